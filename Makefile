@@ -1,0 +1,100 @@
+# Hotline - build, test, demo.
+#
+#   make              build/hotline and build/hotlined
+#   make check        unit and integration tests, built with ASan+UBSan
+#   make demo         two parties exchange an envelope
+#   make fuzz         run every fuzz target for FUZZ_SECONDS (clang)
+#   make bench        benchmarks (each beside the floor it measured)
+#
+# Missing Debian packages are installed when run as root (tools/deps.sh).
+
+O ?= build
+SAN ?= 0
+PKGS := libsodium sqlite3 jansson libmicrohttpd libcurl gnutls
+
+ifeq ($(filter clean help,$(MAKECMDGOALS)),)
+DEPS_SETS := build $(if $(filter check unit,$(MAKECMDGOALS)),check)
+DEPS_OK := $(shell tools/deps.sh $(DEPS_SETS) && echo ok)
+ifneq ($(DEPS_OK),ok)
+$(error missing dependencies, see above)
+endif
+endif
+
+CC ?= cc
+OPT ?= -O2
+CFLAGS ?= $(OPT) -g
+WARN := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes \
+	-Wmissing-prototypes -Wvla -Wno-missing-field-initializers
+HL_CFLAGS := -std=c11 -D_GNU_SOURCE -fstack-protector-strong $(WARN) \
+	-Isrc/core -Isrc/party -Isrc/store -Isrc/cli -Isrc/daemon \
+	$(shell pkg-config --cflags $(PKGS))
+LIBS := $(shell pkg-config --libs $(PKGS)) -lpthread
+ifeq ($(SAN),1)
+CFLAGS := -O1 -g -fno-omit-frame-pointer
+SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all
+endif
+
+LIB_SRC := $(wildcard src/core/*.c src/party/*.c src/store/*.c)
+CLI_SRC := $(wildcard src/cli/*.c)
+DAEMON_SRC := $(wildcard src/daemon/*.c)
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+BENCH_SRC := $(wildcard bench/bench_*.c)
+
+LIB_OBJ := $(LIB_SRC:%.c=$(O)/%.o)
+CLI_OBJ := $(CLI_SRC:%.c=$(O)/%.o)
+DAEMON_OBJ := $(DAEMON_SRC:%.c=$(O)/%.o)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)
+BENCH_BIN := $(BENCH_SRC:bench/%.c=$(O)/bench/%)
+
+.PHONY: all unit check demo fuzz bench clean help
+all: $(O)/hotline $(O)/hotlined
+
+$(O)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(HL_CFLAGS) $(CFLAGS) $(SANFLAGS) -MMD -MP -c $< -o $@
+
+$(O)/libhotline.a: $(LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(O)/hotline: $(CLI_OBJ) $(O)/libhotline.a
+	$(CC) $(CFLAGS) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(O)/hotlined: $(DAEMON_OBJ) $(O)/libhotline.a
+	$(CC) $(CFLAGS) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(O)/tests/%: tests/unit/%.c $(O)/libhotline.a
+	@mkdir -p $(dir $@)
+	$(CC) $(HL_CFLAGS) $(CFLAGS) $(SANFLAGS) -Itests/unit -o $@ $< \
+		$(O)/libhotline.a $(LIBS) $(shell pkg-config --libs cmocka)
+
+$(O)/bench/%: bench/%.c $(O)/libhotline.a
+	@mkdir -p $(dir $@)
+	$(CC) $(HL_CFLAGS) $(CFLAGS) -o $@ $< $(O)/libhotline.a $(LIBS)
+
+unit: $(UNIT_BIN)
+
+# The tests run the sanitized build: unit tests (cmocka, TAP) and the
+# integration tests (tests/tNNNN-*.sh) under one prove.
+check:
+	$(MAKE) --no-print-directory O=build/asan SAN=1 all unit
+	CMOCKA_MESSAGE_OUTPUT=TAP HOTLINE_BUILD=$(CURDIR)/build/asan \
+		prove -j2 --timer build/asan/tests/test_* tests/t[0-9]*.sh
+
+demo: all
+	@tools/demo.sh $(O)
+
+fuzz:
+	@tools/deps.sh fuzz
+	@tools/fuzz.sh $${FUZZ_SECONDS:-60}
+
+bench: $(O)/hotline $(BENCH_BIN)
+	@tools/bench.sh $(O)
+
+clean:
+	rm -rf build
+
+help:
+	@sed -n '3,9p' Makefile | sed 's/^# \{0,1\}//'
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(DAEMON_OBJ:.o=.d)

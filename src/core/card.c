@@ -1,0 +1,193 @@
+/* card.c - encode, parse and fingerprint party cards. */
+#include <stdio.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "card.h"
+#include "error.h"
+
+#define FINGERPRINT_ROUNDS 5200	/* slows a search for a look-alike key */
+
+int hl_endpoint_check(const char *url)
+{
+	size_t n = strlen(url);
+
+	if (n == 0)
+		return 0;
+	if (n > HL_ENDPOINT_MAX || n <= 8 || strncmp(url, "https://", 8) != 0)
+		return -HL_ECONFIG;
+	for (size_t i = 0; i < n; i++)
+		if (url[i] <= 0x20 || url[i] >= 0x7f)
+			return -HL_ECONFIG;
+	return 0;
+}
+
+int hl_card_encode(const struct hl_card *card,
+		   const unsigned char sk[HL_ED25519_SK_LEN], struct hl_buf *out)
+{
+	struct hl_buf text;
+	char when[HL_TIME_LEN + 1];
+	int r;
+
+	if (!hl_name_valid(card->name, strlen(card->name)))
+		return -HL_ENAME;
+	if (hl_endpoint_check(card->endpoint) < 0)
+		return -HL_ECONFIG;
+	if (sodium_memcmp(sk + 32, card->sign_pk, HL_ED25519_PK_LEN) != 0)
+		return -HL_EKEYFILE;
+	hl_time_format(card->created, when);
+	hl_buf_init(&text, HL_CARD_MAX);
+	r = hl_buf_printf(&text, HL_CARD_TYPE "\nname %s\nsign ", card->name);
+	if (r == 0)
+		r = hl_buf_b64(&text, card->sign_pk, sizeof(card->sign_pk));
+	if (r == 0)
+		r = hl_buf_puts(&text, "\nbox ");
+	if (r == 0)
+		r = hl_buf_b64(&text, card->box_pk, sizeof(card->box_pk));
+	if (r == 0)
+		r = hl_buf_puts(&text, "\ntls ");
+	if (r == 0)
+		r = hl_buf_b64(&text, card->tls_pin, sizeof(card->tls_pin));
+	if (r == 0)
+		r = hl_buf_printf(&text, "\nendpoint %s\ncreated %s\n",
+				  card->endpoint[0] ? card->endpoint : "none", when);
+	if (r == 0)
+		r = hl_note_sign_text(out, text.data, text.len, card->name, sk);
+	hl_buf_free(&text);
+	return r;
+}
+
+/* Reads the next line, which must be "<key> <value>". */
+static int next_field(struct hl_lines *l, const char *key,
+		      const char **val, size_t *vlen)
+{
+	const char *line;
+	size_t len;
+
+	if (!hl_lines_next(l, &line, &len))
+		return -HL_ETRUNCATED;
+	if (!hl_field(line, len, key, val, vlen))
+		return -HL_EFIELD;
+	return 0;
+}
+
+static int copy_str(char *dst, size_t cap, const char *s, size_t n)
+{
+	if (n >= cap)
+		return -HL_ETOOBIG;
+	memcpy(dst, s, n);
+	dst[n] = 0;
+	return 0;
+}
+
+static int field_b64(struct hl_lines *l, const char *key,
+		     unsigned char *out, size_t len)
+{
+	const char *v;
+	size_t n;
+	int r = next_field(l, key, &v, &n);
+
+	return r < 0 ? r : hl_b64_exact(v, n, out, len);
+}
+
+static int field_endpoint(struct hl_lines *l, struct hl_card *card)
+{
+	const char *v;
+	size_t n;
+	int r = next_field(l, "endpoint", &v, &n);
+
+	if (r < 0)
+		return r;
+	if (n == 4 && memcmp(v, "none", 4) == 0)
+		return 0;
+	if (copy_str(card->endpoint, sizeof(card->endpoint), v, n) < 0 ||
+	    hl_endpoint_check(card->endpoint) < 0 || !card->endpoint[0])
+		return -HL_ESYNTAX;
+	return 0;
+}
+
+static int parse_text(struct hl_lines *l, struct hl_card *card)
+{
+	const char *v, *line;
+	size_t n;
+	int r;
+
+	if (!hl_lines_next(l, &line, &n))
+		return -HL_ETRUNCATED;
+	if (n != strlen(HL_CARD_TYPE) || memcmp(line, HL_CARD_TYPE, n) != 0)
+		return -HL_ETYPE;
+	r = next_field(l, "name", &v, &n);
+	if (r < 0)
+		return r;
+	if (!hl_name_valid(v, n))
+		return -HL_ENAME;
+	copy_str(card->name, sizeof(card->name), v, n);
+	r = field_b64(l, "sign", card->sign_pk, sizeof(card->sign_pk));
+	if (r == 0)
+		r = field_b64(l, "box", card->box_pk, sizeof(card->box_pk));
+	if (r == 0)
+		r = field_b64(l, "tls", card->tls_pin, sizeof(card->tls_pin));
+	if (r == 0)
+		r = field_endpoint(l, card);
+	if (r == 0)
+		r = next_field(l, "created", &v, &n);
+	if (r == 0)
+		r = hl_time_parse(v, n, &card->created);
+	if (r == 0 && l->p != l->end)
+		r = -HL_EFIELD;
+	return r;
+}
+
+int hl_card_parse(const unsigned char *buf, size_t n, struct hl_card *card)
+{
+	struct hl_note note;
+	struct hl_lines l;
+	int r;
+
+	memset(card, 0, sizeof(*card));
+	if (n > HL_CARD_MAX)
+		return -HL_ETOOBIG;
+	r = hl_note_parse(buf, n, &note);
+	if (r < 0)
+		return r;
+	hl_lines_init(&l, note.text, note.text_len);
+	r = parse_text(&l, card);
+	if (r == 0)
+		r = hl_note_verify(&note, card->name, card->sign_pk);
+	if (r < 0)
+		memset(card, 0, sizeof(*card));
+	return r;
+}
+
+void hl_card_fingerprint(const struct hl_card *card,
+			 char out[HL_FINGERPRINT_LEN + 1])
+{
+	static const char ctx[] = "hotline.fingerprint/v1\n";
+	unsigned char h[crypto_hash_sha512_BYTES];
+	crypto_hash_sha512_state st;
+	char *p = out;
+
+	crypto_hash_sha512_init(&st);
+	crypto_hash_sha512_update(&st, (const unsigned char *)ctx, sizeof(ctx) - 1);
+	crypto_hash_sha512_update(&st, (const unsigned char *)card->name,
+				  strlen(card->name));
+	crypto_hash_sha512_update(&st, (const unsigned char *)"\n", 1);
+	crypto_hash_sha512_update(&st, card->sign_pk, sizeof(card->sign_pk));
+	crypto_hash_sha512_final(&st, h);
+	for (int i = 1; i < FINGERPRINT_ROUNDS; i++) {
+		crypto_hash_sha512_init(&st);
+		crypto_hash_sha512_update(&st, h, sizeof(h));
+		crypto_hash_sha512_update(&st, card->sign_pk, sizeof(card->sign_pk));
+		crypto_hash_sha512_final(&st, h);
+	}
+	/* Each group: five bytes, big-endian, modulo 100000. */
+	for (int g = 0; g < HL_FINGERPRINT_GROUPS; g++) {
+		uint64_t v = 0;
+
+		for (int k = 0; k < 5; k++)
+			v = v << 8 | h[g * 5 + k];
+		snprintf(p, 7, g ? " %05u" : "%05u", (unsigned)(v % 100000));
+		p += g ? 6 : 5;
+	}
+}

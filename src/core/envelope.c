@@ -1,0 +1,430 @@
+/* envelope.c - seal, parse, verify and open envelopes. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "envelope.h"
+#include "error.h"
+#include "hash.h"
+#include "text.h"
+
+static const char body_ad[] = "hotline.body/v1";
+static const char commit_ctx[] = "hotline.key-commit/v1\n";
+static const char link_ctx[] = "hotline.link/v1\n";
+static const char *const precedences[] = {
+	[HL_FLASH] = "flash",
+	[HL_IMMEDIATE] = "immediate",
+	[HL_PRIORITY] = "priority",
+	[HL_ROUTINE] = "routine",
+};
+#define NPRECEDENCES (sizeof(precedences) / sizeof(precedences[0]))
+
+void hl_link_id(const unsigned char a[HL_ED25519_PK_LEN],
+		const unsigned char b[HL_ED25519_PK_LEN],
+		unsigned char out[HL_LINK_ID_LEN])
+{
+	bool a_first = memcmp(a, b, HL_ED25519_PK_LEN) <= 0;
+	const struct hl_part parts[] = {
+		{link_ctx, sizeof(link_ctx) - 1},
+		{a_first ? a : b, HL_ED25519_PK_LEN},
+		{a_first ? b : a, HL_ED25519_PK_LEN},
+	};
+
+	hl_sha256v(parts, 3, out);
+}
+
+const char *hl_precedence_name(enum hl_precedence p)
+{
+	return (unsigned)p < NPRECEDENCES ? precedences[p] : "?";
+}
+
+static int precedence_parse_n(const char *s, size_t n, enum hl_precedence *out)
+{
+	for (size_t i = 0; i < NPRECEDENCES; i++) {
+		if (strlen(precedences[i]) == n && memcmp(s, precedences[i], n) == 0) {
+			*out = (enum hl_precedence)i;
+			return 0;
+		}
+	}
+	return -HL_ESYNTAX;
+}
+
+int hl_precedence_parse(const char *s, enum hl_precedence *out)
+{
+	return precedence_parse_n(s, strlen(s), out);
+}
+
+bool hl_kind_valid(const char *s, size_t n)
+{
+	if (n == 0 || n > HL_KIND_MAX || s[0] == '-')
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || s[i] == '-'))
+			return false;
+	return true;
+}
+
+static void key_commit(const unsigned char key[HL_KEY_LEN], unsigned char out[32])
+{
+	const struct hl_part parts[] = {
+		{commit_ctx, sizeof(commit_ctx) - 1}, {key, HL_KEY_LEN},
+	};
+
+	hl_sha256v(parts, 2, out);
+}
+
+static int seal_check(const struct hl_seal_params *p, size_t plain_len)
+{
+	if (plain_len > HL_PLAIN_MAX)
+		return -HL_ETOOBIG;
+	if (p->seq == 0 || p->seq > INT64_MAX)
+		return -HL_ENUMBER;
+	if (!hl_kind_valid(p->kind, strlen(p->kind)))
+		return -HL_ESYNTAX;
+	if ((unsigned)p->precedence >= NPRECEDENCES)
+		return -HL_ESYNTAX;
+	if (strcmp(p->from->name, p->to->name) == 0)
+		return -HL_ENAME;
+	if (sodium_memcmp(p->sign_sk + 32, p->from->sign_pk, HL_ED25519_PK_LEN) != 0)
+		return -HL_EKEYFILE;
+	return 0;
+}
+
+static int header_text(const struct hl_seal_params *p, const struct hl_envelope *e,
+		       struct hl_buf *t)
+{
+	char when[HL_TIME_LEN + 1];
+	int r;
+
+	hl_time_format(p->time, when);
+	r = hl_buf_puts(t, HL_ENVELOPE_TYPE "\nlink ");
+	if (r == 0)
+		r = hl_buf_b64(t, e->link, sizeof(e->link));
+	if (r == 0)
+		r = hl_buf_printf(t, "\nfrom %s\nto %s\nseq %llu\ntime %s\n"
+				  "precedence %s\nkind %s\nbody %llu ",
+				  p->from->name, p->to->name,
+				  (unsigned long long)p->seq, when,
+				  precedences[p->precedence], p->kind,
+				  (unsigned long long)e->body_len);
+	if (r == 0)
+		r = hl_buf_b64(t, e->body_hash, sizeof(e->body_hash));
+	if (r == 0)
+		r = hl_buf_puts(t, "\ncommit ");
+	if (r == 0)
+		r = hl_buf_b64(t, e->commit, sizeof(e->commit));
+	if (r == 0)
+		r = hl_buf_printf(t, "\nkey %s ", p->to->name);
+	if (r == 0)
+		r = hl_buf_b64(t, e->wrap_to, HL_WRAP_LEN);
+	if (r == 0)
+		r = hl_buf_printf(t, "\nkey %s ", p->from->name);
+	if (r == 0)
+		r = hl_buf_b64(t, e->wrap_from, HL_WRAP_LEN);
+	if (r == 0)
+		r = hl_buf_puts(t, "\n");
+	return r;
+}
+
+/* Encrypts into body (nonce || ciphertext) under a fresh content key and
+ * fills the header fields that depend on that key. */
+static int encrypt_body(const struct hl_seal_params *p, const unsigned char *plain,
+			size_t plain_len, struct hl_envelope *e, struct hl_buf *body)
+{
+	unsigned char *key = sodium_malloc(HL_KEY_LEN);
+	unsigned char *ct = NULL;
+	int r = -ENOMEM;
+
+	if (!key)
+		goto out;
+	e->body_len = HL_NONCE_LEN + plain_len + HL_TAG_LEN;
+	ct = malloc(e->body_len);
+	if (!ct)
+		goto out;
+	crypto_aead_xchacha20poly1305_ietf_keygen(key);
+	randombytes_buf(ct, HL_NONCE_LEN);
+	crypto_aead_xchacha20poly1305_ietf_encrypt(ct + HL_NONCE_LEN, NULL, plain,
+		plain_len, (const unsigned char *)body_ad, sizeof(body_ad) - 1,
+		NULL, ct, key);
+	hl_sha256(ct, e->body_len, e->body_hash);
+	key_commit(key, e->commit);
+	r = -HL_ECRYPTO;
+	if (crypto_box_seal(e->wrap_to, key, HL_KEY_LEN, p->to->box_pk) != 0 ||
+	    crypto_box_seal(e->wrap_from, key, HL_KEY_LEN, p->from->box_pk) != 0)
+		goto out;
+	r = hl_buf_append(body, ct, e->body_len);
+out:
+	free(ct);
+	sodium_free(key);
+	return r;
+}
+
+int hl_envelope_seal(const struct hl_seal_params *p, const unsigned char *plain,
+		     size_t plain_len, struct hl_buf *out)
+{
+	struct hl_envelope e;
+	struct hl_buf text, body;
+	int r;
+
+	r = seal_check(p, plain_len);
+	if (r < 0)
+		return r;
+	memset(&e, 0, sizeof(e));
+	hl_buf_init(&text, HL_ENVELOPE_HEADER_MAX);
+	hl_buf_init(&body, HL_BODY_MAX);
+	hl_link_id(p->from->sign_pk, p->to->sign_pk, e.link);
+	r = encrypt_body(p, plain, plain_len, &e, &body);
+	if (r == 0)
+		r = header_text(p, &e, &text);
+	if (r == 0)
+		r = hl_note_sign_text(out, text.data, text.len, p->from->name, p->sign_sk);
+	if (r == 0)
+		r = hl_buf_append(out, body.data, body.len);
+	hl_buf_free(&text);
+	hl_buf_free(&body);
+	return r;
+}
+
+/* Field-by-field parser state over the header text. */
+struct cursor {
+	struct hl_lines l;
+	const char *v;	/* the current field's value */
+	size_t n;
+};
+
+static int field(struct cursor *c, const char *key)
+{
+	const char *line;
+	size_t len;
+
+	if (!hl_lines_next(&c->l, &line, &len))
+		return -HL_ETRUNCATED;
+	return hl_field(line, len, key, &c->v, &c->n) ? 0 : -HL_EFIELD;
+}
+
+static int name_field(struct cursor *c, const char *key, char out[HL_NAME_MAX + 1])
+{
+	int r = field(c, key);
+
+	if (r < 0)
+		return r;
+	if (!hl_name_valid(c->v, c->n))
+		return -HL_ENAME;
+	memcpy(out, c->v, c->n);
+	out[c->n] = 0;
+	return 0;
+}
+
+static int b64_field(struct cursor *c, const char *key, unsigned char *out, size_t len)
+{
+	int r = field(c, key);
+
+	return r < 0 ? r : hl_b64_exact(c->v, c->n, out, len);
+}
+
+/* "key <name> <base64 wrapped key>" for the expected name. */
+static int wrap_field(struct cursor *c, const char *name, unsigned char *out)
+{
+	const char *rest;
+	size_t hlen, rlen;
+	int r = field(c, "key");
+
+	if (r < 0)
+		return r;
+	if (!hl_split(c->v, c->n, &hlen, &rest, &rlen))
+		return -HL_ESYNTAX;
+	if (hlen != strlen(name) || memcmp(c->v, name, hlen) != 0)
+		return -HL_EFIELD;
+	return hl_b64_exact(rest, rlen, out, HL_WRAP_LEN);
+}
+
+static int body_field(struct cursor *c, struct hl_envelope *e)
+{
+	const char *rest;
+	size_t hlen, rlen;
+	int r = field(c, "body");
+
+	if (r < 0)
+		return r;
+	if (!hl_split(c->v, c->n, &hlen, &rest, &rlen))
+		return -HL_ESYNTAX;
+	r = hl_parse_u64(c->v, hlen, HL_BODY_MAX, &e->body_len);
+	if (r < 0)
+		return r;
+	if (e->body_len < HL_NONCE_LEN + HL_TAG_LEN)
+		return -HL_ENUMBER;
+	return hl_b64_exact(rest, rlen, e->body_hash, sizeof(e->body_hash));
+}
+
+static int scalar_fields(struct cursor *c, struct hl_envelope *e)
+{
+	int r = field(c, "seq");
+
+	if (r == 0)
+		r = hl_parse_u64(c->v, c->n, INT64_MAX, &e->seq);
+	if (r == 0 && e->seq == 0)
+		r = -HL_ENUMBER;
+	if (r == 0)
+		r = field(c, "time");
+	if (r == 0)
+		r = hl_time_parse(c->v, c->n, &e->time);
+	if (r == 0)
+		r = field(c, "precedence");
+	if (r == 0)
+		r = precedence_parse_n(c->v, c->n, &e->precedence);
+	if (r == 0)
+		r = field(c, "kind");
+	if (r == 0 && !hl_kind_valid(c->v, c->n))
+		r = -HL_ESYNTAX;
+	if (r == 0) {
+		memcpy(e->kind, c->v, c->n);
+		e->kind[c->n] = 0;
+	}
+	return r;
+}
+
+static int parse_header_text(const unsigned char *text, size_t n,
+			     struct hl_envelope *e)
+{
+	struct cursor c;
+	const char *line;
+	size_t len;
+	int r;
+
+	hl_lines_init(&c.l, text, n);
+	if (!hl_lines_next(&c.l, &line, &len))
+		return -HL_ETRUNCATED;
+	if (len != strlen(HL_ENVELOPE_TYPE) || memcmp(line, HL_ENVELOPE_TYPE, len) != 0)
+		return -HL_ETYPE;
+	r = b64_field(&c, "link", e->link, sizeof(e->link));
+	if (r == 0)
+		r = name_field(&c, "from", e->from);
+	if (r == 0)
+		r = name_field(&c, "to", e->to);
+	if (r == 0 && strcmp(e->from, e->to) == 0)
+		r = -HL_ENAME;
+	if (r == 0)
+		r = scalar_fields(&c, e);
+	if (r == 0)
+		r = body_field(&c, e);
+	if (r == 0)
+		r = b64_field(&c, "commit", e->commit, sizeof(e->commit));
+	if (r == 0)
+		r = wrap_field(&c, e->to, e->wrap_to);
+	if (r == 0)
+		r = wrap_field(&c, e->from, e->wrap_from);
+	if (r == 0 && c.l.p != c.l.end)
+		r = -HL_EFIELD;
+	return r;
+}
+
+/* The header text ends at the first blank line: it has none inside. */
+static size_t header_text_len(const unsigned char *buf, size_t n)
+{
+	size_t lim = n < HL_ENVELOPE_HEADER_MAX ? n : HL_ENVELOPE_HEADER_MAX;
+
+	for (size_t i = 1; i < lim; i++)
+		if (buf[i] == '\n' && buf[i - 1] == '\n')
+			return i;
+	return 0;
+}
+
+int hl_envelope_parse(const unsigned char *buf, size_t n, struct hl_envelope *env)
+{
+	size_t tlen;
+	int r;
+
+	memset(env, 0, sizeof(*env));
+	tlen = header_text_len(buf, n);
+	if (tlen == 0)
+		return n >= HL_ENVELOPE_HEADER_MAX ? -HL_ETOOBIG : -HL_ETRUNCATED;
+	r = hl_text_check(buf, tlen);
+	if (r == 0)
+		r = parse_header_text(buf, tlen, env);
+	if (r < 0)
+		goto out;
+	/* The signature lines lie between the text and the body. */
+	if (env->body_len > n - tlen - 1) {
+		r = -HL_ETRUNCATED;
+		goto out;
+	}
+	env->header = buf;
+	env->header_len = n - env->body_len;
+	env->body = buf + env->header_len;
+	r = hl_note_parse(buf, env->header_len, &env->note);
+	if (r == 0 && env->note.text_len != tlen)
+		r = -HL_ESYNTAX;
+out:
+	if (r < 0)
+		memset(env, 0, sizeof(*env));
+	return r;
+}
+
+int hl_envelope_verify(const struct hl_envelope *env, const struct hl_card *sender)
+{
+	unsigned char h[HL_SHA256_LEN];
+	int r;
+
+	if (strcmp(env->from, sender->name) != 0)
+		return -HL_ENOSIG;
+	r = hl_note_verify(&env->note, sender->name, sender->sign_pk);
+	if (r < 0)
+		return r;
+	hl_sha256(env->body, env->body_len, h);
+	if (sodium_memcmp(h, env->body_hash, sizeof(h)) != 0)
+		return -HL_EBODYHASH;
+	return 0;
+}
+
+static int commit_check(const struct hl_envelope *env, const unsigned char key[HL_KEY_LEN])
+{
+	unsigned char c[32];
+
+	key_commit(key, c);
+	return sodium_memcmp(c, env->commit, sizeof(c)) == 0 ? 0 : -HL_EKEYCOMMIT;
+}
+
+int hl_envelope_unwrap(const struct hl_envelope *env, const char *me,
+		       const unsigned char box_pk[32],
+		       const unsigned char box_sk[32],
+		       unsigned char key[HL_KEY_LEN])
+{
+	const unsigned char *wrap;
+	int r;
+
+	if (strcmp(me, env->to) == 0)
+		wrap = env->wrap_to;
+	else if (strcmp(me, env->from) == 0)
+		wrap = env->wrap_from;
+	else
+		return -HL_ENOKEY;
+	if (crypto_box_seal_open(key, wrap, HL_WRAP_LEN, box_pk, box_sk) != 0)
+		return -HL_EUNWRAP;
+	r = commit_check(env, key);
+	if (r < 0)
+		sodium_memzero(key, HL_KEY_LEN);
+	return r;
+}
+
+int hl_envelope_decrypt(const struct hl_envelope *env,
+			const unsigned char key[HL_KEY_LEN], struct hl_buf *plain)
+{
+	size_t len = env->body_len - HL_NONCE_LEN - HL_TAG_LEN;
+	unsigned char *pt;
+	int r = commit_check(env, key);
+
+	if (r < 0)
+		return r;
+	pt = malloc(len ? len : 1);
+	if (!pt)
+		return -ENOMEM;
+	r = -HL_EDECRYPT;
+	if (crypto_aead_xchacha20poly1305_ietf_decrypt(pt, NULL, NULL,
+			env->body + HL_NONCE_LEN, env->body_len - HL_NONCE_LEN,
+			(const unsigned char *)body_ad, sizeof(body_ad) - 1,
+			env->body, key) == 0)
+		r = hl_buf_append(plain, pt, len);
+	sodium_memzero(pt, len);
+	free(pt);
+	return r;
+}

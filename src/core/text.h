@@ -1,0 +1,55 @@
+/* text.h - checks and field parsing shared by every text format.
+ *
+ * Notes, cards and envelope headers are lines of "key value" text.  These
+ * helpers validate that text strictly (UTF-8, no control characters, one
+ * canonical spelling of each number and time) so that a signed object
+ * has exactly one byte form.
+ */
+#ifndef HL_TEXT_H
+#define HL_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define HL_NAME_MAX 63
+#define HL_TIME_LEN 20		/* "2026-11-22T09:54:00Z" */
+
+/* Well-formed UTF-8: no overlong forms, no surrogates, nothing past U+10FFFF. */
+bool hl_utf8_valid(const unsigned char *s, size_t n);
+
+/* 0, or -HL_EUTF8 / -HL_ECONTROL: the rule for signed-note text. */
+int hl_text_check(const unsigned char *s, size_t n);
+
+/* A party name: 1..63 of [a-z0-9.-], starting with a letter or digit. */
+bool hl_name_valid(const char *s, size_t n);
+
+/* A cursor over newline-terminated lines.  next() fails on a last line
+ * that lacks its newline. */
+struct hl_lines {
+	const char *p;
+	const char *end;
+};
+void hl_lines_init(struct hl_lines *l, const void *s, size_t n);
+bool hl_lines_next(struct hl_lines *l, const char **line, size_t *len);
+
+/* If line is "<key> <value>" with a non-empty value, sets val and
+ * returns true. */
+bool hl_field(const char *line, size_t len, const char *key,
+	      const char **val, size_t *vlen);
+
+/* Splits s at the first space: head is s[0..*hlen), rest after it. */
+bool hl_split(const char *s, size_t n, size_t *hlen,
+	      const char **rest, size_t *rlen);
+
+/* Decimal without sign or leading zeros, at most max. */
+int hl_parse_u64(const char *s, size_t n, uint64_t max, uint64_t *out);
+
+/* Standard base64 of exactly want bytes (canonical: padding required). */
+int hl_b64_exact(const char *s, size_t n, unsigned char *out, size_t want);
+
+/* UTC seconds since the epoch <-> "YYYY-MM-DDTHH:MM:SSZ". */
+int hl_time_parse(const char *s, size_t n, int64_t *out);
+void hl_time_format(int64_t t, char out[HL_TIME_LEN + 1]);
+
+#endif

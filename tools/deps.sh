@@ -1,0 +1,51 @@
+#!/bin/sh
+# deps.sh SET... - make sure the Debian packages Hotline needs are there.
+#
+# SET is build (libraries), check (test tools), fuzz (clang) or demo.
+# Missing packages are installed when run as root; otherwise the exact
+# apt-get line is printed and the script fails.  Prints nothing when all
+# is present, and only ever to stderr.
+set -u
+
+need=""
+add() { need="$need $1"; }
+
+has_pc() { command -v pkg-config >/dev/null 2>&1 && pkg-config --exists "$1"; }
+
+for set in "$@"; do
+	case $set in
+	build)
+		command -v pkg-config >/dev/null 2>&1 || add pkg-config
+		command -v cc >/dev/null 2>&1 || add gcc
+		has_pc libsodium || add libsodium-dev
+		has_pc sqlite3 || add libsqlite3-dev
+		has_pc jansson || add libjansson-dev
+		has_pc libmicrohttpd || add libmicrohttpd-dev
+		has_pc libcurl || add libcurl4-gnutls-dev
+		has_pc gnutls || add libgnutls28-dev
+		;;
+	check)
+		has_pc cmocka || add libcmocka-dev
+		command -v prove >/dev/null 2>&1 || add perl
+		command -v curl >/dev/null 2>&1 || add curl
+		;;
+	fuzz)
+		command -v clang >/dev/null 2>&1 || add clang
+		ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a \
+			>/dev/null 2>&1 || add libclang-rt-14-dev
+		;;
+	demo) ;;
+	*) echo "deps.sh: unknown set '$set'" >&2; exit 2 ;;
+	esac
+done
+
+[ -z "$need" ] && exit 0
+if [ "$(id -u)" -ne 0 ]; then
+	echo "Hotline needs these Debian packages; install them with:" >&2
+	echo "  sudo apt-get install$need" >&2
+	exit 1
+fi
+echo "deps.sh: installing$need" >&2
+export DEBIAN_FRONTEND=noninteractive
+{ apt-get update -qq && apt-get install -y -qq --no-install-recommends $need; } >&2 ||
+	{ echo "deps.sh: apt-get install$need failed" >&2; exit 1; }
