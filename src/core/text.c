@@ -1,5 +1,4 @@
 /* text.c - strict validation and parsing of Hotline's text formats. */
-#include <stdio.h>
 #include <string.h>
 
 #include <sodium.h>
@@ -208,6 +207,16 @@ int hl_time_parse(const char *s, size_t n, int64_t *out)
 	return 0;
 }
 
+static void put_digits(char *p, unsigned v, int n)
+{
+	while (n-- > 0) {
+		p[n] = (char)('0' + v % 10);
+		v /= 10;
+	}
+}
+
+/* Years past 9999 do not fit the format; they are clamped to it, which
+ * no parser accepts as a real time of ours anyway. */
 void hl_time_format(int64_t t, char out[HL_TIME_LEN + 1])
 {
 	int64_t days = t / 86400, y;
@@ -219,7 +228,13 @@ void hl_time_format(int64_t t, char out[HL_TIME_LEN + 1])
 		days--;
 	}
 	civil_from_days(days, &y, &m, &d);
-	snprintf(out, HL_TIME_LEN + 1, "%04lld-%02u-%02uT%02u:%02u:%02uZ",
-		 (long long)y, m, d, (unsigned)(secs / 3600),
-		 (unsigned)(secs / 60 % 60), (unsigned)(secs % 60));
+	if (y < 0 || y > 9999)
+		y = 9999;
+	memcpy(out, "0000-00-00T00:00:00Z", HL_TIME_LEN + 1);
+	put_digits(out, (unsigned)y, 4);
+	put_digits(out + 5, m, 2);
+	put_digits(out + 8, d, 2);
+	put_digits(out + 11, (unsigned)(secs / 3600), 2);
+	put_digits(out + 14, (unsigned)(secs / 60 % 60), 2);
+	put_digits(out + 17, (unsigned)(secs % 60), 2);
 }
