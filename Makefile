@@ -34,6 +34,15 @@ CFLAGS := -O1 -g -fno-omit-frame-pointer
 SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all
 endif
 
+# V=1 shows the full commands.
+ifeq ($(V),1)
+Q :=
+say = @true
+else
+Q := @
+say = @printf '  %-7s %s\n' $(1) $(2)
+endif
+
 LIB_SRC := $(wildcard src/core/*.c src/party/*.c src/store/*.c)
 CLI_SRC := $(wildcard src/cli/*.c)
 DAEMON_SRC := $(wildcard src/daemon/*.c)
@@ -51,26 +60,31 @@ all: $(O)/hotline $(O)/hotlined
 
 $(O)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(HL_CFLAGS) $(CFLAGS) $(SANFLAGS) -MMD -MP -c $< -o $@
+	$(call say,CC,$<)
+	$(Q)$(CC) $(HL_CFLAGS) $(CFLAGS) $(SANFLAGS) -MMD -MP -c $< -o $@
 
 $(O)/libhotline.a: $(LIB_OBJ)
-	rm -f $@
-	ar rcs $@ $^
+	$(call say,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
 
 $(O)/hotline: $(CLI_OBJ) $(O)/libhotline.a
-	$(CC) $(CFLAGS) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+	$(call say,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 $(O)/hotlined: $(DAEMON_OBJ) $(O)/libhotline.a
-	$(CC) $(CFLAGS) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+	$(call say,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 $(O)/tests/%: tests/unit/%.c $(O)/libhotline.a
 	@mkdir -p $(dir $@)
-	$(CC) $(HL_CFLAGS) $(CFLAGS) $(SANFLAGS) -Itests/unit -o $@ $< \
+	$(call say,TEST,$@)
+	$(Q)$(CC) $(HL_CFLAGS) $(CFLAGS) $(SANFLAGS) -Itests/unit -o $@ $< \
 		$(O)/libhotline.a $(LIBS) $(shell pkg-config --libs cmocka)
 
 $(O)/bench/%: bench/%.c $(O)/libhotline.a
 	@mkdir -p $(dir $@)
-	$(CC) $(HL_CFLAGS) $(CFLAGS) -o $@ $< $(O)/libhotline.a $(LIBS)
+	$(call say,BENCH,$@)
+	$(Q)$(CC) $(HL_CFLAGS) $(CFLAGS) -o $@ $< $(O)/libhotline.a $(LIBS)
 
 unit: $(UNIT_BIN)
 

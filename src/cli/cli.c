@@ -1,0 +1,142 @@
+/* cli.c - helpers shared by the hotline subcommands. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "error.h"
+#include "file.h"
+#include "text.h"
+
+const char *cli_home;
+
+void cli_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("hotline: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int cli_usage(const char *cmd, const char *synopsis)
+{
+	fprintf(stderr, "usage: hotline %s\nTry 'hotline help %s'.\n", synopsis, cmd);
+	return CLI_USAGE;
+}
+
+struct hl_party *cli_party(int flags)
+{
+	struct hl_party *p = NULL;
+	char home[PATH_MAX], why[PATH_MAX + 64] = "";
+	int r = hl_home_resolve(cli_home, home, sizeof(home));
+
+	if (r < 0) {
+		cli_err("no home folder: give --home DIR or set HOTLINE_HOME");
+		return NULL;
+	}
+	r = hl_party_open(home, flags, &p, why, sizeof(why));
+	if (r == -HL_ENOPARTY)
+		cli_err("%s: %s", home, hl_strerror(r));
+	else if (r == -HL_ECONFIG)
+		cli_err("%s/%s", home, why);
+	else if (r < 0)
+		cli_err("%s/%s: %s", home, why, hl_strerror(r));
+	return p;
+}
+
+int cli_read(const char *path, size_t max, struct hl_buf *out)
+{
+	bool in = !path || strcmp(path, "-") == 0;
+	int r;
+
+	hl_buf_init(out, max);
+	r = in ? hl_fd_read(STDIN_FILENO, out) : hl_file_read(path, out);
+	if (r < 0) {
+		cli_err("%s: %s", in ? "standard input" : path,
+			r == -HL_ETOOBIG ? "too large" : hl_strerror(r));
+		hl_buf_free(out);
+	}
+	return r;
+}
+
+int cli_card(const char *path, struct hl_card *card, struct hl_buf *text)
+{
+	int r = cli_read(path, HL_CARD_MAX, text);
+
+	if (r < 0)
+		return r;
+	r = hl_card_parse(text->data, text->len, card);
+	if (r < 0) {
+		cli_err("%s: not a valid card: %s", path ? path : "standard input",
+			hl_strerror(r));
+		hl_buf_free(text);
+	}
+	return r;
+}
+
+int cli_write(const char *path, const void *p, size_t n)
+{
+	int r;
+
+	if (!path || strcmp(path, "-") == 0) {
+		r = hl_write_all(STDOUT_FILENO, p, n);
+	} else {
+		int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+		if (fd < 0) {
+			r = -errno;
+		} else {
+			r = hl_write_all(fd, p, n);
+			if (close(fd) < 0 && r == 0)
+				r = -errno;
+		}
+	}
+	if (r < 0)
+		cli_err("%s: %s", path ? path : "standard output", hl_strerror(r));
+	return r;
+}
+
+/* Length of the valid UTF-8 sequence at p, or 0. */
+static size_t utf8_seq(const unsigned char *p, size_t n)
+{
+	size_t k = p[0] < 0x80 ? 1 : (p[0] & 0xe0) == 0xc0 ? 2 :
+		   (p[0] & 0xf0) == 0xe0 ? 3 : (p[0] & 0xf8) == 0xf0 ? 4 : 0;
+
+	return k && k <= n && hl_utf8_valid(p, k) ? k : 0;
+}
+
+void cli_print_text(const unsigned char *p, size_t n)
+{
+	if (!isatty(STDOUT_FILENO)) {
+		fwrite(p, 1, n, stdout);
+		return;
+	}
+	for (size_t i = 0; i < n;) {
+		size_t k = utf8_seq(p + i, n - i);
+		bool ctl = k == 1 && ((p[i] < 0x20 && p[i] != '\n' && p[i] != '\t') ||
+				      p[i] == 0x7f);
+
+		/* C1 controls (U+0080..U+009F) are escape sequences too. */
+		if (k == 2 && p[i] == 0xc2 && p[i + 1] < 0xa0)
+			ctl = true;
+		if (k == 0 || ctl) {
+			printf("\\x%02x", p[i]);
+			i++;
+			continue;
+		}
+		fwrite(p + i, 1, k, stdout);
+		i += k;
+	}
+}
+
+int64_t cli_now(void)
+{
+	return (int64_t)time(NULL);
+}

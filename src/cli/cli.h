@@ -1,0 +1,65 @@
+/* cli.h - what the hotline subcommands share.
+ *
+ * Each subcommand lives in cmd_<name>.c and exports <name>_main() and
+ * <name>_help[], listed in hotline.c's table.  Commands print their own
+ * errors through cli_err() and return an exit status: 0 done, 1 failed
+ * (including a failed verification), 2 misused.
+ */
+#ifndef HL_CLI_H
+#define HL_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "card.h"
+#include "party.h"
+
+enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };
+
+/* The --home given before the subcommand, or NULL. */
+extern const char *cli_home;
+
+void cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints "usage: ..." and "try 'hotline help CMD'"; returns CLI_USAGE. */
+int cli_usage(const char *cmd, const char *synopsis);
+
+/* Opens this party (--home, $HOTLINE_HOME, ~/.hotline), printing why
+ * it cannot; NULL on failure. */
+struct hl_party *cli_party(int flags);
+
+/* Reads path ("-" or NULL for stdin) into out, capped at max. */
+int cli_read(const char *path, size_t max, struct hl_buf *out);
+
+/* Reads and verifies a card file, printing why it is not valid. */
+int cli_card(const char *path, struct hl_card *card, struct hl_buf *text);
+
+/* Writes bytes to path, or to stdout when path is NULL or "-". */
+int cli_write(const char *path, const void *p, size_t n);
+
+/* Prints text for a person: on a terminal, control characters and bad
+ * UTF-8 are shown escaped so a message cannot drive the terminal. */
+void cli_print_text(const unsigned char *p, size_t n);
+
+int64_t cli_now(void);
+
+/* Subcommands. */
+int init_main(int argc, char **argv);
+int card_main(int argc, char **argv);
+int fingerprint_main(int argc, char **argv);
+int envelope_main(int argc, char **argv);
+int help_main(int argc, char **argv);
+int version_main(int argc, char **argv);
+extern const char init_help[], card_help[], fingerprint_help[],
+	envelope_help[], help_help[], version_help[];
+
+struct cli_cmd {
+	const char *name;
+	int (*main)(int argc, char **argv);
+	const char *summary;
+	const char *help;
+};
+extern const struct cli_cmd cli_cmds[];
+
+#endif

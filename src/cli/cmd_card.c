@@ -1,0 +1,132 @@
+/* cmd_card.c - hotline card and hotline fingerprint. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "error.h"
+
+const char card_help[] =
+	"NAME\n"
+	"    hotline card - print this party's card, or verify one\n\n"
+	"SYNOPSIS\n"
+	"    hotline card [--home DIR]\n"
+	"    hotline card verify FILE\n\n"
+	"DESCRIPTION\n"
+	"    A card is a party's public identity: its name, Ed25519 signing\n"
+	"    key, X25519 encryption key, TLS key pin and endpoint, signed by\n"
+	"    the signing key as a C2SP signed note (first line hotline.card/v1).\n\n"
+	"    Without arguments, prints this party's card exactly as signed;\n"
+	"    send it to a peer out of band.  'card verify FILE' checks a card's\n"
+	"    format and self-signature ('-' reads standard input) and prints\n"
+	"    what it says and its fingerprint.  A valid self-signature proves\n"
+	"    only that the card is whole: compare the fingerprint by voice\n"
+	"    with the party it claims to be before trusting it.\n\n"
+	"EXIT STATUS\n"
+	"    0 printed or valid, 1 not valid or not readable, 2 usage error.\n";
+
+const char fingerprint_help[] =
+	"NAME\n"
+	"    hotline fingerprint - print a card's fingerprint to read aloud\n\n"
+	"SYNOPSIS\n"
+	"    hotline fingerprint [--home DIR] [FILE]\n\n"
+	"DESCRIPTION\n"
+	"    Prints six groups of five digits derived from the card's name and\n"
+	"    signing key: this party's own card, or the card in FILE after\n"
+	"    verifying it.  Two duty officers read them to each other over the\n"
+	"    phone; if every digit matches, the card is the party's own.  The\n"
+	"    fingerprint stays the same when the encryption key, TLS\n"
+	"    certificate or endpoint on the card change.\n\n"
+	"EXIT STATUS\n"
+	"    0 printed, 1 the card is not valid or not readable, 2 usage error.\n";
+
+static int home_opt(int argc, char **argv, const char *cmd, const char *synopsis)
+{
+	static const struct option opts[] = {
+		{"home", required_argument, NULL, 'H'},
+		{NULL, 0, NULL, 0},
+	};
+
+	for (;;) {
+		int c = getopt_long(argc, argv, "+", opts, NULL);
+
+		if (c == -1)
+			break;
+		if (c != 'H')
+			return cli_usage(cmd, synopsis);
+		cli_home = optarg;
+	}
+	return CLI_OK;
+}
+
+static int card_verify(const char *path)
+{
+	struct hl_card card;
+	struct hl_buf text;
+	char fp[HL_FINGERPRINT_LEN + 1], when[HL_TIME_LEN + 1];
+
+	if (cli_card(path, &card, &text) < 0)
+		return CLI_FAIL;
+	hl_card_fingerprint(&card, fp);
+	hl_time_format(card.created, when);
+	printf("card OK\n"
+	       "name:        %s\n"
+	       "endpoint:    %s\n"
+	       "created:     %s\n"
+	       "fingerprint: %s\n",
+	       card.name, card.endpoint[0] ? card.endpoint : "none", when, fp);
+	hl_buf_free(&text);
+	return CLI_OK;
+}
+
+int card_main(int argc, char **argv)
+{
+	static const char synopsis[] = "card [--home DIR] | card verify FILE";
+	struct hl_party *p;
+	int r = home_opt(argc, argv, "card", synopsis);
+
+	if (r != CLI_OK)
+		return r;
+	if (optind < argc && strcmp(argv[optind], "verify") == 0) {
+		if (argc - optind != 2)
+			return cli_usage("card", synopsis);
+		return card_verify(argv[optind + 1]);
+	}
+	if (optind != argc)
+		return cli_usage("card", synopsis);
+	p = cli_party(HL_PARTY_PUBLIC);
+	if (!p)
+		return CLI_FAIL;
+	r = cli_write(NULL, p->card_text.data, p->card_text.len) < 0 ? CLI_FAIL : CLI_OK;
+	hl_party_free(p);
+	return r;
+}
+
+int fingerprint_main(int argc, char **argv)
+{
+	static const char synopsis[] = "fingerprint [--home DIR] [FILE]";
+	char fp[HL_FINGERPRINT_LEN + 1];
+	struct hl_party *p;
+	struct hl_card card;
+	struct hl_buf text;
+	int r = home_opt(argc, argv, "fingerprint", synopsis);
+
+	if (r != CLI_OK)
+		return r;
+	if (argc - optind > 1)
+		return cli_usage("fingerprint", synopsis);
+	if (optind < argc) {
+		if (cli_card(argv[optind], &card, &text) < 0)
+			return CLI_FAIL;
+		hl_buf_free(&text);
+	} else {
+		p = cli_party(HL_PARTY_PUBLIC);
+		if (!p)
+			return CLI_FAIL;
+		card = p->card;
+		hl_party_free(p);
+	}
+	hl_card_fingerprint(&card, fp);
+	printf("%s  %s\n", fp, card.name);
+	return CLI_OK;
+}

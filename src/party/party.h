@@ -1,0 +1,55 @@
+/* party.h - one party's home folder: its keys, certificate, card, config.
+ *
+ *   <home>/hotline.conf   settings (config.h)
+ *   <home>/identity.key   Ed25519 seed, 0600
+ *   <home>/box.key        X25519 secret key, 0600
+ *   <home>/tls.key        TLS private key (PEM), 0600
+ *   <home>/tls.crt        self-signed TLS certificate (PEM)
+ *   <home>/card           the signed card (card.h)
+ *
+ * The home is --home, else $HOTLINE_HOME, else ~/.hotline.
+ */
+#ifndef HL_PARTY_H
+#define HL_PARTY_H
+
+#include <limits.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "card.h"
+#include "config.h"
+
+#define HL_HOME_DEFAULT ".hotline"
+#define HL_KEYFILE_MAX 256
+
+struct hl_party {
+	char home[PATH_MAX];
+	struct hl_config conf;
+	struct hl_card card;
+	struct hl_buf card_text;	/* the card exactly as signed */
+	unsigned char *sign_sk;		/* sodium_malloc; NULL without secrets */
+	unsigned char *box_sk;		/* X25519, 32 bytes, likewise */
+};
+
+enum {
+	HL_PARTY_PUBLIC = 0,	/* config and card only */
+	HL_PARTY_SECRETS = 1,	/* also the identity and box keys */
+};
+
+/* The home folder as an absolute path: opt, $HOTLINE_HOME or ~/.hotline. */
+int hl_home_resolve(const char *opt, char *out, size_t cap);
+
+/* <home>/<file> into out. */
+int hl_party_path(const char *home, const char *file, char *out, size_t cap);
+
+/* Creates a new party in home (made 0700 if missing).  Refuses with
+ * -HL_EEXIST when one is there.  why gets the failing file's name. */
+int hl_party_create(const char *home, const struct hl_config *conf,
+		    int64_t now, char *why, size_t whylen);
+
+/* Opens the party in home; why gets "file" or "file:line: reason". */
+int hl_party_open(const char *home, int flags, struct hl_party **out,
+		  char *why, size_t whylen);
+void hl_party_free(struct hl_party *p);
+
+#endif
