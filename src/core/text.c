@@ -121,7 +121,7 @@ int hl_parse_u64(const char *s, size_t n, uint64_t max, uint64_t *out)
 		if (s[i] < '0' || s[i] > '9')
 			return -HL_ENUMBER;
 		d = (unsigned)(s[i] - '0');
-		if (v > (max - d) / 10)
+		if (d > max || v > (max - d) / 10)
 			return -HL_ENUMBER;
 		v = v * 10 + d;
 	}
