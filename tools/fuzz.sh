@@ -1,0 +1,120 @@
+#!/bin/sh
+# fuzz.sh - build and run Hotline's libFuzzer targets (fuzz/fuzz_*.c).
+#
+#   tools/fuzz.sh SECONDS [TARGET...]	run each target (all by default)
+#					for SECONDS; fails if any crashes
+#   tools/fuzz.sh seeds			rewrite fuzz/seeds/ from the fixture
+#
+# The core's modules are built with clang into build/fuzz/libcore.a,
+# instrumented but without libFuzzer's main, and each target links
+# against that archive.  Each target's corpus fuzz/corpus/<target>/ is
+# gitignored and starts from the committed fuzz/seeds/<target>/; crash
+# inputs go to build/fuzz/artifacts/<target>/, logs to build/fuzz/logs/.
+set -eu
+
+cd "$(dirname "$0")/.."
+OUT=build/fuzz
+CC=${FUZZ_CC:-clang}
+CFLAGS="-std=c11 -D_GNU_SOURCE -UNDEBUG -g -O1 -fno-omit-frame-pointer -Wall -Wextra"
+CFLAGS="$CFLAGS -Isrc/core -Ifuzz $(pkg-config --cflags libsodium gnutls)"
+SAN="address,undefined -fno-sanitize-recover=all"
+LIBS=$(pkg-config --libs libsodium gnutls)
+
+usage() {
+	sed -n '4,5p' "$0" | sed 's/^# \{0,1\}//' >&2
+	exit 2
+}
+
+# Compiles src/core/*.c and the fixture for linking into fuzz targets.
+build_lib() {
+	mkdir -p "$OUT/obj"
+	objs=""
+	for src in src/core/*.c fuzz/fixture.c; do
+		obj=$OUT/obj/$(basename "$src" .c).o
+		$CC $CFLAGS -fsanitize=fuzzer-no-link,$SAN -c "$src" -o "$obj"
+		objs="$objs $obj"
+	done
+	rm -f "$OUT/libcore.a"
+	ar rcs "$OUT/libcore.a" $objs
+}
+
+build_target() {
+	$CC $CFLAGS -fsanitize=fuzzer,$SAN -o "$OUT/fuzz_$1" \
+		"fuzz/fuzz_$1.c" "$OUT/libcore.a" $LIBS
+}
+
+max_len() {
+	case $1 in
+	note) echo 70000 ;;
+	card) echo 8192 ;;
+	envelope) echo 20000 ;;
+	*) echo 4096 ;;
+	esac
+}
+
+seeds() {
+	build_lib
+	$CC $CFLAGS -fsanitize=fuzzer-no-link,$SAN -o "$OUT/gen_seeds" \
+		fuzz/gen_seeds.c "$OUT/libcore.a" $LIBS
+	for t in note card envelope text; do
+		mkdir -p "fuzz/seeds/$t"
+	done
+	"$OUT/gen_seeds" fuzz/seeds
+	echo "fuzz.sh: seeds written to fuzz/seeds/"
+}
+
+# Prints one line for target $1 from its log; $2 is libFuzzer's status.
+summary() {
+	log=$OUT/logs/$1.log
+	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
+	cov=$(grep -o 'cov: [0-9]* ft: [0-9]* corp: [0-9]*' "$log" | tail -n 1)
+	if [ "$2" -eq 0 ]; then
+		result=ok
+	else
+		crash=$(sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$log" | tail -n 1)
+		result="FAILED (exit $2${crash:+, input $crash}, see $log)"
+	fi
+	printf '%-9s %10s execs in %ss  %-30s %s\n' "$1" "${execs:-?}" \
+		"$SECONDS_EACH" "${cov:-cov: ?}" "$result"
+}
+
+run_target() {
+	corpus=fuzz/corpus/$1
+	mkdir -p "$corpus" "$OUT/artifacts/$1" "$OUT/logs"
+	if [ -d "fuzz/seeds/$1" ]; then
+		cp -p "fuzz/seeds/$1"/* "$corpus"/ 2>/dev/null || true
+	fi
+	status=0
+	"$OUT/fuzz_$1" -max_total_time="$SECONDS_EACH" -max_len="$(max_len "$1")" \
+		-timeout=10 -print_final_stats=1 \
+		-artifact_prefix="$OUT/artifacts/$1/" "$corpus" \
+		>"$OUT/logs/$1.log" 2>&1 || status=$?
+	summary "$1" "$status"
+	return "$status"
+}
+
+[ $# -ge 1 ] || usage
+if [ "$1" = seeds ]; then
+	seeds
+	exit 0
+fi
+case $1 in
+'' | *[!0-9]*) usage ;;
+esac
+SECONDS_EACH=$1
+shift
+targets=$*
+if [ -z "$targets" ]; then
+	targets=$(ls fuzz/fuzz_*.c | sed 's,^fuzz/fuzz_,,; s,\.c$,,')
+fi
+
+build_lib
+for t in $targets; do
+	[ -f "fuzz/fuzz_$t.c" ] || { echo "fuzz.sh: no target '$t'" >&2; exit 2; }
+	build_target "$t"
+done
+failed=0
+for t in $targets; do
+	run_target "$t" || failed=1
+done
+exit $failed
