@@ -62,6 +62,8 @@ static int parse_sig(const char *line, size_t len, struct hl_note_sig *sig)
 		return -HL_ESYNTAX;
 	if (blen > HL_NOTE_SIG_B64_MAX)
 		return -HL_ETOOBIG;
+	if (!hl_b64_alphabet(b64, blen))
+		return -HL_EBASE64;
 	if (sodium_base642bin(raw, sizeof(raw), b64, blen, NULL, &got, &end,
 			      sodium_base64_VARIANT_ORIGINAL) != 0 ||
 	    end != b64 + blen || got < 5 ||

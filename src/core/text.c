@@ -129,12 +129,25 @@ int hl_parse_u64(const char *s, size_t n, uint64_t max, uint64_t *out)
 	return 0;
 }
 
+bool hl_b64_alphabet(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		      (c >= '0' && c <= '9') || c == '+' || c == '/' || c == '='))
+			return false;
+	}
+	return true;
+}
+
 int hl_b64_exact(const char *s, size_t n, unsigned char *out, size_t want)
 {
 	size_t got = 0;
 	const char *end = NULL;
 
-	if (n != sodium_base64_ENCODED_LEN(want, sodium_base64_VARIANT_ORIGINAL) - 1)
+	if (n != sodium_base64_ENCODED_LEN(want, sodium_base64_VARIANT_ORIGINAL) - 1 ||
+	    !hl_b64_alphabet(s, n))
 		return -HL_EBASE64;
 	if (sodium_base642bin(out, want, s, n, NULL, &got, &end,
 			      sodium_base64_VARIANT_ORIGINAL) != 0 ||

@@ -45,6 +45,10 @@ bool hl_split(const char *s, size_t n, size_t *hlen,
 /* Decimal without sign or leading zeros, at most max. */
 int hl_parse_u64(const char *s, size_t n, uint64_t max, uint64_t *out);
 
+/* True if s holds only base64's alphabet and '='.  libsodium's decoder
+ * must see nothing else: it reads every byte of 0x80..0xff as '/'. */
+bool hl_b64_alphabet(const char *s, size_t n);
+
 /* Standard base64 of exactly want bytes (canonical: padding required). */
 int hl_b64_exact(const char *s, size_t n, unsigned char *out, size_t want);
 
