@@ -1,0 +1,532 @@
+/* test_vectors.c - golden test vectors for Hotline's formats.
+ *
+ * Two parties, ru-cert and us-cert, get fixed keys from fixed seeds:
+ *
+ *   Ed25519  crypto_sign_seed_keypair, seed 0x01 x32 (ru), 0x02 x32 (us)
+ *   X25519   crypto_box_seed_keypair,  seed 0x11 x32 (ru), 0x12 x32 (us)
+ *   TLS pin  0x21 x32 (ru), 0x22 x32 (us)
+ *   created  2026-11-22T09:54:00Z
+ *   endpoint https://127.0.0.1:7441 (ru), https://127.0.0.1:7442 (us)
+ *
+ * Everything derived from them is deterministic (Ed25519 signatures are)
+ * and is compared byte for byte with tests/golden/: the two cards, their
+ * fingerprints, key IDs, the link ID and a note signed by both.  Sealing
+ * an envelope is randomized (content key, nonce, ephemeral keys), so one
+ * sealed envelope is kept as it was made, with its plaintext and its
+ * content key, and the test checks that it still parses, verifies,
+ * unwraps for both parties and decrypts to the same bytes.
+ *
+ * Golden files are read from $HOTLINE_SRC/tests/golden/ when HOTLINE_SRC
+ * is set, else from tests/golden/ under the current directory.
+ *
+ * docs/protocol.md quotes these vectors, and the last test checks that
+ * every quote matches its golden file.
+ *
+ * Regenerating (after a deliberate format change; then review the diff
+ * and update the vectors quoted in docs/protocol.md):
+ *
+ *   make unit
+ *   HOTLINE_REGEN=1 build/tests/test_vectors
+ *       rewrites the deterministic files and leaves the envelope alone;
+ *   HOTLINE_REGEN=envelope build/tests/test_vectors
+ *       also reseals ru-to-us.envelope and rewrites its .plain and .key
+ *       (a new random content key, so every byte of it changes).
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <sodium.h>
+
+#include "buf.h"
+#include "card.h"
+#include "envelope.h"
+#include "error.h"
+#include "hash.h"
+#include "note.h"
+#include "text.h"
+
+#define CREATED "2026-11-22T09:54:00Z"
+#define SENT "2026-11-22T10:02:00Z"
+#define FILE_MAX (1024 * 1024)
+
+/* The fixed text of the golden note, signed by both parties. */
+static const char note_text[] =
+	"hotline.test-vector/v1\n"
+	"Проверка связи.\n"
+	"Communication check.\n";
+
+/* The golden envelope's plaintext: an Arabic sentence ("We notify you of
+ * a ransomware attack on the electricity grid and ask for your help with
+ * the investigation.") with an English summary.  Only used when the
+ * envelope is regenerated; the test reads ru-to-us.plain. */
+static const char envelope_plain[] =
+	"{\"type\":\"notify\",\"case\":\"ru-cert/2026-0001\","
+	"\"text\":{\"lang\":\"ar\",\"body\":\"نبلغكم بهجوم ببرمجية فدية على "
+	"شبكة الكهرباء ونطلب مساعدتكم في التحقيق.\"},"
+	"\"summary\":{\"lang\":\"en\",\"body\":\"Ransomware attack on the "
+	"power grid; help with the investigation requested.\"}}\n";
+
+enum regen { REGEN_NONE, REGEN_FIXED, REGEN_ENVELOPE };
+
+struct party {
+	const char *name;
+	unsigned char sign_seed, box_seed, tls_byte;
+	const char *endpoint;
+	unsigned char sign_sk[HL_ED25519_SK_LEN];
+	unsigned char box_sk[32];
+	struct hl_card card;
+};
+
+static struct party ru = {
+	.name = "ru-cert", .sign_seed = 0x01, .box_seed = 0x11, .tls_byte = 0x21,
+	.endpoint = "https://127.0.0.1:7441",
+};
+static struct party us = {
+	.name = "us-cert", .sign_seed = 0x02, .box_seed = 0x12, .tls_byte = 0x22,
+	.endpoint = "https://127.0.0.1:7442",
+};
+static enum regen regen;
+
+static void derive(struct party *p)
+{
+	unsigned char seed[32];
+	struct hl_card *c = &p->card;
+
+	memset(c, 0, sizeof(*c));
+	memcpy(c->name, p->name, strlen(p->name) + 1);
+	memset(seed, p->sign_seed, sizeof(seed));
+	assert_int_equal(crypto_sign_seed_keypair(c->sign_pk, p->sign_sk, seed), 0);
+	memset(seed, p->box_seed, sizeof(seed));
+	assert_int_equal(crypto_box_seed_keypair(c->box_pk, p->box_sk, seed), 0);
+	memset(c->tls_pin, p->tls_byte, sizeof(c->tls_pin));
+	memcpy(c->endpoint, p->endpoint, strlen(p->endpoint) + 1);
+	assert_int_equal(hl_time_parse(CREATED, HL_TIME_LEN, &c->created), 0);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	derive(&ru);
+	derive(&us);
+	return 0;
+}
+
+static void golden_path(const char *name, char *out, size_t cap)
+{
+	const char *src = getenv("HOTLINE_SRC");
+	int n;
+
+	if (src && *src)
+		n = snprintf(out, cap, "%s/tests/golden/%s", src, name);
+	else
+		n = snprintf(out, cap, "tests/golden/%s", name);
+	assert_true(n > 0 && (size_t)n < cap);
+}
+
+/* Reads a file whole; the caller frees.  NUL-terminated past len. */
+static unsigned char *read_path(const char *path, size_t *len)
+{
+	struct hl_buf b;
+	unsigned char chunk[4096];
+	FILE *f;
+	size_t n;
+
+	f = fopen(path, "rb");
+	if (!f)
+		fail_msg("%s: %s (run from the source tree or set HOTLINE_SRC)",
+			 path, strerror(errno));
+	hl_buf_init(&b, FILE_MAX);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		assert_int_equal(hl_buf_append(&b, chunk, n), 0);
+	assert_false(ferror(f));
+	fclose(f);
+	if (!b.data)
+		assert_int_equal(hl_buf_append(&b, "", 0), 0);
+	return hl_buf_steal(&b, len);
+}
+
+static unsigned char *golden_read(const char *name, size_t *len)
+{
+	char path[4096];
+
+	golden_path(name, path, sizeof(path));
+	return read_path(path, len);
+}
+
+/* Writes a golden file through a temporary name. */
+static void golden_write(const char *name, const void *p, size_t n)
+{
+	char path[4096], tmp[4200];
+	FILE *f;
+
+	golden_path(name, path, sizeof(path));
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	f = fopen(tmp, "wb");
+	if (!f)
+		fail_msg("%s: %s", tmp, strerror(errno));
+	assert_int_equal(fwrite(p, 1, n, f), n);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(rename(tmp, path), 0);
+	print_message("# wrote %s\n", path);
+}
+
+/* Compares text with a golden file (rewriting it first when asked). */
+static void golden_text(const char *name, const void *p, size_t n, enum regen when)
+{
+	unsigned char *want;
+	size_t len;
+
+	if (regen >= when && when != REGEN_NONE)
+		golden_write(name, p, n);
+	want = golden_read(name, &len);
+	assert_int_equal(strlen((const char *)p), n);
+	assert_string_equal((const char *)want, (const char *)p);
+	assert_int_equal(len, n);
+	free(want);
+}
+
+static void sign_card(const struct party *p, struct hl_buf *out)
+{
+	hl_buf_init(out, HL_CARD_MAX);
+	assert_int_equal(hl_card_encode(&p->card, p->sign_sk, out), 0);
+}
+
+static void check_card(const struct party *p, const char *file)
+{
+	struct hl_buf b;
+	struct hl_card parsed;
+
+	sign_card(p, &b);
+	golden_text(file, b.data, b.len, REGEN_FIXED);
+	assert_int_equal(hl_card_parse(b.data, b.len, &parsed), 0);
+	assert_memory_equal(&parsed, &p->card, sizeof(parsed));
+	hl_buf_free(&b);
+}
+
+static void test_cards(void **state)
+{
+	(void)state;
+	check_card(&ru, "ru-cert.card");
+	check_card(&us, "us-cert.card");
+}
+
+static void test_fingerprints(void **state)
+{
+	char fr[HL_FINGERPRINT_LEN + 1], fu[HL_FINGERPRINT_LEN + 1];
+	struct hl_buf b;
+
+	(void)state;
+	hl_card_fingerprint(&ru.card, fr);
+	hl_card_fingerprint(&us.card, fu);
+	hl_buf_init(&b, 1024);
+	assert_int_equal(hl_buf_printf(&b, "ru-cert %s\nus-cert %s\n", fr, fu), 0);
+	golden_text("fingerprints.txt", b.data, b.len, REGEN_FIXED);
+	hl_buf_free(&b);
+}
+
+static void test_keyids(void **state)
+{
+	struct hl_buf b;
+	uint32_t kr = hl_note_keyid("ru-cert", HL_SIGTYPE_ED25519, ru.card.sign_pk, 32);
+	uint32_t ku = hl_note_keyid("us-cert", HL_SIGTYPE_ED25519, us.card.sign_pk, 32);
+
+	(void)state;
+	hl_buf_init(&b, 1024);
+	assert_int_equal(hl_buf_printf(&b, "ru-cert %08x\nus-cert %08x\n",
+				       (unsigned)kr, (unsigned)ku), 0);
+	golden_text("keyids.txt", b.data, b.len, REGEN_FIXED);
+	hl_buf_free(&b);
+}
+
+static void test_link_id(void **state)
+{
+	unsigned char a[HL_LINK_ID_LEN], b2[HL_LINK_ID_LEN];
+	struct hl_buf b;
+
+	(void)state;
+	hl_link_id(ru.card.sign_pk, us.card.sign_pk, a);
+	hl_link_id(us.card.sign_pk, ru.card.sign_pk, b2);
+	assert_memory_equal(a, b2, sizeof(a));
+	hl_buf_init(&b, 1024);
+	assert_int_equal(hl_buf_b64(&b, a, sizeof(a)), 0);
+	assert_int_equal(hl_buf_puts(&b, "\n"), 0);
+	golden_text("link-id.txt", b.data, b.len, REGEN_FIXED);
+	hl_buf_free(&b);
+}
+
+static void test_note(void **state)
+{
+	const unsigned char *t = (const unsigned char *)note_text;
+	size_t tn = sizeof(note_text) - 1;
+	struct hl_note note;
+	struct hl_buf b;
+
+	(void)state;
+	hl_buf_init(&b, HL_NOTE_MAX);
+	assert_int_equal(hl_note_sign_text(&b, t, tn, "ru-cert", ru.sign_sk), 0);
+	assert_int_equal(hl_note_sign(&b, t, tn, "us-cert", us.sign_sk), 0);
+	golden_text("both.note", b.data, b.len, REGEN_FIXED);
+	assert_int_equal(hl_note_parse(b.data, b.len, &note), 0);
+	assert_int_equal(note.nsigs, 2);
+	assert_int_equal(note.text_len, tn);
+	assert_int_equal(hl_note_verify(&note, "ru-cert", ru.card.sign_pk), 0);
+	assert_int_equal(hl_note_verify(&note, "us-cert", us.card.sign_pk), 0);
+	/* The right key under another name is an unknown signer. */
+	assert_int_equal(hl_note_verify(&note, "us-cert", ru.card.sign_pk), -HL_ENOSIG);
+	/* One changed signature character rejects the whole note. */
+	b.data[b.len - 20] = b.data[b.len - 20] == 'A' ? 'B' : 'A';
+	assert_int_equal(hl_note_parse(b.data, b.len, &note), 0);
+	assert_int_equal(hl_note_verify(&note, "us-cert", us.card.sign_pk), -HL_EBADSIG);
+	hl_buf_free(&b);
+}
+
+static void reseal_envelope(void)
+{
+	struct hl_seal_params p = {
+		.from = &ru.card, .sign_sk = ru.sign_sk, .to = &us.card,
+		.seq = 1, .precedence = HL_FLASH, .kind = "notify",
+	};
+	const unsigned char *plain = (const unsigned char *)envelope_plain;
+	size_t plain_len = sizeof(envelope_plain) - 1;
+	unsigned char key[HL_KEY_LEN];
+	struct hl_envelope env;
+	struct hl_buf out, k;
+
+	assert_int_equal(hl_time_parse(SENT, HL_TIME_LEN, &p.time), 0);
+	hl_buf_init(&out, HL_BODY_MAX + HL_NOTE_MAX);
+	assert_int_equal(hl_envelope_seal(&p, plain, plain_len, &out), 0);
+	assert_int_equal(hl_envelope_parse(out.data, out.len, &env), 0);
+	assert_int_equal(hl_envelope_unwrap(&env, "us-cert", us.card.box_pk,
+					    us.box_sk, key), 0);
+	hl_buf_init(&k, 1024);
+	assert_int_equal(hl_buf_b64(&k, key, sizeof(key)), 0);
+	assert_int_equal(hl_buf_puts(&k, "\n"), 0);
+	golden_write("ru-to-us.envelope", out.data, out.len);
+	golden_write("ru-to-us.plain", plain, plain_len);
+	golden_write("ru-to-us.key", k.data, k.len);
+	sodium_memzero(key, sizeof(key));
+	hl_buf_free(&out);
+	hl_buf_free(&k);
+}
+
+/* The disclosed content key: one line of standard base64. */
+static void read_key(unsigned char key[HL_KEY_LEN])
+{
+	size_t n;
+	unsigned char *s = golden_read("ru-to-us.key", &n);
+
+	assert_true(n > 0 && s[n - 1] == '\n');
+	assert_int_equal(hl_b64_exact((const char *)s, n - 1, key, HL_KEY_LEN), 0);
+	free(s);
+}
+
+static void assert_opens(const struct hl_envelope *env,
+			 const unsigned char key[HL_KEY_LEN],
+			 const unsigned char *plain, size_t plain_len)
+{
+	struct hl_buf pt;
+
+	hl_buf_init(&pt, HL_PLAIN_MAX);
+	assert_int_equal(hl_envelope_decrypt(env, key, &pt), 0);
+	assert_int_equal(pt.len, plain_len);
+	assert_memory_equal(pt.data, plain, plain_len);
+	hl_buf_free(&pt);
+}
+
+static void check_header(const struct hl_envelope *env, size_t plain_len)
+{
+	unsigned char link[HL_LINK_ID_LEN], h[HL_SHA256_LEN];
+	int64_t sent;
+
+	hl_link_id(ru.card.sign_pk, us.card.sign_pk, link);
+	assert_int_equal(hl_time_parse(SENT, HL_TIME_LEN, &sent), 0);
+	assert_memory_equal(env->link, link, sizeof(link));
+	assert_string_equal(env->from, "ru-cert");
+	assert_string_equal(env->to, "us-cert");
+	assert_int_equal(env->seq, 1);
+	assert_int_equal(env->time, sent);
+	assert_int_equal(env->precedence, HL_FLASH);
+	assert_string_equal(env->kind, "notify");
+	assert_int_equal(env->body_len, HL_NONCE_LEN + plain_len + HL_TAG_LEN);
+	hl_sha256(env->body, env->body_len, h);
+	assert_memory_equal(env->body_hash, h, sizeof(h));
+	assert_int_equal(env->note.nsigs, 1);
+}
+
+static void test_envelope(void **state)
+{
+	unsigned char disclosed[HL_KEY_LEN], key[HL_KEY_LEN];
+	unsigned char *buf, *plain, *cardtxt;
+	size_t n, plain_len, cardlen;
+	struct hl_envelope env;
+	struct hl_card sender;
+
+	(void)state;
+	if (regen == REGEN_ENVELOPE)
+		reseal_envelope();
+	buf = golden_read("ru-to-us.envelope", &n);
+	plain = golden_read("ru-to-us.plain", &plain_len);
+	read_key(disclosed);
+	assert_int_equal(hl_envelope_parse(buf, n, &env), 0);
+	check_header(&env, plain_len);
+	/* A third party checks with the card it was given, as a file. */
+	cardtxt = golden_read("ru-cert.card", &cardlen);
+	assert_int_equal(hl_card_parse(cardtxt, cardlen, &sender), 0);
+	assert_int_equal(hl_envelope_verify(&env, &sender), 0);
+	assert_int_equal(hl_envelope_verify(&env, &ru.card), 0);
+
+	assert_int_equal(hl_envelope_unwrap(&env, "us-cert", us.card.box_pk,
+					    us.box_sk, key), 0);
+	assert_memory_equal(key, disclosed, sizeof(key));
+	assert_opens(&env, key, plain, plain_len);
+	assert_int_equal(hl_envelope_unwrap(&env, "ru-cert", ru.card.box_pk,
+					    ru.box_sk, key), 0);
+	assert_memory_equal(key, disclosed, sizeof(key));
+	assert_opens(&env, key, plain, plain_len);
+	assert_opens(&env, disclosed, plain, plain_len);
+	free(cardtxt);
+	free(plain);
+	free(buf);
+}
+
+/* The rejections a verifier relies on, each on a copy of the golden
+ * envelope with one thing changed. */
+static void test_envelope_rejects(void **state)
+{
+	unsigned char key[HL_KEY_LEN];
+	unsigned char *buf;
+	size_t n;
+	struct hl_envelope env;
+	struct hl_card impostor = us.card;
+	struct hl_buf pt;
+	char *seq, *blank;
+
+	(void)state;
+	buf = golden_read("ru-to-us.envelope", &n);
+
+	/* Not signed by this card: another name, or the same name with
+	 * another key. */
+	assert_int_equal(hl_envelope_parse(buf, n, &env), 0);
+	assert_int_equal(hl_envelope_verify(&env, &us.card), -HL_ENOSIG);
+	memcpy(impostor.name, "ru-cert", sizeof("ru-cert"));
+	assert_int_equal(hl_envelope_verify(&env, &impostor), -HL_ENOSIG);
+	/* Only the two parties of the envelope have a wrapped key, and
+	 * only their own box key opens it. */
+	assert_int_equal(hl_envelope_unwrap(&env, "xx-cert", us.card.box_pk,
+					    us.box_sk, key), -HL_ENOKEY);
+	assert_int_equal(hl_envelope_unwrap(&env, "us-cert", ru.card.box_pk,
+					    ru.box_sk, key), -HL_EUNWRAP);
+	/* A key other than the committed one is refused before decrypting. */
+	read_key(key);
+	key[0] ^= 1;
+	hl_buf_init(&pt, HL_PLAIN_MAX);
+	assert_int_equal(hl_envelope_decrypt(&env, key, &pt), -HL_EKEYCOMMIT);
+	assert_int_equal(pt.len, 0);
+	hl_buf_free(&pt);
+
+	/* A changed body no longer matches its signed hash. */
+	buf[n - 1] ^= 1;
+	assert_int_equal(hl_envelope_parse(buf, n, &env), 0);
+	assert_int_equal(hl_envelope_verify(&env, &ru.card), -HL_EBODYHASH);
+	buf[n - 1] ^= 1;
+
+	/* A changed header field breaks the signature. */
+	seq = memmem(buf, n, "\nseq 1\n", 7);
+	assert_non_null(seq);
+	seq[5] = '2';
+	assert_int_equal(hl_envelope_parse(buf, n, &env), 0);
+	assert_int_equal(env.seq, 2);
+	assert_int_equal(hl_envelope_verify(&env, &ru.card), -HL_EBADSIG);
+	seq[5] = '1';
+
+	/* A missing last byte shifts the split and cuts the note short. */
+	assert_int_equal(hl_envelope_parse(buf, n - 1, &env), -HL_ETRUNCATED);
+	/* Cut after the blank line: no room for the body it declares. */
+	blank = memmem(buf, n, "\n\n", 2);
+	assert_non_null(blank);
+	assert_int_equal(hl_envelope_parse(buf, (size_t)(blank + 2 - (char *)buf),
+					   &env), -HL_ETRUNCATED);
+	sodium_memzero(key, sizeof(key));
+	free(buf);
+}
+
+static void assert_quoted(const unsigned char *doc, size_t dn,
+			  const void *p, size_t n, const char *what)
+{
+	if (!memmem(doc, dn, p, n))
+		fail_msg("docs/protocol.md does not quote %s as it is now", what);
+}
+
+/* docs/protocol.md quotes the vectors; they must be the ones here. */
+static void test_doc_quotes_vectors(void **state)
+{
+	static const char *const files[] = {
+		"both.note", "ru-cert.card", "us-cert.card", "keyids.txt",
+		"fingerprints.txt", "link-id.txt", "ru-to-us.key", "ru-to-us.plain",
+	};
+	const char *src = getenv("HOTLINE_SRC");
+	char path[4096];
+	unsigned char *doc, *f;
+	size_t dn, n;
+	struct hl_envelope env;
+	struct hl_buf b64;
+
+	(void)state;
+	if (regen != REGEN_NONE) {
+		print_message("# vectors rewritten; run again without HOTLINE_REGEN to check docs/protocol.md\n");
+		skip();
+	}
+	snprintf(path, sizeof(path), "%s%sdocs/protocol.md",
+		 src && *src ? src : "", src && *src ? "/" : "");
+	doc = read_path(path, &dn);
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		f = golden_read(files[i], &n);
+		assert_quoted(doc, dn, f, n, files[i]);
+		free(f);
+	}
+	f = golden_read("ru-to-us.envelope", &n);
+	assert_int_equal(hl_envelope_parse(f, n, &env), 0);
+	assert_quoted(doc, dn, env.header, env.header_len, "the envelope's header");
+	hl_buf_init(&b64, 2 * n);
+	assert_int_equal(hl_buf_b64(&b64, env.body, env.body_len), 0);
+	assert_quoted(doc, dn, b64.data, b64.len, "the envelope's body");
+	hl_buf_free(&b64);
+	free(f);
+	free(doc);
+}
+
+int main(void)
+{
+	const char *r = getenv("HOTLINE_REGEN");
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_cards),
+		cmocka_unit_test(test_fingerprints),
+		cmocka_unit_test(test_keyids),
+		cmocka_unit_test(test_link_id),
+		cmocka_unit_test(test_note),
+		cmocka_unit_test(test_envelope),
+		cmocka_unit_test(test_envelope_rejects),
+		cmocka_unit_test(test_doc_quotes_vectors),
+	};
+
+	if (sodium_init() < 0)
+		return 1;
+	if (!r || !*r || strcmp(r, "0") == 0) {
+		regen = REGEN_NONE;
+	} else if (strcmp(r, "1") == 0) {
+		regen = REGEN_FIXED;
+	} else if (strcmp(r, "envelope") == 0) {
+		regen = REGEN_ENVELOPE;
+	} else {
+		fprintf(stderr, "HOTLINE_REGEN must be 1 or envelope, not '%s'\n", r);
+		return 2;
+	}
+	return cmocka_run_group_tests(tests, setup, NULL);
+}
