@@ -9,15 +9,45 @@
 
 #define FINGERPRINT_ROUNDS 5200	/* slows a search for a look-alike key */
 
+static bool host_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '-' || c == '.';
+}
+
+/* https://HOST[:PORT][/PATH]: HOST a DNS name, IPv4 address or [IPv6]. */
 int hl_endpoint_check(const char *url)
 {
-	size_t n = strlen(url);
+	size_t n = strlen(url), i = 8, h;
 
 	if (n == 0)
 		return 0;
 	if (n > HL_ENDPOINT_MAX || n <= 8 || strncmp(url, "https://", 8) != 0)
 		return -HL_ECONFIG;
-	for (size_t i = 0; i < n; i++)
+	if (url[i] == '[') {
+		while (i < n && url[i] != ']')
+			if (!strchr("[0123456789abcdefABCDEF:.", url[i++]))
+				return -HL_ECONFIG;
+		if (i == n || i < 11)
+			return -HL_ECONFIG;
+		i++;
+	} else {
+		for (h = i; i < n && host_char(url[i]); i++)
+			;
+		if (i == h)
+			return -HL_ECONFIG;
+	}
+	if (url[i] == ':') {
+		uint64_t port;
+
+		for (h = ++i; i < n && url[i] >= '0' && url[i] <= '9'; i++)
+			;
+		if (hl_parse_u64(url + h, i - h, 65535, &port) < 0 || port == 0)
+			return -HL_ECONFIG;
+	}
+	if (i < n && url[i] != '/')
+		return -HL_ECONFIG;
+	for (; i < n; i++)
 		if (url[i] <= 0x20 || url[i] >= 0x7f)
 			return -HL_ECONFIG;
 	return 0;
@@ -34,6 +64,8 @@ int hl_card_encode(const struct hl_card *card,
 		return -HL_ENAME;
 	if (hl_endpoint_check(card->endpoint) < 0)
 		return -HL_ECONFIG;
+	if (!hl_time_valid(card->created))
+		return -HL_ETIME;
 	if (sodium_memcmp(sk + 32, card->sign_pk, HL_ED25519_PK_LEN) != 0)
 		return -HL_EKEYFILE;
 	hl_time_format(card->created, when);

@@ -83,7 +83,10 @@ static int seal_check(const struct hl_seal_params *p, size_t plain_len)
 		return -HL_ESYNTAX;
 	if ((unsigned)p->precedence >= NPRECEDENCES)
 		return -HL_ESYNTAX;
-	if (strcmp(p->from->name, p->to->name) == 0)
+	if (!hl_time_valid(p->time))
+		return -HL_ETIME;
+	if (strcmp(p->from->name, p->to->name) == 0 ||
+	    sodium_memcmp(p->from->sign_pk, p->to->sign_pk, HL_ED25519_PK_LEN) == 0)
 		return -HL_ENAME;
 	if (sodium_memcmp(p->sign_sk + 32, p->from->sign_pk, HL_ED25519_PK_LEN) != 0)
 		return -HL_EKEYFILE;
@@ -321,7 +324,8 @@ static int parse_header_text(const unsigned char *text, size_t n,
 /* The header text ends at the first blank line: it has none inside. */
 static size_t header_text_len(const unsigned char *buf, size_t n)
 {
-	size_t lim = n < HL_ENVELOPE_HEADER_MAX ? n : HL_ENVELOPE_HEADER_MAX;
+	/* A text of HL_ENVELOPE_HEADER_MAX bytes has its blank line after it. */
+	size_t lim = n < HL_ENVELOPE_HEADER_MAX + 1 ? n : HL_ENVELOPE_HEADER_MAX + 1;
 
 	for (size_t i = 1; i < lim; i++)
 		if (buf[i] == '\n' && buf[i - 1] == '\n')
@@ -337,7 +341,7 @@ int hl_envelope_parse(const unsigned char *buf, size_t n, struct hl_envelope *en
 	memset(env, 0, sizeof(*env));
 	tlen = header_text_len(buf, n);
 	if (tlen == 0)
-		return n >= HL_ENVELOPE_HEADER_MAX ? -HL_ETOOBIG : -HL_ETRUNCATED;
+		return n > HL_ENVELOPE_HEADER_MAX ? -HL_ETOOBIG : -HL_ETRUNCATED;
 	r = hl_text_check(buf, tlen);
 	if (r == 0)
 		r = parse_header_text(buf, tlen, env);
@@ -354,6 +358,13 @@ int hl_envelope_parse(const unsigned char *buf, size_t n, struct hl_envelope *en
 	r = hl_note_parse(buf, env->header_len, &env->note);
 	if (r == 0 && env->note.text_len != tlen)
 		r = -HL_ESYNTAX;
+	/* Exactly one signature, the sender's: anything more would give the
+	 * same message a second byte form, and so a second leaf hash. */
+	if (r == 0 && env->note.nsigs != 1)
+		r = -HL_EDUPLICATE;
+	if (r == 0 && (env->note.sigs[0].name_len != strlen(env->from) ||
+		       memcmp(env->note.sigs[0].name, env->from, strlen(env->from)) != 0))
+		r = -HL_ENOSIG;
 out:
 	if (r < 0)
 		memset(env, 0, sizeof(*env));
@@ -373,6 +384,19 @@ int hl_envelope_verify(const struct hl_envelope *env, const struct hl_card *send
 	hl_sha256(env->body, env->body_len, h);
 	if (sodium_memcmp(h, env->body_hash, sizeof(h)) != 0)
 		return -HL_EBODYHASH;
+	return 0;
+}
+
+int hl_envelope_check_link(const struct hl_envelope *env,
+			   const struct hl_card *sender, const struct hl_card *recipient)
+{
+	unsigned char id[HL_LINK_ID_LEN];
+
+	hl_link_id(sender->sign_pk, recipient->sign_pk, id);
+	if (sodium_memcmp(id, env->link, sizeof(id)) != 0)
+		return -HL_ELINK;
+	if (strcmp(env->to, recipient->name) != 0 || strcmp(env->from, sender->name) != 0)
+		return -HL_ELINK;
 	return 0;
 }
 

@@ -106,6 +106,12 @@ int hl_envelope_parse(const unsigned char *buf, size_t n,
 int hl_envelope_verify(const struct hl_envelope *env,
 		       const struct hl_card *sender);
 
+/* Checks that the envelope belongs to the link of these two parties:
+ * its link ID and names.  hl_envelope_verify() does not know the
+ * recipient, so a receiver calls both. */
+int hl_envelope_check_link(const struct hl_envelope *env,
+			   const struct hl_card *sender, const struct hl_card *recipient);
+
 /* Unwraps the content key for the party named me (the recipient or the
  * sender) into key, which the caller wipes; checks the commitment. */
 int hl_envelope_unwrap(const struct hl_envelope *env, const char *me,

@@ -31,6 +31,7 @@ static const char *const messages[HL_EMAX - HL_EBASE] = {
 	[HL_ECONFIG - HL_EBASE] = "the configuration is not valid",
 	[HL_ETLS - HL_EBASE] = "the TLS library failed",
 	[HL_ECRYPTO - HL_EBASE] = "the crypto library failed",
+	[HL_ELINK - HL_EBASE] = "it belongs to another link or party",
 };
 
 const char *hl_strerror(int err)

@@ -37,6 +37,7 @@ enum {
 	HL_ECONFIG,		/* the configuration is not valid */
 	HL_ETLS,		/* the TLS library failed */
 	HL_ECRYPTO,		/* the crypto library failed */
+	HL_ELINK,		/* an object belongs to another link */
 	HL_EMAX
 };
 

@@ -57,7 +57,7 @@ bool hl_name_valid(const char *s, size_t n)
 		char c = s[i];
 		bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
 
-		if (!alnum && (i == 0 || (c != '-' && c != '.')))
+		if (!alnum && (i == 0 || i == n - 1 || (c != '-' && c != '.')))
 			return false;
 	}
 	return true;
@@ -220,6 +220,11 @@ int hl_time_parse(const char *s, size_t n, int64_t *out)
 	return 0;
 }
 
+bool hl_time_valid(int64_t t)
+{
+	return t >= 0 && t <= HL_TIME_MAX;
+}
+
 static void put_digits(char *p, unsigned v, int n)
 {
 	while (n-- > 0) {
@@ -228,8 +233,8 @@ static void put_digits(char *p, unsigned v, int n)
 	}
 }
 
-/* Years past 9999 do not fit the format; they are clamped to it, which
- * no parser accepts as a real time of ours anyway. */
+/* Encoders check hl_time_valid() first: outside it, the text is clamped
+ * and would not parse back to t. */
 void hl_time_format(int64_t t, char out[HL_TIME_LEN + 1])
 {
 	int64_t days = t / 86400, y;

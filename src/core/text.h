@@ -14,6 +14,7 @@
 
 #define HL_NAME_MAX 63
 #define HL_TIME_LEN 20		/* "2026-11-22T09:54:00Z" */
+#define HL_TIME_MAX 253402300799LL	/* 9999-12-31T23:59:59Z */
 
 /* Well-formed UTF-8: no overlong forms, no surrogates, nothing past U+10FFFF. */
 bool hl_utf8_valid(const unsigned char *s, size_t n);
@@ -21,7 +22,8 @@ bool hl_utf8_valid(const unsigned char *s, size_t n);
 /* 0, or -HL_EUTF8 / -HL_ECONTROL: the rule for signed-note text. */
 int hl_text_check(const unsigned char *s, size_t n);
 
-/* A party name: 1..63 of [a-z0-9.-], starting with a letter or digit. */
+/* A party name: 1..63 of [a-z0-9.-], starting and ending with a letter
+ * or digit. */
 bool hl_name_valid(const char *s, size_t n);
 
 /* A cursor over newline-terminated lines.  next() fails on a last line
@@ -55,5 +57,7 @@ int hl_b64_exact(const char *s, size_t n, unsigned char *out, size_t want);
 /* UTC seconds since the epoch <-> "YYYY-MM-DDTHH:MM:SSZ". */
 int hl_time_parse(const char *s, size_t n, int64_t *out);
 void hl_time_format(int64_t t, char out[HL_TIME_LEN + 1]);
+/* True for the times the format can spell: 1970 to 9999. */
+bool hl_time_valid(int64_t t);
 
 #endif
