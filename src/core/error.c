@@ -32,6 +32,10 @@ static const char *const messages[HL_EMAX - HL_EBASE] = {
 	[HL_ETLS - HL_EBASE] = "the TLS library failed",
 	[HL_ECRYPTO - HL_EBASE] = "the crypto library failed",
 	[HL_ELINK - HL_EBASE] = "it belongs to another link or party",
+	[HL_EPROOF - HL_EBASE] = "the Merkle inclusion proof does not verify",
+	[HL_ECONSISTENCY - HL_EBASE] = "the log is not consistent with the one seen before (fork or shrink)",
+	[HL_EEQUIVOCATION - HL_EBASE] = "equivocation: a different entry for a place already taken",
+	[HL_EGAP - HL_EBASE] = "the log skips entries: resync needed",
 };
 
 const char *hl_strerror(int err)

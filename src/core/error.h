@@ -38,6 +38,10 @@ enum {
 	HL_ETLS,		/* the TLS library failed */
 	HL_ECRYPTO,		/* the crypto library failed */
 	HL_ELINK,		/* an object belongs to another link */
+	HL_EPROOF,		/* a Merkle proof does not verify */
+	HL_ECONSISTENCY,	/* a log is not consistent with what was seen */
+	HL_EEQUIVOCATION,	/* a second, different object for a taken place */
+	HL_EGAP,		/* a log skips entries: a resync is needed */
 	HL_EMAX
 };
 

@@ -46,7 +46,7 @@ static bool keyname_valid(const char *s, size_t n)
 	return true;
 }
 
-static int parse_sig(const char *line, size_t len, struct hl_note_sig *sig)
+int hl_note_sig_parse(const char *line, size_t len, struct hl_note_sig *sig)
 {
 	unsigned char raw[SIG_RAW_MAX];
 	const char *end = NULL;
@@ -123,7 +123,7 @@ int hl_note_parse(const unsigned char *buf, size_t n, struct hl_note *note)
 		if (note->nsigs == HL_NOTE_SIGS_MAX)
 			return -HL_ETOOBIG;
 		sig = &note->sigs[note->nsigs];
-		r = parse_sig(line, len, sig);
+		r = hl_note_sig_parse(line, len, sig);
 		if (r < 0)
 			return r;
 		for (size_t i = 0; i < note->nsigs; i++)
@@ -188,6 +188,27 @@ int hl_note_sign_text(struct hl_buf *out, const unsigned char *text,
 	if (r == 0)
 		r = hl_note_sign(out, text, n, name, sk);
 	return r;
+}
+
+const struct hl_note_sig *hl_note_find(const struct hl_note *note,
+				       const char *name, uint32_t keyid)
+{
+	size_t nlen = strlen(name);
+
+	for (size_t i = 0; i < note->nsigs; i++) {
+		const struct hl_note_sig *sig = &note->sigs[i];
+
+		if (sig->keyid == keyid && sig->name_len == nlen &&
+		    memcmp(sig->name, name, nlen) == 0)
+			return sig;
+	}
+	return NULL;
+}
+
+int hl_note_sig_decode(const struct hl_note_sig *sig, unsigned char *raw,
+		       size_t len)
+{
+	return hl_b64_exact(sig->b64, sig->b64_len, raw, len);
 }
 
 static int verify_one(const struct hl_note *note, const struct hl_note_sig *sig,

@@ -62,6 +62,17 @@ int hl_note_sign_text(struct hl_buf *out, const unsigned char *text,
 		      size_t n, const char *name,
 		      const unsigned char sk[HL_ED25519_SK_LEN]);
 
+/* Parses one signature line (without its newline). */
+int hl_note_sig_parse(const char *line, size_t len, struct hl_note_sig *sig);
+
+/* The signature made by (name, keyid), or NULL. */
+const struct hl_note_sig *hl_note_find(const struct hl_note *note,
+				       const char *name, uint32_t keyid);
+
+/* Decodes a signature's base64 into exactly len bytes (key ID first). */
+int hl_note_sig_decode(const struct hl_note_sig *sig, unsigned char *raw,
+		       size_t len);
+
 /* 0 if a signature by (name, pk) is present and every one of them
  * verifies; -HL_ENOSIG if there is none, -HL_EBADSIG if one fails. */
 int hl_note_verify(const struct hl_note *note, const char *name,

@@ -1,0 +1,208 @@
+/* proof.c - encode, parse and verify third-party proofs. */
+#include <string.h>
+
+#include <sodium.h>
+
+#include "error.h"
+#include "proof.h"
+#include "text.h"
+
+int hl_proof_encode(struct hl_buf *out, const void *envelope, size_t n,
+		    const unsigned char *key, uint64_t index, const hl_hash *path,
+		    size_t npath, const void *checkpoint, size_t cplen)
+{
+	int r = hl_buf_printf(out, HL_PROOF_TYPE "\nenvelope %zu\n", n);
+
+	if (r == 0)
+		r = hl_buf_append(out, envelope, n);
+	if (r == 0 && key) {
+		r = hl_buf_puts(out, "key ");
+		if (r == 0)
+			r = hl_buf_b64(out, key, HL_KEY_LEN);
+		if (r == 0)
+			r = hl_buf_puts(out, "\n");
+	}
+	if (r == 0)
+		r = hl_buf_printf(out, HL_TLOG_PROOF_TYPE "\nindex %llu\n",
+				  (unsigned long long)index);
+	for (size_t i = 0; r == 0 && i < npath; i++) {
+		r = hl_buf_b64(out, path[i], HL_HASH_LEN);
+		if (r == 0)
+			r = hl_buf_puts(out, "\n");
+	}
+	if (r == 0)
+		r = hl_buf_puts(out, "\n");
+	if (r == 0)
+		r = hl_buf_append(out, checkpoint, cplen);
+	return r;
+}
+
+struct reader {
+	const unsigned char *buf;
+	size_t n, pos;
+};
+
+static bool next_line(struct reader *rd, const char **line, size_t *len)
+{
+	const unsigned char *nl;
+
+	if (rd->pos >= rd->n)
+		return false;
+	nl = memchr(rd->buf + rd->pos, '\n', rd->n - rd->pos);
+	if (!nl)
+		return false;
+	*line = (const char *)rd->buf + rd->pos;
+	*len = (size_t)(nl - (rd->buf + rd->pos));
+	rd->pos += *len + 1;
+	return true;
+}
+
+static bool is_line(const char *line, size_t len, const char *want)
+{
+	return len == strlen(want) && memcmp(line, want, len) == 0;
+}
+
+static int parse_head(struct reader *rd, struct hl_proof *p)
+{
+	const char *line, *v;
+	size_t len, vn;
+	uint64_t size;
+	int r;
+
+	if (!next_line(rd, &line, &len))
+		return -HL_ETRUNCATED;
+	if (!is_line(line, len, HL_PROOF_TYPE))
+		return -HL_ETYPE;
+	if (!next_line(rd, &line, &len))
+		return -HL_ETRUNCATED;
+	if (!hl_field(line, len, "envelope", &v, &vn))
+		return -HL_EFIELD;
+	r = hl_parse_u64(v, vn, HL_ENVELOPE_HEADER_MAX + HL_BODY_MAX, &size);
+	if (r < 0)
+		return r;
+	if (size > rd->n - rd->pos)
+		return -HL_ETRUNCATED;
+	p->envelope = rd->buf + rd->pos;
+	p->envelope_len = size;
+	rd->pos += size;
+	if (!next_line(rd, &line, &len))
+		return -HL_ETRUNCATED;
+	if (hl_field(line, len, "key", &v, &vn)) {
+		r = hl_b64_exact(v, vn, p->key, HL_KEY_LEN);
+		if (r < 0)
+			return r;
+		p->has_key = true;
+		if (!next_line(rd, &line, &len))
+			return -HL_ETRUNCATED;
+	}
+	return is_line(line, len, HL_TLOG_PROOF_TYPE) ? 0 : -HL_EFIELD;
+}
+
+int hl_proof_parse(const unsigned char *buf, size_t n, struct hl_proof *p)
+{
+	struct reader rd = {buf, n, 0};
+	const char *line, *v;
+	size_t len, vn;
+	int r;
+
+	memset(p, 0, sizeof(*p));
+	if (n > HL_PROOF_MAX)
+		return -HL_ETOOBIG;
+	r = parse_head(&rd, p);
+	if (r < 0)
+		goto out;
+	r = -HL_ETRUNCATED;
+	if (!next_line(&rd, &line, &len))
+		goto out;
+	r = -HL_EFIELD;
+	if (!hl_field(line, len, "index", &v, &vn))
+		goto out;
+	r = (vn == 1 && v[0] == '0') ? 0 : hl_parse_u64(v, vn, INT64_MAX - 1, &p->index);
+	while (r == 0) {
+		r = next_line(&rd, &line, &len) ? 0 : -HL_ETRUNCATED;
+		if (r < 0 || len == 0)
+			break;
+		r = p->npath < HL_MERKLE_PROOF_MAX ?
+		    hl_b64_exact(line, len, p->path[p->npath++], HL_HASH_LEN) : -HL_ETOOBIG;
+	}
+	if (r == 0 && rd.pos >= n)
+		r = -HL_ETRUNCATED;
+	if (r == 0) {
+		p->checkpoint = buf + rd.pos;
+		p->checkpoint_len = n - rd.pos;
+	}
+out:
+	if (r < 0) {
+		sodium_memzero(p->key, sizeof(p->key));
+		memset(p, 0, sizeof(*p));
+	}
+	return r;
+}
+
+/* The sender and recipient among the two cards, by the envelope's names. */
+static int roles(const struct hl_envelope *env, const struct hl_card *a,
+		 const struct hl_card *b, struct hl_proof_result *res)
+{
+	if (strcmp(env->from, a->name) == 0 && strcmp(env->to, b->name) == 0) {
+		res->sender = a;
+		res->recipient = b;
+	} else if (strcmp(env->from, b->name) == 0 && strcmp(env->to, a->name) == 0) {
+		res->sender = b;
+		res->recipient = a;
+	} else {
+		return -HL_ELINK;
+	}
+	return hl_envelope_check_link(env, res->sender, res->recipient);
+}
+
+static int check_checkpoint(const struct hl_proof *p, struct hl_proof_result *res)
+{
+	char origin[HL_ORIGIN_MAX + 1];
+	int r = hl_checkpoint_parse(p->checkpoint, p->checkpoint_len, &res->cp);
+
+	if (r < 0)
+		return r;
+	hl_log_origin(res->env.link, res->sender->name, origin);
+	if (strcmp(origin, res->cp.origin) != 0)
+		return -HL_ELINK;
+	r = hl_checkpoint_verify(&res->cp, res->sender->sign_pk);
+	if (r == 0)
+		r = hl_cosig_verify(&res->cp, res->recipient->name,
+				    res->recipient->sign_pk, &res->receipt_time);
+	return r;
+}
+
+int hl_proof_verify(const struct hl_proof *p, const struct hl_card *a,
+		    const struct hl_card *b, struct hl_proof_result *res)
+{
+	hl_hash leaf;
+	int r;
+
+	memset(res, 0, sizeof(*res));
+	r = hl_envelope_parse(p->envelope, p->envelope_len, &res->env);
+	if (r == 0)
+		r = roles(&res->env, a, b, res);
+	if (r == 0)
+		r = hl_envelope_verify(&res->env, res->sender);
+	if (r == 0)
+		r = check_checkpoint(p, res);
+	if (r < 0)
+		return r;
+	if (p->index != res->env.seq - 1)
+		return -HL_EPROOF;
+	hl_merkle_leaf(p->envelope, p->envelope_len, leaf);
+	if (!hl_merkle_verify_inclusion(leaf, p->index, res->cp.size, p->path,
+					p->npath, res->cp.root))
+		return -HL_EPROOF;
+	if (p->has_key) {
+		struct hl_buf plain;
+
+		/* Decrypting proves the key opens this body under its commitment. */
+		hl_buf_init(&plain, HL_PLAIN_MAX);
+		r = hl_envelope_decrypt(&res->env, p->key, &plain);
+		if (plain.data)
+			sodium_memzero(plain.data, plain.len);
+		hl_buf_free(&plain);
+	}
+	return r;
+}
