@@ -185,6 +185,9 @@ int hl_card_parse(const unsigned char *buf, size_t n, struct hl_card *card)
 		return r;
 	hl_lines_init(&l, note.text, note.text_len);
 	r = parse_text(&l, card);
+	/* One signature, its own: a card has exactly one byte form. */
+	if (r == 0 && note.nsigs != 1)
+		r = -HL_EDUPLICATE;
 	if (r == 0)
 		r = hl_note_verify(&note, card->name, card->sign_pk);
 	if (r < 0)

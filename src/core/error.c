@@ -11,7 +11,7 @@ static const char *const messages[HL_EMAX - HL_EBASE] = {
 	[HL_ESYNTAX - HL_EBASE] = "a line is not of the expected form",
 	[HL_ETYPE - HL_EBASE] = "wrong object type on the first line",
 	[HL_EFIELD - HL_EBASE] = "a field is unknown, missing or out of order",
-	[HL_EDUPLICATE - HL_EBASE] = "a field or signature appears twice",
+	[HL_EDUPLICATE - HL_EBASE] = "a signature appears twice, or one too many",
 	[HL_ETRAILING - HL_EBASE] = "unexpected bytes after the end",
 	[HL_EBASE64 - HL_EBASE] = "a base64 value is malformed or of the wrong size",
 	[HL_ENUMBER - HL_EBASE] = "a number is malformed or out of range",
@@ -36,6 +36,10 @@ static const char *const messages[HL_EMAX - HL_EBASE] = {
 	[HL_ECONSISTENCY - HL_EBASE] = "the log is not consistent with the one seen before (fork or shrink)",
 	[HL_EEQUIVOCATION - HL_EBASE] = "equivocation: a different entry for a place already taken",
 	[HL_EGAP - HL_EBASE] = "the log skips entries: resync needed",
+	[HL_ESTORE - HL_EBASE] = "the database failed",
+	[HL_ENOLINK - HL_EBASE] = "no such link ('hotline link list' shows them)",
+	[HL_ENOTFOUND - HL_EBASE] = "no such entry",
+	[HL_EUNCONFIRMED - HL_EBASE] = "the link is not confirmed ('hotline link confirm' after reading the fingerprint aloud)",
 };
 
 const char *hl_strerror(int err)

@@ -17,7 +17,7 @@ enum {
 	HL_ESYNTAX,		/* a line is not of the expected form */
 	HL_ETYPE,		/* the first line names another object type */
 	HL_EFIELD,		/* an unknown, missing or out-of-order field */
-	HL_EDUPLICATE,		/* a field or signature appears twice */
+	HL_EDUPLICATE,		/* a signature appears twice, or one too many */
 	HL_ETRAILING,		/* bytes are left after the object */
 	HL_EBASE64,		/* a base64 value is malformed or of wrong size */
 	HL_ENUMBER,		/* a number is malformed or out of range */
@@ -42,6 +42,10 @@ enum {
 	HL_ECONSISTENCY,	/* a log is not consistent with what was seen */
 	HL_EEQUIVOCATION,	/* a second, different object for a taken place */
 	HL_EGAP,		/* a log skips entries: a resync is needed */
+	HL_ESTORE,		/* the database failed (see hl_store_errmsg) */
+	HL_ENOLINK,		/* no link of that name or ID */
+	HL_ENOTFOUND,		/* no such entry */
+	HL_EUNCONFIRMED,	/* the link's fingerprint was not confirmed */
 	HL_EMAX
 };
 

@@ -181,6 +181,9 @@ int hl_note_sign_text(struct hl_buf *out, const unsigned char *text,
 {
 	int r = hl_note_text_check(text, n);
 
+	/* Check everything before writing, so a failure leaves out as it was. */
+	if (r == 0 && !keyname_valid(name, strlen(name)))
+		r = -HL_ENAME;
 	if (r == 0)
 		r = hl_buf_append(out, text, n);
 	if (r == 0)

@@ -19,7 +19,9 @@
 /* Well-formed UTF-8: no overlong forms, no surrogates, nothing past U+10FFFF. */
 bool hl_utf8_valid(const unsigned char *s, size_t n);
 
-/* 0, or -HL_EUTF8 / -HL_ECONTROL: the rule for signed-note text. */
+/* 0, or -HL_EUTF8 / -HL_ECONTROL: the rule for signed-note text, which
+ * forbids the ASCII control characters but newline (C1 controls are
+ * text here, as in C2SP; printing to a terminal escapes them). */
 int hl_text_check(const unsigned char *s, size_t n);
 
 /* A party name: 1..63 of [a-z0-9.-], starting and ending with a letter

@@ -1,0 +1,756 @@
+/* sqlite.c - the SQLite engine of the store (store.h).
+ *
+ * One database file in the party's home, WAL journal, synchronous=FULL,
+ * foreign keys on.  The schema is built by numbered migrations; the
+ * database's user_version is the number of the last one applied.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "envelope.h"
+#include "error.h"
+#include "store.h"
+
+static const char *const migrations[] = {
+	/* 1: links, both logs of each, checkpoints, evidence, message index. */
+	"CREATE TABLE link ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE,"
+	"  link_id BLOB NOT NULL UNIQUE CHECK (length(link_id) = 32),"
+	"  card BLOB NOT NULL,"
+	"  endpoint TEXT NOT NULL,"
+	"  added INTEGER NOT NULL,"
+	"  confirmed INTEGER);"
+	"CREATE TABLE envelope ("
+	"  link INTEGER NOT NULL REFERENCES link(id),"
+	"  side INTEGER NOT NULL CHECK (side IN (0, 1)),"
+	"  seq INTEGER NOT NULL CHECK (seq >= 1),"
+	"  bytes BLOB NOT NULL,"
+	"  leaf BLOB NOT NULL CHECK (length(leaf) = 32),"
+	"  stored INTEGER NOT NULL,"
+	"  PRIMARY KEY (link, side, seq)) WITHOUT ROWID;"
+	"CREATE TABLE node ("
+	"  link INTEGER NOT NULL REFERENCES link(id),"
+	"  side INTEGER NOT NULL,"
+	"  level INTEGER NOT NULL,"
+	"  idx INTEGER NOT NULL,"
+	"  hash BLOB NOT NULL CHECK (length(hash) = 32),"
+	"  PRIMARY KEY (link, side, level, idx)) WITHOUT ROWID;"
+	"CREATE TABLE checkpoint ("
+	"  link INTEGER NOT NULL REFERENCES link(id),"
+	"  side INTEGER NOT NULL,"
+	"  size INTEGER NOT NULL,"
+	"  note BLOB NOT NULL,"
+	"  cosig TEXT,"
+	"  cosig_time INTEGER,"
+	"  PRIMARY KEY (link, side, size)) WITHOUT ROWID;"
+	"CREATE TABLE evidence ("
+	"  id INTEGER PRIMARY KEY,"
+	"  link INTEGER NOT NULL REFERENCES link(id),"
+	"  side INTEGER NOT NULL,"
+	"  kind TEXT NOT NULL,"
+	"  at INTEGER NOT NULL,"
+	"  kept BLOB NOT NULL,"
+	"  other BLOB NOT NULL,"
+	"  seen INTEGER NOT NULL);"
+	/* A projection: rebuilt from envelope by hl_store_rebuild(). */
+	"CREATE TABLE message ("
+	"  link INTEGER NOT NULL,"
+	"  side INTEGER NOT NULL,"
+	"  seq INTEGER NOT NULL,"
+	"  time INTEGER NOT NULL,"
+	"  precedence TEXT NOT NULL,"
+	"  kind TEXT NOT NULL,"
+	"  PRIMARY KEY (link, side, seq)) WITHOUT ROWID;",
+};
+#define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
+
+enum stmt {
+	S_LINK_ADD, S_LINK_GET, S_LINK_BY_ID, S_LINK_CONFIRM, S_LINK_ALL,
+	S_LOG_SIZE, S_ENV_PUT, S_ENV_GET, S_ENV_ALL, S_NODE_PUT, S_NODE_GET,
+	S_CP_PUT, S_CP_GET, S_COSIG_SET, S_COSIGNED, S_COVERING, S_CP_ALL,
+	S_EVIDENCE_PUT, S_EVIDENCE_COUNT, S_MSG_PUT, S_MSG_CLEAR, S_ENV_EVERY,
+	S_COUNT
+};
+
+static const char *const sql[S_COUNT] = {
+	[S_LINK_ADD] = "INSERT INTO link (name, link_id, card, endpoint, added)"
+		       " VALUES (?, ?, ?, ?, ?)",
+	[S_LINK_GET] = "SELECT id, name, link_id, card, endpoint, added, confirmed"
+		       " FROM link WHERE name = ?",
+	[S_LINK_BY_ID] = "SELECT id, name, link_id, card, endpoint, added, confirmed"
+			 " FROM link WHERE link_id = ?",
+	[S_LINK_CONFIRM] = "UPDATE link SET confirmed = ? WHERE id = ?",
+	[S_LINK_ALL] = "SELECT id, name, link_id, card, endpoint, added, confirmed"
+		       " FROM link ORDER BY name",
+	[S_LOG_SIZE] = "SELECT coalesce(max(seq), 0) FROM envelope"
+		       " WHERE link = ? AND side = ?",
+	[S_ENV_PUT] = "INSERT INTO envelope (link, side, seq, bytes, leaf, stored)"
+		      " VALUES (?, ?, ?, ?, ?, ?)",
+	[S_ENV_GET] = "SELECT bytes, leaf FROM envelope"
+		      " WHERE link = ? AND side = ? AND seq = ?",
+	[S_ENV_ALL] = "SELECT seq, bytes, leaf FROM envelope"
+		      " WHERE link = ? AND side = ? ORDER BY seq",
+	[S_NODE_PUT] = "INSERT INTO node (link, side, level, idx, hash)"
+		       " VALUES (?, ?, ?, ?, ?)",
+	[S_NODE_GET] = "SELECT hash FROM node"
+		       " WHERE link = ? AND side = ? AND level = ? AND idx = ?",
+	[S_CP_PUT] = "INSERT INTO checkpoint (link, side, size, note)"
+		     " VALUES (?, ?, ?, ?)",
+	[S_CP_GET] = "SELECT note, cosig, cosig_time FROM checkpoint"
+		     " WHERE link = ? AND side = ? AND size = ?",
+	[S_COSIG_SET] = "UPDATE checkpoint SET cosig = ?, cosig_time = ?"
+			" WHERE link = ? AND side = ? AND size = ?",
+	[S_COSIGNED] = "SELECT coalesce(max(size), 0) FROM checkpoint"
+		       " WHERE link = ? AND side = ? AND cosig IS NOT NULL",
+	[S_COVERING] = "SELECT min(size) FROM checkpoint WHERE link = ? AND side = ?"
+		       " AND size >= ? AND cosig IS NOT NULL",
+	[S_CP_ALL] = "SELECT size, note, cosig, cosig_time FROM checkpoint"
+		     " WHERE link = ? AND side = ? ORDER BY size",
+	[S_EVIDENCE_PUT] = "INSERT INTO evidence (link, side, kind, at, kept, other, seen)"
+			   " VALUES (?, ?, ?, ?, ?, ?, ?)",
+	[S_EVIDENCE_COUNT] = "SELECT count(*) FROM evidence WHERE link = ?",
+	[S_MSG_PUT] = "INSERT OR REPLACE INTO message (link, side, seq, time, precedence, kind)"
+		      " VALUES (?, ?, ?, ?, ?, ?)",
+	[S_MSG_CLEAR] = "DELETE FROM message",
+	[S_ENV_EVERY] = "SELECT link, side, seq, bytes FROM envelope",
+};
+
+struct hl_store {
+	sqlite3 *db;
+	sqlite3_stmt *stmt[S_COUNT];
+	char err[256];
+};
+
+static int fail(struct hl_store *st)
+{
+	snprintf(st->err, sizeof(st->err), "%s", sqlite3_errmsg(st->db));
+	return -HL_ESTORE;
+}
+
+const char *hl_store_errmsg(const struct hl_store *st)
+{
+	return st->err[0] ? st->err : "no error";
+}
+
+static int exec(struct hl_store *st, const char *s)
+{
+	return sqlite3_exec(st->db, s, NULL, NULL, NULL) == SQLITE_OK ? 0 : fail(st);
+}
+
+/* A reset statement with its parameters bound from 1; NULL on failure. */
+static sqlite3_stmt *stmt(struct hl_store *st, enum stmt k)
+{
+	sqlite3_stmt *s = st->stmt[k];
+
+	if (!s && sqlite3_prepare_v3(st->db, sql[k], -1, SQLITE_PREPARE_PERSISTENT,
+				     &st->stmt[k], NULL) != SQLITE_OK) {
+		fail(st);
+		return NULL;
+	}
+	s = st->stmt[k];
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return s;
+}
+
+/* Steps s, keeping its result code; true while it yields rows. */
+static bool row(sqlite3_stmt *s, int *rc)
+{
+	*rc = sqlite3_step(s);
+	return *rc == SQLITE_ROW;
+}
+
+/* Runs a statement that returns no rows. */
+static int done(struct hl_store *st, sqlite3_stmt *s)
+{
+	int rc = sqlite3_step(s);
+
+	sqlite3_reset(s);
+	if (rc == SQLITE_DONE)
+		return 0;
+	if (rc == SQLITE_CONSTRAINT)
+		return -HL_EDUPLICATE;
+	return fail(st);
+}
+
+static int migrate(struct hl_store *st)
+{
+	sqlite3_stmt *s;
+	int version, r;
+
+	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK)
+		return fail(st);
+	r = sqlite3_step(s) == SQLITE_ROW ? 0 : fail(st);
+	version = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	if (r < 0)
+		return r;
+	if (version > (int)NMIGRATIONS) {
+		snprintf(st->err, sizeof(st->err),
+			 "database schema %d is newer than this program's %d",
+			 version, (int)NMIGRATIONS);
+		return -HL_ESTORE;
+	}
+	for (int v = version; v < (int)NMIGRATIONS; v++) {
+		char set[64];
+
+		snprintf(set, sizeof(set), "PRAGMA user_version = %d", v + 1);
+		r = exec(st, "BEGIN IMMEDIATE");
+		if (r == 0)
+			r = exec(st, migrations[v]);
+		if (r == 0)
+			r = exec(st, set);
+		if (r == 0)
+			r = exec(st, "COMMIT");
+		if (r < 0) {
+			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+			return r;
+		}
+	}
+	return 0;
+}
+
+int hl_store_open(const char *path, struct hl_store **out, char *err, size_t errlen)
+{
+	struct hl_store *st = calloc(1, sizeof(*st));
+	int r;
+
+	*out = NULL;
+	if (!st)
+		return -ENOMEM;
+	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+			    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		r = st->db ? fail(st) : -ENOMEM;
+		goto out;
+	}
+	sqlite3_busy_timeout(st->db, 10000);
+	r = exec(st, "PRAGMA journal_mode = WAL");
+	if (r == 0)
+		r = exec(st, "PRAGMA synchronous = FULL");
+	if (r == 0)
+		r = exec(st, "PRAGMA foreign_keys = ON");
+	if (r == 0)
+		r = migrate(st);
+out:
+	if (r < 0) {
+		if (err && errlen)
+			snprintf(err, errlen, "%s", st->err);
+		hl_store_close(st);
+		return r;
+	}
+	*out = st;
+	return 0;
+}
+
+void hl_store_close(struct hl_store *st)
+{
+	if (!st)
+		return;
+	for (int i = 0; i < S_COUNT; i++)
+		sqlite3_finalize(st->stmt[i]);
+	sqlite3_close(st->db);
+	free(st);
+}
+
+int hl_store_begin(struct hl_store *st)
+{
+	return exec(st, "BEGIN IMMEDIATE");
+}
+
+int hl_store_commit(struct hl_store *st)
+{
+	int r = exec(st, "COMMIT");
+
+	if (r < 0)
+		hl_store_rollback(st);
+	return r;
+}
+
+void hl_store_rollback(struct hl_store *st)
+{
+	if (!sqlite3_get_autocommit(st->db))
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* ---- links ---- */
+
+int hl_store_link_add(struct hl_store *st, const char *name,
+		      const unsigned char link_id[32], const void *card, size_t n,
+		      const char *endpoint, int64_t now)
+{
+	sqlite3_stmt *s = stmt(st, S_LINK_ADD);
+
+	if (!s)
+		return -HL_ESTORE;
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(s, 2, link_id, 32, SQLITE_STATIC);
+	sqlite3_bind_blob(s, 3, card, (int)n, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, endpoint, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 5, now);
+	return done(st, s);
+}
+
+static int link_row(sqlite3_stmt *s, struct hl_link *l)
+{
+	const void *card = sqlite3_column_blob(s, 3);
+	int n = sqlite3_column_bytes(s, 3);
+	const char *name = (const char *)sqlite3_column_text(s, 1);
+	const char *ep = (const char *)sqlite3_column_text(s, 4);
+	int r;
+
+	memset(l, 0, sizeof(*l));
+	hl_buf_init(&l->card_text, HL_CARD_MAX);
+	l->id = sqlite3_column_int64(s, 0);
+	if (!name || strlen(name) > HL_NAME_MAX || sqlite3_column_bytes(s, 2) != 32)
+		return -HL_ESTORE;
+	memcpy(l->name, name, strlen(name) + 1);
+	memcpy(l->link_id, sqlite3_column_blob(s, 2), 32);
+	snprintf(l->endpoint, sizeof(l->endpoint), "%s", ep ? ep : "");
+	l->added = sqlite3_column_int64(s, 5);
+	l->confirmed = sqlite3_column_int64(s, 6);
+	r = hl_buf_append(&l->card_text, card, (size_t)n);
+	/* The card was verified when added; parsing checks it again. */
+	if (r == 0)
+		r = hl_card_parse(l->card_text.data, l->card_text.len, &l->card);
+	return r;
+}
+
+static int link_one(struct hl_store *st, sqlite3_stmt *s, struct hl_link *l)
+{
+	int rc = sqlite3_step(s), r;
+
+	if (rc == SQLITE_DONE) {
+		sqlite3_reset(s);
+		return -HL_ENOLINK;
+	}
+	r = rc == SQLITE_ROW ? link_row(s, l) : fail(st);
+	sqlite3_reset(s);
+	if (r < 0)
+		hl_link_free(l);
+	return r;
+}
+
+int hl_store_link_get(struct hl_store *st, const char *name, struct hl_link *l)
+{
+	sqlite3_stmt *s = stmt(st, S_LINK_GET);
+
+	hl_buf_init(&l->card_text, HL_CARD_MAX);
+	if (!s)
+		return -HL_ESTORE;
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	return link_one(st, s, l);
+}
+
+int hl_store_link_by_id(struct hl_store *st, const unsigned char link_id[32],
+			struct hl_link *l)
+{
+	sqlite3_stmt *s = stmt(st, S_LINK_BY_ID);
+
+	hl_buf_init(&l->card_text, HL_CARD_MAX);
+	if (!s)
+		return -HL_ESTORE;
+	sqlite3_bind_blob(s, 1, link_id, 32, SQLITE_STATIC);
+	return link_one(st, s, l);
+}
+
+int hl_store_link_confirm(struct hl_store *st, int64_t link, int64_t now)
+{
+	sqlite3_stmt *s = stmt(st, S_LINK_CONFIRM);
+
+	if (!s)
+		return -HL_ESTORE;
+	sqlite3_bind_int64(s, 1, now);
+	sqlite3_bind_int64(s, 2, link);
+	return done(st, s);
+}
+
+int hl_store_link_each(struct hl_store *st,
+		       int (*fn)(void *ctx, const struct hl_link *l), void *ctx)
+{
+	sqlite3_stmt *s = stmt(st, S_LINK_ALL);
+	int rc, r = 0;
+
+	if (!s)
+		return -HL_ESTORE;
+	while (r == 0 && row(s, &rc)) {
+		struct hl_link l;
+
+		r = link_row(s, &l);
+		if (r == 0)
+			r = fn(ctx, &l);
+		hl_link_free(&l);
+	}
+	if (r == 0 && rc != SQLITE_DONE)
+		r = fail(st);
+	sqlite3_reset(s);
+	return r;
+}
+
+void hl_link_free(struct hl_link *l)
+{
+	if (l)
+		hl_buf_free(&l->card_text);
+}
+
+/* ---- logs ---- */
+
+static void bind_log(sqlite3_stmt *s, int64_t link, int side)
+{
+	sqlite3_bind_int64(s, 1, link);
+	sqlite3_bind_int(s, 2, side);
+}
+
+/* Runs s, expecting one row whose first column is an integer. */
+static int one_int(struct hl_store *st, sqlite3_stmt *s, int64_t *v, bool *null)
+{
+	int rc = sqlite3_step(s), r = 0;
+
+	if (rc == SQLITE_ROW) {
+		if (null)
+			*null = sqlite3_column_type(s, 0) == SQLITE_NULL;
+		*v = sqlite3_column_int64(s, 0);
+	} else {
+		r = rc == SQLITE_DONE ? -HL_ENOTFOUND : fail(st);
+	}
+	sqlite3_reset(s);
+	return r;
+}
+
+int hl_store_log_size(struct hl_store *st, int64_t link, int side, uint64_t *size)
+{
+	sqlite3_stmt *s = stmt(st, S_LOG_SIZE);
+	int64_t v = 0;
+	int r;
+
+	if (!s)
+		return -HL_ESTORE;
+	bind_log(s, link, side);
+	r = one_int(st, s, &v, NULL);
+	*size = (uint64_t)v;
+	return r;
+}
+
+int hl_store_envelope_put(struct hl_store *st, int64_t link, int side,
+			  uint64_t seq, const void *p, size_t n, const hl_hash leaf,
+			  int64_t now)
+{
+	sqlite3_stmt *s = stmt(st, S_ENV_PUT);
+
+	if (!s)
+		return -HL_ESTORE;
+	bind_log(s, link, side);
+	sqlite3_bind_int64(s, 3, (int64_t)seq);
+	sqlite3_bind_blob(s, 4, p, (int)n, SQLITE_STATIC);
+	sqlite3_bind_blob(s, 5, leaf, HL_HASH_LEN, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 6, now);
+	return done(st, s);
+}
+
+int hl_store_envelope_get(struct hl_store *st, int64_t link, int side,
+			  uint64_t seq, struct hl_buf *out, hl_hash leaf)
+{
+	sqlite3_stmt *s = stmt(st, S_ENV_GET);
+	int rc, r;
+
+	if (!s)
+		return -HL_ESTORE;
+	bind_log(s, link, side);
+	sqlite3_bind_int64(s, 3, (int64_t)seq);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		r = hl_buf_append(out, sqlite3_column_blob(s, 0),
+				  (size_t)sqlite3_column_bytes(s, 0));
+		if (r == 0 && leaf && sqlite3_column_bytes(s, 1) == HL_HASH_LEN)
+			memcpy(leaf, sqlite3_column_blob(s, 1), HL_HASH_LEN);
+	} else {
+		r = rc == SQLITE_DONE ? -HL_ENOTFOUND : fail(st);
+	}
+	sqlite3_reset(s);
+	return r;
+}
+
+int hl_store_envelope_each(struct hl_store *st, int64_t link, int side,
+			   int (*fn)(void *ctx, uint64_t seq, const void *p,
+				     size_t n, const hl_hash leaf), void *ctx)
+{
+	sqlite3_stmt *s;
+	int rc = SQLITE_DONE, r = 0;
+
+	/* A statement of its own: fn may use the cached ones. */
+	if (sqlite3_prepare_v2(st->db, sql[S_ENV_ALL], -1, &s, NULL) != SQLITE_OK)
+		return fail(st);
+	bind_log(s, link, side);
+	while (r == 0 && row(s, &rc)) {
+		if (sqlite3_column_bytes(s, 2) != HL_HASH_LEN) {
+			r = -HL_ESTORE;
+			snprintf(st->err, sizeof(st->err), "a stored leaf hash is damaged");
+			break;
+		}
+		r = fn(ctx, (uint64_t)sqlite3_column_int64(s, 0), sqlite3_column_blob(s, 1),
+		       (size_t)sqlite3_column_bytes(s, 1), sqlite3_column_blob(s, 2));
+	}
+	if (r == 0 && rc != SQLITE_DONE)
+		r = fail(st);
+	sqlite3_finalize(s);
+	return r;
+}
+
+int hl_store_node_put(struct hl_store *st, int64_t link, int side,
+		      const struct hl_merkle_node *node)
+{
+	sqlite3_stmt *s = stmt(st, S_NODE_PUT);
+
+	if (!s)
+		return -HL_ESTORE;
+	bind_log(s, link, side);
+	sqlite3_bind_int(s, 3, (int)node->level);
+	sqlite3_bind_int64(s, 4, (int64_t)node->index);
+	sqlite3_bind_blob(s, 5, node->hash, HL_HASH_LEN, SQLITE_STATIC);
+	return done(st, s);
+}
+
+int hl_store_node_get(struct hl_store *st, int64_t link, int side,
+		      unsigned level, uint64_t index, hl_hash out)
+{
+	sqlite3_stmt *s = stmt(st, S_NODE_GET);
+	int rc, r = 0;
+
+	if (!s)
+		return -HL_ESTORE;
+	bind_log(s, link, side);
+	sqlite3_bind_int(s, 3, (int)level);
+	sqlite3_bind_int64(s, 4, (int64_t)index);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW && sqlite3_column_bytes(s, 0) == HL_HASH_LEN)
+		memcpy(out, sqlite3_column_blob(s, 0), HL_HASH_LEN);
+	else if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+		r = -HL_ENOTFOUND;
+	else
+		r = fail(st);
+	sqlite3_reset(s);
+	return r;
+}
+
+static int merkle_node(void *ctx, unsigned level, uint64_t index, hl_hash out)
+{
+	struct hl_store_log *log = ctx;
+
+	return hl_store_node_get(log->st, log->link, log->side, level, index, out);
+}
+
+struct hl_merkle_src hl_store_merkle(struct hl_store_log *log)
+{
+	struct hl_merkle_src src = {merkle_node, log};
+
+	return src;
+}
+
+/* ---- checkpoints ---- */
+
+int hl_store_checkpoint_put(struct hl_store *st, int64_t link, int side,
+			    uint64_t size, const void *note, size_t n)
+{
+	sqlite3_stmt *s = stmt(st, S_CP_PUT);
+
+	if (!s)
+		return -HL_ESTORE;
+	bind_log(s, link, side);
+	sqlite3_bind_int64(s, 3, (int64_t)size);
+	sqlite3_bind_blob(s, 4, note, (int)n, SQLITE_STATIC);
+	return done(st, s);
+}
+
+int hl_store_checkpoint_get(struct hl_store *st, int64_t link, int side,
+			    uint64_t size, struct hl_buf *note,
+			    struct hl_buf *cosig, int64_t *cosig_time)
+{
+	sqlite3_stmt *s = stmt(st, S_CP_GET);
+	int rc, r = 0;
+
+	if (!s)
+		return -HL_ESTORE;
+	bind_log(s, link, side);
+	sqlite3_bind_int64(s, 3, (int64_t)size);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		if (note)
+			r = hl_buf_append(note, sqlite3_column_blob(s, 0),
+					  (size_t)sqlite3_column_bytes(s, 0));
+		if (r == 0 && cosig && sqlite3_column_type(s, 1) != SQLITE_NULL)
+			r = hl_buf_append(cosig, sqlite3_column_text(s, 1),
+					  (size_t)sqlite3_column_bytes(s, 1));
+		if (cosig_time)
+			*cosig_time = sqlite3_column_int64(s, 2);
+	} else {
+		r = rc == SQLITE_DONE ? -HL_ENOTFOUND : fail(st);
+	}
+	sqlite3_reset(s);
+	return r;
+}
+
+int hl_store_cosig_set(struct hl_store *st, int64_t link, int side,
+		       uint64_t size, const char *line, size_t n, int64_t time)
+{
+	sqlite3_stmt *s = stmt(st, S_COSIG_SET);
+
+	if (!s)
+		return -HL_ESTORE;
+	sqlite3_bind_text(s, 1, line, (int)n, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, time);
+	sqlite3_bind_int64(s, 3, link);
+	sqlite3_bind_int(s, 4, side);
+	sqlite3_bind_int64(s, 5, (int64_t)size);
+	return done(st, s);
+}
+
+int hl_store_cosigned_size(struct hl_store *st, int64_t link, int side,
+			   uint64_t *size)
+{
+	sqlite3_stmt *s = stmt(st, S_COSIGNED);
+	int64_t v = 0;
+	int r;
+
+	if (!s)
+		return -HL_ESTORE;
+	bind_log(s, link, side);
+	r = one_int(st, s, &v, NULL);
+	*size = (uint64_t)v;
+	return r;
+}
+
+int hl_store_cosigned_covering(struct hl_store *st, int64_t link, int side,
+			       uint64_t min, uint64_t *size)
+{
+	sqlite3_stmt *s = stmt(st, S_COVERING);
+	int64_t v = 0;
+	bool null = true;
+	int r;
+
+	if (!s)
+		return -HL_ESTORE;
+	bind_log(s, link, side);
+	sqlite3_bind_int64(s, 3, (int64_t)min);
+	r = one_int(st, s, &v, &null);
+	if (r == 0 && null)
+		r = -HL_ENOTFOUND;
+	*size = (uint64_t)v;
+	return r;
+}
+
+int hl_store_checkpoint_each(struct hl_store *st, int64_t link, int side,
+			     int (*fn)(void *ctx, uint64_t size, const void *note,
+				       size_t n, const char *cosig, size_t cn,
+				       int64_t time), void *ctx)
+{
+	sqlite3_stmt *s;
+	int rc = SQLITE_DONE, r = 0;
+
+	if (sqlite3_prepare_v2(st->db, sql[S_CP_ALL], -1, &s, NULL) != SQLITE_OK)
+		return fail(st);
+	bind_log(s, link, side);
+	while (r == 0 && row(s, &rc))
+		r = fn(ctx, (uint64_t)sqlite3_column_int64(s, 0), sqlite3_column_blob(s, 1),
+		       (size_t)sqlite3_column_bytes(s, 1),
+		       (const char *)sqlite3_column_text(s, 2),
+		       (size_t)sqlite3_column_bytes(s, 2), sqlite3_column_int64(s, 3));
+	if (r == 0 && rc != SQLITE_DONE)
+		r = fail(st);
+	sqlite3_finalize(s);
+	return r;
+}
+
+/* ---- evidence and projections ---- */
+
+int hl_store_evidence_put(struct hl_store *st, int64_t link, int side,
+			  const char *kind, uint64_t at, const void *kept,
+			  size_t kn, const void *other, size_t on, int64_t now)
+{
+	sqlite3_stmt *s = stmt(st, S_EVIDENCE_PUT);
+
+	if (!s)
+		return -HL_ESTORE;
+	bind_log(s, link, side);
+	sqlite3_bind_text(s, 3, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 4, (int64_t)at);
+	sqlite3_bind_blob(s, 5, kept, (int)kn, SQLITE_STATIC);
+	sqlite3_bind_blob(s, 6, other, (int)on, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 7, now);
+	return done(st, s);
+}
+
+int hl_store_evidence_count(struct hl_store *st, int64_t link, uint64_t *count)
+{
+	sqlite3_stmt *s = stmt(st, S_EVIDENCE_COUNT);
+	int64_t v = 0;
+	int r;
+
+	if (!s)
+		return -HL_ESTORE;
+	sqlite3_bind_int64(s, 1, link);
+	r = one_int(st, s, &v, NULL);
+	*count = (uint64_t)v;
+	return r;
+}
+
+int hl_store_message_put(struct hl_store *st, int64_t link, int side,
+			 uint64_t seq, int64_t time, const char *precedence,
+			 const char *kind)
+{
+	sqlite3_stmt *s = stmt(st, S_MSG_PUT);
+
+	if (!s)
+		return -HL_ESTORE;
+	bind_log(s, link, side);
+	sqlite3_bind_int64(s, 3, (int64_t)seq);
+	sqlite3_bind_int64(s, 4, time);
+	sqlite3_bind_text(s, 5, precedence, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 6, kind, -1, SQLITE_STATIC);
+	return done(st, s);
+}
+
+static int index_all(struct hl_store *st, uint64_t *count)
+{
+	sqlite3_stmt *s;
+	int rc = SQLITE_DONE, r = 0;
+
+	if (sqlite3_prepare_v2(st->db, sql[S_ENV_EVERY], -1, &s, NULL) != SQLITE_OK)
+		return fail(st);
+	while (r == 0 && row(s, &rc)) {
+		struct hl_envelope env;
+
+		r = hl_envelope_parse(sqlite3_column_blob(s, 3),
+				      (size_t)sqlite3_column_bytes(s, 3), &env);
+		if (r == 0)
+			r = hl_store_message_put(st, sqlite3_column_int64(s, 0),
+						 sqlite3_column_int(s, 1), env.seq, env.time,
+						 hl_precedence_name(env.precedence), env.kind);
+		(*count)++;
+	}
+	if (r == 0 && rc != SQLITE_DONE)
+		r = fail(st);
+	sqlite3_finalize(s);
+	return r;
+}
+
+int hl_store_rebuild(struct hl_store *st, uint64_t *count)
+{
+	sqlite3_stmt *s;
+	int r = hl_store_begin(st);
+
+	*count = 0;
+	if (r < 0)
+		return r;
+	s = stmt(st, S_MSG_CLEAR);
+	r = s ? done(st, s) : -HL_ESTORE;
+	if (r == 0)
+		r = index_all(st, count);
+	if (r == 0)
+		return hl_store_commit(st);
+	hl_store_rollback(st);
+	return r;
+}

@@ -1,0 +1,123 @@
+/* store.h - the party's durable record: links, logs, checkpoints.
+ *
+ * One interface, one implementation per engine (SQLite: sqlite.c).
+ * Envelopes and checkpoints are stored as the exact bytes that were
+ * signed.  Everything else that can be computed from them (the message
+ * index now; cases, indicators and link health later) is a projection
+ * that hl_store_rebuild() recomputes.
+ *
+ * Each link has two logs: side HL_OURS holds what this party sent,
+ * HL_THEIRS what the peer sent.  A transaction (begin/commit) is
+ * durable when commit returns: the database is in WAL mode with
+ * synchronous=FULL, so commit has fsynced.
+ *
+ * Functions return 0 or -HL_E*; on -HL_ESTORE, hl_store_errmsg() says
+ * what the database said.  One handle per thread.
+ */
+#ifndef HL_STORE_H
+#define HL_STORE_H
+
+#include <stdint.h>
+
+#include "buf.h"
+#include "card.h"
+#include "merkle.h"
+
+#define HL_STORE_FILE "hotline.db"
+
+enum hl_side { HL_OURS = 0, HL_THEIRS = 1 };
+
+struct hl_store;
+
+struct hl_link {
+	int64_t id;
+	char name[HL_NAME_MAX + 1];	/* the peer's name */
+	unsigned char link_id[32];
+	struct hl_card card;		/* the peer's card, parsed */
+	struct hl_buf card_text;	/* and as it was signed */
+	char endpoint[HL_ENDPOINT_MAX + 1];	/* where to reach the peer */
+	int64_t added;
+	int64_t confirmed;		/* 0 until the fingerprint was confirmed */
+};
+
+/* Opens or creates the database and brings its schema up to date; on
+ * failure err gets the database's message. */
+int hl_store_open(const char *path, struct hl_store **out, char *err,
+		  size_t errlen);
+void hl_store_close(struct hl_store *st);
+const char *hl_store_errmsg(const struct hl_store *st);
+
+int hl_store_begin(struct hl_store *st);	/* takes the write lock */
+int hl_store_commit(struct hl_store *st);
+void hl_store_rollback(struct hl_store *st);
+
+/* Links. */
+int hl_store_link_add(struct hl_store *st, const char *name,
+		      const unsigned char link_id[32], const void *card, size_t n,
+		      const char *endpoint, int64_t now);
+int hl_store_link_get(struct hl_store *st, const char *name, struct hl_link *l);
+int hl_store_link_by_id(struct hl_store *st, const unsigned char link_id[32],
+			struct hl_link *l);
+int hl_store_link_confirm(struct hl_store *st, int64_t link, int64_t now);
+/* Calls fn for each link in name order; stops at fn's first nonzero. */
+int hl_store_link_each(struct hl_store *st,
+		       int (*fn)(void *ctx, const struct hl_link *l), void *ctx);
+void hl_link_free(struct hl_link *l);
+
+/* Logs. */
+int hl_store_log_size(struct hl_store *st, int64_t link, int side, uint64_t *size);
+int hl_store_envelope_put(struct hl_store *st, int64_t link, int side,
+			  uint64_t seq, const void *p, size_t n, const hl_hash leaf,
+			  int64_t now);
+int hl_store_envelope_get(struct hl_store *st, int64_t link, int side,
+			  uint64_t seq, struct hl_buf *out, hl_hash leaf);
+int hl_store_envelope_each(struct hl_store *st, int64_t link, int side,
+			   int (*fn)(void *ctx, uint64_t seq, const void *p,
+				     size_t n, const hl_hash leaf), void *ctx);
+int hl_store_node_put(struct hl_store *st, int64_t link, int side,
+		      const struct hl_merkle_node *node);
+int hl_store_node_get(struct hl_store *st, int64_t link, int side,
+		      unsigned level, uint64_t index, hl_hash out);
+
+/* A Merkle source reading one log's stored nodes. */
+struct hl_store_log {
+	struct hl_store *st;
+	int64_t link;
+	int side;
+};
+struct hl_merkle_src hl_store_merkle(struct hl_store_log *log);
+
+/* Checkpoints and their cosignatures (side says whose log). */
+int hl_store_checkpoint_put(struct hl_store *st, int64_t link, int side,
+			    uint64_t size, const void *note, size_t n);
+int hl_store_checkpoint_get(struct hl_store *st, int64_t link, int side,
+			    uint64_t size, struct hl_buf *note,
+			    struct hl_buf *cosig, int64_t *cosig_time);
+int hl_store_cosig_set(struct hl_store *st, int64_t link, int side,
+		       uint64_t size, const char *line, size_t n, int64_t time);
+/* The largest cosigned size of a log (0 when none). */
+int hl_store_cosigned_size(struct hl_store *st, int64_t link, int side,
+			   uint64_t *size);
+/* The smallest cosigned size >= min, for a proof of entry min. */
+int hl_store_cosigned_covering(struct hl_store *st, int64_t link, int side,
+			       uint64_t min, uint64_t *size);
+int hl_store_checkpoint_each(struct hl_store *st, int64_t link, int side,
+			     int (*fn)(void *ctx, uint64_t size, const void *note,
+				       size_t n, const char *cosig, size_t cn,
+				       int64_t time), void *ctx);
+
+/* Evidence: a second, different object for a place already taken. */
+int hl_store_evidence_put(struct hl_store *st, int64_t link, int side,
+			  const char *kind, uint64_t at, const void *kept,
+			  size_t kn, const void *other, size_t on, int64_t now);
+int hl_store_evidence_count(struct hl_store *st, int64_t link, uint64_t *count);
+
+/* Projections. */
+int hl_store_message_put(struct hl_store *st, int64_t link, int side,
+			 uint64_t seq, int64_t time, const char *precedence,
+			 const char *kind);
+/* Recomputes every projection from the stored envelopes; *count gets
+ * the number of envelopes indexed. */
+int hl_store_rebuild(struct hl_store *st, uint64_t *count);
+
+#endif

@@ -1,0 +1,516 @@
+/* transcript.c - appends, pushes, the witness rule, receipts, proofs. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "batch.h"
+#include "checkpoint.h"
+#include "error.h"
+#include "proof.h"
+#include "transcript.h"
+
+#define EM_DASH "\xe2\x80\x94"
+
+/* Appends one envelope to a log and its completed Merkle nodes. */
+static int append(struct hl_store *st, int64_t link, int side, uint64_t seq,
+		  const struct hl_envelope *env, const void *p, size_t n, int64_t now)
+{
+	struct hl_store_log log = {st, link, side};
+	struct hl_merkle_src src = hl_store_merkle(&log);
+	struct hl_merkle_node nodes[HL_MERKLE_LEVELS];
+	size_t count = 0;
+	hl_hash leaf;
+	int r;
+
+	hl_merkle_leaf(p, n, leaf);
+	r = hl_merkle_append(&src, seq - 1, leaf, nodes, &count);
+	for (size_t i = 0; r == 0 && i < count; i++)
+		r = hl_store_node_put(st, link, side, &nodes[i]);
+	if (r == 0)
+		r = hl_store_envelope_put(st, link, side, seq, p, n, leaf, now);
+	if (r == 0)
+		r = hl_store_message_put(st, link, side, seq, env->time,
+					 hl_precedence_name(env->precedence), env->kind);
+	return r;
+}
+
+int hl_transcript_send(struct hl_store *st, const struct hl_party *me,
+		       const struct hl_link *l, const struct hl_send *msg,
+		       uint64_t *seq)
+{
+	struct hl_buf out;
+	struct hl_envelope env;
+	uint64_t size;
+	int r;
+
+	if (!l->confirmed)
+		return -HL_EUNCONFIRMED;
+	hl_buf_init(&out, HL_ENVELOPE_HEADER_MAX + HL_BODY_MAX);
+	r = hl_store_begin(st);
+	if (r < 0)
+		return r;
+	r = hl_store_log_size(st, l->id, HL_OURS, &size);
+	if (r == 0) {
+		const struct hl_seal_params p = {
+			.from = &me->card, .sign_sk = me->sign_sk, .to = &l->card,
+			.seq = size + 1, .time = msg->now,
+			.precedence = msg->precedence, .kind = msg->kind,
+		};
+
+		r = hl_envelope_seal(&p, msg->plain, msg->plain_len, &out);
+	}
+	if (r == 0)
+		r = hl_envelope_parse(out.data, out.len, &env);
+	if (r == 0)
+		r = append(st, l->id, HL_OURS, size + 1, &env, out.data, out.len, msg->now);
+	if (r == 0)
+		r = hl_store_commit(st);
+	else
+		hl_store_rollback(st);
+	if (r == 0)
+		*seq = size + 1;
+	hl_buf_free(&out);
+	return r;
+}
+
+/* Our checkpoint at size, signed and stored now if it is not yet. */
+static int our_checkpoint(struct hl_store *st, const struct hl_party *me,
+			  const struct hl_link *l, uint64_t size, struct hl_buf *note)
+{
+	struct hl_store_log log = {st, l->id, HL_OURS};
+	struct hl_merkle_src src = hl_store_merkle(&log);
+	char origin[HL_ORIGIN_MAX + 1];
+	hl_hash root;
+	int r = hl_store_checkpoint_get(st, l->id, HL_OURS, size, note, NULL, NULL);
+
+	if (r != -HL_ENOTFOUND)
+		return r;
+	r = hl_merkle_root(&src, size, root);
+	hl_log_origin(l->link_id, me->card.name, origin);
+	if (r == 0)
+		r = hl_checkpoint_sign(origin, size, root, me->sign_sk, note);
+	if (r == 0)
+		r = hl_store_checkpoint_put(st, l->id, HL_OURS, size, note->data, note->len);
+	return r;
+}
+
+static int push_body(struct hl_store *st, const struct hl_party *me,
+		     const struct hl_link *l, struct hl_buf *out, uint64_t *count)
+{
+	struct hl_store_log log = {st, l->id, HL_OURS};
+	struct hl_merkle_src src = hl_store_merkle(&log);
+	hl_hash proof[HL_MERKLE_PROOF_MAX];
+	struct hl_buf note, env;
+	uint64_t size, acked, target;
+	size_t np = 0;
+	int r;
+
+	*count = 0;
+	r = hl_store_log_size(st, l->id, HL_OURS, &size);
+	if (r == 0)
+		r = hl_store_cosigned_size(st, l->id, HL_OURS, &acked);
+	if (r < 0 || size == acked)
+		return r;
+	target = size - acked > HL_BATCH_ENVELOPES_MAX ? acked + HL_BATCH_ENVELOPES_MAX : size;
+	hl_buf_init(&note, HL_CHECKPOINT_MAX);
+	hl_buf_init(&env, HL_ENVELOPE_HEADER_MAX + HL_BODY_MAX);
+	r = our_checkpoint(st, me, l, target, &note);
+	if (r == 0)
+		r = hl_merkle_consistency(&src, acked, target, proof, &np);
+	if (r == 0)
+		r = hl_batch_begin(out);
+	for (uint64_t seq = acked + 1; r == 0 && seq <= target; seq++) {
+		env.len = 0;
+		r = hl_store_envelope_get(st, l->id, HL_OURS, seq, &env, NULL);
+		if (r == 0)
+			r = hl_batch_add(out, env.data, env.len);
+	}
+	if (r == 0)
+		r = hl_batch_end(out, acked, proof, np, note.data, note.len);
+	if (r == 0)
+		*count = target - acked;
+	hl_buf_free(&note);
+	hl_buf_free(&env);
+	return r;
+}
+
+int hl_transcript_push(struct hl_store *st, const struct hl_party *me,
+		       const struct hl_link *l, struct hl_buf *out, uint64_t *count)
+{
+	int r;
+
+	if (!l->confirmed)
+		return -HL_EUNCONFIRMED;
+	r = hl_store_begin(st);
+	if (r < 0)
+		return r;
+	r = push_body(st, me, l, out, count);
+	if (r == 0)
+		r = hl_store_commit(st);
+	else
+		hl_store_rollback(st);
+	return r;
+}
+
+/* ---- the witness rule ---- */
+
+struct witness {
+	struct hl_store *st;
+	const struct hl_party *me;
+	const struct hl_link *l;
+	struct hl_batch *b;
+	struct hl_checkpoint cp;
+	int64_t now;
+	/* Evidence to keep after the transaction that found it rolls back. */
+	const char *ev_kind;
+	uint64_t ev_at;
+	struct hl_buf ev_kept;
+	const void *ev_other;
+	size_t ev_other_len;
+};
+
+static void evidence(struct witness *w, const char *kind, uint64_t at,
+		     const void *other, size_t on)
+{
+	w->ev_kind = kind;
+	w->ev_at = at;
+	w->ev_other = other;
+	w->ev_other_len = on;
+}
+
+/* Stores one envelope of the push, or checks it against the stored one. */
+static int take_envelope(struct witness *w, const struct hl_batch_env *e,
+			 uint64_t *stored)
+{
+	struct hl_envelope env;
+	int r = hl_envelope_parse(e->p, e->n, &env);
+
+	if (r == 0)
+		r = hl_envelope_verify(&env, &w->l->card);
+	if (r == 0)
+		r = hl_envelope_check_link(&env, &w->l->card, &w->me->card);
+	if (r < 0)
+		return r;
+	if (env.seq > *stored + 1)
+		return -HL_EGAP;
+	if (env.seq <= *stored) {
+		w->ev_kept.len = 0;
+		r = hl_store_envelope_get(w->st, w->l->id, HL_THEIRS, env.seq, &w->ev_kept, NULL);
+		if (r < 0)
+			return r;
+		if (w->ev_kept.len == e->n && memcmp(w->ev_kept.data, e->p, e->n) == 0)
+			return 0;
+		evidence(w, "envelope", env.seq, e->p, e->n);
+		return -HL_EEQUIVOCATION;
+	}
+	r = append(w->st, w->l->id, HL_THEIRS, env.seq, &env, e->p, e->n, w->now);
+	if (r == 0)
+		(*stored)++;
+	return r;
+}
+
+/* A checkpoint for a size we cosigned: the same answer, or evidence. */
+static int repeat(struct witness *w, struct hl_buf *line, struct hl_witness_result *res)
+{
+	struct hl_checkpoint old;
+	struct hl_buf note;
+	int r;
+
+	hl_buf_init(&note, HL_CHECKPOINT_MAX);
+	r = hl_store_checkpoint_get(w->st, w->l->id, HL_THEIRS, w->cp.size, &note, line, NULL);
+	if (r == 0)
+		r = hl_checkpoint_parse(note.data, note.len, &old);
+	if (r == 0 && (old.note.text_len != w->cp.note.text_len ||
+		       memcmp(old.note.text, w->cp.note.text, old.note.text_len) != 0)) {
+		w->ev_kept.len = 0;
+		r = hl_buf_append(&w->ev_kept, note.data, note.len);
+		evidence(w, "checkpoint", w->cp.size, w->b->checkpoint, w->b->checkpoint_len);
+		if (r == 0)
+			r = -HL_EEQUIVOCATION;
+	}
+	hl_buf_free(&note);
+	if (r == 0)
+		res->repeat = true;
+	return r;
+}
+
+/* Checks the new tree against the checkpoint and the old one. */
+static int check_tree(struct witness *w, uint64_t cosigned)
+{
+	struct hl_store_log log = {w->st, w->l->id, HL_THEIRS};
+	struct hl_merkle_src src = hl_store_merkle(&log);
+	hl_hash root, old_root;
+	int r = hl_merkle_root(&src, w->cp.size, root);
+
+	if (r < 0)
+		return r;
+	if (sodium_memcmp(root, w->cp.root, HL_HASH_LEN) != 0) {
+		w->ev_kept.len = 0;
+		evidence(w, "checkpoint", w->cp.size, w->b->checkpoint, w->b->checkpoint_len);
+		return -HL_ECONSISTENCY;
+	}
+	r = hl_merkle_root(&src, cosigned, old_root);
+	if (r == 0 && !hl_merkle_verify_consistency(cosigned, w->cp.size, old_root,
+						    w->cp.root, w->b->proof, w->b->nproof))
+		r = -HL_ECONSISTENCY;
+	return r;
+}
+
+static int cosign(struct witness *w, struct hl_buf *line)
+{
+	int r = hl_store_checkpoint_put(w->st, w->l->id, HL_THEIRS, w->cp.size,
+					w->b->checkpoint, w->b->checkpoint_len);
+
+	if (r == 0)
+		r = hl_cosig_sign(&w->cp, w->me->card.name, w->me->sign_sk,
+				  (uint64_t)w->now, line);
+	if (r == 0)
+		r = hl_store_cosig_set(w->st, w->l->id, HL_THEIRS, w->cp.size,
+				       (const char *)line->data, line->len, w->now);
+	return r;
+}
+
+static int witness_body(struct witness *w, struct hl_buf *line,
+			struct hl_witness_result *res)
+{
+	uint64_t cosigned, stored;
+	int r = hl_store_cosigned_size(w->st, w->l->id, HL_THEIRS, &cosigned);
+
+	if (r == 0)
+		r = hl_store_log_size(w->st, w->l->id, HL_THEIRS, &stored);
+	if (r < 0)
+		return r;
+	res->old = cosigned;
+	if (w->cp.size < cosigned)
+		return -HL_ECONSISTENCY;
+	if (w->cp.size == cosigned)
+		return repeat(w, line, res);
+	if (w->b->old != cosigned)
+		return -HL_EGAP;
+	for (size_t i = 0; r == 0 && i < w->b->nenv; i++)
+		r = take_envelope(w, &w->b->env[i], &stored);
+	if (r == 0 && stored < w->cp.size)
+		r = -HL_EGAP;
+	if (r == 0 && stored > w->cp.size)
+		r = -HL_ECONSISTENCY;
+	if (r == 0)
+		r = check_tree(w, cosigned);
+	if (r == 0)
+		r = cosign(w, line);
+	if (r == 0) {
+		res->size = w->cp.size;
+		res->added = w->cp.size - cosigned;
+	}
+	return r;
+}
+
+static int keep_evidence(struct witness *w)
+{
+	int r = hl_store_begin(w->st);
+
+	if (r == 0)
+		r = hl_store_evidence_put(w->st, w->l->id, HL_THEIRS, w->ev_kind, w->ev_at,
+					  w->ev_kept.data ? (void *)w->ev_kept.data : "",
+					  w->ev_kept.len, w->ev_other, w->ev_other_len, w->now);
+	if (r == 0)
+		return hl_store_commit(w->st);
+	hl_store_rollback(w->st);
+	return r;
+}
+
+static int check_push(struct witness *w)
+{
+	char origin[HL_ORIGIN_MAX + 1];
+	int r = hl_checkpoint_parse(w->b->checkpoint, w->b->checkpoint_len, &w->cp);
+
+	if (r < 0)
+		return r;
+	hl_log_origin(w->l->link_id, w->l->card.name, origin);
+	if (strcmp(origin, w->cp.origin) != 0)
+		return -HL_ELINK;
+	r = hl_checkpoint_verify(&w->cp, w->l->card.sign_pk);
+	if (r == 0 && w->cp.size == 0)
+		r = -HL_ENUMBER;
+	if (r == 0 && w->b->old > w->cp.size)
+		r = -HL_ECONSISTENCY;
+	return r;
+}
+
+int hl_transcript_witness(struct hl_store *st, const struct hl_party *me,
+			  const struct hl_link *l, const void *batch, size_t n,
+			  int64_t now, struct hl_buf *line,
+			  struct hl_witness_result *res)
+{
+	struct witness w = {.st = st, .me = me, .l = l, .now = now};
+	int r;
+
+	memset(res, 0, sizeof(*res));
+	if (!l->confirmed)
+		return -HL_EUNCONFIRMED;
+	w.b = malloc(sizeof(*w.b));
+	if (!w.b)
+		return -ENOMEM;
+	hl_buf_init(&w.ev_kept, HL_ENVELOPE_HEADER_MAX + HL_BODY_MAX);
+	r = hl_batch_parse(batch, n, w.b);
+	if (r == 0)
+		r = check_push(&w);
+	/* One write transaction: the check of the old size and the new
+	 * cosignature are atomic, and the cosignature is only handed out
+	 * after commit has made everything it receipts durable. */
+	if (r == 0)
+		r = hl_store_begin(st);
+	if (r == 0) {
+		r = witness_body(&w, line, res);
+		if (r == 0)
+			r = hl_store_commit(st);
+		else
+			hl_store_rollback(st);
+		if (r < 0)
+			line->len = 0;
+	}
+	if (w.ev_kind && (r == -HL_EEQUIVOCATION || r == -HL_ECONSISTENCY))
+		keep_evidence(&w);
+	hl_buf_free(&w.ev_kept);
+	free(w.b);
+	return r;
+}
+
+/* ---- receipts ---- */
+
+/* Rebuilds the cosignature line of (name, pk) found in cp. */
+static int cosig_line(const struct hl_checkpoint *cp, const char *name,
+		      const unsigned char pk[32], struct hl_buf *line)
+{
+	uint32_t id = hl_note_keyid(name, HL_SIGTYPE_COSIG, pk, 32);
+	const struct hl_note_sig *sig = hl_note_find(&cp->note, name, id);
+	int r;
+
+	if (!sig)
+		return -HL_ENOSIG;
+	r = hl_buf_printf(line, EM_DASH " %s ", name);
+	if (r == 0)
+		r = hl_buf_append(line, sig->b64, sig->b64_len);
+	if (r == 0)
+		r = hl_buf_puts(line, "\n");
+	return r;
+}
+
+static int receipt_check(struct hl_store *st, const struct hl_party *me,
+			 const struct hl_link *l, const struct hl_checkpoint *cp,
+			 uint64_t *time)
+{
+	char origin[HL_ORIGIN_MAX + 1];
+	struct hl_checkpoint mine;
+	struct hl_buf note;
+	int r;
+
+	hl_log_origin(l->link_id, me->card.name, origin);
+	if (strcmp(origin, cp->origin) != 0)
+		return -HL_ELINK;
+	hl_buf_init(&note, HL_CHECKPOINT_MAX);
+	r = hl_store_checkpoint_get(st, l->id, HL_OURS, cp->size, &note, NULL, NULL);
+	if (r == 0)
+		r = hl_checkpoint_parse(note.data, note.len, &mine);
+	if (r == 0 && (mine.note.text_len != cp->note.text_len ||
+		       memcmp(mine.note.text, cp->note.text, cp->note.text_len) != 0))
+		r = -HL_ECONSISTENCY;
+	if (r == 0)
+		r = hl_cosig_verify(cp, l->card.name, l->card.sign_pk, time);
+	hl_buf_free(&note);
+	return r;
+}
+
+int hl_transcript_receipt(struct hl_store *st, const struct hl_party *me,
+			  const struct hl_link *l, const void *cosigned, size_t n,
+			  uint64_t *size)
+{
+	struct hl_checkpoint cp;
+	struct hl_buf line;
+	uint64_t time = 0;
+	int r;
+
+	hl_buf_init(&line, HL_COSIG_LINE_MAX);
+	r = hl_checkpoint_parse(cosigned, n, &cp);
+	if (r == 0)
+		r = hl_store_begin(st);
+	if (r < 0)
+		return r;
+	r = receipt_check(st, me, l, &cp, &time);
+	if (r == 0)
+		r = cosig_line(&cp, l->card.name, l->card.sign_pk, &line);
+	if (r == 0)
+		r = hl_store_cosig_set(st, l->id, HL_OURS, cp.size,
+				       (const char *)line.data, line.len, (int64_t)time);
+	if (r == 0)
+		r = hl_store_commit(st);
+	else
+		hl_store_rollback(st);
+	if (r == 0)
+		*size = cp.size;
+	hl_buf_free(&line);
+	return r;
+}
+
+int hl_transcript_cosigned(struct hl_store *st, const struct hl_link *l, int side,
+			   uint64_t size, struct hl_buf *out)
+{
+	struct hl_buf line;
+	int r;
+
+	hl_buf_init(&line, HL_COSIG_LINE_MAX);
+	r = hl_store_checkpoint_get(st, l->id, side, size, out, &line, NULL);
+	if (r == 0 && line.len == 0)
+		r = -HL_ENOTFOUND;
+	if (r == 0)
+		r = hl_buf_append(out, line.data, line.len);
+	hl_buf_free(&line);
+	return r;
+}
+
+/* ---- proofs ---- */
+
+static int disclose_key(const struct hl_party *me, const struct hl_buf *env_bytes,
+			unsigned char *key)
+{
+	struct hl_envelope env;
+	int r = hl_envelope_parse(env_bytes->data, env_bytes->len, &env);
+
+	return r < 0 ? r : hl_envelope_unwrap(&env, me->card.name, me->card.box_pk,
+					       me->box_sk, key);
+}
+
+int hl_transcript_proof(struct hl_store *st, const struct hl_party *me,
+			const struct hl_link *l, int side, uint64_t seq,
+			bool disclose, struct hl_buf *out)
+{
+	struct hl_store_log log = {st, l->id, side};
+	struct hl_merkle_src src = hl_store_merkle(&log);
+	hl_hash path[HL_MERKLE_PROOF_MAX];
+	unsigned char *key = sodium_malloc(HL_KEY_LEN);
+	struct hl_buf env, cp;
+	uint64_t size = 0;
+	size_t np = 0;
+	int r = key ? 0 : -ENOMEM;
+
+	hl_buf_init(&env, HL_ENVELOPE_HEADER_MAX + HL_BODY_MAX);
+	hl_buf_init(&cp, HL_CHECKPOINT_MAX + HL_COSIG_LINE_MAX);
+	if (r == 0)
+		r = hl_store_envelope_get(st, l->id, side, seq, &env, NULL);
+	if (r == 0)
+		r = hl_store_cosigned_covering(st, l->id, side, seq, &size);
+	if (r == 0)
+		r = hl_transcript_cosigned(st, l, side, size, &cp);
+	if (r == 0)
+		r = hl_merkle_inclusion(&src, seq - 1, size, path, &np);
+	if (r == 0 && disclose)
+		r = disclose_key(me, &env, key);
+	if (r == 0)
+		r = hl_proof_encode(out, env.data, env.len, disclose ? key : NULL,
+				    seq - 1, path, np, cp.data, cp.len);
+	sodium_free(key);
+	hl_buf_free(&env);
+	hl_buf_free(&cp);
+	return r;
+}

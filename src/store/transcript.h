@@ -1,0 +1,94 @@
+/* transcript.h - a party's two logs on each link, over the store.
+ *
+ * What the party sends is sealed with the next sequence number and
+ * appended to its own log in one durable transaction.  A push carries
+ * the envelopes the peer has not yet cosigned with a checkpoint; the
+ * peer witnesses it: it cosigns only after it has checked every
+ * envelope, the checkpoint's signature and its consistency with what it
+ * cosigned before, and has committed all of it to disk.  The cosigned
+ * checkpoint comes back as the receipt for every envelope up to its size.
+ *
+ * This layer is the same for every store engine and every transport:
+ * the CLI moves batches as files today, hotlined over HTTPS later.
+ */
+#ifndef HL_TRANSCRIPT_H
+#define HL_TRANSCRIPT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "envelope.h"
+#include "party.h"
+#include "store.h"
+
+struct hl_send {
+	enum hl_precedence precedence;
+	const char *kind;
+	const void *plain;
+	size_t plain_len;
+	int64_t now;
+};
+
+/* Seals and appends one envelope to our log on link l; *seq gets its
+ * sequence number.  The link must be confirmed. */
+int hl_transcript_send(struct hl_store *st, const struct hl_party *me,
+		       const struct hl_link *l, const struct hl_send *msg,
+		       uint64_t *seq);
+
+/* Builds a push of what the peer has not cosigned (at most
+ * HL_BATCH_ENVELOPES_MAX envelopes) with a signed checkpoint; *count
+ * gets the number of envelopes, 0 when the peer has cosigned all. */
+int hl_transcript_push(struct hl_store *st, const struct hl_party *me,
+		       const struct hl_link *l, struct hl_buf *out, uint64_t *count);
+
+struct hl_witness_result {
+	uint64_t old;		/* the size we had cosigned before */
+	uint64_t size;		/* the size now cosigned */
+	uint64_t added;		/* envelopes newly stored */
+	bool repeat;		/* a resend of what we already cosigned */
+};
+
+/* The witness rule over one push from the peer of l: on success, line
+ * gets our cosignature line for its checkpoint (the same line again
+ * for a byte-identical resend).  A different envelope or checkpoint for
+ * a place already taken is kept as evidence (-HL_EEQUIVOCATION); a push
+ * that does not start where we stand gets -HL_EGAP with res->old set. */
+int hl_transcript_witness(struct hl_store *st, const struct hl_party *me,
+			  const struct hl_link *l, const void *batch, size_t n,
+			  int64_t now, struct hl_buf *line,
+			  struct hl_witness_result *res);
+
+/* Stores the peer's cosignature found in a cosigned copy of one of our
+ * checkpoints; *size gets the size it receipts. */
+int hl_transcript_receipt(struct hl_store *st, const struct hl_party *me,
+			  const struct hl_link *l, const void *cosigned, size_t n,
+			  uint64_t *size);
+
+/* Our stored checkpoint of size with its cosignature line appended. */
+int hl_transcript_cosigned(struct hl_store *st, const struct hl_link *l, int side,
+			   uint64_t size, struct hl_buf *out);
+
+/* A proof file for envelope seq of one log of l (side: whose), with
+ * its content key when disclose is set. */
+int hl_transcript_proof(struct hl_store *st, const struct hl_party *me,
+			const struct hl_link *l, int side, uint64_t seq,
+			bool disclose, struct hl_buf *out);
+
+struct hl_log_report {
+	uint64_t envelopes[2];	/* per side */
+	uint64_t checkpoints[2];
+	uint64_t cosigned[2];	/* the largest cosigned size */
+	uint64_t evidence;
+	/* On failure: which log and entry. */
+	int bad_side;
+	uint64_t bad_at;
+	const char *bad_what;
+};
+
+/* Recomputes both logs of l from the stored envelopes and checks every
+ * stored node, checkpoint and cosignature against them. */
+int hl_transcript_verify(struct hl_store *st, const struct hl_party *me,
+			 const struct hl_link *l, struct hl_log_report *rep);
+
+#endif
