@@ -514,3 +514,165 @@ int hl_transcript_proof(struct hl_store *st, const struct hl_party *me,
 	hl_buf_free(&cp);
 	return r;
 }
+
+/* ---- checking a whole link ---- */
+
+struct stored_cp {
+	uint64_t size;
+	struct hl_buf note;	/* with the cosignature line appended, if any */
+	bool cosigned;
+};
+
+struct walk {
+	struct hl_store *st;
+	const struct hl_link *l;
+	int side;
+	const struct hl_card *sender, *other;
+	struct hl_merkle_frontier f;
+	struct stored_cp *cps;
+	size_t ncps, next;
+	struct hl_log_report *rep;
+};
+
+static int bad(struct walk *w, uint64_t at, const char *what, int err)
+{
+	w->rep->bad_side = w->side;
+	w->rep->bad_at = at;
+	w->rep->bad_what = what;
+	return err;
+}
+
+static int collect_cp(void *ctx, uint64_t size, const void *note, size_t n,
+		      const char *cosig, size_t cn, int64_t time)
+{
+	struct walk *w = ctx;
+	struct stored_cp *cps = realloc(w->cps, (w->ncps + 1) * sizeof(*cps));
+	struct stored_cp *c;
+	int r;
+
+	(void)time;
+	if (!cps)
+		return -ENOMEM;
+	w->cps = cps;
+	c = &cps[w->ncps++];
+	c->size = size;
+	c->cosigned = cosig != NULL;
+	hl_buf_init(&c->note, HL_CHECKPOINT_MAX + HL_COSIG_LINE_MAX);
+	r = hl_buf_append(&c->note, note, n);
+	if (r == 0 && cosig)
+		r = hl_buf_append(&c->note, cosig, cn);
+	return r;
+}
+
+static int check_cp(struct walk *w, const struct stored_cp *c)
+{
+	char origin[HL_ORIGIN_MAX + 1];
+	struct hl_checkpoint cp;
+	hl_hash root;
+	int r = hl_checkpoint_parse(c->note.data, c->note.len, &cp);
+
+	if (r < 0 || cp.size != c->size)
+		return bad(w, c->size, "checkpoint unreadable", r < 0 ? r : -HL_ESYNTAX);
+	hl_log_origin(w->l->link_id, w->sender->name, origin);
+	if (strcmp(origin, cp.origin) != 0)
+		return bad(w, c->size, "checkpoint of another log", -HL_ELINK);
+	r = hl_checkpoint_verify(&cp, w->sender->sign_pk);
+	if (r < 0)
+		return bad(w, c->size, "checkpoint signature", r);
+	hl_merkle_frontier_root(&w->f, root);
+	if (sodium_memcmp(root, cp.root, HL_HASH_LEN) != 0)
+		return bad(w, c->size, "checkpoint root differs from the envelopes",
+			   -HL_ECONSISTENCY);
+	if (c->cosigned) {
+		r = hl_cosig_verify(&cp, w->other->name, w->other->sign_pk, NULL);
+		if (r < 0)
+			return bad(w, c->size, "cosignature", r);
+		w->rep->cosigned[w->side] = c->size;
+	}
+	w->rep->checkpoints[w->side]++;
+	return 0;
+}
+
+/* Checks the nodes the new leaf completed against the stored ones. */
+static int check_nodes(struct walk *w, uint64_t seq, const hl_hash leaf)
+{
+	struct hl_merkle_node nodes[HL_MERKLE_LEVELS];
+	size_t count = 0;
+
+	hl_merkle_frontier_add(&w->f, leaf, nodes, &count);
+	for (size_t i = 0; i < count; i++) {
+		hl_hash h;
+		int r = hl_store_node_get(w->st, w->l->id, w->side, nodes[i].level,
+					  nodes[i].index, h);
+
+		if (r < 0)
+			return bad(w, seq, "Merkle node missing", r);
+		if (sodium_memcmp(h, nodes[i].hash, HL_HASH_LEN) != 0)
+			return bad(w, seq, "Merkle node differs", -HL_ECONSISTENCY);
+	}
+	return 0;
+}
+
+static int walk_envelope(void *ctx, uint64_t seq, const void *p, size_t n,
+			 const hl_hash stored_leaf)
+{
+	struct walk *w = ctx;
+	struct hl_envelope env;
+	hl_hash leaf;
+	int r;
+
+	if (seq != w->f.size + 1)
+		return bad(w, seq, "sequence has a gap", -HL_EGAP);
+	hl_merkle_leaf(p, n, leaf);
+	if (sodium_memcmp(leaf, stored_leaf, HL_HASH_LEN) != 0)
+		return bad(w, seq, "leaf hash differs from the envelope", -HL_ECONSISTENCY);
+	r = hl_envelope_parse(p, n, &env);
+	if (r == 0)
+		r = hl_envelope_verify(&env, w->sender);
+	if (r == 0)
+		r = hl_envelope_check_link(&env, w->sender, w->other);
+	if (r == 0 && env.seq != seq)
+		r = -HL_ESYNTAX;
+	if (r < 0)
+		return bad(w, seq, "envelope", r);
+	r = check_nodes(w, seq, leaf);
+	while (r == 0 && w->next < w->ncps && w->cps[w->next].size == w->f.size)
+		r = check_cp(w, &w->cps[w->next++]);
+	w->rep->envelopes[w->side]++;
+	return r;
+}
+
+static int verify_side(struct walk *w)
+{
+	int r = hl_store_checkpoint_each(w->st, w->l->id, w->side, collect_cp, w);
+
+	if (r == 0)
+		r = hl_store_envelope_each(w->st, w->l->id, w->side, walk_envelope, w);
+	if (r == 0 && w->next < w->ncps)
+		r = bad(w, w->cps[w->next].size, "checkpoint beyond the log", -HL_ECONSISTENCY);
+	for (size_t i = 0; i < w->ncps; i++)
+		hl_buf_free(&w->cps[i].note);
+	free(w->cps);
+	return r;
+}
+
+int hl_transcript_verify(struct hl_store *st, const struct hl_party *me,
+			 const struct hl_link *l, struct hl_log_report *rep)
+{
+	int r = 0;
+
+	memset(rep, 0, sizeof(*rep));
+	for (int side = HL_OURS; r == 0 && side <= HL_THEIRS; side++) {
+		struct walk w = {
+			.st = st, .l = l, .side = side, .rep = rep,
+			.sender = side == HL_OURS ? &me->card : &l->card,
+			.other = side == HL_OURS ? &l->card : &me->card,
+		};
+
+		hl_merkle_frontier_init(&w.f);
+		r = verify_side(&w);
+	}
+	if (r == 0)
+		r = hl_store_evidence_count(st, l->id, &rep->evidence);
+	return r;
+}
