@@ -211,7 +211,9 @@ static int take_envelope(struct witness *w, const struct hl_batch_env *e,
 	return r;
 }
 
-/* A checkpoint for a size we cosigned: the same answer, or evidence. */
+/* A checkpoint no larger than what we cosigned: the same answer for
+ * one we cosigned, evidence for a different one of that size, and
+ * otherwise a gap that tells the sender where we stand. */
 static int repeat(struct witness *w, struct hl_buf *line, struct hl_witness_result *res)
 {
 	struct hl_checkpoint old;
@@ -220,6 +222,8 @@ static int repeat(struct witness *w, struct hl_buf *line, struct hl_witness_resu
 
 	hl_buf_init(&note, HL_CHECKPOINT_MAX);
 	r = hl_store_checkpoint_get(w->st, w->l->id, HL_THEIRS, w->cp.size, &note, line, NULL);
+	if (r == -HL_ENOTFOUND || (r == 0 && line->len == 0))
+		r = -HL_EGAP;
 	if (r == 0)
 		r = hl_checkpoint_parse(note.data, note.len, &old);
 	if (r == 0 && (old.note.text_len != w->cp.note.text_len ||
@@ -283,11 +287,12 @@ static int witness_body(struct witness *w, struct hl_buf *line,
 	if (r < 0)
 		return r;
 	res->old = cosigned;
-	if (w->cp.size < cosigned)
-		return -HL_ECONSISTENCY;
-	if (w->cp.size == cosigned)
+	if (w->cp.size <= cosigned)
 		return repeat(w, line, res);
-	if (w->b->old != cosigned)
+	/* A push may start before what we cosigned (its receipt was lost):
+	 * the envelopes we hold must then be identical, and consistency is
+	 * checked from its old size.  It may not start after it. */
+	if (w->b->old > cosigned)
 		return -HL_EGAP;
 	for (size_t i = 0; r == 0 && i < w->b->nenv; i++)
 		r = take_envelope(w, &w->b->env[i], &stored);
@@ -296,7 +301,7 @@ static int witness_body(struct witness *w, struct hl_buf *line,
 	if (r == 0 && stored > w->cp.size)
 		r = -HL_ECONSISTENCY;
 	if (r == 0)
-		r = check_tree(w, cosigned);
+		r = check_tree(w, w->b->old);
 	if (r == 0)
 		r = cosign(w, line);
 	if (r == 0) {

@@ -51,9 +51,11 @@ struct hl_witness_result {
 
 /* The witness rule over one push from the peer of l: on success, line
  * gets our cosignature line for its checkpoint (the same line again
- * for a byte-identical resend).  A different envelope or checkpoint for
- * a place already taken is kept as evidence (-HL_EEQUIVOCATION); a push
- * that does not start where we stand gets -HL_EGAP with res->old set. */
+ * for a checkpoint we cosigned before).  A different envelope or
+ * checkpoint for a place already taken is kept as evidence
+ * (-HL_EEQUIVOCATION).  A push whose old size is past what we cosigned,
+ * or an old checkpoint we never cosigned, gets -HL_EGAP with res->old
+ * set to our cosigned size: the sender resends from there. */
 int hl_transcript_witness(struct hl_store *st, const struct hl_party *me,
 			  const struct hl_link *l, const void *batch, size_t n,
 			  int64_t now, struct hl_buf *line,
