@@ -140,3 +140,33 @@ int64_t cli_now(void)
 {
 	return (int64_t)time(NULL);
 }
+
+struct hl_store *cli_store(const struct hl_party *p)
+{
+	char path[PATH_MAX], err[256] = "";
+	struct hl_store *st = NULL;
+	int r = hl_party_path(p->home, HL_STORE_FILE, path, sizeof(path));
+
+	if (r == 0)
+		r = hl_store_open(path, &st, err, sizeof(err));
+	if (r < 0)
+		cli_err("%s: %s%s%s", path, hl_strerror(r), err[0] ? ": " : "", err);
+	return st;
+}
+
+void cli_store_err(struct hl_store *st, const char *what, int err)
+{
+	if (err == -HL_ESTORE)
+		cli_err("%s: %s: %s", what, hl_strerror(err), hl_store_errmsg(st));
+	else
+		cli_err("%s: %s", what, hl_strerror(err));
+}
+
+int cli_link(struct hl_store *st, const char *name, struct hl_link *l)
+{
+	int r = hl_store_link_get(st, name, l);
+
+	if (r < 0)
+		cli_store_err(st, name, r);
+	return r;
+}

@@ -15,6 +15,7 @@
 #include "buf.h"
 #include "card.h"
 #include "party.h"
+#include "store.h"
 
 enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };
 
@@ -44,15 +45,31 @@ void cli_print_text(const unsigned char *p, size_t n);
 
 int64_t cli_now(void);
 
+/* Opens the party's store (<home>/hotline.db), printing why it cannot. */
+struct hl_store *cli_store(const struct hl_party *p);
+
+/* Loads link name, printing why it cannot; 0 or a negative error. */
+int cli_link(struct hl_store *st, const char *name, struct hl_link *l);
+
+/* Prints "hotline: what: error" with the store's message for -HL_ESTORE. */
+void cli_store_err(struct hl_store *st, const char *what, int err);
+
 /* Subcommands. */
 int init_main(int argc, char **argv);
 int card_main(int argc, char **argv);
 int fingerprint_main(int argc, char **argv);
 int envelope_main(int argc, char **argv);
 int help_main(int argc, char **argv);
+int link_main(int argc, char **argv);
+int send_main(int argc, char **argv);
+int batch_main(int argc, char **argv);
+int log_main(int argc, char **argv);
+int proof_main(int argc, char **argv);
+int rebuild_main(int argc, char **argv);
 int version_main(int argc, char **argv);
 extern const char init_help[], card_help[], fingerprint_help[],
-	envelope_help[], help_help[], version_help[];
+	envelope_help[], help_help[], version_help[], link_help[], send_help[],
+	batch_help[], log_help[], proof_help[], rebuild_help[];
 
 struct cli_cmd {
 	const char *name;

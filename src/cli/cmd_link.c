@@ -1,0 +1,287 @@
+/* cmd_link.c - hotline link add|list|show|confirm. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "cli.h"
+#include "envelope.h"
+#include "error.h"
+
+const char link_help[] =
+	"NAME\n"
+	"    hotline link - add, list, show and confirm links to peers\n\n"
+	"SYNOPSIS\n"
+	"    hotline link add NAME --card FILE [--endpoint URL]\n"
+	"    hotline link list\n"
+	"    hotline link show NAME\n"
+	"    hotline link confirm NAME [--fingerprint DIGITS]\n\n"
+	"DESCRIPTION\n"
+	"    A link is this party's relationship with one peer, configured on\n"
+	"    both sides.  'add' records the peer's card (NAME must be the name\n"
+	"    on it) after verifying its self-signature; the link starts\n"
+	"    unconfirmed, and nothing is sent or accepted on it until it is\n"
+	"    confirmed.\n\n"
+	"    Confirm a link only after the two duty officers have read the\n"
+	"    fingerprints to each other by voice.  'confirm' takes the digits\n"
+	"    the peer read out with --fingerprint (spaces do not matter) and\n"
+	"    refuses them if they differ from the card's; on a terminal it\n"
+	"    asks for them.\n\n"
+	"    'list' shows every link with its state and log sizes; 'show' one\n"
+	"    link in full: the peer's card, fingerprint, link ID, what each\n"
+	"    side has sent and had receipted, and any equivocation evidence.\n\n"
+	"OPTIONS\n"
+	"    --card FILE          the peer's card\n"
+	"    --endpoint URL       reach the peer here instead of its card's\n"
+	"    --fingerprint DIGITS the fingerprint read out by the peer\n"
+	"    --home DIR           this party's home folder\n\n"
+	"EXIT STATUS\n"
+	"    0 done; 1 failed (a bad card, a fingerprint that differs, an\n"
+	"    unknown link); 2 usage error.\n";
+
+static const char synopsis[] =
+	"link add NAME --card FILE [--endpoint URL] | list | show NAME | confirm NAME";
+
+struct args {
+	const char *card, *endpoint, *fingerprint, *name;
+};
+
+static int parse(int argc, char **argv, struct args *a)
+{
+	static const struct option opts[] = {
+		{"card", required_argument, NULL, 'c'},
+		{"endpoint", required_argument, NULL, 'e'},
+		{"fingerprint", required_argument, NULL, 'f'},
+		{"home", required_argument, NULL, 'H'},
+		{NULL, 0, NULL, 0},
+	};
+
+	for (;;) {
+		int c = getopt_long(argc, argv, "", opts, NULL);
+
+		if (c == -1)
+			break;
+		if (c == 'c')
+			a->card = optarg;
+		else if (c == 'e')
+			a->endpoint = optarg;
+		else if (c == 'f')
+			a->fingerprint = optarg;
+		else if (c == 'H')
+			cli_home = optarg;
+		else
+			return cli_usage("link", synopsis);
+	}
+	if (argc - optind > 1)
+		return cli_usage("link", synopsis);
+	a->name = optind < argc ? argv[optind] : NULL;
+	return CLI_OK;
+}
+
+static int add(struct hl_store *st, const struct hl_party *p, const struct args *a)
+{
+	unsigned char id[HL_LINK_ID_LEN];
+	char fp[HL_FINGERPRINT_LEN + 1];
+	struct hl_card card;
+	struct hl_buf text;
+	const char *ep;
+	int r;
+
+	if (!a->name || !a->card)
+		return cli_usage("link", synopsis);
+	if (a->endpoint && hl_endpoint_check(a->endpoint) < 0) {
+		cli_err("--endpoint: want https://HOST[:PORT]");
+		return CLI_USAGE;
+	}
+	if (cli_card(a->card, &card, &text) < 0)
+		return CLI_FAIL;
+	r = CLI_FAIL;
+	if (strcmp(card.name, a->name) != 0)
+		cli_err("%s: the card is %s's, not %s's", a->card, card.name, a->name);
+	else if (strcmp(card.name, p->card.name) == 0 ||
+		 sodium_memcmp(card.sign_pk, p->card.sign_pk, 32) == 0)
+		cli_err("%s: that is this party's own card", a->card);
+	else
+		r = CLI_OK;
+	if (r == CLI_OK) {
+		hl_link_id(p->card.sign_pk, card.sign_pk, id);
+		ep = a->endpoint ? a->endpoint : card.endpoint;
+		r = hl_store_link_add(st, a->name, id, text.data, text.len, ep, cli_now());
+		if (r == -HL_EDUPLICATE)
+			cli_err("%s: a link to that party already exists", a->name);
+		else if (r < 0)
+			cli_store_err(st, a->name, r);
+		r = r < 0 ? CLI_FAIL : CLI_OK;
+	}
+	if (r == CLI_OK) {
+		hl_card_fingerprint(&card, fp);
+		printf("Added link %s (unconfirmed)\n"
+		       "Fingerprint: %s\n"
+		       "Read it with %s by voice, then run: hotline link confirm %s\n",
+		       a->name, fp, a->name, a->name);
+	}
+	hl_buf_free(&text);
+	return r;
+}
+
+/* The digits of s, without spaces, into out; false if anything else. */
+static bool digits_only(const char *s, char *out, size_t cap)
+{
+	size_t n = 0;
+
+	for (; *s; s++) {
+		if (*s == ' ' || *s == '-' || *s == '\n')
+			continue;
+		if (*s < '0' || *s > '9' || n + 1 >= cap)
+			return false;
+		out[n++] = *s;
+	}
+	out[n] = 0;
+	return n > 0;
+}
+
+static const char *ask_fingerprint(char *buf, size_t cap)
+{
+	if (!isatty(STDIN_FILENO))
+		return NULL;
+	fputs("Fingerprint the peer read to you: ", stderr);
+	return fgets(buf, (int)cap, stdin);
+}
+
+static int confirm(struct hl_store *st, const struct args *a)
+{
+	char fp[HL_FINGERPRINT_LEN + 1], want[64], got[64], typed[128];
+	const char *given = a->fingerprint;
+	struct hl_link l;
+	int r;
+
+	if (!a->name)
+		return cli_usage("link", synopsis);
+	if (cli_link(st, a->name, &l) < 0)
+		return CLI_FAIL;
+	hl_card_fingerprint(&l.card, fp);
+	if (!given)
+		given = ask_fingerprint(typed, sizeof(typed));
+	r = CLI_FAIL;
+	if (!given)
+		cli_err("give the fingerprint the peer read out: --fingerprint DIGITS");
+	else if (!digits_only(fp, want, sizeof(want)) || !digits_only(given, got, sizeof(got)) ||
+		 strcmp(want, got) != 0)
+		cli_err("%s: the fingerprint does not match the card's; the link stays "
+			"unconfirmed. Check with the peer: a different card may have been sent.",
+			a->name);
+	else if (hl_store_link_confirm(st, l.id, cli_now()) < 0)
+		cli_store_err(st, a->name, -HL_ESTORE);
+	else
+		r = CLI_OK;
+	if (r == CLI_OK)
+		printf("Link %s confirmed (fingerprint %s)\n", a->name, fp);
+	hl_link_free(&l);
+	return r;
+}
+
+static void sizes(struct hl_store *st, const struct hl_link *l, uint64_t v[4])
+{
+	hl_store_log_size(st, l->id, HL_OURS, &v[0]);
+	hl_store_cosigned_size(st, l->id, HL_OURS, &v[1]);
+	hl_store_log_size(st, l->id, HL_THEIRS, &v[2]);
+	hl_store_cosigned_size(st, l->id, HL_THEIRS, &v[3]);
+}
+
+static int list_one(void *ctx, const struct hl_link *l)
+{
+	uint64_t v[4] = {0};
+
+	sizes(ctx, l, v);
+	printf("%-20s %-11s %6llu %8llu %8llu  %s\n", l->name,
+	       l->confirmed ? "confirmed" : "UNCONFIRMED", (unsigned long long)v[0],
+	       (unsigned long long)v[1], (unsigned long long)v[2],
+	       l->endpoint[0] ? l->endpoint : "none");
+	return 0;
+}
+
+static int list(struct hl_store *st)
+{
+	int r;
+
+	printf("%-20s %-11s %6s %8s %8s  %s\n", "LINK", "STATE", "SENT", "RECEIPTED",
+	       "RECEIVED", "ENDPOINT");
+	r = hl_store_link_each(st, list_one, st);
+	if (r < 0)
+		cli_store_err(st, "links", r);
+	return r < 0 ? CLI_FAIL : CLI_OK;
+}
+
+static int show(struct hl_store *st, const struct args *a)
+{
+	char fp[HL_FINGERPRINT_LEN + 1], hex[65], when[HL_TIME_LEN + 1];
+	uint64_t v[4] = {0}, ev = 0;
+	struct hl_link l;
+
+	if (!a->name)
+		return cli_usage("link", synopsis);
+	if (cli_link(st, a->name, &l) < 0)
+		return CLI_FAIL;
+	hl_card_fingerprint(&l.card, fp);
+	sodium_bin2hex(hex, sizeof(hex), l.link_id, sizeof(l.link_id));
+	sizes(st, &l, v);
+	hl_store_evidence_count(st, l.id, &ev);
+	printf("link:        %s\n", l.name);
+	if (l.confirmed) {
+		hl_time_format(l.confirmed, when);
+		printf("state:       confirmed %s\n", when);
+	} else {
+		printf("state:       UNCONFIRMED: read the fingerprint aloud, then "
+		       "'hotline link confirm %s'\n", l.name);
+	}
+	printf("fingerprint: %s\n"
+	       "endpoint:    %s\n"
+	       "link ID:     %s\n"
+	       "sent:        %llu, receipted up to %llu\n"
+	       "received:    %llu, receipted up to %llu\n",
+	       fp, l.endpoint[0] ? l.endpoint : "none", hex,
+	       (unsigned long long)v[0], (unsigned long long)v[1],
+	       (unsigned long long)v[2], (unsigned long long)v[3]);
+	if (ev)
+		printf("EVIDENCE:    %llu equivocation record(s): the peer signed two "
+		       "different entries for one place\n", (unsigned long long)ev);
+	hl_link_free(&l);
+	return CLI_OK;
+}
+
+int link_main(int argc, char **argv)
+{
+	struct args a = {0};
+	struct hl_party *p;
+	struct hl_store *st;
+	const char *verb;
+	int r;
+
+	if (argc < 2)
+		return cli_usage("link", synopsis);
+	verb = argv[1];
+	r = parse(argc - 1, argv + 1, &a);
+	if (r != CLI_OK)
+		return r;
+	if (strcmp(verb, "add") && strcmp(verb, "list") && strcmp(verb, "show") &&
+	    strcmp(verb, "confirm"))
+		return cli_usage("link", synopsis);
+	p = cli_party(HL_PARTY_PUBLIC);
+	if (!p)
+		return CLI_FAIL;
+	st = cli_store(p);
+	r = CLI_FAIL;
+	if (st && strcmp(verb, "add") == 0)
+		r = add(st, p, &a);
+	else if (st && strcmp(verb, "list") == 0)
+		r = list(st);
+	else if (st && strcmp(verb, "show") == 0)
+		r = show(st, &a);
+	else if (st)
+		r = confirm(st, &a);
+	hl_store_close(st);
+	hl_party_free(p);
+	return r;
+}
