@@ -47,12 +47,14 @@ LIB_SRC := $(wildcard src/core/*.c src/party/*.c src/store/*.c)
 CLI_SRC := $(wildcard src/cli/*.c)
 DAEMON_SRC := $(wildcard src/daemon/*.c)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
+TOOL_SRC := $(wildcard tests/tools/*.c)
 BENCH_SRC := $(wildcard bench/bench_*.c)
 
 LIB_OBJ := $(LIB_SRC:%.c=$(O)/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(O)/%.o)
 DAEMON_OBJ := $(DAEMON_SRC:%.c=$(O)/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)
+TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(O)/tests/tools/%)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(O)/bench/%)
 
 .PHONY: all unit check demo fuzz bench clean help
@@ -81,12 +83,18 @@ $(O)/tests/%: tests/unit/%.c $(O)/libhotline.a
 	$(Q)$(CC) $(HL_CFLAGS) $(CFLAGS) $(SANFLAGS) -Itests/unit -o $@ $< \
 		$(O)/libhotline.a $(LIBS) $(shell pkg-config --libs cmocka)
 
+# Helper programs for the integration tests (like git's t/helper).
+$(O)/tests/tools/%: tests/tools/%.c $(O)/libhotline.a
+	@mkdir -p $(dir $@)
+	$(call say,TOOL,$@)
+	$(Q)$(CC) $(HL_CFLAGS) $(CFLAGS) $(SANFLAGS) -o $@ $< $(O)/libhotline.a $(LIBS)
+
 $(O)/bench/%: bench/%.c $(O)/libhotline.a
 	@mkdir -p $(dir $@)
 	$(call say,BENCH,$@)
 	$(Q)$(CC) $(HL_CFLAGS) $(CFLAGS) -o $@ $< $(O)/libhotline.a $(LIBS)
 
-unit: $(UNIT_BIN)
+unit: $(UNIT_BIN) $(TOOL_BIN)
 
 # The tests run the sanitized build: unit tests (cmocka, TAP) and the
 # integration tests (tests/tNNNN-*.sh) under one prove.
