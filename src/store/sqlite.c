@@ -165,17 +165,27 @@ static bool row(sqlite3_stmt *s, int *rc)
 	return *rc == SQLITE_ROW;
 }
 
-/* Runs a statement that returns no rows. */
+/* Runs a statement that returns no rows.  Only a taken key is a
+ * duplicate; a failed CHECK or FOREIGN KEY is a store error. */
 static int done(struct hl_store *st, sqlite3_stmt *s)
 {
-	int rc = sqlite3_step(s);
+	int rc = sqlite3_step(s), ext = sqlite3_extended_errcode(st->db), r = 0;
 
+	if (rc != SQLITE_DONE)
+		r = ext == SQLITE_CONSTRAINT_PRIMARYKEY || ext == SQLITE_CONSTRAINT_UNIQUE ?
+		    -HL_EDUPLICATE : fail(st);
 	sqlite3_reset(s);
-	if (rc == SQLITE_DONE)
-		return 0;
-	if (rc == SQLITE_CONSTRAINT)
-		return -HL_EDUPLICATE;
-	return fail(st);
+	return r;
+}
+
+/* Runs an UPDATE; none when it matched no row. */
+static int update(struct hl_store *st, sqlite3_stmt *s, int none)
+{
+	int r = done(st, s);
+
+	if (r == 0 && sqlite3_changes(st->db) == 0)
+		r = none;
+	return r;
 }
 
 static int migrate(struct hl_store *st)
@@ -366,7 +376,7 @@ int hl_store_link_confirm(struct hl_store *st, int64_t link, int64_t now)
 		return -HL_ESTORE;
 	sqlite3_bind_int64(s, 1, now);
 	sqlite3_bind_int64(s, 2, link);
-	return done(st, s);
+	return update(st, s, -HL_ENOLINK);
 }
 
 int hl_store_link_each(struct hl_store *st,
@@ -605,7 +615,7 @@ int hl_store_cosig_set(struct hl_store *st, int64_t link, int side,
 	sqlite3_bind_int64(s, 3, link);
 	sqlite3_bind_int(s, 4, side);
 	sqlite3_bind_int64(s, 5, (int64_t)size);
-	return done(st, s);
+	return update(st, s, -HL_ENOTFOUND);
 }
 
 int hl_store_cosigned_size(struct hl_store *st, int64_t link, int side,

@@ -58,6 +58,7 @@ int hl_store_link_add(struct hl_store *st, const char *name,
 int hl_store_link_get(struct hl_store *st, const char *name, struct hl_link *l);
 int hl_store_link_by_id(struct hl_store *st, const unsigned char link_id[32],
 			struct hl_link *l);
+/* -HL_ENOLINK when no link has that id. */
 int hl_store_link_confirm(struct hl_store *st, int64_t link, int64_t now);
 /* Calls fn for each link in name order; stops at fn's first nonzero. */
 int hl_store_link_each(struct hl_store *st,
@@ -93,6 +94,7 @@ int hl_store_checkpoint_put(struct hl_store *st, int64_t link, int side,
 int hl_store_checkpoint_get(struct hl_store *st, int64_t link, int side,
 			    uint64_t size, struct hl_buf *note,
 			    struct hl_buf *cosig, int64_t *cosig_time);
+/* -HL_ENOTFOUND when no checkpoint of that size is stored. */
 int hl_store_cosig_set(struct hl_store *st, int64_t link, int side,
 		       uint64_t size, const char *line, size_t n, int64_t time);
 /* The largest cosigned size of a log (0 when none). */
