@@ -1,0 +1,46 @@
+# lib-transcript.sh - links and batches for the transcript tests.
+#
+# Sourced after test-lib.sh.  Parties live in $TEST_DIR/NAME (new_party),
+# and every helper takes the party names, which are also the link names.
+
+# fp_digits CARD : the card's fingerprint digits with their spaces.
+fp_digits() {
+	"$HOTLINE" fingerprint "$1" | cut -c1-35
+}
+
+# link_pair A B : A and B add each other's cards and confirm the link.
+link_pair() {
+	"$HOTLINE" --home "$TEST_DIR/$1" link add "$2" --card "$TEST_DIR/$2/card" >/dev/null &&
+	"$HOTLINE" --home "$TEST_DIR/$2" link add "$1" --card "$TEST_DIR/$1/card" >/dev/null &&
+	"$HOTLINE" --home "$TEST_DIR/$1" link confirm "$2" \
+		--fingerprint "$(fp_digits "$TEST_DIR/$2/card")" >/dev/null &&
+	"$HOTLINE" --home "$TEST_DIR/$2" link confirm "$1" \
+		--fingerprint "$(fp_digits "$TEST_DIR/$1/card")" >/dev/null
+}
+
+# send_msg FROM TO TEXT : FROM sends TEXT on its link to TO.
+send_msg() {
+	"$HOTLINE" --home "$TEST_DIR/$1" send --to "$2" "$3" >/dev/null
+}
+
+# exchange FROM TO TAG : FROM exports a batch (TAG.batch), TO imports it
+# and writes its receipt (TAG.receipt), FROM stores the receipt.
+exchange() {
+	"$HOTLINE" --home "$TEST_DIR/$1" batch export --link "$2" --out "$3.batch" 2>/dev/null &&
+	"$HOTLINE" --home "$TEST_DIR/$2" batch import --link "$1" --out "$3.receipt" \
+		"$3.batch" 2>/dev/null &&
+	"$HOTLINE" --home "$TEST_DIR/$1" batch receipt --link "$2" "$3.receipt" >/dev/null
+}
+
+# show_field HOME LINK FIELD : "sent" or "received" -> "COUNT RECEIPTED".
+show_field() {
+	"$HOTLINE" --home "$TEST_DIR/$1" link show "$2" |
+		sed -n "s/^$3: *\([0-9]*\), receipted up to \([0-9]*\)$/\1 \2/p"
+}
+
+# state HOME LINK : a snapshot of everything link show and log verify
+# say about a link, to show that a refused input stored nothing.
+state() {
+	"$HOTLINE" --home "$TEST_DIR/$1" link show "$2" &&
+	"$HOTLINE" --home "$TEST_DIR/$1" log verify --link "$2"
+}
