@@ -126,8 +126,7 @@ static int import(struct ctx *c, const struct args *a)
 	else if (r < 0)
 		cli_store_err(c->st, a->in, r);
 	if (r == 0)
-		r = hl_transcript_cosigned(c->st, &c->l, HL_THEIRS,
-					   res.repeat ? res.old : res.size, &receipt);
+		r = hl_transcript_cosigned(c->st, &c->l, HL_THEIRS, res.size, &receipt);
 	if (r == 0 && res.repeat)
 		fprintf(stderr, "%s: already receipted; the same receipt again\n", a->in);
 	else if (r == 0)

@@ -235,8 +235,10 @@ static int repeat(struct witness *w, struct hl_buf *line, struct hl_witness_resu
 			r = -HL_EEQUIVOCATION;
 	}
 	hl_buf_free(&note);
-	if (r == 0)
+	if (r == 0) {
 		res->repeat = true;
+		res->size = w->cp.size;
+	}
 	return r;
 }
 

@@ -44,7 +44,7 @@ int hl_transcript_push(struct hl_store *st, const struct hl_party *me,
 
 struct hl_witness_result {
 	uint64_t old;		/* the size we had cosigned before */
-	uint64_t size;		/* the size now cosigned */
+	uint64_t size;		/* the checkpoint's size, now cosigned */
 	uint64_t added;		/* envelopes newly stored */
 	bool repeat;		/* a resend of what we already cosigned */
 };
