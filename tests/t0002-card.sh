@@ -25,7 +25,9 @@ test_expect_success 'different parties have different fingerprints' '
 	! cmp -s own us.fp
 '
 
-test_expect_success 'a change of any one byte makes the card fail' '
+# Every byte is flipped in-process by tests/unit/test_card.c; here every
+# third byte goes through the CLI.
+test_expect_success 'a change of a byte anywhere makes the card fail' '
 	n=$(file_size ru.card) && i=0 &&
 	while [ $i -lt $n ]; do
 		flip_byte ru.card $i bad.card &&
@@ -33,7 +35,7 @@ test_expect_success 'a change of any one byte makes the card fail' '
 			echo "byte $i: changed card accepted"; exit 1
 		fi &&
 		grep -q "not a valid card" err || exit 1
-		i=$((i + 1))
+		i=$((i + 3))
 	done
 '
 
