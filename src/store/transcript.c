@@ -423,6 +423,10 @@ static int receipt_check(struct hl_store *st, const struct hl_party *me,
 	if (r == 0 && (mine.note.text_len != cp->note.text_len ||
 		       memcmp(mine.note.text, cp->note.text, cp->note.text_len) != 0))
 		r = -HL_ECONSISTENCY;
+	/* The same text is not enough: our own signature line must be
+	 * intact too, or a damaged copy would pass as our checkpoint. */
+	if (r == 0)
+		r = hl_checkpoint_verify(cp, me->card.sign_pk);
 	if (r == 0)
 		r = hl_cosig_verify(cp, l->card.name, l->card.sign_pk, time);
 	hl_buf_free(&note);
