@@ -180,9 +180,10 @@ static void evidence(struct witness *w, const char *kind, uint64_t at,
 	w->ev_other_len = on;
 }
 
-/* Stores one envelope of the push, or checks it against the stored one. */
+/* Stores one envelope of the push, or checks it against the stored one;
+ * with store false (a checkpoint we cosigned before), only checks. */
 static int take_envelope(struct witness *w, const struct hl_batch_env *e,
-			 uint64_t *stored)
+			 uint64_t *stored, bool store)
 {
 	struct hl_envelope env;
 	int r = hl_envelope_parse(e->p, e->n, &env);
@@ -205,6 +206,8 @@ static int take_envelope(struct witness *w, const struct hl_batch_env *e,
 		evidence(w, "envelope", env.seq, e->p, e->n);
 		return -HL_EEQUIVOCATION;
 	}
+	if (!store)
+		return -HL_ECONSISTENCY;	/* beyond the checkpoint we cosigned */
 	r = append(w->st, w->l->id, HL_THEIRS, env.seq, &env, e->p, e->n, w->now);
 	if (r == 0)
 		(*stored)++;
@@ -289,15 +292,20 @@ static int witness_body(struct witness *w, struct hl_buf *line,
 	if (r < 0)
 		return r;
 	res->old = cosigned;
-	if (w->cp.size <= cosigned)
-		return repeat(w, line, res);
+	/* Even with a checkpoint we cosigned, every envelope is checked: a
+	 * second envelope for a taken seq is evidence however it comes. */
+	if (w->cp.size <= cosigned) {
+		for (size_t i = 0; r == 0 && i < w->b->nenv; i++)
+			r = take_envelope(w, &w->b->env[i], &stored, false);
+		return r < 0 ? r : repeat(w, line, res);
+	}
 	/* A push may start before what we cosigned (its receipt was lost):
 	 * the envelopes we hold must then be identical, and consistency is
 	 * checked from its old size.  It may not start after it. */
 	if (w->b->old > cosigned)
 		return -HL_EGAP;
 	for (size_t i = 0; r == 0 && i < w->b->nenv; i++)
-		r = take_envelope(w, &w->b->env[i], &stored);
+		r = take_envelope(w, &w->b->env[i], &stored, true);
 	if (r == 0 && stored < w->cp.size)
 		r = -HL_EGAP;
 	if (r == 0 && stored > w->cp.size)
