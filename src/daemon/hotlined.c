@@ -1,75 +1,61 @@
-/* hotlined.c - the Hotline daemon.
+/* hotlined.c - the Hotline daemon: peer server, courier, operator API.
  *
- * At this stage it opens the party, checks its configuration, keys and
- * card, and reports; the peer server, courier and clock come with the
- * transcript and delivery work.
+ * The main thread starts the parts, prints a readiness line, and waits
+ * for a signal; SIGTERM or SIGINT stop it cleanly: the API first, then
+ * the peer server (which finishes the requests under way, so a push
+ * that was being witnessed is committed or not at all), then the
+ * courier (which finishes its attempt).  Nothing durable is lost: every
+ * state change is a committed transaction before it is reported.
  */
 #include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
+#include <curl/curl.h>
 #include <sodium.h>
 
+#include "api.h"
+#include "courier.h"
 #include "error.h"
+#include "log.h"
 #include "party.h"
+#include "peer.h"
+#include "store.h"
 #include "version.h"
 
 static const char usage[] =
-	"usage: hotlined [--home DIR] [-n] [-V]\n"
+	"usage: hotlined [--home DIR] [-n] [--syslog] [-V]\n"
 	"  --home DIR   the party's home (else $HOTLINE_HOME, else ~/.hotline)\n"
-	"  -n           check the configuration and keys, then exit\n"
+	"  -n           check the configuration, keys and store, then exit\n"
+	"  --syslog     log to syslog instead of standard error\n"
 	"  -V           print the version\n";
 
-static int check(const char *home_opt, int quiet)
-{
-	char home[PATH_MAX], why[PATH_MAX + 64] = "";
-	struct hl_party *p = NULL;
-	int r = hl_home_resolve(home_opt, home, sizeof(home));
+struct opts {
+	const char *home;
+	bool test, use_syslog;
+};
 
-	if (r < 0) {
-		fprintf(stderr, "hotlined: no home folder: give --home DIR or set HOTLINE_HOME\n");
-		return 1;
-	}
-	r = hl_party_open(home, HL_PARTY_SECRETS, &p, why, sizeof(why));
-	if (r == -HL_ECONFIG)
-		fprintf(stderr, "hotlined: %s/%s\n", home, why);
-	else if (r == -HL_ENOPARTY)
-		fprintf(stderr, "hotlined: %s: %s\n", home, hl_strerror(r));
-	else if (r < 0)
-		fprintf(stderr, "hotlined: %s/%s: %s\n", home, why, hl_strerror(r));
-	if (r < 0)
-		return 1;
-	if (!quiet)
-		fprintf(stderr, "hotlined: party %s, listen %s, endpoint %s\n",
-			p->conf.name, p->conf.listen,
-			p->conf.endpoint[0] ? p->conf.endpoint : "none");
-	hl_party_free(p);
-	return 0;
-}
-
-int main(int argc, char **argv)
+static int parse(int argc, char **argv, struct opts *o)
 {
-	static const struct option opts[] = {
+	static const struct option lo[] = {
 		{"home", required_argument, NULL, 'H'},
+		{"syslog", no_argument, NULL, 's'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *home = NULL;
-	int test = 0;
 
-	if (sodium_init() < 0) {
-		fprintf(stderr, "hotlined: cannot initialise libsodium\n");
-		return 1;
-	}
 	for (;;) {
-		int c = getopt_long(argc, argv, "nVh", opts, NULL);
+		int c = getopt_long(argc, argv, "nVh", lo, NULL);
 
 		if (c == -1)
 			break;
 		switch (c) {
-		case 'H': home = optarg; break;
-		case 'n': test = 1; break;
+		case 'H': o->home = optarg; break;
+		case 'n': o->test = true; break;
+		case 's': o->use_syslog = true; break;
 		case 'V': printf("hotlined %s\n", HL_VERSION); return 0;
 		case 'h': fputs(usage, stdout); return 0;
 		default: fputs(usage, stderr); return 2;
@@ -79,13 +65,128 @@ int main(int argc, char **argv)
 		fputs(usage, stderr);
 		return 2;
 	}
-	if (check(home, test) != 0)
+	return -1;
+}
+
+/* Opens the party and brings its store up to date. */
+static struct hl_party *open_party(const char *home_opt, char *db, size_t dblen)
+{
+	char home[PATH_MAX], why[PATH_MAX + 64] = "", err[256] = "";
+	struct hl_party *p = NULL;
+	struct hl_store *st = NULL;
+	int r = hl_home_resolve(home_opt, home, sizeof(home));
+
+	if (r < 0) {
+		log_warn("no home folder: give --home DIR or set HOTLINE_HOME");
+		return NULL;
+	}
+	r = hl_party_open(home, HL_PARTY_SECRETS, &p, why, sizeof(why));
+	if (r == -HL_ECONFIG)
+		log_warn("%s/%s", home, why);
+	else if (r == -HL_ENOPARTY)
+		log_warn("%s: %s", home, hl_strerror(r));
+	else if (r < 0)
+		log_warn("%s/%s: %s", home, why, hl_strerror(r));
+	if (r < 0)
+		return NULL;
+	r = hl_party_path(home, HL_STORE_FILE, db, dblen);
+	if (r == 0)
+		r = hl_store_open(db, &st, err, sizeof(err));
+	hl_store_close(st);
+	if (r < 0) {
+		log_warn("%s: %s: %s", db, hl_strerror(r), err);
+		hl_party_free(p);
+		return NULL;
+	}
+	return p;
+}
+
+static void wake(void *ctx)
+{
+	hl_courier_wake(ctx);
+}
+
+/* Runs until SIGTERM or SIGINT; SIGHUP makes the courier try now. */
+static void serve(struct hl_courier *courier)
+{
+	sigset_t set;
+	int sig = 0;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	for (;;) {
+		if (sigwait(&set, &sig) != 0)
+			continue;
+		if (sig != SIGHUP)
+			break;
+		hl_courier_wake(courier);
+	}
+	log_info("stopping on signal %d", sig);
+}
+
+static int run(struct hl_party *p, const char *db)
+{
+	struct hl_courier *courier = NULL;
+	struct hl_peer_server *peer = NULL;
+	struct hl_api *api = NULL;
+	char err[512] = "";
+	int r;
+
+	r = hl_courier_start(p, db, &courier, err, sizeof(err));
+	if (r == 0)
+		r = hl_peer_start(p, db, wake, courier, &peer, err, sizeof(err));
+	if (r == 0)
+		r = hl_api_start(p, courier, &api, err, sizeof(err));
+	if (r < 0) {
+		log_warn("cannot start: %s", err[0] ? err : hl_strerror(r));
+	} else {
+		log_info("ready: party %s, peers on https://%s, operators on %s/hotlined.sock",
+			 p->card.name, p->conf.listen, p->home);
+		serve(courier);
+	}
+	hl_api_stop(api);
+	hl_peer_stop(peer);
+	hl_courier_stop(courier);
+	if (r == 0)
+		log_info("stopped");
+	return r < 0 ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = {0};
+	struct hl_party *p;
+	sigset_t set;
+	char db[PATH_MAX];
+	int r = parse(argc, argv, &o);
+
+	if (r >= 0)
+		return r;
+	log_init(o.use_syslog);
+	if (sodium_init() < 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
+		log_warn("cannot initialise the crypto or HTTP library");
 		return 1;
-	if (test) {
+	}
+	p = open_party(o.home, db, sizeof(db));
+	if (!p)
+		return 1;
+	if (o.test) {
 		fprintf(stderr, "configuration OK\n");
+		hl_party_free(p);
 		return 0;
 	}
-	fprintf(stderr, "hotlined %s: nothing to serve yet; peer delivery is not "
-		"built in this version\n", HL_VERSION);
-	return 0;
+	/* Every thread started from here on inherits this mask, so the
+	 * signals reach only sigwait() in serve(). */
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	r = run(p, db);
+	hl_party_free(p);
+	curl_global_cleanup();
+	return r;
 }

@@ -97,7 +97,8 @@ static int our_checkpoint(struct hl_store *st, const struct hl_party *me,
 }
 
 static int push_body(struct hl_store *st, const struct hl_party *me,
-		     const struct hl_link *l, struct hl_buf *out, uint64_t *count)
+		     const struct hl_link *l, uint64_t from, struct hl_buf *out,
+		     uint64_t *count)
 {
 	struct hl_store_log log = {st, l->id, HL_OURS};
 	struct hl_merkle_src src = hl_store_merkle(&log);
@@ -108,29 +109,42 @@ static int push_body(struct hl_store *st, const struct hl_party *me,
 	int r;
 
 	*count = 0;
+	hl_buf_init(&note, HL_CHECKPOINT_MAX);
+	hl_buf_init(&env, HL_ENVELOPE_HEADER_MAX + HL_BODY_MAX);
 	r = hl_store_log_size(st, l->id, HL_OURS, &size);
 	if (r == 0)
 		r = hl_store_cosigned_size(st, l->id, HL_OURS, &acked);
-	if (r < 0 || size == acked)
-		return r;
-	target = size - acked > HL_BATCH_ENVELOPES_MAX ? acked + HL_BATCH_ENVELOPES_MAX : size;
-	hl_buf_init(&note, HL_CHECKPOINT_MAX);
-	hl_buf_init(&env, HL_ENVELOPE_HEADER_MAX + HL_BODY_MAX);
-	r = our_checkpoint(st, me, l, target, &note);
-	if (r == 0)
-		r = hl_merkle_consistency(&src, acked, target, proof, &np);
-	if (r == 0)
-		r = hl_batch_begin(out);
-	for (uint64_t seq = acked + 1; r == 0 && seq <= target; seq++) {
+	if (r < 0)
+		goto out;
+	/* A witness that lost what it cosigned asks to start earlier. */
+	if (from < acked)
+		acked = from;
+	if (size == acked)
+		goto out;
+	target = acked;
+	r = hl_batch_begin(out);
+	/* Envelopes first, up to a count and a byte budget (one at least),
+	 * then the checkpoint at the size they reach. */
+	while (r == 0 && target < size && target - acked < HL_BATCH_ENVELOPES_MAX &&
+	       (target == acked || out->len < HL_PUSH_SOFT_MAX)) {
 		env.len = 0;
-		r = hl_store_envelope_get(st, l->id, HL_OURS, seq, &env, NULL);
+		r = hl_store_envelope_get(st, l->id, HL_OURS, target + 1, &env, NULL);
+		if (r == 0 && target > acked && out->len + env.len > HL_PUSH_SOFT_MAX)
+			break;
 		if (r == 0)
 			r = hl_batch_add(out, env.data, env.len);
+		if (r == 0)
+			target++;
 	}
+	if (r == 0)
+		r = our_checkpoint(st, me, l, target, &note);
+	if (r == 0)
+		r = hl_merkle_consistency(&src, acked, target, proof, &np);
 	if (r == 0)
 		r = hl_batch_end(out, acked, proof, np, note.data, note.len);
 	if (r == 0)
 		*count = target - acked;
+out:
 	hl_buf_free(&note);
 	hl_buf_free(&env);
 	return r;
@@ -139,6 +153,13 @@ static int push_body(struct hl_store *st, const struct hl_party *me,
 int hl_transcript_push(struct hl_store *st, const struct hl_party *me,
 		       const struct hl_link *l, struct hl_buf *out, uint64_t *count)
 {
+	return hl_transcript_push_from(st, me, l, UINT64_MAX, out, count);
+}
+
+int hl_transcript_push_from(struct hl_store *st, const struct hl_party *me,
+			    const struct hl_link *l, uint64_t from,
+			    struct hl_buf *out, uint64_t *count)
+{
 	int r;
 
 	if (!l->confirmed)
@@ -146,7 +167,7 @@ int hl_transcript_push(struct hl_store *st, const struct hl_party *me,
 	r = hl_store_begin(st);
 	if (r < 0)
 		return r;
-	r = push_body(st, me, l, out, count);
+	r = push_body(st, me, l, from, out, count);
 	if (r == 0)
 		r = hl_store_commit(st);
 	else

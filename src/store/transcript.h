@@ -22,6 +22,10 @@
 #include "party.h"
 #include "store.h"
 
+/* A push stops adding envelopes past this many bytes (but carries one
+ * at least), to stay under the peer server's body cap. */
+#define HL_PUSH_SOFT_MAX (8 * 1024 * 1024)
+
 struct hl_send {
 	enum hl_precedence precedence;
 	const char *kind;
@@ -41,6 +45,12 @@ int hl_transcript_send(struct hl_store *st, const struct hl_party *me,
  * gets the number of envelopes, 0 when the peer has cosigned all. */
 int hl_transcript_push(struct hl_store *st, const struct hl_party *me,
 		       const struct hl_link *l, struct hl_buf *out, uint64_t *count);
+
+/* The same, starting after size from when that is below what the peer
+ * receipted (a witness that lost state answers with its size). */
+int hl_transcript_push_from(struct hl_store *st, const struct hl_party *me,
+			    const struct hl_link *l, uint64_t from,
+			    struct hl_buf *out, uint64_t *count);
 
 struct hl_witness_result {
 	uint64_t old;		/* the size we had cosigned before */

@@ -1,0 +1,170 @@
+/* api.c - the operator API on a unix socket (libmicrohttpd, jansson). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <microhttpd.h>
+
+#include "api.h"
+#include "error.h"
+#include "version.h"
+
+struct hl_api {
+	struct MHD_Daemon *mhd;
+	const struct hl_party *me;
+	struct hl_courier *courier;
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	int fd;
+};
+
+static enum MHD_Result json_reply(struct MHD_Connection *c, unsigned status, json_t *j)
+{
+	char *s = json_dumps(j, JSON_COMPACT);
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+
+	json_decref(j);
+	if (!s)
+		return MHD_NO;
+	r = MHD_create_response_from_buffer(strlen(s), s, MHD_RESPMEM_MUST_FREE);
+	if (!r) {
+		free(s);
+		return MHD_NO;
+	}
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+	ret = MHD_queue_response(c, status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static enum MHD_Result error_reply(struct MHD_Connection *c, unsigned status,
+				   const char *why)
+{
+	return json_reply(c, status, json_pack("{s:s}", "error", why));
+}
+
+static enum MHD_Result status(struct hl_api *api, struct MHD_Connection *c)
+{
+	struct hl_courier_link *links = calloc(256, sizeof(*links));
+	size_t n = links ? hl_courier_status(api->courier, links, 256) : 0;
+	json_t *arr = json_array();
+
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(arr, json_pack("{s:s, s:b, s:I, s:I, s:I, s:i, s:s}",
+			"name", links[i].name, "reachable", links[i].reachable,
+			"last_ok", (json_int_t)links[i].last_ok,
+			"last_attempt", (json_int_t)links[i].last_attempt,
+			"next_attempt", (json_int_t)(links[i].next_attempt / 1000),
+			"attempts", (int)links[i].attempts,
+			"last_error", links[i].last_error));
+	free(links);
+	return json_reply(c, MHD_HTTP_OK, json_pack("{s:s, s:s, s:o}", "party",
+		api->me->card.name, "version", HL_VERSION, "links", arr));
+}
+
+static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
+			      const char *method, const char *version,
+			      const char *data, size_t *size, void **con_cls)
+{
+	struct hl_api *api = cls;
+	static int seen;
+
+	(void)version;
+	(void)data;
+	if (*con_cls == NULL) {
+		*con_cls = &seen;
+		return MHD_YES;
+	}
+	if (*size) {
+		*size = 0;	/* no endpoint takes a body yet */
+		return MHD_YES;
+	}
+	if (strcmp(url, "/v1/status") == 0 && strcmp(method, "GET") == 0)
+		return status(api, c);
+	if (strcmp(url, "/v1/wake") == 0 && strcmp(method, "POST") == 0) {
+		hl_courier_wake(api->courier);
+		return json_reply(c, MHD_HTTP_OK, json_pack("{s:b}", "ok", 1));
+	}
+	return error_reply(c, MHD_HTTP_NOT_FOUND, "no such endpoint");
+}
+
+/* Binds the socket, unless a live daemon already answers on it. */
+static int bind_socket(struct hl_api *api, char *err, size_t errlen)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return -errno;
+	memcpy(sa.sun_path, api->path, strlen(api->path) + 1);
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
+		close(fd);
+		snprintf(err, errlen, "another hotlined already serves %s", api->path);
+		return -EADDRINUSE;
+	}
+	unlink(api->path);	/* a stale socket from a daemon that died */
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    chmod(api->path, 0600) < 0 || listen(fd, 16) < 0) {
+		int e = errno;
+
+		snprintf(err, errlen, "%s: %s", api->path, strerror(e));
+		close(fd);
+		return -e;
+	}
+	api->fd = fd;
+	return 0;
+}
+
+int hl_api_start(const struct hl_party *me, struct hl_courier *courier,
+		 struct hl_api **out, char *err, size_t errlen)
+{
+	struct hl_api *api = calloc(1, sizeof(*api));
+	int r;
+
+	*out = NULL;
+	if (!api)
+		return -ENOMEM;
+	api->me = me;
+	api->courier = courier;
+	api->fd = -1;
+	r = hl_party_path(me->home, HL_API_SOCKET, api->path, sizeof(api->path));
+	if (r == 0)
+		r = bind_socket(api, err, errlen);
+	if (r == 0) {
+		api->mhd = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG,
+			0, NULL, NULL, handle, api,
+			MHD_OPTION_LISTEN_SOCKET, api->fd,
+			MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)65536,
+			MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+			MHD_OPTION_END);
+		if (!api->mhd) {
+			snprintf(err, errlen, "cannot serve %s", api->path);
+			r = -EIO;
+		}
+	}
+	if (r < 0) {
+		hl_api_stop(api);
+		return r;
+	}
+	*out = api;
+	return 0;
+}
+
+void hl_api_stop(struct hl_api *api)
+{
+	if (!api)
+		return;
+	if (api->mhd)
+		MHD_stop_daemon(api->mhd);
+	if (api->fd >= 0) {
+		close(api->fd);
+		unlink(api->path);
+	}
+	free(api);
+}

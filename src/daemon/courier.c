@@ -1,0 +1,438 @@
+/* courier.c - push what peers have not receipted, with backoff. */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <curl/curl.h>
+#include <sodium.h>
+
+#include "batch.h"
+#include "courier.h"
+#include "error.h"
+#include "log.h"
+#include "transcript.h"
+#include "wire.h"
+
+#define MAX_LINKS 256
+#define BACKOFF_FIRST_MS 250
+#define BACKOFF_MAX_MS 60000
+#define PULL_EVERY_MS 2000
+#define IDLE_MS 30000
+
+struct lane {
+	struct hl_courier_link s;	/* what status reports */
+	CURL *curl;			/* kept alive between attempts */
+	char pin[80];			/* "sha256//<base64>" */
+	uint64_t resync_from;		/* UINT64_MAX, or the size a witness asked for */
+	bool in_use;
+};
+
+struct hl_courier {
+	const struct hl_party *me;
+	struct hl_store *st;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool woken, stopping, started;
+	struct lane lanes[MAX_LINKS];
+	char cert[PATH_MAX], key[PATH_MAX];
+};
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static struct lane *lane_of(struct hl_courier *c, const struct hl_link *l)
+{
+	struct lane *free_lane = NULL;
+
+	for (size_t i = 0; i < MAX_LINKS; i++) {
+		if (c->lanes[i].in_use && strcmp(c->lanes[i].s.name, l->name) == 0)
+			return &c->lanes[i];
+		if (!c->lanes[i].in_use && !free_lane)
+			free_lane = &c->lanes[i];
+	}
+	if (!free_lane)
+		return NULL;
+	memset(free_lane, 0, sizeof(*free_lane));
+	free_lane->in_use = true;
+	free_lane->resync_from = UINT64_MAX;
+	snprintf(free_lane->s.name, sizeof(free_lane->s.name), "%s", l->name);
+	return free_lane;
+}
+
+struct reply {
+	struct hl_buf body;
+	long status;
+};
+
+static size_t on_data(char *p, size_t size, size_t n, void *ctx)
+{
+	struct reply *rp = ctx;
+
+	return hl_buf_append(&rp->body, p, size * n) < 0 ? 0 : size * n;
+}
+
+/* The lane's curl handle, pinned to the peer's card; kept alive. */
+static CURL *handle(struct hl_courier *c, struct lane *ln, const struct hl_link *l)
+{
+	char pin[64];
+
+	sodium_bin2base64(pin, sizeof(pin), l->card.tls_pin, 32,
+			  sodium_base64_VARIANT_ORIGINAL);
+	if (ln->curl && strcmp(ln->pin + 8, pin) == 0)
+		return ln->curl;
+	if (ln->curl)
+		curl_easy_cleanup(ln->curl);
+	snprintf(ln->pin, sizeof(ln->pin), "sha256//%s", pin);
+	ln->curl = curl_easy_init();
+	if (!ln->curl)
+		return NULL;
+	/* No certificate authority: the peer is whoever holds the pinned
+	 * key, and we are whoever holds ours. */
+	curl_easy_setopt(ln->curl, CURLOPT_SSL_VERIFYPEER, 0L);
+	curl_easy_setopt(ln->curl, CURLOPT_SSL_VERIFYHOST, 0L);
+	curl_easy_setopt(ln->curl, CURLOPT_PINNEDPUBLICKEY, ln->pin);
+	curl_easy_setopt(ln->curl, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_3);
+	curl_easy_setopt(ln->curl, CURLOPT_SSLCERT, c->cert);
+	curl_easy_setopt(ln->curl, CURLOPT_SSLKEY, c->key);
+	curl_easy_setopt(ln->curl, CURLOPT_CONNECTTIMEOUT_MS, 5000L);
+	curl_easy_setopt(ln->curl, CURLOPT_TIMEOUT_MS, 60000L);
+	curl_easy_setopt(ln->curl, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(ln->curl, CURLOPT_TCP_KEEPALIVE, 1L);
+	curl_easy_setopt(ln->curl, CURLOPT_PROTOCOLS_STR, "https");
+	curl_easy_setopt(ln->curl, CURLOPT_WRITEFUNCTION, on_data);
+	return ln->curl;
+}
+
+/* One HTTPS exchange; body NULL for GET.  0, or -1 with why filled. */
+static int exchange(struct hl_courier *c, struct lane *ln, const struct hl_link *l,
+		    const char *path, const char *type, const struct hl_buf *body,
+		    struct reply *rp, char *why, size_t whylen)
+{
+	struct curl_slist *hdr = NULL;
+	char url[HL_ENDPOINT_MAX + 64], ctype[96];
+	CURL *h = handle(c, ln, l);
+	CURLcode rc;
+
+	hl_buf_init(&rp->body, HL_WIRE_BODY_MAX);
+	rp->status = 0;
+	if (!h) {
+		snprintf(why, whylen, "cannot make an HTTP handle");
+		return -1;
+	}
+	snprintf(url, sizeof(url), "%s%s", l->endpoint, path);
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, rp);
+	if (body) {
+		snprintf(ctype, sizeof(ctype), "Content-Type: %s", type);
+		hdr = curl_slist_append(NULL, ctype);
+		curl_easy_setopt(h, CURLOPT_POST, 1L);
+		curl_easy_setopt(h, CURLOPT_POSTFIELDS, (const char *)body->data);
+		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body->len);
+	} else {
+		curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+	}
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
+	rc = curl_easy_perform(h);
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
+	curl_slist_free_all(hdr);
+	if (rc != CURLE_OK) {
+		snprintf(why, whylen, "%s", curl_easy_strerror(rc));
+		return -1;
+	}
+	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &rp->status);
+	return 0;
+}
+
+/* The peer's answer as one printable line, for logs and status. */
+static void answer(const struct reply *rp, char *why, size_t whylen)
+{
+	size_t n = 0;
+
+	while (n < rp->body.len && n < 150 && rp->body.data[n] >= 0x20 &&
+	       rp->body.data[n] < 0x7f)
+		n++;
+	snprintf(why, whylen, "HTTP %ld: %.*s", rp->status, (int)n,
+		 rp->body.data ? (const char *)rp->body.data : "");
+}
+
+/* Stores the cosignature line that came back for the push we sent. */
+static int take_receipt(struct hl_courier *c, const struct hl_link *l,
+			const struct hl_buf *push, const struct reply *rp, uint64_t *size)
+{
+	struct hl_batch *b = malloc(sizeof(*b));
+	struct hl_buf cosigned;
+	int r = b ? hl_batch_parse(push->data, push->len, b) : -ENOMEM;
+
+	hl_buf_init(&cosigned, HL_CHECKPOINT_MAX + HL_COSIG_LINE_MAX);
+	if (r == 0)
+		r = hl_buf_append(&cosigned, b->checkpoint, b->checkpoint_len);
+	if (r == 0)
+		r = hl_buf_append(&cosigned, rp->body.data, rp->body.len);
+	if (r == 0)
+		r = hl_transcript_receipt(c->st, c->me, l, cosigned.data, cosigned.len, size);
+	hl_buf_free(&cosigned);
+	free(b);
+	return r;
+}
+
+/* Pushes until the peer has receipted everything; 0 or -1 with why. */
+static int push_all(struct hl_courier *c, struct lane *ln, const struct hl_link *l,
+		    char *why, size_t whylen)
+{
+	for (;;) {
+		struct hl_buf out;
+		struct reply rp = {{0}};
+		uint64_t count = 0, size = 0;
+		int r;
+
+		hl_buf_init(&out, HL_WIRE_BODY_MAX);
+		r = hl_transcript_push_from(c->st, c->me, l, ln->resync_from, &out, &count);
+		if (r < 0)
+			snprintf(why, whylen, "cannot build a push: %s", hl_strerror(r));
+		if (r == 0 && count == 0) {
+			hl_buf_free(&out);
+			return 0;
+		}
+		if (r == 0)
+			r = exchange(c, ln, l, HL_PATH_PUSH, HL_TYPE_PUSH, &out, &rp, why, whylen);
+		if (r == 0 && rp.status == 200) {
+			r = take_receipt(c, l, &out, &rp, &size);
+			if (r < 0)
+				snprintf(why, whylen, "bad receipt: %s", hl_strerror(r));
+			else
+				ln->resync_from = UINT64_MAX;
+		} else if (r == 0 && rp.status == 409 && rp.body.len &&
+			   hl_parse_u64((const char *)rp.body.data, rp.body.len - 1,
+					INT64_MAX, &size) == 0) {
+			log_warn("courier %s: the peer stands at %llu: resending from there",
+				 l->name, (unsigned long long)size);
+			ln->resync_from = size;
+		} else if (r == 0) {
+			answer(&rp, why, whylen);
+			r = -1;
+		}
+		hl_buf_free(&out);
+		hl_buf_free(&rp.body);
+		if (r < 0)
+			return -1;
+	}
+}
+
+/* Pulls what the peer has queued for us, witnesses it, sends the receipt. */
+static int pull(struct hl_courier *c, struct lane *ln, const struct hl_link *l,
+		char *why, size_t whylen)
+{
+	struct hl_witness_result res;
+	struct reply rp = {{0}}, rr = {{0}};
+	struct hl_buf line, receipt;
+	int r = exchange(c, ln, l, HL_PATH_PULL, NULL, NULL, &rp, why, whylen);
+
+	hl_buf_init(&line, HL_COSIG_LINE_MAX);
+	hl_buf_init(&receipt, HL_CHECKPOINT_MAX + HL_COSIG_LINE_MAX);
+	if (r == 0 && rp.status == 200) {
+		r = hl_transcript_witness(c->st, c->me, l, rp.body.data, rp.body.len,
+					  (int64_t)time(NULL), &line, &res);
+		if (r < 0)
+			snprintf(why, whylen, "pulled push refused: %s", hl_strerror(r));
+		if (r == 0)
+			r = hl_transcript_cosigned(c->st, l, HL_THEIRS,
+						   res.repeat ? res.old : res.size, &receipt);
+		if (r == 0)
+			r = exchange(c, ln, l, HL_PATH_RECEIPT, HL_TYPE_CHECKPOINT, &receipt,
+				     &rr, why, whylen);
+		if (r == 0 && rr.status != 200) {
+			answer(&rr, why, whylen);
+			r = -1;
+		}
+		if (r == 0 && !res.repeat)
+			log_info("courier %s: pulled %llu message(s), receipted up to %llu",
+				 l->name, (unsigned long long)res.added,
+				 (unsigned long long)res.size);
+	} else if (r == 0 && rp.status != 204) {
+		answer(&rp, why, whylen);
+		r = -1;
+	}
+	hl_buf_free(&rp.body);
+	hl_buf_free(&rr.body);
+	hl_buf_free(&line);
+	hl_buf_free(&receipt);
+	return r < 0 ? -1 : 0;
+}
+
+static int64_t backoff_ms(unsigned attempts)
+{
+	int64_t d = BACKOFF_FIRST_MS;
+
+	for (unsigned i = 1; i < attempts && d < BACKOFF_MAX_MS; i++)
+		d *= 2;
+	if (d > BACKOFF_MAX_MS)
+		d = BACKOFF_MAX_MS;
+	/* Jitter: somewhere in [d/2, d], so peers do not retry in step. */
+	return d / 2 + randombytes_uniform((uint32_t)(d / 2 + 1));
+}
+
+struct round {
+	struct hl_courier *c;
+	int64_t now;
+	int64_t next;	/* the earliest time any lane wants attention */
+};
+
+static int visit(void *ctx, const struct hl_link *l)
+{
+	struct round *rd = ctx;
+	struct hl_courier *c = rd->c;
+	struct lane *ln;
+	char why[200] = "";
+	uint64_t size = 0, acked = 0;
+	bool pulls = !c->me->card.endpoint[0];
+	int r = 0;
+
+	if (!l->confirmed || !l->endpoint[0])
+		return 0;
+	pthread_mutex_lock(&c->lock);
+	ln = lane_of(c, l);
+	pthread_mutex_unlock(&c->lock);
+	if (!ln || ln->s.next_attempt > rd->now) {
+		if (ln && ln->s.next_attempt < rd->next)
+			rd->next = ln->s.next_attempt;
+		return 0;
+	}
+	hl_store_log_size(c->st, l->id, HL_OURS, &size);
+	hl_store_cosigned_size(c->st, l->id, HL_OURS, &acked);
+	if (size == acked && !pulls && ln->s.attempts == 0)
+		return 0;
+	if (size > acked || ln->resync_from != UINT64_MAX)
+		r = push_all(c, ln, l, why, sizeof(why));
+	if (r == 0 && pulls)
+		r = pull(c, ln, l, why, sizeof(why));
+	pthread_mutex_lock(&c->lock);
+	ln->s.last_attempt = rd->now / 1000;
+	if (r == 0) {
+		if (ln->s.attempts)
+			log_info("courier %s: reachable again", l->name);
+		ln->s.reachable = true;
+		ln->s.last_ok = rd->now / 1000;
+		ln->s.attempts = 0;
+		ln->s.last_error[0] = 0;
+		ln->s.next_attempt = pulls ? rd->now + PULL_EVERY_MS : 0;
+	} else {
+		if (ln->s.attempts == 0 || strcmp(ln->s.last_error, why) != 0)
+			log_warn("courier %s: %s (will retry)", l->name, why);
+		ln->s.reachable = false;
+		ln->s.attempts++;
+		snprintf(ln->s.last_error, sizeof(ln->s.last_error), "%s", why);
+		ln->s.next_attempt = rd->now + backoff_ms(ln->s.attempts);
+	}
+	if (ln->s.next_attempt && ln->s.next_attempt < rd->next)
+		rd->next = ln->s.next_attempt;
+	pthread_mutex_unlock(&c->lock);
+	return 0;
+}
+
+static void *run(void *arg)
+{
+	struct hl_courier *c = arg;
+
+	for (;;) {
+		struct round rd = {c, now_ms(), now_ms() + IDLE_MS};
+		struct timespec until;
+
+		pthread_mutex_lock(&c->lock);
+		if (c->stopping) {
+			pthread_mutex_unlock(&c->lock);
+			break;
+		}
+		c->woken = false;
+		pthread_mutex_unlock(&c->lock);
+		if (hl_store_link_each(c->st, visit, &rd) < 0)
+			log_warn("courier: store: %s", hl_store_errmsg(c->st));
+		pthread_mutex_lock(&c->lock);
+		until.tv_sec = rd.next / 1000;
+		until.tv_nsec = (rd.next % 1000) * 1000000;
+		while (!c->woken && !c->stopping &&
+		       pthread_cond_timedwait(&c->cond, &c->lock, &until) != ETIMEDOUT)
+			;
+		pthread_mutex_unlock(&c->lock);
+	}
+	return NULL;
+}
+
+int hl_courier_start(const struct hl_party *me, const char *db,
+		     struct hl_courier **out, char *err, size_t errlen)
+{
+	struct hl_courier *c = calloc(1, sizeof(*c));
+	int r;
+
+	*out = NULL;
+	if (!c)
+		return -ENOMEM;
+	c->me = me;
+	pthread_mutex_init(&c->lock, NULL);
+	pthread_cond_init(&c->cond, NULL);
+	r = hl_party_path(me->home, "tls.crt", c->cert, sizeof(c->cert));
+	if (r == 0)
+		r = hl_party_path(me->home, "tls.key", c->key, sizeof(c->key));
+	if (r == 0)
+		r = hl_store_open(db, &c->st, err, errlen);
+	if (r == 0 && pthread_create(&c->thread, NULL, run, c) != 0)
+		r = -errno;
+	if (r < 0) {
+		hl_courier_stop(c);
+		return r;
+	}
+	c->started = true;
+	*out = c;
+	return 0;
+}
+
+void hl_courier_wake(struct hl_courier *c)
+{
+	pthread_mutex_lock(&c->lock);
+	c->woken = true;
+	/* A wake is a request to try now, whatever the backoff said. */
+	for (size_t i = 0; i < MAX_LINKS; i++)
+		c->lanes[i].s.next_attempt = 0;
+	pthread_cond_signal(&c->cond);
+	pthread_mutex_unlock(&c->lock);
+}
+
+void hl_courier_stop(struct hl_courier *c)
+{
+	if (!c)
+		return;
+	if (c->started) {
+		pthread_mutex_lock(&c->lock);
+		c->stopping = true;
+		pthread_cond_signal(&c->cond);
+		pthread_mutex_unlock(&c->lock);
+		pthread_join(c->thread, NULL);
+	}
+	for (size_t i = 0; i < MAX_LINKS; i++)
+		if (c->lanes[i].curl)
+			curl_easy_cleanup(c->lanes[i].curl);
+	hl_store_close(c->st);
+	pthread_mutex_destroy(&c->lock);
+	pthread_cond_destroy(&c->cond);
+	free(c);
+}
+
+size_t hl_courier_status(struct hl_courier *c, struct hl_courier_link *out, size_t max)
+{
+	size_t n = 0;
+
+	pthread_mutex_lock(&c->lock);
+	for (size_t i = 0; i < MAX_LINKS && n < max; i++)
+		if (c->lanes[i].in_use)
+			out[n++] = c->lanes[i].s;
+	pthread_mutex_unlock(&c->lock);
+	return n;
+}

@@ -1,0 +1,36 @@
+/* courier.h - outbound delivery: store-and-forward from the durable
+ * outbox (our log's entries the peer has not receipted) to each peer,
+ * over kept-alive HTTPS pinned to the peer's card.  It also pulls from
+ * peers when this party has no endpoint of its own.  One thread, with a
+ * store handle of its own. */
+#ifndef HL_COURIER_H
+#define HL_COURIER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "party.h"
+#include "text.h"
+
+struct hl_courier;
+
+struct hl_courier_link {
+	char name[HL_NAME_MAX + 1];
+	bool reachable;		/* the last attempt succeeded */
+	int64_t last_ok;	/* time of the last success, 0 never */
+	int64_t last_attempt;
+	int64_t next_attempt;
+	unsigned attempts;	/* failures since the last success */
+	char last_error[200];
+};
+
+int hl_courier_start(const struct hl_party *me, const char *db,
+		     struct hl_courier **out, char *err, size_t errlen);
+/* Makes the courier look at every link now (new messages, receipts). */
+void hl_courier_wake(struct hl_courier *c);
+/* Finishes the attempt under way, then stops. */
+void hl_courier_stop(struct hl_courier *c);
+/* Copies up to max link states; returns how many. */
+size_t hl_courier_status(struct hl_courier *c, struct hl_courier_link *out, size_t max);
+
+#endif

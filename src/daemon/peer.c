@@ -1,0 +1,465 @@
+/* peer.c - the peer server (libmicrohttpd over GnuTLS).
+ *
+ * Every request goes through the same gate before a body byte is read:
+ * a known method and path, a client certificate whose SPKI pin is the
+ * one on a confirmed link's card, and a declared length under the cap.
+ * Then the body is buffered up to that length and handed to the
+ * transcript.  Every answer goes through respond().
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gnutls/abstract.h>
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
+#include <microhttpd.h>
+#include <sodium.h>
+#include <time.h>
+
+#include "batch.h"
+#include "error.h"
+#include "file.h"
+#include "hash.h"
+#include "log.h"
+#include "peer.h"
+#include "transcript.h"
+#include "wire.h"
+
+enum route { R_PUSH, R_PULL, R_RECEIPT, R_CHECKPOINT };
+
+static const struct {
+	const char *method, *path;
+	bool body;
+} routes[] = {
+	[R_PUSH] = {"POST", HL_PATH_PUSH, true},
+	[R_PULL] = {"GET", HL_PATH_PULL, false},
+	[R_RECEIPT] = {"POST", HL_PATH_RECEIPT, true},
+	[R_CHECKPOINT] = {"GET", HL_PATH_CHECKPOINT, false},
+};
+
+struct hl_peer_server {
+	struct MHD_Daemon *mhd;
+	const struct hl_party *me;
+	struct hl_store *st;
+	struct hl_buf key, crt;
+	void (*on_change)(void *ctx);
+	void *ctx;
+};
+
+struct request {
+	enum route route;
+	struct hl_link link;
+	struct hl_buf body;
+	char addr[INET6_ADDRSTRLEN + 8];
+};
+
+static enum MHD_Result respond(struct MHD_Connection *c, unsigned status,
+			       const char *type, const void *body, size_t n)
+{
+	struct MHD_Response *r = MHD_create_response_from_buffer(n, (void *)body,
+								 MHD_RESPMEM_MUST_COPY);
+	enum MHD_Result ret;
+
+	if (!r)
+		return MHD_NO;
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	ret = MHD_queue_response(c, status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static enum MHD_Result refuse(struct MHD_Connection *c, const char *addr,
+			      unsigned status, const char *why)
+{
+	char body[256];
+
+	log_warn("peer %s: refused (%u): %s", addr, status, why);
+	snprintf(body, sizeof(body), "%s\n", why);
+	return respond(c, status, HL_TYPE_TEXT, body, strlen(body));
+}
+
+static void client_addr(struct MHD_Connection *c, char *out, size_t n)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+
+	snprintf(out, n, "?");
+	if (sa && getnameinfo(sa, sa->sa_family == AF_INET6 ?
+			      sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in),
+			      out, (socklen_t)n, NULL, 0, NI_NUMERICHOST) != 0)
+		snprintf(out, n, "?");
+}
+
+/* The SPKI SHA-256 pin of the client's certificate, if it sent one. */
+static int client_pin(struct MHD_Connection *c, unsigned char pin[32])
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+	const gnutls_datum_t *certs;
+	gnutls_x509_crt_t crt = NULL;
+	gnutls_pubkey_t pub = NULL;
+	gnutls_datum_t spki = {NULL, 0};
+	unsigned n = 0;
+	int r = -HL_ENOSIG;
+
+	if (!ci || !ci->tls_session)
+		return r;
+	certs = gnutls_certificate_get_peers(ci->tls_session, &n);
+	if (!certs || n == 0)
+		return r;
+	if (gnutls_x509_crt_init(&crt) == 0 &&
+	    gnutls_x509_crt_import(crt, &certs[0], GNUTLS_X509_FMT_DER) == 0 &&
+	    gnutls_pubkey_init(&pub) == 0 && gnutls_pubkey_import_x509(pub, crt, 0) == 0 &&
+	    gnutls_pubkey_export2(pub, GNUTLS_X509_FMT_DER, &spki) == 0) {
+		hl_sha256(spki.data, spki.size, pin);
+		r = 0;
+	}
+	gnutls_free(spki.data);
+	if (pub)
+		gnutls_pubkey_deinit(pub);
+	if (crt)
+		gnutls_x509_crt_deinit(crt);
+	return r;
+}
+
+struct find {
+	const unsigned char *pin;
+	struct hl_link *out;
+	bool found;
+};
+
+static int match_pin(void *ctx, const struct hl_link *l)
+{
+	struct find *f = ctx;
+
+	if (memcmp(l->card.tls_pin, f->pin, 32) != 0)
+		return 0;
+	f->found = true;
+	*f->out = *l;
+	/* The copy must own its card text: link_each frees the original. */
+	hl_buf_init(&f->out->card_text, HL_CARD_MAX);
+	return hl_buf_append(&f->out->card_text, l->card_text.data, l->card_text.len) < 0 ?
+	       -ENOMEM : 1;
+}
+
+static int route_of(const char *method, const char *url)
+{
+	for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)
+		if (strcmp(url, routes[i].path) == 0)
+			return strcmp(method, routes[i].method) == 0 ? (int)i : -2;
+	return -1;
+}
+
+/* The gate: everything checked before the body is read. */
+static enum MHD_Result admit(struct hl_peer_server *ps, struct MHD_Connection *c,
+			     const char *method, const char *url, void **con_cls)
+{
+	struct request *rq = calloc(1, sizeof(*rq));
+	const char *len_s;
+	unsigned char pin[32];
+	struct find f;
+	uint64_t len = 0;
+	int route;
+
+	if (!rq)
+		return MHD_NO;
+	client_addr(c, rq->addr, sizeof(rq->addr));
+	*con_cls = rq;
+	route = route_of(method, url);
+	if (route == -1)
+		return refuse(c, rq->addr, MHD_HTTP_NOT_FOUND, "no such path");
+	if (route == -2)
+		return refuse(c, rq->addr, MHD_HTTP_METHOD_NOT_ALLOWED, "wrong method");
+	rq->route = (enum route)route;
+	if (client_pin(c, pin) < 0)
+		return refuse(c, rq->addr, MHD_HTTP_FORBIDDEN, "no client certificate");
+	f = (struct find){pin, &rq->link, false};
+	if (hl_store_link_each(ps->st, match_pin, &f) < 0)
+		return refuse(c, rq->addr, MHD_HTTP_SERVICE_UNAVAILABLE, "store unavailable");
+	if (!f.found)
+		return refuse(c, rq->addr, MHD_HTTP_FORBIDDEN, "unknown peer certificate");
+	if (!rq->link.confirmed)
+		return refuse(c, rq->addr, MHD_HTTP_FORBIDDEN, "link not confirmed");
+	hl_buf_init(&rq->body, 0);
+	if (!routes[route].body)
+		return MHD_YES;
+	len_s = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	if (!len_s || hl_parse_u64(len_s, strlen(len_s), UINT64_MAX, &len) < 0)
+		return refuse(c, rq->addr, MHD_HTTP_LENGTH_REQUIRED, "Content-Length required");
+	if (len > HL_WIRE_BODY_MAX)
+		return refuse(c, rq->addr, MHD_HTTP_CONTENT_TOO_LARGE, "body too large");
+	rq->body.max = (size_t)len;
+	return MHD_YES;
+}
+
+/* Maps a transcript error to an HTTP status. */
+static unsigned status_of(int r)
+{
+	switch (-r) {
+	case HL_EGAP:
+	case HL_EEQUIVOCATION:
+		return MHD_HTTP_CONFLICT;
+	case HL_ECONSISTENCY:
+	case HL_EPROOF:
+		return MHD_HTTP_UNPROCESSABLE_CONTENT;
+	case HL_EBADSIG:
+	case HL_ENOSIG:
+	case HL_ELINK:
+	case HL_EUNCONFIRMED:
+		return MHD_HTTP_FORBIDDEN;
+	case HL_ESTORE:
+	case ENOMEM:
+	case ENOSPC:
+	case EIO:
+		return MHD_HTTP_SERVICE_UNAVAILABLE;
+	default:
+		return MHD_HTTP_BAD_REQUEST;
+	}
+}
+
+static enum MHD_Result push(struct hl_peer_server *ps, struct MHD_Connection *c,
+			    struct request *rq)
+{
+	struct hl_witness_result res;
+	struct hl_buf line;
+	enum MHD_Result ret;
+	char size[32], why[256];
+	int r;
+
+	hl_buf_init(&line, HL_COSIG_LINE_MAX);
+	r = hl_transcript_witness(ps->st, ps->me, &rq->link, rq->body.data, rq->body.len,
+				  (int64_t)time(NULL), &line, &res);
+	if (r == 0) {
+		if (!res.repeat)
+			log_info("peer %s: stored %llu message(s), receipted up to %llu",
+				 rq->link.name, (unsigned long long)res.added,
+				 (unsigned long long)res.size);
+		ret = respond(c, MHD_HTTP_OK, HL_TYPE_COSIG, line.data, line.len);
+		if (!res.repeat && ps->on_change)
+			ps->on_change(ps->ctx);
+	} else if (r == -HL_EGAP) {
+		log_warn("peer %s: push does not start where we stand (%llu): resync",
+			 rq->link.name, (unsigned long long)res.old);
+		snprintf(size, sizeof(size), "%llu\n", (unsigned long long)res.old);
+		ret = respond(c, MHD_HTTP_CONFLICT, HL_TYPE_SIZE, size, strlen(size));
+	} else {
+		snprintf(why, sizeof(why), "push from %s: %s%s%s", rq->link.name,
+			 hl_strerror(r), r == -HL_ESTORE ? ": " : "",
+			 r == -HL_ESTORE ? hl_store_errmsg(ps->st) : "");
+		ret = refuse(c, rq->addr, status_of(r), why);
+	}
+	hl_buf_free(&line);
+	return ret;
+}
+
+static enum MHD_Result pull(struct hl_peer_server *ps, struct MHD_Connection *c,
+			    struct request *rq)
+{
+	struct hl_buf out;
+	uint64_t count = 0;
+	enum MHD_Result ret;
+	int r;
+
+	hl_buf_init(&out, HL_WIRE_BODY_MAX);
+	r = hl_transcript_push(ps->st, ps->me, &rq->link, &out, &count);
+	if (r < 0)
+		ret = refuse(c, rq->addr, status_of(r), hl_strerror(r));
+	else if (count == 0)
+		ret = respond(c, MHD_HTTP_NO_CONTENT, HL_TYPE_TEXT, "", 0);
+	else
+		ret = respond(c, MHD_HTTP_OK, HL_TYPE_PUSH, out.data, out.len);
+	hl_buf_free(&out);
+	return ret;
+}
+
+static enum MHD_Result receipt(struct hl_peer_server *ps, struct MHD_Connection *c,
+			       struct request *rq)
+{
+	uint64_t size = 0;
+	int r = hl_transcript_receipt(ps->st, ps->me, &rq->link, rq->body.data,
+				      rq->body.len, &size);
+
+	if (r < 0)
+		return refuse(c, rq->addr, status_of(r), hl_strerror(r));
+	log_info("peer %s: receipted our log up to %llu", rq->link.name,
+		 (unsigned long long)size);
+	if (ps->on_change)
+		ps->on_change(ps->ctx);
+	return respond(c, MHD_HTTP_OK, HL_TYPE_TEXT, "OK\n", 3);
+}
+
+static enum MHD_Result checkpoint(struct hl_peer_server *ps, struct MHD_Connection *c,
+				  struct request *rq)
+{
+	struct hl_buf out;
+	uint64_t size = 0;
+	enum MHD_Result ret;
+	int r;
+
+	hl_buf_init(&out, HL_CHECKPOINT_MAX + HL_COSIG_LINE_MAX);
+	r = hl_store_cosigned_size(ps->st, rq->link.id, HL_THEIRS, &size);
+	if (r == 0 && size == 0)
+		r = -HL_ENOTFOUND;
+	if (r == 0)
+		r = hl_transcript_cosigned(ps->st, &rq->link, HL_THEIRS, size, &out);
+	if (r == -HL_ENOTFOUND)
+		ret = respond(c, MHD_HTTP_NOT_FOUND, HL_TYPE_TEXT, "none\n", 5);
+	else if (r < 0)
+		ret = refuse(c, rq->addr, status_of(r), hl_strerror(r));
+	else
+		ret = respond(c, MHD_HTTP_OK, HL_TYPE_CHECKPOINT, out.data, out.len);
+	hl_buf_free(&out);
+	return ret;
+}
+
+static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
+			      const char *method, const char *version,
+			      const char *data, size_t *size, void **con_cls)
+{
+	struct hl_peer_server *ps = cls;
+	struct request *rq = *con_cls;
+
+	(void)version;
+	if (!rq)
+		return admit(ps, c, method, url, con_cls);
+	if (*size) {
+		if (hl_buf_append(&rq->body, data, *size) < 0)
+			return refuse(c, rq->addr, MHD_HTTP_CONTENT_TOO_LARGE,
+				      "body longer than declared");
+		*size = 0;
+		return MHD_YES;
+	}
+	switch (rq->route) {
+	case R_PUSH: return push(ps, c, rq);
+	case R_PULL: return pull(ps, c, rq);
+	case R_RECEIPT: return receipt(ps, c, rq);
+	default: return checkpoint(ps, c, rq);
+	}
+}
+
+static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
+		      enum MHD_RequestTerminationCode toe)
+{
+	struct request *rq = *con_cls;
+
+	(void)cls;
+	(void)c;
+	(void)toe;
+	if (!rq)
+		return;
+	hl_link_free(&rq->link);
+	hl_buf_free(&rq->body);
+	free(rq);
+	*con_cls = NULL;
+}
+
+static int resolve(const char *listen, struct sockaddr_storage *ss)
+{
+	char host[HL_LISTEN_MAX + 1];
+	const char *colon = strrchr(listen, ':');
+	struct addrinfo hints = {.ai_flags = AI_NUMERICHOST | AI_PASSIVE,
+				 .ai_socktype = SOCK_STREAM};
+	struct addrinfo *ai = NULL;
+	size_t n;
+
+	if (!colon)
+		return -HL_ECONFIG;
+	n = (size_t)(colon - listen);
+	if (n >= sizeof(host))
+		return -HL_ECONFIG;
+	memcpy(host, listen, n);
+	host[n] = 0;
+	if (n >= 2 && host[0] == '[' && host[n - 1] == ']') {
+		memmove(host, host + 1, n - 2);
+		host[n - 2] = 0;
+	}
+	if (getaddrinfo(host, colon + 1, &hints, &ai) != 0 || !ai)
+		return -HL_ECONFIG;
+	memcpy(ss, ai->ai_addr, ai->ai_addrlen);
+	freeaddrinfo(ai);
+	return 0;
+}
+
+static int load(struct hl_peer_server *ps, const char *home)
+{
+	char path[PATH_MAX];
+	int r = hl_party_path(home, "tls.key", path, sizeof(path));
+
+	hl_buf_init(&ps->key, 16384);
+	hl_buf_init(&ps->crt, 16384);
+	if (r == 0)
+		r = hl_file_read(path, &ps->key);
+	if (r == 0)
+		r = hl_party_path(home, "tls.crt", path, sizeof(path));
+	if (r == 0)
+		r = hl_file_read(path, &ps->crt);
+	return r;
+}
+
+int hl_peer_start(const struct hl_party *me, const char *db,
+		  void (*on_change)(void *ctx), void *ctx,
+		  struct hl_peer_server **out, char *err, size_t errlen)
+{
+	struct hl_peer_server *ps = calloc(1, sizeof(*ps));
+	struct sockaddr_storage ss;
+	int r;
+
+	*out = NULL;
+	if (!ps)
+		return -ENOMEM;
+	ps->me = me;
+	ps->on_change = on_change;
+	ps->ctx = ctx;
+	r = load(ps, me->home);
+	if (r == 0)
+		r = resolve(me->conf.listen, &ss);
+	if (r == 0)
+		r = hl_store_open(db, &ps->st, err, errlen);
+	if (r < 0)
+		goto fail;
+	/* A trust list makes GnuTLS ask for the client's certificate; the
+	 * pin on the card, not this list, decides who the client is. */
+	ps->mhd = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_TLS |
+				   MHD_USE_ERROR_LOG, 0, NULL, NULL, handle, ps,
+		MHD_OPTION_SOCK_ADDR, &ss,
+		MHD_OPTION_HTTPS_MEM_KEY, (const char *)ps->key.data,
+		MHD_OPTION_HTTPS_MEM_CERT, (const char *)ps->crt.data,
+		MHD_OPTION_HTTPS_MEM_TRUST, (const char *)ps->crt.data,
+		MHD_OPTION_HTTPS_PRIORITIES, "NORMAL:-VERS-ALL:+VERS-TLS1.3",
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HL_WIRE_CONN_MEMORY,
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned)HL_WIRE_CONN_LIMIT,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)HL_WIRE_CONN_PER_IP,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HL_WIRE_TIMEOUT,
+		MHD_OPTION_NOTIFY_COMPLETED, completed, ps,
+		MHD_OPTION_END);
+	if (!ps->mhd) {
+		snprintf(err, errlen, "cannot listen on %s: %s", me->conf.listen,
+			 strerror(errno ? errno : EADDRINUSE));
+		r = -HL_ECONFIG;
+		goto fail;
+	}
+	*out = ps;
+	return 0;
+fail:
+	hl_peer_stop(ps);
+	return r;
+}
+
+void hl_peer_stop(struct hl_peer_server *ps)
+{
+	if (!ps)
+		return;
+	if (ps->mhd)
+		MHD_stop_daemon(ps->mhd);
+	hl_store_close(ps->st);
+	if (ps->key.data)
+		sodium_memzero(ps->key.data, ps->key.len);
+	hl_buf_free(&ps->key);
+	hl_buf_free(&ps->crt);
+	free(ps);
+}

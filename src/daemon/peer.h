@@ -1,0 +1,19 @@
+/* peer.h - the peer server: HTTPS for peers only, mutual TLS 1.3 pinned
+ * to the cards.  It witnesses pushes, serves pulls and takes receipts.
+ * It runs in libmicrohttpd's thread with a store handle of its own. */
+#ifndef HL_PEER_H
+#define HL_PEER_H
+
+#include "party.h"
+
+struct hl_peer_server;
+
+/* Starts serving on the party's listen address; db is the store path.
+ * on_change is called (from the server's thread) when a push or receipt
+ * was stored, so the courier can react. */
+int hl_peer_start(const struct hl_party *me, const char *db,
+		  void (*on_change)(void *ctx), void *ctx,
+		  struct hl_peer_server **out, char *err, size_t errlen);
+void hl_peer_stop(struct hl_peer_server *ps);
+
+#endif

@@ -1,0 +1,24 @@
+/* wire.h - the peer protocol's paths, media types and limits, shared by
+ * the peer server (peer.c) and the courier (courier.c).  docs/protocol.md
+ * specifies each exchange. */
+#ifndef HL_WIRE_H
+#define HL_WIRE_H
+
+#define HL_PATH_PUSH "/hotline/v1/push"		/* POST a push batch */
+#define HL_PATH_PULL "/hotline/v1/pull"		/* GET a push batch for the caller */
+#define HL_PATH_RECEIPT "/hotline/v1/receipt"	/* POST a cosigned checkpoint */
+#define HL_PATH_CHECKPOINT "/hotline/v1/checkpoint" /* GET what we cosigned */
+
+#define HL_TYPE_PUSH "application/x.hotline.push"
+#define HL_TYPE_COSIG "text/x.tlog.cosignature"
+#define HL_TYPE_SIZE "text/x.tlog.size"
+#define HL_TYPE_CHECKPOINT "text/x.tlog.checkpoint"
+#define HL_TYPE_TEXT "text/plain; charset=utf-8"
+
+#define HL_WIRE_BODY_MAX (16 * 1024 * 1024)	/* a request body */
+#define HL_WIRE_CONN_MEMORY (64 * 1024)		/* headers etc., per connection */
+#define HL_WIRE_CONN_LIMIT 64
+#define HL_WIRE_CONN_PER_IP 16
+#define HL_WIRE_TIMEOUT 30			/* seconds of silence */
+
+#endif
