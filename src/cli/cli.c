@@ -7,6 +7,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <curl/curl.h>
+
 #include "cli.h"
 #include "error.h"
 #include "file.h"
@@ -169,4 +171,46 @@ int cli_link(struct hl_store *st, const char *name, struct hl_link *l)
 	if (r < 0)
 		cli_store_err(st, name, r);
 	return r;
+}
+
+static size_t api_data(char *p, size_t size, size_t n, void *ctx)
+{
+	return hl_buf_append(ctx, p, size * n) < 0 ? 0 : size * n;
+}
+
+int cli_api(const struct hl_party *p, const char *method, const char *path,
+	    struct hl_buf *out)
+{
+	char sock[PATH_MAX], url[256];
+	long status = 0;
+	CURLcode rc;
+	CURL *h;
+	int r = hl_party_path(p->home, "hotlined.sock", sock, sizeof(sock));
+
+	if (r < 0)
+		return r;
+	if (access(sock, F_OK) < 0)
+		return -ENOENT;
+	h = curl_easy_init();
+	if (!h)
+		return -ENOMEM;
+	snprintf(url, sizeof(url), "http://hotlined%s", path);
+	curl_easy_setopt(h, CURLOPT_UNIX_SOCKET_PATH, sock);
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
+	if (strcmp(method, "POST") == 0)
+		curl_easy_setopt(h, CURLOPT_POSTFIELDS, "");
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, api_data);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, out);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT, 10L);
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	rc = curl_easy_perform(h);
+	if (rc == CURLE_OK)
+		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+	curl_easy_cleanup(h);
+	if (rc == CURLE_COULDNT_CONNECT)
+		return -ECONNREFUSED;
+	if (rc != CURLE_OK)
+		return -EIO;
+	return status == 200 ? 0 : -EPROTO;
 }

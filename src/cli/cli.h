@@ -51,6 +51,11 @@ struct hl_store *cli_store(const struct hl_party *p);
 /* Loads link name, printing why it cannot; 0 or a negative error. */
 int cli_link(struct hl_store *st, const char *name, struct hl_link *l);
 
+/* Calls the running hotlined's operator API; -ECONNREFUSED (or -ENOENT)
+ * when none runs.  out gets the response body. */
+int cli_api(const struct hl_party *p, const char *method, const char *path,
+	    struct hl_buf *out);
+
 /* Prints "hotline: what: error" with the store's message for -HL_ESTORE. */
 void cli_store_err(struct hl_store *st, const char *what, int err);
 
@@ -66,10 +71,15 @@ int batch_main(int argc, char **argv);
 int log_main(int argc, char **argv);
 int proof_main(int argc, char **argv);
 int rebuild_main(int argc, char **argv);
+int status_main(int argc, char **argv);
+int outbox_main(int argc, char **argv);
+int inbox_main(int argc, char **argv);
+int show_main(int argc, char **argv);
 int version_main(int argc, char **argv);
 extern const char init_help[], card_help[], fingerprint_help[],
 	envelope_help[], help_help[], version_help[], link_help[], send_help[],
-	batch_help[], log_help[], proof_help[], rebuild_help[];
+	batch_help[], log_help[], proof_help[], rebuild_help[], status_help[],
+	outbox_help[], inbox_help[], show_help[];
 
 struct cli_cmd {
 	const char *name;

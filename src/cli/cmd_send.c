@@ -15,10 +15,12 @@ const char send_help[] =
 	"DESCRIPTION\n"
 	"    Seals TEXT ('-' reads standard input) for the peer of LINK and\n"
 	"    appends the envelope to this party's log on the link with the\n"
-	"    next sequence number, durably, before reporting it.  It is then\n"
-	"    on its way: it stays in the outbox until the peer's cosignature\n"
-	"    (the receipt) comes back.  Carry it with 'hotline batch export'\n"
-	"    where no network reaches the peer.  The link must be confirmed.\n\n"
+	"    next sequence number, durably, before reporting it, and tells\n"
+	"    hotlined to deliver it now.  It stays in the outbox ('hotline\n"
+	"    outbox') until the peer's cosignature, the receipt, comes back.\n"
+	"    When hotlined is not running it waits there until it starts;\n"
+	"    where no network reaches the peer, carry it with 'hotline batch'.\n"
+	"    The link must be confirmed.\n\n"
 	"OPTIONS\n"
 	"    --to LINK          the link (the peer's name)\n"
 	"    --precedence P     flash, immediate, priority or routine (default)\n"
@@ -103,6 +105,15 @@ int send_main(int argc, char **argv)
 	}
 	printf("sent %s seq %llu (%s, %s): stored, awaiting the peer's receipt\n",
 	       to, (unsigned long long)seq, hl_precedence_name(msg.precedence), msg.kind);
+	{
+		struct hl_buf reply;
+
+		hl_buf_init(&reply, 4096);
+		if (cli_api(p, "POST", "/v1/wake", &reply) < 0)
+			fprintf(stderr, "hotline: hotlined is not running: the message "
+				"waits in the outbox until it starts (or use 'hotline batch')\n");
+		hl_buf_free(&reply);
+	}
 	r = CLI_OK;
 out:
 	hl_link_free(&l);

@@ -73,7 +73,7 @@ enum stmt {
 	S_LINK_ADD, S_LINK_GET, S_LINK_BY_ID, S_LINK_CONFIRM, S_LINK_ALL,
 	S_LOG_SIZE, S_ENV_PUT, S_ENV_GET, S_ENV_ALL, S_NODE_PUT, S_NODE_GET,
 	S_CP_PUT, S_CP_GET, S_COSIG_SET, S_COSIGNED, S_COVERING, S_CP_ALL,
-	S_EVIDENCE_PUT, S_EVIDENCE_COUNT, S_MSG_PUT, S_MSG_CLEAR, S_ENV_EVERY,
+	S_EVIDENCE_PUT, S_EVIDENCE_COUNT, S_MSG_PUT, S_MSG_CLEAR, S_ENV_EVERY, S_MSG_ALL,
 	S_COUNT
 };
 
@@ -118,6 +118,8 @@ static const char *const sql[S_COUNT] = {
 		      " VALUES (?, ?, ?, ?, ?, ?)",
 	[S_MSG_CLEAR] = "DELETE FROM message",
 	[S_ENV_EVERY] = "SELECT link, side, seq, bytes FROM envelope",
+	[S_MSG_ALL] = "SELECT seq, time, precedence, kind FROM message"
+		      " WHERE link = ? AND side = ? AND seq > ? ORDER BY seq",
 };
 
 struct hl_store {
@@ -721,6 +723,33 @@ int hl_store_message_put(struct hl_store *st, int64_t link, int side,
 	sqlite3_bind_text(s, 5, precedence, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 6, kind, -1, SQLITE_STATIC);
 	return done(st, s);
+}
+
+int hl_store_message_each(struct hl_store *st, int64_t link, int side, uint64_t after,
+			  int (*fn)(void *ctx, const struct hl_message *m), void *ctx)
+{
+	sqlite3_stmt *s;
+	int rc = SQLITE_DONE, r = 0;
+
+	if (sqlite3_prepare_v2(st->db, sql[S_MSG_ALL], -1, &s, NULL) != SQLITE_OK)
+		return fail(st);
+	bind_log(s, link, side);
+	sqlite3_bind_int64(s, 3, (int64_t)after);
+	while (r == 0 && row(s, &rc)) {
+		struct hl_message m = {0};
+		const char *p = (const char *)sqlite3_column_text(s, 2);
+		const char *k = (const char *)sqlite3_column_text(s, 3);
+
+		m.seq = (uint64_t)sqlite3_column_int64(s, 0);
+		m.time = sqlite3_column_int64(s, 1);
+		snprintf(m.precedence, sizeof(m.precedence), "%s", p ? p : "");
+		snprintf(m.kind, sizeof(m.kind), "%s", k ? k : "");
+		r = fn(ctx, &m);
+	}
+	if (r == 0 && rc != SQLITE_DONE)
+		r = fail(st);
+	sqlite3_finalize(s);
+	return r < 0 ? r : 0;
 }
 
 static int index_all(struct hl_store *st, uint64_t *count)

@@ -21,6 +21,7 @@
 
 #include "buf.h"
 #include "card.h"
+#include "envelope.h"
 #include "merkle.h"
 
 #define HL_STORE_FILE "hotline.db"
@@ -118,6 +119,16 @@ int hl_store_evidence_count(struct hl_store *st, int64_t link, uint64_t *count);
 int hl_store_message_put(struct hl_store *st, int64_t link, int side,
 			 uint64_t seq, int64_t time, const char *precedence,
 			 const char *kind);
+struct hl_message {
+	uint64_t seq;
+	int64_t time;
+	char precedence[16];
+	char kind[HL_KIND_MAX + 1];
+};
+/* Calls fn for the indexed messages of one log with seq > after, in order. */
+int hl_store_message_each(struct hl_store *st, int64_t link, int side, uint64_t after,
+			  int (*fn)(void *ctx, const struct hl_message *m), void *ctx);
+
 /* Recomputes every projection from the stored envelopes; *count gets
  * the number of envelopes indexed. */
 int hl_store_rebuild(struct hl_store *st, uint64_t *count);

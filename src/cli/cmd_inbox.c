@@ -1,0 +1,220 @@
+/* cmd_inbox.c - hotline inbox and hotline show: reading messages. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "cli.h"
+#include "error.h"
+
+const char inbox_help[] =
+	"NAME\n"
+	"    hotline inbox - messages received from peers\n\n"
+	"SYNOPSIS\n"
+	"    hotline inbox [--link LINK]\n\n"
+	"DESCRIPTION\n"
+	"    Lists the messages received on every link (or one), oldest first,\n"
+	"    with the ID that 'hotline show' takes: LINK/SEQ.  Every message\n"
+	"    listed was verified and stored durably, and receipted to its\n"
+	"    sender, before it appears here.\n\n"
+	"EXIT STATUS\n"
+	"    0 printed; 1 the store cannot be read; 2 usage error.\n";
+
+const char show_help[] =
+	"NAME\n"
+	"    hotline show - open and print one message\n\n"
+	"SYNOPSIS\n"
+	"    hotline show LINK/SEQ\n"
+	"    hotline show LINK/out/SEQ\n\n"
+	"DESCRIPTION\n"
+	"    Verifies and decrypts one message and prints its header and its\n"
+	"    content: LINK/SEQ is message SEQ received from LINK's peer (as\n"
+	"    'hotline inbox' lists them), LINK/out/SEQ message SEQ this party\n"
+	"    sent.  On a terminal, control characters in the content are shown\n"
+	"    escaped.\n\n"
+	"EXIT STATUS\n"
+	"    0 printed; 1 no such message, or it does not verify; 2 usage.\n";
+
+static int link_opt(int argc, char **argv, const char *cmd, const char *syn,
+		    const char **link)
+{
+	static const struct option opts[] = {
+		{"link", required_argument, NULL, 'l'},
+		{"home", required_argument, NULL, 'H'},
+		{NULL, 0, NULL, 0},
+	};
+
+	for (;;) {
+		int c = getopt_long(argc, argv, "", opts, NULL);
+
+		if (c == -1)
+			break;
+		if (c == 'l' && link)
+			*link = optarg;
+		else if (c == 'H')
+			cli_home = optarg;
+		else
+			return cli_usage(cmd, syn);
+	}
+	return CLI_OK;
+}
+
+static int inbox_msg(void *ctx, const struct hl_message *m)
+{
+	const char *link = ctx;
+	char id[HL_NAME_MAX + 24], when[HL_TIME_LEN + 1];
+
+	snprintf(id, sizeof(id), "%s/%llu", link, (unsigned long long)m->seq);
+	hl_time_format(m->time, when);
+	printf("%-28s %s  %-9s %s\n", id, when, m->precedence, m->kind);
+	return 0;
+}
+
+struct inbox {
+	struct hl_store *st;
+	const char *only;
+};
+
+static int inbox_one(void *ctx, const struct hl_link *l)
+{
+	struct inbox *in = ctx;
+
+	if (in->only && strcmp(in->only, l->name) != 0)
+		return 0;
+	return hl_store_message_each(in->st, l->id, HL_THEIRS, 0, inbox_msg,
+				     (void *)l->name);
+}
+
+int inbox_main(int argc, char **argv)
+{
+	struct inbox in = {0};
+	struct hl_party *p;
+	int r = link_opt(argc, argv, "inbox", "inbox [--link LINK]", &in.only);
+
+	if (r != CLI_OK)
+		return r;
+	if (optind != argc)
+		return cli_usage("inbox", "inbox [--link LINK]");
+	p = cli_party(HL_PARTY_PUBLIC);
+	in.st = p ? cli_store(p) : NULL;
+	r = CLI_FAIL;
+	if (in.st) {
+		printf("%-28s %-20s  %-9s %s\n", "ID", "SENT", "PRECEDENCE", "KIND");
+		r = hl_store_link_each(in.st, inbox_one, &in) < 0 ? CLI_FAIL : CLI_OK;
+		if (r != CLI_OK)
+			cli_store_err(in.st, "inbox", -HL_ESTORE);
+	}
+	hl_store_close(in.st);
+	hl_party_free(p);
+	return r;
+}
+
+/* "LINK/SEQ" or "LINK/out/SEQ". */
+static bool parse_id(const char *id, char *link, size_t cap, int *side, uint64_t *seq)
+{
+	const char *slash = strchr(id, '/'), *num;
+	size_t n;
+
+	if (!slash || (size_t)(slash - id) >= cap)
+		return false;
+	n = (size_t)(slash - id);
+	memcpy(link, id, n);
+	link[n] = 0;
+	num = slash + 1;
+	*side = HL_THEIRS;
+	if (strncmp(num, "out/", 4) == 0) {
+		*side = HL_OURS;
+		num += 4;
+	}
+	return hl_name_valid(link, n) &&
+	       hl_parse_u64(num, strlen(num), INT64_MAX, seq) == 0 && *seq > 0;
+}
+
+static void header(const struct hl_envelope *e, uint64_t acked)
+{
+	char when[HL_TIME_LEN + 1];
+
+	hl_time_format(e->time, when);
+	printf("from:       %s\n"
+	       "to:         %s\n"
+	       "seq:        %llu\n"
+	       "sent:       %s\n"
+	       "precedence: %s\n"
+	       "kind:       %s\n"
+	       "receipted:  %s\n\n",
+	       e->from, e->to, (unsigned long long)e->seq, when,
+	       hl_precedence_name(e->precedence), e->kind,
+	       e->seq <= acked ? "yes" : "not yet");
+}
+
+static int show_one(struct hl_store *st, const struct hl_party *p,
+		    const struct hl_link *l, int side, uint64_t seq)
+{
+	const struct hl_card *sender = side == HL_OURS ? &p->card : &l->card;
+	unsigned char *key = sodium_malloc(HL_KEY_LEN);
+	struct hl_buf raw, plain;
+	struct hl_envelope env;
+	uint64_t acked = 0;
+	int r = key ? 0 : -ENOMEM;
+
+	hl_buf_init(&raw, HL_ENVELOPE_HEADER_MAX + HL_BODY_MAX);
+	hl_buf_init(&plain, HL_PLAIN_MAX);
+	if (r == 0)
+		r = hl_store_envelope_get(st, l->id, side, seq, &raw, NULL);
+	if (r == 0)
+		r = hl_envelope_parse(raw.data, raw.len, &env);
+	if (r == 0)
+		r = hl_envelope_verify(&env, sender);
+	if (r == 0)
+		r = hl_envelope_unwrap(&env, p->card.name, p->card.box_pk, p->box_sk, key);
+	if (r == 0)
+		r = hl_envelope_decrypt(&env, key, &plain);
+	if (r == 0) {
+		hl_store_cosigned_size(st, l->id, side, &acked);
+		header(&env, acked);
+		cli_print_text(plain.data, plain.len);
+		if (plain.len && plain.data[plain.len - 1] != '\n')
+			putchar('\n');
+	}
+	sodium_free(key);
+	if (plain.data)
+		sodium_memzero(plain.data, plain.len);
+	hl_buf_free(&plain);
+	hl_buf_free(&raw);
+	return r;
+}
+
+int show_main(int argc, char **argv)
+{
+	static const char syn[] = "show LINK/SEQ | LINK/out/SEQ";
+	char name[HL_NAME_MAX + 1];
+	struct hl_party *p = NULL;
+	struct hl_store *st = NULL;
+	struct hl_link l = {0};
+	uint64_t seq = 0;
+	int side = HL_THEIRS, r = link_opt(argc, argv, "show", syn, NULL);
+
+	if (r != CLI_OK)
+		return r;
+	if (argc - optind != 1 || !parse_id(argv[optind], name, sizeof(name), &side, &seq))
+		return cli_usage("show", syn);
+	r = CLI_FAIL;
+	p = cli_party(HL_PARTY_SECRETS);
+	st = p ? cli_store(p) : NULL;
+	if (st && cli_link(st, name, &l) == 0) {
+		int e = show_one(st, p, &l, side, seq);
+
+		if (e == -HL_ENOTFOUND)
+			cli_err("%s: no such message", argv[optind]);
+		else if (e < 0)
+			cli_store_err(st, argv[optind], e);
+		r = e < 0 ? CLI_FAIL : CLI_OK;
+	}
+	hl_link_free(&l);
+	hl_store_close(st);
+	hl_party_free(p);
+	return r;
+}

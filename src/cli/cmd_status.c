@@ -1,0 +1,218 @@
+/* cmd_status.c - hotline status and hotline outbox: delivery per link. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cli.h"
+#include "error.h"
+
+const char status_help[] =
+	"NAME\n"
+	"    hotline status - each link's delivery at a glance\n\n"
+	"SYNOPSIS\n"
+	"    hotline status\n\n"
+	"DESCRIPTION\n"
+	"    For every link: whether it is confirmed, whether the peer was\n"
+	"    reachable at hotlined's last attempt, how many messages wait for\n"
+	"    the peer's receipt, when the last receipt came, and how many\n"
+	"    messages were received; with the last delivery error, if any.\n"
+	"    Reachability comes from the running hotlined; without one, the\n"
+	"    rest is read from the store and hotlined is reported not running.\n\n"
+	"EXIT STATUS\n"
+	"    0 printed; 1 the store cannot be read; 2 usage error.\n";
+
+const char outbox_help[] =
+	"NAME\n"
+	"    hotline outbox - messages that wait for the peer's receipt\n\n"
+	"SYNOPSIS\n"
+	"    hotline outbox [--link LINK]\n\n"
+	"DESCRIPTION\n"
+	"    Lists, per link, the messages this party sent that the peer has\n"
+	"    not yet receipted, oldest first, with hotlined's delivery\n"
+	"    attempts and last error for the link.  Messages stay here, durably,\n"
+	"    until their receipt comes back; nothing is dropped.\n\n"
+	"EXIT STATUS\n"
+	"    0 printed; 1 the store cannot be read; 2 usage error.\n";
+
+struct view {
+	struct hl_store *st;
+	json_t *daemon;		/* hotlined's /v1/status, or NULL */
+	const char *only;
+};
+
+static json_t *daemon_link(const struct view *v, const char *name)
+{
+	json_t *links = v->daemon ? json_object_get(v->daemon, "links") : NULL;
+	size_t i;
+	json_t *l;
+
+	json_array_foreach(links, i, l) {
+		const char *n = json_string_value(json_object_get(l, "name"));
+
+		if (n && strcmp(n, name) == 0)
+			return l;
+	}
+	return NULL;
+}
+
+static const char *reach(const struct view *v, const struct hl_link *l)
+{
+	json_t *d = daemon_link(v, l->name);
+
+	if (!v->daemon)
+		return "?";
+	if (!d)
+		return l->endpoint[0] ? "not tried" : "no endpoint";
+	return json_is_true(json_object_get(d, "reachable")) ? "yes" : "NO";
+}
+
+static int status_one(void *ctx, const struct hl_link *l)
+{
+	struct view *v = ctx;
+	uint64_t sent = 0, acked = 0, got = 0;
+	int64_t when = 0;
+	char last[HL_TIME_LEN + 1] = "never";
+	json_t *d = daemon_link(v, l->name);
+	const char *err = d ? json_string_value(json_object_get(d, "last_error")) : NULL;
+
+	hl_store_log_size(v->st, l->id, HL_OURS, &sent);
+	hl_store_cosigned_size(v->st, l->id, HL_OURS, &acked);
+	hl_store_log_size(v->st, l->id, HL_THEIRS, &got);
+	if (acked && hl_store_checkpoint_get(v->st, l->id, HL_OURS, acked, NULL, NULL,
+					     &when) == 0 && when)
+		hl_time_format(when, last);
+	printf("%-20s %-11s %-11s %6llu  %-20s %8llu\n", l->name,
+	       l->confirmed ? "confirmed" : "UNCONFIRMED", reach(v, l),
+	       (unsigned long long)(sent - acked), last, (unsigned long long)got);
+	if (err && *err)
+		printf("    last error: %s (attempt %lld)\n", err,
+		       (long long)json_integer_value(json_object_get(d, "attempts")));
+	return 0;
+}
+
+static json_t *daemon_status(const struct hl_party *p)
+{
+	struct hl_buf out;
+	json_t *j = NULL;
+
+	hl_buf_init(&out, 1 << 20);
+	if (cli_api(p, "GET", "/v1/status", &out) == 0)
+		j = json_loadb((const char *)out.data, out.len, 0, NULL);
+	hl_buf_free(&out);
+	return j;
+}
+
+/* Opens what both commands need; returns CLI_OK or a status. */
+static int open_view(int argc, char **argv, const char *cmd, const char *syn,
+		     struct hl_party **p, struct view *v)
+{
+	static const struct option opts[] = {
+		{"link", required_argument, NULL, 'l'},
+		{"home", required_argument, NULL, 'H'},
+		{NULL, 0, NULL, 0},
+	};
+
+	for (;;) {
+		int c = getopt_long(argc, argv, "", opts, NULL);
+
+		if (c == -1)
+			break;
+		if (c == 'l' && strcmp(cmd, "outbox") == 0)
+			v->only = optarg;
+		else if (c == 'H')
+			cli_home = optarg;
+		else
+			return cli_usage(cmd, syn);
+	}
+	if (optind != argc)
+		return cli_usage(cmd, syn);
+	*p = cli_party(HL_PARTY_PUBLIC);
+	v->st = *p ? cli_store(*p) : NULL;
+	if (!v->st)
+		return CLI_FAIL;
+	v->daemon = daemon_status(*p);
+	return CLI_OK;
+}
+
+static void close_view(struct hl_party *p, struct view *v)
+{
+	json_decref(v->daemon);
+	hl_store_close(v->st);
+	hl_party_free(p);
+}
+
+int status_main(int argc, char **argv)
+{
+	struct hl_party *p = NULL;
+	struct view v = {0};
+	int r = open_view(argc, argv, "status", "status", &p, &v);
+
+	if (r != CLI_OK) {
+		close_view(p, &v);
+		return r;
+	}
+	printf("hotlined: %s\n", v.daemon ? "running" : "NOT RUNNING (nothing is delivered)");
+	printf("%-20s %-11s %-11s %6s  %-20s %8s\n", "LINK", "STATE", "REACHABLE",
+	       "OUTBOX", "LAST RECEIPT", "RECEIVED");
+	if (hl_store_link_each(v.st, status_one, &v) < 0) {
+		cli_store_err(v.st, "links", -HL_ESTORE);
+		r = CLI_FAIL;
+	}
+	close_view(p, &v);
+	return r;
+}
+
+static int outbox_msg(void *ctx, const struct hl_message *m)
+{
+	const char *link = ctx;
+	char when[HL_TIME_LEN + 1];
+
+	hl_time_format(m->time, when);
+	printf("  %s/out/%-6llu %s  %-9s %s\n", link, (unsigned long long)m->seq, when,
+	       m->precedence, m->kind);
+	return 0;
+}
+
+static int outbox_one(void *ctx, const struct hl_link *l)
+{
+	struct view *v = ctx;
+	uint64_t sent = 0, acked = 0;
+	json_t *d = daemon_link(v, l->name);
+	const char *err = d ? json_string_value(json_object_get(d, "last_error")) : NULL;
+
+	if (v->only && strcmp(v->only, l->name) != 0)
+		return 0;
+	hl_store_log_size(v->st, l->id, HL_OURS, &sent);
+	hl_store_cosigned_size(v->st, l->id, HL_OURS, &acked);
+	printf("%s: %llu awaiting receipt", l->name, (unsigned long long)(sent - acked));
+	if (d)
+		printf(", %lld failed attempt(s)",
+		       (long long)json_integer_value(json_object_get(d, "attempts")));
+	if (err && *err)
+		printf(", last error: %s", err);
+	putchar('\n');
+	return hl_store_message_each(v->st, l->id, HL_OURS, acked, outbox_msg,
+				     (void *)l->name);
+}
+
+int outbox_main(int argc, char **argv)
+{
+	struct hl_party *p = NULL;
+	struct view v = {0};
+	int r = open_view(argc, argv, "outbox", "outbox [--link LINK]", &p, &v);
+
+	if (r != CLI_OK) {
+		close_view(p, &v);
+		return r;
+	}
+	if (!v.daemon)
+		printf("hotlined: NOT RUNNING (nothing is delivered)\n");
+	if (hl_store_link_each(v.st, outbox_one, &v) < 0) {
+		cli_store_err(v.st, "outbox", -HL_ESTORE);
+		r = CLI_FAIL;
+	}
+	close_view(p, &v);
+	return r;
+}
