@@ -5,6 +5,7 @@
 #   make demo         two parties exchange an envelope
 #   make fuzz         run every fuzz target for FUZZ_SECONDS (clang)
 #   make bench        benchmarks (each beside the floor it measured)
+#   make install      binaries, docs and the systemd unit under PREFIX
 #
 # Missing Debian packages are installed when run as root (tools/deps.sh).
 
@@ -57,7 +58,9 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)
 TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(O)/tests/tools/%)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(O)/bench/%)
 
-.PHONY: all unit check demo fuzz bench clean help
+PREFIX ?= /usr/local
+
+.PHONY: all unit check demo fuzz bench clean help install
 all: $(O)/hotline $(O)/hotlined
 
 $(O)/%.o: %.c
@@ -113,10 +116,17 @@ fuzz:
 bench: $(O)/hotline $(BENCH_BIN)
 	@tools/bench.sh $(O)
 
+install: $(O)/hotline $(O)/hotlined
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/doc/hotline \
+		$(DESTDIR)/etc/systemd/system
+	install -m 0755 $(O)/hotline $(O)/hotlined $(DESTDIR)$(PREFIX)/bin/
+	install -m 0644 docs/*.md $(DESTDIR)$(PREFIX)/share/doc/hotline/
+	install -m 0644 dist/systemd/hotlined.service $(DESTDIR)/etc/systemd/system/
+
 clean:
 	rm -rf build
 
 help:
-	@sed -n '3,9p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,10p' Makefile | sed 's/^# \{0,1\}//'
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(DAEMON_OBJ:.o=.d)

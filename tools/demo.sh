@@ -1,58 +1,101 @@
 #!/bin/sh
-# demo.sh BUILD - two parties exchange one sealed FLASH notification.
+# demo.sh BUILD - two parties on loopback exchange a FLASH notification.
 #
-# Makes two parties in a temporary folder, exchanges their cards, seals
-# a notification written in Arabic with an English summary from ru-cert
-# to us-cert, opens and verifies it on the other side, and shows that a
-# one-byte change is caught.  Each command is printed before it runs.
+# Makes two parties in a temporary folder, exchanges and confirms their
+# cards, starts both daemons, sends a FLASH notification written in
+# Arabic with an English summary from ru-cert to us-cert, shows it
+# arriving and the cosigned receipt coming back, exports a proof of it
+# for a third party and verifies it, and stops both daemons cleanly.
+# Each command is printed before it runs.
 set -eu
 
 build=$(cd "${1:-build}" && pwd)
 PATH="$build:$PATH"
 dir=$(mktemp -d "${TMPDIR:-/tmp}/hotline-demo.XXXXXX")
-trap 'rm -rf "$dir"' EXIT
+pids=
+cleanup() {
+	for p in $pids; do kill "$p" 2>/dev/null || true; done
+	rm -rf "$dir"
+}
+trap cleanup EXIT
 cd "$dir"
 
 if [ -t 1 ]; then bold=$(printf '\033[1m'); plain=$(printf '\033[0m'); else bold= plain=; fi
 step() { printf '\n%s== %s%s\n' "$bold" "$*" "$plain"; }
 run() { printf '$ %s\n' "$*"; "$@"; }
+free_port() {
+	perl -MIO::Socket::INET -e 'print IO::Socket::INET->new(Listen => 1,
+		LocalAddr => "127.0.0.1", LocalPort => 0)->sockport'
+}
+# wait_for SECONDS CMD...: polls until CMD succeeds.
+wait_for() {
+	n=$(($1 * 10)); shift
+	while ! "$@" >/dev/null 2>&1; do
+		n=$((n - 1))
+		[ "$n" -gt 0 ] || { echo "demo: timed out waiting for: $*" >&2; exit 1; }
+		sleep 0.1
+	done
+}
+start() {
+	hotlined --home "$1" 2>"$1.log" &
+	pids="$pids $!"
+	eval "pid_$(echo "$1" | tr - _)=$!"
+	wait_for 10 grep -q "ready:" "$1.log"
+	sed -n 's/.*hotlined: //p' "$1.log"
+}
+stop() {
+	p=$(eval echo "\$pid_$(echo "$1" | tr - _)")
+	kill -TERM "$p"
+	wait "$p"
+	sed -n 's/.*hotlined: \(stop.*\)/\1/p' "$1.log" | sed "s/^/$1: /"
+}
+
+ru_port=$(free_port)
+us_port=$(free_port)
 
 step "1. Two parties, each with its own keys, TLS certificate and card"
-run hotline init --name ru-cert --home ru-cert --listen 127.0.0.1:7441
-run hotline init --name us-cert --home us-cert --listen 127.0.0.1:7442
+run hotline init --name ru-cert --home ru-cert --listen "127.0.0.1:$ru_port"
+run hotline init --name us-cert --home us-cert --listen "127.0.0.1:$us_port"
 
-step "2. They swap cards out of band and read the fingerprints aloud"
+step "2. They swap cards, read the fingerprints aloud, and confirm the link"
 cp ru-cert/card ru-cert.card
 cp us-cert/card us-cert.card
-run hotline card verify us-cert.card
-run hotline --home ru-cert fingerprint
-run hotline --home us-cert fingerprint ru-cert.card
+run hotline --home ru-cert link add us-cert --card us-cert.card
+run hotline --home us-cert link add ru-cert --card ru-cert.card
+fp_us=$(hotline fingerprint us-cert.card | cut -c1-35)
+fp_ru=$(hotline fingerprint ru-cert.card | cut -c1-35)
+run hotline --home ru-cert link confirm us-cert --fingerprint "$fp_us"
+run hotline --home us-cert link confirm ru-cert --fingerprint "$fp_ru"
 
-step "3. ru-cert seals a FLASH notification for us-cert"
+step "3. Both daemons start on loopback (mutual TLS 1.3, pinned to the cards)"
+start ru-cert
+start us-cert
+
+step "4. ru-cert sends a FLASH notification: Arabic text, English summary"
 cat >notify.json <<'MSG'
 {"type": "notify",
  "summary": {"lang": "en", "text": "Ransomware attack on a water utility; infrastructure traced to your network. Request: take down and preserve evidence."},
  "text": {"lang": "ar", "text": "رصدنا هجوماً ببرنامج فدية على مرفق للمياه، وتبيّن أن البنية التحتية للمهاجمين تقع في شبكتكم. نطلب تعطيلها والحفاظ على الأدلة."}}
 MSG
-run hotline --home ru-cert envelope seal --to us-cert.card --precedence flash \
-	--kind notify --seq 1 --out notify.env notify.json
-echo "The header is signed text; the body after it is ciphertext:"
-awk '{ print substr($0, 1, 76) } /^\342\200\224 / { exit }' notify.env
-echo "... then $(sed -n 's/^body \([0-9]*\) .*/\1/p' notify.env) bytes of ciphertext"
+run hotline --home ru-cert send --to us-cert --precedence flash - <notify.json
 
-step "4. us-cert verifies the signature and opens it"
-run hotline --home us-cert envelope open --from ru-cert.card notify.env
-echo
-echo "Anyone holding ru-cert's card can check the signature, without keys:"
-run hotline envelope verify --from ru-cert.card notify.env
+step "5. It arrives at us-cert, verified, stored and receipted"
+wait_for 20 sh -c 'hotline --home us-cert inbox | grep -q "^ru-cert/1 "'
+run hotline --home us-cert inbox
+run hotline --home us-cert show ru-cert/1
 
-step "5. A one-byte change anywhere is caught"
-perl -e 'local $/; my $d = <STDIN>; substr($d, 120, 1) ^= "\x01"; print $d' \
-	<notify.env >tampered.env
-if run hotline envelope verify --from ru-cert.card tampered.env; then
-	echo "demo: the tampered envelope was accepted" >&2
-	exit 1
-fi
-echo "(refused, as it must be)"
+step "6. The cosigned receipt is back at ru-cert"
+wait_for 20 sh -c 'hotline --home ru-cert status | grep -q "us-cert .* 0  20"'
+run hotline --home ru-cert status
+run hotline --home ru-cert log verify
 
-step "Done: sealed, opened, verified; tampering caught."
+step "7. A proof of that one message, for a third party holding the two cards"
+run hotline --home ru-cert proof export --link us-cert --seq 1 --disclose --out flash.proof
+run hotline proof verify --card ru-cert.card --card us-cert.card flash.proof
+
+step "8. Both daemons stop cleanly"
+stop ru-cert
+stop us-cert
+pids=
+
+step "Done: sent, delivered, receipted, proven."
