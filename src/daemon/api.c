@@ -6,19 +6,24 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <jansson.h>
 #include <microhttpd.h>
 
 #include "api.h"
+#include "envelope.h"
 #include "error.h"
 #include "version.h"
+
+#define API_BODY_MAX (2 * HL_PLAIN_MAX)	/* JSON escapes can double it */
 
 struct hl_api {
 	struct MHD_Daemon *mhd;
 	const struct hl_party *me;
 	struct hl_courier *courier;
+	struct hl_writer *writer;
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	int fd;
 };
@@ -68,23 +73,90 @@ static enum MHD_Result status(struct hl_api *api, struct MHD_Connection *c)
 		api->me->card.name, "version", HL_VERSION, "links", arr));
 }
 
+/* {"to": LINK, "text": TEXT, "precedence": P, "kind": K} -> {"seq": N} */
+static enum MHD_Result send_msg(struct hl_api *api, struct MHD_Connection *c,
+				const struct hl_buf *body)
+{
+	struct hl_send msg = {.precedence = HL_ROUTINE, .kind = "notify"};
+	const char *to = NULL, *text = NULL, *prec = NULL, *kind = NULL;
+	json_error_t jerr;
+	json_t *j = json_loadb((const char *)body->data, body->len, JSON_REJECT_DUPLICATES, &jerr);
+	size_t len = 0;
+	uint64_t seq = 0;
+	enum MHD_Result ret;
+	int r;
+
+	if (!j)
+		return error_reply(c, MHD_HTTP_BAD_REQUEST, jerr.text);
+	if (json_unpack_ex(j, &jerr, JSON_STRICT, "{s:s, s:s%, s?:s, s?:s}", "to", &to,
+			   "text", &text, &len, "precedence", &prec, "kind", &kind) < 0) {
+		ret = error_reply(c, MHD_HTTP_BAD_REQUEST, jerr.text);
+		json_decref(j);
+		return ret;
+	}
+	r = 0;
+	if (prec && hl_precedence_parse(prec, &msg.precedence) < 0)
+		r = -HL_ESYNTAX;
+	if (kind && hl_kind_valid(kind, strlen(kind)))
+		msg.kind = kind;
+	else if (kind)
+		r = -HL_ESYNTAX;
+	msg.plain = (const unsigned char *)text;
+	msg.plain_len = len;
+	msg.now = (int64_t)time(NULL);
+	if (r == 0)
+		r = hl_writer_send(api->writer, to, &msg, &seq);
+	if (r == 0)
+		ret = json_reply(c, MHD_HTTP_OK, json_pack("{s:s, s:I}", "link", to,
+							   "seq", (json_int_t)seq));
+	else
+		ret = error_reply(c, r == -HL_ENOLINK ? MHD_HTTP_NOT_FOUND :
+				  r == -HL_ESTORE ? MHD_HTTP_SERVICE_UNAVAILABLE :
+				  MHD_HTTP_BAD_REQUEST, hl_strerror(r));
+	json_decref(j);
+	return ret;
+}
+
+static enum MHD_Result admit(struct MHD_Connection *c, const char *url,
+			     const char *method, void **con_cls)
+{
+	struct hl_buf *body = calloc(1, sizeof(*body));
+	const char *len_s;
+	uint64_t len = 0;
+
+	if (!body)
+		return MHD_NO;
+	*con_cls = body;
+	hl_buf_init(body, 0);
+	if (strcmp(method, "POST") != 0 || strcmp(url, "/v1/send") != 0)
+		return MHD_YES;
+	len_s = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	if (!len_s || hl_parse_u64(len_s, strlen(len_s), UINT64_MAX, &len) < 0)
+		return error_reply(c, MHD_HTTP_LENGTH_REQUIRED, "Content-Length required");
+	if (len > API_BODY_MAX)
+		return error_reply(c, MHD_HTTP_CONTENT_TOO_LARGE, "body too large");
+	body->max = (size_t)len;
+	return MHD_YES;
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
 			      const char *method, const char *version,
 			      const char *data, size_t *size, void **con_cls)
 {
 	struct hl_api *api = cls;
-	static int seen;
+	struct hl_buf *body = *con_cls;
 
 	(void)version;
-	(void)data;
-	if (*con_cls == NULL) {
-		*con_cls = &seen;
-		return MHD_YES;
-	}
+	if (!body)
+		return admit(c, url, method, con_cls);
 	if (*size) {
-		*size = 0;	/* no endpoint takes a body yet */
+		if (hl_buf_append(body, data, *size) < 0)
+			return error_reply(c, MHD_HTTP_CONTENT_TOO_LARGE, "body too large");
+		*size = 0;
 		return MHD_YES;
 	}
+	if (strcmp(url, "/v1/send") == 0 && strcmp(method, "POST") == 0)
+		return send_msg(api, c, body);
 	if (strcmp(url, "/v1/status") == 0 && strcmp(method, "GET") == 0)
 		return status(api, c);
 	if (strcmp(url, "/v1/wake") == 0 && strcmp(method, "POST") == 0) {
@@ -92,6 +164,21 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 		return json_reply(c, MHD_HTTP_OK, json_pack("{s:b}", "ok", 1));
 	}
 	return error_reply(c, MHD_HTTP_NOT_FOUND, "no such endpoint");
+}
+
+static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
+		      enum MHD_RequestTerminationCode toe)
+{
+	struct hl_buf *body = *con_cls;
+
+	(void)cls;
+	(void)c;
+	(void)toe;
+	if (body) {
+		hl_buf_free(body);
+		free(body);
+	}
+	*con_cls = NULL;
 }
 
 /* Binds the socket, unless a live daemon already answers on it. */
@@ -122,7 +209,7 @@ static int bind_socket(struct hl_api *api, char *err, size_t errlen)
 }
 
 int hl_api_start(const struct hl_party *me, struct hl_courier *courier,
-		 struct hl_api **out, char *err, size_t errlen)
+		 struct hl_writer *writer, struct hl_api **out, char *err, size_t errlen)
 {
 	struct hl_api *api = calloc(1, sizeof(*api));
 	int r;
@@ -132,14 +219,19 @@ int hl_api_start(const struct hl_party *me, struct hl_courier *courier,
 		return -ENOMEM;
 	api->me = me;
 	api->courier = courier;
+	api->writer = writer;
 	api->fd = -1;
 	r = hl_party_path(me->home, HL_API_SOCKET, api->path, sizeof(api->path));
 	if (r == 0)
 		r = bind_socket(api, err, errlen);
 	if (r == 0) {
-		api->mhd = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG,
+		/* A thread per connection: a send waits for its group's commit. */
+		api->mhd = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION |
+			MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG,
 			0, NULL, NULL, handle, api,
 			MHD_OPTION_LISTEN_SOCKET, api->fd,
+			MHD_OPTION_NOTIFY_COMPLETED, completed, api,
+			MHD_OPTION_CONNECTION_LIMIT, (unsigned)256,
 			MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)65536,
 			MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
 			MHD_OPTION_END);

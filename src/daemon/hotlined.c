@@ -24,6 +24,7 @@
 #include "peer.h"
 #include "store.h"
 #include "version.h"
+#include "writer.h"
 
 static const char usage[] =
 	"usage: hotlined [--home DIR] [-n] [--syslog] [-V]\n"
@@ -130,15 +131,18 @@ static int run(struct hl_party *p, const char *db)
 {
 	struct hl_courier *courier = NULL;
 	struct hl_peer_server *peer = NULL;
+	struct hl_writer *writer = NULL;
 	struct hl_api *api = NULL;
 	char err[512] = "";
 	int r;
 
 	r = hl_courier_start(p, db, &courier, err, sizeof(err));
 	if (r == 0)
+		r = hl_writer_start(p, db, courier, &writer, err, sizeof(err));
+	if (r == 0)
 		r = hl_peer_start(p, db, wake, courier, &peer, err, sizeof(err));
 	if (r == 0)
-		r = hl_api_start(p, courier, &api, err, sizeof(err));
+		r = hl_api_start(p, courier, writer, &api, err, sizeof(err));
 	if (r < 0) {
 		log_warn("cannot start: %s", err[0] ? err : hl_strerror(r));
 	} else {
@@ -147,6 +151,7 @@ static int run(struct hl_party *p, const char *db)
 		serve(courier);
 	}
 	hl_api_stop(api);
+	hl_writer_stop(writer);
 	hl_peer_stop(peer);
 	hl_courier_stop(courier);
 	if (r == 0)

@@ -36,42 +36,81 @@ static int append(struct hl_store *st, int64_t link, int side, uint64_t seq,
 	return r;
 }
 
-int hl_transcript_send(struct hl_store *st, const struct hl_party *me,
-		       const struct hl_link *l, const struct hl_send *msg,
-		       uint64_t *seq)
+/* Seals one job with the next sequence number of its link and appends it. */
+static int send_one(struct hl_store *st, const struct hl_party *me,
+		    struct hl_send_job *job, struct hl_buf *out)
 {
-	struct hl_buf out;
 	struct hl_envelope env;
 	uint64_t size;
 	int r;
 
-	if (!l->confirmed)
+	if (!job->link->confirmed)
 		return -HL_EUNCONFIRMED;
-	hl_buf_init(&out, HL_ENVELOPE_HEADER_MAX + HL_BODY_MAX);
-	r = hl_store_begin(st);
-	if (r < 0)
-		return r;
-	r = hl_store_log_size(st, l->id, HL_OURS, &size);
+	r = hl_store_log_size(st, job->link->id, HL_OURS, &size);
 	if (r == 0) {
 		const struct hl_seal_params p = {
-			.from = &me->card, .sign_sk = me->sign_sk, .to = &l->card,
-			.seq = size + 1, .time = msg->now,
-			.precedence = msg->precedence, .kind = msg->kind,
+			.from = &me->card, .sign_sk = me->sign_sk, .to = &job->link->card,
+			.seq = size + 1, .time = job->msg.now,
+			.precedence = job->msg.precedence, .kind = job->msg.kind,
 		};
 
-		r = hl_envelope_seal(&p, msg->plain, msg->plain_len, &out);
+		out->len = 0;
+		r = hl_envelope_seal(&p, job->msg.plain, job->msg.plain_len, out);
 	}
 	if (r == 0)
-		r = hl_envelope_parse(out.data, out.len, &env);
+		r = hl_envelope_parse(out->data, out->len, &env);
 	if (r == 0)
-		r = append(st, l->id, HL_OURS, size + 1, &env, out.data, out.len, msg->now);
+		r = append(st, job->link->id, HL_OURS, size + 1, &env, out->data, out->len,
+			   job->msg.now);
+	if (r == 0)
+		job->seq = size + 1;
+	return r;
+}
+
+/* Errors of the store abort the whole transaction; a job's own errors
+ * (an unconfirmed link, a message too large) fail that job alone. */
+static bool store_error(int r)
+{
+	return r == -HL_ESTORE || r == -HL_EDUPLICATE || r == -ENOMEM;
+}
+
+int hl_transcript_send_many(struct hl_store *st, const struct hl_party *me,
+			    struct hl_send_job *jobs, size_t n)
+{
+	struct hl_buf out;
+	int r;
+
+	hl_buf_init(&out, HL_ENVELOPE_HEADER_MAX + HL_BODY_MAX);
+	r = hl_store_begin(st);
+	for (size_t i = 0; r == 0 && i < n; i++) {
+		jobs[i].seq = 0;
+		jobs[i].result = send_one(st, me, &jobs[i], &out);
+		if (store_error(jobs[i].result))
+			r = jobs[i].result;
+	}
 	if (r == 0)
 		r = hl_store_commit(st);
 	else
 		hl_store_rollback(st);
-	if (r == 0)
-		*seq = size + 1;
+	for (size_t i = 0; r < 0 && i < n; i++) {
+		jobs[i].result = r;
+		jobs[i].seq = 0;
+	}
 	hl_buf_free(&out);
+	return r;
+}
+
+int hl_transcript_send(struct hl_store *st, const struct hl_party *me,
+		       const struct hl_link *l, const struct hl_send *msg,
+		       uint64_t *seq)
+{
+	struct hl_send_job job = {.link = l, .msg = *msg};
+	int r = hl_transcript_send_many(st, me, &job, 1);
+
+	if (r == 0)
+		r = job.result;
+	if (r == 0)
+		*seq = job.seq;
 	return r;
 }
 

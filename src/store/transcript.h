@@ -40,6 +40,18 @@ int hl_transcript_send(struct hl_store *st, const struct hl_party *me,
 		       const struct hl_link *l, const struct hl_send *msg,
 		       uint64_t *seq);
 
+/* Group commit: appends every job in one durable transaction, each with
+ * the next sequence number of its link.  Each job gets its own result
+ * (and seq); a store failure fails them all and stores none. */
+struct hl_send_job {
+	const struct hl_link *link;
+	struct hl_send msg;
+	uint64_t seq;
+	int result;
+};
+int hl_transcript_send_many(struct hl_store *st, const struct hl_party *me,
+			    struct hl_send_job *jobs, size_t n);
+
 /* Builds a push of what the peer has not cosigned (at most
  * HL_BATCH_ENVELOPES_MAX envelopes) with a signed checkpoint; *count
  * gets the number of envelopes, 0 when the peer has cosigned all. */

@@ -1,0 +1,177 @@
+/* writer.c - the group-commit thread behind POST /v1/send. */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "log.h"
+#include "writer.h"
+
+struct job {
+	const char *link;
+	const struct hl_send *msg;
+	uint64_t seq;
+	int result;
+	bool done;
+	struct job *next;
+};
+
+struct hl_writer {
+	const struct hl_party *me;
+	struct hl_store *st;
+	struct hl_courier *courier;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t work, done;
+	struct job *head, **tail;
+	bool stopping, started;
+	/* The writer thread's scratch, sized for one group. */
+	struct hl_send_job jobs[HL_WRITER_GROUP_MAX];
+	struct hl_link links[HL_WRITER_GROUP_MAX];
+	struct job *taken[HL_WRITER_GROUP_MAX];
+};
+
+/* The link of each job, loaded once per name in the group. */
+static int load_links(struct hl_writer *w, size_t n, size_t *nlinks)
+{
+	for (size_t i = 0; i < n; i++) {
+		size_t k;
+
+		for (k = 0; k < *nlinks; k++)
+			if (strcmp(w->links[k].name, w->taken[i]->link) == 0)
+				break;
+		if (k == *nlinks) {
+			int r = hl_store_link_get(w->st, w->taken[i]->link, &w->links[k]);
+
+			if (r < 0) {
+				w->taken[i]->result = r;
+				w->jobs[i].link = NULL;
+				continue;
+			}
+			(*nlinks)++;
+		}
+		w->jobs[i].link = &w->links[k];
+		w->jobs[i].msg = *w->taken[i]->msg;
+	}
+	return 0;
+}
+
+/* Appends one group: every job whose link loaded, in one transaction. */
+static void commit_group(struct hl_writer *w, size_t n)
+{
+	struct hl_send_job batch[HL_WRITER_GROUP_MAX];
+	size_t nlinks = 0, m = 0, idx[HL_WRITER_GROUP_MAX];
+
+	load_links(w, n, &nlinks);
+	for (size_t i = 0; i < n; i++) {
+		if (!w->jobs[i].link)
+			continue;
+		idx[m] = i;
+		batch[m++] = w->jobs[i];
+	}
+	if (m && hl_transcript_send_many(w->st, w->me, batch, m) == -HL_ESTORE)
+		log_warn("writer: store: %s", hl_store_errmsg(w->st));
+	for (size_t k = 0; k < m; k++) {
+		w->taken[idx[k]]->result = batch[k].result;
+		w->taken[idx[k]]->seq = batch[k].seq;
+	}
+	for (size_t k = 0; k < nlinks; k++)
+		hl_link_free(&w->links[k]);
+}
+
+static void *run(void *arg)
+{
+	struct hl_writer *w = arg;
+
+	pthread_mutex_lock(&w->lock);
+	for (;;) {
+		size_t n = 0;
+
+		while (!w->head && !w->stopping)
+			pthread_cond_wait(&w->work, &w->lock);
+		if (!w->head)
+			break;
+		while (w->head && n < HL_WRITER_GROUP_MAX) {
+			w->taken[n++] = w->head;
+			w->head = w->head->next;
+		}
+		if (!w->head)
+			w->tail = &w->head;
+		pthread_mutex_unlock(&w->lock);
+		commit_group(w, n);
+		hl_courier_wake(w->courier);
+		pthread_mutex_lock(&w->lock);
+		for (size_t i = 0; i < n; i++)
+			w->taken[i]->done = true;
+		pthread_cond_broadcast(&w->done);
+	}
+	pthread_mutex_unlock(&w->lock);
+	return NULL;
+}
+
+int hl_writer_start(const struct hl_party *me, const char *db,
+		    struct hl_courier *courier, struct hl_writer **out,
+		    char *err, size_t errlen)
+{
+	struct hl_writer *w = calloc(1, sizeof(*w));
+	int r;
+
+	*out = NULL;
+	if (!w)
+		return -ENOMEM;
+	w->me = me;
+	w->courier = courier;
+	w->tail = &w->head;
+	pthread_mutex_init(&w->lock, NULL);
+	pthread_cond_init(&w->work, NULL);
+	pthread_cond_init(&w->done, NULL);
+	r = hl_store_open(db, &w->st, err, errlen);
+	if (r == 0 && pthread_create(&w->thread, NULL, run, w) != 0)
+		r = -errno;
+	if (r < 0) {
+		hl_writer_stop(w);
+		return r;
+	}
+	w->started = true;
+	*out = w;
+	return 0;
+}
+
+int hl_writer_send(struct hl_writer *w, const char *link,
+		   const struct hl_send *msg, uint64_t *seq)
+{
+	struct job job = {.link = link, .msg = msg};
+
+	pthread_mutex_lock(&w->lock);
+	if (w->stopping) {
+		pthread_mutex_unlock(&w->lock);
+		return -ESHUTDOWN;
+	}
+	*w->tail = &job;
+	w->tail = &job.next;
+	pthread_cond_signal(&w->work);
+	while (!job.done)
+		pthread_cond_wait(&w->done, &w->lock);
+	pthread_mutex_unlock(&w->lock);
+	*seq = job.seq;
+	return job.result;
+}
+
+void hl_writer_stop(struct hl_writer *w)
+{
+	if (!w)
+		return;
+	if (w->started) {
+		pthread_mutex_lock(&w->lock);
+		w->stopping = true;
+		pthread_cond_signal(&w->work);
+		pthread_mutex_unlock(&w->lock);
+		pthread_join(w->thread, NULL);
+	}
+	hl_store_close(w->st);
+	pthread_mutex_destroy(&w->lock);
+	pthread_cond_destroy(&w->work);
+	pthread_cond_destroy(&w->done);
+	free(w);
+}
