@@ -41,16 +41,18 @@ static const char *const side_name[] = {"sent", "received"};
 struct verify_ctx {
 	struct hl_store *st;
 	const struct hl_party *p;
+	bool reported;		/* verify_one printed why it failed */
 };
 
 static int verify_one(void *ctx, const struct hl_link *l)
 {
-	const struct verify_ctx *c = ctx;
+	struct verify_ctx *c = ctx;
 	struct hl_store *st = c->st;
 	const struct hl_party *p = c->p;
 	struct hl_log_report rep;
 	int r = hl_transcript_verify(st, p, l, &rep);
 
+	c->reported = r < 0;
 	if (r < 0 && rep.bad_what) {
 		cli_err("%s: %s log, entry %llu: %s: %s", l->name, side_name[rep.bad_side],
 			(unsigned long long)rep.bad_at, rep.bad_what, hl_strerror(r));
@@ -103,12 +105,18 @@ int log_main(int argc, char **argv)
 	p = cli_party(HL_PARTY_PUBLIC);
 	st = p ? cli_store(p) : NULL;
 	if (st) {
-		struct verify_ctx ctx = {st, p};
+		struct verify_ctx ctx = {st, p, false};
 		struct hl_link l = {0};
+		int e;
 
-		if (!link)
-			r = hl_store_link_each(st, verify_one, &ctx) < 0 ? CLI_FAIL : CLI_OK;
-		else if (cli_link(st, link, &l) == 0)
+		if (!link) {
+			/* Reading the links themselves may fail too (a damaged
+			 * store): say so, as verify_one does for one link. */
+			e = hl_store_link_each(st, verify_one, &ctx);
+			if (e < 0 && !ctx.reported)
+				cli_store_err(st, "links", e);
+			r = e < 0 ? CLI_FAIL : CLI_OK;
+		} else if (cli_link(st, link, &l) == 0)
 			r = verify_one(&ctx, &l) < 0 ? CLI_FAIL : CLI_OK;
 		hl_link_free(&l);
 	}
