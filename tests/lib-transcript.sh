@@ -44,3 +44,31 @@ state() {
 	"$HOTLINE" --home "$TEST_DIR/$1" link show "$2" &&
 	"$HOTLINE" --home "$TEST_DIR/$1" log verify --link "$2"
 }
+
+# The helper programs of tests/tools/, built by 'make unit'.
+TOOLS="$HOTLINE_BUILD/tests/tools"
+
+# require_tools NAME... : skips the whole test without them.
+require_tools() {
+	for t in "$@"; do
+		if [ ! -x "$TOOLS/$t" ]; then
+			echo "1..0 # SKIP no $TOOLS/$t (run make unit first)"
+			exit 0
+		fi
+	done
+}
+
+# envelope_at BATCH : the offset of the first envelope in a push file
+# and its length, as "OFFSET LENGTH".
+envelope_at() {
+	echo "$(head -n 2 "$1" | wc -c) $(sed -n 2p "$1" | cut -d" " -f2)"
+}
+
+# disclosed HOME LINK SEQ [--received] : message SEQ as a third party
+# reads it from a disclosed proof, checked with both cards.
+disclosed() {
+	"$HOTLINE" --home "$TEST_DIR/$1" proof export --link "$2" --seq "$3" \
+		--disclose ${4:-} --out "$TEST_DIR/.disclosed" &&
+	"$HOTLINE" proof verify --card "$TEST_DIR/$1/card" --card "$TEST_DIR/$2/card" \
+		"$TEST_DIR/.disclosed" | sed "1,/^content:/d"
+}

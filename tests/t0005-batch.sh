@@ -1,0 +1,308 @@
+#!/bin/sh
+# Batches: pushes and receipts carried as files between two parties, the
+# witness rule that stores and cosigns them, and everything it refuses.
+. "$(dirname "$0")/test-lib.sh"
+. "$(dirname "$0")/lib-transcript.sh"
+require_tools hl-forge
+
+new_party ru-cert 7441
+new_party us-cert 7442
+new_party eu-cert 7443
+link_pair ru-cert us-cert
+link_pair ru-cert eu-cert
+
+# refused HOME LINK FILE WHAT : importing FILE is refused with a message
+# naming it and containing WHAT, and the link is exactly as before.
+refused() {
+	state "$1" "$2" >before.state &&
+	expect_code 1 "$HOTLINE" --home "$1" batch import --link "$2" --out refused.receipt \
+		"$3" 2>err &&
+	cat err && grep -q "^hotline: $3: .*$4" err &&
+	test ! -e refused.receipt &&
+	state "$1" "$2" >after.state &&
+	cmp before.state after.state
+}
+
+# refused_receipt HOME LINK FILE WHAT : the same for a receipt.
+refused_receipt() {
+	state "$1" "$2" >before.state &&
+	expect_code 1 "$HOTLINE" --home "$1" batch receipt --link "$2" "$3" 2>err &&
+	cat err && grep -q "^hotline: $3: .*$4" err &&
+	state "$1" "$2" >after.state &&
+	cmp before.state after.state
+}
+
+test_expect_success 'an Arabic report goes from ru-cert to us-cert and is receipted' '
+	seed_text | sed "\$a\\" >m1.txt &&
+	"$HOTLINE" --home ru-cert send --to us-cert --precedence flash - <m1.txt >out &&
+	grep -q "^sent us-cert seq 1 (flash, notify)" out &&
+	"$HOTLINE" --home ru-cert batch export --link us-cert --out r1.batch 2>err &&
+	grep -q "1 message(s) in the batch" err &&
+	head -n 1 r1.batch | grep -qx "hotline.push/v1" &&
+	! grep -qF "$(head -c 60 m1.txt)" r1.batch &&
+	test "$(show_field us-cert ru-cert received)" = "0 0" &&
+	"$HOTLINE" --home us-cert batch import --link ru-cert --out r1.receipt r1.batch 2>err &&
+	grep -q "1 new message(s) stored; receipted up to 1" err &&
+	test "$(show_field us-cert ru-cert received)" = "1 1" &&
+	test "$(show_field ru-cert us-cert sent)" = "1 0" &&
+	"$HOTLINE" --home ru-cert batch receipt --link us-cert r1.receipt >out &&
+	grep -qx "us-cert: receipted by us-cert up to seq 1" out &&
+	test "$(show_field ru-cert us-cert sent)" = "1 1"
+'
+
+test_expect_success 'the receiver reads exactly the text that was sent' '
+	disclosed us-cert ru-cert 1 --received >got &&
+	cmp m1.txt got
+'
+
+test_expect_success 'several rounds both ways, several messages a batch' '
+	for round in 2 3 4; do
+		{ seed_text; echo; echo "round $round"; } >m$round.txt &&
+		{ echo "reply $round"; seed_text | sed "\$a\\"; } >a$round.txt &&
+		"$HOTLINE" --home ru-cert send --to us-cert - <m$round.txt >/dev/null &&
+		"$HOTLINE" --home ru-cert send --to us-cert --kind check "check $round" >/dev/null &&
+		"$HOTLINE" --home us-cert send --to ru-cert --precedence immediate - \
+			<a$round.txt >/dev/null &&
+		exchange ru-cert us-cert r$round &&
+		exchange us-cert ru-cert u$round || exit 1
+	done &&
+	test "$(show_field ru-cert us-cert sent)" = "7 7" &&
+	test "$(show_field ru-cert us-cert received)" = "3 3" &&
+	test "$(show_field us-cert ru-cert sent)" = "3 3" &&
+	test "$(show_field us-cert ru-cert received)" = "7 7" &&
+	disclosed us-cert ru-cert 6 --received >got && cmp m4.txt got &&
+	disclosed ru-cert us-cert 2 --received >got && cmp a3.txt got &&
+	disclosed us-cert ru-cert 7 --received >got && test "$(cat got)" = "check 4"
+'
+
+test_expect_success 'a batch that waited carries everything not yet receipted' '
+	send_msg ru-cert us-cert "five" && send_msg ru-cert us-cert "six" &&
+	"$HOTLINE" --home ru-cert batch export --link us-cert --out lost.batch 2>/dev/null &&
+	send_msg ru-cert us-cert "seven" &&
+	"$HOTLINE" --home ru-cert batch export --link us-cert --out r5.batch 2>err &&
+	grep -q "3 message(s) in the batch" err &&
+	"$HOTLINE" --home us-cert batch import --link ru-cert --out r5.receipt r5.batch 2>err &&
+	grep -q "3 new message(s) stored; receipted up to 10" err &&
+	"$HOTLINE" --home ru-cert batch receipt --link us-cert r5.receipt >/dev/null &&
+	test "$(show_field ru-cert us-cert sent)" = "10 10"
+'
+
+test_expect_success 'importing the same batch again gives a byte-identical receipt' '
+	state us-cert ru-cert >before.state &&
+	sleep 1 &&
+	"$HOTLINE" --home us-cert batch import --link ru-cert --out again.receipt r5.batch 2>err &&
+	grep -q "already receipted; the same receipt again" err &&
+	cmp r5.receipt again.receipt &&
+	state us-cert ru-cert >after.state && cmp before.state after.state &&
+	"$HOTLINE" --home ru-cert batch receipt --link us-cert again.receipt >/dev/null
+'
+
+test_expect_success 'an old batch imported after a newer one gives its old receipt' '
+	"$HOTLINE" --home us-cert batch import --link ru-cert --out old.receipt r2.batch 2>err &&
+	grep -q "already receipted" err &&
+	cmp r2.receipt old.receipt &&
+	sed -n 2p old.receipt | grep -qx 3 &&
+	"$HOTLINE" --home us-cert batch import --link ru-cert --out old.receipt r1.batch &&
+	cmp r1.receipt old.receipt &&
+	"$HOTLINE" --home ru-cert batch receipt --link us-cert old.receipt >out &&
+	grep -q "up to seq 1$" out &&
+	test "$(show_field ru-cert us-cert sent)" = "10 10"
+'
+
+test_expect_success 'a batch never imported and overtaken asks for a resync' '
+	refused us-cert ru-cert lost.batch "receipted up to 10; the peer should export again" &&
+	test "$(show_field ru-cert us-cert sent)" = "10 10" &&
+	test "$(show_field us-cert ru-cert received)" = "10 10"
+'
+
+test_expect_success 'export with nothing to send says so and writes nothing' '
+	"$HOTLINE" --home ru-cert batch export --link us-cert --out none.batch 2>err &&
+	grep -q "nothing to send" err && test ! -e none.batch &&
+	"$HOTLINE" --home us-cert batch export --link ru-cert >none.out 2>err &&
+	grep -q "nothing to send" err && test ! -s none.out
+'
+
+test_expect_success 'a fresh batch to test refusals on' '
+	{ seed_text; echo; echo "pending"; } >p.txt &&
+	"$HOTLINE" --home ru-cert send --to us-cert - <p.txt >/dev/null &&
+	"$HOTLINE" --home ru-cert batch export --link us-cert --out p.batch 2>/dev/null &&
+	test "$(envelope_at p.batch | cut -d" " -f2)" -gt 1000
+'
+
+test_expect_success 'a batch for another link is refused' '
+	send_msg ru-cert eu-cert "for eu-cert only" &&
+	"$HOTLINE" --home ru-cert batch export --link eu-cert --out eu.batch 2>/dev/null &&
+	refused us-cert ru-cert eu.batch "another link"
+'
+
+test_expect_success 'our own batch sent back to us is refused' '
+	send_msg us-cert ru-cert "from us" &&
+	"$HOTLINE" --home us-cert batch export --link ru-cert --out own.batch 2>/dev/null &&
+	refused us-cert ru-cert own.batch "another link"
+'
+
+test_expect_success 'a truncated batch is refused' '
+	n=$(file_size p.batch) &&
+	for k in 10 200 $((n / 2)) $((n - 100)) $((n - 1)); do
+		head -c $k p.batch >cut.batch &&
+		refused us-cert ru-cert cut.batch "truncated\|not of the expected form" || exit 1
+	done
+'
+
+test_expect_success 'a batch with one changed byte in an envelope body is refused' '
+	set -- $(envelope_at p.batch) &&
+	flip_byte p.batch $(($1 + $2 - 10)) forged.batch &&
+	refused us-cert ru-cert forged.batch "body does not match" &&
+	flip_byte p.batch $(($1 + $2 - 600)) forged.batch &&
+	refused us-cert ru-cert forged.batch "body does not match"
+'
+
+test_expect_success 'a batch with one changed byte in an envelope header is refused' '
+	set -- $(envelope_at p.batch) &&
+	off=$(grep -abo "^precedence routine" p.batch | head -n 1 | cut -d: -f1) &&
+	flip_byte p.batch $((off + 11)) forged.batch &&
+	refused us-cert ru-cert forged.batch "" &&
+	off=$(grep -abo "^seq 11" p.batch | head -n 1 | cut -d: -f1) &&
+	flip_byte p.batch $((off + 5)) forged.batch &&
+	refused us-cert ru-cert forged.batch "" &&
+	flip_byte p.batch $(($1 + 50)) forged.batch &&
+	refused us-cert ru-cert forged.batch ""
+'
+
+test_expect_success 'a checkpoint signed again by a third party is refused' '
+	"$TOOLS/hl-forge" resign-batch --home eu-cert p.batch resigned.batch &&
+	! cmp -s p.batch resigned.batch &&
+	refused us-cert ru-cert resigned.batch "no signature by the expected key"
+'
+
+test_expect_success 'garbage, an empty file and a card are refused' '
+	head -c 5000 /dev/urandom >garbage.batch &&
+	refused us-cert ru-cert garbage.batch "" &&
+	{ echo hotline.push/v1; head -c 5000 /dev/urandom; } >garbage.batch &&
+	refused us-cert ru-cert garbage.batch "" &&
+	: >empty.batch &&
+	refused us-cert ru-cert empty.batch "truncated" &&
+	cp ru-cert/card card.batch &&
+	refused us-cert ru-cert card.batch "wrong object type" &&
+	expect_code 1 "$HOTLINE" --home us-cert batch import --link ru-cert nosuch 2>err &&
+	grep -q "nosuch: No such file" err
+'
+
+test_expect_success 'after all that, the genuine batch is stored and receipted' '
+	"$HOTLINE" --home us-cert batch import --link ru-cert --out p.receipt p.batch 2>err &&
+	grep -q "1 new message(s) stored; receipted up to 11" err &&
+	disclosed us-cert ru-cert 11 --received >got && cmp p.txt got
+'
+
+test_expect_success 'a receipt from the wrong party is refused' '
+	"$TOOLS/hl-forge" cosign --home eu-cert p.batch eu.receipt &&
+	refused_receipt ru-cert us-cert eu.receipt "no signature by the expected key" &&
+	refused_receipt ru-cert eu-cert p.receipt "another link" &&
+	"$TOOLS/hl-forge" cosign --home ru-cert p.batch self.receipt &&
+	refused_receipt ru-cert us-cert self.receipt "no signature by the expected key"
+'
+
+test_expect_success 'a checkpoint without a receipt, or garbage, is refused' '
+	sed -n "/^hotline.log/,\$p" p.batch >bare.receipt &&
+	refused_receipt ru-cert us-cert bare.receipt "no signature by the expected key" &&
+	: >empty.receipt &&
+	refused_receipt ru-cert us-cert empty.receipt "" &&
+	cp p.batch batch.receipt &&
+	refused_receipt ru-cert us-cert batch.receipt ""
+'
+
+test_expect_success 'a receipt with one byte changed is refused (every 7th byte)' '
+	n=$(file_size p.receipt) && i=0 &&
+	state ru-cert us-cert >before.state &&
+	while [ $i -lt $n ]; do
+		flip_byte p.receipt $i bad.receipt &&
+		if "$HOTLINE" --home ru-cert batch receipt --link us-cert bad.receipt \
+			>/dev/null 2>&1; then
+			echo "byte $i: changed receipt accepted"; exit 1
+		fi
+		i=$((i + 7))
+	done &&
+	state ru-cert us-cert >after.state && cmp before.state after.state &&
+	"$HOTLINE" --home ru-cert batch receipt --link us-cert p.receipt >/dev/null &&
+	test "$(show_field ru-cert us-cert sent)" = "11 11"
+'
+
+test_expect_success 'a receipt for a checkpoint we never signed is refused' '
+	sed "s/^[0-9][0-9]*$/99/" p.receipt >big.receipt &&
+	refused_receipt ru-cert us-cert big.receipt "no such entry"
+'
+
+# A fresh pair for equivocation: ru-nrrc signs two different first messages.
+new_party ru-nrrc 7451
+new_party us-nrrc 7452
+
+test_expect_success 'equivocation: a different message 1 after A was receipted' '
+	link_pair ru-nrrc us-nrrc &&
+	cp -a ru-nrrc snap &&
+	send_msg ru-nrrc us-nrrc "A" &&
+	exchange ru-nrrc us-nrrc eqA &&
+	test "$(show_field us-nrrc ru-nrrc received)" = "1 1" &&
+	rm -rf ru-nrrc && cp -a snap ru-nrrc &&
+	"$HOTLINE" --home ru-nrrc send --to us-nrrc "B" >out &&
+	grep -q "seq 1 " out &&
+	"$HOTLINE" --home ru-nrrc batch export --link us-nrrc --out eqB.batch 2>/dev/null &&
+	expect_code 1 "$HOTLINE" --home us-nrrc batch import --link ru-nrrc \
+		--out eqB.receipt eqB.batch 2>err &&
+	grep -q "equivocation" err && test ! -e eqB.receipt
+'
+
+test_expect_success 'the witness then shows the evidence and still holds A' '
+	"$HOTLINE" --home us-nrrc link show ru-nrrc >show &&
+	grep -q "^EVIDENCE: *1 equivocation record" show &&
+	grep -qx "received: *1, receipted up to 1" show &&
+	"$HOTLINE" --home us-nrrc link list >list &&
+	test "$(disclosed us-nrrc ru-nrrc 1 --received)" = "A" &&
+	"$HOTLINE" --home us-nrrc log verify >out &&
+	grep -q "ru-nrrc: OK" out && grep -q "ru-nrrc: EVIDENCE: 1 " out
+'
+
+test_expect_success 'equivocation inside a longer push is kept as evidence too' '
+	send_msg ru-nrrc us-nrrc "C" &&
+	"$HOTLINE" --home ru-nrrc batch export --link us-nrrc --out eqC.batch 2>err &&
+	grep -q "2 message(s)" err &&
+	expect_code 1 "$HOTLINE" --home us-nrrc batch import --link ru-nrrc \
+		--out eqC.receipt eqC.batch 2>err &&
+	grep -q "equivocation" err && test ! -e eqC.receipt &&
+	"$HOTLINE" --home us-nrrc link show ru-nrrc >show &&
+	grep -q "^EVIDENCE: *2 equivocation record" show &&
+	grep -qx "received: *1, receipted up to 1" show &&
+	test "$(disclosed us-nrrc ru-nrrc 1 --received)" = "A"
+'
+
+test_expect_success 'a batch on a link this party has not confirmed is refused' '
+	"$HOTLINE" --home us-cert link add eu-cert --card eu-cert/card >/dev/null &&
+	"$HOTLINE" --home eu-cert link add us-cert --card us-cert/card >/dev/null &&
+	"$HOTLINE" --home eu-cert link confirm us-cert \
+		--fingerprint "$(fp_digits us-cert/card)" >/dev/null &&
+	send_msg eu-cert us-cert "not yet" &&
+	"$HOTLINE" --home eu-cert batch export --link us-cert --out unconf.batch 2>/dev/null &&
+	refused us-cert eu-cert unconf.batch "not confirmed" &&
+	test "$(show_field us-cert eu-cert received)" = "0 0"
+'
+
+test_expect_success 'log verify passes on every side after all of this' '
+	for p in ru-cert us-cert eu-cert ru-nrrc us-nrrc; do
+		"$HOTLINE" --home $p log verify >out 2>err || { cat out err; exit 1; }
+		! grep -v ": OK: \|: EVIDENCE: " out || exit 1
+	done &&
+	"$HOTLINE" --home ru-cert log verify --link us-cert >out &&
+	grep -qx "us-cert: OK: sent 11 (receipted up to 11, [0-9]* checkpoints), received 3 (receipted up to 3, [0-9]* checkpoints)" out
+'
+
+test_expect_success 'rebuild recomputes the index from every envelope' '
+	"$HOTLINE" --home ru-cert rebuild >out &&
+	grep -qx "rebuilt the message index from 15 envelope(s)" out &&
+	"$HOTLINE" --home us-cert rebuild >out &&
+	grep -qx "rebuilt the message index from 15 envelope(s)" out &&
+	"$HOTLINE" --home us-nrrc rebuild >out &&
+	grep -qx "rebuilt the message index from 1 envelope(s)" out &&
+	"$HOTLINE" --home ru-cert log verify >/dev/null &&
+	expect_code 2 "$HOTLINE" --home ru-cert rebuild extra
+'
+
+test_done

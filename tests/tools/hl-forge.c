@@ -1,0 +1,109 @@
+/* hl-forge - makes well-formed but forged batches and receipts, signed
+ * with a real party's key, for the tests of what a witness refuses.
+ *
+ *   hl-forge resign-batch --home DIR IN OUT
+ *       OUT is the push IN with its checkpoint signed again by the party
+ *       in DIR, under the same origin: the envelopes are genuine, the
+ *       checkpoint's signature is a third party's.
+ *   hl-forge cosign --home DIR IN OUT
+ *       OUT is the checkpoint of the push IN cosigned by the party in
+ *       DIR: a receipt in the right form from the wrong party.
+ *
+ * Exit status: 0 written, 1 failed, 2 usage.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sodium.h>
+
+#include "batch.h"
+#include "checkpoint.h"
+#include "error.h"
+#include "file.h"
+#include "party.h"
+
+static int usage(void)
+{
+	fputs("usage: hl-forge resign-batch|cosign --home DIR IN OUT\n", stderr);
+	return 2;
+}
+
+/* The push in path, parsed into b (pointing into in). */
+static int read_batch(const char *path, struct hl_buf *in, struct hl_batch *b,
+		      struct hl_checkpoint *cp)
+{
+	int r;
+
+	hl_buf_init(in, HL_BATCH_MAX);
+	r = hl_file_read(path, in);
+	if (r == 0)
+		r = hl_batch_parse(in->data, in->len, b);
+	if (r == 0)
+		r = hl_checkpoint_parse(b->checkpoint, b->checkpoint_len, cp);
+	return r;
+}
+
+static int resign(const struct hl_party *p, const struct hl_batch *b,
+		  const struct hl_checkpoint *cp, struct hl_buf *out)
+{
+	struct hl_buf note;
+	int r;
+
+	hl_buf_init(&note, HL_CHECKPOINT_MAX);
+	r = hl_checkpoint_sign(cp->origin, cp->size, cp->root, p->sign_sk, &note);
+	if (r == 0)
+		r = hl_batch_begin(out);
+	for (size_t i = 0; r == 0 && i < b->nenv; i++)
+		r = hl_batch_add(out, b->env[i].p, b->env[i].n);
+	if (r == 0)
+		r = hl_batch_end(out, b->old, b->proof, b->nproof, note.data, note.len);
+	hl_buf_free(&note);
+	return r;
+}
+
+static int cosign(const struct hl_party *p, const struct hl_batch *b,
+		  const struct hl_checkpoint *cp, struct hl_buf *out)
+{
+	int r = hl_buf_append(out, b->checkpoint, b->checkpoint_len);
+
+	if (r == 0)
+		r = hl_cosig_sign(cp, p->card.name, p->sign_sk, (uint64_t)time(NULL), out);
+	return r;
+}
+
+int main(int argc, char **argv)
+{
+	struct hl_party *p = NULL;
+	struct hl_batch *b = calloc(1, sizeof(*b));
+	struct hl_checkpoint cp;
+	struct hl_buf in = {0}, out;
+	char why[PATH_MAX + 64] = "";
+	int r;
+
+	if (argc != 6 || strcmp(argv[2], "--home") != 0 ||
+	    (strcmp(argv[1], "resign-batch") != 0 && strcmp(argv[1], "cosign") != 0)) {
+		free(b);
+		return usage();
+	}
+	hl_buf_init(&out, HL_BATCH_MAX);
+	r = b && sodium_init() >= 0 ? 0 : -1;
+	if (r == 0)
+		r = hl_party_open(argv[3], HL_PARTY_SECRETS, &p, why, sizeof(why));
+	if (r == 0)
+		r = read_batch(argv[4], &in, b, &cp);
+	if (r == 0 && strcmp(argv[1], "cosign") == 0)
+		r = cosign(p, b, &cp, &out);
+	else if (r == 0)
+		r = resign(p, b, &cp, &out);
+	if (r == 0)
+		r = hl_file_write_atomic(argv[5], out.data, out.len, 0644);
+	if (r < 0)
+		fprintf(stderr, "hl-forge: %s%s%s\n", why, why[0] ? ": " : "", hl_strerror(r));
+	hl_buf_free(&in);
+	hl_buf_free(&out);
+	hl_party_free(p);
+	free(b);
+	return r < 0 ? 1 : 0;
+}
