@@ -244,8 +244,7 @@ static int pull(struct hl_courier *c, struct lane *ln, const struct hl_link *l,
 		if (r < 0)
 			snprintf(why, whylen, "pulled push refused: %s", hl_strerror(r));
 		if (r == 0)
-			r = hl_transcript_cosigned(c->st, l, HL_THEIRS,
-						   res.repeat ? res.old : res.size, &receipt);
+			r = hl_transcript_cosigned(c->st, l, HL_THEIRS, res.size, &receipt);
 		if (r == 0)
 			r = exchange(c, ln, l, HL_PATH_RECEIPT, HL_TYPE_CHECKPOINT, &receipt,
 				     &rr, why, whylen);

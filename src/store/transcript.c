@@ -327,11 +327,38 @@ static int check_tree(struct witness *w, uint64_t cosigned)
 	return r;
 }
 
+/* The checkpoint as we keep it: its text and its owner's signature, and
+ * nothing else a pusher added, so every proof built on it verifies. */
+static int canonical(const struct hl_checkpoint *cp, const unsigned char pk[32],
+		     struct hl_buf *out)
+{
+	uint32_t id = hl_note_keyid(cp->origin, HL_SIGTYPE_ED25519, pk, 32);
+	const struct hl_note_sig *sig = hl_note_find(&cp->note, cp->origin, id);
+	int r;
+
+	if (!sig)
+		return -HL_ENOSIG;
+	r = hl_buf_append(out, cp->note.text, cp->note.text_len);
+	if (r == 0)
+		r = hl_buf_printf(out, "\n" EM_DASH " %s ", cp->origin);
+	if (r == 0)
+		r = hl_buf_append(out, sig->b64, sig->b64_len);
+	if (r == 0)
+		r = hl_buf_puts(out, "\n");
+	return r;
+}
+
 static int cosign(struct witness *w, struct hl_buf *line)
 {
-	int r = hl_store_checkpoint_put(w->st, w->l->id, HL_THEIRS, w->cp.size,
-					w->b->checkpoint, w->b->checkpoint_len);
+	struct hl_buf note;
+	int r;
 
+	hl_buf_init(&note, HL_CHECKPOINT_MAX);
+	r = canonical(&w->cp, w->l->card.sign_pk, &note);
+	if (r == 0)
+		r = hl_store_checkpoint_put(w->st, w->l->id, HL_THEIRS, w->cp.size,
+					    note.data, note.len);
+	hl_buf_free(&note);
 	if (r == 0)
 		r = hl_cosig_sign(&w->cp, w->me->card.name, w->me->sign_sk,
 				  (uint64_t)w->now, line);
