@@ -1,0 +1,207 @@
+/* storelib.h - parties, folders and databases for the store tests.
+ *
+ * Each test gets a fresh folder from mkdtemp() holding real SQLite
+ * files, and removes it afterwards.  Parties are built in memory from
+ * testlib.h's fixed seeds, as struct hl_party with sodium_malloc'd
+ * secrets, so hl_party_free() releases them.  Include after testlib.h.
+ */
+#ifndef HL_STORELIB_H
+#define HL_STORELIB_H
+
+#include <dirent.h>
+#include <stdint.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "envelope.h"
+#include "party.h"
+#include "store.h"
+
+#define TS_PATH_MAX 256
+
+/* A party with the keys of tl_party_init(name, seed); hl_party_free()s. */
+static inline struct hl_party *ts_party_new(const char *name, unsigned char seed)
+{
+	struct hl_party *p = calloc(1, sizeof(*p));
+	struct tl_party t;
+
+	assert_non_null(p);
+	tl_party_init(&t, name, seed);
+	p->card = t.card;
+	tl_card_encode(&t, &p->card_text);
+	p->sign_sk = sodium_malloc(HL_ED25519_SK_LEN);
+	p->box_sk = sodium_malloc(32);
+	assert_non_null(p->sign_sk);
+	assert_non_null(p->box_sk);
+	memcpy(p->sign_sk, t.sign_sk, HL_ED25519_SK_LEN);
+	memcpy(p->box_sk, t.box_sk, 32);
+	sodium_memzero(&t, sizeof(t));
+	return p;
+}
+
+/* A fresh folder under $TMPDIR or /tmp into dir. */
+static inline void ts_dir_new(char dir[TS_PATH_MAX])
+{
+	const char *tmp = getenv("TMPDIR");
+
+	assert_true(snprintf(dir, TS_PATH_MAX, "%s/hl-unit-XXXXXX",
+			     tmp && *tmp ? tmp : "/tmp") < TS_PATH_MAX);
+	assert_non_null(mkdtemp(dir));
+}
+
+/* Removes the folder and the files in it (the tests make no others). */
+static inline void ts_dir_remove(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	assert_non_null(d);
+	while ((e = readdir(d))) {
+		char p[TS_PATH_MAX * 2];
+
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		snprintf(p, sizeof(p), "%s/%s", dir, e->d_name);
+		assert_int_equal(unlink(p), 0);
+	}
+	closedir(d);
+	assert_int_equal(rmdir(dir), 0);
+}
+
+static inline void ts_path(const char *dir, const char *file, char out[TS_PATH_MAX])
+{
+	assert_true(snprintf(out, TS_PATH_MAX, "%s/%s", dir, file) < TS_PATH_MAX);
+}
+
+static inline struct hl_store *ts_open(const char *path)
+{
+	struct hl_store *st = NULL;
+	char err[256] = "";
+
+	if (hl_store_open(path, &st, err, sizeof(err)) != 0)
+		fail_msg("hl_store_open(%s): %s", path, err);
+	return st;
+}
+
+/* me's link to peer, added at time now and confirmed if asked, into l
+ * (hl_link_free() it). */
+static inline void ts_link(struct hl_store *st, const struct hl_party *me,
+			   const struct hl_party *peer, const unsigned char *link_id,
+			   bool confirm, int64_t now, struct hl_link *l)
+{
+	unsigned char id[HL_LINK_ID_LEN];
+
+	if (!link_id) {
+		hl_link_id(me->card.sign_pk, peer->card.sign_pk, id);
+		link_id = id;
+	}
+	assert_int_equal(hl_store_link_add(st, peer->card.name, link_id,
+					   peer->card_text.data, peer->card_text.len,
+					   peer->card.endpoint, now), 0);
+	assert_int_equal(hl_store_link_get(st, peer->card.name, l), 0);
+	if (confirm) {
+		assert_int_equal(hl_store_link_confirm(st, l->id, now + 60), 0);
+		hl_link_free(l);
+		assert_int_equal(hl_store_link_get(st, peer->card.name, l), 0);
+	}
+}
+
+/* Runs SQL on the file directly, bypassing the store. */
+static inline void ts_sql(const char *path, const char *sql)
+{
+	sqlite3 *db;
+	char *msg = NULL;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
+		fail_msg("%s: %s", sql, msg);
+	sqlite3_close(db);
+}
+
+/* The first column of the first row of a query run directly. */
+static inline int64_t ts_sql_int(const char *path, const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *s;
+	int64_t v;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
+		fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return v;
+}
+
+/* What a test made and teardown releases, so a failed assertion leaks
+ * nothing: buffers, heap blocks, extra databases and links. */
+struct ts_pool {
+	struct hl_buf bufs[48];
+	size_t nbufs;
+	void *mem[8];
+	size_t nmem;
+	struct hl_store *stores[4];
+	size_t nstores;
+	struct hl_link links[4];
+	size_t nlinks;
+};
+
+#define TS_FITS(pool, arr, n) assert_true((pool)->n < sizeof((pool)->arr) / sizeof((pool)->arr[0]))
+
+static inline struct hl_buf *ts_buf(struct ts_pool *pool, size_t max)
+{
+	TS_FITS(pool, bufs, nbufs);
+	hl_buf_init(&pool->bufs[pool->nbufs], max);
+	return &pool->bufs[pool->nbufs++];
+}
+
+static inline void *ts_keep(struct ts_pool *pool, void *p)
+{
+	assert_non_null(p);
+	TS_FITS(pool, mem, nmem);
+	return pool->mem[pool->nmem++] = p;
+}
+
+/* A database file in dir, opened. */
+static inline struct hl_store *ts_store(struct ts_pool *pool, const char *dir,
+					const char *file, char path[TS_PATH_MAX])
+{
+	TS_FITS(pool, stores, nstores);
+	ts_path(dir, file, path);
+	return pool->stores[pool->nstores++] = ts_open(path);
+}
+
+/* A link as ts_link() makes it, kept in the pool. */
+static inline struct hl_link *ts_link_kept(struct ts_pool *pool, struct hl_store *st,
+					   const struct hl_party *me,
+					   const struct hl_party *peer,
+					   const unsigned char *id, bool confirm, int64_t now)
+{
+	TS_FITS(pool, links, nlinks);
+	ts_link(st, me, peer, id, confirm, now, &pool->links[pool->nlinks]);
+	return &pool->links[pool->nlinks++];
+}
+
+static inline void ts_pool_free(struct ts_pool *pool)
+{
+	for (size_t i = 0; i < pool->nbufs; i++)
+		hl_buf_free(&pool->bufs[i]);
+	for (size_t i = 0; i < pool->nmem; i++)
+		free(pool->mem[i]);
+	for (size_t i = 0; i < pool->nlinks; i++)
+		hl_link_free(&pool->links[i]);
+	for (size_t i = 0; i < pool->nstores; i++)
+		hl_store_close(pool->stores[i]);
+	memset(pool, 0, sizeof(*pool));
+}
+
+/* Two buffers (or a buffer and bytes) hold the same bytes. */
+#define ts_assert_bytes(b, p, n) do { \
+		assert_int_equal((b)->len, (n)); \
+		assert_memory_equal((b)->data, (p), (n)); \
+	} while (0)
+
+#endif

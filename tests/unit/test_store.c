@@ -1,0 +1,750 @@
+/* test_store.c - the SQLite store: schema and its versions, links, logs,
+ * nodes, checkpoints, evidence, transactions, damaged files and the
+ * rebuild of projections.
+ *
+ * ru-cert (A) keeps the database; us-cert (B) and jp-cert (C) are its
+ * peers.  Every test opens real files in a fresh folder, and some reach
+ * under the store with sqlite3 directly to damage or inspect them.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <cmocka.h>
+#include <fcntl.h>
+#include <sodium.h>
+
+#include "envelope.h"
+#include "error.h"
+#include "merkle.h"
+#include "party.h"
+#include "store.h"
+#include "testlib.h"
+#include "storelib.h"
+
+#define NOW (TL_CREATED + 3600)
+
+static struct hl_party *A, *B, *C;
+
+struct fx {
+	char dir[TS_PATH_MAX];
+	char path[TS_PATH_MAX];
+	struct hl_store *st;
+};
+
+static int group_setup(void **state)
+{
+	(void)state;
+	A = ts_party_new("ru-cert", 1);
+	B = ts_party_new("us-cert", 2);
+	C = ts_party_new("jp-cert", 3);
+	return 0;
+}
+
+static int group_teardown(void **state)
+{
+	(void)state;
+	hl_party_free(A);
+	hl_party_free(B);
+	hl_party_free(C);
+	return 0;
+}
+
+static int setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof(*f));
+
+	assert_non_null(f);
+	ts_dir_new(f->dir);
+	ts_path(f->dir, HL_STORE_FILE, f->path);
+	f->st = ts_open(f->path);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+
+	hl_store_close(f->st);
+	ts_dir_remove(f->dir);
+	free(f);
+	return 0;
+}
+
+/* Seals A's envelope number seq to B into out (initialised here). */
+static void seal(uint64_t seq, enum hl_precedence prec, const char *kind,
+		 struct hl_buf *out)
+{
+	char text[64];
+	const struct hl_seal_params p = {
+		.from = &A->card, .sign_sk = A->sign_sk, .to = &B->card,
+		.seq = seq, .time = NOW + (int64_t)seq, .precedence = prec,
+		.kind = kind,
+	};
+	int n = snprintf(text, sizeof(text), "message %llu", (unsigned long long)seq);
+
+	hl_buf_init(out, HL_ENVELOPE_HEADER_MAX + HL_BODY_MAX);
+	assert_int_equal(hl_envelope_seal(&p, (const unsigned char *)text, (size_t)n, out), 0);
+}
+
+/* Stores A's envelopes 1..n on side with their index rows. */
+static void put_envelopes(struct hl_store *st, int64_t link, int side, uint64_t n)
+{
+	static const char *const kinds[] = {"notify", "ack", "check"};
+
+	for (uint64_t seq = 1; seq <= n; seq++) {
+		enum hl_precedence prec = (enum hl_precedence)(seq % 4);
+		const char *kind = kinds[seq % 3];
+		struct hl_buf b;
+		hl_hash leaf;
+
+		seal(seq, prec, kind, &b);
+		hl_merkle_leaf(b.data, b.len, leaf);
+		assert_int_equal(hl_store_envelope_put(st, link, side, seq, b.data, b.len,
+						       leaf, NOW), 0);
+		assert_int_equal(hl_store_message_put(st, link, side, seq, NOW + (int64_t)seq,
+						      hl_precedence_name(prec), kind), 0);
+		hl_buf_free(&b);
+	}
+}
+
+static void assert_card_link(const struct hl_link *l, const struct hl_party *peer,
+			     const struct hl_party *me)
+{
+	unsigned char id[HL_LINK_ID_LEN];
+
+	hl_link_id(me->card.sign_pk, peer->card.sign_pk, id);
+	assert_string_equal(l->name, peer->card.name);
+	assert_memory_equal(l->link_id, id, sizeof(id));
+	assert_string_equal(l->card.name, peer->card.name);
+	assert_memory_equal(l->card.sign_pk, peer->card.sign_pk, 32);
+	assert_memory_equal(l->card.box_pk, peer->card.box_pk, 32);
+	assert_int_equal(l->card_text.len, peer->card_text.len);
+	assert_memory_equal(l->card_text.data, peer->card_text.data, peer->card_text.len);
+	assert_string_equal(l->endpoint, peer->card.endpoint);
+}
+
+/* ---- schema ---- */
+
+static void test_open_creates_schema(void **state)
+{
+	struct fx *f = *state;
+	static const char *const tables[] = {
+		"link", "envelope", "node", "checkpoint", "evidence", "message",
+	};
+
+	assert_int_equal(access(f->path, F_OK), 0);
+	assert_int_equal(ts_sql_int(f->path, "PRAGMA user_version"), 1);
+	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
+		char q[128];
+
+		snprintf(q, sizeof(q), "SELECT count(*) FROM sqlite_schema"
+			 " WHERE type = 'table' AND name = '%s'", tables[i]);
+		assert_int_equal(ts_sql_int(f->path, q), 1);
+	}
+	assert_int_equal(ts_sql_int(f->path, "SELECT count(*) FROM link"), 0);
+	assert_string_equal(hl_store_errmsg(f->st), "no error");
+}
+
+static void test_reopen(void **state)
+{
+	struct fx *f = *state;
+	struct hl_link l;
+
+	ts_link(f->st, A, B, NULL, true, NOW, &l);
+	hl_link_free(&l);
+	hl_store_close(f->st);
+	/* Reopening runs no migration again and keeps the rows. */
+	f->st = ts_open(f->path);
+	assert_int_equal(ts_sql_int(f->path, "PRAGMA user_version"), 1);
+	assert_int_equal(ts_sql_int(f->path, "SELECT count(*) FROM pragma_journal_mode"
+				    " WHERE journal_mode = 'wal'"), 1);
+	assert_int_equal(hl_store_link_get(f->st, "us-cert", &l), 0);
+	assert_card_link(&l, B, A);
+	assert_int_equal(l.confirmed, NOW + 60);
+	hl_link_free(&l);
+	hl_store_close(f->st);
+	f->st = ts_open(f->path);
+	assert_int_equal(ts_sql_int(f->path, "SELECT count(*) FROM link"), 1);
+}
+
+static void test_newer_schema(void **state)
+{
+	struct fx *f = *state;
+	struct hl_store *st = (void *)1;
+	char err[256] = "";
+
+	hl_store_close(f->st);
+	f->st = NULL;
+	ts_sql(f->path, "PRAGMA user_version = 99");
+	assert_int_equal(hl_store_open(f->path, &st, err, sizeof(err)), -HL_ESTORE);
+	assert_null(st);
+	assert_non_null(strstr(err, "newer"));
+	assert_non_null(strstr(err, "99"));
+	/* Refused, not downgraded. */
+	assert_int_equal(ts_sql_int(f->path, "PRAGMA user_version"), 99);
+	f->st = NULL;
+	ts_sql(f->path, "PRAGMA user_version = 1");
+	f->st = ts_open(f->path);
+}
+
+/* ---- damaged files ---- */
+
+static void write_at(const char *path, off_t off, const void *p, size_t n)
+{
+	int fd = open(path, O_WRONLY);
+
+	assert_true(fd >= 0);
+	assert_int_equal(pwrite(fd, p, n, off), (ssize_t)n);
+	assert_int_equal(close(fd), 0);
+}
+
+static void assert_refused(const char *path)
+{
+	struct hl_store *st = (void *)1;
+	char err[256] = "";
+
+	assert_int_equal(hl_store_open(path, &st, err, sizeof(err)), -HL_ESTORE);
+	assert_null(st);
+	assert_true(strlen(err) > 0);
+	/* Also without an error buffer. */
+	assert_int_equal(hl_store_open(path, &st, NULL, 0), -HL_ESTORE);
+	assert_null(st);
+}
+
+static void test_corrupt_header(void **state)
+{
+	struct fx *f = *state;
+	unsigned char junk[4096];
+	struct hl_link l;
+
+	ts_link(f->st, A, B, NULL, true, NOW, &l);
+	hl_link_free(&l);
+	hl_store_close(f->st);
+	f->st = NULL;
+	randombytes_buf_deterministic(junk, sizeof(junk),
+				      (const unsigned char *)"0123456789abcdef0123456789abcdef");
+	write_at(f->path, 0, junk, sizeof(junk));
+	assert_refused(f->path);
+}
+
+static void test_random_file(void **state)
+{
+	struct fx *f = *state;
+	char path[TS_PATH_MAX];
+	unsigned char junk[3 * 4096];
+	int fd;
+
+	ts_path(f->dir, "random.db", path);
+	randombytes_buf_deterministic(junk, sizeof(junk),
+				      (const unsigned char *)"fedcba9876543210fedcba9876543210");
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, junk, sizeof(junk)), (ssize_t)sizeof(junk));
+	assert_int_equal(close(fd), 0);
+	assert_refused(path);
+	/* Text that looks like nothing SQLite knows. */
+	ts_path(f->dir, "text.db", path);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "hotline.card/v1\nname ru-cert\n", 29), 29);
+	assert_int_equal(close(fd), 0);
+	assert_refused(path);
+}
+
+/* Page 1 intact, the table pages overwritten: the file opens, and each
+ * query fails with -HL_ESTORE and SQLite's words. */
+static void test_corrupt_pages(void **state)
+{
+	struct fx *f = *state;
+	unsigned char junk[4096];
+	struct hl_link l;
+	int64_t pages;
+	uint64_t size = 0;
+
+	ts_link(f->st, A, B, NULL, true, NOW, &l);
+	put_envelopes(f->st, l.id, HL_THEIRS, 40);
+	hl_link_free(&l);
+	hl_store_close(f->st);
+	f->st = NULL;
+	/* Checkpoint the WAL into the file so the damage is not masked. */
+	ts_sql(f->path, "PRAGMA wal_checkpoint(TRUNCATE)");
+	pages = ts_sql_int(f->path, "PRAGMA page_count");
+	assert_true(pages > 3);
+	memset(junk, 0xa5, sizeof(junk));
+	for (int64_t p = 1; p < pages; p++)
+		write_at(f->path, (off_t)(p * 4096), junk, sizeof(junk));
+	/* The header and schema page are intact, so opening succeeds. */
+	f->st = ts_open(f->path);
+	assert_int_equal(hl_store_link_get(f->st, "us-cert", &l), -HL_ESTORE);
+	assert_string_not_equal(hl_store_errmsg(f->st), "no error");
+	assert_int_equal(hl_store_log_size(f->st, 1, HL_THEIRS, &size), -HL_ESTORE);
+	assert_non_null(strstr(hl_store_errmsg(f->st), "malformed"));
+}
+
+/* ---- links ---- */
+
+static int collect(void *ctx, const struct hl_link *l)
+{
+	struct hl_buf *names = ctx;
+
+	return hl_buf_printf(names, "%s:%lld ", l->name, (long long)l->confirmed);
+}
+
+static int stop_at_us(void *ctx, const struct hl_link *l)
+{
+	(*(int *)ctx)++;
+	return strcmp(l->name, "us-cert") == 0 ? 42 : 0;
+}
+
+static void test_links(void **state)
+{
+	struct fx *f = *state;
+	struct hl_link lb, lc, l;
+	struct hl_buf names;
+	int calls = 0;
+
+	ts_link(f->st, A, B, NULL, false, NOW, &lb);
+	assert_card_link(&lb, B, A);
+	assert_int_equal(lb.added, NOW);
+	assert_int_equal(lb.confirmed, 0);
+	ts_link(f->st, A, C, NULL, true, NOW + 1, &lc);
+	assert_card_link(&lc, C, A);
+	assert_int_equal(lc.confirmed, NOW + 61);
+	assert_true(lb.id != lc.id);
+
+	assert_int_equal(hl_store_link_by_id(f->st, lb.link_id, &l), 0);
+	assert_int_equal(l.id, lb.id);
+	assert_card_link(&l, B, A);
+	hl_link_free(&l);
+
+	assert_int_equal(hl_store_link_confirm(f->st, lb.id, NOW + 99), 0);
+	assert_int_equal(hl_store_link_get(f->st, "us-cert", &l), 0);
+	assert_int_equal(l.confirmed, NOW + 99);
+	hl_link_free(&l);
+
+	hl_buf_init(&names, 1024);
+	assert_int_equal(hl_store_link_each(f->st, collect, &names), 0);
+	assert_string_equal((char *)names.data, "jp-cert:1795344901 us-cert:1795344939 ");
+	hl_buf_free(&names);
+	/* each stops at the first nonzero and returns it. */
+	ts_link(f->st, A, A, NULL, false, NOW, &l);	/* ru-cert, between */
+	hl_link_free(&l);
+	assert_int_equal(hl_store_link_each(f->st, stop_at_us, &calls), 42);
+	assert_int_equal(calls, 3);
+	hl_link_free(&lb);
+	hl_link_free(&lc);
+}
+
+static void test_link_duplicate(void **state)
+{
+	struct fx *f = *state;
+	unsigned char other[HL_LINK_ID_LEN];
+	struct hl_link l;
+
+	ts_link(f->st, A, B, NULL, true, NOW, &l);
+	memset(other, 7, sizeof(other));
+	/* The same name with another link ID, and the same ID with another name. */
+	assert_int_equal(hl_store_link_add(f->st, "us-cert", other, C->card_text.data,
+					   C->card_text.len, "", NOW), -HL_EDUPLICATE);
+	assert_int_equal(hl_store_link_add(f->st, "jp-cert", l.link_id, C->card_text.data,
+					   C->card_text.len, "", NOW), -HL_EDUPLICATE);
+	hl_link_free(&l);
+	assert_int_equal(ts_sql_int(f->path, "SELECT count(*) FROM link"), 1);
+	assert_int_equal(hl_store_link_get(f->st, "us-cert", &l), 0);
+	assert_card_link(&l, B, A);
+	hl_link_free(&l);
+}
+
+static void test_link_unknown(void **state)
+{
+	struct fx *f = *state;
+	unsigned char id[HL_LINK_ID_LEN] = {0};
+	struct hl_link l;
+	int calls = 0;
+
+	assert_int_equal(hl_store_link_get(f->st, "us-cert", &l), -HL_ENOLINK);
+	hl_link_free(&l);	/* harmless after a failure */
+	assert_int_equal(hl_store_link_by_id(f->st, id, &l), -HL_ENOLINK);
+	hl_link_free(&l);
+	assert_int_equal(hl_store_link_confirm(f->st, 12345, NOW), -HL_ENOLINK);
+	assert_int_equal(hl_store_link_each(f->st, stop_at_us, &calls), 0);
+	assert_int_equal(calls, 0);
+	ts_link(f->st, A, B, NULL, false, NOW, &l);
+	hl_link_free(&l);
+	assert_int_equal(hl_store_link_get(f->st, "US-CERT", &l), -HL_ENOLINK);
+	hl_link_free(&l);
+}
+
+/* A card damaged on disk is refused on read, not trusted. */
+static void test_link_damaged_card(void **state)
+{
+	struct fx *f = *state;
+	struct hl_link l;
+	int calls = 0;
+
+	ts_link(f->st, A, B, NULL, true, NOW, &l);
+	hl_link_free(&l);
+	ts_sql(f->path, "UPDATE link SET card = replace(card, 'us-cert', 'us-certx')");
+	assert_true(hl_store_link_get(f->st, "us-cert", &l) < 0);
+	hl_link_free(&l);
+	assert_true(hl_store_link_each(f->st, stop_at_us, &calls) < 0);
+	assert_int_equal(calls, 0);
+	ts_sql(f->path, "PRAGMA ignore_check_constraints = ON;"
+	       " UPDATE link SET link_id = x'00'");
+	assert_true(hl_store_link_get(f->st, "us-cert", &l) < 0);
+	hl_link_free(&l);
+}
+
+/* ---- logs, nodes, checkpoints, evidence ---- */
+
+static int each_env(void *ctx, uint64_t seq, const void *p, size_t n, const hl_hash leaf)
+{
+	uint64_t *next = ctx;
+	hl_hash want;
+
+	assert_int_equal(seq, *next);
+	hl_merkle_leaf(p, n, want);
+	assert_memory_equal(leaf, want, HL_HASH_LEN);
+	(*next)++;
+	return seq == 3 ? -7 : 0;
+}
+
+static void test_envelopes(void **state)
+{
+	struct fx *f = *state;
+	struct hl_buf b, got;
+	struct hl_link l;
+	uint64_t size = 99, next = 1;
+	hl_hash leaf, stored;
+
+	ts_link(f->st, A, B, NULL, true, NOW, &l);
+	assert_int_equal(hl_store_log_size(f->st, l.id, HL_OURS, &size), 0);
+	assert_int_equal(size, 0);
+	put_envelopes(f->st, l.id, HL_OURS, 5);
+	assert_int_equal(hl_store_log_size(f->st, l.id, HL_OURS, &size), 0);
+	assert_int_equal(size, 5);
+	assert_int_equal(hl_store_log_size(f->st, l.id, HL_THEIRS, &size), 0);
+	assert_int_equal(size, 0);
+
+	seal(2, HL_FLASH, "notify", &b);
+	hl_merkle_leaf(b.data, b.len, leaf);
+	/* (link, side, seq) is unique; the other side is another log. */
+	assert_int_equal(hl_store_envelope_put(f->st, l.id, HL_OURS, 2, b.data, b.len,
+					       leaf, NOW), -HL_EDUPLICATE);
+	assert_int_equal(hl_store_envelope_put(f->st, l.id, HL_THEIRS, 2, b.data, b.len,
+					       leaf, NOW), 0);
+	hl_buf_init(&got, HL_ENVELOPE_HEADER_MAX + HL_BODY_MAX);
+	assert_int_equal(hl_store_envelope_get(f->st, l.id, HL_THEIRS, 2, &got, stored), 0);
+	assert_int_equal(got.len, b.len);
+	assert_memory_equal(got.data, b.data, b.len);
+	assert_memory_equal(stored, leaf, HL_HASH_LEN);
+	got.len = 0;
+	assert_int_equal(hl_store_envelope_get(f->st, l.id, HL_THEIRS, 1, &got, NULL),
+			 -HL_ENOTFOUND);
+	assert_int_equal(hl_store_envelope_get(f->st, l.id, HL_OURS, 6, &got, NULL),
+			 -HL_ENOTFOUND);
+	assert_int_equal(hl_store_envelope_get(f->st, l.id + 1, HL_OURS, 1, &got, NULL),
+			 -HL_ENOTFOUND);
+	/* seq 0 is not a sequence number. */
+	assert_int_equal(hl_store_envelope_put(f->st, l.id, HL_THEIRS, 0, b.data, b.len,
+					       leaf, NOW), -HL_ESTORE);
+	/* each walks in order and stops at fn's first nonzero. */
+	assert_int_equal(hl_store_envelope_each(f->st, l.id, HL_OURS, each_env, &next), -7);
+	assert_int_equal(next, 4);
+	hl_buf_free(&b);
+	hl_buf_free(&got);
+	hl_link_free(&l);
+}
+
+/* A row of another link's log needs that link. */
+static void test_foreign_key(void **state)
+{
+	struct fx *f = *state;
+	hl_hash leaf = {0};
+
+	assert_int_equal(hl_store_envelope_put(f->st, 77, HL_OURS, 1, "x", 1, leaf, NOW),
+			 -HL_ESTORE);
+	assert_non_null(strstr(hl_store_errmsg(f->st), "FOREIGN KEY"));
+	assert_int_equal(hl_store_checkpoint_put(f->st, 77, HL_OURS, 1, "x", 1),
+			 -HL_ESTORE);
+	assert_int_equal(ts_sql_int(f->path, "SELECT count(*) FROM envelope"), 0);
+}
+
+static void test_nodes(void **state)
+{
+	struct fx *f = *state;
+	struct hl_link l;
+	struct hl_store_log log;
+	struct hl_merkle_src src;
+	struct hl_merkle_frontier fr;
+	hl_hash h, root, want;
+
+	ts_link(f->st, A, B, NULL, true, NOW, &l);
+	log = (struct hl_store_log){f->st, l.id, HL_THEIRS};
+	src = hl_store_merkle(&log);
+	hl_merkle_frontier_init(&fr);
+	for (uint64_t i = 0; i < 21; i++) {
+		struct hl_merkle_node nodes[HL_MERKLE_LEVELS], fnodes[HL_MERKLE_LEVELS];
+		size_t count = 0, fcount = 0;
+		unsigned char leafdata[8];
+
+		memcpy(leafdata, &i, sizeof(i));
+		hl_merkle_leaf(leafdata, sizeof(leafdata), h);
+		assert_int_equal(hl_merkle_append(&src, i, h, nodes, &count), 0);
+		hl_merkle_frontier_add(&fr, h, fnodes, &fcount);
+		assert_int_equal(count, fcount);
+		for (size_t k = 0; k < count; k++)
+			assert_int_equal(hl_store_node_put(f->st, l.id, HL_THEIRS, &nodes[k]), 0);
+		assert_int_equal(hl_store_node_put(f->st, l.id, HL_THEIRS, &nodes[0]),
+				 -HL_EDUPLICATE);
+		assert_int_equal(hl_merkle_root(&src, i + 1, root), 0);
+		hl_merkle_frontier_root(&fr, want);
+		assert_memory_equal(root, want, HL_HASH_LEN);
+	}
+	assert_int_equal(hl_store_node_get(f->st, l.id, HL_THEIRS, 4, 0, h), 0);
+	assert_int_equal(hl_store_node_get(f->st, l.id, HL_THEIRS, 4, 1, h), -HL_ENOTFOUND);
+	assert_int_equal(hl_store_node_get(f->st, l.id, HL_OURS, 0, 0, h), -HL_ENOTFOUND);
+	/* A damaged node is not handed out as a hash. */
+	ts_sql(f->path, "PRAGMA ignore_check_constraints = ON;"
+	       " UPDATE node SET hash = x'0102' WHERE level = 4");
+	assert_int_equal(hl_store_node_get(f->st, l.id, HL_THEIRS, 4, 0, h), -HL_ENOTFOUND);
+	assert_true(hl_merkle_root(&src, 21, root) < 0);
+	hl_link_free(&l);
+}
+
+struct cp_seen {
+	uint64_t sizes[4];
+	size_t n, cosigned;
+};
+
+static int each_cp(void *ctx, uint64_t size, const void *note, size_t n,
+		   const char *cosig, size_t cn, int64_t time)
+{
+	struct cp_seen *s = ctx;
+
+	assert_true(n > 0 && note);
+	s->sizes[s->n++] = size;
+	if (cosig) {
+		assert_int_equal(cn, strlen(cosig));
+		assert_int_equal(time, NOW + (int64_t)size);
+		s->cosigned++;
+	}
+	return 0;
+}
+
+static void test_checkpoints(void **state)
+{
+	struct fx *f = *state;
+	struct hl_buf note, line;
+	struct hl_link l;
+	struct cp_seen seen = {0};
+	uint64_t size = 99;
+	int64_t t = 99;
+
+	ts_link(f->st, A, B, NULL, true, NOW, &l);
+	hl_buf_init(&note, 4096);
+	hl_buf_init(&line, 4096);
+	assert_int_equal(hl_store_cosigned_size(f->st, l.id, HL_OURS, &size), 0);
+	assert_int_equal(size, 0);
+	assert_int_equal(hl_store_cosigned_covering(f->st, l.id, HL_OURS, 1, &size),
+			 -HL_ENOTFOUND);
+	for (uint64_t s = 2; s <= 8; s *= 2) {
+		char text[32];
+
+		snprintf(text, sizeof(text), "note %llu\n", (unsigned long long)s);
+		assert_int_equal(hl_store_checkpoint_put(f->st, l.id, HL_OURS, s, text,
+							 strlen(text)), 0);
+	}
+	assert_int_equal(hl_store_checkpoint_put(f->st, l.id, HL_OURS, 4, "x", 1),
+			 -HL_EDUPLICATE);
+	assert_int_equal(hl_store_checkpoint_get(f->st, l.id, HL_OURS, 4, &note, &line, &t), 0);
+	assert_string_equal((char *)note.data, "note 4\n");
+	assert_int_equal(line.len, 0);
+	assert_int_equal(t, 0);
+	assert_int_equal(hl_store_checkpoint_get(f->st, l.id, HL_OURS, 3, &note, NULL, NULL),
+			 -HL_ENOTFOUND);
+	assert_int_equal(hl_store_checkpoint_get(f->st, l.id, HL_THEIRS, 4, NULL, NULL, NULL),
+			 -HL_ENOTFOUND);
+
+	assert_int_equal(hl_store_cosig_set(f->st, l.id, HL_OURS, 4, "line 4\n", 7, NOW + 4), 0);
+	assert_int_equal(hl_store_cosig_set(f->st, l.id, HL_OURS, 2, "line 2\n", 7, NOW + 2), 0);
+	/* No cosignature without the checkpoint it signs. */
+	assert_int_equal(hl_store_cosig_set(f->st, l.id, HL_OURS, 3, "line 3\n", 7, NOW),
+			 -HL_ENOTFOUND);
+	assert_int_equal(hl_store_cosig_set(f->st, l.id, HL_THEIRS, 4, "line 4\n", 7, NOW),
+			 -HL_ENOTFOUND);
+	assert_int_equal(hl_store_cosigned_size(f->st, l.id, HL_OURS, &size), 0);
+	assert_int_equal(size, 4);
+	assert_int_equal(hl_store_cosigned_size(f->st, l.id, HL_THEIRS, &size), 0);
+	assert_int_equal(size, 0);
+	assert_int_equal(hl_store_cosigned_covering(f->st, l.id, HL_OURS, 1, &size), 0);
+	assert_int_equal(size, 2);
+	assert_int_equal(hl_store_cosigned_covering(f->st, l.id, HL_OURS, 3, &size), 0);
+	assert_int_equal(size, 4);
+	assert_int_equal(hl_store_cosigned_covering(f->st, l.id, HL_OURS, 5, &size),
+			 -HL_ENOTFOUND);
+	note.len = 0;
+	assert_int_equal(hl_store_checkpoint_get(f->st, l.id, HL_OURS, 2, &note, &line, &t), 0);
+	assert_string_equal((char *)line.data, "line 2\n");
+	assert_int_equal(t, NOW + 2);
+
+	assert_int_equal(hl_store_checkpoint_each(f->st, l.id, HL_OURS, each_cp, &seen), 0);
+	assert_int_equal(seen.n, 3);
+	assert_int_equal(seen.sizes[0], 2);
+	assert_int_equal(seen.sizes[2], 8);
+	assert_int_equal(seen.cosigned, 2);
+	hl_buf_free(&note);
+	hl_buf_free(&line);
+	hl_link_free(&l);
+}
+
+static void test_evidence(void **state)
+{
+	struct fx *f = *state;
+	struct hl_link lb, lc;
+	uint64_t n = 99;
+
+	ts_link(f->st, A, B, NULL, true, NOW, &lb);
+	ts_link(f->st, A, C, NULL, true, NOW, &lc);
+	assert_int_equal(hl_store_evidence_count(f->st, lb.id, &n), 0);
+	assert_int_equal(n, 0);
+	/* Evidence is never unique: the same pair may be seen twice. */
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(hl_store_evidence_put(f->st, lb.id, HL_THEIRS, "envelope", 1,
+						       "kept", 4, "other", 5, NOW), 0);
+	assert_int_equal(hl_store_evidence_put(f->st, lb.id, HL_THEIRS, "checkpoint", 1,
+					       "", 0, "other", 5, NOW), 0);
+	assert_int_equal(hl_store_evidence_count(f->st, lb.id, &n), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(hl_store_evidence_count(f->st, lc.id, &n), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(ts_sql_int(f->path, "SELECT count(*) FROM evidence"
+				    " WHERE kind = 'checkpoint' AND length(kept) = 0"), 1);
+	hl_link_free(&lb);
+	hl_link_free(&lc);
+}
+
+/* ---- transactions ---- */
+
+static void test_transactions(void **state)
+{
+	struct fx *f = *state;
+	struct hl_store *other = ts_open(f->path);
+	struct hl_link l;
+	uint64_t size = 0;
+
+	ts_link(f->st, A, B, NULL, true, NOW, &l);
+	assert_int_equal(hl_store_begin(f->st), 0);
+	put_envelopes(f->st, l.id, HL_OURS, 3);
+	/* Another handle does not see what is not committed. */
+	assert_int_equal(hl_store_log_size(other, l.id, HL_OURS, &size), 0);
+	assert_int_equal(size, 0);
+	hl_store_rollback(f->st);
+	assert_int_equal(hl_store_log_size(f->st, l.id, HL_OURS, &size), 0);
+	assert_int_equal(size, 0);
+	hl_store_rollback(f->st);	/* harmless outside a transaction */
+
+	assert_int_equal(hl_store_begin(f->st), 0);
+	put_envelopes(f->st, l.id, HL_OURS, 3);
+	assert_int_equal(hl_store_commit(f->st), 0);
+	assert_int_equal(hl_store_log_size(other, l.id, HL_OURS, &size), 0);
+	assert_int_equal(size, 3);
+	/* COMMIT without BEGIN fails with SQLite's words. */
+	assert_int_equal(hl_store_commit(f->st), -HL_ESTORE);
+	assert_non_null(strstr(hl_store_errmsg(f->st), "no transaction"));
+	hl_store_close(other);
+	hl_link_free(&l);
+}
+
+/* ---- projections ---- */
+
+static void test_rebuild(void **state)
+{
+	struct fx *f = *state;
+	struct hl_link lb, lc;
+	const char *q = "SELECT sum(seq * 1000 + time % 1000 + length(precedence) * 7"
+			" + length(kind) * 13 + side * 100000 + link * 1000000) FROM message";
+	uint64_t count = 0;
+	int64_t before;
+
+	ts_link(f->st, A, B, NULL, true, NOW, &lb);
+	ts_link(f->st, A, C, NULL, true, NOW, &lc);
+	put_envelopes(f->st, lb.id, HL_OURS, 7);
+	put_envelopes(f->st, lb.id, HL_THEIRS, 4);
+	put_envelopes(f->st, lc.id, HL_OURS, 2);
+	before = ts_sql_int(f->path, q);
+	assert_int_equal(ts_sql_int(f->path, "SELECT count(*) FROM message"), 13);
+
+	ts_sql(f->path, "DELETE FROM message WHERE seq % 2 = 1");
+	ts_sql(f->path, "UPDATE message SET kind = 'wrong'");
+	ts_sql(f->path, "INSERT INTO message VALUES (9, 0, 1, 0, 'flash', 'stale')");
+	assert_int_equal(hl_store_rebuild(f->st, &count), 0);
+	assert_int_equal(count, 13);
+	assert_int_equal(ts_sql_int(f->path, "SELECT count(*) FROM message"), 13);
+	assert_int_equal(ts_sql_int(f->path, q), before);
+	assert_int_equal(ts_sql_int(f->path, "SELECT count(*) FROM message"
+				    " WHERE link = 1 AND side = 0 AND seq = 3"
+				    " AND precedence = 'routine' AND kind = 'notify'"), 1);
+
+	ts_sql(f->path, "DELETE FROM message");
+	hl_store_close(f->st);
+	f->st = ts_open(f->path);
+	assert_int_equal(hl_store_rebuild(f->st, &count), 0);
+	assert_int_equal(count, 13);
+	assert_int_equal(ts_sql_int(f->path, q), before);
+	hl_link_free(&lb);
+	hl_link_free(&lc);
+}
+
+/* A stored envelope that no longer parses stops the rebuild, which then
+ * leaves the projection as it was. */
+static void test_rebuild_damaged(void **state)
+{
+	struct fx *f = *state;
+	struct hl_link l;
+	uint64_t count = 0;
+
+	ts_link(f->st, A, B, NULL, true, NOW, &l);
+	put_envelopes(f->st, l.id, HL_OURS, 3);
+	ts_sql(f->path, "UPDATE envelope SET bytes = x'00' WHERE seq = 2");
+	assert_true(hl_store_rebuild(f->st, &count) < 0);
+	assert_int_equal(ts_sql_int(f->path, "SELECT count(*) FROM message"), 3);
+	/* The store is usable afterwards: no transaction was left open. */
+	assert_int_equal(hl_store_begin(f->st), 0);
+	assert_int_equal(hl_store_commit(f->st), 0);
+	hl_link_free(&l);
+}
+
+int main(void)
+{
+#define T(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		T(test_open_creates_schema),
+		T(test_reopen),
+		T(test_newer_schema),
+		T(test_corrupt_header),
+		T(test_random_file),
+		T(test_corrupt_pages),
+		T(test_links),
+		T(test_link_duplicate),
+		T(test_link_unknown),
+		T(test_link_damaged_card),
+		T(test_envelopes),
+		T(test_foreign_key),
+		T(test_nodes),
+		T(test_checkpoints),
+		T(test_evidence),
+		T(test_transactions),
+		T(test_rebuild),
+		T(test_rebuild_damaged),
+	};
+#undef T
+
+	if (sodium_init() < 0)
+		return 1;
+	return cmocka_run_group_tests_name("store", tests, group_setup, group_teardown);
+}
