@@ -141,7 +141,7 @@ static void test_open_creates_schema(void **state)
 	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
 		char q[128];
 
-		snprintf(q, sizeof(q), "SELECT count(*) FROM sqlite_schema"
+		snprintf(q, sizeof(q), "SELECT count(*) FROM sqlite_master"
 			 " WHERE type = 'table' AND name = '%s'", tables[i]);
 		assert_int_equal(ts_sql_int(f->path, q), 1);
 	}
@@ -274,6 +274,7 @@ static void test_corrupt_pages(void **state)
 	ts_sql(f->path, "PRAGMA wal_checkpoint(TRUNCATE)");
 	pages = ts_sql_int(f->path, "PRAGMA page_count");
 	assert_true(pages > 3);
+	assert_int_equal(ts_sql_int(f->path, "PRAGMA page_size"), sizeof(junk));
 	memset(junk, 0xa5, sizeof(junk));
 	for (int64_t p = 1; p < pages; p++)
 		write_at(f->path, (off_t)(p * 4096), junk, sizeof(junk));
