@@ -39,6 +39,8 @@ static const char *const messages[HL_EMAX - HL_EBASE] = {
 	[HL_ESTORE - HL_EBASE] = "the database failed",
 	[HL_ENOLINK - HL_EBASE] = "no such link ('hotline link list' shows them)",
 	[HL_ENOTFOUND - HL_EBASE] = "no such entry",
+	[HL_ECONTENT - HL_EBASE] = "the message content is not valid hotline JSON",
+	[HL_ELANG - HL_EBASE] = "not a BCP 47 language tag (such as ar, en, zh-Hans, es-419)",
 	[HL_EUNCONFIRMED - HL_EBASE] = "the link is not confirmed ('hotline link confirm' after reading the fingerprint aloud)",
 };
 

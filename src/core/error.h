@@ -46,6 +46,8 @@ enum {
 	HL_ENOLINK,		/* no link of that name or ID */
 	HL_ENOTFOUND,		/* no such entry */
 	HL_EUNCONFIRMED,	/* the link's fingerprint was not confirmed */
+	HL_ECONTENT,		/* a message's content is not of the format */
+	HL_ELANG,		/* not a BCP 47 language tag */
 	HL_EMAX
 };
 

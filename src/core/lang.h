@@ -1,0 +1,20 @@
+/* lang.h - BCP 47 language tags (RFC 5646), checked for well-formedness.
+ *
+ * Free text in a message always carries a tag ("ar", "en-GB",
+ * "zh-Hant-TW", "sr-Latn"), so a reader knows what language it is in
+ * and nobody alters it by translation.  This checks the syntax of
+ * RFC 5646 section 2.1 (and the grandfathered tags of 2.2.8), and
+ * refuses a repeated variant or extension singleton (section 2.2.9);
+ * it does not look tags up in the IANA registry.
+ */
+#ifndef HL_LANG_H
+#define HL_LANG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define HL_LANG_MAX 63
+
+bool hl_lang_valid(const char *tag, size_t n);
+
+#endif

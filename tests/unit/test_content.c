@@ -1,0 +1,147 @@
+/* test_content.c - BCP 47 tags and the JSON inside envelopes. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <sodium.h>
+
+#include "content.h"
+#include "error.h"
+#include "lang.h"
+
+static bool tag(const char *s)
+{
+	return hl_lang_valid(s, strlen(s));
+}
+
+static void test_lang_well_formed(void **state)
+{
+	/* The examples of RFC 5646 appendix A, and the six UN languages. */
+	static const char *const good[] = {
+		"ar", "en", "es", "fr", "ru", "zh", "de", "fr", "ja", "i-enochian",
+		"zh-Hant", "zh-Hans", "sr-Cyrl", "sr-Latn", "zh-cmn-Hans-CN",
+		"cmn-Hans-CN", "zh-yue-HK", "yue-HK", "zh-Hans-CN", "sr-Latn-RS",
+		"sl-rozaj", "sl-rozaj-biske", "sl-nedis", "de-CH-1901", "sl-IT-nedis",
+		"hy-Latn-IT-arevela", "de-DE", "en-US", "es-419", "de-CH-x-phonebk",
+		"az-Arab-x-AZE-derbend", "x-whatever", "qaa-Qaaa-QM-x-southern",
+		"de-Qaaa", "sr-Latn-QM", "sr-Qaaa-RS", "en-US-u-islamcal",
+		"zh-CN-a-myext-x-private", "en-a-myext-b-another", "EN-us", "zh-min-nan",
+		"en-GB-oed", "ar-EG", "ru-RU", "english",
+	};
+	static const char *const bad[] = {
+		"", "e", "de-419-DE", "a-DE", "ar-a-aaa-b-bbb-a-ccc", "de-1901-1901",
+		"en_US", "en--US", "en-", "-en", "x", "en-a", "en-x", "ar-\xd9\xa3",
+		"toolongsubtag", "en-US-US", "12", "en US", "zh-Hant-Hans-CN",
+		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		if (!tag(good[i]))
+			fail_msg("refused a well-formed tag: %s", good[i]);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (tag(bad[i]))
+			fail_msg("accepted a malformed tag: %s", bad[i]);
+	}
+}
+
+static void test_content_round_trip(void **state)
+{
+	static const char ar[] = "رصدنا هجوماً ببرنامج فدية على مرفق للمياه";
+	struct hl_text text = {"ar", ar, sizeof(ar) - 1};
+	struct hl_text sum = {"en", "Ransomware on a water utility", 29};
+	struct hl_content c;
+	struct hl_buf b;
+
+	(void)state;
+	hl_buf_init(&b, 1 << 20);
+	assert_int_equal(hl_content_encode("notify", &text, &sum, &b), 0);
+	assert_string_equal((const char *)b.data,
+		"{\"summary\":{\"lang\":\"en\",\"text\":\"Ransomware on a water utility\"},"
+		"\"text\":{\"lang\":\"ar\",\"text\":\"رصدنا هجوماً ببرنامج فدية على مرفق للمياه\"},"
+		"\"type\":\"notify\",\"v\":1}");
+	assert_int_equal(hl_content_parse(b.data, b.len, &c), 0);
+	assert_string_equal(c.type, "notify");
+	assert_string_equal(c.text.lang, "ar");
+	assert_int_equal(c.text.len, sizeof(ar) - 1);
+	assert_memory_equal(c.text.text, ar, sizeof(ar) - 1);
+	assert_true(c.has_summary);
+	assert_string_equal(c.summary.lang, "en");
+	hl_content_free(&c);
+	b.len = 0;
+	assert_int_equal(hl_content_encode("check", &text, NULL, &b), 0);
+	assert_int_equal(hl_content_parse(b.data, b.len, &c), 0);
+	assert_false(c.has_summary);
+	hl_content_free(&c);
+	hl_buf_free(&b);
+}
+
+static void test_content_encode_refuses(void **state)
+{
+	struct hl_text bad_lang = {"en_US", "x", 1};
+	struct hl_text nul = {"en", "a\0b", 3};
+	struct hl_text latin1 = {"fr", "caf\xe9", 4};
+	struct hl_text ok = {"en", "x", 1};
+	struct hl_buf b;
+
+	(void)state;
+	hl_buf_init(&b, 4096);
+	assert_int_equal(hl_content_encode("notify", &bad_lang, NULL, &b), -HL_ELANG);
+	assert_int_equal(hl_content_encode("notify", &ok, &bad_lang, &b), -HL_ELANG);
+	assert_int_equal(hl_content_encode("notify", &nul, NULL, &b), -HL_EUTF8);
+	assert_int_equal(hl_content_encode("notify", &latin1, NULL, &b), -HL_EUTF8);
+	assert_int_equal(hl_content_encode("No Kind", &ok, NULL, &b), -HL_ESYNTAX);
+	assert_int_equal(b.len, 0);
+	hl_buf_free(&b);
+}
+
+static int parse(const char *json)
+{
+	struct hl_content c;
+	int r = hl_content_parse((const unsigned char *)json, strlen(json), &c);
+
+	if (r == 0)
+		hl_content_free(&c);
+	return r;
+}
+
+static void test_content_parse_strict(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("{\"v\":1,\"type\":\"notify\",\"text\":{\"lang\":\"en\",\"text\":\"hi\"}}"), 0);
+	/* Unknown, duplicated and missing members. */
+	assert_int_equal(parse("{\"v\":1,\"type\":\"notify\",\"text\":{\"lang\":\"en\",\"text\":\"hi\"},\"x\":1}"), -HL_ECONTENT);
+	assert_int_equal(parse("{\"v\":1,\"v\":1,\"type\":\"notify\",\"text\":{\"lang\":\"en\",\"text\":\"hi\"}}"), -HL_ECONTENT);
+	assert_int_equal(parse("{\"v\":1,\"type\":\"notify\"}"), -HL_ECONTENT);
+	assert_int_equal(parse("{\"v\":1,\"type\":\"notify\",\"text\":{\"lang\":\"en\",\"text\":\"hi\",\"dir\":\"rtl\"}}"), -HL_ECONTENT);
+	/* Wrong version, type, tag; not an object; trailing bytes. */
+	assert_int_equal(parse("{\"v\":2,\"type\":\"notify\",\"text\":{\"lang\":\"en\",\"text\":\"hi\"}}"), -HL_ECONTENT);
+	assert_int_equal(parse("{\"v\":1,\"type\":\"Notify!\",\"text\":{\"lang\":\"en\",\"text\":\"hi\"}}"), -HL_ECONTENT);
+	assert_int_equal(parse("{\"v\":1,\"type\":\"notify\",\"text\":{\"lang\":\"english language\",\"text\":\"hi\"}}"), -HL_ELANG);
+	assert_int_equal(parse("[1,2]"), -HL_ECONTENT);
+	assert_int_equal(parse("{\"v\":1,\"type\":\"notify\",\"text\":{\"lang\":\"en\",\"text\":\"hi\"}} x"), -HL_ECONTENT);
+	/* Escaped NUL, bad UTF-8, truncation, plain text. */
+	assert_int_equal(parse("{\"v\":1,\"type\":\"notify\",\"text\":{\"lang\":\"en\",\"text\":\"a\\u0000b\"}}"), -HL_ECONTENT);
+	assert_int_equal(parse("{\"v\":1,\"type\":\"notify\",\"text\":{\"lang\":\"en\",\"text\":\"caf\xe9\"}}"), -HL_ECONTENT);
+	assert_int_equal(parse("{\"v\":1,\"type\":\"notify\",\"text\":{\"lang\":\"en\",\"te"), -HL_ECONTENT);
+	assert_int_equal(parse("plain text"), -HL_ECONTENT);
+	assert_int_equal(parse(""), -HL_ECONTENT);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_lang_well_formed),
+		cmocka_unit_test(test_content_round_trip),
+		cmocka_unit_test(test_content_encode_refuses),
+		cmocka_unit_test(test_content_parse_strict),
+	};
+
+	if (sodium_init() < 0)
+		return 1;
+	return cmocka_run_group_tests_name("content", tests, NULL, NULL);
+}
