@@ -182,19 +182,27 @@ static int confirm(struct hl_store *st, const struct args *a)
 	return r;
 }
 
-static void sizes(struct hl_store *st, const struct hl_link *l, uint64_t v[4])
+/* A damaged store must fail here, not show a link as empty. */
+static int sizes(struct hl_store *st, const struct hl_link *l, uint64_t v[4])
 {
-	hl_store_log_size(st, l->id, HL_OURS, &v[0]);
-	hl_store_cosigned_size(st, l->id, HL_OURS, &v[1]);
-	hl_store_log_size(st, l->id, HL_THEIRS, &v[2]);
-	hl_store_cosigned_size(st, l->id, HL_THEIRS, &v[3]);
+	int r = hl_store_log_size(st, l->id, HL_OURS, &v[0]);
+
+	if (r == 0)
+		r = hl_store_cosigned_size(st, l->id, HL_OURS, &v[1]);
+	if (r == 0)
+		r = hl_store_log_size(st, l->id, HL_THEIRS, &v[2]);
+	if (r == 0)
+		r = hl_store_cosigned_size(st, l->id, HL_THEIRS, &v[3]);
+	return r;
 }
 
 static int list_one(void *ctx, const struct hl_link *l)
 {
 	uint64_t v[4] = {0};
+	int r = sizes(ctx, l, v);
 
-	sizes(ctx, l, v);
+	if (r < 0)
+		return r;
 	printf("%-20s %-11s %6llu %8llu %8llu  %s\n", l->name,
 	       l->confirmed ? "confirmed" : "UNCONFIRMED", (unsigned long long)v[0],
 	       (unsigned long long)v[1], (unsigned long long)v[2],
@@ -219,6 +227,7 @@ static int show(struct hl_store *st, const struct args *a)
 	char fp[HL_FINGERPRINT_LEN + 1], hex[65], when[HL_TIME_LEN + 1];
 	uint64_t v[4] = {0}, ev = 0;
 	struct hl_link l;
+	int r;
 
 	if (!a->name)
 		return cli_usage("link", synopsis);
@@ -226,8 +235,14 @@ static int show(struct hl_store *st, const struct args *a)
 		return CLI_FAIL;
 	hl_card_fingerprint(&l.card, fp);
 	sodium_bin2hex(hex, sizeof(hex), l.link_id, sizeof(l.link_id));
-	sizes(st, &l, v);
-	hl_store_evidence_count(st, l.id, &ev);
+	r = sizes(st, &l, v);
+	if (r == 0)
+		r = hl_store_evidence_count(st, l.id, &ev);
+	if (r < 0) {
+		cli_store_err(st, l.name, r);
+		hl_link_free(&l);
+		return CLI_FAIL;
+	}
 	printf("link:        %s\n", l.name);
 	if (l.confirmed) {
 		hl_time_format(l.confirmed, when);
