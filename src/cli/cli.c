@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -10,6 +11,7 @@
 #include <curl/curl.h>
 
 #include "cli.h"
+#include "content.h"
 #include "error.h"
 #include "file.h"
 #include "text.h"
@@ -213,4 +215,51 @@ int cli_api(const struct hl_party *p, const char *method, const char *path,
 	if (rc != CURLE_OK)
 		return -EIO;
 	return status == 200 ? 0 : -EPROTO;
+}
+
+static void print_text(const char *label, const struct hl_text *t)
+{
+	printf("%s [%s]:\n", label, t->lang);
+	cli_print_text((const unsigned char *)t->text, t->len);
+	if (t->len && t->text[t->len - 1] != '\n')
+		putchar('\n');
+}
+
+void cli_print_content(const unsigned char *p, size_t n)
+{
+	struct hl_content c;
+
+	if (hl_content_parse(p, n, &c) < 0) {
+		printf("content (not hotline JSON, shown as sent):\n");
+		cli_print_text(p, n);
+		if (n && p[n - 1] != '\n')
+			putchar('\n');
+		return;
+	}
+	if (c.has_summary)
+		print_text("summary", &c.summary);
+	print_text("text", &c.text);
+	hl_content_free(&c);
+}
+
+void cli_locale_lang(char out[HL_LANG_MAX + 1])
+{
+	static const char *const vars[] = {"LC_ALL", "LC_MESSAGES", "LANG"};
+	const char *v = NULL;
+	size_t n = 0;
+
+	for (size_t i = 0; i < 3 && (!v || !*v); i++)
+		v = getenv(vars[i]);
+	if (v) {
+		n = strcspn(v, ".@");
+		if (n > HL_LANG_MAX)
+			n = 0;
+	}
+	memcpy(out, v ? v : "", n);
+	out[n] = 0;
+	for (size_t i = 0; i < n; i++)
+		if (out[i] == '_')
+			out[i] = '-';
+	if (!hl_lang_valid(out, n) || strcmp(out, "C") == 0 || strcmp(out, "POSIX") == 0)
+		memcpy(out, "und", 4);
 }

@@ -14,6 +14,7 @@
 
 #include "buf.h"
 #include "card.h"
+#include "lang.h"
 #include "party.h"
 #include "store.h"
 
@@ -44,6 +45,14 @@ int cli_write(const char *path, const void *p, size_t n);
 void cli_print_text(const unsigned char *p, size_t n);
 
 int64_t cli_now(void);
+
+/* Prints a message's content: its text and summary with their language
+ * tags when it is hotline content JSON, else the bytes as they are. */
+void cli_print_content(const unsigned char *p, size_t n);
+
+/* The BCP 47 tag of the user's locale (LC_ALL, LC_MESSAGES, LANG:
+ * "ar_EG.UTF-8" gives "ar-EG"), or "und" (undetermined). */
+void cli_locale_lang(char out[HL_LANG_MAX + 1]);
 
 /* Opens the party's store (<home>/hotline.db), printing why it cannot. */
 struct hl_store *cli_store(const struct hl_party *p);

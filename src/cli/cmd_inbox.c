@@ -175,9 +175,7 @@ static int show_one(struct hl_store *st, const struct hl_party *p,
 	if (r == 0) {
 		hl_store_cosigned_size(st, l->id, side, &acked);
 		header(&env, acked);
-		cli_print_text(plain.data, plain.len);
-		if (plain.len && plain.data[plain.len - 1] != '\n')
-			putchar('\n');
+		cli_print_content(plain.data, plain.len);
 	}
 	sodium_free(key);
 	if (plain.data)

@@ -186,11 +186,8 @@ static int verify(const struct args *a)
 		goto out;
 	}
 	report(&res, p);
-	if (p->has_key) {
-		cli_print_text(plain.data, plain.len);
-		if (plain.len && plain.data[plain.len - 1] != '\n')
-			putchar('\n');
-	}
+	if (p->has_key)
+		cli_print_content(plain.data, plain.len);
 	r = CLI_OK;
 out:
 	if (p)

@@ -13,6 +13,7 @@
 #include <microhttpd.h>
 
 #include "api.h"
+#include "content.h"
 #include "envelope.h"
 #include "error.h"
 #include "version.h"
@@ -73,14 +74,36 @@ static enum MHD_Result status(struct hl_api *api, struct MHD_Connection *c)
 		api->me->card.name, "version", HL_VERSION, "links", arr));
 }
 
-/* {"to": LINK, "text": TEXT, "precedence": P, "kind": K} -> {"seq": N} */
+/* The message's content JSON from the request's text and tags. */
+static int compose(const char *kind, const char *lang, const char *text, size_t len,
+		   const char *summary, const char *summary_lang, struct hl_buf *out)
+{
+	struct hl_text t = {"und", text, len}, s = {{0}, summary, 0};
+
+	if ((lang && strlen(lang) > HL_LANG_MAX) ||
+	    (summary_lang && strlen(summary_lang) > HL_LANG_MAX))
+		return -HL_ELANG;
+	if (lang)
+		memcpy(t.lang, lang, strlen(lang) + 1);
+	if (summary) {
+		s.len = strlen(summary);
+		memcpy(s.lang, summary_lang ? summary_lang : t.lang,
+		       strlen(summary_lang ? summary_lang : t.lang) + 1);
+	}
+	return hl_content_encode(kind, &t, summary ? &s : NULL, out);
+}
+
+/* {"to", "text", "lang"?, "summary"?, "summary_lang"?, "precedence"?, "kind"?}
+ * -> {"link", "seq"} */
 static enum MHD_Result send_msg(struct hl_api *api, struct MHD_Connection *c,
 				const struct hl_buf *body)
 {
 	struct hl_send msg = {.precedence = HL_ROUTINE, .kind = "notify"};
-	const char *to = NULL, *text = NULL, *prec = NULL, *kind = NULL;
+	const char *to = NULL, *text = NULL, *prec = NULL, *kind = NULL, *lang = NULL,
+		   *summary = NULL, *summary_lang = NULL;
 	json_error_t jerr;
 	json_t *j = json_loadb((const char *)body->data, body->len, JSON_REJECT_DUPLICATES, &jerr);
+	struct hl_buf content;
 	size_t len = 0;
 	uint64_t seq = 0;
 	enum MHD_Result ret;
@@ -88,8 +111,10 @@ static enum MHD_Result send_msg(struct hl_api *api, struct MHD_Connection *c,
 
 	if (!j)
 		return error_reply(c, MHD_HTTP_BAD_REQUEST, jerr.text);
-	if (json_unpack_ex(j, &jerr, JSON_STRICT, "{s:s, s:s%, s?:s, s?:s}", "to", &to,
-			   "text", &text, &len, "precedence", &prec, "kind", &kind) < 0) {
+	hl_buf_init(&content, 2 * HL_PLAIN_MAX);
+	if (json_unpack_ex(j, &jerr, JSON_STRICT, "{s:s, s:s%, s?:s, s?:s, s?:s, s?:s, s?:s}",
+			   "to", &to, "text", &text, &len, "precedence", &prec, "kind", &kind,
+			   "lang", &lang, "summary", &summary, "summary_lang", &summary_lang) < 0) {
 		ret = error_reply(c, MHD_HTTP_BAD_REQUEST, jerr.text);
 		json_decref(j);
 		return ret;
@@ -101,8 +126,10 @@ static enum MHD_Result send_msg(struct hl_api *api, struct MHD_Connection *c,
 		msg.kind = kind;
 	else if (kind)
 		r = -HL_ESYNTAX;
-	msg.plain = (const unsigned char *)text;
-	msg.plain_len = len;
+	if (r == 0)
+		r = compose(msg.kind, lang, text, len, summary, summary_lang, &content);
+	msg.plain = content.data;
+	msg.plain_len = content.len;
 	msg.now = (int64_t)time(NULL);
 	if (r == 0)
 		r = hl_writer_send(api->writer, to, &msg, &seq);
@@ -114,6 +141,7 @@ static enum MHD_Result send_msg(struct hl_api *api, struct MHD_Connection *c,
 				  r == -HL_ESTORE ? MHD_HTTP_SERVICE_UNAVAILABLE :
 				  MHD_HTTP_BAD_REQUEST, hl_strerror(r));
 	json_decref(j);
+	hl_buf_free(&content);
 	return ret;
 }
 

@@ -4,7 +4,8 @@
  *
  *   POST /v1/wake     the courier looks at every link now
  *   GET  /v1/status   the courier's view of each link, as JSON
- *   POST /v1/send     {"to", "text", "precedence"?, "kind"?} -> {"link", "seq"},
+ *   POST /v1/send     {"to", "text", "lang"?, "summary"?, "summary_lang"?,
+ *                      "precedence"?, "kind"?} -> {"link", "seq"},
  *                     answered once the message is durable (group commit)
  */
 #ifndef HL_API_H
