@@ -7,11 +7,15 @@
  * courier (which finishes its attempt).  Nothing durable is lost: every
  * state change is a committed transaction before it is reported.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 #include <sodium.h>
@@ -127,6 +131,27 @@ static void serve(struct hl_courier *courier)
 	log_info("stopping on signal %d", sig);
 }
 
+/* Refuses, before any part starts, when another hotlined answers on this
+ * home's operator socket: two couriers must not work one store, and the
+ * reason to give is that one, not the peer port it also holds. */
+static int another_running(const struct hl_party *p, char *err, size_t errlen)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	int fd, r = 0;
+
+	if (hl_party_path(p->home, HL_API_SOCKET, sa.sun_path, sizeof(sa.sun_path)) < 0)
+		return 0;	/* the API reports it when it starts */
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return 0;
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
+		snprintf(err, errlen, "another hotlined already serves %s", sa.sun_path);
+		r = -EADDRINUSE;
+	}
+	close(fd);
+	return r;
+}
+
 static int run(struct hl_party *p, const char *db)
 {
 	struct hl_courier *courier = NULL;
@@ -136,7 +161,9 @@ static int run(struct hl_party *p, const char *db)
 	char err[512] = "";
 	int r;
 
-	r = hl_courier_start(p, db, &courier, err, sizeof(err));
+	r = another_running(p, err, sizeof(err));
+	if (r == 0)
+		r = hl_courier_start(p, db, &courier, err, sizeof(err));
 	if (r == 0)
 		r = hl_writer_start(p, db, courier, &writer, err, sizeof(err));
 	if (r == 0)
