@@ -471,8 +471,10 @@ size_t hl_courier_status(struct hl_courier *c, struct hl_courier_link *out, size
 	size_t n = 0;
 
 	pthread_mutex_lock(&c->lock);
+	/* A lane exists from the first look at its link, but says nothing
+	 * about the peer before its first attempt. */
 	for (size_t i = 0; i < MAX_LINKS && n < max; i++)
-		if (c->lanes[i].in_use)
+		if (c->lanes[i].in_use && c->lanes[i].s.last_attempt)
 			out[n++] = c->lanes[i].s;
 	pthread_mutex_unlock(&c->lock);
 	return n;
