@@ -91,3 +91,148 @@ seed_text() {
 		printf 'أكد السفير أن البلدين يحافظان على تعاون نشط في مجال الأمن السيبراني.\n'
 	fi
 }
+
+# --- Daemons -------------------------------------------------------------
+#
+# A party NAME lives in $TEST_DIR/NAME; its hotlined logs to
+# $TEST_DIR/NAME.log (appended to across restarts), its pid is in
+# $TEST_DIR/NAME.pid while it runs, and its exit status lands in
+# $TEST_DIR/NAME.rc when it ends.  Every daemon still running when the
+# test ends is killed by the exit trap.
+
+# free_port : prints a TCP port on 127.0.0.1 that nothing listens on,
+# a different one at each call within a test.  The search starts at a
+# place derived from the test's pid, so tests run side by side (prove
+# -j) look in different places, below the kernel's ephemeral range.
+free_port() {
+	last=$(cat "$TEST_DIR/.port" 2>/dev/null || echo $((20000 + ($$ * 37) % 12000)))
+	port=$last
+	while :; do
+		port=$((port + 1))
+		[ "$port" -lt 32000 ] || port=20000
+		if perl -MIO::Socket::INET -e 'exit !IO::Socket::INET->new(
+			LocalAddr => "127.0.0.1", LocalPort => $ARGV[0],
+			Listen => 1, ReuseAddr => 1)' "$port"; then
+			break
+		fi
+	done
+	echo "$port" >"$TEST_DIR/.port"
+	echo "$port"
+}
+
+# count_lines PATTERN FILE : how many lines of FILE match PATTERN (0 if
+# there is no FILE).
+count_lines() {
+	cl_n=$(grep -c -- "$1" "$2" 2>/dev/null || :)
+	echo "${cl_n:-0}"
+}
+
+# daemon_running NAME : true while NAME's hotlined runs.
+daemon_running() {
+	[ -f "$TEST_DIR/$1.pid" ] && [ ! -f "$TEST_DIR/$1.rc" ]
+}
+
+# wait_for SECONDS CMD... : runs CMD every 0.2 s until it succeeds;
+# fails when SECONDS have passed without success.
+wait_for() {
+	wf_until=$(($(date +%s) + $1))
+	shift
+	until "$@" >/dev/null 2>&1; do
+		if [ "$(date +%s)" -ge "$wf_until" ]; then
+			echo "gave up waiting for: $*"
+			return 1
+		fi
+		sleep 0.2
+	done
+}
+
+# start_daemon NAME : starts hotlined for party NAME and waits up to
+# 10 s for its readiness line; fails with its log shown otherwise.
+start_daemon() {
+	sd_log="$TEST_DIR/$1.log"
+	if daemon_running "$1"; then
+		echo "hotlined $1 is already running"
+		return 1
+	fi
+	rm -f "$TEST_DIR/$1.pid" "$TEST_DIR/$1.rc"
+	sd_ready=$(count_lines "ready:" "$sd_log")
+	# The wrapper waits for the daemon to record its exit status.
+	sh -c '"$0" --home "$1" </dev/null >>"$2" 2>&1 & echo $! >"$3.tmp"
+		mv "$3.tmp" "$3"; wait $!; echo $? >"$4.tmp"; mv "$4.tmp" "$4"' \
+		"$HOTLINED" "$TEST_DIR/$1" "$sd_log" "$TEST_DIR/$1.pid" "$TEST_DIR/$1.rc" \
+		</dev/null >/dev/null 2>&1 &
+	sd_until=$(($(date +%s) + 10))
+	while [ "$(count_lines "ready:" "$sd_log")" -le "$sd_ready" ]; do
+		if [ -f "$TEST_DIR/$1.rc" ] || [ "$(date +%s)" -ge "$sd_until" ]; then
+			echo "hotlined $1 did not start (exit status $(cat "$TEST_DIR/$1.rc" 2>/dev/null || echo none)); its log:"
+			sed 's/^/  /' "$sd_log" 2>/dev/null
+			kill_daemon "$1" 2>/dev/null
+			return 1
+		fi
+		sleep 0.1
+	done
+}
+
+# daemon_wait NAME : waits up to 30 s for NAME's hotlined to exit;
+# prints its exit status.
+daemon_wait() {
+	dw_until=$(($(date +%s) + 30))
+	while [ ! -f "$TEST_DIR/$1.rc" ]; do
+		if [ ! -f "$TEST_DIR/$1.pid" ] || [ "$(date +%s)" -ge "$dw_until" ]; then
+			echo "hotlined $1 did not exit" >&2
+			return 1
+		fi
+		sleep 0.1
+	done
+	cat "$TEST_DIR/$1.rc"
+}
+
+# stop_daemon NAME : stops NAME's hotlined with SIGTERM; fails unless it
+# exits 0 after logging "stopped".
+stop_daemon() {
+	if ! daemon_running "$1"; then
+		echo "hotlined $1 is not running"
+		return 1
+	fi
+	kill -TERM "$(cat "$TEST_DIR/$1.pid")"
+	sd_rc=$(daemon_wait "$1") || { kill_daemon "$1"; return 1; }
+	rm -f "$TEST_DIR/$1.pid"
+	if [ "$sd_rc" -ne 0 ] || ! tail -n 1 "$TEST_DIR/$1.log" | grep -q "stopped$"; then
+		echo "hotlined $1 exited with $sd_rc; its log ends:"
+		tail -n 30 "$TEST_DIR/$1.log" | sed 's/^/  /'
+		return 1
+	fi
+}
+
+# kill_daemon NAME : kills NAME's hotlined with SIGKILL, as a crash would.
+kill_daemon() {
+	if daemon_running "$1"; then
+		kill -KILL "$(cat "$TEST_DIR/$1.pid")" 2>/dev/null
+		daemon_wait "$1" >/dev/null
+	fi
+	rm -f "$TEST_DIR/$1.pid"
+}
+
+# linked_pair A PORTA B PORTB : creates parties A and B listening on
+# their ports, and links them both ways, confirmed by fingerprint.
+linked_pair() {
+	new_party "$1" "$2" && new_party "$3" "$4" &&
+	"$HOTLINE" --home "$TEST_DIR/$1" link add "$3" --card "$TEST_DIR/$3/card" >/dev/null &&
+	"$HOTLINE" --home "$TEST_DIR/$3" link add "$1" --card "$TEST_DIR/$1/card" >/dev/null &&
+	"$HOTLINE" --home "$TEST_DIR/$1" link confirm "$3" --fingerprint \
+		"$("$HOTLINE" fingerprint "$TEST_DIR/$3/card" | cut -c1-35)" >/dev/null &&
+	"$HOTLINE" --home "$TEST_DIR/$3" link confirm "$1" --fingerprint \
+		"$("$HOTLINE" fingerprint "$TEST_DIR/$1/card" | cut -c1-35)" >/dev/null
+}
+
+# kill_daemons : the exit trap's part: no daemon outlives its test.
+kill_daemons() {
+	for kd_pid in "$TEST_DIR"/*.pid; do
+		[ -f "$kd_pid" ] || continue
+		kd_name=$(basename "$kd_pid" .pid)
+		daemon_running "$kd_name" && kill_daemon "$kd_name"
+	done
+	return 0
+}
+trap 'kill_daemons; cleanup' EXIT
+
