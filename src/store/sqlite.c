@@ -13,6 +13,7 @@
 
 #include "envelope.h"
 #include "error.h"
+#include "hash.h"
 #include "store.h"
 
 static const char *const migrations[] = {
@@ -66,8 +67,13 @@ static const char *const migrations[] = {
 	"  precedence TEXT NOT NULL,"
 	"  kind TEXT NOT NULL,"
 	"  PRIMARY KEY (link, side, seq)) WITHOUT ROWID;",
+	/* 2: evidence is kept once: a peer resending the same equivocation
+	 * cannot grow the table. */
+	"ALTER TABLE evidence ADD COLUMN other_hash BLOB;"
+	"CREATE UNIQUE INDEX evidence_once ON evidence (link, side, kind, at, other_hash);",
 };
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
+_Static_assert(NMIGRATIONS == HL_STORE_SCHEMA, "HL_STORE_SCHEMA counts the migrations");
 
 enum stmt {
 	S_LINK_ADD, S_LINK_GET, S_LINK_BY_ID, S_LINK_CONFIRM, S_LINK_ALL,
@@ -111,8 +117,9 @@ static const char *const sql[S_COUNT] = {
 		       " AND size >= ? AND cosig IS NOT NULL",
 	[S_CP_ALL] = "SELECT size, note, cosig, cosig_time FROM checkpoint"
 		     " WHERE link = ? AND side = ? ORDER BY size",
-	[S_EVIDENCE_PUT] = "INSERT INTO evidence (link, side, kind, at, kept, other, seen)"
-			   " VALUES (?, ?, ?, ?, ?, ?, ?)",
+	[S_EVIDENCE_PUT] = "INSERT OR IGNORE INTO evidence"
+			   " (link, side, kind, at, kept, other, seen, other_hash)"
+			   " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
 	[S_EVIDENCE_COUNT] = "SELECT count(*) FROM evidence WHERE link = ?",
 	[S_MSG_PUT] = "INSERT OR REPLACE INTO message (link, side, seq, time, precedence, kind)"
 		      " VALUES (?, ?, ?, ?, ?, ?)",
@@ -683,6 +690,7 @@ int hl_store_evidence_put(struct hl_store *st, int64_t link, int side,
 			  size_t kn, const void *other, size_t on, int64_t now)
 {
 	sqlite3_stmt *s = stmt(st, S_EVIDENCE_PUT);
+	unsigned char h[HL_SHA256_LEN];
 
 	if (!s)
 		return -HL_ESTORE;
@@ -692,6 +700,8 @@ int hl_store_evidence_put(struct hl_store *st, int64_t link, int side,
 	sqlite3_bind_blob(s, 5, kept, (int)kn, SQLITE_STATIC);
 	sqlite3_bind_blob(s, 6, other, (int)on, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 7, now);
+	hl_sha256(other, on, h);
+	sqlite3_bind_blob(s, 8, h, sizeof(h), SQLITE_STATIC);
 	return done(st, s);
 }
 

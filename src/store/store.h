@@ -25,6 +25,7 @@
 #include "merkle.h"
 
 #define HL_STORE_FILE "hotline.db"
+#define HL_STORE_SCHEMA 2	/* the number of migrations: the user_version */
 
 enum hl_side { HL_OURS = 0, HL_THEIRS = 1 };
 
@@ -109,7 +110,8 @@ int hl_store_checkpoint_each(struct hl_store *st, int64_t link, int side,
 				       size_t n, const char *cosig, size_t cn,
 				       int64_t time), void *ctx);
 
-/* Evidence: a second, different object for a place already taken. */
+/* Evidence: a second, different object for a place already taken; the
+ * same conflicting object is kept once. */
 int hl_store_evidence_put(struct hl_store *st, int64_t link, int side,
 			  const char *kind, uint64_t at, const void *kept,
 			  size_t kn, const void *other, size_t on, int64_t now);

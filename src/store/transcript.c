@@ -537,6 +537,8 @@ int hl_transcript_receipt(struct hl_store *st, const struct hl_party *me,
 	uint64_t time = 0;
 	int r;
 
+	if (!l->confirmed)
+		return -HL_EUNCONFIRMED;
 	hl_buf_init(&line, HL_COSIG_LINE_MAX);
 	r = hl_checkpoint_parse(cosigned, n, &cp);
 	if (r == 0)
