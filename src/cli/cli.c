@@ -263,3 +263,19 @@ void cli_locale_lang(char out[HL_LANG_MAX + 1])
 	if (!hl_lang_valid(out, n) || strcmp(out, "C") == 0 || strcmp(out, "POSIX") == 0)
 		memcpy(out, "und", 4);
 }
+
+bool cli_opt_seq(const char *arg, uint64_t *seq)
+{
+	if (hl_parse_u64(arg, strlen(arg), INT64_MAX, seq) == 0 && *seq > 0)
+		return true;
+	cli_err("--seq: want a number from 1");
+	return false;
+}
+
+bool cli_opt_precedence(const char *arg, enum hl_precedence *p)
+{
+	if (hl_precedence_parse(arg, p) == 0)
+		return true;
+	cli_err("--precedence: want flash, immediate, priority or routine");
+	return false;
+}

@@ -14,6 +14,7 @@
 
 #include "buf.h"
 #include "card.h"
+#include "envelope.h"
 #include "lang.h"
 #include "party.h"
 #include "store.h"
@@ -45,6 +46,11 @@ int cli_write(const char *path, const void *p, size_t n);
 void cli_print_text(const unsigned char *p, size_t n);
 
 int64_t cli_now(void);
+
+/* Option values checked the same way by every command; each prints why
+ * a value is refused. */
+bool cli_opt_seq(const char *arg, uint64_t *seq);
+bool cli_opt_precedence(const char *arg, enum hl_precedence *p);
 
 /* Prints a message's content: its text and summary with their language
  * tags when it is hotline content JSON, else the bytes as they are. */

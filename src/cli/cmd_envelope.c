@@ -88,17 +88,12 @@ static int parse(int argc, char **argv, struct args *a)
 		case 'k': a->kind = optarg; break;
 		case 'H': cli_home = optarg; break;
 		case 's':
-			if (hl_parse_u64(optarg, strlen(optarg), INT64_MAX, &a->seq) < 0 ||
-			    a->seq == 0) {
-				cli_err("--seq: want a number from 1");
+			if (!cli_opt_seq(optarg, &a->seq))
 				return CLI_USAGE;
-			}
 			break;
 		case 'p':
-			if (hl_precedence_parse(optarg, &a->precedence) < 0) {
-				cli_err("--precedence: want flash, immediate, priority or routine");
+			if (!cli_opt_precedence(optarg, &a->precedence))
 				return CLI_USAGE;
-			}
 			break;
 		default:
 			return cli_usage("envelope", synopsis);

@@ -84,11 +84,8 @@ static int parse(int argc, char **argv, struct args *a)
 			a->cards[a->ncards++] = optarg;
 			break;
 		case 's':
-			if (hl_parse_u64(optarg, strlen(optarg), INT64_MAX, &a->seq) < 0 ||
-			    a->seq == 0) {
-				cli_err("--seq: want a number from 1");
+			if (!cli_opt_seq(optarg, &a->seq))
 				return CLI_USAGE;
-			}
 			break;
 		default:
 			return cli_usage("proof", synopsis);

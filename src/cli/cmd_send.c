@@ -74,8 +74,7 @@ static int parse(int argc, char **argv, struct args *a, struct hl_send *msg)
 			msg->kind = optarg;
 		} else if (c == 'H') {
 			cli_home = optarg;
-		} else if (c == 'p' && hl_precedence_parse(optarg, &msg->precedence) < 0) {
-			cli_err("--precedence: want flash, immediate, priority or routine");
+		} else if (c == 'p' && !cli_opt_precedence(optarg, &msg->precedence)) {
 			return CLI_USAGE;
 		} else if (c != 'p') {
 			return cli_usage("send", synopsis);
