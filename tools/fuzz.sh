@@ -3,17 +3,19 @@
 #
 #   tools/fuzz.sh SECONDS [TARGET...]	run each target (all by default)
 #					for SECONDS; fails if any crashes
-#   tools/fuzz.sh seeds			rewrite fuzz/seeds/ from the fixture
+#   tools/fuzz.sh seeds [TARGET...]	rewrite fuzz/seeds/ (all, or those
+#					targets') from the fixture
 #
 # The core's modules are built with clang into build/fuzz/libcore.a,
 # instrumented but without libFuzzer's main, and each target links
 # against that archive.  Each target's corpus fuzz/corpus/<target>/ is
 # gitignored and starts from the committed fuzz/seeds/<target>/; crash
 # inputs go to build/fuzz/artifacts/<target>/, logs to build/fuzz/logs/.
+# FUZZ_OUT names another build folder, for runs side by side.
 set -eu
 
 cd "$(dirname "$0")/.."
-OUT=build/fuzz
+OUT=${FUZZ_OUT:-build/fuzz}
 CC=${FUZZ_CC:-clang}
 CFLAGS="-std=c11 -D_GNU_SOURCE -UNDEBUG -g -O1 -fno-omit-frame-pointer -Wall -Wextra"
 CFLAGS="$CFLAGS -Isrc/core -Ifuzz $(pkg-config --cflags libsodium gnutls)"
@@ -21,7 +23,7 @@ SAN="address,undefined -fno-sanitize-recover=all"
 LIBS=$(pkg-config --libs libsodium gnutls)
 
 usage() {
-	sed -n '4,5p' "$0" | sed 's/^# \{0,1\}//' >&2
+	sed -n '4,6p' "$0" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 }
 
@@ -48,6 +50,8 @@ max_len() {
 	note) echo 70000 ;;
 	card) echo 8192 ;;
 	envelope) echo 20000 ;;
+	checkpoint) echo 5000 ;;	# past HL_CHECKPOINT_MAX
+	batch | proof) echo 16384 ;;	# a few envelopes and a checkpoint
 	*) echo 4096 ;;
 	esac
 }
@@ -56,10 +60,11 @@ seeds() {
 	build_lib
 	$CC $CFLAGS -fsanitize=fuzzer-no-link,$SAN -o "$OUT/gen_seeds" \
 		fuzz/gen_seeds.c "$OUT/libcore.a" $LIBS
-	for t in note card envelope text; do
+	[ $# -gt 0 ] || set -- note card envelope text checkpoint batch proof
+	for t in "$@"; do
 		mkdir -p "fuzz/seeds/$t"
 	done
-	"$OUT/gen_seeds" fuzz/seeds
+	"$OUT/gen_seeds" fuzz/seeds "$@"
 	echo "fuzz.sh: seeds written to fuzz/seeds/"
 }
 
@@ -95,7 +100,8 @@ run_target() {
 
 [ $# -ge 1 ] || usage
 if [ "$1" = seeds ]; then
-	seeds
+	shift
+	seeds "$@"
 	exit 0
 fi
 case $1 in
