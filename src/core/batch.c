@@ -22,10 +22,11 @@ int hl_batch_add(struct hl_buf *out, const void *envelope, size_t n)
 int hl_batch_end(struct hl_buf *out, uint64_t old, const hl_hash *proof,
 		 size_t nproof, const void *checkpoint, size_t n)
 {
-	int r = hl_buf_printf(out, "old %llu\n", (unsigned long long)old);
+	int r;
 
 	if (nproof > HL_WITNESS_PROOF_MAX)
 		return -HL_ETOOBIG;
+	r = hl_buf_printf(out, "old %llu\n", (unsigned long long)old);
 	for (size_t i = 0; r == 0 && i < nproof; i++) {
 		r = hl_buf_b64(out, proof[i], HL_HASH_LEN);
 		if (r == 0)

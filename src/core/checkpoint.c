@@ -18,24 +18,6 @@ void hl_log_origin(const unsigned char link[32], const char *sender,
 	snprintf(out, HL_ORIGIN_MAX + 1, HL_ORIGIN_PREFIX "%s/%s", hex, sender);
 }
 
-int hl_checkpoint_sign(const char *origin, uint64_t size, const hl_hash root,
-		       const unsigned char sk[HL_ED25519_SK_LEN], struct hl_buf *out)
-{
-	struct hl_buf text;
-	int r;
-
-	hl_buf_init(&text, HL_CHECKPOINT_MAX);
-	r = hl_buf_printf(&text, "%s\n%llu\n", origin, (unsigned long long)size);
-	if (r == 0)
-		r = hl_buf_b64(&text, root, HL_HASH_LEN);
-	if (r == 0)
-		r = hl_buf_puts(&text, "\n");
-	if (r == 0)
-		r = hl_note_sign_text(out, text.data, text.len, origin, sk);
-	hl_buf_free(&text);
-	return r;
-}
-
 /* The origin: our prefix, 64 lowercase hex digits, '/', a party name. */
 static bool origin_valid(const char *s, size_t n)
 {
@@ -47,6 +29,29 @@ static bool origin_valid(const char *s, size_t n)
 		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
 			return false;
 	return s[p + 64] == '/' && hl_name_valid(s + p + 65, n - p - 65);
+}
+
+int hl_checkpoint_sign(const char *origin, uint64_t size, const hl_hash root,
+		       const unsigned char sk[HL_ED25519_SK_LEN], struct hl_buf *out)
+{
+	struct hl_buf text;
+	int r;
+
+	/* Sign only what hl_checkpoint_parse would read back. */
+	if (!origin_valid(origin, strlen(origin)))
+		return -HL_ETYPE;
+	if (size > INT64_MAX)
+		return -HL_ENUMBER;
+	hl_buf_init(&text, HL_CHECKPOINT_MAX);
+	r = hl_buf_printf(&text, "%s\n%llu\n", origin, (unsigned long long)size);
+	if (r == 0)
+		r = hl_buf_b64(&text, root, HL_HASH_LEN);
+	if (r == 0)
+		r = hl_buf_puts(&text, "\n");
+	if (r == 0)
+		r = hl_note_sign_text(out, text.data, text.len, origin, sk);
+	hl_buf_free(&text);
+	return r;
 }
 
 static int parse_size(const char *s, size_t n, uint64_t *size)
@@ -119,6 +124,8 @@ int hl_cosig_sign(const struct hl_checkpoint *cp, const char *name,
 
 	if (time > INT64_MAX)
 		return -HL_ENUMBER;
+	if (!hl_note_keyname_valid(name, strlen(name)))
+		return -HL_ENAME;
 	hl_buf_init(&msg, HL_CHECKPOINT_MAX + 64);
 	r = cosig_message(cp, time, &msg);
 	if (r < 0)

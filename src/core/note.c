@@ -13,6 +13,7 @@
 #define SIG_PREFIX EM_DASH " "
 #define SIG_PREFIX_LEN 4
 #define SIG_RAW_MAX ((HL_NOTE_SIG_B64_MAX / 4) * 3)
+#define COSIG_PREFIX "cosignature/v1\n"
 
 /* The Unicode space characters (White_Space=yes, excluding controls,
  * which the text check rejects anyway), as UTF-8. */
@@ -36,7 +37,7 @@ static bool unicode_space_at(const char *s, size_t n, size_t i)
 	return false;
 }
 
-static bool keyname_valid(const char *s, size_t n)
+bool hl_note_keyname_valid(const char *s, size_t n)
 {
 	if (n == 0 || n > HL_KEYNAME_MAX)
 		return false;
@@ -58,7 +59,7 @@ int hl_note_sig_parse(const char *line, size_t len, struct hl_note_sig *sig)
 		return -HL_ESYNTAX;
 	line += SIG_PREFIX_LEN;
 	len -= SIG_PREFIX_LEN;
-	if (!hl_split(line, len, &nlen, &b64, &blen) || !keyname_valid(line, nlen))
+	if (!hl_split(line, len, &nlen, &b64, &blen) || !hl_note_keyname_valid(line, nlen))
 		return -HL_ESYNTAX;
 	if (blen > HL_NOTE_SIG_B64_MAX)
 		return -HL_ETOOBIG;
@@ -157,8 +158,12 @@ int hl_note_sign(struct hl_buf *out, const unsigned char *text, size_t n,
 	r = hl_note_text_check(text, n);
 	if (r < 0)
 		return r;
-	if (!keyname_valid(name, strlen(name)))
+	if (!hl_note_keyname_valid(name, strlen(name)))
 		return -HL_ENAME;
+	/* One identity key makes note signatures and C2SP cosignatures, whose
+	 * message starts with this line: never sign a note that does. */
+	if (n >= sizeof(COSIG_PREFIX) - 1 && memcmp(text, COSIG_PREFIX, sizeof(COSIG_PREFIX) - 1) == 0)
+		return -HL_ETYPE;
 	/* The public key is the second half of libsodium's secret key. */
 	id = hl_note_keyid(name, HL_SIGTYPE_ED25519, sk + 32, HL_ED25519_PK_LEN);
 	raw[0] = id >> 24;
@@ -182,7 +187,7 @@ int hl_note_sign_text(struct hl_buf *out, const unsigned char *text,
 	int r = hl_note_text_check(text, n);
 
 	/* Check everything before writing, so a failure leaves out as it was. */
-	if (r == 0 && !keyname_valid(name, strlen(name)))
+	if (r == 0 && !hl_note_keyname_valid(name, strlen(name)))
 		r = -HL_ENAME;
 	if (r == 0)
 		r = hl_buf_append(out, text, n);

@@ -62,6 +62,9 @@ int hl_note_sign_text(struct hl_buf *out, const unsigned char *text,
 		      size_t n, const char *name,
 		      const unsigned char sk[HL_ED25519_SK_LEN]);
 
+/* A C2SP key name: 1..255 bytes, no Unicode space, no '+'. */
+bool hl_note_keyname_valid(const char *s, size_t n);
+
 /* Parses one signature line (without its newline). */
 int hl_note_sig_parse(const char *line, size_t len, struct hl_note_sig *sig);
 

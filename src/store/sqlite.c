@@ -5,6 +5,9 @@
  * database's user_version is the number of the last one applied.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -234,12 +237,37 @@ static int migrate(struct hl_store *st)
 	return 0;
 }
 
+/* The database holds every message and what the projections read out of
+ * them: create it 0600 (SQLite gives its -wal and -shm files the same
+ * mode), and refuse one that others can read. */
+static int private_file(const char *path, char *err, size_t errlen)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	struct stat sb;
+	int r = 0;
+
+	(void)err;
+	(void)errlen;
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &sb) < 0)
+		r = -errno;
+	else if (sb.st_mode & 077)
+		r = -HL_EPERM;
+	close(fd);
+	return r;
+}
+
 int hl_store_open(const char *path, struct hl_store **out, char *err, size_t errlen)
 {
-	struct hl_store *st = calloc(1, sizeof(*st));
+	struct hl_store *st;
 	int r;
 
 	*out = NULL;
+	r = private_file(path, err, errlen);
+	if (r < 0)
+		return r;
+	st = calloc(1, sizeof(*st));
 	if (!st)
 		return -ENOMEM;
 	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
