@@ -18,9 +18,9 @@ cd "$(dirname "$0")/.."
 OUT=${FUZZ_OUT:-build/fuzz}
 CC=${FUZZ_CC:-clang}
 CFLAGS="-std=c11 -D_GNU_SOURCE -UNDEBUG -g -O1 -fno-omit-frame-pointer -Wall -Wextra"
-CFLAGS="$CFLAGS -Isrc/core -Ifuzz $(pkg-config --cflags libsodium gnutls)"
+CFLAGS="$CFLAGS -Isrc/core -Ifuzz $(pkg-config --cflags libsodium gnutls jansson)"
 SAN="address,undefined -fno-sanitize-recover=all"
-LIBS=$(pkg-config --libs libsodium gnutls)
+LIBS=$(pkg-config --libs libsodium gnutls jansson)
 
 usage() {
 	sed -n '4,6p' "$0" | sed 's/^# \{0,1\}//' >&2

@@ -1,0 +1,67 @@
+/* fuzz_content.c - libFuzzer target for message content and BCP 47 tags.
+ *
+ * Any input is tried as a language tag and as content JSON.  A tag that
+ * is accepted holds only ASCII letters, digits and hyphens; content that
+ * parses must encode again, and the encoding must parse back to the
+ * same type, tags and texts.
+ */
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "content.h"
+#include "lang.h"
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	if (sodium_init() < 0)
+		abort();
+	return 0;
+}
+
+static void check_tag(const uint8_t *data, size_t size)
+{
+	if (!hl_lang_valid((const char *)data, size))
+		return;
+	assert(size > 0 && size <= HL_LANG_MAX);
+	for (size_t i = 0; i < size; i++)
+		assert((data[i] >= 'a' && data[i] <= 'z') || (data[i] >= 'A' && data[i] <= 'Z') ||
+		       (data[i] >= '0' && data[i] <= '9') || data[i] == '-');
+}
+
+static void same_text(const struct hl_text *a, const struct hl_text *b)
+{
+	assert(strcmp(a->lang, b->lang) == 0);
+	assert(a->len == b->len);
+	assert(memcmp(a->text, b->text, a->len) == 0);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct hl_content c, again;
+	struct hl_buf out;
+
+	check_tag(data, size);
+	if (hl_content_parse(data, size, &c) < 0)
+		return 0;
+	hl_buf_init(&out, 4 * size + 1024);
+	assert(hl_content_encode(c.type, &c.text, c.has_summary ? &c.summary : NULL,
+				 &out) == 0);
+	assert(hl_content_parse(out.data, out.len, &again) == 0);
+	assert(strcmp(c.type, again.type) == 0);
+	same_text(&c.text, &again.text);
+	assert(c.has_summary == again.has_summary);
+	if (c.has_summary)
+		same_text(&c.summary, &again.summary);
+	hl_content_free(&again);
+	hl_content_free(&c);
+	hl_buf_free(&out);
+	return 0;
+}
