@@ -1,0 +1,130 @@
+#!/bin/sh
+# Crash safety: SIGKILL at random moments while envelopes are appended
+# and while a witness imports them.  After every kill the store opens,
+# 'hotline log verify' passes, every append that was acknowledged as
+# durable is there, and every receipt that was written refers only to
+# envelopes the witness holds.
+. "$(dirname "$0")/test-lib.sh"
+. "$(dirname "$0")/lib-transcript.sh"
+require_tools hl-stress
+
+ROUNDS=${HOTLINE_CRASH_ROUNDS:-8}
+KILLS=3		# append kills a round
+
+new_party ru-cert 7441
+new_party us-cert 7442
+link_pair ru-cert us-cert
+
+# rand LO HI : a random integer in [LO, HI].
+rand() {
+	echo $(($1 + $(od -An -N4 -tu4 /dev/urandom | tr -d " ") % ($2 - $1 + 1)))
+}
+
+# nap MS : sleeps MS milliseconds.
+nap() {
+	sleep "$(($1 / 1000)).$(printf %03d $(($1 % 1000)))"
+}
+
+# kill_after MS PID : SIGKILL to PID after MS ms, if it still runs.
+kill_after() {
+	nap "$1"
+	kill -9 "$2" 2>/dev/null || true
+	wait "$2" 2>/dev/null || true
+}
+
+# append_killed ROUND KILL : hl-stress appends until a SIGKILL at a
+# random moment; checks what it acknowledged against the store.
+append_killed() {
+	acked=$(show_field ru-cert us-cert sent | cut -d" " -f1) || return 1
+	"$TOOLS/hl-stress" append --home ru-cert --link us-cert --count 1000000 \
+		>"seq.$1.$2" 2>"stress.$1.$2.err" &
+	pid=$!
+	ms=$(rand 50 700)
+	kill_after $ms $pid
+	! grep -q "Sanitizer\|runtime error" "stress.$1.$2.err" || return 1
+	last=$(tail -n 1 "seq.$1.$2" | sed -n "s/^seq //p")
+	last=${last:-$acked}
+	"$HOTLINE" --home ru-cert log verify >verify.out || return 1
+	sent=$(show_field ru-cert us-cert sent | cut -d" " -f1) || return 1
+	echo "round $1 kill $2 after ${ms}ms: acknowledged up to $last, stored $sent" |
+		tee -a crash.log
+	# Each acknowledged append is there; at most one more was
+	# committed but not yet acknowledged when the kill came.
+	test "$sent" -ge "$last" && test "$sent" -le $((last + 1))
+}
+
+# import_killed ROUND : the witness imports the round's batch and is
+# killed at a random moment, maybe after it finished.  Any receipt it
+# wrote must cover only envelopes it holds.
+import_killed() {
+	rm -f "killed.$1.receipt"
+	"$HOTLINE" --home us-cert batch import --link ru-cert --out "killed.$1.receipt" \
+		"round.$1.batch" 2>"import.$1.err" &
+	pid=$!
+	ms=$(rand 10 600)
+	kill_after $ms $pid
+	! grep -q "Sanitizer\|runtime error" "import.$1.err" || return 1
+	"$HOTLINE" --home us-cert log verify >/dev/null || return 1
+	got=$(show_field us-cert ru-cert received) || return 1
+	if [ ! -s "killed.$1.receipt" ]; then
+		echo "round $1: import killed after ${ms}ms, before its receipt;" \
+			"the witness holds and receipted $got" | tee -a crash.log
+		return 0
+	fi
+	size=$(sed -n 2p "killed.$1.receipt")
+	echo "round $1: import killed after ${ms}ms; its receipt covers ${size:-?}," \
+		"the witness holds and receipted $got" | tee -a crash.log
+	[ -z "$size" ] || { test "${got% *}" -ge "$size" && test "${got#* }" -ge "$size"; }
+}
+
+test_expect_success 'a first batch is cosigned before the crashes begin' '
+	send_msg ru-cert us-cert "before" &&
+	exchange ru-cert us-cert round.0
+'
+
+round=1
+while [ $round -le $ROUNDS ]; do
+	test_expect_success "round $round: appends killed $KILLS times, then an exchange" '
+		k=1 &&
+		while [ $k -le $KILLS ]; do
+			append_killed $round $k || exit 1
+			k=$((k + 1))
+		done &&
+		"$HOTLINE" --home ru-cert batch export --link us-cert --out round.$round.batch \
+			2>/dev/null &&
+		if [ $round -lt $ROUNDS ]; then import_killed $round; fi &&
+		"$HOTLINE" --home us-cert batch import --link ru-cert --out round.$round.receipt \
+			round.$round.batch 2>err &&
+		if [ -s killed.$round.receipt ]; then
+			size=$(file_size killed.$round.receipt) &&
+			head -c $size round.$round.receipt | cmp - killed.$round.receipt
+		fi &&
+		"$HOTLINE" --home ru-cert batch receipt --link us-cert round.$round.receipt \
+			>/dev/null &&
+		"$HOTLINE" --home us-cert log verify >/dev/null &&
+		s=$(show_field ru-cert us-cert sent) && r=$(show_field us-cert ru-cert received) &&
+		test "${s#* }" = "${r#* }" && test "${r% *}" -ge "${r#* }"
+	'
+	round=$((round + 1))
+done
+
+test_expect_success 'at the end every envelope is receipted and both logs verify' '
+	while "$HOTLINE" --home ru-cert batch export --link us-cert --out last.batch \
+		2>err && test -s last.batch; do
+		"$HOTLINE" --home us-cert batch import --link ru-cert --out last.receipt \
+			last.batch 2>/dev/null &&
+		"$HOTLINE" --home ru-cert batch receipt --link us-cert last.receipt >/dev/null &&
+		rm -f last.batch || exit 1
+	done &&
+	grep -q "nothing to send" err &&
+	s=$(show_field ru-cert us-cert sent) && r=$(show_field us-cert ru-cert received) &&
+	test "${s% *}" = "${s#* }" && test "$s" = "$r" &&
+	"$HOTLINE" --home ru-cert log verify >/dev/null &&
+	"$HOTLINE" --home us-cert log verify >/dev/null &&
+	echo "${s% *}" >total
+'
+
+sed "s/^/# /" "$TEST_DIR/crash.log" 2>/dev/null
+echo "# $(cat "$TEST_DIR/total" 2>/dev/null || echo "?") envelopes appended, killed" \
+	"$((ROUNDS * KILLS)) times while appending and $((ROUNDS - 1)) times while importing"
+test_done
