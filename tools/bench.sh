@@ -1,0 +1,29 @@
+#!/bin/sh
+# bench.sh BUILD - runs every benchmark in BUILD/bench/ (make bench).
+#
+# Each benchmark makes its folders under $TMPDIR (or /tmp), on the disk
+# whose fsync it measures, and prints its figures beside the floors it
+# measured in the same run: a figure from another machine or another
+# day means little.  Set TMPDIR to the disk the store will live on.
+set -u
+
+build=${1:-build}
+base=${TMPDIR:-/tmp}
+fs=$(stat -f -c %T "$base" 2>/dev/null || echo '?')
+status=0
+
+echo "Hotline benchmarks, $(date -u +%Y-%m-%dT%H:%M:%SZ), $(uname -srm)"
+echo "CPU: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null |
+	head -n 1) x $(nproc 2>/dev/null || echo '?'); load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "disk: $base ($fs)"
+case $fs in
+tmpfs|ramfs) echo "warning: $base is in memory, where fsync costs nothing" >&2 ;;
+esac
+
+for b in "$build"/bench/bench_*; do
+	[ -x "$b" ] || continue
+	echo
+	echo "== $(basename "$b")"
+	"$b" || { echo "$(basename "$b") failed"; status=1; }
+done
+exit $status
