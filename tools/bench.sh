@@ -20,6 +20,12 @@ case $fs in
 tmpfs|ramfs) echo "warning: $base is in memory, where fsync costs nothing" >&2 ;;
 esac
 
+# bench_delivery runs two real daemons: $build/hotlined, which the bench
+# target does not build.
+if [ -x "$build/bench/bench_delivery" ]; then
+	MAKEFLAGS= make -s --no-print-directory O="$build" "$build/hotlined" || status=1
+fi
+
 for b in "$build"/bench/bench_*; do
 	[ -x "$b" ] || continue
 	echo

@@ -1,0 +1,1222 @@
+/* bench_delivery.c - FLASH latency and 1 KiB throughput between two real
+ * hotlined processes on loopback, each printed beside the floor measured
+ * in the same run, on the same disk and CPUs.
+ *
+ *   bench_delivery [--messages N] [--seconds S] [--clients C] [HOTLINED]
+ *
+ * HOTLINED defaults to the hotlined in the parent of this program's
+ * folder ($(O)/hotlined for $(O)/bench/bench_delivery).  In a temporary
+ * folder the program makes two parties, links and confirms them both
+ * ways, starts a hotlined for each on free loopback ports, waits for
+ * their "ready:" lines, and measures:
+ *
+ *   latency     N (1000) FLASH messages, one at a time after a warm-up:
+ *               POST /v1/send on the sender's unix socket (one kept-alive
+ *               curl handle), then poll the sender's store every 100 us
+ *               until its log is cosigned up to that seq.
+ *   throughput  C (8) clients post 1 KiB messages (ROUTINE) for S (30) s, each
+ *               on its own kept-alive connection; then the tail drains.
+ *               Accepted/s (durable at the sender) and receipted/s
+ *               (cosigned by the peer and stored at the sender).
+ *   floor       the median of one durable SQLite commit (a small INSERT
+ *               in its own transaction, WAL, synchronous=FULL, in the
+ *               same temporary folder), the libsodium operations one
+ *               message needs, and one TCP round trip on loopback (1 byte
+ *               each way between two threads, TCP_NODELAY: the network
+ *               part alone, without TLS or HTTP).
+ *
+ * One FLASH message cannot be receipted sooner than its floor: 3 commits
+ * (the sender's append, the receiver's witness, the sender's receipt),
+ * its crypto (seal: the body's AEAD and the content key wrapped for both
+ * parties; sign the envelope; sign the checkpoint; verify both at the
+ * receiver; cosign; verify the cosignature) and 2 round trips (the API
+ * request and the push).
+ *
+ * The targets of the issue are printed as met or not, as measured.
+ * Exit status: 0 measured (targets met or not), 1 could not measure,
+ * 2 usage.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <getopt.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+#include <jansson.h>
+#include <sodium.h>
+#include <sqlite3.h>
+
+#include "envelope.h"
+#include "error.h"
+#include "party.h"
+#include "store.h"
+#include "text.h"
+
+#define WARMUP 20		/* latency messages sent before measuring */
+#define POLL_US 100		/* how often the sender's store is read */
+#define BODY_BYTES 1024		/* the throughput messages' text */
+#define COMMITS 200		/* floor samples, before and after */
+#define RTTS 2000
+#define TARGET_RATIO 3.0	/* the issue's: p50 within 3 x floor */
+#define TARGET_RATE 3000.0	/* and at least 3,000 msg/s */
+#define MAX_CLIENTS 256
+#define MAX_SECONDS 3600
+
+struct opts {
+	unsigned messages, seconds, clients;
+	char hotlined[PATH_MAX];
+};
+
+/* One party: its home, its daemon, its log. */
+struct side {
+	const char *name;
+	char home[PATH_MAX], log[PATH_MAX], sock[PATH_MAX];
+	int port;
+	pid_t pid;
+};
+
+struct floor {
+	double commit_ms;	/* the median of every sample */
+	double commit_part[3];	/* before, between messages, after */
+	double commit_p10, commit_p90;
+	size_t ncommits;
+	double sign_ms, verify_ms, aead_ms, wrap_ms;
+	double crypto_ms;	/* one FLASH message */
+	double crypto_before_ms, crypto_after_ms;	/* the same, each time */
+	double crypto_1k_ms;	/* per message in a batch: no checkpoint work */
+	double rtt_ms;
+	double total_ms;	/* 3 commits + crypto + 2 RTT */
+};
+
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static double ms_since(int64_t t0)
+{
+	return (double)(now_ns() - t0) / 1e6;
+}
+
+static void sleep_us(long us)
+{
+	struct timespec ts = {us / 1000000, (us % 1000000) * 1000};
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The nearest-rank percentile p (0..1) of n sorted values. */
+static double pct(const double *v, size_t n, double p)
+{
+	size_t k = (size_t)(p * (double)n + 0.999999);
+
+	if (n == 0)
+		return 0;
+	return v[k == 0 ? 0 : (k > n ? n - 1 : k - 1)];
+}
+
+static double median(double *v, size_t n)
+{
+	qsort(v, n, sizeof(*v), cmp_double);
+	return pct(v, n, 0.5);
+}
+
+/* ---- the floor ---- */
+
+/* A database of the bench's own beside the parties' ones, for the
+ * commit floor: a small INSERT in its own durable transaction. */
+struct commits {
+	sqlite3 *db;
+	sqlite3_stmt *ins;
+	unsigned char v[200];
+	double *ms;		/* the samples: before, between messages, after */
+	size_t n, max;
+};
+
+static int sql(sqlite3 *db, const char *q)
+{
+	return sqlite3_exec(db, q, NULL, NULL, NULL) == SQLITE_OK ? 0 : -HL_ESTORE;
+}
+
+static int commit_one(struct commits *c)
+{
+	int64_t t0 = now_ns();
+	int r = sql(c->db, "BEGIN IMMEDIATE");
+
+	sqlite3_bind_blob(c->ins, 1, c->v, sizeof(c->v), SQLITE_STATIC);
+	if (r == 0 && sqlite3_step(c->ins) != SQLITE_DONE)
+		r = -HL_ESTORE;
+	sqlite3_reset(c->ins);
+	if (r == 0)
+		r = sql(c->db, "COMMIT");
+	if (r == 0 && c->n < c->max)
+		c->ms[c->n++] = ms_since(t0);
+	if (r < 0)
+		fprintf(stderr, "bench_delivery: floor commit: %s\n", sqlite3_errmsg(c->db));
+	return r;
+}
+
+/* n commits in a row; the first 5 more are not counted (they grow the
+ * WAL file). */
+static int commit_run(struct commits *c, size_t n)
+{
+	size_t keep = c->n;
+	int r = 0;
+
+	for (size_t i = 0; r == 0 && i < 5; i++)
+		r = commit_one(c);
+	c->n = keep;
+	for (size_t i = 0; r == 0 && i < n; i++)
+		r = commit_one(c);
+	return r;
+}
+
+static int commits_open(struct commits *c, const char *dir, size_t max)
+{
+	char path[PATH_MAX + 16];
+	int r;
+
+	c->ms = calloc(max, sizeof(*c->ms));
+	c->max = max;
+	randombytes_buf(c->v, sizeof(c->v));
+	snprintf(path, sizeof(path), "%s/floor.db", dir);
+	r = c->ms && sqlite3_open(path, &c->db) == SQLITE_OK ? 0 : -HL_ESTORE;
+	if (r == 0)
+		r = sql(c->db, "PRAGMA journal_mode = WAL");
+	if (r == 0)
+		r = sql(c->db, "PRAGMA synchronous = FULL");
+	if (r == 0)
+		r = sql(c->db, "CREATE TABLE t (k INTEGER PRIMARY KEY, v BLOB)");
+	if (r == 0 && sqlite3_prepare_v2(c->db, "INSERT INTO t (v) VALUES (?)", -1,
+					 &c->ins, NULL) != SQLITE_OK)
+		r = -HL_ESTORE;
+	if (r < 0)
+		fprintf(stderr, "bench_delivery: %s: %s\n", path,
+			c->db ? sqlite3_errmsg(c->db) : "cannot open");
+	return r;
+}
+
+static void commits_close(struct commits *c)
+{
+	sqlite3_finalize(c->ins);
+	sqlite3_close(c->db);
+	free(c->ms);
+}
+
+/* Median over 21 rounds of the time of one call of op, in ms. */
+static double per_op(void (*op)(void *ctx), void *ctx, unsigned reps)
+{
+	double rounds[21];
+
+	for (size_t k = 0; k < 21; k++) {
+		int64_t t0 = now_ns();
+
+		for (unsigned i = 0; i < reps; i++)
+			op(ctx);
+		rounds[k] = ms_since(t0) / reps;
+	}
+	return median(rounds, 21);
+}
+
+struct keys {
+	unsigned char sign_pk[crypto_sign_PUBLICKEYBYTES];
+	unsigned char sign_sk[crypto_sign_SECRETKEYBYTES];
+	unsigned char box_pk[crypto_box_PUBLICKEYBYTES];
+	unsigned char box_sk[crypto_box_SECRETKEYBYTES];
+	unsigned char text[400];	/* about an envelope's header text */
+	unsigned char sig[crypto_sign_BYTES];
+	unsigned char key[32], nonce[24];
+	unsigned char plain[BODY_BYTES], ct[BODY_BYTES + 16];
+	unsigned char wrap[32 + crypto_box_SEALBYTES];
+	volatile int bad;
+};
+
+static void op_sign(void *ctx)
+{
+	struct keys *k = ctx;
+
+	crypto_sign_detached(k->sig, NULL, k->text, sizeof(k->text), k->sign_sk);
+}
+
+static void op_verify(void *ctx)
+{
+	struct keys *k = ctx;
+
+	if (crypto_sign_verify_detached(k->sig, k->text, sizeof(k->text), k->sign_pk) != 0)
+		k->bad = 1;
+}
+
+static void op_aead(void *ctx)
+{
+	struct keys *k = ctx;
+
+	crypto_aead_xchacha20poly1305_ietf_encrypt(k->ct, NULL, k->plain, sizeof(k->plain),
+						   NULL, 0, NULL, k->nonce, k->key);
+}
+
+static void op_wrap(void *ctx)
+{
+	struct keys *k = ctx;
+
+	crypto_box_seal(k->wrap, k->key, sizeof(k->key), k->box_pk);
+}
+
+/* Per FLASH message: seal (AEAD, two key wraps), sign envelope, sign
+ * checkpoint, cosign; verify envelope, checkpoint, cosignature. */
+static double flash_crypto(double aead, double wrap, double sign, double verify)
+{
+	return aead + 2 * wrap + 3 * sign + 3 * verify;
+}
+
+static double lower(double a, double b)
+{
+	return a < b ? a : b;
+}
+
+/* Each operation's time, measured now; measured again after the runs,
+ * the floor keeps the faster of the two. */
+static int floor_crypto(struct floor *f, bool again)
+{
+	struct keys *k = sodium_malloc(sizeof(*k));
+	double sign, verify, aead, wrap;
+	int r;
+
+	if (!k)
+		return -ENOMEM;
+	memset(k, 0, sizeof(*k));
+	crypto_sign_keypair(k->sign_pk, k->sign_sk);
+	crypto_box_keypair(k->box_pk, k->box_sk);
+	randombytes_buf(k->text, sizeof(k->text));
+	randombytes_buf(k->plain, sizeof(k->plain));
+	randombytes_buf(k->key, sizeof(k->key));
+	op_sign(k);
+	sign = per_op(op_sign, k, 200);
+	verify = per_op(op_verify, k, 200);
+	aead = per_op(op_aead, k, 500);
+	wrap = per_op(op_wrap, k, 100);
+	if (!again) {
+		f->crypto_before_ms = flash_crypto(aead, wrap, sign, verify);
+		f->sign_ms = sign;
+		f->verify_ms = verify;
+		f->aead_ms = aead;
+		f->wrap_ms = wrap;
+	} else {
+		f->crypto_after_ms = flash_crypto(aead, wrap, sign, verify);
+		f->sign_ms = lower(f->sign_ms, sign);
+		f->verify_ms = lower(f->verify_ms, verify);
+		f->aead_ms = lower(f->aead_ms, aead);
+		f->wrap_ms = lower(f->wrap_ms, wrap);
+	}
+	f->crypto_ms = flash_crypto(f->aead_ms, f->wrap_ms, f->sign_ms, f->verify_ms);
+	/* Per message of a large batch, where checkpoints are shared. */
+	f->crypto_1k_ms = f->aead_ms + 2 * f->wrap_ms + f->sign_ms + f->verify_ms;
+	r = k->bad ? -HL_EBADSIG : 0;
+	sodium_free(k);
+	return r;
+}
+
+/* Answers each byte it reads with the same byte until the end. */
+static void *pong(void *arg)
+{
+	int lfd = *(int *)arg, one = 1, fd = accept(lfd, NULL, NULL);
+	char c;
+
+	if (fd < 0)
+		return NULL;
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	while (read(fd, &c, 1) == 1 && write(fd, &c, 1) == 1)
+		;
+	close(fd);
+	return NULL;
+}
+
+/* Median TCP round trip on loopback between two threads, in ms. */
+static int floor_rtt(double *rtt_ms)
+{
+	struct sockaddr_in sa = {.sin_family = AF_INET,
+				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t sl = sizeof(sa);
+	double *ms = calloc(RTTS, sizeof(*ms));
+	int lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), fd = -1, one = 1, r = -EIO;
+	pthread_t t;
+	char c = 'p';
+
+	if (!ms || lfd < 0 || bind(lfd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    getsockname(lfd, (struct sockaddr *)&sa, &sl) < 0 || listen(lfd, 1) < 0 ||
+	    pthread_create(&t, NULL, pong, &lfd) != 0)
+		goto out;
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+		r = 0;
+	}
+	for (int i = 0; r == 0 && i < RTTS + 100; i++) {
+		int64_t t0 = now_ns();
+
+		if (write(fd, &c, 1) != 1 || read(fd, &c, 1) != 1)
+			r = -EIO;
+		if (i >= 100)
+			ms[i - 100] = ms_since(t0);
+	}
+	if (fd >= 0)
+		shutdown(fd, SHUT_RDWR);
+	else
+		shutdown(lfd, SHUT_RDWR);	/* wakes accept() */
+	pthread_join(t, NULL);
+	if (r == 0)
+		*rtt_ms = median(ms, RTTS);
+out:
+	if (fd >= 0)
+		close(fd);
+	if (lfd >= 0)
+		close(lfd);
+	free(ms);
+	return r;
+}
+
+/* ---- the two parties ---- */
+
+/* Two distinct free ports on 127.0.0.1 (both held until both known). */
+static int free_ports(int *a, int *b)
+{
+	int fd[2] = {-1, -1}, *out[2] = {a, b}, r = 0;
+
+	for (int i = 0; i < 2; i++) {
+		struct sockaddr_in sa = {.sin_family = AF_INET,
+					 .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+		socklen_t n = sizeof(sa);
+
+		fd[i] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (fd[i] < 0 || bind(fd[i], (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+		    getsockname(fd[i], (struct sockaddr *)&sa, &n) < 0)
+			r = -errno;
+		else
+			*out[i] = ntohs(sa.sin_port);
+	}
+	for (int i = 0; i < 2; i++)
+		if (fd[i] >= 0)
+			close(fd[i]);
+	return r;
+}
+
+static int make_party(const char *dir, struct side *s)
+{
+	struct hl_config conf;
+	char why[PATH_MAX + 64] = "";
+	int r;
+
+	snprintf(s->home, sizeof(s->home), "%s/%s", dir, s->name);
+	snprintf(s->log, sizeof(s->log), "%s/%s.log", dir, s->name);
+	if (hl_party_path(s->home, "hotlined.sock", s->sock, sizeof(s->sock)) < 0)
+		return -ENAMETOOLONG;
+	hl_config_defaults(&conf);
+	snprintf(conf.name, sizeof(conf.name), "%s", s->name);
+	snprintf(conf.listen, sizeof(conf.listen), "127.0.0.1:%d", s->port);
+	snprintf(conf.endpoint, sizeof(conf.endpoint), "https://127.0.0.1:%d", s->port);
+	r = hl_party_create(s->home, &conf, (int64_t)time(NULL), why, sizeof(why));
+	if (r < 0)
+		fprintf(stderr, "bench_delivery: %s: %s\n", why, hl_strerror(r));
+	return r;
+}
+
+/* Adds b's card to a's store and confirms it, as 'hotline link add' and
+ * 'hotline link confirm' do once the fingerprints were read out. */
+static int link_one(const struct hl_party *a, const struct hl_party *b)
+{
+	unsigned char id[HL_LINK_ID_LEN];
+	char db[PATH_MAX], err[256] = "";
+	struct hl_store *st = NULL;
+	struct hl_link l;
+	int r = hl_party_path(a->home, HL_STORE_FILE, db, sizeof(db));
+
+	if (r == 0)
+		r = hl_store_open(db, &st, err, sizeof(err));
+	if (r == 0) {
+		hl_link_id(a->card.sign_pk, b->card.sign_pk, id);
+		r = hl_store_link_add(st, b->card.name, id, b->card_text.data,
+				      b->card_text.len, b->card.endpoint, (int64_t)time(NULL));
+	}
+	if (r == 0)
+		r = hl_store_link_get(st, b->card.name, &l);
+	if (r == 0) {
+		r = hl_store_link_confirm(st, l.id, (int64_t)time(NULL));
+		hl_link_free(&l);
+	}
+	if (r < 0)
+		fprintf(stderr, "bench_delivery: link %s -> %s: %s %s\n", a->card.name,
+			b->card.name, hl_strerror(r), st ? hl_store_errmsg(st) : err);
+	hl_store_close(st);
+	return r;
+}
+
+static int link_both(const struct side *a, const struct side *b)
+{
+	struct hl_party *pa = NULL, *pb = NULL;
+	char why[PATH_MAX + 64] = "";
+	int r = hl_party_open(a->home, HL_PARTY_PUBLIC, &pa, why, sizeof(why));
+
+	if (r == 0)
+		r = hl_party_open(b->home, HL_PARTY_PUBLIC, &pb, why, sizeof(why));
+	if (r < 0)
+		fprintf(stderr, "bench_delivery: %s: %s\n", why, hl_strerror(r));
+	if (r == 0)
+		r = link_one(pa, pb);
+	if (r == 0)
+		r = link_one(pb, pa);
+	hl_party_free(pa);
+	hl_party_free(pb);
+	return r;
+}
+
+/* Whether the daemon's log holds s; the log's tail goes to stderr
+ * when show is set. */
+static bool log_has(const struct side *s, const char *what, bool show)
+{
+	static char text[65536];
+	FILE *f = fopen(s->log, "r");
+	size_t n = 0;
+
+	if (f) {
+		n = fread(text, 1, sizeof(text) - 1, f);
+		fclose(f);
+	}
+	text[n] = 0;
+	if (show)
+		fprintf(stderr, "--- %s ---\n%s---\n", s->log, text);
+	return strstr(text, what) != NULL;
+}
+
+static int start_daemon(const char *hotlined, struct side *s)
+{
+	int fd = open(s->log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600), st = 0;
+	int64_t t0 = now_ns();
+	pid_t pid;
+
+	if (fd < 0)
+		return -errno;
+	pid = fork();
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+
+		dup2(null, 0);
+		dup2(null, 1);
+		dup2(fd, 2);
+		execl(hotlined, "hotlined", "--home", s->home, (char *)NULL);
+		_exit(127);
+	}
+	close(fd);
+	if (pid < 0)
+		return -errno;
+	s->pid = pid;
+	while (!log_has(s, "ready:", false)) {
+		bool gone = waitpid(pid, &st, WNOHANG) == pid;
+
+		if (gone || ms_since(t0) > 10000) {
+			if (gone)
+				s->pid = 0;
+			fprintf(stderr, "bench_delivery: hotlined %s did not start (%s)\n",
+				s->name, gone ? "it exited" : "no ready line in 10 s");
+			log_has(s, "", true);
+			return -EIO;
+		}
+		sleep_us(5000);
+	}
+	return 0;
+}
+
+/* SIGTERM, then its exit status (-1 when it had to be killed). */
+static int stop_daemon(struct side *s)
+{
+	int64_t t0 = now_ns();
+	int st = 0;
+
+	if (s->pid <= 0)
+		return 0;
+	kill(s->pid, SIGTERM);
+	while (waitpid(s->pid, &st, WNOHANG) == 0) {
+		if (ms_since(t0) > 30000) {
+			kill(s->pid, SIGKILL);
+			waitpid(s->pid, &st, 0);
+			s->pid = 0;
+			return -1;
+		}
+		sleep_us(10000);
+	}
+	s->pid = 0;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* ---- the operator API, and the sender's store ---- */
+
+struct api {
+	CURL *h;
+	struct curl_slist *hdr;
+	char reply[1024];
+	size_t len;
+	char url[32];
+};
+
+static size_t on_reply(char *p, size_t size, size_t n, void *ctx)
+{
+	struct api *a = ctx;
+	size_t k = size * n;
+
+	if (k > sizeof(a->reply) - 1 - a->len)
+		k = sizeof(a->reply) - 1 - a->len;
+	memcpy(a->reply + a->len, p, k);
+	a->len += k;
+	a->reply[a->len] = 0;
+	return size * n;
+}
+
+static int api_open(struct api *a, const char *sock)
+{
+	memset(a, 0, sizeof(*a));
+	snprintf(a->url, sizeof(a->url), "http://localhost/v1/send");
+	a->h = curl_easy_init();
+	a->hdr = curl_slist_append(NULL, "Content-Type: application/json");
+	/* No "Expect: 100-continue" wait before a 1 KiB body. */
+	if (a->hdr)
+		a->hdr = curl_slist_append(a->hdr, "Expect:");
+	if (!a->h || !a->hdr)
+		return -ENOMEM;
+	curl_easy_setopt(a->h, CURLOPT_UNIX_SOCKET_PATH, sock);
+	curl_easy_setopt(a->h, CURLOPT_URL, a->url);
+	curl_easy_setopt(a->h, CURLOPT_HTTPHEADER, a->hdr);
+	curl_easy_setopt(a->h, CURLOPT_POST, 1L);
+	curl_easy_setopt(a->h, CURLOPT_WRITEFUNCTION, on_reply);
+	curl_easy_setopt(a->h, CURLOPT_WRITEDATA, a);
+	curl_easy_setopt(a->h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(a->h, CURLOPT_TIMEOUT_MS, 60000L);
+	return 0;
+}
+
+static void api_close(struct api *a)
+{
+	curl_easy_cleanup(a->h);
+	curl_slist_free_all(a->hdr);
+}
+
+/* POST /v1/send; *seq gets the durable message's sequence number. */
+static int api_send(struct api *a, const char *json, size_t n, uint64_t *seq)
+{
+	json_int_t v = 0;
+	long status = 0;
+	json_t *j;
+	CURLcode rc;
+
+	a->len = 0;
+	a->reply[0] = 0;
+	curl_easy_setopt(a->h, CURLOPT_POSTFIELDS, json);
+	curl_easy_setopt(a->h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)n);
+	rc = curl_easy_perform(a->h);
+	if (rc != CURLE_OK) {
+		snprintf(a->reply, sizeof(a->reply), "%s", curl_easy_strerror(rc));
+		return -EIO;
+	}
+	curl_easy_getinfo(a->h, CURLINFO_RESPONSE_CODE, &status);
+	if (status != 200)
+		return -EPROTO;
+	j = json_loadb(a->reply, a->len, 0, NULL);
+	if (j && json_unpack(j, "{s:I}", "seq", &v) < 0)
+		v = 0;
+	json_decref(j);
+	if (v <= 0)
+		return -EPROTO;
+	*seq = (uint64_t)v;
+	return 0;
+}
+
+/* A store handle of the bench's own on the sender's database; it only
+ * reads (WAL: it never blocks the daemon's writers). */
+struct watch {
+	struct hl_store *st;
+	int64_t link;
+};
+
+static int watch_open(struct watch *w, const struct side *s, const char *peer)
+{
+	char db[PATH_MAX], err[256] = "";
+	struct hl_link l;
+	int r = hl_party_path(s->home, HL_STORE_FILE, db, sizeof(db));
+
+	if (r == 0)
+		r = hl_store_open(db, &w->st, err, sizeof(err));
+	if (r == 0)
+		r = hl_store_link_get(w->st, peer, &l);
+	if (r == 0) {
+		w->link = l.id;
+		hl_link_free(&l);
+	}
+	if (r < 0)
+		fprintf(stderr, "bench_delivery: %s: %s %s\n", db, hl_strerror(r), err);
+	return r;
+}
+
+static uint64_t cosigned(struct watch *w)
+{
+	uint64_t n = 0;
+
+	hl_store_cosigned_size(w->st, w->link, HL_OURS, &n);
+	return n;
+}
+
+/* Waits until the sender's log is cosigned up to seq (limit in ms). */
+static int wait_cosigned(struct watch *w, uint64_t seq, double limit_ms)
+{
+	int64_t t0 = now_ns();
+
+	while (cosigned(w) < seq) {
+		if (ms_since(t0) > limit_ms)
+			return -ETIMEDOUT;
+		sleep_us(POLL_US);
+	}
+	return 0;
+}
+
+/* ---- (a) latency ---- */
+
+struct latency {
+	double *total, *api;	/* per message, ms */
+	size_t n;
+	struct commits *floor;	/* one floor commit after each message */
+};
+
+static int run_latency(const struct side *from, const char *to, struct watch *w,
+		       struct latency *lat)
+{
+	struct api a;
+	char json[256];
+	int r = api_open(&a, from->sock);
+
+	for (size_t i = 0; r == 0 && i < WARMUP + lat->n; i++) {
+		int n = snprintf(json, sizeof(json), "{\"to\":\"%s\",\"text\":\"bench "
+				 "flash %zu\",\"precedence\":\"flash\"}", to, i);
+		int64_t t0 = now_ns();
+		uint64_t seq = 0;
+		double api_ms;
+
+		r = api_send(&a, json, (size_t)n, &seq);
+		api_ms = ms_since(t0);
+		if (r < 0)
+			fprintf(stderr, "bench_delivery: FLASH message %zu: %s\n", i, a.reply);
+		if (r == 0 && wait_cosigned(w, seq, 30000) < 0) {
+			fprintf(stderr, "bench_delivery: FLASH message %zu (seq %llu): no "
+				"receipt in 30 s\n", i, (unsigned long long)seq);
+			r = -ETIMEDOUT;
+		}
+		if (r == 0 && i >= WARMUP) {
+			lat->total[i - WARMUP] = ms_since(t0);
+			lat->api[i - WARMUP] = api_ms;
+			/* The disk's weather changes: sample the floor in step. */
+			r = commit_one(lat->floor);
+		}
+	}
+	api_close(&a);
+	return r;
+}
+
+/* ---- (b) throughput ---- */
+
+struct flow {
+	const char *sock;
+	char json[BODY_BYTES + 128];
+	size_t json_len;
+	int64_t deadline;
+	atomic_uint_fast64_t accepted, errors, max_seq;
+	pthread_mutex_t lock;
+	char first_error[256];
+};
+
+static void *client(void *arg)
+{
+	struct flow *f = arg;
+	struct api a;
+
+	if (api_open(&a, f->sock) < 0) {
+		atomic_fetch_add(&f->errors, 1);
+		api_close(&a);
+		return NULL;
+	}
+	while (now_ns() < f->deadline) {
+		uint64_t seq = 0, m;
+
+		if (api_send(&a, f->json, f->json_len, &seq) < 0) {
+			pthread_mutex_lock(&f->lock);
+			if (!f->first_error[0])
+				snprintf(f->first_error, sizeof(f->first_error), "%.200s",
+					 a.reply);
+			pthread_mutex_unlock(&f->lock);
+			atomic_fetch_add(&f->errors, 1);
+			sleep_us(10000);
+			continue;
+		}
+		atomic_fetch_add(&f->accepted, 1);
+		m = atomic_load(&f->max_seq);
+		while (m < seq && !atomic_compare_exchange_weak(&f->max_seq, &m, seq))
+			;
+	}
+	api_close(&a);
+	return NULL;
+}
+
+struct throughput {
+	double window_s;	/* from the first send to the last answer */
+	double drain_s;		/* from then until all was receipted */
+	uint64_t accepted, errors, receipted_in_window, receipted;
+	double *acc_rate, *rec_rate;	/* per second of the window */
+	size_t nrates;
+	char first_error[256];
+};
+
+static void flow_text(struct flow *f, const char *to)
+{
+	char text[BODY_BYTES + 1];
+
+	for (size_t i = 0; i < BODY_BYTES; i++)
+		text[i] = (char)('a' + (i * 7 + i / 26) % 26);
+	for (size_t i = 63; i < BODY_BYTES; i += 64)
+		text[i] = ' ';
+	text[BODY_BYTES] = 0;
+	f->json_len = (size_t)snprintf(f->json, sizeof(f->json),
+		"{\"to\":\"%s\",\"text\":\"%s\",\"precedence\":\"routine\"}", to, text);
+}
+
+/* Samples what was accepted and receipted once a second until the end. */
+static void sample(struct flow *f, struct watch *w, int64_t t0, unsigned seconds,
+		   uint64_t cos0, struct throughput *tp)
+{
+	uint64_t acc_prev = 0, cos_prev = cos0;
+
+	for (unsigned s = 1; s <= seconds; s++) {
+		int64_t until = t0 + (int64_t)s * 1000000000;
+		uint64_t acc, cos;
+
+		while (now_ns() < until)
+			sleep_us((long)((until - now_ns()) / 1000) + 1);
+		acc = atomic_load(&f->accepted);
+		cos = cosigned(w);
+		tp->acc_rate[tp->nrates] = (double)(acc - acc_prev);
+		tp->rec_rate[tp->nrates++] = (double)(cos - cos_prev);
+		acc_prev = acc;
+		cos_prev = cos;
+	}
+	tp->receipted_in_window = cos_prev - cos0;
+}
+
+static int run_throughput(const struct side *from, const char *to, struct watch *w,
+			  const struct opts *o, struct throughput *tp)
+{
+	struct flow *f = calloc(1, sizeof(*f));
+	pthread_t t[MAX_CLIENTS];
+	unsigned started = 0;
+	uint64_t cos0 = cosigned(w);
+	int64_t t0, t1;
+	int r = 0;
+
+	if (!f)
+		return -ENOMEM;
+	f->sock = from->sock;
+	pthread_mutex_init(&f->lock, NULL);
+	flow_text(f, to);
+	t0 = now_ns();
+	f->deadline = t0 + (int64_t)o->seconds * 1000000000;
+	for (; started < o->clients; started++)
+		if (pthread_create(&t[started], NULL, client, f) != 0)
+			break;
+	sample(f, w, t0, o->seconds, cos0, tp);
+	for (unsigned i = 0; i < started; i++)
+		pthread_join(t[i], NULL);
+	t1 = now_ns();
+	tp->window_s = (double)(t1 - t0) / 1e9;
+	tp->accepted = atomic_load(&f->accepted);
+	tp->errors = atomic_load(&f->errors);
+	snprintf(tp->first_error, sizeof(tp->first_error), "%s", f->first_error);
+	if (started < o->clients || tp->accepted == 0)
+		r = -EIO;
+	if (r < 0)
+		fprintf(stderr, "bench_delivery: throughput: %u of %u clients started, "
+			"%llu messages accepted%s%s\n", started, o->clients,
+			(unsigned long long)tp->accepted, tp->first_error[0] ? ": " : "",
+			tp->first_error);
+	if (r == 0 && wait_cosigned(w, atomic_load(&f->max_seq), 300000) < 0) {
+		fprintf(stderr, "bench_delivery: throughput: not all receipted 300 s after "
+			"the window\n");
+		r = -ETIMEDOUT;
+	}
+	tp->drain_s = ms_since(t1) / 1e3;
+	tp->receipted = cosigned(w) - cos0;
+	if (r == 0 && tp->receipted != tp->accepted)
+		fprintf(stderr, "bench_delivery: %llu accepted but %llu receipted\n",
+			(unsigned long long)tp->accepted, (unsigned long long)tp->receipted);
+	pthread_mutex_destroy(&f->lock);
+	free(f);
+	return r;
+}
+
+/* ---- the report ---- */
+
+static void report_floor(const struct floor *f)
+{
+	printf("floor: durable commit %.3f ms (median of %zu: %d before the runs %.3f, "
+	       "one after each FLASH message %.3f, %d after %.3f; p10 %.3f, p90 %.3f; "
+	       "a small INSERT, SQLite WAL, synchronous=FULL, same disk)\n",
+	       f->commit_ms, f->ncommits, COMMITS, f->commit_part[0], f->commit_part[1],
+	       COMMITS, f->commit_part[2], f->commit_p10, f->commit_p90);
+	printf("floor: crypto per FLASH message %.3f ms (XChaCha20-Poly1305 1 KiB %.4f, "
+	       "2 key wraps (crypto_box_seal) of %.4f, 3 Ed25519 signs of %.4f, "
+	       "3 verifies of %.4f; each the faster of before and after the runs: "
+	       "%.3f, %.3f)\n", f->crypto_ms, f->aead_ms, f->wrap_ms, f->sign_ms,
+	       f->verify_ms, f->crypto_before_ms, f->crypto_after_ms);
+	printf("floor: loopback round trip %.4f ms (median of %d; TCP, 1 byte each way, "
+	       "TCP_NODELAY, two threads; no TLS, no HTTP)\n", f->rtt_ms, RTTS);
+	printf("floor: one FLASH message = 3 x %.3f + %.3f + 2 x %.4f = %.3f ms\n",
+	       f->commit_ms, f->crypto_ms, f->rtt_ms, f->total_ms);
+}
+
+static void report_latency(const struct floor *f, struct latency *lat)
+{
+	const char *what[2] = {"p50", "p99"};
+	double p[2] = {0.5, 0.99};
+
+	qsort(lat->total, lat->n, sizeof(double), cmp_double);
+	qsort(lat->api, lat->n, sizeof(double), cmp_double);
+	for (int i = 0; i < 2; i++) {
+		double x = pct(lat->total, lat->n, p[i]);
+
+		printf("FLASH latency %s %.3f ms = %.2f x floor (floor %.3f ms: 3 commits of "
+		       "%.3f ms, crypto %.3f ms, RTT %.4f ms)\n", what[i], x, x / f->total_ms,
+		       f->total_ms, f->commit_ms, f->crypto_ms, f->rtt_ms);
+	}
+	printf("  %zu messages after %d warm-up; min %.3f, max %.3f ms; the API's answer "
+	       "(durable at the sender) p50 %.3f ms = %.2f commits, p99 %.3f ms\n",
+	       lat->n, WARMUP, lat->total[0], lat->total[lat->n - 1],
+	       pct(lat->api, lat->n, 0.5), pct(lat->api, lat->n, 0.5) / f->commit_ms,
+	       pct(lat->api, lat->n, 0.99));
+}
+
+static void report_throughput(const struct floor *f, const struct opts *o,
+			      struct throughput *tp)
+{
+	double acc = (double)tp->accepted / tp->window_s;
+	double rec = (double)tp->receipted / (tp->window_s + tp->drain_s);
+	double ceiling = (double)sysconf(_SC_NPROCESSORS_ONLN) / f->crypto_1k_ms * 1e3;
+
+	qsort(tp->acc_rate, tp->nrates, sizeof(double), cmp_double);
+	qsort(tp->rec_rate, tp->nrates, sizeof(double), cmp_double);
+	printf("throughput %.0f msg/s (1 KiB, receipted) = %.2f messages per commit time "
+	       "(%.3f ms); one message at a time through its 3 commits would be %.0f msg/s\n",
+	       rec, rec * f->commit_ms / 1e3, f->commit_ms, 1e3 / (3 * f->commit_ms));
+	printf("  %u clients for %u s: %llu accepted (%.0f msg/s, durable at the sender), "
+	       "%llu receipted in the window, all %llu %.2f s after it (%.0f msg/s over "
+	       "window and drain); %llu errors%s%s\n",
+	       o->clients, o->seconds, (unsigned long long)tp->accepted, acc,
+	       (unsigned long long)tp->receipted_in_window,
+	       (unsigned long long)tp->receipted, tp->drain_s, rec,
+	       (unsigned long long)tp->errors, tp->first_error[0] ? ": " : "",
+	       tp->first_error);
+	printf("  per second: accepted min %.0f, median %.0f, max %.0f; receipted min %.0f, "
+	       "median %.0f, max %.0f\n", tp->acc_rate[0], pct(tp->acc_rate, tp->nrates, 0.5),
+	       tp->acc_rate[tp->nrates - 1], tp->rec_rate[0],
+	       pct(tp->rec_rate, tp->nrates, 0.5), tp->rec_rate[tp->nrates - 1]);
+	printf("  = %.0f%% of the crypto ceiling (%ld CPUs / %.3f ms of crypto per batched "
+	       "message = %.0f msg/s)\n", 100 * rec / ceiling, sysconf(_SC_NPROCESSORS_ONLN),
+	       f->crypto_1k_ms, ceiling);
+}
+
+static void report_targets(const struct floor *f, struct latency *lat,
+			   const struct throughput *tp)
+{
+	double p50 = pct(lat->total, lat->n, 0.5) / f->total_ms;
+	double rec = (double)tp->receipted / (tp->window_s + tp->drain_s);
+
+	printf("target: FLASH p50 <= %.0f x floor: %s (%.2f x)\n", TARGET_RATIO,
+	       p50 <= TARGET_RATIO ? "met" : "NOT met", p50);
+	printf("target: >= %.0f msg/s of 1 KiB, receipted: %s (%.0f msg/s)\n", TARGET_RATE,
+	       rec >= TARGET_RATE ? "met" : "NOT met", rec);
+}
+
+/* ---- main ---- */
+
+static int rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(path) < 0 ? -1 : 0;
+}
+
+static int number(const char *s, unsigned max, unsigned *out)
+{
+	uint64_t v = 0;
+
+	if (hl_parse_u64(s, strlen(s), max, &v) < 0 || v == 0)
+		return -1;
+	*out = (unsigned)v;
+	return 0;
+}
+
+/* The hotlined in the parent of the folder this program is in. */
+static int default_hotlined(char *out, size_t cap)
+{
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	char *slash;
+
+	if (n <= 0)
+		return -1;
+	self[n] = 0;
+	for (int i = 0; i < 2; i++) {
+		slash = strrchr(self, '/');
+		if (!slash)
+			return -1;
+		*slash = 0;
+	}
+	return snprintf(out, cap, "%s/hotlined", self) < (int)cap ? 0 : -1;
+}
+
+static int parse(int argc, char **argv, struct opts *o)
+{
+	static const struct option lo[] = {
+		{"messages", required_argument, NULL, 'm'},
+		{"seconds", required_argument, NULL, 's'},
+		{"clients", required_argument, NULL, 'c'},
+		{NULL, 0, NULL, 0},
+	};
+
+	*o = (struct opts){.messages = 1000, .seconds = 30, .clients = 8};
+	for (;;) {
+		int c = getopt_long(argc, argv, "", lo, NULL);
+		int r = 0;
+
+		if (c == -1)
+			break;
+		if (c == 'm')
+			r = number(optarg, 1000000, &o->messages);
+		else if (c == 's')
+			r = number(optarg, MAX_SECONDS, &o->seconds);
+		else if (c == 'c')
+			r = number(optarg, MAX_CLIENTS, &o->clients);
+		else
+			r = -1;
+		if (r < 0)
+			goto usage;
+	}
+	if (argc - optind > 1)
+		goto usage;
+	if (optind < argc && snprintf(o->hotlined, sizeof(o->hotlined), "%s",
+				      argv[optind]) < (int)sizeof(o->hotlined))
+		return 0;
+	if (optind == argc && default_hotlined(o->hotlined, sizeof(o->hotlined)) == 0)
+		return 0;
+usage:
+	fputs("usage: bench_delivery [--messages N] [--seconds S] [--clients C] "
+	      "[HOTLINED]\n", stderr);
+	return -1;
+}
+
+struct run {
+	char dir[PATH_MAX];
+	struct side a, b;
+	struct watch w;
+	struct floor f;
+	struct commits c;
+	size_t parts[3];	/* where the before, between and after samples end */
+	struct latency lat;
+	struct throughput tp;
+};
+
+static int measure_floor(struct run *rn, const struct opts *o)
+{
+	int r = commits_open(&rn->c, rn->dir, 2 * COMMITS + o->messages);
+
+	if (r == 0)
+		r = commit_run(&rn->c, COMMITS);
+	rn->parts[0] = rn->c.n;
+	if (r == 0)
+		r = floor_crypto(&rn->f, false);
+	if (r == 0)
+		r = floor_rtt(&rn->f.rtt_ms);
+	if (r < 0)
+		fprintf(stderr, "bench_delivery: cannot measure the floor: %s\n",
+			hl_strerror(r));
+	rn->lat.floor = &rn->c;
+	return r;
+}
+
+/* The median of samples [from, to), without reordering them. */
+static double part_median(const double *v, size_t from, size_t to)
+{
+	double *tmp = malloc((to - from + 1) * sizeof(*tmp));
+	double m = 0;
+
+	if (tmp && to > from) {
+		memcpy(tmp, v + from, (to - from) * sizeof(*tmp));
+		m = median(tmp, to - from);
+	}
+	free(tmp);
+	return m;
+}
+
+/* The floor's second half, once the daemons stopped: more commits and
+ * the crypto again.  The commit floor is the median of every sample. */
+static int floor_after(struct run *rn)
+{
+	struct floor *f = &rn->f;
+	int r;
+
+	rn->parts[1] = rn->c.n;
+	r = commit_run(&rn->c, COMMITS);
+	rn->parts[2] = rn->c.n;
+	if (r == 0)
+		r = floor_crypto(f, true);
+	if (r < 0)
+		return r;
+	for (int i = 0; i < 3; i++)
+		f->commit_part[i] = part_median(rn->c.ms, i ? rn->parts[i - 1] : 0,
+						rn->parts[i]);
+	f->ncommits = rn->c.n;
+	f->commit_ms = median(rn->c.ms, rn->c.n);
+	f->commit_p10 = pct(rn->c.ms, rn->c.n, 0.1);
+	f->commit_p90 = pct(rn->c.ms, rn->c.n, 0.9);
+	f->total_ms = 3 * f->commit_ms + f->crypto_ms + 2 * f->rtt_ms;
+	return 0;
+}
+
+static int setup(struct run *rn, const struct opts *o)
+{
+	const char *tmp = getenv("TMPDIR");
+	int r;
+
+	snprintf(rn->dir, sizeof(rn->dir), "%s/bench-delivery.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(rn->dir)) {
+		fprintf(stderr, "bench_delivery: %s: %s\n", rn->dir, strerror(errno));
+		rn->dir[0] = 0;
+		return -EIO;
+	}
+	rn->a.name = "bench-a";
+	rn->b.name = "bench-b";
+	printf("delivery: %s -> %s, two hotlined (%s) on 127.0.0.1, %ld CPUs, in %s\n",
+	       rn->a.name, rn->b.name, o->hotlined, sysconf(_SC_NPROCESSORS_ONLN), rn->dir);
+	fflush(stdout);
+	r = free_ports(&rn->a.port, &rn->b.port);
+	if (r == 0)
+		r = make_party(rn->dir, &rn->a);
+	if (r == 0)
+		r = make_party(rn->dir, &rn->b);
+	if (r == 0)
+		r = link_both(&rn->a, &rn->b);
+	return r;
+}
+
+static int measure(struct run *rn, const struct opts *o)
+{
+	int r = start_daemon(o->hotlined, &rn->a);
+
+	if (r == 0)
+		r = start_daemon(o->hotlined, &rn->b);
+	if (r == 0)
+		r = watch_open(&rn->w, &rn->a, rn->b.name);
+	if (r == 0)
+		r = run_latency(&rn->a, rn->b.name, &rn->w, &rn->lat);
+	if (r == 0)
+		r = run_throughput(&rn->a, rn->b.name, &rn->w, o, &rn->tp);
+	return r;
+}
+
+/* Stops both daemons; fails unless both exited 0. */
+static int stop_both(struct run *rn)
+{
+	struct side *s[2] = {&rn->a, &rn->b};
+	int r = 0;
+
+	for (int i = 0; i < 2; i++) {
+		bool ran = s[i]->pid > 0;
+		int st = stop_daemon(s[i]);
+
+		if (ran && st != 0) {
+			fprintf(stderr, "bench_delivery: hotlined %s exited %d on SIGTERM\n",
+				s[i]->name, st);
+			log_has(s[i], "", true);
+			r = -EIO;
+		}
+	}
+	return r;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o;
+	struct run *rn = calloc(1, sizeof(*rn));
+	int r;
+
+	if (parse(argc, argv, &o) < 0)
+		return 2;
+	if (access(o.hotlined, X_OK) < 0) {
+		fprintf(stderr, "bench_delivery: %s: %s (build it: make O=BUILD BUILD/hotlined)\n",
+			o.hotlined, strerror(errno));
+		return 1;
+	}
+	if (!rn || sodium_init() < 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
+		return 1;
+	prctl(PR_SET_TIMERSLACK, 1UL);	/* the 100 us polls, not 150 */
+	signal(SIGPIPE, SIG_IGN);
+	rn->lat.n = o.messages;
+	rn->lat.total = calloc(o.messages, sizeof(double));
+	rn->lat.api = calloc(o.messages, sizeof(double));
+	rn->tp.acc_rate = calloc(o.seconds + 1, sizeof(double));
+	rn->tp.rec_rate = calloc(o.seconds + 1, sizeof(double));
+	r = rn->lat.total && rn->lat.api && rn->tp.acc_rate && rn->tp.rec_rate ? 0 : -ENOMEM;
+	if (r == 0)
+		r = setup(rn, &o);
+	if (r == 0)
+		r = measure_floor(rn, &o);
+	if (r == 0)
+		r = measure(rn, &o);
+	hl_store_close(rn->w.st);
+	if (stop_both(rn) < 0)
+		r = -EIO;
+	if (r == 0)
+		r = floor_after(rn);
+	if (r == 0) {
+		report_floor(&rn->f);
+		report_latency(&rn->f, &rn->lat);
+		report_throughput(&rn->f, &o, &rn->tp);
+		report_targets(&rn->f, &rn->lat, &rn->tp);
+	}
+	if (rn->dir[0] && nftw(rn->dir, rm_one, 16, FTW_DEPTH | FTW_PHYS) < 0)
+		fprintf(stderr, "bench_delivery: cannot remove %s\n", rn->dir);
+	free(rn->lat.total);
+	free(rn->lat.api);
+	free(rn->tp.acc_rate);
+	free(rn->tp.rec_rate);
+	commits_close(&rn->c);
+	free(rn);
+	curl_global_cleanup();
+	return r < 0 ? 1 : 0;
+}
