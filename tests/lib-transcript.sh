@@ -64,11 +64,12 @@ envelope_at() {
 	echo "$(head -n 2 "$1" | wc -c) $(sed -n 2p "$1" | cut -d" " -f2)"
 }
 
-# disclosed HOME LINK SEQ [--received] : message SEQ as a third party
-# reads it from a disclosed proof, checked with both cards.
+# disclosed HOME LINK SEQ [--received] : the text of message SEQ as a
+# third party reads it from a disclosed proof, checked with both cards
+# (what follows the "text [TAG]:" line of proof verify's report).
 disclosed() {
 	"$HOTLINE" --home "$TEST_DIR/$1" proof export --link "$2" --seq "$3" \
 		--disclose ${4:-} --out "$TEST_DIR/.disclosed" &&
 	"$HOTLINE" proof verify --card "$TEST_DIR/$1/card" --card "$TEST_DIR/$2/card" \
-		"$TEST_DIR/.disclosed" | sed "1,/^content:/d"
+		"$TEST_DIR/.disclosed" | sed "1,/^text \[[^]]*\]:\$/d"
 }

@@ -1,5 +1,6 @@
 /* cmd_link.c - hotline link add|list|show|confirm. */
 #include <getopt.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -80,6 +81,46 @@ static int parse(int argc, char **argv, struct args *a)
 	return CLI_OK;
 }
 
+struct clash {
+	const struct hl_card *card;
+	const char *with;
+};
+
+static int find_clash(void *ctx, const struct hl_link *l)
+{
+	struct clash *c = ctx;
+
+	if (memcmp(l->card.tls_pin, c->card->tls_pin, 32) != 0 &&
+	    memcmp(l->card.sign_pk, c->card->sign_pk, 32) != 0)
+		return 0;
+	c->with = strdup(l->name);
+	return 1;
+}
+
+/* A card must not share a key or TLS pin with ours or another link's:
+ * pins identify peers to the server, and they are public. */
+static bool unique_card(struct hl_store *st, const struct hl_party *p,
+			const struct hl_card *card, const char *file)
+{
+	struct clash c = {card, NULL};
+
+	if (!memcmp(card->tls_pin, p->card.tls_pin, 32) ||
+	    !sodium_memcmp(card->sign_pk, p->card.sign_pk, 32)) {
+		cli_err("%s: it carries this party's own key or TLS pin", file);
+		return false;
+	}
+	if (hl_store_link_each(st, find_clash, &c) < 0 || c.with) {
+		if (c.with && strcmp(c.with, card->name) == 0)
+			cli_err("%s: a link to that party already exists", card->name);
+		else
+			cli_err("%s: it carries the key or TLS pin of link %s: refused", file,
+				c.with ? c.with : "?");
+		free((void *)c.with);
+		return false;
+	}
+	return true;
+}
+
 static int add(struct hl_store *st, const struct hl_party *p, const struct args *a)
 {
 	unsigned char id[HL_LINK_ID_LEN];
@@ -100,10 +141,9 @@ static int add(struct hl_store *st, const struct hl_party *p, const struct args 
 	r = CLI_FAIL;
 	if (strcmp(card.name, a->name) != 0)
 		cli_err("%s: the card is %s's, not %s's", a->card, card.name, a->name);
-	else if (strcmp(card.name, p->card.name) == 0 ||
-		 sodium_memcmp(card.sign_pk, p->card.sign_pk, 32) == 0)
+	else if (strcmp(card.name, p->card.name) == 0)
 		cli_err("%s: that is this party's own card", a->card);
-	else
+	else if (unique_card(st, p, &card, a->card))
 		r = CLI_OK;
 	if (r == CLI_OK) {
 		hl_link_id(p->card.sign_pk, card.sign_pk, id);

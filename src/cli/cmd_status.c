@@ -63,8 +63,10 @@ static const char *reach(const struct view *v, const struct hl_link *l)
 
 	if (!v->daemon)
 		return "?";
-	if (!d)
-		return l->endpoint[0] ? "not tried" : "no endpoint";
+	if (!l->endpoint[0])
+		return "no endpoint";
+	if (!d || json_integer_value(json_object_get(d, "last_attempt")) == 0)
+		return "not tried";
 	return json_is_true(json_object_get(d, "reachable")) ? "yes" : "NO";
 }
 

@@ -184,15 +184,39 @@ static int take_receipt(struct hl_courier *c, const struct hl_link *l,
 	return r;
 }
 
-/* Pushes until the peer has receipted everything; 0 or -1 with why. */
+static bool stopping(struct hl_courier *c)
+{
+	bool s;
+
+	pthread_mutex_lock(&c->lock);
+	s = c->stopping;
+	pthread_mutex_unlock(&c->lock);
+	return s;
+}
+
+/* The size in a 409 answer: "N\n", as text/x.tlog.size. */
+static bool conflict_size(const struct reply *rp, uint64_t *size)
+{
+	const struct hl_buf *b = &rp->body;
+
+	return rp->status == 409 && b->len >= 2 && b->data[b->len - 1] == '\n' &&
+	       hl_parse_u64((const char *)b->data, b->len - 1, INT64_MAX, size) == 0;
+}
+
+/* Pushes until the peer has receipted everything; 0 or -1 with why.
+ * A 409 may move the start back once; one that does not is a failure,
+ * so the backoff applies.  Stops between pushes when the daemon does. */
 static int push_all(struct hl_courier *c, struct lane *ln, const struct hl_link *l,
 		    char *why, size_t whylen)
 {
-	for (;;) {
+	while (!stopping(c)) {
 		struct hl_buf out;
 		struct reply rp = {{0}};
-		uint64_t count = 0, size = 0;
+		uint64_t count = 0, size = 0, start = ln->resync_from;
 		int r;
+
+		if (start == UINT64_MAX)
+			hl_store_cosigned_size(c->st, l->id, HL_OURS, &start);
 
 		hl_buf_init(&out, HL_WIRE_BODY_MAX);
 		r = hl_transcript_push_from(c->st, c->me, l, ln->resync_from, &out, &count);
@@ -210,12 +234,15 @@ static int push_all(struct hl_courier *c, struct lane *ln, const struct hl_link 
 				snprintf(why, whylen, "bad receipt: %s", hl_strerror(r));
 			else
 				ln->resync_from = UINT64_MAX;
-		} else if (r == 0 && rp.status == 409 && rp.body.len &&
-			   hl_parse_u64((const char *)rp.body.data, rp.body.len - 1,
-					INT64_MAX, &size) == 0) {
+		} else if (r == 0 && conflict_size(&rp, &size) && size < start) {
 			log_warn("courier %s: the peer stands at %llu: resending from there",
 				 l->name, (unsigned long long)size);
 			ln->resync_from = size;
+		} else if (r == 0 && conflict_size(&rp, &size)) {
+			snprintf(why, whylen, "the peer stands at %llu, past our push from %llu: "
+				 "our log and its record disagree (restored from a backup?)",
+				 (unsigned long long)size, (unsigned long long)start);
+			r = -1;
 		} else if (r == 0) {
 			answer(&rp, why, whylen);
 			r = -1;
@@ -225,6 +252,8 @@ static int push_all(struct hl_courier *c, struct lane *ln, const struct hl_link 
 		if (r < 0)
 			return -1;
 	}
+	snprintf(why, whylen, "stopping");
+	return -1;
 }
 
 /* Pulls what the peer has queued for us, witnesses it, sends the receipt. */
@@ -307,8 +336,14 @@ static int visit(void *ctx, const struct hl_link *l)
 	}
 	hl_store_log_size(c->st, l->id, HL_OURS, &size);
 	hl_store_cosigned_size(c->st, l->id, HL_OURS, &acked);
-	if (size == acked && !pulls && ln->s.attempts == 0)
+	if (size == acked && !pulls && ln->resync_from == UINT64_MAX) {
+		/* Nothing to carry: no attempt, so no claim about reachability. */
+		pthread_mutex_lock(&c->lock);
+		ln->s.attempts = 0;
+		ln->s.next_attempt = 0;
+		pthread_mutex_unlock(&c->lock);
 		return 0;
+	}
 	if (size > acked || ln->resync_from != UINT64_MAX)
 		r = push_all(c, ln, l, why, sizeof(why));
 	if (r == 0 && pulls)

@@ -130,21 +130,27 @@ static int client_pin(struct MHD_Connection *c, unsigned char pin[32])
 struct find {
 	const unsigned char *pin;
 	struct hl_link *out;
-	bool found;
+	bool found, ambiguous;
 };
 
+/* Pins are public: anyone can put one on a card.  Only confirmed links
+ * count, and a pin on two of them identifies nobody. */
 static int match_pin(void *ctx, const struct hl_link *l)
 {
 	struct find *f = ctx;
 
-	if (memcmp(l->card.tls_pin, f->pin, 32) != 0)
+	if (!l->confirmed || memcmp(l->card.tls_pin, f->pin, 32) != 0)
 		return 0;
+	if (f->found) {
+		f->ambiguous = true;
+		return 1;
+	}
 	f->found = true;
 	*f->out = *l;
 	/* The copy must own its card text: link_each frees the original. */
 	hl_buf_init(&f->out->card_text, HL_CARD_MAX);
 	return hl_buf_append(&f->out->card_text, l->card_text.data, l->card_text.len) < 0 ?
-	       -ENOMEM : 1;
+	       -ENOMEM : 0;
 }
 
 static int route_of(const char *method, const char *url)
@@ -178,13 +184,15 @@ static enum MHD_Result admit(struct hl_peer_server *ps, struct MHD_Connection *c
 	rq->route = (enum route)route;
 	if (client_pin(c, pin) < 0)
 		return refuse(c, rq->addr, MHD_HTTP_FORBIDDEN, "no client certificate");
-	f = (struct find){pin, &rq->link, false};
+	f = (struct find){pin, &rq->link, false, false};
 	if (hl_store_link_each(ps->st, match_pin, &f) < 0)
 		return refuse(c, rq->addr, MHD_HTTP_SERVICE_UNAVAILABLE, "store unavailable");
+	if (f.ambiguous)
+		return refuse(c, rq->addr, MHD_HTTP_FORBIDDEN,
+			      "certificate pinned by two confirmed links");
 	if (!f.found)
-		return refuse(c, rq->addr, MHD_HTTP_FORBIDDEN, "unknown peer certificate");
-	if (!rq->link.confirmed)
-		return refuse(c, rq->addr, MHD_HTTP_FORBIDDEN, "link not confirmed");
+		return refuse(c, rq->addr, MHD_HTTP_FORBIDDEN,
+			      "no confirmed link has this certificate");
 	hl_buf_init(&rq->body, 0);
 	if (!routes[route].body)
 		return MHD_YES;

@@ -436,7 +436,7 @@ static int check_push(struct witness *w)
 	if (r == 0 && w->cp.size == 0)
 		r = -HL_ENUMBER;
 	if (r == 0 && w->b->old > w->cp.size)
-		r = -HL_ECONSISTENCY;
+		r = -HL_ENUMBER;	/* malformed, as tlog-witness says (400) */
 	return r;
 }
 
