@@ -53,13 +53,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	hl_buf_init(&out, 4 * size + 1024);
 	assert(hl_content_encode(c.type, &c.text, c.has_summary ? &c.summary : NULL,
-				 &out) == 0);
+				 c.has_ref ? &c.ref : NULL, &out) == 0);
 	assert(hl_content_parse(out.data, out.len, &again) == 0);
 	assert(strcmp(c.type, again.type) == 0);
 	same_text(&c.text, &again.text);
 	assert(c.has_summary == again.has_summary);
 	if (c.has_summary)
 		same_text(&c.summary, &again.summary);
+	assert(c.has_ref == again.has_ref);
+	if (c.has_ref)
+		assert(memcmp(&c.ref, &again.ref, sizeof(c.ref)) == 0);
 	hl_content_free(&again);
 	hl_content_free(&c);
 	hl_buf_free(&out);

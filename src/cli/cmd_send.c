@@ -112,7 +112,7 @@ static int compose(const struct args *a, const char *kind, const struct hl_buf *
 	}
 	if (!t.text)
 		t.text = "";
-	r = hl_content_encode(kind, &t, a->summary ? &s : NULL, out);
+	r = hl_content_encode(kind, &t, a->summary ? &s : NULL, NULL, out);
 	if (r == -HL_EUTF8)
 		cli_err("the message is not UTF-8 text");
 	else if (r < 0)

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include <jansson.h>
+#include <sodium.h>
 
 #include "content.h"
 #include "error.h"
@@ -24,8 +25,18 @@ static int check_text(const struct hl_text *t)
 	return 0;
 }
 
+static json_t *ref_json(const struct hl_ref *ref)
+{
+	char leaf[sodium_base64_ENCODED_LEN(32, sodium_base64_VARIANT_ORIGINAL)];
+
+	sodium_bin2base64(leaf, sizeof(leaf), ref->leaf, 32, sodium_base64_VARIANT_ORIGINAL);
+	return json_pack("{s:s, s:s, s:I}", "from", ref->from, "leaf", leaf,
+			 "seq", (json_int_t)ref->seq);
+}
+
 int hl_content_encode(const char *type, const struct hl_text *text,
-		      const struct hl_text *summary, struct hl_buf *out)
+		      const struct hl_text *summary, const struct hl_ref *ref,
+		      struct hl_buf *out)
 {
 	json_t *j;
 	char *s;
@@ -35,11 +46,18 @@ int hl_content_encode(const char *type, const struct hl_text *text,
 		r = check_text(summary);
 	if (r == 0 && !hl_kind_valid(type, strlen(type)))
 		r = -HL_ESYNTAX;
+	if (r == 0 && ref && (!hl_name_valid(ref->from, strlen(ref->from)) ||
+			      ref->seq == 0 || ref->seq > INT64_MAX))
+		r = -HL_ESYNTAX;
 	if (r < 0)
 		return r;
 	j = json_pack("{s:i, s:s, s:o}", "v", HL_CONTENT_VERSION, "type", type,
 		      "text", text_json(text));
 	if (j && summary && json_object_set_new(j, "summary", text_json(summary)) < 0) {
+		json_decref(j);
+		j = NULL;
+	}
+	if (j && ref && json_object_set_new(j, "ref", ref_json(ref)) < 0) {
 		json_decref(j);
 		j = NULL;
 	}
@@ -69,9 +87,25 @@ static int parse_text(json_t *o, struct hl_text *t)
 	return memchr(t->text, 0, n) ? -HL_ECONTENT : 0;
 }
 
+/* {"from": NAME, "leaf": BASE64, "seq": N} and nothing else. */
+static int parse_ref(json_t *o, struct hl_ref *ref)
+{
+	const char *from = NULL, *leaf = NULL;
+	json_int_t seq = 0;
+
+	if (json_unpack(o, "{s:s, s:s, s:I!}", "from", &from, "leaf", &leaf, "seq", &seq) < 0)
+		return -HL_ECONTENT;
+	if (!hl_name_valid(from, strlen(from)) || seq <= 0 ||
+	    hl_b64_exact(leaf, strlen(leaf), ref->leaf, 32) < 0)
+		return -HL_ECONTENT;
+	memcpy(ref->from, from, strlen(from) + 1);
+	ref->seq = (uint64_t)seq;
+	return 0;
+}
+
 int hl_content_parse(const unsigned char *buf, size_t n, struct hl_content *c)
 {
-	json_t *j, *text = NULL, *summary = NULL;
+	json_t *j, *text = NULL, *summary = NULL, *ref = NULL;
 	const char *type = NULL;
 	int v = 0, r;
 
@@ -81,8 +115,8 @@ int hl_content_parse(const unsigned char *buf, size_t n, struct hl_content *c)
 	j = json_loadb((const char *)buf, n, JSON_REJECT_DUPLICATES, NULL);
 	if (!j)
 		return -HL_ECONTENT;
-	r = json_unpack(j, "{s:i, s:s, s:o, s?:o!}", "v", &v, "type", &type, "text", &text,
-			"summary", &summary) < 0 ? -HL_ECONTENT : 0;
+	r = json_unpack(j, "{s:i, s:s, s:o, s?:o, s?:o!}", "v", &v, "type", &type,
+			"text", &text, "summary", &summary, "ref", &ref) < 0 ? -HL_ECONTENT : 0;
 	if (r == 0 && (v != HL_CONTENT_VERSION || !hl_kind_valid(type, strlen(type))))
 		r = -HL_ECONTENT;
 	if (r == 0) {
@@ -92,6 +126,10 @@ int hl_content_parse(const unsigned char *buf, size_t n, struct hl_content *c)
 	if (r == 0 && summary) {
 		c->has_summary = true;
 		r = parse_text(summary, &c->summary);
+	}
+	if (r == 0 && ref) {
+		c->has_ref = true;
+		r = parse_ref(ref, &c->ref);
 	}
 	if (r < 0) {
 		json_decref(j);

@@ -8,6 +8,10 @@
  * "type" repeats the envelope header's kind; "text" is the message in
  * the language its BCP 47 tag names, never translated or altered;
  * "summary" (optional) is a short text, typically in another language.
+ * "ref" (optional) names another envelope of the link, by its sender,
+ * sequence number and leaf hash: an ack names what a person read,
+ *
+ *   "ref": {"from": "ru-cert", "leaf": "<base64 SHA-256>", "seq": 12}
  * The structured fields of cases, requests and answers (categories,
  * TLP, actions, STIX) extend this object in later versions.  Parsing is
  * strict: unknown or duplicated members are refused.
@@ -30,17 +34,27 @@ struct hl_text {
 	size_t len;
 };
 
+/* An envelope named by its log (sender), index and leaf hash. */
+struct hl_ref {
+	char from[HL_NAME_MAX + 1];
+	uint64_t seq;
+	unsigned char leaf[32];
+};
+
 struct hl_content {
 	char type[HL_KIND_MAX + 1];
 	struct hl_text text;
 	bool has_summary;
 	struct hl_text summary;
+	bool has_ref;
+	struct hl_ref ref;
 	void *json;		/* the parsed document, which owns the strings */
 };
 
-/* Appends the JSON of a message; summary may be NULL. */
+/* Appends the JSON of a message; summary and ref may be NULL. */
 int hl_content_encode(const char *type, const struct hl_text *text,
-		      const struct hl_text *summary, struct hl_buf *out);
+		      const struct hl_text *summary, const struct hl_ref *ref,
+		      struct hl_buf *out);
 
 /* Parses content; free it with hl_content_free() on success. */
 int hl_content_parse(const unsigned char *buf, size_t n, struct hl_content *c);

@@ -19,6 +19,9 @@
 #include "version.h"
 
 #define API_BODY_MAX (2 * HL_PLAIN_MAX)	/* JSON escapes can double it */
+/* Connections served at once; the listen backlog holds as many, so a
+ * burst of clients connecting together is queued, not refused. */
+#define API_CONN_MAX 256
 
 struct hl_api {
 	struct MHD_Daemon *mhd;
@@ -90,7 +93,7 @@ static int compose(const char *kind, const char *lang, const char *text, size_t 
 		memcpy(s.lang, summary_lang ? summary_lang : t.lang,
 		       strlen(summary_lang ? summary_lang : t.lang) + 1);
 	}
-	return hl_content_encode(kind, &t, summary ? &s : NULL, out);
+	return hl_content_encode(kind, &t, summary ? &s : NULL, NULL, out);
 }
 
 /* {"to", "text", "lang"?, "summary"?, "summary_lang"?, "precedence"?, "kind"?}
@@ -225,7 +228,7 @@ static int bind_socket(struct hl_api *api, char *err, size_t errlen)
 	}
 	unlink(api->path);	/* a stale socket from a daemon that died */
 	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-	    chmod(api->path, 0600) < 0 || listen(fd, 16) < 0) {
+	    chmod(api->path, 0600) < 0 || listen(fd, API_CONN_MAX) < 0) {
 		int e = errno;
 
 		snprintf(err, errlen, "%s: %s", api->path, strerror(e));
@@ -259,7 +262,7 @@ int hl_api_start(const struct hl_party *me, struct hl_courier *courier,
 			0, NULL, NULL, handle, api,
 			MHD_OPTION_LISTEN_SOCKET, api->fd,
 			MHD_OPTION_NOTIFY_COMPLETED, completed, api,
-			MHD_OPTION_CONNECTION_LIMIT, (unsigned)256,
+			MHD_OPTION_CONNECTION_LIMIT, (unsigned)API_CONN_MAX,
 			MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)65536,
 			MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
 			MHD_OPTION_END);

@@ -143,7 +143,7 @@ static int burst(const struct args *a, struct ctx *c)
 
 		t.len = n > 0 && (size_t)n < sizeof(text) ? (size_t)n : 0;
 		hl_buf_init(&json, 4096);
-		r = hl_content_encode(msg.kind, &t, NULL, &json);
+		r = hl_content_encode(msg.kind, &t, NULL, NULL, &json);
 		if (r < 0) {
 			fprintf(stderr, "hl-burst: message %llu: %s\n",
 				(unsigned long long)i, hl_strerror(r));

@@ -59,7 +59,7 @@ static void test_content_round_trip(void **state)
 
 	(void)state;
 	hl_buf_init(&b, 1 << 20);
-	assert_int_equal(hl_content_encode("notify", &text, &sum, &b), 0);
+	assert_int_equal(hl_content_encode("notify", &text, &sum, NULL, &b), 0);
 	assert_string_equal((const char *)b.data,
 		"{\"summary\":{\"lang\":\"en\",\"text\":\"Ransomware on a water utility\"},"
 		"\"text\":{\"lang\":\"ar\",\"text\":\"رصدنا هجوماً ببرنامج فدية على مرفق للمياه\"},"
@@ -73,7 +73,7 @@ static void test_content_round_trip(void **state)
 	assert_string_equal(c.summary.lang, "en");
 	hl_content_free(&c);
 	b.len = 0;
-	assert_int_equal(hl_content_encode("check", &text, NULL, &b), 0);
+	assert_int_equal(hl_content_encode("check", &text, NULL, NULL, &b), 0);
 	assert_int_equal(hl_content_parse(b.data, b.len, &c), 0);
 	assert_false(c.has_summary);
 	hl_content_free(&c);
@@ -90,12 +90,41 @@ static void test_content_encode_refuses(void **state)
 
 	(void)state;
 	hl_buf_init(&b, 4096);
-	assert_int_equal(hl_content_encode("notify", &bad_lang, NULL, &b), -HL_ELANG);
-	assert_int_equal(hl_content_encode("notify", &ok, &bad_lang, &b), -HL_ELANG);
-	assert_int_equal(hl_content_encode("notify", &nul, NULL, &b), -HL_EUTF8);
-	assert_int_equal(hl_content_encode("notify", &latin1, NULL, &b), -HL_EUTF8);
-	assert_int_equal(hl_content_encode("No Kind", &ok, NULL, &b), -HL_ESYNTAX);
+	assert_int_equal(hl_content_encode("notify", &bad_lang, NULL, NULL, &b), -HL_ELANG);
+	assert_int_equal(hl_content_encode("notify", &ok, &bad_lang, NULL, &b), -HL_ELANG);
+	assert_int_equal(hl_content_encode("notify", &nul, NULL, NULL, &b), -HL_EUTF8);
+	assert_int_equal(hl_content_encode("notify", &latin1, NULL, NULL, &b), -HL_EUTF8);
+	assert_int_equal(hl_content_encode("No Kind", &ok, NULL, NULL, &b), -HL_ESYNTAX);
 	assert_int_equal(b.len, 0);
+	hl_buf_free(&b);
+}
+
+static void test_content_ref(void **state)
+{
+	struct hl_text text = {"en", "read, investigating", 19};
+	struct hl_ref ref = {"ru-cert", 12, {0}};
+	struct hl_content c;
+	struct hl_buf b;
+
+	(void)state;
+	memset(ref.leaf, 0xab, sizeof(ref.leaf));
+	hl_buf_init(&b, 4096);
+	assert_int_equal(hl_content_encode("ack", &text, NULL, &ref, &b), 0);
+	assert_string_equal((const char *)b.data,
+		"{\"ref\":{\"from\":\"ru-cert\",\"leaf\":"
+		"\"q6urq6urq6urq6urq6urq6urq6urq6urq6urq6urq6s=\",\"seq\":12},"
+		"\"text\":{\"lang\":\"en\",\"text\":\"read, investigating\"},"
+		"\"type\":\"ack\",\"v\":1}");
+	assert_int_equal(hl_content_parse(b.data, b.len, &c), 0);
+	assert_true(c.has_ref);
+	assert_string_equal(c.ref.from, "ru-cert");
+	assert_int_equal(c.ref.seq, 12);
+	assert_memory_equal(c.ref.leaf, ref.leaf, 32);
+	hl_content_free(&c);
+	/* A ref names a party, a sequence number from 1 and a 32-byte hash. */
+	ref.seq = 0;
+	b.len = 0;
+	assert_int_equal(hl_content_encode("ack", &text, NULL, &ref, &b), -HL_ESYNTAX);
 	hl_buf_free(&b);
 }
 
@@ -130,6 +159,21 @@ static void test_content_parse_strict(void **state)
 	assert_int_equal(parse("{\"v\":1,\"type\":\"notify\",\"text\":{\"lang\":\"en\",\"te"), -HL_ECONTENT);
 	assert_int_equal(parse("plain text"), -HL_ECONTENT);
 	assert_int_equal(parse(""), -HL_ECONTENT);
+	/* Refs: every member, right types, nothing more. */
+	assert_int_equal(parse("{\"v\":1,\"type\":\"ack\",\"text\":{\"lang\":\"en\",\"text\":\"\"},"
+			       "\"ref\":{\"from\":\"ru-cert\",\"seq\":3,"
+			       "\"leaf\":\"q6urq6urq6urq6urq6urq6urq6urq6urq6urq6urq6s=\"}}"), 0);
+	assert_int_equal(parse("{\"v\":1,\"type\":\"ack\",\"text\":{\"lang\":\"en\",\"text\":\"\"},"
+			       "\"ref\":{\"from\":\"ru-cert\",\"seq\":0,"
+			       "\"leaf\":\"q6urq6urq6urq6urq6urq6urq6urq6urq6urq6urq6s=\"}}"), -HL_ECONTENT);
+	assert_int_equal(parse("{\"v\":1,\"type\":\"ack\",\"text\":{\"lang\":\"en\",\"text\":\"\"},"
+			       "\"ref\":{\"from\":\"ru-cert\",\"seq\":3,\"leaf\":\"q6ur\"}}"), -HL_ECONTENT);
+	assert_int_equal(parse("{\"v\":1,\"type\":\"ack\",\"text\":{\"lang\":\"en\",\"text\":\"\"},"
+			       "\"ref\":{\"from\":\"RU\",\"seq\":3,"
+			       "\"leaf\":\"q6urq6urq6urq6urq6urq6urq6urq6urq6urq6urq6s=\"}}"), -HL_ECONTENT);
+	assert_int_equal(parse("{\"v\":1,\"type\":\"ack\",\"text\":{\"lang\":\"en\",\"text\":\"\"},"
+			       "\"ref\":{\"from\":\"ru-cert\",\"seq\":3,\"x\":1,"
+			       "\"leaf\":\"q6urq6urq6urq6urq6urq6urq6urq6urq6urq6urq6s=\"}}"), -HL_ECONTENT);
 }
 
 int main(void)
@@ -139,6 +183,7 @@ int main(void)
 		cmocka_unit_test(test_content_round_trip),
 		cmocka_unit_test(test_content_encode_refuses),
 		cmocka_unit_test(test_content_parse_strict),
+		cmocka_unit_test(test_content_ref),
 	};
 
 	if (sodium_init() < 0)
