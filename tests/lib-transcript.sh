@@ -71,5 +71,10 @@ disclosed() {
 	"$HOTLINE" --home "$TEST_DIR/$1" proof export --link "$2" --seq "$3" \
 		--disclose ${4:-} --out "$TEST_DIR/.disclosed" &&
 	"$HOTLINE" proof verify --card "$TEST_DIR/$1/card" --card "$TEST_DIR/$2/card" \
-		"$TEST_DIR/.disclosed" | sed "1,/^text \[[^]]*\]:\$/d"
+		"$TEST_DIR/.disclosed" | proof_text
+}
+
+# proof_text : the message's text in a proof verify report on stdin.
+proof_text() {
+	sed "1,/^text \[[^]]*\]:\$/d"
 }

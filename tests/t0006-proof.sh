@@ -45,7 +45,7 @@ test_expect_success 'a proof of a sent message, not disclosed, shows no content'
 	grep -qx "logged:   entry 1 of ru-cert.s log of 2" out &&
 	grep -q "^receipt:  cosigned by us-cert (fingerprint $(fp_digits us-cert/card)) at 20" out &&
 	grep -q "^content:  not disclosed" out &&
-	test "$(sed "1,/^content:/d" out)" = "" &&
+	! grep -q "^text \[" out &&
 	! grep -qF "$(head -c 40 m1.txt)" out
 '
 
@@ -59,7 +59,7 @@ test_expect_success 'a disclosed proof shows that message, and only it' '
 	grep -aq "key [A-Za-z0-9+/]*=$" d1.proof &&
 	"$HOTLINE" proof verify --card ru-cert/card --card us-cert/card d1.proof >out &&
 	grep -q "^content:  disclosed" out &&
-	sed "1,/^content:/d" out >got && cmp m1.txt got &&
+	proof_text <out >got && cmp m1.txt got &&
 	"$HOTLINE" proof verify --card us-cert/card --card ru-cert/card d1.proof >out2 &&
 	cmp out out2
 '
@@ -68,7 +68,7 @@ test_expect_success 'a proof deep in a larger log carries its inclusion path' '
 	"$HOTLINE" --home ru-cert proof export --link us-cert --seq 5 --disclose --out d5.proof &&
 	"$HOTLINE" proof verify --card ru-cert/card --card us-cert/card d5.proof >out &&
 	grep -qx "logged:   entry 5 of ru-cert.s log of 7" out &&
-	test "$(sed "1,/^content:/d" out)" = "message 5" &&
+	test "$(proof_text <out)" = "message 5" &&
 	test $(sed -n "/^index 4$/,/^$/p" d5.proof | grep -c "^[A-Za-z0-9+/]*=$") -ge 2
 '
 
@@ -86,7 +86,7 @@ test_expect_success 'a received reply, disclosed, verifies with its text' '
 	"$HOTLINE" proof verify --card ru-cert/card --card us-cert/card ra.proof >out &&
 	grep -q "^message:  us-cert -> ru-cert, seq 1, routine, ack" out &&
 	grep -q "^receipt:  cosigned by ru-cert" out &&
-	sed "1,/^content:/d" out >got && cmp a1.txt got &&
+	proof_text <out >got && cmp a1.txt got &&
 	"$HOTLINE" --home ru-cert proof export --link us-cert --seq 1 --received >ra-n.proof &&
 	"$HOTLINE" proof verify --card us-cert/card --card ru-cert/card ra-n.proof >out &&
 	grep -q "^content:  not disclosed" out && ! grep -q "^reply$" out
@@ -113,7 +113,7 @@ test_expect_success 'once receipted, that message has its proof' '
 	"$HOTLINE" --home ru-cert batch receipt --link us-cert b3.receipt >/dev/null &&
 	"$HOTLINE" --home ru-cert proof export --link us-cert --seq 8 --disclose --out d8.proof &&
 	"$HOTLINE" proof verify --card ru-cert/card --card us-cert/card d8.proof >out &&
-	test "$(sed "1,/^content:/d" out)" = "not yet receipted"
+	test "$(proof_text <out)" = "not yet receipted"
 '
 
 test_expect_success 'a proof checked with a third party card fails' '
@@ -143,7 +143,7 @@ test_expect_success 'proof verify checks its arguments' '
 test_expect_success 'a proof of another link does not hold for this one' '
 	"$HOTLINE" --home ru-cert proof export --link eu-cert --seq 1 --disclose --out eu.proof &&
 	"$HOTLINE" proof verify --card ru-cert/card --card eu-cert/card eu.proof >out &&
-	test "$(sed "1,/^content:/d" out)" = "for eu-cert" &&
+	test "$(proof_text <out)" = "for eu-cert" &&
 	expect_code 1 "$HOTLINE" proof verify --card ru-cert/card --card us-cert/card \
 		eu.proof >out 2>err &&
 	grep -q "does not hold" err && test ! -s out
