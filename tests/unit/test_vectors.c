@@ -14,7 +14,9 @@
  * an envelope is randomized (content key, nonce, ephemeral keys), so one
  * sealed envelope is kept as it was made, with its plaintext and its
  * content key, and the test checks that it still parses, verifies,
- * unwraps for both parties and decrypts to the same bytes.
+ * unwraps for both parties and decrypts to the same bytes.  The message
+ * content format (JSON) has its own vector, content.json, which
+ * hl_content_encode must reproduce byte for byte.
  *
  * Golden files are read from $HOTLINE_SRC/tests/golden/ when HOTLINE_SRC
  * is set, else from tests/golden/ under the current directory.
@@ -46,6 +48,7 @@
 
 #include "buf.h"
 #include "card.h"
+#include "content.h"
 #include "envelope.h"
 #include "error.h"
 #include "hash.h"
@@ -72,6 +75,13 @@ static const char envelope_plain[] =
 	"شبكة الكهرباء ونطلب مساعدتكم في التحقيق.\"},"
 	"\"summary\":{\"lang\":\"en\",\"body\":\"Ransomware attack on the "
 	"power grid; help with the investigation requested.\"}}\n";
+
+/* The golden message content (content.json): the same Arabic sentence as
+ * the text, tagged "ar", with its English summary, tagged "en". */
+static const char content_text[] =
+	"نبلغكم بهجوم ببرمجية فدية على شبكة الكهرباء ونطلب مساعدتكم في التحقيق.";
+static const char content_summary[] =
+	"Ransomware attack on the power grid; help with the investigation requested.";
 
 enum regen { REGEN_NONE, REGEN_FIXED, REGEN_ENVELOPE };
 
@@ -457,6 +467,32 @@ static void test_envelope_rejects(void **state)
 	free(buf);
 }
 
+/* The content JSON inside envelope bodies: compact, keys sorted. */
+static void test_content(void **state)
+{
+	struct hl_text text = {"ar", content_text, sizeof(content_text) - 1};
+	struct hl_text sum = {"en", content_summary, sizeof(content_summary) - 1};
+	struct hl_content c;
+	struct hl_buf b;
+
+	(void)state;
+	hl_buf_init(&b, 4096);
+	assert_int_equal(hl_content_encode("notify", &text, &sum, NULL, &b), 0);
+	golden_text("content.json", b.data, b.len, REGEN_FIXED);
+	assert_int_equal(hl_content_parse(b.data, b.len, &c), 0);
+	assert_string_equal(c.type, "notify");
+	assert_string_equal(c.text.lang, "ar");
+	assert_int_equal(c.text.len, text.len);
+	assert_memory_equal(c.text.text, text.text, text.len);
+	assert_true(c.has_summary);
+	assert_string_equal(c.summary.lang, "en");
+	assert_int_equal(c.summary.len, sum.len);
+	assert_memory_equal(c.summary.text, sum.text, sum.len);
+	assert_false(c.has_ref);
+	hl_content_free(&c);
+	hl_buf_free(&b);
+}
+
 static void assert_quoted(const unsigned char *doc, size_t dn,
 			  const void *p, size_t n, const char *what)
 {
@@ -470,6 +506,7 @@ static void test_doc_quotes_vectors(void **state)
 	static const char *const files[] = {
 		"both.note", "ru-cert.card", "us-cert.card", "keyids.txt",
 		"fingerprints.txt", "link-id.txt", "ru-to-us.key", "ru-to-us.plain",
+		"content.json",
 	};
 	const char *src = getenv("HOTLINE_SRC");
 	char path[4096];
@@ -513,6 +550,7 @@ int main(void)
 		cmocka_unit_test(test_note),
 		cmocka_unit_test(test_envelope),
 		cmocka_unit_test(test_envelope_rejects),
+		cmocka_unit_test(test_content),
 		cmocka_unit_test(test_doc_quotes_vectors),
 	};
 
