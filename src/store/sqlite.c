@@ -239,23 +239,33 @@ static int migrate(struct hl_store *st)
 
 /* The database holds every message and what the projections read out of
  * them: create it 0600 (SQLite gives its -wal and -shm files the same
- * mode), and refuse one that others can read. */
+ * mode), and refuse one that others can read.  An existing database is
+ * only looked at, never opened here: closing any descriptor of a file
+ * drops every POSIX lock the process holds on it, SQLite's included.  A
+ * daemon opening its second connection thus lost the locks of its
+ * first, and the next process to open the store took itself for the
+ * only user and deleted the WAL that the daemon went on writing to. */
 static int private_file(const char *path, char *err, size_t errlen)
 {
-	int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	struct stat sb;
-	int r = 0;
+	int fd;
 
 	(void)err;
 	(void)errlen;
+	if (lstat(path, &sb) == 0) {
+		if (S_ISLNK(sb.st_mode))
+			return -ELOOP;	/* what O_NOFOLLOW says */
+		return sb.st_mode & 077 ? -HL_EPERM : 0;
+	}
+	if (errno != ENOENT)
+		return -errno;
+	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0 && errno == EEXIST)
+		return private_file(path, err, errlen);	/* made meanwhile */
 	if (fd < 0)
 		return -errno;
-	if (fstat(fd, &sb) < 0)
-		r = -errno;
-	else if (sb.st_mode & 077)
-		r = -HL_EPERM;
 	close(fd);
-	return r;
+	return 0;
 }
 
 int hl_store_open(const char *path, struct hl_store **out, char *err, size_t errlen)
