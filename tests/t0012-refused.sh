@@ -1,0 +1,209 @@
+#!/bin/sh
+# Refused: the peer server turns away, with the right HTTP status and a
+# line in its log, every request that is not a confirmed peer's valid
+# push, and stores nothing of it; a valid push replayed byte for byte
+# gets the same answer and stores nothing new.
+. "$(dirname "$0")/test-lib.sh"
+. "$(dirname "$0")/lib-transcript.sh"
+
+RU_PORT=$(free_port)
+US_PORT=$(free_port)
+EU_PORT=$(free_port)
+FR_PORT=$(free_port)
+# ru-cert and us-cert are linked; eu-cert links to us-cert, which does
+# not know it; us-cert has fr-cert's card but has not confirmed it.
+linked_pair ru-cert "$RU_PORT" us-cert "$US_PORT"
+new_party eu-cert "$EU_PORT"
+new_party fr-cert "$FR_PORT"
+"$HOTLINE" --home "$TEST_DIR/eu-cert" link add us-cert --card "$TEST_DIR/us-cert/card" >/dev/null
+"$HOTLINE" --home "$TEST_DIR/eu-cert" link confirm us-cert \
+	--fingerprint "$(fp_digits "$TEST_DIR/us-cert/card")" >/dev/null
+"$HOTLINE" --home "$TEST_DIR/fr-cert" link add us-cert --card "$TEST_DIR/us-cert/card" >/dev/null
+"$HOTLINE" --home "$TEST_DIR/fr-cert" link confirm us-cert \
+	--fingerprint "$(fp_digits "$TEST_DIR/us-cert/card")" >/dev/null
+"$HOTLINE" --home "$TEST_DIR/us-cert" link add fr-cert --card "$TEST_DIR/fr-cert/card" >/dev/null
+
+# What us-cert answers a certificate that is on no confirmed link's card
+# (older builds told the unknown from the unconfirmed).
+UNKNOWN='\(unknown peer certificate\|no confirmed link has this certificate\)'
+UNCONFIRMED='\(link not confirmed\|no confirmed link has this certificate\)'
+
+# post AS PATH FILE [CURL-ARGS...] : POSTs FILE to us-cert's PATH with
+# AS's TLS certificate and key (AS a folder holding tls.crt and tls.key,
+# or "none"); prints the HTTP status, the body goes to resp.
+post() {
+	p_as=$1 p_path=$2 p_file=$3
+	shift 3
+	if [ "$p_as" != none ]; then
+		set -- --cert "$TEST_DIR/$p_as/tls.crt" --key "$TEST_DIR/$p_as/tls.key" "$@"
+	fi
+	curl -sk -m 10 -o "$TEST_DIR/resp" -w "%{http_code}" \
+		-H "Content-Type: application/x.hotline.push" \
+		--data-binary "@$p_file" "$@" "https://127.0.0.1:$US_PORT$p_path"
+}
+
+# us_state : everything us-cert's store says, to show nothing changed.
+us_state() {
+	"$HOTLINE" --home "$TEST_DIR/us-cert" link list &&
+	"$HOTLINE" --home "$TEST_DIR/us-cert" inbox &&
+	"$HOTLINE" --home "$TEST_DIR/us-cert" log verify
+}
+
+# refused CODE WHY POST-ARGS... : the request is refused with CODE and
+# WHY in the answer, one more "refused (CODE): WHY" line is in us-cert's
+# log, and us-cert's store is as it was.  WHY is a basic regexp.
+refused() {
+	r_code=$1 r_why=$2
+	shift 2
+	us_state >before.state &&
+	r_seen=$(count_lines "refused ($r_code): $r_why" us-cert.log) &&
+	r_got=$(post "$@") &&
+	echo "HTTP $r_got: $(cat resp)" &&
+	test "$r_got" = "$r_code" &&
+	grep -q "$r_why" resp &&
+	test "$(count_lines "refused ($r_code): $r_why" us-cert.log)" -eq $((r_seen + 1)) &&
+	us_state >after.state &&
+	cmp before.state after.state
+}
+
+test_expect_success 'us-cert listens; ru-cert has a message for it, carried by hand' '
+	start_daemon us-cert &&
+	"$HOTLINE" --home ru-cert send --to us-cert --lang en "the real one" >/dev/null 2>&1 &&
+	"$HOTLINE" --home ru-cert batch export --link us-cert --out real.batch 2>err &&
+	grep -q "1 message(s) in the batch" err &&
+	us_state >start.state &&
+	grep -q "^ru-cert  *confirmed  *0  *0  *0 " start.state &&
+	printf "hello\n" >small
+'
+
+test_expect_success 'no client certificate: 403' '
+	refused 403 "no client certificate" none /hotline/v1/push real.batch
+'
+
+test_expect_success 'a certificate in ru-cert'"'"'s name but not on its card: 403' '
+	mkdir fake &&
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+		-keyout fake/tls.key -out fake/tls.crt -subj /CN=ru-cert -days 2 2>/dev/null &&
+	refused 403 "$UNKNOWN" fake /hotline/v1/push real.batch
+'
+
+test_expect_success 'a third party'"'"'s real certificate: 403' '
+	refused 403 "$UNKNOWN" eu-cert /hotline/v1/push real.batch
+'
+
+test_expect_success 'an unknown peer'"'"'s daemon is refused, and says so in its outbox' '
+	us_state >before.state &&
+	seen=$(count_lines "refused (403): $UNKNOWN" us-cert.log) &&
+	start_daemon eu-cert &&
+	"$HOTLINE" --home eu-cert send --to us-cert --lang en "let me in" >/dev/null &&
+	wait_for 20 grep -q "courier us-cert: HTTP 403: $UNKNOWN" eu-cert.log &&
+	stop_daemon eu-cert &&
+	test "$(count_lines "refused (403): $UNKNOWN" us-cert.log)" -gt "$seen" &&
+	"$HOTLINE" --home eu-cert outbox >ob &&
+	grep -q "^us-cert: 1 awaiting receipt" ob &&
+	us_state >after.state && cmp before.state after.state
+'
+
+test_expect_success 'a peer whose link is not confirmed: 403, by hand or by daemon' '
+	refused 403 "$UNCONFIRMED" fr-cert /hotline/v1/push real.batch &&
+	us_state >before.state &&
+	seen=$(count_lines "refused (403): $UNCONFIRMED" us-cert.log) &&
+	start_daemon fr-cert &&
+	"$HOTLINE" --home fr-cert send --to us-cert --lang fr "bonjour" >/dev/null &&
+	wait_for 20 grep -q "courier us-cert: HTTP 403: $UNCONFIRMED" fr-cert.log &&
+	stop_daemon fr-cert &&
+	test "$(count_lines "refused (403): $UNCONFIRMED" us-cert.log)" -gt "$seen" &&
+	us_state >after.state && cmp before.state after.state
+'
+
+test_expect_success 'a forged envelope in ru-cert'"'"'s push: refused, nothing stored' '
+	set -- $(envelope_at real.batch) &&
+	for at in $(($1 + 40)) $(($1 + 200)) $(($1 + $2 - 30)) $(($1 + $2 - 1)); do
+		flip_byte real.batch $at forged.batch &&
+		us_state >before.state &&
+		seen=$(count_lines "refused (4[0-9]*): push from ru-cert: " us-cert.log) &&
+		got=$(post ru-cert /hotline/v1/push forged.batch) &&
+		echo "byte $at: HTTP $got: $(cat resp)" &&
+		case $got in 400|403|422) ;; *) exit 1 ;; esac &&
+		test "$(count_lines "refused (4[0-9]*): push from ru-cert: " us-cert.log)" \
+			-eq $((seen + 1)) &&
+		us_state >after.state && cmp before.state after.state || exit 1
+	done
+'
+
+test_expect_success 'a forged checkpoint signature: 403' '
+	n=$(file_size real.batch) &&
+	flip_byte real.batch $((n - 10)) forged.batch &&
+	refused 403 "push from ru-cert: " ru-cert /hotline/v1/push forged.batch
+'
+
+test_expect_success 'the real push is stored and cosigned' '
+	got=$(post ru-cert /hotline/v1/push real.batch) &&
+	test "$got" = 200 &&
+	cp resp first.cosig &&
+	grep -q "^— us-cert [A-Za-z0-9+/=]*$" first.cosig &&
+	test "$(wc -l <first.cosig)" -eq 1 &&
+	test "$(show_field us-cert ru-cert received)" = "1 1" &&
+	test "$(count_lines "peer ru-cert: stored 1 message(s)" us-cert.log)" -eq 1
+'
+
+test_expect_success 'replayed byte for byte: 200, the same cosignature, nothing new' '
+	us_state >before.state &&
+	for i in 1 2 3; do
+		got=$(post ru-cert /hotline/v1/push real.batch) &&
+		test "$got" = 200 && cmp first.cosig resp || exit 1
+	done &&
+	us_state >after.state && cmp before.state after.state &&
+	test "$(count_lines "peer ru-cert: stored" us-cert.log)" -eq 1
+'
+
+test_expect_success 'a body over 16 MiB: 413 before a byte of it is read' '
+	refused 413 "body too large" ru-cert /hotline/v1/push small \
+		-H "Content-Length: 999999999" &&
+	refused 413 "body too large" ru-cert /hotline/v1/push small \
+		-H "Content-Length: 16777217"
+'
+
+test_expect_success 'and an unknown client is refused before its length is looked at' '
+	refused 403 "$UNKNOWN" eu-cert /hotline/v1/push small \
+		-H "Content-Length: 999999999"
+'
+
+test_expect_success 'no Content-Length: 411' '
+	refused 411 "Content-Length required" ru-cert /hotline/v1/push small \
+		-H "Transfer-Encoding: chunked"
+'
+
+test_expect_success 'random bytes from a confirmed peer: 400, as a push or a receipt' '
+	head -c 3000 /dev/urandom >garbage &&
+	refused 400 "push from ru-cert: " ru-cert /hotline/v1/push garbage &&
+	: >empty &&
+	refused 400 "push from ru-cert: " ru-cert /hotline/v1/push empty &&
+	refused 400 "." ru-cert /hotline/v1/receipt garbage
+'
+
+test_expect_success 'a wrong path: 404; a wrong method: 405' '
+	refused 404 "no such path" ru-cert /hotline/v1/nothing small &&
+	refused 404 "no such path" ru-cert /hotline/v1/push/ small &&
+	refused 404 "no such path" ru-cert / small &&
+	refused 405 "wrong method" ru-cert /hotline/v1/push small -X GET &&
+	refused 405 "wrong method" ru-cert /hotline/v1/push small -X PUT &&
+	refused 405 "wrong method" ru-cert /hotline/v1/checkpoint small
+'
+
+test_expect_success 'after all that, ru-cert'"'"'s daemon gets its receipt' '
+	start_daemon ru-cert &&
+	curl -sf --unix-socket ru-cert/hotlined.sock -X POST http://hotlined/v1/wake >/dev/null &&
+	wait_for 20 eval "test \"\$(show_field ru-cert us-cert sent)\" = \"1 1\"" &&
+	"$HOTLINE" --home us-cert log verify >v &&
+	grep -q "^ru-cert: OK: sent 0 (.*received 1 (receipted up to 1, " v &&
+	! grep -q EVIDENCE v &&
+	"$HOTLINE" --home us-cert inbox >inbox &&
+	test "$(sed 1d inbox | cut -d" " -f1)" = ru-cert/1
+'
+
+test_expect_success 'both stop cleanly' '
+	stop_daemon ru-cert && stop_daemon us-cert
+'
+
+test_done
