@@ -297,11 +297,11 @@ test_expect_success 'log verify passes on every side after all of this' '
 
 test_expect_success 'rebuild recomputes the index from every envelope' '
 	"$HOTLINE" --home ru-cert rebuild >out &&
-	grep -qx "rebuilt the message index from 15 envelope(s)" out &&
+	grep -qx "rebuilt the message and content indexes from 15 envelope(s)" out &&
 	"$HOTLINE" --home us-cert rebuild >out &&
-	grep -qx "rebuilt the message index from 15 envelope(s)" out &&
+	grep -qx "rebuilt the message and content indexes from 15 envelope(s)" out &&
 	"$HOTLINE" --home us-nrrc rebuild >out &&
-	grep -qx "rebuilt the message index from 1 envelope(s)" out &&
+	grep -qx "rebuilt the message and content indexes from 1 envelope(s)" out &&
 	"$HOTLINE" --home ru-cert log verify >/dev/null &&
 	expect_code 2 "$HOTLINE" --home ru-cert rebuild extra
 '

@@ -26,6 +26,7 @@ test_count=0
 test_failed=0
 
 cleanup() {
+	[ -n "${KEEP:-}" ] && { echo "# kept $TEST_DIR"; return; }
 	[ -n "${TEST_DIR:-}" ] && rm -rf "$TEST_DIR"
 }
 trap cleanup EXIT

@@ -28,6 +28,7 @@ for set in "$@"; do
 		has_pc cmocka || add libcmocka-dev
 		command -v prove >/dev/null 2>&1 || add perl
 		command -v curl >/dev/null 2>&1 || add curl
+		command -v faketime >/dev/null 2>&1 || add faketime
 		;;
 	fuzz)
 		command -v clang >/dev/null 2>&1 || add clang

@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "content.h"
+#include "index.h"
 #include "error.h"
 #include "file.h"
 #include "text.h"
@@ -278,4 +279,103 @@ bool cli_opt_precedence(const char *arg, enum hl_precedence *p)
 		return true;
 	cli_err("--precedence: want flash, immediate, priority or routine");
 	return false;
+}
+
+/* "LINK/SEQ" or "LINK/out/SEQ". */
+bool cli_parse_id(const char *id, char *link, size_t cap, int *side, uint64_t *seq)
+{
+	const char *slash = strchr(id, '/'), *num;
+	size_t n;
+
+	if (!slash || (size_t)(slash - id) >= cap)
+		return false;
+	n = (size_t)(slash - id);
+	memcpy(link, id, n);
+	link[n] = 0;
+	num = slash + 1;
+	*side = HL_THEIRS;
+	if (strncmp(num, "out/", 4) == 0) {
+		*side = HL_OURS;
+		num += 4;
+	}
+	return hl_name_valid(link, n) &&
+	       hl_parse_u64(num, strlen(num), INT64_MAX, seq) == 0 && *seq > 0;
+}
+
+struct names {
+	char (*name)[HL_NAME_MAX + 1];
+	size_t n, cap;
+};
+
+static int collect(void *ctx, const struct hl_link *l)
+{
+	struct names *nm = ctx;
+
+	if (nm->n == nm->cap) {
+		size_t cap = nm->cap ? 2 * nm->cap : 16;
+		void *p = realloc(nm->name, cap * sizeof(*nm->name));
+
+		if (!p)
+			return -ENOMEM;
+		nm->name = p;
+		nm->cap = cap;
+	}
+	memcpy(nm->name[nm->n++], l->name, sizeof(l->name));
+	return 0;
+}
+
+int cli_index(struct hl_store *st, const struct hl_party *p)
+{
+	struct names nm = {0};
+	int r = hl_store_link_each(st, collect, &nm);
+
+	/* Each link in its own transaction, after the listing is done. */
+	for (size_t i = 0; r == 0 && i < nm.n; i++) {
+		struct hl_link l;
+		uint64_t added = 0;
+
+		r = hl_store_link_get(st, nm.name[i], &l);
+		if (r == 0)
+			r = hl_index_update(st, p, &l, &added);
+		hl_link_free(&l);
+	}
+	free(nm.name);
+	if (r < 0)
+		cli_store_err(st, "indexing new messages", r);
+	return r;
+}
+
+/* 45s, 12m, 1h05m, 3d02h */
+static void span(int64_t s, char *out, size_t cap)
+{
+	if (s < 60)
+		snprintf(out, cap, "%llds", (long long)s);
+	else if (s < 3600)
+		snprintf(out, cap, "%lldm", (long long)(s / 60));
+	else if (s < 86400)
+		snprintf(out, cap, "%lldh%02lldm", (long long)(s / 3600), (long long)(s / 60 % 60));
+	else
+		snprintf(out, cap, "%lldd%02lldh", (long long)(s / 86400), (long long)(s / 3600 % 24));
+}
+
+void cli_ack_state(struct hl_store *st, int64_t link, int side, uint64_t seq,
+		   const char *kind, enum hl_precedence p, int64_t sent, int64_t now,
+		   char *out, size_t cap)
+{
+	uint64_t ack_seq = 0;
+	int64_t when = 0, due = sent + hl_ack_due(p);
+	char d[32];
+
+	if (!hl_kind_needs_ack(kind)) {
+		snprintf(out, cap, "-");
+	} else if (hl_store_acked(st, link, side, seq, &ack_seq, &when) == 0) {
+		span(when > sent ? when - sent : 0, d, sizeof(d));
+		snprintf(out, cap, "acked +%s", d);
+	} else if (now < due) {
+		span(due - now, d, sizeof(d));
+		snprintf(out, cap, "due in %s", d);
+	} else {
+		span(now - due, d, sizeof(d));
+		snprintf(out, cap, "OVERDUE %s", d);
+	}
 }

@@ -71,6 +71,20 @@ int cli_link(struct hl_store *st, const char *name, struct hl_link *l);
 int cli_api(const struct hl_party *p, const char *method, const char *path,
 	    struct hl_buf *out);
 
+/* Where a message stands with its acknowledgment, for a person:
+ * "acked +4m", "due in 12m", "OVERDUE 1h05m", or "-" for a kind that
+ * needs none.  side and seq name the message; now is the time. */
+void cli_ack_state(struct hl_store *st, int64_t link, int side, uint64_t seq,
+		   const char *kind, enum hl_precedence p, int64_t sent, int64_t now,
+		   char *out, size_t cap);
+
+/* "LINK/SEQ" (received) or "LINK/out/SEQ" (sent) into its parts. */
+bool cli_parse_id(const char *id, char *link, size_t cap, int *side, uint64_t *seq);
+
+/* Brings the content index up to date on every link (needs the party's
+ * secrets); prints why it cannot. */
+int cli_index(struct hl_store *st, const struct hl_party *p);
+
 /* Prints "hotline: what: error" with the store's message for -HL_ESTORE. */
 void cli_store_err(struct hl_store *st, const char *what, int err);
 
@@ -90,11 +104,12 @@ int status_main(int argc, char **argv);
 int outbox_main(int argc, char **argv);
 int inbox_main(int argc, char **argv);
 int show_main(int argc, char **argv);
+int ack_main(int argc, char **argv);
 int version_main(int argc, char **argv);
 extern const char init_help[], card_help[], fingerprint_help[],
 	envelope_help[], help_help[], version_help[], link_help[], send_help[],
 	batch_help[], log_help[], proof_help[], rebuild_help[], status_help[],
-	outbox_help[], inbox_help[], show_help[];
+	outbox_help[], inbox_help[], show_help[], ack_help[];
 
 struct cli_cmd {
 	const char *name;

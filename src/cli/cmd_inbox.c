@@ -17,9 +17,13 @@ const char inbox_help[] =
 	"    hotline inbox [--link LINK]\n\n"
 	"DESCRIPTION\n"
 	"    Lists the messages received on every link (or one), oldest first,\n"
-	"    with the ID that 'hotline show' takes: LINK/SEQ.  Every message\n"
-	"    listed was verified and stored durably, and receipted to its\n"
-	"    sender, before it appears here.\n\n"
+	"    with the ID that 'hotline show' and 'hotline ack' take: LINK/SEQ.\n"
+	"    Every message listed was verified and stored durably, and\n"
+	"    receipted to its sender, before it appears here.\n\n"
+	"    The last column says where its human acknowledgment stands:\n"
+	"    'acked +4m' (sent four minutes after the message), 'due in 12m',\n"
+	"    or 'OVERDUE 1h05m' past the time its precedence allows (FLASH\n"
+	"    15 minutes, IMMEDIATE 1 hour, PRIORITY 24 hours, ROUTINE 72).\n\n"
 	"EXIT STATUS\n"
 	"    0 printed; 1 the store cannot be read; 2 usage error.\n";
 
@@ -62,21 +66,30 @@ static int link_opt(int argc, char **argv, const char *cmd, const char *syn,
 	return CLI_OK;
 }
 
-static int inbox_msg(void *ctx, const struct hl_message *m)
-{
-	const char *link = ctx;
-	char id[HL_NAME_MAX + 24], when[HL_TIME_LEN + 1];
-
-	snprintf(id, sizeof(id), "%s/%llu", link, (unsigned long long)m->seq);
-	hl_time_format(m->time, when);
-	printf("%-28s %s  %-9s %s\n", id, when, m->precedence, m->kind);
-	return 0;
-}
-
 struct inbox {
 	struct hl_store *st;
 	const char *only;
+	const struct hl_link *l;
+	int64_t now;
+	uint64_t overdue;
 };
+
+static int inbox_msg(void *ctx, const struct hl_message *m)
+{
+	struct inbox *in = ctx;
+	char id[HL_NAME_MAX + 24], when[HL_TIME_LEN + 1], ack[48];
+	enum hl_precedence p = HL_ROUTINE;
+
+	hl_precedence_parse(m->precedence, &p);
+	snprintf(id, sizeof(id), "%s/%llu", in->l->name, (unsigned long long)m->seq);
+	hl_time_format(m->time, when);
+	cli_ack_state(in->st, in->l->id, HL_THEIRS, m->seq, m->kind, p, m->time, in->now,
+		      ack, sizeof(ack));
+	if (strncmp(ack, "OVERDUE", 7) == 0)
+		in->overdue++;
+	printf("%-24s %s  %-10s %-8s %s\n", id, when, m->precedence, m->kind, ack);
+	return 0;
+}
 
 static int inbox_one(void *ctx, const struct hl_link *l)
 {
@@ -84,8 +97,8 @@ static int inbox_one(void *ctx, const struct hl_link *l)
 
 	if (in->only && strcmp(in->only, l->name) != 0)
 		return 0;
-	return hl_store_message_each(in->st, l->id, HL_THEIRS, 0, inbox_msg,
-				     (void *)l->name);
+	in->l = l;
+	return hl_store_message_each(in->st, l->id, HL_THEIRS, 0, inbox_msg, in);
 }
 
 int inbox_main(int argc, char **argv)
@@ -98,56 +111,45 @@ int inbox_main(int argc, char **argv)
 		return r;
 	if (optind != argc)
 		return cli_usage("inbox", "inbox [--link LINK]");
-	p = cli_party(HL_PARTY_PUBLIC);
+	p = cli_party(HL_PARTY_SECRETS);
 	in.st = p ? cli_store(p) : NULL;
+	in.now = cli_now();
 	r = CLI_FAIL;
-	if (in.st) {
-		printf("%-28s %-20s  %-9s %s\n", "ID", "SENT", "PRECEDENCE", "KIND");
+	if (in.st && cli_index(in.st, p) == 0) {
+		printf("%-24s %-20s  %-10s %-8s %s\n", "ID", "SENT", "PRECEDENCE", "KIND",
+		       "ACKNOWLEDGMENT");
 		r = hl_store_link_each(in.st, inbox_one, &in) < 0 ? CLI_FAIL : CLI_OK;
 		if (r != CLI_OK)
 			cli_store_err(in.st, "inbox", -HL_ESTORE);
+		if (in.overdue)
+			printf("\n%llu message(s) OVERDUE for acknowledgment: "
+			       "'hotline ack LINK/SEQ' when read\n",
+			       (unsigned long long)in.overdue);
 	}
 	hl_store_close(in.st);
 	hl_party_free(p);
 	return r;
 }
 
-/* "LINK/SEQ" or "LINK/out/SEQ". */
-static bool parse_id(const char *id, char *link, size_t cap, int *side, uint64_t *seq)
+static void header(struct hl_store *st, const struct hl_link *l, int side,
+		   const struct hl_envelope *e, uint64_t receipted)
 {
-	const char *slash = strchr(id, '/'), *num;
-	size_t n;
-
-	if (!slash || (size_t)(slash - id) >= cap)
-		return false;
-	n = (size_t)(slash - id);
-	memcpy(link, id, n);
-	link[n] = 0;
-	num = slash + 1;
-	*side = HL_THEIRS;
-	if (strncmp(num, "out/", 4) == 0) {
-		*side = HL_OURS;
-		num += 4;
-	}
-	return hl_name_valid(link, n) &&
-	       hl_parse_u64(num, strlen(num), INT64_MAX, seq) == 0 && *seq > 0;
-}
-
-static void header(const struct hl_envelope *e, uint64_t acked)
-{
-	char when[HL_TIME_LEN + 1];
+	char when[HL_TIME_LEN + 1], ack[48];
 
 	hl_time_format(e->time, when);
+	cli_ack_state(st, l->id, side, e->seq, e->kind, e->precedence, e->time, cli_now(),
+		      ack, sizeof(ack));
 	printf("from:       %s\n"
 	       "to:         %s\n"
 	       "seq:        %llu\n"
 	       "sent:       %s\n"
 	       "precedence: %s\n"
 	       "kind:       %s\n"
-	       "receipted:  %s\n\n",
+	       "receipted:  %s\n"
+	       "acknowledgment: %s\n\n",
 	       e->from, e->to, (unsigned long long)e->seq, when,
 	       hl_precedence_name(e->precedence), e->kind,
-	       e->seq <= acked ? "yes" : "not yet");
+	       e->seq <= receipted ? "yes" : "not yet", ack);
 }
 
 static int show_one(struct hl_store *st, const struct hl_party *p,
@@ -174,7 +176,7 @@ static int show_one(struct hl_store *st, const struct hl_party *p,
 		r = hl_envelope_decrypt(&env, key, &plain);
 	if (r == 0) {
 		hl_store_cosigned_size(st, l->id, side, &acked);
-		header(&env, acked);
+		header(st, l, side, &env, acked);
 		cli_print_content(plain.data, plain.len);
 	}
 	sodium_free(key);
@@ -197,12 +199,12 @@ int show_main(int argc, char **argv)
 
 	if (r != CLI_OK)
 		return r;
-	if (argc - optind != 1 || !parse_id(argv[optind], name, sizeof(name), &side, &seq))
+	if (argc - optind != 1 || !cli_parse_id(argv[optind], name, sizeof(name), &side, &seq))
 		return cli_usage("show", syn);
 	r = CLI_FAIL;
 	p = cli_party(HL_PARTY_SECRETS);
 	st = p ? cli_store(p) : NULL;
-	if (st && cli_link(st, name, &l) == 0) {
+	if (st && cli_link(st, name, &l) == 0 && cli_index(st, p) == 0) {
 		int e = show_one(st, p, &l, side, seq);
 
 		if (e == -HL_ENOTFOUND)

@@ -29,10 +29,11 @@ const char rebuild_help[] =
 	"    hotline rebuild\n\n"
 	"DESCRIPTION\n"
 	"    Everything in the store but the signed envelopes, checkpoints,\n"
-	"    receipts and evidence is a projection of them (today the message\n"
-	"    index; later cases, indicators and link health).  rebuild drops\n"
-	"    the projections and recomputes them from the logs, in one\n"
-	"    transaction.\n\n"
+	"    receipts and evidence is a projection of them: the message index\n"
+	"    (headers) and the content index (what the bodies say, such as\n"
+	"    which message an acknowledgment names), later cases, indicators\n"
+	"    and link health.  rebuild drops the projections and recomputes\n"
+	"    them from the logs, opening every body with this party's key.\n\n"
 	"EXIT STATUS\n"
 	"    0 rebuilt; 1 failed (nothing changed); 2 usage error.\n";
 
@@ -147,16 +148,18 @@ int rebuild_main(int argc, char **argv)
 	}
 	if (optind != argc)
 		return cli_usage("rebuild", "rebuild");
-	p = cli_party(HL_PARTY_PUBLIC);
+	p = cli_party(HL_PARTY_SECRETS);
 	st = p ? cli_store(p) : NULL;
 	if (st) {
 		int e = hl_store_rebuild(st, &n);
 
 		if (e < 0)
 			cli_store_err(st, "rebuild", e);
-		else
-			printf("rebuilt the message index from %llu envelope(s)\n",
+		else if (cli_index(st, p) == 0)
+			printf("rebuilt the message and content indexes from %llu envelope(s)\n",
 			       (unsigned long long)n);
+		else
+			e = -1;
 		r = e < 0 ? CLI_FAIL : CLI_OK;
 	}
 	hl_store_close(st);

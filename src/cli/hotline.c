@@ -18,6 +18,7 @@ const struct cli_cmd cli_cmds[] = {
 	{"send", send_main, "send a message on a link", send_help},
 	{"inbox", inbox_main, "list the messages received", inbox_help},
 	{"show", show_main, "open and print one message", show_help},
+	{"ack", ack_main, "acknowledge a received message", ack_help},
 	{"outbox", outbox_main, "list the messages awaiting a receipt", outbox_help},
 	{"status", status_main, "each link's delivery at a glance", status_help},
 	{"batch", batch_main, "carry a link's messages and receipts as files", batch_help},

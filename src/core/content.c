@@ -19,7 +19,9 @@ static int check_text(const struct hl_text *t)
 {
 	if (!hl_lang_valid(t->lang, strlen(t->lang)))
 		return -HL_ELANG;
-	if (t->len > HL_PLAIN_MAX || memchr(t->text, 0, t->len) ||
+	if (t->len > HL_PLAIN_MAX)
+		return -HL_ETOOBIG;
+	if (memchr(t->text, 0, t->len) ||
 	    !hl_utf8_valid((const unsigned char *)t->text, t->len))
 		return -HL_EUTF8;
 	return 0;
@@ -107,7 +109,8 @@ int hl_content_parse(const unsigned char *buf, size_t n, struct hl_content *c)
 {
 	json_t *j, *text = NULL, *summary = NULL, *ref = NULL;
 	const char *type = NULL;
-	int v = 0, r;
+	json_int_t v = 0;
+	int r;
 
 	memset(c, 0, sizeof(*c));
 	if (n > 2 * HL_PLAIN_MAX + 4096)
@@ -115,7 +118,7 @@ int hl_content_parse(const unsigned char *buf, size_t n, struct hl_content *c)
 	j = json_loadb((const char *)buf, n, JSON_REJECT_DUPLICATES, NULL);
 	if (!j)
 		return -HL_ECONTENT;
-	r = json_unpack(j, "{s:i, s:s, s:o, s?:o, s?:o!}", "v", &v, "type", &type,
+	r = json_unpack(j, "{s:I, s:s, s:o, s?:o, s?:o!}", "v", &v, "type", &type,
 			"text", &text, "summary", &summary, "ref", &ref) < 0 ? -HL_ECONTENT : 0;
 	if (r == 0 && (v != HL_CONTENT_VERSION || !hl_kind_valid(type, strlen(type))))
 		r = -HL_ECONTENT;

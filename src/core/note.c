@@ -189,6 +189,9 @@ int hl_note_sign_text(struct hl_buf *out, const unsigned char *text,
 	/* Check everything before writing, so a failure leaves out as it was. */
 	if (r == 0 && !hl_note_keyname_valid(name, strlen(name)))
 		r = -HL_ENAME;
+	if (r == 0 && n >= sizeof(COSIG_PREFIX) - 1 &&
+	    memcmp(text, COSIG_PREFIX, sizeof(COSIG_PREFIX) - 1) == 0)
+		r = -HL_ETYPE;
 	if (r == 0)
 		r = hl_buf_append(out, text, n);
 	if (r == 0)

@@ -86,6 +86,8 @@ static int compose(const char *kind, const char *lang, const char *text, size_t 
 	if ((lang && strlen(lang) > HL_LANG_MAX) ||
 	    (summary_lang && strlen(summary_lang) > HL_LANG_MAX))
 		return -HL_ELANG;
+	if (summary_lang && !summary)
+		return -HL_ECONTENT;	/* a summary's language without a summary */
 	if (lang)
 		memcpy(t.lang, lang, strlen(lang) + 1);
 	if (summary) {

@@ -74,6 +74,18 @@ static const char *const migrations[] = {
 	 * cannot grow the table. */
 	"ALTER TABLE evidence ADD COLUMN other_hash BLOB;"
 	"CREATE UNIQUE INDEX evidence_once ON evidence (link, side, kind, at, other_hash);",
+	/* 3: a projection of what the encrypted bodies say (index.c):
+	 * every envelope's content type, and the envelope a ref names
+	 * (ref_side relative to this party, -1 for none). */
+	"CREATE TABLE item ("
+	"  link INTEGER NOT NULL,"
+	"  side INTEGER NOT NULL,"
+	"  seq INTEGER NOT NULL,"
+	"  type TEXT NOT NULL,"
+	"  ref_side INTEGER NOT NULL,"
+	"  ref_seq INTEGER NOT NULL,"
+	"  PRIMARY KEY (link, side, seq)) WITHOUT ROWID;"
+	"CREATE INDEX item_ref ON item (link, ref_side, ref_seq, type);",
 };
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 _Static_assert(NMIGRATIONS == HL_STORE_SCHEMA, "HL_STORE_SCHEMA counts the migrations");
@@ -83,6 +95,7 @@ enum stmt {
 	S_LOG_SIZE, S_ENV_PUT, S_ENV_GET, S_ENV_ALL, S_NODE_PUT, S_NODE_GET,
 	S_CP_PUT, S_CP_GET, S_COSIG_SET, S_COSIGNED, S_COVERING, S_CP_ALL,
 	S_EVIDENCE_PUT, S_EVIDENCE_COUNT, S_MSG_PUT, S_MSG_CLEAR, S_ENV_EVERY, S_MSG_ALL,
+	S_ITEM_PUT, S_ITEM_NEXT, S_ITEM_CLEAR, S_ACKED,
 	S_COUNT
 };
 
@@ -130,6 +143,15 @@ static const char *const sql[S_COUNT] = {
 	[S_ENV_EVERY] = "SELECT link, side, seq, bytes FROM envelope",
 	[S_MSG_ALL] = "SELECT seq, time, precedence, kind FROM message"
 		      " WHERE link = ? AND side = ? AND seq > ? ORDER BY seq",
+	[S_ITEM_PUT] = "INSERT OR REPLACE INTO item (link, side, seq, type, ref_side, ref_seq)"
+		       " VALUES (?, ?, ?, ?, ?, ?)",
+	[S_ITEM_NEXT] = "SELECT coalesce(max(seq), 0) + 1 FROM item WHERE link = ? AND side = ?",
+	[S_ITEM_CLEAR] = "DELETE FROM item",
+	/* The first ack, from the other side, of envelope (side, seq). */
+	[S_ACKED] = "SELECT i.seq, m.time FROM item i JOIN message m"
+		    " ON m.link = i.link AND m.side = i.side AND m.seq = i.seq"
+		    " WHERE i.link = ? AND i.side = 1 - ? AND i.type = 'ack'"
+		    " AND i.ref_side = ? AND i.ref_seq = ? ORDER BY i.seq LIMIT 1",
 };
 
 struct hl_store {
@@ -239,33 +261,26 @@ static int migrate(struct hl_store *st)
 
 /* The database holds every message and what the projections read out of
  * them: create it 0600 (SQLite gives its -wal and -shm files the same
- * mode), and refuse one that others can read.  An existing database is
- * only looked at, never opened here: closing any descriptor of a file
- * drops every POSIX lock the process holds on it, SQLite's included.  A
- * daemon opening its second connection thus lost the locks of its
- * first, and the next process to open the store took itself for the
- * only user and deleted the WAL that the daemon went on writing to. */
-static int private_file(const char *path, char *err, size_t errlen)
+ * mode), and refuse one that others can read.  The mode is checked with
+ * stat(), never by opening the file: closing any descriptor of a SQLite
+ * database drops every POSIX lock this process holds on it, under the
+ * other connections' feet. */
+static int private_file(const char *path)
 {
 	struct stat sb;
-	int fd;
+	int fd, r;
 
-	(void)err;
-	(void)errlen;
-	if (lstat(path, &sb) == 0) {
-		if (S_ISLNK(sb.st_mode))
-			return -ELOOP;	/* what O_NOFOLLOW says */
+	if (stat(path, &sb) == 0)
 		return sb.st_mode & 077 ? -HL_EPERM : 0;
-	}
 	if (errno != ENOENT)
 		return -errno;
-	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0 && errno == EEXIST)
-		return private_file(path, err, errlen);	/* made meanwhile */
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
-		return -errno;
+		return errno == EEXIST ? private_file(path) : -errno;
+	/* The mode above is filtered by the umask; make it exactly 0600. */
+	r = fchmod(fd, 0600) < 0 ? -errno : 0;
 	close(fd);
-	return 0;
+	return r;
 }
 
 int hl_store_open(const char *path, struct hl_store **out, char *err, size_t errlen)
@@ -274,7 +289,7 @@ int hl_store_open(const char *path, struct hl_store **out, char *err, size_t err
 	int r;
 
 	*out = NULL;
-	r = private_file(path, err, errlen);
+	r = private_file(path);
 	if (r < 0)
 		return r;
 	st = calloc(1, sizeof(*st));
@@ -824,6 +839,57 @@ static int index_all(struct hl_store *st, uint64_t *count)
 	return r;
 }
 
+int hl_store_item_put(struct hl_store *st, int64_t link, int side, uint64_t seq,
+		      const char *type, int ref_side, uint64_t ref_seq)
+{
+	sqlite3_stmt *s = stmt(st, S_ITEM_PUT);
+
+	if (!s)
+		return -HL_ESTORE;
+	bind_log(s, link, side);
+	sqlite3_bind_int64(s, 3, (int64_t)seq);
+	sqlite3_bind_text(s, 4, type, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 5, ref_side);
+	sqlite3_bind_int64(s, 6, (int64_t)ref_seq);
+	return done(st, s);
+}
+
+int hl_store_item_next(struct hl_store *st, int64_t link, int side, uint64_t *next)
+{
+	sqlite3_stmt *s = stmt(st, S_ITEM_NEXT);
+	int64_t v = 1;
+	int r;
+
+	if (!s)
+		return -HL_ESTORE;
+	bind_log(s, link, side);
+	r = one_int(st, s, &v, NULL);
+	*next = (uint64_t)v;
+	return r;
+}
+
+int hl_store_acked(struct hl_store *st, int64_t link, int side, uint64_t seq,
+		   uint64_t *ack_seq, int64_t *ack_time)
+{
+	sqlite3_stmt *s = stmt(st, S_ACKED);
+	int rc, r = 0;
+
+	if (!s)
+		return -HL_ESTORE;
+	bind_log(s, link, side);
+	sqlite3_bind_int(s, 3, side);
+	sqlite3_bind_int64(s, 4, (int64_t)seq);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*ack_seq = (uint64_t)sqlite3_column_int64(s, 0);
+		*ack_time = sqlite3_column_int64(s, 1);
+	} else {
+		r = rc == SQLITE_DONE ? -HL_ENOTFOUND : fail(st);
+	}
+	sqlite3_reset(s);
+	return r;
+}
+
 int hl_store_rebuild(struct hl_store *st, uint64_t *count)
 {
 	sqlite3_stmt *s;
@@ -832,8 +898,12 @@ int hl_store_rebuild(struct hl_store *st, uint64_t *count)
 	*count = 0;
 	if (r < 0)
 		return r;
-	s = stmt(st, S_MSG_CLEAR);
+	/* The content index is rebuilt by whoever holds the keys (index.c). */
+	s = stmt(st, S_ITEM_CLEAR);
 	r = s ? done(st, s) : -HL_ESTORE;
+	s = r == 0 ? stmt(st, S_MSG_CLEAR) : NULL;
+	if (r == 0)
+		r = s ? done(st, s) : -HL_ESTORE;
 	if (r == 0)
 		r = index_all(st, count);
 	if (r == 0)

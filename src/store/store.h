@@ -25,7 +25,7 @@
 #include "merkle.h"
 
 #define HL_STORE_FILE "hotline.db"
-#define HL_STORE_SCHEMA 2	/* the number of migrations: the user_version */
+#define HL_STORE_SCHEMA 3	/* the number of migrations: the user_version */
 
 enum hl_side { HL_OURS = 0, HL_THEIRS = 1 };
 
@@ -130,6 +130,17 @@ struct hl_message {
 /* Calls fn for the indexed messages of one log with seq > after, in order. */
 int hl_store_message_each(struct hl_store *st, int64_t link, int side, uint64_t after,
 			  int (*fn)(void *ctx, const struct hl_message *m), void *ctx);
+
+/* The content index (index.c fills it): an envelope's content type and
+ * the envelope its ref names, ref_side relative to this party (-1 for
+ * none).  item_next is the first seq of a log not yet indexed. */
+int hl_store_item_put(struct hl_store *st, int64_t link, int side, uint64_t seq,
+		      const char *type, int ref_side, uint64_t ref_seq);
+int hl_store_item_next(struct hl_store *st, int64_t link, int side, uint64_t *next);
+/* The first ack from the other side of envelope (side, seq): its seq in
+ * that side's log and its time; -HL_ENOTFOUND when there is none. */
+int hl_store_acked(struct hl_store *st, int64_t link, int side, uint64_t seq,
+		   uint64_t *ack_seq, int64_t *ack_time);
 
 /* Recomputes every projection from the stored envelopes; *count gets
  * the number of envelopes indexed. */

@@ -149,6 +149,8 @@ static void test_content_parse_strict(void **state)
 	assert_int_equal(parse("{\"v\":1,\"type\":\"notify\",\"text\":{\"lang\":\"en\",\"text\":\"hi\",\"dir\":\"rtl\"}}"), -HL_ECONTENT);
 	/* Wrong version, type, tag; not an object; trailing bytes. */
 	assert_int_equal(parse("{\"v\":2,\"type\":\"notify\",\"text\":{\"lang\":\"en\",\"text\":\"hi\"}}"), -HL_ECONTENT);
+	/* 2^32 + 1 is not 1, whatever the width of an int. */
+	assert_int_equal(parse("{\"v\":4294967297,\"type\":\"notify\",\"text\":{\"lang\":\"en\",\"text\":\"hi\"}}"), -HL_ECONTENT);
 	assert_int_equal(parse("{\"v\":1,\"type\":\"Notify!\",\"text\":{\"lang\":\"en\",\"text\":\"hi\"}}"), -HL_ECONTENT);
 	assert_int_equal(parse("{\"v\":1,\"type\":\"notify\",\"text\":{\"lang\":\"english language\",\"text\":\"hi\"}}"), -HL_ELANG);
 	assert_int_equal(parse("[1,2]"), -HL_ECONTENT);

@@ -1,0 +1,175 @@
+/* cmd_ack.c - hotline ack: a person acknowledges a received message. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "content.h"
+#include "error.h"
+#include "index.h"
+#include "transcript.h"
+
+const char ack_help[] =
+	"NAME\n"
+	"    hotline ack - acknowledge a received message\n\n"
+	"SYNOPSIS\n"
+	"    hotline ack [--lang TAG] LINK/SEQ [TEXT]\n\n"
+	"DESCRIPTION\n"
+	"    Says, as a signed message of this party's own log, that a person\n"
+	"    has read and accepted message LINK/SEQ (as 'hotline inbox' lists\n"
+	"    it).  The machine's receipt only says the message arrived; the\n"
+	"    acknowledgment is the human answer the precedence calls for, due\n"
+	"    15 minutes after a FLASH, 1 hour after an IMMEDIATE, 24 hours\n"
+	"    after a PRIORITY and 72 hours after a ROUTINE message.\n\n"
+	"    The acknowledgment names the message by its sender, sequence\n"
+	"    number and leaf hash, so it cannot be taken for one of another\n"
+	"    message, and travels with the message's own precedence.  TEXT is\n"
+	"    an optional note, with its language tag (--lang, else the\n"
+	"    locale's).  A message is acknowledged once: a second ack says\n"
+	"    when the first was sent.\n\n"
+	"EXIT STATUS\n"
+	"    0 acknowledged (or already); 1 no such message, or it cannot be\n"
+	"    acknowledged; 2 usage error.\n";
+
+static const char synopsis[] = "ack [--lang TAG] LINK/SEQ [TEXT]";
+
+struct ack {
+	char link[HL_NAME_MAX + 1];
+	uint64_t seq;
+	const char *lang, *text;
+};
+
+static int parse(int argc, char **argv, struct ack *a)
+{
+	static const struct option opts[] = {
+		{"lang", required_argument, NULL, 'L'},
+		{"home", required_argument, NULL, 'H'},
+		{NULL, 0, NULL, 0},
+	};
+	int side = HL_THEIRS;
+
+	for (;;) {
+		int c = getopt_long(argc, argv, "", opts, NULL);
+
+		if (c == -1)
+			break;
+		if (c == 'L')
+			a->lang = optarg;
+		else if (c == 'H')
+			cli_home = optarg;
+		else
+			return cli_usage("ack", synopsis);
+	}
+	if (argc - optind < 1 || argc - optind > 2 ||
+	    !cli_parse_id(argv[optind], a->link, sizeof(a->link), &side, &a->seq))
+		return cli_usage("ack", synopsis);
+	if (side != HL_THEIRS) {
+		cli_err("%s: that is a message this party sent; acknowledge what you received",
+			argv[optind]);
+		return CLI_USAGE;
+	}
+	if (a->lang && !hl_lang_valid(a->lang, strlen(a->lang))) {
+		cli_err("%s", hl_strerror(-HL_ELANG));
+		return CLI_USAGE;
+	}
+	a->text = argc - optind == 2 ? argv[optind + 1] : "";
+	return CLI_OK;
+}
+
+/* The ack's content: a ref to the message and the person's note. */
+static int compose(const struct ack *a, const struct hl_link *l, const hl_hash leaf,
+		   struct hl_buf *out)
+{
+	struct hl_text t = {{0}, a->text, strlen(a->text)};
+	struct hl_ref ref = {{0}, a->seq, {0}};
+
+	if (a->lang)
+		snprintf(t.lang, sizeof(t.lang), "%s", a->lang);
+	else
+		cli_locale_lang(t.lang);
+	memcpy(ref.from, l->card.name, sizeof(ref.from));
+	memcpy(ref.leaf, leaf, sizeof(ref.leaf));
+	return hl_content_encode("ack", &t, NULL, &ref, out);
+}
+
+static int acknowledge(struct hl_store *st, const struct hl_party *p,
+		       const struct hl_link *l, const struct ack *a)
+{
+	struct hl_send msg = {.kind = "ack"};
+	struct hl_buf raw, content;
+	struct hl_envelope env;
+	uint64_t ack_seq = 0, seq = 0;
+	int64_t when = 0;
+	hl_hash leaf;
+	int r;
+
+	hl_buf_init(&raw, HL_ENVELOPE_HEADER_MAX + HL_BODY_MAX);
+	hl_buf_init(&content, HL_PLAIN_MAX);
+	r = hl_store_envelope_get(st, l->id, HL_THEIRS, a->seq, &raw, leaf);
+	if (r == -HL_ENOTFOUND)
+		cli_err("%s/%llu: no such message ('hotline inbox' lists them)", l->name,
+			(unsigned long long)a->seq);
+	if (r == 0)
+		r = hl_envelope_parse(raw.data, raw.len, &env);
+	if (r == 0 && !hl_kind_needs_ack(env.kind)) {
+		cli_err("%s/%llu is an acknowledgment itself", l->name,
+			(unsigned long long)a->seq);
+		r = -HL_ESYNTAX;
+	}
+	if (r == 0 && hl_store_acked(st, l->id, HL_THEIRS, a->seq, &ack_seq, &when) == 0) {
+		char t[HL_TIME_LEN + 1];
+
+		hl_time_format(when, t);
+		printf("%s/%llu was already acknowledged at %s (%s/out/%llu)\n", l->name,
+		       (unsigned long long)a->seq, t, l->name, (unsigned long long)ack_seq);
+		goto out;
+	}
+	if (r == 0)
+		r = compose(a, l, leaf, &content);
+	if (r == 0) {
+		msg.precedence = env.precedence;
+		msg.plain = content.data;
+		msg.plain_len = content.len;
+		msg.now = cli_now();
+		r = hl_transcript_send(st, p, l, &msg, &seq);
+		if (r < 0)
+			cli_store_err(st, l->name, r);
+	}
+	if (r == 0)
+		printf("acknowledged %s/%llu (%s): sent as %s/out/%llu\n", l->name,
+		       (unsigned long long)a->seq, hl_precedence_name(env.precedence),
+		       l->name, (unsigned long long)seq);
+out:
+	hl_buf_free(&raw);
+	hl_buf_free(&content);
+	return r;
+}
+
+int ack_main(int argc, char **argv)
+{
+	struct ack a = {0};
+	struct hl_party *p = NULL;
+	struct hl_store *st = NULL;
+	struct hl_link l = {0};
+	struct hl_buf reply;
+	int r = parse(argc, argv, &a);
+
+	if (r != CLI_OK)
+		return r;
+	r = CLI_FAIL;
+	p = cli_party(HL_PARTY_SECRETS);
+	st = p ? cli_store(p) : NULL;
+	if (st && cli_link(st, a.link, &l) == 0 && cli_index(st, p) == 0 &&
+	    acknowledge(st, p, &l, &a) == 0) {
+		r = CLI_OK;
+		hl_buf_init(&reply, 4096);
+		if (cli_api(p, "POST", "/v1/wake", &reply) < 0)
+			fprintf(stderr, "hotline: hotlined is not running: the acknowledgment "
+				"waits in the outbox until it starts\n");
+		hl_buf_free(&reply);
+	}
+	hl_link_free(&l);
+	hl_store_close(st);
+	hl_party_free(p);
+	return r;
+}

@@ -1,0 +1,31 @@
+/* index.h - the content index: what the encrypted bodies say.
+ *
+ * Only a holder of the party's box key can read the bodies, so the index
+ * is filled above the store, by whoever reads with the keys: every
+ * envelope since the last one indexed is opened, its content parsed,
+ * and its type and the envelope its ref names recorded (an ack's ref
+ * must name an envelope of the link, by the right leaf hash, or it
+ * names nothing).  Like every projection, it is rebuilt from the logs.
+ */
+#ifndef HL_INDEX_H
+#define HL_INDEX_H
+
+#include <stdint.h>
+
+#include "envelope.h"
+#include "party.h"
+#include "store.h"
+
+/* Indexes what is new in both logs of link l; *added counts it. */
+int hl_index_update(struct hl_store *st, const struct hl_party *me,
+		    const struct hl_link *l, uint64_t *added);
+
+/* When a person must have acknowledged a message of this precedence,
+ * in seconds after it was sent: FLASH 15 minutes, IMMEDIATE 1 hour,
+ * PRIORITY 24 hours, ROUTINE 72 hours. */
+int64_t hl_ack_due(enum hl_precedence p);
+
+/* Whether a message of this kind awaits a person's acknowledgment. */
+bool hl_kind_needs_ack(const char *kind);
+
+#endif

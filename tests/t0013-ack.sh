@@ -1,0 +1,84 @@
+#!/bin/sh
+# Acknowledgments: a person's answer to a message, as a message of its
+# own log that names the message by sender, seq and leaf hash; and the
+# deadline each precedence sets for it.
+. "$(dirname "$0")/test-lib.sh"
+. "$(dirname "$0")/lib-transcript.sh"
+
+command -v faketime >/dev/null 2>&1 || { echo "1..0 # SKIP faketime is not installed"; exit 0; }
+
+new_party ru-cert 7441
+new_party us-cert 7442
+link_pair ru-cert us-cert
+
+test_expect_success 'a FLASH message arrives, due for acknowledgment in 15 minutes' '
+	"$HOTLINE" --home ru-cert send --to us-cert --precedence flash --lang ar \
+		"رصدنا هجوماً على مرفق للمياه" >/dev/null 2>&1 &&
+	"$HOTLINE" --home ru-cert send --to us-cert --precedence routine --lang en \
+		"weekly note" >/dev/null 2>&1 &&
+	exchange ru-cert us-cert b1 &&
+	"$HOTLINE" --home us-cert inbox >inbox &&
+	grep -q "^ru-cert/1 .* flash .* due in 1[45]m$" inbox &&
+	grep -q "^ru-cert/2 .* routine .* due in [23]d[0-9][0-9]h$" inbox &&
+	! grep -q OVERDUE inbox
+'
+
+test_expect_success 'past its deadline it shows OVERDUE, with a hint' '
+	# faketime preloads itself; ASan then needs telling that is fine.
+	ASAN_OPTIONS=verify_asan_link_order=0 faketime "+20 minutes" \
+		"$HOTLINE" --home us-cert inbox >inbox &&
+	grep -q "^ru-cert/1 .* OVERDUE [45]m$" inbox &&
+	grep -q "^1 message(s) OVERDUE for acknowledgment" inbox &&
+	! grep -q "^ru-cert/2 .* OVERDUE" inbox
+'
+
+test_expect_success 'a person acknowledges it, once' '
+	"$HOTLINE" --home us-cert ack --lang en ru-cert/1 "read; investigating" >out 2>/dev/null &&
+	grep -qx "acknowledged ru-cert/1 (flash): sent as ru-cert/out/1" out &&
+	"$HOTLINE" --home us-cert ack ru-cert/1 >out 2>/dev/null &&
+	grep -q "^ru-cert/1 was already acknowledged at .* (ru-cert/out/1)$" out &&
+	"$HOTLINE" --home us-cert inbox >inbox &&
+	grep -q "^ru-cert/1 .* acked +" inbox &&
+	"$HOTLINE" --home us-cert link show ru-cert | grep -q "^sent: *1, receipted up to 0$"
+'
+
+test_expect_success 'the ack travels with the FLASH precedence and names the message' '
+	"$HOTLINE" --home us-cert show ru-cert/out/1 >ack &&
+	grep -qx "precedence: flash" ack && grep -qx "kind:       ack" ack &&
+	grep -qx "text \\[en\\]:" ack && grep -qx "read; investigating" ack
+'
+
+test_expect_success 'the sender sees its message acknowledged once the ack arrives' '
+	"$HOTLINE" --home ru-cert show us-cert/out/1 >before &&
+	grep -q "^acknowledgment: due in" before &&
+	exchange us-cert ru-cert b2 &&
+	"$HOTLINE" --home ru-cert show us-cert/out/1 >after &&
+	grep -q "^acknowledgment: acked +" after &&
+	"$HOTLINE" --home ru-cert show us-cert/out/2 | grep -q "^acknowledgment: due in" &&
+	"$HOTLINE" --home ru-cert inbox >inbox &&
+	grep -q "^us-cert/1 .* flash  *ack  *-$" inbox
+'
+
+test_expect_success 'an ack for an unknown message, an ack, or our own message is refused' '
+	expect_code 1 "$HOTLINE" --home us-cert ack ru-cert/99 2>err &&
+	grep -q "ru-cert/99: no such message" err &&
+	expect_code 1 "$HOTLINE" --home ru-cert ack us-cert/1 2>err &&
+	grep -q "is an acknowledgment itself" err &&
+	expect_code 2 "$HOTLINE" --home us-cert ack ru-cert/out/1 2>err &&
+	grep -q "a message this party sent" err &&
+	expect_code 2 "$HOTLINE" --home us-cert ack --lang "en_US" ru-cert/2 2>err &&
+	grep -q "BCP 47" err &&
+	expect_code 1 "$HOTLINE" --home us-cert ack nobody/1 2>err &&
+	expect_code 2 "$HOTLINE" --home us-cert ack ru-cert 2>err &&
+	"$HOTLINE" --home us-cert link show ru-cert | grep -q "^sent: *1,"
+'
+
+test_expect_success 'rebuild recomputes who acknowledged what' '
+	"$HOTLINE" --home ru-cert rebuild >out &&
+	grep -q "rebuilt the message and content indexes from 3 envelope(s)" out &&
+	"$HOTLINE" --home ru-cert show us-cert/out/1 | grep -q "^acknowledgment: acked +" &&
+	"$HOTLINE" --home ru-cert log verify >/dev/null &&
+	"$HOTLINE" --home us-cert log verify >/dev/null
+'
+
+test_done
