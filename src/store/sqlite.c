@@ -270,8 +270,11 @@ static int private_file(const char *path)
 	struct stat sb;
 	int fd, r;
 
-	if (stat(path, &sb) == 0)
+	if (lstat(path, &sb) == 0) {
+		if (S_ISLNK(sb.st_mode))
+			return -ELOOP;	/* as O_NOFOLLOW would say */
 		return sb.st_mode & 077 ? -HL_EPERM : 0;
+	}
 	if (errno != ENOENT)
 		return -errno;
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
