@@ -199,6 +199,18 @@ static bool row(sqlite3_stmt *s, int *rc)
 	return *rc == SQLITE_ROW;
 }
 
+/* While another connection writes, retry every quarter millisecond for
+ * up to ten seconds.  SQLite's own handler sleeps longer and longer (up
+ * to 100 ms a try), which let a busy writer starve the courier. */
+static int busy(void *ctx, int count)
+{
+	(void)ctx;
+	if (count >= 40000)
+		return 0;
+	usleep(250);
+	return 1;
+}
+
 /* Runs a statement that returns no rows.  Only a taken key is a
  * duplicate; a failed CHECK or FOREIGN KEY is a store error. */
 static int done(struct hl_store *st, sqlite3_stmt *s)
@@ -303,7 +315,7 @@ int hl_store_open(const char *path, struct hl_store **out, char *err, size_t err
 		r = st->db ? fail(st) : -ENOMEM;
 		goto out;
 	}
-	sqlite3_busy_timeout(st->db, 10000);
+	sqlite3_busy_handler(st->db, busy, NULL);
 	r = exec(st, "PRAGMA journal_mode = WAL");
 	if (r == 0)
 		r = exec(st, "PRAGMA synchronous = FULL");
