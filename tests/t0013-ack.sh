@@ -32,6 +32,16 @@ test_expect_success 'past its deadline it shows OVERDUE, with a hint' '
 	! grep -q "^ru-cert/2 .* OVERDUE" inbox
 '
 
+test_expect_success 'status counts it overdue on both sides' '
+	ASAN_OPTIONS=verify_asan_link_order=0 faketime "+20 minutes" \
+		"$HOTLINE" --home us-cert status >st &&
+	grep -q "OVERDUE: 1 received message(s) not acknowledged in time" st &&
+	ASAN_OPTIONS=verify_asan_link_order=0 faketime "+20 minutes" \
+		"$HOTLINE" --home ru-cert status >st &&
+	grep -q "OVERDUE: 1 of our messages not acknowledged by us-cert in time" st &&
+	"$HOTLINE" --home us-cert status >st && ! grep -q OVERDUE st
+'
+
 test_expect_success 'a person acknowledges it, once' '
 	"$HOTLINE" --home us-cert ack --lang en ru-cert/1 "read; investigating" >out 2>/dev/null &&
 	grep -qx "acknowledged ru-cert/1 (flash): sent as ru-cert/out/1" out &&

@@ -17,7 +17,8 @@ const char status_help[] =
 	"    For every link: whether it is confirmed, whether the peer was\n"
 	"    reachable at hotlined's last attempt, how many messages wait for\n"
 	"    the peer's receipt, when the last receipt came, and how many\n"
-	"    messages were received; with the last delivery error, if any.\n"
+	"    messages were received; with the last delivery error, if any, and\n"
+	"    the messages past their acknowledgment deadline, on either side.\n"
 	"    Reachability comes from the running hotlined; without one, the\n"
 	"    rest is read from the store and hotlined is reported not running.\n\n"
 	"EXIT STATUS\n"
@@ -70,10 +71,42 @@ static const char *reach(const struct view *v, const struct hl_link *l)
 	return json_is_true(json_object_get(d, "reachable")) ? "yes" : "NO";
 }
 
+struct overdue {
+	struct hl_store *st;
+	const struct hl_link *l;
+	int side;
+	int64_t now;
+	uint64_t count;
+};
+
+static int count_overdue(void *ctx, const struct hl_message *m)
+{
+	struct overdue *o = ctx;
+	enum hl_precedence p = HL_ROUTINE;
+	char state[48];
+
+	hl_precedence_parse(m->precedence, &p);
+	cli_ack_state(o->st, o->l->id, o->side, m->seq, m->kind, p, m->time, o->now,
+		      state, sizeof(state));
+	if (strncmp(state, "OVERDUE", 7) == 0)
+		o->count++;
+	return 0;
+}
+
+/* Messages past their acknowledgment deadline: ours to answer (side
+ * THEIRS) or the peer's (side OURS). */
+static uint64_t overdue(struct hl_store *st, const struct hl_link *l, int side)
+{
+	struct overdue o = {st, l, side, cli_now(), 0};
+
+	hl_store_message_each(st, l->id, side, 0, count_overdue, &o);
+	return o.count;
+}
+
 static int status_one(void *ctx, const struct hl_link *l)
 {
 	struct view *v = ctx;
-	uint64_t sent = 0, acked = 0, got = 0;
+	uint64_t sent = 0, acked = 0, got = 0, ours, theirs;
 	int64_t when = 0;
 	char last[HL_TIME_LEN + 1] = "never";
 	json_t *d = daemon_link(v, l->name);
@@ -91,6 +124,14 @@ static int status_one(void *ctx, const struct hl_link *l)
 	if (err && *err)
 		printf("    last error: %s (attempt %lld)\n", err,
 		       (long long)json_integer_value(json_object_get(d, "attempts")));
+	ours = overdue(v->st, l, HL_THEIRS);
+	theirs = overdue(v->st, l, HL_OURS);
+	if (ours)
+		printf("    OVERDUE: %llu received message(s) not acknowledged in time "
+		       "('hotline inbox')\n", (unsigned long long)ours);
+	if (theirs)
+		printf("    OVERDUE: %llu of our messages not acknowledged by %s in time\n",
+		       (unsigned long long)theirs, l->name);
 	return 0;
 }
 
@@ -130,9 +171,9 @@ static int open_view(int argc, char **argv, const char *cmd, const char *syn,
 	}
 	if (optind != argc)
 		return cli_usage(cmd, syn);
-	*p = cli_party(HL_PARTY_PUBLIC);
+	*p = cli_party(HL_PARTY_SECRETS);
 	v->st = *p ? cli_store(*p) : NULL;
-	if (!v->st)
+	if (!v->st || cli_index(v->st, *p) < 0)
 		return CLI_FAIL;
 	v->daemon = daemon_status(*p);
 	return CLI_OK;
