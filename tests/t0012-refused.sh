@@ -164,6 +164,25 @@ test_expect_success 'a body over 16 MiB: 413 before a byte of it is read' '
 		-H "Content-Length: 16777217"
 '
 
+# curl sends "Expect: 100-continue" before a body over 1 MiB and waits
+# for the go-ahead: what it uploaded shows what the server let in.
+test_expect_success 'a real 17 MB body: 413 and not one byte of it sent' '
+	head -c 17000000 /dev/zero >big &&
+	us_state >before.state &&
+	got=$(post ru-cert /hotline/v1/push big -D headers -w "%{http_code} %{size_upload}") &&
+	echo "$got" && test "$got" = "413 0" &&
+	grep -q "^Connection: close" headers &&
+	us_state >after.state && cmp before.state after.state
+'
+
+test_expect_success 'nor one byte of an unknown client'"'"'s 2 MB body' '
+	head -c 2000000 /dev/urandom >mid &&
+	got=$(post eu-cert /hotline/v1/push mid -w "%{http_code} %{size_upload}") &&
+	echo "$got" && test "$got" = "403 0" &&
+	got=$(post none /hotline/v1/push mid -w "%{http_code} %{size_upload}") &&
+	echo "$got" && test "$got" = "403 0"
+'
+
 test_expect_success 'and an unknown client is refused before its length is looked at' '
 	refused 403 "$UNKNOWN" eu-cert /hotline/v1/push small \
 		-H "Content-Length: 999999999"
