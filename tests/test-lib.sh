@@ -157,10 +157,15 @@ start_daemon() {
 	fi
 	rm -f "$TEST_DIR/$1.pid" "$TEST_DIR/$1.rc"
 	sd_ready=$(count_lines "ready:" "$sd_log")
-	# The wrapper waits for the daemon to record its exit status.
-	sh -c '"$0" --home "$1" </dev/null >>"$2" 2>&1 & echo $! >"$3.tmp"
-		mv "$3.tmp" "$3"; wait $!; echo $? >"$4.tmp"; mv "$4.tmp" "$4"' \
-		"$HOTLINED" "$TEST_DIR/$1" "$sd_log" "$TEST_DIR/$1.pid" "$TEST_DIR/$1.rc" \
+	# The wrapper waits for the daemon to record its exit status; its
+	# watchdog kills the daemon when the test's shell ($$) is gone,
+	# however that ended (even by SIGKILL, where no trap runs).
+	sh -c '"$0" --home "$1" </dev/null >>"$2" 2>&1 &
+		d=$!; echo $d >"$3.tmp"; mv "$3.tmp" "$3"
+		(while kill -0 "$5" && kill -0 $d; do sleep 1; done; kill -KILL $d) &
+		w=$!; wait $d; rc=$?; kill $w
+		echo $rc >"$4.tmp"; mv "$4.tmp" "$4"' \
+		"$HOTLINED" "$TEST_DIR/$1" "$sd_log" "$TEST_DIR/$1.pid" "$TEST_DIR/$1.rc" $$ \
 		</dev/null >/dev/null 2>&1 &
 	sd_until=$(($(date +%s) + 10))
 	while [ "$(count_lines "ready:" "$sd_log")" -le "$sd_ready" ]; do
@@ -236,4 +241,8 @@ kill_daemons() {
 	return 0
 }
 trap 'kill_daemons; cleanup' EXIT
+# dash runs no EXIT trap when a signal ends it: exit, so that it does.
+trap 'exit 129' HUP
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
