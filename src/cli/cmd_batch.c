@@ -154,7 +154,7 @@ static int receipt(struct ctx *c, const struct args *a)
 	if (r < 0)
 		cli_store_err(c->st, a->in, r);
 	else
-		printf("%s: receipted by %s up to seq %llu\n", a->link, c->l.name,
+		printf("receipted by %s up to seq %llu\n", c->l.name,
 		       (unsigned long long)size);
 	hl_buf_free(&in);
 	return r < 0 ? CLI_FAIL : CLI_OK;
