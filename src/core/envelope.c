@@ -129,64 +129,95 @@ static int header_text(const struct hl_seal_params *p, const struct hl_envelope 
 	return r;
 }
 
-/* Encrypts into body (nonce || ciphertext) under a fresh content key and
- * fills the header fields that depend on that key. */
-static int encrypt_body(const struct hl_seal_params *p, const unsigned char *plain,
-			size_t plain_len, struct hl_envelope *e, struct hl_buf *body)
+int hl_envelope_seal_body(const struct hl_card *from, const struct hl_card *to,
+			  const unsigned char *plain, size_t plain_len,
+			  struct hl_sealed_body *sb)
 {
 	/* A one-message key lives on the stack and is wiped, as libsodium
 	 * keeps its own ephemeral keys: sodium_malloc's guard pages cost
 	 * nine system calls and a TLB flush on every CPU per message, which
 	 * capped how fast a party could send. */
 	unsigned char key[HL_KEY_LEN];
-	unsigned char *ct = NULL;
-	int r = -ENOMEM;
+	unsigned char *ct;
+	int r;
 
-	e->body_len = HL_NONCE_LEN + plain_len + HL_TAG_LEN;
-	ct = malloc(e->body_len);
+	memset(sb, 0, sizeof(*sb));
+	hl_buf_init(&sb->body, HL_BODY_MAX);
+	if (plain_len > HL_PLAIN_MAX)
+		return -HL_ETOOBIG;
+	sb->body_len = HL_NONCE_LEN + plain_len + HL_TAG_LEN;
+	r = hl_buf_append(&sb->body, NULL, 0);
+	ct = r == 0 ? malloc(sb->body_len) : NULL;
 	if (!ct)
-		goto out;
+		return -ENOMEM;
 	crypto_aead_xchacha20poly1305_ietf_keygen(key);
 	randombytes_buf(ct, HL_NONCE_LEN);
 	crypto_aead_xchacha20poly1305_ietf_encrypt(ct + HL_NONCE_LEN, NULL, plain,
 		plain_len, (const unsigned char *)body_ad, sizeof(body_ad) - 1,
 		NULL, ct, key);
-	hl_sha256(ct, e->body_len, e->body_hash);
-	key_commit(key, e->commit);
+	hl_sha256(ct, sb->body_len, sb->body_hash);
+	key_commit(key, sb->commit);
+	memcpy(sb->to_box, to->box_pk, 32);
+	memcpy(sb->from_box, from->box_pk, 32);
 	r = -HL_ECRYPTO;
-	if (crypto_box_seal(e->wrap_to, key, HL_KEY_LEN, p->to->box_pk) != 0 ||
-	    crypto_box_seal(e->wrap_from, key, HL_KEY_LEN, p->from->box_pk) != 0)
-		goto out;
-	r = hl_buf_append(body, ct, e->body_len);
-out:
+	if (crypto_box_seal(sb->wrap_to, key, HL_KEY_LEN, to->box_pk) == 0 &&
+	    crypto_box_seal(sb->wrap_from, key, HL_KEY_LEN, from->box_pk) == 0)
+		r = hl_buf_append(&sb->body, ct, sb->body_len);
 	free(ct);
 	sodium_memzero(key, sizeof(key));
+	if (r < 0)
+		hl_sealed_body_free(sb);
+	return r;
+}
+
+void hl_sealed_body_free(struct hl_sealed_body *sb)
+{
+	if (sb)
+		hl_buf_free(&sb->body);
+}
+
+int hl_envelope_seal_header(const struct hl_seal_params *p,
+			    const struct hl_sealed_body *sb, struct hl_buf *out)
+{
+	struct hl_envelope e;
+	struct hl_buf text;
+	int r = seal_check(p, sb->body_len - HL_NONCE_LEN - HL_TAG_LEN);
+
+	if (r < 0)
+		return r;
+	/* The body must have been sealed to these two parties. */
+	if (sodium_memcmp(sb->to_box, p->to->box_pk, 32) != 0 ||
+	    sodium_memcmp(sb->from_box, p->from->box_pk, 32) != 0)
+		return -HL_ELINK;
+	memset(&e, 0, sizeof(e));
+	hl_link_id(p->from->sign_pk, p->to->sign_pk, e.link);
+	e.body_len = sb->body_len;
+	memcpy(e.body_hash, sb->body_hash, sizeof(e.body_hash));
+	memcpy(e.commit, sb->commit, sizeof(e.commit));
+	memcpy(e.wrap_to, sb->wrap_to, HL_WRAP_LEN);
+	memcpy(e.wrap_from, sb->wrap_from, HL_WRAP_LEN);
+	hl_buf_init(&text, HL_ENVELOPE_HEADER_MAX);
+	r = header_text(p, &e, &text);
+	if (r == 0)
+		r = hl_note_sign_text(out, text.data, text.len, p->from->name, p->sign_sk);
+	if (r == 0)
+		r = hl_buf_append(out, sb->body.data, sb->body.len);
+	hl_buf_free(&text);
 	return r;
 }
 
 int hl_envelope_seal(const struct hl_seal_params *p, const unsigned char *plain,
 		     size_t plain_len, struct hl_buf *out)
 {
-	struct hl_envelope e;
-	struct hl_buf text, body;
-	int r;
+	struct hl_sealed_body sb;
+	int r = seal_check(p, plain_len);
 
-	r = seal_check(p, plain_len);
+	if (r == 0)
+		r = hl_envelope_seal_body(p->from, p->to, plain, plain_len, &sb);
 	if (r < 0)
 		return r;
-	memset(&e, 0, sizeof(e));
-	hl_buf_init(&text, HL_ENVELOPE_HEADER_MAX);
-	hl_buf_init(&body, HL_BODY_MAX);
-	hl_link_id(p->from->sign_pk, p->to->sign_pk, e.link);
-	r = encrypt_body(p, plain, plain_len, &e, &body);
-	if (r == 0)
-		r = header_text(p, &e, &text);
-	if (r == 0)
-		r = hl_note_sign_text(out, text.data, text.len, p->from->name, p->sign_sk);
-	if (r == 0)
-		r = hl_buf_append(out, body.data, body.len);
-	hl_buf_free(&text);
-	hl_buf_free(&body);
+	r = hl_envelope_seal_header(p, &sb, out);
+	hl_sealed_body_free(&sb);
 	return r;
 }
 

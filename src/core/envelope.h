@@ -94,6 +94,27 @@ const char *hl_precedence_name(enum hl_precedence p);
 int hl_precedence_parse(const char *s, enum hl_precedence *out);
 bool hl_kind_valid(const char *s, size_t n);
 
+/* Sealing in two steps, so the costly part (the body's encryption and
+ * the two key wraps, which do not depend on the sequence number) can run
+ * in parallel, before the sequence number is known; the header step
+ * then only numbers and signs.  A sealed body names the box keys it was
+ * sealed to, and the header step refuses a body sealed for others. */
+struct hl_sealed_body {
+	struct hl_buf body;	/* nonce || ciphertext */
+	uint64_t body_len;
+	unsigned char body_hash[32];
+	unsigned char commit[32];
+	unsigned char wrap_to[HL_WRAP_LEN];
+	unsigned char wrap_from[HL_WRAP_LEN];
+	unsigned char to_box[32], from_box[32];
+};
+int hl_envelope_seal_body(const struct hl_card *from, const struct hl_card *to,
+			  const unsigned char *plain, size_t plain_len,
+			  struct hl_sealed_body *sb);
+int hl_envelope_seal_header(const struct hl_seal_params *p,
+			    const struct hl_sealed_body *sb, struct hl_buf *out);
+void hl_sealed_body_free(struct hl_sealed_body *sb);
+
 /* Encrypts plain under a fresh content key and appends the envelope. */
 int hl_envelope_seal(const struct hl_seal_params *p, const unsigned char *plain,
 		     size_t plain_len, struct hl_buf *out);

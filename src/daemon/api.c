@@ -1,5 +1,6 @@
 /* api.c - the operator API on a unix socket (libmicrohttpd, jansson). */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,8 @@ struct hl_api {
 	const struct hl_party *me;
 	struct hl_courier *courier;
 	struct hl_writer *writer;
+	struct hl_store *st;		/* for the links' cards, under st_lock */
+	pthread_mutex_t st_lock;
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	int fd;
 };
@@ -98,6 +101,24 @@ static int compose(const char *kind, const char *lang, const char *text, size_t 
 	return hl_content_encode(kind, &t, summary ? &s : NULL, NULL, out);
 }
 
+/* Seals content for link to's peer; fails (and the writer seals) when
+ * the link cannot be read. */
+static int seal_body(struct hl_api *api, const char *to, const struct hl_buf *content,
+		     struct hl_sealed_body *sb)
+{
+	struct hl_link l;
+	int r;
+
+	pthread_mutex_lock(&api->st_lock);
+	r = hl_store_link_get(api->st, to, &l);
+	pthread_mutex_unlock(&api->st_lock);
+	if (r == 0)
+		r = hl_envelope_seal_body(&api->me->card, &l.card, content->data,
+					  content->len, sb);
+	hl_link_free(&l);
+	return r;
+}
+
 /* {"to", "text", "lang"?, "summary"?, "summary_lang"?, "precedence"?, "kind"?}
  * -> {"link", "seq"} */
 static enum MHD_Result send_msg(struct hl_api *api, struct MHD_Connection *c,
@@ -109,6 +130,7 @@ static enum MHD_Result send_msg(struct hl_api *api, struct MHD_Connection *c,
 	json_error_t jerr;
 	json_t *j = json_loadb((const char *)body->data, body->len, JSON_REJECT_DUPLICATES, &jerr);
 	struct hl_buf content;
+	struct hl_sealed_body sb;
 	size_t len = 0;
 	uint64_t seq = 0;
 	enum MHD_Result ret;
@@ -136,8 +158,14 @@ static enum MHD_Result send_msg(struct hl_api *api, struct MHD_Connection *c,
 	msg.plain = content.data;
 	msg.plain_len = content.len;
 	msg.now = (int64_t)time(NULL);
+	/* Seal the body here, in this request's thread, so requests seal in
+	 * parallel and the writer only numbers, signs and commits. */
+	if (r == 0 && seal_body(api, to, &content, &sb) == 0)
+		msg.sealed = &sb;
 	if (r == 0)
 		r = hl_writer_send(api->writer, to, &msg, &seq);
+	if (msg.sealed)
+		hl_sealed_body_free(&sb);
 	if (r == 0)
 		ret = json_reply(c, MHD_HTTP_OK, json_pack("{s:s, s:I}", "link", to,
 							   "seq", (json_int_t)seq));
@@ -241,7 +269,7 @@ static int bind_socket(struct hl_api *api, char *err, size_t errlen)
 	return 0;
 }
 
-int hl_api_start(const struct hl_party *me, struct hl_courier *courier,
+int hl_api_start(const struct hl_party *me, const char *db, struct hl_courier *courier,
 		 struct hl_writer *writer, struct hl_api **out, char *err, size_t errlen)
 {
 	struct hl_api *api = calloc(1, sizeof(*api));
@@ -254,6 +282,12 @@ int hl_api_start(const struct hl_party *me, struct hl_courier *courier,
 	api->courier = courier;
 	api->writer = writer;
 	api->fd = -1;
+	pthread_mutex_init(&api->st_lock, NULL);
+	r = hl_store_open(db, &api->st, err, errlen);
+	if (r < 0) {
+		hl_api_stop(api);
+		return r;
+	}
 	r = hl_party_path(me->home, HL_API_SOCKET, api->path, sizeof(api->path));
 	if (r == 0)
 		r = bind_socket(api, err, errlen);
@@ -291,5 +325,7 @@ void hl_api_stop(struct hl_api *api)
 		close(api->fd);
 		unlink(api->path);
 	}
+	hl_store_close(api->st);
+	pthread_mutex_destroy(&api->st_lock);
 	free(api);
 }

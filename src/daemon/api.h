@@ -19,7 +19,7 @@
 
 struct hl_api;
 
-int hl_api_start(const struct hl_party *me, struct hl_courier *courier,
+int hl_api_start(const struct hl_party *me, const char *db, struct hl_courier *courier,
 		 struct hl_writer *writer, struct hl_api **out, char *err, size_t errlen);
 void hl_api_stop(struct hl_api *api);
 

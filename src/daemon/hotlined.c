@@ -169,7 +169,7 @@ static int run(struct hl_party *p, const char *db)
 	if (r == 0)
 		r = hl_peer_start(p, db, wake, courier, &peer, err, sizeof(err));
 	if (r == 0)
-		r = hl_api_start(p, courier, writer, &api, err, sizeof(err));
+		r = hl_api_start(p, db, courier, writer, &api, err, sizeof(err));
 	if (r < 0) {
 		log_warn("cannot start: %s", err[0] ? err : hl_strerror(r));
 	} else {

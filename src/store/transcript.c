@@ -55,7 +55,10 @@ static int send_one(struct hl_store *st, const struct hl_party *me,
 		};
 
 		out->len = 0;
-		r = hl_envelope_seal(&p, job->msg.plain, job->msg.plain_len, out);
+		if (job->msg.sealed)
+			r = hl_envelope_seal_header(&p, job->msg.sealed, out);
+		else
+			r = hl_envelope_seal(&p, job->msg.plain, job->msg.plain_len, out);
 	}
 	if (r == 0)
 		r = hl_envelope_parse(out->data, out->len, &env);

@@ -32,6 +32,9 @@ struct hl_send {
 	const void *plain;
 	size_t plain_len;
 	int64_t now;
+	/* Optional: the body already sealed (hl_envelope_seal_body) to this
+	 * party and the link's peer; plain is then not used. */
+	const struct hl_sealed_body *sealed;
 };
 
 /* Seals and appends one envelope to our log on link l; *seq gets its
