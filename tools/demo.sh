@@ -4,8 +4,9 @@
 # Makes two parties in a temporary folder, exchanges and confirms their
 # cards, starts both daemons, sends a FLASH notification written in
 # Arabic with an English summary from ru-cert to us-cert, shows it
-# arriving and the cosigned receipt coming back, exports a proof of it
-# for a third party and verifies it, and stops both daemons cleanly.
+# arriving, the cosigned receipt coming back and a person's
+# acknowledgment, exports a proof of it for a third party and verifies
+# it, and stops both daemons cleanly.
 # Each command is printed before it runs.
 set -eu
 
@@ -22,7 +23,18 @@ cd "$dir"
 
 if [ -t 1 ]; then bold=$(printf '\033[1m'); plain=$(printf '\033[0m'); else bold= plain=; fi
 step() { printf '\n%s== %s%s\n' "$bold" "$*" "$plain"; }
-run() { printf '$ %s\n' "$*"; "$@"; }
+# run CMD...: prints the command as it would be typed, then runs it.
+run() {
+	printf '$'
+	for a in "$@"; do
+		case $a in
+		*[[:space:]]*) printf " '%s'" "$a" ;;
+		*) printf ' %s' "$a" ;;
+		esac
+	done
+	printf '\n'
+	"$@"
+}
 free_port() {
 	perl -MIO::Socket::INET -e 'print IO::Socket::INET->new(Listen => 1,
 		LocalAddr => "127.0.0.1", LocalPort => 0)->sockport'
@@ -72,12 +84,10 @@ start ru-cert
 start us-cert
 
 step "4. ru-cert sends a FLASH notification: Arabic text, English summary"
-cat >notify.json <<'MSG'
-{"type": "notify",
- "summary": {"lang": "en", "text": "Ransomware attack on a water utility; infrastructure traced to your network. Request: take down and preserve evidence."},
- "text": {"lang": "ar", "text": "رصدنا هجوماً ببرنامج فدية على مرفق للمياه، وتبيّن أن البنية التحتية للمهاجمين تقع في شبكتكم. نطلب تعطيلها والحفاظ على الأدلة."}}
-MSG
-run hotline --home ru-cert send --to us-cert --precedence flash - <notify.json
+run hotline --home ru-cert send --to us-cert --precedence flash --lang ar \
+	--summary "Ransomware attack on a water utility; infrastructure traced to your network. Request: take down and preserve evidence." \
+	--summary-lang en \
+	"رصدنا هجوماً ببرنامج فدية على مرفق للمياه، وتبيّن أن البنية التحتية للمهاجمين تقع في شبكتكم. نطلب تعطيلها والحفاظ على الأدلة."
 
 step "5. It arrives at us-cert, verified, stored and receipted"
 wait_for 20 sh -c 'hotline --home us-cert inbox | grep -q "^ru-cert/1 "'
@@ -89,13 +99,18 @@ wait_for 20 sh -c 'hotline --home ru-cert status | grep -q "us-cert .* 0  20"'
 run hotline --home ru-cert status
 run hotline --home ru-cert log verify
 
-step "7. A proof of that one message, for a third party holding the two cards"
+step "7. A duty officer at us-cert acknowledges it, within the 15 minutes of a FLASH"
+run hotline --home us-cert ack --lang en ru-cert/1 "Read. Investigating; will report."
+wait_for 20 sh -c 'hotline --home ru-cert show us-cert/out/1 | grep -q "acknowledgment: acked"'
+run hotline --home ru-cert show us-cert/out/1
+
+step "8. A proof of that one message, for a third party holding the two cards"
 run hotline --home ru-cert proof export --link us-cert --seq 1 --disclose --out flash.proof
 run hotline proof verify --card ru-cert.card --card us-cert.card flash.proof
 
-step "8. Both daemons stop cleanly"
+step "9. Both daemons stop cleanly"
 stop ru-cert
 stop us-cert
 pids=
 
-step "Done: sent, delivered, receipted, proven."
+step "Done: sent, delivered, receipted, acknowledged, proven."
