@@ -105,11 +105,12 @@ int outbox_main(int argc, char **argv);
 int inbox_main(int argc, char **argv);
 int show_main(int argc, char **argv);
 int ack_main(int argc, char **argv);
+int check_main(int argc, char **argv);
 int version_main(int argc, char **argv);
 extern const char init_help[], card_help[], fingerprint_help[],
 	envelope_help[], help_help[], version_help[], link_help[], send_help[],
 	batch_help[], log_help[], proof_help[], rebuild_help[], status_help[],
-	outbox_help[], inbox_help[], show_help[], ack_help[];
+	outbox_help[], inbox_help[], show_help[], ack_help[], check_help[];
 
 struct cli_cmd {
 	const char *name;

@@ -19,6 +19,7 @@ const struct cli_cmd cli_cmds[] = {
 	{"inbox", inbox_main, "list the messages received", inbox_help},
 	{"show", show_main, "open and print one message", show_help},
 	{"ack", ack_main, "acknowledge a received message", ack_help},
+	{"check", check_main, "run and report communication checks", check_help},
 	{"outbox", outbox_main, "list the messages awaiting a receipt", outbox_help},
 	{"status", status_main, "each link's delivery at a glance", status_help},
 	{"batch", batch_main, "carry a link's messages and receipts as files", batch_help},

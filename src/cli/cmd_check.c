@@ -1,0 +1,230 @@
+/* cmd_check.c - hotline check run|report: communication checks. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "content.h"
+#include "error.h"
+#include "index.h"
+#include "transcript.h"
+
+#define SILENT_AFTER (7 * 24 * 3600)	/* no sign of life for a week */
+
+const char check_help[] =
+	"NAME\n"
+	"    hotline check - communication checks\n\n"
+	"SYNOPSIS\n"
+	"    hotline check run LINK [--precedence P]\n"
+	"    hotline check report LINK\n\n"
+	"DESCRIPTION\n"
+	"    A communication check is a test message that must be receipted\n"
+	"    by the peer's machine and answered by a person in time, so both\n"
+	"    parties know the line works before it is needed.\n\n"
+	"    run      sends a check (precedence IMMEDIATE unless given: a\n"
+	"             person must answer within the hour) and asks hotlined\n"
+	"             to deliver it now.  The peer's duty officer answers it\n"
+	"             with 'hotline ack'.\n"
+	"    report   lists the checks sent on LINK: when each was sent, how\n"
+	"             long the machine receipt took, how long the person's\n"
+	"             answer took, and MISSED for one not answered in time;\n"
+	"             then the peer's last sign of life (its last receipt or\n"
+	"             message), and SILENT when there was none for a week.\n\n"
+	"EXIT STATUS\n"
+	"    0 sent or reported; 1 failed; 2 usage error.\n";
+
+static const char synopsis[] = "check run LINK [--precedence P] | check report LINK";
+
+static int run(struct hl_store *st, const struct hl_party *p, const struct hl_link *l,
+	       enum hl_precedence prec)
+{
+	char when[HL_TIME_LEN + 1], text[96];
+	struct hl_send msg = {.precedence = prec, .kind = "check", .now = cli_now()};
+	struct hl_text t = {"en", text, 0};
+	struct hl_buf content, reply;
+	uint64_t seq = 0;
+	int r;
+
+	hl_time_format(msg.now, when);
+	t.len = (size_t)snprintf(text, sizeof(text), "Communication check from %s at %s",
+				 p->card.name, when);
+	hl_buf_init(&content, 4096);
+	r = hl_content_encode("check", &t, NULL, NULL, &content);
+	msg.plain = content.data;
+	msg.plain_len = content.len;
+	if (r == 0)
+		r = hl_transcript_send(st, p, l, &msg, &seq);
+	hl_buf_free(&content);
+	if (r < 0) {
+		cli_store_err(st, l->name, r);
+		return CLI_FAIL;
+	}
+	printf("check sent to %s as %s/out/%llu (%s): the peer answers it with "
+	       "'hotline ack'\n", l->name, l->name, (unsigned long long)seq,
+	       hl_precedence_name(prec));
+	hl_buf_init(&reply, 4096);
+	if (cli_api(p, "POST", "/v1/wake", &reply) < 0)
+		fprintf(stderr, "hotline: hotlined is not running: the check waits in the "
+			"outbox until it starts\n");
+	hl_buf_free(&reply);
+	return CLI_OK;
+}
+
+struct report {
+	struct hl_store *st;
+	const struct hl_link *l;
+	int64_t now;
+	unsigned checks, missed;
+};
+
+/* 3s, 12m, 1h05m: the span from a to b, or "-" when b is 0. */
+static void span(int64_t a, int64_t b, char *out, size_t cap)
+{
+	int64_t s = b - a;
+
+	if (!b)
+		snprintf(out, cap, "-");
+	else if (s < 60)
+		snprintf(out, cap, "%llds", (long long)(s < 0 ? 0 : s));
+	else if (s < 3600)
+		snprintf(out, cap, "%lldm%02llds", (long long)(s / 60), (long long)(s % 60));
+	else
+		snprintf(out, cap, "%lldh%02lldm", (long long)(s / 3600), (long long)(s / 60 % 60));
+}
+
+/* When the peer's receipt for our message seq came, or 0. */
+static int64_t receipt_time(struct hl_store *st, const struct hl_link *l, uint64_t seq)
+{
+	uint64_t size = 0;
+	int64_t when = 0;
+
+	if (hl_store_cosigned_covering(st, l->id, HL_OURS, seq, &size) < 0 ||
+	    hl_store_checkpoint_get(st, l->id, HL_OURS, size, NULL, NULL, &when) < 0)
+		return 0;
+	return when;
+}
+
+static int report_one(void *ctx, const struct hl_message *m)
+{
+	struct report *rp = ctx;
+	char when[HL_TIME_LEN + 1], got[32], answered[32], id[HL_NAME_MAX + 32];
+	enum hl_precedence p = HL_ROUTINE;
+	const char *verdict;
+	uint64_t ack_seq = 0;
+	int64_t ack = 0, rcpt;
+
+	if (strcmp(m->kind, "check") != 0)
+		return 0;
+	hl_precedence_parse(m->precedence, &p);
+	rcpt = receipt_time(rp->st, rp->l, m->seq);
+	if (hl_store_acked(rp->st, rp->l->id, HL_OURS, m->seq, &ack_seq, &ack) < 0)
+		ack = 0;
+	if (ack && ack <= m->time + hl_ack_due(p))
+		verdict = "answered";
+	else if (ack)
+		verdict = "answered LATE";
+	else if (rp->now > m->time + hl_ack_due(p))
+		verdict = "MISSED";
+	else
+		verdict = rcpt ? "receipted, awaiting an answer" : "not yet receipted";
+	rp->checks++;
+	if (strcmp(verdict, "MISSED") == 0 || strcmp(verdict, "answered LATE") == 0)
+		rp->missed++;
+	hl_time_format(m->time, when);
+	span(m->time, rcpt, got, sizeof(got));
+	span(m->time, ack, answered, sizeof(answered));
+	snprintf(id, sizeof(id), "%s/out/%llu", rp->l->name, (unsigned long long)m->seq);
+	printf("%-22s %s  %-10s %-9s %-9s %s\n", id, when, m->precedence, got, answered,
+	       verdict);
+	return 0;
+}
+
+/* The peer's last sign of life: its last receipt or last message. */
+static int64_t last_heard(struct hl_store *st, const struct hl_link *l)
+{
+	uint64_t acked = 0, got = 0;
+	int64_t a = 0, b = 0;
+	struct hl_buf env;
+	struct hl_envelope e;
+
+	if (hl_store_cosigned_size(st, l->id, HL_OURS, &acked) == 0 && acked)
+		hl_store_checkpoint_get(st, l->id, HL_OURS, acked, NULL, NULL, &a);
+	hl_buf_init(&env, HL_ENVELOPE_HEADER_MAX + HL_BODY_MAX);
+	if (hl_store_log_size(st, l->id, HL_THEIRS, &got) == 0 && got &&
+	    hl_store_envelope_get(st, l->id, HL_THEIRS, got, &env, NULL) == 0 &&
+	    hl_envelope_parse(env.data, env.len, &e) == 0)
+		b = e.time;
+	hl_buf_free(&env);
+	return a > b ? a : b;
+}
+
+static int report(struct hl_store *st, const struct hl_link *l)
+{
+	struct report rp = {st, l, cli_now(), 0, 0};
+	char last[HL_TIME_LEN + 1] = "never", since[32];
+	int64_t heard;
+
+	printf("%-22s %-20s  %-10s %-9s %-9s %s\n", "CHECK", "SENT", "PRECEDENCE",
+	       "RECEIPT", "ANSWER", "STATE");
+	if (hl_store_message_each(st, l->id, HL_OURS, 0, report_one, &rp) < 0) {
+		cli_store_err(st, l->name, -HL_ESTORE);
+		return CLI_FAIL;
+	}
+	if (!rp.checks)
+		printf("no checks sent to %s yet ('hotline check run %s')\n", l->name, l->name);
+	heard = last_heard(st, l);
+	if (heard)
+		hl_time_format(heard, last);
+	span(heard, rp.now, since, sizeof(since));
+	printf("%u check(s), %u missed or answered late\n", rp.checks, rp.missed);
+	printf("last sign of life from %s: %s%s%s%s\n", l->name, last,
+	       heard ? " (" : "", heard ? since : "", heard ? " ago)" : "");
+	if (!heard || rp.now - heard > SILENT_AFTER)
+		printf("%s is SILENT: no receipt or message for more than a week\n", l->name);
+	return CLI_OK;
+}
+
+int check_main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"precedence", required_argument, NULL, 'p'},
+		{"home", required_argument, NULL, 'H'},
+		{NULL, 0, NULL, 0},
+	};
+	enum hl_precedence prec = HL_IMMEDIATE;
+	struct hl_party *p = NULL;
+	struct hl_store *st = NULL;
+	struct hl_link l = {0};
+	const char *verb;
+	int r;
+
+	if (argc < 2 || (strcmp(argv[1], "run") && strcmp(argv[1], "report")))
+		return cli_usage("check", synopsis);
+	verb = argv[1];
+	argc--;
+	argv++;
+	for (;;) {
+		int c = getopt_long(argc, argv, "", opts, NULL);
+
+		if (c == -1)
+			break;
+		if (c == 'p' && cli_opt_precedence(optarg, &prec))
+			continue;
+		if (c == 'H') {
+			cli_home = optarg;
+			continue;
+		}
+		return c == 'p' ? CLI_USAGE : cli_usage("check", synopsis);
+	}
+	if (argc - optind != 1)
+		return cli_usage("check", synopsis);
+	r = CLI_FAIL;
+	p = cli_party(HL_PARTY_SECRETS);
+	st = p ? cli_store(p) : NULL;
+	if (st && cli_link(st, argv[optind], &l) == 0 && cli_index(st, p) == 0)
+		r = strcmp(verb, "run") == 0 ? run(st, p, &l, prec) : report(st, &l);
+	hl_link_free(&l);
+	hl_store_close(st);
+	hl_party_free(p);
+	return r;
+}
