@@ -71,6 +71,7 @@ static int run(struct hl_store *st, const struct hl_party *p, const struct hl_li
 }
 
 struct report {
+	const struct hl_config *conf;
 	struct hl_store *st;
 	const struct hl_link *l;
 	int64_t now;
@@ -119,11 +120,11 @@ static int report_one(void *ctx, const struct hl_message *m)
 	rcpt = receipt_time(rp->st, rp->l, m->seq);
 	if (hl_store_acked(rp->st, rp->l->id, HL_OURS, m->seq, &ack_seq, &ack) < 0)
 		ack = 0;
-	if (ack && ack <= m->time + hl_ack_due(p))
+	if (ack && ack <= m->time + rp->conf->ack_due[p])
 		verdict = "answered";
 	else if (ack)
 		verdict = "answered LATE";
-	else if (rp->now > m->time + hl_ack_due(p))
+	else if (rp->now > m->time + rp->conf->ack_due[p])
 		verdict = "MISSED";
 	else
 		verdict = rcpt ? "receipted, awaiting an answer" : "not yet receipted";
@@ -158,9 +159,10 @@ static int64_t last_heard(struct hl_store *st, const struct hl_link *l)
 	return a > b ? a : b;
 }
 
-static int report(struct hl_store *st, const struct hl_link *l)
+static int report(const struct hl_config *conf, struct hl_store *st,
+		  const struct hl_link *l)
 {
-	struct report rp = {st, l, cli_now(), 0, 0};
+	struct report rp = {conf, st, l, cli_now(), 0, 0};
 	char last[HL_TIME_LEN + 1] = "never", since[32];
 	int64_t heard;
 
@@ -222,7 +224,7 @@ int check_main(int argc, char **argv)
 	p = cli_party(HL_PARTY_SECRETS);
 	st = p ? cli_store(p) : NULL;
 	if (st && cli_link(st, argv[optind], &l) == 0 && cli_index(st, p) == 0)
-		r = strcmp(verb, "run") == 0 ? run(st, p, &l, prec) : report(st, &l);
+		r = strcmp(verb, "run") == 0 ? run(st, p, &l, prec) : report(&p->conf, st, &l);
 	hl_link_free(&l);
 	hl_store_close(st);
 	hl_party_free(p);

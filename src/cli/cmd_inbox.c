@@ -67,6 +67,7 @@ static int link_opt(int argc, char **argv, const char *cmd, const char *syn,
 }
 
 struct inbox {
+	const struct hl_config *conf;
 	struct hl_store *st;
 	const char *only;
 	const struct hl_link *l;
@@ -83,7 +84,7 @@ static int inbox_msg(void *ctx, const struct hl_message *m)
 	hl_precedence_parse(m->precedence, &p);
 	snprintf(id, sizeof(id), "%s/%llu", in->l->name, (unsigned long long)m->seq);
 	hl_time_format(m->time, when);
-	cli_ack_state(in->st, in->l->id, HL_THEIRS, m->seq, m->kind, p, m->time, in->now,
+	cli_ack_state(in->conf, in->st, in->l->id, HL_THEIRS, m->seq, m->kind, p, m->time, in->now,
 		      ack, sizeof(ack));
 	if (strncmp(ack, "OVERDUE", 7) == 0)
 		in->overdue++;
@@ -113,6 +114,7 @@ int inbox_main(int argc, char **argv)
 		return cli_usage("inbox", "inbox [--link LINK]");
 	p = cli_party(HL_PARTY_SECRETS);
 	in.st = p ? cli_store(p) : NULL;
+	in.conf = p ? &p->conf : NULL;
 	in.now = cli_now();
 	r = CLI_FAIL;
 	if (in.st && cli_index(in.st, p) == 0) {
@@ -131,13 +133,14 @@ int inbox_main(int argc, char **argv)
 	return r;
 }
 
-static void header(struct hl_store *st, const struct hl_link *l, int side,
-		   const struct hl_envelope *e, uint64_t receipted)
+static void header(const struct hl_config *conf, struct hl_store *st,
+		   const struct hl_link *l, int side, const struct hl_envelope *e,
+		   uint64_t receipted)
 {
 	char when[HL_TIME_LEN + 1], ack[48];
 
 	hl_time_format(e->time, when);
-	cli_ack_state(st, l->id, side, e->seq, e->kind, e->precedence, e->time, cli_now(),
+	cli_ack_state(conf, st, l->id, side, e->seq, e->kind, e->precedence, e->time, cli_now(),
 		      ack, sizeof(ack));
 	printf("from:       %s\n"
 	       "to:         %s\n"
@@ -176,7 +179,7 @@ static int show_one(struct hl_store *st, const struct hl_party *p,
 		r = hl_envelope_decrypt(&env, key, &plain);
 	if (r == 0) {
 		hl_store_cosigned_size(st, l->id, side, &acked);
-		header(st, l, side, &env, acked);
+		header(&p->conf, st, l, side, &env, acked);
 		cli_print_content(plain.data, plain.len);
 	}
 	sodium_free(key);

@@ -38,6 +38,7 @@ const char outbox_help[] =
 	"    0 printed; 1 the store cannot be read; 2 usage error.\n";
 
 struct view {
+	const struct hl_config *conf;
 	struct hl_store *st;
 	json_t *daemon;		/* hotlined's /v1/status, or NULL */
 	const char *only;
@@ -72,6 +73,7 @@ static const char *reach(const struct view *v, const struct hl_link *l)
 }
 
 struct overdue {
+	const struct hl_config *conf;
 	struct hl_store *st;
 	const struct hl_link *l;
 	int side;
@@ -86,7 +88,7 @@ static int count_overdue(void *ctx, const struct hl_message *m)
 	char state[48];
 
 	hl_precedence_parse(m->precedence, &p);
-	cli_ack_state(o->st, o->l->id, o->side, m->seq, m->kind, p, m->time, o->now,
+	cli_ack_state(o->conf, o->st, o->l->id, o->side, m->seq, m->kind, p, m->time, o->now,
 		      state, sizeof(state));
 	if (strncmp(state, "OVERDUE", 7) == 0)
 		o->count++;
@@ -95,9 +97,10 @@ static int count_overdue(void *ctx, const struct hl_message *m)
 
 /* Messages past their acknowledgment deadline: ours to answer (side
  * THEIRS) or the peer's (side OURS). */
-static uint64_t overdue(struct hl_store *st, const struct hl_link *l, int side)
+static uint64_t overdue(const struct hl_config *conf, struct hl_store *st,
+			const struct hl_link *l, int side)
 {
-	struct overdue o = {st, l, side, cli_now(), 0};
+	struct overdue o = {conf, st, l, side, cli_now(), 0};
 
 	hl_store_message_each(st, l->id, side, 0, count_overdue, &o);
 	return o.count;
@@ -124,8 +127,8 @@ static int status_one(void *ctx, const struct hl_link *l)
 	if (err && *err)
 		printf("    last error: %s (attempt %lld)\n", err,
 		       (long long)json_integer_value(json_object_get(d, "attempts")));
-	ours = overdue(v->st, l, HL_THEIRS);
-	theirs = overdue(v->st, l, HL_OURS);
+	ours = overdue(v->conf, v->st, l, HL_THEIRS);
+	theirs = overdue(v->conf, v->st, l, HL_OURS);
 	if (ours)
 		printf("    OVERDUE: %llu received message(s) not acknowledged in time "
 		       "('hotline inbox')\n", (unsigned long long)ours);
@@ -173,6 +176,7 @@ static int open_view(int argc, char **argv, const char *cmd, const char *syn,
 		return cli_usage(cmd, syn);
 	*p = cli_party(HL_PARTY_SECRETS);
 	v->st = *p ? cli_store(*p) : NULL;
+	v->conf = *p ? &(*p)->conf : NULL;
 	if (!v->st || cli_index(v->st, *p) < 0)
 		return CLI_FAIL;
 	v->daemon = daemon_status(*p);

@@ -1,18 +1,54 @@
 /* config.c - parse and write hotline.conf. */
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "config.h"
+#include "envelope.h"
 #include "error.h"
 #include "text.h"
 
-enum { K_NAME, K_ENDPOINT, K_LISTEN, K_COUNT };
-static const char *const keys[K_COUNT] = {"name", "endpoint", "listen"};
+enum kind { T_NAME, T_ENDPOINT, T_LISTEN, T_DURATION, T_LADDER, T_COMMAND, T_WEBHOOK };
+
+#define FIELD(f) offsetof(struct hl_config, f), sizeof(((struct hl_config *)0)->f)
+
+static const struct key {
+	const char *name;
+	enum kind kind;
+	size_t off, size;
+} keys[] = {
+	{"name", T_NAME, FIELD(name)},
+	{"endpoint", T_ENDPOINT, FIELD(endpoint)},
+	{"listen", T_LISTEN, FIELD(listen)},
+	{"ack.flash", T_DURATION, FIELD(ack_due[HL_FLASH])},
+	{"ack.immediate", T_DURATION, FIELD(ack_due[HL_IMMEDIATE])},
+	{"ack.priority", T_DURATION, FIELD(ack_due[HL_PRIORITY])},
+	{"ack.routine", T_DURATION, FIELD(ack_due[HL_ROUTINE])},
+	{"receipt.flash", T_DURATION, FIELD(receipt_due[HL_FLASH])},
+	{"receipt.immediate", T_DURATION, FIELD(receipt_due[HL_IMMEDIATE])},
+	{"receipt.priority", T_DURATION, FIELD(receipt_due[HL_PRIORITY])},
+	{"receipt.routine", T_DURATION, FIELD(receipt_due[HL_ROUTINE])},
+	{"escalate.ladder", T_LADDER, FIELD(ladder)},
+	{"escalate.every", T_DURATION, FIELD(escalate_every)},
+	{"escalate.command", T_COMMAND, FIELD(escalate_command)},
+	{"escalate.webhook", T_WEBHOOK, FIELD(escalate_webhook)},
+};
+#define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
 void hl_config_defaults(struct hl_config *c)
 {
+	static const int64_t ack[] = {15 * 60, 3600, 24 * 3600, 72 * 3600};
+	static const int64_t receipt[] = {2 * 60, 10 * 60, 3600, 24 * 3600};
+	static const char *const ladder[] = {"duty-officer", "supervisor", "policy-contact"};
+
 	memset(c, 0, sizeof(*c));
 	snprintf(c->listen, sizeof(c->listen), "%s", HL_DEFAULT_LISTEN);
+	memcpy(c->ack_due, ack, sizeof(ack));
+	memcpy(c->receipt_due, receipt, sizeof(receipt));
+	for (unsigned i = 0; i < 3; i++)
+		snprintf(c->ladder[i], sizeof(c->ladder[i]), "%s", ladder[i]);
+	c->nladder = 3;
+	c->escalate_every = 15 * 60;
 }
 
 int hl_listen_check(const char *s)
@@ -25,6 +61,27 @@ int hl_listen_check(const char *s)
 	if (hl_parse_u64(colon + 1, strlen(colon + 1), 65535, &port) < 0 || port == 0)
 		return -HL_ECONFIG;
 	return 0;
+}
+
+int hl_duration_parse(const char *s, size_t n, int64_t *out)
+{
+	static const struct { char unit; int64_t secs; } units[] = {
+		{'s', 1}, {'m', 60}, {'h', 3600}, {'d', 86400},
+	};
+	uint64_t v;
+
+	if (n < 2)
+		return -HL_ECONFIG;
+	for (size_t i = 0; i < 4; i++) {
+		if (s[n - 1] != units[i].unit)
+			continue;
+		if (hl_parse_u64(s, n - 1, (uint64_t)(366 * 86400) / (uint64_t)units[i].secs,
+				 &v) < 0 || v == 0)
+			return -HL_ECONFIG;
+		*out = (int64_t)v * units[i].secs;
+		return 0;
+	}
+	return -HL_ECONFIG;
 }
 
 static size_t trim(const char **s, size_t n)
@@ -45,29 +102,77 @@ static int fail(struct hl_config *c, unsigned line, const char *what)
 	return -HL_ECONFIG;
 }
 
-static int set(struct hl_config *c, int k, const char *v, size_t n, unsigned line)
+/* "a, b, c": step names, as party names are spelled. */
+static int set_ladder(struct hl_config *c, const char *v, size_t n, unsigned line)
 {
-	char *dst = k == K_NAME ? c->name : k == K_ENDPOINT ? c->endpoint : c->listen;
-	size_t cap = k == K_NAME ? sizeof(c->name) :
-		     k == K_ENDPOINT ? sizeof(c->endpoint) : sizeof(c->listen);
+	c->nladder = 0;
+	while (n) {
+		const char *comma = memchr(v, ',', n);
+		size_t len = comma ? (size_t)(comma - v) : n;
+		const char *item = v;
+		size_t ilen = trim(&item, len);
 
-	if (n >= cap)
+		if (c->nladder == HL_LADDER_MAX || !hl_name_valid(item, ilen) ||
+		    ilen > HL_STEP_NAME_MAX)
+			return fail(c, line, "escalate.ladder: up to 8 names of a-z, 0-9, '-', "
+				    "separated by commas");
+		memcpy(c->ladder[c->nladder], item, ilen);
+		c->ladder[c->nladder++][ilen] = 0;
+		v += len + (comma != NULL);
+		n -= len + (comma != NULL);
+	}
+	return c->nladder ? 0 : fail(c, line, "escalate.ladder: at least one step");
+}
+
+static int set_string(struct hl_config *c, const struct key *k, const char *v, size_t n,
+		      unsigned line)
+{
+	char *dst = (char *)c + k->off;
+
+	if (n >= k->size)
 		return fail(c, line, "value too long");
 	memcpy(dst, v, n);
 	dst[n] = 0;
-	if (k == K_NAME && !hl_name_valid(v, n))
-		return fail(c, line, "name: use 1-63 of a-z, 0-9, '.', '-'");
-	if (k == K_ENDPOINT && strcmp(dst, "none") == 0)
-		dst[0] = 0;
-	if (k == K_ENDPOINT && hl_endpoint_check(dst) < 0)
-		return fail(c, line, "endpoint: want https://host:port or none");
-	if (k == K_LISTEN && hl_listen_check(dst) < 0)
-		return fail(c, line, "listen: want host:port");
-	return 0;
+	switch (k->kind) {
+	case T_NAME:
+		return hl_name_valid(v, n) ? 0 :
+		       fail(c, line, "name: use 1-63 of a-z, 0-9, '.', '-'");
+	case T_ENDPOINT:
+		if (strcmp(dst, "none") == 0)
+			dst[0] = 0;
+		return hl_endpoint_check(dst) == 0 ? 0 :
+		       fail(c, line, "endpoint: want https://host:port or none");
+	case T_LISTEN:
+		return hl_listen_check(dst) == 0 ? 0 : fail(c, line, "listen: want host:port");
+	case T_COMMAND:
+		return dst[0] == '/' ? 0 : fail(c, line, "escalate.command: want an absolute path");
+	default:
+		return (strncmp(dst, "https://", 8) == 0 || strncmp(dst, "http://", 7) == 0) &&
+		       !strpbrk(dst, " \t") ? 0 :
+		       fail(c, line, "escalate.webhook: want an http:// or https:// URL");
+	}
+}
+
+static int set(struct hl_config *c, const struct key *k, const char *v, size_t n,
+	       unsigned line)
+{
+	if (k->kind == T_DURATION) {
+		int64_t *dst = (int64_t *)((char *)c + k->off);
+		char msg[96];
+
+		if (hl_duration_parse(v, n, dst) == 0)
+			return 0;
+		snprintf(msg, sizeof(msg), "%s: want a duration such as 90s, 15m, 24h, 3d",
+			 k->name);
+		return fail(c, line, msg);
+	}
+	if (k->kind == T_LADDER)
+		return set_ladder(c, v, n, line);
+	return set_string(c, k, v, n, line);
 }
 
 static int parse_line(struct hl_config *c, const char *s, size_t n,
-		      unsigned line, unsigned *seen)
+		      unsigned line, uint32_t *seen)
 {
 	const char *eq = memchr(s, '=', n), *v;
 	size_t klen, vlen;
@@ -80,20 +185,21 @@ static int parse_line(struct hl_config *c, const char *s, size_t n,
 	klen = trim(&s, (size_t)(eq - s));
 	v = eq + 1;
 	vlen = trim(&v, n - (size_t)(v - s));
-	for (int k = 0; k < K_COUNT; k++) {
-		if (strlen(keys[k]) != klen || memcmp(s, keys[k], klen) != 0)
+	for (size_t k = 0; k < NKEYS; k++) {
+		if (strlen(keys[k].name) != klen || memcmp(s, keys[k].name, klen) != 0)
 			continue;
 		if (*seen & (1u << k))
 			return fail(c, line, "key given twice");
 		*seen |= 1u << k;
-		return set(c, k, v, vlen, line);
+		return set(c, &keys[k], v, vlen, line);
 	}
 	return fail(c, line, "unknown key");
 }
 
 int hl_config_parse(const char *text, size_t n, struct hl_config *c)
 {
-	unsigned line = 0, seen = 0;
+	unsigned line = 0;
+	uint32_t seen = 0;
 	const char *p = text, *end = text + n;
 
 	hl_config_defaults(c);
@@ -110,7 +216,7 @@ int hl_config_parse(const char *text, size_t n, struct hl_config *c)
 			return r;
 		p += len + (nl != NULL);
 	}
-	if (!(seen & (1u << K_NAME)))
+	if (!(seen & 1u))
 		return fail(c, 0, "missing 'name'");
 	return 0;
 }
@@ -128,6 +234,21 @@ int hl_config_format(const struct hl_config *c, struct hl_buf *out)
 		"endpoint = %s\n"
 		"\n"
 		"# Address the peer server listens on.\n"
-		"listen = %s\n",
+		"listen = %s\n"
+		"\n"
+		"# How long after a message a person must acknowledge it, and the\n"
+		"# peer's machine receipt it, by precedence (defaults shown):\n"
+		"#ack.flash = 15m\n#ack.immediate = 1h\n#ack.priority = 24h\n#ack.routine = 72h\n"
+		"#receipt.flash = 2m\n#receipt.immediate = 10m\n#receipt.priority = 1h\n"
+		"#receipt.routine = 24h\n"
+		"\n"
+		"# When one is late, hotlined escalates: one step of the ladder every\n"
+		"# escalate.every after the deadline, each run once per message, by\n"
+		"# running escalate.command with the event as JSON on its standard\n"
+		"# input and POSTing that JSON to escalate.webhook.\n"
+		"#escalate.ladder = duty-officer, supervisor, policy-contact\n"
+		"#escalate.every = 15m\n"
+		"#escalate.command = /usr/local/bin/hotline-page\n"
+		"#escalate.webhook = https://ops.example/hotline\n",
 		c->name, c->endpoint[0] ? c->endpoint : "none", c->listen);
 }

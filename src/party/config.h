@@ -5,13 +5,29 @@
  *   endpoint = https://hotline.ru-cert.example:7443   (or none)
  *   listen = 127.0.0.1:7443
  *
+ *   # How long after a message a person must have acknowledged it, and
+ *   # its peer's machine receipted it (defaults below), by precedence:
+ *   ack.flash = 15m          receipt.flash = 2m
+ *   ack.immediate = 1h       receipt.immediate = 10m
+ *   ack.priority = 24h       receipt.priority = 1h
+ *   ack.routine = 72h        receipt.routine = 24h
+ *
+ *   # What hotlined does when one is late: a ladder of steps, one every
+ *   # escalate.every after the deadline, each run once per message:
+ *   escalate.ladder = duty-officer, supervisor, policy-contact
+ *   escalate.every = 15m
+ *   escalate.command = /usr/local/bin/page    (gets the event as JSON)
+ *   escalate.webhook = https://ops.example/hotline   (POSTed the JSON)
+ *
  * One "key = value" a line; unknown keys and repeated keys are errors,
- * reported with their line number.
+ * reported with their line number.  Durations are a number and s, m, h
+ * or d.
  */
 #ifndef HL_CONFIG_H
 #define HL_CONFIG_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "buf.h"
 #include "card.h"
@@ -19,11 +35,21 @@
 #define HL_CONFIG_MAX (64 * 1024)
 #define HL_LISTEN_MAX 127
 #define HL_DEFAULT_LISTEN "127.0.0.1:7443"
+#define HL_LADDER_MAX 8
+#define HL_STEP_NAME_MAX 31
+#define HL_COMMAND_MAX 255
 
 struct hl_config {
 	char name[HL_NAME_MAX + 1];
 	char endpoint[HL_ENDPOINT_MAX + 1];	/* "" for none */
 	char listen[HL_LISTEN_MAX + 1];
+	int64_t ack_due[4];		/* seconds, by enum hl_precedence */
+	int64_t receipt_due[4];
+	char ladder[HL_LADDER_MAX][HL_STEP_NAME_MAX + 1];
+	unsigned nladder;
+	int64_t escalate_every;
+	char escalate_command[HL_COMMAND_MAX + 1];	/* "" for none */
+	char escalate_webhook[HL_ENDPOINT_MAX + 1];	/* "" for none */
 	/* Set on failure: where and what. */
 	unsigned err_line;
 	char err[160];
@@ -34,5 +60,7 @@ int hl_config_parse(const char *text, size_t n, struct hl_config *c);
 int hl_config_format(const struct hl_config *c, struct hl_buf *out);
 /* host:port with a port in 1..65535. */
 int hl_listen_check(const char *s);
+/* "30s", "15m", "1h", "3d": seconds, at most a year. */
+int hl_duration_parse(const char *s, size_t n, int64_t *out);
 
 #endif

@@ -8,18 +8,6 @@
 #include "error.h"
 #include "index.h"
 
-int64_t hl_ack_due(enum hl_precedence p)
-{
-	static const int64_t due[] = {
-		[HL_FLASH] = 15 * 60,
-		[HL_IMMEDIATE] = 60 * 60,
-		[HL_PRIORITY] = 24 * 3600,
-		[HL_ROUTINE] = 72 * 3600,
-	};
-
-	return (unsigned)p < sizeof(due) / sizeof(due[0]) ? due[p] : due[HL_ROUTINE];
-}
-
 bool hl_kind_needs_ack(const char *kind)
 {
 	return strcmp(kind, "ack") != 0;

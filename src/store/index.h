@@ -20,11 +20,6 @@
 int hl_index_update(struct hl_store *st, const struct hl_party *me,
 		    const struct hl_link *l, uint64_t *added);
 
-/* When a person must have acknowledged a message of this precedence,
- * in seconds after it was sent: FLASH 15 minutes, IMMEDIATE 1 hour,
- * PRIORITY 24 hours, ROUTINE 72 hours. */
-int64_t hl_ack_due(enum hl_precedence p);
-
 /* Whether a message of this kind awaits a person's acknowledgment. */
 bool hl_kind_needs_ack(const char *kind);
 
