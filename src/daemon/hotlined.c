@@ -21,6 +21,7 @@
 #include <sodium.h>
 
 #include "api.h"
+#include "clock.h"
 #include "courier.h"
 #include "error.h"
 #include "log.h"
@@ -157,6 +158,7 @@ static int run(struct hl_party *p, const char *db)
 	struct hl_courier *courier = NULL;
 	struct hl_peer_server *peer = NULL;
 	struct hl_writer *writer = NULL;
+	struct hl_clock *clock = NULL;
 	struct hl_api *api = NULL;
 	char err[512] = "";
 	int r;
@@ -166,6 +168,8 @@ static int run(struct hl_party *p, const char *db)
 		r = hl_courier_start(p, db, &courier, err, sizeof(err));
 	if (r == 0)
 		r = hl_writer_start(p, db, courier, &writer, err, sizeof(err));
+	if (r == 0)
+		r = hl_clock_start(p, db, &clock, err, sizeof(err));
 	if (r == 0)
 		r = hl_peer_start(p, db, wake, courier, &peer, err, sizeof(err));
 	if (r == 0)
@@ -179,6 +183,7 @@ static int run(struct hl_party *p, const char *db)
 	}
 	hl_api_stop(api);
 	hl_writer_stop(writer);
+	hl_clock_stop(clock);
 	hl_peer_stop(peer);
 	hl_courier_stop(courier);
 	if (r == 0)

@@ -86,6 +86,16 @@ static const char *const migrations[] = {
 	"  ref_seq INTEGER NOT NULL,"
 	"  PRIMARY KEY (link, side, seq)) WITHOUT ROWID;"
 	"CREATE INDEX item_ref ON item (link, ref_side, ref_seq, type);",
+	/* 4: the escalation steps hotlined's clock has run, one per message,
+	 * event and step. */
+	"CREATE TABLE escalation ("
+	"  link INTEGER NOT NULL,"
+	"  side INTEGER NOT NULL,"
+	"  seq INTEGER NOT NULL,"
+	"  event TEXT NOT NULL,"
+	"  step INTEGER NOT NULL,"
+	"  fired INTEGER NOT NULL,"
+	"  PRIMARY KEY (link, side, seq, event, step)) WITHOUT ROWID;",
 };
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 _Static_assert(NMIGRATIONS == HL_STORE_SCHEMA, "HL_STORE_SCHEMA counts the migrations");
@@ -95,7 +105,7 @@ enum stmt {
 	S_LOG_SIZE, S_ENV_PUT, S_ENV_GET, S_ENV_ALL, S_NODE_PUT, S_NODE_GET,
 	S_CP_PUT, S_CP_GET, S_COSIG_SET, S_COSIGNED, S_COVERING, S_CP_ALL,
 	S_EVIDENCE_PUT, S_EVIDENCE_COUNT, S_MSG_PUT, S_MSG_CLEAR, S_ENV_EVERY, S_MSG_ALL,
-	S_ITEM_PUT, S_ITEM_NEXT, S_ITEM_CLEAR, S_ACKED,
+	S_ITEM_PUT, S_ITEM_NEXT, S_ITEM_CLEAR, S_ACKED, S_ESC_GET, S_ESC_PUT,
 	S_COUNT
 };
 
@@ -147,6 +157,10 @@ static const char *const sql[S_COUNT] = {
 		       " VALUES (?, ?, ?, ?, ?, ?)",
 	[S_ITEM_NEXT] = "SELECT coalesce(max(seq), 0) + 1 FROM item WHERE link = ? AND side = ?",
 	[S_ITEM_CLEAR] = "DELETE FROM item",
+	[S_ESC_GET] = "SELECT fired FROM escalation WHERE link = ? AND side = ? AND seq = ?"
+		      " AND event = ? AND step = ?",
+	[S_ESC_PUT] = "INSERT OR IGNORE INTO escalation (link, side, seq, event, step, fired)"
+		      " VALUES (?, ?, ?, ?, ?, ?)",
 	/* The first ack, from the other side, of envelope (side, seq). */
 	[S_ACKED] = "SELECT i.seq, m.time FROM item i JOIN message m"
 		    " ON m.link = i.link AND m.side = i.side AND m.seq = i.seq"
@@ -903,6 +917,39 @@ int hl_store_acked(struct hl_store *st, int64_t link, int side, uint64_t seq,
 	}
 	sqlite3_reset(s);
 	return r;
+}
+
+int hl_store_escalated(struct hl_store *st, int64_t link, int side, uint64_t seq,
+		       const char *event, unsigned step, bool *done)
+{
+	sqlite3_stmt *s = stmt(st, S_ESC_GET);
+	int64_t v = 0;
+	int r;
+
+	if (!s)
+		return -HL_ESTORE;
+	bind_log(s, link, side);
+	sqlite3_bind_int64(s, 3, (int64_t)seq);
+	sqlite3_bind_text(s, 4, event, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 5, (int)step);
+	r = one_int(st, s, &v, NULL);
+	*done = r == 0;
+	return r == -HL_ENOTFOUND ? 0 : r;
+}
+
+int hl_store_escalation_put(struct hl_store *st, int64_t link, int side, uint64_t seq,
+			    const char *event, unsigned step, int64_t now)
+{
+	sqlite3_stmt *s = stmt(st, S_ESC_PUT);
+
+	if (!s)
+		return -HL_ESTORE;
+	bind_log(s, link, side);
+	sqlite3_bind_int64(s, 3, (int64_t)seq);
+	sqlite3_bind_text(s, 4, event, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 5, (int)step);
+	sqlite3_bind_int64(s, 6, now);
+	return done(st, s);
 }
 
 int hl_store_rebuild(struct hl_store *st, uint64_t *count)

@@ -17,6 +17,7 @@
 #ifndef HL_STORE_H
 #define HL_STORE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "buf.h"
@@ -25,7 +26,7 @@
 #include "merkle.h"
 
 #define HL_STORE_FILE "hotline.db"
-#define HL_STORE_SCHEMA 3	/* the number of migrations: the user_version */
+#define HL_STORE_SCHEMA 4	/* the number of migrations: the user_version */
 
 enum hl_side { HL_OURS = 0, HL_THEIRS = 1 };
 
@@ -141,6 +142,13 @@ int hl_store_item_next(struct hl_store *st, int64_t link, int side, uint64_t *ne
  * that side's log and its time; -HL_ENOTFOUND when there is none. */
 int hl_store_acked(struct hl_store *st, int64_t link, int side, uint64_t seq,
 		   uint64_t *ack_seq, int64_t *ack_time);
+
+/* The escalation steps run (not a projection: a record of what hotlined
+ * did).  escalated says whether step of event for (side, seq) ran. */
+int hl_store_escalated(struct hl_store *st, int64_t link, int side, uint64_t seq,
+		       const char *event, unsigned step, bool *done);
+int hl_store_escalation_put(struct hl_store *st, int64_t link, int side, uint64_t seq,
+			    const char *event, unsigned step, int64_t now);
 
 /* Recomputes every projection from the stored envelopes; *count gets
  * the number of envelopes indexed. */
