@@ -49,8 +49,8 @@ static char *event_json(const struct hl_clock *c, const struct late *e, int64_t 
 	json_t *j;
 	char *s;
 
-	snprintf(id, sizeof(id), e->side == HL_OURS ? "%s/out/%llu" : "%s/%llu",
-		 e->l->name, (unsigned long long)e->m->seq);
+	snprintf(id, sizeof(id), "%.*s/%s%llu", HL_NAME_MAX, e->l->name,
+		 e->side == HL_OURS ? "out/" : "", (unsigned long long)e->m->seq);
 	hl_time_format(e->m->time, sent);
 	hl_time_format(e->deadline, due);
 	j = json_pack("{s:s, s:s, s:s, s:i, s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:I}",
@@ -183,6 +183,30 @@ struct scan {
 	size_t nlate;
 };
 
+/* Whether the ladder has run to its last step for this event. */
+static bool ladder_done(const struct scan *sc, const struct hl_message *m, const char *event)
+{
+	bool done = false;
+
+	hl_store_escalated(sc->c->st, sc->l->id, sc->side, m->seq, event,
+			   sc->c->me->conf.nladder - 1, &done);
+	return done;
+}
+
+/* The shortest deadline of any kind: nothing newer can be late. */
+static int64_t shortest(const struct hl_config *conf)
+{
+	int64_t s = conf->ack_due[0];
+
+	for (int i = 0; i < 4; i++) {
+		if (conf->ack_due[i] < s)
+			s = conf->ack_due[i];
+		if (conf->receipt_due[i] < s)
+			s = conf->receipt_due[i];
+	}
+	return s;
+}
+
 static void note(struct scan *sc, const struct hl_message *m, const char *event,
 		 int64_t deadline)
 {
@@ -204,6 +228,11 @@ static int scan_msg(void *ctx, const struct hl_message *m)
 	uint64_t ack_seq = 0;
 	int64_t ack_time = 0;
 
+	const char *ack_event = sc->side == HL_THEIRS ? "ack-overdue" : "peer-ack-overdue";
+
+	/* Messages come in order; nothing this recent can be late yet. */
+	if (m->time > sc->now - shortest(conf))
+		return 1;
 	hl_precedence_parse(m->precedence, &p);
 	if (!acked)
 		acked = hl_store_acked(sc->c->st, sc->l->id, sc->side, m->seq, &ack_seq,
@@ -211,8 +240,13 @@ static int scan_msg(void *ctx, const struct hl_message *m)
 	if (!receipted)
 		note(sc, m, "receipt-overdue", m->time + conf->receipt_due[p]);
 	if (!acked)
-		note(sc, m, sc->side == HL_THEIRS ? "ack-overdue" : "peer-ack-overdue",
-		     m->time + conf->ack_due[p]);
+		note(sc, m, ack_event, m->time + conf->ack_due[p]);
+	/* Settled: nothing more can happen to it, so later ticks start after
+	 * it: answered, or its ladders run to their last step. */
+	if (!receipted)
+		receipted = ladder_done(sc, m, "receipt-overdue");
+	if (!acked)
+		acked = ladder_done(sc, m, ack_event);
 	sc->settled = sc->settled && receipted && acked;
 	if (sc->settled)
 		*sc->mark = m->seq + 1;

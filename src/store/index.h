@@ -1,9 +1,10 @@
 /* index.h - the content index: what the encrypted bodies say.
  *
  * Only a holder of the party's box key can read the bodies, so the index
- * is filled above the store, by whoever reads with the keys: every
- * envelope since the last one indexed is opened, its content parsed,
- * and its type and the envelope its ref names recorded (an ack's ref
+ * is filled above the store, by whoever reads with the keys: for every
+ * envelope since the last one indexed, its kind (from the signed header)
+ * is recorded, and an ack is opened and the envelope its ref names
+ * recorded too (an ack's ref
  * must name an envelope of the link, by the right leaf hash, or it
  * names nothing).  Like every projection, it is rebuilt from the logs.
  */
