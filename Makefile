@@ -100,8 +100,10 @@ $(O)/bench/%: bench/%.c $(O)/libhotline.a
 unit: $(UNIT_BIN) $(TOOL_BIN)
 
 # The tests run the sanitized build: unit tests (cmocka, TAP) and the
-# integration tests (tests/tNNNN-*.sh) under one prove.
+# integration tests (tests/tNNNN-*.sh) under one prove.  The optimized
+# build is made too: -O2 warns where -O1 does not, and make demo uses it.
 check:
+	$(MAKE) --no-print-directory all
 	$(MAKE) --no-print-directory O=build/asan SAN=1 all unit
 	CMOCKA_MESSAGE_OUTPUT=TAP HOTLINE_BUILD=$(CURDIR)/build/asan \
 		prove -j2 --timer build/asan/tests/test_* tests/t[0-9]*.sh
