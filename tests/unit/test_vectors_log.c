@@ -74,6 +74,8 @@
 #define COSIGNED 1795341721	/* one second after the envelope was sealed */
 #define FILE_MAX (16 * 1024 * 1024)
 
+#include "golden.h"
+
 /* The eight leaves of the certificate-transparency reference tests. */
 static const struct { const char *d; size_t n; } ref_leaves[8] = {
 	{"", 0}, {"\x00", 1}, {"\x10", 1}, {"\x20\x21", 2}, {"\x30\x31", 2},
@@ -126,69 +128,6 @@ static struct party us = {
 static bool regen;
 
 /* ---- golden files (as in test_vectors.c) ---- */
-
-static void golden_path(const char *name, char *out, size_t cap)
-{
-	const char *src = getenv("HOTLINE_SRC");
-	int n;
-
-	if (src && *src)
-		n = snprintf(out, cap, "%s/tests/golden/%s", src, name);
-	else
-		n = snprintf(out, cap, "tests/golden/%s", name);
-	assert_true(n > 0 && (size_t)n < cap);
-}
-
-/* Reads a file whole; the caller frees.  NUL-terminated past len. */
-static unsigned char *read_path(const char *path, size_t *len)
-{
-	struct hl_buf b;
-	unsigned char chunk[4096];
-	FILE *f;
-	size_t n;
-
-	f = fopen(path, "rb");
-	if (!f)
-		fail_msg("%s: %s (run from the source tree or set HOTLINE_SRC)",
-			 path, strerror(errno));
-	hl_buf_init(&b, FILE_MAX);
-	for (;;) {
-		n = fread(chunk, 1, sizeof(chunk), f);
-		if (n == 0)
-			break;
-		assert_int_equal(hl_buf_append(&b, chunk, n), 0);
-	}
-	assert_false(ferror(f));
-	fclose(f);
-	if (!b.data)
-		assert_int_equal(hl_buf_append(&b, "", 0), 0);
-	return hl_buf_steal(&b, len);
-}
-
-static unsigned char *golden_read(const char *name, size_t *len)
-{
-	char path[4096];
-
-	golden_path(name, path, sizeof(path));
-	return read_path(path, len);
-}
-
-/* Writes a golden file through a temporary name. */
-static void golden_write(const char *name, const void *p, size_t n)
-{
-	char path[4096], tmp[4200];
-	FILE *f;
-
-	golden_path(name, path, sizeof(path));
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	f = fopen(tmp, "wb");
-	if (!f)
-		fail_msg("%s: %s", tmp, strerror(errno));
-	assert_int_equal(fwrite(p, 1, n, f), n);
-	assert_int_equal(fclose(f), 0);
-	assert_int_equal(rename(tmp, path), 0);
-	print_message("# wrote %s\n", path);
-}
 
 /* Compares bytes with a golden file (rewriting it first when asked);
  * text files are compared as strings so a failure prints both. */
