@@ -302,44 +302,24 @@ bool cli_parse_id(const char *id, char *link, size_t cap, int *side, uint64_t *s
 	       hl_parse_u64(num, strlen(num), INT64_MAX, seq) == 0 && *seq > 0;
 }
 
-struct names {
-	char (*name)[HL_NAME_MAX + 1];
-	size_t n, cap;
+struct index_ctx {
+	struct hl_store *st;
+	const struct hl_party *p;
 };
 
-static int collect(void *ctx, const struct hl_link *l)
+static int index_link(void *ctx, const struct hl_link *l)
 {
-	struct names *nm = ctx;
+	const struct index_ctx *c = ctx;
+	uint64_t added = 0;
 
-	if (nm->n == nm->cap) {
-		size_t cap = nm->cap ? 2 * nm->cap : 16;
-		void *p = realloc(nm->name, cap * sizeof(*nm->name));
-
-		if (!p)
-			return -ENOMEM;
-		nm->name = p;
-		nm->cap = cap;
-	}
-	memcpy(nm->name[nm->n++], l->name, sizeof(l->name));
-	return 0;
+	return hl_index_update(c->st, c->p, l, &added);
 }
 
 int cli_index(struct hl_store *st, const struct hl_party *p)
 {
-	struct names nm = {0};
-	int r = hl_store_link_each(st, collect, &nm);
+	struct index_ctx ctx = {st, p};
+	int r = hl_store_link_each(st, index_link, &ctx);
 
-	/* Each link in its own transaction, after the listing is done. */
-	for (size_t i = 0; r == 0 && i < nm.n; i++) {
-		struct hl_link l;
-		uint64_t added = 0;
-
-		r = hl_store_link_get(st, nm.name[i], &l);
-		if (r == 0)
-			r = hl_index_update(st, p, &l, &added);
-		hl_link_free(&l);
-	}
-	free(nm.name);
 	if (r < 0)
 		cli_store_err(st, "indexing new messages", r);
 	return r;

@@ -316,36 +316,26 @@ static void tick_link(struct hl_clock *c, struct marks *mk, const struct hl_link
 	free(sc);
 }
 
-struct names {
-	char name[MAX_LINKS][HL_NAME_MAX + 1];
-	size_t n;
+struct tick {
+	struct hl_clock *c;
+	struct marks *mk;
 };
 
-static int collect(void *ctx, const struct hl_link *l)
+static int tick_one(void *ctx, const struct hl_link *l)
 {
-	struct names *nm = ctx;
+	struct tick *t = ctx;
 
-	if (l->confirmed && nm->n < MAX_LINKS)
-		memcpy(nm->name[nm->n++], l->name, sizeof(l->name));
+	if (l->confirmed)
+		tick_link(t->c, t->mk, l);
 	return 0;
 }
 
 static void tick(struct hl_clock *c, struct marks *mk)
 {
-	struct names *nm = calloc(1, sizeof(*nm));
+	struct tick t = {c, mk};
 
-	if (!nm)
-		return;
-	if (hl_store_link_each(c->st, collect, nm) < 0)
+	if (hl_store_link_each(c->st, tick_one, &t) < 0)
 		log_warn("clock: store: %s", hl_store_errmsg(c->st));
-	for (size_t i = 0; i < nm->n; i++) {
-		struct hl_link l;
-
-		if (hl_store_link_get(c->st, nm->name[i], &l) == 0)
-			tick_link(c, mk, &l);
-		hl_link_free(&l);
-	}
-	free(nm);
 }
 
 static void *run(void *arg)

@@ -372,47 +372,13 @@ static int visit(void *ctx, const struct hl_link *l)
 	return 0;
 }
 
-struct links {
-	struct hl_link *l;
-	size_t n;
-};
-
-static int collect(void *ctx, const struct hl_link *l)
-{
-	struct links *ls = ctx;
-	struct hl_link *copy = &ls->l[ls->n];
-
-	if (ls->n == MAX_LINKS)
-		return 0;
-	*copy = *l;
-	/* The copy must own its card text: link_each frees the original. */
-	hl_buf_init(&copy->card_text, HL_CARD_MAX);
-	if (hl_buf_append(&copy->card_text, l->card_text.data, l->card_text.len) < 0)
-		return -ENOMEM;
-	ls->n++;
-	return 0;
-}
-
-/* Visits every link.  The links are read first: a visit writes (a push
- * stores its checkpoint, a receipt its cosignature), and a write from
- * inside link_each's open read would run on that read's snapshot, which
- * SQLite refuses at once (SQLITE_BUSY, no busy wait) as soon as another
- * connection (the peer server, the writer, a 'hotline send') has
- * committed since. */
 static void round_all(struct round *rd)
 {
-	struct links ls = {calloc(MAX_LINKS, sizeof(*ls.l)), 0};
-	int r = ls.l ? hl_store_link_each(rd->c->st, collect, &ls) : -ENOMEM;
+	int r = hl_store_link_each(rd->c->st, visit, rd);
 
 	if (r < 0)
 		log_warn("courier: store: %s", r == -HL_ESTORE ?
 			 hl_store_errmsg(rd->c->st) : hl_strerror(r));
-	for (size_t i = 0; i < ls.n; i++) {
-		if (r == 0)
-			visit(rd, &ls.l[i]);
-		hl_link_free(&ls.l[i]);
-	}
-	free(ls.l);
 }
 
 static void *run(void *arg)

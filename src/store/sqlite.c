@@ -470,25 +470,46 @@ int hl_store_link_confirm(struct hl_store *st, int64_t link, int64_t now)
 	return update(st, s, -HL_ENOLINK);
 }
 
+/* Reads every link, then calls fn: a callback may write, which from
+ * inside an open read would run on that read's snapshot, and SQLite
+ * refuses that at once (no busy wait) when another connection has
+ * committed since.  Links are few. */
 int hl_store_link_each(struct hl_store *st,
 		       int (*fn)(void *ctx, const struct hl_link *l), void *ctx)
 {
 	sqlite3_stmt *s = stmt(st, S_LINK_ALL);
-	int rc, r = 0;
+	struct hl_link *ls = NULL;
+	size_t n = 0, cap = 0;
+	int rc = SQLITE_DONE, r = 0;
 
 	if (!s)
 		return -HL_ESTORE;
 	while (r == 0 && row(s, &rc)) {
-		struct hl_link l;
+		if (n == cap) {
+			void *p = realloc(ls, (cap ? 2 * cap : 16) * sizeof(*ls));
 
-		r = link_row(s, &l);
-		if (r == 0)
-			r = fn(ctx, &l);
-		hl_link_free(&l);
+			if (!p) {
+				r = -ENOMEM;
+				break;
+			}
+			ls = p;
+			cap = cap ? 2 * cap : 16;
+		}
+		r = link_row(s, &ls[n]);
+		if (r < 0)
+			hl_link_free(&ls[n]);
+		else
+			n++;
 	}
 	if (r == 0 && rc != SQLITE_DONE)
 		r = fail(st);
 	sqlite3_reset(s);
+	for (size_t i = 0; i < n; i++) {
+		if (r == 0)
+			r = fn(ctx, &ls[i]);
+		hl_link_free(&ls[i]);
+	}
+	free(ls);
 	return r;
 }
 
@@ -522,9 +543,11 @@ static int one_int(struct hl_store *st, sqlite3_stmt *s, int64_t *v, bool *null)
 	return r;
 }
 
-int hl_store_log_size(struct hl_store *st, int64_t link, int side, uint64_t *size)
+/* Runs statement k on one log (link, side); it answers one integer. */
+static int log_int(struct hl_store *st, enum stmt k, int64_t link, int side,
+		   uint64_t *out)
 {
-	sqlite3_stmt *s = stmt(st, S_LOG_SIZE);
+	sqlite3_stmt *s = stmt(st, k);
 	int64_t v = 0;
 	int r;
 
@@ -532,8 +555,13 @@ int hl_store_log_size(struct hl_store *st, int64_t link, int side, uint64_t *siz
 		return -HL_ESTORE;
 	bind_log(s, link, side);
 	r = one_int(st, s, &v, NULL);
-	*size = (uint64_t)v;
+	*out = (uint64_t)v;
 	return r;
+}
+
+int hl_store_log_size(struct hl_store *st, int64_t link, int side, uint64_t *size)
+{
+	return log_int(st, S_LOG_SIZE, link, side, size);
 }
 
 int hl_store_envelope_put(struct hl_store *st, int64_t link, int side,
@@ -712,16 +740,7 @@ int hl_store_cosig_set(struct hl_store *st, int64_t link, int side,
 int hl_store_cosigned_size(struct hl_store *st, int64_t link, int side,
 			   uint64_t *size)
 {
-	sqlite3_stmt *s = stmt(st, S_COSIGNED);
-	int64_t v = 0;
-	int r;
-
-	if (!s)
-		return -HL_ESTORE;
-	bind_log(s, link, side);
-	r = one_int(st, s, &v, NULL);
-	*size = (uint64_t)v;
-	return r;
+	return log_int(st, S_COSIGNED, link, side, size);
 }
 
 int hl_store_cosigned_covering(struct hl_store *st, int64_t link, int side,
@@ -885,16 +904,7 @@ int hl_store_item_put(struct hl_store *st, int64_t link, int side, uint64_t seq,
 
 int hl_store_item_next(struct hl_store *st, int64_t link, int side, uint64_t *next)
 {
-	sqlite3_stmt *s = stmt(st, S_ITEM_NEXT);
-	int64_t v = 1;
-	int r;
-
-	if (!s)
-		return -HL_ESTORE;
-	bind_log(s, link, side);
-	r = one_int(st, s, &v, NULL);
-	*next = (uint64_t)v;
-	return r;
+	return log_int(st, S_ITEM_NEXT, link, side, next);
 }
 
 int hl_store_acked(struct hl_store *st, int64_t link, int side, uint64_t seq,

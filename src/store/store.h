@@ -63,7 +63,8 @@ int hl_store_link_by_id(struct hl_store *st, const unsigned char link_id[32],
 			struct hl_link *l);
 /* -HL_ENOLINK when no link has that id. */
 int hl_store_link_confirm(struct hl_store *st, int64_t link, int64_t now);
-/* Calls fn for each link in name order; stops at fn's first nonzero. */
+/* Calls fn for each link in name order; stops at fn's first nonzero.
+ * All links are read before the first call, so fn may write. */
 int hl_store_link_each(struct hl_store *st,
 		       int (*fn)(void *ctx, const struct hl_link *l), void *ctx);
 void hl_link_free(struct hl_link *l);
