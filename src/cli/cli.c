@@ -338,18 +338,18 @@ static void span(int64_t s, char *out, size_t cap)
 		snprintf(out, cap, "%lldd%02lldh", (long long)(s / 86400), (long long)(s / 3600 % 24));
 }
 
-void cli_ack_state(const struct hl_config *conf, struct hl_store *st, int64_t link,
+void cli_ack_state(const struct hl_config *conf, struct hl_store *st, const struct hl_link *l,
 		   int side, uint64_t seq,
 		   const char *kind, enum hl_precedence p, int64_t sent, int64_t now,
 		   char *out, size_t cap)
 {
 	uint64_t ack_seq = 0;
-	int64_t when = 0, due = sent + conf->ack_due[p];
+	int64_t when = 0, due = sent + hl_config_ack_due(conf, l->name, p);
 	char d[32];
 
 	if (!hl_kind_needs_ack(kind)) {
 		snprintf(out, cap, "-");
-	} else if (hl_store_acked(st, link, side, seq, &ack_seq, &when) == 0) {
+	} else if (hl_store_acked(st, l->id, side, seq, &ack_seq, &when) == 0) {
 		span(when > sent ? when - sent : 0, d, sizeof(d));
 		snprintf(out, cap, "acked +%s", d);
 	} else if (now < due) {

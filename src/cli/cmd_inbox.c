@@ -84,7 +84,7 @@ static int inbox_msg(void *ctx, const struct hl_message *m)
 	hl_precedence_parse(m->precedence, &p);
 	snprintf(id, sizeof(id), "%s/%llu", in->l->name, (unsigned long long)m->seq);
 	hl_time_format(m->time, when);
-	cli_ack_state(in->conf, in->st, in->l->id, HL_THEIRS, m->seq, m->kind, p, m->time, in->now,
+	cli_ack_state(in->conf, in->st, in->l, HL_THEIRS, m->seq, m->kind, p, m->time, in->now,
 		      ack, sizeof(ack));
 	if (strncmp(ack, "OVERDUE", 7) == 0)
 		in->overdue++;
@@ -140,7 +140,7 @@ static void header(const struct hl_config *conf, struct hl_store *st,
 	char when[HL_TIME_LEN + 1], ack[48];
 
 	hl_time_format(e->time, when);
-	cli_ack_state(conf, st, l->id, side, e->seq, e->kind, e->precedence, e->time, cli_now(),
+	cli_ack_state(conf, st, l, side, e->seq, e->kind, e->precedence, e->time, cli_now(),
 		      ack, sizeof(ack));
 	printf("from:       %s\n"
 	       "to:         %s\n"

@@ -88,7 +88,7 @@ static int count_overdue(void *ctx, const struct hl_message *m)
 	char state[48];
 
 	hl_precedence_parse(m->precedence, &p);
-	cli_ack_state(o->conf, o->st, o->l->id, o->side, m->seq, m->kind, p, m->time, o->now,
+	cli_ack_state(o->conf, o->st, o->l, o->side, m->seq, m->kind, p, m->time, o->now,
 		      state, sizeof(state));
 	if (strncmp(state, "OVERDUE", 7) == 0)
 		o->count++;

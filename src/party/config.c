@@ -221,6 +221,20 @@ int hl_config_parse(const char *text, size_t n, struct hl_config *c)
 	return 0;
 }
 
+int64_t hl_config_ack_due(const struct hl_config *c, const char *link,
+			  enum hl_precedence p)
+{
+	(void)link;
+	return c->ack_due[p];
+}
+
+int64_t hl_config_receipt_due(const struct hl_config *c, const char *link,
+			      enum hl_precedence p)
+{
+	(void)link;
+	return c->receipt_due[p];
+}
+
 int hl_config_format(const struct hl_config *c, struct hl_buf *out)
 {
 	return hl_buf_printf(out,

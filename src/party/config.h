@@ -31,6 +31,7 @@
 
 #include "buf.h"
 #include "card.h"
+#include "envelope.h"
 
 #define HL_CONFIG_MAX (64 * 1024)
 #define HL_LISTEN_MAX 127
@@ -58,6 +59,13 @@ struct hl_config {
 void hl_config_defaults(struct hl_config *c);
 int hl_config_parse(const char *text, size_t n, struct hl_config *c);
 int hl_config_format(const struct hl_config *c, struct hl_buf *out);
+/* Seconds after a message at precedence p on link (a peer's name) by
+ * which a person must have acknowledged it, and the peer's machine have
+ * receipted it. */
+int64_t hl_config_ack_due(const struct hl_config *c, const char *link,
+			  enum hl_precedence p);
+int64_t hl_config_receipt_due(const struct hl_config *c, const char *link,
+			      enum hl_precedence p);
 /* host:port with a port in 1..65535. */
 int hl_listen_check(const char *s);
 /* "30s", "15m", "1h", "3d": seconds, at most a year. */
