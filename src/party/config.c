@@ -8,32 +8,82 @@
 #include "error.h"
 #include "text.h"
 
-enum kind { T_NAME, T_ENDPOINT, T_LISTEN, T_DURATION, T_LADDER, T_COMMAND, T_WEBHOOK };
+enum kind {
+	T_NAME, T_ENDPOINT, T_LISTEN, T_DURATION, T_LADDER, T_COMMAND, T_WEBHOOK,
+	T_EVERY, T_PRECEDENCE,
+};
 
-#define FIELD(f) offsetof(struct hl_config, f), sizeof(((struct hl_config *)0)->f)
-
-static const struct key {
+/* A key: where its value goes (in struct hl_config, or in struct
+ * hl_config_link for a link's), what hl_config_format shows commented
+ * out while it has its default, and the comment written before it. */
+struct key {
 	const char *name;
 	enum kind kind;
 	size_t off, size;
-} keys[] = {
-	{"name", T_NAME, FIELD(name)},
-	{"endpoint", T_ENDPOINT, FIELD(endpoint)},
-	{"listen", T_LISTEN, FIELD(listen)},
-	{"ack.flash", T_DURATION, FIELD(ack_due[HL_FLASH])},
-	{"ack.immediate", T_DURATION, FIELD(ack_due[HL_IMMEDIATE])},
-	{"ack.priority", T_DURATION, FIELD(ack_due[HL_PRIORITY])},
-	{"ack.routine", T_DURATION, FIELD(ack_due[HL_ROUTINE])},
-	{"receipt.flash", T_DURATION, FIELD(receipt_due[HL_FLASH])},
-	{"receipt.immediate", T_DURATION, FIELD(receipt_due[HL_IMMEDIATE])},
-	{"receipt.priority", T_DURATION, FIELD(receipt_due[HL_PRIORITY])},
-	{"receipt.routine", T_DURATION, FIELD(receipt_due[HL_ROUTINE])},
-	{"escalate.ladder", T_LADDER, FIELD(ladder)},
-	{"escalate.every", T_DURATION, FIELD(escalate_every)},
-	{"escalate.command", T_COMMAND, FIELD(escalate_command)},
-	{"escalate.webhook", T_WEBHOOK, FIELD(escalate_webhook)},
+	const char *example;
+	const char *before;
+};
+
+#define FIELD(f) offsetof(struct hl_config, f), sizeof(((struct hl_config *)0)->f)
+#define LFIELD(f) offsetof(struct hl_config_link, f), \
+	sizeof(((struct hl_config_link *)0)->f)
+
+static const struct key keys[] = {
+	{"name", T_NAME, FIELD(name), NULL,
+	 "# Hotline party configuration (see 'hotline help init').\n\n"
+	 "# This party's name, as on its card.\n"},
+	{"endpoint", T_ENDPOINT, FIELD(endpoint), NULL,
+	 "\n# Where peers reach this party's hotlined, printed on the card;\n"
+	 "# 'none' for a party that peers cannot reach (they are pulled from).\n"},
+	{"listen", T_LISTEN, FIELD(listen), NULL,
+	 "\n# Address the peer server listens on.\n"},
+	{"ack.flash", T_DURATION, FIELD(ack_due[HL_FLASH]), "15m",
+	 "\n# How long after a message a person must acknowledge it, and the\n"
+	 "# peer's machine receipt it, by precedence (defaults shown):\n"},
+	{"ack.immediate", T_DURATION, FIELD(ack_due[HL_IMMEDIATE]), "1h", NULL},
+	{"ack.priority", T_DURATION, FIELD(ack_due[HL_PRIORITY]), "24h", NULL},
+	{"ack.routine", T_DURATION, FIELD(ack_due[HL_ROUTINE]), "72h", NULL},
+	{"receipt.flash", T_DURATION, FIELD(receipt_due[HL_FLASH]), "2m", NULL},
+	{"receipt.immediate", T_DURATION, FIELD(receipt_due[HL_IMMEDIATE]), "10m", NULL},
+	{"receipt.priority", T_DURATION, FIELD(receipt_due[HL_PRIORITY]), "1h", NULL},
+	{"receipt.routine", T_DURATION, FIELD(receipt_due[HL_ROUTINE]), "24h", NULL},
+	{"escalate.ladder", T_LADDER, FIELD(ladder), "duty-officer, supervisor, policy-contact",
+	 "\n# When one is late, hotlined escalates: one step of the ladder every\n"
+	 "# escalate.every after the deadline, each run once per message, by\n"
+	 "# running escalate.command with the event as JSON on its standard\n"
+	 "# input and POSTing that JSON to escalate.webhook.\n"},
+	{"escalate.every", T_DURATION, FIELD(escalate_every), "15m", NULL},
+	{"escalate.command", T_COMMAND, FIELD(escalate_command), "/usr/local/bin/hotline-page",
+	 NULL},
+	{"escalate.webhook", T_WEBHOOK, FIELD(escalate_webhook), "https://ops.example/hotline",
+	 NULL},
+	{"check.every", T_EVERY, FIELD(check_every), "7d",
+	 "\n# hotlined sends a communication check on each confirmed link once\n"
+	 "# every check.every (default none), at check.precedence (default\n"
+	 "# immediate); see 'hotline help check'.\n"},
+	{"check.precedence", T_PRECEDENCE, FIELD(check_precedence), "immediate", NULL},
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
+
+/* link.<name>.<key>: what the two parties agreed for one link. */
+static const struct key link_keys[] = {
+	{"ack.flash", T_DURATION, LFIELD(ack_due[HL_FLASH]), NULL, NULL},
+	{"ack.immediate", T_DURATION, LFIELD(ack_due[HL_IMMEDIATE]), NULL, NULL},
+	{"ack.priority", T_DURATION, LFIELD(ack_due[HL_PRIORITY]), NULL, NULL},
+	{"ack.routine", T_DURATION, LFIELD(ack_due[HL_ROUTINE]), NULL, NULL},
+	{"receipt.flash", T_DURATION, LFIELD(receipt_due[HL_FLASH]), NULL, NULL},
+	{"receipt.immediate", T_DURATION, LFIELD(receipt_due[HL_IMMEDIATE]), NULL, NULL},
+	{"receipt.priority", T_DURATION, LFIELD(receipt_due[HL_PRIORITY]), NULL, NULL},
+	{"receipt.routine", T_DURATION, LFIELD(receipt_due[HL_ROUTINE]), NULL, NULL},
+	{"check.every", T_EVERY, LFIELD(check_every), NULL, NULL},
+};
+#define NLINK_KEYS (sizeof(link_keys) / sizeof(link_keys[0]))
+
+/* Which keys a file has set so far, to refuse a repeat. */
+struct seen {
+	uint32_t party;
+	uint32_t link[HL_CONFIG_LINKS_MAX];
+};
 
 void hl_config_defaults(struct hl_config *c)
 {
@@ -49,6 +99,7 @@ void hl_config_defaults(struct hl_config *c)
 		snprintf(c->ladder[i], sizeof(c->ladder[i]), "%s", ladder[i]);
 	c->nladder = 3;
 	c->escalate_every = 15 * 60;
+	c->check_precedence = HL_IMMEDIATE;
 }
 
 int hl_listen_check(const char *s)
@@ -63,11 +114,12 @@ int hl_listen_check(const char *s)
 	return 0;
 }
 
+static const struct { char unit; int64_t secs; } units[] = {
+	{'d', 86400}, {'h', 3600}, {'m', 60}, {'s', 1},
+};
+
 int hl_duration_parse(const char *s, size_t n, int64_t *out)
 {
-	static const struct { char unit; int64_t secs; } units[] = {
-		{'s', 1}, {'m', 60}, {'h', 3600}, {'d', 86400},
-	};
 	uint64_t v;
 
 	if (n < 2)
@@ -82,6 +134,16 @@ int hl_duration_parse(const char *s, size_t n, int64_t *out)
 		return 0;
 	}
 	return -HL_ECONFIG;
+}
+
+/* The largest unit that divides s: 3d, 36h, 90m, 45s. */
+static void duration_format(int64_t s, char *out, size_t cap)
+{
+	size_t i = 0;
+
+	while (i < 3 && s % units[i].secs)
+		i++;
+	snprintf(out, cap, "%lld%c", (long long)(s / units[i].secs), units[i].unit);
 }
 
 static size_t trim(const char **s, size_t n)
@@ -106,6 +168,7 @@ static int fail(struct hl_config *c, unsigned line, const char *what)
 static int set_ladder(struct hl_config *c, const char *v, size_t n, unsigned line)
 {
 	c->nladder = 0;
+	memset(c->ladder, 0, sizeof(c->ladder));
 	while (n) {
 		const char *comma = memchr(v, ',', n);
 		size_t len = comma ? (size_t)(comma - v) : n;
@@ -131,15 +194,17 @@ static int set_string(struct hl_config *c, const struct key *k, const char *v, s
 
 	if (n >= k->size)
 		return fail(c, line, "value too long");
+	/* Whole fields, so equal settings are equal bytes (hl_config_format
+	 * compares with the defaults). */
+	memset(dst, 0, k->size);
 	memcpy(dst, v, n);
-	dst[n] = 0;
 	switch (k->kind) {
 	case T_NAME:
 		return hl_name_valid(v, n) ? 0 :
 		       fail(c, line, "name: use 1-63 of a-z, 0-9, '.', '-'");
 	case T_ENDPOINT:
 		if (strcmp(dst, "none") == 0)
-			dst[0] = 0;
+			memset(dst, 0, k->size);
 		return hl_endpoint_check(dst) == 0 ? 0 :
 		       fail(c, line, "endpoint: want https://host:port or none");
 	case T_LISTEN:
@@ -153,29 +218,107 @@ static int set_string(struct hl_config *c, const struct key *k, const char *v, s
 	}
 }
 
+/* A duration, a precedence or check.every's "none" into base + k->off
+ * (the config or one of its links). */
+static int set_number(struct hl_config *c, char *base, const struct key *k, const char *v,
+		      size_t n, unsigned line)
+{
+	char msg[96];
+	int64_t *dst;
+
+	if (k->kind == T_PRECEDENCE) {
+		enum hl_precedence *prec = (enum hl_precedence *)(void *)(base + k->off);
+		char name[16];
+
+		snprintf(name, sizeof(name), "%.*s", (int)(n < 15 ? n : 15), v);
+		if (n < 16 && hl_precedence_parse(name, prec) == 0)
+			return 0;
+		return fail(c, line, "check.precedence: want flash, immediate, priority "
+			    "or routine");
+	}
+	dst = (int64_t *)(void *)(base + k->off);
+	if (k->kind == T_EVERY && n == 4 && memcmp(v, "none", 4) == 0) {
+		*dst = HL_CHECK_NONE;
+		return 0;
+	}
+	if (hl_duration_parse(v, n, dst) == 0)
+		return 0;
+	snprintf(msg, sizeof(msg), "%s: want a duration such as 90s, 15m, 24h, 3d%s",
+		 k->name, k->kind == T_EVERY ? ", or none" : "");
+	return fail(c, line, msg);
+}
+
 static int set(struct hl_config *c, const struct key *k, const char *v, size_t n,
 	       unsigned line)
 {
-	if (k->kind == T_DURATION) {
-		int64_t *dst = (int64_t *)((char *)c + k->off);
-		char msg[96];
-
-		if (hl_duration_parse(v, n, dst) == 0)
-			return 0;
-		snprintf(msg, sizeof(msg), "%s: want a duration such as 90s, 15m, 24h, 3d",
-			 k->name);
-		return fail(c, line, msg);
-	}
+	if (k->kind == T_DURATION || k->kind == T_EVERY || k->kind == T_PRECEDENCE)
+		return set_number(c, (char *)c, k, v, n, line);
 	if (k->kind == T_LADDER)
 		return set_ladder(c, v, n, line);
 	return set_string(c, k, v, n, line);
 }
 
+static const struct key *find(const struct key *table, size_t n, const char *s, size_t len,
+			      size_t *at)
+{
+	for (*at = 0; *at < n; (*at)++)
+		if (strlen(table[*at].name) == len && memcmp(s, table[*at].name, len) == 0)
+			return &table[*at];
+	return NULL;
+}
+
+/* The section of link name, added on first use. */
+static struct hl_config_link *link_section(struct hl_config *c, const char *name, size_t n)
+{
+	for (unsigned i = 0; i < c->nlinks; i++)
+		if (strlen(c->links[i].name) == n && memcmp(c->links[i].name, name, n) == 0)
+			return &c->links[i];
+	if (c->nlinks == HL_CONFIG_LINKS_MAX)
+		return NULL;
+	memcpy(c->links[c->nlinks].name, name, n);
+	c->links[c->nlinks].name[n] = 0;
+	return &c->links[c->nlinks++];
+}
+
+/* link.<name>.<key> = value.  Names may hold dots, so the key is found
+ * from the end: no link key ends with another one. */
+static int set_link(struct hl_config *c, const char *s, size_t n, const char *v, size_t vlen,
+		    unsigned line, struct seen *seen)
+{
+	const char *name = s + 5;
+	struct hl_config_link *l;
+	size_t k, klen = 0, nlen;
+	char msg[96];
+
+	for (k = 0; k < NLINK_KEYS; k++) {
+		klen = strlen(link_keys[k].name);
+		if (n >= 5 + klen + 1 && s[n - klen - 1] == '.' &&
+		    memcmp(s + n - klen, link_keys[k].name, klen) == 0)
+			break;
+	}
+	if (k == NLINK_KEYS)
+		return fail(c, line, "unknown key");
+	nlen = n - 5 - klen - 1;
+	if (!hl_name_valid(name, nlen))
+		return fail(c, line, "link.<name>: a party's name, 1-63 of a-z, 0-9, '.', '-'");
+	l = link_section(c, name, nlen);
+	if (!l) {
+		snprintf(msg, sizeof(msg), "link.<name>: settings for at most %d links",
+			 HL_CONFIG_LINKS_MAX);
+		return fail(c, line, msg);
+	}
+	if (seen->link[l - c->links] & (1u << k))
+		return fail(c, line, "key given twice");
+	seen->link[l - c->links] |= 1u << k;
+	return set_number(c, (char *)l, &link_keys[k], v, vlen, line);
+}
+
 static int parse_line(struct hl_config *c, const char *s, size_t n,
-		      unsigned line, uint32_t *seen)
+		      unsigned line, struct seen *seen)
 {
 	const char *eq = memchr(s, '=', n), *v;
-	size_t klen, vlen;
+	const struct key *k;
+	size_t klen, vlen, at;
 
 	n = trim(&s, n);
 	if (n == 0 || s[0] == '#')
@@ -185,21 +328,21 @@ static int parse_line(struct hl_config *c, const char *s, size_t n,
 	klen = trim(&s, (size_t)(eq - s));
 	v = eq + 1;
 	vlen = trim(&v, n - (size_t)(v - s));
-	for (size_t k = 0; k < NKEYS; k++) {
-		if (strlen(keys[k].name) != klen || memcmp(s, keys[k].name, klen) != 0)
-			continue;
-		if (*seen & (1u << k))
-			return fail(c, line, "key given twice");
-		*seen |= 1u << k;
-		return set(c, &keys[k], v, vlen, line);
-	}
-	return fail(c, line, "unknown key");
+	if (klen > 5 && memcmp(s, "link.", 5) == 0)
+		return set_link(c, s, klen, v, vlen, line, seen);
+	k = find(keys, NKEYS, s, klen, &at);
+	if (!k)
+		return fail(c, line, "unknown key");
+	if (seen->party & (1u << at))
+		return fail(c, line, "key given twice");
+	seen->party |= 1u << at;
+	return set(c, k, v, vlen, line);
 }
 
 int hl_config_parse(const char *text, size_t n, struct hl_config *c)
 {
 	unsigned line = 0;
-	uint32_t seen = 0;
+	struct seen seen = {0};
 	const char *p = text, *end = text + n;
 
 	hl_config_defaults(c);
@@ -216,53 +359,132 @@ int hl_config_parse(const char *text, size_t n, struct hl_config *c)
 			return r;
 		p += len + (nl != NULL);
 	}
-	if (!(seen & 1u))
+	if (!(seen.party & 1u))
 		return fail(c, 0, "missing 'name'");
 	return 0;
+}
+
+static const struct hl_config_link *link_find(const struct hl_config *c, const char *link)
+{
+	for (unsigned i = 0; link && i < c->nlinks; i++)
+		if (strcmp(c->links[i].name, link) == 0)
+			return &c->links[i];
+	return NULL;
 }
 
 int64_t hl_config_ack_due(const struct hl_config *c, const char *link,
 			  enum hl_precedence p)
 {
-	(void)link;
-	return c->ack_due[p];
+	const struct hl_config_link *l = link_find(c, link);
+
+	return l && l->ack_due[p] ? l->ack_due[p] : c->ack_due[p];
 }
 
 int64_t hl_config_receipt_due(const struct hl_config *c, const char *link,
 			      enum hl_precedence p)
 {
-	(void)link;
-	return c->receipt_due[p];
+	const struct hl_config_link *l = link_find(c, link);
+
+	return l && l->receipt_due[p] ? l->receipt_due[p] : c->receipt_due[p];
+}
+
+int64_t hl_config_check_every(const struct hl_config *c, const char *link)
+{
+	const struct hl_config_link *l = link_find(c, link);
+	int64_t every = l && l->check_every ? l->check_every : c->check_every;
+
+	return every > 0 ? every : 0;
+}
+
+/* One value as the file spells it. */
+static void value_format(const struct key *k, const char *base, char *out, size_t cap)
+{
+	const char *p = base + k->off;
+	int64_t v;
+
+	switch (k->kind) {
+	case T_DURATION:
+	case T_EVERY:
+		memcpy(&v, p, sizeof(v));
+		if (v == HL_CHECK_NONE)
+			snprintf(out, cap, "none");
+		else
+			duration_format(v, out, cap);
+		break;
+	case T_PRECEDENCE:
+		snprintf(out, cap, "%s", hl_precedence_name(*(const enum hl_precedence *)p));
+		break;
+	case T_ENDPOINT:
+		snprintf(out, cap, "%s", p[0] ? p : "none");
+		break;
+	default:
+		snprintf(out, cap, "%s", p);
+	}
+}
+
+static int ladder_format(const struct hl_config *c, char *out, size_t cap)
+{
+	size_t n = 0;
+
+	out[0] = 0;
+	for (unsigned i = 0; i < c->nladder && n < cap; i++)
+		n += (size_t)snprintf(out + n, cap - n, "%s%s", i ? ", " : "", c->ladder[i]);
+	return 0;
+}
+
+/* A key left at its default is written commented out, showing its
+ * example; any other is written as set, so the file parses back to c. */
+static int key_format(const struct hl_config *c, const struct hl_config *def,
+		      const struct key *k, struct hl_buf *out)
+{
+	char v[HL_ENDPOINT_MAX + 128];
+	bool dflt = k->example && memcmp((const char *)c + k->off, (const char *)def + k->off,
+					 k->size) == 0;
+
+	if (k->kind == T_LADDER)
+		dflt = dflt && c->nladder == def->nladder;
+	if (k->before && hl_buf_puts(out, k->before) < 0)
+		return -HL_ETOOBIG;
+	if (dflt)
+		return hl_buf_printf(out, "#%s = %s\n", k->name, k->example);
+	if (k->kind == T_LADDER)
+		ladder_format(c, v, sizeof(v));
+	else
+		value_format(k, (const char *)c, v, sizeof(v));
+	return hl_buf_printf(out, "%s = %s\n", k->name, v);
+}
+
+static int links_format(const struct hl_config *c, struct hl_buf *out)
+{
+	char v[32];
+	int r = 0;
+
+	if (c->nlinks)
+		r = hl_buf_puts(out, "\n# What was agreed with each peer, over the values above.\n");
+	for (unsigned i = 0; r == 0 && i < c->nlinks; i++) {
+		for (size_t k = 0; r == 0 && k < NLINK_KEYS; k++) {
+			int64_t x;
+
+			memcpy(&x, (const char *)&c->links[i] + link_keys[k].off, sizeof(x));
+			if (!x)
+				continue;
+			value_format(&link_keys[k], (const char *)&c->links[i], v, sizeof(v));
+			r = hl_buf_printf(out, "link.%s.%s = %s\n", c->links[i].name,
+					  link_keys[k].name, v);
+		}
+	}
+	return r;
 }
 
 int hl_config_format(const struct hl_config *c, struct hl_buf *out)
 {
-	return hl_buf_printf(out,
-		"# Hotline party configuration (see 'hotline help init').\n"
-		"\n"
-		"# This party's name, as on its card.\n"
-		"name = %s\n"
-		"\n"
-		"# Where peers reach this party's hotlined, printed on the card;\n"
-		"# 'none' for a party that peers cannot reach (they are pulled from).\n"
-		"endpoint = %s\n"
-		"\n"
-		"# Address the peer server listens on.\n"
-		"listen = %s\n"
-		"\n"
-		"# How long after a message a person must acknowledge it, and the\n"
-		"# peer's machine receipt it, by precedence (defaults shown):\n"
-		"#ack.flash = 15m\n#ack.immediate = 1h\n#ack.priority = 24h\n#ack.routine = 72h\n"
-		"#receipt.flash = 2m\n#receipt.immediate = 10m\n#receipt.priority = 1h\n"
-		"#receipt.routine = 24h\n"
-		"\n"
-		"# When one is late, hotlined escalates: one step of the ladder every\n"
-		"# escalate.every after the deadline, each run once per message, by\n"
-		"# running escalate.command with the event as JSON on its standard\n"
-		"# input and POSTing that JSON to escalate.webhook.\n"
-		"#escalate.ladder = duty-officer, supervisor, policy-contact\n"
-		"#escalate.every = 15m\n"
-		"#escalate.command = /usr/local/bin/hotline-page\n"
-		"#escalate.webhook = https://ops.example/hotline\n",
-		c->name, c->endpoint[0] ? c->endpoint : "none", c->listen);
+	struct hl_config def;
+	int r = 0;
+
+	hl_config_defaults(&def);
+	for (size_t k = 0; r == 0 && k < NKEYS; k++)
+		r = key_format(c, &def, &keys[k], out);
+	if (r == 0)
+		r = links_format(c, out);
+	return r;
 }

@@ -19,6 +19,20 @@
  *   escalate.command = /usr/local/bin/page    (gets the event as JSON)
  *   escalate.webhook = https://ops.example/hotline   (POSTed the JSON)
  *
+ *   # Communication checks hotlined sends by itself, one every
+ *   # check.every on each confirmed link (default none), at
+ *   # check.precedence (default immediate):
+ *   check.every = 7d
+ *   check.precedence = immediate
+ *
+ *   # What the peers agreed link by link, over the party-wide values:
+ *   # ack.<precedence>, receipt.<precedence> and check.every (which may
+ *   # be none to send no scheduled checks on that link), for up to
+ *   # HL_CONFIG_LINKS_MAX links:
+ *   link.us-cert.ack.flash = 10m
+ *   link.us-cert.receipt.immediate = 5m
+ *   link.us-cert.check.every = 1d
+ *
  * One "key = value" a line; unknown keys and repeated keys are errors,
  * reported with their line number.  Durations are a number and s, m, h
  * or d.
@@ -39,6 +53,16 @@
 #define HL_LADDER_MAX 8
 #define HL_STEP_NAME_MAX 31
 #define HL_COMMAND_MAX 255
+#define HL_CONFIG_LINKS_MAX 64
+#define HL_CHECK_NONE (-1)	/* check.every = none */
+
+/* One link's settings; 0 means "as the party-wide one". */
+struct hl_config_link {
+	char name[HL_NAME_MAX + 1];	/* the peer's name */
+	int64_t ack_due[4];
+	int64_t receipt_due[4];
+	int64_t check_every;		/* seconds, or HL_CHECK_NONE */
+};
 
 struct hl_config {
 	char name[HL_NAME_MAX + 1];
@@ -51,6 +75,10 @@ struct hl_config {
 	int64_t escalate_every;
 	char escalate_command[HL_COMMAND_MAX + 1];	/* "" for none */
 	char escalate_webhook[HL_ENDPOINT_MAX + 1];	/* "" for none */
+	int64_t check_every;		/* seconds; 0 or HL_CHECK_NONE for none */
+	enum hl_precedence check_precedence;
+	struct hl_config_link links[HL_CONFIG_LINKS_MAX];
+	unsigned nlinks;
 	/* Set on failure: where and what. */
 	unsigned err_line;
 	char err[160];
@@ -66,6 +94,8 @@ int64_t hl_config_ack_due(const struct hl_config *c, const char *link,
 			  enum hl_precedence p);
 int64_t hl_config_receipt_due(const struct hl_config *c, const char *link,
 			      enum hl_precedence p);
+/* Seconds between scheduled checks on link; 0 for none. */
+int64_t hl_config_check_every(const struct hl_config *c, const char *link);
 /* host:port with a port in 1..65535. */
 int hl_listen_check(const char *s);
 /* "30s", "15m", "1h", "3d": seconds, at most a year. */

@@ -1,0 +1,199 @@
+/* test_config.c - hotline.conf: party-wide and per-link settings.
+ *
+ * Walks what the parser must accept (per-link deadlines and check
+ * schedules over the party-wide ones, link names with dots), what it
+ * must refuse with the right line number (unknown keys, repeats, bad
+ * names and values, too many links), and that hl_config_format writes
+ * back a file that parses to the same settings.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "buf.h"
+#include "config.h"
+#include "error.h"
+
+static int parse(const char *text, struct hl_config *c)
+{
+	return hl_config_parse(text, strlen(text), c);
+}
+
+/* Parses text, which must fail at line with a message containing what. */
+static void refused(const char *text, unsigned line, const char *what)
+{
+	struct hl_config c;
+
+	assert_int_equal(parse(text, &c), -HL_ECONFIG);
+	assert_int_equal(c.err_line, line);
+	if (!strstr(c.err, what))
+		fail_msg("error \"%s\" lacks \"%s\"", c.err, what);
+}
+
+static void test_defaults(void **state)
+{
+	struct hl_config c;
+
+	(void)state;
+	assert_int_equal(parse("name = ru-cert\n", &c), 0);
+	assert_int_equal(hl_config_ack_due(&c, "us-cert", HL_FLASH), 15 * 60);
+	assert_int_equal(hl_config_ack_due(&c, NULL, HL_ROUTINE), 72 * 3600);
+	assert_int_equal(hl_config_receipt_due(&c, "us-cert", HL_IMMEDIATE), 10 * 60);
+	assert_int_equal(hl_config_check_every(&c, "us-cert"), 0);
+	assert_int_equal(hl_config_check_every(&c, NULL), 0);
+	assert_int_equal(c.check_precedence, HL_IMMEDIATE);
+	assert_int_equal(c.nlinks, 0);
+}
+
+static void test_per_link_overrides(void **state)
+{
+	struct hl_config c;
+
+	(void)state;
+	assert_int_equal(parse("name = ru-cert\n"
+			       "ack.flash = 20m\n"
+			       "check.every = 7d\n"
+			       "check.precedence = flash\n"
+			       "link.us-cert.ack.flash = 10m\n"
+			       "  link.us-cert.receipt.immediate =  5m \n"
+			       "link.us-cert.check.every = 1d\n"
+			       "link.cn.cert.check.every = none\n"
+			       "link.cn.cert.ack.routine = 3d\n", &c), 0);
+	assert_int_equal(c.nlinks, 2);
+	assert_int_equal(c.check_precedence, HL_FLASH);
+	/* us-cert: its own where set, the party's elsewhere. */
+	assert_int_equal(hl_config_ack_due(&c, "us-cert", HL_FLASH), 600);
+	assert_int_equal(hl_config_ack_due(&c, "us-cert", HL_IMMEDIATE), 3600);
+	assert_int_equal(hl_config_receipt_due(&c, "us-cert", HL_IMMEDIATE), 300);
+	assert_int_equal(hl_config_receipt_due(&c, "us-cert", HL_FLASH), 120);
+	assert_int_equal(hl_config_check_every(&c, "us-cert"), 86400);
+	/* A name with a dot; none turns the party's schedule off. */
+	assert_int_equal(hl_config_check_every(&c, "cn.cert"), 0);
+	assert_int_equal(hl_config_ack_due(&c, "cn.cert", HL_ROUTINE), 3 * 86400);
+	assert_int_equal(hl_config_ack_due(&c, "cn.cert", HL_FLASH), 20 * 60);
+	/* Any other link: the party-wide values. */
+	assert_int_equal(hl_config_ack_due(&c, "jp-cert", HL_FLASH), 20 * 60);
+	assert_int_equal(hl_config_check_every(&c, "jp-cert"), 7 * 86400);
+	assert_int_equal(hl_config_check_every(&c, "us-cer"), 7 * 86400);
+}
+
+static void test_refusals(void **state)
+{
+	(void)state;
+	refused("name = a\nlink.us-cert.ack.urgent = 5m\n", 2, "unknown key");
+	refused("name = a\nlink.us-cert = 5m\n", 2, "unknown key");
+	refused("name = a\nlink.us-cert.escalate.every = 5m\n", 2, "unknown key");
+	refused("name = a\nlink.ack.flash = 5m\n", 2, "unknown key");
+	refused("name = a\n\nlink.US_cert.ack.flash = 5m\n", 3, "link.<name>");
+	refused("name = a\nlink..ack.flash = 5m\n", 2, "link.<name>");
+	refused("name = a\nlink.b.ack.flash = 5m\nlink.c.ack.flash = 5m\n"
+		"link.b.ack.flash = 6m\n", 4, "key given twice");
+	refused("name = a\ncheck.every = 1d\ncheck.every = 2d\n", 3, "key given twice");
+	refused("name = a\nlink.b.ack.flash = 0m\n", 2, "ack.flash: want a duration");
+	refused("name = a\nlink.b.ack.flash = none\n", 2, "ack.flash: want a duration");
+	refused("name = a\nlink.b.check.every = never\n", 2, "check.every: want a duration");
+	refused("name = a\ncheck.every = 0s\n", 2, "or none");
+	refused("name = a\ncheck.precedence = urgent\n", 2, "check.precedence");
+	refused("name = a\ncheck.precedence = IMMEDIATE\n", 2, "check.precedence");
+	refused("name = a\ncheck.precedence = immediateimmediate\n", 2, "check.precedence");
+}
+
+static void test_too_many_links(void **state)
+{
+	struct hl_buf b;
+	struct hl_config c;
+
+	(void)state;
+	hl_buf_init(&b, HL_CONFIG_MAX);
+	assert_int_equal(hl_buf_puts(&b, "name = a\n"), 0);
+	for (int i = 0; i < HL_CONFIG_LINKS_MAX; i++)
+		assert_int_equal(hl_buf_printf(&b, "link.p%d.check.every = 1d\n", i), 0);
+	assert_int_equal(hl_config_parse((const char *)b.data, b.len, &c), 0);
+	assert_int_equal(c.nlinks, HL_CONFIG_LINKS_MAX);
+	/* A second key for a known link still fits; a new link does not. */
+	assert_int_equal(hl_buf_puts(&b, "link.p0.ack.flash = 1m\n"), 0);
+	assert_int_equal(hl_config_parse((const char *)b.data, b.len, &c), 0);
+	assert_int_equal(hl_buf_puts(&b, "link.one-too-many.ack.flash = 1m\n"), 0);
+	assert_int_equal(hl_config_parse((const char *)b.data, b.len, &c), -HL_ECONFIG);
+	assert_int_equal(c.err_line, HL_CONFIG_LINKS_MAX + 3);
+	assert_non_null(strstr(c.err, "at most 64 links"));
+	hl_buf_free(&b);
+}
+
+/* text -> config -> format -> config: the same settings. */
+static void round_trip(const char *text, struct hl_buf *out)
+{
+	struct hl_config a, b;
+
+	assert_int_equal(parse(text, &a), 0);
+	hl_buf_init(out, HL_CONFIG_MAX);
+	assert_int_equal(hl_config_format(&a, out), 0);
+	if (hl_config_parse((const char *)out->data, out->len, &b) != 0)
+		fail_msg("line %u: %s in\n%.*s", b.err_line, b.err, (int)out->len,
+			 (const char *)out->data);
+	assert_int_equal(a.nlinks, b.nlinks);
+	for (unsigned i = 0; i < a.nlinks; i++)
+		assert_memory_equal(&a.links[i], &b.links[i], sizeof(a.links[i]));
+	a.nlinks = b.nlinks = 0;
+	memset(a.links, 0, sizeof(a.links));
+	memset(b.links, 0, sizeof(b.links));
+	assert_memory_equal(&a, &b, offsetof(struct hl_config, err_line));
+}
+
+static void test_format_round_trip(void **state)
+{
+	struct hl_buf out;
+
+	(void)state;
+	round_trip("name = ru-cert\n", &out);
+	/* Defaults are written commented out, as examples. */
+	assert_non_null(strstr((const char *)out.data, "\nendpoint = none\n"));
+	assert_non_null(strstr((const char *)out.data, "\n#ack.flash = 15m\n"));
+	assert_non_null(strstr((const char *)out.data, "\n#check.every = 7d\n"));
+	assert_null(strstr((const char *)out.data, "link."));
+	hl_buf_free(&out);
+
+	round_trip("name = ru-cert\nendpoint = https://h.example:7443\nlisten = [::1]:9\n"
+		   "ack.flash = 90s\nreceipt.routine = 36h\nescalate.ladder = a, b\n"
+		   "escalate.every = 2m\nescalate.command = /bin/true\n"
+		   "escalate.webhook = http://127.0.0.1:9/x\ncheck.every = 2d\n"
+		   "check.precedence = routine\n"
+		   "link.us-cert.ack.flash = 10m\nlink.us-cert.receipt.immediate = 5m\n"
+		   "link.us-cert.check.every = 1d\nlink.cn.cert.check.every = none\n", &out);
+	assert_non_null(strstr((const char *)out.data, "\nack.flash = 90s\n"));
+	assert_non_null(strstr((const char *)out.data, "\nreceipt.routine = 36h\n"));
+	assert_non_null(strstr((const char *)out.data, "\n#receipt.flash = 2m\n"));
+	assert_non_null(strstr((const char *)out.data, "\nescalate.ladder = a, b\n"));
+	assert_non_null(strstr((const char *)out.data, "\ncheck.every = 2d\n"));
+	assert_non_null(strstr((const char *)out.data, "\ncheck.precedence = routine\n"));
+	assert_non_null(strstr((const char *)out.data,
+			       "\nlink.us-cert.ack.flash = 10m\n"
+			       "link.us-cert.receipt.immediate = 5m\n"
+			       "link.us-cert.check.every = 1d\n"
+			       "link.cn.cert.check.every = none\n"));
+	hl_buf_free(&out);
+
+	/* A party-wide none and the default ladder's first step alone. */
+	round_trip("name = a\ncheck.every = none\nescalate.ladder = duty-officer\n", &out);
+	assert_non_null(strstr((const char *)out.data, "\ncheck.every = none\n"));
+	assert_non_null(strstr((const char *)out.data, "\nescalate.ladder = duty-officer\n"));
+	hl_buf_free(&out);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_per_link_overrides),
+		cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_too_many_links),
+		cmocka_unit_test(test_format_round_trip),
+	};
+
+	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
+}
