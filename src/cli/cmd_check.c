@@ -3,11 +3,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "check.h"
 #include "cli.h"
-#include "content.h"
 #include "error.h"
 #include "index.h"
-#include "transcript.h"
 
 #define SILENT_AFTER (7 * 24 * 3600)	/* no sign of life for a week */
 
@@ -27,9 +26,22 @@ const char check_help[] =
 	"             with 'hotline ack'.\n"
 	"    report   lists the checks sent on LINK: when each was sent, how\n"
 	"             long the machine receipt took, how long the person's\n"
-	"             answer took, and MISSED for one not answered in time;\n"
-	"             then the peer's last sign of life (its last receipt or\n"
-	"             message), and SILENT when there was none for a week.\n\n"
+	"             answer took, and MISSED for one not answered in time\n"
+	"             (\"MISSED, not receipted\" when the peer's machine never\n"
+	"             receipted it either); the count of checks not receipted\n"
+	"             by their receipt deadline (the peer may be unreachable);\n"
+	"             the schedule and when the next check is due; then the\n"
+	"             peer's last sign of life (its last receipt or message),\n"
+	"             and SILENT when there was none for a week.\n\n"
+	"SCHEDULE\n"
+	"    With check.every in hotline.conf (for all links, or\n"
+	"    link.LINK.check.every for one; none turns it off), hotlined sends\n"
+	"    a check on each confirmed link when none was sent on it for that\n"
+	"    long, at check.precedence (immediate unless set), and logs\n"
+	"    \"check sent to LINK as LINK/out/N\".  A check run by hand counts.\n"
+	"    The answer is due by ack.<precedence> and the receipt by\n"
+	"    receipt.<precedence>, or their link.LINK. values; one late is\n"
+	"    escalated like any message (escalate.* in hotline.conf).\n\n"
 	"EXIT STATUS\n"
 	"    0 sent or reported; 1 failed; 2 usage error.\n";
 
@@ -38,23 +50,10 @@ static const char synopsis[] = "check run LINK [--precedence P] | check report L
 static int run(struct hl_store *st, const struct hl_party *p, const struct hl_link *l,
 	       enum hl_precedence prec)
 {
-	char when[HL_TIME_LEN + 1], text[96];
-	struct hl_send msg = {.precedence = prec, .kind = "check", .now = cli_now()};
-	struct hl_text t = {"en", text, 0};
-	struct hl_buf content, reply;
+	struct hl_buf reply;
 	uint64_t seq = 0;
-	int r;
+	int r = hl_check_send(st, p, l, prec, cli_now(), &seq);
 
-	hl_time_format(msg.now, when);
-	t.len = (size_t)snprintf(text, sizeof(text), "Communication check from %s at %s",
-				 p->card.name, when);
-	hl_buf_init(&content, 4096);
-	r = hl_content_encode("check", &t, NULL, NULL, &content);
-	msg.plain = content.data;
-	msg.plain_len = content.len;
-	if (r == 0)
-		r = hl_transcript_send(st, p, l, &msg, &seq);
-	hl_buf_free(&content);
 	if (r < 0) {
 		cli_store_err(st, l->name, r);
 		return CLI_FAIL;
@@ -75,7 +74,8 @@ struct report {
 	struct hl_store *st;
 	const struct hl_link *l;
 	int64_t now;
-	unsigned checks, missed;
+	unsigned checks, missed, unreceipted;
+	int64_t last;		/* when the last check was sent */
 };
 
 /* 3s, 12m, 1h05m: the span from a to b, or "-" when b is 0. */
@@ -112,7 +112,8 @@ static int report_one(void *ctx, const struct hl_message *m)
 	enum hl_precedence p = HL_ROUTINE;
 	const char *verdict;
 	uint64_t ack_seq = 0;
-	int64_t ack = 0, rcpt;
+	int64_t ack = 0, rcpt, ack_due;
+	bool lost;
 
 	if (strcmp(m->kind, "check") != 0)
 		return 0;
@@ -120,16 +121,25 @@ static int report_one(void *ctx, const struct hl_message *m)
 	rcpt = receipt_time(rp->st, rp->l, m->seq);
 	if (hl_store_acked(rp->st, rp->l->id, HL_OURS, m->seq, &ack_seq, &ack) < 0)
 		ack = 0;
-	if (ack && ack <= m->time + rp->conf->ack_due[p])
+	ack_due = m->time + hl_config_ack_due(rp->conf, rp->l->name, p);
+	/* Never receipted, though it should have been by now: the peer's
+	 * machine did not get it, which no person there can answer. */
+	lost = !rcpt && !ack &&
+	       rp->now > m->time + hl_config_receipt_due(rp->conf, rp->l->name, p);
+	if (ack && ack <= ack_due)
 		verdict = "answered";
 	else if (ack)
 		verdict = "answered LATE";
-	else if (rp->now > m->time + rp->conf->ack_due[p])
-		verdict = "MISSED";
+	else if (rp->now > ack_due)
+		verdict = lost ? "MISSED, not receipted" : "MISSED";
+	else if (lost)
+		verdict = "not receipted in time";
 	else
 		verdict = rcpt ? "receipted, awaiting an answer" : "not yet receipted";
 	rp->checks++;
-	if (strcmp(verdict, "MISSED") == 0 || strcmp(verdict, "answered LATE") == 0)
+	rp->last = m->time;
+	rp->unreceipted += lost;
+	if (strncmp(verdict, "MISSED", 6) == 0 || strcmp(verdict, "answered LATE") == 0)
 		rp->missed++;
 	hl_time_format(m->time, when);
 	span(m->time, rcpt, got, sizeof(got));
@@ -159,10 +169,30 @@ static int64_t last_heard(struct hl_store *st, const struct hl_link *l)
 	return a > b ? a : b;
 }
 
+/* "checks every 7d; next due <time>" from check.every and the last check. */
+static void schedule_line(const struct hl_config *conf, const struct hl_link *l,
+			  const struct report *rp)
+{
+	int64_t every = hl_config_check_every(conf, l->name);
+	char each[32], next[HL_TIME_LEN + 1];
+
+	if (!every) {
+		printf("no scheduled checks on %s (check.every in hotline.conf)\n", l->name);
+		return;
+	}
+	hl_duration_format(every, each, sizeof(each));
+	if (!rp->last || rp->last + every <= rp->now) {
+		printf("checks every %s; next due now (hotlined sends it)\n", each);
+		return;
+	}
+	hl_time_format(rp->last + every, next);
+	printf("checks every %s; next due %s\n", each, next);
+}
+
 static int report(const struct hl_config *conf, struct hl_store *st,
 		  const struct hl_link *l)
 {
-	struct report rp = {conf, st, l, cli_now(), 0, 0};
+	struct report rp = {conf, st, l, cli_now(), 0, 0, 0, 0};
 	char last[HL_TIME_LEN + 1] = "never", since[32];
 	int64_t heard;
 
@@ -179,6 +209,9 @@ static int report(const struct hl_config *conf, struct hl_store *st,
 		hl_time_format(heard, last);
 	span(heard, rp.now, since, sizeof(since));
 	printf("%u check(s), %u missed or answered late\n", rp.checks, rp.missed);
+	if (rp.unreceipted)
+		printf("%u not receipted: peer unreachable?\n", rp.unreceipted);
+	schedule_line(conf, l, &rp);
 	printf("last sign of life from %s: %s%s%s%s\n", l->name, last,
 	       heard ? " (" : "", heard ? since : "", heard ? " ago)" : "");
 	if (!heard || rp.now - heard > SILENT_AFTER)

@@ -14,6 +14,7 @@
 #include <curl/curl.h>
 #include <jansson.h>
 
+#include "check.h"
 #include "clock.h"
 #include "error.h"
 #include "file.h"
@@ -23,10 +24,12 @@
 
 #define TICK_MS 1000
 #define HOOK_TIMEOUT_S 10
+#define CHECK_RETRY_S 60	/* after a scheduled check failed to append */
 
 struct hl_clock {
 	const struct hl_party *me;
 	struct hl_store *st;
+	struct hl_courier *courier;
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
@@ -193,16 +196,19 @@ static bool ladder_done(const struct scan *sc, const struct hl_message *m, const
 	return done;
 }
 
-/* The shortest deadline of any kind: nothing newer can be late. */
-static int64_t shortest(const struct hl_config *conf)
+/* The shortest deadline of any kind on link: nothing newer can be late. */
+static int64_t shortest(const struct hl_config *conf, const char *link)
 {
-	int64_t s = conf->ack_due[0];
+	int64_t s = hl_config_ack_due(conf, link, HL_FLASH);
 
 	for (int i = 0; i < 4; i++) {
-		if (conf->ack_due[i] < s)
-			s = conf->ack_due[i];
-		if (conf->receipt_due[i] < s)
-			s = conf->receipt_due[i];
+		int64_t a = hl_config_ack_due(conf, link, (enum hl_precedence)i);
+		int64_t r = hl_config_receipt_due(conf, link, (enum hl_precedence)i);
+
+		if (a < s)
+			s = a;
+		if (r < s)
+			s = r;
 	}
 	return s;
 }
@@ -231,16 +237,17 @@ static int scan_msg(void *ctx, const struct hl_message *m)
 	const char *ack_event = sc->side == HL_THEIRS ? "ack-overdue" : "peer-ack-overdue";
 
 	/* Messages come in order; nothing this recent can be late yet. */
-	if (m->time > sc->now - shortest(conf))
+	if (m->time > sc->now - shortest(conf, sc->l->name))
 		return 1;
 	hl_precedence_parse(m->precedence, &p);
 	if (!acked)
 		acked = hl_store_acked(sc->c->st, sc->l->id, sc->side, m->seq, &ack_seq,
 				       &ack_time) == 0;
 	if (!receipted)
-		note(sc, m, "receipt-overdue", m->time + conf->receipt_due[p]);
+		note(sc, m, "receipt-overdue",
+		     m->time + hl_config_receipt_due(conf, sc->l->name, p));
 	if (!acked)
-		note(sc, m, ack_event, m->time + conf->ack_due[p]);
+		note(sc, m, ack_event, m->time + hl_config_ack_due(conf, sc->l->name, p));
 	/* Settled: nothing more can happen to it, so later ticks start after
 	 * it: answered, or its ladders run to their last step. */
 	if (!receipted)
@@ -274,10 +281,21 @@ static void ladder(struct hl_clock *c, const struct hl_link *l, const struct fou
 	}
 }
 
+/* A link's check schedule: the last check in our log (its time) and
+ * the last of our messages looked at for it. */
+struct sched {
+	int64_t link;
+	uint64_t after;
+	int64_t last;
+	int64_t retry;		/* no new try before, after a failure */
+};
+
 struct marks {
 	int64_t link[MAX_LINKS];
 	uint64_t from[MAX_LINKS][2];
 	size_t n;
+	struct sched sched[MAX_LINKS];
+	size_t nsched;
 };
 
 static uint64_t *mark_of(struct marks *mk, int64_t link, int side)
@@ -290,6 +308,56 @@ static uint64_t *mark_of(struct marks *mk, int64_t link, int side)
 	mk->link[mk->n] = link;
 	mk->from[mk->n][0] = mk->from[mk->n][1] = 1;
 	return &mk->from[mk->n++][side];
+}
+
+/* The schedule of link, or NULL past MAX_LINKS (the caller then reads
+ * the whole log each time). */
+static struct sched *sched_of(struct marks *mk, int64_t link)
+{
+	for (size_t i = 0; i < mk->nsched; i++)
+		if (mk->sched[i].link == link)
+			return &mk->sched[i];
+	if (mk->nsched == MAX_LINKS)
+		return NULL;
+	mk->sched[mk->nsched] = (struct sched){.link = link};
+	return &mk->sched[mk->nsched++];
+}
+
+/* Sends a check on l when none went out for check.every.  The check is
+ * appended on the clock's own store handle, not through the writer:
+ * hl_check_send commits in one BEGIN IMMEDIATE transaction that numbers
+ * the envelope inside it, so it serialises with the writer's group
+ * commits and the CLI as every writer of the database does, and the
+ * clock stays free of the writer's lifetime.  Then the courier is woken,
+ * as the writer does after a commit. */
+static void schedule(struct hl_clock *c, struct marks *mk, const struct hl_link *l)
+{
+	const struct hl_config *conf = &c->me->conf;
+	int64_t every = hl_config_check_every(conf, l->name), now = (int64_t)time(NULL);
+	struct sched tmp = {.link = l->id}, *s;
+	uint64_t seq = 0;
+	int r;
+
+	if (!every)
+		return;
+	s = sched_of(mk, l->id);
+	if (!s)
+		s = &tmp;
+	if (hl_check_last(c->st, l->id, &s->after, &s->last) < 0) {
+		log_warn("clock: check schedule of %s: %s", l->name, hl_store_errmsg(c->st));
+		return;
+	}
+	if ((s->last && now < s->last + every) || now < s->retry)
+		return;
+	r = hl_check_send(c->st, c->me, l, conf->check_precedence, now, &seq);
+	if (r < 0) {
+		log_warn("clock: scheduled check to %s: %s", l->name,
+			 r == -HL_ESTORE ? hl_store_errmsg(c->st) : hl_strerror(r));
+		s->retry = now + CHECK_RETRY_S;
+		return;
+	}
+	log_info("check sent to %s as %s/out/%llu", l->name, l->name, (unsigned long long)seq);
+	hl_courier_wake(c->courier);
 }
 
 static void tick_link(struct hl_clock *c, struct marks *mk, const struct hl_link *l)
@@ -325,8 +393,10 @@ static int tick_one(void *ctx, const struct hl_link *l)
 {
 	struct tick *t = ctx;
 
-	if (l->confirmed)
-		tick_link(t->c, t->mk, l);
+	if (!l->confirmed)
+		return 0;
+	schedule(t->c, t->mk, l);
+	tick_link(t->c, t->mk, l);
 	return 0;
 }
 
@@ -366,8 +436,8 @@ static void *run(void *arg)
 	return NULL;
 }
 
-int hl_clock_start(const struct hl_party *me, const char *db, struct hl_clock **out,
-		   char *err, size_t errlen)
+int hl_clock_start(const struct hl_party *me, const char *db, struct hl_courier *courier,
+		   struct hl_clock **out, char *err, size_t errlen)
 {
 	struct hl_clock *c = calloc(1, sizeof(*c));
 	int r;
@@ -376,6 +446,7 @@ int hl_clock_start(const struct hl_party *me, const char *db, struct hl_clock **
 	if (!c)
 		return -ENOMEM;
 	c->me = me;
+	c->courier = courier;
 	pthread_mutex_init(&c->lock, NULL);
 	pthread_cond_init(&c->cond, NULL);
 	r = hl_store_open(db, &c->st, err, errlen);

@@ -10,18 +10,26 @@
  * on its standard input, and the webhook is POSTed the same JSON.  Each
  * step runs once per message and event (recorded in the store after it
  * ran, so a crash between may repeat a step but never skip one), and an
- * acknowledgment or receipt stops the ladder.  One thread, with a store
- * handle of its own.
+ * acknowledgment or receipt stops the ladder.
+ *
+ * It also keeps the check schedule: on each confirmed link with a
+ * check.every (hotline.conf), when our log holds no check sent within
+ * that span, it sends one at check.precedence (logged as "check sent to
+ * LINK as LINK/out/N") and wakes the courier.  A check not receipted
+ * or answered in time escalates like any message.  One thread, with a
+ * store handle of its own.
  */
 #ifndef HL_CLOCK_H
 #define HL_CLOCK_H
 
+#include "courier.h"
 #include "party.h"
 
 struct hl_clock;
 
-int hl_clock_start(const struct hl_party *me, const char *db, struct hl_clock **out,
-		   char *err, size_t errlen);
+/* courier is woken after each scheduled check; it must outlive the clock. */
+int hl_clock_start(const struct hl_party *me, const char *db, struct hl_courier *courier,
+		   struct hl_clock **out, char *err, size_t errlen);
 void hl_clock_stop(struct hl_clock *c);
 
 #endif

@@ -169,7 +169,7 @@ static int run(struct hl_party *p, const char *db)
 	if (r == 0)
 		r = hl_writer_start(p, db, courier, &writer, err, sizeof(err));
 	if (r == 0)
-		r = hl_clock_start(p, db, &clock, err, sizeof(err));
+		r = hl_clock_start(p, db, courier, &clock, err, sizeof(err));
 	if (r == 0)
 		r = hl_peer_start(p, db, wake, courier, &peer, err, sizeof(err));
 	if (r == 0)

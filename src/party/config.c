@@ -136,8 +136,7 @@ int hl_duration_parse(const char *s, size_t n, int64_t *out)
 	return -HL_ECONFIG;
 }
 
-/* The largest unit that divides s: 3d, 36h, 90m, 45s. */
-static void duration_format(int64_t s, char *out, size_t cap)
+void hl_duration_format(int64_t s, char *out, size_t cap)
 {
 	size_t i = 0;
 
@@ -409,7 +408,7 @@ static void value_format(const struct key *k, const char *base, char *out, size_
 		if (v == HL_CHECK_NONE)
 			snprintf(out, cap, "none");
 		else
-			duration_format(v, out, cap);
+			hl_duration_format(v, out, cap);
 		break;
 	case T_PRECEDENCE:
 		snprintf(out, cap, "%s", hl_precedence_name(*(const enum hl_precedence *)p));

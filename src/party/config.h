@@ -100,5 +100,7 @@ int64_t hl_config_check_every(const struct hl_config *c, const char *link);
 int hl_listen_check(const char *s);
 /* "30s", "15m", "1h", "3d": seconds, at most a year. */
 int hl_duration_parse(const char *s, size_t n, int64_t *out);
+/* The other way, in the largest unit that divides s: 3d, 36h, 90m, 45s. */
+void hl_duration_format(int64_t s, char *out, size_t cap);
 
 #endif
