@@ -41,6 +41,7 @@ static const char *const messages[HL_EMAX - HL_EBASE] = {
 	[HL_ENOTFOUND - HL_EBASE] = "no such entry",
 	[HL_ECONTENT - HL_EBASE] = "the message content is not valid hotline JSON",
 	[HL_ELANG - HL_EBASE] = "not a BCP 47 language tag (such as ar, en, zh-Hans, es-419)",
+	[HL_ESTIX - HL_EBASE] = "not a valid STIX 2.1 bundle",
 	[HL_EUNCONFIRMED - HL_EBASE] = "the link is not confirmed ('hotline link confirm' after reading the fingerprint aloud)",
 };
 

@@ -48,6 +48,7 @@ enum {
 	HL_EUNCONFIRMED,	/* the link's fingerprint was not confirmed */
 	HL_ECONTENT,		/* a message's content is not of the format */
 	HL_ELANG,		/* not a BCP 47 language tag */
+	HL_ESTIX,		/* not a valid STIX 2.1 bundle */
 	HL_EMAX
 };
 
