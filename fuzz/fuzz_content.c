@@ -11,10 +11,18 @@
 
 #include <sodium.h>
 
+#include <jansson.h>
+
 #include "content.h"
 #include "lang.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
+static void same_code(const char *a, const char *b)
+{
+	assert(!a == !b);
+	assert(!a || strcmp(a, b) == 0);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -43,6 +51,12 @@ static void same_text(const struct hl_text *a, const struct hl_text *b)
 	assert(memcmp(a->text, b->text, a->len) == 0);
 }
 
+static void same_code(const char *a, const char *b)
+{
+	assert(!a == !b);
+	assert(!a || strcmp(a, b) == 0);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct hl_content c, again;
@@ -52,8 +66,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (hl_content_parse(data, size, &c) < 0)
 		return 0;
 	hl_buf_init(&out, 4 * size + 1024);
-	assert(hl_content_encode(c.type, &c.text, c.has_summary ? &c.summary : NULL,
-				 c.has_ref ? &c.ref : NULL, &out) == 0);
+	/* What parses is written back as it was read, and reads the same. */
+	assert(hl_content_write(&c, &out) == 0);
 	assert(hl_content_parse(out.data, out.len, &again) == 0);
 	assert(strcmp(c.type, again.type) == 0);
 	same_text(&c.text, &again.text);
@@ -63,6 +77,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	assert(c.has_ref == again.has_ref);
 	if (c.has_ref)
 		assert(memcmp(&c.ref, &again.ref, sizeof(c.ref)) == 0);
+	assert(c.has_case == again.has_case);
+	if (c.has_case)
+		assert(memcmp(&c.case_ref, &again.case_ref, sizeof(c.case_ref)) == 0);
+	same_code(c.category, again.category);
+	same_code(c.tlp, again.tlp);
+	same_code(c.severity, again.severity);
+	same_code(c.answer, again.answer);
+	assert(c.actions == again.actions);
+	assert(!c.stix == !again.stix);
+	if (c.stix)
+		assert(json_equal(c.stix, again.stix));
 	hl_content_free(&again);
 	hl_content_free(&c);
 	hl_buf_free(&out);

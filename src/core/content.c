@@ -9,6 +9,7 @@
 #include "content.h"
 #include "error.h"
 #include "text.h"
+#include "vocab.h"
 
 static json_t *text_json(const struct hl_text *t)
 {
@@ -36,33 +37,137 @@ static json_t *ref_json(const struct hl_ref *ref)
 			 "seq", (json_int_t)ref->seq);
 }
 
-int hl_content_encode(const char *type, const struct hl_text *text,
-		      const struct hl_text *summary, const struct hl_ref *ref,
-		      struct hl_buf *out)
+/* Which members each type may carry; a type not listed may carry a ref
+ * and a case, and no structured field. */
+static const struct {
+	const char *type;
+	unsigned char rule[HL_M_COUNT];	/* ref case category tlp severity actions answer stix */
+} rules[] = {
+	{"notify",	{HL_NO, HL_NO, HL_MAY, HL_MAY, HL_MAY, HL_NO, HL_NO, HL_MAY}},
+	{"request",	{HL_NO, HL_MUST, HL_NO, HL_MAY, HL_NO, HL_MUST, HL_NO, HL_MAY}},
+	{"update",	{HL_NO, HL_MUST, HL_MAY, HL_MAY, HL_MAY, HL_NO, HL_NO, HL_MAY}},
+	{"answer",	{HL_MUST, HL_MUST, HL_NO, HL_NO, HL_NO, HL_NO, HL_MUST, HL_MAY}},
+	{"close",	{HL_NO, HL_MUST, HL_NO, HL_NO, HL_NO, HL_NO, HL_NO, HL_NO}},
+	{"retract",	{HL_MUST, HL_MAY, HL_NO, HL_NO, HL_NO, HL_NO, HL_NO, HL_NO}},
+	{"correct",	{HL_MUST, HL_MAY, HL_MAY, HL_MAY, HL_MAY, HL_NO, HL_NO, HL_NO}},
+	{"ack",		{HL_MUST, HL_MAY, HL_NO, HL_NO, HL_NO, HL_NO, HL_NO, HL_NO}},
+	{"check",	{HL_NO, HL_NO, HL_NO, HL_NO, HL_NO, HL_NO, HL_NO, HL_NO}},
+	{"check-reply",	{HL_MUST, HL_NO, HL_NO, HL_NO, HL_NO, HL_NO, HL_NO, HL_NO}},
+};
+
+enum hl_member_rule hl_content_rule(const char *type, enum hl_member m)
+{
+	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
+		if (strcmp(rules[i].type, type) == 0)
+			return (enum hl_member_rule)rules[i].rule[m];
+	return m == HL_M_REF || m == HL_M_CASE ? HL_MAY : HL_NO;
+}
+
+static int check_ref(const struct hl_ref *ref)
+{
+	if (!hl_name_valid(ref->from, strlen(ref->from)) || ref->seq == 0 ||
+	    ref->seq > INT64_MAX)
+		return -HL_ESYNTAX;
+	return 0;
+}
+
+static bool code_valid(enum hl_vocab v, const char *code)
+{
+	return code && hl_vocab_find(v, code) != NULL;
+}
+
+/* The members c has against the rules of its type. */
+static int check_rules(const struct hl_content *c)
+{
+	bool has[HL_M_COUNT] = {
+		[HL_M_REF] = c->has_ref, [HL_M_CASE] = c->has_case,
+		[HL_M_CATEGORY] = c->category != NULL, [HL_M_TLP] = c->tlp != NULL,
+		[HL_M_SEVERITY] = c->severity != NULL, [HL_M_ACTIONS] = c->actions != 0,
+		[HL_M_ANSWER] = c->answer != NULL, [HL_M_STIX] = c->stix != NULL,
+	};
+	size_t nactions;
+
+	hl_vocab_terms(HL_VOCAB_ACTION, &nactions);
+	for (int m = 0; m < HL_M_COUNT; m++) {
+		enum hl_member_rule rule = hl_content_rule(c->type, (enum hl_member)m);
+
+		if ((rule == HL_NO && has[m]) || (rule == HL_MUST && !has[m]))
+			return -HL_ECONTENT;
+	}
+	if ((c->category && !code_valid(HL_VOCAB_CATEGORY, c->category)) ||
+	    (c->tlp && !code_valid(HL_VOCAB_TLP, c->tlp)) ||
+	    (c->severity && !code_valid(HL_VOCAB_SEVERITY, c->severity)) ||
+	    (c->answer && !code_valid(HL_VOCAB_ANSWER, c->answer)) ||
+	    (c->actions >> nactions) != 0)
+		return -HL_ECONTENT;
+	if (c->stix && !json_is_object((json_t *)c->stix))
+		return -HL_ECONTENT;
+	return 0;
+}
+
+static int set_code(json_t *j, const char *key, const char *code)
+{
+	return code ? json_object_set_new(j, key, json_string(code)) : 0;
+}
+
+static json_t *build(const struct hl_content *c)
+{
+	const struct hl_term *actions;
+	json_t *j, *a;
+	size_t n;
+	int r;
+
+	j = json_pack("{s:i, s:s, s:o}", "v", HL_CONTENT_VERSION, "type", c->type,
+		      "text", text_json(&c->text));
+	if (!j)
+		return NULL;
+	r = 0;
+	if (c->has_summary)
+		r |= json_object_set_new(j, "summary", text_json(&c->summary));
+	if (c->has_ref)
+		r |= json_object_set_new(j, "ref", ref_json(&c->ref));
+	if (c->has_case)
+		r |= json_object_set_new(j, "case", ref_json(&c->case_ref));
+	r |= set_code(j, "category", c->category);
+	r |= set_code(j, "tlp", c->tlp);
+	r |= set_code(j, "severity", c->severity);
+	r |= set_code(j, "answer", c->answer);
+	if (c->actions) {
+		actions = hl_vocab_terms(HL_VOCAB_ACTION, &n);
+		a = json_array();
+		r |= json_object_set_new(j, "actions", a);
+		for (size_t i = 0; a && i < n; i++)
+			if (c->actions & (1u << i))
+				r |= json_array_append_new(a, json_string(actions[i].code));
+	}
+	if (c->stix)
+		r |= json_object_set(j, "stix", (json_t *)c->stix);
+	if (r) {
+		json_decref(j);
+		return NULL;
+	}
+	return j;
+}
+
+int hl_content_write(const struct hl_content *c, struct hl_buf *out)
 {
 	json_t *j;
 	char *s;
-	int r = check_text(text);
+	int r = check_text(&c->text);
 
-	if (r == 0 && summary)
-		r = check_text(summary);
-	if (r == 0 && !hl_kind_valid(type, strlen(type)))
+	if (r == 0 && c->has_summary)
+		r = check_text(&c->summary);
+	if (r == 0 && !hl_kind_valid(c->type, strlen(c->type)))
 		r = -HL_ESYNTAX;
-	if (r == 0 && ref && (!hl_name_valid(ref->from, strlen(ref->from)) ||
-			      ref->seq == 0 || ref->seq > INT64_MAX))
-		r = -HL_ESYNTAX;
+	if (r == 0 && c->has_ref)
+		r = check_ref(&c->ref);
+	if (r == 0 && c->has_case)
+		r = check_ref(&c->case_ref);
+	if (r == 0)
+		r = check_rules(c);
 	if (r < 0)
 		return r;
-	j = json_pack("{s:i, s:s, s:o}", "v", HL_CONTENT_VERSION, "type", type,
-		      "text", text_json(text));
-	if (j && summary && json_object_set_new(j, "summary", text_json(summary)) < 0) {
-		json_decref(j);
-		j = NULL;
-	}
-	if (j && ref && json_object_set_new(j, "ref", ref_json(ref)) < 0) {
-		json_decref(j);
-		j = NULL;
-	}
+	j = build(c);
 	if (!j)
 		return -ENOMEM;
 	s = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
@@ -72,6 +177,26 @@ int hl_content_encode(const char *type, const struct hl_text *text,
 	r = hl_buf_puts(out, s);
 	free(s);
 	return r;
+}
+
+int hl_content_encode(const char *type, const struct hl_text *text,
+		      const struct hl_text *summary, const struct hl_ref *ref,
+		      struct hl_buf *out)
+{
+	struct hl_content c = {.text = *text};
+
+	if (strlen(type) > HL_KIND_MAX)
+		return -HL_ESYNTAX;
+	memcpy(c.type, type, strlen(type) + 1);
+	if (summary) {
+		c.has_summary = true;
+		c.summary = *summary;
+	}
+	if (ref) {
+		c.has_ref = true;
+		c.ref = *ref;
+	}
+	return hl_content_write(&c, out);
 }
 
 /* {"lang": TAG, "text": TEXT} and nothing else. */
@@ -105,9 +230,35 @@ static int parse_ref(json_t *o, struct hl_ref *ref)
 	return 0;
 }
 
+/* ["investigate", ...]: known codes, each once, at least one. */
+static int parse_actions(json_t *a, unsigned *mask)
+{
+	const struct hl_term *all;
+	size_t i, n;
+	json_t *v;
+
+	all = hl_vocab_terms(HL_VOCAB_ACTION, &n);
+	if (!json_is_array(a) || json_array_size(a) == 0)
+		return -HL_ECONTENT;
+	json_array_foreach(a, i, v) {
+		const struct hl_term *t = json_is_string(v) ?
+			hl_vocab_find(HL_VOCAB_ACTION, json_string_value(v)) : NULL;
+		unsigned bit;
+
+		if (!t)
+			return -HL_ECONTENT;
+		bit = 1u << (t - all);
+		if (*mask & bit)
+			return -HL_ECONTENT;
+		*mask |= bit;
+	}
+	return 0;
+}
+
 int hl_content_parse(const unsigned char *buf, size_t n, struct hl_content *c)
 {
-	json_t *j, *text = NULL, *summary = NULL, *ref = NULL;
+	json_t *j, *text = NULL, *summary = NULL, *ref = NULL, *kase = NULL;
+	json_t *actions = NULL, *stix = NULL;
 	const char *type = NULL;
 	json_int_t v = 0;
 	int r;
@@ -118,8 +269,11 @@ int hl_content_parse(const unsigned char *buf, size_t n, struct hl_content *c)
 	j = json_loadb((const char *)buf, n, JSON_REJECT_DUPLICATES, NULL);
 	if (!j)
 		return -HL_ECONTENT;
-	r = json_unpack(j, "{s:I, s:s, s:o, s?:o, s?:o!}", "v", &v, "type", &type,
-			"text", &text, "summary", &summary, "ref", &ref) < 0 ? -HL_ECONTENT : 0;
+	r = json_unpack(j, "{s:I, s:s, s:o, s?:o, s?:o, s?:o, s?:s, s?:s, s?:s, s?:s, s?:o, s?:o!}",
+			"v", &v, "type", &type, "text", &text, "summary", &summary,
+			"ref", &ref, "case", &kase, "category", &c->category, "tlp", &c->tlp,
+			"severity", &c->severity, "answer", &c->answer, "actions", &actions,
+			"stix", &stix) < 0 ? -HL_ECONTENT : 0;
 	if (r == 0 && (v != HL_CONTENT_VERSION || !hl_kind_valid(type, strlen(type))))
 		r = -HL_ECONTENT;
 	if (r == 0) {
@@ -134,6 +288,15 @@ int hl_content_parse(const unsigned char *buf, size_t n, struct hl_content *c)
 		c->has_ref = true;
 		r = parse_ref(ref, &c->ref);
 	}
+	if (r == 0 && kase) {
+		c->has_case = true;
+		r = parse_ref(kase, &c->case_ref);
+	}
+	if (r == 0 && actions)
+		r = parse_actions(actions, &c->actions);
+	c->stix = stix;
+	if (r == 0)
+		r = check_rules(c);
 	if (r < 0) {
 		json_decref(j);
 		memset(c, 0, sizeof(*c));

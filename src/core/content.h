@@ -12,9 +12,15 @@
  * sequence number and leaf hash: an ack names what a person read,
  *
  *   "ref": {"from": "ru-cert", "leaf": "<base64 SHA-256>", "seq": 12}
- * The structured fields of cases, requests and answers (categories,
- * TLP, actions, STIX) extend this object in later versions.  Parsing is
- * strict: unknown or duplicated members are refused.
+ *
+ * Messages about a case carry "case", the notify that opened it, named
+ * the same way, and the structured fields of their type: a category
+ * (RSIT), a TLP 2.0 label and a severity (notify, update, correct), the
+ * actions a request asks for, how an answer answers ("accepted",
+ * "declined", "done"), and a STIX 2.1 bundle of indicators (notify,
+ * update, request, answer).  Codes come from vocab.h.  Which members a
+ * type requires or allows is fixed (docs/protocol.md 8.2); parsing is
+ * strict: unknown, duplicated or misplaced members are refused.
  */
 #ifndef HL_CONTENT_H
 #define HL_CONTENT_H
@@ -48,6 +54,12 @@ struct hl_content {
 	struct hl_text summary;
 	bool has_ref;
 	struct hl_ref ref;
+	bool has_case;
+	struct hl_ref case_ref;	/* the notify that opened the case */
+	/* Codes of vocab.h, or NULL when absent. */
+	const char *category, *tlp, *severity, *answer;
+	unsigned actions;	/* bit i: the i-th term of HL_VOCAB_ACTION */
+	void *stix;		/* a json_t bundle object, or NULL */
 	void *json;		/* the parsed document, which owns the strings */
 };
 
@@ -55,6 +67,18 @@ struct hl_content {
 int hl_content_encode(const char *type, const struct hl_text *text,
 		      const struct hl_text *summary, const struct hl_ref *ref,
 		      struct hl_buf *out);
+
+/* Appends the JSON of c (its json member unused; stix, if set, is a
+ * json_t bundle, copied in).  Checks the same rules as the parser. */
+int hl_content_write(const struct hl_content *c, struct hl_buf *out);
+
+/* Whether a content of this type may or must carry each member. */
+enum hl_member_rule { HL_NO = 0, HL_MAY, HL_MUST };
+enum hl_member {
+	HL_M_REF, HL_M_CASE, HL_M_CATEGORY, HL_M_TLP, HL_M_SEVERITY,
+	HL_M_ACTIONS, HL_M_ANSWER, HL_M_STIX, HL_M_COUNT
+};
+enum hl_member_rule hl_content_rule(const char *type, enum hl_member m);
 
 /* Parses content; free it with hl_content_free() on success. */
 int hl_content_parse(const unsigned char *buf, size_t n, struct hl_content *c);

@@ -1,48 +1,145 @@
 /* index.c - open new envelopes and record what they say. */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
 #include <sodium.h>
 
 #include "content.h"
 #include "error.h"
 #include "index.h"
+#include "stix.h"
 
 bool hl_kind_needs_ack(const char *kind)
 {
-	return strcmp(kind, "ack") != 0;
+	return strcmp(kind, "ack") != 0 && strcmp(kind, "check-reply") != 0;
 }
 
 /* The log a ref names, relative to us, if it names an envelope we hold
- * with that leaf hash; -1 otherwise. */
+ * with that leaf hash (and, when kind is given, of that kind); -1
+ * otherwise. */
 static int ref_side(struct hl_store *st, const struct hl_party *me,
-		    const struct hl_link *l, const struct hl_ref *ref)
+		    const struct hl_link *l, const struct hl_ref *ref, const char *kind)
 {
 	int side = strcmp(ref->from, me->card.name) == 0 ? HL_OURS :
 		   strcmp(ref->from, l->card.name) == 0 ? HL_THEIRS : -1;
-	struct hl_buf env;
+	struct hl_envelope env;
+	struct hl_buf raw;
 	hl_hash leaf;
 	int r;
 
 	if (side < 0)
 		return -1;
-	hl_buf_init(&env, HL_ENVELOPE_HEADER_MAX + HL_BODY_MAX);
-	r = hl_store_envelope_get(st, l->id, side, ref->seq, &env, leaf);
-	hl_buf_free(&env);
-	if (r < 0 || sodium_memcmp(leaf, ref->leaf, sizeof(leaf)) != 0)
-		return -1;
-	return side;
+	hl_buf_init(&raw, HL_ENVELOPE_HEADER_MAX + HL_BODY_MAX);
+	r = hl_store_envelope_get(st, l->id, side, ref->seq, &raw, leaf);
+	if (r == 0 && sodium_memcmp(leaf, ref->leaf, sizeof(leaf)) != 0)
+		r = -1;
+	if (r == 0 && kind && (hl_envelope_parse(raw.data, raw.len, &env) < 0 ||
+			       strcmp(env.kind, kind) != 0))
+		r = -1;
+	hl_buf_free(&raw);
+	return r < 0 ? -1 : side;
 }
 
-/* Opens one envelope with our box key and records its type and ref. */
+static int copy_case(void *ctx, const struct hl_item *it)
+{
+	struct hl_item *out = ctx;
+
+	out->case_side = it->case_side;
+	out->case_seq = it->case_seq;
+	return 0;
+}
+
+struct terms {
+	struct hl_store *st;
+	const struct hl_link *l;
+	const struct hl_item *it;
+};
+
+static int put_term(void *ctx, const char *object, const char *kind, const char *value)
+{
+	struct terms *t = ctx;
+
+	return hl_store_term_put(t->st, t->l->id, t->it->side, t->it->seq, object, kind, value);
+}
+
+/* The structured fields of c, without its text: what case state and
+ * listings need without opening the envelope again.  A STIX bundle is
+ * replaced by whether it is valid ("stix": true) or why not. */
+static char *fields_json(const struct hl_content *c, const struct hl_stix_error *bad)
+{
+	json_t *j = json_deep_copy(c->json);
+	char *s;
+
+	if (!j)
+		return NULL;
+	json_object_del(j, "v");
+	json_object_del(j, "type");
+	json_object_del(j, "text");
+	json_object_del(j, "summary");
+	json_object_del(j, "ref");
+	json_object_del(j, "case");
+	if (c->stix)
+		json_object_set_new(j, "stix", bad ? json_string(bad->reason) : json_true());
+	s = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(j);
+	return s;
+}
+
+/* Records what the opened content c of item it says. */
+static int index_content(struct hl_store *st, const struct hl_party *me,
+			 const struct hl_link *l, struct hl_item *it,
+			 const struct hl_content *c)
+{
+	struct hl_stix_error bad = {{0}, {0}};
+	bool stix_ok = false;
+	char *fields;
+	int r;
+
+	if (c->has_ref) {
+		it->ref_side = ref_side(st, me, l, &c->ref, NULL);
+		it->ref_seq = it->ref_side < 0 ? 0 : c->ref.seq;
+	}
+	if (strcmp(it->type, "notify") == 0) {
+		it->case_side = it->side;
+		it->case_seq = it->seq;
+	} else if (c->has_case) {
+		it->case_side = ref_side(st, me, l, &c->case_ref, "notify");
+		it->case_seq = it->case_side < 0 ? 0 : c->case_ref.seq;
+	} else if (it->ref_side >= 0) {
+		/* An ack or a retraction without "case" belongs to the case of
+		 * what it names, when that is indexed. */
+		hl_store_item_get(st, l->id, it->ref_side, it->ref_seq, copy_case, it);
+	}
+	if (c->stix)
+		stix_ok = hl_stix_check(c->stix, &bad) == 0;
+	fields = fields_json(c, stix_ok || !c->stix ? NULL : &bad);
+	if (!fields)
+		return -ENOMEM;
+	it->fields = fields;
+	r = hl_store_item_put(st, l->id, it);
+	if (r == 0 && stix_ok) {
+		struct terms t = {st, l, it};
+
+		r = hl_stix_terms(c->stix, put_term, &t);
+	}
+	free(fields);
+	it->fields = NULL;
+	return r;
+}
+
+/* Opens one envelope with our box key and records what it says; what
+ * cannot be opened or parsed is indexed as type "?". */
 static int index_one(struct hl_store *st, const struct hl_party *me,
 		     const struct hl_link *l, int side, uint64_t seq,
 		     unsigned char *key, struct hl_buf *raw, struct hl_buf *plain)
 {
+	struct hl_item it = {.side = side, .seq = seq, .type = "?", .ref_side = -1,
+			     .case_side = -1};
 	struct hl_envelope env;
 	struct hl_content c;
-	const char *type = "?";
-	int rs = -1, r;
+	int r;
 
 	raw->len = 0;
 	plain->len = 0;
@@ -50,24 +147,20 @@ static int index_one(struct hl_store *st, const struct hl_party *me,
 	if (r < 0)
 		return r;
 	if (hl_envelope_parse(raw->data, raw->len, &env) < 0)
-		return hl_store_item_put(st, l->id, side, seq, "?", -1, 0);
-	/* The kind is in the signed header; only what may carry a ref worth
-	 * indexing (an ack) is opened, which spares an X25519 unwrap for
-	 * every other message. */
-	if (strcmp(env.kind, "ack") != 0)
-		return hl_store_item_put(st, l->id, side, seq, env.kind, -1, 0);
-	/* What cannot be opened or parsed is indexed as type "?". */
+		return hl_store_item_put(st, l->id, &it);
 	if (hl_envelope_unwrap(&env, me->card.name, me->card.box_pk, me->box_sk, key) == 0 &&
 	    hl_envelope_decrypt(&env, key, plain) == 0 &&
 	    hl_content_parse(plain->data, plain->len, &c) == 0) {
-		type = strcmp(c.type, env.kind) == 0 ? env.kind : "?";
-		if (c.has_ref)
-			rs = ref_side(st, me, l, &c.ref);
-		r = hl_store_item_put(st, l->id, side, seq, type, rs, rs < 0 ? 0 : c.ref.seq);
+		if (strcmp(c.type, env.kind) == 0) {
+			memcpy(it.type, env.kind, strlen(env.kind) + 1);
+			r = index_content(st, me, l, &it, &c);
+		} else {
+			r = hl_store_item_put(st, l->id, &it);
+		}
 		hl_content_free(&c);
 		return r;
 	}
-	return hl_store_item_put(st, l->id, side, seq, type, -1, 0);
+	return hl_store_item_put(st, l->id, &it);
 }
 
 static int update(struct hl_store *st, const struct hl_party *me,

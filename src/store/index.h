@@ -1,12 +1,13 @@
 /* index.h - the content index: what the encrypted bodies say.
  *
  * Only a holder of the party's box key can read the bodies, so the index
- * is filled above the store, by whoever reads with the keys: for every
- * envelope since the last one indexed, its kind (from the signed header)
- * is recorded, and an ack is opened and the envelope its ref names
- * recorded too (an ack's ref
- * must name an envelope of the link, by the right leaf hash, or it
- * names nothing).  Like every projection, it is rebuilt from the logs.
+ * is filled above the store, by whoever reads with the keys: every
+ * envelope since the last one indexed is opened, and its type, the
+ * envelope its ref names, its case and its structured fields recorded
+ * (a ref or a case must name an envelope of the link by the right leaf
+ * hash, and a case a notify, or it names nothing), and the values of a
+ * valid STIX bundle kept as search terms.  Like every projection, it is
+ * rebuilt from the logs.
  */
 #ifndef HL_INDEX_H
 #define HL_INDEX_H

@@ -96,6 +96,24 @@ static const char *const migrations[] = {
 	"  step INTEGER NOT NULL,"
 	"  fired INTEGER NOT NULL,"
 	"  PRIMARY KEY (link, side, seq, event, step)) WITHOUT ROWID;",
+	/* 5: cases and indicators.  Each item names its case (the notify
+	 * that opened it) and keeps its structured fields; the STIX bundles'
+	 * values are search terms.  Items indexed before are dropped, so the
+	 * next index update reads every envelope again. */
+	"ALTER TABLE item ADD COLUMN case_side INTEGER NOT NULL DEFAULT -1;"
+	"ALTER TABLE item ADD COLUMN case_seq INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE item ADD COLUMN fields TEXT;"
+	"DELETE FROM item;"
+	"CREATE INDEX item_case ON item (link, case_side, case_seq);"
+	"CREATE TABLE term ("
+	"  link INTEGER NOT NULL,"
+	"  side INTEGER NOT NULL,"
+	"  seq INTEGER NOT NULL,"
+	"  object TEXT NOT NULL,"
+	"  kind TEXT NOT NULL,"
+	"  value TEXT NOT NULL);"
+	"CREATE INDEX term_value ON term (value COLLATE NOCASE);"
+	"CREATE INDEX term_item ON term (link, side, seq);",
 };
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 _Static_assert(NMIGRATIONS == HL_STORE_SCHEMA, "HL_STORE_SCHEMA counts the migrations");
@@ -106,6 +124,8 @@ enum stmt {
 	S_CP_PUT, S_CP_GET, S_COSIG_SET, S_COSIGNED, S_COVERING, S_CP_ALL,
 	S_EVIDENCE_PUT, S_EVIDENCE_COUNT, S_MSG_PUT, S_MSG_CLEAR, S_ENV_EVERY, S_MSG_ALL,
 	S_ITEM_PUT, S_ITEM_NEXT, S_ITEM_CLEAR, S_ACKED, S_ESC_GET, S_ESC_PUT,
+	S_ITEM_GET, S_CASE_ALL, S_CASE_ITEMS, S_TERM_PUT, S_TERM_DROP, S_TERM_FIND,
+	S_TERM_CLEAR,
 	S_COUNT
 };
 
@@ -153,8 +173,26 @@ static const char *const sql[S_COUNT] = {
 	[S_ENV_EVERY] = "SELECT link, side, seq, bytes FROM envelope",
 	[S_MSG_ALL] = "SELECT seq, time, precedence, kind FROM message"
 		      " WHERE link = ? AND side = ? AND seq > ? ORDER BY seq",
-	[S_ITEM_PUT] = "INSERT OR REPLACE INTO item (link, side, seq, type, ref_side, ref_seq)"
+	[S_ITEM_PUT] = "INSERT OR REPLACE INTO item (link, side, seq, type, ref_side, ref_seq,"
+		       " case_side, case_seq, fields) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+#define ITEM_COLUMNS "i.side, i.seq, m.time, m.precedence, i.type, i.ref_side, i.ref_seq," \
+		     " i.case_side, i.case_seq, i.fields FROM item i JOIN message m" \
+		     " ON m.link = i.link AND m.side = i.side AND m.seq = i.seq"
+	[S_ITEM_GET] = "SELECT " ITEM_COLUMNS " WHERE i.link = ? AND i.side = ? AND i.seq = ?",
+	[S_CASE_ALL] = "SELECT " ITEM_COLUMNS " WHERE i.link = ? AND i.type = 'notify'"
+		       " ORDER BY m.time, i.side, i.seq",
+	[S_CASE_ITEMS] = "SELECT " ITEM_COLUMNS " WHERE i.link = ?1 AND"
+			 " ((i.case_side = ?2 AND i.case_seq = ?3) OR (i.side = ?2 AND i.seq = ?3))"
+			 " ORDER BY m.time, i.side, i.seq",
+	[S_TERM_PUT] = "INSERT INTO term (link, side, seq, object, kind, value)"
 		       " VALUES (?, ?, ?, ?, ?, ?)",
+	[S_TERM_DROP] = "DELETE FROM term WHERE link = ? AND side = ? AND seq = ?",
+	[S_TERM_FIND] = "SELECT t.link, t.side, t.seq, m.time, t.object, t.kind, t.value,"
+			" i.case_side, i.case_seq FROM term t"
+			" JOIN item i ON i.link = t.link AND i.side = t.side AND i.seq = t.seq"
+			" JOIN message m ON m.link = t.link AND m.side = t.side AND m.seq = t.seq"
+			" WHERE t.value = ? COLLATE NOCASE ORDER BY m.time, t.link, t.side, t.seq",
+	[S_TERM_CLEAR] = "DELETE FROM term",
 	[S_ITEM_NEXT] = "SELECT coalesce(max(seq), 0) + 1 FROM item WHERE link = ? AND side = ?",
 	[S_ITEM_CLEAR] = "DELETE FROM item",
 	[S_ESC_GET] = "SELECT fired FROM escalation WHERE link = ? AND side = ? AND seq = ?"
@@ -164,7 +202,7 @@ static const char *const sql[S_COUNT] = {
 	/* The first ack, from the other side, of envelope (side, seq). */
 	[S_ACKED] = "SELECT i.seq, m.time FROM item i JOIN message m"
 		    " ON m.link = i.link AND m.side = i.side AND m.seq = i.seq"
-		    " WHERE i.link = ? AND i.side = 1 - ? AND i.type = 'ack'"
+		    " WHERE i.link = ? AND i.side = 1 - ? AND i.type IN ('ack', 'check-reply')"
 		    " AND i.ref_side = ? AND i.ref_seq = ? ORDER BY i.seq LIMIT 1",
 };
 
@@ -887,19 +925,148 @@ static int index_all(struct hl_store *st, uint64_t *count)
 	return r;
 }
 
-int hl_store_item_put(struct hl_store *st, int64_t link, int side, uint64_t seq,
-		      const char *type, int ref_side, uint64_t ref_seq)
+int hl_store_item_put(struct hl_store *st, int64_t link, const struct hl_item *it)
 {
-	sqlite3_stmt *s = stmt(st, S_ITEM_PUT);
+	sqlite3_stmt *s = stmt(st, S_TERM_DROP);
+	int r;
+
+	/* A re-indexed envelope replaces its terms. */
+	if (!s)
+		return -HL_ESTORE;
+	bind_log(s, link, it->side);
+	sqlite3_bind_int64(s, 3, (int64_t)it->seq);
+	r = done(st, s);
+	s = r == 0 ? stmt(st, S_ITEM_PUT) : NULL;
+	if (!s)
+		return -HL_ESTORE;
+	bind_log(s, link, it->side);
+	sqlite3_bind_int64(s, 3, (int64_t)it->seq);
+	sqlite3_bind_text(s, 4, it->type, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 5, it->ref_side);
+	sqlite3_bind_int64(s, 6, (int64_t)it->ref_seq);
+	sqlite3_bind_int(s, 7, it->case_side);
+	sqlite3_bind_int64(s, 8, (int64_t)it->case_seq);
+	if (it->fields)
+		sqlite3_bind_text(s, 9, it->fields, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(s, 9);
+	return done(st, s);
+}
+
+/* Steps s to its end, calling fn with each row read as an item. */
+static int item_rows(struct hl_store *st, sqlite3_stmt *s,
+		     int (*fn)(void *ctx, const struct hl_item *it), void *ctx)
+{
+	int rc = SQLITE_DONE, r = 0, rows = 0;
+
+	while (r == 0 && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct hl_item it = {0};
+		const char *p = (const char *)sqlite3_column_text(s, 3);
+		const char *t = (const char *)sqlite3_column_text(s, 4);
+
+		it.side = sqlite3_column_int(s, 0);
+		it.seq = (uint64_t)sqlite3_column_int64(s, 1);
+		it.time = sqlite3_column_int64(s, 2);
+		snprintf(it.precedence, sizeof(it.precedence), "%s", p ? p : "");
+		snprintf(it.type, sizeof(it.type), "%s", t ? t : "?");
+		it.ref_side = sqlite3_column_int(s, 5);
+		it.ref_seq = (uint64_t)sqlite3_column_int64(s, 6);
+		it.case_side = sqlite3_column_int(s, 7);
+		it.case_seq = (uint64_t)sqlite3_column_int64(s, 8);
+		it.fields = (const char *)sqlite3_column_text(s, 9);
+		rows++;
+		r = fn(ctx, &it);
+	}
+	if (r == 0 && rc != SQLITE_DONE)
+		r = fail(st);
+	sqlite3_reset(s);
+	return r < 0 ? r : rows;
+}
+
+int hl_store_item_get(struct hl_store *st, int64_t link, int side, uint64_t seq,
+		      int (*fn)(void *ctx, const struct hl_item *it), void *ctx)
+{
+	sqlite3_stmt *s = stmt(st, S_ITEM_GET);
+	int r;
 
 	if (!s)
 		return -HL_ESTORE;
 	bind_log(s, link, side);
 	sqlite3_bind_int64(s, 3, (int64_t)seq);
-	sqlite3_bind_text(s, 4, type, -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 5, ref_side);
-	sqlite3_bind_int64(s, 6, (int64_t)ref_seq);
+	r = item_rows(st, s, fn, ctx);
+	return r == 0 ? -HL_ENOTFOUND : r < 0 ? r : 0;
+}
+
+int hl_store_case_each(struct hl_store *st, int64_t link,
+		       int (*fn)(void *ctx, const struct hl_item *it), void *ctx)
+{
+	sqlite3_stmt *s = stmt(st, S_CASE_ALL);
+	int r;
+
+	if (!s)
+		return -HL_ESTORE;
+	sqlite3_bind_int64(s, 1, link);
+	r = item_rows(st, s, fn, ctx);
+	return r < 0 ? r : 0;
+}
+
+int hl_store_case_items(struct hl_store *st, int64_t link, int side, uint64_t seq,
+			int (*fn)(void *ctx, const struct hl_item *it), void *ctx)
+{
+	sqlite3_stmt *s = stmt(st, S_CASE_ITEMS);
+	int r;
+
+	if (!s)
+		return -HL_ESTORE;
+	bind_log(s, link, side);
+	sqlite3_bind_int64(s, 3, (int64_t)seq);
+	r = item_rows(st, s, fn, ctx);
+	return r < 0 ? r : 0;
+}
+
+int hl_store_term_put(struct hl_store *st, int64_t link, int side, uint64_t seq,
+		      const char *object, const char *kind, const char *value)
+{
+	sqlite3_stmt *s = stmt(st, S_TERM_PUT);
+
+	if (!s)
+		return -HL_ESTORE;
+	bind_log(s, link, side);
+	sqlite3_bind_int64(s, 3, (int64_t)seq);
+	sqlite3_bind_text(s, 4, object, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 6, value, -1, SQLITE_STATIC);
 	return done(st, s);
+}
+
+int hl_store_term_find(struct hl_store *st, const char *value,
+		       int (*fn)(void *ctx, const struct hl_term_hit *h), void *ctx)
+{
+	sqlite3_stmt *s = stmt(st, S_TERM_FIND);
+	int rc = SQLITE_DONE, r = 0;
+
+	if (!s)
+		return -HL_ESTORE;
+	sqlite3_bind_text(s, 1, value, -1, SQLITE_STATIC);
+	while (r == 0 && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct hl_term_hit h = {
+			.link = sqlite3_column_int64(s, 0),
+			.side = sqlite3_column_int(s, 1),
+			.seq = (uint64_t)sqlite3_column_int64(s, 2),
+			.time = sqlite3_column_int64(s, 3),
+			.object = (const char *)sqlite3_column_text(s, 4),
+			.kind = (const char *)sqlite3_column_text(s, 5),
+			.value = (const char *)sqlite3_column_text(s, 6),
+			.case_side = sqlite3_column_int(s, 7),
+			.case_seq = (uint64_t)sqlite3_column_int64(s, 8),
+		};
+
+		r = fn(ctx, &h);
+	}
+	if (r == 0 && rc != SQLITE_DONE)
+		r = fail(st);
+	sqlite3_reset(s);
+	return r;
 }
 
 int hl_store_item_next(struct hl_store *st, int64_t link, int side, uint64_t *next)
@@ -973,6 +1140,9 @@ int hl_store_rebuild(struct hl_store *st, uint64_t *count)
 	/* The content index is rebuilt by whoever holds the keys (index.c). */
 	s = stmt(st, S_ITEM_CLEAR);
 	r = s ? done(st, s) : -HL_ESTORE;
+	s = r == 0 ? stmt(st, S_TERM_CLEAR) : NULL;
+	if (r == 0)
+		r = s ? done(st, s) : -HL_ESTORE;
 	s = r == 0 ? stmt(st, S_MSG_CLEAR) : NULL;
 	if (r == 0)
 		r = s ? done(st, s) : -HL_ESTORE;

@@ -26,7 +26,7 @@
 #include "merkle.h"
 
 #define HL_STORE_FILE "hotline.db"
-#define HL_STORE_SCHEMA 4	/* the number of migrations: the user_version */
+#define HL_STORE_SCHEMA 5	/* the number of migrations: the user_version */
 
 enum hl_side { HL_OURS = 0, HL_THEIRS = 1 };
 
@@ -133,16 +133,58 @@ struct hl_message {
 int hl_store_message_each(struct hl_store *st, int64_t link, int side, uint64_t after,
 			  int (*fn)(void *ctx, const struct hl_message *m), void *ctx);
 
-/* The content index (index.c fills it): an envelope's content type and
- * the envelope its ref names, ref_side relative to this party (-1 for
- * none).  item_next is the first seq of a log not yet indexed. */
-int hl_store_item_put(struct hl_store *st, int64_t link, int side, uint64_t seq,
-		      const char *type, int ref_side, uint64_t ref_seq);
+/* The content index (index.c fills it): for each envelope, its content
+ * type; the envelope its ref names and the case (the notify) it belongs
+ * to, both by side relative to this party (-1 for none); its structured
+ * fields as a compact JSON object (category, tlp, severity, actions,
+ * answer, stix: what hl_content carries, without the free text).
+ * item_next is the first seq of a log not yet indexed. */
+struct hl_item {
+	int side;
+	uint64_t seq;
+	int64_t time;			/* from the message projection */
+	char precedence[16];
+	char type[HL_KIND_MAX + 1];
+	int ref_side;
+	uint64_t ref_seq;
+	int case_side;
+	uint64_t case_seq;
+	const char *fields;		/* JSON, or NULL; valid during a callback */
+};
+int hl_store_item_put(struct hl_store *st, int64_t link, const struct hl_item *it);
 int hl_store_item_next(struct hl_store *st, int64_t link, int side, uint64_t *next);
-/* The first ack from the other side of envelope (side, seq): its seq in
- * that side's log and its time; -HL_ENOTFOUND when there is none. */
+/* -HL_ENOTFOUND when (side, seq) is not indexed. */
+int hl_store_item_get(struct hl_store *st, int64_t link, int side, uint64_t seq,
+		      int (*fn)(void *ctx, const struct hl_item *it), void *ctx);
+/* The notifies of a link (each opens a case), in order of time. */
+int hl_store_case_each(struct hl_store *st, int64_t link,
+		       int (*fn)(void *ctx, const struct hl_item *it), void *ctx);
+/* Every item of the case opened by (side, seq), the notify included. */
+int hl_store_case_items(struct hl_store *st, int64_t link, int side, uint64_t seq,
+			int (*fn)(void *ctx, const struct hl_item *it), void *ctx);
+/* The first ack (or check-reply) from the other side of envelope
+ * (side, seq): its seq in that side's log and its time; -HL_ENOTFOUND
+ * when there is none. */
 int hl_store_acked(struct hl_store *st, int64_t link, int side, uint64_t seq,
 		   uint64_t *ack_seq, int64_t *ack_time);
+
+/* Search terms of the STIX bundles (index.c): each value an envelope's
+ * bundle mentions, with the object it is in. */
+int hl_store_term_put(struct hl_store *st, int64_t link, int side, uint64_t seq,
+		      const char *object, const char *kind, const char *value);
+struct hl_term_hit {
+	int64_t link;
+	int side;
+	uint64_t seq;
+	int64_t time;
+	const char *object, *kind, *value;
+	int case_side;
+	uint64_t case_seq;
+};
+/* Calls fn for every term equal to value (ASCII case ignored), in
+ * order of time. */
+int hl_store_term_find(struct hl_store *st, const char *value,
+		       int (*fn)(void *ctx, const struct hl_term_hit *h), void *ctx);
 
 /* The escalation steps run (not a projection: a record of what hotlined
  * did).  escalated says whether step of event for (side, seq) ran. */

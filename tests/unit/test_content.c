@@ -178,6 +178,86 @@ static void test_content_parse_strict(void **state)
 			       "\"leaf\":\"q6urq6urq6urq6urq6urq6urq6urq6urq6urq6urq6s=\"}}"), -HL_ECONTENT);
 }
 
+#define LEAF "q6urq6urq6urq6urq6urq6urq6urq6urq6urq6urq6s="
+#define TEXT "\"text\":{\"lang\":\"en\",\"text\":\"x\"}"
+#define CASE "\"case\":{\"from\":\"eg-cert\",\"seq\":1,\"leaf\":\"" LEAF "\"}"
+#define REF "\"ref\":{\"from\":\"ru-cert\",\"seq\":2,\"leaf\":\"" LEAF "\"}"
+
+/* Each type's members: what it must carry, what it may, nothing else. */
+static void test_content_rules(void **state)
+{
+	struct hl_content c;
+
+	(void)state;
+	/* A notify opens a case: fields, no case of its own. */
+	assert_int_equal(parse("{\"v\":1,\"type\":\"notify\"," TEXT ",\"category\":"
+			       "\"malicious-code/c2-server\",\"tlp\":\"TLP:AMBER+STRICT\","
+			       "\"severity\":\"high\"}"), 0);
+	assert_int_equal(parse("{\"v\":1,\"type\":\"notify\"," TEXT "," CASE "}"),
+			 -HL_ECONTENT);
+	/* Codes come from the vocabularies, spelt exactly. */
+	assert_int_equal(parse("{\"v\":1,\"type\":\"notify\"," TEXT ",\"tlp\":\"TLP:WHITE\"}"),
+			 -HL_ECONTENT);
+	assert_int_equal(parse("{\"v\":1,\"type\":\"notify\"," TEXT ",\"tlp\":\"tlp:amber\"}"),
+			 -HL_ECONTENT);
+	assert_int_equal(parse("{\"v\":1,\"type\":\"notify\"," TEXT ",\"category\":\"malware\"}"),
+			 -HL_ECONTENT);
+	assert_int_equal(parse("{\"v\":1,\"type\":\"notify\"," TEXT ",\"severity\":\"HIGH\"}"),
+			 -HL_ECONTENT);
+	/* A request needs its case and at least one known action, once. */
+	assert_int_equal(parse("{\"v\":1,\"type\":\"request\"," TEXT "," CASE
+			       ",\"actions\":[\"take-down\",\"investigate\"]}"), 0);
+	assert_int_equal(parse("{\"v\":1,\"type\":\"request\"," TEXT
+			       ",\"actions\":[\"investigate\"]}"), -HL_ECONTENT);
+	assert_int_equal(parse("{\"v\":1,\"type\":\"request\"," TEXT "," CASE
+			       ",\"actions\":[]}"), -HL_ECONTENT);
+	assert_int_equal(parse("{\"v\":1,\"type\":\"request\"," TEXT "," CASE
+			       ",\"actions\":[\"block\",\"block\"]}"), -HL_ECONTENT);
+	assert_int_equal(parse("{\"v\":1,\"type\":\"request\"," TEXT "," CASE
+			       ",\"actions\":[\"hack-back\"]}"), -HL_ECONTENT);
+	/* An answer names its request and says how. */
+	assert_int_equal(parse("{\"v\":1,\"type\":\"answer\"," TEXT "," CASE "," REF
+			       ",\"answer\":\"declined\"}"), 0);
+	assert_int_equal(parse("{\"v\":1,\"type\":\"answer\"," TEXT "," CASE "," REF "}"),
+			 -HL_ECONTENT);
+	assert_int_equal(parse("{\"v\":1,\"type\":\"answer\"," TEXT "," CASE
+			       ",\"answer\":\"done\"}"), -HL_ECONTENT);
+	assert_int_equal(parse("{\"v\":1,\"type\":\"answer\"," TEXT "," CASE "," REF
+			       ",\"answer\":\"maybe\"}"), -HL_ECONTENT);
+	/* A close carries only its case; retract and correct a ref. */
+	assert_int_equal(parse("{\"v\":1,\"type\":\"close\"," TEXT "," CASE "}"), 0);
+	assert_int_equal(parse("{\"v\":1,\"type\":\"close\"," TEXT "," CASE
+			       ",\"severity\":\"low\"}"), -HL_ECONTENT);
+	assert_int_equal(parse("{\"v\":1,\"type\":\"retract\"," TEXT "}"), -HL_ECONTENT);
+	assert_int_equal(parse("{\"v\":1,\"type\":\"correct\"," TEXT "," REF
+			       ",\"severity\":\"low\"}"), 0);
+	/* STIX is an object, in the types that carry indicators. */
+	assert_int_equal(parse("{\"v\":1,\"type\":\"update\"," TEXT "," CASE
+			       ",\"stix\":{\"type\":\"bundle\"}}"), 0);
+	assert_int_equal(parse("{\"v\":1,\"type\":\"update\"," TEXT "," CASE
+			       ",\"stix\":\"bundle\"}"), -HL_ECONTENT);
+	assert_int_equal(parse("{\"v\":1,\"type\":\"close\"," TEXT "," CASE
+			       ",\"stix\":{}}"), -HL_ECONTENT);
+	/* Written back, a parsed request is the same bytes (keys sorted). */
+	{
+		static const char req[] = "{\"actions\":[\"investigate\",\"take-down\"],"
+			"\"case\":{\"from\":\"eg-cert\",\"leaf\":\"" LEAF "\",\"seq\":1},"
+			TEXT ",\"type\":\"request\",\"v\":1}";
+		struct hl_buf b;
+
+		hl_buf_init(&b, 4096);
+		assert_int_equal(hl_content_parse((const unsigned char *)req, strlen(req), &c), 0);
+		assert_int_equal(c.actions, 1u | 4u);
+		assert_true(c.has_case);
+		assert_int_equal(c.case_ref.seq, 1);
+		assert_int_equal(hl_content_write(&c, &b), 0);
+		hl_content_free(&c);
+		assert_int_equal(b.len, strlen(req));
+		assert_memory_equal(b.data, req, b.len);
+		hl_buf_free(&b);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -186,6 +266,7 @@ int main(void)
 		cmocka_unit_test(test_content_encode_refuses),
 		cmocka_unit_test(test_content_parse_strict),
 		cmocka_unit_test(test_content_ref),
+		cmocka_unit_test(test_content_rules),
 	};
 
 	if (sodium_init() < 0)
