@@ -533,9 +533,9 @@ static bool emit(struct pat *p)
 		n = (size_t)(p->s + p->end - digits_at);
 		memcpy(p->scratch + 2, digits_at, n);
 		n += 2;
-	} else {
-		return true;
 	}
+	if (n == 0)
+		return true;	/* '' finds nothing worth searching for */
 	p->scratch[n] = 0;
 	p->fnr = p->fn(p->ctx, p->id, p->kind, p->scratch);
 	return p->fnr == 0;
@@ -729,12 +729,8 @@ static bool obs_level(struct pat *p, int level)
 
 static bool pattern_walk(struct pat *p)
 {
-	const char *nul = memchr(p->s, 0, p->n);
-
 	if (p->n > HL_STIX_PATTERN_MAX)
 		return fail(p, HL_STIX_PATTERN_MAX, "longer than %d bytes", HL_STIX_PATTERN_MAX);
-	if (nul)
-		return fail(p, (size_t)(nul - p->s), "NUL byte");
 	if (!lex(p) || !obs_level(p, 0))
 		return false;
 	return p->tok == T_END || fail(p, p->at, "expected the end");
@@ -770,7 +766,7 @@ static const struct rule rules[] = {
 			    {"valid_from", P_TIME}}},
 	{"infrastructure", SDO, {{"name", P_STRING}}},
 	{"intrusion-set", SDO, {{"name", P_STRING}}},
-	{"location", SDO, {{NULL}}},
+	{"location", SDO, {{NULL, 0}}},
 	{"malware", SDO, {{"is_family", P_BOOL}}},
 	{"malware-analysis", SDO, {{"product", P_STRING}}},
 	{"note", SDO, {{"content", P_STRING}, {"object_refs", P_REFS}}},
@@ -787,25 +783,25 @@ static const struct rule rules[] = {
 	{"language-content", SDO, {{"object_ref", P_REF}}},
 	{"extension-definition", SDO, {{"name", P_STRING}, {"schema", P_STRING},
 				       {"version", P_STRING}}},
-	{"marking-definition", MARKING, {{NULL}}},
-	{"artifact", SCO, {{NULL}}},
+	{"marking-definition", MARKING, {{NULL, 0}}},
+	{"artifact", SCO, {{NULL, 0}}},
 	{"autonomous-system", SCO, {{"number", P_INT}}},
 	{"directory", SCO, {{"path", P_STRING}}},
 	{"domain-name", SCO, {{"value", P_STRING}}},
 	{"email-addr", SCO, {{"value", P_STRING}}},
 	{"email-message", SCO, {{"is_multipart", P_BOOL}}},
-	{"file", SCO, {{NULL}}},
+	{"file", SCO, {{NULL, 0}}},
 	{"ipv4-addr", SCO, {{"value", P_STRING}}},
 	{"ipv6-addr", SCO, {{"value", P_STRING}}},
 	{"mac-addr", SCO, {{"value", P_STRING}}},
 	{"mutex", SCO, {{"name", P_STRING}}},
-	{"network-traffic", SCO, {{NULL}}},
-	{"process", SCO, {{NULL}}},
+	{"network-traffic", SCO, {{NULL, 0}}},
+	{"process", SCO, {{NULL, 0}}},
 	{"software", SCO, {{"name", P_STRING}}},
 	{"url", SCO, {{"value", P_STRING}}},
-	{"user-account", SCO, {{NULL}}},
-	{"windows-registry-key", SCO, {{NULL}}},
-	{"x509-certificate", SCO, {{NULL}}},
+	{"user-account", SCO, {{NULL, 0}}},
+	{"windows-registry-key", SCO, {{NULL, 0}}},
+	{"x509-certificate", SCO, {{NULL, 0}}},
 };
 
 static const struct rule *find_rule(const char *type)
@@ -829,6 +825,8 @@ static int check_prop(const json_t *o, const char *name, enum prop_kind kind,
 
 	if (!v)
 		return required ? bad(err, "%s is missing", name) : 0;
+	if (json_is_string(v) && !cstr(v, NULL))
+		return bad(err, "%s holds a NUL character", name);
 	switch (kind) {
 	case P_STRING: ok = cstr(v, NULL) != NULL; break;
 	case P_TIME: ok = time_ok(v); break;
@@ -1061,6 +1059,7 @@ int hl_stix_check(const json_t *bundle, struct hl_stix_error *err)
 			name_place(err, i);
 		return r;
 	}
+	err->id[0] = 0;
 	return 0;
 }
 

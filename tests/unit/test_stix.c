@@ -119,6 +119,7 @@ static void is_good(json_t *b)
 
 	if (r != 0)
 		fail_msg("refused: %s: %s", err.id, err.reason);
+	assert_string_equal(err.id, "");
 	assert_string_equal(err.reason, "");
 	json_decref(b);
 }
@@ -223,8 +224,13 @@ static void test_patterns_refused(void **state)
 		{"[a:b = 1] ; DROP", "unexpected character at offset 10"},
 	};
 	char want[200];
+	json_t *b;
 
 	(void)state;
+	/* A NUL would cut the pattern short for any C reader. */
+	b = pattern("");
+	json_object_set_new(object(b, 0), "pattern", json_stringn("[a:b = 'x\0']", 13));
+	is_bad(b, IND_ID, "pattern holds a NUL character");
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		snprintf(want, sizeof(want), "pattern: %s", bad[i][1]);
 		is_bad(pattern(bad[i][0]), IND_ID, want);
@@ -452,7 +458,7 @@ static void test_terms(void **state)
 	assert_int_equal(t.n, 3);
 	json_decref(b);
 
-	b = only_indicator(pattern("[file:hashes.'SHA-256' = 'aa\\'b\\\\c' OR file:name IN ('a.exe', 'b.exe')]"
+	b = only_indicator(pattern("[file:hashes.'SHA-256' = 'aa\\'b\\\\c' OR file:name IN ('a.exe', '', 'b.exe')]"
 		    " AND [domain-name:value != 'good.example' AND url:value NOT = 'x'"
 		    " AND url:value LIKE 'http%' AND file:size > 'z' AND file:name NOT IN ('c')]"
 		    " FOLLOWEDBY [autonomous-system:number = +64500 AND"
