@@ -41,8 +41,8 @@ typedef int (*hl_stix_term_fn)(void *ctx, const char *object_id,
 			       const char *kind, const char *value);
 
 /* Calls fn for every searchable value of a bundle (docs/stix.md says
- * which); meant for checked bundles, safe on any JSON.  Returns 0, or
- * the first nonzero value fn returned. */
+ * which); meant for checked bundles, safe on any JSON.  Returns 0, the
+ * first nonzero value fn returned, or -ENOMEM. */
 int hl_stix_terms(const json_t *bundle, hl_stix_term_fn fn, void *ctx);
 
 /* Merges n bundles into a new one with a fresh random ID: each object
