@@ -15,6 +15,7 @@
 #include "index.h"
 #include "error.h"
 #include "file.h"
+#include "i18n.h"
 #include "text.h"
 
 const char *cli_home;
@@ -32,7 +33,7 @@ void cli_err(const char *fmt, ...)
 
 int cli_usage(const char *cmd, const char *synopsis)
 {
-	fprintf(stderr, "usage: hotline %s\nTry 'hotline help %s'.\n", synopsis, cmd);
+	fprintf(stderr, _("usage: hotline %s\nTry 'hotline help %s'.\n"), synopsis, cmd);
 	return CLI_USAGE;
 }
 
@@ -43,16 +44,16 @@ struct hl_party *cli_party(int flags)
 	int r = hl_home_resolve(cli_home, home, sizeof(home));
 
 	if (r < 0) {
-		cli_err("no home folder: give --home DIR or set HOTLINE_HOME");
+		cli_err(_("no home folder: give --home DIR or set HOTLINE_HOME"));
 		return NULL;
 	}
 	r = hl_party_open(home, flags, &p, why, sizeof(why));
 	if (r == -HL_ENOPARTY)
-		cli_err("%s: %s", home, hl_strerror(r));
+		cli_err("%s: %s", home, cli_strerror(r));
 	else if (r == -HL_ECONFIG)
 		cli_err("%s/%s", home, why);
 	else if (r < 0)
-		cli_err("%s/%s: %s", home, why, hl_strerror(r));
+		cli_err("%s/%s: %s", home, why, cli_strerror(r));
 	return p;
 }
 
@@ -64,8 +65,8 @@ int cli_read(const char *path, size_t max, struct hl_buf *out)
 	hl_buf_init(out, max);
 	r = in ? hl_fd_read(STDIN_FILENO, out) : hl_file_read(path, out);
 	if (r < 0) {
-		cli_err("%s: %s", in ? "standard input" : path,
-			r == -HL_ETOOBIG ? "too large" : hl_strerror(r));
+		cli_err("%s: %s", in ? _("standard input") : path,
+			r == -HL_ETOOBIG ? _("too large") : cli_strerror(r));
 		hl_buf_free(out);
 	}
 	return r;
@@ -79,8 +80,8 @@ int cli_card(const char *path, struct hl_card *card, struct hl_buf *text)
 		return r;
 	r = hl_card_parse(text->data, text->len, card);
 	if (r < 0) {
-		cli_err("%s: not a valid card: %s", path ? path : "standard input",
-			hl_strerror(r));
+		cli_err(_("%s: not a valid card: %s"), path ? path : _("standard input"),
+			cli_strerror(r));
 		hl_buf_free(text);
 	}
 	return r;
@@ -104,7 +105,7 @@ int cli_write(const char *path, const void *p, size_t n)
 		}
 	}
 	if (r < 0)
-		cli_err("%s: %s", path ? path : "standard output", hl_strerror(r));
+		cli_err("%s: %s", path ? path : _("standard output"), cli_strerror(r));
 	return r;
 }
 
@@ -155,16 +156,16 @@ struct hl_store *cli_store(const struct hl_party *p)
 	if (r == 0)
 		r = hl_store_open(path, &st, err, sizeof(err));
 	if (r < 0)
-		cli_err("%s: %s%s%s", path, hl_strerror(r), err[0] ? ": " : "", err);
+		cli_err("%s: %s%s%s", path, cli_strerror(r), err[0] ? ": " : "", err);
 	return st;
 }
 
 void cli_store_err(struct hl_store *st, const char *what, int err)
 {
 	if (err == -HL_ESTORE)
-		cli_err("%s: %s: %s", what, hl_strerror(err), hl_store_errmsg(st));
+		cli_err("%s: %s: %s", what, cli_strerror(err), hl_store_errmsg(st));
 	else
-		cli_err("%s: %s", what, hl_strerror(err));
+		cli_err("%s: %s", what, cli_strerror(err));
 }
 
 int cli_link(struct hl_store *st, const char *name, struct hl_link *l)
@@ -220,7 +221,9 @@ int cli_api(const struct hl_party *p, const char *method, const char *path,
 
 static void print_text(const char *label, const struct hl_text *t)
 {
-	printf("%s [%s]:\n", label, t->lang);
+	/* TRANSLATORS: a label ("summary", "text") and the language tag of
+	 * the free text below it, which is shown as sent. */
+	printf(_("%s [%s]:\n"), label, t->lang);
 	cli_print_text((const unsigned char *)t->text, t->len);
 	if (t->len && t->text[t->len - 1] != '\n')
 		putchar('\n');
@@ -231,15 +234,15 @@ void cli_print_content(const unsigned char *p, size_t n)
 	struct hl_content c;
 
 	if (hl_content_parse(p, n, &c) < 0) {
-		printf("content (not hotline JSON, shown as sent):\n");
+		printf(_("content (not hotline JSON, shown as sent):\n"));
 		cli_print_text(p, n);
 		if (n && p[n - 1] != '\n')
 			putchar('\n');
 		return;
 	}
 	if (c.has_summary)
-		print_text("summary", &c.summary);
-	print_text("text", &c.text);
+		print_text(_("summary"), &c.summary);
+	print_text(_("text"), &c.text);
 	hl_content_free(&c);
 }
 
@@ -269,7 +272,7 @@ bool cli_opt_seq(const char *arg, uint64_t *seq)
 {
 	if (hl_parse_u64(arg, strlen(arg), INT64_MAX, seq) == 0 && *seq > 0)
 		return true;
-	cli_err("--seq: want a number from 1");
+	cli_err(_("--seq: want a number from 1"));
 	return false;
 }
 
@@ -277,7 +280,7 @@ bool cli_opt_precedence(const char *arg, enum hl_precedence *p)
 {
 	if (hl_precedence_parse(arg, p) == 0)
 		return true;
-	cli_err("--precedence: want flash, immediate, priority or routine");
+	cli_err(_("--precedence: want flash, immediate, priority or routine"));
 	return false;
 }
 
@@ -321,7 +324,7 @@ int cli_index(struct hl_store *st, const struct hl_party *p)
 	int r = hl_store_link_each(st, index_link, &ctx);
 
 	if (r < 0)
-		cli_store_err(st, "indexing new messages", r);
+		cli_store_err(st, _("indexing new messages"), r);
 	return r;
 }
 

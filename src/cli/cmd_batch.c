@@ -7,6 +7,7 @@
 #include "batch.h"
 #include "cli.h"
 #include "error.h"
+#include "i18n.h"
 #include "transcript.h"
 
 const char batch_help[] =
@@ -95,12 +96,12 @@ static int export(struct ctx *c, const struct args *a)
 	if (r < 0)
 		cli_store_err(c->st, a->link, r);
 	else if (count == 0)
-		fprintf(stderr, "%s: nothing to send: the peer has receipted everything\n",
+		fprintf(stderr, _("%s: nothing to send: the peer has receipted everything\n"),
 			a->link);
 	else if (cli_write(a->out, out.data, out.len) < 0)
 		r = -1;
 	else
-		fprintf(stderr, "%s: %llu message(s) in the batch\n", a->link,
+		fprintf(stderr, _("%s: %llu message(s) in the batch\n"), a->link,
 			(unsigned long long)count);
 	hl_buf_free(&out);
 	return r < 0 ? CLI_FAIL : CLI_OK;
@@ -121,16 +122,16 @@ static int import(struct ctx *c, const struct args *a)
 	r = hl_transcript_witness(c->st, c->p, &c->l, in.data, in.len, cli_now(),
 				  &line, &res);
 	if (r == -HL_EGAP)
-		cli_err("%s: %s: this party has receipted up to %llu; the peer should "
-			"export again", a->in, hl_strerror(r), (unsigned long long)res.old);
+		cli_err(_("%s: %s: this party has receipted up to %llu; the peer should "
+			  "export again"), a->in, cli_strerror(r), (unsigned long long)res.old);
 	else if (r < 0)
 		cli_store_err(c->st, a->in, r);
 	if (r == 0)
 		r = hl_transcript_cosigned(c->st, &c->l, HL_THEIRS, res.size, &receipt);
 	if (r == 0 && res.repeat)
-		fprintf(stderr, "%s: already receipted; the same receipt again\n", a->in);
+		fprintf(stderr, _("%s: already receipted; the same receipt again\n"), a->in);
 	else if (r == 0)
-		fprintf(stderr, "%s: %llu new message(s) stored; receipted up to %llu\n",
+		fprintf(stderr, _("%s: %llu new message(s) stored; receipted up to %llu\n"),
 			a->in, (unsigned long long)res.added, (unsigned long long)res.size);
 	if (r == 0 && cli_write(a->out, receipt.data, receipt.len) < 0)
 		r = -1;
@@ -154,7 +155,7 @@ static int receipt(struct ctx *c, const struct args *a)
 	if (r < 0)
 		cli_store_err(c->st, a->in, r);
 	else
-		printf("receipted by %s up to seq %llu\n", c->l.name,
+		printf(_("receipted by %s up to seq %llu\n"), c->l.name,
 		       (unsigned long long)size);
 	hl_buf_free(&in);
 	return r < 0 ? CLI_FAIL : CLI_OK;
@@ -177,7 +178,7 @@ int batch_main(int argc, char **argv)
 		return cli_usage("batch", synopsis);
 	if (strcmp(verb, "export") == 0 && (!a.out || strcmp(a.out, "-") == 0) &&
 	    isatty(STDOUT_FILENO)) {
-		cli_err("a batch is binary; give --out FILE or redirect the output");
+		cli_err(_("a batch is binary; give --out FILE or redirect the output"));
 		return CLI_USAGE;
 	}
 	r = CLI_FAIL;

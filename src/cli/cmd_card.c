@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "error.h"
+#include "i18n.h"
 
 const char card_help[] =
 	"NAME\n"
@@ -69,11 +70,12 @@ static int card_verify(const char *path)
 		return CLI_FAIL;
 	hl_card_fingerprint(&card, fp);
 	hl_time_format(card.created, when);
-	printf("card OK\n"
-	       "name:        %s\n"
-	       "endpoint:    %s\n"
-	       "created:     %s\n"
-	       "fingerprint: %s\n",
+	/* TRANSLATORS: "none" is a value, as written in hotline.conf. */
+	printf(_("card OK\n"
+		 "name:        %s\n"
+		 "endpoint:    %s\n"
+		 "created:     %s\n"
+		 "fingerprint: %s\n"),
 	       card.name, card.endpoint[0] ? card.endpoint : "none", when, fp);
 	hl_buf_free(&text);
 	return CLI_OK;

@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "envelope.h"
 #include "error.h"
+#include "i18n.h"
 
 const char envelope_help[] =
 	"NAME\n"
@@ -117,7 +118,7 @@ static int seal(const struct args *a)
 	if (!a->to)
 		return cli_usage("envelope", synopsis);
 	if ((!a->out || strcmp(a->out, "-") == 0) && isatty(STDOUT_FILENO)) {
-		cli_err("an envelope is binary; give --out FILE or redirect the output");
+		cli_err(_("an envelope is binary; give --out FILE or redirect the output"));
 		return CLI_USAGE;
 	}
 	if (cli_card(a->to, &to, &card_text) < 0)
@@ -137,7 +138,7 @@ static int seal(const struct args *a)
 		int e = hl_envelope_seal(&sp, plain.data, plain.len, &out);
 
 		if (e < 0)
-			cli_err("cannot seal: %s", hl_strerror(e));
+			cli_err(_("cannot seal: %s"), cli_strerror(e));
 		else if (cli_write(a->out, out.data, out.len) == 0)
 			r = CLI_OK;
 	}
@@ -153,9 +154,12 @@ static void describe(const struct hl_envelope *e, const char *verdict)
 	char when[HL_TIME_LEN + 1];
 
 	hl_time_format(e->time, when);
-	fprintf(stderr, "envelope %s -> %s, seq %llu, %s, %s, %s: %s\n",
+	/* TRANSLATORS: sender, recipient, sequence number, precedence,
+	 * kind, time sent, then "verified" or "signature and body OK". */
+	fprintf(stderr, _("envelope %s -> %s, seq %llu, %s, %s, %s: %s\n"),
 		e->from, e->to, (unsigned long long)e->seq,
-		hl_precedence_name(e->precedence), e->kind, when, verdict);
+		cli_field(HL_VOCAB_PRECEDENCE, hl_precedence_name(e->precedence)),
+		cli_field(HL_VOCAB_KIND, e->kind), when, verdict);
 }
 
 /* Reads and parses an envelope; env points into raw. */
@@ -167,8 +171,8 @@ static int load(const char *path, struct hl_buf *raw, struct hl_envelope *env)
 		return r;
 	r = hl_envelope_parse(raw->data, raw->len, env);
 	if (r < 0)
-		cli_err("%s: not a valid envelope: %s", path ? path : "standard input",
-			hl_strerror(r));
+		cli_err(_("%s: not a valid envelope: %s"), path ? path : _("standard input"),
+			cli_strerror(r));
 	return r;
 }
 
@@ -179,10 +183,10 @@ static int check(const struct hl_envelope *env, const struct hl_card *sender,
 
 	if (r < 0) {
 		if (strcmp(env->from, sender->name) != 0)
-			cli_err("%s: sent by %s, but the card given is %s's",
-				path ? path : "envelope", env->from, sender->name);
+			cli_err(_("%s: sent by %s, but the card given is %s's"),
+				path ? path : _("envelope"), env->from, sender->name);
 		else
-			cli_err("%s: %s", path ? path : "envelope", hl_strerror(r));
+			cli_err("%s: %s", path ? path : _("envelope"), cli_strerror(r));
 	}
 	return r;
 }
@@ -202,7 +206,7 @@ static int verify(const struct args *a)
 	if (load(a->in, &raw, &env) < 0)
 		goto out;
 	if (check(&env, &from, a->in) == 0) {
-		describe(&env, "signature and body OK");
+		describe(&env, _("signature and body OK"));
 		r = CLI_OK;
 	}
 out:
@@ -226,7 +230,7 @@ static int sender_card(const struct args *a, const struct hl_party *p,
 		*out = p->card;
 		return 0;
 	}
-	cli_err("sent by %s: give its card with --from CARD to verify it", env->from);
+	cli_err(_("sent by %s: give its card with --from CARD to verify it"), env->from);
 	return -1;
 }
 
@@ -250,10 +254,10 @@ static int open_env(const struct args *a)
 	if (e == 0)
 		e = hl_envelope_decrypt(&env, key, &plain);
 	if (e < 0) {
-		cli_err("%s: %s", a->in ? a->in : "envelope", hl_strerror(e));
+		cli_err("%s: %s", a->in ? a->in : _("envelope"), cli_strerror(e));
 		goto out;
 	}
-	describe(&env, "verified");
+	describe(&env, _("verified"));
 	cli_print_text(plain.data, plain.len);
 	r = CLI_OK;
 out:

@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "config.h"
 #include "error.h"
+#include "i18n.h"
 #include "text.h"
 
 const char init_help[] =
@@ -76,11 +77,11 @@ static int check(struct hl_config *conf, const char *endpoint)
 	int n;
 
 	if (!hl_name_valid(conf->name, strlen(conf->name))) {
-		cli_err("--name: %s", hl_strerror(-HL_ENAME));
+		cli_err("--name: %s", cli_strerror(-HL_ENAME));
 		return CLI_USAGE;
 	}
 	if (hl_listen_check(conf->listen) < 0) {
-		cli_err("--listen: want HOST:PORT, got '%s'", conf->listen);
+		cli_err(_("--listen: want HOST:PORT, got '%s'"), conf->listen);
 		return CLI_USAGE;
 	}
 	if (!endpoint)
@@ -90,7 +91,7 @@ static int check(struct hl_config *conf, const char *endpoint)
 	else
 		n = snprintf(conf->endpoint, sizeof(conf->endpoint), "%s", endpoint);
 	if (n >= (int)sizeof(conf->endpoint) || hl_endpoint_check(conf->endpoint) < 0) {
-		cli_err("--endpoint: want https://HOST:PORT or none");
+		cli_err(_("--endpoint: want https://HOST:PORT or none"));
 		return CLI_USAGE;
 	}
 	return CLI_OK;
@@ -111,16 +112,16 @@ int init_main(int argc, char **argv)
 	if (r != CLI_OK)
 		return r;
 	if (hl_home_resolve(cli_home, home, sizeof(home)) < 0) {
-		cli_err("no home folder: give --home DIR or set HOTLINE_HOME");
+		cli_err(_("no home folder: give --home DIR or set HOTLINE_HOME"));
 		return CLI_FAIL;
 	}
 	r = hl_party_create(home, &conf, cli_now(), why, sizeof(why));
 	if (r == -HL_EEXIST) {
-		cli_err("%s: %s; nothing was changed", home, hl_strerror(r));
+		cli_err(_("%s: %s; nothing was changed"), home, cli_strerror(r));
 		return CLI_FAIL;
 	}
 	if (r < 0) {
-		cli_err("%s: %s: %s", home, why, hl_strerror(r));
+		cli_err("%s: %s: %s", home, why, cli_strerror(r));
 		return CLI_FAIL;
 	}
 	cli_home = home;
@@ -128,9 +129,9 @@ int init_main(int argc, char **argv)
 	if (!p)
 		return CLI_FAIL;
 	hl_card_fingerprint(&p->card, fp);
-	printf("Created party %s in %s\n"
-	       "Card:        %s/card (give it to each peer)\n"
-	       "Fingerprint: %s (read it to them by voice)\n",
+	printf(_("Created party %s in %s\n"
+		 "Card:        %s/card (give it to each peer)\n"
+		 "Fingerprint: %s (read it to them by voice)\n"),
 	       p->card.name, home, home, fp);
 	hl_party_free(p);
 	return CLI_OK;

@@ -8,6 +8,7 @@
 #include <sodium.h>
 
 #include "cli.h"
+#include "i18n.h"
 #include "envelope.h"
 #include "error.h"
 
@@ -106,14 +107,14 @@ static bool unique_card(struct hl_store *st, const struct hl_party *p,
 
 	if (!memcmp(card->tls_pin, p->card.tls_pin, 32) ||
 	    !sodium_memcmp(card->sign_pk, p->card.sign_pk, 32)) {
-		cli_err("%s: it carries this party's own key or TLS pin", file);
+		cli_err(_("%s: it carries this party's own key or TLS pin"), file);
 		return false;
 	}
 	if (hl_store_link_each(st, find_clash, &c) < 0 || c.with) {
 		if (c.with && strcmp(c.with, card->name) == 0)
-			cli_err("%s: a link to that party already exists", card->name);
+			cli_err(_("%s: a link to that party already exists"), card->name);
 		else
-			cli_err("%s: it carries the key or TLS pin of link %s: refused", file,
+			cli_err(_("%s: it carries the key or TLS pin of link %s: refused"), file,
 				c.with ? c.with : "?");
 		free((void *)c.with);
 		return false;
@@ -133,16 +134,16 @@ static int add(struct hl_store *st, const struct hl_party *p, const struct args 
 	if (!a->name || !a->card)
 		return cli_usage("link", synopsis);
 	if (a->endpoint && hl_endpoint_check(a->endpoint) < 0) {
-		cli_err("--endpoint: want https://HOST[:PORT]");
+		cli_err(_("--endpoint: want https://HOST[:PORT]"));
 		return CLI_USAGE;
 	}
 	if (cli_card(a->card, &card, &text) < 0)
 		return CLI_FAIL;
 	r = CLI_FAIL;
 	if (strcmp(card.name, a->name) != 0)
-		cli_err("%s: the card is %s's, not %s's", a->card, card.name, a->name);
+		cli_err(_("%s: the card is %s's, not %s's"), a->card, card.name, a->name);
 	else if (strcmp(card.name, p->card.name) == 0)
-		cli_err("%s: that is this party's own card", a->card);
+		cli_err(_("%s: that is this party's own card"), a->card);
 	else if (unique_card(st, p, &card, a->card))
 		r = CLI_OK;
 	if (r == CLI_OK) {
@@ -150,16 +151,16 @@ static int add(struct hl_store *st, const struct hl_party *p, const struct args 
 		ep = a->endpoint ? a->endpoint : card.endpoint;
 		r = hl_store_link_add(st, a->name, id, text.data, text.len, ep, cli_now());
 		if (r == -HL_EDUPLICATE)
-			cli_err("%s: a link to that party already exists", a->name);
+			cli_err(_("%s: a link to that party already exists"), a->name);
 		else if (r < 0)
 			cli_store_err(st, a->name, r);
 		r = r < 0 ? CLI_FAIL : CLI_OK;
 	}
 	if (r == CLI_OK) {
 		hl_card_fingerprint(&card, fp);
-		printf("Added link %s (unconfirmed)\n"
-		       "Fingerprint: %s\n"
-		       "Read it with %s by voice, then run: hotline link confirm %s\n",
+		printf(_("Added link %s (unconfirmed)\n"
+			 "Fingerprint: %s\n"
+			 "Read it with %s by voice, then run: hotline link confirm %s\n"),
 		       a->name, fp, a->name, a->name);
 	}
 	hl_buf_free(&text);
@@ -186,7 +187,7 @@ static const char *ask_fingerprint(char *buf, size_t cap)
 {
 	if (!isatty(STDIN_FILENO))
 		return NULL;
-	fputs("Fingerprint the peer read to you: ", stderr);
+	fputs(_("Fingerprint the peer read to you: "), stderr);
 	return fgets(buf, (int)cap, stdin);
 }
 
@@ -206,18 +207,18 @@ static int confirm(struct hl_store *st, const struct args *a)
 		given = ask_fingerprint(typed, sizeof(typed));
 	r = CLI_FAIL;
 	if (!given)
-		cli_err("give the fingerprint the peer read out: --fingerprint DIGITS");
+		cli_err(_("give the fingerprint the peer read out: --fingerprint DIGITS"));
 	else if (!digits_only(fp, want, sizeof(want)) || !digits_only(given, got, sizeof(got)) ||
 		 strcmp(want, got) != 0)
-		cli_err("%s: the fingerprint does not match the card's; the link stays "
-			"unconfirmed. Check with the peer: a different card may have been sent.",
+		cli_err(_("%s: the fingerprint does not match the card's; the link stays "
+			  "unconfirmed. Check with the peer: a different card may have been sent."),
 			a->name);
 	else if (hl_store_link_confirm(st, l.id, cli_now()) < 0)
 		cli_store_err(st, a->name, -HL_ESTORE);
 	else
 		r = CLI_OK;
 	if (r == CLI_OK)
-		printf("Link %s confirmed (fingerprint %s)\n", a->name, fp);
+		printf(_("Link %s confirmed (fingerprint %s)\n"), a->name, fp);
 	hl_link_free(&l);
 	return r;
 }
@@ -236,29 +237,59 @@ static int sizes(struct hl_store *st, const struct hl_link *l, uint64_t v[4])
 	return r;
 }
 
+/* The columns of link list; headings and states are translated, so
+ * widths are display cells (cli_col), at least the English ones. */
+struct list_ctx {
+	struct hl_store *st;
+	int w[4];	/* STATE, SENT, RECEIPTED, RECEIVED */
+};
+
 static int list_one(void *ctx, const struct hl_link *l)
 {
+	const struct list_ctx *c = ctx;
 	uint64_t v[4] = {0};
-	int r = sizes(ctx, l, v);
+	char num[24];
+	int r = sizes(c->st, l, v);
 
 	if (r < 0)
 		return r;
-	printf("%-20s %-11s %6llu %8llu %8llu  %s\n", l->name,
-	       l->confirmed ? "confirmed" : "UNCONFIRMED", (unsigned long long)v[0],
-	       (unsigned long long)v[1], (unsigned long long)v[2],
-	       l->endpoint[0] ? l->endpoint : "none");
+	printf("%-20s ", l->name);
+	cli_col(l->confirmed ? _("confirmed") : _("UNCONFIRMED"), c->w[0]);
+	for (int i = 0; i < 3; i++) {
+		snprintf(num, sizeof(num), "%llu", (unsigned long long)v[i]);
+		putchar(' ');
+		cli_rcol(num, c->w[i + 1]);
+	}
+	printf("  %s\n", l->endpoint[0] ? l->endpoint : "none");
 	return 0;
+}
+
+static int wider(int w, const char *s)
+{
+	return cli_width(s) > w ? cli_width(s) : w;
 }
 
 static int list(struct hl_store *st)
 {
+	/* TRANSLATORS: the headings of 'hotline link list': keep them short,
+	 * in capitals where the script has them. */
+	const char *head[4] = {N_("STATE"), N_("SENT"), N_("RECEIPTED"), N_("RECEIVED")};
+	struct list_ctx c = {st, {11, 6, 8, 8}};
 	int r;
 
-	printf("%-20s %-11s %6s %8s %8s  %s\n", "LINK", "STATE", "SENT", "RECEIPTED",
-	       "RECEIVED", "ENDPOINT");
-	r = hl_store_link_each(st, list_one, st);
+	c.w[0] = wider(wider(c.w[0], _("confirmed")), _("UNCONFIRMED"));
+	for (int i = 0; i < 4; i++)
+		c.w[i] = wider(c.w[i], _(head[i]));
+	printf("%-20s ", _("LINK"));
+	cli_col(_(head[0]), c.w[0]);
+	for (int i = 1; i < 4; i++) {
+		putchar(' ');
+		cli_rcol(_(head[i]), c.w[i]);
+	}
+	printf("  %s\n", _("ENDPOINT"));
+	r = hl_store_link_each(st, list_one, &c);
 	if (r < 0)
-		cli_store_err(st, "links", r);
+		cli_store_err(st, _("links"), r);
 	return r < 0 ? CLI_FAIL : CLI_OK;
 }
 
@@ -283,25 +314,26 @@ static int show(struct hl_store *st, const struct args *a)
 		hl_link_free(&l);
 		return CLI_FAIL;
 	}
-	printf("link:        %s\n", l.name);
+	printf(_("link:        %s\n"), l.name);
 	if (l.confirmed) {
 		hl_time_format(l.confirmed, when);
-		printf("state:       confirmed %s\n", when);
+		printf(_("state:       confirmed %s\n"), when);
 	} else {
-		printf("state:       UNCONFIRMED: read the fingerprint aloud, then "
-		       "'hotline link confirm %s'\n", l.name);
+		printf(_("state:       UNCONFIRMED: read the fingerprint aloud, then "
+			 "'hotline link confirm %s'\n"), l.name);
 	}
-	printf("fingerprint: %s\n"
-	       "endpoint:    %s\n"
-	       "link ID:     %s\n"
-	       "sent:        %llu, receipted up to %llu\n"
-	       "received:    %llu, receipted up to %llu\n",
+	/* TRANSLATORS: "none" is a value, as written in hotline.conf. */
+	printf(_("fingerprint: %s\n"
+		 "endpoint:    %s\n"
+		 "link ID:     %s\n"
+		 "sent:        %llu, receipted up to %llu\n"
+		 "received:    %llu, receipted up to %llu\n"),
 	       fp, l.endpoint[0] ? l.endpoint : "none", hex,
 	       (unsigned long long)v[0], (unsigned long long)v[1],
 	       (unsigned long long)v[2], (unsigned long long)v[3]);
 	if (ev)
-		printf("EVIDENCE:    %llu equivocation record(s): the peer signed two "
-		       "different entries for one place\n", (unsigned long long)ev);
+		printf(_("EVIDENCE:    %llu equivocation record(s): the peer signed two "
+			 "different entries for one place\n"), (unsigned long long)ev);
 	hl_link_free(&l);
 	return CLI_OK;
 }

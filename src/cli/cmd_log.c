@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "i18n.h"
 #include "error.h"
 #include "transcript.h"
 
@@ -37,7 +38,7 @@ const char rebuild_help[] =
 	"EXIT STATUS\n"
 	"    0 rebuilt; 1 failed (nothing changed); 2 usage error.\n";
 
-static const char *const side_name[] = {"sent", "received"};
+static const char *const side_name[] = {N_("sent log"), N_("received log")};
 
 struct verify_ctx {
 	struct hl_store *st;
@@ -55,21 +56,21 @@ static int verify_one(void *ctx, const struct hl_link *l)
 
 	c->reported = r < 0;
 	if (r < 0 && rep.bad_what) {
-		cli_err("%s: %s log, entry %llu: %s: %s", l->name, side_name[rep.bad_side],
-			(unsigned long long)rep.bad_at, rep.bad_what, hl_strerror(r));
+		cli_err(_("%s: %s, entry %llu: %s: %s"), l->name, _(side_name[rep.bad_side]),
+			(unsigned long long)rep.bad_at, rep.bad_what, cli_strerror(r));
 		return r;
 	}
 	if (r < 0) {
 		cli_store_err(st, l->name, r);
 		return r;
 	}
-	printf("%s: OK: sent %llu (receipted up to %llu, %llu checkpoints), "
-	       "received %llu (receipted up to %llu, %llu checkpoints)\n", l->name,
+	printf(_("%s: OK: sent %llu (receipted up to %llu, %llu checkpoints), "
+		 "received %llu (receipted up to %llu, %llu checkpoints)\n"), l->name,
 	       (unsigned long long)rep.envelopes[0], (unsigned long long)rep.cosigned[0],
 	       (unsigned long long)rep.checkpoints[0], (unsigned long long)rep.envelopes[1],
 	       (unsigned long long)rep.cosigned[1], (unsigned long long)rep.checkpoints[1]);
 	if (rep.evidence)
-		printf("%s: EVIDENCE: %llu equivocation record(s) kept\n", l->name,
+		printf(_("%s: EVIDENCE: %llu equivocation record(s) kept\n"), l->name,
 		       (unsigned long long)rep.evidence);
 	return 0;
 }
@@ -115,7 +116,7 @@ int log_main(int argc, char **argv)
 			 * store): say so, as verify_one does for one link. */
 			e = hl_store_link_each(st, verify_one, &ctx);
 			if (e < 0 && !ctx.reported)
-				cli_store_err(st, "links", e);
+				cli_store_err(st, _("links"), e);
 			r = e < 0 ? CLI_FAIL : CLI_OK;
 		} else if (cli_link(st, link, &l) == 0)
 			r = verify_one(&ctx, &l) < 0 ? CLI_FAIL : CLI_OK;
@@ -156,7 +157,7 @@ int rebuild_main(int argc, char **argv)
 		if (e < 0)
 			cli_store_err(st, "rebuild", e);
 		else if (cli_index(st, p) == 0)
-			printf("rebuilt the message and content indexes from %llu envelope(s)\n",
+			printf(_("rebuilt the message and content indexes from %llu envelope(s)\n"),
 			       (unsigned long long)n);
 		else
 			e = -1;

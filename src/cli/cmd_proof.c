@@ -7,6 +7,7 @@
 #include <sodium.h>
 
 #include "cli.h"
+#include "i18n.h"
 #include "error.h"
 #include "proof.h"
 #include "transcript.h"
@@ -114,8 +115,9 @@ static int export(const struct args *a)
 		goto out;
 	e = hl_transcript_proof(st, p, &l, a->side, a->seq, a->disclose, &out);
 	if (e == -HL_ENOTFOUND)
-		cli_err("%s: no receipted message %llu in the %s log", a->link,
-			(unsigned long long)a->seq, a->side == HL_OURS ? "sent" : "received");
+		cli_err(a->side == HL_OURS ? _("%s: no receipted message %llu in the sent log")
+					   : _("%s: no receipted message %llu in the received log"),
+			a->link, (unsigned long long)a->seq);
 	else if (e < 0)
 		cli_store_err(st, a->link, e);
 	else if (cli_write(a->out, out.data, out.len) == 0)
@@ -140,16 +142,19 @@ static void report(const struct hl_proof_result *res, const struct hl_proof *p)
 	hl_time_format((int64_t)res->receipt_time, got);
 	hl_card_fingerprint(res->sender, fa);
 	hl_card_fingerprint(res->recipient, fb);
-	printf("proof OK\n"
-	       "message:  %s -> %s, seq %llu, %s, %s, sent %s\n"
-	       "signed:   by %s (fingerprint %s)\n"
-	       "logged:   entry %llu of %s's log of %llu\n"
-	       "receipt:  cosigned by %s (fingerprint %s) at %s\n"
-	       "content:  %s\n",
-	       e->from, e->to, (unsigned long long)e->seq, hl_precedence_name(e->precedence),
-	       e->kind, sent, e->from, fa, (unsigned long long)e->seq, e->from,
+	/* TRANSLATORS: message: sender, recipient, sequence number,
+	 * precedence, kind, time sent. */
+	printf(_("proof OK\n"
+		 "message:  %s -> %s, seq %llu, %s, %s, sent %s\n"
+		 "signed:   by %s (fingerprint %s)\n"
+		 "logged:   entry %llu of %s's log of %llu\n"
+		 "receipt:  cosigned by %s (fingerprint %s) at %s\n"
+		 "content:  %s\n"),
+	       e->from, e->to, (unsigned long long)e->seq,
+	       cli_field(HL_VOCAB_PRECEDENCE, hl_precedence_name(e->precedence)),
+	       cli_field(HL_VOCAB_KIND, e->kind), sent, e->from, fa, (unsigned long long)e->seq, e->from,
 	       (unsigned long long)res->cp.size, e->to, fb, got,
-	       p->has_key ? "disclosed, below" : "not disclosed (no key in the proof)");
+	       p->has_key ? _("disclosed, below") : _("not disclosed (no key in the proof)"));
 }
 
 static int verify(const struct args *a)
@@ -172,14 +177,14 @@ static int verify(const struct args *a)
 		goto out;
 	e = hl_proof_parse(in.data, in.len, p);
 	if (e < 0) {
-		cli_err("%s: not a valid proof: %s", a->in, hl_strerror(e));
+		cli_err(_("%s: not a valid proof: %s"), a->in, cli_strerror(e));
 		goto out;
 	}
 	e = hl_proof_verify(p, &cards[0], &cards[1], &res);
 	if (e == 0 && p->has_key)
 		e = hl_envelope_decrypt(&res.env, p->key, &plain);
 	if (e < 0) {
-		cli_err("%s: the proof does not hold: %s", a->in, hl_strerror(e));
+		cli_err(_("%s: the proof does not hold: %s"), a->in, cli_strerror(e));
 		goto out;
 	}
 	report(&res, p);

@@ -7,39 +7,42 @@
 #include <gnutls/gnutls.h>
 
 #include "cli.h"
+#include "i18n.h"
 #include "version.h"
 
 const struct cli_cmd cli_cmds[] = {
-	{"init", init_main, "create this party: keys, TLS certificate, card", init_help},
-	{"card", card_main, "print this party's card, or verify one", card_help},
-	{"fingerprint", fingerprint_main, "print a card's fingerprint to read aloud", fingerprint_help},
-	{"envelope", envelope_main, "seal, open or verify one envelope", envelope_help},
-	{"link", link_main, "add, list, show and confirm links to peers", link_help},
-	{"send", send_main, "send a message on a link", send_help},
-	{"inbox", inbox_main, "list the messages received", inbox_help},
-	{"show", show_main, "open and print one message", show_help},
-	{"ack", ack_main, "acknowledge a received message", ack_help},
-	{"check", check_main, "run and report communication checks", check_help},
-	{"outbox", outbox_main, "list the messages awaiting a receipt", outbox_help},
-	{"status", status_main, "each link's delivery at a glance", status_help},
-	{"batch", batch_main, "carry a link's messages and receipts as files", batch_help},
-	{"log", log_main, "check a link's logs, checkpoints and receipts", log_help},
-	{"proof", proof_main, "export or verify a proof of one message", proof_help},
-	{"rebuild", rebuild_main, "recompute the indexes from the logs", rebuild_help},
-	{"help", help_main, "describe a command", help_help},
-	{"version", version_main, "print the version", version_help},
+	{"init", init_main, N_("create this party: keys, TLS certificate, card"), init_help},
+	{"card", card_main, N_("print this party's card, or verify one"), card_help},
+	{"fingerprint", fingerprint_main, N_("print a card's fingerprint to read aloud"), fingerprint_help},
+	{"envelope", envelope_main, N_("seal, open or verify one envelope"), envelope_help},
+	{"link", link_main, N_("add, list, show and confirm links to peers"), link_help},
+	{"send", send_main, N_("send a message on a link"), send_help},
+	{"inbox", inbox_main, N_("list the messages received"), inbox_help},
+	{"show", show_main, N_("open and print one message"), show_help},
+	{"ack", ack_main, N_("acknowledge a received message"), ack_help},
+	{"check", check_main, N_("run and report communication checks"), check_help},
+	{"outbox", outbox_main, N_("list the messages awaiting a receipt"), outbox_help},
+	{"status", status_main, N_("each link's delivery at a glance"), status_help},
+	{"batch", batch_main, N_("carry a link's messages and receipts as files"), batch_help},
+	{"log", log_main, N_("check a link's logs, checkpoints and receipts"), log_help},
+	{"proof", proof_main, N_("export or verify a proof of one message"), proof_help},
+	{"rebuild", rebuild_main, N_("recompute the indexes from the logs"), rebuild_help},
+	{"help", help_main, N_("describe a command"), help_help},
+	{"version", version_main, N_("print the version"), version_help},
 	{NULL, NULL, NULL, NULL},
 };
 
 static void overview(FILE *f)
 {
-	fputs("usage: hotline [--home DIR] COMMAND [ARGS]\n\n"
-	      "A secure hotline between parties that respond to computer attacks.\n\n"
-	      "Commands:\n", f);
+	fputs(_("usage: hotline [--home DIR] [--lang LANG] COMMAND [ARGS]\n\n"
+		"A secure hotline between parties that respond to computer attacks.\n\n"
+		"Commands:\n"), f);
 	for (const struct cli_cmd *c = cli_cmds; c->name; c++)
-		fprintf(f, "  %-12s %s\n", c->name, c->summary);
-	fputs("\nThe party's home is --home DIR, else $HOTLINE_HOME, else ~/.hotline.\n"
-	      "'hotline help COMMAND' describes a command.\n", f);
+		fprintf(f, "  %-12s %s\n", c->name, _(c->summary));
+	fputs(_("\nThe party's home is --home DIR, else $HOTLINE_HOME, else ~/.hotline.\n"
+		"Messages are in the language of --lang LANG (ar, en, es, fr, ru, zh),\n"
+		"else of LC_ALL, LC_MESSAGES, LANG or LANGUAGE.\n"
+		"'hotline help COMMAND' describes a command.\n"), f);
 }
 
 int help_main(int argc, char **argv)
@@ -54,7 +57,7 @@ int help_main(int argc, char **argv)
 			return CLI_OK;
 		}
 	}
-	cli_err("no such command: %s", argv[1]);
+	cli_err(_("no such command: %s"), argv[1]);
 	return CLI_USAGE;
 }
 
@@ -90,34 +93,44 @@ int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"home", required_argument, NULL, 'H'},
+		{"lang", required_argument, NULL, 'L'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
-	if (sodium_init() < 0) {
-		cli_err("cannot initialise libsodium");
-		return CLI_FAIL;
-	}
-	for (;;) {
+	const char *lang = NULL;
+	int what = 0;
+
+	/* Options first, so that even their errors are in the language
+	 * asked for (getopt's own are in libc's). */
+	while (!what) {
 		int c = getopt_long(argc, argv, "+h", opts, NULL);
 
 		if (c == -1)
 			break;
-		switch (c) {
-		case 'H':
+		if (c == 'H')
 			cli_home = optarg;
-			break;
-		case 'h':
-			overview(stdout);
-			return CLI_OK;
-		case 'V':
-			return version_main(0, NULL);
-		default:
-			overview(stderr);
-			return CLI_USAGE;
-		}
+		else if (c == 'L')
+			lang = optarg;
+		else
+			what = c;
 	}
-	if (optind >= argc) {
+	if (cli_i18n_init(lang) < 0) {
+		cli_i18n_init(NULL);
+		cli_err(_("--lang: want a language such as ar, en, es, fr, ru or zh"));
+		return CLI_USAGE;
+	}
+	if (sodium_init() < 0) {
+		cli_err(_("cannot initialise libsodium"));
+		return CLI_FAIL;
+	}
+	if (what == 'h') {
+		overview(stdout);
+		return CLI_OK;
+	}
+	if (what == 'V')
+		return version_main(0, NULL);
+	if (what || optind >= argc) {
 		overview(stderr);
 		return CLI_USAGE;
 	}
@@ -129,6 +142,6 @@ int main(int argc, char **argv)
 			return cmd->main(argc - first, argv + first);
 		}
 	}
-	cli_err("unknown command '%s'; 'hotline help' lists them", argv[optind]);
+	cli_err(_("unknown command '%s'; 'hotline help' lists them"), argv[optind]);
 	return CLI_USAGE;
 }
