@@ -6,6 +6,7 @@
 #   make fuzz         run every fuzz target for FUZZ_SECONDS (clang)
 #   make bench        benchmarks (each beside the floor it measured)
 #   make install      binaries, docs and the systemd unit under PREFIX
+#   make pot          refresh po/hotline.pot and merge it into po/*.po
 #
 # Missing Debian packages are installed when run as root (tools/deps.sh).
 
@@ -60,8 +61,14 @@ BENCH_BIN := $(BENCH_SRC:bench/%.c=$(O)/bench/%)
 
 PREFIX ?= /usr/local
 
-.PHONY: all unit check demo fuzz bench clean help install
-all: $(O)/hotline $(O)/hotlined
+# The message catalogues (po/LL.po), compiled beside the binaries so that
+# a build tree runs translated; installed under PREFIX/share/locale.
+LINGUAS := ar en es fr ru zh
+MO := $(LINGUAS:%=$(O)/locale/%/LC_MESSAGES/hotline.mo)
+$(O)/src/cli/i18n.o: HL_CFLAGS += -DHL_LOCALEDIR='"$(PREFIX)/share/locale"'
+
+.PHONY: all unit check demo fuzz bench clean help install pot
+all: $(O)/hotline $(O)/hotlined $(MO)
 
 $(O)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -99,6 +106,24 @@ $(O)/bench/%: bench/%.c $(O)/libhotline.a
 
 unit: $(UNIT_BIN) $(TOOL_BIN)
 
+$(O)/locale/%/LC_MESSAGES/hotline.mo: po/%.po
+	@mkdir -p $(dir $@)
+	$(call say,MSGFMT,$<)
+	$(Q)msgfmt --check -o $@ $<
+
+# Maintainer: run after changing messages, then translate what msgmerge marks
+# fuzzy or leaves empty.  hl_strerror's table (error.c) has no markers:
+# every string there is a message.
+XGETTEXT := xgettext --from-code=UTF-8 --package-name=Hotline --msgid-bugs-address= \
+	--package-version=$(shell sed -n 's/.*HL_VERSION "\(.*\)"/\1/p' src/core/version.h)
+pot:
+	$(XGETTEXT) --add-comments=TRANSLATORS: --keyword=_ --keyword=N_ \
+		-o po/hotline.pot src/cli/*.c src/core/vocab.c
+	$(XGETTEXT) --extract-all --join-existing -o po/hotline.pot src/core/error.c
+	for l in $(LINGUAS); do \
+		msgmerge --quiet --update --backup=none po/$$l.po po/hotline.pot || exit 1; \
+	done
+
 # The tests run the sanitized build: unit tests (cmocka, TAP) and the
 # integration tests (tests/tNNNN-*.sh) under one prove.  The optimized
 # build is made too: -O2 warns where -O1 does not, and make demo uses it.
@@ -118,12 +143,16 @@ fuzz:
 bench: $(O)/hotline $(BENCH_BIN)
 	@tools/bench.sh $(O)
 
-install: $(O)/hotline $(O)/hotlined
+install: $(O)/hotline $(O)/hotlined $(MO)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/doc/hotline \
 		$(DESTDIR)/etc/systemd/system
 	install -m 0755 $(O)/hotline $(O)/hotlined $(DESTDIR)$(PREFIX)/bin/
 	install -m 0644 docs/*.md $(DESTDIR)$(PREFIX)/share/doc/hotline/
 	install -m 0644 dist/systemd/hotlined.service $(DESTDIR)/etc/systemd/system/
+	for l in $(LINGUAS); do \
+		install -D -m 0644 $(O)/locale/$$l/LC_MESSAGES/hotline.mo \
+			$(DESTDIR)$(PREFIX)/share/locale/$$l/LC_MESSAGES/hotline.mo || exit 1; \
+	done
 
 clean:
 	rm -rf build

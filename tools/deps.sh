@@ -23,6 +23,7 @@ for set in "$@"; do
 		has_pc libmicrohttpd || add libmicrohttpd-dev
 		has_pc libcurl || add libcurl4-gnutls-dev
 		has_pc gnutls || add libgnutls28-dev
+		command -v msgfmt >/dev/null 2>&1 || add gettext
 		;;
 	check)
 		has_pc cmocka || add libcmocka-dev
