@@ -280,7 +280,8 @@ static int list(struct hl_store *st)
 	c.w[0] = wider(wider(c.w[0], _("confirmed")), _("UNCONFIRMED"));
 	for (int i = 0; i < 4; i++)
 		c.w[i] = wider(c.w[i], _(head[i]));
-	printf("%-20s ", _("LINK"));
+	cli_col(_("LINK"), 20);
+	putchar(' ');
 	cli_col(_(head[0]), c.w[0]);
 	for (int i = 1; i < 4; i++) {
 		putchar(' ');
