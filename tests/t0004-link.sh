@@ -133,7 +133,7 @@ test_expect_success 'the link ID is the one in the envelopes and checkpoints' '
 
 test_expect_success 'sending works once confirmed, and list counts it' '
 	"$HOTLINE" --home ru-cert send --to us-cert "second" >out &&
-	grep -q "^sent us-cert seq 2 (routine, notify)" out &&
+	grep -q "^sent to us-cert as us-cert/out/2 (routine, notify)" out &&
 	"$HOTLINE" --home ru-cert link list | grep -Eq "^us-cert +confirmed +2 +0 +0 "
 '
 

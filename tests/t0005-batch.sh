@@ -35,7 +35,7 @@ refused_receipt() {
 test_expect_success 'an Arabic report goes from ru-cert to us-cert and is receipted' '
 	seed_text | sed "\$a\\" >m1.txt &&
 	"$HOTLINE" --home ru-cert send --to us-cert --precedence flash - <m1.txt >out &&
-	grep -q "^sent us-cert seq 1 (flash, notify)" out &&
+	grep -q "^sent to us-cert as us-cert/out/1 (flash, notify)" out &&
 	"$HOTLINE" --home ru-cert batch export --link us-cert --out r1.batch 2>err &&
 	grep -q "1 message(s) in the batch" err &&
 	head -n 1 r1.batch | grep -qx "hotline.push/v1" &&
@@ -244,7 +244,7 @@ test_expect_success 'equivocation: a different message 1 after A was receipted' 
 	test "$(show_field us-nrrc ru-nrrc received)" = "1 1" &&
 	rm -rf ru-nrrc && cp -a snap ru-nrrc &&
 	"$HOTLINE" --home ru-nrrc send --to us-nrrc "B" >out &&
-	grep -q "seq 1 " out &&
+	grep -q "as us-nrrc/out/1 " out &&
 	"$HOTLINE" --home ru-nrrc batch export --link us-nrrc --out eqB.batch 2>/dev/null &&
 	expect_code 1 "$HOTLINE" --home us-nrrc batch import --link ru-nrrc \
 		--out eqB.receipt eqB.batch 2>err &&

@@ -24,7 +24,7 @@ test_expect_success 'messages both ways, in several receipted batches' '
 	for i in 3 4 5 6 7; do send_msg ru-cert us-cert "message $i" || exit 1; done &&
 	exchange ru-cert us-cert b2 &&
 	{ echo "reply"; seed_text | sed "\$a\\"; } >a1.txt &&
-	"$HOTLINE" --home us-cert send --to ru-cert --kind ack - <a1.txt >/dev/null &&
+	"$HOTLINE" --home us-cert send --to ru-cert --kind reply - <a1.txt >/dev/null &&
 	exchange us-cert ru-cert u1 &&
 	send_msg ru-cert us-cert "not yet receipted" &&
 	"$HOTLINE" --home ru-cert batch export --link us-cert --out b3.batch 2>/dev/null &&
@@ -84,7 +84,7 @@ test_expect_success 'a received reply, disclosed, verifies with its text' '
 	"$HOTLINE" --home ru-cert proof export --link us-cert --seq 1 --received --disclose \
 		--out ra.proof &&
 	"$HOTLINE" proof verify --card ru-cert/card --card us-cert/card ra.proof >out &&
-	grep -q "^message:  us-cert -> ru-cert, seq 1, routine, ack" out &&
+	grep -q "^message:  us-cert -> ru-cert, seq 1, routine, reply" out &&
 	grep -q "^receipt:  cosigned by ru-cert" out &&
 	proof_text <out >got && cmp a1.txt got &&
 	"$HOTLINE" --home ru-cert proof export --link us-cert --seq 1 --received >ra-n.proof &&

@@ -109,10 +109,18 @@ int show_main(int argc, char **argv);
 int ack_main(int argc, char **argv);
 int check_main(int argc, char **argv);
 int version_main(int argc, char **argv);
+int case_main(int argc, char **argv);
+int answer_main(int argc, char **argv);
+int retract_main(int argc, char **argv);
+int correct_main(int argc, char **argv);
+int search_main(int argc, char **argv);
+int export_main(int argc, char **argv);
 extern const char init_help[], card_help[], fingerprint_help[],
 	envelope_help[], help_help[], version_help[], link_help[], send_help[],
 	batch_help[], log_help[], proof_help[], rebuild_help[], status_help[],
-	outbox_help[], inbox_help[], show_help[], ack_help[], check_help[];
+	outbox_help[], inbox_help[], show_help[], ack_help[], check_help[],
+	case_help[], answer_help[], retract_help[], correct_help[], search_help[],
+	export_help[];
 
 struct cli_cmd {
 	const char *name;

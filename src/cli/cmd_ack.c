@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cases.h"
 #include "cli.h"
 #include "content.h"
 #include "error.h"
@@ -76,26 +77,47 @@ static int parse(int argc, char **argv, struct ack *a)
 	return CLI_OK;
 }
 
-/* The ack's content: a ref to the message and the person's note. */
-static int compose(const struct ack *a, const struct hl_link *l, const hl_hash leaf,
+static int item_case(void *ctx, const struct hl_item *it)
+{
+	struct hl_item *out = ctx;
+
+	out->case_side = it->case_side;
+	out->case_seq = it->case_seq;
+	return 0;
+}
+
+/* The ack's content: a ref to the message, its case if it has one, and
+ * the person's note.  A check is answered with a check-reply. */
+static int compose(struct hl_store *st, const struct hl_party *p, const struct ack *a,
+		   const struct hl_link *l, const hl_hash leaf, const char *kind,
 		   struct hl_buf *out)
 {
-	struct hl_text t = {{0}, a->text, strlen(a->text)};
-	struct hl_ref ref = {{0}, a->seq, {0}};
+	struct hl_content c = {.text = {{0}, a->text, strlen(a->text)}, .has_ref = true};
+	struct hl_item it = {.case_side = -1};
 
+	snprintf(c.type, sizeof(c.type), "%s", strcmp(kind, "check") ? "ack" : "check-reply");
 	if (a->lang)
-		snprintf(t.lang, sizeof(t.lang), "%s", a->lang);
+		snprintf(c.text.lang, sizeof(c.text.lang), "%s", a->lang);
 	else
-		cli_locale_lang(t.lang);
-	memcpy(ref.from, l->card.name, sizeof(ref.from));
-	memcpy(ref.leaf, leaf, sizeof(ref.leaf));
-	return hl_content_encode("ack", &t, NULL, &ref, out);
+		cli_locale_lang(c.text.lang);
+	c.ref.seq = a->seq;
+	memcpy(c.ref.from, l->card.name, sizeof(c.ref.from));
+	memcpy(c.ref.leaf, leaf, sizeof(c.ref.leaf));
+	if (strcmp(kind, "check") && hl_store_item_get(st, l->id, HL_THEIRS, a->seq,
+						       item_case, &it) == 0 &&
+	    it.case_side >= 0) {
+		c.has_case = true;
+		if (cli_ref(st, p, l, it.case_side, it.case_seq, &c.case_ref) < 0)
+			return -HL_ESTORE;
+	}
+	return hl_content_write(&c, out);
 }
 
 static int acknowledge(struct hl_store *st, const struct hl_party *p,
 		       const struct hl_link *l, const struct ack *a)
 {
 	struct hl_send msg = {.kind = "ack"};
+	const char *what = "ack";
 	struct hl_buf raw, content;
 	struct hl_envelope env;
 	uint64_t ack_seq = 0, seq = 0;
@@ -125,8 +147,11 @@ static int acknowledge(struct hl_store *st, const struct hl_party *p,
 		goto out;
 	}
 	if (r == 0)
-		r = compose(a, l, leaf, &content);
+		r = compose(st, p, a, l, leaf, env.kind, &content);
 	if (r == 0) {
+		if (!strcmp(env.kind, "check"))
+			what = "check-reply";
+		msg.kind = what;
 		msg.precedence = env.precedence;
 		msg.plain = content.data;
 		msg.plain_len = content.len;
