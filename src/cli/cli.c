@@ -16,6 +16,7 @@
 #include "error.h"
 #include "file.h"
 #include "i18n.h"
+#include "stix.h"
 #include "text.h"
 
 const char *cli_home;
@@ -229,6 +230,40 @@ static void print_text(const char *label, const struct hl_text *t)
 		putchar('\n');
 }
 
+static void print_ref(const char *label, const struct hl_ref *r)
+{
+	printf("%s %s#%llu\n", label, r->from, (unsigned long long)r->seq);
+}
+
+static void print_code(const char *label, enum hl_vocab v, const char *code)
+{
+	if (code)
+		printf("%s %s\n", label, cli_label(v, code));
+}
+
+/* The structured fields, each code shown in the reader's language. */
+static void print_fields(const struct hl_content *c)
+{
+	size_t n;
+	const struct hl_term *all = hl_vocab_terms(HL_VOCAB_ACTION, &n);
+
+	if (c->has_case)
+		print_ref(_("case:      "), &c->case_ref);
+	if (c->has_ref)
+		print_ref(_("about:     "), &c->ref);
+	print_code(_("category:  "), HL_VOCAB_CATEGORY, c->category);
+	print_code("TLP:       ", HL_VOCAB_TLP, c->tlp);
+	print_code(_("severity:  "), HL_VOCAB_SEVERITY, c->severity);
+	print_code(_("answer:    "), HL_VOCAB_ANSWER, c->answer);
+	for (size_t i = 0; i < n; i++)
+		if (c->actions & (1u << i))
+			print_code(_("action:    "), HL_VOCAB_ACTION, all[i].code);
+	if (c->stix)
+		printf("%s %s\n", _("STIX:      "), hl_stix_check(c->stix, NULL) == 0 ?
+		       _("a valid STIX 2.1 bundle ('hotline export --stix CASE')") :
+		       _("a bundle that is not valid STIX 2.1"));
+}
+
 void cli_print_content(const unsigned char *p, size_t n)
 {
 	struct hl_content c;
@@ -240,6 +275,7 @@ void cli_print_content(const unsigned char *p, size_t n)
 			putchar('\n');
 		return;
 	}
+	print_fields(&c);
 	if (c.has_summary)
 		print_text(_("summary"), &c.summary);
 	print_text(_("text"), &c.text);
