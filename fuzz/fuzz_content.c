@@ -17,12 +17,6 @@
 #include "lang.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
-static void same_code(const char *a, const char *b)
-{
-	assert(!a == !b);
-	assert(!a || strcmp(a, b) == 0);
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
