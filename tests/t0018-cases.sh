@@ -5,6 +5,8 @@
 . "$(dirname "$0")/test-lib.sh"
 . "$(dirname "$0")/lib-transcript.sh"
 
+require_tools hl-forge
+
 EG_PORT=$(free_port)
 RU_PORT=$(free_port)
 linked_pair eg-cert "$EG_PORT" ru-cert "$RU_PORT"
@@ -162,6 +164,30 @@ test_expect_success 'a correction replaces the fields it gives; the original sta
 	grep -qx "  severity: critical" show &&
 	grep -q "^  corrected by eg-cert/" show &&
 	grep -qx "    رصدنا خادم تحكم لبرنامج فدية في شبكتكم" show
+'
+
+test_expect_success 'a peer that breaks the rules: stored, receipted, shown, not counted' '
+	sed "s/= .203.0.113.7.\\]/= 203.0.113.9]/" bundle.json >bad.json &&
+	printf "{\"v\":1,\"type\":\"notify\",\"text\":{\"lang\":\"en\",\"text\":\"forged\"},\"severity\":\"high\",\"stix\":%s}" \
+		"$(tr -d "\n" <bad.json)" >forged1.json &&
+	printf "not json at all" >forged2.txt &&
+	printf "{\"v\":1,\"type\":\"close\",\"text\":{\"lang\":\"en\",\"text\":\"x\"}}" >forged3.json &&
+	"$TOOLS/hl-forge" send --home ru-cert eg-cert notify forged1.json >f1 &&
+	"$TOOLS/hl-forge" send --home ru-cert eg-cert notify forged2.txt >f2 &&
+	"$TOOLS/hl-forge" send --home ru-cert eg-cert notify forged3.json >f3 &&
+	hl ru-cert send --to eg-cert --lang en "and a genuine one" >/dev/null &&
+	wait_for 30 synced &&
+	n1=$(sed "s|.*/||" f1) && n2=$(sed "s|.*/||" f2) && n3=$(sed "s|.*/||" f3) &&
+	hl eg-cert case show "ru-cert#$n1" >show &&
+	grep -q "^  STIX: indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f: pattern: " show &&
+	grep -qx "  severity: high" show &&
+	expect_code 1 hl eg-cert search 203.0.113.9 >found &&
+	hl eg-cert show "ru-cert/$n2" >show2 &&
+	grep -q "not hotline JSON" show2 && grep -qx "not json at all" show2 &&
+	expect_code 1 hl eg-cert case show "ru-cert#$n2" >out &&
+	expect_code 1 hl eg-cert case show "ru-cert#$n3" >out &&
+	grep -q "no such case" eg-cert.err &&
+	hl eg-cert log verify --link ru-cert >/dev/null
 '
 
 # One random step for party $1 (peer $2), choice $3 in 0..7.

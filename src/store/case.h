@@ -52,7 +52,7 @@ struct hl_case_event {
 	uint64_t ref_seq;
 	char category[96], tlp[24], severity[16], answer[16];	/* "" if none */
 	unsigned actions;
-	char stix[96];			/* "": none, "valid", or why not */
+	char stix[296];			/* "": none, "valid", or why not */
 	/* Set by the fold. */
 	int64_t after;			/* the order's time: see hl_case_fold */
 	unsigned rank;

@@ -80,8 +80,15 @@ static char *fields_json(const struct hl_content *c, const struct hl_stix_error 
 	json_object_del(j, "summary");
 	json_object_del(j, "ref");
 	json_object_del(j, "case");
-	if (c->stix)
-		json_object_set_new(j, "stix", bad ? json_string(bad->reason) : json_true());
+	if (c->stix && bad) {
+		char why[sizeof(bad->id) + sizeof(bad->reason) + 2];
+
+		snprintf(why, sizeof(why), "%s%s%s", bad->id, bad->id[0] ? ": " : "",
+			 bad->reason);
+		json_object_set_new(j, "stix", json_string(why));
+	} else if (c->stix) {
+		json_object_set_new(j, "stix", json_true());
+	}
 	s = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(j);
 	return s;

@@ -8,9 +8,15 @@
  *   hl-forge cosign --home DIR IN OUT
  *       OUT is the checkpoint of the push IN cosigned by the party in
  *       DIR: a receipt in the right form from the wrong party.
+ *   hl-forge send --home DIR LINK KIND FILE
+ *       appends to DIR's log on LINK an envelope of kind KIND whose
+ *       plaintext is FILE as it is: a genuine, signed message whose
+ *       content breaks the rules hotline's commands keep, as a peer
+ *       that does not use them could send.
  *
  * Exit status: 0 written, 1 failed, 2 usage.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,10 +29,13 @@
 #include "error.h"
 #include "file.h"
 #include "party.h"
+#include "store.h"
+#include "transcript.h"
 
 static int usage(void)
 {
-	fputs("usage: hl-forge resign-batch|cosign --home DIR IN OUT\n", stderr);
+	fputs("usage: hl-forge resign-batch|cosign --home DIR IN OUT\n"
+	      "       hl-forge send --home DIR LINK KIND FILE\n", stderr);
 	return 2;
 }
 
@@ -73,6 +82,45 @@ static int cosign(const struct hl_party *p, const struct hl_batch *b,
 	return r;
 }
 
+static int send_raw(const char *home, const char *link, const char *kind, const char *file)
+{
+	struct hl_send msg = {.precedence = HL_ROUTINE, .kind = kind, .now = time(NULL)};
+	char path[PATH_MAX], why[PATH_MAX + 64] = "";
+	struct hl_party *p = NULL;
+	struct hl_store *st = NULL;
+	struct hl_link l = {0};
+	struct hl_buf plain;
+	uint64_t seq = 0;
+	int r;
+
+	hl_buf_init(&plain, HL_PLAIN_MAX);
+	r = sodium_init() >= 0 ? 0 : -1;
+	if (r == 0)
+		r = hl_party_open(home, HL_PARTY_SECRETS, &p, why, sizeof(why));
+	if (r == 0)
+		r = hl_file_read(file, &plain);
+	if (r == 0)
+		r = hl_party_path(p->home, HL_STORE_FILE, path, sizeof(path));
+	if (r == 0)
+		r = hl_store_open(path, &st, why, sizeof(why));
+	if (r == 0)
+		r = hl_store_link_get(st, link, &l);
+	if (r == 0) {
+		msg.plain = plain.data;
+		msg.plain_len = plain.len;
+		r = hl_transcript_send(st, p, &l, &msg, &seq);
+	}
+	if (r == 0)
+		printf("%s/out/%llu\n", link, (unsigned long long)seq);
+	else
+		fprintf(stderr, "hl-forge: %s%s%s\n", why, why[0] ? ": " : "", hl_strerror(r));
+	hl_link_free(&l);
+	hl_store_close(st);
+	hl_party_free(p);
+	hl_buf_free(&plain);
+	return r < 0 ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct hl_party *p = NULL;
@@ -82,6 +130,10 @@ int main(int argc, char **argv)
 	char why[PATH_MAX + 64] = "";
 	int r;
 
+	if (argc == 7 && strcmp(argv[1], "send") == 0 && strcmp(argv[2], "--home") == 0) {
+		free(b);
+		return send_raw(argv[3], argv[4], argv[5], argv[6]);
+	}
 	if (argc != 6 || strcmp(argv[2], "--home") != 0 ||
 	    (strcmp(argv[1], "resign-batch") != 0 && strcmp(argv[1], "cosign") != 0)) {
 		free(b);
