@@ -166,6 +166,35 @@ test_expect_success 'a correction replaces the fields it gives; the original sta
 	grep -qx "    رصدنا خادم تحكم لبرنامج فدية في شبكتكم" show
 '
 
+# api PARTY BODY : POSTs BODY to PARTY's hotlined at /v1/send; prints
+# the status line's code and the body.
+api() {
+	perl -MIO::Socket::UNIX -e '
+		my $s = IO::Socket::UNIX->new(Peer => $ARGV[0]) or die "connect: $!";
+		print $s "POST /v1/send HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" .
+			"Content-Length: " . length($ARGV[1]) . "\r\nConnection: close\r\n\r\n$ARGV[1]";
+		local $/; my $r = <$s>; $r =~ m{^HTTP/1\.1 (\d+)} and print "$1\n";
+		$r =~ s/.*?\r\n\r\n//s; print "$r\n";' "$TEST_DIR/$1/hotlined.sock" "$2"
+}
+
+test_expect_success 'the operator API sends a notification with fields and indicators' '
+	bundle=$(tr -d "\n" <bundle.json) &&
+	api eg-cert "{\"to\":\"ru-cert\",\"text\":\"via the API\",\"lang\":\"en\",\"category\":\"availability/ddos\",\"tlp\":\"TLP:RED\",\"severity\":\"critical\",\"stix\":$bundle}" >out &&
+	head -n 1 out | grep -qx 200 && seq=$(sed -n "s/.*\"seq\": *\([0-9]*\).*/\1/p" out) &&
+	wait_for 20 synced &&
+	hl ru-cert case show "eg-cert#$seq" >show &&
+	grep -qx "  TLP: TLP:RED (the named recipients only)" show &&
+	grep -q "^  category: .*(availability/ddos)$" show &&
+	bad=$(sed "s/= .203.0.113.7.\\]/= 203.0.113.7]/" bundle.json | tr -d "\n") &&
+	api eg-cert "{\"to\":\"ru-cert\",\"text\":\"x\",\"stix\":$bad}" >out &&
+	head -n 1 out | grep -qx 400 &&
+	grep -q "stix: indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f: pattern: expected" out &&
+	api eg-cert "{\"to\":\"ru-cert\",\"text\":\"x\",\"tlp\":\"TLP:WHITE\"}" >out &&
+	head -n 1 out | grep -qx 400 &&
+	api eg-cert "{\"to\":\"ru-cert\",\"text\":\"x\",\"kind\":\"request\"}" >out &&
+	head -n 1 out | grep -qx 400
+'
+
 test_expect_success 'a peer that breaks the rules: stored, receipted, shown, not counted' '
 	sed "s/= .203.0.113.7.\\]/= 203.0.113.9]/" bundle.json >bad.json &&
 	printf "{\"v\":1,\"type\":\"notify\",\"text\":{\"lang\":\"en\",\"text\":\"forged\"},\"severity\":\"high\",\"stix\":%s}" \

@@ -17,6 +17,7 @@
 #include "content.h"
 #include "envelope.h"
 #include "error.h"
+#include "stix.h"
 #include "version.h"
 
 #define API_BODY_MAX (2 * HL_PLAIN_MAX)	/* JSON escapes can double it */
@@ -80,25 +81,45 @@ static enum MHD_Result status(struct hl_api *api, struct MHD_Connection *c)
 		api->me->card.name, "version", HL_VERSION, "links", arr));
 }
 
-/* The message's content JSON from the request's text and tags. */
-static int compose(const char *kind, const char *lang, const char *text, size_t len,
-		   const char *summary, const char *summary_lang, struct hl_buf *out)
-{
-	struct hl_text t = {"und", text, len}, s = {{0}, summary, 0};
+/* What a request says, for the message's content. */
+struct request {
+	const char *kind, *lang, *text, *summary, *summary_lang;
+	const char *category, *tlp, *severity;
+	json_t *stix;
+	size_t len;
+};
 
-	if ((lang && strlen(lang) > HL_LANG_MAX) ||
-	    (summary_lang && strlen(summary_lang) > HL_LANG_MAX))
+/* The message's content JSON from the request's text, tags and fields;
+ * hl_content_write refuses what a message of its kind may not carry. */
+static int compose(const struct request *q, char *why, size_t cap, struct hl_buf *out)
+{
+	struct hl_content c = {.text = {"und", q->text, q->len}};
+	struct hl_stix_error bad = {{0}, {0}};
+	const char *lang = q->lang, *slang = q->summary_lang;
+
+	if ((lang && strlen(lang) > HL_LANG_MAX) || (slang && strlen(slang) > HL_LANG_MAX))
 		return -HL_ELANG;
-	if (summary_lang && !summary)
+	if (slang && !q->summary)
 		return -HL_ECONTENT;	/* a summary's language without a summary */
+	snprintf(c.type, sizeof(c.type), "%s", q->kind);
 	if (lang)
-		memcpy(t.lang, lang, strlen(lang) + 1);
-	if (summary) {
-		s.len = strlen(summary);
-		memcpy(s.lang, summary_lang ? summary_lang : t.lang,
-		       strlen(summary_lang ? summary_lang : t.lang) + 1);
+		memcpy(c.text.lang, lang, strlen(lang) + 1);
+	if (q->summary) {
+		c.has_summary = true;
+		c.summary.text = q->summary;
+		c.summary.len = strlen(q->summary);
+		slang = slang ? slang : c.text.lang;
+		memcpy(c.summary.lang, slang, strlen(slang) + 1);
 	}
-	return hl_content_encode(kind, &t, summary ? &s : NULL, NULL, out);
+	if (q->stix && hl_stix_check(q->stix, &bad) < 0) {
+		snprintf(why, cap, "stix: %s%s%s", bad.id, bad.id[0] ? ": " : "", bad.reason);
+		return -HL_ESTIX;
+	}
+	c.category = q->category;
+	c.tlp = q->tlp;
+	c.severity = q->severity;
+	c.stix = q->stix;
+	return hl_content_write(&c, out);
 }
 
 /* Seals content for link to's peer; fails (and the writer seals) when
@@ -119,19 +140,19 @@ static int seal_body(struct hl_api *api, const char *to, const struct hl_buf *co
 	return r;
 }
 
-/* {"to", "text", "lang"?, "summary"?, "summary_lang"?, "precedence"?, "kind"?}
- * -> {"link", "seq"} */
+/* {"to", "text", "lang"?, "summary"?, "summary_lang"?, "precedence"?, "kind"?,
+ *  "category"?, "tlp"?, "severity"?, "stix"?} -> {"link", "seq"} */
 static enum MHD_Result send_msg(struct hl_api *api, struct MHD_Connection *c,
 				const struct hl_buf *body)
 {
 	struct hl_send msg = {.precedence = HL_ROUTINE, .kind = "notify"};
-	const char *to = NULL, *text = NULL, *prec = NULL, *kind = NULL, *lang = NULL,
-		   *summary = NULL, *summary_lang = NULL;
+	struct request q = {.kind = "notify"};
+	const char *to = NULL, *prec = NULL, *kind = NULL;
+	char why[400] = "";
 	json_error_t jerr;
 	json_t *j = json_loadb((const char *)body->data, body->len, JSON_REJECT_DUPLICATES, &jerr);
 	struct hl_buf content;
 	struct hl_sealed_body sb;
-	size_t len = 0;
 	uint64_t seq = 0;
 	enum MHD_Result ret;
 	int r;
@@ -139,9 +160,12 @@ static enum MHD_Result send_msg(struct hl_api *api, struct MHD_Connection *c,
 	if (!j)
 		return error_reply(c, MHD_HTTP_BAD_REQUEST, jerr.text);
 	hl_buf_init(&content, 2 * HL_PLAIN_MAX);
-	if (json_unpack_ex(j, &jerr, JSON_STRICT, "{s:s, s:s%, s?:s, s?:s, s?:s, s?:s, s?:s}",
-			   "to", &to, "text", &text, &len, "precedence", &prec, "kind", &kind,
-			   "lang", &lang, "summary", &summary, "summary_lang", &summary_lang) < 0) {
+	if (json_unpack_ex(j, &jerr, JSON_STRICT,
+			   "{s:s, s:s%, s?:s, s?:s, s?:s, s?:s, s?:s, s?:s, s?:s, s?:s, s?:o}",
+			   "to", &to, "text", &q.text, &q.len, "precedence", &prec, "kind", &kind,
+			   "lang", &q.lang, "summary", &q.summary, "summary_lang", &q.summary_lang,
+			   "category", &q.category, "tlp", &q.tlp, "severity", &q.severity,
+			   "stix", &q.stix) < 0) {
 		ret = error_reply(c, MHD_HTTP_BAD_REQUEST, jerr.text);
 		json_decref(j);
 		return ret;
@@ -150,11 +174,11 @@ static enum MHD_Result send_msg(struct hl_api *api, struct MHD_Connection *c,
 	if (prec && hl_precedence_parse(prec, &msg.precedence) < 0)
 		r = -HL_ESYNTAX;
 	if (kind && hl_kind_valid(kind, strlen(kind)))
-		msg.kind = kind;
+		msg.kind = q.kind = kind;
 	else if (kind)
 		r = -HL_ESYNTAX;
 	if (r == 0)
-		r = compose(msg.kind, lang, text, len, summary, summary_lang, &content);
+		r = compose(&q, why, sizeof(why), &content);
 	msg.plain = content.data;
 	msg.plain_len = content.len;
 	msg.now = (int64_t)time(NULL);
@@ -172,7 +196,7 @@ static enum MHD_Result send_msg(struct hl_api *api, struct MHD_Connection *c,
 	else
 		ret = error_reply(c, r == -HL_ENOLINK ? MHD_HTTP_NOT_FOUND :
 				  r == -HL_ESTORE ? MHD_HTTP_SERVICE_UNAVAILABLE :
-				  MHD_HTTP_BAD_REQUEST, hl_strerror(r));
+				  MHD_HTTP_BAD_REQUEST, why[0] ? why : hl_strerror(r));
 	json_decref(j);
 	hl_buf_free(&content);
 	return ret;
