@@ -98,7 +98,7 @@ test_expect_success 'more checks follow, one every 4 s, each receipted' '
 test_expect_success 'a link.NAME.ack deadline overrides the party-wide one' '
 	"$HOTLINE" --home ru-cert send --to us-cert --precedence flash --lang en \
 		"FLASH: is the line up?" >out 2>&1 &&
-	flash=$(sed -n "s|^sent us-cert seq \([0-9]*\) .*|\1|p" out) &&
+	flash=$(sed -n "s|^sent to us-cert as us-cert/out/\([0-9]*\) .*|\1|p" out) &&
 	test -n "$flash" &&
 	wait_for 60 inbox_has "^ru-cert/$flash .* flash  *notify  *OVERDUE" &&
 	! grep -q "^ru-cert/$flash .* due in" inbox

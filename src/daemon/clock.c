@@ -360,6 +360,32 @@ static void schedule(struct hl_clock *c, struct marks *mk, const struct hl_link 
 	hl_courier_wake(c->courier);
 }
 
+static int first_time(void *ctx, const struct hl_message *m)
+{
+	*(int64_t *)ctx = m->time;
+	return 1;
+}
+
+/* Whether the first unsettled message of either log is old enough to be
+ * late.  Only then is the content index, which opens every body, brought
+ * up to date (acks must be known before anything is called late); under
+ * a stream of fresh messages the clock then opens none of them. */
+static bool may_be_late(struct hl_clock *c, struct marks *mk, const struct hl_link *l,
+			int64_t now)
+{
+	int64_t soon = now - shortest(&c->me->conf, l->name);
+
+	for (int side = HL_OURS; side <= HL_THEIRS; side++) {
+		int64_t first = INT64_MAX;
+
+		hl_store_message_each(c->st, l->id, side, *mark_of(mk, l->id, side) - 1,
+				      first_time, &first);
+		if (first <= soon)
+			return true;
+	}
+	return false;
+}
+
 static void tick_link(struct hl_clock *c, struct marks *mk, const struct hl_link *l)
 {
 	struct scan *sc = calloc(1, sizeof(*sc));
@@ -368,7 +394,7 @@ static void tick_link(struct hl_clock *c, struct marks *mk, const struct hl_link
 
 	if (!sc)
 		return;
-	if (hl_index_update(c->st, c->me, l, &added) < 0)
+	if (may_be_late(c, mk, l, now) && hl_index_update(c->st, c->me, l, &added) < 0)
 		log_warn("clock: indexing %s: %s", l->name, hl_store_errmsg(c->st));
 	for (int side = HL_OURS; side <= HL_THEIRS; side++) {
 		uint64_t *mark = mark_of(mk, l->id, side);
