@@ -6,11 +6,12 @@
 #   tools/fuzz.sh seeds [TARGET...]	rewrite fuzz/seeds/ (all, or those
 #					targets') from the fixture
 #
-# The core's modules are built with clang into build/fuzz/libcore.a,
-# instrumented but without libFuzzer's main, and each target links
-# against that archive.  Each target's corpus fuzz/corpus/<target>/ is
-# gitignored and starts from the committed fuzz/seeds/<target>/; crash
-# inputs go to build/fuzz/artifacts/<target>/, logs to build/fuzz/logs/.
+# The core's modules and the party's config parser are built with clang
+# into build/fuzz/libcore.a, instrumented but without libFuzzer's main,
+# and each target links against that archive.  Each target's corpus
+# fuzz/corpus/<target>/ is gitignored and starts from the committed
+# fuzz/seeds/<target>/; crash inputs go to build/fuzz/artifacts/<target>/,
+# logs to build/fuzz/logs/.
 # FUZZ_OUT names another build folder, for runs side by side.
 set -eu
 
@@ -18,7 +19,7 @@ cd "$(dirname "$0")/.."
 OUT=${FUZZ_OUT:-build/fuzz}
 CC=${FUZZ_CC:-clang}
 CFLAGS="-std=c11 -D_GNU_SOURCE -UNDEBUG -g -O1 -fno-omit-frame-pointer -Wall -Wextra"
-CFLAGS="$CFLAGS -Isrc/core -Ifuzz $(pkg-config --cflags libsodium gnutls jansson)"
+CFLAGS="$CFLAGS -Isrc/core -Isrc/party -Ifuzz $(pkg-config --cflags libsodium gnutls jansson)"
 SAN="address,undefined -fno-sanitize-recover=all"
 LIBS=$(pkg-config --libs libsodium gnutls jansson)
 
@@ -27,11 +28,12 @@ usage() {
 	exit 2
 }
 
-# Compiles src/core/*.c and the fixture for linking into fuzz targets.
+# Compiles src/core/*.c, src/party/config.c (which needs only the core)
+# and the fixture for linking into fuzz targets.
 build_lib() {
 	mkdir -p "$OUT/obj"
 	objs=""
-	for src in src/core/*.c fuzz/fixture.c; do
+	for src in src/core/*.c src/party/config.c fuzz/fixture.c; do
 		obj=$OUT/obj/$(basename "$src" .c).o
 		$CC $CFLAGS -fsanitize=fuzzer-no-link,$SAN -c "$src" -o "$obj"
 		objs="$objs $obj"
