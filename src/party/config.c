@@ -176,8 +176,8 @@ static int set_ladder(struct hl_config *c, const char *v, size_t n, unsigned lin
 
 		if (c->nladder == HL_LADDER_MAX || !hl_name_valid(item, ilen) ||
 		    ilen > HL_STEP_NAME_MAX)
-			return fail(c, line, "escalate.ladder: up to 8 names of a-z, 0-9, '-', "
-				    "separated by commas");
+			return fail(c, line, "escalate.ladder: up to 8 names of a-z, 0-9, '.', '-' "
+				    "(at most 31, ending in a letter or digit), separated by commas");
 		memcpy(c->ladder[c->nladder], item, ilen);
 		c->ladder[c->nladder++][ilen] = 0;
 		v += len + (comma != NULL);
