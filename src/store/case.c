@@ -31,12 +31,55 @@ static int cmp_event(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
+static int log_before(const struct hl_case_event *e, int side, uint64_t seq)
+{
+	return e->side < side || (e->side == side && e->seq < seq);
+}
+
+/* A binary search of by_log when the fold made it, else a walk. */
 int hl_case_find(const struct hl_case *c, int side, uint64_t seq)
 {
-	for (size_t i = 0; i < c->n; i++)
-		if (c->ev[i].side == side && c->ev[i].seq == seq)
-			return (int)i;
+	size_t lo = 0, hi = c->n;
+
+	if (!c->by_log) {
+		for (size_t i = 0; i < c->n; i++)
+			if (c->ev[i].side == side && c->ev[i].seq == seq)
+				return (int)i;
+		return -1;
+	}
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (log_before(&c->ev[c->by_log[mid]], side, seq))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < c->n && c->ev[c->by_log[lo]].side == side && c->ev[c->by_log[lo]].seq == seq)
+		return (int)c->by_log[lo];
 	return -1;
+}
+
+/* by_log: the events' indices in (side, seq) order, for hl_case_find,
+ * so a case of many messages folds in O(n log n). */
+static int cmp_index(const void *a, const void *b, void *base)
+{
+	const struct hl_case_event *ev = base;
+	const struct hl_case_event *x = &ev[*(const uint32_t *)a];
+	const struct hl_case_event *y = &ev[*(const uint32_t *)b];
+
+	return log_before(x, y->side, y->seq) ? -1 : log_before(y, x->side, x->seq);
+}
+
+static void index_by_log(struct hl_case *c)
+{
+	free(c->by_log);
+	c->by_log = malloc((c->n + 1) * sizeof(*c->by_log));
+	if (!c->by_log)
+		return;
+	for (size_t i = 0; i < c->n; i++)
+		c->by_log[i] = (uint32_t)i;
+	qsort_r(c->by_log, c->n, sizeof(*c->by_log), cmp_index, c->ev);
 }
 
 static void ignore(struct hl_case_event *e, const char *why)
@@ -210,6 +253,7 @@ void hl_case_fold(struct hl_case *c)
 	/* Out of memory, the order is by time alone. */
 	order(c);
 	qsort(c->ev, c->n, sizeof(*c->ev), cmp_event);
+	index_by_log(c);
 	for (size_t i = 0; i < c->n; i++) {
 		c->ev[i].flags = 0;
 		c->ev[i].why = NULL;
@@ -394,7 +438,9 @@ int hl_case_load(struct hl_store *st, const char *me, const struct hl_link *l,
 void hl_case_free(struct hl_case *c)
 {
 	free(c->ev);
+	free(c->by_log);
 	c->ev = NULL;
+	c->by_log = NULL;
 	c->n = 0;
 }
 

@@ -73,6 +73,7 @@ struct hl_case {
 	unsigned requests, pending;
 	struct hl_case_event *ev;	/* in fold order */
 	size_t n;
+	uint32_t *by_log;		/* indices of ev by (side, seq), or NULL */
 };
 
 /* Loads the case opened by (side, seq) on link l from the content

@@ -214,6 +214,34 @@ static void test_order_independent(void **state)
 	free(first);
 }
 
+/* A long case: the walk that orders it keeps its own stack (each
+ * message follows its sender's previous one, a chain as long as the
+ * case), and every request finds its answer. */
+static void test_long_case(void **state)
+{
+	enum { N = 40001 };
+	struct hl_case_event *e = calloc(N, sizeof(*e));
+	struct hl_case *c;
+
+	(void)state;
+	assert_non_null(e);
+	e[0] = ev(HL_OURS, 1, 1000, "notify", -1, 0);
+	for (uint64_t i = 1; i < N; i += 2) {
+		/* Our request i, their answer to it, all signed in one second. */
+		e[i] = ev(HL_OURS, 1 + (i + 1) / 2, 2000, "request", -1, 0);
+		e[i + 1] = ev(HL_THEIRS, (i + 1) / 2, 2000, "answer", HL_OURS, e[i].seq);
+		strcpy(e[i + 1].answer, "done");
+	}
+	c = new_case(e, N);
+	free(e);
+	assert_string_equal(c->state, "open");
+	assert_int_equal(c->requests, N / 2);
+	assert_int_equal(c->pending, 0);
+	for (size_t i = 0; i < c->n; i++)
+		assert_int_equal(c->ev[i].flags & HL_EV_IGNORED, 0);
+	drop(c);
+}
+
 static void test_case_id(void **state)
 {
 	char name[HL_NAME_MAX + 1];
@@ -241,6 +269,7 @@ int main(void)
 		cmocka_unit_test(test_rules),
 		cmocka_unit_test(test_retractions),
 		cmocka_unit_test(test_order_independent),
+		cmocka_unit_test(test_long_case),
 		cmocka_unit_test(test_case_id),
 	};
 
