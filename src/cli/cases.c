@@ -159,8 +159,9 @@ int cli_post(struct hl_store *st, const struct hl_party *p, const struct hl_link
 	if (r < 0)
 		return r;
 	printf(_("sent to %s as %s/out/%llu (%s, %s): stored, awaiting the peer's receipt\n"),
-	       l->name, l->name, (unsigned long long)*seq, hl_precedence_name(prec),
-	       c->type);
+	       l->name, l->name, (unsigned long long)*seq,
+	       cli_field(HL_VOCAB_PRECEDENCE, hl_precedence_name(prec)),
+	       cli_field(HL_VOCAB_KIND, c->type));
 	hl_buf_init(&reply, 4096);
 	if (cli_api(p, "POST", "/v1/wake", &reply) < 0)
 		fprintf(stderr, _("hotline: hotlined is not running: the message waits in "

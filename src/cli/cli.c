@@ -364,38 +364,46 @@ int cli_index(struct hl_store *st, const struct hl_party *p)
 	return r;
 }
 
-/* 45s, 12m, 1h05m, 3d02h */
+/* 45s, 12m, 1h05m, 3d02h, in the operator's units. */
 static void span(int64_t s, char *out, size_t cap)
 {
 	if (s < 60)
-		snprintf(out, cap, "%llds", (long long)s);
+		/* TRANSLATORS: spans of time, compact: 45s, 12m, 1h05m,
+		 * 3d02h (seconds, minutes, hours and minutes, days and
+		 * hours). */
+		snprintf(out, cap, _("%llds"), (long long)s);
 	else if (s < 3600)
-		snprintf(out, cap, "%lldm", (long long)(s / 60));
+		snprintf(out, cap, _("%lldm"), (long long)(s / 60));
 	else if (s < 86400)
-		snprintf(out, cap, "%lldh%02lldm", (long long)(s / 3600), (long long)(s / 60 % 60));
+		snprintf(out, cap, _("%lldh%02lldm"), (long long)(s / 3600), (long long)(s / 60 % 60));
 	else
-		snprintf(out, cap, "%lldd%02lldh", (long long)(s / 86400), (long long)(s / 3600 % 24));
+		snprintf(out, cap, _("%lldd%02lldh"), (long long)(s / 86400), (long long)(s / 3600 % 24));
 }
 
-void cli_ack_state(const struct hl_config *conf, struct hl_store *st, const struct hl_link *l,
+bool cli_ack_state(const struct hl_config *conf, struct hl_store *st, const struct hl_link *l,
 		   int side, uint64_t seq,
 		   const char *kind, enum hl_precedence p, int64_t sent, int64_t now,
 		   char *out, size_t cap)
 {
 	uint64_t ack_seq = 0;
 	int64_t when = 0, due = sent + hl_config_ack_due(conf, l->name, p);
-	char d[32];
+	char d[64];
 
 	if (!hl_kind_needs_ack(kind)) {
 		snprintf(out, cap, "-");
 	} else if (hl_store_acked(st, l->id, side, seq, &ack_seq, &when) == 0) {
 		span(when > sent ? when - sent : 0, d, sizeof(d));
-		snprintf(out, cap, "acked +%s", d);
+		/* TRANSLATORS: acknowledged this long after the message came. */
+		snprintf(out, cap, _("acked +%s"), d);
 	} else if (now < due) {
 		span(due - now, d, sizeof(d));
-		snprintf(out, cap, "due in %s", d);
+		snprintf(out, cap, _("due in %s"), d);
 	} else {
 		span(now - due, d, sizeof(d));
-		snprintf(out, cap, "OVERDUE %s", d);
+		/* TRANSLATORS: past the acknowledgment deadline by this long;
+		 * in capitals where the script has them. */
+		snprintf(out, cap, _("OVERDUE %s"), d);
+		return true;
 	}
+	return false;
 }

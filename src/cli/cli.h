@@ -71,11 +71,12 @@ int cli_link(struct hl_store *st, const char *name, struct hl_link *l);
 int cli_api(const struct hl_party *p, const char *method, const char *path,
 	    struct hl_buf *out);
 
-/* Where a message stands with its acknowledgment, for a person:
- * "acked +4m", "due in 12m", "OVERDUE 1h05m", or "-" for a kind that
- * needs none.  side and seq name the message on link l; now is the time;
- * the deadline is conf's ack.<precedence> for that link. */
-void cli_ack_state(const struct hl_config *conf, struct hl_store *st, const struct hl_link *l,
+/* Where a message stands with its acknowledgment, for a person, in the
+ * operator's language: "acked +4m", "due in 12m", "OVERDUE 1h05m", or
+ * "-" for a kind that needs none.  side and seq name the message on
+ * link l; now is the time; the deadline is conf's ack.<precedence> for
+ * that link.  Returns true when it is overdue. */
+bool cli_ack_state(const struct hl_config *conf, struct hl_store *st, const struct hl_link *l,
 		   int side, uint64_t seq,
 		   const char *kind, enum hl_precedence p, int64_t sent, int64_t now,
 		   char *out, size_t cap);

@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "content.h"
 #include "error.h"
+#include "i18n.h"
 #include "index.h"
 #include "transcript.h"
 
@@ -65,12 +66,12 @@ static int parse(int argc, char **argv, struct ack *a)
 	    !cli_parse_id(argv[optind], a->link, sizeof(a->link), &side, &a->seq))
 		return cli_usage("ack", synopsis);
 	if (side != HL_THEIRS) {
-		cli_err("%s: that is a message this party sent; acknowledge what you received",
-			argv[optind]);
+		cli_err(_("%s: that is a message this party sent; acknowledge what you "
+			  "received"), argv[optind]);
 		return CLI_USAGE;
 	}
 	if (a->lang && !hl_lang_valid(a->lang, strlen(a->lang))) {
-		cli_err("%s", hl_strerror(-HL_ELANG));
+		cli_err("%s", cli_strerror(-HL_ELANG));
 		return CLI_USAGE;
 	}
 	a->text = argc - optind == 2 ? argv[optind + 1] : "";
@@ -129,12 +130,12 @@ static int acknowledge(struct hl_store *st, const struct hl_party *p,
 	hl_buf_init(&content, HL_PLAIN_MAX);
 	r = hl_store_envelope_get(st, l->id, HL_THEIRS, a->seq, &raw, leaf);
 	if (r == -HL_ENOTFOUND)
-		cli_err("%s/%llu: no such message ('hotline inbox' lists them)", l->name,
+		cli_err(_("%s/%llu: no such message ('hotline inbox' lists them)"), l->name,
 			(unsigned long long)a->seq);
 	if (r == 0)
 		r = hl_envelope_parse(raw.data, raw.len, &env);
 	if (r == 0 && !hl_kind_needs_ack(env.kind)) {
-		cli_err("%s/%llu is an acknowledgment itself", l->name,
+		cli_err(_("%s/%llu is an acknowledgment itself"), l->name,
 			(unsigned long long)a->seq);
 		r = -HL_ESYNTAX;
 	}
@@ -142,7 +143,7 @@ static int acknowledge(struct hl_store *st, const struct hl_party *p,
 		char t[HL_TIME_LEN + 1];
 
 		hl_time_format(when, t);
-		printf("%s/%llu was already acknowledged at %s (%s/out/%llu)\n", l->name,
+		printf(_("%s/%llu was already acknowledged at %s (%s/out/%llu)\n"), l->name,
 		       (unsigned long long)a->seq, t, l->name, (unsigned long long)ack_seq);
 		goto out;
 	}
@@ -161,8 +162,9 @@ static int acknowledge(struct hl_store *st, const struct hl_party *p,
 			cli_store_err(st, l->name, r);
 	}
 	if (r == 0)
-		printf("acknowledged %s/%llu (%s): sent as %s/out/%llu\n", l->name,
-		       (unsigned long long)a->seq, hl_precedence_name(env.precedence),
+		printf(_("acknowledged %s/%llu (%s): sent as %s/out/%llu\n"), l->name,
+		       (unsigned long long)a->seq,
+		       cli_field(HL_VOCAB_PRECEDENCE, hl_precedence_name(env.precedence)),
 		       l->name, (unsigned long long)seq);
 out:
 	hl_buf_free(&raw);
@@ -189,8 +191,8 @@ int ack_main(int argc, char **argv)
 		r = CLI_OK;
 		hl_buf_init(&reply, 4096);
 		if (cli_api(p, "POST", "/v1/wake", &reply) < 0)
-			fprintf(stderr, "hotline: hotlined is not running: the acknowledgment "
-				"waits in the outbox until it starts\n");
+			fprintf(stderr, _("hotline: hotlined is not running: the "
+					  "acknowledgment waits in the outbox until it starts\n"));
 		hl_buf_free(&reply);
 	}
 	hl_link_free(&l);

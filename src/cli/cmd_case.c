@@ -69,7 +69,62 @@ struct lister {
 	int64_t now;
 	unsigned shown;
 	int err;
+	int w[6];	/* STATE, PREC, SEVERITY, REQ, ACK, and CASE */
 };
+
+static int wider(int w, const char *s)
+{
+	return cli_width(s) > w ? cli_width(s) : w;
+}
+
+/* w at least as wide as the translated labels of vocabulary v (codes,
+ * shown in English, keep the widths they always had). */
+static int labels_width(int w, enum hl_vocab v,
+			const char *(*show)(enum hl_vocab, const char *))
+{
+	size_t n;
+	const struct hl_term *all = hl_vocab_terms(v, &n);
+
+	for (size_t i = 0; i < n; i++)
+		if (show(v, all[i].code) != all[i].code)
+			w = wider(w, show(v, all[i].code));
+	return w;
+}
+
+/* The widest acknowledgment state, "OVERDUE 23h59m" in English. */
+static int ack_width(int w)
+{
+	char span[64], s[128];
+
+	snprintf(span, sizeof(span), _("%lldh%02lldm"), 23LL, 59LL);
+	snprintf(s, sizeof(s), _("acked +%s"), span);
+	w = wider(w, s);
+	snprintf(s, sizeof(s), _("due in %s"), span);
+	w = wider(w, s);
+	snprintf(s, sizeof(s), _("OVERDUE %s"), span);
+	return wider(w, s);
+}
+
+/* The columns of case list: at least the English widths, and enough
+ * for the translated headings and words. */
+static void list_widths(struct lister *ls)
+{
+	int *w = ls->w;
+
+	/* TRANSLATORS: the headings of 'hotline case list' (STATE, PREC,
+	 * SEVERITY, REQ, ACK, CASE, OPENED, CATEGORY): keep them short, in
+	 * capitals where the script has them. */
+	w[0] = labels_width(wider(10, _("STATE")), HL_VOCAB_STATE, cli_label);
+	/* TRANSLATORS: PREC: the notification's precedence. */
+	w[1] = labels_width(wider(9, _("PREC")), HL_VOCAB_PRECEDENCE, cli_field);
+	w[2] = labels_width(wider(8, _("SEVERITY")), HL_VOCAB_SEVERITY, cli_label);
+	/* TRANSLATORS: REQ: the requests, pending of all ("1/3"). */
+	w[3] = wider(5, _("REQ"));
+	/* TRANSLATORS: ACK: where the notification's acknowledgment
+	 * stands ("acked +4m", "OVERDUE 1h05m"). */
+	w[4] = ack_width(wider(14, _("ACK")));
+	w[5] = wider(20, _("CASE"));
+}
 
 static bool category_matches(const char *want, const char *have)
 {
@@ -118,7 +173,7 @@ static void title(const struct lister *ls, const struct hl_case *c, char *out, s
 static int list_one(void *ctx, const struct hl_item *it)
 {
 	struct lister *ls = ctx;
-	char ack[48], opened[HL_TIME_LEN + 1], reqs[24], name[96];
+	char ack[128], opened[HL_TIME_LEN + 1], reqs[24], name[96];
 	enum hl_precedence prec = HL_ROUTINE;
 	struct hl_case c;
 	int r;
@@ -147,14 +202,17 @@ static int list_one(void *ctx, const struct hl_item *it)
 	hl_time_format(c.opened, opened);
 	snprintf(reqs, sizeof(reqs), "%u/%u", c.pending, c.requests);
 	title(ls, &c, name, sizeof(name));
-	printf("%-20s ", c.id);
-	cli_col(cli_label(HL_VOCAB_STATE, c.state), 10);
-	printf(" %s ", opened);
-	cli_col(it->precedence, 9);
+	cli_col(c.id, ls->w[5]);
 	putchar(' ');
-	cli_col(c.severity[0] ? cli_label(HL_VOCAB_SEVERITY, c.severity) : "-", 8);
-	printf(" %-16s %-5s ", c.tlp[0] ? c.tlp : "-", reqs);
-	cli_col(strcmp(c.state, "open") ? "-" : ack, 14);
+	cli_col(cli_label(HL_VOCAB_STATE, c.state), ls->w[0]);
+	printf(" %s ", opened);
+	cli_col(cli_field(HL_VOCAB_PRECEDENCE, it->precedence), ls->w[1]);
+	putchar(' ');
+	cli_col(c.severity[0] ? cli_label(HL_VOCAB_SEVERITY, c.severity) : "-", ls->w[2]);
+	printf(" %-16s ", c.tlp[0] ? c.tlp : "-");
+	cli_col(reqs, ls->w[3]);
+	putchar(' ');
+	cli_col(strcmp(c.state, "open") ? "-" : ack, ls->w[4]);
 	printf(" %s\n", c.category[0] ? c.category : "-");
 	if (name[0]) {
 		printf("    ");
@@ -177,7 +235,7 @@ static int list_link(void *ctx, const struct hl_link *l)
 
 static int list(struct hl_store *st, const struct hl_party *p, const struct opts *o)
 {
-	struct lister ls = {st, p, o, NULL, cli_now(), 0, 0};
+	struct lister ls = {st, p, o, NULL, cli_now(), 0, 0, {0}};
 	struct hl_link l = {0};
 	int r;
 
@@ -185,14 +243,20 @@ static int list(struct hl_store *st, const struct hl_party *p, const struct opts
 		return CLI_FAIL;
 	hl_link_free(&l);
 	if (!o->json) {
-		printf("%-20s ", _("CASE"));
-		cli_col(_("STATE"), 10);
-		printf(" %-20s ", _("OPENED"));
-		cli_col(_("PREC"), 9);
+		list_widths(&ls);
+		cli_col(_("CASE"), ls.w[5]);
 		putchar(' ');
-		cli_col(_("SEVERITY"), 8);
-		printf(" %-16s %-5s ", "TLP", _("REQ"));
-		cli_col(_("ACK"), 14);
+		cli_col(_("STATE"), ls.w[0]);
+		putchar(' ');
+		cli_col(_("OPENED"), 20);
+		putchar(' ');
+		cli_col(_("PREC"), ls.w[1]);
+		putchar(' ');
+		cli_col(_("SEVERITY"), ls.w[2]);
+		printf(" %-16s ", "TLP");
+		cli_col(_("REQ"), ls.w[3]);
+		putchar(' ');
+		cli_col(_("ACK"), ls.w[4]);
 		printf(" %s\n", _("CATEGORY"));
 	}
 	r = hl_store_link_each(st, list_link, &ls);
@@ -201,7 +265,7 @@ static int list(struct hl_store *st, const struct hl_party *p, const struct opts
 		return CLI_FAIL;
 	}
 	if (!ls.shown && !o->json)
-		printf(_("no cases%s\n"), o->open || o->category ? _(" match") : "");
+		printf("%s\n", o->open || o->category ? _("no cases match") : _("no cases"));
 	return CLI_OK;
 }
 
@@ -241,7 +305,9 @@ static void print_body(const struct hl_text *t, const char *label)
 {
 	const char *s = t->text, *end = t->text + t->len;
 
-	printf("  %s [%s]:\n", label, t->lang);
+	/* The msgid of cli_print_content's label and language tag. */
+	printf("  ");
+	printf(_("%s [%s]:\n"), label, t->lang);
 	do {
 		const char *nl = memchr(s, '\n', (size_t)(end - s));
 		size_t n = nl ? (size_t)(nl - s) : (size_t)(end - s);
@@ -271,7 +337,7 @@ static void show_event(struct hl_store *st, const struct hl_party *p,
 	hl_time_format(e->time, when);
 	event_id(l, e, id, sizeof(id));
 	printf("\n%s  %s  %-18s %s", when, e->from, id, cli_label(HL_VOCAB_KIND, e->type));
-	printf(" (%s)", e->precedence);
+	printf(" (%s)", cli_field(HL_VOCAB_PRECEDENCE, e->precedence));
 	if (e->flags & HL_EV_RETRACTED)
 		printf("  %s", _("RETRACTED"));
 	putchar('\n');
@@ -335,7 +401,7 @@ static int show(struct hl_store *st, const struct hl_party *p, const char *id,
 		return s ? CLI_OK : CLI_FAIL;
 	}
 	hl_time_format(c.opened, opened);
-	printf("%s %s (%s %s)\n", _("case"), c.id, _("link"), l.name);
+	printf(_("case %s (link %s)\n"), c.id, l.name);
 	printf("  %s: %s\n", _("state"), cli_label(HL_VOCAB_STATE, c.state));
 	print_field(_("category"), HL_VOCAB_CATEGORY, c.category);
 	print_field("TLP", HL_VOCAB_TLP, c.tlp);

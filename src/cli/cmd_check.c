@@ -6,6 +6,7 @@
 #include "check.h"
 #include "cli.h"
 #include "error.h"
+#include "i18n.h"
 #include "index.h"
 
 #define SILENT_AFTER (7 * 24 * 3600)	/* no sign of life for a week */
@@ -58,13 +59,13 @@ static int run(struct hl_store *st, const struct hl_party *p, const struct hl_li
 		cli_store_err(st, l->name, r);
 		return CLI_FAIL;
 	}
-	printf("check sent to %s as %s/out/%llu (%s): the peer answers it with "
-	       "'hotline ack'\n", l->name, l->name, (unsigned long long)seq,
-	       hl_precedence_name(prec));
+	printf(_("check sent to %s as %s/out/%llu (%s): the peer answers it with "
+		 "'hotline ack'\n"), l->name, l->name, (unsigned long long)seq,
+	       cli_field(HL_VOCAB_PRECEDENCE, hl_precedence_name(prec)));
 	hl_buf_init(&reply, 4096);
 	if (cli_api(p, "POST", "/v1/wake", &reply) < 0)
-		fprintf(stderr, "hotline: hotlined is not running: the check waits in the "
-			"outbox until it starts\n");
+		fprintf(stderr, _("hotline: hotlined is not running: the check waits in the "
+				  "outbox until it starts\n"));
 	hl_buf_free(&reply);
 	return CLI_OK;
 }
@@ -76,6 +77,7 @@ struct report {
 	int64_t now;
 	unsigned checks, missed, unreceipted;
 	int64_t last;		/* when the last check was sent */
+	int w[3];		/* PRECEDENCE, RECEIPT, ANSWER */
 };
 
 /* 3s, 12m, 1h05m: the span from a to b, or "-" when b is 0. */
@@ -86,11 +88,18 @@ static void span(int64_t a, int64_t b, char *out, size_t cap)
 	if (!b)
 		snprintf(out, cap, "-");
 	else if (s < 60)
-		snprintf(out, cap, "%llds", (long long)(s < 0 ? 0 : s));
+		snprintf(out, cap, _("%llds"), (long long)(s < 0 ? 0 : s));
 	else if (s < 3600)
-		snprintf(out, cap, "%lldm%02llds", (long long)(s / 60), (long long)(s % 60));
+		/* TRANSLATORS: a span of time, compact: 12m05s (minutes
+		 * and seconds). */
+		snprintf(out, cap, _("%lldm%02llds"), (long long)(s / 60), (long long)(s % 60));
 	else
-		snprintf(out, cap, "%lldh%02lldm", (long long)(s / 3600), (long long)(s / 60 % 60));
+		snprintf(out, cap, _("%lldh%02lldm"), (long long)(s / 3600), (long long)(s / 60 % 60));
+}
+
+static int wider(int w, const char *s)
+{
+	return cli_width(s) > w ? cli_width(s) : w;
 }
 
 /* When the peer's receipt for our message seq came, or 0. */
@@ -108,12 +117,12 @@ static int64_t receipt_time(struct hl_store *st, const struct hl_link *l, uint64
 static int report_one(void *ctx, const struct hl_message *m)
 {
 	struct report *rp = ctx;
-	char when[HL_TIME_LEN + 1], got[32], answered[32], id[HL_NAME_MAX + 32];
+	char when[HL_TIME_LEN + 1], got[64], answered[64], id[HL_NAME_MAX + 32];
 	enum hl_precedence p = HL_ROUTINE;
 	const char *verdict;
 	uint64_t ack_seq = 0;
 	int64_t ack = 0, rcpt, ack_due;
-	bool lost;
+	bool lost, missed;
 
 	if (strcmp(m->kind, "check") != 0)
 		return 0;
@@ -126,27 +135,35 @@ static int report_one(void *ctx, const struct hl_message *m)
 	 * machine did not get it, which no person there can answer. */
 	lost = !rcpt && !ack &&
 	       rp->now > m->time + hl_config_receipt_due(rp->conf, rp->l->name, p);
+	missed = (ack && ack > ack_due) || (!ack && rp->now > ack_due);
 	if (ack && ack <= ack_due)
-		verdict = "answered";
+		/* TRANSLATORS: where a check stands, in the STATE column
+		 * of 'hotline check report'; capitals flag what went
+		 * wrong. */
+		verdict = _("answered");
 	else if (ack)
-		verdict = "answered LATE";
+		verdict = _("answered LATE");
 	else if (rp->now > ack_due)
-		verdict = lost ? "MISSED, not receipted" : "MISSED";
+		verdict = lost ? _("MISSED, not receipted") : _("MISSED");
 	else if (lost)
-		verdict = "not receipted in time";
+		verdict = _("not receipted in time");
 	else
-		verdict = rcpt ? "receipted, awaiting an answer" : "not yet receipted";
+		verdict = rcpt ? _("receipted, awaiting an answer") : _("not yet receipted");
 	rp->checks++;
 	rp->last = m->time;
 	rp->unreceipted += lost;
-	if (strncmp(verdict, "MISSED", 6) == 0 || strcmp(verdict, "answered LATE") == 0)
-		rp->missed++;
+	rp->missed += missed;
 	hl_time_format(m->time, when);
 	span(m->time, rcpt, got, sizeof(got));
 	span(m->time, ack, answered, sizeof(answered));
 	snprintf(id, sizeof(id), "%s/out/%llu", rp->l->name, (unsigned long long)m->seq);
-	printf("%-22s %s  %-10s %-9s %-9s %s\n", id, when, m->precedence, got, answered,
-	       verdict);
+	printf("%-22s %s  ", id, when);
+	cli_col(cli_field(HL_VOCAB_PRECEDENCE, m->precedence), rp->w[0]);
+	putchar(' ');
+	cli_col(got, rp->w[1]);
+	putchar(' ');
+	cli_col(answered, rp->w[2]);
+	printf(" %s\n", verdict);
 	return 0;
 }
 
@@ -177,45 +194,66 @@ static void schedule_line(const struct hl_config *conf, const struct hl_link *l,
 	char each[32], next[HL_TIME_LEN + 1];
 
 	if (!every) {
-		printf("no scheduled checks on %s (check.every in hotline.conf)\n", l->name);
+		printf(_("no scheduled checks on %s (check.every in hotline.conf)\n"), l->name);
 		return;
 	}
+	/* TRANSLATORS: the span is as hotline.conf's check.every writes it
+	 * (7d, 12h, 30m, 4s), not translated. */
 	hl_duration_format(every, each, sizeof(each));
 	if (!rp->last || rp->last + every <= rp->now) {
-		printf("checks every %s; next due now (hotlined sends it)\n", each);
+		printf(_("checks every %s; next due now (hotlined sends it)\n"), each);
 		return;
 	}
 	hl_time_format(rp->last + every, next);
-	printf("checks every %s; next due %s\n", each, next);
+	printf(_("checks every %s; next due %s\n"), each, next);
 }
 
 static int report(const struct hl_config *conf, struct hl_store *st,
 		  const struct hl_link *l)
 {
-	struct report rp = {conf, st, l, cli_now(), 0, 0, 0, 0};
-	char last[HL_TIME_LEN + 1] = "never", since[32];
+	struct report rp = {conf, st, l, cli_now(), 0, 0, 0, 0, {10, 9, 9}};
+	char last[HL_TIME_LEN + 1], since[64];
+	size_t n;
+	const struct hl_term *prec = hl_vocab_terms(HL_VOCAB_PRECEDENCE, &n);
 	int64_t heard;
 
-	printf("%-22s %-20s  %-10s %-9s %-9s %s\n", "CHECK", "SENT", "PRECEDENCE",
-	       "RECEIPT", "ANSWER", "STATE");
+	/* TRANSLATORS: the headings of 'hotline check report': keep them
+	 * short, in capitals where the script has them. */
+	rp.w[0] = wider(rp.w[0], _("PRECEDENCE"));
+	for (size_t i = 0; i < n; i++)
+		rp.w[0] = wider(rp.w[0], cli_field(HL_VOCAB_PRECEDENCE, prec[i].code));
+	rp.w[1] = wider(rp.w[1], _("RECEIPT"));
+	rp.w[2] = wider(rp.w[2], _("ANSWER"));
+	cli_col(_("CHECK"), 22);
+	putchar(' ');
+	cli_col(_("SENT"), 20);
+	printf("  ");
+	cli_col(_("PRECEDENCE"), rp.w[0]);
+	putchar(' ');
+	cli_col(_("RECEIPT"), rp.w[1]);
+	putchar(' ');
+	cli_col(_("ANSWER"), rp.w[2]);
+	printf(" %s\n", _("STATE"));
 	if (hl_store_message_each(st, l->id, HL_OURS, 0, report_one, &rp) < 0) {
 		cli_store_err(st, l->name, -HL_ESTORE);
 		return CLI_FAIL;
 	}
 	if (!rp.checks)
-		printf("no checks sent to %s yet ('hotline check run %s')\n", l->name, l->name);
+		printf(_("no checks sent to %s yet ('hotline check run %s')\n"), l->name, l->name);
 	heard = last_heard(st, l);
-	if (heard)
-		hl_time_format(heard, last);
-	span(heard, rp.now, since, sizeof(since));
-	printf("%u check(s), %u missed or answered late\n", rp.checks, rp.missed);
+	printf(_("%u check(s), %u missed or answered late\n"), rp.checks, rp.missed);
 	if (rp.unreceipted)
-		printf("%u not receipted: peer unreachable?\n", rp.unreceipted);
+		printf(_("%u not receipted: peer unreachable?\n"), rp.unreceipted);
 	schedule_line(conf, l, &rp);
-	printf("last sign of life from %s: %s%s%s%s\n", l->name, last,
-	       heard ? " (" : "", heard ? since : "", heard ? " ago)" : "");
+	if (heard) {
+		hl_time_format(heard, last);
+		span(heard, rp.now, since, sizeof(since));
+		printf(_("last sign of life from %s: %s (%s ago)\n"), l->name, last, since);
+	} else {
+		printf(_("last sign of life from %s: never\n"), l->name);
+	}
 	if (!heard || rp.now - heard > SILENT_AFTER)
-		printf("%s is SILENT: no receipt or message for more than a week\n", l->name);
+		printf(_("%s is SILENT: no receipt or message for more than a week\n"), l->name);
 	return CLI_OK;
 }
 

@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "error.h"
+#include "i18n.h"
 
 const char inbox_help[] =
 	"NAME\n"
@@ -73,22 +74,44 @@ struct inbox {
 	const struct hl_link *l;
 	int64_t now;
 	uint64_t overdue;
+	int w[2];	/* PRECEDENCE, KIND */
 };
+
+/* A column's width: at least min and its heading's, and wide enough
+ * for the translated labels of vocabulary v (codes, shown in English,
+ * keep the widths they always had). */
+static int field_width(enum hl_vocab v, const char *head, int min)
+{
+	size_t n;
+	const struct hl_term *all = hl_vocab_terms(v, &n);
+	int w = cli_width(head) > min ? cli_width(head) : min;
+
+	for (size_t i = 0; i < n; i++) {
+		const char *f = cli_field(v, all[i].code);
+
+		if (f != all[i].code && cli_width(f) > w)
+			w = cli_width(f);
+	}
+	return w;
+}
 
 static int inbox_msg(void *ctx, const struct hl_message *m)
 {
 	struct inbox *in = ctx;
-	char id[HL_NAME_MAX + 24], when[HL_TIME_LEN + 1], ack[48];
+	char id[HL_NAME_MAX + 24], when[HL_TIME_LEN + 1], ack[128];
 	enum hl_precedence p = HL_ROUTINE;
 
 	hl_precedence_parse(m->precedence, &p);
 	snprintf(id, sizeof(id), "%s/%llu", in->l->name, (unsigned long long)m->seq);
 	hl_time_format(m->time, when);
-	cli_ack_state(in->conf, in->st, in->l, HL_THEIRS, m->seq, m->kind, p, m->time, in->now,
-		      ack, sizeof(ack));
-	if (strncmp(ack, "OVERDUE", 7) == 0)
+	if (cli_ack_state(in->conf, in->st, in->l, HL_THEIRS, m->seq, m->kind, p, m->time,
+			  in->now, ack, sizeof(ack)))
 		in->overdue++;
-	printf("%-24s %s  %-10s %-8s %s\n", id, when, m->precedence, m->kind, ack);
+	printf("%-24s %s  ", id, when);
+	cli_col(cli_field(HL_VOCAB_PRECEDENCE, m->precedence), in->w[0]);
+	putchar(' ');
+	cli_col(cli_field(HL_VOCAB_KIND, m->kind), in->w[1]);
+	printf(" %s\n", ack);
 	return 0;
 }
 
@@ -118,14 +141,24 @@ int inbox_main(int argc, char **argv)
 	in.now = cli_now();
 	r = CLI_FAIL;
 	if (in.st && cli_index(in.st, p) == 0) {
-		printf("%-24s %-20s  %-10s %-8s %s\n", "ID", "SENT", "PRECEDENCE", "KIND",
-		       "ACKNOWLEDGMENT");
+		/* TRANSLATORS: the headings of 'hotline inbox': keep them
+		 * short, in capitals where the script has them. */
+		in.w[0] = field_width(HL_VOCAB_PRECEDENCE, _("PRECEDENCE"), 10);
+		in.w[1] = field_width(HL_VOCAB_KIND, _("KIND"), 8);
+		cli_col(_("ID"), 24);
+		putchar(' ');
+		cli_col(_("SENT"), 20);
+		printf("  ");
+		cli_col(_("PRECEDENCE"), in.w[0]);
+		putchar(' ');
+		cli_col(_("KIND"), in.w[1]);
+		printf(" %s\n", _("ACKNOWLEDGMENT"));
 		r = hl_store_link_each(in.st, inbox_one, &in) < 0 ? CLI_FAIL : CLI_OK;
 		if (r != CLI_OK)
-			cli_store_err(in.st, "inbox", -HL_ESTORE);
+			cli_store_err(in.st, _("inbox"), -HL_ESTORE);
 		if (in.overdue)
-			printf("\n%llu message(s) OVERDUE for acknowledgment: "
-			       "'hotline ack LINK/SEQ' when read\n",
+			printf(_("\n%llu message(s) OVERDUE for acknowledgment: "
+				 "'hotline ack LINK/SEQ' when read\n"),
 			       (unsigned long long)in.overdue);
 	}
 	hl_store_close(in.st);
@@ -137,22 +170,24 @@ static void header(const struct hl_config *conf, struct hl_store *st,
 		   const struct hl_link *l, int side, const struct hl_envelope *e,
 		   uint64_t receipted)
 {
-	char when[HL_TIME_LEN + 1], ack[48];
+	char when[HL_TIME_LEN + 1], ack[128];
 
 	hl_time_format(e->time, when);
 	cli_ack_state(conf, st, l, side, e->seq, e->kind, e->precedence, e->time, cli_now(),
 		      ack, sizeof(ack));
-	printf("from:       %s\n"
-	       "to:         %s\n"
-	       "seq:        %llu\n"
-	       "sent:       %s\n"
-	       "precedence: %s\n"
-	       "kind:       %s\n"
-	       "receipted:  %s\n"
-	       "acknowledgment: %s\n\n",
+	/* TRANSLATORS: the header of 'hotline show'; align the values. */
+	printf(_("from:       %s\n"
+		 "to:         %s\n"
+		 "seq:        %llu\n"
+		 "sent:       %s\n"
+		 "precedence: %s\n"
+		 "kind:       %s\n"
+		 "receipted:  %s\n"
+		 "acknowledgment: %s\n\n"),
 	       e->from, e->to, (unsigned long long)e->seq, when,
-	       hl_precedence_name(e->precedence), e->kind,
-	       e->seq <= receipted ? "yes" : "not yet", ack);
+	       cli_field(HL_VOCAB_PRECEDENCE, hl_precedence_name(e->precedence)),
+	       cli_field(HL_VOCAB_KIND, e->kind),
+	       e->seq <= receipted ? _("yes") : _("not yet"), ack);
 }
 
 static int show_one(struct hl_store *st, const struct hl_party *p,
@@ -211,7 +246,7 @@ int show_main(int argc, char **argv)
 		int e = show_one(st, p, &l, side, seq);
 
 		if (e == -HL_ENOTFOUND)
-			cli_err("%s: no such message", argv[optind]);
+			cli_err(_("%s: no such message"), argv[optind]);
 		else if (e < 0)
 			cli_store_err(st, argv[optind], e);
 		r = e < 0 ? CLI_FAIL : CLI_OK;

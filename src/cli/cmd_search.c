@@ -116,8 +116,13 @@ int search_main(int argc, char **argv)
 	st = p ? cli_store(p) : NULL;
 	s.p = p;
 	if (st && cli_index(st, p) == 0 && hl_store_link_each(st, name_link, &s.nm) == 0) {
-		printf("%-20s  %-20s %-20s %s\n", _("TIME"), _("CASE"), _("MESSAGE"),
-		       _("STIX OBJECT"));
+		/* TRANSLATORS: the headings of 'hotline search'. */
+		cli_col(_("TIME"), 20);
+		printf("  ");
+		cli_col(_("CASE"), 20);
+		putchar(' ');
+		cli_col(_("MESSAGE"), 20);
+		printf(" %s\n", _("STIX OBJECT"));
 		if (hl_store_term_find(st, argv[optind], hit, &s) < 0)
 			cli_store_err(st, _("searching"), -HL_ESTORE);
 		else if (!s.hits)

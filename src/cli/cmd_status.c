@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "error.h"
+#include "i18n.h"
 
 const char status_help[] =
 	"NAME\n"
@@ -42,7 +43,34 @@ struct view {
 	struct hl_store *st;
 	json_t *daemon;		/* hotlined's /v1/status, or NULL */
 	const char *only;
+	int w[5];	/* STATE, REACHABLE, OUTBOX, RECEIVED; outbox's precedence */
 };
+
+static int wider(int w, const char *s)
+{
+	return cli_width(s) > w ? cli_width(s) : w;
+}
+
+/* The widths of the columns: at least the English ones, and enough for
+ * the translated headings and words. */
+static void widths(struct view *v)
+{
+	static const char *const reach[] = {
+		N_("no endpoint"), N_("not tried"), N_("yes"), N_("NO"),
+	};
+	size_t n;
+	const struct hl_term *prec = hl_vocab_terms(HL_VOCAB_PRECEDENCE, &n);
+
+	v->w[0] = wider(wider(wider(11, _("STATE")), _("confirmed")), _("UNCONFIRMED"));
+	v->w[1] = wider(11, _("REACHABLE"));
+	for (size_t i = 0; i < sizeof(reach) / sizeof(reach[0]); i++)
+		v->w[1] = wider(v->w[1], _(reach[i]));
+	v->w[2] = wider(6, _("OUTBOX"));
+	v->w[3] = wider(8, _("RECEIVED"));
+	v->w[4] = 9;
+	for (size_t i = 0; i < n; i++)
+		v->w[4] = wider(v->w[4], cli_field(HL_VOCAB_PRECEDENCE, prec[i].code));
+}
 
 static json_t *daemon_link(const struct view *v, const char *name)
 {
@@ -66,10 +94,10 @@ static const char *reach(const struct view *v, const struct hl_link *l)
 	if (!v->daemon)
 		return "?";
 	if (!l->endpoint[0])
-		return "no endpoint";
+		return _("no endpoint");
 	if (!d || json_integer_value(json_object_get(d, "last_attempt")) == 0)
-		return "not tried";
-	return json_is_true(json_object_get(d, "reachable")) ? "yes" : "NO";
+		return _("not tried");
+	return json_is_true(json_object_get(d, "reachable")) ? _("yes") : _("NO");
 }
 
 struct overdue {
@@ -85,12 +113,11 @@ static int count_overdue(void *ctx, const struct hl_message *m)
 {
 	struct overdue *o = ctx;
 	enum hl_precedence p = HL_ROUTINE;
-	char state[48];
+	char state[128];
 
 	hl_precedence_parse(m->precedence, &p);
-	cli_ack_state(o->conf, o->st, o->l, o->side, m->seq, m->kind, p, m->time, o->now,
-		      state, sizeof(state));
-	if (strncmp(state, "OVERDUE", 7) == 0)
+	if (cli_ack_state(o->conf, o->st, o->l, o->side, m->seq, m->kind, p, m->time, o->now,
+			  state, sizeof(state)))
 		o->count++;
 	return 0;
 }
@@ -111,29 +138,41 @@ static int status_one(void *ctx, const struct hl_link *l)
 	struct view *v = ctx;
 	uint64_t sent = 0, acked = 0, got = 0, ours, theirs;
 	int64_t when = 0;
-	char last[HL_TIME_LEN + 1] = "never";
+	char last[HL_TIME_LEN + 1], num[24];
 	json_t *d = daemon_link(v, l->name);
 	const char *err = d ? json_string_value(json_object_get(d, "last_error")) : NULL;
 
 	hl_store_log_size(v->st, l->id, HL_OURS, &sent);
 	hl_store_cosigned_size(v->st, l->id, HL_OURS, &acked);
 	hl_store_log_size(v->st, l->id, HL_THEIRS, &got);
+	/* TRANSLATORS: no receipt came yet, in the LAST RECEIPT column. */
+	snprintf(last, sizeof(last), "%s", _("never"));
 	if (acked && hl_store_checkpoint_get(v->st, l->id, HL_OURS, acked, NULL, NULL,
 					     &when) == 0 && when)
 		hl_time_format(when, last);
-	printf("%-20s %-11s %-11s %6llu  %-20s %8llu\n", l->name,
-	       l->confirmed ? "confirmed" : "UNCONFIRMED", reach(v, l),
-	       (unsigned long long)(sent - acked), last, (unsigned long long)got);
+	printf("%-20s ", l->name);
+	cli_col(l->confirmed ? _("confirmed") : _("UNCONFIRMED"), v->w[0]);
+	putchar(' ');
+	cli_col(reach(v, l), v->w[1]);
+	putchar(' ');
+	snprintf(num, sizeof(num), "%llu", (unsigned long long)(sent - acked));
+	cli_rcol(num, v->w[2]);
+	printf("  ");
+	cli_col(last, 20);
+	putchar(' ');
+	snprintf(num, sizeof(num), "%llu", (unsigned long long)got);
+	cli_rcol(num, v->w[3]);
+	putchar('\n');
 	if (err && *err)
-		printf("    last error: %s (attempt %lld)\n", err,
+		printf(_("    last error: %s (attempt %lld)\n"), err,
 		       (long long)json_integer_value(json_object_get(d, "attempts")));
 	ours = overdue(v->conf, v->st, l, HL_THEIRS);
 	theirs = overdue(v->conf, v->st, l, HL_OURS);
 	if (ours)
-		printf("    OVERDUE: %llu received message(s) not acknowledged in time "
-		       "('hotline inbox')\n", (unsigned long long)ours);
+		printf(_("    OVERDUE: %llu received message(s) not acknowledged in time "
+			 "('hotline inbox')\n"), (unsigned long long)ours);
 	if (theirs)
-		printf("    OVERDUE: %llu of our messages not acknowledged by %s in time\n",
+		printf(_("    OVERDUE: %llu of our messages not acknowledged by %s in time\n"),
 		       (unsigned long long)theirs, l->name);
 	return 0;
 }
@@ -200,31 +239,52 @@ int status_main(int argc, char **argv)
 		close_view(p, &v);
 		return r;
 	}
-	printf("hotlined: %s\n", v.daemon ? "running" : "NOT RUNNING (nothing is delivered)");
-	printf("%-20s %-11s %-11s %6s  %-20s %8s\n", "LINK", "STATE", "REACHABLE",
-	       "OUTBOX", "LAST RECEIPT", "RECEIVED");
+	printf("hotlined: %s\n", v.daemon ? _("running") :
+	       _("NOT RUNNING (nothing is delivered)"));
+	widths(&v);
+	/* TRANSLATORS: the headings of 'hotline status': keep them short,
+	 * in capitals where the script has them. */
+	cli_col(_("LINK"), 20);
+	putchar(' ');
+	cli_col(_("STATE"), v.w[0]);
+	putchar(' ');
+	cli_col(_("REACHABLE"), v.w[1]);
+	putchar(' ');
+	cli_rcol(_("OUTBOX"), v.w[2]);
+	printf("  ");
+	cli_col(_("LAST RECEIPT"), 20);
+	putchar(' ');
+	cli_rcol(_("RECEIVED"), v.w[3]);
+	putchar('\n');
 	if (hl_store_link_each(v.st, status_one, &v) < 0) {
-		cli_store_err(v.st, "links", -HL_ESTORE);
+		cli_store_err(v.st, _("links"), -HL_ESTORE);
 		r = CLI_FAIL;
 	}
 	close_view(p, &v);
 	return r;
 }
 
+struct outbox {
+	const char *link;
+	int w;		/* the precedence column's */
+};
+
 static int outbox_msg(void *ctx, const struct hl_message *m)
 {
-	const char *link = ctx;
+	const struct outbox *o = ctx;
 	char when[HL_TIME_LEN + 1];
 
 	hl_time_format(m->time, when);
-	printf("  %s/out/%-6llu %s  %-9s %s\n", link, (unsigned long long)m->seq, when,
-	       m->precedence, m->kind);
+	printf("  %s/out/%-6llu %s  ", o->link, (unsigned long long)m->seq, when);
+	cli_col(cli_field(HL_VOCAB_PRECEDENCE, m->precedence), o->w);
+	printf(" %s\n", cli_field(HL_VOCAB_KIND, m->kind));
 	return 0;
 }
 
 static int outbox_one(void *ctx, const struct hl_link *l)
 {
 	struct view *v = ctx;
+	struct outbox o = {l->name, v->w[4]};
 	uint64_t sent = 0, acked = 0;
 	json_t *d = daemon_link(v, l->name);
 	const char *err = d ? json_string_value(json_object_get(d, "last_error")) : NULL;
@@ -233,15 +293,17 @@ static int outbox_one(void *ctx, const struct hl_link *l)
 		return 0;
 	hl_store_log_size(v->st, l->id, HL_OURS, &sent);
 	hl_store_cosigned_size(v->st, l->id, HL_OURS, &acked);
-	printf("%s: %llu awaiting receipt", l->name, (unsigned long long)(sent - acked));
+	/* TRANSLATORS: 'hotline outbox' per link, a line in up to three
+	 * parts: "us-cert: 5 awaiting receipt, 3 failed attempt(s), last
+	 * error: Couldn't connect to server" (the error is not translated). */
+	printf(_("%s: %llu awaiting receipt"), l->name, (unsigned long long)(sent - acked));
 	if (d)
-		printf(", %lld failed attempt(s)",
+		printf(_(", %lld failed attempt(s)"),
 		       (long long)json_integer_value(json_object_get(d, "attempts")));
 	if (err && *err)
-		printf(", last error: %s", err);
+		printf(_(", last error: %s"), err);
 	putchar('\n');
-	return hl_store_message_each(v->st, l->id, HL_OURS, acked, outbox_msg,
-				     (void *)l->name);
+	return hl_store_message_each(v->st, l->id, HL_OURS, acked, outbox_msg, &o);
 }
 
 int outbox_main(int argc, char **argv)
@@ -255,9 +317,10 @@ int outbox_main(int argc, char **argv)
 		return r;
 	}
 	if (!v.daemon)
-		printf("hotlined: NOT RUNNING (nothing is delivered)\n");
+		printf("hotlined: %s\n", _("NOT RUNNING (nothing is delivered)"));
+	widths(&v);
 	if (hl_store_link_each(v.st, outbox_one, &v) < 0) {
-		cli_store_err(v.st, "outbox", -HL_ESTORE);
+		cli_store_err(v.st, _("outbox"), -HL_ESTORE);
 		r = CLI_FAIL;
 	}
 	close_view(p, &v);
