@@ -2,6 +2,7 @@
 # Six languages: the CLI's messages and the vocabulary through gettext,
 # chosen by LANG (and the like) or by 'hotline --lang LL'.
 . "$(dirname "$0")/test-lib.sh"
+. "$(dirname "$0")/lib-transcript.sh"
 
 LANGS="ar en es fr ru zh"
 
@@ -167,6 +168,46 @@ test_expect_success 'structured fields in the operator language; codes in Englis
 	grep -q "^конверт ru-cert -> us-cert, номер 1, МОЛНИЯ, уведомление, .*: подпись и тело в порядке$" ru.out &&
 	"$HOTLINE" --lang zh envelope verify --from ru-cert/card e.env 2>zh.out &&
 	grep -q "^信封 ru-cert -> us-cert，序号 1，特急，通报，.*：签名和正文有效$" zh.out
+'
+
+test_expect_success 'setup: a case and a request, carried by batch' '
+	new_party eg-cert 7443 && new_party ua-cert 7444 && link_pair eg-cert ua-cert &&
+	"$HOTLINE" --home eg-cert send --to ua-cert --precedence flash --lang en \
+		--category malicious-code/c2-server --tlp TLP:AMBER --severity high \
+		"C2 seen" >/dev/null 2>&1 &&
+	"$HOTLINE" --home eg-cert send --case eg-cert#1 --action take-down --lang en \
+		"take it down" >/dev/null 2>&1 &&
+	exchange eg-cert ua-cert b1
+'
+
+test_expect_success 'case list: headings, states and labels in French, codes as they are' '
+	"$HOTLINE" --lang fr --home ua-cert case list >list &&
+	sed -n 1p list | grep -Eqx "DOSSIER +ÉTAT +OUVERT +PRÉC +GRAVITÉ +TLP +DEM +ACQUITTEMENT +CATÉGORIE" &&
+	sed -n 2p list | grep -Eqx "eg-cert#1 +ouvert +[0-9T:-]+Z FLASH +élevée +TLP:AMBER +1/1 +échéance dans 1[45]min +malicious-code/c2-server" &&
+	"$HOTLINE" --home ua-cert case list >list &&
+	sed -n 1p list | grep -Eqx "CASE +STATE +OPENED +PREC +SEVERITY +TLP +REQ +ACK +CATEGORY" &&
+	sed -n 2p list | grep -Eqx "eg-cert#1 +open +[0-9T:-]+Z flash +high +TLP:AMBER +1/1 +due in 1[45]m +malicious-code/c2-server"
+'
+
+test_expect_success 'answer refuses in the operator language' '
+	expect_code 2 "$HOTLINE" --lang fr --home ua-cert answer eg-cert/2 declined 2>err &&
+	same "hotline: une réponse « declined » indique pourquoi : donnez TEXTE" err &&
+	expect_code 1 "$HOTLINE" --lang ru --home ua-cert answer eg-cert/1 done "x" 2>err &&
+	same "hotline: eg-cert/1 — не запрос (тип: уведомление): отвечают только на запросы" err
+'
+
+test_expect_success 'case show in Russian: the category label beside its code' '
+	"$HOTLINE" --lang ru --home ua-cert case show eg-cert#1 >show &&
+	grep -qx "дело eg-cert#1 (канал eg-cert)" show &&
+	grep -qx "  состояние: открыт" show &&
+	grep -qx "  категория: Вредоносный код: сервер управления (C2) (malicious-code/c2-server)" show &&
+	grep -qx "  действия: ликвидировать инфраструктуру" show
+'
+
+test_expect_success 'inbox in Chinese: precedence, type and deadline translated' '
+	"$HOTLINE" --lang zh --home ua-cert inbox >inbox &&
+	grep -Eq "^编号 +已发送 +紧急程度 +类型 +确认$" inbox &&
+	grep -Eq "^eg-cert/1 +[0-9T:-]+Z  特急 +通报 +1[45]分钟后到期$" inbox
 '
 
 test_expect_success 'hl_strerror sentences are translated too' '
