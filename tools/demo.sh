@@ -9,6 +9,11 @@
 # it, and stops both daemons cleanly.
 # Each command is printed before it runs.
 set -eu
+# What follows greps hotline's English output: run it in English
+# whatever the user's locale (LANGUAGE would win over C.UTF-8).
+LC_ALL=C.UTF-8
+export LC_ALL
+unset LANGUAGE
 
 build=$(cd "${1:-build}" && pwd)
 PATH="$build:$PATH"
