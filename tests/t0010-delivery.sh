@@ -39,7 +39,7 @@ test_expect_success 'both daemons start and say where they listen' '
 test_expect_success 'a FLASH report in Arabic goes from ru-cert to us-cert' '
 	seed_text | sed "\$a\\" >m1.txt &&
 	"$HOTLINE" --home ru-cert send --to us-cert --precedence flash --lang ar - <m1.txt >out 2>err &&
-	grep -q "^sent us-cert seq 1 (flash, notify)" out &&
+	grep -q "^sent to us-cert as us-cert/out/1 (flash, notify)" out &&
 	test ! -s err &&
 	wait_for 20 received us-cert ru-cert 1 &&
 	"$HOTLINE" --home us-cert inbox >inbox &&
@@ -72,7 +72,7 @@ test_expect_success 'the recipient counts it received and blames nobody' '
 test_expect_success 'and a FLASH answer in Arabic goes the other way' '
 	seed_text | sed "\$a\\" | sed "1s/^/رد: /" >m2.txt &&
 	"$HOTLINE" --home us-cert send --to ru-cert --precedence flash --lang ar - <m2.txt >out &&
-	grep -q "^sent ru-cert seq 1 (flash, notify)" out &&
+	grep -q "^sent to ru-cert as ru-cert/out/1 (flash, notify)" out &&
 	wait_for 20 received ru-cert us-cert 1 &&
 	"$HOTLINE" --home ru-cert show us-cert/1 >shown &&
 	grep -qx "from:       us-cert" shown &&
