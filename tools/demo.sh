@@ -88,8 +88,9 @@ step "3. Both daemons start on loopback (mutual TLS 1.3, pinned to the cards)"
 start ru-cert
 start us-cert
 
-step "4. ru-cert sends a FLASH notification: Arabic text, English summary"
+step "4. ru-cert sends a FLASH notification, which opens a case: Arabic text, English summary"
 run hotline --home ru-cert send --to us-cert --precedence flash --lang ar \
+	--category malicious-code/c2-server --tlp TLP:AMBER --severity high \
 	--summary "Ransomware attack on a water utility; infrastructure traced to your network. Request: take down and preserve evidence." \
 	--summary-lang en \
 	"رصدنا هجوماً ببرنامج فدية على مرفق للمياه، وتبيّن أن البنية التحتية للمهاجمين تقع في شبكتكم. نطلب تعطيلها والحفاظ على الأدلة."
@@ -109,13 +110,22 @@ run hotline --home us-cert ack --lang en ru-cert/1 "Read. Investigating; will re
 wait_for 20 sh -c 'hotline --home ru-cert show us-cert/out/1 | grep -q "acknowledgment: acked"'
 run hotline --home ru-cert show us-cert/out/1
 
-step "8. A proof of that one message, for a third party holding the two cards"
+step "8. ru-cert requests a take-down; us-cert accepts; both see the same case"
+run hotline --home ru-cert send --case ru-cert#1 --precedence immediate --lang en \
+	--action take-down,preserve-evidence "Please take the C2 server down and preserve its disks."
+wait_for 20 sh -c 'hotline --home us-cert inbox | grep -q "^ru-cert/2 "'
+run hotline --home us-cert answer ru-cert/2 accepted --lang en "Accepted; a warrant is requested."
+wait_for 20 sh -c 'hotline --home ru-cert case show ru-cert#1 | grep -q "state: accepted"'
+run hotline --home ru-cert case show ru-cert#1
+run hotline --home us-cert case list
+
+step "9. A proof of that one message, for a third party holding the two cards"
 run hotline --home ru-cert proof export --link us-cert --seq 1 --disclose --out flash.proof
 run hotline proof verify --card ru-cert.card --card us-cert.card flash.proof
 
-step "9. Both daemons stop cleanly"
+step "10. Both daemons stop cleanly"
 stop ru-cert
 stop us-cert
 pids=
 
-step "Done: sent, delivered, receipted, acknowledged, proven."
+step "Done: sent, delivered, receipted, acknowledged, answered, proven."
