@@ -117,7 +117,7 @@ $(O)/locale/%/LC_MESSAGES/hotline.mo: po/%.po
 XGETTEXT := xgettext --from-code=UTF-8 --package-name=Hotline --msgid-bugs-address= \
 	--package-version=$(shell sed -n 's/.*HL_VERSION "\(.*\)"/\1/p' src/core/version.h)
 pot:
-	$(XGETTEXT) --add-comments=TRANSLATORS: --keyword=_ --keyword=N_ \
+	$(XGETTEXT) --add-comments=TRANSLATORS: --keyword=_ --keyword=N_ --keyword=C_:1c,2 \
 		-o po/hotline.pot src/cli/*.c src/core/vocab.c src/store/case.c
 	$(XGETTEXT) --extract-all --join-existing -o po/hotline.pot src/core/error.c
 	for l in $(LINGUAS); do \

@@ -226,7 +226,7 @@ static int report(const struct hl_config *conf, struct hl_store *st,
 	rp.w[2] = wider(rp.w[2], _("ANSWER"));
 	cli_col(_("CHECK"), 22);
 	putchar(' ');
-	cli_col(_("SENT"), 20);
+	cli_col(C_("time", "SENT"), 20);
 	printf("  ");
 	cli_col(_("PRECEDENCE"), rp.w[0]);
 	putchar(' ');

@@ -147,7 +147,7 @@ int inbox_main(int argc, char **argv)
 		in.w[1] = field_width(HL_VOCAB_KIND, _("KIND"), 8);
 		cli_col(_("ID"), 24);
 		putchar(' ');
-		cli_col(_("SENT"), 20);
+		cli_col(C_("time", "SENT"), 20);
 		printf("  ");
 		cli_col(_("PRECEDENCE"), in.w[0]);
 		putchar(' ');

@@ -153,6 +153,14 @@ const char *cli_field(enum hl_vocab v, const char *code)
 	return t && label != t->label ? label : code;
 }
 
+const char *cli_pgettext(const char *key, const char *msgid)
+{
+	const char *t = gettext(key);
+
+	/* gettext returns its argument when the catalogue lacks it. */
+	return t == key ? msgid : t;
+}
+
 const char *cli_strerror(int err)
 {
 	return gettext(hl_strerror(err));

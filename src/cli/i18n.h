@@ -15,6 +15,12 @@
 
 #define _(s) gettext(s)
 #define N_(s) s
+/* A message in a context, for a word that translates differently in
+ * different places ("SENT" above a count, "SENT" above a time); the
+ * catalogue's msgctxt (xgettext --keyword=C_:1c,2). */
+#define C_(ctx, s) cli_pgettext(ctx "\004" s, s)
+
+const char *cli_pgettext(const char *key, const char *msgid);
 
 /* Sets the locale and the message catalogue up; call first in main.
  * lang is the --lang given (a language tag: "fr", "zh-CN"), or NULL for
