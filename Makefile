@@ -51,6 +51,7 @@ DAEMON_SRC := $(wildcard src/daemon/*.c)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 TOOL_SRC := $(wildcard tests/tools/*.c)
 BENCH_SRC := $(wildcard bench/bench_*.c)
+PRELOAD_SRC := $(wildcard tests/preload/*.c)
 
 LIB_OBJ := $(LIB_SRC:%.c=$(O)/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(O)/%.o)
@@ -58,6 +59,7 @@ DAEMON_OBJ := $(DAEMON_SRC:%.c=$(O)/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)
 TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(O)/tests/tools/%)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(O)/bench/%)
+PRELOAD_LIB := $(PRELOAD_SRC:tests/preload/%.c=$(O)/tests/preload/%.so)
 
 PREFIX ?= /usr/local
 
@@ -104,7 +106,14 @@ $(O)/bench/%: bench/%.c $(O)/libhotline.a
 	$(call say,BENCH,$@)
 	$(Q)$(CC) $(HL_CFLAGS) $(CFLAGS) -o $@ $< $(O)/libhotline.a $(LIBS)
 
-unit: $(UNIT_BIN) $(TOOL_BIN)
+# Libraries the integration tests preload (tests/preload/), built
+# without sanitizers: they stand in for the system under the program.
+$(O)/tests/preload/%.so: tests/preload/%.c
+	@mkdir -p $(dir $@)
+	$(call say,SHLIB,$@)
+	$(Q)$(CC) -std=c11 -D_GNU_SOURCE $(WARN) -O2 -fPIC -shared -o $@ $< -ldl
+
+unit: $(UNIT_BIN) $(TOOL_BIN) $(PRELOAD_LIB)
 
 $(O)/locale/%/LC_MESSAGES/hotline.mo: po/%.po
 	@mkdir -p $(dir $@)
