@@ -156,7 +156,7 @@ install: $(O)/hotline $(O)/hotlined $(MO)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/doc/hotline \
 		$(DESTDIR)/etc/systemd/system
 	install -m 0755 $(O)/hotline $(O)/hotlined $(DESTDIR)$(PREFIX)/bin/
-	install -m 0644 docs/*.md $(DESTDIR)$(PREFIX)/share/doc/hotline/
+	install -m 0644 docs/*.md docs/*.json $(DESTDIR)$(PREFIX)/share/doc/hotline/
 	install -m 0644 dist/systemd/hotlined.service $(DESTDIR)/etc/systemd/system/
 	for l in $(LINGUAS); do \
 		install -D -m 0644 $(O)/locale/$$l/LC_MESSAGES/hotline.mo \
