@@ -28,14 +28,7 @@
  *
  * Prints a table; exit status 0, or 1 with a message on failure.
  */
-#include <errno.h>
-#include <fcntl.h>
-#include <ftw.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include <jansson.h>
 #include <sodium.h>
@@ -44,13 +37,13 @@
 #include "case.h"
 #include "checkpoint.h"
 #include "content.h"
-#include "error.h"
 #include "index.h"
 #include "merkle.h"
-#include "party.h"
 #include "stix.h"
-#include "store.h"
 #include "transcript.h"
+
+#define BENCH_NAME "bench_case"
+#include "bench.h"
 
 #define FOLD_SMALL 1000
 #define FOLD_SMALL_RUNS 301
@@ -64,71 +57,13 @@
 #define POINT_RUNS 250		/* point queries after each pass */
 #define FSYNC_BEFORE 60
 #define FSYNC_AFTER 60
+#define FSYNC_SAMPLES (FSYNC_BEFORE + INCR_RUNS + FSYNC_AFTER)
 #define ROUNDS 5
 #define BLOCK 50		/* cases sent per transaction and round */
 #define T0 ((int64_t)1795000000)
 #define NOW (T0 + 400000)
 
-static char dir[1024];
 static const char *const names[2] = {"eg-cert", "ru-cert"};	/* us, the peer */
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-struct stats {
-	double median, p99, mean;
-};
-
-/* Sorts v (seconds) and summarises it. */
-static struct stats summarise(double *v, size_t n)
-{
-	struct stats s = {0};
-
-	qsort(v, n, sizeof(*v), cmp_double);
-	for (size_t i = 0; i < n; i++)
-		s.mean += v[i] / (double)n;
-	s.median = v[n / 2];
-	s.p99 = v[n * 99 / 100];
-	return s;
-}
-
-static void die(const char *what, int err)
-{
-	fprintf(stderr, "bench_case: %s: %s\n", what, hl_strerror(err));
-	exit(1);
-}
-
-/* Formats seconds for the table: ns, us or ms with three digits. */
-static const char *dur(double s, char *buf, size_t n)
-{
-	if (s < 1e-6)
-		snprintf(buf, n, "%.0f ns", s * 1e9);
-	else if (s < 1e-3)
-		snprintf(buf, n, "%.1f us", s * 1e6);
-	else
-		snprintf(buf, n, "%.2f ms", s * 1e3);
-	return buf;
-}
-
-static void row(const char *what, const struct stats *s, double per_s, const char *vs)
-{
-	char a[32], b[32];
-
-	printf("%-44s %10s %10s %12.0f/s  %s\n", what, dur(s->median, a, sizeof(a)),
-	       dur(s->p99, b, sizeof(b)), per_s, vs);
-}
 
 /* A fixed sequence, so every run folds and indexes the same input. */
 static uint64_t rng = 0x9e3779b97f4a7c15ull;
@@ -321,106 +256,6 @@ static struct fold_result bench_fold(size_t n, int runs)
 	free(tf);
 	free(tq);
 	return res;
-}
-
-/* ---- the floors on disk ---- */
-
-struct fsync_probe {
-	int fd;
-	size_t n;
-	double t[FSYNC_BEFORE + INCR_RUNS + FSYNC_AFTER];
-};
-
-static void fsync_open(struct fsync_probe *f)
-{
-	char path[2048];
-
-	snprintf(path, sizeof(path), "%s/fsync.dat", dir);
-	f->n = 0;
-	f->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (f->fd < 0)
-		die(path, -errno);
-}
-
-static void fsync_sample(struct fsync_probe *f, int runs)
-{
-	static const char block[4096];
-
-	for (int i = 0; i < runs; i++) {
-		double t0 = now_s();
-
-		if (write(f->fd, block, sizeof(block)) != (ssize_t)sizeof(block) ||
-		    fdatasync(f->fd) < 0)
-			die("write+fdatasync", -errno);
-		f->t[f->n++] = now_s() - t0;
-	}
-}
-
-/* ---- two parties, their stores and links ---- */
-
-struct side {
-	struct hl_party *p;
-	struct hl_store *st;
-	struct hl_link l;
-};
-
-static struct hl_party *party(const char *name)
-{
-	struct hl_config conf;
-	struct hl_party *p = NULL;
-	char home[4096], why[4200] = "";
-	int r;
-
-	hl_config_defaults(&conf);
-	snprintf(conf.name, sizeof(conf.name), "%s", name);
-	snprintf(home, sizeof(home), "%s/%s", dir, name);
-	r = hl_party_create(home, &conf, T0, why, sizeof(why));
-	if (r == 0)
-		r = hl_party_open(home, HL_PARTY_SECRETS, &p, why, sizeof(why));
-	if (r < 0)
-		die(why, r);
-	return p;
-}
-
-static void store_open(struct side *s, const char *db)
-{
-	char path[4096], err[256] = "";
-	int r;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, db);
-	r = hl_store_open(path, &s->st, err, sizeof(err));
-	if (r < 0)
-		die(err, r);
-}
-
-/* Opens db (a file in DIR) for me with a confirmed link to peer. */
-static void side_open(struct side *s, struct hl_party *me, const struct hl_party *peer,
-		      const char *db)
-{
-	unsigned char id[HL_LINK_ID_LEN];
-	int r;
-
-	s->p = me;
-	store_open(s, db);
-	hl_link_id(me->card.sign_pk, peer->card.sign_pk, id);
-	r = hl_store_link_add(s->st, peer->card.name, id, peer->card_text.data,
-			      peer->card_text.len, "", T0);
-	if (r == 0)
-		r = hl_store_link_get(s->st, peer->card.name, &s->l);
-	if (r == 0)
-		r = hl_store_link_confirm(s->st, s->l.id, T0);
-	hl_link_free(&s->l);
-	if (r == 0)
-		r = hl_store_link_get(s->st, peer->card.name, &s->l);
-	if (r < 0)
-		die("link", r);
-}
-
-static void side_close(struct side *s)
-{
-	hl_link_free(&s->l);
-	hl_store_close(s->st);
-	s->st = NULL;
 }
 
 /* ---- conversations: cases of a few messages, sent and delivered ---- */
@@ -745,8 +580,8 @@ static void copy_file(const char *from, const char *to)
 	size_t n;
 	int fd;
 
-	snprintf(a, sizeof(a), "%s/%s", dir, from);
-	snprintf(b, sizeof(b), "%s/%s", dir, to);
+	snprintf(a, sizeof(a), "%s/%s", bench_dir, from);
+	snprintf(b, sizeof(b), "%s/%s", bench_dir, to);
 	in = fopen(a, "rb");
 	if (!in)
 		return;		/* a -wal that is not there */
@@ -816,14 +651,14 @@ static void bench_incr(struct side *peer, struct side *us, struct fsync_probe *f
 static void bench_index(struct hl_party *us_p, struct hl_party *peer_p,
 			struct index_result *res)
 {
-	static struct fsync_probe probe;
+	struct fsync_probe probe;
 	static double full[INDEX_RUNS];
 	struct side us = {0}, peer = {0}, copy = {0};
 	struct envs e;
 	double *open_t;
 
-	side_open(&us, us_p, peer_p, "index.db");
-	side_open(&peer, peer_p, us_p, "peer-index.db");
+	side_open(&us, us_p, peer_p, "index.db", T0);
+	side_open(&peer, peer_p, us_p, "peer-index.db", T0);
 	converse(&us, &peer, INDEX_CASES, script_peer);
 	envs_load(&us, &e);
 	side_close(&us);
@@ -831,7 +666,7 @@ static void bench_index(struct hl_party *us_p, struct hl_party *peer_p,
 	open_t = malloc(2 * e.n * sizeof(*open_t));
 	if (!open_t)
 		die("bench_index", -ENOMEM);
-	fsync_open(&probe);
+	fsync_open(&probe, FSYNC_SAMPLES);
 	fsync_sample(&probe, FSYNC_BEFORE);
 	bench_open(us_p, &e, open_t);
 	for (int i = 0; i < INDEX_RUNS; i++) {
@@ -854,9 +689,8 @@ static void bench_index(struct hl_party *us_p, struct hl_party *peer_p,
 	/* The last copy, indexed, takes new envelopes one by one. */
 	bench_incr(&peer, &copy, &probe, &res->incr);
 	fsync_sample(&probe, FSYNC_AFTER);
-	close(probe.fd);
 	res->fsyncs = probe.n;
-	res->fsync = summarise(probe.t, probe.n);
+	res->fsync = fsync_close(&probe);
 	res->full = summarise(full, INDEX_RUNS);
 	res->open = summarise(open_t, 2 * e.n);
 	side_close(&copy);
@@ -941,8 +775,8 @@ static void bench_list(struct hl_party *us_p, struct hl_party *peer_p,
 	double t0;
 	int r;
 
-	side_open(&us, us_p, peer_p, "cases.db");
-	side_open(&peer, peer_p, us_p, "peer-cases.db");
+	side_open(&us, us_p, peer_p, "cases.db", T0);
+	side_open(&peer, peer_p, us_p, "peer-cases.db", T0);
 	converse(&us, &peer, LIST_CASES, script_both);
 	side_close(&peer);
 	t0 = now_s();
@@ -982,26 +816,6 @@ static void bench_list(struct hl_party *us_p, struct hl_party *peer_p,
 }
 
 /* ---- the report ---- */
-
-static int remove_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-/* A fresh folder in base (or $TMPDIR, or /tmp) into dir. */
-static void make_dir(const char *base)
-{
-	if (!base)
-		base = getenv("TMPDIR");
-	if (!base || !*base)
-		base = "/tmp";
-	snprintf(dir, sizeof(dir), "%s/bench-case.XXXXXX", base);
-	if (!mkdtemp(dir))
-		die(dir, -errno);
-}
 
 static void report_fold(const struct fold_result *f)
 {
@@ -1083,12 +897,12 @@ int main(int argc, char **argv)
 	}
 	if (sodium_init() < 0)
 		return 1;
-	make_dir(argc == 2 ? argv[1] : NULL);
-	printf("in %s\n", dir);
+	make_dir(argc == 2 ? argv[1] : NULL, "bench-case");
+	printf("in %s\n", bench_dir);
 	f[0] = bench_fold(FOLD_SMALL, FOLD_SMALL_RUNS);
 	f[1] = bench_fold(FOLD_LARGE, FOLD_LARGE_RUNS);
-	us = party(names[HL_OURS]);
-	peer = party(names[HL_THEIRS]);
+	us = party(names[HL_OURS], T0);
+	peer = party(names[HL_THEIRS], T0);
 	bench_index(us, peer, &ix);
 	bench_list(us, peer, &ls);
 	report(f, 2, &ix, &ls);
@@ -1096,6 +910,6 @@ int main(int argc, char **argv)
 	hl_party_free(peer);
 	for (size_t i = 0; i < BLOCK; i++)
 		hl_buf_free(&contents[i]);
-	nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+	remove_tree(bench_dir);
 	return 0;
 }

@@ -43,7 +43,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <getopt.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -70,6 +69,9 @@
 #include "store.h"
 #include "text.h"
 
+#define BENCH_NAME "bench_delivery"
+#include "bench.h"
+
 #define WARMUP 20		/* latency messages sent before measuring */
 #define POLL_US 100		/* how often the sender's store is read */
 #define BODY_BYTES 1024		/* the throughput messages' text */
@@ -85,8 +87,8 @@ struct opts {
 	char hotlined[PATH_MAX];
 };
 
-/* One party: its home, its daemon, its log. */
-struct side {
+/* One party's daemon: its home, its log, its socket and port. */
+struct daemon {
 	const char *name;
 	char home[PATH_MAX], log[PATH_MAX], sock[PATH_MAX];
 	int port;
@@ -125,13 +127,6 @@ static void sleep_us(long us)
 
 	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 		;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
 }
 
 /* The nearest-rank percentile p (0..1) of n sorted values. */
@@ -428,7 +423,7 @@ static int free_ports(int *a, int *b)
 	return r;
 }
 
-static int make_party(const char *dir, struct side *s)
+static int make_party(const char *dir, struct daemon *s)
 {
 	struct hl_config conf;
 	char why[PATH_MAX + 64] = "";
@@ -478,7 +473,7 @@ static int link_one(const struct hl_party *a, const struct hl_party *b)
 	return r;
 }
 
-static int link_both(const struct side *a, const struct side *b)
+static int link_both(const struct daemon *a, const struct daemon *b)
 {
 	struct hl_party *pa = NULL, *pb = NULL;
 	char why[PATH_MAX + 64] = "";
@@ -499,7 +494,7 @@ static int link_both(const struct side *a, const struct side *b)
 
 /* Whether the daemon's log holds s; the log's tail goes to stderr
  * when show is set. */
-static bool log_has(const struct side *s, const char *what, bool show)
+static bool log_has(const struct daemon *s, const char *what, bool show)
 {
 	static char text[65536];
 	FILE *f = fopen(s->log, "r");
@@ -515,7 +510,7 @@ static bool log_has(const struct side *s, const char *what, bool show)
 	return strstr(text, what) != NULL;
 }
 
-static int start_daemon(const char *hotlined, struct side *s)
+static int start_daemon(const char *hotlined, struct daemon *s)
 {
 	int fd = open(s->log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600), st = 0;
 	int64_t t0 = now_ns();
@@ -554,7 +549,7 @@ static int start_daemon(const char *hotlined, struct side *s)
 }
 
 /* SIGTERM, then its exit status (-1 when it had to be killed). */
-static int stop_daemon(struct side *s)
+static int stop_daemon(struct daemon *s)
 {
 	int64_t t0 = now_ns();
 	int st = 0;
@@ -663,7 +658,7 @@ struct watch {
 	int64_t link;
 };
 
-static int watch_open(struct watch *w, const struct side *s, const char *peer)
+static int watch_open(struct watch *w, const struct daemon *s, const char *peer)
 {
 	char db[PATH_MAX], err[256] = "";
 	struct hl_link l;
@@ -711,7 +706,7 @@ struct latency {
 	struct commits *floor;	/* one floor commit after each message */
 };
 
-static int run_latency(const struct side *from, const char *to, struct watch *w,
+static int run_latency(const struct daemon *from, const char *to, struct watch *w,
 		       struct latency *lat)
 {
 	struct api a;
@@ -833,7 +828,7 @@ static void sample(struct flow *f, struct watch *w, int64_t t0, unsigned seconds
 	tp->receipted_in_window = cos_prev - cos0;
 }
 
-static int run_throughput(const struct side *from, const char *to, struct watch *w,
+static int run_throughput(const struct daemon *from, const char *to, struct watch *w,
 			  const struct opts *o, struct throughput *tp)
 {
 	struct flow *f = calloc(1, sizeof(*f));
@@ -967,14 +962,6 @@ static void report_targets(const struct floor *f, struct latency *lat,
 
 /* ---- main ---- */
 
-static int rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path) < 0 ? -1 : 0;
-}
-
 static int number(const char *s, unsigned max, unsigned *out)
 {
 	uint64_t v = 0;
@@ -1046,7 +1033,7 @@ usage:
 
 struct run {
 	char dir[PATH_MAX];
-	struct side a, b;
+	struct daemon a, b;
 	struct watch w;
 	struct floor f;
 	struct commits c;
@@ -1156,7 +1143,7 @@ static int measure(struct run *rn, const struct opts *o)
 /* Stops both daemons; fails unless both exited 0. */
 static int stop_both(struct run *rn)
 {
-	struct side *s[2] = {&rn->a, &rn->b};
+	struct daemon *s[2] = {&rn->a, &rn->b};
 	int r = 0;
 
 	for (int i = 0; i < 2; i++) {
@@ -1213,7 +1200,7 @@ int main(int argc, char **argv)
 		report_throughput(&rn->f, &o, &rn->tp);
 		report_targets(&rn->f, &rn->lat, &rn->tp);
 	}
-	if (rn->dir[0] && nftw(rn->dir, rm_one, 16, FTW_DEPTH | FTW_PHYS) < 0)
+	if (rn->dir[0] && remove_tree(rn->dir) < 0)
 		fprintf(stderr, "bench_delivery: cannot remove %s\n", rn->dir);
 	free(rn->lat.total);
 	free(rn->lat.api);

@@ -17,28 +17,24 @@
  *
  * Prints a table; exit status 0, or 1 with a message on failure.
  */
-#include <errno.h>
-#include <fcntl.h>
-#include <ftw.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include <sodium.h>
 
 #include "batch.h"
 #include "checkpoint.h"
-#include "error.h"
-#include "party.h"
 #include "proof.h"
-#include "store.h"
 #include "transcript.h"
+
+#define BENCH_NAME "bench_log"
+#include "bench.h"
 
 #define FSYNC_BEFORE 150
 #define FSYNC_AFTER 150
 #define FSYNC_EVERY 10
+/* The fsync floor is sampled before, between and after the appends
+ * (one sample every FSYNC_EVERY appends). */
+#define FSYNC_SAMPLES (FSYNC_BEFORE + APPENDS / FSYNC_EVERY + FSYNC_AFTER)
 #define SIGN_RUNS 3000
 #define APPENDS 2000
 #define PROOF_LOG 10000
@@ -46,101 +42,7 @@
 #define WITNESS_RUNS 5
 #define NOW ((int64_t)1795000000)
 
-static char dir[1024];
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-struct stats {
-	double median, p99, mean;
-};
-
-/* Sorts v (seconds) and summarises it. */
-static struct stats summarise(double *v, size_t n)
-{
-	struct stats s = {0};
-
-	qsort(v, n, sizeof(*v), cmp_double);
-	for (size_t i = 0; i < n; i++)
-		s.mean += v[i] / (double)n;
-	s.median = v[n / 2];
-	s.p99 = v[n * 99 / 100];
-	return s;
-}
-
-static void die(const char *what, int err)
-{
-	fprintf(stderr, "bench_log: %s: %s\n", what, hl_strerror(err));
-	exit(1);
-}
-
-/* Formats seconds for the table: ns, us or ms with three digits. */
-static const char *dur(double s, char *buf, size_t n)
-{
-	if (s < 1e-6)
-		snprintf(buf, n, "%.0f ns", s * 1e9);
-	else if (s < 1e-3)
-		snprintf(buf, n, "%.1f us", s * 1e6);
-	else
-		snprintf(buf, n, "%.2f ms", s * 1e3);
-	return buf;
-}
-
-static void row(const char *what, const struct stats *s, double per_s, const char *vs)
-{
-	char a[32], b[32];
-
-	printf("%-44s %10s %10s %12.0f/s  %s\n", what, dur(s->median, a, sizeof(a)),
-	       dur(s->p99, b, sizeof(b)), per_s, vs);
-}
-
-/* ---- the floors ---- */
-
-/* The fsync floor is sampled before, between and after the appends
- * (one sample every FSYNC_EVERY appends): a shared disk's latency
- * drifts, and the ratio is only fair against the same moments. */
-struct fsync_probe {
-	int fd;
-	size_t n;
-	double t[FSYNC_BEFORE + APPENDS / FSYNC_EVERY + FSYNC_AFTER];
-};
-
-static void fsync_open(struct fsync_probe *f)
-{
-	char path[2048];
-
-	snprintf(path, sizeof(path), "%s/fsync.dat", dir);
-	f->n = 0;
-	f->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (f->fd < 0)
-		die(path, -errno);
-}
-
-static void fsync_sample(struct fsync_probe *f, int runs)
-{
-	static const char block[4096];
-
-	for (int i = 0; i < runs; i++) {
-		double t0 = now_s();
-
-		if (write(f->fd, block, sizeof(block)) != (ssize_t)sizeof(block) ||
-		    fdatasync(f->fd) < 0)
-			die("write+fdatasync", -errno);
-		f->t[f->n++] = now_s() - t0;
-	}
-}
+/* ---- the Ed25519 floor ---- */
 
 static struct stats bench_sign(void)
 {
@@ -158,66 +60,6 @@ static struct stats bench_sign(void)
 	}
 	sodium_memzero(sk, sizeof(sk));
 	return summarise(t, SIGN_RUNS);
-}
-
-/* ---- two parties, their stores and links ---- */
-
-struct side {
-	struct hl_party *p;
-	struct hl_store *st;
-	struct hl_link l;
-};
-
-static struct hl_party *party(const char *name)
-{
-	struct hl_config conf;
-	struct hl_party *p = NULL;
-	char home[4096], why[4200] = "";
-	int r;
-
-	hl_config_defaults(&conf);
-	snprintf(conf.name, sizeof(conf.name), "%s", name);
-	snprintf(home, sizeof(home), "%s/%s", dir, name);
-	r = hl_party_create(home, &conf, NOW, why, sizeof(why));
-	if (r == 0)
-		r = hl_party_open(home, HL_PARTY_SECRETS, &p, why, sizeof(why));
-	if (r < 0)
-		die(why, r);
-	return p;
-}
-
-/* Opens db (a file in DIR) for me with a confirmed link to peer. */
-static void side_open(struct side *s, struct hl_party *me, const struct hl_party *peer,
-		      const char *db)
-{
-	unsigned char id[HL_LINK_ID_LEN];
-	char path[4096], err[256] = "";
-	int r;
-
-	s->p = me;
-	snprintf(path, sizeof(path), "%s/%s", dir, db);
-	r = hl_store_open(path, &s->st, err, sizeof(err));
-	if (r < 0)
-		die(err, r);
-	hl_link_id(me->card.sign_pk, peer->card.sign_pk, id);
-	r = hl_store_link_add(s->st, peer->card.name, id, peer->card_text.data,
-			      peer->card_text.len, "", NOW);
-	if (r == 0)
-		r = hl_store_link_get(s->st, peer->card.name, &s->l);
-	if (r == 0)
-		r = hl_store_link_confirm(s->st, s->l.id, NOW);
-	hl_link_free(&s->l);
-	if (r == 0)
-		r = hl_store_link_get(s->st, peer->card.name, &s->l);
-	if (r < 0)
-		die("link", r);
-}
-
-static void side_close(struct side *s)
-{
-	hl_link_free(&s->l);
-	hl_store_close(s->st);
-	s->st = NULL;
 }
 
 static const char text[] =
@@ -374,7 +216,7 @@ static struct stats bench_witness(struct side *a, struct hl_party *b, uint64_t *
 		double t0;
 
 		snprintf(db, sizeof(db), "witness%d.db", i);
-		side_open(&s, b, a->p, db);
+		side_open(&s, b, a->p, db, NOW);
 		line.len = 0;
 		t0 = now_s();
 		r = hl_transcript_witness(s.st, b, &s.l, push.data, push.len, NOW, &line, &res);
@@ -386,26 +228,6 @@ static struct stats bench_witness(struct side *a, struct hl_party *b, uint64_t *
 	hl_buf_free(&push);
 	hl_buf_free(&line);
 	return summarise(t, WITNESS_RUNS);
-}
-
-static int remove_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-/* A fresh folder in base (or $TMPDIR, or /tmp) into dir. */
-static void make_dir(const char *base)
-{
-	if (!base)
-		base = getenv("TMPDIR");
-	if (!base || !*base)
-		base = "/tmp";
-	snprintf(dir, sizeof(dir), "%s/bench-log.XXXXXX", base);
-	if (!mkdtemp(dir))
-		die(dir, -errno);
 }
 
 struct results {
@@ -448,7 +270,7 @@ static void report(const struct results *r)
 
 int main(int argc, char **argv)
 {
-	static struct fsync_probe probe;
+	struct fsync_probe probe;
 	struct side a = {0}, proofs = {0};
 	struct hl_party *ru, *us;
 	struct results r = {0};
@@ -459,21 +281,20 @@ int main(int argc, char **argv)
 	}
 	if (sodium_init() < 0)
 		return 1;
-	make_dir(argc == 2 ? argv[1] : NULL);
-	printf("in %s\n", dir);
-	fsync_open(&probe);
+	make_dir(argc == 2 ? argv[1] : NULL, "bench-log");
+	printf("in %s\n", bench_dir);
+	fsync_open(&probe, FSYNC_SAMPLES);
 	fsync_sample(&probe, FSYNC_BEFORE);
 	r.sign = bench_sign();
-	ru = party("ru-cert");
-	us = party("us-cert");
-	side_open(&a, ru, us, "append.db");
+	ru = party("ru-cert", NOW);
+	us = party("us-cert", NOW);
+	side_open(&a, ru, us, "append.db", NOW);
 	r.append = bench_append(&a, &probe, &r.rate);
 	fsync_sample(&probe, FSYNC_AFTER);
-	close(probe.fd);
 	r.fsyncs = probe.n;
-	r.fsync = summarise(probe.t, probe.n);
+	r.fsync = fsync_close(&probe);
 	r.witness = bench_witness(&a, us, &r.pushed);
-	side_open(&proofs, ru, us, "proof.db");
+	side_open(&proofs, ru, us, "proof.db", NOW);
 	build_log(&proofs, us);
 	r.proof = bench_proof(&proofs, false);
 	r.disclosed = bench_proof(&proofs, true);
@@ -482,6 +303,6 @@ int main(int argc, char **argv)
 	side_close(&proofs);
 	hl_party_free(ru);
 	hl_party_free(us);
-	nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+	remove_tree(bench_dir);
 	return 0;
 }
