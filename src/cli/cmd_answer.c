@@ -155,8 +155,11 @@ static int target(struct hl_store *st, const struct hl_party *p, const char *id,
 		cli_err(_("%s: no such message"), id);
 	else if (r < 0)
 		cli_store_err(st, id, r);
-	if (r == 0 && it->case_side >= 0)
+	if (r == 0 && it->case_side >= 0) {
 		r = hl_case_load(st, p->card.name, l, it->case_side, it->case_seq, c);
+		if (r < 0)
+			cli_store_err(st, id, r);
+	}
 	if (r < 0)
 		hl_link_free(l);
 	return r;
