@@ -56,7 +56,9 @@ test_expect_success 'a FLASH notification opens a case on both sides' '
 	grep -q "^eg-cert#1 *open .* flash .* high *TLP:AMBER+STRICT *0/0 *due in 1[45]m .* malicious-code/c2-server$" list &&
 	grep -qx "    Ransomware C2 on a water utility" list &&
 	hl eg-cert case list --json >eg.json && hl ru-cert case list --json >ru.json &&
-	cmp eg.json ru.json && grep -q "\"state\":\"open\"" eg.json
+	cmp eg.json ru.json && grep -q "\"state\":\"open\"" eg.json &&
+	hl ru-cert status >st &&
+	grep -qx "    cases: 1 open, 0 request(s) not yet done or declined (.hotline case list --open.)" st
 '
 
 test_expect_success 'a request, accepted then done, shows in one timeline' '
@@ -75,6 +77,7 @@ test_expect_success 'a request, accepted then done, shows in one timeline' '
 	grep -q "request (immediate)$" show &&
 	grep -qx "  actions: take down infrastructure, preserve evidence" show &&
 	grep -qx "  state: done" show &&
+	hl eg-cert status >st && grep -q "^    cases: 1 open, 0 request(s)" st &&
 	grep -qx "  text \\[ru\\]:" show && grep -qx "    Принято, работаем" show &&
 	grep -qx "  text \\[ar\\]:" show &&
 	hl eg-cert case list --json >eg.json && hl ru-cert case list --json >ru.json &&

@@ -5,6 +5,7 @@
 
 #include <jansson.h>
 
+#include "case.h"
 #include "cli.h"
 #include "error.h"
 #include "i18n.h"
@@ -40,6 +41,7 @@ const char outbox_help[] =
 
 struct view {
 	const struct hl_config *conf;
+	const char *me;		/* this party's name */
 	struct hl_store *st;
 	json_t *daemon;		/* hotlined's /v1/status, or NULL */
 	const char *only;
@@ -133,6 +135,40 @@ static uint64_t overdue(const struct hl_config *conf, struct hl_store *st,
 	return o.count;
 }
 
+struct cases {
+	struct hl_store *st;
+	const char *me;
+	const struct hl_link *l;
+	unsigned open, pending;
+};
+
+static int count_case(void *ctx, const struct hl_item *it)
+{
+	struct cases *cs = ctx;
+	struct hl_case c;
+
+	if (hl_case_load(cs->st, cs->me, cs->l, it->side, it->seq, &c) < 0)
+		return 0;
+	if (!strcmp(c.state, "open")) {
+		cs->open++;
+		cs->pending += c.pending;
+	}
+	hl_case_free(&c);
+	return 0;
+}
+
+/* The link's open cases and their requests not yet done or declined,
+ * for a supervisor's glance. */
+static void open_cases(const struct view *v, const struct hl_link *l)
+{
+	struct cases cs = {v->st, v->me, l, 0, 0};
+
+	if (!v->me || hl_store_case_each(v->st, l->id, count_case, &cs) < 0 || !cs.open)
+		return;
+	printf(_("    cases: %u open, %u request(s) not yet done or declined "
+		 "('hotline case list --open')\n"), cs.open, cs.pending);
+}
+
 static int status_one(void *ctx, const struct hl_link *l)
 {
 	struct view *v = ctx;
@@ -174,6 +210,7 @@ static int status_one(void *ctx, const struct hl_link *l)
 	if (theirs)
 		printf(_("    OVERDUE: %llu of our messages not acknowledged by %s in time\n"),
 		       (unsigned long long)theirs, l->name);
+	open_cases(v, l);
 	return 0;
 }
 
@@ -216,6 +253,7 @@ static int open_view(int argc, char **argv, const char *cmd, const char *syn,
 	*p = cli_party(HL_PARTY_SECRETS);
 	v->st = *p ? cli_store(*p) : NULL;
 	v->conf = *p ? &(*p)->conf : NULL;
+	v->me = *p ? (*p)->card.name : NULL;
 	if (!v->st || cli_index(v->st, *p) < 0)
 		return CLI_FAIL;
 	v->daemon = daemon_status(*p);
