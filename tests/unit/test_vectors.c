@@ -52,6 +52,7 @@
 #include "envelope.h"
 #include "error.h"
 #include "hash.h"
+#include "merkle.h"
 #include "note.h"
 #include "text.h"
 
@@ -436,6 +437,34 @@ static void test_content(void **state)
 	hl_buf_free(&b);
 }
 
+/* A request in the case the golden envelope opens (ru-cert#1, named by
+ * that envelope's leaf hash), as us-cert would send it. */
+static void test_case_content(void **state)
+{
+	static const char req[] = "Please take down 203.0.113.7 and preserve its disks.";
+	struct hl_content r = {.type = "request", .text = {"en", req, sizeof(req) - 1},
+			       .has_case = true, .case_ref = {"ru-cert", 1, {0}},
+			       .tlp = "TLP:AMBER+STRICT", .actions = 1u << 2 | 1u << 4};
+	struct hl_content c;
+	unsigned char *env;
+	struct hl_buf b;
+	size_t n;
+
+	(void)state;
+	env = golden_read("ru-to-us.envelope", &n);
+	hl_merkle_leaf(env, n, r.case_ref.leaf);
+	free(env);
+	hl_buf_init(&b, 4096);
+	assert_int_equal(hl_content_write(&r, &b), 0);
+	golden_text("content-request.json", b.data, b.len, REGEN_FIXED);
+	assert_int_equal(hl_content_parse(b.data, b.len, &c), 0);
+	assert_int_equal(c.actions, r.actions);
+	assert_string_equal(c.tlp, "TLP:AMBER+STRICT");
+	assert_memory_equal(c.case_ref.leaf, r.case_ref.leaf, 32);
+	hl_content_free(&c);
+	hl_buf_free(&b);
+}
+
 static void assert_quoted(const unsigned char *doc, size_t dn,
 			  const void *p, size_t n, const char *what)
 {
@@ -449,7 +478,7 @@ static void test_doc_quotes_vectors(void **state)
 	static const char *const files[] = {
 		"both.note", "ru-cert.card", "us-cert.card", "keyids.txt",
 		"fingerprints.txt", "link-id.txt", "ru-to-us.key", "ru-to-us.plain",
-		"content.json",
+		"content.json", "content-request.json",
 	};
 	const char *src = getenv("HOTLINE_SRC");
 	char path[4096];
@@ -494,6 +523,7 @@ int main(void)
 		cmocka_unit_test(test_envelope),
 		cmocka_unit_test(test_envelope_rejects),
 		cmocka_unit_test(test_content),
+		cmocka_unit_test(test_case_content),
 		cmocka_unit_test(test_doc_quotes_vectors),
 	};
 
