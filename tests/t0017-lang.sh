@@ -210,6 +210,23 @@ test_expect_success 'inbox in Chinese: precedence, type and deadline translated'
 	grep -Eq "^eg-cert/1 +[0-9T:-]+Z  特急 +通报 +1[45]分钟后到期$" inbox
 '
 
+test_expect_success 'the manual pages are translated; what a user types is not' '
+	"$HOTLINE" --lang en help send >en.man &&
+	head -n 1 en.man | grep -qx NAME &&
+	for l in ar es fr ru zh; do
+		"$HOTLINE" --lang $l help send >$l.man &&
+		! cmp -s en.man $l.man && ! head -n 1 $l.man | grep -qx NAME &&
+		grep -q "hotline send --to LINK \[--precedence P\]" $l.man &&
+		grep -q -- "--tlp T" $l.man && grep -q "TLP:AMBER+STRICT" $l.man || exit 1
+		for c in case answer check init; do
+			"$HOTLINE" --lang $l help $c >$l.$c.man || exit 1
+			"$HOTLINE" --lang en help $c >en.$c.man || exit 1
+			! cmp -s en.$c.man $l.$c.man || exit 1
+		done
+	done &&
+	LANG=C "$HOTLINE" help send >c.man && cmp en.man c.man
+'
+
 test_expect_success 'hl_strerror sentences are translated too' '
 	expect_code 1 "$HOTLINE" --lang fr --home nowhere link list 2>out &&
 	sed "s|$TEST_DIR/||" out >err &&

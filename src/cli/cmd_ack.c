@@ -12,7 +12,7 @@
 #include "transcript.h"
 
 const char ack_help[] =
-	"NAME\n"
+	N_("NAME\n"
 	"    hotline ack - acknowledge a received message\n\n"
 	"SYNOPSIS\n"
 	"    hotline ack [--lang TAG] LINK/SEQ [TEXT]\n\n"
@@ -31,7 +31,7 @@ const char ack_help[] =
 	"    when the first was sent.\n\n"
 	"EXIT STATUS\n"
 	"    0 acknowledged (or already); 1 no such message, or it cannot be\n"
-	"    acknowledged; 2 usage error.\n";
+	"    acknowledged; 2 usage error.\n");
 
 static const char synopsis[] = "ack [--lang TAG] LINK/SEQ [TEXT]";
 

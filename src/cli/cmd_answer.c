@@ -14,7 +14,7 @@
 #include "text.h"
 
 const char answer_help[] =
-	"NAME\n"
+	N_("NAME\n"
 	"    hotline answer - answer a request\n\n"
 	"SYNOPSIS\n"
 	"    hotline answer LINK/N accepted|declined|done [--lang TAG]\n"
@@ -30,10 +30,10 @@ const char answer_help[] =
 	"    request, a withdrawn (retracted) request, a request already\n"
 	"    declined or done, a request of a closed case.\n\n"
 	"EXIT STATUS\n"
-	"    0 sent; 1 refused or failed; 2 usage error.\n";
+	"    0 sent; 1 refused or failed; 2 usage error.\n");
 
 const char retract_help[] =
-	"NAME\n"
+	N_("NAME\n"
 	"    hotline retract - withdraw a message this party sent\n\n"
 	"SYNOPSIS\n"
 	"    hotline retract LINK/out/N [--lang TAG] [TEXT|-]\n\n"
@@ -46,10 +46,10 @@ const char retract_help[] =
 	"    retracted.  The retracted message stays in both logs and in every\n"
 	"    proof.\n\n"
 	"EXIT STATUS\n"
-	"    0 sent; 1 refused or failed; 2 usage error.\n";
+	"    0 sent; 1 refused or failed; 2 usage error.\n");
 
 const char correct_help[] =
-	"NAME\n"
+	N_("NAME\n"
 	"    hotline correct - correct a message this party sent\n\n"
 	"SYNOPSIS\n"
 	"    hotline correct LINK/out/N [--category C] [--tlp T] [--severity S]\n"
@@ -61,7 +61,7 @@ const char correct_help[] =
 	"    in the logs; case views show both, the original marked as\n"
 	"    corrected.  The last correction counts.\n\n"
 	"EXIT STATUS\n"
-	"    0 sent; 1 refused or failed; 2 usage error.\n";
+	"    0 sent; 1 refused or failed; 2 usage error.\n");
 
 struct args {
 	const char *lang, *stix, *category, *tlp, *severity, *text, *id;

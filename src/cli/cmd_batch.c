@@ -11,7 +11,7 @@
 #include "transcript.h"
 
 const char batch_help[] =
-	"NAME\n"
+	N_("NAME\n"
 	"    hotline batch - carry a link's messages and receipts as files\n\n"
 	"SYNOPSIS\n"
 	"    hotline batch export --link LINK [--out FILE]\n"
@@ -40,7 +40,7 @@ const char batch_help[] =
 	"EXIT STATUS\n"
 	"    0 done; 1 refused or failed (nothing is stored of a refused\n"
 	"    import but evidence); 2 usage error.  export with nothing to\n"
-	"    send writes nothing and says so.\n";
+	"    send writes nothing and says so.\n");
 
 static const char synopsis[] =
 	"batch export --link LINK [--out FILE] | import --link LINK [--out RECEIPT] FILE"

@@ -8,7 +8,7 @@
 #include "i18n.h"
 
 const char card_help[] =
-	"NAME\n"
+	N_("NAME\n"
 	"    hotline card - print this party's card, or verify one\n\n"
 	"SYNOPSIS\n"
 	"    hotline card [--home DIR]\n"
@@ -24,10 +24,10 @@ const char card_help[] =
 	"    only that the card is whole: compare the fingerprint by voice\n"
 	"    with the party it claims to be before trusting it.\n\n"
 	"EXIT STATUS\n"
-	"    0 printed or valid, 1 not valid or not readable, 2 usage error.\n";
+	"    0 printed or valid, 1 not valid or not readable, 2 usage error.\n");
 
 const char fingerprint_help[] =
-	"NAME\n"
+	N_("NAME\n"
 	"    hotline fingerprint - print a card's fingerprint to read aloud\n\n"
 	"SYNOPSIS\n"
 	"    hotline fingerprint [--home DIR] [FILE]\n\n"
@@ -39,7 +39,7 @@ const char fingerprint_help[] =
 	"    fingerprint stays the same when the encryption key, TLS\n"
 	"    certificate or endpoint on the card change.\n\n"
 	"EXIT STATUS\n"
-	"    0 printed, 1 the card is not valid or not readable, 2 usage error.\n";
+	"    0 printed, 1 the card is not valid or not readable, 2 usage error.\n");
 
 static int home_opt(int argc, char **argv, const char *cmd, const char *synopsis)
 {

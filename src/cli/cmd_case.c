@@ -15,7 +15,7 @@
 #include "text.h"
 
 const char case_help[] =
-	"NAME\n"
+	N_("NAME\n"
 	"    hotline case - the cases on this party's links\n\n"
 	"SYNOPSIS\n"
 	"    hotline case list [--open] [--category C] [--link L] [--json]\n"
@@ -47,7 +47,7 @@ const char case_help[] =
 	"             bytes on both sides once everything is delivered.\n"
 	"    CASE is NAME#N, or the notification as LINK/N or LINK/out/N.\n\n"
 	"EXIT STATUS\n"
-	"    0 done; 1 failed (no such case, the case is closed); 2 usage error.\n";
+	"    0 done; 1 failed (no such case, the case is closed); 2 usage error.\n");
 
 static const char synopsis[] =
 	"case list [--open] [--category C] [--link L] [--json] | case show CASE | "

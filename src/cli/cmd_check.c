@@ -12,7 +12,7 @@
 #define SILENT_AFTER (7 * 24 * 3600)	/* no sign of life for a week */
 
 const char check_help[] =
-	"NAME\n"
+	N_("NAME\n"
 	"    hotline check - communication checks\n\n"
 	"SYNOPSIS\n"
 	"    hotline check run LINK [--precedence P]\n"
@@ -44,7 +44,7 @@ const char check_help[] =
 	"    receipt.<precedence>, or their link.LINK. values; one late is\n"
 	"    escalated like any message (escalate.* in hotline.conf).\n\n"
 	"EXIT STATUS\n"
-	"    0 sent or reported; 1 failed; 2 usage error.\n";
+	"    0 sent or reported; 1 failed; 2 usage error.\n");
 
 static const char synopsis[] = "check run LINK [--precedence P] | check report LINK";
 

@@ -12,7 +12,7 @@
 #include "i18n.h"
 
 const char envelope_help[] =
-	"NAME\n"
+	N_("NAME\n"
 	"    hotline envelope - seal, open or verify one envelope\n\n"
 	"SYNOPSIS\n"
 	"    hotline envelope seal --to CARD [--seq N] [--precedence P]\n"
@@ -49,7 +49,7 @@ const char envelope_help[] =
 	"    --home DIR         this party's home folder\n\n"
 	"EXIT STATUS\n"
 	"    0 done or valid; 1 not valid, not for this party, or unreadable;\n"
-	"    2 usage error.\n";
+	"    2 usage error.\n");
 
 static const char synopsis[] =
 	"envelope seal --to CARD [--seq N] [--precedence P] [--kind K] [--out FILE] [FILE]\n"

@@ -12,7 +12,7 @@
 #include "i18n.h"
 
 const char inbox_help[] =
-	"NAME\n"
+	N_("NAME\n"
 	"    hotline inbox - messages received from peers\n\n"
 	"SYNOPSIS\n"
 	"    hotline inbox [--link LINK]\n\n"
@@ -26,10 +26,10 @@ const char inbox_help[] =
 	"    or 'OVERDUE 1h05m' past the time its precedence allows (FLASH\n"
 	"    15 minutes, IMMEDIATE 1 hour, PRIORITY 24 hours, ROUTINE 72).\n\n"
 	"EXIT STATUS\n"
-	"    0 printed; 1 the store cannot be read; 2 usage error.\n";
+	"    0 printed; 1 the store cannot be read; 2 usage error.\n");
 
 const char show_help[] =
-	"NAME\n"
+	N_("NAME\n"
 	"    hotline show - open and print one message\n\n"
 	"SYNOPSIS\n"
 	"    hotline show LINK/SEQ\n"
@@ -41,7 +41,7 @@ const char show_help[] =
 	"    sent.  On a terminal, control characters in the content are shown\n"
 	"    escaped.\n\n"
 	"EXIT STATUS\n"
-	"    0 printed; 1 no such message, or it does not verify; 2 usage.\n";
+	"    0 printed; 1 no such message, or it does not verify; 2 usage.\n");
 
 static int link_opt(int argc, char **argv, const char *cmd, const char *syn,
 		    const char **link)

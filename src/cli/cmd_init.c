@@ -9,8 +9,10 @@
 #include "i18n.h"
 #include "text.h"
 
+/* The default listen address is spelt out, since a catalogue's msgid
+ * cannot hold a macro: keep it equal to config.h's HL_DEFAULT_LISTEN. */
 const char init_help[] =
-	"NAME\n"
+	N_("NAME\n"
 	"    hotline init - create this party: keys, TLS certificate, card\n\n"
 	"SYNOPSIS\n"
 	"    hotline init --name NAME [--endpoint URL|none] [--listen HOST:PORT]\n"
@@ -32,10 +34,10 @@ const char init_help[] =
 	"    --endpoint URL     where peers reach this party (https://...), or\n"
 	"                       'none' when peers cannot connect to it;\n"
 	"                       default: https:// and the listen address\n"
-	"    --listen ADDR      peer server address, default " HL_DEFAULT_LISTEN "\n"
+	"    --listen ADDR      peer server address, default 127.0.0.1:7443\n"
 	"    --home DIR         the party's home folder\n\n"
 	"EXIT STATUS\n"
-	"    0 created, 1 failed (nothing is overwritten), 2 usage error.\n";
+	"    0 created, 1 failed (nothing is overwritten), 2 usage error.\n");
 
 static const char synopsis[] = "init --name NAME [--endpoint URL] [--listen ADDR] [--home DIR]";
 

@@ -13,7 +13,7 @@
 #include "error.h"
 
 const char link_help[] =
-	"NAME\n"
+	N_("NAME\n"
 	"    hotline link - add, list, show and confirm links to peers\n\n"
 	"SYNOPSIS\n"
 	"    hotline link add NAME --card FILE [--endpoint URL]\n"
@@ -41,7 +41,7 @@ const char link_help[] =
 	"    --home DIR           this party's home folder\n\n"
 	"EXIT STATUS\n"
 	"    0 done; 1 failed (a bad card, a fingerprint that differs, an\n"
-	"    unknown link); 2 usage error.\n";
+	"    unknown link); 2 usage error.\n");
 
 static const char synopsis[] =
 	"link add NAME --card FILE [--endpoint URL] | list | show NAME | confirm NAME";

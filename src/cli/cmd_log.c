@@ -9,7 +9,7 @@
 #include "transcript.h"
 
 const char log_help[] =
-	"NAME\n"
+	N_("NAME\n"
 	"    hotline log - check a link's logs, checkpoints and receipts\n\n"
 	"SYNOPSIS\n"
 	"    hotline log verify [--link LINK]\n\n"
@@ -21,10 +21,10 @@ const char log_help[] =
 	"    first entry that fails, and any equivocation evidence held.\n\n"
 	"EXIT STATUS\n"
 	"    0 every check passed; 1 a check failed or the store is damaged;\n"
-	"    2 usage error.\n";
+	"    2 usage error.\n");
 
 const char rebuild_help[] =
-	"NAME\n"
+	N_("NAME\n"
 	"    hotline rebuild - recompute the indexes from the logs\n\n"
 	"SYNOPSIS\n"
 	"    hotline rebuild\n\n"
@@ -36,7 +36,7 @@ const char rebuild_help[] =
 	"    and link health.  rebuild drops the projections and recomputes\n"
 	"    them from the logs, opening every body with this party's key.\n\n"
 	"EXIT STATUS\n"
-	"    0 rebuilt; 1 failed (nothing changed); 2 usage error.\n";
+	"    0 rebuilt; 1 failed (nothing changed); 2 usage error.\n");
 
 static const char *const side_name[] = {N_("sent log"), N_("received log")};
 

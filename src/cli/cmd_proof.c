@@ -13,7 +13,7 @@
 #include "transcript.h"
 
 const char proof_help[] =
-	"NAME\n"
+	N_("NAME\n"
 	"    hotline proof - export or verify a proof of one message\n\n"
 	"SYNOPSIS\n"
 	"    hotline proof export --link LINK --seq N [--received] [--disclose]\n"
@@ -41,7 +41,7 @@ const char proof_help[] =
 	"    --out FILE         where to write (default: standard output)\n"
 	"    --home DIR         this party's home folder\n\n"
 	"EXIT STATUS\n"
-	"    0 written or valid; 1 refused, not valid or unreadable; 2 usage.\n";
+	"    0 written or valid; 1 refused, not valid or unreadable; 2 usage.\n");
 
 static const char synopsis[] =
 	"proof export --link LINK --seq N [--received] [--disclose] [--out FILE]\n"

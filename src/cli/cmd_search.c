@@ -13,7 +13,7 @@
 #include "stix.h"
 
 const char search_help[] =
-	"NAME\n"
+	N_("NAME\n"
 	"    hotline search - which cases mention an indicator\n\n"
 	"SYNOPSIS\n"
 	"    hotline search VALUE\n\n"
@@ -26,10 +26,10 @@ const char search_help[] =
 	"    exact, ignoring ASCII case.  Each mention is printed with its\n"
 	"    time, its case, its message and the STIX object it is in.\n\n"
 	"EXIT STATUS\n"
-	"    0 found; 1 not found or failed; 2 usage error.\n";
+	"    0 found; 1 not found or failed; 2 usage error.\n");
 
 const char export_help[] =
-	"NAME\n"
+	N_("NAME\n"
 	"    hotline export - write a case's indicators as one STIX bundle\n\n"
 	"SYNOPSIS\n"
 	"    hotline export --stix CASE [-o FILE]\n\n"
@@ -39,7 +39,7 @@ const char export_help[] =
 	"    latest version (by 'modified') of each.  The bundle is checked\n"
 	"    before it is written, to FILE or standard output.\n\n"
 	"EXIT STATUS\n"
-	"    0 written; 1 failed (no such case, no indicators); 2 usage error.\n";
+	"    0 written; 1 failed (no such case, no indicators); 2 usage error.\n");
 
 struct names {
 	int64_t id[64];

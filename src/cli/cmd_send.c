@@ -12,7 +12,7 @@
 #include "transcript.h"
 
 const char send_help[] =
-	"NAME\n"
+	N_("NAME\n"
 	"    hotline send - send a message on a link\n\n"
 	"SYNOPSIS\n"
 	"    hotline send --to LINK [--precedence P] [--category C] [--tlp T]\n"
@@ -66,7 +66,7 @@ const char send_help[] =
 	"    Acknowledgments, answers, closes, retractions and corrections have\n"
 	"    their own commands: ack, answer, case close, retract, correct.\n\n"
 	"EXIT STATUS\n"
-	"    0 stored in the log; 1 failed, nothing stored; 2 usage error.\n";
+	"    0 stored in the log; 1 failed, nothing stored; 2 usage error.\n");
 
 static const char synopsis[] =
 	"send --to LINK [--precedence P] [--category C] [--tlp T] [--severity S] "

@@ -11,7 +11,7 @@
 #include "i18n.h"
 
 const char status_help[] =
-	"NAME\n"
+	N_("NAME\n"
 	"    hotline status - each link's delivery at a glance\n\n"
 	"SYNOPSIS\n"
 	"    hotline status\n\n"
@@ -25,10 +25,10 @@ const char status_help[] =
 	"    Reachability comes from the running hotlined; without one, the\n"
 	"    rest is read from the store and hotlined is reported not running.\n\n"
 	"EXIT STATUS\n"
-	"    0 printed; 1 the store cannot be read; 2 usage error.\n";
+	"    0 printed; 1 the store cannot be read; 2 usage error.\n");
 
 const char outbox_help[] =
-	"NAME\n"
+	N_("NAME\n"
 	"    hotline outbox - messages that wait for the peer's receipt\n\n"
 	"SYNOPSIS\n"
 	"    hotline outbox [--link LINK]\n\n"
@@ -38,7 +38,7 @@ const char outbox_help[] =
 	"    attempts and last error for the link.  Messages stay here, durably,\n"
 	"    until their receipt comes back; nothing is dropped.\n\n"
 	"EXIT STATUS\n"
-	"    0 printed; 1 the store cannot be read; 2 usage error.\n";
+	"    0 printed; 1 the store cannot be read; 2 usage error.\n");
 
 struct view {
 	const struct hl_config *conf;

@@ -59,7 +59,7 @@ int help_main(int argc, char **argv)
 	}
 	for (const struct cli_cmd *c = cli_cmds; c->name; c++) {
 		if (strcmp(c->name, argv[1]) == 0) {
-			fputs(c->help, stdout);
+			fputs(_(c->help), stdout);
 			return CLI_OK;
 		}
 	}
@@ -68,13 +68,13 @@ int help_main(int argc, char **argv)
 }
 
 const char help_help[] =
-	"NAME\n"
+	N_("NAME\n"
 	"    hotline help - describe a command\n\n"
 	"SYNOPSIS\n"
 	"    hotline help [COMMAND]\n\n"
 	"DESCRIPTION\n"
 	"    Without COMMAND, lists the commands.  With one, prints its manual:\n"
-	"    what it does, its options, its files and its exit status.\n";
+	"    what it does, its options, its files and its exit status.\n");
 
 int version_main(int argc, char **argv)
 {
@@ -86,14 +86,14 @@ int version_main(int argc, char **argv)
 }
 
 const char version_help[] =
-	"NAME\n"
+	N_("NAME\n"
 	"    hotline version - print the version\n\n"
 	"SYNOPSIS\n"
 	"    hotline version\n"
 	"    hotline --version\n\n"
 	"DESCRIPTION\n"
 	"    Prints Hotline's version and those of the crypto and TLS libraries\n"
-	"    it runs with.\n";
+	"    it runs with.\n");
 
 int main(int argc, char **argv)
 {
