@@ -43,7 +43,7 @@ test_expect_success 'a FLASH report in Arabic goes from ru-cert to us-cert' '
 	test ! -s err &&
 	wait_for 20 received us-cert ru-cert 1 &&
 	"$HOTLINE" --home us-cert inbox >inbox &&
-	grep -q "^ru-cert/1  *[0-9T:-]*Z  flash  *notify  *due in" inbox
+	grep -q "^ru-cert/1  *[0-9T:-]*Z  flash  *notify  *ru-cert#1  *due in" inbox
 '
 
 test_expect_success 'us-cert reads exactly the text that was sent' '

@@ -66,7 +66,7 @@ test_expect_success 'the sender sees its message acknowledged once the ack arriv
 	grep -q "^acknowledgment: acked +" after &&
 	"$HOTLINE" --home ru-cert show us-cert/out/2 | grep -q "^acknowledgment: due in" &&
 	"$HOTLINE" --home ru-cert inbox >inbox &&
-	grep -q "^us-cert/1 .* flash  *ack  *-$" inbox
+	grep -q "^us-cert/1 .* flash  *ack  *ru-cert#1  *-$" inbox
 '
 
 test_expect_success 'an ack for an unknown message, an ack, or our own message is refused' '

@@ -32,8 +32,8 @@ test_expect_success 'two checks go out, one FLASH' '
 	expect_code 1 "$HOTLINE" --home ru-cert check run nobody 2>/dev/null &&
 	exchange ru-cert us-cert c1 &&
 	"$HOTLINE" --home us-cert inbox >inbox &&
-	grep -q "^ru-cert/1 .* immediate  *check  *due in" inbox &&
-	grep -q "^ru-cert/2 .* flash  *check  *due in" inbox
+	grep -q "^ru-cert/1 .* immediate  *check  *-  *due in" inbox &&
+	grep -q "^ru-cert/2 .* flash  *check  *-  *due in" inbox
 '
 
 test_expect_success 'receipted but unanswered, then one answered by a person' '

@@ -77,7 +77,7 @@ test_expect_success 'without a schedule no check is sent' '
 
 test_expect_success 'hotlined sends the first check as it starts' '
 	start_daemon us-cert && start_daemon ru-cert &&
-	wait_for 60 inbox_has "^ru-cert/1 .* immediate  *check  *due in" &&
+	wait_for 60 inbox_has "^ru-cert/1 .* immediate  *check  *-  *due in" &&
 	test "$(sent_checks | head -n 1)" = 1
 '
 
@@ -100,7 +100,7 @@ test_expect_success 'a link.NAME.ack deadline overrides the party-wide one' '
 		"FLASH: is the line up?" >out 2>&1 &&
 	flash=$(sed -n "s|^sent to us-cert as us-cert/out/\([0-9]*\) .*|\1|p" out) &&
 	test -n "$flash" &&
-	wait_for 60 inbox_has "^ru-cert/$flash .* flash  *notify  *OVERDUE" &&
+	wait_for 60 inbox_has "^ru-cert/$flash .* flash  *notify  *ru-cert#[0-9]*  *OVERDUE" &&
 	! grep -q "^ru-cert/$flash .* due in" inbox
 '
 
@@ -135,7 +135,7 @@ test_expect_success 'the escalation hook ran for the missed check' '
 test_expect_success 'restarted, the peer gets the pending check' '
 	missed=$(cat missed) &&
 	start_daemon us-cert &&
-	wait_for 60 inbox_has "^ru-cert/$missed .* immediate  *check  *due in" &&
+	wait_for 60 inbox_has "^ru-cert/$missed .* immediate  *check  *-  *due in" &&
 	wait_for 60 report_has "^us-cert/out/$missed .* immediate  *[0-9hms]*  *-  *MISSED$" &&
 	! grep -q "^us-cert/out/$missed .*not receipted" rep
 '

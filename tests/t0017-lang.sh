@@ -206,8 +206,8 @@ test_expect_success 'case show in Russian: the category label beside its code' '
 
 test_expect_success 'inbox in Chinese: precedence, type and deadline translated' '
 	"$HOTLINE" --lang zh --home ua-cert inbox >inbox &&
-	grep -Eq "^编号 +发送时间 +紧急程度 +类型 +确认$" inbox &&
-	grep -Eq "^eg-cert/1 +[0-9T:-]+Z  特急 +通报 +1[45]分钟后到期$" inbox
+	grep -Eq "^编号 +发送时间 +紧急程度 +类型 +案件 +确认$" inbox &&
+	grep -Eq "^eg-cert/1 +[0-9T:-]+Z  特急 +通报 +eg-cert#1 +1[45]分钟后到期$" inbox
 '
 
 test_expect_success 'the manual pages are translated; what a user types is not' '

@@ -74,8 +74,32 @@ struct inbox {
 	const struct hl_link *l;
 	int64_t now;
 	uint64_t overdue;
-	int w[2];	/* PRECEDENCE, KIND */
+	const char *me;		/* this party's name, for case IDs */
+	int w[3];	/* PRECEDENCE, KIND, CASE */
 };
+
+static int item_case(void *ctx, const struct hl_item *it)
+{
+	struct hl_item *out = ctx;
+
+	out->case_side = it->case_side;
+	out->case_seq = it->case_seq;
+	return 0;
+}
+
+/* The case a received message belongs to, "opener#N", or "-". */
+static void case_of(const struct inbox *in, uint64_t seq, char *out, size_t cap)
+{
+	struct hl_item it = {.case_side = -1};
+
+	if (hl_store_item_get(in->st, in->l->id, HL_THEIRS, seq, item_case, &it) < 0 ||
+	    it.case_side < 0) {
+		snprintf(out, cap, "-");
+		return;
+	}
+	snprintf(out, cap, "%s#%llu", it.case_side == HL_OURS ? in->me : in->l->card.name,
+		 (unsigned long long)it.case_seq);
+}
 
 /* A column's width: at least min and its heading's, and wide enough
  * for the translated labels of vocabulary v (codes, shown in English,
@@ -98,7 +122,7 @@ static int field_width(enum hl_vocab v, const char *head, int min)
 static int inbox_msg(void *ctx, const struct hl_message *m)
 {
 	struct inbox *in = ctx;
-	char id[HL_NAME_MAX + 24], when[HL_TIME_LEN + 1], ack[128];
+	char id[HL_NAME_MAX + 24], when[HL_TIME_LEN + 1], ack[128], kase[HL_NAME_MAX + 24];
 	enum hl_precedence p = HL_ROUTINE;
 
 	hl_precedence_parse(m->precedence, &p);
@@ -111,6 +135,9 @@ static int inbox_msg(void *ctx, const struct hl_message *m)
 	cli_col(cli_field(HL_VOCAB_PRECEDENCE, m->precedence), in->w[0]);
 	putchar(' ');
 	cli_col(cli_field(HL_VOCAB_KIND, m->kind), in->w[1]);
+	putchar(' ');
+	case_of(in, m->seq, kase, sizeof(kase));
+	cli_col(kase, in->w[2]);
 	printf(" %s\n", ack);
 	return 0;
 }
@@ -138,6 +165,7 @@ int inbox_main(int argc, char **argv)
 	p = cli_party(HL_PARTY_SECRETS);
 	in.st = p ? cli_store(p) : NULL;
 	in.conf = p ? &p->conf : NULL;
+	in.me = p ? p->card.name : NULL;
 	in.now = cli_now();
 	r = CLI_FAIL;
 	if (in.st && cli_index(in.st, p) == 0) {
@@ -145,6 +173,7 @@ int inbox_main(int argc, char **argv)
 		 * short, in capitals where the script has them. */
 		in.w[0] = field_width(HL_VOCAB_PRECEDENCE, _("PRECEDENCE"), 10);
 		in.w[1] = field_width(HL_VOCAB_KIND, _("KIND"), 8);
+		in.w[2] = cli_width(_("CASE")) > 16 ? cli_width(_("CASE")) : 16;
 		cli_col(_("ID"), 24);
 		putchar(' ');
 		cli_col(C_("time", "SENT"), 20);
@@ -152,6 +181,8 @@ int inbox_main(int argc, char **argv)
 		cli_col(_("PRECEDENCE"), in.w[0]);
 		putchar(' ');
 		cli_col(_("KIND"), in.w[1]);
+		putchar(' ');
+		cli_col(_("CASE"), in.w[2]);
 		printf(" %s\n", _("ACKNOWLEDGMENT"));
 		r = hl_store_link_each(in.st, inbox_one, &in) < 0 ? CLI_FAIL : CLI_OK;
 		if (r != CLI_OK)
