@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "error.h"
 #include "i18n.h"
+#include "stix.h"
 #include "text.h"
 #include "transcript.h"
 
@@ -194,4 +195,35 @@ int cli_open_content(struct hl_store *st, const struct hl_party *p,
 	sodium_free(key);
 	hl_buf_free(&raw);
 	return r;
+}
+
+int cli_stix_file(const char *path, json_t **out)
+{
+	struct hl_stix_error err = {{0}, {0}};
+	struct hl_buf b;
+	json_error_t je;
+	json_t *j;
+
+	hl_buf_init(&b, HL_PLAIN_MAX);
+	if (cli_read(path, HL_PLAIN_MAX, &b) < 0) {
+		hl_buf_free(&b);
+		return -HL_ETOOBIG;
+	}
+	j = json_loadb((const char *)b.data, b.len, JSON_REJECT_DUPLICATES, &je);
+	hl_buf_free(&b);
+	if (!j) {
+		cli_err(_("%s: not JSON: %s (line %d)"), path, je.text, je.line);
+		return -HL_ESTIX;
+	}
+	if (hl_stix_check(j, &err) < 0) {
+		if (err.id[0])
+			cli_err(_("%s: not a valid STIX 2.1 bundle: %s: %s"), path, err.id,
+				err.reason);
+		else
+			cli_err(_("%s: not a valid STIX 2.1 bundle: %s"), path, err.reason);
+		json_decref(j);
+		return -HL_ESTIX;
+	}
+	*out = j;
+	return 0;
 }

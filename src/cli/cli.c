@@ -354,6 +354,12 @@ static int index_link(void *ctx, const struct hl_link *l)
 	return hl_index_update(c->st, c->p, l, &added);
 }
 
+void cli_format_id(const char *link, int side, uint64_t seq, char out[CLI_ID_MAX + 1])
+{
+	snprintf(out, CLI_ID_MAX + 1, "%.*s/%s%llu", HL_NAME_MAX, link,
+		 side == HL_OURS ? "out/" : "", (unsigned long long)seq);
+}
+
 int cli_index(struct hl_store *st, const struct hl_party *p)
 {
 	struct index_ctx ctx = {st, p};

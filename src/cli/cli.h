@@ -83,6 +83,9 @@ bool cli_ack_state(const struct hl_config *conf, struct hl_store *st, const stru
 
 /* "LINK/SEQ" (received) or "LINK/out/SEQ" (sent) into its parts. */
 bool cli_parse_id(const char *id, char *link, size_t cap, int *side, uint64_t *seq);
+/* The ID cli_parse_id reads, for message seq of side on link. */
+#define CLI_ID_MAX (HL_NAME_MAX + 25)
+void cli_format_id(const char *link, int side, uint64_t seq, char out[CLI_ID_MAX + 1]);
 
 /* Brings the content index up to date on every link (needs the party's
  * secrets); prints why it cannot. */

@@ -78,25 +78,16 @@ static int parse(int argc, char **argv, struct ack *a)
 	return CLI_OK;
 }
 
-static int item_case(void *ctx, const struct hl_item *it)
-{
-	struct hl_item *out = ctx;
-
-	out->case_side = it->case_side;
-	out->case_seq = it->case_seq;
-	return 0;
-}
-
-/* The ack's content: a ref to the message, its case if it has one, and
- * the person's note.  A check is answered with a check-reply. */
+/* The ack's content, of type `type`: a ref to the message, its case if
+ * it has one (a check has none), and the person's note. */
 static int compose(struct hl_store *st, const struct hl_party *p, const struct ack *a,
-		   const struct hl_link *l, const hl_hash leaf, const char *kind,
+		   const struct hl_link *l, const hl_hash leaf, const char *type,
 		   struct hl_buf *out)
 {
 	struct hl_content c = {.text = {{0}, a->text, strlen(a->text)}, .has_ref = true};
-	struct hl_item it = {.case_side = -1};
+	struct hl_item it;
 
-	snprintf(c.type, sizeof(c.type), "%s", strcmp(kind, "check") ? "ack" : "check-reply");
+	snprintf(c.type, sizeof(c.type), "%s", type);
 	if (a->lang)
 		snprintf(c.text.lang, sizeof(c.text.lang), "%s", a->lang);
 	else
@@ -104,9 +95,7 @@ static int compose(struct hl_store *st, const struct hl_party *p, const struct a
 	c.ref.seq = a->seq;
 	memcpy(c.ref.from, l->card.name, sizeof(c.ref.from));
 	memcpy(c.ref.leaf, leaf, sizeof(c.ref.leaf));
-	if (strcmp(kind, "check") && hl_store_item_get(st, l->id, HL_THEIRS, a->seq,
-						       item_case, &it) == 0 &&
-	    it.case_side >= 0) {
+	if (hl_store_item_get(st, l->id, HL_THEIRS, a->seq, &it) == 0 && it.case_side >= 0) {
 		c.has_case = true;
 		if (cli_ref(st, p, l, it.case_side, it.case_seq, &c.case_ref) < 0)
 			return -HL_ESTORE;
@@ -118,7 +107,6 @@ static int acknowledge(struct hl_store *st, const struct hl_party *p,
 		       const struct hl_link *l, const struct ack *a)
 {
 	struct hl_send msg = {.kind = "ack"};
-	const char *what = "ack";
 	struct hl_buf raw, content;
 	struct hl_envelope env;
 	uint64_t ack_seq = 0, seq = 0;
@@ -147,12 +135,12 @@ static int acknowledge(struct hl_store *st, const struct hl_party *p,
 		       (unsigned long long)a->seq, t, l->name, (unsigned long long)ack_seq);
 		goto out;
 	}
+	/* A check is answered with a check-reply. */
+	if (r == 0 && !strcmp(env.kind, "check"))
+		msg.kind = "check-reply";
 	if (r == 0)
-		r = compose(st, p, a, l, leaf, env.kind, &content);
+		r = compose(st, p, a, l, leaf, msg.kind, &content);
 	if (r == 0) {
-		if (!strcmp(env.kind, "check"))
-			what = "check-reply";
-		msg.kind = what;
 		msg.precedence = env.precedence;
 		msg.plain = content.data;
 		msg.plain_len = content.len;

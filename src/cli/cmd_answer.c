@@ -10,7 +10,6 @@
 #include "error.h"
 #include "i18n.h"
 #include "index.h"
-#include "stix.h"
 #include "text.h"
 
 const char answer_help[] =
@@ -118,15 +117,6 @@ static int parse(int argc, char **argv, const char *cmd, const char *syn, bool f
 	return CLI_OK;
 }
 
-static int item_copy(void *ctx, const struct hl_item *it)
-{
-	struct hl_item *out = ctx;
-
-	*out = *it;
-	out->fields = NULL;
-	return 0;
-}
-
 /* The message named by id, which must be on side want: its link,
  * its index entry and its case (c->n == 0 when it has none). */
 static int target(struct hl_store *st, const struct hl_party *p, const char *id, int want,
@@ -150,7 +140,7 @@ static int target(struct hl_store *st, const struct hl_party *p, const char *id,
 	}
 	if (cli_link(st, name, l) < 0)
 		return -HL_ENOLINK;
-	r = hl_store_item_get(st, l->id, side, seq, item_copy, it);
+	r = hl_store_item_get(st, l->id, side, seq, it);
 	if (r == -HL_ENOTFOUND)
 		cli_err(_("%s: no such message"), id);
 	else if (r < 0)
@@ -163,42 +153,6 @@ static int target(struct hl_store *st, const struct hl_party *p, const char *id,
 	if (r < 0)
 		hl_link_free(l);
 	return r;
-}
-
-static int read_stix(const char *path, json_t **out)
-{
-	struct hl_stix_error err = {{0}, {0}};
-	struct hl_buf b;
-	json_error_t je;
-	json_t *j;
-
-	hl_buf_init(&b, HL_PLAIN_MAX);
-	if (cli_read(path, HL_PLAIN_MAX, &b) < 0) {
-		hl_buf_free(&b);
-		return -HL_ETOOBIG;
-	}
-	j = json_loadb((const char *)b.data, b.len, JSON_REJECT_DUPLICATES, &je);
-	hl_buf_free(&b);
-	if (!j) {
-		cli_err(_("%s: not JSON: %s (line %d)"), path, je.text, je.line);
-		return -HL_ESTIX;
-	}
-	if (hl_stix_check(j, &err) < 0) {
-		if (err.id[0])
-			cli_err(_("%s: not a valid STIX 2.1 bundle: %s: %s"), path, err.id,
-				err.reason);
-		else
-			cli_err(_("%s: not a valid STIX 2.1 bundle: %s"), path, err.reason);
-		json_decref(j);
-		return -HL_ESTIX;
-	}
-	*out = j;
-	return 0;
-}
-
-int cli_stix_file(const char *path, json_t **out)
-{
-	return read_stix(path, out);
 }
 
 int answer_main(int argc, char **argv)
@@ -249,7 +203,7 @@ int answer_main(int argc, char **argv)
 	else
 		r = 0;
 	if (r == 0 && a.stix)
-		r = read_stix(a.stix, &stix);
+		r = cli_stix_file(a.stix, &stix);
 	if (r == 0)
 		r = cli_ref(st, p, &l, it.side, it.seq, &m.ref);
 	if (r == 0)

@@ -319,23 +319,16 @@ static void print_body(const struct hl_text *t, const char *label)
 	} while (s < end);
 }
 
-static void event_id(const struct hl_link *l, const struct hl_case_event *e, char *out,
-		     size_t cap)
-{
-	snprintf(out, cap, "%s/%s%llu", l->name, e->side == HL_OURS ? "out/" : "",
-		 (unsigned long long)e->seq);
-}
-
 static void show_event(struct hl_store *st, const struct hl_party *p,
 		       const struct hl_link *l, const struct hl_case *c,
 		       const struct hl_case_event *e)
 {
-	char when[HL_TIME_LEN + 1], id[HL_NAME_MAX + 32], ref[HL_NAME_MAX + 32];
+	char when[HL_TIME_LEN + 1], id[CLI_ID_MAX + 1], ref[CLI_ID_MAX + 1];
 	struct hl_content m;
 	struct hl_buf plain;
 
 	hl_time_format(e->time, when);
-	event_id(l, e, id, sizeof(id));
+	cli_format_id(l->name, e->side, e->seq, id);
 	printf("\n%s  %s  %-18s %s", when, e->from, id, cli_label(HL_VOCAB_KIND, e->type));
 	printf(" (%s)", cli_field(HL_VOCAB_PRECEDENCE, e->precedence));
 	if (e->flags & HL_EV_RETRACTED)
@@ -344,8 +337,7 @@ static void show_event(struct hl_store *st, const struct hl_party *p,
 	if (e->ref_side >= 0) {
 		int t = hl_case_find(c, e->ref_side, e->ref_seq);
 
-		snprintf(ref, sizeof(ref), "%s/%s%llu", l->name,
-			 e->ref_side == HL_OURS ? "out/" : "", (unsigned long long)e->ref_seq);
+		cli_format_id(l->name, e->ref_side, e->ref_seq, ref);
 		printf("  %s: %s", _("about"), ref);
 		if (t >= 0)
 			printf(" (%s)", cli_label(HL_VOCAB_KIND, c->ev[t].type));
@@ -363,7 +355,8 @@ static void show_event(struct hl_store *st, const struct hl_party *p,
 	if (e->stix[0])
 		printf("  STIX: %s\n", strcmp(e->stix, "valid") ? e->stix : _("a valid bundle"));
 	if (e->corrected_by >= 0) {
-		event_id(l, &c->ev[e->corrected_by], ref, sizeof(ref));
+		cli_format_id(l->name, c->ev[e->corrected_by].side, c->ev[e->corrected_by].seq,
+			      ref);
 		printf("  %s %s\n", _("corrected by"), ref);
 	}
 	hl_buf_init(&plain, HL_PLAIN_MAX);

@@ -117,7 +117,7 @@ static int64_t receipt_time(struct hl_store *st, const struct hl_link *l, uint64
 static int report_one(void *ctx, const struct hl_message *m)
 {
 	struct report *rp = ctx;
-	char when[HL_TIME_LEN + 1], got[64], answered[64], id[HL_NAME_MAX + 32];
+	char when[HL_TIME_LEN + 1], got[64], answered[64], id[CLI_ID_MAX + 1];
 	enum hl_precedence p = HL_ROUTINE;
 	const char *verdict;
 	uint64_t ack_seq = 0;
@@ -156,7 +156,7 @@ static int report_one(void *ctx, const struct hl_message *m)
 	hl_time_format(m->time, when);
 	span(m->time, rcpt, got, sizeof(got));
 	span(m->time, ack, answered, sizeof(answered));
-	snprintf(id, sizeof(id), "%s/out/%llu", rp->l->name, (unsigned long long)m->seq);
+	cli_format_id(rp->l->name, HL_OURS, m->seq, id);
 	printf("%-22s %s  ", id, when);
 	cli_col(cli_field(HL_VOCAB_PRECEDENCE, m->precedence), rp->w[0]);
 	putchar(' ');

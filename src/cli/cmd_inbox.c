@@ -7,6 +7,7 @@
 
 #include <sodium.h>
 
+#include "case.h"
 #include "cli.h"
 #include "error.h"
 #include "i18n.h"
@@ -78,27 +79,17 @@ struct inbox {
 	int w[3];	/* PRECEDENCE, KIND, CASE */
 };
 
-static int item_case(void *ctx, const struct hl_item *it)
-{
-	struct hl_item *out = ctx;
-
-	out->case_side = it->case_side;
-	out->case_seq = it->case_seq;
-	return 0;
-}
-
 /* The case a received message belongs to, "opener#N", or "-". */
-static void case_of(const struct inbox *in, uint64_t seq, char *out, size_t cap)
+static void case_of(const struct inbox *in, uint64_t seq, char out[HL_CASE_ID_MAX + 1])
 {
-	struct hl_item it = {.case_side = -1};
+	struct hl_item it;
 
-	if (hl_store_item_get(in->st, in->l->id, HL_THEIRS, seq, item_case, &it) < 0 ||
+	if (hl_store_item_get(in->st, in->l->id, HL_THEIRS, seq, &it) < 0 ||
 	    it.case_side < 0) {
-		snprintf(out, cap, "-");
+		snprintf(out, HL_CASE_ID_MAX + 1, "-");
 		return;
 	}
-	snprintf(out, cap, "%s#%llu", it.case_side == HL_OURS ? in->me : in->l->card.name,
-		 (unsigned long long)it.case_seq);
+	hl_case_id(it.case_side == HL_OURS ? in->me : in->l->card.name, it.case_seq, out);
 }
 
 /* A column's width: at least min and its heading's, and wide enough
@@ -122,11 +113,12 @@ static int field_width(enum hl_vocab v, const char *head, int min)
 static int inbox_msg(void *ctx, const struct hl_message *m)
 {
 	struct inbox *in = ctx;
-	char id[HL_NAME_MAX + 24], when[HL_TIME_LEN + 1], ack[128], kase[HL_NAME_MAX + 24];
+	char id[CLI_ID_MAX + 1], when[HL_TIME_LEN + 1], ack[128];
+	char kase[HL_CASE_ID_MAX + 1];
 	enum hl_precedence p = HL_ROUTINE;
 
 	hl_precedence_parse(m->precedence, &p);
-	snprintf(id, sizeof(id), "%s/%llu", in->l->name, (unsigned long long)m->seq);
+	cli_format_id(in->l->name, HL_THEIRS, m->seq, id);
 	hl_time_format(m->time, when);
 	if (cli_ack_state(in->conf, in->st, in->l, HL_THEIRS, m->seq, m->kind, p, m->time,
 			  in->now, ack, sizeof(ack)))
@@ -136,7 +128,7 @@ static int inbox_msg(void *ctx, const struct hl_message *m)
 	putchar(' ');
 	cli_col(cli_field(HL_VOCAB_KIND, m->kind), in->w[1]);
 	putchar(' ');
-	case_of(in, m->seq, kase, sizeof(kase));
+	case_of(in, m->seq, kase);
 	cli_col(kase, in->w[2]);
 	printf(" %s\n", ack);
 	return 0;

@@ -69,7 +69,8 @@ struct search {
 static int hit(void *ctx, const struct hl_term_hit *h)
 {
 	struct search *s = ctx;
-	char when[HL_TIME_LEN + 1], msg[HL_NAME_MAX + 32], kase[HL_NAME_MAX + 32] = "-";
+	char when[HL_TIME_LEN + 1], msg[CLI_ID_MAX + 1];
+	char kase[HL_CASE_ID_MAX + 1] = "-";
 	const char *link = "?", *peer = "?";
 
 	for (unsigned i = 0; i < s->nm.n; i++) {
@@ -79,12 +80,9 @@ static int hit(void *ctx, const struct hl_term_hit *h)
 		}
 	}
 	hl_time_format(h->time, when);
-	snprintf(msg, sizeof(msg), "%s/%s%llu", link, h->side == HL_OURS ? "out/" : "",
-		 (unsigned long long)h->seq);
+	cli_format_id(link, h->side, h->seq, msg);
 	if (h->case_side >= 0)
-		snprintf(kase, sizeof(kase), "%s#%llu",
-			 h->case_side == HL_OURS ? s->p->card.name : peer,
-			 (unsigned long long)h->case_seq);
+		hl_case_id(h->case_side == HL_OURS ? s->p->card.name : peer, h->case_seq, kase);
 	printf("%s  %-20s %-20s %s (%s)\n", when, kase, msg, h->object, h->kind);
 	s->hits++;
 	return 0;

@@ -83,17 +83,11 @@ struct args {
 /* "investigate,take-down" into the action bits. */
 static bool parse_actions(const char *arg, unsigned *mask)
 {
-	size_t n;
-	const struct hl_term *all = hl_vocab_terms(HL_VOCAB_ACTION, &n);
-
 	while (*arg) {
 		size_t len = strcspn(arg, ",");
-		size_t i;
+		int i = hl_vocab_index(HL_VOCAB_ACTION, arg, len);
 
-		for (i = 0; i < n; i++)
-			if (strlen(all[i].code) == len && !strncmp(all[i].code, arg, len))
-				break;
-		if (i == n) {
+		if (i < 0) {
 			cli_err(_("%.*s: not an action (investigate, mitigate, take-down, block, "
 				  "preserve-evidence, share-indicators, identify-actor)"),
 				(int)len, arg);

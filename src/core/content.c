@@ -233,21 +233,19 @@ static int parse_ref(json_t *o, struct hl_ref *ref)
 /* ["investigate", ...]: known codes, each once, at least one. */
 static int parse_actions(json_t *a, unsigned *mask)
 {
-	const struct hl_term *all;
-	size_t i, n;
+	size_t i;
 	json_t *v;
 
-	all = hl_vocab_terms(HL_VOCAB_ACTION, &n);
 	if (!json_is_array(a) || json_array_size(a) == 0)
 		return -HL_ECONTENT;
 	json_array_foreach(a, i, v) {
-		const struct hl_term *t = json_is_string(v) ?
-			hl_vocab_find(HL_VOCAB_ACTION, json_string_value(v)) : NULL;
+		int k = json_is_string(v) ? hl_vocab_index(HL_VOCAB_ACTION, json_string_value(v),
+							   json_string_length(v)) : -1;
 		unsigned bit;
 
-		if (!t)
+		if (k < 0)
 			return -HL_ECONTENT;
-		bit = 1u << (t - all);
+		bit = 1u << k;
 		if (*mask & bit)
 			return -HL_ECONTENT;
 		*mask |= bit;

@@ -138,12 +138,19 @@ const struct hl_term *hl_vocab_terms(enum hl_vocab v, size_t *n)
 	return vocab[v].terms;
 }
 
-const struct hl_term *hl_vocab_find(enum hl_vocab v, const char *code)
+int hl_vocab_index(enum hl_vocab v, const char *code, size_t n)
 {
 	for (size_t i = 0; i < vocab[v].n; i++)
-		if (strcmp(vocab[v].terms[i].code, code) == 0)
-			return &vocab[v].terms[i];
-	return NULL;
+		if (strlen(vocab[v].terms[i].code) == n && memcmp(vocab[v].terms[i].code, code, n) == 0)
+			return (int)i;
+	return -1;
+}
+
+const struct hl_term *hl_vocab_find(enum hl_vocab v, const char *code)
+{
+	int i = hl_vocab_index(v, code, strlen(code));
+
+	return i < 0 ? NULL : &vocab[v].terms[i];
 }
 
 const char *hl_vocab_name(enum hl_vocab v)

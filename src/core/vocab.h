@@ -44,6 +44,11 @@ const struct hl_term *hl_vocab_terms(enum hl_vocab v, size_t *n);
 /* The term with this code, or NULL. */
 const struct hl_term *hl_vocab_find(enum hl_vocab v, const char *code);
 
+/* The position of the term whose code is the n bytes at code (not
+ * necessarily NUL-terminated), or -1: a message's actions are a set of
+ * such positions, bit i for the i-th term. */
+int hl_vocab_index(enum hl_vocab v, const char *code, size_t n);
+
 /* The vocabulary's name, for messages: "category", "TLP", ... */
 const char *hl_vocab_name(enum hl_vocab v);
 

@@ -61,16 +61,8 @@ int hl_case_find(const struct hl_case *c, int side, uint64_t seq)
 }
 
 /* by_log: the events' indices in (side, seq) order, for hl_case_find,
- * so a case of many messages folds in O(n log n). */
-static int cmp_index(const void *a, const void *b, void *base)
-{
-	const struct hl_case_event *ev = base;
-	const struct hl_case_event *x = &ev[*(const uint32_t *)a];
-	const struct hl_case_event *y = &ev[*(const uint32_t *)b];
-
-	return log_before(x, y->side, y->seq) ? -1 : log_before(y, x->side, x->seq);
-}
-
+ * so a case of many messages folds in O(n log n).  Each event kept its
+ * place in that order (log_pos) from before the fold's sort. */
 static void index_by_log(struct hl_case *c)
 {
 	free(c->by_log);
@@ -78,8 +70,7 @@ static void index_by_log(struct hl_case *c)
 	if (!c->by_log)
 		return;
 	for (size_t i = 0; i < c->n; i++)
-		c->by_log[i] = (uint32_t)i;
-	qsort_r(c->by_log, c->n, sizeof(*c->by_log), cmp_index, c->ev);
+		c->by_log[c->ev[i].log_pos] = (uint32_t)i;
 }
 
 static void ignore(struct hl_case_event *e, const char *why)
@@ -188,7 +179,7 @@ static void deps(const struct hl_case *c, size_t i, int dep[2])
  * alike.  The messages a ref can name were signed before it, so there
  * is no cycle; one is cut all the same.  A depth-first walk with its own
  * stack, since a peer decides how long a case's chains are. */
-static int order(struct hl_case *c)
+static int order(struct hl_case *c)	/* c->ev sorted by log */
 {
 	unsigned char *state = calloc(c->n + 1, 1);	/* 0 new, 1 open, 2 done */
 	size_t *stack = malloc((3 * c->n + 1) * sizeof(*stack)), top = 0;
@@ -198,7 +189,6 @@ static int order(struct hl_case *c)
 		free(stack);
 		return -ENOMEM;
 	}
-	qsort(c->ev, c->n, sizeof(*c->ev), cmp_log);
 	for (size_t i = 0; i < c->n; i++) {
 		if (state[i])
 			continue;
@@ -246,9 +236,11 @@ void hl_case_fold(struct hl_case *c)
 {
 	bool closed = false, retracted = false;
 
+	qsort(c->ev, c->n, sizeof(*c->ev), cmp_log);
 	for (size_t i = 0; i < c->n; i++) {
 		c->ev[i].after = c->ev[i].time;
 		c->ev[i].rank = 0;
+		c->ev[i].log_pos = (uint32_t)i;
 	}
 	/* Out of memory, the order is by time alone. */
 	order(c);
@@ -356,7 +348,7 @@ static void read_fields(const char *fields, struct hl_case_event *e)
 {
 	json_t *j = fields ? json_loads(fields, 0, NULL) : NULL;
 	json_t *a, *v, *stix;
-	size_t i, n;
+	size_t i;
 
 	if (!j)
 		return;
@@ -366,12 +358,11 @@ static void read_fields(const char *fields, struct hl_case_event *e)
 	copy_code(j, "answer", e->answer, sizeof(e->answer));
 	a = json_object_get(j, "actions");
 	json_array_foreach(a, i, v) {
-		const struct hl_term *all = hl_vocab_terms(HL_VOCAB_ACTION, &n);
-		const struct hl_term *t = hl_vocab_find(HL_VOCAB_ACTION,
-							json_string_value(v) ? json_string_value(v) : "");
+		int k = json_is_string(v) ? hl_vocab_index(HL_VOCAB_ACTION, json_string_value(v),
+							   json_string_length(v)) : -1;
 
-		if (t)
-			e->actions |= 1u << (t - all);
+		if (k >= 0)
+			e->actions |= 1u << k;
 	}
 	stix = json_object_get(j, "stix");
 	if (json_is_true(stix))
@@ -419,8 +410,7 @@ int hl_case_load(struct hl_store *st, const char *me, const struct hl_link *l,
 	memset(c, 0, sizeof(*c));
 	c->side = side;
 	c->seq = seq;
-	snprintf(c->id, sizeof(c->id), "%s#%llu", side == HL_OURS ? me : l->card.name,
-		 (unsigned long long)seq);
+	hl_case_id(side == HL_OURS ? me : l->card.name, seq, c->id);
 	r = hl_store_case_items(st, l->id, side, seq, load_item, &ld);
 	if (r < 0) {
 		hl_case_free(c);
@@ -442,6 +432,12 @@ void hl_case_free(struct hl_case *c)
 	c->ev = NULL;
 	c->by_log = NULL;
 	c->n = 0;
+}
+
+void hl_case_id(const char *opener, uint64_t seq, char out[HL_CASE_ID_MAX + 1])
+{
+	snprintf(out, HL_CASE_ID_MAX + 1, "%.*s#%llu", HL_NAME_MAX, opener,
+		 (unsigned long long)seq);
 }
 
 bool hl_case_id_parse(const char *id, char name[HL_NAME_MAX + 1], uint64_t *seq)
@@ -481,7 +477,7 @@ static json_t *event_json(const struct hl_case *c, const struct hl_case_event *e
 	char id[HL_CASE_ID_MAX + 1];
 	json_t *j;
 
-	snprintf(id, sizeof(id), "%s#%llu", e->from, (unsigned long long)e->seq);
+	hl_case_id(e->from, e->seq, id);
 	j = json_pack("{s:s, s:s}", "id", id, "type", e->type);
 	if (!j)
 		return NULL;
@@ -490,7 +486,7 @@ static json_t *event_json(const struct hl_case *c, const struct hl_case_event *e
 	if (e->corrected_by >= 0) {
 		const struct hl_case_event *f = &c->ev[e->corrected_by];
 
-		snprintf(id, sizeof(id), "%s#%llu", f->from, (unsigned long long)f->seq);
+		hl_case_id(f->from, f->seq, id);
 		json_object_set_new(j, "corrected_by", json_string(id));
 	}
 	if (e->flags & HL_EV_IGNORED)

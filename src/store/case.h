@@ -56,6 +56,7 @@ struct hl_case_event {
 	/* Set by the fold. */
 	int64_t after;			/* the order's time: see hl_case_fold */
 	unsigned rank;
+	uint32_t log_pos;		/* its place in (side, seq) order */
 	unsigned flags;
 	const char *why;		/* for HL_EV_IGNORED */
 	int corrected_by;		/* index of the last correction, or -1 */
@@ -88,6 +89,9 @@ void hl_case_fold(struct hl_case *c);
 
 /* The index of the event (side, seq) in c, or -1. */
 int hl_case_find(const struct hl_case *c, int side, uint64_t seq);
+
+/* The name of the case opened by opener's notify seq: "ru-cert#12". */
+void hl_case_id(const char *opener, uint64_t seq, char out[HL_CASE_ID_MAX + 1]);
 
 /* "ru-cert#12" -> name and seq; false when it is not of that form. */
 bool hl_case_id_parse(const char *id, char name[HL_NAME_MAX + 1], uint64_t *seq);

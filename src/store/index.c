@@ -42,15 +42,6 @@ static int ref_side(struct hl_store *st, const struct hl_party *me,
 	return r < 0 ? -1 : side;
 }
 
-static int copy_case(void *ctx, const struct hl_item *it)
-{
-	struct hl_item *out = ctx;
-
-	out->case_side = it->case_side;
-	out->case_seq = it->case_seq;
-	return 0;
-}
-
 struct terms {
 	struct hl_store *st;
 	const struct hl_link *l;
@@ -117,7 +108,12 @@ static int index_content(struct hl_store *st, const struct hl_party *me,
 	} else if (it->ref_side >= 0) {
 		/* An ack or a retraction without "case" belongs to the case of
 		 * what it names, when that is indexed. */
-		hl_store_item_get(st, l->id, it->ref_side, it->ref_seq, copy_case, it);
+		struct hl_item named;
+
+		if (hl_store_item_get(st, l->id, it->ref_side, it->ref_seq, &named) == 0) {
+			it->case_side = named.case_side;
+			it->case_seq = named.case_seq;
+		}
 	}
 	if (c->stix)
 		stix_ok = hl_stix_check(c->stix, &bad) == 0;

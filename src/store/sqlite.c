@@ -986,8 +986,17 @@ static int item_rows(struct hl_store *st, sqlite3_stmt *s,
 	return r < 0 ? r : rows;
 }
 
+static int item_copy(void *ctx, const struct hl_item *it)
+{
+	struct hl_item *out = ctx;
+
+	*out = *it;
+	out->fields = NULL;	/* its text lives only during the step */
+	return 0;
+}
+
 int hl_store_item_get(struct hl_store *st, int64_t link, int side, uint64_t seq,
-		      int (*fn)(void *ctx, const struct hl_item *it), void *ctx)
+		      struct hl_item *out)
 {
 	sqlite3_stmt *s = stmt(st, S_ITEM_GET);
 	int r;
@@ -996,7 +1005,7 @@ int hl_store_item_get(struct hl_store *st, int64_t link, int side, uint64_t seq,
 		return -HL_ESTORE;
 	bind_log(s, link, side);
 	sqlite3_bind_int64(s, 3, (int64_t)seq);
-	r = item_rows(st, s, fn, ctx);
+	r = item_rows(st, s, item_copy, out);
 	return r == 0 ? -HL_ENOTFOUND : r < 0 ? r : 0;
 }
 

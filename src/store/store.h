@@ -153,9 +153,10 @@ struct hl_item {
 };
 int hl_store_item_put(struct hl_store *st, int64_t link, const struct hl_item *it);
 int hl_store_item_next(struct hl_store *st, int64_t link, int side, uint64_t *next);
-/* -HL_ENOTFOUND when (side, seq) is not indexed. */
+/* The item (side, seq), its fields left NULL; -HL_ENOTFOUND when it is
+ * not indexed. */
 int hl_store_item_get(struct hl_store *st, int64_t link, int side, uint64_t seq,
-		      int (*fn)(void *ctx, const struct hl_item *it), void *ctx);
+		      struct hl_item *out);
 /* The notifies of a link (each opens a case), in order of time. */
 int hl_store_case_each(struct hl_store *st, int64_t link,
 		       int (*fn)(void *ctx, const struct hl_item *it), void *ctx);
