@@ -1,7 +1,7 @@
 /* golden.h - reading and writing the golden files of the vector tests.
  *
  * Golden files live in tests/golden/, found from $HOTLINE_SRC or the
- * current directory.  Included by the test files that use them, which
+ * current directory.  The parties that sign them are here too.  Included by the test files that use them, which
  * define FILE_MAX (the largest golden file they read) first.
  */
 #ifndef HL_TEST_GOLDEN_H
@@ -12,7 +12,50 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "buf.h"
+#include "card.h"
+#include "text.h"
+
+/* The two parties of every vector: keys from constant seed bytes, test
+ * keys only; derive() fills their cards. */
+#define CREATED "2026-11-22T09:54:00Z"
+
+struct party {
+	const char *name;
+	unsigned char sign_seed, box_seed, tls_byte;
+	const char *endpoint;
+	unsigned char sign_sk[HL_ED25519_SK_LEN];
+	unsigned char box_sk[32];
+	struct hl_card card;
+};
+
+static struct party ru = {
+	.name = "ru-cert", .sign_seed = 0x01, .box_seed = 0x11, .tls_byte = 0x21,
+	.endpoint = "https://127.0.0.1:7441",
+};
+static struct party us = {
+	.name = "us-cert", .sign_seed = 0x02, .box_seed = 0x12, .tls_byte = 0x22,
+	.endpoint = "https://127.0.0.1:7442",
+};
+
+static void derive(struct party *p)
+{
+	unsigned char seed[32];
+	struct hl_card *c = &p->card;
+
+	memset(c, 0, sizeof(*c));
+	memcpy(c->name, p->name, strlen(p->name) + 1);
+	memset(seed, p->sign_seed, sizeof(seed));
+	assert_int_equal(crypto_sign_seed_keypair(c->sign_pk, p->sign_sk, seed), 0);
+	memset(seed, p->box_seed, sizeof(seed));
+	assert_int_equal(crypto_box_seed_keypair(c->box_pk, p->box_sk, seed), 0);
+	memset(c->tls_pin, p->tls_byte, sizeof(c->tls_pin));
+	memcpy(c->endpoint, p->endpoint, strlen(p->endpoint) + 1);
+	assert_int_equal(hl_time_parse(CREATED, HL_TIME_LEN, &c->created), 0);
+}
+
 
 static void golden_path(const char *name, char *out, size_t cap)
 {

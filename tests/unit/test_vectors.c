@@ -56,7 +56,6 @@
 #include "note.h"
 #include "text.h"
 
-#define CREATED "2026-11-22T09:54:00Z"
 #define SENT "2026-11-22T10:02:00Z"
 #define FILE_MAX (1024 * 1024)
 
@@ -88,40 +87,7 @@ static const char content_summary[] =
 
 enum regen { REGEN_NONE, REGEN_FIXED, REGEN_ENVELOPE };
 
-struct party {
-	const char *name;
-	unsigned char sign_seed, box_seed, tls_byte;
-	const char *endpoint;
-	unsigned char sign_sk[HL_ED25519_SK_LEN];
-	unsigned char box_sk[32];
-	struct hl_card card;
-};
-
-static struct party ru = {
-	.name = "ru-cert", .sign_seed = 0x01, .box_seed = 0x11, .tls_byte = 0x21,
-	.endpoint = "https://127.0.0.1:7441",
-};
-static struct party us = {
-	.name = "us-cert", .sign_seed = 0x02, .box_seed = 0x12, .tls_byte = 0x22,
-	.endpoint = "https://127.0.0.1:7442",
-};
 static enum regen regen;
-
-static void derive(struct party *p)
-{
-	unsigned char seed[32];
-	struct hl_card *c = &p->card;
-
-	memset(c, 0, sizeof(*c));
-	memcpy(c->name, p->name, strlen(p->name) + 1);
-	memset(seed, p->sign_seed, sizeof(seed));
-	assert_int_equal(crypto_sign_seed_keypair(c->sign_pk, p->sign_sk, seed), 0);
-	memset(seed, p->box_seed, sizeof(seed));
-	assert_int_equal(crypto_box_seed_keypair(c->box_pk, p->box_sk, seed), 0);
-	memset(c->tls_pin, p->tls_byte, sizeof(c->tls_pin));
-	memcpy(c->endpoint, p->endpoint, strlen(p->endpoint) + 1);
-	assert_int_equal(hl_time_parse(CREATED, HL_TIME_LEN, &c->created), 0);
-}
 
 static int setup(void **state)
 {

@@ -69,7 +69,6 @@
 #include "text.h"
 #include "transcript.h"
 
-#define CREATED "2026-11-22T09:54:00Z"
 #define COSIGNED_STR "2026-11-22T10:02:01Z"
 #define COSIGNED 1795341721	/* one second after the envelope was sealed */
 #define FILE_MAX (16 * 1024 * 1024)
@@ -108,23 +107,6 @@ static const char *const ref_consistency_6_8[3] = {
 	"d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7",
 };
 
-struct party {
-	const char *name;
-	unsigned char sign_seed, box_seed, tls_byte;
-	const char *endpoint;
-	unsigned char sign_sk[HL_ED25519_SK_LEN];
-	unsigned char box_sk[32];
-	struct hl_card card;
-};
-
-static struct party ru = {
-	.name = "ru-cert", .sign_seed = 0x01, .box_seed = 0x11, .tls_byte = 0x21,
-	.endpoint = "https://127.0.0.1:7441",
-};
-static struct party us = {
-	.name = "us-cert", .sign_seed = 0x02, .box_seed = 0x12, .tls_byte = 0x22,
-	.endpoint = "https://127.0.0.1:7442",
-};
 static bool regen;
 
 /* ---- golden files (as in test_vectors.c) ---- */
@@ -157,22 +139,6 @@ static void golden_buf(const char *name, const struct hl_buf *b, bool text)
 }
 
 /* ---- the parties, the envelope, the link ---- */
-
-static void derive(struct party *p)
-{
-	unsigned char seed[32];
-	struct hl_card *c = &p->card;
-
-	memset(c, 0, sizeof(*c));
-	memcpy(c->name, p->name, strlen(p->name) + 1);
-	memset(seed, p->sign_seed, sizeof(seed));
-	assert_int_equal(crypto_sign_seed_keypair(c->sign_pk, p->sign_sk, seed), 0);
-	memset(seed, p->box_seed, sizeof(seed));
-	assert_int_equal(crypto_box_seed_keypair(c->box_pk, p->box_sk, seed), 0);
-	memset(c->tls_pin, p->tls_byte, sizeof(c->tls_pin));
-	memcpy(c->endpoint, p->endpoint, strlen(p->endpoint) + 1);
-	assert_int_equal(hl_time_parse(CREATED, HL_TIME_LEN, &c->created), 0);
-}
 
 static int setup(void **state)
 {
