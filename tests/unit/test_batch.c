@@ -25,42 +25,17 @@
 
 #define LOG_N 7
 #define LEVELS 4
+#define MEM_LEVELS LEVELS
+#define MEM_LEAVES LOG_N
+#include "memlog.h"
 #define SENT (TL_CREATED + 480)
 
-/* An in-memory store of complete nodes (as in test_merkle.c). */
-struct mem {
-	hl_hash nodes[LEVELS][LOG_N];
-	uint64_t size;
-};
 
 static struct tl_party A, B;
 static char origin[HL_ORIGIN_MAX + 1];
 static struct hl_buf env[LOG_N];	/* seq 1..LOG_N */
 static struct mem log_a;
 
-static int mem_node(void *ctx, unsigned level, uint64_t index, hl_hash out)
-{
-	struct mem *m = ctx;
-
-	if (level >= LEVELS || ((index + 1) << level) > m->size)
-		return -HL_ENUMBER;
-	memcpy(out, m->nodes[level][index], HL_HASH_LEN);
-	return 0;
-}
-
-static void mem_add(struct mem *m, const void *leaf, size_t n)
-{
-	struct hl_merkle_src src = {mem_node, m};
-	struct hl_merkle_node out[HL_MERKLE_LEVELS];
-	size_t count = 0;
-	hl_hash h;
-
-	hl_merkle_leaf(leaf, n, h);
-	assert_int_equal(hl_merkle_append(&src, m->size, h, out, &count), 0);
-	for (size_t i = 0; i < count; i++)
-		memcpy(m->nodes[out[i].level][out[i].index], out[i].hash, HL_HASH_LEN);
-	m->size++;
-}
 
 static void root_at(uint64_t size, hl_hash out)
 {

@@ -25,14 +25,12 @@
 
 #define LOG_N 5
 #define LEVELS 4
+#define MEM_LEVELS LEVELS
+#define MEM_LEAVES LOG_N
+#include "memlog.h"
 #define SENT (TL_CREATED + 480)
 #define RECEIPT (TL_CREATED + 900)
 
-/* An in-memory store of complete nodes (as in test_merkle.c). */
-struct mem {
-	hl_hash nodes[LEVELS][LOG_N];
-	uint64_t size;
-};
 
 /* A log of envelopes from one party to another. */
 struct log {
@@ -51,29 +49,6 @@ static struct tl_party A, B, C;
 static struct log ab, ac;	/* A to B, five envelopes; A to C, one */
 static struct hl_buf cp_ab;	/* A's checkpoint of ab at 5, cosigned by B */
 
-static int mem_node(void *ctx, unsigned level, uint64_t index, hl_hash out)
-{
-	struct mem *m = ctx;
-
-	if (level >= LEVELS || ((index + 1) << level) > m->size)
-		return -HL_ENUMBER;
-	memcpy(out, m->nodes[level][index], HL_HASH_LEN);
-	return 0;
-}
-
-static void mem_add(struct mem *m, const void *leaf, size_t n)
-{
-	struct hl_merkle_src src = {mem_node, m};
-	struct hl_merkle_node out[HL_MERKLE_LEVELS];
-	size_t count = 0;
-	hl_hash h;
-
-	hl_merkle_leaf(leaf, n, h);
-	assert_int_equal(hl_merkle_append(&src, m->size, h, out, &count), 0);
-	for (size_t i = 0; i < count; i++)
-		memcpy(m->nodes[out[i].level][out[i].index], out[i].hash, HL_HASH_LEN);
-	m->size++;
-}
 
 static void seal(const struct tl_party *from, const struct tl_party *to,
 		 uint64_t seq, struct hl_buf *out)
