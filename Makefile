@@ -96,7 +96,7 @@ $(O)/tests/%: tests/unit/%.c $(O)/libhotline.a
 		$(O)/libhotline.a $(LIBS) $(shell pkg-config --libs cmocka)
 
 # Helper programs for the integration tests (like git's t/helper).
-$(O)/tests/tools/%: tests/tools/%.c $(O)/libhotline.a
+$(O)/tests/tools/%: tests/tools/%.c tests/tools/tool.h $(O)/libhotline.a
 	@mkdir -p $(dir $@)
 	$(call say,TOOL,$@)
 	$(Q)$(CC) $(HL_CFLAGS) $(CFLAGS) $(SANFLAGS) -o $@ $< $(O)/libhotline.a $(LIBS)

@@ -30,6 +30,7 @@
 #include "store.h"
 #include "text.h"
 #include "transcript.h"
+#include "tool.h"
 
 struct args {
 	const char *home, *link, *tag;
@@ -100,35 +101,7 @@ static void wake(const char *home)
 	close(fd);
 }
 
-struct ctx {
-	struct hl_party *p;
-	struct hl_store *st;
-	struct hl_link l;
-};
-
-static int open_all(const struct args *a, struct ctx *c)
-{
-	char why[PATH_MAX + 64] = "", path[PATH_MAX], err[256] = "";
-	int r = hl_party_open(a->home, HL_PARTY_SECRETS, &c->p, why, sizeof(why));
-
-	if (r < 0) {
-		fprintf(stderr, "hl-burst: %s/%s: %s\n", a->home, why, hl_strerror(r));
-		return r;
-	}
-	r = hl_party_path(a->home, HL_STORE_FILE, path, sizeof(path));
-	if (r == 0)
-		r = hl_store_open(path, &c->st, err, sizeof(err));
-	if (r < 0) {
-		fprintf(stderr, "hl-burst: %s: %s %s\n", path, hl_strerror(r), err);
-		return r;
-	}
-	r = hl_store_link_get(c->st, a->link, &c->l);
-	if (r < 0)
-		fprintf(stderr, "hl-burst: %s: %s\n", a->link, hl_strerror(r));
-	return r;
-}
-
-static int burst(const struct args *a, struct ctx *c)
+static int burst(const struct args *a, struct tool *c)
 {
 	char text[256];
 	int r = 0;
@@ -172,18 +145,16 @@ static int burst(const struct args *a, struct ctx *c)
 int main(int argc, char **argv)
 {
 	struct args a = {0};
-	struct ctx c = {0};
+	struct tool c = {0};
 	int r;
 
 	if (parse(argc, argv, &a) < 0)
 		return usage();
 	if (sodium_init() < 0)
 		return 1;
-	r = open_all(&a, &c);
+	r = tool_open("hl-burst", a.home, a.link, &c);
 	if (r == 0)
 		r = burst(&a, &c);
-	hl_link_free(&c.l);
-	hl_store_close(c.st);
-	hl_party_free(c.p);
+	tool_close(&c);
 	return r < 0 ? 1 : 0;
 }

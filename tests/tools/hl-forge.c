@@ -30,6 +30,7 @@
 #include "file.h"
 #include "party.h"
 #include "store.h"
+#include "tool.h"
 #include "transcript.h"
 
 static int usage(void)
@@ -85,10 +86,7 @@ static int cosign(const struct hl_party *p, const struct hl_batch *b,
 static int send_raw(const char *home, const char *link, const char *kind, const char *file)
 {
 	struct hl_send msg = {.precedence = HL_ROUTINE, .kind = kind, .now = time(NULL)};
-	char path[PATH_MAX], why[PATH_MAX + 64] = "";
-	struct hl_party *p = NULL;
-	struct hl_store *st = NULL;
-	struct hl_link l = {0};
+	struct tool t = {0};
 	struct hl_buf plain;
 	uint64_t seq = 0;
 	int r;
@@ -96,27 +94,22 @@ static int send_raw(const char *home, const char *link, const char *kind, const 
 	hl_buf_init(&plain, HL_PLAIN_MAX);
 	r = sodium_init() >= 0 ? 0 : -1;
 	if (r == 0)
-		r = hl_party_open(home, HL_PARTY_SECRETS, &p, why, sizeof(why));
-	if (r == 0)
+		r = tool_open("hl-forge", home, link, &t);
+	if (r == 0) {
 		r = hl_file_read(file, &plain);
-	if (r == 0)
-		r = hl_party_path(p->home, HL_STORE_FILE, path, sizeof(path));
-	if (r == 0)
-		r = hl_store_open(path, &st, why, sizeof(why));
-	if (r == 0)
-		r = hl_store_link_get(st, link, &l);
+		if (r < 0)
+			fprintf(stderr, "hl-forge: %s: %s\n", file, hl_strerror(r));
+	}
 	if (r == 0) {
 		msg.plain = plain.data;
 		msg.plain_len = plain.len;
-		r = hl_transcript_send(st, p, &l, &msg, &seq);
+		r = hl_transcript_send(t.st, t.p, &t.l, &msg, &seq);
+		if (r < 0)
+			fprintf(stderr, "hl-forge: %s: %s\n", link, hl_strerror(r));
 	}
 	if (r == 0)
 		printf("%s/out/%llu\n", link, (unsigned long long)seq);
-	else
-		fprintf(stderr, "hl-forge: %s%s%s\n", why, why[0] ? ": " : "", hl_strerror(r));
-	hl_link_free(&l);
-	hl_store_close(st);
-	hl_party_free(p);
+	tool_close(&t);
 	hl_buf_free(&plain);
 	return r < 0 ? 1 : 0;
 }

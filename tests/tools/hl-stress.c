@@ -24,6 +24,7 @@
 #include "store.h"
 #include "text.h"
 #include "transcript.h"
+#include "tool.h"
 
 #define TEXT_MAX 65536
 
@@ -75,35 +76,7 @@ static int parse(int argc, char **argv, struct args *a)
 	return a->home && a->link && a->count && optind == argc ? 0 : -1;
 }
 
-struct ctx {
-	struct hl_party *p;
-	struct hl_store *st;
-	struct hl_link l;
-};
-
-static int open_all(const struct args *a, struct ctx *c)
-{
-	char why[PATH_MAX + 64] = "", path[PATH_MAX], err[256] = "";
-	int r = hl_party_open(a->home, HL_PARTY_SECRETS, &c->p, why, sizeof(why));
-
-	if (r < 0) {
-		fprintf(stderr, "hl-stress: %s/%s: %s\n", a->home, why, hl_strerror(r));
-		return r;
-	}
-	r = hl_party_path(a->home, HL_STORE_FILE, path, sizeof(path));
-	if (r == 0)
-		r = hl_store_open(path, &c->st, err, sizeof(err));
-	if (r < 0) {
-		fprintf(stderr, "hl-stress: %s: %s %s\n", path, hl_strerror(r), err);
-		return r;
-	}
-	r = hl_store_link_get(c->st, a->link, &c->l);
-	if (r < 0)
-		fprintf(stderr, "hl-stress: %s: %s\n", a->link, hl_strerror(r));
-	return r;
-}
-
-static int append(const struct args *a, struct ctx *c)
+static int append(const struct args *a, struct tool *c)
 {
 	char *text = malloc(a->size + 1);
 	int r = text ? 0 : -1;
@@ -136,7 +109,7 @@ static int append(const struct args *a, struct ctx *c)
 int main(int argc, char **argv)
 {
 	struct args a = {0};
-	struct ctx c = {0};
+	struct tool c = {0};
 	int r;
 
 	if (argc < 2 || strcmp(argv[1], "append") != 0 ||
@@ -144,11 +117,9 @@ int main(int argc, char **argv)
 		return usage();
 	if (sodium_init() < 0)
 		return 1;
-	r = open_all(&a, &c);
+	r = tool_open("hl-stress", a.home, a.link, &c);
 	if (r == 0)
 		r = append(&a, &c);
-	hl_link_free(&c.l);
-	hl_store_close(c.st);
-	hl_party_free(c.p);
+	tool_close(&c);
 	return r < 0 ? 1 : 0;
 }
