@@ -197,6 +197,25 @@ int cli_open_content(struct hl_store *st, const struct hl_party *p,
 	return r;
 }
 
+bool cli_fields_valid(const char *category, const char *tlp, const char *severity)
+{
+	if (category && !hl_vocab_find(HL_VOCAB_CATEGORY, category)) {
+		cli_err(_("%s: not a category of the Reference Security Incident Taxonomy "
+			  "('hotline send --category list' prints them)"), category);
+		return false;
+	}
+	if (tlp && !hl_vocab_find(HL_VOCAB_TLP, tlp)) {
+		cli_err(_("%s: not a TLP 2.0 label (TLP:CLEAR, TLP:GREEN, TLP:AMBER, "
+			  "TLP:AMBER+STRICT, TLP:RED)"), tlp);
+		return false;
+	}
+	if (severity && !hl_vocab_find(HL_VOCAB_SEVERITY, severity)) {
+		cli_err(_("%s: severity low, medium, high or critical"), severity);
+		return false;
+	}
+	return true;
+}
+
 int cli_stix_file(const char *path, json_t **out)
 {
 	struct hl_stix_error err = {{0}, {0}};

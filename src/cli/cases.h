@@ -3,6 +3,7 @@
 #ifndef HL_CLI_CASES_H
 #define HL_CLI_CASES_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <jansson.h>
@@ -36,6 +37,10 @@ int cli_post(struct hl_store *st, const struct hl_party *p, const struct hl_link
 int cli_open_content(struct hl_store *st, const struct hl_party *p,
 		     const struct hl_link *l, int side, uint64_t seq,
 		     struct hl_buf *plain, struct hl_content *c);
+
+/* Whether each field given (NULL: not given) is a code of its vocabulary;
+ * prints why not. */
+bool cli_fields_valid(const char *category, const char *tlp, const char *severity);
 
 /* Reads and checks a STIX 2.1 bundle file ("-": stdin); prints the bad
  * object's id and why when it is not valid. */

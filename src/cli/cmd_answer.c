@@ -194,10 +194,8 @@ int answer_main(int argc, char **argv)
 			cli_label(HL_VOCAB_STATE, c.state));
 	else if (c.ev[i].flags & HL_EV_RETRACTED)
 		cli_err(_("%s was withdrawn by its sender"), a.id);
-	else if (!strcmp(c.ev[i].state, "declined") || !strcmp(c.ev[i].state, "done"))
-		cli_err(_("%s was already answered: %s"), a.id,
-			cli_label(HL_VOCAB_STATE, c.ev[i].state));
-	else if (!strcmp(c.ev[i].state, a.answer))
+	else if (!strcmp(c.ev[i].state, "declined") || !strcmp(c.ev[i].state, "done") ||
+		 !strcmp(c.ev[i].state, a.answer))
 		cli_err(_("%s was already answered: %s"), a.id,
 			cli_label(HL_VOCAB_STATE, c.ev[i].state));
 	else
@@ -266,14 +264,7 @@ static int amend(int argc, char **argv, const char *cmd, const char *syn)
 		 strcmp(it.type, "notify") && strcmp(it.type, "update"))
 		cli_err(_("%s is a %s: only a notification's or an update's category, TLP "
 			  "and severity can be corrected"), a.id, cli_label(HL_VOCAB_KIND, it.type));
-	else if (a.category && !hl_vocab_find(HL_VOCAB_CATEGORY, a.category))
-		cli_err(_("%s: not a category ('hotline help send' lists them)"), a.category);
-	else if (a.tlp && !hl_vocab_find(HL_VOCAB_TLP, a.tlp))
-		cli_err(_("%s: not a TLP 2.0 label (TLP:CLEAR, TLP:GREEN, TLP:AMBER, "
-			  "TLP:AMBER+STRICT, TLP:RED)"), a.tlp);
-	else if (a.severity && !hl_vocab_find(HL_VOCAB_SEVERITY, a.severity))
-		cli_err(_("%s: severity low, medium, high or critical"), a.severity);
-	else
+	else if (cli_fields_valid(a.category, a.tlp, a.severity))
 		r = 0;
 	if (r == 0)
 		r = cli_ref(st, p, &l, it.side, it.seq, &m.ref);

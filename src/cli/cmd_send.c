@@ -136,20 +136,8 @@ static int check_args(const struct args *a)
 			a->summary_lang);
 		return CLI_USAGE;
 	}
-	if (a->category && !hl_vocab_find(HL_VOCAB_CATEGORY, a->category)) {
-		cli_err(_("%s: not a category of the Reference Security Incident Taxonomy "
-			  "('hotline send --category list' prints them)"), a->category);
+	if (!cli_fields_valid(a->category, a->tlp, a->severity))
 		return CLI_USAGE;
-	}
-	if (a->tlp && !hl_vocab_find(HL_VOCAB_TLP, a->tlp)) {
-		cli_err(_("%s: not a TLP 2.0 label (TLP:CLEAR, TLP:GREEN, TLP:AMBER, "
-			  "TLP:AMBER+STRICT, TLP:RED)"), a->tlp);
-		return CLI_USAGE;
-	}
-	if (a->severity && !hl_vocab_find(HL_VOCAB_SEVERITY, a->severity)) {
-		cli_err(_("%s: severity low, medium, high or critical"), a->severity);
-		return CLI_USAGE;
-	}
 	if (!a->case_id && (!strcmp(a->kind, "update") || !strcmp(a->kind, "request"))) {
 		cli_err(_("an update or a request is about a case: give --case"));
 		return CLI_USAGE;
