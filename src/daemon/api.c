@@ -18,6 +18,7 @@
 #include "envelope.h"
 #include "error.h"
 #include "stix.h"
+#include "text.h"
 #include "version.h"
 
 #define API_BODY_MAX (2 * HL_PLAIN_MAX)	/* JSON escapes can double it */
@@ -36,16 +37,23 @@ struct hl_api {
 	int fd;
 };
 
+/* Queues j (taken) as the reply; a reply that cannot be built is a 500
+ * with a fixed JSON body, never a dropped connection. */
 static enum MHD_Result json_reply(struct MHD_Connection *c, unsigned status, json_t *j)
 {
-	char *s = json_dumps(j, JSON_COMPACT);
+	static const char broken[] = "{\"error\":\"cannot build the reply\",\"status\":500}";
+	char *s = j ? json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 	struct MHD_Response *r;
 	enum MHD_Result ret;
 
 	json_decref(j);
-	if (!s)
-		return MHD_NO;
-	r = MHD_create_response_from_buffer(strlen(s), s, MHD_RESPMEM_MUST_FREE);
+	if (s) {
+		r = MHD_create_response_from_buffer(strlen(s), s, MHD_RESPMEM_MUST_FREE);
+	} else {
+		status = MHD_HTTP_INTERNAL_SERVER_ERROR;
+		r = MHD_create_response_from_buffer(sizeof(broken) - 1, (void *)broken,
+						    MHD_RESPMEM_PERSISTENT);
+	}
 	if (!r) {
 		free(s);
 		return MHD_NO;
@@ -56,10 +64,34 @@ static enum MHD_Result json_reply(struct MHD_Connection *c, unsigned status, jso
 	return ret;
 }
 
+/* The longest prefix of s that is whole UTF-8 characters: an error text
+ * cut to a fixed size (jansson's 160 bytes) may end inside one. */
+static size_t utf8_prefix(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s), i = 0;
+
+	while (i < n) {
+		size_t k = p[i] < 0x80 ? 1 : (p[i] & 0xe0) == 0xc0 ? 2 :
+			   (p[i] & 0xf0) == 0xe0 ? 3 : (p[i] & 0xf8) == 0xf0 ? 4 : 0;
+
+		if (!k || k > n - i || !hl_utf8_valid(p + i, k))
+			break;
+		i += k;
+	}
+	return i;
+}
+
+/* {"status": N, "error": why}: why is cut before any byte that is not
+ * whole UTF-8, so the reply is always valid JSON. */
 static enum MHD_Result error_reply(struct MHD_Connection *c, unsigned status,
 				   const char *why)
 {
-	return json_reply(c, status, json_pack("{s:s}", "error", why));
+	json_t *j = json_object();
+
+	json_object_set_new(j, "status", json_integer(status));
+	json_object_set_new(j, "error", json_stringn(why, utf8_prefix(why)));
+	return json_reply(c, status, j);
 }
 
 static enum MHD_Result status(struct hl_api *api, struct MHD_Connection *c)
