@@ -105,7 +105,7 @@ test_expect_success 'with the peer down, five messages wait in the outbox' '
 '
 
 test_expect_success 'status shows the peer unreachable, with the error' '
-	"$HOTLINE" --home ru-cert status >st &&
+	expect_code 1 "$HOTLINE" --home ru-cert status >st &&
 	grep -q "^us-cert  *confirmed  *NO  *5  " st &&
 	grep -q "^    last error: Couldn.t connect to server (attempt [1-9][0-9]*)$" st &&
 	grep -q "courier us-cert: Couldn.t connect to server (will retry)" ru-cert.log

@@ -386,30 +386,86 @@ static void span(int64_t s, char *out, size_t cap)
 		snprintf(out, cap, _("%lldd%02lldh"), (long long)(s / 86400), (long long)(s / 3600 % 24));
 }
 
+void cli_ack_get(const struct hl_config *conf, struct hl_store *st, const struct hl_link *l,
+		 int side, uint64_t seq, const char *kind, enum hl_precedence p,
+		 int64_t sent, int64_t now, struct cli_ack *out)
+{
+	uint64_t ack_seq = 0;
+	int64_t when = 0;
+
+	*out = (struct cli_ack){CLI_ACK_NONE, 0, 0};
+	if (!hl_kind_needs_ack(kind))
+		return;
+	out->due = sent + hl_config_ack_due(conf, l->name, p);
+	if (hl_store_acked(st, l->id, side, seq, &ack_seq, &when) == 0) {
+		out->state = CLI_ACK_DONE;
+		out->at = when;
+	} else {
+		out->state = now < out->due ? CLI_ACK_DUE : CLI_ACK_OVERDUE;
+	}
+}
+
+bool cli_ack_text(const struct cli_ack *a, int64_t sent, int64_t now, char *out, size_t cap)
+{
+	char d[64];
+
+	if (a->state == CLI_ACK_NONE) {
+		snprintf(out, cap, "-");
+	} else if (a->state == CLI_ACK_DONE) {
+		span(a->at > sent ? a->at - sent : 0, d, sizeof(d));
+		/* TRANSLATORS: acknowledged this long after the message came. */
+		snprintf(out, cap, _("acked +%s"), d);
+	} else if (a->state == CLI_ACK_DUE) {
+		span(a->due - now, d, sizeof(d));
+		snprintf(out, cap, _("due in %s"), d);
+	} else {
+		span(now - a->due, d, sizeof(d));
+		/* TRANSLATORS: past the acknowledgment deadline by this long;
+		 * in capitals where the script has them. */
+		snprintf(out, cap, _("OVERDUE %s"), d);
+	}
+	return a->state == CLI_ACK_OVERDUE;
+}
+
+json_t *cli_ack_json(const struct cli_ack *a)
+{
+	static const char *const name[] = {"none", "acked", "due", "overdue"};
+	json_t *j = json_pack("{s:s}", "state", name[a->state]);
+
+	if (a->state != CLI_ACK_NONE)
+		json_object_set_new(j, "due", json_integer(a->due));
+	if (a->state == CLI_ACK_DONE)
+		json_object_set_new(j, "at", json_integer(a->at));
+	return j;
+}
+
 bool cli_ack_state(const struct hl_config *conf, struct hl_store *st, const struct hl_link *l,
 		   int side, uint64_t seq,
 		   const char *kind, enum hl_precedence p, int64_t sent, int64_t now,
 		   char *out, size_t cap)
 {
-	uint64_t ack_seq = 0;
-	int64_t when = 0, due = sent + hl_config_ack_due(conf, l->name, p);
-	char d[64];
+	struct cli_ack a;
 
-	if (!hl_kind_needs_ack(kind)) {
-		snprintf(out, cap, "-");
-	} else if (hl_store_acked(st, l->id, side, seq, &ack_seq, &when) == 0) {
-		span(when > sent ? when - sent : 0, d, sizeof(d));
-		/* TRANSLATORS: acknowledged this long after the message came. */
-		snprintf(out, cap, _("acked +%s"), d);
-	} else if (now < due) {
-		span(due - now, d, sizeof(d));
-		snprintf(out, cap, _("due in %s"), d);
+	cli_ack_get(conf, st, l, side, seq, kind, p, sent, now, &a);
+	return cli_ack_text(&a, sent, now, out, cap);
+}
+
+int cli_json_print(json_t *j)
+{
+	char *s = j ? json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	int r = s ? 0 : -ENOMEM;
+
+	json_decref(j);
+	if (s) {
+		puts(s);
+		free(s);
 	} else {
-		span(now - due, d, sizeof(d));
-		/* TRANSLATORS: past the acknowledgment deadline by this long;
-		 * in capitals where the script has them. */
-		snprintf(out, cap, _("OVERDUE %s"), d);
-		return true;
+		cli_err("%s", cli_strerror(r));
 	}
-	return false;
+	return r;
+}
+
+json_t *cli_json_time(int64_t t)
+{
+	return t ? json_integer(t) : json_null();
 }

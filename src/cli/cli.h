@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "buf.h"
 #include "card.h"
 #include "envelope.h"
@@ -80,6 +82,26 @@ bool cli_ack_state(const struct hl_config *conf, struct hl_store *st, const stru
 		   int side, uint64_t seq,
 		   const char *kind, enum hl_precedence p, int64_t sent, int64_t now,
 		   char *out, size_t cap);
+
+/* The same, as data: cli_ack_get fills it, cli_ack_text words it as
+ * above (true when overdue), cli_ack_json gives {"state": "none" |
+ * "acked" | "due" | "overdue", "due": TIME, "at": TIME} (docs/cli-json.md). */
+enum cli_ack_state { CLI_ACK_NONE, CLI_ACK_DONE, CLI_ACK_DUE, CLI_ACK_OVERDUE };
+struct cli_ack {
+	enum cli_ack_state state;
+	int64_t due, at;
+};
+void cli_ack_get(const struct hl_config *conf, struct hl_store *st, const struct hl_link *l,
+		 int side, uint64_t seq, const char *kind, enum hl_precedence p,
+		 int64_t sent, int64_t now, struct cli_ack *out);
+bool cli_ack_text(const struct cli_ack *a, int64_t sent, int64_t now, char *out, size_t cap);
+json_t *cli_ack_json(const struct cli_ack *a);
+
+/* --json: prints j (taken) on one line, compact, keys sorted, UTF-8;
+ * 0 or -ENOMEM. */
+int cli_json_print(json_t *j);
+/* A time for --json: seconds since the epoch, or null for none (0). */
+json_t *cli_json_time(int64_t t);
 
 /* "LINK/SEQ" (received) or "LINK/out/SEQ" (sent) into its parts. */
 bool cli_parse_id(const char *id, char *link, size_t cap, int *side, uint64_t *seq);
