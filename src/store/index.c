@@ -10,6 +10,7 @@
 #include "error.h"
 #include "index.h"
 #include "stix.h"
+#include "vocab.h"
 
 bool hl_kind_needs_ack(const char *kind)
 {
@@ -85,6 +86,51 @@ static char *fields_json(const struct hl_content *c, const struct hl_stix_error 
 	return s;
 }
 
+/* The structured fields' codes as search terms, each with its field
+ * name as kind and no STIX object. */
+static int put_fields(struct terms *t, const struct hl_content *c)
+{
+	const char *const codes[][2] = {
+		{"category", c->category}, {"tlp", c->tlp}, {"severity", c->severity},
+		{"answer", c->answer},
+	};
+	size_t n;
+	const struct hl_term *all = hl_vocab_terms(HL_VOCAB_ACTION, &n);
+	int r = 0;
+
+	for (size_t i = 0; r == 0 && i < sizeof(codes) / sizeof(codes[0]); i++)
+		if (codes[i][1])
+			r = put_term(t, "", codes[i][0], codes[i][1]);
+	for (size_t i = 0; r == 0 && i < n; i++)
+		if (c->actions & (1u << i))
+			r = put_term(t, "", "action", all[i].code);
+	return r;
+}
+
+/* The free text and summary, one body in the full-text index. */
+static int put_text(struct hl_store *st, const struct hl_link *l, const struct hl_item *it,
+		    const struct hl_content *c)
+{
+	struct hl_buf body;
+	int r;
+
+	if (!c->text.len && !c->has_summary)
+		return 0;
+	hl_buf_init(&body, 2 * HL_PLAIN_MAX);
+	r = hl_buf_append(&body, c->text.text, c->text.len);
+	if (r == 0 && c->has_summary)
+		r = hl_buf_append(&body, "\n", 1);
+	if (r == 0 && c->has_summary)
+		r = hl_buf_append(&body, c->summary.text, c->summary.len);
+	if (r == 0)
+		r = hl_store_text_put(st, l->id, it->side, it->seq, (const char *)body.data,
+				      body.len);
+	if (body.data)
+		sodium_memzero(body.data, body.cap);
+	hl_buf_free(&body);
+	return r;
+}
+
 /* Records what the opened content c of item it says. */
 static int index_content(struct hl_store *st, const struct hl_party *me,
 			 const struct hl_link *l, struct hl_item *it,
@@ -122,10 +168,14 @@ static int index_content(struct hl_store *st, const struct hl_party *me,
 		return -ENOMEM;
 	it->fields = fields;
 	r = hl_store_item_put(st, l->id, it);
-	if (r == 0 && stix_ok) {
+	if (r == 0) {
 		struct terms t = {st, l, it};
 
-		r = hl_stix_terms(c->stix, put_term, &t);
+		r = put_fields(&t, c);
+		if (r == 0 && stix_ok)
+			r = hl_stix_terms(c->stix, put_term, &t);
+		if (r == 0)
+			r = put_text(st, l, it, c);
 	}
 	free(fields);
 	it->fields = NULL;

@@ -114,6 +114,20 @@ static const char *const migrations[] = {
 	"  value TEXT NOT NULL);"
 	"CREATE INDEX term_value ON term (value COLLATE NOCASE);"
 	"CREATE INDEX term_item ON term (link, side, seq);",
+	/* 6: search beyond STIX (index.c): a full-text index (FTS5) of each
+	 * message's free text and summary, one row per message through
+	 * text_row; the structured fields' codes become terms too.  Items
+	 * are dropped, so the next index update fills both. */
+	"CREATE TABLE text_row ("
+	"  id INTEGER PRIMARY KEY,"
+	"  link INTEGER NOT NULL,"
+	"  side INTEGER NOT NULL,"
+	"  seq INTEGER NOT NULL,"
+	"  UNIQUE (link, side, seq));"
+	"CREATE VIRTUAL TABLE text_fts USING fts5(body,"
+	"  tokenize = 'unicode61 remove_diacritics 2');"
+	"DELETE FROM term;"
+	"DELETE FROM item;",
 };
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 _Static_assert(NMIGRATIONS == HL_STORE_SCHEMA, "HL_STORE_SCHEMA counts the migrations");
@@ -125,7 +139,8 @@ enum stmt {
 	S_EVIDENCE_PUT, S_EVIDENCE_COUNT, S_MSG_PUT, S_MSG_CLEAR, S_ENV_EVERY, S_MSG_ALL,
 	S_ITEM_PUT, S_ITEM_NEXT, S_ITEM_CLEAR, S_ACKED, S_ESC_GET, S_ESC_PUT,
 	S_ITEM_GET, S_CASE_ALL, S_CASE_ITEMS, S_TERM_PUT, S_TERM_DROP, S_TERM_FIND,
-	S_TERM_CLEAR,
+	S_TERM_CLEAR, S_TERM_ADDRS, S_TEXT_ROW, S_TEXT_PUT, S_TEXT_DROP, S_TEXT_DROP_ROW,
+	S_TEXT_FIND, S_TEXT_CLEAR, S_TEXT_CLEAR_ROWS,
 	S_COUNT
 };
 
@@ -196,6 +211,26 @@ static const char *const sql[S_COUNT] = {
 			" JOIN message m ON m.link = t.link AND m.side = t.side AND m.seq = t.seq"
 			" WHERE t.value = ? COLLATE NOCASE ORDER BY m.time, t.link, t.side, t.seq",
 	[S_TERM_CLEAR] = "DELETE FROM term",
+#define HIT_COLUMNS "SELECT t.link, t.side, t.seq, m.time, t.object, t.kind, t.value," \
+		    " i.case_side, i.case_seq FROM term t" \
+		    " JOIN item i ON i.link = t.link AND i.side = t.side AND i.seq = t.seq" \
+		    " JOIN message m ON m.link = t.link AND m.side = t.side AND m.seq = t.seq"
+	[S_TERM_ADDRS] = HIT_COLUMNS " WHERE t.kind IN ('ipv4-addr:value', 'ipv6-addr:value')"
+			 " ORDER BY m.time, t.link, t.side, t.seq",
+	[S_TEXT_ROW] = "INSERT INTO text_row (link, side, seq) VALUES (?, ?, ?)",
+	[S_TEXT_PUT] = "INSERT INTO text_fts (rowid, body) VALUES (?, ?)",
+	[S_TEXT_DROP] = "DELETE FROM text_fts WHERE rowid IN"
+			" (SELECT id FROM text_row WHERE link = ? AND side = ? AND seq = ?)",
+	[S_TEXT_DROP_ROW] = "DELETE FROM text_row WHERE link = ? AND side = ? AND seq = ?",
+	/* The hit's object is empty and its kind says where: "text". */
+	[S_TEXT_FIND] = "SELECT x.link, x.side, x.seq, m.time, '', 'text', ?1,"
+			" i.case_side, i.case_seq FROM text_fts f"
+			" JOIN text_row x ON x.id = f.rowid"
+			" JOIN item i ON i.link = x.link AND i.side = x.side AND i.seq = x.seq"
+			" JOIN message m ON m.link = x.link AND m.side = x.side AND m.seq = x.seq"
+			" WHERE text_fts MATCH ?2 ORDER BY m.time, x.link, x.side, x.seq",
+	[S_TEXT_CLEAR] = "DELETE FROM text_fts",
+	[S_TEXT_CLEAR_ROWS] = "DELETE FROM text_row",
 	[S_ITEM_NEXT] = "SELECT coalesce(max(seq), 0) + 1 FROM item WHERE link = ? AND side = ?",
 	[S_ITEM_CLEAR] = "DELETE FROM item",
 	[S_ESC_GET] = "SELECT fired FROM escalation WHERE link = ? AND side = ? AND seq = ?"
@@ -928,6 +963,39 @@ static int index_all(struct hl_store *st, uint64_t *count)
 	return r;
 }
 
+/* Runs statement k on the message (link, side, seq). */
+static int on_message(struct hl_store *st, enum stmt k, int64_t link, int side, uint64_t seq)
+{
+	sqlite3_stmt *s = stmt(st, k);
+
+	if (!s)
+		return -HL_ESTORE;
+	bind_log(s, link, side);
+	sqlite3_bind_int64(s, 3, (int64_t)seq);
+	return done(st, s);
+}
+
+static int text_drop(struct hl_store *st, int64_t link, int side, uint64_t seq)
+{
+	int r = on_message(st, S_TEXT_DROP, link, side, seq);
+
+	return r == 0 ? on_message(st, S_TEXT_DROP_ROW, link, side, seq) : r;
+}
+
+int hl_store_text_put(struct hl_store *st, int64_t link, int side, uint64_t seq,
+		      const char *text, size_t len)
+{
+	sqlite3_stmt *s;
+	int r = on_message(st, S_TEXT_ROW, link, side, seq);
+
+	s = r == 0 ? stmt(st, S_TEXT_PUT) : NULL;
+	if (!s)
+		return r < 0 ? r : -HL_ESTORE;
+	sqlite3_bind_int64(s, 1, sqlite3_last_insert_rowid(st->db));
+	sqlite3_bind_text(s, 2, text, (int)len, SQLITE_STATIC);
+	return done(st, s);
+}
+
 int hl_store_item_put(struct hl_store *st, int64_t link, const struct hl_item *it)
 {
 	sqlite3_stmt *s = stmt(st, S_TERM_DROP);
@@ -939,6 +1007,8 @@ int hl_store_item_put(struct hl_store *st, int64_t link, const struct hl_item *i
 	bind_log(s, link, it->side);
 	sqlite3_bind_int64(s, 3, (int64_t)it->seq);
 	r = done(st, s);
+	if (r == 0)
+		r = text_drop(st, link, it->side, it->seq);
 	s = r == 0 ? stmt(st, S_ITEM_PUT) : NULL;
 	if (!s)
 		return -HL_ESTORE;
@@ -1051,15 +1121,12 @@ int hl_store_term_put(struct hl_store *st, int64_t link, int side, uint64_t seq,
 	return done(st, s);
 }
 
-int hl_store_term_find(struct hl_store *st, const char *value,
-		       int (*fn)(void *ctx, const struct hl_term_hit *h), void *ctx)
+/* Steps s to its end, calling fn with each row read as a hit. */
+static int hit_rows(struct hl_store *st, sqlite3_stmt *s,
+		    int (*fn)(void *ctx, const struct hl_term_hit *h), void *ctx)
 {
-	sqlite3_stmt *s = stmt(st, S_TERM_FIND);
 	int rc = SQLITE_DONE, r = 0;
 
-	if (!s)
-		return -HL_ESTORE;
-	sqlite3_bind_text(s, 1, value, -1, SQLITE_STATIC);
 	while (r == 0 && (rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct hl_term_hit h = {
 			.link = sqlite3_column_int64(s, 0),
@@ -1078,6 +1145,65 @@ int hl_store_term_find(struct hl_store *st, const char *value,
 	if (r == 0 && rc != SQLITE_DONE)
 		r = fail(st);
 	sqlite3_reset(s);
+	return r;
+}
+
+int hl_store_term_find(struct hl_store *st, const char *value,
+		       int (*fn)(void *ctx, const struct hl_term_hit *h), void *ctx)
+{
+	sqlite3_stmt *s = stmt(st, S_TERM_FIND);
+
+	if (!s)
+		return -HL_ESTORE;
+	sqlite3_bind_text(s, 1, value, -1, SQLITE_STATIC);
+	return hit_rows(st, s, fn, ctx);
+}
+
+int hl_store_term_addrs(struct hl_store *st,
+			int (*fn)(void *ctx, const struct hl_term_hit *h), void *ctx)
+{
+	sqlite3_stmt *s = stmt(st, S_TERM_ADDRS);
+
+	return s ? hit_rows(st, s, fn, ctx) : -HL_ESTORE;
+}
+
+/* value as one FTS5 phrase: in double quotes, each inner one doubled,
+ * so that no character of it is query syntax. */
+static char *phrase(const char *value)
+{
+	size_t n = strlen(value), k = 2;
+	char *q;
+
+	for (size_t i = 0; i < n; i++)
+		k += value[i] == '"' ? 2 : 1;
+	q = malloc(k + 1);
+	if (!q)
+		return NULL;
+	k = 0;
+	q[k++] = '"';
+	for (size_t i = 0; i < n; i++) {
+		q[k++] = value[i];
+		if (value[i] == '"')
+			q[k++] = '"';
+	}
+	q[k++] = '"';
+	q[k] = 0;
+	return q;
+}
+
+int hl_store_text_find(struct hl_store *st, const char *value,
+		       int (*fn)(void *ctx, const struct hl_term_hit *h), void *ctx)
+{
+	sqlite3_stmt *s = stmt(st, S_TEXT_FIND);
+	char *q = s ? phrase(value) : NULL;
+	int r;
+
+	if (!q)
+		return s ? -ENOMEM : -HL_ESTORE;
+	sqlite3_bind_text(s, 1, value, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, q, -1, SQLITE_STATIC);
+	r = hit_rows(st, s, fn, ctx);
+	free(q);
 	return r;
 }
 
@@ -1153,6 +1279,12 @@ int hl_store_rebuild(struct hl_store *st, uint64_t *count)
 	s = stmt(st, S_ITEM_CLEAR);
 	r = s ? done(st, s) : -HL_ESTORE;
 	s = r == 0 ? stmt(st, S_TERM_CLEAR) : NULL;
+	if (r == 0)
+		r = s ? done(st, s) : -HL_ESTORE;
+	s = r == 0 ? stmt(st, S_TEXT_CLEAR) : NULL;
+	if (r == 0)
+		r = s ? done(st, s) : -HL_ESTORE;
+	s = r == 0 ? stmt(st, S_TEXT_CLEAR_ROWS) : NULL;
 	if (r == 0)
 		r = s ? done(st, s) : -HL_ESTORE;
 	s = r == 0 ? stmt(st, S_MSG_CLEAR) : NULL;

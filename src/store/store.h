@@ -26,7 +26,7 @@
 #include "merkle.h"
 
 #define HL_STORE_FILE "hotline.db"
-#define HL_STORE_SCHEMA 5	/* the number of migrations: the user_version */
+#define HL_STORE_SCHEMA 6	/* the number of migrations: the user_version */
 
 enum hl_side { HL_OURS = 0, HL_THEIRS = 1 };
 
@@ -185,6 +185,22 @@ struct hl_term_hit {
 /* Calls fn for every term equal to value (ASCII case ignored), in
  * order of time. */
 int hl_store_term_find(struct hl_store *st, const char *value,
+		       int (*fn)(void *ctx, const struct hl_term_hit *h), void *ctx);
+/* Calls fn for every term that is an address or a network (kind
+ * ipv4-addr:value or ipv6-addr:value), in order of time: the caller
+ * compares them with a CIDR range. */
+int hl_store_term_addrs(struct hl_store *st,
+			int (*fn)(void *ctx, const struct hl_term_hit *h), void *ctx);
+
+/* The full-text index (FTS5) of the messages' free text (index.c puts
+ * a message's text and summary as one body; putting the item again
+ * drops it).  text_find calls fn for every message whose body holds
+ * value as a phrase (words in that order, case and diacritics
+ * ignored), in order of time; the hit's kind is "text", its object "",
+ * its value the one searched. */
+int hl_store_text_put(struct hl_store *st, int64_t link, int side, uint64_t seq,
+		      const char *text, size_t len);
+int hl_store_text_find(struct hl_store *st, const char *value,
 		       int (*fn)(void *ctx, const struct hl_term_hit *h), void *ctx);
 
 /* The escalation steps run (not a projection: a record of what hotlined
