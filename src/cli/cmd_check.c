@@ -16,7 +16,7 @@ const char check_help[] =
 	"    hotline check - communication checks\n\n"
 	"SYNOPSIS\n"
 	"    hotline check run LINK [--precedence P]\n"
-	"    hotline check report LINK\n\n"
+	"    hotline check report LINK [--json]\n\n"
 	"DESCRIPTION\n"
 	"    A communication check is a test message that must be receipted\n"
 	"    by the peer's machine and answered by a person in time, so both\n"
@@ -33,7 +33,8 @@ const char check_help[] =
 	"             by their receipt deadline (the peer may be unreachable);\n"
 	"             the schedule and when the next check is due; then the\n"
 	"             peer's last sign of life (its last receipt or message),\n"
-	"             and SILENT when there was none for a week.\n\n"
+	"             and SILENT when there was none for a week.  With --json,\n"
+	"             the same as one JSON object (docs/cli-json.md).\n\n"
 	"SCHEDULE\n"
 	"    With check.every in hotline.conf (for all links, or\n"
 	"    link.LINK.check.every for one; none turns it off), hotlined sends\n"
@@ -46,7 +47,8 @@ const char check_help[] =
 	"EXIT STATUS\n"
 	"    0 sent or reported; 1 failed; 2 usage error.\n");
 
-static const char synopsis[] = "check run LINK [--precedence P] | check report LINK";
+static const char synopsis[] =
+	"check run LINK [--precedence P] | check report LINK [--json]";
 
 static int run(struct hl_store *st, const struct hl_party *p, const struct hl_link *l,
 	       enum hl_precedence prec)
@@ -70,6 +72,24 @@ static int run(struct hl_store *st, const struct hl_party *p, const struct hl_li
 	return CLI_OK;
 }
 
+/* Where a check stands; check_state_name is its --json code. */
+enum check_state {
+	CHECK_ANSWERED, CHECK_LATE, CHECK_MISSED, CHECK_MISSED_UNRECEIPTED,
+	CHECK_UNRECEIPTED, CHECK_AWAITING, CHECK_NOT_YET,
+};
+static const char *const check_state_name[] = {
+	"answered", "answered-late", "missed", "missed-not-receipted",
+	"not-receipted-in-time", "awaiting-answer", "not-yet-receipted",
+};
+
+/* One check of the report, as a table row and as JSON. */
+struct check_row {
+	const struct hl_message *m;
+	int64_t receipt, answer;	/* when, or 0 */
+	enum check_state state;
+	bool lost, missed;
+};
+
 struct report {
 	const struct hl_config *conf;
 	struct hl_store *st;
@@ -77,6 +97,7 @@ struct report {
 	int64_t now;
 	unsigned checks, missed, unreceipted;
 	int64_t last;		/* when the last check was sent */
+	json_t *rows;		/* --json: the checks' objects; else NULL */
 	int w[3];		/* PRECEDENCE, RECEIPT, ANSWER */
 };
 
@@ -114,56 +135,86 @@ static int64_t receipt_time(struct hl_store *st, const struct hl_link *l, uint64
 	return when;
 }
 
-static int report_one(void *ctx, const struct hl_message *m)
+static void check_row_get(const struct report *rp, const struct hl_message *m,
+			  struct check_row *row)
 {
-	struct report *rp = ctx;
-	char when[HL_TIME_LEN + 1], got[64], answered[64], id[CLI_ID_MAX + 1];
 	enum hl_precedence p = HL_ROUTINE;
-	const char *verdict;
 	uint64_t ack_seq = 0;
-	int64_t ack = 0, rcpt, ack_due;
-	bool lost, missed;
+	int64_t ack_due;
 
-	if (strcmp(m->kind, "check") != 0)
-		return 0;
 	hl_precedence_parse(m->precedence, &p);
-	rcpt = receipt_time(rp->st, rp->l, m->seq);
-	if (hl_store_acked(rp->st, rp->l->id, HL_OURS, m->seq, &ack_seq, &ack) < 0)
-		ack = 0;
+	row->m = m;
+	row->receipt = receipt_time(rp->st, rp->l, m->seq);
+	if (hl_store_acked(rp->st, rp->l->id, HL_OURS, m->seq, &ack_seq, &row->answer) < 0)
+		row->answer = 0;
 	ack_due = m->time + hl_config_ack_due(rp->conf, rp->l->name, p);
 	/* Never receipted, though it should have been by now: the peer's
 	 * machine did not get it, which no person there can answer. */
-	lost = !rcpt && !ack &&
-	       rp->now > m->time + hl_config_receipt_due(rp->conf, rp->l->name, p);
-	missed = (ack && ack > ack_due) || (!ack && rp->now > ack_due);
-	if (ack && ack <= ack_due)
-		/* TRANSLATORS: where a check stands, in the STATE column
-		 * of 'hotline check report'; capitals flag what went
-		 * wrong. */
-		verdict = _("answered");
-	else if (ack)
-		verdict = _("answered LATE");
+	row->lost = !row->receipt && !row->answer &&
+		    rp->now > m->time + hl_config_receipt_due(rp->conf, rp->l->name, p);
+	row->missed = (row->answer && row->answer > ack_due) ||
+		      (!row->answer && rp->now > ack_due);
+	if (row->answer)
+		row->state = row->answer <= ack_due ? CHECK_ANSWERED : CHECK_LATE;
 	else if (rp->now > ack_due)
-		verdict = lost ? _("MISSED, not receipted") : _("MISSED");
-	else if (lost)
-		verdict = _("not receipted in time");
+		row->state = row->lost ? CHECK_MISSED_UNRECEIPTED : CHECK_MISSED;
+	else if (row->lost)
+		row->state = CHECK_UNRECEIPTED;
 	else
-		verdict = rcpt ? _("receipted, awaiting an answer") : _("not yet receipted");
-	rp->checks++;
-	rp->last = m->time;
-	rp->unreceipted += lost;
-	rp->missed += missed;
-	hl_time_format(m->time, when);
-	span(m->time, rcpt, got, sizeof(got));
-	span(m->time, ack, answered, sizeof(answered));
-	cli_format_id(rp->l->name, HL_OURS, m->seq, id);
+		row->state = row->receipt ? CHECK_AWAITING : CHECK_NOT_YET;
+}
+
+static void check_row_print(const struct report *rp, const struct check_row *row)
+{
+	/* TRANSLATORS: where a check stands, in the STATE column of
+	 * 'hotline check report'; capitals flag what went wrong. */
+	const char *const verdict[] = {
+		N_("answered"), N_("answered LATE"), N_("MISSED"), N_("MISSED, not receipted"),
+		N_("not receipted in time"), N_("receipted, awaiting an answer"),
+		N_("not yet receipted"),
+	};
+	char when[HL_TIME_LEN + 1], got[64], answered[64], id[CLI_ID_MAX + 1];
+
+	hl_time_format(row->m->time, when);
+	span(row->m->time, row->receipt, got, sizeof(got));
+	span(row->m->time, row->answer, answered, sizeof(answered));
+	cli_format_id(rp->l->name, HL_OURS, row->m->seq, id);
 	printf("%-22s %s  ", id, when);
-	cli_col(cli_field(HL_VOCAB_PRECEDENCE, m->precedence), rp->w[0]);
+	cli_col(cli_field(HL_VOCAB_PRECEDENCE, row->m->precedence), rp->w[0]);
 	putchar(' ');
 	cli_col(got, rp->w[1]);
 	putchar(' ');
 	cli_col(answered, rp->w[2]);
-	printf(" %s\n", verdict);
+	printf(" %s\n", _(verdict[row->state]));
+}
+
+static json_t *check_row_json(const struct report *rp, const struct check_row *row)
+{
+	char id[CLI_ID_MAX + 1];
+
+	cli_format_id(rp->l->name, HL_OURS, row->m->seq, id);
+	return json_pack("{s:s, s:I, s:I, s:s, s:o, s:o, s:s}", "id", id,
+			 "seq", (json_int_t)row->m->seq, "sent", (json_int_t)row->m->time,
+			 "precedence", row->m->precedence, "receipt", cli_json_time(row->receipt),
+			 "answer", cli_json_time(row->answer),
+			 "state", check_state_name[row->state]);
+}
+
+static int report_one(void *ctx, const struct hl_message *m)
+{
+	struct report *rp = ctx;
+	struct check_row row;
+
+	if (strcmp(m->kind, "check") != 0)
+		return 0;
+	check_row_get(rp, m, &row);
+	rp->checks++;
+	rp->last = m->time;
+	rp->unreceipted += row.lost;
+	rp->missed += row.missed;
+	if (rp->rows)
+		return json_array_append_new(rp->rows, check_row_json(rp, &row)) ? -1 : 0;
+	check_row_print(rp, &row);
 	return 0;
 }
 
@@ -208,53 +259,89 @@ static void schedule_line(const struct hl_config *conf, const struct hl_link *l,
 	printf(_("checks every %s; next due %s\n"), each, next);
 }
 
-static int report(const struct hl_config *conf, struct hl_store *st,
-		  const struct hl_link *l)
+static void report_head(struct report *rp)
 {
-	struct report rp = {conf, st, l, cli_now(), 0, 0, 0, 0, {10, 9, 9}};
-	char last[HL_TIME_LEN + 1], since[64];
 	size_t n;
 	const struct hl_term *prec = hl_vocab_terms(HL_VOCAB_PRECEDENCE, &n);
-	int64_t heard;
 
 	/* TRANSLATORS: the headings of 'hotline check report': keep them
 	 * short, in capitals where the script has them. */
-	rp.w[0] = wider(rp.w[0], _("PRECEDENCE"));
+	rp->w[0] = wider(rp->w[0], _("PRECEDENCE"));
 	for (size_t i = 0; i < n; i++)
-		rp.w[0] = wider(rp.w[0], cli_field(HL_VOCAB_PRECEDENCE, prec[i].code));
-	rp.w[1] = wider(rp.w[1], _("RECEIPT"));
-	rp.w[2] = wider(rp.w[2], _("ANSWER"));
+		rp->w[0] = wider(rp->w[0], cli_field(HL_VOCAB_PRECEDENCE, prec[i].code));
+	rp->w[1] = wider(rp->w[1], _("RECEIPT"));
+	rp->w[2] = wider(rp->w[2], _("ANSWER"));
 	cli_col(_("CHECK"), 22);
 	putchar(' ');
 	cli_col(C_("time", "SENT"), 20);
 	printf("  ");
-	cli_col(_("PRECEDENCE"), rp.w[0]);
+	cli_col(_("PRECEDENCE"), rp->w[0]);
 	putchar(' ');
-	cli_col(_("RECEIPT"), rp.w[1]);
+	cli_col(_("RECEIPT"), rp->w[1]);
 	putchar(' ');
-	cli_col(_("ANSWER"), rp.w[2]);
+	cli_col(_("ANSWER"), rp->w[2]);
 	printf(" %s\n", _("STATE"));
-	if (hl_store_message_each(st, l->id, HL_OURS, 0, report_one, &rp) < 0) {
-		cli_store_err(st, l->name, -HL_ESTORE);
-		return CLI_FAIL;
-	}
-	if (!rp.checks)
+}
+
+static void report_tail(const struct report *rp, int64_t heard)
+{
+	const struct hl_link *l = rp->l;
+	char last[HL_TIME_LEN + 1], since[64];
+
+	if (!rp->checks)
 		printf(_("no checks sent to %s yet ('hotline check run %s')\n"), l->name, l->name);
-	heard = last_heard(st, l);
-	printf(_("%u check(s), %u missed or answered late\n"), rp.checks, rp.missed);
-	if (rp.unreceipted)
-		printf(_("%u not receipted: peer unreachable?\n"), rp.unreceipted);
-	schedule_line(conf, l, &rp);
+	printf(_("%u check(s), %u missed or answered late\n"), rp->checks, rp->missed);
+	if (rp->unreceipted)
+		printf(_("%u not receipted: peer unreachable?\n"), rp->unreceipted);
+	schedule_line(rp->conf, l, rp);
 	if (heard) {
 		hl_time_format(heard, last);
-		span(heard, rp.now, since, sizeof(since));
+		span(heard, rp->now, since, sizeof(since));
 		printf(_("last sign of life from %s: %s (%s ago)\n"), l->name, last, since);
 	} else {
 		printf(_("last sign of life from %s: never\n"), l->name);
 	}
-	if (!heard || rp.now - heard > SILENT_AFTER)
+	if (!heard || rp->now - heard > SILENT_AFTER)
 		printf(_("%s is SILENT: no receipt or message for more than a week\n"), l->name);
-	return CLI_OK;
+}
+
+/* The report as one object: the checks and the lines below them. */
+static json_t *report_json(const struct report *rp, int64_t heard)
+{
+	int64_t every = hl_config_check_every(rp->conf, rp->l->name);
+	int64_t next = !every ? 0 : !rp->last || rp->last + every <= rp->now ? rp->now :
+		       rp->last + every;
+
+	return json_pack("{s:s, s:O, s:i, s:i, s:i, s:o, s:o, s:o, s:b}", "link", rp->l->name,
+			 "checks", rp->rows, "count", (int)rp->checks, "missed", (int)rp->missed,
+			 "unreceipted", (int)rp->unreceipted,
+			 "every", every ? json_integer(every) : json_null(),
+			 "next_due", cli_json_time(next), "last_heard", cli_json_time(heard),
+			 "silent", !heard || rp->now - heard > SILENT_AFTER);
+}
+
+static int report(const struct hl_config *conf, struct hl_store *st,
+		  const struct hl_link *l, bool json)
+{
+	struct report rp = {conf, st, l, cli_now(), 0, 0, 0, 0, NULL, {10, 9, 9}};
+	int64_t heard;
+	int r = CLI_OK;
+
+	if (json)
+		rp.rows = json_array();
+	else
+		report_head(&rp);
+	if (hl_store_message_each(st, l->id, HL_OURS, 0, report_one, &rp) < 0) {
+		cli_store_err(st, l->name, -HL_ESTORE);
+		r = CLI_FAIL;
+	}
+	heard = last_heard(st, l);
+	if (r == CLI_OK && json)
+		r = cli_json_print(report_json(&rp, heard)) < 0 ? CLI_FAIL : CLI_OK;
+	else if (r == CLI_OK)
+		report_tail(&rp, heard);
+	json_decref(rp.rows);
+	return r;
 }
 
 int check_main(int argc, char **argv)
@@ -262,9 +349,11 @@ int check_main(int argc, char **argv)
 	static const struct option opts[] = {
 		{"precedence", required_argument, NULL, 'p'},
 		{"home", required_argument, NULL, 'H'},
+		{"json", no_argument, NULL, 'j'},
 		{NULL, 0, NULL, 0},
 	};
 	enum hl_precedence prec = HL_IMMEDIATE;
+	bool json = false;
 	struct hl_party *p = NULL;
 	struct hl_store *st = NULL;
 	struct hl_link l = {0};
@@ -287,6 +376,10 @@ int check_main(int argc, char **argv)
 			cli_home = optarg;
 			continue;
 		}
+		if (c == 'j' && !strcmp(verb, "report")) {
+			json = true;
+			continue;
+		}
 		return c == 'p' ? CLI_USAGE : cli_usage("check", synopsis);
 	}
 	if (argc - optind != 1)
@@ -295,7 +388,7 @@ int check_main(int argc, char **argv)
 	p = cli_party(HL_PARTY_SECRETS);
 	st = p ? cli_store(p) : NULL;
 	if (st && cli_link(st, argv[optind], &l) == 0 && cli_index(st, p) == 0)
-		r = strcmp(verb, "run") == 0 ? run(st, p, &l, prec) : report(&p->conf, st, &l);
+		r = strcmp(verb, "run") == 0 ? run(st, p, &l, prec) : report(&p->conf, st, &l, json);
 	hl_link_free(&l);
 	hl_store_close(st);
 	hl_party_free(p);

@@ -9,14 +9,16 @@
 
 #include "case.h"
 #include "cli.h"
+#include "content.h"
 #include "error.h"
 #include "i18n.h"
+#include "text.h"
 
 const char inbox_help[] =
 	N_("NAME\n"
 	"    hotline inbox - messages received from peers\n\n"
 	"SYNOPSIS\n"
-	"    hotline inbox [--link LINK]\n\n"
+	"    hotline inbox [--link LINK] [--json]\n\n"
 	"DESCRIPTION\n"
 	"    Lists the messages received on every link (or one), oldest first,\n"
 	"    with the ID that 'hotline show' and 'hotline ack' take: LINK/SEQ.\n"
@@ -26,6 +28,8 @@ const char inbox_help[] =
 	"    'acked +4m' (sent four minutes after the message), 'due in 12m',\n"
 	"    or 'OVERDUE 1h05m' past the time its precedence allows (FLASH\n"
 	"    15 minutes, IMMEDIATE 1 hour, PRIORITY 24 hours, ROUTINE 72).\n\n"
+	"    --json  prints a JSON object per message, one a line, with the\n"
+	"    same columns as data (docs/cli-json.md).\n\n"
 	"EXIT STATUS\n"
 	"    0 printed; 1 the store cannot be read; 2 usage error.\n");
 
@@ -33,23 +37,26 @@ const char show_help[] =
 	N_("NAME\n"
 	"    hotline show - open and print one message\n\n"
 	"SYNOPSIS\n"
-	"    hotline show LINK/SEQ\n"
-	"    hotline show LINK/out/SEQ\n\n"
+	"    hotline show LINK/SEQ [--json]\n"
+	"    hotline show LINK/out/SEQ [--json]\n\n"
 	"DESCRIPTION\n"
 	"    Verifies and decrypts one message and prints its header and its\n"
 	"    content: LINK/SEQ is message SEQ received from LINK's peer (as\n"
 	"    'hotline inbox' lists them), LINK/out/SEQ message SEQ this party\n"
 	"    sent.  On a terminal, control characters in the content are shown\n"
 	"    escaped.\n\n"
+	"    --json  prints the header and the content JSON as sent, as one\n"
+	"    JSON object (docs/cli-json.md).\n\n"
 	"EXIT STATUS\n"
 	"    0 printed; 1 no such message, or it does not verify; 2 usage.\n");
 
 static int link_opt(int argc, char **argv, const char *cmd, const char *syn,
-		    const char **link)
+		    const char **link, bool *json)
 {
 	static const struct option opts[] = {
 		{"link", required_argument, NULL, 'l'},
 		{"home", required_argument, NULL, 'H'},
+		{"json", no_argument, NULL, 'j'},
 		{NULL, 0, NULL, 0},
 	};
 
@@ -58,7 +65,9 @@ static int link_opt(int argc, char **argv, const char *cmd, const char *syn,
 
 		if (c == -1)
 			break;
-		if (c == 'l' && link)
+		if (c == 'j')
+			*json = true;
+		else if (c == 'l' && link)
 			*link = optarg;
 		else if (c == 'H')
 			cli_home = optarg;
@@ -76,7 +85,17 @@ struct inbox {
 	int64_t now;
 	uint64_t overdue;
 	const char *me;		/* this party's name, for case IDs */
+	bool json;
 	int w[3];	/* PRECEDENCE, KIND, CASE */
+};
+
+/* One message of the inbox, as a table row and as JSON. */
+struct inbox_row {
+	char id[CLI_ID_MAX + 1];
+	const char *link;
+	const struct hl_message *m;
+	char kase[HL_CASE_ID_MAX + 1];	/* "-" when in none */
+	struct cli_ack ack;
 };
 
 /* The case a received message belongs to, "opener#N", or "-". */
@@ -110,27 +129,54 @@ static int field_width(enum hl_vocab v, const char *head, int min)
 	return w;
 }
 
-static int inbox_msg(void *ctx, const struct hl_message *m)
+static void inbox_row_get(struct inbox *in, const struct hl_message *m, struct inbox_row *row)
 {
-	struct inbox *in = ctx;
-	char id[CLI_ID_MAX + 1], when[HL_TIME_LEN + 1], ack[128];
-	char kase[HL_CASE_ID_MAX + 1];
 	enum hl_precedence p = HL_ROUTINE;
 
 	hl_precedence_parse(m->precedence, &p);
-	cli_format_id(in->l->name, HL_THEIRS, m->seq, id);
-	hl_time_format(m->time, when);
-	if (cli_ack_state(in->conf, in->st, in->l, HL_THEIRS, m->seq, m->kind, p, m->time,
-			  in->now, ack, sizeof(ack)))
-		in->overdue++;
-	printf("%-24s %s  ", id, when);
-	cli_col(cli_field(HL_VOCAB_PRECEDENCE, m->precedence), in->w[0]);
+	row->m = m;
+	row->link = in->l->name;
+	cli_format_id(in->l->name, HL_THEIRS, m->seq, row->id);
+	case_of(in, m->seq, row->kase);
+	cli_ack_get(in->conf, in->st, in->l, HL_THEIRS, m->seq, m->kind, p, m->time, in->now,
+		    &row->ack);
+}
+
+static void inbox_row_print(const struct inbox *in, const struct inbox_row *row)
+{
+	char when[HL_TIME_LEN + 1], ack[128];
+
+	hl_time_format(row->m->time, when);
+	cli_ack_text(&row->ack, row->m->time, in->now, ack, sizeof(ack));
+	printf("%-24s %s  ", row->id, when);
+	cli_col(cli_field(HL_VOCAB_PRECEDENCE, row->m->precedence), in->w[0]);
 	putchar(' ');
-	cli_col(cli_field(HL_VOCAB_KIND, m->kind), in->w[1]);
+	cli_col(cli_field(HL_VOCAB_KIND, row->m->kind), in->w[1]);
 	putchar(' ');
-	case_of(in, m->seq, kase);
-	cli_col(kase, in->w[2]);
+	cli_col(row->kase, in->w[2]);
 	printf(" %s\n", ack);
+}
+
+static json_t *inbox_row_json(const struct inbox_row *row)
+{
+	return json_pack("{s:s, s:s, s:I, s:I, s:s, s:s, s:o, s:o}", "id", row->id,
+			 "link", row->link, "seq", (json_int_t)row->m->seq,
+			 "sent", (json_int_t)row->m->time, "precedence", row->m->precedence,
+			 "kind", row->m->kind,
+			 "case", strcmp(row->kase, "-") ? json_string(row->kase) : json_null(),
+			 "ack", cli_ack_json(&row->ack));
+}
+
+static int inbox_msg(void *ctx, const struct hl_message *m)
+{
+	struct inbox *in = ctx;
+	struct inbox_row row;
+
+	inbox_row_get(in, m, &row);
+	in->overdue += row.ack.state == CLI_ACK_OVERDUE;
+	if (in->json)
+		return cli_json_print(inbox_row_json(&row));
+	inbox_row_print(in, &row);
 	return 0;
 }
 
@@ -144,16 +190,38 @@ static int inbox_one(void *ctx, const struct hl_link *l)
 	return hl_store_message_each(in->st, l->id, HL_THEIRS, 0, inbox_msg, in);
 }
 
+static void inbox_head(struct inbox *in)
+{
+	/* TRANSLATORS: the headings of 'hotline inbox': keep them
+	 * short, in capitals where the script has them. */
+	in->w[0] = field_width(HL_VOCAB_PRECEDENCE, _("PRECEDENCE"), 10);
+	in->w[1] = field_width(HL_VOCAB_KIND, _("KIND"), 8);
+	in->w[2] = cli_width(_("CASE")) > 16 ? cli_width(_("CASE")) : 16;
+	if (in->json)
+		return;
+	cli_col(_("ID"), 24);
+	putchar(' ');
+	cli_col(C_("time", "SENT"), 20);
+	printf("  ");
+	cli_col(_("PRECEDENCE"), in->w[0]);
+	putchar(' ');
+	cli_col(_("KIND"), in->w[1]);
+	putchar(' ');
+	cli_col(_("CASE"), in->w[2]);
+	printf(" %s\n", _("ACKNOWLEDGMENT"));
+}
+
 int inbox_main(int argc, char **argv)
 {
+	static const char syn[] = "inbox [--link LINK] [--json]";
 	struct inbox in = {0};
 	struct hl_party *p;
-	int r = link_opt(argc, argv, "inbox", "inbox [--link LINK]", &in.only);
+	int r = link_opt(argc, argv, "inbox", syn, &in.only, &in.json);
 
 	if (r != CLI_OK)
 		return r;
 	if (optind != argc)
-		return cli_usage("inbox", "inbox [--link LINK]");
+		return cli_usage("inbox", syn);
 	p = cli_party(HL_PARTY_SECRETS);
 	in.st = p ? cli_store(p) : NULL;
 	in.conf = p ? &p->conf : NULL;
@@ -161,25 +229,11 @@ int inbox_main(int argc, char **argv)
 	in.now = cli_now();
 	r = CLI_FAIL;
 	if (in.st && cli_index(in.st, p) == 0) {
-		/* TRANSLATORS: the headings of 'hotline inbox': keep them
-		 * short, in capitals where the script has them. */
-		in.w[0] = field_width(HL_VOCAB_PRECEDENCE, _("PRECEDENCE"), 10);
-		in.w[1] = field_width(HL_VOCAB_KIND, _("KIND"), 8);
-		in.w[2] = cli_width(_("CASE")) > 16 ? cli_width(_("CASE")) : 16;
-		cli_col(_("ID"), 24);
-		putchar(' ');
-		cli_col(C_("time", "SENT"), 20);
-		printf("  ");
-		cli_col(_("PRECEDENCE"), in.w[0]);
-		putchar(' ');
-		cli_col(_("KIND"), in.w[1]);
-		putchar(' ');
-		cli_col(_("CASE"), in.w[2]);
-		printf(" %s\n", _("ACKNOWLEDGMENT"));
+		inbox_head(&in);
 		r = hl_store_link_each(in.st, inbox_one, &in) < 0 ? CLI_FAIL : CLI_OK;
 		if (r != CLI_OK)
 			cli_store_err(in.st, _("inbox"), -HL_ESTORE);
-		if (in.overdue)
+		if (in.overdue && !in.json)
 			printf(_("\n%llu message(s) OVERDUE for acknowledgment: "
 				 "'hotline ack LINK/SEQ' when read\n"),
 			       (unsigned long long)in.overdue);
@@ -189,15 +243,23 @@ int inbox_main(int argc, char **argv)
 	return r;
 }
 
-static void header(const struct hl_config *conf, struct hl_store *st,
-		   const struct hl_link *l, int side, const struct hl_envelope *e,
-		   uint64_t receipted)
+/* One message opened, as show prints it and --json writes it. */
+struct shown {
+	const struct hl_link *l;
+	int side;
+	const struct hl_envelope *e;
+	bool receipted;
+	struct cli_ack ack;
+	const struct hl_buf *plain;
+};
+
+static void shown_print(const struct shown *m)
 {
+	const struct hl_envelope *e = m->e;
 	char when[HL_TIME_LEN + 1], ack[128];
 
 	hl_time_format(e->time, when);
-	cli_ack_state(conf, st, l, side, e->seq, e->kind, e->precedence, e->time, cli_now(),
-		      ack, sizeof(ack));
+	cli_ack_text(&m->ack, e->time, cli_now(), ack, sizeof(ack));
 	/* TRANSLATORS: the header of 'hotline show'; align the values. */
 	printf(_("from:       %s\n"
 		 "to:         %s\n"
@@ -210,11 +272,38 @@ static void header(const struct hl_config *conf, struct hl_store *st,
 	       e->from, e->to, (unsigned long long)e->seq, when,
 	       cli_field(HL_VOCAB_PRECEDENCE, hl_precedence_name(e->precedence)),
 	       cli_field(HL_VOCAB_KIND, e->kind),
-	       e->seq <= receipted ? _("yes") : _("not yet"), ack);
+	       m->receipted ? _("yes") : _("not yet"), ack);
+	cli_print_content(m->plain->data, m->plain->len);
+}
+
+/* The content as sent when it is hotline JSON ("content"); else its
+ * bytes as a string when they are UTF-8 ("raw"), else neither. */
+static json_t *shown_json(const struct shown *m)
+{
+	const struct hl_envelope *e = m->e;
+	char id[CLI_ID_MAX + 1];
+	struct hl_content c;
+	json_t *j, *content = NULL, *raw = NULL;
+
+	cli_format_id(m->l->name, m->side, e->seq, id);
+	if (hl_content_parse(m->plain->data, m->plain->len, &c) == 0) {
+		content = json_incref(c.json);
+		hl_content_free(&c);
+	} else if (hl_utf8_valid(m->plain->data, m->plain->len)) {
+		raw = json_stringn((const char *)m->plain->data, m->plain->len);
+	}
+	j = json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:s, s:s, s:b, s:o}", "id", id,
+		      "link", m->l->name, "from", e->from, "to", e->to, "seq",
+		      (json_int_t)e->seq, "sent", (json_int_t)e->time,
+		      "precedence", hl_precedence_name(e->precedence), "kind", e->kind,
+		      "receipted", m->receipted, "ack", cli_ack_json(&m->ack));
+	json_object_set_new(j, "content", content ? content : json_null());
+	json_object_set_new(j, "raw", raw ? raw : json_null());
+	return j;
 }
 
 static int show_one(struct hl_store *st, const struct hl_party *p,
-		    const struct hl_link *l, int side, uint64_t seq)
+		    const struct hl_link *l, int side, uint64_t seq, bool json)
 {
 	const struct hl_card *sender = side == HL_OURS ? &p->card : &l->card;
 	unsigned char *key = sodium_malloc(HL_KEY_LEN);
@@ -236,9 +325,16 @@ static int show_one(struct hl_store *st, const struct hl_party *p,
 	if (r == 0)
 		r = hl_envelope_decrypt(&env, key, &plain);
 	if (r == 0) {
+		struct shown m = {l, side, &env, false, {0}, &plain};
+
 		hl_store_cosigned_size(st, l->id, side, &acked);
-		header(&p->conf, st, l, side, &env, acked);
-		cli_print_content(plain.data, plain.len);
+		m.receipted = env.seq <= acked;
+		cli_ack_get(&p->conf, st, l, side, env.seq, env.kind, env.precedence, env.time,
+			    cli_now(), &m.ack);
+		if (json)
+			r = cli_json_print(shown_json(&m));
+		else
+			shown_print(&m);
 	}
 	sodium_free(key);
 	if (plain.data)
@@ -250,13 +346,14 @@ static int show_one(struct hl_store *st, const struct hl_party *p,
 
 int show_main(int argc, char **argv)
 {
-	static const char syn[] = "show LINK/SEQ | LINK/out/SEQ";
+	static const char syn[] = "show LINK/SEQ | LINK/out/SEQ [--json]";
 	char name[HL_NAME_MAX + 1];
 	struct hl_party *p = NULL;
 	struct hl_store *st = NULL;
 	struct hl_link l = {0};
 	uint64_t seq = 0;
-	int side = HL_THEIRS, r = link_opt(argc, argv, "show", syn, NULL);
+	bool json = false;
+	int side = HL_THEIRS, r = link_opt(argc, argv, "show", syn, NULL, &json);
 
 	if (r != CLI_OK)
 		return r;
@@ -266,7 +363,7 @@ int show_main(int argc, char **argv)
 	p = cli_party(HL_PARTY_SECRETS);
 	st = p ? cli_store(p) : NULL;
 	if (st && cli_link(st, name, &l) == 0 && cli_index(st, p) == 0) {
-		int e = show_one(st, p, &l, side, seq);
+		int e = show_one(st, p, &l, side, seq, json);
 
 		if (e == -HL_ENOTFOUND)
 			cli_err(_("%s: no such message"), argv[optind]);

@@ -17,8 +17,8 @@ const char link_help[] =
 	"    hotline link - add, list, show and confirm links to peers\n\n"
 	"SYNOPSIS\n"
 	"    hotline link add NAME --card FILE [--endpoint URL]\n"
-	"    hotline link list\n"
-	"    hotline link show NAME\n"
+	"    hotline link list [--json]\n"
+	"    hotline link show NAME [--json]\n"
 	"    hotline link confirm NAME [--fingerprint DIGITS]\n\n"
 	"DESCRIPTION\n"
 	"    A link is this party's relationship with one peer, configured on\n"
@@ -33,21 +33,26 @@ const char link_help[] =
 	"    asks for them.\n\n"
 	"    'list' shows every link with its state and log sizes; 'show' one\n"
 	"    link in full: the peer's card, fingerprint, link ID, what each\n"
-	"    side has sent and had receipted, and any equivocation evidence.\n\n"
+	"    side has sent and had receipted, and any equivocation evidence.\n"
+	"    With --json, 'list' prints a JSON object per link, one a line, and\n"
+	"    'show' one object (docs/cli-json.md).\n\n"
 	"OPTIONS\n"
 	"    --card FILE          the peer's card\n"
 	"    --endpoint URL       reach the peer here instead of its card's\n"
 	"    --fingerprint DIGITS the fingerprint read out by the peer\n"
-	"    --home DIR           this party's home folder\n\n"
+	"    --home DIR           this party's home folder\n"
+	"    --json               list and show print JSON\n\n"
 	"EXIT STATUS\n"
 	"    0 done; 1 failed (a bad card, a fingerprint that differs, an\n"
 	"    unknown link); 2 usage error.\n");
 
 static const char synopsis[] =
-	"link add NAME --card FILE [--endpoint URL] | list | show NAME | confirm NAME";
+	"link add NAME --card FILE [--endpoint URL] | list [--json] | show NAME [--json] |"
+	" confirm NAME";
 
 struct args {
 	const char *card, *endpoint, *fingerprint, *name;
+	bool json;
 };
 
 static int parse(int argc, char **argv, struct args *a)
@@ -57,6 +62,7 @@ static int parse(int argc, char **argv, struct args *a)
 		{"endpoint", required_argument, NULL, 'e'},
 		{"fingerprint", required_argument, NULL, 'f'},
 		{"home", required_argument, NULL, 'H'},
+		{"json", no_argument, NULL, 'j'},
 		{NULL, 0, NULL, 0},
 	};
 
@@ -65,7 +71,9 @@ static int parse(int argc, char **argv, struct args *a)
 
 		if (c == -1)
 			break;
-		if (c == 'c')
+		if (c == 'j')
+			a->json = true;
+		else if (c == 'c')
 			a->card = optarg;
 		else if (c == 'e')
 			a->endpoint = optarg;
@@ -223,44 +231,84 @@ static int confirm(struct hl_store *st, const struct args *a)
 	return r;
 }
 
-/* A damaged store must fail here, not show a link as empty. */
-static int sizes(struct hl_store *st, const struct hl_link *l, uint64_t v[4])
-{
-	int r = hl_store_log_size(st, l->id, HL_OURS, &v[0]);
+/* What link list and link show say of one link, gathered once by
+ * link_view_get and printed as a table row, as the show text, or as
+ * JSON by link_view_json. */
+struct link_view {
+	const struct hl_link *l;
+	uint64_t sent, sent_receipted, received, received_receipted, evidence;
+	char fp[HL_FINGERPRINT_LEN + 1], link_id[65];
+};
 
+/* A damaged store must fail here, not show a link as empty. */
+static int link_view_get(struct hl_store *st, const struct hl_link *l, struct link_view *v)
+{
+	int r;
+
+	*v = (struct link_view){.l = l};
+	hl_card_fingerprint(&l->card, v->fp);
+	sodium_bin2hex(v->link_id, sizeof(v->link_id), l->link_id, sizeof(l->link_id));
+	r = hl_store_log_size(st, l->id, HL_OURS, &v->sent);
 	if (r == 0)
-		r = hl_store_cosigned_size(st, l->id, HL_OURS, &v[1]);
+		r = hl_store_cosigned_size(st, l->id, HL_OURS, &v->sent_receipted);
 	if (r == 0)
-		r = hl_store_log_size(st, l->id, HL_THEIRS, &v[2]);
+		r = hl_store_log_size(st, l->id, HL_THEIRS, &v->received);
 	if (r == 0)
-		r = hl_store_cosigned_size(st, l->id, HL_THEIRS, &v[3]);
+		r = hl_store_cosigned_size(st, l->id, HL_THEIRS, &v->received_receipted);
+	if (r == 0)
+		r = hl_store_evidence_count(st, l->id, &v->evidence);
 	return r;
+}
+
+static json_t *link_view_json(const struct link_view *v)
+{
+	const struct hl_link *l = v->l;
+
+	return json_pack("{s:s, s:s, s:o, s:s, s:o, s:s, s:I, s:I, s:I, s:I, s:I}",
+			 "name", l->name, "peer", l->card.name,
+			 "confirmed", cli_json_time(l->confirmed), "fingerprint", v->fp,
+			 "endpoint", l->endpoint[0] ? json_string(l->endpoint) : json_null(),
+			 "link_id", v->link_id, "sent", (json_int_t)v->sent,
+			 "sent_receipted", (json_int_t)v->sent_receipted,
+			 "received", (json_int_t)v->received,
+			 "received_receipted", (json_int_t)v->received_receipted,
+			 "evidence", (json_int_t)v->evidence);
 }
 
 /* The columns of link list; headings and states are translated, so
  * widths are display cells (cli_col), at least the English ones. */
 struct list_ctx {
 	struct hl_store *st;
+	bool json;
 	int w[4];	/* STATE, SENT, RECEIPTED, RECEIVED */
 };
+
+static void link_view_row(const struct list_ctx *c, const struct link_view *v)
+{
+	uint64_t col[3] = {v->sent, v->sent_receipted, v->received};
+	char num[24];
+
+	printf("%-20s ", v->l->name);
+	cli_col(v->l->confirmed ? _("confirmed") : _("UNCONFIRMED"), c->w[0]);
+	for (int i = 0; i < 3; i++) {
+		snprintf(num, sizeof(num), "%llu", (unsigned long long)col[i]);
+		putchar(' ');
+		cli_rcol(num, c->w[i + 1]);
+	}
+	printf("  %s\n", v->l->endpoint[0] ? v->l->endpoint : "none");
+}
 
 static int list_one(void *ctx, const struct hl_link *l)
 {
 	const struct list_ctx *c = ctx;
-	uint64_t v[4] = {0};
-	char num[24];
-	int r = sizes(c->st, l, v);
+	struct link_view v;
+	int r = link_view_get(c->st, l, &v);
 
 	if (r < 0)
 		return r;
-	printf("%-20s ", l->name);
-	cli_col(l->confirmed ? _("confirmed") : _("UNCONFIRMED"), c->w[0]);
-	for (int i = 0; i < 3; i++) {
-		snprintf(num, sizeof(num), "%llu", (unsigned long long)v[i]);
-		putchar(' ');
-		cli_rcol(num, c->w[i + 1]);
-	}
-	printf("  %s\n", l->endpoint[0] ? l->endpoint : "none");
+	if (c->json)
+		return cli_json_print(link_view_json(&v));
+	link_view_row(c, &v);
 	return 0;
 }
 
@@ -269,59 +317,45 @@ static int wider(int w, const char *s)
 	return cli_width(s) > w ? cli_width(s) : w;
 }
 
-static int list(struct hl_store *st)
+static int list(struct hl_store *st, const struct args *a)
 {
 	/* TRANSLATORS: the headings of 'hotline link list': keep them short,
 	 * in capitals where the script has them. */
 	const char *head[4] = {N_("STATE"), N_("SENT"), N_("RECEIPTED"), N_("RECEIVED")};
-	struct list_ctx c = {st, {11, 6, 8, 8}};
+	struct list_ctx c = {st, a->json, {11, 6, 8, 8}};
 	int r;
 
 	c.w[0] = wider(wider(c.w[0], _("confirmed")), _("UNCONFIRMED"));
 	for (int i = 0; i < 4; i++)
 		c.w[i] = wider(c.w[i], _(head[i]));
-	cli_col(_("LINK"), 20);
-	putchar(' ');
-	cli_col(_(head[0]), c.w[0]);
-	for (int i = 1; i < 4; i++) {
+	if (!a->json) {
+		cli_col(_("LINK"), 20);
 		putchar(' ');
-		cli_rcol(_(head[i]), c.w[i]);
+		cli_col(_(head[0]), c.w[0]);
+		for (int i = 1; i < 4; i++) {
+			putchar(' ');
+			cli_rcol(_(head[i]), c.w[i]);
+		}
+		printf("  %s\n", _("ENDPOINT"));
 	}
-	printf("  %s\n", _("ENDPOINT"));
 	r = hl_store_link_each(st, list_one, &c);
 	if (r < 0)
 		cli_store_err(st, _("links"), r);
 	return r < 0 ? CLI_FAIL : CLI_OK;
 }
 
-static int show(struct hl_store *st, const struct args *a)
+static void link_view_print(const struct link_view *v)
 {
-	char fp[HL_FINGERPRINT_LEN + 1], hex[65], when[HL_TIME_LEN + 1];
-	uint64_t v[4] = {0}, ev = 0;
-	struct hl_link l;
-	int r;
+	const struct hl_link *l = v->l;
+	char when[HL_TIME_LEN + 1];
 
-	if (!a->name)
-		return cli_usage("link", synopsis);
-	if (cli_link(st, a->name, &l) < 0)
-		return CLI_FAIL;
-	hl_card_fingerprint(&l.card, fp);
-	sodium_bin2hex(hex, sizeof(hex), l.link_id, sizeof(l.link_id));
-	r = sizes(st, &l, v);
-	if (r == 0)
-		r = hl_store_evidence_count(st, l.id, &ev);
-	if (r < 0) {
-		cli_store_err(st, l.name, r);
-		hl_link_free(&l);
-		return CLI_FAIL;
-	}
-	printf(_("link:        %s\n"), l.name);
-	if (l.confirmed) {
-		hl_time_format(l.confirmed, when);
+	printf(_("link:        %s\n"), l->name);
+	if (l->confirmed) {
+		hl_time_format(l->confirmed, when);
 		printf(_("state:       confirmed %s\n"), when);
 	} else {
 		printf(_("state:       UNCONFIRMED: read the fingerprint aloud, then "
-			 "'hotline link confirm %s'\n"), l.name);
+			 "'hotline link confirm %s'\n"), l->name);
 	}
 	/* TRANSLATORS: "none" is a value, as written in hotline.conf. */
 	printf(_("fingerprint: %s\n"
@@ -329,14 +363,33 @@ static int show(struct hl_store *st, const struct args *a)
 		 "link ID:     %s\n"
 		 "sent:        %llu, receipted up to %llu\n"
 		 "received:    %llu, receipted up to %llu\n"),
-	       fp, l.endpoint[0] ? l.endpoint : "none", hex,
-	       (unsigned long long)v[0], (unsigned long long)v[1],
-	       (unsigned long long)v[2], (unsigned long long)v[3]);
-	if (ev)
+	       v->fp, l->endpoint[0] ? l->endpoint : "none", v->link_id,
+	       (unsigned long long)v->sent, (unsigned long long)v->sent_receipted,
+	       (unsigned long long)v->received, (unsigned long long)v->received_receipted);
+	if (v->evidence)
 		printf(_("EVIDENCE:    %llu equivocation record(s): the peer signed two "
-			 "different entries for one place\n"), (unsigned long long)ev);
+			 "different entries for one place\n"), (unsigned long long)v->evidence);
+}
+
+static int show(struct hl_store *st, const struct args *a)
+{
+	struct link_view v;
+	struct hl_link l;
+	int r;
+
+	if (!a->name)
+		return cli_usage("link", synopsis);
+	if (cli_link(st, a->name, &l) < 0)
+		return CLI_FAIL;
+	r = link_view_get(st, &l, &v);
+	if (r < 0)
+		cli_store_err(st, l.name, r);
+	else if (a->json)
+		r = cli_json_print(link_view_json(&v));
+	else
+		link_view_print(&v);
 	hl_link_free(&l);
-	return CLI_OK;
+	return r < 0 ? CLI_FAIL : CLI_OK;
 }
 
 int link_main(int argc, char **argv)
@@ -364,7 +417,7 @@ int link_main(int argc, char **argv)
 	if (st && strcmp(verb, "add") == 0)
 		r = add(st, p, &a);
 	else if (st && strcmp(verb, "list") == 0)
-		r = list(st);
+		r = list(st, &a);
 	else if (st && strcmp(verb, "show") == 0)
 		r = show(st, &a);
 	else if (st)
