@@ -50,7 +50,11 @@ const char export_help[] =
 	"DESCRIPTION\n"
 	"    Merges the STIX 2.1 bundles of the case's messages, both sides'\n"
 	"    and not retracted, into one new bundle: each object once, the\n"
-	"    latest version (by 'modified') of each.  The bundle is checked\n"
+	"    latest version (by 'modified') of each.  The case's TLP is added\n"
+	"    as the TLP 2.0 marking definition that OASIS published for it and\n"
+	"    named in every object's object_marking_refs; each party that sent\n"
+	"    a bundle is added as an identity, named in created_by_ref by the\n"
+	"    objects it sent first (docs/stix.md).  The bundle is checked\n"
 	"    before it is written, to FILE or standard output.\n\n"
 	"EXIT STATUS\n"
 	"    0 written; 1 failed (no such case, no indicators); 2 usage error.\n");

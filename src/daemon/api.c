@@ -42,7 +42,7 @@ struct hl_api {
 static enum MHD_Result json_reply(struct MHD_Connection *c, unsigned status, json_t *j)
 {
 	static const char broken[] = "{\"error\":\"cannot build the reply\",\"status\":500}";
-	char *s = j ? json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
 	struct MHD_Response *r;
 	enum MHD_Result ret;
 
@@ -89,8 +89,8 @@ static enum MHD_Result error_reply(struct MHD_Connection *c, unsigned status,
 {
 	json_t *j = json_object();
 
-	json_object_set_new(j, "status", json_integer(status));
 	json_object_set_new(j, "error", json_stringn(why, utf8_prefix(why)));
+	json_object_set_new(j, "status", json_integer(status));
 	return json_reply(c, status, j);
 }
 
