@@ -139,7 +139,8 @@ enum stmt {
 	S_EVIDENCE_PUT, S_EVIDENCE_COUNT, S_MSG_PUT, S_MSG_CLEAR, S_ENV_EVERY, S_MSG_ALL,
 	S_ITEM_PUT, S_ITEM_NEXT, S_ITEM_CLEAR, S_ACKED, S_ESC_GET, S_ESC_PUT,
 	S_ITEM_GET, S_CASE_ALL, S_CASE_ITEMS, S_TERM_PUT, S_TERM_DROP, S_TERM_FIND,
-	S_TERM_CLEAR, S_TERM_ADDRS, S_TEXT_ROW, S_TEXT_PUT, S_TEXT_DROP, S_TEXT_DROP_ROW,
+	S_TERM_CLEAR, S_TERM_ADDRS, S_TEXT_ROW, S_TEXT_PUT, S_TEXT_ID, S_TEXT_DROP,
+	S_TEXT_DROP_ROW,
 	S_TEXT_FIND, S_TEXT_CLEAR, S_TEXT_CLEAR_ROWS,
 	S_COUNT
 };
@@ -219,8 +220,9 @@ static const char *const sql[S_COUNT] = {
 			 " ORDER BY m.time, t.link, t.side, t.seq",
 	[S_TEXT_ROW] = "INSERT INTO text_row (link, side, seq) VALUES (?, ?, ?)",
 	[S_TEXT_PUT] = "INSERT INTO text_fts (rowid, body) VALUES (?, ?)",
-	[S_TEXT_DROP] = "DELETE FROM text_fts WHERE rowid IN"
-			" (SELECT id FROM text_row WHERE link = ? AND side = ? AND seq = ?)",
+	/* By rowid, found first: FTS5 would scan for "rowid IN (SELECT ...)". */
+	[S_TEXT_ID] = "SELECT id FROM text_row WHERE link = ? AND side = ? AND seq = ?",
+	[S_TEXT_DROP] = "DELETE FROM text_fts WHERE rowid = ?",
 	[S_TEXT_DROP_ROW] = "DELETE FROM text_row WHERE link = ? AND side = ? AND seq = ?",
 	/* The hit's object is empty and its kind says where: "text". */
 	[S_TEXT_FIND] = "SELECT x.link, x.side, x.seq, m.time, '', 'text', ?1,"
@@ -975,10 +977,25 @@ static int on_message(struct hl_store *st, enum stmt k, int64_t link, int side, 
 	return done(st, s);
 }
 
+/* Drops the text of message (link, side, seq), if it has any. */
 static int text_drop(struct hl_store *st, int64_t link, int side, uint64_t seq)
 {
-	int r = on_message(st, S_TEXT_DROP, link, side, seq);
+	sqlite3_stmt *s = stmt(st, S_TEXT_ID);
+	int64_t id = 0;
+	int r;
 
+	if (!s)
+		return -HL_ESTORE;
+	bind_log(s, link, side);
+	sqlite3_bind_int64(s, 3, (int64_t)seq);
+	r = one_int(st, s, &id, NULL);
+	if (r == -HL_ENOTFOUND)
+		return 0;
+	s = r == 0 ? stmt(st, S_TEXT_DROP) : NULL;
+	if (!s)
+		return r < 0 ? r : -HL_ESTORE;
+	sqlite3_bind_int64(s, 1, id);
+	r = done(st, s);
 	return r == 0 ? on_message(st, S_TEXT_DROP_ROW, link, side, seq) : r;
 }
 
