@@ -25,7 +25,12 @@ cat >"$TEST_DIR/bundle.json" <<'JSON'
  {"type": "ipv6-addr", "id": "ipv6-addr--1e61d36c-a16c-53b7-a80f-2a00161c96b1",
   "value": "2001:db8:4::7"},
  {"type": "ipv4-addr", "id": "ipv4-addr--ff26c055-6336-5bc5-b98d-13d6226742dd",
-  "value": "198.51.100.0/28"}]}
+  "value": "198.51.100.0/28"},
+ {"type": "indicator", "spec_version": "2.1",
+  "id": "indicator--9e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f",
+  "created": "2026-11-22T10:00:00.000Z", "modified": "2026-11-22T10:00:00.000Z",
+  "name": "exfiltration", "pattern": "[network-traffic:dst_ref.value = '192.0.2.99']",
+  "pattern_type": "stix", "valid_from": "2026-11-22T10:00:00Z"}]}
 JSON
 
 test_expect_success 'a notification with indicators, fields and text reaches ru-cert' '
@@ -58,6 +63,10 @@ test_expect_success 'an address inside a CIDR range, IPv4 and IPv6' '
 test_expect_success 'an address inside an indicator range' '
 	found ru-cert 198.51.100.9 && grep -q "ipv4-addr--ff26c055" rows &&
 	found ru-cert 198.51.0.0/16
+'
+
+test_expect_success 'an address a pattern compares by another path, exactly' '
+	found ru-cert 192.0.2.99 && grep -q "indicator--9e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f (network-traffic:dst_ref.value)$" rows
 '
 
 test_expect_success 'the structured fields, by their codes' '

@@ -183,17 +183,29 @@ static int addr_hit(void *ctx, const struct hl_term_hit *h)
 	return hit(ctx, h);
 }
 
+static bool addr_kind(const char *kind)
+{
+	return !strcmp(kind, "ipv4-addr:value") || !strcmp(kind, "ipv6-addr:value");
+}
+
+/* An exact match of an address in a term that addr_hit does not see
+ * (a pattern's network-traffic:dst_ref[*].value). */
+static int other_hit(void *ctx, const struct hl_term_hit *h)
+{
+	return addr_kind(h->kind) ? 0 : hit(ctx, h);
+}
+
 /* Addresses and ranges by containment, other values exactly; the text
  * for all but a range. */
 static int find(struct hl_store *st, struct search *s)
 {
 	bool addr = hl_cidr_parse(s->value, &s->range);
-	int r;
+	int r = 0;
 
 	if (addr)
 		r = hl_store_term_addrs(st, addr_hit, s);
-	else
-		r = hl_store_term_find(st, s->value, hit, s);
+	if (r == 0)
+		r = hl_store_term_find(st, s->value, addr ? other_hit : hit, s);
 	if (r == 0 && !hl_cidr_is_range(s->value))
 		r = hl_store_text_find(st, s->value, hit, s);
 	return r;

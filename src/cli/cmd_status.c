@@ -76,7 +76,7 @@ static int wider(int w, const char *s)
  * the translated headings and words. */
 static void widths(struct view *v)
 {
-	static const char *const reach[] = {
+	static const char *const words[] = {
 		N_("no endpoint"), N_("not tried"), N_("yes"), N_("NO"),
 	};
 	size_t n;
@@ -84,8 +84,8 @@ static void widths(struct view *v)
 
 	v->w[0] = wider(wider(wider(11, _("STATE")), _("confirmed")), _("UNCONFIRMED"));
 	v->w[1] = wider(11, _("REACHABLE"));
-	for (size_t i = 0; i < sizeof(reach) / sizeof(reach[0]); i++)
-		v->w[1] = wider(v->w[1], _(reach[i]));
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		v->w[1] = wider(v->w[1], _(words[i]));
 	v->w[2] = wider(6, _("OUTBOX"));
 	v->w[3] = wider(8, _("RECEIVED"));
 	v->w[4] = 9;
