@@ -6,8 +6,9 @@
  * envelope its ref names, its case and its structured fields recorded
  * (a ref or a case must name an envelope of the link by the right leaf
  * hash, and a case a notify, or it names nothing), and the values of a
- * valid STIX bundle kept as search terms.  Like every projection, it is
- * rebuilt from the logs.
+ * valid STIX bundle and the codes of the structured fields kept as search
+ * terms, and the free text and summary in the full-text index.  Like
+ * every projection, it is rebuilt from the logs.
  */
 #ifndef HL_INDEX_H
 #define HL_INDEX_H
