@@ -395,7 +395,7 @@ bool cli_ack_state(const struct hl_config *conf, struct hl_store *st, const stru
 	int64_t when = 0, due = sent + hl_config_ack_due(conf, l->name, p);
 	char d[64];
 
-	if (!hl_kind_needs_ack(kind)) {
+	if (!hl_kind_needs_ack(kind, p)) {
 		snprintf(out, cap, "-");
 	} else if (hl_store_acked(st, l->id, side, seq, &ack_seq, &when) == 0) {
 		span(when > sent ? when - sent : 0, d, sizeof(d));

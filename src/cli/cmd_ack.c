@@ -122,9 +122,9 @@ static int acknowledge(struct hl_store *st, const struct hl_party *p,
 			(unsigned long long)a->seq);
 	if (r == 0)
 		r = hl_envelope_parse(raw.data, raw.len, &env);
-	if (r == 0 && !hl_kind_needs_ack(env.kind)) {
-		cli_err(_("%s/%llu is an acknowledgment itself"), l->name,
-			(unsigned long long)a->seq);
+	if (r == 0 && !hl_kind_needs_ack(env.kind, env.precedence)) {
+		cli_err(_("%s/%llu needs no acknowledgment (a %s)"), l->name,
+			(unsigned long long)a->seq, cli_label(HL_VOCAB_KIND, env.kind));
 		r = -HL_ESYNTAX;
 	}
 	if (r == 0 && hl_store_acked(st, l->id, HL_THEIRS, a->seq, &ack_seq, &when) == 0) {

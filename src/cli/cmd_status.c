@@ -59,7 +59,7 @@ static int wider(int w, const char *s)
 static void widths(struct view *v)
 {
 	static const char *const reach[] = {
-		N_("no endpoint"), N_("not tried"), N_("yes"), N_("NO"),
+		N_("no endpoint"), N_("not tried"), N_("yes"), N_("NO"), N_("PIN MISMATCH"),
 	};
 	size_t n;
 	const struct hl_term *prec = hl_vocab_terms(HL_VOCAB_PRECEDENCE, &n);
@@ -100,7 +100,34 @@ static const char *reach(const struct view *v, const struct hl_link *l)
 		return _("no endpoint");
 	if (!d || json_integer_value(json_object_get(d, "last_attempt")) == 0)
 		return _("not tried");
+	if (json_object_get(d, "pin_mismatch"))
+		return _("PIN MISMATCH");
 	return json_is_true(json_object_get(d, "reachable")) ? _("yes") : _("NO");
+}
+
+/* The pins of a TLS key pin mismatch, when the link is in that alarm. */
+static void pin_line(json_t *d)
+{
+	json_t *pm = d ? json_object_get(d, "pin_mismatch") : NULL;
+	const char *seen = json_string_value(json_object_get(pm, "seen"));
+
+	if (pm)
+		printf(_("    TLS KEY PIN MISMATCH: the card pins %s, the peer presents %s\n"),
+		       json_string_value(json_object_get(pm, "expected")),
+		       seen && *seen ? seen : "?");
+}
+
+/* The escalation hooks' last run, when it failed (the store's record). */
+static void hook_line(struct hl_store *st)
+{
+	struct hl_escalation e;
+	char when[HL_TIME_LEN + 1];
+
+	if (hl_store_escalation_failing(st, &e) < 0)
+		return;
+	hl_time_format(e.fired, when);
+	printf(_("escalation hook failing: %s (step %u of %s, %s)\n"), e.outcome, e.step + 1,
+	       e.event, when);
 }
 
 struct overdue {
@@ -203,6 +230,7 @@ static int status_one(void *ctx, const struct hl_link *l)
 	if (err && *err)
 		printf(_("    last error: %s (attempt %lld)\n"), err,
 		       (long long)json_integer_value(json_object_get(d, "attempts")));
+	pin_line(d);
 	ours = overdue(v->conf, v->st, l, HL_THEIRS);
 	theirs = overdue(v->conf, v->st, l, HL_OURS);
 	if (ours)
@@ -299,6 +327,7 @@ int status_main(int argc, char **argv)
 		cli_store_err(v.st, _("links"), -HL_ESTORE);
 		r = CLI_FAIL;
 	}
+	hook_line(v.st);
 	close_view(p, &v);
 	return r;
 }
