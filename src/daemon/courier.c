@@ -348,13 +348,15 @@ static void seen_pin(struct hl_courier *c, const struct hl_link *l, char *out, s
 }
 
 /* A pin mismatch is an incident from the first attempt that meets it to
- * the first that does not: logged once with both pins, and reported in
- * status (the clock escalates it).  Called with the lock not held. */
+ * the next that succeeds (ok): logged once with both pins, and reported
+ * in status (the clock escalates it).  Called with the lock not held. */
 static void pin_incident(struct hl_courier *c, struct lane *ln, const struct hl_link *l,
-			 int64_t now)
+			 int64_t now, bool ok)
 {
 	char seen[80] = "";
 
+	if (!ln->pin_bad && !ok)
+		return;
 	if (!ln->pin_bad) {
 		if (ln->s.pin_mismatch)
 			log_info("courier %s: the peer's TLS key matches its card again", l->name);
@@ -418,7 +420,7 @@ static int visit(void *ctx, const struct hl_link *l)
 		r = push_all(c, ln, l, why, sizeof(why));
 	if (r == 0 && pulls)
 		r = pull(c, ln, l, why, sizeof(why));
-	pin_incident(c, ln, l, rd->now / 1000);
+	pin_incident(c, ln, l, rd->now / 1000, r == 0);
 	pthread_mutex_lock(&c->lock);
 	ln->s.last_attempt = rd->now / 1000;
 	if (r == 0) {

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/close_range.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -145,6 +146,9 @@ static void child(int in, int err, char *const argv[])
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	signal(SIGPIPE, SIG_DFL);
 	dup2(in, STDIN_FILENO);
+	/* Nothing of hotlined's but the standard streams goes to the hook:
+	 * not its peers' connections, nor its store. */
+	close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
 	execve(argv[0], argv, environ);
 	e = errno;
 	if (write(err, &e, sizeof(e)) < 0)
