@@ -29,6 +29,11 @@ const char ack_help[] =
 	"    an optional note, with its language tag (--lang, else the\n"
 	"    locale's).  A message is acknowledged once: a second ack says\n"
 	"    when the first was sent.\n\n"
+	"    A notification, a request, a check and an update at FLASH or\n"
+	"    IMMEDIATE need one; an answer, a correction, a retraction, a close,\n"
+	"    a check reply and a lower update need none, and are refused here.\n"
+	"    Answering a request ('hotline answer') acknowledges it, and\n"
+	"    closing a case acknowledges what the peer had sent in it.\n\n"
 	"EXIT STATUS\n"
 	"    0 acknowledged (or already); 1 no such message, or it cannot be\n"
 	"    acknowledged; 2 usage error.\n");

@@ -25,7 +25,8 @@ const char inbox_help[] =
 	"    The last column says where its human acknowledgment stands:\n"
 	"    'acked +4m' (sent four minutes after the message), 'due in 12m',\n"
 	"    or 'OVERDUE 1h05m' past the time its precedence allows (FLASH\n"
-	"    15 minutes, IMMEDIATE 1 hour, PRIORITY 24 hours, ROUTINE 72).\n\n"
+	"    15 minutes, IMMEDIATE 1 hour, PRIORITY 24 hours, ROUTINE 72), or\n"
+	"    '-' for a message that needs none ('hotline help ack').\n\n"
 	"EXIT STATUS\n"
 	"    0 printed; 1 the store cannot be read; 2 usage error.\n");
 
