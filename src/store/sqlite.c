@@ -1224,7 +1224,9 @@ int hl_store_escalation_failing(struct hl_store *st, struct hl_escalation *out)
 
 int hl_store_pending_reset(struct hl_store *st)
 {
-	return exec(st, "CREATE TEMP TABLE IF NOT EXISTS pending ("
+	/* In memory: it is rebuilt at each start, and written often. */
+	return exec(st, "PRAGMA temp_store = MEMORY;"
+		    "CREATE TEMP TABLE IF NOT EXISTS pending ("
 		    "  link INTEGER NOT NULL, side INTEGER NOT NULL, seq INTEGER NOT NULL,"
 		    "  event TEXT NOT NULL, deadline INTEGER NOT NULL, due INTEGER NOT NULL,"
 		    "  PRIMARY KEY (link, side, seq, event)) WITHOUT ROWID;"
