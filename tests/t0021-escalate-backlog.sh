@@ -40,10 +40,10 @@ ran_at_least() {
 }
 
 # delivered : us-cert has stored all 300; else ru-cert's courier, in
-# backoff after a long outage, is asked to try now (SIGHUP).
+# backoff after a long outage, is asked to try now (POST /v1/wake).
 delivered() {
 	grep -q "receipted up to 300" us-cert.log && return 0
-	kill -HUP "$(cat ru-cert.pid)"
+	curl -s -X POST --unix-socket ru-cert/hotlined.sock http://hotlined/v1/wake >/dev/null
 	sleep 1
 	return 1
 }

@@ -65,7 +65,7 @@ test_expect_success 'with its own key back, us-cert is reachable and the alarm e
 	stop_daemon us-cert &&
 	mv us-cert/tls.key.own us-cert/tls.key && mv us-cert/tls.crt.own us-cert/tls.crt &&
 	start_daemon us-cert &&
-	kill -HUP "$(cat ru-cert.pid)" &&
+	curl -s -X POST --unix-socket ru-cert/hotlined.sock http://hotlined/v1/wake &&
 	wait_for 30 status_has "^us-cert .* yes " &&
 	! grep -q "PIN MISMATCH" st &&
 	grep -q "courier us-cert: the peer.s TLS key matches its card again" ru-cert.log

@@ -253,10 +253,16 @@ static void pin_alarm(struct hl_clock *c, struct lane *ln, const struct hl_couri
 	const struct hl_config *conf = &c->me->conf;
 	char since[HL_TIME_LEN + 1];
 	struct step *s;
+	bool done = false;
 	json_t *j;
 	char *json;
 
 	if (!cl->pin_mismatch || ln->pin_since == cl->pin_since || hl_hooks_full(c->hooks))
+		return;
+	/* Once per incident, also across a restart of the clock alone. */
+	ln->pin_since = cl->pin_since;
+	if (hl_store_escalated(c->st, ln->id, HL_OURS, (uint64_t)cl->pin_since, "pin-mismatch",
+			       0, &done) < 0 || done)
 		return;
 	s = calloc(1, sizeof(*s));
 	if (!s)
@@ -272,7 +278,6 @@ static void pin_alarm(struct hl_clock *c, struct lane *ln, const struct hl_couri
 		      "since", since);
 	json = j ? json_dumps(j, JSON_COMPACT) : NULL;
 	json_decref(j);
-	ln->pin_since = cl->pin_since;
 	hl_store_escalation_put(c->st, s->link, s->side, s->seq, s->event, 0,
 				(int64_t)time(NULL), "running");
 	if (!json || hl_hooks_start(c->hooks, s->event, json, s) < 0) {

@@ -454,6 +454,19 @@ static void round_all(struct round *rd)
 			 hl_store_errmsg(rd->c->st) : hl_strerror(r));
 }
 
+/* The wall-clock time at (ms) as a CLOCK_MONOTONIC deadline, the
+ * clock of the condition variable: a step of the wall clock then
+ * stalls no wait. */
+static void monotonic_until(int64_t at, struct timespec *until)
+{
+	int64_t ms;
+
+	clock_gettime(CLOCK_MONOTONIC, until);
+	ms = (int64_t)until->tv_sec * 1000 + until->tv_nsec / 1000000 + (at - now_ms());
+	until->tv_sec = ms / 1000;
+	until->tv_nsec = (ms % 1000) * 1000000;
+}
+
 static void *run(void *arg)
 {
 	struct hl_courier *c = arg;
@@ -471,8 +484,7 @@ static void *run(void *arg)
 		pthread_mutex_unlock(&c->lock);
 		round_all(&rd);
 		pthread_mutex_lock(&c->lock);
-		until.tv_sec = rd.next / 1000;
-		until.tv_nsec = (rd.next % 1000) * 1000000;
+		monotonic_until(rd.next, &until);
 		while (!c->woken && !c->stopping &&
 		       pthread_cond_timedwait(&c->cond, &c->lock, &until) != ETIMEDOUT)
 			;
@@ -485,6 +497,7 @@ int hl_courier_start(const struct hl_party *me, const char *db,
 		     struct hl_courier **out, char *err, size_t errlen)
 {
 	struct hl_courier *c = calloc(1, sizeof(*c));
+	pthread_condattr_t ca;
 	int r;
 
 	*out = NULL;
@@ -492,7 +505,10 @@ int hl_courier_start(const struct hl_party *me, const char *db,
 		return -ENOMEM;
 	c->me = me;
 	pthread_mutex_init(&c->lock, NULL);
-	pthread_cond_init(&c->cond, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&c->cond, &ca);
+	pthread_condattr_destroy(&ca);
 	r = hl_party_path(me->home, "tls.crt", c->cert, sizeof(c->cert));
 	if (r == 0)
 		r = hl_party_path(me->home, "tls.key", c->key, sizeof(c->key));
