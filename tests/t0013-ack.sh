@@ -74,7 +74,7 @@ test_expect_success 'an ack for an unknown message, an ack, or our own message i
 	expect_code 1 "$HOTLINE" --home us-cert ack ru-cert/99 2>err &&
 	grep -q "ru-cert/99: no such message" err &&
 	expect_code 1 "$HOTLINE" --home ru-cert ack us-cert/1 2>err &&
-	grep -q "is an acknowledgment itself" err &&
+	grep -q "needs no acknowledgment" err &&
 	expect_code 2 "$HOTLINE" --home us-cert ack ru-cert/out/1 2>err &&
 	grep -q "a message this party sent" err &&
 	expect_code 2 "$HOTLINE" --home us-cert ack --lang "en_US" ru-cert/2 2>err &&

@@ -394,7 +394,7 @@ void cli_ack_get(const struct hl_config *conf, struct hl_store *st, const struct
 	int64_t when = 0;
 
 	*out = (struct cli_ack){CLI_ACK_NONE, 0, 0};
-	if (!hl_kind_needs_ack(kind))
+	if (!hl_kind_needs_ack(kind, p))
 		return;
 	out->due = sent + hl_config_ack_due(conf, l->name, p);
 	if (hl_store_acked(st, l->id, side, seq, &ack_seq, &when) == 0) {

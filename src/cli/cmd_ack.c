@@ -29,6 +29,11 @@ const char ack_help[] =
 	"    an optional note, with its language tag (--lang, else the\n"
 	"    locale's).  A message is acknowledged once: a second ack says\n"
 	"    when the first was sent.\n\n"
+	"    A notification, a request, a check and an update at FLASH or\n"
+	"    IMMEDIATE need one; an answer, a correction, a retraction, a close,\n"
+	"    a check reply and a lower update need none, and are refused here.\n"
+	"    Answering a request ('hotline answer') acknowledges it, and\n"
+	"    closing a case acknowledges what the peer had sent in it.\n\n"
 	"EXIT STATUS\n"
 	"    0 acknowledged (or already); 1 no such message, or it cannot be\n"
 	"    acknowledged; 2 usage error.\n");
@@ -122,9 +127,9 @@ static int acknowledge(struct hl_store *st, const struct hl_party *p,
 			(unsigned long long)a->seq);
 	if (r == 0)
 		r = hl_envelope_parse(raw.data, raw.len, &env);
-	if (r == 0 && !hl_kind_needs_ack(env.kind)) {
-		cli_err(_("%s/%llu is an acknowledgment itself"), l->name,
-			(unsigned long long)a->seq);
+	if (r == 0 && !hl_kind_needs_ack(env.kind, env.precedence)) {
+		cli_err(_("%s/%llu needs no acknowledgment (a %s)"), l->name,
+			(unsigned long long)a->seq, cli_label(HL_VOCAB_KIND, env.kind));
 		r = -HL_ESYNTAX;
 	}
 	if (r == 0 && hl_store_acked(st, l->id, HL_THEIRS, a->seq, &ack_seq, &when) == 0) {

@@ -257,7 +257,8 @@ static int amend(int argc, char **argv, const char *cmd, const char *syn)
 	if (!st || cli_index(st, p) < 0 || target(st, p, a.id, HL_OURS, &l, &it, &c) < 0)
 		goto out;
 	if (!strcmp(it.type, "retract") || !strcmp(it.type, "correct") ||
-	    !hl_kind_needs_ack(it.type) || !strcmp(it.type, "check"))
+	    !strcmp(it.type, "ack") || !strcmp(it.type, "check-reply") ||
+	    !strcmp(it.type, "check"))
 		cli_err(_("%s is a %s: it cannot be retracted or corrected"), a.id,
 			cli_label(HL_VOCAB_KIND, it.type));
 	else if (correct && (a.category || a.tlp || a.severity) &&

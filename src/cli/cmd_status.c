@@ -25,6 +25,11 @@ const char status_help[] =
 	"    our messages past their receipt deadline; any evidence that the\n"
 	"    peer signed two different messages for one number (an ALARM);\n"
 	"    and the open cases, with their requests not yet done or declined.\n"
+	"    A peer that presents a TLS key other than its card's is 'PIN\n"
+	"    MISMATCH', with the pin the card gives and the pin seen; when the\n"
+	"    last escalation step's hooks failed, a last line says so:\n"
+	"    'escalation hook failing: command exit 1 (step 2 of ack-overdue,\n"
+	"    TIME)'.\n"
 	"    Reachability comes from the running hotlined; without one, the\n"
 	"    rest is read from the store and hotlined is reported not running.\n\n"
 	"    --json  prints the same as one JSON object (docs/cli-json.md).\n\n"
@@ -34,7 +39,8 @@ const char status_help[] =
 	"    1 WARNING: something is late: a message past its acknowledgment\n"
 	"      deadline (either side), one of ours past its receipt deadline,\n"
 	"      or a peer that was not reachable at the last attempt;\n"
-	"    2 CRITICAL: a link in alarm (evidence of equivocation);\n"
+	"    2 CRITICAL: a link in alarm (evidence of equivocation, or a TLS\n"
+	"      key pin mismatch) or escalation hooks failing;\n"
 	"    3 UNKNOWN: hotlined is not running, the store cannot be read, or\n"
 	"      a usage error.\n"
 	"    When several apply, the first of 2, 3, 1 is given.\n");
@@ -77,7 +83,7 @@ static int wider(int w, const char *s)
 static void widths(struct view *v)
 {
 	static const char *const words[] = {
-		N_("no endpoint"), N_("not tried"), N_("yes"), N_("NO"),
+		N_("no endpoint"), N_("not tried"), N_("yes"), N_("NO"), N_("PIN MISMATCH"),
 	};
 	size_t n;
 	const struct hl_term *prec = hl_vocab_terms(HL_VOCAB_PRECEDENCE, &n);
@@ -109,7 +115,10 @@ static json_t *daemon_link(const struct view *v, const char *name)
 }
 
 /* Where a link's peer stands at hotlined's last attempt. */
-enum reach { REACH_UNKNOWN, REACH_NO_ENDPOINT, REACH_NOT_TRIED, REACH_YES, REACH_NO };
+enum reach {
+	REACH_UNKNOWN, REACH_NO_ENDPOINT, REACH_NOT_TRIED, REACH_YES, REACH_NO,
+	REACH_PIN_MISMATCH,
+};
 
 static enum reach reach(const struct view *v, const struct hl_link *l)
 {
@@ -121,6 +130,8 @@ static enum reach reach(const struct view *v, const struct hl_link *l)
 		return REACH_NO_ENDPOINT;
 	if (!d || json_integer_value(json_object_get(d, "last_attempt")) == 0)
 		return REACH_NOT_TRIED;
+	if (json_object_get(d, "pin_mismatch"))
+		return REACH_PIN_MISMATCH;
 	return json_is_true(json_object_get(d, "reachable")) ? REACH_YES : REACH_NO;
 }
 
@@ -128,6 +139,7 @@ static const char *reach_text(enum reach r)
 {
 	static const char *const t[] = {
 		"?", N_("no endpoint"), N_("not tried"), N_("yes"), N_("NO"),
+		N_("PIN MISMATCH"),
 	};
 
 	return r == REACH_UNKNOWN ? t[0] : _(t[r]);
@@ -142,6 +154,7 @@ struct link_status {
 	uint64_t outbox, received, evidence;
 	int64_t last_receipt;
 	const char *last_error;		/* hotlined's, or NULL */
+	const char *pin_expected, *pin_seen;	/* a pin mismatch, or NULL */
 	long long attempts;
 	uint64_t overdue_ours, overdue_theirs, late_receipts;
 	unsigned cases_open, requests_pending;
@@ -253,6 +266,12 @@ static void link_status_get(const struct view *v, const struct hl_link *l,
 	if (ls->last_error && !*ls->last_error)
 		ls->last_error = NULL;
 	ls->attempts = d ? (long long)json_integer_value(json_object_get(d, "attempts")) : 0;
+	if (ls->reach == REACH_PIN_MISMATCH) {
+		json_t *pm = json_object_get(d, "pin_mismatch");
+
+		ls->pin_expected = json_string_value(json_object_get(pm, "expected"));
+		ls->pin_seen = json_string_value(json_object_get(pm, "seen"));
+	}
 	ls->overdue_ours = overdue(v->conf, v->st, l, HL_THEIRS);
 	ls->overdue_theirs = overdue(v->conf, v->st, l, HL_OURS);
 	ls->late_receipts = late_receipts(v->conf, v->st, l, acked);
@@ -260,7 +279,7 @@ static void link_status_get(const struct view *v, const struct hl_link *l,
 	if (ls->overdue_ours || ls->overdue_theirs || ls->late_receipts ||
 	    ls->reach == REACH_NO)
 		ls->level = STATUS_WARNING;
-	if (ls->evidence)
+	if (ls->evidence || ls->reach == REACH_PIN_MISMATCH)
 		ls->level = STATUS_CRITICAL;
 }
 
@@ -291,6 +310,10 @@ static void link_status_print(const struct view *v, const struct link_status *ls
 		       (unsigned long long)ls->evidence, ls->l->name);
 	if (ls->last_error)
 		printf(_("    last error: %s (attempt %lld)\n"), ls->last_error, ls->attempts);
+	if (ls->reach == REACH_PIN_MISMATCH)
+		printf(_("    TLS KEY PIN MISMATCH: the card pins %s, the peer presents %s\n"),
+		       ls->pin_expected ? ls->pin_expected : "?",
+		       ls->pin_seen && *ls->pin_seen ? ls->pin_seen : "?");
 	if (ls->overdue_ours)
 		printf(_("    OVERDUE: %llu received message(s) not acknowledged in time "
 			 "('hotline inbox')\n"), (unsigned long long)ls->overdue_ours);
@@ -310,7 +333,7 @@ static const char *const level_name[] = {"ok", "warning", "critical", "unknown"}
 static json_t *link_status_json(const struct link_status *ls)
 {
 	static const char *const reach_name[] = {
-		"unknown", "no-endpoint", "not-tried", "yes", "no",
+		"unknown", "no-endpoint", "not-tried", "yes", "no", "pin-mismatch",
 	};
 	json_t *j = json_object();
 
@@ -324,6 +347,10 @@ static json_t *link_status_json(const struct link_status *ls)
 	json_object_set_new(j, "last_error", ls->last_error ? json_string(ls->last_error) :
 			    json_null());
 	json_object_set_new(j, "attempts", json_integer(ls->attempts));
+	if (ls->reach == REACH_PIN_MISMATCH)
+		json_object_set_new(j, "pin_mismatch",
+				    json_pack("{s:s?, s:s?}", "expected", ls->pin_expected,
+					      "seen", ls->pin_seen));
 	json_object_set_new(j, "evidence", json_integer((json_int_t)ls->evidence));
 	json_object_set_new(j, "overdue_received", json_integer((json_int_t)ls->overdue_ours));
 	json_object_set_new(j, "overdue_sent", json_integer((json_int_t)ls->overdue_theirs));
@@ -332,6 +359,24 @@ static json_t *link_status_json(const struct link_status *ls)
 	json_object_set_new(j, "requests_pending", json_integer(ls->requests_pending));
 	json_object_set_new(j, "level", json_string(level_name[ls->level]));
 	return j;
+}
+
+/* The escalation hooks' last run, when it failed (the store's record):
+ * raises the level, printed as a last line or as JSON. */
+static json_t *hook_failing(struct hl_store *st, bool print, int *level)
+{
+	struct hl_escalation e;
+	char when[HL_TIME_LEN + 1];
+
+	if (hl_store_escalation_failing(st, &e) < 0)
+		return json_null();
+	*level = STATUS_CRITICAL;
+	hl_time_format(e.fired, when);
+	if (print)
+		printf(_("escalation hook failing: %s (step %u of %s, %s)\n"), e.outcome,
+		       e.step + 1, e.event, when);
+	return json_pack("{s:s, s:i, s:s, s:I}", "outcome", e.outcome, "step", (int)e.step + 1,
+			 "event", e.event, "time", (json_int_t)e.fired);
 }
 
 struct status_walk {
@@ -439,6 +484,7 @@ int status_main(int argc, char **argv)
 	struct hl_party *p = NULL;
 	struct view v = {0};
 	struct status_walk w = {&v, NULL, STATUS_OK};
+	json_t *hook;
 	int r = open_view(argc, argv, "status", "status [--json]", &p, &v);
 
 	if (r != CLI_OK) {
@@ -454,13 +500,17 @@ int status_main(int argc, char **argv)
 		cli_store_err(v.st, _("links"), -HL_ESTORE);
 		w.level = STATUS_UNKNOWN;
 	}
+	hook = hook_failing(v.st, !v.json, &w.level);
 	/* An alarm is never hidden by not knowing the rest. */
 	if (!v.daemon && w.level != STATUS_CRITICAL)
 		w.level = STATUS_UNKNOWN;
 	if (v.json)
-		cli_json_print(json_pack("{s:s, s:b, s:s, s:o}", "party", v.me,
+		cli_json_print(json_pack("{s:s, s:b, s:s, s:o, s:o}", "party", v.me,
 					 "hotlined", v.daemon != NULL,
-					 "level", level_name[w.level], "links", w.links));
+					 "level", level_name[w.level], "links", w.links,
+					 "hook_failing", hook));
+	else
+		json_decref(hook);
 	close_view(p, &v);
 	return w.level;
 }

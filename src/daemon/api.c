@@ -94,6 +94,16 @@ static enum MHD_Result error_reply(struct MHD_Connection *c, unsigned status,
 	return json_reply(c, status, j);
 }
 
+/* l with a pin_mismatch member when the link is in that alarm. */
+static json_t *with_pin(json_t *l, const struct hl_courier_link *cl)
+{
+	if (l && cl->pin_mismatch)
+		json_object_set_new(l, "pin_mismatch", json_pack("{s:I, s:s, s:s}",
+				    "since", (json_int_t)cl->pin_since,
+				    "expected", cl->pin_expected, "seen", cl->pin_seen));
+	return l;
+}
+
 static enum MHD_Result status(struct hl_api *api, struct MHD_Connection *c)
 {
 	struct hl_courier_link *links = calloc(256, sizeof(*links));
@@ -101,13 +111,13 @@ static enum MHD_Result status(struct hl_api *api, struct MHD_Connection *c)
 	json_t *arr = json_array();
 
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(arr, json_pack("{s:s, s:b, s:I, s:I, s:I, s:i, s:s}",
+		json_array_append_new(arr, with_pin(json_pack("{s:s, s:b, s:I, s:I, s:I, s:i, s:s}",
 			"name", links[i].name, "reachable", links[i].reachable,
 			"last_ok", (json_int_t)links[i].last_ok,
 			"last_attempt", (json_int_t)links[i].last_attempt,
 			"next_attempt", (json_int_t)(links[i].next_attempt / 1000),
 			"attempts", (int)links[i].attempts,
-			"last_error", links[i].last_error));
+			"last_error", links[i].last_error), &links[i]));
 	free(links);
 	return json_reply(c, MHD_HTTP_OK, json_pack("{s:s, s:s, s:o}", "party",
 		api->me->card.name, "version", HL_VERSION, "links", arr));

@@ -1,327 +1,214 @@
-/* clock.c - find what is late and escalate it, step by step. */
+/* clock.c - find what is late and escalate it, step by step.
+ *
+ * The open deadlines live in the store handle's own pending table,
+ * ordered by when each next needs a look: a tick adds what arrived
+ * since the last (every message of the history on the first), and only
+ * entries due are read again, so a tick costs what is new and what is
+ * due, not the history.  An entry due is looked at once more just
+ * before its step runs (still unreceipted, unacknowledged?), then runs
+ * the highest step now due, and the lower ones not run are recorded
+ * skipped.  The hooks run side by side (hook.c); the thread waits on
+ * them and on its tick, never longer than a tick, on CLOCK_MONOTONIC.
+ */
 #include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <time.h>
-#include <unistd.h>
 
-#include <curl/curl.h>
 #include <jansson.h>
 
 #include "check.h"
 #include "clock.h"
 #include "error.h"
-#include "file.h"
+#include "hook.h"
 #include "index.h"
 #include "log.h"
 #include "store.h"
 
 #define TICK_MS 1000
-#define HOOK_TIMEOUT_S 10
+#define INDEX_EVERY_MS 200	/* new acks are looked for this often at most */
+#define HOOKS_AT_ONCE 8
 #define CHECK_RETRY_S 60	/* after a scheduled check failed to append */
+#define MAX_LINKS 256
+#define BATCH 256		/* messages read, or entries taken, at a time */
+
+/* What the clock knows of a link between ticks. */
+struct lane {
+	int64_t id;
+	char name[HL_NAME_MAX + 1];
+	bool confirmed;
+	uint64_t seen[2];	/* messages added to pending, by side */
+	int64_t check_retry;	/* no scheduled check before, after a failure */
+	int64_t pin_since;	/* the pin mismatch escalated, 0 none */
+};
 
 struct hl_clock {
 	const struct hl_party *me;
 	struct hl_store *st;
 	struct hl_courier *courier;
+	struct hl_hooks *hooks;
 	pthread_t thread;
 	pthread_mutex_t lock;
-	pthread_cond_t cond;
 	bool stopping, started;
+	struct lane lanes[MAX_LINKS];
+	size_t nlanes;
+	int64_t indexed;	/* CLOCK_MONOTONIC ms of the last index update */
 };
 
-/* One late message: what, whose, how late. */
-struct late {
-	const struct hl_link *l;
+/* One step under way: what the hooks were told, for the log and the
+ * record when they end. */
+struct step {
+	int64_t link;
+	char link_name[HL_NAME_MAX + 1];
 	int side;
-	const struct hl_message *m;
-	const char *event;
-	int64_t deadline;
+	uint64_t seq;
+	char event[32];
 	unsigned step;
+	int64_t late;
+	char id[HL_NAME_MAX + 32];	/* ru-cert/1, ru-cert/out/1 */
 };
 
-static char *event_json(const struct hl_clock *c, const struct late *e, int64_t now)
+static int64_t mono_ms(void)
 {
-	char id[HL_NAME_MAX + 32], sent[HL_TIME_LEN + 1], due[HL_TIME_LEN + 1];
-	json_t *j;
-	char *s;
+	struct timespec ts;
 
-	snprintf(id, sizeof(id), "%.*s/%s%llu", HL_NAME_MAX, e->l->name,
-		 e->side == HL_OURS ? "out/" : "", (unsigned long long)e->m->seq);
-	hl_time_format(e->m->time, sent);
-	hl_time_format(e->deadline, due);
-	j = json_pack("{s:s, s:s, s:s, s:i, s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:I}",
-		      "party", c->me->card.name, "event", e->event, "link", e->l->name,
-		      "step", (int)e->step + 1, "step_name", c->me->conf.ladder[e->step],
-		      "message", id, "seq", (json_int_t)e->m->seq,
-		      "side", e->side == HL_OURS ? "sent" : "received",
-		      "precedence", e->m->precedence, "kind", e->m->kind, "sent", sent,
-		      "deadline", due, "late_seconds", (json_int_t)(now - e->deadline));
-	s = j ? json_dumps(j, JSON_COMPACT) : NULL;
-	json_decref(j);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static bool stopping(struct hl_clock *c)
+{
+	bool s;
+
+	pthread_mutex_lock(&c->lock);
+	s = c->stopping;
+	pthread_mutex_unlock(&c->lock);
 	return s;
 }
 
-/* Runs the command with the event on its standard input; its status. */
-static int run_command(const char *cmd, const char *event, const char *json)
+static struct lane *lane_by_id(struct hl_clock *c, int64_t id)
 {
-	int in[2], status = 0;
-	pid_t pid;
-
-	if (pipe2(in, O_CLOEXEC) < 0)
-		return -errno;
-	pid = fork();
-	if (pid < 0) {
-		close(in[0]);
-		close(in[1]);
-		return -errno;
-	}
-	if (pid == 0) {
-		sigset_t none;
-
-		/* hotlined blocks its signals in every thread; a hook must not. */
-		sigemptyset(&none);
-		pthread_sigmask(SIG_SETMASK, &none, NULL);
-		signal(SIGPIPE, SIG_DFL);
-		dup2(in[0], STDIN_FILENO);
-		execl(cmd, cmd, event, (char *)NULL);
-		_exit(127);
-	}
-	close(in[0]);
-	hl_write_all(in[1], json, strlen(json));
-	close(in[1]);
-	for (int i = 0; i < HOOK_TIMEOUT_S * 10; i++) {
-		pid_t w = waitpid(pid, &status, WNOHANG);
-
-		if (w == pid)
-			return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
-		usleep(100000);
-	}
-	kill(pid, SIGKILL);
-	waitpid(pid, &status, 0);
-	return -ETIMEDOUT;
+	for (size_t i = 0; i < c->nlanes; i++)
+		if (c->lanes[i].id == id)
+			return &c->lanes[i];
+	return NULL;
 }
 
-static long post_webhook(const char *url, const char *json)
+static struct lane *lane_of(struct hl_clock *c, const struct hl_link *l)
 {
-	struct curl_slist *hdr = curl_slist_append(NULL, "Content-Type: application/json");
-	CURL *h = curl_easy_init();
-	long status = -1;
+	struct lane *ln = lane_by_id(c, l->id);
 
-	if (h) {
-		curl_easy_setopt(h, CURLOPT_URL, url);
-		curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
-		curl_easy_setopt(h, CURLOPT_POSTFIELDS, json);
-		curl_easy_setopt(h, CURLOPT_TIMEOUT, (long)HOOK_TIMEOUT_S);
-		curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-		curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-		if (curl_easy_perform(h) == CURLE_OK)
-			curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-		curl_easy_cleanup(h);
+	if (!ln && c->nlanes < MAX_LINKS) {
+		ln = &c->lanes[c->nlanes++];
+		*ln = (struct lane){.id = l->id};
+		snprintf(ln->name, sizeof(ln->name), "%s", l->name);
 	}
-	curl_slist_free_all(hdr);
-	return status;
+	if (ln)
+		ln->confirmed = l->confirmed;
+	return ln;
 }
 
-/* Runs one step's hooks, then records it. */
-static void escalate(struct hl_clock *c, const struct late *e, int64_t now)
+/* ---- the record of each step ---- */
+
+static void record(struct hl_clock *c, const struct step *s, const char *status,
+		   const char *outcome)
 {
-	const struct hl_config *conf = &c->me->conf;
-	char *json = event_json(c, e, now), done[96] = "";
-	int r;
-
-	if (!json)
-		return;
-	if (conf->escalate_command[0]) {
-		r = run_command(conf->escalate_command, e->event, json);
-		if (r < 0)
-			snprintf(done, sizeof(done), "command: %s", hl_strerror(r));
-		else
-			snprintf(done, sizeof(done), "command exit %d", r);
-	}
-	if (conf->escalate_webhook[0]) {
-		size_t n = strlen(done);
-
-		snprintf(done + n, sizeof(done) - n, "%swebhook %ld", n ? ", " : "",
-			 post_webhook(conf->escalate_webhook, json));
-	}
-	log_warn("escalation: %s %s/%s%llu, %lld s late: step %u (%s)%s%s", e->event,
-		 e->l->name, e->side == HL_OURS ? "out/" : "", (unsigned long long)e->m->seq,
-		 (long long)(now - e->deadline), e->step + 1, conf->ladder[e->step],
-		 done[0] ? ": " : "", done);
-	free(json);
-	if (hl_store_escalation_put(c->st, e->l->id, e->side, e->m->seq, e->event, e->step,
-				    now) < 0)
+	if (hl_store_escalation_done(c->st, s->link, s->side, s->seq, s->event, s->step,
+				     status, outcome) < 0)
 		log_warn("escalation: store: %s", hl_store_errmsg(c->st));
 }
 
-#define MAX_LATE 256
-#define MAX_LINKS 256
+static void ended(void *ctx, void *tag, const struct hl_hook_result *r)
+{
+	struct hl_clock *c = ctx;
+	struct step *s = tag;
+	const char *name = s->step < c->me->conf.nladder ? c->me->conf.ladder[s->step] : "";
 
-/* What one tick found late on one link, escalated after the scan (a
- * write inside the scan's read would fail once another connection has
- * committed). */
-struct found {
-	struct hl_message m;
-	int side;
-	const char *event;
-	int64_t deadline;
+	log_warn("escalation: %s %s, %lld s late: step %u (%s)%s%s", s->event, s->id,
+		 (long long)s->late, s->step + 1, name, r->what[0] ? ": " : "", r->what);
+	if (r->failed)
+		log_warn("escalation hook failing: %s (step %u of %s %s)", r->what, s->step + 1,
+			 s->event, s->id);
+	record(c, s, r->failed ? "failed" : "ok", r->what);
+	free(s);
+}
+
+static void abandoned(void *ctx, void *tag)
+{
+	struct hl_clock *c = ctx;
+	struct step *s = tag;
+
+	log_info("escalation: %s %s: step %u abandoned as hotlined stops", s->event, s->id,
+		 s->step + 1);
+	record(c, s, "abandoned", "hotlined stopped");
+	free(s);
+}
+
+/* ---- new messages into pending ---- */
+
+struct batch {
+	struct hl_message m[BATCH];
+	size_t n;
 };
 
-struct scan {
-	struct hl_clock *c;
-	const struct hl_link *l;
-	int side;
-	int64_t now;
-	uint64_t receipted;
-	uint64_t *mark;		/* first seq that may still need escalation */
-	bool settled;		/* every message so far is */
-	struct found late[MAX_LATE];
-	size_t nlate;
-};
-
-/* Whether the ladder has run to its last step for this event. */
-static bool ladder_done(const struct scan *sc, const struct hl_message *m, const char *event)
+static int take(void *ctx, const struct hl_message *m)
 {
-	bool done = false;
+	struct batch *b = ctx;
 
-	hl_store_escalated(sc->c->st, sc->l->id, sc->side, m->seq, event,
-			   sc->c->me->conf.nladder - 1, &done);
-	return done;
+	b->m[b->n++] = *m;
+	return b->n == BATCH;
 }
 
-/* The shortest deadline of any kind on link: nothing newer can be late. */
-static int64_t shortest(const struct hl_config *conf, const char *link)
-{
-	int64_t s = hl_config_ack_due(conf, link, HL_FLASH);
-
-	for (int i = 0; i < 4; i++) {
-		int64_t a = hl_config_ack_due(conf, link, (enum hl_precedence)i);
-		int64_t r = hl_config_receipt_due(conf, link, (enum hl_precedence)i);
-
-		if (a < s)
-			s = a;
-		if (r < s)
-			s = r;
-	}
-	return s;
-}
-
-static void note(struct scan *sc, const struct hl_message *m, const char *event,
-		 int64_t deadline)
-{
-	if (sc->now < deadline || sc->nlate == MAX_LATE)
-		return;
-	sc->late[sc->nlate].m = *m;
-	sc->late[sc->nlate].side = sc->side;
-	sc->late[sc->nlate].event = event;
-	sc->late[sc->nlate++].deadline = deadline;
-}
-
-static int scan_msg(void *ctx, const struct hl_message *m)
-{
-	struct scan *sc = ctx;
-	const struct hl_config *conf = &sc->c->me->conf;
-	enum hl_precedence p = HL_ROUTINE;
-	bool receipted = sc->side == HL_THEIRS || m->seq <= sc->receipted;
-	bool acked = !hl_kind_needs_ack(m->kind);
-	uint64_t ack_seq = 0;
-	int64_t ack_time = 0;
-
-	const char *ack_event = sc->side == HL_THEIRS ? "ack-overdue" : "peer-ack-overdue";
-
-	/* Messages come in order; nothing this recent can be late yet. */
-	if (m->time > sc->now - shortest(conf, sc->l->name))
-		return 1;
-	hl_precedence_parse(m->precedence, &p);
-	if (!acked)
-		acked = hl_store_acked(sc->c->st, sc->l->id, sc->side, m->seq, &ack_seq,
-				       &ack_time) == 0;
-	if (!receipted)
-		note(sc, m, "receipt-overdue",
-		     m->time + hl_config_receipt_due(conf, sc->l->name, p));
-	if (!acked)
-		note(sc, m, ack_event, m->time + hl_config_ack_due(conf, sc->l->name, p));
-	/* Settled: nothing more can happen to it, so later ticks start after
-	 * it: answered, or its ladders run to their last step. */
-	if (!receipted)
-		receipted = ladder_done(sc, m, "receipt-overdue");
-	if (!acked)
-		acked = ladder_done(sc, m, ack_event);
-	sc->settled = sc->settled && receipted && acked;
-	if (sc->settled)
-		*sc->mark = m->seq + 1;
-	return 0;
-}
-
-/* Runs the steps of the ladder due by now that have not run. */
-static void ladder(struct hl_clock *c, const struct hl_link *l, const struct found *f,
-		   int64_t now)
+/* The events m may come to: receipt-overdue for ours not receipted,
+ * an ack event when its kind needs an acknowledgment. */
+static void add(struct hl_clock *c, const struct lane *ln, int side, const struct hl_message *m,
+		uint64_t receipted)
 {
 	const struct hl_config *conf = &c->me->conf;
-	unsigned top = (unsigned)((now - f->deadline) / conf->escalate_every);
-	struct late e = {l, f->side, &f->m, f->event, f->deadline, 0};
+	enum hl_precedence p = HL_ROUTINE;
+	struct hl_pending e = {.link = ln->id, .side = side, .seq = m->seq};
+	int r = 0;
 
-	if (top >= conf->nladder)
-		top = conf->nladder - 1;
-	for (unsigned s = 0; s <= top; s++) {
-		bool done = false;
+	hl_precedence_parse(m->precedence, &p);
+	if (side == HL_OURS && m->seq > receipted) {
+		snprintf(e.event, sizeof(e.event), "receipt-overdue");
+		e.deadline = m->time + hl_config_receipt_due(conf, ln->name, p);
+		r = hl_store_pending_put(c->st, &e);
+	}
+	if (r == 0 && hl_kind_needs_ack(m->kind, p)) {
+		snprintf(e.event, sizeof(e.event), "%s",
+			 side == HL_THEIRS ? "ack-overdue" : "peer-ack-overdue");
+		e.deadline = m->time + hl_config_ack_due(conf, ln->name, p);
+		r = hl_store_pending_put(c->st, &e);
+	}
+	if (r < 0)
+		log_warn("clock: pending: %s", hl_store_errmsg(c->st));
+}
 
-		if (hl_store_escalated(c->st, l->id, f->side, f->m.seq, f->event, s, &done) < 0 ||
-		    done)
-			continue;
-		e.step = s;
-		escalate(c, &e, now);
+/* Adds what arrived on ln since the last look.  Read in batches and
+ * written after each: a write inside the read would fail once another
+ * connection has committed. */
+static void scan(struct hl_clock *c, struct lane *ln, struct batch *b)
+{
+	for (int side = HL_OURS; side <= HL_THEIRS && !stopping(c); side++) {
+		uint64_t receipted = 0;
+
+		hl_store_cosigned_size(c->st, ln->id, HL_OURS, &receipted);
+		do {
+			b->n = 0;
+			if (hl_store_message_each(c->st, ln->id, side, ln->seen[side], take, b) < 0)
+				log_warn("clock: store: %s", hl_store_errmsg(c->st));
+			for (size_t i = 0; i < b->n; i++)
+				add(c, ln, side, &b->m[i], receipted);
+			if (b->n)
+				ln->seen[side] = b->m[b->n - 1].seq;
+		} while (b->n == BATCH && !stopping(c));
 	}
 }
 
-/* A link's check schedule: the last check in our log (its time) and
- * the last of our messages looked at for it. */
-struct sched {
-	int64_t link;
-	uint64_t after;
-	int64_t last;
-	int64_t retry;		/* no new try before, after a failure */
-};
-
-struct marks {
-	int64_t link[MAX_LINKS];
-	uint64_t from[MAX_LINKS][2];
-	size_t n;
-	struct sched sched[MAX_LINKS];
-	size_t nsched;
-};
-
-static uint64_t *mark_of(struct marks *mk, int64_t link, int side)
-{
-	for (size_t i = 0; i < mk->n; i++)
-		if (mk->link[i] == link)
-			return &mk->from[i][side];
-	if (mk->n == MAX_LINKS)
-		return &mk->from[0][side];
-	mk->link[mk->n] = link;
-	mk->from[mk->n][0] = mk->from[mk->n][1] = 1;
-	return &mk->from[mk->n++][side];
-}
-
-/* The schedule of link, or NULL past MAX_LINKS (the caller then reads
- * the whole log each time). */
-static struct sched *sched_of(struct marks *mk, int64_t link)
-{
-	for (size_t i = 0; i < mk->nsched; i++)
-		if (mk->sched[i].link == link)
-			return &mk->sched[i];
-	if (mk->nsched == MAX_LINKS)
-		return NULL;
-	mk->sched[mk->nsched] = (struct sched){.link = link};
-	return &mk->sched[mk->nsched++];
-}
+/* ---- the check schedule ---- */
 
 /* Sends a check on l when none went out for check.every.  The check is
  * appended on the clock's own store handle, not through the writer:
@@ -330,135 +217,300 @@ static struct sched *sched_of(struct marks *mk, int64_t link)
  * commits and the CLI as every writer of the database does, and the
  * clock stays free of the writer's lifetime.  Then the courier is woken,
  * as the writer does after a commit. */
-static void schedule(struct hl_clock *c, struct marks *mk, const struct hl_link *l)
+static void schedule(struct hl_clock *c, struct lane *ln, const struct hl_link *l)
 {
 	const struct hl_config *conf = &c->me->conf;
 	int64_t every = hl_config_check_every(conf, l->name), now = (int64_t)time(NULL);
-	struct sched tmp = {.link = l->id}, *s;
-	uint64_t seq = 0;
+	int64_t last = 0;
+	uint64_t after = 0, seq = 0;
 	int r;
 
-	if (!every)
+	if (!every || now < ln->check_retry)
 		return;
-	s = sched_of(mk, l->id);
-	if (!s)
-		s = &tmp;
-	if (hl_check_last(c->st, l->id, &s->after, &s->last) < 0) {
+	if (hl_check_last(c->st, l->id, &after, &last) < 0) {
 		log_warn("clock: check schedule of %s: %s", l->name, hl_store_errmsg(c->st));
 		return;
 	}
-	if ((s->last && now < s->last + every) || now < s->retry)
+	if (last && now < last + every)
 		return;
 	r = hl_check_send(c->st, c->me, l, conf->check_precedence, now, &seq);
 	if (r < 0) {
 		log_warn("clock: scheduled check to %s: %s", l->name,
 			 r == -HL_ESTORE ? hl_store_errmsg(c->st) : hl_strerror(r));
-		s->retry = now + CHECK_RETRY_S;
+		ln->check_retry = now + CHECK_RETRY_S;
 		return;
 	}
 	log_info("check sent to %s as %s/out/%llu", l->name, l->name, (unsigned long long)seq);
 	hl_courier_wake(c->courier);
 }
 
-static int first_time(void *ctx, const struct hl_message *m)
+/* ---- a pin mismatch ---- */
+
+/* Starts the pin-mismatch event of a courier link once per incident
+ * (the courier's since); a full set of hooks tries again next tick. */
+static void pin_alarm(struct hl_clock *c, struct lane *ln, const struct hl_courier_link *cl)
 {
-	*(int64_t *)ctx = m->time;
-	return 1;
-}
+	const struct hl_config *conf = &c->me->conf;
+	char since[HL_TIME_LEN + 1];
+	struct step *s;
+	bool done = false;
+	json_t *j;
+	char *json;
 
-/* Whether the first unsettled message of either log is old enough to be
- * late.  Only then is the content index, which opens every body, brought
- * up to date (acks must be known before anything is called late); under
- * a stream of fresh messages the clock then opens none of them. */
-static bool may_be_late(struct hl_clock *c, struct marks *mk, const struct hl_link *l,
-			int64_t now)
-{
-	int64_t soon = now - shortest(&c->me->conf, l->name);
-
-	for (int side = HL_OURS; side <= HL_THEIRS; side++) {
-		int64_t first = INT64_MAX;
-
-		hl_store_message_each(c->st, l->id, side, *mark_of(mk, l->id, side) - 1,
-				      first_time, &first);
-		if (first <= soon)
-			return true;
-	}
-	return false;
-}
-
-static void tick_link(struct hl_clock *c, struct marks *mk, const struct hl_link *l)
-{
-	struct scan *sc = calloc(1, sizeof(*sc));
-	uint64_t added = 0;
-	int64_t now = (int64_t)time(NULL);
-
-	if (!sc)
+	if (!cl->pin_mismatch || ln->pin_since == cl->pin_since || hl_hooks_full(c->hooks))
 		return;
-	if (may_be_late(c, mk, l, now) && hl_index_update(c->st, c->me, l, &added) < 0)
-		log_warn("clock: indexing %s: %s", l->name, hl_store_errmsg(c->st));
-	for (int side = HL_OURS; side <= HL_THEIRS; side++) {
-		uint64_t *mark = mark_of(mk, l->id, side);
-
-		memset(sc, 0, sizeof(*sc));
-		*sc = (struct scan){.c = c, .l = l, .side = side, .now = now, .mark = mark,
-				    .settled = true};
-		hl_store_cosigned_size(c->st, l->id, HL_OURS, &sc->receipted);
-		hl_store_message_each(c->st, l->id, side, *mark - 1, scan_msg, sc);
-		for (size_t i = 0; i < sc->nlate; i++)
-			ladder(c, l, &sc->late[i], now);
+	/* Once per incident, also across a restart of the clock alone. */
+	ln->pin_since = cl->pin_since;
+	if (hl_store_escalated(c->st, ln->id, HL_OURS, (uint64_t)cl->pin_since, "pin-mismatch",
+			       0, &done) < 0 || done)
+		return;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return;
+	*s = (struct step){.link = ln->id, .side = HL_OURS, .seq = (uint64_t)cl->pin_since,
+			   .step = 0};
+	snprintf(s->event, sizeof(s->event), "pin-mismatch");
+	snprintf(s->id, sizeof(s->id), "%s", ln->name);
+	hl_time_format(cl->pin_since, since);
+	j = json_pack("{s:s, s:s, s:s, s:i, s:s, s:s, s:s, s:s}", "party", c->me->card.name,
+		      "event", s->event, "link", ln->name, "step", 1, "step_name",
+		      conf->ladder[0], "expected", cl->pin_expected, "seen", cl->pin_seen,
+		      "since", since);
+	json = j ? json_dumps(j, JSON_COMPACT) : NULL;
+	json_decref(j);
+	hl_store_escalation_put(c->st, s->link, s->side, s->seq, s->event, 0,
+				(int64_t)time(NULL), "running");
+	if (!json || hl_hooks_start(c->hooks, s->event, json, s) < 0) {
+		record(c, s, "failed", "cannot start the hooks");
+		free(s);
 	}
-	free(sc);
+	free(json);
 }
+
+static void pin_alarms(struct hl_clock *c)
+{
+	struct hl_courier_link *cl = calloc(MAX_LINKS, sizeof(*cl));
+	size_t n = cl ? hl_courier_status(c->courier, cl, MAX_LINKS) : 0;
+
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = 0; k < c->nlanes; k++)
+			if (strcmp(c->lanes[k].name, cl[i].name) == 0)
+				pin_alarm(c, &c->lanes[k], &cl[i]);
+	free(cl);
+}
+
+/* ---- the tick ---- */
 
 struct tick {
 	struct hl_clock *c;
-	struct marks *mk;
+	struct batch *b;
 };
 
 static int tick_one(void *ctx, const struct hl_link *l)
 {
 	struct tick *t = ctx;
+	struct lane *ln = lane_of(t->c, l);
 
-	if (!l->confirmed)
+	if (!ln || !l->confirmed || stopping(t->c))
 		return 0;
-	schedule(t->c, t->mk, l);
-	tick_link(t->c, t->mk, l);
+	schedule(t->c, ln, l);
+	scan(t->c, ln, t->b);
 	return 0;
 }
 
-static void tick(struct hl_clock *c, struct marks *mk)
+static void tick(struct hl_clock *c)
 {
-	struct tick t = {c, mk};
+	struct tick t = {c, malloc(sizeof(struct batch))};
 
-	if (hl_store_link_each(c->st, tick_one, &t) < 0)
+	if (t.b && hl_store_link_each(c->st, tick_one, &t) < 0)
 		log_warn("clock: store: %s", hl_store_errmsg(c->st));
+	free(t.b);
+	pin_alarms(c);
+}
+
+/* ---- running what is due ---- */
+
+/* Whether nothing more can happen to e: receipted, or acknowledged. */
+static bool settled(struct hl_clock *c, const struct hl_pending *e)
+{
+	uint64_t size = 0, ack_seq;
+	int64_t ack_time;
+
+	if (strcmp(e->event, "receipt-overdue") == 0)
+		return hl_store_cosigned_size(c->st, e->link, HL_OURS, &size) == 0 &&
+		       e->seq <= size;
+	return hl_store_acked(c->st, e->link, e->side, e->seq, &ack_seq, &ack_time) == 0;
+}
+
+static int first(void *ctx, const struct hl_message *m)
+{
+	*(struct hl_message *)ctx = *m;
+	return 1;
+}
+
+static char *event_json(const struct hl_clock *c, const struct step *s,
+			const struct hl_message *m, int64_t deadline)
+{
+	char sent[HL_TIME_LEN + 1], due[HL_TIME_LEN + 1];
+	json_t *j;
+	char *out;
+
+	hl_time_format(m->time, sent);
+	hl_time_format(deadline, due);
+	j = json_pack("{s:s, s:s, s:s, s:i, s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:I}",
+		      "party", c->me->card.name, "event", s->event, "link", s->link_name,
+		      "step", (int)s->step + 1, "step_name", c->me->conf.ladder[s->step],
+		      "message", s->id, "seq", (json_int_t)m->seq,
+		      "side", s->side == HL_OURS ? "sent" : "received",
+		      "precedence", m->precedence, "kind", m->kind, "sent", sent,
+		      "deadline", due, "late_seconds", (json_int_t)s->late);
+	out = j ? json_dumps(j, JSON_COMPACT) : NULL;
+	json_decref(j);
+	return out;
+}
+
+/* Records the steps below top that never ran as skipped. */
+static void skip_below(struct hl_clock *c, const struct hl_pending *e, unsigned top,
+		       int64_t now)
+{
+	for (unsigned s = 0; s < top; s++) {
+		bool done = false;
+
+		if (hl_store_escalated(c->st, e->link, e->side, e->seq, e->event, s, &done) == 0 &&
+		    !done)
+			hl_store_escalation_put(c->st, e->link, e->side, e->seq, e->event, s, now,
+						"skipped");
+	}
+}
+
+/* Starts step top of e: recorded "running" before its hooks start, so
+ * that a restart never runs it twice. */
+static void run_step(struct hl_clock *c, const struct lane *ln, const struct hl_pending *e,
+		     unsigned top, int64_t now)
+{
+	struct step *s = calloc(1, sizeof(*s));
+	struct hl_message m = {0};
+	char *json = NULL;
+
+	if (!s)
+		return;
+	*s = (struct step){.link = e->link, .side = e->side, .seq = e->seq, .step = top,
+			   .late = now - e->deadline};
+	snprintf(s->link_name, sizeof(s->link_name), "%s", ln->name);
+	snprintf(s->event, sizeof(s->event), "%s", e->event);
+	snprintf(s->id, sizeof(s->id), "%s/%s%llu", ln->name, e->side == HL_OURS ? "out/" : "",
+		 (unsigned long long)e->seq);
+	if (hl_store_message_each(c->st, e->link, e->side, e->seq - 1, first, &m) == 0 &&
+	    m.seq == e->seq)
+		json = event_json(c, s, &m, e->deadline);
+	skip_below(c, e, top, now);
+	if (hl_store_escalation_put(c->st, e->link, e->side, e->seq, e->event, top, now,
+				    "running") < 0)
+		log_warn("escalation: store: %s", hl_store_errmsg(c->st));
+	if (!json || hl_hooks_start(c->hooks, s->event, json, s) < 0) {
+		log_warn("escalation: %s %s: step %u: cannot start the hooks", s->event, s->id,
+			 top + 1);
+		record(c, s, "failed", "cannot start the hooks");
+		free(s);
+	}
+	free(json);
+}
+
+/* Looks at one due entry: drops it when settled or its ladder is done,
+ * else runs the highest step due if it has not run, and sets when to
+ * look again. */
+static void due(struct hl_clock *c, const struct hl_pending *e, int64_t now)
+{
+	const struct hl_config *conf = &c->me->conf;
+	struct lane *ln = lane_by_id(c, e->link);
+	int64_t every = conf->escalate_every > 0 ? conf->escalate_every : 1;
+	unsigned top = (unsigned)((now - e->deadline) / every);
+	bool done = false;
+
+	if (top >= conf->nladder)
+		top = conf->nladder - 1;
+	if (!ln || !ln->confirmed || settled(c, e)) {
+		hl_store_pending_set(c->st, e, INT64_MAX);
+		return;
+	}
+	if (hl_store_escalated(c->st, e->link, e->side, e->seq, e->event, top, &done) < 0) {
+		hl_store_pending_set(c->st, e, now + 1);	/* a store error: again later */
+		return;
+	}
+	hl_store_pending_set(c->st, e, top + 1 >= conf->nladder ? INT64_MAX :
+			     e->deadline + (int64_t)(top + 1) * every);
+	if (!done)
+		run_step(c, ln, e, top, now);
+}
+
+/* Runs what is due while hooks are free.  Acks are brought in (the
+ * content index) before due entries are judged, at most every
+ * INDEX_EVERY_MS. */
+static void dispatch(struct hl_clock *c)
+{
+	struct hl_pending e[32];
+	size_t n = 0;
+
+	for (int round = 0; round < BATCH / 32 && !stopping(c); round++) {
+		int64_t now = (int64_t)time(NULL);
+
+		if (hl_hooks_full(c->hooks) ||
+		    hl_store_pending_due(c->st, now, sizeof(e) / sizeof(e[0]), e, &n) < 0 || !n)
+			return;
+		if (mono_ms() - c->indexed >= INDEX_EVERY_MS) {
+			for (size_t i = 0; i < c->nlanes; i++) {
+				struct hl_link l;
+				uint64_t added;
+
+				if (!c->lanes[i].confirmed ||
+				    hl_store_link_get(c->st, c->lanes[i].name, &l) < 0)
+					continue;
+				if (hl_index_update(c->st, c->me, &l, &added) < 0)
+					log_warn("clock: indexing %s: %s", l.name,
+						 hl_store_errmsg(c->st));
+				hl_link_free(&l);
+			}
+			c->indexed = mono_ms();
+		}
+		for (size_t i = 0; i < n && !hl_hooks_full(c->hooks) && !stopping(c); i++)
+			due(c, &e[i], now);
+	}
+}
+
+/* How long to wait: until the next tick, or the next entry due when
+ * that is sooner and hooks are free to run it. */
+static int wait_ms(struct hl_clock *c, int64_t next)
+{
+	int64_t ms = next - mono_ms(), due = INT64_MAX;
+	struct timespec wall;
+
+	if (!hl_hooks_full(c->hooks) && hl_store_pending_next(c->st, &due) == 0 &&
+	    due != INT64_MAX) {
+		clock_gettime(CLOCK_REALTIME, &wall);
+		due = due * 1000 - ((int64_t)wall.tv_sec * 1000 + wall.tv_nsec / 1000000);
+		if (due < ms)
+			ms = due;
+	}
+	return ms < 0 ? 0 : (int)ms;
 }
 
 static void *run(void *arg)
 {
 	struct hl_clock *c = arg;
-	struct marks *mk = calloc(1, sizeof(*mk));
+	int64_t next = 0;
 
-	for (;;) {
-		struct timespec until;
+	while (!stopping(c)) {
+		int64_t now = mono_ms();
 
-		pthread_mutex_lock(&c->lock);
-		if (c->stopping) {
-			pthread_mutex_unlock(&c->lock);
-			break;
+		if (now >= next) {
+			tick(c);
+			next = now + TICK_MS;
 		}
-		pthread_mutex_unlock(&c->lock);
-		if (mk)
-			tick(c, mk);
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += TICK_MS / 1000;
-		pthread_mutex_lock(&c->lock);
-		while (!c->stopping &&
-		       pthread_cond_timedwait(&c->cond, &c->lock, &until) != ETIMEDOUT)
-			;
-		pthread_mutex_unlock(&c->lock);
+		hl_hooks_reap(c->hooks, ended, c);
+		dispatch(c);
+		if (!stopping(c))
+			hl_hooks_wait(c->hooks, wait_ms(c, next));
 	}
-	free(mk);
 	return NULL;
 }
 
@@ -474,8 +526,13 @@ int hl_clock_start(const struct hl_party *me, const char *db, struct hl_courier 
 	c->me = me;
 	c->courier = courier;
 	pthread_mutex_init(&c->lock, NULL);
-	pthread_cond_init(&c->cond, NULL);
-	r = hl_store_open(db, &c->st, err, errlen);
+	r = hl_hooks_new(&me->conf, HOOKS_AT_ONCE, &c->hooks);
+	if (r == 0)
+		r = hl_store_open(db, &c->st, err, errlen);
+	if (r == 0 && hl_store_pending_reset(c->st) < 0) {
+		snprintf(err, errlen, "%s", hl_store_errmsg(c->st));
+		r = -HL_ESTORE;
+	}
 	if (r == 0 && pthread_create(&c->thread, NULL, run, c) != 0)
 		r = -errno;
 	if (r < 0) {
@@ -494,12 +551,15 @@ void hl_clock_stop(struct hl_clock *c)
 	if (c->started) {
 		pthread_mutex_lock(&c->lock);
 		c->stopping = true;
-		pthread_cond_signal(&c->cond);
 		pthread_mutex_unlock(&c->lock);
+		hl_hooks_wake(c->hooks);
 		pthread_join(c->thread, NULL);
 	}
+	/* Hooks still running are killed; their steps stay recorded as
+	 * started (abandoned), and steps not started wait for the next
+	 * start. */
+	hl_hooks_free(c->hooks, abandoned, c);
 	hl_store_close(c->st);
 	pthread_mutex_destroy(&c->lock);
-	pthread_cond_destroy(&c->cond);
 	free(c);
 }

@@ -13,6 +13,7 @@
 #include "courier.h"
 #include "error.h"
 #include "log.h"
+#include "tlscert.h"
 #include "transcript.h"
 #include "wire.h"
 
@@ -27,6 +28,7 @@ struct lane {
 	CURL *curl;			/* kept alive between attempts */
 	char pin[80];			/* "sha256//<base64>" */
 	uint64_t resync_from;		/* UINT64_MAX, or the size a witness asked for */
+	bool pin_bad;			/* this attempt met a key not the card's */
 	bool in_use;
 };
 
@@ -144,6 +146,8 @@ static int exchange(struct hl_courier *c, struct lane *ln, const struct hl_link 
 	rc = curl_easy_perform(h);
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
 	curl_slist_free_all(hdr);
+	if (rc == CURLE_SSL_PINNEDPUBKEYNOTMATCH)
+		ln->pin_bad = true;
 	if (rc != CURLE_OK) {
 		snprintf(why, whylen, "%s", curl_easy_strerror(rc));
 		return -1;
@@ -308,6 +312,74 @@ static int64_t backoff_ms(unsigned attempts)
 	return d / 2 + randombytes_uniform((uint32_t)(d / 2 + 1));
 }
 
+/* The pin of the key the peer at l's endpoint presents: a handshake
+ * alone, pinned to nothing, that reads its certificate. */
+static void seen_pin(struct hl_courier *c, const struct hl_link *l, char *out, size_t cap)
+{
+	CURL *h = curl_easy_init();
+	struct curl_certinfo *ci = NULL;
+	unsigned char pin[HL_TLS_PIN_LEN];
+	char b64[64];
+
+	out[0] = 0;
+	if (!h)
+		return;
+	curl_easy_setopt(h, CURLOPT_URL, l->endpoint);
+	curl_easy_setopt(h, CURLOPT_CONNECT_ONLY, 1L);
+	curl_easy_setopt(h, CURLOPT_CERTINFO, 1L);
+	curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
+	curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
+	curl_easy_setopt(h, CURLOPT_SSLCERT, c->cert);
+	curl_easy_setopt(h, CURLOPT_SSLKEY, c->key);
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, 5000L);
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "https");
+	if (curl_easy_perform(h) == CURLE_OK &&
+	    curl_easy_getinfo(h, CURLINFO_CERTINFO, &ci) == CURLE_OK && ci && ci->num_of_certs)
+		for (struct curl_slist *e = ci->certinfo[0]; e; e = e->next)
+			if (strncmp(e->data, "Cert:", 5) == 0 &&
+			    hl_tlscert_pin((const unsigned char *)e->data + 5,
+					   strlen(e->data + 5), 1, pin) == 0) {
+				sodium_bin2base64(b64, sizeof(b64), pin, sizeof(pin),
+						  sodium_base64_VARIANT_ORIGINAL);
+				snprintf(out, cap, "sha256//%s", b64);
+			}
+	curl_easy_cleanup(h);
+}
+
+/* A pin mismatch is an incident from the first attempt that meets it to
+ * the next that succeeds (ok): logged once with both pins, and reported
+ * in status (the clock escalates it).  Called with the lock not held. */
+static void pin_incident(struct hl_courier *c, struct lane *ln, const struct hl_link *l,
+			 int64_t now, bool ok)
+{
+	char seen[80] = "";
+
+	if (!ln->pin_bad && !ok)
+		return;
+	if (!ln->pin_bad) {
+		if (ln->s.pin_mismatch)
+			log_info("courier %s: the peer's TLS key matches its card again", l->name);
+		pthread_mutex_lock(&c->lock);
+		ln->s.pin_mismatch = false;
+		ln->s.pin_since = 0;
+		pthread_mutex_unlock(&c->lock);
+		return;
+	}
+	ln->pin_bad = false;
+	if (ln->s.pin_mismatch)
+		return;
+	seen_pin(c, l, seen, sizeof(seen));
+	log_warn("courier %s: TLS KEY PIN MISMATCH: the card pins %s, the peer presented %s",
+		 l->name, ln->pin, seen[0] ? seen : "a key that could not be read");
+	pthread_mutex_lock(&c->lock);
+	ln->s.pin_mismatch = true;
+	ln->s.pin_since = now;
+	snprintf(ln->s.pin_expected, sizeof(ln->s.pin_expected), "%s", ln->pin);
+	snprintf(ln->s.pin_seen, sizeof(ln->s.pin_seen), "%s", seen);
+	pthread_mutex_unlock(&c->lock);
+}
+
 struct round {
 	struct hl_courier *c;
 	int64_t now;
@@ -348,6 +420,7 @@ static int visit(void *ctx, const struct hl_link *l)
 		r = push_all(c, ln, l, why, sizeof(why));
 	if (r == 0 && pulls)
 		r = pull(c, ln, l, why, sizeof(why));
+	pin_incident(c, ln, l, rd->now / 1000, r == 0);
 	pthread_mutex_lock(&c->lock);
 	ln->s.last_attempt = rd->now / 1000;
 	if (r == 0) {
@@ -381,6 +454,19 @@ static void round_all(struct round *rd)
 			 hl_store_errmsg(rd->c->st) : hl_strerror(r));
 }
 
+/* The wall-clock time at (ms) as a CLOCK_MONOTONIC deadline, the
+ * clock of the condition variable: a step of the wall clock then
+ * stalls no wait. */
+static void monotonic_until(int64_t at, struct timespec *until)
+{
+	int64_t ms;
+
+	clock_gettime(CLOCK_MONOTONIC, until);
+	ms = (int64_t)until->tv_sec * 1000 + until->tv_nsec / 1000000 + (at - now_ms());
+	until->tv_sec = ms / 1000;
+	until->tv_nsec = (ms % 1000) * 1000000;
+}
+
 static void *run(void *arg)
 {
 	struct hl_courier *c = arg;
@@ -398,8 +484,7 @@ static void *run(void *arg)
 		pthread_mutex_unlock(&c->lock);
 		round_all(&rd);
 		pthread_mutex_lock(&c->lock);
-		until.tv_sec = rd.next / 1000;
-		until.tv_nsec = (rd.next % 1000) * 1000000;
+		monotonic_until(rd.next, &until);
 		while (!c->woken && !c->stopping &&
 		       pthread_cond_timedwait(&c->cond, &c->lock, &until) != ETIMEDOUT)
 			;
@@ -412,6 +497,7 @@ int hl_courier_start(const struct hl_party *me, const char *db,
 		     struct hl_courier **out, char *err, size_t errlen)
 {
 	struct hl_courier *c = calloc(1, sizeof(*c));
+	pthread_condattr_t ca;
 	int r;
 
 	*out = NULL;
@@ -419,7 +505,10 @@ int hl_courier_start(const struct hl_party *me, const char *db,
 		return -ENOMEM;
 	c->me = me;
 	pthread_mutex_init(&c->lock, NULL);
-	pthread_cond_init(&c->cond, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&c->cond, &ca);
+	pthread_condattr_destroy(&ca);
 	r = hl_party_path(me->home, "tls.crt", c->cert, sizeof(c->cert));
 	if (r == 0)
 		r = hl_party_path(me->home, "tls.key", c->key, sizeof(c->key));

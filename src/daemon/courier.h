@@ -22,6 +22,10 @@ struct hl_courier_link {
 	int64_t next_attempt;
 	unsigned attempts;	/* failures since the last success */
 	char last_error[200];
+	bool pin_mismatch;	/* the last attempt met a TLS key not the card's */
+	int64_t pin_since;	/* since when (the incident), 0 none */
+	char pin_expected[80];	/* sha256//<base64> of the card's pin */
+	char pin_seen[80];	/* and of the key the peer presented, or "" */
 };
 
 int hl_courier_start(const struct hl_party *me, const char *db,

@@ -24,6 +24,7 @@
 #include "clock.h"
 #include "courier.h"
 #include "error.h"
+#include "hook.h"
 #include "log.h"
 #include "party.h"
 #include "peer.h"
@@ -196,7 +197,7 @@ int main(int argc, char **argv)
 	struct opts o = {0};
 	struct hl_party *p;
 	sigset_t set;
-	char db[PATH_MAX];
+	char db[PATH_MAX], why[PATH_MAX + 128];
 	int r = parse(argc, argv, &o);
 
 	if (r >= 0)
@@ -209,6 +210,15 @@ int main(int argc, char **argv)
 	p = open_party(o.home, db, sizeof(db));
 	if (!p)
 		return 1;
+	/* A broken alarm path fails the check; a running line is better
+	 * kept up, so the daemon only warns (status shows each failure). */
+	if (hl_hooks_check(&p->conf, why, sizeof(why)) < 0) {
+		log_warn("%s/hotline.conf: %s", p->home, why);
+		if (o.test) {
+			hl_party_free(p);
+			return 1;
+		}
+	}
 	if (o.test) {
 		fprintf(stderr, "configuration OK\n");
 		hl_party_free(p);

@@ -12,9 +12,18 @@
 #include "stix.h"
 #include "vocab.h"
 
-bool hl_kind_needs_ack(const char *kind)
+bool hl_kind_needs_ack(const char *kind, enum hl_precedence p)
 {
-	return strcmp(kind, "ack") != 0 && strcmp(kind, "check-reply") != 0;
+	static const char *const none[] = {
+		"ack", "answer", "check-reply", "close", "correct", "retract",
+	};
+
+	if (strcmp(kind, "update") == 0)
+		return p == HL_FLASH || p == HL_IMMEDIATE;
+	for (size_t i = 0; i < sizeof(none) / sizeof(none[0]); i++)
+		if (strcmp(kind, none[i]) == 0)
+			return false;
+	return true;
 }
 
 /* The log a ref names, relative to us, if it names an envelope we hold

@@ -23,7 +23,11 @@
 int hl_index_update(struct hl_store *st, const struct hl_party *me,
 		    const struct hl_link *l, uint64_t *added);
 
-/* Whether a message of this kind awaits a person's acknowledgment. */
-bool hl_kind_needs_ack(const char *kind);
+/* Whether a message of this kind (its header's) at precedence p awaits
+ * a person's acknowledgment (docs/protocol.md 8.7): a notify, a
+ * request, a check, an update at FLASH or IMMEDIATE, and any kind this
+ * version does not know; not an ack, answer, check-reply, close,
+ * correct or retract.  hl_store_acked says whether one has come. */
+bool hl_kind_needs_ack(const char *kind, enum hl_precedence p);
 
 #endif

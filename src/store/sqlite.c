@@ -128,6 +128,13 @@ static const char *const migrations[] = {
 	"  tokenize = 'unicode61 remove_diacritics 2');"
 	"DELETE FROM term;"
 	"DELETE FROM item;",
+	/* 7: what became of each escalation step: 'ok' or 'failed' (its
+	 * hooks' outcome), 'skipped' (a later step was due when hotlined
+	 * got to it), 'running' (started; hotlined stopped or crashed
+	 * before the hooks ended), 'abandoned' (killed as hotlined
+	 * stopped), or 'done' (run before this column existed). */
+	"ALTER TABLE escalation ADD COLUMN status TEXT NOT NULL DEFAULT 'done';"
+	"ALTER TABLE escalation ADD COLUMN outcome TEXT;",
 };
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 _Static_assert(NMIGRATIONS == HL_STORE_SCHEMA, "HL_STORE_SCHEMA counts the migrations");
@@ -142,6 +149,8 @@ enum stmt {
 	S_TERM_CLEAR, S_TERM_ADDRS, S_TEXT_ROW, S_TEXT_PUT, S_TEXT_ID, S_TEXT_DROP,
 	S_TEXT_DROP_ROW,
 	S_TEXT_FIND, S_TEXT_CLEAR, S_TEXT_CLEAR_ROWS,
+	S_ESC_DONE, S_ESC_FAILING, S_PENDING_PUT, S_PENDING_DUE,
+	S_PENDING_SET, S_PENDING_DROP, S_PENDING_NEXT,
 	S_COUNT
 };
 
@@ -237,13 +246,40 @@ static const char *const sql[S_COUNT] = {
 	[S_ITEM_CLEAR] = "DELETE FROM item",
 	[S_ESC_GET] = "SELECT fired FROM escalation WHERE link = ? AND side = ? AND seq = ?"
 		      " AND event = ? AND step = ?",
-	[S_ESC_PUT] = "INSERT OR IGNORE INTO escalation (link, side, seq, event, step, fired)"
-		      " VALUES (?, ?, ?, ?, ?, ?)",
-	/* The first ack, from the other side, of envelope (side, seq). */
-	[S_ACKED] = "SELECT i.seq, m.time FROM item i INDEXED BY item_ref JOIN message m"
-		    " ON m.link = i.link AND m.side = i.side AND m.seq = i.seq"
-		    " WHERE i.link = ? AND i.side = 1 - ? AND i.type IN ('ack', 'check-reply')"
-		    " AND i.ref_side = ? AND i.ref_seq = ? ORDER BY i.seq LIMIT 1",
+	[S_ESC_PUT] = "INSERT OR IGNORE INTO escalation (link, side, seq, event, step, fired,"
+		      " status) VALUES (?, ?, ?, ?, ?, ?, ?)",
+	[S_ESC_DONE] = "UPDATE escalation SET status = ?6, outcome = ?7 WHERE link = ?1"
+		       " AND side = ?2 AND seq = ?3 AND event = ?4 AND step = ?5",
+	/* The last step whose hooks ended, if they failed. */
+	[S_ESC_FAILING] = "SELECT * FROM (SELECT link, side, seq, event, step, fired, status,"
+			  " coalesce(outcome, '') FROM escalation WHERE status IN ('ok', 'failed')"
+			  " ORDER BY fired DESC, step DESC LIMIT 1) WHERE status = 'failed'",
+	/* The clock's open deadlines (a table of its connection only). */
+	[S_PENDING_PUT] = "INSERT OR IGNORE INTO temp.pending (link, side, seq, event, deadline,"
+			  " due) VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+	[S_PENDING_DUE] = "SELECT link, side, seq, event, deadline FROM temp.pending"
+			  " WHERE due <= ? ORDER BY due, link, side, seq LIMIT ?",
+	[S_PENDING_NEXT] = "SELECT min(due) FROM temp.pending",
+	[S_PENDING_SET] = "UPDATE temp.pending SET due = ?5 WHERE link = ?1 AND side = ?2"
+			  " AND seq = ?3 AND event = ?4",
+	[S_PENDING_DROP] = "DELETE FROM temp.pending WHERE link = ?1 AND side = ?2"
+			   " AND seq = ?3 AND event = ?4",
+	/* What acknowledges envelope ?3 of log ?2 (8.7): the first, in the
+	 * other party's log, of an ack or check-reply naming it, an answer
+	 * naming it if it is a request, or a close of its case dated at or
+	 * after it. */
+#define ITEM_TIME_JOIN " JOIN message m ON m.link = i.link AND m.side = i.side AND m.seq = i.seq"
+	[S_ACKED] = "WITH t AS (SELECT i.type, i.case_side, i.case_seq, m.time FROM item i"
+		    ITEM_TIME_JOIN " WHERE i.link = ?1 AND i.side = ?2 AND i.seq = ?3)"
+		    " SELECT seq, time FROM ("
+		    "SELECT i.seq, m.time FROM item i INDEXED BY item_ref" ITEM_TIME_JOIN
+		    " WHERE i.link = ?1 AND i.side = 1 - ?2 AND i.ref_side = ?2 AND i.ref_seq = ?3"
+		    " AND (i.type IN ('ack', 'check-reply') OR"
+		    " (i.type = 'answer' AND (SELECT type FROM t) = 'request'))"
+		    " UNION ALL SELECT i.seq, m.time FROM t, item i INDEXED BY item_case"
+		    ITEM_TIME_JOIN " WHERE t.case_side >= 0 AND i.link = ?1 AND i.side = 1 - ?2"
+		    " AND i.case_side = t.case_side AND i.case_seq = t.case_seq"
+		    " AND i.type = 'close' AND m.time >= t.time) ORDER BY seq LIMIT 1",
 };
 
 struct hl_store {
@@ -1238,8 +1274,7 @@ int hl_store_acked(struct hl_store *st, int64_t link, int side, uint64_t seq,
 	if (!s)
 		return -HL_ESTORE;
 	bind_log(s, link, side);
-	sqlite3_bind_int(s, 3, side);
-	sqlite3_bind_int64(s, 4, (int64_t)seq);
+	sqlite3_bind_int64(s, 3, (int64_t)seq);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
 		*ack_seq = (uint64_t)sqlite3_column_int64(s, 0);
@@ -1269,18 +1304,138 @@ int hl_store_escalated(struct hl_store *st, int64_t link, int side, uint64_t seq
 	return r == -HL_ENOTFOUND ? 0 : r;
 }
 
+/* Binds (link, side, seq, event) as ?1..?4. */
+static void bind_event(sqlite3_stmt *s, int64_t link, int side, uint64_t seq,
+		       const char *event)
+{
+	bind_log(s, link, side);
+	sqlite3_bind_int64(s, 3, (int64_t)seq);
+	sqlite3_bind_text(s, 4, event, -1, SQLITE_STATIC);
+}
+
 int hl_store_escalation_put(struct hl_store *st, int64_t link, int side, uint64_t seq,
-			    const char *event, unsigned step, int64_t now)
+			    const char *event, unsigned step, int64_t now, const char *status)
 {
 	sqlite3_stmt *s = stmt(st, S_ESC_PUT);
 
 	if (!s)
 		return -HL_ESTORE;
-	bind_log(s, link, side);
-	sqlite3_bind_int64(s, 3, (int64_t)seq);
-	sqlite3_bind_text(s, 4, event, -1, SQLITE_STATIC);
+	bind_event(s, link, side, seq, event);
 	sqlite3_bind_int(s, 5, (int)step);
 	sqlite3_bind_int64(s, 6, now);
+	sqlite3_bind_text(s, 7, status, -1, SQLITE_STATIC);
+	return done(st, s);
+}
+
+int hl_store_escalation_done(struct hl_store *st, int64_t link, int side, uint64_t seq,
+			     const char *event, unsigned step, const char *status,
+			     const char *outcome)
+{
+	sqlite3_stmt *s = stmt(st, S_ESC_DONE);
+
+	if (!s)
+		return -HL_ESTORE;
+	bind_event(s, link, side, seq, event);
+	sqlite3_bind_int(s, 5, (int)step);
+	sqlite3_bind_text(s, 6, status, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 7, outcome, -1, SQLITE_STATIC);
+	return update(st, s, -HL_ENOTFOUND);
+}
+
+int hl_store_escalation_failing(struct hl_store *st, struct hl_escalation *out)
+{
+	sqlite3_stmt *s = stmt(st, S_ESC_FAILING);
+	int rc, r = 0;
+
+	if (!s)
+		return -HL_ESTORE;
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		memset(out, 0, sizeof(*out));
+		out->link = sqlite3_column_int64(s, 0);
+		out->side = sqlite3_column_int(s, 1);
+		out->seq = (uint64_t)sqlite3_column_int64(s, 2);
+		snprintf(out->event, sizeof(out->event), "%s", sqlite3_column_text(s, 3));
+		out->step = (unsigned)sqlite3_column_int(s, 4);
+		out->fired = sqlite3_column_int64(s, 5);
+		snprintf(out->outcome, sizeof(out->outcome), "%s", sqlite3_column_text(s, 7));
+	} else {
+		r = rc == SQLITE_DONE ? -HL_ENOTFOUND : fail(st);
+	}
+	sqlite3_reset(s);
+	return r;
+}
+
+int hl_store_pending_reset(struct hl_store *st)
+{
+	/* In memory: it is rebuilt at each start, and written often. */
+	return exec(st, "PRAGMA temp_store = MEMORY;"
+		    "CREATE TEMP TABLE IF NOT EXISTS pending ("
+		    "  link INTEGER NOT NULL, side INTEGER NOT NULL, seq INTEGER NOT NULL,"
+		    "  event TEXT NOT NULL, deadline INTEGER NOT NULL, due INTEGER NOT NULL,"
+		    "  PRIMARY KEY (link, side, seq, event)) WITHOUT ROWID;"
+		    "CREATE INDEX IF NOT EXISTS temp.pending_due ON pending (due);"
+		    "DELETE FROM temp.pending;");
+}
+
+int hl_store_pending_put(struct hl_store *st, const struct hl_pending *p)
+{
+	sqlite3_stmt *s = stmt(st, S_PENDING_PUT);
+
+	if (!s)
+		return -HL_ESTORE;
+	bind_event(s, p->link, p->side, p->seq, p->event);
+	sqlite3_bind_int64(s, 5, p->deadline);
+	return done(st, s);
+}
+
+int hl_store_pending_due(struct hl_store *st, int64_t now, size_t max,
+			 struct hl_pending *out, size_t *n)
+{
+	sqlite3_stmt *s = stmt(st, S_PENDING_DUE);
+	int rc = SQLITE_DONE;
+
+	*n = 0;
+	if (!s)
+		return -HL_ESTORE;
+	sqlite3_bind_int64(s, 1, now);
+	sqlite3_bind_int64(s, 2, (int64_t)max);
+	while (*n < max && row(s, &rc)) {
+		struct hl_pending *p = &out[(*n)++];
+
+		p->link = sqlite3_column_int64(s, 0);
+		p->side = sqlite3_column_int(s, 1);
+		p->seq = (uint64_t)sqlite3_column_int64(s, 2);
+		snprintf(p->event, sizeof(p->event), "%s", sqlite3_column_text(s, 3));
+		p->deadline = sqlite3_column_int64(s, 4);
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(st);
+}
+
+int hl_store_pending_next(struct hl_store *st, int64_t *when)
+{
+	sqlite3_stmt *s = stmt(st, S_PENDING_NEXT);
+	bool null = true;
+	int r;
+
+	if (!s)
+		return -HL_ESTORE;
+	r = one_int(st, s, when, &null);
+	if (r == 0 && null)
+		*when = INT64_MAX;
+	return r;
+}
+
+int hl_store_pending_set(struct hl_store *st, const struct hl_pending *p, int64_t due)
+{
+	sqlite3_stmt *s = stmt(st, due == INT64_MAX ? S_PENDING_DROP : S_PENDING_SET);
+
+	if (!s)
+		return -HL_ESTORE;
+	bind_event(s, p->link, p->side, p->seq, p->event);
+	if (due != INT64_MAX)
+		sqlite3_bind_int64(s, 5, due);
 	return done(st, s);
 }
 

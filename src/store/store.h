@@ -26,7 +26,7 @@
 #include "merkle.h"
 
 #define HL_STORE_FILE "hotline.db"
-#define HL_STORE_SCHEMA 6	/* the number of migrations: the user_version */
+#define HL_STORE_SCHEMA 7	/* the number of migrations: the user_version */
 
 enum hl_side { HL_OURS = 0, HL_THEIRS = 1 };
 
@@ -163,9 +163,11 @@ int hl_store_case_each(struct hl_store *st, int64_t link,
 /* Every item of the case opened by (side, seq), the notify included. */
 int hl_store_case_items(struct hl_store *st, int64_t link, int side, uint64_t seq,
 			int (*fn)(void *ctx, const struct hl_item *it), void *ctx);
-/* The first ack (or check-reply) from the other side of envelope
- * (side, seq): its seq in that side's log and its time; -HL_ENOTFOUND
- * when there is none. */
+/* What acknowledges envelope (side, seq) (docs/protocol.md 8.7): the
+ * first, in the other side's log, of an ack or check-reply that names
+ * it, an answer that names it when it is a request, or a close of its
+ * case signed at or after it.  Its seq in that log and its time;
+ * -HL_ENOTFOUND when there is none. */
 int hl_store_acked(struct hl_store *st, int64_t link, int side, uint64_t seq,
 		   uint64_t *ack_seq, int64_t *ack_time);
 
@@ -204,11 +206,50 @@ int hl_store_text_find(struct hl_store *st, const char *value,
 		       int (*fn)(void *ctx, const struct hl_term_hit *h), void *ctx);
 
 /* The escalation steps run (not a projection: a record of what hotlined
- * did).  escalated says whether step of event for (side, seq) ran. */
+ * did).  escalated says whether step of event for (side, seq) has a
+ * record, whatever its status.  put records it with a status
+ * ("running", "skipped"), done sets what became of it ("ok", "failed",
+ * "abandoned") and the hooks' outcome as text. */
 int hl_store_escalated(struct hl_store *st, int64_t link, int side, uint64_t seq,
 		       const char *event, unsigned step, bool *done);
 int hl_store_escalation_put(struct hl_store *st, int64_t link, int side, uint64_t seq,
-			    const char *event, unsigned step, int64_t now);
+			    const char *event, unsigned step, int64_t now, const char *status);
+int hl_store_escalation_done(struct hl_store *st, int64_t link, int side, uint64_t seq,
+			     const char *event, unsigned step, const char *status,
+			     const char *outcome);
+struct hl_escalation {
+	int64_t link;
+	int side;
+	uint64_t seq;
+	char event[32];
+	unsigned step;
+	int64_t fired;
+	char outcome[200];
+};
+/* The last step whose hooks ended, when they failed; -HL_ENOTFOUND
+ * when it succeeded or none ended. */
+int hl_store_escalation_failing(struct hl_store *st, struct hl_escalation *out);
+
+/* The clock's open deadlines: a table private to the handle (SQLite
+ * TEMP), ordered by when each next needs a look, so that finding what
+ * is due costs nothing for what is not.  reset creates or empties it. */
+struct hl_pending {
+	int64_t link;
+	int side;
+	uint64_t seq;
+	char event[32];
+	int64_t deadline;
+};
+int hl_store_pending_reset(struct hl_store *st);
+/* Adds p, due at its deadline; a p already there is left as it is. */
+int hl_store_pending_put(struct hl_store *st, const struct hl_pending *p);
+/* Up to max entries due by now, earliest first. */
+int hl_store_pending_due(struct hl_store *st, int64_t now, size_t max,
+			 struct hl_pending *out, size_t *n);
+/* When the earliest entry is due; INT64_MAX when there is none. */
+int hl_store_pending_next(struct hl_store *st, int64_t *when);
+/* Looks at p again at due; INT64_MAX drops it. */
+int hl_store_pending_set(struct hl_store *st, const struct hl_pending *p, int64_t due);
 
 /* Recomputes every projection from the stored envelopes; *count gets
  * the number of envelopes indexed. */

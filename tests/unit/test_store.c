@@ -18,6 +18,7 @@
 
 #include "envelope.h"
 #include "error.h"
+#include "index.h"
 #include "merkle.h"
 #include "party.h"
 #include "store.h"
@@ -723,6 +724,105 @@ static void test_rebuild_damaged(void **state)
 	hl_link_free(&l);
 }
 
+/* ---- the clock's records ---- */
+
+/* Pending deadlines come back by due time, whatever their seq order,
+ * and only once due. */
+static void test_pending(void **state)
+{
+	struct fx *f = *state;
+	struct hl_pending e[4] = {
+		{.link = 1, .side = HL_OURS, .seq = 1, .event = "receipt-overdue",
+		 .deadline = NOW + 365 * 86400},
+		{.link = 1, .side = HL_OURS, .seq = 2, .event = "receipt-overdue", .deadline = NOW},
+		{.link = 1, .side = HL_THEIRS, .seq = 3, .event = "ack-overdue", .deadline = NOW - 5},
+		{.link = 1, .side = HL_OURS, .seq = 2, .event = "peer-ack-overdue",
+		 .deadline = NOW + 10},
+	}, got[4];
+	size_t n = 0;
+	int64_t next = 0;
+
+	assert_int_equal(hl_store_pending_reset(f->st), 0);
+	assert_int_equal(hl_store_pending_next(f->st, &next), 0);
+	assert_true(next == INT64_MAX);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(hl_store_pending_put(f->st, &e[i]), 0);
+	assert_int_equal(hl_store_pending_put(f->st, &e[1]), 0);	/* kept once */
+	assert_int_equal(hl_store_pending_due(f->st, NOW, 4, got, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(got[0].seq, 3);
+	assert_string_equal(got[0].event, "ack-overdue");
+	assert_int_equal(got[0].deadline, NOW - 5);
+	assert_int_equal(got[1].seq, 2);
+	assert_int_equal(hl_store_pending_next(f->st, &next), 0);
+	assert_int_equal(next, NOW - 5);
+	/* Looked at: one again later, one dropped. */
+	assert_int_equal(hl_store_pending_set(f->st, &got[0], NOW + 20), 0);
+	assert_int_equal(hl_store_pending_set(f->st, &got[1], INT64_MAX), 0);
+	assert_int_equal(hl_store_pending_due(f->st, NOW + 15, 4, got, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(got[0].seq, 2);
+	assert_string_equal(got[0].event, "peer-ack-overdue");
+	assert_int_equal(hl_store_pending_due(f->st, NOW + 365 * 86400, 4, got, &n), 0);
+	assert_int_equal(n, 3);
+	/* A reset (each start of the clock) empties it. */
+	assert_int_equal(hl_store_pending_reset(f->st), 0);
+	assert_int_equal(hl_store_pending_due(f->st, INT64_MAX - 1, 4, got, &n), 0);
+	assert_int_equal(n, 0);
+}
+
+/* The last step whose hooks ended is "failing" while it failed. */
+static void test_escalation_failing(void **state)
+{
+	struct fx *f = *state;
+	struct hl_escalation e;
+	bool done = false;
+
+	assert_int_equal(hl_store_escalation_failing(f->st, &e), -HL_ENOTFOUND);
+	assert_int_equal(hl_store_escalation_put(f->st, 1, HL_THEIRS, 4, "ack-overdue", 0,
+						 NOW, "skipped"), 0);
+	assert_int_equal(hl_store_escalation_put(f->st, 1, HL_THEIRS, 4, "ack-overdue", 1,
+						 NOW, "running"), 0);
+	assert_int_equal(hl_store_escalated(f->st, 1, HL_THEIRS, 4, "ack-overdue", 1, &done), 0);
+	assert_true(done);
+	assert_int_equal(hl_store_escalation_failing(f->st, &e), -HL_ENOTFOUND);
+	assert_int_equal(hl_store_escalation_done(f->st, 1, HL_THEIRS, 4, "ack-overdue", 1,
+						  "failed", "command exit 3"), 0);
+	assert_int_equal(hl_store_escalation_failing(f->st, &e), 0);
+	assert_int_equal(e.seq, 4);
+	assert_int_equal(e.step, 1);
+	assert_string_equal(e.event, "ack-overdue");
+	assert_string_equal(e.outcome, "command exit 3");
+	assert_int_equal(hl_store_escalation_put(f->st, 1, HL_THEIRS, 4, "ack-overdue", 2,
+						 NOW + 1, "running"), 0);
+	assert_int_equal(hl_store_escalation_done(f->st, 1, HL_THEIRS, 4, "ack-overdue", 2,
+						  "ok", "command exit 0"), 0);
+	assert_int_equal(hl_store_escalation_failing(f->st, &e), -HL_ENOTFOUND);
+	assert_int_equal(hl_store_escalation_done(f->st, 1, HL_THEIRS, 9, "ack-overdue", 0,
+						  "ok", ""), -HL_ENOTFOUND);
+}
+
+static void test_needs_ack(void **state)
+{
+	(void)state;
+	assert_true(hl_kind_needs_ack("notify", HL_ROUTINE));
+	assert_true(hl_kind_needs_ack("request", HL_PRIORITY));
+	assert_true(hl_kind_needs_ack("check", HL_IMMEDIATE));
+	assert_true(hl_kind_needs_ack("update", HL_FLASH));
+	assert_true(hl_kind_needs_ack("update", HL_IMMEDIATE));
+	assert_false(hl_kind_needs_ack("update", HL_PRIORITY));
+	assert_false(hl_kind_needs_ack("update", HL_ROUTINE));
+	assert_true(hl_kind_needs_ack("comm-check", HL_ROUTINE));
+	for (int p = HL_FLASH; p <= HL_ROUTINE; p++) {
+		assert_false(hl_kind_needs_ack("ack", (enum hl_precedence)p));
+		assert_false(hl_kind_needs_ack("answer", (enum hl_precedence)p));
+		assert_false(hl_kind_needs_ack("correct", (enum hl_precedence)p));
+		assert_false(hl_kind_needs_ack("retract", (enum hl_precedence)p));
+		assert_false(hl_kind_needs_ack("close", (enum hl_precedence)p));
+		assert_false(hl_kind_needs_ack("check-reply", (enum hl_precedence)p));
+	}
+}
+
 int main(void)
 {
 #define T(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
@@ -745,6 +845,9 @@ int main(void)
 		T(test_transactions),
 		T(test_rebuild),
 		T(test_rebuild_damaged),
+		T(test_pending),
+		T(test_escalation_failing),
+		T(test_needs_ack),
 	};
 #undef T
 
