@@ -114,6 +114,17 @@ static const char *const migrations[] = {
 	"  value TEXT NOT NULL);"
 	"CREATE INDEX term_value ON term (value COLLATE NOCASE);"
 	"CREATE INDEX term_item ON term (link, side, seq);",
+	/* 6: case names unique at a party (protocol.md 8.10).  Each item
+	 * keeps its case's number (a notify's "number", else its seq);
+	 * case_number holds every number this party gave its own cases, on
+	 * any link, starting with the seqs its notifies had, which named
+	 * them until now.  Items are indexed again. */
+	"ALTER TABLE item ADD COLUMN case_no INTEGER NOT NULL DEFAULT 0;"
+	"DELETE FROM item;"
+	"CREATE INDEX item_case_no ON item (link, side, case_no) WHERE type = 'notify';"
+	"CREATE TABLE case_number (n INTEGER PRIMARY KEY CHECK (n >= 1));"
+	"INSERT OR IGNORE INTO case_number (n)"
+	"  SELECT seq FROM message WHERE side = 0 AND kind = 'notify';",
 };
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 _Static_assert(NMIGRATIONS == HL_STORE_SCHEMA, "HL_STORE_SCHEMA counts the migrations");
@@ -125,7 +136,7 @@ enum stmt {
 	S_EVIDENCE_PUT, S_EVIDENCE_COUNT, S_MSG_PUT, S_MSG_CLEAR, S_ENV_EVERY, S_MSG_ALL,
 	S_ITEM_PUT, S_ITEM_NEXT, S_ITEM_CLEAR, S_ACKED, S_ESC_GET, S_ESC_PUT,
 	S_ITEM_GET, S_CASE_ALL, S_CASE_ITEMS, S_TERM_PUT, S_TERM_DROP, S_TERM_FIND,
-	S_TERM_CLEAR,
+	S_TERM_CLEAR, S_CASE_FIND, S_CASE_NO_NEXT, S_CASE_NO_TAKE, S_CASE_NO_FILL,
 	S_COUNT
 };
 
@@ -174,13 +185,16 @@ static const char *const sql[S_COUNT] = {
 	[S_MSG_ALL] = "SELECT seq, time, precedence, kind FROM message"
 		      " WHERE link = ? AND side = ? AND seq > ? ORDER BY seq",
 	[S_ITEM_PUT] = "INSERT OR REPLACE INTO item (link, side, seq, type, ref_side, ref_seq,"
-		       " case_side, case_seq, fields) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		       " case_side, case_seq, fields, case_no) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 #define ITEM_COLUMNS_BY(ix) "i.side, i.seq, m.time, m.precedence, i.type, i.ref_side," \
-		     " i.ref_seq, i.case_side, i.case_seq, i.fields FROM item i " ix " JOIN message m" \
+		     " i.ref_seq, i.case_side, i.case_seq, i.fields, i.case_no FROM item i " ix \
+		     " JOIN message m" \
 		     " ON m.link = i.link AND m.side = i.side AND m.seq = i.seq"
 #define ITEM_COLUMNS ITEM_COLUMNS_BY("")
 	[S_ITEM_GET] = "SELECT " ITEM_COLUMNS " WHERE i.link = ? AND i.side = ? AND i.seq = ?",
+	/* A notify that opens a case names itself as its case (index.c). */
 	[S_CASE_ALL] = "SELECT " ITEM_COLUMNS " WHERE i.link = ? AND i.type = 'notify'"
+		       " AND i.case_side = i.side AND i.case_seq = i.seq"
 		       " ORDER BY m.time, i.side, i.seq",
 	/* A notify names itself as its case (index.c).  INDEXED BY: without
 	 * ANALYZE's statistics SQLite takes the primary key's (link) prefix
@@ -191,11 +205,26 @@ static const char *const sql[S_COUNT] = {
 		       " VALUES (?, ?, ?, ?, ?, ?)",
 	[S_TERM_DROP] = "DELETE FROM term WHERE link = ? AND side = ? AND seq = ?",
 	[S_TERM_FIND] = "SELECT t.link, t.side, t.seq, m.time, t.object, t.kind, t.value,"
-			" i.case_side, i.case_seq FROM term t"
+			" i.case_side, i.case_seq, i.case_no FROM term t"
 			" JOIN item i ON i.link = t.link AND i.side = t.side AND i.seq = t.seq"
 			" JOIN message m ON m.link = t.link AND m.side = t.side AND m.seq = t.seq"
 			" WHERE t.value = ? COLLATE NOCASE ORDER BY m.time, t.link, t.side, t.seq",
 	[S_TERM_CLEAR] = "DELETE FROM term",
+	/* The notify of one log that opened the case of that number. */
+	[S_CASE_FIND] = "SELECT seq FROM item INDEXED BY item_case_no WHERE link = ? AND side = ?"
+			" AND type = 'notify' AND case_no = ? AND case_side = side"
+			" AND case_seq = seq ORDER BY seq LIMIT 1",
+	[S_CASE_NO_NEXT] = "SELECT coalesce(max(n), 0) + 1 FROM case_number",
+	[S_CASE_NO_TAKE] = "INSERT INTO case_number (n) VALUES (?)",
+	/* Each message about a case from seq on takes its case's number,
+	 * and the case of the notify it names (which is another when that
+	 * notify's number was opened before, index.c). */
+#define CASE_OF(col) "(SELECT c." col " FROM item c WHERE c.link = item.link" \
+		     " AND c.side = item.case_side AND c.seq = item.case_seq)"
+	[S_CASE_NO_FILL] = "UPDATE item SET case_no = coalesce(" CASE_OF("case_no") ", 0),"
+			   " case_seq = coalesce(" CASE_OF("case_seq") ", case_seq)"
+			   " WHERE link = ? AND side = ? AND seq >= ? AND type <> 'notify'"
+			   " AND case_side >= 0",
 	[S_ITEM_NEXT] = "SELECT coalesce(max(seq), 0) + 1 FROM item WHERE link = ? AND side = ?",
 	[S_ITEM_CLEAR] = "DELETE FROM item",
 	[S_ESC_GET] = "SELECT fired FROM escalation WHERE link = ? AND side = ? AND seq = ?"
@@ -953,6 +982,7 @@ int hl_store_item_put(struct hl_store *st, int64_t link, const struct hl_item *i
 		sqlite3_bind_text(s, 9, it->fields, -1, SQLITE_STATIC);
 	else
 		sqlite3_bind_null(s, 9);
+	sqlite3_bind_int64(s, 10, (int64_t)it->case_no);
 	return done(st, s);
 }
 
@@ -977,6 +1007,7 @@ static int item_rows(struct hl_store *st, sqlite3_stmt *s,
 		it.case_side = sqlite3_column_int(s, 7);
 		it.case_seq = (uint64_t)sqlite3_column_int64(s, 8);
 		it.fields = (const char *)sqlite3_column_text(s, 9);
+		it.case_no = (uint64_t)sqlite3_column_int64(s, 10);
 		rows++;
 		r = fn(ctx, &it);
 	}
@@ -1071,6 +1102,7 @@ int hl_store_term_find(struct hl_store *st, const char *value,
 			.value = (const char *)sqlite3_column_text(s, 6),
 			.case_side = sqlite3_column_int(s, 7),
 			.case_seq = (uint64_t)sqlite3_column_int64(s, 8),
+			.case_no = (uint64_t)sqlite3_column_int64(s, 9),
 		};
 
 		r = fn(ctx, &h);
@@ -1079,6 +1111,56 @@ int hl_store_term_find(struct hl_store *st, const char *value,
 		r = fail(st);
 	sqlite3_reset(s);
 	return r;
+}
+
+int hl_store_case_find(struct hl_store *st, int64_t link, int side, uint64_t number,
+		       uint64_t *seq)
+{
+	sqlite3_stmt *s = stmt(st, S_CASE_FIND);
+	int64_t v = 0;
+	int r;
+
+	if (!s)
+		return -HL_ESTORE;
+	bind_log(s, link, side);
+	sqlite3_bind_int64(s, 3, (int64_t)number);
+	r = one_int(st, s, &v, NULL);
+	*seq = (uint64_t)v;
+	return r;
+}
+
+int hl_store_case_number_next(struct hl_store *st, uint64_t *n)
+{
+	sqlite3_stmt *s = stmt(st, S_CASE_NO_NEXT);
+	int64_t v = 0;
+	int r;
+
+	if (!s)
+		return -HL_ESTORE;
+	r = one_int(st, s, &v, NULL);
+	*n = (uint64_t)v;
+	return r;
+}
+
+int hl_store_case_number_take(struct hl_store *st, uint64_t n)
+{
+	sqlite3_stmt *s = stmt(st, S_CASE_NO_TAKE);
+
+	if (!s)
+		return -HL_ESTORE;
+	sqlite3_bind_int64(s, 1, (int64_t)n);
+	return done(st, s);
+}
+
+int hl_store_case_numbers_fill(struct hl_store *st, int64_t link, int side, uint64_t from)
+{
+	sqlite3_stmt *s = stmt(st, S_CASE_NO_FILL);
+
+	if (!s)
+		return -HL_ESTORE;
+	bind_log(s, link, side);
+	sqlite3_bind_int64(s, 3, (int64_t)from);
+	return done(st, s);
 }
 
 int hl_store_item_next(struct hl_store *st, int64_t link, int side, uint64_t *next)
