@@ -81,8 +81,8 @@ static int hit(void *ctx, const struct hl_term_hit *h)
 	}
 	hl_time_format(h->time, when);
 	cli_format_id(link, h->side, h->seq, msg);
-	if (h->case_side >= 0)
-		hl_case_id(h->case_side == HL_OURS ? s->p->card.name : peer, h->case_seq, kase);
+	if (h->case_side >= 0 && h->case_no)
+		hl_case_id(h->case_side == HL_OURS ? s->p->card.name : peer, h->case_no, kase);
 	printf("%s  %-20s %-20s %s (%s)\n", when, kase, msg, h->object, h->kind);
 	s->hits++;
 	return 0;
