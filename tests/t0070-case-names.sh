@@ -62,6 +62,9 @@ test_expect_success 'ru-cert numbers its new cases across both links' '
 	grep -qx "case ru-cert#3 opened" out &&
 	hl ru-cert send --to us-cert --lang en "DDoS on the ministry" >out &&
 	grep -qx "case ru-cert#4 opened" out &&
+	api ru-cert "{\"to\":\"eg-cert\",\"text\":\"x\",\"tlp\":\"TLP:WHITE\"}" >out &&
+	head -n 1 out | grep -qx 400 &&
+	api ru-cert "{\"to\":\"jp-cert\",\"text\":\"x\"}" >out && head -n 1 out | grep -qx 404 &&
 	api ru-cert "{\"to\":\"eg-cert\",\"text\":\"via the API\",\"lang\":\"en\"}" >out &&
 	head -n 1 out | grep -qx 200 && grep -q "\"case\": *\"ru-cert#5\"" out &&
 	wait_for 30 synced ru-cert us-cert && wait_for 30 synced ru-cert eg-cert

@@ -164,6 +164,16 @@ static int next_case_no(struct hl_api *api, uint64_t *n)
 	return r;
 }
 
+/* A number that went into no message is handed out again, if none was
+ * since, so a refused request leaves no gap. */
+static void release_case_no(struct hl_api *api, uint64_t n)
+{
+	pthread_mutex_lock(&api->st_lock);
+	if (api->case_next == n + 1)
+		api->case_next = n;
+	pthread_mutex_unlock(&api->st_lock);
+}
+
 /* Composes, seals and appends one message; *seq gets its seq. */
 static int send_once(struct hl_api *api, const char *to, struct request *q,
 		     struct hl_send *msg, char *why, size_t cap, uint64_t *seq)
@@ -191,6 +201,8 @@ static int send_once(struct hl_api *api, const char *to, struct request *q,
 		hl_sealed_body_free(&sb);
 	msg->sealed = NULL;
 	hl_buf_free(&content);
+	if (r < 0 && q->number)
+		release_case_no(api, q->number);
 	return r;
 }
 
