@@ -182,11 +182,11 @@ test_expect_success 'setup: a case and a request, carried by batch' '
 
 test_expect_success 'case list: headings, states and labels in French, codes as they are' '
 	"$HOTLINE" --lang fr --home ua-cert case list >list &&
-	sed -n 1p list | grep -Eqx "DOSSIER +ÉTAT +OUVERT +PRÉC +GRAVITÉ +TLP +DEM +ACQUITTEMENT +CATÉGORIE" &&
-	sed -n 2p list | grep -Eqx "eg-cert#1 +ouvert +[0-9T:-]+Z FLASH +élevée +TLP:AMBER +1/1 +échéance dans 1[45]min +malicious-code/c2-server" &&
+	sed -n 1p list | grep -Eqx "DOSSIER +LIAISON +ÉTAT +OUVERT +PRÉC +GRAVITÉ +TLP +DEM +ACQUITTEMENT +CATÉGORIE" &&
+	sed -n 2p list | grep -Eqx "eg-cert#1 +eg-cert +ouvert +[0-9T:-]+Z FLASH +élevée +TLP:AMBER +1/1 +échéance dans 1[45]min +malicious-code/c2-server" &&
 	"$HOTLINE" --home ua-cert case list >list &&
-	sed -n 1p list | grep -Eqx "CASE +STATE +OPENED +PREC +SEVERITY +TLP +REQ +ACK +CATEGORY" &&
-	sed -n 2p list | grep -Eqx "eg-cert#1 +open +[0-9T:-]+Z flash +high +TLP:AMBER +1/1 +due in 1[45]m +malicious-code/c2-server"
+	sed -n 1p list | grep -Eqx "CASE +LINK +STATE +OPENED +PREC +SEVERITY +TLP +REQ +ACK +CATEGORY" &&
+	sed -n 2p list | grep -Eqx "eg-cert#1 +eg-cert +open +[0-9T:-]+Z flash +high +TLP:AMBER +1/1 +due in 1[45]m +malicious-code/c2-server"
 '
 
 test_expect_success 'answer refuses in the operator language' '

@@ -53,7 +53,7 @@ test_expect_success 'a FLASH notification opens a case on both sides' '
 	grep -qx "case eg-cert#1 opened" out &&
 	wait_for 20 synced &&
 	hl ru-cert case list >list &&
-	grep -q "^eg-cert#1 *open .* flash .* high *TLP:AMBER+STRICT *0/0 *due in 1[45]m .* malicious-code/c2-server$" list &&
+	grep -q "^eg-cert#1 *eg-cert *open .* flash .* high *TLP:AMBER+STRICT *0/0 *due in 1[45]m .* malicious-code/c2-server$" list &&
 	grep -qx "    Ransomware C2 on a water utility" list &&
 	hl eg-cert case list --json >eg.json && hl ru-cert case list --json >ru.json &&
 	cmp eg.json ru.json && grep -q "\"state\":\"open\"" eg.json &&
@@ -146,11 +146,11 @@ test_expect_success 'a closed case takes no answer; retracting the close reopens
 test_expect_success 'a retraction shows in both parties case views' '
 	hl ru-cert send --to eg-cert --precedence priority --category availability/ddos \
 		--tlp TLP:GREEN --severity medium --lang en "DDoS on the ministry" >out &&
-	grep -qx "case ru-cert#5 opened" out &&
+	grep -qx "case ru-cert#1 opened" out &&
 	hl ru-cert retract eg-cert/out/5 --lang en "sent to the wrong party" >/dev/null &&
 	wait_for 20 synced &&
 	for who in eg-cert ru-cert; do
-		hl $who case show ru-cert#5 >show.$who &&
+		hl $who case show ru-cert#1 >show.$who &&
 		grep -qx "  state: retracted" show.$who &&
 		grep -q "notification (priority)  RETRACTED$" show.$who &&
 		grep -qx "    sent to the wrong party" show.$who || exit 1
@@ -183,9 +183,10 @@ api() {
 test_expect_success 'the operator API sends a notification with fields and indicators' '
 	bundle=$(tr -d "\n" <bundle.json) &&
 	api eg-cert "{\"to\":\"ru-cert\",\"text\":\"via the API\",\"lang\":\"en\",\"category\":\"availability/ddos\",\"tlp\":\"TLP:RED\",\"severity\":\"critical\",\"stix\":$bundle}" >out &&
-	head -n 1 out | grep -qx 200 && seq=$(sed -n "s/.*\"seq\": *\([0-9]*\).*/\1/p" out) &&
+	head -n 1 out | grep -qx 200 && id=$(sed -n "s/.*\"case\": *\"\([^\"]*\)\".*/\1/p" out) &&
+	test "$id" = "eg-cert#2" &&
 	wait_for 20 synced &&
-	hl ru-cert case show "eg-cert#$seq" >show &&
+	hl ru-cert case show "$id" >show &&
 	grep -qx "  TLP: TLP:RED (the named recipients only)" show &&
 	grep -q "^  category: .*(availability/ddos)$" show &&
 	bad=$(sed "s/= .203.0.113.7.\\]/= 203.0.113.7]/" bundle.json | tr -d "\n") &&
@@ -207,17 +208,18 @@ test_expect_success 'a peer that breaks the rules: stored, receipted, shown, not
 	"$TOOLS/hl-forge" send --home ru-cert eg-cert notify forged1.json >f1 &&
 	"$TOOLS/hl-forge" send --home ru-cert eg-cert notify forged2.txt >f2 &&
 	"$TOOLS/hl-forge" send --home ru-cert eg-cert notify forged3.json >f3 &&
-	hl ru-cert send --to eg-cert --lang en "and a genuine one" >/dev/null &&
+	hl ru-cert send --to eg-cert --lang en "and a genuine one" >genuine &&
 	wait_for 30 synced &&
 	n1=$(sed "s|.*/||" f1) && n2=$(sed "s|.*/||" f2) && n3=$(sed "s|.*/||" f3) &&
+	grep -qx "case ru-cert#$((n1 + 1)) opened" genuine &&
 	hl eg-cert case show "ru-cert#$n1" >show &&
 	grep -q "^  STIX: indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f: pattern: " show &&
 	grep -qx "  severity: high" show &&
 	expect_code 1 hl eg-cert search 203.0.113.9 >found &&
 	hl eg-cert show "ru-cert/$n2" >show2 &&
 	grep -q "not hotline JSON" show2 && grep -qx "not json at all" show2 &&
-	expect_code 1 hl eg-cert case show "ru-cert#$n2" >out &&
-	expect_code 1 hl eg-cert case show "ru-cert#$n3" >out &&
+	expect_code 1 hl eg-cert case show "ru-cert/$n2" >out &&
+	expect_code 1 hl eg-cert case show "ru-cert/$n3" >out &&
 	grep -q "no such case" eg-cert.err &&
 	hl eg-cert log verify --link ru-cert >/dev/null
 '

@@ -17,71 +17,88 @@ struct find {
 	struct hl_store *st;
 	const struct hl_party *p;
 	const char *name, *only;
-	uint64_t seq;
+	uint64_t number, seq;
 	char link[HL_NAME_MAX + 1];	/* where it was found */
 	unsigned found;
 };
 
 /* A case opened by us may be on any link; one the peer opened is on the
- * link whose card bears the opener's name. */
+ * link whose card bears the opener's name.  Each log numbers its cases
+ * (the first notify of a number opens it, index.c). */
 static int find_on(void *ctx, const struct hl_link *l)
 {
 	struct find *f = ctx;
-	struct hl_case c;
+	bool ours = strcmp(f->name, f->p->card.name) == 0;
+	uint64_t seq = 0;
 	int r;
 
 	if (f->only && strcmp(f->only, l->name) != 0)
 		return 0;
-	if (strcmp(f->name, f->p->card.name) != 0) {
-		if (strcmp(f->name, l->card.name) == 0 && !f->found++)
-			snprintf(f->link, sizeof(f->link), "%s", l->name);
+	if (!ours && strcmp(f->name, l->card.name) != 0)
 		return 0;
-	}
-	r = hl_case_load(f->st, f->p->card.name, l, HL_OURS, f->seq, &c);
+	r = hl_store_case_find(f->st, l->id, ours ? HL_OURS : HL_THEIRS, f->number, &seq);
 	if (r == -HL_ENOTFOUND)
 		return 0;
-	hl_case_free(&c);
 	if (r < 0)
 		return r;
-	if (!f->found++)
+	if (!f->found++) {
 		snprintf(f->link, sizeof(f->link), "%s", l->name);
+		f->seq = seq;
+	}
 	return 0;
+}
+
+/* The case NAME#N: the one notify of this party's links that opened it. */
+static int find_case(struct hl_store *st, const struct hl_party *p, const char *id,
+		     const char *only_link, struct hl_link *l, struct hl_case *c)
+{
+	char name[HL_NAME_MAX + 1];
+	struct find f = {st, p, name, only_link, 0, 0, "", 0};
+	int r;
+
+	if (!hl_case_id_parse(id, name, &f.number)) {
+		cli_err(_("%s: not a case (NAME#N) or a message (LINK/N, LINK/out/N)"), id);
+		return -HL_ESYNTAX;
+	}
+	r = hl_store_link_each(st, find_on, &f);
+	if (r == 0 && f.found > 1) {
+		/* Only cases numbered before numbers were party-wide: the
+		 * notify's seq on each link. */
+		cli_err(_("%s: this party opened a case of that number on %u links: "
+			  "name one with --link"), id, f.found);
+		return -HL_ESYNTAX;
+	}
+	if (r == 0 && !f.found)
+		r = -HL_ENOTFOUND;
+	if (r == 0)
+		r = hl_store_link_get(st, f.link, l);
+	if (r == 0)
+		r = hl_case_load(st, p->card.name, l,
+				 strcmp(name, p->card.name) == 0 ? HL_OURS : HL_THEIRS, f.seq, c);
+	return r;
 }
 
 int cli_case_open(struct hl_store *st, const struct hl_party *p, const char *id,
 		  const char *only_link, struct hl_link *l, struct hl_case *c)
 {
 	char name[HL_NAME_MAX + 1];
-	struct find f = {st, p, name, only_link, 0, "", 0};
 	int side = HL_THEIRS, r;
+	uint64_t seq;
 
 	memset(c, 0, sizeof(*c));
 	if (strchr(id, '/')) {
 		/* A message id: the case its notify opens. */
-		if (!cli_parse_id(id, name, sizeof(name), &side, &f.seq)) {
+		if (!cli_parse_id(id, name, sizeof(name), &side, &seq)) {
 			cli_err(_("%s: not a case (NAME#N) or a message (LINK/N, LINK/out/N)"), id);
 			return -HL_ESYNTAX;
 		}
 		if (cli_link(st, name, l) < 0)
 			return -HL_ENOLINK;
-		r = hl_case_load(st, p->card.name, l, side, f.seq, c);
-	} else if (!hl_case_id_parse(id, name, &f.seq)) {
-		cli_err(_("%s: not a case (NAME#N) or a message (LINK/N, LINK/out/N)"), id);
-		return -HL_ESYNTAX;
+		r = hl_case_load(st, p->card.name, l, side, seq, c);
 	} else {
-		r = hl_store_link_each(st, find_on, &f);
-		if (r == 0 && f.found > 1) {
-			cli_err(_("%s: this party opened a case of that number on %u links: "
-				  "name one with --link"), id, f.found);
-			return -HL_ESYNTAX;
-		}
-		if (r == 0 && !f.found)
-			r = -HL_ENOTFOUND;
-		if (r == 0)
-			r = hl_store_link_get(st, f.link, l);
-		side = strcmp(name, p->card.name) == 0 ? HL_OURS : HL_THEIRS;
-		if (r == 0)
-			r = hl_case_load(st, p->card.name, l, side, f.seq, c);
+		r = find_case(st, p, id, only_link, l, c);
+		if (r == -HL_ESYNTAX)
+			return r;
 	}
 	if (r == -HL_ENOTFOUND || r == -HL_ENOLINK)
 		cli_err(_("%s: no such case ('hotline case list' lists them)"), id);
@@ -133,11 +150,11 @@ int cli_text(const char *arg, const char *lang, struct hl_buf *buf, struct hl_te
 	return 0;
 }
 
-int cli_post(struct hl_store *st, const struct hl_party *p, const struct hl_link *l,
-	     const struct hl_content *c, enum hl_precedence prec, uint64_t *seq)
+/* Writes c's content and appends it to our log on l. */
+static int seal(struct hl_store *st, const struct hl_party *p, const struct hl_link *l,
+		const struct hl_content *c, struct hl_send *msg, uint64_t *seq)
 {
-	struct hl_send msg = {.precedence = prec, .kind = c->type};
-	struct hl_buf content, reply;
+	struct hl_buf content;
 	int r;
 
 	hl_buf_init(&content, 2 * HL_PLAIN_MAX);
@@ -147,16 +164,41 @@ int cli_post(struct hl_store *st, const struct hl_party *p, const struct hl_link
 	else if (r < 0)
 		cli_err(_("cannot compose the message: %s"), cli_strerror(r));
 	if (r == 0) {
-		msg.plain = content.data;
-		msg.plain_len = content.len;
-		msg.now = cli_now();
-		r = hl_transcript_send(st, p, l, &msg, seq);
-		if (r < 0)
+		msg->plain = content.data;
+		msg->plain_len = content.len;
+		r = hl_transcript_send(st, p, l, msg, seq);
+		if (r < 0 && r != -EAGAIN)
 			cli_store_err(st, l->name, r);
 	}
 	if (content.data)
 		sodium_memzero(content.data, content.cap);
 	hl_buf_free(&content);
+	return r;
+}
+
+int cli_post(struct hl_store *st, const struct hl_party *p, const struct hl_link *l,
+	     struct hl_content *c, enum hl_precedence prec, uint64_t *seq)
+{
+	struct hl_send msg = {.precedence = prec, .kind = c->type, .now = cli_now()};
+	struct hl_buf reply;
+	int r, tries = 0;
+
+	do {
+		/* A notify numbers its case above every number this party
+		 * gave; if hotlined took that one meanwhile, the next. */
+		r = 0;
+		if (!strcmp(c->type, "notify")) {
+			c->has_number = true;
+			r = hl_store_case_number_next(st, &c->number);
+			if (r < 0)
+				cli_store_err(st, l->name, r);
+			msg.case_no = c->number;
+		}
+		if (r == 0)
+			r = seal(st, p, l, c, &msg, seq);
+	} while (r == -EAGAIN && ++tries < 16);
+	if (r == -EAGAIN)
+		cli_store_err(st, l->name, r);
 	if (r < 0)
 		return r;
 	printf(_("sent to %s as %s/out/%llu (%s, %s): stored, awaiting the peer's receipt\n"),

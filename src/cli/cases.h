@@ -29,9 +29,10 @@ int cli_ref(struct hl_store *st, const struct hl_party *p, const struct hl_link 
 int cli_text(const char *arg, const char *lang, struct hl_buf *buf, struct hl_text *t);
 
 /* Writes c's content, sends it on l at precedence prec, asks hotlined
- * to deliver it, prints "sent as LINK/out/N"; *seq gets N. */
+ * to deliver it, prints "sent as LINK/out/N"; *seq gets N.  A notify
+ * gets the next case number of this party (c->number). */
 int cli_post(struct hl_store *st, const struct hl_party *p, const struct hl_link *l,
-	     const struct hl_content *c, enum hl_precedence prec, uint64_t *seq);
+	     struct hl_content *c, enum hl_precedence prec, uint64_t *seq);
 
 /* Prints a message's opened content: text, summary, fields. */
 int cli_open_content(struct hl_store *st, const struct hl_party *p,

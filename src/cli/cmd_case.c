@@ -20,15 +20,16 @@ const char case_help[] =
 	"SYNOPSIS\n"
 	"    hotline case list [--open] [--category C] [--link L] [--json]\n"
 	"    hotline case show CASE [--link L] [--json]\n"
-	"    hotline case close CASE [--precedence P] [--lang TAG] [TEXT|-]\n\n"
+	"    hotline case close CASE [--link L] [--precedence P] [--lang TAG] [TEXT|-]\n\n"
 	"DESCRIPTION\n"
 	"    A notification ('hotline send') opens a case; requests, updates,\n"
 	"    answers, retractions, corrections and acknowledgments follow it.\n"
-	"    A case is named by who opened it and the notification's number in\n"
-	"    that party's log: eg-cert#12.  Its state is computed from the\n"
-	"    signed messages alone, in the order their senders dated them, so\n"
-	"    both parties see the same state (docs/protocol.md 8.6).\n\n"
-	"    list     one line per case: state, severity, TLP, category,\n"
+	"    A case is named by who opened it and a number that party gives\n"
+	"    none of its other cases, on any of its links: eg-cert#12, the\n"
+	"    same name on both sides.  Its state is computed from the signed\n"
+	"    messages alone, in the order their senders dated them, so both\n"
+	"    parties see the same state (docs/protocol.md 8.10).\n\n"
+	"    list     one line per case: its link, state, severity, TLP, category,\n"
 	"             requests pending of all, and whether the notification was\n"
 	"             acknowledged in time (OVERDUE when not).  --open keeps the\n"
 	"             open ones, --category the ones of a category (a code such\n"
@@ -43,9 +44,14 @@ const char case_help[] =
 	"             requests, updates or answers; retracting the close\n"
 	"             reopens it.\n\n"
 	"    --json   prints the state as JSON, a line per case, in the words\n"
-	"             of both parties (names, not 'in' and 'out'): the same\n"
-	"             bytes on both sides once everything is delivered.\n"
-	"    CASE is NAME#N, or the notification as LINK/N or LINK/out/N.\n\n"
+	"             of both parties (names, not 'in' and 'out'; \"to\" is\n"
+	"             the party the opener notified, so with the opener it\n"
+	"             names the link): the same bytes on both sides once\n"
+	"             everything is delivered.\n"
+	"    CASE is NAME#N, or the notification as LINK/N or LINK/out/N.\n"
+	"    Cases this party opened before case numbers were party-wide are\n"
+	"    named by the notification's number on its link, so one name may\n"
+	"    be on two links: --link names the one meant.\n\n"
 	"EXIT STATUS\n"
 	"    0 done; 1 failed (no such case, the case is closed); 2 usage error.\n");
 
@@ -69,7 +75,7 @@ struct lister {
 	int64_t now;
 	unsigned shown;
 	int err;
-	int w[6];	/* STATE, PREC, SEVERITY, REQ, ACK, and CASE */
+	int w[7];	/* STATE, PREC, SEVERITY, REQ, ACK, CASE and LINK */
 };
 
 static int wider(int w, const char *s)
@@ -124,6 +130,17 @@ static void list_widths(struct lister *ls)
 	 * stands ("acked +4m", "OVERDUE 1h05m"). */
 	w[4] = ack_width(wider(14, _("ACK")));
 	w[5] = wider(20, _("CASE"));
+	/* TRANSLATORS: LINK: the link a case is on (the peer's name). */
+	w[6] = wider(12, _("LINK"));
+}
+
+/* LINK as wide as the longest link name. */
+static int link_width(void *ctx, const struct hl_link *l)
+{
+	struct lister *ls = ctx;
+
+	ls->w[6] = wider(ls->w[6], l->name);
+	return 0;
 }
 
 static bool category_matches(const char *want, const char *have)
@@ -204,6 +221,8 @@ static int list_one(void *ctx, const struct hl_item *it)
 	title(ls, &c, name, sizeof(name));
 	cli_col(c.id, ls->w[5]);
 	putchar(' ');
+	cli_col(ls->l->name, ls->w[6]);
+	putchar(' ');
 	cli_col(cli_label(HL_VOCAB_STATE, c.state), ls->w[0]);
 	printf(" %s ", opened);
 	cli_col(cli_field(HL_VOCAB_PRECEDENCE, it->precedence), ls->w[1]);
@@ -244,7 +263,10 @@ static int list(struct hl_store *st, const struct hl_party *p, const struct opts
 	hl_link_free(&l);
 	if (!o->json) {
 		list_widths(&ls);
+		hl_store_link_each(st, link_width, &ls);
 		cli_col(_("CASE"), ls.w[5]);
+		putchar(' ');
+		cli_col(_("LINK"), ls.w[6]);
 		putchar(' ');
 		cli_col(_("STATE"), ls.w[0]);
 		putchar(' ');

@@ -105,11 +105,11 @@ static void case_of(const struct inbox *in, uint64_t seq, char out[HL_CASE_ID_MA
 	struct hl_item it;
 
 	if (hl_store_item_get(in->st, in->l->id, HL_THEIRS, seq, &it) < 0 ||
-	    it.case_side < 0) {
+	    it.case_side < 0 || it.case_no == 0) {
 		snprintf(out, HL_CASE_ID_MAX + 1, "-");
 		return;
 	}
-	hl_case_id(it.case_side == HL_OURS ? in->me : in->l->card.name, it.case_seq, out);
+	hl_case_id(it.case_side == HL_OURS ? in->me : in->l->card.name, it.case_no, out);
 }
 
 /* A column's width: at least min and its heading's, and wide enough

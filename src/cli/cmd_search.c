@@ -112,8 +112,8 @@ static void search_hit_get(const struct search *s, const struct hl_term_hit *h,
 	out->time = h->time;
 	cli_format_id(out->link, h->side, h->seq, out->msg);
 	snprintf(out->kase, sizeof(out->kase), "-");
-	if (h->case_side >= 0)
-		hl_case_id(h->case_side == HL_OURS ? s->p->card.name : peer, h->case_seq,
+	if (h->case_side >= 0 && h->case_no)
+		hl_case_id(h->case_side == HL_OURS ? s->p->card.name : peer, h->case_no,
 			   out->kase);
 	out->found_in = !strcmp(h->kind, "text") && !h->object[0] ? "text" :
 			h->object[0] ? "stix" : "field";

@@ -28,12 +28,13 @@ const char send_help[] =
 	"    When hotlined is not running it waits there until it starts;\n"
 	"    where no network reaches the peer, carry it with 'hotline batch'.\n"
 	"    The link must be confirmed.\n\n"
-	"    Without --case it is a notification, which opens a case (named\n"
-	"    by this party's name and the message's number: eg-cert#12), with\n"
-	"    a category, a TLP label and a severity.  With --case it is an\n"
-	"    update of that case (new fields, new facts), or, with --action,\n"
-	"    a request that the peer act; the peer answers it with 'hotline\n"
-	"    answer'.  A closed case takes neither.\n\n"
+	"    Without --case it is a notification, which opens a case, named\n"
+	"    by this party's name and a number that no other case of this\n"
+	"    party has, on any link (eg-cert#12), with a category, a TLP\n"
+	"    label and a severity.  With --case it is an update of that case\n"
+	"    (new fields, new facts), or, with --action, a request that the\n"
+	"    peer act; the peer answers it with 'hotline answer'.  A closed\n"
+	"    case takes neither.\n\n"
 	"    The text travels with its language's BCP 47 tag (--lang, else the\n"
 	"    locale's, else 'und') and is never translated; --summary adds a\n"
 	"    short text, typically in the peer's working language.  Categories,\n"
@@ -41,7 +42,10 @@ const char send_help[] =
 	"    reader in the reader's language.\n\n"
 	"OPTIONS\n"
 	"    --to LINK          the link (the peer's name); implied by --case\n"
-	"    --case CASE        the case (NAME#N) an update or request is about\n"
+	"    --case CASE        the case (NAME#N) an update or request is about;\n"
+	"                       --to (or --link) names its link when this\n"
+	"                       party opened NAME#N on two (before case numbers\n"
+	"                       were party-wide)\n"
 	"    --precedence P     flash, immediate, priority or routine (default)\n"
 	"    --category C       the incident's class and type in the Reference\n"
 	"                       Security Incident Taxonomy, such as\n"
@@ -172,6 +176,7 @@ static int parse(int argc, char **argv, struct args *a)
 {
 	static const struct option opts[] = {
 		{"to", required_argument, NULL, 't'},
+		{"link", required_argument, NULL, 't'},
 		{"case", required_argument, NULL, 'c'},
 		{"lang", required_argument, NULL, 'L'},
 		{"summary", required_argument, NULL, 'S'},
@@ -278,7 +283,8 @@ int send_main(int argc, char **argv)
 		goto out;
 	p = cli_party(HL_PARTY_SECRETS);
 	st = p ? cli_store(p) : NULL;
-	if (!st || (a.case_id && cli_index(st, p) < 0) || where(st, p, &a, &l, &c, &m) < 0)
+	/* A notify's number is above those of the index too (8.10). */
+	if (!st || cli_index(st, p) < 0 || where(st, p, &a, &l, &c, &m) < 0)
 		goto out;
 	m.category = a.category;
 	m.tlp = a.tlp;
@@ -287,7 +293,7 @@ int send_main(int argc, char **argv)
 	m.stix = stix;
 	r = cli_post(st, p, &l, &m, a.prec, &seq);
 	if (r == 0 && !strcmp(a.kind, "notify"))
-		printf(_("case %s#%llu opened\n"), p->card.name, (unsigned long long)seq);
+		printf(_("case %s#%llu opened\n"), p->card.name, (unsigned long long)m.number);
 	else if (r == 0 && c.n)
 		printf(_("%s of case %s\n"), cli_label(HL_VOCAB_KIND, a.kind), c.id);
 out:

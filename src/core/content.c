@@ -41,18 +41,18 @@ static json_t *ref_json(const struct hl_ref *ref)
  * and a case, and no structured field. */
 static const struct {
 	const char *type;
-	unsigned char rule[HL_M_COUNT];	/* ref case category tlp severity actions answer stix */
+	unsigned char rule[HL_M_COUNT];	/* ref case category tlp severity actions answer stix number */
 } rules[] = {
-	{"notify",	{HL_NO, HL_NO, HL_MAY, HL_MAY, HL_MAY, HL_NO, HL_NO, HL_MAY}},
-	{"request",	{HL_NO, HL_MUST, HL_NO, HL_MAY, HL_NO, HL_MUST, HL_NO, HL_MAY}},
-	{"update",	{HL_NO, HL_MUST, HL_MAY, HL_MAY, HL_MAY, HL_NO, HL_NO, HL_MAY}},
-	{"answer",	{HL_MUST, HL_MUST, HL_NO, HL_NO, HL_NO, HL_NO, HL_MUST, HL_MAY}},
-	{"close",	{HL_NO, HL_MUST, HL_NO, HL_NO, HL_NO, HL_NO, HL_NO, HL_NO}},
-	{"retract",	{HL_MUST, HL_MAY, HL_NO, HL_NO, HL_NO, HL_NO, HL_NO, HL_NO}},
-	{"correct",	{HL_MUST, HL_MAY, HL_MAY, HL_MAY, HL_MAY, HL_NO, HL_NO, HL_NO}},
-	{"ack",		{HL_MUST, HL_MAY, HL_NO, HL_NO, HL_NO, HL_NO, HL_NO, HL_NO}},
-	{"check",	{HL_NO, HL_NO, HL_NO, HL_NO, HL_NO, HL_NO, HL_NO, HL_NO}},
-	{"check-reply",	{HL_MUST, HL_NO, HL_NO, HL_NO, HL_NO, HL_NO, HL_NO, HL_NO}},
+	{"notify",	{HL_NO, HL_NO, HL_MAY, HL_MAY, HL_MAY, HL_NO, HL_NO, HL_MAY, HL_MAY}},
+	{"request",	{HL_NO, HL_MUST, HL_NO, HL_MAY, HL_NO, HL_MUST, HL_NO, HL_MAY, HL_NO}},
+	{"update",	{HL_NO, HL_MUST, HL_MAY, HL_MAY, HL_MAY, HL_NO, HL_NO, HL_MAY, HL_NO}},
+	{"answer",	{HL_MUST, HL_MUST, HL_NO, HL_NO, HL_NO, HL_NO, HL_MUST, HL_MAY, HL_NO}},
+	{"close",	{HL_NO, HL_MUST, HL_NO, HL_NO, HL_NO, HL_NO, HL_NO, HL_NO, HL_NO}},
+	{"retract",	{HL_MUST, HL_MAY, HL_NO, HL_NO, HL_NO, HL_NO, HL_NO, HL_NO, HL_NO}},
+	{"correct",	{HL_MUST, HL_MAY, HL_MAY, HL_MAY, HL_MAY, HL_NO, HL_NO, HL_NO, HL_NO}},
+	{"ack",		{HL_MUST, HL_MAY, HL_NO, HL_NO, HL_NO, HL_NO, HL_NO, HL_NO, HL_NO}},
+	{"check",	{HL_NO, HL_NO, HL_NO, HL_NO, HL_NO, HL_NO, HL_NO, HL_NO, HL_NO}},
+	{"check-reply",	{HL_MUST, HL_NO, HL_NO, HL_NO, HL_NO, HL_NO, HL_NO, HL_NO, HL_NO}},
 };
 
 enum hl_member_rule hl_content_rule(const char *type, enum hl_member m)
@@ -84,6 +84,7 @@ static int check_rules(const struct hl_content *c)
 		[HL_M_CATEGORY] = c->category != NULL, [HL_M_TLP] = c->tlp != NULL,
 		[HL_M_SEVERITY] = c->severity != NULL, [HL_M_ACTIONS] = c->actions != 0,
 		[HL_M_ANSWER] = c->answer != NULL, [HL_M_STIX] = c->stix != NULL,
+		[HL_M_NUMBER] = c->has_number,
 	};
 	size_t nactions;
 
@@ -101,6 +102,8 @@ static int check_rules(const struct hl_content *c)
 	    (c->actions >> nactions) != 0)
 		return -HL_ECONTENT;
 	if (c->stix && !json_is_object((json_t *)c->stix))
+		return -HL_ECONTENT;
+	if (c->has_number && (c->number == 0 || c->number > INT64_MAX))
 		return -HL_ECONTENT;
 	return 0;
 }
@@ -142,6 +145,8 @@ static json_t *build(const struct hl_content *c)
 	}
 	if (c->stix)
 		r |= json_object_set(j, "stix", (json_t *)c->stix);
+	if (c->has_number)
+		r |= json_object_set_new(j, "number", json_integer((json_int_t)c->number));
 	if (r) {
 		json_decref(j);
 		return NULL;
@@ -253,10 +258,20 @@ static int parse_actions(json_t *a, unsigned *mask)
 	return 0;
 }
 
+/* A notify's case number: an integer from 1 to 2^63 - 1. */
+static int parse_number(json_t *n, struct hl_content *c)
+{
+	if (!json_is_integer(n) || json_integer_value(n) <= 0)
+		return -HL_ECONTENT;
+	c->has_number = true;
+	c->number = (uint64_t)json_integer_value(n);
+	return 0;
+}
+
 int hl_content_parse(const unsigned char *buf, size_t n, struct hl_content *c)
 {
 	json_t *j, *text = NULL, *summary = NULL, *ref = NULL, *kase = NULL;
-	json_t *actions = NULL, *stix = NULL;
+	json_t *actions = NULL, *stix = NULL, *number = NULL;
 	const char *type = NULL;
 	json_int_t v = 0;
 	int r;
@@ -267,11 +282,12 @@ int hl_content_parse(const unsigned char *buf, size_t n, struct hl_content *c)
 	j = json_loadb((const char *)buf, n, JSON_REJECT_DUPLICATES, NULL);
 	if (!j)
 		return -HL_ECONTENT;
-	r = json_unpack(j, "{s:I, s:s, s:o, s?:o, s?:o, s?:o, s?:s, s?:s, s?:s, s?:s, s?:o, s?:o!}",
+	r = json_unpack(j, "{s:I, s:s, s:o, s?:o, s?:o, s?:o, s?:s, s?:s, s?:s, s?:s, s?:o, s?:o,"
+			" s?:o!}",
 			"v", &v, "type", &type, "text", &text, "summary", &summary,
 			"ref", &ref, "case", &kase, "category", &c->category, "tlp", &c->tlp,
 			"severity", &c->severity, "answer", &c->answer, "actions", &actions,
-			"stix", &stix) < 0 ? -HL_ECONTENT : 0;
+			"stix", &stix, "number", &number) < 0 ? -HL_ECONTENT : 0;
 	if (r == 0 && (v != HL_CONTENT_VERSION || !hl_kind_valid(type, strlen(type))))
 		r = -HL_ECONTENT;
 	if (r == 0) {
@@ -292,6 +308,8 @@ int hl_content_parse(const unsigned char *buf, size_t n, struct hl_content *c)
 	}
 	if (r == 0 && actions)
 		r = parse_actions(actions, &c->actions);
+	if (r == 0 && number)
+		r = parse_number(number, c);
 	c->stix = stix;
 	if (r == 0)
 		r = check_rules(c);

@@ -13,8 +13,11 @@
  *
  *   "ref": {"from": "ru-cert", "leaf": "<base64 SHA-256>", "seq": 12}
  *
+ * A notify may carry "number", the case's number among all the cases its
+ * sender opened on all its links (the case is named "SENDER#number";
+ * without it, "SENDER#seq", the notify's sequence number).
  * Messages about a case carry "case", the notify that opened it, named
- * the same way, and the structured fields of their type: a category
+ * the same way as a ref, and the structured fields of their type: a category
  * (RSIT), a TLP 2.0 label and a severity (notify, update, correct), the
  * actions a request asks for, how an answer answers ("accepted",
  * "declined", "done"), and a STIX 2.1 bundle of indicators (notify,
@@ -56,6 +59,8 @@ struct hl_content {
 	struct hl_ref ref;
 	bool has_case;
 	struct hl_ref case_ref;	/* the notify that opened the case */
+	bool has_number;
+	uint64_t number;	/* a notify's case number: 1..2^63-1 */
 	/* Codes of vocab.h, or NULL when absent. */
 	const char *category, *tlp, *severity, *answer;
 	unsigned actions;	/* bit i: the i-th term of HL_VOCAB_ACTION */
@@ -76,7 +81,7 @@ int hl_content_write(const struct hl_content *c, struct hl_buf *out);
 enum hl_member_rule { HL_NO = 0, HL_MAY, HL_MUST };
 enum hl_member {
 	HL_M_REF, HL_M_CASE, HL_M_CATEGORY, HL_M_TLP, HL_M_SEVERITY,
-	HL_M_ACTIONS, HL_M_ANSWER, HL_M_STIX, HL_M_COUNT
+	HL_M_ACTIONS, HL_M_ANSWER, HL_M_STIX, HL_M_NUMBER, HL_M_COUNT
 };
 enum hl_member_rule hl_content_rule(const char *type, enum hl_member m);
 

@@ -14,6 +14,7 @@
 #include <microhttpd.h>
 
 #include "api.h"
+#include "case.h"
 #include "content.h"
 #include "envelope.h"
 #include "error.h"
@@ -33,6 +34,7 @@ struct hl_api {
 	struct hl_writer *writer;
 	struct hl_store *st;		/* for the links' cards, under st_lock */
 	pthread_mutex_t st_lock;
+	uint64_t case_next;		/* under st_lock: see next_case_no */
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	int fd;
 };
@@ -129,6 +131,7 @@ struct request {
 	const char *category, *tlp, *severity;
 	json_t *stix;
 	size_t len;
+	uint64_t number;	/* a notify's case number */
 };
 
 /* The message's content JSON from the request's text, tags and fields;
@@ -161,6 +164,8 @@ static int compose(const struct request *q, char *why, size_t cap, struct hl_buf
 	c.tlp = q->tlp;
 	c.severity = q->severity;
 	c.stix = q->stix;
+	c.has_number = q->number != 0;
+	c.number = q->number;
 	return hl_content_write(&c, out);
 }
 
@@ -182,8 +187,69 @@ static int seal_body(struct hl_api *api, const char *to, const struct hl_buf *co
 	return r;
 }
 
+/* A notify's case number (protocol.md 8.10): above every number the
+ * store holds and every one handed out here, so that requests sealing
+ * at once differ.  The writer records it; one that a CLI took meanwhile
+ * fails the send with -EAGAIN, and the request goes round again. */
+static int next_case_no(struct hl_api *api, uint64_t *n)
+{
+	uint64_t db = 0;
+	int r;
+
+	pthread_mutex_lock(&api->st_lock);
+	r = hl_store_case_number_next(api->st, &db);
+	if (r == 0) {
+		*n = db > api->case_next ? db : api->case_next;
+		api->case_next = *n + 1;
+	}
+	pthread_mutex_unlock(&api->st_lock);
+	return r;
+}
+
+/* A number that went into no message is handed out again, if none was
+ * since, so a refused request leaves no gap. */
+static void release_case_no(struct hl_api *api, uint64_t n)
+{
+	pthread_mutex_lock(&api->st_lock);
+	if (api->case_next == n + 1)
+		api->case_next = n;
+	pthread_mutex_unlock(&api->st_lock);
+}
+
+/* Composes, seals and appends one message; *seq gets its seq. */
+static int send_once(struct hl_api *api, const char *to, struct request *q,
+		     struct hl_send *msg, char *why, size_t cap, uint64_t *seq)
+{
+	struct hl_buf content;
+	struct hl_sealed_body sb;
+	int r = 0;
+
+	hl_buf_init(&content, 2 * HL_PLAIN_MAX);
+	if (strcmp(q->kind, "notify") == 0)
+		r = next_case_no(api, &q->number);
+	msg->case_no = q->number;
+	if (r == 0)
+		r = compose(q, why, cap, &content);
+	msg->plain = content.data;
+	msg->plain_len = content.len;
+	msg->sealed = NULL;
+	/* Seal the body here, in this request's thread, so requests seal in
+	 * parallel and the writer only numbers, signs and commits. */
+	if (r == 0 && seal_body(api, to, &content, &sb) == 0)
+		msg->sealed = &sb;
+	if (r == 0)
+		r = hl_writer_send(api->writer, to, msg, seq);
+	if (msg->sealed)
+		hl_sealed_body_free(&sb);
+	msg->sealed = NULL;
+	hl_buf_free(&content);
+	if (r < 0 && q->number)
+		release_case_no(api, q->number);
+	return r;
+}
+
 /* {"to", "text", "lang"?, "summary"?, "summary_lang"?, "precedence"?, "kind"?,
- *  "category"?, "tlp"?, "severity"?, "stix"?} -> {"link", "seq"} */
+ *  "category"?, "tlp"?, "severity"?, "stix"?} -> {"link", "seq", "case"?} */
 static enum MHD_Result send_msg(struct hl_api *api, struct MHD_Connection *c,
 				const struct hl_buf *body)
 {
@@ -193,15 +259,12 @@ static enum MHD_Result send_msg(struct hl_api *api, struct MHD_Connection *c,
 	char why[400] = "";
 	json_error_t jerr;
 	json_t *j = json_loadb((const char *)body->data, body->len, JSON_REJECT_DUPLICATES, &jerr);
-	struct hl_buf content;
-	struct hl_sealed_body sb;
 	uint64_t seq = 0;
 	enum MHD_Result ret;
 	int r;
 
 	if (!j)
 		return error_reply(c, MHD_HTTP_BAD_REQUEST, jerr.text);
-	hl_buf_init(&content, 2 * HL_PLAIN_MAX);
 	if (json_unpack_ex(j, &jerr, JSON_STRICT,
 			   "{s:s, s:s%, s?:s, s?:s, s?:s, s?:s, s?:s, s?:s, s?:s, s?:s, s?:o}",
 			   "to", &to, "text", &q.text, &q.len, "precedence", &prec, "kind", &kind,
@@ -219,28 +282,29 @@ static enum MHD_Result send_msg(struct hl_api *api, struct MHD_Connection *c,
 		msg.kind = q.kind = kind;
 	else if (kind)
 		r = -HL_ESYNTAX;
-	if (r == 0)
-		r = compose(&q, why, sizeof(why), &content);
-	msg.plain = content.data;
-	msg.plain_len = content.len;
 	msg.now = (int64_t)time(NULL);
-	/* Seal the body here, in this request's thread, so requests seal in
-	 * parallel and the writer only numbers, signs and commits. */
-	if (r == 0 && seal_body(api, to, &content, &sb) == 0)
-		msg.sealed = &sb;
-	if (r == 0)
-		r = hl_writer_send(api->writer, to, &msg, &seq);
-	if (msg.sealed)
-		hl_sealed_body_free(&sb);
-	if (r == 0)
+	for (int tries = 1; r == 0; tries++) {
+		r = send_once(api, to, &q, &msg, why, sizeof(why), &seq);
+		if (r != -EAGAIN || tries == 16)
+			break;
+		r = 0;
+		q.number = 0;
+	}
+	if (r == 0 && q.number) {
+		char id[HL_CASE_ID_MAX + 1];
+
+		hl_case_id(api->me->card.name, q.number, id);
+		ret = json_reply(c, MHD_HTTP_OK, json_pack("{s:s, s:I, s:s}", "link", to,
+							   "seq", (json_int_t)seq, "case", id));
+	} else if (r == 0) {
 		ret = json_reply(c, MHD_HTTP_OK, json_pack("{s:s, s:I}", "link", to,
 							   "seq", (json_int_t)seq));
-	else
+	} else {
 		ret = error_reply(c, r == -HL_ENOLINK ? MHD_HTTP_NOT_FOUND :
-				  r == -HL_ESTORE ? MHD_HTTP_SERVICE_UNAVAILABLE :
+				  r == -HL_ESTORE || r == -EAGAIN ? MHD_HTTP_SERVICE_UNAVAILABLE :
 				  MHD_HTTP_BAD_REQUEST, why[0] ? why : hl_strerror(r));
+	}
 	json_decref(j);
-	hl_buf_free(&content);
 	return ret;
 }
 

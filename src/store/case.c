@@ -287,6 +287,10 @@ void hl_case_fold(struct hl_case *c)
 				snprintf(e->state, sizeof(e->state), "withdrawn");
 			continue;
 		}
+		if (!strcmp(e->type, "notify") && (e->side != c->side || e->seq != c->seq)) {
+			ignore(e, N_("its sender opened a case of this number before"));
+			continue;
+		}
 		if (!strcmp(e->type, "notify") || !strcmp(e->type, "update")) {
 			if (closed && strcmp(e->type, "notify")) {
 				ignore(e, N_("the case was closed"));
@@ -398,6 +402,8 @@ static int load_item(void *ctx, const struct hl_item *it)
 	e->ref_side = it->ref_side;
 	e->ref_seq = it->ref_seq;
 	read_fields(it->fields, e);
+	if (it->side == c->side && it->seq == c->seq)
+		c->number = it->case_no;
 	return 0;
 }
 
@@ -410,17 +416,18 @@ int hl_case_load(struct hl_store *st, const char *me, const struct hl_link *l,
 	memset(c, 0, sizeof(*c));
 	c->side = side;
 	c->seq = seq;
-	hl_case_id(side == HL_OURS ? me : l->card.name, seq, c->id);
+	snprintf(c->to, sizeof(c->to), "%s", side == HL_OURS ? l->card.name : me);
 	r = hl_store_case_items(st, l->id, side, seq, load_item, &ld);
 	if (r < 0) {
 		hl_case_free(c);
 		return r;
 	}
 	i = hl_case_find(c, side, seq);
-	if (i < 0 || strcmp(c->ev[i].type, "notify") != 0) {
+	if (i < 0 || strcmp(c->ev[i].type, "notify") != 0 || c->number == 0) {
 		hl_case_free(c);
 		return -HL_ENOTFOUND;
 	}
+	hl_case_id(side == HL_OURS ? me : l->card.name, c->number, c->id);
 	hl_case_fold(c);
 	return 0;
 }
@@ -434,13 +441,13 @@ void hl_case_free(struct hl_case *c)
 	c->n = 0;
 }
 
-void hl_case_id(const char *opener, uint64_t seq, char out[HL_CASE_ID_MAX + 1])
+void hl_case_id(const char *opener, uint64_t number, char out[HL_CASE_ID_MAX + 1])
 {
 	snprintf(out, HL_CASE_ID_MAX + 1, "%.*s#%llu", HL_NAME_MAX, opener,
-		 (unsigned long long)seq);
+		 (unsigned long long)number);
 }
 
-bool hl_case_id_parse(const char *id, char name[HL_NAME_MAX + 1], uint64_t *seq)
+bool hl_case_id_parse(const char *id, char name[HL_NAME_MAX + 1], uint64_t *number)
 {
 	const char *hash = strrchr(id, '#');
 	size_t n = hash ? (size_t)(hash - id) : 0;
@@ -456,7 +463,7 @@ bool hl_case_id_parse(const char *id, char name[HL_NAME_MAX + 1], uint64_t *seq)
 		return false;
 	memcpy(name, id, n);
 	name[n] = 0;
-	*seq = v;
+	*number = v;
 	return true;
 }
 
@@ -509,6 +516,8 @@ char *hl_case_json(const struct hl_case *c)
 		      "closed", (json_int_t)c->closed, "messages", json_array());
 	if (!j)
 		return NULL;
+	if (c->to[0])
+		json_object_set_new(j, "to", json_string(c->to));
 	msgs = json_object_get(j, "messages");
 	for (size_t i = 0; i < c->n; i++)
 		json_array_append_new(msgs, event_json(c, &c->ev[i]));

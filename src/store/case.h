@@ -21,7 +21,9 @@
  *    sets it "accepted", "declined" or "done" (declined and done are
  *    final);
  *  - close closes; after it, updates, requests, answers and a second
- *    close count for nothing (they are shown, marked).
+ *    close count for nothing (they are shown, marked);
+ *  - a notify of a number its sender had opened on the link before
+ *    joins that case and counts for nothing.
  * A message that breaks a rule is shown with why it was not counted.
  */
 #ifndef HL_CASE_H
@@ -65,9 +67,11 @@ struct hl_case_event {
 };
 
 struct hl_case {
-	char id[HL_CASE_ID_MAX + 1];	/* "<opener>#<seq>" */
+	char id[HL_CASE_ID_MAX + 1];	/* "<opener>#<number>" */
+	char to[HL_NAME_MAX + 1];	/* the party the opener notified */
 	int side;			/* the notify's */
 	uint64_t seq;
+	uint64_t number;		/* the case's number at its opener */
 	char state[16];			/* open, closed, retracted */
 	char category[96], tlp[24], severity[16];
 	int64_t opened, closed, last;	/* closed: 0 while open */
@@ -79,7 +83,7 @@ struct hl_case {
 
 /* Loads the case opened by (side, seq) on link l from the content
  * index (kept current by the caller) and folds it; me names our side.
- * -HL_ENOTFOUND when no notify is there. */
+ * -HL_ENOTFOUND when no notify that opens a case is there. */
 int hl_case_load(struct hl_store *st, const char *me, const struct hl_link *l,
 		 int side, uint64_t seq, struct hl_case *c);
 void hl_case_free(struct hl_case *c);
@@ -90,11 +94,14 @@ void hl_case_fold(struct hl_case *c);
 /* The index of the event (side, seq) in c, or -1. */
 int hl_case_find(const struct hl_case *c, int side, uint64_t seq);
 
-/* The name of the case opened by opener's notify seq: "ru-cert#12". */
-void hl_case_id(const char *opener, uint64_t seq, char out[HL_CASE_ID_MAX + 1]);
+/* The name of opener's case number (its notify's "number", else its
+ * seq): "ru-cert#12", unique among the cases of the opener on all its
+ * links (docs/protocol.md 8.10).  Also how hl_case_json names a
+ * message: its sender and seq. */
+void hl_case_id(const char *opener, uint64_t number, char out[HL_CASE_ID_MAX + 1]);
 
-/* "ru-cert#12" -> name and seq; false when it is not of that form. */
-bool hl_case_id_parse(const char *id, char name[HL_NAME_MAX + 1], uint64_t *seq);
+/* "ru-cert#12" -> name and number; false when it is not of that form. */
+bool hl_case_id_parse(const char *id, char name[HL_NAME_MAX + 1], uint64_t *number);
 
 /* The state as JSON in the words of both parties (names, not sides):
  * what `hotline case list --json` prints, equal on both sides. */

@@ -140,6 +140,32 @@ static int put_text(struct hl_store *st, const struct hl_link *l, const struct h
 	return r;
 }
 
+/* A notify opens the case of its number (its seq when it gives none),
+ * unless an earlier notify of its log opened that number: it then joins
+ * that case, where it does not count (case.c).  Our own numbers are
+ * recorded, so that the next one we give is above them. */
+static int opens(struct hl_store *st, const struct hl_link *l, struct hl_item *it,
+		 const struct hl_content *c)
+{
+	uint64_t first = 0;
+	int r;
+
+	it->case_no = c->has_number ? c->number : it->seq;
+	it->case_side = it->side;
+	it->case_seq = it->seq;
+	r = hl_store_case_find(st, l->id, it->side, it->case_no, &first);
+	if (r == 0 && first != it->seq)
+		it->case_seq = first;
+	if (r == -HL_ENOTFOUND)
+		r = 0;
+	if (r == 0 && it->side == HL_OURS) {
+		r = hl_store_case_number_take(st, it->case_no);
+		if (r == -HL_EDUPLICATE)
+			r = 0;
+	}
+	return r;
+}
+
 /* Records what the opened content c of item it says. */
 static int index_content(struct hl_store *st, const struct hl_party *me,
 			 const struct hl_link *l, struct hl_item *it,
@@ -155,8 +181,9 @@ static int index_content(struct hl_store *st, const struct hl_party *me,
 		it->ref_seq = it->ref_side < 0 ? 0 : c->ref.seq;
 	}
 	if (strcmp(it->type, "notify") == 0) {
-		it->case_side = it->side;
-		it->case_seq = it->seq;
+		r = opens(st, l, it, c);
+		if (r < 0)
+			return r;
 	} else if (c->has_case) {
 		it->case_side = ref_side(st, me, l, &c->case_ref, "notify");
 		it->case_seq = it->case_side < 0 ? 0 : c->case_ref.seq;
@@ -229,21 +256,27 @@ static int update(struct hl_store *st, const struct hl_party *me,
 		  const struct hl_link *l, uint64_t *added, unsigned char *key)
 {
 	struct hl_buf raw, plain;
+	uint64_t next[2] = {1, 1};
 	int r = 0;
 
 	hl_buf_init(&raw, HL_ENVELOPE_HEADER_MAX + HL_BODY_MAX);
 	hl_buf_init(&plain, HL_PLAIN_MAX);
 	for (int side = HL_OURS; r == 0 && side <= HL_THEIRS; side++) {
-		uint64_t next = 1, size = 0;
+		uint64_t size = 0;
 
-		r = hl_store_item_next(st, l->id, side, &next);
+		r = hl_store_item_next(st, l->id, side, &next[side]);
 		if (r == 0)
 			r = hl_store_log_size(st, l->id, side, &size);
-		for (uint64_t seq = next; r == 0 && seq <= size; seq++) {
+		for (uint64_t seq = next[side]; r == 0 && seq <= size; seq++) {
 			r = index_one(st, me, l, side, seq, key, &raw, &plain);
 			(*added)++;
 		}
 	}
+	/* Now that both logs' notifies are in, what names a case takes its
+	 * number (a message of ours may name a notify of theirs indexed
+	 * after it). */
+	for (int side = HL_OURS; r == 0 && side <= HL_THEIRS; side++)
+		r = hl_store_case_numbers_fill(st, l->id, side, next[side]);
 	if (plain.data)
 		sodium_memzero(plain.data, plain.cap);
 	hl_buf_free(&raw);

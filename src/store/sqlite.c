@@ -135,6 +135,17 @@ static const char *const migrations[] = {
 	 * stopped), or 'done' (run before this column existed). */
 	"ALTER TABLE escalation ADD COLUMN status TEXT NOT NULL DEFAULT 'done';"
 	"ALTER TABLE escalation ADD COLUMN outcome TEXT;",
+	/* 8: case names unique at a party (protocol.md 8.10).  Each item
+	 * keeps its case's number (a notify's "number", else its seq);
+	 * case_number holds every number this party gave its own cases, on
+	 * any link, starting with the seqs its notifies had, which named
+	 * them until now.  Items are indexed again. */
+	"ALTER TABLE item ADD COLUMN case_no INTEGER NOT NULL DEFAULT 0;"
+	"DELETE FROM item;"
+	"CREATE INDEX item_case_no ON item (link, side, case_no) WHERE type = 'notify';"
+	"CREATE TABLE case_number (n INTEGER PRIMARY KEY CHECK (n >= 1));"
+	"INSERT OR IGNORE INTO case_number (n)"
+	"  SELECT seq FROM message WHERE side = 0 AND kind = 'notify';",
 };
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 _Static_assert(NMIGRATIONS == HL_STORE_SCHEMA, "HL_STORE_SCHEMA counts the migrations");
@@ -151,6 +162,7 @@ enum stmt {
 	S_TEXT_FIND, S_TEXT_CLEAR, S_TEXT_CLEAR_ROWS,
 	S_ESC_DONE, S_ESC_FAILING, S_PENDING_PUT, S_PENDING_DUE,
 	S_PENDING_SET, S_PENDING_DROP, S_PENDING_NEXT,
+	S_CASE_FIND, S_CASE_NO_NEXT, S_CASE_NO_TAKE, S_CASE_NO_FILL,
 	S_COUNT
 };
 
@@ -199,13 +211,16 @@ static const char *const sql[S_COUNT] = {
 	[S_MSG_ALL] = "SELECT seq, time, precedence, kind FROM message"
 		      " WHERE link = ? AND side = ? AND seq > ? ORDER BY seq",
 	[S_ITEM_PUT] = "INSERT OR REPLACE INTO item (link, side, seq, type, ref_side, ref_seq,"
-		       " case_side, case_seq, fields) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		       " case_side, case_seq, fields, case_no) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 #define ITEM_COLUMNS_BY(ix) "i.side, i.seq, m.time, m.precedence, i.type, i.ref_side," \
-		     " i.ref_seq, i.case_side, i.case_seq, i.fields FROM item i " ix " JOIN message m" \
+		     " i.ref_seq, i.case_side, i.case_seq, i.fields, i.case_no FROM item i " ix \
+		     " JOIN message m" \
 		     " ON m.link = i.link AND m.side = i.side AND m.seq = i.seq"
 #define ITEM_COLUMNS ITEM_COLUMNS_BY("")
 	[S_ITEM_GET] = "SELECT " ITEM_COLUMNS " WHERE i.link = ? AND i.side = ? AND i.seq = ?",
+	/* A notify that opens a case names itself as its case (index.c). */
 	[S_CASE_ALL] = "SELECT " ITEM_COLUMNS " WHERE i.link = ? AND i.type = 'notify'"
+		       " AND i.case_side = i.side AND i.case_seq = i.seq"
 		       " ORDER BY m.time, i.side, i.seq",
 	/* A notify names itself as its case (index.c).  INDEXED BY: without
 	 * ANALYZE's statistics SQLite takes the primary key's (link) prefix
@@ -216,13 +231,13 @@ static const char *const sql[S_COUNT] = {
 		       " VALUES (?, ?, ?, ?, ?, ?)",
 	[S_TERM_DROP] = "DELETE FROM term WHERE link = ? AND side = ? AND seq = ?",
 	[S_TERM_FIND] = "SELECT t.link, t.side, t.seq, m.time, t.object, t.kind, t.value,"
-			" i.case_side, i.case_seq FROM term t"
+			" i.case_side, i.case_seq, i.case_no FROM term t"
 			" JOIN item i ON i.link = t.link AND i.side = t.side AND i.seq = t.seq"
 			" JOIN message m ON m.link = t.link AND m.side = t.side AND m.seq = t.seq"
 			" WHERE t.value = ? COLLATE NOCASE ORDER BY m.time, t.link, t.side, t.seq",
 	[S_TERM_CLEAR] = "DELETE FROM term",
 #define HIT_COLUMNS "SELECT t.link, t.side, t.seq, m.time, t.object, t.kind, t.value," \
-		    " i.case_side, i.case_seq FROM term t" \
+		    " i.case_side, i.case_seq, i.case_no FROM term t" \
 		    " JOIN item i ON i.link = t.link AND i.side = t.side AND i.seq = t.seq" \
 		    " JOIN message m ON m.link = t.link AND m.side = t.side AND m.seq = t.seq"
 	[S_TERM_ADDRS] = HIT_COLUMNS " WHERE t.kind IN ('ipv4-addr:value', 'ipv6-addr:value')"
@@ -235,13 +250,28 @@ static const char *const sql[S_COUNT] = {
 	[S_TEXT_DROP_ROW] = "DELETE FROM text_row WHERE link = ? AND side = ? AND seq = ?",
 	/* The hit's object is empty and its kind says where: "text". */
 	[S_TEXT_FIND] = "SELECT x.link, x.side, x.seq, m.time, '', 'text', ?1,"
-			" i.case_side, i.case_seq FROM text_fts f"
+			" i.case_side, i.case_seq, i.case_no FROM text_fts f"
 			" JOIN text_row x ON x.id = f.rowid"
 			" JOIN item i ON i.link = x.link AND i.side = x.side AND i.seq = x.seq"
 			" JOIN message m ON m.link = x.link AND m.side = x.side AND m.seq = x.seq"
 			" WHERE text_fts MATCH ?2 ORDER BY m.time, x.link, x.side, x.seq",
 	[S_TEXT_CLEAR] = "DELETE FROM text_fts",
 	[S_TEXT_CLEAR_ROWS] = "DELETE FROM text_row",
+	/* The notify of one log that opened the case of that number. */
+	[S_CASE_FIND] = "SELECT seq FROM item INDEXED BY item_case_no WHERE link = ? AND side = ?"
+			" AND type = 'notify' AND case_no = ? AND case_side = side"
+			" AND case_seq = seq ORDER BY seq LIMIT 1",
+	[S_CASE_NO_NEXT] = "SELECT coalesce(max(n), 0) + 1 FROM case_number",
+	[S_CASE_NO_TAKE] = "INSERT INTO case_number (n) VALUES (?)",
+	/* Each message about a case from seq on takes its case's number,
+	 * and the case of the notify it names (which is another when that
+	 * notify's number was opened before, index.c). */
+#define CASE_OF(col) "(SELECT c." col " FROM item c WHERE c.link = item.link" \
+		     " AND c.side = item.case_side AND c.seq = item.case_seq)"
+	[S_CASE_NO_FILL] = "UPDATE item SET case_no = coalesce(" CASE_OF("case_no") ", 0),"
+			   " case_seq = coalesce(" CASE_OF("case_seq") ", case_seq)"
+			   " WHERE link = ? AND side = ? AND seq >= ? AND type <> 'notify'"
+			   " AND case_side >= 0",
 	[S_ITEM_NEXT] = "SELECT coalesce(max(seq), 0) + 1 FROM item WHERE link = ? AND side = ?",
 	[S_ITEM_CLEAR] = "DELETE FROM item",
 	[S_ESC_GET] = "SELECT fired FROM escalation WHERE link = ? AND side = ? AND seq = ?"
@@ -1076,6 +1106,7 @@ int hl_store_item_put(struct hl_store *st, int64_t link, const struct hl_item *i
 		sqlite3_bind_text(s, 9, it->fields, -1, SQLITE_STATIC);
 	else
 		sqlite3_bind_null(s, 9);
+	sqlite3_bind_int64(s, 10, (int64_t)it->case_no);
 	return done(st, s);
 }
 
@@ -1100,6 +1131,7 @@ static int item_rows(struct hl_store *st, sqlite3_stmt *s,
 		it.case_side = sqlite3_column_int(s, 7);
 		it.case_seq = (uint64_t)sqlite3_column_int64(s, 8);
 		it.fields = (const char *)sqlite3_column_text(s, 9);
+		it.case_no = (uint64_t)sqlite3_column_int64(s, 10);
 		rows++;
 		r = fn(ctx, &it);
 	}
@@ -1191,6 +1223,7 @@ static int hit_rows(struct hl_store *st, sqlite3_stmt *s,
 			.value = (const char *)sqlite3_column_text(s, 6),
 			.case_side = sqlite3_column_int(s, 7),
 			.case_seq = (uint64_t)sqlite3_column_int64(s, 8),
+			.case_no = (uint64_t)sqlite3_column_int64(s, 9),
 		};
 
 		r = fn(ctx, &h);
@@ -1258,6 +1291,56 @@ int hl_store_text_find(struct hl_store *st, const char *value,
 	r = hit_rows(st, s, fn, ctx);
 	free(q);
 	return r;
+}
+
+int hl_store_case_find(struct hl_store *st, int64_t link, int side, uint64_t number,
+		       uint64_t *seq)
+{
+	sqlite3_stmt *s = stmt(st, S_CASE_FIND);
+	int64_t v = 0;
+	int r;
+
+	if (!s)
+		return -HL_ESTORE;
+	bind_log(s, link, side);
+	sqlite3_bind_int64(s, 3, (int64_t)number);
+	r = one_int(st, s, &v, NULL);
+	*seq = (uint64_t)v;
+	return r;
+}
+
+int hl_store_case_number_next(struct hl_store *st, uint64_t *n)
+{
+	sqlite3_stmt *s = stmt(st, S_CASE_NO_NEXT);
+	int64_t v = 0;
+	int r;
+
+	if (!s)
+		return -HL_ESTORE;
+	r = one_int(st, s, &v, NULL);
+	*n = (uint64_t)v;
+	return r;
+}
+
+int hl_store_case_number_take(struct hl_store *st, uint64_t n)
+{
+	sqlite3_stmt *s = stmt(st, S_CASE_NO_TAKE);
+
+	if (!s)
+		return -HL_ESTORE;
+	sqlite3_bind_int64(s, 1, (int64_t)n);
+	return done(st, s);
+}
+
+int hl_store_case_numbers_fill(struct hl_store *st, int64_t link, int side, uint64_t from)
+{
+	sqlite3_stmt *s = stmt(st, S_CASE_NO_FILL);
+
+	if (!s)
+		return -HL_ESTORE;
+	bind_log(s, link, side);
+	sqlite3_bind_int64(s, 3, (int64_t)from);
+	return done(st, s);
 }
 
 int hl_store_item_next(struct hl_store *st, int64_t link, int side, uint64_t *next)

@@ -26,7 +26,7 @@
 #include "merkle.h"
 
 #define HL_STORE_FILE "hotline.db"
-#define HL_STORE_SCHEMA 7	/* the number of migrations: the user_version */
+#define HL_STORE_SCHEMA 8	/* the number of migrations: the user_version */
 
 enum hl_side { HL_OURS = 0, HL_THEIRS = 1 };
 
@@ -137,7 +137,8 @@ int hl_store_message_each(struct hl_store *st, int64_t link, int side, uint64_t 
  * type; the envelope its ref names and the case (the notify) it belongs
  * to, both by side relative to this party (-1 for none); its structured
  * fields as a compact JSON object (category, tlp, severity, actions,
- * answer, stix: what hl_content carries, without the free text).
+ * answer, stix: what hl_content carries, without the free text); and
+ * its case's number, which names the case with its opener (0: none).
  * item_next is the first seq of a log not yet indexed. */
 struct hl_item {
 	int side;
@@ -150,6 +151,7 @@ struct hl_item {
 	int case_side;
 	uint64_t case_seq;
 	const char *fields;		/* JSON, or NULL; valid during a callback */
+	uint64_t case_no;		/* "opener#case_no"; 0 when no case */
 };
 int hl_store_item_put(struct hl_store *st, int64_t link, const struct hl_item *it);
 int hl_store_item_next(struct hl_store *st, int64_t link, int side, uint64_t *next);
@@ -157,12 +159,28 @@ int hl_store_item_next(struct hl_store *st, int64_t link, int side, uint64_t *ne
  * not indexed. */
 int hl_store_item_get(struct hl_store *st, int64_t link, int side, uint64_t seq,
 		      struct hl_item *out);
-/* The notifies of a link (each opens a case), in order of time. */
+/* The notifies of a link that open a case, in order of time. */
 int hl_store_case_each(struct hl_store *st, int64_t link,
 		       int (*fn)(void *ctx, const struct hl_item *it), void *ctx);
 /* Every item of the case opened by (side, seq), the notify included. */
 int hl_store_case_items(struct hl_store *st, int64_t link, int side, uint64_t seq,
 			int (*fn)(void *ctx, const struct hl_item *it), void *ctx);
+/* The notify of log (link, side) that opened the case numbered number
+ * (the first of that number: a later one opens nothing); -HL_ENOTFOUND
+ * when none did. */
+int hl_store_case_find(struct hl_store *st, int64_t link, int side, uint64_t number,
+		       uint64_t *seq);
+/* Sets case_no of the indexed messages of one log from seq from on
+ * that belong to a case: the number of their case's notify. */
+int hl_store_case_numbers_fill(struct hl_store *st, int64_t link, int side, uint64_t from);
+
+/* The numbers this party has given the cases it opened, on all its
+ * links (not a projection: hl_store_rebuild keeps them).  next is one
+ * more than the largest; take records n, -HL_EDUPLICATE when it is
+ * taken already. */
+int hl_store_case_number_next(struct hl_store *st, uint64_t *n);
+int hl_store_case_number_take(struct hl_store *st, uint64_t n);
+
 /* What acknowledges envelope (side, seq) (docs/protocol.md 8.7): the
  * first, in the other side's log, of an ack or check-reply that names
  * it, an answer that names it when it is a request, or a close of its
@@ -183,6 +201,7 @@ struct hl_term_hit {
 	const char *object, *kind, *value;
 	int case_side;
 	uint64_t case_seq;
+	uint64_t case_no;
 };
 /* Calls fn for every term equal to value (ASCII case ignored), in
  * order of time. */

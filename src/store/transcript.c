@@ -46,7 +46,11 @@ static int send_one(struct hl_store *st, const struct hl_party *me,
 
 	if (!job->link->confirmed)
 		return -HL_EUNCONFIRMED;
-	r = hl_store_log_size(st, job->link->id, HL_OURS, &size);
+	r = job->msg.case_no ? hl_store_case_number_take(st, job->msg.case_no) : 0;
+	if (r == -HL_EDUPLICATE)
+		return -EAGAIN;	/* this job's own failure, not the store's */
+	if (r == 0)
+		r = hl_store_log_size(st, job->link->id, HL_OURS, &size);
 	if (r == 0) {
 		const struct hl_seal_params p = {
 			.from = &me->card, .sign_sk = me->sign_sk, .to = &job->link->card,

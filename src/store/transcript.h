@@ -35,6 +35,10 @@ struct hl_send {
 	/* Optional: the body already sealed (hl_envelope_seal_body) to this
 	 * party and the link's peer; plain is then not used. */
 	const struct hl_sealed_body *sealed;
+	/* A notify's case number (its content's "number"), or 0: recorded
+	 * in the same transaction; the job fails with -EAGAIN when the
+	 * number was taken meanwhile (compose again with the next one). */
+	uint64_t case_no;
 };
 
 /* Seals and appends one envelope to our log on link l; *seq gets its

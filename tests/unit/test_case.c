@@ -242,6 +242,35 @@ static void test_long_case(void **state)
 	drop(c);
 }
 
+/* A second notify of the case's number (index.c puts it in the case
+ * of the first) counts for nothing: its fields are not the case's. */
+static void test_second_notify(void **state)
+{
+	struct hl_case_event e[] = {
+		ev(HL_OURS, 1, 100, "notify", -1, 0),
+		ev(HL_OURS, 3, 120, "notify", -1, 0),
+		ev(HL_OURS, 4, 130, "update", -1, 0),
+	};
+	struct hl_case *c;
+
+	(void)state;
+	strcpy(e[0].severity, "high");
+	strcpy(e[1].severity, "low");
+	strcpy(e[1].tlp, "TLP:RED");
+	strcpy(e[2].category, "availability/ddos");
+	c = new_case(e, 3);
+	assert_string_equal(c->state, "open");
+	assert_string_equal(c->severity, "high");
+	assert_string_equal(c->tlp, "");
+	assert_string_equal(c->category, "availability/ddos");
+	assert_true(find(c, HL_OURS, 3)->flags & HL_EV_IGNORED);
+	assert_string_equal(find(c, HL_OURS, 3)->why,
+			    "its sender opened a case of this number before");
+	assert_int_equal(find(c, HL_OURS, 1)->flags, 0);
+	assert_int_equal(c->opened, 100);
+	drop(c);
+}
+
 static void test_case_id(void **state)
 {
 	char name[HL_NAME_MAX + 1];
@@ -270,6 +299,7 @@ int main(void)
 		cmocka_unit_test(test_retractions),
 		cmocka_unit_test(test_order_independent),
 		cmocka_unit_test(test_long_case),
+		cmocka_unit_test(test_second_notify),
 		cmocka_unit_test(test_case_id),
 	};
 

@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -258,6 +259,57 @@ static void test_content_rules(void **state)
 	}
 }
 
+/* A notify may carry its case's number; nothing else may. */
+static void test_content_number(void **state)
+{
+	static const char notify[] = "{\"number\":12," TEXT ",\"type\":\"notify\",\"v\":1}";
+	struct hl_content c;
+	struct hl_buf b;
+
+	(void)state;
+	hl_buf_init(&b, 4096);
+	assert_int_equal(hl_content_parse((const unsigned char *)notify, strlen(notify), &c), 0);
+	assert_true(c.has_number);
+	assert_int_equal(c.number, 12);
+	assert_int_equal(hl_content_write(&c, &b), 0);
+	hl_content_free(&c);
+	assert_int_equal(b.len, strlen(notify));
+	assert_memory_equal(b.data, notify, b.len);
+	hl_buf_free(&b);
+	assert_int_equal(parse("{\"v\":1,\"type\":\"notify\"," TEXT
+			       ",\"number\":9223372036854775807}"), 0);
+	/* 1 to 2^63 - 1, an integer, on a notify only. */
+	assert_int_equal(parse("{\"v\":1,\"type\":\"notify\"," TEXT ",\"number\":0}"),
+			 -HL_ECONTENT);
+	assert_int_equal(parse("{\"v\":1,\"type\":\"notify\"," TEXT ",\"number\":-3}"),
+			 -HL_ECONTENT);
+	assert_int_equal(parse("{\"v\":1,\"type\":\"notify\"," TEXT ",\"number\":1.0}"),
+			 -HL_ECONTENT);
+	assert_int_equal(parse("{\"v\":1,\"type\":\"notify\"," TEXT ",\"number\":\"1\"}"),
+			 -HL_ECONTENT);
+	assert_int_equal(parse("{\"v\":1,\"type\":\"notify\"," TEXT ",\"number\":null}"),
+			 -HL_ECONTENT);
+	assert_int_equal(parse("{\"v\":1,\"type\":\"update\"," TEXT "," CASE
+			       ",\"number\":2}"), -HL_ECONTENT);
+	assert_int_equal(parse("{\"v\":1,\"type\":\"comm-check\"," TEXT ",\"number\":2}"),
+			 -HL_ECONTENT);
+	/* The encoder refuses what the parser would. */
+	memset(&c, 0, sizeof(c));
+	snprintf(c.type, sizeof(c.type), "notify");
+	snprintf(c.text.lang, sizeof(c.text.lang), "en");
+	c.text.text = "x";
+	c.text.len = 1;
+	c.has_number = true;
+	hl_buf_init(&b, 4096);
+	assert_int_equal(hl_content_write(&c, &b), -HL_ECONTENT);
+	c.number = (uint64_t)INT64_MAX + 1;
+	assert_int_equal(hl_content_write(&c, &b), -HL_ECONTENT);
+	snprintf(c.type, sizeof(c.type), "close");
+	c.number = 1;
+	assert_int_equal(hl_content_write(&c, &b), -HL_ECONTENT);
+	hl_buf_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -267,6 +319,7 @@ int main(void)
 		cmocka_unit_test(test_content_parse_strict),
 		cmocka_unit_test(test_content_ref),
 		cmocka_unit_test(test_content_rules),
+		cmocka_unit_test(test_content_number),
 	};
 
 	if (sodium_init() < 0)

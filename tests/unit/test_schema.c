@@ -74,7 +74,7 @@ static void test_vocabularies(void **state)
 static const char *const members[HL_M_COUNT] = {
 	[HL_M_REF] = "ref", [HL_M_CASE] = "case", [HL_M_CATEGORY] = "category",
 	[HL_M_TLP] = "tlp", [HL_M_SEVERITY] = "severity", [HL_M_ACTIONS] = "actions",
-	[HL_M_ANSWER] = "answer", [HL_M_STIX] = "stix",
+	[HL_M_ANSWER] = "answer", [HL_M_STIX] = "stix", [HL_M_NUMBER] = "number",
 };
 
 static bool listed(json_t *array, const char *name)

@@ -823,6 +823,45 @@ static void test_needs_ack(void **state)
 	}
 }
 
+/* Case numbers: each one given is kept, across a rebuild; a store from
+ * before migration 8 starts above the seqs of its own notifies, which
+ * named its cases until then (protocol.md 8.10). */
+static void test_case_numbers(void **state)
+{
+	struct fx *f = *state;
+	struct hl_link lb, lc;
+	uint64_t n = 0, count = 0;
+
+	ts_link(f->st, A, B, NULL, true, NOW, &lb);
+	ts_link(f->st, A, C, NULL, true, NOW, &lc);
+	assert_int_equal(hl_store_case_number_next(f->st, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(hl_store_case_number_take(f->st, 1), 0);
+	assert_int_equal(hl_store_case_number_take(f->st, 1), -HL_EDUPLICATE);
+	assert_int_equal(hl_store_case_number_take(f->st, 5), 0);
+	assert_int_equal(hl_store_case_number_next(f->st, &n), 0);
+	assert_int_equal(n, 6);
+	assert_int_equal(hl_store_rebuild(f->st, &count), 0);
+	assert_int_equal(hl_store_case_number_next(f->st, &n), 0);
+	assert_int_equal(n, 6);
+
+	/* Our notifies at seq 3 and 6 on one link, 3 on the other; the
+	 * peer's (3, 6, 9) are not our numbers. */
+	put_envelopes(f->st, lb.id, HL_OURS, 7);
+	put_envelopes(f->st, lc.id, HL_OURS, 4);
+	put_envelopes(f->st, lb.id, HL_THEIRS, 9);
+	hl_store_close(f->st);
+	ts_sql(f->path, "DROP INDEX item_case_no; ALTER TABLE item DROP COLUMN case_no;"
+	       " DROP TABLE case_number; PRAGMA user_version = 7");
+	f->st = ts_open(f->path);
+	assert_int_equal(ts_sql_int(f->path, "PRAGMA user_version"), HL_STORE_SCHEMA);
+	assert_int_equal(ts_sql_int(f->path, "SELECT count(*) FROM case_number"), 2);
+	assert_int_equal(hl_store_case_number_next(f->st, &n), 0);
+	assert_int_equal(n, 7);
+	hl_link_free(&lb);
+	hl_link_free(&lc);
+}
+
 int main(void)
 {
 #define T(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
@@ -848,6 +887,7 @@ int main(void)
 		T(test_pending),
 		T(test_escalation_failing),
 		T(test_needs_ack),
+		T(test_case_numbers),
 	};
 #undef T
 
