@@ -60,6 +60,10 @@ test_expect_success 'every message comes back; log verify passes' '
 	"$HOTLINE" --home us-cert log verify >out &&
 	cat out &&
 	grep -q "received 71 (receipted up to 71" out &&
+	grep -q "^ru-cert: STORE LOSS: this store had lost messages it receipted (up to 70)" out &&
+	"$HOTLINE" --home us-cert log verify --json >out.json &&
+	tr -d " \n" <out.json >flat &&
+	grep -q "\"store_loss\":\[{\"receipted\":[0-9]*,\"seen\":[0-9]*}[],]" flat &&
 	"$HOTLINE" --home ru-cert log verify >out &&
 	grep -q "sent 71 (receipted up to 71" out
 '

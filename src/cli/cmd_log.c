@@ -109,6 +109,27 @@ static void print_link(const struct hl_link *l, const struct hl_log_report *rep,
 		       l->name, (unsigned long long)ev->unkept);
 }
 
+struct loss_ctx {
+	json_t *json;		/* the array to add to, or NULL */
+	uint64_t count, upto;	/* for the text: each push that proved more */
+};
+
+/* A store loss the witness proved and recorded (transcript.h): not a
+ * failure now that the logs verify, but what an auditor must know. */
+static int print_loss(void *ctx, int side, uint64_t seq, int64_t when)
+{
+	struct loss_ctx *c = ctx;
+
+	(void)side;
+	c->count++;
+	if (seq > c->upto)
+		c->upto = seq;
+	if (!c->json)
+		return 0;
+	return json_array_append_new(c->json, json_pack("{sIsI}", "receipted", (json_int_t)seq,
+							"seen", (json_int_t)when));
+}
+
 static int verify_one(void *ctx, const struct hl_link *l)
 {
 	struct verify_ctx *c = ctx;
@@ -123,16 +144,29 @@ static int verify_one(void *ctx, const struct hl_link *l)
 		 r == -HL_ESTORE ? hl_store_errmsg(c->st) : "");
 	c->failed |= r < 0;
 	c->evidence |= ev.count > 0;
-	if (c->json)
-		json_array_append_new(json_object_get(c->json, "links"),
-				      link_json(l, &rep, &ev, r, reason));
-	else if (r < 0 && rep.bad_what)
+	if (c->json) {
+		json_t *j = link_json(l, &rep, &ev, r, reason);
+		struct loss_ctx lc = {json_array(), 0, 0};
+
+		if (r == 0)
+			hl_store_event_each(c->st, l->id, HL_EVENT_STORE_LOSS, print_loss, &lc);
+		json_object_set_new(j, "store_loss", lc.json);
+		json_array_append_new(json_object_get(c->json, "links"), j);
+	} else if (r < 0 && rep.bad_what)
 		cli_err(_("%s: %s, entry %llu: %s: %s"), l->name, _(side_name[rep.bad_side]),
 			(unsigned long long)rep.bad_at, rep.bad_what, reason);
 	else if (r < 0)
 		cli_store_err(c->st, l->name, r);
-	else
+	else {
+		struct loss_ctx lc = {NULL, 0, 0};
+
 		print_link(l, &rep, &ev);
+		hl_store_event_each(c->st, l->id, HL_EVENT_STORE_LOSS, print_loss, &lc);
+		if (lc.count)
+			printf(_("%s: STORE LOSS: this store had lost messages it receipted "
+				 "(up to %llu); the peer's resend refilled them\n"), l->name,
+			       (unsigned long long)lc.upto);
+	}
 	/* Go on with the other links: each is checked on its own. */
 	return 0;
 }

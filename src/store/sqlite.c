@@ -124,7 +124,7 @@ enum stmt {
 	S_CP_PUT, S_CP_GET, S_COSIG_SET, S_COSIGNED, S_COVERING, S_CP_ALL,
 	S_EVIDENCE_PUT, S_EVIDENCE_COUNT, S_EVIDENCE_STATS, S_MSG_PUT, S_MSG_CLEAR, S_ENV_EVERY, S_MSG_ALL,
 	S_ITEM_PUT, S_ITEM_NEXT, S_ITEM_CLEAR, S_ACKED, S_ESC_GET, S_ESC_PUT,
-	S_ITEM_GET, S_CASE_ALL, S_CASE_ITEMS, S_TERM_PUT, S_TERM_DROP, S_TERM_FIND,
+	S_EVENT_ALL, S_ITEM_GET, S_CASE_ALL, S_CASE_ITEMS, S_TERM_PUT, S_TERM_DROP, S_TERM_FIND,
 	S_TERM_CLEAR,
 	S_COUNT
 };
@@ -203,6 +203,8 @@ static const char *const sql[S_COUNT] = {
 	[S_ITEM_CLEAR] = "DELETE FROM item",
 	[S_ESC_GET] = "SELECT fired FROM escalation WHERE link = ? AND side = ? AND seq = ?"
 		      " AND event = ? AND step = ?",
+	[S_EVENT_ALL] = "SELECT side, seq, fired FROM escalation WHERE link = ? AND event = ?"
+			" ORDER BY fired, side, seq",
 	[S_ESC_PUT] = "INSERT OR IGNORE INTO escalation (link, side, seq, event, step, fired)"
 		      " VALUES (?, ?, ?, ?, ?, ?)",
 	/* The first ack, from the other side, of envelope (side, seq). */
@@ -1182,6 +1184,25 @@ int hl_store_escalation_put(struct hl_store *st, int64_t link, int side, uint64_
 	sqlite3_bind_int(s, 5, (int)step);
 	sqlite3_bind_int64(s, 6, now);
 	return done(st, s);
+}
+
+int hl_store_event_each(struct hl_store *st, int64_t link, const char *event,
+			int (*fn)(void *ctx, int side, uint64_t seq, int64_t when), void *ctx)
+{
+	sqlite3_stmt *s = stmt(st, S_EVENT_ALL);
+	int rc = SQLITE_DONE, r = 0;
+
+	if (!s)
+		return -HL_ESTORE;
+	sqlite3_bind_int64(s, 1, link);
+	sqlite3_bind_text(s, 2, event, -1, SQLITE_STATIC);
+	while (r == 0 && row(s, &rc))
+		r = fn(ctx, sqlite3_column_int(s, 0), (uint64_t)sqlite3_column_int64(s, 1),
+		       sqlite3_column_int64(s, 2));
+	if (r == 0 && rc != SQLITE_DONE)
+		r = fail(st);
+	sqlite3_reset(s);
+	return r;
 }
 
 int hl_store_rebuild(struct hl_store *st, uint64_t *count)

@@ -206,6 +206,10 @@ int hl_store_escalated(struct hl_store *st, int64_t link, int side, uint64_t seq
 		       const char *event, unsigned step, bool *done);
 int hl_store_escalation_put(struct hl_store *st, int64_t link, int side, uint64_t seq,
 			    const char *event, unsigned step, int64_t now);
+/* Calls fn for every recorded step of event on link, oldest first (fn
+ * must not use the store). */
+int hl_store_event_each(struct hl_store *st, int64_t link, const char *event,
+			int (*fn)(void *ctx, int side, uint64_t seq, int64_t when), void *ctx);
 
 /* Recomputes every projection from the stored envelopes; *count gets
  * the number of envelopes indexed. */
