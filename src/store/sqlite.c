@@ -857,6 +857,7 @@ int hl_store_evidence_incident(struct hl_store *st, int64_t link, int side,
 			       int64_t now)
 {
 	sqlite3_stmt *s = stmt(st, S_EVIDENCE_PUT);
+	int r;
 
 	if (!s)
 		return -HL_ESTORE;
@@ -867,7 +868,8 @@ int hl_store_evidence_incident(struct hl_store *st, int64_t link, int side,
 	sqlite3_bind_zeroblob(s, 6, 0);
 	sqlite3_bind_int64(s, 7, now);
 	sqlite3_bind_blob(s, 8, other_hash, HL_HASH_LEN, SQLITE_STATIC);
-	return done(st, s);
+	r = done(st, s);
+	return r == 0 && sqlite3_changes(st->db) > 0 ? 1 : r;
 }
 
 int hl_store_evidence_stats(struct hl_store *st, int64_t link,

@@ -120,7 +120,8 @@ int hl_store_evidence_put(struct hl_store *st, int64_t link, int side,
 int hl_store_evidence_count(struct hl_store *st, int64_t link, uint64_t *count);
 /* An incident past the link's evidence cap: recorded with the hash of
  * the other object, but neither object's bytes (both are stored empty;
- * the kept one is in the log anyway). */
+ * the kept one is in the log anyway).  Returns 1 when the incident is
+ * new, 0 when the same one (kind, place, other's hash) was recorded. */
 int hl_store_evidence_incident(struct hl_store *st, int64_t link, int side,
 			       const char *kind, uint64_t at, const hl_hash other_hash,
 			       int64_t now);

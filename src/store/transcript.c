@@ -447,12 +447,13 @@ static int keep_evidence(struct witness *w, struct hl_witness_result *res)
 {
 	struct hl_evidence_stats ev;
 	uint64_t need = w->ev_kept.len + w->ev_other_len;
+	bool over;
 	int r = hl_store_begin(w->st);
 
 	if (r == 0)
 		r = hl_store_evidence_stats(w->st, w->l->id, &ev);
-	res->unkept = r == 0 && ev.bytes + need > (uint64_t)w->me->conf.evidence_max;
-	if (r == 0 && !res->unkept) {
+	over = r == 0 && ev.bytes + need > (uint64_t)w->me->conf.evidence_max;
+	if (r == 0 && !over) {
 		r = hl_store_evidence_put(w->st, w->l->id, HL_THEIRS, w->ev_kind, w->ev_at,
 					  w->ev_kept.data ? (void *)w->ev_kept.data : "",
 					  w->ev_kept.len, w->ev_other, w->ev_other_len, w->now);
@@ -462,6 +463,10 @@ static int keep_evidence(struct witness *w, struct hl_witness_result *res)
 		hl_sha256(w->ev_other, w->ev_other_len, h);
 		r = hl_store_evidence_incident(w->st, w->l->id, HL_THEIRS, w->ev_kind,
 					       w->ev_at, h, w->now);
+		/* Raised once per incident, not at each resend of it. */
+		res->unkept = r > 0;
+		if (r > 0)
+			r = 0;
 	}
 	if (r == 0)
 		return hl_store_commit(w->st);
