@@ -218,6 +218,7 @@ struct hl_store {
 	sqlite3 *db;
 	sqlite3_stmt *stmt[S_COUNT];
 	char err[256];
+	bool shadow;		/* hl_store_shadow(): writes go to temp only */
 };
 
 static int fail(struct hl_store *st)
@@ -406,7 +407,9 @@ void hl_store_close(struct hl_store *st)
 
 int hl_store_begin(struct hl_store *st)
 {
-	return exec(st, "BEGIN IMMEDIATE");
+	/* A shadowed handle writes only its in-memory copies: it takes no
+	 * write lock, so a long check never holds up hotlined's writers. */
+	return exec(st, st->shadow ? "BEGIN" : "BEGIN IMMEDIATE");
 }
 
 int hl_store_commit(struct hl_store *st)
@@ -1299,6 +1302,8 @@ int hl_store_shadow(struct hl_store *st)
 	if (r == 0 && rc != SQLITE_DONE)
 		r = fail(st);
 	sqlite3_finalize(s);
+	if (r == 0)
+		st->shadow = true;
 	return r;
 }
 
