@@ -80,4 +80,17 @@ test_expect_success 'log verify writes nothing: the store is the same bytes afte
 	cmp before.db "$DB"
 '
 
+test_expect_success 'a damaged envelope: --json names its log and entry, the indexes are not checked' '
+	"$HOTLINE" --home us-cert rebuild >/dev/null &&
+	sql "UPDATE envelope SET bytes = CAST(replace(CAST(bytes AS TEXT), '"'"'seq 2'"'"', '"'"'seq 9'"'"') AS BLOB)
+	     WHERE side = 1 AND seq = 2" &&
+	expect_code 1 "$HOTLINE" --home us-cert log verify --json >out.json &&
+	cat out.json &&
+	tr -d " \n" <out.json >flat &&
+	grep -q "\"link\":\"ru-cert\",\"ok\":false," flat &&
+	grep -q "\"error\":{\"log\":\"received\",\"entry\":2,\"check\":\"[a-z ]*\",\"reason\":\"[^\"]*\"}" flat &&
+	grep -q "\"indexes_checked\":false" flat &&
+	grep -q "\"exit\":1}" flat
+'
+
 test_done

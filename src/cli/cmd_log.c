@@ -116,7 +116,7 @@ struct loss_ctx {
 
 /* A store loss the witness proved and recorded (transcript.h): not a
  * failure now that the logs verify, but what an auditor must know. */
-static int print_loss(void *ctx, int side, uint64_t seq, int64_t when)
+static int add_loss(void *ctx, int side, uint64_t seq, int64_t when)
 {
 	struct loss_ctx *c = ctx;
 
@@ -140,7 +140,9 @@ static int verify_one(void *ctx, const struct hl_link *l)
 
 	if (r == 0)
 		r = hl_store_evidence_stats(c->st, l->id, &ev);
-	snprintf(reason, sizeof(reason), "%s%s%s", cli_strerror(r), r == -HL_ESTORE ? ": " : "",
+	/* JSON is read by programs: its sentences stay in English. */
+	snprintf(reason, sizeof(reason), "%s%s%s", c->json ? hl_strerror(r) : cli_strerror(r),
+		 r == -HL_ESTORE ? ": " : "",
 		 r == -HL_ESTORE ? hl_store_errmsg(c->st) : "");
 	c->failed |= r < 0;
 	c->evidence |= ev.count > 0;
@@ -148,9 +150,12 @@ static int verify_one(void *ctx, const struct hl_link *l)
 		json_t *j = link_json(l, &rep, &ev, r, reason);
 		struct loss_ctx lc = {json_array(), 0, 0};
 
-		if (r == 0)
-			hl_store_event_each(c->st, l->id, HL_EVENT_STORE_LOSS, print_loss, &lc);
-		json_object_set_new(j, "store_loss", lc.json);
+		if (r == 0) {
+			hl_store_event_each(c->st, l->id, HL_EVENT_STORE_LOSS, add_loss, &lc);
+			json_object_set_new(j, "store_loss", lc.json);
+		} else {
+			json_decref(lc.json);
+		}
 		json_array_append_new(json_object_get(c->json, "links"), j);
 	} else if (r < 0 && rep.bad_what)
 		cli_err(_("%s: %s, entry %llu: %s: %s"), l->name, _(side_name[rep.bad_side]),
@@ -161,7 +166,7 @@ static int verify_one(void *ctx, const struct hl_link *l)
 		struct loss_ctx lc = {NULL, 0, 0};
 
 		print_link(l, &rep, &ev);
-		hl_store_event_each(c->st, l->id, HL_EVENT_STORE_LOSS, print_loss, &lc);
+		hl_store_event_each(c->st, l->id, HL_EVENT_STORE_LOSS, add_loss, &lc);
 		if (lc.count)
 			printf(_("%s: STORE LOSS: this store had lost messages it receipted "
 				 "(up to %llu); the peer's resend refilled them\n"), l->name,
