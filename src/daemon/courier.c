@@ -173,12 +173,17 @@ static int take_receipt(struct hl_courier *c, const struct hl_link *l,
 			const struct hl_buf *push, const struct reply *rp, uint64_t *size)
 {
 	struct hl_batch *b = malloc(sizeof(*b));
+	struct hl_checkpoint cp;
 	struct hl_buf cosigned;
 	int r = b ? hl_batch_parse(push->data, push->len, b) : -ENOMEM;
 
 	hl_buf_init(&cosigned, HL_CHECKPOINT_MAX + HL_COSIG_LINE_MAX);
+	/* Our checkpoint as stored: the pushed copy may carry the peer's
+	 * older cosignature too (the proof of a store loss). */
 	if (r == 0)
-		r = hl_buf_append(&cosigned, b->checkpoint, b->checkpoint_len);
+		r = hl_checkpoint_parse(b->checkpoint, b->checkpoint_len, &cp);
+	if (r == 0)
+		r = hl_store_checkpoint_get(c->st, l->id, HL_OURS, cp.size, &cosigned, NULL, NULL);
 	if (r == 0)
 		r = hl_buf_append(&cosigned, rp->body.data, rp->body.len);
 	if (r == 0)

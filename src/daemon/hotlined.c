@@ -99,9 +99,19 @@ static struct hl_party *open_party(const char *home_opt, char *db, size_t dblen)
 	r = hl_party_path(home, HL_STORE_FILE, db, dblen);
 	if (r == 0)
 		r = hl_store_open(db, &st, err, sizeof(err));
+	if (r == 0 && hl_store_check(st) < 0) {
+		/* A damaged file is never served from: what it would say
+		 * (deadlines, receipts) cannot be trusted. */
+		log_warn("%s is damaged (SQLite quick_check: %s): not starting; restore it "
+			 "from a backup, or salvage it with 'sqlite3 %s .recover', then run "
+			 "'hotline rebuild' and 'hotline log verify'", db, hl_store_errmsg(st), db);
+		r = -HL_ESTORE;
+		err[0] = '\0';
+	}
 	hl_store_close(st);
 	if (r < 0) {
-		log_warn("%s: %s: %s", db, hl_strerror(r), err);
+		if (err[0])
+			log_warn("%s: %s: %s", db, hl_strerror(r), err);
 		hl_party_free(p);
 		return NULL;
 	}

@@ -243,6 +243,11 @@ static enum MHD_Result push(struct hl_peer_server *ps, struct MHD_Connection *c,
 	r = hl_transcript_witness(ps->st, ps->me, &rq->link, rq->body.data, rq->body.len,
 				  (int64_t)time(NULL), &line, &res);
 	if (r == 0) {
+		if (res.lost_to)
+			log_warn("peer %s: STORE LOSS: we had receipted its log up to %llu but "
+				 "held only %llu (a backup restored? a lost write-ahead log?): "
+				 "refilling from its resend", rq->link.name,
+				 (unsigned long long)res.lost_to, (unsigned long long)res.old);
 		if (!res.repeat)
 			log_info("peer %s: stored %llu message(s), receipted up to %llu",
 				 rq->link.name, (unsigned long long)res.added,
@@ -256,6 +261,9 @@ static enum MHD_Result push(struct hl_peer_server *ps, struct MHD_Connection *c,
 		snprintf(size, sizeof(size), "%llu\n", (unsigned long long)res.old);
 		ret = respond(c, MHD_HTTP_CONFLICT, HL_TYPE_SIZE, size, strlen(size));
 	} else {
+		if (res.unkept)
+			log_warn("peer %s: equivocation evidence past evidence.max: "
+				 "this incident is kept by its hash only", rq->link.name);
 		snprintf(why, sizeof(why), "push from %s: %s%s%s", rq->link.name,
 			 hl_strerror(r), r == -HL_ESTORE ? ": " : "",
 			 r == -HL_ESTORE ? hl_store_errmsg(ps->st) : "");

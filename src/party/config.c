@@ -10,7 +10,7 @@
 
 enum kind {
 	T_NAME, T_ENDPOINT, T_LISTEN, T_DURATION, T_LADDER, T_COMMAND, T_WEBHOOK,
-	T_EVERY, T_PRECEDENCE,
+	T_EVERY, T_PRECEDENCE, T_SIZE,
 };
 
 /* A key: where its value goes (in struct hl_config, or in struct
@@ -62,6 +62,9 @@ static const struct key keys[] = {
 	 "# every check.every (default none), at check.precedence (default\n"
 	 "# immediate); see 'hotline help check'.\n"},
 	{"check.precedence", T_PRECEDENCE, FIELD(check_precedence), "immediate", NULL},
+	{"evidence.max", T_SIZE, FIELD(evidence_max), "16M",
+	 "\n# Bytes of equivocation evidence kept per link (default 16M); past\n"
+	 "# them an incident is recorded by its hash alone.\n"},
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
@@ -100,6 +103,7 @@ void hl_config_defaults(struct hl_config *c)
 	c->nladder = 3;
 	c->escalate_every = 15 * 60;
 	c->check_precedence = HL_IMMEDIATE;
+	c->evidence_max = HL_EVIDENCE_MAX_DEFAULT;
 }
 
 int hl_listen_check(const char *s)
@@ -112,6 +116,37 @@ int hl_listen_check(const char *s)
 	if (hl_parse_u64(colon + 1, strlen(colon + 1), 65535, &port) < 0 || port == 0)
 		return -HL_ECONFIG;
 	return 0;
+}
+
+static const struct { char unit; int64_t bytes; } sizes[] = {
+	{'G', 1 << 30}, {'M', 1 << 20}, {'K', 1 << 10},
+};
+
+/* "16M", "512K", "1G" or a number of bytes, at most 1G. */
+static int size_parse(const char *s, size_t n, int64_t *out)
+{
+	int64_t unit = 1;
+	uint64_t v;
+
+	for (size_t i = 0; n > 1 && i < 3; i++)
+		if (s[n - 1] == sizes[i].unit)
+			unit = sizes[i].bytes;
+	if (unit > 1)
+		n--;
+	if (hl_parse_u64(s, n, (uint64_t)(HL_EVIDENCE_MAX_LIMIT / unit), &v) < 0)
+		return -HL_ECONFIG;
+	*out = (int64_t)v * unit;
+	return 0;
+}
+
+static void size_format(int64_t v, char *out, size_t cap)
+{
+	for (size_t i = 0; i < 3; i++)
+		if (v && v % sizes[i].bytes == 0) {
+			snprintf(out, cap, "%lld%c", (long long)(v / sizes[i].bytes), sizes[i].unit);
+			return;
+		}
+	snprintf(out, cap, "%lld", (long long)v);
 }
 
 static const struct { char unit; int64_t secs; } units[] = {
@@ -236,6 +271,10 @@ static int set_number(struct hl_config *c, char *base, const struct key *k, cons
 			    "or routine");
 	}
 	dst = (int64_t *)(void *)(base + k->off);
+	if (k->kind == T_SIZE)
+		return size_parse(v, n, dst) == 0 ? 0 :
+		       fail(c, line, "evidence.max: want a size such as 16M, 512K or 1G "
+			    "(at most 1G)");
 	if (k->kind == T_EVERY && n == 4 && memcmp(v, "none", 4) == 0) {
 		*dst = HL_CHECK_NONE;
 		return 0;
@@ -250,7 +289,8 @@ static int set_number(struct hl_config *c, char *base, const struct key *k, cons
 static int set(struct hl_config *c, const struct key *k, const char *v, size_t n,
 	       unsigned line)
 {
-	if (k->kind == T_DURATION || k->kind == T_EVERY || k->kind == T_PRECEDENCE)
+	if (k->kind == T_DURATION || k->kind == T_EVERY || k->kind == T_PRECEDENCE ||
+	    k->kind == T_SIZE)
 		return set_number(c, (char *)c, k, v, n, line);
 	if (k->kind == T_LADDER)
 		return set_ladder(c, v, n, line);
@@ -409,6 +449,10 @@ static void value_format(const struct key *k, const char *base, char *out, size_
 			snprintf(out, cap, "none");
 		else
 			hl_duration_format(v, out, cap);
+		break;
+	case T_SIZE:
+		memcpy(&v, p, sizeof(v));
+		size_format(v, out, cap);
 		break;
 	case T_PRECEDENCE:
 		snprintf(out, cap, "%s", hl_precedence_name(*(const enum hl_precedence *)p));

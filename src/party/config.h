@@ -25,6 +25,10 @@
  *   check.every = 7d
  *   check.precedence = immediate
  *
+ *   # Bytes of equivocation evidence kept per link (16M by default);
+ *   # past them an incident is recorded by its hash alone:
+ *   evidence.max = 16M
+ *
  *   # What the peers agreed link by link, over the party-wide values:
  *   # ack.<precedence>, receipt.<precedence> and check.every (which may
  *   # be none to send no scheduled checks on that link), for up to
@@ -55,6 +59,8 @@
 #define HL_COMMAND_MAX 255
 #define HL_CONFIG_LINKS_MAX 64
 #define HL_CHECK_NONE (-1)	/* check.every = none */
+#define HL_EVIDENCE_MAX_DEFAULT (16 << 20)	/* evidence.max */
+#define HL_EVIDENCE_MAX_LIMIT ((int64_t)1 << 30)
 
 /* One link's settings; 0 means "as the party-wide one". */
 struct hl_config_link {
@@ -77,6 +83,7 @@ struct hl_config {
 	char escalate_webhook[HL_ENDPOINT_MAX + 1];	/* "" for none */
 	int64_t check_every;		/* seconds; 0 or HL_CHECK_NONE for none */
 	enum hl_precedence check_precedence;
+	int64_t evidence_max;		/* bytes of evidence kept per link */
 	struct hl_config_link links[HL_CONFIG_LINKS_MAX];
 	unsigned nlinks;
 	/* Set on failure: where and what. */

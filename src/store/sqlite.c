@@ -154,9 +154,9 @@ enum stmt {
 	S_LINK_ADD, S_LINK_GET, S_LINK_BY_ID, S_LINK_CONFIRM, S_LINK_ALL,
 	S_LOG_SIZE, S_ENV_PUT, S_ENV_GET, S_ENV_ALL, S_NODE_PUT, S_NODE_GET,
 	S_CP_PUT, S_CP_GET, S_COSIG_SET, S_COSIGNED, S_COVERING, S_CP_ALL,
-	S_EVIDENCE_PUT, S_EVIDENCE_COUNT, S_MSG_PUT, S_MSG_CLEAR, S_ENV_EVERY, S_MSG_ALL,
+	S_EVIDENCE_PUT, S_EVIDENCE_COUNT, S_EVIDENCE_STATS, S_MSG_PUT, S_MSG_CLEAR, S_ENV_EVERY, S_MSG_ALL,
 	S_ITEM_PUT, S_ITEM_NEXT, S_ITEM_CLEAR, S_ACKED, S_ESC_GET, S_ESC_PUT,
-	S_ITEM_GET, S_CASE_ALL, S_CASE_ITEMS, S_TERM_PUT, S_TERM_DROP, S_TERM_FIND,
+	S_EVENT_ALL, S_ITEM_GET, S_CASE_ALL, S_CASE_ITEMS, S_TERM_PUT, S_TERM_DROP, S_TERM_FIND,
 	S_TERM_CLEAR, S_TERM_ADDRS, S_TEXT_ROW, S_TEXT_PUT, S_TEXT_ID, S_TEXT_DROP,
 	S_TEXT_DROP_ROW,
 	S_TEXT_FIND, S_TEXT_CLEAR, S_TEXT_CLEAR_ROWS,
@@ -204,6 +204,9 @@ static const char *const sql[S_COUNT] = {
 			   " (link, side, kind, at, kept, other, seen, other_hash)"
 			   " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
 	[S_EVIDENCE_COUNT] = "SELECT count(*) FROM evidence WHERE link = ?",
+	/* An incident past the cap keeps no bytes, only the other's hash. */
+	[S_EVIDENCE_STATS] = "SELECT count(*), coalesce(sum(length(kept) + length(other)), 0),"
+			     " coalesce(sum(length(other) = 0), 0) FROM evidence WHERE link = ?",
 	[S_MSG_PUT] = "INSERT OR REPLACE INTO message (link, side, seq, time, precedence, kind)"
 		      " VALUES (?, ?, ?, ?, ?, ?)",
 	[S_MSG_CLEAR] = "DELETE FROM message",
@@ -276,6 +279,8 @@ static const char *const sql[S_COUNT] = {
 	[S_ITEM_CLEAR] = "DELETE FROM item",
 	[S_ESC_GET] = "SELECT fired FROM escalation WHERE link = ? AND side = ? AND seq = ?"
 		      " AND event = ? AND step = ?",
+	[S_EVENT_ALL] = "SELECT side, seq, fired FROM escalation WHERE link = ? AND event = ?"
+			" ORDER BY fired, side, seq",
 	[S_ESC_PUT] = "INSERT OR IGNORE INTO escalation (link, side, seq, event, step, fired,"
 		      " status) VALUES (?, ?, ?, ?, ?, ?, ?)",
 	[S_ESC_DONE] = "UPDATE escalation SET status = ?6, outcome = ?7 WHERE link = ?1"
@@ -316,6 +321,7 @@ struct hl_store {
 	sqlite3 *db;
 	sqlite3_stmt *stmt[S_COUNT];
 	char err[256];
+	bool shadow;		/* hl_store_shadow(): writes go to temp only */
 };
 
 static int fail(struct hl_store *st)
@@ -504,7 +510,9 @@ void hl_store_close(struct hl_store *st)
 
 int hl_store_begin(struct hl_store *st)
 {
-	return exec(st, "BEGIN IMMEDIATE");
+	/* A shadowed handle writes only its in-memory copies: it takes no
+	 * write lock, so a long check never holds up hotlined's writers. */
+	return exec(st, st->shadow ? "BEGIN" : "BEGIN IMMEDIATE");
 }
 
 int hl_store_commit(struct hl_store *st)
@@ -948,6 +956,48 @@ int hl_store_evidence_put(struct hl_store *st, int64_t link, int side,
 	hl_sha256(other, on, h);
 	sqlite3_bind_blob(s, 8, h, sizeof(h), SQLITE_STATIC);
 	return done(st, s);
+}
+
+int hl_store_evidence_incident(struct hl_store *st, int64_t link, int side,
+			       const char *kind, uint64_t at, const hl_hash other_hash,
+			       int64_t now)
+{
+	sqlite3_stmt *s = stmt(st, S_EVIDENCE_PUT);
+	int r;
+
+	if (!s)
+		return -HL_ESTORE;
+	bind_log(s, link, side);
+	sqlite3_bind_text(s, 3, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 4, (int64_t)at);
+	sqlite3_bind_zeroblob(s, 5, 0);
+	sqlite3_bind_zeroblob(s, 6, 0);
+	sqlite3_bind_int64(s, 7, now);
+	sqlite3_bind_blob(s, 8, other_hash, HL_HASH_LEN, SQLITE_STATIC);
+	r = done(st, s);
+	return r == 0 && sqlite3_changes(st->db) > 0 ? 1 : r;
+}
+
+int hl_store_evidence_stats(struct hl_store *st, int64_t link,
+			    struct hl_evidence_stats *out)
+{
+	sqlite3_stmt *s = stmt(st, S_EVIDENCE_STATS);
+	int rc, r = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (!s)
+		return -HL_ESTORE;
+	sqlite3_bind_int64(s, 1, link);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		out->count = (uint64_t)sqlite3_column_int64(s, 0);
+		out->bytes = (uint64_t)sqlite3_column_int64(s, 1);
+		out->unkept = (uint64_t)sqlite3_column_int64(s, 2);
+	} else {
+		r = fail(st);
+	}
+	sqlite3_reset(s);
+	return r;
 }
 
 int hl_store_evidence_count(struct hl_store *st, int64_t link, uint64_t *count)
@@ -1522,6 +1572,25 @@ int hl_store_pending_set(struct hl_store *st, const struct hl_pending *p, int64_
 	return done(st, s);
 }
 
+int hl_store_event_each(struct hl_store *st, int64_t link, const char *event,
+			int (*fn)(void *ctx, int side, uint64_t seq, int64_t when), void *ctx)
+{
+	sqlite3_stmt *s = stmt(st, S_EVENT_ALL);
+	int rc = SQLITE_DONE, r = 0;
+
+	if (!s)
+		return -HL_ESTORE;
+	sqlite3_bind_int64(s, 1, link);
+	sqlite3_bind_text(s, 2, event, -1, SQLITE_STATIC);
+	while (r == 0 && row(s, &rc))
+		r = fn(ctx, sqlite3_column_int(s, 0), (uint64_t)sqlite3_column_int64(s, 1),
+		       sqlite3_column_int64(s, 2));
+	if (r == 0 && rc != SQLITE_DONE)
+		r = fail(st);
+	sqlite3_reset(s);
+	return r;
+}
+
 int hl_store_rebuild(struct hl_store *st, uint64_t *count)
 {
 	sqlite3_stmt *s;
@@ -1550,5 +1619,214 @@ int hl_store_rebuild(struct hl_store *st, uint64_t *count)
 	if (r == 0)
 		return hl_store_commit(st);
 	hl_store_rollback(st);
+	return r;
+}
+
+int hl_store_check(struct hl_store *st)
+{
+	sqlite3_stmt *s;
+	const char *t;
+	int rc, r = 0;
+
+	if (sqlite3_prepare_v2(st->db, "PRAGMA quick_check(1)", -1, &s, NULL) != SQLITE_OK)
+		return fail(st);
+	rc = sqlite3_step(s);
+	t = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(s, 0) : NULL;
+	if (rc != SQLITE_ROW)
+		r = fail(st);
+	else if (!t || strcmp(t, "ok") != 0) {
+		snprintf(st->err, sizeof(st->err), "%s", t ? t : "quick_check gave no answer");
+		r = -HL_ESTORE;
+	}
+	sqlite3_finalize(s);
+	return r;
+}
+
+/* ---- checking the projections ---- */
+
+/* The tables that hl_store_rebuild() and the content index recompute. */
+static const char *const projections[] = {"message", "item", "term"};
+#define NPROJECTIONS (sizeof(projections) / sizeof(projections[0]))
+
+/* Runs one CREATE statement of the main schema again in temp: the
+ * table or index keeps its name, so every statement resolves it there. */
+static int shadow_one(struct hl_store *st, const char *sql_text)
+{
+	static const char *const from[] = {"CREATE TABLE ", "CREATE INDEX ",
+					   "CREATE UNIQUE INDEX "};
+	static const char *const to[] = {"CREATE TEMP TABLE ", "CREATE INDEX temp.",
+					 "CREATE UNIQUE INDEX temp."};
+	char *q = NULL;
+	int r;
+
+	for (size_t i = 0; !q && i < 3; i++)
+		if (strncmp(sql_text, from[i], strlen(from[i])) == 0)
+			q = sqlite3_mprintf("%s%s", to[i], sql_text + strlen(from[i]));
+	if (!q) {
+		snprintf(st->err, sizeof(st->err), "unexpected schema: %.64s", sql_text);
+		return -HL_ESTORE;
+	}
+	r = exec(st, q);
+	sqlite3_free(q);
+	return r;
+}
+
+int hl_store_shadow(struct hl_store *st)
+{
+	sqlite3_stmt *s;
+	int rc = SQLITE_DONE, r = exec(st, "PRAGMA temp_store = MEMORY");
+
+	if (r < 0)
+		return r;
+	/* Tables before their indexes; sql is NULL for automatic indexes. */
+	if (sqlite3_prepare_v2(st->db, "SELECT sql FROM main.sqlite_schema"
+			       " WHERE tbl_name IN ('message', 'item', 'term')"
+			       " AND sql IS NOT NULL ORDER BY type = 'index', rowid",
+			       -1, &s, NULL) != SQLITE_OK)
+		return fail(st);
+	while (r == 0 && row(s, &rc))
+		r = shadow_one(st, (const char *)sqlite3_column_text(s, 0));
+	if (r == 0 && rc != SQLITE_DONE)
+		r = fail(st);
+	sqlite3_finalize(s);
+	if (r == 0)
+		st->shadow = true;
+	return r;
+}
+
+/* The columns of a projection that are not its key, from the schema. */
+static int value_columns(struct hl_store *st, const char *table, sqlite3_str *cmp,
+			 char names[][32], size_t *n, size_t max)
+{
+	char *q = sqlite3_mprintf("PRAGMA main.table_info(%Q)", table);
+	sqlite3_stmt *s;
+	int rc = SQLITE_DONE, r = 0;
+
+	if (!q)
+		return -ENOMEM;
+	if (sqlite3_prepare_v2(st->db, q, -1, &s, NULL) != SQLITE_OK) {
+		sqlite3_free(q);
+		return fail(st);
+	}
+	sqlite3_free(q);
+	*n = 0;
+	while (row(s, &rc)) {
+		const char *c = (const char *)sqlite3_column_text(s, 1);
+
+		if (!c || strcmp(c, "link") == 0 || strcmp(c, "side") == 0 ||
+		    strcmp(c, "seq") == 0 || *n == max)
+			continue;
+		snprintf(names[*n], sizeof(names[0]), "%s", c);
+		sqlite3_str_appendf(cmp, ", m.\"%w\" IS NOT t.\"%w\"", c, c);
+		(*n)++;
+	}
+	if (rc != SQLITE_DONE)
+		r = fail(st);
+	sqlite3_finalize(s);
+	return r;
+}
+
+/* Calls fn for each row of q: link name, side, seq, then one flag per
+ * column (NULL names: the row itself is what is wrong). */
+static int diff_rows(struct hl_store *st, const char *q, const char *table,
+		     const char *what, char names[][32], size_t ncols,
+		     int (*fn)(void *ctx, const struct hl_store_mismatch *m), void *ctx)
+{
+	sqlite3_stmt *s;
+	int rc = SQLITE_DONE, r = 0;
+
+	if (sqlite3_prepare_v2(st->db, q, -1, &s, NULL) != SQLITE_OK)
+		return fail(st);
+	while (r == 0 && row(s, &rc)) {
+		const char *link = (const char *)sqlite3_column_text(s, 0);
+		struct hl_store_mismatch m = {
+			.table = table, .link = link ? link : "?", .what = what,
+			.side = sqlite3_column_int(s, 1),
+			.seq = (uint64_t)sqlite3_column_int64(s, 2),
+		};
+
+		if (!names) {
+			r = fn(ctx, &m);
+			continue;
+		}
+		for (size_t i = 0; r == 0 && i < ncols; i++) {
+			if (!sqlite3_column_int(s, 3 + (int)i))
+				continue;
+			m.column = names[i];
+			r = fn(ctx, &m);
+		}
+	}
+	if (r == 0 && rc != SQLITE_DONE)
+		r = fail(st);
+	sqlite3_finalize(s);
+	return r;
+}
+
+/* A row's key and link name in the projection alias a. */
+#define ROW_KEY(a) "SELECT (SELECT name FROM main.link WHERE id = " a ".link), " \
+	a ".side, " a ".seq"
+#define SAME_KEY(a, b) a ".link = " b ".link AND " a ".side = " b ".side AND " \
+	a ".seq = " b ".seq"
+/* The content index may lag behind the logs (it is filled when read):
+ * what it has not reached yet is not missing. */
+#define INDEXED(a) " AND " a ".seq <= (SELECT coalesce(max(seq), 0) FROM main.item i" \
+	" WHERE i.link = " a ".link AND i.side = " a ".side)"
+
+static int diff_keyed(struct hl_store *st, const char *table,
+		      int (*fn)(void *ctx, const struct hl_store_mismatch *m), void *ctx)
+{
+	char names[16][32];
+	sqlite3_str *cmp = sqlite3_str_new(st->db);
+	char *cols, *q;
+	size_t n = 0;
+	int r = value_columns(st, table, cmp, names, &n, 16);
+	bool lags = strcmp(table, "item") == 0;
+
+	cols = sqlite3_str_finish(cmp);
+	if (r == 0 && !cols)
+		r = -ENOMEM;
+	q = r == 0 ? sqlite3_mprintf(ROW_KEY("m") "%s FROM main.\"%w\" m JOIN temp.\"%w\" t"
+				     " ON " SAME_KEY("m", "t"), cols, table, table) : NULL;
+	if (r == 0)
+		r = q ? diff_rows(st, q, table, "differs", names, n, fn, ctx) : -ENOMEM;
+	sqlite3_free(q);
+	q = r == 0 ? sqlite3_mprintf(ROW_KEY("m") " FROM main.\"%w\" m WHERE NOT EXISTS"
+				     " (SELECT 1 FROM temp.\"%w\" t WHERE " SAME_KEY("m", "t") ")",
+				     table, table) : NULL;
+	if (r == 0)
+		r = q ? diff_rows(st, q, table, "extra", NULL, 0, fn, ctx) : -ENOMEM;
+	sqlite3_free(q);
+	q = r == 0 ? sqlite3_mprintf(ROW_KEY("t") " FROM temp.\"%w\" t WHERE NOT EXISTS"
+				     " (SELECT 1 FROM main.\"%w\" m WHERE " SAME_KEY("m", "t") ")%s",
+				     table, table, lags ? INDEXED("t") : "") : NULL;
+	if (r == 0)
+		r = q ? diff_rows(st, q, table, "missing", NULL, 0, fn, ctx) : -ENOMEM;
+	sqlite3_free(q);
+	sqlite3_free(cols);
+	return r;
+}
+
+/* Terms have no key of their own: compared as sets, by envelope. */
+static int diff_terms(struct hl_store *st,
+		      int (*fn)(void *ctx, const struct hl_store_mismatch *m), void *ctx)
+{
+	static const char q[] =
+		"SELECT DISTINCT (SELECT name FROM main.link WHERE id = d.link), d.side, d.seq"
+		" FROM (SELECT * FROM (SELECT * FROM main.term EXCEPT SELECT * FROM temp.term)"
+		" UNION SELECT * FROM (SELECT * FROM temp.term t WHERE 1" INDEXED("t")
+		" EXCEPT SELECT * FROM main.term)) d ORDER BY 1, 2, 3";
+
+	return diff_rows(st, q, "term", "differs", NULL, 0, fn, ctx);
+}
+
+int hl_store_shadow_diff(struct hl_store *st,
+			 int (*fn)(void *ctx, const struct hl_store_mismatch *m), void *ctx)
+{
+	int r = 0;
+
+	for (size_t i = 0; r == 0 && i < NPROJECTIONS - 1; i++)
+		r = diff_keyed(st, projections[i], fn, ctx);
+	if (r == 0)
+		r = diff_terms(st, fn, ctx);
 	return r;
 }

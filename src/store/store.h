@@ -118,6 +118,20 @@ int hl_store_evidence_put(struct hl_store *st, int64_t link, int side,
 			  const char *kind, uint64_t at, const void *kept,
 			  size_t kn, const void *other, size_t on, int64_t now);
 int hl_store_evidence_count(struct hl_store *st, int64_t link, uint64_t *count);
+/* An incident past the link's evidence cap: recorded with the hash of
+ * the other object, but neither object's bytes (both are stored empty;
+ * the kept one is in the log anyway).  Returns 1 when the incident is
+ * new, 0 when the same one (kind, place, other's hash) was recorded. */
+int hl_store_evidence_incident(struct hl_store *st, int64_t link, int side,
+			       const char *kind, uint64_t at, const hl_hash other_hash,
+			       int64_t now);
+struct hl_evidence_stats {
+	uint64_t count;		/* incidents recorded */
+	uint64_t bytes;		/* bytes of evidence kept */
+	uint64_t unkept;	/* incidents past the cap, kept without bytes */
+};
+int hl_store_evidence_stats(struct hl_store *st, int64_t link,
+			    struct hl_evidence_stats *out);
 
 /* Projections. */
 int hl_store_message_put(struct hl_store *st, int64_t link, int side,
@@ -269,9 +283,36 @@ int hl_store_pending_due(struct hl_store *st, int64_t now, size_t max,
 int hl_store_pending_next(struct hl_store *st, int64_t *when);
 /* Looks at p again at due; INT64_MAX drops it. */
 int hl_store_pending_set(struct hl_store *st, const struct hl_pending *p, int64_t due);
+/* Calls fn for every recorded step of event on link, oldest first (fn
+ * must not use the store). */
+int hl_store_event_each(struct hl_store *st, int64_t link, const char *event,
+			int (*fn)(void *ctx, int side, uint64_t seq, int64_t when), void *ctx);
 
 /* Recomputes every projection from the stored envelopes; *count gets
  * the number of envelopes indexed. */
 int hl_store_rebuild(struct hl_store *st, uint64_t *count);
+
+/* SQLite's quick check of the whole file: 0, or -HL_ESTORE with its
+ * first complaint in hl_store_errmsg(). */
+int hl_store_check(struct hl_store *st);
+
+/* Checking the projections without writing them: hl_store_shadow()
+ * gives this handle empty copies of the projection tables, in memory,
+ * that hide the stored ones; hl_store_rebuild() and the content index
+ * then fill the copies, and hl_store_shadow_diff() compares them with
+ * the stored tables, calling fn for each difference.  The handle is good
+ * for nothing else afterwards: close it. */
+int hl_store_shadow(struct hl_store *st);
+struct hl_store_mismatch {
+	const char *table;	/* message, item or term */
+	const char *link;	/* the link's name */
+	int side;
+	uint64_t seq;
+	const char *column;	/* NULL when the whole row is wrong */
+	const char *what;	/* differs, extra (stored but derived from
+				 * nothing), missing (derived but not stored) */
+};
+int hl_store_shadow_diff(struct hl_store *st,
+			 int (*fn)(void *ctx, const struct hl_store_mismatch *m), void *ctx);
 
 #endif

@@ -8,6 +8,7 @@
 #include "batch.h"
 #include "checkpoint.h"
 #include "error.h"
+#include "hash.h"
 #include "proof.h"
 #include "transcript.h"
 
@@ -150,7 +151,7 @@ static int push_body(struct hl_store *st, const struct hl_party *me,
 	struct hl_merkle_src src = hl_store_merkle(&log);
 	hl_hash proof[HL_MERKLE_PROOF_MAX];
 	struct hl_buf note, env;
-	uint64_t size, acked, target;
+	uint64_t size, acked, target, proven = 0;
 	size_t np = 0;
 	int r;
 
@@ -162,7 +163,12 @@ static int push_body(struct hl_store *st, const struct hl_party *me,
 		r = hl_store_cosigned_size(st, l->id, HL_OURS, &acked);
 	if (r < 0)
 		goto out;
-	/* A witness that lost what it cosigned asks to start earlier. */
+	/* A witness that lost what it cosigned asks to start earlier.  The
+	 * push then ends at the first size it had cosigned, carrying its
+	 * own cosignature, which proves the loss to it (loss_proven()). */
+	if (from < acked && hl_store_cosigned_covering(st, l->id, HL_OURS, from + 1,
+						       &proven) == 0)
+		size = proven;
 	if (from < acked)
 		acked = from;
 	if (size == acked)
@@ -182,7 +188,9 @@ static int push_body(struct hl_store *st, const struct hl_party *me,
 		if (r == 0)
 			target++;
 	}
-	if (r == 0)
+	if (r == 0 && proven && target == proven)
+		r = hl_transcript_cosigned(st, l, HL_OURS, target, &note);
+	else if (r == 0)
 		r = our_checkpoint(st, me, l, target, &note);
 	if (r == 0)
 		r = hl_merkle_consistency(&src, acked, target, proof, &np);
@@ -375,6 +383,18 @@ static int cosign(struct witness *w, struct hl_buf *line)
 	return r;
 }
 
+/* Whether the push's checkpoint bears our own valid cosignature for a
+ * size beyond what we hold cosigned: then we receipted more than the
+ * store still has (a truncated write-ahead log, a backup restored). */
+static bool loss_proven(const struct witness *w, uint64_t cosigned)
+{
+	const struct hl_card *me = &w->me->card;
+	uint32_t id = hl_note_keyid(me->name, HL_SIGTYPE_COSIG, me->sign_pk, 32);
+
+	return w->cp.size > cosigned && hl_note_find(&w->cp.note, me->name, id) &&
+	       hl_cosig_verify(&w->cp, me->name, me->sign_pk, NULL) == 0;
+}
+
 static int witness_body(struct witness *w, struct hl_buf *line,
 			struct hl_witness_result *res)
 {
@@ -386,6 +406,15 @@ static int witness_body(struct witness *w, struct hl_buf *line,
 	if (r < 0)
 		return r;
 	res->old = cosigned;
+	/* Recorded with the refill it comes with: the alarm stays even
+	 * when the refill is what the store now shows. */
+	if (loss_proven(w, cosigned)) {
+		res->lost_to = w->cp.size;
+		r = hl_store_escalation_put(w->st, w->l->id, HL_THEIRS, w->cp.size,
+					    HL_EVENT_STORE_LOSS, 0, w->now, "recorded");
+		if (r < 0)
+			return r;
+	}
 	/* Even with a checkpoint we cosigned, every envelope is checked: a
 	 * second envelope for a taken seq is evidence however it comes. */
 	if (w->cp.size <= cosigned) {
@@ -415,14 +444,34 @@ static int witness_body(struct witness *w, struct hl_buf *line,
 	return r;
 }
 
-static int keep_evidence(struct witness *w)
+/* Evidence is kept up to the link's cap (evidence.max), so that a peer
+ * equivocating without end cannot fill the disk; past it the incident is
+ * still recorded, by the other object's hash. */
+static int keep_evidence(struct witness *w, struct hl_witness_result *res)
 {
+	struct hl_evidence_stats ev;
+	uint64_t need = w->ev_kept.len + w->ev_other_len;
+	bool over;
 	int r = hl_store_begin(w->st);
 
 	if (r == 0)
+		r = hl_store_evidence_stats(w->st, w->l->id, &ev);
+	over = r == 0 && ev.bytes + need > (uint64_t)w->me->conf.evidence_max;
+	if (r == 0 && !over) {
 		r = hl_store_evidence_put(w->st, w->l->id, HL_THEIRS, w->ev_kind, w->ev_at,
 					  w->ev_kept.data ? (void *)w->ev_kept.data : "",
 					  w->ev_kept.len, w->ev_other, w->ev_other_len, w->now);
+	} else if (r == 0) {
+		hl_hash h;
+
+		hl_sha256(w->ev_other, w->ev_other_len, h);
+		r = hl_store_evidence_incident(w->st, w->l->id, HL_THEIRS, w->ev_kind,
+					       w->ev_at, h, w->now);
+		/* Raised once per incident, not at each resend of it. */
+		res->unkept = r > 0;
+		if (r > 0)
+			r = 0;
+	}
 	if (r == 0)
 		return hl_store_commit(w->st);
 	hl_store_rollback(w->st);
@@ -480,7 +529,7 @@ int hl_transcript_witness(struct hl_store *st, const struct hl_party *me,
 			line->len = 0;
 	}
 	if (w.ev_kind && (r == -HL_EEQUIVOCATION || r == -HL_ECONSISTENCY))
-		keep_evidence(&w);
+		keep_evidence(&w, res);
 	hl_buf_free(&w.ev_kept);
 	free(w.b);
 	return r;

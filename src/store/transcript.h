@@ -76,7 +76,14 @@ struct hl_witness_result {
 	uint64_t size;		/* the checkpoint's size, now cosigned */
 	uint64_t added;		/* envelopes newly stored */
 	bool repeat;		/* a resend of what we already cosigned */
+	bool unkept;		/* evidence past the link's cap: only its hash kept */
+	/* Nonzero when the push proved that we had receipted up to lost_to
+	 * but held only old: recorded as a HL_EVENT_STORE_LOSS escalation
+	 * (side HL_THEIRS, seq lost_to, step 0), and refilled by the push. */
+	uint64_t lost_to;
 };
+
+#define HL_EVENT_STORE_LOSS "store-loss"
 
 /* The witness rule over one push from the peer of l: on success, line
  * gets our cosignature line for its checkpoint (the same line again

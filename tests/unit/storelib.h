@@ -27,6 +27,7 @@ static inline struct hl_party *ts_party_new(const char *name, unsigned char seed
 	struct tl_party t;
 
 	assert_non_null(p);
+	hl_config_defaults(&p->conf);	/* as a hotline.conf of one name */
 	tl_party_init(&t, name, seed);
 	p->card = t.card;
 	tl_card_encode(&t, &p->card_text);

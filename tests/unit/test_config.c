@@ -185,6 +185,40 @@ static void test_format_round_trip(void **state)
 	hl_buf_free(&out);
 }
 
+/* evidence.max: a size in bytes, K, M or G, at most 1G; written back in
+ * the largest unit that divides it. */
+static void test_evidence_max(void **state)
+{
+	struct hl_config c;
+	struct hl_buf out;
+
+	(void)state;
+	assert_int_equal(parse("name = a\n", &c), 0);
+	assert_int_equal(c.evidence_max, 16 << 20);
+	assert_int_equal(parse("name = a\nevidence.max = 3K\n", &c), 0);
+	assert_int_equal(c.evidence_max, 3072);
+	assert_int_equal(parse("name = a\nevidence.max = 1G\n", &c), 0);
+	assert_int_equal(c.evidence_max, 1 << 30);
+	assert_int_equal(parse("name = a\nevidence.max = 0\n", &c), 0);
+	assert_int_equal(c.evidence_max, 0);
+	assert_int_equal(parse("name = a\nevidence.max = 1000\n", &c), 0);
+	assert_int_equal(c.evidence_max, 1000);
+	refused("name = a\nevidence.max = 2G\n", 2, "evidence.max: want a size");
+	refused("name = a\nevidence.max = 1025M\n", 2, "evidence.max: want a size");
+	refused("name = a\nevidence.max = M\n", 2, "evidence.max: want a size");
+	refused("name = a\nevidence.max = 16MB\n", 2, "evidence.max: want a size");
+	refused("name = a\nevidence.max = -1\n", 2, "evidence.max: want a size");
+	round_trip("name = a\nevidence.max = 2048K\n", &out);
+	assert_non_null(strstr((const char *)out.data, "\nevidence.max = 2M\n"));
+	hl_buf_free(&out);
+	round_trip("name = a\n", &out);
+	assert_non_null(strstr((const char *)out.data, "\n#evidence.max = 16M\n"));
+	hl_buf_free(&out);
+	round_trip("name = a\nevidence.max = 1000\n", &out);
+	assert_non_null(strstr((const char *)out.data, "\nevidence.max = 1000\n"));
+	hl_buf_free(&out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -193,6 +227,7 @@ int main(void)
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_too_many_links),
 		cmocka_unit_test(test_format_round_trip),
+		cmocka_unit_test(test_evidence_max),
 	};
 
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);

@@ -734,6 +734,128 @@ static void test_gap(void **state)
 	assert_int_equal(ts_sql_int(path, "SELECT count(*) FROM checkpoint"), 0);
 }
 
+/* A push from F and its count; the checkpoint it ends with, parsed. */
+static struct hl_buf *push_from_a(struct fx *f, uint64_t from, uint64_t want,
+				  struct hl_checkpoint *cp)
+{
+	struct hl_buf *out = buf(f, HL_BATCH_MAX);
+	struct hl_batch *b;
+	uint64_t count = 99;
+
+	assert_int_equal(hl_transcript_push_from(f->sa, A, &f->la, from, out, &count), 0);
+	assert_int_equal(count, want);
+	b = parse_batch(f, out);
+	assert_int_equal(hl_checkpoint_parse(b->checkpoint, b->checkpoint_len, cp), 0);
+	return out;
+}
+
+/* B receipted 5 and lost it all: A's resend from 0 ends at 3, the first
+ * size B cosigned, with B's own cosignature, which proves the loss to
+ * B; a forged one proves nothing; the refill is an ordinary push. */
+static void test_store_loss(void **state)
+{
+	struct fx *f = *state;
+	struct hl_witness_result res;
+	struct hl_buf *batch, *line = buf(f, HL_COSIG_LINE_MAX), *kept = buf(f, CS_MAX);
+	struct hl_buf *ours = buf(f, CS_MAX), *forged = buf(f, CS_MAX);
+	struct hl_checkpoint cp;
+	struct hl_store *s2, *s3;
+	struct hl_link *l2, *l3;
+	char path[TS_PATH_MAX], path3[TS_PATH_MAX];
+	uint64_t size = 0;
+
+	send_a(f, 3);
+	assert_int_equal(round_trip(f, NULL), 3);
+	send_a(f, 2);
+	assert_int_equal(round_trip(f, NULL), 5);
+	s2 = ts_store(&f->pool, f->dir, "b-lost.db", path);
+	l2 = ts_link_kept(&f->pool, s2, B, A, NULL, true, T0);
+	s3 = ts_store(&f->pool, f->dir, "b-lost-too.db", path3);
+	l3 = ts_link_kept(&f->pool, s3, B, A, NULL, true, T0);
+
+	batch = push_from_a(f, 0, 3, &cp);
+	assert_int_equal(cp.size, 3);
+	assert_int_equal(hl_cosig_verify(&cp, B->card.name, B->card.sign_pk, NULL), 0);
+	/* The same push with B's cosignature damaged: no proof, but a push. */
+	assert_int_equal(hl_buf_append(forged, batch->data, batch->len), 0);
+	forged->data[forged->len - 10] ^= 0x01;
+	assert_int_equal(witness_in(f, s3, l3, forged->data, forged->len, &res, NULL), 0);
+	assert_int_equal(res.lost_to, 0);
+	assert_int_equal(ts_sql_int(path3, "SELECT count(*) FROM escalation"), 0);
+
+	assert_int_equal(witness_in(f, s2, l2, batch->data, batch->len, &res, line), 0);
+	assert_res(&res, 0, 3, 3, false);
+	assert_int_equal(res.lost_to, 3);
+	assert_int_equal(ts_sql_int(path, "SELECT seq FROM escalation WHERE side = 1 AND"
+				    " event = 'store-loss' AND step = 0"), 3);
+	/* B keeps A's checkpoint as A stored it: no second cosignature. */
+	assert_int_equal(hl_store_checkpoint_get(s2, l2->id, HL_THEIRS, 3, kept, NULL, NULL), 0);
+	assert_int_equal(hl_store_checkpoint_get(f->sa, f->la.id, HL_OURS, 3, ours, NULL, NULL),
+			 0);
+	ts_assert_bytes(kept, ours->data, ours->len);
+	assert_int_equal(receipt(f, cosigned_at_a(f, 3, line), &size), 0);
+
+	/* On from 3: up to 5, proven again; then nothing is left. */
+	batch = push_from_a(f, 3, 2, &cp);
+	line = buf(f, HL_COSIG_LINE_MAX);
+	assert_int_equal(witness_in(f, s2, l2, batch->data, batch->len, &res, line), 0);
+	assert_res(&res, 3, 5, 2, false);
+	assert_int_equal(res.lost_to, 5);
+	assert_int_equal(ts_sql_int(path, "SELECT count(*) FROM escalation"), 2);
+	assert_int_equal(receipt(f, cosigned_at_a(f, 5, line), &size), 0);
+	push_a(f, 0);
+	/* A push of what B holds again proves nothing new. */
+	assert_int_equal(witness_in(f, s2, l2, batch->data, batch->len, &res, NULL), 0);
+	assert_true(res.repeat);
+	assert_int_equal(res.lost_to, 0);
+}
+
+/* Past evidence.max, an incident keeps its hash and no bytes, and is
+ * raised once however often it comes. */
+static void test_evidence_cap(void **state)
+{
+	struct fx *f = *state;
+	struct hl_witness_result res;
+	struct hl_evidence_stats ev;
+	struct hl_buf *fork2, *fork3;
+	struct hl_store *s2, *s3;
+	struct hl_link *l2, *l3;
+	char path[TS_PATH_MAX];
+	int64_t saved = B->conf.evidence_max;
+
+	send_a(f, 2);
+	assert_int_equal(round_trip(f, NULL), 2);
+	/* Two forks of A, each with another envelope 1. */
+	s2 = ts_store(&f->pool, f->dir, "a-again.db", path);
+	l2 = ts_link_kept(&f->pool, s2, A, B, NULL, true, T0);
+	send_as(f, s2, A, l2, 2, 1);
+	fork2 = push_as(f, s2, A, l2, 2);
+	s3 = ts_store(&f->pool, f->dir, "a-third.db", path);
+	l3 = ts_link_kept(&f->pool, s3, A, B, NULL, true, T0);
+	send_as(f, s3, A, l3, 1, 1);
+	fork3 = push_as(f, s3, A, l3, 1);
+	assert_int_equal(witness(f, fork2, &res, NULL), -HL_EEQUIVOCATION);
+	assert_false(res.unkept);
+	/* Room for this incident, not another. */
+	assert_int_equal(hl_store_evidence_stats(f->sb, f->lb.id, &ev), 0);
+	B->conf.evidence_max = (int64_t)ev.bytes + 1;
+	assert_int_equal(witness(f, fork3, &res, NULL), -HL_EEQUIVOCATION);
+	assert_true(res.unkept);
+	assert_int_equal(witness(f, fork3, &res, NULL), -HL_EEQUIVOCATION);
+	assert_false(res.unkept);
+	assert_int_equal(witness(f, fork2, &res, NULL), -HL_EEQUIVOCATION);
+	assert_false(res.unkept);
+	B->conf.evidence_max = saved;
+	assert_int_equal(hl_store_evidence_stats(f->sb, f->lb.id, &ev), 0);
+	assert_int_equal(ev.count, 2);
+	assert_int_equal(ev.unkept, 1);
+	assert_true(ev.bytes > 0);
+	assert_int_equal(ts_sql_int(f->pb, "SELECT count(*) FROM evidence WHERE"
+				    " length(kept) = 0 AND length(other) = 0 AND"
+				    " length(other_hash) = 32"), 1);
+	assert_b(f, 2, 2, 1, 2);
+}
+
 /* Nothing moves on a link whose fingerprint was not confirmed. */
 static void test_unconfirmed(void **state)
 {
@@ -984,6 +1106,8 @@ int main(void)
 		T(test_root_mismatch),
 		T(test_equivocation),
 		T(test_gap),
+		T(test_store_loss),
+		T(test_evidence_cap),
 		T(test_unconfirmed),
 		T(test_receipt_bad_cosig),
 		T(test_receipt_never_made),
