@@ -236,7 +236,7 @@ static enum MHD_Result push(struct hl_peer_server *ps, struct MHD_Connection *c,
 	struct hl_witness_result res;
 	struct hl_buf line;
 	enum MHD_Result ret;
-	char size[32], why[256];
+	char size[32], why[256], clock[160];
 	int r;
 
 	hl_buf_init(&line, HL_COSIG_LINE_MAX);
@@ -255,6 +255,10 @@ static enum MHD_Result push(struct hl_peer_server *ps, struct MHD_Connection *c,
 			 rq->link.name, (unsigned long long)res.old);
 		snprintf(size, sizeof(size), "%llu\n", (unsigned long long)res.old);
 		ret = respond(c, MHD_HTTP_CONFLICT, HL_TYPE_SIZE, size, strlen(size));
+	} else if (res.clock) {
+		hl_transcript_clock_why(&res, ps->me->conf.clock_skew, clock, sizeof(clock));
+		snprintf(why, sizeof(why), "push from %s: %s", rq->link.name, clock);
+		ret = refuse(c, rq->addr, MHD_HTTP_UNPROCESSABLE_CONTENT, why);
 	} else {
 		snprintf(why, sizeof(why), "push from %s: %s%s%s", rq->link.name,
 			 hl_strerror(r), r == -HL_ESTORE ? ": " : "",

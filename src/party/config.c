@@ -62,6 +62,10 @@ static const struct key keys[] = {
 	 "# every check.every (default none), at check.precedence (default\n"
 	 "# immediate); see 'hotline help check'.\n"},
 	{"check.precedence", T_PRECEDENCE, FIELD(check_precedence), "immediate", NULL},
+	{"clock.skew", T_DURATION, FIELD(clock_skew), "5m",
+	 "\n# How far ahead of this party's clock a peer's message may be dated;\n"
+	 "# one dated further ahead, or before the peer's previous message, is\n"
+	 "# refused (default 5m).\n"},
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
@@ -100,6 +104,7 @@ void hl_config_defaults(struct hl_config *c)
 	c->nladder = 3;
 	c->escalate_every = 15 * 60;
 	c->check_precedence = HL_IMMEDIATE;
+	c->clock_skew = 5 * 60;
 }
 
 int hl_listen_check(const char *s)
