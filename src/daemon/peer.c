@@ -24,6 +24,7 @@
 #include "error.h"
 #include "file.h"
 #include "hash.h"
+#include "http.h"
 #include "log.h"
 #include "peer.h"
 #include "transcript.h"
@@ -161,21 +162,37 @@ static int route_of(const char *method, const char *url)
 	return -1;
 }
 
+/* A refusal after which nothing more is read on the connection. */
+static enum MHD_Result refuse_close(struct MHD_Connection *c, const char *addr,
+				    unsigned status, const char *why)
+{
+	char body[256];
+
+	log_warn("peer %s: refused (%u): %s", addr, status, why);
+	snprintf(body, sizeof(body), "%s\n", why);
+	return hl_http_refuse(c, status, HL_TYPE_TEXT, body);
+}
+
 /* The gate: everything checked before the body is read. */
 static enum MHD_Result admit(struct hl_peer_server *ps, struct MHD_Connection *c,
-			     const char *method, const char *url, void **con_cls)
+			     const char *method, const char *url, const char *version,
+			     void **con_cls)
 {
 	struct request *rq = calloc(1, sizeof(*rq));
-	const char *len_s;
+	const char *len_s, *bad;
 	unsigned char pin[32];
 	struct find f;
 	uint64_t len = 0;
+	unsigned status;
 	int route;
 
 	if (!rq)
 		return MHD_NO;
 	client_addr(c, rq->addr, sizeof(rq->addr));
 	*con_cls = rq;
+	status = hl_http_strict(c, method, url, version, false, &bad);
+	if (status)
+		return refuse_close(c, rq->addr, status, bad);
 	route = route_of(method, url);
 	if (route == -1)
 		return refuse(c, rq->addr, MHD_HTTP_NOT_FOUND, "no such path");
@@ -194,9 +211,10 @@ static enum MHD_Result admit(struct hl_peer_server *ps, struct MHD_Connection *c
 		return refuse(c, rq->addr, MHD_HTTP_FORBIDDEN,
 			      "no confirmed link has this certificate");
 	hl_buf_init(&rq->body, 0);
-	if (!routes[route].body)
-		return MHD_YES;
 	len_s = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	if (!routes[route].body)
+		return !len_s || strcmp(len_s, "0") == 0 ? MHD_YES :
+		       refuse_close(c, rq->addr, MHD_HTTP_BAD_REQUEST, "no body expected");
 	if (!len_s || hl_parse_u64(len_s, strlen(len_s), UINT64_MAX, &len) < 0)
 		return refuse(c, rq->addr, MHD_HTTP_LENGTH_REQUIRED, "Content-Length required");
 	if (len > HL_WIRE_BODY_MAX)
@@ -336,9 +354,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	struct hl_peer_server *ps = cls;
 	struct request *rq = *con_cls;
 
-	(void)version;
 	if (!rq)
-		return admit(ps, c, method, url, con_cls);
+		return admit(ps, c, method, url, version, con_cls);
 	if (*size) {
 		if (hl_buf_append(&rq->body, data, *size) < 0)
 			return refuse(c, rq->addr, MHD_HTTP_CONTENT_TOO_LARGE,
@@ -448,6 +465,7 @@ int hl_peer_start(const struct hl_party *me, const char *db,
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)HL_WIRE_CONN_PER_IP,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HL_WIRE_TIMEOUT,
 		MHD_OPTION_NOTIFY_COMPLETED, completed, ps,
+		MHD_OPTION_UNESCAPE_CALLBACK, hl_http_no_unescape, NULL,
 		MHD_OPTION_END);
 	if (!ps->mhd) {
 		snprintf(err, errlen, "cannot listen on %s: %s", me->conf.listen,

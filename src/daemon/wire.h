@@ -20,5 +20,6 @@
 #define HL_WIRE_CONN_LIMIT 64
 #define HL_WIRE_CONN_PER_IP 16
 #define HL_WIRE_TIMEOUT 30			/* seconds of silence */
+#define HL_WIRE_FIELDS_MAX 64		/* header fields and query arguments */
 
 #endif
