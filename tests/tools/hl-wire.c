@@ -26,6 +26,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -317,6 +318,8 @@ int main(int argc, char **argv)
 	unsigned port = 0, count = 0, seconds = 0;
 	int o;
 
+	/* A server that ends a connection is what is being tested. */
+	signal(SIGPIPE, SIG_IGN);
 	if (argc < 2)
 		goto usage;
 	optind = 2;
