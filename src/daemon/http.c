@@ -3,6 +3,7 @@
 #include <strings.h>
 
 #include "http.h"
+#include "httphead.h"
 #include "wire.h"
 
 /* What strict() learns from the parsed header fields, in order. */
@@ -41,76 +42,23 @@ static enum MHD_Result strict_field(void *cls, enum MHD_ValueKind kind, const ch
 	return MHD_YES;
 }
 
-/* Steps over the string s expected at b + *at, and the nul bytes that
- * libmicrohttpd wrote over what followed it (one for a space or colon,
- * two for CR LF); false if anything else is there. */
-static bool step(const char *b, size_t n, size_t *at, const char *s, size_t nuls)
-{
-	size_t len;
-
-	if (s != b + *at)
-		return false;
-	len = strlen(s);
-	if (*at + len + nuls > n)
-		return false;
-	*at += len;
-	for (size_t i = 0; i < nuls; i++)
-		if (b[(*at)++] != 0)
-			return false;
-	return true;
-}
-
-static void skip_blanks(const char *b, size_t n, size_t *at)
-{
-	while (*at < n && (b[*at] == ' ' || b[*at] == '\t'))
-		(*at)++;
-}
-
 /* libmicrohttpd 0.9.75 hands out the request line and header fields as
- * C strings cut in place in its read buffer: it writes a 0 over each
- * separator and each CR LF, so a NUL byte that the client sent inside
- * a field silently shortens it.  Its header block, the method first
- * and header_size bytes long, is then exactly: method, 0, target, 0,
- * version, 0 0, then per field name, 0, blanks, value, 0 0, and a last
- * 0 0.  Any other byte where a 0 should end a string is a NUL byte the
- * client sent (or a bare LF, which is refused as well).  Where the
- * strings do not lie in one block (another libmicrohttpd), the check
- * cannot be made and is skipped. */
+ * C strings cut in place in its read buffer, so a NUL byte that the
+ * client sent inside one silently shortens it; httphead.c checks the
+ * head, the method first and header_size bytes long, byte for byte
+ * against those strings. */
 static bool block_bad(struct MHD_Connection *c, const struct strict *st,
 		      const char *method, const char *url, const char *version)
 {
 	const union MHD_ConnectionInfo *ci =
 		MHD_get_connection_info(c, MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE);
-	size_t n = ci ? ci->header_size : 0, at = 0;
-	const char *end = method + n;
+	const struct hl_http_head h = {
+		.block = method, .n = ci ? ci->header_size : 0, .url = url,
+		.version = version, .key = st->key, .value = st->value,
+		.nfields = st->n, .query = st->query,
+	};
 
-	if (n == 0 || url <= method || url >= end || version <= url || version >= end)
-		return false;
-	for (size_t i = 0; i < st->n; i++)
-		if (st->key[i] <= version || st->key[i] >= end || st->value[i] < st->key[i] ||
-		    st->value[i] >= end)
-			return false;
-	if (st->query) {
-		/* Only the target's end: one 0 before the version, and
-		 * something before that. */
-		at = (size_t)(version - method);
-		if (method[at - 1] != 0 || method[at - 2] == 0 || !step(method, n, &at, version, 2))
-			return true;
-	} else {
-		if (!step(method, n, &at, method, 1))
-			return true;
-		skip_blanks(method, n, &at);
-		if (!step(method, n, &at, url, 1) || !step(method, n, &at, version, 2))
-			return true;
-	}
-	for (size_t i = 0; i < st->n; i++) {
-		if (!step(method, n, &at, st->key[i], 1))
-			return true;
-		skip_blanks(method, n, &at);
-		if (!step(method, n, &at, st->value[i], 2))
-			return true;
-	}
-	return !(at + 2 == n && method[at] == 0 && method[at + 1] == 0);
+	return !hl_http_head_intact(&h);
 }
 
 /* RFC 9110 5.5 and RFC 9112 6.3 where libmicrohttpd is lenient: a NUL
