@@ -236,7 +236,7 @@ static int verify(gnutls_session_t s)
 	unsigned char pin[32];
 	char why[128] = "no client certificate";
 
-	if (!k)
+	if (!k || k->cut)
 		return -1;
 	if (hl_guard_pin(s, pin) == 0 && k->g->known(k->g->ctx, pin, why, sizeof(why)) == 0) {
 		k->trusted = true;
