@@ -48,7 +48,9 @@ test_expect_success 'and the sender'"'"'s status shows why' '
 
 test_expect_success 'a witness whose clock has caught up takes both' '
 	stop_daemon us-cert &&
-	FAKETIME=+3600 LD_PRELOAD="$FAKETIME_LIB" ASAN_OPTIONS=verify_asan_link_order=0 \
+	# timeout: it cannot outlive a failed test (test-lib does not know it).
+	timeout 60 env FAKETIME=+3600 LD_PRELOAD="$FAKETIME_LIB" \
+		ASAN_OPTIONS=verify_asan_link_order=0 \
 		"$HOTLINED" --home "$TEST_DIR/us-cert" </dev/null >us-cert-late.log 2>&1 &
 	late=$! &&
 	wait_for 20 grep -q "peer ru-cert: stored 2 message(s)" us-cert-late.log &&
