@@ -30,7 +30,10 @@ const char batch_help[] =
 	"             every message up to its size.  Importing the same file\n"
 	"             again gives the same receipt.  A different message for a\n"
 	"             sequence number already taken is kept as evidence and\n"
-	"             refused.\n"
+	"             refused, and so, as hotlined refuses it, is a message\n"
+	"             dated more than clock.skew (default 5m) ahead of this\n"
+	"             party's clock or before the message before it: a file\n"
+	"             carried by hand may be old, never from the future.\n"
 	"    receipt  stores the peer's receipt; 'hotline link show' then\n"
 	"             shows those messages as receipted.\n\n"
 	"OPTIONS\n"
@@ -107,6 +110,16 @@ static int export(struct ctx *c, const struct args *a)
 	return r < 0 ? CLI_FAIL : CLI_OK;
 }
 
+/* The clock rule's refusal, with both times (docs/protocol.md 9.5). */
+static void clock_err(const struct hl_party *p, const char *file,
+			  const struct hl_witness_result *res)
+{
+	char why[160];
+
+	hl_transcript_clock_why(res, p->conf.clock_skew, why, sizeof(why));
+	cli_err(_("%s: refused: %s"), file, why);
+}
+
 static int import(struct ctx *c, const struct args *a)
 {
 	struct hl_witness_result res;
@@ -124,6 +137,8 @@ static int import(struct ctx *c, const struct args *a)
 	if (r == -HL_EGAP)
 		cli_err(_("%s: %s: this party has receipted up to %llu; the peer should "
 			  "export again"), a->in, cli_strerror(r), (unsigned long long)res.old);
+	else if (r < 0 && res.clock)
+		clock_err(c->p, a->in, &res);
 	else if (r < 0)
 		cli_store_err(c->st, a->in, r);
 	if (r == 0)

@@ -122,8 +122,8 @@ int hl_cosig_sign(const struct hl_checkpoint *cp, const char *name,
 	struct hl_buf msg;
 	int r;
 
-	if (time > INT64_MAX)
-		return -HL_ENUMBER;
+	if (time > (uint64_t)HL_TIME_MAX)
+		return -HL_ETIME;
 	if (!hl_note_keyname_valid(name, strlen(name)))
 		return -HL_ENAME;
 	hl_buf_init(&msg, HL_CHECKPOINT_MAX + 64);
@@ -163,8 +163,9 @@ int hl_cosig_verify(const struct hl_checkpoint *cp, const char *name,
 		return -HL_EBADSIG;
 	for (int i = 0; i < 8; i++)
 		t = t << 8 | raw[4 + i];
-	if (t > INT64_MAX)
-		return -HL_EBADSIG;
+	/* Signed or not, a time past 9999 is no time we can show (1.5). */
+	if (t > (uint64_t)HL_TIME_MAX)
+		return -HL_ETIME;
 	hl_buf_init(&msg, HL_CHECKPOINT_MAX + 64);
 	r = cosig_message(cp, t, &msg);
 	if (r == 0 && crypto_sign_verify_detached(raw + 12, msg.data, msg.len, pk) != 0)

@@ -233,21 +233,19 @@ static void put_digits(char *p, unsigned v, int n)
 	}
 }
 
-/* Encoders check hl_time_valid() first: outside it, the text is clamped
- * and would not parse back to t. */
-void hl_time_format(int64_t t, char out[HL_TIME_LEN + 1])
+/* Total: a time the format cannot spell (before 1970 or after 9999)
+ * is never shown as some other date, but as HL_TIME_INVALID. */
+bool hl_time_format(int64_t t, char out[HL_TIME_LEN + 1])
 {
 	int64_t days = t / 86400, y;
 	int64_t secs = t % 86400;
 	unsigned m, d;
 
-	if (secs < 0) {
-		secs += 86400;
-		days--;
+	if (!hl_time_valid(t)) {
+		memcpy(out, HL_TIME_INVALID, sizeof(HL_TIME_INVALID));
+		return false;
 	}
 	civil_from_days(days, &y, &m, &d);
-	if (y < 0 || y > 9999)
-		y = 9999;
 	memcpy(out, "0000-00-00T00:00:00Z", HL_TIME_LEN + 1);
 	put_digits(out, (unsigned)y, 4);
 	put_digits(out + 5, m, 2);
@@ -255,4 +253,5 @@ void hl_time_format(int64_t t, char out[HL_TIME_LEN + 1])
 	put_digits(out + 11, (unsigned)(secs / 3600), 2);
 	put_digits(out + 14, (unsigned)(secs / 60 % 60), 2);
 	put_digits(out + 17, (unsigned)(secs % 60), 2);
+	return true;
 }

@@ -15,6 +15,7 @@
 #define HL_NAME_MAX 63
 #define HL_TIME_LEN 20		/* "2026-11-22T09:54:00Z" */
 #define HL_TIME_MAX 253402300799LL	/* 9999-12-31T23:59:59Z */
+#define HL_TIME_INVALID "(invalid time)"	/* what hl_time_format shows else */
 
 /* Well-formed UTF-8: no overlong forms, no surrogates, nothing past U+10FFFF. */
 bool hl_utf8_valid(const unsigned char *s, size_t n);
@@ -58,7 +59,8 @@ int hl_b64_exact(const char *s, size_t n, unsigned char *out, size_t want);
 
 /* UTC seconds since the epoch <-> "YYYY-MM-DDTHH:MM:SSZ". */
 int hl_time_parse(const char *s, size_t n, int64_t *out);
-void hl_time_format(int64_t t, char out[HL_TIME_LEN + 1]);
+/* Spells t; false, with HL_TIME_INVALID in out, when !hl_time_valid(t). */
+bool hl_time_format(int64_t t, char out[HL_TIME_LEN + 1]);
 /* True for the times the format can spell: 1970 to 9999. */
 bool hl_time_valid(int64_t t);
 

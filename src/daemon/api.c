@@ -18,6 +18,7 @@
 #include "content.h"
 #include "envelope.h"
 #include "error.h"
+#include "http.h"
 #include "stix.h"
 #include "text.h"
 #include "version.h"
@@ -308,17 +309,34 @@ static enum MHD_Result send_msg(struct hl_api *api, struct MHD_Connection *c,
 	return ret;
 }
 
+/* A request hl_http_strict refuses: its JSON error, and the close. */
+static enum MHD_Result refuse_close(struct MHD_Connection *c, unsigned status,
+				    const char *why)
+{
+	json_t *j = json_pack("{s:s,s:i}", "error", why, "status", (int)status);
+	char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
+	enum MHD_Result ret = s ? hl_http_refuse(c, status, "application/json", s) : MHD_NO;
+
+	json_decref(j);
+	free(s);
+	return ret;
+}
+
 static enum MHD_Result admit(struct MHD_Connection *c, const char *url,
-			     const char *method, void **con_cls)
+			     const char *method, const char *version, void **con_cls)
 {
 	struct hl_buf *body = calloc(1, sizeof(*body));
-	const char *len_s;
+	const char *len_s, *why;
 	uint64_t len = 0;
+	unsigned bad;
 
 	if (!body)
 		return MHD_NO;
 	*con_cls = body;
 	hl_buf_init(body, 0);
+	bad = hl_http_strict(c, method, url, version, true, &why);
+	if (bad)
+		return refuse_close(c, bad, why);
 	if (strcmp(method, "POST") != 0 || strcmp(url, "/v1/send") != 0)
 		return MHD_YES;
 	len_s = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
@@ -337,9 +355,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	struct hl_api *api = cls;
 	struct hl_buf *body = *con_cls;
 
-	(void)version;
 	if (!body)
-		return admit(c, url, method, con_cls);
+		return admit(c, url, method, version, con_cls);
 	if (*size) {
 		if (hl_buf_append(body, data, *size) < 0)
 			return error_reply(c, MHD_HTTP_CONTENT_TOO_LARGE, "body too large");

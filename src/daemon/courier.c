@@ -279,7 +279,12 @@ static int pull(struct hl_courier *c, struct lane *ln, const struct hl_link *l,
 	if (r == 0 && rp.status == 200) {
 		r = hl_transcript_witness(c->st, c->me, l, rp.body.data, rp.body.len,
 					  (int64_t)time(NULL), &line, &res);
-		if (r < 0)
+		if (r < 0 && res.clock) {
+			char cw[160];
+
+			hl_transcript_clock_why(&res, c->me->conf.clock_skew, cw, sizeof(cw));
+			snprintf(why, whylen, "pulled push refused: %s", cw);
+		} else if (r < 0)
 			snprintf(why, whylen, "pulled push refused: %s", hl_strerror(r));
 		if (r == 0)
 			r = hl_transcript_cosigned(c->st, l, HL_THEIRS, res.size, &receipt);

@@ -9,13 +9,13 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netdb.h>
+#include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <gnutls/abstract.h>
 #include <gnutls/gnutls.h>
-#include <gnutls/x509.h>
 #include <microhttpd.h>
 #include <sodium.h>
 #include <time.h>
@@ -23,7 +23,9 @@
 #include "batch.h"
 #include "error.h"
 #include "file.h"
+#include "guard.h"
 #include "hash.h"
+#include "http.h"
 #include "log.h"
 #include "peer.h"
 #include "transcript.h"
@@ -43,11 +45,16 @@ static const struct {
 
 struct hl_peer_server {
 	struct MHD_Daemon *mhd;
+	struct hl_guard *guard;
 	const struct hl_party *me;
 	struct hl_store *st;
 	struct hl_buf key, crt;
 	void (*on_change)(void *ctx);
 	void *ctx;
+	/* libmicrohttpd's own complaints, at most one line a second. */
+	pthread_mutex_t log_lock;
+	time_t log_at;
+	unsigned log_unsaid;
 };
 
 struct request {
@@ -100,31 +107,9 @@ static int client_pin(struct MHD_Connection *c, unsigned char pin[32])
 {
 	const union MHD_ConnectionInfo *ci =
 		MHD_get_connection_info(c, MHD_CONNECTION_INFO_GNUTLS_SESSION);
-	const gnutls_datum_t *certs;
-	gnutls_x509_crt_t crt = NULL;
-	gnutls_pubkey_t pub = NULL;
-	gnutls_datum_t spki = {NULL, 0};
-	unsigned n = 0;
-	int r = -HL_ENOSIG;
 
-	if (!ci || !ci->tls_session)
-		return r;
-	certs = gnutls_certificate_get_peers(ci->tls_session, &n);
-	if (!certs || n == 0)
-		return r;
-	if (gnutls_x509_crt_init(&crt) == 0 &&
-	    gnutls_x509_crt_import(crt, &certs[0], GNUTLS_X509_FMT_DER) == 0 &&
-	    gnutls_pubkey_init(&pub) == 0 && gnutls_pubkey_import_x509(pub, crt, 0) == 0 &&
-	    gnutls_pubkey_export2(pub, GNUTLS_X509_FMT_DER, &spki) == 0) {
-		hl_sha256(spki.data, spki.size, pin);
-		r = 0;
-	}
-	gnutls_free(spki.data);
-	if (pub)
-		gnutls_pubkey_deinit(pub);
-	if (crt)
-		gnutls_x509_crt_deinit(crt);
-	return r;
+	return ci && ci->tls_session && hl_guard_pin(ci->tls_session, pin) == 0 ? 0 :
+	       -HL_ENOSIG;
 }
 
 struct find {
@@ -153,6 +138,24 @@ static int match_pin(void *ctx, const struct hl_link *l)
 	       -ENOMEM : 0;
 }
 
+/* The guard's question, in the handshake: is pin a confirmed link's? */
+static int known_pin(void *ctx, const unsigned char pin[32], char *why, size_t n)
+{
+	struct hl_peer_server *ps = ctx;
+	struct hl_link l = {0};
+	struct find f = {pin, &l, false, false};
+	int r = hl_store_link_each(ps->st, match_pin, &f);
+
+	hl_link_free(&l);
+	if (r < 0)
+		snprintf(why, n, "TLS handshake refused: store unavailable");
+	else if (f.ambiguous)
+		snprintf(why, n, "TLS handshake refused: certificate pinned by two confirmed links");
+	else if (!f.found)
+		snprintf(why, n, "TLS handshake refused: no confirmed link has this certificate");
+	return r == 0 && f.found && !f.ambiguous ? 0 : -1;
+}
+
 static int route_of(const char *method, const char *url)
 {
 	for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)
@@ -161,21 +164,40 @@ static int route_of(const char *method, const char *url)
 	return -1;
 }
 
+/* A refusal after which nothing more is read on the connection. */
+static enum MHD_Result refuse_close(struct MHD_Connection *c, const char *addr,
+				    unsigned status, const char *why)
+{
+	char body[256];
+
+	log_warn("peer %s: refused (%u): %s", addr, status, why);
+	snprintf(body, sizeof(body), "%s\n", why);
+	return hl_http_refuse(c, status, HL_TYPE_TEXT, body);
+}
+
 /* The gate: everything checked before the body is read. */
 static enum MHD_Result admit(struct hl_peer_server *ps, struct MHD_Connection *c,
-			     const char *method, const char *url, void **con_cls)
+			     const char *method, const char *url, const char *version,
+			     void **con_cls)
 {
 	struct request *rq = calloc(1, sizeof(*rq));
-	const char *len_s;
+	const char *len_s, *bad;
 	unsigned char pin[32];
 	struct find f;
 	uint64_t len = 0;
+	unsigned status;
 	int route;
 
 	if (!rq)
 		return MHD_NO;
 	client_addr(c, rq->addr, sizeof(rq->addr));
 	*con_cls = rq;
+	if (!hl_guard_request(c))
+		return refuse_close(c, rq->addr, MHD_HTTP_FORBIDDEN,
+				    "no confirmed link has this certificate");
+	status = hl_http_strict(c, method, url, version, false, &bad);
+	if (status)
+		return refuse_close(c, rq->addr, status, bad);
 	route = route_of(method, url);
 	if (route == -1)
 		return refuse(c, rq->addr, MHD_HTTP_NOT_FOUND, "no such path");
@@ -194,9 +216,10 @@ static enum MHD_Result admit(struct hl_peer_server *ps, struct MHD_Connection *c
 		return refuse(c, rq->addr, MHD_HTTP_FORBIDDEN,
 			      "no confirmed link has this certificate");
 	hl_buf_init(&rq->body, 0);
-	if (!routes[route].body)
-		return MHD_YES;
 	len_s = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	if (!routes[route].body)
+		return !len_s || strcmp(len_s, "0") == 0 ? MHD_YES :
+		       refuse_close(c, rq->addr, MHD_HTTP_BAD_REQUEST, "no body expected");
 	if (!len_s || hl_parse_u64(len_s, strlen(len_s), UINT64_MAX, &len) < 0)
 		return refuse(c, rq->addr, MHD_HTTP_LENGTH_REQUIRED, "Content-Length required");
 	if (len > HL_WIRE_BODY_MAX)
@@ -236,7 +259,7 @@ static enum MHD_Result push(struct hl_peer_server *ps, struct MHD_Connection *c,
 	struct hl_witness_result res;
 	struct hl_buf line;
 	enum MHD_Result ret;
-	char size[32], why[256];
+	char size[32], why[256], clock[160];
 	int r;
 
 	hl_buf_init(&line, HL_COSIG_LINE_MAX);
@@ -260,6 +283,10 @@ static enum MHD_Result push(struct hl_peer_server *ps, struct MHD_Connection *c,
 			 rq->link.name, (unsigned long long)res.old);
 		snprintf(size, sizeof(size), "%llu\n", (unsigned long long)res.old);
 		ret = respond(c, MHD_HTTP_CONFLICT, HL_TYPE_SIZE, size, strlen(size));
+	} else if (res.clock) {
+		hl_transcript_clock_why(&res, ps->me->conf.clock_skew, clock, sizeof(clock));
+		snprintf(why, sizeof(why), "push from %s: %s", rq->link.name, clock);
+		ret = refuse(c, rq->addr, MHD_HTTP_UNPROCESSABLE_CONTENT, why);
 	} else {
 		if (res.unkept)
 			log_warn("peer %s: equivocation evidence past evidence.max: "
@@ -340,9 +367,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	struct hl_peer_server *ps = cls;
 	struct request *rq = *con_cls;
 
-	(void)version;
 	if (!rq)
-		return admit(ps, c, method, url, con_cls);
+		return admit(ps, c, method, url, version, con_cls);
 	if (*size) {
 		if (hl_buf_append(&rq->body, data, *size) < 0)
 			return refuse(c, rq->addr, MHD_HTTP_CONTENT_TOO_LARGE,
@@ -364,14 +390,43 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	struct request *rq = *con_cls;
 
 	(void)cls;
-	(void)c;
 	(void)toe;
+	hl_guard_done(c);
 	if (!rq)
 		return;
 	hl_link_free(&rq->link);
 	hl_buf_free(&rq->body);
 	free(rq);
 	*con_cls = NULL;
+}
+
+/* libmicrohttpd logs each failed handshake: a stranger could fill the
+ * log with them, so they are counted, and one a second is shown. */
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	struct hl_peer_server *ps = cls;
+	time_t now = time(NULL);
+	char line[200];
+	size_t n;
+
+	pthread_mutex_lock(&ps->log_lock);
+	if (now == ps->log_at) {
+		ps->log_unsaid++;
+		pthread_mutex_unlock(&ps->log_lock);
+		return;
+	}
+	vsnprintf(line, sizeof(line), fmt, ap);
+	n = strlen(line);
+	while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+		line[--n] = 0;
+	if (ps->log_unsaid)
+		log_warn("peer server: %s (and %u more in the second before)", line,
+			 ps->log_unsaid);
+	else
+		log_warn("peer server: %s", line);
+	ps->log_at = now;
+	ps->log_unsaid = 0;
+	pthread_mutex_unlock(&ps->log_lock);
 }
 
 static int resolve(const char *listen, struct sockaddr_storage *ss)
@@ -428,6 +483,7 @@ int hl_peer_start(const struct hl_party *me, const char *db,
 	*out = NULL;
 	if (!ps)
 		return -ENOMEM;
+	pthread_mutex_init(&ps->log_lock, NULL);
 	ps->me = me;
 	ps->on_change = on_change;
 	ps->ctx = ctx;
@@ -436,12 +492,20 @@ int hl_peer_start(const struct hl_party *me, const char *db,
 		r = resolve(me->conf.listen, &ss);
 	if (r == 0)
 		r = hl_store_open(db, &ps->st, err, errlen);
+	if (r == 0) {
+		ps->guard = hl_guard_new(known_pin, ps);
+		if (!ps->guard)
+			r = -ENOMEM;
+	}
 	if (r < 0)
 		goto fail;
-	/* A trust list makes GnuTLS ask for the client's certificate; the
-	 * pin on the card, not this list, decides who the client is. */
+	/* A trust list makes GnuTLS ask for the client's certificate and
+	 * the guard require one; the pin on the card, not this list,
+	 * decides who the client is, in the handshake (guard.c). */
 	ps->mhd = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_TLS |
-				   MHD_USE_ERROR_LOG, 0, NULL, NULL, handle, ps,
+				   MHD_USE_ERROR_LOG, 0, hl_guard_policy, ps->guard,
+				   handle, ps,
+		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, ps,
 		MHD_OPTION_SOCK_ADDR, &ss,
 		MHD_OPTION_HTTPS_MEM_KEY, (const char *)ps->key.data,
 		MHD_OPTION_HTTPS_MEM_CERT, (const char *)ps->crt.data,
@@ -452,6 +516,8 @@ int hl_peer_start(const struct hl_party *me, const char *db,
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)HL_WIRE_CONN_PER_IP,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HL_WIRE_TIMEOUT,
 		MHD_OPTION_NOTIFY_COMPLETED, completed, ps,
+		MHD_OPTION_NOTIFY_CONNECTION, hl_guard_notify, ps->guard,
+		MHD_OPTION_UNESCAPE_CALLBACK, hl_http_no_unescape, NULL,
 		MHD_OPTION_END);
 	if (!ps->mhd) {
 		snprintf(err, errlen, "cannot listen on %s: %s", me->conf.listen,
@@ -472,10 +538,12 @@ void hl_peer_stop(struct hl_peer_server *ps)
 		return;
 	if (ps->mhd)
 		MHD_stop_daemon(ps->mhd);
+	hl_guard_free(ps->guard);
 	hl_store_close(ps->st);
 	if (ps->key.data)
 		sodium_memzero(ps->key.data, ps->key.len);
 	hl_buf_free(&ps->key);
 	hl_buf_free(&ps->crt);
+	pthread_mutex_destroy(&ps->log_lock);
 	free(ps);
 }

@@ -17,8 +17,17 @@
 
 #define HL_WIRE_BODY_MAX (16 * 1024 * 1024)	/* a request body */
 #define HL_WIRE_CONN_MEMORY (64 * 1024)		/* headers etc., per connection */
-#define HL_WIRE_CONN_LIMIT 64
-#define HL_WIRE_CONN_PER_IP 16
+#define HL_WIRE_CONN_LIMIT 256			/* in all (select: < FD_SETSIZE) */
+#define HL_WIRE_CONN_PER_IP 64			/* from one address, peers too */
+#define HL_WIRE_PENDING_MAX 128			/* in their TLS handshake (guard.h) */
+#define HL_WIRE_PENDING_PER_IP 8		/* of those, from one address */
+#define HL_WIRE_HELLO_MS 5000			/* to finish the handshake */
+#define HL_WIRE_HEAD_MS 10000			/* for a peer to send a request's head */
+#define HL_WIRE_HELLO_RATE 4			/* new connections a second, per stranger */
+#define HL_WIRE_HELLO_BURST 8			/* of which at once */
+#define HL_WIRE_PEER_MS (3600 * 1000)		/* a peer's address is known that long */
+#define HL_WIRE_ADDRS 256			/* addresses the guard remembers */
 #define HL_WIRE_TIMEOUT 30			/* seconds of silence */
+#define HL_WIRE_FIELDS_MAX 64		/* header fields and query arguments */
 
 #endif

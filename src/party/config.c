@@ -65,6 +65,10 @@ static const struct key keys[] = {
 	{"evidence.max", T_SIZE, FIELD(evidence_max), "16M",
 	 "\n# Bytes of equivocation evidence kept per link (default 16M); past\n"
 	 "# them an incident is recorded by its hash alone.\n"},
+	{"clock.skew", T_DURATION, FIELD(clock_skew), "5m",
+	 "\n# How far ahead of this party's clock a peer's message may be dated;\n"
+	 "# one dated further ahead, or before the peer's previous message, is\n"
+	 "# refused (default 5m).\n"},
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
@@ -104,6 +108,7 @@ void hl_config_defaults(struct hl_config *c)
 	c->escalate_every = 15 * 60;
 	c->check_precedence = HL_IMMEDIATE;
 	c->evidence_max = HL_EVIDENCE_MAX_DEFAULT;
+	c->clock_skew = 5 * 60;
 }
 
 int hl_listen_check(const char *s)

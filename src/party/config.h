@@ -84,6 +84,7 @@ struct hl_config {
 	int64_t check_every;		/* seconds; 0 or HL_CHECK_NONE for none */
 	enum hl_precedence check_precedence;
 	int64_t evidence_max;		/* bytes of evidence kept per link */
+	int64_t clock_skew;		/* seconds a peer's time may run ahead */
 	struct hl_config_link links[HL_CONFIG_LINKS_MAX];
 	unsigned nlinks;
 	/* Set on failure: where and what. */

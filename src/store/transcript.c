@@ -1,5 +1,6 @@
 /* transcript.c - appends, pushes, the witness rule, receipts, proofs. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -237,7 +238,11 @@ struct witness {
 	const struct hl_link *l;
 	struct hl_batch *b;
 	struct hl_checkpoint cp;
+	struct hl_witness_result *res;
 	int64_t now;
+	/* The last envelope seen in order, for the clock rule. */
+	uint64_t prev_seq;
+	int64_t prev_time;
 	/* Evidence to keep after the transaction that found it rolls back. */
 	const char *ev_kind;
 	uint64_t ev_at;
@@ -253,6 +258,74 @@ static void evidence(struct witness *w, const char *kind, uint64_t at,
 	w->ev_at = at;
 	w->ev_other = other;
 	w->ev_other_len = on;
+}
+
+/* The time of envelope seq of the sender's log, as it signed it. */
+static int held_time(struct witness *w, uint64_t seq, int64_t *time)
+{
+	struct hl_envelope env;
+	struct hl_buf held;
+	int r;
+
+	hl_buf_init(&held, HL_ENVELOPE_HEADER_MAX + HL_BODY_MAX);
+	r = hl_store_envelope_get(w->st, w->l->id, HL_THEIRS, seq, &held, NULL);
+	if (r == 0)
+		r = hl_envelope_parse(held.data, held.len, &env);
+	if (r == 0)
+		*time = env.time;
+	hl_buf_free(&held);
+	return r;
+}
+
+/* Clocks are bounded (9.5 step 10.4): a new envelope may not be dated
+ * more than the skew ahead of our clock, nor before its predecessor. */
+static int clock_rule(struct witness *w, const struct hl_envelope *env)
+{
+	struct hl_witness_result *res = w->res;
+	int64_t prev = 0;
+	int r = 0;
+
+	if (env->time > w->now + w->me->conf.clock_skew) {
+		res->clock = HL_CLOCK_AHEAD;
+		res->clock_limit = w->now;
+	} else if (env->seq > 1) {
+		if (w->prev_seq == env->seq - 1)
+			prev = w->prev_time;
+		else
+			r = held_time(w, env->seq - 1, &prev);
+		if (r < 0)
+			return r;
+		if (env->time < prev) {
+			res->clock = HL_CLOCK_BEFORE;
+			res->clock_limit = prev;
+		}
+	}
+	w->prev_seq = env->seq;
+	w->prev_time = env->time;
+	if (res->clock == HL_CLOCK_OK)
+		return 0;
+	res->clock_seq = env->seq;
+	res->clock_time = env->time;
+	return -HL_ETIME;
+}
+
+void hl_transcript_clock_why(const struct hl_witness_result *res, int64_t skew,
+			     char *out, size_t n)
+{
+	char at[HL_TIME_LEN + 1], limit[HL_TIME_LEN + 1], d[16];
+
+	hl_time_format(res->clock_time, at);
+	hl_time_format(res->clock_limit, limit);
+	hl_duration_format(skew, d, sizeof(d));
+	if (res->clock == HL_CLOCK_AHEAD)
+		snprintf(out, n, "envelope %llu is dated %s, more than %s ahead of our "
+			 "clock (%s)", (unsigned long long)res->clock_seq, at, d, limit);
+	else if (res->clock == HL_CLOCK_BEFORE)
+		snprintf(out, n, "envelope %llu is dated %s, before envelope %llu (%s)",
+			 (unsigned long long)res->clock_seq, at,
+			 (unsigned long long)res->clock_seq - 1, limit);
+	else
+		snprintf(out, n, "%s", hl_strerror(-HL_ETIME));
 }
 
 /* Stores one envelope of the push, or checks it against the stored one;
@@ -276,14 +349,19 @@ static int take_envelope(struct witness *w, const struct hl_batch_env *e,
 		r = hl_store_envelope_get(w->st, w->l->id, HL_THEIRS, env.seq, &w->ev_kept, NULL);
 		if (r < 0)
 			return r;
-		if (w->ev_kept.len == e->n && memcmp(w->ev_kept.data, e->p, e->n) == 0)
+		if (w->ev_kept.len == e->n && memcmp(w->ev_kept.data, e->p, e->n) == 0) {
+			w->prev_seq = env.seq;
+			w->prev_time = env.time;
 			return 0;
+		}
 		evidence(w, "envelope", env.seq, e->p, e->n);
 		return -HL_EEQUIVOCATION;
 	}
 	if (!store)
 		return -HL_ECONSISTENCY;	/* beyond the checkpoint we cosigned */
-	r = append(w->st, w->l->id, HL_THEIRS, env.seq, &env, e->p, e->n, w->now);
+	r = clock_rule(w, &env);
+	if (r == 0)
+		r = append(w->st, w->l->id, HL_THEIRS, env.seq, &env, e->p, e->n, w->now);
 	if (r == 0)
 		(*stored)++;
 	return r;
@@ -501,7 +579,7 @@ int hl_transcript_witness(struct hl_store *st, const struct hl_party *me,
 			  int64_t now, struct hl_buf *line,
 			  struct hl_witness_result *res)
 {
-	struct witness w = {.st = st, .me = me, .l = l, .now = now};
+	struct witness w = {.st = st, .me = me, .l = l, .now = now, .res = res};
 	int r;
 
 	memset(res, 0, sizeof(*res));

@@ -71,6 +71,12 @@ int hl_transcript_push_from(struct hl_store *st, const struct hl_party *me,
 			    const struct hl_link *l, uint64_t from,
 			    struct hl_buf *out, uint64_t *count);
 
+enum hl_clock_fault {
+	HL_CLOCK_OK,
+	HL_CLOCK_AHEAD,		/* dated more than the skew ahead of our clock */
+	HL_CLOCK_BEFORE,	/* dated before its predecessor in the log */
+};
+
 struct hl_witness_result {
 	uint64_t old;		/* the size we had cosigned before */
 	uint64_t size;		/* the checkpoint's size, now cosigned */
@@ -81,15 +87,29 @@ struct hl_witness_result {
 	 * but held only old: recorded as a HL_EVENT_STORE_LOSS escalation
 	 * (side HL_THEIRS, seq lost_to, step 0), and refilled by the push. */
 	uint64_t lost_to;
+	/* With -HL_ETIME from the clock rule: which envelope, its signed
+	 * time, and what it was held against (our clock for AHEAD, the
+	 * predecessor's time for BEFORE). */
+	enum hl_clock_fault clock;
+	uint64_t clock_seq;
+	int64_t clock_time, clock_limit;
 };
 
 #define HL_EVENT_STORE_LOSS "store-loss"
+
+/* A sentence for a clock-rule refusal in res, with both times and the
+ * allowed skew (the witness's conf.clock_skew): the peer server's
+ * answer and the log line of every door that witnesses. */
+void hl_transcript_clock_why(const struct hl_witness_result *res, int64_t skew,
+			     char *out, size_t n);
 
 /* The witness rule over one push from the peer of l: on success, line
  * gets our cosignature line for its checkpoint (the same line again
  * for a checkpoint we cosigned before).  A different envelope or
  * checkpoint for a place already taken is kept as evidence
- * (-HL_EEQUIVOCATION).  A push whose old size is past what we cosigned,
+ * (-HL_EEQUIVOCATION).  A new envelope dated more than me->conf.clock_skew
+ * ahead of now, or before its predecessor, gets -HL_ETIME with res->clock
+ * set.  A push whose old size is past what we cosigned,
  * or an old checkpoint we never cosigned, gets -HL_EGAP with res->old
  * set to our cosigned size: the sender resends from there. */
 int hl_transcript_witness(struct hl_store *st, const struct hl_party *me,

@@ -856,6 +856,79 @@ static void test_evidence_cap(void **state)
 	assert_b(f, 2, 2, 1, 2);
 }
 
+/* Clocks are bounded (protocol.md 9.5 step 10.4): a new envelope dated
+ * more than the skew ahead of the witness's clock, or before its
+ * predecessor (in the push or held), is refused with both times, and
+ * nothing of the push is stored. */
+static void test_clock_rule(void **state)
+{
+	struct fx *f = *state;
+	struct hl_witness_result res;
+	struct hl_buf *batch, *line = buf(f, HL_COSIG_LINE_MAX);
+	int64_t sent, held;
+	uint64_t size = 9;
+	char why[160];
+
+	B->conf.clock_skew = 300;
+	send_a(f, 1);
+	sent = f->now;
+	batch = push_a(f, 1);
+	/* One second more than the skew ahead: refused, with both times. */
+	f->now = sent - 302;
+	assert_int_equal(witness(f, batch, &res, line), -HL_ETIME);
+	assert_int_equal(res.clock, HL_CLOCK_AHEAD);
+	assert_int_equal(res.clock_seq, 1);
+	assert_int_equal(res.clock_time, sent);
+	assert_int_equal(res.clock_limit, sent - 301);
+	assert_int_equal(hl_store_log_size(f->sb, f->lb.id, HL_THEIRS, &size), 0);
+	assert_int_equal(size, 0);
+	hl_transcript_clock_why(&res, 300, why, sizeof(why));
+	assert_non_null(strstr(why, "envelope 1 is dated "));
+	assert_non_null(strstr(why, ", more than 5m ahead of our clock ("));
+	/* Exactly the skew ahead: taken. */
+	assert_int_equal(witness(f, batch, &res, line), 0);
+	assert_int_equal(res.size, 1);
+	assert_int_equal(receipt(f, cosigned_at_a(f, 1, line), &size), 0);
+	/* Dated before the one held (envelope 1, read from B's store):
+	 * refused; dated the same second: taken. */
+	held = sent;
+	f->now = held - 2;
+	send_a(f, 1);
+	f->now = held + 2000;
+	assert_int_equal(witness(f, push_a(f, 1), &res, line), -HL_ETIME);
+	assert_int_equal(res.clock, HL_CLOCK_BEFORE);
+	assert_int_equal(res.clock_seq, 2);
+	assert_int_equal(res.clock_time, held - 1);
+	assert_int_equal(res.clock_limit, held);
+	hl_transcript_clock_why(&res, 300, why, sizeof(why));
+	assert_non_null(strstr(why, "envelope 2 is dated "));
+	assert_non_null(strstr(why, ", before envelope 1 ("));
+	assert_int_equal(hl_store_log_size(f->sb, f->lb.id, HL_THEIRS, &size), 0);
+	assert_int_equal(size, 1);
+	B->conf.clock_skew = 0;
+}
+
+/* The same rule between two new envelopes of one push. */
+static void test_clock_rule_in_push(void **state)
+{
+	struct fx *f = *state;
+	struct hl_witness_result res;
+	struct hl_buf *line = buf(f, HL_COSIG_LINE_MAX);
+	int64_t first;
+
+	send_a(f, 1);
+	first = f->now;
+	send_a(f, 1);		/* one second later: fine */
+	f->now = first - 10;
+	send_a(f, 1);		/* before the second */
+	f->now = first + 100;
+	assert_int_equal(witness(f, push_a(f, 3), &res, line), -HL_ETIME);
+	assert_int_equal(res.clock, HL_CLOCK_BEFORE);
+	assert_int_equal(res.clock_seq, 3);
+	assert_int_equal(res.clock_time, first - 9);
+	assert_int_equal(res.clock_limit, first + 1);
+}
+
 /* Nothing moves on a link whose fingerprint was not confirmed. */
 static void test_unconfirmed(void **state)
 {
@@ -1109,6 +1182,8 @@ int main(void)
 		T(test_store_loss),
 		T(test_evidence_cap),
 		T(test_unconfirmed),
+		T(test_clock_rule),
+		T(test_clock_rule_in_push),
 		T(test_receipt_bad_cosig),
 		T(test_receipt_never_made),
 		T(test_durable),
