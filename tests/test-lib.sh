@@ -17,7 +17,8 @@ SRC_DIR=$(cd "$(dirname "$0")/.." && pwd)
 HOTLINE_BUILD=$(cd "$HOTLINE_BUILD" 2>/dev/null && pwd || echo "$HOTLINE_BUILD")
 HOTLINE="$HOTLINE_BUILD/hotline"
 HOTLINED="$HOTLINE_BUILD/hotlined"
-SEEDS="${HOTLINE_SEEDS:-$SRC_DIR/../shared/seeds}"
+# Test data lives in the repository, never beside it.
+SEEDS="$SRC_DIR/tests/data"
 TEST_DIR=$(mktemp -d "${TMPDIR:-/tmp}/$TEST_NAME.XXXXXX")
 unset HOTLINE_HOME
 export LC_ALL=C.UTF-8
@@ -83,14 +84,10 @@ new_party() {
 	"$HOTLINE" init --name "$1" --home "$TEST_DIR/$1" --listen "127.0.0.1:$2" >/dev/null
 }
 
-# seed_text : the Arabic report, or a fixed Arabic sentence without it.
+# seed_text : an Arabic report of about 2 kB (tests/data/report-ar.txt,
+# in the repository: no test reads anything outside it).
 seed_text() {
-	f=$(ls "$SEEDS"/000_*.txt 2>/dev/null | head -n 1)
-	if [ -n "$f" ]; then
-		cat "$f"
-	else
-		printf 'أكد السفير أن البلدين يحافظان على تعاون نشط في مجال الأمن السيبراني.\n'
-	fi
+	cat "$SEEDS/report-ar.txt"
 }
 
 # --- Daemons -------------------------------------------------------------
