@@ -30,6 +30,7 @@ for set in "$@"; do
 		command -v prove >/dev/null 2>&1 || add perl
 		command -v curl >/dev/null 2>&1 || add curl
 		command -v faketime >/dev/null 2>&1 || add faketime
+		command -v groff >/dev/null 2>&1 || add groff-base
 		;;
 	fuzz)
 		command -v clang >/dev/null 2>&1 || add clang
