@@ -150,14 +150,16 @@ static struct hl_party *reread(const struct timekeeper *t)
 		snprintf(why, sizeof(why), "hotline.conf: name differs from the card's");
 		r = -HL_ECONFIG;
 	}
-	if (r == 0)
+	if (r == 0) {
 		r = hl_store_open(t->db, &st, err, sizeof(err));
+		snprintf(why, sizeof(why), "%s: %s", HL_STORE_FILE, err);
+	}
 	if (r == 0)
 		r = hl_party_links_check(&n->conf, st, why, sizeof(why));
 	hl_store_close(st);
 	if (r < 0) {
-		log_warn("reload refused, the settings in use are kept: %s/%s%s%s",
-			 t->p->home, why[0] ? why : hl_strerror(r), err[0] ? ": " : "", err);
+		log_warn("reload refused, the settings in use are kept: %s/%s", t->p->home,
+			 why[0] ? why : hl_strerror(r));
 		free(n);
 		return NULL;
 	}
