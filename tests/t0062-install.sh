@@ -7,12 +7,17 @@
 
 ROOT="$TEST_DIR/root"
 
-# install_to DESTDIR ARGS... : make install of the build under test.
+# install_to DESTDIR ARGS... : make install of the build under test,
+# as it is (-o: never rebuilt under the tests running beside this one).
 install_to() {
 	it_dest=$1
 	shift
-	make -s -C "$SRC_DIR" install O="$HOTLINE_BUILD" DESTDIR="$it_dest" "$@" >"$TEST_DIR/make.out" 2>&1 ||
-		{ cat "$TEST_DIR/make.out"; return 1; }
+	set -- -o "$HOTLINE_BUILD/hotline" -o "$HOTLINE_BUILD/hotlined" "$@"
+	for it_mo in "$HOTLINE_BUILD"/locale/*/LC_MESSAGES/hotline.mo; do
+		set -- -o "$it_mo" "$@"
+	done
+	make -s -C "$SRC_DIR" install O="$HOTLINE_BUILD" DESTDIR="$it_dest" "$@" \
+		>"$TEST_DIR/make.out" 2>&1 || { cat "$TEST_DIR/make.out"; return 1; }
 }
 
 # mode FILE : its permission bits, in octal.
