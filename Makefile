@@ -137,11 +137,21 @@ pot:
 # The tests run the sanitized build: unit tests (cmocka, TAP) and the
 # integration tests (tests/tNNNN-*.sh) under one prove.  The optimized
 # build is made too: -O2 warns where -O1 does not, and make demo uses it.
+# Many tests wait on daemons and deadlines more than they compute, so
+# prove runs CHECK_JOBS at once (3 keep 2 cores busy), and the longest
+# start first (CHECK_FIRST, longest first), so that none runs alone at
+# the end.
+CHECK_JOBS ?= 3
+CHECK_FIRST := $(addprefix tests/,t0018-cases.sh t0007-crash.sh t0005-batch.sh \
+	t0006-proof.sh t0012-refused.sh t0016-check-scheduled.sh t0011-crash.sh \
+	t0003-envelope.sh t0010-delivery.sh)
+CHECK_TESTS := $(wildcard $(CHECK_FIRST)) \
+	$(filter-out $(CHECK_FIRST),$(wildcard tests/t[0-9]*.sh))
 check:
 	$(MAKE) --no-print-directory all
 	$(MAKE) --no-print-directory O=build/asan SAN=1 all unit
 	CMOCKA_MESSAGE_OUTPUT=TAP HOTLINE_BUILD=$(CURDIR)/build/asan \
-		prove -j2 --timer build/asan/tests/test_* tests/t[0-9]*.sh
+		prove -j$(CHECK_JOBS) --timer $(CHECK_TESTS) build/asan/tests/test_*
 
 demo: all
 	@tools/demo.sh $(O)
