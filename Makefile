@@ -5,7 +5,8 @@
 #   make demo         two parties exchange an envelope
 #   make fuzz         run every fuzz target for FUZZ_SECONDS (clang)
 #   make bench        benchmarks (each beside the floor it measured)
-#   make install      binaries, docs and the systemd unit under PREFIX
+#   make install      binaries, docs, manual pages and the service under PREFIX
+#   make man          check the manual pages (docs/man/) with groff
 #   make pot          refresh po/hotline.pot and merge it into po/*.po
 #
 # Missing Debian packages are installed when run as root (tools/deps.sh).
@@ -14,7 +15,7 @@ O ?= build
 SAN ?= 0
 PKGS := libsodium sqlite3 jansson libmicrohttpd libcurl gnutls
 
-ifeq ($(filter clean help,$(MAKECMDGOALS)),)
+ifeq ($(filter clean help man,$(MAKECMDGOALS)),)
 DEPS_SETS := build $(if $(filter check unit,$(MAKECMDGOALS)),check)
 DEPS_OK := $(shell tools/deps.sh $(DEPS_SETS) && echo ok)
 ifneq ($(DEPS_OK),ok)
@@ -69,7 +70,7 @@ LINGUAS := ar en es fr ru zh
 MO := $(LINGUAS:%=$(O)/locale/%/LC_MESSAGES/hotline.mo)
 $(O)/src/cli/i18n.o: HL_CFLAGS += -DHL_LOCALEDIR='"$(PREFIX)/share/locale"'
 
-.PHONY: all unit check demo fuzz bench clean help install pot
+.PHONY: all unit check demo fuzz bench clean help install man pot
 all: $(O)/hotline $(O)/hotlined $(MO)
 
 $(O)/%.o: %.c
@@ -136,11 +137,21 @@ pot:
 # The tests run the sanitized build: unit tests (cmocka, TAP) and the
 # integration tests (tests/tNNNN-*.sh) under one prove.  The optimized
 # build is made too: -O2 warns where -O1 does not, and make demo uses it.
+# Many tests wait on daemons and deadlines more than they compute, so
+# prove runs CHECK_JOBS at once (3 keep 2 cores busy), and the longest
+# start first (CHECK_FIRST, longest first), so that none runs alone at
+# the end.
+CHECK_JOBS ?= 3
+CHECK_FIRST := $(addprefix tests/,t0018-cases.sh t0007-crash.sh t0005-batch.sh \
+	t0006-proof.sh t0012-refused.sh t0016-check-scheduled.sh t0011-crash.sh \
+	t0003-envelope.sh t0010-delivery.sh)
+CHECK_TESTS := $(wildcard $(CHECK_FIRST)) \
+	$(filter-out $(CHECK_FIRST),$(wildcard tests/t[0-9]*.sh))
 check:
 	$(MAKE) --no-print-directory all
 	$(MAKE) --no-print-directory O=build/asan SAN=1 all unit
 	CMOCKA_MESSAGE_OUTPUT=TAP HOTLINE_BUILD=$(CURDIR)/build/asan \
-		prove -j2 --timer build/asan/tests/test_* tests/t[0-9]*.sh
+		prove -j$(CHECK_JOBS) --timer $(CHECK_TESTS) build/asan/tests/test_*
 
 demo: all
 	@tools/demo.sh $(O)
@@ -152,21 +163,51 @@ fuzz:
 bench: $(O)/hotline $(BENCH_BIN)
 	@tools/bench.sh $(O)
 
+# Where the service's files go; the unit's /usr/local paths become PREFIX.
+UNITDIR ?= /etc/systemd/system
+SYSUSERSDIR ?= /etc/sysusers.d
+TMPFILESDIR ?= /etc/tmpfiles.d
+MANDIR ?= $(PREFIX)/share/man
+MANPAGES := docs/man/hotline.1 docs/man/hotlined.8 docs/man/hotline.conf.5
+
+# Without DESTDIR (an install on this machine), the hotline user and its
+# /var/lib/hotline are made at once, as a package's postinst would.
 install: $(O)/hotline $(O)/hotlined $(MO)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/doc/hotline \
-		$(DESTDIR)/etc/systemd/system
+		$(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(TMPFILESDIR)
 	install -m 0755 $(O)/hotline $(O)/hotlined $(DESTDIR)$(PREFIX)/bin/
 	install -m 0644 docs/*.md docs/*.json $(DESTDIR)$(PREFIX)/share/doc/hotline/
-	install -m 0644 dist/systemd/hotlined.service $(DESTDIR)/etc/systemd/system/
+	sed 's|/usr/local/|$(PREFIX)/|g' dist/systemd/hotlined.service \
+		>$(DESTDIR)$(UNITDIR)/hotlined.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/hotlined.service
+	install -m 0644 dist/sysusers.d/hotline.conf $(DESTDIR)$(SYSUSERSDIR)/hotline.conf
+	install -m 0644 dist/tmpfiles.d/hotline.conf $(DESTDIR)$(TMPFILESDIR)/hotline.conf
+	for m in $(MANPAGES); do \
+		install -D -m 0644 $$m $(DESTDIR)$(MANDIR)/man$${m##*.}/$${m##*/} || exit 1; \
+	done
 	for l in $(LINGUAS); do \
 		install -D -m 0644 $(O)/locale/$$l/LC_MESSAGES/hotline.mo \
 			$(DESTDIR)$(PREFIX)/share/locale/$$l/LC_MESSAGES/hotline.mo || exit 1; \
 	done
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ] && command -v systemd-sysusers >/dev/null; then \
+		echo "systemd-sysusers and systemd-tmpfiles: the hotline user, /var/lib/hotline"; \
+		systemd-sysusers $(SYSUSERSDIR)/hotline.conf && \
+		systemd-tmpfiles --create $(TMPFILESDIR)/hotline.conf && \
+		{ systemctl daemon-reload 2>/dev/null || :; }; \
+	fi
+
+# The manual pages, checked: groff's warnings are errors.
+man: $(MANPAGES)
+	@for m in $(MANPAGES); do \
+		out=$$(groff -man -Tutf8 -z -ww $$m 2>&1) && [ -z "$$out" ] || \
+			{ echo "$$m: $$out"; exit 1; }; \
+	done
+	@echo "manual pages OK: $(MANPAGES)"
 
 clean:
 	rm -rf build
 
 help:
-	@sed -n '3,10p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,11p' Makefile | sed 's/^# \{0,1\}//'
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(DAEMON_OBJ:.o=.d)

@@ -17,7 +17,8 @@ SRC_DIR=$(cd "$(dirname "$0")/.." && pwd)
 HOTLINE_BUILD=$(cd "$HOTLINE_BUILD" 2>/dev/null && pwd || echo "$HOTLINE_BUILD")
 HOTLINE="$HOTLINE_BUILD/hotline"
 HOTLINED="$HOTLINE_BUILD/hotlined"
-SEEDS="${HOTLINE_SEEDS:-$SRC_DIR/../shared/seeds}"
+# Test data lives in the repository, never beside it.
+SEEDS="$SRC_DIR/tests/data"
 TEST_DIR=$(mktemp -d "${TMPDIR:-/tmp}/$TEST_NAME.XXXXXX")
 unset HOTLINE_HOME
 export LC_ALL=C.UTF-8
@@ -83,14 +84,10 @@ new_party() {
 	"$HOTLINE" init --name "$1" --home "$TEST_DIR/$1" --listen "127.0.0.1:$2" >/dev/null
 }
 
-# seed_text : the Arabic report, or a fixed Arabic sentence without it.
+# seed_text : an Arabic report of about 2 kB (tests/data/report-ar.txt,
+# in the repository: no test reads anything outside it).
 seed_text() {
-	f=$(ls "$SEEDS"/000_*.txt 2>/dev/null | head -n 1)
-	if [ -n "$f" ]; then
-		cat "$f"
-	else
-		printf 'أكد السفير أن البلدين يحافظان على تعاون نشط في مجال الأمن السيبراني.\n'
-	fi
+	cat "$SEEDS/report-ar.txt"
 }
 
 # --- Daemons -------------------------------------------------------------
@@ -133,18 +130,29 @@ daemon_running() {
 	[ -f "$TEST_DIR/$1.pid" ] && [ ! -f "$TEST_DIR/$1.rc" ]
 }
 
-# wait_for SECONDS CMD... : runs CMD every 0.2 s until it succeeds;
-# fails when SECONDS have passed without success.
+# wait_for SECONDS CMD... : runs CMD until it succeeds, after 0.1 s,
+# 0.2 s, 0.4 s, then every 0.5 s; fails when SECONDS have passed
+# without success.  CMD is often a few sanitized CLI runs: polled every
+# 0.2 s through a long wait, those took more CPU than the test, and on
+# 2 cores starved the daemons it waited for.  Leak checks, which cost
+# as much again at each exit, are off in CMD (the same commands run
+# with them elsewhere in the tests).
 wait_for() {
 	wf_until=$(($(date +%s) + $1))
+	wf_nap=0.1
+	wf_asan=${ASAN_OPTIONS-}
 	shift
+	export ASAN_OPTIONS="${wf_asan:+$wf_asan:}detect_leaks=0"
 	until "$@" >/dev/null 2>&1; do
 		if [ "$(date +%s)" -ge "$wf_until" ]; then
 			echo "gave up waiting for: $*"
+			ASAN_OPTIONS=$wf_asan
 			return 1
 		fi
-		sleep 0.2
+		sleep $wf_nap
+		case $wf_nap in 0.1) wf_nap=0.2 ;; 0.2) wf_nap=0.4 ;; *) wf_nap=0.5 ;; esac
 	done
+	ASAN_OPTIONS=$wf_asan
 }
 
 # start_daemon NAME : starts hotlined for party NAME and waits up to

@@ -31,6 +31,7 @@ for set in "$@"; do
 		command -v curl >/dev/null 2>&1 || add curl
 		command -v faketime >/dev/null 2>&1 || add faketime
 		command -v sqlite3 >/dev/null 2>&1 || add sqlite3
+		command -v groff >/dev/null 2>&1 || add groff-base
 		;;
 	fuzz)
 		command -v clang >/dev/null 2>&1 || add clang

@@ -148,7 +148,7 @@ int64_t cli_now(void)
 	return (int64_t)time(NULL);
 }
 
-struct hl_store *cli_store(const struct hl_party *p)
+struct hl_store *cli_store_open(const struct hl_party *p)
 {
 	char path[PATH_MAX], err[256] = "";
 	struct hl_store *st = NULL;
@@ -158,6 +158,20 @@ struct hl_store *cli_store(const struct hl_party *p)
 		r = hl_store_open(path, &st, err, sizeof(err));
 	if (r < 0)
 		cli_err("%s: %s%s%s", path, cli_strerror(r), err[0] ? ": " : "", err);
+	return st;
+}
+
+struct hl_store *cli_store(const struct hl_party *p)
+{
+	struct hl_store *st = cli_store_open(p);
+	struct hl_config c = p->conf;
+	char why[PATH_MAX + 256];
+
+	if (st && hl_party_links_check(&c, st, why, sizeof(why)) < 0) {
+		cli_err("%s/%s", p->home, why);
+		hl_store_close(st);
+		st = NULL;
+	}
 	return st;
 }
 

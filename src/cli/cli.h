@@ -62,8 +62,12 @@ void cli_print_content(const unsigned char *p, size_t n);
  * "ar_EG.UTF-8" gives "ar-EG"), or "und" (undetermined). */
 void cli_locale_lang(char out[HL_LANG_MAX + 1]);
 
-/* Opens the party's store (<home>/hotline.db), printing why it cannot. */
+/* Opens the party's store (<home>/hotline.db), printing why it cannot;
+ * refuses, as hotlined does, a hotline.conf whose link.NAME keys name a
+ * link the store lacks.  cli_store_open does not check that (for 'link',
+ * which adds the links those keys name). */
 struct hl_store *cli_store(const struct hl_party *p);
+struct hl_store *cli_store_open(const struct hl_party *p);
 
 /* Loads link name, printing why it cannot; 0 or a negative error. */
 int cli_link(struct hl_store *st, const char *name, struct hl_link *l);

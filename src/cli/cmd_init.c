@@ -33,7 +33,8 @@ const char init_help[] =
 	"    --name NAME        the party's name: 1-63 of a-z, 0-9, '.', '-'\n"
 	"    --endpoint URL     where peers reach this party (https://...), or\n"
 	"                       'none' when peers cannot connect to it;\n"
-	"                       default: https:// and the listen address\n"
+	"                       default: https:// and the listen address,\n"
+	"                       which must then not be 0.0.0.0 or [::]\n"
 	"    --listen ADDR      peer server address, default 127.0.0.1:7443\n"
 	"    --home DIR         the party's home folder\n\n"
 	"EXIT STATUS\n"
@@ -74,6 +75,16 @@ static int parse(int argc, char **argv, struct hl_config *conf, const char **end
 	return CLI_OK;
 }
 
+/* 0.0.0.0:P or [::]:P: every address of this host, and none a peer can
+ * dial, so never an endpoint to sign into the card. */
+static bool wildcard(const char *listen)
+{
+	size_t n = strrchr(listen, ':') - listen;
+
+	return (n == 7 && memcmp(listen, "0.0.0.0", 7) == 0) ||
+	       (n == 4 && memcmp(listen, "[::]", 4) == 0);
+}
+
 static int check(struct hl_config *conf, const char *endpoint)
 {
 	int n;
@@ -84,6 +95,12 @@ static int check(struct hl_config *conf, const char *endpoint)
 	}
 	if (hl_listen_check(conf->listen) < 0) {
 		cli_err(_("--listen: want HOST:PORT, got '%s'"), conf->listen);
+		return CLI_USAGE;
+	}
+	if (!endpoint && wildcard(conf->listen)) {
+		cli_err(_("--listen %s: no peer can reach that address; pass --endpoint "
+			  "https://HOST:%s with the name or address peers use"),
+			conf->listen, strrchr(conf->listen, ':') + 1);
 		return CLI_USAGE;
 	}
 	if (!endpoint)

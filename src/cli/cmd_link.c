@@ -412,7 +412,7 @@ int link_main(int argc, char **argv)
 	p = cli_party(HL_PARTY_PUBLIC);
 	if (!p)
 		return CLI_FAIL;
-	st = cli_store(p);
+	st = cli_store_open(p);
 	r = CLI_FAIL;
 	if (st && strcmp(verb, "add") == 0)
 		r = add(st, p, &a);

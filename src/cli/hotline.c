@@ -105,7 +105,7 @@ int main(int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	const char *lang = NULL;
-	int what = 0;
+	int what = 0, r;
 
 	/* Options first, so that even their errors are in the language
 	 * asked for (getopt's own are in libc's). */
@@ -121,11 +121,14 @@ int main(int argc, char **argv)
 		else
 			what = c;
 	}
-	if (cli_i18n_init(lang) < 0) {
+	r = cli_i18n_init(lang);
+	if (r < 0) {
 		cli_i18n_init(NULL);
 		cli_err(_("--lang: want a language such as ar, en, es, fr, ru or zh"));
 		return CLI_USAGE;
 	}
+	if (r > 0)
+		cli_err(_("--lang %s: no messages in that language; using English"), lang);
 	if (sodium_init() < 0) {
 		cli_err(_("cannot initialise libsodium"));
 		return CLI_FAIL;

@@ -101,6 +101,20 @@ static void locale_dir(char *out, size_t cap)
 	snprintf(out, cap, "%s", HL_LOCALEDIR);
 }
 
+/* Whether dir holds a catalogue for want ("fr_CA"), or for its
+ * language alone ("fr"), as gettext looks for them. */
+static bool catalogue(const char *dir, const char *want)
+{
+	size_t n = strcspn(want, "_@");
+	char path[PATH_MAX];
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s/LC_MESSAGES/" DOMAIN ".mo", dir,
+			     want) < sizeof(path) && access(path, R_OK) == 0)
+		return true;
+	return (size_t)snprintf(path, sizeof(path), "%s/%.*s/LC_MESSAGES/" DOMAIN ".mo",
+				dir, (int)n, want) < sizeof(path) && access(path, R_OK) == 0;
+}
+
 static bool c_locale(const char *name)
 {
 	return !name || strcmp(name, "C") == 0 || strcmp(name, "POSIX") == 0;
@@ -134,7 +148,7 @@ int cli_i18n_init(const char *lang)
 	bindtextdomain(DOMAIN, dir);
 	bind_textdomain_codeset(DOMAIN, "UTF-8");
 	textdomain(DOMAIN);
-	return 0;
+	return lang && !catalogue(dir, want) ? 1 : 0;
 }
 
 const char *cli_label(enum hl_vocab v, const char *code)

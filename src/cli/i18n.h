@@ -25,7 +25,8 @@ const char *cli_pgettext(const char *key, const char *msgid);
 /* Sets the locale and the message catalogue up; call first in main.
  * lang is the --lang given (a language tag: "fr", "zh-CN"), or NULL for
  * the environment's (LC_ALL, LC_MESSAGES, LANG, LANGUAGE).  Returns -1
- * when lang is not a plausible tag (nothing is changed then). */
+ * when lang is not a plausible tag (nothing is changed then), 1 when no
+ * catalogue holds lang's messages (they are in English then). */
 int cli_i18n_init(const char *lang);
 
 /* The translated label of a code ("TLP:RED", "take-down"); a code not

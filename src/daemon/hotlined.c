@@ -1,7 +1,8 @@
 /* hotlined.c - the Hotline daemon: peer server, courier, operator API.
  *
  * The main thread starts the parts, prints a readiness line, and waits
- * for a signal; SIGTERM or SIGINT stop it cleanly: the API first, then
+ * for a signal; SIGHUP reloads hotline.conf (reload below); SIGTERM or
+ * SIGINT stop it cleanly: the API first, then
  * the peer server (which finishes the requests under way, so a push
  * that was being witnessed is committed or not at all), then the
  * courier (which finishes its attempt).  Nothing durable is lost: every
@@ -12,6 +13,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -75,7 +77,8 @@ static int parse(int argc, char **argv, struct opts *o)
 	return -1;
 }
 
-/* Opens the party and brings its store up to date. */
+/* Opens the party and brings its store up to date; refuses link.NAME
+ * settings for a link the store does not hold. */
 static struct hl_party *open_party(const char *home_opt, char *db, size_t dblen)
 {
 	char home[PATH_MAX], why[PATH_MAX + 64] = "", err[256] = "";
@@ -84,34 +87,37 @@ static struct hl_party *open_party(const char *home_opt, char *db, size_t dblen)
 	int r = hl_home_resolve(home_opt, home, sizeof(home));
 
 	if (r < 0) {
-		log_warn("no home folder: give --home DIR or set HOTLINE_HOME");
+		log_err("no home folder: give --home DIR or set HOTLINE_HOME");
 		return NULL;
 	}
 	r = hl_party_open(home, HL_PARTY_SECRETS, &p, why, sizeof(why));
 	if (r == -HL_ECONFIG)
-		log_warn("%s/%s", home, why);
+		log_err("%s/%s", home, why);
 	else if (r == -HL_ENOPARTY)
-		log_warn("%s: %s", home, hl_strerror(r));
+		log_err("%s: %s", home, hl_strerror(r));
 	else if (r < 0)
-		log_warn("%s/%s: %s", home, why, hl_strerror(r));
+		log_err("%s/%s: %s", home, why, hl_strerror(r));
 	if (r < 0)
 		return NULL;
 	r = hl_party_path(home, HL_STORE_FILE, db, dblen);
 	if (r == 0)
 		r = hl_store_open(db, &st, err, sizeof(err));
-	if (r == 0 && hl_store_check(st) < 0) {
+	if (r < 0) {
+		log_err("%s: %s: %s", db, hl_strerror(r), err);
+	} else if (hl_store_check(st) < 0) {
 		/* A damaged file is never served from: what it would say
 		 * (deadlines, receipts) cannot be trusted. */
-		log_warn("%s is damaged (SQLite quick_check: %s): not starting; restore it "
-			 "from a backup, or salvage it with 'sqlite3 %s .recover', then run "
-			 "'hotline rebuild' and 'hotline log verify'", db, hl_store_errmsg(st), db);
+		log_err("%s is damaged (SQLite quick_check: %s): not starting; restore it "
+			"from a backup, or salvage it with 'sqlite3 %s .recover', then run "
+			"'hotline rebuild' and 'hotline log verify'", db, hl_store_errmsg(st), db);
 		r = -HL_ESTORE;
-		err[0] = '\0';
+	} else {
+		r = hl_party_links_check(&p->conf, st, why, sizeof(why));
 	}
+	if (r == -HL_ECONFIG)
+		log_err("%s/%s", home, why);
 	hl_store_close(st);
 	if (r < 0) {
-		if (err[0])
-			log_warn("%s: %s: %s", db, hl_strerror(r), err);
 		hl_party_free(p);
 		return NULL;
 	}
@@ -123,8 +129,93 @@ static void wake(void *ctx)
 	hl_courier_wake(ctx);
 }
 
-/* Runs until SIGTERM or SIGINT; SIGHUP makes the courier try now. */
-static void serve(struct hl_courier *courier)
+/* The clock and the party it reads: p itself, or a copy of p with the
+ * settings of the last reload.  A copy shares p's card and keys (it is
+ * freed with free(), never hl_party_free), and is freed only after the
+ * clock that read it has stopped: no thread ever reads settings that
+ * change under it. */
+struct timekeeper {
+	const struct hl_party *p;
+	struct hl_party *live;
+	const char *db;
+	struct hl_courier *courier;
+	struct hl_clock *clock;
+};
+
+/* Reads hotline.conf into a copy of p, as it would be read at start;
+ * what cannot change while hotlined runs is kept, with a warning. */
+static struct hl_party *reread(const struct timekeeper *t)
+{
+	struct hl_party *n = malloc(sizeof(*n));
+	char why[PATH_MAX + 64] = "", err[256] = "";
+	struct hl_store *st = NULL;
+	int r = n ? 0 : -ENOMEM;
+
+	if (n)
+		*n = *t->p;
+	if (r == 0)
+		r = hl_party_read_conf(t->p->home, &n->conf, why, sizeof(why));
+	if (r == 0 && strcmp(n->conf.name, t->p->conf.name) != 0) {
+		snprintf(why, sizeof(why), "hotline.conf: name differs from the card's");
+		r = -HL_ECONFIG;
+	}
+	if (r == 0) {
+		r = hl_store_open(t->db, &st, err, sizeof(err));
+		snprintf(why, sizeof(why), "%s: %s", HL_STORE_FILE, err);
+	}
+	if (r == 0)
+		r = hl_party_links_check(&n->conf, st, why, sizeof(why));
+	hl_store_close(st);
+	if (r < 0) {
+		log_warn("reload refused, the settings in use are kept: %s/%s", t->p->home,
+			 why[0] ? why : hl_strerror(r));
+		free(n);
+		return NULL;
+	}
+	if (strcmp(n->conf.endpoint, t->p->conf.endpoint) != 0 ||
+	    strcmp(n->conf.listen, t->p->conf.listen) != 0)
+		log_warn("reload: endpoint and listen change only when hotlined restarts");
+	memcpy(n->conf.endpoint, t->p->conf.endpoint, sizeof(n->conf.endpoint));
+	memcpy(n->conf.listen, t->p->conf.listen, sizeof(n->conf.listen));
+	return n;
+}
+
+/* SIGHUP: the clock (the one part that reads the run-time settings:
+ * deadlines, ladder, hooks, check schedule) restarts on the new file.
+ * A file that does not parse, or names a link the store lacks, changes
+ * nothing. */
+static int reload(struct timekeeper *t)
+{
+	struct hl_party *n = reread(t);
+	const struct hl_party *keep = t->live ? t->live : t->p;
+	char err[512] = "", why[PATH_MAX + 64];
+	int r;
+
+	if (!n)
+		return 0;
+	if (hl_hooks_check(&n->conf, why, sizeof(why)) < 0)
+		log_warn("%s/hotline.conf: %s", n->home, why);
+	hl_clock_stop(t->clock);
+	t->clock = NULL;
+	r = hl_clock_start(n, t->db, t->courier, &t->clock, err, sizeof(err));
+	if (r < 0) {
+		log_warn("reload refused, the settings in use are kept: %s",
+			 err[0] ? err : hl_strerror(r));
+		free(n);
+		r = hl_clock_start(keep, t->db, t->courier, &t->clock, err, sizeof(err));
+		if (r < 0)
+			log_err("cannot restart the clock: %s", err[0] ? err : hl_strerror(r));
+		return r;
+	}
+	free(t->live);
+	t->live = n;
+	log_info("reloaded %s/hotline.conf", t->p->home);
+	return 0;
+}
+
+/* Runs until SIGTERM or SIGINT; SIGHUP reloads the settings and makes
+ * the courier try now. */
+static void serve(struct timekeeper *t)
 {
 	sigset_t set;
 	int sig = 0;
@@ -138,7 +229,9 @@ static void serve(struct hl_courier *courier)
 			continue;
 		if (sig != SIGHUP)
 			break;
-		hl_courier_wake(courier);
+		if (reload(t) < 0)
+			break;
+		hl_courier_wake(t->courier);
 	}
 	log_info("stopping on signal %d", sig);
 }
@@ -169,8 +262,8 @@ static int run(struct hl_party *p, const char *db)
 	struct hl_courier *courier = NULL;
 	struct hl_peer_server *peer = NULL;
 	struct hl_writer *writer = NULL;
-	struct hl_clock *clock = NULL;
 	struct hl_api *api = NULL;
+	struct timekeeper t = {.p = p, .db = db};
 	char err[512] = "";
 	int r;
 
@@ -180,21 +273,23 @@ static int run(struct hl_party *p, const char *db)
 	if (r == 0)
 		r = hl_writer_start(p, db, courier, &writer, err, sizeof(err));
 	if (r == 0)
-		r = hl_clock_start(p, db, courier, &clock, err, sizeof(err));
+		r = hl_clock_start(p, db, courier, &t.clock, err, sizeof(err));
 	if (r == 0)
 		r = hl_peer_start(p, db, wake, courier, &peer, err, sizeof(err));
 	if (r == 0)
 		r = hl_api_start(p, db, courier, writer, &api, err, sizeof(err));
 	if (r < 0) {
-		log_warn("cannot start: %s", err[0] ? err : hl_strerror(r));
+		log_err("cannot start: %s", err[0] ? err : hl_strerror(r));
 	} else {
 		log_info("ready: party %s, peers on https://%s, operators on %s/hotlined.sock",
 			 p->card.name, p->conf.listen, p->home);
-		serve(courier);
+		t.courier = courier;
+		serve(&t);
 	}
 	hl_api_stop(api);
 	hl_writer_stop(writer);
-	hl_clock_stop(clock);
+	hl_clock_stop(t.clock);
+	free(t.live);
 	hl_peer_stop(peer);
 	hl_courier_stop(courier);
 	if (r == 0)
@@ -214,7 +309,7 @@ int main(int argc, char **argv)
 		return r;
 	log_init(o.use_syslog);
 	if (sodium_init() < 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
-		log_warn("cannot initialise the crypto or HTTP library");
+		log_err("cannot initialise the crypto or HTTP library");
 		return 1;
 	}
 	p = open_party(o.home, db, sizeof(db));
@@ -223,11 +318,12 @@ int main(int argc, char **argv)
 	/* A broken alarm path fails the check; a running line is better
 	 * kept up, so the daemon only warns (status shows each failure). */
 	if (hl_hooks_check(&p->conf, why, sizeof(why)) < 0) {
-		log_warn("%s/hotline.conf: %s", p->home, why);
 		if (o.test) {
+			log_err("%s/hotline.conf: %s", p->home, why);
 			hl_party_free(p);
 			return 1;
 		}
+		log_warn("%s/hotline.conf: %s", p->home, why);
 	}
 	if (o.test) {
 		fprintf(stderr, "configuration OK\n");

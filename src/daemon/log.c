@@ -30,7 +30,8 @@ static void vlog(int prio, const char *fmt, va_list ap)
 	clock_gettime(CLOCK_REALTIME, &ts);
 	hl_time_format(ts.tv_sec, when);
 	pthread_mutex_lock(&lock);
-	fprintf(stderr, "%s hotlined: %s", when, prio == LOG_WARNING ? "warning: " : "");
+	fprintf(stderr, "%s hotlined: %s", when, prio == LOG_WARNING ? "warning: " :
+		prio == LOG_ERR ? "error: " : "");
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 	pthread_mutex_unlock(&lock);
@@ -51,5 +52,14 @@ void log_warn(const char *fmt, ...)
 
 	va_start(ap, fmt);
 	vlog(LOG_WARNING, fmt, ap);
+	va_end(ap);
+}
+
+void log_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(LOG_ERR, fmt, ap);
 	va_end(ap);
 }

@@ -8,5 +8,7 @@
 void log_init(bool use_syslog);
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* What stops hotlined from starting or going on. */
+void log_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

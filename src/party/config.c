@@ -1,4 +1,5 @@
 /* config.c - parse and write hotline.conf. */
+#include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -203,6 +204,90 @@ static int fail(struct hl_config *c, unsigned line, const char *what)
 	return -HL_ECONFIG;
 }
 
+/* Edit distance of a and b, counting a swap of two neighbours as one
+ * edit (Damerau-Levenshtein, optimal string alignment); KEY_MAX when
+ * either is longer than that. */
+#define KEY_MAX 96
+static unsigned distance(const char *a, size_t n, const char *b, size_t m)
+{
+	unsigned rows[3][KEY_MAX + 1], *pp, *prev, *cur;
+
+	if (n > KEY_MAX || m > KEY_MAX)
+		return KEY_MAX;
+	for (size_t j = 0; j <= m; j++)
+		rows[1][j] = (unsigned)j;
+	pp = rows[0], prev = rows[1], cur = rows[2];
+	for (size_t i = 1; i <= n; i++) {
+		unsigned *t;
+
+		cur[0] = (unsigned)i;
+		for (size_t j = 1; j <= m; j++) {
+			unsigned d = prev[j - 1] + (a[i - 1] != b[j - 1]);
+
+			if (prev[j] + 1 < d)
+				d = prev[j] + 1;
+			if (cur[j - 1] + 1 < d)
+				d = cur[j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    pp[j - 2] + 1 < d)
+				d = pp[j - 2] + 1;
+			cur[j] = d;
+		}
+		t = pp, pp = prev, prev = cur, cur = t;
+	}
+	return prev[m];
+}
+
+/* Near enough to be a slip of the fingers: at most two edits, one for
+ * every four characters. */
+static bool near(unsigned d, size_t len)
+{
+	return d <= 2 && 4 * d <= len;
+}
+
+/* The valid key nearest to s[0..n) into out ("" for none near enough):
+ * a party-wide key, or for link.<name>.<key> the same name with the
+ * nearest link key, trying each dot as the end of the name. */
+static void nearest(const char *s, size_t n, char *out, size_t cap)
+{
+	unsigned best = UINT_MAX;
+
+	out[0] = 0;
+	for (size_t k = 0; k < NKEYS; k++) {
+		unsigned d = distance(s, n, keys[k].name, strlen(keys[k].name));
+
+		if (d < best && near(d, n)) {
+			best = d;
+			snprintf(out, cap, "%s", keys[k].name);
+		}
+	}
+	for (size_t i = 6; n > 5 && memcmp(s, "link.", 5) == 0 && i < n; i++) {
+		for (size_t k = 0; s[i] == '.' && k < NLINK_KEYS; k++) {
+			const char *lk = link_keys[k].name;
+			unsigned d = distance(s + i + 1, n - i - 1, lk, strlen(lk));
+
+			if (d < best && near(d, strlen(lk))) {
+				best = d;
+				snprintf(out, cap, "%.*s.%s", (int)i, s, lk);
+			}
+		}
+	}
+}
+
+/* "unknown key 'ack.flsh' (did you mean 'ack.flash'?)" */
+static int unknown(struct hl_config *c, const char *s, size_t n, unsigned line)
+{
+	char guess[KEY_MAX + 1], msg[sizeof(c->err)];
+
+	nearest(s, n, guess, sizeof(guess));
+	if (guess[0])
+		snprintf(msg, sizeof(msg), "unknown key '%.*s' (did you mean '%s'?)",
+			 (int)(n < 64 ? n : 64), s, guess);
+	else
+		snprintf(msg, sizeof(msg), "unknown key '%.*s'", (int)(n < 64 ? n : 64), s);
+	return fail(c, line, msg);
+}
+
 /* "a, b, c": step names, as party names are spelled. */
 static int set_ladder(struct hl_config *c, const char *v, size_t n, unsigned line)
 {
@@ -341,7 +426,7 @@ static int set_link(struct hl_config *c, const char *s, size_t n, const char *v,
 			break;
 	}
 	if (k == NLINK_KEYS)
-		return fail(c, line, "unknown key");
+		return unknown(c, s, n, line);
 	nlen = n - 5 - klen - 1;
 	if (!hl_name_valid(name, nlen))
 		return fail(c, line, "link.<name>: a party's name, 1-63 of a-z, 0-9, '.', '-'");
@@ -353,6 +438,8 @@ static int set_link(struct hl_config *c, const char *s, size_t n, const char *v,
 	}
 	if (seen->link[l - c->links] & (1u << k))
 		return fail(c, line, "key given twice");
+	if (!l->line)
+		l->line = line;
 	seen->link[l - c->links] |= 1u << k;
 	return set_number(c, (char *)l, &link_keys[k], v, vlen, line);
 }
@@ -376,7 +463,7 @@ static int parse_line(struct hl_config *c, const char *s, size_t n,
 		return set_link(c, s, klen, v, vlen, line, seen);
 	k = find(keys, NKEYS, s, klen, &at);
 	if (!k)
-		return fail(c, line, "unknown key");
+		return unknown(c, s, klen, line);
 	if (seen->party & (1u << at))
 		return fail(c, line, "key given twice");
 	seen->party |= 1u << at;
@@ -438,6 +525,36 @@ int64_t hl_config_check_every(const struct hl_config *c, const char *link)
 	int64_t every = l && l->check_every ? l->check_every : c->check_every;
 
 	return every > 0 ? every : 0;
+}
+
+int hl_config_links_check(struct hl_config *c, const char *const *names, size_t n)
+{
+	char msg[sizeof(c->err)];
+
+	for (unsigned i = 0; i < c->nlinks; i++) {
+		const char *ln = c->links[i].name, *guess = NULL;
+		unsigned best = UINT_MAX;
+		size_t j;
+
+		for (j = 0; j < n && strcmp(names[j], ln) != 0; j++) {
+			unsigned d = distance(ln, strlen(ln), names[j], strlen(names[j]));
+
+			if (d < best && near(d, strlen(ln))) {
+				best = d;
+				guess = names[j];
+			}
+		}
+		if (j < n)
+			continue;
+		if (guess)
+			snprintf(msg, sizeof(msg), "link.%s: no link to %s (did you mean "
+				 "'link.%s'?)", ln, ln, guess);
+		else
+			snprintf(msg, sizeof(msg), "link.%s: no link to %s; add it with "
+				 "'hotline link add' or remove the key", ln, ln);
+		return fail(c, c->links[i].line, msg);
+	}
+	return 0;
 }
 
 /* One value as the file spells it. */

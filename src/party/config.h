@@ -38,7 +38,8 @@
  *   link.us-cert.check.every = 1d
  *
  * One "key = value" a line; unknown keys and repeated keys are errors,
- * reported with their line number.  Durations are a number and s, m, h
+ * reported with their line number (an unknown key with the valid key
+ * nearest to it).  Durations are a number and s, m, h
  * or d.
  */
 #ifndef HL_CONFIG_H
@@ -68,6 +69,7 @@ struct hl_config_link {
 	int64_t ack_due[4];
 	int64_t receipt_due[4];
 	int64_t check_every;		/* seconds, or HL_CHECK_NONE */
+	unsigned line;			/* where the file first names it */
 };
 
 struct hl_config {
@@ -89,7 +91,7 @@ struct hl_config {
 	unsigned nlinks;
 	/* Set on failure: where and what. */
 	unsigned err_line;
-	char err[160];
+	char err[256];
 };
 
 void hl_config_defaults(struct hl_config *c);
@@ -102,6 +104,9 @@ int64_t hl_config_ack_due(const struct hl_config *c, const char *link,
 			  enum hl_precedence p);
 int64_t hl_config_receipt_due(const struct hl_config *c, const char *link,
 			      enum hl_precedence p);
+/* Refuses (-HL_ECONFIG, with err_line and err set) a link.<name> key
+ * whose name is none of the n link names, the links the store holds. */
+int hl_config_links_check(struct hl_config *c, const char *const *names, size_t n);
 /* Seconds between scheduled checks on link; 0 for none. */
 int64_t hl_config_check_every(const struct hl_config *c, const char *link);
 /* host:port with a port in 1..65535. */

@@ -11,6 +11,7 @@
 #include "error.h"
 #include "file.h"
 #include "party.h"
+#include "store.h"
 #include "text.h"
 #include "tlscert.h"
 
@@ -205,7 +206,7 @@ out:
 	return r;
 }
 
-static int open_conf(struct hl_party *p, char *why, size_t whylen)
+int hl_party_read_conf(const char *home, struct hl_config *c, char *why, size_t whylen)
 {
 	struct hl_buf b;
 	char path[PATH_MAX];
@@ -213,16 +214,54 @@ static int open_conf(struct hl_party *p, char *why, size_t whylen)
 
 	hl_buf_init(&b, HL_CONFIG_MAX);
 	say(why, whylen, "hotline.conf");
-	r = hl_party_path(p->home, "hotline.conf", path, sizeof(path));
+	r = hl_party_path(home, "hotline.conf", path, sizeof(path));
 	if (r == 0)
 		r = hl_file_read(path, &b);
 	if (r == -ENOENT)
 		r = -HL_ENOPARTY;
 	if (r == 0)
-		r = hl_config_parse((const char *)b.data, b.len, &p->conf);
+		r = hl_config_parse((const char *)b.data, b.len, c);
 	if (r == -HL_ECONFIG && why)
-		snprintf(why, whylen, "hotline.conf:%u: %s", p->conf.err_line, p->conf.err);
+		snprintf(why, whylen, "hotline.conf:%u: %s", c->err_line, c->err);
 	hl_buf_free(&b);
+	return r;
+}
+
+struct names {
+	const char **v;
+	size_t n;
+};
+
+static int collect(void *ctx, const struct hl_link *l)
+{
+	struct names *ns = ctx;
+	char *copy = strdup(l->name);
+	const char **v = copy ? realloc(ns->v, (ns->n + 1) * sizeof(*v)) : NULL;
+
+	if (!v) {
+		free(copy);
+		return -ENOMEM;
+	}
+	ns->v = v;
+	ns->v[ns->n++] = copy;
+	return 0;
+}
+
+int hl_party_links_check(struct hl_config *c, struct hl_store *st, char *why,
+			 size_t whylen)
+{
+	struct names ns = {NULL, 0};
+	int r = 0;
+
+	if (c->nlinks)
+		r = hl_store_link_each(st, collect, &ns);
+	if (r == 0 && hl_config_links_check(c, ns.v, ns.n) < 0) {
+		snprintf(why, whylen, "hotline.conf:%u: %s", c->err_line, c->err);
+		r = -HL_ECONFIG;
+	}
+	for (size_t i = 0; i < ns.n; i++)
+		free((char *)ns.v[i]);
+	free(ns.v);
 	return r;
 }
 
@@ -287,7 +326,7 @@ int hl_party_open(const char *home, int flags, struct hl_party **out,
 	r = snprintf(p->home, sizeof(p->home), "%s", home) >= (int)sizeof(p->home) ?
 	    -ENAMETOOLONG : 0;
 	if (r == 0)
-		r = open_conf(p, why, whylen);
+		r = hl_party_read_conf(p->home, &p->conf, why, whylen);
 	if (r == 0)
 		r = open_card(p, why, whylen);
 	if (r == 0 && (flags & HL_PARTY_SECRETS))

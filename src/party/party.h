@@ -52,4 +52,13 @@ int hl_party_open(const char *home, int flags, struct hl_party **out,
 		  char *why, size_t whylen);
 void hl_party_free(struct hl_party *p);
 
+/* Reads and parses <home>/hotline.conf into c; why as for open. */
+int hl_party_read_conf(const char *home, struct hl_config *c, char *why, size_t whylen);
+
+struct hl_store;
+/* Refuses (-HL_ECONFIG, why "hotline.conf:LINE: ...") a link.<name> key
+ * of c for a link that st does not hold. */
+int hl_party_links_check(struct hl_config *c, struct hl_store *st, char *why,
+			 size_t whylen);
+
 #endif

@@ -82,6 +82,50 @@ static void test_per_link_overrides(void **state)
 	assert_int_equal(hl_config_check_every(&c, "us-cer"), 7 * 86400);
 }
 
+/* An unknown key names itself and the valid key nearest to it, link
+ * keys included; a key far from every valid one gets no guess. */
+static void test_unknown_key_guess(void **state)
+{
+	(void)state;
+	refused("name = a\nack.flsh = 5m\n", 2,
+		"unknown key 'ack.flsh' (did you mean 'ack.flash'?)");
+	refused("name = a\nescalate.evrey = 5m\n", 2, "(did you mean 'escalate.every'?)");
+	refused("name = a\nrecipt.routine = 5m\n", 2, "(did you mean 'receipt.routine'?)");
+	refused("name = a\nlink.us-cert.ack.flsh = 5m\n", 2,
+		"unknown key 'link.us-cert.ack.flsh' (did you mean 'link.us-cert.ack.flash'?)");
+	refused("name = a\nlink.cn.cert.chek.every = 1d\n", 2,
+		"(did you mean 'link.cn.cert.check.every'?)");
+	refused("name = a\ncolour = red\n", 2, "unknown key 'colour'");
+	{
+		struct hl_config c;
+
+		assert_int_equal(parse("name = a\ncolour = red\n", &c), -HL_ECONFIG);
+		assert_null(strstr(c.err, "did you mean"));
+	}
+}
+
+/* link.<name> keys against the links a store holds. */
+static void test_links_check(void **state)
+{
+	const char *names[] = {"eu-cert", "us-cert"};
+	struct hl_config c;
+
+	(void)state;
+	assert_int_equal(parse("name = a\nlink.us-cert.ack.flash = 5m\n", &c), 0);
+	assert_int_equal(hl_config_links_check(&c, names, 2), 0);
+	assert_int_equal(parse("name = a\nack.flash = 1h\n\nlink.us-cert.ack.flash = 5m\n"
+			       "link.us-crt.ack.flash = 5m\n", &c), 0);
+	assert_int_equal(hl_config_links_check(&c, names, 2), -HL_ECONFIG);
+	assert_int_equal(c.err_line, 5);
+	assert_string_equal(c.err, "link.us-crt: no link to us-crt (did you mean "
+			    "'link.us-cert'?)");
+	assert_int_equal(parse("name = a\nlink.jp-cert.check.every = 1d\n", &c), 0);
+	assert_int_equal(hl_config_links_check(&c, names, 2), -HL_ECONFIG);
+	assert_int_equal(c.err_line, 2);
+	assert_non_null(strstr(c.err, "no link to jp-cert; add it"));
+	assert_int_equal(hl_config_links_check(&c, NULL, 0), -HL_ECONFIG);
+}
+
 static void test_refusals(void **state)
 {
 	(void)state;
@@ -137,8 +181,10 @@ static void round_trip(const char *text, struct hl_buf *out)
 		fail_msg("line %u: %s in\n%.*s", b.err_line, b.err, (int)out->len,
 			 (const char *)out->data);
 	assert_int_equal(a.nlinks, b.nlinks);
-	for (unsigned i = 0; i < a.nlinks; i++)
+	for (unsigned i = 0; i < a.nlinks; i++) {
+		a.links[i].line = b.links[i].line = 0;	/* where, not what */
 		assert_memory_equal(&a.links[i], &b.links[i], sizeof(a.links[i]));
+	}
 	a.nlinks = b.nlinks = 0;
 	memset(a.links, 0, sizeof(a.links));
 	memset(b.links, 0, sizeof(b.links));
@@ -225,6 +271,8 @@ int main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_per_link_overrides),
 		cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_unknown_key_guess),
+		cmocka_unit_test(test_links_check),
 		cmocka_unit_test(test_too_many_links),
 		cmocka_unit_test(test_format_round_trip),
 		cmocka_unit_test(test_evidence_max),
