@@ -68,4 +68,12 @@ test_expect_success 'every message comes back; log verify passes' '
 	grep -q "sent 71 (receipted up to 71" out
 '
 
+test_expect_success 'status raises it as a warning' '
+	expect_code 1 "$HOTLINE" --home us-cert status >out &&
+	cat out &&
+	grep -q "STORE LOSS: this store had lost messages of ru-cert it had receipted (up to 70)" out &&
+	expect_code 1 "$HOTLINE" --home us-cert status --json >out.json &&
+	grep -q "\"store_losses\":1" out.json
+'
+
 test_done

@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "error.h"
 #include "i18n.h"
+#include "transcript.h"
 
 const char status_help[] =
 	N_("NAME\n"
@@ -24,7 +25,9 @@ const char status_help[] =
 	"    the messages past their acknowledgment deadline, on either side;\n"
 	"    our messages past their receipt deadline; any evidence that the\n"
 	"    peer signed two different messages for one number (an ALARM);\n"
-	"    and the open cases, with their requests not yet done or declined.\n"
+	"    and the open cases, with their requests not yet done or declined;\n"
+	"    a STORE LOSS line when this store was proven to have lost messages\n"
+	"    it had receipted (the peer sent them again; 9.5 of protocol.md).\n"
 	"    A peer that presents a TLS key other than its card's is 'PIN\n"
 	"    MISMATCH', with the pin the card gives and the pin seen; when the\n"
 	"    last escalation step's hooks failed, a last line says so:\n"
@@ -38,7 +41,8 @@ const char status_help[] =
 	"    0 OK: hotlined runs and nothing is late;\n"
 	"    1 WARNING: something is late: a message past its acknowledgment\n"
 	"      deadline (either side), one of ours past its receipt deadline,\n"
-	"      or a peer that was not reachable at the last attempt;\n"
+	"      or a peer that was not reachable at the last attempt; or a\n"
+	"      store loss;\n"
 	"    2 CRITICAL: a link in alarm (evidence of equivocation, or a TLS\n"
 	"      key pin mismatch) or escalation hooks failing;\n"
 	"    3 UNKNOWN: hotlined is not running, the store cannot be read, or\n"
@@ -152,6 +156,7 @@ struct link_status {
 	const struct hl_link *l;
 	enum reach reach;
 	uint64_t outbox, received, evidence;
+	uint64_t losses, lost_to;	/* store losses proven, the largest */
 	int64_t last_receipt;
 	const char *last_error;		/* hotlined's, or NULL */
 	const char *pin_expected, *pin_seen;	/* a pin mismatch, or NULL */
@@ -247,6 +252,18 @@ static void open_cases(const struct view *v, struct link_status *ls)
 	ls->requests_pending = cs.pending;
 }
 
+static int count_loss(void *ctx, int side, uint64_t seq, int64_t when)
+{
+	struct link_status *ls = ctx;
+
+	(void)side;
+	(void)when;
+	ls->losses++;
+	if (seq > ls->lost_to)
+		ls->lost_to = seq;
+	return 0;
+}
+
 static void link_status_get(const struct view *v, const struct hl_link *l,
 			    struct link_status *ls)
 {
@@ -258,6 +275,7 @@ static void link_status_get(const struct view *v, const struct hl_link *l,
 	hl_store_cosigned_size(v->st, l->id, HL_OURS, &acked);
 	hl_store_log_size(v->st, l->id, HL_THEIRS, &ls->received);
 	hl_store_evidence_count(v->st, l->id, &ls->evidence);
+	hl_store_event_each(v->st, l->id, HL_EVENT_STORE_LOSS, count_loss, ls);
 	ls->outbox = sent - acked;
 	if (acked)
 		hl_store_checkpoint_get(v->st, l->id, HL_OURS, acked, NULL, NULL,
@@ -277,7 +295,7 @@ static void link_status_get(const struct view *v, const struct hl_link *l,
 	ls->late_receipts = late_receipts(v->conf, v->st, l, acked);
 	open_cases(v, ls);
 	if (ls->overdue_ours || ls->overdue_theirs || ls->late_receipts ||
-	    ls->reach == REACH_NO)
+	    ls->reach == REACH_NO || ls->losses)
 		ls->level = STATUS_WARNING;
 	if (ls->evidence || ls->reach == REACH_PIN_MISMATCH)
 		ls->level = STATUS_CRITICAL;
@@ -308,6 +326,10 @@ static void link_status_print(const struct view *v, const struct link_status *ls
 		printf(_("    ALARM: %llu equivocation record(s): the peer signed two "
 			 "messages for one number ('hotline link show %s')\n"),
 		       (unsigned long long)ls->evidence, ls->l->name);
+	if (ls->losses)
+		printf(_("    STORE LOSS: this store had lost messages of %s it had receipted "
+			 "(up to %llu); the peer sent them again ('hotline log verify')\n"),
+		       ls->l->name, (unsigned long long)ls->lost_to);
 	if (ls->last_error)
 		printf(_("    last error: %s (attempt %lld)\n"), ls->last_error, ls->attempts);
 	if (ls->reach == REACH_PIN_MISMATCH)
@@ -352,6 +374,7 @@ static json_t *link_status_json(const struct link_status *ls)
 				    json_pack("{s:s?, s:s?}", "expected", ls->pin_expected,
 					      "seen", ls->pin_seen));
 	json_object_set_new(j, "evidence", json_integer((json_int_t)ls->evidence));
+	json_object_set_new(j, "store_losses", json_integer((json_int_t)ls->losses));
 	json_object_set_new(j, "overdue_received", json_integer((json_int_t)ls->overdue_ours));
 	json_object_set_new(j, "overdue_sent", json_integer((json_int_t)ls->overdue_theirs));
 	json_object_set_new(j, "late_receipts", json_integer((json_int_t)ls->late_receipts));
