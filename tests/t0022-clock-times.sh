@@ -39,9 +39,32 @@ received() {
 	"$HOTLINE" --home us-cert link show ru-cert | grep -q "^received: *$1,"
 }
 
-test_expect_success 'a message dated a year ahead, then a FLASH, to a stopped peer' '
+test_expect_success 'a FLASH to a stopped peer' '
 	start_daemon ru-cert &&
-	# faketime preloads itself; ASan then needs telling that is fine.
+	"$HOTLINE" --home ru-cert send --to us-cert --precedence flash --lang en \
+		"FLASH: first" >/dev/null 2>&1
+'
+
+test_expect_success 'past every step when it arrives, it escalates once, at the top step' '
+	sleep 4 &&
+	start_daemon us-cert &&
+	wait_for 30 received 1 &&
+	wait_for 10 has_steps us-cert ack-overdue ru-cert/1 "3 " &&
+	sleep 2 &&
+	test "$(steps us-cert ack-overdue ru-cert/1)" = "3 " &&
+	late=$(grep "\"message\":\"ru-cert/1\"" us-cert.events |
+		sed "s/.*\"late_seconds\":\([0-9]*\).*/\1/") &&
+	test "$late" -ge 4 &&
+	test "$(sqlite3 us-cert/hotline.db "SELECT group_concat(step || status, \" \") FROM
+		(SELECT step, status FROM escalation WHERE seq = 1 AND event = \"ack-overdue\"
+		ORDER BY step)")" = "0skipped 1skipped 2ok"
+'
+
+# The witness refuses an envelope dated ahead of its clock (9.5), so the
+# far-future message stays in the sender's own log: there, it must not
+# hide the FLASH after it from the clock.
+test_expect_success 'a message dated a year ahead, then a FLASH, to a stopped peer' '
+	stop_daemon us-cert &&
 	ASAN_OPTIONS=verify_asan_link_order=0 faketime "+365 days" \
 		"$HOTLINE" --home ru-cert send --to us-cert --precedence flash --lang en \
 		"dated next year" >/dev/null 2>&1 &&
@@ -50,27 +73,12 @@ test_expect_success 'a message dated a year ahead, then a FLASH, to a stopped pe
 '
 
 test_expect_success 'the FLASH is escalated all the same: no time silences the clock' '
-	wait_for 20 has_steps ru-cert receipt-overdue us-cert/out/2 "1 2 3 " &&
-	test -z "$(steps ru-cert receipt-overdue us-cert/out/1)"
+	wait_for 20 has_steps ru-cert receipt-overdue us-cert/out/3 "1 2 3 " &&
+	test -z "$(steps ru-cert receipt-overdue us-cert/out/2)"
 '
 
-test_expect_success 'past every step when it arrives, it escalates once, at the top step' '
-	sleep 4 &&
-	start_daemon us-cert &&
-	wait_for 30 received 2 &&
-	wait_for 10 has_steps us-cert ack-overdue ru-cert/2 "3 " &&
-	sleep 2 &&
-	test "$(steps us-cert ack-overdue ru-cert/2)" = "3 " &&
-	late=$(grep "\"message\":\"ru-cert/2\"" us-cert.events |
-		sed "s/.*\"late_seconds\":\([0-9]*\).*/\1/") &&
-	test "$late" -ge 4 &&
-	test "$(sqlite3 us-cert/hotline.db "SELECT group_concat(step || status, \" \") FROM
-		(SELECT step, status FROM escalation WHERE seq = 2 AND event = \"ack-overdue\"
-		ORDER BY step)")" = "0skipped 1skipped 2ok"
-'
-
-test_expect_success 'both daemons stop cleanly' '
-	stop_daemon us-cert && stop_daemon ru-cert
+test_expect_success 'ru-cert stops cleanly' '
+	stop_daemon ru-cert
 '
 
 test_done

@@ -40,15 +40,18 @@ struct addr {
 	double tokens;		/* new connections it may still open now */
 };
 
+#define SAY_PER_SECOND 10
+
 struct hl_guard {
 	hl_guard_known_fn known;
 	void *ctx;
 	struct addr addrs[HL_WIRE_ADDRS];
 	struct conn *head;
 	unsigned pending;	/* not trusted and not cut */
-	/* Refusals are logged once a second, with how many were not. */
+	/* Refusals are logged one by one up to SAY_PER_SECOND a second;
+	 * past that, how many were not, once the second is over. */
 	int64_t said_at;
-	unsigned unsaid;
+	unsigned said, unsaid;
 };
 
 static int64_t now_ms(void)
@@ -63,17 +66,20 @@ static void say(struct hl_guard *g, const char *ip, const char *what)
 {
 	int64_t now = now_ms() / 1000;
 
-	if (now == g->said_at) {
+	if (now != g->said_at) {
+		if (g->unsaid)
+			log_warn("peer connections: %u more refused in the second before, "
+				 "not logged one by one", g->unsaid);
+		g->said_at = now;
+		g->said = 0;
+		g->unsaid = 0;
+	}
+	if (g->said == SAY_PER_SECOND) {
 		g->unsaid++;
 		return;
 	}
-	if (g->unsaid)
-		log_warn("peer %s: %s (and %u more refused in the second before)", ip, what,
-			 g->unsaid);
-	else
-		log_warn("peer %s: %s", ip, what);
-	g->said_at = now;
-	g->unsaid = 0;
+	g->said++;
+	log_warn("peer %s: %s", ip, what);
 }
 
 static void ip_of(const struct sockaddr *sa, char out[INET6_ADDRSTRLEN])
