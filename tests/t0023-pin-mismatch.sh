@@ -26,7 +26,7 @@ pin() {
 
 # status_has REGEX : ru-cert's status has a line matching REGEX.
 status_has() {
-	"$HOTLINE" --home ru-cert status >st 2>&1 && grep -q "$1" st
+	{ "$HOTLINE" --home ru-cert status >st 2>&1 || test $? -le 2; } && grep -q "$1" st
 }
 
 pin_events() {
@@ -43,7 +43,10 @@ test_expect_success 'us-cert comes up with eg-cert'"'"'s TLS key and certificate
 
 test_expect_success 'status shows PIN MISMATCH with both pins' '
 	wait_for 20 status_has "^us-cert .* PIN MISMATCH " &&
-	grep -qx "    TLS KEY PIN MISMATCH: the card pins sha256//$(pin us-cert), the peer presents sha256//$(pin eg-cert)" st
+	grep -qx "    TLS KEY PIN MISMATCH: the card pins sha256//$(pin us-cert), the peer presents sha256//$(pin eg-cert)" st &&
+	expect_code 2 "$HOTLINE" --home ru-cert status >/dev/null &&
+	expect_code 2 "$HOTLINE" --home ru-cert status --json >st.json &&
+	grep -q "\"reachable\":\"pin-mismatch\"" st.json
 '
 
 test_expect_success 'the log says what was expected and what was seen' '

@@ -41,7 +41,7 @@ test_expect_success 'is refused by the witness, logged with both times' '
 
 test_expect_success 'and the sender'"'"'s status shows why' '
 	wait_for 20 grep -q "courier us-cert: HTTP 422: push from ru-cert: envelope 2" ru-cert.log &&
-	"$HOTLINE" --home ru-cert status >st && cat st &&
+	{ "$HOTLINE" --home ru-cert status >st || test $? -le 2; } && cat st &&
 	grep -q "last error: HTTP 422: push from ru-cert: envelope 2 is dated $TIME_RE, more than 5m ahead of our clock" st &&
 	test "$(show_field ru-cert us-cert sent)" = "2 0"
 '
@@ -55,7 +55,7 @@ test_expect_success 'a witness whose clock has caught up takes both' '
 	late=$! &&
 	wait_for 20 grep -q "peer ru-cert: stored 2 message(s)" us-cert-late.log &&
 	kill -TERM $late && wait $late &&
-	"$HOTLINE" --home ru-cert status >st && cat st &&
+	{ "$HOTLINE" --home ru-cert status >st || test $? -le 2; } && cat st &&
 	wait_for 20 eval "test \"\$(show_field ru-cert us-cert sent)\" = \"2 2\"" &&
 	stop_daemon ru-cert
 '
@@ -69,7 +69,7 @@ test_expect_success 'a message dated before its predecessor is refused' '
 	grep "refused (422): push from fr-cert" us-cert.log | head -n 1 >line && cat line &&
 	grep -q "envelope 2 is dated $TIME_RE, before envelope 1 ($TIME_RE)" line &&
 	wait_for 20 grep -q "courier us-cert: HTTP 422: push from fr-cert: envelope 2" fr-cert.log &&
-	"$HOTLINE" --home fr-cert status >st && cat st &&
+	{ "$HOTLINE" --home fr-cert status >st || test $? -le 2; } && cat st &&
 	grep -q "last error: HTTP 422: .*before envelope 1" st &&
 	test "$(show_field us-cert fr-cert received)" = "0 0" &&
 	stop_daemon fr-cert && stop_daemon us-cert

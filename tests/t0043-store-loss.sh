@@ -73,7 +73,7 @@ test_expect_success 'status raises it as a warning' '
 	cat out &&
 	grep -q "STORE LOSS: this store had lost messages of ru-cert it had receipted (up to 70)" out &&
 	expect_code 1 "$HOTLINE" --home us-cert status --json >out.json &&
-	grep -q "\"store_losses\":1" out.json
+	grep -q "\"store_losses\":[1-9]" out.json
 '
 
 test_done

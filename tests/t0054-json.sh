@@ -28,7 +28,8 @@ jcheck() {
 test_expect_success 'two messages reach ru-cert; a third waits at eg-cert' '
 	hl eg-cert send --to ru-cert --precedence flash --lang ar --tlp TLP:GREEN \
 		"رصدنا خادم تحكم" >/dev/null &&
-	hl eg-cert send --to ru-cert --case eg-cert#1 --lang en "more on it" >/dev/null &&
+	hl eg-cert send --to ru-cert --case eg-cert#1 --precedence immediate --lang en \
+		"more on it" >/dev/null &&
 	exchange eg-cert ru-cert b1 &&
 	hl eg-cert send --to ru-cert --lang en "not yet delivered" >/dev/null
 '

@@ -1653,13 +1653,13 @@ static const char *const projections[] = {"message", "item", "term"};
 static int shadow_one(struct hl_store *st, const char *sql_text)
 {
 	static const char *const from[] = {"CREATE TABLE ", "CREATE INDEX ",
-					   "CREATE UNIQUE INDEX "};
+					   "CREATE UNIQUE INDEX ", "CREATE VIRTUAL TABLE "};
 	static const char *const to[] = {"CREATE TEMP TABLE ", "CREATE INDEX temp.",
-					 "CREATE UNIQUE INDEX temp."};
+					 "CREATE UNIQUE INDEX temp.", "CREATE VIRTUAL TABLE temp."};
 	char *q = NULL;
 	int r;
 
-	for (size_t i = 0; !q && i < 3; i++)
+	for (size_t i = 0; !q && i < sizeof(from) / sizeof(from[0]); i++)
 		if (strncmp(sql_text, from[i], strlen(from[i])) == 0)
 			q = sqlite3_mprintf("%s%s", to[i], sql_text + strlen(from[i]));
 	if (!q) {
@@ -1678,9 +1678,13 @@ int hl_store_shadow(struct hl_store *st)
 
 	if (r < 0)
 		return r;
-	/* Tables before their indexes; sql is NULL for automatic indexes. */
+	/* Tables before their indexes; sql is NULL for automatic indexes.
+	 * What the index writes beside the projections it checks (the
+	 * full-text index, the case numbers it reads in our notifies) is
+	 * shadowed too, so that nothing reaches the file. */
 	if (sqlite3_prepare_v2(st->db, "SELECT sql FROM main.sqlite_schema"
-			       " WHERE tbl_name IN ('message', 'item', 'term')"
+			       " WHERE tbl_name IN ('message', 'item', 'term', 'text_row',"
+			       " 'text_fts', 'case_number')"
 			       " AND sql IS NOT NULL ORDER BY type = 'index', rowid",
 			       -1, &s, NULL) != SQLITE_OK)
 		return fail(st);
