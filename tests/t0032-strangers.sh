@@ -70,7 +70,9 @@ test_expect_success 'the strangers were held off, and said so in the log' '
 	grep -q "^opened [0-9]* closed-by-server [1-9][0-9]* " trickle.out &&
 	grep -q "peer 127.0.0.[2-7]: TLS handshake" us-cert.log &&
 	echo "$(grep -c "peer 127.0.0.[2-7]" us-cert.log) lines about strangers in the log" &&
-	test "$(grep -c "peer 127.0.0.[2-7]\|peer server:" us-cert.log)" -lt 100
+	# At most five refusals a second one by one, then a count: some
+	# fifteen thousand connections make well under two hundred lines.
+	test "$(grep -c "peer 127.0.0.[2-7]\|peer server:\|peer connections:" us-cert.log)" -lt 200
 '
 
 test_expect_success 'both stop cleanly' '

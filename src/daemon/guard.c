@@ -40,7 +40,7 @@ struct addr {
 	double tokens;		/* new connections it may still open now */
 };
 
-#define SAY_PER_SECOND 10
+#define SAY_PER_SECOND 5
 
 struct hl_guard {
 	hl_guard_known_fn known;
