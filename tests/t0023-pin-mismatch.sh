@@ -54,7 +54,7 @@ test_expect_success 'the log says what was expected and what was seen' '
 '
 
 test_expect_success 'the pin-mismatch event runs once for the incident' '
-	wait_for 10 test "$(pin_events)" -ge 1 &&
+	wait_for 10 eval "test \"\$(pin_events)\" -ge 1" &&
 	"$HOTLINE" --home ru-cert send --to us-cert --lang en "again?" >/dev/null 2>&1 &&
 	sleep 3 &&
 	test "$(pin_events)" -eq 1 &&

@@ -679,6 +679,13 @@ static void bind_log(sqlite3_stmt *s, int64_t link, int side)
 	sqlite3_bind_int(s, 2, side);
 }
 
+/* A log and one number in it (a seq or a size): parameters 1 to 3. */
+static void bind_entry(sqlite3_stmt *s, int64_t link, int side, uint64_t n)
+{
+	bind_log(s, link, side);
+	sqlite3_bind_int64(s, 3, (int64_t)n);
+}
+
 /* Runs s, expecting one row whose first column is an integer. */
 static int one_int(struct hl_store *st, sqlite3_stmt *s, int64_t *v, bool *null)
 {
@@ -724,8 +731,7 @@ int hl_store_envelope_put(struct hl_store *st, int64_t link, int side,
 
 	if (!s)
 		return -HL_ESTORE;
-	bind_log(s, link, side);
-	sqlite3_bind_int64(s, 3, (int64_t)seq);
+	bind_entry(s, link, side, seq);
 	sqlite3_bind_blob(s, 4, p, (int)n, SQLITE_STATIC);
 	sqlite3_bind_blob(s, 5, leaf, HL_HASH_LEN, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 6, now);
@@ -740,8 +746,7 @@ int hl_store_envelope_get(struct hl_store *st, int64_t link, int side,
 
 	if (!s)
 		return -HL_ESTORE;
-	bind_log(s, link, side);
-	sqlite3_bind_int64(s, 3, (int64_t)seq);
+	bind_entry(s, link, side, seq);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
 		r = hl_buf_append(out, sqlite3_column_blob(s, 0),
@@ -840,8 +845,7 @@ int hl_store_checkpoint_put(struct hl_store *st, int64_t link, int side,
 
 	if (!s)
 		return -HL_ESTORE;
-	bind_log(s, link, side);
-	sqlite3_bind_int64(s, 3, (int64_t)size);
+	bind_entry(s, link, side, size);
 	sqlite3_bind_blob(s, 4, note, (int)n, SQLITE_STATIC);
 	return done(st, s);
 }
@@ -855,8 +859,7 @@ int hl_store_checkpoint_get(struct hl_store *st, int64_t link, int side,
 
 	if (!s)
 		return -HL_ESTORE;
-	bind_log(s, link, side);
-	sqlite3_bind_int64(s, 3, (int64_t)size);
+	bind_entry(s, link, side, size);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
 		if (note)
@@ -905,8 +908,7 @@ int hl_store_cosigned_covering(struct hl_store *st, int64_t link, int side,
 
 	if (!s)
 		return -HL_ESTORE;
-	bind_log(s, link, side);
-	sqlite3_bind_int64(s, 3, (int64_t)min);
+	bind_entry(s, link, side, min);
 	r = one_int(st, s, &v, &null);
 	if (r == 0 && null)
 		r = -HL_ENOTFOUND;
@@ -1022,8 +1024,7 @@ int hl_store_message_put(struct hl_store *st, int64_t link, int side,
 
 	if (!s)
 		return -HL_ESTORE;
-	bind_log(s, link, side);
-	sqlite3_bind_int64(s, 3, (int64_t)seq);
+	bind_entry(s, link, side, seq);
 	sqlite3_bind_int64(s, 4, time);
 	sqlite3_bind_text(s, 5, precedence, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 6, kind, -1, SQLITE_STATIC);
@@ -1038,8 +1039,7 @@ int hl_store_message_each(struct hl_store *st, int64_t link, int side, uint64_t 
 
 	if (sqlite3_prepare_v2(st->db, sql[S_MSG_ALL], -1, &s, NULL) != SQLITE_OK)
 		return fail(st);
-	bind_log(s, link, side);
-	sqlite3_bind_int64(s, 3, (int64_t)after);
+	bind_entry(s, link, side, after);
 	while (r == 0 && row(s, &rc)) {
 		struct hl_message m = {0};
 		const char *p = (const char *)sqlite3_column_text(s, 2);
@@ -1088,8 +1088,7 @@ static int on_message(struct hl_store *st, enum stmt k, int64_t link, int side, 
 
 	if (!s)
 		return -HL_ESTORE;
-	bind_log(s, link, side);
-	sqlite3_bind_int64(s, 3, (int64_t)seq);
+	bind_entry(s, link, side, seq);
 	return done(st, s);
 }
 
@@ -1102,8 +1101,7 @@ static int text_drop(struct hl_store *st, int64_t link, int side, uint64_t seq)
 
 	if (!s)
 		return -HL_ESTORE;
-	bind_log(s, link, side);
-	sqlite3_bind_int64(s, 3, (int64_t)seq);
+	bind_entry(s, link, side, seq);
 	r = one_int(st, s, &id, NULL);
 	if (r == -HL_ENOTFOUND)
 		return 0;
@@ -1208,8 +1206,7 @@ int hl_store_item_get(struct hl_store *st, int64_t link, int side, uint64_t seq,
 
 	if (!s)
 		return -HL_ESTORE;
-	bind_log(s, link, side);
-	sqlite3_bind_int64(s, 3, (int64_t)seq);
+	bind_entry(s, link, side, seq);
 	r = item_rows(st, s, item_copy, out);
 	return r == 0 ? -HL_ENOTFOUND : r < 0 ? r : 0;
 }
@@ -1235,8 +1232,7 @@ int hl_store_case_items(struct hl_store *st, int64_t link, int side, uint64_t se
 
 	if (!s)
 		return -HL_ESTORE;
-	bind_log(s, link, side);
-	sqlite3_bind_int64(s, 3, (int64_t)seq);
+	bind_entry(s, link, side, seq);
 	r = item_rows(st, s, fn, ctx);
 	return r < 0 ? r : 0;
 }
@@ -1248,8 +1244,7 @@ int hl_store_term_put(struct hl_store *st, int64_t link, int side, uint64_t seq,
 
 	if (!s)
 		return -HL_ESTORE;
-	bind_log(s, link, side);
-	sqlite3_bind_int64(s, 3, (int64_t)seq);
+	bind_entry(s, link, side, seq);
 	sqlite3_bind_text(s, 4, object, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 5, kind, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 6, value, -1, SQLITE_STATIC);
@@ -1352,8 +1347,7 @@ int hl_store_case_find(struct hl_store *st, int64_t link, int side, uint64_t num
 
 	if (!s)
 		return -HL_ESTORE;
-	bind_log(s, link, side);
-	sqlite3_bind_int64(s, 3, (int64_t)number);
+	bind_entry(s, link, side, number);
 	r = one_int(st, s, &v, NULL);
 	*seq = (uint64_t)v;
 	return r;
@@ -1388,8 +1382,7 @@ int hl_store_case_numbers_fill(struct hl_store *st, int64_t link, int side, uint
 
 	if (!s)
 		return -HL_ESTORE;
-	bind_log(s, link, side);
-	sqlite3_bind_int64(s, 3, (int64_t)from);
+	bind_entry(s, link, side, from);
 	return done(st, s);
 }
 
@@ -1406,8 +1399,7 @@ int hl_store_acked(struct hl_store *st, int64_t link, int side, uint64_t seq,
 
 	if (!s)
 		return -HL_ESTORE;
-	bind_log(s, link, side);
-	sqlite3_bind_int64(s, 3, (int64_t)seq);
+	bind_entry(s, link, side, seq);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
 		*ack_seq = (uint64_t)sqlite3_column_int64(s, 0);
@@ -1428,8 +1420,7 @@ int hl_store_escalated(struct hl_store *st, int64_t link, int side, uint64_t seq
 
 	if (!s)
 		return -HL_ESTORE;
-	bind_log(s, link, side);
-	sqlite3_bind_int64(s, 3, (int64_t)seq);
+	bind_entry(s, link, side, seq);
 	sqlite3_bind_text(s, 4, event, -1, SQLITE_STATIC);
 	sqlite3_bind_int(s, 5, (int)step);
 	r = one_int(st, s, &v, NULL);
@@ -1441,8 +1432,7 @@ int hl_store_escalated(struct hl_store *st, int64_t link, int side, uint64_t seq
 static void bind_event(sqlite3_stmt *s, int64_t link, int side, uint64_t seq,
 		       const char *event)
 {
-	bind_log(s, link, side);
-	sqlite3_bind_int64(s, 3, (int64_t)seq);
+	bind_entry(s, link, side, seq);
 	sqlite3_bind_text(s, 4, event, -1, SQLITE_STATIC);
 }
 
