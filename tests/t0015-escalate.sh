@@ -11,11 +11,7 @@ linked_pair ru-cert "$RU_PORT" us-cert "$US_PORT"
 # us-cert's duty desk: two seconds to acknowledge a FLASH, a step each
 # three seconds after that (time enough for an ack under a loaded
 # machine); the command and a webhook both record each event.
-cat >"$TEST_DIR/hook" <<HOOK
-#!/bin/sh
-{ cat; echo; } >>"$TEST_DIR/events"
-HOOK
-chmod +x "$TEST_DIR/hook"
+event_hook "$TEST_DIR/hook" "$TEST_DIR/events"
 cat >>"$TEST_DIR/us-cert/hotline.conf" <<CONF
 ack.flash = 2s
 escalate.every = 3s

@@ -9,11 +9,7 @@ RU_PORT=$(free_port)
 US_PORT=$(free_port)
 linked_pair ru-cert "$RU_PORT" us-cert "$US_PORT"
 
-cat >"$TEST_DIR/hook" <<HOOK
-#!/bin/sh
-{ cat; echo; } >>"$TEST_DIR/events"
-HOOK
-chmod +x "$TEST_DIR/hook"
+event_hook "$TEST_DIR/hook" "$TEST_DIR/events"
 # ru-cert checks us-cert every 4 s: its machine must receipt a check
 # in 10 s and a person answer it in 30 s (generous: under load, ASan
 # daemons take seconds to deliver).  ru-cert's other deadlines, and

@@ -11,11 +11,7 @@ US_PORT=$(free_port)
 linked_pair ru-cert "$RU_PORT" us-cert "$US_PORT"
 
 for p in ru-cert us-cert; do
-	cat >"$TEST_DIR/$p.hook" <<HOOK
-#!/bin/sh
-{ cat; echo; } >>"$TEST_DIR/$p.events"
-HOOK
-	chmod +x "$TEST_DIR/$p.hook"
+	event_hook "$TEST_DIR/$p.hook" "$TEST_DIR/$p.events"
 	cat >>"$TEST_DIR/$p/hotline.conf" <<CONF
 ack.flash = 2s
 ack.routine = 2s

@@ -11,11 +11,7 @@ EG_PORT=$(free_port)
 linked_pair ru-cert "$RU_PORT" us-cert "$US_PORT"
 new_party eg-cert "$EG_PORT"
 
-cat >"$TEST_DIR/hook" <<HOOK
-#!/bin/sh
-{ cat; echo; } >>"$TEST_DIR/events"
-HOOK
-chmod +x "$TEST_DIR/hook"
+event_hook "$TEST_DIR/hook" "$TEST_DIR/events"
 cat >>"$TEST_DIR/ru-cert/hotline.conf" <<CONF
 escalate.command = $TEST_DIR/hook
 CONF

@@ -10,11 +10,7 @@ new_party ru-cert "$(free_port)"
 new_party us-cert "$(free_port)"
 link_pair ru-cert us-cert
 
-cat >"$TEST_DIR/hook" <<HOOK
-#!/bin/sh
-{ cat; echo; } >>"$TEST_DIR/events"
-HOOK
-chmod +x "$TEST_DIR/hook"
+event_hook "$TEST_DIR/hook" "$TEST_DIR/events"
 cp "$TEST_DIR/ru-cert/hotline.conf" "$TEST_DIR/conf.orig"
 
 # A FLASH from us-cert reaches ru-cert by batch; ru-cert's person has

@@ -118,6 +118,13 @@ free_port() {
 	echo "$port"
 }
 
+# event_hook HOOK EVENTS : makes HOOK an escalation command that appends
+# each event JSON it is given, and a newline, to EVENTS.
+event_hook() {
+	printf '#!/bin/sh\n{ cat; echo; } >>"%s"\n' "$2" >"$1" &&
+	chmod +x "$1"
+}
+
 # count_lines PATTERN FILE : how many lines of FILE match PATTERN (0 if
 # there is no FILE).
 count_lines() {
