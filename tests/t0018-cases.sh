@@ -12,11 +12,6 @@ RU_PORT=$(free_port)
 linked_pair eg-cert "$EG_PORT" ru-cert "$RU_PORT"
 
 # hl PARTY ARGS... : hotline as PARTY, stderr kept in PARTY.err.
-hl() {
-	hl_who=$1
-	shift
-	"$HOTLINE" --home "$TEST_DIR/$hl_who" "$@" 2>"$TEST_DIR/$hl_who.err"
-}
 
 # synced : each side has received everything the other sent, and has
 # its receipts back.

@@ -22,12 +22,6 @@ done
 start_daemon ru-cert
 start_daemon us-cert
 
-hl() {
-	who=$1
-	shift
-	"$HOTLINE" --home "$who" "$@" 2>"$who.err"
-}
-
 # synced : each side holds the other's messages.
 synced() {
 	test "$(hl us-cert link show ru-cert | sed -n 's/^received: *\([0-9]*\).*/\1/p')" -ge "$1" &&

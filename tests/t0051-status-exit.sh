@@ -11,12 +11,6 @@ EG_PORT=$(free_port)
 RU_PORT=$(free_port)
 linked_pair eg-cert "$EG_PORT" ru-cert "$RU_PORT"
 
-hl() {
-	hl_who=$1
-	shift
-	"$HOTLINE" --home "$TEST_DIR/$hl_who" "$@" 2>"$TEST_DIR/$hl_who.err"
-}
-
 # later SPAN PARTY ARGS... : hotline as PARTY, SPAN from now.
 later() {
 	l_span=$1

@@ -10,12 +10,6 @@ new_party eg-cert "$(free_port)"
 new_party ru-cert "$(free_port)"
 link_pair eg-cert ru-cert
 
-hl() {
-	hl_who=$1
-	shift
-	"$HOTLINE" --home "$TEST_DIR/$hl_who" "$@" 2>"$TEST_DIR/$hl_who.err"
-}
-
 cat >"$TEST_DIR/eg.json" <<'JSON'
 {"type": "bundle", "id": "bundle--5d0092c5-5f74-4287-9642-33f4c354e56d", "objects": [
  {"type": "indicator", "spec_version": "2.1",

@@ -11,12 +11,6 @@ new_party eg-cert "$(free_port)"
 new_party ru-cert "$(free_port)"
 link_pair eg-cert ru-cert
 
-hl() {
-	hl_who=$1
-	shift
-	"$HOTLINE" --home "$TEST_DIR/$hl_who" "$@" 2>"$TEST_DIR/$hl_who.err"
-}
-
 # jcheck FILE PERL : every line of FILE is a JSON object, and PERL (with
 # $j the object of line $.) holds for each.
 jcheck() {

@@ -17,11 +17,6 @@ new_party eg-cert "$EG_PORT"
 link_pair ru-cert eg-cert
 
 # hl PARTY ARGS... : hotline as PARTY, stderr kept in PARTY.err.
-hl() {
-	hl_who=$1
-	shift
-	"$HOTLINE" --home "$TEST_DIR/$hl_who" "$@" 2>"$TEST_DIR/$hl_who.err"
-}
 
 # synced A B : each of A and B holds what the other sent, receipted.
 synced() {

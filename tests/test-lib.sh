@@ -118,6 +118,14 @@ free_port() {
 	echo "$port"
 }
 
+# hl NAME ARGS... : runs hotline for party NAME, its standard error
+# kept in $TEST_DIR/NAME.err.
+hl() {
+	hl_who=$1
+	shift
+	"$HOTLINE" --home "$TEST_DIR/$hl_who" "$@" 2>"$TEST_DIR/$hl_who.err"
+}
+
 # event_hook HOOK EVENTS : makes HOOK an escalation command that appends
 # each event JSON it is given, and a newline, to EVENTS.
 event_hook() {
