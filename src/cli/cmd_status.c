@@ -82,27 +82,6 @@ static int wider(int w, const char *s)
 	return cli_width(s) > w ? cli_width(s) : w;
 }
 
-/* The widths of the columns: at least the English ones, and enough for
- * the translated headings and words. */
-static void widths(struct view *v)
-{
-	static const char *const words[] = {
-		N_("no endpoint"), N_("not tried"), N_("yes"), N_("NO"), N_("PIN MISMATCH"),
-	};
-	size_t n;
-	const struct hl_term *prec = hl_vocab_terms(HL_VOCAB_PRECEDENCE, &n);
-
-	v->w[0] = wider(wider(wider(11, _("STATE")), _("confirmed")), _("UNCONFIRMED"));
-	v->w[1] = wider(11, _("REACHABLE"));
-	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
-		v->w[1] = wider(v->w[1], _(words[i]));
-	v->w[2] = wider(6, _("OUTBOX"));
-	v->w[3] = wider(8, _("RECEIVED"));
-	v->w[4] = 9;
-	for (size_t i = 0; i < n; i++)
-		v->w[4] = wider(v->w[4], cli_field(HL_VOCAB_PRECEDENCE, prec[i].code));
-}
-
 static json_t *daemon_link(const struct view *v, const char *name)
 {
 	json_t *links = v->daemon ? json_object_get(v->daemon, "links") : NULL;
@@ -147,6 +126,24 @@ static const char *reach_text(enum reach r)
 	};
 
 	return r == REACH_UNKNOWN ? t[0] : _(t[r]);
+}
+
+/* The widths of the columns: at least the English ones, and enough for
+ * the translated headings and words. */
+static void widths(struct view *v)
+{
+	size_t n;
+	const struct hl_term *prec = hl_vocab_terms(HL_VOCAB_PRECEDENCE, &n);
+
+	v->w[0] = wider(wider(wider(11, _("STATE")), _("confirmed")), _("UNCONFIRMED"));
+	v->w[1] = wider(11, _("REACHABLE"));
+	for (int r = REACH_UNKNOWN; r <= REACH_PIN_MISMATCH; r++)
+		v->w[1] = wider(v->w[1], reach_text((enum reach)r));
+	v->w[2] = wider(6, _("OUTBOX"));
+	v->w[3] = wider(8, _("RECEIVED"));
+	v->w[4] = 9;
+	for (size_t i = 0; i < n; i++)
+		v->w[4] = wider(v->w[4], cli_field(HL_VOCAB_PRECEDENCE, prec[i].code));
 }
 
 /* What 'hotline status' knows of one link: gathered once by
