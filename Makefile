@@ -29,7 +29,7 @@ CFLAGS ?= $(OPT) -g
 WARN := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes \
 	-Wmissing-prototypes -Wvla -Wno-missing-field-initializers
 HL_CFLAGS := -std=c11 -D_GNU_SOURCE -fstack-protector-strong $(WARN) \
-	-Isrc/core -Isrc/party -Isrc/store -Isrc/cli -Isrc/daemon \
+	-Isrc/core -Isrc/party -Isrc/store -Isrc/cli -Isrc/daemon -Isrc/desk \
 	$(shell pkg-config --cflags $(PKGS))
 LIBS := $(shell pkg-config --libs $(PKGS)) -lpthread
 ifeq ($(SAN),1)
@@ -48,7 +48,7 @@ endif
 
 LIB_SRC := $(wildcard src/core/*.c src/party/*.c src/store/*.c)
 CLI_SRC := $(wildcard src/cli/*.c)
-DAEMON_SRC := $(wildcard src/daemon/*.c)
+DAEMON_SRC := $(wildcard src/daemon/*.c src/desk/*.c)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 TOOL_SRC := $(wildcard tests/tools/*.c)
 BENCH_SRC := $(wildcard bench/bench_*.c)

@@ -234,6 +234,134 @@ int cli_api(const struct hl_party *p, const char *method, const char *path,
 	return status == 200 ? 0 : -EPROTO;
 }
 
+/* path with args as its query string, each value escaped. */
+static int query_url(CURL *h, const char *path, json_t *args, char **out)
+{
+	struct hl_buf u;
+	const char *key;
+	json_t *v;
+	char sep = '?';
+	int r;
+
+	hl_buf_init(&u, 65536);
+	r = hl_buf_append(&u, "http://hotlined", 15);
+	if (r == 0)
+		r = hl_buf_append(&u, path, strlen(path));
+	json_object_foreach(args, key, v) {
+		char num[32], *k, *val;
+		const char *s = json_is_string(v) ? json_string_value(v) : num;
+
+		if (json_is_integer(v))
+			snprintf(num, sizeof(num), "%lld", (long long)json_integer_value(v));
+		else if (!json_is_string(v))
+			snprintf(num, sizeof(num), "%s", json_is_true(v) ? "1" : "0");
+		k = curl_easy_escape(h, key, 0);
+		val = curl_easy_escape(h, s, 0);
+		if (r == 0 && k && val) {
+			r = hl_buf_append(&u, &sep, 1);
+			r = r ? r : hl_buf_append(&u, k, strlen(k));
+			r = r ? r : hl_buf_append(&u, "=", 1);
+			r = r ? r : hl_buf_append(&u, val, strlen(val));
+		} else if (r == 0) {
+			r = -ENOMEM;
+		}
+		curl_free(k);
+		curl_free(val);
+		sep = '&';
+	}
+	if (r == 0)
+		r = hl_buf_append(&u, "", 1);
+	*out = r == 0 ? (char *)u.data : NULL;
+	if (r < 0)
+		hl_buf_free(&u);
+	return r;
+}
+
+/* Sends one request; *status gets the HTTP status, out the body. */
+static int call_once(const char *sock, const char *method, const char *path,
+		     json_t *args, long *status, struct hl_buf *out)
+{
+	struct curl_slist *hdr = NULL;
+	char *url = NULL, *body = NULL;
+	CURLcode rc = CURLE_OUT_OF_MEMORY;
+	CURL *h = curl_easy_init();
+	bool get = strcmp(method, "GET") == 0;
+	int r = h ? 0 : -ENOMEM;
+
+	if (r == 0 && get)
+		r = query_url(h, path, args, &url);
+	else if (r == 0 && (url = malloc(strlen(path) + 16)))
+		snprintf(url, strlen(path) + 16, "http://hotlined%s", path);
+	if (r == 0 && !get && args)
+		body = json_dumps(args, JSON_COMPACT);
+	if (r == 0 && url && (get || !args || body)) {
+		hdr = curl_slist_append(NULL, "Content-Type: application/json");
+		curl_easy_setopt(h, CURLOPT_UNIX_SOCKET_PATH, sock);
+		curl_easy_setopt(h, CURLOPT_URL, url);
+		curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
+		if (!get) {
+			curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
+			curl_easy_setopt(h, CURLOPT_POSTFIELDS, body ? body : "");
+		}
+		curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, api_data);
+		curl_easy_setopt(h, CURLOPT_WRITEDATA, out);
+		curl_easy_setopt(h, CURLOPT_TIMEOUT, 60L);
+		curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+		rc = curl_easy_perform(h);
+		if (rc == CURLE_OK)
+			curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, status);
+	}
+	curl_slist_free_all(hdr);
+	curl_easy_cleanup(h);
+	free(url);
+	free(body);
+	if (r < 0)
+		return r;
+	if (rc == CURLE_COULDNT_CONNECT)
+		return -ECONNREFUSED;
+	return rc == CURLE_OK ? 0 : rc == CURLE_OUT_OF_MEMORY ? -ENOMEM : -EIO;
+}
+
+int cli_call(const struct hl_party *p, const char *method, const char *path,
+	     json_t *args, json_t **reply)
+{
+	char sock[PATH_MAX];
+	struct hl_buf out;
+	long status = 0;
+	json_t *j = NULL;
+	int r = hl_party_path(p->home, "hotlined.sock", sock, sizeof(sock));
+
+	*reply = NULL;
+	hl_buf_init(&out, 256u << 20);
+	if (r == 0 && access(sock, F_OK) < 0)
+		r = -ECONNREFUSED;
+	if (r == 0)
+		r = call_once(sock, method, path, args, &status, &out);
+	if (r == 0)
+		j = json_loadb((const char *)out.data, out.len, 0, NULL);
+	hl_buf_free(&out);
+	if (r == -ECONNREFUSED) {
+		cli_err(_("hotlined is not running for %s: nothing was done; start it "
+			  "('hotlined --home %s')"), p->home, p->home);
+		return r;
+	}
+	if (r < 0 || !j) {
+		cli_err(_("hotlined's operator API gave no answer: %s"),
+			r < 0 ? cli_strerror(r) : _("not JSON"));
+		json_decref(j);
+		return r < 0 ? r : -EPROTO;
+	}
+	if (status != 200) {
+		json_t *why = json_object_get(j, "error");
+
+		cli_err("%s", json_is_string(why) ? json_string_value(why) : _("refused"));
+		json_decref(j);
+		return (int)status;
+	}
+	*reply = j;
+	return 0;
+}
+
 static void print_text(const char *label, const struct hl_text *t)
 {
 	/* TRANSLATORS: a label ("summary", "text") and the language tag of

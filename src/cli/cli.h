@@ -113,6 +113,14 @@ bool cli_parse_id(const char *id, char *link, size_t cap, int *side, uint64_t *s
 #define CLI_ID_MAX (HL_NAME_MAX + 25)
 void cli_format_id(const char *link, int side, uint64_t seq, char out[CLI_ID_MAX + 1]);
 
+/* Calls one route of the desk through hotlined's operator API: args
+ * (borrowed, may be NULL) go as a POST's JSON body or a GET's query.
+ * 0 and *reply (owned by the caller) when done; else prints why, in
+ * one line, and returns the HTTP status of the refusal (> 0) or a
+ * negative error (-ECONNREFUSED: hotlined is not running). */
+int cli_call(const struct hl_party *p, const char *method, const char *path,
+	     json_t *args, json_t **reply);
+
 /* Brings the content index up to date on every link (needs the party's
  * secrets); prints why it cannot. */
 int cli_index(struct hl_store *st, const struct hl_party *p);

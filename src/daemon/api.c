@@ -14,16 +14,12 @@
 #include <microhttpd.h>
 
 #include "api.h"
-#include "case.h"
-#include "content.h"
-#include "envelope.h"
+#include "desk.h"
 #include "error.h"
 #include "http.h"
-#include "stix.h"
 #include "text.h"
 #include "version.h"
 
-#define API_BODY_MAX (2 * HL_PLAIN_MAX)	/* JSON escapes can double it */
 /* Connections served at once; the listen backlog holds as many, so a
  * burst of clients connecting together is queued, not refused. */
 #define API_CONN_MAX 256
@@ -33,9 +29,7 @@ struct hl_api {
 	const struct hl_party *me;
 	struct hl_courier *courier;
 	struct hl_writer *writer;
-	struct hl_store *st;		/* for the links' cards, under st_lock */
-	pthread_mutex_t st_lock;
-	uint64_t case_next;		/* under st_lock: see next_case_no */
+	struct hl_desk_shared *desk;
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	int fd;
 };
@@ -97,218 +91,6 @@ static enum MHD_Result error_reply(struct MHD_Connection *c, unsigned status,
 	return json_reply(c, status, j);
 }
 
-/* l with a pin_mismatch member when the link is in that alarm. */
-static json_t *with_pin(json_t *l, const struct hl_courier_link *cl)
-{
-	if (l && cl->pin_mismatch)
-		json_object_set_new(l, "pin_mismatch", json_pack("{s:I, s:s, s:s}",
-				    "since", (json_int_t)cl->pin_since,
-				    "expected", cl->pin_expected, "seen", cl->pin_seen));
-	return l;
-}
-
-static enum MHD_Result status(struct hl_api *api, struct MHD_Connection *c)
-{
-	struct hl_courier_link *links = calloc(256, sizeof(*links));
-	size_t n = links ? hl_courier_status(api->courier, links, 256) : 0;
-	json_t *arr = json_array();
-
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(arr, with_pin(json_pack("{s:s, s:b, s:I, s:I, s:I, s:i, s:s}",
-			"name", links[i].name, "reachable", links[i].reachable,
-			"last_ok", (json_int_t)links[i].last_ok,
-			"last_attempt", (json_int_t)links[i].last_attempt,
-			"next_attempt", (json_int_t)(links[i].next_attempt / 1000),
-			"attempts", (int)links[i].attempts,
-			"last_error", links[i].last_error), &links[i]));
-	free(links);
-	return json_reply(c, MHD_HTTP_OK, json_pack("{s:s, s:s, s:o}", "party",
-		api->me->card.name, "version", HL_VERSION, "links", arr));
-}
-
-/* What a request says, for the message's content. */
-struct request {
-	const char *kind, *lang, *text, *summary, *summary_lang;
-	const char *category, *tlp, *severity;
-	json_t *stix;
-	size_t len;
-	uint64_t number;	/* a notify's case number */
-};
-
-/* The message's content JSON from the request's text, tags and fields;
- * hl_content_write refuses what a message of its kind may not carry. */
-static int compose(const struct request *q, char *why, size_t cap, struct hl_buf *out)
-{
-	struct hl_content c = {.text = {"und", q->text, q->len}};
-	struct hl_stix_error bad = {{0}, {0}};
-	const char *lang = q->lang, *slang = q->summary_lang;
-
-	if ((lang && strlen(lang) > HL_LANG_MAX) || (slang && strlen(slang) > HL_LANG_MAX))
-		return -HL_ELANG;
-	if (slang && !q->summary)
-		return -HL_ECONTENT;	/* a summary's language without a summary */
-	snprintf(c.type, sizeof(c.type), "%s", q->kind);
-	if (lang)
-		memcpy(c.text.lang, lang, strlen(lang) + 1);
-	if (q->summary) {
-		c.has_summary = true;
-		c.summary.text = q->summary;
-		c.summary.len = strlen(q->summary);
-		slang = slang ? slang : c.text.lang;
-		memcpy(c.summary.lang, slang, strlen(slang) + 1);
-	}
-	if (q->stix && hl_stix_check(q->stix, &bad) < 0) {
-		snprintf(why, cap, "stix: %s%s%s", bad.id, bad.id[0] ? ": " : "", bad.reason);
-		return -HL_ESTIX;
-	}
-	c.category = q->category;
-	c.tlp = q->tlp;
-	c.severity = q->severity;
-	c.stix = q->stix;
-	c.has_number = q->number != 0;
-	c.number = q->number;
-	return hl_content_write(&c, out);
-}
-
-/* Seals content for link to's peer; fails (and the writer seals) when
- * the link cannot be read. */
-static int seal_body(struct hl_api *api, const char *to, const struct hl_buf *content,
-		     struct hl_sealed_body *sb)
-{
-	struct hl_link l;
-	int r;
-
-	pthread_mutex_lock(&api->st_lock);
-	r = hl_store_link_get(api->st, to, &l);
-	pthread_mutex_unlock(&api->st_lock);
-	if (r == 0)
-		r = hl_envelope_seal_body(&api->me->card, &l.card, content->data,
-					  content->len, sb);
-	hl_link_free(&l);
-	return r;
-}
-
-/* A notify's case number (protocol.md 8.10): above every number the
- * store holds and every one handed out here, so that requests sealing
- * at once differ.  The writer records it; one that a CLI took meanwhile
- * fails the send with -EAGAIN, and the request goes round again. */
-static int next_case_no(struct hl_api *api, uint64_t *n)
-{
-	uint64_t db = 0;
-	int r;
-
-	pthread_mutex_lock(&api->st_lock);
-	r = hl_store_case_number_next(api->st, &db);
-	if (r == 0) {
-		*n = db > api->case_next ? db : api->case_next;
-		api->case_next = *n + 1;
-	}
-	pthread_mutex_unlock(&api->st_lock);
-	return r;
-}
-
-/* A number that went into no message is handed out again, if none was
- * since, so a refused request leaves no gap. */
-static void release_case_no(struct hl_api *api, uint64_t n)
-{
-	pthread_mutex_lock(&api->st_lock);
-	if (api->case_next == n + 1)
-		api->case_next = n;
-	pthread_mutex_unlock(&api->st_lock);
-}
-
-/* Composes, seals and appends one message; *seq gets its seq. */
-static int send_once(struct hl_api *api, const char *to, struct request *q,
-		     struct hl_send *msg, char *why, size_t cap, uint64_t *seq)
-{
-	struct hl_buf content;
-	struct hl_sealed_body sb;
-	int r = 0;
-
-	hl_buf_init(&content, 2 * HL_PLAIN_MAX);
-	if (strcmp(q->kind, "notify") == 0)
-		r = next_case_no(api, &q->number);
-	msg->case_no = q->number;
-	if (r == 0)
-		r = compose(q, why, cap, &content);
-	msg->plain = content.data;
-	msg->plain_len = content.len;
-	msg->sealed = NULL;
-	/* Seal the body here, in this request's thread, so requests seal in
-	 * parallel and the writer only numbers, signs and commits. */
-	if (r == 0 && seal_body(api, to, &content, &sb) == 0)
-		msg->sealed = &sb;
-	if (r == 0)
-		r = hl_writer_send(api->writer, to, msg, seq);
-	if (msg->sealed)
-		hl_sealed_body_free(&sb);
-	msg->sealed = NULL;
-	hl_buf_free(&content);
-	if (r < 0 && q->number)
-		release_case_no(api, q->number);
-	return r;
-}
-
-/* {"to", "text", "lang"?, "summary"?, "summary_lang"?, "precedence"?, "kind"?,
- *  "category"?, "tlp"?, "severity"?, "stix"?} -> {"link", "seq", "case"?} */
-static enum MHD_Result send_msg(struct hl_api *api, struct MHD_Connection *c,
-				const struct hl_buf *body)
-{
-	struct hl_send msg = {.precedence = HL_ROUTINE, .kind = "notify"};
-	struct request q = {.kind = "notify"};
-	const char *to = NULL, *prec = NULL, *kind = NULL;
-	char why[400] = "";
-	json_error_t jerr;
-	json_t *j = json_loadb((const char *)body->data, body->len, JSON_REJECT_DUPLICATES, &jerr);
-	uint64_t seq = 0;
-	enum MHD_Result ret;
-	int r;
-
-	if (!j)
-		return error_reply(c, MHD_HTTP_BAD_REQUEST, jerr.text);
-	if (json_unpack_ex(j, &jerr, JSON_STRICT,
-			   "{s:s, s:s%, s?:s, s?:s, s?:s, s?:s, s?:s, s?:s, s?:s, s?:s, s?:o}",
-			   "to", &to, "text", &q.text, &q.len, "precedence", &prec, "kind", &kind,
-			   "lang", &q.lang, "summary", &q.summary, "summary_lang", &q.summary_lang,
-			   "category", &q.category, "tlp", &q.tlp, "severity", &q.severity,
-			   "stix", &q.stix) < 0) {
-		ret = error_reply(c, MHD_HTTP_BAD_REQUEST, jerr.text);
-		json_decref(j);
-		return ret;
-	}
-	r = 0;
-	if (prec && hl_precedence_parse(prec, &msg.precedence) < 0)
-		r = -HL_ESYNTAX;
-	if (kind && hl_kind_valid(kind, strlen(kind)))
-		msg.kind = q.kind = kind;
-	else if (kind)
-		r = -HL_ESYNTAX;
-	msg.now = (int64_t)time(NULL);
-	for (int tries = 1; r == 0; tries++) {
-		r = send_once(api, to, &q, &msg, why, sizeof(why), &seq);
-		if (r != -EAGAIN || tries == 16)
-			break;
-		r = 0;
-		q.number = 0;
-	}
-	if (r == 0 && q.number) {
-		char id[HL_CASE_ID_MAX + 1];
-
-		hl_case_id(api->me->card.name, q.number, id);
-		ret = json_reply(c, MHD_HTTP_OK, json_pack("{s:s, s:I, s:s}", "link", to,
-							   "seq", (json_int_t)seq, "case", id));
-	} else if (r == 0) {
-		ret = json_reply(c, MHD_HTTP_OK, json_pack("{s:s, s:I}", "link", to,
-							   "seq", (json_int_t)seq));
-	} else {
-		ret = error_reply(c, r == -HL_ENOLINK ? MHD_HTTP_NOT_FOUND :
-				  r == -HL_ESTORE || r == -EAGAIN ? MHD_HTTP_SERVICE_UNAVAILABLE :
-				  MHD_HTTP_BAD_REQUEST, why[0] ? why : hl_strerror(r));
-	}
-	json_decref(j);
-	return ret;
-}
-
 /* A request hl_http_strict refuses: its JSON error, and the close. */
 static enum MHD_Result refuse_close(struct MHD_Connection *c, unsigned status,
 				    const char *why)
@@ -322,69 +104,147 @@ static enum MHD_Result refuse_close(struct MHD_Connection *c, unsigned status,
 	return ret;
 }
 
+/* One request in flight: its route and the body read so far. */
+struct call {
+	const struct hl_desk_route *route;
+	struct hl_buf body;
+};
+
+/* Checks what can be checked before a body byte is read: the strict
+ * HTTP rules, the route, and the declared length against its cap. */
 static enum MHD_Result admit(struct MHD_Connection *c, const char *url,
 			     const char *method, const char *version, void **con_cls)
 {
-	struct hl_buf *body = calloc(1, sizeof(*body));
+	struct call *k = calloc(1, sizeof(*k));
 	const char *len_s, *why;
 	uint64_t len = 0;
 	unsigned bad;
 
-	if (!body)
+	if (!k)
 		return MHD_NO;
-	*con_cls = body;
-	hl_buf_init(body, 0);
+	*con_cls = k;
+	hl_buf_init(&k->body, 0);
 	bad = hl_http_strict(c, method, url, version, true, &why);
 	if (bad)
 		return refuse_close(c, bad, why);
-	if (strcmp(method, "POST") != 0 || strcmp(url, "/v1/send") != 0)
+	k->route = hl_desk_route(method, url);
+	if (!k->route || strcmp(method, "POST") != 0)
 		return MHD_YES;
 	len_s = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 	if (!len_s || hl_parse_u64(len_s, strlen(len_s), UINT64_MAX, &len) < 0)
 		return error_reply(c, MHD_HTTP_LENGTH_REQUIRED, "Content-Length required");
-	if (len > API_BODY_MAX)
+	if (len > k->route->body_max)
 		return error_reply(c, MHD_HTTP_CONTENT_TOO_LARGE, "body too large");
-	body->max = (size_t)len;
+	k->body.max = (size_t)len;
 	return MHD_YES;
+}
+
+static enum MHD_Result add_query_arg(void *cls, enum MHD_ValueKind kind,
+				     const char *key, const char *value)
+{
+	(void)kind;
+	json_object_set_new(cls, key, json_string(value ? value : ""));
+	return MHD_YES;
+}
+
+/* The call's arguments: a POST's JSON object (an empty body is {}), a
+ * GET's query string; NULL with *why when the body is not an object. */
+static json_t *arguments(struct MHD_Connection *c, struct call *k, json_error_t *jerr)
+{
+	json_t *j;
+
+	if (strcmp(k->route->method, "GET") == 0) {
+		j = json_object();
+		MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, add_query_arg, j);
+		return j;
+	}
+	if (k->body.len == 0)
+		return json_object();
+	j = json_loadb((const char *)k->body.data, k->body.len, JSON_REJECT_DUPLICATES, jerr);
+	if (j && !json_is_object(j)) {
+		json_decref(j);
+		snprintf(jerr->text, sizeof(jerr->text), "the body is not a JSON object");
+		return NULL;
+	}
+	return j;
+}
+
+/* The operator at the other end of the unix socket: its Unix user,
+ * from the kernel (SO_PEERCRED), mapped to an operator. */
+static int peer_operator(struct hl_api *api, struct MHD_Connection *c, struct hl_operator *op)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+
+	if (!ci || getsockopt(ci->connect_fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0)
+		return -errno;
+	return hl_desk_operator_by_uid(api->desk, cred.uid, op);
+}
+
+static enum MHD_Result call_reply(struct MHD_Connection *c, const struct hl_desk_err *e)
+{
+	json_t *j = json_object();
+
+	json_object_set_new(j, "error", json_stringn(e->why, utf8_prefix(e->why)));
+	json_object_set_new(j, "status", json_integer(e->status));
+	if (e->needs)
+		json_object_set_new(j, "needs", json_string(e->needs));
+	return json_reply(c, e->status, j);
+}
+
+static enum MHD_Result serve(struct hl_api *api, struct MHD_Connection *c, struct call *k)
+{
+	struct hl_operator op;
+	struct hl_desk_err e = {0};
+	struct hl_desk_req q = {.op = &op, .door = "unix"};
+	json_error_t jerr;
+	json_t *args, *res;
+
+	if (peer_operator(api, c, &op) < 0)
+		return error_reply(c, MHD_HTTP_FORBIDDEN,
+				   "this Unix user is no operator of this party");
+	args = arguments(c, k, &jerr);
+	if (!args)
+		return error_reply(c, MHD_HTTP_BAD_REQUEST, jerr.text);
+	q.args = args;
+	q.now = (int64_t)time(NULL);
+	res = hl_desk_call(api->desk, k->route, &q, &e);
+	json_decref(args);
+	return res ? json_reply(c, MHD_HTTP_OK, res) : call_reply(c, &e);
 }
 
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
 			      const char *method, const char *version,
 			      const char *data, size_t *size, void **con_cls)
 {
-	struct hl_api *api = cls;
-	struct hl_buf *body = *con_cls;
+	struct call *k = *con_cls;
 
-	if (!body)
+	if (!k)
 		return admit(c, url, method, version, con_cls);
 	if (*size) {
-		if (hl_buf_append(body, data, *size) < 0)
+		if (hl_buf_append(&k->body, data, *size) < 0)
 			return error_reply(c, MHD_HTTP_CONTENT_TOO_LARGE, "body too large");
 		*size = 0;
 		return MHD_YES;
 	}
-	if (strcmp(url, "/v1/send") == 0 && strcmp(method, "POST") == 0)
-		return send_msg(api, c, body);
-	if (strcmp(url, "/v1/status") == 0 && strcmp(method, "GET") == 0)
-		return status(api, c);
-	if (strcmp(url, "/v1/wake") == 0 && strcmp(method, "POST") == 0) {
-		hl_courier_wake(api->courier);
-		return json_reply(c, MHD_HTTP_OK, json_pack("{s:b}", "ok", 1));
-	}
-	return error_reply(c, MHD_HTTP_NOT_FOUND, "no such endpoint");
+	if (!k->route)
+		return error_reply(c, MHD_HTTP_NOT_FOUND, "no such endpoint");
+	return serve(cls, c, k);
 }
 
 static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
 		      enum MHD_RequestTerminationCode toe)
 {
-	struct hl_buf *body = *con_cls;
+	struct call *k = *con_cls;
 
 	(void)cls;
 	(void)c;
 	(void)toe;
-	if (body) {
-		hl_buf_free(body);
-		free(body);
+	if (k) {
+		hl_buf_free(&k->body);
+		free(k);
 	}
 	*con_cls = NULL;
 }
@@ -429,8 +289,7 @@ int hl_api_start(const struct hl_party *me, const char *db, struct hl_courier *c
 	api->courier = courier;
 	api->writer = writer;
 	api->fd = -1;
-	pthread_mutex_init(&api->st_lock, NULL);
-	r = hl_store_open(db, &api->st, err, errlen);
+	r = hl_desk_start(me, db, writer, courier, &api->desk, err, errlen);
 	if (r < 0) {
 		hl_api_stop(api);
 		return r;
@@ -472,7 +331,6 @@ void hl_api_stop(struct hl_api *api)
 		close(api->fd);
 		unlink(api->path);
 	}
-	hl_store_close(api->st);
-	pthread_mutex_destroy(&api->st_lock);
+	hl_desk_stop(api->desk);
 	free(api);
 }

@@ -1,12 +1,12 @@
-/* api.h - the local operator API: HTTP and JSON on a unix socket in the
- * party's home (<home>/hotlined.sock, mode 0600: the file system is the
- * access control until operator roles come).
+/* api.h - the operator API: HTTP and JSON on a unix socket in the
+ * party's home (<home>/hotlined.sock, mode 0600).
  *
- *   POST /v1/wake     the courier looks at every link now
- *   GET  /v1/status   the courier's view of each link, as JSON
- *   POST /v1/send     {"to", "text", "lang"?, "summary"?, "summary_lang"?,
- *                      "precedence"?, "kind"?} -> {"link", "seq"},
- *                     answered once the message is durable (group commit)
+ * Each request is one call of the desk (desk.h): the route table in
+ * src/desk/routes.c says which paths exist; a POST's JSON body or a
+ * GET's query string are the arguments; the operator is the Unix user
+ * at the other end of the socket (SO_PEERCRED).  Answers are JSON: the
+ * desk's result with 200, or {"error", "status", "needs"?} with the
+ * status of the refusal.  docs/api.md describes every route.
  */
 #ifndef HL_API_H
 #define HL_API_H

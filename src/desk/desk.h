@@ -1,0 +1,166 @@
+/* desk.h - the desk: one function per operator action and listing.
+ *
+ * The operator API (daemon/api.c), and through it the CLI and the
+ * console, are doors onto this layer: a door parses its input into a
+ * JSON object of arguments, calls hl_desk_call(), and renders the JSON
+ * it gets back.  Every rule about who may do what and how a message is
+ * composed lives here, once; the desk prints nothing.
+ *
+ * A desk function takes the desk (store handle, party, writer, courier)
+ * and a request (the acting operator, the arguments, the time) and
+ * returns a new JSON value, or NULL with err filled: an HTTP status and
+ * a sentence for a person.  The route table (routes.c) says which
+ * method and path reach each function and which right it needs.
+ */
+#ifndef HL_DESK_H
+#define HL_DESK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <jansson.h>
+
+#include "card.h"
+#include "envelope.h"
+#include "party.h"
+#include "store.h"
+
+struct hl_courier;
+struct hl_writer;
+
+/* Roles, as bits: an operator may hold several. */
+enum hl_role {
+	HL_ROLE_DUTY = 1,	/* read, acknowledge, answer, send up to a cap */
+	HL_ROLE_SUPERVISOR = 2,	/* all of that at any precedence, close, retract, links */
+	HL_ROLE_AUDITOR = 4,	/* read everything, change nothing */
+	HL_ROLE_ADMIN = 8,	/* operators and configuration, not messages */
+};
+#define HL_ROLES_ALL 15u
+#define HL_ROLE_NAME_MAX 16
+
+/* What a route needs; hl_desk_allows() maps rights to roles. */
+enum hl_right {
+	HL_RIGHT_NONE,		/* any operator, even one with no role */
+	HL_RIGHT_READ,		/* messages, cases, links: duty, supervisor, auditor */
+	HL_RIGHT_ACK,		/* ack, answer: duty, supervisor */
+	HL_RIGHT_SEND,		/* send, correct, check: duty (capped), supervisor */
+	HL_RIGHT_CLOSE,		/* close, retract: supervisor */
+	HL_RIGHT_LINK,		/* link add, confirm: supervisor */
+	HL_RIGHT_ADMIN,		/* operators, configuration: admin */
+	HL_RIGHT_AUDIT,		/* the audit trail: auditor, admin */
+};
+
+struct hl_operator {
+	char name[HL_NAME_MAX + 1];
+	unsigned roles;				/* enum hl_role bits */
+	enum hl_precedence max_precedence;	/* a duty officer's cap */
+	bool disabled;
+};
+
+/* State the desk keeps across calls (case numbers, store handles). */
+struct hl_desk_shared;
+
+/* One call's view of the desk. */
+struct hl_desk {
+	const struct hl_party *me;
+	struct hl_store *st;		/* this call's own handle */
+	struct hl_writer *writer;	/* numbers, signs, commits */
+	struct hl_courier *courier;
+	struct hl_desk_shared *shared;
+};
+
+/* One request: who asks, with what arguments, when. */
+struct hl_desk_req {
+	const struct hl_operator *op;
+	const json_t *args;		/* a JSON object; never NULL */
+	int64_t now;
+	const char *door;		/* "unix", "https": for the audit trail */
+};
+
+struct hl_desk_err {
+	unsigned status;		/* an HTTP status: 400, 403, 404, 409, 503 */
+	char why[400];
+	const char *needs;		/* for 403: the role the action needs */
+};
+
+typedef json_t *hl_desk_fn(struct hl_desk *d, const struct hl_desk_req *q,
+			   struct hl_desk_err *e);
+
+struct hl_desk_route {
+	const char *method;		/* "GET" or "POST" */
+	const char *path;		/* "/v1/ack": fixed, arguments in the body or query */
+	hl_desk_fn *fn;
+	enum hl_right right;
+	size_t body_max;		/* largest request body; 0 for none */
+	bool changes;			/* an action: written to the audit trail */
+};
+
+/* The table of every route, ended by an entry with a NULL method. */
+extern const struct hl_desk_route hl_desk_routes[];
+
+/* The route for method and path, or NULL. */
+const struct hl_desk_route *hl_desk_route(const char *method, const char *path);
+
+/* Starts the desk's shared state over the party's store file. */
+int hl_desk_start(const struct hl_party *me, const char *db, struct hl_writer *writer,
+		  struct hl_courier *courier, struct hl_desk_shared **out,
+		  char *err, size_t errlen);
+void hl_desk_stop(struct hl_desk_shared *s);
+
+/* Runs route r for q: checks the operator's right, calls the function
+ * with a store handle of its own, records the action (or its refusal)
+ * in the audit trail.  Returns the result (owned by the caller), or
+ * NULL with e filled. */
+json_t *hl_desk_call(struct hl_desk_shared *s, const struct hl_desk_route *r,
+		     const struct hl_desk_req *q, struct hl_desk_err *e);
+
+/* The operator that Unix user uid is mapped to; -HL_ENOTFOUND for none. */
+int hl_desk_operator_by_uid(struct hl_desk_shared *s, uid_t uid, struct hl_operator *op);
+
+/* True when op may do what right names; else *needs names the role. */
+bool hl_desk_allows(const struct hl_operator *op, enum hl_right right, const char **needs);
+
+/* A role's name ("duty", "supervisor", "auditor", "admin") and back. */
+const char *hl_role_name(enum hl_role r);
+int hl_role_parse(const char *s, enum hl_role *r);
+/* The role an operator acts in for right (the lowest that grants it),
+ * for the signed content and the audit trail. */
+const char *hl_desk_acting_role(const struct hl_operator *op, enum hl_right right);
+
+/* Fills e; returns NULL so a desk function can `return hl_desk_fail(...)`. */
+json_t *hl_desk_fail(struct hl_desk_err *e, unsigned status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* e from an error code: 404 for -HL_ENOLINK/-HL_ENOTFOUND, 503 for the
+ * store, 400 otherwise, with hl_strerror's words after what. */
+json_t *hl_desk_fail_code(struct hl_desk_err *e, int err, const char *what);
+
+/* Arguments: a string member (NULL when absent; false, with e filled,
+ * when present and not a string), an unsigned integer given as a
+ * number or a decimal string, a boolean given as true/false or
+ * "1"/"0".  Query strings arrive as strings, JSON bodies as either. */
+bool hl_desk_arg_str(const struct hl_desk_req *q, const char *key, const char **out,
+		     struct hl_desk_err *e);
+bool hl_desk_arg_u64(const struct hl_desk_req *q, const char *key, uint64_t *out,
+		     bool *present, struct hl_desk_err *e);
+bool hl_desk_arg_bool(const struct hl_desk_req *q, const char *key, bool *out,
+		      struct hl_desk_err *e);
+/* Refuses (false, e filled) an argument whose name is not one of the
+ * NULL-ended list: a misspelt option must not be silently ignored. */
+bool hl_desk_args_only(const struct hl_desk_req *q, struct hl_desk_err *e, ...)
+	__attribute__((sentinel));
+/* A required string argument; fills e when missing. */
+bool hl_desk_arg_need(const struct hl_desk_req *q, const char *key, const char **out,
+		      struct hl_desk_err *e);
+
+/* Audit trail (audit.c): appends one entry for an action or a refusal.
+ * what is the route's path or an event name ("login"); detail is a
+ * JSON object (borrowed) or NULL; status is the HTTP status given. */
+int hl_desk_audit(struct hl_desk *d, const struct hl_desk_req *q, const char *what,
+		  const json_t *detail, unsigned status);
+
+/* The desk functions, by file. */
+hl_desk_fn hl_desk_send, hl_desk_wake, hl_desk_status_links, hl_desk_whoami;
+
+#endif

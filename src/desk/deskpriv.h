@@ -1,0 +1,28 @@
+/* deskpriv.h - what the desk's own files share, and no door sees. */
+#ifndef HL_DESKPRIV_H
+#define HL_DESKPRIV_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "desk.h"
+
+struct desk_handle {
+	struct hl_store *st;
+	bool busy;
+};
+
+struct hl_desk_shared {
+	const struct hl_party *me;
+	struct hl_writer *writer;
+	struct hl_courier *courier;
+	char *db;
+	pthread_mutex_t lock;		/* guards what follows */
+	pthread_cond_t freed;
+	struct desk_handle *handles;
+	size_t nhandles;
+	uint64_t case_next;		/* see send.c's next_case_no */
+};
+
+#endif
