@@ -17,6 +17,7 @@
 #include "envelope.h"
 #include "error.h"
 #include "hash.h"
+#include "sqlitepriv.h"
 #include "store.h"
 
 static const char *const migrations[] = {
@@ -320,6 +321,7 @@ static const char *const sql[S_COUNT] = {
 struct hl_store {
 	sqlite3 *db;
 	sqlite3_stmt *stmt[S_COUNT];
+	sqlite3_stmt *xstmt[HL_XSTMT_MAX];	/* the other store files' (sqlitepriv.h) */
 	char err[256];
 	bool shadow;		/* hl_store_shadow(): writes go to temp only */
 };
@@ -328,6 +330,31 @@ static int fail(struct hl_store *st)
 {
 	snprintf(st->err, sizeof(st->err), "%s", sqlite3_errmsg(st->db));
 	return -HL_ESTORE;
+}
+
+int hl_sqlite_fail(struct hl_store *st)
+{
+	return fail(st);
+}
+
+sqlite3 *hl_sqlite_db(struct hl_store *st)
+{
+	return st->db;
+}
+
+sqlite3_stmt *hl_sqlite_stmt(struct hl_store *st, int key, const char *text)
+{
+	sqlite3_stmt *s = st->xstmt[key];
+
+	if (!s && sqlite3_prepare_v3(st->db, text, -1, SQLITE_PREPARE_PERSISTENT,
+				     &st->xstmt[key], NULL) != SQLITE_OK) {
+		fail(st);
+		return NULL;
+	}
+	s = st->xstmt[key];
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return s;
 }
 
 const char *hl_store_errmsg(const struct hl_store *st)
@@ -386,6 +413,11 @@ static int done(struct hl_store *st, sqlite3_stmt *s)
 		    -HL_EDUPLICATE : fail(st);
 	sqlite3_reset(s);
 	return r;
+}
+
+int hl_sqlite_done(struct hl_store *st, sqlite3_stmt *s)
+{
+	return done(st, s);
 }
 
 /* Runs an UPDATE; none when it matched no row. */
@@ -504,6 +536,8 @@ void hl_store_close(struct hl_store *st)
 		return;
 	for (int i = 0; i < S_COUNT; i++)
 		sqlite3_finalize(st->stmt[i]);
+	for (int i = 0; i < HL_XSTMT_MAX; i++)
+		sqlite3_finalize(st->xstmt[i]);
 	sqlite3_close(st->db);
 	free(st);
 }

@@ -1,0 +1,30 @@
+/* sqlitepriv.h - what the SQLite engine's files share (sqlite.c holds
+ * the schema and the transcript's statements; operators.c, audit.c and
+ * later files hold their own).  No file outside src/store includes it.
+ *
+ * Each file owns a range of statement keys for hl_sqlite_stmt, which
+ * prepares a statement once per handle and hands it back reset, with
+ * its bindings cleared. */
+#ifndef HL_SQLITEPRIV_H
+#define HL_SQLITEPRIV_H
+
+#include <sqlite3.h>
+
+#include "store.h"
+
+enum {
+	HL_XSTMT_OPERATOR = 0,		/* operators.c: 0..31 */
+	HL_XSTMT_AUDIT = 32,		/* audit.c: 32..63 */
+	HL_XSTMT_MAX = 96,
+};
+
+/* Records the engine's message for hl_store_errmsg; -HL_ESTORE. */
+int hl_sqlite_fail(struct hl_store *st);
+sqlite3 *hl_sqlite_db(struct hl_store *st);
+/* Statement key with text; NULL (and the error recorded) on failure. */
+sqlite3_stmt *hl_sqlite_stmt(struct hl_store *st, int key, const char *text);
+/* Steps a statement that returns no rows: 0, -HL_EDUPLICATE for a
+ * taken key, or -HL_ESTORE. */
+int hl_sqlite_done(struct hl_store *st, sqlite3_stmt *s);
+
+#endif
