@@ -65,6 +65,11 @@ struct hl_content {
 	const char *category, *tlp, *severity, *answer;
 	unsigned actions;	/* bit i: the i-th term of HL_VOCAB_ACTION */
 	void *stix;		/* a json_t bundle object, or NULL */
+	/* Who made the message: an operator's name and the role they acted
+	 * in ("duty", "supervisor", ...); empty in messages from before
+	 * operators were named. */
+	char op_name[HL_NAME_MAX + 1];
+	char op_role[16];
 	void *json;		/* the parsed document, which owns the strings */
 };
 

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "content.h"
 #include "desk.h"
 #include "deskpriv.h"
 #include "error.h"
@@ -83,6 +84,12 @@ const char *hl_desk_acting_role(const struct hl_operator *op, enum hl_right righ
 	if (!have)
 		have = op->roles;
 	return have ? hl_role_name((enum hl_role)(have & -have)) : "none";
+}
+
+void hl_desk_sign_as(const struct hl_desk_req *q, enum hl_right right, struct hl_content *c)
+{
+	snprintf(c->op_name, sizeof(c->op_name), "%s", q->op->name);
+	snprintf(c->op_role, sizeof(c->op_role), "%s", hl_desk_acting_role(q->op, right));
 }
 
 json_t *hl_desk_fail(struct hl_desk_err *e, unsigned status, const char *fmt, ...)

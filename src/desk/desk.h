@@ -154,6 +154,11 @@ bool hl_desk_args_only(const struct hl_desk_req *q, struct hl_desk_err *e, ...)
 bool hl_desk_arg_need(const struct hl_desk_req *q, const char *key, const char **out,
 		      struct hl_desk_err *e);
 
+struct hl_content;
+/* Signs c as q's operator acting for right: fills its op_name and
+ * op_role, which the content carries (DESIGN.md decision 10). */
+void hl_desk_sign_as(const struct hl_desk_req *q, enum hl_right right, struct hl_content *c);
+
 /* Audit trail (audit.c): appends one entry for an action or a refusal.
  * what is the route's path or an event name ("login"); detail is a
  * JSON object (borrowed) or NULL; status is the HTTP status given. */

@@ -25,7 +25,8 @@ struct request {
 
 /* The message's content JSON from the request's text, tags and fields;
  * hl_content_write refuses what a message of its kind may not carry. */
-static int compose(const struct request *q, char *why, size_t cap, struct hl_buf *out)
+static int compose(const struct hl_desk_req *hq, const struct request *q, char *why,
+		   size_t cap, struct hl_buf *out)
 {
 	struct hl_content c = {.text = {"und", q->text, q->len}};
 	struct hl_stix_error bad = {{0}, {0}};
@@ -55,6 +56,7 @@ static int compose(const struct request *q, char *why, size_t cap, struct hl_buf
 	c.stix = q->stix;
 	c.has_number = q->number != 0;
 	c.number = q->number;
+	hl_desk_sign_as(hq, HL_RIGHT_SEND, &c);
 	return hl_content_write(&c, out);
 }
 
@@ -103,8 +105,8 @@ static void release_case_no(struct hl_desk *d, uint64_t n)
 }
 
 /* Composes, seals and appends one message; *seq gets its seq. */
-static int send_once(struct hl_desk *d, struct request *q, struct hl_send *msg,
-		     char *why, size_t cap, uint64_t *seq)
+static int send_once(struct hl_desk *d, const struct hl_desk_req *hq, struct request *q,
+		     struct hl_send *msg, char *why, size_t cap, uint64_t *seq)
 {
 	struct hl_buf content;
 	struct hl_sealed_body sb;
@@ -115,7 +117,7 @@ static int send_once(struct hl_desk *d, struct request *q, struct hl_send *msg,
 		r = next_case_no(d, &q->number);
 	msg->case_no = q->number;
 	if (r == 0)
-		r = compose(q, why, cap, &content);
+		r = compose(hq, q, why, cap, &content);
 	msg->plain = content.data;
 	msg->plain_len = content.len;
 	msg->sealed = NULL;
@@ -195,7 +197,7 @@ json_t *hl_desk_send(struct hl_desk *d, const struct hl_desk_req *hq, struct hl_
 		return NULL;
 	msg.now = hq->now;
 	for (int tries = 1;; tries++) {
-		r = send_once(d, &q, &msg, why, sizeof(why), &seq);
+		r = send_once(d, hq, &q, &msg, why, sizeof(why), &seq);
 		if (r != -EAGAIN || tries == 16)
 			break;
 		q.number = 0;
