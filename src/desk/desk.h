@@ -119,6 +119,21 @@ json_t *hl_desk_call(struct hl_desk_shared *s, const struct hl_desk_route *r,
 /* The operator that Unix user uid is mapped to; -HL_ENOTFOUND for none. */
 int hl_desk_operator_by_uid(struct hl_desk_shared *s, uid_t uid, struct hl_operator *op);
 
+/* The operator of that name, as the store holds it now (a session
+ * checks it on each call: a disabled operator or a changed role takes
+ * effect at once); -HL_ENOTFOUND for none. */
+int hl_desk_operator_by_name(struct hl_desk_shared *s, const char *name, struct hl_operator *op);
+
+/* A login at door ("https"): name, password and TOTP code checked
+ * against the store; fills op and returns 0, or returns NULL-like -1
+ * with e filled: 401 for a wrong name, password or code (the same
+ * words for each), 429 while locked out after failed logins (e->why
+ * says until when), 403 for a disabled operator.  Records the login or
+ * the failure in the audit trail. */
+int hl_desk_login(struct hl_desk_shared *s, const char *name, const char *password,
+		  const char *totp, int64_t now, const char *door, struct hl_operator *op,
+		  struct hl_desk_err *e);
+
 /* True when op may do what right names; else *needs names the role. */
 bool hl_desk_allows(const struct hl_operator *op, enum hl_right right, const char **needs);
 
