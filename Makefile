@@ -128,7 +128,8 @@ XGETTEXT := xgettext --from-code=UTF-8 --package-name=Hotline --msgid-bugs-addre
 	--package-version=$(shell sed -n 's/.*HL_VERSION "\(.*\)"/\1/p' src/core/version.h)
 pot:
 	$(XGETTEXT) --add-comments=TRANSLATORS: --keyword=_ --keyword=N_ --keyword=C_:1c,2 \
-		-o po/hotline.pot src/cli/*.c src/core/vocab.c src/store/case.c
+		--keyword=hl_desk_fail:3 --flag=hl_desk_fail:3:c-format \
+		-o po/hotline.pot src/cli/*.c src/desk/*.c src/core/vocab.c src/store/case.c
 	$(XGETTEXT) --extract-all --join-existing -o po/hotline.pot src/core/error.c
 	for l in $(LINGUAS); do \
 		msgmerge --quiet --update --backup=none po/$$l.po po/hotline.pot || exit 1; \

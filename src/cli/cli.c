@@ -322,6 +322,60 @@ static int call_once(const char *sock, const char *method, const char *path,
 	return rc == CURLE_OK ? 0 : rc == CURLE_OUT_OF_MEMORY ? -ENOMEM : -EIO;
 }
 
+/* Appends to out the i-th argument, itself translated where it is a
+ * message of the catalogues (an error's words). */
+static void put_arg(struct hl_buf *out, json_t *args, size_t i)
+{
+	const char *a = json_string_value(json_array_get(args, i));
+
+	if (a) {
+		a = _(a);
+		hl_buf_append(out, a, strlen(a));
+	}
+}
+
+/* The desk's refusal in the operator's language: its format, from the
+ * catalogues, with the arguments it kept as text put where the
+ * translation's conversions are (%s, %llu, ..., or %2$s). */
+static void print_refusal(json_t *j)
+{
+	const char *fmt = json_string_value(json_object_get(j, "format"));
+	const char *why = json_string_value(json_object_get(j, "error"));
+	json_t *args = json_object_get(j, "args");
+	struct hl_buf out;
+	size_t next = 0;
+
+	if (!fmt || !json_is_array(args)) {
+		cli_err("%s", why ? why : _("refused"));
+		return;
+	}
+	hl_buf_init(&out, 4096);
+	for (const char *p = _(fmt); *p; p++) {
+		size_t pos;
+
+		if (*p != '%') {
+			hl_buf_append(&out, p, 1);
+			continue;
+		}
+		if (*++p == '%') {
+			hl_buf_append(&out, "%", 1);
+			continue;
+		}
+		pos = next++;
+		if (*p >= '1' && *p <= '9' && p[1] == '$') {
+			pos = (size_t)(*p - '1');
+			p += 2;
+		}
+		p += strspn(p, "hlzjt");	/* the length; then the conversion */
+		if (!*p)
+			break;
+		put_arg(&out, args, pos);
+	}
+	hl_buf_append(&out, "", 1);
+	cli_err("%s", out.data ? (const char *)out.data : why);
+	hl_buf_free(&out);
+}
+
 int cli_call(const struct hl_party *p, const char *method, const char *path,
 	     json_t *args, json_t **reply)
 {
@@ -352,9 +406,7 @@ int cli_call(const struct hl_party *p, const char *method, const char *path,
 		return r < 0 ? r : -EPROTO;
 	}
 	if (status != 200) {
-		json_t *why = json_object_get(j, "error");
-
-		cli_err("%s", json_is_string(why) ? json_string_value(why) : _("refused"));
+		print_refusal(j);
 		json_decref(j);
 		return (int)status;
 	}

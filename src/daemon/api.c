@@ -191,6 +191,14 @@ static enum MHD_Result call_reply(struct MHD_Connection *c, const struct hl_desk
 	json_object_set_new(j, "status", json_integer(e->status));
 	if (e->needs)
 		json_object_set_new(j, "needs", json_string(e->needs));
+	if (e->fmt) {
+		json_t *args = json_array();
+
+		for (unsigned i = 0; i < e->nargs; i++)
+			json_array_append_new(args, json_stringn(e->args[i], utf8_prefix(e->args[i])));
+		json_object_set_new(j, "format", json_string(e->fmt));
+		json_object_set_new(j, "args", args);
+	}
 	return json_reply(c, e->status, j);
 }
 

@@ -92,13 +92,52 @@ void hl_desk_sign_as(const struct hl_desk_req *q, enum hl_right right, struct hl
 	snprintf(c->op_role, sizeof(c->op_role), "%s", hl_desk_acting_role(q->op, right));
 }
 
+/* Keeps each argument of fmt as text in e->args; e->fmt stays NULL
+ * when fmt has a conversion this does not know. */
+static void keep_args(struct hl_desk_err *e, const char *fmt, va_list ap)
+{
+	e->fmt = fmt;
+	e->nargs = 0;
+	for (const char *p = fmt; (p = strchr(p, '%')); p++) {
+		char *out = e->nargs < HL_DESK_ARGS_MAX ? e->args[e->nargs] : NULL;
+		size_t cap = sizeof(e->args[0]);
+
+		p++;
+		if (*p == '%')
+			continue;
+		if (!out)
+			goto bad;
+		if (*p == 's')
+			snprintf(out, cap, "%s", va_arg(ap, const char *));
+		else if (*p == 'd')
+			snprintf(out, cap, "%d", va_arg(ap, int));
+		else if (*p == 'u')
+			snprintf(out, cap, "%u", va_arg(ap, unsigned));
+		else if (!strncmp(p, "lld", 3))
+			snprintf(out, cap, "%lld", va_arg(ap, long long));
+		else if (!strncmp(p, "llu", 3))
+			snprintf(out, cap, "%llu", va_arg(ap, unsigned long long));
+		else
+			goto bad;
+		p += *p == 'l' ? 2 : 0;
+		e->nargs++;
+	}
+	return;
+bad:
+	e->fmt = NULL;
+	e->nargs = 0;
+}
+
 json_t *hl_desk_fail(struct hl_desk_err *e, unsigned status, const char *fmt, ...)
 {
-	va_list ap;
+	va_list ap, aq;
 
 	e->status = status;
 	va_start(ap, fmt);
+	va_copy(aq, ap);
 	vsnprintf(e->why, sizeof(e->why), fmt, ap);
+	keep_args(e, fmt, aq);
+	va_end(aq);
 	va_end(ap);
 	return NULL;
 }
@@ -311,9 +350,7 @@ json_t *hl_desk_call(struct hl_desk_shared *s, const struct hl_desk_route *r,
 	const char *needs = NULL;
 	size_t slot = 0;
 
-	e->status = 0;
-	e->why[0] = '\0';
-	e->needs = NULL;
+	memset(e, 0, sizeof(*e));
 	d.st = take_handle(s, &slot);
 	if (!d.st)
 		return hl_desk_fail(e, 503, "the store cannot be opened");

@@ -79,10 +79,18 @@ struct hl_desk_req {
 	const char *door;		/* "unix", "https": for the audit trail */
 };
 
+#define HL_DESK_ARGS_MAX 6
 struct hl_desk_err {
 	unsigned status;		/* an HTTP status: 400, 403, 404, 409, 503 */
-	char why[400];
+	char why[400];			/* in English */
 	const char *needs;		/* for 403: the role the action needs */
+	/* The format why was made from and its arguments as text, so a door
+	 * can show the sentence in the operator's language: the formats of
+	 * hl_desk_fail are in the message catalogues (xgettext keyword
+	 * hl_desk_fail:3).  NULL when why was not made from a format. */
+	const char *fmt;
+	unsigned nargs;
+	char args[HL_DESK_ARGS_MAX][160];
 };
 
 typedef json_t *hl_desk_fn(struct hl_desk *d, const struct hl_desk_req *q,
@@ -144,7 +152,9 @@ int hl_role_parse(const char *s, enum hl_role *r);
  * for the signed content and the audit trail. */
 const char *hl_desk_acting_role(const struct hl_operator *op, enum hl_right right);
 
-/* Fills e; returns NULL so a desk function can `return hl_desk_fail(...)`. */
+/* Fills e; returns NULL so a desk function can `return hl_desk_fail(...)`.
+ * fmt is a literal in English, in the catalogues; its conversions are
+ * %s, %d, %u, %lld, %llu (and %%), which e->args keep as text. */
 json_t *hl_desk_fail(struct hl_desk_err *e, unsigned status, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* e from an error code: 404 for -HL_ENOLINK/-HL_ENOTFOUND, 503 for the

@@ -7,8 +7,7 @@
 #include "case.h"
 #include "content.h"
 #include "courier.h"
-#include "desk.h"
-#include "deskpriv.h"
+#include "deskcase.h"
 #include "error.h"
 #include "stix.h"
 #include "text.h"
@@ -75,35 +74,6 @@ static int seal_body(struct hl_desk *d, const char *to, const struct hl_buf *con
 	return r;
 }
 
-/* A notify's case number (protocol.md 8.10): above every number the
- * store holds and every one handed out here, so that requests sealing
- * at once differ.  The writer records it; one taken meanwhile fails
- * the send with -EAGAIN, and the request goes round again. */
-static int next_case_no(struct hl_desk *d, uint64_t *n)
-{
-	struct hl_desk_shared *s = d->shared;
-	uint64_t db = 0;
-	int r = hl_store_case_number_next(d->st, &db);
-
-	pthread_mutex_lock(&s->lock);
-	if (r == 0) {
-		*n = db > s->case_next ? db : s->case_next;
-		s->case_next = *n + 1;
-	}
-	pthread_mutex_unlock(&s->lock);
-	return r;
-}
-
-/* A number that went into no message is handed out again, if none was
- * since, so a refused request leaves no gap. */
-static void release_case_no(struct hl_desk *d, uint64_t n)
-{
-	pthread_mutex_lock(&d->shared->lock);
-	if (d->shared->case_next == n + 1)
-		d->shared->case_next = n;
-	pthread_mutex_unlock(&d->shared->lock);
-}
-
 /* Composes, seals and appends one message; *seq gets its seq. */
 static int send_once(struct hl_desk *d, const struct hl_desk_req *hq, struct request *q,
 		     struct hl_send *msg, char *why, size_t cap, uint64_t *seq)
@@ -114,7 +84,7 @@ static int send_once(struct hl_desk *d, const struct hl_desk_req *hq, struct req
 
 	hl_buf_init(&content, 2 * HL_PLAIN_MAX);
 	if (strcmp(q->kind, "notify") == 0)
-		r = next_case_no(d, &q->number);
+		r = hl_desk_case_number(d, &q->number);
 	msg->case_no = q->number;
 	if (r == 0)
 		r = compose(hq, q, why, cap, &content);
@@ -132,7 +102,7 @@ static int send_once(struct hl_desk *d, const struct hl_desk_req *hq, struct req
 	msg->sealed = NULL;
 	hl_buf_free(&content);
 	if (r < 0 && q->number)
-		release_case_no(d, q->number);
+		hl_desk_case_number_release(d, q->number);
 	return r;
 }
 
