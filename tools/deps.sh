@@ -23,6 +23,7 @@ for set in "$@"; do
 		has_pc libmicrohttpd || add libmicrohttpd-dev
 		has_pc libcurl || add libcurl4-gnutls-dev
 		has_pc gnutls || add libgnutls28-dev
+		has_pc liboath || add liboath-dev
 		command -v msgfmt >/dev/null 2>&1 || add gettext
 		;;
 	check)
@@ -32,6 +33,7 @@ for set in "$@"; do
 		command -v faketime >/dev/null 2>&1 || add faketime
 		command -v sqlite3 >/dev/null 2>&1 || add sqlite3
 		command -v groff >/dev/null 2>&1 || add groff-base
+		command -v oathtool >/dev/null 2>&1 || add oathtool
 		;;
 	fuzz)
 		command -v clang >/dev/null 2>&1 || add clang
