@@ -206,15 +206,18 @@ static enum MHD_Result call_reply(struct MHD_Connection *c, const struct hl_desk
 
 static enum MHD_Result serve(struct hl_api *api, struct MHD_Connection *c, struct call *k)
 {
-	struct hl_operator op;
+	struct hl_operator op = {0};
 	struct hl_desk_err e = {0};
 	struct hl_desk_req q = {.op = &op, .door = "unix"};
 	json_error_t jerr;
 	json_t *args, *res;
+	char why[256];
 
-	if (peer_operator(api, c, &op) < 0)
-		return error_reply(c, MHD_HTTP_FORBIDDEN,
-				   "this Unix user is no operator of this party");
+	if (peer_operator(api, c, &op) < 0) {
+		snprintf(why, sizeof(why), "Unix user %s is mapped to no operator of this party; an "
+			 "admin maps it with 'hotline operator map OPERATOR %s'", op.name, op.name);
+		return error_reply(c, MHD_HTTP_FORBIDDEN, why);
+	}
 	args = arguments(c, k, &jerr);
 	if (!args)
 		return error_reply(c, MHD_HTTP_BAD_REQUEST, jerr.text);
