@@ -29,6 +29,10 @@
  *   # past them an incident is recorded by its hash alone:
  *   evidence.max = 16M
  *
+ *   # The Unix group that may reach the operator API's socket (mode
+ *   # 0660 then; default none, mode 0600):
+ *   api.group = hotline
+ *
  *   # What the peers agreed link by link, over the party-wide values:
  *   # ack.<precedence>, receipt.<precedence> and check.every (which may
  *   # be none to send no scheduled checks on that link), for up to
@@ -58,6 +62,7 @@
 #define HL_LADDER_MAX 8
 #define HL_STEP_NAME_MAX 31
 #define HL_COMMAND_MAX 255
+#define HL_GROUP_MAX 32
 #define HL_CONFIG_LINKS_MAX 64
 #define HL_CHECK_NONE (-1)	/* check.every = none */
 #define HL_EVIDENCE_MAX_DEFAULT (16 << 20)	/* evidence.max */
@@ -87,6 +92,7 @@ struct hl_config {
 	enum hl_precedence check_precedence;
 	int64_t evidence_max;		/* bytes of evidence kept per link */
 	int64_t clock_skew;		/* seconds a peer's time may run ahead */
+	char api_group[HL_GROUP_MAX + 1];	/* "" for none: the socket is 0600 */
 	struct hl_config_link links[HL_CONFIG_LINKS_MAX];
 	unsigned nlinks;
 	/* Set on failure: where and what. */
