@@ -134,7 +134,8 @@ int hl_desk_operators_first(struct hl_store *st, int64_t now);
 
 /* The operator that Unix user uid is mapped to; -HL_ENOTFOUND for none,
  * and then op->name holds the Unix user's name (or "#UID") for the
- * refusal to name. */
+ * refusal to name, and the refusal is in the audit trail
+ * ("unmapped-user", with the user's name and uid). */
 int hl_desk_operator_by_uid(struct hl_desk_shared *s, uid_t uid, struct hl_operator *op);
 
 /* The operator of that name, as the store holds it now (a session

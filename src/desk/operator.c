@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <liboath/oath.h>
@@ -60,6 +61,23 @@ int hl_desk_operator_by_name(struct hl_desk_shared *s, const char *name, struct 
 	return r;
 }
 
+/* The refusal of a Unix user mapped to no operator, in the audit
+ * trail: no operator acted, so the entry names none. */
+static void unmapped(struct hl_desk_shared *s, struct hl_store *st, const char *user, uid_t uid)
+{
+	struct hl_operator none = {0};
+	json_t *args = json_object();
+	json_t *detail = json_pack("{s:s, s:I}", "unix", user, "uid", (json_int_t)uid);
+	struct hl_desk d = {.me = s->me, .st = st, .writer = s->writer, .courier = s->courier,
+			    .shared = s};
+	struct hl_desk_req q = {.op = &none, .args = args, .now = (int64_t)time(NULL),
+				.door = "unix"};
+
+	hl_desk_audit(&d, &q, "unmapped-user", detail, 403);
+	json_decref(detail);
+	json_decref(args);
+}
+
 int hl_desk_operator_by_uid(struct hl_desk_shared *s, uid_t uid, struct hl_operator *op)
 {
 	char buf[4096], name[HL_NAME_MAX + 1];
@@ -79,6 +97,8 @@ int hl_desk_operator_by_uid(struct hl_desk_shared *s, uid_t uid, struct hl_opera
 	r = hl_store_op_by_user(st, res->pw_name, name);
 	if (r == 0)
 		r = by_name(st, name, op);
+	if (r == -HL_ENOTFOUND)
+		unmapped(s, st, res->pw_name, uid);
 	hl_desk_give(s, slot);
 	if (r < 0)
 		snprintf(op->name, sizeof(op->name), "%s", res->pw_name);
