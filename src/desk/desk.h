@@ -103,6 +103,7 @@ struct hl_desk_route {
 	enum hl_right right;
 	size_t body_max;		/* largest request body; 0 for none */
 	bool changes;			/* an action: written to the audit trail */
+	bool stream;			/* the answer is a stream of events (daemon/sse.c) */
 };
 
 /* The table of every route, ended by an entry with a NULL method. */
@@ -192,5 +193,6 @@ int hl_desk_audit(struct hl_desk *d, const struct hl_desk_req *q, const char *wh
 
 /* The desk functions, by file. */
 hl_desk_fn hl_desk_send, hl_desk_wake, hl_desk_status_links, hl_desk_whoami;
+hl_desk_fn hl_desk_events;	/* events.c */
 
 #endif

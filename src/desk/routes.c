@@ -15,5 +15,6 @@ const struct hl_desk_route hl_desk_routes[] = {
 	{"GET",  "/v1/status",      hl_desk_status_links,  HL_RIGHT_NONE,   0,          false},
 	{"POST", "/v1/wake",        hl_desk_wake,          HL_RIGHT_NONE,   BODY_SMALL, false},
 	{"POST", "/v1/send",        hl_desk_send,          HL_RIGHT_SEND,   BODY_SEND,  true},
+	{"GET",  "/v1/events",      hl_desk_events,        HL_RIGHT_READ,   0,          false, .stream = true},
 	{NULL, NULL, NULL, HL_RIGHT_NONE, 0, false},
 };
