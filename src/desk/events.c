@@ -6,7 +6,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "desk.h"
 #include "events.h"
 
 #define READ_MAX 64		/* events handed to a reader at a time */
@@ -198,22 +197,6 @@ struct hl_events *hl_events_installed(void)
 void hl_event(const char *type, json_t *data)
 {
 	hl_events_publish(installed, type, data);
-}
-
-/* GET /v1/events: checks the arguments of a stream before the door
- * (daemon/sse.c) opens it; {"after": ID} when the reader resumes. */
-json_t *hl_desk_events(struct hl_desk *d, const struct hl_desk_req *q, struct hl_desk_err *e)
-{
-	uint64_t after = 0;
-	bool present = false;
-
-	(void)d;
-	if (!hl_desk_args_only(q, e, "after", NULL) ||
-	    !hl_desk_arg_u64(q, "after", &after, &present, e))
-		return NULL;
-	if (present && after > (uint64_t)INT64_MAX)
-		return hl_desk_fail(e, 400, "after: not an event id");
-	return present ? json_pack("{s:I}", "after", (json_int_t)after) : json_object();
 }
 
 void hl_event_message(const char *link, bool ours, uint64_t seq, const char *kind,
