@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "cli.h"
+#include "evstream.h"
 #include "i18n.h"
 #include "text.h"
 
@@ -44,10 +45,9 @@ struct watch {
 	bool json;
 	bool opened;		/* a 200 came: the stream is open */
 	long status;
-	struct hl_buf line, data, refusal;
-	char event[32];
-	char last_id[32];	/* for Last-Event-ID when reconnecting */
-	char id[32];
+	struct hl_evstream ev;
+	struct hl_buf refusal;
+	char last_id[HL_EVSTREAM_FIELD_MAX + 1];	/* for Last-Event-ID */
 };
 
 static const char *str(json_t *d, const char *key)
@@ -106,56 +106,23 @@ static void print_human(const char *type, json_t *d)
 	putchar('\n');
 }
 
-/* A blank line ends an event: print it. */
-static void dispatch(struct watch *w)
+/* One event of the stream: printed as it comes. */
+static void on_event(void *ctx, const struct hl_evstream_event *ev)
 {
-	json_t *d = w->data.len ? json_loadb((const char *)w->data.data, w->data.len, 0, NULL)
-				: NULL;
+	struct watch *w = ctx;
+	json_t *d = json_loadb(ev->data, ev->len, 0, NULL);
 
-	if (w->id[0])
-		memcpy(w->last_id, w->id, sizeof(w->last_id));
-	if (json_is_object(d) && w->event[0]) {
+	memcpy(w->last_id, ev->id, sizeof(w->last_id));
+	if (json_is_object(d)) {
 		if (w->json)
 			cli_json_print(json_pack("{s:I, s:s, s:O}", "id",
-						 (json_int_t)strtoull(w->id, NULL, 10),
-						 "event", w->event, "data", d));
+						 (json_int_t)strtoull(ev->id, NULL, 10),
+						 "event", ev->type, "data", d));
 		else
-			print_human(w->event, d);
+			print_human(ev->type, d);
 		fflush(stdout);
 	}
 	json_decref(d);
-	w->data.len = 0;
-	w->event[0] = 0;
-	w->id[0] = 0;
-}
-
-/* One line of the stream (server-sent events: "field: value"). */
-static void field(struct watch *w, const char *s, size_t n)
-{
-	const char *colon = memchr(s, ':', n);
-	size_t k = colon ? (size_t)(colon - s) : n;
-	const char *v = colon ? colon + 1 : s + n;
-	size_t vn = n - (size_t)(v - s);
-
-	if (n == 0) {
-		dispatch(w);
-		return;
-	}
-	if (vn && *v == ' ') {
-		v++;
-		vn--;
-	}
-	if (k == 4 && memcmp(s, "data", 4) == 0) {
-		if (w->data.len)
-			hl_buf_append(&w->data, "\n", 1);
-		hl_buf_append(&w->data, v, vn);
-	} else if (k == 5 && memcmp(s, "event", 5) == 0 && vn < sizeof(w->event)) {
-		memcpy(w->event, v, vn);
-		w->event[vn] = 0;
-	} else if (k == 2 && memcmp(s, "id", 2) == 0 && vn < sizeof(w->id)) {
-		memcpy(w->id, v, vn);
-		w->id[vn] = 0;
-	}
 }
 
 static size_t on_data(char *p, size_t size, size_t n, void *ctx)
@@ -171,24 +138,15 @@ static size_t on_data(char *p, size_t size, size_t n, void *ctx)
 		w->opened = true;
 		fprintf(stderr, _("watching; interrupt to stop\n"));
 	}
-	for (size_t i = 0; i < n; i++) {
-		if (p[i] == '\r')
-			continue;
-		if (p[i] != '\n') {
-			if (hl_buf_append(&w->line, &p[i], 1) < 0)
-				return 0;
-			continue;
-		}
-		field(w, w->line.len ? (const char *)w->line.data : "", w->line.len);
-		w->line.len = 0;
-	}
+	if (hl_evstream_feed(&w->ev, p, n) < 0)
+		return 0;		/* not a stream hotlined sends: end it */
 	return n;
 }
 
 /* One connection, until the stream ends; 0, or -ECONNREFUSED. */
 static int stream(struct watch *w, const char *sock)
 {
-	char hdr[64];
+	char hdr[96];
 	struct curl_slist *hs = NULL;
 	CURLcode rc;
 
@@ -196,7 +154,9 @@ static int stream(struct watch *w, const char *sock)
 	if (!w->h)
 		return -ENOMEM;
 	w->status = 0;
-	w->line.len = w->data.len = w->refusal.len = 0;
+	w->refusal.len = 0;
+	hl_evstream_free(&w->ev);
+	hl_evstream_init(&w->ev, LINE_MAX_BYTES, on_event, w);
 	if (w->last_id[0]) {
 		snprintf(hdr, sizeof(hdr), "Last-Event-ID: %s", w->last_id);
 		hs = curl_slist_append(NULL, hdr);
@@ -277,12 +237,10 @@ int watch_main(int argc, char **argv)
 	p = cli_party(HL_PARTY_PUBLIC);
 	if (!p)
 		return CLI_FAIL;
-	hl_buf_init(&w.line, LINE_MAX_BYTES);
-	hl_buf_init(&w.data, LINE_MAX_BYTES);
+	hl_evstream_init(&w.ev, LINE_MAX_BYTES, on_event, &w);
 	hl_buf_init(&w.refusal, LINE_MAX_BYTES);
 	r = run(&w, p);
-	hl_buf_free(&w.line);
-	hl_buf_free(&w.data);
+	hl_evstream_free(&w.ev);
 	hl_buf_free(&w.refusal);
 	hl_party_free(p);
 	return r;
