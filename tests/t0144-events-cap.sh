@@ -45,6 +45,10 @@ test_expect_success 'a stream whose client left frees its place' '
 		-w %{http_code} http://hotlined/v1/events | grep -qx 200"
 '
 
+test_expect_success 'a quiet stream gets a heartbeat comment within 15 s' '
+	wait_for 20 grep -qx ": heartbeat" s2
+'
+
 test_expect_success 'the other requests are still served, and hotlined stops at once' '
 	curl -s --unix-socket "$SOCK" -o /dev/null -w "%{http_code}" \
 		http://hotlined/v1/status | grep -qx 200 &&
