@@ -104,6 +104,13 @@ $(O)/tests/test_desk_%: tests/unit/test_desk_%.c $(DESK_TEST_OBJ) $(O)/libhotlin
 	$(call say,TEST,$@)
 	$(Q)$(CC) $(HL_CFLAGS) $(CFLAGS) $(SANFLAGS) -Itests/unit -o $@ $< \
 		$(DESK_TEST_OBJ) $(O)/libhotline.a $(LIBS) $(shell pkg-config --libs cmocka)
+# The event hub lives with the daemon (src/desk/events.c); its test
+# links it beside the library.
+$(O)/tests/test_events: tests/unit/test_events.c $(O)/src/desk/events.o $(O)/libhotline.a
+	@mkdir -p $(dir $@)
+	$(call say,TEST,$@)
+	$(Q)$(CC) $(HL_CFLAGS) $(CFLAGS) $(SANFLAGS) -Itests/unit -o $@ $< \
+		$(O)/src/desk/events.o $(O)/libhotline.a $(LIBS) $(shell pkg-config --libs cmocka)
 
 # Helper programs for the integration tests (like git's t/helper).
 $(O)/tests/tools/%: tests/tools/%.c tests/tools/tool.h $(O)/libhotline.a

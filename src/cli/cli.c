@@ -337,7 +337,7 @@ static void put_arg(struct hl_buf *out, json_t *args, size_t i)
 /* The desk's refusal in the operator's language: its format, from the
  * catalogues, with the arguments it kept as text put where the
  * translation's conversions are (%s, %llu, ..., or %2$s). */
-static void print_refusal(json_t *j)
+void cli_print_refusal(json_t *j)
 {
 	const char *fmt = json_string_value(json_object_get(j, "format"));
 	const char *why = json_string_value(json_object_get(j, "error"));
@@ -406,7 +406,7 @@ int cli_call(const struct hl_party *p, const char *method, const char *path,
 		return r < 0 ? r : -EPROTO;
 	}
 	if (status != 200) {
-		print_refusal(j);
+		cli_print_refusal(j);
 		json_decref(j);
 		return (int)status;
 	}

@@ -121,6 +121,10 @@ void cli_format_id(const char *link, int side, uint64_t seq, char out[CLI_ID_MAX
 int cli_call(const struct hl_party *p, const char *method, const char *path,
 	     json_t *args, json_t **reply);
 
+/* Prints the desk's refusal j ({"error", "format", "args"}) in the
+ * operator's language, as cli_call does. */
+void cli_print_refusal(json_t *j);
+
 /* Brings the content index up to date on every link (needs the party's
  * secrets); prints why it cannot. */
 int cli_index(struct hl_store *st, const struct hl_party *p);
@@ -155,12 +159,13 @@ int search_main(int argc, char **argv);
 int export_main(int argc, char **argv);
 int operator_main(int argc, char **argv);	/* cmd_operator.c */
 extern const char operator_help[];
+int watch_main(int argc, char **argv);
 extern const char init_help[], card_help[], fingerprint_help[],
 	envelope_help[], help_help[], version_help[], link_help[], send_help[],
 	batch_help[], log_help[], proof_help[], rebuild_help[], status_help[],
 	outbox_help[], inbox_help[], show_help[], ack_help[], check_help[],
 	case_help[], answer_help[], retract_help[], correct_help[], search_help[],
-	export_help[];
+	export_help[], watch_help[];
 
 struct cli_cmd {
 	const char *name;

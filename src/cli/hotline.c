@@ -28,6 +28,7 @@ const struct cli_cmd cli_cmds[] = {
 	{"export", export_main, N_("write a case's indicators as a STIX bundle"), export_help},
 	{"check", check_main, N_("run and report communication checks"), check_help},
 	{"outbox", outbox_main, N_("list the messages awaiting a receipt"), outbox_help},
+	{"watch", watch_main, N_("print live changes as they happen"), watch_help},
 	{"status", status_main, N_("each link's delivery at a glance"), status_help},
 	{"batch", batch_main, N_("carry a link's messages and receipts as files"), batch_help},
 	{"log", log_main, N_("check a link's logs, checkpoints and receipts"), log_help},

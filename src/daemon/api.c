@@ -18,6 +18,7 @@
 #include "desk.h"
 #include "error.h"
 #include "http.h"
+#include "sse.h"
 #include "text.h"
 #include "version.h"
 
@@ -226,6 +227,12 @@ static enum MHD_Result serve(struct hl_api *api, struct MHD_Connection *c, struc
 	q.now = (int64_t)time(NULL);
 	res = hl_desk_call(api->desk, k->route, &q, &e);
 	json_decref(args);
+	if (res && k->route->stream) {
+		enum MHD_Result ret = hl_sse_respond(c, res);
+
+		json_decref(res);
+		return ret;
+	}
 	return res ? json_reply(c, MHD_HTTP_OK, res) : call_reply(c, &e);
 }
 

@@ -22,6 +22,7 @@
 #include "check.h"
 #include "clock.h"
 #include "error.h"
+#include "events.h"
 #include "hook.h"
 #include "index.h"
 #include "log.h"
@@ -115,9 +116,15 @@ static struct lane *lane_of(struct hl_clock *c, const struct hl_link *l)
 static void record(struct hl_clock *c, const struct step *s, const char *status,
 		   const char *outcome)
 {
+	const char *name = s->step < c->me->conf.nladder ? c->me->conf.ladder[s->step] : "";
+
 	if (hl_store_escalation_done(c->st, s->link, s->side, s->seq, s->event, s->step,
 				     status, outcome) < 0)
 		log_warn("escalation: store: %s", hl_store_errmsg(c->st));
+	hl_event("escalation", json_pack("{s:s, s:s, s:s, s:i, s:s, s:s, s:s, s:I}",
+		 "link", s->link_name, "event", s->event, "message", s->id,
+		 "step", (int)s->step + 1, "step_name", name, "status", status,
+		 "outcome", outcome, "late_seconds", (json_int_t)s->late));
 }
 
 static void ended(void *ctx, void *tag, const struct hl_hook_result *r)
@@ -241,6 +248,8 @@ static void schedule(struct hl_clock *c, struct lane *ln, const struct hl_link *
 		return;
 	}
 	log_info("check sent to %s as %s/out/%llu", l->name, l->name, (unsigned long long)seq);
+	hl_event_message(l->name, true, seq, "check", hl_precedence_name(conf->check_precedence),
+			 now, NULL);
 	hl_courier_wake(c->courier);
 }
 
@@ -271,6 +280,7 @@ static void pin_alarm(struct hl_clock *c, struct lane *ln, const struct hl_couri
 			   .step = 0};
 	snprintf(s->event, sizeof(s->event), "pin-mismatch");
 	snprintf(s->id, sizeof(s->id), "%s", ln->name);
+	snprintf(s->link_name, sizeof(s->link_name), "%s", ln->name);
 	hl_time_format(cl->pin_since, since);
 	j = json_pack("{s:s, s:s, s:s, s:i, s:s, s:s, s:s, s:s}", "party", c->me->card.name,
 		      "event", s->event, "link", ln->name, "step", 1, "step_name",
@@ -369,6 +379,24 @@ static char *event_json(const struct hl_clock *c, const struct step *s,
 	return out;
 }
 
+/* Tells the event hub that the deadline of s's event passed: what was
+ * due ("ack", "receipt", "peer-ack") on which message, and when. */
+static void deadline_passed(const struct step *s, const struct hl_message *m, int64_t deadline)
+{
+	size_t n = strlen(s->event);
+	json_t *j = json_pack("{s:s, s:s, s:s, s:s#, s:s, s:I, s:I}", "link", s->link_name,
+			      "message", s->id, "event", s->event, "due", s->event,
+			      n > 8 ? (int)(n - 8) : (int)n,	/* "-overdue" off */
+			      "side", s->side == HL_OURS ? "sent" : "received",
+			      "seq", (json_int_t)s->seq, "deadline", (json_int_t)deadline);
+
+	if (j && m->seq == s->seq) {
+		json_object_set_new(j, "kind", json_string(m->kind));
+		json_object_set_new(j, "precedence", json_string(m->precedence));
+	}
+	hl_event("deadline", j);
+}
+
 /* Records the steps below top that never ran as skipped. */
 static void skip_below(struct hl_clock *c, const struct hl_pending *e, unsigned top,
 		       int64_t now)
@@ -391,6 +419,7 @@ static void run_step(struct hl_clock *c, const struct lane *ln, const struct hl_
 	struct step *s = calloc(1, sizeof(*s));
 	struct hl_message m = {0};
 	char *json = NULL;
+	bool ran = false;
 
 	if (!s)
 		return;
@@ -403,6 +432,9 @@ static void run_step(struct hl_clock *c, const struct lane *ln, const struct hl_
 	if (hl_store_message_each(c->st, e->link, e->side, e->seq - 1, first, &m) == 0 &&
 	    m.seq == e->seq)
 		json = event_json(c, s, &m, e->deadline);
+	if (top == 0 || (hl_store_escalated(c->st, e->link, e->side, e->seq, e->event, 0,
+					    &ran) == 0 && !ran))
+		deadline_passed(s, &m, e->deadline);
 	skip_below(c, e, top, now);
 	if (hl_store_escalation_put(c->st, e->link, e->side, e->seq, e->event, top, now,
 				    "running") < 0)

@@ -12,6 +12,7 @@
 #include "batch.h"
 #include "courier.h"
 #include "error.h"
+#include "events.h"
 #include "log.h"
 #include "tlscert.h"
 #include "transcript.h"
@@ -243,6 +244,8 @@ static int push_all(struct hl_courier *c, struct lane *ln, const struct hl_link 
 				snprintf(why, whylen, "bad receipt: %s", hl_strerror(r));
 			else
 				ln->resync_from = UINT64_MAX;
+			if (r == 0)
+				hl_event_receipt(l->name, size);
 		} else if (r == 0 && conflict_size(&rp, &size) && size < start) {
 			log_warn("courier %s: the peer stands at %llu: resending from there",
 				 l->name, (unsigned long long)size);
@@ -286,6 +289,8 @@ static int pull(struct hl_courier *c, struct lane *ln, const struct hl_link *l,
 			snprintf(why, whylen, "pulled push refused: %s", cw);
 		} else if (r < 0)
 			snprintf(why, whylen, "pulled push refused: %s", hl_strerror(r));
+		if (r == 0 && !res.repeat && res.added)
+			hl_event_arrived(c->st, l, res.old);
 		if (r == 0)
 			r = hl_transcript_cosigned(c->st, l, HL_THEIRS, res.size, &receipt);
 		if (r == 0)

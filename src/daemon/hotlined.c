@@ -26,6 +26,7 @@
 #include "clock.h"
 #include "courier.h"
 #include "error.h"
+#include "events.h"
 #include "hook.h"
 #include "log.h"
 #include "party.h"
@@ -263,11 +264,15 @@ static int run(struct hl_party *p, const char *db)
 	struct hl_peer_server *peer = NULL;
 	struct hl_writer *writer = NULL;
 	struct hl_api *api = NULL;
+	struct hl_events *hub = NULL;
 	struct timekeeper t = {.p = p, .db = db};
 	char err[512] = "";
 	int r;
 
 	r = another_running(p, err, sizeof(err));
+	if (r == 0)
+		r = hl_events_new(&hub);
+	hl_events_install(hub);
 	if (r == 0)
 		r = hl_courier_start(p, db, &courier, err, sizeof(err));
 	if (r == 0)
@@ -286,12 +291,15 @@ static int run(struct hl_party *p, const char *db)
 		t.courier = courier;
 		serve(&t);
 	}
+	hl_events_close(hub);	/* open event streams end now, not at a timeout */
 	hl_api_stop(api);
 	hl_writer_stop(writer);
 	hl_clock_stop(t.clock);
 	free(t.live);
 	hl_peer_stop(peer);
 	hl_courier_stop(courier);
+	hl_events_install(NULL);
+	hl_events_free(hub);
 	if (r == 0)
 		log_info("stopped");
 	return r < 0 ? 1 : 0;

@@ -22,6 +22,7 @@
 
 #include "batch.h"
 #include "error.h"
+#include "events.h"
 #include "file.h"
 #include "guard.h"
 #include "hash.h"
@@ -276,6 +277,8 @@ static enum MHD_Result push(struct hl_peer_server *ps, struct MHD_Connection *c,
 				 rq->link.name, (unsigned long long)res.added,
 				 (unsigned long long)res.size);
 		ret = respond(c, MHD_HTTP_OK, HL_TYPE_COSIG, line.data, line.len);
+		if (!res.repeat && res.added)
+			hl_event_arrived(ps->st, &rq->link, res.old);
 		if (!res.repeat && ps->on_change)
 			ps->on_change(ps->ctx);
 	} else if (r == -HL_EGAP) {
@@ -331,6 +334,7 @@ static enum MHD_Result receipt(struct hl_peer_server *ps, struct MHD_Connection 
 		return refuse(c, rq->addr, status_of(r), hl_strerror(r));
 	log_info("peer %s: receipted our log up to %llu", rq->link.name,
 		 (unsigned long long)size);
+	hl_event_receipt(rq->link.name, size);
 	if (ps->on_change)
 		ps->on_change(ps->ctx);
 	return respond(c, MHD_HTTP_OK, HL_TYPE_TEXT, "OK\n", 3);

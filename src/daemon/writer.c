@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "error.h"
+#include "events.h"
 #include "log.h"
 #include "writer.h"
 
@@ -57,6 +58,18 @@ static int load_links(struct hl_writer *w, size_t n, size_t *nlinks)
 	return 0;
 }
 
+/* Tells the event hub that job j is durable. */
+static void committed(const struct hl_writer *w, const char *link, const struct hl_send_job *j)
+{
+	char ref[HL_NAME_MAX + 24];
+
+	if (j->msg.case_no)
+		snprintf(ref, sizeof(ref), "%s#%llu", w->me->card.name,
+			 (unsigned long long)j->msg.case_no);
+	hl_event_message(link, true, j->seq, j->msg.kind, hl_precedence_name(j->msg.precedence),
+			 j->msg.now, j->msg.case_no ? ref : NULL);
+}
+
 /* Appends one group: every job whose link loaded, in one transaction. */
 static void commit_group(struct hl_writer *w, size_t n)
 {
@@ -75,6 +88,8 @@ static void commit_group(struct hl_writer *w, size_t n)
 	for (size_t k = 0; k < m; k++) {
 		w->taken[idx[k]]->result = batch[k].result;
 		w->taken[idx[k]]->seq = batch[k].seq;
+		if (batch[k].result == 0)
+			committed(w, w->taken[idx[k]]->link, &batch[k]);
 	}
 	for (size_t k = 0; k < nlinks; k++)
 		hl_link_free(&w->links[k]);

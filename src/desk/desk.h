@@ -103,6 +103,7 @@ struct hl_desk_route {
 	enum hl_right right;
 	size_t body_max;		/* largest request body; 0 for none */
 	bool changes;			/* an action: written to the audit trail */
+	bool stream;			/* the answer is a stream of events (daemon/sse.c) */
 };
 
 /* The table of every route, ended by an entry with a NULL method. */
@@ -216,5 +217,6 @@ hl_desk_fn hl_desk_operators, hl_desk_operator_show, hl_desk_operator_add,
 	hl_desk_operator_disable, hl_desk_operator_enable, hl_desk_operator_role,
 	hl_desk_operator_passwd, hl_desk_operator_totp, hl_desk_operator_map,
 	hl_desk_operator_unmap;
+hl_desk_fn hl_desk_events;	/* events.c */
 
 #endif

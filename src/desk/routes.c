@@ -27,5 +27,6 @@ const struct hl_desk_route hl_desk_routes[] = {
 	{"POST", "/v1/operator/totp", hl_desk_operator_totp, HL_RIGHT_ADMIN, BODY_SMALL, true},
 	{"POST", "/v1/operator/map", hl_desk_operator_map,  HL_RIGHT_ADMIN,  BODY_SMALL, true},
 	{"POST", "/v1/operator/unmap", hl_desk_operator_unmap, HL_RIGHT_ADMIN, BODY_SMALL, true},
+	{"GET",  "/v1/events",      hl_desk_events,        HL_RIGHT_READ,   0,          false, .stream = true},
 	{NULL, NULL, NULL, HL_RIGHT_NONE, 0, false},
 };
