@@ -11,7 +11,7 @@
 
 enum kind {
 	T_NAME, T_ENDPOINT, T_LISTEN, T_DURATION, T_LADDER, T_COMMAND, T_WEBHOOK,
-	T_EVERY, T_PRECEDENCE, T_SIZE,
+	T_EVERY, T_PRECEDENCE, T_SIZE, T_CONSOLE, T_PATH,
 };
 
 /* A key: where its value goes (in struct hl_config, or in struct
@@ -70,6 +70,16 @@ static const struct key keys[] = {
 	 "\n# How far ahead of this party's clock a peer's message may be dated;\n"
 	 "# one dated further ahead, or before the peer's previous message, is\n"
 	 "# refused (default 5m).\n"},
+	{"console.listen", T_CONSOLE, FIELD(console_listen), "127.0.0.1:8443",
+	 "\n# The operators' HTTPS listener, for the console (off unless set;\n"
+	 "# a port alone means loopback; never the peer port).  It serves\n"
+	 "# the party's TLS certificate unless console.cert and console.key\n"
+	 "# name others; a session ends console.idle after its last request\n"
+	 "# and console.lifetime after its login.\n"},
+	{"console.cert", T_PATH, FIELD(console_cert), "/etc/hotline/console.crt", NULL},
+	{"console.key", T_PATH, FIELD(console_key), "/etc/hotline/console.key", NULL},
+	{"console.idle", T_DURATION, FIELD(console_idle), "15m", NULL},
+	{"console.lifetime", T_DURATION, FIELD(console_lifetime), "12h", NULL},
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
@@ -91,6 +101,7 @@ static const struct key link_keys[] = {
 struct seen {
 	uint32_t party;
 	uint32_t link[HL_CONFIG_LINKS_MAX];
+	unsigned console_line;
 };
 
 void hl_config_defaults(struct hl_config *c)
@@ -110,6 +121,8 @@ void hl_config_defaults(struct hl_config *c)
 	c->check_precedence = HL_IMMEDIATE;
 	c->evidence_max = HL_EVIDENCE_MAX_DEFAULT;
 	c->clock_skew = 5 * 60;
+	c->console_idle = 15 * 60;
+	c->console_lifetime = 12 * 3600;
 }
 
 int hl_listen_check(const char *s)
@@ -122,6 +135,16 @@ int hl_listen_check(const char *s)
 	if (hl_parse_u64(colon + 1, strlen(colon + 1), 65535, &port) < 0 || port == 0)
 		return -HL_ECONFIG;
 	return 0;
+}
+
+unsigned hl_listen_port(const char *s)
+{
+	const char *colon = strrchr(s, ':');
+	uint64_t port;
+
+	if (!colon || hl_parse_u64(colon + 1, strlen(colon + 1), 65535, &port) < 0)
+		return 0;
+	return (unsigned)port;
 }
 
 static const struct { char unit; int64_t bytes; } sizes[] = {
@@ -311,6 +334,20 @@ static int set_ladder(struct hl_config *c, const char *v, size_t n, unsigned lin
 	return c->nladder ? 0 : fail(c, line, "escalate.ladder: at least one step");
 }
 
+/* console.listen: a port alone is the loopback's. */
+static int console_set(struct hl_config *c, char *dst, size_t cap, unsigned line)
+{
+	uint64_t port;
+	char v[HL_LISTEN_MAX + 1];
+
+	if (hl_parse_u64(dst, strlen(dst), 65535, &port) == 0 && port) {
+		snprintf(v, sizeof(v), "127.0.0.1:%u", (unsigned)port);
+		snprintf(dst, cap, "%s", v);
+	}
+	return hl_listen_check(dst) == 0 ? 0 :
+	       fail(c, line, "console.listen: want host:port, or a port for the loopback");
+}
+
 static int set_string(struct hl_config *c, const struct key *k, const char *v, size_t n,
 		      unsigned line)
 {
@@ -335,6 +372,12 @@ static int set_string(struct hl_config *c, const struct key *k, const char *v, s
 		return hl_listen_check(dst) == 0 ? 0 : fail(c, line, "listen: want host:port");
 	case T_COMMAND:
 		return dst[0] == '/' ? 0 : fail(c, line, "escalate.command: want an absolute path");
+	case T_CONSOLE:
+		return console_set(c, dst, k->size, line);
+	case T_PATH:
+		return dst[0] == '/' ? 0 : fail(c, line, k->name[8] == 'c' ?
+						"console.cert: want an absolute path" :
+						"console.key: want an absolute path");
 	default:
 		return (strncmp(dst, "https://", 8) == 0 || strncmp(dst, "http://", 7) == 0) &&
 		       !strpbrk(dst, " \t") ? 0 :
@@ -467,7 +510,24 @@ static int parse_line(struct hl_config *c, const char *s, size_t n,
 	if (seen->party & (1u << at))
 		return fail(c, line, "key given twice");
 	seen->party |= 1u << at;
+	if (k->kind == T_CONSOLE)
+		seen->console_line = line;
 	return set(c, k, v, vlen, line);
+}
+
+/* The operators' listener never shares the peers' port, and its
+ * sessions last a while. */
+static int console_check(struct hl_config *c, const struct seen *seen)
+{
+	if (c->console_listen[0] &&
+	    hl_listen_port(c->console_listen) == hl_listen_port(c->listen))
+		return fail(c, seen->console_line,
+			    "console.listen: that is the peer port (listen); choose another");
+	if (c->console_idle <= 0 || c->console_lifetime <= 0)
+		return fail(c, 0, "console.idle and console.lifetime must be more than 0s");
+	if ((c->console_cert[0] != 0) != (c->console_key[0] != 0))
+		return fail(c, 0, "console.cert and console.key go together");
+	return 0;
 }
 
 int hl_config_parse(const char *text, size_t n, struct hl_config *c)
@@ -492,7 +552,7 @@ int hl_config_parse(const char *text, size_t n, struct hl_config *c)
 	}
 	if (!(seen.party & 1u))
 		return fail(c, 0, "missing 'name'");
-	return 0;
+	return console_check(c, &seen);
 }
 
 static const struct hl_config_link *link_find(const struct hl_config *c, const char *link)
