@@ -318,10 +318,12 @@ static enum MHD_Result admit(struct door *dr, struct MHD_Connection *c, const ch
 		return refuse(k, c, method, url, bad, why);
 	if (strcmp(method, "POST") != 0)
 		return MHD_YES;
+	/* No Content-Length is an empty body (hl_http_strict refuses a
+	 * chunked one): the cap is then 0. */
 	len_s = header(c, MHD_HTTP_HEADER_CONTENT_LENGTH);
-	if (!len_s || hl_parse_u64(len_s, strlen(len_s), UINT64_MAX, &len) < 0)
-		return refuse(k, c, method, url, MHD_HTTP_LENGTH_REQUIRED,
-			      "Content-Length required");
+	if (len_s && hl_parse_u64(len_s, strlen(len_s), UINT64_MAX, &len) < 0)
+		return refuse(k, c, method, url, MHD_HTTP_BAD_REQUEST,
+			      "Content-Length is not a number");
 	if (len > k->route->body_max)
 		return refuse(k, c, method, url, MHD_HTTP_CONTENT_TOO_LARGE, "body too large");
 	k->body.max = (size_t)len;
