@@ -1,12 +1,16 @@
 /* cmd_init.c - hotline init: create this party. */
 #include <getopt.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "config.h"
+#include "desk.h"
 #include "error.h"
 #include "i18n.h"
+#include "operators.h"
 #include "text.h"
 
 /* The default listen address is spelt out, since a catalogue's msgid
@@ -16,7 +20,7 @@ const char init_help[] =
 	"    hotline init - create this party: keys, TLS certificate, card\n\n"
 	"SYNOPSIS\n"
 	"    hotline init --name NAME [--endpoint URL|none] [--listen HOST:PORT]\n"
-	"                 [--home DIR]\n\n"
+	"                 [--operator NAME] [--home DIR]\n\n"
 	"DESCRIPTION\n"
 	"    Creates a party in its home folder (--home, else $HOTLINE_HOME,\n"
 	"    else ~/.hotline; made 0700 if missing):\n\n"
@@ -25,10 +29,15 @@ const char init_help[] =
 	"      tls.key       TLS private key (ECDSA P-256)\n"
 	"      tls.crt       self-signed TLS certificate, pinned on the card\n"
 	"      card          this party's signed card, to give to peers\n"
-	"      hotline.conf  settings: name, endpoint, listen\n\n"
+	"      hotline.conf  settings: name, endpoint, listen\n"
+	"      hotline.db    the store, holding the first operator\n\n"
 	"    Secret files are created mode 0600 and never overwritten: init\n"
 	"    refuses to run where a party already exists.  Give the card to\n"
 	"    each peer out of band and read the fingerprint to them by voice.\n\n"
+	"    The first operator holds every role and is mapped to the Unix user\n"
+	"    running init and to root, so that 'hotline' works from the shell\n"
+	"    at once; add the others with 'hotline operator add'.  init is a\n"
+	"    local command: it needs no hotlined.\n\n"
 	"OPTIONS\n"
 	"    --name NAME        the party's name: 1-63 of a-z, 0-9, '.', '-'\n"
 	"    --endpoint URL     where peers reach this party (https://...), or\n"
@@ -36,19 +45,28 @@ const char init_help[] =
 	"                       default: https:// and the listen address,\n"
 	"                       which must then not be 0.0.0.0 or [::]\n"
 	"    --listen ADDR      peer server address, default 127.0.0.1:7443\n"
+	"    --operator NAME    the first operator's name (as a party name);\n"
+	"                       default: the Unix user running init\n"
 	"    --home DIR         the party's home folder\n\n"
 	"EXIT STATUS\n"
 	"    0 created, 1 failed (nothing is overwritten), 2 usage error.\n");
 
-static const char synopsis[] = "init --name NAME [--endpoint URL] [--listen ADDR] [--home DIR]";
+static const char synopsis[] =
+	"init --name NAME [--endpoint URL] [--listen ADDR] [--operator NAME] [--home DIR]";
 
-static int parse(int argc, char **argv, struct hl_config *conf, const char **endpoint)
+struct init_opts {
+	const char *endpoint;
+	const char *op;		/* --operator, or NULL */
+};
+
+static int parse(int argc, char **argv, struct hl_config *conf, struct init_opts *o)
 {
 	static const struct option opts[] = {
 		{"name", required_argument, NULL, 'n'},
 		{"endpoint", required_argument, NULL, 'e'},
 		{"listen", required_argument, NULL, 'l'},
 		{"home", required_argument, NULL, 'H'},
+		{"operator", required_argument, NULL, 'o'},
 		{NULL, 0, NULL, 0},
 	};
 
@@ -62,7 +80,9 @@ static int parse(int argc, char **argv, struct hl_config *conf, const char **end
 		else if (c == 'n')
 			conf->name[0] = '!';	/* fails the name check below */
 		else if (c == 'e')
-			*endpoint = optarg;
+			o->endpoint = optarg;
+		else if (c == 'o')
+			o->op = optarg;
 		else if (c == 'l')
 			snprintf(conf->listen, sizeof(conf->listen), "%s", optarg);
 		else if (c == 'H')
@@ -83,6 +103,29 @@ static bool wildcard(const char *listen)
 
 	return (n == 7 && memcmp(listen, "0.0.0.0", 7) == 0) ||
 	       (n == 4 && memcmp(listen, "[::]", 4) == 0);
+}
+
+/* The first operator's name: --operator, else the Unix user's; user
+ * gets the Unix user's name. */
+static int op_name(const struct init_opts *o, char user[HL_UNIX_NAME_MAX + 1],
+		   char name[HL_NAME_MAX + 1])
+{
+	char buf[4096];
+	struct passwd pw, *res = NULL;
+
+	if (getpwuid_r(geteuid(), &pw, buf, sizeof(buf), &res) != 0 || !res ||
+	    !hl_unix_name_valid(res->pw_name)) {
+		cli_err(_("the Unix user running init has no name this party can map"));
+		return CLI_FAIL;
+	}
+	snprintf(user, HL_UNIX_NAME_MAX + 1, "%s", res->pw_name);
+	snprintf(name, HL_NAME_MAX + 1, "%s", o->op ? o->op : res->pw_name);
+	if (!hl_name_valid(name, strlen(name)) || (o->op && strlen(o->op) > HL_NAME_MAX)) {
+		cli_err(_("--operator %s: %s; give one with --operator NAME"), name,
+			cli_strerror(-HL_ENAME));
+		return CLI_USAGE;
+	}
+	return CLI_OK;
 }
 
 static int check(struct hl_config *conf, const char *endpoint)
@@ -116,18 +159,47 @@ static int check(struct hl_config *conf, const char *endpoint)
 	return CLI_OK;
 }
 
+/* The store with its first operator: every role, mapped to the Unix
+ * user running init and to root. */
+static int first_operator(const struct hl_party *p, const char *name, const char *user)
+{
+	struct hl_store *st = cli_store_open(p);
+	int r;
+
+	if (!st)
+		return -HL_ESTORE;
+	r = hl_store_begin(st);
+	if (r == 0)
+		r = hl_store_op_add(st, name, HL_ROLES_ALL, HL_FLASH, cli_now());
+	if (r == 0)
+		r = hl_store_op_map(st, user, name);
+	if (r == 0 && strcmp(user, "root") != 0)
+		r = hl_store_op_map(st, "root", name);
+	if (r == 0)
+		r = hl_store_commit(st);
+	else
+		hl_store_rollback(st);
+	if (r < 0)
+		cli_store_err(st, _("first operator"), r);
+	hl_store_close(st);
+	return r;
+}
+
 int init_main(int argc, char **argv)
 {
 	struct hl_config conf;
 	struct hl_party *p;
 	char home[PATH_MAX], why[PATH_MAX + 64] = "", fp[HL_FINGERPRINT_LEN + 1];
-	const char *endpoint = NULL;
+	char user[HL_UNIX_NAME_MAX + 1], opname[HL_NAME_MAX + 1];
+	struct init_opts o = {0};
 	int r;
 
 	hl_config_defaults(&conf);
-	r = parse(argc, argv, &conf, &endpoint);
+	r = parse(argc, argv, &conf, &o);
 	if (r == CLI_OK)
-		r = check(&conf, endpoint);
+		r = check(&conf, o.endpoint);
+	if (r == CLI_OK)
+		r = op_name(&o, user, opname);
 	if (r != CLI_OK)
 		return r;
 	if (hl_home_resolve(cli_home, home, sizeof(home)) < 0) {
@@ -147,11 +219,17 @@ int init_main(int argc, char **argv)
 	p = cli_party(HL_PARTY_SECRETS);
 	if (!p)
 		return CLI_FAIL;
+	if (first_operator(p, opname, user) < 0) {
+		hl_party_free(p);
+		return CLI_FAIL;
+	}
 	hl_card_fingerprint(&p->card, fp);
 	printf(_("Created party %s in %s\n"
 		 "Card:        %s/card (give it to each peer)\n"
 		 "Fingerprint: %s (read it to them by voice)\n"),
 	       p->card.name, home, home, fp);
+	printf(_("Operator:    %s, every role, mapped to Unix users %s%s\n"), opname, user,
+	       strcmp(user, "root") ? " root" : "");
 	hl_party_free(p);
 	return CLI_OK;
 }

@@ -83,6 +83,7 @@ struct call {
 	char cookie[160];		/* Set-Cookie for the answer, or "" */
 	bool close;			/* answer with Connection: close */
 	bool answered;			/* refused in admit */
+	char why[256];			/* a refusal's words, when made up */
 	struct hl_buf body;
 };
 
@@ -268,8 +269,14 @@ static unsigned find_operator(struct call *k, struct MHD_Connection *c, const ch
 			      const char **why)
 {
 	if (k->door->kind == DOOR_UNIX) {
-		*why = "this Unix user is no operator of this party";
-		return peer_operator(k->door->api, c, &k->op) < 0 ? MHD_HTTP_FORBIDDEN : 0;
+		if (peer_operator(k->door->api, c, &k->op) == 0)
+			return 0;
+		snprintf(k->why, sizeof(k->why), "Unix user %s is mapped to no operator of this "
+			 "party; an admin maps it with 'hotline operator map OPERATOR %s'",
+			 k->op.name, k->op.name);
+		snprintf(k->op.name, sizeof(k->op.name), "-");
+		*why = k->why;
+		return MHD_HTTP_FORBIDDEN;
 	}
 	*why = "the request's Origin is not this listener";
 	if (!origin_ok(c))

@@ -71,7 +71,10 @@ bool hl_desk_allows(const struct hl_operator *op, enum hl_right right, const cha
 {
 	unsigned want = right_roles(right);
 
-	if (right == HL_RIGHT_NONE || (!op->disabled && (op->roles & want)))
+	*needs = NULL;
+	if (op->disabled)
+		return false;	/* whatever the right: hl_desk_call says why */
+	if (right == HL_RIGHT_NONE || (op->roles & want))
 		return true;
 	*needs = hl_role_name((enum hl_role)(want & -want));
 	return false;
@@ -291,7 +294,7 @@ void hl_desk_stop(struct hl_desk_shared *s)
 }
 
 /* A store handle no other call holds; NULL when none can be opened. */
-static struct hl_store *take_handle(struct hl_desk_shared *s, size_t *slot)
+struct hl_store *hl_desk_take(struct hl_desk_shared *s, size_t *slot)
 {
 	struct hl_store *st = NULL;
 	char err[256];
@@ -320,7 +323,7 @@ out:
 	return st;
 }
 
-static void give_handle(struct hl_desk_shared *s, size_t slot)
+void hl_desk_give(struct hl_desk_shared *s, size_t slot)
 {
 	pthread_mutex_lock(&s->lock);
 	s->handles[slot].busy = false;
@@ -332,7 +335,7 @@ static void give_handle(struct hl_desk_shared *s, size_t slot)
  * that are secrets (passwords, TOTP codes) or too long to keep. */
 static json_t *audit_detail(const json_t *args)
 {
-	static const char *const secret[] = {"password", "new_password", "totp", "code"};
+	static const char *const secret[] = {"password", "new_password", "current", "totp", "code"};
 	json_t *d = json_deep_copy(args);
 
 	for (size_t i = 0; d && i < sizeof(secret) / sizeof(secret[0]); i++)
@@ -351,7 +354,7 @@ json_t *hl_desk_call(struct hl_desk_shared *s, const struct hl_desk_route *r,
 	size_t slot = 0;
 
 	memset(e, 0, sizeof(*e));
-	d.st = take_handle(s, &slot);
+	d.st = hl_desk_take(s, &slot);
 	if (!d.st)
 		return hl_desk_fail(e, 503, "the store cannot be opened");
 	if (!hl_desk_allows(q->op, r->right, &needs)) {
@@ -369,6 +372,6 @@ json_t *hl_desk_call(struct hl_desk_shared *s, const struct hl_desk_route *r,
 		hl_desk_audit(&d, q, r->path, detail, res ? 200 : e->status);
 		json_decref(detail);
 	}
-	give_handle(s, slot);
+	hl_desk_give(s, slot);
 	return res;
 }

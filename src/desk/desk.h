@@ -124,7 +124,9 @@ void hl_desk_stop(struct hl_desk_shared *s);
 json_t *hl_desk_call(struct hl_desk_shared *s, const struct hl_desk_route *r,
 		     const struct hl_desk_req *q, struct hl_desk_err *e);
 
-/* The operator that Unix user uid is mapped to; -HL_ENOTFOUND for none. */
+/* The operator that Unix user uid is mapped to; -HL_ENOTFOUND for none,
+ * and then op->name holds the Unix user's name (or "#UID") for the
+ * refusal to name. */
 int hl_desk_operator_by_uid(struct hl_desk_shared *s, uid_t uid, struct hl_operator *op);
 
 /* The operator of that name, as the store holds it now (a session
@@ -132,17 +134,25 @@ int hl_desk_operator_by_uid(struct hl_desk_shared *s, uid_t uid, struct hl_opera
  * effect at once); -HL_ENOTFOUND for none. */
 int hl_desk_operator_by_name(struct hl_desk_shared *s, const char *name, struct hl_operator *op);
 
-/* A login at door ("https"): name, password and TOTP code checked
- * against the store; fills op and returns 0, or returns NULL-like -1
- * with e filled: 401 for a wrong name, password or code (the same
- * words for each), 429 while locked out after failed logins (e->why
- * says until when), 403 for a disabled operator.  Records the login or
- * the failure in the audit trail. */
+/* A login at door ("https", login.c): name, password and TOTP code
+ * (RFC 6238: 30 s steps, 6 digits, one step either way) checked against
+ * the store; fills op and returns 0, or returns -1 with e filled: 401
+ * for a wrong name, password or code, a code of a time step already
+ * used (a replay), or an operator with no password or TOTP secret (the
+ * same words for each; the audit trail keeps which), 429 while locked
+ * out (e->why says until when), 403 for a disabled operator (told only
+ * to one who gave the right password and code).  Each failure in a row
+ * makes the next try wait longer: 1 s after the first, doubling up to
+ * 256 s after the ninth; the tenth locks the operator until an admin
+ * enables it again (POST /v1/operator/enable).  Tries while locked are
+ * refused unchecked and not counted.  Records "login" or
+ * "login-failed" in the audit trail. */
 int hl_desk_login(struct hl_desk_shared *s, const char *name, const char *password,
 		  const char *totp, int64_t now, const char *door, struct hl_operator *op,
 		  struct hl_desk_err *e);
 
-/* True when op may do what right names; else *needs names the role. */
+/* True when op may do what right names; else *needs names the role
+ * (NULL for a disabled operator, who may do nothing at all). */
 bool hl_desk_allows(const struct hl_operator *op, enum hl_right right, const char **needs);
 
 /* A role's name ("duty", "supervisor", "auditor", "admin") and back. */
@@ -193,5 +203,10 @@ int hl_desk_audit(struct hl_desk *d, const struct hl_desk_req *q, const char *wh
 /* The desk functions, by file. */
 hl_desk_fn hl_desk_send, hl_desk_wake, hl_desk_status_links, hl_desk_whoami;
 hl_desk_fn hl_desk_refusal;	/* door.c: a door's own refusal, for the audit trail */
+/* operator.c */
+hl_desk_fn hl_desk_operators, hl_desk_operator_show, hl_desk_operator_add,
+	hl_desk_operator_disable, hl_desk_operator_enable, hl_desk_operator_role,
+	hl_desk_operator_passwd, hl_desk_operator_totp, hl_desk_operator_map,
+	hl_desk_operator_unmap;
 
 #endif

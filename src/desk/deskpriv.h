@@ -25,4 +25,10 @@ struct hl_desk_shared {
 	uint64_t case_next;		/* see send.c's next_case_no */
 };
 
+/* A store handle no other call holds (NULL when none can be opened),
+ * and giving it back: for desk work outside hl_desk_call (logins, who
+ * an operator is). */
+struct hl_store *hl_desk_take(struct hl_desk_shared *s, size_t *slot);
+void hl_desk_give(struct hl_desk_shared *s, size_t slot);
+
 #endif

@@ -15,5 +15,17 @@ const struct hl_desk_route hl_desk_routes[] = {
 	{"GET",  "/v1/status",      hl_desk_status_links,  HL_RIGHT_NONE,   0,          false},
 	{"POST", "/v1/wake",        hl_desk_wake,          HL_RIGHT_NONE,   BODY_SMALL, false},
 	{"POST", "/v1/send",        hl_desk_send,          HL_RIGHT_SEND,   BODY_SEND,  true},
+	/* operator.c */
+	{"GET",  "/v1/operators",   hl_desk_operators,     HL_RIGHT_AUDIT,  0,          false},
+	{"GET",  "/v1/operator",    hl_desk_operator_show, HL_RIGHT_AUDIT,  0,          false},
+	{"POST", "/v1/operator/add", hl_desk_operator_add, HL_RIGHT_ADMIN,  BODY_SMALL, true},
+	{"POST", "/v1/operator/disable", hl_desk_operator_disable, HL_RIGHT_ADMIN, BODY_SMALL, true},
+	{"POST", "/v1/operator/enable", hl_desk_operator_enable, HL_RIGHT_ADMIN, BODY_SMALL, true},
+	{"POST", "/v1/operator/role", hl_desk_operator_role, HL_RIGHT_ADMIN, BODY_SMALL, true},
+	/* An admin sets anyone's; an operator their own, with the current one. */
+	{"POST", "/v1/operator/passwd", hl_desk_operator_passwd, HL_RIGHT_NONE, BODY_SMALL, true},
+	{"POST", "/v1/operator/totp", hl_desk_operator_totp, HL_RIGHT_ADMIN, BODY_SMALL, true},
+	{"POST", "/v1/operator/map", hl_desk_operator_map,  HL_RIGHT_ADMIN,  BODY_SMALL, true},
+	{"POST", "/v1/operator/unmap", hl_desk_operator_unmap, HL_RIGHT_ADMIN, BODY_SMALL, true},
 	{NULL, NULL, NULL, HL_RIGHT_NONE, 0, false},
 };

@@ -147,6 +147,26 @@ static const char *const migrations[] = {
 	"CREATE TABLE case_number (n INTEGER PRIMARY KEY CHECK (n >= 1));"
 	"INSERT OR IGNORE INTO case_number (n)"
 	"  SELECT seq FROM message WHERE side = 0 AND kind = 'notify';",
+	/* 9: operators (operators.c): roles as desk.h's bits, a duty
+	 * officer's cap, the Argon2id password hash (crypto_pwhash_str),
+	 * the TOTP secret and the last time step accepted (a code replayed
+	 * is refused), failed logins in a row and the lock they set; and
+	 * the Unix users mapped to them, one operator each. */
+	"CREATE TABLE operator ("
+	"  name TEXT PRIMARY KEY,"
+	"  roles INTEGER NOT NULL CHECK (roles BETWEEN 0 AND 15),"
+	"  max_precedence TEXT NOT NULL,"
+	"  disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),"
+	"  created INTEGER NOT NULL,"
+	"  pwhash TEXT,"
+	"  totp BLOB,"
+	"  totp_step INTEGER NOT NULL DEFAULT 0,"
+	"  failures INTEGER NOT NULL DEFAULT 0,"
+	"  locked_until INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE operator_user ("
+	"  user TEXT PRIMARY KEY,"
+	"  operator TEXT NOT NULL REFERENCES operator(name));"
+	"CREATE INDEX operator_user_op ON operator_user (operator);",
 };
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 _Static_assert(NMIGRATIONS == HL_STORE_SCHEMA, "HL_STORE_SCHEMA counts the migrations");

@@ -1,0 +1,251 @@
+/* login.c - an operator's login with a password and a TOTP code.
+ *
+ * Passwords are kept as Argon2id hashes (libsodium's crypto_pwhash_str);
+ * codes are RFC 6238 TOTP from liboath, compared in constant time.  The
+ * rules (what is refused, the backoff, the lock) are in desk.h above
+ * hl_desk_login; the HTTPS door is the one that calls it.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <liboath/oath.h>
+#include <sodium.h>
+
+#include "desk.h"
+#include "deskpriv.h"
+#include "error.h"
+#include "login.h"
+#include "operators.h"
+
+#define TOTP_STEP 30
+#define TOTP_DIGITS 6
+#define TOTP_WINDOW 1
+#define LOCK_AFTER 10		/* failures in a row that lock the operator */
+
+static pthread_once_t oath_once = PTHREAD_ONCE_INIT;
+static int oath_ok;
+
+static void oath_start(void)
+{
+	oath_ok = oath_init() == OATH_OK;
+}
+
+int hl_login_oath(void)
+{
+	pthread_once(&oath_once, oath_start);
+	return oath_ok ? 0 : -HL_ECRYPTO;
+}
+
+int64_t hl_login_backoff(unsigned failures, int64_t now)
+{
+	if (failures == 0)
+		return 0;
+	if (failures >= LOCK_AFTER)
+		return HL_LOCKED_FOREVER;
+	return now + ((int64_t)1 << (failures - 1));
+}
+
+/* liboath's comparison hook: 0 when the code it made is the one given. */
+static int code_cmp(void *given, const char *made)
+{
+	return sodium_memcmp(given, made, TOTP_DIGITS) == 0 ? 0 : 1;
+}
+
+static bool code_form(const char *code)
+{
+	if (!code || strlen(code) != TOTP_DIGITS)
+		return false;
+	for (size_t i = 0; i < TOTP_DIGITS; i++)
+		if (code[i] < '0' || code[i] > '9')
+			return false;
+	return true;
+}
+
+int hl_login_totp_check(const unsigned char *secret, size_t n, const char *code,
+			int64_t now, uint64_t *step)
+{
+	char given[TOTP_DIGITS + 1];
+	uint64_t counter = 0;
+	int pos = 0, r;
+
+	if (!code_form(code) || hl_login_oath() < 0)
+		return -HL_ENOTFOUND;
+	memcpy(given, code, sizeof(given));
+	r = oath_totp_validate3_callback((const char *)secret, n, (time_t)now, TOTP_STEP, 0,
+					 TOTP_DIGITS, TOTP_WINDOW, &pos, &counter,
+					 code_cmp, given);
+	sodium_memzero(given, sizeof(given));
+	if (r < 0)
+		return -HL_ENOTFOUND;
+	*step = counter;
+	return 0;
+}
+
+/* A hash checked when the name is unknown, so that a wrong name costs
+ * the time a wrong password does. */
+static char decoy[crypto_pwhash_STRBYTES];
+static pthread_once_t decoy_once = PTHREAD_ONCE_INIT;
+
+static void decoy_make(void)
+{
+	unsigned char pw[16];
+
+	randombytes_buf(pw, sizeof(pw));
+	if (crypto_pwhash_str(decoy, (const char *)pw, sizeof(pw),
+			      crypto_pwhash_OPSLIMIT_INTERACTIVE,
+			      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+		decoy[0] = 0;
+	sodium_memzero(pw, sizeof(pw));
+}
+
+int hl_login_hash(const char *password, char out[HL_PWHASH_MAX])
+{
+	_Static_assert(crypto_pwhash_STRBYTES <= HL_PWHASH_MAX, "room for a hash");
+	if (crypto_pwhash_str(out, password, strlen(password),
+			      crypto_pwhash_OPSLIMIT_INTERACTIVE,
+			      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+		return -ENOMEM;
+	return 0;
+}
+
+bool hl_login_password_ok(const char *hash, const char *password)
+{
+	if (!hash[0]) {
+		pthread_once(&decoy_once, decoy_make);
+		if (decoy[0] && crypto_pwhash_str_verify(decoy, password, strlen(password)) == 0)
+			return false;	/* a random password matched: still no */
+		return false;
+	}
+	return crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+}
+
+/* One login's state, for the audit trail. */
+struct attempt {
+	struct hl_desk d;
+	struct hl_desk_req q;
+	struct hl_operator op;
+	const char *reason;
+};
+
+static void record(struct attempt *a, const char *what, unsigned status)
+{
+	json_t *detail = json_object();
+
+	if (a->reason)
+		json_object_set_new(detail, "reason", json_string(a->reason));
+	hl_desk_audit(&a->d, &a->q, what, detail, status);
+	json_decref(detail);
+}
+
+static void time_text(int64_t t, char *out, size_t cap)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (!gmtime_r(&tt, &tm) || !strftime(out, cap, "%Y-%m-%dT%H:%M:%SZ", &tm))
+		snprintf(out, cap, "%lld", (long long)t);
+}
+
+/* A wrong password or code: counted, the backoff set, 401. */
+static int wrong(struct attempt *a, struct hl_desk_err *e, const char *reason)
+{
+	unsigned n = 0;
+
+	a->reason = reason;
+	if (a->op.name[0] && hl_store_op_failed(a->d.st, a->op.name, &n) == 0)
+		hl_store_op_lock(a->d.st, a->op.name, hl_login_backoff(n, a->q.now));
+	hl_desk_fail(e, 401, "wrong operator name, password or code");
+	return -1;
+}
+
+static int locked(struct attempt *a, struct hl_desk_err *e, int64_t until)
+{
+	char when[32];
+
+	a->reason = "locked";
+	if (until == HL_LOCKED_FOREVER) {
+		hl_desk_fail(e, 429, "operator %s is locked after %u failed logins in a row; "
+			     "an admin unlocks it with 'hotline operator enable %s'",
+			     a->op.name, (unsigned)LOCK_AFTER, a->op.name);
+		return -1;
+	}
+	time_text(until, when, sizeof(when));
+	hl_desk_fail(e, 429, "too many failed logins: operator %s may try again at %s",
+		     a->op.name, when);
+	return -1;
+}
+
+/* The checks, in order; 0 when the login stands. */
+static int check(struct attempt *a, const char *name, const char *password,
+		 const char *totp, struct hl_desk_err *e)
+{
+	struct hl_op_secrets sec;
+	struct hl_op_row row;
+	uint64_t step = 0;
+	int r;
+
+	if (!name || !password || !totp || !hl_name_valid(name, strlen(name)) ||
+	    hl_store_op_get(a->d.st, name, &row) < 0) {
+		hl_login_password_ok("", password ? password : "");
+		a->reason = "unknown operator";
+		hl_desk_fail(e, 401, "wrong operator name, password or code");
+		return -1;
+	}
+	snprintf(a->op.name, sizeof(a->op.name), "%s", row.name);
+	a->op.roles = row.roles;
+	a->op.max_precedence = row.max_precedence;
+	a->op.disabled = row.disabled;
+	if (row.locked_until > a->q.now)
+		return locked(a, e, row.locked_until);
+	r = hl_store_op_secrets(a->d.st, name, &sec);
+	if (r < 0) {
+		hl_desk_fail_code(e, r, "login");
+		return -1;
+	}
+	if (!hl_login_password_ok(sec.pwhash, password))
+		r = wrong(a, e, sec.pwhash[0] ? "wrong password" : "no password set");
+	else if (!sec.totp_len || hl_login_totp_check(sec.totp, sec.totp_len, totp,
+						      a->q.now, &step) < 0)
+		r = wrong(a, e, sec.totp_len ? "wrong code" : "no TOTP secret set");
+	else if (hl_store_op_logged_in(a->d.st, name, step) < 0)
+		r = wrong(a, e, "replayed code");
+	hl_op_secrets_wipe(&sec);
+	if (r == 0 && row.disabled) {
+		a->reason = "disabled";
+		hl_desk_fail(e, 403, "operator %s is disabled", row.name);
+		r = -1;
+	}
+	return r;
+}
+
+int hl_desk_login(struct hl_desk_shared *s, const char *name, const char *password,
+		  const char *totp, int64_t now, const char *door, struct hl_operator *op,
+		  struct hl_desk_err *e)
+{
+	json_t *none = json_object();
+	struct attempt a = {.d = {.me = s->me, .writer = s->writer, .courier = s->courier,
+				  .shared = s},
+			    .q = {.now = now, .door = door, .args = none}};
+	size_t slot = 0;
+	int r;
+
+	memset(e, 0, sizeof(*e));
+	memset(op, 0, sizeof(*op));
+	a.q.op = &a.op;
+	a.d.st = hl_desk_take(s, &slot);
+	if (!a.d.st) {
+		json_decref(none);
+		hl_desk_fail(e, 503, "the store cannot be opened");
+		return -1;
+	}
+	r = check(&a, name, password, totp, e);
+	record(&a, r == 0 ? "login" : "login-failed", r == 0 ? 200 : e->status);
+	if (r == 0)
+		*op = a.op;
+	hl_desk_give(s, slot);
+	json_decref(none);
+	return r;
+}
