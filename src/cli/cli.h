@@ -153,6 +153,8 @@ int retract_main(int argc, char **argv);
 int correct_main(int argc, char **argv);
 int search_main(int argc, char **argv);
 int export_main(int argc, char **argv);
+int operator_main(int argc, char **argv);	/* cmd_operator.c */
+extern const char operator_help[];
 extern const char init_help[], card_help[], fingerprint_help[],
 	envelope_help[], help_help[], version_help[], link_help[], send_help[],
 	batch_help[], log_help[], proof_help[], rebuild_help[], status_help[],

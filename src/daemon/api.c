@@ -31,6 +31,7 @@
 
 #include "api.h"
 #include "cookie.h"
+#include "apisock.h"
 #include "desk.h"
 #include "error.h"
 #include "file.h"
@@ -498,7 +499,7 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
 static int bind_socket(struct hl_api *api, char *err, size_t errlen)
 {
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), r;
 
 	if (fd < 0)
 		return -errno;
@@ -516,6 +517,11 @@ static int bind_socket(struct hl_api *api, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: %s", api->path, strerror(e));
 		close(fd);
 		return -e;
+	}
+	r = hl_apisock_share(api->me, api->path, err, errlen);	/* api.group */
+	if (r < 0) {
+		close(fd);
+		return r;
 	}
 	api->fd = fd;
 	return 0;

@@ -1,5 +1,6 @@
 /* api.h - the operator API: HTTP and JSON on a unix socket in the
- * party's home (<home>/hotlined.sock, mode 0600).
+ * party's home (<home>/hotlined.sock, mode 0600, or 0660 and the
+ * group of api.group: apisock.h).
  *
  * Each request is one call of the desk (desk.h): the route table in
  * src/desk/routes.c says which paths exist; a POST's JSON body or a

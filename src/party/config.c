@@ -11,7 +11,7 @@
 
 enum kind {
 	T_NAME, T_ENDPOINT, T_LISTEN, T_DURATION, T_LADDER, T_COMMAND, T_WEBHOOK,
-	T_EVERY, T_PRECEDENCE, T_SIZE, T_CONSOLE, T_PATH,
+	T_EVERY, T_PRECEDENCE, T_SIZE, T_CONSOLE, T_PATH, T_GROUP,
 };
 
 /* A key: where its value goes (in struct hl_config, or in struct
@@ -80,6 +80,12 @@ static const struct key keys[] = {
 	{"console.key", T_PATH, FIELD(console_key), "/etc/hotline/console.key", NULL},
 	{"console.idle", T_DURATION, FIELD(console_idle), "15m", NULL},
 	{"console.lifetime", T_DURATION, FIELD(console_lifetime), "12h", NULL},
+	{"api.group", T_GROUP, FIELD(api_group), "hotline",
+	 "\n# The Unix group whose members may reach the operator API's socket\n"
+	 "# (hotlined.sock, then mode 0660 and that group; hotlined must be\n"
+	 "# in it, and the home must let it in: chgrp GROUP HOME; chmod 0710\n"
+	 "# HOME).  Default none: mode 0600, this party's Unix user and root.\n"
+	 "# Each user must still be mapped to an operator ('hotline operator').\n"},
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
@@ -348,6 +354,20 @@ static int console_set(struct hl_config *c, char *dst, size_t cap, unsigned line
 	       fail(c, line, "console.listen: want host:port, or a port for the loopback");
 }
 
+/* A Unix group name: 1..32 of A-Z a-z 0-9 . _ -, not first '-'. */
+static bool group_valid(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 32 || s[0] == '-')
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		      (s[i] >= '0' && s[i] <= '9') || strchr("._-", s[i])))
+			return false;
+	return true;
+}
+
 static int set_string(struct hl_config *c, const struct key *k, const char *v, size_t n,
 		      unsigned line)
 {
@@ -378,6 +398,9 @@ static int set_string(struct hl_config *c, const struct key *k, const char *v, s
 		return dst[0] == '/' ? 0 : fail(c, line, k->name[8] == 'c' ?
 						"console.cert: want an absolute path" :
 						"console.key: want an absolute path");
+	case T_GROUP:
+		return group_valid(dst) ? 0 :
+		       fail(c, line, "api.group: want a Unix group name (a-z, 0-9, '.', '_', '-')");
 	default:
 		return (strncmp(dst, "https://", 8) == 0 || strncmp(dst, "http://", 7) == 0) &&
 		       !strpbrk(dst, " \t") ? 0 :

@@ -40,6 +40,10 @@
  *   # past them an incident is recorded by its hash alone:
  *   evidence.max = 16M
  *
+ *   # The Unix group that may reach the operator API's socket (mode
+ *   # 0660 then; default none, mode 0600):
+ *   api.group = hotline
+ *
  *   # What the peers agreed link by link, over the party-wide values:
  *   # ack.<precedence>, receipt.<precedence> and check.every (which may
  *   # be none to send no scheduled checks on that link), for up to
@@ -69,6 +73,7 @@
 #define HL_LADDER_MAX 8
 #define HL_STEP_NAME_MAX 31
 #define HL_COMMAND_MAX 255
+#define HL_GROUP_MAX 32
 #define HL_CONFIG_LINKS_MAX 64
 #define HL_CHECK_NONE (-1)	/* check.every = none */
 #define HL_EVIDENCE_MAX_DEFAULT (16 << 20)	/* evidence.max */
@@ -103,6 +108,7 @@ struct hl_config {
 	char console_key[HL_COMMAND_MAX + 1];	/* "" for the party's tls.key */
 	int64_t console_idle;		/* seconds a session lives unused */
 	int64_t console_lifetime;	/* seconds a session lives at most */
+	char api_group[HL_GROUP_MAX + 1];	/* "" for none: the socket is 0600 */
 	struct hl_config_link links[HL_CONFIG_LINKS_MAX];
 	unsigned nlinks;
 	/* Set on failure: where and what. */
