@@ -75,3 +75,26 @@ has_header() {
 listening() {
 	ss -ltnpH 2>/dev/null | grep "pid=$1," | awk '{print $4}' | sort
 }
+
+# operator_secrets NAME OPERATOR PASSWORD : over the unix socket, sets
+# OPERATOR's password and a new TOTP secret, kept in
+# $TEST_DIR/OPERATOR.totp.
+operator_secrets() {
+	printf '%s\n' "$3" | hl "$1" operator passwd "$2" --stdin >/dev/null &&
+	hl "$1" operator totp "$2" --json >reply &&
+	field secret >"$TEST_DIR/$2.totp" &&
+	test -s "$TEST_DIR/$2.totp"
+}
+
+# totp OPERATOR [SECONDS] : OPERATOR's TOTP code now, or SECONDS later.
+totp() {
+	oathtool --totp -b "$(cat "$TEST_DIR/$1.totp")" -N "now + ${2:-0} seconds"
+}
+
+# login NAME OPERATOR PASSWORD CODE : POST /v1/login; on success the
+# CSRF token goes to $TEST_DIR/NAME.csrf.
+login() {
+	web "$1" POST /v1/login \
+		--data-binary "{\"name\":\"$2\",\"password\":\"$3\",\"totp\":\"$4\"}" &&
+	if [ "$(cat code)" = 200 ]; then field csrf >"$TEST_DIR/$1.csrf"; fi
+}

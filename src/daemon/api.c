@@ -262,6 +262,13 @@ static unsigned session_operator(struct call *k, struct MHD_Connection *c,
 		*why = "the session's operator is gone: log in again";
 		return MHD_HTTP_UNAUTHORIZED;
 	}
+	/* Disabled since the login: the session ends now. */
+	if (k->op.disabled) {
+		hl_session_close(api->sessions, id, len);
+		snprintf(k->why, sizeof(k->why), "operator %s is disabled", k->op.name);
+		*why = k->why;
+		return MHD_HTTP_FORBIDDEN;
+	}
 	return 0;
 }
 
