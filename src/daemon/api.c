@@ -637,7 +637,6 @@ static int start_https(struct hl_api *api, char *err, size_t errlen)
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)HTTPS_CONN_PER_IP,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)65536,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
-		MHD_OPTION_UNESCAPE_CALLBACK, hl_http_no_unescape, NULL,
 		MHD_OPTION_END);
 	if (!api->https.mhd) {
 		snprintf(err, errlen, "cannot listen on console.listen %s: %s", cf->console_listen,
