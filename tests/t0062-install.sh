@@ -2,7 +2,7 @@
 # make install lays out a service that works on a fresh Debian 12: the
 # binaries, the unit (its paths under PREFIX, reload by SIGHUP), the
 # sysusers.d and tmpfiles.d files that make the hotline user and its
-# 0700 home, and the manual pages, which render without a warning.
+# 0710 home (its group may enter, for api.group), and the manual pages, which render without a warning.
 . "$(dirname "$0")/test-lib.sh"
 
 ROOT="$TEST_DIR/root"
@@ -42,12 +42,12 @@ test_expect_success 'the unit runs as hotline in /var/lib/hotline and reloads on
 	u=root/etc/systemd/system/hotlined.service &&
 	grep -qx "User=hotline" $u && grep -qx "Group=hotline" $u &&
 	grep -qx "Environment=HOTLINE_HOME=/var/lib/hotline" $u &&
-	grep -qx "StateDirectory=hotline" $u && grep -qx "StateDirectoryMode=0700" $u &&
+	grep -qx "StateDirectory=hotline" $u && grep -qx "StateDirectoryMode=0710" $u &&
 	grep -qx "ExecStartPre=/usr/local/bin/hotlined -n" $u &&
 	grep -qx "ExecStart=/usr/local/bin/hotlined" $u &&
 	grep -qx "ExecReload=kill -HUP \$MAINPID" $u &&
 	grep -qx "u hotline - \"Hotline daemon\" /var/lib/hotline" root/etc/sysusers.d/hotline.conf &&
-	grep -qx "d /var/lib/hotline 0700 hotline hotline -" root/etc/tmpfiles.d/hotline.conf
+	grep -qx "d /var/lib/hotline 0710 hotline hotline -" root/etc/tmpfiles.d/hotline.conf
 '
 
 test_expect_success 'PREFIX moves the binaries, and the unit follows' '
@@ -59,13 +59,13 @@ test_expect_success 'PREFIX moves the binaries, and the unit follows' '
 '
 
 if command -v systemd-sysusers >/dev/null && command -v systemd-tmpfiles >/dev/null; then
-test_expect_success 'systemd-sysusers and systemd-tmpfiles make the user and its 0700 home' '
+test_expect_success 'systemd-sysusers and systemd-tmpfiles make the user and its 0710 home' '
 	mkdir -p root/etc &&
 	systemd-sysusers --root="$ROOT" >/dev/null 2>&1 &&
 	grep -q "^hotline:x:[0-9]*:[0-9]*:Hotline daemon:/var/lib/hotline:" root/etc/passwd &&
 	uid=$(sed -n "s/^hotline:x:\([0-9]*\):.*/\1/p" root/etc/passwd) &&
 	systemd-tmpfiles --root="$ROOT" --create >/dev/null 2>&1 &&
-	test "$(mode root/var/lib/hotline)" = 700 &&
+	test "$(mode root/var/lib/hotline)" = 710 &&
 	test "$(stat -c %u root/var/lib/hotline)" = "$uid"
 '
 fi

@@ -866,7 +866,8 @@ static void test_case_numbers(void **state)
 	put_envelopes(f->st, lb.id, HL_THEIRS, 9);
 	hl_store_close(f->st);
 	ts_sql(f->path, "DROP INDEX item_case_no; ALTER TABLE item DROP COLUMN case_no;"
-	       " DROP TABLE case_number; PRAGMA user_version = 7");
+	       " DROP TABLE case_number; DROP TABLE operator_user; DROP TABLE operator;"
+	       " PRAGMA user_version = 7");
 	f->st = ts_open(f->path);
 	assert_int_equal(ts_sql_int(f->path, "PRAGMA user_version"), HL_STORE_SCHEMA);
 	assert_int_equal(ts_sql_int(f->path, "SELECT count(*) FROM case_number"), 2);
