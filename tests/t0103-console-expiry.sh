@@ -7,7 +7,7 @@
 . "$(dirname "$0")/lib-console.sh"
 
 new_party eg-cert "$(free_port)"
-console_on eg-cert "console.idle = 2s" "console.lifetime = 5s"
+console_on eg-cert "console.idle = 3s" "console.lifetime = 6s"
 PW='correct horse battery staple'
 
 test_expect_success 'hotlined starts; two operators get passwords and TOTP secrets' '
@@ -20,10 +20,10 @@ test_expect_success 'hotlined starts; two operators get passwords and TOTP secre
 
 test_expect_success 'a session unused for console.idle has expired, and says so' '
 	login eg-cert "$(cat me)" "$PW" "$(totp "$(cat me)")" && test "$(cat code)" = 200 &&
-	test "$(field idle)" = 2 && test "$(field lifetime)" = 5 &&
-	has_header "Set-Cookie: .*Max-Age=5" &&
+	test "$(field idle)" = 3 && test "$(field lifetime)" = 6 &&
+	has_header "Set-Cookie: .*Max-Age=6" &&
 	web eg-cert GET /v1/whoami && test "$(cat code)" = 200 &&
-	sleep 3 &&
+	sleep 4 &&
 	web eg-cert GET /v1/whoami && is_error 401 "expired" &&
 	web eg-cert GET /v1/whoami && is_error 401 "no session"
 '
@@ -31,14 +31,14 @@ test_expect_success 'a session unused for console.idle has expired, and says so'
 test_expect_success 'a busy session still ends console.lifetime after its login' '
 	login eg-cert "$(cat me)" "$PW" "$(totp "$(cat me)" 30)" && test "$(cat code)" = 200 &&
 	start=$(date +%s) && alive=0 &&
-	while [ $(($(date +%s) - start)) -lt 8 ]; do
+	while [ $(($(date +%s) - start)) -lt 10 ]; do
 		web eg-cert GET /v1/whoami
 		[ "$(cat code)" = 200 ] || break
 		alive=$(($(date +%s) - start))
 		sleep 0.5
 	done &&
 	is_error 401 "expired" &&
-	test "$alive" -ge 3 && test "$alive" -le 5
+	test "$alive" -ge 4 && test "$alive" -le 6
 '
 
 test_expect_success 'a role taken away applies at the next request' '
