@@ -2,7 +2,8 @@
 # make install lays out a service that works on a fresh Debian 12: the
 # binaries, the unit (its paths under PREFIX, reload by SIGHUP), the
 # sysusers.d and tmpfiles.d files that make the hotline user and its
-# 0710 home (its group may enter, for api.group), and the manual pages, which render without a warning.
+# 0710 home (its group may enter, for api.group), and the manual pages,
+# which render without a warning.
 . "$(dirname "$0")/test-lib.sh"
 
 ROOT="$TEST_DIR/root"
@@ -71,10 +72,10 @@ test_expect_success 'systemd-sysusers and systemd-tmpfiles make the user and its
 fi
 
 test_expect_success 'init as documented fills that home, and hotlined -n accepts it' '
-	mkdir -p -m 0700 root/var/lib/hotline &&
+	mkdir -p -m 0710 root/var/lib/hotline &&
 	root/usr/local/bin/hotline init --name ru-cert --home "$ROOT/var/lib/hotline" \
 		--listen 0.0.0.0:7443 --endpoint https://hotline.ru-cert.example:7443 >/dev/null &&
-	test "$(mode root/var/lib/hotline)" = 700 &&
+	test "$(mode root/var/lib/hotline)" = 710 &&
 	test "$(mode root/var/lib/hotline/identity.key)" = 600 &&
 	HOTLINE_HOME="$ROOT/var/lib/hotline" root/usr/local/bin/hotlined -n 2>err &&
 	grep -qx "configuration OK" err

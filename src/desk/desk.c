@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "content.h"
 #include "desk.h"
@@ -271,6 +272,8 @@ int hl_desk_start(const struct hl_party *me, const char *db, struct hl_writer *w
 	{
 		int r = hl_store_open(db, &s->handles[0].st, err, errlen);
 
+		if (r == 0)	/* a store with no operator gets the first */
+			hl_desk_operators_first(s->handles[0].st, (int64_t)time(NULL));
 		if (r < 0) {
 			hl_desk_stop(s);
 			return r;

@@ -124,6 +124,14 @@ void hl_desk_stop(struct hl_desk_shared *s);
 json_t *hl_desk_call(struct hl_desk_shared *s, const struct hl_desk_route *r,
 		     const struct hl_desk_req *q, struct hl_desk_err *e);
 
+/* A store with no operator at all (one of a party made before
+ * operators existed, or a store rebuilt after a loss) gets the one
+ * 'hotline init' makes: named after the Unix user running this (or
+ * "admin" for a name that is no party name), holding every role, mapped
+ * to that user and to root.  1 when it made one, 0 when there were
+ * operators already; hl_desk_start calls it. */
+int hl_desk_operators_first(struct hl_store *st, int64_t now);
+
 /* The operator that Unix user uid is mapped to; -HL_ENOTFOUND for none,
  * and then op->name holds the Unix user's name (or "#UID") for the
  * refusal to name. */

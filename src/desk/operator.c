@@ -85,6 +85,41 @@ int hl_desk_operator_by_uid(struct hl_desk_shared *s, uid_t uid, struct hl_opera
 	return r;
 }
 
+static int count_one(void *ctx, const struct hl_op_row *o)
+{
+	(void)o;
+	++*(unsigned *)ctx;
+	return 1;	/* one is enough */
+}
+
+int hl_desk_operators_first(struct hl_store *st, int64_t now)
+{
+	char buf[4096], name[HL_NAME_MAX + 1];
+	struct passwd pw, *res = NULL;
+	unsigned n = 0;
+	int r = hl_store_op_each(st, count_one, &n);
+
+	if (r < 0 || n)
+		return r < 0 ? r : 0;
+	if (getpwuid_r(geteuid(), &pw, buf, sizeof(buf), &res) != 0 || !res ||
+	    !hl_unix_name_valid(res->pw_name))
+		return -HL_ENOTFOUND;
+	snprintf(name, sizeof(name), "%s", res->pw_name);
+	if (!hl_name_valid(name, strlen(name)))
+		snprintf(name, sizeof(name), "admin");
+	r = hl_store_begin(st);
+	if (r == 0)
+		r = hl_store_op_add(st, name, HL_ROLES_ALL, HL_FLASH, now);
+	if (r == 0)
+		r = hl_store_op_map(st, res->pw_name, name);
+	if (r == 0 && strcmp(res->pw_name, "root") != 0)
+		r = hl_store_op_map(st, "root", name);
+	if (r == 0)
+		return hl_store_commit(st) == 0 ? 1 : -HL_ESTORE;
+	hl_store_rollback(st);
+	return r;
+}
+
 /* ["duty", "admin"] for roles bits. */
 static json_t *roles_json(unsigned roles)
 {
