@@ -107,7 +107,6 @@ static const struct key link_keys[] = {
 struct seen {
 	uint32_t party;
 	uint32_t link[HL_CONFIG_LINKS_MAX];
-	unsigned console_line;
 };
 
 void hl_config_defaults(struct hl_config *c)
@@ -533,21 +532,17 @@ static int parse_line(struct hl_config *c, const char *s, size_t n,
 	if (seen->party & (1u << at))
 		return fail(c, line, "key given twice");
 	seen->party |= 1u << at;
-	if (k->kind == T_CONSOLE)
-		seen->console_line = line;
 	return set(c, k, v, vlen, line);
 }
 
-/* The operators' listener never shares the peers' port, and its
- * sessions last a while. */
-static int console_check(struct hl_config *c, const struct seen *seen)
+/* What no one line decides: the operators' listener never shares the
+ * peers' port, and a certificate comes with its key.  Errors of the
+ * whole file (line 0), as the keys may come in any order. */
+static int console_check(struct hl_config *c)
 {
 	if (c->console_listen[0] &&
 	    hl_listen_port(c->console_listen) == hl_listen_port(c->listen))
-		return fail(c, seen->console_line,
-			    "console.listen: that is the peer port (listen); choose another");
-	if (c->console_idle <= 0 || c->console_lifetime <= 0)
-		return fail(c, 0, "console.idle and console.lifetime must be more than 0s");
+		return fail(c, 0, "console.listen: that is the peer port (listen); choose another");
 	if ((c->console_cert[0] != 0) != (c->console_key[0] != 0))
 		return fail(c, 0, "console.cert and console.key go together");
 	return 0;
@@ -575,7 +570,7 @@ int hl_config_parse(const char *text, size_t n, struct hl_config *c)
 	}
 	if (!(seen.party & 1u))
 		return fail(c, 0, "missing 'name'");
-	return console_check(c, &seen);
+	return console_check(c);
 }
 
 static const struct hl_config_link *link_find(const struct hl_config *c, const char *link)
