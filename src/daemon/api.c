@@ -72,9 +72,11 @@ struct hl_api {
  * kind (it makes the operator that others act as); logout is one, so
  * that it is recorded, and then ends the session. */
 static const struct hl_desk_route login_route = {
-	"POST", "/v1/login", NULL, HL_RIGHT_NONE, BODY_LOGIN, true};
+	.method = "POST", .path = "/v1/login", .fn = NULL, .right = HL_RIGHT_NONE,
+	.body_max = BODY_LOGIN, .changes = true};
 static const struct hl_desk_route logout_route = {
-	"POST", "/v1/logout", hl_desk_whoami, HL_RIGHT_NONE, BODY_LOGIN, true};
+	.method = "POST", .path = "/v1/logout", .fn = hl_desk_whoami, .right = HL_RIGHT_NONE,
+	.body_max = BODY_LOGIN, .changes = true};
 
 /* One request in flight. */
 struct call {
@@ -180,7 +182,8 @@ static enum MHD_Result error_reply(struct call *k, struct MHD_Connection *c,
 static enum MHD_Result refuse(struct call *k, struct MHD_Connection *c, const char *method,
 			      const char *url, unsigned status, const char *why)
 {
-	struct hl_desk_route r = {method, url, hl_desk_refusal, HL_RIGHT_NONE, 0, false};
+	struct hl_desk_route r = {.method = method, .path = url, .fn = hl_desk_refusal,
+				  .right = HL_RIGHT_NONE};
 	struct hl_desk_req q = {.op = &k->op, .now = (int64_t)time(NULL),
 				.door = k->door->name};
 	struct hl_desk_err e = {0};
