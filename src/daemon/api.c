@@ -1,5 +1,20 @@
-/* api.c - the operator API on a unix socket (libmicrohttpd, jansson). */
+/* api.c - the operator API: one request path, two doors.
+ *
+ * The unix socket (<home>/hotlined.sock) and, when console.listen is
+ * set, an HTTPS listener serve the same routes (desk/routes.c) the same
+ * way: admit the head (strict HTTP, the route, the operator, the
+ * declared length) before a body byte is read, read the body up to the
+ * route's cap, make the arguments, call the desk, reply in JSON.  The
+ * doors differ only in how the operator is found: on the socket, the
+ * Unix user at the other end (SO_PEERCRED); over HTTPS, the session of
+ * the request's cookie (session.c), its operator re-read from the store
+ * on every call, with the session's CSRF token on every POST and no
+ * foreign Origin.  Login and logout are the HTTPS door's own routes.
+ * Every refusal is a JSON error, recorded in the audit trail.
+ */
 #include <errno.h>
+#include <limits.h>
+#include <netdb.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,12 +27,16 @@
 
 #include <jansson.h>
 #include <microhttpd.h>
+#include <sodium.h>
 
 #include "api.h"
+#include "cookie.h"
 #include "apisock.h"
 #include "desk.h"
 #include "error.h"
+#include "file.h"
 #include "http.h"
+#include "session.h"
 #include "sse.h"
 #include "text.h"
 #include "version.h"
@@ -25,20 +44,70 @@
 /* Connections served at once; the listen backlog holds as many, so a
  * burst of clients connecting together is queued, not refused. */
 #define API_CONN_MAX 256
+#define HTTPS_CONN_MAX 64
+#define HTTPS_CONN_PER_IP 16
+#define BODY_LOGIN 4096
+
+enum door_kind { DOOR_UNIX, DOOR_HTTPS };
+
+struct door {
+	struct hl_api *api;
+	enum door_kind kind;
+	const char *name;		/* for the audit trail */
+	struct MHD_Daemon *mhd;
+};
 
 struct hl_api {
-	struct MHD_Daemon *mhd;
 	const struct hl_party *me;
 	struct hl_courier *courier;
 	struct hl_writer *writer;
 	struct hl_desk_shared *desk;
+	struct door local, https;
+	struct hl_sessions *sessions;
+	struct hl_buf key, crt;		/* the HTTPS door's, as PEM */
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	int fd;
 };
 
-/* Queues j (taken) as the reply; a reply that cannot be built is a 500
- * with a fixed JSON body, never a dropped connection. */
-static enum MHD_Result json_reply(struct MHD_Connection *c, unsigned status, json_t *j)
+/* The HTTPS door's own routes.  Login is no desk function of the usual
+ * kind (it makes the operator that others act as); logout is one, so
+ * that it is recorded, and then ends the session. */
+static const struct hl_desk_route login_route = {
+	.method = "POST", .path = "/v1/login", .fn = NULL, .right = HL_RIGHT_NONE,
+	.body_max = BODY_LOGIN, .changes = true};
+static const struct hl_desk_route logout_route = {
+	.method = "POST", .path = "/v1/logout", .fn = hl_desk_whoami, .right = HL_RIGHT_NONE,
+	.body_max = BODY_LOGIN, .changes = true};
+
+/* One request in flight. */
+struct call {
+	struct door *door;
+	const struct hl_desk_route *route;
+	struct hl_operator op;		/* who asks; "-" until known */
+	char cookie[160];		/* Set-Cookie for the answer, or "" */
+	bool close;			/* answer with Connection: close */
+	bool answered;			/* refused in admit */
+	char why[256];			/* a refusal's words, when made up */
+	struct hl_buf body;
+};
+
+/* Headers every HTTPS answer carries: nothing cached, no sniffing, no
+ * content of any kind loaded from an API answer, HTTPS only. */
+static void secure_headers(struct MHD_Response *r)
+{
+	MHD_add_response_header(r, "Cache-Control", "no-store");
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "Content-Security-Policy",
+				"default-src 'none'; frame-ancestors 'none'");
+	MHD_add_response_header(r, "Strict-Transport-Security", "max-age=31536000");
+	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(r, "X-Frame-Options", "DENY");
+}
+
+/* Every answer: j (taken) as JSON with status.  A reply that cannot be
+ * built is a 500 with a fixed JSON body, never a dropped connection. */
+static enum MHD_Result reply(struct call *k, struct MHD_Connection *c, unsigned status,
+			     json_t *j)
 {
 	static const char broken[] = "{\"error\":\"cannot build the reply\",\"status\":500}";
 	char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
@@ -58,6 +127,12 @@ static enum MHD_Result json_reply(struct MHD_Connection *c, unsigned status, jso
 		return MHD_NO;
 	}
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+	if (k->door->kind == DOOR_HTTPS)
+		secure_headers(r);
+	if (k->cookie[0])
+		MHD_add_response_header(r, MHD_HTTP_HEADER_SET_COOKIE, k->cookie);
+	if (k->close)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
 	ret = MHD_queue_response(c, status, r);
 	MHD_destroy_response(r);
 	return ret;
@@ -71,50 +146,173 @@ static size_t utf8_prefix(const char *s)
 	size_t n = strlen(s), i = 0;
 
 	while (i < n) {
-		size_t k = p[i] < 0x80 ? 1 : (p[i] & 0xe0) == 0xc0 ? 2 :
+		size_t m = p[i] < 0x80 ? 1 : (p[i] & 0xe0) == 0xc0 ? 2 :
 			   (p[i] & 0xf0) == 0xe0 ? 3 : (p[i] & 0xf8) == 0xf0 ? 4 : 0;
 
-		if (!k || k > n - i || !hl_utf8_valid(p + i, k))
+		if (!m || m > n - i || !hl_utf8_valid(p + i, m))
 			break;
-		i += k;
+		i += m;
 	}
 	return i;
 }
 
-/* {"status": N, "error": why}: why is cut before any byte that is not
- * whole UTF-8, so the reply is always valid JSON. */
-static enum MHD_Result error_reply(struct MHD_Connection *c, unsigned status,
-				   const char *why)
+/* {"error", "status", "needs"?, "format"?, "args"?} for a refusal. */
+static enum MHD_Result error_reply(struct call *k, struct MHD_Connection *c,
+				   const struct hl_desk_err *e)
 {
 	json_t *j = json_object();
 
-	json_object_set_new(j, "error", json_stringn(why, utf8_prefix(why)));
-	json_object_set_new(j, "status", json_integer(status));
-	return json_reply(c, status, j);
+	json_object_set_new(j, "error", json_stringn(e->why, utf8_prefix(e->why)));
+	json_object_set_new(j, "status", json_integer(e->status));
+	if (e->needs)
+		json_object_set_new(j, "needs", json_string(e->needs));
+	if (e->fmt && strcmp(e->fmt, "%s") != 0) {
+		json_t *args = json_array();
+
+		for (unsigned i = 0; i < e->nargs; i++)
+			json_array_append_new(args, json_stringn(e->args[i], utf8_prefix(e->args[i])));
+		json_object_set_new(j, "format", json_string(e->fmt));
+		json_object_set_new(j, "args", args);
+	}
+	return reply(k, c, e->status, j);
 }
 
-/* A request hl_http_strict refuses: its JSON error, and the close. */
-static enum MHD_Result refuse_close(struct MHD_Connection *c, unsigned status,
-				    const char *why)
+/* A refusal of the door's own (no session, no CSRF token, a body that
+ * is no JSON...): recorded in the audit trail as the desk records its
+ * refusals, then answered. */
+static enum MHD_Result refuse(struct call *k, struct MHD_Connection *c, const char *method,
+			      const char *url, unsigned status, const char *why)
 {
-	json_t *j = json_pack("{s:s,s:i}", "error", why, "status", (int)status);
-	char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
-	enum MHD_Result ret = s ? hl_http_refuse(c, status, "application/json", s) : MHD_NO;
+	struct hl_desk_route r = {.method = method, .path = url, .fn = hl_desk_refusal,
+				  .right = HL_RIGHT_NONE};
+	struct hl_desk_req q = {.op = &k->op, .now = (int64_t)time(NULL),
+				.door = k->door->name};
+	struct hl_desk_err e = {0};
+	json_t *args = json_pack("{s:i,s:s%}", "status", (int)status, "error", why,
+				 utf8_prefix(why));
 
-	json_decref(j);
-	free(s);
-	return ret;
+	q.args = args ? args : json_object();
+	json_decref(hl_desk_call(k->door->api->desk, &r, &q, &e));
+	json_decref((json_t *)q.args);
+	k->answered = true;
+	return error_reply(k, c, &e);
 }
 
-/* One request in flight: its route and the body read so far. */
-struct call {
-	const struct hl_desk_route *route;
-	struct hl_buf body;
-};
+/* A head hl_http_strict refuses: its JSON error, and the close. */
+static enum MHD_Result refuse_close(struct call *k, struct MHD_Connection *c,
+				    unsigned status, const char *why)
+{
+	k->close = true;
+	k->answered = true;
+	return reply(k, c, status, json_pack("{s:s,s:i}", "error", why, "status", (int)status));
+}
+
+/* The operator at the other end of the unix socket: its Unix user,
+ * from the kernel (SO_PEERCRED), mapped to an operator. */
+static int peer_operator(struct hl_api *api, struct MHD_Connection *c, struct hl_operator *op)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+
+	if (!ci || getsockopt(ci->connect_fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0)
+		return -errno;
+	return hl_desk_operator_by_uid(api->desk, cred.uid, op);
+}
+
+static const char *header(struct MHD_Connection *c, const char *name)
+{
+	return MHD_lookup_connection_value(c, MHD_HEADER_KIND, name);
+}
+
+/* An Origin, when a browser sends one, must be this listener's own:
+ * https:// and the Host the request names. */
+static bool origin_ok(struct MHD_Connection *c)
+{
+	const char *origin = header(c, "Origin"), *host = header(c, MHD_HTTP_HEADER_HOST);
+
+	if (!origin)
+		return true;
+	return host && strncmp(origin, "https://", 8) == 0 && strcmp(origin + 8, host) == 0;
+}
+
+/* The session's operator over HTTPS, as the store holds it now; 0, or
+ * the status to refuse with and *why. */
+static unsigned session_operator(struct call *k, struct MHD_Connection *c,
+				 const char *method, const char **why)
+{
+	struct hl_api *api = k->door->api;
+	const char *cookies = header(c, MHD_HTTP_HEADER_COOKIE);
+	const char *csrf = header(c, HL_SESSION_CSRF_HEADER), *id = NULL;
+	char name[HL_NAME_MAX + 1];
+	size_t len = 0;
+	bool csrf_ok;
+	enum hl_session_state st = HL_SESSION_NONE;
+
+	if (cookies && hl_cookie_find(cookies, strlen(cookies), HL_SESSION_COOKIE, &id, &len))
+		st = hl_session_find(api->sessions, id, len, (int64_t)time(NULL), csrf,
+				     csrf ? strlen(csrf) : 0, name, &csrf_ok);
+	*why = st == HL_SESSION_EXPIRED ? "the session expired: log in again" :
+	       "no session: log in first (POST /v1/login)";
+	if (st != HL_SESSION_OK)
+		return MHD_HTTP_UNAUTHORIZED;
+	snprintf(k->op.name, sizeof(k->op.name), "%s", name);
+	*why = "missing or wrong CSRF token (the " HL_SESSION_CSRF_HEADER " header)";
+	if (strcmp(method, "POST") == 0 && !csrf_ok)
+		return MHD_HTTP_FORBIDDEN;
+	if (hl_desk_operator_by_name(api->desk, name, &k->op) < 0) {
+		hl_session_close(api->sessions, id, len);
+		*why = "the session's operator is gone: log in again";
+		return MHD_HTTP_UNAUTHORIZED;
+	}
+	/* Disabled since the login: the session ends now. */
+	if (k->op.disabled) {
+		hl_session_close(api->sessions, id, len);
+		snprintf(k->why, sizeof(k->why), "operator %s is disabled", k->op.name);
+		*why = k->why;
+		return MHD_HTTP_FORBIDDEN;
+	}
+	return 0;
+}
+
+/* Who asks, by the door's own means; 0, or the status to refuse with. */
+static unsigned find_operator(struct call *k, struct MHD_Connection *c, const char *method,
+			      const char **why)
+{
+	if (k->door->kind == DOOR_UNIX) {
+		if (peer_operator(k->door->api, c, &k->op) == 0)
+			return 0;
+		snprintf(k->why, sizeof(k->why), "Unix user %s is mapped to no operator of this "
+			 "party; an admin maps it with 'hotline operator map OPERATOR %s'",
+			 k->op.name, k->op.name);
+		snprintf(k->op.name, sizeof(k->op.name), "-");
+		*why = k->why;
+		return MHD_HTTP_FORBIDDEN;
+	}
+	*why = "the request's Origin is not this listener";
+	if (!origin_ok(c))
+		return MHD_HTTP_FORBIDDEN;
+	return k->route == &login_route ? 0 : session_operator(k, c, method, why);
+}
+
+/* The route for method and url at this door. */
+static const struct hl_desk_route *door_route(const struct door *dr, const char *method,
+					      const char *url)
+{
+	if (dr->kind == DOOR_HTTPS && strcmp(method, "POST") == 0) {
+		if (strcmp(url, login_route.path) == 0)
+			return &login_route;
+		if (strcmp(url, logout_route.path) == 0)
+			return &logout_route;
+	}
+	return hl_desk_route(method, url);
+}
 
 /* Checks what can be checked before a body byte is read: the strict
- * HTTP rules, the route, and the declared length against its cap. */
-static enum MHD_Result admit(struct MHD_Connection *c, const char *url,
+ * HTTP rules, the route, the operator, and the declared length against
+ * the route's cap. */
+static enum MHD_Result admit(struct door *dr, struct MHD_Connection *c, const char *url,
 			     const char *method, const char *version, void **con_cls)
 {
 	struct call *k = calloc(1, sizeof(*k));
@@ -125,20 +323,28 @@ static enum MHD_Result admit(struct MHD_Connection *c, const char *url,
 	if (!k)
 		return MHD_NO;
 	*con_cls = k;
+	k->door = dr;
+	snprintf(k->op.name, sizeof(k->op.name), "-");
 	hl_buf_init(&k->body, 0);
 	bad = hl_http_strict(c, method, url, version, true, &why);
 	if (bad)
-		return refuse_close(c, bad, why);
-	k->route = hl_desk_route(method, url);
-	if (!k->route || strcmp(method, "POST") != 0)
+		return refuse_close(k, c, bad, why);
+	k->route = door_route(dr, method, url);
+	if (!k->route)
+		return refuse(k, c, method, url, MHD_HTTP_NOT_FOUND, "no such endpoint");
+	bad = find_operator(k, c, method, &why);
+	if (bad)
+		return refuse(k, c, method, url, bad, why);
+	if (strcmp(method, "POST") != 0)
 		return MHD_YES;
 	/* No Content-Length is an empty body (hl_http_strict refuses a
 	 * chunked one): the cap is then 0. */
-	len_s = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	len_s = header(c, MHD_HTTP_HEADER_CONTENT_LENGTH);
 	if (len_s && hl_parse_u64(len_s, strlen(len_s), UINT64_MAX, &len) < 0)
-		return error_reply(c, MHD_HTTP_BAD_REQUEST, "Content-Length is not a number");
+		return refuse(k, c, method, url, MHD_HTTP_BAD_REQUEST,
+			      "Content-Length is not a number");
 	if (len > k->route->body_max)
-		return error_reply(c, MHD_HTTP_CONTENT_TOO_LARGE, "body too large");
+		return refuse(k, c, method, url, MHD_HTTP_CONTENT_TOO_LARGE, "body too large");
 	k->body.max = (size_t)len;
 	return MHD_YES;
 }
@@ -152,7 +358,8 @@ static enum MHD_Result add_query_arg(void *cls, enum MHD_ValueKind kind,
 }
 
 /* The call's arguments: a POST's JSON object (an empty body is {}), a
- * GET's query string; NULL with *why when the body is not an object. */
+ * GET's query string; NULL with jerr->text when the body is not an
+ * object. */
 static json_t *arguments(struct MHD_Connection *c, struct call *k, json_error_t *jerr)
 {
 	json_t *j;
@@ -170,70 +377,101 @@ static json_t *arguments(struct MHD_Connection *c, struct call *k, json_error_t 
 		snprintf(jerr->text, sizeof(jerr->text), "the body is not a JSON object");
 		return NULL;
 	}
+	if (!j) {
+		char why[sizeof(jerr->text)];
+
+		snprintf(why, sizeof(why), "the body is not JSON: %.130s", jerr->text);
+		memcpy(jerr->text, why, sizeof(why));
+	}
 	return j;
 }
 
-/* The operator at the other end of the unix socket: its Unix user,
- * from the kernel (SO_PEERCRED), mapped to an operator. */
-static int peer_operator(struct hl_api *api, struct MHD_Connection *c, struct hl_operator *op)
+/* POST /v1/login {name, password, totp}: the desk checks them; a new
+ * session's id goes into the cookie, its CSRF token into the answer,
+ * beside what GET /v1/whoami says. */
+static enum MHD_Result login(struct call *k, struct MHD_Connection *c, const json_t *args,
+			     int64_t now)
 {
-	const union MHD_ConnectionInfo *ci =
-		MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
-	struct ucred cred;
-	socklen_t len = sizeof(cred);
-
-	if (!ci || getsockopt(ci->connect_fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0)
-		return -errno;
-	return hl_desk_operator_by_uid(api->desk, cred.uid, op);
-}
-
-static enum MHD_Result call_reply(struct MHD_Connection *c, const struct hl_desk_err *e)
-{
-	json_t *j = json_object();
-
-	json_object_set_new(j, "error", json_stringn(e->why, utf8_prefix(e->why)));
-	json_object_set_new(j, "status", json_integer(e->status));
-	if (e->needs)
-		json_object_set_new(j, "needs", json_string(e->needs));
-	if (e->fmt) {
-		json_t *args = json_array();
-
-		for (unsigned i = 0; i < e->nargs; i++)
-			json_array_append_new(args, json_stringn(e->args[i], utf8_prefix(e->args[i])));
-		json_object_set_new(j, "format", json_string(e->fmt));
-		json_object_set_new(j, "args", args);
-	}
-	return json_reply(c, e->status, j);
-}
-
-static enum MHD_Result serve(struct hl_api *api, struct MHD_Connection *c, struct call *k)
-{
-	struct hl_operator op = {0};
+	struct hl_api *api = k->door->api;
+	struct hl_desk_req q = {.op = &k->op, .args = args, .now = now, .door = "https"};
 	struct hl_desk_err e = {0};
-	struct hl_desk_req q = {.op = &op, .door = "unix"};
+	const char *name = NULL, *pw = NULL, *totp = NULL;
+	char id[HL_SESSION_HEX + 1], csrf[HL_SESSION_HEX + 1];
+	json_t *res;
+
+	if (!hl_desk_args_only(&q, &e, "name", "password", "totp", NULL) ||
+	    !hl_desk_arg_need(&q, "name", &name, &e) ||
+	    !hl_desk_arg_need(&q, "password", &pw, &e) ||
+	    !hl_desk_arg_need(&q, "totp", &totp, &e))
+		return refuse(k, c, "POST", login_route.path, e.status, e.why);
+	if (hl_desk_login(api->desk, name, pw, totp, now, "https", &k->op, &e) < 0)
+		return error_reply(k, c, &e);
+	/* From now, not from the request's start: the password hash alone
+	 * takes a while. */
+	if (hl_session_open(api->sessions, k->op.name, (int64_t)time(NULL), id, csrf) < 0)
+		return refuse(k, c, "POST", login_route.path, MHD_HTTP_SERVICE_UNAVAILABLE,
+			      "too many sessions; try again later");
+	q.args = json_object();
+	res = hl_desk_call(api->desk, hl_desk_route("GET", "/v1/whoami"), &q, &e);
+	json_decref((json_t *)q.args);
+	if (res) {
+		json_object_set_new(res, "csrf", json_string(csrf));
+		json_object_set_new(res, "idle", json_integer(api->me->conf.console_idle));
+		json_object_set_new(res, "lifetime",
+				    json_integer(api->me->conf.console_lifetime));
+		snprintf(k->cookie, sizeof(k->cookie),
+			 "%s=%s; HttpOnly; Secure; SameSite=Strict; Path=/; Max-Age=%lld",
+			 HL_SESSION_COOKIE, id, (long long)api->me->conf.console_lifetime);
+	}
+	sodium_memzero(id, sizeof(id));
+	sodium_memzero(csrf, sizeof(csrf));
+	return res ? reply(k, c, MHD_HTTP_OK, res) : error_reply(k, c, &e);
+}
+
+/* After POST /v1/logout answered for its operator: the session ends,
+ * and the browser is told to drop its cookie. */
+static void logout(struct call *k, struct MHD_Connection *c)
+{
+	const char *cookies = header(c, MHD_HTTP_HEADER_COOKIE), *id;
+	size_t len;
+
+	if (cookies && hl_cookie_find(cookies, strlen(cookies), HL_SESSION_COOKIE, &id, &len))
+		hl_session_close(k->door->api->sessions, id, len);
+	snprintf(k->cookie, sizeof(k->cookie),
+		 "%s=; HttpOnly; Secure; SameSite=Strict; Path=/; Max-Age=0", HL_SESSION_COOKIE);
+}
+
+static enum MHD_Result serve(struct call *k, struct MHD_Connection *c)
+{
+	struct hl_desk_err e = {0};
+	struct hl_desk_req q = {.op = &k->op, .door = k->door->name};
 	json_error_t jerr;
 	json_t *args, *res;
-	char why[256];
+	enum MHD_Result ret;
 
-	if (peer_operator(api, c, &op) < 0) {
-		snprintf(why, sizeof(why), "Unix user %s is mapped to no operator of this party; an "
-			 "admin maps it with 'hotline operator map OPERATOR %s'", op.name, op.name);
-		return error_reply(c, MHD_HTTP_FORBIDDEN, why);
-	}
-	args = arguments(c, k, &jerr);
-	if (!args)
-		return error_reply(c, MHD_HTTP_BAD_REQUEST, jerr.text);
-	q.args = args;
 	q.now = (int64_t)time(NULL);
-	res = hl_desk_call(api->desk, k->route, &q, &e);
+	args = arguments(c, k, &jerr);
+	if (k->body.data)
+		sodium_memzero(k->body.data, k->body.len);	/* a login's password */
+	if (!args)
+		return refuse(k, c, k->route->method, k->route->path, MHD_HTTP_BAD_REQUEST,
+			      jerr.text);
+	if (k->route == &login_route) {
+		ret = login(k, c, args, q.now);
+		json_decref(args);
+		return ret;
+	}
+	q.args = args;
+	res = hl_desk_call(k->door->api->desk, k->route, &q, &e);
 	json_decref(args);
 	if (res && k->route->stream) {
-		enum MHD_Result ret = hl_sse_respond(c, res);
-
+		ret = hl_sse_respond(c, res, k->door->kind == DOOR_HTTPS ? secure_headers : NULL);
 		json_decref(res);
 		return ret;
 	}
-	return res ? json_reply(c, MHD_HTTP_OK, res) : call_reply(c, &e);
+	if (res && k->route == &logout_route)
+		logout(k, c);
+	return res ? reply(k, c, MHD_HTTP_OK, res) : error_reply(k, c, &e);
 }
 
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
@@ -243,16 +481,19 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	struct call *k = *con_cls;
 
 	if (!k)
-		return admit(c, url, method, version, con_cls);
+		return admit(cls, c, url, method, version, con_cls);
+	if (k->answered) {
+		*size = 0;	/* refused: the body is not read */
+		return MHD_YES;
+	}
 	if (*size) {
 		if (hl_buf_append(&k->body, data, *size) < 0)
-			return error_reply(c, MHD_HTTP_CONTENT_TOO_LARGE, "body too large");
+			return refuse(k, c, method, url, MHD_HTTP_CONTENT_TOO_LARGE,
+				      "body too large");
 		*size = 0;
 		return MHD_YES;
 	}
-	if (!k->route)
-		return error_reply(c, MHD_HTTP_NOT_FOUND, "no such endpoint");
-	return serve(cls, c, k);
+	return serve(k, c);
 }
 
 static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
@@ -264,6 +505,8 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	(void)c;
 	(void)toe;
 	if (k) {
+		if (k->body.data)
+			sodium_memzero(k->body.data, k->body.len);
 		hl_buf_free(&k->body);
 		free(k);
 	}
@@ -302,6 +545,118 @@ static int bind_socket(struct hl_api *api, char *err, size_t errlen)
 	return 0;
 }
 
+static int start_local(struct hl_api *api, char *err, size_t errlen)
+{
+	int r = hl_party_path(api->me->home, HL_API_SOCKET, api->path, sizeof(api->path));
+
+	if (r == 0)
+		r = bind_socket(api, err, errlen);
+	if (r < 0)
+		return r;
+	/* A thread per connection: a send waits for its group's commit. */
+	api->local.mhd = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION |
+		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG,
+		0, NULL, NULL, handle, &api->local,
+		MHD_OPTION_LISTEN_SOCKET, api->fd,
+		MHD_OPTION_NOTIFY_COMPLETED, completed, api,
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned)API_CONN_MAX,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)65536,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+		MHD_OPTION_END);
+	if (!api->local.mhd) {
+		snprintf(err, errlen, "cannot serve %s", api->path);
+		return -EIO;
+	}
+	return 0;
+}
+
+/* console.listen's address, numeric ("127.0.0.1:8443", "[::1]:8443"). */
+static int resolve(const char *listen, struct sockaddr_storage *ss)
+{
+	char host[HL_LISTEN_MAX + 1];
+	const char *colon = strrchr(listen, ':');
+	struct addrinfo hints = {.ai_flags = AI_NUMERICHOST | AI_PASSIVE,
+				 .ai_socktype = SOCK_STREAM};
+	struct addrinfo *ai = NULL;
+	size_t n;
+
+	if (!colon || (size_t)(colon - listen) >= sizeof(host))
+		return -HL_ECONFIG;
+	n = (size_t)(colon - listen);
+	memcpy(host, listen, n);
+	host[n] = 0;
+	if (n >= 2 && host[0] == '[' && host[n - 1] == ']') {
+		memmove(host, host + 1, n - 2);
+		host[n - 2] = 0;
+	}
+	if (getaddrinfo(host, colon + 1, &hints, &ai) != 0 || !ai)
+		return -HL_ECONFIG;
+	memcpy(ss, ai->ai_addr, ai->ai_addrlen);
+	freeaddrinfo(ai);
+	return 0;
+}
+
+/* The HTTPS door's certificate and key: console.cert and console.key,
+ * or the party's own TLS pair. */
+static int load_pair(struct hl_api *api, char *err, size_t errlen)
+{
+	const struct hl_config *cf = &api->me->conf;
+	char crt[PATH_MAX], key[PATH_MAX];
+	int r = 0;
+
+	hl_buf_init(&api->key, 16384);
+	hl_buf_init(&api->crt, 65536);
+	if (cf->console_cert[0]) {
+		snprintf(crt, sizeof(crt), "%s", cf->console_cert);
+		snprintf(key, sizeof(key), "%s", cf->console_key);
+	} else {
+		r = hl_party_path(api->me->home, "tls.crt", crt, sizeof(crt));
+		if (r == 0)
+			r = hl_party_path(api->me->home, "tls.key", key, sizeof(key));
+	}
+	if (r == 0 && (r = hl_file_read(crt, &api->crt)) < 0)
+		snprintf(err, errlen, "console.cert %s: %s", crt, hl_strerror(r));
+	else if (r == 0 && (r = hl_file_read(key, &api->key)) < 0)
+		snprintf(err, errlen, "console.key %s: %s", key, hl_strerror(r));
+	return r;
+}
+
+static int start_https(struct hl_api *api, char *err, size_t errlen)
+{
+	const struct hl_config *cf = &api->me->conf;
+	struct sockaddr_storage ss;
+	int r = hl_sessions_new(cf->console_idle, cf->console_lifetime, &api->sessions);
+
+	if (r == 0)
+		r = load_pair(api, err, errlen);
+	if (r == 0 && resolve(cf->console_listen, &ss) < 0) {
+		snprintf(err, errlen, "console.listen %s: want a numeric address",
+			 cf->console_listen);
+		r = -HL_ECONFIG;
+	}
+	if (r < 0)
+		return r;
+	api->https.mhd = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION |
+		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_TLS | MHD_USE_ERROR_LOG,
+		0, NULL, NULL, handle, &api->https,
+		MHD_OPTION_SOCK_ADDR, &ss,
+		MHD_OPTION_HTTPS_MEM_KEY, (const char *)api->key.data,
+		MHD_OPTION_HTTPS_MEM_CERT, (const char *)api->crt.data,
+		MHD_OPTION_HTTPS_PRIORITIES, "NORMAL:-VERS-ALL:+VERS-TLS1.3",
+		MHD_OPTION_NOTIFY_COMPLETED, completed, api,
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned)HTTPS_CONN_MAX,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)HTTPS_CONN_PER_IP,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)65536,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+		MHD_OPTION_END);
+	if (!api->https.mhd) {
+		snprintf(err, errlen, "cannot listen on console.listen %s: %s", cf->console_listen,
+			 strerror(errno ? errno : EADDRINUSE));
+		return -HL_ECONFIG;
+	}
+	return 0;
+}
+
 int hl_api_start(const struct hl_party *me, const char *db, struct hl_courier *courier,
 		 struct hl_writer *writer, struct hl_api **out, char *err, size_t errlen)
 {
@@ -315,30 +670,13 @@ int hl_api_start(const struct hl_party *me, const char *db, struct hl_courier *c
 	api->courier = courier;
 	api->writer = writer;
 	api->fd = -1;
+	api->local = (struct door){.api = api, .kind = DOOR_UNIX, .name = "unix"};
+	api->https = (struct door){.api = api, .kind = DOOR_HTTPS, .name = "https"};
 	r = hl_desk_start(me, db, writer, courier, &api->desk, err, errlen);
-	if (r < 0) {
-		hl_api_stop(api);
-		return r;
-	}
-	r = hl_party_path(me->home, HL_API_SOCKET, api->path, sizeof(api->path));
 	if (r == 0)
-		r = bind_socket(api, err, errlen);
-	if (r == 0) {
-		/* A thread per connection: a send waits for its group's commit. */
-		api->mhd = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION |
-			MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG,
-			0, NULL, NULL, handle, api,
-			MHD_OPTION_LISTEN_SOCKET, api->fd,
-			MHD_OPTION_NOTIFY_COMPLETED, completed, api,
-			MHD_OPTION_CONNECTION_LIMIT, (unsigned)API_CONN_MAX,
-			MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)65536,
-			MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
-			MHD_OPTION_END);
-		if (!api->mhd) {
-			snprintf(err, errlen, "cannot serve %s", api->path);
-			r = -EIO;
-		}
-	}
+		r = start_local(api, err, errlen);
+	if (r == 0 && me->conf.console_listen[0])
+		r = start_https(api, err, errlen);
 	if (r < 0) {
 		hl_api_stop(api);
 		return r;
@@ -351,12 +689,19 @@ void hl_api_stop(struct hl_api *api)
 {
 	if (!api)
 		return;
-	if (api->mhd)
-		MHD_stop_daemon(api->mhd);
+	if (api->https.mhd)
+		MHD_stop_daemon(api->https.mhd);
+	if (api->local.mhd)
+		MHD_stop_daemon(api->local.mhd);
 	if (api->fd >= 0) {
 		close(api->fd);
 		unlink(api->path);
 	}
 	hl_desk_stop(api->desk);
+	hl_sessions_free(api->sessions);
+	if (api->key.data)
+		sodium_memzero(api->key.data, api->key.len);
+	hl_buf_free(&api->key);
+	hl_buf_free(&api->crt);
 	free(api);
 }

@@ -1,11 +1,13 @@
 /* api.h - the operator API: HTTP and JSON on a unix socket in the
- * party's home (<home>/hotlined.sock, mode 0600, or 0660 and the
- * group of api.group: apisock.h).
+ * party's home (<home>/hotlined.sock, mode 0600, or 0660 for api.group)
+ * and, when console.listen is set, on an HTTPS listener of its own.
  *
  * Each request is one call of the desk (desk.h): the route table in
- * src/desk/routes.c says which paths exist; a POST's JSON body or a
- * GET's query string are the arguments; the operator is the Unix user
- * at the other end of the socket (SO_PEERCRED).  Answers are JSON: the
+ * src/desk/routes.c says which paths exist, the same on both doors; a
+ * POST's JSON body or a GET's query string are the arguments.  The
+ * operator is the Unix user at the other end of the socket
+ * (SO_PEERCRED), or over HTTPS the session that POST /v1/login opened
+ * (session.h), with a CSRF token on every POST.  Answers are JSON: the
  * desk's result with 200, or {"error", "status", "needs"?} with the
  * status of the refusal.  docs/api.md describes every route.
  */

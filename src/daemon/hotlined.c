@@ -176,6 +176,8 @@ static struct hl_party *reread(const struct timekeeper *t)
 	if (strcmp(n->conf.endpoint, t->p->conf.endpoint) != 0 ||
 	    strcmp(n->conf.listen, t->p->conf.listen) != 0)
 		log_warn("reload: endpoint and listen change only when hotlined restarts");
+	if (strcmp(n->conf.console_listen, t->p->conf.console_listen) != 0)
+		log_warn("reload: console.listen changes only when hotlined restarts");
 	memcpy(n->conf.endpoint, t->p->conf.endpoint, sizeof(n->conf.endpoint));
 	memcpy(n->conf.listen, t->p->conf.listen, sizeof(n->conf.listen));
 	return n;
@@ -286,6 +288,8 @@ static int run(struct hl_party *p, const char *db)
 	if (r < 0) {
 		log_err("cannot start: %s", err[0] ? err : hl_strerror(r));
 	} else {
+		if (p->conf.console_listen[0])
+			log_info("console on https://%s", p->conf.console_listen);
 		log_info("ready: party %s, peers on https://%s, operators on %s/hotlined.sock",
 			 p->card.name, p->conf.listen, p->home);
 		t.courier = courier;

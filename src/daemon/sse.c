@@ -133,7 +133,8 @@ static uint64_t start_after(struct MHD_Connection *c, const json_t *res, struct 
 	return hl_events_last(hub);
 }
 
-enum MHD_Result hl_sse_respond(struct MHD_Connection *c, const json_t *res)
+enum MHD_Result hl_sse_respond(struct MHD_Connection *c, const json_t *res,
+			       void (*headers)(struct MHD_Response *))
 {
 	const union MHD_ConnectionInfo *ci =
 		MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
@@ -168,6 +169,8 @@ enum MHD_Result hl_sse_respond(struct MHD_Connection *c, const json_t *res)
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/event-stream; charset=utf-8");
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 	MHD_add_response_header(r, "X-Accel-Buffering", "no");
+	if (headers)
+		headers(r);
 	ret = MHD_queue_response(c, MHD_HTTP_OK, r);
 	MHD_destroy_response(r);
 	return ret;

@@ -22,8 +22,9 @@
 #define HL_SSE_RETRY_MS 3000
 
 /* Queues the stream on c; res is the desk's answer ({"after": ID} or
- * {}), borrowed. */
-enum MHD_Result hl_sse_respond(struct MHD_Connection *c, const json_t *res);
+ * {}), borrowed; headers, when not NULL, adds the door's own headers. */
+enum MHD_Result hl_sse_respond(struct MHD_Connection *c, const json_t *res,
+			       void (*headers)(struct MHD_Response *));
 
 /* Streams open now. */
 unsigned hl_sse_open(void);

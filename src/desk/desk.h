@@ -212,6 +212,7 @@ int hl_desk_audit(struct hl_desk *d, const struct hl_desk_req *q, const char *wh
 
 /* The desk functions, by file. */
 hl_desk_fn hl_desk_send, hl_desk_wake, hl_desk_status_links, hl_desk_whoami;
+hl_desk_fn hl_desk_refusal;	/* door.c: a door's own refusal, for the audit trail */
 /* operator.c */
 hl_desk_fn hl_desk_operators, hl_desk_operator_show, hl_desk_operator_add,
 	hl_desk_operator_disable, hl_desk_operator_enable, hl_desk_operator_role,

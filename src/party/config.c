@@ -11,7 +11,7 @@
 
 enum kind {
 	T_NAME, T_ENDPOINT, T_LISTEN, T_DURATION, T_LADDER, T_COMMAND, T_WEBHOOK,
-	T_EVERY, T_PRECEDENCE, T_SIZE, T_GROUP,
+	T_EVERY, T_PRECEDENCE, T_SIZE, T_CONSOLE, T_PATH, T_GROUP,
 };
 
 /* A key: where its value goes (in struct hl_config, or in struct
@@ -70,6 +70,16 @@ static const struct key keys[] = {
 	 "\n# How far ahead of this party's clock a peer's message may be dated;\n"
 	 "# one dated further ahead, or before the peer's previous message, is\n"
 	 "# refused (default 5m).\n"},
+	{"console.listen", T_CONSOLE, FIELD(console_listen), "127.0.0.1:8443",
+	 "\n# The operators' HTTPS listener, for the console (off unless set;\n"
+	 "# a port alone means loopback; never the peer port).  It serves\n"
+	 "# the party's TLS certificate unless console.cert and console.key\n"
+	 "# name others; a session ends console.idle after its last request\n"
+	 "# and console.lifetime after its login.\n"},
+	{"console.cert", T_PATH, FIELD(console_cert), "/etc/hotline/console.crt", NULL},
+	{"console.key", T_PATH, FIELD(console_key), "/etc/hotline/console.key", NULL},
+	{"console.idle", T_DURATION, FIELD(console_idle), "15m", NULL},
+	{"console.lifetime", T_DURATION, FIELD(console_lifetime), "12h", NULL},
 	{"api.group", T_GROUP, FIELD(api_group), "hotline",
 	 "\n# The Unix group whose members may reach the operator API's socket\n"
 	 "# (hotlined.sock, then mode 0660 and that group; hotlined must be\n"
@@ -116,6 +126,8 @@ void hl_config_defaults(struct hl_config *c)
 	c->check_precedence = HL_IMMEDIATE;
 	c->evidence_max = HL_EVIDENCE_MAX_DEFAULT;
 	c->clock_skew = 5 * 60;
+	c->console_idle = 15 * 60;
+	c->console_lifetime = 12 * 3600;
 }
 
 int hl_listen_check(const char *s)
@@ -128,6 +140,16 @@ int hl_listen_check(const char *s)
 	if (hl_parse_u64(colon + 1, strlen(colon + 1), 65535, &port) < 0 || port == 0)
 		return -HL_ECONFIG;
 	return 0;
+}
+
+unsigned hl_listen_port(const char *s)
+{
+	const char *colon = strrchr(s, ':');
+	uint64_t port;
+
+	if (!colon || hl_parse_u64(colon + 1, strlen(colon + 1), 65535, &port) < 0)
+		return 0;
+	return (unsigned)port;
 }
 
 static const struct { char unit; int64_t bytes; } sizes[] = {
@@ -317,6 +339,20 @@ static int set_ladder(struct hl_config *c, const char *v, size_t n, unsigned lin
 	return c->nladder ? 0 : fail(c, line, "escalate.ladder: at least one step");
 }
 
+/* console.listen: a port alone is the loopback's. */
+static int console_set(struct hl_config *c, char *dst, size_t cap, unsigned line)
+{
+	uint64_t port;
+	char v[HL_LISTEN_MAX + 1];
+
+	if (hl_parse_u64(dst, strlen(dst), 65535, &port) == 0 && port) {
+		snprintf(v, sizeof(v), "127.0.0.1:%u", (unsigned)port);
+		snprintf(dst, cap, "%s", v);
+	}
+	return hl_listen_check(dst) == 0 ? 0 :
+	       fail(c, line, "console.listen: want host:port, or a port for the loopback");
+}
+
 /* A Unix group name: 1..32 of A-Z a-z 0-9 . _ -, not first '-'. */
 static bool group_valid(const char *s)
 {
@@ -355,6 +391,12 @@ static int set_string(struct hl_config *c, const struct key *k, const char *v, s
 		return hl_listen_check(dst) == 0 ? 0 : fail(c, line, "listen: want host:port");
 	case T_COMMAND:
 		return dst[0] == '/' ? 0 : fail(c, line, "escalate.command: want an absolute path");
+	case T_CONSOLE:
+		return console_set(c, dst, k->size, line);
+	case T_PATH:
+		return dst[0] == '/' ? 0 : fail(c, line, k->name[8] == 'c' ?
+						"console.cert: want an absolute path" :
+						"console.key: want an absolute path");
 	case T_GROUP:
 		return group_valid(dst) ? 0 :
 		       fail(c, line, "api.group: want a Unix group name (a-z, 0-9, '.', '_', '-')");
@@ -493,6 +535,19 @@ static int parse_line(struct hl_config *c, const char *s, size_t n,
 	return set(c, k, v, vlen, line);
 }
 
+/* What no one line decides: the operators' listener never shares the
+ * peers' port, and a certificate comes with its key.  Errors of the
+ * whole file (line 0), as the keys may come in any order. */
+static int console_check(struct hl_config *c)
+{
+	if (c->console_listen[0] &&
+	    hl_listen_port(c->console_listen) == hl_listen_port(c->listen))
+		return fail(c, 0, "console.listen: that is the peer port (listen); choose another");
+	if ((c->console_cert[0] != 0) != (c->console_key[0] != 0))
+		return fail(c, 0, "console.cert and console.key go together");
+	return 0;
+}
+
 int hl_config_parse(const char *text, size_t n, struct hl_config *c)
 {
 	unsigned line = 0;
@@ -515,7 +570,7 @@ int hl_config_parse(const char *text, size_t n, struct hl_config *c)
 	}
 	if (!(seen.party & 1u))
 		return fail(c, 0, "missing 'name'");
-	return 0;
+	return console_check(c);
 }
 
 static const struct hl_config_link *link_find(const struct hl_config *c, const char *link)

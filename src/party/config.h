@@ -25,6 +25,17 @@
  *   check.every = 7d
  *   check.precedence = immediate
  *
+ *   # The operators' HTTPS listener (the console's), off by default: a
+ *   # port alone means loopback; never the peer port.  The party's TLS
+ *   # certificate and key unless console.cert/console.key name others;
+ *   # a session ends after console.idle without a request, and
+ *   # console.lifetime after its login (defaults 15m and 12h):
+ *   console.listen = 8443
+ *   console.cert = /etc/hotline/console.crt
+ *   console.key = /etc/hotline/console.key
+ *   console.idle = 15m
+ *   console.lifetime = 12h
+ *
  *   # Bytes of equivocation evidence kept per link (16M by default);
  *   # past them an incident is recorded by its hash alone:
  *   evidence.max = 16M
@@ -92,6 +103,11 @@ struct hl_config {
 	enum hl_precedence check_precedence;
 	int64_t evidence_max;		/* bytes of evidence kept per link */
 	int64_t clock_skew;		/* seconds a peer's time may run ahead */
+	char console_listen[HL_LISTEN_MAX + 1];	/* "" for off */
+	char console_cert[HL_COMMAND_MAX + 1];	/* "" for the party's tls.crt */
+	char console_key[HL_COMMAND_MAX + 1];	/* "" for the party's tls.key */
+	int64_t console_idle;		/* seconds a session lives unused */
+	int64_t console_lifetime;	/* seconds a session lives at most */
 	char api_group[HL_GROUP_MAX + 1];	/* "" for none: the socket is 0600 */
 	struct hl_config_link links[HL_CONFIG_LINKS_MAX];
 	unsigned nlinks;
@@ -117,6 +133,8 @@ int hl_config_links_check(struct hl_config *c, const char *const *names, size_t 
 int64_t hl_config_check_every(const struct hl_config *c, const char *link);
 /* host:port with a port in 1..65535. */
 int hl_listen_check(const char *s);
+/* The port of a host:port, or 0. */
+unsigned hl_listen_port(const char *s);
 /* "30s", "15m", "1h", "3d": seconds, at most a year. */
 int hl_duration_parse(const char *s, size_t n, int64_t *out);
 /* The other way, in the largest unit that divides s: 3d, 36h, 90m, 45s. */

@@ -265,6 +265,37 @@ static void test_evidence_max(void **state)
 	hl_buf_free(&out);
 }
 
+/* The operators' HTTPS listener: off by default, a bare port on the
+ * loopback, never the peer port (with any address), a certificate
+ * only with its key, session times as durations. */
+static void test_console(void **state)
+{
+	struct hl_config c;
+
+	(void)state;
+	assert_int_equal(parse("name = ru-cert\n", &c), 0);
+	assert_string_equal(c.console_listen, "");
+	assert_int_equal(c.console_idle, 15 * 60);
+	assert_int_equal(c.console_lifetime, 12 * 3600);
+	assert_int_equal(parse("name = ru-cert\nconsole.listen = 8443\n"
+			       "console.idle = 90s\nconsole.lifetime = 1h\n", &c), 0);
+	assert_string_equal(c.console_listen, "127.0.0.1:8443");
+	assert_int_equal(c.console_idle, 90);
+	assert_int_equal(c.console_lifetime, 3600);
+	assert_int_equal(parse("name = ru-cert\nconsole.listen = [::1]:8443\n"
+			       "console.cert = /a.crt\nconsole.key = /a.key\n", &c), 0);
+	assert_string_equal(c.console_listen, "[::1]:8443");
+	assert_string_equal(c.console_cert, "/a.crt");
+	refused("name = ru-cert\nconsole.listen = 7443\n", 0, "the peer port");
+	refused("name = ru-cert\nconsole.listen = 0.0.0.0:9000\nlisten = 127.0.0.1:9000\n",
+		0, "the peer port");
+	refused("name = ru-cert\nconsole.listen = 0\n", 2, "console.listen: want host:port");
+	refused("name = ru-cert\nconsole.listen = 65536\n", 2, "console.listen");
+	refused("name = ru-cert\nconsole.cert = a.crt\n", 2, "absolute path");
+	refused("name = ru-cert\nconsole.key = /a.key\n", 0, "go together");
+	refused("name = ru-cert\nconsole.idle = 0s\n", 2, "console.idle: want a duration");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -276,6 +307,7 @@ int main(void)
 		cmocka_unit_test(test_too_many_links),
 		cmocka_unit_test(test_format_round_trip),
 		cmocka_unit_test(test_evidence_max),
+		cmocka_unit_test(test_console),
 	};
 
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
