@@ -133,6 +133,19 @@ test_expect_success 'passwd sets a password from standard input; too short is re
 	grep -q "no password was given" ru-cert.err
 '
 
+if command -v script >/dev/null; then
+test_expect_success 'passwd reads the password twice from the terminal' '
+	printf "terminal password\nterminal password\n" |
+		script -qec "\"$HOTLINE\" --home \"$TEST_DIR/ru-cert\" operator passwd bob" /dev/null >out &&
+	grep -q "New password:" out && grep -q "Again:" out &&
+	grep -q "^Password: *set" out &&
+	printf "terminal password\nanother password\n" |
+		script -qc "\"$HOTLINE\" --home \"$TEST_DIR/ru-cert\" operator passwd boss" /dev/null >out &&
+	grep -q "the two passwords differ; nothing was changed" out &&
+	test "$(sqlite3 ru-cert/hotline.db "SELECT pwhash IS NULL FROM operator WHERE name = '\''boss'\''")" = 1
+'
+fi
+
 test_expect_success 'totp makes a secret once, with an otpauth URI oathtool agrees with' '
 	hl ru-cert operator totp ana --json >totp.json &&
 	secret=$(json_field totp.json "\$j->{secret}") &&

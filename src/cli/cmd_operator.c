@@ -319,13 +319,13 @@ static bool read_secret(const char *prompt, char *out, size_t cap)
 		quiet = old;
 		quiet.c_lflag &= ~(tcflag_t)ECHO;
 		if (tty)
-			tcsetattr(fd, TCSAFLUSH, &quiet);
+			tcsetattr(fd, TCSANOW, &quiet);
 		fputs(prompt, f);
 		fflush(f);
 	}
 	ok = fgets(out, (int)cap, f) != NULL;
 	if (tty) {
-		tcsetattr(fd, TCSAFLUSH, &old);
+		tcsetattr(fd, TCSANOW, &old);
 		fputc('\n', f);
 	}
 	if (prompt)
