@@ -3,7 +3,7 @@
  * Any input is tried as a language tag and as content JSON.  A tag that
  * is accepted holds only ASCII letters, digits and hyphens; content that
  * parses must encode again, and the encoding must parse back to the
- * same type, tags and texts.
+ * same type, tags, texts, fields and operator.
  */
 #include <assert.h>
 #include <stdlib.h>
@@ -79,6 +79,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	same_code(c.severity, again.severity);
 	same_code(c.answer, again.answer);
 	assert(c.actions == again.actions);
+	assert(strcmp(c.op_name, again.op_name) == 0);
+	assert(strcmp(c.op_role, again.op_role) == 0);
+	assert(!c.op_name[0] == !c.op_role[0]);
 	assert(!c.stix == !again.stix);
 	if (c.stix)
 		assert(json_equal(c.stix, again.stix));

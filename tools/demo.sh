@@ -5,8 +5,9 @@
 # cards, starts both daemons, sends a FLASH notification written in
 # Arabic with an English summary from ru-cert to us-cert, shows it
 # arriving, the cosigned receipt coming back and a person's
-# acknowledgment, exports a proof of it for a third party and verifies
-# it, and stops both daemons cleanly.
+# acknowledgment, which names them, exports proofs of the notification
+# and of the acknowledgment for a third party and verifies them, and
+# stops both daemons cleanly.
 # Each command is printed before it runs.
 set -eu
 # What follows greps hotline's English output: run it in English
@@ -109,6 +110,9 @@ step "7. A duty officer at us-cert acknowledges it, within the 15 minutes of a F
 run hotline --home us-cert ack --lang en ru-cert/1 "Read. Investigating; will report."
 wait_for 20 sh -c 'hotline --home ru-cert show us-cert/out/1 | grep -q "acknowledgment: acked"'
 run hotline --home ru-cert show us-cert/out/1
+# The ack as ru-cert received it: its signed content names the operator
+# who read the message ("by NAME (role)") when hotlined composed it.
+run hotline --home ru-cert show us-cert/1
 
 step "8. ru-cert requests a take-down; us-cert accepts; both see the same case"
 run hotline --home ru-cert send --case ru-cert#1 --precedence immediate --lang en \
@@ -119,9 +123,13 @@ wait_for 20 sh -c 'hotline --home ru-cert case show ru-cert#1 | grep -q "state: 
 run hotline --home ru-cert case show ru-cert#1
 run hotline --home us-cert case list
 
-step "9. A proof of that one message, for a third party holding the two cards"
+step "9. Proofs of one message and of its acknowledgment, for a third party holding the two cards"
 run hotline --home ru-cert proof export --link us-cert --seq 1 --disclose --out flash.proof
 run hotline proof verify --card ru-cert.card --card us-cert.card flash.proof
+# And of the acknowledgment: the third party sees who read the FLASH.
+wait_for 20 hotline --home us-cert proof export --link ru-cert --seq 1 --disclose --out ack.proof
+run hotline --home us-cert proof export --link ru-cert --seq 1 --disclose --out ack.proof
+run hotline proof verify --card ru-cert.card --card us-cert.card ack.proof
 
 step "10. Both daemons stop cleanly"
 stop ru-cert

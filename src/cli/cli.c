@@ -435,12 +435,36 @@ static void print_code(const char *label, enum hl_vocab v, const char *code)
 		printf("%s %s\n", label, cli_label(v, code));
 }
 
+const char *cli_role_label(const char *role)
+{
+	static const char *const labels[][2] = {
+		{"duty", N_("duty officer")}, {"supervisor", N_("supervisor")},
+		{"auditor", N_("auditor")}, {"admin", N_("admin")},
+	};
+
+	for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
+		if (strcmp(role, labels[i][0]) == 0)
+			return _(labels[i][1]);
+	return role;
+}
+
+void cli_print_by(const char *indent, const char *name, const char *role)
+{
+	if (!name[0])
+		return;
+	/* TRANSLATORS: who made a message: an operator's name and the
+	 * role they acted in ("by ana (duty officer)"). */
+	printf("%s", indent);
+	printf(_("by %s (%s)\n"), name, cli_role_label(role));
+}
+
 /* The structured fields, each code shown in the reader's language. */
 static void print_fields(const struct hl_content *c)
 {
 	size_t n;
 	const struct hl_term *all = hl_vocab_terms(HL_VOCAB_ACTION, &n);
 
+	cli_print_by("", c->op_name, c->op_role);
 	if (c->has_case)
 		print_ref(_("case:      "), &c->case_ref);
 	if (c->has_ref)

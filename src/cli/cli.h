@@ -54,9 +54,17 @@ int64_t cli_now(void);
 bool cli_opt_seq(const char *arg, uint64_t *seq);
 bool cli_opt_precedence(const char *arg, enum hl_precedence *p);
 
-/* Prints a message's content: its text and summary with their language
- * tags when it is hotline content JSON, else the bytes as they are. */
+/* Prints a message's content: who made it ("by ana (duty officer)",
+ * when it names its operator), its fields, its text and summary with
+ * their language tags when it is hotline content JSON, else the bytes
+ * as they are. */
 void cli_print_content(const unsigned char *p, size_t n);
+/* The operator's line of a message, after indent: "by NAME (ROLE)",
+ * the role in the reader's language; nothing when name is "". */
+void cli_print_by(const char *indent, const char *name, const char *role);
+/* An operator's role (duty, supervisor, auditor, admin) in the
+ * reader's language; another word as it is. */
+const char *cli_role_label(const char *role);
 
 /* The BCP 47 tag of the user's locale (LC_ALL, LC_MESSAGES, LANG:
  * "ar_EG.UTF-8" gives "ar-EG"), or "und" (undetermined). */

@@ -365,6 +365,7 @@ static void show_event(struct hl_store *st, const struct hl_party *p,
 			printf(" (%s)", cli_label(HL_VOCAB_KIND, c->ev[t].type));
 		putchar('\n');
 	}
+	cli_print_by("  ", e->op_name, e->op_role);
 	if (e->flags & HL_EV_IGNORED)
 		printf("  %s: %s\n", _("NOT COUNTED"), _(e->why));
 	print_field(_("category"), HL_VOCAB_CATEGORY, e->category);

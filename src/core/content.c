@@ -28,6 +28,31 @@ static int check_text(const struct hl_text *t)
 	return 0;
 }
 
+/* The roles an operator acts in (DESIGN.md's vocabulary: duty officer,
+ * supervisor, auditor, admin), as the content spells them. */
+static const char *const roles[] = {"duty", "supervisor", "auditor", "admin"};
+
+bool hl_content_role_valid(const char *role)
+{
+	for (size_t i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
+		if (strcmp(role, roles[i]) == 0)
+			return true;
+	return false;
+}
+
+/* A message names no operator (op_name and op_role empty), or one by a
+ * party-style name and a role. */
+static int check_operator(const struct hl_content *c)
+{
+	if (!c->op_name[0] && !c->op_role[0])
+		return 0;
+	if (!hl_name_valid(c->op_name, strnlen(c->op_name, sizeof(c->op_name))))
+		return -HL_ESYNTAX;
+	if (!memchr(c->op_role, 0, sizeof(c->op_role)) || !hl_content_role_valid(c->op_role))
+		return -HL_ECONTENT;
+	return 0;
+}
+
 static json_t *ref_json(const struct hl_ref *ref)
 {
 	char leaf[sodium_base64_ENCODED_LEN(32, sodium_base64_VARIANT_ORIGINAL)];
@@ -147,6 +172,9 @@ static json_t *build(const struct hl_content *c)
 		r |= json_object_set(j, "stix", (json_t *)c->stix);
 	if (c->has_number)
 		r |= json_object_set_new(j, "number", json_integer((json_int_t)c->number));
+	if (c->op_name[0])
+		r |= json_object_set_new(j, "operator", json_pack("{s:s, s:s}", "name", c->op_name,
+								   "role", c->op_role));
 	if (r) {
 		json_decref(j);
 		return NULL;
@@ -168,6 +196,8 @@ int hl_content_write(const struct hl_content *c, struct hl_buf *out)
 		r = check_ref(&c->ref);
 	if (r == 0 && c->has_case)
 		r = check_ref(&c->case_ref);
+	if (r == 0)
+		r = check_operator(c);
 	if (r == 0)
 		r = check_rules(c);
 	if (r < 0)
@@ -258,6 +288,19 @@ static int parse_actions(json_t *a, unsigned *mask)
 	return 0;
 }
 
+/* {"name": NAME, "role": ROLE} and nothing else: who made the message. */
+static int parse_operator(json_t *o, struct hl_content *c)
+{
+	const char *name = NULL, *role = NULL;
+
+	if (json_unpack(o, "{s:s, s:s!}", "name", &name, "role", &role) < 0 ||
+	    !hl_name_valid(name, strlen(name)) || !hl_content_role_valid(role))
+		return -HL_ECONTENT;
+	memcpy(c->op_name, name, strlen(name) + 1);
+	memcpy(c->op_role, role, strlen(role) + 1);
+	return 0;
+}
+
 /* A notify's case number: an integer from 1 to 2^63 - 1. */
 static int parse_number(json_t *n, struct hl_content *c)
 {
@@ -271,7 +314,7 @@ static int parse_number(json_t *n, struct hl_content *c)
 int hl_content_parse(const unsigned char *buf, size_t n, struct hl_content *c)
 {
 	json_t *j, *text = NULL, *summary = NULL, *ref = NULL, *kase = NULL;
-	json_t *actions = NULL, *stix = NULL, *number = NULL;
+	json_t *actions = NULL, *stix = NULL, *number = NULL, *op = NULL;
 	const char *type = NULL;
 	json_int_t v = 0;
 	int r;
@@ -283,11 +326,11 @@ int hl_content_parse(const unsigned char *buf, size_t n, struct hl_content *c)
 	if (!j)
 		return -HL_ECONTENT;
 	r = json_unpack(j, "{s:I, s:s, s:o, s?:o, s?:o, s?:o, s?:s, s?:s, s?:s, s?:s, s?:o, s?:o,"
-			" s?:o!}",
+			" s?:o, s?:o!}",
 			"v", &v, "type", &type, "text", &text, "summary", &summary,
 			"ref", &ref, "case", &kase, "category", &c->category, "tlp", &c->tlp,
 			"severity", &c->severity, "answer", &c->answer, "actions", &actions,
-			"stix", &stix, "number", &number) < 0 ? -HL_ECONTENT : 0;
+			"stix", &stix, "number", &number, "operator", &op) < 0 ? -HL_ECONTENT : 0;
 	if (r == 0 && (v != HL_CONTENT_VERSION || !hl_kind_valid(type, strlen(type))))
 		r = -HL_ECONTENT;
 	if (r == 0) {
@@ -310,6 +353,8 @@ int hl_content_parse(const unsigned char *buf, size_t n, struct hl_content *c)
 		r = parse_actions(actions, &c->actions);
 	if (r == 0 && number)
 		r = parse_number(number, c);
+	if (r == 0 && op)
+		r = parse_operator(op, c);
 	c->stix = stix;
 	if (r == 0)
 		r = check_rules(c);

@@ -24,6 +24,17 @@
  * update, request, answer).  Codes come from vocab.h.  Which members a
  * type requires or allows is fixed (docs/protocol.md 8.2); parsing is
  * strict: unknown, duplicated or misplaced members are refused.
+ *
+ * "operator" names the person who made the message and the role they
+ * acted in (DESIGN.md decision 10; docs/protocol.md 8.11):
+ *
+ *   "operator": {"name": "ana", "role": "duty"}
+ *
+ * a name spelt as party names are (text.h, hl_name_valid) and a role of
+ * duty, supervisor, auditor or admin.  Any type may carry it.  Every
+ * message a person makes through the desk carries it; messages from
+ * before operators were named, and those the daemon makes on its own
+ * (a scheduled communication check), have none, and still parse.
  */
 #ifndef HL_CONTENT_H
 #define HL_CONTENT_H
@@ -66,8 +77,8 @@ struct hl_content {
 	unsigned actions;	/* bit i: the i-th term of HL_VOCAB_ACTION */
 	void *stix;		/* a json_t bundle object, or NULL */
 	/* Who made the message: an operator's name and the role they acted
-	 * in ("duty", "supervisor", ...); empty in messages from before
-	 * operators were named. */
+	 * in ("duty", "supervisor", "auditor", "admin"); both empty when it
+	 * names no operator.  Written as "operator" when op_name is set. */
 	char op_name[HL_NAME_MAX + 1];
 	char op_role[16];
 	void *json;		/* the parsed document, which owns the strings */
@@ -89,6 +100,10 @@ enum hl_member {
 	HL_M_ACTIONS, HL_M_ANSWER, HL_M_STIX, HL_M_NUMBER, HL_M_COUNT
 };
 enum hl_member_rule hl_content_rule(const char *type, enum hl_member m);
+
+/* Whether role is one an operator acts in: duty, supervisor, auditor,
+ * admin. */
+bool hl_content_role_valid(const char *role);
 
 /* Parses content; free it with hl_content_free() on success. */
 int hl_content_parse(const unsigned char *buf, size_t n, struct hl_content *c);

@@ -401,6 +401,8 @@ static int load_item(void *ctx, const struct hl_item *it)
 	snprintf(e->type, sizeof(e->type), "%s", it->type);
 	e->ref_side = it->ref_side;
 	e->ref_seq = it->ref_seq;
+	snprintf(e->op_name, sizeof(e->op_name), "%s", it->op_name);
+	snprintf(e->op_role, sizeof(e->op_role), "%s", it->op_role);
 	read_fields(it->fields, e);
 	if (it->side == c->side && it->seq == c->seq)
 		c->number = it->case_no;
@@ -498,6 +500,9 @@ static json_t *event_json(const struct hl_case *c, const struct hl_case_event *e
 	}
 	if (e->flags & HL_EV_IGNORED)
 		json_object_set_new(j, "ignored", json_string(e->why));
+	if (e->op_name[0])
+		json_object_set_new(j, "by", json_pack("{s:s, s:s}", "name", e->op_name,
+						       "role", e->op_role));
 	if (!strcmp(e->type, "request")) {
 		json_object_set_new(j, "actions", codes(e->actions));
 		json_object_set_new(j, "state", json_string(e->state));

@@ -55,6 +55,8 @@ struct hl_case_event {
 	char category[96], tlp[24], severity[16], answer[16];	/* "" if none */
 	unsigned actions;
 	char stix[296];			/* "": none, "valid", or why not */
+	char op_name[HL_NAME_MAX + 1];	/* who made it (protocol.md 8.11); "" */
+	char op_role[16];		/* the role they acted in; "" */
 	/* Set by the fold. */
 	int64_t after;			/* the order's time: see hl_case_fold */
 	unsigned rank;
@@ -104,7 +106,8 @@ void hl_case_id(const char *opener, uint64_t number, char out[HL_CASE_ID_MAX + 1
 bool hl_case_id_parse(const char *id, char name[HL_NAME_MAX + 1], uint64_t *number);
 
 /* The state as JSON in the words of both parties (names, not sides):
- * what `hotline case list --json` prints, equal on both sides. */
+ * what `hotline case list --json` prints, equal on both sides.  Each
+ * message that names its operator has "by": {"name", "role"}. */
 char *hl_case_json(const struct hl_case *c);
 
 #endif

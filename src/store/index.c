@@ -1,5 +1,6 @@
 /* index.c - open new envelopes and record what they say. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -81,6 +82,7 @@ static char *fields_json(const struct hl_content *c, const struct hl_stix_error 
 	json_object_del(j, "summary");
 	json_object_del(j, "ref");
 	json_object_del(j, "case");
+	json_object_del(j, "operator");	/* in columns of its own */
 	if (c->stix && bad) {
 		char why[sizeof(bad->id) + sizeof(bad->reason) + 2];
 
@@ -197,6 +199,8 @@ static int index_content(struct hl_store *st, const struct hl_party *me,
 			it->case_seq = named.case_seq;
 		}
 	}
+	snprintf(it->op_name, sizeof(it->op_name), "%s", c->op_name);
+	snprintf(it->op_role, sizeof(it->op_role), "%s", c->op_role);
 	if (c->stix)
 		stix_ok = hl_stix_check(c->stix, &bad) == 0;
 	fields = fields_json(c, stix_ok || !c->stix ? NULL : &bad);

@@ -3,7 +3,8 @@
  * Only a holder of the party's box key can read the bodies, so the index
  * is filled above the store, by whoever reads with the keys: every
  * envelope since the last one indexed is opened, and its type, the
- * envelope its ref names, its case and its structured fields recorded
+ * envelope its ref names, its case, the operator who made it and its
+ * structured fields recorded
  * (a ref or a case must name an envelope of the link by the right leaf
  * hash, and a case a notify, or it names nothing), and the values of a
  * valid STIX bundle and the codes of the structured fields kept as search

@@ -167,6 +167,12 @@ static const char *const migrations[] = {
 	"  user TEXT PRIMARY KEY,"
 	"  operator TEXT NOT NULL REFERENCES operator(name));"
 	"CREATE INDEX operator_user_op ON operator_user (operator);",
+	/* 10: who made each message (protocol.md 8.11): the operator its
+	 * content names, '' for none, so listings and who acknowledged need
+	 * no decryption.  Items are indexed again. */
+	"ALTER TABLE item ADD COLUMN op_name TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE item ADD COLUMN op_role TEXT NOT NULL DEFAULT '';"
+	"DELETE FROM item;",
 };
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 _Static_assert(NMIGRATIONS == HL_STORE_SCHEMA, "HL_STORE_SCHEMA counts the migrations");
@@ -235,9 +241,11 @@ static const char *const sql[S_COUNT] = {
 	[S_MSG_ALL] = "SELECT seq, time, precedence, kind FROM message"
 		      " WHERE link = ? AND side = ? AND seq > ? ORDER BY seq",
 	[S_ITEM_PUT] = "INSERT OR REPLACE INTO item (link, side, seq, type, ref_side, ref_seq,"
-		       " case_side, case_seq, fields, case_no) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		       " case_side, case_seq, fields, case_no, op_name, op_role)"
+		       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 #define ITEM_COLUMNS_BY(ix) "i.side, i.seq, m.time, m.precedence, i.type, i.ref_side," \
-		     " i.ref_seq, i.case_side, i.case_seq, i.fields, i.case_no FROM item i " ix \
+		     " i.ref_seq, i.case_side, i.case_seq, i.fields, i.case_no, i.op_name," \
+		     " i.op_role FROM item i " ix \
 		     " JOIN message m" \
 		     " ON m.link = i.link AND m.side = i.side AND m.seq = i.seq"
 #define ITEM_COLUMNS ITEM_COLUMNS_BY("")
@@ -1209,7 +1217,17 @@ int hl_store_item_put(struct hl_store *st, int64_t link, const struct hl_item *i
 	else
 		sqlite3_bind_null(s, 9);
 	sqlite3_bind_int64(s, 10, (int64_t)it->case_no);
+	sqlite3_bind_text(s, 11, it->op_name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 12, it->op_role, -1, SQLITE_STATIC);
 	return done(st, s);
+}
+
+/* Column i of the row as text, cut to fit out; "" for NULL. */
+static void column_str(sqlite3_stmt *s, int i, char *out, size_t cap)
+{
+	const char *v = (const char *)sqlite3_column_text(s, i);
+
+	snprintf(out, cap, "%s", v ? v : "");
 }
 
 /* Steps s to its end, calling fn with each row read as an item. */
@@ -1234,6 +1252,8 @@ static int item_rows(struct hl_store *st, sqlite3_stmt *s,
 		it.case_seq = (uint64_t)sqlite3_column_int64(s, 8);
 		it.fields = (const char *)sqlite3_column_text(s, 9);
 		it.case_no = (uint64_t)sqlite3_column_int64(s, 10);
+		column_str(s, 11, it.op_name, sizeof(it.op_name));
+		column_str(s, 12, it.op_role, sizeof(it.op_role));
 		rows++;
 		r = fn(ctx, &it);
 	}
@@ -1463,6 +1483,16 @@ int hl_store_acked(struct hl_store *st, int64_t link, int side, uint64_t seq,
 	}
 	sqlite3_reset(s);
 	return r;
+}
+
+int hl_store_acked_by(struct hl_store *st, int64_t link, int side, uint64_t seq,
+		      struct hl_item *ack)
+{
+	uint64_t ack_seq = 0;
+	int64_t ack_time = 0;
+	int r = hl_store_acked(st, link, side, seq, &ack_seq, &ack_time);
+
+	return r < 0 ? r : hl_store_item_get(st, link, 1 - side, ack_seq, ack);
 }
 
 int hl_store_escalated(struct hl_store *st, int64_t link, int side, uint64_t seq,

@@ -26,7 +26,7 @@
 #include "merkle.h"
 
 #define HL_STORE_FILE "hotline.db"
-#define HL_STORE_SCHEMA 9	/* the number of migrations: the user_version */
+#define HL_STORE_SCHEMA 10	/* the number of migrations: the user_version */
 
 enum hl_side { HL_OURS = 0, HL_THEIRS = 1 };
 
@@ -152,8 +152,10 @@ int hl_store_message_each(struct hl_store *st, int64_t link, int side, uint64_t 
  * to, both by side relative to this party (-1 for none); its structured
  * fields as a compact JSON object (category, tlp, severity, actions,
  * answer, stix: what hl_content carries, without the free text); and
- * its case's number, which names the case with its opener (0: none).
- * item_next is the first seq of a log not yet indexed. */
+ * its case's number, which names the case with its opener (0: none);
+ * and who made it, the operator its content names (protocol.md 8.11;
+ * both "" when it names none).  item_next is the first seq of a log
+ * not yet indexed. */
 struct hl_item {
 	int side;
 	uint64_t seq;
@@ -166,6 +168,8 @@ struct hl_item {
 	uint64_t case_seq;
 	const char *fields;		/* JSON, or NULL; valid during a callback */
 	uint64_t case_no;		/* "opener#case_no"; 0 when no case */
+	char op_name[HL_NAME_MAX + 1];	/* who made it; "" for no one named */
+	char op_role[16];		/* duty, supervisor, auditor, admin; "" */
 };
 int hl_store_item_put(struct hl_store *st, int64_t link, const struct hl_item *it);
 int hl_store_item_next(struct hl_store *st, int64_t link, int side, uint64_t *next);
@@ -202,6 +206,12 @@ int hl_store_case_number_take(struct hl_store *st, uint64_t n);
  * -HL_ENOTFOUND when there is none. */
 int hl_store_acked(struct hl_store *st, int64_t link, int side, uint64_t seq,
 		   uint64_t *ack_seq, int64_t *ack_time);
+/* The same message, as its item in the other side's log: who
+ * acknowledged (ack->op_name, op_role: "" when its content names no
+ * one), when (time), and by what (type, seq); fields left NULL.
+ * -HL_ENOTFOUND when nothing acknowledges it yet. */
+int hl_store_acked_by(struct hl_store *st, int64_t link, int side, uint64_t seq,
+		      struct hl_item *ack);
 
 /* Search terms of the STIX bundles (index.c): each value an envelope's
  * bundle mentions, with the object it is in. */

@@ -271,6 +271,33 @@ static void test_second_notify(void **state)
 	drop(c);
 }
 
+/* Each event keeps who made it, and the case's JSON says so in the
+ * same words on both sides; a message that names nobody has no "by". */
+static void test_by(void **state)
+{
+	struct hl_case_event e[] = {
+		ev(HL_OURS, 1, 100, "notify", -1, 0),
+		ev(HL_THEIRS, 1, 110, "ack", HL_OURS, 1),
+	};
+	struct hl_case *c;
+	char *s;
+
+	(void)state;
+	strcpy(e[1].op_name, "ana");
+	strcpy(e[1].op_role, "duty");
+	c = new_case(e, 2);
+	assert_string_equal(find(c, HL_THEIRS, 1)->op_name, "ana");
+	s = hl_case_json(c);
+	assert_non_null(s);
+	assert_string_equal(s, "{\"category\":\"\",\"closed\":0,\"id\":\"eg-cert#1\","
+			    "\"messages\":[{\"id\":\"eg-cert#1\",\"type\":\"notify\"},"
+			    "{\"by\":{\"name\":\"ana\",\"role\":\"duty\"},\"id\":\"ru-cert#1\","
+			    "\"type\":\"ack\"}],\"opened\":100,\"severity\":\"\",\"state\":\"open\","
+			    "\"tlp\":\"\"}");
+	free(s);
+	drop(c);
+}
+
 static void test_case_id(void **state)
 {
 	char name[HL_NAME_MAX + 1];
@@ -300,6 +327,7 @@ int main(void)
 		cmocka_unit_test(test_order_independent),
 		cmocka_unit_test(test_long_case),
 		cmocka_unit_test(test_second_notify),
+		cmocka_unit_test(test_by),
 		cmocka_unit_test(test_case_id),
 	};
 

@@ -310,6 +310,94 @@ static void test_content_number(void **state)
 	hl_buf_free(&b);
 }
 
+#define OP(name, role) "\"operator\":{\"name\":\"" name "\",\"role\":\"" role "\"}"
+
+/* Who made a message: a name as parties are named and a role; any type
+ * may carry it, none must (older messages have none). */
+static void test_content_operator(void **state)
+{
+	static const char ack[] = "{" OP("ana", "duty") ",\"ref\":{\"from\":\"ru-cert\",\"leaf\":\""
+		LEAF "\",\"seq\":2}," TEXT ",\"type\":\"ack\",\"v\":1}";
+	struct hl_content c;
+	struct hl_buf b;
+
+	(void)state;
+	hl_buf_init(&b, 4096);
+	assert_int_equal(hl_content_parse((const unsigned char *)ack, strlen(ack), &c), 0);
+	assert_string_equal(c.op_name, "ana");
+	assert_string_equal(c.op_role, "duty");
+	assert_int_equal(hl_content_write(&c, &b), 0);
+	hl_content_free(&c);
+	/* Written back: the same bytes, "operator" in its sorted place. */
+	assert_int_equal(b.len, strlen(ack));
+	assert_memory_equal(b.data, ack, b.len);
+	hl_buf_free(&b);
+	/* Without one, a message still parses, and names nobody. */
+	assert_int_equal(hl_content_parse((const unsigned char *)"{\"v\":1,\"type\":\"ack\"," TEXT
+					  "," REF "}", strlen("{\"v\":1,\"type\":\"ack\"," TEXT
+							     "," REF "}"), &c), 0);
+	assert_string_equal(c.op_name, "");
+	assert_string_equal(c.op_role, "");
+	hl_content_free(&c);
+	/* Every role, on any type. */
+	assert_int_equal(parse("{\"v\":1,\"type\":\"close\"," TEXT "," CASE "," OP("sup.1", "supervisor") "}"), 0);
+	assert_int_equal(parse("{\"v\":1,\"type\":\"check\"," TEXT "," OP("a", "auditor") "}"), 0);
+	assert_int_equal(parse("{\"v\":1,\"type\":\"comm-check\"," TEXT "," OP("root", "admin") "}"), 0);
+	/* A role not of the four, spelt otherwise, or missing. */
+	assert_int_equal(parse("{\"v\":1,\"type\":\"notify\"," TEXT "," OP("ana", "boss") "}"), -HL_ECONTENT);
+	assert_int_equal(parse("{\"v\":1,\"type\":\"notify\"," TEXT "," OP("ana", "Duty") "}"), -HL_ECONTENT);
+	assert_int_equal(parse("{\"v\":1,\"type\":\"notify\"," TEXT "," OP("ana", "") "}"), -HL_ECONTENT);
+	assert_int_equal(parse("{\"v\":1,\"type\":\"notify\"," TEXT ",\"operator\":{\"name\":\"ana\"}}"), -HL_ECONTENT);
+	assert_int_equal(parse("{\"v\":1,\"type\":\"notify\"," TEXT ",\"operator\":{\"name\":\"ana\",\"role\":1}}"), -HL_ECONTENT);
+	/* A name that is no party-style name. */
+	assert_int_equal(parse("{\"v\":1,\"type\":\"notify\"," TEXT "," OP("Ana", "duty") "}"), -HL_ECONTENT);
+	assert_int_equal(parse("{\"v\":1,\"type\":\"notify\"," TEXT "," OP("", "duty") "}"), -HL_ECONTENT);
+	assert_int_equal(parse("{\"v\":1,\"type\":\"notify\"," TEXT "," OP("-ana", "duty") "}"), -HL_ECONTENT);
+	assert_int_equal(parse("{\"v\":1,\"type\":\"notify\"," TEXT "," OP("ana smith", "duty") "}"), -HL_ECONTENT);
+	assert_int_equal(parse("{\"v\":1,\"type\":\"notify\"," TEXT "," OP("\u0430na", "duty") "}"), -HL_ECONTENT);
+	assert_int_equal(parse("{\"v\":1,\"type\":\"notify\"," TEXT "," OP("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "duty") "}"), -HL_ECONTENT);
+	/* Duplicated, unknown or null members, and not an object. */
+	assert_int_equal(parse("{\"v\":1,\"type\":\"notify\"," TEXT "," OP("ana", "duty") "," OP("bob", "duty") "}"), -HL_ECONTENT);
+	assert_int_equal(parse("{\"v\":1,\"type\":\"notify\"," TEXT ",\"operator\":{\"name\":\"ana\",\"name\":\"bob\",\"role\":\"duty\"}}"), -HL_ECONTENT);
+	assert_int_equal(parse("{\"v\":1,\"type\":\"notify\"," TEXT ",\"operator\":{\"name\":\"ana\",\"role\":\"duty\",\"uid\":0}}"), -HL_ECONTENT);
+	assert_int_equal(parse("{\"v\":1,\"type\":\"notify\"," TEXT ",\"operator\":null}"), -HL_ECONTENT);
+	assert_int_equal(parse("{\"v\":1,\"type\":\"notify\"," TEXT ",\"operator\":\"ana\"}"), -HL_ECONTENT);
+	assert_int_equal(parse("{\"v\":1,\"type\":\"notify\"," TEXT ",\"operator\":{}}"), -HL_ECONTENT);
+}
+
+/* The encoder refuses an operator the parser would refuse. */
+static void test_content_operator_write(void **state)
+{
+	struct hl_content c = {.type = "notify", .text = {"en", "x", 1}};
+	struct hl_buf b;
+
+	(void)state;
+	hl_buf_init(&b, 4096);
+	snprintf(c.op_name, sizeof(c.op_name), "ana");
+	snprintf(c.op_role, sizeof(c.op_role), "chief");
+	assert_int_equal(hl_content_write(&c, &b), -HL_ECONTENT);
+	c.op_role[0] = 0;
+	assert_int_equal(hl_content_write(&c, &b), -HL_ECONTENT);
+	snprintf(c.op_role, sizeof(c.op_role), "duty");
+	snprintf(c.op_name, sizeof(c.op_name), "Ana");
+	assert_int_equal(hl_content_write(&c, &b), -HL_ESYNTAX);
+	c.op_name[0] = 0;
+	assert_int_equal(hl_content_write(&c, &b), -HL_ESYNTAX);
+	memset(c.op_name, 'a', sizeof(c.op_name));	/* no NUL within */
+	assert_int_equal(hl_content_write(&c, &b), -HL_ESYNTAX);
+	assert_int_equal(b.len, 0);
+	snprintf(c.op_name, sizeof(c.op_name), "ana");
+	assert_int_equal(hl_content_write(&c, &b), 0);
+	assert_string_equal((const char *)b.data, "{\"operator\":{\"name\":\"ana\",\"role\":\"duty\"},"
+			    TEXT ",\"type\":\"notify\",\"v\":1}");
+	/* None at all: no member, as before operators were named. */
+	b.len = 0;
+	c.op_name[0] = c.op_role[0] = 0;
+	assert_int_equal(hl_content_write(&c, &b), 0);
+	assert_string_equal((const char *)b.data, "{" TEXT ",\"type\":\"notify\",\"v\":1}");
+	hl_buf_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -320,6 +408,8 @@ int main(void)
 		cmocka_unit_test(test_content_ref),
 		cmocka_unit_test(test_content_rules),
 		cmocka_unit_test(test_content_number),
+		cmocka_unit_test(test_content_operator),
+		cmocka_unit_test(test_content_operator_write),
 	};
 
 	if (sodium_init() < 0)

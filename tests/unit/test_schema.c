@@ -71,6 +71,23 @@ static void test_vocabularies(void **state)
 	same_enum("answer", HL_VOCAB_ANSWER);
 }
 
+/* The operator's roles are the ones hl_content_role_valid takes. */
+static void test_roles(void **state)
+{
+	json_t *op = json_object_get(json_object_get(schema, "properties"), "operator");
+	json_t *e = json_object_get(json_object_get(json_object_get(op, "properties"), "role"),
+				    "enum"), *v;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(json_array_size(e), 4);
+	json_array_foreach(e, i, v)
+		if (!hl_content_role_valid(json_string_value(v)))
+			fail_msg("operator.role: the schema's %s is not a role to the code",
+				 json_string_value(v));
+	assert_false(hl_content_role_valid("none"));
+}
+
 static const char *const members[HL_M_COUNT] = {
 	[HL_M_REF] = "ref", [HL_M_CASE] = "case", [HL_M_CATEGORY] = "category",
 	[HL_M_TLP] = "tlp", [HL_M_SEVERITY] = "severity", [HL_M_ACTIONS] = "actions",
@@ -125,6 +142,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_vocabularies),
 		cmocka_unit_test(test_type_rules),
+		cmocka_unit_test(test_roles),
 	};
 
 	return cmocka_run_group_tests_name("schema", tests, load, unload);

@@ -866,6 +866,7 @@ static void test_case_numbers(void **state)
 	put_envelopes(f->st, lb.id, HL_THEIRS, 9);
 	hl_store_close(f->st);
 	ts_sql(f->path, "DROP INDEX item_case_no; ALTER TABLE item DROP COLUMN case_no;"
+	       " ALTER TABLE item DROP COLUMN op_name; ALTER TABLE item DROP COLUMN op_role;"
 	       " DROP TABLE case_number; DROP TABLE operator_user; DROP TABLE operator;"
 	       " PRAGMA user_version = 7");
 	f->st = ts_open(f->path);
@@ -875,6 +876,69 @@ static void test_case_numbers(void **state)
 	assert_int_equal(n, 7);
 	hl_link_free(&lb);
 	hl_link_free(&lc);
+}
+
+/* One message and its index row, as index.c would put it. */
+static void put_item(struct hl_store *st, int64_t link, const struct hl_item *it,
+		     const char *prec)
+{
+	assert_int_equal(hl_store_message_put(st, link, it->side, it->seq, it->time, prec,
+					      it->type), 0);
+	assert_int_equal(hl_store_item_put(st, link, it), 0);
+}
+
+/* Who acknowledged a message: the operator the ack's content names,
+ * kept in the index (migration 9), so no envelope is opened. */
+static void test_acked_by(void **state)
+{
+	struct fx *f = *state;
+	struct hl_item n1 = {.side = HL_THEIRS, .seq = 1, .time = NOW, .type = "notify",
+			     .ref_side = -1, .case_side = HL_THEIRS, .case_seq = 1,
+			     .op_name = "ivan", .op_role = "supervisor"};
+	struct hl_item n2 = {.side = HL_THEIRS, .seq = 2, .time = NOW + 1, .type = "notify",
+			     .ref_side = -1, .case_side = HL_THEIRS, .case_seq = 2};
+	struct hl_item ack = {.side = HL_OURS, .seq = 1, .time = NOW + 60, .type = "ack",
+			      .ref_side = HL_THEIRS, .ref_seq = 1, .case_side = -1,
+			      .op_name = "ana", .op_role = "duty"};
+	struct hl_item old = {.side = HL_OURS, .seq = 2, .time = NOW + 61, .type = "ack",
+			      .ref_side = HL_THEIRS, .ref_seq = 2, .case_side = -1};
+	struct hl_item got;
+	struct hl_link lb;
+
+	ts_link(f->st, A, B, NULL, true, NOW, &lb);
+	put_item(f->st, lb.id, &n1, "flash");
+	put_item(f->st, lb.id, &n2, "routine");
+	assert_int_equal(hl_store_acked_by(f->st, lb.id, HL_THEIRS, 1, &got), -HL_ENOTFOUND);
+	put_item(f->st, lb.id, &ack, "flash");
+	put_item(f->st, lb.id, &old, "routine");
+	assert_int_equal(hl_store_acked_by(f->st, lb.id, HL_THEIRS, 1, &got), 0);
+	assert_int_equal(got.side, HL_OURS);
+	assert_int_equal(got.seq, 1);
+	assert_int_equal(got.time, NOW + 60);
+	assert_string_equal(got.type, "ack");
+	assert_string_equal(got.op_name, "ana");
+	assert_string_equal(got.op_role, "duty");
+	assert_null(got.fields);
+	/* An ack from before operators were named names nobody. */
+	assert_int_equal(hl_store_acked_by(f->st, lb.id, HL_THEIRS, 2, &got), 0);
+	assert_int_equal(got.seq, 2);
+	assert_string_equal(got.op_name, "");
+	assert_string_equal(got.op_role, "");
+	/* The item keeps the notify's operator too. */
+	assert_int_equal(hl_store_item_get(f->st, lb.id, HL_THEIRS, 1, &got), 0);
+	assert_string_equal(got.op_name, "ivan");
+	assert_string_equal(got.op_role, "supervisor");
+	/* A store of schema 9 gets the columns, and its items are read
+	 * again (emptied). */
+	hl_store_close(f->st);
+	ts_sql(f->path, "ALTER TABLE item DROP COLUMN op_name; ALTER TABLE item DROP COLUMN op_role;"
+	       " PRAGMA user_version = 9");
+	f->st = ts_open(f->path);
+	assert_int_equal(ts_sql_int(f->path, "PRAGMA user_version"), HL_STORE_SCHEMA);
+	assert_int_equal(ts_sql_int(f->path, "SELECT count(*) FROM item"), 0);
+	assert_int_equal(ts_sql_int(f->path, "SELECT count(*) FROM pragma_table_info('item')"
+				    " WHERE name IN ('op_name', 'op_role')"), 2);
+	hl_link_free(&lb);
 }
 
 int main(void)
@@ -899,6 +963,7 @@ int main(void)
 		T(test_transactions),
 		T(test_rebuild),
 		T(test_rebuild_damaged),
+		T(test_acked_by),
 		T(test_pending),
 		T(test_escalation_failing),
 		T(test_needs_ack),

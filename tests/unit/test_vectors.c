@@ -431,6 +431,60 @@ static void test_case_content(void **state)
 	hl_buf_free(&b);
 }
 
+/* us-cert's duty officer ana acknowledges the golden envelope (ru-cert's
+ * seq 1): the content names who read it (protocol.md 8.11). */
+static void test_operator_content(void **state)
+{
+	static const char text[] = "read; investigating";
+	struct hl_content a = {.type = "ack", .text = {"en", text, sizeof(text) - 1},
+			       .has_ref = true, .ref = {"ru-cert", 1, {0}},
+			       .op_name = "ana", .op_role = "duty"};
+	struct hl_content c;
+	unsigned char *env;
+	struct hl_buf b;
+	size_t n;
+
+	(void)state;
+	env = golden_read("ru-to-us.envelope", &n);
+	hl_merkle_leaf(env, n, a.ref.leaf);
+	free(env);
+	hl_buf_init(&b, 4096);
+	assert_int_equal(hl_content_write(&a, &b), 0);
+	golden_text("content-ack-operator.json", b.data, b.len, REGEN_FIXED);
+	assert_int_equal(hl_content_parse(b.data, b.len, &c), 0);
+	assert_string_equal(c.op_name, "ana");
+	assert_string_equal(c.op_role, "duty");
+	assert_memory_equal(c.ref.leaf, a.ref.leaf, 32);
+	hl_content_free(&c);
+	hl_buf_free(&b);
+}
+
+/* The vectors of content from before operators were named still parse,
+ * name nobody, and write back byte for byte. */
+static void test_old_content(void **state)
+{
+	static const char *const files[] = {"content.json", "content-request.json"};
+	struct hl_content c;
+	unsigned char *f;
+	struct hl_buf b;
+	size_t n;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		f = golden_read(files[i], &n);
+		assert_int_equal(hl_content_parse(f, n, &c), 0);
+		assert_string_equal(c.op_name, "");
+		assert_string_equal(c.op_role, "");
+		hl_buf_init(&b, 4096);
+		assert_int_equal(hl_content_write(&c, &b), 0);
+		assert_int_equal(b.len, n);
+		assert_memory_equal(b.data, f, n);
+		hl_content_free(&c);
+		hl_buf_free(&b);
+		free(f);
+	}
+}
+
 static void assert_quoted(const unsigned char *doc, size_t dn,
 			  const void *p, size_t n, const char *what)
 {
@@ -444,7 +498,7 @@ static void test_doc_quotes_vectors(void **state)
 	static const char *const files[] = {
 		"both.note", "ru-cert.card", "us-cert.card", "keyids.txt",
 		"fingerprints.txt", "link-id.txt", "ru-to-us.key", "ru-to-us.plain",
-		"content.json", "content-request.json",
+		"content.json", "content-request.json", "content-ack-operator.json",
 	};
 	const char *src = getenv("HOTLINE_SRC");
 	char path[4096];
@@ -490,6 +544,8 @@ int main(void)
 		cmocka_unit_test(test_envelope_rejects),
 		cmocka_unit_test(test_content),
 		cmocka_unit_test(test_case_content),
+		cmocka_unit_test(test_operator_content),
+		cmocka_unit_test(test_old_content),
 		cmocka_unit_test(test_doc_quotes_vectors),
 	};
 
