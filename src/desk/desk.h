@@ -184,13 +184,25 @@ struct hl_content;
  * op_role, which the content carries (DESIGN.md decision 10). */
 void hl_desk_sign_as(const struct hl_desk_req *q, enum hl_right right, struct hl_content *c);
 
-/* Audit trail (audit.c): appends one entry for an action or a refusal.
- * what is the route's path or an event name ("login"); detail is a
- * JSON object (borrowed) or NULL; status is the HTTP status given. */
+/* Audit trail (audit.c): appends one entry for an action or a refusal
+ * to the party's audit log (a Merkle log with checkpoints signed by the
+ * party; docs/protocol.md, "The audit trail") and returns once it is
+ * durable.  what is the route's path or an event name ("login");
+ * detail is a JSON object (borrowed) or NULL; status is the HTTP status
+ * given.  Entries are group-committed by one writer thread (trail.h),
+ * so an action costs no fsync of its own for its entry.  Returns 0, or
+ * the store's error when the entry could not be written (a full disk):
+ * hl_desk_call then adds "audit": "not recorded: ..." to the action's
+ * result, and refuses every further action with 503 until an entry can
+ * be written again (refusals are still tried, and one that is written
+ * clears the failure); reads go on. */
 int hl_desk_audit(struct hl_desk *d, const struct hl_desk_req *q, const char *what,
 		  const json_t *detail, unsigned status);
+/* 0 when the audit trail is being written, else its last error. */
+int hl_desk_audit_ready(struct hl_desk_shared *s);
 
 /* The desk functions, by file. */
 hl_desk_fn hl_desk_send, hl_desk_wake, hl_desk_status_links, hl_desk_whoami;
+hl_desk_fn hl_desk_audit_list, hl_desk_audit_verify, hl_desk_audit_proof;	/* audit.c */
 
 #endif

@@ -15,5 +15,8 @@ const struct hl_desk_route hl_desk_routes[] = {
 	{"GET",  "/v1/status",      hl_desk_status_links,  HL_RIGHT_NONE,   0,          false},
 	{"POST", "/v1/wake",        hl_desk_wake,          HL_RIGHT_NONE,   BODY_SMALL, false},
 	{"POST", "/v1/send",        hl_desk_send,          HL_RIGHT_SEND,   BODY_SEND,  true},
+	{"GET",  "/v1/audit",       hl_desk_audit_list,    HL_RIGHT_AUDIT,  0,          false},
+	{"POST", "/v1/audit/verify", hl_desk_audit_verify, HL_RIGHT_AUDIT,  BODY_SMALL, false},
+	{"GET",  "/v1/audit/proof", hl_desk_audit_proof,   HL_RIGHT_AUDIT,  0,          false},
 	{NULL, NULL, NULL, HL_RIGHT_NONE, 0, false},
 };

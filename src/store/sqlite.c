@@ -147,6 +147,20 @@ static const char *const migrations[] = {
 	"CREATE TABLE case_number (n INTEGER PRIMARY KEY CHECK (n >= 1));"
 	"INSERT OR IGNORE INTO case_number (n)"
 	"  SELECT seq FROM message WHERE side = 0 AND kind = 'notify';",
+	/* 9: the audit trail (store/audit.c): each entry's exact bytes,
+	 * the complete subtrees of their RFC 6962 tree, and the party's
+	 * signed checkpoints of it (auditlog.h, protocol.md). */
+	"CREATE TABLE audit_entry ("
+	"  seq INTEGER PRIMARY KEY CHECK (seq >= 1),"
+	"  bytes BLOB NOT NULL);"
+	"CREATE TABLE audit_node ("
+	"  level INTEGER NOT NULL,"
+	"  idx INTEGER NOT NULL,"
+	"  hash BLOB NOT NULL,"
+	"  PRIMARY KEY (level, idx)) WITHOUT ROWID;"
+	"CREATE TABLE audit_checkpoint ("
+	"  size INTEGER PRIMARY KEY CHECK (size >= 1),"
+	"  note BLOB NOT NULL);",
 };
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 _Static_assert(NMIGRATIONS == HL_STORE_SCHEMA, "HL_STORE_SCHEMA counts the migrations");

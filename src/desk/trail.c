@@ -1,0 +1,314 @@
+/* trail.c - the audit trail's group-commit thread (trail.h). */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "audit.h"
+#include "error.h"
+#include "trail.h"
+
+struct job {
+	const struct hl_audit_entry *e;	/* NULL: a checkpoint request */
+	const json_t *detail;
+	uint64_t seq;
+	int result;
+	bool done;
+	struct job *next;
+};
+
+struct hl_trail {
+	const struct hl_party *me;
+	struct hl_store *st;
+	char origin[HL_ORIGIN_MAX + 1];
+	pthread_t thread;
+	pthread_mutex_t lock;		/* guards the queue, health and stopping */
+	pthread_cond_t work, done;
+	struct job *head, **tail;
+	bool stopping, started;
+	int health;			/* 0, or the last failed commit's error */
+	int fatal;			/* the store's log cannot be extended */
+	/* The writer thread's own. */
+	struct hl_merkle_frontier f;
+	uint64_t cp_size;
+	int64_t cp_time;
+	struct job *taken[HL_TRAIL_GROUP_MAX];
+	struct hl_buf entry;
+};
+
+static int64_t now_s(void)
+{
+	return (int64_t)time(NULL);
+}
+
+struct rebuild {
+	struct hl_merkle_frontier *f;
+	int gap;
+};
+
+static int rebuild_one(void *ctx, uint64_t seq, const unsigned char *p, size_t n)
+{
+	struct rebuild *rb = ctx;
+	struct hl_merkle_node nodes[HL_MERKLE_LEVELS];
+	size_t count;
+	hl_hash leaf;
+
+	if (seq != rb->f->size + 1) {
+		rb->gap = -HL_EGAP;
+		return 1;
+	}
+	hl_merkle_leaf(p, n, leaf);
+	hl_merkle_frontier_add(rb->f, leaf, nodes, &count);
+	return 0;
+}
+
+/* The tree of the stored entries, and the latest checkpoint's size. */
+static int load(struct hl_trail *t)
+{
+	struct rebuild rb = {&t->f, 0};
+	struct hl_buf cp;
+	int r;
+
+	hl_merkle_frontier_init(&t->f);
+	r = hl_store_audit_each(t->st, 0, 0, rebuild_one, &rb);
+	if (r > 0)
+		t->fatal = rb.gap;
+	else if (r < 0)
+		return r;
+	hl_buf_init(&cp, HL_CHECKPOINT_MAX);
+	r = hl_store_audit_checkpoint_last(t->st, &t->cp_size, &cp);
+	hl_buf_free(&cp);
+	t->cp_time = 0;
+	return r;
+}
+
+/* Stores entry job j as the next leaf; *stored false when only j's own
+ * fields were refused (the group goes on). */
+static int put_entry(struct hl_trail *t, struct job *j, bool *stored)
+{
+	struct hl_audit_entry e = *j->e;
+	struct hl_merkle_node nodes[HL_MERKLE_LEVELS];
+	size_t count = 0;
+	hl_hash leaf;
+	int r;
+
+	*stored = false;
+	e.seq = t->f.size + 1;
+	t->entry.len = 0;
+	r = hl_audit_entry_encode(&e, j->detail, &t->entry);
+	if (r < 0) {
+		j->result = r;
+		return 0;
+	}
+	r = hl_store_audit_put(t->st, e.seq, t->entry.data, t->entry.len);
+	if (r < 0)
+		return r;
+	hl_merkle_leaf(t->entry.data, t->entry.len, leaf);
+	hl_merkle_frontier_add(&t->f, leaf, nodes, &count);
+	for (size_t i = 0; r == 0 && i < count; i++)
+		r = hl_store_audit_node_put(t->st, &nodes[i]);
+	j->seq = e.seq;
+	*stored = r == 0;
+	return r;
+}
+
+static int put_checkpoint(struct hl_trail *t)
+{
+	struct hl_buf note;
+	hl_hash root;
+	int r;
+
+	if (!t->me->sign_sk)
+		return -HL_ENOKEY;
+	hl_merkle_frontier_root(&t->f, root);
+	hl_buf_init(&note, HL_CHECKPOINT_MAX);
+	r = hl_audit_checkpoint_sign(t->origin, t->f.size, root, t->me->sign_sk, &note);
+	if (r == 0)
+		r = hl_store_audit_checkpoint_put(t->st, t->f.size, note.data, note.len);
+	hl_buf_free(&note);
+	return r;
+}
+
+static bool checkpoint_due(const struct hl_trail *t, int64_t now)
+{
+	return t->f.size > t->cp_size && now >= t->cp_time + HL_TRAIL_CHECKPOINT_EVERY;
+}
+
+/* One transaction: every entry of the group, then a checkpoint when
+ * one is due or asked for.  On failure nothing of it stays. */
+static void commit_group(struct hl_trail *t, size_t n, bool force_cp)
+{
+	struct hl_merkle_frontier saved = t->f;
+	bool stored, want_cp = force_cp || checkpoint_due(t, now_s());
+	int r = t->fatal;
+
+	for (size_t i = 0; i < n; i++) {
+		want_cp |= !t->taken[i]->e;
+		t->taken[i]->result = 0;
+	}
+	if (r == 0)
+		r = hl_store_begin(t->st);
+	for (size_t i = 0; r == 0 && i < n; i++)
+		if (t->taken[i]->e)
+			r = put_entry(t, t->taken[i], &stored);
+	if (r == 0 && want_cp && t->f.size > t->cp_size)
+		r = put_checkpoint(t);
+	if (r == 0)
+		r = hl_store_commit(t->st);
+	else if (!t->fatal)
+		hl_store_rollback(t->st);
+	if (r < 0) {
+		t->f = saved;
+		for (size_t i = 0; i < n; i++)
+			t->taken[i]->result = r;
+	} else if (want_cp && t->f.size > t->cp_size) {
+		t->cp_size = t->f.size;
+		t->cp_time = now_s();
+	}
+	pthread_mutex_lock(&t->lock);
+	t->health = r;
+	pthread_mutex_unlock(&t->lock);
+}
+
+/* Waits for work, or until a checkpoint falls due. */
+static void wait_work(struct hl_trail *t)
+{
+	while (!t->head && !t->stopping) {
+		struct timespec ts;
+
+		if (t->f.size <= t->cp_size || t->fatal) {
+			pthread_cond_wait(&t->work, &t->lock);
+			continue;
+		}
+		if (checkpoint_due(t, now_s()))
+			return;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec = t->cp_time + HL_TRAIL_CHECKPOINT_EVERY;
+		ts.tv_nsec = 0;
+		pthread_cond_timedwait(&t->work, &t->lock, &ts);
+	}
+}
+
+static void *run(void *arg)
+{
+	struct hl_trail *t = arg;
+
+	pthread_mutex_lock(&t->lock);
+	for (;;) {
+		size_t n = 0;
+
+		wait_work(t);
+		if (!t->head && t->stopping)
+			break;
+		while (t->head && n < HL_TRAIL_GROUP_MAX) {
+			t->taken[n++] = t->head;
+			t->head = t->head->next;
+		}
+		if (!t->head)
+			t->tail = &t->head;
+		pthread_mutex_unlock(&t->lock);
+		commit_group(t, n, false);
+		pthread_mutex_lock(&t->lock);
+		for (size_t i = 0; i < n; i++)
+			t->taken[i]->done = true;
+		pthread_cond_broadcast(&t->done);
+	}
+	pthread_mutex_unlock(&t->lock);
+	commit_group(t, 0, true);	/* the last checkpoint */
+	return NULL;
+}
+
+int hl_trail_start(const struct hl_party *me, const char *db, struct hl_trail **out,
+		   char *err, size_t errlen)
+{
+	struct hl_trail *t = calloc(1, sizeof(*t));
+	int r;
+
+	*out = NULL;
+	if (!t)
+		return -ENOMEM;
+	t->me = me;
+	t->tail = &t->head;
+	hl_audit_origin(me->card.name, t->origin);
+	hl_buf_init(&t->entry, HL_AUDIT_ENTRY_MAX);
+	pthread_mutex_init(&t->lock, NULL);
+	pthread_cond_init(&t->work, NULL);
+	pthread_cond_init(&t->done, NULL);
+	r = hl_store_open(db, &t->st, err, errlen);
+	if (r == 0)
+		r = load(t);
+	if (r == 0 && pthread_create(&t->thread, NULL, run, t) != 0)
+		r = -errno;
+	if (r < 0) {
+		hl_trail_stop(t);
+		return r;
+	}
+	t->health = t->fatal;
+	t->started = true;
+	*out = t;
+	return 0;
+}
+
+void hl_trail_stop(struct hl_trail *t)
+{
+	if (!t)
+		return;
+	if (t->started) {
+		pthread_mutex_lock(&t->lock);
+		t->stopping = true;
+		pthread_cond_signal(&t->work);
+		pthread_mutex_unlock(&t->lock);
+		pthread_join(t->thread, NULL);
+	}
+	hl_store_close(t->st);
+	hl_buf_free(&t->entry);
+	pthread_mutex_destroy(&t->lock);
+	pthread_cond_destroy(&t->work);
+	pthread_cond_destroy(&t->done);
+	free(t);
+}
+
+/* Queues j and waits until the writer has done it. */
+static int submit(struct hl_trail *t, struct job *j)
+{
+	pthread_mutex_lock(&t->lock);
+	if (t->stopping) {
+		pthread_mutex_unlock(&t->lock);
+		return -ESHUTDOWN;
+	}
+	*t->tail = j;
+	t->tail = &j->next;
+	pthread_cond_signal(&t->work);
+	while (!j->done)
+		pthread_cond_wait(&t->done, &t->lock);
+	pthread_mutex_unlock(&t->lock);
+	return j->result;
+}
+
+int hl_trail_append(struct hl_trail *t, const struct hl_audit_entry *e,
+		    const json_t *detail, uint64_t *seq)
+{
+	struct job j = {.e = e, .detail = detail};
+	int r = submit(t, &j);
+
+	*seq = r == 0 ? j.seq : 0;
+	return r;
+}
+
+int hl_trail_checkpoint(struct hl_trail *t)
+{
+	struct job j = {0};
+
+	return submit(t, &j);
+}
+
+int hl_trail_health(struct hl_trail *t)
+{
+	int r;
+
+	pthread_mutex_lock(&t->lock);
+	r = t->health;
+	pthread_mutex_unlock(&t->lock);
+	return r;
+}
