@@ -112,7 +112,27 @@ struct call {
 
 /* Checks what can be checked before a body byte is read: the strict
  * HTTP rules, the route, and the declared length against its cap. */
-static enum MHD_Result admit(struct MHD_Connection *c, const char *url,
+static int peer_operator(struct hl_api *api, struct MHD_Connection *c,
+			 struct hl_operator *op);
+
+/* Refuses a call to route r before the desk is reached, and records the
+ * refusal in the audit trail. */
+static enum MHD_Result refuse_call(struct hl_api *api, struct MHD_Connection *c,
+				   const struct hl_desk_route *r, unsigned status,
+				   const char *why)
+{
+	struct hl_operator op;
+	struct hl_desk_req q = {.op = &op, .door = "unix", .now = (int64_t)time(NULL)};
+	json_t *none = json_object();
+
+	q.args = none;
+	if (peer_operator(api, c, &op) == 0)
+		hl_desk_audit_refusal(api->desk, r, &q, status, why);
+	json_decref(none);
+	return error_reply(c, status, why);
+}
+
+static enum MHD_Result admit(struct hl_api *api, struct MHD_Connection *c, const char *url,
 			     const char *method, const char *version, void **con_cls)
 {
 	struct call *k = calloc(1, sizeof(*k));
@@ -136,7 +156,7 @@ static enum MHD_Result admit(struct MHD_Connection *c, const char *url,
 	if (len_s && hl_parse_u64(len_s, strlen(len_s), UINT64_MAX, &len) < 0)
 		return error_reply(c, MHD_HTTP_BAD_REQUEST, "Content-Length is not a number");
 	if (len > k->route->body_max)
-		return error_reply(c, MHD_HTTP_CONTENT_TOO_LARGE, "body too large");
+		return refuse_call(api, c, k->route, MHD_HTTP_CONTENT_TOO_LARGE, "body too large");
 	k->body.max = (size_t)len;
 	return MHD_YES;
 }
@@ -217,7 +237,7 @@ static enum MHD_Result serve(struct hl_api *api, struct MHD_Connection *c, struc
 				   "this Unix user is no operator of this party");
 	args = arguments(c, k, &jerr);
 	if (!args)
-		return error_reply(c, MHD_HTTP_BAD_REQUEST, jerr.text);
+		return refuse_call(api, c, k->route, MHD_HTTP_BAD_REQUEST, jerr.text);
 	q.args = args;
 	q.now = (int64_t)time(NULL);
 	res = hl_desk_call(api->desk, k->route, &q, &e);
@@ -232,7 +252,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	struct call *k = *con_cls;
 
 	if (!k)
-		return admit(c, url, method, version, con_cls);
+		return admit(cls, c, url, method, version, con_cls);
 	if (*size) {
 		if (hl_buf_append(&k->body, data, *size) < 0)
 			return error_reply(c, MHD_HTTP_CONTENT_TOO_LARGE, "body too large");

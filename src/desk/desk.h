@@ -198,6 +198,11 @@ void hl_desk_sign_as(const struct hl_desk_req *q, enum hl_right right, struct hl
  * clears the failure); reads go on. */
 int hl_desk_audit(struct hl_desk *d, const struct hl_desk_req *q, const char *what,
 		  const json_t *detail, unsigned status);
+/* For a door: records its own refusal of a call to route r before the
+ * desk was reached (a body that is not JSON, or too large), with why
+ * as the entry's detail {"error": why}. */
+int hl_desk_audit_refusal(struct hl_desk_shared *s, const struct hl_desk_route *r,
+			  const struct hl_desk_req *q, unsigned status, const char *why);
 /* 0 when the audit trail is being written, else its last error. */
 int hl_desk_audit_ready(struct hl_desk_shared *s);
 
