@@ -63,18 +63,38 @@ static int rebuild_one(void *ctx, uint64_t seq, const unsigned char *p, size_t n
 	return 0;
 }
 
-/* The tree of the stored entries, and the latest checkpoint's size. */
+/* The frontier of the tree hotlined built, from the nodes it stored:
+ * an entry changed or deleted since does not change what the next
+ * checkpoints sign (verify keeps naming it). */
+static int from_nodes(struct hl_trail *t)
+{
+	struct hl_merkle_src src = hl_store_audit_src(t->st);
+	uint64_t size;
+	int r = hl_store_audit_leaves(t->st, &size);
+
+	hl_merkle_frontier_init(&t->f);
+	for (unsigned l = 0; r == 0 && l < HL_MERKLE_LEVELS; l++)
+		if (size >> l & 1)
+			r = src.node(src.ctx, l, (size >> l) - 1, t->f.h[l]);
+	t->f.size = r == 0 ? size : 0;
+	return r;
+}
+
+/* The tree, and the latest checkpoint's size.  Without the nodes, the
+ * tree is made again from the entries; a gap there stops the trail. */
 static int load(struct hl_trail *t)
 {
 	struct rebuild rb = {&t->f, 0};
 	struct hl_buf cp;
-	int r;
+	int r = from_nodes(t);
 
-	hl_merkle_frontier_init(&t->f);
-	r = hl_store_audit_each(t->st, 0, 0, rebuild_one, &rb);
-	if (r > 0)
-		t->fatal = rb.gap;
-	else if (r < 0)
+	if (r == -HL_ENOTFOUND) {
+		hl_merkle_frontier_init(&t->f);
+		r = hl_store_audit_each(t->st, 0, 0, rebuild_one, &rb);
+		if (r > 0)
+			t->fatal = rb.gap;
+	}
+	if (r < 0)
 		return r;
 	hl_buf_init(&cp, HL_CHECKPOINT_MAX);
 	r = hl_store_audit_checkpoint_last(t->st, &t->cp_size, &cp);

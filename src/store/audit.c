@@ -15,6 +15,7 @@ enum {
 	A_CP_PUT,
 	A_CP_LAST,
 	A_CP_EACH,
+	A_LEAVES,
 };
 
 static sqlite3_stmt *stmt(struct hl_store *st, int k)
@@ -34,6 +35,8 @@ static sqlite3_stmt *stmt(struct hl_store *st, int k)
 		[A_CP_LAST - HL_XSTMT_AUDIT] = "SELECT size, note FROM audit_checkpoint"
 					       " ORDER BY size DESC LIMIT 1",
 		[A_CP_EACH - HL_XSTMT_AUDIT] = "SELECT size, note FROM audit_checkpoint ORDER BY size",
+		[A_LEAVES - HL_XSTMT_AUDIT] = "SELECT coalesce(max(idx) + 1, 0) FROM audit_node"
+					      " WHERE level = 0",
 	};
 
 	return hl_sqlite_stmt(st, k, sql[k - HL_XSTMT_AUDIT]);
@@ -48,9 +51,10 @@ static int finish(struct hl_store *st, sqlite3_stmt *s, int rc)
 	return r;
 }
 
-int hl_store_audit_size(struct hl_store *st, uint64_t *size)
+/* The one integer that statement k yields. */
+static int one_count(struct hl_store *st, int k, uint64_t *out)
 {
-	sqlite3_stmt *s = stmt(st, A_SIZE);
+	sqlite3_stmt *s = stmt(st, k);
 	int rc;
 
 	if (!s)
@@ -58,9 +62,19 @@ int hl_store_audit_size(struct hl_store *st, uint64_t *size)
 	rc = sqlite3_step(s);
 	if (rc != SQLITE_ROW)
 		return finish(st, s, rc);
-	*size = (uint64_t)sqlite3_column_int64(s, 0);
+	*out = (uint64_t)sqlite3_column_int64(s, 0);
 	sqlite3_reset(s);
 	return 0;
+}
+
+int hl_store_audit_leaves(struct hl_store *st, uint64_t *n)
+{
+	return one_count(st, A_LEAVES, n);
+}
+
+int hl_store_audit_size(struct hl_store *st, uint64_t *size)
+{
+	return one_count(st, A_SIZE, size);
 }
 
 int hl_store_audit_put(struct hl_store *st, uint64_t seq, const void *bytes, size_t n)

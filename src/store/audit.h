@@ -29,9 +29,13 @@ int hl_store_audit_each(struct hl_store *st, uint64_t after, uint64_t limit,
 int hl_store_audit_node_put(struct hl_store *st, const struct hl_merkle_node *node);
 int hl_store_audit_node_get(struct hl_store *st, unsigned level, uint64_t index,
 			    hl_hash out);
+/* How many leaves the stored nodes hold: hotlined's own count of the
+ * entries it appended, whatever became of the entries since. */
+int hl_store_audit_leaves(struct hl_store *st, uint64_t *n);
 /* A source reading the stored nodes (hl_merkle_root, inclusion). */
 struct hl_merkle_src hl_store_audit_src(struct hl_store *st);
 
+/* Stores a checkpoint; one already stored for that size is kept. */
 int hl_store_audit_checkpoint_put(struct hl_store *st, uint64_t size,
 				  const void *note, size_t n);
 /* The latest checkpoint's size and bytes (appended to out), or size 0
