@@ -12,11 +12,12 @@
 #define DUMP_FLAGS (JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII)
 #define TLOG_PROOF_TYPE "c2sp.org/tlog-proof@v1"
 
-/* A value of a line: 1..max bytes of UTF-8 text, no control character. */
+/* A value of a line: 1..max bytes of UTF-8 text, no control character,
+ * no space at either end (so that it has one spelling). */
 static bool word_valid(const char *s, size_t n, size_t max)
 {
-	return n >= 1 && n <= max && hl_text_check((const unsigned char *)s, n) == 0 &&
-	       !memchr(s, '\n', n);
+	return n >= 1 && n <= max && s[0] != ' ' && s[n - 1] != ' ' &&
+	       hl_text_check((const unsigned char *)s, n) == 0 && !memchr(s, '\n', n);
 }
 
 /* The canonical form of detail, or of its digest when too long;
