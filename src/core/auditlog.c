@@ -110,7 +110,7 @@ static int detail_check(const char *s, size_t n)
 static int entry_fields(struct hl_lines *l, struct hl_audit_entry *e)
 {
 	char when[HL_TIME_LEN + 1];
-	uint64_t status;
+	uint64_t status = 0;
 	int r;
 
 	r = number(l, "seq", INT64_MAX, &e->seq);
