@@ -145,12 +145,13 @@ static void print_entry(const json_t *e)
 
 static int list(const struct args *a)
 {
-	json_t *args = json_object(), *reply, *entries, *next, *one;
+	json_t *args, *reply, *entries, *next, *one;
 	size_t i;
 	int r;
 
 	if (a->out || a->card || a->arg)
 		return cli_usage("audit", synopsis);
+	args = json_object();
 	if (a->has_after)
 		json_object_set_new(args, "after", json_integer((json_int_t)a->after));
 	if (a->has_limit)
@@ -158,10 +159,15 @@ static int list(const struct args *a)
 	r = call("GET", "/v1/audit", args, &reply);
 	if (r != CLI_OK)
 		return r;
-	if (a->json)
-		return cli_json_print(reply) == 0 ? CLI_OK : CLI_FAIL;
 	entries = json_object_get(reply, "entries");
 	next = json_object_get(reply, "next");
+	if (a->json) {
+		/* A listing of rows: one entry a line (docs/cli-json.md). */
+		json_array_foreach(entries, i, one)
+			r = cli_json_print(json_incref(one)) < 0 ? CLI_FAIL : r;
+		json_decref(reply);
+		return r;
+	}
 	/* TRANSLATORS: the columns of 'hotline audit'. */
 	printf("%-6s %-20s  %-16s %-10s %-20s %s\n", _("SEQ"), _("TIME"), _("OPERATOR"),
 	       _("ROLE"), _("ACTION"), _("STATUS"));

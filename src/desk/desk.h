@@ -187,10 +187,12 @@ void hl_desk_sign_as(const struct hl_desk_req *q, enum hl_right right, struct hl
 /* Audit trail (audit.c): appends one entry for an action or a refusal
  * to the party's audit log (a Merkle log with checkpoints signed by the
  * party; docs/protocol.md, "The audit trail") and returns once it is
- * durable.  what is the route's path or an event name ("login");
+ * committed.  what is the route's path or an event name ("login");
  * detail is a JSON object (borrowed) or NULL; status is the HTTP status
- * given.  Entries are group-committed by one writer thread (trail.h),
- * so an action costs no fsync of its own for its entry.  Returns 0, or
+ * given.  Entries are group-committed by one writer thread (trail.h)
+ * without an fsync of their own (they ride on the database's next one,
+ * at the latest the signed checkpoint's, due two seconds later), so an
+ * action costs no fsync for its entry.  Returns 0, or
  * the store's error when the entry could not be written (a full disk):
  * hl_desk_call then adds "audit": "not recorded: ..." to the action's
  * result, and refuses every further action with 503 until an entry can

@@ -167,6 +167,11 @@ static void commit_group(struct hl_trail *t, size_t n, bool force_cp)
 		want_cp |= !t->taken[i]->e;
 		t->taken[i]->result = 0;
 	}
+	/* Entries ride on the next fsync of the database (a message's
+	 * commit, or the checkpoint due within HL_TRAIL_CHECKPOINT_EVERY
+	 * seconds); a checkpoint's commit syncs itself. */
+	if (r == 0)
+		r = hl_store_audit_sync(t->st, want_cp);
 	if (r == 0)
 		r = hl_store_begin(t->st);
 	for (size_t i = 0; r == 0 && i < n; i++)

@@ -3,8 +3,11 @@
  *
  * Entries are group-committed: callers that arrive while a commit is
  * under way wait in a queue, and the next transaction stores all of
- * them, so an action costs no fsync of its own for its entry.  A caller
- * returns once its entry is durable.  A checkpoint of the whole log is
+ * them.  Those commits do not fsync (synchronous = NORMAL on the
+ * trail's handle): an entry survives a crash of hotlined once its
+ * caller returns, and a power loss once the database's next fsync has
+ * run (any message's commit, or the next checkpoint's, which syncs).
+ * So an action costs its entry no fsync.  A checkpoint of the whole log is
  * signed with the party's identity key when the log has grown and
  * HL_TRAIL_CHECKPOINT_EVERY seconds have passed since the last one,
  * when asked (hl_trail_checkpoint), and when the trail stops.
@@ -32,7 +35,7 @@ int hl_trail_start(const struct hl_party *me, const char *db, struct hl_trail **
 void hl_trail_stop(struct hl_trail *t);
 
 /* Appends an entry made of e's fields (its seq is the trail's to give)
- * and detail (borrowed, may be NULL); returns once it is durable, with
+ * and detail (borrowed, may be NULL); returns once it is committed, with
  * *seq its number.  On failure (a full disk) the entry is not stored
  * and the trail reports the error (hl_trail_health) until a later
  * entry is stored. */

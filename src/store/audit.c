@@ -67,6 +67,14 @@ static int one_count(struct hl_store *st, int k, uint64_t *out)
 	return 0;
 }
 
+int hl_store_audit_sync(struct hl_store *st, bool full)
+{
+	const char *q = full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL";
+
+	return sqlite3_exec(hl_sqlite_db(st), q, NULL, NULL, NULL) == SQLITE_OK ? 0 :
+	       hl_sqlite_fail(st);
+}
+
 int hl_store_audit_leaves(struct hl_store *st, uint64_t *n)
 {
 	return one_count(st, A_LEAVES, n);

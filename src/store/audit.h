@@ -8,11 +8,18 @@
 #ifndef HL_STORE_AUDIT_H
 #define HL_STORE_AUDIT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "buf.h"
 #include "merkle.h"
 #include "store.h"
+
+/* Whether this handle's commits fsync (FULL, the store's default) or
+ * only write the WAL (NORMAL): a commit without fsync survives a crash
+ * of the process, and a power loss once any later commit on the
+ * database (by any handle) has synced the WAL.  Outside a transaction. */
+int hl_store_audit_sync(struct hl_store *st, bool full);
 
 /* The number of the last entry, 0 for none. */
 int hl_store_audit_size(struct hl_store *st, uint64_t *size);
