@@ -149,16 +149,18 @@ static const char *const migrations[] = {
 	"  SELECT seq FROM message WHERE side = 0 AND kind = 'notify';",
 	/* 9: the audit trail (store/audit.c): each entry's exact bytes,
 	 * the complete subtrees of their RFC 6962 tree, and the party's
-	 * signed checkpoints of it (auditlog.h, protocol.md). */
-	"CREATE TABLE audit_entry ("
+	 * signed checkpoints of it (auditlog.h, protocol.md).  IF NOT
+	 * EXISTS: a store rolled back to an older user_version (as
+	 * test_store does for 8) keeps its trail. */
+	"CREATE TABLE IF NOT EXISTS audit_entry ("
 	"  seq INTEGER PRIMARY KEY CHECK (seq >= 1),"
 	"  bytes BLOB NOT NULL);"
-	"CREATE TABLE audit_node ("
+	"CREATE TABLE IF NOT EXISTS audit_node ("
 	"  level INTEGER NOT NULL,"
 	"  idx INTEGER NOT NULL,"
 	"  hash BLOB NOT NULL,"
 	"  PRIMARY KEY (level, idx)) WITHOUT ROWID;"
-	"CREATE TABLE audit_checkpoint ("
+	"CREATE TABLE IF NOT EXISTS audit_checkpoint ("
 	"  size INTEGER PRIMARY KEY CHECK (size >= 1),"
 	"  note BLOB NOT NULL);",
 };
