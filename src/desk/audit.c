@@ -47,12 +47,19 @@ int hl_desk_audit(struct hl_desk *d, const struct hl_desk_req *q, const char *wh
 	return hl_trail_append(d->shared->trail, &e, detail, &seq);
 }
 
+int hl_desk_audit_event(struct hl_desk_shared *s, const struct hl_desk_req *q,
+			const char *what, const json_t *detail, unsigned status)
+{
+	struct hl_desk d = {.me = s->me, .shared = s};
+
+	return hl_desk_audit(&d, q, what, detail, status);
+}
+
 int hl_desk_audit_refusal(struct hl_desk_shared *s, const struct hl_desk_route *r,
 			  const struct hl_desk_req *q, unsigned status, const char *why)
 {
-	struct hl_desk d = {.me = s->me, .shared = s};
 	json_t *detail = json_pack("{s:s}", "error", why);
-	int ret = hl_desk_audit(&d, q, r->path, detail, status);
+	int ret = hl_desk_audit_event(s, q, r->path, detail, status);
 
 	json_decref(detail);
 	return ret;

@@ -200,6 +200,10 @@ void hl_desk_sign_as(const struct hl_desk_req *q, enum hl_right right, struct hl
  * clears the failure); reads go on. */
 int hl_desk_audit(struct hl_desk *d, const struct hl_desk_req *q, const char *what,
 		  const json_t *detail, unsigned status);
+/* hl_desk_audit outside a desk call, with the desk's shared state: for
+ * events that are no route (a login, a failed login: what "login"). */
+int hl_desk_audit_event(struct hl_desk_shared *s, const struct hl_desk_req *q,
+			const char *what, const json_t *detail, unsigned status);
 /* For a door: records its own refusal of a call to route r before the
  * desk was reached (a body that is not JSON, or too large), with why
  * as the entry's detail {"error": why}. */
