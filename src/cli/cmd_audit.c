@@ -59,13 +59,12 @@ struct args {
 	uint64_t after, limit;
 };
 
+/* A whole number, 0 included (hl_parse_u64 refuses a leading zero). */
 static bool opt_number(const char *s, uint64_t *out)
 {
-	if (hl_parse_u64(s, strlen(s), INT64_MAX, out) == 0 || strcmp(s, "0") == 0) {
-		if (strcmp(s, "0") == 0)
-			*out = 0;
+	*out = 0;
+	if (strcmp(s, "0") == 0 || hl_parse_u64(s, strlen(s), INT64_MAX, out) == 0)
 		return true;
-	}
 	cli_err(_("%s: not a whole number"), s);
 	return false;
 }

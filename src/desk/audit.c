@@ -35,7 +35,6 @@ int hl_desk_audit(struct hl_desk *d, const struct hl_desk_req *q, const char *wh
 		  const json_t *detail, unsigned status)
 {
 	struct hl_audit_entry e = {.status = status};
-	uint64_t seq;
 
 	if (!d->shared || !d->shared->trail)
 		return 0;
@@ -44,7 +43,7 @@ int hl_desk_audit(struct hl_desk *d, const struct hl_desk_req *q, const char *wh
 	snprintf(e.role, sizeof(e.role), "%s", q->op ? role_for(q->op, what) : "none");
 	snprintf(e.door, sizeof(e.door), "%s", q->door && q->door[0] ? q->door : "-");
 	snprintf(e.action, sizeof(e.action), "%s", what);
-	return hl_trail_append(d->shared->trail, &e, detail, &seq);
+	return hl_trail_append(d->shared->trail, &e, detail);
 }
 
 int hl_desk_audit_event(struct hl_desk_shared *s, const struct hl_desk_req *q,
@@ -108,6 +107,9 @@ json_t *hl_desk_audit_list(struct hl_desk *d, const struct hl_desk_req *q,
 		return NULL;
 	if (limit < 1 || limit > LIST_LIMIT_MAX)
 		return hl_desk_fail(e, 400, "limit: not between 1 and %d", LIST_LIMIT_MAX);
+	/* What was queued before this call is listed. */
+	if (d->shared && d->shared->trail)
+		hl_trail_flush(d->shared->trail);
 	entries = json_array();
 	r = entries ? hl_store_audit_each(d->st, after, limit + 1, list_one, entries) : -ENOMEM;
 	if (r < 0) {

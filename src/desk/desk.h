@@ -186,18 +186,17 @@ void hl_desk_sign_as(const struct hl_desk_req *q, enum hl_right right, struct hl
 
 /* Audit trail (audit.c): appends one entry for an action or a refusal
  * to the party's audit log (a Merkle log with checkpoints signed by the
- * party; docs/protocol.md, "The audit trail") and returns once it is
- * committed.  what is the route's path or an event name ("login");
- * detail is a JSON object (borrowed) or NULL; status is the HTTP status
- * given.  Entries are group-committed by one writer thread (trail.h)
- * without an fsync of their own (they ride on the database's next one,
- * at the latest the signed checkpoint's, due two seconds later), so an
- * action costs no fsync for its entry.  Returns 0, or
- * the store's error when the entry could not be written (a full disk):
- * hl_desk_call then adds "audit": "not recorded: ..." to the action's
- * result, and refuses every further action with 503 until an entry can
- * be written again (refusals are still tried, and one that is written
- * clears the failure); reads go on. */
+ * party; docs/protocol.md, "The audit trail").  what is the route's
+ * path or an event name ("login"); detail is a JSON object (borrowed,
+ * copied) or NULL; status is the HTTP status given.  The entry is
+ * queued to one writer thread (trail.h) that group-commits entries
+ * without waiting for, nor costing, an fsync of their own; the caller
+ * does not wait for the commit.  Returns 0 once queued (else -ESHUTDOWN
+ * or -ENOMEM: hl_desk_call then adds "audit": "not recorded: ..." to an
+ * action's result).  When a commit fails (a full disk) its entries are
+ * lost and hl_desk_audit_ready reports the error: hl_desk_call refuses
+ * every action with 503 until an entry (refusals are still queued) is
+ * stored again; reads go on. */
 int hl_desk_audit(struct hl_desk *d, const struct hl_desk_req *q, const char *what,
 		  const json_t *detail, unsigned status);
 /* hl_desk_audit outside a desk call, with the desk's shared state: for

@@ -9,10 +9,13 @@
 #include "error.h"
 #include "trail.h"
 
+/* An entry to append (malloc'd, freed by the writer once stored: its
+ * caller does not wait), or a request a caller waits for (on its stack):
+ * a flush, or a checkpoint. */
 struct job {
-	const struct hl_audit_entry *e;	/* NULL: a checkpoint request */
-	const json_t *detail;
-	uint64_t seq;
+	bool entry, checkpoint;
+	struct hl_audit_entry e;
+	json_t *detail;			/* owned */
 	int result;
 	bool done;
 	struct job *next;
@@ -26,6 +29,7 @@ struct hl_trail {
 	pthread_mutex_t lock;		/* guards the queue, health and stopping */
 	pthread_cond_t work, done;
 	struct job *head, **tail;
+	size_t queued;			/* entries in the queue */
 	bool stopping, started;
 	int health;			/* 0, or the last failed commit's error */
 	int fatal;			/* the store's log cannot be extended */
@@ -107,7 +111,7 @@ static int load(struct hl_trail *t)
  * fields were refused (the group goes on). */
 static int put_entry(struct hl_trail *t, struct job *j, bool *stored)
 {
-	struct hl_audit_entry e = *j->e;
+	struct hl_audit_entry e = j->e;
 	struct hl_merkle_node nodes[HL_MERKLE_LEVELS];
 	size_t count = 0;
 	hl_hash leaf;
@@ -128,7 +132,6 @@ static int put_entry(struct hl_trail *t, struct job *j, bool *stored)
 	hl_merkle_frontier_add(&t->f, leaf, nodes, &count);
 	for (size_t i = 0; r == 0 && i < count; i++)
 		r = hl_store_audit_node_put(t->st, &nodes[i]);
-	j->seq = e.seq;
 	*stored = r == 0;
 	return r;
 }
@@ -161,11 +164,20 @@ static void commit_group(struct hl_trail *t, size_t n, bool force_cp)
 {
 	struct hl_merkle_frontier saved = t->f;
 	bool stored, want_cp = force_cp || checkpoint_due(t, now_s());
+	size_t entries = 0;
 	int r = t->fatal;
 
 	for (size_t i = 0; i < n; i++) {
-		want_cp |= !t->taken[i]->e;
+		want_cp |= t->taken[i]->checkpoint;
+		entries += t->taken[i]->entry;
 		t->taken[i]->result = 0;
+	}
+	/* Nothing to write (a flush, a checkpoint already signed): the
+	 * trail's health stays what the last write made it. */
+	if (!entries && !(want_cp && t->f.size > t->cp_size)) {
+		for (size_t i = 0; i < n; i++)
+			t->taken[i]->result = hl_trail_health(t);
+		return;
 	}
 	/* Entries ride on the next fsync of the database (a message's
 	 * commit, or the checkpoint due within HL_TRAIL_CHECKPOINT_EVERY
@@ -175,7 +187,7 @@ static void commit_group(struct hl_trail *t, size_t n, bool force_cp)
 	if (r == 0)
 		r = hl_store_begin(t->st);
 	for (size_t i = 0; r == 0 && i < n; i++)
-		if (t->taken[i]->e)
+		if (t->taken[i]->entry)
 			r = put_entry(t, t->taken[i], &stored);
 	if (r == 0 && want_cp && t->f.size > t->cp_size)
 		r = put_checkpoint(t);
@@ -215,9 +227,29 @@ static void wait_work(struct hl_trail *t)
 	}
 }
 
+/* Lets entries gather for HL_TRAIL_GATHER_NS after the last commit, so
+ * that the trail takes the database's write lock a few hundred times a
+ * second at most, whatever the rate of actions: the message writer
+ * shares that lock.  Called and returns with t->lock held. */
+static void gather(struct hl_trail *t, const struct timespec *last)
+{
+	struct timespec now, nap = {0, 0};
+	long long ns;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ns = (now.tv_sec - last->tv_sec) * 1000000000LL + (now.tv_nsec - last->tv_nsec);
+	if (ns < 0 || ns >= HL_TRAIL_GATHER_NS || t->stopping)
+		return;
+	nap.tv_nsec = HL_TRAIL_GATHER_NS - ns;
+	pthread_mutex_unlock(&t->lock);
+	nanosleep(&nap, NULL);
+	pthread_mutex_lock(&t->lock);
+}
+
 static void *run(void *arg)
 {
 	struct hl_trail *t = arg;
+	struct timespec last = {0, 0};
 
 	pthread_mutex_lock(&t->lock);
 	for (;;) {
@@ -226,6 +258,7 @@ static void *run(void *arg)
 		wait_work(t);
 		if (!t->head && t->stopping)
 			break;
+		gather(t, &last);
 		while (t->head && n < HL_TRAIL_GROUP_MAX) {
 			t->taken[n++] = t->head;
 			t->head = t->head->next;
@@ -234,9 +267,19 @@ static void *run(void *arg)
 			t->tail = &t->head;
 		pthread_mutex_unlock(&t->lock);
 		commit_group(t, n, false);
+		clock_gettime(CLOCK_MONOTONIC, &last);
 		pthread_mutex_lock(&t->lock);
-		for (size_t i = 0; i < n; i++)
-			t->taken[i]->done = true;
+		for (size_t i = 0; i < n; i++) {
+			struct job *j = t->taken[i];
+
+			if (j->entry) {
+				t->queued--;
+				json_decref(j->detail);
+				free(j);
+			} else {
+				j->done = true;
+			}
+		}
 		pthread_cond_broadcast(&t->done);
 	}
 	pthread_mutex_unlock(&t->lock);
@@ -294,38 +337,64 @@ void hl_trail_stop(struct hl_trail *t)
 	free(t);
 }
 
-/* Queues j and waits until the writer has done it. */
-static int submit(struct hl_trail *t, struct job *j)
+/* Queues j; with wait, until the writer has done it. */
+static int submit(struct hl_trail *t, struct job *j, bool wait)
 {
+	int r = 0;
+
 	pthread_mutex_lock(&t->lock);
+	while (!t->stopping && j->entry && t->queued >= HL_TRAIL_QUEUE_MAX)
+		pthread_cond_wait(&t->done, &t->lock);
 	if (t->stopping) {
 		pthread_mutex_unlock(&t->lock);
 		return -ESHUTDOWN;
 	}
 	*t->tail = j;
 	t->tail = &j->next;
+	t->queued += j->entry;
 	pthread_cond_signal(&t->work);
-	while (!j->done)
+	while (wait && !j->done)
 		pthread_cond_wait(&t->done, &t->lock);
+	if (wait)
+		r = j->result;
 	pthread_mutex_unlock(&t->lock);
-	return j->result;
+	return r;
 }
 
 int hl_trail_append(struct hl_trail *t, const struct hl_audit_entry *e,
-		    const json_t *detail, uint64_t *seq)
+		    const json_t *detail)
 {
-	struct job j = {.e = e, .detail = detail};
-	int r = submit(t, &j);
+	struct job *j = calloc(1, sizeof(*j));
+	int r = 0;
 
-	*seq = r == 0 ? j.seq : 0;
+	if (!j)
+		return -ENOMEM;
+	j->entry = true;
+	j->e = *e;
+	j->detail = detail ? json_deep_copy(detail) : NULL;
+	if (detail && !j->detail)
+		r = -ENOMEM;
+	if (r == 0)
+		r = submit(t, j, false);
+	if (r < 0) {
+		json_decref(j->detail);
+		free(j);
+	}
 	return r;
+}
+
+int hl_trail_flush(struct hl_trail *t)
+{
+	struct job j = {0};
+
+	return submit(t, &j, true);
 }
 
 int hl_trail_checkpoint(struct hl_trail *t)
 {
-	struct job j = {0};
+	struct job j = {.checkpoint = true};
 
-	return submit(t, &j);
+	return submit(t, &j, true);
 }
 
 int hl_trail_health(struct hl_trail *t)
