@@ -1,7 +1,8 @@
 /* gen_seeds.c - writes the valid inputs that seed each fuzz target.
  *
  *   gen_seeds DIR [TARGET...]	writes DIR/<target>/<name> for note, card,
- *				envelope, text, checkpoint, batch and proof
+ *				envelope, text, checkpoint, batch, proof and
+ *				auditlog
  *				(or only the targets named)
  *
  * Signed by the fixture parties, so the fuzz targets can verify and open
@@ -15,6 +16,7 @@
 
 #include <sodium.h>
 
+#include "auditlog.h"
 #include "batch.h"
 #include "checkpoint.h"
 #include "envelope.h"
@@ -336,6 +338,54 @@ static int proofs(void)
 	return write_buf("proof", "last", &b, r);
 }
 
+/* An audit trail of two entries by the sender: the proof of each, and
+ * the first entry alone. */
+static int auditlogs(void)
+{
+	struct hl_audit_entry e = {.time = RECEIPT_TIME, .status = 200};
+	struct hl_buf ent[2], b;
+	char origin[HL_ORIGIN_MAX + 1];
+	hl_hash leaf[2], root;
+	json_t *d = json_pack("{s:s, s:s}", "to", FIXTURE_RECIPIENT, "text", "x\xc3\xa9");
+	int r = d ? 0 : -1;
+
+	memcpy(e.op, "alice", 6);
+	memcpy(e.role, "duty", 5);
+	memcpy(e.door, "unix", 5);
+	memcpy(e.action, "/v1/send", 9);
+	for (int i = 0; i < 2; i++) {
+		hl_buf_init(&ent[i], HL_AUDIT_ENTRY_MAX);
+		e.seq = (uint64_t)i + 1;
+		e.status = i ? 403 : 200;
+		if (r == 0)
+			r = hl_audit_entry_encode(&e, d, &ent[i]);
+		hl_merkle_leaf(ent[i].data, ent[i].len, leaf[i]);
+	}
+	json_decref(d);
+	hl_merkle_interior(leaf[0], leaf[1], root);
+	hl_audit_origin(FIXTURE_SENDER, origin);
+	hl_buf_init(&b, HL_AUDIT_PROOF_MAX);
+	if (r == 0)
+		r = write_seed("auditlog", "entry", ent[0].data, ent[0].len);
+	for (int i = 0; r == 0 && i < 2; i++) {
+		struct hl_buf cp;
+
+		hl_buf_init(&cp, HL_CHECKPOINT_MAX);
+		b.len = 0;
+		r = hl_audit_checkpoint_sign(origin, 2, root, sender.sign_sk, &cp);
+		if (r == 0)
+			r = hl_audit_proof_encode(&b, ent[i].data, ent[i].len, (uint64_t)i,
+						  (const hl_hash *)&leaf[1 - i], 1, cp.data, cp.len);
+		if (r == 0)
+			r = write_seed("auditlog", i ? "proof-2" : "proof-1", b.data, b.len);
+		hl_buf_free(&cp);
+	}
+	hl_buf_free(&b);
+	hl_buf_free(&ent[0]);
+	hl_buf_free(&ent[1]);
+	return r < 0 ? -1 : 0;
+}
+
 static const struct {
 	const char *target;
 	int (*gen)(void);
@@ -347,6 +397,7 @@ static const struct {
 	{"checkpoint", checkpoints},
 	{"batch", batches},
 	{"proof", proofs},
+	{"auditlog", auditlogs},
 };
 
 /* True if target is among the names (or no names were given). */

@@ -54,6 +54,7 @@ max_len() {
 	envelope) echo 20000 ;;
 	checkpoint) echo 5000 ;;	# past HL_CHECKPOINT_MAX
 	batch | proof) echo 16384 ;;	# a few envelopes and a checkpoint
+	auditlog) echo 16384 ;;	# an entry, its path and a checkpoint
 	*) echo 4096 ;;
 	esac
 }
@@ -62,7 +63,7 @@ seeds() {
 	build_lib
 	$CC $CFLAGS -fsanitize=fuzzer-no-link,$SAN -o "$OUT/gen_seeds" \
 		fuzz/gen_seeds.c "$OUT/libcore.a" $LIBS
-	[ $# -gt 0 ] || set -- note card envelope text checkpoint batch proof
+	[ $# -gt 0 ] || set -- note card envelope text checkpoint batch proof auditlog
 	for t in "$@"; do
 		mkdir -p "fuzz/seeds/$t"
 	done

@@ -168,12 +168,14 @@ int export_main(int argc, char **argv);
 int operator_main(int argc, char **argv);	/* cmd_operator.c */
 extern const char operator_help[];
 int watch_main(int argc, char **argv);
+int audit_main(int argc, char **argv);		/* cmd_audit.c */
 extern const char init_help[], card_help[], fingerprint_help[],
 	envelope_help[], help_help[], version_help[], link_help[], send_help[],
 	batch_help[], log_help[], proof_help[], rebuild_help[], status_help[],
 	outbox_help[], inbox_help[], show_help[], ack_help[], check_help[],
 	case_help[], answer_help[], retract_help[], correct_help[], search_help[],
 	export_help[], watch_help[];
+extern const char audit_help[];		/* cmd_audit.c */
 
 struct cli_cmd {
 	const char *name;

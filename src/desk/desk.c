@@ -12,6 +12,7 @@
 #include "deskpriv.h"
 #include "error.h"
 #include "text.h"
+#include "trail.h"
 
 /* Store handles kept open between calls: a call takes one of its own,
  * so readers run in parallel and a send waiting for its commit holds
@@ -274,6 +275,8 @@ int hl_desk_start(const struct hl_party *me, const char *db, struct hl_writer *w
 
 		if (r == 0)	/* a store with no operator gets the first */
 			hl_desk_operators_first(s->handles[0].st, (int64_t)time(NULL));
+		if (r == 0)
+			r = hl_trail_start(me, db, &s->trail, err, errlen);
 		if (r < 0) {
 			hl_desk_stop(s);
 			return r;
@@ -287,6 +290,7 @@ void hl_desk_stop(struct hl_desk_shared *s)
 {
 	if (!s)
 		return;
+	hl_trail_stop(s->trail);
 	for (size_t i = 0; s->handles && i < s->nhandles; i++)
 		hl_store_close(s->handles[i].st);
 	free(s->handles);
@@ -355,8 +359,10 @@ json_t *hl_desk_call(struct hl_desk_shared *s, const struct hl_desk_route *r,
 	json_t *res = NULL, *detail;
 	const char *needs = NULL;
 	size_t slot = 0;
+	int ar;
 
 	memset(e, 0, sizeof(*e));
+	ar = r->changes ? hl_desk_audit_ready(s) : 0;
 	d.st = hl_desk_take(s, &slot);
 	if (!d.st)
 		return hl_desk_fail(e, 503, "the store cannot be opened");
@@ -365,6 +371,9 @@ json_t *hl_desk_call(struct hl_desk_shared *s, const struct hl_desk_route *r,
 		hl_desk_fail(e, 403, q->op->disabled ? "operator %s is disabled" :
 			     "operator %s may not do this: it needs the %s role",
 			     q->op->name, needs);
+	} else if (ar < 0) {
+		hl_desk_fail(e, 503, "the audit trail cannot be written (%s): nothing was done",
+			     hl_strerror(ar));
 	} else {
 		res = r->fn(&d, q, e);
 		if (!res && !e->status)
@@ -372,7 +381,10 @@ json_t *hl_desk_call(struct hl_desk_shared *s, const struct hl_desk_route *r,
 	}
 	if (r->changes || !res) {
 		detail = audit_detail(q->args);
-		hl_desk_audit(&d, q, r->path, detail, res ? 200 : e->status);
+		ar = hl_desk_audit(&d, q, r->path, detail, res ? 200 : e->status);
+		if (ar < 0 && json_is_object(res))
+			json_object_set_new(res, "audit", json_sprintf("not recorded: %s",
+								       hl_strerror(ar)));
 		json_decref(detail);
 	}
 	hl_desk_give(s, slot);

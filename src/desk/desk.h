@@ -204,11 +204,27 @@ struct hl_content;
  * op_role, which the content carries (DESIGN.md decision 10). */
 void hl_desk_sign_as(const struct hl_desk_req *q, enum hl_right right, struct hl_content *c);
 
-/* Audit trail (audit.c): appends one entry for an action or a refusal.
- * what is the route's path or an event name ("login"); detail is a
- * JSON object (borrowed) or NULL; status is the HTTP status given. */
+/* Audit trail (audit.c): appends one entry for an action or a refusal
+ * to the party's audit log (a Merkle log with checkpoints signed by the
+ * party; docs/protocol.md, "The audit trail").  what is the route's
+ * path or an event name ("login"); detail is a JSON object (borrowed,
+ * copied) or NULL; status is the HTTP status given.  The entry is
+ * queued to one writer thread (trail.h) that group-commits entries
+ * without waiting for, nor costing, an fsync of their own; the caller
+ * does not wait for the commit.  Returns 0 once queued (else -ESHUTDOWN
+ * or -ENOMEM: hl_desk_call then adds "audit": "not recorded: ..." to an
+ * action's result).  When a commit fails (a full disk) its entries are
+ * lost and hl_desk_audit_ready reports the error: hl_desk_call refuses
+ * every action with 503 until an entry (refusals are still queued) is
+ * stored again; reads go on. */
 int hl_desk_audit(struct hl_desk *d, const struct hl_desk_req *q, const char *what,
 		  const json_t *detail, unsigned status);
+/* hl_desk_audit outside a desk call, with the desk's shared state: for
+ * events that are no route (a login, a failed login: what "login"). */
+int hl_desk_audit_event(struct hl_desk_shared *s, const struct hl_desk_req *q,
+			const char *what, const json_t *detail, unsigned status);
+/* 0 when the audit trail is being written, else its last error. */
+int hl_desk_audit_ready(struct hl_desk_shared *s);
 
 /* The desk functions, by file. */
 hl_desk_fn hl_desk_send, hl_desk_wake, hl_desk_status_links, hl_desk_whoami;
@@ -219,5 +235,6 @@ hl_desk_fn hl_desk_operators, hl_desk_operator_show, hl_desk_operator_add,
 	hl_desk_operator_passwd, hl_desk_operator_totp, hl_desk_operator_map,
 	hl_desk_operator_unmap;
 hl_desk_fn hl_desk_events;	/* events.c */
+hl_desk_fn hl_desk_audit_list, hl_desk_audit_verify, hl_desk_audit_proof;	/* audit.c */
 
 #endif

@@ -17,6 +17,7 @@ struct hl_desk_shared {
 	const struct hl_party *me;
 	struct hl_writer *writer;
 	struct hl_courier *courier;
+	struct hl_trail *trail;		/* the audit trail's writer (trail.h) */
 	char *db;
 	pthread_mutex_t lock;		/* guards what follows */
 	pthread_cond_t freed;

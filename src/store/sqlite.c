@@ -173,6 +173,22 @@ static const char *const migrations[] = {
 	"ALTER TABLE item ADD COLUMN op_name TEXT NOT NULL DEFAULT '';"
 	"ALTER TABLE item ADD COLUMN op_role TEXT NOT NULL DEFAULT '';"
 	"DELETE FROM item;",
+	/* 11: the audit trail (store/audit.c): each entry's exact bytes,
+	 * the complete subtrees of their RFC 6962 tree, and the party's
+	 * signed checkpoints of it (auditlog.h, protocol.md).  IF NOT
+	 * EXISTS: a store rolled back to an older user_version (as
+	 * test_store does for 8) keeps its trail. */
+	"CREATE TABLE IF NOT EXISTS audit_entry ("
+	"  seq INTEGER PRIMARY KEY CHECK (seq >= 1),"
+	"  bytes BLOB NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS audit_node ("
+	"  level INTEGER NOT NULL,"
+	"  idx INTEGER NOT NULL,"
+	"  hash BLOB NOT NULL,"
+	"  PRIMARY KEY (level, idx)) WITHOUT ROWID;"
+	"CREATE TABLE IF NOT EXISTS audit_checkpoint ("
+	"  size INTEGER PRIMARY KEY CHECK (size >= 1),"
+	"  note BLOB NOT NULL);",
 };
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 _Static_assert(NMIGRATIONS == HL_STORE_SCHEMA, "HL_STORE_SCHEMA counts the migrations");

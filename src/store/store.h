@@ -26,7 +26,7 @@
 #include "merkle.h"
 
 #define HL_STORE_FILE "hotline.db"
-#define HL_STORE_SCHEMA 10	/* the number of migrations: the user_version */
+#define HL_STORE_SCHEMA 11	/* the number of migrations: the user_version */
 
 enum hl_side { HL_OURS = 0, HL_THEIRS = 1 };
 

@@ -1,0 +1,240 @@
+/* audit.c - the audit trail's tables in SQLite (audit.h). */
+#include <string.h>
+
+#include "audit.h"
+#include "error.h"
+#include "sqlitepriv.h"
+
+enum {
+	A_SIZE = HL_XSTMT_AUDIT,
+	A_PUT,
+	A_GET,
+	A_EACH,
+	A_NODE_PUT,
+	A_NODE_GET,
+	A_CP_PUT,
+	A_CP_LAST,
+	A_CP_EACH,
+	A_LEAVES,
+};
+
+static sqlite3_stmt *stmt(struct hl_store *st, int k)
+{
+	static const char *const sql[] = {
+		[A_SIZE - HL_XSTMT_AUDIT] = "SELECT coalesce(max(seq), 0) FROM audit_entry",
+		[A_PUT - HL_XSTMT_AUDIT] = "INSERT INTO audit_entry (seq, bytes) VALUES (?1, ?2)",
+		[A_GET - HL_XSTMT_AUDIT] = "SELECT bytes FROM audit_entry WHERE seq = ?1",
+		[A_EACH - HL_XSTMT_AUDIT] = "SELECT seq, bytes FROM audit_entry WHERE seq > ?1"
+					    " ORDER BY seq LIMIT ?2",
+		[A_NODE_PUT - HL_XSTMT_AUDIT] = "INSERT OR REPLACE INTO audit_node (level, idx, hash)"
+						" VALUES (?1, ?2, ?3)",
+		[A_NODE_GET - HL_XSTMT_AUDIT] = "SELECT hash FROM audit_node"
+						" WHERE level = ?1 AND idx = ?2",
+		[A_CP_PUT - HL_XSTMT_AUDIT] = "INSERT OR IGNORE INTO audit_checkpoint (size, note)"
+					      " VALUES (?1, ?2)",
+		[A_CP_LAST - HL_XSTMT_AUDIT] = "SELECT size, note FROM audit_checkpoint"
+					       " ORDER BY size DESC LIMIT 1",
+		[A_CP_EACH - HL_XSTMT_AUDIT] = "SELECT size, note FROM audit_checkpoint ORDER BY size",
+		[A_LEAVES - HL_XSTMT_AUDIT] = "SELECT coalesce(max(idx) + 1, 0) FROM audit_node"
+					      " WHERE level = 0",
+	};
+
+	return hl_sqlite_stmt(st, k, sql[k - HL_XSTMT_AUDIT]);
+}
+
+/* Steps s to its end: SQLITE_DONE is 0, anything else the store's error. */
+static int finish(struct hl_store *st, sqlite3_stmt *s, int rc)
+{
+	int r = rc == SQLITE_DONE ? 0 : hl_sqlite_fail(st);
+
+	sqlite3_reset(s);
+	return r;
+}
+
+/* The one integer that statement k yields. */
+static int one_count(struct hl_store *st, int k, uint64_t *out)
+{
+	sqlite3_stmt *s = stmt(st, k);
+	int rc;
+
+	if (!s)
+		return -HL_ESTORE;
+	rc = sqlite3_step(s);
+	if (rc != SQLITE_ROW)
+		return finish(st, s, rc);
+	*out = (uint64_t)sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return 0;
+}
+
+int hl_store_audit_sync(struct hl_store *st, bool full)
+{
+	const char *q = full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL";
+
+	return sqlite3_exec(hl_sqlite_db(st), q, NULL, NULL, NULL) == SQLITE_OK ? 0 :
+	       hl_sqlite_fail(st);
+}
+
+int hl_store_audit_leaves(struct hl_store *st, uint64_t *n)
+{
+	return one_count(st, A_LEAVES, n);
+}
+
+int hl_store_audit_size(struct hl_store *st, uint64_t *size)
+{
+	return one_count(st, A_SIZE, size);
+}
+
+int hl_store_audit_put(struct hl_store *st, uint64_t seq, const void *bytes, size_t n)
+{
+	sqlite3_stmt *s = stmt(st, A_PUT);
+
+	if (!s)
+		return -HL_ESTORE;
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)seq);
+	sqlite3_bind_blob(s, 2, n ? bytes : "", (int)n, SQLITE_STATIC);
+	return hl_sqlite_done(st, s);
+}
+
+/* The one row's first blob column appended to out; -HL_ENOTFOUND. */
+static int one_blob(struct hl_store *st, sqlite3_stmt *s, int col, struct hl_buf *out)
+{
+	int rc = sqlite3_step(s), r;
+
+	if (rc != SQLITE_ROW) {
+		r = finish(st, s, rc);
+		return r < 0 ? r : -HL_ENOTFOUND;
+	}
+	r = hl_buf_append(out, sqlite3_column_blob(s, col),
+			  (size_t)sqlite3_column_bytes(s, col));
+	sqlite3_reset(s);
+	return r;
+}
+
+int hl_store_audit_get(struct hl_store *st, uint64_t seq, struct hl_buf *out)
+{
+	sqlite3_stmt *s = stmt(st, A_GET);
+
+	if (!s)
+		return -HL_ESTORE;
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)seq);
+	return one_blob(st, s, 0, out);
+}
+
+/* Calls fn with (column 0, column 1's blob) for each row of s. */
+static int rows(struct hl_store *st, sqlite3_stmt *s,
+		int (*fn)(void *ctx, uint64_t n, const unsigned char *p, size_t len),
+		void *ctx)
+{
+	for (;;) {
+		int rc = sqlite3_step(s), r;
+		const unsigned char *p;
+
+		if (rc != SQLITE_ROW)
+			return finish(st, s, rc);
+		p = sqlite3_column_blob(s, 1);
+		r = fn(ctx, (uint64_t)sqlite3_column_int64(s, 0), p ? p : (const unsigned char *)"",
+		       (size_t)sqlite3_column_bytes(s, 1));
+		if (r != 0) {
+			sqlite3_reset(s);
+			return r;
+		}
+	}
+}
+
+int hl_store_audit_each(struct hl_store *st, uint64_t after, uint64_t limit,
+			int (*fn)(void *ctx, uint64_t seq, const unsigned char *p, size_t n),
+			void *ctx)
+{
+	sqlite3_stmt *s = stmt(st, A_EACH);
+
+	if (!s)
+		return -HL_ESTORE;
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)(after > INT64_MAX ? INT64_MAX : after));
+	sqlite3_bind_int64(s, 2, limit && limit < INT64_MAX ? (sqlite3_int64)limit : -1);
+	return rows(st, s, fn, ctx);
+}
+
+int hl_store_audit_node_put(struct hl_store *st, const struct hl_merkle_node *node)
+{
+	sqlite3_stmt *s = stmt(st, A_NODE_PUT);
+
+	if (!s)
+		return -HL_ESTORE;
+	sqlite3_bind_int(s, 1, (int)node->level);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)node->index);
+	sqlite3_bind_blob(s, 3, node->hash, HL_HASH_LEN, SQLITE_STATIC);
+	return hl_sqlite_done(st, s);
+}
+
+int hl_store_audit_node_get(struct hl_store *st, unsigned level, uint64_t index,
+			    hl_hash out)
+{
+	sqlite3_stmt *s = stmt(st, A_NODE_GET);
+	struct hl_buf b;
+	int r;
+
+	if (!s)
+		return -HL_ESTORE;
+	sqlite3_bind_int(s, 1, (int)level);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)index);
+	hl_buf_init(&b, HL_HASH_LEN);
+	r = one_blob(st, s, 0, &b);
+	if (r == 0 && b.len != HL_HASH_LEN)
+		r = -HL_ESTORE;
+	if (r == 0)
+		memcpy(out, b.data, HL_HASH_LEN);
+	hl_buf_free(&b);
+	return r;
+}
+
+static int src_node(void *ctx, unsigned level, uint64_t index, hl_hash out)
+{
+	return hl_store_audit_node_get(ctx, level, index, out);
+}
+
+struct hl_merkle_src hl_store_audit_src(struct hl_store *st)
+{
+	return (struct hl_merkle_src){.node = src_node, .ctx = st};
+}
+
+int hl_store_audit_checkpoint_put(struct hl_store *st, uint64_t size,
+				  const void *note, size_t n)
+{
+	sqlite3_stmt *s = stmt(st, A_CP_PUT);
+
+	if (!s)
+		return -HL_ESTORE;
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)size);
+	sqlite3_bind_blob(s, 2, note, (int)n, SQLITE_STATIC);
+	return hl_sqlite_done(st, s);
+}
+
+int hl_store_audit_checkpoint_last(struct hl_store *st, uint64_t *size, struct hl_buf *out)
+{
+	sqlite3_stmt *s = stmt(st, A_CP_LAST);
+	int rc;
+
+	*size = 0;
+	if (!s)
+		return -HL_ESTORE;
+	rc = sqlite3_step(s);
+	if (rc != SQLITE_ROW)
+		return finish(st, s, rc);
+	*size = (uint64_t)sqlite3_column_int64(s, 0);
+	rc = hl_buf_append(out, sqlite3_column_blob(s, 1), (size_t)sqlite3_column_bytes(s, 1));
+	sqlite3_reset(s);
+	return rc;
+}
+
+int hl_store_audit_checkpoint_each(struct hl_store *st,
+				   int (*fn)(void *ctx, uint64_t size,
+					     const unsigned char *p, size_t n),
+				   void *ctx)
+{
+	sqlite3_stmt *s = stmt(st, A_CP_EACH);
+
+	if (!s)
+		return -HL_ESTORE;
+	return rows(st, s, fn, ctx);
+}
