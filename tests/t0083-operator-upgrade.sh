@@ -13,7 +13,9 @@ DB="$TEST_DIR/ru-cert/hotline.db"
 test_expect_success 'a store of schema 8, without the operator tables' '
 	"$HOTLINE" init --name ru-cert --home "$TEST_DIR/ru-cert" --operator ana \
 		--listen "127.0.0.1:$PORT" >/dev/null &&
-	sqlite3 "$DB" "DROP TABLE operator_user; DROP TABLE operator; PRAGMA user_version = 8" &&
+	sqlite3 "$DB" "DROP TABLE operator_user; DROP TABLE operator;
+		ALTER TABLE item DROP COLUMN op_name; ALTER TABLE item DROP COLUMN op_role;
+		PRAGMA user_version = 8" &&
 	test "$(sqlite3 "$DB" "PRAGMA user_version")" = 8
 '
 
