@@ -192,5 +192,7 @@ int hl_desk_audit(struct hl_desk *d, const struct hl_desk_req *q, const char *wh
 
 /* The desk functions, by file. */
 hl_desk_fn hl_desk_send, hl_desk_wake, hl_desk_status_links, hl_desk_whoami;
+hl_desk_fn hl_desk_link_add, hl_desk_link_confirm, hl_desk_link_list, hl_desk_link_show,
+	hl_desk_proof_export;	/* links.c, proofdesk.c */
 
 #endif

@@ -8,6 +8,7 @@
 
 #define BODY_SEND (2 * HL_PLAIN_MAX)	/* JSON escapes can double the content */
 #define BODY_SMALL 16384
+#define BODY_CARD (6 * HL_CARD_MAX + 1024)	/* a card's text, even all \u escapes */
 
 const struct hl_desk_route hl_desk_routes[] = {
 	/* method  path              function               right            body       changes */
@@ -15,5 +16,11 @@ const struct hl_desk_route hl_desk_routes[] = {
 	{"GET",  "/v1/status",      hl_desk_status_links,  HL_RIGHT_NONE,   0,          false},
 	{"POST", "/v1/wake",        hl_desk_wake,          HL_RIGHT_NONE,   BODY_SMALL, false},
 	{"POST", "/v1/send",        hl_desk_send,          HL_RIGHT_SEND,   BODY_SEND,  true},
+	{"GET",  "/v1/links",       hl_desk_link_list,     HL_RIGHT_READ,   0,          false},
+	{"GET",  "/v1/link",        hl_desk_link_show,     HL_RIGHT_READ,   0,          false},
+	{"POST", "/v1/link/add",    hl_desk_link_add,      HL_RIGHT_LINK,   BODY_CARD,  true},
+	{"POST", "/v1/link/confirm", hl_desk_link_confirm, HL_RIGHT_LINK,   BODY_SMALL, true},
+	/* A proof may disclose a message's key: recorded, as actions are. */
+	{"POST", "/v1/proof/export", hl_desk_proof_export, HL_RIGHT_READ,   BODY_SMALL, true},
 	{NULL, NULL, NULL, HL_RIGHT_NONE, 0, false},
 };
