@@ -92,7 +92,7 @@ test_expect_success 'results fit their schemas' '
 	fp=$("$HOTLINE" fingerprint us-cert/card | cut -c1-35) &&
 	answers ru-cert POST /v1/link/confirm "{\"name\":\"us-cert\",\"fingerprint\":\"$fp\"}" &&
 	answers ru-cert POST /v1/send "{\"to\":\"us-cert\",\"text\":\"hello\",\"lang\":\"en\"}" &&
-	wait_for 30 receipted 1 &&
+	wait_for 90 receipted 1 &&
 	answers ru-cert POST /v1/proof/export "{\"link\":\"us-cert\",\"seq\":1,\"disclose\":true}" &&
 	answers us-cert POST /v1/proof/export "{\"link\":\"ru-cert\",\"seq\":\"1\",\"received\":\"1\"}"
 '
