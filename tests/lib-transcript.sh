@@ -13,6 +13,20 @@ link_pair() {
 	link_both "$1" "$2"
 }
 
+# link_offline A B : A and B link with no endpoint, through their
+# running daemons: those never reach each other, so only batches
+# (exchange) carry messages and receipts.
+link_offline() {
+	"$HOTLINE" --home "$TEST_DIR/$1" link add "$2" --card "$TEST_DIR/$2/card" \
+		--endpoint "" >/dev/null &&
+	"$HOTLINE" --home "$TEST_DIR/$2" link add "$1" --card "$TEST_DIR/$1/card" \
+		--endpoint "" >/dev/null &&
+	"$HOTLINE" --home "$TEST_DIR/$1" link confirm "$2" \
+		--fingerprint "$(fp_digits "$TEST_DIR/$2/card")" >/dev/null &&
+	"$HOTLINE" --home "$TEST_DIR/$2" link confirm "$1" \
+		--fingerprint "$(fp_digits "$TEST_DIR/$1/card")" >/dev/null
+}
+
 # send_msg FROM TO TEXT : FROM sends TEXT on its link to TO.
 send_msg() {
 	"$HOTLINE" --home "$TEST_DIR/$1" send --to "$2" "$3" >/dev/null

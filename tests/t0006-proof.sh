@@ -8,20 +8,6 @@ new_party ru-cert "$(free_port)"
 new_party us-cert "$(free_port)"
 new_party eu-cert "$(free_port)"
 
-# link_offline A B : A and B link with no endpoint: their daemons run
-# (proof export and link ask them) but never reach each other, so only
-# the batches carry messages and receipts.
-link_offline() {
-	"$HOTLINE" --home "$TEST_DIR/$1" link add "$2" --card "$TEST_DIR/$2/card" \
-		--endpoint "" >/dev/null &&
-	"$HOTLINE" --home "$TEST_DIR/$2" link add "$1" --card "$TEST_DIR/$1/card" \
-		--endpoint "" >/dev/null &&
-	"$HOTLINE" --home "$TEST_DIR/$1" link confirm "$2" \
-		--fingerprint "$(fp_digits "$TEST_DIR/$2/card")" >/dev/null &&
-	"$HOTLINE" --home "$TEST_DIR/$2" link confirm "$1" \
-		--fingerprint "$(fp_digits "$TEST_DIR/$1/card")" >/dev/null
-}
-
 test_expect_success 'three parties run, linked without endpoints' '
 	start_daemon ru-cert && start_daemon us-cert && start_daemon eu-cert &&
 	link_offline ru-cert us-cert && link_offline ru-cert eu-cert &&
