@@ -10,8 +10,17 @@ fp_digits() {
 
 # link_pair A B : A and B add each other's cards and confirm the link.
 link_pair() {
-	"$HOTLINE" --home "$TEST_DIR/$1" link add "$2" --card "$TEST_DIR/$2/card" >/dev/null &&
-	"$HOTLINE" --home "$TEST_DIR/$2" link add "$1" --card "$TEST_DIR/$1/card" >/dev/null &&
+	link_both "$1" "$2"
+}
+
+# link_offline A B : A and B link with no endpoint, through their
+# running daemons: those never reach each other, so only batches
+# (exchange) carry messages and receipts.
+link_offline() {
+	"$HOTLINE" --home "$TEST_DIR/$1" link add "$2" --card "$TEST_DIR/$2/card" \
+		--endpoint "" >/dev/null &&
+	"$HOTLINE" --home "$TEST_DIR/$2" link add "$1" --card "$TEST_DIR/$1/card" \
+		--endpoint "" >/dev/null &&
 	"$HOTLINE" --home "$TEST_DIR/$1" link confirm "$2" \
 		--fingerprint "$(fp_digits "$TEST_DIR/$2/card")" >/dev/null &&
 	"$HOTLINE" --home "$TEST_DIR/$2" link confirm "$1" \
@@ -34,14 +43,14 @@ exchange() {
 
 # show_field HOME LINK FIELD : "sent" or "received" -> "COUNT RECEIPTED".
 show_field() {
-	"$HOTLINE" --home "$TEST_DIR/$1" link show "$2" |
+	hl_up "$1" link show "$2" |
 		sed -n "s/^$3: *\([0-9]*\), receipted up to \([0-9]*\)$/\1 \2/p"
 }
 
 # state HOME LINK : a snapshot of everything link show and log verify
 # say about a link, to show that a refused input stored nothing.
 state() {
-	"$HOTLINE" --home "$TEST_DIR/$1" link show "$2" &&
+	hl_up "$1" link show "$2" &&
 	"$HOTLINE" --home "$TEST_DIR/$1" log verify --link "$2"
 }
 
@@ -68,7 +77,7 @@ envelope_at() {
 # third party reads it from a disclosed proof, checked with both cards
 # (what follows the "text [TAG]:" line of proof verify's report).
 disclosed() {
-	"$HOTLINE" --home "$TEST_DIR/$1" proof export --link "$2" --seq "$3" \
+	hl_up "$1" proof export --link "$2" --seq "$3" \
 		--disclose ${4:-} --out "$TEST_DIR/.disclosed" &&
 	"$HOTLINE" proof verify --card "$TEST_DIR/$1/card" --card "$TEST_DIR/$2/card" \
 		"$TEST_DIR/.disclosed" | proof_text

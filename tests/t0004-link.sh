@@ -1,12 +1,24 @@
 #!/bin/sh
 # Links: adding a peer's card, and confirming it by its fingerprint
-# before anything is sent on it.
+# before anything is sent on it.  The link commands ask hotlined:
+# ru-cert's runs throughout; us-cert's only for its own link commands,
+# so that nothing is delivered between the two.
 . "$(dirname "$0")/test-lib.sh"
 . "$(dirname "$0")/lib-transcript.sh"
 
-new_party ru-cert 7441
-new_party us-cert 7442
-new_party eu-cert 7443
+RU_PORT=$(free_port)
+US_PORT=$(free_port)
+new_party ru-cert "$RU_PORT"
+new_party us-cert "$US_PORT"
+new_party eu-cert "$(free_port)"
+
+test_expect_success 'with hotlined down, link add fails at once and adds nothing' '
+	expect_code 1 "$HOTLINE" --home ru-cert link add us-cert --card us-cert/card 2>err &&
+	grep -q "^hotline: hotlined is not running for .*ru-cert: nothing was done" err &&
+	start_daemon ru-cert &&
+	"$HOTLINE" --home ru-cert link list >out &&
+	test $(wc -l <out) -eq 1
+'
 
 test_expect_success 'a link is added under the name on the card' '
 	"$HOTLINE" --home ru-cert link add us-cert --card us-cert/card >out &&
@@ -60,7 +72,7 @@ test_expect_success 'link add checks its arguments' '
 test_expect_success 'list shows the new link as UNCONFIRMED' '
 	"$HOTLINE" --home ru-cert link list >out &&
 	head -n 1 out | grep -q "^LINK  *STATE  *SENT  *RECEIPTED  *RECEIVED  *ENDPOINT" &&
-	grep -Eq "^us-cert +UNCONFIRMED +0 +0 +0 +https://127.0.0.1:7442$" out &&
+	grep -Eq "^us-cert +UNCONFIRMED +0 +0 +0 +https://127.0.0.1:$US_PORT$" out &&
 	test $(wc -l <out) -eq 2
 '
 
@@ -101,20 +113,22 @@ test_expect_success 'the right fingerprint confirms the link, spaces or not' '
 		--fingerprint "$(fp_digits us-cert/card)" >out &&
 	grep -q "^Link us-cert confirmed (fingerprint $(fp_digits us-cert/card))$" out &&
 	"$HOTLINE" --home ru-cert link list | grep -Eq "^us-cert +confirmed +0" &&
+	with_daemons us-cert &&
 	"$HOTLINE" --home us-cert link add ru-cert --card ru-cert/card >/dev/null &&
 	"$HOTLINE" --home us-cert link confirm ru-cert \
 		--fingerprint "$(fp_digits ru-cert/card | tr -d " ")" >out &&
 	grep -q "^Link ru-cert confirmed" out &&
-	"$HOTLINE" --home us-cert link show ru-cert | grep -q "^state: *confirmed 20"
+	"$HOTLINE" --home us-cert link show ru-cert | grep -q "^state: *confirmed 20" &&
+	end_daemons
 '
 
 test_expect_success 'show prints the fingerprint and the link ID both sides share' '
 	"$HOTLINE" --home ru-cert link show us-cert >ru.show &&
-	"$HOTLINE" --home us-cert link show ru-cert >us.show &&
+	hl_up us-cert link show ru-cert >us.show &&
 	grep -qx "link: *us-cert" ru.show &&
 	grep -qx "fingerprint: $(fp_digits us-cert/card)" ru.show &&
 	grep -qx "fingerprint: $(fp_digits ru-cert/card)" us.show &&
-	grep -qx "endpoint: *https://127.0.0.1:7442" ru.show &&
+	grep -qx "endpoint: *https://127.0.0.1:$US_PORT" ru.show &&
 	grep -Eq "^link ID: +[0-9a-f]{64}$" ru.show &&
 	test "$(grep "^link ID" ru.show)" = "$(grep "^link ID" us.show)" &&
 	grep -qx "sent: *0, receipted up to 0" ru.show &&
@@ -143,6 +157,19 @@ test_expect_success 'a link may override the endpoint on the card' '
 	"$HOTLINE" --home ru-cert link show eu-cert | grep -qx "endpoint: *https://eu.example:9443" &&
 	"$HOTLINE" --home ru-cert link list >out &&
 	test "$(cut -d" " -f1 out | tail -n +2 | tr "\n" " ")" = "eu-cert us-cert "
+'
+
+test_expect_success 'a second confirmation keeps the first one'"'"'s time' '
+	"$HOTLINE" --home ru-cert link show us-cert --json >before &&
+	sleep 1 &&
+	"$HOTLINE" --home ru-cert link confirm us-cert \
+		--fingerprint "$(fp_digits us-cert/card)" >/dev/null &&
+	"$HOTLINE" --home ru-cert link show us-cert --json >after &&
+	cmp before after
+'
+
+test_expect_success 'hotlined stops cleanly' '
+	stop_daemon ru-cert
 '
 
 test_done

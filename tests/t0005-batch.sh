@@ -5,9 +5,9 @@
 . "$(dirname "$0")/lib-transcript.sh"
 require_tools hl-forge
 
-new_party ru-cert 7441
-new_party us-cert 7442
-new_party eu-cert 7443
+new_party ru-cert "$(free_port)"
+new_party us-cert "$(free_port)"
+new_party eu-cert "$(free_port)"
 link_pair ru-cert us-cert
 link_pair ru-cert eu-cert
 
@@ -233,8 +233,8 @@ test_expect_success 'a receipt for a checkpoint we never signed is refused' '
 '
 
 # A fresh pair for equivocation: ru-nrrc signs two different first messages.
-new_party ru-nrrc 7451
-new_party us-nrrc 7452
+new_party ru-nrrc "$(free_port)"
+new_party us-nrrc "$(free_port)"
 
 test_expect_success 'equivocation: a different message 1 after A was receipted' '
 	link_pair ru-nrrc us-nrrc &&
@@ -252,10 +252,10 @@ test_expect_success 'equivocation: a different message 1 after A was receipted' 
 '
 
 test_expect_success 'the witness then shows the evidence and still holds A' '
-	"$HOTLINE" --home us-nrrc link show ru-nrrc >show &&
+	hl_up us-nrrc link show ru-nrrc >show &&
 	grep -q "^EVIDENCE: *1 equivocation record" show &&
 	grep -qx "received: *1, receipted up to 1" show &&
-	"$HOTLINE" --home us-nrrc link list >list &&
+	hl_up us-nrrc link list >list &&
 	test "$(disclosed us-nrrc ru-nrrc 1 --received)" = "A" &&
 	expect_code 3 "$HOTLINE" --home us-nrrc log verify >out &&
 	grep -q "ru-nrrc: OK" out && grep -q "ru-nrrc: EVIDENCE: 1 " out
@@ -268,7 +268,7 @@ test_expect_success 'equivocation inside a longer push is kept as evidence too' 
 	expect_code 1 "$HOTLINE" --home us-nrrc batch import --link ru-nrrc \
 		--out eqC.receipt eqC.batch 2>err &&
 	grep -q "equivocation" err && test ! -e eqC.receipt &&
-	"$HOTLINE" --home us-nrrc link show ru-nrrc >show &&
+	hl_up us-nrrc link show ru-nrrc >show &&
 	# The same conflicting message 1 again: evidence is kept once.
 	grep -q "^EVIDENCE: *1 equivocation record" show &&
 	grep -qx "received: *1, receipted up to 1" show &&
@@ -276,9 +276,9 @@ test_expect_success 'equivocation inside a longer push is kept as evidence too' 
 '
 
 test_expect_success 'a batch on a link this party has not confirmed is refused' '
-	"$HOTLINE" --home us-cert link add eu-cert --card eu-cert/card >/dev/null &&
-	"$HOTLINE" --home eu-cert link add us-cert --card us-cert/card >/dev/null &&
-	"$HOTLINE" --home eu-cert link confirm us-cert \
+	hl_up us-cert link add eu-cert --card eu-cert/card >/dev/null &&
+	hl_up eu-cert link add us-cert --card us-cert/card >/dev/null &&
+	hl_up eu-cert link confirm us-cert \
 		--fingerprint "$(fp_digits us-cert/card)" >/dev/null &&
 	send_msg eu-cert us-cert "not yet" &&
 	"$HOTLINE" --home eu-cert batch export --link us-cert --out unconf.batch 2>/dev/null &&

@@ -11,8 +11,8 @@ require_tools hl-stress
 ROUNDS=${HOTLINE_CRASH_ROUNDS:-8}
 KILLS=3		# append kills a round
 
-new_party ru-cert 7441
-new_party us-cert 7442
+new_party ru-cert "$(free_port)"
+new_party us-cert "$(free_port)"
 link_pair ru-cert us-cert
 
 # rand LO HI : a random integer in [LO, HI].

@@ -17,6 +17,7 @@ FR_PORT=$(free_port)
 linked_pair ru-cert "$RU_PORT" us-cert "$US_PORT"
 new_party eu-cert "$EU_PORT"
 new_party fr-cert "$FR_PORT"
+with_daemons eu-cert fr-cert us-cert
 "$HOTLINE" --home "$TEST_DIR/eu-cert" link add us-cert --card "$TEST_DIR/us-cert/card" >/dev/null
 "$HOTLINE" --home "$TEST_DIR/eu-cert" link confirm us-cert \
 	--fingerprint "$(fp_digits "$TEST_DIR/us-cert/card")" >/dev/null
@@ -24,6 +25,7 @@ new_party fr-cert "$FR_PORT"
 "$HOTLINE" --home "$TEST_DIR/fr-cert" link confirm us-cert \
 	--fingerprint "$(fp_digits "$TEST_DIR/us-cert/card")" >/dev/null
 "$HOTLINE" --home "$TEST_DIR/us-cert" link add fr-cert --card "$TEST_DIR/fr-cert/card" >/dev/null
+end_daemons
 
 # What us-cert logs for a certificate that is on no confirmed link's
 # card, unknown or unconfirmed alike, and for none at all.

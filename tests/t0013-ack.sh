@@ -7,8 +7,8 @@
 
 command -v faketime >/dev/null 2>&1 || { echo "1..0 # SKIP faketime is not installed"; exit 0; }
 
-new_party ru-cert 7441
-new_party us-cert 7442
+new_party ru-cert "$(free_port)"
+new_party us-cert "$(free_port)"
 link_pair ru-cert us-cert
 
 test_expect_success 'a FLASH message arrives, due for acknowledgment in 15 minutes' '
@@ -50,7 +50,7 @@ test_expect_success 'a person acknowledges it, once' '
 	grep -q "^ru-cert/1 was already acknowledged at .* (ru-cert/out/1)$" out &&
 	"$HOTLINE" --home us-cert inbox >inbox &&
 	grep -q "^ru-cert/1 .* acked +" inbox &&
-	"$HOTLINE" --home us-cert link show ru-cert | grep -q "^sent: *1, receipted up to 0$"
+	hl_up us-cert link show ru-cert | grep -q "^sent: *1, receipted up to 0$"
 '
 
 test_expect_success 'the ack travels with the FLASH precedence and names the message' '
@@ -81,7 +81,7 @@ test_expect_success 'an ack for an unknown message, an ack, or our own message i
 	grep -q "BCP 47" err &&
 	expect_code 1 "$HOTLINE" --home us-cert ack nobody/1 2>err &&
 	expect_code 2 "$HOTLINE" --home us-cert ack ru-cert 2>err &&
-	"$HOTLINE" --home us-cert link show ru-cert | grep -q "^sent: *1,"
+	hl_up us-cert link show ru-cert | grep -q "^sent: *1,"
 '
 
 test_expect_success 'rebuild recomputes who acknowledged what' '

@@ -13,8 +13,8 @@ later() {
 		"$HOTLINE" --home "$TEST_DIR/$home" "$@"
 }
 
-new_party ru-cert 7441
-new_party us-cert 7442
+new_party ru-cert "$(free_port)"
+new_party us-cert "$(free_port)"
 link_pair ru-cert us-cert
 
 test_expect_success 'a link never heard from is reported silent' '

@@ -49,12 +49,12 @@ want() {
 	fr.head) echo "LIAISON +ÉTAT +ENVOYÉS +ACCUSÉS +REÇUS +POINT D'ACCÈS" ;;
 	ru.head) echo "КАНАЛ +СОСТОЯНИЕ +ОТПРАВЛЕНО +КВИТИРОВАНО +ПОЛУЧЕНО +АДРЕС" ;;
 	zh.head) echo "链路 +状态 +已发送 +已回执 +已接收 +端点" ;;
-	ar.row) echo "us-cert +غير مؤكَّد +0 +0 +0  https://127.0.0.1:7442" ;;
-	en.row) echo "us-cert +UNCONFIRMED +0 +0 +0  https://127.0.0.1:7442" ;;
-	es.row) echo "us-cert +SIN CONFIRMAR +0 +0 +0  https://127.0.0.1:7442" ;;
-	fr.row) echo "us-cert +NON CONFIRMÉE +0 +0 +0  https://127.0.0.1:7442" ;;
-	ru.row) echo "us-cert +НЕ ПОДТВЕРЖДЁН +0 +0 +0  https://127.0.0.1:7442" ;;
-	zh.row) echo "us-cert +未确认 +0 +0 +0  https://127.0.0.1:7442" ;;
+	ar.row) echo "us-cert +غير مؤكَّد +0 +0 +0  https://127.0.0.1:$US_PORT" ;;
+	en.row) echo "us-cert +UNCONFIRMED +0 +0 +0  https://127.0.0.1:$US_PORT" ;;
+	es.row) echo "us-cert +SIN CONFIRMAR +0 +0 +0  https://127.0.0.1:$US_PORT" ;;
+	fr.row) echo "us-cert +NON CONFIRMÉE +0 +0 +0  https://127.0.0.1:$US_PORT" ;;
+	ru.row) echo "us-cert +НЕ ПОДТВЕРЖДЁН +0 +0 +0  https://127.0.0.1:$US_PORT" ;;
+	zh.row) echo "us-cert +未确认 +0 +0 +0  https://127.0.0.1:$US_PORT" ;;
 	fr.nohome) echo "hotline: nowhere: aucune partie dans ce dossier (lancez d'abord « hotline init »)" ;;
 	esac
 }
@@ -78,8 +78,15 @@ list_is() {
 	fi
 }
 
+RU_PORT=$(free_port)
+US_PORT=$(free_port)
+EG_PORT=$(free_port)
+UA_PORT=$(free_port)
+
+# ru-cert's hotlined runs throughout: link list asks it.
 test_expect_success 'setup: a party with one unconfirmed link' '
-	new_party ru-cert 7441 && new_party us-cert 7442 &&
+	new_party ru-cert "$RU_PORT" && new_party us-cert "$US_PORT" &&
+	start_daemon ru-cert &&
 	"$HOTLINE" --home ru-cert link add us-cert --card us-cert/card >/dev/null
 '
 
@@ -172,7 +179,8 @@ test_expect_success 'structured fields in the operator language; codes in Englis
 '
 
 test_expect_success 'setup: a case and a request, carried by batch' '
-	new_party eg-cert 7443 && new_party ua-cert 7444 && link_pair eg-cert ua-cert &&
+	new_party eg-cert "$EG_PORT" && new_party ua-cert "$UA_PORT" &&
+	link_pair eg-cert ua-cert &&
 	"$HOTLINE" --home eg-cert send --to ua-cert --precedence flash --lang en \
 		--category malicious-code/c2-server --tlp TLP:AMBER --severity high \
 		"C2 seen" >/dev/null 2>&1 &&

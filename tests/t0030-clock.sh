@@ -103,7 +103,7 @@ test_expect_success 'clock.skew is the witness'"'"'s to set' '
 	"$HOTLINE" --home us-cert batch import --link de-cert --out r new.batch 2>err &&
 	test "$(show_field us-cert de-cert received)" = "2 2" &&
 	sed -i "s/^clock.skew = 15m$/clock.skew = soon/" us-cert/hotline.conf &&
-	expect_code 1 "$HOTLINE" --home us-cert link list 2>err && cat err &&
+	expect_code 1 "$HOTLINE" --home us-cert log verify 2>err && cat err &&
 	grep -q "clock.skew" err
 '
 

@@ -64,6 +64,7 @@ test_expect_success 'outbox --json: a line per link with its messages' '
 '
 
 test_expect_success 'link list and link show --json agree with their tables' '
+	with_daemons eg-cert &&
 	hl eg-cert link list --json >j && test "$(wc -l <j)" = 1 &&
 	jcheck j "\$j->{name} eq q(ru-cert) && \$j->{sent} == 3 && \$j->{sent_receipted} == 2 &&
 		\$j->{received} == 0 && \$j->{confirmed} > 0 && \$j->{evidence} == 0" &&
@@ -73,7 +74,8 @@ test_expect_success 'link list and link show --json agree with their tables' '
 	hl eg-cert link show ru-cert >table &&
 	grep -qx "fingerprint: $fp" table &&
 	grep -q "^link ID: *$(perl -MJSON::PP -ne "print decode_json(\$_)->{link_id}" j)$" table &&
-	grep -qx "sent:        3, receipted up to 2" table
+	grep -qx "sent:        3, receipted up to 2" table &&
+	end_daemons
 '
 
 test_expect_success 'check report --json: each check and the summary' '

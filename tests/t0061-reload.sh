@@ -68,7 +68,8 @@ test_expect_success 'so is one that names a link the store lacks' '
 test_expect_success 'a good file takes effect: the new deadline and command run' '
 	conf "link.us-cert.receipt.flash = 1m" &&
 	hup &&
-	tail -n 1 ru-cert.log | grep -q "reloaded .*/ru-cert/hotline.conf$" &&
+	grep ": reloaded \|: reload refused" ru-cert.log | tail -n 1 |
+		grep -q "reloaded .*/ru-cert/hotline.conf$" &&
 	wait_for 20 grep -q "\"event\":\"ack-overdue\"" events &&
 	grep -q "\"message\":\"us-cert/" events
 '

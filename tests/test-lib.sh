@@ -242,16 +242,63 @@ kill_daemon() {
 	rm -f "$TEST_DIR/$1.pid"
 }
 
+# hl_up NAME ARGS... : "$HOTLINE" --home $TEST_DIR/NAME ARGS, with
+# NAME's hotlined running: started for that one command (and stopped
+# after) when it was not.  Commands that ask hotlined (link, proof
+# export) use it in tests that otherwise run no daemon.  Exits as the
+# command did.
+hl_up() {
+	hu_who=$1
+	shift
+	hu_started=
+	if ! daemon_running "$hu_who"; then
+		start_daemon "$hu_who" >&2 || return 1
+		hu_started=$hu_who
+	fi
+	if "$HOTLINE" --home "$TEST_DIR/$hu_who" "$@"; then hu_rc=0; else hu_rc=$?; fi
+	if [ -n "$hu_started" ]; then
+		stop_daemon "$hu_started" >&2 || return 1
+	fi
+	return $hu_rc
+}
+
+# with_daemons NAME... : starts the hotlined of each NAME that does not
+# run yet; end_daemons stops those it started.  For a few commands in a
+# row that ask hotlined (linking two parties, in a test that starts
+# its daemons later or never).
+with_daemons() {
+	for wd_n in "$@"; do
+		daemon_running "$wd_n" && continue
+		start_daemon "$wd_n" >&2 || return 1
+		wd_started="${wd_started-} $wd_n"
+	done
+}
+end_daemons() {
+	for wd_n in ${wd_started-}; do
+		stop_daemon "$wd_n" >&2 || return 1
+	done
+	wd_started=
+}
+
+# link_both A B : A and B add each other's cards and confirm the link,
+# through their daemons (started for it when they are not running).
+link_both() {
+	with_daemons "$1" "$2" &&
+	"$HOTLINE" --home "$TEST_DIR/$1" link add "$2" --card "$TEST_DIR/$2/card" >/dev/null &&
+	"$HOTLINE" --home "$TEST_DIR/$2" link add "$1" --card "$TEST_DIR/$1/card" >/dev/null &&
+	"$HOTLINE" --home "$TEST_DIR/$1" link confirm "$2" --fingerprint \
+		"$("$HOTLINE" fingerprint "$TEST_DIR/$2/card" | cut -c1-35)" >/dev/null &&
+	"$HOTLINE" --home "$TEST_DIR/$2" link confirm "$1" --fingerprint \
+		"$("$HOTLINE" fingerprint "$TEST_DIR/$1/card" | cut -c1-35)" >/dev/null
+	lb_rc=$?
+	end_daemons || return 1
+	return $lb_rc
+}
+
 # linked_pair A PORTA B PORTB : creates parties A and B listening on
 # their ports, and links them both ways, confirmed by fingerprint.
 linked_pair() {
-	new_party "$1" "$2" && new_party "$3" "$4" &&
-	"$HOTLINE" --home "$TEST_DIR/$1" link add "$3" --card "$TEST_DIR/$3/card" >/dev/null &&
-	"$HOTLINE" --home "$TEST_DIR/$3" link add "$1" --card "$TEST_DIR/$1/card" >/dev/null &&
-	"$HOTLINE" --home "$TEST_DIR/$1" link confirm "$3" --fingerprint \
-		"$("$HOTLINE" fingerprint "$TEST_DIR/$3/card" | cut -c1-35)" >/dev/null &&
-	"$HOTLINE" --home "$TEST_DIR/$3" link confirm "$1" --fingerprint \
-		"$("$HOTLINE" fingerprint "$TEST_DIR/$1/card" | cut -c1-35)" >/dev/null
+	new_party "$1" "$2" && new_party "$3" "$4" && link_both "$1" "$3"
 }
 
 # kill_daemons : the exit trap's part: no daemon outlives its test.

@@ -1,8 +1,8 @@
 #!/bin/sh
 # demo.sh BUILD - two parties on loopback exchange a FLASH notification.
 #
-# Makes two parties in a temporary folder, exchanges and confirms their
-# cards, starts both daemons, sends a FLASH notification written in
+# Makes two parties in a temporary folder, starts both daemons,
+# exchanges and confirms their cards, sends a FLASH notification written in
 # Arabic with an English summary from ru-cert to us-cert, shows it
 # arriving, the cosigned receipt coming back and a person's
 # acknowledgment, which names them, exports proofs of the notification
@@ -75,7 +75,11 @@ step "1. Two parties, each with its own keys, TLS certificate and card"
 run hotline init --name ru-cert --home ru-cert --listen "127.0.0.1:$ru_port"
 run hotline init --name us-cert --home us-cert --listen "127.0.0.1:$us_port"
 
-step "2. They swap cards, read the fingerprints aloud, and confirm the link"
+step "2. Both daemons start on loopback (the CLI asks them; peers: mutual TLS 1.3)"
+start ru-cert
+start us-cert
+
+step "3. They swap cards, read the fingerprints aloud, and confirm the link"
 cp ru-cert/card ru-cert.card
 cp us-cert/card us-cert.card
 run hotline --home ru-cert link add us-cert --card us-cert.card
@@ -84,10 +88,6 @@ fp_us=$(hotline fingerprint us-cert.card | cut -c1-35)
 fp_ru=$(hotline fingerprint ru-cert.card | cut -c1-35)
 run hotline --home ru-cert link confirm us-cert --fingerprint "$fp_us"
 run hotline --home us-cert link confirm ru-cert --fingerprint "$fp_ru"
-
-step "3. Both daemons start on loopback (mutual TLS 1.3, pinned to the cards)"
-start ru-cert
-start us-cert
 
 step "4. ru-cert sends a FLASH notification, which opens a case: Arabic text, English summary"
 run hotline --home ru-cert send --to us-cert --precedence flash --lang ar \

@@ -1,11 +1,10 @@
 /* cmd_link.c - hotline link add|list|show|confirm. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-
-#include <sodium.h>
 
 #include "cli.h"
 #include "i18n.h"
@@ -36,6 +35,9 @@ const char link_help[] =
 	"    side has sent and had receipted, and any equivocation evidence.\n"
 	"    With --json, 'list' prints a JSON object per link, one a line, and\n"
 	"    'show' one object (docs/cli-json.md).\n\n"
+	"    Each of these asks the running hotlined (it must run; without it\n"
+	"    nothing is done), which keeps the links; the card file is read\n"
+	"    here and sent to it.\n\n"
 	"OPTIONS\n"
 	"    --card FILE          the peer's card\n"
 	"    --endpoint URL       reach the peer here instead of its card's\n"
@@ -90,53 +92,25 @@ static int parse(int argc, char **argv, struct args *a)
 	return CLI_OK;
 }
 
-struct clash {
-	const struct hl_card *card;
-	const char *with;
-};
-
-static int find_clash(void *ctx, const struct hl_link *l)
+/* The string member key of j, or "?". */
+static const char *str(json_t *j, const char *key)
 {
-	struct clash *c = ctx;
+	const char *s = json_string_value(json_object_get(j, key));
 
-	if (memcmp(l->card.tls_pin, c->card->tls_pin, 32) != 0 &&
-	    memcmp(l->card.sign_pk, c->card->sign_pk, 32) != 0)
-		return 0;
-	c->with = strdup(l->name);
-	return 1;
+	return s ? s : "?";
 }
 
-/* A card must not share a key or TLS pin with ours or another link's:
- * pins identify peers to the server, and they are public. */
-static bool unique_card(struct hl_store *st, const struct hl_party *p,
-			const struct hl_card *card, const char *file)
+static uint64_t num(json_t *j, const char *key)
 {
-	struct clash c = {card, NULL};
+	json_int_t n = json_integer_value(json_object_get(j, key));
 
-	if (!memcmp(card->tls_pin, p->card.tls_pin, 32) ||
-	    !sodium_memcmp(card->sign_pk, p->card.sign_pk, 32)) {
-		cli_err(_("%s: it carries this party's own key or TLS pin"), file);
-		return false;
-	}
-	if (hl_store_link_each(st, find_clash, &c) < 0 || c.with) {
-		if (c.with && strcmp(c.with, card->name) == 0)
-			cli_err(_("%s: a link to that party already exists"), card->name);
-		else
-			cli_err(_("%s: it carries the key or TLS pin of link %s: refused"), file,
-				c.with ? c.with : "?");
-		free((void *)c.with);
-		return false;
-	}
-	return true;
+	return n > 0 ? (uint64_t)n : 0;
 }
 
-static int add(struct hl_store *st, const struct hl_party *p, const struct args *a)
+static int add(const struct hl_party *p, const struct args *a)
 {
-	unsigned char id[HL_LINK_ID_LEN];
-	char fp[HL_FINGERPRINT_LEN + 1];
-	struct hl_card card;
 	struct hl_buf text;
-	const char *ep;
+	json_t *args, *res = NULL;
 	int r;
 
 	if (!a->name || !a->card)
@@ -145,50 +119,23 @@ static int add(struct hl_store *st, const struct hl_party *p, const struct args 
 		cli_err(_("--endpoint: want https://HOST[:PORT]"));
 		return CLI_USAGE;
 	}
-	if (cli_card(a->card, &card, &text) < 0)
+	if (cli_read(a->card, HL_CARD_MAX, &text) < 0)
 		return CLI_FAIL;
-	r = CLI_FAIL;
-	if (strcmp(card.name, a->name) != 0)
-		cli_err(_("%s: the card is %s's, not %s's"), a->card, card.name, a->name);
-	else if (strcmp(card.name, p->card.name) == 0)
-		cli_err(_("%s: that is this party's own card"), a->card);
-	else if (unique_card(st, p, &card, a->card))
-		r = CLI_OK;
-	if (r == CLI_OK) {
-		hl_link_id(p->card.sign_pk, card.sign_pk, id);
-		ep = a->endpoint ? a->endpoint : card.endpoint;
-		r = hl_store_link_add(st, a->name, id, text.data, text.len, ep, cli_now());
-		if (r == -HL_EDUPLICATE)
-			cli_err(_("%s: a link to that party already exists"), a->name);
-		else if (r < 0)
-			cli_store_err(st, a->name, r);
-		r = r < 0 ? CLI_FAIL : CLI_OK;
-	}
-	if (r == CLI_OK) {
-		hl_card_fingerprint(&card, fp);
-		printf(_("Added link %s (unconfirmed)\n"
-			 "Fingerprint: %s\n"
-			 "Read it with %s by voice, then run: hotline link confirm %s\n"),
-		       a->name, fp, a->name, a->name);
-	}
+	args = json_pack("{s:s, s:s%}", "name", a->name,
+			 "card", text.data ? (const char *)text.data : "", text.len);
+	if (args && a->endpoint)
+		json_object_set_new(args, "endpoint", json_string(a->endpoint));
 	hl_buf_free(&text);
-	return r;
-}
-
-/* The digits of s, without spaces, into out; false if anything else. */
-static bool digits_only(const char *s, char *out, size_t cap)
-{
-	size_t n = 0;
-
-	for (; *s; s++) {
-		if (*s == ' ' || *s == '-' || *s == '\n')
-			continue;
-		if (*s < '0' || *s > '9' || n + 1 >= cap)
-			return false;
-		out[n++] = *s;
-	}
-	out[n] = 0;
-	return n > 0;
+	r = args ? cli_call(p, "POST", "/v1/link/add", args, &res) : -ENOMEM;
+	json_decref(args);
+	if (r != 0)
+		return CLI_FAIL;
+	printf(_("Added link %s (unconfirmed)\n"
+		 "Fingerprint: %s\n"
+		 "Read it with %s by voice, then run: hotline link confirm %s\n"),
+	       str(res, "name"), str(res, "fingerprint"), str(res, "name"), str(res, "name"));
+	json_decref(res);
+	return CLI_OK;
 }
 
 static const char *ask_fingerprint(char *buf, size_t cap)
@@ -199,117 +146,52 @@ static const char *ask_fingerprint(char *buf, size_t cap)
 	return fgets(buf, (int)cap, stdin);
 }
 
-static int confirm(struct hl_store *st, const struct args *a)
+static int confirm(const struct hl_party *p, const struct args *a)
 {
-	char fp[HL_FINGERPRINT_LEN + 1], want[64], got[64], typed[128];
 	const char *given = a->fingerprint;
-	struct hl_link l;
+	char typed[128];
+	json_t *args, *res = NULL;
 	int r;
 
 	if (!a->name)
 		return cli_usage("link", synopsis);
-	if (cli_link(st, a->name, &l) < 0)
-		return CLI_FAIL;
-	hl_card_fingerprint(&l.card, fp);
 	if (!given)
 		given = ask_fingerprint(typed, sizeof(typed));
-	r = CLI_FAIL;
-	if (!given)
+	if (!given) {
 		cli_err(_("give the fingerprint the peer read out: --fingerprint DIGITS"));
-	else if (!digits_only(fp, want, sizeof(want)) || !digits_only(given, got, sizeof(got)) ||
-		 strcmp(want, got) != 0)
-		cli_err(_("%s: the fingerprint does not match the card's; the link stays "
-			  "unconfirmed. Check with the peer: a different card may have been sent."),
-			a->name);
-	else if (hl_store_link_confirm(st, l.id, cli_now()) < 0)
-		cli_store_err(st, a->name, -HL_ESTORE);
-	else
-		r = CLI_OK;
-	if (r == CLI_OK)
-		printf(_("Link %s confirmed (fingerprint %s)\n"), a->name, fp);
-	hl_link_free(&l);
-	return r;
-}
-
-/* What link list and link show say of one link, gathered once by
- * link_view_get and printed as a table row, as the show text, or as
- * JSON by link_view_json. */
-struct link_view {
-	const struct hl_link *l;
-	uint64_t sent, sent_receipted, received, received_receipted, evidence;
-	char fp[HL_FINGERPRINT_LEN + 1], link_id[65];
-};
-
-/* A damaged store must fail here, not show a link as empty. */
-static int link_view_get(struct hl_store *st, const struct hl_link *l, struct link_view *v)
-{
-	int r;
-
-	*v = (struct link_view){.l = l};
-	hl_card_fingerprint(&l->card, v->fp);
-	sodium_bin2hex(v->link_id, sizeof(v->link_id), l->link_id, sizeof(l->link_id));
-	r = hl_store_log_size(st, l->id, HL_OURS, &v->sent);
-	if (r == 0)
-		r = hl_store_cosigned_size(st, l->id, HL_OURS, &v->sent_receipted);
-	if (r == 0)
-		r = hl_store_log_size(st, l->id, HL_THEIRS, &v->received);
-	if (r == 0)
-		r = hl_store_cosigned_size(st, l->id, HL_THEIRS, &v->received_receipted);
-	if (r == 0)
-		r = hl_store_evidence_count(st, l->id, &v->evidence);
-	return r;
-}
-
-static json_t *link_view_json(const struct link_view *v)
-{
-	const struct hl_link *l = v->l;
-
-	return json_pack("{s:s, s:s, s:o, s:s, s:o, s:s, s:I, s:I, s:I, s:I, s:I}",
-			 "name", l->name, "peer", l->card.name,
-			 "confirmed", cli_json_time(l->confirmed), "fingerprint", v->fp,
-			 "endpoint", l->endpoint[0] ? json_string(l->endpoint) : json_null(),
-			 "link_id", v->link_id, "sent", (json_int_t)v->sent,
-			 "sent_receipted", (json_int_t)v->sent_receipted,
-			 "received", (json_int_t)v->received,
-			 "received_receipted", (json_int_t)v->received_receipted,
-			 "evidence", (json_int_t)v->evidence);
+		return CLI_FAIL;
+	}
+	args = json_pack("{s:s, s:s}", "name", a->name, "fingerprint", given);
+	r = args ? cli_call(p, "POST", "/v1/link/confirm", args, &res) : -ENOMEM;
+	json_decref(args);
+	if (r != 0)
+		return CLI_FAIL;
+	printf(_("Link %s confirmed (fingerprint %s)\n"), str(res, "name"),
+	       str(res, "fingerprint"));
+	json_decref(res);
+	return CLI_OK;
 }
 
 /* The columns of link list; headings and states are translated, so
  * widths are display cells (cli_col), at least the English ones. */
 struct list_ctx {
-	struct hl_store *st;
-	bool json;
 	int w[4];	/* STATE, SENT, RECEIPTED, RECEIVED */
 };
 
-static void link_view_row(const struct list_ctx *c, const struct link_view *v)
+static void link_row(const struct list_ctx *c, json_t *v)
 {
-	uint64_t col[3] = {v->sent, v->sent_receipted, v->received};
-	char num[24];
+	uint64_t col[3] = {num(v, "sent"), num(v, "sent_receipted"), num(v, "received")};
+	const char *ep = json_string_value(json_object_get(v, "endpoint"));
+	char n[24];
 
-	printf("%-20s ", v->l->name);
-	cli_col(v->l->confirmed ? _("confirmed") : _("UNCONFIRMED"), c->w[0]);
+	printf("%-20s ", str(v, "name"));
+	cli_col(num(v, "confirmed") ? _("confirmed") : _("UNCONFIRMED"), c->w[0]);
 	for (int i = 0; i < 3; i++) {
-		snprintf(num, sizeof(num), "%llu", (unsigned long long)col[i]);
+		snprintf(n, sizeof(n), "%llu", (unsigned long long)col[i]);
 		putchar(' ');
-		cli_rcol(num, c->w[i + 1]);
+		cli_rcol(n, c->w[i + 1]);
 	}
-	printf("  %s\n", v->l->endpoint[0] ? v->l->endpoint : "none");
-}
-
-static int list_one(void *ctx, const struct hl_link *l)
-{
-	const struct list_ctx *c = ctx;
-	struct link_view v;
-	int r = link_view_get(c->st, l, &v);
-
-	if (r < 0)
-		return r;
-	if (c->json)
-		return cli_json_print(link_view_json(&v));
-	link_view_row(c, &v);
-	return 0;
+	printf("  %s\n", ep ? ep : "none");
 }
 
 static int wider(int w, const char *s)
@@ -317,45 +199,71 @@ static int wider(int w, const char *s)
 	return cli_width(s) > w ? cli_width(s) : w;
 }
 
-static int list(struct hl_store *st, const struct args *a)
-{
-	/* TRANSLATORS: the headings of 'hotline link list': keep them short,
-	 * in capitals where the script has them. */
-	const char *head[4] = {N_("STATE"), N_("SENT"), N_("RECEIPTED"), N_("RECEIVED")};
-	struct list_ctx c = {st, a->json, {11, 6, 8, 8}};
-	int r;
+/* TRANSLATORS: the headings of 'hotline link list': keep them short,
+ * in capitals where the script has them. */
+static const char *const head[4] = {N_("STATE"), N_("SENT"), N_("RECEIPTED"), N_("RECEIVED")};
 
-	c.w[0] = wider(wider(c.w[0], _("confirmed")), _("UNCONFIRMED"));
-	for (int i = 0; i < 4; i++)
-		c.w[i] = wider(c.w[i], _(head[i]));
-	if (!a->json) {
-		cli_col(_("LINK"), 20);
+static void list_head(const struct list_ctx *c)
+{
+	cli_col(_("LINK"), 20);
+	putchar(' ');
+	cli_col(_(head[0]), c->w[0]);
+	for (int i = 1; i < 4; i++) {
 		putchar(' ');
-		cli_col(_(head[0]), c.w[0]);
-		for (int i = 1; i < 4; i++) {
-			putchar(' ');
-			cli_rcol(_(head[i]), c.w[i]);
-		}
-		printf("  %s\n", _("ENDPOINT"));
+		cli_rcol(_(head[i]), c->w[i]);
 	}
-	r = hl_store_link_each(st, list_one, &c);
-	if (r < 0)
-		cli_store_err(st, _("links"), r);
-	return r < 0 ? CLI_FAIL : CLI_OK;
+	printf("  %s\n", _("ENDPOINT"));
 }
 
-static void link_view_print(const struct link_view *v)
+/* Every page of GET /v1/links, each link printed as it comes. */
+static int list(const struct hl_party *p, const struct args *a)
 {
-	const struct hl_link *l = v->l;
-	char when[HL_TIME_LEN + 1];
+	struct list_ctx c = {{11, 6, 8, 8}};
+	json_t *args = json_object(), *res = NULL, *next, *v;
+	int r = 0;
+	size_t i;
 
-	printf(_("link:        %s\n"), l->name);
-	if (l->confirmed) {
-		hl_time_format(l->confirmed, when);
+	c.w[0] = wider(wider(c.w[0], _("confirmed")), _("UNCONFIRMED"));
+	for (int k = 0; k < 4; k++)
+		c.w[k] = wider(c.w[k], _(head[k]));
+	for (bool first = true; r == 0; first = false) {
+		r = args ? cli_call(p, "GET", "/v1/links", args, &res) : -ENOMEM;
+		if (r != 0)
+			break;
+		if (first && !a->json)
+			list_head(&c);
+		json_array_foreach(json_object_get(res, "items"), i, v) {
+			if (a->json)
+				cli_json_print(json_incref(v));
+			else
+				link_row(&c, v);
+		}
+		next = json_object_get(res, "next");
+		if (!json_is_string(next)) {
+			json_decref(res);
+			break;
+		}
+		json_object_set(args, "after", next);
+		json_decref(res);
+	}
+	json_decref(args);
+	return r == 0 ? CLI_OK : CLI_FAIL;
+}
+
+static void link_print(json_t *v)
+{
+	const char *name = str(v, "name"), *ep = json_string_value(json_object_get(v, "endpoint"));
+	int64_t confirmed = (int64_t)num(v, "confirmed");
+	char when[HL_TIME_LEN + 1];
+	uint64_t evidence = num(v, "evidence");
+
+	printf(_("link:        %s\n"), name);
+	if (confirmed) {
+		hl_time_format(confirmed, when);
 		printf(_("state:       confirmed %s\n"), when);
 	} else {
 		printf(_("state:       UNCONFIRMED: read the fingerprint aloud, then "
-			 "'hotline link confirm %s'\n"), l->name);
+			 "'hotline link confirm %s'\n"), name);
 	}
 	/* TRANSLATORS: "none" is a value, as written in hotline.conf. */
 	printf(_("fingerprint: %s\n"
@@ -363,40 +271,38 @@ static void link_view_print(const struct link_view *v)
 		 "link ID:     %s\n"
 		 "sent:        %llu, receipted up to %llu\n"
 		 "received:    %llu, receipted up to %llu\n"),
-	       v->fp, l->endpoint[0] ? l->endpoint : "none", v->link_id,
-	       (unsigned long long)v->sent, (unsigned long long)v->sent_receipted,
-	       (unsigned long long)v->received, (unsigned long long)v->received_receipted);
-	if (v->evidence)
+	       str(v, "fingerprint"), ep ? ep : "none", str(v, "link_id"),
+	       (unsigned long long)num(v, "sent"), (unsigned long long)num(v, "sent_receipted"),
+	       (unsigned long long)num(v, "received"),
+	       (unsigned long long)num(v, "received_receipted"));
+	if (evidence)
 		printf(_("EVIDENCE:    %llu equivocation record(s): the peer signed two "
-			 "different entries for one place\n"), (unsigned long long)v->evidence);
+			 "different entries for one place\n"), (unsigned long long)evidence);
 }
 
-static int show(struct hl_store *st, const struct args *a)
+static int show(const struct hl_party *p, const struct args *a)
 {
-	struct link_view v;
-	struct hl_link l;
+	json_t *args, *res = NULL;
 	int r;
 
 	if (!a->name)
 		return cli_usage("link", synopsis);
-	if (cli_link(st, a->name, &l) < 0)
+	args = json_pack("{s:s}", "name", a->name);
+	r = args ? cli_call(p, "GET", "/v1/link", args, &res) : -ENOMEM;
+	json_decref(args);
+	if (r != 0)
 		return CLI_FAIL;
-	r = link_view_get(st, &l, &v);
-	if (r < 0)
-		cli_store_err(st, l.name, r);
-	else if (a->json)
-		r = cli_json_print(link_view_json(&v));
-	else
-		link_view_print(&v);
-	hl_link_free(&l);
-	return r < 0 ? CLI_FAIL : CLI_OK;
+	if (a->json)
+		return cli_json_print(res) < 0 ? CLI_FAIL : CLI_OK;
+	link_print(res);
+	json_decref(res);
+	return CLI_OK;
 }
 
 int link_main(int argc, char **argv)
 {
 	struct args a = {0};
 	struct hl_party *p;
-	struct hl_store *st;
 	const char *verb;
 	int r;
 
@@ -412,17 +318,14 @@ int link_main(int argc, char **argv)
 	p = cli_party(HL_PARTY_PUBLIC);
 	if (!p)
 		return CLI_FAIL;
-	st = cli_store_open(p);
-	r = CLI_FAIL;
-	if (st && strcmp(verb, "add") == 0)
-		r = add(st, p, &a);
-	else if (st && strcmp(verb, "list") == 0)
-		r = list(st, &a);
-	else if (st && strcmp(verb, "show") == 0)
-		r = show(st, &a);
-	else if (st)
-		r = confirm(st, &a);
-	hl_store_close(st);
+	if (strcmp(verb, "add") == 0)
+		r = add(p, &a);
+	else if (strcmp(verb, "list") == 0)
+		r = list(p, &a);
+	else if (strcmp(verb, "show") == 0)
+		r = show(p, &a);
+	else
+		r = confirm(p, &a);
 	hl_party_free(p);
 	return r;
 }

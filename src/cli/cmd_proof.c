@@ -1,4 +1,5 @@
 /* cmd_proof.c - hotline proof export|verify. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,7 +30,9 @@ const char proof_help[] =
 	"             LINK, or with --received of message N the peer sent.\n"
 	"             The message must be receipted.  --disclose adds that one\n"
 	"             message's content key, so the reader can decrypt it and\n"
-	"             nothing else.\n"
+	"             nothing else.  The running hotlined makes the proof (only\n"
+	"             it holds the keys): without it, export fails at once\n"
+	"             (verify needs none).\n"
 	"    verify   checks a proof offline with the two parties' cards alone\n"
 	"             and prints what it proves, and the message if disclosed,\n"
 	"             with the operator who made it and their role (\"by ana\n"
@@ -101,36 +104,47 @@ static int parse(int argc, char **argv, struct args *a)
 	return CLI_OK;
 }
 
+/* Writes the proof the desk made (base64 in "proof") to a->out. */
+static int write_proof(const struct args *a, json_t *res)
+{
+	const char *b64 = json_string_value(json_object_get(res, "proof"));
+	size_t n = b64 ? strlen(b64) : 0, len = 0;
+	unsigned char *bin = malloc(n / 4 * 3 + 3);
+	int r = CLI_FAIL;
+
+	if (!bin || !b64 || sodium_base642bin(bin, n / 4 * 3 + 3, b64, n, NULL, &len, NULL,
+					      sodium_base64_VARIANT_ORIGINAL) < 0)
+		cli_err(_("hotlined's operator API gave no answer: %s"), _("not a proof"));
+	else if (cli_write(a->out, bin, len) == 0)
+		r = CLI_OK;
+	if (bin)
+		sodium_memzero(bin, n / 4 * 3 + 3);
+	free(bin);
+	return r;
+}
+
+/* The proof is made by hotlined: a disclosed one needs the content key,
+ * which only the party's secret key unwraps. */
 static int export(const struct args *a)
 {
-	struct hl_party *p = NULL;
-	struct hl_store *st = NULL;
-	struct hl_link l = {0};
-	struct hl_buf out;
-	int r = CLI_FAIL, e;
+	struct hl_party *p;
+	json_t *args, *res = NULL;
+	int r;
 
-	hl_buf_init(&out, HL_PROOF_MAX);
-	if (!a->link || !a->seq || a->ncards)
+	if (!a->link || !a->seq || a->ncards || a->in)
 		return cli_usage("proof", synopsis);
-	p = cli_party(HL_PARTY_SECRETS);
-	st = p ? cli_store(p) : NULL;
-	if (!st || cli_link(st, a->link, &l) < 0)
-		goto out;
-	e = hl_transcript_proof(st, p, &l, a->side, a->seq, a->disclose, &out);
-	if (e == -HL_ENOTFOUND)
-		cli_err(a->side == HL_OURS ? _("%s: no receipted message %llu in the sent log")
-					   : _("%s: no receipted message %llu in the received log"),
-			a->link, (unsigned long long)a->seq);
-	else if (e < 0)
-		cli_store_err(st, a->link, e);
-	else if (cli_write(a->out, out.data, out.len) == 0)
-		r = CLI_OK;
-out:
-	if (out.data)
-		sodium_memzero(out.data, out.len);
-	hl_buf_free(&out);
-	hl_link_free(&l);
-	hl_store_close(st);
+	p = cli_party(HL_PARTY_PUBLIC);
+	if (!p)
+		return CLI_FAIL;
+	args = json_pack("{s:s, s:I, s:b, s:b}", "link", a->link, "seq", (json_int_t)a->seq,
+			 "received", a->side == HL_THEIRS, "disclose", a->disclose);
+	r = args ? cli_call(p, "POST", "/v1/proof/export", args, &res) : -ENOMEM;
+	json_decref(args);
+	if (r == 0)
+		r = write_proof(a, res);
+	else
+		r = CLI_FAIL;
+	json_decref(res);
 	hl_party_free(p);
 	return r;
 }

@@ -236,5 +236,7 @@ hl_desk_fn hl_desk_operators, hl_desk_operator_show, hl_desk_operator_add,
 	hl_desk_operator_unmap;
 hl_desk_fn hl_desk_events;	/* events.c */
 hl_desk_fn hl_desk_audit_list, hl_desk_audit_verify, hl_desk_audit_proof;	/* audit.c */
+hl_desk_fn hl_desk_link_add, hl_desk_link_confirm, hl_desk_link_list, hl_desk_link_show,
+	hl_desk_proof_export;	/* links.c, proofdesk.c */
 
 #endif

@@ -8,6 +8,7 @@
 
 #define BODY_SEND (2 * HL_PLAIN_MAX)	/* JSON escapes can double the content */
 #define BODY_SMALL 16384
+#define BODY_CARD (6 * HL_CARD_MAX + 1024)	/* a card's text, even all \u escapes */
 
 const struct hl_desk_route hl_desk_routes[] = {
 	/* method  path              function               right            body       changes */
@@ -31,5 +32,11 @@ const struct hl_desk_route hl_desk_routes[] = {
 	{"GET",  "/v1/audit",       hl_desk_audit_list,    HL_RIGHT_AUDIT,  0,          false},
 	{"POST", "/v1/audit/verify", hl_desk_audit_verify, HL_RIGHT_AUDIT,  BODY_SMALL, false},
 	{"GET",  "/v1/audit/proof", hl_desk_audit_proof,   HL_RIGHT_AUDIT,  0,          false},
+	{"GET",  "/v1/links",       hl_desk_link_list,     HL_RIGHT_READ,   0,          false},
+	{"GET",  "/v1/link",        hl_desk_link_show,     HL_RIGHT_READ,   0,          false},
+	{"POST", "/v1/link/add",    hl_desk_link_add,      HL_RIGHT_LINK,   BODY_CARD,  true},
+	{"POST", "/v1/link/confirm", hl_desk_link_confirm, HL_RIGHT_LINK,   BODY_SMALL, true},
+	/* A proof may disclose a message's key: recorded, as actions are. */
+	{"POST", "/v1/proof/export", hl_desk_proof_export, HL_RIGHT_READ,   BODY_SMALL, true},
 	{NULL, NULL, NULL, HL_RIGHT_NONE, 0, false},
 };
