@@ -192,5 +192,8 @@ int hl_desk_audit(struct hl_desk *d, const struct hl_desk_req *q, const char *wh
 
 /* The desk functions, by file. */
 hl_desk_fn hl_desk_send, hl_desk_wake, hl_desk_status_links, hl_desk_whoami;
+/* lists.c, casedesk.c, searchdesk.c: the listings (lists.h: pages). */
+hl_desk_fn hl_desk_inbox, hl_desk_show, hl_desk_outbox, hl_desk_case_list,
+	hl_desk_case_show, hl_desk_search, hl_desk_export;
 
 #endif
