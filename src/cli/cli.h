@@ -121,6 +121,15 @@ void cli_format_id(const char *link, int side, uint64_t seq, char out[CLI_ID_MAX
 int cli_call(const struct hl_party *p, const char *method, const char *path,
 	     json_t *args, json_t **reply);
 
+/* Calls listing route path (a GET) for every page, fn for each item
+ * in order; 0 when done, fn's nonzero, or what cli_call returned (it
+ * printed why). */
+int cli_list(const struct hl_party *p, const char *path, json_t *args,
+	     int (*fn)(void *ctx, json_t *item), void *ctx);
+
+/* The acknowledgment object of the desk's JSON, as cli_ack_get fills it. */
+void cli_ack_from_json(const json_t *j, struct cli_ack *out);
+
 /* Brings the content index up to date on every link (needs the party's
  * secrets); prints why it cannot. */
 int cli_index(struct hl_store *st, const struct hl_party *p);
