@@ -75,8 +75,8 @@ static bool category_matches(const char *want, const char *have)
 }
 
 /* One case: {"case": {...} (hl_case_json), "link", "precedence" (the
- * notify's), "ack" (the notify's), "title"}; keyed by link, then the
- * notify's time, side and seq. */
+ * notify's), "ack" (the notify's), "requests", "pending", "title"};
+ * keyed by link, then the notify's time, side and seq. */
 static int list_one(void *ctx, const struct hl_item *it)
 {
 	struct lister *ls = ctx;
@@ -95,10 +95,11 @@ static int list_one(void *ctx, const struct hl_item *it)
 	snprintf(key, sizeof(key), "%s\x01%020llu\x01%d\x01%020llu", ls->l->name,
 		 (unsigned long long)it->time ^ (1ull << 63), it->side,
 		 (unsigned long long)it->seq);
-	j = json_pack("{s:o, s:s, s:s, s:o, s:o}", "case", case_obj(&c), "link", ls->l->name,
-		      "precedence", it->precedence,
+	j = json_pack("{s:o, s:s, s:s, s:o, s:i, s:i, s:o}", "case", case_obj(&c),
+		      "link", ls->l->name, "precedence", it->precedence,
 		      "ack", hl_desk_ack_json(ls->d, ls->l, it->side, it->seq, "notify",
 					      it->precedence, it->time, ls->q->now),
+		      "requests", (int)c.requests, "pending", (int)c.pending,
 		      "title", title(ls->d, ls->l, &c));
 	hl_case_free(&c);
 	return hl_rows_add(&ls->rows, key, j);
@@ -220,7 +221,7 @@ static json_t *event_json(struct hl_desk *d, const struct hl_link *l, const stru
 }
 
 /* {"id": CASE, "link"?} -> {"case": {...} (hl_case_json), "link",
- * "events": [...] in the fold's order}. */
+ * "requests", "pending", "events": [...] in the fold's order}. */
 json_t *hl_desk_case_show(struct hl_desk *d, const struct hl_desk_req *q,
 			  struct hl_desk_err *e)
 {
@@ -236,8 +237,8 @@ json_t *hl_desk_case_show(struct hl_desk *d, const struct hl_desk_req *q,
 	events = json_array();
 	for (size_t i = 0; events && i < c.n; i++)
 		json_array_append_new(events, event_json(d, &l, &c, &c.ev[i]));
-	res = json_pack("{s:o, s:s, s:o}", "case", case_obj(&c), "link", l.name,
-			"events", events);
+	res = json_pack("{s:o, s:s, s:i, s:i, s:o}", "case", case_obj(&c), "link", l.name,
+			"requests", (int)c.requests, "pending", (int)c.pending, "events", events);
 	hl_case_free(&c);
 	hl_link_free(&l);
 	return res ? res : hl_desk_fail(e, 503, "out of memory");
