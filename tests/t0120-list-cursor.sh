@@ -41,7 +41,7 @@ send_n() {
 
 test_expect_success 'five messages arrive' '
 	start_daemon eg-cert && start_daemon ru-cert &&
-	send_n 1 5 && wait_for 30 received 5
+	send_n 1 5 && wait_for 90 received 5
 '
 
 test_expect_success 'a page of two, and a cursor to go on' '
@@ -53,7 +53,7 @@ test_expect_success 'a page of two, and a cursor to go on' '
 '
 
 test_expect_success 'three more arrive; the pages after the cursor hold each message once' '
-	send_n 6 8 && wait_for 30 received 8 &&
+	send_n 6 8 && wait_for 90 received 8 &&
 	cursor=$(cat cursor) && : >all &&
 	while [ "$cursor" != - ]; do
 		get "/v1/inbox?limit=2&after=$cursor" && test "$(cat code)" = 200 &&
@@ -67,7 +67,7 @@ test_expect_success 'cases and search pages follow the same rule' '
 	get "/v1/case/list?limit=3" && items reply >p1 &&
 	printf "ru-cert#%s\n" 1 2 3 >want && sed \$d p1 >got && cmp want got &&
 	c=$(sed -n "s/^next //p" p1) &&
-	send_n 9 9 && wait_for 30 received 9 &&
+	send_n 9 9 && wait_for 90 received 9 &&
 	get "/v1/case/list?limit=100&after=$c" && items reply >p2 &&
 	printf "ru-cert#%s\n" 4 5 6 7 8 9 >want && sed \$d p2 >got && cmp want got &&
 	tail -n 1 p2 | grep -qx "next -" &&

@@ -47,7 +47,7 @@ test_expect_success 'a case with a request and indicators reaches eg-cert' '
 		--summary "C2 seen" --stix "$TEST_DIR/b.json" "a C2 server at 203.0.113.7" >/dev/null &&
 	hl ru-cert send --case ru-cert#1 --action block --lang en "please block" >/dev/null &&
 	hl eg-cert send --to ru-cert --lang en "nothing to do with it" >/dev/null &&
-	wait_for 30 inbox_has 2
+	wait_for 90 inbox_has 2
 '
 
 test_expect_success 'GET /v1/inbox: items as inbox --json prints them' '

@@ -22,7 +22,7 @@ down() {
 test_expect_success 'a message arrives while both run' '
 	start_daemon eg-cert && start_daemon ru-cert &&
 	hl ru-cert send --to eg-cert "hello" >/dev/null &&
-	wait_for 30 hl eg-cert show ru-cert/1 &&
+	wait_for 90 hl eg-cert show ru-cert/1 &&
 	stop_daemon eg-cert && stop_daemon ru-cert
 '
 
