@@ -75,7 +75,7 @@ test_expect_success 'GET /v1/outbox: per link, its messages awaiting receipt' '
 test_expect_success 'GET /v1/status: every link, with a level' '
 	get /v1/status && jcheck "\$j->{party} eq q(eg-cert) && \$j->{hotlined} &&
 		\$j->{level} eq q(ok) && \$j->{links}[0]{name} eq q(ru-cert) &&
-		\$j->{links}[0]{received} == 2 && \$j->{links}[0]{cases_open} == 1 &&
+		\$j->{links}[0]{received} == 2 && \$j->{links}[0]{cases_open} == 2 &&
 		\$j->{links}[0]{requests_pending} == 1 && exists \$j->{hook_failing}"
 '
 

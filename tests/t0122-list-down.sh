@@ -8,13 +8,13 @@ EG_PORT=$(free_port)
 RU_PORT=$(free_port)
 linked_pair eg-cert "$EG_PORT" ru-cert "$RU_PORT"
 
-# down CMD... : eg-cert's hotline CMD fails (1) in under 2 s, its
+# down CMD... : eg-cert's hotline CMD fails (1) at once (5 s, for a loaded machine), its
 # standard output empty, one line on standard error that says hotlined
 # is not running.
 down() {
 	d_start=$(date +%s)
 	expect_code 1 hl eg-cert "$@" >out &&
-	test $(($(date +%s) - d_start)) -le 2 &&
+	test $(($(date +%s) - d_start)) -le 5 &&
 	test ! -s out && test "$(wc -l <eg-cert.err)" = 1 &&
 	grep -q "^hotline: hotlined is not running for .*: nothing was done" eg-cert.err
 }
