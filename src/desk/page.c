@@ -4,36 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cursor.h"
 #include "index.h"
 #include "lists.h"
 #include "text.h"
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
-/* A cursor back into its key: lower-case hex of bytes that are not 0. */
-static bool cursor_key(const char *s, char out[HL_PAGE_KEY_MAX])
-{
-	size_t n = strlen(s);
-
-	if (n == 0 || n % 2 || n / 2 >= HL_PAGE_KEY_MAX)
-		return false;
-	for (size_t i = 0; i < n / 2; i++) {
-		int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
-
-		if (hi < 0 || lo < 0 || (hi | lo) == 0)
-			return false;
-		out[i] = (char)(hi << 4 | lo);
-	}
-	out[n / 2] = 0;
-	return true;
-}
 
 bool hl_page_start(const struct hl_desk_req *q, struct hl_page *pg, struct hl_desk_err *e)
 {
@@ -49,7 +23,7 @@ bool hl_page_start(const struct hl_desk_req *q, struct hl_page *pg, struct hl_de
 		hl_desk_fail(e, 400, "limit: want a number from 1 to %u", HL_PAGE_LIMIT_MAX);
 		return false;
 	}
-	if (after && !cursor_key(after, pg->after)) {
+	if (after && !hl_cursor_decode(after, pg->after, sizeof(pg->after))) {
 		hl_desk_fail(e, 400, "after: not a cursor this listing gave");
 		return false;
 	}
@@ -85,16 +59,10 @@ int hl_page_add(struct hl_page *pg, const char *key, json_t *item)
 
 json_t *hl_page_end(struct hl_page *pg)
 {
-	static const char hex[] = "0123456789abcdef";
 	char cur[2 * HL_PAGE_KEY_MAX + 1];
-	size_t n = strlen(pg->last);
 	json_t *j;
 
-	for (size_t i = 0; i < n; i++) {
-		cur[2 * i] = hex[(unsigned char)pg->last[i] >> 4];
-		cur[2 * i + 1] = hex[(unsigned char)pg->last[i] & 15];
-	}
-	cur[2 * n] = 0;
+	hl_cursor_encode(pg->last, cur, sizeof(cur));
 	j = json_pack("{s:O, s:o}", "items", pg->items,
 		      "next", pg->full ? json_string(cur) : json_null());
 	hl_page_free(pg);
