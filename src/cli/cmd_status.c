@@ -297,7 +297,7 @@ int status_main(int argc, char **argv)
 		level = STATUS_UNKNOWN;
 		if (json)
 			cli_json_print(json_pack("{s:s, s:b, s:s, s:[], s:n}", "party",
-						 p->card.name, "hotlined", 0, "level", "unknown",
+						 p->card.name, "hotlined", r > 0, "level", "unknown",
 						 "links", "hook_failing"));
 		else if (r < 0)
 			status_head(NULL, false);
