@@ -39,8 +39,7 @@ const char case_help[] =
 	"             beside it; retracted messages are marked, corrections\n"
 	"             shown with what they correct, and a message that did not\n"
 	"             count (an answer after the close) says why.\n"
-	"             list and show ask the running hotlined (docs/api.md);\n"
-	"             without it they fail at once.\n"
+
 	"    close    sends a closing message (ROUTINE unless --precedence)\n"
 	"             with TEXT, the outcome.  A closed case takes no more\n"
 	"             requests, updates or answers; retracting the close\n"
