@@ -14,6 +14,12 @@ const struct hl_desk_route hl_desk_routes[] = {
 	{"GET",  "/v1/whoami",      hl_desk_whoami,        HL_RIGHT_NONE,   0,          false},
 	{"GET",  "/v1/status",      hl_desk_status_links,  HL_RIGHT_NONE,   0,          false},
 	{"POST", "/v1/wake",        hl_desk_wake,          HL_RIGHT_NONE,   BODY_SMALL, false},
-	{"POST", "/v1/send",        hl_desk_send,          HL_RIGHT_SEND,   BODY_SEND,  true},
+	{"POST", "/v1/send",        hl_desk_send_any,      HL_RIGHT_SEND,   BODY_SEND,  true},
+	{"POST", "/v1/ack",         hl_desk_ack,           HL_RIGHT_ACK,    BODY_SEND,  true},
+	{"POST", "/v1/answer",      hl_desk_answer,        HL_RIGHT_ACK,    BODY_SEND,  true},
+	{"POST", "/v1/retract",     hl_desk_retract,       HL_RIGHT_CLOSE,  BODY_SEND,  true},
+	{"POST", "/v1/correct",     hl_desk_correct,       HL_RIGHT_SEND,   BODY_SEND,  true},
+	{"POST", "/v1/case/close",  hl_desk_close,         HL_RIGHT_CLOSE,  BODY_SEND,  true},
+	{"POST", "/v1/check/run",   hl_desk_check_run,     HL_RIGHT_SEND,   BODY_SMALL, true},
 	{NULL, NULL, NULL, HL_RIGHT_NONE, 0, false},
 };
