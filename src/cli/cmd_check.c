@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cases.h"
 #include "check.h"
 #include "cli.h"
 #include "error.h"
@@ -22,9 +23,11 @@ const char check_help[] =
 	"    by the peer's machine and answered by a person in time, so both\n"
 	"    parties know the line works before it is needed.\n\n"
 	"    run      sends a check (precedence IMMEDIATE unless given: a\n"
-	"             person must answer within the hour) and asks hotlined\n"
-	"             to deliver it now.  The peer's duty officer answers it\n"
-	"             with 'hotline ack'.\n"
+	"             person must answer within the hour) through hotlined,\n"
+	"             which must be running: it signs the check as you and\n"
+	"             delivers it now (with hotlined down, run fails at once\n"
+	"             and nothing is sent).  The peer's duty officer answers\n"
+	"             it with 'hotline ack'.\n"
 	"    report   lists the checks sent on LINK: when each was sent, how\n"
 	"             long the machine receipt took, how long the person's\n"
 	"             answer took, and MISSED for one not answered in time\n"
@@ -50,26 +53,30 @@ const char check_help[] =
 static const char synopsis[] =
 	"check run LINK [--precedence P] | check report LINK [--json]";
 
-static int run(struct hl_store *st, const struct hl_party *p, const struct hl_link *l,
-	       enum hl_precedence prec)
+/* Through the desk (POST /v1/check/run): hotlined signs the check. */
+static int run(const char *link, const char *prec)
 {
-	struct hl_buf reply;
-	uint64_t seq = 0;
-	int r = hl_check_send(st, p, l, prec, cli_now(), &seq);
+	json_t *args = json_pack("{s:s}", "link", link), *reply = NULL;
+	struct hl_party *p = cli_party(HL_PARTY_PUBLIC);
+	int r = CLI_FAIL;
 
-	if (r < 0) {
-		cli_store_err(st, l->name, r);
-		return CLI_FAIL;
+	if (prec)
+		json_object_set_new(args, "precedence", json_string(prec));
+	if (p)
+		r = cli_act(p, "/v1/check/run", args, &reply);
+	if (reply) {
+		const char *l = json_string_value(json_object_get(reply, "link"));
+		const char *pr = json_string_value(json_object_get(reply, "precedence"));
+
+		printf(_("check sent to %s as %s/out/%llu (%s): the peer answers it with "
+			 "'hotline ack'\n"), l, l,
+		       (unsigned long long)json_integer_value(json_object_get(reply, "seq")),
+		       cli_field(HL_VOCAB_PRECEDENCE, pr ? pr : "immediate"));
 	}
-	printf(_("check sent to %s as %s/out/%llu (%s): the peer answers it with "
-		 "'hotline ack'\n"), l->name, l->name, (unsigned long long)seq,
-	       cli_field(HL_VOCAB_PRECEDENCE, hl_precedence_name(prec)));
-	hl_buf_init(&reply, 4096);
-	if (cli_api(p, "POST", "/v1/wake", &reply) < 0)
-		fprintf(stderr, _("hotline: hotlined is not running: the check waits in the "
-				  "outbox until it starts\n"));
-	hl_buf_free(&reply);
-	return CLI_OK;
+	json_decref(reply);
+	json_decref(args);
+	hl_party_free(p);
+	return r;
 }
 
 /* Where a check stands; check_state_name is its --json code. */
@@ -353,6 +360,7 @@ int check_main(int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	enum hl_precedence prec = HL_IMMEDIATE;
+	const char *prec_name = NULL;
 	bool json = false;
 	struct hl_party *p = NULL;
 	struct hl_store *st = NULL;
@@ -370,8 +378,10 @@ int check_main(int argc, char **argv)
 
 		if (c == -1)
 			break;
-		if (c == 'p' && cli_opt_precedence(optarg, &prec))
+		if (c == 'p' && cli_opt_precedence(optarg, &prec)) {
+			prec_name = optarg;
 			continue;
+		}
 		if (c == 'H') {
 			cli_home = optarg;
 			continue;
@@ -384,11 +394,13 @@ int check_main(int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		return cli_usage("check", synopsis);
+	if (strcmp(verb, "run") == 0)
+		return run(argv[optind], prec_name);
 	r = CLI_FAIL;
 	p = cli_party(HL_PARTY_SECRETS);
 	st = p ? cli_store(p) : NULL;
 	if (st && cli_link(st, argv[optind], &l) == 0 && cli_index(st, p) == 0)
-		r = strcmp(verb, "run") == 0 ? run(st, p, &l, prec) : report(&p->conf, st, &l, json);
+		r = report(&p->conf, st, &l, json);
 	hl_link_free(&l);
 	hl_store_close(st);
 	hl_party_free(p);

@@ -203,8 +203,10 @@ static bool send_parse(const struct hl_desk_req *q, struct sendreq *s, struct hl
 		s->stix = NULL;
 	if (!s->kind)
 		s->kind = s->case_id ? (s->actions ? "request" : "update") : "notify";
-	if (!s->to && !s->case_id)
-		return !hl_desk_fail(e, 400, "%s: missing", "to");
+	if (!s->to && !s->case_id) {
+		hl_desk_fail(e, 400, "%s: missing", "to");
+		return false;
+	}
 	return send_rules(s, e);
 }
 
@@ -218,8 +220,10 @@ static bool case_content(const struct hl_desk_req *q, const struct sendreq *s,
 	if (!hl_act_text(q, true, &m->text, e) || !hl_desk_arg_str(q, "summary", &summary, e) ||
 	    !actions_arg(s->actions, &m->actions, e) || !hl_act_stix(q, &stix, e))
 		return false;
-	if (s->summary_lang && !summary)
-		return !hl_desk_fail(e, 400, "a summary's language needs a summary");
+	if (s->summary_lang && !summary) {
+		hl_desk_fail(e, 400, "a summary's language needs a summary");
+		return false;
+	}
 	snprintf(m->type, sizeof(m->type), "%s", s->kind);
 	if (summary) {
 		m->has_summary = true;

@@ -194,14 +194,20 @@ static bool answer_args(const struct hl_desk_req *q, struct target *t, struct hl
 	if (!hl_desk_args_only(q, e, "id", "answer", "text", "lang", "stix", NULL) ||
 	    !hl_desk_arg_need(q, "id", &t->id, e) || !hl_desk_arg_need(q, "answer", &answer, e))
 		return false;
-	if (!hl_vocab_find(HL_VOCAB_ANSWER, answer))
-		return !hl_desk_fail(e, 400, "%s: answer accepted, declined or done", answer);
+	if (!hl_vocab_find(HL_VOCAB_ANSWER, answer)) {
+		hl_desk_fail(e, 400, "%s: answer accepted, declined or done", answer);
+		return false;
+	}
 	if (!hl_act_text(q, false, &m->text, e))
 		return false;
-	if (strcmp(answer, "accepted") && !m->text.len)
-		return !hl_desk_fail(e, 400, strcmp(answer, "declined") ?
-				     "a 'done' answer says the result: give TEXT" :
-				     "a 'declined' answer says why: give TEXT");
+	if (!strcmp(answer, "declined") && !m->text.len) {
+		hl_desk_fail(e, 400, "a 'declined' answer says why: give TEXT");
+		return false;
+	}
+	if (!strcmp(answer, "done") && !m->text.len) {
+		hl_desk_fail(e, 400, "a 'done' answer says the result: give TEXT");
+		return false;
+	}
 	if (!hl_act_stix(q, &stix, e))
 		return false;
 	m->answer = answer;
@@ -267,9 +273,11 @@ static bool amend_args(const struct hl_desk_req *q, bool correct, struct target 
 	    !hl_desk_arg_str(q, "category", &m->category, e) ||
 	    !hl_desk_arg_str(q, "tlp", &m->tlp, e) || !hl_desk_arg_str(q, "severity", &m->severity, e))
 		return false;
-	if (correct && !json_object_get(q->args, "text"))
-		return !hl_desk_fail(e, 400, "a correction gives the corrected text: give TEXT "
-				     "(or - to read it)");
+	if (correct && !json_object_get(q->args, "text")) {
+		hl_desk_fail(e, 400, "a correction gives the corrected text: give TEXT "
+			     "(or - to read it)");
+		return false;
+	}
 	return hl_act_text(q, false, &m->text, e) &&
 	       hl_desk_fields_valid(m->category, m->tlp, m->severity, e);
 }
