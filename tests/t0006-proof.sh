@@ -4,9 +4,9 @@
 . "$(dirname "$0")/test-lib.sh"
 . "$(dirname "$0")/lib-transcript.sh"
 
-new_party ru-cert 7441
-new_party us-cert 7442
-new_party eu-cert 7443
+new_party ru-cert "$(free_port)"
+new_party us-cert "$(free_port)"
+new_party eu-cert "$(free_port)"
 link_pair ru-cert us-cert
 link_pair ru-cert eu-cert
 
@@ -18,12 +18,14 @@ body_range() {
 
 test_expect_success 'messages both ways, in several receipted batches' '
 	{ seed_text | sed "\$a\\"; } >m1.txt &&
+	only_daemon ru-cert &&
 	"$HOTLINE" --home ru-cert send --to us-cert --precedence flash - <m1.txt >/dev/null &&
 	send_msg ru-cert us-cert "second" &&
 	exchange ru-cert us-cert b1 &&
 	for i in 3 4 5 6 7; do send_msg ru-cert us-cert "message $i" || exit 1; done &&
 	exchange ru-cert us-cert b2 &&
 	{ echo "reply"; seed_text | sed "\$a\\"; } >a1.txt &&
+	only_daemon us-cert &&
 	"$HOTLINE" --home us-cert send --to ru-cert --kind reply - <a1.txt >/dev/null &&
 	exchange us-cert ru-cert u1 &&
 	send_msg ru-cert us-cert "not yet receipted" &&

@@ -7,11 +7,12 @@
 
 command -v faketime >/dev/null 2>&1 || { echo "1..0 # SKIP faketime is not installed"; exit 0; }
 
-new_party ru-cert 7441
-new_party us-cert 7442
+new_party ru-cert "$(free_port)"
+new_party us-cert "$(free_port)"
 link_pair ru-cert us-cert
 
 test_expect_success 'a FLASH message arrives, due for acknowledgment in 15 minutes' '
+	only_daemon ru-cert &&
 	"$HOTLINE" --home ru-cert send --to us-cert --precedence flash --lang ar \
 		"رصدنا هجوماً على مرفق للمياه" >/dev/null 2>&1 &&
 	"$HOTLINE" --home ru-cert send --to us-cert --precedence routine --lang en \
@@ -34,6 +35,7 @@ test_expect_success 'past its deadline it shows OVERDUE, with a hint' '
 
 test_expect_success 'status counts it overdue on both sides' '
 	# No hotlined runs here: status says UNKNOWN (3) whatever it finds.
+	{ ! daemon_running ru-cert || stop_daemon ru-cert; } &&
 	expect_code 3 env ASAN_OPTIONS=verify_asan_link_order=0 faketime "+20 minutes" \
 		"$HOTLINE" --home us-cert status >st &&
 	grep -q "OVERDUE: 1 received message(s) not acknowledged in time" st &&
@@ -44,6 +46,7 @@ test_expect_success 'status counts it overdue on both sides' '
 '
 
 test_expect_success 'a person acknowledges it, once' '
+	only_daemon us-cert &&
 	"$HOTLINE" --home us-cert ack --lang en ru-cert/1 "read; investigating" >out 2>/dev/null &&
 	grep -qx "acknowledged ru-cert/1 (flash): sent as ru-cert/out/1" out &&
 	"$HOTLINE" --home us-cert ack ru-cert/1 >out 2>/dev/null &&
@@ -71,10 +74,13 @@ test_expect_success 'the sender sees its message acknowledged once the ack arriv
 '
 
 test_expect_success 'an ack for an unknown message, an ack, or our own message is refused' '
+	only_daemon us-cert &&
 	expect_code 1 "$HOTLINE" --home us-cert ack ru-cert/99 2>err &&
 	grep -q "ru-cert/99: no such message" err &&
+	only_daemon ru-cert &&
 	expect_code 1 "$HOTLINE" --home ru-cert ack us-cert/1 2>err &&
 	grep -q "needs no acknowledgment" err &&
+	only_daemon us-cert &&
 	expect_code 2 "$HOTLINE" --home us-cert ack ru-cert/out/1 2>err &&
 	grep -q "a message this party sent" err &&
 	expect_code 2 "$HOTLINE" --home us-cert ack --lang "en_US" ru-cert/2 2>err &&

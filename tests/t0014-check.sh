@@ -13,8 +13,8 @@ later() {
 		"$HOTLINE" --home "$TEST_DIR/$home" "$@"
 }
 
-new_party ru-cert 7441
-new_party us-cert 7442
+new_party ru-cert "$(free_port)"
+new_party us-cert "$(free_port)"
 link_pair ru-cert us-cert
 
 test_expect_success 'a link never heard from is reported silent' '
@@ -25,6 +25,7 @@ test_expect_success 'a link never heard from is reported silent' '
 '
 
 test_expect_success 'two checks go out, one FLASH' '
+	only_daemon ru-cert &&
 	"$HOTLINE" --home ru-cert check run us-cert >out 2>/dev/null &&
 	grep -qx "check sent to us-cert as us-cert/out/1 (immediate): the peer answers it with '"'"'hotline ack'"'"'" out &&
 	"$HOTLINE" --home ru-cert check run us-cert --precedence flash >/dev/null 2>&1 &&
@@ -39,6 +40,7 @@ test_expect_success 'two checks go out, one FLASH' '
 test_expect_success 'receipted but unanswered, then one answered by a person' '
 	"$HOTLINE" --home ru-cert check report us-cert >rep &&
 	grep -q "^us-cert/out/1 .* immediate  *[0-9]*s  *-  *receipted, awaiting an answer$" rep &&
+	only_daemon us-cert &&
 	"$HOTLINE" --home us-cert ack ru-cert/2 "line works" >/dev/null 2>&1 &&
 	exchange us-cert ru-cert c2 &&
 	"$HOTLINE" --home ru-cert check report us-cert >rep &&

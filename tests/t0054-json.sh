@@ -20,6 +20,7 @@ jcheck() {
 }
 
 test_expect_success 'two messages reach ru-cert; a third waits at eg-cert' '
+	only_daemon eg-cert &&
 	hl eg-cert send --to ru-cert --precedence flash --lang ar --tlp TLP:GREEN \
 		"رصدنا خادم تحكم" >/dev/null &&
 	hl eg-cert send --to ru-cert --case eg-cert#1 --precedence immediate --lang en \
@@ -77,8 +78,10 @@ test_expect_success 'link list and link show --json agree with their tables' '
 '
 
 test_expect_success 'check report --json: each check and the summary' '
+	only_daemon eg-cert &&
 	hl eg-cert check run ru-cert >/dev/null &&
 	exchange eg-cert ru-cert b2 &&
+	only_daemon ru-cert &&
 	hl ru-cert ack eg-cert/4 "here" >/dev/null &&
 	exchange ru-cert eg-cert b3 &&
 	hl eg-cert check report ru-cert --json >j && test "$(wc -l <j)" = 1 &&

@@ -254,6 +254,22 @@ linked_pair() {
 		"$("$HOTLINE" fingerprint "$TEST_DIR/$1/card" | cut -c1-35)" >/dev/null
 }
 
+# only_daemon NAME : makes NAME's hotlined the one running in this test
+# (stopping the others, starting NAME's unless it runs), for tests that
+# act through the operator API but carry messages by batch: with one
+# daemon up, none reaches its peer over the network.
+only_daemon() {
+	for od_pid in "$TEST_DIR"/*.pid; do
+		[ -f "$od_pid" ] || continue
+		od_name=$(basename "$od_pid" .pid)
+		[ "$od_name" = "$1" ] && continue
+		if daemon_running "$od_name"; then
+			stop_daemon "$od_name" || return 1
+		fi
+	done
+	daemon_running "$1" || start_daemon "$1"
+}
+
 # kill_daemons : the exit trap's part: no daemon outlives its test.
 kill_daemons() {
 	for kd_pid in "$TEST_DIR"/*.pid; do

@@ -199,8 +199,9 @@ int cli_act(const struct hl_party *p, const char *path, json_t *args, json_t **r
 
 	if (r == 0)
 		return CLI_OK;
-	/* A request the desk finds malformed is a usage error, as it was
-	 * when the CLI checked it; a refusal of what it names, a failure. */
+	/* A request the desk finds malformed (400) is a usage error, as it
+	 * was when the CLI checked it; a refusal of what it names (404, 409,
+	 * 422, 403), a failure. */
 	return r == 400 ? CLI_USAGE : CLI_FAIL;
 }
 

@@ -55,7 +55,20 @@ bool hl_act_stix(const struct hl_desk_req *q, json_t **stix, struct hl_desk_err 
 		*stix = NULL;
 		return true;
 	}
-	return hl_desk_stix_valid(*stix, e);
+	if (hl_desk_stix_valid(*stix, e))
+		return true;
+	e->status = 422;	/* a request well formed, a bundle that is not */
+	return false;
+}
+
+bool hl_act_case_open(struct hl_desk *d, const char *id, const char *only,
+		      struct hl_link *l, struct hl_case *c, struct hl_desk_err *e)
+{
+	if (hl_desk_case_open(d, id, only, l, c, e))
+		return true;
+	if (e->status == 400)
+		e->status = 422;	/* a name that names no one case */
+	return false;
 }
 
 const char *hl_act_label(enum hl_vocab v, const char *code)
@@ -96,7 +109,6 @@ static bool own_route(const char *kind, struct hl_desk_err *e)
 		{"ack", "hotline ack"}, {"check-reply", "hotline ack"},
 		{"answer", "hotline answer"}, {"close", "hotline case close"},
 		{"retract", "hotline retract"}, {"correct", "hotline correct"},
-		{"check", "hotline check run"},
 	};
 
 	for (size_t i = 0; i < sizeof(own) / sizeof(own[0]); i++)
@@ -255,7 +267,7 @@ static json_t *send_case(struct hl_desk *d, const struct hl_desk_req *q,
 			       "actions", "stix", NULL) ||
 	    !hl_act_precedence(q, HL_ROUTINE, &prec, e) || !hl_desk_may_send_at(q, prec, e) ||
 	    !case_content(q, s, &m, e) || !hl_desk_index(d, e) ||
-	    !hl_desk_case_open(d, s->case_id, s->to, &l, &c, e))
+	    !hl_act_case_open(d, s->case_id, s->to, &l, &c, e))
 		return NULL;
 	if (strcmp(c.state, "open") != 0)
 		hl_desk_fail(e, 409, "case %s is %s: it takes no more updates or requests", c.id,
@@ -275,9 +287,9 @@ json_t *hl_desk_send_any(struct hl_desk *d, const struct hl_desk_req *q, struct 
 {
 	struct sendreq s = {0};
 	enum hl_precedence prec;
-	json_t *res;
+	json_t *res, *stix;
 
-	if (!send_parse(q, &s, e))
+	if (!send_parse(q, &s, e) || !hl_act_stix(q, &stix, e))
 		return NULL;
 	if (s.case_id)
 		return send_case(d, q, &s, e);
@@ -313,7 +325,7 @@ json_t *hl_desk_close(struct hl_desk *d, const struct hl_desk_req *q, struct hl_
 	if (!hl_desk_args_only(q, e, "case", "link", "text", "lang", "precedence", NULL) ||
 	    !hl_desk_arg_need(q, "case", &id, e) || !hl_desk_arg_str(q, "link", &only, e) ||
 	    !hl_act_precedence(q, HL_ROUTINE, &prec, e) || !hl_act_text(q, false, &m.text, e) ||
-	    !hl_desk_index(d, e) || !hl_desk_case_open(d, id, only, &l, &c, e))
+	    !hl_desk_index(d, e) || !hl_act_case_open(d, id, only, &l, &c, e))
 		return NULL;
 	if (strcmp(c.state, "open") != 0)
 		hl_desk_fail(e, 409, "case %s is %s: there is nothing to close", c.id,

@@ -22,9 +22,14 @@ bool hl_act_lang_valid(const char *lang, struct hl_desk_err *e);
 bool hl_act_precedence(const struct hl_desk_req *q, enum hl_precedence def,
 		       enum hl_precedence *p, struct hl_desk_err *e);
 
-/* The argument "stix", a STIX 2.1 bundle object, checked; NULL when
- * absent (borrowed from q). */
+/* The argument "stix", a STIX 2.1 bundle object, checked (422 when it
+ * is not a valid one); NULL when absent (borrowed from q). */
 bool hl_act_stix(const struct hl_desk_req *q, json_t **stix, struct hl_desk_err *e);
+
+/* hl_desk_case_open, a name that finds no one case refused with 422:
+ * well formed, but not what it names. */
+bool hl_act_case_open(struct hl_desk *d, const char *id, const char *only,
+		      struct hl_link *l, struct hl_case *c, struct hl_desk_err *e);
 
 /* A code's English label, the msgid a door translates; the code itself
  * when it is not of the vocabulary. */

@@ -35,10 +35,10 @@ static bool target_id(const char *id, int want, char link[HL_NAME_MAX + 1], uint
 		hl_desk_fail(e, 400, "%s: name a message as LINK/N (received) or LINK/out/N (sent)",
 			     id);
 	else if (side != want && want == HL_OURS)
-		hl_desk_fail(e, 400, "%s: a message the peer sent; only its sender may retract or "
+		hl_desk_fail(e, 422, "%s: a message the peer sent; only its sender may retract or "
 			     "correct it", id);
 	else if (side != want)
-		hl_desk_fail(e, 400, "%s: a message this party sent; answer a request received", id);
+		hl_desk_fail(e, 422, "%s: a message this party sent; answer a request received", id);
 	else
 		return true;
 	return false;

@@ -158,7 +158,8 @@ const char *hl_desk_acting_role(const struct hl_operator *op, enum hl_right righ
 json_t *hl_desk_fail(struct hl_desk_err *e, unsigned status, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* e from an error code: 404 for -HL_ENOLINK/-HL_ENOTFOUND, 503 for the
- * store, 400 otherwise, with hl_strerror's words after what. */
+ * store, 409 for a link not confirmed, 400 otherwise, with
+ * hl_strerror's words after what. */
 json_t *hl_desk_fail_code(struct hl_desk_err *e, int err, const char *what);
 
 /* Arguments: a string member (NULL when absent; false, with e filled,
