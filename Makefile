@@ -96,6 +96,15 @@ $(O)/tests/%: tests/unit/%.c $(O)/libhotline.a
 	$(Q)$(CC) $(HL_CFLAGS) $(CFLAGS) $(SANFLAGS) -Itests/unit -o $@ $< \
 		$(O)/libhotline.a $(LIBS) $(shell pkg-config --libs cmocka)
 
+# The desk's unit test runs the desk itself: the daemon's modules, not
+# its main.
+DESK_TEST_OBJ := $(filter-out $(O)/src/daemon/hotlined.o,$(DAEMON_OBJ))
+$(O)/tests/test_desk: tests/unit/test_desk.c $(DESK_TEST_OBJ) $(O)/libhotline.a
+	@mkdir -p $(dir $@)
+	$(call say,TEST,$@)
+	$(Q)$(CC) $(HL_CFLAGS) $(CFLAGS) $(SANFLAGS) -Itests/unit -o $@ $< $(DESK_TEST_OBJ) \
+		$(O)/libhotline.a $(LIBS) $(shell pkg-config --libs cmocka)
+
 # Helper programs for the integration tests (like git's t/helper).
 $(O)/tests/tools/%: tests/tools/%.c tests/tools/tool.h $(O)/libhotline.a
 	@mkdir -p $(dir $@)

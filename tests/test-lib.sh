@@ -270,6 +270,26 @@ only_daemon() {
 	daemon_running "$1" || start_daemon "$1"
 }
 
+# with_daemon NAME CMD... : runs CMD with NAME's hotlined up, started
+# for it (and stopped after it) unless it ran already: an action through
+# the operator API, carried to the peer by hand rather than delivered
+# (while the peer's daemon is down).
+with_daemon() {
+	wd_who=$1
+	shift
+	wd_started=
+	if ! daemon_running "$wd_who"; then
+		start_daemon "$wd_who" || return 1
+		wd_started=1
+	fi
+	"$@"
+	wd_rc=$?
+	if [ -n "$wd_started" ]; then
+		stop_daemon "$wd_who" || return 1
+	fi
+	return $wd_rc
+}
+
 # kill_daemons : the exit trap's part: no daemon outlives its test.
 kill_daemons() {
 	for kd_pid in "$TEST_DIR"/*.pid; do
