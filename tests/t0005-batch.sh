@@ -246,6 +246,7 @@ test_expect_success 'equivocation: a different message 1 after A was receipted' 
 	send_msg ru-nrrc us-nrrc "A" &&
 	exchange ru-nrrc us-nrrc eqA &&
 	test "$(show_field us-nrrc ru-nrrc received)" = "1 1" &&
+	stop_daemon ru-nrrc &&
 	rm -rf ru-nrrc && cp -a snap ru-nrrc &&
 	only_daemon ru-nrrc &&
 	"$HOTLINE" --home ru-nrrc send --to us-nrrc "B" >out &&
