@@ -35,7 +35,7 @@ test_expect_success 'past its deadline it shows OVERDUE, with a hint' '
 
 test_expect_success 'status counts it overdue on both sides' '
 	# No hotlined runs here: status says UNKNOWN (3) whatever it finds.
-	{ ! daemon_running ru-cert || stop_daemon ru-cert; } &&
+	no_daemons &&
 	expect_code 3 env ASAN_OPTIONS=verify_asan_link_order=0 faketime "+20 minutes" \
 		"$HOTLINE" --home us-cert status >st &&
 	grep -q "OVERDUE: 1 received message(s) not acknowledged in time" st &&

@@ -93,6 +93,7 @@ test_expect_success 'check report --json: each check and the summary' '
 '
 
 test_expect_success 'status --json and search --json are JSON too' '
+	no_daemons &&
 	expect_code 3 hl eg-cert status --json >j && jcheck j "\$j->{party} eq q(eg-cert)" &&
 	hl ru-cert search --json tlp:green >j && jcheck j "\$j->{found_in} eq q(field)"
 '

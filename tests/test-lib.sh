@@ -270,6 +270,17 @@ only_daemon() {
 	daemon_running "$1" || start_daemon "$1"
 }
 
+# no_daemons : stops every hotlined of this test that runs, cleanly.
+no_daemons() {
+	for nd_pid in "$TEST_DIR"/*.pid; do
+		[ -f "$nd_pid" ] || continue
+		nd_name=$(basename "$nd_pid" .pid)
+		if daemon_running "$nd_name"; then
+			stop_daemon "$nd_name" || return 1
+		fi
+	done
+}
+
 # with_daemon NAME CMD... : runs CMD with NAME's hotlined up, started
 # for it (and stopped after it) unless it ran already: an action through
 # the operator API, carried to the peer by hand rather than delivered
