@@ -195,5 +195,6 @@ int hl_desk_audit(struct hl_desk *d, const struct hl_desk_req *q, const char *wh
 hl_desk_fn hl_desk_send, hl_desk_wake, hl_desk_status_links, hl_desk_whoami;
 hl_desk_fn hl_desk_send_any, hl_desk_close, hl_desk_check_run;	/* actions.c */
 hl_desk_fn hl_desk_ack, hl_desk_answer, hl_desk_retract, hl_desk_correct;	/* answer.c */
+hl_desk_fn hl_desk_check_report;	/* check.c */
 
 #endif
