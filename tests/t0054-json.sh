@@ -84,6 +84,7 @@ test_expect_success 'check report --json: each check and the summary' '
 	only_daemon ru-cert &&
 	hl ru-cert ack eg-cert/4 "here" >/dev/null &&
 	exchange ru-cert eg-cert b3 &&
+	only_daemon eg-cert &&
 	hl eg-cert check report ru-cert --json >j && test "$(wc -l <j)" = 1 &&
 	jcheck j "\$j->{link} eq q(ru-cert) && \$j->{count} == 1 && \$j->{missed} == 0 &&
 		\$j->{checks}[0]{id} eq q(ru-cert/out/4) && \$j->{checks}[0]{state} eq q(answered) &&
