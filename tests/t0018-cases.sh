@@ -186,8 +186,8 @@ test_expect_success 'the operator API sends a notification with fields and indic
 	grep -q "^  category: .*(availability/ddos)$" show &&
 	bad=$(sed "s/= .203.0.113.7.\\]/= 203.0.113.7]/" bundle.json | tr -d "\n") &&
 	api eg-cert "{\"to\":\"ru-cert\",\"text\":\"x\",\"stix\":$bad}" >out &&
-	head -n 1 out | grep -qx 400 &&
-	grep -q "stix: indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f: pattern: expected" out &&
+	head -n 1 out | grep -qx 422 &&
+	grep -q "stix: not a valid STIX 2.1 bundle: indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f: pattern: expected" out &&
 	api eg-cert "{\"to\":\"ru-cert\",\"text\":\"x\",\"tlp\":\"TLP:WHITE\"}" >out &&
 	head -n 1 out | grep -qx 400 &&
 	api eg-cert "{\"to\":\"ru-cert\",\"text\":\"x\",\"kind\":\"request\"}" >out &&
