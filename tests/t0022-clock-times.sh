@@ -69,7 +69,7 @@ test_expect_success 'past every step when it arrives, it escalates once, at the 
 # hide the FLASH after it from the clock.
 test_expect_success 'a message dated a year ahead, then a FLASH, to a stopped peer' '
 	stop_daemon us-cert &&
-	# hotlined dates what it signs: ru-cert's, with its clock a year
+	# hotlined dates what it signs: the one of ru-cert, its clock a year
 	# fast, for that one message.
 	stop_daemon ru-cert &&
 	(
