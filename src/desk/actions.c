@@ -2,6 +2,7 @@
  * send for every kind a person sends (a notification opens a case; an
  * update or a request is about one), closing a case, and running a
  * communication check.  The rules the CLI held live here, once. */
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -281,6 +282,27 @@ static json_t *send_case(struct hl_desk *d, const struct hl_desk_req *q,
 	return res;
 }
 
+/* A notify's case number is above the numbers of the content index
+ * too (protocol.md 8.10), where a notify whose sender gave it no number
+ * (written before numbers were party-wide) counts by its seq.  Every
+ * notify hotlined sends carries its number, which the store keeps; so
+ * the index is brought up to date before the first notify this process
+ * sends, not before each: indexing takes the store's write lock, and
+ * on every send it would stall the writer's group commits (make bench).
+ * What is written behind hotlined's back later counts once the index
+ * next catches up (any action that reads it). */
+static atomic_bool numbers_indexed;
+
+static bool index_once(struct hl_desk *d, struct hl_desk_err *e)
+{
+	if (atomic_load(&numbers_indexed))
+		return true;
+	if (!hl_desk_index(d, e))
+		return false;
+	atomic_store(&numbers_indexed, true);
+	return true;
+}
+
 /* POST /v1/send: a notification (send.c's hl_desk_send), or an update
  * or a request of a case. */
 json_t *hl_desk_send_any(struct hl_desk *d, const struct hl_desk_req *q, struct hl_desk_err *e)
@@ -293,11 +315,8 @@ json_t *hl_desk_send_any(struct hl_desk *d, const struct hl_desk_req *q, struct 
 		return NULL;
 	if (s.case_id)
 		return send_case(d, q, &s, e);
-	/* A notify's case number is above the numbers of the content index
-	 * too (protocol.md 8.10), where a notify whose sender gave it no
-	 * number counts by its seq: the index first, as the CLI did. */
 	if (!hl_act_precedence(q, HL_ROUTINE, &prec, e) ||
-	    (!strcmp(s.kind, "notify") && !hl_desk_index(d, e)))
+	    (!strcmp(s.kind, "notify") && !index_once(d, e)))
 		return NULL;
 	res = hl_desk_send(d, q, e);
 	if (res) {
