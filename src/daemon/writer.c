@@ -27,6 +27,7 @@ struct hl_writer {
 	pthread_cond_t work, done;
 	struct job *head, **tail;
 	bool stopping, started;
+	int64_t floor;		/* the latest time given a message (writer thread) */
 	/* The writer thread's scratch, sized for one group. */
 	struct hl_send_job jobs[HL_WRITER_GROUP_MAX];
 	struct hl_link links[HL_WRITER_GROUP_MAX];
@@ -81,7 +82,13 @@ static void commit_group(struct hl_writer *w, size_t n)
 		if (!w->jobs[i].link)
 			continue;
 		idx[m] = i;
-		batch[m++] = w->jobs[i];
+		batch[m] = w->jobs[i];
+		/* Requests read the clock in parallel and reach the log in
+		 * queue order: a message is never dated before the one it
+		 * follows (a witness refuses that, protocol.md 9.5). */
+		if (batch[m].msg.now < w->floor)
+			batch[m].msg.now = w->floor;
+		w->floor = batch[m++].msg.now;
 	}
 	if (m && hl_transcript_send_many(w->st, w->me, batch, m) == -HL_ESTORE)
 		log_warn("writer: store: %s", hl_store_errmsg(w->st));
