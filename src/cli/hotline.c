@@ -1,5 +1,6 @@
 /* hotline.c - the operator's command-line tool: dispatch to subcommands. */
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -41,6 +42,22 @@ const struct cli_cmd cli_cmds[] = {
 	{NULL, NULL, NULL, NULL},
 };
 
+/* The commands that need no hotlined (DESIGN.md decision 9): they read
+ * the party's files themselves.  proof is local for verify only, and
+ * says so in its own manual. */
+static const char *const local_cmds[] = {
+	"init", "card", "fingerprint", "envelope", "batch", "log", "rebuild", "help",
+	"version", NULL,
+};
+
+static bool is_local(const char *name)
+{
+	for (size_t i = 0; local_cmds[i]; i++)
+		if (strcmp(local_cmds[i], name) == 0)
+			return true;
+	return false;
+}
+
 static void overview(FILE *f)
 {
 	fputs(_("usage: hotline [--home DIR] [--lang LANG] COMMAND [ARGS]\n\n"
@@ -52,6 +69,9 @@ static void overview(FILE *f)
 		"Messages are in the language of --lang LANG (ar, en, es, fr, ru, zh),\n"
 		"else of LC_ALL, LC_MESSAGES, LANG or LANGUAGE.\n"
 		"'hotline help COMMAND' describes a command.\n"), f);
+	fputs(_("\nAll but init, card, fingerprint, envelope, batch, log, rebuild and\n"
+		"proof verify ask the running hotlined, which alone reads the keys\n"
+		"and the store; without it they fail at once and change nothing.\n"), f);
 }
 
 int help_main(int argc, char **argv)
@@ -63,6 +83,10 @@ int help_main(int argc, char **argv)
 	for (const struct cli_cmd *c = cli_cmds; c->name; c++) {
 		if (strcmp(c->name, argv[1]) == 0) {
 			fputs(_(c->help), stdout);
+			if (is_local(c->name))
+				fputs(_("\nLOCAL\n"
+					"    This command reads the party's files itself: it needs\n"
+					"    no hotlined running.\n"), stdout);
 			return CLI_OK;
 		}
 	}
