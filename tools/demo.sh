@@ -72,8 +72,8 @@ ru_port=$(free_port)
 us_port=$(free_port)
 
 step "1. Two parties, each with its own keys, TLS certificate and card"
-run hotline init --name ru-cert --home ru-cert --listen "127.0.0.1:$ru_port"
-run hotline init --name us-cert --home us-cert --listen "127.0.0.1:$us_port"
+run hotline init --name ru-cert --home ru-cert --listen "127.0.0.1:$ru_port" --operator ivan
+run hotline init --name us-cert --home us-cert --listen "127.0.0.1:$us_port" --operator ana
 
 step "2. Both daemons start on loopback (the CLI asks them; peers: mutual TLS 1.3)"
 start ru-cert
