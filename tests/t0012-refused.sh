@@ -118,10 +118,10 @@ test_expect_success 'an unknown peer'"'"'s daemon is refused, and says so in its
 	start_daemon eu-cert &&
 	"$HOTLINE" --home eu-cert send --to us-cert --lang en "let me in" >/dev/null &&
 	wait_for 20 grep -q "courier us-cert: .* (will retry)" eu-cert.log &&
-	stop_daemon eu-cert &&
-	test "$(count_lines "$UNKNOWN" us-cert.log)" -gt "$seen" &&
 	"$HOTLINE" --home eu-cert outbox >ob &&
 	grep -q "^us-cert: 1 awaiting receipt" ob &&
+	stop_daemon eu-cert &&
+	test "$(count_lines "$UNKNOWN" us-cert.log)" -gt "$seen" &&
 	us_state >after.state && cmp before.state after.state
 '
 

@@ -31,6 +31,7 @@ test_expect_success 'two checks go out, one FLASH' '
 	expect_code 2 "$HOTLINE" --home ru-cert check run us-cert --precedence soon 2>/dev/null &&
 	expect_code 1 "$HOTLINE" --home ru-cert check run nobody 2>/dev/null &&
 	exchange ru-cert us-cert c1 &&
+	only_daemon us-cert &&
 	"$HOTLINE" --home us-cert inbox >inbox &&
 	grep -q "^ru-cert/1 .* immediate  *check  *-  *due in" inbox &&
 	grep -q "^ru-cert/2 .* flash  *check  *-  *due in" inbox

@@ -179,8 +179,7 @@ test_expect_success 'structured fields in the operator language; codes in Englis
 '
 
 test_expect_success 'setup: a case and a request, carried by batch' '
-	new_party eg-cert "$EG_PORT" && new_party ua-cert "$UA_PORT" &&
-	link_pair eg-cert ua-cert &&
+	new_party eg-cert "$(free_port)" && new_party ua-cert "$(free_port)" && link_pair eg-cert ua-cert &&
 	"$HOTLINE" --home eg-cert send --to ua-cert --precedence flash --lang en \
 		--category malicious-code/c2-server --tlp TLP:AMBER --severity high \
 		"C2 seen" >/dev/null 2>&1 &&
@@ -190,6 +189,7 @@ test_expect_success 'setup: a case and a request, carried by batch' '
 '
 
 test_expect_success 'case list: headings, states and labels in French, codes as they are' '
+	only_daemon ua-cert &&
 	"$HOTLINE" --lang fr --home ua-cert case list >list &&
 	sed -n 1p list | grep -Eqx "DOSSIER +LIAISON +ÉTAT +OUVERT +PRÉC +GRAVITÉ +TLP +DEM +ACQUITTEMENT +CATÉGORIE" &&
 	sed -n 2p list | grep -Eqx "eg-cert#1 +eg-cert +ouvert +[0-9T:-]+Z FLASH +élevée +TLP:AMBER +1/1 +échéance dans 1[45]min +malicious-code/c2-server" &&

@@ -26,8 +26,10 @@ test_expect_success 'a message sealed by a clock an hour fast' '
 	"$HOTLINE" --home ru-cert send --to us-cert --lang en "on time" >/dev/null &&
 	at "+1 hour" "$HOTLINE" --home ru-cert send --to us-cert --lang en "from the future" \
 		>/dev/null &&
+	{ daemon_running ru-cert || start_daemon ru-cert; } &&
 	"$HOTLINE" --home ru-cert outbox >ob && cat ob &&
-	grep -q "^us-cert: 2 awaiting receipt" ob
+	grep -q "^us-cert: 2 awaiting receipt" ob &&
+	stop_daemon ru-cert
 '
 
 test_expect_success 'is refused by the witness, logged with both times' '

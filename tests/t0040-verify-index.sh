@@ -23,7 +23,7 @@ test_expect_success 'us-cert holds three messages from ru-cert; log verify passe
 	send_msg ru-cert us-cert "second" &&
 	send_msg ru-cert us-cert "third" &&
 	exchange ru-cert us-cert one &&
-	"$HOTLINE" --home us-cert inbox >/dev/null &&
+	only_daemon us-cert && "$HOTLINE" --home us-cert inbox >/dev/null && stop_daemon us-cert &&
 	"$HOTLINE" --home us-cert log verify >out 2>err &&
 	grep -q "^ru-cert: OK: .*received 3 " out &&
 	test ! -s err &&

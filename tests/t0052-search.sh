@@ -34,7 +34,8 @@ test_expect_success 'a notification with indicators, fields and text reaches ru-
 		"رصدنا خادم تحكم لبرنامج فدية في شبكتكم" >/dev/null &&
 	hl eg-cert send --to ru-cert --lang en "Routine note, nothing to see" >/dev/null &&
 	exchange eg-cert ru-cert b1 &&
-	test "$(show_field ru-cert eg-cert received)" = "2 2"
+	test "$(show_field ru-cert eg-cert received)" = "2 2" &&
+	{ daemon_running eg-cert || start_daemon eg-cert; } && start_daemon ru-cert
 '
 
 # found PARTY VALUE : PARTY finds VALUE in eg-cert/1 (or, at eg-cert,

@@ -75,8 +75,10 @@ test_expect_success 'a case with both sides indicators, TLP:AMBER+STRICT' '
 '
 
 test_expect_success 'the export carries the marking and the senders on both sides' '
+	only_daemon ru-cert &&
 	hl ru-cert export --stix eg-cert#1 -o ru-out.json &&
 	check ru-out.json >ru-ids &&
+	only_daemon eg-cert &&
 	hl eg-cert export --stix eg-cert#1 -o eg-out.json &&
 	check eg-out.json >eg-ids &&
 	cmp ru-ids eg-ids
@@ -85,12 +87,14 @@ test_expect_success 'the export carries the marking and the senders on both side
 test_expect_success 'the exported bundle passes the STIX check, and is found again' '
 	hl ru-cert send --case eg-cert#1 --lang en --stix ru-out.json "merged" >out &&
 	exchange ru-cert eg-cert b3 &&
+	only_daemon eg-cert &&
 	hl eg-cert export --stix eg-cert#1 -o again.json && check again.json >/dev/null
 '
 
 test_expect_success 'a case without TLP has identities and no marking' '
 	hl eg-cert send --to ru-cert --lang en --stix eg.json "no TLP" >/dev/null &&
 	exchange eg-cert ru-cert b4 &&
+	only_daemon ru-cert &&
 	hl ru-cert export --stix eg-cert#2 -o plain.json &&
 	! grep -q "marking" plain.json &&
 	grep -q "\"created_by_ref\": \"identity--" plain.json

@@ -29,6 +29,7 @@ test_expect_success 'two messages reach ru-cert; a third waits at eg-cert' '
 '
 
 test_expect_success 'inbox --json: a line per message, as the table' '
+	only_daemon ru-cert &&
 	hl ru-cert inbox >table && hl ru-cert inbox --json >j &&
 	test "$(wc -l <j)" = 2 &&
 	sed 1d table | cut -d" " -f1 >ids.table &&
@@ -37,8 +38,10 @@ test_expect_success 'inbox --json: a line per message, as the table' '
 	jcheck j "\$j->{link} eq q(eg-cert) && \$j->{seq} == $. && \$j->{sent} > 0 &&
 		\$j->{case} eq q(eg-cert#1) && \$j->{ack}{state} eq q(due) && \$j->{ack}{due} > 0" &&
 	head -n 1 j | jcheck /dev/stdin "\$j->{precedence} eq q(flash) && \$j->{kind} eq q(notify)" &&
+	only_daemon_at +1200 ru-cert &&
 	ASAN_OPTIONS=verify_asan_link_order=0 faketime "+20 minutes" \
 		"$HOTLINE" --home ru-cert inbox --json >late &&
+	stop_daemon ru-cert && only_daemon ru-cert &&
 	head -n 1 late | grep -q "\"ack\":{\"due\":[0-9]*,\"state\":\"overdue\"}" &&
 	! grep -q "OVERDUE" late
 '
@@ -51,6 +54,7 @@ test_expect_success 'show --json: the header and the content as sent' '
 		\$j->{content}{tlp} eq q(TLP:GREEN) && \$j->{content}{text}{lang} eq q(ar) &&
 		!defined \$j->{raw}" &&
 	grep -q "رصدنا خادم تحكم" j &&
+	only_daemon eg-cert &&
 	hl eg-cert show ru-cert/out/3 --json >j &&
 	jcheck j "\$j->{id} eq q(ru-cert/out/3) && !\$j->{receipted} &&
 		\$j->{ack}{state} eq q(due)"
@@ -92,7 +96,9 @@ test_expect_success 'check report --json: each check and the summary' '
 '
 
 test_expect_success 'status --json and search --json are JSON too' '
+	{ ! daemon_running eg-cert || stop_daemon eg-cert; } &&
 	expect_code 3 hl eg-cert status --json >j && jcheck j "\$j->{party} eq q(eg-cert)" &&
+	only_daemon ru-cert &&
 	hl ru-cert search --json tlp:green >j && jcheck j "\$j->{found_in} eq q(field)"
 '
 

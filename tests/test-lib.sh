@@ -202,6 +202,32 @@ start_daemon() {
 	done
 }
 
+# start_daemon_at SPAN NAME : start_daemon NAME with its clock SPAN
+# seconds ahead ("+1200"), through libfaketime: the desk in hotlined
+# says what is due and overdue by its own clock, so a test of a
+# deadline past moves that clock, not the CLI's.
+start_daemon_at() {
+	(
+		export LD_PRELOAD='/usr/$LIB/faketime/libfaketime.so.1' FAKETIME="$1"
+		export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
+		start_daemon "$2"
+	)
+}
+
+# only_daemon_at SPAN NAME : NAME's hotlined the one running, its clock
+# SPAN seconds ahead (start_daemon_at), for a listing of what is overdue
+# then; stop it after (stop_daemon), before only_daemon NAME.
+only_daemon_at() {
+	for oda_pid in "$TEST_DIR"/*.pid; do
+		[ -f "$oda_pid" ] || continue
+		oda_name=$(basename "$oda_pid" .pid)
+		if daemon_running "$oda_name"; then
+			stop_daemon "$oda_name" || return 1
+		fi
+	done
+	start_daemon_at "$1" "$2"
+}
+
 # daemon_wait NAME : waits up to 30 s for NAME's hotlined to exit;
 # prints its exit status.
 daemon_wait() {
@@ -299,6 +325,22 @@ link_both() {
 # their ports, and links them both ways, confirmed by fingerprint.
 linked_pair() {
 	new_party "$1" "$2" && new_party "$3" "$4" && link_both "$1" "$3"
+}
+
+# only_daemon NAME : makes NAME's hotlined the one running in this test
+# (stopping the others, starting NAME's unless it runs), for tests that
+# act through the operator API but carry messages by batch: with one
+# daemon up, none reaches its peer over the network.
+only_daemon() {
+	for od_pid in "$TEST_DIR"/*.pid; do
+		[ -f "$od_pid" ] || continue
+		od_name=$(basename "$od_pid" .pid)
+		[ "$od_name" = "$1" ] && continue
+		if daemon_running "$od_name"; then
+			stop_daemon "$od_name" || return 1
+		fi
+	done
+	daemon_running "$1" || start_daemon "$1"
 }
 
 # kill_daemons : the exit trap's part: no daemon outlives its test.

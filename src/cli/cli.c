@@ -687,3 +687,49 @@ json_t *cli_json_time(int64_t t)
 {
 	return t ? json_integer(t) : json_null();
 }
+
+int cli_list(const struct hl_party *p, const char *path, json_t *args,
+	     int (*fn)(void *ctx, json_t *item), void *ctx)
+{
+	json_t *a = args ? json_deep_copy(args) : json_object();
+	int r = a ? 0 : -ENOMEM;
+
+	/* Every page, each after the cursor the one before gave: a message
+	 * that arrives meanwhile neither repeats nor hides another. */
+	while (r == 0) {
+		json_t *reply = NULL, *item;
+		const char *next;
+		size_t i;
+
+		json_object_set_new(a, "limit", json_integer(1000));
+		r = cli_call(p, "GET", path, a, &reply);
+		if (r != 0)
+			break;
+		json_array_foreach(json_object_get(reply, "items"), i, item) {
+			r = fn(ctx, item);
+			if (r != 0)
+				break;
+		}
+		next = json_string_value(json_object_get(reply, "next"));
+		if (r == 0 && next)
+			json_object_set_new(a, "after", json_string(next));
+		json_decref(reply);
+		if (!next)
+			break;
+	}
+	json_decref(a);
+	return r;
+}
+
+void cli_ack_from_json(const json_t *j, struct cli_ack *out)
+{
+	static const char *const name[] = {"none", "acked", "due", "overdue"};
+	const char *s = json_string_value(json_object_get(j, "state"));
+
+	*out = (struct cli_ack){CLI_ACK_NONE, 0, 0};
+	for (int i = 0; s && i < 4; i++)
+		if (!strcmp(s, name[i]))
+			out->state = (enum cli_ack_state)i;
+	out->due = (int64_t)json_integer_value(json_object_get(j, "due"));
+	out->at = (int64_t)json_integer_value(json_object_get(j, "at"));
+}

@@ -132,6 +132,14 @@ int cli_call(const struct hl_party *p, const char *method, const char *path,
 /* Prints the desk's refusal j ({"error", "format", "args"}) in the
  * operator's language, as cli_call does. */
 void cli_print_refusal(json_t *j);
+/* Calls listing route path (a GET) for every page, fn for each item
+ * in order; 0 when done, fn's nonzero, or what cli_call returned (it
+ * printed why). */
+int cli_list(const struct hl_party *p, const char *path, json_t *args,
+	     int (*fn)(void *ctx, json_t *item), void *ctx);
+
+/* The acknowledgment object of the desk's JSON, as cli_ack_get fills it. */
+void cli_ack_from_json(const json_t *j, struct cli_ack *out);
 
 /* Brings the content index up to date on every link (needs the party's
  * secrets); prints why it cannot. */

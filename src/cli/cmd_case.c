@@ -39,6 +39,7 @@ const char case_help[] =
 	"             beside it; retracted messages are marked, corrections\n"
 	"             shown with what they correct, and a message that did not\n"
 	"             count (an answer after the close) says why.\n"
+
 	"    close    sends a closing message (ROUTINE unless --precedence)\n"
 	"             with TEXT, the outcome.  A closed case takes no more\n"
 	"             requests, updates or answers; retracting the close\n"
@@ -67,20 +68,21 @@ struct opts {
 
 /* ---- list ---- */
 
-struct lister {
-	struct hl_store *st;
-	const struct hl_party *p;
-	const struct opts *o;
-	const struct hl_link *l;
-	int64_t now;
-	unsigned shown;
-	int err;
-	int w[7];	/* STATE, PREC, SEVERITY, REQ, ACK, CASE and LINK */
-};
-
 static int wider(int w, const char *s)
 {
 	return cli_width(s) > w ? cli_width(s) : w;
+}
+
+static const char *str(const json_t *j, const char *key)
+{
+	const char *s = json_string_value(json_object_get(j, key));
+
+	return s ? s : "";
+}
+
+static int64_t num(const json_t *j, const char *key)
+{
+	return (int64_t)json_integer_value(json_object_get(j, key));
 }
 
 /* w at least as wide as the translated labels of vocabulary v (codes,
@@ -112,10 +114,11 @@ static int ack_width(int w)
 }
 
 /* The columns of case list: at least the English widths, and enough
- * for the translated headings and words. */
-static void list_widths(struct lister *ls)
+ * for the translated headings and words and the links' names. */
+static void list_widths(int w[7], const json_t *items)
 {
-	int *w = ls->w;
+	size_t i;
+	json_t *it;
 
 	/* TRANSLATORS: the headings of 'hotline case list' (STATE, PREC,
 	 * SEVERITY, REQ, ACK, CASE, OPENED, CATEGORY): keep them short, in
@@ -132,163 +135,106 @@ static void list_widths(struct lister *ls)
 	w[5] = wider(20, _("CASE"));
 	/* TRANSLATORS: LINK: the link a case is on (the peer's name). */
 	w[6] = wider(12, _("LINK"));
+	json_array_foreach(items, i, it)
+		w[6] = wider(w[6], str(it, "link"));
 }
 
-/* LINK as wide as the longest link name. */
-static int link_width(void *ctx, const struct hl_link *l)
+static void list_head(const int w[7])
 {
-	struct lister *ls = ctx;
-
-	ls->w[6] = wider(ls->w[6], l->name);
-	return 0;
-}
-
-static bool category_matches(const char *want, const char *have)
-{
-	size_t n = strlen(want);
-
-	if (!want[0])
-		return true;
-	return strcmp(want, have) == 0 || (strncmp(want, have, n) == 0 && have[n] == '/');
-}
-
-/* At most cap - 1 bytes of s, cut before a UTF-8 continuation byte. */
-static void cut(const char *s, size_t n, char *out, size_t cap)
-{
-	if (n > cap - 1) {
-		n = cap - 1;
-		while (n && ((unsigned char)s[n] & 0xc0) == 0x80)
-			n--;
-	}
-	memcpy(out, s, n);
-	out[n] = 0;
-}
-
-/* The first line of the notify's summary, else of its text: a title. */
-static void title(const struct lister *ls, const struct hl_case *c, char *out, size_t cap)
-{
-	struct hl_content m;
-	struct hl_buf plain;
-	const struct hl_text *t;
-	size_t n;
-
-	out[0] = 0;
-	hl_buf_init(&plain, HL_PLAIN_MAX);
-	if (cli_open_content(ls->st, ls->p, ls->l, c->side, c->seq, &plain, &m) == 0) {
-		t = m.has_summary ? &m.summary : &m.text;
-		const char *nl = memchr(t->text, '\n', t->len);
-
-		n = nl ? (size_t)(nl - t->text) : t->len;
-		cut(t->text, n, out, cap);
-		hl_content_free(&m);
-	}
-	if (plain.data)
-		sodium_memzero(plain.data, plain.cap);
-	hl_buf_free(&plain);
-}
-
-static int list_one(void *ctx, const struct hl_item *it)
-{
-	struct lister *ls = ctx;
-	char ack[128], opened[HL_TIME_LEN + 1], reqs[24], name[96];
-	enum hl_precedence prec = HL_ROUTINE;
-	struct hl_case c;
-	int r;
-
-	r = hl_case_load(ls->st, ls->p->card.name, ls->l, it->side, it->seq, &c);
-	if (r < 0)
-		return r;
-	if ((ls->o->open && strcmp(c.state, "open") != 0) ||
-	    (ls->o->category && !category_matches(ls->o->category, c.category))) {
-		hl_case_free(&c);
-		return 0;
-	}
-	ls->shown++;
-	if (ls->o->json) {
-		char *s = hl_case_json(&c);
-
-		if (s)
-			puts(s);
-		free(s);
-		hl_case_free(&c);
-		return s ? 0 : -ENOMEM;
-	}
-	hl_precedence_parse(it->precedence, &prec);
-	cli_ack_state(&ls->p->conf, ls->st, ls->l, it->side, it->seq, "notify", prec,
-		      it->time, ls->now, ack, sizeof(ack));
-	hl_time_format(c.opened, opened);
-	snprintf(reqs, sizeof(reqs), "%u/%u", c.pending, c.requests);
-	title(ls, &c, name, sizeof(name));
-	cli_col(c.id, ls->w[5]);
+	cli_col(_("CASE"), w[5]);
 	putchar(' ');
-	cli_col(ls->l->name, ls->w[6]);
+	cli_col(_("LINK"), w[6]);
 	putchar(' ');
-	cli_col(cli_label(HL_VOCAB_STATE, c.state), ls->w[0]);
+	cli_col(_("STATE"), w[0]);
+	putchar(' ');
+	cli_col(_("OPENED"), 20);
+	putchar(' ');
+	cli_col(_("PREC"), w[1]);
+	putchar(' ');
+	cli_col(_("SEVERITY"), w[2]);
+	printf(" %-16s ", "TLP");
+	cli_col(_("REQ"), w[3]);
+	putchar(' ');
+	cli_col(_("ACK"), w[4]);
+	printf(" %s\n", _("CATEGORY"));
+}
+
+/* One case of the desk's list (docs/api.md), as a line and its title. */
+static void list_row(const int w[7], const json_t *it, int64_t now)
+{
+	const json_t *c = json_object_get(it, "case");
+	const char *state = str(c, "state"), *sev = str(c, "severity"), *tlp = str(c, "tlp");
+	const char *cat = str(c, "category"), *name = str(it, "title");
+	char ack[128], opened[HL_TIME_LEN + 1], reqs[48];
+	struct cli_ack a;
+
+	cli_ack_from_json(json_object_get(it, "ack"), &a);
+	cli_ack_text(&a, num(c, "opened"), now, ack, sizeof(ack));
+	hl_time_format(num(c, "opened"), opened);
+	snprintf(reqs, sizeof(reqs), "%lld/%lld", (long long)num(it, "pending"),
+		 (long long)num(it, "requests"));
+	cli_col(str(c, "id"), w[5]);
+	putchar(' ');
+	cli_col(str(it, "link"), w[6]);
+	putchar(' ');
+	cli_col(cli_label(HL_VOCAB_STATE, state), w[0]);
 	printf(" %s ", opened);
-	cli_col(cli_field(HL_VOCAB_PRECEDENCE, it->precedence), ls->w[1]);
+	cli_col(cli_field(HL_VOCAB_PRECEDENCE, str(it, "precedence")), w[1]);
 	putchar(' ');
-	cli_col(c.severity[0] ? cli_label(HL_VOCAB_SEVERITY, c.severity) : "-", ls->w[2]);
-	printf(" %-16s ", c.tlp[0] ? c.tlp : "-");
-	cli_col(reqs, ls->w[3]);
+	cli_col(sev[0] ? cli_label(HL_VOCAB_SEVERITY, sev) : "-", w[2]);
+	printf(" %-16s ", tlp[0] ? tlp : "-");
+	cli_col(reqs, w[3]);
 	putchar(' ');
-	cli_col(strcmp(c.state, "open") ? "-" : ack, ls->w[4]);
-	printf(" %s\n", c.category[0] ? c.category : "-");
+	cli_col(strcmp(state, "open") ? "-" : ack, w[4]);
+	printf(" %s\n", cat[0] ? cat : "-");
 	if (name[0]) {
 		printf("    ");
 		cli_print_text((const unsigned char *)name, strlen(name));
 		putchar('\n');
 	}
-	hl_case_free(&c);
-	return 0;
 }
 
-static int list_link(void *ctx, const struct hl_link *l)
+static int keep(void *ctx, json_t *item)
 {
-	struct lister *ls = ctx;
-
-	if (ls->o->link && strcmp(ls->o->link, l->name) != 0)
-		return 0;
-	ls->l = l;
-	return hl_store_case_each(ls->st, l->id, list_one, ls);
+	return json_array_append(ctx, item) ? -ENOMEM : 0;
 }
 
-static int list(struct hl_store *st, const struct hl_party *p, const struct opts *o)
+/* Every page of GET /v1/case/list, then the table (its widths need
+ * every row) or a line of JSON per case, as hl_case_json wrote it. */
+static int list(const struct opts *o)
 {
-	struct lister ls = {st, p, o, NULL, cli_now(), 0, 0, {0}};
-	struct hl_link l = {0};
-	int r;
+	struct hl_party *p = cli_party(HL_PARTY_PUBLIC);
+	json_t *args = json_object(), *items = json_array(), *it;
+	int64_t now = cli_now();
+	int r = CLI_FAIL, w[7] = {0};
+	size_t i;
 
-	if (o->link && cli_link(st, o->link, &l) < 0)
-		return CLI_FAIL;
-	hl_link_free(&l);
-	if (!o->json) {
-		list_widths(&ls);
-		hl_store_link_each(st, link_width, &ls);
-		cli_col(_("CASE"), ls.w[5]);
-		putchar(' ');
-		cli_col(_("LINK"), ls.w[6]);
-		putchar(' ');
-		cli_col(_("STATE"), ls.w[0]);
-		putchar(' ');
-		cli_col(_("OPENED"), 20);
-		putchar(' ');
-		cli_col(_("PREC"), ls.w[1]);
-		putchar(' ');
-		cli_col(_("SEVERITY"), ls.w[2]);
-		printf(" %-16s ", "TLP");
-		cli_col(_("REQ"), ls.w[3]);
-		putchar(' ');
-		cli_col(_("ACK"), ls.w[4]);
-		printf(" %s\n", _("CATEGORY"));
+	if (o->open)
+		json_object_set_new(args, "open", json_true());
+	if (o->category)
+		json_object_set_new(args, "category", json_string(o->category));
+	if (o->link)
+		json_object_set_new(args, "link", json_string(o->link));
+	if (p && cli_list(p, "/v1/case/list", args, keep, items) == 0)
+		r = CLI_OK;
+	if (r == CLI_OK && !o->json) {
+		list_widths(w, items);
+		list_head(w);
 	}
-	r = hl_store_link_each(st, list_link, &ls);
-	if (r < 0) {
-		cli_store_err(st, _("listing cases"), r);
-		return CLI_FAIL;
+	json_array_foreach(items, i, it) {
+		if (r != CLI_OK)
+			break;
+		if (o->json)
+			cli_json_print(json_incref(json_object_get(it, "case")));
+		else
+			list_row(w, it, now);
 	}
-	if (!ls.shown && !o->json)
+	if (r == CLI_OK && !json_array_size(items) && !o->json)
 		printf("%s\n", o->open || o->category ? _("no cases match") : _("no cases"));
-	return CLI_OK;
+	json_decref(items);
+	json_decref(args);
+	hl_party_free(p);
+	return r;
 }
 
 /* ---- show ---- */
@@ -304,32 +250,32 @@ static void print_field(const char *label, enum hl_vocab v, const char *code)
 	putchar('\n');
 }
 
-static void print_actions(unsigned mask)
+static void print_actions(const json_t *codes)
 {
-	size_t n;
-	const struct hl_term *all = hl_vocab_terms(HL_VOCAB_ACTION, &n);
 	const char *sep = "";
+	size_t i;
+	json_t *a;
 
-	if (!mask)
+	if (!json_array_size(codes))
 		return;
 	printf("  %s: ", _("actions"));
-	for (size_t i = 0; i < n; i++) {
-		if (mask & (1u << i)) {
-			printf("%s%s", sep, cli_label(HL_VOCAB_ACTION, all[i].code));
-			sep = ", ";
-		}
+	json_array_foreach(codes, i, a) {
+		printf("%s%s", sep, cli_label(HL_VOCAB_ACTION, json_string_value(a)));
+		sep = ", ";
 	}
 	putchar('\n');
 }
 
-/* Free text, indented, each line as sent (escaped on a terminal). */
-static void print_body(const struct hl_text *t, const char *label)
+/* Free text of the content JSON ({"lang", "text"}), indented, each line
+ * as sent (escaped on a terminal). */
+static void print_body(const json_t *t, const char *label)
 {
-	const char *s = t->text, *end = t->text + t->len;
+	const char *s = str(t, "text");
+	const char *end = s + json_string_length(json_object_get(t, "text"));
 
 	/* The msgid of cli_print_content's label and language tag. */
 	printf("  ");
-	printf(_("%s [%s]:\n"), label, t->lang);
+	printf(_("%s [%s]:\n"), label, str(t, "lang"));
 	do {
 		const char *nl = memchr(s, '\n', (size_t)(end - s));
 		size_t n = nl ? (size_t)(nl - s) : (size_t)(end - s);
@@ -341,97 +287,91 @@ static void print_body(const struct hl_text *t, const char *label)
 	} while (s < end);
 }
 
-static void show_event(struct hl_store *st, const struct hl_party *p,
-		       const struct hl_link *l, const struct hl_case *c,
-		       const struct hl_case_event *e)
+/* One event of the desk's timeline (docs/api.md), with its content. */
+static void show_event(const json_t *e)
 {
-	char when[HL_TIME_LEN + 1], id[CLI_ID_MAX + 1], ref[CLI_ID_MAX + 1];
-	struct hl_content m;
-	struct hl_buf plain;
+	const json_t *m = json_object_get(e, "content");
+	const char *type = str(e, "type"), *why = str(e, "not_counted");
+	const char *stix = str(e, "stix"), *fix = str(e, "corrected_by");
+	char when[HL_TIME_LEN + 1];
 
-	hl_time_format(e->time, when);
-	cli_format_id(l->name, e->side, e->seq, id);
-	printf("\n%s  %s  %-18s %s", when, e->from, id, cli_label(HL_VOCAB_KIND, e->type));
-	printf(" (%s)", cli_field(HL_VOCAB_PRECEDENCE, e->precedence));
-	if (e->flags & HL_EV_RETRACTED)
+	hl_time_format(num(e, "time"), when);
+	printf("\n%s  %s  %-18s %s", when, str(e, "from"), str(e, "id"),
+	       cli_label(HL_VOCAB_KIND, type));
+	printf(" (%s)", cli_field(HL_VOCAB_PRECEDENCE, str(e, "precedence")));
+	if (json_is_true(json_object_get(e, "retracted")))
 		printf("  %s", _("RETRACTED"));
 	putchar('\n');
-	if (e->ref_side >= 0) {
-		int t = hl_case_find(c, e->ref_side, e->ref_seq);
-
-		cli_format_id(l->name, e->ref_side, e->ref_seq, ref);
-		printf("  %s: %s", _("about"), ref);
-		if (t >= 0)
-			printf(" (%s)", cli_label(HL_VOCAB_KIND, c->ev[t].type));
+	if (str(e, "about")[0]) {
+		printf("  %s: %s", _("about"), str(e, "about"));
+		if (str(e, "about_type")[0])
+			printf(" (%s)", cli_label(HL_VOCAB_KIND, str(e, "about_type")));
 		putchar('\n');
 	}
-	cli_print_by("  ", e->op_name, e->op_role);
-	if (e->flags & HL_EV_IGNORED)
-		printf("  %s: %s\n", _("NOT COUNTED"), _(e->why));
-	print_field(_("category"), HL_VOCAB_CATEGORY, e->category);
-	print_field("TLP", HL_VOCAB_TLP, e->tlp);
-	print_field(_("severity"), HL_VOCAB_SEVERITY, e->severity);
-	print_actions(e->actions);
-	print_field(_("answer"), HL_VOCAB_ANSWER, e->answer);
-	if (!strcmp(e->type, "request") && e->state[0])
-		print_field(_("state"), HL_VOCAB_STATE, e->state);
-	if (e->stix[0])
-		printf("  STIX: %s\n", strcmp(e->stix, "valid") ? e->stix : _("a valid bundle"));
-	if (e->corrected_by >= 0) {
-		cli_format_id(l->name, c->ev[e->corrected_by].side, c->ev[e->corrected_by].seq,
-			      ref);
-		printf("  %s %s\n", _("corrected by"), ref);
-	}
-	hl_buf_init(&plain, HL_PLAIN_MAX);
-	if (cli_open_content(st, p, l, e->side, e->seq, &plain, &m) == 0) {
-		if (m.has_summary)
-			print_body(&m.summary, _("summary"));
-		if (m.text.len || !strcmp(e->type, "notify"))
-			print_body(&m.text, _("text"));
-		hl_content_free(&m);
-	} else {
+	cli_print_by("  ", str(json_object_get(e, "by"), "name"),
+		     str(json_object_get(e, "by"), "role"));
+	if (why[0])
+		printf("  %s: %s\n", _("NOT COUNTED"), _(why));
+	print_field(_("category"), HL_VOCAB_CATEGORY, str(e, "category"));
+	print_field("TLP", HL_VOCAB_TLP, str(e, "tlp"));
+	print_field(_("severity"), HL_VOCAB_SEVERITY, str(e, "severity"));
+	print_actions(json_object_get(e, "actions"));
+	print_field(_("answer"), HL_VOCAB_ANSWER, str(e, "answer"));
+	print_field(_("state"), HL_VOCAB_STATE, str(e, "state"));
+	if (stix[0])
+		printf("  STIX: %s\n", strcmp(stix, "valid") ? stix : _("a valid bundle"));
+	if (fix[0])
+		printf("  %s %s\n", _("corrected by"), fix);
+	if (!json_is_object(m)) {
 		printf("  %s\n", _("(cannot be opened)"));
+		return;
 	}
-	if (plain.data)
-		sodium_memzero(plain.data, plain.cap);
-	hl_buf_free(&plain);
+	if (json_object_get(m, "summary"))
+		print_body(json_object_get(m, "summary"), _("summary"));
+	if (json_string_length(json_object_get(json_object_get(m, "text"), "text")) ||
+	    !strcmp(type, "notify"))
+		print_body(json_object_get(m, "text"), _("text"));
 }
 
-static int show(struct hl_store *st, const struct hl_party *p, const char *id,
-		const struct opts *o)
+/* GET /v1/case/show: the case's state and its timeline, or for --json
+ * the state as hl_case_json wrote it. */
+static int show(const char *id, const struct opts *o)
 {
+	struct hl_party *p = cli_party(HL_PARTY_PUBLIC);
+	json_t *args = json_pack("{s:s}", "id", id), *res = NULL, *c, *e;
 	char opened[HL_TIME_LEN + 1], closed[HL_TIME_LEN + 1];
-	struct hl_link l = {0};
-	struct hl_case c;
+	size_t i;
 
-	if (cli_case_open(st, p, id, o->link, &l, &c) < 0)
+	if (o->link)
+		json_object_set_new(args, "link", json_string(o->link));
+	if (!p || cli_call(p, "GET", "/v1/case/show", args, &res) != 0) {
+		json_decref(args);
+		hl_party_free(p);
 		return CLI_FAIL;
+	}
+	c = json_object_get(res, "case");
 	if (o->json) {
-		char *s = hl_case_json(&c);
-
-		if (s)
-			puts(s);
-		free(s);
-		hl_case_free(&c);
-		hl_link_free(&l);
-		return s ? CLI_OK : CLI_FAIL;
+		cli_json_print(json_incref(c));
+	} else {
+		hl_time_format(num(c, "opened"), opened);
+		printf(_("case %s (link %s)\n"), str(c, "id"), str(res, "link"));
+		printf("  %s: %s\n", _("state"), cli_label(HL_VOCAB_STATE, str(c, "state")));
+		print_field(_("category"), HL_VOCAB_CATEGORY, str(c, "category"));
+		print_field("TLP", HL_VOCAB_TLP, str(c, "tlp"));
+		print_field(_("severity"), HL_VOCAB_SEVERITY, str(c, "severity"));
+		printf("  %s: %s\n", _("opened"), opened);
+		if (num(c, "closed")) {
+			hl_time_format(num(c, "closed"), closed);
+			printf("  %s: %s\n", _("closed"), closed);
+		}
+		printf(_("  requests: %u, %u of them pending\n"), (unsigned)num(res, "requests"),
+		       (unsigned)num(res, "pending"));
+		json_array_foreach(json_object_get(res, "events"), i, e)
+			show_event(e);
 	}
-	hl_time_format(c.opened, opened);
-	printf(_("case %s (link %s)\n"), c.id, l.name);
-	printf("  %s: %s\n", _("state"), cli_label(HL_VOCAB_STATE, c.state));
-	print_field(_("category"), HL_VOCAB_CATEGORY, c.category);
-	print_field("TLP", HL_VOCAB_TLP, c.tlp);
-	print_field(_("severity"), HL_VOCAB_SEVERITY, c.severity);
-	printf("  %s: %s\n", _("opened"), opened);
-	if (c.closed) {
-		hl_time_format(c.closed, closed);
-		printf("  %s: %s\n", _("closed"), closed);
-	}
-	printf(_("  requests: %u, %u of them pending\n"), c.requests, c.pending);
-	for (size_t i = 0; i < c.n; i++)
-		show_event(st, p, &l, &c, &c.ev[i]);
-	hl_case_free(&c);
-	hl_link_free(&l);
+	json_decref(res);
+	json_decref(args);
+	hl_party_free(p);
 	return CLI_OK;
 }
 
@@ -516,17 +456,15 @@ int case_main(int argc, char **argv)
 	if ((!strcmp(verb, "list") && args != 0) || (!strcmp(verb, "show") && args != 1) ||
 	    (!strcmp(verb, "close") && (args < 1 || args > 2)))
 		return cli_usage("case", synopsis);
+	if (!strcmp(verb, "list"))
+		return list(&o);
+	if (!strcmp(verb, "show"))
+		return show(argv[optind], &o);
 	r = CLI_FAIL;
 	p = cli_party(HL_PARTY_SECRETS);
 	st = p ? cli_store(p) : NULL;
-	if (st && cli_index(st, p) == 0) {
-		if (!strcmp(verb, "list"))
-			r = list(st, p, &o);
-		else if (!strcmp(verb, "show"))
-			r = show(st, p, argv[optind], &o);
-		else
-			r = close_case(st, p, argv[optind], args == 2 ? argv[optind + 1] : NULL, &o);
-	}
+	if (st && cli_index(st, p) == 0)
+		r = close_case(st, p, argv[optind], args == 2 ? argv[optind + 1] : NULL, &o);
 	hl_store_close(st);
 	hl_party_free(p);
 	return r;

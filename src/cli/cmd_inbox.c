@@ -5,8 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sodium.h>
-
 #include "case.h"
 #include "cli.h"
 #include "content.h"
@@ -31,8 +29,10 @@ const char inbox_help[] =
 	"    '-' for a message that needs none ('hotline help ack').\n\n"
 	"    --json  prints a JSON object per message, one a line, with the\n"
 	"    same columns as data (docs/cli-json.md).\n\n"
+	"    It asks the running hotlined (GET /v1/inbox, docs/api.md), which\n"
+	"    alone holds the keys; without one it fails at once.\n\n"
 	"EXIT STATUS\n"
-	"    0 printed; 1 the store cannot be read; 2 usage error.\n");
+	"    0 printed; 1 hotlined is not running, or refused; 2 usage error.\n");
 
 const char show_help[] =
 	N_("NAME\n"
@@ -48,8 +48,11 @@ const char show_help[] =
 	"    escaped.\n\n"
 	"    --json  prints the header and the content JSON as sent, as one\n"
 	"    JSON object (docs/cli-json.md).\n\n"
+	"    It asks the running hotlined (GET /v1/show, docs/api.md), which\n"
+	"    alone holds the keys; without one it fails at once.\n\n"
 	"EXIT STATUS\n"
-	"    0 printed; 1 no such message, or it does not verify; 2 usage.\n");
+	"    0 printed; 1 no such message, it does not verify, or hotlined is\n"
+	"    not running; 2 usage.\n");
 
 static int link_opt(int argc, char **argv, const char *cmd, const char *syn,
 		    const char **link, bool *json)
@@ -79,38 +82,11 @@ static int link_opt(int argc, char **argv, const char *cmd, const char *syn,
 }
 
 struct inbox {
-	const struct hl_config *conf;
-	struct hl_store *st;
-	const char *only;
-	const struct hl_link *l;
-	int64_t now;
 	uint64_t overdue;
-	const char *me;		/* this party's name, for case IDs */
+	int64_t now;
 	bool json;
 	int w[3];	/* PRECEDENCE, KIND, CASE */
 };
-
-/* One message of the inbox, as a table row and as JSON. */
-struct inbox_row {
-	char id[CLI_ID_MAX + 1];
-	const char *link;
-	const struct hl_message *m;
-	char kase[HL_CASE_ID_MAX + 1];	/* "-" when in none */
-	struct cli_ack ack;
-};
-
-/* The case a received message belongs to, "opener#N", or "-". */
-static void case_of(const struct inbox *in, uint64_t seq, char out[HL_CASE_ID_MAX + 1])
-{
-	struct hl_item it;
-
-	if (hl_store_item_get(in->st, in->l->id, HL_THEIRS, seq, &it) < 0 ||
-	    it.case_side < 0 || it.case_no == 0) {
-		snprintf(out, HL_CASE_ID_MAX + 1, "-");
-		return;
-	}
-	hl_case_id(it.case_side == HL_OURS ? in->me : in->l->card.name, it.case_no, out);
-}
 
 /* A column's width: at least min and its heading's, and wide enough
  * for the translated labels of vocabulary v (codes, shown in English,
@@ -130,65 +106,47 @@ static int field_width(enum hl_vocab v, const char *head, int min)
 	return w;
 }
 
-static void inbox_row_get(struct inbox *in, const struct hl_message *m, struct inbox_row *row)
+static const char *str(const json_t *j, const char *key)
 {
-	enum hl_precedence p = HL_ROUTINE;
+	const char *s = json_string_value(json_object_get(j, key));
 
-	hl_precedence_parse(m->precedence, &p);
-	row->m = m;
-	row->link = in->l->name;
-	cli_format_id(in->l->name, HL_THEIRS, m->seq, row->id);
-	case_of(in, m->seq, row->kase);
-	cli_ack_get(in->conf, in->st, in->l, HL_THEIRS, m->seq, m->kind, p, m->time, in->now,
-		    &row->ack);
+	return s ? s : "";
 }
 
-static void inbox_row_print(const struct inbox *in, const struct inbox_row *row)
+static int64_t num(const json_t *j, const char *key)
+{
+	return (int64_t)json_integer_value(json_object_get(j, key));
+}
+
+/* One row of the desk's inbox (docs/api.md), as a line of the table. */
+static void inbox_row_print(const struct inbox *in, const json_t *row)
 {
 	char when[HL_TIME_LEN + 1], ack[128];
+	int64_t sent = num(row, "sent");
+	const char *kase = json_string_value(json_object_get(row, "case"));
+	struct cli_ack a;
 
-	hl_time_format(row->m->time, when);
-	cli_ack_text(&row->ack, row->m->time, in->now, ack, sizeof(ack));
-	printf("%-24s %s  ", row->id, when);
-	cli_col(cli_field(HL_VOCAB_PRECEDENCE, row->m->precedence), in->w[0]);
+	cli_ack_from_json(json_object_get(row, "ack"), &a);
+	hl_time_format(sent, when);
+	cli_ack_text(&a, sent, in->now, ack, sizeof(ack));
+	printf("%-24s %s  ", str(row, "id"), when);
+	cli_col(cli_field(HL_VOCAB_PRECEDENCE, str(row, "precedence")), in->w[0]);
 	putchar(' ');
-	cli_col(cli_field(HL_VOCAB_KIND, row->m->kind), in->w[1]);
+	cli_col(cli_field(HL_VOCAB_KIND, str(row, "kind")), in->w[1]);
 	putchar(' ');
-	cli_col(row->kase, in->w[2]);
+	cli_col(kase ? kase : "-", in->w[2]);
 	printf(" %s\n", ack);
 }
 
-static json_t *inbox_row_json(const struct inbox_row *row)
-{
-	return json_pack("{s:s, s:s, s:I, s:I, s:s, s:s, s:o, s:o}", "id", row->id,
-			 "link", row->link, "seq", (json_int_t)row->m->seq,
-			 "sent", (json_int_t)row->m->time, "precedence", row->m->precedence,
-			 "kind", row->m->kind,
-			 "case", strcmp(row->kase, "-") ? json_string(row->kase) : json_null(),
-			 "ack", cli_ack_json(&row->ack));
-}
-
-static int inbox_msg(void *ctx, const struct hl_message *m)
+static int inbox_msg(void *ctx, json_t *row)
 {
 	struct inbox *in = ctx;
-	struct inbox_row row;
 
-	inbox_row_get(in, m, &row);
-	in->overdue += row.ack.state == CLI_ACK_OVERDUE;
+	in->overdue += !strcmp(str(json_object_get(row, "ack"), "state"), "overdue");
 	if (in->json)
-		return cli_json_print(inbox_row_json(&row));
-	inbox_row_print(in, &row);
+		return cli_json_print(json_incref(row));
+	inbox_row_print(in, row);
 	return 0;
-}
-
-static int inbox_one(void *ctx, const struct hl_link *l)
-{
-	struct inbox *in = ctx;
-
-	if (in->only && strcmp(in->only, l->name) != 0)
-		return 0;
-	in->l = l;
-	return hl_store_message_each(in->st, l->id, HL_THEIRS, 0, inbox_msg, in);
 }
 
 static void inbox_head(struct inbox *in)
@@ -212,55 +170,68 @@ static void inbox_head(struct inbox *in)
 	printf(" %s\n", _("ACKNOWLEDGMENT"));
 }
 
+/* The desk's inbox, page after page; the heading once the first answer
+ * came, so that hotlined down prints only why. */
+struct inbox_first {
+	struct inbox *in;
+	bool headed;
+};
+
+static int inbox_item(void *ctx, json_t *row)
+{
+	struct inbox_first *f = ctx;
+
+	if (!f->headed)
+		inbox_head(f->in);
+	f->headed = true;
+	return inbox_msg(f->in, row);
+}
+
 int inbox_main(int argc, char **argv)
 {
 	static const char syn[] = "inbox [--link LINK] [--json]";
+	const char *only = NULL;
 	struct inbox in = {0};
+	struct inbox_first f = {&in, false};
 	struct hl_party *p;
-	int r = link_opt(argc, argv, "inbox", syn, &in.only, &in.json);
+	json_t *args;
+	int r = link_opt(argc, argv, "inbox", syn, &only, &in.json);
 
 	if (r != CLI_OK)
 		return r;
 	if (optind != argc)
 		return cli_usage("inbox", syn);
-	p = cli_party(HL_PARTY_SECRETS);
-	in.st = p ? cli_store(p) : NULL;
-	in.conf = p ? &p->conf : NULL;
-	in.me = p ? p->card.name : NULL;
+	p = cli_party(HL_PARTY_PUBLIC);
+	if (!p)
+		return CLI_FAIL;
 	in.now = cli_now();
-	r = CLI_FAIL;
-	if (in.st && cli_index(in.st, p) == 0) {
+	args = only ? json_pack("{s:s}", "link", only) : json_object();
+	r = cli_list(p, "/v1/inbox", args, inbox_item, &f) == 0 ? CLI_OK : CLI_FAIL;
+	json_decref(args);
+	if (r == CLI_OK && !f.headed)
 		inbox_head(&in);
-		r = hl_store_link_each(in.st, inbox_one, &in) < 0 ? CLI_FAIL : CLI_OK;
-		if (r != CLI_OK)
-			cli_store_err(in.st, _("inbox"), -HL_ESTORE);
-		if (in.overdue && !in.json)
-			printf(_("\n%llu message(s) OVERDUE for acknowledgment: "
-				 "'hotline ack LINK/SEQ' when read\n"),
-			       (unsigned long long)in.overdue);
-	}
-	hl_store_close(in.st);
+	if (r == CLI_OK && in.overdue && !in.json)
+		printf(_("\n%llu message(s) OVERDUE for acknowledgment: "
+			 "'hotline ack LINK/SEQ' when read\n"),
+		       (unsigned long long)in.overdue);
 	hl_party_free(p);
 	return r;
 }
 
-/* One message opened, as show prints it and --json writes it. */
-struct shown {
-	const struct hl_link *l;
-	int side;
-	const struct hl_envelope *e;
-	bool receipted;
-	struct cli_ack ack;
-	const struct hl_buf *plain;
-};
-
-static void shown_print(const struct shown *m)
+/* The desk's show (docs/api.md): the envelope's facts, then its
+ * content as cli_print_content prints every message. */
+static void shown_print(const json_t *m)
 {
-	const struct hl_envelope *e = m->e;
 	char when[HL_TIME_LEN + 1], ack[128];
+	const json_t *content = json_object_get(m, "content");
+	const char *raw = json_string_value(json_object_get(m, "raw"));
+	int64_t sent = num(m, "sent");
+	struct cli_ack a;
+	char *doc;
 
-	hl_time_format(e->time, when);
-	cli_ack_text(&m->ack, e->time, cli_now(), ack, sizeof(ack));
+	cli_ack_from_json(json_object_get(m, "ack"), &a);
+	hl_time_format(sent, when);
+	cli_ack_text(&a, sent, cli_now(), ack, sizeof(ack));
 	/* TRANSLATORS: the header of 'hotline show'; align the values. */
 	printf(_("from:       %s\n"
 		 "to:         %s\n"
@@ -270,79 +241,16 @@ static void shown_print(const struct shown *m)
 		 "kind:       %s\n"
 		 "receipted:  %s\n"
 		 "acknowledgment: %s\n\n"),
-	       e->from, e->to, (unsigned long long)e->seq, when,
-	       cli_field(HL_VOCAB_PRECEDENCE, hl_precedence_name(e->precedence)),
-	       cli_field(HL_VOCAB_KIND, e->kind),
-	       m->receipted ? _("yes") : _("not yet"), ack);
-	cli_print_content(m->plain->data, m->plain->len);
-}
-
-/* The content as sent when it is hotline JSON ("content"); else its
- * bytes as a string when they are UTF-8 ("raw"), else neither. */
-static json_t *shown_json(const struct shown *m)
-{
-	const struct hl_envelope *e = m->e;
-	char id[CLI_ID_MAX + 1];
-	struct hl_content c;
-	json_t *j, *content = NULL, *raw = NULL;
-
-	cli_format_id(m->l->name, m->side, e->seq, id);
-	if (hl_content_parse(m->plain->data, m->plain->len, &c) == 0) {
-		content = json_incref(c.json);
-		hl_content_free(&c);
-	} else if (hl_utf8_valid(m->plain->data, m->plain->len)) {
-		raw = json_stringn((const char *)m->plain->data, m->plain->len);
-	}
-	j = json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:s, s:s, s:b, s:o}", "id", id,
-		      "link", m->l->name, "from", e->from, "to", e->to, "seq",
-		      (json_int_t)e->seq, "sent", (json_int_t)e->time,
-		      "precedence", hl_precedence_name(e->precedence), "kind", e->kind,
-		      "receipted", m->receipted, "ack", cli_ack_json(&m->ack));
-	json_object_set_new(j, "content", content ? content : json_null());
-	json_object_set_new(j, "raw", raw ? raw : json_null());
-	return j;
-}
-
-static int show_one(struct hl_store *st, const struct hl_party *p,
-		    const struct hl_link *l, int side, uint64_t seq, bool json)
-{
-	const struct hl_card *sender = side == HL_OURS ? &p->card : &l->card;
-	unsigned char *key = sodium_malloc(HL_KEY_LEN);
-	struct hl_buf raw, plain;
-	struct hl_envelope env;
-	uint64_t acked = 0;
-	int r = key ? 0 : -ENOMEM;
-
-	hl_buf_init(&raw, HL_ENVELOPE_HEADER_MAX + HL_BODY_MAX);
-	hl_buf_init(&plain, HL_PLAIN_MAX);
-	if (r == 0)
-		r = hl_store_envelope_get(st, l->id, side, seq, &raw, NULL);
-	if (r == 0)
-		r = hl_envelope_parse(raw.data, raw.len, &env);
-	if (r == 0)
-		r = hl_envelope_verify(&env, sender);
-	if (r == 0)
-		r = hl_envelope_unwrap(&env, p->card.name, p->card.box_pk, p->box_sk, key);
-	if (r == 0)
-		r = hl_envelope_decrypt(&env, key, &plain);
-	if (r == 0) {
-		struct shown m = {l, side, &env, false, {0}, &plain};
-
-		hl_store_cosigned_size(st, l->id, side, &acked);
-		m.receipted = env.seq <= acked;
-		cli_ack_get(&p->conf, st, l, side, env.seq, env.kind, env.precedence, env.time,
-			    cli_now(), &m.ack);
-		if (json)
-			r = cli_json_print(shown_json(&m));
-		else
-			shown_print(&m);
-	}
-	sodium_free(key);
-	if (plain.data)
-		sodium_memzero(plain.data, plain.len);
-	hl_buf_free(&plain);
-	hl_buf_free(&raw);
-	return r;
+	       str(m, "from"), str(m, "to"), (unsigned long long)num(m, "seq"), when,
+	       cli_field(HL_VOCAB_PRECEDENCE, str(m, "precedence")),
+	       cli_field(HL_VOCAB_KIND, str(m, "kind")),
+	       json_is_true(json_object_get(m, "receipted")) ? _("yes") : _("not yet"), ack);
+	doc = json_is_object(content) ? json_dumps(content, JSON_COMPACT) : NULL;
+	if (doc)
+		cli_print_content((const unsigned char *)doc, strlen(doc));
+	else
+		cli_print_content((const unsigned char *)(raw ? raw : ""), raw ? strlen(raw) : 0);
+	free(doc);
 }
 
 int show_main(int argc, char **argv)
@@ -350,8 +258,7 @@ int show_main(int argc, char **argv)
 	static const char syn[] = "show LINK/SEQ | LINK/out/SEQ [--json]";
 	char name[HL_NAME_MAX + 1];
 	struct hl_party *p = NULL;
-	struct hl_store *st = NULL;
-	struct hl_link l = {0};
+	json_t *args, *reply = NULL;
 	uint64_t seq = 0;
 	bool json = false;
 	int side = HL_THEIRS, r = link_opt(argc, argv, "show", syn, NULL, &json);
@@ -360,20 +267,17 @@ int show_main(int argc, char **argv)
 		return r;
 	if (argc - optind != 1 || !cli_parse_id(argv[optind], name, sizeof(name), &side, &seq))
 		return cli_usage("show", syn);
-	r = CLI_FAIL;
-	p = cli_party(HL_PARTY_SECRETS);
-	st = p ? cli_store(p) : NULL;
-	if (st && cli_link(st, name, &l) == 0 && cli_index(st, p) == 0) {
-		int e = show_one(st, p, &l, side, seq, json);
-
-		if (e == -HL_ENOTFOUND)
-			cli_err(_("%s: no such message"), argv[optind]);
-		else if (e < 0)
-			cli_store_err(st, argv[optind], e);
-		r = e < 0 ? CLI_FAIL : CLI_OK;
-	}
-	hl_link_free(&l);
-	hl_store_close(st);
+	p = cli_party(HL_PARTY_PUBLIC);
+	if (!p)
+		return CLI_FAIL;
+	args = json_pack("{s:s}", "id", argv[optind]);
+	r = cli_call(p, "GET", "/v1/show", args, &reply) == 0 ? CLI_OK : CLI_FAIL;
+	if (r == CLI_OK && json)
+		r = cli_json_print(json_incref(reply)) == 0 ? CLI_OK : CLI_FAIL;
+	else if (r == CLI_OK)
+		shown_print(reply);
+	json_decref(reply);
+	json_decref(args);
 	hl_party_free(p);
 	return r;
 }

@@ -238,5 +238,8 @@ hl_desk_fn hl_desk_events;	/* events.c */
 hl_desk_fn hl_desk_audit_list, hl_desk_audit_verify, hl_desk_audit_proof;	/* audit.c */
 hl_desk_fn hl_desk_link_add, hl_desk_link_confirm, hl_desk_link_list, hl_desk_link_show,
 	hl_desk_proof_export;	/* links.c, proofdesk.c */
+/* lists.c, casedesk.c, searchdesk.c: the listings (lists.h: pages). */
+hl_desk_fn hl_desk_inbox, hl_desk_show, hl_desk_outbox, hl_desk_case_list,
+	hl_desk_case_show, hl_desk_search, hl_desk_export;
 
 #endif

@@ -15,6 +15,13 @@ const struct hl_desk_route hl_desk_routes[] = {
 	{"GET",  "/v1/whoami",      hl_desk_whoami,        HL_RIGHT_NONE,   0,          false},
 	{"GET",  "/v1/status",      hl_desk_status_links,  HL_RIGHT_NONE,   0,          false},
 	{"POST", "/v1/wake",        hl_desk_wake,          HL_RIGHT_NONE,   BODY_SMALL, false},
+	{"GET",  "/v1/inbox",       hl_desk_inbox,         HL_RIGHT_READ,   0,          false},
+	{"GET",  "/v1/show",        hl_desk_show,          HL_RIGHT_READ,   0,          false},
+	{"GET",  "/v1/outbox",      hl_desk_outbox,        HL_RIGHT_READ,   0,          false},
+	{"GET",  "/v1/case/list",   hl_desk_case_list,     HL_RIGHT_READ,   0,          false},
+	{"GET",  "/v1/case/show",   hl_desk_case_show,     HL_RIGHT_READ,   0,          false},
+	{"GET",  "/v1/search",      hl_desk_search,        HL_RIGHT_READ,   0,          false},
+	{"GET",  "/v1/export",      hl_desk_export,        HL_RIGHT_READ,   0,          false},
 	{"POST", "/v1/send",        hl_desk_send,          HL_RIGHT_SEND,   BODY_SEND,  true},
 	/* operator.c */
 	{"GET",  "/v1/operators",   hl_desk_operators,     HL_RIGHT_AUDIT,  0,          false},

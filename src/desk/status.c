@@ -1,41 +1,247 @@
-/* status.c - the courier's view of each link, for hotline status. */
+/* status.c - each link's delivery at a glance, for hotline status: the
+ * courier's view of each link and what the store says of it, with a
+ * level as a monitoring plugin gives one. */
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "case.h"
 #include "courier.h"
-#include "desk.h"
+#include "deskcase.h"
+#include "lists.h"
+#include "transcript.h"
 #include "version.h"
 
-/* l with a pin_mismatch member when the link is in that alarm. */
-static json_t *with_pin(json_t *l, const struct hl_courier_link *cl)
+enum level { LEVEL_OK, LEVEL_WARNING, LEVEL_CRITICAL, LEVEL_UNKNOWN };
+static const char *const level_name[] = {"ok", "warning", "critical", "unknown"};
+
+/* Where a link's peer stands at the courier's last attempt. */
+static const char *reach(const struct hl_link *l, const struct hl_courier_link *cl)
 {
-	if (l && cl->pin_mismatch)
-		json_object_set_new(l, "pin_mismatch", json_pack("{s:I, s:s, s:s}",
-				    "since", (json_int_t)cl->pin_since,
-				    "expected", cl->pin_expected, "seen", cl->pin_seen));
-	return l;
+	if (!l->endpoint[0])
+		return "no-endpoint";
+	if (!cl || cl->last_attempt == 0)
+		return "not-tried";
+	if (cl->pin_mismatch)
+		return "pin-mismatch";
+	return cl->reachable ? "yes" : "no";
 }
 
+struct status {
+	struct hl_desk *d;
+	const struct hl_desk_req *q;
+	struct hl_courier_link *cl;
+	size_t ncl;
+	json_t *links;
+	int level;
+};
+
+struct counter {
+	struct hl_desk *d;
+	const struct hl_link *l;
+	int side;
+	int64_t now;
+	uint64_t count;
+};
+
+static int count_overdue(void *ctx, const struct hl_message *m)
+{
+	struct counter *o = ctx;
+	json_t *a = hl_desk_ack_json(o->d, o->l, o->side, m->seq, m->kind, m->precedence,
+				     m->time, o->now);
+
+	o->count += hl_desk_ack_overdue(a);
+	json_decref(a);
+	return 0;
+}
+
+/* Messages past their acknowledgment deadline: ours to answer (side
+ * THEIRS) or the peer's (side OURS). */
+static uint64_t overdue(struct status *s, const struct hl_link *l, int side)
+{
+	struct counter o = {s->d, l, side, s->q->now, 0};
+
+	hl_store_message_each(s->d->st, l->id, side, 0, count_overdue, &o);
+	return o.count;
+}
+
+static int count_late_receipt(void *ctx, const struct hl_message *m)
+{
+	struct counter *o = ctx;
+	enum hl_precedence p = HL_ROUTINE;
+
+	hl_precedence_parse(m->precedence, &p);
+	o->count += o->now > m->time + hl_config_receipt_due(&o->d->me->conf, o->l->name, p);
+	return 0;
+}
+
+/* Our messages after the receipted ones, past their receipt deadline. */
+static uint64_t late_receipts(struct status *s, const struct hl_link *l, uint64_t acked)
+{
+	struct counter o = {s->d, l, HL_OURS, s->q->now, 0};
+
+	hl_store_message_each(s->d->st, l->id, HL_OURS, acked, count_late_receipt, &o);
+	return o.count;
+}
+
+struct cases {
+	struct hl_desk *d;
+	const struct hl_link *l;
+	unsigned open, pending;
+};
+
+static int count_case(void *ctx, const struct hl_item *it)
+{
+	struct cases *cs = ctx;
+	struct hl_case c;
+
+	if (hl_case_load(cs->d->st, cs->d->me->card.name, cs->l, it->side, it->seq, &c) < 0)
+		return 0;
+	if (!strcmp(c.state, "open")) {
+		cs->open++;
+		cs->pending += c.pending;
+	}
+	hl_case_free(&c);
+	return 0;
+}
+
+struct losses {
+	uint64_t n, to;
+};
+
+static int count_loss(void *ctx, int side, uint64_t seq, int64_t when)
+{
+	struct losses *ls = ctx;
+
+	(void)side;
+	(void)when;
+	ls->n++;
+	if (seq > ls->to)
+		ls->to = seq;
+	return 0;
+}
+
+static const struct hl_courier_link *courier_link(const struct status *s, const char *name)
+{
+	for (size_t i = 0; i < s->ncl; i++)
+		if (!strcmp(s->cl[i].name, name))
+			return &s->cl[i];
+	return NULL;
+}
+
+/* The courier's part of a link: reachable, attempts, errors, times. */
+static void courier_members(json_t *j, const struct hl_link *l,
+			    const struct hl_courier_link *cl)
+{
+	json_object_set_new(j, "reachable", json_string(reach(l, cl)));
+	json_object_set_new(j, "last_error", cl && cl->last_error[0] ?
+			    json_string(cl->last_error) : json_null());
+	json_object_set_new(j, "attempts", json_integer(cl ? cl->attempts : 0));
+	json_object_set_new(j, "last_ok", json_integer(cl ? cl->last_ok : 0));
+	json_object_set_new(j, "last_attempt", json_integer(cl ? cl->last_attempt : 0));
+	json_object_set_new(j, "next_attempt", json_integer(cl ? cl->next_attempt / 1000 : 0));
+	if (cl && l->endpoint[0] && cl->last_attempt && cl->pin_mismatch)
+		json_object_set_new(j, "pin_mismatch", json_pack("{s:I, s:s, s:s}",
+				    "since", (json_int_t)cl->pin_since,
+				    "expected", cl->pin_expected, "seen", cl->pin_seen));
+}
+
+/* The level of a link from what its object says. */
+static int link_level(const json_t *j)
+{
+	const char *reach = json_string_value(json_object_get(j, "reachable"));
+
+	if (json_integer_value(json_object_get(j, "evidence")) || !strcmp(reach, "pin-mismatch"))
+		return LEVEL_CRITICAL;
+	if (json_integer_value(json_object_get(j, "overdue_received")) ||
+	    json_integer_value(json_object_get(j, "overdue_sent")) ||
+	    json_integer_value(json_object_get(j, "late_receipts")) ||
+	    json_integer_value(json_object_get(j, "store_losses")) || !strcmp(reach, "no"))
+		return LEVEL_WARNING;
+	return LEVEL_OK;
+}
+
+/* One link, as docs/cli-json.md's hotline status --json has it. */
+static int status_link(void *ctx, const struct hl_link *l)
+{
+	struct status *s = ctx;
+	struct hl_store *st = s->d->st;
+	uint64_t sent = 0, acked = 0, received = 0, evidence = 0;
+	struct cases cs = {s->d, l, 0, 0};
+	struct losses loss = {0, 0};
+	int64_t last_receipt = 0;
+	json_t *j = json_object();
+	int level;
+
+	hl_store_log_size(st, l->id, HL_OURS, &sent);
+	hl_store_cosigned_size(st, l->id, HL_OURS, &acked);
+	hl_store_log_size(st, l->id, HL_THEIRS, &received);
+	hl_store_evidence_count(st, l->id, &evidence);
+	hl_store_event_each(st, l->id, HL_EVENT_STORE_LOSS, count_loss, &loss);
+	hl_store_case_each(st, l->id, count_case, &cs);
+	if (acked)
+		hl_store_checkpoint_get(st, l->id, HL_OURS, acked, NULL, NULL, &last_receipt);
+	json_object_set_new(j, "name", json_string(l->name));
+	json_object_set_new(j, "peer", json_string(l->card.name));
+	json_object_set_new(j, "confirmed", json_boolean(l->confirmed));
+	courier_members(j, l, courier_link(s, l->name));
+	json_object_set_new(j, "outbox", json_integer((json_int_t)(sent - acked)));
+	json_object_set_new(j, "received", json_integer((json_int_t)received));
+	json_object_set_new(j, "last_receipt", last_receipt ? json_integer(last_receipt) :
+			    json_null());
+	json_object_set_new(j, "evidence", json_integer((json_int_t)evidence));
+	json_object_set_new(j, "store_losses", json_integer((json_int_t)loss.n));
+	json_object_set_new(j, "store_lost_to", json_integer((json_int_t)loss.to));
+	json_object_set_new(j, "overdue_received", json_integer((json_int_t)overdue(s, l, HL_THEIRS)));
+	json_object_set_new(j, "overdue_sent", json_integer((json_int_t)overdue(s, l, HL_OURS)));
+	json_object_set_new(j, "late_receipts", json_integer((json_int_t)late_receipts(s, l, acked)));
+	json_object_set_new(j, "cases_open", json_integer(cs.open));
+	json_object_set_new(j, "requests_pending", json_integer(cs.pending));
+	level = link_level(j);
+	json_object_set_new(j, "level", json_string(level_name[level]));
+	if (level > s->level)
+		s->level = level;
+	return json_array_append_new(s->links, j);
+}
+
+/* The escalation hooks' last run, when it failed: raises the level. */
+static json_t *hook_failing(struct status *s)
+{
+	struct hl_escalation esc;
+
+	if (hl_store_escalation_failing(s->d->st, &esc) < 0)
+		return json_null();
+	s->level = LEVEL_CRITICAL;
+	return json_pack("{s:s, s:i, s:s, s:I}", "outcome", esc.outcome, "step", (int)esc.step + 1,
+			 "event", esc.event, "time", (json_int_t)esc.fired);
+}
+
+/* {} -> {"party", "version", "hotlined": true, "level", "links": [...],
+ * "hook_failing"}: the level is "unknown" when the store cannot be read. */
 json_t *hl_desk_status_links(struct hl_desk *d, const struct hl_desk_req *q,
 			     struct hl_desk_err *e)
 {
-	struct hl_courier_link *links = calloc(256, sizeof(*links));
-	size_t n = links ? hl_courier_status(d->courier, links, 256) : 0;
-	json_t *arr = json_array();
+	struct status s = {.d = d, .q = q, .level = LEVEL_OK};
+	json_t *hook;
+	int r;
 
-	(void)q;
-	if (!links) {
-		json_decref(arr);
+	if (!hl_desk_args_only(q, e, NULL))
+		return NULL;
+	s.cl = calloc(256, sizeof(*s.cl));
+	s.links = json_array();
+	if (!s.cl || !s.links) {
+		free(s.cl);
+		json_decref(s.links);
 		return hl_desk_fail(e, 503, "out of memory");
 	}
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(arr, with_pin(json_pack("{s:s, s:b, s:I, s:I, s:I, s:i, s:s}",
-			"name", links[i].name, "reachable", links[i].reachable,
-			"last_ok", (json_int_t)links[i].last_ok,
-			"last_attempt", (json_int_t)links[i].last_attempt,
-			"next_attempt", (json_int_t)(links[i].next_attempt / 1000),
-			"attempts", (int)links[i].attempts,
-			"last_error", links[i].last_error), &links[i]));
-	free(links);
-	return json_pack("{s:s, s:s, s:o}", "party", d->me->card.name, "version", HL_VERSION,
-			 "links", arr);
+	s.ncl = d->courier ? hl_courier_status(d->courier, s.cl, 256) : 0;
+	r = hl_desk_index(d, e) ? hl_store_link_each(d->st, status_link, &s) : -1;
+	free(s.cl);
+	hook = hook_failing(&s);
+	/* An alarm is never hidden by not knowing the rest. */
+	if (r < 0 && s.level != LEVEL_CRITICAL)
+		s.level = LEVEL_UNKNOWN;
+	return json_pack("{s:s, s:s, s:b, s:s, s:o, s:o}", "party", d->me->card.name,
+			 "version", HL_VERSION, "hotlined", 1, "level", level_name[s.level],
+			 "links", s.links, "hook_failing", hook);
 }

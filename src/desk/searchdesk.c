@@ -1,0 +1,402 @@
+/* searchdesk.c - the desk's search of the indicators, fields and text
+ * of every message, and the export of a case's indicators as one STIX
+ * bundle. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "case.h"
+#include "cidr.h"
+#include "content.h"
+#include "deskcase.h"
+#include "lists.h"
+#include "stix.h"
+#include "text.h"
+
+/* ---- search ---- */
+
+struct names {
+	int64_t id[64];
+	char name[64][HL_NAME_MAX + 1], peer[64][HL_NAME_MAX + 1];
+	unsigned n;
+};
+
+static int name_link(void *ctx, const struct hl_link *l)
+{
+	struct names *nm = ctx;
+
+	if (nm->n < 64) {
+		nm->id[nm->n] = l->id;
+		snprintf(nm->name[nm->n], sizeof(nm->name[0]), "%s", l->name);
+		snprintf(nm->peer[nm->n], sizeof(nm->peer[0]), "%s", l->card.name);
+		nm->n++;
+	}
+	return 0;
+}
+
+struct search {
+	const struct hl_party *me;
+	struct names nm;
+	const char *value;
+	struct hl_cidr range;	/* when value is an address or a range */
+	unsigned phase;		/* 0 addresses, 1 other terms, 2 text */
+	struct hl_rows rows;
+};
+
+/* One mention: {"time", "case", "message", "link", "found_in" ("stix",
+ * "field" or "text"), "object", "kind", "value"}. */
+static json_t *hit_json(const struct search *s, const struct hl_term_hit *h)
+{
+	const char *link = "?", *peer = "?";
+	char kase[HL_CASE_ID_MAX + 1], msg[HL_DESK_ID_MAX + 1];
+	const char *found_in = !strcmp(h->kind, "text") && !h->object[0] ? "text" :
+			       h->object[0] ? "stix" : "field";
+
+	for (unsigned i = 0; i < s->nm.n; i++) {
+		if (s->nm.id[i] == h->link) {
+			link = s->nm.name[i];
+			peer = s->nm.peer[i];
+		}
+	}
+	hl_desk_format_id(link, h->side, h->seq, msg);
+	if (h->case_side >= 0 && h->case_no)
+		hl_case_id(h->case_side == HL_OURS ? s->me->card.name : peer, h->case_no, kase);
+	return json_pack("{s:I, s:o, s:s, s:s, s:s, s:o, s:s, s:s}", "time", (json_int_t)h->time,
+			 "case", h->case_side >= 0 && h->case_no ? json_string(kase) : json_null(),
+			 "message", msg, "link", link, "found_in", found_in,
+			 "object", h->object[0] ? json_string(h->object) : json_null(),
+			 "kind", h->kind, "value", h->value);
+}
+
+/* Keyed by the kind of match (the order the three lookups had), then
+ * time, link, side, seq, and what matched. */
+static int hit(void *ctx, const struct hl_term_hit *h)
+{
+	struct search *s = ctx;
+	char key[HL_PAGE_KEY_MAX];
+
+	snprintf(key, sizeof(key), "%u\x01%020llu\x01%020llu\x01%d\x01%020llu\x01%.64s\x01%.64s"
+		 "\x01%.200s", s->phase, (unsigned long long)h->time ^ (1ull << 63),
+		 (unsigned long long)h->link, h->side, (unsigned long long)h->seq,
+		 h->object, h->kind, h->value);
+	return hl_rows_add(&s->rows, key, hit_json(s, h));
+}
+
+/* An indicator address or range that overlaps the one searched. */
+static int addr_hit(void *ctx, const struct hl_term_hit *h)
+{
+	struct search *s = ctx;
+	struct hl_cidr c;
+
+	if (!hl_cidr_parse(h->value, &c) || !hl_cidr_overlap(&c, &s->range))
+		return 0;
+	return hit(ctx, h);
+}
+
+static bool addr_kind(const char *kind)
+{
+	return !strcmp(kind, "ipv4-addr:value") || !strcmp(kind, "ipv6-addr:value");
+}
+
+/* An exact match of an address in a term that addr_hit does not see
+ * (a pattern's network-traffic:dst_ref[*].value). */
+static int other_hit(void *ctx, const struct hl_term_hit *h)
+{
+	return addr_kind(h->kind) ? 0 : hit(ctx, h);
+}
+
+/* Addresses and ranges by containment, other values exactly; the text
+ * for all but a range. */
+static int find(struct hl_store *st, struct search *s)
+{
+	bool addr = hl_cidr_parse(s->value, &s->range);
+	int r = 0;
+
+	if (addr)
+		r = hl_store_term_addrs(st, addr_hit, s);
+	s->phase = 1;
+	if (r == 0)
+		r = hl_store_term_find(st, s->value, addr ? other_hit : hit, s);
+	s->phase = 2;
+	if (r == 0 && !hl_cidr_is_range(s->value))
+		r = hl_store_text_find(st, s->value, hit, s);
+	return r;
+}
+
+/* {"value", "limit"?, "after"?} -> a page of mentions: indicators and
+ * fields, then text, each in order of time. */
+json_t *hl_desk_search(struct hl_desk *d, const struct hl_desk_req *q, struct hl_desk_err *e)
+{
+	struct search s = {.me = d->me};
+	struct hl_page pg;
+	int r;
+
+	if (!hl_desk_args_only(q, e, "value", "limit", "after", NULL) ||
+	    !hl_desk_arg_need(q, "value", &s.value, e))
+		return NULL;
+	if (!s.value[0])
+		return hl_desk_fail(e, 400, "value: empty");
+	if (!hl_page_start(q, &pg, e))
+		return NULL;
+	r = hl_desk_index(d, e) ? hl_store_link_each(d->st, name_link, &s.nm) : -EINVAL;
+	if (r == 0)
+		r = find(d->st, &s);
+	if (r < 0) {
+		hl_rows_free(&s.rows);
+		hl_page_free(&pg);
+		return r == -EINVAL ? NULL : hl_desk_fail_code(e, r, "searching");
+	}
+	hl_rows_page(&s.rows, &pg);
+	hl_rows_free(&s.rows);
+	return hl_page_end(&pg);
+}
+
+/* ---- export ---- */
+
+/* TLP 2.0 as STIX 2.1 marking definitions: the objects the OASIS CTI TC
+ * published for FIRST's TLP 2.0 (cti-stix-common-objects,
+ * extension-definition-specifications/tlp-2.0), whose ids and "created"
+ * are fixed so that every tool recognises them by id. */
+#define TLP2_EXTENSION "extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d"
+static const struct {
+	const char *label, *level, *id;
+} tlp2[] = {
+	{"TLP:CLEAR", "clear", "marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487"},
+	{"TLP:GREEN", "green", "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb"},
+	{"TLP:AMBER", "amber", "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421"},
+	{"TLP:AMBER+STRICT", "amber+strict",
+	 "marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003"},
+	{"TLP:RED", "red", "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1"},
+};
+
+/* The marking definition of a TLP label, or NULL for none. */
+static json_t *tlp_marking(const char *label, const char **id)
+{
+	for (size_t i = 0; i < sizeof(tlp2) / sizeof(tlp2[0]); i++) {
+		if (strcmp(label, tlp2[i].label) != 0)
+			continue;
+		*id = tlp2[i].id;
+		return json_pack("{s:s, s:s, s:s, s:s, s:s, s:{s:{s:s, s:s}}}",
+				 "type", "marking-definition", "spec_version", "2.1",
+				 "id", tlp2[i].id, "created", "2022-10-01T00:00:00.000Z",
+				 "name", tlp2[i].label, "extensions", TLP2_EXTENSION,
+				 "extension_type", "property-extension", "tlp_2_0", tlp2[i].level);
+	}
+	return NULL;
+}
+
+/* A party as a STIX identity.  Its id is derived from the party's
+ * signing key (SHA-256, shaped as a version-4 UUID), so every export
+ * on either side names the party by one id; its time is the card's. */
+static json_t *party_identity(const struct hl_card *card, char id[64])
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char h[crypto_hash_sha256_BYTES];
+	crypto_hash_sha256_state sh;
+	char when[32];
+	size_t j = 10;
+
+	crypto_hash_sha256_init(&sh);
+	crypto_hash_sha256_update(&sh, (const unsigned char *)"hotline.stix-identity/v1\n", 25);
+	crypto_hash_sha256_update(&sh, card->sign_pk, sizeof(card->sign_pk));
+	crypto_hash_sha256_final(&sh, h);
+	h[6] = (unsigned char)((h[6] & 0x0f) | 0x40);
+	h[8] = (unsigned char)((h[8] & 0x3f) | 0x80);
+	memcpy(id, "identity--", 10);
+	for (size_t i = 0; i < 16; i++) {
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			id[j++] = '-';
+		id[j++] = hex[h[i] >> 4];
+		id[j++] = hex[h[i] & 15];
+	}
+	id[j] = 0;
+	hl_time_format(card->created, when);
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "type", "identity",
+			 "spec_version", "2.1", "id", id, "created", when, "modified", when,
+			 "name", card->name, "identity_class", "organization");
+}
+
+/* Who sent each object first: object id -> the sender's identity id. */
+static void note_creators(json_t *creators, const json_t *bundle, const char *who)
+{
+	size_t i;
+	json_t *o;
+
+	json_array_foreach(json_object_get(bundle, "objects"), i, o) {
+		const char *id = json_string_value(json_object_get(o, "id"));
+
+		if (id && !json_object_get(creators, id))
+			json_object_set_new(creators, id, json_string(who));
+	}
+}
+
+/* Marks every object but the marking with it, and names the creator of
+ * each SDO and SRO (those with "created") that names none. */
+static void mark_objects(json_t *merged, const json_t *creators, const char *marking)
+{
+	size_t i;
+	json_t *o;
+
+	json_array_foreach(json_object_get(merged, "objects"), i, o) {
+		const char *type = json_string_value(json_object_get(o, "type"));
+		const char *id = json_string_value(json_object_get(o, "id"));
+		json_t *by = id ? json_object_get(creators, id) : NULL;
+		json_t *refs = json_object_get(o, "object_marking_refs");
+
+		if (type && !strcmp(type, "marking-definition"))
+			continue;
+		if (by && json_object_get(o, "created") && !json_object_get(o, "created_by_ref"))
+			json_object_set(o, "created_by_ref", by);
+		if (!marking)
+			continue;
+		if (!json_is_array(refs)) {
+			refs = json_array();
+			json_object_set_new(o, "object_marking_refs", refs);
+		}
+		for (size_t k = 0; k <= json_array_size(refs); k++) {
+			if (k == json_array_size(refs)) {
+				json_array_append_new(refs, json_string(marking));
+				break;
+			}
+			const char *v = json_string_value(json_array_get(refs, k));
+
+			if (v && !strcmp(v, marking))
+				break;
+		}
+	}
+}
+
+/* Whether objs holds an object with this id: a re-sent export already
+ * carries the marking and the identities. */
+static bool has_id(const json_t *objs, const char *id)
+{
+	size_t i;
+	json_t *o;
+
+	json_array_foreach(objs, i, o) {
+		const char *v = json_string_value(json_object_get(o, "id"));
+
+		if (v && !strcmp(v, id))
+			return true;
+	}
+	return false;
+}
+
+/* The merged bundle with the case's TLP as a marking and its senders
+ * as identities; NULL when it cannot be built. */
+static json_t *export_bundle(json_t **bundles, const char **senders, size_t n,
+			     const struct hl_party *p, const struct hl_link *l,
+			     const struct hl_case *c)
+{
+	json_t *merged = hl_stix_merge(bundles, n), *creators = json_object(), *objs;
+	const struct hl_card *cards[2] = {&p->card, &l->card};
+	const char *marking = NULL;
+	json_t *mark = c->tlp[0] ? tlp_marking(c->tlp, &marking) : NULL;
+	char ids[2][64];
+
+	if (!merged || !creators) {
+		json_decref(merged);
+		merged = NULL;
+		goto out;
+	}
+	objs = json_object_get(merged, "objects");
+	for (int k = 0; k < 2; k++) {
+		json_t *who = party_identity(cards[k], ids[k]);
+		bool sent = false;
+
+		for (size_t i = 0; i < n; i++)
+			sent |= !strcmp(senders[i], cards[k]->name);
+		if (sent && !has_id(objs, ids[k]))
+			json_array_append_new(objs, who);
+		else
+			json_decref(who);
+	}
+	for (size_t i = 0; i < n; i++)
+		note_creators(creators, bundles[i],
+			      ids[strcmp(senders[i], p->card.name) == 0 ? 0 : 1]);
+	if (mark && !has_id(objs, marking)) {
+		json_array_insert_new(objs, 0, mark);
+		mark = NULL;
+	}
+	mark_objects(merged, creators, marking);
+out:
+	json_decref(mark);
+	json_decref(creators);
+	return merged;
+}
+
+/* The bundles of the case's counted messages, both sides', not
+ * retracted; n counts them. */
+static void case_bundles(struct hl_desk *d, const struct hl_link *l, const struct hl_case *c,
+			struct hl_content *m, json_t **bundles, const char **senders, size_t *n)
+{
+	struct hl_buf plain;
+
+	hl_buf_init(&plain, HL_PLAIN_MAX);
+	for (size_t i = 0; i < c->n; i++) {
+		const struct hl_case_event *e = &c->ev[i];
+
+		if (strcmp(e->stix, "valid") || (e->flags & HL_EV_RETRACTED))
+			continue;
+		if (hl_desk_open_content(d, l, e->side, e->seq, &plain, &m[*n]) < 0)
+			continue;
+		if (!m[*n].stix) {
+			hl_content_free(&m[*n]);
+			continue;
+		}
+		senders[*n] = e->from;
+		bundles[*n] = m[*n].stix;
+		(*n)++;
+	}
+	if (plain.data)
+		sodium_memzero(plain.data, plain.cap);
+	hl_buf_free(&plain);
+}
+
+/* {"case": CASE} -> {"case", "bundles": how many were merged,
+ * "bundle": the merged STIX 2.1 bundle}; the door writes it. */
+json_t *hl_desk_export(struct hl_desk *d, const struct hl_desk_req *q, struct hl_desk_err *e)
+{
+	const char *id = NULL, **senders = NULL;
+	struct hl_content *m = NULL;
+	json_t **bundles = NULL, *merged = NULL, *res = NULL;
+	struct hl_link l;
+	struct hl_case c;
+	size_t n = 0;
+
+	if (!hl_desk_args_only(q, e, "case", NULL) || !hl_desk_arg_need(q, "case", &id, e) ||
+	    !hl_desk_index(d, e) || !hl_desk_case_open(d, id, NULL, &l, &c, e))
+		return NULL;
+	bundles = calloc(c.n + 1, sizeof(*bundles));
+	senders = calloc(c.n + 1, sizeof(*senders));
+	m = calloc(c.n + 1, sizeof(*m));
+	if (!bundles || !senders || !m) {
+		hl_desk_fail(e, 503, "out of memory");
+		goto out;
+	}
+	case_bundles(d, &l, &c, m, bundles, senders, &n);
+	if (!n) {
+		hl_desk_fail(e, 404, "case %s carries no indicators", c.id);
+		goto out;
+	}
+	merged = export_bundle(bundles, senders, n, d->me, &l, &c);
+	if (!merged || hl_stix_check(merged, NULL) < 0) {
+		hl_desk_fail(e, 500, "case %s: the merged bundle is not valid STIX 2.1", c.id);
+		goto out;
+	}
+	res = json_pack("{s:s, s:I, s:O}", "case", c.id, "bundles", (json_int_t)n,
+			"bundle", merged);
+out:
+	json_decref(merged);
+	for (size_t i = 0; m && i < n; i++)
+		hl_content_free(&m[i]);
+	free(m);
+	free(senders);
+	free(bundles);
+	hl_case_free(&c);
+	hl_link_free(&l);
+	return res;
+}
