@@ -125,6 +125,19 @@ test_expect_success 'results fit their schemas' '
 	answers us-cert POST /v1/proof/export "{\"link\":\"ru-cert\",\"seq\":\"1\",\"received\":\"1\"}"
 '
 
+test_expect_success 'listings fit their schemas' '
+	answers us-cert GET /v1/inbox && grep -q "\"id\":\"ru-cert/1\"" body &&
+	answers us-cert GET "/v1/inbox?link=ru-cert&limit=1" &&
+	answers us-cert GET "/v1/show?id=ru-cert/1" &&
+	answers ru-cert GET "/v1/show?id=us-cert/out/1" &&
+	answers ru-cert GET /v1/outbox &&
+	answers us-cert GET /v1/case/list && grep -q "\"items\":\[{" body &&
+	answers us-cert GET "/v1/case/show?id=ru-cert/1" &&
+	answers ru-cert GET "/v1/search?value=hello" && grep -q "\"items\":\[{" body &&
+	test "$(api us-cert GET "/v1/export?case=ru-cert/1")" = 404 &&
+	$CHECK "$OPENAPI" answer GET /v1/export 404 body
+'
+
 test_expect_success 'operator and audit results fit their schemas' '
 	answers ru-cert GET /v1/operators &&
 	answers ru-cert POST /v1/operator/add "{\"name\":\"ana\",\"roles\":[\"duty\"],\"max_precedence\":\"priority\",\"unix\":[\"ana-x\"]}" &&
