@@ -111,6 +111,12 @@ $(O)/tests/test_events: tests/unit/test_events.c $(O)/src/desk/events.o $(O)/lib
 	$(call say,TEST,$@)
 	$(Q)$(CC) $(HL_CFLAGS) $(CFLAGS) $(SANFLAGS) -Itests/unit -o $@ $< \
 		$(O)/src/desk/events.o $(O)/libhotline.a $(LIBS) $(shell pkg-config --libs cmocka)
+# The desk's own unit test runs the desk itself likewise.
+$(O)/tests/test_desk: tests/unit/test_desk.c $(DESK_TEST_OBJ) $(O)/libhotline.a
+	@mkdir -p $(dir $@)
+	$(call say,TEST,$@)
+	$(Q)$(CC) $(HL_CFLAGS) $(CFLAGS) $(SANFLAGS) -Itests/unit -o $@ $< $(DESK_TEST_OBJ) \
+		$(O)/libhotline.a $(LIBS) $(shell pkg-config --libs cmocka)
 
 # Helper programs for the integration tests (like git's t/helper).
 $(O)/tests/tools/%: tests/tools/%.c tests/tools/tool.h $(O)/libhotline.a

@@ -27,8 +27,10 @@ link_offline() {
 		--fingerprint "$(fp_digits "$TEST_DIR/$1/card")" >/dev/null
 }
 
-# send_msg FROM TO TEXT : FROM sends TEXT on its link to TO.
+# send_msg FROM TO TEXT : FROM sends TEXT on its link to TO, through
+# FROM's hotlined (the only one running: see only_daemon).
 send_msg() {
+	only_daemon "$1" >&2 &&
 	"$HOTLINE" --home "$TEST_DIR/$1" send --to "$2" "$3" >/dev/null
 }
 

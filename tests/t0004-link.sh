@@ -77,6 +77,7 @@ test_expect_success 'list shows the new link as UNCONFIRMED' '
 '
 
 test_expect_success 'nothing is sent on an unconfirmed link' '
+	only_daemon ru-cert &&
 	expect_code 1 "$HOTLINE" --home ru-cert send --to us-cert "too early" 2>err &&
 	grep -q "not confirmed" err &&
 	test "$(show_field ru-cert us-cert sent)" = "0 0" &&
@@ -146,6 +147,7 @@ test_expect_success 'the link ID is the one in the envelopes and checkpoints' '
 '
 
 test_expect_success 'sending works once confirmed, and list counts it' '
+	only_daemon ru-cert &&
 	"$HOTLINE" --home ru-cert send --to us-cert "second" >out &&
 	grep -q "^sent to us-cert as us-cert/out/2 (routine, notify)" out &&
 	"$HOTLINE" --home ru-cert link list | grep -Eq "^us-cert +confirmed +2 +0 +0 "

@@ -34,6 +34,7 @@ refused_receipt() {
 
 test_expect_success 'an Arabic report goes from ru-cert to us-cert and is receipted' '
 	seed_text | sed "\$a\\" >m1.txt &&
+	only_daemon ru-cert &&
 	"$HOTLINE" --home ru-cert send --to us-cert --precedence flash - <m1.txt >out &&
 	grep -q "^sent to us-cert as us-cert/out/1 (flash, notify)" out &&
 	"$HOTLINE" --home ru-cert batch export --link us-cert --out r1.batch 2>err &&
@@ -59,8 +60,10 @@ test_expect_success 'several rounds both ways, several messages a batch' '
 	for round in 2 3 4; do
 		{ seed_text; echo; echo "round $round"; } >m$round.txt &&
 		{ echo "reply $round"; seed_text | sed "\$a\\"; } >a$round.txt &&
+		only_daemon ru-cert &&
 		"$HOTLINE" --home ru-cert send --to us-cert - <m$round.txt >/dev/null &&
 		"$HOTLINE" --home ru-cert send --to us-cert --kind check "check $round" >/dev/null &&
+		only_daemon us-cert &&
 		"$HOTLINE" --home us-cert send --to ru-cert --precedence immediate - \
 			<a$round.txt >/dev/null &&
 		exchange ru-cert us-cert r$round &&
@@ -124,6 +127,7 @@ test_expect_success 'export with nothing to send says so and writes nothing' '
 
 test_expect_success 'a fresh batch to test refusals on' '
 	{ seed_text; echo; echo "pending"; } >p.txt &&
+	only_daemon ru-cert &&
 	"$HOTLINE" --home ru-cert send --to us-cert - <p.txt >/dev/null &&
 	"$HOTLINE" --home ru-cert batch export --link us-cert --out p.batch 2>/dev/null &&
 	test "$(envelope_at p.batch | cut -d" " -f2)" -gt 1000
@@ -242,7 +246,9 @@ test_expect_success 'equivocation: a different message 1 after A was receipted' 
 	send_msg ru-nrrc us-nrrc "A" &&
 	exchange ru-nrrc us-nrrc eqA &&
 	test "$(show_field us-nrrc ru-nrrc received)" = "1 1" &&
+	stop_daemon ru-nrrc &&
 	rm -rf ru-nrrc && cp -a snap ru-nrrc &&
+	only_daemon ru-nrrc &&
 	"$HOTLINE" --home ru-nrrc send --to us-nrrc "B" >out &&
 	grep -q "as us-nrrc/out/1 " out &&
 	"$HOTLINE" --home ru-nrrc batch export --link us-nrrc --out eqB.batch 2>/dev/null &&

@@ -88,8 +88,9 @@ refused() {
 }
 
 test_expect_success 'us-cert listens; ru-cert has a message for it, carried by hand' '
+	with_daemon ru-cert "$HOTLINE" --home ru-cert send --to us-cert --lang en \
+		"the real one" >/dev/null 2>&1 &&
 	start_daemon us-cert &&
-	"$HOTLINE" --home ru-cert send --to us-cert --lang en "the real one" >/dev/null 2>&1 &&
 	"$HOTLINE" --home ru-cert batch export --link us-cert --out real.batch 2>err &&
 	grep -q "1 message(s) in the batch" err &&
 	us_state >start.state &&

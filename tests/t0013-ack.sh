@@ -12,6 +12,7 @@ new_party us-cert "$(free_port)"
 link_pair ru-cert us-cert
 
 test_expect_success 'a FLASH message arrives, due for acknowledgment in 15 minutes' '
+	only_daemon ru-cert &&
 	"$HOTLINE" --home ru-cert send --to us-cert --precedence flash --lang ar \
 		"رصدنا هجوماً على مرفق للمياه" >/dev/null 2>&1 &&
 	"$HOTLINE" --home ru-cert send --to us-cert --precedence routine --lang en \
@@ -79,10 +80,13 @@ test_expect_success 'the sender sees its message acknowledged once the ack arriv
 '
 
 test_expect_success 'an ack for an unknown message, an ack, or our own message is refused' '
+	only_daemon us-cert &&
 	expect_code 1 "$HOTLINE" --home us-cert ack ru-cert/99 2>err &&
 	grep -q "ru-cert/99: no such message" err &&
+	only_daemon ru-cert &&
 	expect_code 1 "$HOTLINE" --home ru-cert ack us-cert/1 2>err &&
 	grep -q "needs no acknowledgment" err &&
+	only_daemon us-cert &&
 	expect_code 2 "$HOTLINE" --home us-cert ack ru-cert/out/1 2>err &&
 	grep -q "a message this party sent" err &&
 	expect_code 2 "$HOTLINE" --home us-cert ack --lang "en_US" ru-cert/2 2>err &&

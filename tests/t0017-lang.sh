@@ -180,6 +180,7 @@ test_expect_success 'structured fields in the operator language; codes in Englis
 
 test_expect_success 'setup: a case and a request, carried by batch' '
 	new_party eg-cert "$(free_port)" && new_party ua-cert "$(free_port)" && link_pair eg-cert ua-cert &&
+	only_daemon eg-cert &&
 	"$HOTLINE" --home eg-cert send --to ua-cert --precedence flash --lang en \
 		--category malicious-code/c2-server --tlp TLP:AMBER --severity high \
 		"C2 seen" >/dev/null 2>&1 &&
@@ -199,6 +200,7 @@ test_expect_success 'case list: headings, states and labels in French, codes as 
 '
 
 test_expect_success 'answer refuses in the operator language' '
+	only_daemon ua-cert &&
 	expect_code 2 "$HOTLINE" --lang fr --home ua-cert answer eg-cert/2 declined 2>err &&
 	same "hotline: une réponse « declined » indique pourquoi : donnez TEXTE" err &&
 	expect_code 1 "$HOTLINE" --lang ru --home ua-cert answer eg-cert/1 done "x" 2>err &&

@@ -13,11 +13,6 @@ if [ ! -f "$SHIM" ]; then
 fi
 FULL="$TEST_DIR/disk-full"
 
-# on_full_disk CMD... : runs CMD with the disk of every store full.
-on_full_disk() {
-	HL_ENOSPC_FLAG="$FULL" LD_PRELOAD="$SHIM" ASAN_OPTIONS=verify_asan_link_order=0 "$@"
-}
-
 RU_PORT=$(free_port)
 US_PORT=$(free_port)
 linked_pair ru-cert "$RU_PORT" us-cert "$US_PORT"
@@ -35,15 +30,19 @@ status_has() {
 	"$HOTLINE" --home ru-cert status | grep -q "$1"
 }
 
+# hotlined writes what an action sends: ru-cert's runs on the shim while
+# the sender's disk fills (us-cert's is down: nothing is delivered yet).
 test_expect_success 'the shim fills the disk only while the flag exists' '
-	on_full_disk "$HOTLINE" --home ru-cert send --to us-cert "before" >/dev/null 2>&1 &&
+	( export HL_ENOSPC_FLAG="$FULL" LD_PRELOAD="$SHIM" \
+		ASAN_OPTIONS=verify_asan_link_order=0 && start_daemon ru-cert ) &&
+	"$HOTLINE" --home ru-cert send --to us-cert "before" >/dev/null 2>&1 &&
 	test "$(show_field ru-cert us-cert sent)" = "1 0"
 '
 
 test_expect_success 'a send on a full disk fails, says why, and stores nothing' '
 	state ru-cert us-cert >before &&
 	touch "$FULL" &&
-	expect_code 1 on_full_disk "$HOTLINE" --home ru-cert send --to us-cert \
+	expect_code 1 "$HOTLINE" --home ru-cert send --to us-cert \
 		--precedence flash "FLASH on a full disk" >out 2>err &&
 	grep -q "database or disk is full" err &&
 	rm "$FULL" &&
@@ -58,6 +57,7 @@ test_expect_success 'once there is room the next send takes the next number' '
 
 test_expect_success 'a receiver with a full disk does not receipt; the sender keeps it' '
 	touch "$FULL" &&
+	stop_daemon ru-cert &&
 	( export HL_ENOSPC_FLAG="$FULL" LD_PRELOAD="$SHIM" \
 		ASAN_OPTIONS=verify_asan_link_order=0 && start_daemon us-cert ) &&
 	start_daemon ru-cert &&

@@ -69,9 +69,16 @@ test_expect_success 'past every step when it arrives, it escalates once, at the 
 # hide the FLASH after it from the clock.
 test_expect_success 'a message dated a year ahead, then a FLASH, to a stopped peer' '
 	stop_daemon us-cert &&
-	ASAN_OPTIONS=verify_asan_link_order=0 faketime "+365 days" \
-		"$HOTLINE" --home ru-cert send --to us-cert --precedence flash --lang en \
-		"dated next year" >/dev/null 2>&1 &&
+	# hotlined dates what it signs: the one of ru-cert, its clock a year
+	# fast, for that one message.
+	stop_daemon ru-cert &&
+	(
+		export FAKETIME=+365d ASAN_OPTIONS=verify_asan_link_order=0 \
+			LD_PRELOAD="$(ls /usr/lib/*/faketime/libfaketimeMT.so.1 | head -n 1)" &&
+		with_daemon ru-cert "$HOTLINE" --home ru-cert send --to us-cert \
+			--precedence flash --lang en "dated next year"
+	) >/dev/null 2>&1 &&
+	start_daemon ru-cert &&
 	"$HOTLINE" --home ru-cert send --to us-cert --precedence flash --lang en \
 		"FLASH: now" >/dev/null 2>&1
 '

@@ -8,25 +8,31 @@
 
 command -v faketime >/dev/null 2>&1 || { echo "1..0 # SKIP faketime is not installed"; exit 0; }
 
-# faketime preloads itself; ASan then needs telling that is fine.
-at() {
-	at_offset=$1
-	shift
-	ASAN_OPTIONS=verify_asan_link_order=0 faketime "$at_offset" "$@"
-}
-
 # The daemon runs threads: the multi-threaded library, preloaded directly.
 FAKETIME_LIB=$(ls /usr/lib/*/faketime/libfaketimeMT.so.1 2>/dev/null | head -n 1)
+
+# sent_at OFFSET WHO TEXT : WHO sends TEXT to us-cert through its own
+# hotlined, started for it with its clock OFFSET (libfaketime's
+# FAKETIME: "+3600", "-3d"; "" for the true time): hotlined dates what
+# it signs.
+sent_at() {
+	(
+		if [ -n "$1" ]; then
+			export FAKETIME="$1" LD_PRELOAD="$FAKETIME_LIB" \
+				ASAN_OPTIONS=verify_asan_link_order=0
+		fi
+		with_daemon "$2" "$HOTLINE" --home "$2" send --to us-cert --lang en "$3"
+	) >/dev/null
+}
+
 TIME_RE='[0-9]\{4\}-[0-9][0-9]-[0-9][0-9]T[0-9:]\{8\}Z'
 linked_pair ru-cert "$(free_port)" us-cert "$(free_port)"
 new_party fr-cert "$(free_port)"
 link_pair fr-cert us-cert
 
 test_expect_success 'a message sealed by a clock an hour fast' '
-	"$HOTLINE" --home ru-cert send --to us-cert --lang en "on time" >/dev/null &&
-	at "+1 hour" "$HOTLINE" --home ru-cert send --to us-cert --lang en "from the future" \
-		>/dev/null &&
-	{ daemon_running ru-cert || start_daemon ru-cert; } &&
+	sent_at "" ru-cert "on time" &&
+	sent_at +3600 ru-cert "from the future" &&
 	"$HOTLINE" --home ru-cert outbox >ob && cat ob &&
 	grep -q "^us-cert: 2 awaiting receipt" ob &&
 	stop_daemon ru-cert
@@ -63,8 +69,8 @@ test_expect_success 'a witness whose clock has caught up takes both' '
 '
 
 test_expect_success 'a message dated before its predecessor is refused' '
-	"$HOTLINE" --home fr-cert send --to us-cert --lang fr "maintenant" >/dev/null &&
-	at "-1 hour" "$HOTLINE" --home fr-cert send --to us-cert --lang fr "hier" >/dev/null &&
+	sent_at "" fr-cert "maintenant" &&
+	sent_at -3600 fr-cert "hier" &&
 	start_daemon us-cert &&
 	start_daemon fr-cert &&
 	wait_for 20 grep -q "refused (422): push from fr-cert: envelope 2 is dated" us-cert.log &&
@@ -88,11 +94,11 @@ test_expect_success 'batch import: the same rule, said on the command line' '
 test_expect_success 'batch import: an old file is fine, one from the future is not' '
 	new_party de-cert "$(free_port)" &&
 	link_pair de-cert us-cert &&
-	at "-3 days" "$HOTLINE" --home de-cert send --to us-cert --lang de "alt" >/dev/null &&
+	sent_at -3d de-cert "alt" &&
 	"$HOTLINE" --home de-cert batch export --link us-cert --out old.batch 2>/dev/null &&
 	"$HOTLINE" --home us-cert batch import --link de-cert --out r old.batch 2>err &&
 	test "$(show_field us-cert de-cert received)" = "1 1" &&
-	at "+10 minutes" "$HOTLINE" --home de-cert send --to us-cert --lang de "bald" >/dev/null &&
+	sent_at +600 de-cert "bald" &&
 	"$HOTLINE" --home de-cert batch export --link us-cert --out new.batch 2>/dev/null &&
 	expect_code 1 "$HOTLINE" --home us-cert batch import --link de-cert --out r new.batch \
 		2>err && cat err &&

@@ -34,11 +34,13 @@ in_time() {
 }
 
 test_expect_success 'ru-cert has three pushes ready, carried by its own hand' '
+	start_daemon ru-cert &&
 	for i in 1 2 3; do
 		"$HOTLINE" --home ru-cert send --to us-cert --lang en "message $i" >/dev/null &&
 		"$HOTLINE" --home ru-cert batch export --link us-cert --out $i.batch 2>/dev/null ||
 		exit 1
 	done &&
+	stop_daemon ru-cert &&
 	start_daemon us-cert &&
 	in_time 1.batch
 '

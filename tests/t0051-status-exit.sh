@@ -91,8 +91,9 @@ test_expect_success 'evidence of equivocation: 2 CRITICAL' '
 	link_pair ru-nrrc us-nrrc &&
 	cp -a ru-nrrc snap &&
 	send_msg ru-nrrc us-nrrc "A" && exchange ru-nrrc us-nrrc eqA &&
+	stop_daemon ru-nrrc &&
 	rm -rf ru-nrrc && cp -a snap ru-nrrc &&
-	send_msg ru-nrrc us-nrrc "B" &&
+	send_msg ru-nrrc us-nrrc "B" && stop_daemon ru-nrrc &&
 	"$HOTLINE" --home ru-nrrc batch export --link us-nrrc --out eqB.batch 2>/dev/null &&
 	expect_code 1 "$HOTLINE" --home us-nrrc batch import --link ru-nrrc \
 		--out eqB.receipt eqB.batch 2>/dev/null &&

@@ -28,6 +28,7 @@ cat >"$TEST_DIR/bundle.json" <<'JSON'
 JSON
 
 test_expect_success 'a notification with indicators, fields and text reaches ru-cert' '
+	only_daemon eg-cert &&
 	hl eg-cert send --to ru-cert --precedence flash --lang ar \
 		--category malicious-code/c2-server --tlp TLP:AMBER --severity high \
 		--summary "Ransomware C2 on a water utility" --summary-lang en --stix bundle.json \

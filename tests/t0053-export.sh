@@ -67,9 +67,11 @@ check() {
 }
 
 test_expect_success 'a case with both sides indicators, TLP:AMBER+STRICT' '
+	only_daemon eg-cert &&
 	hl eg-cert send --to ru-cert --precedence flash --lang en \
 		--tlp TLP:AMBER+STRICT --stix eg.json "C2 seen" >/dev/null &&
 	exchange eg-cert ru-cert b1 &&
+	only_daemon ru-cert &&
 	hl ru-cert send --case eg-cert#1 --lang en --stix ru.json "its family" >/dev/null &&
 	exchange ru-cert eg-cert b2
 '
@@ -85,6 +87,7 @@ test_expect_success 'the export carries the marking and the senders on both side
 '
 
 test_expect_success 'the exported bundle passes the STIX check, and is found again' '
+	only_daemon ru-cert &&
 	hl ru-cert send --case eg-cert#1 --lang en --stix ru-out.json "merged" >out &&
 	exchange ru-cert eg-cert b3 &&
 	only_daemon eg-cert &&
@@ -92,6 +95,7 @@ test_expect_success 'the exported bundle passes the STIX check, and is found aga
 '
 
 test_expect_success 'a case without TLP has identities and no marking' '
+	only_daemon eg-cert &&
 	hl eg-cert send --to ru-cert --lang en --stix eg.json "no TLP" >/dev/null &&
 	exchange eg-cert ru-cert b4 &&
 	only_daemon ru-cert &&

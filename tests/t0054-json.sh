@@ -20,6 +20,7 @@ jcheck() {
 }
 
 test_expect_success 'two messages reach ru-cert; a third waits at eg-cert' '
+	only_daemon eg-cert &&
 	hl eg-cert send --to ru-cert --precedence flash --lang ar --tlp TLP:GREEN \
 		"رصدنا خادم تحكم" >/dev/null &&
 	hl eg-cert send --to ru-cert --case eg-cert#1 --precedence immediate --lang en \
@@ -83,10 +84,13 @@ test_expect_success 'link list and link show --json agree with their tables' '
 '
 
 test_expect_success 'check report --json: each check and the summary' '
+	only_daemon eg-cert &&
 	hl eg-cert check run ru-cert >/dev/null &&
 	exchange eg-cert ru-cert b2 &&
+	only_daemon ru-cert &&
 	hl ru-cert ack eg-cert/4 "here" >/dev/null &&
 	exchange ru-cert eg-cert b3 &&
+	only_daemon eg-cert &&
 	hl eg-cert check report ru-cert --json >j && test "$(wc -l <j)" = 1 &&
 	jcheck j "\$j->{link} eq q(ru-cert) && \$j->{count} == 1 && \$j->{missed} == 0 &&
 		\$j->{checks}[0]{id} eq q(ru-cert/out/4) && \$j->{checks}[0]{state} eq q(answered) &&
@@ -96,7 +100,7 @@ test_expect_success 'check report --json: each check and the summary' '
 '
 
 test_expect_success 'status --json and search --json are JSON too' '
-	{ ! daemon_running eg-cert || stop_daemon eg-cert; } &&
+	no_daemons &&
 	expect_code 3 hl eg-cert status --json >j && jcheck j "\$j->{party} eq q(eg-cert)" &&
 	only_daemon ru-cert &&
 	hl ru-cert search --json tlp:green >j && jcheck j "\$j->{found_in} eq q(field)"

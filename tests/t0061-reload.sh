@@ -16,7 +16,8 @@ cp "$TEST_DIR/ru-cert/hotline.conf" "$TEST_DIR/conf.orig"
 # A FLASH from us-cert reaches ru-cert by batch; ru-cert's person has
 # the default 15 minutes to acknowledge it, so nothing escalates yet.
 
-"$HOTLINE" --home "$TEST_DIR/us-cert" send --to ru-cert --precedence flash "FLASH" >/dev/null 2>&1 &&
+with_daemon us-cert "$HOTLINE" --home "$TEST_DIR/us-cert" send --to ru-cert \
+	--precedence flash "FLASH" >/dev/null 2>&1 &&
 (cd "$TEST_DIR" && exchange us-cert ru-cert b1) || echo "Bail out! no batch"
 start_daemon ru-cert || echo "Bail out! ru-cert did not start"
 

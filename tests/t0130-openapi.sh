@@ -138,6 +138,22 @@ test_expect_success 'listings fit their schemas' '
 	$CHECK "$OPENAPI" answer GET /v1/export 404 body
 '
 
+test_expect_success 'actions fit their schemas' '
+	answers us-cert POST /v1/ack "{\"id\":\"ru-cert/1\"}" && grep -q "\"acked\":\"ru-cert/1\"" body &&
+	answers us-cert POST /v1/ack "{\"id\":\"ru-cert/1\"}" && grep -q "\"already\":true" body &&
+	answers ru-cert POST /v1/send "{\"case\":\"us-cert/out/1\",\"text\":\"more\"}" &&
+	grep -q "\"kind\":\"update\"" body &&
+	answers ru-cert POST /v1/send "{\"case\":\"us-cert/out/1\",\"text\":\"please\",\"actions\":[\"investigate\"]}" &&
+	grep -q "\"id\":\"us-cert/out/3\"" body &&
+	exchange ru-cert us-cert b2 &&
+	answers us-cert POST /v1/answer "{\"id\":\"ru-cert/3\",\"answer\":\"accepted\"}" &&
+	answers ru-cert POST /v1/correct "{\"id\":\"us-cert/out/2\",\"text\":\"more, corrected\"}" &&
+	answers ru-cert POST /v1/retract "{\"id\":\"us-cert/out/3\",\"text\":\"not needed\"}" &&
+	answers ru-cert POST /v1/case/close "{\"case\":\"us-cert/out/1\"}" &&
+	answers ru-cert POST /v1/check/run "{\"link\":\"us-cert\"}" &&
+	answers ru-cert GET "/v1/check/report?link=us-cert" && grep -q "\"count\":1" body
+'
+
 test_expect_success 'operator and audit results fit their schemas' '
 	answers ru-cert GET /v1/operators &&
 	answers ru-cert POST /v1/operator/add "{\"name\":\"ana\",\"roles\":[\"duty\"],\"max_precedence\":\"priority\",\"unix\":[\"ana-x\"]}" &&
@@ -197,7 +213,11 @@ test_expect_success 'refusals fit Error, with their status' '
 	test "$(api ru-cert GET "/v1/events?after=x")" = 400 &&
 	$CHECK "$OPENAPI" answer GET /v1/events 400 body &&
 	test "$(api ru-cert GET "/v1/audit/proof?seq=99999")" = 404 &&
-	$CHECK "$OPENAPI" answer GET /v1/audit/proof 404 body
+	$CHECK "$OPENAPI" answer GET /v1/audit/proof 404 body &&
+	test "$(api ru-cert POST /v1/ack "{\"id\":\"us-cert/out/1\"}")" = 400 &&
+	$CHECK "$OPENAPI" answer POST /v1/ack 400 body &&
+	test "$(api ru-cert POST /v1/case/close "{\"case\":\"us-cert/out/1\"}")" = 409 &&
+	$CHECK "$OPENAPI" answer POST /v1/case/close 409 body
 '
 
 test_expect_success 'the daemons stop cleanly' '

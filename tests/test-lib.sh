@@ -343,6 +343,37 @@ only_daemon() {
 	daemon_running "$1" || start_daemon "$1"
 }
 
+# no_daemons : stops every hotlined of this test that runs, cleanly.
+no_daemons() {
+	for nd_pid in "$TEST_DIR"/*.pid; do
+		[ -f "$nd_pid" ] || continue
+		nd_name=$(basename "$nd_pid" .pid)
+		if daemon_running "$nd_name"; then
+			stop_daemon "$nd_name" || return 1
+		fi
+	done
+}
+
+# with_daemon NAME CMD... : runs CMD with NAME's hotlined up, started
+# for it (and stopped after it) unless it ran already: an action through
+# the operator API, carried to the peer by hand rather than delivered
+# (while the peer's daemon is down).
+with_daemon() {
+	wd_who=$1
+	shift
+	wd_started=
+	if ! daemon_running "$wd_who"; then
+		start_daemon "$wd_who" || return 1
+		wd_started=1
+	fi
+	"$@"
+	wd_rc=$?
+	if [ -n "$wd_started" ]; then
+		stop_daemon "$wd_who" || return 1
+	fi
+	return $wd_rc
+}
+
 # kill_daemons : the exit trap's part: no daemon outlives its test.
 kill_daemons() {
 	for kd_pid in "$TEST_DIR"/*.pid; do

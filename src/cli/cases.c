@@ -1,4 +1,5 @@
-/* cases.c - naming cases and messages, and sending about them. */
+/* cases.c - naming cases and opening their messages; what the commands
+ * that act through the desk share. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -11,7 +12,6 @@
 #include "i18n.h"
 #include "stix.h"
 #include "text.h"
-#include "transcript.h"
 
 struct find {
 	struct hl_store *st;
@@ -109,110 +109,6 @@ int cli_case_open(struct hl_store *st, const struct hl_party *p, const char *id,
 	return r;
 }
 
-int cli_ref(struct hl_store *st, const struct hl_party *p, const struct hl_link *l,
-	    int side, uint64_t seq, struct hl_ref *ref)
-{
-	struct hl_buf raw;
-	int r;
-
-	hl_buf_init(&raw, HL_ENVELOPE_HEADER_MAX + HL_BODY_MAX);
-	r = hl_store_envelope_get(st, l->id, side, seq, &raw, ref->leaf);
-	hl_buf_free(&raw);
-	if (r < 0)
-		return r;
-	snprintf(ref->from, sizeof(ref->from), "%s",
-		 side == HL_OURS ? p->card.name : l->card.name);
-	ref->seq = seq;
-	return 0;
-}
-
-int cli_text(const char *arg, const char *lang, struct hl_buf *buf, struct hl_text *t)
-{
-	buf->len = 0;
-	if (arg && strcmp(arg, "-") == 0) {
-		if (cli_read(NULL, HL_PLAIN_MAX, buf) < 0)
-			return -HL_ETOOBIG;
-	} else if (arg && hl_buf_append(buf, arg, strlen(arg)) < 0) {
-		cli_err(_("message too long"));
-		return -HL_ETOOBIG;
-	}
-	if (lang && !hl_lang_valid(lang, strlen(lang))) {
-		cli_err(_("%s: not a BCP 47 language tag (such as ar, en, zh-Hans, es-419)"),
-			lang);
-		return -HL_ELANG;
-	}
-	if (lang)
-		snprintf(t->lang, sizeof(t->lang), "%s", lang);
-	else
-		cli_locale_lang(t->lang);
-	t->text = buf->len ? (const char *)buf->data : "";
-	t->len = buf->len;
-	return 0;
-}
-
-/* Writes c's content and appends it to our log on l. */
-static int seal(struct hl_store *st, const struct hl_party *p, const struct hl_link *l,
-		const struct hl_content *c, struct hl_send *msg, uint64_t *seq)
-{
-	struct hl_buf content;
-	int r;
-
-	hl_buf_init(&content, 2 * HL_PLAIN_MAX);
-	r = hl_content_write(c, &content);
-	if (r == -HL_EUTF8)
-		cli_err(_("the message is not UTF-8 text"));
-	else if (r < 0)
-		cli_err(_("cannot compose the message: %s"), cli_strerror(r));
-	if (r == 0) {
-		msg->plain = content.data;
-		msg->plain_len = content.len;
-		r = hl_transcript_send(st, p, l, msg, seq);
-		if (r < 0 && r != -EAGAIN)
-			cli_store_err(st, l->name, r);
-	}
-	if (content.data)
-		sodium_memzero(content.data, content.cap);
-	hl_buf_free(&content);
-	return r;
-}
-
-int cli_post(struct hl_store *st, const struct hl_party *p, const struct hl_link *l,
-	     struct hl_content *c, enum hl_precedence prec, uint64_t *seq)
-{
-	struct hl_send msg = {.precedence = prec, .kind = c->type, .now = cli_now()};
-	struct hl_buf reply;
-	int r, tries = 0;
-
-	do {
-		/* A notify numbers its case above every number this party
-		 * gave; if hotlined took that one meanwhile, the next. */
-		r = 0;
-		if (!strcmp(c->type, "notify")) {
-			c->has_number = true;
-			r = hl_store_case_number_next(st, &c->number);
-			if (r < 0)
-				cli_store_err(st, l->name, r);
-			msg.case_no = c->number;
-		}
-		if (r == 0)
-			r = seal(st, p, l, c, &msg, seq);
-	} while (r == -EAGAIN && ++tries < 16);
-	if (r == -EAGAIN)
-		cli_store_err(st, l->name, r);
-	if (r < 0)
-		return r;
-	printf(_("sent to %s as %s/out/%llu (%s, %s): stored, awaiting the peer's receipt\n"),
-	       l->name, l->name, (unsigned long long)*seq,
-	       cli_field(HL_VOCAB_PRECEDENCE, hl_precedence_name(prec)),
-	       cli_field(HL_VOCAB_KIND, c->type));
-	hl_buf_init(&reply, 4096);
-	if (cli_api(p, "POST", "/v1/wake", &reply) < 0)
-		fprintf(stderr, _("hotline: hotlined is not running: the message waits in "
-				  "the outbox until it starts (or use 'hotline batch')\n"));
-	hl_buf_free(&reply);
-	return 0;
-}
-
 int cli_open_content(struct hl_store *st, const struct hl_party *p,
 		     const struct hl_link *l, int side, uint64_t seq,
 		     struct hl_buf *plain, struct hl_content *c)
@@ -239,28 +135,45 @@ int cli_open_content(struct hl_store *st, const struct hl_party *p,
 	return r;
 }
 
-bool cli_fields_valid(const char *category, const char *tlp, const char *severity)
+int cli_text_arg(json_t *args, const char *key, const char *arg)
 {
-	if (category && !hl_vocab_find(HL_VOCAB_CATEGORY, category)) {
-		cli_err(_("%s: not a category of the Reference Security Incident Taxonomy "
-			  "('hotline send --category list' prints them)"), category);
-		return false;
+	struct hl_buf b;
+	json_t *v = NULL;
+	int r = 0;
+
+	hl_buf_init(&b, HL_PLAIN_MAX);
+	if (arg && strcmp(arg, "-") == 0)
+		r = cli_read(NULL, HL_PLAIN_MAX, &b);
+	else if (arg && hl_buf_append(&b, arg, strlen(arg)) < 0) {
+		cli_err(_("message too long"));
+		r = -HL_ETOOBIG;
 	}
-	if (tlp && !hl_vocab_find(HL_VOCAB_TLP, tlp)) {
-		cli_err(_("%s: not a TLP 2.0 label (TLP:CLEAR, TLP:GREEN, TLP:AMBER, "
-			  "TLP:AMBER+STRICT, TLP:RED)"), tlp);
-		return false;
+	if (r == 0) {
+		v = json_stringn(b.len ? (const char *)b.data : "", b.len);
+		if (!v)
+			cli_err(_("the message is not UTF-8 text"));
 	}
-	if (severity && !hl_vocab_find(HL_VOCAB_SEVERITY, severity)) {
-		cli_err(_("%s: severity low, medium, high or critical"), severity);
-		return false;
-	}
-	return true;
+	if (b.data)
+		sodium_memzero(b.data, b.cap);
+	hl_buf_free(&b);
+	if (r == 0 && !v)
+		r = -HL_EUTF8;
+	if (r == 0)
+		json_object_set_new(args, key, v);
+	return r;
 }
 
-int cli_stix_file(const char *path, json_t **out)
+void cli_lang_arg(json_t *args, const char *key, const char *lang)
 {
-	struct hl_stix_error err = {{0}, {0}};
+	char tag[HL_LANG_MAX + 1];
+
+	if (!lang)
+		cli_locale_lang(tag);
+	json_object_set_new(args, key, json_string(lang ? lang : tag));
+}
+
+int cli_stix_arg(json_t *args, const char *path)
+{
 	struct hl_buf b;
 	json_error_t je;
 	json_t *j;
@@ -276,15 +189,32 @@ int cli_stix_file(const char *path, json_t **out)
 		cli_err(_("%s: not JSON: %s (line %d)"), path, je.text, je.line);
 		return -HL_ESTIX;
 	}
-	if (hl_stix_check(j, &err) < 0) {
-		if (err.id[0])
-			cli_err(_("%s: not a valid STIX 2.1 bundle: %s: %s"), path, err.id,
-				err.reason);
-		else
-			cli_err(_("%s: not a valid STIX 2.1 bundle: %s"), path, err.reason);
-		json_decref(j);
-		return -HL_ESTIX;
-	}
-	*out = j;
+	json_object_set_new(args, "stix", j);
 	return 0;
+}
+
+int cli_act(const struct hl_party *p, const char *path, json_t *args, json_t **reply)
+{
+	int r = cli_call(p, "POST", path, args, reply);
+
+	if (r == 0)
+		return CLI_OK;
+	/* A request the desk finds malformed (400) is a usage error, as it
+	 * was when the CLI checked it; a refusal of what it names (404, 409,
+	 * 422, 403), a failure. */
+	return r == 400 ? CLI_USAGE : CLI_FAIL;
+}
+
+void cli_print_sent(const json_t *reply)
+{
+	const char *link = json_string_value(json_object_get(reply, "link"));
+	const char *prec = json_string_value(json_object_get(reply, "precedence"));
+	const char *kind = json_string_value(json_object_get(reply, "kind"));
+	json_int_t seq = json_integer_value(json_object_get(reply, "seq"));
+
+	if (!link || !prec || !kind)
+		return;
+	printf(_("sent to %s as %s/out/%llu (%s, %s): stored, awaiting the peer's receipt\n"),
+	       link, link, (unsigned long long)seq, cli_field(HL_VOCAB_PRECEDENCE, prec),
+	       cli_field(HL_VOCAB_KIND, kind));
 }

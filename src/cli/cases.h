@@ -1,5 +1,5 @@
 /* cases.h - what the commands about cases share: naming a case or a
- * message, composing and sending a message about it. */
+ * message, opening its content, acting through the desk. */
 #ifndef HL_CLI_CASES_H
 #define HL_CLI_CASES_H
 
@@ -20,31 +20,28 @@
 int cli_case_open(struct hl_store *st, const struct hl_party *p, const char *id,
 		  const char *only_link, struct hl_link *l, struct hl_case *c);
 
-/* A ref to envelope (side, seq) of link l: its sender, seq and leaf. */
-int cli_ref(struct hl_store *st, const struct hl_party *p, const struct hl_link *l,
-	    int side, uint64_t seq, struct hl_ref *ref);
-
-/* Fills text with TEXT (or stdin for "-") in language lang (NULL: the
- * locale's).  buf keeps the bytes. */
-int cli_text(const char *arg, const char *lang, struct hl_buf *buf, struct hl_text *t);
-
-/* Writes c's content, sends it on l at precedence prec, asks hotlined
- * to deliver it, prints "sent as LINK/out/N"; *seq gets N.  A notify
- * gets the next case number of this party (c->number). */
-int cli_post(struct hl_store *st, const struct hl_party *p, const struct hl_link *l,
-	     struct hl_content *c, enum hl_precedence prec, uint64_t *seq);
-
 /* Prints a message's opened content: text, summary, fields. */
 int cli_open_content(struct hl_store *st, const struct hl_party *p,
 		     const struct hl_link *l, int side, uint64_t seq,
 		     struct hl_buf *plain, struct hl_content *c);
 
-/* Whether each field given (NULL: not given) is a code of its vocabulary;
- * prints why not. */
-bool cli_fields_valid(const char *category, const char *tlp, const char *severity);
+/* Arguments for the desk (desk.h), read here because only the CLI
+ * sees them: TEXT, or standard input for "-", as args[key] (printing
+ * why it cannot: too long, not UTF-8); a language tag, the locale's
+ * when lang is NULL; a --stix FILE as a JSON object, which the desk
+ * checks. */
+int cli_text_arg(json_t *args, const char *key, const char *arg);
+void cli_lang_arg(json_t *args, const char *key, const char *lang);
+int cli_stix_arg(json_t *args, const char *path);
 
-/* Reads and checks a STIX 2.1 bundle file ("-": stdin); prints the bad
- * object's id and why when it is not valid. */
-int cli_stix_file(const char *path, json_t **out);
+/* POSTs args to the desk's route path (cli_call, which prints a
+ * refusal); returns an exit status: CLI_OK with *reply (the caller's),
+ * CLI_USAGE for a request the desk finds malformed (400), CLI_FAIL
+ * otherwise (hotlined down, refused). */
+int cli_act(const struct hl_party *p, const char *path, json_t *args, json_t **reply);
+
+/* "sent to LINK as LINK/out/N (precedence, kind): stored, ..." from an
+ * action's reply. */
+void cli_print_sent(const json_t *reply);
 
 #endif

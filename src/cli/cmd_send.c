@@ -6,10 +6,10 @@
 #include "cases.h"
 #include "cli.h"
 #include "content.h"
+#include "envelope.h"
 #include "error.h"
 #include "i18n.h"
 #include "text.h"
-#include "transcript.h"
 
 const char send_help[] =
 	N_("NAME\n"
@@ -20,14 +20,16 @@ const char send_help[] =
 	"                 [--summary TEXT [--summary-lang TAG]] TEXT|-\n"
 	"    hotline send --case CASE [--action A[,A...]] [...] TEXT|-\n\n"
 	"DESCRIPTION\n"
-	"    Seals TEXT ('-' reads standard input, UTF-8) for the peer of LINK\n"
-	"    and appends the envelope to this party's log on the link with the\n"
-	"    next sequence number, durably, before reporting it, and tells\n"
-	"    hotlined to deliver it now.  It stays in the outbox ('hotline\n"
-	"    outbox') until the peer's cosignature, the receipt, comes back.\n"
-	"    When hotlined is not running it waits there until it starts;\n"
+	"    Asks hotlined, which must be running, to seal TEXT ('-' reads\n"
+	"    standard input, UTF-8) for the peer of LINK, signed as you (the\n"
+	"    operator), and append the envelope to this party's log on the\n"
+	"    link with the next sequence number, durably, before reporting it;\n"
+	"    hotlined then delivers it.  It stays in the outbox ('hotline\n"
+	"    outbox') until the peer's cosignature, the receipt, comes back;\n"
 	"    where no network reaches the peer, carry it with 'hotline batch'.\n"
-	"    The link must be confirmed.\n\n"
+	"    With hotlined down the command fails at once and nothing is\n"
+	"    stored.  The link must be confirmed.  A duty officer sends up to\n"
+	"    the precedence the admin set; above it, a supervisor sends.\n\n"
 	"    Without --case it is a notification, which opens a case, named\n"
 	"    by this party's name and a number that no other case of this\n"
 	"    party has, on any link (eg-cert#12), with a category, a TLP\n"
@@ -79,29 +81,9 @@ static const char synopsis[] =
 
 struct args {
 	const char *to, *lang, *summary, *summary_lang, *kind, *case_id, *stix;
-	const char *category, *tlp, *severity;
-	unsigned actions;
-	enum hl_precedence prec;
+	const char *category, *tlp, *severity, *prec;
+	json_t *actions;	/* the --action values, as given */
 };
-
-/* "investigate,take-down" into the action bits. */
-static bool parse_actions(const char *arg, unsigned *mask)
-{
-	while (*arg) {
-		size_t len = strcspn(arg, ",");
-		int i = hl_vocab_index(HL_VOCAB_ACTION, arg, len);
-
-		if (i < 0) {
-			cli_err(_("%.*s: not an action (investigate, mitigate, take-down, block, "
-				  "preserve-evidence, share-indicators, identify-actor)"),
-				(int)len, arg);
-			return false;
-		}
-		*mask |= 1u << i;
-		arg += len + (arg[len] == ',');
-	}
-	return true;
-}
 
 static void list_categories(void)
 {
@@ -110,66 +92,6 @@ static void list_categories(void)
 
 	for (size_t i = 0; i < n; i++)
 		printf("%-70s %s\n", all[i].code, cli_label(HL_VOCAB_CATEGORY, all[i].code));
-}
-
-/* Refuses what has its own command, and codes not in the vocabularies. */
-static int check_args(const struct args *a)
-{
-	static const struct {
-		const char *kind, *command;
-	} own[] = {
-		{"ack", "hotline ack"}, {"check-reply", "hotline ack"},
-		{"answer", "hotline answer"}, {"close", "hotline case close"},
-		{"retract", "hotline retract"}, {"correct", "hotline correct"},
-	};
-
-	for (size_t i = 0; i < sizeof(own) / sizeof(own[0]); i++) {
-		if (!strcmp(a->kind, own[i].kind)) {
-			cli_err(_("a message of type %s is sent with '%s'"), a->kind, own[i].command);
-			return CLI_USAGE;
-		}
-	}
-	if (!hl_kind_valid(a->kind, strlen(a->kind))) {
-		cli_err(_("--kind: use a-z and '-'"));
-		return CLI_USAGE;
-	}
-	if ((a->lang && !hl_lang_valid(a->lang, strlen(a->lang))) ||
-	    (a->summary_lang && !hl_lang_valid(a->summary_lang, strlen(a->summary_lang)))) {
-		cli_err(_("%s: not a BCP 47 language tag (such as ar, en, zh-Hans, es-419)"),
-			a->lang && !hl_lang_valid(a->lang, strlen(a->lang)) ? a->lang :
-			a->summary_lang);
-		return CLI_USAGE;
-	}
-	if (!cli_fields_valid(a->category, a->tlp, a->severity))
-		return CLI_USAGE;
-	if (!a->case_id && (!strcmp(a->kind, "update") || !strcmp(a->kind, "request"))) {
-		cli_err(_("an update or a request is about a case: give --case"));
-		return CLI_USAGE;
-	}
-	if (a->case_id && strcmp(a->kind, "update") && strcmp(a->kind, "request")) {
-		cli_err(_("--case makes an update or, with --action, a request"));
-		return CLI_USAGE;
-	}
-	if (a->actions && strcmp(a->kind, "request")) {
-		cli_err(_("--action makes a request, which is about a case: give --case"));
-		return CLI_USAGE;
-	}
-	if (!strcmp(a->kind, "request") && (a->category || a->severity)) {
-		cli_err(_("a request carries actions, not a category or severity: send an "
-			  "update for those"));
-		return CLI_USAGE;
-	}
-	if (a->stix && !strcmp(a->kind, "request")) {
-		cli_err(_("--stix rides in a notification or an update"));
-		return CLI_USAGE;
-	}
-	if (strcmp(a->kind, "notify") && strcmp(a->kind, "update") && strcmp(a->kind, "request") &&
-	    (a->category || a->tlp || a->severity || a->stix)) {
-		cli_err(_("a message of type %s carries no category, TLP, severity or STIX"),
-			a->kind);
-		return CLI_USAGE;
-	}
-	return CLI_OK;
 }
 
 static int parse(int argc, char **argv, struct args *a)
@@ -191,7 +113,7 @@ static int parse(int argc, char **argv, struct args *a)
 		{"home", required_argument, NULL, 'H'},
 		{NULL, 0, NULL, 0},
 	};
-	bool kind = false;
+	enum hl_precedence prec;
 
 	for (;;) {
 		int c = getopt_long(argc, argv, "", opts, NULL);
@@ -204,19 +126,17 @@ static int parse(int argc, char **argv, struct args *a)
 		case 'L': a->lang = optarg; break;
 		case 'S': a->summary = optarg; break;
 		case 'T': a->summary_lang = optarg; break;
-		case 'k': a->kind = optarg; kind = true; break;
+		case 'k': a->kind = optarg; break;
 		case 'C': a->category = optarg; break;
 		case 'P': a->tlp = optarg; break;
 		case 'V': a->severity = optarg; break;
 		case 'X': a->stix = optarg; break;
 		case 'H': cli_home = optarg; break;
-		case 'A':
-			if (!parse_actions(optarg, &a->actions))
-				return CLI_USAGE;
-			break;
+		case 'A': json_array_append_new(a->actions, json_string(optarg)); break;
 		case 'p':
-			if (!cli_opt_precedence(optarg, &a->prec))
+			if (!cli_opt_precedence(optarg, &prec))
 				return CLI_USAGE;
+			a->prec = optarg;
 			break;
 		default:
 			return cli_usage("send", synopsis);
@@ -226,83 +146,77 @@ static int parse(int argc, char **argv, struct args *a)
 		list_categories();
 		return -1;
 	}
-	if (!kind && a->case_id)
-		a->kind = a->actions ? "request" : "update";
 	if ((!a->to && !a->case_id) || argc - optind != 1)
 		return cli_usage("send", synopsis);
-	return check_args(a);
+	return CLI_OK;
 }
 
-/* The link and the case (or none), the case open. */
-static int where(struct hl_store *st, const struct hl_party *p, const struct args *a,
-		 struct hl_link *l, struct hl_case *c, struct hl_content *m)
+/* The request's arguments (desk: POST /v1/send). */
+static int request(const struct args *a, const char *text, json_t *args)
 {
-	if (!a->case_id)
-		return cli_link(st, a->to, l) < 0 ? -1 : 0;
-	if (cli_case_open(st, p, a->case_id, a->to, l, c) < 0)
+	const struct {
+		const char *key, *val;
+	} str[] = {
+		{"to", a->to}, {"case", a->case_id}, {"kind", a->kind}, {"precedence", a->prec},
+		{"category", a->category}, {"tlp", a->tlp}, {"severity", a->severity},
+		{"summary_lang", a->summary_lang},
+	};
+
+	for (size_t i = 0; i < sizeof(str) / sizeof(str[0]); i++)
+		if (str[i].val)
+			json_object_set_new(args, str[i].key, json_string(str[i].val));
+	if (json_array_size(a->actions))
+		json_object_set(args, "actions", a->actions);
+	cli_lang_arg(args, "lang", a->lang);
+	if (cli_text_arg(args, "text", text) < 0 ||
+	    (a->summary && cli_text_arg(args, "summary", a->summary) < 0) ||
+	    (a->stix && cli_stix_arg(args, a->stix) < 0))
 		return -1;
-	if (strcmp(c->state, "open") != 0) {
-		cli_err(_("case %s is %s: it takes no more updates or requests"), c->id,
-			cli_label(HL_VOCAB_STATE, c->state));
-		return -1;
+	return 0;
+}
+
+/* "case eg-cert#12 opened", or "update of case eg-cert#12". */
+static void print_case(const json_t *reply)
+{
+	const char *id = json_string_value(json_object_get(reply, "case"));
+	const char *kind = json_string_value(json_object_get(reply, "kind"));
+	const char *hash = id ? strrchr(id, '#') : NULL;
+	char name[HL_NAME_MAX + 1];
+	uint64_t n = 0;
+
+	if (!hash || !kind)
+		return;
+	if (strcmp(kind, "notify") != 0) {
+		printf(_("%s of case %s\n"), cli_label(HL_VOCAB_KIND, kind), id);
+		return;
 	}
-	m->has_case = true;
-	return cli_ref(st, p, l, c->side, c->seq, &m->case_ref);
+	snprintf(name, sizeof(name), "%.*s", (int)(hash - id), id);
+	if (hl_parse_u64(hash + 1, strlen(hash + 1), UINT64_MAX, &n) == 0)
+		printf(_("case %s#%llu opened\n"), name, (unsigned long long)n);
 }
 
 int send_main(int argc, char **argv)
 {
-	struct args a = {.kind = "notify", .prec = HL_ROUTINE};
-	struct hl_content m = {0};
+	struct args a = {.actions = json_array()};
+	json_t *args = json_object(), *reply = NULL;
 	struct hl_party *p = NULL;
-	struct hl_store *st = NULL;
-	struct hl_link l = {0};
-	struct hl_case c = {0};
-	struct hl_buf text, sum;
-	json_t *stix = NULL;
-	uint64_t seq = 0;
 	int r = parse(argc, argv, &a);
 
 	if (r < 0)
-		return CLI_OK;
-	if (r != CLI_OK)
-		return r;
-	hl_buf_init(&text, HL_PLAIN_MAX);
-	hl_buf_init(&sum, HL_PLAIN_MAX);
-	r = -1;
-	snprintf(m.type, sizeof(m.type), "%s", a.kind);
-	if (cli_text(argv[optind], a.lang, &text, &m.text) < 0)
-		goto out;
-	if (a.summary) {
-		m.has_summary = true;
-		if (cli_text(a.summary, a.summary_lang ? a.summary_lang : m.text.lang, &sum,
-			     &m.summary) < 0)
-			goto out;
+		r = CLI_OK;
+	else if (r == CLI_OK) {
+		r = CLI_FAIL;
+		p = cli_party(HL_PARTY_PUBLIC);
+		if (p && request(&a, argv[optind], args) == 0)
+			r = cli_act(p, "/v1/send", args, &reply);
 	}
-	if (a.stix && cli_stix_file(a.stix, &stix) < 0)
-		goto out;
-	p = cli_party(HL_PARTY_SECRETS);
-	st = p ? cli_store(p) : NULL;
-	/* A notify's number is above those of the index too (8.10). */
-	if (!st || cli_index(st, p) < 0 || where(st, p, &a, &l, &c, &m) < 0)
-		goto out;
-	m.category = a.category;
-	m.tlp = a.tlp;
-	m.severity = a.severity;
-	m.actions = a.actions;
-	m.stix = stix;
-	r = cli_post(st, p, &l, &m, a.prec, &seq);
-	if (r == 0 && !strcmp(a.kind, "notify"))
-		printf(_("case %s#%llu opened\n"), p->card.name, (unsigned long long)m.number);
-	else if (r == 0 && c.n)
-		printf(_("%s of case %s\n"), cli_label(HL_VOCAB_KIND, a.kind), c.id);
-out:
-	json_decref(stix);
-	hl_case_free(&c);
-	hl_link_free(&l);
-	hl_store_close(st);
+	if (reply) {
+		cli_print_sent(reply);
+		print_case(reply);
+	}
+	json_decref(reply);
+	json_decref(args);
+	json_decref(a.actions);
 	hl_party_free(p);
-	hl_buf_free(&text);
-	hl_buf_free(&sum);
-	return r < 0 ? CLI_FAIL : CLI_OK;
+	return r;
 }

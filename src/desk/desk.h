@@ -178,7 +178,8 @@ const char *hl_desk_acting_role(const struct hl_operator *op, enum hl_right righ
 json_t *hl_desk_fail(struct hl_desk_err *e, unsigned status, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* e from an error code: 404 for -HL_ENOLINK/-HL_ENOTFOUND, 503 for the
- * store, 400 otherwise, with hl_strerror's words after what. */
+ * store, 409 for a link not confirmed, 400 otherwise, with
+ * hl_strerror's words after what. */
 json_t *hl_desk_fail_code(struct hl_desk_err *e, int err, const char *what);
 
 /* Arguments: a string member (NULL when absent; false, with e filled,
@@ -241,5 +242,8 @@ hl_desk_fn hl_desk_link_add, hl_desk_link_confirm, hl_desk_link_list, hl_desk_li
 /* lists.c, casedesk.c, searchdesk.c: the listings (lists.h: pages). */
 hl_desk_fn hl_desk_inbox, hl_desk_show, hl_desk_outbox, hl_desk_case_list,
 	hl_desk_case_show, hl_desk_search, hl_desk_export;
+hl_desk_fn hl_desk_send_any, hl_desk_close, hl_desk_check_run;	/* actions.c */
+hl_desk_fn hl_desk_ack, hl_desk_answer, hl_desk_retract, hl_desk_correct;	/* answer.c */
+hl_desk_fn hl_desk_check_report;	/* check.c */
 
 #endif

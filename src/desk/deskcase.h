@@ -67,4 +67,9 @@ bool hl_desk_post(struct hl_desk *d, const struct hl_desk_req *q, enum hl_right 
 		  const struct hl_link *l, struct hl_content *c, enum hl_precedence prec,
 		  uint64_t *seq, struct hl_desk_err *e);
 
+/* A duty officer sends up to the precedence the admin set (send.c);
+ * above it, false with e filled: 403, it needs a supervisor. */
+bool hl_desk_may_send_at(const struct hl_desk_req *q, enum hl_precedence p,
+			 struct hl_desk_err *e);
+
 #endif

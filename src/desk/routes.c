@@ -22,7 +22,6 @@ const struct hl_desk_route hl_desk_routes[] = {
 	{"GET",  "/v1/case/show",   hl_desk_case_show,     HL_RIGHT_READ,   0,          false},
 	{"GET",  "/v1/search",      hl_desk_search,        HL_RIGHT_READ,   0,          false},
 	{"GET",  "/v1/export",      hl_desk_export,        HL_RIGHT_READ,   0,          false},
-	{"POST", "/v1/send",        hl_desk_send,          HL_RIGHT_SEND,   BODY_SEND,  true},
 	/* operator.c */
 	{"GET",  "/v1/operators",   hl_desk_operators,     HL_RIGHT_AUDIT,  0,          false},
 	{"GET",  "/v1/operator",    hl_desk_operator_show, HL_RIGHT_AUDIT,  0,          false},
@@ -45,5 +44,13 @@ const struct hl_desk_route hl_desk_routes[] = {
 	{"POST", "/v1/link/confirm", hl_desk_link_confirm, HL_RIGHT_LINK,   BODY_SMALL, true},
 	/* A proof may disclose a message's key: recorded, as actions are. */
 	{"POST", "/v1/proof/export", hl_desk_proof_export, HL_RIGHT_READ,   BODY_SMALL, true},
+	{"POST", "/v1/send",        hl_desk_send_any,      HL_RIGHT_SEND,   BODY_SEND,  true},
+	{"POST", "/v1/ack",         hl_desk_ack,           HL_RIGHT_ACK,    BODY_SEND,  true},
+	{"POST", "/v1/answer",      hl_desk_answer,        HL_RIGHT_ACK,    BODY_SEND,  true},
+	{"POST", "/v1/retract",     hl_desk_retract,       HL_RIGHT_CLOSE,  BODY_SEND,  true},
+	{"POST", "/v1/correct",     hl_desk_correct,       HL_RIGHT_SEND,   BODY_SEND,  true},
+	{"POST", "/v1/case/close",  hl_desk_close,         HL_RIGHT_CLOSE,  BODY_SEND,  true},
+	{"POST", "/v1/check/run",   hl_desk_check_run,     HL_RIGHT_SEND,   BODY_SMALL, true},
+	{"GET",  "/v1/check/report", hl_desk_check_report, HL_RIGHT_READ,   0,          false},
 	{NULL, NULL, NULL, HL_RIGHT_NONE, 0, false},
 };

@@ -139,8 +139,8 @@ static bool parse(const struct hl_desk_req *hq, struct request *q, struct hl_sen
 
 /* A duty officer sends up to the precedence the admin set; above it
  * the send needs a supervisor. */
-static bool may_send_at(const struct hl_desk_req *hq, enum hl_precedence p,
-			struct hl_desk_err *e)
+bool hl_desk_may_send_at(const struct hl_desk_req *hq, enum hl_precedence p,
+			 struct hl_desk_err *e)
 {
 	const struct hl_operator *op = hq->op;
 
@@ -163,7 +163,7 @@ json_t *hl_desk_send(struct hl_desk *d, const struct hl_desk_req *hq, struct hl_
 	uint64_t seq = 0;
 	int r = 0;
 
-	if (!parse(hq, &q, &msg, e) || !may_send_at(hq, msg.precedence, e))
+	if (!parse(hq, &q, &msg, e) || !hl_desk_may_send_at(hq, msg.precedence, e))
 		return NULL;
 	msg.now = hq->now;
 	for (int tries = 1;; tries++) {
