@@ -4,10 +4,13 @@
 #   openapi-check.pl OPENAPI routes ROUTES
 #       ROUTES holds hotlined --routes' lines (METHOD PATH RIGHT); every
 #       one must be an operation of the file with that x-hotline-right,
-#       and every operation of the file one of them.  Prints each
-#       difference; exits 1 if there is one.
-#   openapi-check.pl OPENAPI operations
-#       prints "METHOD PATH" for each operation of the file.
+#       and every operation of the file one of them, but for those
+#       the file marks "x-hotline-door": "https" (login, logout: the
+#       HTTPS door's own, in no route table), which must be none of
+#       them.  Prints each difference; exits 1 if there is one.
+#   openapi-check.pl OPENAPI operations [https]
+#       prints "METHOD PATH" for each operation of the route table (with
+#       https, for each of the HTTPS door's own).
 #   openapi-check.pl OPENAPI answer METHOD PATH STATUS BODY
 #       the answer (file BODY, HTTP status STATUS) is valid for that
 #       operation: its 200 schema, or the Error schema otherwise.
@@ -27,11 +30,24 @@ my $api = do {
 	decode_json(<$f>);
 };
 
+# A door the file names must be the one door with routes of its own.
+for my $p (keys %{$api->{paths}}) {
+	for my $m (keys %{$api->{paths}{$p}}) {
+		my $d = $api->{paths}{$p}{$m}{'x-hotline-door'};
+		die "$m $p: x-hotline-door $d is not https\n" if defined $d && $d ne 'https';
+	}
+}
+
+# The operations of the route table, or with $door "https", those of
+# the HTTPS door alone.
 sub ops {
+	my ($door) = @_;
 	my @ops;
 	for my $p (sort keys %{$api->{paths}}) {
 		for my $m (sort keys %{$api->{paths}{$p}}) {
-			push @ops, [uc $m, $p, $api->{paths}{$p}{$m}];
+			my $o = $api->{paths}{$p}{$m};
+			next unless ($o->{'x-hotline-door'} // '') eq ($door // '');
+			push @ops, [uc $m, $p, $o];
 		}
 	}
 	return @ops;
@@ -110,7 +126,7 @@ sub check {
 }
 
 if ($mode eq 'operations') {
-	print "$_->[0] $_->[1]\n" for ops();
+	print "$_->[0] $_->[1]\n" for ops($arg[0]);
 	exit 0;
 }
 
@@ -133,6 +149,13 @@ if ($mode eq 'routes') {
 			print "$k: served needing $served{$k}, openapi.json says $right\n";
 			$bad = 1;
 		}
+		delete $served{$k};
+	}
+	for my $o (ops('https')) {
+		my $k = "$o->[0] $o->[1]";
+		next unless exists $served{$k};
+		print "served, though openapi.json says the HTTPS door alone serves it: $k\n";
+		$bad = 1;
 		delete $served{$k};
 	}
 	for my $k (sort keys %served) {

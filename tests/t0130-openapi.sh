@@ -3,9 +3,12 @@
 # route table (hotlined --routes) and the file name the same methods,
 # paths and rights, both ways; every operation of the file is answered
 # on a live daemon (never "no such endpoint"), and each answer, a
-# result or a refusal, fits the file's schema.
+# result or a refusal, fits the file's schema.  Login and logout, which
+# the file marks as the HTTPS door's own, are served there and only
+# there.
 . "$(dirname "$0")/test-lib.sh"
 . "$(dirname "$0")/lib-transcript.sh"
+. "$(dirname "$0")/lib-console.sh"
 
 OPENAPI="$SRC_DIR/docs/openapi.json"
 CHECK="perl $SRC_DIR/tests/openapi-check.pl"
@@ -56,13 +59,30 @@ test_expect_success 'the comparison fails both ways' '
 	grep -qx "served, not in openapi.json: POST /v1/nothing" out &&
 	sed "s|^POST /v1/link/add link$|POST /v1/link/add read|" routes >other &&
 	expect_code 1 $CHECK "$OPENAPI" routes other >out &&
-	grep -q "^POST /v1/link/add: served needing read, openapi.json says link" out
+	grep -q "^POST /v1/link/add: served needing read, openapi.json says link" out &&
+	sed "s|^POST /v1/operator/totp admin$|POST /v1/operator/totp audit|" routes >other &&
+	expect_code 1 $CHECK "$OPENAPI" routes other >out &&
+	grep -q "^POST /v1/operator/totp: served needing audit, openapi.json says admin" out &&
+	grep -v "^GET /v1/events " routes >fewer &&
+	expect_code 1 $CHECK "$OPENAPI" routes fewer >out &&
+	grep -qx "in openapi.json, not served: GET /v1/events" out
+'
+
+test_expect_success 'login and logout: the HTTPS door alone, in no route table' '
+	$CHECK "$OPENAPI" operations https >own &&
+	printf "POST /v1/login\nPOST /v1/logout\n" >expect &&
+	diff expect own &&
+	! grep -q "^POST /v1/log" routes &&
+	{ cat routes; echo "POST /v1/logout none"; } >more &&
+	expect_code 1 $CHECK "$OPENAPI" routes more >out &&
+	grep -qx "served, though openapi.json says the HTTPS door alone serves it: POST /v1/logout" out
 '
 
 # Their links have no endpoint: batches carry the messages, so nothing
 # depends on the network's timing.
 test_expect_success 'two linked parties run' '
 	new_party ru-cert "$RU_PORT" && new_party us-cert "$US_PORT" &&
+	console_on ru-cert &&
 	start_daemon ru-cert && start_daemon us-cert &&
 	link_offline ru-cert us-cert
 '
@@ -81,9 +101,13 @@ test_expect_success 'every operation of the file is served: refusals fit Error' 
 	test "$(wc -l <log)" = "$(wc -l <ops)"
 '
 
-test_expect_success 'a path the file lacks is no endpoint' '
+test_expect_success 'a path the file lacks is no endpoint, nor is login or logout on the socket' '
 	test "$(api ru-cert GET /v1/nothing)" = 404 &&
-	grep -q "no such endpoint" body
+	grep -q "no such endpoint" body &&
+	while read -r method path; do
+		test "$(api ru-cert POST "$path" "{}")" = 404 &&
+		grep -q "no such endpoint" body || exit 1
+	done <own
 '
 
 test_expect_success 'results fit their schemas' '
@@ -101,6 +125,78 @@ test_expect_success 'results fit their schemas' '
 	answers us-cert POST /v1/proof/export "{\"link\":\"ru-cert\",\"seq\":\"1\",\"received\":\"1\"}"
 '
 
+test_expect_success 'listings fit their schemas' '
+	answers us-cert GET /v1/inbox && grep -q "\"id\":\"ru-cert/1\"" body &&
+	answers us-cert GET "/v1/inbox?link=ru-cert&limit=1" &&
+	answers us-cert GET "/v1/show?id=ru-cert/1" &&
+	answers ru-cert GET "/v1/show?id=us-cert/out/1" &&
+	answers ru-cert GET /v1/outbox &&
+	answers us-cert GET /v1/case/list && grep -q "\"items\":\[{" body &&
+	answers us-cert GET "/v1/case/show?id=ru-cert/1" &&
+	answers ru-cert GET "/v1/search?value=hello" && grep -q "\"items\":\[{" body &&
+	test "$(api us-cert GET "/v1/export?case=ru-cert/1")" = 404 &&
+	$CHECK "$OPENAPI" answer GET /v1/export 404 body
+'
+
+test_expect_success 'actions fit their schemas' '
+	answers us-cert POST /v1/ack "{\"id\":\"ru-cert/1\"}" && grep -q "\"acked\":\"ru-cert/1\"" body &&
+	answers us-cert POST /v1/ack "{\"id\":\"ru-cert/1\"}" && grep -q "\"already\":true" body &&
+	answers ru-cert POST /v1/send "{\"case\":\"us-cert/out/1\",\"text\":\"more\"}" &&
+	grep -q "\"kind\":\"update\"" body &&
+	answers ru-cert POST /v1/send "{\"case\":\"us-cert/out/1\",\"text\":\"please\",\"actions\":[\"investigate\"]}" &&
+	grep -q "\"id\":\"us-cert/out/3\"" body &&
+	exchange ru-cert us-cert b2 &&
+	answers us-cert POST /v1/answer "{\"id\":\"ru-cert/3\",\"answer\":\"accepted\"}" &&
+	answers ru-cert POST /v1/correct "{\"id\":\"us-cert/out/2\",\"text\":\"more, corrected\"}" &&
+	answers ru-cert POST /v1/retract "{\"id\":\"us-cert/out/3\",\"text\":\"not needed\"}" &&
+	answers ru-cert POST /v1/case/close "{\"case\":\"us-cert/out/1\"}" &&
+	answers ru-cert POST /v1/check/run "{\"link\":\"us-cert\"}" &&
+	answers ru-cert GET "/v1/check/report?link=us-cert" && grep -q "\"count\":1" body
+'
+
+test_expect_success 'operator and audit results fit their schemas' '
+	answers ru-cert GET /v1/operators &&
+	answers ru-cert POST /v1/operator/add "{\"name\":\"ana\",\"roles\":[\"duty\"],\"max_precedence\":\"priority\",\"unix\":[\"ana-x\"]}" &&
+	answers ru-cert GET "/v1/operator?name=ana" && grep -q "\"unix\":\[\"ana-x\"\]" body &&
+	answers ru-cert POST /v1/operator/role "{\"name\":\"ana\",\"roles\":[\"duty\",\"auditor\"]}" &&
+	answers ru-cert POST /v1/operator/passwd "{\"name\":\"ana\",\"password\":\"twelve or more characters\"}" &&
+	grep -q "\"password\":true" body &&
+	answers ru-cert POST /v1/operator/totp "{\"name\":\"ana\"}" &&
+	answers ru-cert POST /v1/operator/map "{\"name\":\"ana\",\"unix\":\"ana-y\"}" &&
+	answers ru-cert POST /v1/operator/unmap "{\"name\":\"ana\",\"unix\":\"ana-y\"}" &&
+	answers ru-cert POST /v1/operator/disable "{\"name\":\"ana\"}" &&
+	grep -q "\"disabled\":true" body &&
+	answers ru-cert POST /v1/operator/enable "{\"name\":\"ana\"}" &&
+	answers ru-cert GET "/v1/audit?limit=2" && grep -q "\"next\":[0-9]" body &&
+	answers ru-cert GET "/v1/audit?after=1&limit=1000" &&
+	answers ru-cert POST /v1/audit/verify "" && grep -q "\"ok\":true" body &&
+	answers ru-cert GET "/v1/audit/proof?seq=1"
+'
+
+test_expect_success 'GET /v1/events answers a stream of the type the file says' '
+	jq -e ".paths[\"/v1/events\"].get.responses[\"200\"].content | has(\"text/event-stream\")" \
+		"$OPENAPI" &&
+	{ curl -s -m 2 -D head -o stream --unix-socket "$TEST_DIR/ru-cert/hotlined.sock" \
+		"http://hotlined/v1/events" || :; } &&
+	tr -d "\r" <head | grep -qi "^content-type: text/event-stream" &&
+	grep -q "^retry: 3000" stream
+'
+
+test_expect_success 'on the HTTPS door, login and logout answer as the file says' '
+	api ru-cert GET /v1/whoami >/dev/null && me=$(jq -r .name body) &&
+	operator_secrets ru-cert "$me" "a password for the console" &&
+	login ru-cert "$me" "a password for the console" "$(totp "$me")" &&
+	test "$(cat code)" = 200 && has_header "Set-Cookie: __Host-hotline-session=" &&
+	$CHECK "$OPENAPI" answer POST /v1/login 200 reply &&
+	web_csrf ru-cert POST /v1/logout && test "$(cat code)" = 200 &&
+	has_header "Set-Cookie: __Host-hotline-session=;" &&
+	$CHECK "$OPENAPI" answer POST /v1/logout 200 reply &&
+	web_csrf ru-cert POST /v1/logout && test "$(cat code)" = 401 &&
+	$CHECK "$OPENAPI" answer POST /v1/logout 401 reply &&
+	login ru-cert "$me" "not the password at all" 000000 && test "$(cat code)" = 401 &&
+	$CHECK "$OPENAPI" answer POST /v1/login 401 reply
+'
+
 test_expect_success 'refusals fit Error, with their status' '
 	test "$(api ru-cert GET "/v1/link?name=nobody")" = 404 &&
 	$CHECK "$OPENAPI" answer GET /v1/link 404 body &&
@@ -109,7 +205,19 @@ test_expect_success 'refusals fit Error, with their status' '
 	test "$(api ru-cert POST /v1/link/add "[1]")" = 400 &&
 	$CHECK "$OPENAPI" answer POST /v1/link/add 400 body &&
 	test "$(api ru-cert POST /v1/proof/export "{\"link\":\"us-cert\",\"seq\":9}")" = 404 &&
-	$CHECK "$OPENAPI" answer POST /v1/proof/export 404 body
+	$CHECK "$OPENAPI" answer POST /v1/proof/export 404 body &&
+	test "$(api ru-cert GET "/v1/operator?name=nobody")" = 404 &&
+	$CHECK "$OPENAPI" answer GET /v1/operator 404 body &&
+	test "$(api ru-cert POST /v1/operator/add "{\"name\":\"bo\",\"roles\":[\"captain\"]}")" = 400 &&
+	$CHECK "$OPENAPI" answer POST /v1/operator/add 400 body &&
+	test "$(api ru-cert GET "/v1/events?after=x")" = 400 &&
+	$CHECK "$OPENAPI" answer GET /v1/events 400 body &&
+	test "$(api ru-cert GET "/v1/audit/proof?seq=99999")" = 404 &&
+	$CHECK "$OPENAPI" answer GET /v1/audit/proof 404 body &&
+	test "$(api ru-cert POST /v1/ack "{\"id\":\"us-cert/out/1\"}")" = 400 &&
+	$CHECK "$OPENAPI" answer POST /v1/ack 400 body &&
+	test "$(api ru-cert POST /v1/case/close "{\"case\":\"us-cert/out/1\"}")" = 409 &&
+	$CHECK "$OPENAPI" answer POST /v1/case/close 409 body
 '
 
 test_expect_success 'the daemons stop cleanly' '
