@@ -1,5 +1,5 @@
 /* cmd_operator.c - hotline operator: the party's operators, through
- * hotlined's operator API (docs/api.md, "Operators"). */
+ * hotlined's operator API (docs/api.md, "Operators and roles"). */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>

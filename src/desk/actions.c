@@ -260,15 +260,18 @@ static json_t *send_case(struct hl_desk *d, const struct hl_desk_req *q,
 	enum hl_precedence prec;
 	struct hl_link l = {0};
 	struct hl_case c = {0};
+	const char *only = s->to;
 	json_t *res = NULL;
 	uint64_t seq = 0;
 
+	/* "link" names the link as "to" does (the CLI's --link). */
 	if (!hl_desk_args_only(q, e, "to", "link", "case", "kind", "text", "lang", "summary",
 			       "summary_lang", "precedence", "category", "tlp", "severity",
 			       "actions", "stix", NULL) ||
+	    (!only && !hl_desk_arg_str(q, "link", &only, e)) ||
 	    !hl_act_precedence(q, HL_ROUTINE, &prec, e) || !hl_desk_may_send_at(q, prec, e) ||
 	    !case_content(q, s, &m, e) || !hl_desk_index(d, e) ||
-	    !hl_act_case_open(d, s->case_id, s->to, &l, &c, e))
+	    !hl_act_case_open(d, s->case_id, only, &l, &c, e))
 		return NULL;
 	if (strcmp(c.state, "open") != 0)
 		hl_desk_fail(e, 409, "case %s is %s: it takes no more updates or requests", c.id,
