@@ -22,19 +22,27 @@ trail() {
 	hl ru-cert audit --json --limit 1000 >trail
 }
 
-# entry N FIELD : field FIELD of entry N in the file trail.
+# The links were added and confirmed through hotlined: those entries
+# come first, B of them; the test's own are numbered after.
+B=0
+
+# entry N FIELD : field FIELD of the test's entry N (entry B+N) in the
+# file trail.
 entry() {
 	perl -MJSON::PP -e '
 		open(my $f, "<", "trail") or die;
-		my ($e) = grep { $_->{seq} == $ARGV[0] } map { JSON::PP->new->decode($_) } <$f>;
+		my ($e) = grep { $_->{seq} == $ARGV[0] + $ARGV[2] } map { JSON::PP->new->decode($_) } <$f>;
 		my $v = $e->{$ARGV[1]};
-		print ref $v ? JSON::PP->new->canonical->encode($v) : $v' "$1" "$2"
+		print ref $v ? JSON::PP->new->canonical->encode($v) : $v' "$1" "$2" "$B"
 }
 
-test_expect_success 'hotlined starts with an empty trail' '
+test_expect_success 'hotlined starts; the trail holds the links being added and confirmed' '
 	start_daemon ru-cert &&
-	hl ru-cert audit --json >out && test ! -s out
+	hl ru-cert audit --json >out && test -s out &&
+	! grep -v "\"action\":\"/v1/link/" out &&
+	test "$(wc -l <out)" -ge 2
 '
+B=$(wc -l <"$TEST_DIR/out")
 
 test_expect_success 'a send is an entry with its operator, role, door and status' '
 	api POST /v1/send "{\"to\":\"us-cert\",\"text\":\"hello\"}" && test "$(cat code)" = 200 &&
@@ -70,23 +78,23 @@ test_expect_success 'a body that is not JSON, or too large, is refused and recor
 test_expect_success 'reads are not entries; the table shows each entry' '
 	api GET /v1/status && test "$(cat code)" = 200 &&
 	hl ru-cert audit >table &&
-	test "$(wc -l <table)" = 6 &&
+	test "$(wc -l <table)" = $((B + 6)) &&
 	head -n 1 table | grep -q "^SEQ *TIME *OPERATOR *ROLE *ACTION *STATUS" &&
-	grep -q "^1 .* $ME .* duty .*/v1/send .* 200$" table &&
-	grep -q "^5 .* 413$" table
+	grep -q "^$((B + 1)) .* $ME .* duty .*/v1/send .* 200$" table &&
+	grep -q "^$((B + 5)) .* 413$" table
 '
 
 test_expect_success 'paging: --after and --limit, one JSON object a line' '
-	hl ru-cert audit --json --after 1 --limit 2 >page &&
+	hl ru-cert audit --json --after $((B + 1)) --limit 2 >page &&
 	test "$(wc -l <page)" = 2 &&
-	head -n 1 page | grep -q "^{\"action\":\"/v1/send\",.*\"seq\":2," &&
-	hl ru-cert audit --after 2 --limit 2 >table &&
-	grep -q "^more: hotline audit --after 4" table &&
-	hl ru-cert audit --after 4 >table &&
+	head -n 1 page | grep -q "^{\"action\":\"/v1/send\",.*\"seq\":$((B + 2))," &&
+	hl ru-cert audit --after $((B + 2)) --limit 2 >table &&
+	grep -q "^more: hotline audit --after $((B + 4))" table &&
+	hl ru-cert audit --after $((B + 4)) >table &&
 	! grep -q "^more" table &&
-	curl -s --unix-socket "$SOCK" "http://hotlined/v1/audit?after=1&limit=2" >reply &&
-	grep -q "\"next\":3}$" reply &&
-	curl -s --unix-socket "$SOCK" "http://hotlined/v1/audit?after=4" >reply &&
+	curl -s --unix-socket "$SOCK" "http://hotlined/v1/audit?after=$((B + 1))&limit=2" >reply &&
+	grep -q "\"next\":$((B + 3))}$" reply &&
+	curl -s --unix-socket "$SOCK" "http://hotlined/v1/audit?after=$((B + 4))" >reply &&
 	grep -q "\"next\":null}$" reply
 '
 
