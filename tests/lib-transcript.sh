@@ -28,9 +28,11 @@ link_offline() {
 }
 
 # send_msg FROM TO TEXT : FROM sends TEXT on its link to TO, through
-# FROM's hotlined (the only one running: see only_daemon).
+# FROM's hotlined: the one running, or else started as the only one
+# running (see only_daemon), so that batches alone carry the messages
+# of tests whose links have endpoints.
 send_msg() {
-	only_daemon "$1" >&2 &&
+	{ daemon_running "$1" || only_daemon "$1" >&2; } &&
 	"$HOTLINE" --home "$TEST_DIR/$1" send --to "$2" "$3" >/dev/null
 }
 

@@ -22,14 +22,12 @@ body_range() {
 
 test_expect_success 'messages both ways, in several receipted batches' '
 	{ seed_text | sed "\$a\\"; } >m1.txt &&
-	only_daemon ru-cert &&
 	"$HOTLINE" --home ru-cert send --to us-cert --precedence flash - <m1.txt >/dev/null &&
 	send_msg ru-cert us-cert "second" &&
 	exchange ru-cert us-cert b1 &&
 	for i in 3 4 5 6 7; do send_msg ru-cert us-cert "message $i" || exit 1; done &&
 	exchange ru-cert us-cert b2 &&
 	{ echo "reply"; seed_text | sed "\$a\\"; } >a1.txt &&
-	only_daemon us-cert &&
 	"$HOTLINE" --home us-cert send --to ru-cert --kind reply - <a1.txt >/dev/null &&
 	exchange us-cert ru-cert u1 &&
 	send_msg ru-cert us-cert "not yet receipted" &&

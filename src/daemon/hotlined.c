@@ -133,7 +133,12 @@ static struct hl_party *open_party(const char *home_opt, bool test, char *db, si
 	r = hl_party_path(home, HL_STORE_FILE, db, dblen);
 	if (r == 0)
 		r = hl_store_open(db, &st, err, sizeof(err));
-	if (r < 0) {
+	if (r < 0 && (strstr(err, "malformed") || strstr(err, "not a database"))) {
+		/* Damaged where opening reads (its schema): as below. */
+		log_err("%s is damaged (%s): not starting; restore it from a backup, or "
+			"salvage it with 'sqlite3 %s .recover', then run 'hotline rebuild' "
+			"and 'hotline log verify'", db, err, db);
+	} else if (r < 0) {
 		log_err("%s: %s: %s", db, hl_strerror(r), err);
 	} else if (hl_store_check(st) < 0) {
 		/* A damaged file is never served from: what it would say
