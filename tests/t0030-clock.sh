@@ -33,9 +33,8 @@ link_pair fr-cert us-cert
 test_expect_success 'a message sealed by a clock an hour fast' '
 	sent_at "" ru-cert "on time" &&
 	sent_at +3600 ru-cert "from the future" &&
-	"$HOTLINE" --home ru-cert outbox >ob && cat ob &&
-	grep -q "^us-cert: 2 awaiting receipt" ob &&
-	stop_daemon ru-cert
+	hl_up ru-cert outbox >ob && cat ob &&
+	grep -q "^us-cert: 2 awaiting receipt" ob
 '
 
 test_expect_success 'is refused by the witness, logged with both times' '
