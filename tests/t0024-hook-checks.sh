@@ -78,7 +78,7 @@ test_expect_success 'a hook that fails at run time shows in status, with its ste
 	start_daemon ru-cert && start_daemon us-cert &&
 	"$HOTLINE" --home ru-cert send --to us-cert --precedence flash --lang en \
 		"FLASH: test the pager" >/dev/null 2>&1 &&
-	wait_for 30 failing "command exit 3, webhook 500 (step 1 of ack-overdue, " &&
+	wait_for 60 failing "command exit 3, webhook 500 (step 1 of ack-overdue, " &&
 	grep -q "escalation hook failing: command exit 3, webhook 500 (step 1 of ack-overdue ru-cert/1)" \
 		us-cert.log &&
 	test "$(sqlite3 us-cert/hotline.db "SELECT status FROM escalation WHERE step = 0")" = failed
@@ -90,7 +90,7 @@ test_expect_success 'once a later step succeeds, status no longer shows it' '
 	stop_daemon us-cert &&
 	conf "ack.flash = 1s" "escalate.every = 2s" "escalate.command = $TEST_DIR/hook" &&
 	start_daemon us-cert &&
-	wait_for 30 sh -c "test \"\$(sqlite3 us-cert/hotline.db \"SELECT status FROM escalation
+	wait_for 60 sh -c "test \"\$(sqlite3 us-cert/hotline.db \"SELECT status FROM escalation
 		WHERE step > 0 AND status = '"'ok'"'\")\" != \"\"" &&
 	{ "$HOTLINE" --home us-cert status >st || test $? -le 2; } &&
 	! grep -q "hook failing" st
