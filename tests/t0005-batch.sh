@@ -13,7 +13,10 @@ link_pair ru-cert eu-cert
 
 # refused HOME LINK FILE WHAT : importing FILE is refused with a message
 # naming it and containing WHAT, and the link is exactly as before.
+# HOME's hotlined is the only one running (state asks it for link show):
+# with a peer's up too, the courier would carry the link on meanwhile.
 refused() {
+	only_daemon "$1" &&
 	state "$1" "$2" >before.state &&
 	expect_code 1 "$HOTLINE" --home "$1" batch import --link "$2" --out refused.receipt \
 		"$3" 2>err &&
@@ -25,6 +28,7 @@ refused() {
 
 # refused_receipt HOME LINK FILE WHAT : the same for a receipt.
 refused_receipt() {
+	only_daemon "$1" &&
 	state "$1" "$2" >before.state &&
 	expect_code 1 "$HOTLINE" --home "$1" batch receipt --link "$2" "$3" 2>err &&
 	cat err && grep -q "^hotline: $3: .*$4" err &&
