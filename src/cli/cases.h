@@ -1,5 +1,5 @@
-/* cases.h - what the commands about cases share: naming a case or a
- * message, opening its content, acting through the desk. */
+/* cases.h - what the commands about cases share: their arguments for
+ * the desk, and acting through it. */
 #ifndef HL_CLI_CASES_H
 #define HL_CLI_CASES_H
 
@@ -12,18 +12,6 @@
 #include "content.h"
 #include "party.h"
 #include "store.h"
-
-/* Finds the case "opener#seq" (or a message id "LINK/SEQ",
- * "LINK/out/SEQ" of its notify) on this party's links; link (to be
- * freed) and the loaded, folded case.  --link narrows an id that names
- * this party, which opens cases on every link.  Prints why it cannot. */
-int cli_case_open(struct hl_store *st, const struct hl_party *p, const char *id,
-		  const char *only_link, struct hl_link *l, struct hl_case *c);
-
-/* Prints a message's opened content: text, summary, fields. */
-int cli_open_content(struct hl_store *st, const struct hl_party *p,
-		     const struct hl_link *l, int side, uint64_t seq,
-		     struct hl_buf *plain, struct hl_content *c);
 
 /* Arguments for the desk (desk.h), read here because only the CLI
  * sees them: TEXT, or standard input for "-", as args[key] (printing

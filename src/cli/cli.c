@@ -197,43 +197,6 @@ static size_t api_data(char *p, size_t size, size_t n, void *ctx)
 	return hl_buf_append(ctx, p, size * n) < 0 ? 0 : size * n;
 }
 
-int cli_api(const struct hl_party *p, const char *method, const char *path,
-	    struct hl_buf *out)
-{
-	char sock[PATH_MAX], url[256];
-	long status = 0;
-	CURLcode rc;
-	CURL *h;
-	int r = hl_party_path(p->home, "hotlined.sock", sock, sizeof(sock));
-
-	if (r < 0)
-		return r;
-	if (access(sock, F_OK) < 0)
-		return -ENOENT;
-	h = curl_easy_init();
-	if (!h)
-		return -ENOMEM;
-	snprintf(url, sizeof(url), "http://hotlined%s", path);
-	curl_easy_setopt(h, CURLOPT_UNIX_SOCKET_PATH, sock);
-	curl_easy_setopt(h, CURLOPT_URL, url);
-	curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
-	if (strcmp(method, "POST") == 0)
-		curl_easy_setopt(h, CURLOPT_POSTFIELDS, "");
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, api_data);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, out);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT, 10L);
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	rc = curl_easy_perform(h);
-	if (rc == CURLE_OK)
-		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-	curl_easy_cleanup(h);
-	if (rc == CURLE_COULDNT_CONNECT)
-		return -ECONNREFUSED;
-	if (rc != CURLE_OK)
-		return -EIO;
-	return status == 200 ? 0 : -EPROTO;
-}
-
 /* path with args as its query string, each value escaped. */
 static int query_url(CURL *h, const char *path, json_t *args, char **out)
 {
@@ -604,25 +567,6 @@ static void span(int64_t s, char *out, size_t cap)
 		snprintf(out, cap, _("%lldd%02lldh"), (long long)(s / 86400), (long long)(s / 3600 % 24));
 }
 
-void cli_ack_get(const struct hl_config *conf, struct hl_store *st, const struct hl_link *l,
-		 int side, uint64_t seq, const char *kind, enum hl_precedence p,
-		 int64_t sent, int64_t now, struct cli_ack *out)
-{
-	uint64_t ack_seq = 0;
-	int64_t when = 0;
-
-	*out = (struct cli_ack){CLI_ACK_NONE, 0, 0};
-	if (!hl_kind_needs_ack(kind, p))
-		return;
-	out->due = sent + hl_config_ack_due(conf, l->name, p);
-	if (hl_store_acked(st, l->id, side, seq, &ack_seq, &when) == 0) {
-		out->state = CLI_ACK_DONE;
-		out->at = when;
-	} else {
-		out->state = now < out->due ? CLI_ACK_DUE : CLI_ACK_OVERDUE;
-	}
-}
-
 bool cli_ack_text(const struct cli_ack *a, int64_t sent, int64_t now, char *out, size_t cap)
 {
 	char d[64];
@@ -655,17 +599,6 @@ json_t *cli_ack_json(const struct cli_ack *a)
 	if (a->state == CLI_ACK_DONE)
 		json_object_set_new(j, "at", json_integer(a->at));
 	return j;
-}
-
-bool cli_ack_state(const struct hl_config *conf, struct hl_store *st, const struct hl_link *l,
-		   int side, uint64_t seq,
-		   const char *kind, enum hl_precedence p, int64_t sent, int64_t now,
-		   char *out, size_t cap)
-{
-	struct cli_ack a;
-
-	cli_ack_get(conf, st, l, side, seq, kind, p, sent, now, &a);
-	return cli_ack_text(&a, sent, now, out, cap);
 }
 
 int cli_json_print(json_t *j)

@@ -80,32 +80,17 @@ struct hl_store *cli_store_open(const struct hl_party *p);
 /* Loads link name, printing why it cannot; 0 or a negative error. */
 int cli_link(struct hl_store *st, const char *name, struct hl_link *l);
 
-/* Calls the running hotlined's operator API; -ECONNREFUSED (or -ENOENT)
- * when none runs.  out gets the response body. */
-int cli_api(const struct hl_party *p, const char *method, const char *path,
-	    struct hl_buf *out);
-
-/* Where a message stands with its acknowledgment, for a person, in the
- * operator's language: "acked +4m", "due in 12m", "OVERDUE 1h05m", or
- * "-" for a kind that needs none.  side and seq name the message on
- * link l; now is the time; the deadline is conf's ack.<precedence> for
- * that link.  Returns true when it is overdue. */
-bool cli_ack_state(const struct hl_config *conf, struct hl_store *st, const struct hl_link *l,
-		   int side, uint64_t seq,
-		   const char *kind, enum hl_precedence p, int64_t sent, int64_t now,
-		   char *out, size_t cap);
-
-/* The same, as data: cli_ack_get fills it, cli_ack_text words it as
- * above (true when overdue), cli_ack_json gives {"state": "none" |
- * "acked" | "due" | "overdue", "due": TIME, "at": TIME} (docs/cli-json.md). */
+/* Where a message stands with its acknowledgment (the desk's JSON,
+ * cli_ack_from_json): cli_ack_text words it for a person in the
+ * operator's language ("acked +4m", "due in 12m", "OVERDUE 1h05m", or
+ * "-" for a kind that needs none; true when overdue), cli_ack_json gives
+ * {"state": "none" | "acked" | "due" | "overdue", "due": TIME, "at":
+ * TIME} (docs/cli-json.md). */
 enum cli_ack_state { CLI_ACK_NONE, CLI_ACK_DONE, CLI_ACK_DUE, CLI_ACK_OVERDUE };
 struct cli_ack {
 	enum cli_ack_state state;
 	int64_t due, at;
 };
-void cli_ack_get(const struct hl_config *conf, struct hl_store *st, const struct hl_link *l,
-		 int side, uint64_t seq, const char *kind, enum hl_precedence p,
-		 int64_t sent, int64_t now, struct cli_ack *out);
 bool cli_ack_text(const struct cli_ack *a, int64_t sent, int64_t now, char *out, size_t cap);
 json_t *cli_ack_json(const struct cli_ack *a);
 
