@@ -7,6 +7,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <sodium.h>
+
 #include "content.h"
 #include "desk.h"
 #include "deskpriv.h"
@@ -16,8 +18,10 @@
 
 /* Store handles kept open between calls: a call takes one of its own,
  * so readers run in parallel and a send waiting for its commit holds
- * no lock.  Past this many at once, callers wait. */
-#define DESK_HANDLES 16
+ * no lock.  Past this many at once, callers wait: a send keeps its
+ * handle while its group commits, so this bounds the sends in flight
+ * and with them the writer's groups (16 halved make bench's rate). */
+#define DESK_HANDLES 64
 
 const struct hl_desk_route *hl_desk_route(const char *method, const char *path)
 {
@@ -339,16 +343,47 @@ void hl_desk_give(struct hl_desk_shared *s, size_t slot)
 	pthread_mutex_unlock(&s->lock);
 }
 
+/* A message's words, for the trail: their size and SHA-256, which tie
+ * the entry to the message without keeping what it says in clear (the
+ * store keeps messages only sealed). */
+static json_t *words_digest(const json_t *v)
+{
+	unsigned char h[crypto_hash_sha256_BYTES];
+	char hex[2 * sizeof(h) + 1];
+	const char *p = json_string_value(v);
+	size_t n = json_string_length(v);
+
+	crypto_hash_sha256(h, (const unsigned char *)p, n);
+	sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
+	return json_pack("{s:s, s:I}", "sha256", hex, "size", (json_int_t)n);
+}
+
 /* The audit trail's detail for a call: its arguments, less the ones
- * that are secrets (passwords, TOTP codes) or too long to keep. */
+ * that are secrets (passwords, TOTP codes), and with a message's words
+ * and indicators as their digests. */
 static json_t *audit_detail(const json_t *args)
 {
 	static const char *const secret[] = {"password", "new_password", "current", "totp", "code"};
-	json_t *d = json_deep_copy(args);
+	static const char *const words[] = {"text", "summary"};
+	json_t *d = json_deep_copy(args), *v;
 
 	for (size_t i = 0; d && i < sizeof(secret) / sizeof(secret[0]); i++)
 		if (json_object_get(d, secret[i]))
 			json_object_set_new(d, secret[i], json_string("(secret)"));
+	for (size_t i = 0; d && i < sizeof(words) / sizeof(words[0]); i++) {
+		v = json_object_get(d, words[i]);
+		if (json_is_string(v))
+			json_object_set_new(d, words[i], words_digest(v));
+	}
+	v = d ? json_object_get(d, "stix") : NULL;
+	if (v) {
+		char *text = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS);
+		json_t *t = text ? json_string(text) : NULL;
+
+		json_object_set_new(d, "stix", t ? words_digest(t) : json_null());
+		json_decref(t);
+		free(text);
+	}
 	return d;
 }
 
