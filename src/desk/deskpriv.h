@@ -24,6 +24,12 @@ struct hl_desk_shared {
 	struct desk_handle *handles;
 	size_t nhandles;
 	uint64_t case_next;		/* see send.c's next_case_no */
+	struct desk_user {		/* Unix users seen lately (operator.c) */
+		uid_t uid;
+		char name[HL_NAME_MAX + 1];
+		int64_t until;		/* CLOCK_MONOTONIC seconds */
+	} users[8];
+	unsigned users_next;
 };
 
 /* A store handle no other call holds (NULL when none can be opened),

@@ -27,6 +27,7 @@
 #define PASSWORD_MIN 12
 #define PASSWORD_MAX 1024
 #define DEFAULT_CAP HL_ROUTINE	/* a new duty officer's cap unless given */
+#define USER_TTL 10		/* seconds a Unix user's name is kept */
 
 static void from_row(const struct hl_op_row *r, struct hl_operator *op)
 {
@@ -78,30 +79,70 @@ static void unmapped(struct hl_desk_shared *s, struct hl_store *st, const char *
 	json_decref(args);
 }
 
+static int64_t mono_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
+
+/* The name of Unix user uid.  Each request on the socket asks; the
+ * answer is kept USER_TTL seconds, as reading the user database on
+ * every request costs more than the request. */
+static int user_name(struct hl_desk_shared *s, uid_t uid, char name[HL_NAME_MAX + 1])
+{
+	char buf[4096];
+	struct passwd pw, *res = NULL;
+	int64_t now = mono_now();
+	struct desk_user *u;
+
+	pthread_mutex_lock(&s->lock);
+	for (size_t i = 0; i < sizeof(s->users) / sizeof(s->users[0]); i++)
+		if (s->users[i].until > now && s->users[i].uid == uid) {
+			memcpy(name, s->users[i].name, HL_NAME_MAX + 1);
+			pthread_mutex_unlock(&s->lock);
+			return 0;
+		}
+	pthread_mutex_unlock(&s->lock);
+	if (getpwuid_r(uid, &pw, buf, sizeof(buf), &res) != 0 || !res ||
+	    strlen(res->pw_name) > HL_NAME_MAX) {
+		snprintf(name, HL_NAME_MAX + 1, "#%u", (unsigned)uid);
+		return -HL_ENOTFOUND;
+	}
+	snprintf(name, HL_NAME_MAX + 1, "%s", res->pw_name);
+	pthread_mutex_lock(&s->lock);
+	u = &s->users[s->users_next++ % (sizeof(s->users) / sizeof(s->users[0]))];
+	u->uid = uid;
+	u->until = now + USER_TTL;
+	memcpy(u->name, name, HL_NAME_MAX + 1);
+	pthread_mutex_unlock(&s->lock);
+	return 0;
+}
+
 int hl_desk_operator_by_uid(struct hl_desk_shared *s, uid_t uid, struct hl_operator *op)
 {
-	char buf[4096], name[HL_NAME_MAX + 1];
-	struct passwd pw, *res = NULL;
+	char user[HL_NAME_MAX + 1], name[HL_NAME_MAX + 1];
 	size_t slot = 0;
 	struct hl_store *st;
 	int r;
 
 	memset(op, 0, sizeof(*op));
-	if (getpwuid_r(uid, &pw, buf, sizeof(buf), &res) != 0 || !res) {
-		snprintf(op->name, sizeof(op->name), "#%u", (unsigned)uid);
+	if (user_name(s, uid, user) < 0) {
+		snprintf(op->name, sizeof(op->name), "%s", user);
 		return -HL_ENOTFOUND;
 	}
 	st = hl_desk_take(s, &slot);
 	if (!st)
 		return -HL_ESTORE;
-	r = hl_store_op_by_user(st, res->pw_name, name);
+	r = hl_store_op_by_user(st, user, name);
 	if (r == 0)
 		r = by_name(st, name, op);
 	if (r == -HL_ENOTFOUND)
-		unmapped(s, st, res->pw_name, uid);
+		unmapped(s, st, user, uid);
 	hl_desk_give(s, slot);
 	if (r < 0)
-		snprintf(op->name, sizeof(op->name), "%s", res->pw_name);
+		snprintf(op->name, sizeof(op->name), "%s", user);
 	return r;
 }
 
