@@ -1,0 +1,250 @@
+// links.js - #/links: the links board.  Each link's state (confirmed,
+// reachable, TLS key pin alarm), its outbox and last receipt, and the
+// communication checks sent on it: a chart of how long the peer took to
+// receipt and to answer each (Chart.js from Debian, /lib/chart.js, when
+// it is there) and a table of the same figures.  A link gone silent says
+// so in words.  Supervisors run a check from here.
+import { t, fmtNumber, fmtTime, fmtDuration, label } from '/i18n.js';
+import {
+	el, clear, table, alertBox, showError, announce, button, allPages, hasRole, heading,
+} from './kit.js';
+
+// A link is silent when it missed its last check, when nothing came
+// from the peer for twice the check schedule, or (with no schedule)
+// when the daemon says so (a week: report.silent).
+export function silentReason(report, now) {
+	const checks = report.checks || [];
+	const last = checks.length ? checks[checks.length - 1] : null;
+	if (report.silent)
+		return report.last_heard ? t('no sign of life for %s', fmtDuration(now - report.last_heard))
+			: t('no sign of life yet');
+	if (last && last.state.startsWith('missed'))
+		return t('the last check was missed');
+	if (report.every && report.last_heard && now - report.last_heard > 2 * report.every)
+		return t('no sign of life for %s', fmtDuration(now - report.last_heard));
+	return null;
+}
+
+const REACH = {
+	yes: 'yes',
+	no: 'no',
+	'pin-mismatch': 'TLS key pin mismatch',
+	'not-tried': 'not tried yet',
+	'no-endpoint': 'no endpoint',
+};
+
+const CHECK_STATE = {
+	answered: 'answered',
+	'answered-late': 'answered late',
+	missed: 'missed',
+	'missed-not-receipted': 'missed, not receipted',
+	'not-receipted-in-time': 'not receipted in time',
+	'awaiting-answer': 'awaiting an answer',
+	'not-yet-receipted': 'not yet receipted',
+};
+
+const LEVEL = { ok: 'ok', warning: 'warning', critical: 'critical', unknown: 'unknown' };
+
+function ago(now, when) {
+	if (!when)
+		return t('never');
+	return t('%s (%s ago)', fmtTime(when), fmtDuration(now - when));
+}
+
+function after(from, to) {
+	return to === null || to === undefined ? null : Math.max(0, to - from);
+}
+
+async function load(api) {
+	const [status, links] = await Promise.all([api('GET', '/v1/status'), allPages(api, '/v1/links')]);
+	const reports = await Promise.all((status.links || []).map((l) =>
+		api('GET', `/v1/check/report?link=${encodeURIComponent(l.name)}`).catch(() => null)));
+	const byName = Object.fromEntries(links.map((l) => [l.name, l]));
+	return (status.links || []).map((s, i) => ({ s, l: byName[s.name] || {}, r: reports[i] }));
+}
+
+// The board's overview table: one row per link.
+function overview(rows, now) {
+	const heads = [t('Link'), t('Peer'), t('Confirmed'), t('Reachable'), t('TLS key pin'),
+		t('Outbox'), t('Last receipt'), t('Checks'), t('State')];
+	const tb = table(t('Links'), heads, []);
+	const body = tb.tBodies[0];
+	for (const { s, l, r } of rows) {
+		const silent = r ? silentReason(r, now) : null;
+		const pin = s.pin_mismatch;
+		const alarm = !!pin || (s.evidence || 0) > 0;
+		const state = [t(LEVEL[s.level] || s.level || 'unknown')];
+		if (silent)
+			state.unshift(t('SILENT: %s', silent));
+		if (alarm)
+			state.unshift(pin ? t('ALARM: the peer presents another TLS key since %s', fmtTime(pin.since))
+				: t('ALARM: %s equivocation records', fmtNumber(s.evidence)));
+		const tr = el('tr', { class: [silent ? 'silent' : '', alarm ? 'alarm' : '', `level-${s.level}`].join(' ').trim() });
+		const cells = [
+			el('th', { attrs: { scope: 'row' } }, el('a', { href: `#link-${s.name}`, text: s.name })),
+			el('td', { text: s.peer || l.peer || '' }),
+			el('td', { text: s.confirmed ? (l.confirmed ? t('yes, %s', fmtTime(l.confirmed)) : t('yes')) : t('no, not confirmed') }),
+			el('td', { text: t(REACH[s.reachable] || s.reachable || '') }),
+			el('td', { text: pin ? t('MISMATCH since %s', fmtTime(pin.since)) : t('as on the card') }),
+			el('td', { class: 'num', text: fmtNumber(s.outbox || 0) }),
+			el('td', { text: ago(now, s.last_receipt) }),
+			el('td', { text: r ? t('%s sent, %s missed', fmtNumber(r.count), fmtNumber(r.missed)) : '—' }),
+			el('td', { class: 'state' }, ...state.map((x) => el('span', { class: 'badge', text: x }))),
+		];
+		tr.append(...cells);
+		body.append(tr);
+	}
+	return tb;
+}
+
+// The figures of one link's checks, as a table.
+function figures(name, report) {
+	const rows = (report.checks || []).map((c) => {
+		const missed = c.state.startsWith('missed');
+		const rec = after(c.sent, c.receipt);
+		const ans = after(c.sent, c.answer);
+		return [
+			{ header: true, text: fmtTime(c.sent) },
+			c.id,
+			label('precedence', c.precedence),
+			rec === null ? t('none') : fmtDuration(rec),
+			ans === null ? t('none') : fmtDuration(ans),
+			{ text: t(CHECK_STATE[c.state] || c.state), class: missed ? 'missed' : '' },
+		];
+	});
+	return table(t('Checks sent to %s', name),
+		[t('Sent'), t('Message'), t('Precedence'), t('Receipt after'), t('Reply after'), t('State')], rows,
+		{ class: 'figures' });
+}
+
+// The chart of the same figures, or a line saying why there is none.
+function chart(name, report, charts) {
+	const checks = report.checks || [];
+	if (typeof window.Chart !== 'function')
+		return el('p', { class: 'note', text: t('The chart library is missing (/lib/chart.js): the table gives the figures.') });
+	if (!checks.length)
+		return el('p', { class: 'note', text: t('No check sent yet.') });
+	const canvas = el('canvas', {
+		attrs: { role: 'img', 'aria-label': t('Chart of how long %s took to receipt and answer each check; the table gives the same figures.', name) },
+	});
+	const rec = checks.map((c) => after(c.sent, c.receipt));
+	const ans = checks.map((c) => after(c.sent, c.answer));
+	const top = Math.max(1, ...rec.filter((x) => x !== null), ...ans.filter((x) => x !== null));
+	const missed = checks.map((c) => (c.state.startsWith('missed') ? top : null));
+	const wrap = el('div', { class: 'chart' }, canvas);
+	const style = getComputedStyle(document.documentElement);
+	const color = (v, dflt) => (style.getPropertyValue(v) || '').trim() || dflt;
+	charts.push(new window.Chart(canvas, {
+		type: 'line',
+		data: {
+			labels: checks.map((c) => fmtTime(c.sent)),
+			datasets: [
+				{ label: t('Receipt after (seconds)'), data: rec, borderColor: color('--chart-1', '#1f5fa8'),
+					backgroundColor: color('--chart-1', '#1f5fa8'), spanGaps: true },
+				{ label: t('Reply after (seconds)'), data: ans, borderColor: color('--chart-2', '#8a4b00'),
+					backgroundColor: color('--chart-2', '#8a4b00'), borderDash: [6, 4], spanGaps: true },
+				{ label: t('Missed check'), data: missed, showLine: false, pointStyle: 'crossRot',
+					pointRadius: 9, pointBorderWidth: 3, borderColor: color('--chart-alarm', '#b00020'),
+					backgroundColor: color('--chart-alarm', '#b00020') },
+			],
+		},
+		options: {
+			animation: false,
+			responsive: true,
+			maintainAspectRatio: false,
+			locale: document.documentElement.lang || 'en',
+			scales: {
+				x: { reverse: document.documentElement.dir === 'rtl', title: { display: true, text: t('Sent') } },
+				y: { beginAtZero: true, position: document.documentElement.dir === 'rtl' ? 'right' : 'left',
+					title: { display: true, text: t('seconds') } },
+			},
+			plugins: { legend: { rtl: document.documentElement.dir === 'rtl' } },
+		},
+	}));
+	return wrap;
+}
+
+function section(api, me, row, now, charts, refresh, box) {
+	const { s, r } = row;
+	const sec = el('section', { id: `link-${s.name}`, class: 'link', attrs: { 'aria-labelledby': `link-h-${s.name}` } },
+		el('h2', { id: `link-h-${s.name}`, text: t('Link %s', s.name) }));
+	if (hasRole(me, 'supervisor')) {
+		sec.append(el('div', { class: 'actions' }, button(t('Run a check'), async () => {
+			const res = await api('POST', '/v1/check/run', { link: s.name });
+			announce(t('Check sent as %s.', res.id));
+			await refresh();
+		}, box, { id: `run-check-${s.name}` })));
+	}
+	if (!r) {
+		sec.append(el('p', { class: 'note', text: t('The checks of this link cannot be read.') }));
+		return sec;
+	}
+	const facts = [
+		r.every ? t('A check is due every %s; the next at %s.', fmtDuration(r.every), fmtTime(r.next_due))
+			: t('Checks are not scheduled on this link.'),
+		t('Last sign of life from the peer: %s.', ago(now, r.last_heard)),
+		t('%s checks, %s missed or answered late, %s not receipted in time.',
+			fmtNumber(r.count), fmtNumber(r.missed), fmtNumber(r.unreceipted)),
+	];
+	const silent = silentReason(r, now);
+	if (silent)
+		sec.append(el('p', { class: 'silent-note', attrs: { role: 'status' }, text: t('This link has gone silent: %s.', silent) }));
+	sec.append(el('ul', { class: 'facts' }, ...facts.map((f) => el('li', { text: f }))));
+	sec.append(chart(s.name, r, charts));
+	sec.append(figures(s.name, r));
+	return sec;
+}
+
+export async function render(main, ctx) {
+	const { api, me } = ctx;
+	const box = alertBox();
+	const board = el('div', { class: 'board' });
+	main.append(heading(t('Links')), box, board);
+	let charts = [];
+	let timer = null;
+	let busy = false;
+
+	const refresh = async () => {
+		if (busy)
+			return;
+		busy = true;
+		try {
+			const rows = await load(api);
+			const now = Math.floor(Date.now() / 1000);
+			const focused = document.activeElement && document.activeElement.id;
+			for (const c of charts)
+				c.destroy();
+			charts = [];
+			clear(board);
+			if (!rows.length)
+				board.append(el('p', { text: t('No link yet.') }));
+			else
+				board.append(overview(rows, now), ...rows.map((row) => section(api, me, row, now, charts, refresh, box)));
+			if (focused && document.getElementById(focused))
+				document.getElementById(focused).focus();
+		} catch (err) {
+			showError(box, err);
+		} finally {
+			busy = false;
+		}
+	};
+	await refresh();
+
+	// Changes on a link redraw the board, at most twice a second.
+	const soon = () => {
+		clearTimeout(timer);
+		timer = setTimeout(refresh, 500);
+	};
+	const types = ['receipt', 'ack', 'sent', 'message', 'deadline'];
+	for (const ty of types)
+		ctx.stream.on(ty, soon);
+	const tick = setInterval(refresh, 60000);
+	return () => {
+		clearTimeout(timer);
+		clearInterval(tick);
+		for (const ty of types)
+			ctx.stream.off(ty, soon);
+		for (const c of charts)
+			c.destroy();
+	};
+}
