@@ -73,12 +73,12 @@ function overview(rows, now) {
 		const silent = r ? silentReason(r, now) : null;
 		const pin = s.pin_mismatch;
 		const alarm = !!pin || (s.evidence || 0) > 0;
-		const state = [t(LEVEL[s.level] || s.level || 'unknown')];
+		const state = [{ cls: 'state', text: t(LEVEL[s.level] || s.level || 'unknown') }];
 		if (silent)
-			state.unshift(t('SILENT: %s', silent));
+			state.unshift({ cls: 'silent', text: t('SILENT: %s', silent) });
 		if (alarm)
-			state.unshift(pin ? t('ALARM: the peer presents another TLS key since %s', fmtTime(pin.since))
-				: t('ALARM: %s equivocation records', fmtNumber(s.evidence)));
+			state.unshift({ cls: 'alarm', text: pin ? t('ALARM: the peer presents another TLS key since %s', fmtTime(pin.since))
+				: t('ALARM: %s equivocation records', fmtNumber(s.evidence)) });
 		const tr = el('tr', { class: [silent ? 'silent' : '', alarm ? 'alarm' : '', `level-${s.level}`].join(' ').trim() });
 		const cells = [
 			el('th', { attrs: { scope: 'row' } }, el('a', { href: `#link-${s.name}`, text: s.name })),
@@ -89,7 +89,7 @@ function overview(rows, now) {
 			el('td', { class: 'num', text: fmtNumber(s.outbox || 0) }),
 			el('td', { text: ago(now, s.last_receipt) }),
 			el('td', { text: r ? t('%s sent, %s missed', fmtNumber(r.count), fmtNumber(r.missed)) : '—' }),
-			el('td', { class: 'state' }, ...state.map((x) => el('span', { class: 'badge', text: x }))),
+			el('td', { class: 'state' }, ...state.map((x) => el('span', { class: `badge ${x.cls}`, text: x.text }))),
 		];
 		tr.append(...cells);
 		body.append(tr);
