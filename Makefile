@@ -8,6 +8,7 @@
 #   make install      binaries, docs, manual pages and the service under PREFIX
 #   make man          check the manual pages (docs/man/) with groff
 #   make pot          refresh po/hotline.pot and merge it into po/*.po
+#   make i18n         the console's catalogues from po/*.po
 #
 # Missing Debian packages are installed when run as root (tools/deps.sh).
 
@@ -71,7 +72,7 @@ LINGUAS := ar en es fr ru zh
 MO := $(LINGUAS:%=$(O)/locale/%/LC_MESSAGES/hotline.mo)
 $(O)/src/cli/i18n.o: HL_CFLAGS += -DHL_LOCALEDIR='"$(PREFIX)/share/locale"'
 
-.PHONY: all unit check demo fuzz bench clean help install man pot
+.PHONY: all unit check demo fuzz bench clean help install man pot i18n
 all: $(O)/hotline $(O)/hotlined $(MO)
 
 $(O)/%.o: %.c
@@ -154,8 +155,18 @@ pot:
 		--keyword=hl_desk_fail:3 --flag=hl_desk_fail:3:c-format \
 		-o po/hotline.pot src/cli/*.c src/desk/*.c src/core/vocab.c src/store/case.c
 	$(XGETTEXT) --extract-all --join-existing -o po/hotline.pot src/core/error.c
+	$(XGETTEXT) --language=JavaScript --keyword= --keyword=t --join-existing \
+		-o po/hotline.pot console/*.js console/pages/*.js
 	for l in $(LINGUAS); do \
 		msgmerge --quiet --update --backup=none po/$$l.po po/hotline.pot || exit 1; \
+	done
+
+# The console's catalogues (console/i18n/LL.json, committed) from po/:
+# run after the po files change; t0213 fails while one is stale.
+i18n:
+	for l in $(LINGUAS); do \
+		perl tools/po2json.pl po/$$l.po >console/i18n/$$l.json.tmp && \
+		mv console/i18n/$$l.json.tmp console/i18n/$$l.json || exit 1; \
 	done
 
 # The tests run the sanitized build: unit tests (cmocka, TAP) and the
