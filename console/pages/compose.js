@@ -243,11 +243,15 @@ export async function render(main, ctx) {
 			const res = await api('POST', '/v1/send', body);
 			sent(done, res);
 			announce(t('Sent as %s.', res.id));
-			form.reset();
+			// Ready for the next message of the same kind, to the same
+			// place, with the same fields: only the words go.
+			text.value = '';
+			summary.value = '';
+			file.value = '';
 			stix.bundle = null;
 			stixSay(null, null);
-			onLang();
-			onKind();
+			for (const a of Object.values(actions.inputs))
+				a.checked = false;
 		} catch (err) {
 			showError(top, err);
 			top.focus();

@@ -38,7 +38,8 @@ function transcript(rows, audit) {
 	const frag = el('div', { class: 'verdicts' });
 	for (const { s, l } of rows) {
 		frag.append(el('h3', { text: t('Link %s', s.name) }),
-			el('ul', {}, ...verdicts(s, l).map((v) => el('li', { class: v.alarm ? 'alarm' : (v.ok ? 'ok' : 'warn'), text: v.text }))));
+			el('ul', { id: `ev-link-${s.name}` },
+				...verdicts(s, l).map((v) => el('li', { class: v.alarm ? 'alarm' : (v.ok ? 'ok' : 'warn'), text: v.text }))));
 	}
 	if (audit) {
 		const a = audit;

@@ -15,11 +15,11 @@ import {
 export function silentReason(report, now) {
 	const checks = report.checks || [];
 	const last = checks.length ? checks[checks.length - 1] : null;
+	if (last && last.state.startsWith('missed'))
+		return t('the last check was missed');
 	if (report.silent)
 		return report.last_heard ? t('no sign of life for %s', fmtDuration(now - report.last_heard))
 			: t('no sign of life yet');
-	if (last && last.state.startsWith('missed'))
-		return t('the last check was missed');
 	if (report.every && report.last_heard && now - report.last_heard > 2 * report.every)
 		return t('no sign of life for %s', fmtDuration(now - report.last_heard));
 	return null;

@@ -1,22 +1,17 @@
-// pages.mjs - the compose, links, evidence, operators and audit pages
-// of the console, on real daemons (run by tests/t0213-console-pages.sh).
-//
-// Besides lib.mjs's environment it reads:
-//   HOTLINE       the CLI, HOTLINE_PEER_HOME the peer's home (the peer's
-//                 side is read and answered with the CLI, as its duty
-//                 officer would);
-//   HOTLINE_CARD, HOTLINE_PEER_CARD  both parties' cards;
-//   HOTLINE_PEER  the link's name (the peer's party name);
-//   HOTLINE_WORK  a folder for the downloaded files.
-import { execFileSync, spawnSync } from 'node:child_process';
+// pages.mjs PEER SILENT - the compose, links, evidence, operators and
+// audit pages of the console, on real daemons (run by
+// tests/t0213-console-pages.sh through browser_run, logged in as an
+// operator holding every role).  PEER is a linked party whose hotlined
+// runs: its side is read and answered with the CLI, as its duty officer
+// would.  SILENT is a linked party whose hotlined never runs.  The
+// operator "duty1" (a duty officer who sends up to ROUTINE) logs in too.
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { launch, login, axe, axeText, shot, done, step, check } from './lib.mjs';
+import { launch, login, axe, axeText, shot, done, step, check, env, hl } from './lib.mjs';
 
-const cli = process.env.HOTLINE;
-const peerHome = process.env.HOTLINE_PEER_HOME;
-const peer = process.env.HOTLINE_PEER;
-const work = process.env.HOTLINE_WORK;
-const cards = ['--card', process.env.HOTLINE_CARD, '--card', process.env.HOTLINE_PEER_CARD];
+const [peer, silent] = process.argv.slice(2);
+const me = env.party;
+const card = (party) => join(env.testDir, party, 'card');
 
 const BUNDLE = {
 	type: 'bundle',
@@ -31,7 +26,15 @@ const BUNDLE = {
 
 // The peer's CLI: its JSON answer.
 function peerJson(...args) {
-	return execFileSync(cli, ['--home', peerHome, ...args, '--json'], { encoding: 'utf8' });
+	return hl(peer, ...args, '--json');
+}
+
+function peerInbox() {
+	return peerJson('inbox').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+}
+
+function url(hash) {
+	return new URL(hash, env.url).href;
 }
 
 async function until(what, fn, seconds = 20) {
@@ -65,7 +68,7 @@ await step('the operator logs in', async () => {
 });
 
 await step('compose: a bad STIX file is refused in place; nothing is sent', async () => {
-	await page.goto(new URL('#/compose', process.env.HOTLINE_URL).href);
+	await page.goto(url('#/compose'));
 	await page.getByLabel('STIX 2.1 file').waitFor();
 	await page.getByRole('radio', { name: 'FLASH' }).check();
 	await page.getByLabel('Text', { exact: true }).fill('C2 server of a ransomware in your network');
@@ -112,8 +115,7 @@ await step('compose: a FLASH notification with a STIX file is sent; its case is 
 });
 
 await step('the peer receives the FLASH notification with its bundle', async () => {
-	const line = await until('the peer\'s inbox', async () => peerJson('inbox').split('\n').filter(Boolean)
-		.map((l) => JSON.parse(l)).find((x) => x.precedence === 'flash' && x.kind === 'notify'));
+	const line = await until('the peer\'s inbox', async () => peerInbox().find((x) => x.precedence === 'flash' && x.kind === 'notify'));
 	const shown = JSON.parse(peerJson('show', line.id));
 	check(shown.content && shown.content.stix && shown.content.stix.objects[0].pattern === BUNDLE.objects[0].pattern,
 		'the peer\'s message carries the bundle', JSON.stringify(shown));
@@ -122,15 +124,40 @@ await step('the peer receives the FLASH notification with its bundle', async () 
 	'the peer\'s message carries the fields', JSON.stringify(shown.content));
 });
 
+await step('compose: an update and a request of the case, picked by the case link', async () => {
+	const caseId = decodeURIComponent(page.url().split('#/case/')[1]);
+	await page.goto(url(`#/compose/${encodeURIComponent(caseId)}`));
+	await page.getByLabel('Case', { exact: true }).waitFor();
+	check(await page.getByRole('radio', { name: 'update' }).isChecked(), 'the case link makes an update');
+	check(await page.getByLabel('To', { exact: true }).isHidden(), 'an update names no link');
+	await page.getByLabel('Text', { exact: true }).fill('The C2 server moved to 198.51.100.9');
+	await page.getByRole('button', { name: 'Send' }).click();
+	await page.locator('.done', { hasText: 'Sent as' }).waitFor();
+	await page.getByRole('radio', { name: 'request' }).check();
+	check(await page.getByLabel('STIX 2.1 file').isHidden(), 'a request carries no STIX file');
+	await page.getByLabel('Text', { exact: true }).fill('Please take it down');
+	await page.getByRole('button', { name: 'Send' }).click();
+	await page.getByText('A request asks for at least one action.').waitFor();
+	await page.getByLabel('take down infrastructure').check();
+	await page.getByRole('button', { name: 'Send' }).click();
+	await page.locator('.done', { hasText: 'Sent as' }).waitFor();
+	const kinds = await until('both reach the peer', async () => {
+		const k = peerInbox().filter((x) => x.case === caseId).map((x) => x.kind);
+		return k.includes('update') && k.includes('request') ? k : null;
+	});
+	check(kinds.length === 3, 'the case holds the notification, the update and the request', kinds.join(' '));
+	const req = JSON.parse(peerJson('show', peerInbox().find((x) => x.kind === 'request').id));
+	check(JSON.stringify(req.content.actions) === '["take-down"]', 'the request asks for the take-down', JSON.stringify(req.content));
+});
+
 await step('links board: the link, a check run from it, answered by the peer, in the table and the chart', async () => {
-	await page.goto(new URL('#/links', process.env.HOTLINE_URL).href);
+	await page.goto(url('#/links'));
 	const row = page.locator('table:not(.figures) tbody tr', { hasText: peer });
 	await row.waitFor();
 	check(/yes/.test(await row.textContent()), 'the link shows as confirmed', await row.textContent());
 	await page.locator(`#run-check-${peer}`).click();
-	const check1 = await until('the check reaches the peer', async () => peerJson('inbox').split('\n').filter(Boolean)
-		.map((l) => JSON.parse(l)).find((x) => x.kind === 'check'));
-	execFileSync(cli, ['--home', peerHome, 'ack', check1.id], { encoding: 'utf8' });
+	const check1 = await until('the check reaches the peer', async () => peerInbox().find((x) => x.kind === 'check'));
+	hl(peer, 'ack', check1.id);
 	const answered = page.locator('table.figures tbody tr', { hasText: 'answered' });
 	await answered.waitFor({ timeout: 20000 });
 	const cells = await answered.locator('td').allTextContents();
@@ -144,39 +171,66 @@ await step('links board: the link, a check run from it, answered by the peer, in
 	await noSerious(page, 'the links board');
 });
 
+await step('links board: a link that missed its check stands out, in words', async () => {
+	await page.locator(`#run-check-${silent}`).click();
+	const row = page.locator('table:not(.figures) tbody tr', { hasText: silent });
+	await until('the silent link', async () => {
+		await page.waitForTimeout(1000);
+		await page.reload();
+		await row.waitFor();
+		return /SILENT: the last check was missed/.test(await row.textContent());
+	});
+	check(await row.getAttribute('class').then((c) => c.includes('silent')), 'the row is marked silent');
+	check(!/SILENT/.test(await page.locator('table:not(.figures) tbody tr', { hasText: peer }).first().textContent()),
+		'the answering link is not silent');
+	await page.getByText(`This link has gone silent: the last check was missed.`).waitFor();
+	await page.locator(`#link-${silent} td.missed`).first().waitFor();
+	await shot(page, 'console-links-silent');
+});
+
 await step('evidence: the transcript is verified; a proof of the FLASH downloads and verifies offline', async () => {
-	await page.goto(new URL(`#/evidence/${sentId}`, process.env.HOTLINE_URL).href);
-	await page.getByText('No evidence that the peer equivocated.').waitFor();
+	await page.goto(url(`#/evidence/${sentId}`));
+	const verdicts = page.locator(`#ev-link-${peer}`);
+	await verdicts.getByText('No evidence that the peer equivocated.').waitFor();
 	await until('the FLASH is receipted', async () => {
 		await page.getByRole('button', { name: 'Verify' }).click();
-		return /all receipted by the peer/.test(await page.locator('.verdicts').textContent());
+		return /all receipted by the peer/.test(await verdicts.textContent());
 	});
+	check(/receipted by the peer up to 0/.test(await page.locator(`#ev-link-${silent}`).textContent()),
+		'the silent link\'s check is not receipted', await page.locator(`#ev-link-${silent}`).textContent());
 	await page.getByLabel('Disclose what the message said').check();
 	await page.getByRole('button', { name: 'Export the proof' }).click();
 	const a = page.locator('.done a.download');
 	await a.waitFor();
 	const [dl] = await Promise.all([page.waitForEvent('download'), a.click()]);
-	const file = join(work, dl.suggestedFilename());
+	const file = join(env.testDir, dl.suggestedFilename());
 	await dl.saveAs(file);
-	const r = spawnSync(cli, ['proof', 'verify', ...cards, file], { encoding: 'utf8' });
+	const r = spawnSync(env.bin, ['proof', 'verify', '--card', card(me), '--card', card(peer), file], { encoding: 'utf8' });
 	check(r.status === 0, 'hotline proof verify accepts the downloaded proof', r.stdout + r.stderr);
 	check(/C2 server of a ransomware/.test(r.stdout), 'the disclosed proof carries the text', r.stdout);
 	await noSerious(page, 'the evidence page');
 });
 
 await step('operators: an admin adds an operator', async () => {
-	await page.goto(new URL('#/operators', process.env.HOTLINE_URL).href);
+	await page.goto(url('#/operators'));
 	await page.getByLabel('Name', { exact: true }).waitFor();
 	await page.getByLabel('Name', { exact: true }).fill('duty2');
 	await page.getByLabel('A duty officer sends up to').first().selectOption('priority');
 	await page.getByRole('button', { name: 'Add the operator' }).click();
 	await page.locator('table.operators tbody tr', { hasText: 'duty2' }).waitFor();
 	await page.locator('#manage-h').waitFor();
+	const shown = JSON.parse(hl(me, 'operator', 'show', 'duty2', '--json'));
+	check(shown.roles.join() === 'duty' && shown.max_precedence === 'priority' && !shown.disabled,
+		'the daemon holds the new duty officer', JSON.stringify(shown));
 	await noSerious(page, 'the operators page');
+	await page.getByRole('button', { name: 'Disable duty2' }).click();
+	await page.locator('table.operators tbody tr', { hasText: 'duty2' }).filter({ hasText: 'disabled' }).waitFor();
+	check(JSON.parse(hl(me, 'operator', 'show', 'duty2', '--json')).disabled, 'the daemon holds duty2 disabled');
+	await page.getByRole('button', { name: 'Enable duty2' }).waitFor();
 });
 
 await step('audit: the trail lists the addition, verifies intact, and a proof of an entry checks offline', async () => {
-	await page.goto(new URL('#/audit', process.env.HOTLINE_URL).href);
+	await page.goto(url('#/audit'));
 	await page.locator('table.audit').waitFor();
 	let found = false;
 	for (let i = 0; i < 50 && !found; i++) {
@@ -192,12 +246,34 @@ await step('audit: the trail lists the addition, verifies intact, and a proof of
 		await first.getByRole('button').click();
 		await page.locator('.done a.download').click();
 	})()]);
-	const file = join(work, dl.suggestedFilename());
+	const file = join(env.testDir, dl.suggestedFilename());
 	await dl.saveAs(file);
-	const r = spawnSync(cli, ['audit', 'check-proof', file, '--card', process.env.HOTLINE_CARD], { encoding: 'utf8' });
+	const r = spawnSync(env.bin, ['audit', 'check-proof', file, '--card', card(me)], { encoding: 'utf8' });
 	check(r.status === 0, 'hotline audit check-proof accepts the downloaded proof', r.stdout + r.stderr);
 	await shot(page, 'console-audit');
 	await noSerious(page, 'the audit page');
+});
+
+await step('a duty officer: precedences above the cap disabled, the reason shown; no check button', async () => {
+	const duty = await launch();
+	try {
+		await login(duty.page, env.url, 'duty1');
+		await duty.page.goto(url('#/compose'));
+		await duty.page.getByRole('radio', { name: 'ROUTINE' }).waitFor();
+		for (const p of ['FLASH', 'IMMEDIATE', 'PRIORITY'])
+			check(await duty.page.getByRole('radio', { name: p }).isDisabled(), `${p} is disabled`);
+		check(await duty.page.getByRole('radio', { name: 'ROUTINE' }).isEnabled(), 'ROUTINE is enabled');
+		await duty.page.getByText('You may send up to ROUTINE; above it a message needs the supervisor role.').waitFor();
+		const v = await axe(duty.page);
+		check(v.length === 0, 'axe on the duty officer\'s compose page', axeText(v));
+		await duty.page.goto(url('#/links'));
+		await duty.page.locator('table tbody tr').first().waitFor();
+		check(await duty.page.locator(`#run-check-${peer}`).count() === 0, 'a duty officer gets no check button');
+		check(duty.errors.length === 0 && duty.violations.length === 0, 'no error and no CSP violation',
+			[...duty.errors, ...duty.violations.map((x) => JSON.stringify(x))].join('\n'));
+	} finally {
+		await duty.browser.close();
+	}
 });
 
 await done(ctx);
