@@ -33,6 +33,13 @@ test_expect_success 'the console of eg-cert, an operator of every role and a dut
 	browser_operator eg-cert duty1 duty
 '
 
+# Sixty refusals fill the audit trail past its first page (50 entries).
+test_expect_success 'the audit trail holds more than a page' '
+	for i in $(seq 60); do
+		expect_code 1 hl eg-cert operator show nobody
+	done
+'
+
 test_expect_success 'compose, links, evidence, operators and audit in the browser' '
 	browser_run pages.mjs ru-cert us-cert
 '

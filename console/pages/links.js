@@ -88,7 +88,7 @@ function overview(rows, now) {
 			el('td', { text: pin ? t('MISMATCH since %s', fmtTime(pin.since)) : t('as on the card') }),
 			el('td', { class: 'num', text: fmtNumber(s.outbox || 0) }),
 			el('td', { text: ago(now, s.last_receipt) }),
-			el('td', { text: r ? t('%s sent, %s missed', fmtNumber(r.count), fmtNumber(r.missed)) : '—' }),
+			el('td', { text: r ? t('sent: %s; missed: %s', fmtNumber(r.count), fmtNumber(r.missed)) : '—' }),
 			el('td', { class: 'state' }, ...state.map((x) => el('span', { class: `badge ${x.cls}`, text: x.text }))),
 		];
 		tr.append(...cells);
@@ -183,7 +183,7 @@ function section(api, me, row, now, charts, refresh, box) {
 		r.every ? t('A check is due every %s; the next at %s.', fmtDuration(r.every), fmtTime(r.next_due))
 			: t('Checks are not scheduled on this link.'),
 		t('Last sign of life from the peer: %s.', ago(now, r.last_heard)),
-		t('%s checks, %s missed or answered late, %s not receipted in time.',
+		t('Checks sent: %s; missed or answered late: %s; not receipted in time: %s.',
 			fmtNumber(r.count), fmtNumber(r.missed), fmtNumber(r.unreceipted)),
 	];
 	const silent = silentReason(r, now);

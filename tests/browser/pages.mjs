@@ -232,13 +232,24 @@ await step('operators: an admin adds an operator', async () => {
 await step('audit: the trail lists the addition, verifies intact, and a proof of an entry checks offline', async () => {
 	await page.goto(url('#/audit'));
 	await page.locator('table.audit').waitFor();
+	const firstSeq = async () => page.locator('table.audit tbody tr th').first().textContent();
+	check(await firstSeq() === '1' && await page.locator('table.audit tbody tr').count() === 50, 'the first page holds entries 1 to 50');
+	check(await page.locator('#prev').count() === 0, 'the first page has no previous page');
 	let found = false;
-	for (let i = 0; i < 50 && !found; i++) {
-		found = await page.locator('table.audit tbody tr', { hasText: '/v1/operator/add' }).count() > 0;
+	for (let i = 0; i < 10 && !found; i++) {
+		found = await page.locator('table.audit tbody tr', { hasText: '/v1/operator/add' })
+			.filter({ hasText: '"duty2"' }).count() > 0;
 		if (!found)
 			await page.locator('#next').click();
 	}
-	check(found, 'the trail lists /v1/operator/add');
+	check(found, 'the trail lists the addition of duty2');
+	check(await firstSeq() !== '1', 'the addition is past the first page');
+	await page.locator('#prev').focus();
+	await page.keyboard.press('Enter');
+	await until('the first page again', async () => await firstSeq() === '1');
+	await page.getByLabel('From entry').fill('7');
+	await page.getByLabel('From entry').press('Enter');
+	await until('the page from entry 7', async () => await firstSeq() === '7');
 	await page.getByRole('button', { name: 'Verify the trail' }).click();
 	await page.getByText(/^Intact: /).waitFor();
 	const first = page.locator('table.audit tbody tr').first();
