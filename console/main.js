@@ -440,8 +440,10 @@ async function route(focus = false) {
 			return;
 		main.append(el('p', { class: 'error', role: 'alert', text: tError(e) }));
 	}
-	if (focus)
-		main.focus({ preventScroll: false });
+	if (focus) {
+		window.scrollTo(0, 0);
+		main.focus({ preventScroll: true });
+	}
 }
 
 async function boot() {

@@ -4,7 +4,7 @@
 // corrections marked as such, and the acknowledgments and answers this
 // desk still owes. Without an id (#/case): the list of cases.
 
-import { tError, fmtTime, isoTime, label, currentLang } from '/i18n.js';
+import { tError, fmtTime, isoTime, fmtList, label, currentLang } from '/i18n.js';
 
 const received = (id) => !/\/out\//.test(String(id));
 
@@ -95,7 +95,7 @@ function stixTable(el, t, bundle, status) {
 	const inds = objects.filter((o) => o && o.type === 'indicator');
 	const rest = objects.filter((o) => o && o.type !== 'indicator' && o.type !== 'relationship');
 	for (const o of [...inds, ...rest]) {
-		const what = o.type === 'indicator' ? o.pattern : o.value ?? o.name ?? o.hashes ?? '';
+		const what = o.type === 'indicator' ? o.pattern : o.value ?? '';
 		body.append(el('tr', {},
 			el('td', { text: str(o.type) }),
 			el('td', { dir: 'auto', text: str(o.name) }),
@@ -220,7 +220,7 @@ async function show(main, ctx, id) {
 			[t('category'), ev.category ? label('category', ev.category) : null],
 			['TLP', ev.tlp ? label('tlp', ev.tlp) : null],
 			[t('severity'), ev.severity ? label('severity', ev.severity) : null],
-			[t('actions'), (ev.actions || []).map((a) => label('action', a)).join(', ')],
+			[t('actions'), fmtList((ev.actions || []).map((a) => label('action', a)))],
 			[t('answer'), ev.answer ? label('answer', ev.answer) : null],
 			[t('state'), ev.state ? label('state', ev.state) : null],
 		]);

@@ -188,8 +188,8 @@ export async function render(main, ctx) {
 			tr.classList.add('new-flash');
 		tr.append(
 			el('td', {}, el('span', { class: 'badge ' + it.precedence, text: label('precedence', it.precedence) })),
-			el('td', { text: it.link }),
-			el('td', {}, it.case ? el('a', { href: '#/case/' + encodeURIComponent(it.case), text: it.case }) : '—'),
+			el('td', { class: 'nowrap', text: it.link }),
+			el('td', { class: 'nowrap' }, it.case ? el('a', { href: '#/case/' + encodeURIComponent(it.case), text: it.case }) : '—'),
 			el('td', { class: 'subject' },
 				el('span', { class: 'kind', text: label('kind', it.kind) + ' · ' }),
 				el('span', { 'data-subject': it.id, text: it.id })),
