@@ -77,7 +77,7 @@ function freeText(el, t, part, cls = 'freetext') {
 	const p = el('p', { class: cls, dir: 'auto' });
 	if (lang !== 'und')
 		p.setAttribute('lang', lang);
-	p.append(el('span', { class: 'langtag', lang: currentLang(), dir: 'ltr', title: t('language of the text'), text: lang }));
+	p.append(el('span', { class: 'langtag', lang: currentLang(), title: t('language of the text'), text: lang }));
 	p.append(el('span', { text: part.text }));
 	return p;
 }
