@@ -17,7 +17,8 @@ SAN ?= 0
 PKGS := libsodium sqlite3 jansson libmicrohttpd libcurl gnutls liboath
 
 ifeq ($(filter clean help man,$(MAKECMDGOALS)),)
-DEPS_SETS := build $(if $(filter check unit,$(MAKECMDGOALS)),check)
+DEPS_SETS := build $(if $(filter check unit,$(MAKECMDGOALS)),check) \
+	$(if $(filter check,$(MAKECMDGOALS)),browser)
 DEPS_OK := $(shell tools/deps.sh $(DEPS_SETS) && echo ok)
 ifneq ($(DEPS_OK),ok)
 $(error missing dependencies, see above)
