@@ -4,7 +4,7 @@
 // corrections marked as such, and the acknowledgments and answers this
 // desk still owes. Without an id (#/case): the list of cases.
 
-import { tError, fmtTime, isoTime, fmtList, label, currentLang } from '/i18n.js';
+import { tError, fmtTime, isoTime, fmtList, fmtNumber, label, currentLang } from '/i18n.js';
 
 const received = (id) => !/\/out\//.test(String(id));
 
@@ -47,7 +47,7 @@ async function list(main, ctx) {
 					el('td', { text: c.case.category ? label('category', c.case.category) : '—' }),
 					el('td', { class: 'subject', dir: 'auto', text: c.title || '' }),
 					el('td', {}, el('time', { datetime: isoTime(c.case.opened), text: fmtTime(c.case.opened) })),
-					el('td', { text: String(c.pending) })));
+					el('td', { text: fmtNumber(c.pending) })));
 			}
 			box.replaceChildren(all.length ? el('table', { class: 'case-list' },
 				el('caption', { class: 'visually-hidden', text: t('Cases, newest first') }),
@@ -173,7 +173,7 @@ async function show(main, ctx, id) {
 			[t('severity'), c.severity ? label('severity', c.severity) : null],
 			[t('opened'), el('time', { datetime: isoTime(c.opened), text: fmtTime(c.opened) })],
 			[t('closed'), c.closed ? el('time', { datetime: isoTime(c.closed), text: fmtTime(c.closed) }) : null],
-			[t('Requests pending'), t('%s of %s', String(data.pending), String(data.requests))],
+			[t('Requests pending'), t('%d of %d', data.pending, data.requests)],
 		]) || '');
 	}
 

@@ -155,13 +155,13 @@ export async function render(main, ctx) {
 		const rest = items.filter((it) => !waits(it)).sort((a, b) => (b.sent - a.sent) || (b.seq - a.seq));
 		overdueSeen = new Set(due.filter((it) => isOverdue(it, at)).map((it) => it.id));
 		const overdue = overdueSeen.size;
-		status.textContent = t('%s waiting, %s overdue, %s received', String(due.length), String(overdue), String(items.length));
+		status.textContent = t('%d waiting, %d overdue, %d received', due.length, overdue, items.length);
 		dueBox.replaceChildren(due.length ? table(due, 'due', t('Messages waiting for acknowledgment, overdue first'))
 			: el('p', { class: 'notice', text: t('Nothing waits for acknowledgment.') }));
 		const shown = rest.slice(0, DONE_SHOWN);
 		doneBox.replaceChildren(shown.length ? table(shown, 'done', t('Latest messages')) : el('p', { text: t('No other messages.') }));
 		if (rest.length > DONE_SHOWN)
-			doneBox.append(el('p', { class: 'status-line', text: t('%s older messages not shown.', String(rest.length - DONE_SHOWN)) }));
+			doneBox.append(el('p', { class: 'status-line', text: t('%d older messages not shown.', rest.length - DONE_SHOWN) }));
 		tick();
 		restore(focus);
 		fill();
