@@ -77,7 +77,9 @@ function freeText(el, t, part, cls = 'freetext') {
 	const p = el('p', { class: cls, dir: 'auto' });
 	if (lang !== 'und')
 		p.setAttribute('lang', lang);
-	p.append(el('span', { class: 'langtag', lang: currentLang(), title: t('language of the text'), text: lang }));
+	// A <bdi>: the paragraph's direction (dir auto) is its text's, not
+	// the tag's.
+	p.append(el('bdi', { class: 'langtag', title: t('language of the text'), text: lang }), ' ');
 	p.append(el('span', { text: part.text }));
 	return p;
 }

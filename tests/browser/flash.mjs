@@ -218,6 +218,8 @@ await step('in Arabic the case view is right to left, with both sides, names and
 		stix: [...document.querySelectorAll('.stix-table td')].map((e) => e.textContent).join(' '),
 		corrected: document.querySelectorAll('[data-mark="corrected"]').length,
 		textLang: [...document.querySelectorAll('#timeline .freetext')].map((p) => p.getAttribute('lang')),
+		textDir: [...document.querySelectorAll('#timeline .freetext[lang]')]
+			.map((p) => `${p.getAttribute('lang')}:${getComputedStyle(p).direction}`),
 		direction: getComputedStyle(document.body).direction,
 	}));
 	check(v.dir === 'rtl' && v.lang === 'ar' && v.direction === 'rtl', 'not rtl', JSON.stringify(v));
@@ -226,6 +228,7 @@ await step('in Arabic the case view is right to left, with both sides, names and
 	check(v.stix.includes("[ipv4-addr:value = '203.0.113.7']"), 'STIX table', v.stix);
 	check(v.corrected === 1, 'the correction is marked', String(v.corrected));
 	check(v.textLang.includes('ar') && v.textLang.includes('en'), 'free text in its language', v.textLang.join(' '));
+	check(v.textDir.every((d) => d === 'ar:rtl' || d === 'en:ltr'), 'each text in its own direction', v.textDir.join(' '));
 	await page.evaluate(() => document.activeElement && document.activeElement.blur());
 	await shot(page, 'case-ar');
 });
