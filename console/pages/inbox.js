@@ -88,7 +88,10 @@ export async function render(main, ctx) {
 
 	let loading = null;
 	let again = false;
+	let wantFocus = null;
 	async function refresh(focusKey) {
+		if (focusKey)
+			wantFocus = focusKey;
 		if (loading) {
 			again = true;
 			return loading;
@@ -106,7 +109,9 @@ export async function render(main, ctx) {
 							fresh.add(it.id);
 				known = new Set(got.map((it) => it.id));
 				items = got;
-				draw(focusKey);
+				const f = wantFocus;
+				wantFocus = null;
+				draw(f);
 			} catch (e) {
 				if (alive)
 					loadErr.textContent = tError(e);
@@ -336,9 +341,11 @@ export async function render(main, ctx) {
 			notes.delete(it.id);
 			ctx.announce(r && r.already ? t('%s was already acknowledged.', it.id) : t('Acknowledged %s.', it.id));
 			busy.delete(it.id);
-			await refresh(then || 'heading');
-			if (!then || !main.querySelector(`[data-focus="${CSS.escape(then)}"]`))
-				dueHead.focus();
+			await refresh(then);
+			// A redraw the stream asked for may have come first: focus
+			// where it belongs whichever drew last.
+			const target = then && main.querySelector(`[data-focus="${CSS.escape(then)}"]`);
+			(target || dueHead).focus();
 		} catch (e) {
 			busy.delete(it.id);
 			errors.set(it.id, tError(e));
