@@ -9,7 +9,8 @@
  * Unix user at the other end (SO_PEERCRED); over HTTPS, the session of
  * the request's cookie (session.c), its operator re-read from the store
  * on every call, with the session's CSRF token on every POST and no
- * foreign Origin.  Login and logout are the HTTPS door's own routes.
+ * foreign Origin.  Login and logout are the HTTPS door's own routes;
+ * its paths outside /v1/ are the console's files (console.c).
  * Every refusal is a JSON error, recorded in the audit trail.
  */
 #include <errno.h>
@@ -32,6 +33,7 @@
 #include "api.h"
 #include "cookie.h"
 #include "apisock.h"
+#include "console.h"
 #include "desk.h"
 #include "error.h"
 #include "file.h"
@@ -329,6 +331,10 @@ static enum MHD_Result admit(struct door *dr, struct MHD_Connection *c, const ch
 	bad = hl_http_strict(c, method, url, version, true, &why);
 	if (bad)
 		return refuse_close(k, c, bad, why);
+	if (dr->kind == DOOR_HTTPS && hl_console_owns(url)) {
+		k->answered = true;	/* a file, or its plain refusal */
+		return hl_console_answer(&dr->api->me->conf, c, method, url);
+	}
 	k->route = door_route(dr, method, url);
 	if (!k->route)
 		return refuse(k, c, method, url, MHD_HTTP_NOT_FOUND, "no such endpoint");
