@@ -122,13 +122,30 @@ test_expect_success 'a path that breaks the rules is 404, never a file outside t
 	done
 '
 
-test_expect_success 'escapes and NUL bytes are refused before the console looks' '
+test_expect_success 'escapes and NUL bytes name no file' '
 	for p in /%2e%2e/secret.js /%2E%2E%2Fsecret.js /..%2fsecret.js /main.js%00.png \
 		/%6dain.js; do
 		web eg-cert GET "$p" --path-as-is &&
 		test "$(cat code)" = 400 || { echo "$p: $(cat code)"; exit 1; }
 		! grep -q SECRET reply || exit 1
+		refused "$p?x=1" || exit 1
 	done
+'
+
+# raw REQUEST [-no_ign_eof] : sends REQUEST's bytes (printf escapes)
+# over TLS to eg-cert's listener, and reads until it closes (or, with
+# -no_ign_eof, hangs up after sending); the answer in reply.
+raw() {
+	printf "$1" | timeout 10 openssl s_client -quiet ${2:-} \
+		-connect "127.0.0.1:$(cat eg-cert.console)" >reply 2>/dev/null || :
+}
+
+test_expect_success 'a head libmicrohttpd drops after reading the path leaks nothing' '
+	raw "GET /main.js HTTP/1.1\r\nHost: x\r\nbroken\r\n\r\n" &&
+	! grep -q export reply &&
+	raw "GET /main.js HTTP/1.1\r\nHost: x\r\n" -no_ign_eof &&
+	raw "GET /main.js HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n" &&
+	grep -q "^HTTP/1.1 200" reply && grep -q "export const x" reply
 '
 
 test_expect_success 'any other method on a console path is 405' '

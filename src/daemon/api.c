@@ -90,6 +90,7 @@ struct call {
 	bool close;			/* answer with Connection: close */
 	bool answered;			/* refused in admit */
 	char why[256];			/* a refusal's words, when made up */
+	char *target;			/* HTTPS: the path as sent (raw_target) */
 	struct hl_buf body;
 };
 
@@ -317,7 +318,7 @@ static const struct hl_desk_route *door_route(const struct door *dr, const char 
 static enum MHD_Result admit(struct door *dr, struct MHD_Connection *c, const char *url,
 			     const char *method, const char *version, void **con_cls)
 {
-	struct call *k = calloc(1, sizeof(*k));
+	struct call *k = *con_cls ? *con_cls : calloc(1, sizeof(*k));
 	const char *len_s, *why;
 	uint64_t len = 0;
 	unsigned bad;
@@ -333,7 +334,8 @@ static enum MHD_Result admit(struct door *dr, struct MHD_Connection *c, const ch
 		return refuse_close(k, c, bad, why);
 	if (dr->kind == DOOR_HTTPS && hl_console_owns(url)) {
 		k->answered = true;	/* a file, or its plain refusal */
-		return hl_console_answer(&dr->api->me->conf, c, method, url);
+		return k->target ? hl_console_answer(&dr->api->me->conf, c, method, k->target) :
+		       MHD_NO;
 	}
 	k->route = door_route(dr, method, url);
 	if (!k->route)
@@ -486,7 +488,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 {
 	struct call *k = *con_cls;
 
-	if (!k)
+	if (!k || !k->door)
 		return admit(cls, c, url, method, version, con_cls);
 	if (k->answered) {
 		*size = 0;	/* refused: the body is not read */
@@ -514,9 +516,29 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
 		if (k->body.data)
 			sodium_memzero(k->body.data, k->body.len);
 		hl_buf_free(&k->body);
+		free(k->target);
 		free(k);
 	}
 	*con_cls = NULL;
+}
+
+/* The HTTPS door's first look at a request: its call, holding the
+ * target's path as sent.  libmicrohttpd then decodes escapes in the
+ * path in place, where a %00 would cut it short; the console's files
+ * are named by what the client sent (console.c). */
+static void *raw_target(void *cls, const char *uri, struct MHD_Connection *c)
+{
+	struct call *k = calloc(1, sizeof(*k));
+
+	(void)cls;
+	(void)c;
+	if (k)
+		k->target = strndup(uri, strcspn(uri, "?"));
+	if (k && !k->target) {
+		free(k);
+		k = NULL;
+	}
+	return k;
 }
 
 /* Binds the socket, unless a live daemon already answers on it. */
@@ -650,6 +672,7 @@ static int start_https(struct hl_api *api, char *err, size_t errlen)
 		MHD_OPTION_HTTPS_MEM_CERT, (const char *)api->crt.data,
 		MHD_OPTION_HTTPS_PRIORITIES, "NORMAL:-VERS-ALL:+VERS-TLS1.3",
 		MHD_OPTION_NOTIFY_COMPLETED, completed, api,
+		MHD_OPTION_URI_LOG_CALLBACK, raw_target, NULL,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)HTTPS_CONN_MAX,
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)HTTPS_CONN_PER_IP,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)65536,
