@@ -9,21 +9,13 @@
 // view is right to left. The auditor sees no action and the API refuses
 // them. Screenshots: inbox.png, case-ar.png.
 
-import { launch, login, axe, axeText, shot, done, step as libStep, check, hl, env } from './lib.mjs';
+import { launch, login, axe, axeText, shot, done, step, check, hl, env } from './lib.mjs';
 import { join } from 'node:path';
 
 const PEER = 'ru-cert';
 const url = env.url;
 const me = env.operator;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-// Each step says how long it took.
-async function step(what, fn) {
-	const t0 = Date.now();
-	const passed = await libStep(what, fn);
-	console.log(`#   (${Date.now() - t0} ms)`);
-	return passed;
-}
 
 // The sender's view of a case (the CLI's JSON): who did what.
 function peerCase(id) {
