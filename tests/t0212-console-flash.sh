@@ -5,7 +5,7 @@
 # live countdown, the sound and the title signal; one click
 # acknowledges it, and ru-cert's case names ana; a second FLASH is
 # acknowledged with the keyboard alone; the Arabic case view is right to
-# left; the auditor otto sees no action and the API refuses them; no
+# left, its STIX a table and a graph; the auditor otto sees no action and the API refuses them; no
 # console error, no CSP violation, no serious axe violation. Keeps
 # inbox.png and case-ar.png (README) in $HOTLINE_ARTIFACTS.
 . "$(dirname "$0")/test-lib.sh"
@@ -27,7 +27,13 @@ cat >"$TEST_DIR/bundle.json" <<'JSON'
  {"type": "malware", "spec_version": "2.1",
   "id": "malware--31b940d4-6f7f-459a-80ea-9c1f17b5891b",
   "created": "2026-11-22T10:00:00.000Z", "modified": "2026-11-22T10:00:00.000Z",
-  "name": "LockBit", "is_family": true}]}
+  "name": "LockBit", "is_family": true},
+ {"type": "relationship", "spec_version": "2.1",
+  "id": "relationship--44298a74-ba52-4f0c-87a3-1824e67d7fad",
+  "created": "2026-11-22T10:00:00.000Z", "modified": "2026-11-22T10:00:00.000Z",
+  "relationship_type": "indicates",
+  "source_ref": "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f",
+  "target_ref": "malware--31b940d4-6f7f-459a-80ea-9c1f17b5891b"}]}
 JSON
 
 test_expect_success 'ru-cert runs; us-cert serves its console to ana (duty) and otto (auditor)' '

@@ -113,6 +113,85 @@ function stixTable(el, t, bundle, status) {
 	return wrap;
 }
 
+// The STIX bundle as a graph (d3, Debian's libjs-d3, loaded by
+// index.html): its objects, joined by its relationships and by the
+// objects' *_ref and *_refs. An image beside the table, which says the
+// same in words; none without d3 or with fewer than two objects.
+const SVG = 'http://www.w3.org/2000/svg';
+const COLOURS = { indicator: '#a10000', malware: '#6b2fa0', 'threat-actor': '#8a4b00', 'attack-pattern': '#8a4b00' };
+
+function stixGraph(el, t, bundle) {
+	const d3 = window.d3;
+	if (!d3 || !d3.layout || !d3.layout.force || !bundle || !Array.isArray(bundle.objects))
+		return null;
+	const objs = bundle.objects.filter((o) => o && typeof o === 'object' && typeof o.id === 'string' &&
+		o.type !== 'relationship').slice(0, 200);
+	if (objs.length < 2)
+		return null;
+	const index = new Map(objs.map((o, i) => [o.id, i]));
+	const links = [];
+	const join = (from, to, what) => {
+		if (index.has(from) && index.has(to) && from !== to)
+			links.push({ source: index.get(from), target: index.get(to), label: String(what) });
+	};
+	for (const o of bundle.objects) {
+		if (!o || typeof o !== 'object')
+			continue;
+		if (o.type === 'relationship') {
+			join(o.source_ref, o.target_ref, o.relationship_type || '');
+			continue;
+		}
+		for (const [k, v] of Object.entries(o)) {
+			if (k.endsWith('_ref') && typeof v === 'string')
+				join(o.id, v, k.slice(0, -4));
+			else if (k.endsWith('_refs') && Array.isArray(v))
+				for (const r of v)
+					join(o.id, r, k.slice(0, -5));
+		}
+	}
+	const W = 640;
+	const H = Math.min(480, 160 + 40 * objs.length);
+	const nodes = objs.map((o) => ({ o }));
+	const force = d3.layout.force().nodes(nodes).links(links).size([W, H])
+		.charge(-900).linkDistance(220).gravity(0.06);
+	force.start();
+	for (let i = 0; i < 300; i++)
+		force.tick();
+	force.stop();
+	const pad = 40;
+	for (const n of nodes) {
+		n.x = Math.max(pad, Math.min(W - pad, n.x));
+		n.y = Math.max(pad / 2, Math.min(H - pad / 2, n.y));
+	}
+	const svgNode = document.createElementNS(SVG, 'svg');
+	const svg = d3.select(svgNode)
+		.attr('viewBox', `0 0 ${W} ${H}`)
+		.attr('role', 'img')
+		.attr('aria-label', t('STIX graph: %d objects, %d relationships', objs.length, links.length));
+	const edge = svg.selectAll('g.edge').data(links).enter().append('g').attr('class', 'edge');
+	edge.append('line')
+		.attr('x1', (l) => l.source.x).attr('y1', (l) => l.source.y)
+		.attr('x2', (l) => l.target.x).attr('y2', (l) => l.target.y)
+		.attr('stroke', '#767676').attr('stroke-width', 1.5);
+	edge.append('text')
+		.attr('x', (l) => (l.source.x + l.target.x) / 2).attr('y', (l) => (l.source.y + l.target.y) / 2 - 4)
+		.attr('text-anchor', 'middle').attr('font-size', 11).attr('fill', '#333333')
+		.text((l) => l.label);
+	const node = svg.selectAll('g.node').data(nodes).enter().append('g').attr('class', 'node')
+		.attr('transform', (n) => `translate(${n.x},${n.y})`);
+	node.append('circle').attr('r', 9)
+		.attr('fill', (n) => COLOURS[n.o.type] || '#1f5a99').attr('stroke', '#ffffff').attr('stroke-width', 2);
+	node.append('text').attr('y', 24).attr('text-anchor', 'middle').attr('font-size', 12).attr('fill', '#1a1a1a')
+		.text((n) => {
+			const name = n.o.name ?? n.o.value ?? '';
+			const s = `${n.o.type}${name !== '' ? ': ' + String(name) : ''}`;
+			return s.length > 48 ? s.slice(0, 47) + '…' : s;
+		});
+	const fig = el('figure', { class: 'stix-graph' });
+	fig.append(svgNode, el('figcaption', { text: t('STIX graph') }));
+	return fig;
+}
+
 async function show(main, ctx, id) {
 	const { t, el, api } = ctx;
 	ctx.setTitle(t('Case %s', id));
@@ -241,8 +320,12 @@ async function show(main, ctx, id) {
 				}
 				art.append(x);
 			}
-			if (c.stix)
+			if (c.stix) {
 				art.append(stixTable(el, t, c.stix, ev.stix));
+				const g = stixGraph(el, t, c.stix);
+				if (g)
+					art.append(g);
+			}
 		} else {
 			art.append(el('p', { class: 'status-line', text: t('(cannot be opened)') }));
 		}
