@@ -200,7 +200,9 @@ export async function render(main, ctx) {
 				el('span', { 'data-subject': it.id, text: it.id })),
 			el('td', {}, el('time', { datetime: isoTime(it.sent), text: fmtTime(it.sent) })));
 		if (which === 'due') {
-			tr.append(el('td', {}, el('span', { class: 'countdown', 'data-due': String(it.ack.due), 'data-row': it.id })));
+			tr.append(el('td', {}, el('span', {
+				class: 'countdown', 'data-due': String(it.ack.due), 'data-row': it.id, 'data-state': it.ack.state,
+			})));
 		} else if (it.ack && it.ack.state === 'acked') {
 			tr.append(el('td', {}, el('span', { text: t('acknowledged') + ' ' }),
 				el('time', { datetime: isoTime(it.ack.at), text: fmtTime(it.ack.at) })));
@@ -403,7 +405,13 @@ export async function render(main, ctx) {
 			const due = Number(span.dataset.due);
 			const left = due - at;
 			const tr = span.closest('tr');
-			if (left > 0) {
+			if (left > 0 && span.dataset.state === 'overdue') {
+				// hotlined's clock says overdue, this browser's not yet.
+				span.textContent = t('OVERDUE');
+				span.classList.add('overdue');
+				if (tr)
+					tr.classList.add('overdue');
+			} else if (left > 0) {
 				span.textContent = t('due in %s', fmtDuration(left));
 				span.classList.remove('overdue');
 				if (tr)
