@@ -4,7 +4,8 @@
 // the hour. A ROUTINE and then a FLASH arrive: the FLASH is on top while
 // both are due; 3 s on, the ROUTINE turns overdue in the open page (no
 // reload), says so in words ("OVERDUE by ..."), and moves above the
-// FLASH; the status line counts it; axe finds nothing serious.
+// FLASH; the status line counts it; axe finds nothing serious. The
+// sound and title signals, turned off, stay off for the next FLASH.
 
 import { launch, login, axe, axeText, done, step, check, hl, env } from './lib.mjs';
 
@@ -59,6 +60,25 @@ await step('the ROUTINE turns overdue in place, in words, and goes on top', asyn
 await step('the inbox with an overdue row has no serious axe violation', async () => {
 	const v = await axe(page);
 	check(v.length === 0, 'axe', axeText(v));
+});
+
+await step('the sound and title signals, turned off, stay off (after a reload too)', async () => {
+	await page.uncheck('#signal-sound');
+	await page.uncheck('#signal-title');
+	await page.reload();
+	await page.locator('#inbox-status').waitFor();
+	check(!(await page.isChecked('#signal-sound')) && !(await page.isChecked('#signal-title')), 'not kept');
+	// A click, so that the page may play sound (it must not).
+	await page.click('#main');
+	const before = await page.evaluate(() => Number(document.body.dataset.beeps || 0));
+	hl('ru-cert', 'send', '--to', 'us-cert', '--precedence', 'flash', '--lang', 'en', 'a quiet flash');
+	await page.waitForFunction(() => document.querySelector('#table-due tr[data-id="ru-cert/3"]'), null,
+		{ timeout: 30000 });
+	await page.waitForFunction(() => document.getElementById('announce').textContent.includes('FLASH'), null,
+		{ timeout: 2000 });
+	const v = await page.evaluate(() => ({ title: document.title, beeps: Number(document.body.dataset.beeps || 0) }));
+	check(!/FLASH/.test(v.title), 'title signal', v.title);
+	check(v.beeps === before, 'a beep', String(v.beeps));
 });
 
 await done(ctx);
