@@ -217,6 +217,10 @@ function startStream() {
 		const live = $('live');
 		if (live)
 			live.textContent = state === 'open' ? t('live') : t('reconnecting…');
+		// Refused: most often the session ended. whoami says so (a 401
+		// ends it here and shows the login); else the stream tries again.
+		if (state === 'closed' && me)
+			api('GET', '/v1/whoami').catch(() => {});
 	});
 }
 
