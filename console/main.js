@@ -185,7 +185,10 @@ function flashArrived(data) {
 /* --- the event stream: one for the console, pages subscribe --- */
 
 function dispatch(type, data, id) {
-	if (type === 'message' && data.side === 'received' && data.precedence === 'flash')
+	// A FLASH that asks something of this desk; not the peer's
+	// acknowledgment of ours, which travels at our message's precedence.
+	if (type === 'message' && data.side === 'received' && data.precedence === 'flash' &&
+	    data.kind !== 'ack' && data.kind !== 'check-reply')
 		flashArrived(data);
 	for (const fn of listeners.get(type) || [])
 		try {
