@@ -461,10 +461,14 @@ async function show(main, ctx, id) {
 			pending = setTimeout(() => soon({}), 2000);
 			return;
 		}
-		// Not while the operator types in this page.
 		pending = setTimeout(() => {
+			// Not while the operator types or answers here: a redraw
+			// would lose what they wrote. Later.
 			const a = document.activeElement;
-			if (a && main.contains(a) && (a.tagName === 'TEXTAREA' || a.tagName === 'INPUT')) {
+			const writing = (a && main.contains(a) && (a.tagName === 'TEXTAREA' || a.tagName === 'INPUT')) ||
+				main.querySelector('details.answer[open]') ||
+				[...main.querySelectorAll('textarea')].some((x) => x.value !== '');
+			if (writing) {
 				soon();
 				return;
 			}

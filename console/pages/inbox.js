@@ -69,6 +69,7 @@ export async function render(main, ctx) {
 	const notes = new Map();	// id -> the note typed, kept across redraws
 	const errors = new Map();	// id -> the refusal shown in its row
 	const answering = new Set();	// ids whose answer form is open
+	const drafts = new Map();	// id -> {answer, text} of an open form
 	const busy = new Set();
 	let overdueSeen = new Set();
 	let alive = true;
@@ -264,24 +265,35 @@ export async function render(main, ctx) {
 		const id = 'answer-' + it.id;
 		const form = el('form', { class: 'answer-form', id, 'aria-label': t('Answer to %s', it.id) });
 		const fs = el('fieldset', {}, el('legend', { text: t('Answer to %s', it.id) }));
-		let first = true;
+		if (!drafts.has(it.id))
+			drafts.set(it.id, { answer: 'accepted', text: '' });
+		const draft = drafts.get(it.id);
 		for (const code of ['accepted', 'declined', 'done']) {
 			const rid = `${id}-${code}`;
 			const r = el('input', { type: 'radio', name: id + '-choice', id: rid, value: code });
-			if (first) {
+			if (code === draft.answer)
 				r.checked = true;
-				r.dataset.focus = 'answer-choice:' + it.id;
-				first = false;
-			}
+			r.dataset.focus = code === 'accepted' ? 'answer-choice:' + it.id : `answer-${code}:${it.id}`;
+			r.addEventListener('change', () => {
+				if (r.checked)
+					draft.answer = code;
+			});
 			fs.append(el('label', { for: rid }, r, ' ', label('answer', code)), ' ');
 		}
 		const textId = id + '-text';
-		const text = el('textarea', { id: textId, lang: currentLang(), dir: 'auto', maxlength: '100000' });
+		const text = el('textarea', {
+			id: textId, lang: currentLang(), dir: 'auto', maxlength: '100000', 'data-focus': 'answer-text:' + it.id,
+		});
+		text.value = draft.text;
+		text.addEventListener('input', () => {
+			draft.text = text.value;
+		});
 		const err = el('p', { class: 'error', role: 'alert' });
 		const send = el('button', { type: 'submit', 'data-focus': 'answer-send:' + it.id, text: t('Send the answer') });
 		const cancel = el('button', { type: 'button', class: 'secondary', text: t('Cancel') });
 		cancel.addEventListener('click', () => {
 			answering.delete(it.id);
+			drafts.delete(it.id);
 			draw('answer:' + it.id);
 		});
 		form.append(fs, el('label', { for: textId, text: t('Reason or result (needed for declined and done)') }),
@@ -304,6 +316,7 @@ export async function render(main, ctx) {
 			try {
 				await api('POST', '/v1/answer', body);
 				answering.delete(it.id);
+				drafts.delete(it.id);
 				ctx.announce(t('Answered %s: %s', it.id, label('answer', answer)));
 				await refresh('answer:' + it.id);
 			} catch (e) {
