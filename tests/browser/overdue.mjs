@@ -5,7 +5,8 @@
 // both are due; 3 s on, the ROUTINE turns overdue in the open page (no
 // reload), says so in words ("OVERDUE by ..."), and moves above the
 // FLASH; the status line counts it; axe finds nothing serious. The
-// sound and title signals, turned off, stay off for the next FLASH.
+// sound and title signals, turned off, stay off for the next FLASH. The
+// six languages, each named in its own, each set the page's lang and dir.
 
 import { launch, login, axe, axeText, done, step, check, hl, env } from './lib.mjs';
 
@@ -79,6 +80,24 @@ await step('the sound and title signals, turned off, stay off (after a reload to
 	const v = await page.evaluate(() => ({ title: document.title, beeps: Number(document.body.dataset.beeps || 0) }));
 	check(!/FLASH/.test(v.title), 'title signal', v.title);
 	check(v.beeps === before, 'a beep', String(v.beeps));
+});
+
+await step('six languages, each named in its own; each sets the page\'s lang and dir', async () => {
+	const names = await page.$$eval('#lang option', (os) => os.map((o) => `${o.value}:${o.textContent}:${o.lang}`));
+	check(names.join(' ') === 'ar:العربية:ar en:English:en es:Español:es fr:Français:fr ru:Русский:ru zh:中文:zh',
+		'the picker', names.join(' '));
+	for (const ll of ['ar', 'es', 'fr', 'ru', 'zh', 'en']) {
+		await page.selectOption('#lang', ll);
+		await page.waitForFunction((l) => document.documentElement.lang === l, ll);
+		await page.locator('#table-due .badge').first().waitFor();
+		const v = await page.evaluate(() => ({
+			dir: document.documentElement.dir,
+			who: document.getElementById('whoami').textContent,
+		}));
+		check(v.dir === (ll === 'ar' ? 'rtl' : 'ltr'), `${ll}: dir`, v.dir);
+		// The role's name is a message of the CLI's catalogues: translated in each.
+		check(v.who.startsWith('ana (') && (ll === 'en') === v.who.includes('duty officer'), `${ll}: the role`, v.who);
+	}
 });
 
 await done(ctx);
