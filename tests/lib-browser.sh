@@ -50,11 +50,7 @@ fi
 # console_up NAME [OPERATOR [ROLES]]
 console_up() {
 	cu_who=$1 cu_op=${2:-officer} cu_roles=${3:-duty}
-	console_on "$cu_who" || return 1
-	# console_on sets console.root once the daemon serves the console;
-	# set here only where it does not.
-	grep -q '^console\.root' "$TEST_DIR/$cu_who/hotline.conf" ||
-		echo "console.root = $SRC_DIR/console" >>"$TEST_DIR/$cu_who/hotline.conf"
+	console_on "$cu_who" || return 1	# console.root: the repository's console/
 	start_daemon "$cu_who" || return 1
 	echo "https://127.0.0.1:$(cat "$TEST_DIR/$cu_who.console")/" >"$TEST_DIR/$cu_who.url"
 	browser_operator "$cu_who" "$cu_op" "$cu_roles" || return 1
