@@ -184,30 +184,28 @@ test_expect_success '/lib/ says which package is missing' '
 	grep -q "install the Debian package libjs-chart.js" reply
 '
 fi
-test_expect_success 'a library missing from console.lib: 404, naming its package' '
+test_expect_success 'a missing console.root: hotlined starts, says so, and / is 503' '
 	stop_daemon eg-cert &&
 	cp conf.orig eg-cert/hotline.conf &&
-	console_on eg-cert "console.root = $ROOT" "console.lib = $TEST_DIR/nolib" &&
-	start_daemon eg-cert &&
-	web eg-cert GET /lib/chart.js && test "$(cat code)" = 404 &&
-	grep -qx "chart.js/chart.min.js is not installed on this server: install the Debian package libjs-chart.js (or set console.lib in hotline.conf)" reply &&
-	has_header "Content-Type: text/plain; charset=utf-8" &&
-	web eg-cert GET /lib/d3.js && test "$(cat code)" = 404 &&
-	grep -q "install the Debian package libjs-d3 " reply &&
-	stop_daemon eg-cert
-'
-
-test_expect_success 'a missing console.root: hotlined starts, says so, and / is 503' '
-	cp conf.orig eg-cert/hotline.conf &&
-	console_on eg-cert "console.root = $TEST_DIR/none" &&
+	console_on eg-cert "console.root = $TEST_DIR/none" "console.lib = $TEST_DIR/nolib" &&
 	start_daemon eg-cert &&
 	test "$(grep -c "console.root" eg-cert.log)" = 1 &&
 	grep -q "warning: console.root $TEST_DIR/none: No such file or directory; the console'"'"'s pages answer 503" eg-cert.log &&
 	web eg-cert GET / && test "$(cat code)" = 503 &&
 	grep -qx "the console'"'"'s files are not installed on this server: install them (make install) or set console.root in hotline.conf" reply &&
+	has_header "Content-Type: text/plain; charset=utf-8" &&
 	has_header "Content-Security-Policy: $CSP" &&
 	web eg-cert GET /v1/whoami && is_error 401 &&
 	unix_api eg-cert GET /v1/whoami && test "$(cat code)" = 200
+'
+
+test_expect_success 'a library missing from console.lib: 404, naming its package' '
+	web eg-cert GET /lib/chart.js && test "$(cat code)" = 404 &&
+	grep -qx "chart.js/chart.min.js is not installed on this server: install the Debian package libjs-chart.js (or set console.lib in hotline.conf)" reply &&
+	has_header "Content-Type: text/plain; charset=utf-8" &&
+	has_header "Content-Security-Policy: $CSP" &&
+	web eg-cert GET /lib/d3.js && test "$(cat code)" = 404 &&
+	grep -q "install the Debian package libjs-d3 " reply
 '
 
 test_expect_success 'files installed later are served without a restart' '

@@ -10,8 +10,8 @@
  * the request's cookie (session.c), its operator re-read from the store
  * on every call, with the session's CSRF token on every POST and no
  * foreign Origin.  Login and logout are the HTTPS door's own routes;
- * its paths outside /v1/ are the console's files (console.c).
- * Every refusal is a JSON error, recorded in the audit trail.
+ * its paths outside /v1/ are the console's files (console.c).  Every
+ * refusal of an API path is a JSON error, recorded in the audit trail.
  */
 #include <errno.h>
 #include <limits.h>
@@ -88,7 +88,7 @@ struct call {
 	struct hl_operator op;		/* who asks; "-" until known */
 	char cookie[160];		/* Set-Cookie for the answer, or "" */
 	bool close;			/* answer with Connection: close */
-	bool answered;			/* refused in admit */
+	bool answered;			/* answered in admit: refused, or a file */
 	char why[256];			/* a refusal's words, when made up */
 	char *target;			/* HTTPS: the path as sent (raw_target) */
 	struct hl_buf body;
