@@ -136,6 +136,15 @@ export function fmtTime(secs) {
 	return timeFmt.format(new Date(Number(secs) * 1000));
 }
 
+// fmtList(strings): "a, b and c" in the operator's language.
+export function fmtList(list) {
+	try {
+		return new Intl.ListFormat(lang, { style: 'narrow', type: 'unit' }).format(list.map(String));
+	} catch {
+		return list.join(', ');
+	}
+}
+
 // isoTime: for <time datetime>.
 export function isoTime(secs) {
 	return new Date(Number(secs) * 1000).toISOString();

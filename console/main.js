@@ -185,7 +185,10 @@ function flashArrived(data) {
 /* --- the event stream: one for the console, pages subscribe --- */
 
 function dispatch(type, data, id) {
-	if (type === 'message' && data.side === 'received' && data.precedence === 'flash')
+	// A FLASH that asks something of this desk; not the peer's
+	// acknowledgment of ours, which travels at our message's precedence.
+	if (type === 'message' && data.side === 'received' && data.precedence === 'flash' &&
+	    data.kind !== 'ack' && data.kind !== 'check-reply')
 		flashArrived(data);
 	for (const fn of listeners.get(type) || [])
 		try {
@@ -217,6 +220,10 @@ function startStream() {
 		const live = $('live');
 		if (live)
 			live.textContent = state === 'open' ? t('live') : t('reconnecting…');
+		// Refused: most often the session ended. whoami says so (a 401
+		// ends it here and shows the login); else the stream tries again.
+		if (state === 'closed' && me)
+			api('GET', '/v1/whoami').catch(() => {});
 	});
 }
 
@@ -440,8 +447,10 @@ async function route(focus = false) {
 			return;
 		main.append(el('p', { class: 'error', role: 'alert', text: tError(e) }));
 	}
-	if (focus)
-		main.focus({ preventScroll: false });
+	if (focus) {
+		window.scrollTo(0, 0);
+		main.focus({ preventScroll: true });
+	}
 }
 
 async function boot() {

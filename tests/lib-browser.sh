@@ -14,7 +14,8 @@
 #       log in as (lib.mjs: operator(party, name)).
 #   browser_run SCRIPT.mjs ARGS...
 #       node tests/browser/SCRIPT.mjs from $TEST_DIR; its TAP output
-#       lands in the step's log, shown when it fails.
+#       (each step's time too) lands in the step's log, shown when it
+#       fails, and is kept as $HOTLINE_ARTIFACTS/TEST.SCRIPT.tap.
 #
 # What the scripts get (lib.mjs reads it): HOTLINE_URL, HOTLINE_PARTY,
 # HOTLINE_OPERATOR, HOTLINE_PASSWORD, HOTLINE_TOTP (base32 secret) of the
@@ -50,11 +51,7 @@ fi
 # console_up NAME [OPERATOR [ROLES]]
 console_up() {
 	cu_who=$1 cu_op=${2:-officer} cu_roles=${3:-duty}
-	console_on "$cu_who" || return 1
-	# console_on sets console.root once the daemon serves the console;
-	# set here only where it does not.
-	grep -q '^console\.root' "$TEST_DIR/$cu_who/hotline.conf" ||
-		echo "console.root = $SRC_DIR/console" >>"$TEST_DIR/$cu_who/hotline.conf"
+	console_on "$cu_who" || return 1	# console.root: the repository's console/
 	start_daemon "$cu_who" || return 1
 	echo "https://127.0.0.1:$(cat "$TEST_DIR/$cu_who.console")/" >"$TEST_DIR/$cu_who.url"
 	browser_operator "$cu_who" "$cu_op" "$cu_roles" || return 1
@@ -92,11 +89,16 @@ browser_run() {
 	read -r br_who br_op <"$TEST_DIR/.browser-current" || { echo "no console_up before"; return 1; }
 	br_secret=$(awk -v w="$br_who" -v o="$br_op" '$1 == w && $2 == o {print $3}' \
 		"$TEST_DIR/browser.operators")
+	br_tap="$HOTLINE_ARTIFACTS/$TEST_NAME.${br_script%.mjs}.tap"
+	mkdir -p "$HOTLINE_ARTIFACTS" || return 1
 	(
 		cd "$TEST_DIR" &&
 		HOTLINE_URL=$(cat "$TEST_DIR/$br_who.url") HOTLINE_PARTY=$br_who \
 		HOTLINE_OPERATOR=$br_op HOTLINE_PASSWORD=$BROWSER_PASSWORD HOTLINE_TOTP=$br_secret \
 		HOTLINE_OPERATORS="$TEST_DIR/browser.operators" HOTLINE_TEST_DIR=$TEST_DIR \
 		HOTLINE_BIN=$HOTLINE exec node "$BROWSER_DIR/$br_script" "$@"
-	)
+	) >"$br_tap" 2>&1
+	br_rc=$?
+	cat "$br_tap"
+	return $br_rc
 }

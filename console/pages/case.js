@@ -4,7 +4,7 @@
 // corrections marked as such, and the acknowledgments and answers this
 // desk still owes. Without an id (#/case): the list of cases.
 
-import { tError, fmtTime, isoTime, label, currentLang } from '/i18n.js';
+import { tError, fmtTime, isoTime, fmtList, fmtNumber, label, currentLang } from '/i18n.js';
 
 const received = (id) => !/\/out\//.test(String(id));
 
@@ -47,7 +47,7 @@ async function list(main, ctx) {
 					el('td', { text: c.case.category ? label('category', c.case.category) : '—' }),
 					el('td', { class: 'subject', dir: 'auto', text: c.title || '' }),
 					el('td', {}, el('time', { datetime: isoTime(c.case.opened), text: fmtTime(c.case.opened) })),
-					el('td', { text: String(c.pending) })));
+					el('td', { text: fmtNumber(c.pending) })));
 			}
 			box.replaceChildren(all.length ? el('table', { class: 'case-list' },
 				el('caption', { class: 'visually-hidden', text: t('Cases, newest first') }),
@@ -77,7 +77,9 @@ function freeText(el, t, part, cls = 'freetext') {
 	const p = el('p', { class: cls, dir: 'auto' });
 	if (lang !== 'und')
 		p.setAttribute('lang', lang);
-	p.append(el('span', { class: 'langtag', lang: currentLang(), dir: 'ltr', title: t('language of the text'), text: lang }));
+	// A <bdi>: the paragraph's direction (dir auto) is its text's, not
+	// the tag's.
+	p.append(el('bdi', { class: 'langtag', title: t('language of the text'), text: lang }), ' ');
 	p.append(el('span', { text: part.text }));
 	return p;
 }
@@ -95,7 +97,7 @@ function stixTable(el, t, bundle, status) {
 	const inds = objects.filter((o) => o && o.type === 'indicator');
 	const rest = objects.filter((o) => o && o.type !== 'indicator' && o.type !== 'relationship');
 	for (const o of [...inds, ...rest]) {
-		const what = o.type === 'indicator' ? o.pattern : o.value ?? o.name ?? o.hashes ?? '';
+		const what = o.type === 'indicator' ? o.pattern : o.value ?? '';
 		body.append(el('tr', {},
 			el('td', { text: str(o.type) }),
 			el('td', { dir: 'auto', text: str(o.name) }),
@@ -109,6 +111,85 @@ function stixTable(el, t, bundle, status) {
 			.map((h) => el('th', { scope: 'col', text: h })))),
 		body));
 	return wrap;
+}
+
+// The STIX bundle as a graph (d3, Debian's libjs-d3, loaded by
+// index.html): its objects, joined by its relationships and by the
+// objects' *_ref and *_refs. An image beside the table, which says the
+// same in words; none without d3 or with fewer than two objects.
+const SVG = 'http://www.w3.org/2000/svg';
+const COLOURS = { indicator: '#a10000', malware: '#6b2fa0', 'threat-actor': '#8a4b00', 'attack-pattern': '#8a4b00' };
+
+function stixGraph(el, t, bundle) {
+	const d3 = window.d3;
+	if (!d3 || !d3.layout || !d3.layout.force || !bundle || !Array.isArray(bundle.objects))
+		return null;
+	const objs = bundle.objects.filter((o) => o && typeof o === 'object' && typeof o.id === 'string' &&
+		o.type !== 'relationship').slice(0, 200);
+	if (objs.length < 2)
+		return null;
+	const index = new Map(objs.map((o, i) => [o.id, i]));
+	const links = [];
+	const join = (from, to, what) => {
+		if (index.has(from) && index.has(to) && from !== to)
+			links.push({ source: index.get(from), target: index.get(to), label: String(what) });
+	};
+	for (const o of bundle.objects) {
+		if (!o || typeof o !== 'object')
+			continue;
+		if (o.type === 'relationship') {
+			join(o.source_ref, o.target_ref, o.relationship_type || '');
+			continue;
+		}
+		for (const [k, v] of Object.entries(o)) {
+			if (k.endsWith('_ref') && typeof v === 'string')
+				join(o.id, v, k.slice(0, -4));
+			else if (k.endsWith('_refs') && Array.isArray(v))
+				for (const r of v)
+					join(o.id, r, k.slice(0, -5));
+		}
+	}
+	const W = 640;
+	const H = Math.min(480, 160 + 40 * objs.length);
+	const nodes = objs.map((o) => ({ o }));
+	const force = d3.layout.force().nodes(nodes).links(links).size([W, H])
+		.charge(-900).linkDistance(220).gravity(0.06);
+	force.start();
+	for (let i = 0; i < 300; i++)
+		force.tick();
+	force.stop();
+	const pad = 40;
+	for (const n of nodes) {
+		n.x = Math.max(pad, Math.min(W - pad, n.x));
+		n.y = Math.max(pad / 2, Math.min(H - pad / 2, n.y));
+	}
+	const svgNode = document.createElementNS(SVG, 'svg');
+	const svg = d3.select(svgNode)
+		.attr('viewBox', `0 0 ${W} ${H}`)
+		.attr('role', 'img')
+		.attr('aria-label', t('STIX graph: %d objects, %d relationships', objs.length, links.length));
+	const edge = svg.selectAll('g.edge').data(links).enter().append('g').attr('class', 'edge');
+	edge.append('line')
+		.attr('x1', (l) => l.source.x).attr('y1', (l) => l.source.y)
+		.attr('x2', (l) => l.target.x).attr('y2', (l) => l.target.y)
+		.attr('stroke', '#767676').attr('stroke-width', 1.5);
+	edge.append('text')
+		.attr('x', (l) => (l.source.x + l.target.x) / 2).attr('y', (l) => (l.source.y + l.target.y) / 2 - 4)
+		.attr('text-anchor', 'middle').attr('font-size', 11).attr('fill', '#333333')
+		.text((l) => l.label);
+	const node = svg.selectAll('g.node').data(nodes).enter().append('g').attr('class', 'node')
+		.attr('transform', (n) => `translate(${n.x},${n.y})`);
+	node.append('circle').attr('r', 9)
+		.attr('fill', (n) => COLOURS[n.o.type] || '#1f5a99').attr('stroke', '#ffffff').attr('stroke-width', 2);
+	node.append('text').attr('y', 24).attr('text-anchor', 'middle').attr('font-size', 12).attr('fill', '#1a1a1a')
+		.text((n) => {
+			const name = n.o.name ?? n.o.value ?? '';
+			const s = `${n.o.type}${name !== '' ? ': ' + String(name) : ''}`;
+			return s.length > 48 ? s.slice(0, 47) + '…' : s;
+		});
+	const fig = el('figure', { class: 'stix-graph' });
+	fig.append(svgNode, el('figcaption', { text: t('STIX graph') }));
+	return fig;
 }
 
 async function show(main, ctx, id) {
@@ -173,7 +254,7 @@ async function show(main, ctx, id) {
 			[t('severity'), c.severity ? label('severity', c.severity) : null],
 			[t('opened'), el('time', { datetime: isoTime(c.opened), text: fmtTime(c.opened) })],
 			[t('closed'), c.closed ? el('time', { datetime: isoTime(c.closed), text: fmtTime(c.closed) }) : null],
-			[t('Requests pending'), t('%s of %s', String(data.pending), String(data.requests))],
+			[t('Requests pending'), t('%d of %d', data.pending, data.requests)],
 		]) || '');
 	}
 
@@ -220,7 +301,7 @@ async function show(main, ctx, id) {
 			[t('category'), ev.category ? label('category', ev.category) : null],
 			['TLP', ev.tlp ? label('tlp', ev.tlp) : null],
 			[t('severity'), ev.severity ? label('severity', ev.severity) : null],
-			[t('actions'), (ev.actions || []).map((a) => label('action', a)).join(', ')],
+			[t('actions'), fmtList((ev.actions || []).map((a) => label('action', a)))],
 			[t('answer'), ev.answer ? label('answer', ev.answer) : null],
 			[t('state'), ev.state ? label('state', ev.state) : null],
 		]);
@@ -239,8 +320,12 @@ async function show(main, ctx, id) {
 				}
 				art.append(x);
 			}
-			if (c.stix)
+			if (c.stix) {
 				art.append(stixTable(el, t, c.stix, ev.stix));
+				const g = stixGraph(el, t, c.stix);
+				if (g)
+					art.append(g);
+			}
 		} else {
 			art.append(el('p', { class: 'status-line', text: t('(cannot be opened)') }));
 		}
@@ -376,10 +461,14 @@ async function show(main, ctx, id) {
 			pending = setTimeout(() => soon({}), 2000);
 			return;
 		}
-		// Not while the operator types in this page.
 		pending = setTimeout(() => {
+			// Not while the operator types or answers here: a redraw
+			// would lose what they wrote. Later.
 			const a = document.activeElement;
-			if (a && main.contains(a) && (a.tagName === 'TEXTAREA' || a.tagName === 'INPUT')) {
+			const writing = (a && main.contains(a) && (a.tagName === 'TEXTAREA' || a.tagName === 'INPUT')) ||
+				main.querySelector('details.answer[open]') ||
+				[...main.querySelectorAll('textarea')].some((x) => x.value !== '');
+			if (writing) {
 				soon();
 				return;
 			}

@@ -69,6 +69,7 @@ export async function render(main, ctx) {
 	const notes = new Map();	// id -> the note typed, kept across redraws
 	const errors = new Map();	// id -> the refusal shown in its row
 	const answering = new Set();	// ids whose answer form is open
+	const drafts = new Map();	// id -> {answer, text} of an open form
 	const busy = new Set();
 	let overdueSeen = new Set();
 	let alive = true;
@@ -88,7 +89,10 @@ export async function render(main, ctx) {
 
 	let loading = null;
 	let again = false;
+	let wantFocus = null;
 	async function refresh(focusKey) {
+		if (focusKey)
+			wantFocus = focusKey;
 		if (loading) {
 			again = true;
 			return loading;
@@ -106,7 +110,9 @@ export async function render(main, ctx) {
 							fresh.add(it.id);
 				known = new Set(got.map((it) => it.id));
 				items = got;
-				draw(focusKey);
+				const f = wantFocus;
+				wantFocus = null;
+				draw(f);
 			} catch (e) {
 				if (alive)
 					loadErr.textContent = tError(e);
@@ -155,13 +161,13 @@ export async function render(main, ctx) {
 		const rest = items.filter((it) => !waits(it)).sort((a, b) => (b.sent - a.sent) || (b.seq - a.seq));
 		overdueSeen = new Set(due.filter((it) => isOverdue(it, at)).map((it) => it.id));
 		const overdue = overdueSeen.size;
-		status.textContent = t('%s waiting, %s overdue, %s received', String(due.length), String(overdue), String(items.length));
+		status.textContent = t('%d waiting, %d overdue, %d received', due.length, overdue, items.length);
 		dueBox.replaceChildren(due.length ? table(due, 'due', t('Messages waiting for acknowledgment, overdue first'))
 			: el('p', { class: 'notice', text: t('Nothing waits for acknowledgment.') }));
 		const shown = rest.slice(0, DONE_SHOWN);
 		doneBox.replaceChildren(shown.length ? table(shown, 'done', t('Latest messages')) : el('p', { text: t('No other messages.') }));
 		if (rest.length > DONE_SHOWN)
-			doneBox.append(el('p', { class: 'status-line', text: t('%s older messages not shown.', String(rest.length - DONE_SHOWN)) }));
+			doneBox.append(el('p', { class: 'status-line', text: t('%d older messages not shown.', rest.length - DONE_SHOWN) }));
 		tick();
 		restore(focus);
 		fill();
@@ -188,14 +194,16 @@ export async function render(main, ctx) {
 			tr.classList.add('new-flash');
 		tr.append(
 			el('td', {}, el('span', { class: 'badge ' + it.precedence, text: label('precedence', it.precedence) })),
-			el('td', { text: it.link }),
-			el('td', {}, it.case ? el('a', { href: '#/case/' + encodeURIComponent(it.case), text: it.case }) : '—'),
+			el('td', { class: 'nowrap', text: it.link }),
+			el('td', { class: 'nowrap' }, it.case ? el('a', { href: '#/case/' + encodeURIComponent(it.case), text: it.case }) : '—'),
 			el('td', { class: 'subject' },
 				el('span', { class: 'kind', text: label('kind', it.kind) + ' · ' }),
 				el('span', { 'data-subject': it.id, text: it.id })),
 			el('td', {}, el('time', { datetime: isoTime(it.sent), text: fmtTime(it.sent) })));
 		if (which === 'due') {
-			tr.append(el('td', {}, el('span', { class: 'countdown', 'data-due': String(it.ack.due), 'data-row': it.id })));
+			tr.append(el('td', {}, el('span', {
+				class: 'countdown', 'data-due': String(it.ack.due), 'data-row': it.id, 'data-state': it.ack.state,
+			})));
 		} else if (it.ack && it.ack.state === 'acked') {
 			tr.append(el('td', {}, el('span', { text: t('acknowledged') + ' ' }),
 				el('time', { datetime: isoTime(it.ack.at), text: fmtTime(it.ack.at) })));
@@ -257,24 +265,35 @@ export async function render(main, ctx) {
 		const id = 'answer-' + it.id;
 		const form = el('form', { class: 'answer-form', id, 'aria-label': t('Answer to %s', it.id) });
 		const fs = el('fieldset', {}, el('legend', { text: t('Answer to %s', it.id) }));
-		let first = true;
+		if (!drafts.has(it.id))
+			drafts.set(it.id, { answer: 'accepted', text: '' });
+		const draft = drafts.get(it.id);
 		for (const code of ['accepted', 'declined', 'done']) {
 			const rid = `${id}-${code}`;
 			const r = el('input', { type: 'radio', name: id + '-choice', id: rid, value: code });
-			if (first) {
+			if (code === draft.answer)
 				r.checked = true;
-				r.dataset.focus = 'answer-choice:' + it.id;
-				first = false;
-			}
+			r.dataset.focus = code === 'accepted' ? 'answer-choice:' + it.id : `answer-${code}:${it.id}`;
+			r.addEventListener('change', () => {
+				if (r.checked)
+					draft.answer = code;
+			});
 			fs.append(el('label', { for: rid }, r, ' ', label('answer', code)), ' ');
 		}
 		const textId = id + '-text';
-		const text = el('textarea', { id: textId, lang: currentLang(), dir: 'auto', maxlength: '100000' });
+		const text = el('textarea', {
+			id: textId, lang: currentLang(), dir: 'auto', maxlength: '100000', 'data-focus': 'answer-text:' + it.id,
+		});
+		text.value = draft.text;
+		text.addEventListener('input', () => {
+			draft.text = text.value;
+		});
 		const err = el('p', { class: 'error', role: 'alert' });
 		const send = el('button', { type: 'submit', 'data-focus': 'answer-send:' + it.id, text: t('Send the answer') });
 		const cancel = el('button', { type: 'button', class: 'secondary', text: t('Cancel') });
 		cancel.addEventListener('click', () => {
 			answering.delete(it.id);
+			drafts.delete(it.id);
 			draw('answer:' + it.id);
 		});
 		form.append(fs, el('label', { for: textId, text: t('Reason or result (needed for declined and done)') }),
@@ -297,6 +316,7 @@ export async function render(main, ctx) {
 			try {
 				await api('POST', '/v1/answer', body);
 				answering.delete(it.id);
+				drafts.delete(it.id);
 				ctx.announce(t('Answered %s: %s', it.id, label('answer', answer)));
 				await refresh('answer:' + it.id);
 			} catch (e) {
@@ -336,9 +356,11 @@ export async function render(main, ctx) {
 			notes.delete(it.id);
 			ctx.announce(r && r.already ? t('%s was already acknowledged.', it.id) : t('Acknowledged %s.', it.id));
 			busy.delete(it.id);
-			await refresh(then || 'heading');
-			if (!then || !main.querySelector(`[data-focus="${CSS.escape(then)}"]`))
-				dueHead.focus();
+			await refresh(then);
+			// A redraw the stream asked for may have come first: focus
+			// where it belongs whichever drew last.
+			const target = then && main.querySelector(`[data-focus="${CSS.escape(then)}"]`);
+			(target || dueHead).focus();
 		} catch (e) {
 			busy.delete(it.id);
 			errors.set(it.id, tError(e));
@@ -396,7 +418,13 @@ export async function render(main, ctx) {
 			const due = Number(span.dataset.due);
 			const left = due - at;
 			const tr = span.closest('tr');
-			if (left > 0) {
+			if (left > 0 && span.dataset.state === 'overdue') {
+				// hotlined's clock says overdue, this browser's not yet.
+				span.textContent = t('OVERDUE');
+				span.classList.add('overdue');
+				if (tr)
+					tr.classList.add('overdue');
+			} else if (left > 0) {
 				span.textContent = t('due in %s', fmtDuration(left));
 				span.classList.remove('overdue');
 				if (tr)

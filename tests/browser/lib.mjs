@@ -95,13 +95,18 @@ export function ok(cond, what, detail) {
 
 // step(what, fn): one TAP line: ok when fn (async) returns without
 // throwing; its error is shown otherwise.  Returns whether it passed.
+// A comment after it says how long it took.
 export async function step(what, fn) {
+	const t0 = Date.now();
+	let passed;
 	try {
 		await fn();
-		return ok(true, what);
+		passed = ok(true, what);
 	} catch (e) {
-		return ok(false, what, e && e.stack ? e.stack : String(e));
+		passed = ok(false, what, e && e.stack ? e.stack : String(e));
 	}
+	console.log(`# ${Date.now() - t0} ms`);
+	return passed;
 }
 
 // check(cond, message): throws message (with detail) unless cond; for
@@ -146,6 +151,7 @@ const ARGS = [
 // a 4xx status is kept in api, not in errors; a 5xx, or any failed load
 // of a console file, is an error.
 export async function launch(opts = {}) {
+	const t0 = Date.now();
 	const locale = opts.locale || 'en-US';
 	const browser = await chromium.launch({
 		executablePath: env.chromium,
@@ -181,6 +187,7 @@ export async function launch(opts = {}) {
 	});
 	context.on('page', (p) => watch(ctx, p));
 	ctx.page = await context.newPage();
+	console.log(`# chromium started in ${Date.now() - t0} ms`);
 	return ctx;
 }
 
@@ -335,11 +342,13 @@ export async function shot(page, name) {
 // violation), the plan; closes the browser and sets the exit status.
 export async function done(ctx) {
 	if (ctx) {
+		const t0 = Date.now();
 		ok(ctx.errors.length === 0, 'no console error, no uncaught exception',
 			() => ctx.errors.join('\n'));
 		ok(ctx.violations.length === 0, 'no CSP violation reported',
 			() => ctx.violations.map((v) => JSON.stringify(v)).join('\n'));
 		await ctx.browser.close().catch(() => {});
+		console.log(`# chromium closed in ${Date.now() - t0} ms`);
 	}
 	console.log(`1..${count}`);
 	clearTimeout(watchdog);
