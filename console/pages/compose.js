@@ -143,7 +143,7 @@ export async function render(main, ctx) {
 	// The words.
 	const lang = select(LANGS.map((l) => ({ value: l, label: langName(l) })), 'und', { name: 'lang' });
 	const text = el('textarea', { name: 'text', rows: 8, required: true, attrs: { dir: 'auto' } });
-	const summary = el('input', { type: 'text', name: 'summary', attrs: { dir: 'auto', maxlength: 500 } });
+	const summary = el('input', { type: 'text', name: 'summary', attrs: { dir: 'auto' } });
 	const textBad = el('p', { class: 'problem', id: uid('p'), hidden: true });
 	describe(text, textBad.id);
 	const onLang = () => {

@@ -7,7 +7,7 @@
 // #/evidence/LINK/out/N or #/evidence/LINK/N fills in the message.
 import { t, fmtNumber, fmtTime } from '/i18n.js';
 import {
-	el, clear, field, select, choices, table, alertBox, showError, announce, button,
+	el, clear, field, select, choices, alertBox, showError, announce, button,
 	fromBase64, download, allPages, hasRole, heading,
 } from './kit.js';
 
