@@ -89,8 +89,11 @@ export async function render(main, ctx) {
 				rows, { class: 'audit' })
 			: el('p', { text: t('No entry after %s.', fmtNumber(start)) }));
 		clear(nav);
-		if (back.length)
-			nav.append(button(t('Previous page'), () => show(back.pop()), box, { id: 'prev' }));
+		// Back to where the pages came from, or a page's length back
+		// after a jump.
+		if (start > 0)
+			nav.append(button(t('Previous page'),
+				() => show(back.length ? back.pop() : Math.max(0, start - LIMIT)), box, { id: 'prev' }));
 		if (page.next !== null && page.next !== undefined)
 			nav.append(button(t('Next page'), async () => {
 				back.push(after);

@@ -270,6 +270,10 @@ await step('audit: the trail lists the addition, verifies intact, and a proof of
 	await page.getByLabel('From entry').fill('7');
 	await page.getByLabel('From entry').press('Enter');
 	await until('the page from entry 7', async () => await firstSeq() === '7');
+	await page.locator('#prev').click();
+	await until('the first page from entry 7', async () => await firstSeq() === '1');
+	await page.getByLabel('From entry').press('Enter');
+	await until('the page from entry 7 again', async () => await firstSeq() === '7');
 	await page.getByRole('button', { name: 'Verify the trail' }).click();
 	await page.getByText(/^Intact: /).waitFor();
 	const first = page.locator('table.audit tbody tr').first();
