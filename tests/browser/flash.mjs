@@ -268,6 +268,13 @@ await step('POST /v1/ack from the auditor\'s page is refused, 403, needs duty', 
 	});
 	check(r.status === 403 && r.body.needs === 'duty', 'not refused', JSON.stringify(r));
 });
+await step('the list of cases has no serious axe violation', async () => {
+	await aud.page.click('#nav a[data-page="case"]');
+	await aud.page.locator('.case-list tbody tr').first().waitFor();
+	check(await aud.page.locator('.case-list tbody tr').count() === 2, 'two cases');
+	const v = await axe(aud.page);
+	check(v.length === 0, 'axe', axeText(v));
+});
 ctx.errors.push(...aud.errors.map((e) => 'otto: ' + e));
 ctx.violations.push(...aud.violations);
 await aud.browser.close();
