@@ -48,6 +48,8 @@ bool hl_unix_name_valid(const char *s);
 int hl_store_op_add(struct hl_store *st, const char *name, unsigned roles,
 		    enum hl_precedence max_precedence, int64_t now);
 int hl_store_op_get(struct hl_store *st, const char *name, struct hl_op_row *out);
+/* The operator Unix user user is mapped to, in one read. */
+int hl_store_op_get_by_user(struct hl_store *st, const char *user, struct hl_op_row *out);
 /* Calls fn for each operator in name order; stops at fn's nonzero. */
 int hl_store_op_each(struct hl_store *st,
 		     int (*fn)(void *ctx, const struct hl_op_row *o), void *ctx);
