@@ -6,7 +6,8 @@
 # is not counted.  From the tenth, the right password and code are
 # refused (429, naming 'hotline operator enable'), across a restart,
 # until an admin enables the operator; the audit trail holds every
-# failure, every refusal and the enable.
+# failure, every refusal and the enable.  Tries sent side by side are
+# checked one at a time: only the first is counted, the others wait.
 #
 # hotlined's wall clock is stopped (libfaketime, start_daemon_frozen)
 # and the test moves it: the waits take no time, each boundary is hit
@@ -34,7 +35,7 @@ op_is() {
 
 # trail_count ACTION STATUS [REASON [LOCKED]] : how many entries of the
 # audit trail are ACTION by ana with STATUS (and detail.reason REASON,
-# and detail.locked true).
+# and detail.locked true for LOCKED 1, absent for 0).
 trail_count() {
 	hl eg-cert audit --json --limit 1000 >trail &&
 	perl -MJSON::PP -e '
