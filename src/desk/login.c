@@ -122,12 +122,19 @@ bool hl_login_password_ok(const char *hash, const char *password)
 	return crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
 }
 
+/* One login at a time: the lock's test and the failure it counts are
+ * one step, so tries sent side by side cannot all pass a backoff (or
+ * the lock) that the first of them sets.  It also keeps the memory
+ * Argon2id takes to that of one hash. */
+static pthread_mutex_t one_login = PTHREAD_MUTEX_INITIALIZER;
+
 /* One login's state, for the audit trail. */
 struct attempt {
 	struct hl_desk d;
 	struct hl_desk_req q;
 	struct hl_operator op;
 	const char *reason;
+	bool locks;		/* this failure locks the operator */
 };
 
 static void record(struct attempt *a, const char *what, unsigned status)
@@ -136,6 +143,8 @@ static void record(struct attempt *a, const char *what, unsigned status)
 
 	if (a->reason)
 		json_object_set_new(detail, "reason", json_string(a->reason));
+	if (a->locks)
+		json_object_set_new(detail, "locked", json_true());
 	hl_desk_audit(&a->d, &a->q, what, detail, status);
 	json_decref(detail);
 }
@@ -153,10 +162,14 @@ static void time_text(int64_t t, char *out, size_t cap)
 static int wrong(struct attempt *a, struct hl_desk_err *e, const char *reason)
 {
 	unsigned n = 0;
+	int64_t until;
 
 	a->reason = reason;
-	if (a->op.name[0] && hl_store_op_failed(a->d.st, a->op.name, &n) == 0)
-		hl_store_op_lock(a->d.st, a->op.name, hl_login_backoff(n, a->q.now));
+	if (a->op.name[0] && hl_store_op_failed(a->d.st, a->op.name, &n) == 0) {
+		until = hl_login_backoff(n, a->q.now);
+		a->locks = hl_store_op_lock(a->d.st, a->op.name, until) == 0 &&
+			   until == HL_LOCKED_FOREVER;
+	}
 	hl_desk_fail(e, 401, "wrong operator name, password or code");
 	return -1;
 }
@@ -165,7 +178,7 @@ static int locked(struct attempt *a, struct hl_desk_err *e, int64_t until)
 {
 	char when[32];
 
-	a->reason = "locked";
+	a->reason = until == HL_LOCKED_FOREVER ? "locked" : "waiting";
 	if (until == HL_LOCKED_FOREVER) {
 		hl_desk_fail(e, 429, "operator %s is locked after %u failed logins in a row; "
 			     "an admin unlocks it with 'hotline operator enable %s'",
@@ -241,7 +254,9 @@ int hl_desk_login(struct hl_desk_shared *s, const char *name, const char *passwo
 		hl_desk_fail(e, 503, "the store cannot be opened");
 		return -1;
 	}
+	pthread_mutex_lock(&one_login);
 	r = check(&a, name, password, totp, e);
+	pthread_mutex_unlock(&one_login);
 	record(&a, r == 0 ? "login" : "login-failed", r == 0 ? 200 : e->status);
 	if (r == 0)
 		*op = a.op;
