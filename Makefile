@@ -8,6 +8,7 @@
 #   make install      binaries, docs, man pages, console, service under PREFIX
 #   make man          check the manual pages (docs/man/) with groff
 #   make pot          refresh po/hotline.pot and merge it into po/*.po
+#   make i18n         the console's catalogues from po/*.po
 #
 # Missing Debian packages are installed when run as root (tools/deps.sh).
 
@@ -16,7 +17,8 @@ SAN ?= 0
 PKGS := libsodium sqlite3 jansson libmicrohttpd libcurl gnutls liboath
 
 ifeq ($(filter clean help man,$(MAKECMDGOALS)),)
-DEPS_SETS := build $(if $(filter check unit,$(MAKECMDGOALS)),check)
+DEPS_SETS := build $(if $(filter check unit,$(MAKECMDGOALS)),check) \
+	$(if $(filter check,$(MAKECMDGOALS)),browser)
 DEPS_OK := $(shell tools/deps.sh $(DEPS_SETS) && echo ok)
 ifneq ($(DEPS_OK),ok)
 $(error missing dependencies, see above)
@@ -76,7 +78,7 @@ DATADIR ?= $(PREFIX)/share
 CONSOLE_FILES := $(shell find console -type f -name '[a-z0-9]*' 2>/dev/null)
 $(O)/src/party/config.o: HL_CFLAGS += -DHL_DATADIR='"$(DATADIR)"'
 
-.PHONY: all unit check demo fuzz bench clean help install man pot
+.PHONY: all unit check demo fuzz bench clean help install man pot i18n
 all: $(O)/hotline $(O)/hotlined $(MO)
 
 $(O)/%.o: %.c
@@ -159,8 +161,18 @@ pot:
 		--keyword=hl_desk_fail:3 --flag=hl_desk_fail:3:c-format \
 		-o po/hotline.pot src/cli/*.c src/desk/*.c src/core/vocab.c src/store/case.c
 	$(XGETTEXT) --extract-all --join-existing -o po/hotline.pot src/core/error.c
+	$(XGETTEXT) --language=JavaScript --keyword= --keyword=t --join-existing \
+		-o po/hotline.pot console/*.js console/pages/*.js
 	for l in $(LINGUAS); do \
 		msgmerge --quiet --update --backup=none po/$$l.po po/hotline.pot || exit 1; \
+	done
+
+# The console's catalogues (console/i18n/LL.json, committed) from po/:
+# run after the po files change; t0213 fails while one is stale.
+i18n:
+	for l in $(LINGUAS); do \
+		perl tools/po2json.pl po/$$l.po >console/i18n/$$l.json.tmp && \
+		mv console/i18n/$$l.json.tmp console/i18n/$$l.json || exit 1; \
 	done
 
 # The tests run the sanitized build: unit tests (cmocka, TAP) and the

@@ -1,15 +1,18 @@
 #!/bin/sh
 # deps.sh SET... - make sure the Debian packages Hotline needs are there.
 #
-# SET is build (libraries), check (test tools), fuzz (clang) or demo.
-# Missing packages are installed when run as root; otherwise the exact
-# apt-get line is printed and the script fails.  Prints nothing when all
-# is present, and only ever to stderr.
+# SET is build (libraries), check (test tools), browser (the console's
+# browser tests: chromium, Node.js, npm and node_modules), fuzz (clang)
+# or demo.  Missing packages are installed when run as root; otherwise
+# the exact apt-get line is printed and the script fails.  Prints
+# nothing when all is present, and only ever to stderr.
 set -u
 
 need=""
+npm_ci=""
 add() { need="$need $1"; }
 
+has_deb() { dpkg-query -W -f '${Status}' "$1" 2>/dev/null | grep -q ' installed$'; }
 has_pc() { command -v pkg-config >/dev/null 2>&1 && pkg-config --exists "$1"; }
 
 for set in "$@"; do
@@ -36,6 +39,18 @@ for set in "$@"; do
 		command -v oathtool >/dev/null 2>&1 || add oathtool
 		[ -f /usr/share/javascript/d3/d3.min.js ] && [ -f /usr/share/javascript/chart.js/chart.min.js ] || add "libjs-chart.js libjs-d3"
 		;;
+	browser)
+		# Debian's chromium, which playwright-core drives: no browser is
+		# ever downloaded.  Node.js may come from elsewhere with its own
+		# npm (a Debian npm would conflict with it): each only if missing.
+		command -v chromium >/dev/null 2>&1 || add chromium
+		command -v node >/dev/null 2>&1 || add nodejs
+		command -v npm >/dev/null 2>&1 || add npm
+		# Fonts for the Arabic and Chinese pages in the screenshots.
+		has_deb fonts-noto-core || add fonts-noto-core
+		has_deb fonts-noto-cjk || add fonts-noto-cjk
+		npm_ci=1
+		;;
 	fuzz)
 		command -v clang >/dev/null 2>&1 || add clang
 		ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a \
@@ -46,7 +61,18 @@ for set in "$@"; do
 	esac
 done
 
-[ -z "$need" ] && exit 0
+# node_modules: what package-lock.json says (playwright-core, axe-core),
+# installed again when missing or older than the lock file.
+npm_deps() {
+	[ -n "$npm_ci" ] || return 0
+	cd "$(dirname "$0")/.." || exit 1
+	[ -e node_modules/.package-lock.json ] &&
+		! [ package-lock.json -nt node_modules/.package-lock.json ] && return 0
+	echo "deps.sh: npm ci (node_modules from package-lock.json)" >&2
+	npm ci --no-audit --no-fund >&2 || { echo "deps.sh: npm ci failed" >&2; exit 1; }
+}
+
+[ -z "$need" ] && { npm_deps; exit 0; }
 if [ "$(id -u)" -ne 0 ]; then
 	echo "Hotline needs these Debian packages; install them with:" >&2
 	echo "  sudo apt-get install$need" >&2
@@ -56,3 +82,4 @@ echo "deps.sh: installing$need" >&2
 export DEBIAN_FRONTEND=noninteractive
 { apt-get update -qq && apt-get install -y -qq --no-install-recommends $need; } >&2 ||
 	{ echo "deps.sh: apt-get install$need failed" >&2; exit 1; }
+npm_deps
