@@ -5,7 +5,7 @@
 #   make demo         two parties exchange an envelope
 #   make fuzz         run every fuzz target for FUZZ_SECONDS (clang)
 #   make bench        benchmarks (each beside the floor it measured)
-#   make install      binaries, docs, manual pages and the service under PREFIX
+#   make install      binaries, docs, man pages, console, service under PREFIX
 #   make man          check the manual pages (docs/man/) with groff
 #   make pot          refresh po/hotline.pot and merge it into po/*.po
 #
@@ -69,6 +69,12 @@ PREFIX ?= /usr/local
 LINGUAS := ar en es fr ru zh
 MO := $(LINGUAS:%=$(O)/locale/%/LC_MESSAGES/hotline.mo)
 $(O)/src/cli/i18n.o: HL_CFLAGS += -DHL_LOCALEDIR='"$(PREFIX)/share/locale"'
+
+# The console's files (console/, served as they are) go under DATADIR,
+# console.root's default.
+DATADIR ?= $(PREFIX)/share
+CONSOLE_FILES := $(shell find console -type f -name '[a-z0-9]*' 2>/dev/null)
+$(O)/src/party/config.o: HL_CFLAGS += -DHL_DATADIR='"$(DATADIR)"'
 
 .PHONY: all unit check demo fuzz bench clean help install man pot
 all: $(O)/hotline $(O)/hotlined $(MO)
@@ -207,6 +213,9 @@ install: $(O)/hotline $(O)/hotlined $(MO)
 	install -m 0644 dist/tmpfiles.d/hotline.conf $(DESTDIR)$(TMPFILESDIR)/hotline.conf
 	for m in $(MANPAGES); do \
 		install -D -m 0644 $$m $(DESTDIR)$(MANDIR)/man$${m##*.}/$${m##*/} || exit 1; \
+	done
+	for f in $(CONSOLE_FILES); do \
+		install -D -m 0644 $$f $(DESTDIR)$(DATADIR)/hotline/$$f || exit 1; \
 	done
 	for l in $(LINGUAS); do \
 		install -D -m 0644 $(O)/locale/$$l/LC_MESSAGES/hotline.mo \

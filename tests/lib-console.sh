@@ -1,5 +1,5 @@
 # lib-console.sh - sourced (after test-lib.sh) by the tests of the
-# operators' HTTPS listener, t0100..t0106.
+# operators' HTTPS listener (t0100..t0106) and the console's (t0200..).
 #
 # A party NAME's listener port is in $TEST_DIR/NAME.console; curl
 # reaches it by the name on the party's TLS certificate (its DNS name
@@ -8,13 +8,22 @@
 # $TEST_DIR/NAME.csrf.
 
 # console_on NAME [LINES...] : NAME's hotline.conf gets console.listen
-# on a free port (a bare port: loopback) and LINES.
+# on a free port (a bare port: loopback), console.root the repository's
+# console/ (unless LINES set it) and LINES.
 console_on() {
 	co_who=$1
 	shift
 	co_port=$(free_port)
+	co_root="console.root = $SRC_DIR/console"
+	for co_line in "$@"; do
+		case $co_line in console.root*) co_root="" ;; esac
+	done
 	echo "$co_port" >"$TEST_DIR/$co_who.console"
-	{ echo "console.listen = $co_port"; printf '%s\n' "$@"; } >>"$TEST_DIR/$co_who/hotline.conf"
+	{
+		echo "console.listen = $co_port"
+		[ -z "$co_root" ] || echo "$co_root"
+		printf '%s\n' "$@"
+	} >>"$TEST_DIR/$co_who/hotline.conf"
 }
 
 # web NAME METHOD PATH [CURL ARGS...] : one request; the answer's body

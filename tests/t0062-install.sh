@@ -1,9 +1,10 @@
 #!/bin/sh
 # make install lays out a service that works on a fresh Debian 12: the
-# binaries, the unit (its paths under PREFIX, reload by SIGHUP), the
-# sysusers.d and tmpfiles.d files that make the hotline user and its
-# 0710 home (its group may enter, for api.group), and the manual pages,
-# which render without a warning.
+# binaries, the console's files (where console.root looks by default),
+# the unit (its paths under PREFIX, reload by SIGHUP), the sysusers.d
+# and tmpfiles.d files that make the hotline user and its 0710 home (its
+# group may enter, for api.group), and the manual pages, which render
+# without a warning.
 . "$(dirname "$0")/test-lib.sh"
 
 ROOT="$TEST_DIR/root"
@@ -34,7 +35,8 @@ test_expect_success 'make install lays out the binaries, service files and manua
 		etc/tmpfiles.d/hotline.conf usr/local/share/man/man1/hotline.1 \
 		usr/local/share/man/man8/hotlined.8 usr/local/share/man/man5/hotline.conf.5 \
 		usr/local/share/doc/hotline/protocol.md \
-		usr/local/share/locale/fr/LC_MESSAGES/hotline.mo; do
+		usr/local/share/locale/fr/LC_MESSAGES/hotline.mo \
+		usr/local/share/hotline/console/index.html; do
 		test "$(mode root/$f)" = 644 || { echo "$f: mode $(mode root/$f)"; exit 1; }
 	done
 '
@@ -54,6 +56,7 @@ test_expect_success 'the unit runs as hotline in /var/lib/hotline and reloads on
 test_expect_success 'PREFIX moves the binaries, and the unit follows' '
 	install_to "$TEST_DIR/opt" PREFIX=/opt/hotline &&
 	test -x opt/opt/hotline/bin/hotlined &&
+	cmp "$SRC_DIR/console/index.html" opt/opt/hotline/share/hotline/console/index.html &&
 	test -f opt/opt/hotline/share/man/man8/hotlined.8 &&
 	grep -qx "ExecStart=/opt/hotline/bin/hotlined" opt/etc/systemd/system/hotlined.service &&
 	! grep -q /usr/local opt/etc/systemd/system/hotlined.service
@@ -79,6 +82,18 @@ test_expect_success 'init as documented fills that home, and hotlined -n accepts
 	test "$(mode root/var/lib/hotline/identity.key)" = 600 &&
 	HOTLINE_HOME="$ROOT/var/lib/hotline" root/usr/local/bin/hotlined -n 2>err &&
 	grep -qx "configuration OK" err
+'
+
+test_expect_success 'the console is installed whole, where console.root looks by default' '
+	(cd "$SRC_DIR/console" && find . -type f | sort) >want &&
+	(cd root/usr/local/share/hotline/console && find . -type f | sort) >got &&
+	diff want got &&
+	while read -r f; do
+		cmp "$SRC_DIR/console/$f" "root/usr/local/share/hotline/console/$f" &&
+		test "$(mode "root/usr/local/share/hotline/console/$f")" = 644 || exit 1
+	done <want &&
+	grep -qx "#console.root = /usr/local/share/hotline/console" \
+		root/var/lib/hotline/hotline.conf
 '
 
 test_expect_success 'the manual pages render without a warning' '

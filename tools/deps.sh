@@ -34,6 +34,7 @@ for set in "$@"; do
 		command -v sqlite3 >/dev/null 2>&1 || add sqlite3
 		command -v groff >/dev/null 2>&1 || add groff-base
 		command -v oathtool >/dev/null 2>&1 || add oathtool
+		[ -f /usr/share/javascript/d3/d3.min.js ] && [ -f /usr/share/javascript/chart.js/chart.min.js ] || add "libjs-chart.js libjs-d3"
 		;;
 	fuzz)
 		command -v clang >/dev/null 2>&1 || add clang

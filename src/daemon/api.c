@@ -10,8 +10,9 @@
  * the request's cookie (session.c), its operator re-read from the store
  * on every call, with the session's CSRF token on every POST and no
  * foreign Origin.  Login (with a password and a TOTP code, or with a
- * one-time ticket) and logout are the HTTPS door's own routes.
- * Every refusal is a JSON error, recorded in the audit trail.
+ * one-time ticket) and logout are the HTTPS door's own routes; its
+ * paths outside /v1/ are the console's files (console.c).  Every
+ * refusal of an API path is a JSON error, recorded in the audit trail.
  */
 #include <errno.h>
 #include <limits.h>
@@ -33,6 +34,7 @@
 #include "api.h"
 #include "cookie.h"
 #include "apisock.h"
+#include "console.h"
 #include "desk.h"
 #include "error.h"
 #include "file.h"
@@ -87,8 +89,9 @@ struct call {
 	struct hl_operator op;		/* who asks; "-" until known */
 	char cookie[160];		/* Set-Cookie for the answer, or "" */
 	bool close;			/* answer with Connection: close */
-	bool answered;			/* refused in admit */
+	bool answered;			/* answered in admit: refused, or a file */
 	char why[256];			/* a refusal's words, when made up */
+	char *target;			/* HTTPS: the path as sent (raw_target) */
 	struct hl_buf body;
 };
 
@@ -316,7 +319,7 @@ static const struct hl_desk_route *door_route(const struct door *dr, const char 
 static enum MHD_Result admit(struct door *dr, struct MHD_Connection *c, const char *url,
 			     const char *method, const char *version, void **con_cls)
 {
-	struct call *k = calloc(1, sizeof(*k));
+	struct call *k = *con_cls ? *con_cls : calloc(1, sizeof(*k));
 	const char *len_s, *why;
 	uint64_t len = 0;
 	unsigned bad;
@@ -330,6 +333,11 @@ static enum MHD_Result admit(struct door *dr, struct MHD_Connection *c, const ch
 	bad = hl_http_strict(c, method, url, version, true, &why);
 	if (bad)
 		return refuse_close(k, c, bad, why);
+	if (dr->kind == DOOR_HTTPS && hl_console_owns(url)) {
+		k->answered = true;	/* a file, or its plain refusal */
+		return k->target ? hl_console_answer(&dr->api->me->conf, c, method, k->target) :
+		       MHD_NO;
+	}
 	k->route = door_route(dr, method, url);
 	if (!k->route)
 		return refuse(k, c, method, url, MHD_HTTP_NOT_FOUND, "no such endpoint");
@@ -509,7 +517,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 {
 	struct call *k = *con_cls;
 
-	if (!k)
+	if (!k || !k->door)
 		return admit(cls, c, url, method, version, con_cls);
 	if (k->answered) {
 		*size = 0;	/* refused: the body is not read */
@@ -537,9 +545,29 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
 		if (k->body.data)
 			sodium_memzero(k->body.data, k->body.len);
 		hl_buf_free(&k->body);
+		free(k->target);
 		free(k);
 	}
 	*con_cls = NULL;
+}
+
+/* The HTTPS door's first look at a request: its call, holding the
+ * target's path as sent.  libmicrohttpd then decodes escapes in the
+ * path in place, where a %00 would cut it short; the console's files
+ * are named by what the client sent (console.c). */
+static void *raw_target(void *cls, const char *uri, struct MHD_Connection *c)
+{
+	struct call *k = calloc(1, sizeof(*k));
+
+	(void)cls;
+	(void)c;
+	if (k)
+		k->target = strndup(uri, strcspn(uri, "?"));
+	if (k && !k->target) {
+		free(k);
+		k = NULL;
+	}
+	return k;
 }
 
 /* Binds the socket, unless a live daemon already answers on it. */
@@ -673,6 +701,7 @@ static int start_https(struct hl_api *api, char *err, size_t errlen)
 		MHD_OPTION_HTTPS_MEM_CERT, (const char *)api->crt.data,
 		MHD_OPTION_HTTPS_PRIORITIES, "NORMAL:-VERS-ALL:+VERS-TLS1.3",
 		MHD_OPTION_NOTIFY_COMPLETED, completed, api,
+		MHD_OPTION_URI_LOG_CALLBACK, raw_target, NULL,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)HTTPS_CONN_MAX,
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)HTTPS_CONN_PER_IP,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)65536,

@@ -24,6 +24,7 @@
 
 #include "api.h"
 #include "clock.h"
+#include "console.h"
 #include "courier.h"
 #include "desk.h"
 #include "error.h"
@@ -217,6 +218,9 @@ static struct hl_party *reread(const struct timekeeper *t)
 		log_warn("reload: endpoint and listen change only when hotlined restarts");
 	if (strcmp(n->conf.console_listen, t->p->conf.console_listen) != 0)
 		log_warn("reload: console.listen changes only when hotlined restarts");
+	if (strcmp(n->conf.console_root, t->p->conf.console_root) != 0 ||
+	    strcmp(n->conf.console_lib, t->p->conf.console_lib) != 0)
+		log_warn("reload: console.root and console.lib change only when hotlined restarts");
 	memcpy(n->conf.endpoint, t->p->conf.endpoint, sizeof(n->conf.endpoint));
 	memcpy(n->conf.listen, t->p->conf.listen, sizeof(n->conf.listen));
 	return n;
@@ -299,6 +303,17 @@ static int another_running(const struct hl_party *p, char *err, size_t errlen)
 	return r;
 }
 
+/* The console's address, and a missing console.root: the API works
+ * without it, so hotlined starts and says what to install. */
+static void console_log(const struct hl_party *p)
+{
+	char why[PATH_MAX + 256];
+
+	log_info("console on https://%s", p->conf.console_listen);
+	if (hl_console_check(&p->conf, why, sizeof(why)) < 0)
+		log_warn("%s", why);
+}
+
 static int run(struct hl_party *p, const char *db)
 {
 	struct hl_courier *courier = NULL;
@@ -328,7 +343,7 @@ static int run(struct hl_party *p, const char *db)
 		log_err("cannot start: %s", err[0] ? err : hl_strerror(r));
 	} else {
 		if (p->conf.console_listen[0])
-			log_info("console on https://%s", p->conf.console_listen);
+			console_log(p);
 		log_info("ready: party %s, peers on https://%s, operators on %s/hotlined.sock",
 			 p->card.name, p->conf.listen, p->home);
 		t.courier = courier;

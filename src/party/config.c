@@ -9,6 +9,13 @@
 #include "error.h"
 #include "text.h"
 
+/* Where make install put the console (the Makefile's DATADIR). */
+#ifndef HL_DATADIR
+#define HL_DATADIR "/usr/local/share"
+#endif
+#define HL_CONSOLE_ROOT HL_DATADIR "/hotline/console"
+#define HL_CONSOLE_LIB "/usr/share/javascript"
+
 enum kind {
 	T_NAME, T_ENDPOINT, T_LISTEN, T_DURATION, T_LADDER, T_COMMAND, T_WEBHOOK,
 	T_EVERY, T_PRECEDENCE, T_SIZE, T_CONSOLE, T_PATH, T_GROUP,
@@ -75,11 +82,15 @@ static const struct key keys[] = {
 	 "# a port alone means loopback; never the peer port).  It serves\n"
 	 "# the party's TLS certificate unless console.cert and console.key\n"
 	 "# name others; a session ends console.idle after its last request\n"
-	 "# and console.lifetime after its login.\n"},
+	 "# and console.lifetime after its login.  Its pages are the files in\n"
+	 "# console.root, its chart and graph libraries those of Debian's\n"
+	 "# libjs-chart.js and libjs-d3 in console.lib.\n"},
 	{"console.cert", T_PATH, FIELD(console_cert), "/etc/hotline/console.crt", NULL},
 	{"console.key", T_PATH, FIELD(console_key), "/etc/hotline/console.key", NULL},
 	{"console.idle", T_DURATION, FIELD(console_idle), "15m", NULL},
 	{"console.lifetime", T_DURATION, FIELD(console_lifetime), "12h", NULL},
+	{"console.root", T_PATH, FIELD(console_root), HL_CONSOLE_ROOT, NULL},
+	{"console.lib", T_PATH, FIELD(console_lib), HL_CONSOLE_LIB, NULL},
 	{"api.group", T_GROUP, FIELD(api_group), "hotline",
 	 "\n# The Unix group whose members may reach the operator API's socket\n"
 	 "# (hotlined.sock, then mode 0660 and that group; hotlined must be\n"
@@ -128,6 +139,8 @@ void hl_config_defaults(struct hl_config *c)
 	c->clock_skew = 5 * 60;
 	c->console_idle = 15 * 60;
 	c->console_lifetime = 12 * 3600;
+	snprintf(c->console_root, sizeof(c->console_root), "%s", HL_CONSOLE_ROOT);
+	snprintf(c->console_lib, sizeof(c->console_lib), "%s", HL_CONSOLE_LIB);
 }
 
 int hl_listen_check(const char *s)
@@ -370,7 +383,7 @@ static bool group_valid(const char *s)
 static int set_string(struct hl_config *c, const struct key *k, const char *v, size_t n,
 		      unsigned line)
 {
-	char *dst = (char *)c + k->off;
+	char *dst = (char *)c + k->off, msg[64];
 
 	if (n >= k->size)
 		return fail(c, line, "value too long");
@@ -394,9 +407,8 @@ static int set_string(struct hl_config *c, const struct key *k, const char *v, s
 	case T_CONSOLE:
 		return console_set(c, dst, k->size, line);
 	case T_PATH:
-		return dst[0] == '/' ? 0 : fail(c, line, k->name[8] == 'c' ?
-						"console.cert: want an absolute path" :
-						"console.key: want an absolute path");
+		snprintf(msg, sizeof(msg), "%s: want an absolute path", k->name);
+		return dst[0] == '/' ? 0 : fail(c, line, msg);
 	case T_GROUP:
 		return group_valid(dst) ? 0 :
 		       fail(c, line, "api.group: want a Unix group name (a-z, 0-9, '.', '_', '-')");

@@ -35,6 +35,11 @@
  *   console.key = /etc/hotline/console.key
  *   console.idle = 15m
  *   console.lifetime = 12h
+ *   # The console's files (default under the datadir that make install
+ *   # used) and Debian's libjs-* packages, which it takes the chart and
+ *   # graph libraries from:
+ *   console.root = /usr/local/share/hotline/console
+ *   console.lib = /usr/share/javascript
  *
  *   # Bytes of equivocation evidence kept per link (16M by default);
  *   # past them an incident is recorded by its hash alone:
@@ -108,6 +113,8 @@ struct hl_config {
 	char console_key[HL_COMMAND_MAX + 1];	/* "" for the party's tls.key */
 	int64_t console_idle;		/* seconds a session lives unused */
 	int64_t console_lifetime;	/* seconds a session lives at most */
+	char console_root[HL_COMMAND_MAX + 1];	/* the console's files */
+	char console_lib[HL_COMMAND_MAX + 1];	/* Debian's /usr/share/javascript */
 	char api_group[HL_GROUP_MAX + 1];	/* "" for none: the socket is 0600 */
 	struct hl_config_link links[HL_CONFIG_LINKS_MAX];
 	unsigned nlinks;

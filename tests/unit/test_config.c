@@ -296,6 +296,27 @@ static void test_console(void **state)
 	refused("name = ru-cert\nconsole.idle = 0s\n", 2, "console.idle: want a duration");
 }
 
+/* The console's files: by default where make install put them and
+ * Debian's /usr/share/javascript; absolute paths only. */
+static void test_console_files(void **state)
+{
+	struct hl_config c;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(parse("name = ru-cert\n", &c), 0);
+	n = strlen(c.console_root);
+	assert_true(c.console_root[0] == '/' && n > 16);
+	assert_string_equal(c.console_root + n - 16, "/hotline/console");
+	assert_string_equal(c.console_lib, "/usr/share/javascript");
+	assert_int_equal(parse("name = ru-cert\nconsole.root = /srv/console\n"
+			       "console.lib = /opt/js\n", &c), 0);
+	assert_string_equal(c.console_root, "/srv/console");
+	assert_string_equal(c.console_lib, "/opt/js");
+	refused("name = ru-cert\nconsole.root = console\n", 2, "console.root: want an absolute path");
+	refused("name = ru-cert\nconsole.lib =\n", 2, "console.lib: want an absolute path");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -308,6 +329,7 @@ int main(void)
 		cmocka_unit_test(test_format_round_trip),
 		cmocka_unit_test(test_evidence_max),
 		cmocka_unit_test(test_console),
+		cmocka_unit_test(test_console_files),
 	};
 
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
