@@ -137,7 +137,7 @@ test_expect_success 'the trail has each issue, use and refusal, never a ticket' 
 	in_trail ".action == \"login\" and .status == 200 and .operator == \"duty1\" and
 		.door == \"https\" and .detail.with == \"ticket\" and
 		.detail.issued_by == \"$(cat me)\"" &&
-	for reason in "ticket used already" "ticket expired" "unknown ticket" disabled locked; do
+	for reason in "ticket used already" "ticket expired" "unknown ticket" disabled waiting; do
 		in_trail ".action == \"login-failed\" and .status >= 400 and
 			.detail.with == \"ticket\" and .detail.reason == \"$reason\"" || exit 1
 	done &&
