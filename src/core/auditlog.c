@@ -192,51 +192,7 @@ static bool origin_valid(const char *s, size_t n)
 int hl_audit_checkpoint_sign(const char *origin, uint64_t size, const hl_hash root,
 			     const unsigned char sk[HL_ED25519_SK_LEN], struct hl_buf *out)
 {
-	struct hl_buf text;
-	int r;
-
-	if (!origin_valid(origin, strlen(origin)))
-		return -HL_ETYPE;
-	if (size > INT64_MAX)
-		return -HL_ENUMBER;
-	hl_buf_init(&text, HL_CHECKPOINT_MAX);
-	r = hl_buf_printf(&text, "%s\n%llu\n", origin, (unsigned long long)size);
-	if (r == 0)
-		r = hl_buf_b64(&text, root, HL_HASH_LEN);
-	if (r == 0)
-		r = hl_buf_puts(&text, "\n");
-	if (r == 0)
-		r = hl_note_sign_text(out, text.data, text.len, origin, sk);
-	hl_buf_free(&text);
-	return r;
-}
-
-static int checkpoint_text(struct hl_checkpoint *cp)
-{
-	struct hl_lines l;
-	const char *line;
-	size_t len;
-	int r;
-
-	hl_lines_init(&l, cp->note.text, cp->note.text_len);
-	if (!hl_lines_next(&l, &line, &len))
-		return -HL_ETRUNCATED;
-	if (!origin_valid(line, len) || len > HL_ORIGIN_MAX)
-		return -HL_ETYPE;
-	memcpy(cp->origin, line, len);
-	cp->origin[len] = 0;
-	if (!hl_lines_next(&l, &line, &len))
-		return -HL_ETRUNCATED;
-	cp->size = 0;
-	r = len == 1 && line[0] == '0' ? 0 : hl_parse_u64(line, len, INT64_MAX, &cp->size);
-	if (r < 0)
-		return r;
-	if (!hl_lines_next(&l, &line, &len))
-		return -HL_ETRUNCATED;
-	r = hl_b64_exact(line, len, cp->root, HL_HASH_LEN);
-	if (r < 0)
-		return r;
-	return l.p == l.end ? 0 : -HL_EFIELD;
+	return hl_checkpoint_sign_for(origin_valid, origin, size, root, sk, out);
 }
 
 int hl_audit_checkpoint_open(const unsigned char *buf, size_t n, const char *party,
@@ -244,21 +200,15 @@ int hl_audit_checkpoint_open(const unsigned char *buf, size_t n, const char *par
 			     struct hl_checkpoint *cp)
 {
 	char want[HL_ORIGIN_MAX + 1];
-	int r;
+	int r = hl_checkpoint_parse_for(origin_valid, buf, n, cp);
 
-	memset(cp, 0, sizeof(*cp));
-	if (n > HL_CHECKPOINT_MAX)
-		return -HL_ETOOBIG;
-	r = hl_note_parse(buf, n, &cp->note);
-	if (r == 0)
-		r = checkpoint_text(cp);
 	if (r == 0 && party) {
 		hl_audit_origin(party, want);
 		if (strcmp(want, cp->origin) != 0)
 			r = -HL_ETYPE;
 	}
 	if (r == 0)
-		r = hl_note_verify(&cp->note, cp->origin, pk);
+		r = hl_checkpoint_verify(cp, pk);
 	return r;
 }
 
