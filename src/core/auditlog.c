@@ -8,9 +8,9 @@
 
 #include "auditlog.h"
 #include "error.h"
+#include "tlog.h"
 
 #define DUMP_FLAGS (JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII)
-#define TLOG_PROOF_TYPE "c2sp.org/tlog-proof@v1"
 
 /* A value of a line: 1..max bytes of UTF-8 text, no control character,
  * no space at either end (so that it has one spelling). */
@@ -221,17 +221,7 @@ int hl_audit_proof_encode(struct hl_buf *out, const void *entry, size_t n,
 	if (r == 0)
 		r = hl_buf_append(out, entry, n);
 	if (r == 0)
-		r = hl_buf_printf(out, TLOG_PROOF_TYPE "\nindex %llu\n",
-				  (unsigned long long)index);
-	for (size_t i = 0; r == 0 && i < npath; i++) {
-		r = hl_buf_b64(out, path[i], HL_HASH_LEN);
-		if (r == 0)
-			r = hl_buf_puts(out, "\n");
-	}
-	if (r == 0)
-		r = hl_buf_puts(out, "\n");
-	if (r == 0)
-		r = hl_buf_append(out, checkpoint, cplen);
+		r = hl_tlog_proof_encode(out, index, path, npath, checkpoint, cplen);
 	return r;
 }
 
@@ -281,39 +271,23 @@ static int proof_head(const unsigned char *buf, size_t n, size_t *pos,
 	p->entry = buf + *pos;
 	p->entry_len = size;
 	*pos += size;
-	if (!next_line(buf, n, pos, &line, &len))
-		return -HL_ETRUNCATED;
-	if (!is_line(line, len, TLOG_PROOF_TYPE))
-		return -HL_EFIELD;
-	if (!next_line(buf, n, pos, &line, &len))
-		return -HL_ETRUNCATED;
-	if (!hl_field(line, len, "index", &v, &vn))
-		return -HL_EFIELD;
-	return vn == 1 && v[0] == '0' ? 0 : hl_parse_u64(v, vn, INT64_MAX - 1, &p->index);
+	return 0;
 }
 
 int hl_audit_proof_parse(const unsigned char *buf, size_t n, struct hl_audit_proof *p)
 {
-	const char *line;
-	size_t pos = 0, len;
+	struct hl_lines l;
+	size_t pos = 0;
 	int r;
 
 	memset(p, 0, sizeof(*p));
 	if (n > HL_AUDIT_PROOF_MAX)
 		return -HL_ETOOBIG;
 	r = proof_head(buf, n, &pos, p);
-	while (r == 0) {
-		r = next_line(buf, n, &pos, &line, &len) ? 0 : -HL_ETRUNCATED;
-		if (r < 0 || len == 0)
-			break;
-		r = p->npath < HL_MERKLE_PROOF_MAX ?
-		    hl_b64_exact(line, len, p->path[p->npath++], HL_HASH_LEN) : -HL_ETOOBIG;
-	}
-	if (r == 0 && pos >= n)
-		r = -HL_ETRUNCATED;
 	if (r == 0) {
-		p->checkpoint = buf + pos;
-		p->checkpoint_len = n - pos;
+		hl_lines_init(&l, buf + pos, n - pos);
+		r = hl_tlog_proof_parse(&l, &p->index, p->path, HL_MERKLE_PROOF_MAX,
+					&p->npath, &p->checkpoint, &p->checkpoint_len);
 	}
 	if (r < 0)
 		memset(p, 0, sizeof(*p));

@@ -4,6 +4,7 @@
 #include "batch.h"
 #include "error.h"
 #include "text.h"
+#include "tlog.h"
 
 int hl_batch_begin(struct hl_buf *out)
 {
@@ -27,16 +28,7 @@ int hl_batch_end(struct hl_buf *out, uint64_t old, const hl_hash *proof,
 	if (nproof > HL_WITNESS_PROOF_MAX)
 		return -HL_ETOOBIG;
 	r = hl_buf_printf(out, "old %llu\n", (unsigned long long)old);
-	for (size_t i = 0; r == 0 && i < nproof; i++) {
-		r = hl_buf_b64(out, proof[i], HL_HASH_LEN);
-		if (r == 0)
-			r = hl_buf_puts(out, "\n");
-	}
-	if (r == 0)
-		r = hl_buf_puts(out, "\n");
-	if (r == 0)
-		r = hl_buf_append(out, checkpoint, n);
-	return r;
+	return r < 0 ? r : hl_tlog_path_encode(out, proof, nproof, checkpoint, n);
 }
 
 /* Reads one line at *pos (without its newline). */
@@ -96,6 +88,7 @@ int hl_batch_parse(const unsigned char *buf, size_t n, struct hl_batch *b)
 {
 	const char *line, *v;
 	size_t pos = 0, len, vn;
+	struct hl_lines l;
 	int r;
 
 	memset(b, 0, sizeof(*b));
@@ -113,21 +106,7 @@ int hl_batch_parse(const unsigned char *buf, size_t n, struct hl_batch *b)
 	r = parse_number(v, vn, INT64_MAX, &b->old);
 	if (r < 0)
 		return r;
-	for (;;) {
-		if (!line_at(buf, n, &pos, &line, &len))
-			return -HL_ETRUNCATED;
-		if (len == 0)
-			break;
-		if (b->nproof == HL_WITNESS_PROOF_MAX)
-			return -HL_ETOOBIG;
-		r = hl_b64_exact(line, len, b->proof[b->nproof++], HL_HASH_LEN);
-		if (r < 0)
-			return r;
-	}
-	if (pos >= n)
-		return -HL_ETRUNCATED;
-	/* The checkpoint runs to the end; its parser checks every byte. */
-	b->checkpoint = buf + pos;
-	b->checkpoint_len = n - pos;
-	return 0;
+	hl_lines_init(&l, buf + pos, n - pos);
+	return hl_tlog_path_parse(&l, b->proof, HL_WITNESS_PROOF_MAX, &b->nproof,
+				  &b->checkpoint, &b->checkpoint_len);
 }
