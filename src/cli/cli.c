@@ -501,27 +501,6 @@ bool cli_opt_precedence(const char *arg, enum hl_precedence *p)
 	return false;
 }
 
-/* "LINK/SEQ" or "LINK/out/SEQ". */
-bool cli_parse_id(const char *id, char *link, size_t cap, int *side, uint64_t *seq)
-{
-	const char *slash = strchr(id, '/'), *num;
-	size_t n;
-
-	if (!slash || (size_t)(slash - id) >= cap)
-		return false;
-	n = (size_t)(slash - id);
-	memcpy(link, id, n);
-	link[n] = 0;
-	num = slash + 1;
-	*side = HL_THEIRS;
-	if (strncmp(num, "out/", 4) == 0) {
-		*side = HL_OURS;
-		num += 4;
-	}
-	return hl_name_valid(link, n) &&
-	       hl_parse_u64(num, strlen(num), INT64_MAX, seq) == 0 && *seq > 0;
-}
-
 struct index_ctx {
 	struct hl_store *st;
 	const struct hl_party *p;
@@ -533,12 +512,6 @@ static int index_link(void *ctx, const struct hl_link *l)
 	uint64_t added = 0;
 
 	return hl_index_update(c->st, c->p, l, &added);
-}
-
-void cli_format_id(const char *link, int side, uint64_t seq, char out[CLI_ID_MAX + 1])
-{
-	snprintf(out, CLI_ID_MAX + 1, "%.*s/%s%llu", HL_NAME_MAX, link,
-		 side == HL_OURS ? "out/" : "", (unsigned long long)seq);
 }
 
 int cli_index(struct hl_store *st, const struct hl_party *p)

@@ -100,11 +100,6 @@ int cli_json_print(json_t *j);
 /* A time for --json: seconds since the epoch, or null for none (0). */
 json_t *cli_json_time(int64_t t);
 
-/* "LINK/SEQ" (received) or "LINK/out/SEQ" (sent) into its parts. */
-bool cli_parse_id(const char *id, char *link, size_t cap, int *side, uint64_t *seq);
-/* The ID cli_parse_id reads, for message seq of side on link. */
-#define CLI_ID_MAX (HL_NAME_MAX + 25)
-void cli_format_id(const char *link, int side, uint64_t seq, char out[CLI_ID_MAX + 1]);
 
 /* Calls one route of the desk through hotlined's operator API: args
  * (borrowed, may be NULL) go as a POST's JSON body or a GET's query.

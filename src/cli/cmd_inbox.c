@@ -10,6 +10,7 @@
 #include "content.h"
 #include "error.h"
 #include "i18n.h"
+#include "msgid.h"
 #include "text.h"
 
 const char inbox_help[] =
@@ -265,7 +266,7 @@ int show_main(int argc, char **argv)
 
 	if (r != CLI_OK)
 		return r;
-	if (argc - optind != 1 || !cli_parse_id(argv[optind], name, sizeof(name), &side, &seq))
+	if (argc - optind != 1 || !hl_msgid_parse(argv[optind], name, &side, &seq))
 		return cli_usage("show", syn);
 	p = cli_party(HL_PARTY_PUBLIC);
 	if (!p)
