@@ -152,7 +152,7 @@ int hl_audit_entry_parse(const unsigned char *buf, size_t n, struct hl_audit_ent
 	hl_lines_init(&l, buf, n);
 	if (!hl_lines_next(&l, &line, &len))
 		return -HL_ETRUNCATED;
-	if (len != strlen(HL_AUDIT_TYPE) || memcmp(line, HL_AUDIT_TYPE, len) != 0)
+	if (!hl_line_is(line, len, HL_AUDIT_TYPE))
 		return -HL_ETYPE;
 	r = entry_fields(&l, e);
 	if (r < 0)
@@ -225,70 +225,43 @@ int hl_audit_proof_encode(struct hl_buf *out, const void *entry, size_t n,
 	return r;
 }
 
-/* The next line of buf from *pos, without its newline. */
-static bool next_line(const unsigned char *buf, size_t n, size_t *pos,
-		      const char **line, size_t *len)
-{
-	const unsigned char *nl;
-
-	if (*pos >= n)
-		return false;
-	nl = memchr(buf + *pos, '\n', n - *pos);
-	if (!nl)
-		return false;
-	*line = (const char *)buf + *pos;
-	*len = (size_t)(nl - (buf + *pos));
-	*pos += *len + 1;
-	return true;
-}
-
-static bool is_line(const char *line, size_t len, const char *want)
-{
-	return len == strlen(want) && memcmp(line, want, len) == 0;
-}
-
-static int proof_head(const unsigned char *buf, size_t n, size_t *pos,
-		      struct hl_audit_proof *p)
+static int proof_head(struct hl_lines *l, struct hl_audit_proof *p)
 {
 	const char *line, *v;
 	size_t len, vn;
 	uint64_t size;
 	int r;
 
-	if (!next_line(buf, n, pos, &line, &len))
+	if (!hl_lines_next(l, &line, &len))
 		return -HL_ETRUNCATED;
-	if (!is_line(line, len, HL_AUDIT_PROOF_TYPE))
+	if (!hl_line_is(line, len, HL_AUDIT_PROOF_TYPE))
 		return -HL_ETYPE;
-	if (!next_line(buf, n, pos, &line, &len))
+	if (!hl_lines_next(l, &line, &len))
 		return -HL_ETRUNCATED;
 	if (!hl_field(line, len, "entry", &v, &vn))
 		return -HL_EFIELD;
 	r = hl_parse_u64(v, vn, HL_AUDIT_ENTRY_MAX, &size);
 	if (r < 0)
 		return r;
-	if (size > n - *pos)
+	if (!hl_lines_take(l, size, &p->entry))
 		return -HL_ETRUNCATED;
-	p->entry = buf + *pos;
 	p->entry_len = size;
-	*pos += size;
 	return 0;
 }
 
 int hl_audit_proof_parse(const unsigned char *buf, size_t n, struct hl_audit_proof *p)
 {
 	struct hl_lines l;
-	size_t pos = 0;
 	int r;
 
 	memset(p, 0, sizeof(*p));
 	if (n > HL_AUDIT_PROOF_MAX)
 		return -HL_ETOOBIG;
-	r = proof_head(buf, n, &pos, p);
-	if (r == 0) {
-		hl_lines_init(&l, buf + pos, n - pos);
+	hl_lines_init(&l, buf, n);
+	r = proof_head(&l, p);
+	if (r == 0)
 		r = hl_tlog_proof_parse(&l, &p->index, p->path, HL_MERKLE_PROOF_MAX,
 					&p->npath, &p->checkpoint, &p->checkpoint_len);
-	}
 	if (r < 0)
 		memset(p, 0, sizeof(*p));
 	return r;

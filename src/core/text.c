@@ -84,6 +84,20 @@ bool hl_lines_next(struct hl_lines *l, const char **line, size_t *len)
 	return true;
 }
 
+bool hl_lines_take(struct hl_lines *l, size_t n, const unsigned char **p)
+{
+	if (n > (size_t)(l->end - l->p))
+		return false;
+	*p = (const unsigned char *)l->p;
+	l->p += n;
+	return true;
+}
+
+bool hl_line_is(const char *line, size_t len, const char *want)
+{
+	return len == strlen(want) && memcmp(line, want, len) == 0;
+}
+
 bool hl_field(const char *line, size_t len, const char *key,
 	      const char **val, size_t *vlen)
 {

@@ -37,6 +37,11 @@ struct hl_lines {
 };
 void hl_lines_init(struct hl_lines *l, const void *s, size_t n);
 bool hl_lines_next(struct hl_lines *l, const char **line, size_t *len);
+/* Takes the next n bytes, whatever they hold (an object that comes
+ * with its length); false when fewer are left. */
+bool hl_lines_take(struct hl_lines *l, size_t n, const unsigned char **p);
+/* Whether line is exactly want. */
+bool hl_line_is(const char *line, size_t len, const char *want);
 
 /* If line is "<key> <value>" with a non-empty value, sets val and
  * returns true. */

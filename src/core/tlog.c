@@ -1,6 +1,4 @@
 /* tlog.c - the path and checkpoint that C2SP's tlog texts end with. */
-#include <string.h>
-
 #include "error.h"
 #include "tlog.h"
 
@@ -57,11 +55,6 @@ int hl_tlog_path_parse(struct hl_lines *l, hl_hash *path, size_t max, size_t *np
 	return 0;
 }
 
-static bool is_line(const char *line, size_t len, const char *want)
-{
-	return len == strlen(want) && memcmp(line, want, len) == 0;
-}
-
 int hl_tlog_proof_parse(struct hl_lines *l, uint64_t *index, hl_hash *path, size_t max,
 			size_t *npath, const unsigned char **checkpoint, size_t *cplen)
 {
@@ -71,7 +64,7 @@ int hl_tlog_proof_parse(struct hl_lines *l, uint64_t *index, hl_hash *path, size
 
 	if (!hl_lines_next(l, &line, &len))
 		return -HL_ETRUNCATED;
-	if (!is_line(line, len, HL_TLOG_PROOF_TYPE))
+	if (!hl_line_is(line, len, HL_TLOG_PROOF_TYPE))
 		return -HL_EFIELD;
 	if (!hl_lines_next(l, &line, &len))
 		return -HL_ETRUNCATED;
