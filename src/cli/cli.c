@@ -1,6 +1,7 @@
 /* cli.c - helpers shared by the hotline subcommands. */
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <stdio.h>
@@ -491,6 +492,33 @@ bool cli_opt_seq(const char *arg, uint64_t *seq)
 		return true;
 	cli_err(_("--seq: want a number from 1"));
 	return false;
+}
+
+int cli_opt_listing(int argc, char **argv, const char *cmd, const char *syn,
+		    const char **link, bool *json)
+{
+	static const struct option opts[] = {
+		{"link", required_argument, NULL, 'l'},
+		{"home", required_argument, NULL, 'H'},
+		{"json", no_argument, NULL, 'j'},
+		{NULL, 0, NULL, 0},
+	};
+
+	for (;;) {
+		int c = getopt_long(argc, argv, "", opts, NULL);
+
+		if (c == -1)
+			break;
+		if (c == 'j')
+			*json = true;
+		else if (c == 'l' && link)
+			*link = optarg;
+		else if (c == 'H')
+			cli_home = optarg;
+		else
+			return cli_usage(cmd, syn);
+	}
+	return CLI_OK;
 }
 
 bool cli_opt_precedence(const char *arg, enum hl_precedence *p)

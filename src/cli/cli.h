@@ -54,6 +54,11 @@ int64_t cli_now(void);
 bool cli_opt_seq(const char *arg, uint64_t *seq);
 bool cli_opt_precedence(const char *arg, enum hl_precedence *p);
 
+/* The options of a listing: --json, --home, and --link into *link
+ * (refused when link is NULL).  CLI_OK, or the usage status of cmd. */
+int cli_opt_listing(int argc, char **argv, const char *cmd, const char *syn,
+		    const char **link, bool *json);
+
 /* Prints a message's content: who made it ("by ana (duty officer)",
  * when it names its operator), its fields, its text and summary with
  * their language tags when it is hotline content JSON, else the bytes
