@@ -63,6 +63,19 @@ bool hl_name_valid(const char *s, size_t n)
 	return true;
 }
 
+bool hl_unix_name_valid(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > HL_UNIX_NAME_MAX || s[0] == '-')
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		      (s[i] >= '0' && s[i] <= '9') || strchr("._-", s[i])))
+			return false;
+	return true;
+}
+
 void hl_lines_init(struct hl_lines *l, const void *s, size_t n)
 {
 	l->p = s;

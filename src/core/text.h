@@ -29,6 +29,11 @@ int hl_text_check(const unsigned char *s, size_t n);
  * or digit. */
 bool hl_name_valid(const char *s, size_t n);
 
+/* A Unix user or group name as the configuration and the operators'
+ * mappings take it: 1..32 of A-Z a-z 0-9 . _ -, not first '-'. */
+#define HL_UNIX_NAME_MAX 32
+bool hl_unix_name_valid(const char *s);
+
 /* A cursor over newline-terminated lines.  next() fails on a last line
  * that lacks its newline. */
 struct hl_lines {
