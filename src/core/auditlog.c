@@ -227,26 +227,14 @@ int hl_audit_proof_encode(struct hl_buf *out, const void *entry, size_t n,
 
 static int proof_head(struct hl_lines *l, struct hl_audit_proof *p)
 {
-	const char *line, *v;
-	size_t len, vn;
-	uint64_t size;
-	int r;
+	const char *line;
+	size_t len;
 
 	if (!hl_lines_next(l, &line, &len))
 		return -HL_ETRUNCATED;
 	if (!hl_line_is(line, len, HL_AUDIT_PROOF_TYPE))
 		return -HL_ETYPE;
-	if (!hl_lines_next(l, &line, &len))
-		return -HL_ETRUNCATED;
-	if (!hl_field(line, len, "entry", &v, &vn))
-		return -HL_EFIELD;
-	r = hl_parse_u64(v, vn, HL_AUDIT_ENTRY_MAX, &size);
-	if (r < 0)
-		return r;
-	if (!hl_lines_take(l, size, &p->entry))
-		return -HL_ETRUNCATED;
-	p->entry_len = size;
-	return 0;
+	return hl_lines_counted(l, "entry", HL_AUDIT_ENTRY_MAX, &p->entry, &p->entry_len);
 }
 
 int hl_audit_proof_parse(const unsigned char *buf, size_t n, struct hl_audit_proof *p)

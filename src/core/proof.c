@@ -32,23 +32,16 @@ static int parse_head(struct hl_lines *l, struct hl_proof *p)
 	struct hl_lines peek;
 	const char *line, *v;
 	size_t len, vn;
-	uint64_t size;
 	int r;
 
 	if (!hl_lines_next(l, &line, &len))
 		return -HL_ETRUNCATED;
 	if (!hl_line_is(line, len, HL_PROOF_TYPE))
 		return -HL_ETYPE;
-	if (!hl_lines_next(l, &line, &len))
-		return -HL_ETRUNCATED;
-	if (!hl_field(line, len, "envelope", &v, &vn))
-		return -HL_EFIELD;
-	r = hl_parse_u64(v, vn, HL_ENVELOPE_HEADER_MAX + HL_BODY_MAX, &size);
+	r = hl_lines_counted(l, "envelope", HL_ENVELOPE_HEADER_MAX + HL_BODY_MAX,
+			     &p->envelope, &p->envelope_len);
 	if (r < 0)
 		return r;
-	if (!hl_lines_take(l, size, &p->envelope))
-		return -HL_ETRUNCATED;
-	p->envelope_len = size;
 	/* A "key" line, or none: the tlog-proof that follows reads its own. */
 	peek = *l;
 	if (!hl_lines_next(&peek, &line, &len) || !hl_field(line, len, "key", &v, &vn))

@@ -111,6 +111,27 @@ bool hl_line_is(const char *line, size_t len, const char *want)
 	return len == strlen(want) && memcmp(line, want, len) == 0;
 }
 
+int hl_lines_counted(struct hl_lines *l, const char *key, uint64_t max,
+		     const unsigned char **p, size_t *n)
+{
+	const char *line, *v;
+	size_t len, vn;
+	uint64_t size;
+	int r;
+
+	if (!hl_lines_next(l, &line, &len))
+		return -HL_ETRUNCATED;
+	if (!hl_field(line, len, key, &v, &vn))
+		return -HL_EFIELD;
+	r = hl_parse_u64(v, vn, max, &size);
+	if (r < 0)
+		return r;
+	if (!hl_lines_take(l, size, p))
+		return -HL_ETRUNCATED;
+	*n = size;
+	return 0;
+}
+
 bool hl_field(const char *line, size_t len, const char *key,
 	      const char **val, size_t *vlen)
 {

@@ -47,6 +47,10 @@ bool hl_lines_next(struct hl_lines *l, const char **line, size_t *len);
 bool hl_lines_take(struct hl_lines *l, size_t n, const unsigned char **p);
 /* Whether line is exactly want. */
 bool hl_line_is(const char *line, size_t len, const char *want);
+/* A line "<key> <n>", n at most max, and the n bytes after it, which
+ * *p points to; -HL_ETRUNCATED, -HL_EFIELD or the number's error. */
+int hl_lines_counted(struct hl_lines *l, const char *key, uint64_t max,
+		     const unsigned char **p, size_t *n);
 
 /* If line is "<key> <value>" with a non-empty value, sets val and
  * returns true. */
