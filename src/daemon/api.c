@@ -16,7 +16,6 @@
  */
 #include <errno.h>
 #include <limits.h>
-#include <netdb.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +38,7 @@
 #include "error.h"
 #include "file.h"
 #include "http.h"
+#include "net.h"
 #include "session.h"
 #include "sse.h"
 #include "text.h"
@@ -627,32 +627,6 @@ static int start_local(struct hl_api *api, char *err, size_t errlen)
 	return 0;
 }
 
-/* console.listen's address, numeric ("127.0.0.1:8443", "[::1]:8443"). */
-static int resolve(const char *listen, struct sockaddr_storage *ss)
-{
-	char host[HL_LISTEN_MAX + 1];
-	const char *colon = strrchr(listen, ':');
-	struct addrinfo hints = {.ai_flags = AI_NUMERICHOST | AI_PASSIVE,
-				 .ai_socktype = SOCK_STREAM};
-	struct addrinfo *ai = NULL;
-	size_t n;
-
-	if (!colon || (size_t)(colon - listen) >= sizeof(host))
-		return -HL_ECONFIG;
-	n = (size_t)(colon - listen);
-	memcpy(host, listen, n);
-	host[n] = 0;
-	if (n >= 2 && host[0] == '[' && host[n - 1] == ']') {
-		memmove(host, host + 1, n - 2);
-		host[n - 2] = 0;
-	}
-	if (getaddrinfo(host, colon + 1, &hints, &ai) != 0 || !ai)
-		return -HL_ECONFIG;
-	memcpy(ss, ai->ai_addr, ai->ai_addrlen);
-	freeaddrinfo(ai);
-	return 0;
-}
-
 /* The HTTPS door's certificate and key: console.cert and console.key,
  * or the party's own TLS pair. */
 static int load_pair(struct hl_api *api, char *err, size_t errlen)
@@ -686,7 +660,7 @@ static int start_https(struct hl_api *api, char *err, size_t errlen)
 
 	if (r == 0)
 		r = load_pair(api, err, errlen);
-	if (r == 0 && resolve(cf->console_listen, &ss) < 0) {
+	if (r == 0 && hl_net_resolve(cf->console_listen, &ss) < 0) {
 		snprintf(err, errlen, "console.listen %s: want a numeric address",
 			 cf->console_listen);
 		r = -HL_ECONFIG;

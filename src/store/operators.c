@@ -83,19 +83,6 @@ void hl_op_secrets_wipe(struct hl_op_secrets *s)
 	sodium_memzero(s, sizeof(*s));
 }
 
-bool hl_unix_name_valid(const char *s)
-{
-	size_t n = strlen(s);
-
-	if (n == 0 || n > HL_UNIX_NAME_MAX || s[0] == '-')
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
-		      (s[i] >= '0' && s[i] <= '9') || strchr("._-", s[i])))
-			return false;
-	return true;
-}
-
 int hl_store_op_add(struct hl_store *st, const char *name, unsigned roles,
 		    enum hl_precedence max_precedence, int64_t now)
 {

@@ -16,8 +16,8 @@
 
 #include "envelope.h"
 #include "store.h"
+#include "text.h"
 
-#define HL_UNIX_NAME_MAX 32
 #define HL_TOTP_SECRET_LEN 20		/* 160 bits, as RFC 4226 advises */
 #define HL_PWHASH_MAX 128		/* crypto_pwhash_STRBYTES */
 #define HL_LOCKED_FOREVER INT64_MAX	/* locked until an admin unlocks */
@@ -41,9 +41,6 @@ struct hl_op_secrets {
 	uint64_t totp_step;		/* the last time step accepted */
 };
 void hl_op_secrets_wipe(struct hl_op_secrets *s);
-
-/* True for a Unix user name: 1..32 of A-Z a-z 0-9 . _ -, not first '-'. */
-bool hl_unix_name_valid(const char *s);
 
 int hl_store_op_add(struct hl_store *st, const char *name, unsigned roles,
 		    enum hl_precedence max_precedence, int64_t now);
