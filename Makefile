@@ -195,7 +195,7 @@ check:
 		prove -j$(CHECK_JOBS) --timer $(CHECK_TESTS) build/asan/tests/test_*
 
 demo: all
-	@tools/demo.sh $(O)
+	@KEEP=$(KEEP) tools/demo.sh $(O)
 
 fuzz:
 	@tools/deps.sh fuzz

@@ -1,5 +1,5 @@
 # lib-console.sh - sourced (after test-lib.sh) by the tests of the
-# operators' HTTPS listener (t0100..t0104) and the console's (t0200..).
+# operators' HTTPS listener (t0100..t0106) and the console's (t0200..).
 #
 # A party NAME's listener port is in $TEST_DIR/NAME.console; curl
 # reaches it by the name on the party's TLS certificate (its DNS name
@@ -105,5 +105,12 @@ totp() {
 login() {
 	web "$1" POST /v1/login \
 		--data-binary "{\"name\":\"$2\",\"password\":\"$3\",\"totp\":\"$4\"}" &&
+	if [ "$(cat code)" = 200 ]; then field csrf >"$TEST_DIR/$1.csrf"; fi
+}
+
+# login_ticket NAME TICKET : POST /v1/login with a one-time ticket; on
+# success the CSRF token goes to $TEST_DIR/NAME.csrf.
+login_ticket() {
+	web "$1" POST /v1/login --data-binary "{\"ticket\":\"$2\"}" &&
 	if [ "$(cat code)" = 200 ]; then field csrf >"$TEST_DIR/$1.csrf"; fi
 }

@@ -167,6 +167,11 @@ test_expect_success 'operator and audit results fit their schemas' '
 	answers ru-cert POST /v1/operator/disable "{\"name\":\"ana\"}" &&
 	grep -q "\"disabled\":true" body &&
 	answers ru-cert POST /v1/operator/enable "{\"name\":\"ana\"}" &&
+	answers ru-cert POST /v1/operator/ticket "{\"name\":\"ana\"}" &&
+	jq -r .ticket body >ana.ticket && jq -e ".url | startswith(\"https://\")" body &&
+	api us-cert GET /v1/whoami >/dev/null && us=$(jq -r .name body) &&
+	answers us-cert POST /v1/operator/ticket "{\"name\":\"$us\"}" &&
+	jq -e ".url == null" body &&
 	answers ru-cert GET "/v1/audit?limit=2" && grep -q "\"next\":[0-9]" body &&
 	answers ru-cert GET "/v1/audit?after=1&limit=1000" &&
 	answers ru-cert POST /v1/audit/verify "" && grep -q "\"ok\":true" body &&
@@ -194,6 +199,10 @@ test_expect_success 'on the HTTPS door, login and logout answer as the file says
 	web_csrf ru-cert POST /v1/logout && test "$(cat code)" = 401 &&
 	$CHECK "$OPENAPI" answer POST /v1/logout 401 reply &&
 	login ru-cert "$me" "not the password at all" 000000 && test "$(cat code)" = 401 &&
+	$CHECK "$OPENAPI" answer POST /v1/login 401 reply &&
+	login_ticket ru-cert "$(cat ana.ticket)" && test "$(cat code)" = 200 &&
+	test "$(field name)" = ana && $CHECK "$OPENAPI" answer POST /v1/login 200 reply &&
+	login_ticket ru-cert "$(cat ana.ticket)" && test "$(cat code)" = 401 &&
 	$CHECK "$OPENAPI" answer POST /v1/login 401 reply
 '
 

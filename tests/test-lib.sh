@@ -214,6 +214,33 @@ start_daemon_at() {
 	)
 }
 
+# start_daemon_frozen NAME EPOCH : start_daemon NAME with its wall
+# clock stopped at EPOCH (seconds), and moved only by clock_set: a test
+# of waits of minutes (a login's backoff) takes none of them, and knows
+# hotlined's time to the second (a TOTP code for it is exact).
+# libfaketime rereads $TEST_DIR/NAME.clock at every call; the monotonic
+# clock stays the real one, so hotlined's timers and polls run as usual.
+start_daemon_frozen() {
+	clock_set "$1" "$2" &&
+	(
+		export LD_PRELOAD='/usr/$LIB/faketime/libfaketime.so.1' \
+			FAKETIME_TIMESTAMP_FILE="$TEST_DIR/$1.clock" FAKETIME_FMT=%s \
+			FAKETIME_NO_CACHE=1 FAKETIME_DONT_FAKE_MONOTONIC=1
+		unset FAKETIME
+		export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
+		start_daemon "$1"
+	)
+}
+
+# clock_set NAME EPOCH : NAME's frozen clock (start_daemon_frozen) reads
+# EPOCH from now on; clock_now NAME prints what it reads.
+clock_set() {
+	echo "$2" >"$TEST_DIR/$1.clock.tmp" && mv "$TEST_DIR/$1.clock.tmp" "$TEST_DIR/$1.clock"
+}
+clock_now() {
+	cat "$TEST_DIR/$1.clock"
+}
+
 # only_daemon_at SPAN NAME : NAME's hotlined the one running, its clock
 # SPAN seconds ahead (start_daemon_at), for a listing of what is overdue
 # then; stop it after (stop_daemon), before only_daemon NAME.

@@ -6,8 +6,12 @@
 # Arabic with an English summary from ru-cert to us-cert, shows it
 # arriving, the cosigned receipt coming back and a person's
 # acknowledgment, which names them, exports proofs of the notification
-# and of the acknowledgment for a third party and verifies them, and
-# stops both daemons cleanly.
+# and of the acknowledgment for a third party and verifies them, turns
+# on us-cert's console (HTTPS on loopback) and prints its address with a
+# one-time login for us-cert's duty officer, and stops both daemons
+# cleanly.  With KEEP=1 in the environment (make demo KEEP=1) both
+# daemons keep running until Ctrl-C, and each Enter sends a FLASH from
+# ru-cert, so a person watches it arrive in the console.
 # Each command is printed before it runs.
 set -eu
 # What follows greps hotline's English output: run it in English
@@ -17,14 +21,20 @@ export LC_ALL
 unset LANGUAGE
 
 build=$(cd "${1:-build}" && pwd)
+src=$(cd "$(dirname "$0")/.." && pwd)
+keep=${KEEP:-}
 PATH="$build:$PATH"
 dir=$(mktemp -d "${TMPDIR:-/tmp}/hotline-demo.XXXXXX")
 pids=
 cleanup() {
 	for p in $pids; do kill "$p" 2>/dev/null || true; done
+	for p in $pids; do wait "$p" 2>/dev/null || true; done
 	rm -rf "$dir"
 }
 trap cleanup EXIT
+# Ctrl-C or a kill: exit, and the EXIT trap stops the daemons.
+trap 'exit 130' INT
+trap 'exit 143' TERM
 cd "$dir"
 
 if [ -t 1 ]; then bold=$(printf '\033[1m'); plain=$(printf '\033[0m'); else bold= plain=; fi
@@ -65,6 +75,7 @@ stop() {
 	p=$(eval echo "\$pid_$(echo "$1" | tr - _)")
 	kill -TERM "$p"
 	wait "$p"
+	pids=$(echo " $pids " | sed "s/ $p / /")
 	sed -n 's/.*hotlined: \(stop.*\)/\1/p' "$1.log" | sed "s/^/$1: /"
 }
 
@@ -131,9 +142,50 @@ wait_for 20 hotline --home us-cert proof export --link ru-cert --seq 1 --disclos
 run hotline --home us-cert proof export --link ru-cert --seq 1 --disclose --out ack.proof
 run hotline proof verify --card ru-cert.card --card us-cert.card ack.proof
 
-step "10. Both daemons stop cleanly"
+step "10. us-cert's console: HTTPS on loopback, and a one-time login for its duty officer"
+console_port=$(free_port)
+conf="console.listen = 127.0.0.1:$console_port
+console.root = $src/console"
+printf '$ cat >>us-cert/hotline.conf <<EOF\n%s\nEOF\n' "$conf"
+printf '%s\n' "$conf" >>us-cert/hotline.conf
+stop us-cert
+start us-cert
+printf '$ hotline --home us-cert operator ticket ana\n'
+ticket=$(hotline --home us-cert operator ticket ana)
+printf '%s\n' "$ticket"
+url=$(printf '%s\n' "$ticket" | sed -n 's|^  \(https://.*#ticket=.*\)$|\1|p')
+cat <<EOF
+
+${bold}us-cert's console${plain}
+  address:         https://127.0.0.1:$console_port/
+  one-time login:  $url
+                   (ana, us-cert's duty officer; good once, for 10 minutes)
+  Its certificate is us-cert's own, self-signed: the browser warns once.
+EOF
+
+if [ -n "$keep" ]; then
+	flash="$build/hotline --home $dir/ru-cert send --to us-cert --precedence flash --lang en"
+	step "11. Both daemons keep running (KEEP=1) until Ctrl-C"
+	cat <<EOF
+Open the one-time login above in a browser, then press Enter here:
+ru-cert sends a FLASH to us-cert, and the console shows it arrive.
+Or send one from another terminal:
+
+  $flash 'A FLASH from ru-cert'
+
+EOF
+	n=0
+	while read -r _; do
+		n=$((n + 1))
+		run $flash "Test FLASH $n from ru-cert: please acknowledge." || :
+	done
+	# No more input (not a terminal): wait for Ctrl-C all the same.
+	while :; do sleep 1; done
+fi
+
+step "11. Both daemons stop cleanly"
 stop ru-cert
 stop us-cert
 pids=
 
-step "Done: sent, delivered, receipted, acknowledged, answered, proven."
+step "Done: sent, delivered, receipted, acknowledged, answered, proven; the console was on."

@@ -247,6 +247,10 @@ async function show(main, ctx, id) {
 		const c = data.case;
 		const st = el('span', { class: 'badge state', id: 'case-state', text: label('state', c.state) });
 		h1.replaceChildren(t('Case %s', c.id), ' ', st);
+		const write = ctx.can('send') && c.state === 'open'
+			? el('p', {}, el('a', { href: '#/compose/' + encodeURIComponent(c.id), id: 'case-compose',
+				text: t('Write in this case (an update or a request)') }))
+			: '';
 		head.replaceChildren(fields([
 			[t('Link'), data.link],
 			[t('category'), c.category ? label('category', c.category) : null],
@@ -255,7 +259,7 @@ async function show(main, ctx, id) {
 			[t('opened'), el('time', { datetime: isoTime(c.opened), text: fmtTime(c.opened) })],
 			[t('closed'), c.closed ? el('time', { datetime: isoTime(c.closed), text: fmtTime(c.closed) }) : null],
 			[t('Requests pending'), t('%d of %d', data.pending, data.requests)],
-		]) || '');
+		]) || '', write);
 	}
 
 	function eventItem(ev, byId) {

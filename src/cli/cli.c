@@ -1,6 +1,7 @@
 /* cli.c - helpers shared by the hotline subcommands. */
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <stdio.h>
@@ -493,33 +494,39 @@ bool cli_opt_seq(const char *arg, uint64_t *seq)
 	return false;
 }
 
+int cli_opt_listing(int argc, char **argv, const char *cmd, const char *syn,
+		    const char **link, bool *json)
+{
+	static const struct option opts[] = {
+		{"link", required_argument, NULL, 'l'},
+		{"home", required_argument, NULL, 'H'},
+		{"json", no_argument, NULL, 'j'},
+		{NULL, 0, NULL, 0},
+	};
+
+	for (;;) {
+		int c = getopt_long(argc, argv, "", opts, NULL);
+
+		if (c == -1)
+			break;
+		if (c == 'j')
+			*json = true;
+		else if (c == 'l' && link)
+			*link = optarg;
+		else if (c == 'H')
+			cli_home = optarg;
+		else
+			return cli_usage(cmd, syn);
+	}
+	return CLI_OK;
+}
+
 bool cli_opt_precedence(const char *arg, enum hl_precedence *p)
 {
 	if (hl_precedence_parse(arg, p) == 0)
 		return true;
 	cli_err(_("--precedence: want flash, immediate, priority or routine"));
 	return false;
-}
-
-/* "LINK/SEQ" or "LINK/out/SEQ". */
-bool cli_parse_id(const char *id, char *link, size_t cap, int *side, uint64_t *seq)
-{
-	const char *slash = strchr(id, '/'), *num;
-	size_t n;
-
-	if (!slash || (size_t)(slash - id) >= cap)
-		return false;
-	n = (size_t)(slash - id);
-	memcpy(link, id, n);
-	link[n] = 0;
-	num = slash + 1;
-	*side = HL_THEIRS;
-	if (strncmp(num, "out/", 4) == 0) {
-		*side = HL_OURS;
-		num += 4;
-	}
-	return hl_name_valid(link, n) &&
-	       hl_parse_u64(num, strlen(num), INT64_MAX, seq) == 0 && *seq > 0;
 }
 
 struct index_ctx {
@@ -533,12 +540,6 @@ static int index_link(void *ctx, const struct hl_link *l)
 	uint64_t added = 0;
 
 	return hl_index_update(c->st, c->p, l, &added);
-}
-
-void cli_format_id(const char *link, int side, uint64_t seq, char out[CLI_ID_MAX + 1])
-{
-	snprintf(out, CLI_ID_MAX + 1, "%.*s/%s%llu", HL_NAME_MAX, link,
-		 side == HL_OURS ? "out/" : "", (unsigned long long)seq);
 }
 
 int cli_index(struct hl_store *st, const struct hl_party *p)

@@ -54,6 +54,11 @@ int64_t cli_now(void);
 bool cli_opt_seq(const char *arg, uint64_t *seq);
 bool cli_opt_precedence(const char *arg, enum hl_precedence *p);
 
+/* The options of a listing: --json, --home, and --link into *link
+ * (refused when link is NULL).  CLI_OK, or the usage status of cmd. */
+int cli_opt_listing(int argc, char **argv, const char *cmd, const char *syn,
+		    const char **link, bool *json);
+
 /* Prints a message's content: who made it ("by ana (duty officer)",
  * when it names its operator), its fields, its text and summary with
  * their language tags when it is hotline content JSON, else the bytes
@@ -100,11 +105,6 @@ int cli_json_print(json_t *j);
 /* A time for --json: seconds since the epoch, or null for none (0). */
 json_t *cli_json_time(int64_t t);
 
-/* "LINK/SEQ" (received) or "LINK/out/SEQ" (sent) into its parts. */
-bool cli_parse_id(const char *id, char *link, size_t cap, int *side, uint64_t *seq);
-/* The ID cli_parse_id reads, for message seq of side on link. */
-#define CLI_ID_MAX (HL_NAME_MAX + 25)
-void cli_format_id(const char *link, int side, uint64_t seq, char out[CLI_ID_MAX + 1]);
 
 /* Calls one route of the desk through hotlined's operator API: args
  * (borrowed, may be NULL) go as a POST's JSON body or a GET's query.

@@ -8,6 +8,7 @@
 #include "content.h"
 #include "error.h"
 #include "i18n.h"
+#include "msgid.h"
 #include "text.h"
 
 const char ack_help[] =
@@ -66,7 +67,7 @@ static int parse(int argc, char **argv, const char **lang)
 			return cli_usage("ack", synopsis);
 	}
 	if (argc - optind < 1 || argc - optind > 2 ||
-	    !cli_parse_id(argv[optind], link, sizeof(link), &side, &seq))
+	    !hl_msgid_parse(argv[optind], link, &side, &seq))
 		return cli_usage("ack", synopsis);
 	return CLI_OK;
 }
@@ -81,7 +82,7 @@ static void print_ack(const json_t *j)
 	uint64_t n = 0;
 	int side;
 
-	if (!link || !prec || !acked || !cli_parse_id(acked, name, sizeof(name), &side, &n))
+	if (!link || !prec || !acked || !hl_msgid_parse(acked, name, &side, &n))
 		return;
 	if (json_is_true(json_object_get(j, "already"))) {
 		hl_time_format(json_integer_value(json_object_get(j, "at")), t);

@@ -10,6 +10,7 @@
 #include "content.h"
 #include "error.h"
 #include "i18n.h"
+#include "msgid.h"
 #include "text.h"
 
 const char inbox_help[] =
@@ -53,33 +54,6 @@ const char show_help[] =
 	"EXIT STATUS\n"
 	"    0 printed; 1 no such message, it does not verify, or hotlined is\n"
 	"    not running; 2 usage.\n");
-
-static int link_opt(int argc, char **argv, const char *cmd, const char *syn,
-		    const char **link, bool *json)
-{
-	static const struct option opts[] = {
-		{"link", required_argument, NULL, 'l'},
-		{"home", required_argument, NULL, 'H'},
-		{"json", no_argument, NULL, 'j'},
-		{NULL, 0, NULL, 0},
-	};
-
-	for (;;) {
-		int c = getopt_long(argc, argv, "", opts, NULL);
-
-		if (c == -1)
-			break;
-		if (c == 'j')
-			*json = true;
-		else if (c == 'l' && link)
-			*link = optarg;
-		else if (c == 'H')
-			cli_home = optarg;
-		else
-			return cli_usage(cmd, syn);
-	}
-	return CLI_OK;
-}
 
 struct inbox {
 	uint64_t overdue;
@@ -195,7 +169,7 @@ int inbox_main(int argc, char **argv)
 	struct inbox_first f = {&in, false};
 	struct hl_party *p;
 	json_t *args;
-	int r = link_opt(argc, argv, "inbox", syn, &only, &in.json);
+	int r = cli_opt_listing(argc, argv, "inbox", syn, &only, &in.json);
 
 	if (r != CLI_OK)
 		return r;
@@ -261,11 +235,11 @@ int show_main(int argc, char **argv)
 	json_t *args, *reply = NULL;
 	uint64_t seq = 0;
 	bool json = false;
-	int side = HL_THEIRS, r = link_opt(argc, argv, "show", syn, NULL, &json);
+	int side = HL_THEIRS, r = cli_opt_listing(argc, argv, "show", syn, NULL, &json);
 
 	if (r != CLI_OK)
 		return r;
-	if (argc - optind != 1 || !cli_parse_id(argv[optind], name, sizeof(name), &side, &seq))
+	if (argc - optind != 1 || !hl_msgid_parse(argv[optind], name, &side, &seq))
 		return cli_usage("show", syn);
 	p = cli_party(HL_PARTY_PUBLIC);
 	if (!p)

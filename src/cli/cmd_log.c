@@ -274,36 +274,20 @@ static int print_json(json_t *j, int status)
 
 int log_main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"link", required_argument, NULL, 'l'},
-		{"json", no_argument, NULL, 'j'},
-		{"home", required_argument, NULL, 'H'},
-		{NULL, 0, NULL, 0},
-	};
 	static const char synopsis[] = "log verify [--link LINK] [--json]";
 	struct verify_ctx ctx = {0};
 	struct hl_party *p;
-	int r = CLI_FAIL;
 	bool json = false;
+	int r;
 
 	if (argc < 2 || strcmp(argv[1], "verify") != 0)
 		return cli_usage("log", synopsis);
-	for (;;) {
-		int c = getopt_long(argc - 1, argv + 1, "", opts, NULL);
-
-		if (c == -1)
-			break;
-		if (c == 'l')
-			ctx.only = optarg;
-		else if (c == 'j')
-			json = true;
-		else if (c == 'H')
-			cli_home = optarg;
-		else
-			return cli_usage("log", synopsis);
-	}
+	r = cli_opt_listing(argc - 1, argv + 1, "log", synopsis, &ctx.only, &json);
+	if (r != CLI_OK)
+		return r;
 	if (optind != argc - 1)
 		return cli_usage("log", synopsis);
+	r = CLI_FAIL;
 	/* The keys open the bodies, to check the content index. */
 	p = cli_party(HL_PARTY_SECRETS);
 	ctx.p = p;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 #include <fcntl.h>
 
@@ -30,6 +31,7 @@ const char operator_help[] =
 	"    hotline operator enable NAME\n"
 	"    hotline operator passwd NAME [--current] [--stdin]\n"
 	"    hotline operator totp NAME [--json]\n"
+	"    hotline operator ticket NAME [--json]\n"
 	"    hotline operator map NAME USER\n"
 	"    hotline operator unmap NAME USER\n\n"
 	"DESCRIPTION\n"
@@ -57,6 +59,11 @@ const char operator_help[] =
 	"                    their own with --current (the current one first)\n"
 	"    totp            makes a new TOTP secret and prints it once, with an\n"
 	"                    otpauth:// URI for authenticator apps\n"
+	"    ticket          a one-time login to the console for the operator,\n"
+	"                    without password or code: prints the console's\n"
+	"                    address holding the ticket, good for one login\n"
+	"                    within 10 minutes; hotlined keeps it in memory\n"
+	"                    only, and a restart voids it\n"
 	"    map, unmap      a Unix user to or from the operator\n\n"
 	"    At least one enabled admin always remains.  Everything but list,\n"
 	"    show and one's own passwd needs the admin role.  This command is a\n"
@@ -75,7 +82,7 @@ struct sub {
 	const char *use;
 };
 
-static const char synopsis[] = "operator list|show|add|role|disable|enable|passwd|totp|map|unmap ...";
+static const char synopsis[] = "operator list|show|add|role|disable|enable|passwd|totp|ticket|map|unmap ...";
 
 /* Calls one route and hands back its answer, opening the party's
  * public part only; NULL when refused (printed). */
@@ -417,6 +424,44 @@ static int cmd_totp(int argc, char **argv, const struct sub *s)
 	return CLI_OK;
 }
 
+/* A time as the reader's clock shows it. */
+static void local_time(int64_t t, char *out, size_t cap)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (!localtime_r(&tt, &tm) || !strftime(out, cap, "%Y-%m-%d %H:%M:%S %Z", &tm))
+		snprintf(out, cap, "%lld", (long long)t);
+}
+
+static int cmd_ticket(int argc, char **argv, const struct sub *s)
+{
+	int n;
+	bool json = want_json(argc, argv, &n);
+	json_t *r, *url;
+	char until[64];
+
+	if (n != 1 || argv[1][0] == '-')
+		return cli_usage("operator", "operator ticket NAME [--json]");
+	r = call("POST", s->path, json_pack("{s:s}", "name", argv[1]));
+	if (!r)
+		return CLI_FAIL;
+	if (json)
+		return cli_json_print(r) < 0 ? CLI_FAIL : CLI_OK;
+	url = json_object_get(r, "url");
+	local_time((int64_t)json_integer_value(json_object_get(r, "expires")), until,
+		   sizeof(until));
+	printf(_("One-time console login for %s, good until %s:\n  %s\n"),
+	       json_string_value(json_object_get(r, "name")), until,
+	       json_is_string(url) ? json_string_value(url) :
+	       json_string_value(json_object_get(r, "ticket")));
+	if (!json_is_string(url))
+		cli_err(_("the console is off (console.listen is not set): no login can use "
+			  "this ticket"));
+	json_decref(r);
+	return CLI_OK;
+}
+
 static int cmd_map(int argc, char **argv, const struct sub *s)
 {
 	if (argc != 3 || argv[1][0] == '-' || argv[2][0] == '-')
@@ -434,6 +479,7 @@ static const struct sub subs[] = {
 	{"enable", cmd_name, "/v1/operator/enable", "operator enable NAME"},
 	{"passwd", cmd_passwd, "/v1/operator/passwd", NULL},
 	{"totp", cmd_totp, "/v1/operator/totp", NULL},
+	{"ticket", cmd_ticket, "/v1/operator/ticket", NULL},
 	{"map", cmd_map, "/v1/operator/map", "operator map NAME USER"},
 	{"unmap", cmd_map, "/v1/operator/unmap", "operator unmap NAME USER"},
 	{NULL, NULL, NULL, NULL},

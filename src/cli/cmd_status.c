@@ -208,32 +208,15 @@ static void status_head(const int w[5], bool running)
 	putchar('\n');
 }
 
-/* Options of both commands; CLI_OK or a usage status. */
+/* Options of both commands, no operand; CLI_OK or a usage status. */
 static int options(int argc, char **argv, const char *cmd, const char *syn,
 		   const char **only, bool *json)
 {
-	static const struct option opts[] = {
-		{"link", required_argument, NULL, 'l'},
-		{"home", required_argument, NULL, 'H'},
-		{"json", no_argument, NULL, 'j'},
-		{NULL, 0, NULL, 0},
-	};
+	int r = cli_opt_listing(argc, argv, cmd, syn, only, json);
 
-	for (;;) {
-		int c = getopt_long(argc, argv, "", opts, NULL);
-
-		if (c == -1)
-			break;
-		if (c == 'l' && only)
-			*only = optarg;
-		else if (c == 'j')
-			*json = true;
-		else if (c == 'H')
-			cli_home = optarg;
-		else
-			return cli_usage(cmd, syn);
-	}
-	return optind == argc ? CLI_OK : cli_usage(cmd, syn);
+	if (r == CLI_OK && optind != argc)
+		r = cli_usage(cmd, syn);
+	return r;
 }
 
 static const char *const level_name[] = {"ok", "warning", "critical", "unknown"};

@@ -8,9 +8,9 @@
 
 #include "auditlog.h"
 #include "error.h"
+#include "tlog.h"
 
 #define DUMP_FLAGS (JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII)
-#define TLOG_PROOF_TYPE "c2sp.org/tlog-proof@v1"
 
 /* A value of a line: 1..max bytes of UTF-8 text, no control character,
  * no space at either end (so that it has one spelling). */
@@ -152,7 +152,7 @@ int hl_audit_entry_parse(const unsigned char *buf, size_t n, struct hl_audit_ent
 	hl_lines_init(&l, buf, n);
 	if (!hl_lines_next(&l, &line, &len))
 		return -HL_ETRUNCATED;
-	if (len != strlen(HL_AUDIT_TYPE) || memcmp(line, HL_AUDIT_TYPE, len) != 0)
+	if (!hl_line_is(line, len, HL_AUDIT_TYPE))
 		return -HL_ETYPE;
 	r = entry_fields(&l, e);
 	if (r < 0)
@@ -192,51 +192,7 @@ static bool origin_valid(const char *s, size_t n)
 int hl_audit_checkpoint_sign(const char *origin, uint64_t size, const hl_hash root,
 			     const unsigned char sk[HL_ED25519_SK_LEN], struct hl_buf *out)
 {
-	struct hl_buf text;
-	int r;
-
-	if (!origin_valid(origin, strlen(origin)))
-		return -HL_ETYPE;
-	if (size > INT64_MAX)
-		return -HL_ENUMBER;
-	hl_buf_init(&text, HL_CHECKPOINT_MAX);
-	r = hl_buf_printf(&text, "%s\n%llu\n", origin, (unsigned long long)size);
-	if (r == 0)
-		r = hl_buf_b64(&text, root, HL_HASH_LEN);
-	if (r == 0)
-		r = hl_buf_puts(&text, "\n");
-	if (r == 0)
-		r = hl_note_sign_text(out, text.data, text.len, origin, sk);
-	hl_buf_free(&text);
-	return r;
-}
-
-static int checkpoint_text(struct hl_checkpoint *cp)
-{
-	struct hl_lines l;
-	const char *line;
-	size_t len;
-	int r;
-
-	hl_lines_init(&l, cp->note.text, cp->note.text_len);
-	if (!hl_lines_next(&l, &line, &len))
-		return -HL_ETRUNCATED;
-	if (!origin_valid(line, len) || len > HL_ORIGIN_MAX)
-		return -HL_ETYPE;
-	memcpy(cp->origin, line, len);
-	cp->origin[len] = 0;
-	if (!hl_lines_next(&l, &line, &len))
-		return -HL_ETRUNCATED;
-	cp->size = 0;
-	r = len == 1 && line[0] == '0' ? 0 : hl_parse_u64(line, len, INT64_MAX, &cp->size);
-	if (r < 0)
-		return r;
-	if (!hl_lines_next(&l, &line, &len))
-		return -HL_ETRUNCATED;
-	r = hl_b64_exact(line, len, cp->root, HL_HASH_LEN);
-	if (r < 0)
-		return r;
-	return l.p == l.end ? 0 : -HL_EFIELD;
+	return hl_checkpoint_sign_for(origin_valid, origin, size, root, sk, out);
 }
 
 int hl_audit_checkpoint_open(const unsigned char *buf, size_t n, const char *party,
@@ -244,21 +200,15 @@ int hl_audit_checkpoint_open(const unsigned char *buf, size_t n, const char *par
 			     struct hl_checkpoint *cp)
 {
 	char want[HL_ORIGIN_MAX + 1];
-	int r;
+	int r = hl_checkpoint_parse_for(origin_valid, buf, n, cp);
 
-	memset(cp, 0, sizeof(*cp));
-	if (n > HL_CHECKPOINT_MAX)
-		return -HL_ETOOBIG;
-	r = hl_note_parse(buf, n, &cp->note);
-	if (r == 0)
-		r = checkpoint_text(cp);
 	if (r == 0 && party) {
 		hl_audit_origin(party, want);
 		if (strcmp(want, cp->origin) != 0)
 			r = -HL_ETYPE;
 	}
 	if (r == 0)
-		r = hl_note_verify(&cp->note, cp->origin, pk);
+		r = hl_checkpoint_verify(cp, pk);
 	return r;
 }
 
@@ -271,100 +221,35 @@ int hl_audit_proof_encode(struct hl_buf *out, const void *entry, size_t n,
 	if (r == 0)
 		r = hl_buf_append(out, entry, n);
 	if (r == 0)
-		r = hl_buf_printf(out, TLOG_PROOF_TYPE "\nindex %llu\n",
-				  (unsigned long long)index);
-	for (size_t i = 0; r == 0 && i < npath; i++) {
-		r = hl_buf_b64(out, path[i], HL_HASH_LEN);
-		if (r == 0)
-			r = hl_buf_puts(out, "\n");
-	}
-	if (r == 0)
-		r = hl_buf_puts(out, "\n");
-	if (r == 0)
-		r = hl_buf_append(out, checkpoint, cplen);
+		r = hl_tlog_proof_encode(out, index, path, npath, checkpoint, cplen);
 	return r;
 }
 
-/* The next line of buf from *pos, without its newline. */
-static bool next_line(const unsigned char *buf, size_t n, size_t *pos,
-		      const char **line, size_t *len)
+static int proof_head(struct hl_lines *l, struct hl_audit_proof *p)
 {
-	const unsigned char *nl;
+	const char *line;
+	size_t len;
 
-	if (*pos >= n)
-		return false;
-	nl = memchr(buf + *pos, '\n', n - *pos);
-	if (!nl)
-		return false;
-	*line = (const char *)buf + *pos;
-	*len = (size_t)(nl - (buf + *pos));
-	*pos += *len + 1;
-	return true;
-}
-
-static bool is_line(const char *line, size_t len, const char *want)
-{
-	return len == strlen(want) && memcmp(line, want, len) == 0;
-}
-
-static int proof_head(const unsigned char *buf, size_t n, size_t *pos,
-		      struct hl_audit_proof *p)
-{
-	const char *line, *v;
-	size_t len, vn;
-	uint64_t size;
-	int r;
-
-	if (!next_line(buf, n, pos, &line, &len))
+	if (!hl_lines_next(l, &line, &len))
 		return -HL_ETRUNCATED;
-	if (!is_line(line, len, HL_AUDIT_PROOF_TYPE))
+	if (!hl_line_is(line, len, HL_AUDIT_PROOF_TYPE))
 		return -HL_ETYPE;
-	if (!next_line(buf, n, pos, &line, &len))
-		return -HL_ETRUNCATED;
-	if (!hl_field(line, len, "entry", &v, &vn))
-		return -HL_EFIELD;
-	r = hl_parse_u64(v, vn, HL_AUDIT_ENTRY_MAX, &size);
-	if (r < 0)
-		return r;
-	if (size > n - *pos)
-		return -HL_ETRUNCATED;
-	p->entry = buf + *pos;
-	p->entry_len = size;
-	*pos += size;
-	if (!next_line(buf, n, pos, &line, &len))
-		return -HL_ETRUNCATED;
-	if (!is_line(line, len, TLOG_PROOF_TYPE))
-		return -HL_EFIELD;
-	if (!next_line(buf, n, pos, &line, &len))
-		return -HL_ETRUNCATED;
-	if (!hl_field(line, len, "index", &v, &vn))
-		return -HL_EFIELD;
-	return vn == 1 && v[0] == '0' ? 0 : hl_parse_u64(v, vn, INT64_MAX - 1, &p->index);
+	return hl_lines_counted(l, "entry", HL_AUDIT_ENTRY_MAX, &p->entry, &p->entry_len);
 }
 
 int hl_audit_proof_parse(const unsigned char *buf, size_t n, struct hl_audit_proof *p)
 {
-	const char *line;
-	size_t pos = 0, len;
+	struct hl_lines l;
 	int r;
 
 	memset(p, 0, sizeof(*p));
 	if (n > HL_AUDIT_PROOF_MAX)
 		return -HL_ETOOBIG;
-	r = proof_head(buf, n, &pos, p);
-	while (r == 0) {
-		r = next_line(buf, n, &pos, &line, &len) ? 0 : -HL_ETRUNCATED;
-		if (r < 0 || len == 0)
-			break;
-		r = p->npath < HL_MERKLE_PROOF_MAX ?
-		    hl_b64_exact(line, len, p->path[p->npath++], HL_HASH_LEN) : -HL_ETOOBIG;
-	}
-	if (r == 0 && pos >= n)
-		r = -HL_ETRUNCATED;
-	if (r == 0) {
-		p->checkpoint = buf + pos;
-		p->checkpoint_len = n - pos;
-	}
+	hl_lines_init(&l, buf, n);
+	r = proof_head(&l, p);
+	if (r == 0)
+		r = hl_tlog_proof_parse(&l, &p->index, p->path, HL_MERKLE_PROOF_MAX,
+					&p->npath, &p->checkpoint, &p->checkpoint_len);
 	if (r < 0)
 		memset(p, 0, sizeof(*p));
 	return r;

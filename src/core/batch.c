@@ -4,6 +4,7 @@
 #include "batch.h"
 #include "error.h"
 #include "text.h"
+#include "tlog.h"
 
 int hl_batch_begin(struct hl_buf *out)
 {
@@ -27,33 +28,7 @@ int hl_batch_end(struct hl_buf *out, uint64_t old, const hl_hash *proof,
 	if (nproof > HL_WITNESS_PROOF_MAX)
 		return -HL_ETOOBIG;
 	r = hl_buf_printf(out, "old %llu\n", (unsigned long long)old);
-	for (size_t i = 0; r == 0 && i < nproof; i++) {
-		r = hl_buf_b64(out, proof[i], HL_HASH_LEN);
-		if (r == 0)
-			r = hl_buf_puts(out, "\n");
-	}
-	if (r == 0)
-		r = hl_buf_puts(out, "\n");
-	if (r == 0)
-		r = hl_buf_append(out, checkpoint, n);
-	return r;
-}
-
-/* Reads one line at *pos (without its newline). */
-static bool line_at(const unsigned char *buf, size_t n, size_t *pos,
-		    const char **line, size_t *len)
-{
-	const unsigned char *nl;
-
-	if (*pos >= n)
-		return false;
-	nl = memchr(buf + *pos, '\n', n - *pos);
-	if (!nl)
-		return false;
-	*line = (const char *)buf + *pos;
-	*len = (size_t)(nl - (buf + *pos));
-	*pos += *len + 1;
-	return true;
+	return r < 0 ? r : hl_tlog_path_encode(out, proof, nproof, checkpoint, n);
 }
 
 static int parse_number(const char *s, size_t n, uint64_t max, uint64_t *out)
@@ -65,8 +40,8 @@ static int parse_number(const char *s, size_t n, uint64_t max, uint64_t *out)
 	return hl_parse_u64(s, n, max, out);
 }
 
-static int parse_envelopes(const unsigned char *buf, size_t n, size_t *pos,
-			   struct hl_batch *b, const char **line, size_t *len)
+static int parse_envelopes(struct hl_lines *l, struct hl_batch *b, const char **line,
+			   size_t *len)
 {
 	for (;;) {
 		const char *v;
@@ -74,7 +49,7 @@ static int parse_envelopes(const unsigned char *buf, size_t n, size_t *pos,
 		uint64_t size;
 		int r;
 
-		if (!line_at(buf, n, pos, line, len))
+		if (!hl_lines_next(l, line, len))
 			return -HL_ETRUNCATED;
 		if (!hl_field(*line, *len, "envelope", &v, &vn))
 			return 0;
@@ -83,29 +58,29 @@ static int parse_envelopes(const unsigned char *buf, size_t n, size_t *pos,
 		r = hl_parse_u64(v, vn, HL_ENVELOPE_HEADER_MAX + HL_BODY_MAX, &size);
 		if (r < 0)
 			return r;
-		if (size > n - *pos)
+		if (!hl_lines_take(l, size, &b->env[b->nenv].p))
 			return -HL_ETRUNCATED;
-		b->env[b->nenv].p = buf + *pos;
 		b->env[b->nenv].n = size;
 		b->nenv++;
-		*pos += size;
 	}
 }
 
 int hl_batch_parse(const unsigned char *buf, size_t n, struct hl_batch *b)
 {
 	const char *line, *v;
-	size_t pos = 0, len, vn;
+	size_t len, vn;
+	struct hl_lines l;
 	int r;
 
 	memset(b, 0, sizeof(*b));
 	if (n > HL_BATCH_MAX)
 		return -HL_ETOOBIG;
-	if (!line_at(buf, n, &pos, &line, &len))
+	hl_lines_init(&l, buf, n);
+	if (!hl_lines_next(&l, &line, &len))
 		return -HL_ETRUNCATED;
-	if (len != strlen(HL_BATCH_TYPE) || memcmp(line, HL_BATCH_TYPE, len) != 0)
+	if (!hl_line_is(line, len, HL_BATCH_TYPE))
 		return -HL_ETYPE;
-	r = parse_envelopes(buf, n, &pos, b, &line, &len);
+	r = parse_envelopes(&l, b, &line, &len);
 	if (r < 0)
 		return r;
 	if (!hl_field(line, len, "old", &v, &vn))
@@ -113,21 +88,6 @@ int hl_batch_parse(const unsigned char *buf, size_t n, struct hl_batch *b)
 	r = parse_number(v, vn, INT64_MAX, &b->old);
 	if (r < 0)
 		return r;
-	for (;;) {
-		if (!line_at(buf, n, &pos, &line, &len))
-			return -HL_ETRUNCATED;
-		if (len == 0)
-			break;
-		if (b->nproof == HL_WITNESS_PROOF_MAX)
-			return -HL_ETOOBIG;
-		r = hl_b64_exact(line, len, b->proof[b->nproof++], HL_HASH_LEN);
-		if (r < 0)
-			return r;
-	}
-	if (pos >= n)
-		return -HL_ETRUNCATED;
-	/* The checkpoint runs to the end; its parser checks every byte. */
-	b->checkpoint = buf + pos;
-	b->checkpoint_len = n - pos;
-	return 0;
+	return hl_tlog_path_parse(&l, b->proof, HL_WITNESS_PROOF_MAX, &b->nproof,
+				  &b->checkpoint, &b->checkpoint_len);
 }

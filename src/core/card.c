@@ -186,7 +186,7 @@ static int parse_text(struct hl_lines *l, struct hl_card *card)
 
 	if (!hl_lines_next(l, &line, &n))
 		return -HL_ETRUNCATED;
-	if (n != strlen(HL_CARD_TYPE) || memcmp(line, HL_CARD_TYPE, n) != 0)
+	if (!hl_line_is(line, n, HL_CARD_TYPE))
 		return -HL_ETYPE;
 	r = next_field(l, "name", &v, &n);
 	if (r < 0)

@@ -19,7 +19,7 @@ void hl_log_origin(const unsigned char link[32], const char *sender,
 }
 
 /* The origin: our prefix, 64 lowercase hex digits, '/', a party name. */
-static bool origin_valid(const char *s, size_t n)
+static bool log_origin_valid(const char *s, size_t n)
 {
 	size_t p = sizeof(HL_ORIGIN_PREFIX) - 1;
 
@@ -31,14 +31,15 @@ static bool origin_valid(const char *s, size_t n)
 	return s[p + 64] == '/' && hl_name_valid(s + p + 65, n - p - 65);
 }
 
-int hl_checkpoint_sign(const char *origin, uint64_t size, const hl_hash root,
-		       const unsigned char sk[HL_ED25519_SK_LEN], struct hl_buf *out)
+int hl_checkpoint_sign_for(hl_origin_check *valid, const char *origin, uint64_t size,
+			   const hl_hash root, const unsigned char sk[HL_ED25519_SK_LEN],
+			   struct hl_buf *out)
 {
 	struct hl_buf text;
 	int r;
 
-	/* Sign only what hl_checkpoint_parse would read back. */
-	if (!origin_valid(origin, strlen(origin)))
+	/* Sign only what hl_checkpoint_parse_for would read back. */
+	if (strlen(origin) > HL_ORIGIN_MAX || !valid(origin, strlen(origin)))
 		return -HL_ETYPE;
 	if (size > INT64_MAX)
 		return -HL_ENUMBER;
@@ -54,6 +55,12 @@ int hl_checkpoint_sign(const char *origin, uint64_t size, const hl_hash root,
 	return r;
 }
 
+int hl_checkpoint_sign(const char *origin, uint64_t size, const hl_hash root,
+		       const unsigned char sk[HL_ED25519_SK_LEN], struct hl_buf *out)
+{
+	return hl_checkpoint_sign_for(log_origin_valid, origin, size, root, sk, out);
+}
+
 static int parse_size(const char *s, size_t n, uint64_t *size)
 {
 	/* tlog-checkpoint: no leading zeroes, but "0" for the empty tree. */
@@ -64,7 +71,8 @@ static int parse_size(const char *s, size_t n, uint64_t *size)
 	return hl_parse_u64(s, n, INT64_MAX, size);
 }
 
-int hl_checkpoint_parse(const unsigned char *buf, size_t n, struct hl_checkpoint *cp)
+int hl_checkpoint_parse_for(hl_origin_check *valid, const unsigned char *buf, size_t n,
+			    struct hl_checkpoint *cp)
 {
 	struct hl_lines l;
 	const char *line;
@@ -80,7 +88,7 @@ int hl_checkpoint_parse(const unsigned char *buf, size_t n, struct hl_checkpoint
 	hl_lines_init(&l, cp->note.text, cp->note.text_len);
 	if (!hl_lines_next(&l, &line, &len))
 		return -HL_ETRUNCATED;
-	if (!origin_valid(line, len))
+	if (len > HL_ORIGIN_MAX || !valid(line, len))
 		return -HL_ETYPE;
 	memcpy(cp->origin, line, len);
 	cp->origin[len] = 0;
@@ -95,6 +103,11 @@ int hl_checkpoint_parse(const unsigned char *buf, size_t n, struct hl_checkpoint
 	if (r < 0)
 		return r;
 	return l.p == l.end ? 0 : -HL_EFIELD;
+}
+
+int hl_checkpoint_parse(const unsigned char *buf, size_t n, struct hl_checkpoint *cp)
+{
+	return hl_checkpoint_parse_for(log_origin_valid, buf, n, cp);
 }
 
 int hl_checkpoint_verify(const struct hl_checkpoint *cp,

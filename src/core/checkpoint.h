@@ -21,6 +21,8 @@
 #ifndef HL_CHECKPOINT_H
 #define HL_CHECKPOINT_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "buf.h"
@@ -45,11 +47,27 @@ struct hl_checkpoint {
 void hl_log_origin(const unsigned char link[32], const char *sender,
 		   char out[HL_ORIGIN_MAX + 1]);
 
-/* Appends a checkpoint signed by the log's owner. */
+/* Whether s (n bytes) is an origin of one kind of log.  Every log
+ * Hotline keeps has a checkpoint of the same three lines; only its
+ * origin's syntax tells the kinds apart: a link's log here, the audit
+ * trail's in auditlog.h. */
+typedef bool hl_origin_check(const char *s, size_t n);
+
+/* Appends a checkpoint of the log of origin, signed by the log's owner
+ * (key name = origin); -HL_ETYPE for an origin that valid refuses. */
+int hl_checkpoint_sign_for(hl_origin_check *valid, const char *origin, uint64_t size,
+			   const hl_hash root, const unsigned char sk[HL_ED25519_SK_LEN],
+			   struct hl_buf *out);
+
+/* Parses a checkpoint (no extension lines) whose origin valid accepts,
+ * and its signatures. */
+int hl_checkpoint_parse_for(hl_origin_check *valid, const unsigned char *buf, size_t n,
+			    struct hl_checkpoint *cp);
+
+/* The two above for a link's log, whose origin is our prefix, 64
+ * lowercase hex digits, '/' and a party name. */
 int hl_checkpoint_sign(const char *origin, uint64_t size, const hl_hash root,
 		       const unsigned char sk[HL_ED25519_SK_LEN], struct hl_buf *out);
-
-/* Parses a checkpoint (no extension lines) and its signatures. */
 int hl_checkpoint_parse(const unsigned char *buf, size_t n, struct hl_checkpoint *cp);
 
 /* Checks the log owner's signature (key name = origin). */

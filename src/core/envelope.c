@@ -330,7 +330,7 @@ static int parse_header_text(const unsigned char *text, size_t n,
 	hl_lines_init(&c.l, text, n);
 	if (!hl_lines_next(&c.l, &line, &len))
 		return -HL_ETRUNCATED;
-	if (len != strlen(HL_ENVELOPE_TYPE) || memcmp(line, HL_ENVELOPE_TYPE, len) != 0)
+	if (!hl_line_is(line, len, HL_ENVELOPE_TYPE))
 		return -HL_ETYPE;
 	r = b64_field(&c, "link", e->link, sizeof(e->link));
 	if (r == 0)

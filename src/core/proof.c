@@ -23,115 +23,47 @@ int hl_proof_encode(struct hl_buf *out, const void *envelope, size_t n,
 			r = hl_buf_puts(out, "\n");
 	}
 	if (r == 0)
-		r = hl_buf_printf(out, HL_TLOG_PROOF_TYPE "\nindex %llu\n",
-				  (unsigned long long)index);
-	for (size_t i = 0; r == 0 && i < npath; i++) {
-		r = hl_buf_b64(out, path[i], HL_HASH_LEN);
-		if (r == 0)
-			r = hl_buf_puts(out, "\n");
-	}
-	if (r == 0)
-		r = hl_buf_puts(out, "\n");
-	if (r == 0)
-		r = hl_buf_append(out, checkpoint, cplen);
+		r = hl_tlog_proof_encode(out, index, path, npath, checkpoint, cplen);
 	return r;
 }
 
-struct reader {
-	const unsigned char *buf;
-	size_t n, pos;
-};
-
-static bool next_line(struct reader *rd, const char **line, size_t *len)
+static int parse_head(struct hl_lines *l, struct hl_proof *p)
 {
-	const unsigned char *nl;
-
-	if (rd->pos >= rd->n)
-		return false;
-	nl = memchr(rd->buf + rd->pos, '\n', rd->n - rd->pos);
-	if (!nl)
-		return false;
-	*line = (const char *)rd->buf + rd->pos;
-	*len = (size_t)(nl - (rd->buf + rd->pos));
-	rd->pos += *len + 1;
-	return true;
-}
-
-static bool is_line(const char *line, size_t len, const char *want)
-{
-	return len == strlen(want) && memcmp(line, want, len) == 0;
-}
-
-static int parse_head(struct reader *rd, struct hl_proof *p)
-{
+	struct hl_lines peek;
 	const char *line, *v;
 	size_t len, vn;
-	uint64_t size;
 	int r;
 
-	if (!next_line(rd, &line, &len))
+	if (!hl_lines_next(l, &line, &len))
 		return -HL_ETRUNCATED;
-	if (!is_line(line, len, HL_PROOF_TYPE))
+	if (!hl_line_is(line, len, HL_PROOF_TYPE))
 		return -HL_ETYPE;
-	if (!next_line(rd, &line, &len))
-		return -HL_ETRUNCATED;
-	if (!hl_field(line, len, "envelope", &v, &vn))
-		return -HL_EFIELD;
-	r = hl_parse_u64(v, vn, HL_ENVELOPE_HEADER_MAX + HL_BODY_MAX, &size);
+	r = hl_lines_counted(l, "envelope", HL_ENVELOPE_HEADER_MAX + HL_BODY_MAX,
+			     &p->envelope, &p->envelope_len);
 	if (r < 0)
 		return r;
-	if (size > rd->n - rd->pos)
-		return -HL_ETRUNCATED;
-	p->envelope = rd->buf + rd->pos;
-	p->envelope_len = size;
-	rd->pos += size;
-	if (!next_line(rd, &line, &len))
-		return -HL_ETRUNCATED;
-	if (hl_field(line, len, "key", &v, &vn)) {
-		r = hl_b64_exact(v, vn, p->key, HL_KEY_LEN);
-		if (r < 0)
-			return r;
-		p->has_key = true;
-		if (!next_line(rd, &line, &len))
-			return -HL_ETRUNCATED;
-	}
-	return is_line(line, len, HL_TLOG_PROOF_TYPE) ? 0 : -HL_EFIELD;
+	/* A "key" line, or none: the tlog-proof that follows reads its own. */
+	peek = *l;
+	if (!hl_lines_next(&peek, &line, &len) || !hl_field(line, len, "key", &v, &vn))
+		return 0;
+	*l = peek;
+	p->has_key = true;
+	return hl_b64_exact(v, vn, p->key, HL_KEY_LEN);
 }
 
 int hl_proof_parse(const unsigned char *buf, size_t n, struct hl_proof *p)
 {
-	struct reader rd = {buf, n, 0};
-	const char *line, *v;
-	size_t len, vn;
+	struct hl_lines l;
 	int r;
 
 	memset(p, 0, sizeof(*p));
 	if (n > HL_PROOF_MAX)
 		return -HL_ETOOBIG;
-	r = parse_head(&rd, p);
-	if (r < 0)
-		goto out;
-	r = -HL_ETRUNCATED;
-	if (!next_line(&rd, &line, &len))
-		goto out;
-	r = -HL_EFIELD;
-	if (!hl_field(line, len, "index", &v, &vn))
-		goto out;
-	r = (vn == 1 && v[0] == '0') ? 0 : hl_parse_u64(v, vn, INT64_MAX - 1, &p->index);
-	while (r == 0) {
-		r = next_line(&rd, &line, &len) ? 0 : -HL_ETRUNCATED;
-		if (r < 0 || len == 0)
-			break;
-		r = p->npath < HL_MERKLE_PROOF_MAX ?
-		    hl_b64_exact(line, len, p->path[p->npath++], HL_HASH_LEN) : -HL_ETOOBIG;
-	}
-	if (r == 0 && rd.pos >= n)
-		r = -HL_ETRUNCATED;
-	if (r == 0) {
-		p->checkpoint = buf + rd.pos;
-		p->checkpoint_len = n - rd.pos;
-	}
-out:
+	hl_lines_init(&l, buf, n);
+	r = parse_head(&l, p);
+	if (r == 0)
+		r = hl_tlog_proof_parse(&l, &p->index, p->path, HL_MERKLE_PROOF_MAX,
+					&p->npath, &p->checkpoint, &p->checkpoint_len);
 	if (r < 0) {
 		sodium_memzero(p->key, sizeof(p->key));
 		memset(p, 0, sizeof(*p));

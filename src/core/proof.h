@@ -25,9 +25,9 @@
 #include "checkpoint.h"
 #include "envelope.h"
 #include "merkle.h"
+#include "tlog.h"
 
 #define HL_PROOF_TYPE "hotline.proof/v1"
-#define HL_TLOG_PROOF_TYPE "c2sp.org/tlog-proof@v1"
 #define HL_PROOF_MAX (HL_ENVELOPE_HEADER_MAX + HL_BODY_MAX + 16384)
 
 struct hl_proof {

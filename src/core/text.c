@@ -63,6 +63,19 @@ bool hl_name_valid(const char *s, size_t n)
 	return true;
 }
 
+bool hl_unix_name_valid(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > HL_UNIX_NAME_MAX || s[0] == '-')
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		      (s[i] >= '0' && s[i] <= '9') || strchr("._-", s[i])))
+			return false;
+	return true;
+}
+
 void hl_lines_init(struct hl_lines *l, const void *s, size_t n)
 {
 	l->p = s;
@@ -82,6 +95,41 @@ bool hl_lines_next(struct hl_lines *l, const char **line, size_t *len)
 	*len = (size_t)(nl - l->p);
 	l->p = nl + 1;
 	return true;
+}
+
+bool hl_lines_take(struct hl_lines *l, size_t n, const unsigned char **p)
+{
+	if (n > (size_t)(l->end - l->p))
+		return false;
+	*p = (const unsigned char *)l->p;
+	l->p += n;
+	return true;
+}
+
+bool hl_line_is(const char *line, size_t len, const char *want)
+{
+	return len == strlen(want) && memcmp(line, want, len) == 0;
+}
+
+int hl_lines_counted(struct hl_lines *l, const char *key, uint64_t max,
+		     const unsigned char **p, size_t *n)
+{
+	const char *line, *v;
+	size_t len, vn;
+	uint64_t size;
+	int r;
+
+	if (!hl_lines_next(l, &line, &len))
+		return -HL_ETRUNCATED;
+	if (!hl_field(line, len, key, &v, &vn))
+		return -HL_EFIELD;
+	r = hl_parse_u64(v, vn, max, &size);
+	if (r < 0)
+		return r;
+	if (!hl_lines_take(l, size, p))
+		return -HL_ETRUNCATED;
+	*n = size;
+	return 0;
 }
 
 bool hl_field(const char *line, size_t len, const char *key,

@@ -29,6 +29,11 @@ int hl_text_check(const unsigned char *s, size_t n);
  * or digit. */
 bool hl_name_valid(const char *s, size_t n);
 
+/* A Unix user or group name as the configuration and the operators'
+ * mappings take it: 1..32 of A-Z a-z 0-9 . _ -, not first '-'. */
+#define HL_UNIX_NAME_MAX 32
+bool hl_unix_name_valid(const char *s);
+
 /* A cursor over newline-terminated lines.  next() fails on a last line
  * that lacks its newline. */
 struct hl_lines {
@@ -37,6 +42,15 @@ struct hl_lines {
 };
 void hl_lines_init(struct hl_lines *l, const void *s, size_t n);
 bool hl_lines_next(struct hl_lines *l, const char **line, size_t *len);
+/* Takes the next n bytes, whatever they hold (an object that comes
+ * with its length); false when fewer are left. */
+bool hl_lines_take(struct hl_lines *l, size_t n, const unsigned char **p);
+/* Whether line is exactly want. */
+bool hl_line_is(const char *line, size_t len, const char *want);
+/* A line "<key> <n>", n at most max, and the n bytes after it, which
+ * *p points to; -HL_ETRUNCATED, -HL_EFIELD or the number's error. */
+int hl_lines_counted(struct hl_lines *l, const char *key, uint64_t max,
+		     const unsigned char **p, size_t *n);
 
 /* If line is "<key> <value>" with a non-empty value, sets val and
  * returns true. */

@@ -9,13 +9,13 @@
  * Unix user at the other end (SO_PEERCRED); over HTTPS, the session of
  * the request's cookie (session.c), its operator re-read from the store
  * on every call, with the session's CSRF token on every POST and no
- * foreign Origin.  Login and logout are the HTTPS door's own routes;
- * its paths outside /v1/ are the console's files (console.c).  Every
+ * foreign Origin.  Login (with a password and a TOTP code, or with a
+ * one-time ticket) and logout are the HTTPS door's own routes; its
+ * paths outside /v1/ are the console's files (console.c).  Every
  * refusal of an API path is a JSON error, recorded in the audit trail.
  */
 #include <errno.h>
 #include <limits.h>
-#include <netdb.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +38,7 @@
 #include "error.h"
 #include "file.h"
 #include "http.h"
+#include "net.h"
 #include "session.h"
 #include "sse.h"
 #include "text.h"
@@ -386,34 +387,62 @@ static json_t *arguments(struct MHD_Connection *c, struct call *k, json_error_t 
 		return NULL;
 	}
 	if (!j) {
-		char why[sizeof(jerr->text)];
+		char why[sizeof(jerr->text)], *near = strstr(jerr->text, " near ");
 
-		snprintf(why, sizeof(why), "the body is not JSON: %.130s", jerr->text);
+		/* jansson's words quote the bytes near the fault, which may be
+		 * a password or a login ticket: the answer and the audit trail
+		 * say where it is instead. */
+		if (near)
+			*near = 0;
+		snprintf(why, sizeof(why), "the body is not JSON: %.100s (line %d, column %d)",
+			 jerr->text, jerr->line, jerr->column);
 		memcpy(jerr->text, why, sizeof(why));
 	}
 	return j;
 }
 
-/* POST /v1/login {name, password, totp}: the desk checks them; a new
- * session's id goes into the cookie, its CSRF token into the answer,
- * beside what GET /v1/whoami says. */
+/* The desk's check of a login's arguments: {name, password, totp}, or
+ * {ticket}; 0, or -1 with e filled and *door_refused when the
+ * arguments themselves are wrong (the door records that refusal). */
+static int login_check(struct call *k, const struct hl_desk_req *q, struct hl_desk_err *e,
+		       bool *door_refused)
+{
+	struct hl_api *api = k->door->api;
+	const char *name = NULL, *pw = NULL, *totp = NULL, *ticket = NULL;
+
+	*door_refused = true;
+	if (json_object_get(q->args, "ticket")) {
+		if (!hl_desk_args_only(q, e, "ticket", NULL) ||
+		    !hl_desk_arg_need(q, "ticket", &ticket, e))
+			return -1;
+		*door_refused = false;
+		return hl_desk_login_ticket(api->desk, ticket, q->now, "https", &k->op, e);
+	}
+	if (!hl_desk_args_only(q, e, "name", "password", "totp", NULL) ||
+	    !hl_desk_arg_need(q, "name", &name, e) ||
+	    !hl_desk_arg_need(q, "password", &pw, e) ||
+	    !hl_desk_arg_need(q, "totp", &totp, e))
+		return -1;
+	*door_refused = false;
+	return hl_desk_login(api->desk, name, pw, totp, q->now, "https", &k->op, e);
+}
+
+/* POST /v1/login {name, password, totp} or {ticket}: the desk checks
+ * them; a new session's id goes into the cookie, its CSRF token into
+ * the answer, beside what GET /v1/whoami says. */
 static enum MHD_Result login(struct call *k, struct MHD_Connection *c, const json_t *args,
 			     int64_t now)
 {
 	struct hl_api *api = k->door->api;
 	struct hl_desk_req q = {.op = &k->op, .args = args, .now = now, .door = "https"};
 	struct hl_desk_err e = {0};
-	const char *name = NULL, *pw = NULL, *totp = NULL;
 	char id[HL_SESSION_HEX + 1], csrf[HL_SESSION_HEX + 1];
+	bool door_refused;
 	json_t *res;
 
-	if (!hl_desk_args_only(&q, &e, "name", "password", "totp", NULL) ||
-	    !hl_desk_arg_need(&q, "name", &name, &e) ||
-	    !hl_desk_arg_need(&q, "password", &pw, &e) ||
-	    !hl_desk_arg_need(&q, "totp", &totp, &e))
-		return refuse(k, c, "POST", login_route.path, e.status, e.why);
-	if (hl_desk_login(api->desk, name, pw, totp, now, "https", &k->op, &e) < 0)
-		return error_reply(k, c, &e);
+	if (login_check(k, &q, &e, &door_refused) < 0)
+		return door_refused ? refuse(k, c, "POST", login_route.path, e.status, e.why) :
+		       error_reply(k, c, &e);
 	/* From now, not from the request's start: the password hash alone
 	 * takes a while. */
 	if (hl_session_open(api->sessions, k->op.name, (int64_t)time(NULL), id, csrf) < 0)
@@ -598,32 +627,6 @@ static int start_local(struct hl_api *api, char *err, size_t errlen)
 	return 0;
 }
 
-/* console.listen's address, numeric ("127.0.0.1:8443", "[::1]:8443"). */
-static int resolve(const char *listen, struct sockaddr_storage *ss)
-{
-	char host[HL_LISTEN_MAX + 1];
-	const char *colon = strrchr(listen, ':');
-	struct addrinfo hints = {.ai_flags = AI_NUMERICHOST | AI_PASSIVE,
-				 .ai_socktype = SOCK_STREAM};
-	struct addrinfo *ai = NULL;
-	size_t n;
-
-	if (!colon || (size_t)(colon - listen) >= sizeof(host))
-		return -HL_ECONFIG;
-	n = (size_t)(colon - listen);
-	memcpy(host, listen, n);
-	host[n] = 0;
-	if (n >= 2 && host[0] == '[' && host[n - 1] == ']') {
-		memmove(host, host + 1, n - 2);
-		host[n - 2] = 0;
-	}
-	if (getaddrinfo(host, colon + 1, &hints, &ai) != 0 || !ai)
-		return -HL_ECONFIG;
-	memcpy(ss, ai->ai_addr, ai->ai_addrlen);
-	freeaddrinfo(ai);
-	return 0;
-}
-
 /* The HTTPS door's certificate and key: console.cert and console.key,
  * or the party's own TLS pair. */
 static int load_pair(struct hl_api *api, char *err, size_t errlen)
@@ -657,7 +660,7 @@ static int start_https(struct hl_api *api, char *err, size_t errlen)
 
 	if (r == 0)
 		r = load_pair(api, err, errlen);
-	if (r == 0 && resolve(cf->console_listen, &ss) < 0) {
+	if (r == 0 && hl_net_resolve(cf->console_listen, &ss) < 0) {
 		snprintf(err, errlen, "console.listen %s: want a numeric address",
 			 cf->console_listen);
 		r = -HL_ECONFIG;

@@ -27,6 +27,7 @@
 #include "guard.h"
 #include "hash.h"
 #include "http.h"
+#include "net.h"
 #include "log.h"
 #include "peer.h"
 #include "transcript.h"
@@ -433,33 +434,6 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 	pthread_mutex_unlock(&ps->log_lock);
 }
 
-static int resolve(const char *listen, struct sockaddr_storage *ss)
-{
-	char host[HL_LISTEN_MAX + 1];
-	const char *colon = strrchr(listen, ':');
-	struct addrinfo hints = {.ai_flags = AI_NUMERICHOST | AI_PASSIVE,
-				 .ai_socktype = SOCK_STREAM};
-	struct addrinfo *ai = NULL;
-	size_t n;
-
-	if (!colon)
-		return -HL_ECONFIG;
-	n = (size_t)(colon - listen);
-	if (n >= sizeof(host))
-		return -HL_ECONFIG;
-	memcpy(host, listen, n);
-	host[n] = 0;
-	if (n >= 2 && host[0] == '[' && host[n - 1] == ']') {
-		memmove(host, host + 1, n - 2);
-		host[n - 2] = 0;
-	}
-	if (getaddrinfo(host, colon + 1, &hints, &ai) != 0 || !ai)
-		return -HL_ECONFIG;
-	memcpy(ss, ai->ai_addr, ai->ai_addrlen);
-	freeaddrinfo(ai);
-	return 0;
-}
-
 static int load(struct hl_peer_server *ps, const char *home)
 {
 	char path[PATH_MAX];
@@ -493,7 +467,7 @@ int hl_peer_start(const struct hl_party *me, const char *db,
 	ps->ctx = ctx;
 	r = load(ps, me->home);
 	if (r == 0)
-		r = resolve(me->conf.listen, &ss);
+		r = hl_net_resolve(me->conf.listen, &ss);
 	if (r == 0)
 		r = hl_store_open(db, &ps->st, err, errlen);
 	if (r == 0) {

@@ -82,10 +82,10 @@ const char *hl_act_label(enum hl_vocab v, const char *code)
 json_t *hl_act_result(const char *link, uint64_t seq, enum hl_precedence p,
 		      const char *kind, const char *case_id)
 {
-	char id[HL_DESK_ID_MAX + 1];
+	char id[HL_MSGID_MAX + 1];
 	json_t *j;
 
-	hl_desk_format_id(link, HL_OURS, seq, id);
+	hl_msgid_format(link, HL_OURS, seq, id);
 	j = json_pack("{s:s, s:I, s:s, s:s, s:s}", "link", link, "seq", (json_int_t)seq,
 		      "id", id, "precedence", hl_precedence_name(p), "kind", kind);
 	if (j && case_id)
@@ -323,10 +323,10 @@ json_t *hl_desk_send_any(struct hl_desk *d, const struct hl_desk_req *q, struct 
 		return NULL;
 	res = hl_desk_send(d, q, e);
 	if (res) {
-		char id[HL_DESK_ID_MAX + 1];
+		char id[HL_MSGID_MAX + 1];
 
-		hl_desk_format_id(s.to, HL_OURS,
-				  (uint64_t)json_integer_value(json_object_get(res, "seq")), id);
+		hl_msgid_format(s.to, HL_OURS,
+			(uint64_t)json_integer_value(json_object_get(res, "seq")), id);
 		json_object_set_new(res, "id", json_string(id));
 		json_object_set_new(res, "precedence", json_string(hl_precedence_name(prec)));
 		json_object_set_new(res, "kind", json_string(s.kind));

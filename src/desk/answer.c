@@ -31,7 +31,7 @@ static bool target_id(const char *id, int want, char link[HL_NAME_MAX + 1], uint
 {
 	int side = HL_THEIRS;
 
-	if (!hl_desk_parse_id(id, link, &side, seq))
+	if (!hl_msgid_parse(id, link, &side, seq))
 		hl_desk_fail(e, 400, "%s: name a message as LINK/N (received) or LINK/out/N (sent)",
 			     id);
 	else if (side != want && want == HL_OURS)
@@ -95,10 +95,10 @@ static enum hl_precedence precedence_of(const struct hl_item *it)
 static json_t *already(const struct hl_link *l, uint64_t seq, uint64_t ack_seq, int64_t when,
 		       enum hl_precedence p, const char *kind)
 {
-	char id[HL_DESK_ID_MAX + 1];
+	char id[HL_MSGID_MAX + 1];
 	json_t *j = hl_act_result(l->name, ack_seq, p, kind, NULL);
 
-	hl_desk_format_id(l->name, HL_THEIRS, seq, id);
+	hl_msgid_format(l->name, HL_THEIRS, seq, id);
 	json_object_set_new(j, "acked", json_string(id));
 	json_object_set_new(j, "already", json_true());
 	json_object_set_new(j, "at", json_integer(when));
@@ -134,7 +134,7 @@ json_t *hl_desk_ack(struct hl_desk *d, const struct hl_desk_req *q, struct hl_de
 	if (!hl_desk_args_only(q, e, "id", "text", "lang", NULL) ||
 	    !hl_desk_arg_need(q, "id", &t.id, e))
 		return NULL;
-	if (hl_desk_parse_id(t.id, name, &side, &seq) && side == HL_OURS) {
+	if (hl_msgid_parse(t.id, name, &side, &seq) && side == HL_OURS) {
 		hl_desk_fail(e, 400, "%s: that is a message this party sent; acknowledge what you "
 			     "received", t.id);
 		return NULL;
@@ -150,9 +150,9 @@ json_t *hl_desk_ack(struct hl_desk *d, const struct hl_desk_req *q, struct hl_de
 		if (!res && refs(d, &t, &m, e) && hl_desk_post(d, q, HL_RIGHT_ACK, &t.l, &m, p, &seq, e))
 			res = hl_act_result(t.l.name, seq, p, m.type, t.c.n ? t.c.id : NULL);
 		if (res && !json_object_get(res, "acked")) {
-			char id[HL_DESK_ID_MAX + 1];
+			char id[HL_MSGID_MAX + 1];
 
-			hl_desk_format_id(t.l.name, HL_THEIRS, t.seq, id);
+			hl_msgid_format(t.l.name, HL_THEIRS, t.seq, id);
 			json_object_set_new(res, "acked", json_string(id));
 		}
 	}

@@ -164,9 +164,9 @@ static json_t *str_or_null(const char *s)
 
 static json_t *event_id(const struct hl_link *l, int side, uint64_t seq)
 {
-	char id[HL_DESK_ID_MAX + 1];
+	char id[HL_MSGID_MAX + 1];
 
-	hl_desk_format_id(l->name, side, seq, id);
+	hl_msgid_format(l->name, side, seq, id);
 	return json_string(id);
 }
 

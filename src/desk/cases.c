@@ -14,32 +14,6 @@
 #include "vocab.h"
 #include "writer.h"
 
-bool hl_desk_parse_id(const char *id, char link[HL_NAME_MAX + 1], int *side, uint64_t *seq)
-{
-	const char *slash = strchr(id, '/'), *num;
-	size_t n;
-
-	if (!slash || (size_t)(slash - id) > HL_NAME_MAX)
-		return false;
-	n = (size_t)(slash - id);
-	memcpy(link, id, n);
-	link[n] = 0;
-	num = slash + 1;
-	*side = HL_THEIRS;
-	if (strncmp(num, "out/", 4) == 0) {
-		*side = HL_OURS;
-		num += 4;
-	}
-	return hl_name_valid(link, n) &&
-	       hl_parse_u64(num, strlen(num), INT64_MAX, seq) == 0 && *seq > 0;
-}
-
-void hl_desk_format_id(const char *link, int side, uint64_t seq, char out[HL_DESK_ID_MAX + 1])
-{
-	snprintf(out, HL_DESK_ID_MAX + 1, "%.*s/%s%llu", HL_NAME_MAX, link,
-		 side == HL_OURS ? "out/" : "", (unsigned long long)seq);
-}
-
 bool hl_desk_link(struct hl_desk *d, const char *name, struct hl_link *l, struct hl_desk_err *e)
 {
 	int r = hl_store_link_get(d->st, name, l);
@@ -142,7 +116,7 @@ bool hl_desk_case_open(struct hl_desk *d, const char *id, const char *only_link,
 	memset(l, 0, sizeof(*l));
 	if (strchr(id, '/')) {
 		/* A message id: the case its notify opens. */
-		if (!hl_desk_parse_id(id, name, &side, &seq)) {
+		if (!hl_msgid_parse(id, name, &side, &seq)) {
 			hl_desk_fail(e, 400, "%s: not a case (NAME#N) or a message "
 				     "(LINK/N, LINK/out/N)", id);
 			return false;

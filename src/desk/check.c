@@ -51,7 +51,7 @@ static json_t *check_row(struct report *rp, const struct hl_message *m)
 {
 	const struct hl_config *conf = &rp->d->me->conf;
 	enum hl_precedence p = HL_ROUTINE;
-	char id[HL_DESK_ID_MAX + 1];
+	char id[HL_MSGID_MAX + 1];
 	int64_t receipt, answer = 0, due;
 	uint64_t ack_seq = 0;
 	enum check_state s;
@@ -74,7 +74,7 @@ static json_t *check_row(struct report *rp, const struct hl_message *m)
 		s = lost ? CHECK_UNRECEIPTED : receipt ? CHECK_AWAITING : CHECK_NOT_YET;
 	rp->unreceipted += lost;
 	rp->missed += (answer && answer > due) || (!answer && rp->now > due);
-	hl_desk_format_id(rp->l->name, HL_OURS, m->seq, id);
+	hl_msgid_format(rp->l->name, HL_OURS, m->seq, id);
 	return json_pack("{s:s, s:I, s:I, s:s, s:o, s:o, s:s}", "id", id,
 			 "seq", (json_int_t)m->seq, "sent", (json_int_t)m->time,
 			 "precedence", m->precedence, "receipt", time_json(receipt),

@@ -300,6 +300,7 @@ void hl_desk_stop(struct hl_desk_shared *s)
 		hl_store_close(s->handles[i].st);
 	free(s->handles);
 	free(s->db);
+	sodium_memzero(s->tickets, sizeof(s->tickets));
 	pthread_cond_destroy(&s->freed);
 	pthread_mutex_destroy(&s->lock);
 	free(s);
@@ -359,11 +360,12 @@ static json_t *words_digest(const json_t *v)
 }
 
 /* The audit trail's detail for a call: its arguments, less the ones
- * that are secrets (passwords, TOTP codes), and with a message's words
+ * that are secrets (passwords, TOTP codes, login tickets), and with a message's words
  * and indicators as their digests. */
 static json_t *audit_detail(const json_t *args)
 {
-	static const char *const secret[] = {"password", "new_password", "current", "totp", "code"};
+	static const char *const secret[] = {"password", "new_password", "current", "totp", "code",
+					     "ticket"};
 	static const char *const words[] = {"text", "summary"};
 	json_t *d = json_deep_copy(args), *v;
 

@@ -161,6 +161,18 @@ int hl_desk_login(struct hl_desk_shared *s, const char *name, const char *passwo
 		  const char *totp, int64_t now, const char *door, struct hl_operator *op,
 		  struct hl_desk_err *e);
 
+/* A login at door ("https") with a one-time ticket that an admin
+ * issued (POST /v1/operator/ticket, ticket.c): the ticket is spent as
+ * it is presented, whatever follows.  Fills op and returns 0, or
+ * returns -1 with e filled: 401 for a ticket this daemon does not hold
+ * (never issued, or issued before a restart), one spent, or one
+ * expired (each in its own words); 429 and 403 for an operator locked
+ * or disabled, as hl_desk_login says.  Records "login" or
+ * "login-failed" in the audit trail ({"with": "ticket"}, the issuing
+ * admin, the reason), never the ticket. */
+int hl_desk_login_ticket(struct hl_desk_shared *s, const char *ticket, int64_t now,
+			 const char *door, struct hl_operator *op, struct hl_desk_err *e);
+
 /* True when op may do what right names; else *needs names the role
  * (NULL for a disabled operator, who may do nothing at all). */
 bool hl_desk_allows(const struct hl_operator *op, enum hl_right right, const char **needs);
@@ -235,6 +247,7 @@ hl_desk_fn hl_desk_operators, hl_desk_operator_show, hl_desk_operator_add,
 	hl_desk_operator_disable, hl_desk_operator_enable, hl_desk_operator_role,
 	hl_desk_operator_passwd, hl_desk_operator_totp, hl_desk_operator_map,
 	hl_desk_operator_unmap;
+hl_desk_fn hl_desk_operator_ticket;	/* ticket.c */
 hl_desk_fn hl_desk_events;	/* events.c */
 hl_desk_fn hl_desk_audit_list, hl_desk_audit_verify, hl_desk_audit_proof;	/* audit.c */
 hl_desk_fn hl_desk_link_add, hl_desk_link_confirm, hl_desk_link_list, hl_desk_link_show,

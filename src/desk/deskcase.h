@@ -11,12 +11,7 @@
 #include "case.h"
 #include "content.h"
 #include "desk.h"
-
-#define HL_DESK_ID_MAX (HL_NAME_MAX + 25)
-
-/* "LINK/SEQ" (received) or "LINK/out/SEQ" (sent) into its parts. */
-bool hl_desk_parse_id(const char *id, char link[HL_NAME_MAX + 1], int *side, uint64_t *seq);
-void hl_desk_format_id(const char *link, int side, uint64_t seq, char out[HL_DESK_ID_MAX + 1]);
+#include "msgid.h"
 
 /* The link of that name; false with e filled (404) when there is none. */
 bool hl_desk_link(struct hl_desk *d, const char *name, struct hl_link *l, struct hl_desk_err *e);

@@ -8,6 +8,19 @@
 
 #include "desk.h"
 
+/* One-time login tickets (ticket.c): kept as their SHA-256. */
+#define HL_TICKETS_MAX 32
+enum desk_ticket_state { TICKET_FREE, TICKET_LIVE, TICKET_SPENT };
+
+struct desk_ticket {
+	unsigned char hash[32];		/* SHA-256 of the ticket's 32 bytes */
+	char name[HL_NAME_MAX + 1];	/* the operator it logs in; "" once spent */
+	char by[HL_NAME_MAX + 1];	/* the admin who issued it */
+	int64_t expires;
+	uint64_t serial;		/* issue order: the lowest is the oldest */
+	enum desk_ticket_state state;
+};
+
 struct desk_handle {
 	struct hl_store *st;
 	bool busy;
@@ -30,6 +43,8 @@ struct hl_desk_shared {
 		int64_t until;		/* CLOCK_MONOTONIC seconds */
 	} users[8];
 	unsigned users_next;
+	struct desk_ticket tickets[HL_TICKETS_MAX];
+	uint64_t tickets_issued;
 };
 
 /* A store handle no other call holds (NULL when none can be opened),
@@ -37,5 +52,12 @@ struct hl_desk_shared {
  * an operator is). */
 struct hl_store *hl_desk_take(struct hl_desk_shared *s, size_t *slot);
 void hl_desk_give(struct hl_desk_shared *s, size_t slot);
+
+/* Redeems a login ticket (ticket.c): 0 with its operator in name and
+ * its issuer in by, the ticket then spent; -HL_ENOTFOUND for a ticket
+ * this daemon never issued (or no ticket at all), -EALREADY for one
+ * spent, -ETIME for one expired. */
+int hl_desk_ticket_redeem(struct hl_desk_shared *s, const char *hex, int64_t now,
+			  char name[HL_NAME_MAX + 1], char by[HL_NAME_MAX + 1]);
 
 #endif

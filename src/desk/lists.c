@@ -41,9 +41,9 @@ static json_t *case_of(const struct inbox *in, uint64_t seq)
 /* One row: {"id", "link", "seq", "sent", "precedence", "kind", "case", "ack"}. */
 static json_t *inbox_row(const struct inbox *in, const struct hl_message *m)
 {
-	char id[HL_DESK_ID_MAX + 1];
+	char id[HL_MSGID_MAX + 1];
 
-	hl_desk_format_id(in->l->name, HL_THEIRS, m->seq, id);
+	hl_msgid_format(in->l->name, HL_THEIRS, m->seq, id);
 	return json_pack("{s:s, s:s, s:I, s:I, s:s, s:s, s:o, s:o}", "id", id,
 			 "link", in->l->name, "seq", (json_int_t)m->seq,
 			 "sent", (json_int_t)m->time, "precedence", m->precedence,
@@ -153,11 +153,11 @@ static void content_members(json_t *j, const struct hl_buf *plain)
 static json_t *facts(struct hl_desk *d, const struct hl_desk_req *q, const struct hl_link *l,
 		     int side, const struct hl_envelope *env)
 {
-	char id[HL_DESK_ID_MAX + 1];
+	char id[HL_MSGID_MAX + 1];
 	const char *prec = hl_precedence_name(env->precedence);
 	uint64_t cosigned = 0;
 
-	hl_desk_format_id(l->name, side, env->seq, id);
+	hl_msgid_format(l->name, side, env->seq, id);
 	hl_store_cosigned_size(d->st, l->id, side, &cosigned);
 	return json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:s, s:s, s:b, s:o}", "id", id,
 			 "link", l->name, "from", env->from, "to", env->to,
@@ -219,7 +219,7 @@ json_t *hl_desk_show(struct hl_desk *d, const struct hl_desk_req *q, struct hl_d
 
 	if (!hl_desk_args_only(q, e, "id", NULL) || !hl_desk_arg_need(q, "id", &id, e))
 		return NULL;
-	if (!hl_desk_parse_id(id, name, &side, &seq))
+	if (!hl_msgid_parse(id, name, &side, &seq))
 		return hl_desk_fail(e, 400, "%s: not a message (LINK/N, LINK/out/N)", id);
 	if (!hl_desk_link(d, name, &l, e) || !hl_desk_index(d, e)) {
 		hl_link_free(&l);
@@ -256,9 +256,9 @@ struct outbox_msgs {
 static int outbox_msg(void *ctx, const struct hl_message *m)
 {
 	struct outbox_msgs *om = ctx;
-	char id[HL_DESK_ID_MAX + 1];
+	char id[HL_MSGID_MAX + 1];
 
-	hl_desk_format_id(om->link, HL_OURS, m->seq, id);
+	hl_msgid_format(om->link, HL_OURS, m->seq, id);
 	return json_array_append_new(om->msgs, json_pack("{s:s, s:I, s:I, s:s, s:s}", "id", id,
 				     "seq", (json_int_t)m->seq, "sent", (json_int_t)m->time,
 				     "precedence", m->precedence, "kind", m->kind)) ? -ENOMEM : 0;

@@ -1,9 +1,11 @@
-/* login.c - an operator's login with a password and a TOTP code.
+/* login.c - an operator's login with a password and a TOTP code, or
+ * with a one-time ticket an admin issued (ticket.c).
  *
  * Passwords are kept as Argon2id hashes (libsodium's crypto_pwhash_str);
  * codes are RFC 6238 TOTP from liboath, compared in constant time.  The
  * rules (what is refused, the backoff, the lock) are in desk.h above
- * hl_desk_login; the HTTPS door is the one that calls it.
+ * hl_desk_login and hl_desk_login_ticket; the HTTPS door is the one
+ * that calls them.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -122,20 +124,35 @@ bool hl_login_password_ok(const char *hash, const char *password)
 	return crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
 }
 
+/* One login at a time: the lock's test and the failure it counts are
+ * one step, so tries sent side by side cannot all pass a backoff (or
+ * the lock) that the first of them sets.  It also keeps the memory
+ * Argon2id takes to that of one hash. */
+static pthread_mutex_t one_login = PTHREAD_MUTEX_INITIALIZER;
+
 /* One login's state, for the audit trail. */
 struct attempt {
 	struct hl_desk d;
 	struct hl_desk_req q;
 	struct hl_operator op;
 	const char *reason;
+	bool locks;			/* this failure locks the operator */
+	const char *with;		/* "ticket", or NULL for a password */
+	char by[HL_NAME_MAX + 1];	/* a ticket's issuer, when known */
 };
 
 static void record(struct attempt *a, const char *what, unsigned status)
 {
 	json_t *detail = json_object();
 
+	if (a->with)
+		json_object_set_new(detail, "with", json_string(a->with));
+	if (a->by[0])
+		json_object_set_new(detail, "issued_by", json_string(a->by));
 	if (a->reason)
 		json_object_set_new(detail, "reason", json_string(a->reason));
+	if (a->locks)
+		json_object_set_new(detail, "locked", json_true());
 	hl_desk_audit(&a->d, &a->q, what, detail, status);
 	json_decref(detail);
 }
@@ -153,10 +170,14 @@ static void time_text(int64_t t, char *out, size_t cap)
 static int wrong(struct attempt *a, struct hl_desk_err *e, const char *reason)
 {
 	unsigned n = 0;
+	int64_t until;
 
 	a->reason = reason;
-	if (a->op.name[0] && hl_store_op_failed(a->d.st, a->op.name, &n) == 0)
-		hl_store_op_lock(a->d.st, a->op.name, hl_login_backoff(n, a->q.now));
+	if (a->op.name[0] && hl_store_op_failed(a->d.st, a->op.name, &n) == 0) {
+		until = hl_login_backoff(n, a->q.now);
+		a->locks = hl_store_op_lock(a->d.st, a->op.name, until) == 0 &&
+			   until == HL_LOCKED_FOREVER;
+	}
 	hl_desk_fail(e, 401, "wrong operator name, password or code");
 	return -1;
 }
@@ -165,7 +186,7 @@ static int locked(struct attempt *a, struct hl_desk_err *e, int64_t until)
 {
 	char when[32];
 
-	a->reason = "locked";
+	a->reason = until == HL_LOCKED_FOREVER ? "locked" : "waiting";
 	if (until == HL_LOCKED_FOREVER) {
 		hl_desk_fail(e, 429, "operator %s is locked after %u failed logins in a row; "
 			     "an admin unlocks it with 'hotline operator enable %s'",
@@ -178,10 +199,15 @@ static int locked(struct attempt *a, struct hl_desk_err *e, int64_t until)
 	return -1;
 }
 
-/* The checks, in order; 0 when the login stands. */
-static int check(struct attempt *a, const char *name, const char *password,
-		 const char *totp, struct hl_desk_err *e)
+struct creds {
+	const char *name, *password, *totp;
+};
+
+/* The checks of a password login, in order; 0 when the login stands. */
+static int check(struct attempt *a, const void *arg, struct hl_desk_err *e)
 {
+	const struct creds *c = arg;
+	const char *name = c->name, *password = c->password, *totp = c->totp;
 	struct hl_op_secrets sec;
 	struct hl_op_row row;
 	uint64_t step = 0;
@@ -221,9 +247,59 @@ static int check(struct attempt *a, const char *name, const char *password,
 	return r;
 }
 
-int hl_desk_login(struct hl_desk_shared *s, const char *name, const char *password,
-		  const char *totp, int64_t now, const char *door, struct hl_operator *op,
-		  struct hl_desk_err *e)
+/* The operator a ticket names, as the store holds it now: locked or
+ * disabled, refused as a password login is. */
+static int ticket_operator(struct attempt *a, const char *name, struct hl_desk_err *e)
+{
+	struct hl_op_row row;
+
+	if (hl_store_op_get(a->d.st, name, &row) < 0) {
+		a->reason = "unknown operator";
+		hl_desk_fail(e, 401, "the login ticket's operator %s is gone", name);
+		return -1;
+	}
+	snprintf(a->op.name, sizeof(a->op.name), "%s", row.name);
+	a->op.roles = row.roles;
+	a->op.max_precedence = row.max_precedence;
+	a->op.disabled = row.disabled;
+	if (row.locked_until > a->q.now)
+		return locked(a, e, row.locked_until);
+	if (row.disabled) {
+		a->reason = "disabled";
+		hl_desk_fail(e, 403, "operator %s is disabled", row.name);
+		return -1;
+	}
+	return 0;
+}
+
+/* The checks of a ticket login; 0 when the login stands. */
+static int check_ticket(struct attempt *a, const void *arg, struct hl_desk_err *e)
+{
+	char name[HL_NAME_MAX + 1];
+	int r = hl_desk_ticket_redeem(a->d.shared, arg, a->q.now, name, a->by);
+
+	a->with = "ticket";
+	if (r == 0)
+		return ticket_operator(a, name, e);
+	if (r == -EALREADY) {
+		a->reason = "ticket used already";
+		hl_desk_fail(e, 401, "this login ticket was used already: a ticket logs in "
+			     "once; ask an admin for another");
+	} else if (r == -ETIME) {
+		a->reason = "ticket expired";
+		hl_desk_fail(e, 401, "this login ticket expired: ask an admin for another");
+	} else {
+		a->reason = "unknown ticket";
+		hl_desk_fail(e, 401, "no such login ticket (a restart of hotlined voids them): "
+			     "ask an admin for another");
+	}
+	return -1;
+}
+
+/* One login: the checks of fn, recorded in the audit trail. */
+static int attempt(struct hl_desk_shared *s, int64_t now, const char *door,
+		   int (*fn)(struct attempt *a, const void *arg, struct hl_desk_err *e),
+		   const void *arg, struct hl_operator *op, struct hl_desk_err *e)
 {
 	json_t *none = json_object();
 	struct attempt a = {.d = {.me = s->me, .writer = s->writer, .courier = s->courier,
@@ -241,11 +317,28 @@ int hl_desk_login(struct hl_desk_shared *s, const char *name, const char *passwo
 		hl_desk_fail(e, 503, "the store cannot be opened");
 		return -1;
 	}
-	r = check(&a, name, password, totp, e);
+	pthread_mutex_lock(&one_login);
+	r = fn(&a, arg, e);
+	pthread_mutex_unlock(&one_login);
 	record(&a, r == 0 ? "login" : "login-failed", r == 0 ? 200 : e->status);
 	if (r == 0)
 		*op = a.op;
 	hl_desk_give(s, slot);
 	json_decref(none);
 	return r;
+}
+
+int hl_desk_login(struct hl_desk_shared *s, const char *name, const char *password,
+		  const char *totp, int64_t now, const char *door, struct hl_operator *op,
+		  struct hl_desk_err *e)
+{
+	struct creds c = {.name = name, .password = password, .totp = totp};
+
+	return attempt(s, now, door, check, &c, op, e);
+}
+
+int hl_desk_login_ticket(struct hl_desk_shared *s, const char *ticket, int64_t now,
+			 const char *door, struct hl_operator *op, struct hl_desk_err *e)
+{
+	return attempt(s, now, door, check_ticket, ticket, op, e);
 }

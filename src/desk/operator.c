@@ -122,7 +122,8 @@ static int user_name(struct hl_desk_shared *s, uid_t uid, char name[HL_NAME_MAX 
 
 int hl_desk_operator_by_uid(struct hl_desk_shared *s, uid_t uid, struct hl_operator *op)
 {
-	char user[HL_NAME_MAX + 1], name[HL_NAME_MAX + 1];
+	char user[HL_NAME_MAX + 1];
+	struct hl_op_row row;
 	size_t slot = 0;
 	struct hl_store *st;
 	int r;
@@ -135,9 +136,9 @@ int hl_desk_operator_by_uid(struct hl_desk_shared *s, uid_t uid, struct hl_opera
 	st = hl_desk_take(s, &slot);
 	if (!st)
 		return -HL_ESTORE;
-	r = hl_store_op_by_user(st, user, name);
+	r = hl_store_op_get_by_user(st, user, &row);
 	if (r == 0)
-		r = by_name(st, name, op);
+		from_row(&row, op);
 	if (r == -HL_ENOTFOUND)
 		unmapped(s, st, user, uid);
 	hl_desk_give(s, slot);

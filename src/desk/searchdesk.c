@@ -51,7 +51,7 @@ struct search {
 static json_t *hit_json(const struct search *s, const struct hl_term_hit *h)
 {
 	const char *link = "?", *peer = "?";
-	char kase[HL_CASE_ID_MAX + 1], msg[HL_DESK_ID_MAX + 1];
+	char kase[HL_CASE_ID_MAX + 1], msg[HL_MSGID_MAX + 1];
 	const char *found_in = !strcmp(h->kind, "text") && !h->object[0] ? "text" :
 			       h->object[0] ? "stix" : "field";
 
@@ -61,7 +61,7 @@ static json_t *hit_json(const struct search *s, const struct hl_term_hit *h)
 			peer = s->nm.peer[i];
 		}
 	}
-	hl_desk_format_id(link, h->side, h->seq, msg);
+	hl_msgid_format(link, h->side, h->seq, msg);
 	if (h->case_side >= 0 && h->case_no)
 		hl_case_id(h->case_side == HL_OURS ? s->me->card.name : peer, h->case_no, kase);
 	return json_pack("{s:I, s:o, s:s, s:s, s:s, s:o, s:s, s:s}", "time", (json_int_t)h->time,

@@ -366,20 +366,6 @@ static int console_set(struct hl_config *c, char *dst, size_t cap, unsigned line
 	       fail(c, line, "console.listen: want host:port, or a port for the loopback");
 }
 
-/* A Unix group name: 1..32 of A-Z a-z 0-9 . _ -, not first '-'. */
-static bool group_valid(const char *s)
-{
-	size_t n = strlen(s);
-
-	if (n == 0 || n > 32 || s[0] == '-')
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
-		      (s[i] >= '0' && s[i] <= '9') || strchr("._-", s[i])))
-			return false;
-	return true;
-}
-
 static int set_string(struct hl_config *c, const struct key *k, const char *v, size_t n,
 		      unsigned line)
 {
@@ -410,7 +396,7 @@ static int set_string(struct hl_config *c, const struct key *k, const char *v, s
 		snprintf(msg, sizeof(msg), "%s: want an absolute path", k->name);
 		return dst[0] == '/' ? 0 : fail(c, line, msg);
 	case T_GROUP:
-		return group_valid(dst) ? 0 :
+		return hl_unix_name_valid(dst) ? 0 :
 		       fail(c, line, "api.group: want a Unix group name (a-z, 0-9, '.', '_', '-')");
 	default:
 		return (strncmp(dst, "https://", 8) == 0 || strncmp(dst, "http://", 7) == 0) &&

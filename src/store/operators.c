@@ -14,7 +14,7 @@
 enum {
 	Q_ADD = HL_XSTMT_OPERATOR, Q_GET, Q_ALL, Q_ROLES, Q_DISABLE, Q_ENABLE,
 	Q_PASSWD, Q_TOTP, Q_SECRETS, Q_FAILED, Q_LOCK, Q_LOGGED_IN, Q_COUNT,
-	Q_MAP, Q_UNMAP, Q_BY_USER, Q_USERS,
+	Q_MAP, Q_UNMAP, Q_BY_USER, Q_USERS, Q_ROW_BY_USER,
 	Q_END
 };
 _Static_assert(Q_END <= HL_XSTMT_OPERATOR + 32, "operators.c owns 32 statement keys");
@@ -46,6 +46,8 @@ static const char *const sql[] = {
 	[Q_UNMAP - Q_ADD] = "DELETE FROM operator_user WHERE user = ?1 AND operator = ?2",
 	[Q_BY_USER - Q_ADD] = "SELECT operator FROM operator_user WHERE user = ?1",
 	[Q_USERS - Q_ADD] = "SELECT user FROM operator_user WHERE operator = ?1 ORDER BY user",
+	[Q_ROW_BY_USER - Q_ADD] = "SELECT " COLS " FROM operator WHERE name ="
+				  " (SELECT operator FROM operator_user WHERE user = ?1)",
 };
 
 static sqlite3_stmt *stmt(struct hl_store *st, int key)
@@ -81,19 +83,6 @@ void hl_op_secrets_wipe(struct hl_op_secrets *s)
 	sodium_memzero(s, sizeof(*s));
 }
 
-bool hl_unix_name_valid(const char *s)
-{
-	size_t n = strlen(s);
-
-	if (n == 0 || n > HL_UNIX_NAME_MAX || s[0] == '-')
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
-		      (s[i] >= '0' && s[i] <= '9') || strchr("._-", s[i])))
-			return false;
-	return true;
-}
-
 int hl_store_op_add(struct hl_store *st, const char *name, unsigned roles,
 		    enum hl_precedence max_precedence, int64_t now)
 {
@@ -127,9 +116,9 @@ static void row_read(sqlite3_stmt *s, struct hl_op_row *o)
 	o->locked_until = sqlite3_column_int64(s, 8);
 }
 
-int hl_store_op_get(struct hl_store *st, const char *name, struct hl_op_row *out)
+static int row_of(struct hl_store *st, int key, const char *key_text, struct hl_op_row *out)
 {
-	sqlite3_stmt *s = named(st, Q_GET, name);
+	sqlite3_stmt *s = named(st, key, key_text);
 	int rc, r;
 
 	if (!s)
@@ -140,6 +129,16 @@ int hl_store_op_get(struct hl_store *st, const char *name, struct hl_op_row *out
 	r = rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? -HL_ENOTFOUND : hl_sqlite_fail(st);
 	sqlite3_reset(s);
 	return r;
+}
+
+int hl_store_op_get(struct hl_store *st, const char *name, struct hl_op_row *out)
+{
+	return row_of(st, Q_GET, name, out);
+}
+
+int hl_store_op_get_by_user(struct hl_store *st, const char *user, struct hl_op_row *out)
+{
+	return row_of(st, Q_ROW_BY_USER, user, out);
 }
 
 int hl_store_op_each(struct hl_store *st,

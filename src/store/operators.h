@@ -16,8 +16,8 @@
 
 #include "envelope.h"
 #include "store.h"
+#include "text.h"
 
-#define HL_UNIX_NAME_MAX 32
 #define HL_TOTP_SECRET_LEN 20		/* 160 bits, as RFC 4226 advises */
 #define HL_PWHASH_MAX 128		/* crypto_pwhash_STRBYTES */
 #define HL_LOCKED_FOREVER INT64_MAX	/* locked until an admin unlocks */
@@ -42,12 +42,11 @@ struct hl_op_secrets {
 };
 void hl_op_secrets_wipe(struct hl_op_secrets *s);
 
-/* True for a Unix user name: 1..32 of A-Z a-z 0-9 . _ -, not first '-'. */
-bool hl_unix_name_valid(const char *s);
-
 int hl_store_op_add(struct hl_store *st, const char *name, unsigned roles,
 		    enum hl_precedence max_precedence, int64_t now);
 int hl_store_op_get(struct hl_store *st, const char *name, struct hl_op_row *out);
+/* The operator Unix user user is mapped to, in one read. */
+int hl_store_op_get_by_user(struct hl_store *st, const char *user, struct hl_op_row *out);
 /* Calls fn for each operator in name order; stops at fn's nonzero. */
 int hl_store_op_each(struct hl_store *st,
 		     int (*fn)(void *ctx, const struct hl_op_row *o), void *ctx);

@@ -24,11 +24,10 @@
 #include "card.h"
 #include "envelope.h"
 #include "merkle.h"
+#include "msgid.h"
 
 #define HL_STORE_FILE "hotline.db"
 #define HL_STORE_SCHEMA 11	/* the number of migrations: the user_version */
-
-enum hl_side { HL_OURS = 0, HL_THEIRS = 1 };
 
 struct hl_store;
 

@@ -210,6 +210,7 @@ await step('in Arabic the case view is right to left, with both sides, names and
 		ours: document.querySelectorAll('#timeline li.ours').length,
 		stix: [...document.querySelectorAll('.stix-table td')].map((e) => e.textContent).join(' '),
 		corrected: document.querySelectorAll('[data-mark="corrected"]').length,
+		compose: document.getElementById('case-compose') && document.getElementById('case-compose').getAttribute('href'),
 		graph: [...document.querySelectorAll('figure.stix-graph svg')].map((g) =>
 			`${g.querySelectorAll('g.node').length} ${g.querySelectorAll('g.edge').length} ${g.textContent.includes('indicates')}`),
 		textLang: [...document.querySelectorAll('#timeline .freetext')].map((p) => p.getAttribute('lang')),
@@ -223,6 +224,7 @@ await step('in Arabic the case view is right to left, with both sides, names and
 	check(v.stix.includes("[ipv4-addr:value = '203.0.113.7']"), 'STIX table', v.stix);
 	check(v.corrected === 1, 'the correction is marked', String(v.corrected));
 	check(v.graph.join() === '2 1 true', 'the STIX graph (nodes, edges)', v.graph.join());
+	check(v.compose === '#/compose/ru-cert%232', 'a way to write in the case', v.compose);
 	check(v.textLang.includes('ar') && v.textLang.includes('en'), 'free text in its language', v.textLang.join(' '));
 	check(v.textDir.every((d) => d === 'ar:rtl' || d === 'en:ltr'), 'each text in its own direction', v.textDir.join(' '));
 	await page.evaluate(() => document.activeElement && document.activeElement.blur());
@@ -252,7 +254,7 @@ await step('the auditor sees no Acknowledge or Answer, in the inbox or a case', 
 	check(await aud.page.locator('button[data-ack], button[data-answer], .acts').count() === 0, 'inbox actions');
 	await aud.page.goto(new URL('#/case/' + encodeURIComponent('ru-cert#1'), url).href);
 	await aud.page.locator('#timeline > li').first().waitFor();
-	check(await aud.page.locator('main button, main form, main input').count() === 0, 'case actions');
+	check(await aud.page.locator('main button, main form, main input, #case-compose').count() === 0, 'case actions');
 });
 
 await step('POST /v1/ack from the auditor\'s page is refused, 403, needs duty', async () => {
@@ -265,6 +267,13 @@ await step('POST /v1/ack from the auditor\'s page is refused, 403, needs duty', 
 		return { status: res.status, body: await res.json() };
 	});
 	check(r.status === 403 && r.body.needs === 'duty', 'not refused', JSON.stringify(r));
+});
+await step('the list of cases has no serious axe violation', async () => {
+	await aud.page.click('#nav a[data-page="case"]');
+	await aud.page.locator('.case-list tbody tr').first().waitFor();
+	check(await aud.page.locator('.case-list tbody tr').count() === 2, 'two cases');
+	const v = await axe(aud.page);
+	check(v.length === 0, 'axe', axeText(v));
 });
 ctx.errors.push(...aud.errors.map((e) => 'otto: ' + e));
 ctx.violations.push(...aud.violations);

@@ -108,6 +108,7 @@ static void test_unix_users(void **state)
 {
 	struct fx *f = *state;
 	char name[HL_NAME_MAX + 1], users[128] = "";
+	struct hl_op_row row;
 
 	assert_int_equal(hl_store_op_add(f->st, "ana", DUTY, HL_FLASH, NOW), 0);
 	assert_int_equal(hl_store_op_add(f->st, "bob", DUTY, HL_FLASH, NOW), 0);
@@ -121,12 +122,18 @@ static void test_unix_users(void **state)
 	assert_int_equal(hl_store_op_by_user(f->st, "root", name), 0);
 	assert_string_equal(name, "ana");
 	assert_int_equal(hl_store_op_by_user(f->st, "daemon", name), -HL_ENOTFOUND);
+	assert_int_equal(hl_store_op_get_by_user(f->st, "ana_1", &row), 0);
+	assert_string_equal(row.name, "ana");
+	assert_int_equal(hl_store_op_get_by_user(f->st, "daemon", &row), -HL_ENOTFOUND);
 	assert_int_equal(hl_store_op_users(f->st, "ana", add_user, users), 0);
 	assert_string_equal(users, "ana_1 root ");
 	assert_int_equal(hl_store_op_unmap(f->st, "root", "bob"), -HL_ENOTFOUND);
 	assert_int_equal(hl_store_op_unmap(f->st, "root", "ana"), 0);
 	assert_int_equal(hl_store_op_by_user(f->st, "root", name), -HL_ENOTFOUND);
+	assert_int_equal(hl_store_op_get_by_user(f->st, "root", &row), -HL_ENOTFOUND);
 	assert_int_equal(hl_store_op_map(f->st, "root", "bob"), 0);
+	assert_int_equal(hl_store_op_get_by_user(f->st, "root", &row), 0);
+	assert_string_equal(row.name, "bob");
 }
 
 static void test_secrets_and_counters(void **state)
