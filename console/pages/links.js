@@ -25,25 +25,37 @@ export function silentReason(report, now) {
 	return null;
 }
 
+// Codes of the API in words; each a call of t(), so that make pot finds
+// the msgids.
 const REACH = {
-	yes: 'yes',
-	no: 'no',
-	'pin-mismatch': 'TLS key pin mismatch',
-	'not-tried': 'not tried yet',
-	'no-endpoint': 'no endpoint',
+	yes: () => t('yes'),
+	no: () => t('no'),
+	'pin-mismatch': () => t('TLS key pin mismatch'),
+	'not-tried': () => t('not tried yet'),
+	'no-endpoint': () => t('no endpoint'),
 };
 
 const CHECK_STATE = {
-	answered: 'answered',
-	'answered-late': 'answered late',
-	missed: 'missed',
-	'missed-not-receipted': 'missed, not receipted',
-	'not-receipted-in-time': 'not receipted in time',
-	'awaiting-answer': 'awaiting an answer',
-	'not-yet-receipted': 'not yet receipted',
+	answered: () => t('answered'),
+	'answered-late': () => t('answered late'),
+	missed: () => t('missed'),
+	'missed-not-receipted': () => t('missed, not receipted'),
+	'not-receipted-in-time': () => t('not receipted in time'),
+	'awaiting-answer': () => t('awaiting an answer'),
+	'not-yet-receipted': () => t('not yet receipted'),
 };
 
-const LEVEL = { ok: 'ok', warning: 'warning', critical: 'critical', unknown: 'unknown' };
+const LEVEL = {
+	ok: () => t('ok'),
+	warning: () => t('warning'),
+	critical: () => t('critical'),
+	unknown: () => t('unknown'),
+};
+
+// The words of code in table, or the code itself (one we do not know).
+function say(table, code) {
+	return Object.prototype.hasOwnProperty.call(table, code) ? table[code]() : String(code ?? '');
+}
 
 function ago(now, when) {
 	if (!when)
@@ -73,7 +85,7 @@ function overview(rows, now) {
 		const silent = r ? silentReason(r, now) : null;
 		const pin = s.pin_mismatch;
 		const alarm = !!pin || (s.evidence || 0) > 0;
-		const state = [{ cls: 'state', text: t(LEVEL[s.level] || s.level || 'unknown') }];
+		const state = [{ cls: 'state', text: say(LEVEL, s.level || 'unknown') }];
 		if (silent)
 			state.unshift({ cls: 'silent', text: t('SILENT: %s', silent) });
 		if (alarm)
@@ -84,7 +96,7 @@ function overview(rows, now) {
 			el('th', { attrs: { scope: 'row' } }, el('a', { href: `#link-${s.name}`, text: s.name })),
 			el('td', { text: s.peer || l.peer || '' }),
 			el('td', { text: s.confirmed ? (l.confirmed ? t('yes, %s', fmtTime(l.confirmed)) : t('yes')) : t('no, not confirmed') }),
-			el('td', { text: t(REACH[s.reachable] || s.reachable || '') }),
+			el('td', { text: say(REACH, s.reachable) }),
 			el('td', { text: pin ? t('MISMATCH since %s', fmtTime(pin.since)) : t('as on the card') }),
 			el('td', { class: 'num', text: fmtNumber(s.outbox || 0) }),
 			el('td', { text: ago(now, s.last_receipt) }),
@@ -109,7 +121,7 @@ function figures(name, report) {
 			label('precedence', c.precedence),
 			rec === null ? t('none') : fmtDuration(rec),
 			ans === null ? t('none') : fmtDuration(ans),
-			{ text: t(CHECK_STATE[c.state] || c.state), class: missed ? 'missed' : '' },
+			{ text: say(CHECK_STATE, c.state), class: missed ? 'missed' : '' },
 		];
 	});
 	return table(t('Checks sent to %s', name),
