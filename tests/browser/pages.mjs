@@ -289,7 +289,7 @@ await step('audit: the trail lists the addition, verifies intact, and a proof of
 	await noSerious(page, 'the audit page');
 });
 
-await step('a duty officer: precedences above the cap disabled, the reason shown; no check button', async () => {
+await step('a duty officer: precedences above the cap disabled, the reason shown; the form by keyboard alone; no check button; no chart without Chart.js', async () => {
 	const duty = await launch();
 	try {
 		await login(duty.page, env.url, 'duty1');
@@ -301,6 +301,33 @@ await step('a duty officer: precedences above the cap disabled, the reason shown
 		await duty.page.getByText('You may send up to ROUTINE; above it a message needs the supervisor role.').waitFor();
 		const v = await axe(duty.page);
 		check(v.length === 0, 'axe on the duty officer\'s compose page', axeText(v));
+		// Keyboard only: Tab goes through the form in reading order, and
+		// a notification is written and sent without the mouse.
+		const order = [];
+		await duty.page.locator('#main').focus();
+		for (let i = 0; i < 40 && !order.includes('Send'); i++) {
+			await duty.page.keyboard.press('Tab');
+			order.push(await duty.page.evaluate(() => {
+				const a = document.activeElement;
+				return (a.labels && a.labels[0] ? a.labels[0].textContent : a.textContent).trim();
+			}));
+		}
+		const want = ['notification', 'To', 'ROUTINE', 'Category (RSIT)', 'TLP', 'Severity',
+			'Language of the text', 'Text', 'Summary (optional)', 'STIX 2.1 file', 'Send'];
+		check(JSON.stringify(order.filter((x) => want.includes(x))) === JSON.stringify(want),
+			'Tab reaches every control in reading order', order.join(' | '));
+		await duty.page.locator('#main').focus();
+		for (let i = 0; i < 40 && await duty.page.evaluate(() => document.activeElement.tagName) !== 'TEXTAREA'; i++)
+			await duty.page.keyboard.press('Tab');
+		await duty.page.keyboard.type('Routine note typed at the keyboard');
+		for (let i = 0; i < 10 && (await duty.page.evaluate(() => document.activeElement.textContent)) !== 'Send'; i++)
+			await duty.page.keyboard.press('Tab');
+		await duty.page.keyboard.press('Enter');
+		await duty.page.locator('.done', { hasText: 'Sent as' }).waitFor();
+		const got = await until('the keyboard\'s notification at the peer', async () => peerInbox()
+			.find((x) => x.kind === 'notify' && x.precedence === 'routine'));
+		const op = JSON.parse(peerJson('show', got.id)).content.operator;
+		check(op && op.name === 'duty1' && op.role === 'duty', 'the peer sees who sent it', JSON.stringify(op));
 		// Without Chart.js the board says so, and the table has the figures.
 		await duty.page.route('**/lib/chart.js', (r) => r.fulfill({ status: 200, contentType: 'text/javascript', body: '' }));
 		await duty.page.reload();
