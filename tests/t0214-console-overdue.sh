@@ -1,6 +1,7 @@
 #!/bin/sh
 # The inbox puts an overdue message on top and says it in words
-# (tests/browser/overdue.mjs): us-cert acknowledges ROUTINE within 3 s,
+# (tests/browser/overdue.mjs; the duty officer logs in with a one-time
+# ticket): us-cert acknowledges ROUTINE within 3 s,
 # so a ROUTINE received turns overdue while the page is open and goes
 # above a FLASH still due.
 . "$(dirname "$0")/test-lib.sh"

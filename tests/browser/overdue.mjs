@@ -1,5 +1,7 @@
 // overdue.mjs - t0214: an overdue message goes on top, in words.
 //
+// The duty officer logs in with a one-time ticket (#ticket=HEX), which
+// leaves the address bar at once; used again, it is refused in place.
 // us-cert acknowledges ROUTINE within 3 s (ack.routine) and FLASH within
 // the hour. A ROUTINE and then a FLASH arrive: the FLASH is on top while
 // both are due; 3 s on, the ROUTINE turns overdue in the open page (no
@@ -8,18 +10,36 @@
 // sound and title signals, turned off, stay off for the next FLASH. The
 // six languages, each named in its own, each set the page's lang and dir.
 
-import { launch, login, axe, axeText, done, step, check, hl, env } from './lib.mjs';
+import { launch, axe, axeText, done, step, check, hl, env } from './lib.mjs';
 
 const ctx = await launch({ locale: 'en-US' });
 const page = ctx.page;
 const due = () => page.$$eval('#table-due tr[data-id]', (trs) => trs.map((tr) => tr.dataset.id));
 
-await step(`${env.operator} logs in`, async () => {
-	await login(page);
+// A one-time ticket in the address logs in at once, and leaves the
+// address bar; the same ticket again is refused in the page.
+const ticket = JSON.parse(hl('us-cert', 'operator', 'ticket', env.operator, '--json'));
+
+await step(`${env.operator} logs in with a one-time ticket; the address loses it`, async () => {
+	check(/^[0-9a-f]{64}$/.test(ticket.ticket), 'a ticket', JSON.stringify(ticket));
+	await page.goto(new URL('#ticket=' + ticket.ticket, env.url).href);
 	await page.locator('#inbox-status').waitFor();
+	check(!page.url().includes(ticket.ticket) && new URL(page.url()).hash === '#/inbox', 'the address', page.url());
+	const who = await page.textContent('#whoami');
+	check(who.startsWith(env.operator + ' '), 'who', who);
 	await page.evaluate(() => {
 		window.__noReload = true;
 	});
+});
+
+await step('the same ticket again is refused, in the login page', async () => {
+	const other = await ctx.context.newPage();
+	await other.goto(new URL('#ticket=' + ticket.ticket, env.url).href);
+	await other.locator('#login-error:not(:empty)').waitFor();
+	const why = await other.textContent('#login-error');
+	check(!other.url().includes(ticket.ticket), 'the address', other.url());
+	check(/ticket/.test(why), 'the refusal', why);
+	await other.close();
 });
 
 hl('ru-cert', 'send', '--to', 'us-cert', '--precedence', 'routine', '--lang', 'en', 'routine, due in 3 s');
