@@ -195,7 +195,11 @@ int hl_log_check(struct hl_store *st, const struct hl_party *me, const char *db,
 				"error", json_null());
 	if (!out->report)
 		return -ENOMEM;
-	if (!only) {
+	/* The logs as they are now, whatever hotlined commits meanwhile. */
+	r = hl_store_snapshot(st);
+	if (r < 0) {
+		fail(&c, "links", r, hl_store_errmsg(st));
+	} else if (!only) {
 		/* Reading the links themselves may fail too (a damaged store). */
 		r = hl_store_link_each(st, check_link, &c);
 		if (r < 0)
@@ -210,6 +214,7 @@ int hl_log_check(struct hl_store *st, const struct hl_party *me, const char *db,
 			fail(&c, only, r, hl_store_errmsg(st));
 		hl_link_free(&l);
 	}
+	hl_store_snapshot_end(st);
 	/* Indexes built from damaged logs would say nothing more. */
 	if (!out->failed)
 		check_projections(&c, db);
