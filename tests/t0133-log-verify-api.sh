@@ -4,7 +4,8 @@
 # an envelope changed behind the daemon is reported with its link, log,
 # entry and reason, the same as the local command reports it; a bad
 # argument or an unknown link is refused and the refusal is in the audit
-# trail.
+# trail; it needs the read right (an admin alone is refused, an auditor
+# verifies).
 . "$(dirname "$0")/test-lib.sh"
 . "$(dirname "$0")/lib-transcript.sh"
 
@@ -94,6 +95,16 @@ test_expect_success 'an envelope changed behind hotlined: the route names its lo
 	reason=$(pick route.json "\$j->{links}[0]{error}{reason}" | tr -d "\"") &&
 	check=$(pick route.json "\$j->{links}[0]{error}{check}" | tr -d "\"") &&
 	grep -qF "ru-cert: received log, entry 2: $check: $reason" err
+'
+
+test_expect_success 'an admin alone may not verify it; an auditor may' '
+	me=$(id -un) &&
+	hl us-cert operator role "$me" admin >/dev/null &&
+	test "$(api POST /v1/log/verify "{}")" = 403 &&
+	grep -q "\"needs\":\"[a-z]*\"" body &&
+	hl us-cert operator role "$me" auditor,admin >/dev/null &&
+	test "$(api POST /v1/log/verify "{}")" = 200 &&
+	test "$(pick body "\$j->{ok}")" = false
 '
 
 test_done
