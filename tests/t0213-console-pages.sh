@@ -6,7 +6,8 @@
 # is sent; an update and a request of its case; the links board shows
 # the link, a check the peer answered (chart or table), and a link that
 # missed its check as silent, in words; a proof of the FLASH downloaded
-# from the evidence page verifies with 'hotline proof verify'; an admin
+# from the evidence page verifies with 'hotline proof verify', and its
+# verify button has hotlined recompute the transcript, intact; an admin
 # adds and disables an operator; the audit trail lists it, verifies
 # intact, and a proof of an entry checks offline; a duty officer sees
 # the precedences above their cap disabled with the reason.  No console

@@ -1,8 +1,11 @@
-// evidence.js - #/evidence: how far each link's transcript is proven
-// (its logs' sizes and the receipts of each side, equivocation evidence,
-// store losses, TLS key pin), the audit trail's verification for those
-// who may read it, and the proof of one message (POST /v1/proof/export)
-// saved as a file that `hotline proof verify` checks offline.
+// evidence.js - #/evidence: each link's transcript verified by hotlined
+// (POST /v1/log/verify: the checks of `hotline log verify`, signatures,
+// Merkle trees, checkpoints, receipts and the indexes), how far it is
+// proven (its logs' sizes and the receipts of each side, equivocation
+// evidence, store losses, TLS key pin), the audit trail's verification
+// for those who may read it, and the proof of one message
+// (POST /v1/proof/export) saved as a file that `hotline proof verify`
+// checks offline.
 //
 // #/evidence/LINK/out/N or #/evidence/LINK/N fills in the message.
 import { t, fmtNumber, fmtTime } from '/i18n.js';
@@ -11,8 +14,46 @@ import {
 	fromBase64, download, allPages, hasRole, heading,
 } from './kit.js';
 
-function verdicts(s, l) {
+// What POST /v1/log/verify found, in words: the sentences of
+// `hotline log verify`, from the same catalogue.
+const LOG_NAME = { sent: () => t('sent log'), received: () => t('received log') };
+const PROBLEM = {
+	differs: () => t('differs from the envelope'),
+	extra: () => t('is stored but no envelope gives it'),
+	missing: () => t('is missing'),
+};
+
+function recomputed(v) {
+	if (!v)
+		return [];
+	if (v.ok)
+		return [{ ok: true, text: t('Recomputed: every signature, Merkle tree, checkpoint and receipt holds.') }];
+	const e = v.error || {};
+	return [{ ok: false, alarm: true, text: t('DAMAGED: %s', e.log
+		? t('%s: %s, entry %llu: %s: %s', v.link, LOG_NAME[e.log](), fmtNumber(e.entry), e.check, e.reason)
+		: t('%s: %s', v.link, e.reason || '')) }];
+}
+
+// The indexes, and a step that failed as a whole.
+function indexes(lv) {
 	const out = [];
+	if (lv.error)
+		out.push({ ok: false, alarm: true, text: t('DAMAGED: %s', lv.error) });
+	if (!lv.indexes_checked)
+		return out;
+	if (!lv.projections.length)
+		out.push({ ok: true, text: t('The indexes match the envelopes.') });
+	for (const m of lv.projections) {
+		const problem = (PROBLEM[m.problem] || (() => m.problem))();
+		out.push({ ok: false, alarm: true, text: t('DAMAGED: %s', m.column
+			? t('%s: %s, entry %llu: %s index, column %s %s', m.link, LOG_NAME[m.log](), fmtNumber(m.entry), m.index, m.column, problem)
+			: t('%s: %s, entry %llu: %s index row %s', m.link, LOG_NAME[m.log](), fmtNumber(m.entry), m.index, problem)) });
+	}
+	return out;
+}
+
+function verdicts(s, l, v) {
+	const out = recomputed(v);
 	const sent = l.sent ?? 0;
 	const sentR = l.sent_receipted ?? 0;
 	const recv = l.received ?? s.received ?? 0;
@@ -34,13 +75,22 @@ function verdicts(s, l) {
 	return out;
 }
 
-function transcript(rows, audit) {
+function items(list) {
+	return list.map((v) => el('li', { class: v.alarm ? 'alarm' : (v.ok ? 'ok' : 'warn'), text: v.text }));
+}
+
+function transcript(rows, lv, audit) {
 	const frag = el('div', { class: 'verdicts' });
+	const byName = Object.fromEntries(((lv && lv.links) || []).map((v) => [v.link, v]));
+	if (lv)
+		frag.append(el('p', { id: 'ev-overall', tabIndex: -1, class: lv.ok ? 'ok' : 'alarm',
+			text: lv.ok ? t('The transcript is intact.') : t('The transcript does not verify.') }));
 	for (const { s, l } of rows) {
 		frag.append(el('h3', { text: t('Link %s', s.name) }),
-			el('ul', { id: `ev-link-${s.name}` },
-				...verdicts(s, l).map((v) => el('li', { class: v.alarm ? 'alarm' : (v.ok ? 'ok' : 'warn'), text: v.text }))));
+			el('ul', { id: `ev-link-${s.name}` }, ...items(verdicts(s, l, byName[s.name]))));
 	}
+	if (lv)
+		frag.append(el('ul', { id: 'ev-indexes' }, ...items(indexes(lv))));
 	if (audit) {
 		const a = audit;
 		frag.append(el('h3', { text: t('The audit trail') }), el('p', {
@@ -66,23 +116,31 @@ export async function render(main, ctx) {
 	const result = el('div', { attrs: { 'aria-live': 'polite' } });
 	const trail = hasRole(me, 'auditor', 'admin');
 	let rows = [];
-	const verify = async () => {
-		const [status, links] = await Promise.all([api('GET', '/v1/status'), allPages(api, '/v1/links')]);
+	// Opening the page shows the figures; the button has hotlined
+	// recompute the whole transcript too (as `hotline log verify` does).
+	const verify = async (full) => {
+		const [status, links, lv] = await Promise.all([api('GET', '/v1/status'), allPages(api, '/v1/links'),
+			full ? api('POST', '/v1/log/verify', {}) : null]);
 		const byName = Object.fromEntries(links.map((l) => [l.name, l]));
 		rows = (status.links || []).map((s) => ({ s, l: byName[s.name] || {} }));
 		const audit = trail ? await api('POST', '/v1/audit/verify', {}) : null;
 		clear(result);
 		result.append(el('p', { class: 'note', text: t('Checked at %s.', fmtTime(Math.floor(Date.now() / 1000))) }),
-			rows.length ? transcript(rows, audit) : el('p', { text: t('No link yet.') }));
-		announce(t('Verification done.'));
+			rows.length ? transcript(rows, lv, audit) : el('p', { text: t('No link yet.') }));
+		if (lv) {
+			// The button is disabled while it runs: the outcome takes the focus.
+			result.querySelector('#ev-overall')?.focus();
+			announce(lv.ok ? t('The transcript is intact.') : t('The transcript does not verify.'));
+		} else
+			announce(t('Verification done.'));
 		return rows;
 	};
 	main.append(el('section', { attrs: { 'aria-labelledby': 'ev-transcript' } },
 		el('h2', { id: 'ev-transcript', text: t('The transcript') }),
-		el('p', { text: t('What hotlined holds of each link: the logs of both sides, how far each is receipted, and any evidence against the peer. Signatures and Merkle trees are recomputed by \'hotline log verify\' on the party\'s machine.') }),
-		el('div', { class: 'actions' }, button(t('Verify'), verify, box, { id: 'verify' })),
+		el('p', { text: t('What hotlined holds of each link: the logs of both sides, how far each is receipted, and any evidence against the peer.') }),
+		el('div', { class: 'actions' }, button(t('Verify the transcript'), () => verify(true), box, { id: 'verify' })),
 		result));
-	await verify();
+	await verify(false);
 
 	// The proof of one message.
 	const form = el('form', { class: 'proof', noValidate: true });

@@ -1,5 +1,6 @@
 /* cmd_log.c - hotline log verify and hotline rebuild. */
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 #include "cli.h"
 #include "i18n.h"
 #include "error.h"
+#include "logcheck.h"
 #include "transcript.h"
 
 const char log_help[] =
@@ -51,129 +53,49 @@ const char rebuild_help[] =
 	"    0 rebuilt; 1 failed (nothing changed); 2 usage error.\n");
 
 static const char *const side_name[] = {N_("sent log"), N_("received log")};
-static const char *const side_key[] = {"sent", "received"};
 
 enum { VERIFY_EVIDENCE = 3 };	/* exit status: all passed, evidence held */
 
-struct verify_ctx {
-	struct hl_store *st;
-	const struct hl_party *p;
-	const char *only;	/* --link, or NULL */
-	json_t *json;		/* the --json report, or NULL */
-	bool failed;		/* a check failed */
-	bool evidence;		/* evidence of equivocation is held */
-};
-
-static json_t *side_json(const struct hl_log_report *rep, int side)
+static void print_link(const struct hl_log_check_link *c)
 {
-	return json_pack("{sIsIsI}", "envelopes", (json_int_t)rep->envelopes[side],
-			 "receipted", (json_int_t)rep->cosigned[side],
-			 "checkpoints", (json_int_t)rep->checkpoints[side]);
-}
+	const struct hl_log_report *rep = &c->rep;
+	const char *name = c->link->name;
 
-static json_t *link_json(const struct hl_link *l, const struct hl_log_report *rep,
-			 const struct hl_evidence_stats *ev, int r, const char *reason)
-{
-	json_t *j = json_pack("{sssbsoso}", "link", l->name, "ok", r == 0,
-			      "sent", side_json(rep, HL_OURS),
-			      "received", side_json(rep, HL_THEIRS));
-
-	if (j && r == 0)
-		json_object_set_new(j, "evidence",
-				    json_pack("{sIsIsI}", "incidents", (json_int_t)ev->count,
-					      "bytes", (json_int_t)ev->bytes,
-					      "unkept", (json_int_t)ev->unkept));
-	if (j && r < 0 && rep->bad_what)
-		json_object_set_new(j, "error",
-				    json_pack("{sssIssss}", "log", side_key[rep->bad_side],
-					      "entry", (json_int_t)rep->bad_at,
-					      "check", rep->bad_what, "reason", reason));
-	else if (j && r < 0)
-		json_object_set_new(j, "error", json_pack("{ss}", "reason", reason));
-	return j;
-}
-
-static void print_link(const struct hl_link *l, const struct hl_log_report *rep,
-		       const struct hl_evidence_stats *ev)
-{
 	printf(_("%s: OK: sent %llu (receipted up to %llu, %llu checkpoints), "
-		 "received %llu (receipted up to %llu, %llu checkpoints)\n"), l->name,
+		 "received %llu (receipted up to %llu, %llu checkpoints)\n"), name,
 	       (unsigned long long)rep->envelopes[0], (unsigned long long)rep->cosigned[0],
 	       (unsigned long long)rep->checkpoints[0], (unsigned long long)rep->envelopes[1],
 	       (unsigned long long)rep->cosigned[1], (unsigned long long)rep->checkpoints[1]);
-	if (ev->count)
-		printf(_("%s: EVIDENCE: %llu equivocation record(s) kept\n"), l->name,
-		       (unsigned long long)ev->count);
-	if (ev->unkept)
+	if (c->ev.count)
+		printf(_("%s: EVIDENCE: %llu equivocation record(s) kept\n"), name,
+		       (unsigned long long)c->ev.count);
+	if (c->ev.unkept)
 		printf(_("%s: EVIDENCE: %llu of them past evidence.max, kept by hash only\n"),
-		       l->name, (unsigned long long)ev->unkept);
+		       name, (unsigned long long)c->ev.unkept);
+	if (c->losses)
+		printf(_("%s: STORE LOSS: this store had lost messages it receipted "
+			 "(up to %llu); the peer's resend refilled them\n"), name,
+		       (unsigned long long)c->lost_to);
 }
 
-struct loss_ctx {
-	json_t *json;		/* the array to add to, or NULL */
-	uint64_t count, upto;	/* for the text: each push that proved more */
-};
-
-/* A store loss the witness proved and recorded (transcript.h): not a
- * failure now that the logs verify, but what an auditor must know. */
-static int add_loss(void *ctx, int side, uint64_t seq, int64_t when)
+static void say_link(void *ctx, const struct hl_log_check_link *c)
 {
-	struct loss_ctx *c = ctx;
-
-	(void)side;
-	c->count++;
-	if (seq > c->upto)
-		c->upto = seq;
-	if (!c->json)
-		return 0;
-	return json_array_append_new(c->json, json_pack("{sIsI}", "receipted", (json_int_t)seq,
-							"seen", (json_int_t)when));
-}
-
-static int verify_one(void *ctx, const struct hl_link *l)
-{
-	struct verify_ctx *c = ctx;
-	struct hl_evidence_stats ev = {0};
-	struct hl_log_report rep;
 	char reason[300];
-	int r = hl_transcript_verify(c->st, c->p, l, &rep);
 
-	if (r == 0)
-		r = hl_store_evidence_stats(c->st, l->id, &ev);
-	/* JSON is read by programs: its sentences stay in English. */
-	snprintf(reason, sizeof(reason), "%s%s%s", c->json ? hl_strerror(r) : cli_strerror(r),
-		 r == -HL_ESTORE ? ": " : "",
-		 r == -HL_ESTORE ? hl_store_errmsg(c->st) : "");
-	c->failed |= r < 0;
-	c->evidence |= ev.count > 0;
-	if (c->json) {
-		json_t *j = link_json(l, &rep, &ev, r, reason);
-		struct loss_ctx lc = {json_array(), 0, 0};
-
-		if (r == 0) {
-			hl_store_event_each(c->st, l->id, HL_EVENT_STORE_LOSS, add_loss, &lc);
-			json_object_set_new(j, "store_loss", lc.json);
-		} else {
-			json_decref(lc.json);
-		}
-		json_array_append_new(json_object_get(c->json, "links"), j);
-	} else if (r < 0 && rep.bad_what)
-		cli_err(_("%s: %s, entry %llu: %s: %s"), l->name, _(side_name[rep.bad_side]),
-			(unsigned long long)rep.bad_at, rep.bad_what, reason);
-	else if (r < 0)
-		cli_store_err(c->st, l->name, r);
-	else {
-		struct loss_ctx lc = {NULL, 0, 0};
-
-		print_link(l, &rep, &ev);
-		hl_store_event_each(c->st, l->id, HL_EVENT_STORE_LOSS, add_loss, &lc);
-		if (lc.count)
-			printf(_("%s: STORE LOSS: this store had lost messages it receipted "
-				 "(up to %llu); the peer's resend refilled them\n"), l->name,
-			       (unsigned long long)lc.upto);
+	(void)ctx;
+	if (c->result == 0) {
+		print_link(c);
+		return;
 	}
-	/* Go on with the other links: each is checked on its own. */
-	return 0;
+	snprintf(reason, sizeof(reason), "%s%s%s", cli_strerror(c->result),
+		 c->result == -HL_ESTORE ? ": " : "",
+		 c->result == -HL_ESTORE && c->store_msg ? c->store_msg : "");
+	if (c->rep.bad_what)
+		cli_err(_("%s: %s, entry %llu: %s: %s"), c->link->name,
+			_(side_name[c->rep.bad_side]), (unsigned long long)c->rep.bad_at,
+			c->rep.bad_what, reason);
+	else
+		cli_err("%s: %s", c->link->name, reason);
 }
 
 static const char *const problem_text[] = {
@@ -181,23 +103,11 @@ static const char *const problem_text[] = {
 	N_("is missing"),
 };
 
-static int on_mismatch(void *ctx, const struct hl_store_mismatch *m)
+static void say_mismatch(void *ctx, const struct hl_store_mismatch *m)
 {
-	struct verify_ctx *c = ctx;
 	size_t k = m->what[0] == 'd' ? 0 : m->what[0] == 'e' ? 1 : 2;
 
-	if (c->only && strcmp(c->only, m->link) != 0)
-		return 0;
-	c->failed = true;
-	if (c->json) {
-		json_t *j = json_pack("{sssssIsssoss}", "link", m->link,
-				      "log", side_key[m->side ? 1 : 0], "entry", (json_int_t)m->seq,
-				      "index", m->table,
-				      "column", m->column ? json_string(m->column) : json_null(),
-				      "problem", m->what);
-
-		return json_array_append_new(json_object_get(c->json, "projections"), j);
-	}
+	(void)ctx;
 	if (m->column)
 		cli_err(_("%s: %s, entry %llu: %s index, column %s %s"), m->link,
 			_(side_name[m->side ? 1 : 0]), (unsigned long long)m->seq, m->table,
@@ -206,56 +116,19 @@ static int on_mismatch(void *ctx, const struct hl_store_mismatch *m)
 		cli_err(_("%s: %s, entry %llu: %s index row %s"), m->link,
 			_(side_name[m->side ? 1 : 0]), (unsigned long long)m->seq, m->table,
 			_(problem_text[k]));
-	return 0;
 }
 
-/* Recomputes the projections on a handle of its own, in memory, and
- * compares them with the stored ones. */
-static int check_projections(struct verify_ctx *c)
+static void say_fail(void *ctx, const char *what, int err, const char *store_msg)
 {
-	struct hl_store *st = cli_store(c->p);
-	uint64_t n = 0;
-	int r = st ? hl_store_shadow(st) : -HL_ESTORE;
-
-	if (r == 0)
-		r = hl_store_rebuild(st, &n);
-	if (r == 0)
-		r = cli_index(st, c->p) < 0 ? 1 : 0;	/* cli_index said why */
-	if (r == 0)
-		r = hl_store_shadow_diff(st, on_mismatch, c);
-	if (r < 0 && st)
-		cli_store_err(st, _("checking the indexes"), r);
-	hl_store_close(st);
-	if (r)
-		c->failed = true;
-	return r;
-}
-
-static int verify(struct verify_ctx *c)
-{
-	struct hl_link l = {0};
-	int r;
-
-	if (!c->only) {
-		/* Reading the links themselves may fail too (a damaged store). */
-		r = hl_store_link_each(c->st, verify_one, c);
-		if (r < 0)
-			cli_store_err(c->st, _("links"), r);
-	} else {
-		r = cli_link(c->st, c->only, &l);
-		if (r == 0)
-			r = verify_one(c, &l);
-	}
-	hl_link_free(&l);
-	if (r < 0)
-		c->failed = true;
-	/* Indexes built from damaged logs would say nothing more. */
-	if (!c->failed) {
-		check_projections(c);
-		if (c->json)
-			json_object_set_new(c->json, "indexes_checked", json_true());
-	}
-	return c->failed ? CLI_FAIL : c->evidence ? VERIFY_EVIDENCE : CLI_OK;
+	(void)ctx;
+	if (strcmp(what, "links") == 0)
+		what = _("links");
+	else if (strcmp(what, "indexes") == 0)
+		what = _("checking the indexes");
+	if (err == -HL_ESTORE)
+		cli_err("%s: %s: %s", what, cli_strerror(err), store_msg ? store_msg : "");
+	else
+		cli_err("%s: %s", what, cli_strerror(err));
 }
 
 static int print_json(json_t *j, int status)
@@ -272,17 +145,46 @@ static int print_json(json_t *j, int status)
 	return status;
 }
 
+/* The checking itself is hl_log_check (logcheck.h), which hotlined's
+ * POST /v1/log/verify runs too; this prints what it finds. */
+static int verify(const struct hl_party *p, struct hl_store *st, const char *only, bool json)
+{
+	const struct hl_log_check_ops say = {say_link, say_mismatch, say_fail, NULL};
+	struct hl_log_check out;
+	char db[PATH_MAX];
+	int r = hl_party_path(p->home, HL_STORE_FILE, db, sizeof(db));
+
+	if (r == 0)
+		r = hl_log_check(st, p, db, only, json ? NULL : &say, &out);
+	if (r < 0) {
+		cli_err("log verify: %s", cli_strerror(r));
+		return CLI_FAIL;
+	}
+	r = out.failed ? CLI_FAIL : out.evidence ? VERIFY_EVIDENCE : CLI_OK;
+	if (json) {
+		/* Errors that stop a step are said on standard error too. */
+		json_t *e = json_object_get(out.report, "error");
+
+		if (json_is_string(e))
+			cli_err("%s", json_string_value(e));
+		r = print_json(out.report, r);
+	}
+	json_decref(out.report);
+	return r;
+}
+
 int log_main(int argc, char **argv)
 {
 	static const char synopsis[] = "log verify [--link LINK] [--json]";
-	struct verify_ctx ctx = {0};
+	const char *only = NULL;
 	struct hl_party *p;
+	struct hl_store *st;
 	bool json = false;
 	int r;
 
 	if (argc < 2 || strcmp(argv[1], "verify") != 0)
 		return cli_usage("log", synopsis);
-	r = cli_opt_listing(argc - 1, argv + 1, "log", synopsis, &ctx.only, &json);
+	r = cli_opt_listing(argc - 1, argv + 1, "log", synopsis, &only, &json);
 	if (r != CLI_OK)
 		return r;
 	if (optind != argc - 1)
@@ -290,17 +192,10 @@ int log_main(int argc, char **argv)
 	r = CLI_FAIL;
 	/* The keys open the bodies, to check the content index. */
 	p = cli_party(HL_PARTY_SECRETS);
-	ctx.p = p;
-	ctx.st = p ? cli_store(p) : NULL;
-	if (ctx.st && json)
-		ctx.json = json_pack("{sisosbso}", "version", 1, "links", json_array(),
-				     "indexes_checked", 0, "projections", json_array());
-	if (ctx.st && (!json || ctx.json))
-		r = verify(&ctx);
-	if (ctx.json)
-		r = print_json(ctx.json, r);
-	json_decref(ctx.json);
-	hl_store_close(ctx.st);
+	st = p ? cli_store(p) : NULL;
+	if (st)
+		r = verify(p, st, only, json);
+	hl_store_close(st);
 	hl_party_free(p);
 	return r;
 }

@@ -40,6 +40,8 @@ const struct hl_desk_route hl_desk_routes[] = {
 	{"GET",  "/v1/audit",       hl_desk_audit_list,    HL_RIGHT_AUDIT,  0,          false},
 	{"POST", "/v1/audit/verify", hl_desk_audit_verify, HL_RIGHT_AUDIT,  BODY_SMALL, false},
 	{"GET",  "/v1/audit/proof", hl_desk_audit_proof,   HL_RIGHT_AUDIT,  0,          false},
+	/* logdesk.c: the checks of 'hotline log verify', a read. */
+	{"POST", "/v1/log/verify",  hl_desk_log_verify,    HL_RIGHT_READ,   BODY_SMALL, false},
 	{"GET",  "/v1/links",       hl_desk_link_list,     HL_RIGHT_READ,   0,          false},
 	{"GET",  "/v1/link",        hl_desk_link_show,     HL_RIGHT_READ,   0,          false},
 	{"POST", "/v1/link/add",    hl_desk_link_add,      HL_RIGHT_LINK,   BODY_CARD,  true},

@@ -588,14 +588,15 @@ void hl_store_close(struct hl_store *st)
 
 int hl_store_begin(struct hl_store *st)
 {
-	/* A shadowed handle writes only its in-memory copies: it takes no
-	 * write lock, so a long check never holds up hotlined's writers. */
-	return exec(st, st->shadow ? "BEGIN" : "BEGIN IMMEDIATE");
+	/* A shadowed handle writes only its in-memory copies, inside the
+	 * one read it holds (hl_store_shadow): it takes no write lock, so a
+	 * long check never holds up hotlined's writers. */
+	return exec(st, st->shadow ? "SAVEPOINT shadow" : "BEGIN IMMEDIATE");
 }
 
 int hl_store_commit(struct hl_store *st)
 {
-	int r = exec(st, "COMMIT");
+	int r = exec(st, st->shadow ? "RELEASE shadow" : "COMMIT");
 
 	if (r < 0)
 		hl_store_rollback(st);
@@ -603,6 +604,26 @@ int hl_store_commit(struct hl_store *st)
 }
 
 void hl_store_rollback(struct hl_store *st)
+{
+	if (st->shadow)
+		sqlite3_exec(st->db, "ROLLBACK TO shadow; RELEASE shadow", NULL, NULL, NULL);
+	else if (!sqlite3_get_autocommit(st->db))
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int hl_store_snapshot(struct hl_store *st)
+{
+	/* A deferred transaction reads from its first read on: make one. */
+	int r = exec(st, "BEGIN");
+
+	if (r == 0)
+		r = exec(st, "SELECT count(*) FROM main.link");
+	if (r < 0)
+		hl_store_snapshot_end(st);
+	return r;
+}
+
+void hl_store_snapshot_end(struct hl_store *st)
 {
 	if (!sqlite3_get_autocommit(st->db))
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
@@ -1783,6 +1804,10 @@ int hl_store_shadow(struct hl_store *st)
 	if (r == 0 && rc != SQLITE_DONE)
 		r = fail(st);
 	sqlite3_finalize(s);
+	/* Rebuilding and comparing then see the file as it is now, whatever
+	 * hotlined commits meanwhile. */
+	if (r == 0)
+		r = hl_store_snapshot(st);
 	if (r == 0)
 		st->shadow = true;
 	return r;

@@ -312,6 +312,12 @@ int hl_store_check(struct hl_store *st);
  * the stored tables, calling fn for each difference.  The handle is good
  * for nothing else afterwards: close it. */
 int hl_store_shadow(struct hl_store *st);
+/* One read of the whole file as it is now, for checks that take many
+ * statements while another connection writes (hl_store_shadow takes
+ * one too); ended by hl_store_snapshot_end.  Nothing may be written
+ * on the handle meanwhile. */
+int hl_store_snapshot(struct hl_store *st);
+void hl_store_snapshot_end(struct hl_store *st);
 struct hl_store_mismatch {
 	const char *table;	/* message, item or term */
 	const char *link;	/* the link's name */

@@ -188,7 +188,7 @@ await step('links board: a link that missed its check stands out, in words', asy
 	await shot(page, 'console-links-silent');
 });
 
-await step('evidence: the transcript is verified; a proof of the FLASH downloads and verifies offline', async () => {
+await step('evidence: hotlined verifies the transcript intact; a proof of the FLASH downloads and verifies offline', async () => {
 	await page.goto(url(`#/evidence/${sentId}`));
 	const verdicts = page.locator(`#ev-link-${peer}`);
 	await verdicts.getByText('No evidence that the peer equivocated.').waitFor();
@@ -198,6 +198,25 @@ await step('evidence: the transcript is verified; a proof of the FLASH downloads
 	});
 	check(/receipted by the peer up to 0/.test(await page.locator(`#ev-link-${silent}`).textContent()),
 		'the silent link\'s check is not receipted', await page.locator(`#ev-link-${silent}`).textContent());
+	// hotlined recomputes the transcript (POST /v1/log/verify) and the
+	// page says it per link, in words, and announces the outcome.
+	const verifyButton = page.getByRole('button', { name: 'Verify the transcript' });
+	await verifyButton.focus();
+	await page.keyboard.press('Enter');
+	await page.locator('#ev-overall').getByText('The transcript is intact.').waitFor();
+	await until('the outcome is announced', async () =>
+		(await page.locator('#announce').textContent()) === 'The transcript is intact.');
+	for (const link of [peer, silent]) {
+		const text = await page.locator(`#ev-link-${link}`).textContent();
+		check(text.includes('Recomputed: every signature, Merkle tree, checkpoint and receipt holds.'),
+			`the transcript of ${link} is recomputed and intact`, text);
+	}
+	check((await page.locator('#ev-indexes').textContent()).includes('The indexes match the envelopes.'),
+		'the indexes are checked', await page.locator('#ev-indexes').textContent());
+	check(!(await page.locator('main').textContent()).includes('hotline log verify'),
+		'the page no longer sends the operator to the CLI to verify');
+	check(await page.locator('#ev-overall').evaluate((p) => p === document.activeElement),
+		'the outcome takes the focus');
 	await page.getByLabel('Disclose what the message said').check();
 	await page.getByRole('button', { name: 'Export the proof' }).click();
 	const a = page.locator('.done a.download');
