@@ -199,6 +199,19 @@ static int locked(struct attempt *a, struct hl_desk_err *e, int64_t until)
 	return -1;
 }
 
+/* The operator of row acts in this attempt; refused (-1) while a
+ * backoff or the lock holds it. */
+static int take_row(struct attempt *a, const struct hl_op_row *row, struct hl_desk_err *e)
+{
+	snprintf(a->op.name, sizeof(a->op.name), "%s", row->name);
+	a->op.roles = row->roles;
+	a->op.max_precedence = row->max_precedence;
+	a->op.disabled = row->disabled;
+	if (row->locked_until > a->q.now)
+		return locked(a, e, row->locked_until);
+	return 0;
+}
+
 struct creds {
 	const char *name, *password, *totp;
 };
@@ -220,12 +233,8 @@ static int check(struct attempt *a, const void *arg, struct hl_desk_err *e)
 		hl_desk_fail(e, 401, "wrong operator name, password or code");
 		return -1;
 	}
-	snprintf(a->op.name, sizeof(a->op.name), "%s", row.name);
-	a->op.roles = row.roles;
-	a->op.max_precedence = row.max_precedence;
-	a->op.disabled = row.disabled;
-	if (row.locked_until > a->q.now)
-		return locked(a, e, row.locked_until);
+	if (take_row(a, &row, e) < 0)
+		return -1;
 	r = hl_store_op_secrets(a->d.st, name, &sec);
 	if (r < 0) {
 		hl_desk_fail_code(e, r, "login");
@@ -258,12 +267,8 @@ static int ticket_operator(struct attempt *a, const char *name, struct hl_desk_e
 		hl_desk_fail(e, 401, "the login ticket's operator %s is gone", name);
 		return -1;
 	}
-	snprintf(a->op.name, sizeof(a->op.name), "%s", row.name);
-	a->op.roles = row.roles;
-	a->op.max_precedence = row.max_precedence;
-	a->op.disabled = row.disabled;
-	if (row.locked_until > a->q.now)
-		return locked(a, e, row.locked_until);
+	if (take_row(a, &row, e) < 0)
+		return -1;
 	if (row.disabled) {
 		a->reason = "disabled";
 		hl_desk_fail(e, 403, "operator %s is disabled", row.name);
