@@ -179,10 +179,12 @@ i18n:
 # integration tests (tests/tNNNN-*.sh) under one prove.  The optimized
 # build is made too: -O2 warns where -O1 does not, and make demo uses it.
 # Many tests wait on daemons and deadlines more than they compute, so
-# prove runs CHECK_JOBS at once (3 keep 2 cores busy), and the longest
-# start first (CHECK_FIRST, longest first), so that none runs alone at
-# the end.
-CHECK_JOBS ?= 3
+# prove runs CHECK_JOBS at once, and the longest start first
+# (CHECK_FIRST, longest first), so that none runs alone at the end.
+# Three at once kept 2 cores busier, but with browsers and ASan daemons
+# side by side the tests that time deadlines (t0016, t0051, t0213)
+# failed now and then: two.
+CHECK_JOBS ?= 2
 CHECK_FIRST := $(addprefix tests/,t0018-cases.sh t0007-crash.sh t0005-batch.sh \
 	t0006-proof.sh t0012-refused.sh t0016-check-scheduled.sh t0011-crash.sh \
 	t0003-envelope.sh t0010-delivery.sh)
