@@ -98,6 +98,28 @@ test_expect_success 'bodies that are not JSON, too large, or with unknown argume
 	test "$(sqlite3 "$DB" "SELECT count(*) FROM operator WHERE name = '\''cy'\''")" = 0
 '
 
+# A connection's operator is looked up once, and again after any change
+# of the operators: a client that keeps its connection open has the
+# roles of now at its next request.
+test_expect_success 'a change of roles takes effect on a connection kept open' '
+	hl ru-cert operator add ops --role duty,admin >/dev/null &&
+	role="{\"name\":\"$ME\",\"roles\":[\"auditor\"]}" &&
+	u="--unix-socket $SOCK" && w="%{http_code} %{num_connects}\n" &&
+	j="Content-Type: application/json" &&
+	curl -s $u -w "$w" -o /dev/null http://hotlined/v1/whoami \
+		--next $u -w "$w" -o /dev/null -H "$j" --data-binary "$role" \
+		http://hotlined/v1/operator/role \
+		--next $u -w "$w" -o reply http://hotlined/v1/whoami \
+		--next $u -w "$w" -o /dev/null -H "$j" --data-binary "$role" \
+		http://hotlined/v1/operator/role >codes &&
+	printf "200 1\n200 0\n200 0\n403 0\n" >expect &&
+	cmp expect codes &&
+	test "$(field "join q(,), @{\$j->{roles}}")" = auditor &&
+	sqlite3 "$DB" "UPDATE operator_user SET operator = '\''ops'\''" &&
+	hl ru-cert operator role "$ME" duty,admin >/dev/null &&
+	sqlite3 "$DB" "UPDATE operator_user SET operator = '\''$ME'\''"
+'
+
 test_expect_success 'a Unix user mapped to no operator is refused, told how to be mapped' '
 	hl ru-cert operator unmap "$ME" "$ME" >/dev/null &&
 	api GET /v1/whoami && test "$(cat code)" = 403 &&

@@ -211,18 +211,56 @@ static enum MHD_Result refuse_close(struct call *k, struct MHD_Connection *c,
 	return reply(k, c, status, json_pack("{s:s,s:i}", "error", why, "status", (int)status));
 }
 
+/* A unix-socket connection's operator, as found for its first request:
+ * the peer's Unix user cannot change while it lasts, and the operator
+ * it maps to is found again whenever this process writes the operator
+ * tables (hl_store_ops_generation). */
+struct peer {
+	bool known;
+	uint64_t generation;
+	struct hl_operator op;
+};
+
+static void connection(void *cls, struct MHD_Connection *c, void **socket_context,
+		       enum MHD_ConnectionNotificationCode toe)
+{
+	(void)cls;
+	(void)c;
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED)
+		*socket_context = calloc(1, sizeof(struct peer));
+	else if (toe == MHD_CONNECTION_NOTIFY_CLOSED) {
+		free(*socket_context);
+		*socket_context = NULL;
+	}
+}
+
 /* The operator at the other end of the unix socket: its Unix user,
  * from the kernel (SO_PEERCRED), mapped to an operator. */
 static int peer_operator(struct hl_api *api, struct MHD_Connection *c, struct hl_operator *op)
 {
 	const union MHD_ConnectionInfo *ci =
 		MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+	const union MHD_ConnectionInfo *sc =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	struct peer *p = sc ? sc->socket_context : NULL;
+	uint64_t generation = hl_store_ops_generation();
 	struct ucred cred;
 	socklen_t len = sizeof(cred);
+	int r;
 
+	if (p && p->known && p->generation == generation) {
+		*op = p->op;
+		return 0;
+	}
 	if (!ci || getsockopt(ci->connect_fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0)
 		return -errno;
-	return hl_desk_operator_by_uid(api->desk, cred.uid, op);
+	r = hl_desk_operator_by_uid(api->desk, cred.uid, op);
+	if (r == 0 && p) {
+		p->op = *op;
+		p->generation = generation;
+		p->known = true;
+	}
+	return r;
 }
 
 static const char *header(struct MHD_Connection *c, const char *name)
@@ -616,6 +654,7 @@ static int start_local(struct hl_api *api, char *err, size_t errlen)
 		0, NULL, NULL, handle, &api->local,
 		MHD_OPTION_LISTEN_SOCKET, api->fd,
 		MHD_OPTION_NOTIFY_COMPLETED, completed, api,
+		MHD_OPTION_NOTIFY_CONNECTION, connection, NULL,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)API_CONN_MAX,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)65536,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,

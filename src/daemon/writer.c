@@ -15,6 +15,7 @@ struct job {
 	uint64_t seq;
 	int result;
 	bool done;
+	pthread_cond_t done_cond;	/* its caller waits on this alone */
 	struct job *next;
 };
 
@@ -24,7 +25,7 @@ struct hl_writer {
 	struct hl_courier *courier;
 	pthread_t thread;
 	pthread_mutex_t lock;
-	pthread_cond_t work, done;
+	pthread_cond_t work;
 	struct job *head, **tail;
 	bool stopping, started;
 	int64_t floor;		/* the latest time given a message (writer thread) */
@@ -124,9 +125,12 @@ static void *run(void *arg)
 		commit_group(w, n);
 		hl_courier_wake(w->courier);
 		pthread_mutex_lock(&w->lock);
-		for (size_t i = 0; i < n; i++)
+		/* Wake each caller of the group, and no other: a broadcast
+		 * woke every waiting request thread to find its job not done. */
+		for (size_t i = 0; i < n; i++) {
 			w->taken[i]->done = true;
-		pthread_cond_broadcast(&w->done);
+			pthread_cond_signal(&w->taken[i]->done_cond);
+		}
 	}
 	pthread_mutex_unlock(&w->lock);
 	return NULL;
@@ -147,7 +151,6 @@ int hl_writer_start(const struct hl_party *me, const char *db,
 	w->tail = &w->head;
 	pthread_mutex_init(&w->lock, NULL);
 	pthread_cond_init(&w->work, NULL);
-	pthread_cond_init(&w->done, NULL);
 	r = hl_store_open(db, &w->st, err, errlen);
 	if (r == 0 && pthread_create(&w->thread, NULL, run, w) != 0)
 		r = -errno;
@@ -170,12 +173,14 @@ int hl_writer_send(struct hl_writer *w, const char *link,
 		pthread_mutex_unlock(&w->lock);
 		return -ESHUTDOWN;
 	}
+	pthread_cond_init(&job.done_cond, NULL);
 	*w->tail = &job;
 	w->tail = &job.next;
 	pthread_cond_signal(&w->work);
 	while (!job.done)
-		pthread_cond_wait(&w->done, &w->lock);
+		pthread_cond_wait(&job.done_cond, &w->lock);
 	pthread_mutex_unlock(&w->lock);
+	pthread_cond_destroy(&job.done_cond);
 	*seq = job.seq;
 	return job.result;
 }
@@ -194,6 +199,5 @@ void hl_writer_stop(struct hl_writer *w)
 	hl_store_close(w->st);
 	pthread_mutex_destroy(&w->lock);
 	pthread_cond_destroy(&w->work);
-	pthread_cond_destroy(&w->done);
 	free(w);
 }

@@ -26,16 +26,17 @@ static sqlite3_stmt *stmt(struct hl_store *st, int k)
 		[A_GET - HL_XSTMT_AUDIT] = "SELECT bytes FROM audit_entry WHERE seq = ?1",
 		[A_EACH - HL_XSTMT_AUDIT] = "SELECT seq, bytes FROM audit_entry WHERE seq > ?1"
 					    " ORDER BY seq LIMIT ?2",
-		[A_NODE_PUT - HL_XSTMT_AUDIT] = "INSERT OR REPLACE INTO audit_node (level, idx, hash)"
-						" VALUES (?1, ?2, ?3)",
+		[A_NODE_PUT - HL_XSTMT_AUDIT] = "INSERT OR REPLACE INTO audit_node"
+						" (level, idx, hash, last)"
+						" VALUES (?1, ?2, ?3, ((?2 + 1) << ?1) - 1)",
 		[A_NODE_GET - HL_XSTMT_AUDIT] = "SELECT hash FROM audit_node"
-						" WHERE level = ?1 AND idx = ?2",
+						" WHERE last = ((?2 + 1) << ?1) - 1 AND level = ?1",
 		[A_CP_PUT - HL_XSTMT_AUDIT] = "INSERT OR IGNORE INTO audit_checkpoint (size, note)"
 					      " VALUES (?1, ?2)",
 		[A_CP_LAST - HL_XSTMT_AUDIT] = "SELECT size, note FROM audit_checkpoint"
 					       " ORDER BY size DESC LIMIT 1",
 		[A_CP_EACH - HL_XSTMT_AUDIT] = "SELECT size, note FROM audit_checkpoint ORDER BY size",
-		[A_LEAVES - HL_XSTMT_AUDIT] = "SELECT coalesce(max(idx) + 1, 0) FROM audit_node"
+		[A_LEAVES - HL_XSTMT_AUDIT] = "SELECT coalesce(max(last) + 1, 0) FROM audit_node"
 					      " WHERE level = 0",
 	};
 

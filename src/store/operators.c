@@ -75,6 +75,18 @@ static int update(struct hl_store *st, sqlite3_stmt *s)
 	r = hl_sqlite_done(st, s);
 	if (r == 0 && sqlite3_changes(hl_sqlite_db(st)) == 0)
 		r = -HL_ENOTFOUND;
+	if (r == 0)
+		hl_sqlite_ops_touched(st);
+	return r;
+}
+
+/* Runs an INSERT into the operator tables. */
+static int insert(struct hl_store *st, sqlite3_stmt *s)
+{
+	int r = hl_sqlite_done(st, s);
+
+	if (r == 0)
+		hl_sqlite_ops_touched(st);
 	return r;
 }
 
@@ -96,7 +108,7 @@ int hl_store_op_add(struct hl_store *st, const char *name, unsigned roles,
 	sqlite3_bind_int(s, 2, (int)roles);
 	sqlite3_bind_text(s, 3, hl_precedence_name(max_precedence), -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 4, now);
-	return hl_sqlite_done(st, s);
+	return insert(st, s);
 }
 
 static void row_read(sqlite3_stmt *s, struct hl_op_row *o)
@@ -243,6 +255,8 @@ int hl_store_op_failed(struct hl_store *st, const char *name, unsigned *failures
 	if (r == 0 && sqlite3_step(s) != SQLITE_DONE)
 		r = hl_sqlite_fail(st);
 	sqlite3_reset(s);
+	if (r == 0)
+		hl_sqlite_ops_touched(st);
 	return r;
 }
 
@@ -298,7 +312,7 @@ int hl_store_op_map(struct hl_store *st, const char *user, const char *name)
 		return -HL_ESTORE;
 	sqlite3_bind_text(s, 1, user, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, name, -1, SQLITE_STATIC);
-	return hl_sqlite_done(st, s);
+	return insert(st, s);
 }
 
 int hl_store_op_unmap(struct hl_store *st, const char *user, const char *name)

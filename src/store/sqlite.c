@@ -5,6 +5,7 @@
  * database's user_version is the number of the last one applied.
  */
 #include <errno.h>
+#include <stdatomic.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -16,6 +17,7 @@
 
 #include "envelope.h"
 #include "error.h"
+#include "gate.h"
 #include "hash.h"
 #include "sqlitepriv.h"
 #include "store.h"
@@ -189,6 +191,52 @@ static const char *const migrations[] = {
 	"CREATE TABLE IF NOT EXISTS audit_checkpoint ("
 	"  size INTEGER PRIMARY KEY CHECK (size >= 1),"
 	"  note BLOB NOT NULL);",
+	/* 12: envelopes in a rowid table.  A WITHOUT ROWID table keeps a
+	 * row of more than about 1,000 bytes (a 4 KiB page) partly on an
+	 * overflow page of its own, so each message wrote a page more than
+	 * its bytes: a rowid table keeps rows of up to 4,061 bytes in its
+	 * leaves.  The key stays unique. */
+	"CREATE TABLE envelope_rowid ("
+	"  id INTEGER PRIMARY KEY,"
+	"  link INTEGER NOT NULL REFERENCES link(id),"
+	"  side INTEGER NOT NULL CHECK (side IN (0, 1)),"
+	"  seq INTEGER NOT NULL CHECK (seq >= 1),"
+	"  bytes BLOB NOT NULL,"
+	"  leaf BLOB NOT NULL CHECK (length(leaf) = 32),"
+	"  stored INTEGER NOT NULL,"
+	"  UNIQUE (link, side, seq));"
+	"INSERT INTO envelope_rowid (link, side, seq, bytes, leaf, stored)"
+	"  SELECT link, side, seq, bytes, leaf, stored FROM envelope"
+	"  ORDER BY link, side, seq;"
+	"DROP TABLE envelope;"
+	"ALTER TABLE envelope_rowid RENAME TO envelope;"
+	/* Both trees' nodes keyed by the last leaf they cover, then their
+	 * level: the nodes one append completes are neighbours, where the
+	 * key (level, idx) put each level's on a page of its own.  The key's
+	 * columns come first: SQLite 3.40's quick_check misreads a WITHOUT
+	 * ROWID table whose key columns are declared after others. */
+	"CREATE TABLE node_by_last ("
+	"  link INTEGER NOT NULL REFERENCES link(id),"
+	"  side INTEGER NOT NULL,"
+	"  last INTEGER NOT NULL CHECK (last = ((idx + 1) << level) - 1),"
+	"  level INTEGER NOT NULL,"
+	"  idx INTEGER NOT NULL,"
+	"  hash BLOB NOT NULL CHECK (length(hash) = 32),"
+	"  PRIMARY KEY (link, side, last, level)) WITHOUT ROWID;"
+	"INSERT INTO node_by_last (link, side, level, idx, hash, last)"
+	"  SELECT link, side, level, idx, hash, ((idx + 1) << level) - 1 FROM node;"
+	"DROP TABLE node;"
+	"ALTER TABLE node_by_last RENAME TO node;"
+	"CREATE TABLE audit_node_by_last ("
+	"  last INTEGER NOT NULL CHECK (last = ((idx + 1) << level) - 1),"
+	"  level INTEGER NOT NULL,"
+	"  idx INTEGER NOT NULL,"
+	"  hash BLOB NOT NULL,"
+	"  PRIMARY KEY (last, level)) WITHOUT ROWID;"
+	"INSERT INTO audit_node_by_last (level, idx, hash, last)"
+	"  SELECT level, idx, hash, ((idx + 1) << level) - 1 FROM audit_node;"
+	"DROP TABLE audit_node;"
+	"ALTER TABLE audit_node_by_last RENAME TO audit_node;",
 };
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 _Static_assert(NMIGRATIONS == HL_STORE_SCHEMA, "HL_STORE_SCHEMA counts the migrations");
@@ -227,10 +275,10 @@ static const char *const sql[S_COUNT] = {
 		      " WHERE link = ? AND side = ? AND seq = ?",
 	[S_ENV_ALL] = "SELECT seq, bytes, leaf FROM envelope"
 		      " WHERE link = ? AND side = ? ORDER BY seq",
-	[S_NODE_PUT] = "INSERT INTO node (link, side, level, idx, hash)"
-		       " VALUES (?, ?, ?, ?, ?)",
-	[S_NODE_GET] = "SELECT hash FROM node"
-		       " WHERE link = ? AND side = ? AND level = ? AND idx = ?",
+	[S_NODE_PUT] = "INSERT INTO node (link, side, level, idx, hash, last)"
+		       " VALUES (?1, ?2, ?3, ?4, ?5, ((?4 + 1) << ?3) - 1)",
+	[S_NODE_GET] = "SELECT hash FROM node WHERE link = ?1 AND side = ?2"
+		       " AND last = ((?4 + 1) << ?3) - 1 AND level = ?3",
 	[S_CP_PUT] = "INSERT INTO checkpoint (link, side, size, note)"
 		     " VALUES (?, ?, ?, ?)",
 	[S_CP_GET] = "SELECT note, cosig, cosig_time FROM checkpoint"
@@ -368,7 +416,24 @@ struct hl_store {
 	sqlite3_stmt *xstmt[HL_XSTMT_MAX];	/* the other store files' (sqlitepriv.h) */
 	char err[256];
 	bool shadow;		/* hl_store_shadow(): writes go to temp only */
+	struct hl_gate *gate;	/* this process's writers of the file (gate.h) */
+	bool gated;		/* holds the gate, in a write transaction */
+	bool ops_touched;	/* wrote the operator tables in this transaction */
 };
+
+/* Moves whenever this process writes the operator tables (store.h). */
+static atomic_uint_fast64_t ops_generation;
+
+uint64_t hl_store_ops_generation(void)
+{
+	return atomic_load(&ops_generation);
+}
+
+void hl_sqlite_ops_touched(struct hl_store *st)
+{
+	atomic_fetch_add(&ops_generation, 1);
+	st->ops_touched = !sqlite3_get_autocommit(st->db);
+}
 
 static int fail(struct hl_store *st)
 {
@@ -563,6 +628,8 @@ int hl_store_open(const char *path, struct hl_store **out, char *err, size_t err
 		r = exec(st, "PRAGMA foreign_keys = ON");
 	if (r == 0)
 		r = migrate(st);
+	if (r == 0)
+		st->gate = hl_gate_get(path);
 out:
 	if (r < 0) {
 		if (err && errlen)
@@ -583,15 +650,40 @@ void hl_store_close(struct hl_store *st)
 	for (int i = 0; i < HL_XSTMT_MAX; i++)
 		sqlite3_finalize(st->xstmt[i]);
 	sqlite3_close(st->db);
+	if (st->gated)
+		hl_gate_leave(st->gate);
+	hl_gate_put(st->gate);
 	free(st);
+}
+
+/* Ends a write transaction's hold: the operators' generation moves
+ * once more, now that what it wrote is (or is not) what others read,
+ * and the gate taken by hl_store_begin is given back. */
+static void leave(struct hl_store *st)
+{
+	if (st->ops_touched)
+		atomic_fetch_add(&ops_generation, 1);
+	st->ops_touched = false;
+	if (st->gated)
+		hl_gate_leave(st->gate);
+	st->gated = false;
 }
 
 int hl_store_begin(struct hl_store *st)
 {
+	int r;
+
 	/* A shadowed handle writes only its in-memory copies, inside the
 	 * one read it holds (hl_store_shadow): it takes no write lock, so a
 	 * long check never holds up hotlined's writers. */
-	return exec(st, st->shadow ? "SAVEPOINT shadow" : "BEGIN IMMEDIATE");
+	if (st->shadow)
+		return exec(st, "SAVEPOINT shadow");
+	if (!st->gated)
+		st->gated = hl_gate_enter(st->gate);
+	r = exec(st, "BEGIN IMMEDIATE");
+	if (r < 0)
+		leave(st);
+	return r;
 }
 
 int hl_store_commit(struct hl_store *st)
@@ -600,6 +692,8 @@ int hl_store_commit(struct hl_store *st)
 
 	if (r < 0)
 		hl_store_rollback(st);
+	else if (!st->shadow)
+		leave(st);
 	return r;
 }
 
@@ -609,6 +703,8 @@ void hl_store_rollback(struct hl_store *st)
 		sqlite3_exec(st->db, "ROLLBACK TO shadow; RELEASE shadow", NULL, NULL, NULL);
 	else if (!sqlite3_get_autocommit(st->db))
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	if (!st->shadow)
+		leave(st);
 }
 
 int hl_store_snapshot(struct hl_store *st)

@@ -26,5 +26,8 @@ sqlite3_stmt *hl_sqlite_stmt(struct hl_store *st, int key, const char *text);
 /* Steps a statement that returns no rows: 0, -HL_EDUPLICATE for a
  * taken key, or -HL_ESTORE. */
 int hl_sqlite_done(struct hl_store *st, sqlite3_stmt *s);
+/* Says that st wrote the operator tables: hl_store_ops_generation()
+ * moves now, and again when st's transaction ends. */
+void hl_sqlite_ops_touched(struct hl_store *st);
 
 #endif

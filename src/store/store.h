@@ -27,7 +27,7 @@
 #include "msgid.h"
 
 #define HL_STORE_FILE "hotline.db"
-#define HL_STORE_SCHEMA 11	/* the number of migrations: the user_version */
+#define HL_STORE_SCHEMA 12	/* the number of migrations: the user_version */
 
 struct hl_store;
 
@@ -48,6 +48,12 @@ int hl_store_open(const char *path, struct hl_store **out, char *err,
 		  size_t errlen);
 void hl_store_close(struct hl_store *st);
 const char *hl_store_errmsg(const struct hl_store *st);
+
+/* A number that moves whenever this process writes the operator tables,
+ * on any handle, and again when that transaction ends: what was read
+ * from them under one number holds while the number holds, apart from
+ * writes by another process. */
+uint64_t hl_store_ops_generation(void);
 
 int hl_store_begin(struct hl_store *st);	/* takes the write lock */
 int hl_store_commit(struct hl_store *st);

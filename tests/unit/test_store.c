@@ -535,6 +535,69 @@ static void test_nodes(void **state)
 	hl_link_free(&l);
 }
 
+/* Migration 12 moves envelopes into a rowid table and keys the nodes
+ * of both trees by the last leaf they cover: a store of schema 11 keeps
+ * every row, the key rules hold, and SQLite's own check finds it sound. */
+static void test_layout_migration(void **state)
+{
+	struct fx *f = *state;
+	struct hl_merkle_node node = {.level = 2, .index = 1};
+	struct hl_buf b, got;
+	struct hl_link l;
+	hl_hash h, leaf;
+
+	ts_link(f->st, A, B, NULL, true, NOW, &l);
+	put_envelopes(f->st, l.id, HL_OURS, 5);
+	hl_buf_init(&b, HL_ENVELOPE_HEADER_MAX + HL_BODY_MAX);
+	assert_int_equal(hl_store_envelope_get(f->st, l.id, HL_OURS, 3, &b, leaf), 0);
+	memset(node.hash, 7, HL_HASH_LEN);
+	assert_int_equal(hl_store_node_put(f->st, l.id, HL_OURS, &node), 0);
+	hl_store_close(f->st);
+	/* Back to the tables of schema 11. */
+	ts_sql(f->path,
+	       "CREATE TABLE e11 (link INTEGER NOT NULL REFERENCES link(id),"
+	       " side INTEGER NOT NULL CHECK (side IN (0, 1)), seq INTEGER NOT NULL"
+	       " CHECK (seq >= 1), bytes BLOB NOT NULL, leaf BLOB NOT NULL"
+	       " CHECK (length(leaf) = 32), stored INTEGER NOT NULL,"
+	       " PRIMARY KEY (link, side, seq)) WITHOUT ROWID;"
+	       " INSERT INTO e11 SELECT link, side, seq, bytes, leaf, stored FROM envelope;"
+	       " DROP TABLE envelope; ALTER TABLE e11 RENAME TO envelope;"
+	       " CREATE TABLE n11 (link INTEGER NOT NULL REFERENCES link(id),"
+	       " side INTEGER NOT NULL, level INTEGER NOT NULL, idx INTEGER NOT NULL,"
+	       " hash BLOB NOT NULL CHECK (length(hash) = 32),"
+	       " PRIMARY KEY (link, side, level, idx)) WITHOUT ROWID;"
+	       " INSERT INTO n11 SELECT link, side, level, idx, hash FROM node;"
+	       " DROP TABLE node; ALTER TABLE n11 RENAME TO node;"
+	       " CREATE TABLE a11 (level INTEGER NOT NULL, idx INTEGER NOT NULL,"
+	       " hash BLOB NOT NULL, PRIMARY KEY (level, idx)) WITHOUT ROWID;"
+	       " INSERT INTO a11 VALUES (0, 0, x'01'), (0, 1, x'02'), (1, 0, x'03');"
+	       " DROP TABLE audit_node; ALTER TABLE a11 RENAME TO audit_node;"
+	       " PRAGMA user_version = 11");
+	f->st = ts_open(f->path);
+	assert_int_equal(ts_sql_int(f->path, "PRAGMA user_version"), HL_STORE_SCHEMA);
+	assert_int_equal(hl_store_check(f->st), 0);
+	assert_int_equal(ts_sql_int(f->path, "SELECT count(*) FROM envelope"), 5);
+	assert_int_equal(ts_sql_int(f->path, "SELECT count(*) FROM audit_node"
+				    " WHERE last = ((idx + 1) << level) - 1"), 3);
+	/* What was stored reads back, by the same calls. */
+	hl_buf_init(&got, HL_ENVELOPE_HEADER_MAX + HL_BODY_MAX);
+	assert_int_equal(hl_store_envelope_get(f->st, l.id, HL_OURS, 3, &got, h), 0);
+	assert_int_equal(got.len, b.len);
+	assert_memory_equal(got.data, b.data, b.len);
+	assert_memory_equal(h, leaf, HL_HASH_LEN);
+	hl_buf_free(&got);
+	hl_buf_free(&b);
+	assert_int_equal(hl_store_node_get(f->st, l.id, HL_OURS, 2, 1, h), 0);
+	assert_memory_equal(h, node.hash, HL_HASH_LEN);
+	/* The keys are as unique as before. */
+	assert_int_equal(hl_store_node_put(f->st, l.id, HL_OURS, &node), -HL_EDUPLICATE);
+	seal(3, HL_FLASH, "notify", &b);
+	assert_int_equal(hl_store_envelope_put(f->st, l.id, HL_OURS, 3, b.data, b.len, leaf,
+					       NOW), -HL_EDUPLICATE);
+	hl_buf_free(&b);
+	hl_link_free(&l);
+}
+
 struct cp_seen {
 	uint64_t sizes[4];
 	size_t n, cosigned;
@@ -991,6 +1054,7 @@ int main(void)
 		T(test_envelopes),
 		T(test_foreign_key),
 		T(test_nodes),
+		T(test_layout_migration),
 		T(test_checkpoints),
 		T(test_evidence),
 		T(test_transactions),
