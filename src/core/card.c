@@ -7,6 +7,7 @@
 
 #include "card.h"
 #include "error.h"
+#include "hash.h"
 
 #define FINGERPRINT_ROUNDS 5200	/* slows a search for a look-alike key */
 #define MEMO_SLOTS 64		/* cards this process parsed and verified */
@@ -210,6 +211,35 @@ static int parse_text(struct hl_lines *l, struct hl_card *card)
 	return r;
 }
 
+static bool sig_by(const struct hl_note_sig *sig, const char *name, uint32_t keyid)
+{
+	size_t n = strlen(name);
+
+	return sig->keyid == keyid && sig->name_len == n && memcmp(sig->name, name, n) == 0;
+}
+
+/* Its own signature first; at most one more, under the same name: the
+ * endorsement by the key it replaces (3.5).  A card has one byte form
+ * with and one without that line, never another order or a third line. */
+static int check_sig_lines(const struct hl_note *note, const struct hl_card *card)
+{
+	uint32_t self = hl_note_keyid(card->name, HL_SIGTYPE_ED25519, card->sign_pk,
+				      HL_ED25519_PK_LEN);
+	unsigned char raw[4 + HL_ED25519_SIG_LEN];
+
+	if (note->nsigs > 2)
+		return -HL_EDUPLICATE;
+	if (!sig_by(&note->sigs[0], card->name, self))
+		return note->nsigs == 2 && sig_by(&note->sigs[1], card->name, self) ?
+		       -HL_EFIELD : -HL_ENOSIG;
+	if (note->nsigs == 1)
+		return 0;
+	if (note->sigs[1].name_len != strlen(card->name) ||
+	    memcmp(note->sigs[1].name, card->name, note->sigs[1].name_len) != 0)
+		return -HL_ENOSIG;
+	return hl_note_sig_decode(&note->sigs[1], raw, sizeof(raw));
+}
+
 int hl_card_parse(const unsigned char *buf, size_t n, struct hl_card *card)
 {
 	unsigned char key[crypto_generichash_BYTES];
@@ -228,9 +258,8 @@ int hl_card_parse(const unsigned char *buf, size_t n, struct hl_card *card)
 		return r;
 	hl_lines_init(&l, note.text, note.text_len);
 	r = parse_text(&l, card);
-	/* One signature, its own: a card has exactly one byte form. */
-	if (r == 0 && note.nsigs != 1)
-		r = -HL_EDUPLICATE;
+	if (r == 0)
+		r = check_sig_lines(&note, card);
 	if (r == 0)
 		r = hl_note_verify(&note, card->name, card->sign_pk);
 	if (r < 0)
@@ -270,4 +299,61 @@ void hl_card_fingerprint(const struct hl_card *card,
 		snprintf(p, 7, g ? " %05u" : "%05u", (unsigned)(v % 100000));
 		p += g ? 6 : 5;
 	}
+}
+
+int hl_card_text_hash(const unsigned char *buf, size_t n,
+		      unsigned char out[HL_SHA256_LEN])
+{
+	struct hl_card card;
+	struct hl_note note;
+	int r = hl_card_parse(buf, n, &card);
+
+	if (r == 0)
+		r = hl_note_parse(buf, n, &note);
+	if (r == 0)
+		hl_sha256(note.text, note.text_len, out);
+	return r;
+}
+
+int hl_card_endorsed(const unsigned char *buf, size_t n, const char *name,
+		     const unsigned char old_pk[HL_ED25519_PK_LEN])
+{
+	struct hl_card card;
+	struct hl_note note;
+	int r = hl_card_parse(buf, n, &card);
+
+	if (r == 0 && strcmp(card.name, name) != 0)
+		r = -HL_ENAME;
+	if (r < 0 || sodium_memcmp(card.sign_pk, old_pk, HL_ED25519_PK_LEN) == 0)
+		return r;
+	r = hl_note_parse(buf, n, &note);
+	if (r == 0 && note.nsigs != 2)
+		r = -HL_ENOSIG;
+	if (r == 0)
+		r = hl_note_verify(&note, name, old_pk);
+	return r;
+}
+
+int hl_card_endorse(const unsigned char *buf, size_t n,
+		    const unsigned char old_sk[HL_ED25519_SK_LEN], struct hl_buf *out)
+{
+	struct hl_card card;
+	struct hl_note note;
+	int r = hl_card_parse(buf, n, &card);
+
+	if (r == 0)
+		r = hl_note_parse(buf, n, &note);
+	if (r == 0 && note.nsigs != 1)
+		r = -HL_EDUPLICATE;
+	if (r == 0 && sodium_memcmp(card.sign_pk, old_sk + 32, HL_ED25519_PK_LEN) == 0)
+		r = -HL_EKEYFILE;
+	/* "— " name " " base64(68 bytes) LF */
+	if (r == 0 && n + 3 + strlen(card.name) + 1 + 92 + 1 > HL_CARD_MAX)
+		r = -HL_ETOOBIG;
+	if (r < 0)
+		return r;
+	r = hl_buf_append(out, buf, n);
+	if (r == 0)
+		r = hl_note_sign(out, note.text, note.text_len, card.name, old_sk);
+	return r;
 }

@@ -579,6 +579,139 @@ static void test_endpoint_check(void **state)
 	assert_int_equal(hl_endpoint_check(url), -HL_ECONFIG);
 }
 
+/* A's next card: new sign, box and TLS keys (seed 3), a later time. */
+static void next_party(struct tl_party *n)
+{
+	tl_party_init(n, "ru-cert", 3);
+	n->card.created = TL_CREATED + 86400;
+}
+
+/* A's next card, self-signed and endorsed by A's key, in out. */
+static void rotated_card(struct hl_buf *out)
+{
+	struct tl_party n;
+	struct hl_buf self;
+
+	next_party(&n);
+	tl_card_encode(&n, &self);
+	hl_buf_init(out, HL_CARD_MAX);
+	assert_int_equal(hl_card_endorse(self.data, self.len, A.sign_sk, out), 0);
+	assert_int_equal(out->len, self.len + 4 + strlen("ru-cert") + 1 + 92 + 1);
+	assert_memory_equal(out->data, self.data, self.len);
+	hl_buf_free(&self);
+}
+
+/* A rotated card carries the old key's line after its own: it parses as
+ * the new card, and the old key's line verifies over the same text. */
+static void test_rotated(void **state)
+{
+	struct tl_party n;
+	struct hl_buf out, self;
+	struct hl_card card;
+
+	(void)state;
+	next_party(&n);
+	rotated_card(&out);
+	assert_int_equal(parse_copy(out.data, out.len, &card), 0);
+	assert_card_equal(&card, &n.card);
+	assert_int_equal(hl_card_endorsed(out.data, out.len, "ru-cert", A.card.sign_pk), 0);
+	/* Its own key vouches for it too (a rotation that keeps the key). */
+	assert_int_equal(hl_card_endorsed(out.data, out.len, "ru-cert", n.card.sign_pk), 0);
+	assert_int_equal(hl_card_endorsed(out.data, out.len, "ru-cert", B.card.sign_pk),
+			 -HL_ENOSIG);
+	assert_int_equal(hl_card_endorsed(out.data, out.len, "us-cert", A.card.sign_pk),
+			 -HL_ENAME);
+	/* Without the line, nothing but its own key vouches for it. */
+	tl_card_encode(&n, &self);
+	assert_int_equal(hl_card_endorsed(self.data, self.len, "ru-cert", A.card.sign_pk),
+			 -HL_ENOSIG);
+	assert_int_equal(hl_card_endorsed(self.data, self.len, "ru-cert", n.card.sign_pk), 0);
+	/* A wrong endorsement keeps its form, so the card parses, but it
+	 * does not verify. */
+	out.data[out.len - 20] = out.data[out.len - 20] == 'A' ? 'B' : 'A';
+	assert_int_equal(parse_copy(out.data, out.len, &card), 0);
+	assert_int_equal(hl_card_endorsed(out.data, out.len, "ru-cert", A.card.sign_pk),
+			 -HL_EBADSIG);
+	hl_buf_free(&self);
+	hl_buf_free(&out);
+}
+
+/* One more line, and only there: not first, not a third, not under
+ * another name, not of another size; and endorsing twice or by the
+ * card's own key is refused. */
+static void test_rotated_rejects(void **state)
+{
+	struct tl_party n;
+	struct hl_buf out, self, swapped;
+	struct hl_card card;
+	struct hl_note note;
+	size_t own;
+
+	(void)state;
+	next_party(&n);
+	rotated_card(&out);
+	assert_int_equal(hl_note_parse(out.data, out.len, &note), 0);
+	own = (size_t)(note.sigs[1].name - 4 - (const char *)out.data);
+	hl_buf_init(&swapped, HL_CARD_MAX);
+	assert_int_equal(hl_buf_append(&swapped, out.data, note.text_len + 1), 0);
+	assert_int_equal(hl_buf_append(&swapped, out.data + own, out.len - own), 0);
+	assert_int_equal(hl_buf_append(&swapped, out.data + note.text_len + 1,
+				       own - note.text_len - 1), 0);
+	assert_int_equal(swapped.len, out.len);
+	assert_int_equal(parse_copy(swapped.data, swapped.len, &card), -HL_EFIELD);
+	hl_buf_free(&swapped);
+
+	assert_int_equal(hl_card_endorse(out.data, out.len, B.sign_sk, &out), -HL_EDUPLICATE);
+	assert_int_equal(hl_note_sign(&out, note.text, note.text_len, "ru-cert", B.sign_sk), 0);
+	assert_int_equal(parse_copy(out.data, out.len, &card), -HL_EDUPLICATE);
+	hl_buf_free(&out);
+
+	tl_card_encode(&n, &self);
+	assert_int_equal(hl_note_parse(self.data, self.len, &note), 0);
+	hl_buf_init(&out, HL_CARD_MAX);
+	assert_int_equal(hl_card_endorse(self.data, self.len, n.sign_sk, &out), -HL_EKEYFILE);
+	assert_int_equal(out.len, 0);
+	assert_int_equal(hl_buf_append(&out, self.data, self.len), 0);
+	assert_int_equal(hl_note_sign(&out, note.text, note.text_len, "us-cert", B.sign_sk), 0);
+	assert_int_equal(parse_copy(out.data, out.len, &card), -HL_ENOSIG);
+	out.len = self.len;
+	assert_int_equal(hl_buf_puts(&out, EM_DASH " ru-cert AAAAAAA=\n"), 0);
+	assert_int_equal(parse_copy(out.data, out.len, &card), -HL_EBASE64);
+	hl_buf_free(&out);
+	hl_buf_free(&self);
+}
+
+/* The text hash covers the seven lines only: a card and its endorsed
+ * form have the same one. */
+static void test_text_hash(void **state)
+{
+	unsigned char h[32], want[32], first[32];
+	struct tl_party n;
+	struct hl_buf out, self;
+	size_t tn;
+	char *t = card_text(&tn);
+
+	(void)state;
+	crypto_hash_sha256(want, (unsigned char *)t, tn);
+	tl_card_encode(&A, &self);
+	assert_int_equal(hl_card_text_hash(self.data, self.len, h), 0);
+	assert_memory_equal(h, want, sizeof(h));
+	memcpy(first, h, sizeof(first));
+	hl_buf_free(&self);
+	next_party(&n);
+	tl_card_encode(&n, &self);
+	rotated_card(&out);
+	assert_int_equal(hl_card_text_hash(self.data, self.len, want), 0);
+	assert_int_equal(hl_card_text_hash(out.data, out.len, h), 0);
+	assert_memory_equal(h, want, sizeof(h));
+	assert_memory_not_equal(h, first, sizeof(h));
+	self.data[self.len - 20] = self.data[self.len - 20] == 'A' ? 'B' : 'A';
+	assert_int_equal(hl_card_text_hash(self.data, self.len, h), -HL_EBADSIG);
+	hl_buf_free(&out);
+	hl_buf_free(&self);
+	free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -602,6 +735,9 @@ int main(void)
 		cmocka_unit_test(test_failure_clears),
 		cmocka_unit_test(test_encode_rejects),
 		cmocka_unit_test(test_endpoint_check),
+		cmocka_unit_test(test_rotated),
+		cmocka_unit_test(test_rotated_rejects),
+		cmocka_unit_test(test_text_hash),
 	};
 
 	if (sodium_init() < 0)
