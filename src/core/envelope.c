@@ -33,6 +33,29 @@ void hl_link_id(const unsigned char a[HL_ED25519_PK_LEN],
 	hl_sha256v(parts, 3, out);
 }
 
+int hl_link_id_gen(const unsigned char a[HL_ED25519_PK_LEN],
+		   const unsigned char b[HL_ED25519_PK_LEN], uint32_t g,
+		   unsigned char out[HL_LINK_ID_LEN])
+{
+	bool a_first = memcmp(a, b, HL_ED25519_PK_LEN) <= 0;
+	unsigned char prev[HL_LINK_ID_LEN];
+	const struct hl_part parts[] = {
+		{link_ctx, sizeof(link_ctx) - 1},
+		{a_first ? a : b, HL_ED25519_PK_LEN},
+		{a_first ? b : a, HL_ED25519_PK_LEN},
+		{prev, sizeof(prev)},
+	};
+
+	if (g < 1 || g > HL_LINK_GEN_MAX)
+		return -HL_ENUMBER;
+	hl_link_id(a, b, out);
+	for (uint32_t i = 1; i < g; i++) {
+		memcpy(prev, out, sizeof(prev));
+		hl_sha256v(parts, 4, out);
+	}
+	return 0;
+}
+
 const char *hl_precedence_name(enum hl_precedence p)
 {
 	return (unsigned)p < NPRECEDENCES ? precedences[p] : "?";

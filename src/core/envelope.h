@@ -90,6 +90,15 @@ void hl_link_id(const unsigned char a[HL_ED25519_PK_LEN],
 		const unsigned char b[HL_ED25519_PK_LEN],
 		unsigned char out[HL_LINK_ID_LEN]);
 
+/* The link ID of generation g (a new link with the same party after an
+ * archive): generation 1 is hl_link_id, and
+ * link_id(g+1) = SHA-256("hotline.link/v1\n" || lo || hi || link_id(g)).
+ * -HL_ENUMBER for g outside 1..HL_LINK_GEN_MAX. */
+#define HL_LINK_GEN_MAX 4096
+int hl_link_id_gen(const unsigned char a[HL_ED25519_PK_LEN],
+		   const unsigned char b[HL_ED25519_PK_LEN], uint32_t g,
+		   unsigned char out[HL_LINK_ID_LEN]);
+
 const char *hl_precedence_name(enum hl_precedence p);
 int hl_precedence_parse(const char *s, enum hl_precedence *out);
 bool hl_kind_valid(const char *s, size_t n);

@@ -460,6 +460,46 @@ static void test_link_id(void **state)
 	assert_memory_equal(ab, want, 32);
 }
 
+/* Generation g + 1 hashes the two keys with generation g's ID, from
+ * either side; generation 1 is the link ID of 5. */
+static void test_link_id_gen(void **state)
+{
+	static const char ctx[] = "hotline.link/v1\n";
+	unsigned char g1[HL_LINK_ID_LEN], g[HL_LINK_ID_LEN], other[HL_LINK_ID_LEN];
+	unsigned char msg[sizeof(ctx) - 1 + 96], want[32];
+	const unsigned char *lo = A.card.sign_pk, *hi = B.card.sign_pk;
+
+	(void)state;
+	if (memcmp(lo, hi, 32) > 0) {
+		lo = B.card.sign_pk;
+		hi = A.card.sign_pk;
+	}
+	hl_link_id(A.card.sign_pk, B.card.sign_pk, g1);
+	assert_int_equal(hl_link_id_gen(B.card.sign_pk, A.card.sign_pk, 1, g), 0);
+	assert_memory_equal(g, g1, sizeof(g));
+	memcpy(want, g1, sizeof(want));
+	for (uint32_t k = 2; k <= 4; k++) {
+		memcpy(msg, ctx, sizeof(ctx) - 1);
+		memcpy(msg + sizeof(ctx) - 1, lo, 32);
+		memcpy(msg + sizeof(ctx) - 1 + 32, hi, 32);
+		memcpy(msg + sizeof(ctx) - 1 + 64, want, 32);
+		crypto_hash_sha256(want, msg, sizeof(msg));
+		assert_int_equal(hl_link_id_gen(A.card.sign_pk, B.card.sign_pk, k, g), 0);
+		assert_memory_equal(g, want, sizeof(g));
+		assert_int_equal(hl_link_id_gen(B.card.sign_pk, A.card.sign_pk, k, other), 0);
+		assert_memory_equal(other, want, sizeof(g));
+		assert_memory_not_equal(g, g1, sizeof(g));
+	}
+	assert_int_equal(hl_link_id_gen(A.card.sign_pk, C.card.sign_pk, 2, other), 0);
+	assert_int_equal(hl_link_id_gen(A.card.sign_pk, B.card.sign_pk, 2, g), 0);
+	assert_memory_not_equal(g, other, sizeof(g));
+	assert_int_equal(hl_link_id_gen(A.card.sign_pk, B.card.sign_pk, 0, g), -HL_ENUMBER);
+	assert_int_equal(hl_link_id_gen(A.card.sign_pk, B.card.sign_pk,
+					HL_LINK_GEN_MAX + 1, g), -HL_ENUMBER);
+	assert_int_equal(hl_link_id_gen(A.card.sign_pk, B.card.sign_pk,
+					HL_LINK_GEN_MAX, g), 0);
+}
+
 /* Times at both ends of the format survive sealing. */
 static void test_time_range(void **state)
 {
@@ -872,6 +912,7 @@ int main(void)
 		cmocka_unit_test(test_swapped_wrap),
 		cmocka_unit_test(test_swapped_body),
 		cmocka_unit_test(test_link_id),
+		cmocka_unit_test(test_link_id_gen),
 		cmocka_unit_test(test_time_range),
 		cmocka_unit_test(test_check_link),
 		cmocka_unit_test(test_seq),
