@@ -42,6 +42,9 @@ static const char *const messages[HL_EMAX - HL_EBASE] = {
 	[HL_ECONTENT - HL_EBASE] = "the message content is not valid hotline JSON",
 	[HL_ELANG - HL_EBASE] = "not a BCP 47 language tag (such as ar, en, zh-Hans, es-419)",
 	[HL_ESTIX - HL_EBASE] = "not a valid STIX 2.1 bundle",
+	[HL_EKEY - HL_EBASE] = "the key change is refused",
+	[HL_EREVOKED - HL_EBASE] = "signed with a key revoked before that time",
+	[HL_ETRUST - HL_EBASE] = "the key is not reached from a card you trust",
 	[HL_EUNCONFIRMED - HL_EBASE] = "the link is not confirmed ('hotline link confirm' after reading the fingerprint aloud)",
 };
 

@@ -49,6 +49,9 @@ enum {
 	HL_ECONTENT,		/* a message's content is not of the format */
 	HL_ELANG,		/* not a BCP 47 language tag */
 	HL_ESTIX,		/* not a valid STIX 2.1 bundle */
+	HL_EKEY,		/* a key change breaks a rule of the witness */
+	HL_EREVOKED,		/* signed by a key revoked before that time */
+	HL_ETRUST,		/* no card the verifier trusts leads to the key */
 	HL_EMAX
 };
 
