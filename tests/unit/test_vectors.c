@@ -10,7 +10,9 @@
  *
  * Everything derived from them is deterministic (Ed25519 signatures are)
  * and is compared byte for byte with tests/golden/: the two cards, their
- * fingerprints, key IDs, the link ID and a note signed by both.  Sealing
+ * fingerprints, key IDs, the link ID and a note signed by both; ru-cert's
+ * rotated card (new keys from seeds 0x03, 0x13, 0x23, endorsed by the old
+ * key), the cards' text hashes and the link ID of generation 2.  Sealing
  * an envelope is randomized (content key, nonce, ephemeral keys), so one
  * sealed envelope is kept as it was made, with its plaintext and its
  * content key, and the test checks that it still parses, verifies,
@@ -178,6 +180,78 @@ static void test_link_id(void **state)
 	assert_int_equal(hl_buf_b64(&b, a, sizeof(a)), 0);
 	assert_int_equal(hl_buf_puts(&b, "\n"), 0);
 	golden_text("link-id.txt", b.data, b.len, REGEN_FIXED);
+	hl_buf_free(&b);
+}
+
+/* ru-cert's rotated card (ru-cert-2.card): new sign, box and TLS keys
+ * (seeds 0x03, 0x13, pin 0x23), the same endpoint, a year later; signed
+ * by its own key and then endorsed by ru-cert's key of seed 0x01. */
+static struct party ru2 = {
+	.name = "ru-cert", .sign_seed = 0x03, .box_seed = 0x13, .tls_byte = 0x23,
+	.endpoint = "https://127.0.0.1:7441",
+};
+#define CREATED2 "2027-11-22T09:54:00Z"
+
+static void test_rotated_card(void **state)
+{
+	struct hl_buf self, b;
+	struct hl_card parsed;
+
+	(void)state;
+	derive(&ru2);
+	assert_int_equal(hl_time_parse(CREATED2, HL_TIME_LEN, &ru2.card.created), 0);
+	sign_card(&ru2, &self);
+	hl_buf_init(&b, HL_CARD_MAX);
+	assert_int_equal(hl_card_endorse(self.data, self.len, ru.sign_sk, &b), 0);
+	golden_text("ru-cert-2.card", b.data, b.len, REGEN_FIXED);
+	assert_int_equal(hl_card_parse(b.data, b.len, &parsed), 0);
+	assert_memory_equal(&parsed, &ru2.card, sizeof(parsed));
+	assert_int_equal(hl_card_endorsed(b.data, b.len, "ru-cert", ru.card.sign_pk), 0);
+	assert_int_equal(hl_card_endorsed(b.data, b.len, "ru-cert", us.card.sign_pk),
+			 -HL_ENOSIG);
+	assert_int_equal(hl_card_endorsed(self.data, self.len, "ru-cert", ru.card.sign_pk),
+			 -HL_ENOSIG);
+	hl_buf_free(&self);
+	hl_buf_free(&b);
+}
+
+/* The text hashes (3.1) that a `resume` names the cards by. */
+static void test_card_hashes(void **state)
+{
+	static const char *const files[] = {"ru-cert.card", "us-cert.card", "ru-cert-2.card"};
+	unsigned char h[HL_SHA256_LEN];
+	unsigned char *f;
+	struct hl_buf b;
+	size_t n;
+
+	(void)state;
+	hl_buf_init(&b, 1024);
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		f = golden_read(files[i], &n);
+		assert_int_equal(hl_card_text_hash(f, n, h), 0);
+		assert_int_equal(hl_buf_printf(&b, "%s ", files[i]), 0);
+		assert_int_equal(hl_buf_b64(&b, h, sizeof(h)), 0);
+		assert_int_equal(hl_buf_puts(&b, "\n"), 0);
+		free(f);
+	}
+	golden_text("card-hashes.txt", b.data, b.len, REGEN_FIXED);
+	hl_buf_free(&b);
+}
+
+/* The link ID of generation 2 of the two cards of 3.4 (design 0.7). */
+static void test_link_id_gen2(void **state)
+{
+	unsigned char a[HL_LINK_ID_LEN], b2[HL_LINK_ID_LEN];
+	struct hl_buf b;
+
+	(void)state;
+	assert_int_equal(hl_link_id_gen(ru.card.sign_pk, us.card.sign_pk, 2, a), 0);
+	assert_int_equal(hl_link_id_gen(us.card.sign_pk, ru.card.sign_pk, 2, b2), 0);
+	assert_memory_equal(a, b2, sizeof(a));
+	hl_buf_init(&b, 1024);
+	assert_int_equal(hl_buf_b64(&b, a, sizeof(a)), 0);
+	assert_int_equal(hl_buf_puts(&b, "\n"), 0);
+	golden_text("link-id-gen2.txt", b.data, b.len, REGEN_FIXED);
 	hl_buf_free(&b);
 }
 
@@ -499,6 +573,7 @@ static void test_doc_quotes_vectors(void **state)
 		"both.note", "ru-cert.card", "us-cert.card", "keyids.txt",
 		"fingerprints.txt", "link-id.txt", "ru-to-us.key", "ru-to-us.plain",
 		"content.json", "content-request.json", "content-ack-operator.json",
+		"ru-cert-2.card", "card-hashes.txt", "link-id-gen2.txt",
 	};
 	const char *src = getenv("HOTLINE_SRC");
 	char path[4096];
@@ -539,6 +614,9 @@ int main(void)
 		cmocka_unit_test(test_fingerprints),
 		cmocka_unit_test(test_keyids),
 		cmocka_unit_test(test_link_id),
+		cmocka_unit_test(test_rotated_card),
+		cmocka_unit_test(test_card_hashes),
+		cmocka_unit_test(test_link_id_gen2),
 		cmocka_unit_test(test_note),
 		cmocka_unit_test(test_envelope),
 		cmocka_unit_test(test_envelope_rejects),
