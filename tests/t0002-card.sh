@@ -73,6 +73,19 @@ test_expect_success 'an oversized card is refused without being parsed' '
 	expect_code 1 "$HOTLINE" card verify huge 2>err && grep -q "too large" err
 '
 
+# A rotated card (protocol.md 3.5) carries the old key's line after its
+# own; nothing else may follow, and its own line must come first.
+test_expect_success 'a rotated card verifies, with its lines in order only' '
+	rot="$SRC_DIR/tests/golden/ru-cert-2.card" &&
+	"$HOTLINE" card verify "$rot" >out &&
+	grep -q "^created: *2027-11-22T09:54:00Z$" out &&
+	{ cat "$rot"; tail -n 1 ru.card; } >three &&
+	expect_code 1 "$HOTLINE" card verify three &&
+	{ sed -n 1,8p "$rot"; sed -n 10p "$rot"; sed -n 9p "$rot"; } >swapped &&
+	! cmp -s swapped "$rot" &&
+	expect_code 1 "$HOTLINE" card verify swapped
+'
+
 test_expect_success 'a missing card file is a clear error' '
 	expect_code 1 "$HOTLINE" card verify nosuch.card 2>err &&
 	grep -q "nosuch.card: No such file" err
