@@ -11,6 +11,7 @@
 #include "keychain.h"
 
 #define ERA_TIME_MIN INT64_MIN	/* era 0 holds every time before era 1 */
+#define SKEW_MAX 31622400	/* 366 days: more is a configuration error */
 
 void hl_keychain_init(struct hl_keychain *kc, const struct hl_card *card,
 		      const unsigned char *raw, size_t raw_len)
@@ -231,6 +232,7 @@ static int check_form(const struct hl_era *cur, const struct hl_key_change *c,
 static int check_times(const struct hl_era *cur, const struct hl_key_change *c,
 		       const struct hl_card *card, char *why, size_t cap)
 {
+	int64_t skew = c->skew < 0 ? 0 : c->skew > SKEW_MAX ? SKEW_MAX : c->skew;
 	char when[HL_TIME_LEN + 1];
 
 	if (card->created <= cur->card.created) {
@@ -238,7 +240,7 @@ static int check_times(const struct hl_era *cur, const struct hl_key_change *c,
 		return refuse(c, why, cap, "the new card is not newer than the one in force (created %s)",
 			      when);
 	}
-	if (card->created > c->time + (c->skew > 0 ? c->skew : 0)) {
+	if (!hl_time_valid(c->time) || card->created - skew > c->time) {
 		hl_time_format(card->created, when);
 		return refuse(c, why, cap, "the new card is dated after its envelope (created %s)",
 			      when);

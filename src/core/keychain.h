@@ -117,7 +117,9 @@ struct hl_key_change {
 };
 
 /* The witness's rules 2 to 8 for a key change on the sender's chain kc
- * (rule 1, opening the body, is the caller's).  0 with the parsed card
+ * (rule 1, opening the body, is the caller's, whose refusal reads "card
+ * at seq R: cannot open the body: REASON").  The era in force is the one
+ * that holds seq r.  0 with the parsed card
  * in *card, or the first failure: -HL_EKEY (or -HL_EREVOKED for rule 4)
  * with its sentence ("card at seq 17: ...") in why. */
 int hl_keychain_check_change(const struct hl_keychain *kc,

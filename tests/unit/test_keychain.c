@@ -348,6 +348,14 @@ static void test_change_refused(void **state)
 	make(&k5, "ru-cert", 5, T0 + DAY + 60 + SKEW, &era0.p);
 	c = change(&k5.raw, 0);
 	refused(&kc, &c, 0, "");
+	/* A skew beyond reason is a year; an envelope time beyond reason
+	 * dates nothing. */
+	c.time = T0 + DAY;
+	c.skew = INT64_MAX;
+	refused(&kc, &c, 0, "");
+	c.time = INT64_MAX;
+	refused(&kc, &c, -HL_EKEY, "card at seq 17: the new card is dated after its "
+		"envelope (created 2026-11-23T10:00:00Z)");
 	unmake(&k5);
 }
 
