@@ -33,3 +33,10 @@ void fixture_recipient(struct fixture_party *p)
 {
 	fixture_party(p, FIXTURE_RECIPIENT, 0x22, "");
 }
+
+void fixture_rotated(struct fixture_party *p)
+{
+	fixture_party(p, FIXTURE_SENDER, 0x33,
+		      "https://hotline.ru-cert.example:7443");
+	p->card.created += 86400;
+}

@@ -29,4 +29,7 @@ void fixture_party(struct fixture_party *p, const char *name,
 void fixture_sender(struct fixture_party *p);
 void fixture_recipient(struct fixture_party *p);
 
+/* ru-cert's next keys, a day later: the card a rotation makes. */
+void fixture_rotated(struct fixture_party *p);
+
 #endif

@@ -89,6 +89,24 @@ static int notes(void)
 	return write_buf("note", "cosigned", &b, r);
 }
 
+/* ru-cert's next card (the fixture's rotated key), endorsed by the
+ * sender's key: the fuzzer can then reach the endorsement check. */
+static int rotated_card(void)
+{
+	struct fixture_party next;
+	struct hl_buf self, b;
+	int r;
+
+	fixture_rotated(&next);
+	hl_buf_init(&self, HL_CARD_MAX);
+	hl_buf_init(&b, HL_CARD_MAX);
+	r = hl_card_encode(&next.card, next.sign_sk, &self);
+	if (r == 0)
+		r = hl_card_endorse(self.data, self.len, sender.sign_sk, &b);
+	hl_buf_free(&self);
+	return write_buf("card", "ru-cert-2", &b, r);
+}
+
 static int cards(void)
 {
 	struct hl_buf b;
@@ -99,7 +117,9 @@ static int cards(void)
 	if (write_buf("card", "ru-cert", &b, r) < 0)
 		return -1;
 	r = hl_card_encode(&recipient.card, recipient.sign_sk, &b);
-	return write_buf("card", "us-cert", &b, r);
+	if (write_buf("card", "us-cert", &b, r) < 0)
+		return -1;
+	return rotated_card();
 }
 
 static int envelope(const char *name, const struct hl_seal_params *p,
