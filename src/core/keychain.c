@@ -179,21 +179,44 @@ int hl_keychain_check_sign(const struct hl_keychain *kc, size_t i, int64_t t,
 	return -HL_EREVOKED;
 }
 
-/* "card at seq R: " and the sentence in why; always -HL_EKEY. */
+/* "KIND at seq R: " and the sentence in why; always -HL_EKEY. */
+static int vrefuse(const char *kind, const struct hl_key_change *c, char *why,
+		   size_t cap, const char *fmt, va_list ap)
+{
+	char tail[512];
+
+	vsnprintf(tail, sizeof(tail), fmt, ap);
+	snprintf(why, cap, "%s at seq %" PRIu64 ": %s", kind, c->seq, tail);
+	return -HL_EKEY;
+}
+
 static int refuse(const struct hl_key_change *c, char *why, size_t cap,
 		  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static int refuse_rekey(const struct hl_key_change *c, char *why, size_t cap,
+			const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 static int refuse(const struct hl_key_change *c, char *why, size_t cap,
 		  const char *fmt, ...)
 {
-	char tail[512];
 	va_list ap;
+	int r;
 
 	va_start(ap, fmt);
-	vsnprintf(tail, sizeof(tail), fmt, ap);
+	r = vrefuse("card", c, why, cap, fmt, ap);
 	va_end(ap);
-	snprintf(why, cap, "card at seq %" PRIu64 ": %s", c->seq, tail);
-	return -HL_EKEY;
+	return r;
+}
+
+static int refuse_rekey(const struct hl_key_change *c, char *why, size_t cap,
+			const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = vrefuse("rekey", c, why, cap, fmt, ap);
+	va_end(ap);
+	return r;
 }
 
 static bool same_keys(const struct hl_card *a, const struct hl_card *b, unsigned use)
@@ -366,6 +389,48 @@ int hl_keychain_rotate(struct hl_keychain *kc, const struct hl_key_change *c,
 				    HL_ERA_ROTATED);
 	if (r == 0)
 		r = hl_keychain_revoke(kc, old, c->revoke, c->time);
+	return r;
+}
+
+int hl_keychain_check_rekey(const struct hl_keychain *kc,
+			    const struct hl_key_change *c,
+			    const unsigned char *pending, size_t pending_len,
+			    struct hl_card *card, char *why, size_t cap)
+{
+	const char *name = kc->era[0].card.name;
+	size_t i;
+	int r;
+
+	memset(card, 0, sizeof(*card));
+	if (hl_keychain_for_seq(kc, c->seq, &i) < 0)
+		return refuse_rekey(c, why, cap, "not a place in the log");
+	if (!pending)
+		return refuse_rekey(c, why, cap, "no new card of %s was confirmed by voice "
+				    "('hotline link rekey')", name);
+	if (c->card_len != pending_len || memcmp(c->card, pending, pending_len) != 0)
+		return refuse_rekey(c, why, cap, "the card is not the one confirmed by voice");
+	r = hl_card_parse(c->card, c->card_len, card);
+	if (r == 0 && strcmp(card->name, name) != 0)
+		r = refuse_rekey(c, why, cap, "the new card is for %s, not %s", card->name, name);
+	else if (r < 0)
+		r = refuse_rekey(c, why, cap, "the new card does not parse: %s", hl_strerror(r));
+	if (r == 0 && same_keys(card, &kc->era[i].card, HL_USE_SIGN))
+		r = refuse_rekey(c, why, cap, "the new card keeps the sign key in force");
+	if (r == 0 && !(c->revoke & HL_USE_SIGN))
+		r = refuse_rekey(c, why, cap, "does not revoke the sign key");
+	if (r < 0)
+		memset(card, 0, sizeof(*card));
+	return r;
+}
+
+int hl_keychain_rekey(struct hl_keychain *kc, const struct hl_key_change *c,
+		      const struct hl_card *card, int64_t window)
+{
+	int r = hl_keychain_revoke_window(kc, c->revoke, c->time, window);
+
+	if (r == 0)
+		r = hl_keychain_add(kc, card, c->card, c->card_len, c->seq, c->time,
+				    HL_ERA_REKEYED);
 	return r;
 }
 

@@ -131,6 +131,23 @@ int hl_keychain_check_change(const struct hl_keychain *kc,
 int hl_keychain_rotate(struct hl_keychain *kc, const struct hl_key_change *c,
 		       const struct hl_card *card);
 
+/* A `rekey` envelope of the peer at seq r (design 5b), verified by the
+ * caller with the pending card's key: its card must be byte for byte the
+ * pending card confirmed by voice (NULL: there is none), name the sender
+ * and a new sign key, and its revoke must name the sign key.  0 with the
+ * parsed card, or -HL_EKEY with "rekey at seq R: ..." in why. */
+int hl_keychain_check_rekey(const struct hl_keychain *kc,
+			    const struct hl_key_change *c,
+			    const unsigned char *pending, size_t pending_len,
+			    struct hl_card *card, char *why, size_t cap);
+
+/* Applies an accepted rekey: revokes c->revoke of the era in force and
+ * of the eras begun within window seconds before the envelope's time
+ * (the suspect window), at that time; then adds the rekeyed era from
+ * seq r itself. */
+int hl_keychain_rekey(struct hl_keychain *kc, const struct hl_key_change *c,
+		      const struct hl_card *card, int64_t window);
+
 /* Trust goes forward only (design 10): era i is trusted when its card
  * (name and sign key) is one the verifier gave, or when era i - 1 is
  * trusted and era i is a rotation its key endorsed (or that keeps its

@@ -544,6 +544,86 @@ static void test_trust_unendorsed(void **state)
 	unmake(&k5);
 }
 
+/* A rekey names the card confirmed by voice, byte for byte, with a new
+ * sign key, and revokes the sign key. */
+static void test_rekey_refused(void **state)
+{
+	static struct hl_keychain kc;
+	struct hl_key_change c = change(&k4.raw, HL_USE_ALL);
+	struct hl_card card;
+	char why[512] = "";
+
+	(void)state;
+	start(&kc);
+	assert_int_equal(hl_keychain_check_rekey(&kc, &c, NULL, 0, &card, why, sizeof(why)),
+			 -HL_EKEY);
+	assert_string_equal(why, "rekey at seq 17: no new card of ru-cert was confirmed "
+			    "by voice ('hotline link rekey')");
+	assert_int_equal(hl_keychain_check_rekey(&kc, &c, k3.raw.data, k3.raw.len, &card,
+						 why, sizeof(why)), -HL_EKEY);
+	assert_string_equal(why, "rekey at seq 17: the card is not the one confirmed by voice");
+	assert_int_equal(hl_keychain_check_rekey(&kc, &c, k4.raw.data, k4.raw.len - 1, &card,
+						 why, sizeof(why)), -HL_EKEY);
+	assert_string_equal(why, "rekey at seq 17: the card is not the one confirmed by voice");
+	c.revoke = HL_USE_BOX | HL_USE_TLS;
+	assert_int_equal(hl_keychain_check_rekey(&kc, &c, k4.raw.data, k4.raw.len, &card,
+						 why, sizeof(why)), -HL_EKEY);
+	assert_string_equal(why, "rekey at seq 17: does not revoke the sign key");
+	assert_string_equal(card.name, "");
+	c = change(&eg.raw, HL_USE_ALL);
+	assert_int_equal(hl_keychain_check_rekey(&kc, &c, eg.raw.data, eg.raw.len, &card,
+						 why, sizeof(why)), -HL_EKEY);
+	assert_string_equal(why, "rekey at seq 17: the new card is for eg-cert, not ru-cert");
+	make(&k5, "ru-cert", 1, T0 + DAY, NULL);
+	c = change(&k5.raw, HL_USE_ALL);
+	assert_int_equal(hl_keychain_check_rekey(&kc, &c, k5.raw.data, k5.raw.len, &card,
+						 why, sizeof(why)), -HL_EKEY);
+	assert_string_equal(why, "rekey at seq 17: the new card keeps the sign key in force");
+	unmake(&k5);
+}
+
+/* era 0 → 1 (seed 3, a day later) → 2 (seed 5, an attacker's rotation
+ * with the stolen key, two days later) → the rekey (seed 4) three days
+ * later revokes era 2 and, with a window that reaches it, era 1. */
+static void test_rekey_window(void **state)
+{
+	static struct hl_keychain kc;
+	struct hl_key_change c = change(&k4.raw, HL_USE_ALL);
+	struct hl_card card;
+	char why[512] = "";
+	size_t i;
+
+	(void)state;
+	c.seq = 20;
+	c.time = T0 + 3 * DAY;
+	for (int64_t window = DAY; window <= 2 * DAY; window += DAY) {
+		start(&kc);
+		assert_int_equal(hl_keychain_add(&kc, &k3.p.card, NULL, 0, 5, T0 + DAY,
+						 HL_ERA_ROTATED), 0);
+		make(&k5, "ru-cert", 5, T0 + 2 * DAY, &k3.p);
+		assert_int_equal(hl_keychain_add(&kc, &k5.p.card, NULL, 0, 9, T0 + 2 * DAY,
+						 HL_ERA_ROTATED), 0);
+		unmake(&k5);
+		assert_int_equal(hl_keychain_check_rekey(&kc, &c, k4.raw.data, k4.raw.len,
+							 &card, why, sizeof(why)), 0);
+		assert_memory_equal(&card, &k4.p.card, sizeof(card));
+		assert_int_equal(hl_keychain_rekey(&kc, &c, &card, window), 0);
+		assert_int_equal(kc.n, 4);
+		assert_int_equal(kc.era[3].how, HL_ERA_REKEYED);
+		assert_int_equal(kc.era[3].from_seq, 20);
+		assert_int_equal(hl_keychain_for_seq(&kc, 20, &i), 0);
+		assert_int_equal(i, 3);
+		assert_int_equal(kc.era[2].revoked, HL_USE_ALL);
+		assert_int_equal(kc.era[1].revoked, window == 2 * DAY ? HL_USE_ALL : 0);
+		assert_int_equal(kc.era[0].revoked, 0);
+		assert_int_equal(hl_keychain_check_sign(&kc, 2, T0 + 3 * DAY, 19, why, sizeof(why)),
+				 -HL_EREVOKED);
+		assert_int_equal(hl_keychain_check_sign(&kc, 2, T0 + 3 * DAY - 1, 19, why,
+							sizeof(why)), 0);
+		assert_int_equal(hl_keychain_check_sign(&kc, 3, INT64_MAX, 21, why, sizeof(why)), 0);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -558,6 +638,8 @@ int main(void)
 		cmocka_unit_test(test_change_revokes_what_stays),
 		cmocka_unit_test(test_change_reuse),
 		cmocka_unit_test(test_change_back),
+		cmocka_unit_test(test_rekey_refused),
+		cmocka_unit_test(test_rekey_window),
 		cmocka_unit_test(test_trust),
 		cmocka_unit_test(test_trust_unendorsed),
 	};
