@@ -339,6 +339,7 @@ int hl_card_endorse(const unsigned char *buf, size_t n,
 {
 	struct hl_card card;
 	struct hl_note note;
+	size_t was;
 	int r = hl_card_parse(buf, n, &card);
 
 	if (r == 0)
@@ -347,13 +348,18 @@ int hl_card_endorse(const unsigned char *buf, size_t n,
 		r = -HL_EDUPLICATE;
 	if (r == 0 && sodium_memcmp(card.sign_pk, old_sk + 32, HL_ED25519_PK_LEN) == 0)
 		r = -HL_EKEYFILE;
-	/* "— " name " " base64(68 bytes) LF */
-	if (r == 0 && n + 3 + strlen(card.name) + 1 + 92 + 1 > HL_CARD_MAX)
+	/* "— " (4 bytes) name " " base64(68 bytes) LF */
+	if (r == 0 && n + 4 + strlen(card.name) + 1 + 92 + 1 > HL_CARD_MAX)
 		r = -HL_ETOOBIG;
 	if (r < 0)
 		return r;
+	was = out->len;
 	r = hl_buf_append(out, buf, n);
 	if (r == 0)
 		r = hl_note_sign(out, note.text, note.text_len, card.name, old_sk);
+	if (r < 0 && out->data) {
+		out->len = was;
+		out->data[was] = 0;
+	}
 	return r;
 }

@@ -1,8 +1,9 @@
 /* test_card.c - party cards: encoding, strict parsing, fingerprints.
  *
  * A card is what two parties compare aloud, so a card must have exactly
- * one accepted byte form: every test here that changes a card, even in
- * a way that keeps the self-signature valid, expects a specific error.
+ * one accepted byte form (and one more when it is endorsed by the key it
+ * replaces): every test here that changes a card, even in a way that
+ * keeps the self-signature valid, expects a specific error.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -662,6 +663,7 @@ static void test_rotated_rejects(void **state)
 	hl_buf_free(&swapped);
 
 	assert_int_equal(hl_card_endorse(out.data, out.len, B.sign_sk, &out), -HL_EDUPLICATE);
+	assert_int_equal(out.len, note.text_len + 1 + 2 * (4 + 7 + 1 + 92 + 1));
 	assert_int_equal(hl_note_sign(&out, note.text, note.text_len, "ru-cert", B.sign_sk), 0);
 	assert_int_equal(parse_copy(out.data, out.len, &card), -HL_EDUPLICATE);
 	hl_buf_free(&out);
@@ -671,6 +673,15 @@ static void test_rotated_rejects(void **state)
 	hl_buf_init(&out, HL_CARD_MAX);
 	assert_int_equal(hl_card_endorse(self.data, self.len, n.sign_sk, &out), -HL_EKEYFILE);
 	assert_int_equal(out.len, 0);
+	hl_buf_free(&out);
+	/* No room for the line: out is left as it was. */
+	hl_buf_init(&out, self.len + 50);
+	assert_int_equal(hl_buf_puts(&out, "x"), 0);
+	assert_int_equal(hl_card_endorse(self.data, self.len, A.sign_sk, &out), -HL_ETOOBIG);
+	assert_int_equal(out.len, 1);
+	assert_string_equal((char *)out.data, "x");
+	hl_buf_free(&out);
+	hl_buf_init(&out, HL_CARD_MAX);
 	assert_int_equal(hl_buf_append(&out, self.data, self.len), 0);
 	assert_int_equal(hl_note_sign(&out, note.text, note.text_len, "us-cert", B.sign_sk), 0);
 	assert_int_equal(parse_copy(out.data, out.len, &card), -HL_ENOSIG);
