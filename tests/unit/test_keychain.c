@@ -518,6 +518,9 @@ static void test_trust(void **state)
 	trusts(&kc, 1, NULL, 0, "no card you gave is ru-cert's of era 1 or leads to it: "
 	       "give a card of ru-cert");
 	assert_int_equal(hl_keychain_trust(&kc, 4, NULL, 0, NULL, 0), -HL_ENUMBER);
+	assert_string_equal(hl_strerror(-HL_ETRUST), "the key is not reached from a card you trust");
+	assert_string_equal(hl_strerror(-HL_EKEY), "the key change is refused");
+	assert_string_equal(hl_strerror(-HL_EREVOKED), "signed with a key revoked before that time");
 	unmake(&k5);
 }
 
