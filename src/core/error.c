@@ -42,6 +42,7 @@ static const char *const messages[HL_EMAX - HL_EBASE] = {
 	[HL_ECONTENT - HL_EBASE] = "the message content is not valid hotline JSON",
 	[HL_ELANG - HL_EBASE] = "not a BCP 47 language tag (such as ar, en, zh-Hans, es-419)",
 	[HL_ESTIX - HL_EBASE] = "not a valid STIX 2.1 bundle",
+	[HL_ETERMS - HL_EBASE] = "the terms make no sense",
 	[HL_EUNCONFIRMED - HL_EBASE] = "the link is not confirmed ('hotline link confirm' after reading the fingerprint aloud)",
 };
 

@@ -49,6 +49,7 @@ enum {
 	HL_ECONTENT,		/* a message's content is not of the format */
 	HL_ELANG,		/* not a BCP 47 language tag */
 	HL_ESTIX,		/* not a valid STIX 2.1 bundle */
+	HL_ETERMS,		/* a link's terms make no sense */
 	HL_EMAX
 };
 
