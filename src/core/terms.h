@@ -54,4 +54,46 @@ int hl_terms_from_json(const void *json, struct hl_terms *t, char *why, size_t c
 /* A new json_t object for t (no check made), or NULL. */
 void *hl_terms_to_json(const struct hl_terms *t);
 
+/* The terms messages of a link, as the content index holds them: side 0
+ * ours, 1 the peer's; the envelope its ref names, by side and seq (-1:
+ * none, or one the index could not match); a proposal's terms. */
+struct hl_terms_item {
+	int side;
+	uint64_t seq;
+	int64_t time;			/* the envelope header's */
+	char type[16];			/* terms, terms-accept, terms-decline */
+	int ref_side;
+	uint64_t ref_seq;
+	struct hl_terms terms;		/* a "terms" item's */
+	/* Set by the fold. */
+	int64_t after;			/* when it takes its place */
+	int rank;			/* after what it names, at the same time */
+	const char *verdict;		/* "open", "accepted", ... or why not */
+	uint64_t by_seq;		/* the message that settled a proposal */
+	int by_side;
+};
+
+/* One version of the terms in force: from the acceptance's header time
+ * on, until the next version's. */
+struct hl_terms_version {
+	struct hl_terms terms;
+	int64_t since;
+	int proposed_side, accepted_side;
+	uint64_t proposed_seq, accepted_seq;
+};
+
+/* Folds a link's terms messages (docs/protocol.md 8.13): orders them
+ * by when each takes its place (its header time, or later when what it
+ * names or its sender's previous one came later; then the sender's name,
+ * names[side], then seq), and says of each what it did (verdict), and
+ * into *versions (malloc'd, oldest first) the versions it put in force.
+ * 0, or -ENOMEM. */
+int hl_terms_fold(struct hl_terms_item *items, size_t n, const char *const names[2],
+		  struct hl_terms_version **versions, size_t *nversions);
+
+/* The version in force at time t: the newest whose since is at or before
+ * t; NULL before the first. */
+const struct hl_terms_version *hl_terms_at(const struct hl_terms_version *v, size_t n,
+					   int64_t t);
+
 #endif

@@ -154,11 +154,118 @@ static void test_terms_json(void **state)
 	assert_string_equal(why, "ack.priority (86400 s) is later than ack.routine (600 s)");
 }
 
+/* A terms message of side s at seq and time; a proposal of version v
+ * (with the defaults' deadlines, ack.flash made v minutes), or an answer
+ * naming (ref_side, ref_seq). */
+static struct hl_terms_item item(int side, uint64_t seq, int64_t time, const char *type,
+				 uint64_t v, int ref_side, uint64_t ref_seq)
+{
+	struct hl_terms_item it = {.side = side, .seq = seq, .time = time,
+				   .ref_side = ref_side, .ref_seq = ref_seq};
+
+	snprintf(it.type, sizeof(it.type), "%s", type);
+	if (v) {
+		it.terms = defaults();
+		it.terms.version = v;
+		it.terms.ack[HL_FLASH] = 60 * (int64_t)v;
+	}
+	return it;
+}
+
+static const char *const parties[2] = {"ru-cert", "us-cert"};
+
+/* Proposals, acceptances and declines, from both sides: which count,
+ * and the versions they put in force, whatever the order given. */
+static void test_terms_fold(void **state)
+{
+	struct hl_terms_item it[] = {
+		/* 0: ru proposes v1; 1: us accepts it. */
+		item(0, 1, 100, "terms", 1, -1, 0),
+		item(1, 1, 200, "terms-accept", 0, 0, 1),
+		/* 2: us proposes v2; 3: ru declines it. */
+		item(1, 2, 300, "terms", 2, -1, 0),
+		item(0, 2, 310, "terms-decline", 0, 1, 2),
+		/* 4, 5: ru proposes v2 twice; 6: us accepts the first, too
+		 * late; 7: then the second. */
+		item(0, 3, 400, "terms", 2, -1, 0),
+		item(0, 4, 410, "terms", 2, -1, 0),
+		item(1, 3, 420, "terms-accept", 0, 0, 3),
+		item(1, 4, 430, "terms-accept", 0, 0, 4),
+		/* 8: ru accepts its own; 9: us skips a version; 10: us
+		 * proposes one in force. */
+		item(0, 5, 440, "terms-accept", 0, 0, 4),
+		item(1, 5, 450, "terms", 4, -1, 0),
+		item(1, 6, 460, "terms", 1, -1, 0),
+		/* 11, 12: both propose v3; 13: ru accepts us's, dated before
+		 * it by a skewed clock; 14: us accepts ru's, now stale. */
+		item(0, 6, 500, "terms", 3, -1, 0),
+		item(1, 7, 505, "terms", 3, -1, 0),
+		item(0, 7, 503, "terms-accept", 0, 1, 7),
+		item(1, 8, 520, "terms-accept", 0, 0, 6),
+		/* 15: an accept naming nothing. */
+		item(1, 9, 530, "terms-accept", 0, 0, 99),
+	};
+	static const char *const verdicts[] = {
+		"accepted", "counts", "declined", "counts", "replaced", "accepted",
+		"the proposal was replaced", "counts", "names a proposal of its own sender",
+		"skips a version", "proposes a version already in force", "stale", "accepted",
+		"counts", "the proposal is stale: another version came into force first",
+		"names no proposal",
+	};
+	const size_t n = sizeof(it) / sizeof(it[0]);
+	struct hl_terms_item shuffled[sizeof(it) / sizeof(it[0])];
+	struct hl_terms_version *v, *v2;
+	size_t nv, nv2;
+
+	(void)state;
+	assert_int_equal(hl_terms_fold(it, n, parties, &v, &nv), 0);
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(it[i].verdict, verdicts[i]) != 0)
+			fail_msg("item %zu: %s, not %s", i, it[i].verdict, verdicts[i]);
+	assert_int_equal(nv, 3);
+	assert_int_equal(v[0].terms.version, 1);
+	assert_int_equal(v[0].since, 200);
+	assert_int_equal(v[0].proposed_side, 0);
+	assert_int_equal(v[0].accepted_seq, 1);
+	assert_int_equal(v[1].terms.version, 2);
+	assert_int_equal(v[1].since, 430);
+	assert_int_equal(v[1].proposed_seq, 4);
+	/* The skewed acceptance takes its place after what it accepts. */
+	assert_int_equal(v[2].terms.version, 3);
+	assert_int_equal(v[2].since, 505);
+	assert_int_equal(v[2].proposed_side, 1);
+	assert_int_equal(v[2].terms.ack[HL_FLASH], 180);
+	assert_int_equal(it[11].by_seq, 7);
+	/* In force at a time: none before the first acceptance. */
+	assert_null(hl_terms_at(v, nv, 199));
+	assert_int_equal(hl_terms_at(v, nv, 200)->terms.version, 1);
+	assert_int_equal(hl_terms_at(v, nv, 429)->terms.version, 1);
+	assert_int_equal(hl_terms_at(v, nv, 430)->terms.version, 2);
+	assert_int_equal(hl_terms_at(v, nv, 1 << 30)->terms.version, 3);
+	/* The same messages in another order fold the same. */
+	for (size_t i = 0; i < n; i++)
+		shuffled[i] = it[(i * 7 + 3) % n];
+	assert_int_equal(hl_terms_fold(shuffled, n, parties, &v2, &nv2), 0);
+	assert_int_equal(nv2, nv);
+	for (size_t i = 0; i < nv; i++) {
+		assert_int_equal(v2[i].since, v[i].since);
+		assert_memory_equal(&v2[i].terms, &v[i].terms, sizeof(v[i].terms));
+	}
+	for (size_t i = 0; i < n; i++)
+		assert_string_equal(shuffled[i].verdict, verdicts[(i * 7 + 3) % n]);
+	free(v);
+	free(v2);
+	assert_int_equal(hl_terms_fold(NULL, 0, parties, &v, &nv), 0);
+	assert_int_equal(nv, 0);
+	free(v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_terms_check),
 		cmocka_unit_test(test_terms_json),
+		cmocka_unit_test(test_terms_fold),
 	};
 
 	return cmocka_run_group_tests_name("terms", tests, NULL, NULL);
