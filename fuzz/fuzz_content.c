@@ -3,7 +3,7 @@
  * Any input is tried as a language tag and as content JSON.  A tag that
  * is accepted holds only ASCII letters, digits and hyphens; content that
  * parses must encode again, and the encoding must parse back to the
- * same type, tags, texts, fields and operator.
+ * same type, tags, texts, fields, operator and control members.
  */
 #include <assert.h>
 #include <stdlib.h>
@@ -85,6 +85,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	assert(!c.stix == !again.stix);
 	if (c.stix)
 		assert(json_equal(c.stix, again.stix));
+	/* And a control message's members (8.13). */
+	assert(c.has_terms == again.has_terms);
+	if (c.has_terms)
+		assert(memcmp(&c.terms, &again.terms, sizeof(c.terms)) == 0);
+	assert(!c.card == !again.card && c.card_len == again.card_len);
+	if (c.card)
+		assert(memcmp(c.card, again.card, c.card_len) == 0);
+	assert(c.revoke == again.revoke);
+	assert(c.has_cards == again.has_cards);
+	if (c.has_cards)
+		assert(memcmp(c.cards, again.cards, sizeof(c.cards)) == 0);
 	hl_content_free(&again);
 	hl_content_free(&c);
 	hl_buf_free(&out);

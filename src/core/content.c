@@ -6,6 +6,7 @@
 #include <jansson.h>
 #include <sodium.h>
 
+#include "card.h"
 #include "content.h"
 #include "error.h"
 #include "text.h"
@@ -64,27 +65,60 @@ static json_t *ref_json(const struct hl_ref *ref)
 
 /* Which members each type may carry; a type not listed may carry a ref
  * and a case, and no structured field. */
+#define N HL_NO
+#define M HL_MAY
+#define U HL_MUST
 static const struct {
 	const char *type;
-	unsigned char rule[HL_M_COUNT];	/* ref case category tlp severity actions answer stix number */
+	unsigned char rule[HL_M_COUNT];
+	bool control;		/* a control message (8.13) */
+	bool reason;		/* its text may not be empty */
 } rules[] = {
-	{"notify",	{HL_NO, HL_NO, HL_MAY, HL_MAY, HL_MAY, HL_NO, HL_NO, HL_MAY, HL_MAY}},
-	{"request",	{HL_NO, HL_MUST, HL_NO, HL_MAY, HL_NO, HL_MUST, HL_NO, HL_MAY, HL_NO}},
-	{"update",	{HL_NO, HL_MUST, HL_MAY, HL_MAY, HL_MAY, HL_NO, HL_NO, HL_MAY, HL_NO}},
-	{"answer",	{HL_MUST, HL_MUST, HL_NO, HL_NO, HL_NO, HL_NO, HL_MUST, HL_MAY, HL_NO}},
-	{"close",	{HL_NO, HL_MUST, HL_NO, HL_NO, HL_NO, HL_NO, HL_NO, HL_NO, HL_NO}},
-	{"retract",	{HL_MUST, HL_MAY, HL_NO, HL_NO, HL_NO, HL_NO, HL_NO, HL_NO, HL_NO}},
-	{"correct",	{HL_MUST, HL_MAY, HL_MAY, HL_MAY, HL_MAY, HL_NO, HL_NO, HL_NO, HL_NO}},
-	{"ack",		{HL_MUST, HL_MAY, HL_NO, HL_NO, HL_NO, HL_NO, HL_NO, HL_NO, HL_NO}},
-	{"check",	{HL_NO, HL_NO, HL_NO, HL_NO, HL_NO, HL_NO, HL_NO, HL_NO, HL_NO}},
-	{"check-reply",	{HL_MUST, HL_NO, HL_NO, HL_NO, HL_NO, HL_NO, HL_NO, HL_NO, HL_NO}},
+	/*		  ref case cat tlp sev act ans stix num terms card rev cards */
+	{"notify",	{N,  N,   M,  M,  M,  N,  N,  M,   M,  N,    N,   N,  N}, false, false},
+	{"request",	{N,  U,   N,  M,  N,  U,  N,  M,   N,  N,    N,   N,  N}, false, false},
+	{"update",	{N,  U,   M,  M,  M,  N,  N,  M,   N,  N,    N,   N,  N}, false, false},
+	{"answer",	{U,  U,   N,  N,  N,  N,  U,  M,   N,  N,    N,   N,  N}, false, false},
+	{"close",	{N,  U,   N,  N,  N,  N,  N,  N,   N,  N,    N,   N,  N}, false, false},
+	{"retract",	{U,  M,   N,  N,  N,  N,  N,  N,   N,  N,    N,   N,  N}, false, false},
+	{"correct",	{U,  M,   M,  M,  M,  N,  N,  N,   N,  N,    N,   N,  N}, false, false},
+	{"ack",		{U,  M,   N,  N,  N,  N,  N,  N,   N,  N,    N,   N,  N}, false, false},
+	{"check",	{N,  N,   N,  N,  N,  N,  N,  N,   N,  N,    N,   N,  N}, false, false},
+	{"check-reply",	{U,  N,   N,  N,  N,  N,  N,  N,   N,  N,    N,   N,  N}, false, false},
+	{"terms",	{N,  N,   N,  N,  N,  N,  N,  N,   N,  U,    N,   N,  N}, true, false},
+	{"terms-accept", {U, N,   N,  N,  N,  N,  N,  N,   N,  N,    N,   N,  N}, true, false},
+	{"terms-decline", {U, N,  N,  N,  N,  N,  N,  N,   N,  N,    N,   N,  N}, true, true},
+	{"suspend",	{N,  N,   N,  N,  N,  N,  N,  N,   N,  N,    N,   N,  N}, true, true},
+	{"resume",	{U,  N,   N,  N,  N,  N,  N,  N,   N,  N,    N,   N,  U}, true, false},
+	{"card",	{N,  N,   N,  N,  N,  N,  N,  N,   N,  N,    U,   M,  N}, true, false},
+	{"rekey",	{N,  N,   N,  N,  N,  N,  N,  N,   N,  N,    U,   U,  N}, true, false},
+	{"archive",	{N,  N,   N,  N,  N,  N,  N,  N,   N,  N,    N,   N,  N}, true, true},
 };
+#undef N
+#undef M
+#undef U
 
-enum hl_member_rule hl_content_rule(const char *type, enum hl_member m)
+static int rule_of(const char *type)
 {
 	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
 		if (strcmp(rules[i].type, type) == 0)
-			return (enum hl_member_rule)rules[i].rule[m];
+			return (int)i;
+	return -1;
+}
+
+bool hl_content_is_control(const char *type)
+{
+	int i = rule_of(type);
+
+	return i >= 0 && rules[i].control;
+}
+
+enum hl_member_rule hl_content_rule(const char *type, enum hl_member m)
+{
+	int i = rule_of(type);
+
+	if (i >= 0)
+		return (enum hl_member_rule)rules[i].rule[m];
 	return m == HL_M_REF || m == HL_M_CASE ? HL_MAY : HL_NO;
 }
 
@@ -101,6 +135,30 @@ static bool code_valid(enum hl_vocab v, const char *code)
 	return code && hl_vocab_find(v, code) != NULL;
 }
 
+/* A control message's own rules: a reason where one is needed, terms
+ * that make sense, a card of the format, known key uses (a rekey's
+ * naming "sign"), two distinct parties' card hashes. */
+static int check_control(const struct hl_content *c, int i, size_t nuses)
+{
+	if (i >= 0 && rules[i].reason && c->text.len == 0)
+		return -HL_ECONTENT;
+	if (c->has_terms && hl_terms_check(&c->terms, NULL, 0) < 0)
+		return -HL_ETERMS;
+	if (c->card && (c->card_len == 0 || c->card_len > HL_CARD_MAX))
+		return -HL_ECONTENT;
+	if ((c->revoke >> nuses) != 0)
+		return -HL_ECONTENT;
+	if (strcmp(c->type, "rekey") == 0 &&
+	    !(c->revoke & (1u << hl_vocab_index(HL_VOCAB_KEYUSE, "sign", 4))))
+		return -HL_ECONTENT;
+	if (c->has_cards &&
+	    (!hl_name_valid(c->cards[0].name, strnlen(c->cards[0].name, HL_NAME_MAX + 1)) ||
+	     !hl_name_valid(c->cards[1].name, strnlen(c->cards[1].name, HL_NAME_MAX + 1)) ||
+	     strcmp(c->cards[0].name, c->cards[1].name) >= 0))
+		return -HL_ECONTENT;
+	return 0;
+}
+
 /* The members c has against the rules of its type. */
 static int check_rules(const struct hl_content *c)
 {
@@ -109,11 +167,15 @@ static int check_rules(const struct hl_content *c)
 		[HL_M_CATEGORY] = c->category != NULL, [HL_M_TLP] = c->tlp != NULL,
 		[HL_M_SEVERITY] = c->severity != NULL, [HL_M_ACTIONS] = c->actions != 0,
 		[HL_M_ANSWER] = c->answer != NULL, [HL_M_STIX] = c->stix != NULL,
-		[HL_M_NUMBER] = c->has_number,
+		[HL_M_NUMBER] = c->has_number, [HL_M_TERMS] = c->has_terms,
+		[HL_M_CARD] = c->card != NULL, [HL_M_REVOKE] = c->revoke != 0,
+		[HL_M_CARDS] = c->has_cards,
 	};
-	size_t nactions;
+	size_t nactions, nuses;
+	int i = rule_of(c->type);
 
 	hl_vocab_terms(HL_VOCAB_ACTION, &nactions);
+	hl_vocab_terms(HL_VOCAB_KEYUSE, &nuses);
 	for (int m = 0; m < HL_M_COUNT; m++) {
 		enum hl_member_rule rule = hl_content_rule(c->type, (enum hl_member)m);
 
@@ -130,12 +192,47 @@ static int check_rules(const struct hl_content *c)
 		return -HL_ECONTENT;
 	if (c->has_number && (c->number == 0 || c->number > INT64_MAX))
 		return -HL_ECONTENT;
-	return 0;
+	return check_control(c, i, nuses);
 }
 
 static int set_code(json_t *j, const char *key, const char *code)
 {
 	return code ? json_object_set_new(j, key, json_string(code)) : 0;
+}
+
+static json_t *hash_json(const unsigned char hash[32])
+{
+	char b64[sodium_base64_ENCODED_LEN(32, sodium_base64_VARIANT_ORIGINAL)];
+
+	sodium_bin2base64(b64, sizeof(b64), hash, 32, sodium_base64_VARIANT_ORIGINAL);
+	return json_string(b64);
+}
+
+/* The control members of c into j: nonzero on failure. */
+static int build_control(json_t *j, const struct hl_content *c)
+{
+	const struct hl_term *uses;
+	json_t *a;
+	size_t n;
+	int r = 0;
+
+	if (c->has_terms)
+		r |= json_object_set_new(j, "terms", hl_terms_to_json(&c->terms));
+	if (c->card)
+		r |= json_object_set_new(j, "card", json_stringn(c->card, c->card_len));
+	if (c->revoke) {
+		uses = hl_vocab_terms(HL_VOCAB_KEYUSE, &n);
+		a = json_array();
+		r |= json_object_set_new(j, "revoke", a);
+		for (size_t i = 0; a && i < n; i++)
+			if (c->revoke & (1u << i))
+				r |= json_array_append_new(a, json_string(uses[i].code));
+	}
+	if (c->has_cards)
+		r |= json_object_set_new(j, "cards", json_pack("{s:o, s:o}",
+				c->cards[0].name, hash_json(c->cards[0].hash),
+				c->cards[1].name, hash_json(c->cards[1].hash)));
+	return r;
 }
 
 static json_t *build(const struct hl_content *c)
@@ -175,6 +272,7 @@ static json_t *build(const struct hl_content *c)
 	if (c->op_name[0])
 		r |= json_object_set_new(j, "operator", json_pack("{s:s, s:s}", "name", c->op_name,
 								   "role", c->op_role));
+	r |= build_control(j, c);
 	if (r) {
 		json_decref(j);
 		return NULL;
@@ -311,10 +409,85 @@ static int parse_number(json_t *n, struct hl_content *c)
 	return 0;
 }
 
+/* ["sign", "box"]: known key uses, at least one, in vocabulary order. */
+static int parse_revoke(json_t *a, unsigned *mask)
+{
+	int last = -1;
+	size_t i;
+	json_t *v;
+
+	if (!json_is_array(a) || json_array_size(a) == 0)
+		return -HL_ECONTENT;
+	json_array_foreach(a, i, v) {
+		int k = json_is_string(v) ? hl_vocab_index(HL_VOCAB_KEYUSE, json_string_value(v),
+							   json_string_length(v)) : -1;
+
+		if (k <= last)
+			return -HL_ECONTENT;
+		*mask |= 1u << k;
+		last = k;
+	}
+	return 0;
+}
+
+/* {"ru-cert": BASE64, "us-cert": BASE64}: two parties, each card's hash;
+ * kept in name order. */
+static int parse_cards(json_t *o, struct hl_content *c)
+{
+	const char *name;
+	size_t k = 0;
+	json_t *v;
+
+	if (!json_is_object(o) || json_object_size(o) != 2)
+		return -HL_ECONTENT;
+	json_object_foreach(o, name, v) {
+		struct hl_card_hash *h = &c->cards[k++];
+
+		if (!hl_name_valid(name, strlen(name)) || !json_is_string(v) ||
+		    hl_b64_exact(json_string_value(v), json_string_length(v), h->hash, 32) < 0)
+			return -HL_ECONTENT;
+		memcpy(h->name, name, strlen(name) + 1);
+	}
+	if (strcmp(c->cards[0].name, c->cards[1].name) > 0) {
+		struct hl_card_hash t = c->cards[0];
+
+		c->cards[0] = c->cards[1];
+		c->cards[1] = t;
+	}
+	c->has_cards = true;
+	return 0;
+}
+
+/* The members only control messages carry (8.13). */
+static int parse_control(json_t *terms, json_t *card, json_t *revoke, json_t *cards,
+			 struct hl_content *c)
+{
+	int r = 0;
+
+	if (terms) {
+		c->has_terms = true;
+		r = hl_terms_from_json(terms, &c->terms, NULL, 0);
+	}
+	if (r == 0 && card) {
+		if (!json_is_string(card))
+			return -HL_ECONTENT;
+		c->card = json_string_value(card);
+		c->card_len = json_string_length(card);
+		if (memchr(c->card, 0, c->card_len))
+			return -HL_ECONTENT;
+	}
+	if (r == 0 && revoke)
+		r = parse_revoke(revoke, &c->revoke);
+	if (r == 0 && cards)
+		r = parse_cards(cards, c);
+	return r;
+}
+
 int hl_content_parse(const unsigned char *buf, size_t n, struct hl_content *c)
 {
 	json_t *j, *text = NULL, *summary = NULL, *ref = NULL, *kase = NULL;
 	json_t *actions = NULL, *stix = NULL, *number = NULL, *op = NULL;
+	json_t *terms = NULL, *card = NULL, *revoke = NULL, *cards = NULL;
 	const char *type = NULL;
 	json_int_t v = 0;
 	int r;
@@ -326,11 +499,12 @@ int hl_content_parse(const unsigned char *buf, size_t n, struct hl_content *c)
 	if (!j)
 		return -HL_ECONTENT;
 	r = json_unpack(j, "{s:I, s:s, s:o, s?:o, s?:o, s?:o, s?:s, s?:s, s?:s, s?:s, s?:o, s?:o,"
-			" s?:o, s?:o!}",
+			" s?:o, s?:o, s?:o, s?:o, s?:o, s?:o!}",
 			"v", &v, "type", &type, "text", &text, "summary", &summary,
 			"ref", &ref, "case", &kase, "category", &c->category, "tlp", &c->tlp,
 			"severity", &c->severity, "answer", &c->answer, "actions", &actions,
-			"stix", &stix, "number", &number, "operator", &op) < 0 ? -HL_ECONTENT : 0;
+			"stix", &stix, "number", &number, "operator", &op, "terms", &terms,
+			"card", &card, "revoke", &revoke, "cards", &cards) < 0 ? -HL_ECONTENT : 0;
 	if (r == 0 && (v != HL_CONTENT_VERSION || !hl_kind_valid(type, strlen(type))))
 		r = -HL_ECONTENT;
 	if (r == 0) {
@@ -355,6 +529,8 @@ int hl_content_parse(const unsigned char *buf, size_t n, struct hl_content *c)
 		r = parse_number(number, c);
 	if (r == 0 && op)
 		r = parse_operator(op, c);
+	if (r == 0)
+		r = parse_control(terms, card, revoke, cards, c);
 	c->stix = stix;
 	if (r == 0)
 		r = check_rules(c);

@@ -35,6 +35,17 @@
  * message a person makes through the desk carries it; messages from
  * before operators were named, and those the daemon makes on its own
  * (a scheduled communication check), have none, and still parse.
+ *
+ * The control messages say what becomes of the link itself
+ * (docs/protocol.md 8.13): "terms" proposes its terms (terms.h), which
+ * a "terms-accept" or "terms-decline" answers by ref; "suspend" and
+ * "resume" (which names the suspend by ref, and carries "cards": the
+ * SHA-256 of each party's card text as its sender holds them) stop and
+ * restart new cases; "card" carries the sender's new card, and "rekey"
+ * a new card after a key was lost, each with "revoke", the key uses
+ * ("sign", "box", "tls") the old card's keys may no longer be trusted
+ * for; "archive" ends the link.  A decline, a suspension and an archive
+ * give their reason as their text, which may not be empty.
  */
 #ifndef HL_CONTENT_H
 #define HL_CONTENT_H
@@ -45,6 +56,7 @@
 #include "buf.h"
 #include "envelope.h"
 #include "lang.h"
+#include "terms.h"
 
 #define HL_CONTENT_VERSION 1
 
@@ -59,6 +71,13 @@ struct hl_ref {
 	char from[HL_NAME_MAX + 1];
 	uint64_t seq;
 	unsigned char leaf[32];
+};
+
+/* A party's card as the sender of a "resume" holds it: SHA-256 of its
+ * text (docs/protocol.md 3.1). */
+struct hl_card_hash {
+	char name[HL_NAME_MAX + 1];
+	unsigned char hash[32];
 };
 
 struct hl_content {
@@ -81,6 +100,14 @@ struct hl_content {
 	 * names no operator.  Written as "operator" when op_name is set. */
 	char op_name[HL_NAME_MAX + 1];
 	char op_role[16];
+	/* Control messages' members (8.13). */
+	bool has_terms;
+	struct hl_terms terms;
+	const char *card;	/* a card's bytes, or NULL; owned as text is */
+	size_t card_len;
+	unsigned revoke;	/* bit i: the i-th term of HL_VOCAB_KEYUSE */
+	bool has_cards;
+	struct hl_card_hash cards[2];	/* in name order */
 	void *json;		/* the parsed document, which owns the strings */
 };
 
@@ -97,9 +124,14 @@ int hl_content_write(const struct hl_content *c, struct hl_buf *out);
 enum hl_member_rule { HL_NO = 0, HL_MAY, HL_MUST };
 enum hl_member {
 	HL_M_REF, HL_M_CASE, HL_M_CATEGORY, HL_M_TLP, HL_M_SEVERITY,
-	HL_M_ACTIONS, HL_M_ANSWER, HL_M_STIX, HL_M_NUMBER, HL_M_COUNT
+	HL_M_ACTIONS, HL_M_ANSWER, HL_M_STIX, HL_M_NUMBER,
+	HL_M_TERMS, HL_M_CARD, HL_M_REVOKE, HL_M_CARDS, HL_M_COUNT
 };
 enum hl_member_rule hl_content_rule(const char *type, enum hl_member m);
+
+/* Whether type is a control message's (8.13), which only the desk's
+ * link actions make, never a plain send. */
+bool hl_content_is_control(const char *type);
 
 /* Whether role is one an operator acts in: duty, supervisor, auditor,
  * admin. */

@@ -52,6 +52,7 @@ enum {
 	HL_EKEY,		/* a key change breaks a rule of the witness */
 	HL_EREVOKED,		/* signed by a key revoked before that time */
 	HL_ETRUST,		/* no card the verifier trusts leads to the key */
+	HL_ETERMS,		/* a link's terms make no sense */
 	HL_EMAX
 };
 

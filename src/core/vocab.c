@@ -108,6 +108,21 @@ static const struct hl_term kind[] = {
 	{"ack", N_("acknowledgment")},
 	{"check", N_("communication check")},
 	{"check-reply", N_("check reply")},
+	{"terms", N_("proposed terms")},
+	{"terms-accept", N_("acceptance of terms")},
+	{"terms-decline", N_("terms declined")},
+	{"suspend", N_("suspension")},
+	{"resume", N_("resumption")},
+	{"card", N_("key change")},
+	{"rekey", N_("new key after a loss")},
+	{"archive", N_("archiving")},
+};
+
+/* What a party's key is for: what a key change may revoke. */
+static const struct hl_term keyuse[] = {
+	{"sign", N_("signing key")},
+	{"box", N_("encryption key")},
+	{"tls", N_("TLS key")},
 };
 
 static const struct hl_term precedence[] = {
@@ -130,6 +145,7 @@ static const struct {
 	[HL_VOCAB_STATE] = {"state", TERMS(state)},
 	[HL_VOCAB_KIND] = {"type", TERMS(kind)},
 	[HL_VOCAB_PRECEDENCE] = {"precedence", TERMS(precedence)},
+	[HL_VOCAB_KEYUSE] = {"key use", TERMS(keyuse)},
 };
 
 const struct hl_term *hl_vocab_terms(enum hl_vocab v, size_t *n)

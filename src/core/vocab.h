@@ -15,6 +15,7 @@
  *   answers     how a request was answered
  *   states      where a case or a request stands
  *   kinds       the message types
+ *   key uses    what a party's key is for (sign, box, tls)
  */
 #ifndef HL_VOCAB_H
 #define HL_VOCAB_H
@@ -35,6 +36,7 @@ enum hl_vocab {
 	HL_VOCAB_STATE,
 	HL_VOCAB_KIND,
 	HL_VOCAB_PRECEDENCE,
+	HL_VOCAB_KEYUSE,
 	HL_VOCAB_COUNT
 };
 

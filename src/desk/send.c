@@ -133,6 +133,12 @@ static bool parse(const struct hl_desk_req *hq, struct request *q, struct hl_sen
 		hl_desk_fail(e, 400, "kind: %s: not a message kind", kind);
 		return false;
 	}
+	/* What becomes of the link itself has its own actions and rights. */
+	if (kind && hl_content_is_control(kind)) {
+		hl_desk_fail(e, 400, "kind: %s: a control message of the link, which send "
+			     "does not make", kind);
+		return false;
+	}
 	msg->kind = q->kind = kind ? kind : "notify";
 	return true;
 }

@@ -17,6 +17,7 @@ bool hl_kind_needs_ack(const char *kind, enum hl_precedence p)
 {
 	static const char *const none[] = {
 		"ack", "answer", "check-reply", "close", "correct", "retract",
+		"terms-accept", "terms-decline", "card", "rekey", "archive",
 	};
 
 	if (strcmp(kind, "update") == 0)

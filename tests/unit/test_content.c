@@ -398,6 +398,115 @@ static void test_content_operator_write(void **state)
 	hl_buf_free(&b);
 }
 
+#define TERMS "\"terms\":{\"ack\":{\"flash\":900,\"immediate\":3600,\"priority\":86400," \
+	"\"routine\":259200},\"check\":{\"every\":604800,\"precedence\":\"immediate\"}," \
+	"\"languages\":[\"en\",\"ru\"],\"receipt\":{\"flash\":120,\"immediate\":600," \
+	"\"priority\":3600,\"routine\":86400},\"suspect\":604800,\"version\":1}"
+#define REASON "\"text\":{\"lang\":\"en\",\"text\":\"why\"}"
+#define EMPTY "\"text\":{\"lang\":\"en\",\"text\":\"\"}"
+#define CARDS "\"cards\":{\"us-cert\":\"" LEAF "\",\"ru-cert\":\"" LEAF "\"}"
+#define CARD "\"card\":\"hotline.card/v1\\nname ru-cert\\n\""
+
+/* The control messages (8.13): each with its members, nothing else; a
+ * reason where one is needed; terms that make sense. */
+static void test_content_control(void **state)
+{
+	static const char terms[] = "{\"operator\":{\"name\":\"ana\",\"role\":\"supervisor\"},"
+		TERMS ",\"text\":{\"lang\":\"en\",\"text\":\"terms for 2027\"},"
+		"\"type\":\"terms\",\"v\":1}";
+	struct hl_content c;
+	struct hl_buf b;
+
+	(void)state;
+	assert_true(hl_content_is_control("suspend"));
+	assert_true(hl_content_is_control("terms-accept"));
+	assert_false(hl_content_is_control("notify"));
+	assert_false(hl_content_is_control("check"));
+	assert_false(hl_content_is_control("no-such-type"));
+	/* A proposal carries its terms, and only a proposal does. */
+	assert_int_equal(parse("{\"v\":1,\"type\":\"terms\"," TEXT "," TERMS "}"), 0);
+	assert_int_equal(parse("{\"v\":1,\"type\":\"terms\"," TEXT "}"), -HL_ECONTENT);
+	assert_int_equal(parse("{\"v\":1,\"type\":\"notify\"," TEXT "," TERMS "}"),
+			 -HL_ECONTENT);
+	assert_int_equal(parse("{\"v\":1,\"type\":\"terms\"," TEXT "," TERMS "," REF "}"),
+			 -HL_ECONTENT);
+	assert_int_equal(parse("{\"v\":1,\"type\":\"terms\"," TEXT ",\"terms\":{\"ack\":"
+			       "{\"flash\":900,\"immediate\":60,\"priority\":86400,\"routine\":"
+			       "259200},\"languages\":[\"en\"],\"receipt\":{\"flash\":10,"
+			       "\"immediate\":20,\"priority\":30,\"routine\":40},\"suspect\":1,"
+			       "\"version\":1}}"), -HL_ETERMS);
+	/* An answer to terms names them; a decline says why. */
+	assert_int_equal(parse("{\"v\":1,\"type\":\"terms-accept\"," TEXT "," REF "}"), 0);
+	assert_int_equal(parse("{\"v\":1,\"type\":\"terms-accept\"," TEXT "}"), -HL_ECONTENT);
+	assert_int_equal(parse("{\"v\":1,\"type\":\"terms-decline\"," REASON "," REF "}"), 0);
+	assert_int_equal(parse("{\"v\":1,\"type\":\"terms-decline\"," EMPTY "," REF "}"),
+			 -HL_ECONTENT);
+	/* A suspension and an archive say why; a resumption names its
+	 * suspension and both cards as its sender holds them. */
+	assert_int_equal(parse("{\"v\":1,\"type\":\"suspend\"," REASON "}"), 0);
+	assert_int_equal(parse("{\"v\":1,\"type\":\"suspend\"," EMPTY "}"), -HL_ECONTENT);
+	assert_int_equal(parse("{\"v\":1,\"type\":\"suspend\"," REASON "," CASE "}"),
+			 -HL_ECONTENT);
+	assert_int_equal(parse("{\"v\":1,\"type\":\"archive\"," EMPTY "}"), -HL_ECONTENT);
+	assert_int_equal(parse("{\"v\":1,\"type\":\"resume\"," TEXT "," REF "," CARDS "}"), 0);
+	assert_int_equal(parse("{\"v\":1,\"type\":\"resume\"," TEXT "," REF "}"), -HL_ECONTENT);
+	assert_int_equal(parse("{\"v\":1,\"type\":\"resume\"," TEXT "," REF ",\"cards\":"
+			       "{\"us-cert\":\"" LEAF "\"}}"), -HL_ECONTENT);
+	assert_int_equal(parse("{\"v\":1,\"type\":\"resume\"," TEXT "," REF ",\"cards\":"
+			       "{\"us-cert\":\"" LEAF "\",\"Ru Cert\":\"" LEAF "\"}}"),
+			 -HL_ECONTENT);
+	assert_int_equal(parse("{\"v\":1,\"type\":\"resume\"," TEXT "," REF ",\"cards\":"
+			       "{\"us-cert\":\"" LEAF "\",\"ru-cert\":\"AAAA\"}}"), -HL_ECONTENT);
+	/* A key change carries the new card, and what it revokes: known
+	 * uses, in their order, once; a rekey revokes the signing key. */
+	assert_int_equal(parse("{\"v\":1,\"type\":\"card\"," TEXT "," CARD "}"), 0);
+	assert_int_equal(parse("{\"v\":1,\"type\":\"card\"," TEXT "," CARD
+			       ",\"revoke\":[\"sign\",\"tls\"]}"), 0);
+	assert_int_equal(parse("{\"v\":1,\"type\":\"card\"," TEXT "}"), -HL_ECONTENT);
+	assert_int_equal(parse("{\"v\":1,\"type\":\"card\"," TEXT "," CARD
+			       ",\"revoke\":[\"tls\",\"sign\"]}"), -HL_ECONTENT);
+	assert_int_equal(parse("{\"v\":1,\"type\":\"card\"," TEXT "," CARD
+			       ",\"revoke\":[\"box\",\"box\"]}"), -HL_ECONTENT);
+	assert_int_equal(parse("{\"v\":1,\"type\":\"card\"," TEXT "," CARD
+			       ",\"revoke\":[\"pgp\"]}"), -HL_ECONTENT);
+	assert_int_equal(parse("{\"v\":1,\"type\":\"card\"," TEXT "," CARD ",\"revoke\":[]}"),
+			 -HL_ECONTENT);
+	assert_int_equal(parse("{\"v\":1,\"type\":\"card\"," TEXT ",\"card\":\"\"}"),
+			 -HL_ECONTENT);
+	assert_int_equal(parse("{\"v\":1,\"type\":\"rekey\"," TEXT "," CARD
+			       ",\"revoke\":[\"sign\",\"box\"]}"), 0);
+	assert_int_equal(parse("{\"v\":1,\"type\":\"rekey\"," TEXT "," CARD
+			       ",\"revoke\":[\"box\"]}"), -HL_ECONTENT);
+	assert_int_equal(parse("{\"v\":1,\"type\":\"notify\"," TEXT "," CARD "}"), -HL_ECONTENT);
+	/* A proposal written back is the same bytes (docs/protocol.md's vector). */
+	hl_buf_init(&b, 4096);
+	assert_int_equal(hl_content_parse((const unsigned char *)terms, strlen(terms), &c), 0);
+	assert_true(c.has_terms);
+	assert_int_equal(c.terms.ack[HL_FLASH], 900);
+	assert_int_equal(c.terms.nlanguages, 2);
+	assert_int_equal(hl_content_write(&c, &b), 0);
+	hl_content_free(&c);
+	assert_int_equal(b.len, strlen(terms));
+	assert_memory_equal(b.data, terms, b.len);
+	hl_buf_free(&b);
+	/* A resumption's cards are kept in name order, and written so. */
+	{
+		static const char resume[] = "{\"cards\":{\"ru-cert\":\"" LEAF "\",\"us-cert\":"
+			"\"" LEAF "\"},\"ref\":{\"from\":\"ru-cert\",\"leaf\":\"" LEAF "\","
+			"\"seq\":2}," TEXT ",\"type\":\"resume\",\"v\":1}";
+
+		hl_buf_init(&b, 4096);
+		assert_int_equal(hl_content_parse((const unsigned char *)resume, strlen(resume),
+						  &c), 0);
+		assert_string_equal(c.cards[0].name, "ru-cert");
+		assert_string_equal(c.cards[1].name, "us-cert");
+		assert_int_equal(hl_content_write(&c, &b), 0);
+		hl_content_free(&c);
+		assert_memory_equal(b.data, resume, strlen(resume));
+		hl_buf_free(&b);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -410,6 +519,7 @@ int main(void)
 		cmocka_unit_test(test_content_number),
 		cmocka_unit_test(test_content_operator),
 		cmocka_unit_test(test_content_operator_write),
+		cmocka_unit_test(test_content_control),
 	};
 
 	if (sodium_init() < 0)

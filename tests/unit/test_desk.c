@@ -137,6 +137,10 @@ static void test_bad_input(void **state)
 	assert_int_equal(call(*state, &all, "/v1/send",
 			      "{\"to\":\"ru-cert\",\"text\":\"x\",\"kind\":\"answer\"}", &needs),
 			 400);
+	/* What becomes of the link is not sent as a message of its own. */
+	assert_int_equal(call(*state, &all, "/v1/send",
+			      "{\"to\":\"ru-cert\",\"text\":\"x\",\"kind\":\"suspend\"}", &needs),
+			 400);
 	assert_int_equal(call(*state, &all, "/v1/ack", "{\"id\":\"ru-cert/out/1\"}", &needs),
 			 400);
 	assert_int_equal(call(*state, &all, "/v1/answer",

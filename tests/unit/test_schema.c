@@ -69,6 +69,7 @@ static void test_vocabularies(void **state)
 	same_enum("severity", HL_VOCAB_SEVERITY);
 	same_enum("actions", HL_VOCAB_ACTION);
 	same_enum("answer", HL_VOCAB_ANSWER);
+	same_enum("revoke", HL_VOCAB_KEYUSE);
 }
 
 /* The operator's roles are the ones hl_content_role_valid takes. */
@@ -92,6 +93,8 @@ static const char *const members[HL_M_COUNT] = {
 	[HL_M_REF] = "ref", [HL_M_CASE] = "case", [HL_M_CATEGORY] = "category",
 	[HL_M_TLP] = "tlp", [HL_M_SEVERITY] = "severity", [HL_M_ACTIONS] = "actions",
 	[HL_M_ANSWER] = "answer", [HL_M_STIX] = "stix", [HL_M_NUMBER] = "number",
+	[HL_M_TERMS] = "terms", [HL_M_CARD] = "card", [HL_M_REVOKE] = "revoke",
+	[HL_M_CARDS] = "cards",
 };
 
 static bool listed(json_t *array, const char *name)

@@ -533,6 +533,31 @@ static void test_operator_content(void **state)
 	hl_buf_free(&b);
 }
 
+/* ru-cert's supervisor ana proposes hotline.conf's defaults as the
+ * link's first terms, in English and Russian (protocol.md 8.13). */
+static void test_terms_content(void **state)
+{
+	static const char text[] = "terms for 2027";
+	struct hl_content t = {.type = "terms", .text = {"en", text, sizeof(text) - 1},
+			       .op_name = "ana", .op_role = "supervisor", .has_terms = true,
+			       .terms = {.version = 1, .ack = {900, 3600, 86400, 259200},
+					 .receipt = {120, 600, 3600, 86400}, .has_check = true,
+					 .check_every = 604800, .check_precedence = HL_IMMEDIATE,
+					 .languages = {"en", "ru"}, .nlanguages = 2,
+					 .suspect = 604800}};
+	struct hl_content c;
+	struct hl_buf b;
+
+	(void)state;
+	hl_buf_init(&b, 4096);
+	assert_int_equal(hl_content_write(&t, &b), 0);
+	golden_text("content-terms.json", b.data, b.len, REGEN_FIXED);
+	assert_int_equal(hl_content_parse(b.data, b.len, &c), 0);
+	assert_memory_equal(&c.terms, &t.terms, sizeof(t.terms));
+	hl_content_free(&c);
+	hl_buf_free(&b);
+}
+
 /* The vectors of content from before operators were named still parse,
  * name nobody, and write back byte for byte. */
 static void test_old_content(void **state)
@@ -574,6 +599,7 @@ static void test_doc_quotes_vectors(void **state)
 		"fingerprints.txt", "link-id.txt", "ru-to-us.key", "ru-to-us.plain",
 		"content.json", "content-request.json", "content-ack-operator.json",
 		"ru-cert-2.card", "card-hashes.txt", "link-id-gen2.txt",
+		"content-terms.json",
 	};
 	const char *src = getenv("HOTLINE_SRC");
 	char path[4096];
@@ -623,6 +649,7 @@ int main(void)
 		cmocka_unit_test(test_content),
 		cmocka_unit_test(test_case_content),
 		cmocka_unit_test(test_operator_content),
+		cmocka_unit_test(test_terms_content),
 		cmocka_unit_test(test_old_content),
 		cmocka_unit_test(test_doc_quotes_vectors),
 	};

@@ -1,0 +1,99 @@
+/* terms.h - the terms of a link: what its two parties agreed.
+ *
+ * One party proposes terms in a "terms" message, the other accepts or
+ * declines them (docs/protocol.md 8.13); the accepted terms say, for
+ * both daemons, when a message's receipt and acknowledgment are due at
+ * each precedence, how often communication checks run and at which
+ * precedence, the working languages in order of preference, and the
+ * window before a key's revocation in which what it signed is suspect.
+ *
+ *   {"ack": {"flash": 900, "immediate": 3600, "priority": 86400,
+ *            "routine": 259200},
+ *    "check": {"every": 604800, "precedence": "immediate"},
+ *    "languages": ["en", "ru"],
+ *    "receipt": {"flash": 120, ...},
+ *    "suspect": 604800,
+ *    "version": 1}
+ *
+ * Durations are whole seconds.  Pure: no I/O, no clock.
+ */
+#ifndef HL_TERMS_H
+#define HL_TERMS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "envelope.h"
+#include "lang.h"
+
+#define HL_TERMS_LANGS_MAX 6		/* the six UN languages, at most */
+#define HL_TERMS_SECONDS_MAX 31622400	/* 366 days: any duration's bound */
+
+struct hl_terms {
+	uint64_t version;		/* 1..2^63-1 */
+	int64_t ack[4];			/* seconds, by enum hl_precedence */
+	int64_t receipt[4];
+	bool has_check;			/* no scheduled checks without it */
+	int64_t check_every;
+	enum hl_precedence check_precedence;
+	char languages[HL_TERMS_LANGS_MAX][HL_LANG_MAX + 1];
+	unsigned nlanguages;
+	int64_t suspect;		/* seconds before a revocation */
+};
+
+/* 0 when t makes sense; else -HL_ETERMS and, in why (cap bytes), the
+ * first rule it breaks as a sentence ("ack.flash (2h) is later than
+ * ack.immediate (1h)"). */
+int hl_terms_check(const struct hl_terms *t, char *why, size_t cap);
+
+/* The terms of a JSON object (a json_t *) exactly of the form above:
+ * every member present but "check", no other, each of its type; then
+ * hl_terms_check.  why as there; -HL_ECONTENT for the form. */
+int hl_terms_from_json(const void *json, struct hl_terms *t, char *why, size_t cap);
+
+/* A new json_t object for t (no check made), or NULL. */
+void *hl_terms_to_json(const struct hl_terms *t);
+
+/* The terms messages of a link, as the content index holds them: side 0
+ * ours, 1 the peer's; the envelope its ref names, by side and seq (-1:
+ * none, or one the index could not match); a proposal's terms. */
+struct hl_terms_item {
+	int side;
+	uint64_t seq;
+	int64_t time;			/* the envelope header's */
+	char type[16];			/* terms, terms-accept, terms-decline */
+	int ref_side;
+	uint64_t ref_seq;
+	struct hl_terms terms;		/* a "terms" item's */
+	/* Set by the fold. */
+	int64_t after;			/* when it takes its place */
+	int rank;			/* after what it names, at the same time */
+	const char *verdict;		/* "open", "accepted", ... or why not */
+	uint64_t by_seq;		/* the message that settled a proposal */
+	int by_side;
+};
+
+/* One version of the terms in force: from the acceptance's header time
+ * on, until the next version's. */
+struct hl_terms_version {
+	struct hl_terms terms;
+	int64_t since;
+	int proposed_side, accepted_side;
+	uint64_t proposed_seq, accepted_seq;
+};
+
+/* Folds a link's terms messages (docs/protocol.md 8.13): orders them
+ * by when each takes its place (its header time, or later when what it
+ * names or its sender's previous one came later; then the sender's name,
+ * names[side], then seq), and says of each what it did (verdict), and
+ * into *versions (malloc'd, oldest first) the versions it put in force.
+ * 0, or -ENOMEM. */
+int hl_terms_fold(struct hl_terms_item *items, size_t n, const char *const names[2],
+		  struct hl_terms_version **versions, size_t *nversions);
+
+/* The version in force at time t: the newest whose since is at or before
+ * t; NULL before the first. */
+const struct hl_terms_version *hl_terms_at(const struct hl_terms_version *v, size_t n,
+					   int64_t t);
+
+#endif
