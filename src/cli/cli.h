@@ -140,6 +140,7 @@ int fingerprint_main(int argc, char **argv);
 int envelope_main(int argc, char **argv);
 int help_main(int argc, char **argv);
 int link_main(int argc, char **argv);
+int terms_main(int argc, char **argv);	/* cmd_terms.c: hotline link terms */
 int send_main(int argc, char **argv);
 int batch_main(int argc, char **argv);
 int log_main(int argc, char **argv);

@@ -1,4 +1,4 @@
-/* cmd_link.c - hotline link add|list|show|confirm. */
+/* cmd_link.c - hotline link add|list|show|confirm (and terms: cmd_terms.c). */
 #include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
@@ -18,7 +18,13 @@ const char link_help[] =
 	"    hotline link add NAME --card FILE [--endpoint URL]\n"
 	"    hotline link list [--json]\n"
 	"    hotline link show NAME [--json]\n"
-	"    hotline link confirm NAME [--fingerprint DIGITS]\n\n"
+	"    hotline link confirm NAME [--fingerprint DIGITS]\n"
+	"    hotline link terms NAME [--json]\n"
+	"    hotline link terms propose NAME [--ack D,D,D,D] [--receipt D,D,D,D]\n"
+	"            [--check-every D|none] [--check-precedence P]\n"
+	"            [--languages TAG,...] [--suspect D] [--lang TAG] [TEXT]\n"
+	"    hotline link terms accept NAME/N [--lang TAG] [TEXT]\n"
+	"    hotline link terms decline NAME/N [--lang TAG] TEXT\n\n"
 	"DESCRIPTION\n"
 	"    A link is this party's relationship with one peer, configured on\n"
 	"    both sides.  'add' records the peer's card (NAME must be the name\n"
@@ -35,6 +41,25 @@ const char link_help[] =
 	"    side has sent and had receipted, and any equivocation evidence.\n"
 	"    With --json, 'list' prints a JSON object per link, one a line, and\n"
 	"    'show' one object (docs/cli-json.md).\n\n"
+	"    The terms of a link are what both parties hold each other to: when\n"
+	"    a message's receipt and acknowledgment are due at each precedence,\n"
+	"    how often communication checks run, the working languages, and\n"
+	"    the window before a key's revocation in which what it signed is\n"
+	"    suspect.  One party proposes them, the other accepts or declines,\n"
+	"    each as a signed message of the transcript; accepted terms are a\n"
+	"    new version, in force from the acceptance on.  'terms NAME' shows\n"
+	"    the version in force and every proposal, acceptance and decline\n"
+	"    with what it did.  'terms propose' sends this party's defaults for\n"
+	"    the link (hotline.conf's deadlines and checks, English, a suspect\n"
+	"    window of 7d), changed by the options, as the next version;\n"
+	"    durations are written as in hotline.conf, and --ack and --receipt\n"
+	"    take four, FLASH to ROUTINE.  'terms accept' and 'terms decline'\n"
+	"    answer the peer's open proposal NAME/N; a decline says why.  They\n"
+	"    need the supervisor role.  Both daemons enforce the terms: the\n"
+	"    version in force at a message's time sets its receipt and\n"
+	"    acknowledgment deadlines, and the version in force now the\n"
+	"    scheduled checks; hotline.conf then only gives what this party\n"
+	"    proposes.\n\n"
 	"    Each of these asks the running hotlined (it must run; without it\n"
 	"    nothing is done), which keeps the links; the card file is read\n"
 	"    here and sent to it.\n\n"
@@ -43,14 +68,18 @@ const char link_help[] =
 	"    --endpoint URL       reach the peer here instead of its card's\n"
 	"    --fingerprint DIGITS the fingerprint read out by the peer\n"
 	"    --home DIR           this party's home folder\n"
-	"    --json               list and show print JSON\n\n"
+	"    --json               list, show and terms print JSON\n"
+	"    --ack, --receipt, --check-every, --check-precedence, --languages,\n"
+	"    --suspect            what 'terms propose' changes\n"
+	"    --lang TAG           the language of a terms message's TEXT\n\n"
 	"EXIT STATUS\n"
 	"    0 done; 1 failed (a bad card, a fingerprint that differs, an\n"
-	"    unknown link); 2 usage error.\n");
+	"    unknown link, terms that make no sense, no open proposal); 2 usage\n"
+	"    error.\n");
 
 static const char synopsis[] =
 	"link add NAME --card FILE [--endpoint URL] | list [--json] | show NAME [--json] |"
-	" confirm NAME";
+	" confirm NAME | terms [propose|accept|decline] ...";
 
 struct args {
 	const char *card, *endpoint, *fingerprint, *name;
@@ -309,6 +338,8 @@ int link_main(int argc, char **argv)
 	if (argc < 2)
 		return cli_usage("link", synopsis);
 	verb = argv[1];
+	if (strcmp(verb, "terms") == 0)
+		return terms_main(argc - 1, argv + 1);
 	r = parse(argc - 1, argv + 1, &a);
 	if (r != CLI_OK)
 		return r;

@@ -435,3 +435,25 @@ const struct hl_terms_version *hl_terms_at(const struct hl_terms_version *v, siz
 		at = &v[i];
 	return at;
 }
+
+int64_t hl_terms_due(const struct hl_terms_version *v, size_t n, int64_t t, bool ack,
+		     enum hl_precedence p, int64_t fallback)
+{
+	const struct hl_terms_version *at = hl_terms_at(v, n, t);
+
+	if (!at || (unsigned)p > HL_ROUTINE)
+		return fallback;
+	return ack ? at->terms.ack[p] : at->terms.receipt[p];
+}
+
+bool hl_terms_checks(const struct hl_terms_version *v, size_t n, int64_t t, int64_t *every,
+		     enum hl_precedence *p)
+{
+	const struct hl_terms_version *at = hl_terms_at(v, n, t);
+
+	if (!at)
+		return false;
+	*every = at->terms.has_check ? at->terms.check_every : 0;
+	*p = at->terms.check_precedence;
+	return true;
+}

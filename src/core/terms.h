@@ -61,7 +61,7 @@ struct hl_terms_item {
 	int side;
 	uint64_t seq;
 	int64_t time;			/* the envelope header's */
-	char type[16];			/* terms, terms-accept, terms-decline */
+	char type[HL_KIND_MAX + 1];	/* terms, terms-accept, terms-decline */
 	int ref_side;
 	uint64_t ref_seq;
 	struct hl_terms terms;		/* a "terms" item's */
@@ -95,5 +95,16 @@ int hl_terms_fold(struct hl_terms_item *items, size_t n, const char *const names
  * t; NULL before the first. */
 const struct hl_terms_version *hl_terms_at(const struct hl_terms_version *v, size_t n,
 					   int64_t t);
+
+/* Seconds after a message dated t at precedence p by which its
+ * acknowledgment (ack) or receipt is due: the terms in force at t, else
+ * fallback (hotline.conf's, before any terms were agreed). */
+int64_t hl_terms_due(const struct hl_terms_version *v, size_t n, int64_t t, bool ack,
+		     enum hl_precedence p, int64_t fallback);
+
+/* The check schedule in force at t: *every 0 for none; false (and
+ * nothing set) before any terms were agreed. */
+bool hl_terms_checks(const struct hl_terms_version *v, size_t n, int64_t t, int64_t *every,
+		     enum hl_precedence *p);
 
 #endif

@@ -25,6 +25,7 @@
 #include "events.h"
 #include "hook.h"
 #include "index.h"
+#include "linkterms.h"
 #include "log.h"
 #include "store.h"
 
@@ -43,6 +44,11 @@ struct lane {
 	uint64_t seen[2];	/* messages added to pending, by side */
 	int64_t check_retry;	/* no scheduled check before, after a failure */
 	int64_t pin_since;	/* the pin mismatch escalated, 0 none */
+	/* The terms the two parties agreed (protocol.md 8.13), read again
+	 * when a terms message was added to pending: their deadlines
+	 * replace hotline.conf's for the messages dated after each. */
+	struct hl_link_terms terms;
+	bool terms_stale;
 };
 
 struct hl_clock {
@@ -103,7 +109,7 @@ static struct lane *lane_of(struct hl_clock *c, const struct hl_link *l)
 
 	if (!ln && c->nlanes < MAX_LINKS) {
 		ln = &c->lanes[c->nlanes++];
-		*ln = (struct lane){.id = l->id};
+		*ln = (struct lane){.id = l->id, .terms_stale = true};
 		snprintf(ln->name, sizeof(ln->name), "%s", l->name);
 	}
 	if (ln)
@@ -170,7 +176,7 @@ static int take(void *ctx, const struct hl_message *m)
 
 /* The events m may come to: receipt-overdue for ours not receipted,
  * an ack event when its kind needs an acknowledgment. */
-static void add(struct hl_clock *c, const struct lane *ln, int side, const struct hl_message *m,
+static void add(struct hl_clock *c, struct lane *ln, int side, const struct hl_message *m,
 		uint64_t receipted)
 {
 	const struct hl_config *conf = &c->me->conf;
@@ -179,15 +185,19 @@ static void add(struct hl_clock *c, const struct lane *ln, int side, const struc
 	int r = 0;
 
 	hl_precedence_parse(m->precedence, &p);
+	if (!strncmp(m->kind, "terms", 5))
+		ln->terms_stale = true;
 	if (side == HL_OURS && m->seq > receipted) {
 		snprintf(e.event, sizeof(e.event), "receipt-overdue");
-		e.deadline = m->time + hl_config_receipt_due(conf, ln->name, p);
+		e.deadline = m->time + hl_terms_due(ln->terms.v, ln->terms.nv, m->time, false, p,
+						     hl_config_receipt_due(conf, ln->name, p));
 		r = hl_store_pending_put(c->st, &e);
 	}
 	if (r == 0 && hl_kind_needs_ack(m->kind, p)) {
 		snprintf(e.event, sizeof(e.event), "%s",
 			 side == HL_THEIRS ? "ack-overdue" : "peer-ack-overdue");
-		e.deadline = m->time + hl_config_ack_due(conf, ln->name, p);
+		e.deadline = m->time + hl_terms_due(ln->terms.v, ln->terms.nv, m->time, true, p,
+						     hl_config_ack_due(conf, ln->name, p));
 		r = hl_store_pending_put(c->st, &e);
 	}
 	if (r < 0)
@@ -228,10 +238,12 @@ static void schedule(struct hl_clock *c, struct lane *ln, const struct hl_link *
 {
 	const struct hl_config *conf = &c->me->conf;
 	int64_t every = hl_config_check_every(conf, l->name), now = (int64_t)time(NULL);
+	enum hl_precedence prec = conf->check_precedence;
 	int64_t last = 0;
 	uint64_t after = 0, seq = 0;
 	int r;
 
+	hl_terms_checks(ln->terms.v, ln->terms.nv, now, &every, &prec);
 	if (!every || now < ln->check_retry)
 		return;
 	if (hl_check_last(c->st, l->id, &after, &last) < 0) {
@@ -240,7 +252,7 @@ static void schedule(struct hl_clock *c, struct lane *ln, const struct hl_link *
 	}
 	if (last && now < last + every)
 		return;
-	r = hl_check_send(c->st, c->me, l, conf->check_precedence, now, &seq);
+	r = hl_check_send(c->st, c->me, l, prec, now, &seq);
 	if (r < 0) {
 		log_warn("clock: scheduled check to %s: %s", l->name,
 			 r == -HL_ESTORE ? hl_store_errmsg(c->st) : hl_strerror(r));
@@ -248,8 +260,7 @@ static void schedule(struct hl_clock *c, struct lane *ln, const struct hl_link *
 		return;
 	}
 	log_info("check sent to %s as %s/out/%llu", l->name, l->name, (unsigned long long)seq);
-	hl_event_message(l->name, true, seq, "check", hl_precedence_name(conf->check_precedence),
-			 now, NULL);
+	hl_event_message(l->name, true, seq, "check", hl_precedence_name(prec), now, NULL);
 	hl_courier_wake(c->courier);
 }
 
@@ -316,6 +327,34 @@ struct tick {
 	struct batch *b;
 };
 
+/* Reads the link's terms again, from an index brought up to date; when
+ * a new version came into force, every deadline of the link is planned
+ * again (the steps already run are in the escalation table, and do not
+ * run twice). */
+static void terms_again(struct hl_clock *c, struct lane *ln, const struct hl_link *l)
+{
+	struct hl_link_terms t;
+	uint64_t added, was = ln->terms.nv ? ln->terms.v[ln->terms.nv - 1].terms.version : 0;
+	uint64_t now;
+
+	if (hl_index_update(c->st, c->me, l, &added) < 0 ||
+	    hl_store_link_terms(c->st, c->me->card.name, l, &t) < 0) {
+		log_warn("clock: terms of %s: %s", l->name, hl_store_errmsg(c->st));
+		return;
+	}
+	hl_link_terms_free(&ln->terms);
+	ln->terms = t;
+	ln->terms_stale = false;
+	now = t.nv ? t.v[t.nv - 1].terms.version : 0;
+	if (now == was)
+		return;
+	log_info("clock: %s: terms version %llu in force; its deadlines planned again",
+		 l->name, (unsigned long long)now);
+	if (hl_store_pending_forget(c->st, ln->id) < 0)
+		log_warn("clock: pending: %s", hl_store_errmsg(c->st));
+	ln->seen[HL_OURS] = ln->seen[HL_THEIRS] = 0;
+}
+
 static int tick_one(void *ctx, const struct hl_link *l)
 {
 	struct tick *t = ctx;
@@ -323,8 +362,12 @@ static int tick_one(void *ctx, const struct hl_link *l)
 
 	if (!ln || !l->confirmed || stopping(t->c))
 		return 0;
+	if (ln->terms_stale)
+		terms_again(t->c, ln, l);
 	schedule(t->c, ln, l);
 	scan(t->c, ln, t->b);
+	if (ln->terms_stale)
+		terms_again(t->c, ln, l);
 	return 0;
 }
 
@@ -591,6 +634,8 @@ void hl_clock_stop(struct hl_clock *c)
 	 * started (abandoned), and steps not started wait for the next
 	 * start. */
 	hl_hooks_free(c->hooks, abandoned, c);
+	for (size_t i = 0; i < c->nlanes; i++)
+		hl_link_terms_free(&c->lanes[i].terms);
 	hl_store_close(c->st);
 	pthread_mutex_destroy(&c->lock);
 	free(c);

@@ -49,7 +49,6 @@ static int64_t receipt_time(struct hl_store *st, const struct hl_link *l, uint64
 /* One check's row; counts it as missed or unreceipted. */
 static json_t *check_row(struct report *rp, const struct hl_message *m)
 {
-	const struct hl_config *conf = &rp->d->me->conf;
 	enum hl_precedence p = HL_ROUTINE;
 	char id[HL_MSGID_MAX + 1];
 	int64_t receipt, answer = 0, due;
@@ -61,11 +60,10 @@ static json_t *check_row(struct report *rp, const struct hl_message *m)
 	receipt = receipt_time(rp->d->st, rp->l, m->seq);
 	if (hl_store_acked(rp->d->st, rp->l->id, HL_OURS, m->seq, &ack_seq, &answer) < 0)
 		answer = 0;
-	due = m->time + hl_config_ack_due(conf, rp->l->name, p);
+	due = hl_desk_due(rp->d, rp->l, true, p, m->time);
 	/* Never receipted, though it should have been by now: the peer's
 	 * machine did not get it, which no person there can answer. */
-	lost = !receipt && !answer &&
-	       rp->now > m->time + hl_config_receipt_due(conf, rp->l->name, p);
+	lost = !receipt && !answer && rp->now > hl_desk_due(rp->d, rp->l, false, p, m->time);
 	if (answer)
 		s = answer <= due ? CHECK_ANSWERED : CHECK_LATE;
 	else if (rp->now > due)

@@ -425,6 +425,7 @@ json_t *hl_desk_call(struct hl_desk_shared *s, const struct hl_desk_route *r,
 								       hl_strerror(ar)));
 		json_decref(detail);
 	}
+	hl_desk_due_free(&d);
 	hl_desk_give(s, slot);
 	return res;
 }

@@ -69,7 +69,18 @@ struct hl_desk {
 	struct hl_writer *writer;	/* numbers, signs, commits */
 	struct hl_courier *courier;
 	struct hl_desk_shared *shared;
+	/* The terms of the link last asked about (hl_desk_due), read once
+	 * per call; hl_desk_call frees them. */
+	int64_t terms_link;		/* its id; 0 for none read */
+	void *terms;			/* struct hl_link_terms * */
 };
+
+/* Seconds since the epoch by which a message of l dated t at precedence
+ * p is due to be acknowledged (ack) or receipted: the agreed terms in
+ * force at t, else hotline.conf's (protocol.md 8.13). */
+int64_t hl_desk_due(struct hl_desk *d, const struct hl_link *l, bool ack,
+		    enum hl_precedence p, int64_t t);
+void hl_desk_due_free(struct hl_desk *d);
 
 /* One request: who asks, with what arguments, when. */
 struct hl_desk_req {
@@ -259,5 +270,7 @@ hl_desk_fn hl_desk_send_any, hl_desk_close, hl_desk_check_run;	/* actions.c */
 hl_desk_fn hl_desk_ack, hl_desk_answer, hl_desk_retract, hl_desk_correct;	/* answer.c */
 hl_desk_fn hl_desk_check_report;	/* check.c */
 hl_desk_fn hl_desk_log_verify;	/* logdesk.c */
+hl_desk_fn hl_desk_terms_show, hl_desk_terms_propose, hl_desk_terms_accept,
+	hl_desk_terms_decline;	/* terms.c */
 
 #endif

@@ -140,7 +140,7 @@ json_t *hl_desk_ack_json(struct hl_desk *d, const struct hl_link *l, int side, u
 	hl_precedence_parse(precedence, &p);
 	if (!hl_kind_needs_ack(kind, p))
 		return json_pack("{s:s}", "state", "none");
-	due = sent + hl_config_ack_due(&d->me->conf, l->name, p);
+	due = hl_desk_due(d, l, true, p, sent);
 	if (hl_store_acked(d->st, l->id, side, seq, &ack_seq, &when) == 0)
 		return json_pack("{s:s, s:I, s:I}", "state", "acked", "due", (json_int_t)due,
 				 "at", (json_int_t)when);

@@ -71,7 +71,7 @@ static int count_late_receipt(void *ctx, const struct hl_message *m)
 	enum hl_precedence p = HL_ROUTINE;
 
 	hl_precedence_parse(m->precedence, &p);
-	o->count += o->now > m->time + hl_config_receipt_due(&o->d->me->conf, o->l->name, p);
+	o->count += o->now > hl_desk_due(o->d, o->l, false, p, m->time);
 	return 0;
 }
 

@@ -237,6 +237,9 @@ static const char *const migrations[] = {
 	"  SELECT level, idx, hash, ((idx + 1) << level) - 1 FROM audit_node;"
 	"DROP TABLE audit_node;"
 	"ALTER TABLE audit_node_by_last RENAME TO audit_node;",
+	/* 13: the control messages of a link (protocol.md 8.13) found by
+	 * type, without reading every item of the link. */
+	"CREATE INDEX item_type ON item (link, type);",
 };
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 _Static_assert(NMIGRATIONS == HL_STORE_SCHEMA, "HL_STORE_SCHEMA counts the migrations");
@@ -254,6 +257,7 @@ enum stmt {
 	S_ESC_DONE, S_ESC_FAILING, S_PENDING_PUT, S_PENDING_DUE,
 	S_PENDING_SET, S_PENDING_DROP, S_PENDING_NEXT,
 	S_CASE_FIND, S_CASE_NO_NEXT, S_CASE_NO_TAKE, S_CASE_NO_FILL,
+	S_TERMS_ITEMS, S_PENDING_FORGET,
 	S_COUNT
 };
 
@@ -314,6 +318,9 @@ static const char *const sql[S_COUNT] = {
 		     " ON m.link = i.link AND m.side = i.side AND m.seq = i.seq"
 #define ITEM_COLUMNS ITEM_COLUMNS_BY("")
 	[S_ITEM_GET] = "SELECT " ITEM_COLUMNS " WHERE i.link = ? AND i.side = ? AND i.seq = ?",
+	[S_TERMS_ITEMS] = "SELECT " ITEM_COLUMNS_BY("INDEXED BY item_type") " WHERE i.link = ?"
+			  " AND i.type IN ('terms', 'terms-accept', 'terms-decline')"
+			  " ORDER BY i.side, i.seq",
 	/* A notify that opens a case names itself as its case (index.c). */
 	[S_CASE_ALL] = "SELECT " ITEM_COLUMNS " WHERE i.link = ? AND i.type = 'notify'"
 		       " AND i.case_side = i.side AND i.case_seq = i.seq"
@@ -390,6 +397,7 @@ static const char *const sql[S_COUNT] = {
 	[S_PENDING_NEXT] = "SELECT min(due) FROM temp.pending",
 	[S_PENDING_SET] = "UPDATE temp.pending SET due = ?5 WHERE link = ?1 AND side = ?2"
 			  " AND seq = ?3 AND event = ?4",
+	[S_PENDING_FORGET] = "DELETE FROM temp.pending WHERE link = ?1",
 	[S_PENDING_DROP] = "DELETE FROM temp.pending WHERE link = ?1 AND side = ?2"
 			   " AND seq = ?3 AND event = ?4",
 	/* What acknowledges envelope ?3 of log ?2 (8.7): the first, in the
@@ -1431,6 +1439,19 @@ int hl_store_case_each(struct hl_store *st, int64_t link,
 	return r < 0 ? r : 0;
 }
 
+int hl_store_terms_items(struct hl_store *st, int64_t link,
+			 int (*fn)(void *ctx, const struct hl_item *it), void *ctx)
+{
+	sqlite3_stmt *s = stmt(st, S_TERMS_ITEMS);
+	int r;
+
+	if (!s)
+		return -HL_ESTORE;
+	sqlite3_bind_int64(s, 1, link);
+	r = item_rows(st, s, fn, ctx);
+	return r < 0 ? r : 0;
+}
+
 int hl_store_case_items(struct hl_store *st, int64_t link, int side, uint64_t seq,
 			int (*fn)(void *ctx, const struct hl_item *it), void *ctx)
 {
@@ -1776,6 +1797,16 @@ int hl_store_pending_set(struct hl_store *st, const struct hl_pending *p, int64_
 	bind_event(s, p->link, p->side, p->seq, p->event);
 	if (due != INT64_MAX)
 		sqlite3_bind_int64(s, 5, due);
+	return done(st, s);
+}
+
+int hl_store_pending_forget(struct hl_store *st, int64_t link)
+{
+	sqlite3_stmt *s = stmt(st, S_PENDING_FORGET);
+
+	if (!s)
+		return -HL_ESTORE;
+	sqlite3_bind_int64(s, 1, link);
 	return done(st, s);
 }
 

@@ -27,7 +27,7 @@
 #include "msgid.h"
 
 #define HL_STORE_FILE "hotline.db"
-#define HL_STORE_SCHEMA 12	/* the number of migrations: the user_version */
+#define HL_STORE_SCHEMA 13	/* the number of migrations: the user_version */
 
 struct hl_store;
 
@@ -185,6 +185,10 @@ int hl_store_item_get(struct hl_store *st, int64_t link, int side, uint64_t seq,
 /* The notifies of a link that open a case, in order of time. */
 int hl_store_case_each(struct hl_store *st, int64_t link,
 		       int (*fn)(void *ctx, const struct hl_item *it), void *ctx);
+/* The terms, terms-accept and terms-decline items of a link, by side
+ * and seq (protocol.md 8.13). */
+int hl_store_terms_items(struct hl_store *st, int64_t link,
+			 int (*fn)(void *ctx, const struct hl_item *it), void *ctx);
 /* Every item of the case opened by (side, seq), the notify included. */
 int hl_store_case_items(struct hl_store *st, int64_t link, int side, uint64_t seq,
 			int (*fn)(void *ctx, const struct hl_item *it), void *ctx);
@@ -298,6 +302,8 @@ int hl_store_pending_due(struct hl_store *st, int64_t now, size_t max,
 int hl_store_pending_next(struct hl_store *st, int64_t *when);
 /* Looks at p again at due; INT64_MAX drops it. */
 int hl_store_pending_set(struct hl_store *st, const struct hl_pending *p, int64_t due);
+/* Forgets every pending entry of a link, to plan its deadlines again. */
+int hl_store_pending_forget(struct hl_store *st, int64_t link);
 /* Calls fn for every recorded step of event on link, oldest first (fn
  * must not use the store). */
 int hl_store_event_each(struct hl_store *st, int64_t link, const char *event,

@@ -1,0 +1,23 @@
+/* linkterms.h - a link's terms messages from the content index, folded
+ * (core/terms.h): the versions in force, and what each message did. */
+#ifndef HL_LINKTERMS_H
+#define HL_LINKTERMS_H
+
+#include "store.h"
+#include "terms.h"
+
+struct hl_link_terms {
+	struct hl_terms_item *it;	/* by side and seq, with their verdicts */
+	size_t n, cap;
+	struct hl_terms_version *v;	/* oldest first */
+	size_t nv;
+};
+
+/* Reads and folds the terms messages of l as the index holds them (the
+ * caller brings the index up to date first); me is this party's name.
+ * 0, -HL_ESTORE or -ENOMEM; free *out with hl_link_terms_free. */
+int hl_store_link_terms(struct hl_store *st, const char *me, const struct hl_link *l,
+			struct hl_link_terms *out);
+void hl_link_terms_free(struct hl_link_terms *t);
+
+#endif
