@@ -148,9 +148,29 @@ static int parse(int argc, char **argv, struct args *a)
 	return CLI_OK;
 }
 
-static void print_ladder(const char *label, json_t *o)
+/* The labels of the terms' table, padded to the widest in the
+ * operator's language (display columns, not bytes). */
+static int label_width(void)
 {
-	printf("  %-14s", label);
+	const char *const labels[] = {_("receipt due:"), _("ack due:"), _("checks:"),
+				      _("languages:"), _("suspect:")};
+	int w = 0;
+
+	for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
+		if (cli_width(labels[i]) > w)
+			w = cli_width(labels[i]);
+	return w + 1;
+}
+
+static void label(const char *s)
+{
+	printf("  ");
+	cli_col(s, label_width());
+}
+
+static void print_ladder(const char *name, json_t *o)
+{
+	label(name);
 	for (int i = 0; i < 4; i++) {
 		char d[32];
 
@@ -170,15 +190,19 @@ static void print_terms(json_t *t)
 	if (check) {
 		hl_duration_format(json_integer_value(json_object_get(check, "every")), d,
 				   sizeof(d));
-		printf("  %-14s%s\n", _("checks:"), d);
+		label(_("checks:"));
+		printf("%s\n", d);
 	} else {
-		printf("  %-14s%s\n", _("checks:"), _("none scheduled"));
+		label(_("checks:"));
+		printf("%s\n", _("none scheduled"));
 	}
-	printf("  %-14s", _("languages:"));
+	label(_("languages:"));
 	json_array_foreach(langs, i, v)
 		printf("%s%s", i ? ", " : "", json_string_value(v));
 	hl_duration_format(json_integer_value(json_object_get(t, "suspect")), d, sizeof(d));
-	printf("\n  %-14s%s\n", _("suspect:"), d);
+	printf("\n");
+	label(_("suspect:"));
+	printf("%s\n", d);
 }
 
 static void print_message(json_t *m)
