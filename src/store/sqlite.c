@@ -238,8 +238,9 @@ static const char *const migrations[] = {
 	"DROP TABLE audit_node;"
 	"ALTER TABLE audit_node_by_last RENAME TO audit_node;",
 	/* 13: the control messages of a link (protocol.md 8.13) found by
-	 * type, without reading every item of the link. */
-	"CREATE INDEX item_type ON item (link, type);",
+	 * type, without reading every item of the link.  IF NOT EXISTS: a
+	 * store rolled back to an older user_version keeps it. */
+	"CREATE INDEX IF NOT EXISTS item_type ON item (link, type);",
 };
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 _Static_assert(NMIGRATIONS == HL_STORE_SCHEMA, "HL_STORE_SCHEMA counts the migrations");
@@ -1426,10 +1427,11 @@ int hl_store_item_get(struct hl_store *st, int64_t link, int side, uint64_t seq,
 	return r == 0 ? -HL_ENOTFOUND : r < 0 ? r : 0;
 }
 
-int hl_store_case_each(struct hl_store *st, int64_t link,
-		       int (*fn)(void *ctx, const struct hl_item *it), void *ctx)
+/* The items statement key selects of one link, each to fn. */
+static int link_items(struct hl_store *st, int key, int64_t link,
+		      int (*fn)(void *ctx, const struct hl_item *it), void *ctx)
 {
-	sqlite3_stmt *s = stmt(st, S_CASE_ALL);
+	sqlite3_stmt *s = stmt(st, key);
 	int r;
 
 	if (!s)
@@ -1439,17 +1441,16 @@ int hl_store_case_each(struct hl_store *st, int64_t link,
 	return r < 0 ? r : 0;
 }
 
+int hl_store_case_each(struct hl_store *st, int64_t link,
+		       int (*fn)(void *ctx, const struct hl_item *it), void *ctx)
+{
+	return link_items(st, S_CASE_ALL, link, fn, ctx);
+}
+
 int hl_store_terms_items(struct hl_store *st, int64_t link,
 			 int (*fn)(void *ctx, const struct hl_item *it), void *ctx)
 {
-	sqlite3_stmt *s = stmt(st, S_TERMS_ITEMS);
-	int r;
-
-	if (!s)
-		return -HL_ESTORE;
-	sqlite3_bind_int64(s, 1, link);
-	r = item_rows(st, s, fn, ctx);
-	return r < 0 ? r : 0;
+	return link_items(st, S_TERMS_ITEMS, link, fn, ctx);
 }
 
 int hl_store_case_items(struct hl_store *st, int64_t link, int side, uint64_t seq,
