@@ -17,6 +17,15 @@ escalate.command = $TEST_DIR/hook.$p
 CONF
 done
 
+# watching NAME FILE : hotline watch --json for NAME into FILE, its pid
+# in FILE.w; returns once it is open.
+watching() {
+	"$HOTLINE" --home "$TEST_DIR/$1" watch --json >"$2" 2>"$2.err" &
+	echo $! >"$2.w"
+	wait_for 10 grep -q "watching" "$2.err"
+}
+trap 'kill $(cat "$TEST_DIR"/*.w 2>/dev/null) 2>/dev/null; kill_daemons; cleanup' EXIT
+
 # deadline_of EVENTS EVENT MESSAGE : the deadline of EVENT for MESSAGE.
 deadline_of() {
 	perl -MJSON::PP -e 'while (<STDIN>) { my $j = eval { decode_json($_) } or next;
@@ -30,8 +39,13 @@ test_expect_success 'a FLASH before any terms; then terms of 3 s, proposed and a
 	hl ru-cert link terms propose us-cert --ack 3s,1h,1d,3d --receipt 2s,10m,1h,1d \
 		"a FLASH is read within 3 s" >/dev/null &&
 	wait_for 30 eval "hl us-cert link terms ru-cert --json | grep -q \"\\\"outcome\\\":\\\"open\\\"\"" &&
+	watching ru-cert watch.ru &&
 	hl us-cert link terms accept ru-cert/2 >/dev/null &&
 	wait_for 30 eval "hl ru-cert link terms us-cert | grep -q \"version 1, in force\""
+'
+
+test_expect_success 'the proposer is told, live, that version 1 came into force' '
+	wait_for 30 eval "grep \"\\\"event\\\":\\\"terms\\\"\" watch.ru | grep -q \"\\\"version\\\":1\""
 '
 
 test_expect_success 'a FLASH after the acceptance is late at both parties, by the same deadline' '
@@ -40,7 +54,8 @@ test_expect_success 'a FLASH after the acceptance is late at both parties, by th
 	wait_for 40 eval "grep -q \"\\\"message\\\":\\\"us-cert/out/3\\\"\" events.ru-cert" &&
 	us=$(deadline_of events.us-cert ack-overdue ru-cert/3) &&
 	ru=$(deadline_of events.ru-cert peer-ack-overdue us-cert/out/3) &&
-	test -n "$us" && test "$us" = "$ru"
+	test -n "$us" && test "$us" = "$ru" &&
+	grep "\"message\":\"ru-cert/3\"" events.us-cert | grep -q "\"terms\":1"
 '
 
 test_expect_success 'the FLASH from before keeps hotline.conf'"'"'s 15 minutes' '

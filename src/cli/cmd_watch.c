@@ -99,7 +99,11 @@ static void print_human(const char *type, json_t *d)
 		printf(_("%s: %s, step %lld (%s): %s %s"), str(d, "message"), str(d, "event"),
 		       (long long)json_integer_value(json_object_get(d, "step")),
 		       str(d, "step_name"), str(d, "status"), str(d, "outcome"));
-	else if (strcmp(type, "missed") == 0)
+	else if (strcmp(type, "terms") == 0) {
+		hl_time_format((int64_t)json_integer_value(json_object_get(d, "since")), when);
+		printf(_("%s: the agreed terms' version %lld is in force since %s"), str(d, "link"),
+		       (long long)json_integer_value(json_object_get(d, "version")), when);
+	} else if (strcmp(type, "missed") == 0)
 		fputs(_("changes were missed: list again (inbox, outbox, status)"), stdout);
 	else
 		printf("%s", type);

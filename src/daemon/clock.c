@@ -49,6 +49,7 @@ struct lane {
 	 * replace hotline.conf's for the messages dated after each. */
 	struct hl_link_terms terms;
 	bool terms_stale;
+	bool terms_read;	/* read once: a new version is news */
 };
 
 struct hl_clock {
@@ -336,6 +337,7 @@ static void terms_again(struct hl_clock *c, struct lane *ln, const struct hl_lin
 	struct hl_link_terms t;
 	uint64_t added, was = ln->terms.nv ? ln->terms.v[ln->terms.nv - 1].terms.version : 0;
 	uint64_t now;
+	bool first;
 
 	if (hl_index_update(c->st, c->me, l, &added) < 0 ||
 	    hl_store_link_terms(c->st, c->me->card.name, l, &t) < 0) {
@@ -345,11 +347,17 @@ static void terms_again(struct hl_clock *c, struct lane *ln, const struct hl_lin
 	hl_link_terms_free(&ln->terms);
 	ln->terms = t;
 	ln->terms_stale = false;
+	first = !ln->terms_read;
+	ln->terms_read = true;
 	now = t.nv ? t.v[t.nv - 1].terms.version : 0;
 	if (now == was)
 		return;
 	log_info("clock: %s: terms version %llu in force; its deadlines planned again",
 		 l->name, (unsigned long long)now);
+	if (!first)
+		hl_event("terms", json_pack("{s:s, s:I, s:I}", "link", l->name, "version",
+					    (json_int_t)now, "since",
+					    (json_int_t)t.v[t.nv - 1].since));
 	if (hl_store_pending_forget(c->st, ln->id) < 0)
 		log_warn("clock: pending: %s", hl_store_errmsg(c->st));
 	ln->seen[HL_OURS] = ln->seen[HL_THEIRS] = 0;
@@ -401,6 +409,18 @@ static int first(void *ctx, const struct hl_message *m)
 	return 1;
 }
 
+/* The version of the agreed terms in force at t on a link, 0 for none
+ * (hotline.conf's deadlines). */
+static uint64_t terms_version(const struct hl_clock *c, int64_t link, int64_t t)
+{
+	const struct hl_terms_version *v = NULL;
+
+	for (size_t i = 0; i < c->nlanes && !v; i++)
+		if (c->lanes[i].id == link)
+			v = hl_terms_at(c->lanes[i].terms.v, c->lanes[i].terms.nv, t);
+	return v ? v->terms.version : 0;
+}
+
 static char *event_json(const struct hl_clock *c, const struct step *s,
 			const struct hl_message *m, int64_t deadline)
 {
@@ -410,13 +430,14 @@ static char *event_json(const struct hl_clock *c, const struct step *s,
 
 	hl_time_format(m->time, sent);
 	hl_time_format(deadline, due);
-	j = json_pack("{s:s, s:s, s:s, s:i, s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:I}",
+	j = json_pack("{s:s, s:s, s:s, s:i, s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:I}",
 		      "party", c->me->card.name, "event", s->event, "link", s->link_name,
 		      "step", (int)s->step + 1, "step_name", c->me->conf.ladder[s->step],
 		      "message", s->id, "seq", (json_int_t)m->seq,
 		      "side", s->side == HL_OURS ? "sent" : "received",
 		      "precedence", m->precedence, "kind", m->kind, "sent", sent,
-		      "deadline", due, "late_seconds", (json_int_t)s->late);
+		      "deadline", due, "late_seconds", (json_int_t)s->late,
+		      "terms", (json_int_t)terms_version(c, s->link, m->time));
 	out = j ? json_dumps(j, JSON_COMPACT) : NULL;
 	json_decref(j);
 	return out;
