@@ -36,6 +36,7 @@ deadline_of() {
 test_expect_success 'a FLASH before any terms; then terms of 3 s, proposed and accepted' '
 	start_daemon ru-cert && start_daemon us-cert &&
 	hl ru-cert send --to us-cert --precedence flash "before the terms" >/dev/null &&
+	sleep 1 &&	# times are whole seconds: the FLASH is dated before the terms
 	hl ru-cert link terms propose us-cert --ack 3s,1h,1d,3d --receipt 2s,10m,1h,1d \
 		"a FLASH is read within 3 s" >/dev/null &&
 	wait_for 30 eval "hl us-cert link terms ru-cert --json | grep -q \"\\\"outcome\\\":\\\"open\\\"\"" &&
