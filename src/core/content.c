@@ -54,12 +54,18 @@ static int check_operator(const struct hl_content *c)
 	return 0;
 }
 
+/* A SHA-256 hash as canonical base64 (protocol.md 1.3). */
+static json_t *hash_json(const unsigned char hash[32])
+{
+	char b64[sodium_base64_ENCODED_LEN(32, sodium_base64_VARIANT_ORIGINAL)];
+
+	sodium_bin2base64(b64, sizeof(b64), hash, 32, sodium_base64_VARIANT_ORIGINAL);
+	return json_string(b64);
+}
+
 static json_t *ref_json(const struct hl_ref *ref)
 {
-	char leaf[sodium_base64_ENCODED_LEN(32, sodium_base64_VARIANT_ORIGINAL)];
-
-	sodium_bin2base64(leaf, sizeof(leaf), ref->leaf, 32, sodium_base64_VARIANT_ORIGINAL);
-	return json_pack("{s:s, s:s, s:I}", "from", ref->from, "leaf", leaf,
+	return json_pack("{s:s, s:o, s:I}", "from", ref->from, "leaf", hash_json(ref->leaf),
 			 "seq", (json_int_t)ref->seq);
 }
 
@@ -198,14 +204,6 @@ static int check_rules(const struct hl_content *c)
 static int set_code(json_t *j, const char *key, const char *code)
 {
 	return code ? json_object_set_new(j, key, json_string(code)) : 0;
-}
-
-static json_t *hash_json(const unsigned char hash[32])
-{
-	char b64[sodium_base64_ENCODED_LEN(32, sodium_base64_VARIANT_ORIGINAL)];
-
-	sodium_bin2base64(b64, sizeof(b64), hash, 32, sodium_base64_VARIANT_ORIGINAL);
-	return json_string(b64);
 }
 
 /* The control members of c into j: nonzero on failure. */

@@ -190,15 +190,13 @@ static void add(struct hl_clock *c, struct lane *ln, int side, const struct hl_m
 		ln->terms_stale = true;
 	if (side == HL_OURS && m->seq > receipted) {
 		snprintf(e.event, sizeof(e.event), "receipt-overdue");
-		e.deadline = m->time + hl_terms_due(ln->terms.v, ln->terms.nv, m->time, false, p,
-						     hl_config_receipt_due(conf, ln->name, p));
+		e.deadline = hl_link_terms_due(&ln->terms, conf, ln->name, false, p, m->time);
 		r = hl_store_pending_put(c->st, &e);
 	}
 	if (r == 0 && hl_kind_needs_ack(m->kind, p)) {
 		snprintf(e.event, sizeof(e.event), "%s",
 			 side == HL_THEIRS ? "ack-overdue" : "peer-ack-overdue");
-		e.deadline = m->time + hl_terms_due(ln->terms.v, ln->terms.nv, m->time, true, p,
-						     hl_config_ack_due(conf, ln->name, p));
+		e.deadline = hl_link_terms_due(&ln->terms, conf, ln->name, true, p, m->time);
 		r = hl_store_pending_put(c->st, &e);
 	}
 	if (r < 0)
@@ -334,9 +332,9 @@ struct tick {
  * run twice). */
 static void terms_again(struct hl_clock *c, struct lane *ln, const struct hl_link *l)
 {
+	const struct hl_terms_version *newest = hl_link_terms_newest(&ln->terms);
+	uint64_t added, was = newest ? newest->terms.version : 0, now;
 	struct hl_link_terms t;
-	uint64_t added, was = ln->terms.nv ? ln->terms.v[ln->terms.nv - 1].terms.version : 0;
-	uint64_t now;
 	bool first;
 
 	if (hl_index_update(c->st, c->me, l, &added) < 0 ||
@@ -349,15 +347,16 @@ static void terms_again(struct hl_clock *c, struct lane *ln, const struct hl_lin
 	ln->terms_stale = false;
 	first = !ln->terms_read;
 	ln->terms_read = true;
-	now = t.nv ? t.v[t.nv - 1].terms.version : 0;
+	newest = hl_link_terms_newest(&ln->terms);
+	now = newest ? newest->terms.version : 0;
 	if (now == was)
 		return;
 	log_info("clock: %s: terms version %llu in force; its deadlines planned again",
 		 l->name, (unsigned long long)now);
-	if (!first)
+	if (!first && newest)
 		hl_event("terms", json_pack("{s:s, s:I, s:I}", "link", l->name, "version",
 					    (json_int_t)now, "since",
-					    (json_int_t)t.v[t.nv - 1].since));
+					    (json_int_t)newest->since));
 	if (hl_store_pending_forget(c->st, ln->id) < 0)
 		log_warn("clock: pending: %s", hl_store_errmsg(c->st));
 	ln->seen[HL_OURS] = ln->seen[HL_THEIRS] = 0;

@@ -32,10 +32,13 @@ static bool fold(struct hl_desk *d, const struct hl_link *l, struct hl_link_term
 	return r == 0;
 }
 
-/* This party's defaults for the link: hotline.conf's deadlines and
- * checks, English, and a week before a revocation. */
-static void defaults(const struct hl_desk *d, const struct hl_link *l, struct hl_terms *t)
+/* What this party would propose next on the link: hotline.conf's
+ * deadlines and checks, English, and a week before a revocation, as the
+ * version after the one in force. */
+static void defaults(const struct hl_desk *d, const struct hl_link *l,
+		     const struct hl_link_terms *f, struct hl_terms *t)
 {
+	const struct hl_terms_version *newest = hl_link_terms_newest(f);
 	const struct hl_config *cf = &d->me->conf;
 	int64_t every = hl_config_check_every(cf, l->name);
 
@@ -50,27 +53,18 @@ static void defaults(const struct hl_desk *d, const struct hl_link *l, struct hl
 	snprintf(t->languages[0], sizeof(t->languages[0]), "%s", DEFAULT_LANGUAGE);
 	t->nlanguages = 1;
 	t->suspect = DEFAULT_SUSPECT;
-}
-
-static void msgid(const struct hl_link *l, int side, uint64_t seq, char id[HL_MSGID_MAX + 1])
-{
-	hl_msgid_format(l->name, side, seq, id);
-}
-
-static json_t *terms_json(const struct hl_terms *t)
-{
-	return hl_terms_to_json(t);
+	t->version = newest ? newest->terms.version + 1 : 1;
 }
 
 static json_t *version_json(const struct hl_link *l, const struct hl_terms_version *v)
 {
 	char p[HL_MSGID_MAX + 1], a[HL_MSGID_MAX + 1];
 
-	msgid(l, v->proposed_side, v->proposed_seq, p);
-	msgid(l, v->accepted_side, v->accepted_seq, a);
+	hl_msgid_format(l->name, v->proposed_side, v->proposed_seq, p);
+	hl_msgid_format(l->name, v->accepted_side, v->accepted_seq, a);
 	return json_pack("{s:I, s:I, s:s, s:s, s:o}", "version", (json_int_t)v->terms.version,
 			 "since", (json_int_t)v->since, "proposal", p, "acceptance", a,
-			 "terms", terms_json(&v->terms));
+			 "terms", hl_terms_to_json(&v->terms));
 }
 
 /* One message of the history: who sent it, what it did. */
@@ -80,16 +74,16 @@ static json_t *item_json(const struct hl_desk *d, const struct hl_link *l,
 	char id[HL_MSGID_MAX + 1];
 	json_t *j;
 
-	msgid(l, it->side, it->seq, id);
+	hl_msgid_format(l->name, it->side, it->seq, id);
 	j = json_pack("{s:s, s:s, s:s, s:I, s:s}", "id", id, "type", it->type, "by",
 		      it->side == HL_OURS ? d->me->card.name : l->name, "time",
 		      (json_int_t)it->time, "outcome", it->verdict);
 	if (j && it->by_side >= 0) {
-		msgid(l, it->by_side, it->by_seq, id);
+		hl_msgid_format(l->name, it->by_side, it->by_seq, id);
 		json_object_set_new(j, "settled_by", json_string(id));
 	}
 	if (j && strcmp(it->type, "terms") == 0 && it->terms.version)
-		json_object_set_new(j, "terms", terms_json(&it->terms));
+		json_object_set_new(j, "terms", hl_terms_to_json(&it->terms));
 	return j;
 }
 
@@ -117,11 +111,11 @@ json_t *hl_desk_terms_show(struct hl_desk *d, const struct hl_desk_req *q,
 		json_array_append_new(versions, version_json(&l, &f.v[i]));
 	for (size_t i = 0; i < f.n; i++)
 		json_array_append_new(messages, item_json(d, &l, &f.it[i]));
-	defaults(d, &l, &def);
-	def.version = f.nv ? f.v[f.nv - 1].terms.version + 1 : 1;
+	defaults(d, &l, &f, &def);
 	res = json_pack("{s:s, s:o, s:o, s:o, s:o}", "link", l.name, "in_force",
-			f.nv ? version_json(&l, &f.v[f.nv - 1]) : json_null(), "versions", versions,
-			"messages", messages, "defaults", terms_json(&def));
+			hl_link_terms_newest(&f) ? version_json(&l, hl_link_terms_newest(&f)) :
+			json_null(), "versions", versions,
+			"messages", messages, "defaults", hl_terms_to_json(&def));
 	hl_link_terms_free(&f);
 	hl_link_free(&l);
 	return res ? res : hl_desk_fail(e, 500, "out of memory");
@@ -141,7 +135,7 @@ static bool proposal(const struct hl_desk_req *q, const struct hl_terms *def,
 			     "version (the desk sets it)");
 		return false;
 	}
-	full = terms_json(def);
+	full = hl_terms_to_json(def);
 	if (!full || (given && json_object_update_recursive(full, given) < 0)) {
 		json_decref(full);
 		hl_desk_fail(e, 500, "out of memory");
@@ -182,8 +176,7 @@ json_t *hl_desk_terms_propose(struct hl_desk *d, const struct hl_desk_req *q,
 	    !hl_desk_link(d, name, &l, e))
 		return NULL;
 	if (fold(d, &l, &f, e)) {
-		defaults(d, &l, &def);
-		def.version = f.nv ? f.v[f.nv - 1].terms.version + 1 : 1;
+		defaults(d, &l, &f, &def);
 		if (proposal(q, &def, &m.terms, e) &&
 		    hl_desk_post(d, q, HL_RIGHT_LINK, &l, &m, HL_IMMEDIATE, &seq, e))
 			res = hl_act_result(l.name, seq, HL_IMMEDIATE, m.type, NULL);
@@ -281,22 +274,21 @@ json_t *hl_desk_terms_decline(struct hl_desk *d, const struct hl_desk_req *q,
 int64_t hl_desk_due(struct hl_desk *d, const struct hl_link *l, bool ack,
 		    enum hl_precedence p, int64_t t)
 {
-	const struct hl_config *cf = &d->me->conf;
-	int64_t fallback = ack ? hl_config_ack_due(cf, l->name, p) :
-				 hl_config_receipt_due(cf, l->name, p);
+	static const struct hl_link_terms none;
 	struct hl_link_terms *lt = d->terms;
 
 	if (!lt || d->terms_link != l->id) {
 		hl_desk_due_free(d);
 		lt = calloc(1, sizeof(*lt));
-		if (!lt || hl_store_link_terms(d->st, d->me->card.name, l, lt) < 0) {
+		if (lt && hl_store_link_terms(d->st, d->me->card.name, l, lt) == 0) {
+			d->terms = lt;
+			d->terms_link = l->id;
+		} else {
 			free(lt);
-			return t + fallback;
+			lt = NULL;
 		}
-		d->terms = lt;
-		d->terms_link = l->id;
 	}
-	return t + hl_terms_due(lt->v, lt->nv, t, ack, p, fallback);
+	return hl_link_terms_due(lt ? lt : &none, &d->me->conf, l->name, ack, p, t);
 }
 
 void hl_desk_due_free(struct hl_desk *d)

@@ -56,6 +56,20 @@ int hl_store_link_terms(struct hl_store *st, const char *me, const struct hl_lin
 	return r;
 }
 
+const struct hl_terms_version *hl_link_terms_newest(const struct hl_link_terms *t)
+{
+	return t->nv ? &t->v[t->nv - 1] : NULL;
+}
+
+int64_t hl_link_terms_due(const struct hl_link_terms *t, const struct hl_config *conf,
+			  const char *link, bool ack, enum hl_precedence p, int64_t sent)
+{
+	int64_t fallback = ack ? hl_config_ack_due(conf, link, p) :
+				 hl_config_receipt_due(conf, link, p);
+
+	return sent + hl_terms_due(t->v, t->nv, sent, ack, p, fallback);
+}
+
 void hl_link_terms_free(struct hl_link_terms *t)
 {
 	free(t->it);

@@ -3,6 +3,7 @@
 #ifndef HL_LINKTERMS_H
 #define HL_LINKTERMS_H
 
+#include "config.h"
 #include "store.h"
 #include "terms.h"
 
@@ -19,5 +20,14 @@ struct hl_link_terms {
 int hl_store_link_terms(struct hl_store *st, const char *me, const struct hl_link *l,
 			struct hl_link_terms *out);
 void hl_link_terms_free(struct hl_link_terms *t);
+
+/* The newest version in force, or NULL before any was accepted. */
+const struct hl_terms_version *hl_link_terms_newest(const struct hl_link_terms *t);
+
+/* When a message of link (a peer's name) dated sent at precedence p is
+ * due to be acknowledged (ack) or receipted: the terms in force at sent,
+ * else hotline.conf's (protocol.md 8.13). */
+int64_t hl_link_terms_due(const struct hl_link_terms *t, const struct hl_config *conf,
+			  const char *link, bool ack, enum hl_precedence p, int64_t sent);
 
 #endif
