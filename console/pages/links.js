@@ -3,11 +3,13 @@
 // communication checks sent on it: a chart of how long the peer took to
 // receipt and to answer each (Chart.js from Debian, /lib/chart.js, when
 // it is there) and a table of the same figures.  A link gone silent says
-// so in words.  Supervisors run a check from here.
+// so in words.  Supervisors run a check from here.  Each link has its
+// Terms (pages/terms.js), kept across the board's redraws.
 import { t, fmtNumber, fmtTime, fmtDuration, label } from '/i18n.js';
 import {
 	el, clear, table, alertBox, showError, announce, button, allPages, hasRole, heading,
 } from './kit.js';
+import { termsSection } from './terms.js';
 
 // A link is silent when it missed its last check, when nothing came
 // from the peer for twice the check schedule, or (with no schedule)
@@ -176,7 +178,7 @@ function chart(name, report, charts) {
 	return wrap;
 }
 
-function section(api, me, row, now, charts, refresh, box) {
+function section(api, me, row, now, charts, refresh, box, terms) {
 	const { s, r } = row;
 	const sec = el('section', { id: `link-${s.name}`, class: 'link', attrs: { 'aria-labelledby': `link-h-${s.name}` } },
 		el('h2', { id: `link-h-${s.name}`, text: t('Link %s', s.name) }));
@@ -188,7 +190,7 @@ function section(api, me, row, now, charts, refresh, box) {
 		}, box, { id: `run-check-${s.name}` })));
 	}
 	if (!r) {
-		sec.append(el('p', { class: 'note', text: t('The checks of this link cannot be read.') }));
+		sec.append(el('p', { class: 'note', text: t('The checks of this link cannot be read.') }), terms);
 		return sec;
 	}
 	const facts = [
@@ -203,7 +205,7 @@ function section(api, me, row, now, charts, refresh, box) {
 		sec.append(el('p', { class: 'silent-note', attrs: { role: 'status' }, text: t('This link has gone silent: %s.', silent) }));
 	sec.append(el('ul', { class: 'facts' }, ...facts.map((f) => el('li', { text: f }))));
 	sec.append(chart(s.name, r, charts));
-	sec.append(figures(s.name, r));
+	sec.append(figures(s.name, r), terms);
 	return sec;
 }
 
@@ -215,6 +217,15 @@ export async function render(main, ctx) {
 	let charts = [];
 	let timer = null;
 	let busy = false;
+	// Each link's Terms, made once and moved into each redraw.
+	const terms = new Map();
+	const termsOf = (name) => {
+		if (!terms.has(name)) {
+			terms.set(name, termsSection(api, me, name));
+			terms.get(name).refresh();
+		}
+		return terms.get(name).node;
+	};
 
 	const refresh = async () => {
 		if (busy)
@@ -231,7 +242,8 @@ export async function render(main, ctx) {
 			if (!rows.length)
 				board.append(el('p', { text: t('No link yet.') }));
 			else
-				board.append(overview(rows, now), ...rows.map((row) => section(api, me, row, now, charts, refresh, box)));
+				board.append(overview(rows, now), ...rows.map((row) =>
+					section(api, me, row, now, charts, refresh, box, termsOf(row.s.name))));
 			if (focused && document.getElementById(focused))
 				document.getElementById(focused).focus();
 		} catch (err) {
@@ -251,11 +263,22 @@ export async function render(main, ctx) {
 	for (const ty of types)
 		ctx.stream.on(ty, soon);
 	const tick = setInterval(refresh, 60000);
+	// A terms message sent or received, or a new version in force,
+	// redraws that link's Terms.
+	const termsTypes = ['terms', 'message', 'sent'];
+	const termsChanged = (data) => {
+		if (data && terms.has(data.link) && (!data.kind || String(data.kind).startsWith('terms')))
+			terms.get(data.link).refresh();
+	};
+	for (const ty of termsTypes)
+		ctx.stream.on(ty, termsChanged);
 	return () => {
 		clearTimeout(timer);
 		clearInterval(tick);
 		for (const ty of types)
 			ctx.stream.off(ty, soon);
+		for (const ty of termsTypes)
+			ctx.stream.off(ty, termsChanged);
 		for (const c of charts)
 			c.destroy();
 	};
