@@ -15,7 +15,11 @@
 #   browser_run SCRIPT.mjs ARGS...
 #       node tests/browser/SCRIPT.mjs from $TEST_DIR; its TAP output
 #       (each step's time too) lands in the step's log, shown when it
-#       fails, and is kept as $HOTLINE_ARTIFACTS/TEST.SCRIPT.tap.
+#       fails, and is kept as $HOTLINE_ARTIFACTS/TEST.SCRIPT.tap.  When
+#       it fails, that output goes to the test's standard error too,
+#       which prove shows without -v (a step's log is TAP comments, which
+#       it hides), with the screenshots lib.mjs takes of each page open
+#       at a failed step.
 #
 # What the scripts get (lib.mjs reads it): HOTLINE_URL, HOTLINE_PARTY,
 # HOTLINE_OPERATOR, HOTLINE_PASSWORD, HOTLINE_TOTP (base32 secret) of the
@@ -25,6 +29,9 @@
 # (screenshots; default tests/artifacts, kept after the test).
 
 BROWSER_DIR="$SRC_DIR/tests/browser"
+# The test's standard error, kept for browser_run: inside a step it is
+# the step's log.
+exec 7>&2
 BROWSER_PASSWORD='correct horse battery staple'
 : "${CHROMIUM:=/usr/bin/chromium}"
 : "${HOTLINE_ARTIFACTS:=$SRC_DIR/tests/artifacts}"
@@ -97,8 +104,14 @@ browser_run() {
 		HOTLINE_OPERATOR=$br_op HOTLINE_PASSWORD=$BROWSER_PASSWORD HOTLINE_TOTP=$br_secret \
 		HOTLINE_OPERATORS="$TEST_DIR/browser.operators" HOTLINE_TEST_DIR=$TEST_DIR \
 		HOTLINE_BIN=$HOTLINE exec node "$BROWSER_DIR/$br_script" "$@"
-	) >"$br_tap" 2>&1
+	) >"$br_tap" 2>&1 7>&-
 	br_rc=$?
 	cat "$br_tap"
+	if [ "$br_rc" -ne 0 ]; then
+		{
+			echo "# $TEST_NAME: tests/browser/$br_script failed (exit $br_rc); its output, kept as $br_tap:"
+			cat "$br_tap"
+		} >&7
+	fi
 	return $br_rc
 }

@@ -29,7 +29,7 @@ import { execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -104,9 +104,28 @@ export async function step(what, fn) {
 		passed = ok(true, what);
 	} catch (e) {
 		passed = ok(false, what, e && e.stack ? e.stack : String(e));
+		await failShots();
 	}
 	console.log(`# ${Date.now() - t0} ms`);
 	return passed;
+}
+
+// After a failed step: a screenshot of each page still open, kept as
+// SCRIPT-fail-N-I.png under HOTLINE_ARTIFACTS and named in a comment,
+// so that a failure on a machine we cannot see shows what the page said.
+async function failShots() {
+	const script = basename(process.argv[1] || 'browser', '.mjs');
+	let i = 0;
+	for (const ctx of launched) {
+		for (const page of ctx.context.pages()) {
+			i += 1;
+			try {
+				comment(`screenshot: ${await shot(page, `${script}-fail-${count}-${i}`)} (${page.url()})`);
+			} catch (e) {
+				comment(`no screenshot of ${page.url()}: ${e && e.message ? e.message : e}`);
+			}
+		}
+	}
 }
 
 // check(cond, message): throws message (with detail) unless cond; for
@@ -142,6 +161,9 @@ const ARGS = [
 	'--hide-scrollbars',
 ];
 
+// The browsers launch() started and not yet closed.
+const launched = [];
+
 // launch({locale, timezone}) -> {browser, context, page, errors,
 // violations, api}.  errors collects the page's console errors and
 // uncaught exceptions, violations the CSP violations it reports (a
@@ -170,6 +192,12 @@ export async function launch(opts = {}) {
 	});
 	context.setDefaultTimeout(opts.timeout || 10000);
 	const ctx = { browser, context, page: null, errors: [], violations: [], api: [] };
+	launched.push(ctx);
+	browser.on('disconnected', () => {
+		const i = launched.indexOf(ctx);
+		if (i >= 0)
+			launched.splice(i, 1);
+	});
 
 	await context.exposeBinding('__hotlineCsp', (_source, v) => {
 		ctx.violations.push(v);
