@@ -7,7 +7,7 @@
 // /v1/link/terms/propose|accept|decline (docs/api.md).  Not a page: the
 // links board holds one section per link and keeps it across its
 // redraws, so that a form being filled in survives them.
-import { t, fmtTime, fmtDuration, label } from '/i18n.js';
+import { t, fmtTime, isoTime, fmtDuration, label } from '/i18n.js';
 import {
 	el, clear, table, field, select, alertBox, showError, announce, button, hasRole, PRECEDENCES,
 } from './kit.js';
@@ -64,16 +64,16 @@ function values(terms, caption) {
 	const ladder = (name, o) => [{ header: true, text: name },
 		...PRECEDENCES.map((p) => fmtDuration(o[p]))];
 	const tb = table(caption, ['', ...PRECEDENCES.map((p) => label('precedence', p))], [
-		ladder(t('Receipt due after'), terms.receipt || {}),
-		ladder(t('Acknowledgment due after'), terms.ack || {}),
+		ladder(t('receipt due:'), terms.receipt || {}),
+		ladder(t('ack due:'), terms.ack || {}),
 	], { class: 'terms' });
 	const check = terms.check
 		? t('every %s, at %s', fmtDuration(terms.check.every), label('precedence', terms.check.precedence))
 		: t('none scheduled');
 	const facts = el('dl', { class: 'fields' },
-		el('dt', { text: t('Checks') }), el('dd', { text: check }),
-		el('dt', { text: t('Working languages') }), el('dd', { text: (terms.languages || []).join(', ') }),
-		el('dt', { text: t('Suspect window') }), el('dd', { text: fmtDuration(terms.suspect) }));
+		el('dt', { text: t('checks:') }), el('dd', { text: check }),
+		el('dt', { text: t('languages:') }), el('dd', { text: (terms.languages || []).join(', ') }),
+		el('dt', { text: t('suspect:') }), el('dd', { text: fmtDuration(terms.suspect) }));
 	return [tb, facts];
 }
 
@@ -174,7 +174,7 @@ function openOnes(api, name, msgs, supervisor, box, refresh) {
 			el('h4', { text: ours(m.id)
 				? t('Our proposal %s (version %s), awaiting the peer\'s answer', m.id, v)
 				: t('Open proposal %s of %s (version %s)', m.id, m.by, v) }),
-			el('p', { text: t('Sent %s.', fmtTime(m.time)) }));
+			el('p', {}, el('time', { text: fmtTime(m.time), attrs: { datetime: isoTime(m.time) } })));
 		const said = texts.get(m.id);
 		if (said)
 			div.append(el('p', {}, freeText(said)));
@@ -255,12 +255,12 @@ function proposeForm(api, name, box, refresh) {
 		el('summary', { text: t('Propose new terms') }),
 		el('form', { on: { submit: (ev) => ev.preventDefault() } },
 			el('p', { class: 'hint', text: t('Prefilled with what this party would propose (hotline.conf); only what you change is sent.') }),
-			ladder('receipt', t('Receipt due after')),
-			ladder('ack', t('Acknowledgment due after')),
+			ladder('receipt', t('receipt due:')),
+			ladder('ack', t('ack due:')),
 			field(t('Check every'), every, t('A duration: 90s, 15m, 1h, 3d; empty for no scheduled checks.')),
-			field(t('Precedence of the checks'), prec),
-			field(t('Working languages'), langs, t('Language tags in order of preference, separated by commas: en, ru.')),
-			field(t('Suspect window'), suspect, hint),
+			field(t('Precedence'), prec),
+			field(t('languages:'), langs, t('Language tags in order of preference, separated by commas: en, ru.')),
+			field(t('suspect:'), suspect, hint),
 			field(t('Text (optional)'), text),
 			el('div', { class: 'actions' }, button(t('Propose'), async () => {
 				done.textContent = '';

@@ -50,7 +50,7 @@ await step('ana and bob log in and open their links boards: no terms agreed, the
 	for (const [page, sec] of [[ana, anaTerms], [bob, bobTerms]]) {
 		await page.goto(url(page === ana ? ru.url : us.url));
 		await sec.getByText('No terms agreed: each side uses its own hotline.conf.', { exact: false }).waitFor();
-		const row = await sec.locator('table.terms tr', { hasText: 'Acknowledgment due after' }).textContent();
+		const row = await sec.locator('table.terms tr', { hasText: 'ack due:' }).textContent();
 		check(row.includes('0:15:00') && row.includes('3 d 0:00:00'), 'the acknowledgment deadlines as durations', row);
 		check((await sec.locator('dl.fields').textContent()).includes('7 d 0:00:00'), 'the suspect window');
 		await page.evaluate(() => {
@@ -99,7 +99,7 @@ await step('bob\'s open board shows the open proposal without a reload; a declin
 	const p = bobTerms.locator('#proposal-ru-cert-1');
 	await p.waitFor({ timeout: 30000 });
 	check((await p.textContent()).includes('terms for the new year'), 'the proposal\'s text', await p.textContent());
-	const row = await p.locator('table.terms tr', { hasText: 'Acknowledgment due after' }).textContent();
+	const row = await p.locator('table.terms tr', { hasText: 'ack due:' }).textContent();
 	check(row.includes('0:10:00'), 'the proposed FLASH acknowledgment', row);
 	check(await bob.evaluate(() => window.__noReload) === true, 'the page was reloaded');
 	await bobTerms.locator('#decline-ru-cert-1').click();
@@ -115,7 +115,7 @@ await step('bob accepts: both boards show version 1 in force, ana\'s by the even
 	await bobTerms.locator('#accept-ru-cert-1').click();
 	for (const [page, sec] of [[bob, bobTerms], [ana, anaTerms]]) {
 		await sec.locator('.terms-state', { hasText: /^Version 1 in force since / }).waitFor({ timeout: 30000 });
-		const row = await sec.locator('.terms-now > table.terms tr', { hasText: 'Acknowledgment due after' }).textContent();
+		const row = await sec.locator('.terms-now > table.terms tr', { hasText: 'ack due:' }).textContent();
 		check(row.includes('0:10:00'), 'the agreed FLASH acknowledgment', row);
 		check((await sec.locator('.terms-now > dl.fields').textContent()).includes('en, ru'), 'the languages');
 		check(await sec.locator('.proposal').count() === 0, 'no open proposal left');
