@@ -316,11 +316,17 @@ function proposeForm(api, name, box, refresh) {
 	}
 
 	// Fills the form with defaults d, once (and again after a proposal):
-	// what the operator typed stays as it is across refreshes.
+	// what the operator typed stays as it is across refreshes.  What is
+	// sent is what differs from the newest defaults, which the API fills
+	// in: the terms proposed are the form's.
 	function defaults(d) {
-		if (base || !d)
+		if (!d)
 			return;
+		const fill = !base;
 		base = d;
+		node.hidden = false;
+		if (!fill)
+			return;
 		for (const key of ['receipt', 'ack'])
 			for (const p of PRECEDENCES)
 				inputs[key][p].value = confDuration(d[key][p]);
@@ -329,5 +335,7 @@ function proposeForm(api, name, box, refresh) {
 		langs.value = (d.languages || []).join(', ');
 		suspect.value = confDuration(d.suspect);
 	}
+	// Shown once the defaults are there to compare with.
+	node.hidden = true;
 	return { node, defaults };
 }

@@ -161,7 +161,7 @@ const ARGS = [
 	'--hide-scrollbars',
 ];
 
-// The browsers launch() started and not yet closed.
+// The contexts launch() opened and not yet closed.
 const launched = [];
 
 // launch({locale, timezone}) -> {browser, context, page, errors,
@@ -171,11 +171,14 @@ const launched = [];
 // a refusal the page is there to show (a wrong password, a 401 before
 // the login) is no error of the page, so a failed load under /v1/ with
 // a 4xx status is kept in api, not in errors; a 5xx, or any failed load
-// of a console file, is an error.
+// of a console file, is an error.  With opts.browser (a ctx.browser of
+// an earlier launch), a context of its own (its own cookies and storage:
+// another operator's session) in that browser, sparing a start of
+// chromium; close it with ctx.context.close().
 export async function launch(opts = {}) {
 	const t0 = Date.now();
 	const locale = opts.locale || 'en-US';
-	const browser = await chromium.launch({
+	const browser = opts.browser || await chromium.launch({
 		executablePath: env.chromium,
 		headless: true,
 		args: ARGS,
@@ -193,7 +196,7 @@ export async function launch(opts = {}) {
 	context.setDefaultTimeout(opts.timeout || 10000);
 	const ctx = { browser, context, page: null, errors: [], violations: [], api: [] };
 	launched.push(ctx);
-	browser.on('disconnected', () => {
+	context.on('close', () => {
 		const i = launched.indexOf(ctx);
 		if (i >= 0)
 			launched.splice(i, 1);
@@ -215,7 +218,7 @@ export async function launch(opts = {}) {
 	});
 	context.on('page', (p) => watch(ctx, p));
 	ctx.page = await context.newPage();
-	console.log(`# chromium started in ${Date.now() - t0} ms`);
+	console.log(`# ${opts.browser ? 'context opened' : 'chromium started'} in ${Date.now() - t0} ms`);
 	return ctx;
 }
 

@@ -138,7 +138,7 @@ await step('bob accepts: both boards show version 1 in force, ana\'s by the even
 hl('ru-cert', 'link', 'terms', 'propose', 'us-cert', '--check-every', 'none', 'no scheduled checks');
 
 await step('a duty officer sees the open proposal but no Accept, Decline or Propose', async () => {
-	const D = await launch();
+	const D = await launch({ browser: B.browser });
 	try {
 		await login(D.page, us.url, 'duty1');
 		await D.page.goto(url(us.url));
@@ -151,7 +151,7 @@ await step('a duty officer sees the open proposal but no Accept, Decline or Prop
 		check(D.errors.length === 0 && D.violations.length === 0, 'no error and no CSP violation',
 			[...D.errors, ...D.violations.map((x) => JSON.stringify(x))].join('\n'));
 	} finally {
-		await D.browser.close();
+		await D.context.close();
 	}
 });
 
