@@ -77,16 +77,26 @@ function values(terms, caption) {
 	return [tb, facts];
 }
 
-// What a message said (its text), by id: a message never changes.
+// What a message said (its text) and the operator who made it, by id:
+// a message never changes.
 const texts = new Map();
 
 async function textOf(api, id) {
 	if (!texts.has(id)) {
 		const m = await api('GET', '/v1/show', { id }).catch(() => null);
-		const c = m && m.content && m.content.text;
-		texts.set(id, c && typeof c.text === 'string' ? { text: c.text, lang: c.lang } : null);
+		const c = m && m.content ? m.content : {};
+		const x = c.text && typeof c.text.text === 'string' ? c.text : null;
+		const op = c.operator && typeof c.operator.name === 'string' ? c.operator : null;
+		texts.set(id, { text: x ? x.text : '', lang: x ? x.lang : null, operator: op });
 	}
 	return texts.get(id);
+}
+
+// Who sent a message: its party, and the operator who made it when the
+// message names one ("ru-cert (ana, supervisor)").
+function who(id, party) {
+	const op = texts.has(id) ? texts.get(id).operator : null;
+	return op ? t('%s (%s)', party, `${op.name}, ${label('role', op.role)}`) : party;
 }
 
 function freeText(x) {
@@ -117,7 +127,7 @@ export function termsSection(api, me, name) {
 		const kept = new Map([...shown.querySelectorAll('textarea[id]')].map((x) => [x.id, x.value]));
 		const focused = shown.contains(document.activeElement) ? document.activeElement.id : '';
 		clear(shown);
-		shown.append(...inForce(res), ...openOnes(api, name, msgs, supervisor, box, () => refresh()),
+		shown.append(...inForce(res, msgs), ...openOnes(api, name, msgs, supervisor, box, () => refresh()),
 			history(name, msgs));
 		for (const [id, value] of kept)
 			if (document.getElementById(id))
@@ -152,14 +162,20 @@ export function termsSection(api, me, name) {
 	return { node, refresh };
 }
 
-function inForce(res) {
+function whoOf(msgs, id) {
+	const m = msgs.find((x) => x.id === id);
+	return who(id, m ? m.by : '?');
+}
+
+function inForce(res, msgs) {
 	const v = res.in_force;
 	if (!v)
 		return [el('p', { class: 'terms-state', text: t('No terms agreed: each side uses its own hotline.conf. This party would propose:') }),
 			...values(res.defaults || {}, t('The terms this party would propose'))];
 	return [
 		el('p', { class: 'terms-state', text: t('Version %s in force since %s.', String(v.version), fmtTime(v.since)) }),
-		el('p', { text: t('Proposed in %s, accepted in %s.', v.proposal, v.acceptance) }),
+		el('p', { text: t('Proposed in %s by %s, accepted in %s by %s.', v.proposal, whoOf(msgs, v.proposal),
+			v.acceptance, whoOf(msgs, v.acceptance)) }),
 		...values(v.terms, t('The terms in force (version %s)', String(v.version))),
 	];
 }
@@ -173,10 +189,10 @@ function openOnes(api, name, msgs, supervisor, box, refresh) {
 		const div = el('div', { class: 'proposal', id: `proposal-${slug(m.id)}` },
 			el('h4', { text: ours(m.id)
 				? t('Our proposal %s (version %s), awaiting the peer\'s answer', m.id, v)
-				: t('Open proposal %s of %s (version %s)', m.id, m.by, v) }),
+				: t('Open proposal %s of %s (version %s)', m.id, who(m.id, m.by), v) }),
 			el('p', {}, el('time', { text: fmtTime(m.time), attrs: { datetime: isoTime(m.time) } })));
 		const said = texts.get(m.id);
-		if (said)
+		if (said && said.text)
 			div.append(el('p', {}, freeText(said)));
 		if (m.terms)
 			div.append(...values(m.terms, t('The terms proposed (version %s)', v)));
@@ -218,7 +234,7 @@ function history(name, msgs) {
 	const rows = msgs.slice().reverse().map((m) => [
 		{ header: true, text: fmtTime(m.time) },
 		el('code', { text: m.id }),
-		m.by,
+		who(m.id, m.by),
 		say(TYPE, m.type) + (m.terms ? ' ' + t('(version %s)', String(m.terms.version)) : ''),
 		{ text: say(OUTCOME, m.outcome) + (m.settled_by ? ` (${m.settled_by})` : ''),
 			class: `outcome outcome-${OUTCOME[m.outcome] ? m.outcome : 'ignored'}` },

@@ -121,8 +121,8 @@ await step('bob accepts: both boards show version 1 in force, ana\'s by the even
 		check(await sec.locator('.proposal').count() === 0, 'no open proposal left');
 		check(await page.evaluate(() => window.__noReload) === true, 'the page was reloaded');
 	}
-	await anaTerms.getByText('Proposed in us-cert/out/1, accepted in us-cert/1.').waitFor();
-	await bobTerms.getByText('Proposed in ru-cert/1, accepted in ru-cert/out/1.').waitFor();
+	await anaTerms.getByText('Proposed in us-cert/out/1 by ru-cert (ana, supervisor), accepted in us-cert/1 by us-cert (bob, supervisor).').waitFor();
+	await bobTerms.getByText('Proposed in ru-cert/1 by ru-cert (ana, supervisor), accepted in ru-cert/out/1 by us-cert (bob, supervisor).').waitFor();
 	const hist = await anaTerms.locator('table.terms-history').textContent();
 	check(/accepted \(us-cert\/1\)/.test(hist), 'the history says who accepted', hist);
 	for (const p of ['ru-cert', 'us-cert']) {
