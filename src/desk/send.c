@@ -159,6 +159,19 @@ bool hl_desk_may_send_at(const struct hl_desk_req *hq, enum hl_precedence p,
 	return false;
 }
 
+/* The working languages' hint for what was sent (hl_desk_lang_note). */
+static void note(struct hl_desk *d, const struct hl_desk_req *hq, const struct request *q)
+{
+	const char *lang = q->lang ? q->lang : "und";
+	struct hl_link l;
+
+	if (hl_store_link_get(d->st, q->to, &l) < 0)
+		return;
+	hl_desk_lang_note(d, &l, hq->now, lang,
+			  q->summary ? (q->summary_lang ? q->summary_lang : lang) : NULL);
+	hl_link_free(&l);
+}
+
 /* {"to", "text", "lang"?, "summary"?, "summary_lang"?, "precedence"?, "kind"?,
  *  "category"?, "tlp"?, "severity"?, "stix"?} -> {"link", "seq", "case"?} */
 json_t *hl_desk_send(struct hl_desk *d, const struct hl_desk_req *hq, struct hl_desk_err *e)
@@ -182,6 +195,7 @@ json_t *hl_desk_send(struct hl_desk *d, const struct hl_desk_req *hq, struct hl_
 		return hl_desk_fail(e, 400, "%s", why);
 	if (r < 0)
 		return hl_desk_fail_code(e, r, r == -HL_ENOLINK ? q.to : NULL);
+	note(d, hq, &q);
 	if (q.number) {
 		char id[HL_CASE_ID_MAX + 1];
 
