@@ -141,12 +141,11 @@ static void terms_warn(const struct hl_party *p, struct hl_store *st)
 	struct hl_config_unused u[HL_CONFIG_LINKS_MAX * HL_CONFIG_LINK_KEYS];
 	size_t n;
 
-	for (unsigned i = 0; st && i < c->nlinks; i++) {
+	for (unsigned i = 0; i < c->nlinks; i++) {
 		names[i] = c->links[i].name;
 		versions[i] = terms_version(p, st, names[i]);
 	}
-	n = st ? hl_config_superseded(c, names, versions, c->nlinks, u,
-				      sizeof(u) / sizeof(u[0])) : 0;
+	n = hl_config_superseded(c, names, versions, c->nlinks, u, sizeof(u) / sizeof(u[0]));
 	for (size_t i = 0; i < n; i++)
 		log_warn("%s/hotline.conf:%u: link.%s.%s is not used: terms v%llu are in force "
 			 "on %s ('hotline link terms %s')", p->home, u[i].line, u[i].link,
