@@ -2,7 +2,7 @@
  *
  * Any input is tried as a whole hotline.conf.  One that parses must hold
  * only values the parser promises (durations in 1s..366d, valid names,
- * distinct links each with a key set), and hl_config_format must write
+ * 1 to 6 distinct language tags, distinct links each with a key set), and hl_config_format must write
  * it as a file that parses to the same settings, field by field and link
  * by link, and that formats again to the same bytes.  One that fails
  * must say why and on which line, and that line must be the first bad
@@ -19,6 +19,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "buf.h"
 #include "config.h"
@@ -77,6 +78,13 @@ static void check_values(const struct hl_config *c)
 	assert(c->check_every == 0 || c->check_every == HL_CHECK_NONE ||
 	       duration_ok(c->check_every));
 	assert(c->check_precedence >= HL_FLASH && c->check_precedence <= HL_ROUTINE);
+	assert(c->nlanguages >= 1 && c->nlanguages <= HL_TERMS_LANGS_MAX);
+	for (unsigned i = 0; i < c->nlanguages; i++) {
+		assert(hl_lang_valid(c->languages[i], strlen(c->languages[i])));
+		for (unsigned j = 0; j < i; j++)
+			assert(strcasecmp(c->languages[i], c->languages[j]) != 0);
+	}
+	assert(duration_ok(c->suspect));
 	assert(c->nlinks <= HL_CONFIG_LINKS_MAX);
 	for (unsigned i = 0; i < c->nlinks; i++)
 		check_link(c, i);
@@ -109,6 +117,10 @@ static void config_equal(const struct hl_config *a, const struct hl_config *b)
 	assert(strcmp(a->escalate_webhook, b->escalate_webhook) == 0);
 	assert(a->check_every == b->check_every);
 	assert(a->check_precedence == b->check_precedence);
+	assert(a->nlanguages == b->nlanguages);
+	for (unsigned i = 0; i < a->nlanguages; i++)
+		assert(strcmp(a->languages[i], b->languages[i]) == 0);
+	assert(a->suspect == b->suspect);
 	/* Links keep the order of their first mention, which the format
 	 * keeps too. */
 	assert(a->nlinks == b->nlinks);

@@ -74,7 +74,12 @@ int cli_stix_arg(json_t *args, const char *path)
 int cli_act(const struct hl_party *p, const char *path, json_t *args, json_t **reply)
 {
 	int r = cli_call(p, "POST", path, args, reply);
+	const char *note = r == 0 ? json_string_value(json_object_get(*reply, "note")) : NULL;
 
+	/* The desk's hint (the working languages of the link's terms):
+	 * the action is done, so on standard error, beside its answer. */
+	if (note)
+		fprintf(stderr, "note: %s\n", note);
 	if (r == 0)
 		return CLI_OK;
 	/* A request the desk finds malformed (400) is a usage error, as it

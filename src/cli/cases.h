@@ -23,7 +23,8 @@ void cli_lang_arg(json_t *args, const char *key, const char *lang);
 int cli_stix_arg(json_t *args, const char *path);
 
 /* POSTs args to the desk's route path (cli_call, which prints a
- * refusal); returns an exit status: CLI_OK with *reply (the caller's),
+ * refusal, and the desk's "note" on standard error); returns an exit
+ * status: CLI_OK with *reply (the caller's),
  * CLI_USAGE for a request the desk finds malformed (400), CLI_FAIL
  * otherwise (hotlined down, refused). */
 int cli_act(const struct hl_party *p, const char *path, json_t *args, json_t **reply);

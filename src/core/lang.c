@@ -131,3 +131,10 @@ bool hl_lang_valid(const char *tag, size_t n)
 		return true;
 	return langtag(s, count);
 }
+
+bool hl_lang_same_primary(const char *a, const char *b)
+{
+	size_t n = strcspn(a, "-");
+
+	return n == strcspn(b, "-") && strncasecmp(a, b, n) == 0;
+}

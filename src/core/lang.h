@@ -17,4 +17,10 @@
 
 bool hl_lang_valid(const char *tag, size_t n);
 
+/* Whether tags a and b (NUL-ended) share their primary language
+ * subtag, without regard to case: en-GB and EN are one language, sr-Latn
+ * and sr-Cyrl too, zh and zh-Hant too (docs/protocol.md 8.13, working
+ * languages). */
+bool hl_lang_same_primary(const char *a, const char *b);
+
 #endif

@@ -30,6 +30,8 @@
 #include "error.h"
 #include "events.h"
 #include "hook.h"
+#include "index.h"
+#include "linkterms.h"
 #include "log.h"
 #include "party.h"
 #include "peer.h"
@@ -107,6 +109,49 @@ static int parse(int argc, char **argv, struct opts *o)
 	return -1;
 }
 
+/* The version of the terms in force on the link named name, from an
+ * index brought up to date; 0 for none, or when the store cannot say. */
+static uint64_t terms_version(const struct hl_party *p, struct hl_store *st, const char *name)
+{
+	const struct hl_terms_version *v;
+	struct hl_link_terms t;
+	struct hl_link l;
+	uint64_t added, version = 0;
+
+	if (hl_store_link_get(st, name, &l) < 0)
+		return 0;
+	if (hl_index_update(st, p, &l, &added) == 0 &&
+	    hl_store_link_terms(st, p->card.name, &l, &t) == 0) {
+		v = hl_link_terms_newest(&t);
+		version = v ? v->terms.version : 0;
+		hl_link_terms_free(&t);
+	}
+	hl_link_free(&l);
+	return version;
+}
+
+/* One warning for each link.PEER key of hotline.conf that the terms in
+ * force on its link make only this party's proposal (the rule:
+ * hl_config_superseded).  Says nothing it cannot read. */
+static void terms_warn(const struct hl_party *p, struct hl_store *st)
+{
+	const struct hl_config *c = &p->conf;
+	const char *names[HL_CONFIG_LINKS_MAX];
+	uint64_t versions[HL_CONFIG_LINKS_MAX];
+	struct hl_config_unused u[HL_CONFIG_LINKS_MAX * HL_CONFIG_LINK_KEYS];
+	size_t n;
+
+	for (unsigned i = 0; i < c->nlinks; i++) {
+		names[i] = c->links[i].name;
+		versions[i] = terms_version(p, st, names[i]);
+	}
+	n = hl_config_superseded(c, names, versions, c->nlinks, u, sizeof(u) / sizeof(u[0]));
+	for (size_t i = 0; i < n; i++)
+		log_warn("%s/hotline.conf:%u: link.%s.%s is not used: terms v%llu are in force "
+			 "on %s ('hotline link terms %s')", p->home, u[i].line, u[i].link,
+			 u[i].key, (unsigned long long)u[i].version, u[i].link, u[i].link);
+}
+
 /* Opens the party and brings its store up to date.  link.NAME settings
  * for a link the store does not hold fail the check (-n); a real start
  * only warns, so that hotlined runs and the link can be added through
@@ -157,6 +202,8 @@ static struct hl_party *open_party(const char *home_opt, bool test, char *db, si
 	} else if (r == -HL_ECONFIG) {
 		log_err("%s/%s", home, why);
 	}
+	if (r == 0)
+		terms_warn(p, st);
 	hl_store_close(st);
 	if (r < 0) {
 		hl_party_free(p);
@@ -206,6 +253,8 @@ static struct hl_party *reread(const struct timekeeper *t)
 	}
 	if (r == 0)
 		r = hl_party_links_check(&n->conf, st, why, sizeof(why));
+	if (r == 0)
+		terms_warn(n, st);
 	hl_store_close(st);
 	if (r < 0) {
 		log_warn("reload refused, the settings in use are kept: %s/%s", t->p->home,

@@ -276,5 +276,8 @@ bool hl_desk_post(struct hl_desk *d, const struct hl_desk_req *q, enum hl_right 
 		hl_desk_fail(e, 400, "the message is not UTF-8 text");
 	else if (r < 0)
 		hl_desk_fail_code(e, r, l->name);
+	if (r == 0 && (c->text.len || c->has_summary))
+		hl_desk_lang_note(d, l, q->now, c->text.lang,
+				  c->has_summary ? c->summary.lang : NULL);
 	return r == 0;
 }

@@ -414,6 +414,8 @@ json_t *hl_desk_call(struct hl_desk_shared *s, const struct hl_desk_route *r,
 			     hl_strerror(ar));
 	} else {
 		res = r->fn(&d, q, e);
+		if (res && d.note[0] && json_is_object(res))
+			json_object_set_new(res, "note", json_string(d.note));
 		if (!res && !e->status)
 			hl_desk_fail(e, 500, "the desk gave no answer");
 	}

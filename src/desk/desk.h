@@ -73,6 +73,9 @@ struct hl_desk {
 	 * per call; hl_desk_call frees them. */
 	int64_t terms_link;		/* its id; 0 for none read */
 	void *terms;			/* struct hl_link_terms * */
+	/* A hint for the operator that hl_desk_call adds to an action's
+	 * answer as "note" (hl_desk_lang_note); "" for none. */
+	char note[768];
 };
 
 /* Seconds since the epoch by which a message of l dated t at precedence
@@ -81,6 +84,14 @@ struct hl_desk {
 int64_t hl_desk_due(struct hl_desk *d, const struct hl_link *l, bool ack,
 		    enum hl_precedence p, int64_t t);
 void hl_desk_due_free(struct hl_desk *d);
+
+/* Sets d->note when the terms in force on l at t have working languages
+ * and neither lang (a message's text's) nor summary_lang (its
+ * summary's; NULL for none) shares its primary subtag with one of them
+ * (protocol.md 8.13): the operator is told to add a summary in one.
+ * Never refuses. */
+void hl_desk_lang_note(struct hl_desk *d, const struct hl_link *l, int64_t t,
+		       const char *lang, const char *summary_lang);
 
 /* One request: who asks, with what arguments, when. */
 struct hl_desk_req {

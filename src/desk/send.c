@@ -59,24 +59,12 @@ static int compose(const struct hl_desk_req *hq, const struct request *q, char *
 	return hl_content_write(&c, out);
 }
 
-/* Seals content for link to's peer; fails (and the writer seals) when
- * the link cannot be read. */
-static int seal_body(struct hl_desk *d, const char *to, const struct hl_buf *content,
-		     struct hl_sealed_body *sb)
-{
-	struct hl_link l;
-	int r = hl_store_link_get(d->st, to, &l);
-
-	if (r == 0)
-		r = hl_envelope_seal_body(&d->me->card, &l.card, content->data,
-					  content->len, sb);
-	hl_link_free(&l);
-	return r;
-}
-
-/* Composes, seals and appends one message; *seq gets its seq. */
+/* Composes, seals (for l's peer; the writer seals when l is NULL, a
+ * link that could not be read) and appends one message; *seq gets its
+ * seq. */
 static int send_once(struct hl_desk *d, const struct hl_desk_req *hq, struct request *q,
-		     struct hl_send *msg, char *why, size_t cap, uint64_t *seq)
+		     const struct hl_link *l, struct hl_send *msg, char *why, size_t cap,
+		     uint64_t *seq)
 {
 	struct hl_buf content;
 	struct hl_sealed_body sb;
@@ -93,7 +81,8 @@ static int send_once(struct hl_desk *d, const struct hl_desk_req *hq, struct req
 	msg->sealed = NULL;
 	/* Seal the body here, in this request's thread, so requests seal in
 	 * parallel and the writer only numbers, signs and commits. */
-	if (r == 0 && seal_body(d, q->to, &content, &sb) == 0)
+	if (r == 0 && l && hl_envelope_seal_body(&d->me->card, &l->card, content.data,
+						 content.len, &sb) == 0)
 		msg->sealed = &sb;
 	if (r == 0)
 		r = hl_writer_send(d->writer, q->to, msg, seq);
@@ -159,37 +148,53 @@ bool hl_desk_may_send_at(const struct hl_desk_req *hq, enum hl_precedence p,
 	return false;
 }
 
+/* The working languages' hint for what was sent (hl_desk_lang_note). */
+static void note(struct hl_desk *d, const struct hl_desk_req *hq, const struct request *q,
+		 const struct hl_link *l)
+{
+	const char *lang = q->lang ? q->lang : "und";
+
+	hl_desk_lang_note(d, l, hq->now, lang,
+			  q->summary ? (q->summary_lang ? q->summary_lang : lang) : NULL);
+}
+
 /* {"to", "text", "lang"?, "summary"?, "summary_lang"?, "precedence"?, "kind"?,
  *  "category"?, "tlp"?, "severity"?, "stix"?} -> {"link", "seq", "case"?} */
 json_t *hl_desk_send(struct hl_desk *d, const struct hl_desk_req *hq, struct hl_desk_err *e)
 {
 	struct hl_send msg = {.precedence = HL_ROUTINE};
 	struct request q = {0};
-	char why[400] = "";
+	struct hl_link l;
+	char why[400] = "", id[HL_CASE_ID_MAX + 1];
 	uint64_t seq = 0;
+	json_t *res;
+	bool have;
 	int r = 0;
 
 	if (!parse(hq, &q, &msg, e) || !hl_desk_may_send_at(hq, msg.precedence, e))
 		return NULL;
 	msg.now = hq->now;
+	/* Read once, to seal in this request's thread and for the note. */
+	have = hl_store_link_get(d->st, q.to, &l) == 0;
 	for (int tries = 1;; tries++) {
-		r = send_once(d, hq, &q, &msg, why, sizeof(why), &seq);
+		r = send_once(d, hq, &q, have ? &l : NULL, &msg, why, sizeof(why), &seq);
 		if (r != -EAGAIN || tries == 16)
 			break;
 		q.number = 0;
 	}
+	if (r == 0 && have)
+		note(d, hq, &q, &l);
+	hl_link_free(&l);
 	if (r < 0 && why[0])
 		return hl_desk_fail(e, 400, "%s", why);
 	if (r < 0)
 		return hl_desk_fail_code(e, r, r == -HL_ENOLINK ? q.to : NULL);
-	if (q.number) {
-		char id[HL_CASE_ID_MAX + 1];
-
+	res = json_pack("{s:s, s:I}", "link", q.to, "seq", (json_int_t)seq);
+	if (res && q.number) {
 		hl_case_id(d->me->card.name, q.number, id);
-		return json_pack("{s:s, s:I, s:s}", "link", q.to, "seq", (json_int_t)seq,
-				 "case", id);
+		json_object_set_new(res, "case", json_string(id));
 	}
-	return json_pack("{s:s, s:I}", "link", q.to, "seq", (json_int_t)seq);
+	return res;
 }
 
 json_t *hl_desk_wake(struct hl_desk *d, const struct hl_desk_req *q, struct hl_desk_err *e)

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "actions.h"
 #include "config.h"
@@ -12,10 +13,6 @@
 #include "error.h"
 #include "linkterms.h"
 #include "msgid.h"
-
-/* What a proposal says when neither hotline.conf nor the proposer does. */
-#define DEFAULT_LANGUAGE "en"
-#define DEFAULT_SUSPECT (7 * 86400)
 
 /* The link's terms, from an index brought up to date. */
 static bool fold(struct hl_desk *d, const struct hl_link *l, struct hl_link_terms *f,
@@ -33,7 +30,7 @@ static bool fold(struct hl_desk *d, const struct hl_link *l, struct hl_link_term
 }
 
 /* What this party would propose next on the link: hotline.conf's
- * deadlines and checks, English, and a week before a revocation, as the
+ * deadlines and checks, its terms.languages and terms.suspect, as the
  * version after the one in force. */
 static void defaults(const struct hl_desk *d, const struct hl_link *l,
 		     const struct hl_link_terms *f, struct hl_terms *t)
@@ -50,9 +47,9 @@ static void defaults(const struct hl_desk *d, const struct hl_link *l,
 	t->has_check = every > 0;
 	t->check_every = every > 0 ? every : 0;
 	t->check_precedence = cf->check_precedence;
-	snprintf(t->languages[0], sizeof(t->languages[0]), "%s", DEFAULT_LANGUAGE);
-	t->nlanguages = 1;
-	t->suspect = DEFAULT_SUSPECT;
+	memcpy(t->languages, cf->languages, sizeof(t->languages));
+	t->nlanguages = cf->nlanguages;
+	t->suspect = cf->suspect;
 	t->version = newest ? newest->terms.version + 1 : 1;
 }
 
@@ -271,24 +268,66 @@ json_t *hl_desk_terms_decline(struct hl_desk *d, const struct hl_desk_req *q,
 	return answer(d, q, false, e);
 }
 
+/* The terms of l, read once per call (the index as it stands: an
+ * action does not wait for it); NULL when the store cannot say. */
+static const struct hl_link_terms *link_terms(struct hl_desk *d, const struct hl_link *l)
+{
+	struct hl_link_terms *lt = d->terms;
+
+	if (lt && d->terms_link == l->id)
+		return lt;
+	hl_desk_due_free(d);
+	lt = calloc(1, sizeof(*lt));
+	if (lt && hl_store_link_terms(d->st, d->me->card.name, l, lt) == 0) {
+		d->terms = lt;
+		d->terms_link = l->id;
+		return lt;
+	}
+	free(lt);
+	return NULL;
+}
+
 int64_t hl_desk_due(struct hl_desk *d, const struct hl_link *l, bool ack,
 		    enum hl_precedence p, int64_t t)
 {
 	static const struct hl_link_terms none;
-	struct hl_link_terms *lt = d->terms;
+	const struct hl_link_terms *lt = link_terms(d, l);
 
-	if (!lt || d->terms_link != l->id) {
-		hl_desk_due_free(d);
-		lt = calloc(1, sizeof(*lt));
-		if (lt && hl_store_link_terms(d->st, d->me->card.name, l, lt) == 0) {
-			d->terms = lt;
-			d->terms_link = l->id;
-		} else {
-			free(lt);
-			lt = NULL;
-		}
-	}
 	return hl_link_terms_due(lt ? lt : &none, &d->me->conf, l->name, ack, p, t);
+}
+
+/* Whether tag is one of t's working languages. */
+static bool working(const struct hl_terms *t, const char *tag)
+{
+	for (unsigned i = 0; tag && i < t->nlanguages; i++)
+		if (hl_lang_same_primary(t->languages[i], tag))
+			return true;
+	return false;
+}
+
+void hl_desk_lang_note(struct hl_desk *d, const struct hl_link *l, int64_t t,
+		       const char *lang, const char *summary_lang)
+{
+	const struct hl_link_terms *lt = link_terms(d, l);
+	const struct hl_terms_version *v = lt ? hl_terms_at(lt->v, lt->nv, t) : NULL;
+	char list[HL_TERMS_LANGS_MAX * (HL_LANG_MAX + 2)] = "", tags[2 * HL_LANG_MAX + 8];
+	size_t n = 0;
+
+	if (!v || !v->terms.nlanguages || working(&v->terms, lang) ||
+	    working(&v->terms, summary_lang))
+		return;
+	for (unsigned i = 0; i < v->terms.nlanguages && n < sizeof(list); i++)
+		n += (size_t)snprintf(list + n, sizeof(list) - n, "%s%s", i ? ", " : "",
+				      v->terms.languages[i]);
+	if (summary_lang && strcasecmp(summary_lang, lang) != 0) {
+		snprintf(tags, sizeof(tags), "%s and %s", lang, summary_lang);
+		snprintf(d->note, sizeof(d->note), "%s are not working languages of %s (%s): "
+			 "write the summary in one of them", tags, l->name, list);
+	} else {
+		snprintf(d->note, sizeof(d->note), "%s is not a working language of %s (%s): "
+			 "%s in one of them", lang, l->name, list,
+			 summary_lang ? "write the summary" : "add a summary");
+	}
 }
 
 void hl_desk_due_free(struct hl_desk *d)

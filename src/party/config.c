@@ -2,7 +2,9 @@
 #include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "config.h"
 #include "envelope.h"
@@ -18,7 +20,7 @@
 
 enum kind {
 	T_NAME, T_ENDPOINT, T_LISTEN, T_DURATION, T_LADDER, T_COMMAND, T_WEBHOOK,
-	T_EVERY, T_PRECEDENCE, T_SIZE, T_CONSOLE, T_PATH, T_GROUP,
+	T_EVERY, T_PRECEDENCE, T_SIZE, T_CONSOLE, T_PATH, T_GROUP, T_LANGUAGES,
 };
 
 /* A key: where its value goes (in struct hl_config, or in struct
@@ -70,6 +72,12 @@ static const struct key keys[] = {
 	 "# every check.every (default none), at check.precedence (default\n"
 	 "# immediate); see 'hotline help check'.\n"},
 	{"check.precedence", T_PRECEDENCE, FIELD(check_precedence), "immediate", NULL},
+	{"terms.languages", T_LANGUAGES, FIELD(languages), "en",
+	 "\n# What this party proposes, with the values above, as the terms of\n"
+	 "# a link ('hotline help link'): the working languages, 1 to 6 BCP 47\n"
+	 "# tags in order of preference (default en), and how long before a\n"
+	 "# key's revocation what it signed is suspect (default 7d).\n"},
+	{"terms.suspect", T_DURATION, FIELD(suspect), "7d", NULL},
 	{"evidence.max", T_SIZE, FIELD(evidence_max), "16M",
 	 "\n# Bytes of equivocation evidence kept per link (default 16M); past\n"
 	 "# them an incident is recorded by its hash alone.\n"},
@@ -113,6 +121,8 @@ static const struct key link_keys[] = {
 	{"check.every", T_EVERY, LFIELD(check_every), NULL, NULL},
 };
 #define NLINK_KEYS (sizeof(link_keys) / sizeof(link_keys[0]))
+_Static_assert(NLINK_KEYS == HL_CONFIG_LINK_KEYS, "hl_config_link.key_line");
+_Static_assert(NKEYS <= 32, "struct seen's party bits");
 
 /* Which keys a file has set so far, to refuse a repeat. */
 struct seen {
@@ -141,6 +151,9 @@ void hl_config_defaults(struct hl_config *c)
 	c->console_lifetime = 12 * 3600;
 	snprintf(c->console_root, sizeof(c->console_root), "%s", HL_CONSOLE_ROOT);
 	snprintf(c->console_lib, sizeof(c->console_lib), "%s", HL_CONSOLE_LIB);
+	snprintf(c->languages[0], sizeof(c->languages[0]), "en");
+	c->nlanguages = 1;
+	c->suspect = 7 * 86400;
 }
 
 int hl_listen_check(const char *s)
@@ -352,6 +365,36 @@ static int set_ladder(struct hl_config *c, const char *v, size_t n, unsigned lin
 	return c->nladder ? 0 : fail(c, line, "escalate.ladder: at least one step");
 }
 
+/* "ru, en" or "ru en": 1 to HL_TERMS_LANGS_MAX distinct language tags
+ * (BCP 47, as a message's text carries them; compared without case). */
+static int set_languages(struct hl_config *c, const char *v, size_t n, unsigned line)
+{
+	static const char why[] = "terms.languages: 1 to 6 distinct language tags "
+				  "(BCP 47: en, ru, zh-Hant), separated by commas or spaces";
+
+	c->nlanguages = 0;
+	memset(c->languages, 0, sizeof(c->languages));
+	for (size_t i = 0; i < n;) {
+		size_t len = 0;
+
+		while (i + len < n && !memchr(", \t", v[i + len], 3))
+			len++;
+		if (len && (c->nlanguages == HL_TERMS_LANGS_MAX || !hl_lang_valid(v + i, len)))
+			return fail(c, line, why);
+		if (len) {
+			char *tag = c->languages[c->nlanguages];
+
+			memcpy(tag, v + i, len);
+			for (unsigned k = 0; k < c->nlanguages; k++)
+				if (strcasecmp(c->languages[k], tag) == 0)
+					return fail(c, line, why);
+			c->nlanguages++;
+		}
+		i += len + (len < n - i);
+	}
+	return c->nlanguages ? 0 : fail(c, line, why);
+}
+
 /* console.listen: a port alone is the loopback's. */
 static int console_set(struct hl_config *c, char *dst, size_t cap, unsigned line)
 {
@@ -447,6 +490,8 @@ static int set(struct hl_config *c, const struct key *k, const char *v, size_t n
 		return set_number(c, (char *)c, k, v, n, line);
 	if (k->kind == T_LADDER)
 		return set_ladder(c, v, n, line);
+	if (k->kind == T_LANGUAGES)
+		return set_languages(c, v, n, line);
 	return set_string(c, k, v, n, line);
 }
 
@@ -503,6 +548,7 @@ static int set_link(struct hl_config *c, const char *s, size_t n, const char *v,
 		return fail(c, line, "key given twice");
 	if (!l->line)
 		l->line = line;
+	l->key_line[k] = line;
 	seen->link[l - c->links] |= 1u << k;
 	return set_number(c, (char *)l, &link_keys[k], v, vlen, line);
 }
@@ -633,6 +679,37 @@ int hl_config_links_check(struct hl_config *c, const char *const *names, size_t 
 	return 0;
 }
 
+static int by_line(const void *a, const void *b)
+{
+	const struct hl_config_unused *x = a, *y = b;
+
+	return (x->line > y->line) - (x->line < y->line);
+}
+
+size_t hl_config_superseded(const struct hl_config *c, const char *const *names,
+			    const uint64_t *versions, size_t n,
+			    struct hl_config_unused *out, size_t cap)
+{
+	size_t count = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct hl_config_link *l = link_find(c, names[i]);
+
+		for (size_t k = 0; l && versions[i] && k < NLINK_KEYS; k++) {
+			if (!l->key_line[k])
+				continue;
+			if (count < cap)
+				out[count] = (struct hl_config_unused){l->key_line[k], l->name,
+								      link_keys[k].name,
+								      versions[i]};
+			count++;
+		}
+	}
+	if (out && cap)
+		qsort(out, count < cap ? count : cap, sizeof(*out), by_line);
+	return count;
+}
+
 /* One value as the file spells it. */
 static void value_format(const struct key *k, const char *base, char *out, size_t cap)
 {
@@ -663,14 +740,17 @@ static void value_format(const struct key *k, const char *base, char *out, size_
 	}
 }
 
-static int ladder_format(const struct hl_config *c, char *out, size_t cap)
+/* A list key's items, separated by ", ". */
+static void list_format(const struct hl_config *c, const struct key *k, char *out, size_t cap)
 {
+	bool ladder = k->kind == T_LADDER;
+	unsigned count = ladder ? c->nladder : c->nlanguages;
 	size_t n = 0;
 
 	out[0] = 0;
-	for (unsigned i = 0; i < c->nladder && n < cap; i++)
-		n += (size_t)snprintf(out + n, cap - n, "%s%s", i ? ", " : "", c->ladder[i]);
-	return 0;
+	for (unsigned i = 0; i < count && n < cap; i++)
+		n += (size_t)snprintf(out + n, cap - n, "%s%s", i ? ", " : "",
+				      ladder ? c->ladder[i] : c->languages[i]);
 }
 
 /* A key left at its default is written commented out, showing its
@@ -678,18 +758,20 @@ static int ladder_format(const struct hl_config *c, char *out, size_t cap)
 static int key_format(const struct hl_config *c, const struct hl_config *def,
 		      const struct key *k, struct hl_buf *out)
 {
-	char v[HL_ENDPOINT_MAX + 128];
+	char v[HL_ENDPOINT_MAX + HL_TERMS_LANGS_MAX * (HL_LANG_MAX + 2)];
 	bool dflt = k->example && memcmp((const char *)c + k->off, (const char *)def + k->off,
 					 k->size) == 0;
 
 	if (k->kind == T_LADDER)
 		dflt = dflt && c->nladder == def->nladder;
+	if (k->kind == T_LANGUAGES)
+		dflt = dflt && c->nlanguages == def->nlanguages;
 	if (k->before && hl_buf_puts(out, k->before) < 0)
 		return -HL_ETOOBIG;
 	if (dflt)
 		return hl_buf_printf(out, "#%s = %s\n", k->name, k->example);
-	if (k->kind == T_LADDER)
-		ladder_format(c, v, sizeof(v));
+	if (k->kind == T_LADDER || k->kind == T_LANGUAGES)
+		list_format(c, k, v, sizeof(v));
 	else
 		value_format(k, (const char *)c, v, sizeof(v));
 	return hl_buf_printf(out, "%s = %s\n", k->name, v);

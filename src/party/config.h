@@ -41,6 +41,13 @@
  *   console.root = /usr/local/share/hotline/console
  *   console.lib = /usr/share/javascript
  *
+ *   # What this party proposes as the terms of a link, with the
+ *   # deadlines and checks above: the working languages (1 to 6 BCP 47
+ *   # tags, in order of preference, default en) and the window before a
+ *   # key's revocation in which what it signed is suspect (default 7d):
+ *   terms.languages = ru, en
+ *   terms.suspect = 7d
+ *
  *   # Bytes of equivocation evidence kept per link (16M by default);
  *   # past them an incident is recorded by its hash alone:
  *   evidence.max = 16M
@@ -52,7 +59,9 @@
  *   # What the peers agreed link by link, over the party-wide values:
  *   # ack.<precedence>, receipt.<precedence> and check.every (which may
  *   # be none to send no scheduled checks on that link), for up to
- *   # HL_CONFIG_LINKS_MAX links:
+ *   # HL_CONFIG_LINKS_MAX links.  Once terms are in force on a link
+ *   # (protocol.md 8.13) they are only what this party proposes there
+ *   # (hl_config_superseded):
  *   link.us-cert.ack.flash = 10m
  *   link.us-cert.receipt.immediate = 5m
  *   link.us-cert.check.every = 1d
@@ -71,6 +80,7 @@
 #include "buf.h"
 #include "card.h"
 #include "envelope.h"
+#include "terms.h"
 
 #define HL_CONFIG_MAX (64 * 1024)
 #define HL_LISTEN_MAX 127
@@ -80,6 +90,7 @@
 #define HL_COMMAND_MAX 255
 #define HL_GROUP_MAX 32
 #define HL_CONFIG_LINKS_MAX 64
+#define HL_CONFIG_LINK_KEYS 9	/* ack.*, receipt.*, check.every */
 #define HL_CHECK_NONE (-1)	/* check.every = none */
 #define HL_EVIDENCE_MAX_DEFAULT (16 << 20)	/* evidence.max */
 #define HL_EVIDENCE_MAX_LIMIT ((int64_t)1 << 30)
@@ -91,6 +102,7 @@ struct hl_config_link {
 	int64_t receipt_due[4];
 	int64_t check_every;		/* seconds, or HL_CHECK_NONE */
 	unsigned line;			/* where the file first names it */
+	unsigned key_line[HL_CONFIG_LINK_KEYS];	/* each key's line; 0 unset */
 };
 
 struct hl_config {
@@ -106,6 +118,10 @@ struct hl_config {
 	char escalate_webhook[HL_ENDPOINT_MAX + 1];	/* "" for none */
 	int64_t check_every;		/* seconds; 0 or HL_CHECK_NONE for none */
 	enum hl_precedence check_precedence;
+	/* terms.languages, terms.suspect: what a proposal of terms says. */
+	char languages[HL_TERMS_LANGS_MAX][HL_LANG_MAX + 1];
+	unsigned nlanguages;
+	int64_t suspect;		/* seconds */
 	int64_t evidence_max;		/* bytes of evidence kept per link */
 	int64_t clock_skew;		/* seconds a peer's time may run ahead */
 	char console_listen[HL_LISTEN_MAX + 1];	/* "" for off */
@@ -136,6 +152,21 @@ int64_t hl_config_receipt_due(const struct hl_config *c, const char *link,
 /* Refuses (-HL_ECONFIG, with err_line and err set) a link.<name> key
  * whose name is none of the n link names, the links the store holds. */
 int hl_config_links_check(struct hl_config *c, const char *const *names, size_t n);
+/* A link.<name>.<key> line that terms in force on its link make only
+ * this party's proposal (protocol.md 8.13): on such a link every link
+ * key is. */
+struct hl_config_unused {
+	unsigned line;
+	const char *link;		/* into c */
+	const char *key;		/* "ack.flash"; static */
+	uint64_t version;		/* of the terms in force */
+};
+/* Fills out (up to cap, by line) with the keys of c superseded on the n
+ * links names[i], whose terms in force are version versions[i] (0 for
+ * none); returns how many there are. */
+size_t hl_config_superseded(const struct hl_config *c, const char *const *names,
+			    const uint64_t *versions, size_t n,
+			    struct hl_config_unused *out, size_t cap);
 /* Seconds between scheduled checks on link; 0 for none. */
 int64_t hl_config_check_every(const struct hl_config *c, const char *link);
 /* host:port with a port in 1..65535. */

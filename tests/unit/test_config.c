@@ -183,6 +183,8 @@ static void round_trip(const char *text, struct hl_buf *out)
 	assert_int_equal(a.nlinks, b.nlinks);
 	for (unsigned i = 0; i < a.nlinks; i++) {
 		a.links[i].line = b.links[i].line = 0;	/* where, not what */
+		memset(a.links[i].key_line, 0, sizeof(a.links[i].key_line));
+		memset(b.links[i].key_line, 0, sizeof(b.links[i].key_line));
 		assert_memory_equal(&a.links[i], &b.links[i], sizeof(a.links[i]));
 	}
 	a.nlinks = b.nlinks = 0;
@@ -229,6 +231,89 @@ static void test_format_round_trip(void **state)
 	assert_non_null(strstr((const char *)out.data, "\ncheck.every = none\n"));
 	assert_non_null(strstr((const char *)out.data, "\nescalate.ladder = duty-officer\n"));
 	hl_buf_free(&out);
+}
+
+/* terms.languages and terms.suspect: what a proposal of terms says. */
+static void test_terms_keys(void **state)
+{
+	struct hl_config c;
+	struct hl_buf out;
+
+	(void)state;
+	assert_int_equal(parse("name = a\n", &c), 0);
+	assert_int_equal(c.nlanguages, 1);
+	assert_string_equal(c.languages[0], "en");
+	assert_int_equal(c.suspect, 7 * 86400);
+	assert_int_equal(parse("name = a\nterms.languages = ru en\nterms.suspect = 36h\n", &c), 0);
+	assert_int_equal(c.nlanguages, 2);
+	assert_string_equal(c.languages[0], "ru");
+	assert_string_equal(c.languages[1], "en");
+	assert_int_equal(c.suspect, 36 * 3600);
+	assert_int_equal(parse("name = a\nterms.languages = zh-Hant,EN-gb , ar\t fr\n", &c), 0);
+	assert_int_equal(c.nlanguages, 4);
+	assert_string_equal(c.languages[1], "EN-gb");
+	assert_string_equal(c.languages[3], "fr");
+	assert_int_equal(parse("name = a\nterms.languages = ar, en, es, fr, ru, zh\n", &c), 0);
+	assert_int_equal(c.nlanguages, 6);
+
+	refused("name = a\nterms.languages = ar en es fr ru zh de\n", 2, "1 to 6 distinct");
+	refused("name = a\nterms.languages = en, EN\n", 2, "1 to 6 distinct");
+	refused("name = a\nterms.languages = english!\n", 2, "1 to 6 distinct");
+	refused("name = a\nterms.languages = en-\n", 2, "1 to 6 distinct");
+	refused("name = a\nterms.languages = , \n", 2, "1 to 6 distinct");
+	refused("name = a\nterms.languages =\n", 2, "1 to 6 distinct");
+	refused("name = a\n\nterms.suspect = 367d\n", 3, "terms.suspect: want a duration");
+	refused("name = a\nterms.suspect = 0s\n", 2, "terms.suspect: want a duration");
+	refused("name = a\nterms.suspect = 1d\nterms.suspect = 2d\n", 3, "key given twice");
+
+	round_trip("name = a\n", &out);
+	assert_non_null(strstr((const char *)out.data, "\n#terms.languages = en\n"));
+	assert_non_null(strstr((const char *)out.data, "\n#terms.suspect = 7d\n"));
+	hl_buf_free(&out);
+	round_trip("name = a\nterms.languages = ru en\nterms.suspect = 366d\n", &out);
+	assert_non_null(strstr((const char *)out.data, "\nterms.languages = ru, en\n"));
+	assert_non_null(strstr((const char *)out.data, "\nterms.suspect = 366d\n"));
+	hl_buf_free(&out);
+	/* en alone, written out: the default, so commented again. */
+	round_trip("name = a\nterms.languages = en\n", &out);
+	assert_non_null(strstr((const char *)out.data, "\n#terms.languages = en\n"));
+	hl_buf_free(&out);
+}
+
+/* The link keys that terms in force leave unused: each key of a link
+ * with a version in force, by line; none of a link without. */
+static void test_superseded(void **state)
+{
+	const char *names[] = {"us-cert", "cn.cert", "jp-cert"};
+	uint64_t versions[] = {2, 0, 1};
+	struct hl_config_unused u[8];
+	struct hl_config c;
+
+	(void)state;
+	assert_int_equal(parse("name = a\n"
+			       "link.us-cert.check.every = none\n"
+			       "link.cn.cert.ack.flash = 5m\n"
+			       "# a comment\n"
+			       "link.us-cert.ack.flash = 10m\n"
+			       "link.us-cert.receipt.routine = 1d\n", &c), 0);
+	assert_int_equal(hl_config_superseded(&c, names, versions, 3, u, 8), 3);
+	assert_int_equal(u[0].line, 2);
+	assert_string_equal(u[0].key, "check.every");
+	assert_string_equal(u[0].link, "us-cert");
+	assert_int_equal(u[0].version, 2);
+	assert_int_equal(u[1].line, 5);
+	assert_string_equal(u[1].key, "ack.flash");
+	assert_int_equal(u[2].line, 6);
+	assert_string_equal(u[2].key, "receipt.routine");
+	/* Fewer places than keys: the count still says how many. */
+	assert_int_equal(hl_config_superseded(&c, names, versions, 3, u, 1), 3);
+	assert_int_equal(hl_config_superseded(&c, names, versions, 3, NULL, 0), 3);
+	versions[0] = 0;
+	assert_int_equal(hl_config_superseded(&c, names, versions, 3, u, 8), 0);
+	versions[1] = 7;
+	assert_int_equal(hl_config_superseded(&c, names, versions, 3, u, 8), 1);
+	assert_int_equal(u[0].line, 3);
+	assert_string_equal(u[0].link, "cn.cert");
 }
 
 /* evidence.max: a size in bytes, K, M or G, at most 1G; written back in
@@ -328,6 +413,8 @@ int main(void)
 		cmocka_unit_test(test_too_many_links),
 		cmocka_unit_test(test_format_round_trip),
 		cmocka_unit_test(test_evidence_max),
+		cmocka_unit_test(test_terms_keys),
+		cmocka_unit_test(test_superseded),
 		cmocka_unit_test(test_console),
 		cmocka_unit_test(test_console_files),
 	};

@@ -50,6 +50,22 @@ static void test_lang_well_formed(void **state)
 	}
 }
 
+/* The working languages' rule (protocol.md 8.13): one language when the
+ * primary subtags are equal, without regard to case. */
+static void test_lang_same_primary(void **state)
+{
+	(void)state;
+	assert_true(hl_lang_same_primary("en", "en"));
+	assert_true(hl_lang_same_primary("en", "en-GB"));
+	assert_true(hl_lang_same_primary("EN-gb", "en-US"));
+	assert_true(hl_lang_same_primary("zh-Hant", "zh"));
+	assert_true(hl_lang_same_primary("sr-Latn", "SR-Cyrl"));
+	assert_false(hl_lang_same_primary("en", "eng"));
+	assert_false(hl_lang_same_primary("de", "en"));
+	assert_false(hl_lang_same_primary("en", "und"));
+	assert_false(hl_lang_same_primary("e", "en-GB"));
+}
+
 static void test_content_round_trip(void **state)
 {
 	static const char ar[] = "رصدنا هجوماً ببرنامج فدية على مرفق للمياه";
@@ -511,6 +527,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lang_well_formed),
+		cmocka_unit_test(test_lang_same_primary),
 		cmocka_unit_test(test_content_round_trip),
 		cmocka_unit_test(test_content_encode_refuses),
 		cmocka_unit_test(test_content_parse_strict),
