@@ -338,7 +338,7 @@ static void terms_again(struct hl_clock *c, struct lane *ln, const struct hl_lin
 	bool first;
 
 	if (hl_index_update(c->st, c->me, l, &added) < 0 ||
-	    hl_store_link_terms(c->st, c->me->card.name, l, &t) < 0) {
+	    hl_store_link_terms(c->st, c->me, l, &t) < 0) {
 		log_warn("clock: terms of %s: %s", l->name, hl_store_errmsg(c->st));
 		return;
 	}
