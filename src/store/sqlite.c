@@ -241,6 +241,22 @@ static const char *const migrations[] = {
 	 * type, without reading every item of the link.  IF NOT EXISTS: a
 	 * store rolled back to an older user_version keeps it. */
 	"CREATE INDEX IF NOT EXISTS item_type ON item (link, type);",
+	/* 14: suspension (protocol.md 8.14).  Whether a link was ever
+	 * suspended, from the messages' kinds, without the content index:
+	 * a send asks on every new case.  The messages held while a link is
+	 * suspended, as they will be sealed (a record: rebuild keeps it). */
+	"CREATE INDEX IF NOT EXISTS message_suspend ON message (link) WHERE kind = 'suspend';"
+	"CREATE TABLE IF NOT EXISTS held ("
+	"  id INTEGER PRIMARY KEY,"
+	"  link INTEGER NOT NULL REFERENCES link(id),"
+	"  queued INTEGER NOT NULL,"
+	"  kind TEXT NOT NULL,"
+	"  precedence TEXT NOT NULL,"
+	"  case_no INTEGER NOT NULL CHECK (case_no >= 0),"
+	"  content BLOB NOT NULL,"
+	"  op_name TEXT NOT NULL,"
+	"  op_role TEXT NOT NULL);"
+	"CREATE INDEX IF NOT EXISTS held_link ON held (link, id);",
 };
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 _Static_assert(NMIGRATIONS == HL_STORE_SCHEMA, "HL_STORE_SCHEMA counts the migrations");
