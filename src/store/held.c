@@ -25,7 +25,8 @@ static const char *const sql[] = {
 	[Q_COUNT - Q_PUT] = "SELECT count(*) FROM held WHERE link = ?1",
 	[Q_DROP - Q_PUT] = "DELETE FROM held WHERE id = ?1",
 	[Q_EVER - Q_PUT] = "SELECT 1 FROM message INDEXED BY message_suspend"
-			   " WHERE link = ?1 AND kind = 'suspend' LIMIT 1",
+			   " WHERE link = (SELECT id FROM link WHERE name = ?1)"
+			   " AND kind = 'suspend' LIMIT 1",
 };
 
 static sqlite3_stmt *stmt(struct hl_store *st, int key)
@@ -141,14 +142,14 @@ int hl_store_held_drop(struct hl_store *st, int64_t id)
 	return r;
 }
 
-int hl_store_ever_suspended(struct hl_store *st, int64_t link, bool *yes)
+int hl_store_ever_suspended(struct hl_store *st, const char *link, bool *yes)
 {
 	sqlite3_stmt *s = stmt(st, Q_EVER);
 	int rc;
 
 	if (!s)
 		return -HL_ESTORE;
-	sqlite3_bind_int64(s, 1, link);
+	sqlite3_bind_text(s, 1, link, -1, SQLITE_STATIC);
 	rc = sqlite3_step(s);
 	*yes = rc == SQLITE_ROW;
 	sqlite3_reset(s);

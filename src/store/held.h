@@ -10,6 +10,7 @@
 #ifndef HL_HELD_H
 #define HL_HELD_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "envelope.h"
@@ -43,9 +44,10 @@ int hl_store_held_count(struct hl_store *st, int64_t link, uint64_t *n);
 /* Drops one: -HL_ENOTFOUND when it is not held. */
 int hl_store_held_drop(struct hl_store *st, int64_t id);
 
-/* Whether our or the peer's log on link ever held a suspend: when not,
- * the link cannot be suspended, and no fold is needed to say so. */
-int hl_store_ever_suspended(struct hl_store *st, int64_t link, bool *yes);
+/* Whether our or the peer's log on the link named link ever held a
+ * suspend: when not, the link is not suspended, and no fold (nor even
+ * reading the link) is needed to say so. */
+int hl_store_ever_suspended(struct hl_store *st, const char *link, bool *yes);
 
 /* Seals every held message of l and appends them in the order held, in
  * one transaction that deletes them; *n gets how many, *first the seq
