@@ -1,4 +1,4 @@
-/* cmd_link.c - hotline link add|list|show|confirm (and terms: cmd_terms.c). */
+/* cmd_link.c - hotline link add|list|show|confirm|card (and terms: cmd_terms.c). */
 #include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
@@ -19,6 +19,7 @@ const char link_help[] =
 	"    hotline link list [--json]\n"
 	"    hotline link show NAME [--json]\n"
 	"    hotline link confirm NAME [--fingerprint DIGITS]\n"
+	"    hotline link card NAME [--json]\n"
 	"    hotline link terms NAME [--json]\n"
 	"    hotline link terms propose NAME [--ack D,D,D,D] [--receipt D,D,D,D]\n"
 	"            [--check-every D|none] [--check-precedence P]\n"
@@ -41,6 +42,11 @@ const char link_help[] =
 	"    side has sent and had receipted, and any equivocation evidence.\n"
 	"    With --json, 'list' prints a JSON object per link, one a line, and\n"
 	"    'show' one object (docs/cli-json.md).\n\n"
+	"    'card' asks the peer for the card it serves now, over the link's\n"
+	"    pinned connection (within 10 seconds), and says whether it is the\n"
+	"    card this party holds for the link, byte for byte; a peer whose\n"
+	"    card changed (a new key, endpoint or certificate) serves another.\n"
+	"    A link with no endpoint (its peer calls us) cannot be asked.\n\n"
 	"    The terms of a link are what both parties hold each other to: when\n"
 	"    a message's receipt and acknowledgment are due at each precedence,\n"
 	"    how often communication checks run, the working languages, and\n"
@@ -68,18 +74,19 @@ const char link_help[] =
 	"    --endpoint URL       reach the peer here instead of its card's\n"
 	"    --fingerprint DIGITS the fingerprint read out by the peer\n"
 	"    --home DIR           this party's home folder\n"
-	"    --json               list, show and terms print JSON\n"
+	"    --json               list, show, card and terms print JSON\n"
 	"    --ack, --receipt, --check-every, --check-precedence, --languages,\n"
 	"    --suspect            what 'terms propose' changes\n"
 	"    --lang TAG           the language of a terms message's TEXT\n\n"
 	"EXIT STATUS\n"
 	"    0 done; 1 failed (a bad card, a fingerprint that differs, an\n"
-	"    unknown link, terms that make no sense, no open proposal); 2 usage\n"
-	"    error.\n");
+	"    unknown link, terms that make no sense, no open proposal, a peer\n"
+	"    that cannot be reached or serves a card other than the one held);\n"
+	"    2 usage error.\n");
 
 static const char synopsis[] =
 	"link add NAME --card FILE [--endpoint URL] | list [--json] | show NAME [--json] |"
-	" confirm NAME | terms [propose|accept|decline] ...";
+	" confirm NAME | card NAME [--json] | terms [propose|accept|decline] ...";
 
 struct args {
 	const char *card, *endpoint, *fingerprint, *name;
@@ -328,6 +335,33 @@ static int show(const struct hl_party *p, const struct args *a)
 	return CLI_OK;
 }
 
+/* Exit 0 when the peer serves the card we hold, 1 when not. */
+static int card(const struct hl_party *p, const struct args *a)
+{
+	json_t *args, *res = NULL;
+	bool current;
+	int r;
+
+	if (!a->name)
+		return cli_usage("link", synopsis);
+	args = json_pack("{s:s}", "name", a->name);
+	r = args ? cli_call(p, "GET", "/v1/link/card", args, &res) : -ENOMEM;
+	json_decref(args);
+	if (r != 0)
+		return CLI_FAIL;
+	current = json_is_true(json_object_get(res, "current"));
+	if (a->json)
+		return cli_json_print(res) < 0 || !current ? CLI_FAIL : CLI_OK;
+	if (current)
+		printf(_("%s serves the card we hold (created %s)\n"), str(res, "link"),
+		       str(res, "created"));
+	else
+		printf(_("%s serves a card other than the one we hold (created %s)\n"),
+		       str(res, "link"), str(res, "created"));
+	json_decref(res);
+	return current ? CLI_OK : CLI_FAIL;
+}
+
 int link_main(int argc, char **argv)
 {
 	struct args a = {0};
@@ -344,7 +378,7 @@ int link_main(int argc, char **argv)
 	if (r != CLI_OK)
 		return r;
 	if (strcmp(verb, "add") && strcmp(verb, "list") && strcmp(verb, "show") &&
-	    strcmp(verb, "confirm"))
+	    strcmp(verb, "confirm") && strcmp(verb, "card"))
 		return cli_usage("link", synopsis);
 	p = cli_party(HL_PARTY_PUBLIC);
 	if (!p)
@@ -355,6 +389,8 @@ int link_main(int argc, char **argv)
 		r = list(p, &a);
 	else if (strcmp(verb, "show") == 0)
 		r = show(p, &a);
+	else if (strcmp(verb, "card") == 0)
+		r = card(p, &a);
 	else
 		r = confirm(p, &a);
 	hl_party_free(p);

@@ -46,6 +46,8 @@ const struct hl_desk_route hl_desk_routes[] = {
 	{"GET",  "/v1/link",        hl_desk_link_show,     HL_RIGHT_READ,   0,          false},
 	{"POST", "/v1/link/add",    hl_desk_link_add,      HL_RIGHT_LINK,   BODY_CARD,  true},
 	{"POST", "/v1/link/confirm", hl_desk_link_confirm, HL_RIGHT_LINK,   BODY_SMALL, true},
+	/* cardcheck.c: the card the peer serves, fetched by the courier. */
+	{"GET",  "/v1/link/card",   hl_desk_link_card,     HL_RIGHT_READ,   0,          false},
 	/* terms.c */
 	{"GET",  "/v1/link/terms",  hl_desk_terms_show,    HL_RIGHT_READ,   0,          false},
 	{"POST", "/v1/link/terms/propose", hl_desk_terms_propose, HL_RIGHT_LINK, BODY_SMALL, true},

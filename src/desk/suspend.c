@@ -198,7 +198,7 @@ static bool peer_card_current(struct hl_desk *d, const struct hl_link *l,
 {
 	char why[300] = "", created[HL_TIME_LEN + 1];
 	struct hl_card other;
-	unsigned char *card = NULL;
+	char *card = NULL;
 	size_t len = 0;
 	int r;
 
@@ -206,7 +206,7 @@ static bool peer_card_current(struct hl_desk *d, const struct hl_link *l,
 		hl_desk_fail(e, 503, "cannot resume %s: cannot check its card: no courier", l->name);
 		return false;
 	}
-	r = hl_courier_fetch_card(d->courier, l->name, (char **)&card, &len, why, sizeof(why));
+	r = hl_courier_fetch_card(d->courier, l->name, &card, &len, why, sizeof(why));
 	if (r < 0) {
 		hl_desk_fail(e, 503, "cannot resume %s: cannot check its card: %s", l->name, why);
 		return false;
@@ -215,7 +215,7 @@ static bool peer_card_current(struct hl_desk *d, const struct hl_link *l,
 		free(card);
 		return true;
 	}
-	if (hl_card_parse(card, len, &other) == 0)
+	if (hl_card_parse((const unsigned char *)card, len, &other) == 0)
 		hl_time_format(other.created, created);
 	else
 		snprintf(created, sizeof(created), "%s", "unreadable");
