@@ -2,6 +2,7 @@
  * send for every kind a person sends (a notification opens a case; an
  * update or a request is about one), closing a case, and running a
  * communication check.  The rules the CLI held live here, once. */
+#include <errno.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>

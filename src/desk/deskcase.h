@@ -68,8 +68,9 @@ bool hl_desk_may_send_at(const struct hl_desk_req *q, enum hl_precedence p,
 			 struct hl_desk_err *e);
 
 /* suspend.c.  {"state": "active" | "suspended", "suspended": [...],
- * "held": N} of l at now, for the link's view; NULL on failure. */
-json_t *hl_desk_link_state(struct hl_desk *d, const struct hl_link *l, int64_t now);
+ * "held": N} of the link named name at now, for the link's view; NULL
+ * on failure. */
+json_t *hl_desk_link_state(struct hl_desk *d, const char *name, int64_t now);
 
 /* Whether a message of kind to l waits while l is suspended: 1 hold
  * it, 0 send it (not suspended, a kind that goes on, or a supervisor's

@@ -18,6 +18,7 @@
 #include "courier.h"
 #include "deskcase.h"
 #include "error.h"
+#include "events.h"
 #include "file.h"
 #include "held.h"
 #include "linkterms.h"
@@ -89,24 +90,32 @@ static json_t *suspension_json(struct hl_desk *d, const struct hl_link *l,
 	return j;
 }
 
-json_t *hl_desk_link_state(struct hl_desk *d, const struct hl_link *l, int64_t now)
+json_t *hl_desk_link_state(struct hl_desk *d, const char *name, int64_t now)
 {
 	struct hl_desk_err e;
-	struct susp s;
+	struct hl_link l;
+	struct susp s = {0};
 	uint64_t held = 0;
-	json_t *list, *j;
+	bool ever = false;
+	json_t *list;
 
-	if (!suspensions(d, l, now, &s, &e) || hl_store_held_count(d->st, l->id, &held) < 0) {
-		hl_link_terms_free(&s.f);
+	/* Messages are held only while a suspend is in force. */
+	if (hl_store_ever_suspended(d->st, name, &ever) < 0)
 		return NULL;
-	}
+	if (!ever)
+		return json_pack("{s:s, s:[], s:i}", "state", "active", "suspended", "held", 0);
+	if (!hl_desk_link(d, name, &l, &e))
+		return NULL;
 	list = json_array();
-	for (size_t i = 0; i < s.n; i++)
-		json_array_append_new(list, suspension_json(d, l, s.in[i]));
-	j = json_pack("{s:s, s:o, s:I}", "state", s.n ? "suspended" : "active", "suspended", list,
-		      "held", (json_int_t)held);
+	if (suspensions(d, &l, now, &s, &e) && hl_store_held_count(d->st, l.id, &held) == 0)
+		for (size_t i = 0; i < s.n; i++)
+			json_array_append_new(list, suspension_json(d, &l, s.in[i]));
+	else
+		json_decref(list), list = NULL;
 	hl_link_terms_free(&s.f);
-	return j;
+	hl_link_free(&l);
+	return list ? json_pack("{s:s, s:o, s:I}", "state", s.n ? "suspended" : "active",
+				"suspended", list, "held", (json_int_t)held) : NULL;
 }
 
 /* ---- suspend, resume ---- */
@@ -148,9 +157,8 @@ json_t *hl_desk_link_suspend(struct hl_desk *d, const struct hl_desk_req *q,
 	return res;
 }
 
-/* Why our suspension of l cannot be lifted now, or NULL. */
-static bool may_resume(struct hl_desk *d, const struct hl_link *l, const struct susp *s,
-		       struct hl_desk_err *e)
+/* Whether we suspended l, and so may resume it; else false with e filled. */
+static bool may_resume(const struct hl_link *l, const struct susp *s, struct hl_desk_err *e)
 {
 	const struct hl_suspension *t = theirs(s);
 	char since[HL_TIME_LEN + 1];
@@ -169,7 +177,7 @@ static bool may_resume(struct hl_desk *d, const struct hl_link *l, const struct 
 
 /* Our TLS certificate's key is the one our card pins: else the peer
  * would refuse us the moment the link is used again. */
-static bool our_tls_current(struct hl_desk *d, struct hl_desk_err *e)
+static bool our_tls_current(struct hl_desk *d, const struct hl_link *l, struct hl_desk_err *e)
 {
 	char path[PATH_MAX];
 	struct hl_buf crt;
@@ -185,7 +193,7 @@ static bool our_tls_current(struct hl_desk *d, struct hl_desk_err *e)
 	hl_buf_free(&crt);
 	if (r < 0 || sodium_memcmp(pin, d->me->card.tls_pin, sizeof(pin)) != 0) {
 		hl_desk_fail(e, 409, "cannot resume %s: our TLS certificate's key is not the "
-			     "one our card pins", "this link");
+			     "one our card pins", l->name);
 		return false;
 	}
 	return true;
@@ -262,7 +270,7 @@ json_t *hl_desk_link_resume(struct hl_desk *d, const struct hl_desk_req *q,
 		return NULL;
 	if (!suspensions(d, &l, q->now, &s, e))
 		goto out;
-	if (!may_resume(d, &l, &s, e) || !our_tls_current(d, e) ||
+	if (!may_resume(&l, &s, e) || !our_tls_current(d, &l, e) ||
 	    !peer_card_current(d, &l, e))
 		goto out;
 	if (hl_desk_ref(d, &l, HL_OURS, ours(&s)->seq, &m.ref) < 0 ||
