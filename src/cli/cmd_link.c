@@ -13,7 +13,7 @@
 
 const char link_help[] =
 	N_("NAME\n"
-	"    hotline link - add, list, show and confirm links to peers\n\n"
+	"    hotline link - add, confirm, suspend and resume links to peers\n\n"
 	"SYNOPSIS\n"
 	"    hotline link add NAME --card FILE [--endpoint URL]\n"
 	"    hotline link list [--json]\n"
@@ -25,7 +25,9 @@ const char link_help[] =
 	"            [--check-every D|none] [--check-precedence P]\n"
 	"            [--languages TAG,...] [--suspect D] [--lang TAG] [TEXT]\n"
 	"    hotline link terms accept NAME/N [--lang TAG] [TEXT]\n"
-	"    hotline link terms decline NAME/N [--lang TAG] TEXT\n\n"
+	"    hotline link terms decline NAME/N [--lang TAG] TEXT\n"
+	"    hotline link suspend NAME [--lang TAG] TEXT\n"
+	"    hotline link resume NAME [--lang TAG] [TEXT]\n\n"
 	"DESCRIPTION\n"
 	"    A link is this party's relationship with one peer, configured on\n"
 	"    both sides.  'add' records the peer's card (NAME must be the name\n"
@@ -66,6 +68,17 @@ const char link_help[] =
 	"    acknowledgment deadlines, and the version in force now the\n"
 	"    scheduled checks; hotline.conf then only gives what this party\n"
 	"    proposes.\n\n"
+	"    'suspend' freezes the link by this party's decision, saying why\n"
+	"    (TEXT), as a signed message of the transcript; only this party can\n"
+	"    'resume' it.  While either party's suspension is in force, the\n"
+	"    transcript, receipts, acknowledgments, answers, updates and\n"
+	"    communication checks go on, and new cases and requests are held\n"
+	"    ('hotline held') until no suspension is in force; they are then\n"
+	"    sent in order, exactly once.  Before it resumes, hotlined checks\n"
+	"    that the peer still serves the card this party holds and that our\n"
+	"    TLS certificate is the one our card pins.  'show' and 'status'\n"
+	"    say who suspended a link, when and why.  Both need the supervisor\n"
+	"    role.\n\n"
 	"    Each of these asks the running hotlined (it must run; without it\n"
 	"    nothing is done), which keeps the links; the card file is read\n"
 	"    here and sent to it.\n\n"
@@ -77,7 +90,8 @@ const char link_help[] =
 	"    --json               list, show, card and terms print JSON\n"
 	"    --ack, --receipt, --check-every, --check-precedence, --languages,\n"
 	"    --suspect            what 'terms propose' changes\n"
-	"    --lang TAG           the language of a terms message's TEXT\n\n"
+	"    --lang TAG           the language of a terms message's or a\n"
+	"                         suspension's TEXT\n\n"
 	"EXIT STATUS\n"
 	"    0 done; 1 failed (a bad card, a fingerprint that differs, an\n"
 	"    unknown link, terms that make no sense, no open proposal, a peer\n"
@@ -86,7 +100,8 @@ const char link_help[] =
 
 static const char synopsis[] =
 	"link add NAME --card FILE [--endpoint URL] | list [--json] | show NAME [--json] |"
-	" confirm NAME | card NAME [--json] | terms [propose|accept|decline] ...";
+	" confirm NAME | card NAME [--json] | terms [propose|accept|decline] ... |"
+	" suspend NAME TEXT | resume NAME [TEXT]";
 
 struct args {
 	const char *card, *endpoint, *fingerprint, *name;
@@ -314,6 +329,7 @@ static void link_print(json_t *v)
 	if (evidence)
 		printf(_("EVIDENCE:    %llu equivocation record(s): the peer signed two "
 			 "different entries for one place\n"), (unsigned long long)evidence);
+	cli_print_suspended(v, "");
 }
 
 static int show(const struct hl_party *p, const struct args *a)
@@ -374,6 +390,8 @@ int link_main(int argc, char **argv)
 	verb = argv[1];
 	if (strcmp(verb, "terms") == 0)
 		return terms_main(argc - 1, argv + 1);
+	if (strcmp(verb, "suspend") == 0 || strcmp(verb, "resume") == 0)
+		return suspend_main(argc - 1, argv + 1);
 	r = parse(argc - 1, argv + 1, &a);
 	if (r != CLI_OK)
 		return r;
