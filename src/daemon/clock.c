@@ -362,7 +362,7 @@ static void release_held(struct hl_clock *c, struct lane *ln, const struct hl_li
 			 r == -HL_ESTORE ? hl_store_errmsg(c->st) : hl_strerror(r));
 		return;
 	}
-	log_info("clock: %s resumed: %llu held message%s sent as %s/out/%llu..%llu", l->name,
+	log_info("clock: %s: no suspension in force: %llu held message%s sent as %s/out/%llu..%llu", l->name,
 		 (unsigned long long)n, n == 1 ? "" : "s", l->name, (unsigned long long)first,
 		 (unsigned long long)(first + n - 1));
 	hl_event("suspension", json_pack("{s:s, s:s, s:I, s:I}", "link", l->name, "action",
