@@ -36,7 +36,12 @@ test_expect_success 'with --json: current, the card text, its time and fingerpri
 	hl ru-cert link card us-cert --json >out.json &&
 	jq -e ".link == \"us-cert\" and .current == true" out.json >/dev/null &&
 	jq -j .card out.json >card.json && cmp card.json us-cert/card &&
-	test "$(jq -r .created out.json)" = "$(created us-cert)" &&
+	test "$(jq -r .created out.json)" = "$(date -u -d "$(created us-cert)" +%s)" &&
+	curl -s --unix-socket ru-cert/hotlined.sock -o body -w "%{http_code}" \
+		"http://hotlined/v1/link/card?name=us-cert" >code &&
+	test "$(cat code)" = 200 &&
+	perl "$SRC_DIR/tests/openapi-check.pl" "$SRC_DIR/docs/openapi.json" \
+		answer GET /v1/link/card 200 body &&
 	test "$(jq -r .fingerprint out.json)" = "$("$HOTLINE" fingerprint us-cert/card | cut -c1-35)"
 '
 
