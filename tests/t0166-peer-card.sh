@@ -36,7 +36,12 @@ test_expect_success 'with --json: current, the card text, its time and fingerpri
 	hl ru-cert link card us-cert --json >out.json &&
 	jq -e ".link == \"us-cert\" and .current == true" out.json >/dev/null &&
 	jq -j .card out.json >card.json && cmp card.json us-cert/card &&
-	test "$(jq -r .created out.json)" = "$(created us-cert)" &&
+	test "$(jq -r .created out.json)" = "$(date -u -d "$(created us-cert)" +%s)" &&
+	curl -s --unix-socket ru-cert/hotlined.sock -o body -w "%{http_code}" \
+		"http://hotlined/v1/link/card?name=us-cert" >code &&
+	test "$(cat code)" = 200 &&
+	perl "$SRC_DIR/tests/openapi-check.pl" "$SRC_DIR/docs/openapi.json" \
+		answer GET /v1/link/card 200 body &&
 	test "$(jq -r .fingerprint out.json)" = "$("$HOTLINE" fingerprint us-cert/card | cut -c1-35)"
 '
 
@@ -87,8 +92,19 @@ test_expect_success 'an unknown link: refused' '
 	grep -q "nobody" ru-cert.err
 '
 
-test_expect_success 'us-cert down: fails at once with why, well within the 10 s' '
+test_expect_success 'us-cert with another TLS key: the pin mismatch, said' '
 	stop_daemon us-cert &&
+	cp us-cert/tls.key us-cert/tls.key.own && cp us-cert/tls.crt us-cert/tls.crt.own &&
+	cp eg-cert/tls.key us-cert/tls.key && cp eg-cert/tls.crt us-cert/tls.crt &&
+	start_daemon us-cert &&
+	expect_code 1 hl ru-cert link card us-cert >out &&
+	stop_daemon us-cert &&
+	mv us-cert/tls.key.own us-cert/tls.key && mv us-cert/tls.crt.own us-cert/tls.crt &&
+	grep -qx "hotline: us-cert: TLS KEY PIN MISMATCH: the peer at https://127.0.0.1:$US_PORT does not present the key its card pins (sha256//$(sed -n "s/^tls //p" us-cert/card))" ru-cert.err &&
+	test ! -s out
+'
+
+test_expect_success 'us-cert down: fails at once with why, well within the 10 s' '
 	t0=$(date +%s) &&
 	expect_code 1 hl ru-cert link card us-cert >out &&
 	t1=$(date +%s) &&

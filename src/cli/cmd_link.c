@@ -355,6 +355,7 @@ static int show(const struct hl_party *p, const struct args *a)
 static int card(const struct hl_party *p, const struct args *a)
 {
 	json_t *args, *res = NULL;
+	char when[HL_TIME_LEN + 1];
 	bool current;
 	int r;
 
@@ -368,12 +369,12 @@ static int card(const struct hl_party *p, const struct args *a)
 	current = json_is_true(json_object_get(res, "current"));
 	if (a->json)
 		return cli_json_print(res) < 0 || !current ? CLI_FAIL : CLI_OK;
+	hl_time_format((int64_t)num(res, "created"), when);
 	if (current)
-		printf(_("%s serves the card we hold (created %s)\n"), str(res, "link"),
-		       str(res, "created"));
+		printf(_("%s serves the card we hold (created %s)\n"), str(res, "link"), when);
 	else
 		printf(_("%s serves a card other than the one we hold (created %s)\n"),
-		       str(res, "link"), str(res, "created"));
+		       str(res, "link"), when);
 	json_decref(res);
 	return current ? CLI_OK : CLI_FAIL;
 }

@@ -681,7 +681,7 @@ int hl_courier_fetch_card(struct hl_courier *c, const char *link, char **card, s
 	if (r == 0)
 		r = hl_store_link_get(st, link, &l);
 	if (r < 0 && !err[0])
-		snprintf(err, errlen, "%s: %s", link, r == -HL_ESTORE ?
+		snprintf(err, errlen, "%s: %s", link, r == -HL_ESTORE && st ?
 			 hl_store_errmsg(st) : hl_strerror(r));
 	if (r == 0 && !l.confirmed) {
 		snprintf(err, errlen, "%s is not confirmed: its card cannot be fetched", link);

@@ -28,7 +28,7 @@ static unsigned fetch_status(int r)
 static json_t *compare(struct hl_desk *d, const char *name, const char *text, size_t len,
 		       struct hl_desk_err *e)
 {
-	char fp[HL_FINGERPRINT_LEN + 1], when[HL_TIME_LEN + 1];
+	char fp[HL_FINGERPRINT_LEN + 1];
 	struct hl_card card;
 	struct hl_link l;
 	bool current;
@@ -44,9 +44,9 @@ static json_t *compare(struct hl_desk *d, const char *name, const char *text, si
 	current = l.card_text.len == len && memcmp(l.card_text.data, text, len) == 0;
 	hl_link_free(&l);
 	hl_card_fingerprint(&card, fp);
-	hl_time_format(card.created, when);
-	res = json_pack("{s:s, s:b, s:s%, s:s, s:s}", "link", name, "current", current,
-			"card", text, len, "created", when, "fingerprint", fp);
+	res = json_pack("{s:s, s:b, s:s%, s:I, s:s}", "link", name, "current", current,
+			"card", text, len, "created", (json_int_t)card.created,
+			"fingerprint", fp);
 	return res ? res : hl_desk_fail(e, 503, "out of memory");
 }
 
