@@ -141,6 +141,11 @@ int envelope_main(int argc, char **argv);
 int help_main(int argc, char **argv);
 int link_main(int argc, char **argv);
 int terms_main(int argc, char **argv);	/* cmd_terms.c: hotline link terms */
+int suspend_main(int argc, char **argv);	/* cmd_suspend.c: link suspend, resume */
+int held_main(int argc, char **argv);
+/* Prints who suspended the link of view v, when and why, and what is
+ * held (cmd_suspend.c). */
+void cli_print_suspended(const json_t *v, const char *indent);
 int send_main(int argc, char **argv);
 int batch_main(int argc, char **argv);
 int log_main(int argc, char **argv);
@@ -170,6 +175,7 @@ extern const char init_help[], card_help[], fingerprint_help[],
 	case_help[], answer_help[], retract_help[], correct_help[], search_help[],
 	export_help[], watch_help[];
 extern const char audit_help[];		/* cmd_audit.c */
+extern const char held_help[];		/* cmd_suspend.c */
 
 struct cli_cmd {
 	const char *name;

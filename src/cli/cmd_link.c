@@ -1,4 +1,4 @@
-/* cmd_link.c - hotline link add|list|show|confirm (and terms: cmd_terms.c). */
+/* cmd_link.c - hotline link add|list|show|confirm|card (and terms: cmd_terms.c). */
 #include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
@@ -13,18 +13,21 @@
 
 const char link_help[] =
 	N_("NAME\n"
-	"    hotline link - add, list, show and confirm links to peers\n\n"
+	"    hotline link - add, confirm, suspend and resume links to peers\n\n"
 	"SYNOPSIS\n"
 	"    hotline link add NAME --card FILE [--endpoint URL]\n"
 	"    hotline link list [--json]\n"
 	"    hotline link show NAME [--json]\n"
 	"    hotline link confirm NAME [--fingerprint DIGITS]\n"
+	"    hotline link card NAME [--json]\n"
 	"    hotline link terms NAME [--json]\n"
 	"    hotline link terms propose NAME [--ack D,D,D,D] [--receipt D,D,D,D]\n"
 	"            [--check-every D|none] [--check-precedence P]\n"
 	"            [--languages TAG,...] [--suspect D] [--lang TAG] [TEXT]\n"
 	"    hotline link terms accept NAME/N [--lang TAG] [TEXT]\n"
-	"    hotline link terms decline NAME/N [--lang TAG] TEXT\n\n"
+	"    hotline link terms decline NAME/N [--lang TAG] TEXT\n"
+	"    hotline link suspend NAME [--lang TAG] TEXT\n"
+	"    hotline link resume NAME [--lang TAG] [TEXT]\n\n"
 	"DESCRIPTION\n"
 	"    A link is this party's relationship with one peer, configured on\n"
 	"    both sides.  'add' records the peer's card (NAME must be the name\n"
@@ -41,6 +44,11 @@ const char link_help[] =
 	"    side has sent and had receipted, and any equivocation evidence.\n"
 	"    With --json, 'list' prints a JSON object per link, one a line, and\n"
 	"    'show' one object (docs/cli-json.md).\n\n"
+	"    'card' asks the peer for the card it serves now, over the link's\n"
+	"    pinned connection (within 10 seconds), and says whether it is the\n"
+	"    card this party holds for the link, byte for byte; a peer whose\n"
+	"    card changed (a new key, endpoint or certificate) serves another.\n"
+	"    A link with no endpoint (its peer calls us) cannot be asked.\n\n"
 	"    The terms of a link are what both parties hold each other to: when\n"
 	"    a message's receipt and acknowledgment are due at each precedence,\n"
 	"    how often communication checks run, the working languages, and\n"
@@ -63,6 +71,17 @@ const char link_help[] =
 	"    longer uses.  A message sent, acknowledged or answered in none of\n"
 	"    the working languages (en-GB counts as en), nor with a summary in\n"
 	"    one, goes all the same, with a note on standard error.\n\n"
+	"    'suspend' freezes the link by this party's decision, saying why\n"
+	"    (TEXT), as a signed message of the transcript; only this party can\n"
+	"    'resume' it.  While either party's suspension is in force, the\n"
+	"    transcript, receipts, acknowledgments, answers, updates and\n"
+	"    communication checks go on, and new cases and requests are held\n"
+	"    ('hotline held') until no suspension is in force; they are then\n"
+	"    sent in order, exactly once.  Before it resumes, hotlined checks\n"
+	"    that the peer still serves the card this party holds and that our\n"
+	"    TLS certificate is the one our card pins.  'show' and 'status'\n"
+	"    say who suspended a link, when and why.  Both need the supervisor\n"
+	"    role.\n\n"
 	"    Each of these asks the running hotlined (it must run; without it\n"
 	"    nothing is done), which keeps the links; the card file is read\n"
 	"    here and sent to it.\n\n"
@@ -71,18 +90,21 @@ const char link_help[] =
 	"    --endpoint URL       reach the peer here instead of its card's\n"
 	"    --fingerprint DIGITS the fingerprint read out by the peer\n"
 	"    --home DIR           this party's home folder\n"
-	"    --json               list, show and terms print JSON\n"
+	"    --json               list, show, card and terms print JSON\n"
 	"    --ack, --receipt, --check-every, --check-precedence, --languages,\n"
 	"    --suspect            what 'terms propose' changes\n"
-	"    --lang TAG           the language of a terms message's TEXT\n\n"
+	"    --lang TAG           the language of a terms message's or a\n"
+	"                         suspension's TEXT\n\n"
 	"EXIT STATUS\n"
 	"    0 done; 1 failed (a bad card, a fingerprint that differs, an\n"
-	"    unknown link, terms that make no sense, no open proposal); 2 usage\n"
-	"    error.\n");
+	"    unknown link, terms that make no sense, no open proposal, a peer\n"
+	"    that cannot be reached or serves a card other than the one held);\n"
+	"    2 usage error.\n");
 
 static const char synopsis[] =
 	"link add NAME --card FILE [--endpoint URL] | list [--json] | show NAME [--json] |"
-	" confirm NAME | terms [propose|accept|decline] ...";
+	" confirm NAME | card NAME [--json] | terms [propose|accept|decline] ... |"
+	" suspend NAME TEXT | resume NAME [TEXT]";
 
 struct args {
 	const char *card, *endpoint, *fingerprint, *name;
@@ -310,6 +332,7 @@ static void link_print(json_t *v)
 	if (evidence)
 		printf(_("EVIDENCE:    %llu equivocation record(s): the peer signed two "
 			 "different entries for one place\n"), (unsigned long long)evidence);
+	cli_print_suspended(v, "");
 }
 
 static int show(const struct hl_party *p, const struct args *a)
@@ -331,6 +354,34 @@ static int show(const struct hl_party *p, const struct args *a)
 	return CLI_OK;
 }
 
+/* Exit 0 when the peer serves the card we hold, 1 when not. */
+static int card(const struct hl_party *p, const struct args *a)
+{
+	json_t *args, *res = NULL;
+	char when[HL_TIME_LEN + 1];
+	bool current;
+	int r;
+
+	if (!a->name)
+		return cli_usage("link", synopsis);
+	args = json_pack("{s:s}", "name", a->name);
+	r = args ? cli_call(p, "GET", "/v1/link/card", args, &res) : -ENOMEM;
+	json_decref(args);
+	if (r != 0)
+		return CLI_FAIL;
+	current = json_is_true(json_object_get(res, "current"));
+	if (a->json)
+		return cli_json_print(res) < 0 || !current ? CLI_FAIL : CLI_OK;
+	hl_time_format((int64_t)num(res, "created"), when);
+	if (current)
+		printf(_("%s serves the card we hold (created %s)\n"), str(res, "link"), when);
+	else
+		printf(_("%s serves a card other than the one we hold (created %s)\n"),
+		       str(res, "link"), when);
+	json_decref(res);
+	return current ? CLI_OK : CLI_FAIL;
+}
+
 int link_main(int argc, char **argv)
 {
 	struct args a = {0};
@@ -343,11 +394,13 @@ int link_main(int argc, char **argv)
 	verb = argv[1];
 	if (strcmp(verb, "terms") == 0)
 		return terms_main(argc - 1, argv + 1);
+	if (strcmp(verb, "suspend") == 0 || strcmp(verb, "resume") == 0)
+		return suspend_main(argc - 1, argv + 1);
 	r = parse(argc - 1, argv + 1, &a);
 	if (r != CLI_OK)
 		return r;
 	if (strcmp(verb, "add") && strcmp(verb, "list") && strcmp(verb, "show") &&
-	    strcmp(verb, "confirm"))
+	    strcmp(verb, "confirm") && strcmp(verb, "card"))
 		return cli_usage("link", synopsis);
 	p = cli_party(HL_PARTY_PUBLIC);
 	if (!p)
@@ -358,6 +411,8 @@ int link_main(int argc, char **argv)
 		r = list(p, &a);
 	else if (strcmp(verb, "show") == 0)
 		r = show(p, &a);
+	else if (strcmp(verb, "card") == 0)
+		r = card(p, &a);
 	else
 		r = confirm(p, &a);
 	hl_party_free(p);

@@ -68,11 +68,15 @@ const char send_help[] =
 	"    --lang TAG         the text's language: ar, en, es, fr, ru, zh, ...\n"
 	"    --summary TEXT     a short summary to go with it\n"
 	"    --summary-lang TAG the summary's language (default: --lang's)\n"
+	"    --override-suspension  a supervisor sends a new case or request at\n"
+	"                       once on a suspended link, instead of holding it\n"
+	"                       until the link is resumed ('hotline held')\n"
 	"    --home DIR         this party's home folder\n\n"
 	"    Acknowledgments, answers, closes, retractions and corrections have\n"
 	"    their own commands: ack, answer, case close, retract, correct.\n\n"
 	"EXIT STATUS\n"
-	"    0 stored in the log; 1 failed, nothing stored; 2 usage error.\n");
+	"    0 stored in the log, or held while the link is suspended; 1 failed,\n"
+	"    nothing stored; 2 usage error.\n");
 
 static const char synopsis[] =
 	"send --to LINK [--precedence P] [--category C] [--tlp T] [--severity S] "
@@ -83,6 +87,7 @@ struct args {
 	const char *to, *lang, *summary, *summary_lang, *kind, *case_id, *stix;
 	const char *category, *tlp, *severity, *prec;
 	json_t *actions;	/* the --action values, as given */
+	bool override;
 };
 
 static void list_categories(void)
@@ -111,6 +116,7 @@ static int parse(int argc, char **argv, struct args *a)
 		{"action", required_argument, NULL, 'A'},
 		{"stix", required_argument, NULL, 'X'},
 		{"home", required_argument, NULL, 'H'},
+		{"override-suspension", no_argument, NULL, 'O'},
 		{NULL, 0, NULL, 0},
 	};
 	enum hl_precedence prec;
@@ -132,6 +138,7 @@ static int parse(int argc, char **argv, struct args *a)
 		case 'V': a->severity = optarg; break;
 		case 'X': a->stix = optarg; break;
 		case 'H': cli_home = optarg; break;
+		case 'O': a->override = true; break;
 		case 'A': json_array_append_new(a->actions, json_string(optarg)); break;
 		case 'p':
 			if (!cli_opt_precedence(optarg, &prec))
@@ -167,6 +174,8 @@ static int request(const struct args *a, const char *text, json_t *args)
 			json_object_set_new(args, str[i].key, json_string(str[i].val));
 	if (json_array_size(a->actions))
 		json_object_set(args, "actions", a->actions);
+	if (a->override)
+		json_object_set_new(args, "override", json_true());
 	cli_lang_arg(args, "lang", a->lang);
 	if (cli_text_arg(args, "text", text) < 0 ||
 	    (a->summary && cli_text_arg(args, "summary", a->summary) < 0) ||
@@ -210,7 +219,14 @@ int send_main(int argc, char **argv)
 		if (p && request(&a, argv[optind], args) == 0)
 			r = cli_act(p, "/v1/send", args, &reply);
 	}
-	if (reply) {
+	if (reply && json_object_get(reply, "held")) {
+		printf(_("held: %s is suspended; sent when resumed (%s)\n"),
+		       json_string_value(json_object_get(reply, "link")),
+		       json_string_value(json_object_get(reply, "held")));
+		if (json_object_get(reply, "case"))
+			printf(_("case %s: held until the link is resumed\n"),
+			       json_string_value(json_object_get(reply, "case")));
+	} else if (reply) {
 		cli_print_sent(reply);
 		print_case(reply);
 	}

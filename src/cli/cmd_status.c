@@ -157,6 +157,7 @@ static void link_alarms(const json_t *ls)
 		printf(_("    cases: %u open, %u request(s) not yet done or declined "
 			 "('hotline case list --open')\n"), (unsigned)num(ls, "cases_open"),
 		       (unsigned)num(ls, "requests_pending"));
+	cli_print_suspended(ls, "    ");
 }
 
 /* One link of the desk's status (docs/cli-json.md), as the table's row. */

@@ -46,6 +46,7 @@ static const char *const messages[HL_EMAX - HL_EBASE] = {
 	[HL_EREVOKED - HL_EBASE] = "signed with a key revoked before that time",
 	[HL_ETRUST - HL_EBASE] = "the key is not reached from a card you trust",
 	[HL_ETERMS - HL_EBASE] = "the terms make no sense",
+	[HL_EPEER - HL_EBASE] = "the peer cannot be reached or does not answer as it should",
 	[HL_EUNCONFIRMED - HL_EBASE] = "the link is not confirmed ('hotline link confirm' after reading the fingerprint aloud)",
 };
 

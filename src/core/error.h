@@ -53,6 +53,7 @@ enum {
 	HL_EREVOKED,		/* signed by a key revoked before that time */
 	HL_ETRUST,		/* no card the verifier trusts leads to the key */
 	HL_ETERMS,		/* a link's terms make no sense */
+	HL_EPEER,		/* the peer is not reached or answers wrongly */
 	HL_EMAX
 };
 

@@ -211,8 +211,8 @@ struct fold {
 	unsigned char *seen;		/* it[i] taken its place yet */
 	int open[2];			/* each side's open proposal, or -1 */
 	uint64_t version;		/* in force */
-	struct hl_terms_version *v;
-	size_t nv;
+	int in_force[2];		/* each side's suspension, an index of out->s, or -1 */
+	struct hl_fold *out;
 	const char *const *names;	/* the parties', by side */
 };
 
@@ -366,11 +366,11 @@ static int answer(struct fold *f, int i, bool accept)
 			f->it[f->open[s]].by_seq = e->seq;
 			f->open[s] = -1;
 		}
-	grown = realloc(f->v, (f->nv + 1) * sizeof(*f->v));
+	grown = realloc(f->out->v, (f->out->nv + 1) * sizeof(*f->out->v));
 	if (!grown)
 		return -ENOMEM;
-	f->v = grown;
-	f->v[f->nv++] = (struct hl_terms_version){
+	f->out->v = grown;
+	f->out->v[f->out->nv++] = (struct hl_terms_version){
 		.terms = p->terms, .since = e->after, .proposed_side = p->side,
 		.proposed_seq = p->seq, .accepted_side = e->side, .accepted_seq = e->seq,
 	};
@@ -378,15 +378,78 @@ static int answer(struct fold *f, int i, bool accept)
 	return 0;
 }
 
-int hl_terms_fold(struct hl_terms_item *items, size_t n, const char *const names[2],
-		  struct hl_terms_version **versions, size_t *nversions)
+/* A suspend counts unless its sender's own suspension is in force. */
+static int suspend(struct fold *f, int i)
 {
-	struct fold f = {.it = items, .n = n, .open = {-1, -1}, .names = names};
+	struct hl_terms_item *e = &f->it[i];
+	int s = e->side ? 1 : 0;
+	void *grown;
+
+	if (f->in_force[s] >= 0) {
+		e->verdict = "already suspended by its sender";
+		return 0;
+	}
+	grown = realloc(f->out->s, (f->out->ns + 1) * sizeof(*f->out->s));
+	if (!grown)
+		return -ENOMEM;
+	f->out->s = grown;
+	f->out->s[f->out->ns] = (struct hl_suspension){.side = e->side, .seq = e->seq,
+						       .since = e->after};
+	f->in_force[s] = (int)f->out->ns++;
+	e->verdict = "counts";
+	return 0;
+}
+
+/* A resume counts when it names its sender's own suspension in force
+ * and the two cards in force at its time: only who suspended resumes. */
+static void resume(struct fold *f, int i)
+{
+	struct hl_terms_item *e = &f->it[i];
+	int t = e->ref_side >= 0 ? find(f, e->ref_side, e->ref_seq) : -1;
+	int s = e->side ? 1 : 0, k = f->in_force[s];
+	struct hl_suspension *in = k >= 0 ? &f->out->s[k] : NULL;
+
+	if (t >= 0 && f->seen[t] && strcmp(f->it[t].type, "suspend") == 0 &&
+	    f->it[t].side != e->side)
+		e->verdict = "names a suspension by the other party: only it can resume it";
+	else if (!in || t < 0 || in->seq != f->it[t].seq || f->it[t].side != e->side)
+		e->verdict = "names no suspension in force";
+	else if (!e->cards_ok)
+		e->verdict = "names a card that was not in force at its time";
+	else {
+		in->resumed = e->after;
+		in->resume_seq = e->seq;
+		f->in_force[s] = -1;
+		e->verdict = "counts";
+	}
+}
+
+static int take(struct fold *f, int i)
+{
+	const char *type = f->it[i].type;
+
+	if (strcmp(type, "terms") == 0)
+		return propose(f, i);
+	if (strcmp(type, "terms-accept") == 0)
+		return answer(f, i, true);
+	if (strcmp(type, "terms-decline") == 0)
+		return answer(f, i, false);
+	if (strcmp(type, "suspend") == 0)
+		return suspend(f, i);
+	if (strcmp(type, "resume") == 0)
+		resume(f, i);
+	return 0;
+}
+
+int hl_terms_fold(struct hl_terms_item *items, size_t n, const char *const names[2],
+		  struct hl_fold *out)
+{
+	struct fold f = {.it = items, .n = n, .open = {-1, -1}, .in_force = {-1, -1},
+			 .out = out, .names = names};
 	size_t *order = calloc(n + 1, sizeof(*order));
 	int r = 0;
 
-	*versions = NULL;
-	*nversions = 0;
+	memset(out, 0, sizeof(*out));
 	f.by_log = calloc(n + 1, sizeof(*f.by_log));
 	f.seen = calloc(n + 1, 1);
 	if (!order || !f.by_log || !f.seen) {
@@ -395,7 +458,7 @@ int hl_terms_fold(struct hl_terms_item *items, size_t n, const char *const names
 	}
 	for (size_t i = 0; i < n; i++) {
 		order[i] = f.by_log[i] = i;
-		items[i].verdict = "not a terms message";
+		items[i].verdict = "not a control message";
 		items[i].by_side = -1;
 		items[i].by_seq = 0;
 	}
@@ -403,27 +466,30 @@ int hl_terms_fold(struct hl_terms_item *items, size_t n, const char *const names
 	places(&f);
 	qsort_r(order, n, sizeof(*order), cmp_place, &f);
 	for (size_t k = 0; r == 0 && k < n; k++) {
-		int i = (int)order[k];
-
-		if (strcmp(items[i].type, "terms") == 0)
-			r = propose(&f, i);
-		else if (strcmp(items[i].type, "terms-accept") == 0)
-			r = answer(&f, i, true);
-		else if (strcmp(items[i].type, "terms-decline") == 0)
-			r = answer(&f, i, false);
-		f.seen[i] = 1;
+		r = take(&f, (int)order[k]);
+		f.seen[order[k]] = 1;
 	}
 out:
-	if (r == 0) {
-		*versions = f.v;
-		*nversions = f.nv;
-	} else {
-		free(f.v);
+	if (r < 0) {
+		free(out->v);
+		free(out->s);
+		memset(out, 0, sizeof(*out));
 	}
 	free(order);
 	free(f.by_log);
 	free(f.seen);
 	return r;
+}
+
+const struct hl_suspension *hl_suspended_by(const struct hl_fold *f, int side, int64_t t)
+{
+	for (size_t i = f->ns; i-- > 0;) {
+		const struct hl_suspension *s = &f->s[i];
+
+		if (s->side == side && s->since <= t && (!s->resumed || s->resumed > t))
+			return s;
+	}
+	return NULL;
 }
 
 const struct hl_terms_version *hl_terms_at(const struct hl_terms_version *v, size_t n,

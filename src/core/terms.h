@@ -54,17 +54,21 @@ int hl_terms_from_json(const void *json, struct hl_terms *t, char *why, size_t c
 /* A new json_t object for t (no check made), or NULL. */
 void *hl_terms_to_json(const struct hl_terms *t);
 
-/* The terms messages of a link, as the content index holds them: side 0
- * ours, 1 the peer's; the envelope its ref names, by side and seq (-1:
- * none, or one the index could not match); a proposal's terms. */
+/* The control messages of a link that the fold reads (terms,
+ * terms-accept, terms-decline, suspend, resume), as the content index
+ * holds them: side 0 ours, 1 the peer's; the envelope its ref names, by
+ * side and seq (-1: none, or one the index could not match); a
+ * proposal's terms; whether a resume's cards are the two cards in force
+ * at its time (the caller judges that). */
 struct hl_terms_item {
 	int side;
 	uint64_t seq;
 	int64_t time;			/* the envelope header's */
-	char type[HL_KIND_MAX + 1];	/* terms, terms-accept, terms-decline */
+	char type[HL_KIND_MAX + 1];	/* terms, ..., suspend, resume */
 	int ref_side;
 	uint64_t ref_seq;
 	struct hl_terms terms;		/* a "terms" item's */
+	bool cards_ok;			/* a "resume" item's */
 	/* Set by the fold. */
 	int64_t after;			/* when it takes its place */
 	int rank;			/* after what it names, at the same time */
@@ -82,14 +86,35 @@ struct hl_terms_version {
 	uint64_t proposed_seq, accepted_seq;
 };
 
-/* Folds a link's terms messages (docs/protocol.md 8.13): orders them
- * by when each takes its place (its header time, or later when what it
- * names or its sender's previous one came later; then the sender's name,
- * names[side], then seq), and says of each what it did (verdict), and
- * into *versions (malloc'd, oldest first) the versions it put in force.
- * 0, or -ENOMEM. */
+/* One party's suspension of a link: from the suspend's place on, until
+ * the resume's (resumed 0 while it is in force). */
+struct hl_suspension {
+	int side;
+	uint64_t seq;
+	int64_t since;
+	uint64_t resume_seq;
+	int64_t resumed;
+};
+
+/* What the fold of a link's control messages put in force: the
+ * versions of the terms and the suspensions, oldest first (malloc'd). */
+struct hl_fold {
+	struct hl_terms_version *v;
+	size_t nv;
+	struct hl_suspension *s;
+	size_t ns;
+};
+
+/* Folds a link's control messages (docs/protocol.md 8.13, 8.14):
+ * orders them by when each takes its place (its header time, or later
+ * when what it names or its sender's previous one came later; then the
+ * sender's name, names[side], then seq), says of each what it did
+ * (verdict), and fills *out.  0, or -ENOMEM. */
 int hl_terms_fold(struct hl_terms_item *items, size_t n, const char *const names[2],
-		  struct hl_terms_version **versions, size_t *nversions);
+		  struct hl_fold *out);
+
+/* The suspension side put in force and has not lifted at t, or NULL. */
+const struct hl_suspension *hl_suspended_by(const struct hl_fold *f, int side, int64_t t);
 
 /* The version in force at time t: the newest whose since is at or before
  * t; NULL before the first. */

@@ -23,6 +23,7 @@
 #include "clock.h"
 #include "error.h"
 #include "events.h"
+#include "held.h"
 #include "hook.h"
 #include "index.h"
 #include "linkterms.h"
@@ -186,7 +187,8 @@ static void add(struct hl_clock *c, struct lane *ln, int side, const struct hl_m
 	int r = 0;
 
 	hl_precedence_parse(m->precedence, &p);
-	if (!strncmp(m->kind, "terms", 5))
+	if (!strncmp(m->kind, "terms", 5) || !strcmp(m->kind, "suspend") ||
+	    !strcmp(m->kind, "resume"))
 		ln->terms_stale = true;
 	if (side == HL_OURS && m->seq > receipted) {
 		snprintf(e.event, sizeof(e.event), "receipt-overdue");
@@ -326,6 +328,49 @@ struct tick {
 	struct batch *b;
 };
 
+/* Says when the peer suspended or resumed l, as the fold now says. */
+static void peer_suspension(struct lane *ln, const struct hl_link *l, const struct hl_link_terms *t)
+{
+	struct hl_fold was = {.s = ln->terms.s, .ns = ln->terms.ns}, is = {.s = t->s, .ns = t->ns};
+	int64_t now = (int64_t)time(NULL);
+	const struct hl_suspension *a = hl_suspended_by(&was, HL_THEIRS, now);
+	const struct hl_suspension *b = hl_suspended_by(&is, HL_THEIRS, now);
+
+	if (!ln->terms_read || (a ? a->seq : 0) == (b ? b->seq : 0))
+		return;
+	log_info("clock: %s %s the link", l->name, b ? "suspended" : "resumed");
+	hl_event("suspension", json_pack("{s:s, s:s, s:s, s:I}", "link", l->name, "action",
+					 b ? "suspended" : "resumed", "by", l->name, "seq",
+					 (json_int_t)(b ? b->seq : a->seq)));
+}
+
+/* Seals the messages held on l once no suspension is in force: all of
+ * them, in the order held, in one transaction (protocol.md 8.14). */
+static void release_held(struct hl_clock *c, struct lane *ln, const struct hl_link *l)
+{
+	const struct hl_suspension *in[2];
+	int64_t now = (int64_t)time(NULL);
+	uint64_t held = 0, n = 0, first = 0;
+	int r;
+
+	if (hl_store_held_count(c->st, l->id, &held) < 0 || !held || !ln->terms_read ||
+	    hl_link_suspensions(&ln->terms, now, in))
+		return;
+	r = hl_store_held_release(c->st, c->me, l, now, &n, &first);
+	if (r < 0) {
+		log_warn("clock: held messages to %s: %s", l->name,
+			 r == -HL_ESTORE ? hl_store_errmsg(c->st) : hl_strerror(r));
+		return;
+	}
+	log_info("clock: %s: no suspension in force: %llu held message%s sent as %s/out/%llu..%llu", l->name,
+		 (unsigned long long)n, n == 1 ? "" : "s", l->name, (unsigned long long)first,
+		 (unsigned long long)(first + n - 1));
+	hl_event("suspension", json_pack("{s:s, s:s, s:I, s:I}", "link", l->name, "action",
+					 "released", "count", (json_int_t)n, "first",
+					 (json_int_t)first));
+	hl_courier_wake(c->courier);
+}
+
 /* Reads the link's terms again, from an index brought up to date; when
  * a new version came into force, every deadline of the link is planned
  * again (the steps already run are in the escalation table, and do not
@@ -338,10 +383,11 @@ static void terms_again(struct hl_clock *c, struct lane *ln, const struct hl_lin
 	bool first;
 
 	if (hl_index_update(c->st, c->me, l, &added) < 0 ||
-	    hl_store_link_terms(c->st, c->me->card.name, l, &t) < 0) {
+	    hl_store_link_terms(c->st, c->me, l, &t) < 0) {
 		log_warn("clock: terms of %s: %s", l->name, hl_store_errmsg(c->st));
 		return;
 	}
+	peer_suspension(ln, l, &t);
 	hl_link_terms_free(&ln->terms);
 	ln->terms = t;
 	ln->terms_stale = false;
@@ -375,6 +421,7 @@ static int tick_one(void *ctx, const struct hl_link *l)
 	scan(t->c, ln, t->b);
 	if (ln->terms_stale)
 		terms_again(t->c, ln, l);
+	release_held(t->c, ln, l);
 	return 0;
 }
 

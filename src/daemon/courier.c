@@ -23,6 +23,7 @@
 #define BACKOFF_MAX_MS 60000
 #define PULL_EVERY_MS 2000
 #define IDLE_MS 30000
+#define FETCH_MS 10000		/* a card fetch, all of it */
 
 struct lane {
 	struct hl_courier_link s;	/* what status reports */
@@ -42,6 +43,7 @@ struct hl_courier {
 	bool woken, stopping, started;
 	struct lane lanes[MAX_LINKS];
 	char cert[PATH_MAX], key[PATH_MAX];
+	char db[PATH_MAX];		/* for the handles of card fetches */
 };
 
 static int64_t now_ms(void)
@@ -83,35 +85,53 @@ static size_t on_data(char *p, size_t size, size_t n, void *ctx)
 	return hl_buf_append(&rp->body, p, size * n) < 0 ? 0 : size * n;
 }
 
-/* The lane's curl handle, pinned to the peer's card; kept alive. */
-static CURL *handle(struct hl_courier *c, struct lane *ln, const struct hl_link *l)
+/* "sha256//<base64>": the pin of l's card, as libcurl takes it. */
+static void pin_of(const struct hl_link *l, char *out, size_t cap)
 {
-	char pin[64];
+	char b64[64];
 
-	sodium_bin2base64(pin, sizeof(pin), l->card.tls_pin, 32,
+	sodium_bin2base64(b64, sizeof(b64), l->card.tls_pin, 32,
 			  sodium_base64_VARIANT_ORIGINAL);
-	if (ln->curl && strcmp(ln->pin + 8, pin) == 0)
-		return ln->curl;
-	if (ln->curl)
-		curl_easy_cleanup(ln->curl);
-	snprintf(ln->pin, sizeof(ln->pin), "sha256//%s", pin);
-	ln->curl = curl_easy_init();
-	if (!ln->curl)
+	snprintf(out, cap, "sha256//%s", b64);
+}
+
+/* A new handle that speaks to the holder of pin as this party. */
+static CURL *pinned(struct hl_courier *c, const char *pin)
+{
+	CURL *h = curl_easy_init();
+
+	if (!h)
 		return NULL;
 	/* No certificate authority: the peer is whoever holds the pinned
 	 * key, and we are whoever holds ours. */
-	curl_easy_setopt(ln->curl, CURLOPT_SSL_VERIFYPEER, 0L);
-	curl_easy_setopt(ln->curl, CURLOPT_SSL_VERIFYHOST, 0L);
-	curl_easy_setopt(ln->curl, CURLOPT_PINNEDPUBLICKEY, ln->pin);
-	curl_easy_setopt(ln->curl, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_3);
-	curl_easy_setopt(ln->curl, CURLOPT_SSLCERT, c->cert);
-	curl_easy_setopt(ln->curl, CURLOPT_SSLKEY, c->key);
-	curl_easy_setopt(ln->curl, CURLOPT_CONNECTTIMEOUT_MS, 5000L);
-	curl_easy_setopt(ln->curl, CURLOPT_TIMEOUT_MS, 60000L);
-	curl_easy_setopt(ln->curl, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(ln->curl, CURLOPT_TCP_KEEPALIVE, 1L);
-	curl_easy_setopt(ln->curl, CURLOPT_PROTOCOLS_STR, "https");
-	curl_easy_setopt(ln->curl, CURLOPT_WRITEFUNCTION, on_data);
+	curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
+	curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
+	curl_easy_setopt(h, CURLOPT_PINNEDPUBLICKEY, pin);
+	curl_easy_setopt(h, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_3);
+	curl_easy_setopt(h, CURLOPT_SSLCERT, c->cert);
+	curl_easy_setopt(h, CURLOPT_SSLKEY, c->key);
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, 5000L);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, 60000L);
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "https");
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
+	return h;
+}
+
+/* The lane's curl handle, pinned to the peer's card; kept alive. */
+static CURL *handle(struct hl_courier *c, struct lane *ln, const struct hl_link *l)
+{
+	char pin[80];
+
+	pin_of(l, pin, sizeof(pin));
+	if (ln->curl && strcmp(ln->pin, pin) == 0)
+		return ln->curl;
+	if (ln->curl)
+		curl_easy_cleanup(ln->curl);
+	snprintf(ln->pin, sizeof(ln->pin), "%s", pin);
+	ln->curl = pinned(c, ln->pin);
+	if (ln->curl)
+		curl_easy_setopt(ln->curl, CURLOPT_TCP_KEEPALIVE, 1L);
 	return ln->curl;
 }
 
@@ -524,7 +544,9 @@ int hl_courier_start(const struct hl_party *me, const char *db,
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&c->cond, &ca);
 	pthread_condattr_destroy(&ca);
-	r = hl_party_path(me->home, "tls.crt", c->cert, sizeof(c->cert));
+	r = (size_t)snprintf(c->db, sizeof(c->db), "%s", db) < sizeof(c->db) ? 0 : -ENAMETOOLONG;
+	if (r == 0)
+		r = hl_party_path(me->home, "tls.crt", c->cert, sizeof(c->cert));
 	if (r == 0)
 		r = hl_party_path(me->home, "tls.key", c->key, sizeof(c->key));
 	if (r == 0)
@@ -583,4 +605,100 @@ size_t hl_courier_status(struct hl_courier *c, struct hl_courier_link *out, size
 			out[n++] = c->lanes[i].s;
 	pthread_mutex_unlock(&c->lock);
 	return n;
+}
+
+/* Why a fetch from l failed, as one sentence: the courier's words for
+ * the transport, the peer's answer otherwise. */
+static void fetch_why(const struct hl_link *l, CURLcode rc, const struct reply *rp,
+		      const char *pin, char *err, size_t errlen)
+{
+	char why[200];
+
+	if (rc == CURLE_SSL_PINNEDPUBKEYNOTMATCH) {
+		snprintf(err, errlen, "%s: TLS KEY PIN MISMATCH: the peer at %s does not "
+			 "present the key its card pins (%s)", l->name, l->endpoint, pin);
+	} else if (rc == CURLE_WRITE_ERROR || rc == CURLE_FILESIZE_EXCEEDED) {
+		snprintf(err, errlen, "%s served more than %d bytes: not a card", l->name,
+			 HL_CARD_MAX);
+	} else if (rc != CURLE_OK) {
+		snprintf(err, errlen, "%s cannot be reached at %s: %s", l->name, l->endpoint,
+			 curl_easy_strerror(rc));
+	} else {
+		answer(rp, why, sizeof(why));
+		snprintf(err, errlen, "%s answered the card request with %s", l->name, why);
+	}
+}
+
+/* GETs l's card into rp; 0, or -HL_EPEER with err filled. */
+static int fetch(struct hl_courier *c, const struct hl_link *l, struct reply *rp,
+		 char *err, size_t errlen)
+{
+	char url[HL_ENDPOINT_MAX + 64], pin[80];
+	const char *type = NULL;
+	CURLcode rc = CURLE_OUT_OF_MEMORY;
+	CURL *h;
+
+	pin_of(l, pin, sizeof(pin));
+	h = pinned(c, pin);
+	snprintf(url, sizeof(url), "%s%s", l->endpoint, HL_PATH_CARD);
+	if (h) {
+		curl_easy_setopt(h, CURLOPT_URL, url);
+		curl_easy_setopt(h, CURLOPT_WRITEDATA, rp);
+		curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)FETCH_MS);
+		curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)HL_CARD_MAX);
+		rc = curl_easy_perform(h);
+	}
+	if (rc == CURLE_OK) {
+		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &rp->status);
+		curl_easy_getinfo(h, CURLINFO_CONTENT_TYPE, &type);
+	}
+	if (rc != CURLE_OK || rp->status != 200)
+		fetch_why(l, rc, rp, pin, err, errlen);
+	else if (!type || strcmp(type, HL_TYPE_CARD) != 0)
+		snprintf(err, errlen, "%s answered the card request with %s, not %s", l->name,
+			 type ? type : "no Content-Type", HL_TYPE_CARD);
+	else
+		err[0] = 0;
+	if (h)
+		curl_easy_cleanup(h);
+	return err[0] ? -HL_EPEER : 0;
+}
+
+int hl_courier_fetch_card(struct hl_courier *c, const char *link, char **card, size_t *len,
+			  char *err, size_t errlen)
+{
+	struct hl_store *st = NULL;
+	struct reply rp = {{0}};
+	struct hl_link l = {0};
+	int r;
+
+	*card = NULL;
+	*len = 0;
+	err[0] = 0;
+	hl_buf_init(&rp.body, HL_CARD_MAX);
+	/* The courier's handle is its thread's: this one is the caller's. */
+	r = hl_store_open(c->db, &st, err, errlen);
+	if (r == 0)
+		r = hl_store_link_get(st, link, &l);
+	if (r < 0 && !err[0])
+		snprintf(err, errlen, "%s: %s", link, r == -HL_ESTORE && st ?
+			 hl_store_errmsg(st) : hl_strerror(r));
+	if (r == 0 && !l.confirmed) {
+		snprintf(err, errlen, "%s is not confirmed: its card cannot be fetched", link);
+		r = -HL_EUNCONFIRMED;
+	} else if (r == 0 && !l.endpoint[0]) {
+		snprintf(err, errlen, "%s has no endpoint: its card cannot be fetched", link);
+		r = -EDESTADDRREQ;
+	}
+	if (r == 0)
+		r = fetch(c, &l, &rp, err, errlen);
+	if (r == 0) {
+		*card = (char *)rp.body.data;
+		*len = rp.body.len;
+		rp.body.data = NULL;
+	}
+	hl_buf_free(&rp.body);
+	hl_link_free(&l);
+	hl_store_close(st);
+	return r;
 }

@@ -37,4 +37,17 @@ void hl_courier_stop(struct hl_courier *c);
 /* Copies up to max link states; returns how many. */
 size_t hl_courier_status(struct hl_courier *c, struct hl_courier_link *out, size_t max);
 
+/* Fetches the card that the peer of link serves now (GET
+ * /hotline/v1/card), pinned and authenticated as the courier's own
+ * exchanges are, within 10 s; safe from any thread.  On success *card
+ * is the bytes as served (malloc'd, owned by the caller, not
+ * terminated) and *len their number; they are not parsed.  Otherwise a
+ * sentence in err and -HL_ENOLINK (no such link), -HL_EUNCONFIRMED,
+ * -EDESTADDRREQ (the link has no endpoint: the peer pulls from us),
+ * -HL_ESTORE, or -HL_EPEER: the peer cannot be reached, does not
+ * present the pinned key, or answers anything but 200 and a card of at
+ * most HL_CARD_MAX bytes. */
+int hl_courier_fetch_card(struct hl_courier *c, const char *link, char **card, size_t *len,
+			  char *err, size_t errlen);
+
 #endif

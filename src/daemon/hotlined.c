@@ -121,7 +121,7 @@ static uint64_t terms_version(const struct hl_party *p, struct hl_store *st, con
 	if (hl_store_link_get(st, name, &l) < 0)
 		return 0;
 	if (hl_index_update(st, p, &l, &added) == 0 &&
-	    hl_store_link_terms(st, p->card.name, &l, &t) == 0) {
+	    hl_store_link_terms(st, p, &l, &t) == 0) {
 		v = hl_link_terms_newest(&t);
 		version = v ? v->terms.version : 0;
 		hl_link_terms_free(&t);

@@ -33,7 +33,7 @@
 #include "transcript.h"
 #include "wire.h"
 
-enum route { R_PUSH, R_PULL, R_RECEIPT, R_CHECKPOINT };
+enum route { R_PUSH, R_PULL, R_RECEIPT, R_CHECKPOINT, R_CARD };
 
 static const struct {
 	const char *method, *path;
@@ -43,6 +43,7 @@ static const struct {
 	[R_PULL] = {"GET", HL_PATH_PULL, false},
 	[R_RECEIPT] = {"POST", HL_PATH_RECEIPT, true},
 	[R_CHECKPOINT] = {"GET", HL_PATH_CHECKPOINT, false},
+	[R_CARD] = {"GET", HL_PATH_CARD, false},
 };
 
 struct hl_peer_server {
@@ -365,6 +366,30 @@ static enum MHD_Result checkpoint(struct hl_peer_server *ps, struct MHD_Connecti
 	return ret;
 }
 
+/* This party's card as its home holds it now, read for each request:
+ * a rotation replaces the file while the daemon runs. */
+static enum MHD_Result card(struct hl_peer_server *ps, struct MHD_Connection *c,
+			    struct request *rq)
+{
+	char path[PATH_MAX];
+	struct hl_buf text;
+	enum MHD_Result ret;
+	int r = hl_party_path(ps->me->home, "card", path, sizeof(path));
+
+	hl_buf_init(&text, HL_CARD_MAX);
+	if (r == 0)
+		r = hl_file_read(path, &text);
+	if (r < 0) {
+		log_warn("peer %s: our card cannot be read: %s", rq->link.name, hl_strerror(r));
+		ret = respond(c, MHD_HTTP_SERVICE_UNAVAILABLE, HL_TYPE_TEXT,
+			      "card unavailable\n", 17);
+	} else {
+		ret = respond(c, MHD_HTTP_OK, HL_TYPE_CARD, text.data, text.len);
+	}
+	hl_buf_free(&text);
+	return ret;
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
 			      const char *method, const char *version,
 			      const char *data, size_t *size, void **con_cls)
@@ -385,6 +410,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	case R_PUSH: return push(ps, c, rq);
 	case R_PULL: return pull(ps, c, rq);
 	case R_RECEIPT: return receipt(ps, c, rq);
+	case R_CARD: return card(ps, c, rq);
 	default: return checkpoint(ps, c, rq);
 	}
 }

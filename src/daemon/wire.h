@@ -8,11 +8,13 @@
 #define HL_PATH_PULL "/hotline/v1/pull"		/* GET a push batch for the caller */
 #define HL_PATH_RECEIPT "/hotline/v1/receipt"	/* POST a cosigned checkpoint */
 #define HL_PATH_CHECKPOINT "/hotline/v1/checkpoint" /* GET what we cosigned */
+#define HL_PATH_CARD "/hotline/v1/card"		/* GET this party's current card */
 
 #define HL_TYPE_PUSH "application/x.hotline.push"
 #define HL_TYPE_COSIG "text/x.tlog.cosignature"
 #define HL_TYPE_SIZE "text/x.tlog.size"
 #define HL_TYPE_CHECKPOINT "text/x.tlog.checkpoint"
+#define HL_TYPE_CARD "text/x.hotline.card"
 #define HL_TYPE_TEXT "text/plain; charset=utf-8"
 
 #define HL_WIRE_BODY_MAX (16 * 1024 * 1024)	/* a request body */

@@ -2,6 +2,7 @@
  * send for every kind a person sends (a notification opens a case; an
  * update or a request is about one), closing a case, and running a
  * communication check.  The rules the CLI held live here, once. */
+#include <errno.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
@@ -252,6 +253,23 @@ static bool case_content(const struct hl_desk_req *q, const struct sendreq *s,
 	return true;
 }
 
+/* A request held while its link is suspended (suspend.c). */
+static json_t *hold_case(struct hl_desk *d, const struct hl_desk_req *q, const struct hl_link *l,
+			 struct hl_content *m, enum hl_precedence prec, struct hl_desk_err *e)
+{
+	struct hl_buf content;
+	json_t *res = NULL;
+	int r;
+
+	hl_buf_init(&content, 2 * HL_PLAIN_MAX);
+	hl_desk_sign_as(q, HL_RIGHT_SEND, m);
+	r = hl_content_write(m, &content);
+	if (r == 0)
+		res = hl_desk_hold(d, q, l, m->type, prec, &content, 0, &r);
+	hl_buf_free(&content);
+	return res ? res : hl_desk_fail_code(e, r < 0 ? r : -ENOMEM, l->name);
+}
+
 /* An update or a request of an open case. */
 static json_t *send_case(struct hl_desk *d, const struct hl_desk_req *q,
 			 const struct sendreq *s, struct hl_desk_err *e)
@@ -263,11 +281,12 @@ static json_t *send_case(struct hl_desk *d, const struct hl_desk_req *q,
 	const char *only = s->to;
 	json_t *res = NULL;
 	uint64_t seq = 0;
+	int hold = 0;
 
 	/* "link" names the link as "to" does (the CLI's --link). */
 	if (!hl_desk_args_only(q, e, "to", "link", "case", "kind", "text", "lang", "summary",
 			       "summary_lang", "precedence", "category", "tlp", "severity",
-			       "actions", "stix", NULL) ||
+			       "actions", "stix", "override", NULL) ||
 	    (!only && !hl_desk_arg_str(q, "link", &only, e)) ||
 	    !hl_act_precedence(q, HL_ROUTINE, &prec, e) || !hl_desk_may_send_at(q, prec, e) ||
 	    !case_content(q, s, &m, e) || !hl_desk_index(d, e) ||
@@ -278,7 +297,9 @@ static json_t *send_case(struct hl_desk *d, const struct hl_desk_req *q,
 			     hl_act_label(HL_VOCAB_STATE, c.state));
 	else if (hl_desk_ref(d, &l, c.side, c.seq, &m.case_ref) < 0)
 		hl_desk_fail(e, 503, "%s: the store failed: %s", c.id, hl_store_errmsg(d->st));
-	else if (hl_desk_post(d, q, HL_RIGHT_SEND, &l, &m, prec, &seq, e))
+	else if ((hold = hl_desk_holds(d, q, l.name, s->kind, e)) > 0)
+		res = hold_case(d, q, &l, &m, prec, e);
+	else if (hold == 0 && hl_desk_post(d, q, HL_RIGHT_SEND, &l, &m, prec, &seq, e))
 		res = hl_act_result(l.name, seq, prec, s->kind, c.id);
 	hl_case_free(&c);
 	hl_link_free(&l);

@@ -67,4 +67,23 @@ bool hl_desk_post(struct hl_desk *d, const struct hl_desk_req *q, enum hl_right 
 bool hl_desk_may_send_at(const struct hl_desk_req *q, enum hl_precedence p,
 			 struct hl_desk_err *e);
 
+/* suspend.c.  {"state": "active" | "suspended", "suspended": [...],
+ * "held": N} of the link named name at now, for the link's view; NULL
+ * on failure. */
+json_t *hl_desk_link_state(struct hl_desk *d, const char *name, int64_t now);
+
+/* Whether a message of kind to l waits while l is suspended: 1 hold
+ * it, 0 send it (not suspended, a kind that goes on, or a supervisor's
+ * "override"), -1 with e filled. */
+int hl_desk_holds(struct hl_desk *d, const struct hl_desk_req *q, const char *link,
+		  const char *kind, struct hl_desk_err *e);
+
+/* Holds content (composed as it will be sealed, with case number
+ * case_no taken here) and answers {"link", "held", "kind", "precedence",
+ * "until", "case"?}; NULL with *err set (-EAGAIN: the number was taken
+ * meanwhile). */
+json_t *hl_desk_hold(struct hl_desk *d, const struct hl_desk_req *q, const struct hl_link *l,
+		     const char *kind, enum hl_precedence p, const struct hl_buf *content,
+		     uint64_t case_no, int *err);
+
 #endif

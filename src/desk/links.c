@@ -16,6 +16,7 @@
 #include <sodium.h>
 
 #include "desk.h"
+#include "deskcase.h"
 #include "error.h"
 #include "store.h"
 
@@ -54,8 +55,23 @@ static json_t *view(struct hl_store *st, const struct hl_link *l, int *err)
 			 "evidence", (json_int_t)n[4]);
 }
 
+/* Adds the link's state (suspend.c) to its view v. */
+static bool with_state(struct hl_desk *d, json_t *v, int64_t now, struct hl_desk_err *e)
+{
+	const char *name = json_string_value(json_object_get(v, "name"));
+	json_t *state = hl_desk_link_state(d, name, now);
+
+	if (!state || json_object_update(v, state) < 0) {
+		json_decref(state);
+		hl_desk_fail(e, 503, "%s: cannot read its state: %s", name, hl_store_errmsg(d->st));
+		return false;
+	}
+	json_decref(state);
+	return true;
+}
+
 /* The view of link name, or NULL with e filled. */
-static json_t *view_of(struct hl_desk *d, const char *name, struct hl_desk_err *e)
+static json_t *view_of(struct hl_desk *d, const char *name, int64_t now, struct hl_desk_err *e)
 {
 	struct hl_link l;
 	json_t *v = NULL;
@@ -68,6 +84,10 @@ static json_t *view_of(struct hl_desk *d, const char *name, struct hl_desk_err *
 	else if (!v)
 		hl_desk_fail(e, 503, "out of memory");
 	hl_link_free(&l);
+	if (v && !with_state(d, v, now, e)) {
+		json_decref(v);
+		v = NULL;
+	}
 	return v;
 }
 
@@ -142,7 +162,7 @@ json_t *hl_desk_link_add(struct hl_desk *d, const struct hl_desk_req *q, struct 
 		return hl_desk_fail(e, 409, "%s: a link to that party already exists", name);
 	if (r < 0)
 		return hl_desk_fail_code(e, r, name);
-	return view_of(d, name, e);
+	return view_of(d, name, q->now, e);
 }
 
 /* The digits of s, without spaces or dashes, into out; false if
@@ -191,7 +211,7 @@ json_t *hl_desk_link_confirm(struct hl_desk *d, const struct hl_desk_req *q,
 		return NULL;
 	if (r < 0)
 		return hl_desk_fail_code(e, r, name);
-	return view_of(d, name, e);
+	return view_of(d, name, q->now, e);
 }
 
 struct page {
@@ -243,6 +263,11 @@ json_t *hl_desk_link_list(struct hl_desk *d, const struct hl_desk_req *q, struct
 		json_decref(p.items);
 		return hl_desk_fail_code(e, r, "links");
 	}
+	for (size_t i = 0; i < json_array_size(p.items); i++)
+		if (!with_state(d, json_array_get(p.items, i), q->now, e)) {
+			json_decref(p.items);
+			return NULL;
+		}
 	last = json_array_get(p.items, json_array_size(p.items) - 1);
 	res = json_pack("{s:o, s:o}", "items", p.items, "next",
 			p.more && last ? json_copy(json_object_get(last, "name")) : json_null());
@@ -256,5 +281,5 @@ json_t *hl_desk_link_show(struct hl_desk *d, const struct hl_desk_req *q, struct
 
 	if (!hl_desk_args_only(q, e, "name", NULL) || !hl_desk_arg_need(q, "name", &name, e))
 		return NULL;
-	return view_of(d, name, e);
+	return view_of(d, name, q->now, e);
 }

@@ -46,11 +46,18 @@ const struct hl_desk_route hl_desk_routes[] = {
 	{"GET",  "/v1/link",        hl_desk_link_show,     HL_RIGHT_READ,   0,          false},
 	{"POST", "/v1/link/add",    hl_desk_link_add,      HL_RIGHT_LINK,   BODY_CARD,  true},
 	{"POST", "/v1/link/confirm", hl_desk_link_confirm, HL_RIGHT_LINK,   BODY_SMALL, true},
+	/* cardcheck.c: the card the peer serves, fetched by the courier. */
+	{"GET",  "/v1/link/card",   hl_desk_link_card,     HL_RIGHT_READ,   0,          false},
 	/* terms.c */
 	{"GET",  "/v1/link/terms",  hl_desk_terms_show,    HL_RIGHT_READ,   0,          false},
 	{"POST", "/v1/link/terms/propose", hl_desk_terms_propose, HL_RIGHT_LINK, BODY_SMALL, true},
 	{"POST", "/v1/link/terms/accept", hl_desk_terms_accept, HL_RIGHT_LINK, BODY_SMALL, true},
 	{"POST", "/v1/link/terms/decline", hl_desk_terms_decline, HL_RIGHT_LINK, BODY_SMALL, true},
+	/* suspend.c */
+	{"POST", "/v1/link/suspend", hl_desk_link_suspend, HL_RIGHT_LINK,   BODY_SMALL, true},
+	{"POST", "/v1/link/resume", hl_desk_link_resume,   HL_RIGHT_LINK,   BODY_SMALL, true},
+	{"GET",  "/v1/held",        hl_desk_held_list,     HL_RIGHT_READ,   0,          false},
+	{"POST", "/v1/held/drop",   hl_desk_held_drop,     HL_RIGHT_SEND,   BODY_SMALL, true},
 	/* A proof may disclose a message's key: recorded, as actions are. */
 	{"POST", "/v1/proof/export", hl_desk_proof_export, HL_RIGHT_READ,   BODY_SMALL, true},
 	{"POST", "/v1/send",        hl_desk_send_any,      HL_RIGHT_SEND,   BODY_SEND,  true},

@@ -101,7 +101,8 @@ static bool parse(const struct hl_desk_req *hq, struct request *q, struct hl_sen
 	const char *prec = NULL, *kind = NULL;
 
 	if (!hl_desk_args_only(hq, e, "to", "text", "precedence", "kind", "lang", "summary",
-			       "summary_lang", "category", "tlp", "severity", "stix", NULL) ||
+			       "summary_lang", "category", "tlp", "severity", "stix", "override",
+			       NULL) ||
 	    !hl_desk_arg_need(hq, "to", &q->to, e) || !hl_desk_arg_need(hq, "text", &q->text, e) ||
 	    !hl_desk_arg_str(hq, "precedence", &prec, e) || !hl_desk_arg_str(hq, "kind", &kind, e) ||
 	    !hl_desk_arg_str(hq, "lang", &q->lang, e) ||
@@ -130,6 +131,39 @@ static bool parse(const struct hl_desk_req *hq, struct request *q, struct hl_sen
 	}
 	msg->kind = q->kind = kind ? kind : "notify";
 	return true;
+}
+
+/* Holds the message while its link is suspended: composed now, with
+ * its case number, to be sealed when the link is resumed. */
+static json_t *hold(struct hl_desk *d, const struct hl_desk_req *hq, struct request *q,
+		    enum hl_precedence p, struct hl_desk_err *e)
+{
+	struct hl_buf content;
+	struct hl_link l;
+	char why[400] = "";
+	json_t *res = NULL;
+	int r = hl_store_link_get(d->st, q->to, &l);
+
+	hl_buf_init(&content, 2 * HL_PLAIN_MAX);
+	for (int tries = 1; r == 0; tries++) {
+		content.len = 0;
+		q->number = 0;
+		if (strcmp(q->kind, "notify") == 0)
+			r = hl_desk_case_number(d, &q->number);
+		if (r == 0)
+			r = compose(hq, q, why, sizeof(why), &content);
+		if (r == 0)
+			res = hl_desk_hold(d, hq, &l, q->kind, p, &content, q->number, &r);
+		if (r != -EAGAIN || tries == 16)
+			break;
+	}
+	if (!res && q->number)
+		hl_desk_case_number_release(d, q->number);
+	hl_buf_free(&content);
+	hl_link_free(&l);
+	if (!res && why[0])
+		return hl_desk_fail(e, 400, "%s", why);
+	return res ? res : hl_desk_fail_code(e, r < 0 ? r : -ENOMEM, q->to);
 }
 
 /* A duty officer sends up to the precedence the admin set; above it
@@ -173,6 +207,11 @@ json_t *hl_desk_send(struct hl_desk *d, const struct hl_desk_req *hq, struct hl_
 
 	if (!parse(hq, &q, &msg, e) || !hl_desk_may_send_at(hq, msg.precedence, e))
 		return NULL;
+	r = hl_desk_holds(d, hq, q.to, q.kind, e);
+	if (r < 0)
+		return NULL;
+	if (r > 0)
+		return hold(d, hq, &q, msg.precedence, e);
 	msg.now = hq->now;
 	/* Read once, to seal in this request's thread and for the note. */
 	have = hl_store_link_get(d->st, q.to, &l) == 0;

@@ -170,7 +170,7 @@ static int status_link(void *ctx, const struct hl_link *l)
 	struct cases cs = {s->d, l, 0, 0};
 	struct losses loss = {0, 0};
 	int64_t last_receipt = 0;
-	json_t *j = json_object();
+	json_t *j = json_object(), *state;
 	int level;
 
 	hl_store_log_size(st, l->id, HL_OURS, &sent);
@@ -197,6 +197,11 @@ static int status_link(void *ctx, const struct hl_link *l)
 	json_object_set_new(j, "late_receipts", json_integer((json_int_t)late_receipts(s, l, acked)));
 	json_object_set_new(j, "cases_open", json_integer(cs.open));
 	json_object_set_new(j, "requests_pending", json_integer(cs.pending));
+	/* A suspension is a state, not a fault: the level does not move. */
+	state = hl_desk_link_state(s->d, l->name, s->q->now);
+	if (state)
+		json_object_update(j, state);
+	json_decref(state);
 	level = link_level(j);
 	json_object_set_new(j, "level", json_string(level_name[level]));
 	if (level > s->level)

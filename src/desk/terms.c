@@ -23,7 +23,7 @@ static bool fold(struct hl_desk *d, const struct hl_link *l, struct hl_link_term
 	memset(f, 0, sizeof(*f));
 	if (!hl_desk_index(d, e))
 		return false;
-	r = hl_store_link_terms(d->st, d->me->card.name, l, f);
+	r = hl_store_link_terms(d->st, d->me, l, f);
 	if (r < 0)
 		hl_desk_fail_code(e, r, l->name);
 	return r == 0;
@@ -278,7 +278,7 @@ static const struct hl_link_terms *link_terms(struct hl_desk *d, const struct hl
 		return lt;
 	hl_desk_due_free(d);
 	lt = calloc(1, sizeof(*lt));
-	if (lt && hl_store_link_terms(d->st, d->me->card.name, l, lt) == 0) {
+	if (lt && hl_store_link_terms(d->st, d->me, l, lt) == 0) {
 		d->terms = lt;
 		d->terms_link = l->id;
 		return lt;

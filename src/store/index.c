@@ -69,7 +69,8 @@ static int put_term(void *ctx, const char *object, const char *kind, const char 
 
 /* The structured fields of c, without its text: what case state and
  * listings need without opening the envelope again.  A STIX bundle is
- * replaced by whether it is valid ("stix": true) or why not. */
+ * replaced by whether it is valid ("stix": true) or why not.  A
+ * suspension keeps its text, the reason that status shows. */
 static char *fields_json(const struct hl_content *c, const struct hl_stix_error *bad)
 {
 	json_t *j = json_deep_copy(c->json);
@@ -79,7 +80,8 @@ static char *fields_json(const struct hl_content *c, const struct hl_stix_error 
 		return NULL;
 	json_object_del(j, "v");
 	json_object_del(j, "type");
-	json_object_del(j, "text");
+	if (strcmp(c->type, "suspend") != 0)
+		json_object_del(j, "text");
 	json_object_del(j, "summary");
 	json_object_del(j, "ref");
 	json_object_del(j, "case");

@@ -5,14 +5,47 @@
 #include <string.h>
 
 #include <jansson.h>
+#include <sodium.h>
 
 #include "linkterms.h"
 
-/* One indexed terms message; a proposal whose terms cannot be read
+struct collect {
+	struct hl_link_terms *f;
+	const char *names[2];
+	char cards[2][sodium_base64_ENCODED_LEN(32, sodium_base64_VARIANT_ORIGINAL)];
+};
+
+static int card_hash(const struct hl_buf *text, char *b64, size_t cap)
+{
+	unsigned char h[32];
+	int r = hl_card_text_hash(text->data, text->len, h);
+
+	if (r == 0)
+		sodium_bin2base64(b64, cap, h, sizeof(h), sodium_base64_VARIANT_ORIGINAL);
+	return r;
+}
+
+/* Whether a resume's "cards" names the two cards in force: each side's
+ * one card until keys can change. */
+static bool cards_ok(const struct collect *c, json_t *fields)
+{
+	json_t *cards = json_object_get(fields, "cards");
+
+	for (int s = 0; s < 2; s++) {
+		const char *v = json_string_value(json_object_get(cards, c->names[s]));
+
+		if (!v || !c->cards[s][0] || strcmp(v, c->cards[s]) != 0)
+			return false;
+	}
+	return true;
+}
+
+/* One indexed control message; a proposal whose terms cannot be read
  * from the index counts for nothing (its version stays 0). */
 static int collect(void *ctx, const struct hl_item *it)
 {
-	struct hl_link_terms *f = ctx;
+	struct collect *c = ctx;
+	struct hl_link_terms *f = c->f;
 	struct hl_terms_item *t;
 	json_t *fields;
 
@@ -37,23 +70,47 @@ static int collect(void *ctx, const struct hl_item *it)
 	if (strcmp(it->type, "terms") == 0 &&
 	    hl_terms_from_json(json_object_get(fields, "terms"), &t->terms, NULL, 0) < 0)
 		memset(&t->terms, 0, sizeof(t->terms));
+	if (strcmp(it->type, "resume") == 0)
+		t->cards_ok = cards_ok(c, fields);
 	json_decref(fields);
 	return 0;
 }
 
-int hl_store_link_terms(struct hl_store *st, const char *me, const struct hl_link *l,
-			struct hl_link_terms *out)
+int hl_store_link_terms(struct hl_store *st, const struct hl_party *me,
+			const struct hl_link *l, struct hl_link_terms *out)
 {
-	const char *names[2] = {me, l->name};
+	struct collect c = {out, {me->card.name, l->name}, {"", ""}};
+	struct hl_fold fold;
 	int r;
 
 	memset(out, 0, sizeof(*out));
-	r = hl_store_terms_items(st, l->id, collect, out);
+	if (me->card_text.len)
+		card_hash(&me->card_text, c.cards[0], sizeof(c.cards[0]));
+	card_hash(&l->card_text, c.cards[1], sizeof(c.cards[1]));
+	r = hl_store_control_items(st, l->id, collect, &c);
 	if (r == 0)
-		r = hl_terms_fold(out->it, out->n, names, &out->v, &out->nv);
+		r = hl_terms_fold(out->it, out->n, c.names, &fold);
+	if (r == 0) {
+		out->v = fold.v;
+		out->nv = fold.nv;
+		out->s = fold.s;
+		out->ns = fold.ns;
+	}
 	if (r < 0)
 		hl_link_terms_free(out);
 	return r;
+}
+
+size_t hl_link_suspensions(const struct hl_link_terms *t, int64_t t_at,
+			   const struct hl_suspension *out[2])
+{
+	struct hl_fold f = {.s = t->s, .ns = t->ns};
+	size_t n = 0;
+
+	for (int side = 0; side < 2; side++)
+		if ((out[n] = hl_suspended_by(&f, side, t_at)))
+			n++;
+	return n;
 }
 
 const struct hl_terms_version *hl_link_terms_newest(const struct hl_link_terms *t)
@@ -74,5 +131,6 @@ void hl_link_terms_free(struct hl_link_terms *t)
 {
 	free(t->it);
 	free(t->v);
+	free(t->s);
 	memset(t, 0, sizeof(*t));
 }

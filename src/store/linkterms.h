@@ -1,9 +1,11 @@
-/* linkterms.h - a link's terms messages from the content index, folded
- * (core/terms.h): the versions in force, and what each message did. */
+/* linkterms.h - a link's control messages from the content index,
+ * folded (core/terms.h): the versions of the terms in force, the
+ * suspensions, and what each message did. */
 #ifndef HL_LINKTERMS_H
 #define HL_LINKTERMS_H
 
 #include "config.h"
+#include "party.h"
 #include "store.h"
 #include "terms.h"
 
@@ -12,13 +14,19 @@ struct hl_link_terms {
 	size_t n, cap;
 	struct hl_terms_version *v;	/* oldest first */
 	size_t nv;
+	struct hl_suspension *s;	/* likewise */
+	size_t ns;
 };
 
-/* Reads and folds the terms messages of l as the index holds them (the
- * caller brings the index up to date first); me is this party's name.
+/* Reads and folds the control messages of l as the index holds them
+ * (the caller brings the index up to date first); me is this party.
  * 0, -HL_ESTORE or -ENOMEM; free *out with hl_link_terms_free. */
-int hl_store_link_terms(struct hl_store *st, const char *me, const struct hl_link *l,
-			struct hl_link_terms *out);
+int hl_store_link_terms(struct hl_store *st, const struct hl_party *me,
+			const struct hl_link *l, struct hl_link_terms *out);
+
+/* The suspensions in force at t, ours first: how many (0, 1 or 2). */
+size_t hl_link_suspensions(const struct hl_link_terms *t, int64_t t_at,
+			   const struct hl_suspension *out[2]);
 void hl_link_terms_free(struct hl_link_terms *t);
 
 /* The newest version in force, or NULL before any was accepted. */

@@ -241,6 +241,22 @@ static const char *const migrations[] = {
 	 * type, without reading every item of the link.  IF NOT EXISTS: a
 	 * store rolled back to an older user_version keeps it. */
 	"CREATE INDEX IF NOT EXISTS item_type ON item (link, type);",
+	/* 14: suspension (protocol.md 8.14).  Whether a link was ever
+	 * suspended, from the messages' kinds, without the content index:
+	 * a send asks on every new case.  The messages held while a link is
+	 * suspended, as they will be sealed (a record: rebuild keeps it). */
+	"CREATE INDEX IF NOT EXISTS message_suspend ON message (link) WHERE kind = 'suspend';"
+	"CREATE TABLE IF NOT EXISTS held ("
+	"  id INTEGER PRIMARY KEY,"
+	"  link INTEGER NOT NULL REFERENCES link(id),"
+	"  queued INTEGER NOT NULL,"
+	"  kind TEXT NOT NULL,"
+	"  precedence TEXT NOT NULL,"
+	"  case_no INTEGER NOT NULL CHECK (case_no >= 0),"
+	"  content BLOB NOT NULL,"
+	"  op_name TEXT NOT NULL,"
+	"  op_role TEXT NOT NULL);"
+	"CREATE INDEX IF NOT EXISTS held_link ON held (link, id);",
 };
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 _Static_assert(NMIGRATIONS == HL_STORE_SCHEMA, "HL_STORE_SCHEMA counts the migrations");
@@ -258,7 +274,7 @@ enum stmt {
 	S_ESC_DONE, S_ESC_FAILING, S_PENDING_PUT, S_PENDING_DUE,
 	S_PENDING_SET, S_PENDING_DROP, S_PENDING_NEXT,
 	S_CASE_FIND, S_CASE_NO_NEXT, S_CASE_NO_TAKE, S_CASE_NO_FILL,
-	S_TERMS_ITEMS, S_PENDING_FORGET,
+	S_CONTROL_ITEMS, S_PENDING_FORGET,
 	S_COUNT
 };
 
@@ -319,8 +335,9 @@ static const char *const sql[S_COUNT] = {
 		     " ON m.link = i.link AND m.side = i.side AND m.seq = i.seq"
 #define ITEM_COLUMNS ITEM_COLUMNS_BY("")
 	[S_ITEM_GET] = "SELECT " ITEM_COLUMNS " WHERE i.link = ? AND i.side = ? AND i.seq = ?",
-	[S_TERMS_ITEMS] = "SELECT " ITEM_COLUMNS_BY("INDEXED BY item_type") " WHERE i.link = ?"
-			  " AND i.type IN ('terms', 'terms-accept', 'terms-decline')"
+	[S_CONTROL_ITEMS] = "SELECT " ITEM_COLUMNS_BY("INDEXED BY item_type") " WHERE i.link = ?"
+			  " AND i.type IN ('terms', 'terms-accept', 'terms-decline', 'suspend',"
+			  " 'resume')"
 			  " ORDER BY i.side, i.seq",
 	/* A notify that opens a case names itself as its case (index.c). */
 	[S_CASE_ALL] = "SELECT " ITEM_COLUMNS " WHERE i.link = ? AND i.type = 'notify'"
@@ -1447,10 +1464,10 @@ int hl_store_case_each(struct hl_store *st, int64_t link,
 	return link_items(st, S_CASE_ALL, link, fn, ctx);
 }
 
-int hl_store_terms_items(struct hl_store *st, int64_t link,
+int hl_store_control_items(struct hl_store *st, int64_t link,
 			 int (*fn)(void *ctx, const struct hl_item *it), void *ctx)
 {
-	return link_items(st, S_TERMS_ITEMS, link, fn, ctx);
+	return link_items(st, S_CONTROL_ITEMS, link, fn, ctx);
 }
 
 int hl_store_case_items(struct hl_store *st, int64_t link, int side, uint64_t seq,

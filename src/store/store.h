@@ -27,7 +27,7 @@
 #include "msgid.h"
 
 #define HL_STORE_FILE "hotline.db"
-#define HL_STORE_SCHEMA 13	/* the number of migrations: the user_version */
+#define HL_STORE_SCHEMA 14	/* the number of migrations: the user_version */
 
 struct hl_store;
 
@@ -185,9 +185,9 @@ int hl_store_item_get(struct hl_store *st, int64_t link, int side, uint64_t seq,
 /* The notifies of a link that open a case, in order of time. */
 int hl_store_case_each(struct hl_store *st, int64_t link,
 		       int (*fn)(void *ctx, const struct hl_item *it), void *ctx);
-/* The terms, terms-accept and terms-decline items of a link, by side
- * and seq (protocol.md 8.13). */
-int hl_store_terms_items(struct hl_store *st, int64_t link,
+/* The items of a link that its control fold reads (terms, terms-accept,
+ * terms-decline, suspend, resume), by side and seq (protocol.md 8.13). */
+int hl_store_control_items(struct hl_store *st, int64_t link,
 			 int (*fn)(void *ctx, const struct hl_item *it), void *ctx);
 /* Every item of the case opened by (side, seq), the notify included. */
 int hl_store_case_items(struct hl_store *st, int64_t link, int side, uint64_t seq,

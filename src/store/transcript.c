@@ -83,8 +83,9 @@ static bool store_error(int r)
 	return r == -HL_ESTORE || r == -HL_EDUPLICATE || r == -ENOMEM;
 }
 
-int hl_transcript_send_many(struct hl_store *st, const struct hl_party *me,
-			    struct hl_send_job *jobs, size_t n)
+int hl_transcript_send_then(struct hl_store *st, const struct hl_party *me,
+			    struct hl_send_job *jobs, size_t n,
+			    int (*then)(void *ctx, struct hl_store *st), void *ctx)
 {
 	struct hl_buf out;
 	int r;
@@ -94,9 +95,11 @@ int hl_transcript_send_many(struct hl_store *st, const struct hl_party *me,
 	for (size_t i = 0; r == 0 && i < n; i++) {
 		jobs[i].seq = 0;
 		jobs[i].result = send_one(st, me, &jobs[i], &out);
-		if (store_error(jobs[i].result))
+		if (store_error(jobs[i].result) || (then && jobs[i].result < 0))
 			r = jobs[i].result;
 	}
+	if (r == 0 && then)
+		r = then(ctx, st);
 	if (r == 0)
 		r = hl_store_commit(st);
 	else
@@ -107,6 +110,12 @@ int hl_transcript_send_many(struct hl_store *st, const struct hl_party *me,
 	}
 	hl_buf_free(&out);
 	return r;
+}
+
+int hl_transcript_send_many(struct hl_store *st, const struct hl_party *me,
+			    struct hl_send_job *jobs, size_t n)
+{
+	return hl_transcript_send_then(st, me, jobs, n, NULL, NULL);
 }
 
 int hl_transcript_send(struct hl_store *st, const struct hl_party *me,

@@ -59,6 +59,13 @@ struct hl_send_job {
 int hl_transcript_send_many(struct hl_store *st, const struct hl_party *me,
 			    struct hl_send_job *jobs, size_t n);
 
+/* The same, all or none: then(ctx, st) runs in the transaction after
+ * every job was appended, and the transaction commits only when every
+ * job and then succeeded. */
+int hl_transcript_send_then(struct hl_store *st, const struct hl_party *me,
+			    struct hl_send_job *jobs, size_t n,
+			    int (*then)(void *ctx, struct hl_store *st), void *ctx);
+
 /* Builds a push of what the peer has not cosigned (at most
  * HL_BATCH_ENVELOPES_MAX envelopes) with a signed checkpoint; *count
  * gets the number of envelopes, 0 when the peer has cosigned all. */

@@ -13,6 +13,9 @@
  *       plaintext is FILE as it is: a genuine, signed message whose
  *       content breaks the rules hotline's commands keep, as a peer
  *       that does not use them could send.
+ *   hl-forge recard --home DIR OUT
+ *       OUT is DIR's card made again a second later: the same keys,
+ *       pin and endpoint, a valid self-signature, other bytes.
  *
  * Exit status: 0 written, 1 failed, 2 usage.
  */
@@ -36,7 +39,8 @@
 static int usage(void)
 {
 	fputs("usage: hl-forge resign-batch|cosign --home DIR IN OUT\n"
-	      "       hl-forge send --home DIR LINK KIND FILE\n", stderr);
+	      "       hl-forge send --home DIR LINK KIND FILE\n"
+	      "       hl-forge recard --home DIR OUT\n", stderr);
 	return 2;
 }
 
@@ -114,6 +118,31 @@ static int send_raw(const char *home, const char *link, const char *kind, const 
 	return r < 0 ? 1 : 0;
 }
 
+static int recard(const char *home, const char *path)
+{
+	struct hl_party *p = NULL;
+	struct hl_card card;
+	struct hl_buf out;
+	char why[PATH_MAX + 64] = "";
+	int r = sodium_init() >= 0 ? 0 : -1;
+
+	hl_buf_init(&out, HL_CARD_MAX);
+	if (r == 0)
+		r = hl_party_open(home, HL_PARTY_SECRETS, &p, why, sizeof(why));
+	if (r == 0) {
+		card = p->card;
+		card.created++;
+		r = hl_card_encode(&card, p->sign_sk, &out);
+	}
+	if (r == 0)
+		r = hl_file_write_atomic(path, out.data, out.len, 0644);
+	if (r < 0)
+		fprintf(stderr, "hl-forge: %s%s%s\n", why, why[0] ? ": " : "", hl_strerror(r));
+	hl_buf_free(&out);
+	hl_party_free(p);
+	return r < 0 ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct hl_party *p = NULL;
@@ -126,6 +155,10 @@ int main(int argc, char **argv)
 	if (argc == 7 && strcmp(argv[1], "send") == 0 && strcmp(argv[2], "--home") == 0) {
 		free(b);
 		return send_raw(argv[3], argv[4], argv[5], argv[6]);
+	}
+	if (argc == 5 && strcmp(argv[1], "recard") == 0 && strcmp(argv[2], "--home") == 0) {
+		free(b);
+		return recard(argv[3], argv[4]);
 	}
 	if (argc != 6 || strcmp(argv[2], "--home") != 0 ||
 	    (strcmp(argv[1], "resign-batch") != 0 && strcmp(argv[1], "cosign") != 0)) {

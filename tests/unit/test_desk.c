@@ -50,12 +50,12 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* Calls route path as op with the JSON args; the refusal's status, and
- * the role it needs in needs (NULL for none). */
-static unsigned call(struct fixture *f, const struct hl_operator *op, const char *path,
-		     const char *args, const char **needs)
+/* Calls route method path as op with the JSON args; the refusal's
+ * status, and the role it needs in needs (NULL for none). */
+static unsigned call_as(struct fixture *f, const struct hl_operator *op, const char *method,
+			const char *path, const char *args, const char **needs)
 {
-	const struct hl_desk_route *r = hl_desk_route("POST", path);
+	const struct hl_desk_route *r = hl_desk_route(method, path);
 	struct hl_desk_req q = {.op = op, .now = 1700000000, .door = "unix"};
 	struct hl_desk_err e;
 	json_t *a = json_loads(args, 0, NULL), *res;
@@ -68,6 +68,12 @@ static unsigned call(struct fixture *f, const struct hl_operator *op, const char
 	assert_null(res);
 	*needs = e.needs;
 	return e.status;
+}
+
+static unsigned call(struct fixture *f, const struct hl_operator *op, const char *path,
+		     const char *args, const char **needs)
+{
+	return call_as(f, op, "POST", path, args, needs);
 }
 
 static const struct hl_operator duty = {"dora", HL_ROLE_DUTY, HL_PRIORITY, false};
@@ -151,6 +157,17 @@ static void test_bad_input(void **state)
 			      &needs), 404);
 }
 
+/* A desk with no courier cannot ask a peer for its card: 503, after
+ * the arguments are checked. */
+static void test_card_without_courier(void **state)
+{
+	const char *needs = NULL;
+
+	assert_int_equal(call_as(*state, &auditor, "GET", "/v1/link/card",
+				 "{\"name\":\"ru-cert\"}", &needs), 503);
+	assert_int_equal(call_as(*state, &auditor, "GET", "/v1/link/card", "{}", &needs), 400);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -158,6 +175,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_duty_cap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_auditor_changes_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_input, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_card_without_courier, setup, teardown),
 	};
 
 	if (sodium_init() < 0)

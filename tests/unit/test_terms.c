@@ -215,10 +215,14 @@ static void test_terms_fold(void **state)
 	const size_t n = sizeof(it) / sizeof(it[0]);
 	struct hl_terms_item shuffled[sizeof(it) / sizeof(it[0])];
 	struct hl_terms_version *v, *v2;
+	struct hl_fold f, f2;
 	size_t nv, nv2;
 
 	(void)state;
-	assert_int_equal(hl_terms_fold(it, n, parties, &v, &nv), 0);
+	assert_int_equal(hl_terms_fold(it, n, parties, &f), 0);
+	v = f.v;
+	nv = f.nv;
+	assert_int_equal(f.ns, 0);
 	for (size_t i = 0; i < n; i++)
 		if (strcmp(it[i].verdict, verdicts[i]) != 0)
 			fail_msg("item %zu: %s, not %s", i, it[i].verdict, verdicts[i]);
@@ -245,7 +249,9 @@ static void test_terms_fold(void **state)
 	/* The same messages in another order fold the same. */
 	for (size_t i = 0; i < n; i++)
 		shuffled[i] = it[(i * 7 + 3) % n];
-	assert_int_equal(hl_terms_fold(shuffled, n, parties, &v2, &nv2), 0);
+	assert_int_equal(hl_terms_fold(shuffled, n, parties, &f2), 0);
+	v2 = f2.v;
+	nv2 = f2.nv;
 	assert_int_equal(nv2, nv);
 	for (size_t i = 0; i < nv; i++) {
 		assert_int_equal(v2[i].since, v[i].since);
@@ -255,9 +261,82 @@ static void test_terms_fold(void **state)
 		assert_string_equal(shuffled[i].verdict, verdicts[(i * 7 + 3) % n]);
 	free(v);
 	free(v2);
-	assert_int_equal(hl_terms_fold(NULL, 0, parties, &v, &nv), 0);
-	assert_int_equal(nv, 0);
-	free(v);
+	assert_int_equal(hl_terms_fold(NULL, 0, parties, &f), 0);
+	assert_int_equal(f.nv, 0);
+	free(f.v);
+}
+
+/* A suspend or a resume of side s at seq and time; a resume names
+ * (ref_side, ref_seq) and says whether its cards are the ones in force. */
+static struct hl_terms_item susp(int side, uint64_t seq, int64_t time, const char *type,
+				 int ref_side, uint64_t ref_seq, bool cards_ok)
+{
+	struct hl_terms_item it = item(side, seq, time, type, 0, ref_side, ref_seq);
+
+	it.cards_ok = cards_ok;
+	return it;
+}
+
+/* Suspensions and resumptions: only who suspended resumes, with the
+ * cards in force; both may suspend at once; order given does not
+ * matter. */
+static void test_suspend_fold(void **state)
+{
+	struct hl_terms_item it[] = {
+		/* 0: ru suspends; 1: again; 2: us resumes ru's; 3: ru resumes
+		 * with a stale card; 4: us suspends too. */
+		susp(0, 1, 100, "suspend", -1, 0, false),
+		susp(0, 2, 110, "suspend", -1, 0, false),
+		susp(1, 1, 120, "resume", 0, 1, true),
+		susp(0, 3, 130, "resume", 0, 1, false),
+		susp(1, 2, 140, "suspend", -1, 0, false),
+		/* 5: ru resumes its own; 6: and again; 7: us resumes its own,
+		 * dated before its suspend (a skewed clock): after it. */
+		susp(0, 4, 150, "resume", 0, 1, true),
+		susp(0, 5, 160, "resume", 0, 1, true),
+		susp(1, 3, 135, "resume", 1, 2, true),
+		/* 8: a resume naming nothing. */
+		susp(1, 4, 170, "resume", 1, 99, true),
+	};
+	static const char *const verdicts[] = {
+		"counts", "already suspended by its sender",
+		"names a suspension by the other party: only it can resume it",
+		"names a card that was not in force at its time", "counts", "counts",
+		"names no suspension in force", "counts", "names no suspension in force",
+	};
+	const size_t n = sizeof(it) / sizeof(it[0]);
+	struct hl_terms_item shuffled[sizeof(it) / sizeof(it[0])];
+	struct hl_fold f, f2;
+
+	(void)state;
+	assert_int_equal(hl_terms_fold(it, n, parties, &f), 0);
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(it[i].verdict, verdicts[i]) != 0)
+			fail_msg("item %zu: %s, not %s", i, it[i].verdict, verdicts[i]);
+	assert_int_equal(f.ns, 2);
+	assert_int_equal(f.s[0].side, 0);
+	assert_int_equal(f.s[0].since, 100);
+	assert_int_equal(f.s[0].resumed, 150);
+	assert_int_equal(f.s[0].resume_seq, 4);
+	assert_int_equal(f.s[1].side, 1);
+	assert_int_equal(f.s[1].since, 140);
+	assert_int_equal(f.s[1].resumed, 140);
+	assert_null(hl_suspended_by(&f, 0, 99));
+	assert_non_null(hl_suspended_by(&f, 0, 100));
+	assert_non_null(hl_suspended_by(&f, 0, 149));
+	assert_null(hl_suspended_by(&f, 0, 150));
+	assert_null(hl_suspended_by(&f, 1, 145));
+	for (size_t i = 0; i < n; i++)
+		shuffled[i] = it[(i * 5 + 2) % n];
+	assert_int_equal(hl_terms_fold(shuffled, n, parties, &f2), 0);
+	for (size_t i = 0; i < n; i++)
+		assert_string_equal(shuffled[i].verdict, verdicts[(i * 5 + 2) % n]);
+	assert_int_equal(f2.ns, 2);
+	assert_int_equal(f2.s[0].resumed, 150);
+	free(f.s);
+	free(f2.s);
+	free(f.v);
+	free(f2.v);
 }
 
 int main(void)
@@ -266,6 +345,7 @@ int main(void)
 		cmocka_unit_test(test_terms_check),
 		cmocka_unit_test(test_terms_json),
 		cmocka_unit_test(test_terms_fold),
+		cmocka_unit_test(test_suspend_fold),
 	};
 
 	return cmocka_run_group_tests_name("terms", tests, NULL, NULL);
