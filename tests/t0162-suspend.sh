@@ -31,6 +31,7 @@ state() {
 
 test_expect_success 'ru-cert suspends the link, saying why' '
 	start_daemon ru-cert && start_daemon us-cert &&
+	{ "$HOTLINE" --home "$TEST_DIR/us-cert" watch >watch.out 2>/dev/null & echo $! >watch.pid; } &&
 	expect_code 1 hl ru-cert link suspend us-cert "" &&
 	grep -q "say why the link is suspended" ru-cert.err &&
 	hl ru-cert link suspend us-cert --lang en "frozen by decision of the council" >out &&
@@ -48,6 +49,7 @@ test_expect_success 'both sides show who suspended it, when and why' '
 	grep -q "SUSPENDED by ru-cert" out &&
 	hl us-cert status --json >j &&
 	test "$(jq_ "\$j->{links}[0]{level}" <j)" = ok &&
+	wait_for 10 grep -q "ru-cert: suspended by ru-cert" watch.out &&
 	test "$(jq_ "\$j->{links}[0]{suspended}[0]{by}" <j)" = ru-cert
 '
 
@@ -63,6 +65,8 @@ test_expect_success 'new cases and requests are held on both sides; the rest goe
 	hl us-cert ack ru-cert/1 --lang en "noted" >/dev/null &&
 	hl us-cert held ru-cert >out &&
 	test "$(wc -l <out)" = 2 &&
+	wait_for 10 grep -q "ru-cert/held/2: held until the link is resumed" watch.out &&
+	kill "$(cat watch.pid)" &&
 	grep -q "first held notification" out &&
 	hl us-cert link show ru-cert --json | jq_ "\$j->{held}" >n && test "$(cat n)" = 2
 '

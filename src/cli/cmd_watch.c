@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
@@ -27,7 +28,9 @@ const char watch_help[] =
 	"    Prints one line for each change as hotlined makes it, until\n"
 	"    interrupted (Ctrl-C): a message arrived from a peer, one of ours\n"
 	"    was committed, an acknowledgment was sent or received, a peer\n"
-	"    receipted our messages, a deadline passed, an escalation step ran.\n"
+	"    receipted our messages, a deadline passed, an escalation step ran,\n"
+	"    new agreed terms came into force, a link was suspended or resumed,\n"
+	"    a new case was held while a link is suspended or sent after.\n"
 	"    When hotlined restarts, watch reconnects and resumes after the\n"
 	"    last change it printed; when changes were missed meanwhile, a line\n"
 	"    says so (list again with inbox, outbox or status).\n"
@@ -73,6 +76,22 @@ static void print_deadline(json_t *d)
 		printf(_("%s: our acknowledgment is overdue (due %s)"), str(d, "message"), when);
 }
 
+/* A link suspended, resumed, or a message held or released. */
+static void print_suspension(json_t *d)
+{
+	const char *action = str(d, "action");
+
+	if (strcmp(action, "suspended") == 0)
+		printf(_("%s: suspended by %s"), str(d, "link"), str(d, "by"));
+	else if (strcmp(action, "resumed") == 0)
+		printf(_("%s: resumed by %s"), str(d, "link"), str(d, "by"));
+	else if (strcmp(action, "held") == 0)
+		printf(_("%s: held until the link is resumed"), str(d, "message"));
+	else
+		printf(_("%s: %lld held message(s) sent"), str(d, "link"),
+		       (long long)json_integer_value(json_object_get(d, "count")));
+}
+
 /* One change as a line for a person, in the operator's language. */
 static void print_human(const char *type, json_t *d)
 {
@@ -81,7 +100,10 @@ static void print_human(const char *type, json_t *d)
 	const char *kind = cli_field(HL_VOCAB_KIND, str(d, "kind"));
 	bool ours = strcmp(str(d, "side"), "sent") == 0;
 
-	hl_time_format((int64_t)json_integer_value(json_object_get(d, "time")), when);
+	/* Events of the link's state carry no time of their own: now. */
+	hl_time_format(json_object_get(d, "time") ?
+		       (int64_t)json_integer_value(json_object_get(d, "time")) :
+		       (int64_t)time(NULL), when);
 	printf("%s  ", when);
 	if (strcmp(type, "message") == 0)
 		printf(_("%s arrived: %s %s"), str(d, "message"), prec, kind);
@@ -103,6 +125,8 @@ static void print_human(const char *type, json_t *d)
 		hl_time_format((int64_t)json_integer_value(json_object_get(d, "since")), when);
 		printf(_("%s: the agreed terms' version %lld is in force since %s"), str(d, "link"),
 		       (long long)json_integer_value(json_object_get(d, "version")), when);
+	} else if (strcmp(type, "suspension") == 0) {
+		print_suspension(d);
 	} else if (strcmp(type, "missed") == 0)
 		fputs(_("changes were missed: list again (inbox, outbox, status)"), stdout);
 	else
