@@ -335,13 +335,17 @@ static void peer_suspension(struct lane *ln, const struct hl_link *l, const stru
 	int64_t now = (int64_t)time(NULL);
 	const struct hl_suspension *a = hl_suspended_by(&was, HL_THEIRS, now);
 	const struct hl_suspension *b = hl_suspended_by(&is, HL_THEIRS, now);
+	uint64_t resume_seq = 0;
 
 	if (!ln->terms_read || (a ? a->seq : 0) == (b ? b->seq : 0))
 		return;
+	for (size_t i = 0; a && i < t->ns; i++)
+		if (t->s[i].side == HL_THEIRS && t->s[i].seq == a->seq)
+			resume_seq = t->s[i].resume_seq;
 	log_info("clock: %s %s the link", l->name, b ? "suspended" : "resumed");
 	hl_event("suspension", json_pack("{s:s, s:s, s:s, s:I}", "link", l->name, "action",
 					 b ? "suspended" : "resumed", "by", l->name, "seq",
-					 (json_int_t)(b ? b->seq : a->seq)));
+					 (json_int_t)(b ? b->seq : resume_seq)));
 }
 
 /* Seals the messages held on l once no suspension is in force: all of

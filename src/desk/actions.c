@@ -343,7 +343,8 @@ json_t *hl_desk_send_any(struct hl_desk *d, const struct hl_desk_req *q, struct 
 	    (!strcmp(s.kind, "notify") && !index_once(d, e)))
 		return NULL;
 	res = hl_desk_send(d, q, e);
-	if (res) {
+	/* A held message has no number yet (suspend.c). */
+	if (res && !json_object_get(res, "held")) {
 		char id[HL_MSGID_MAX + 1];
 
 		hl_msgid_format(s.to, HL_OURS,

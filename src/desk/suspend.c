@@ -344,9 +344,7 @@ json_t *hl_desk_hold(struct hl_desk *d, const struct hl_desk_req *q, const struc
 
 	snprintf(h.kind, sizeof(h.kind), "%s", kind);
 	snprintf(h.op_name, sizeof(h.op_name), "%s", q->op->name);
-	snprintf(h.op_role, sizeof(h.op_role), "%s",
-		 hl_role_name(q->op->roles & HL_ROLE_SUPERVISOR ? HL_ROLE_SUPERVISOR :
-								 HL_ROLE_DUTY));
+	snprintf(h.op_role, sizeof(h.op_role), "%s", hl_desk_acting_role(q->op, HL_RIGHT_SEND));
 	*err = hl_store_held_put(d->st, &h);
 	if (*err < 0)
 		return NULL;
