@@ -48,6 +48,11 @@ static int send_one(struct hl_store *st, const struct hl_party *me,
 
 	if (!job->link->confirmed)
 		return -HL_EUNCONFIRMED;
+	/* Archive (protocol.md 8.15): the archive message is the last. */
+	if (job->link->archived)
+		return -HL_EARCHIVED;
+	if (job->link->archiving && strcmp(job->msg.kind, "archive") != 0)
+		return -HL_EARCHIVING;
 	r = job->msg.case_no ? hl_store_case_number_take(st, job->msg.case_no) : 0;
 	if (r == -HL_EDUPLICATE)
 		return -EAGAIN;	/* this job's own failure, not the store's */
