@@ -16,7 +16,7 @@ const char link_help[] =
 	"    hotline link - add, confirm, suspend and resume links to peers\n\n"
 	"SYNOPSIS\n"
 	"    hotline link add NAME --card FILE [--endpoint URL]\n"
-	"    hotline link list [--json]\n"
+	"    hotline link list [--archived] [--json]\n"
 	"    hotline link show NAME [--json]\n"
 	"    hotline link confirm NAME [--fingerprint DIGITS]\n"
 	"    hotline link card NAME [--json]\n"
@@ -27,7 +27,8 @@ const char link_help[] =
 	"    hotline link terms accept NAME/N [--lang TAG] [TEXT]\n"
 	"    hotline link terms decline NAME/N [--lang TAG] TEXT\n"
 	"    hotline link suspend NAME [--lang TAG] TEXT\n"
-	"    hotline link resume NAME [--lang TAG] [TEXT]\n\n"
+	"    hotline link resume NAME [--lang TAG] [TEXT]\n"
+	"    hotline link archive NAME [--now] [--lang TAG] TEXT\n\n"
 	"DESCRIPTION\n"
 	"    A link is this party's relationship with one peer, configured on\n"
 	"    both sides.  'add' records the peer's card (NAME must be the name\n"
@@ -82,6 +83,15 @@ const char link_help[] =
 	"    TLS certificate is the one our card pins.  'show' and 'status'\n"
 	"    say who suspended a link, when and why.  Both need the supervisor\n"
 	"    role.\n\n"
+	"    'archive' ends a link for good, saying why (TEXT): its archive\n"
+	"    message is the last that is sent on it; once the peer receipts it,\n"
+	"    or at once with --now (a peer that cannot be reached any more),\n"
+	"    the link is archived: renamed NAME~1 (NAME~2 the next time), never\n"
+	"    used again, its transcript kept, readable and verifiable.  The\n"
+	"    peer archives its side when the message arrives.  A new link to\n"
+	"    the same party ('add' again, confirmed again) then starts new\n"
+	"    logs under the next link ID.  'list --archived' shows archived\n"
+	"    links too.  It needs the supervisor role.\n\n"
 	"    Each of these asks the running hotlined (it must run; without it\n"
 	"    nothing is done), which keeps the links; the card file is read\n"
 	"    here and sent to it.\n\n"
@@ -93,8 +103,10 @@ const char link_help[] =
 	"    --json               list, show, card and terms print JSON\n"
 	"    --ack, --receipt, --check-every, --check-precedence, --languages,\n"
 	"    --suspect            what 'terms propose' changes\n"
-	"    --lang TAG           the language of a terms message's or a\n"
-	"                         suspension's TEXT\n\n"
+	"    --lang TAG           the language of a terms message's, a\n"
+	"                         suspension's or an archive's TEXT\n"
+	"    --now                archive without waiting for the peer's receipt\n"
+	"    --archived           list archived links too\n\n"
 	"EXIT STATUS\n"
 	"    0 done; 1 failed (a bad card, a fingerprint that differs, an\n"
 	"    unknown link, terms that make no sense, no open proposal, a peer\n"
@@ -104,11 +116,11 @@ const char link_help[] =
 static const char synopsis[] =
 	"link add NAME --card FILE [--endpoint URL] | list [--json] | show NAME [--json] |"
 	" confirm NAME | card NAME [--json] | terms [propose|accept|decline] ... |"
-	" suspend NAME TEXT | resume NAME [TEXT]";
+	" suspend NAME TEXT | resume NAME [TEXT] | archive NAME [--now] TEXT";
 
 struct args {
 	const char *card, *endpoint, *fingerprint, *name;
-	bool json;
+	bool json, archived;
 };
 
 static int parse(int argc, char **argv, struct args *a)
@@ -119,6 +131,7 @@ static int parse(int argc, char **argv, struct args *a)
 		{"fingerprint", required_argument, NULL, 'f'},
 		{"home", required_argument, NULL, 'H'},
 		{"json", no_argument, NULL, 'j'},
+		{"archived", no_argument, NULL, 'a'},
 		{NULL, 0, NULL, 0},
 	};
 
@@ -129,6 +142,8 @@ static int parse(int argc, char **argv, struct args *a)
 			break;
 		if (c == 'j')
 			a->json = true;
+		else if (c == 'a')
+			a->archived = true;
 		else if (c == 'c')
 			a->card = optarg;
 		else if (c == 'e')
@@ -232,6 +247,21 @@ struct list_ctx {
 	int w[4];	/* STATE, SENT, RECEIPTED, RECEIVED */
 };
 
+/* A link's state in a word: archived, being archived, suspended, or
+ * whether it is confirmed. */
+static const char *state_label(json_t *v)
+{
+	const char *state = str(v, "state");
+
+	if (strcmp(state, "archived") == 0)
+		return _("archived");
+	if (strcmp(state, "archiving") == 0)
+		return _("archiving");
+	if (strcmp(state, "suspended") == 0)
+		return _("SUSPENDED");
+	return num(v, "confirmed") ? _("confirmed") : _("UNCONFIRMED");
+}
+
 static void link_row(const struct list_ctx *c, json_t *v)
 {
 	uint64_t col[3] = {num(v, "sent"), num(v, "sent_receipted"), num(v, "received")};
@@ -239,7 +269,7 @@ static void link_row(const struct list_ctx *c, json_t *v)
 	char n[24];
 
 	printf("%-20s ", str(v, "name"));
-	cli_col(num(v, "confirmed") ? _("confirmed") : _("UNCONFIRMED"), c->w[0]);
+	cli_col(state_label(v), c->w[0]);
 	for (int i = 0; i < 3; i++) {
 		snprintf(n, sizeof(n), "%llu", (unsigned long long)col[i]);
 		putchar(' ');
@@ -278,8 +308,11 @@ static int list(const struct hl_party *p, const struct args *a)
 	size_t i;
 
 	c.w[0] = wider(wider(c.w[0], _("confirmed")), _("UNCONFIRMED"));
+	c.w[0] = wider(wider(wider(c.w[0], _("archived")), _("archiving")), _("SUSPENDED"));
 	for (int k = 0; k < 4; k++)
 		c.w[k] = wider(c.w[k], _(head[k]));
+	if (args && a->archived)
+		json_object_set_new(args, "archived", json_true());
 	for (bool first = true; r == 0; first = false) {
 		r = args ? cli_call(p, "GET", "/v1/links", args, &res) : -ENOMEM;
 		if (r != 0)
@@ -332,6 +365,14 @@ static void link_print(json_t *v)
 	if (evidence)
 		printf(_("EVIDENCE:    %llu equivocation record(s): the peer signed two "
 			 "different entries for one place\n"), (unsigned long long)evidence);
+	if (json_is_integer(json_object_get(v, "archived"))) {
+		hl_time_format((int64_t)num(v, "archived"), when);
+		printf(_("ARCHIVED:    %s: nothing is sent on it any more; its transcript is "
+			 "kept\n"), when);
+	} else if (strcmp(str(v, "state"), "archiving") == 0) {
+		printf(_("ARCHIVING:   its archive message is sent; archived once the peer "
+			 "receipts it\n"));
+	}
 	cli_print_suspended(v, "");
 }
 
@@ -394,7 +435,8 @@ int link_main(int argc, char **argv)
 	verb = argv[1];
 	if (strcmp(verb, "terms") == 0)
 		return terms_main(argc - 1, argv + 1);
-	if (strcmp(verb, "suspend") == 0 || strcmp(verb, "resume") == 0)
+	if (strcmp(verb, "suspend") == 0 || strcmp(verb, "resume") == 0 ||
+	    strcmp(verb, "archive") == 0)
 		return suspend_main(argc - 1, argv + 1);
 	r = parse(argc - 1, argv + 1, &a);
 	if (r != CLI_OK)

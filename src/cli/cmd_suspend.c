@@ -1,5 +1,5 @@
-/* cmd_suspend.c - hotline link suspend|resume, and hotline held: the
- * messages that wait while a link is suspended. */
+/* cmd_suspend.c - hotline link suspend|resume|archive, and hotline
+ * held: the messages that wait while a link is suspended. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -38,11 +38,12 @@ const char held_help[] =
 
 static const char held_synopsis[] = "held LINK [--json] | held drop LINK/held/N";
 static const char link_synopsis[] =
-	"link suspend LINK [--lang TAG] TEXT | link resume LINK [--lang TAG] [TEXT]";
+	"link suspend LINK [--lang TAG] TEXT | link resume LINK [--lang TAG] [TEXT] |"
+	" link archive LINK [--now] [--lang TAG] TEXT";
 
 struct args {
 	const char *lang;
-	bool json;
+	bool json, now;
 };
 
 static int options(int argc, char **argv, struct args *a, const char *cmd,
@@ -52,6 +53,7 @@ static int options(int argc, char **argv, struct args *a, const char *cmd,
 		{"lang", required_argument, NULL, 'L'},
 		{"json", no_argument, NULL, 'j'},
 		{"home", required_argument, NULL, 'H'},
+		{"now", no_argument, NULL, 'n'},
 		{NULL, 0, NULL, 0},
 	};
 
@@ -64,6 +66,8 @@ static int options(int argc, char **argv, struct args *a, const char *cmd,
 			a->lang = optarg;
 		else if (c == 'j')
 			a->json = true;
+		else if (c == 'n')
+			a->now = true;
 		else if (c == 'H')
 			cli_home = optarg;
 		else
@@ -95,10 +99,29 @@ void cli_print_suspended(const json_t *v, const char *indent)
 		       json_string_value(json_object_get(v, "name")));
 }
 
-/* hotline link suspend|resume ...: argv[0] is the verb. */
+/* What the daemon's answer to a link action says. */
+static void print_done(const char *verb, const char *link, json_t *res)
+{
+	const char *id = json_string_value(json_object_get(res, "id"));
+	const char *as = json_string_value(json_object_get(res, "archived_as"));
+
+	if (strcmp(verb, "suspend") == 0)
+		printf(_("suspended %s: %s; new cases and requests wait until we resume it\n"),
+		       link, id);
+	else if (strcmp(verb, "resume") == 0)
+		printf(_("resumed %s: %s; both cards checked; held messages follow\n"), link, id);
+	else if (as)
+		printf(_("archived %s as %s: nothing more is sent on it; its transcript is kept\n"),
+		       link, as);
+	else
+		printf(_("archiving %s: %s is its last message; archived once %s receipts it\n"),
+		       link, id, link);
+}
+
+/* hotline link suspend|resume|archive ...: argv[0] is the verb. */
 int suspend_main(int argc, char **argv)
 {
-	bool suspend = strcmp(argv[0], "suspend") == 0;
+	bool text_needed = strcmp(argv[0], "resume") != 0;
 	struct args a = {0};
 	struct hl_party *p;
 	json_t *args, *res = NULL;
@@ -107,7 +130,9 @@ int suspend_main(int argc, char **argv)
 
 	if (r != CLI_OK)
 		return r;
-	if (argc - optind != (suspend ? 2 : 1) && (suspend || argc - optind != 2))
+	if (argc - optind != 2 && (text_needed || argc - optind != 1))
+		return cli_usage("link", link_synopsis);
+	if (a.now && strcmp(argv[0], "archive") != 0)
 		return cli_usage("link", link_synopsis);
 	p = cli_party(HL_PARTY_PUBLIC);
 	if (!p)
@@ -115,16 +140,15 @@ int suspend_main(int argc, char **argv)
 	args = json_pack("{s:s}", "name", argv[optind]);
 	if (args && optind + 1 < argc && cli_text_arg(args, "text", argv[optind + 1]) < 0)
 		r = CLI_FAIL;
+	if (args && a.now)
+		json_object_set_new(args, "now", json_true());
 	if (args && r == CLI_OK) {
 		cli_lang_arg(args, "lang", a.lang);
 		snprintf(path, sizeof(path), "/v1/link/%s", argv[0]);
 		r = cli_call(p, "POST", path, args, &res) == 0 ? CLI_OK : CLI_FAIL;
 	}
 	if (r == CLI_OK)
-		printf(suspend ? _("suspended %s: %s; new cases and requests wait until we "
-				   "resume it\n") :
-				 _("resumed %s: %s; both cards checked; held messages follow\n"),
-		       argv[optind], json_string_value(json_object_get(res, "id")));
+		print_done(argv[0], argv[optind], res);
 	json_decref(res);
 	json_decref(args);
 	hl_party_free(p);

@@ -213,7 +213,10 @@ int hl_envelope_seal_header(const struct hl_seal_params *p,
 	    sodium_memcmp(sb->from_box, p->from->box_pk, 32) != 0)
 		return -HL_ELINK;
 	memset(&e, 0, sizeof(e));
-	hl_link_id(p->from->sign_pk, p->to->sign_pk, e.link);
+	if (p->link)
+		memcpy(e.link, p->link, sizeof(e.link));
+	else
+		hl_link_id(p->from->sign_pk, p->to->sign_pk, e.link);
 	e.body_len = sb->body_len;
 	memcpy(e.body_hash, sb->body_hash, sizeof(e.body_hash));
 	memcpy(e.commit, sb->commit, sizeof(e.commit));
@@ -443,12 +446,15 @@ int hl_envelope_verify(const struct hl_envelope *env, const struct hl_card *send
 	return 0;
 }
 
-int hl_envelope_check_link(const struct hl_envelope *env,
+int hl_envelope_check_link(const struct hl_envelope *env, const unsigned char *link,
 			   const struct hl_card *sender, const struct hl_card *recipient)
 {
 	unsigned char id[HL_LINK_ID_LEN];
 
-	hl_link_id(sender->sign_pk, recipient->sign_pk, id);
+	if (link)
+		memcpy(id, link, sizeof(id));
+	else
+		hl_link_id(sender->sign_pk, recipient->sign_pk, id);
 	if (sodium_memcmp(id, env->link, sizeof(id)) != 0)
 		return -HL_ELINK;
 	if (strcmp(env->to, recipient->name) != 0 || strcmp(env->from, sender->name) != 0)

@@ -82,6 +82,9 @@ struct hl_seal_params {
 	int64_t time;
 	enum hl_precedence precedence;
 	const char *kind;		/* [a-z-], 1..32 */
+	/* The link's ID, HL_LINK_ID_LEN bytes; NULL for generation 1's,
+	 * which the two cards give (hl_link_id). */
+	const unsigned char *link;
 };
 
 /* Link ID: SHA-256("hotline.link/v1\n" || lower key || higher key) of the
@@ -138,8 +141,9 @@ int hl_envelope_verify(const struct hl_envelope *env,
 
 /* Checks that the envelope belongs to the link of these two parties:
  * its link ID and names.  hl_envelope_verify() does not know the
- * recipient, so a receiver calls both. */
-int hl_envelope_check_link(const struct hl_envelope *env,
+ * recipient, so a receiver calls both.  link is the link's ID as
+ * stored (a later generation's, 5.1), or NULL for generation 1's. */
+int hl_envelope_check_link(const struct hl_envelope *env, const unsigned char *link,
 			   const struct hl_card *sender, const struct hl_card *recipient);
 
 /* Unwraps the content key for the party named me (the recipient or the

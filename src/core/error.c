@@ -47,6 +47,8 @@ static const char *const messages[HL_EMAX - HL_EBASE] = {
 	[HL_ETRUST - HL_EBASE] = "the key is not reached from a card you trust",
 	[HL_ETERMS - HL_EBASE] = "the terms make no sense",
 	[HL_EPEER - HL_EBASE] = "the peer cannot be reached or does not answer as it should",
+	[HL_EARCHIVING - HL_EBASE] = "the link is being archived: nothing new can be sent",
+	[HL_EARCHIVED - HL_EBASE] = "the link is archived: nothing can be sent",
 	[HL_EUNCONFIRMED - HL_EBASE] = "the link is not confirmed ('hotline link confirm' after reading the fingerprint aloud)",
 };
 

@@ -54,6 +54,8 @@ enum {
 	HL_ETRUST,		/* no card the verifier trusts leads to the key */
 	HL_ETERMS,		/* a link's terms make no sense */
 	HL_EPEER,		/* the peer is not reached or answers wrongly */
+	HL_EARCHIVING,		/* the link is being archived */
+	HL_EARCHIVED,		/* the link is archived */
 	HL_EMAX
 };
 

@@ -20,7 +20,7 @@ bool hl_msgid_parse(const char *id, char link[HL_NAME_MAX + 1], int *side, uint6
 		*side = HL_OURS;
 		num += 4;
 	}
-	return hl_name_valid(link, n) &&
+	return hl_link_name_valid(link, n) &&
 	       hl_parse_u64(num, strlen(num), INT64_MAX, seq) == 0 && *seq > 0;
 }
 

@@ -84,7 +84,7 @@ static int roles(const struct hl_envelope *env, const struct hl_card *a,
 	} else {
 		return -HL_ELINK;
 	}
-	return hl_envelope_check_link(env, res->sender, res->recipient);
+	return hl_envelope_check_link(env, NULL, res->sender, res->recipient);
 }
 
 static int check_checkpoint(const struct hl_proof *p, struct hl_proof_result *res)

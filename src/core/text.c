@@ -63,6 +63,17 @@ bool hl_name_valid(const char *s, size_t n)
 	return true;
 }
 
+bool hl_link_name_valid(const char *s, size_t n)
+{
+	size_t tilde = n;
+
+	while (tilde > 0 && s[tilde - 1] >= '0' && s[tilde - 1] <= '9')
+		tilde--;
+	if (tilde < n && tilde > 1 && s[tilde - 1] == '~' && s[tilde] != '0')
+		return n <= HL_NAME_MAX && hl_name_valid(s, tilde - 1);
+	return hl_name_valid(s, n);
+}
+
 bool hl_unix_name_valid(const char *s)
 {
 	size_t n = strlen(s);

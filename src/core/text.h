@@ -29,6 +29,10 @@ int hl_text_check(const unsigned char *s, size_t n);
  * or digit. */
 bool hl_name_valid(const char *s, size_t n);
 
+/* A link's name: its party's, or, once archived, the party's name cut
+ * short and ~k (k >= 1), as the store renames it (protocol.md 8.15). */
+bool hl_link_name_valid(const char *s, size_t n);
+
 /* A Unix user or group name as the configuration and the operators'
  * mappings take it: 1..32 of A-Z a-z 0-9 . _ -, not first '-'. */
 #define HL_UNIX_NAME_MAX 32

@@ -51,6 +51,8 @@ struct lane {
 	struct hl_link_terms terms;
 	bool terms_stale;
 	bool terms_read;	/* read once: a new version is news */
+	bool peer_archived;	/* the peer's archive message came (8.15) */
+	bool archived;		/* nothing of the link escalates any more */
 };
 
 struct hl_clock {
@@ -190,6 +192,8 @@ static void add(struct hl_clock *c, struct lane *ln, int side, const struct hl_m
 	if (!strncmp(m->kind, "terms", 5) || !strcmp(m->kind, "suspend") ||
 	    !strcmp(m->kind, "resume"))
 		ln->terms_stale = true;
+	if (side == HL_THEIRS && !strcmp(m->kind, "archive"))
+		ln->peer_archived = true;
 	if (side == HL_OURS && m->seq > receipted) {
 		snprintf(e.event, sizeof(e.event), "receipt-overdue");
 		e.deadline = hl_link_terms_due(&ln->terms, conf, ln->name, false, p, m->time);
@@ -357,7 +361,8 @@ static void release_held(struct hl_clock *c, struct lane *ln, const struct hl_li
 	uint64_t held = 0, n = 0, first = 0;
 	int r;
 
-	if (hl_store_held_count(c->st, l->id, &held) < 0 || !held || !ln->terms_read ||
+	if (l->archiving || hl_store_held_count(c->st, l->id, &held) < 0 || !held ||
+	    !ln->terms_read ||
 	    hl_link_suspensions(&ln->terms, now, in))
 		return;
 	r = hl_store_held_release(c->st, c->me, l, now, &n, &first);
@@ -412,6 +417,31 @@ static void terms_again(struct hl_clock *c, struct lane *ln, const struct hl_lin
 	ln->seen[HL_OURS] = ln->seen[HL_THEIRS] = 0;
 }
 
+/* Archives l once our archive message is receipted, or when the peer's
+ * came: from then on nothing is sent on it, and nothing of it escalates
+ * (protocol.md 8.15). */
+static void archive_when_done(struct hl_clock *c, struct lane *ln, const struct hl_link *l)
+{
+	char as[HL_NAME_MAX + 1];
+	uint64_t receipted = 0;
+
+	if (!ln->peer_archived &&
+	    (!l->archive_seq || hl_store_cosigned_size(c->st, l->id, HL_OURS, &receipted) < 0 ||
+	     receipted < l->archive_seq))
+		return;
+	if (hl_store_link_archive(c->st, l, (int64_t)time(NULL), as) < 0) {
+		log_warn("clock: archive of %s: %s", l->name, hl_store_errmsg(c->st));
+		return;
+	}
+	log_info("clock: %s archived as %s (%s)", l->name, as,
+		 ln->peer_archived ? "by the peer's archive message" : "our archive was receipted");
+	hl_event("archive", json_pack("{s:s, s:s, s:s}", "link", l->name, "archived_as", as,
+				      "by", ln->peer_archived ? l->name : c->me->card.name));
+	ln->archived = true;
+	snprintf(ln->name, sizeof(ln->name), "%s", as);
+	hl_courier_wake(c->courier);
+}
+
 static int tick_one(void *ctx, const struct hl_link *l)
 {
 	struct tick *t = ctx;
@@ -419,13 +449,18 @@ static int tick_one(void *ctx, const struct hl_link *l)
 
 	if (!ln || !l->confirmed || stopping(t->c))
 		return 0;
+	ln->archived = l->archived != 0;
+	if (ln->archived)
+		return 0;
 	if (ln->terms_stale)
 		terms_again(t->c, ln, l);
-	schedule(t->c, ln, l);
+	if (!l->archiving)
+		schedule(t->c, ln, l);
 	scan(t->c, ln, t->b);
 	if (ln->terms_stale)
 		terms_again(t->c, ln, l);
 	release_held(t->c, ln, l);
+	archive_when_done(t->c, ln, l);
 	return 0;
 }
 
@@ -575,7 +610,7 @@ static void due(struct hl_clock *c, const struct hl_pending *e, int64_t now)
 
 	if (top >= conf->nladder)
 		top = conf->nladder - 1;
-	if (!ln || !ln->confirmed || settled(c, e)) {
+	if (!ln || !ln->confirmed || ln->archived || settled(c, e)) {
 		hl_store_pending_set(c->st, e, INT64_MAX);
 		return;
 	}

@@ -431,7 +431,7 @@ static int visit(void *ctx, const struct hl_link *l)
 	bool pulls = !c->me->card.endpoint[0];
 	int r = 0;
 
-	if (!l->confirmed || !l->endpoint[0])
+	if (!l->confirmed || !l->endpoint[0] || l->archived)
 		return 0;
 	pthread_mutex_lock(&c->lock);
 	ln = lane_of(c, l);

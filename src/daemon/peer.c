@@ -122,12 +122,13 @@ struct find {
 };
 
 /* Pins are public: anyone can put one on a card.  Only confirmed links
- * count, and a pin on two of them identifies nobody. */
+ * that are not archived count, and a pin on two of them identifies
+ * nobody. */
 static int match_pin(void *ctx, const struct hl_link *l)
 {
 	struct find *f = ctx;
 
-	if (!l->confirmed || memcmp(l->card.tls_pin, f->pin, 32) != 0)
+	if (!l->confirmed || l->archived || memcmp(l->card.tls_pin, f->pin, 32) != 0)
 		return 0;
 	if (f->found) {
 		f->ambiguous = true;

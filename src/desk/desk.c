@@ -155,7 +155,8 @@ json_t *hl_desk_fail_code(struct hl_desk_err *e, int err, const char *what)
 {
 	unsigned status = err == -HL_ENOLINK || err == -HL_ENOTFOUND ? 404 :
 			  err == -HL_ESTORE || err == -EAGAIN || err == -ENOSPC ? 503 :
-			  err == -HL_EUNCONFIRMED ? 409 : 400;
+			  err == -HL_EUNCONFIRMED || err == -HL_EARCHIVING ||
+			  err == -HL_EARCHIVED ? 409 : 400;
 
 	if (what && what[0])
 		return hl_desk_fail(e, status, "%s: %s", what, hl_strerror(err));

@@ -22,6 +22,18 @@
 
 #define LIST_LIMIT_MAX 1000
 
+/* The view and the link's archive: archived (when) or null, and
+ * whether it is being archived (for with_state, which removes it). */
+static json_t *view_archive(json_t *v, const struct hl_link *l)
+{
+	if (v) {
+		json_object_set_new(v, "archived", l->archived ? json_integer(l->archived) :
+				    json_null());
+		json_object_set_new(v, "archiving", json_boolean(l->archiving));
+	}
+	return v;
+}
+
 /* What link list and link show say of one link: one shape, made here
  * once (docs/cli-json.md, docs/api.md). */
 static json_t *view(struct hl_store *st, const struct hl_link *l, int *err)
@@ -45,22 +57,30 @@ static json_t *view(struct hl_store *st, const struct hl_link *l, int *err)
 	*err = r;
 	if (r < 0)
 		return NULL;
-	return json_pack("{s:s, s:s, s:o, s:s, s:o, s:s, s:I, s:I, s:I, s:I, s:I}",
+	return view_archive(json_pack("{s:s, s:s, s:o, s:s, s:o, s:s, s:I, s:I, s:I, s:I, s:I}",
 			 "name", l->name, "peer", l->card.name,
 			 "confirmed", l->confirmed ? json_integer(l->confirmed) : json_null(),
 			 "fingerprint", fp,
 			 "endpoint", l->endpoint[0] ? json_string(l->endpoint) : json_null(),
 			 "link_id", id, "sent", (json_int_t)n[0], "sent_receipted", (json_int_t)n[1],
 			 "received", (json_int_t)n[2], "received_receipted", (json_int_t)n[3],
-			 "evidence", (json_int_t)n[4]);
+			 "evidence", (json_int_t)n[4]), l);
 }
+
 
 /* Adds the link's state (suspend.c) to its view v. */
 static bool with_state(struct hl_desk *d, json_t *v, int64_t now, struct hl_desk_err *e)
 {
 	const char *name = json_string_value(json_object_get(v, "name"));
 	json_t *state = hl_desk_link_state(d, name, now);
+	json_t *archived = json_object_get(v, "archived");
 
+	/* An archive outranks a suspension (protocol.md 8.15). */
+	if (state && json_is_integer(archived))
+		json_object_set_new(state, "state", json_string("archived"));
+	else if (state && json_is_true(json_object_get(v, "archiving")))
+		json_object_set_new(state, "state", json_string("archiving"));
+	json_object_del(v, "archiving");
 	if (!state || json_object_update(v, state) < 0) {
 		json_decref(state);
 		hl_desk_fail(e, 503, "%s: cannot read its state: %s", name, hl_store_errmsg(d->st));
@@ -100,6 +120,9 @@ static int find_clash(void *ctx, const struct hl_link *l)
 {
 	struct clash *c = ctx;
 
+	/* An archived link to the same party gives way to a new one. */
+	if (l->archived && strcmp(l->card.name, c->card->name) == 0)
+		return 0;
 	if (memcmp(l->card.tls_pin, c->card->tls_pin, 32) != 0 &&
 	    memcmp(l->card.sign_pk, c->card->sign_pk, 32) != 0)
 		return 0;
@@ -133,6 +156,28 @@ static const struct hl_desk_err *card_refused(struct hl_desk *d, const char *nam
 	return e->status ? e : NULL;
 }
 
+/* The ID of a new link to card's party: the first generation (5.1)
+ * whose ID the store does not hold, so that after an archive both
+ * parties, who archived the same links, agree on the next. */
+static int new_link_id(struct hl_desk *d, const struct hl_card *card,
+		       unsigned char id[HL_LINK_ID_LEN])
+{
+	struct hl_link old;
+	int r = -HL_ENUMBER;
+
+	for (uint32_t g = 1; g <= HL_LINK_GEN_MAX; g++) {
+		r = hl_link_id_gen(d->me->card.sign_pk, card->sign_pk, g, id);
+		if (r == 0)
+			r = hl_store_link_by_id(d->st, id, &old);
+		hl_link_free(&old);
+		if (r == -HL_ENOLINK)
+			return 0;
+		if (r < 0)
+			return r;
+	}
+	return -HL_ENUMBER;
+}
+
 /* {"name", "card": the card's text, "endpoint"?} -> the new link's view */
 json_t *hl_desk_link_add(struct hl_desk *d, const struct hl_desk_req *q, struct hl_desk_err *e)
 {
@@ -156,8 +201,9 @@ json_t *hl_desk_link_add(struct hl_desk *d, const struct hl_desk_req *q, struct 
 		return hl_desk_fail(e, 400, "not a valid card: %s", hl_strerror(r));
 	if (card_refused(d, name, &card, e))
 		return NULL;
-	hl_link_id(d->me->card.sign_pk, card.sign_pk, id);
-	r = hl_store_link_add(d->st, name, id, text, len, ep ? ep : card.endpoint, q->now);
+	r = new_link_id(d, &card, id);
+	if (r == 0)
+		r = hl_store_link_add(d->st, name, id, text, len, ep ? ep : card.endpoint, q->now);
 	if (r == -HL_EDUPLICATE)
 		return hl_desk_fail(e, 409, "%s: a link to that party already exists", name);
 	if (r < 0)
@@ -221,6 +267,7 @@ struct page {
 	json_t *items;
 	const char *last;	/* the last link on the page */
 	bool more;
+	bool archived;		/* archived links too */
 	int err;
 };
 
@@ -229,7 +276,7 @@ static int page_one(void *ctx, const struct hl_link *l)
 	struct page *p = ctx;
 	json_t *v;
 
-	if (p->after && strcmp(l->name, p->after) <= 0)
+	if ((p->after && strcmp(l->name, p->after) <= 0) || (l->archived && !p->archived))
 		return 0;
 	if (json_array_size(p->items) == p->limit) {
 		p->more = true;
@@ -242,7 +289,8 @@ static int page_one(void *ctx, const struct hl_link *l)
 	return 0;
 }
 
-/* {"after"?: a cursor, "limit"?} -> {"items": [view, ...], "next": cursor or null}
+/* {"after"?: a cursor, "limit"?, "archived"?} -> {"items": [view, ...],
+ * "next": cursor or null}; archived links only when asked for.
  * Links come in name order; a cursor is the last name of a page, so
  * it stays good while links are added. */
 json_t *hl_desk_link_list(struct hl_desk *d, const struct hl_desk_req *q, struct hl_desk_err *e)
@@ -251,7 +299,8 @@ json_t *hl_desk_link_list(struct hl_desk *d, const struct hl_desk_req *q, struct
 	json_t *last, *res;
 	int r;
 
-	if (!hl_desk_args_only(q, e, "after", "limit", NULL) ||
+	if (!hl_desk_args_only(q, e, "after", "limit", "archived", NULL) ||
+	    !hl_desk_arg_bool(q, "archived", &p.archived, e) ||
 	    !hl_desk_arg_str(q, "after", &p.after, e) ||
 	    !hl_desk_arg_u64(q, "limit", &p.limit, NULL, e))
 		return NULL;

@@ -56,6 +56,8 @@ const struct hl_desk_route hl_desk_routes[] = {
 	/* suspend.c */
 	{"POST", "/v1/link/suspend", hl_desk_link_suspend, HL_RIGHT_LINK,   BODY_SMALL, true},
 	{"POST", "/v1/link/resume", hl_desk_link_resume,   HL_RIGHT_LINK,   BODY_SMALL, true},
+	/* archive.c */
+	{"POST", "/v1/link/archive", hl_desk_link_archive, HL_RIGHT_LINK,   BODY_SMALL, true},
 	{"GET",  "/v1/held",        hl_desk_held_list,     HL_RIGHT_READ,   0,          false},
 	{"POST", "/v1/held/drop",   hl_desk_held_drop,     HL_RIGHT_SEND,   BODY_SMALL, true},
 	/* A proof may disclose a message's key: recorded, as actions are. */

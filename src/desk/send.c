@@ -227,7 +227,8 @@ json_t *hl_desk_send(struct hl_desk *d, const struct hl_desk_req *hq, struct hl_
 	if (r < 0 && why[0])
 		return hl_desk_fail(e, 400, "%s", why);
 	if (r < 0)
-		return hl_desk_fail_code(e, r, r == -HL_ENOLINK ? q.to : NULL);
+		return hl_desk_fail_code(e, r, r == -HL_ENOLINK || r == -HL_EARCHIVING ||
+						 r == -HL_EARCHIVED ? q.to : NULL);
 	res = json_pack("{s:s, s:I}", "link", q.to, "seq", (json_int_t)seq);
 	if (res && q.number) {
 		hl_case_id(d->me->card.name, q.number, id);

@@ -170,9 +170,12 @@ static int status_link(void *ctx, const struct hl_link *l)
 	struct cases cs = {s->d, l, 0, 0};
 	struct losses loss = {0, 0};
 	int64_t last_receipt = 0;
-	json_t *j = json_object(), *state;
+	json_t *j, *state;
 	int level;
 
+	if (l->archived)
+		return 0;	/* no longer a line of this party's */
+	j = json_object();
 	hl_store_log_size(st, l->id, HL_OURS, &sent);
 	hl_store_cosigned_size(st, l->id, HL_OURS, &acked);
 	hl_store_log_size(st, l->id, HL_THEIRS, &received);

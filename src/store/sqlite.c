@@ -257,12 +257,21 @@ static const char *const migrations[] = {
 	"  op_name TEXT NOT NULL,"
 	"  op_role TEXT NOT NULL);"
 	"CREATE INDEX IF NOT EXISTS held_link ON held (link, id);",
+	/* 15: archive (protocol.md 8.15): a link being archived (seq: our
+	 * archive message, NULL when the peer archived first) and archived
+	 * (when; its name then NAME~k, name keeps NAME).  A record. */
+	"CREATE TABLE IF NOT EXISTS link_archive ("
+	"  link INTEGER PRIMARY KEY REFERENCES link(id),"
+	"  seq INTEGER CHECK (seq IS NULL OR seq >= 1),"
+	"  archived INTEGER,"
+	"  name TEXT NOT NULL);",
 };
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 _Static_assert(NMIGRATIONS == HL_STORE_SCHEMA, "HL_STORE_SCHEMA counts the migrations");
 
 enum stmt {
 	S_LINK_ADD, S_LINK_GET, S_LINK_BY_ID, S_LINK_CONFIRM, S_LINK_ALL,
+	S_ARCHIVING, S_ARCHIVING_UNDO, S_ARCHIVE_K, S_ARCHIVE_NAME, S_ARCHIVE_PUT,
 	S_LOG_SIZE, S_ENV_PUT, S_ENV_GET, S_ENV_ALL, S_NODE_PUT, S_NODE_GET,
 	S_CP_PUT, S_CP_GET, S_COSIG_SET, S_COSIGNED, S_COVERING, S_CP_ALL,
 	S_EVIDENCE_PUT, S_EVIDENCE_COUNT, S_EVIDENCE_STATS, S_MSG_PUT, S_MSG_CLEAR, S_ENV_EVERY, S_MSG_ALL,
@@ -278,16 +287,26 @@ enum stmt {
 	S_COUNT
 };
 
+/* A link with its archive's state (migration 15). */
+#define LINK_COLUMNS "SELECT l.id, l.name, l.link_id, l.card, l.endpoint, l.added," \
+		     " l.confirmed, a.link IS NOT NULL, a.seq, a.archived" \
+		     " FROM link l LEFT JOIN link_archive a ON a.link = l.id"
+
 static const char *const sql[S_COUNT] = {
 	[S_LINK_ADD] = "INSERT INTO link (name, link_id, card, endpoint, added)"
 		       " VALUES (?, ?, ?, ?, ?)",
-	[S_LINK_GET] = "SELECT id, name, link_id, card, endpoint, added, confirmed"
-		       " FROM link WHERE name = ?",
-	[S_LINK_BY_ID] = "SELECT id, name, link_id, card, endpoint, added, confirmed"
-			 " FROM link WHERE link_id = ?",
+	[S_LINK_GET] = LINK_COLUMNS " WHERE l.name = ?",
+	[S_LINK_BY_ID] = LINK_COLUMNS " WHERE l.link_id = ?",
 	[S_LINK_CONFIRM] = "UPDATE link SET confirmed = ? WHERE id = ?",
-	[S_LINK_ALL] = "SELECT id, name, link_id, card, endpoint, added, confirmed"
-		       " FROM link ORDER BY name",
+	[S_LINK_ALL] = LINK_COLUMNS " ORDER BY l.name",
+	[S_ARCHIVING] = "INSERT INTO link_archive (link, seq, name) VALUES (?, ?, ?)"
+			" ON CONFLICT (link) DO UPDATE SET seq = excluded.seq WHERE archived IS NULL",
+	[S_ARCHIVING_UNDO] = "DELETE FROM link_archive WHERE link = ? AND archived IS NULL",
+	[S_ARCHIVE_K] = "SELECT count(*) FROM link WHERE name GLOB ? || '~*'",
+	[S_ARCHIVE_NAME] = "UPDATE link SET name = ? WHERE id = ?",
+	[S_ARCHIVE_PUT] = "INSERT INTO link_archive (link, seq, archived, name) VALUES (?, NULL, ?, ?)"
+			  " ON CONFLICT (link) DO UPDATE SET archived = excluded.archived"
+			  " WHERE archived IS NULL",
 	[S_LOG_SIZE] = "SELECT coalesce(max(seq), 0) FROM envelope"
 		       " WHERE link = ? AND side = ?",
 	[S_ENV_PUT] = "INSERT INTO envelope (link, side, seq, bytes, leaf, stored)"
@@ -787,6 +806,9 @@ static int link_row(sqlite3_stmt *s, struct hl_link *l)
 	snprintf(l->endpoint, sizeof(l->endpoint), "%s", ep ? ep : "");
 	l->added = sqlite3_column_int64(s, 5);
 	l->confirmed = sqlite3_column_int64(s, 6);
+	l->archiving = sqlite3_column_int(s, 7) != 0;
+	l->archive_seq = (uint64_t)sqlite3_column_int64(s, 8);
+	l->archived = sqlite3_column_int64(s, 9);
 	r = hl_buf_append(&l->card_text, card, (size_t)n);
 	/* The card was verified when added; parsing checks it again. */
 	if (r == 0)
@@ -841,6 +863,82 @@ int hl_store_link_confirm(struct hl_store *st, int64_t link, int64_t now)
 	sqlite3_bind_int64(s, 1, now);
 	sqlite3_bind_int64(s, 2, link);
 	return update(st, s, -HL_ENOLINK);
+}
+
+int hl_store_link_archiving(struct hl_store *st, const struct hl_link *l, uint64_t seq)
+{
+	sqlite3_stmt *s = stmt(st, S_ARCHIVING);
+
+	if (!s)
+		return -HL_ESTORE;
+	sqlite3_bind_int64(s, 1, l->id);
+	if (seq)
+		sqlite3_bind_int64(s, 2, (int64_t)seq);
+	else
+		sqlite3_bind_null(s, 2);
+	sqlite3_bind_text(s, 3, l->name, -1, SQLITE_STATIC);
+	return done(st, s);
+}
+
+int hl_store_link_archiving_undo(struct hl_store *st, const struct hl_link *l)
+{
+	sqlite3_stmt *s = stmt(st, S_ARCHIVING_UNDO);
+
+	if (!s)
+		return -HL_ESTORE;
+	sqlite3_bind_int64(s, 1, l->id);
+	return done(st, s);
+}
+
+/* NAME~k, k one more than the links archived under NAME, NAME cut so
+ * that it fits (a name is at most HL_NAME_MAX bytes; '~' is in no
+ * party's name, 1.6, so no live name can clash). */
+static int archived_name(struct hl_store *st, const char *name, char out[HL_NAME_MAX + 1])
+{
+	sqlite3_stmt *s = stmt(st, S_ARCHIVE_K);
+	int64_t k = 0;
+	char tail[24];
+
+	if (!s)
+		return -HL_ESTORE;
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		k = sqlite3_column_int64(s, 0) + 1;
+	sqlite3_reset(s);
+	if (!k)
+		return fail(st);
+	snprintf(tail, sizeof(tail), "~%lld", (long long)k);
+	snprintf(out, HL_NAME_MAX + 1, "%.*s%s", (int)(HL_NAME_MAX - strlen(tail)), name, tail);
+	return 0;
+}
+
+int hl_store_link_archive(struct hl_store *st, const struct hl_link *l, int64_t now,
+			  char as[HL_NAME_MAX + 1])
+{
+	sqlite3_stmt *s;
+	int r = hl_store_begin(st);
+
+	if (r == 0)
+		r = archived_name(st, l->name, as);
+	if (r == 0 && !(s = stmt(st, S_ARCHIVE_PUT)))
+		r = -HL_ESTORE;
+	if (r == 0) {
+		sqlite3_bind_int64(s, 1, l->id);
+		sqlite3_bind_int64(s, 2, now);
+		sqlite3_bind_text(s, 3, l->name, -1, SQLITE_STATIC);
+		r = done(st, s);
+	}
+	if (r == 0 && !(s = stmt(st, S_ARCHIVE_NAME)))
+		r = -HL_ESTORE;
+	if (r == 0) {
+		sqlite3_bind_text(s, 1, as, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 2, l->id);
+		r = done(st, s);
+	}
+	if (r == 0)
+		return hl_store_commit(st);
+	hl_store_rollback(st);
+	return r;
 }
 
 /* Reads every link, then calls fn: a callback may write, which from

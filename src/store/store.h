@@ -27,7 +27,7 @@
 #include "msgid.h"
 
 #define HL_STORE_FILE "hotline.db"
-#define HL_STORE_SCHEMA 14	/* the number of migrations: the user_version */
+#define HL_STORE_SCHEMA 15	/* the number of migrations: the user_version */
 
 struct hl_store;
 
@@ -40,6 +40,11 @@ struct hl_link {
 	char endpoint[HL_ENDPOINT_MAX + 1];	/* where to reach the peer */
 	int64_t added;
 	int64_t confirmed;		/* 0 until the fingerprint was confirmed */
+	/* Archive (protocol.md 8.15): archiving from our archive message
+	 * (archive_seq; 0 when the peer archived first) until archived. */
+	bool archiving;
+	uint64_t archive_seq;
+	int64_t archived;		/* when; 0 while live or archiving */
 };
 
 /* Opens or creates the database and brings its schema up to date; on
@@ -68,6 +73,17 @@ int hl_store_link_by_id(struct hl_store *st, const unsigned char link_id[32],
 			struct hl_link *l);
 /* -HL_ENOLINK when no link has that id. */
 int hl_store_link_confirm(struct hl_store *st, int64_t link, int64_t now);
+
+/* Marks l as being archived by our archive message at seq (0: the
+ * message is not sent yet, and nothing else may be); _undo when it
+ * could not be sent. */
+int hl_store_link_archiving(struct hl_store *st, const struct hl_link *l, uint64_t seq);
+int hl_store_link_archiving_undo(struct hl_store *st, const struct hl_link *l);
+
+/* Archives l now, in one transaction: renamed NAME~k (as gets it),
+ * its transcript kept as it is.  Nothing is sent on it again. */
+int hl_store_link_archive(struct hl_store *st, const struct hl_link *l, int64_t now,
+			  char as[HL_NAME_MAX + 1]);
 /* Calls fn for each link in name order; stops at fn's first nonzero.
  * All links are read before the first call, so fn may write. */
 int hl_store_link_each(struct hl_store *st,

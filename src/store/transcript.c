@@ -48,6 +48,11 @@ static int send_one(struct hl_store *st, const struct hl_party *me,
 
 	if (!job->link->confirmed)
 		return -HL_EUNCONFIRMED;
+	/* Archive (protocol.md 8.15): the archive message is the last. */
+	if (job->link->archived)
+		return -HL_EARCHIVED;
+	if (job->link->archiving && strcmp(job->msg.kind, "archive") != 0)
+		return -HL_EARCHIVING;
 	r = job->msg.case_no ? hl_store_case_number_take(st, job->msg.case_no) : 0;
 	if (r == -HL_EDUPLICATE)
 		return -EAGAIN;	/* this job's own failure, not the store's */
@@ -58,6 +63,7 @@ static int send_one(struct hl_store *st, const struct hl_party *me,
 			.from = &me->card, .sign_sk = me->sign_sk, .to = &job->link->card,
 			.seq = size + 1, .time = job->msg.now,
 			.precedence = job->msg.precedence, .kind = job->msg.kind,
+			.link = job->link->link_id,
 		};
 
 		out->len = 0;
@@ -348,7 +354,7 @@ static int take_envelope(struct witness *w, const struct hl_batch_env *e,
 	if (r == 0)
 		r = hl_envelope_verify(&env, &w->l->card);
 	if (r == 0)
-		r = hl_envelope_check_link(&env, &w->l->card, &w->me->card);
+		r = hl_envelope_check_link(&env, w->l->link_id, &w->l->card, &w->me->card);
 	if (r < 0)
 		return r;
 	if (env.seq > *stored + 1)
@@ -881,7 +887,7 @@ static int walk_envelope(void *ctx, uint64_t seq, const void *p, size_t n,
 	if (r == 0)
 		r = hl_envelope_verify(&env, w->sender);
 	if (r == 0)
-		r = hl_envelope_check_link(&env, w->sender, w->other);
+		r = hl_envelope_check_link(&env, w->l->link_id, w->sender, w->other);
 	if (r == 0 && env.seq != seq)
 		r = -HL_ESYNTAX;
 	if (r < 0)

@@ -178,7 +178,7 @@ static int check_envelopes(const struct hl_batch *b, struct hl_merkle_frontier *
 		if (r == 0)
 			r = hl_envelope_verify(&e, &A.card);
 		if (r == 0)
-			r = hl_envelope_check_link(&e, &A.card, &B.card);
+			r = hl_envelope_check_link(&e, NULL, &A.card, &B.card);
 		if (r < 0)
 			return r;
 		if (e.seq != f->size + 1)

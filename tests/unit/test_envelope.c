@@ -130,7 +130,7 @@ static void assert_opens(const struct hl_buf *b, const void *plain, size_t n)
 
 	assert_int_equal(hl_envelope_parse(b->data, b->len, &env), 0);
 	assert_int_equal(hl_envelope_verify(&env, &A.card), 0);
-	assert_int_equal(hl_envelope_check_link(&env, &A.card, &B.card), 0);
+	assert_int_equal(hl_envelope_check_link(&env, NULL, &A.card, &B.card), 0);
 	assert_int_equal(hl_envelope_unwrap(&env, "us-cert", B.card.box_pk,
 					    B.box_sk, kb), 0);
 	assert_int_equal(hl_envelope_unwrap(&env, "ru-cert", A.card.box_pk,
@@ -548,21 +548,36 @@ static void test_check_link(void **state)
 	assert_int_equal(seal_with(&p, arabic, strlen(arabic), &bc), 0);
 	assert_int_equal(hl_envelope_parse(b.data, b.len, &env), 0);
 	assert_int_equal(hl_envelope_parse(bc.data, bc.len, &envc), 0);
-	assert_int_equal(hl_envelope_check_link(&env, &A.card, &B.card), 0);
-	assert_int_equal(hl_envelope_check_link(&envc, &A.card, &C.card), 0);
-	assert_int_equal(hl_envelope_check_link(&env, &B.card, &A.card), -HL_ELINK);
-	assert_int_equal(hl_envelope_check_link(&env, &A.card, &C.card), -HL_ELINK);
-	assert_int_equal(hl_envelope_check_link(&envc, &A.card, &B.card), -HL_ELINK);
+	assert_int_equal(hl_envelope_check_link(&env, NULL, &A.card, &B.card), 0);
+	assert_int_equal(hl_envelope_check_link(&envc, NULL, &A.card, &C.card), 0);
+	assert_int_equal(hl_envelope_check_link(&env, NULL, &B.card, &A.card), -HL_ELINK);
+	assert_int_equal(hl_envelope_check_link(&env, NULL, &A.card, &C.card), -HL_ELINK);
+	assert_int_equal(hl_envelope_check_link(&envc, NULL, &A.card, &B.card), -HL_ELINK);
 	memcpy(impostor.sign_pk, C.card.sign_pk, sizeof(impostor.sign_pk));
-	assert_int_equal(hl_envelope_check_link(&env, &A.card, &impostor), -HL_ELINK);
+	assert_int_equal(hl_envelope_check_link(&env, NULL, &A.card, &impostor), -HL_ELINK);
 	hl_buf_free(&b);
+	/* A link of a later generation (after an archive, 5.1): its
+	 * envelopes carry its stored ID, which the cards alone do not give. */
+	{
+		struct hl_seal_params p2 = params(&A, &B);
+		unsigned char g2[HL_LINK_ID_LEN];
+
+		assert_int_equal(hl_link_id_gen(A.card.sign_pk, B.card.sign_pk, 2, g2), 0);
+		p2.link = g2;
+		assert_int_equal(seal_with(&p2, arabic, strlen(arabic), &b), 0);
+		assert_int_equal(hl_envelope_parse(b.data, b.len, &env), 0);
+		assert_memory_equal(env.link, g2, sizeof(g2));
+		assert_int_equal(hl_envelope_check_link(&env, g2, &A.card, &B.card), 0);
+		assert_int_equal(hl_envelope_check_link(&env, NULL, &A.card, &B.card), -HL_ELINK);
+		hl_buf_free(&b);
+	}
 	/* A's message to C, relabelled for B and re-signed by A, verifies
 	 * as A's but is not on the A-B link. */
 	relabel(&bc, &envc, &b);
 	assert_int_equal(hl_envelope_parse(b.data, b.len, &env), 0);
 	assert_string_equal(env.to, "us-cert");
 	assert_int_equal(hl_envelope_verify(&env, &A.card), 0);
-	assert_int_equal(hl_envelope_check_link(&env, &A.card, &B.card), -HL_ELINK);
+	assert_int_equal(hl_envelope_check_link(&env, NULL, &A.card, &B.card), -HL_ELINK);
 	hl_buf_free(&b);
 	hl_buf_free(&bc);
 }

@@ -28,6 +28,10 @@ static void test_parse(void **state)
 	assert_int_equal(seq, 1);
 	assert_true(hl_msgid_parse("ru-cert/9223372036854775807", link, &side, &seq));
 	assert_int_equal(seq, INT64_MAX);
+	/* An archived link's name. */
+	assert_true(hl_msgid_parse("ru-cert~12/out/3", link, &side, &seq));
+	assert_string_equal(link, "ru-cert~12");
+	assert_int_equal(side, HL_OURS);
 }
 
 static void test_refused(void **state)
@@ -36,6 +40,7 @@ static void test_refused(void **state)
 		"ru-cert", "ru-cert/", "ru-cert/0", "ru-cert/out/0", "ru-cert/out/",
 		"/5", "Ru-Cert/5", "ru-cert/05", "ru-cert/5x", "ru-cert/in/5",
 		"ru-cert/-1", "ru-cert/9223372036854775808", "ru cert/5",
+		"ru-cert~/5", "ru-cert~0/5", "~1/5", "ru-cert~1~2/5", "ru-cert-~1/5",
 	};
 	char link[HL_NAME_MAX + 1];
 	uint64_t seq;
