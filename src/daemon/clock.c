@@ -445,12 +445,17 @@ static void archive_when_done(struct hl_clock *c, struct lane *ln, const struct 
 static int tick_one(void *ctx, const struct hl_link *l)
 {
 	struct tick *t = ctx;
-	struct lane *ln = lane_of(t->c, l);
+	struct lane *ln;
 
-	if (!ln || !l->confirmed || stopping(t->c))
+	/* An archived link takes no lane; one it had stops escalating. */
+	if (l->archived) {
+		ln = lane_by_id(t->c, l->id);
+		if (ln)
+			ln->archived = true;
 		return 0;
-	ln->archived = l->archived != 0;
-	if (ln->archived)
+	}
+	ln = lane_of(t->c, l);
+	if (!ln || !l->confirmed || stopping(t->c))
 		return 0;
 	if (ln->terms_stale)
 		terms_again(t->c, ln, l);
