@@ -7,7 +7,7 @@
 import { t, fmtNumber, label } from '/i18n.js';
 import {
 	el, field, select, choices, alertBox, showError, announce, describe, uid,
-	caseHref, allPages, hasRole, heading, vocabOptions, PRECEDENCES,
+	caseHref, allPages, hasRole, heading, vocabOptions, PRECEDENCES, langSelect,
 } from './kit.js';
 
 // A message's content is at most HL_PLAIN_MAX (src/core/envelope.h):
@@ -15,23 +15,6 @@ import {
 export const CONTENT_MAX = 8 * 1024 * 1024;
 
 const RANK = { flash: 0, immediate: 1, priority: 2, routine: 3 };
-
-// Languages offered for the free text: BCP 47 tags, named in the
-// operator's language by Intl.  "und" is the API's default.
-const LANGS = ['und', 'en', 'ar', 'es', 'fr', 'ru', 'zh', 'de', 'it', 'pt', 'nl', 'pl',
-	'uk', 'tr', 'fa', 'he', 'ur', 'hi', 'ja', 'ko', 'id', 'sw'];
-const RTL = new Set(['ar', 'fa', 'he', 'ur']);
-
-function langName(tag) {
-	if (tag === 'und')
-		return t('not said');
-	try {
-		const names = new Intl.DisplayNames([document.documentElement.lang || 'en'], { type: 'language' });
-		return `${names.of(tag)} (${tag})`;
-	} catch {
-		return tag;
-	}
-}
 
 function fmtBytes(n) {
 	if (n >= 1024 * 1024)
@@ -143,22 +126,11 @@ export async function render(main, ctx) {
 	form.append(actions.fieldset);
 
 	// The words.
-	const lang = select(LANGS.map((l) => ({ value: l, label: langName(l) })), 'und', { name: 'lang' });
 	const text = el('textarea', { name: 'text', rows: 8, required: true, attrs: { dir: 'auto' } });
 	const summary = el('input', { type: 'text', name: 'summary', attrs: { dir: 'auto' } });
+	const lang = langSelect([text, summary], { name: 'lang' });
 	const textBad = el('p', { class: 'problem', id: uid('p'), hidden: true });
 	describe(text, textBad.id);
-	const onLang = () => {
-		const l = lang.value;
-		for (const c of [text, summary]) {
-			c.setAttribute('dir', l === 'und' ? 'auto' : (RTL.has(l) ? 'rtl' : 'ltr'));
-			if (l === 'und')
-				c.removeAttribute('lang');
-			else
-				c.setAttribute('lang', l);
-		}
-	};
-	lang.addEventListener('change', onLang);
 	form.append(el('fieldset', {}, el('legend', { text: t('Text') }),
 		field(t('Language of the text'), lang),
 		field(t('Text'), text), textBad,

@@ -8,7 +8,7 @@
 // (docs/api.md).  Not a page: the links board keeps one section per
 // link across its redraws, so that a reason being written survives them.
 import { t, fmtTime, isoTime, fmtNumber, label } from '/i18n.js';
-import { el, clear, table, field, alertBox, announce, button, hasRole, showError } from './kit.js';
+import { el, clear, table, field, alertBox, announce, button, hasRole, showError, langSelect } from './kit.js';
 
 // A held message's ID as a piece of an element's id: LINK/held/N ->
 // LINK-held-N.
@@ -78,8 +78,11 @@ export function stateSection(api, me, name) {
 			shown.append(el('p', { class: 'state-line', text: t('Active: nothing is suspended.') }));
 		shown.append(...list.map(banner));
 		const ours = list.some((s) => s.by !== name);
-		if (list.length && !ours)
-			shown.append(el('p', { class: 'note', text: t('Only %s can resume it.', name) }));
+		const peers = list.some((s) => s.by === name);
+		if (peers)
+			shown.append(el('p', { class: 'note', text: ours
+				? t('Resume lifts this party\'s suspension; only %s can lift its own.', name)
+				: t('Only %s can resume it.', name) }));
 		if (held.length)
 			shown.append(heldTable(api, me, name, held, box, refresh));
 		if (form)
@@ -121,7 +124,8 @@ function heldTable(api, me, name, items, box, refresh) {
 // force, Resume while it is; made once, shown as the state says.
 function actions(api, name, box, refresh) {
 	const reason = el('textarea', { name: 'reason', id: `suspend-reason-${name}`, rows: 2, required: true,
-		attrs: { 'aria-required': 'true' } });
+		attrs: { 'aria-required': 'true', dir: 'auto' } });
+	const reasonLang = langSelect([reason], { name: 'lang', id: `suspend-lang-${name}` });
 	const suspend = button(t('Suspend'), async () => {
 		const why = reason.value.trim();
 		if (!why) {
@@ -130,16 +134,22 @@ function actions(api, name, box, refresh) {
 			throw t('text: say why the link is suspended');
 		}
 		reason.removeAttribute('aria-invalid');
-		const res = await api('POST', '/v1/link/suspend', { name, text: why });
+		const body = { name, text: why };
+		if (reasonLang.value !== 'und')
+			body.lang = reasonLang.value;
+		const res = await api('POST', '/v1/link/suspend', body);
 		announce(t('Suspended %s as %s.', name, res.id));
 		reason.value = '';
 		await refresh();
 	}, box, { class: 'suspend', id: `suspend-${name}` });
-	const text = el('textarea', { name: 'text', id: `resume-text-${name}`, rows: 2 });
+	const text = el('textarea', { name: 'text', id: `resume-text-${name}`, rows: 2, attrs: { dir: 'auto' } });
+	const textLang = langSelect([text], { name: 'lang', id: `resume-lang-${name}` });
 	const resume = button(t('Resume'), async () => {
 		const body = { name };
 		if (text.value.trim())
 			body.text = text.value.trim();
+		if (body.text && textLang.value !== 'und')
+			body.lang = textLang.value;
 		const res = await api('POST', '/v1/link/resume', body);
 		announce(t('Resumed %s as %s.', name, res.id));
 		text.value = '';
@@ -148,9 +158,11 @@ function actions(api, name, box, refresh) {
 	const suspendPart = el('div', { class: 'suspend-form' },
 		field(t('Reason for suspending'), reason,
 			t('Required: the peer reads it. New cases and requests wait until this party resumes the link.')),
+		field(t('Language of the text'), reasonLang),
 		el('div', { class: 'actions' }, suspend));
 	const resumePart = el('div', { class: 'resume-form' },
 		field(t('Text (optional)'), text, t('Both cards are checked first; the held messages follow.')),
+		field(t('Language of the text'), textLang),
 		el('div', { class: 'actions' }, resume));
 	const node = el('div', { class: 'state-actions' }, suspendPart, resumePart);
 	// Until the first read, neither.

@@ -73,12 +73,14 @@ await step('ana\'s Suspend needs a reason; with one, her board shows the banner 
 	check(await ana.locator('#suspend-reason-us-cert').getAttribute('aria-invalid') === 'true', 'the reason is marked invalid');
 	check(json('ru-cert', 'link', 'show', 'us-cert').state === 'active', 'nothing was sent');
 	await ana.locator('#suspend-reason-us-cert').fill(REASON);
+	await ana.locator('#suspend-lang-us-cert').selectOption('en');
+	check(await ana.locator('#suspend-reason-us-cert').getAttribute('lang') === 'en', 'the reason\'s box takes its language');
 	await ana.locator('#suspend-us-cert').click();
 	const banner = anaState.locator('p.banner.suspended');
 	await banner.waitFor();
 	const said = await banner.textContent();
-	check(/^Suspended by ru-cert since .+ \(by ana, supervisor\): /.test(said) && said.includes(REASON),
-		'the banner says who, since when, which operator and why', said);
+	check(/^Suspended by ru-cert since .+ \(by ana, supervisor\): /.test(said) && said.includes(`${REASON} [en] us-cert/out/1`),
+		'the banner says who, since when, which operator, why and in which language', said);
 	await anaState.locator('#resume-us-cert').waitFor();
 	check(!(await anaState.locator('#suspend-us-cert').isVisible()), 'no second Suspend');
 	check(json('ru-cert', 'link', 'show', 'us-cert').state === 'suspended', 'ru-cert\'s CLI agrees');
@@ -96,6 +98,23 @@ await step('bob\'s open board shows the banner without a reload, and no Resume: 
 	check(await bob.evaluate(() => window.__noReload) === true, 'the page was reloaded');
 	const v = await axe(bob);
 	check(v.length === 0, 'axe on the links board of a suspended link', axeText(v));
+});
+
+await step('bob suspends too: two banners on both boards, bob may resume only his; he does', async () => {
+	await bob.locator('#suspend-reason-ru-cert').fill('our own freeze');
+	await bob.locator('#suspend-ru-cert').click();
+	await bobState.getByText('Resume lifts this party\'s suspension; only ru-cert can lift its own.').waitFor();
+	check(await bobState.locator('p.banner.suspended').count() === 2, 'two banners at us-cert');
+	check(await bobState.locator('p.banner', { hasText: /^Suspended by us-cert since .+ \(by bob, supervisor\): our own freeze ru-cert\/out\/1$/ }).count() === 1,
+		'bob\'s banner', await bobState.locator('p.banner').allTextContents().then((x) => x.join(' | ')));
+	await anaState.locator('p.banner', { hasText: 'our own freeze' }).waitFor({ timeout: 30000 });
+	check(await anaState.locator('#resume-us-cert').isVisible(), 'ana may still resume hers');
+	await bob.locator('#resume-ru-cert').click();
+	await bobState.getByText('Only ru-cert can resume it.').waitFor();
+	check(await bobState.locator('p.banner').count() === 1 && !(await bobState.locator('#resume-ru-cert').isVisible()),
+		'one banner left at us-cert, and no Resume');
+	await until('one banner left at ru-cert', async () => (await anaState.locator('p.banner').count()) === 1, 30);
+	check(json('us-cert', 'link', 'show', 'ru-cert').suspended.length === 1, 'us-cert\'s CLI agrees');
 });
 
 await step('the duty officer\'s new case is held: the compose page says so, with no override', async () => {
