@@ -1,11 +1,13 @@
 // compose.js - #/compose: a notification (opens a case), an update of an
 // open case, or a request (actions asked of the peer) in an open case;
 // POST /v1/send.  A STIX bundle from a file is read and checked here
-// before anything is sent.
+// before anything is sent.  To a suspended link a notification or a
+// request is held until the resumption (the answer says so); a
+// supervisor may send it at once ("override").
 import { t, fmtNumber, label } from '/i18n.js';
 import {
 	el, field, select, choices, alertBox, showError, announce, describe, uid,
-	caseHref, allPages, hasRole, heading, vocabOptions, PRECEDENCES,
+	caseHref, allPages, hasRole, heading, vocabOptions, PRECEDENCES, langSelect,
 } from './kit.js';
 
 // A message's content is at most HL_PLAIN_MAX (src/core/envelope.h):
@@ -13,23 +15,6 @@ import {
 export const CONTENT_MAX = 8 * 1024 * 1024;
 
 const RANK = { flash: 0, immediate: 1, priority: 2, routine: 3 };
-
-// Languages offered for the free text: BCP 47 tags, named in the
-// operator's language by Intl.  "und" is the API's default.
-const LANGS = ['und', 'en', 'ar', 'es', 'fr', 'ru', 'zh', 'de', 'it', 'pt', 'nl', 'pl',
-	'uk', 'tr', 'fa', 'he', 'ur', 'hi', 'ja', 'ko', 'id', 'sw'];
-const RTL = new Set(['ar', 'fa', 'he', 'ur']);
-
-function langName(tag) {
-	if (tag === 'und')
-		return t('not said');
-	try {
-		const names = new Intl.DisplayNames([document.documentElement.lang || 'en'], { type: 'language' });
-		return `${names.of(tag)} (${tag})`;
-	} catch {
-		return tag;
-	}
-}
 
 function fmtBytes(n) {
 	if (n >= 1024 * 1024)
@@ -141,22 +126,11 @@ export async function render(main, ctx) {
 	form.append(actions.fieldset);
 
 	// The words.
-	const lang = select(LANGS.map((l) => ({ value: l, label: langName(l) })), 'und', { name: 'lang' });
 	const text = el('textarea', { name: 'text', rows: 8, required: true, attrs: { dir: 'auto' } });
 	const summary = el('input', { type: 'text', name: 'summary', attrs: { dir: 'auto' } });
+	const lang = langSelect([text, summary], { name: 'lang' });
 	const textBad = el('p', { class: 'problem', id: uid('p'), hidden: true });
 	describe(text, textBad.id);
-	const onLang = () => {
-		const l = lang.value;
-		for (const c of [text, summary]) {
-			c.setAttribute('dir', l === 'und' ? 'auto' : (RTL.has(l) ? 'rtl' : 'ltr'));
-			if (l === 'und')
-				c.removeAttribute('lang');
-			else
-				c.setAttribute('lang', l);
-		}
-	};
-	lang.addEventListener('change', onLang);
 	form.append(el('fieldset', {}, el('legend', { text: t('Text') }),
 		field(t('Language of the text'), lang),
 		field(t('Text'), text), textBad,
@@ -212,6 +186,16 @@ export async function render(main, ctx) {
 		stixSay(null, t('%s: a bundle of %s objects, %s.', f.name, fmtNumber(n), fmtBytes(f.size)));
 	});
 
+	// A suspended link: new cases and requests are held; a supervisor
+	// may send at once.  The links' states follow the event stream.
+	const suspended = new Set(links.filter((l) => l.state === 'suspended').map((l) => l.name));
+	const override = el('input', { type: 'checkbox', name: 'override', id: uid('o') });
+	const suspNote = el('p', { class: 'hint suspended', id: uid('h'), hidden: true });
+	const overrideField = el('div', { class: 'choice override', hidden: true }, override,
+		el('label', { htmlFor: override.id, text: t('Send now despite the suspension') }));
+	describe(override, suspNote.id);
+	form.append(suspNote, overrideField);
+
 	const send = el('button', { type: 'submit', text: t('Send') });
 	form.append(el('div', { class: 'actions' }, send));
 
@@ -224,7 +208,40 @@ export async function render(main, ctx) {
 		catField.hidden = k === 'request';
 		sevField.hidden = k === 'request';
 		stixField.hidden = k === 'request';
+		onTarget();
 	};
+	// The link the message goes to, and whether it is held there.
+	const target = () => {
+		if (form.elements.kind.value === 'notify')
+			return to.value;
+		return caseSel.value ? JSON.parse(caseSel.value)[1] : '';
+	};
+	function onTarget() {
+		const k = form.elements.kind.value;
+		const link = target();
+		const held = (k === 'notify' || k === 'request') && suspended.has(link);
+		suspNote.textContent = held ? t('%s is suspended: a new case or a request is held until the link is resumed.', link) : '';
+		suspNote.hidden = !held;
+		overrideField.hidden = !(held && supervisor);
+		if (overrideField.hidden)
+			override.checked = false;
+	}
+	to.addEventListener('change', onTarget);
+	caseSel.addEventListener('change', onTarget);
+	ctx.stream.on('suspension', async (data) => {
+		if (!data || (data.action !== 'suspended' && data.action !== 'resumed'))
+			return;
+		try {
+			const l = await api('GET', '/v1/link', { name: data.link });
+			if (l.state === 'suspended')
+				suspended.add(l.name);
+			else
+				suspended.delete(l.name);
+			onTarget();
+		} catch {
+			/* the next event, or a reload, says */
+		}
+	});
 	for (const r of Object.values(kind.inputs))
 		r.addEventListener('change', onKind);
 	if (wanted && cases.length)
@@ -238,11 +255,12 @@ export async function render(main, ctx) {
 		const body = compose(form, stix, { textBad, text, file, top, links, cases });
 		if (!body)
 			return;
+		if (!overrideField.hidden && override.checked)
+			body.override = true;
 		send.disabled = true;
 		try {
 			const res = await api('POST', '/v1/send', body);
-			sent(done, res);
-			announce(t('Sent as %s.', res.id));
+			announce(sent(done, res));
 			// Ready for the next message of the same kind, to the same
 			// place, with the same fields: only the words go.
 			text.value = '';
@@ -252,6 +270,7 @@ export async function render(main, ctx) {
 			stixSay(null, null);
 			for (const a of Object.values(actions.inputs))
 				a.checked = false;
+			override.checked = false;
 		} catch (err) {
 			showError(top, err);
 			top.focus();
@@ -317,10 +336,20 @@ function compose(form, stix, w) {
 	return body;
 }
 
-// What was sent, with its case linked.
+// What was sent, with its case linked; or what was held, and its case
+// (which cannot be followed up before the resumption).  Returns the
+// words to announce.
 function sent(done, res) {
 	done.textContent = '';
+	if (res.held) {
+		const words = t('Held: %s is suspended; %s is sent when the link is resumed.', res.link, res.held);
+		done.append(el('p', { class: 'held', text: words }));
+		if (res.case)
+			done.append(el('p', { text: t('Case %s: held until the link is resumed.', res.case) }));
+		return words;
+	}
 	done.append(el('p', { text: t('Sent as %s (%s).', res.id, label('precedence', res.precedence)) }));
 	if (res.case)
 		done.append(el('p', {}, el('a', { href: caseHref(res.case), text: t('Open case %s', res.case) })));
+	return t('Sent as %s.', res.id);
 }

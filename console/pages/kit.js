@@ -1,8 +1,8 @@
 // kit.js - what the compose, links, evidence, operators and audit pages
 // share: building the DOM (text only: what a peer wrote is never HTML),
-// labelled controls, the vocabularies of the structured fields, errors
-// shown in place, and downloads.  Not a page: the router never loads it.
-import { tError, vocab, label } from '/i18n.js';
+// labelled controls, the vocabularies of the structured fields, the
+// languages of free text, errors shown in place, and downloads.  Not a page: the router never loads it.
+import { t, tError, vocab, label } from '/i18n.js';
 
 let serial = 0;
 
@@ -237,4 +237,38 @@ export const PRECEDENCES = ['flash', 'immediate', 'priority', 'routine'];
 // The codes of a vocabulary of i18n.js as {value, label} options.
 export function vocabOptions(group) {
 	return vocab(group).map((value) => ({ value, label: label(group, value) }));
+}
+
+// Languages offered for the free text: BCP 47 tags, named in the
+// operator's language by Intl.  "und" is the API's default.
+const LANGS = ['und', 'en', 'ar', 'es', 'fr', 'ru', 'zh', 'de', 'it', 'pt', 'nl', 'pl',
+	'uk', 'tr', 'fa', 'he', 'ur', 'hi', 'ja', 'ko', 'id', 'sw'];
+const RTL = new Set(['ar', 'fa', 'he', 'ur']);
+
+function langName(tag) {
+	if (tag === 'und')
+		return t('not said');
+	try {
+		const names = new Intl.DisplayNames([document.documentElement.lang || 'en'], { type: 'language' });
+		return `${names.of(tag)} (${tag})`;
+	} catch {
+		return tag;
+	}
+}
+
+// A <select> of the languages of free text written in controls: each
+// control takes the language chosen, and its direction.
+export function langSelect(controls, props = {}) {
+	const s = select(LANGS.map((l) => ({ value: l, label: langName(l) })), 'und', props);
+	s.addEventListener('change', () => {
+		const l = s.value;
+		for (const c of controls) {
+			c.setAttribute('dir', l === 'und' ? 'auto' : (RTL.has(l) ? 'rtl' : 'ltr'));
+			if (l === 'und')
+				c.removeAttribute('lang');
+			else
+				c.setAttribute('lang', l);
+		}
+	});
+	return s;
 }

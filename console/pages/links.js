@@ -4,12 +4,15 @@
 // receipt and to answer each (Chart.js from Debian, /lib/chart.js, when
 // it is there) and a table of the same figures.  A link gone silent says
 // so in words.  Supervisors run a check from here.  Each link has its
-// Terms (pages/terms.js), kept across the board's redraws.
+// State (pages/state.js: a banner while it is suspended, what is held,
+// Suspend and Resume) and its Terms (pages/terms.js), both kept across
+// the board's redraws.
 import { t, fmtNumber, fmtTime, fmtDuration, label } from '/i18n.js';
 import {
 	el, clear, table, alertBox, showError, announce, button, allPages, hasRole, heading,
 } from './kit.js';
 import { termsSection } from './terms.js';
+import { stateSection } from './state.js';
 
 // A link is silent when it missed its last check, when nothing came
 // from the peer for twice the check schedule, or (with no schedule)
@@ -90,6 +93,8 @@ function overview(rows, now) {
 		const state = [{ cls: 'state', text: say(LEVEL, s.level || 'unknown') }];
 		if (silent)
 			state.unshift({ cls: 'silent', text: t('SILENT: %s', silent) });
+		if (s.state === 'suspended')
+			state.unshift({ cls: 'suspended', text: t('SUSPENDED by %s', (s.suspended || []).map((x) => x.by).join(', ')) });
 		if (alarm)
 			state.unshift({ cls: 'alarm', text: pin ? t('ALARM: the peer presents another TLS key since %s', fmtTime(pin.since))
 				: t('ALARM: %s equivocation records', fmtNumber(s.evidence)) });
@@ -178,10 +183,10 @@ function chart(name, report, charts) {
 	return wrap;
 }
 
-function section(api, me, row, now, charts, refresh, box, terms) {
+function section(api, me, row, now, charts, refresh, box, terms, state) {
 	const { s, r } = row;
 	const sec = el('section', { id: `link-${s.name}`, class: 'link', attrs: { 'aria-labelledby': `link-h-${s.name}` } },
-		el('h2', { id: `link-h-${s.name}`, text: t('Link %s', s.name) }));
+		el('h2', { id: `link-h-${s.name}`, text: t('Link %s', s.name) }), state);
 	if (hasRole(me, 'supervisor')) {
 		sec.append(el('div', { class: 'actions' }, button(t('Run a check'), async () => {
 			const res = await api('POST', '/v1/check/run', { link: s.name });
@@ -219,6 +224,15 @@ export async function render(main, ctx) {
 	let busy = false;
 	// Each link's Terms, made once and moved into each redraw.
 	const terms = new Map();
+	// Each link's State, the same way.
+	const states = new Map();
+	const stateOf = (name) => {
+		if (!states.has(name)) {
+			states.set(name, stateSection(api, me, name));
+			states.get(name).refresh();
+		}
+		return states.get(name).node;
+	};
 	const termsOf = (name) => {
 		if (!terms.has(name)) {
 			terms.set(name, termsSection(api, me, name));
@@ -243,7 +257,7 @@ export async function render(main, ctx) {
 				board.append(el('p', { text: t('No link yet.') }));
 			else
 				board.append(overview(rows, now), ...rows.map((row) =>
-					section(api, me, row, now, charts, refresh, box, termsOf(row.s.name))));
+					section(api, me, row, now, charts, refresh, box, termsOf(row.s.name), stateOf(row.s.name))));
 			if (focused && document.getElementById(focused))
 				document.getElementById(focused).focus();
 		} catch (err) {
@@ -272,6 +286,14 @@ export async function render(main, ctx) {
 	};
 	for (const ty of termsTypes)
 		ctx.stream.on(ty, termsChanged);
+	// A link suspended or resumed, a message held, dropped or released:
+	// that link's State, and the board's badge.
+	const stateChanged = (data) => {
+		if (data && states.has(data.link))
+			states.get(data.link).refresh();
+		soon();
+	};
+	ctx.stream.on('suspension', stateChanged);
 	return () => {
 		clearTimeout(timer);
 		clearInterval(tick);
@@ -279,6 +301,7 @@ export async function render(main, ctx) {
 			ctx.stream.off(ty, soon);
 		for (const ty of termsTypes)
 			ctx.stream.off(ty, termsChanged);
+		ctx.stream.off('suspension', stateChanged);
 		for (const c of charts)
 			c.destroy();
 	};
