@@ -256,7 +256,7 @@ static const char *state_label(json_t *v)
 	if (strcmp(state, "archived") == 0)
 		return _("archived");
 	if (strcmp(state, "archiving") == 0)
-		return _("archiving");
+		return _("being archived");
 	if (strcmp(state, "suspended") == 0)
 		return _("SUSPENDED");
 	return num(v, "confirmed") ? _("confirmed") : _("UNCONFIRMED");
@@ -308,7 +308,7 @@ static int list(const struct hl_party *p, const struct args *a)
 	size_t i;
 
 	c.w[0] = wider(wider(c.w[0], _("confirmed")), _("UNCONFIRMED"));
-	c.w[0] = wider(wider(wider(c.w[0], _("archived")), _("archiving")), _("SUSPENDED"));
+	c.w[0] = wider(wider(wider(c.w[0], _("archived")), _("being archived")), _("SUSPENDED"));
 	for (int k = 0; k < 4; k++)
 		c.w[k] = wider(c.w[k], _(head[k]));
 	if (args && a->archived)
