@@ -272,3 +272,29 @@ export function langSelect(controls, props = {}) {
 	});
 	return s;
 }
+
+// A refresh that runs draw one at a time: a refresh asked for while one
+// runs makes it go round once more, after it.  Errors go to box.
+export function oneAtATime(draw, box) {
+	let busy = null;
+	return function refresh() {
+		if (busy) {
+			busy.again = true;
+			return busy.done;
+		}
+		busy = { again: false };
+		busy.done = (async () => {
+			try {
+				do {
+					busy.again = false;
+					await draw();
+				} while (busy.again);
+			} catch (err) {
+				showError(box, err);
+			} finally {
+				busy = null;
+			}
+		})();
+		return busy.done;
+	};
+}

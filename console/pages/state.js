@@ -8,7 +8,8 @@
 // (docs/api.md).  Not a page: the links board keeps one section per
 // link across its redraws, so that a reason being written survives them.
 import { t, fmtTime, isoTime, fmtNumber, label } from '/i18n.js';
-import { el, clear, table, field, alertBox, announce, button, hasRole, showError, langSelect } from './kit.js';
+import { el, clear, table, field, alertBox, announce, button, hasRole, langSelect,
+	oneAtATime } from './kit.js';
 
 // A held message's ID as a piece of an element's id: LINK/held/N ->
 // LINK-held-N.
@@ -42,27 +43,8 @@ export function stateSection(api, me, name) {
 	const node = el('section', { id: `state-${name}`, class: 'link-state',
 		attrs: { 'aria-labelledby': `state-h-${name}` } },
 	el('h3', { id: `state-h-${name}`, text: t('State') }), box, shown);
-	let busy = null;
-	const refresh = async () => {
-		if (busy) {
-			busy.again = true;
-			return busy.done;
-		}
-		busy = { again: false };
-		busy.done = (async () => {
-			try {
-				do {
-					busy.again = false;
-					await draw();
-				} while (busy.again);
-			} catch (err) {
-				showError(box, err);
-			} finally {
-				busy = null;
-			}
-		})();
-		return busy.done;
-	};
+	// One read at a time; a refresh asked for during one runs after it.
+	const refresh = oneAtATime(() => draw(), box);
 	const form = hasRole(me, 'supervisor') ? actions(api, name, box, refresh) : null;
 	if (form)
 		node.append(form.node);

@@ -9,7 +9,8 @@
 // redraws, so that a form being filled in survives them.
 import { t, fmtTime, isoTime, fmtDuration, label } from '/i18n.js';
 import {
-	el, clear, table, field, select, alertBox, showError, announce, button, hasRole, PRECEDENCES,
+	el, clear, table, field, select, alertBox, announce, button, hasRole, PRECEDENCES,
+	oneAtATime,
 } from './kit.js';
 
 // The words of the API's codes; each a call of t(), so that make pot
@@ -117,7 +118,7 @@ export function termsSection(api, me, name) {
 	const form = supervisor ? proposeForm(api, name, box, () => refresh()) : null;
 	if (form)
 		node.append(form.node);
-	let busy = null;
+	const refresh = oneAtATime(() => draw(), box);
 
 	async function draw() {
 		const res = await api('GET', '/v1/link/terms', { name });
@@ -138,27 +139,6 @@ export function termsSection(api, me, name) {
 			form.defaults(res.defaults);
 	}
 
-	// One read at a time; a refresh asked for during one runs after it.
-	async function refresh() {
-		if (busy) {
-			busy.again = true;
-			return busy.done;
-		}
-		busy = { again: false };
-		busy.done = (async () => {
-			try {
-				do {
-					busy.again = false;
-					await draw();
-				} while (busy.again);
-			} catch (err) {
-				showError(box, err);
-			} finally {
-				busy = null;
-			}
-		})();
-		return busy.done;
-	}
 	return { node, refresh };
 }
 
