@@ -49,10 +49,20 @@ json_t *hl_desk_link_archive(struct hl_desk *d, const struct hl_desk_req *q,
 		return hl_desk_fail(e, 400, "text: say why the link is archived");
 	if (!hl_desk_link(d, name, &l, e))
 		return NULL;
-	if (l.archived)
+	if (l.archived) {
 		hl_desk_fail(e, 409, "%s is archived: nothing can be sent", l.name);
-	else if (l.archiving)
-		hl_desk_fail(e, 409, "%s is already being archived", l.name);
+	} else if (l.archiving && now) {
+		/* A receipt that will not come (the peer is gone, or archived
+		 * first and refuses us now): archive without it. */
+		res = json_pack("{s:s}", "link", l.name);
+		if (res && !archive_now(d, &l, q->now, res, e)) {
+			json_decref(res);
+			res = NULL;
+		}
+	} else if (l.archiving) {
+		hl_desk_fail(e, 409, "%s is already being archived ('--now' archives it without "
+			     "the peer's receipt)", l.name);
+	}
 	else if (hl_store_link_archiving(d->st, &l, 0) < 0)
 		hl_desk_fail(e, 503, "%s: the store failed: %s", l.name, hl_store_errmsg(d->st));
 	/* From here on nothing but the archive message is sent on l. */

@@ -326,6 +326,11 @@ int hl_desk_holds(struct hl_desk *d, const struct hl_desk_req *q, const char *li
 		return r < 0 ? (hl_desk_fail_code(e, r, link), -1) : 0;
 	if (!hl_desk_link(d, link, &l, e))
 		return -1;
+	/* An archive outranks a suspension: the send is refused. */
+	if (l.archiving || l.archived) {
+		hl_link_free(&l);
+		return 0;
+	}
 	r = suspensions(d, &l, q->now, &s, e) ? 0 : -1;
 	n = s.n;
 	hl_link_terms_free(&s.f);

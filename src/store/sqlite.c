@@ -890,25 +890,26 @@ int hl_store_link_archiving_undo(struct hl_store *st, const struct hl_link *l)
 	return done(st, s);
 }
 
-/* NAME~k, k one more than the links archived under NAME, NAME cut so
- * that it fits (a name is at most HL_NAME_MAX bytes; '~' is in no
- * party's name, 1.6, so no live name can clash). */
+/* NAME~k, k one more than the links archived under NAME, NAME cut to
+ * HL_NAME_MAX - 5 bytes so that ~k fits for every generation ('~' is
+ * in no party's name, 1.6, so no live name can clash). */
 static int archived_name(struct hl_store *st, const char *name, char out[HL_NAME_MAX + 1])
 {
 	sqlite3_stmt *s = stmt(st, S_ARCHIVE_K);
+	char cut[HL_NAME_MAX - 4], tail[24];
 	int64_t k = 0;
-	char tail[24];
 
 	if (!s)
 		return -HL_ESTORE;
-	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	snprintf(cut, sizeof(cut), "%.*s", (int)sizeof(cut) - 1, name);
+	sqlite3_bind_text(s, 1, cut, -1, SQLITE_TRANSIENT);
 	if (sqlite3_step(s) == SQLITE_ROW)
 		k = sqlite3_column_int64(s, 0) + 1;
 	sqlite3_reset(s);
 	if (!k)
 		return fail(st);
 	snprintf(tail, sizeof(tail), "~%lld", (long long)k);
-	snprintf(out, HL_NAME_MAX + 1, "%.*s%s", (int)(HL_NAME_MAX - strlen(tail)), name, tail);
+	snprintf(out, HL_NAME_MAX + 1, "%s%.5s", cut, tail);
 	return 0;
 }
 

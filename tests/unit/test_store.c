@@ -378,6 +378,60 @@ static void test_link_duplicate(void **state)
 	hl_link_free(&l);
 }
 
+/* Archive: archiving, then archived under NAME~k, k counting up; a long
+ * name is cut so that ~k fits; the link's row and ID stay. */
+static void test_link_archive(void **state)
+{
+	static const char long_name[] =
+		"a-party-name-of-sixty-three-bytes-which-is-the-longest-allowed1";
+	struct fx *f = *state;
+	char as[HL_NAME_MAX + 1];
+	unsigned char id[HL_LINK_ID_LEN];
+	struct hl_link l, got;
+
+	ts_link(f->st, A, B, NULL, true, NOW, &l);
+	assert_false(l.archiving);
+	assert_int_equal(hl_store_link_archiving(f->st, &l, 0), 0);
+	assert_int_equal(hl_store_link_archiving(f->st, &l, 7), 0);
+	assert_int_equal(hl_store_link_get(f->st, "us-cert", &got), 0);
+	assert_true(got.archiving);
+	assert_int_equal(got.archive_seq, 7);
+	assert_int_equal(got.archived, 0);
+	hl_link_free(&got);
+	assert_int_equal(hl_store_link_archive(f->st, &l, NOW + 5, as), 0);
+	assert_string_equal(as, "us-cert~1");
+	assert_int_equal(hl_store_link_get(f->st, "us-cert", &got), -HL_ENOLINK);
+	assert_int_equal(hl_store_link_get(f->st, "us-cert~1", &got), 0);
+	assert_int_equal(got.archived, NOW + 5);
+	assert_int_equal(got.archive_seq, 7);
+	assert_memory_equal(got.link_id, l.link_id, HL_LINK_ID_LEN);
+	hl_link_free(&got);
+	/* A second link under the name, archived at once: ~2. */
+	memset(id, 9, sizeof(id));
+	assert_int_equal(hl_store_link_add(f->st, "us-cert", id, B->card_text.data,
+					   B->card_text.len, "", NOW), 0);
+	assert_int_equal(hl_store_link_get(f->st, "us-cert", &got), 0);
+	assert_int_equal(hl_store_link_archive(f->st, &got, NOW + 9, as), 0);
+	assert_string_equal(as, "us-cert~2");
+	hl_link_free(&got);
+	/* The longest name: cut, twice under the same cut name. */
+	assert_int_equal(strlen(long_name), HL_NAME_MAX);
+	for (int k = 1; k <= 2; k++) {
+		char want[HL_NAME_MAX + 1];
+
+		memset(id, 10 + k, sizeof(id));
+		assert_int_equal(hl_store_link_add(f->st, long_name, id, B->card_text.data,
+						   B->card_text.len, "", NOW), 0);
+		assert_int_equal(hl_store_link_get(f->st, long_name, &got), 0);
+		assert_int_equal(hl_store_link_archive(f->st, &got, NOW, as), 0);
+		snprintf(want, sizeof(want), "%.58s~%d", long_name, k);
+		assert_string_equal(as, want);
+		assert_true(hl_link_name_valid(as, strlen(as)));
+		hl_link_free(&got);
+	}
+	hl_link_free(&l);
+}
+
 static void test_link_unknown(void **state)
 {
 	struct fx *f = *state;
@@ -1049,6 +1103,7 @@ int main(void)
 		T(test_corrupt_pages),
 		T(test_links),
 		T(test_link_duplicate),
+		T(test_link_archive),
 		T(test_link_unknown),
 		T(test_link_damaged_card),
 		T(test_envelopes),
