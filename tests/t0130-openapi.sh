@@ -232,6 +232,17 @@ test_expect_success 'refusals fit Error, with their status' '
 	$CHECK "$OPENAPI" answer POST /v1/case/close 409 body
 '
 
+test_expect_success 'an archive and the archived link fit their schemas' '
+	test "$(api ru-cert POST /v1/link/archive "{\"name\":\"us-cert\",\"text\":\"\"}")" = 400 &&
+	$CHECK "$OPENAPI" answer POST /v1/link/archive 400 body &&
+	answers ru-cert POST /v1/link/archive "{\"name\":\"us-cert\",\"text\":\"closed\",\"now\":true}" &&
+	grep -q "\"archived_as\":\"us-cert~1\"" body &&
+	answers ru-cert GET "/v1/links?archived=1" && grep -q "\"state\":\"archived\"" body &&
+	answers ru-cert GET "/v1/link?name=us-cert~1" &&
+	test "$(api ru-cert POST /v1/link/archive "{\"name\":\"us-cert~1\",\"text\":\"again\"}")" = 409 &&
+	$CHECK "$OPENAPI" answer POST /v1/link/archive 409 body
+'
+
 test_expect_success 'the daemons stop cleanly' '
 	stop_daemon ru-cert && stop_daemon us-cert
 '
