@@ -113,6 +113,24 @@ test_expect_success 'a duty officer may read the terms but not propose them' '
 	hl ru-cert operator role "$(id -un)" duty,supervisor,auditor,admin >/dev/null
 '
 
+test_expect_success 'two acceptances that cross: the later counts for nothing, and both sides say so' '
+	hl ru-cert link terms propose us-cert --ack 5m,1h,1d,3d "ours for version 2" >/dev/null &&
+	hl us-cert link terms propose ru-cert --ack 6m,1h,1d,3d "ours for version 2" >/dev/null &&
+	wait_for 30 eval "terms_json ru-cert | grep -q us-cert/3" &&
+	wait_for 30 eval "terms_json us-cert | grep -q ru-cert/3" &&
+	stop_daemon us-cert &&
+	hl ru-cert link terms accept us-cert/3 >/dev/null &&
+	stop_daemon ru-cert && start_daemon us-cert &&
+	hl us-cert link terms accept ru-cert/3 >/dev/null &&
+	start_daemon ru-cert &&
+	wait_for 30 grep -q "does not count: the proposal is stale" ru-cert.log &&
+	wait_for 30 grep -q "does not count: the proposal is stale" us-cert.log &&
+	terms_json ru-cert >ru.j && terms_json us-cert >us.j &&
+	test "$(jq_ "\$j->{in_force}{version}" <ru.j)" = 2 &&
+	test "$(jq_ "\$j->{in_force}{since}" <ru.j)" = "$(jq_ "\$j->{in_force}{since}" <us.j)" &&
+	test "$(jq_ "\$j->{in_force}{terms}{ack}{flash}" <ru.j)" = 360
+'
+
 test_expect_success 'the daemons stop cleanly' '
 	stop_daemon ru-cert && stop_daemon us-cert
 '

@@ -80,6 +80,9 @@ test_expect_success 'a new link between the same parties starts new logs under t
 	test "$(field ru-cert us-cert link_id)" = "$(field us-cert ru-cert link_id)" &&
 	test "$(field ru-cert us-cert link_id)" != "$(cat old_id)" &&
 	test "$(field ru-cert us-cert~1 link_id)" = "$(cat old_id)" &&
+	test "$(field ru-cert us-cert generation)" = 2 &&
+	test "$(field ru-cert us-cert~1 generation)" = 1 &&
+	hl us-cert link show ru-cert | grep -q "^generation:  2" &&
 	hl ru-cert send --to us-cert --lang en "on the new link" >out &&
 	grep -q "as us-cert/out/1" out &&
 	wait_for 30 eval "test \"\$(field ru-cert us-cert sent_receipted)\" = 1" &&

@@ -365,6 +365,11 @@ static void link_print(json_t *v)
 	if (evidence)
 		printf(_("EVIDENCE:    %llu equivocation record(s): the peer signed two "
 			 "different entries for one place\n"), (unsigned long long)evidence);
+	/* TRANSLATORS: the link ID's generation, 5.1: a new link after an
+	 * archive; compared by phone with the peer's. */
+	if (num(v, "generation") > 1)
+		printf(_("generation:  %llu (a new link after an archive: compare the link ID "
+			 "with the peer's)\n"), (unsigned long long)num(v, "generation"));
 	if (json_is_integer(json_object_get(v, "archived"))) {
 		hl_time_format((int64_t)num(v, "archived"), when);
 		printf(_("ARCHIVED:    %s: nothing is sent on it any more; its transcript is "

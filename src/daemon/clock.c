@@ -28,6 +28,7 @@
 #include "index.h"
 #include "linkterms.h"
 #include "log.h"
+#include "msgid.h"
 #include "store.h"
 
 #define TICK_MS 1000
@@ -380,6 +381,54 @@ static void release_held(struct hl_clock *c, struct lane *ln, const struct hl_li
 	hl_courier_wake(c->courier);
 }
 
+/* Whether a verdict of the fold (core/terms.c) is one of what a
+ * control message may do, rather than why it counts for nothing. */
+static bool counts(const char *verdict)
+{
+	static const char *const fine[] = {
+		"counts", "open", "accepted", "declined", "replaced", "stale",
+	};
+
+	for (size_t i = 0; i < sizeof(fine) / sizeof(fine[0]); i++)
+		if (strcmp(verdict, fine[i]) == 0)
+			return true;
+	return false;
+}
+
+/* The verdict the last read gave message (side, seq), or NULL. */
+static const char *verdict_was(const struct hl_link_terms *was, int side, uint64_t seq)
+{
+	for (size_t i = 0; i < was->n; i++)
+		if (was->it[i].side == side && was->it[i].seq == seq)
+			return was->it[i].verdict;
+	return NULL;
+}
+
+/* Says of each control message that now counts for nothing, and did
+ * not at the last read, why (protocol.md 8.13, 8.14): it is stored and
+ * receipted, as every message is, but does nothing.  An acceptance can
+ * come to count for nothing when an earlier one of the other party
+ * arrives.  What was there at the first read was said before. */
+static void say_ignored(const struct lane *ln, const struct hl_link *l,
+			const struct hl_link_terms *t)
+{
+	for (size_t i = 0; ln->terms_read && i < t->n; i++) {
+		const struct hl_terms_item *it = &t->it[i];
+		const char *was = verdict_was(&ln->terms, it->side, it->seq);
+		char id[HL_MSGID_MAX + 1];
+
+		if (counts(it->verdict) || (was && strcmp(was, it->verdict) == 0))
+			continue;
+		hl_msgid_format(l->name, it->side, it->seq, id);
+		log_warn("clock: %s: %s %s does not count: %s", l->name, it->type, id,
+			 it->verdict);
+		hl_event(strncmp(it->type, "terms", 5) == 0 ? "terms" : "suspension",
+			 json_pack("{s:s, s:s, s:s, s:s, s:s}", "link", l->name, "action",
+				   "ignored", "message", id, "type", it->type, "reason",
+				   it->verdict));
+	}
+}
+
 /* Reads the link's terms again, from an index brought up to date; when
  * a new version came into force, every deadline of the link is planned
  * again (the steps already run are in the escalation table, and do not
@@ -397,6 +446,7 @@ static void terms_again(struct hl_clock *c, struct lane *ln, const struct hl_lin
 		return;
 	}
 	peer_suspension(ln, l, &t);
+	say_ignored(ln, l, &t);
 	hl_link_terms_free(&ln->terms);
 	ln->terms = t;
 	ln->terms_stale = false;

@@ -22,11 +22,26 @@
 
 #define LIST_LIMIT_MAX 1000
 
+/* Which generation of the link between me and l's party l is (5.1):
+ * 1 until a link between them was archived. */
+static unsigned generation(const struct hl_card *me, const struct hl_link *l)
+{
+	unsigned char id[HL_LINK_ID_LEN];
+
+	for (uint32_t g = 1; g <= HL_LINK_GEN_MAX; g++)
+		if (hl_link_id_gen(me->sign_pk, l->card.sign_pk, g, id) == 0 &&
+		    sodium_memcmp(id, l->link_id, sizeof(id)) == 0)
+			return g;
+	return 0;	/* none: a link ID of no generation (not made here) */
+}
+
 /* The view and the link's archive: archived (when) or null, and
- * whether it is being archived (for with_state, which removes it). */
-static json_t *view_archive(json_t *v, const struct hl_link *l)
+ * whether it is being archived (for with_state, which removes it); its
+ * generation. */
+static json_t *view_archive(json_t *v, const struct hl_card *me, const struct hl_link *l)
 {
 	if (v) {
+		json_object_set_new(v, "generation", json_integer(generation(me, l)));
 		json_object_set_new(v, "archived", l->archived ? json_integer(l->archived) :
 				    json_null());
 		json_object_set_new(v, "archiving", json_boolean(l->archiving));
@@ -36,7 +51,8 @@ static json_t *view_archive(json_t *v, const struct hl_link *l)
 
 /* What link list and link show say of one link: one shape, made here
  * once (docs/cli-json.md, docs/api.md). */
-static json_t *view(struct hl_store *st, const struct hl_link *l, int *err)
+static json_t *view(struct hl_store *st, const struct hl_card *me, const struct hl_link *l,
+		    int *err)
 {
 	uint64_t n[5] = {0};
 	char fp[HL_FINGERPRINT_LEN + 1], id[2 * HL_LINK_ID_LEN + 1];
@@ -64,7 +80,7 @@ static json_t *view(struct hl_store *st, const struct hl_link *l, int *err)
 			 "endpoint", l->endpoint[0] ? json_string(l->endpoint) : json_null(),
 			 "link_id", id, "sent", (json_int_t)n[0], "sent_receipted", (json_int_t)n[1],
 			 "received", (json_int_t)n[2], "received_receipted", (json_int_t)n[3],
-			 "evidence", (json_int_t)n[4]), l);
+			 "evidence", (json_int_t)n[4]), me, l);
 }
 
 
@@ -98,7 +114,7 @@ static json_t *view_of(struct hl_desk *d, const char *name, int64_t now, struct 
 	int r = hl_store_link_get(d->st, name, &l);
 
 	if (r == 0)
-		v = view(d->st, &l, &r);
+		v = view(d->st, &d->me->card, &l, &r);
 	if (r < 0)
 		hl_desk_fail_code(e, r, name);
 	else if (!v)
@@ -262,6 +278,7 @@ json_t *hl_desk_link_confirm(struct hl_desk *d, const struct hl_desk_req *q,
 
 struct page {
 	struct hl_store *st;
+	const struct hl_card *me;
 	const char *after;
 	uint64_t limit;
 	json_t *items;
@@ -282,7 +299,7 @@ static int page_one(void *ctx, const struct hl_link *l)
 		p->more = true;
 		return 1;
 	}
-	v = view(p->st, l, &p->err);
+	v = view(p->st, p->me, l, &p->err);
 	if (!v)
 		return p->err < 0 ? p->err : -ENOMEM;
 	json_array_append_new(p->items, v);
@@ -295,7 +312,7 @@ static int page_one(void *ctx, const struct hl_link *l)
  * it stays good while links are added. */
 json_t *hl_desk_link_list(struct hl_desk *d, const struct hl_desk_req *q, struct hl_desk_err *e)
 {
-	struct page p = {.st = d->st, .limit = 100};
+	struct page p = {.st = d->st, .me = &d->me->card, .limit = 100};
 	json_t *last, *res;
 	int r;
 
