@@ -82,6 +82,13 @@ link show us-cert
 link show us-cert --json
 link add eu-cert --card $TEST_DIR/eu-cert/card
 link confirm eu-cert --fingerprint $("$HOTLINE" fingerprint "$TEST_DIR/eu-cert/card" 2>/dev/null | cut -c1-35 | tr -d " ")
+link terms us-cert
+link suspend eu-cert --lang en frozen
+held eu-cert
+held eu-cert --json
+link resume eu-cert
+link archive eu-cert --now --lang en closed
+link list --archived
 proof export --link us-cert --seq 1 --out $TEST_DIR/p1.proof
 proof export --link us-cert --seq 1 --received --disclose --out $TEST_DIR/p2.proof
 send --to us-cert hello
