@@ -148,7 +148,8 @@ test_expect_success 'no client command opens the store or a key' '
 '
 
 test_expect_success 'the client commands did their work' '
-	"$HOTLINE" --home ru-cert link show eu-cert | grep -q "^state: *confirmed" &&
+	"$HOTLINE" --home ru-cert link show eu-cert~1 >shown &&
+	grep -q "^state: *confirmed" shown && grep -q "^ARCHIVED:" shown &&
 	"$HOTLINE" proof verify --card ru-cert/card --card us-cert/card p2.proof >out &&
 	grep -q "^content:  disclosed" out
 '
