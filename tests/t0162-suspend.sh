@@ -31,7 +31,7 @@ state() {
 
 test_expect_success 'ru-cert suspends the link, saying why' '
 	start_daemon ru-cert && start_daemon us-cert &&
-	{ "$HOTLINE" --home "$TEST_DIR/us-cert" watch >watch.out 2>/dev/null & echo $! >watch.pid; } &&
+	{ "$HOTLINE" --home "$TEST_DIR/us-cert" watch >watch.out 2>/dev/null & echo $! >watch.job; } &&
 	expect_code 1 hl ru-cert link suspend us-cert "" &&
 	grep -q "say why the link is suspended" ru-cert.err &&
 	hl ru-cert link suspend us-cert --lang en "frozen by decision of the council" >out &&
@@ -66,7 +66,7 @@ test_expect_success 'new cases and requests are held on both sides; the rest goe
 	hl us-cert held ru-cert >out &&
 	test "$(wc -l <out)" = 2 &&
 	wait_for 10 grep -q "ru-cert/held/2: held until the link is resumed" watch.out &&
-	kill "$(cat watch.pid)" &&
+	kill "$(cat watch.job)" &&
 	grep -q "first held notification" out &&
 	hl us-cert link show ru-cert --json | jq_ "\$j->{held}" >n && test "$(cat n)" = 2
 '
