@@ -417,7 +417,7 @@ static void test_link_archive(void **state)
 	/* The longest name: cut, twice under the same cut name. */
 	assert_int_equal(strlen(long_name), HL_NAME_MAX);
 	for (int k = 1; k <= 2; k++) {
-		char want[HL_NAME_MAX + 1];
+		char want[HL_NAME_MAX + 16];
 
 		memset(id, 10 + k, sizeof(id));
 		assert_int_equal(hl_store_link_add(f->st, long_name, id, B->card_text.data,
