@@ -233,14 +233,18 @@ int hl_store_era_rotate(struct hl_store *st, const struct hl_link *l, int side,
 	if (!kept.card)
 		return -ENOMEM;
 	r = hl_keychain_rotate(&e->kc, &kept, card);
-	/* The peer's era 0 of a link added after migration 16. */
-	s = r == 0 && side == HL_THEIRS ? stmt(st, K_FOUNDING) : NULL;
-	if (r == 0 && side == HL_THEIRS && !s)
+	/* Era 0 first, where it is not stored yet: the peer's of a link
+	 * added after migration 16, or ours before hl_store_own_eras. */
+	s = r == 0 ? stmt(st, side == HL_THEIRS ? K_FOUNDING : K_OWN) : NULL;
+	if (r == 0 && !s)
 		r = -HL_ESTORE;
-	if (s) {
+	if (s && side == HL_THEIRS)
 		sqlite3_bind_int64(s, 1, l->id);
+	else if (s)
+		sqlite3_bind_blob(s, 1, e->kc.era[0].raw, (int)e->kc.era[0].raw_len,
+				  SQLITE_STATIC);
+	if (s)
 		r = hl_sqlite_done(st, s);
-	}
 	if (r == 0)
 		r = era_put(st, l, side, e, e->kc.n - 1);
 	if (r == 0 && (c->revoke & HL_USE_ALL))

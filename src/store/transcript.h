@@ -100,6 +100,9 @@ struct hl_witness_result {
 	enum hl_clock_fault clock;
 	uint64_t clock_seq;
 	int64_t clock_time, clock_limit;
+	/* With -HL_EKEY (a key change refused) or -HL_EREVOKED (signed by
+	 * a revoked key): the sentence (links.md 8), "card at seq 17: ...". */
+	char why[256];
 };
 
 #define HL_EVENT_STORE_LOSS "store-loss"
