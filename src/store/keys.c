@@ -31,8 +31,11 @@ static const char *const sql[] = {
 			      " revoked_by = ?6 WHERE link = ?1 AND side = ?2 AND era = ?3",
 	[K_CARD - K_EACH] = "UPDATE link SET card = ?2 WHERE id = ?1",
 	[K_ENDPOINT - K_EACH] = "UPDATE link SET endpoint = ?3 WHERE id = ?1 AND endpoint = ?2",
+	/* Every era of every other link, and its card (an era 0 not stored
+	 * yet, or a pending card). */
 	[K_OTHERS - K_EACH] = "SELECT l.name, k.card FROM link_key k JOIN link l ON l.id = k.link"
-			      " WHERE k.side = 1 AND k.link != ?1 ORDER BY l.name, k.era",
+			      " WHERE k.side = 1 AND k.link != ?1"
+			      " UNION SELECT name, card FROM link WHERE id != ?1",
 	[K_OWN - K_EACH] = "INSERT OR IGNORE INTO link_key (link, side, era, card, from_seq,"
 			   " from_time, via_seq, how, confirmed)"
 			   " SELECT id, 0, 0, ?1, 1, 0, 0, 'founding', confirmed FROM link l"
