@@ -1344,6 +1344,44 @@ static void new_tls(struct hl_card *c)
 	memset(c->tls_pin, 0x5a, sizeof(c->tls_pin));
 }
 
+static void new_endpoint(struct hl_card *c)
+{
+	same_sign(c);
+	snprintf(c->endpoint, sizeof(c->endpoint), "https://new.ru-cert.example:7443");
+}
+
+static void newer_endpoint(struct hl_card *c)
+{
+	same_sign(c);
+	snprintf(c->endpoint, sizeof(c->endpoint), "https://newer.ru-cert.example:7443");
+}
+
+/* A new endpoint alone is a key change too: link.endpoint follows the
+ * card while it was the old card's, and one set by hand stays. */
+static void test_rotation_endpoint(void **state)
+{
+	struct fx *f = *state;
+	struct hl_buf *card = next_card(f, T0 + 1, new_endpoint, A->sign_sk, NULL);
+	struct hl_buf *card2 = next_card(f, T0 + 2, newer_endpoint, A->sign_sk, NULL);
+	struct hl_link l;
+
+	send_a(f, 1);
+	assert_int_equal(send_card(f, A, &f->la, card), 2);
+	assert_int_equal(round_trip(f, NULL), 2);
+	assert_b_eras(f, 2, card);
+	assert_int_equal(hl_store_link_get(f->sb, "ru-cert", &l), 0);
+	assert_string_equal(l.endpoint, "https://new.ru-cert.example:7443");
+	assert_string_equal(l.card.endpoint, "https://new.ru-cert.example:7443");
+	hl_link_free(&l);
+	ts_sql(f->pb, "UPDATE link SET endpoint = 'https://by-hand.example'");
+	assert_int_equal(send_card(f, A, &f->la, card2), 3);
+	assert_int_equal(round_trip(f, NULL), 3);
+	assert_b_eras(f, 3, card2);
+	assert_int_equal(hl_store_link_get(f->sb, "ru-cert", &l), 0);
+	assert_string_equal(l.endpoint, "https://by-hand.example");
+	hl_link_free(&l);
+}
+
 /* An invalid key change refuses the whole push with its sentence, keeps
  * the envelope as evidence and stores nothing. */
 static void test_rotation_refused(void **state)
@@ -1435,6 +1473,7 @@ int main(void)
 		T(test_verify_damaged),
 		T(test_rotation),
 		T(test_rotation_refused),
+		T(test_rotation_endpoint),
 	};
 #undef T
 #undef FLOW
