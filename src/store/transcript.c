@@ -8,8 +8,8 @@
 
 #include "batch.h"
 #include "checkpoint.h"
-#include "error.h"
 #include "content.h"
+#include "error.h"
 #include "hash.h"
 #include "keys.h"
 #include "proof.h"
