@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "content.h"
+#include "keys.h"
 #include "index.h"
 #include "error.h"
 #include "file.h"
@@ -173,6 +174,10 @@ struct hl_store *cli_store(const struct hl_party *p)
 		hl_store_close(st);
 		st = NULL;
 	}
+	/* Our era 0 on each link (keys.h), before a log is read; a store
+	 * we may only read loads it from the card file all the same. */
+	if (st)
+		(void)hl_store_own_eras(st, &p->card_text);
 	return st;
 }
 

@@ -139,6 +139,8 @@ static int import(struct ctx *c, const struct args *a)
 			  "export again"), a->in, cli_strerror(r), (unsigned long long)res.old);
 	else if (r < 0 && res.clock)
 		clock_err(c->p, a->in, &res);
+	else if (r < 0 && res.why[0])
+		cli_err("%s: %s", a->in, res.why);
 	else if (r < 0)
 		cli_store_err(c->st, a->in, r);
 	if (r == 0)

@@ -307,6 +307,9 @@ static int pull(struct hl_courier *c, struct lane *ln, const struct hl_link *l,
 
 			hl_transcript_clock_why(&res, c->me->conf.clock_skew, cw, sizeof(cw));
 			snprintf(why, whylen, "pulled push refused: %s", cw);
+		} else if (r < 0 && res.why[0]) {
+			log_warn("peer %s: key change refused: %s", l->name, res.why);
+			snprintf(why, whylen, "pulled push refused: %.150s", res.why);
 		} else if (r < 0)
 			snprintf(why, whylen, "pulled push refused: %s", hl_strerror(r));
 		if (r == 0 && !res.repeat && res.added)

@@ -31,6 +31,7 @@
 #include "events.h"
 #include "hook.h"
 #include "index.h"
+#include "keys.h"
 #include "linkterms.h"
 #include "log.h"
 #include "party.h"
@@ -193,6 +194,9 @@ static struct hl_party *open_party(const char *home_opt, bool test, char *db, si
 			"from a backup, or salvage it with 'sqlite3 %s .recover', then run "
 			"'hotline rebuild' and 'hotline log verify'", db, hl_store_errmsg(st), db);
 		r = -HL_ESTORE;
+	} else if ((r = hl_store_own_eras(st, &p->card_text)) < 0) {
+		/* Our era 0 on every link, before anything reads a log. */
+		log_err("%s: %s: %s", db, hl_strerror(r), hl_store_errmsg(st));
 	} else {
 		r = hl_party_links_check(&p->conf, st, why, sizeof(why));
 	}

@@ -241,6 +241,8 @@ static unsigned status_of(int r)
 		return MHD_HTTP_CONFLICT;
 	case HL_ECONSISTENCY:
 	case HL_EPROOF:
+	case HL_EKEY:
+	case HL_EREVOKED:
 		return MHD_HTTP_UNPROCESSABLE_CONTENT;
 	case HL_EBADSIG:
 	case HL_ENOSIG:
@@ -289,6 +291,11 @@ static enum MHD_Result push(struct hl_peer_server *ps, struct MHD_Connection *c,
 			 rq->link.name, (unsigned long long)res.old);
 		snprintf(size, sizeof(size), "%llu\n", (unsigned long long)res.old);
 		ret = respond(c, MHD_HTTP_CONFLICT, HL_TYPE_SIZE, size, strlen(size));
+	} else if (res.why[0]) {
+		/* A key change refused, or a revoked key: the sentence alone
+		 * (links.md 8), which the sender's courier keeps. */
+		log_warn("peer %s: key change refused: %s", rq->link.name, res.why);
+		ret = refuse(c, rq->addr, status_of(r), res.why);
 	} else if (res.clock) {
 		hl_transcript_clock_why(&res, ps->me->conf.clock_skew, clock, sizeof(clock));
 		snprintf(why, sizeof(why), "push from %s: %s", rq->link.name, clock);

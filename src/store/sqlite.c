@@ -265,6 +265,28 @@ static const char *const migrations[] = {
 	"  seq INTEGER CHECK (seq IS NULL OR seq >= 1),"
 	"  archived INTEGER,"
 	"  name TEXT NOT NULL);",
+	/* 16: key history (protocol.md 9.10): each side's eras of a link,
+	 * each its card exactly as carried, the seqs and times it holds
+	 * from, the envelope that began it, and its revoked uses.  Era 0 of
+	 * the peer's side is the link's card; ours is our card file, which
+	 * hl_store_own_eras() adds.  A record: rebuild keeps it. */
+	"CREATE TABLE IF NOT EXISTS link_key ("
+	"  link INTEGER NOT NULL REFERENCES link(id),"
+	"  side INTEGER NOT NULL CHECK (side IN (0, 1)),"
+	"  era INTEGER NOT NULL CHECK (era >= 0),"
+	"  card BLOB NOT NULL,"
+	"  from_seq INTEGER NOT NULL CHECK (from_seq >= 1),"
+	"  from_time INTEGER NOT NULL,"
+	"  via_seq INTEGER NOT NULL,"
+	"  how TEXT NOT NULL CHECK (how IN ('founding', 'rotated', 'rekeyed')),"
+	"  confirmed INTEGER,"
+	"  revoked INTEGER,"
+	"  revoked_uses TEXT NOT NULL DEFAULT '',"
+	"  revoked_by INTEGER,"
+	"  PRIMARY KEY (link, side, era)) WITHOUT ROWID;"
+	"INSERT OR IGNORE INTO link_key (link, side, era, card, from_seq, from_time,"
+	"  via_seq, how, confirmed)"
+	"  SELECT id, 1, 0, card, 1, 0, 0, 'founding', confirmed FROM link;",
 };
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 _Static_assert(NMIGRATIONS == HL_STORE_SCHEMA, "HL_STORE_SCHEMA counts the migrations");

@@ -8,8 +8,10 @@
 
 #include "batch.h"
 #include "checkpoint.h"
+#include "content.h"
 #include "error.h"
 #include "hash.h"
+#include "keys.h"
 #include "proof.h"
 #include "transcript.h"
 
@@ -159,6 +161,14 @@ static int our_checkpoint(struct hl_store *st, const struct hl_party *me,
 	return r;
 }
 
+static bool is_card(const struct hl_buf *bytes)
+{
+	struct hl_envelope env;
+
+	return hl_envelope_parse(bytes->data, bytes->len, &env) == 0 &&
+	       strcmp(env.kind, "card") == 0;
+}
+
 static int push_body(struct hl_store *st, const struct hl_party *me,
 		     const struct hl_link *l, uint64_t from, struct hl_buf *out,
 		     uint64_t *count)
@@ -203,6 +213,10 @@ static int push_body(struct hl_store *st, const struct hl_party *me,
 			r = hl_batch_add(out, env.data, env.len);
 		if (r == 0)
 			target++;
+		/* A push ends after a key change of ours (links.md 4): its
+		 * checkpoint is signed by a key the witness already holds. */
+		if (r == 0 && is_card(&env))
+			break;
 	}
 	if (r == 0 && proven && target == proven)
 		r = hl_transcript_cosigned(st, l, HL_OURS, target, &note);
@@ -255,6 +269,10 @@ struct witness {
 	struct hl_checkpoint cp;
 	struct hl_witness_result *res;
 	int64_t now;
+	/* The sender's eras, and the sign key of the one that holds the
+	 * checkpoint's size. */
+	struct hl_eras *eras;
+	unsigned char cp_pk[32];
 	/* The last envelope seen in order, for the clock rule. */
 	uint64_t prev_seq;
 	int64_t prev_time;
@@ -343,18 +361,120 @@ void hl_transcript_clock_why(const struct hl_witness_result *res, int64_t skew,
 		snprintf(out, n, "%s", hl_strerror(-HL_ETIME));
 }
 
+/* Opens a `card` envelope with our box key (rule 1 of a key change). */
+static int open_card(struct witness *w, const struct hl_envelope *env,
+		     struct hl_buf *plain, struct hl_content *c)
+{
+	const struct hl_party *me = w->me;
+	unsigned char *key = sodium_malloc(HL_KEY_LEN);
+	int r = key ? 0 : -ENOMEM;
+
+	if (r == 0 && !me->box_sk)
+		r = -HL_ENOKEY;
+	if (r == 0)
+		r = hl_envelope_unwrap(env, me->card.name, me->card.box_pk, me->box_sk, key);
+	if (r == 0)
+		r = hl_envelope_decrypt(env, key, plain);
+	sodium_free(key);
+	if (r == 0)
+		r = hl_content_parse(plain->data, plain->len, c);
+	if (r == 0 && (strcmp(c->type, "card") != 0 || !c->card)) {
+		hl_content_free(c);
+		r = -HL_ECONTENT;
+	}
+	return r;
+}
+
+/* The rules 2 to 8 of a key change (keychain.h) against every key the
+ * new card must not carry, and this version's own: the TLS key stays. */
+static int check_change(struct witness *w, const struct hl_key_change *c,
+			const struct hl_era *cur, struct hl_card *card)
+{
+	struct hl_key_change k = *c;
+	struct hl_taboo *taboo = NULL;
+	int r = hl_store_taboo(w->st, w->l, &w->me->card, &taboo, &k.ntaboo);
+
+	k.taboo = taboo;
+	if (r == 0)
+		r = hl_keychain_check_change(&w->eras->kc, &k, card, w->res->why,
+					     sizeof(w->res->why));
+	if (r == 0 && memcmp(card->tls_pin, cur->card.tls_pin, 32) != 0) {
+		snprintf(w->res->why, sizeof(w->res->why),
+			 "card at seq %llu: a new TLS key is not supported yet",
+			 (unsigned long long)c->seq);
+		r = -HL_EKEY;
+	}
+	free(taboo);
+	return r;
+}
+
+/* A `card` envelope of the peer (9.5, between 10.4 and 10.5): a key
+ * change, applied in this transaction when it keeps every rule; else
+ * the whole push is refused, the envelope kept as evidence. */
+static int key_change(struct witness *w, const struct hl_envelope *env,
+		      const struct hl_batch_env *e)
+{
+	struct hl_key_change c = {.seq = env->seq, .time = env->time,
+				  .skew = w->me->conf.clock_skew};
+	struct hl_card card, old;
+	struct hl_content content;
+	struct hl_buf plain;
+	size_t era;
+	int r = hl_keychain_for_seq(&w->eras->kc, env->seq, &era);
+
+	if (r < 0)
+		return r;
+	old = w->eras->kc.era[era].card;
+	hl_buf_init(&plain, HL_PLAIN_MAX);
+	r = open_card(w, env, &plain, &content);
+	if (r == -ENOMEM) {
+		hl_buf_free(&plain);
+		return r;
+	}
+	if (r < 0) {
+		snprintf(w->res->why, sizeof(w->res->why), "card at seq %llu: cannot open "
+			 "the body: %s", (unsigned long long)env->seq, hl_strerror(r));
+		r = -HL_EKEY;
+	} else {
+		c.card = (const unsigned char *)content.card;
+		c.card_len = content.card_len;
+		c.revoke = content.revoke;
+		r = check_change(w, &c, &w->eras->kc.era[era], &card);
+		if (r == 0)
+			r = hl_store_era_rotate(w->st, w->l, HL_THEIRS, w->eras, &c, &card);
+		if (r == 0)
+			r = hl_store_link_card_set(w->st, w->l, c.card, c.card_len, &old, &card);
+		hl_content_free(&content);
+	}
+	hl_buf_free(&plain);
+	if (r == -HL_EKEY || r == -HL_EREVOKED) {
+		const struct hl_era *cur = &w->eras->kc.era[era];
+
+		w->ev_kept.len = 0;
+		if (hl_buf_append(&w->ev_kept, cur->raw, cur->raw_len) == 0)
+			evidence(w, "card", env->seq, e->p, e->n);
+	}
+	return r;
+}
+
 /* Stores one envelope of the push, or checks it against the stored one;
  * with store false (a checkpoint we cosigned before), only checks. */
 static int take_envelope(struct witness *w, const struct hl_batch_env *e,
 			 uint64_t *stored, bool store)
 {
+	const struct hl_keychain *kc = &w->eras->kc;
 	struct hl_envelope env;
+	size_t era = 0;
 	int r = hl_envelope_parse(e->p, e->n, &env);
 
+	/* Each envelope with the key of the era that holds its seq. */
 	if (r == 0)
-		r = hl_envelope_verify(&env, &w->l->card);
+		r = hl_keychain_for_seq(kc, env.seq, &era);
 	if (r == 0)
-		r = hl_envelope_check_link(&env, w->l->link_id, &w->l->card, &w->me->card);
+		r = hl_envelope_verify(&env, &kc->era[era].card);
+	if (r == 0)
+		r = hl_envelope_check_link(&env, w->l->link_id, &kc->era[era].card,
+					   &w->me->card);
 	if (r < 0)
 		return r;
 	if (env.seq > *stored + 1)
@@ -374,7 +494,16 @@ static int take_envelope(struct witness *w, const struct hl_batch_env *e,
 	}
 	if (!store)
 		return -HL_ECONSISTENCY;	/* beyond the checkpoint we cosigned */
+	r = hl_keychain_check_sign(kc, era, env.time, env.seq, w->res->why,
+				   sizeof(w->res->why));
+	if (r < 0) {
+		w->ev_kept.len = 0;
+		evidence(w, "revoked", env.seq, e->p, e->n);
+		return r;
+	}
 	r = clock_rule(w, &env);
+	if (r == 0 && strcmp(env.kind, "card") == 0)
+		r = key_change(w, &env, e);
 	if (r == 0)
 		r = append(w->st, w->l->id, HL_THEIRS, env.seq, &env, e->p, e->n, w->now);
 	if (r == 0)
@@ -462,7 +591,7 @@ static int cosign(struct witness *w, struct hl_buf *line)
 	int r;
 
 	hl_buf_init(&note, HL_CHECKPOINT_MAX);
-	r = canonical(&w->cp, w->l->card.sign_pk, &note);
+	r = canonical(&w->cp, w->cp_pk, &note);
 	if (r == 0)
 		r = hl_store_checkpoint_put(w->st, w->l->id, HL_THEIRS, w->cp.size,
 					    note.data, note.len);
@@ -574,6 +703,7 @@ static int keep_evidence(struct witness *w, struct hl_witness_result *res)
 static int check_push(struct witness *w)
 {
 	char origin[HL_ORIGIN_MAX + 1];
+	size_t era;
 	int r = hl_checkpoint_parse(w->b->checkpoint, w->b->checkpoint_len, &w->cp);
 
 	if (r < 0)
@@ -581,7 +711,11 @@ static int check_push(struct witness *w)
 	hl_log_origin(w->l->link_id, w->l->card.name, origin);
 	if (strcmp(origin, w->cp.origin) != 0)
 		return -HL_ELINK;
-	r = hl_checkpoint_verify(&w->cp, w->l->card.sign_pk);
+	/* The checkpoint with the era that holds its size, as stored: the
+	 * witness never looks ahead (a push ends after a `card`). */
+	era = hl_keychain_for_size(&w->eras->kc, w->cp.size);
+	memcpy(w->cp_pk, w->eras->kc.era[era].card.sign_pk, 32);
+	r = hl_checkpoint_verify(&w->cp, w->cp_pk);
 	if (r == 0 && w->cp.size == 0)
 		r = -HL_ENUMBER;
 	if (r == 0 && w->b->old > w->cp.size)
@@ -605,15 +739,18 @@ int hl_transcript_witness(struct hl_store *st, const struct hl_party *me,
 		return -ENOMEM;
 	hl_buf_init(&w.ev_kept, HL_ENVELOPE_HEADER_MAX + HL_BODY_MAX);
 	r = hl_batch_parse(batch, n, w.b);
-	if (r == 0)
-		r = check_push(&w);
 	/* One write transaction: the check of the old size and the new
 	 * cosignature are atomic, and the cosignature is only handed out
-	 * after commit has made everything it receipts durable. */
+	 * after commit has made everything it receipts durable.  The eras
+	 * are read in it, so a key change stored by another door counts. */
 	if (r == 0)
 		r = hl_store_begin(st);
 	if (r == 0) {
-		r = witness_body(&w, line, res);
+		r = hl_store_eras_load(st, l, HL_THEIRS, &l->card, &l->card_text, &w.eras);
+		if (r == 0)
+			r = check_push(&w);
+		if (r == 0)
+			r = witness_body(&w, line, res);
 		if (r == 0)
 			r = hl_store_commit(st);
 		else
@@ -621,8 +758,10 @@ int hl_transcript_witness(struct hl_store *st, const struct hl_party *me,
 		if (r < 0)
 			line->len = 0;
 	}
-	if (w.ev_kind && (r == -HL_EEQUIVOCATION || r == -HL_ECONSISTENCY))
+	if (w.ev_kind && (r == -HL_EEQUIVOCATION || r == -HL_ECONSISTENCY ||
+			  r == -HL_EKEY || r == -HL_EREVOKED))
 		keep_evidence(&w, res);
+	hl_eras_free(w.eras);
 	hl_buf_free(&w.ev_kept);
 	free(w.b);
 	return r;
@@ -648,13 +787,40 @@ static int cosig_line(const struct hl_checkpoint *cp, const char *name,
 	return r;
 }
 
+/* The era of kc whose sign key made name's cosignature on cp and
+ * holds its timestamp (*time): the latest era first. */
+static int cosig_era(const struct hl_keychain *kc, const struct hl_checkpoint *cp,
+		     const char *name, uint64_t *time, size_t *era)
+{
+	int latest = -HL_ENOSIG;
+
+	for (size_t i = kc->n; i-- > 0;) {
+		int q = hl_cosig_verify(cp, name, kc->era[i].card.sign_pk, time);
+		int64_t t = *time > INT64_MAX ? INT64_MAX : (int64_t)*time;
+
+		if (q == 0 && hl_keychain_for_time(kc, t) == i) {
+			*era = i;
+			return 0;
+		}
+		if (q == 0)
+			q = -HL_EBADSIG;	/* by a key not in force at its time */
+		if (i == kc->n - 1)
+			latest = q;
+	}
+	return latest;
+}
+
+/* Our checkpoint with our era for its size, the peer's cosignature with
+ * its era for the timestamp; *pk gets that key. */
 static int receipt_check(struct hl_store *st, const struct hl_party *me,
 			 const struct hl_link *l, const struct hl_checkpoint *cp,
-			 uint64_t *time)
+			 uint64_t *time, unsigned char pk[32])
 {
 	char origin[HL_ORIGIN_MAX + 1];
+	struct hl_eras *ours = NULL, *theirs = NULL;
 	struct hl_checkpoint mine;
 	struct hl_buf note;
+	size_t era = 0;
 	int r;
 
 	hl_log_origin(l->link_id, me->card.name, origin);
@@ -667,12 +833,21 @@ static int receipt_check(struct hl_store *st, const struct hl_party *me,
 	if (r == 0 && (mine.note.text_len != cp->note.text_len ||
 		       memcmp(mine.note.text, cp->note.text, cp->note.text_len) != 0))
 		r = -HL_ECONSISTENCY;
+	if (r == 0)
+		r = hl_store_eras_load(st, l, HL_OURS, &me->card, &me->card_text, &ours);
+	if (r == 0)
+		r = hl_store_eras_load(st, l, HL_THEIRS, &l->card, &l->card_text, &theirs);
 	/* The same text is not enough: our own signature line must be
 	 * intact too, or a damaged copy would pass as our checkpoint. */
 	if (r == 0)
-		r = hl_checkpoint_verify(cp, me->card.sign_pk);
+		r = hl_checkpoint_verify(cp, ours->kc.era[hl_keychain_for_size(&ours->kc,
+							     cp->size)].card.sign_pk);
 	if (r == 0)
-		r = hl_cosig_verify(cp, l->card.name, l->card.sign_pk, time);
+		r = cosig_era(&theirs->kc, cp, l->card.name, time, &era);
+	if (r == 0)
+		memcpy(pk, theirs->kc.era[era].card.sign_pk, 32);
+	hl_eras_free(ours);
+	hl_eras_free(theirs);
 	hl_buf_free(&note);
 	return r;
 }
@@ -683,6 +858,7 @@ int hl_transcript_receipt(struct hl_store *st, const struct hl_party *me,
 {
 	struct hl_checkpoint cp;
 	struct hl_buf line;
+	unsigned char pk[32];
 	uint64_t time = 0;
 	int r;
 
@@ -694,9 +870,9 @@ int hl_transcript_receipt(struct hl_store *st, const struct hl_party *me,
 		r = hl_store_begin(st);
 	if (r < 0)
 		return r;
-	r = receipt_check(st, me, l, &cp, &time);
+	r = receipt_check(st, me, l, &cp, &time, pk);
 	if (r == 0)
-		r = cosig_line(&cp, l->card.name, l->card.sign_pk, &line);
+		r = cosig_line(&cp, l->card.name, pk, &line);
 	if (r == 0)
 		r = hl_store_cosig_set(st, l->id, HL_OURS, cp.size,
 				       (const char *)line.data, line.len, (int64_t)time);
@@ -784,7 +960,7 @@ struct walk {
 	struct hl_store *st;
 	const struct hl_link *l;
 	int side;
-	const struct hl_card *sender, *other;
+	const struct hl_keychain *sender, *other;	/* their eras */
 	struct hl_merkle_frontier f;
 	struct stored_cp *cps;
 	size_t ncps, next;
@@ -830,10 +1006,11 @@ static int check_cp(struct walk *w, const struct stored_cp *c)
 
 	if (r < 0 || cp.size != c->size)
 		return bad(w, c->size, "checkpoint unreadable", r < 0 ? r : -HL_ESYNTAX);
-	hl_log_origin(w->l->link_id, w->sender->name, origin);
+	hl_log_origin(w->l->link_id, w->sender->era[0].card.name, origin);
 	if (strcmp(origin, cp.origin) != 0)
 		return bad(w, c->size, "checkpoint of another log", -HL_ELINK);
-	r = hl_checkpoint_verify(&cp, w->sender->sign_pk);
+	r = hl_checkpoint_verify(&cp, w->sender->era[hl_keychain_for_size(w->sender,
+								   c->size)].card.sign_pk);
 	if (r < 0)
 		return bad(w, c->size, "checkpoint signature", r);
 	hl_merkle_frontier_root(&w->f, root);
@@ -841,7 +1018,10 @@ static int check_cp(struct walk *w, const struct stored_cp *c)
 		return bad(w, c->size, "checkpoint root differs from the envelopes",
 			   -HL_ECONSISTENCY);
 	if (c->cosigned) {
-		r = hl_cosig_verify(&cp, w->other->name, w->other->sign_pk, NULL);
+		uint64_t t;
+		size_t era;
+
+		r = cosig_era(w->other, &cp, w->other->era[0].card.name, &t, &era);
 		if (r < 0)
 			return bad(w, c->size, "cosignature", r);
 		w->rep->cosigned[w->side] = c->size;
@@ -875,6 +1055,7 @@ static int walk_envelope(void *ctx, uint64_t seq, const void *p, size_t n,
 {
 	struct walk *w = ctx;
 	struct hl_envelope env;
+	size_t era = 0;
 	hl_hash leaf;
 	int r;
 
@@ -885,9 +1066,12 @@ static int walk_envelope(void *ctx, uint64_t seq, const void *p, size_t n,
 		return bad(w, seq, "leaf hash differs from the envelope", -HL_ECONSISTENCY);
 	r = hl_envelope_parse(p, n, &env);
 	if (r == 0)
-		r = hl_envelope_verify(&env, w->sender);
+		r = hl_keychain_for_seq(w->sender, seq, &era);
 	if (r == 0)
-		r = hl_envelope_check_link(&env, w->l->link_id, w->sender, w->other);
+		r = hl_envelope_verify(&env, &w->sender->era[era].card);
+	if (r == 0)
+		r = hl_envelope_check_link(&env, w->l->link_id, &w->sender->era[era].card,
+					   &w->other->era[0].card);
 	if (r == 0 && env.seq != seq)
 		r = -HL_ESYNTAX;
 	if (r < 0)
@@ -916,19 +1100,25 @@ static int verify_side(struct walk *w)
 int hl_transcript_verify(struct hl_store *st, const struct hl_party *me,
 			 const struct hl_link *l, struct hl_log_report *rep)
 {
-	int r = 0;
+	struct hl_eras *eras[2] = {NULL, NULL};
+	int r;
 
 	memset(rep, 0, sizeof(*rep));
+	r = hl_store_eras_load(st, l, HL_OURS, &me->card, &me->card_text, &eras[HL_OURS]);
+	if (r == 0)
+		r = hl_store_eras_load(st, l, HL_THEIRS, &l->card, &l->card_text,
+				       &eras[HL_THEIRS]);
 	for (int side = HL_OURS; r == 0 && side <= HL_THEIRS; side++) {
 		struct walk w = {
 			.st = st, .l = l, .side = side, .rep = rep,
-			.sender = side == HL_OURS ? &me->card : &l->card,
-			.other = side == HL_OURS ? &l->card : &me->card,
+			.sender = &eras[side]->kc, .other = &eras[!side]->kc,
 		};
 
 		hl_merkle_frontier_init(&w.f);
 		r = verify_side(&w);
 	}
+	hl_eras_free(eras[HL_OURS]);
+	hl_eras_free(eras[HL_THEIRS]);
 	if (r == 0)
 		r = hl_store_evidence_count(st, l->id, &rep->evidence);
 	return r;

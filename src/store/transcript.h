@@ -100,6 +100,9 @@ struct hl_witness_result {
 	enum hl_clock_fault clock;
 	uint64_t clock_seq;
 	int64_t clock_time, clock_limit;
+	/* With -HL_EKEY (a key change refused) or -HL_EREVOKED (signed by
+	 * a revoked key): the sentence (links.md 8), "card at seq 17: ...". */
+	char why[256];
 };
 
 #define HL_EVENT_STORE_LOSS "store-loss"
@@ -118,7 +121,12 @@ void hl_transcript_clock_why(const struct hl_witness_result *res, int64_t skew,
  * ahead of now, or before its predecessor, gets -HL_ETIME with res->clock
  * set.  A push whose old size is past what we cosigned,
  * or an old checkpoint we never cosigned, gets -HL_EGAP with res->old
- * set to our cosigned size: the sender resends from there. */
+ * set to our cosigned size: the sender resends from there.  Each
+ * envelope and the checkpoint verify with the sender's era (keys.h)
+ * that holds them; a `card` envelope is a key change, stored with the
+ * push as the sender's next era, or refused with -HL_EKEY and its
+ * sentence in res->why, kept as `card` evidence (-HL_EREVOKED, an
+ * envelope signed with a revoked key, likewise). */
 int hl_transcript_witness(struct hl_store *st, const struct hl_party *me,
 			  const struct hl_link *l, const void *batch, size_t n,
 			  int64_t now, struct hl_buf *line,

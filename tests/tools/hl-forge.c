@@ -16,19 +16,29 @@
  *   hl-forge recard --home DIR OUT
  *       OUT is DIR's card made again a second later: the same keys,
  *       pin and endpoint, a valid self-signature, other bytes.
+ *   hl-forge rotate --home DIR LINK sign|wrong|nothing
+ *       appends to DIR's log on LINK a `card` envelope carrying DIR's
+ *       card made again now: with a new sign key endorsed by the old one
+ *       (sign), endorsed by a stranger's key (wrong), or with the same
+ *       keys (nothing).  The new key is thrown away: DIR goes on signing
+ *       with the old one, as a party whose rotation got no further.
  *
  * Exit status: 0 written, 1 failed, 2 usage.
  */
+#include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include <jansson.h>
 #include <sodium.h>
 
 #include "batch.h"
 #include "checkpoint.h"
+#include "content.h"
 #include "error.h"
 #include "file.h"
 #include "party.h"
@@ -40,7 +50,8 @@ static int usage(void)
 {
 	fputs("usage: hl-forge resign-batch|cosign --home DIR IN OUT\n"
 	      "       hl-forge send --home DIR LINK KIND FILE\n"
-	      "       hl-forge recard --home DIR OUT\n", stderr);
+	      "       hl-forge recard --home DIR OUT\n"
+	      "       hl-forge rotate --home DIR LINK sign|wrong|nothing\n", stderr);
 	return 2;
 }
 
@@ -143,6 +154,74 @@ static int recard(const char *home, const char *path)
 	return r < 0 ? 1 : 0;
 }
 
+/* p's card made again now, as mode says (see the top). */
+static int rotated_card(const struct hl_party *p, const char *mode, struct hl_buf *out)
+{
+	unsigned char pk[HL_ED25519_PK_LEN], sk[HL_ED25519_SK_LEN];
+	unsigned char xpk[HL_ED25519_PK_LEN], xsk[HL_ED25519_SK_LEN];
+	struct hl_card c = p->card;
+	bool same = strcmp(mode, "nothing") == 0;
+	struct hl_buf self;
+	int r;
+
+	if (!same && strcmp(mode, "sign") != 0 && strcmp(mode, "wrong") != 0)
+		return -EINVAL;
+	crypto_sign_keypair(pk, sk);
+	crypto_sign_keypair(xpk, xsk);
+	c.created = (int64_t)time(NULL);
+	if (c.created <= p->card.created)
+		c.created = p->card.created + 1;
+	if (!same)
+		memcpy(c.sign_pk, pk, sizeof(pk));
+	hl_buf_init(&self, HL_CARD_MAX);
+	r = hl_card_encode(&c, same ? p->sign_sk : sk, same ? out : &self);
+	if (r == 0 && !same)
+		r = hl_card_endorse(self.data, self.len,
+				    strcmp(mode, "sign") == 0 ? p->sign_sk : xsk, out);
+	hl_buf_free(&self);
+	sodium_memzero(sk, sizeof(sk));
+	sodium_memzero(xsk, sizeof(xsk));
+	return r;
+}
+
+static int rotate(const char *home, const char *link, const char *mode)
+{
+	struct hl_send msg = {.precedence = HL_ROUTINE, .kind = "card", .now = time(NULL)};
+	struct tool t = {0};
+	struct hl_buf card;
+	json_t *j = NULL;
+	char *plain = NULL;
+	uint64_t seq = 0;
+	int r = sodium_init() >= 0 ? 0 : -1;
+
+	hl_buf_init(&card, HL_CARD_MAX);
+	if (r == 0)
+		r = tool_open("hl-forge", home, link, &t);
+	if (r == 0)
+		r = rotated_card(t.p, mode, &card);
+	if (r == 0) {
+		j = json_pack("{s:i, s:s, s:{s:s, s:s}, s:s%}", "v", HL_CONTENT_VERSION,
+			      "type", "card", "text", "lang", "en", "text", "new keys",
+			      "card", (const char *)card.data, card.len);
+		plain = j ? json_dumps(j, JSON_COMPACT) : NULL;
+		r = plain ? 0 : -ENOMEM;
+	}
+	if (r == 0) {
+		msg.plain = plain;
+		msg.plain_len = strlen(plain);
+		r = hl_transcript_send(t.st, t.p, &t.l, &msg, &seq);
+	}
+	if (r == 0)
+		printf("%s/out/%llu\n", link, (unsigned long long)seq);
+	else
+		fprintf(stderr, "hl-forge: rotate %s: %s\n", mode, hl_strerror(r));
+	free(plain);
+	json_decref(j);
+	tool_close(&t);
+	hl_buf_free(&card);
+	return r < 0 ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct hl_party *p = NULL;
@@ -155,6 +234,10 @@ int main(int argc, char **argv)
 	if (argc == 7 && strcmp(argv[1], "send") == 0 && strcmp(argv[2], "--home") == 0) {
 		free(b);
 		return send_raw(argv[3], argv[4], argv[5], argv[6]);
+	}
+	if (argc == 6 && strcmp(argv[1], "rotate") == 0 && strcmp(argv[2], "--home") == 0) {
+		free(b);
+		return rotate(argv[3], argv[4], argv[5]);
 	}
 	if (argc == 5 && strcmp(argv[1], "recard") == 0 && strcmp(argv[2], "--home") == 0) {
 		free(b);

@@ -16,14 +16,18 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/stat.h>
 
 #include <cmocka.h>
+#include <jansson.h>
 #include <sodium.h>
 
 #include "batch.h"
 #include "checkpoint.h"
+#include "content.h"
 #include "envelope.h"
 #include "error.h"
+#include "keys.h"
 #include "party.h"
 #include "proof.h"
 #include "store.h"
@@ -1165,6 +1169,282 @@ static void test_verify_damaged(void **state)
 	assert_report(&rep, 0, 5, 0, 1);
 }
 
+
+/* ---- key eras (links.md 4): the peer's rotation at the witness ---- */
+
+/* A's next card, created at created: A2's sign key with A's box key,
+ * TLS pin and endpoint (edited by fn, may be NULL), self-signed by
+ * sign_sk (A2's when NULL) and endorsed by endorser (none when NULL). */
+static struct hl_buf *next_card(struct fx *f, int64_t created,
+				void (*fn)(struct hl_card *), const unsigned char *sign_sk,
+				const unsigned char *endorser)
+{
+	struct hl_buf *self = buf(f, HL_CARD_MAX), *out = buf(f, HL_CARD_MAX);
+	struct hl_card c = A->card;
+
+	memcpy(c.sign_pk, A2->card.sign_pk, sizeof(c.sign_pk));
+	c.created = created;
+	if (fn)
+		fn(&c);
+	assert_int_equal(hl_card_encode(&c, sign_sk ? sign_sk : A2->sign_sk, self), 0);
+	if (!endorser)
+		return self;
+	assert_int_equal(hl_card_endorse(self->data, self->len, endorser, out), 0);
+	return out;
+}
+
+/* me sends a `card` envelope carrying card on l: its seq. */
+static uint64_t send_card(struct fx *f, const struct hl_party *me, const struct hl_link *l,
+			  const struct hl_buf *card)
+{
+	json_t *j = json_pack("{s:i, s:s, s:{s:s, s:s}, s:s%}", "v", HL_CONTENT_VERSION,
+			      "type", "card", "text", "lang", "en", "text", "new keys",
+			      "card", (const char *)card->data, card->len);
+	char *plain = json_dumps(j, JSON_COMPACT);
+	struct hl_send msg = {
+		.precedence = HL_ROUTINE, .kind = "card", .plain = plain,
+		.plain_len = strlen(plain), .now = ++f->now,
+	};
+	uint64_t seq = 0;
+
+	assert_int_equal(hl_transcript_send(f->sa, me, l, &msg, &seq), 0);
+	free(plain);
+	json_decref(j);
+	return seq;
+}
+
+/* B's rows of A's eras, and B's link.card as it now reads. */
+static void assert_b_eras(struct fx *f, int64_t n, const struct hl_buf *card)
+{
+	struct hl_link l;
+
+	assert_int_equal(ts_sql_int(f->pb, "SELECT count(*) FROM link_key WHERE side = 1"), n);
+	assert_int_equal(hl_store_link_get(f->sb, "ru-cert", &l), 0);
+	ts_assert_bytes(&l.card_text, card->data, card->len);
+	hl_link_free(&l);
+}
+
+/* A after its rotation: A2's sign key with the rest of A, as `card
+ * rotate` will leave it (the next brief): this test stores A's own era. */
+static void a_rotated(struct fx *f, const struct hl_buf *card, uint64_t r,
+		      struct hl_party *a3)
+{
+	struct hl_key_change c = {.seq = r, .card = card->data, .card_len = card->len};
+	struct hl_eras *e = NULL;
+	struct hl_buf env;
+
+	hl_buf_init(&env, ENV_MAX);
+	assert_int_equal(hl_store_envelope_get(f->sa, f->la.id, HL_OURS, r, &env, NULL), 0);
+	{
+		struct hl_envelope h;
+
+		assert_int_equal(hl_envelope_parse(env.data, env.len, &h), 0);
+		c.time = h.time;
+	}
+	*a3 = *A;
+	assert_int_equal(hl_card_parse(card->data, card->len, &a3->card), 0);
+	a3->sign_sk = A2->sign_sk;
+	assert_int_equal(hl_store_eras_load(f->sa, &f->la, HL_OURS, &A->card, &A->card_text,
+					    &e), 0);
+	assert_int_equal(hl_store_begin(f->sa), 0);
+	assert_int_equal(hl_store_era_rotate(f->sa, &f->la, HL_OURS, e, &c, &a3->card), 0);
+	assert_int_equal(hl_store_commit(f->sa), 0);
+	hl_eras_free(e);
+	hl_buf_free(&env);
+}
+
+/* A rotates its sign key: B's witness stores the era and the new card,
+ * the push ends after the card, later envelopes verify with the new key,
+ * and one signed with the old key after the card is refused. */
+static void test_rotation(void **state)
+{
+	struct fx *f = *state;
+	struct hl_witness_result res;
+	struct hl_buf *card = next_card(f, T0 + 1, NULL, NULL, A->sign_sk);
+	struct hl_buf *old_push, *batch, *cp2, *line = buf(f, HL_COSIG_LINE_MAX);
+	struct hl_checkpoint cp;
+	struct hl_batch *b;
+	struct hl_log_report rep;
+	struct hl_party a3;
+	uint64_t r, size = 0;
+	int got;
+
+	send_a(f, 2);
+	r = send_card(f, A, &f->la, card);
+	assert_int_equal(r, 3);
+	send_a(f, 2);		/* signed with the old key, after the card */
+	/* The push ends after the card: its checkpoint is of the old era. */
+	batch = push_a(f, 3);
+	got = witness(f, batch, &res, line);
+	if (got != 0)
+		fail_msg("%s: %s", hl_strerror(got), res.why);
+	assert_res(&res, 0, 3, 3, false);
+	assert_int_equal(receipt(f, cosigned_at_a(f, 3, line), &size), 0);
+	assert_b(f, 3, 3, 1, 0);
+	assert_b_eras(f, 2, card);
+	assert_int_equal(ts_sql_int(f->pb, "SELECT from_seq * 100 + via_seq FROM link_key"
+				    " WHERE side = 1 AND era = 1 AND how = 'rotated'"), 403);
+	/* Envelopes 4 and 5, signed with the old key, are refused now. */
+	old_push = push_a(f, 2);
+	assert_int_equal(witness(f, old_push, &res, NULL), -HL_ENOSIG);
+	/* With a checkpoint of the new key, the envelope itself fails. */
+	b = parse_batch(f, old_push);
+	assert_int_equal(hl_checkpoint_parse(b->checkpoint, b->checkpoint_len, &cp), 0);
+	cp2 = sign_cp(f, "ru-cert", A2->sign_sk, cp.size, cp.root);
+	batch = rebuild(f, b, 0, b->nenv, b->old, b->proof, b->nproof, cp2->data, cp2->len);
+	assert_int_equal(witness(f, batch, &res, NULL), -HL_ENOSIG);
+	assert_b(f, 3, 3, 1, 0);
+
+	/* A as rotated: a fresh pair of stores, where A's log after the card
+	 * is signed with the new key, verifies at B and receipts at A. */
+	hl_link_free(&f->la);
+	hl_link_free(&f->lb);
+	hl_store_close(f->sa);
+	hl_store_close(f->sb);
+	ts_path(f->dir, "a2.db", f->pa);
+	ts_path(f->dir, "b2.db", f->pb);
+	f->sa = ts_open(f->pa);
+	f->sb = ts_open(f->pb);
+	ts_link(f->sa, A, B, NULL, true, T0, &f->la);
+	ts_link(f->sb, B, A, NULL, true, T0, &f->lb);
+	send_a(f, 2);
+	assert_int_equal(send_card(f, A, &f->la, card), 3);
+	assert_int_equal(round_trip(f, NULL), 3);
+	a_rotated(f, card, 3, &a3);
+	send_as(f, f->sa, &a3, &f->la, 3, 0);
+	batch = push_as(f, f->sa, &a3, &f->la, 3);
+	line->len = 0;
+	assert_int_equal(witness(f, batch, &res, line), 0);
+	assert_res(&res, 3, 6, 3, false);
+	assert_int_equal(receipt(f, cosigned_at_a(f, 6, line), &size), 0);
+	assert_int_equal(size, 6);
+	hl_link_free(&f->lb);
+	assert_int_equal(hl_store_link_get(f->sb, "ru-cert", &f->lb), 0);
+	ts_assert_bytes(&f->lb.card_text, card->data, card->len);
+	assert_int_equal(hl_transcript_verify(f->sb, B, &f->lb, &rep), 0);
+	assert_int_equal(rep.envelopes[HL_THEIRS], 6);
+	assert_int_equal(rep.cosigned[HL_THEIRS], 6);
+	assert_int_equal(hl_transcript_verify(f->sa, &a3, &f->la, &rep), 0);
+	assert_int_equal(rep.envelopes[HL_OURS], 6);
+	assert_int_equal(rep.cosigned[HL_OURS], 6);
+}
+
+static void same_sign(struct hl_card *c)
+{
+	memcpy(c->sign_pk, A->card.sign_pk, sizeof(c->sign_pk));
+}
+
+static void c_sign(struct hl_card *c)
+{
+	memcpy(c->sign_pk, C->card.sign_pk, sizeof(c->sign_pk));
+}
+
+static void new_tls(struct hl_card *c)
+{
+	memset(c->tls_pin, 0x5a, sizeof(c->tls_pin));
+}
+
+static void new_endpoint(struct hl_card *c)
+{
+	same_sign(c);
+	snprintf(c->endpoint, sizeof(c->endpoint), "https://new.ru-cert.example:7443");
+}
+
+static void newer_endpoint(struct hl_card *c)
+{
+	same_sign(c);
+	snprintf(c->endpoint, sizeof(c->endpoint), "https://newer.ru-cert.example:7443");
+}
+
+/* A new endpoint alone is a key change too: link.endpoint follows the
+ * card while it was the old card's, and one set by hand stays. */
+static void test_rotation_endpoint(void **state)
+{
+	struct fx *f = *state;
+	struct hl_buf *card = next_card(f, T0 + 1, new_endpoint, A->sign_sk, NULL);
+	struct hl_buf *card2 = next_card(f, T0 + 2, newer_endpoint, A->sign_sk, NULL);
+	struct hl_link l;
+
+	send_a(f, 1);
+	assert_int_equal(send_card(f, A, &f->la, card), 2);
+	assert_int_equal(round_trip(f, NULL), 2);
+	assert_b_eras(f, 2, card);
+	assert_int_equal(hl_store_link_get(f->sb, "ru-cert", &l), 0);
+	assert_string_equal(l.endpoint, "https://new.ru-cert.example:7443");
+	assert_string_equal(l.card.endpoint, "https://new.ru-cert.example:7443");
+	hl_link_free(&l);
+	ts_sql(f->pb, "UPDATE link SET endpoint = 'https://by-hand.example'");
+	assert_int_equal(send_card(f, A, &f->la, card2), 3);
+	assert_int_equal(round_trip(f, NULL), 3);
+	assert_b_eras(f, 3, card2);
+	assert_int_equal(hl_store_link_get(f->sb, "ru-cert", &l), 0);
+	assert_string_equal(l.endpoint, "https://by-hand.example");
+	hl_link_free(&l);
+}
+
+/* An invalid key change refuses the whole push with its sentence, keeps
+ * the envelope as evidence and stores nothing. */
+static void test_rotation_refused(void **state)
+{
+	struct fx *f = *state;
+	struct {
+		struct hl_buf *card;
+		const char *why;
+	} cases[5];
+	char why0[128], orig[TS_PATH_MAX], q[2 * TS_PATH_MAX];
+
+	/* B also has a link to jp-cert, whose key A's new card takes. */
+	ts_link_kept(&f->pool, f->sb, B, C, NULL, true, T0);
+	snprintf(why0, sizeof(why0), "the new card is not signed by ru-cert's key in force"
+		 " (%08x)", (unsigned)hl_note_keyid("ru-cert", HL_SIGTYPE_ED25519,
+						    A->card.sign_pk, HL_ED25519_PK_LEN));
+	cases[0].card = next_card(f, T0 + 1, NULL, NULL, C->sign_sk);
+	cases[1].card = next_card(f, T0 + 1, c_sign, C->sign_sk, A->sign_sk);
+	cases[2].card = next_card(f, T0 + 1, same_sign, A->sign_sk, NULL);
+	cases[3].card = next_card(f, T0 + 1, new_tls, NULL, A->sign_sk);
+	cases[4].card = buf(f, HL_CARD_MAX);
+	assert_int_equal(hl_buf_puts(cases[4].card, "not a card"), 0);
+	cases[0].why = why0;
+	cases[1].why = "the new card carries the key or TLS pin of link jp-cert";
+	cases[2].why = "the new card changes nothing";
+	cases[3].why = "a new TLS key is not supported yet";
+	cases[4].why = "the new card does not parse: ";
+	send_a(f, 1);
+	assert_int_equal(round_trip(f, NULL), 1);
+	ts_path(f->dir, "a.orig", orig);
+	snprintf(q, sizeof(q), "VACUUM INTO '%s'", orig);
+	ts_sql(f->pa, q);
+	for (size_t i = 0; i < 5; i++) {
+		struct hl_witness_result res;
+		struct hl_buf *batch;
+		const char *want = cases[i].why;
+		char head[32];
+
+		/* Each case from A's store as it was after seq 1. */
+		hl_store_close(f->sa);
+		snprintf(head, sizeof(head), "a%zu.db", i);
+		ts_path(f->dir, head, f->pa);
+		snprintf(q, sizeof(q), "VACUUM INTO '%s'", f->pa);
+		ts_sql(orig, q);
+		assert_int_equal(chmod(f->pa, 0600), 0);
+		f->sa = ts_open(f->pa);
+		assert_int_equal(send_card(f, A, &f->la, cases[i].card), 2);
+		batch = push_a(f, 1);
+		assert_int_equal(witness(f, batch, &res, NULL), -HL_EKEY);
+		snprintf(head, sizeof(head), "card at seq 2: ");
+		assert_int_equal(strncmp(res.why, head, strlen(head)), 0);
+		if (i == 4 && strncmp(res.why + strlen(head), want, strlen(want)) != 0)
+			fail_msg("%s", res.why);
+		else if (i < 4)
+			assert_string_equal(res.why + strlen(head), want);
+		/* Nothing stored, the card kept as evidence. */
+		assert_b(f, 1, 1, 1, i + 1);
+		assert_b_eras(f, 0, &f->lb.card_text);
+		assert_int_equal(ts_sql_int(f->pb, "SELECT count(*) FROM evidence WHERE"
+					    " kind = 'card' AND at = 2"), (int64_t)i + 1);
+	}
+}
+
 int main(void)
 {
 #define T(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
@@ -1191,6 +1471,9 @@ int main(void)
 		T(test_durable),
 		T(test_verify),
 		T(test_verify_damaged),
+		T(test_rotation),
+		T(test_rotation_refused),
+		T(test_rotation_endpoint),
 	};
 #undef T
 #undef FLOW

@@ -1,0 +1,350 @@
+/* keys.c - a link's key history in the store (keys.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "error.h"
+#include "keys.h"
+#include "sqlitepriv.h"
+
+enum {
+	K_EACH = HL_XSTMT_KEYS, K_PUT, K_FOUNDING, K_REVOKE, K_CARD, K_ENDPOINT,
+	K_OTHERS, K_OWN, K_END
+};
+_Static_assert(K_END <= HL_XSTMT_KEYS + 8, "keys.c owns 8 statement keys");
+
+static const char *const sql[] = {
+	[K_EACH - K_EACH] = "SELECT era, card, from_seq, from_time, via_seq, how, revoked,"
+			    " revoked_uses FROM link_key WHERE link = ?1 AND side = ?2"
+			    " ORDER BY era",
+	[K_PUT - K_EACH] = "INSERT INTO link_key (link, side, era, card, from_seq, from_time,"
+			   " via_seq, how) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	/* The peer's era 0, for a link added after migration 16. */
+	[K_FOUNDING - K_EACH] = "INSERT OR IGNORE INTO link_key (link, side, era, card,"
+				" from_seq, from_time, via_seq, how, confirmed)"
+				" SELECT id, 1, 0, card, 1, 0, 0, 'founding', confirmed"
+				" FROM link WHERE id = ?1",
+	[K_REVOKE - K_EACH] = "UPDATE link_key SET revoked = ?4, revoked_uses = ?5,"
+			      " revoked_by = ?6 WHERE link = ?1 AND side = ?2 AND era = ?3",
+	[K_CARD - K_EACH] = "UPDATE link SET card = ?2 WHERE id = ?1",
+	[K_ENDPOINT - K_EACH] = "UPDATE link SET endpoint = ?3 WHERE id = ?1 AND endpoint = ?2",
+	/* Every era of every other link, and its card (an era 0 not stored
+	 * yet, or a pending card). */
+	[K_OTHERS - K_EACH] = "SELECT l.name, k.card FROM link_key k JOIN link l ON l.id = k.link"
+			      " WHERE k.side = 1 AND k.link != ?1"
+			      " UNION SELECT name, card FROM link WHERE id != ?1",
+	[K_OWN - K_EACH] = "INSERT OR IGNORE INTO link_key (link, side, era, card, from_seq,"
+			   " from_time, via_seq, how, confirmed)"
+			   " SELECT id, 0, 0, ?1, 1, 0, 0, 'founding', confirmed FROM link l"
+			   " WHERE NOT EXISTS (SELECT 1 FROM link_key k"
+			   " WHERE k.link = l.id AND k.side = 0 AND k.era = 0)",
+};
+
+static const char *const how_names[] = {"founding", "rotated", "rekeyed"};
+static const char *const use_names[] = {"sign", "box", "tls"};
+
+static sqlite3_stmt *stmt(struct hl_store *st, int key)
+{
+	return hl_sqlite_stmt(st, key, sql[key - K_EACH]);
+}
+
+void hl_eras_free(struct hl_eras *e)
+{
+	if (!e)
+		return;
+	for (size_t i = 0; i < HL_ERAS_MAX; i++)
+		free(e->raw[i]);
+	free(e);
+}
+
+/* A copy of n bytes that era i of e will point to. */
+static const unsigned char *keep(struct hl_eras *e, size_t i, const void *p, size_t n)
+{
+	free(e->raw[i]);
+	e->raw[i] = malloc(n ? n : 1);
+	if (e->raw[i] && n)
+		memcpy(e->raw[i], p, n);
+	return e->raw[i];
+}
+
+static int parse_how(const char *s, enum hl_era_how *how)
+{
+	for (size_t i = 0; s && i < sizeof(how_names) / sizeof(how_names[0]); i++)
+		if (strcmp(s, how_names[i]) == 0) {
+			*how = (enum hl_era_how)i;
+			return 0;
+		}
+	return -HL_ESTORE;
+}
+
+/* "sign,box" into HL_USE_* bits. */
+static int parse_uses(const char *s, unsigned *uses)
+{
+	*uses = 0;
+	while (s && *s) {
+		size_t n = strcspn(s, ",");
+		size_t i;
+
+		for (i = 0; i < 3; i++)
+			if (strlen(use_names[i]) == n && strncmp(s, use_names[i], n) == 0)
+				break;
+		if (i == 3)
+			return -HL_ESTORE;
+		*uses |= 1u << i;
+		s += n + (s[n] == ',');
+	}
+	return 0;
+}
+
+/* One row of link_key: era 0 starts the chain, the others extend it. */
+static int era_row(struct hl_eras *e, sqlite3_stmt *s)
+{
+	size_t i = (size_t)sqlite3_column_int64(s, 0);
+	const void *p = sqlite3_column_blob(s, 1);
+	size_t n = (size_t)sqlite3_column_bytes(s, 1);
+	const unsigned char *raw;
+	enum hl_era_how how;
+	struct hl_card card;
+	unsigned uses;
+	int r;
+
+	if (i != e->kc.n || i >= HL_ERAS_MAX || !p)
+		return -HL_ESTORE;
+	raw = keep(e, i, p, n);
+	if (!raw)
+		return -ENOMEM;
+	r = hl_card_parse(raw, n, &card);
+	if (r == 0)
+		r = parse_how((const char *)sqlite3_column_text(s, 5), &how);
+	if (r == 0 && i == 0)
+		hl_keychain_init(&e->kc, &card, raw, n);
+	else if (r == 0)
+		r = hl_keychain_add(&e->kc, &card, raw, n,
+				    (uint64_t)sqlite3_column_int64(s, 4),
+				    sqlite3_column_int64(s, 3), how);
+	if (r == 0 && e->kc.era[i].from_seq != (uint64_t)sqlite3_column_int64(s, 2))
+		r = -HL_ESTORE;
+	if (r == 0)
+		r = parse_uses((const char *)sqlite3_column_text(s, 7), &uses);
+	if (r == 0 && uses)
+		r = hl_keychain_revoke(&e->kc, i, uses, sqlite3_column_int64(s, 6));
+	return r < 0 && r != -ENOMEM ? -HL_ESTORE : r;
+}
+
+int hl_store_eras_load(struct hl_store *st, const struct hl_link *l, int side,
+		       const struct hl_card *card, const struct hl_buf *raw,
+		       struct hl_eras **out)
+{
+	sqlite3_stmt *s = stmt(st, K_EACH);
+	struct hl_eras *e = calloc(1, sizeof(*e));
+	int rc, r = 0;
+
+	*out = NULL;
+	if (!s || !e) {
+		free(e);
+		return s ? -ENOMEM : -HL_ESTORE;
+	}
+	sqlite3_bind_int64(s, 1, l->id);
+	sqlite3_bind_int(s, 2, side);
+	while (r == 0 && (rc = sqlite3_step(s)) == SQLITE_ROW)
+		r = era_row(e, s);
+	if (r == 0 && rc != SQLITE_DONE)
+		r = hl_sqlite_fail(st);
+	sqlite3_reset(s);
+	if (r == 0 && e->kc.n == 0) {
+		const unsigned char *p = keep(e, 0, raw->data, raw->len);
+
+		if (p)
+			hl_keychain_init(&e->kc, card, p, raw->len);
+		else
+			r = -ENOMEM;
+	}
+	if (r < 0) {
+		hl_eras_free(e);
+		return r;
+	}
+	*out = e;
+	return 0;
+}
+
+/* "sign,box,tls", in the vocabulary's order, of uses. */
+static void uses_text(unsigned uses, char out[16])
+{
+	size_t len = 0;
+
+	out[0] = 0;
+	for (size_t i = 0; i < 3; i++)
+		if (uses & (1u << i))
+			len += (size_t)snprintf(out + len, 16 - len, "%s%s", len ? "," : "",
+						use_names[i]);
+}
+
+static int era_put(struct hl_store *st, const struct hl_link *l, int side,
+		   const struct hl_eras *e, size_t i)
+{
+	const struct hl_era *era = &e->kc.era[i];
+	sqlite3_stmt *s = stmt(st, K_PUT);
+
+	if (!s)
+		return -HL_ESTORE;
+	sqlite3_bind_int64(s, 1, l->id);
+	sqlite3_bind_int(s, 2, side);
+	sqlite3_bind_int64(s, 3, (int64_t)i);
+	sqlite3_bind_blob(s, 4, era->raw, (int)era->raw_len, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 5, (int64_t)era->from_seq);
+	sqlite3_bind_int64(s, 6, era->from_time);
+	sqlite3_bind_int64(s, 7, (int64_t)era->via_seq);
+	sqlite3_bind_text(s, 8, how_names[era->how], -1, SQLITE_STATIC);
+	return hl_sqlite_done(st, s);
+}
+
+static int revoke_put(struct hl_store *st, const struct hl_link *l, int side,
+		      size_t i, unsigned uses, int64_t at, uint64_t by)
+{
+	sqlite3_stmt *s = stmt(st, K_REVOKE);
+	char text[16];
+
+	if (!s)
+		return -HL_ESTORE;
+	uses_text(uses, text);
+	sqlite3_bind_int64(s, 1, l->id);
+	sqlite3_bind_int(s, 2, side);
+	sqlite3_bind_int64(s, 3, (int64_t)i);
+	sqlite3_bind_int64(s, 4, at);
+	sqlite3_bind_text(s, 5, text, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 6, (int64_t)by);
+	return hl_sqlite_done(st, s);
+}
+
+int hl_store_era_rotate(struct hl_store *st, const struct hl_link *l, int side,
+			struct hl_eras *e, const struct hl_key_change *c,
+			const struct hl_card *card)
+{
+	struct hl_key_change kept = *c;
+	sqlite3_stmt *s;
+	size_t old;
+	int r = hl_keychain_for_seq(&e->kc, c->seq, &old);
+
+	if (r < 0)
+		return r;
+	if (e->kc.n == HL_ERAS_MAX)
+		return -HL_ETOOBIG;
+	kept.card = keep(e, e->kc.n, c->card, c->card_len);
+	if (!kept.card)
+		return -ENOMEM;
+	r = hl_keychain_rotate(&e->kc, &kept, card);
+	/* Era 0 first, where it is not stored yet: the peer's of a link
+	 * added after migration 16, or ours before hl_store_own_eras. */
+	s = r == 0 ? stmt(st, side == HL_THEIRS ? K_FOUNDING : K_OWN) : NULL;
+	if (r == 0 && !s)
+		r = -HL_ESTORE;
+	if (s && side == HL_THEIRS)
+		sqlite3_bind_int64(s, 1, l->id);
+	else if (s)
+		sqlite3_bind_blob(s, 1, e->kc.era[0].raw, (int)e->kc.era[0].raw_len,
+				  SQLITE_STATIC);
+	if (s)
+		r = hl_sqlite_done(st, s);
+	if (r == 0)
+		r = era_put(st, l, side, e, e->kc.n - 1);
+	if (r == 0 && (c->revoke & HL_USE_ALL))
+		r = revoke_put(st, l, side, old, c->revoke & HL_USE_ALL, c->time, c->seq);
+	return r;
+}
+
+int hl_store_link_card_set(struct hl_store *st, const struct hl_link *l,
+			   const void *card, size_t n, const struct hl_card *old,
+			   const struct hl_card *now)
+{
+	sqlite3_stmt *s = stmt(st, K_CARD);
+	int r;
+
+	if (!s)
+		return -HL_ESTORE;
+	sqlite3_bind_int64(s, 1, l->id);
+	sqlite3_bind_blob(s, 2, card, (int)n, SQLITE_STATIC);
+	r = hl_sqlite_done(st, s);
+	if (r < 0 || strcmp(old->endpoint, now->endpoint) == 0)
+		return r;
+	/* An endpoint set by hand stays: it overrides the card's. */
+	s = stmt(st, K_ENDPOINT);
+	if (!s)
+		return -HL_ESTORE;
+	sqlite3_bind_int64(s, 1, l->id);
+	sqlite3_bind_text(s, 2, old->endpoint, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, now->endpoint, -1, SQLITE_STATIC);
+	return hl_sqlite_done(st, s);
+}
+
+static int taboo_add(struct hl_taboo **t, size_t *n, size_t *cap, const struct hl_card *card,
+		     enum hl_taboo_kind kind, const char *link)
+{
+	const unsigned char *keys[3] = {card->sign_pk, card->box_pk, card->tls_pin};
+
+	if (*n + 3 > *cap) {
+		size_t ncap = *cap ? 2 * *cap : 24;
+		struct hl_taboo *p = realloc(*t, ncap * sizeof(*p));
+
+		if (!p)
+			return -ENOMEM;
+		*t = p;
+		*cap = ncap;
+	}
+	for (size_t i = 0; i < 3; i++) {
+		struct hl_taboo *x = &(*t)[(*n)++];
+
+		memset(x, 0, sizeof(*x));
+		memcpy(x->key, keys[i], 32);
+		x->kind = kind;
+		snprintf(x->link, sizeof(x->link), "%s", link);
+	}
+	return 0;
+}
+
+int hl_store_taboo(struct hl_store *st, const struct hl_link *l,
+		   const struct hl_card *own, struct hl_taboo **out, size_t *n)
+{
+	sqlite3_stmt *s = stmt(st, K_OTHERS);
+	struct hl_taboo *t = NULL;
+	size_t cap = 0;
+	int rc, r;
+
+	*out = NULL;
+	*n = 0;
+	if (!s)
+		return -HL_ESTORE;
+	r = taboo_add(&t, n, &cap, own, HL_TABOO_OURS, "");
+	sqlite3_bind_int64(s, 1, l->id);
+	while (r == 0 && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(s, 0);
+		struct hl_card card;
+
+		/* A card that does not parse carries no key to refuse. */
+		if (name && hl_card_parse(sqlite3_column_blob(s, 1),
+					  (size_t)sqlite3_column_bytes(s, 1), &card) == 0)
+			r = taboo_add(&t, n, &cap, &card, HL_TABOO_LINK, name);
+	}
+	if (r == 0 && rc != SQLITE_DONE)
+		r = hl_sqlite_fail(st);
+	sqlite3_reset(s);
+	if (r < 0) {
+		free(t);
+		*n = 0;
+		return r;
+	}
+	*out = t;
+	return 0;
+}
+
+int hl_store_own_eras(struct hl_store *st, const struct hl_buf *card)
+{
+	sqlite3_stmt *s = stmt(st, K_OWN);
+
+	if (!s)
+		return -HL_ESTORE;
+	sqlite3_bind_blob(s, 1, card->data, (int)card->len, SQLITE_STATIC);
+	return hl_sqlite_done(st, s);
+}

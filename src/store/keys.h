@@ -1,0 +1,53 @@
+/* keys.h - a link's key history in the store (the link_key table).
+ *
+ * Each side of a link has eras (keychain.h): era 0 the card the link
+ * was confirmed with, each later one a card a `card` envelope carried.
+ * The peer's era 0 comes from link.card (migration 16); ours from our
+ * card file, which SQL cannot read: hl_store_own_eras() adds it, and a
+ * side with no rows yet loads as one era of the card given.
+ */
+#ifndef HL_KEYS_H
+#define HL_KEYS_H
+
+#include <stddef.h>
+
+#include "keychain.h"
+#include "store.h"
+
+/* A side's chain with the card bytes its eras point to, owned. */
+struct hl_eras {
+	struct hl_keychain kc;
+	unsigned char *raw[HL_ERAS_MAX];
+};
+
+/* Loads the eras of side (HL_OURS, HL_THEIRS) of l into a new *out,
+ * which hl_eras_free releases.  A side without rows is one era of
+ * card (raw as signed).  -HL_ESTORE for rows that do not make a chain. */
+int hl_store_eras_load(struct hl_store *st, const struct hl_link *l, int side,
+		       const struct hl_card *card, const struct hl_buf *raw,
+		       struct hl_eras **out);
+void hl_eras_free(struct hl_eras *e);
+
+/* Applies an accepted key change c on side of l: rotates e (the chain
+ * hl_keychain_check_change passed), stores the new era (from_seq r + 1)
+ * and the old era's revoked uses.  Inside the caller's transaction. */
+int hl_store_era_rotate(struct hl_store *st, const struct hl_link *l, int side,
+			struct hl_eras *e, const struct hl_key_change *c,
+			const struct hl_card *card);
+
+/* Sets link.card to the peer's new card (n bytes), and link.endpoint to
+ * its endpoint when it still was the old card's. */
+int hl_store_link_card_set(struct hl_store *st, const struct hl_link *l,
+			   const void *card, size_t n, const struct hl_card *old,
+			   const struct hl_card *now);
+
+/* The keys a new card of l's peer must not carry: ours (own) and every
+ * era's keys of every other link's peer, into *out (malloc). */
+int hl_store_taboo(struct hl_store *st, const struct hl_link *l,
+		   const struct hl_card *own, struct hl_taboo **out, size_t *n);
+
+/* Adds our era 0, our card file, to each link that lacks it (called at
+ * hotlined's start and by the commands that read logs). */
+int hl_store_own_eras(struct hl_store *st, const struct hl_buf *card);
+
+#endif
