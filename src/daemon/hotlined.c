@@ -194,10 +194,13 @@ static struct hl_party *open_party(const char *home_opt, bool test, char *db, si
 			"from a backup, or salvage it with 'sqlite3 %s .recover', then run "
 			"'hotline rebuild' and 'hotline log verify'", db, hl_store_errmsg(st), db);
 		r = -HL_ESTORE;
-	} else if ((r = hl_store_own_eras(st, &p->card_text)) < 0) {
-		/* Our era 0 on every link, before anything reads a log. */
-		log_err("%s: %s: %s", db, hl_strerror(r), hl_store_errmsg(st));
 	} else {
+		/* Our era 0 on every link, before anything reads a log.  A
+		 * full disk must not keep hotlined down: without the rows the
+		 * eras fall back to our card file, which holds until our
+		 * first key change. */
+		if (hl_store_own_eras(st, &p->card_text) < 0)
+			log_warn("%s: our key eras not recorded: %s", db, hl_store_errmsg(st));
 		r = hl_party_links_check(&p->conf, st, why, sizeof(why));
 	}
 	if (r == -HL_ECONFIG && !test) {
