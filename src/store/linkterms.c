@@ -12,6 +12,11 @@
 struct collect {
 	struct hl_link_terms *f;
 	const char *names[2];
+	/* The two cards' hashes, made at the first resume: a hash parses
+	 * and verifies its card, which every send's read of the terms
+	 * should not pay for. */
+	const struct hl_buf *texts[2];
+	bool hashed;
 	char cards[2][sodium_base64_ENCODED_LEN(32, sodium_base64_VARIANT_ORIGINAL)];
 };
 
@@ -27,9 +32,14 @@ static int card_hash(const struct hl_buf *text, char *b64, size_t cap)
 
 /* Whether a resume's "cards" names the two cards in force: each side's
  * one card until keys can change. */
-static bool cards_ok(const struct collect *c, json_t *fields)
+static bool cards_ok(struct collect *c, json_t *fields)
 {
 	json_t *cards = json_object_get(fields, "cards");
+
+	for (int s = 0; !c->hashed && s < 2; s++)
+		if (c->texts[s]->len)
+			card_hash(c->texts[s], c->cards[s], sizeof(c->cards[s]));
+	c->hashed = true;
 
 	for (int s = 0; s < 2; s++) {
 		const char *v = json_string_value(json_object_get(cards, c->names[s]));
@@ -79,14 +89,12 @@ static int collect(void *ctx, const struct hl_item *it)
 int hl_store_link_terms(struct hl_store *st, const struct hl_party *me,
 			const struct hl_link *l, struct hl_link_terms *out)
 {
-	struct collect c = {out, {me->card.name, l->name}, {"", ""}};
+	struct collect c = {out, {me->card.name, l->name}, {&me->card_text, &l->card_text},
+			    false, {"", ""}};
 	struct hl_fold fold;
 	int r;
 
 	memset(out, 0, sizeof(*out));
-	if (me->card_text.len)
-		card_hash(&me->card_text, c.cards[0], sizeof(c.cards[0]));
-	card_hash(&l->card_text, c.cards[1], sizeof(c.cards[1]));
 	r = hl_store_control_items(st, l->id, collect, &c);
 	if (r == 0)
 		r = hl_terms_fold(out->it, out->n, c.names, &fold);
