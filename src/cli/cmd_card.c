@@ -12,7 +12,9 @@ const char card_help[] =
 	"    hotline card - print this party's card, or verify one\n\n"
 	"SYNOPSIS\n"
 	"    hotline card [--home DIR]\n"
-	"    hotline card verify FILE\n\n"
+	"    hotline card verify FILE\n"
+	"    hotline card rotate [--sign] [--box] [--endpoint URL] [--revoke USES]\n"
+	"                        [--lang TAG] [--json] TEXT\n\n"
 	"DESCRIPTION\n"
 	"    A card is a party's public identity: its name, Ed25519 signing\n"
 	"    key, X25519 encryption key, TLS key pin and endpoint, signed by\n"
@@ -23,8 +25,22 @@ const char card_help[] =
 	"    what it says and its fingerprint.  A valid self-signature proves\n"
 	"    only that the card is whole: compare the fingerprint by voice\n"
 	"    with the party it claims to be before trusting it.\n\n"
+	"    'card rotate' (an admin) changes this party's own keys: a new\n"
+	"    signing key (--sign), encryption key (--box) or endpoint\n"
+	"    (--endpoint URL), saying why (TEXT).  hotlined makes the new keys,\n"
+	"    signs the new card with the new key and with the old one, and sends\n"
+	"    it on every live link in one transaction; each peer accepts it\n"
+	"    without a new voice confirmation, because the old key vouches for\n"
+	"    it, and uses the new keys from that message on.  Old messages,\n"
+	"    receipts and proofs keep verifying with the keys of their time:\n"
+	"    retired keys are kept in the home's keys/ folder.  --revoke sign\n"
+	"    or --revoke box (or sign,box) also announces that the old key must\n"
+	"    not be trusted for anything dated after the change.  A link that\n"
+	"    is added but not confirmed blocks a change; the TLS key cannot be\n"
+	"    changed yet.\n\n"
 	"EXIT STATUS\n"
-	"    0 printed or valid, 1 not valid or not readable, 2 usage error.\n");
+	"    0 printed, valid or changed, 1 not valid, not readable or refused,\n"
+	"    2 usage error.\n");
 
 const char fingerprint_help[] =
 	N_("NAME\n"
@@ -83,12 +99,15 @@ static int card_verify(const char *path)
 
 int card_main(int argc, char **argv)
 {
-	static const char synopsis[] = "card [--home DIR] | card verify FILE";
+	static const char synopsis[] =
+		"card [--home DIR] | card verify FILE | card rotate [OPTIONS] TEXT";
 	struct hl_party *p;
 	int r = home_opt(argc, argv, "card", synopsis);
 
 	if (r != CLI_OK)
 		return r;
+	if (optind < argc && strcmp(argv[optind], "rotate") == 0)
+		return card_rotate_main(argc - optind, argv + optind);
 	if (optind < argc && strcmp(argv[optind], "verify") == 0) {
 		if (argc - optind != 2)
 			return cli_usage("card", synopsis);

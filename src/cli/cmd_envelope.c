@@ -6,6 +6,7 @@
 
 #include <sodium.h>
 
+#include "keyring.h"
 #include "cli.h"
 #include "envelope.h"
 #include "error.h"
@@ -250,7 +251,7 @@ static int open_env(const struct args *a)
 	p = cli_party(HL_PARTY_SECRETS);
 	if (!p || sender_card(a, p, &env, &from) < 0 || check(&env, &from, a->in) < 0)
 		goto out;
-	e = hl_envelope_unwrap(&env, p->card.name, p->card.box_pk, p->box_sk, key);
+	e = hl_party_unwrap(p, &env, key);
 	if (e == 0)
 		e = hl_envelope_decrypt(&env, key, &plain);
 	if (e < 0) {

@@ -384,11 +384,14 @@ int hl_keychain_rotate(struct hl_keychain *kc, const struct hl_key_change *c,
 	size_t old;
 	int r = hl_keychain_for_seq(kc, c->seq, &old);
 
+	/* The new era holds cosignatures, and the revocation counts, from
+	 * the second after the envelope's: in that second the old key may
+	 * still have cosigned, and it signed the envelope itself. */
 	if (r == 0)
-		r = hl_keychain_add(kc, card, c->card, c->card_len, c->seq, c->time,
+		r = hl_keychain_add(kc, card, c->card, c->card_len, c->seq, c->time + 1,
 				    HL_ERA_ROTATED);
 	if (r == 0)
-		r = hl_keychain_revoke(kc, old, c->revoke, c->time);
+		r = hl_keychain_revoke(kc, old, c->revoke, c->time + 1);
 	return r;
 }
 

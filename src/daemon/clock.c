@@ -57,7 +57,8 @@ struct lane {
 };
 
 struct hl_clock {
-	const struct hl_party *me;
+	const struct hl_party *me;	/* keys and card: the one party in memory */
+	const struct hl_config *conf;	/* the settings of the last (re)load */
 	struct hl_store *st;
 	struct hl_courier *courier;
 	struct hl_hooks *hooks;
@@ -127,7 +128,7 @@ static struct lane *lane_of(struct hl_clock *c, const struct hl_link *l)
 static void record(struct hl_clock *c, const struct step *s, const char *status,
 		   const char *outcome)
 {
-	const char *name = s->step < c->me->conf.nladder ? c->me->conf.ladder[s->step] : "";
+	const char *name = s->step < c->conf->nladder ? c->conf->ladder[s->step] : "";
 
 	if (hl_store_escalation_done(c->st, s->link, s->side, s->seq, s->event, s->step,
 				     status, outcome) < 0)
@@ -142,7 +143,7 @@ static void ended(void *ctx, void *tag, const struct hl_hook_result *r)
 {
 	struct hl_clock *c = ctx;
 	struct step *s = tag;
-	const char *name = s->step < c->me->conf.nladder ? c->me->conf.ladder[s->step] : "";
+	const char *name = s->step < c->conf->nladder ? c->conf->ladder[s->step] : "";
 
 	log_warn("escalation: %s %s, %lld s late: step %u (%s)%s%s", s->event, s->id,
 		 (long long)s->late, s->step + 1, name, r->what[0] ? ": " : "", r->what);
@@ -184,7 +185,7 @@ static int take(void *ctx, const struct hl_message *m)
 static void add(struct hl_clock *c, struct lane *ln, int side, const struct hl_message *m,
 		uint64_t receipted)
 {
-	const struct hl_config *conf = &c->me->conf;
+	const struct hl_config *conf = c->conf;
 	enum hl_precedence p = HL_ROUTINE;
 	struct hl_pending e = {.link = ln->id, .side = side, .seq = m->seq};
 	int r = 0;
@@ -242,7 +243,7 @@ static void scan(struct hl_clock *c, struct lane *ln, struct batch *b)
  * as the writer does after a commit. */
 static void schedule(struct hl_clock *c, struct lane *ln, const struct hl_link *l)
 {
-	const struct hl_config *conf = &c->me->conf;
+	const struct hl_config *conf = c->conf;
 	int64_t every = hl_config_check_every(conf, l->name), now = (int64_t)time(NULL);
 	enum hl_precedence prec = conf->check_precedence;
 	int64_t last = 0;
@@ -276,7 +277,7 @@ static void schedule(struct hl_clock *c, struct lane *ln, const struct hl_link *
  * (the courier's since); a full set of hooks tries again next tick. */
 static void pin_alarm(struct hl_clock *c, struct lane *ln, const struct hl_courier_link *cl)
 {
-	const struct hl_config *conf = &c->me->conf;
+	const struct hl_config *conf = c->conf;
 	char since[HL_TIME_LEN + 1];
 	struct step *s;
 	bool done = false;
@@ -572,7 +573,7 @@ static char *event_json(const struct hl_clock *c, const struct step *s,
 	hl_time_format(deadline, due);
 	j = json_pack("{s:s, s:s, s:s, s:i, s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:I}",
 		      "party", c->me->card.name, "event", s->event, "link", s->link_name,
-		      "step", (int)s->step + 1, "step_name", c->me->conf.ladder[s->step],
+		      "step", (int)s->step + 1, "step_name", c->conf->ladder[s->step],
 		      "message", s->id, "seq", (json_int_t)m->seq,
 		      "side", s->side == HL_OURS ? "sent" : "received",
 		      "precedence", m->precedence, "kind", m->kind, "sent", sent,
@@ -657,7 +658,7 @@ static void run_step(struct hl_clock *c, const struct lane *ln, const struct hl_
  * look again. */
 static void due(struct hl_clock *c, const struct hl_pending *e, int64_t now)
 {
-	const struct hl_config *conf = &c->me->conf;
+	const struct hl_config *conf = c->conf;
 	struct lane *ln = lane_by_id(c, e->link);
 	int64_t every = conf->escalate_every > 0 ? conf->escalate_every : 1;
 	unsigned top = (unsigned)((now - e->deadline) / every);
@@ -750,8 +751,8 @@ static void *run(void *arg)
 	return NULL;
 }
 
-int hl_clock_start(const struct hl_party *me, const char *db, struct hl_courier *courier,
-		   struct hl_clock **out, char *err, size_t errlen)
+int hl_clock_start(const struct hl_party *me, const struct hl_config *conf, const char *db,
+		   struct hl_courier *courier, struct hl_clock **out, char *err, size_t errlen)
 {
 	struct hl_clock *c = calloc(1, sizeof(*c));
 	int r;
@@ -760,9 +761,10 @@ int hl_clock_start(const struct hl_party *me, const char *db, struct hl_courier 
 	if (!c)
 		return -ENOMEM;
 	c->me = me;
+	c->conf = conf;
 	c->courier = courier;
 	pthread_mutex_init(&c->lock, NULL);
-	r = hl_hooks_new(&me->conf, HOOKS_AT_ONCE, &c->hooks);
+	r = hl_hooks_new(conf, HOOKS_AT_ONCE, &c->hooks);
 	if (r == 0)
 		r = hl_store_open(db, &c->st, err, errlen);
 	if (r == 0 && hl_store_pending_reset(c->st) < 0) {

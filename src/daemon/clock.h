@@ -29,9 +29,11 @@
 
 struct hl_clock;
 
-/* courier is woken after each scheduled check; it must outlive the clock. */
-int hl_clock_start(const struct hl_party *me, const char *db, struct hl_courier *courier,
-		   struct hl_clock **out, char *err, size_t errlen);
+/* The clock signs as me and follows the settings conf (a reload's,
+ * which must outlive it).  courier is woken after each scheduled check;
+ * it must outlive the clock. */
+int hl_clock_start(const struct hl_party *me, const struct hl_config *conf, const char *db,
+		   struct hl_courier *courier, struct hl_clock **out, char *err, size_t errlen);
 void hl_clock_stop(struct hl_clock *c);
 
 #endif

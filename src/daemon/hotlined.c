@@ -31,6 +31,7 @@
 #include "events.h"
 #include "hook.h"
 #include "index.h"
+#include "keyring.h"
 #include "keys.h"
 #include "linkterms.h"
 #include "log.h"
@@ -157,6 +158,42 @@ static void terms_warn(const struct hl_party *p, struct hl_store *st)
  * for a link the store does not hold fail the check (-n); a real start
  * only warns, so that hotlined runs and the link can be added through
  * it (the settings apply once it is). */
+/* A key change staged in home (keyring.h) is finished when the store
+ * recorded it, else dropped: a crash between its commit and its files. */
+static int finish_key_change(const char *home)
+{
+	char db[PATH_MAX], err[256] = "";
+	struct hl_store *st = NULL;
+	struct hl_buf card;
+	int r;
+
+	hl_buf_init(&card, HL_CARD_MAX);
+	r = hl_party_staged_card(home, &card);
+	if (r == -ENOENT) {
+		hl_buf_free(&card);
+		return 0;
+	}
+	if (r == 0)
+		r = hl_party_path(home, HL_STORE_FILE, db, sizeof(db));
+	if (r == 0)
+		r = hl_store_open(db, &st, err, sizeof(err));
+	if (r == 0)
+		r = hl_store_own_card_held(st, card.data, card.len);
+	hl_store_close(st);
+	hl_buf_free(&card);
+	if (r == 1) {
+		log_info("%s: finishing the key change recorded before the last stop", home);
+		r = hl_party_settle(home);
+	} else if (r == 0) {
+		log_warn("%s: dropping a key change that was never recorded (card.next)", home);
+		r = hl_party_unstage(home);
+	}
+	if (r < 0)
+		log_err("%s: the staged key change: %s%s%s", home, hl_strerror(r),
+			err[0] ? ": " : "", err);
+	return r;
+}
+
 static struct hl_party *open_party(const char *home_opt, bool test, char *db, size_t dblen)
 {
 	char home[PATH_MAX], why[PATH_MAX + 64] = "", err[256] = "";
@@ -168,6 +205,8 @@ static struct hl_party *open_party(const char *home_opt, bool test, char *db, si
 		log_err("no home folder: give --home DIR or set HOTLINE_HOME");
 		return NULL;
 	}
+	if (!test && finish_key_change(home) < 0)
+		return NULL;
 	r = hl_party_open(home, HL_PARTY_SECRETS, &p, why, sizeof(why));
 	if (r == -HL_ECONFIG)
 		log_err("%s/%s", home, why);
@@ -201,6 +240,8 @@ static struct hl_party *open_party(const char *home_opt, bool test, char *db, si
 		 * first key change. */
 		if (hl_store_own_eras(st, &p->card_text) < 0)
 			log_warn("%s: our key eras not recorded: %s", db, hl_store_errmsg(st));
+		if (hl_store_own_since(st, &p->since) < 0)
+			log_warn("%s: %s", db, hl_store_errmsg(st));
 		r = hl_party_links_check(&p->conf, st, why, sizeof(why));
 	}
 	if (r == -HL_ECONFIG && !test) {
@@ -224,10 +265,11 @@ static void wake(void *ctx)
 	hl_courier_wake(ctx);
 }
 
-/* The clock and the party it reads: p itself, or a copy of p with the
- * settings of the last reload.  A copy shares p's card and keys (it is
- * freed with free(), never hl_party_free), and is freed only after the
- * clock that read it has stopped: no thread ever reads settings that
+/* The clock signs as p (whose keys a key change replaces in place,
+ * keyring.h) and reads the settings of p, or of a copy of p with the
+ * settings of the last reload.  A copy is only read for its settings (it
+ * is freed with free(), never hl_party_free), and is freed only after
+ * the clock that read it has stopped: no thread ever reads settings that
  * change under it. */
 struct timekeeper {
 	const struct hl_party *p;
@@ -299,12 +341,13 @@ static int reload(struct timekeeper *t)
 		log_warn("%s/hotline.conf: %s", n->home, why);
 	hl_clock_stop(t->clock);
 	t->clock = NULL;
-	r = hl_clock_start(n, t->db, t->courier, &t->clock, err, sizeof(err));
+	r = hl_clock_start(t->p, &n->conf, t->db, t->courier, &t->clock, err, sizeof(err));
 	if (r < 0) {
 		log_warn("reload refused, the settings in use are kept: %s",
 			 err[0] ? err : hl_strerror(r));
 		free(n);
-		r = hl_clock_start(keep, t->db, t->courier, &t->clock, err, sizeof(err));
+		r = hl_clock_start(t->p, &keep->conf, t->db, t->courier, &t->clock, err,
+				   sizeof(err));
 		if (r < 0)
 			log_err("cannot restart the clock: %s", err[0] ? err : hl_strerror(r));
 		return r;
@@ -390,7 +433,7 @@ static int run(struct hl_party *p, const char *db)
 	if (r == 0)
 		r = hl_writer_start(p, db, courier, &writer, err, sizeof(err));
 	if (r == 0)
-		r = hl_clock_start(p, db, courier, &t.clock, err, sizeof(err));
+		r = hl_clock_start(p, &p->conf, db, courier, &t.clock, err, sizeof(err));
 	if (r == 0)
 		r = hl_peer_start(p, db, wake, courier, &peer, err, sizeof(err));
 	if (r == 0)

@@ -12,6 +12,7 @@
 #include "desk.h"
 #include "deskpriv.h"
 #include "error.h"
+#include "keyring.h"
 #include "trail.h"
 
 #define LIST_LIMIT 100
@@ -134,7 +135,12 @@ static int verify_cp(void *ctx, uint64_t size, const unsigned char *p, size_t n)
 	struct verify *v = ctx;
 	struct hl_checkpoint cp;
 	struct vcp *more;
+	const struct hl_keyring *ring = v->me->ring;
 	int r = hl_audit_checkpoint_open(p, n, v->me->card.name, v->me->card.sign_pk, &cp);
+
+	/* Checkpoints signed before a change of our signing key. */
+	for (size_t i = 0; r == -HL_ENOSIG && ring && i < atomic_load(&ring->nsign); i++)
+		r = hl_audit_checkpoint_open(p, n, v->me->card.name, ring->sign[i].pk, &cp);
 
 	if (r == 0 && cp.size != size)
 		r = -HL_EFIELD;

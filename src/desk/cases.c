@@ -5,6 +5,7 @@
 
 #include <sodium.h>
 
+#include "keyring.h"
 #include "deskcase.h"
 #include "deskpriv.h"
 #include "error.h"
@@ -171,7 +172,7 @@ int hl_desk_open_content(struct hl_desk *d, const struct hl_link *l, int side,
 	if (r == 0)
 		r = hl_envelope_parse(raw.data, raw.len, &env);
 	if (r == 0)
-		r = hl_envelope_unwrap(&env, p->card.name, p->card.box_pk, p->box_sk, key);
+		r = hl_party_unwrap(p, &env, key);
 	if (r == 0)
 		r = hl_envelope_decrypt(&env, key, plain);
 	if (r == 0)

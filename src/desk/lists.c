@@ -6,6 +6,8 @@
 
 #include <sodium.h>
 
+#include "keyring.h"
+#include "keys.h"
 #include "case.h"
 #include "content.h"
 #include "courier.h"
@@ -172,8 +174,8 @@ static int show_one(struct hl_desk *d, const struct hl_desk_req *q, const struct
 		    int side, uint64_t seq, json_t **out)
 {
 	const struct hl_party *p = d->me;
-	const struct hl_card *sender = side == HL_OURS ? &p->card : &l->card;
 	unsigned char *key = sodium_malloc(HL_KEY_LEN);
+	struct hl_card sender;
 	struct hl_buf raw, plain;
 	struct hl_envelope env;
 	int r = key ? 0 : -ENOMEM;
@@ -184,10 +186,15 @@ static int show_one(struct hl_desk *d, const struct hl_desk_req *q, const struct
 		r = hl_store_envelope_get(d->st, l->id, side, seq, &raw, NULL);
 	if (r == 0)
 		r = hl_envelope_parse(raw.data, raw.len, &env);
+	/* With the key of its time (a key change since, protocol.md 9.6). */
 	if (r == 0)
-		r = hl_envelope_verify(&env, sender);
+		r = side == HL_OURS ?
+		    hl_store_signer(d->st, l, side, &p->card, &p->card_text, seq, &sender) :
+		    hl_store_signer(d->st, l, side, &l->card, &l->card_text, seq, &sender);
 	if (r == 0)
-		r = hl_envelope_unwrap(&env, p->card.name, p->card.box_pk, p->box_sk, key);
+		r = hl_envelope_verify(&env, &sender);
+	if (r == 0)
+		r = hl_party_unwrap(p, &env, key);
 	if (r == 0)
 		r = hl_envelope_decrypt(&env, key, &plain);
 	if (r == 0) {

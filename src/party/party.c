@@ -10,13 +10,12 @@
 
 #include "error.h"
 #include "file.h"
+#include "keyring.h"
 #include "party.h"
 #include "store.h"
 #include "text.h"
 #include "tlscert.h"
 
-#define IDENTITY_TYPE "hotline.identity-key/v1"
-#define BOX_TYPE "hotline.box-key/v1"
 
 int hl_home_resolve(const char *opt, char *out, size_t cap)
 {
@@ -53,8 +52,7 @@ static void say(char *why, size_t len, const char *what)
 		snprintf(why, len, "%s", what);
 }
 
-/* A key file: its type line, then the key in base64. */
-static int key_write(const char *home, const char *file, const char *type,
+int hl_party_key_write(const char *home, const char *file, const char *type,
 		     const unsigned char *key, size_t n)
 {
 	char path[PATH_MAX];
@@ -78,7 +76,7 @@ static int key_write(const char *home, const char *file, const char *type,
 	return r;
 }
 
-static int key_read(const char *home, const char *file, const char *type,
+int hl_party_key_read(const char *home, const char *file, const char *type,
 		    unsigned char *key, size_t n)
 {
 	char path[PATH_MAX];
@@ -173,11 +171,11 @@ int hl_party_create(const char *home, const struct hl_config *conf,
 	crypto_sign_seed_keypair(card.sign_pk, sk, seed);
 	crypto_box_keypair(card.box_pk, box_sk);
 	say(why, whylen, "identity.key");
-	r = key_write(home, "identity.key", IDENTITY_TYPE, seed, 32);
+	r = hl_party_key_write(home, "identity.key", IDENTITY_TYPE, seed, 32);
 	if (r < 0)
 		goto out;
 	say(why, whylen, "box.key");
-	r = key_write(home, "box.key", BOX_TYPE, box_sk, 32);
+	r = hl_party_key_write(home, "box.key", BOX_TYPE, box_sk, 32);
 	if (r < 0)
 		goto out;
 	r = make_tls(home, conf->name, now, &card, why, whylen);
@@ -265,6 +263,22 @@ int hl_party_links_check(struct hl_config *c, struct hl_store *st, char *why,
 	return r;
 }
 
+/* Room for any card, so that a key change never moves the bytes
+ * (keyring.c). */
+static int reserve(struct hl_buf *b)
+{
+	unsigned char *d;
+
+	if (b->cap > HL_CARD_MAX)
+		return 0;
+	d = realloc(b->data, HL_CARD_MAX + 1);
+	if (!d)
+		return -ENOMEM;
+	b->data = d;
+	b->cap = HL_CARD_MAX + 1;
+	return 0;
+}
+
 static int open_card(struct hl_party *p, char *why, size_t whylen)
 {
 	char path[PATH_MAX];
@@ -274,6 +288,8 @@ static int open_card(struct hl_party *p, char *why, size_t whylen)
 	r = hl_party_path(p->home, "card", path, sizeof(path));
 	if (r == 0)
 		r = hl_file_read(path, &p->card_text);
+	if (r == 0)
+		r = reserve(&p->card_text);
 	if (r == 0)
 		r = hl_card_parse(p->card_text.data, p->card_text.len, &p->card);
 	if (r == 0 && strcmp(p->card.name, p->conf.name) != 0) {
@@ -295,7 +311,7 @@ static int open_secrets(struct hl_party *p, char *why, size_t whylen)
 	if (!seed || !p->sign_sk || !p->box_sk)
 		goto out;
 	say(why, whylen, "identity.key");
-	r = key_read(p->home, "identity.key", IDENTITY_TYPE, seed, 32);
+	r = hl_party_key_read(p->home, "identity.key", IDENTITY_TYPE, seed, 32);
 	if (r < 0)
 		goto out;
 	crypto_sign_seed_keypair(pk, p->sign_sk, seed);
@@ -303,11 +319,13 @@ static int open_secrets(struct hl_party *p, char *why, size_t whylen)
 	if (sodium_memcmp(pk, p->card.sign_pk, 32) != 0)
 		goto out;
 	say(why, whylen, "box.key");
-	r = key_read(p->home, "box.key", BOX_TYPE, p->box_sk, 32);
+	r = hl_party_key_read(p->home, "box.key", BOX_TYPE, p->box_sk, 32);
 	if (r < 0)
 		goto out;
 	crypto_scalarmult_base(pk, p->box_sk);
 	r = sodium_memcmp(pk, p->card.box_pk, 32) == 0 ? 0 : -HL_EKEYFILE;
+	if (r == 0)
+		r = hl_keyring_load(p, why, whylen);
 out:
 	sodium_free(seed);
 	return r;
@@ -323,6 +341,7 @@ int hl_party_open(const char *home, int flags, struct hl_party **out,
 	if (!p)
 		return -ENOMEM;
 	hl_buf_init(&p->card_text, HL_CARD_MAX);
+	p->since = INT64_MIN;
 	r = snprintf(p->home, sizeof(p->home), "%s", home) >= (int)sizeof(p->home) ?
 	    -ENAMETOOLONG : 0;
 	if (r == 0)
@@ -345,6 +364,7 @@ void hl_party_free(struct hl_party *p)
 		return;
 	sodium_free(p->sign_sk);
 	sodium_free(p->box_sk);
+	hl_keyring_free(p->ring);
 	hl_buf_free(&p->card_text);
 	free(p);
 }

@@ -22,6 +22,8 @@
 #define HL_HOME_DEFAULT ".hotline"
 #define HL_KEYFILE_MAX 256
 
+struct hl_keyring;
+
 struct hl_party {
 	char home[PATH_MAX];
 	struct hl_config conf;
@@ -29,6 +31,9 @@ struct hl_party {
 	struct hl_buf card_text;	/* the card exactly as signed */
 	unsigned char *sign_sk;		/* sodium_malloc; NULL without secrets */
 	unsigned char *box_sk;		/* X25519, 32 bytes, likewise */
+	struct hl_keyring *ring;	/* retired keys (keyring.h), with the secrets */
+	int64_t since;			/* our keys in force since (a cosignature's
+					 * earliest time), or INT64_MIN */
 };
 
 enum {

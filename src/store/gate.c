@@ -1,6 +1,8 @@
 /* gate.c - one writer at a time per database file (gate.h). */
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -14,6 +16,7 @@ struct hl_gate {
 	ino_t ino;
 	unsigned refs;
 	pthread_mutex_t lock;
+	_Atomic int64_t floor;		/* hl_gate_floor */
 	struct hl_gate *next;
 };
 
@@ -32,6 +35,7 @@ struct hl_gate *hl_gate_get(const char *path)
 		if (g->dev == sb.st_dev && g->ino == sb.st_ino)
 			break;
 	if (!g && (g = calloc(1, sizeof(*g)))) {
+		atomic_store(&g->floor, INT64_MIN);
 		g->dev = sb.st_dev;
 		g->ino = sb.st_ino;
 		pthread_mutex_init(&g->lock, NULL);
@@ -77,4 +81,15 @@ bool hl_gate_enter(struct hl_gate *g)
 void hl_gate_leave(struct hl_gate *g)
 {
 	pthread_mutex_unlock(&g->lock);
+}
+
+int64_t hl_gate_floor(struct hl_gate *g)
+{
+	return g ? atomic_load(&g->floor) : INT64_MIN;
+}
+
+void hl_gate_floor_set(struct hl_gate *g, int64_t t)
+{
+	if (g)
+		atomic_store(&g->floor, t);
 }

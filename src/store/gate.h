@@ -13,6 +13,7 @@
 #define HOTLINE_GATE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 struct hl_gate;
 
@@ -25,5 +26,10 @@ void hl_gate_put(struct hl_gate *g);
  * caller then goes on, and SQLite's lock decides). */
 bool hl_gate_enter(struct hl_gate *g);
 void hl_gate_leave(struct hl_gate *g);
+
+/* The latest time this process gave an envelope sealed into the file
+ * (INT64_MIN before the first; without a gate, always that). */
+int64_t hl_gate_floor(struct hl_gate *g);
+void hl_gate_floor_set(struct hl_gate *g, int64_t t);
 
 #endif

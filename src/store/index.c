@@ -7,6 +7,7 @@
 #include <jansson.h>
 #include <sodium.h>
 
+#include "keyring.h"
 #include "content.h"
 #include "error.h"
 #include "index.h"
@@ -244,7 +245,7 @@ static int index_one(struct hl_store *st, const struct hl_party *me,
 		return r;
 	if (hl_envelope_parse(raw->data, raw->len, &env) < 0)
 		return hl_store_item_put(st, l->id, &it);
-	if (hl_envelope_unwrap(&env, me->card.name, me->card.box_pk, me->box_sk, key) == 0 &&
+	if (hl_party_unwrap(me, &env, key) == 0 &&
 	    hl_envelope_decrypt(&env, key, plain) == 0 &&
 	    hl_content_parse(plain->data, plain->len, &c) == 0) {
 		if (strcmp(c.type, env.kind) == 0) {

@@ -1,5 +1,6 @@
 /* keys.c - a link's key history in the store (keys.h). */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,9 +13,9 @@
 
 enum {
 	K_EACH = HL_XSTMT_KEYS, K_PUT, K_FOUNDING, K_REVOKE, K_CARD, K_ENDPOINT,
-	K_OTHERS, K_OWN, K_END
+	K_OTHERS, K_OWN, K_SINCE, K_HELD, K_END
 };
-_Static_assert(K_END <= HL_XSTMT_KEYS + 8, "keys.c owns 8 statement keys");
+_Static_assert(K_END <= HL_XSTMT_KEYS + 16, "keys.c owns 16 statement keys");
 
 static const char *const sql[] = {
 	[K_EACH - K_EACH] = "SELECT era, card, from_seq, from_time, via_seq, how, revoked,"
@@ -41,6 +42,8 @@ static const char *const sql[] = {
 			   " SELECT id, 0, 0, ?1, 1, 0, 0, 'founding', confirmed FROM link l"
 			   " WHERE NOT EXISTS (SELECT 1 FROM link_key k"
 			   " WHERE k.link = l.id AND k.side = 0 AND k.era = 0)",
+	[K_SINCE - K_EACH] = "SELECT max(from_time) FROM link_key WHERE side = 0",
+	[K_HELD - K_EACH] = "SELECT 1 FROM link_key WHERE side = 0 AND card = ?1 LIMIT 1",
 };
 
 static const char *const how_names[] = {"founding", "rotated", "rekeyed"};
@@ -251,7 +254,7 @@ int hl_store_era_rotate(struct hl_store *st, const struct hl_link *l, int side,
 	if (r == 0)
 		r = era_put(st, l, side, e, e->kc.n - 1);
 	if (r == 0 && (c->revoke & HL_USE_ALL))
-		r = revoke_put(st, l, side, old, c->revoke & HL_USE_ALL, c->time, c->seq);
+		r = revoke_put(st, l, side, old, c->revoke & HL_USE_ALL, c->time + 1, c->seq);
 	return r;
 }
 
@@ -347,4 +350,51 @@ int hl_store_own_eras(struct hl_store *st, const struct hl_buf *card)
 		return -HL_ESTORE;
 	sqlite3_bind_blob(s, 1, card->data, (int)card->len, SQLITE_STATIC);
 	return hl_sqlite_done(st, s);
+}
+
+int hl_store_own_since(struct hl_store *st, int64_t *since)
+{
+	sqlite3_stmt *s = stmt(st, K_SINCE);
+	int rc;
+
+	*since = INT64_MIN;
+	if (!s)
+		return -HL_ESTORE;
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL &&
+	    sqlite3_column_int64(s, 0) > 0)
+		*since = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW ? 0 : hl_sqlite_fail(st);
+}
+
+int hl_store_own_card_held(struct hl_store *st, const void *card, size_t n)
+{
+	sqlite3_stmt *s = stmt(st, K_HELD);
+	int rc;
+
+	if (!s)
+		return -HL_ESTORE;
+	sqlite3_bind_blob(s, 1, card, (int)n, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : hl_sqlite_fail(st);
+}
+
+int hl_store_signer(struct hl_store *st, const struct hl_link *l, int side,
+		    const struct hl_card *card, const struct hl_buf *raw, uint64_t seq,
+		    struct hl_card *out)
+{
+	struct hl_eras *e = NULL;
+	size_t i = 0;
+	int r = hl_store_eras_load(st, l, side, card, raw, &e);
+
+	if (r == 0)
+		r = hl_keychain_for_seq(&e->kc, seq, &i);
+	if (r == 0)
+		*out = e->kc.era[i].card;
+	hl_eras_free(e);
+	return r;
 }

@@ -50,4 +50,18 @@ int hl_store_taboo(struct hl_store *st, const struct hl_link *l,
  * hotlined's start and by the commands that read logs). */
 int hl_store_own_eras(struct hl_store *st, const struct hl_buf *card);
 
+/* The card that signed envelope seq of side of l: its era's (card and
+ * raw are the side's current card, as for hl_store_eras_load). */
+int hl_store_signer(struct hl_store *st, const struct hl_link *l, int side,
+		    const struct hl_card *card, const struct hl_buf *raw, uint64_t seq,
+		    struct hl_card *out);
+
+/* When our latest key change took effect (the cosignatures' earliest
+ * time, keyring.h), INT64_MIN when we never changed keys. */
+int hl_store_own_since(struct hl_store *st, int64_t *since);
+
+/* 1 when card (n bytes) is one of our eras on some link: the key change
+ * that staged it committed. */
+int hl_store_own_card_held(struct hl_store *st, const void *card, size_t n);
+
 #endif

@@ -753,10 +753,27 @@ int hl_store_begin(struct hl_store *st)
 	return r;
 }
 
+int64_t hl_store_sealed_floor(struct hl_store *st)
+{
+	return hl_gate_floor(st->gate);
+}
+
+void hl_store_sealed_set(struct hl_store *st, int64_t t)
+{
+	hl_gate_floor_set(st->gate, t);
+}
+
 int hl_store_commit(struct hl_store *st)
+{
+	return hl_store_commit_or(st, NULL, NULL);
+}
+
+int hl_store_commit_or(struct hl_store *st, void (*undo)(void *ctx), void *ctx)
 {
 	int r = exec(st, st->shadow ? "RELEASE shadow" : "COMMIT");
 
+	if (r < 0 && undo)
+		undo(ctx);	/* still inside the transaction's gate */
 	if (r < 0)
 		hl_store_rollback(st);
 	else if (!st->shadow)

@@ -16,7 +16,7 @@ enum {
 	HL_XSTMT_OPERATOR = 0,		/* operators.c: 0..31 */
 	HL_XSTMT_AUDIT = 32,		/* audit.c: 32..63 */
 	HL_XSTMT_HELD = 64,		/* held.c: 64..71 */
-	HL_XSTMT_KEYS = 72,		/* keys.c: 72..79 */
+	HL_XSTMT_KEYS = 72,		/* keys.c: 72..87 */
 	HL_XSTMT_MAX = 96,
 };
 

@@ -62,7 +62,18 @@ uint64_t hl_store_ops_generation(void);
 
 int hl_store_begin(struct hl_store *st);	/* takes the write lock */
 int hl_store_commit(struct hl_store *st);
+/* The same; when the commit fails, undo(ctx) runs before the rollback,
+ * while no other writer of this process can begin: what the transaction
+ * changed in memory is put back before anyone can read it. */
+int hl_store_commit_or(struct hl_store *st, void (*undo)(void *ctx), void *ctx);
 void hl_store_rollback(struct hl_store *st);
+
+/* The latest time this process dated an envelope of ours in this store:
+ * senders read the clock in parallel and seal in turn (inside a write
+ * transaction), and a message is never dated before one sealed earlier,
+ * which a witness refuses (protocol.md 9.5). */
+int64_t hl_store_sealed_floor(struct hl_store *st);
+void hl_store_sealed_set(struct hl_store *st, int64_t t);
 
 /* Links. */
 int hl_store_link_add(struct hl_store *st, const char *name,

@@ -1,8 +1,11 @@
 /* transcript.c - appends, pushes, the witness rule, receipts, proofs. */
 #include <errno.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <sodium.h>
 
@@ -11,6 +14,7 @@
 #include "content.h"
 #include "error.h"
 #include "hash.h"
+#include "keyring.h"
 #include "keys.h"
 #include "proof.h"
 #include "transcript.h"
@@ -60,6 +64,10 @@ static int send_one(struct hl_store *st, const struct hl_party *me,
 		return -EAGAIN;	/* this job's own failure, not the store's */
 	if (r == 0)
 		r = hl_store_log_size(st, job->link->id, HL_OURS, &size);
+	/* Never before an envelope sealed earlier (store.h), nor before a
+	 * key change of ours. */
+	if (job->msg.now < hl_store_sealed_floor(st))
+		job->msg.now = hl_store_sealed_floor(st);
 	if (r == 0) {
 		const struct hl_seal_params p = {
 			.from = &me->card, .sign_sk = me->sign_sk, .to = &job->link->card,
@@ -81,6 +89,8 @@ static int send_one(struct hl_store *st, const struct hl_party *me,
 			   job->msg.now);
 	if (r == 0)
 		job->seq = size + 1;
+	if (r == 0)
+		hl_store_sealed_set(st, job->msg.now);
 	return r;
 }
 
@@ -120,6 +130,40 @@ int hl_transcript_send_then(struct hl_store *st, const struct hl_party *me,
 	return r;
 }
 
+int hl_transcript_send_keys(struct hl_store *st, const struct hl_party *me,
+			    struct hl_send_job *jobs, size_t n,
+			    int (*then)(void *ctx, struct hl_store *st, int64_t t),
+			    void (*undo)(void *ctx), void *ctx)
+{
+	struct hl_buf out;
+	int64_t t;
+	int r;
+
+	hl_buf_init(&out, HL_ENVELOPE_HEADER_MAX + HL_BODY_MAX);
+	r = hl_store_begin(st);
+	/* No earlier than every envelope and cosignature made before: those
+	 * were made in transactions that ended before this one began. */
+	t = (int64_t)time(NULL);
+	if (t < hl_store_sealed_floor(st))
+		t = hl_store_sealed_floor(st);
+	for (size_t i = 0; r == 0 && i < n; i++) {
+		jobs[i].seq = 0;
+		jobs[i].msg.now = t;
+		jobs[i].result = send_one(st, me, &jobs[i], &out);
+		r = jobs[i].result;
+	}
+	if (r == 0)
+		r = then(ctx, st, t);
+	if (r == 0)
+		r = hl_store_commit_or(st, undo, ctx);
+	else
+		hl_store_rollback(st);
+	for (size_t i = 0; r < 0 && i < n; i++)
+		jobs[i].seq = 0;
+	hl_buf_free(&out);
+	return r;
+}
+
 int hl_transcript_send_many(struct hl_store *st, const struct hl_party *me,
 			    struct hl_send_job *jobs, size_t n)
 {
@@ -140,6 +184,26 @@ int hl_transcript_send(struct hl_store *st, const struct hl_party *me,
 	return r;
 }
 
+/* Our signing key for a checkpoint of size: the era's that holds it,
+ * which after a key change of ours may be a retired key (9.6). */
+static int checkpoint_key(struct hl_store *st, const struct hl_party *me,
+			  const struct hl_link *l, uint64_t size, const unsigned char **sk)
+{
+	struct hl_eras *e = NULL;
+	int r;
+
+	*sk = me->sign_sk;
+	if (!me->ring || atomic_load(&me->ring->nsign) == 0)
+		return 0;	/* never changed: one key */
+	r = hl_store_eras_load(st, l, HL_OURS, &me->card, &me->card_text, &e);
+	if (r == 0)
+		*sk = hl_party_sign_sk(me, e->kc.era[hl_keychain_for_size(&e->kc, size)].card.sign_pk);
+	if (r == 0 && !*sk)
+		r = -HL_ENOKEY;
+	hl_eras_free(e);
+	return r;
+}
+
 /* Our checkpoint at size, signed and stored now if it is not yet. */
 static int our_checkpoint(struct hl_store *st, const struct hl_party *me,
 			  const struct hl_link *l, uint64_t size, struct hl_buf *note)
@@ -147,6 +211,7 @@ static int our_checkpoint(struct hl_store *st, const struct hl_party *me,
 	struct hl_store_log log = {st, l->id, HL_OURS};
 	struct hl_merkle_src src = hl_store_merkle(&log);
 	char origin[HL_ORIGIN_MAX + 1];
+	const unsigned char *sk;
 	hl_hash root;
 	int r = hl_store_checkpoint_get(st, l->id, HL_OURS, size, note, NULL, NULL);
 
@@ -155,7 +220,9 @@ static int our_checkpoint(struct hl_store *st, const struct hl_party *me,
 	r = hl_merkle_root(&src, size, root);
 	hl_log_origin(l->link_id, me->card.name, origin);
 	if (r == 0)
-		r = hl_checkpoint_sign(origin, size, root, me->sign_sk, note);
+		r = checkpoint_key(st, me, l, size, &sk);
+	if (r == 0)
+		r = hl_checkpoint_sign(origin, size, root, sk, note);
 	if (r == 0)
 		r = hl_store_checkpoint_put(st, l->id, HL_OURS, size, note->data, note->len);
 	return r;
@@ -369,10 +436,8 @@ static int open_card(struct witness *w, const struct hl_envelope *env,
 	unsigned char *key = sodium_malloc(HL_KEY_LEN);
 	int r = key ? 0 : -ENOMEM;
 
-	if (r == 0 && !me->box_sk)
-		r = -HL_ENOKEY;
 	if (r == 0)
-		r = hl_envelope_unwrap(env, me->card.name, me->card.box_pk, me->box_sk, key);
+		r = hl_party_unwrap(me, env, key);
 	if (r == 0)
 		r = hl_envelope_decrypt(env, key, plain);
 	sodium_free(key);
@@ -587,6 +652,7 @@ static int canonical(const struct hl_checkpoint *cp, const unsigned char pk[32],
 
 static int cosign(struct witness *w, struct hl_buf *line)
 {
+	int64_t t = w->now;
 	struct hl_buf note;
 	int r;
 
@@ -596,12 +662,15 @@ static int cosign(struct witness *w, struct hl_buf *line)
 		r = hl_store_checkpoint_put(w->st, w->l->id, HL_THEIRS, w->cp.size,
 					    note.data, note.len);
 	hl_buf_free(&note);
+	/* Our keys in force since `since` (a key change dated a second
+	 * ahead): a cosignature is never dated before its key's era. */
+	if (t < w->me->since)
+		t = w->me->since;
 	if (r == 0)
-		r = hl_cosig_sign(&w->cp, w->me->card.name, w->me->sign_sk,
-				  (uint64_t)w->now, line);
+		r = hl_cosig_sign(&w->cp, w->me->card.name, w->me->sign_sk, (uint64_t)t, line);
 	if (r == 0)
 		r = hl_store_cosig_set(w->st, w->l->id, HL_THEIRS, w->cp.size,
-				       (const char *)line->data, line->len, w->now);
+				       (const char *)line->data, line->len, t);
 	return r;
 }
 
@@ -910,8 +979,7 @@ static int disclose_key(const struct hl_party *me, const struct hl_buf *env_byte
 	struct hl_envelope env;
 	int r = hl_envelope_parse(env_bytes->data, env_bytes->len, &env);
 
-	return r < 0 ? r : hl_envelope_unwrap(&env, me->card.name, me->card.box_pk,
-					       me->box_sk, key);
+	return r < 0 ? r : hl_party_unwrap(me, &env, key);
 }
 
 int hl_transcript_proof(struct hl_store *st, const struct hl_party *me,

@@ -66,6 +66,17 @@ int hl_transcript_send_then(struct hl_store *st, const struct hl_party *me,
 			    struct hl_send_job *jobs, size_t n,
 			    int (*then)(void *ctx, struct hl_store *st), void *ctx);
 
+/* A key change of ours (docs/protocol.md 9.6): one transaction that
+ * appends every job (the `card` envelopes, all dated t, no earlier than
+ * any envelope or cosignature made before), then runs then(ctx, st, t), which
+ * records the eras and puts the new keys in force in memory; when the
+ * commit fails, undo(ctx) puts the old ones back before any other
+ * writer begins.  All or none. */
+int hl_transcript_send_keys(struct hl_store *st, const struct hl_party *me,
+			    struct hl_send_job *jobs, size_t n,
+			    int (*then)(void *ctx, struct hl_store *st, int64_t t),
+			    void (*undo)(void *ctx), void *ctx);
+
 /* Builds a push of what the peer has not cosigned (at most
  * HL_BATCH_ENVELOPES_MAX envelopes) with a signed checkpoint; *count
  * gets the number of envelopes, 0 when the peer has cosigned all. */

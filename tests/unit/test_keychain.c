@@ -270,16 +270,19 @@ static void test_change_accepted(void **state)
 	assert_int_equal(kc.n, 2);
 	assert_int_equal(kc.era[1].from_seq, 18);
 	assert_int_equal(kc.era[1].via_seq, 17);
-	assert_int_equal(kc.era[1].from_time, c.time);
+	assert_int_equal(kc.era[1].from_time, c.time + 1);
 	assert_int_equal(kc.era[1].how, HL_ERA_ROTATED);
 	assert_ptr_equal(kc.era[1].raw, k3.raw.data);
 	assert_int_equal(kc.era[0].revoked, HL_USE_SIGN);
-	assert_int_equal(kc.era[0].revoked_at[0], c.time);
+	assert_int_equal(kc.era[0].revoked_at[0], c.time + 1);
 	assert_int_equal(hl_keychain_for_seq(&kc, 17, &i), 0);
 	assert_int_equal(i, 0);
-	/* The announcing envelope itself is not after the revocation. */
-	assert_int_equal(hl_keychain_check_sign(&kc, 0, c.time - 1, 17, why, sizeof(why)), 0);
-	assert_int_equal(hl_keychain_check_sign(&kc, 0, c.time, 17, why, sizeof(why)),
+	/* The announcing envelope itself, and what the old key signed in
+	 * its second, are not after the revocation. */
+	assert_int_equal(hl_keychain_check_sign(&kc, 0, c.time, 17, why, sizeof(why)), 0);
+	assert_int_equal(hl_keychain_for_time(&kc, c.time), 0);
+	assert_int_equal(hl_keychain_for_time(&kc, c.time + 1), 1);
+	assert_int_equal(hl_keychain_check_sign(&kc, 0, c.time + 1, 17, why, sizeof(why)),
 			 -HL_EREVOKED);
 
 	/* A new endpoint alone is a change; so is the box key alone. */

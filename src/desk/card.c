@@ -1,0 +1,287 @@
+/* card.c - a change of our own keys (`hotline card rotate`, docs/protocol.md
+ * 9.6): a new card, signed by the new key and endorsed by the old one,
+ * sent as a `card` message on every live link in one transaction that
+ * also records our new era on each and puts the keys in force; the key
+ * files follow once it has committed (keyring.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "actions.h"
+#include "deskcase.h"
+#include "error.h"
+#include "events.h"
+#include "keyring.h"
+#include "keys.h"
+#include "transcript.h"
+#include "vocab.h"
+
+#define LINKS_MAX 1024
+
+struct rotate {
+	struct hl_party *me;
+	struct hl_rotation rot;
+	unsigned revoke;		/* HL_USE_* */
+	struct hl_link *links;
+	size_t n;
+	char why[300];
+	int eras[LINKS_MAX];		/* our new era's number on each link */
+};
+
+/* "sign,box" (a string) or ["sign","box"] into HL_USE_* bits. */
+static bool revoke_arg(const struct hl_desk_req *q, unsigned *uses, struct hl_desk_err *e)
+{
+	json_t *v = json_object_get(q->args, "revoke");
+	char buf[64], *save = NULL;
+	size_t i;
+	json_t *x;
+
+	*uses = 0;
+	if (!v)
+		return true;
+	if (json_is_array(v)) {
+		json_array_foreach(v, i, x) {
+			int k = json_is_string(x) ? hl_vocab_index(HL_VOCAB_KEYUSE,
+					json_string_value(x), json_string_length(x)) : -1;
+
+			if (k < 0)
+				return hl_desk_fail(e, 400, "revoke: want sign, box or tls"), false;
+			*uses |= 1u << k;
+		}
+		return true;
+	}
+	if (!json_is_string(v) || snprintf(buf, sizeof(buf), "%s", json_string_value(v)) >=
+				  (int)sizeof(buf))
+		return hl_desk_fail(e, 400, "revoke: want sign, box or tls"), false;
+	for (char *t = strtok_r(buf, ", ", &save); t; t = strtok_r(NULL, ", ", &save)) {
+		int k = hl_vocab_index(HL_VOCAB_KEYUSE, t, strlen(t));
+
+		if (k < 0)
+			return hl_desk_fail(e, 400, "revoke: %s: want sign, box or tls", t), false;
+		*uses |= 1u << k;
+	}
+	return true;
+}
+
+/* The refusals of design 8 that need no store. */
+static bool rotate_args(const struct hl_desk_req *q, struct rotate *w, struct hl_desk_err *e)
+{
+	const char *endpoint = NULL;
+	bool tls = false;
+
+	if (!hl_desk_args_only(q, e, "sign", "box", "tls", "endpoint", "revoke", "text", "lang",
+			       NULL) ||
+	    !hl_desk_arg_bool(q, "sign", &w->rot.sign, e) ||
+	    !hl_desk_arg_bool(q, "box", &w->rot.box, e) || !hl_desk_arg_bool(q, "tls", &tls, e) ||
+	    !hl_desk_arg_str(q, "endpoint", &endpoint, e) || !revoke_arg(q, &w->revoke, e))
+		return false;
+	if (tls)
+		return hl_desk_fail(e, 400, "--tls: a change of the TLS key is not supported "
+				    "yet: the TLS key stays"), false;
+	if (endpoint && hl_endpoint_check(endpoint) < 0)
+		return hl_desk_fail(e, 400, "endpoint: %s: not an https:// URL with a host, "
+				    "or 'none'", endpoint), false;
+	if (endpoint && strcmp(endpoint, w->me->card.endpoint) != 0)
+		w->rot.endpoint = endpoint;
+	if (!w->rot.sign && !w->rot.box && !w->rot.endpoint)
+		return hl_desk_fail(e, 400, "nothing to change: give --sign, --box or "
+				    "--endpoint"), false;
+	if ((w->revoke & HL_USE_SIGN) && !w->rot.sign)
+		return hl_desk_fail(e, 400, "--revoke sign: the signing key is not being "
+				    "changed"), false;
+	if ((w->revoke & HL_USE_BOX) && !w->rot.box)
+		return hl_desk_fail(e, 400, "--revoke box: the encryption key is not being "
+				    "changed"), false;
+	if (w->revoke & HL_USE_TLS)
+		return hl_desk_fail(e, 400, "--revoke tls: the TLS key is not being "
+				    "changed"), false;
+	return true;
+}
+
+static int collect(void *ctx, const struct hl_link *l)
+{
+	struct rotate *w = ctx;
+	struct hl_link *c;
+
+	if (l->archived)
+		return 0;
+	if (!l->confirmed) {
+		snprintf(w->why, sizeof(w->why), "%s", l->name);
+		return 1;
+	}
+	if (w->n == LINKS_MAX)
+		return -HL_ETOOBIG;
+	c = &w->links[w->n];
+	*c = *l;
+	hl_buf_init(&c->card_text, HL_CARD_MAX);
+	if (hl_buf_append(&c->card_text, l->card_text.data, l->card_text.len) < 0)
+		return -ENOMEM;
+	w->n++;
+	return 0;
+}
+
+/* Our new era on link l, checked by the witness's own rules (design 4:
+ * no invalid key change leaves this party). */
+static int era_one(struct rotate *w, struct hl_store *st, const struct hl_link *l,
+		   uint64_t seq, int64_t t, size_t i)
+{
+	struct hl_key_change c = {
+		.seq = seq, .time = t, .skew = w->me->conf.clock_skew,
+		.card = w->rot.text.data, .card_len = w->rot.text.len, .revoke = w->revoke,
+	};
+	struct hl_eras *e = NULL;
+	struct hl_card card;
+	int r = hl_store_eras_load(st, l, HL_OURS, &w->me->card, &w->me->card_text, &e);
+
+	if (r == 0)
+		r = hl_keychain_check_change(&e->kc, &c, &card, w->why, sizeof(w->why));
+	if (r == 0)
+		r = hl_store_era_rotate(st, l, HL_OURS, e, &c, &card);
+	if (r == 0)
+		w->eras[i] = (int)e->kc.n - 1;
+	hl_eras_free(e);
+	return r;
+}
+
+struct then {
+	struct rotate *w;
+	struct hl_send_job *jobs;
+};
+
+static int then(void *ctx, struct hl_store *st, int64_t t)
+{
+	struct then *x = ctx;
+	struct rotate *w = x->w;
+	int r = hl_store_own_eras(st, &w->me->card_text);
+
+	for (size_t i = 0; r == 0 && i < w->n; i++)
+		r = era_one(w, st, &w->links[i], x->jobs[i].seq, t, i);
+	/* Last, under the transaction's gate: every writer after it signs
+	 * with the new keys. */
+	return r == 0 ? hl_party_take(w->me, &w->rot, t + 1) : r;
+}
+
+static void undo(void *ctx)
+{
+	struct then *x = ctx;
+
+	hl_party_untake(x->w->me, &x->w->rot);
+}
+
+static int content(const struct hl_desk_req *q, struct rotate *w, struct hl_buf *plain,
+		   struct hl_desk_err *e)
+{
+	struct hl_content m = {.type = "card"};
+
+	if (!hl_act_text(q, true, &m.text, e))
+		return -EINVAL;
+	if (m.text.len == 0) {
+		hl_desk_fail(e, 400, "text: say why the keys change");
+		return -EINVAL;
+	}
+	m.card = (const char *)w->rot.text.data;
+	m.card_len = w->rot.text.len;
+	m.revoke = w->revoke;
+	hl_desk_sign_as(q, HL_RIGHT_ADMIN, &m);
+	hl_buf_init(plain, HL_BODY_MAX);
+	return hl_content_write(&m, plain);
+}
+
+static json_t *result(const struct rotate *w, const struct hl_send_job *jobs)
+{
+	char fp[HL_FINGERPRINT_LEN + 1], id[HL_MSGID_MAX + 1];
+	json_t *links = json_array(), *res;
+
+	hl_card_fingerprint(&w->rot.card, fp);
+	for (size_t i = 0; links && i < w->n; i++) {
+		hl_msgid_format(w->links[i].name, HL_OURS, jobs[i].seq, id);
+		json_array_append_new(links, json_pack("{s:s, s:I, s:s, s:i}", "link",
+						       w->links[i].name, "seq", (json_int_t)jobs[i].seq,
+						       "id", id, "era", w->eras[i]));
+		hl_event("key", json_pack("{s:s, s:s, s:s, s:i, s:s}", "link", w->links[i].name,
+					  "action", "rotated", "side", "ours", "era", w->eras[i],
+					  "message", id));
+	}
+	res = json_pack("{s:s%, s:s, s:o, s:n}", "card", (const char *)w->rot.text.data,
+			w->rot.text.len, "fingerprint", fp, "links", links, "tls_switch");
+	return res;
+}
+
+static json_t *rotate_send(struct hl_desk *d, const struct hl_desk_req *q, struct rotate *w,
+			   struct hl_desk_err *e)
+{
+	struct hl_send_job *jobs = calloc(w->n ? w->n : 1, sizeof(*jobs));
+	struct then x = {w, jobs};
+	struct hl_buf plain = {0};
+	json_t *res = NULL;
+	int r = jobs ? content(q, w, &plain, e) : -ENOMEM;
+
+	for (size_t i = 0; r == 0 && i < w->n; i++)
+		jobs[i] = (struct hl_send_job){
+			.link = &w->links[i],
+			.msg = {.precedence = HL_IMMEDIATE, .kind = "card", .plain = plain.data,
+				.plain_len = plain.len},
+		};
+	if (r == 0)
+		r = hl_transcript_send_keys(d->st, w->me, jobs, w->n, then, undo, &x);
+	if (r == -HL_EKEY || r == -HL_EREVOKED)
+		hl_desk_fail(e, 409, "%s", w->why);
+	else if (r < 0 && r != -EINVAL)
+		hl_desk_fail(e, 503, "the key change was not recorded: %s", hl_strerror(r));
+	if (r < 0) {
+		hl_party_unstage(w->me->home);
+	} else {
+		r = hl_party_settle(w->me->home);
+		res = result(w, jobs);
+		if (r < 0 && res)
+			json_object_set_new(res, "note", json_sprintf(
+				"the new keys are in force, but their files are not in place "
+				"yet (%s): hotlined finishes at its next start", hl_strerror(r)));
+	}
+	hl_buf_free(&plain);
+	free(jobs);
+	return res;
+}
+
+/* POST /v1/card/rotate {"sign"?, "box"?, "endpoint"?, "revoke"?, "text",
+ * "lang"?}: an admin's. */
+json_t *hl_desk_card_rotate(struct hl_desk *d, const struct hl_desk_req *q,
+			    struct hl_desk_err *e)
+{
+	/* The one place that changes the party in memory (keyring.h). */
+	struct rotate *w = calloc(1, sizeof(*w));
+	char why[PATH_MAX + 64] = "";
+	json_t *res = NULL;
+	int r;
+
+	if (!w)
+		return hl_desk_fail(e, 503, "out of memory");
+	w->me = (struct hl_party *)d->me;
+	w->links = calloc(LINKS_MAX, sizeof(*w->links));
+	w->rot.now = q->now;
+	if (!w->links)
+		hl_desk_fail(e, 503, "out of memory");
+	else if (!rotate_args(q, w, e))
+		;
+	else if ((r = hl_store_link_each(d->st, collect, w)) > 0)
+		hl_desk_fail(e, 409, "cannot change our keys while link %s is not confirmed "
+			     "(its peer computes the link ID from the card it holds)", w->why);
+	else if (r < 0)
+		hl_desk_fail_code(e, r, "links");
+	else if ((r = hl_party_stage(w->me, &w->rot, why, sizeof(why))) == -HL_EEXIST)
+		hl_desk_fail(e, 409, "a key change is already staged (%s/%s): hotlined finishes "
+			     "or drops it at its next start", w->me->home, why);
+	else if (r < 0)
+		hl_desk_fail(e, 503, "%s/%s: %s", w->me->home, why, hl_strerror(r));
+	else
+		res = rotate_send(d, q, w, e);
+	for (size_t i = 0; w->links && i < w->n; i++)
+		hl_buf_free(&w->links[i].card_text);
+	free(w->links);
+	hl_rotation_free(&w->rot);
+	free(w);
+	return res;
+}
