@@ -48,8 +48,8 @@ test_expect_success 'refusals: nothing to change, a revoke of what stays, the TL
 '
 
 test_expect_success 'the signing key rotates while messages flow both ways' '
-	(burst ru-cert us-cert 25 ru-a >burst-ru.out 2>&1; echo $? >burst-ru.rc) &
-	(burst us-cert ru-cert 25 us-a >burst-us.out 2>&1; echo $? >burst-us.rc) &
+	(burst ru-cert us-cert 12 ru-a >burst-ru.out 2>&1; echo $? >burst-ru.rc) &
+	(burst us-cert ru-cert 12 us-a >burst-us.out 2>&1; echo $? >burst-us.rc) &
 	sleep 1 &&
 	hl ru-cert card rotate --sign --revoke sign --json "scheduled rotation" >rot1.json &&
 	wait_for 60 test -s burst-ru.rc && wait_for 60 test -s burst-us.rc &&
@@ -65,27 +65,26 @@ test_expect_success 'the signing key rotates while messages flow both ways' '
 '
 
 test_expect_success 'nothing lost: every message receipted, the peer holds the new era' '
-	wait_for 60 all_receipted ru-cert us-cert 27 &&
-	wait_for 60 all_receipted us-cert ru-cert 25 &&
-	test "$(show_field us-cert ru-cert received)" = "27 27" &&
+	wait_for 60 all_receipted ru-cert us-cert 14 &&
+	wait_for 60 all_receipted us-cert ru-cert 12 &&
+	test "$(show_field us-cert ru-cert received)" = "14 14" &&
 	test "$(db us-cert "SELECT era || how || revoked_uses FROM link_key
 		WHERE side = 1 ORDER BY era" | tr "\n" " ")" = "0foundingsign 1rotated " &&
 	test "$(db ru-cert "SELECT era || how FROM link_key WHERE side = 0 ORDER BY era" |
 		tr "\n" " ")" = "0founding 1rotated " &&
 	test "$(db us-cert "SELECT card FROM link WHERE name = '"'ru-cert'"'")" = \
-		"$(cat ru-cert/card)" &&
-	hl ru-cert log verify >/dev/null && hl us-cert log verify >/dev/null
+		"$(cat ru-cert/card)"
 '
 
 test_expect_success 'the encryption key and the endpoint rotate; old bodies stay readable' '
-	(burst us-cert ru-cert 10 us-b >burst-us.out 2>&1; echo $? >burst-us2.rc) &
+	(burst us-cert ru-cert 6 us-b >burst-us.out 2>&1; echo $? >burst-us2.rc) &
 	hl ru-cert card rotate --box "new encryption key" >out &&
 	grep -q "us-cert: sent as us-cert/out/" out &&
 	hl ru-cert card rotate --endpoint "https://localhost:$RU_PORT" "new name" >/dev/null &&
 	wait_for 60 test -s burst-us2.rc && test "$(cat burst-us2.rc)" = 0 &&
 	hl ru-cert send --to us-cert "after the box change" >/dev/null &&
-	wait_for 60 all_receipted us-cert ru-cert 35 &&
-	wait_for 60 all_receipted ru-cert us-cert 30 &&
+	wait_for 60 all_receipted us-cert ru-cert 18 &&
+	wait_for 60 all_receipted ru-cert us-cert 17 &&
 	test "$(ls ru-cert/keys | grep -c "^box-")" = 1 &&
 	test "$(db us-cert "SELECT endpoint FROM link WHERE name = '"'ru-cert'"'")" = \
 		"https://localhost:$RU_PORT" &&
@@ -98,11 +97,11 @@ test_expect_success 'after a restart: old and new bodies open, traffic goes on, 
 	stop_daemon ru-cert && start_daemon ru-cert &&
 	hl ru-cert show us-cert/1 | grep -q "^us-a 1\$" &&
 	hl ru-cert show us-cert/out/1 | grep -q "^before any change\$" &&
-	hl ru-cert show us-cert/35 | grep -q "^us-b 10\$" &&
+	hl ru-cert show us-cert/18 | grep -q "^us-b 6\$" &&
 	hl ru-cert send --to us-cert "after the restart" >/dev/null &&
 	hl us-cert send --to ru-cert "to the new keys" >/dev/null &&
-	wait_for 60 all_receipted ru-cert us-cert 31 &&
-	wait_for 60 all_receipted us-cert ru-cert 36 &&
+	wait_for 60 all_receipted ru-cert us-cert 18 &&
+	wait_for 60 all_receipted us-cert ru-cert 19 &&
 	hl ru-cert audit verify >/dev/null &&
 	hl ru-cert log verify >/dev/null && hl us-cert log verify >/dev/null
 '
