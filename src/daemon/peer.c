@@ -26,6 +26,7 @@
 #include "file.h"
 #include "guard.h"
 #include "hash.h"
+#include "keys.h"
 #include "http.h"
 #include "net.h"
 #include "log.h"
@@ -115,6 +116,14 @@ static int client_pin(struct MHD_Connection *c, unsigned char pin[32])
 	       -HL_ENOSIG;
 }
 
+/* The pins a link accepts: its card's, and its old one while the
+ * peer's TLS key changes over (protocol.md 10.1). */
+static bool link_pins(const struct hl_link *l, const unsigned char pin[32])
+{
+	return memcmp(l->card.tls_pin, pin, 32) == 0 ||
+	       (l->has_old_pin && memcmp(l->old_pin, pin, 32) == 0);
+}
+
 struct find {
 	const unsigned char *pin;
 	struct hl_link *out;
@@ -128,7 +137,7 @@ static int match_pin(void *ctx, const struct hl_link *l)
 {
 	struct find *f = ctx;
 
-	if (!l->confirmed || l->archived || memcmp(l->card.tls_pin, f->pin, 32) != 0)
+	if (!l->confirmed || l->archived || !link_pins(l, f->pin))
 		return 0;
 	if (f->found) {
 		f->ambiguous = true;
@@ -179,6 +188,25 @@ static enum MHD_Result refuse_close(struct MHD_Connection *c, const char *addr,
 	return hl_http_refuse(c, status, HL_TYPE_TEXT, body);
 }
 
+/* The TLS change-over (10.1): the peer's first connection with its
+ * card's key drops the old pin.  Failing, it is tried at the next. */
+static void new_key_seen(struct hl_peer_server *ps, struct hl_link *l,
+			 const unsigned char pin[32])
+{
+	int r;
+
+	if (!l->has_old_pin || memcmp(l->card.tls_pin, pin, 32) != 0)
+		return;
+	r = hl_store_link_old_pin_drop(ps->st, l);
+	if (r < 0) {
+		log_warn("peer %s: cannot drop its old TLS pin: %s", l->name, hl_strerror(r));
+		return;
+	}
+	log_info("peer %s: presents its new TLS key: its old pin is no longer accepted",
+		 l->name);
+	l->has_old_pin = false;
+}
+
 /* The gate: everything checked before the body is read. */
 static enum MHD_Result admit(struct hl_peer_server *ps, struct MHD_Connection *c,
 			     const char *method, const char *url, const char *version,
@@ -219,6 +247,7 @@ static enum MHD_Result admit(struct hl_peer_server *ps, struct MHD_Connection *c
 	if (!f.found)
 		return refuse(c, rq->addr, MHD_HTTP_FORBIDDEN,
 			      "no confirmed link has this certificate");
+	new_key_seen(ps, &rq->link, pin);
 	hl_buf_init(&rq->body, 0);
 	len_s = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 	if (!routes[route].body)
