@@ -138,6 +138,7 @@ int init_main(int argc, char **argv);
 int card_main(int argc, char **argv);
 int fingerprint_main(int argc, char **argv);
 int envelope_main(int argc, char **argv);
+int card_tls_renew_main(int argc, char **argv);	/* cmd_tls.c: card tls-renew */
 int help_main(int argc, char **argv);
 int link_main(int argc, char **argv);
 int terms_main(int argc, char **argv);	/* cmd_terms.c: hotline link terms */

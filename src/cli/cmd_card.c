@@ -12,7 +12,8 @@ const char card_help[] =
 	"    hotline card - print this party's card, or verify one\n\n"
 	"SYNOPSIS\n"
 	"    hotline card [--home DIR]\n"
-	"    hotline card verify FILE\n\n"
+	"    hotline card verify FILE\n"
+	"    hotline card tls-renew [--json]\n\n"
 	"DESCRIPTION\n"
 	"    A card is a party's public identity: its name, Ed25519 signing\n"
 	"    key, X25519 encryption key, TLS key pin and endpoint, signed by\n"
@@ -23,8 +24,16 @@ const char card_help[] =
 	"    what it says and its fingerprint.  A valid self-signature proves\n"
 	"    only that the card is whole: compare the fingerprint by voice\n"
 	"    with the party it claims to be before trusting it.\n\n"
+	"    'card tls-renew' (an admin) has hotlined issue this party's TLS\n"
+	"    certificate (tls.crt) again for the same key, valid for 20 years,\n"
+	"    and restart its peer server on it.  Peers pin the key, not the\n"
+	"    certificate, and never look at its dates: the pin stays, so no\n"
+	"    message is sent and no peer needs to do anything.  'hotline\n"
+	"    status' says when to do it, from 90 days before the certificate\n"
+	"    expires, for the tools outside Hotline that look at dates.\n\n"
 	"EXIT STATUS\n"
-	"    0 printed or valid, 1 not valid or not readable, 2 usage error.\n");
+	"    0 printed, valid or renewed, 1 not valid, not readable or refused,\n"
+	"    2 usage error.\n");
 
 const char fingerprint_help[] =
 	N_("NAME\n"
@@ -83,7 +92,8 @@ static int card_verify(const char *path)
 
 int card_main(int argc, char **argv)
 {
-	static const char synopsis[] = "card [--home DIR] | card verify FILE";
+	static const char synopsis[] =
+		"card [--home DIR] | card verify FILE | card tls-renew [--json]";
 	struct hl_party *p;
 	int r = home_opt(argc, argv, "card", synopsis);
 
@@ -94,6 +104,8 @@ int card_main(int argc, char **argv)
 			return cli_usage("card", synopsis);
 		return card_verify(argv[optind + 1]);
 	}
+	if (optind < argc && strcmp(argv[optind], "tls-renew") == 0)
+		return card_tls_renew_main(argc - optind, argv + optind);
 	if (optind != argc)
 		return cli_usage("card", synopsis);
 	p = cli_party(HL_PARTY_PUBLIC);
