@@ -39,7 +39,7 @@ test_expect_success 'status: hotlined NOT RUNNING, 3 UNKNOWN, in the table and t
 	test "$(wc -l <out)" = 1 &&
 	grep -q "hotlined is not running" eg-cert.err &&
 	expect_code 3 hl eg-cert status --json >j && test "$(wc -l <j)" = 1 &&
-	grep -qx "{\"hook_failing\":null,\"hotlined\":false,\"level\":\"unknown\",\"links\":\[\],\"party\":\"eg-cert\"}" j
+	grep -qx "{\"hook_failing\":null,\"hotlined\":false,\"level\":\"unknown\",\"links\":\[\],\"party\":\"eg-cert\",\"tls\":null}" j
 '
 
 test_done

@@ -114,6 +114,7 @@ test_expect_success 'results fit their schemas' '
 	answers ru-cert GET /v1/whoami &&
 	answers ru-cert GET /v1/status &&
 	answers ru-cert POST /v1/wake "{}" &&
+	answers us-cert POST /v1/card/tls-renew "{}" && grep -q "\"before\":[0-9]" body &&
 	answers ru-cert GET /v1/links && grep -q "\"name\":\"us-cert\"" body &&
 	answers ru-cert GET "/v1/links?limit=1" && grep -q "\"next\":null" body &&
 	answers ru-cert GET "/v1/link?name=us-cert" &&

@@ -139,6 +139,7 @@ int card_main(int argc, char **argv);
 int card_rotate_main(int argc, char **argv);	/* cmd_rotate.c */
 int fingerprint_main(int argc, char **argv);
 int envelope_main(int argc, char **argv);
+int card_tls_renew_main(int argc, char **argv);	/* cmd_tls.c: card tls-renew */
 int help_main(int argc, char **argv);
 int link_main(int argc, char **argv);
 int terms_main(int argc, char **argv);	/* cmd_terms.c: hotline link terms */

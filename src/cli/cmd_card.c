@@ -14,7 +14,8 @@ const char card_help[] =
 	"    hotline card [--home DIR]\n"
 	"    hotline card verify FILE\n"
 	"    hotline card rotate [--sign] [--box] [--endpoint URL] [--revoke USES]\n"
-	"                        [--lang TAG] [--json] TEXT\n\n"
+	"                        [--lang TAG] [--json] TEXT\n"
+	"    hotline card tls-renew [--json]\n\n"
 	"DESCRIPTION\n"
 	"    A card is a party's public identity: its name, Ed25519 signing\n"
 	"    key, X25519 encryption key, TLS key pin and endpoint, signed by\n"
@@ -38,9 +39,18 @@ const char card_help[] =
 	"    not be trusted for anything dated after the change.  A link that\n"
 	"    is added but not confirmed blocks a change; the TLS key cannot be\n"
 	"    changed yet.\n\n"
+	"    'card tls-renew' (an admin) asks hotlined, which must be running,\n"
+	"    to issue this party's TLS certificate (tls.crt) again for the same\n"
+	"    key, valid for 20 years, and to restart its peer server on it\n"
+	"    (the console's HTTPS door takes it at the next start).  Peers pin\n"
+	"    the key, not the certificate, and never look at its dates: the\n"
+	"    pin stays, so no message is sent and no peer needs to do\n"
+	"    anything.  'hotline status' says when to do it, from 90 days\n"
+	"    before the certificate expires, for the tools outside Hotline\n"
+	"    that look at dates.\n\n"
 	"EXIT STATUS\n"
-	"    0 printed, valid or changed, 1 not valid, not readable or refused,\n"
-	"    2 usage error.\n");
+	"    0 printed, valid, changed or renewed, 1 not valid, not readable or\n"
+	"    refused, 2 usage error.\n");
 
 const char fingerprint_help[] =
 	N_("NAME\n"
@@ -100,7 +110,8 @@ static int card_verify(const char *path)
 int card_main(int argc, char **argv)
 {
 	static const char synopsis[] =
-		"card [--home DIR] | card verify FILE | card rotate [OPTIONS] TEXT";
+		"card [--home DIR] | card verify FILE | card rotate [OPTIONS] TEXT |"
+		" card tls-renew [--json]";
 	struct hl_party *p;
 	int r = home_opt(argc, argv, "card", synopsis);
 
@@ -113,6 +124,8 @@ int card_main(int argc, char **argv)
 			return cli_usage("card", synopsis);
 		return card_verify(argv[optind + 1]);
 	}
+	if (optind < argc && strcmp(argv[optind], "tls-renew") == 0)
+		return card_tls_renew_main(argc - optind, argv + optind);
 	if (optind != argc)
 		return cli_usage("card", synopsis);
 	p = cli_party(HL_PARTY_PUBLIC);

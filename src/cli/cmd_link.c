@@ -370,6 +370,9 @@ static void link_print(json_t *v)
 	if (num(v, "generation") > 1)
 		printf(_("generation:  %llu (a new link after an archive: compare the link ID "
 			 "with the peer's)\n"), (unsigned long long)num(v, "generation"));
+	if (json_is_true(json_object_get(v, "old_pin")))
+		printf(_("TLS key:     changing over: its old key is accepted until it first "
+			 "presents its new one\n"));
 	if (json_is_integer(json_object_get(v, "archived"))) {
 		hl_time_format((int64_t)num(v, "archived"), when);
 		printf(_("ARCHIVED:    %s: nothing is sent on it any more; its transcript is "

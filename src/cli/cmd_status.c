@@ -232,6 +232,17 @@ static int level_of(const json_t *st)
 	return STATUS_UNKNOWN;
 }
 
+/* Our TLS certificate, from 90 days before it expires (tlsdesk.c). */
+static void tls_print(const json_t *tls)
+{
+	char when[HL_TIME_LEN + 1];
+
+	if (!json_is_true(json_object_get(tls, "renew")))
+		return;
+	hl_time_format((int64_t)num(tls, "not_after"), when);
+	printf(_("our TLS certificate expires %s: 'hotline card tls-renew'\n"), when);
+}
+
 /* The desk's status printed as a table, or as it came for --json. */
 static void status_print(json_t *st, bool json)
 {
@@ -256,6 +267,7 @@ static void status_print(json_t *st, bool json)
 		printf(_("escalation hook failing: %s (step %u of %s, %s)\n"), str(hook, "outcome"),
 		       (unsigned)num(hook, "step"), str(hook, "event"), when);
 	}
+	tls_print(json_object_get(st, "tls"));
 }
 
 /* The exit status is the level the desk gives (CRITICAL, WARNING, OK;
@@ -280,9 +292,9 @@ int status_main(int argc, char **argv)
 	} else {
 		level = STATUS_UNKNOWN;
 		if (json)
-			cli_json_print(json_pack("{s:s, s:b, s:s, s:[], s:n}", "party",
+			cli_json_print(json_pack("{s:s, s:b, s:s, s:[], s:n, s:n}", "party",
 						 p->card.name, "hotlined", r > 0, "level", "unknown",
-						 "links", "hook_failing"));
+						 "links", "hook_failing", "tls"));
 		else if (r < 0)
 			status_head(NULL, false);
 	}

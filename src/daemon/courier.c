@@ -13,6 +13,8 @@
 #include "courier.h"
 #include "error.h"
 #include "events.h"
+#include "guard.h"
+#include "keys.h"
 #include "log.h"
 #include "tlscert.h"
 #include "transcript.h"
@@ -24,13 +26,19 @@
 #define PULL_EVERY_MS 2000
 #define IDLE_MS 30000
 #define FETCH_MS 10000		/* a card fetch, all of it */
+#define PIN_LEN 80		/* "sha256//<base64>" */
+#define PINS_LEN (2 * PIN_LEN)
 
 struct lane {
 	struct hl_courier_link s;	/* what status reports */
 	CURL *curl;			/* kept alive between attempts */
-	char pin[80];			/* "sha256//<base64>" */
+	char pin[PINS_LEN];		/* "sha256//<base64>", and ";sha256//<old>" */
 	uint64_t resync_from;		/* UINT64_MAX, or the size a witness asked for */
 	bool pin_bad;			/* this attempt met a key not the card's */
+	/* The TLS change-over (protocol.md 10.1): while the link has an old
+	 * pin, each answer's handshake is read for the card's key. */
+	unsigned char new_pin[32];
+	bool new_key_seen, old_pin_dropped;
 	bool in_use;
 };
 
@@ -85,14 +93,45 @@ static size_t on_data(char *p, size_t size, size_t n, void *ctx)
 	return hl_buf_append(&rp->body, p, size * n) < 0 ? 0 : size * n;
 }
 
-/* "sha256//<base64>": the pin of l's card, as libcurl takes it. */
-static void pin_of(const struct hl_link *l, char *out, size_t cap)
+/* "sha256//<base64>": a pin as libcurl takes it. */
+static void pin_text(const unsigned char pin[32], char out[PIN_LEN])
 {
 	char b64[64];
 
-	sodium_bin2base64(b64, sizeof(b64), l->card.tls_pin, 32,
-			  sodium_base64_VARIANT_ORIGINAL);
-	snprintf(out, cap, "sha256//%s", b64);
+	sodium_bin2base64(b64, sizeof(b64), pin, 32, sodium_base64_VARIANT_ORIGINAL);
+	snprintf(out, PIN_LEN, "sha256//%s", b64);
+}
+
+/* The pins of l as libcurl takes them: its card's, and while its TLS
+ * key changes over (protocol.md 10.1) its old one after a ';'. */
+static void pin_of(const struct hl_link *l, char out[PINS_LEN])
+{
+	char now[PIN_LEN], old[PIN_LEN];
+
+	pin_text(l->card.tls_pin, now);
+	if (!l->has_old_pin) {
+		snprintf(out, PINS_LEN, "%s", now);
+		return;
+	}
+	pin_text(l->old_pin, old);
+	snprintf(out, PINS_LEN, "%s;%s", now, old);
+}
+
+/* Each answer's head: whether the handshake it came over presented the
+ * card's key (the lane's new_pin). */
+static size_t on_header(char *p, size_t size, size_t n, void *ctx)
+{
+	struct lane *ln = ctx;
+	struct curl_tlssessioninfo *ti = NULL;
+	unsigned char pin[32];
+
+	(void)p;
+	if (!ln->new_key_seen &&
+	    curl_easy_getinfo(ln->curl, CURLINFO_TLS_SSL_PTR, &ti) == CURLE_OK && ti &&
+	    ti->backend == CURLSSLBACKEND_GNUTLS && ti->internals &&
+	    hl_guard_pin(ti->internals, pin) == 0 && memcmp(pin, ln->new_pin, 32) == 0)
+		ln->new_key_seen = true;
+	return size * n;
 }
 
 /* A new handle that speaks to the holder of pin as this party. */
@@ -121,18 +160,43 @@ static CURL *pinned(struct hl_courier *c, const char *pin)
 /* The lane's curl handle, pinned to the peer's card; kept alive. */
 static CURL *handle(struct hl_courier *c, struct lane *ln, const struct hl_link *l)
 {
-	char pin[80];
+	char pin[PINS_LEN];
 
-	pin_of(l, pin, sizeof(pin));
+	pin_of(l, pin);
 	if (ln->curl && strcmp(ln->pin, pin) == 0)
 		return ln->curl;
 	if (ln->curl)
 		curl_easy_cleanup(ln->curl);
-	snprintf(ln->pin, sizeof(ln->pin), "%s", pin);
+	memcpy(ln->pin, pin, sizeof(pin));
 	ln->curl = pinned(c, ln->pin);
+	memcpy(ln->new_pin, l->card.tls_pin, 32);
+	ln->new_key_seen = false;
+	ln->old_pin_dropped = false;
 	if (ln->curl)
 		curl_easy_setopt(ln->curl, CURLOPT_TCP_KEEPALIVE, 1L);
+	if (ln->curl && l->has_old_pin) {
+		curl_easy_setopt(ln->curl, CURLOPT_HEADERFUNCTION, on_header);
+		curl_easy_setopt(ln->curl, CURLOPT_HEADERDATA, ln);
+	}
 	return ln->curl;
+}
+
+/* After an exchange that succeeded: the first with the card's key ends
+ * the change-over, and the old pin is no longer accepted. */
+static void new_key(struct hl_courier *c, struct lane *ln, const struct hl_link *l)
+{
+	int r;
+
+	if (!l->has_old_pin || !ln->new_key_seen || ln->old_pin_dropped)
+		return;
+	r = hl_store_link_old_pin_drop(c->st, l);
+	if (r < 0) {
+		log_warn("courier %s: cannot drop its old TLS pin: %s", l->name, hl_strerror(r));
+		return;
+	}
+	ln->old_pin_dropped = true;
+	log_info("courier %s: the peer presents its new TLS key: its old pin is no longer "
+		 "accepted", l->name);
 }
 
 /* One HTTPS exchange; body NULL for GET.  0, or -1 with why filled. */
@@ -174,6 +238,7 @@ static int exchange(struct hl_courier *c, struct lane *ln, const struct hl_link 
 		return -1;
 	}
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &rp->status);
+	new_key(c, ln, l);
 	return 0;
 }
 
@@ -413,7 +478,7 @@ static void pin_incident(struct hl_courier *c, struct lane *ln, const struct hl_
 	pthread_mutex_lock(&c->lock);
 	ln->s.pin_mismatch = true;
 	ln->s.pin_since = now;
-	snprintf(ln->s.pin_expected, sizeof(ln->s.pin_expected), "%s", ln->pin);
+	pin_text(l->card.tls_pin, ln->s.pin_expected);
 	snprintf(ln->s.pin_seen, sizeof(ln->s.pin_seen), "%s", seen);
 	pthread_mutex_unlock(&c->lock);
 }
@@ -636,12 +701,12 @@ static void fetch_why(const struct hl_link *l, CURLcode rc, const struct reply *
 static int fetch(struct hl_courier *c, const struct hl_link *l, struct reply *rp,
 		 char *err, size_t errlen)
 {
-	char url[HL_ENDPOINT_MAX + 64], pin[80];
+	char url[HL_ENDPOINT_MAX + 64], pin[PINS_LEN];
 	const char *type = NULL;
 	CURLcode rc = CURLE_OUT_OF_MEMORY;
 	CURL *h;
 
-	pin_of(l, pin, sizeof(pin));
+	pin_of(l, pin);
 	h = pinned(c, pin);
 	snprintf(url, sizeof(url), "%s%s", l->endpoint, HL_PATH_CARD);
 	if (h) {

@@ -19,6 +19,7 @@
 #include <microhttpd.h>
 #include <sodium.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "batch.h"
 #include "error.h"
@@ -27,6 +28,7 @@
 #include "guard.h"
 #include "hash.h"
 #include "http.h"
+#include "keys.h"
 #include "net.h"
 #include "log.h"
 #include "peer.h"
@@ -48,6 +50,7 @@ static const struct {
 
 struct hl_peer_server {
 	struct MHD_Daemon *mhd;
+	struct sockaddr_storage ss;	/* where it listens */
 	struct hl_guard *guard;
 	const struct hl_party *me;
 	struct hl_store *st;
@@ -115,6 +118,14 @@ static int client_pin(struct MHD_Connection *c, unsigned char pin[32])
 	       -HL_ENOSIG;
 }
 
+/* The pins a link accepts: its card's, and its old one while the
+ * peer's TLS key changes over (protocol.md 10.1). */
+static bool link_pins(const struct hl_link *l, const unsigned char pin[32])
+{
+	return memcmp(l->card.tls_pin, pin, 32) == 0 ||
+	       (l->has_old_pin && memcmp(l->old_pin, pin, 32) == 0);
+}
+
 struct find {
 	const unsigned char *pin;
 	struct hl_link *out;
@@ -128,7 +139,7 @@ static int match_pin(void *ctx, const struct hl_link *l)
 {
 	struct find *f = ctx;
 
-	if (!l->confirmed || l->archived || memcmp(l->card.tls_pin, f->pin, 32) != 0)
+	if (!l->confirmed || l->archived || !link_pins(l, f->pin))
 		return 0;
 	if (f->found) {
 		f->ambiguous = true;
@@ -179,6 +190,25 @@ static enum MHD_Result refuse_close(struct MHD_Connection *c, const char *addr,
 	return hl_http_refuse(c, status, HL_TYPE_TEXT, body);
 }
 
+/* The TLS change-over (10.1): the peer's first connection with its
+ * card's key drops the old pin.  Failing, it is tried at the next. */
+static void new_key_seen(struct hl_peer_server *ps, struct hl_link *l,
+			 const unsigned char pin[32])
+{
+	int r;
+
+	if (!l->has_old_pin || memcmp(l->card.tls_pin, pin, 32) != 0)
+		return;
+	r = hl_store_link_old_pin_drop(ps->st, l);
+	if (r < 0) {
+		log_warn("peer %s: cannot drop its old TLS pin: %s", l->name, hl_strerror(r));
+		return;
+	}
+	log_info("peer %s: presents its new TLS key: its old pin is no longer accepted",
+		 l->name);
+	l->has_old_pin = false;
+}
+
 /* The gate: everything checked before the body is read. */
 static enum MHD_Result admit(struct hl_peer_server *ps, struct MHD_Connection *c,
 			     const char *method, const char *url, const char *version,
@@ -219,6 +249,7 @@ static enum MHD_Result admit(struct hl_peer_server *ps, struct MHD_Connection *c
 	if (!f.found)
 		return refuse(c, rq->addr, MHD_HTTP_FORBIDDEN,
 			      "no confirmed link has this certificate");
+	new_key_seen(ps, &rq->link, pin);
 	hl_buf_init(&rq->body, 0);
 	len_s = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 	if (!routes[route].body)
@@ -468,57 +499,53 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 	pthread_mutex_unlock(&ps->log_lock);
 }
 
-static int load(struct hl_peer_server *ps, const char *home)
+/* The TLS key and certificate in home, as they are now. */
+static int load(const char *home, struct hl_buf *key, struct hl_buf *crt)
 {
 	char path[PATH_MAX];
 	int r = hl_party_path(home, "tls.key", path, sizeof(path));
 
-	hl_buf_init(&ps->key, 16384);
-	hl_buf_init(&ps->crt, 16384);
+	hl_buf_init(key, 16384);
+	hl_buf_init(crt, 16384);
 	if (r == 0)
-		r = hl_file_read(path, &ps->key);
+		r = hl_file_read(path, key);
 	if (r == 0)
 		r = hl_party_path(home, "tls.crt", path, sizeof(path));
 	if (r == 0)
-		r = hl_file_read(path, &ps->crt);
+		r = hl_file_read(path, crt);
 	return r;
 }
 
-int hl_peer_start(const struct hl_party *me, const char *db,
-		  void (*on_change)(void *ctx), void *ctx,
-		  struct hl_peer_server **out, char *err, size_t errlen)
+static void unload(struct hl_buf *key, struct hl_buf *crt)
 {
-	struct hl_peer_server *ps = calloc(1, sizeof(*ps));
-	struct sockaddr_storage ss;
-	int r;
+	if (key->data)
+		sodium_memzero(key->data, key->len);
+	hl_buf_free(key);
+	hl_buf_free(crt);
+}
 
-	*out = NULL;
-	if (!ps)
-		return -ENOMEM;
-	pthread_mutex_init(&ps->log_lock, NULL);
-	ps->me = me;
-	ps->on_change = on_change;
-	ps->ctx = ctx;
-	r = load(ps, me->home);
-	if (r == 0)
-		r = hl_net_resolve(me->conf.listen, &ss);
-	if (r == 0)
-		r = hl_store_open(db, &ps->st, err, errlen);
-	if (r == 0) {
-		ps->guard = hl_guard_new(known_pin, ps);
-		if (!ps->guard)
-			r = -ENOMEM;
-	}
-	if (r < 0)
-		goto fail;
+/* libmicrohttpd serving ps's key and certificate, with a new guard: on
+ * ps->ss, or on the listening socket fd when it is not -1 (a restart). */
+static struct MHD_Daemon *serve(struct hl_peer_server *ps, int fd)
+{
+	struct MHD_OptionItem where[] = {
+		fd == -1 ? (struct MHD_OptionItem){MHD_OPTION_SOCK_ADDR, 0, &ps->ss} :
+			   (struct MHD_OptionItem){MHD_OPTION_LISTEN_SOCKET, fd, NULL},
+		{MHD_OPTION_END, 0, NULL},
+	};
+
+	ps->guard = hl_guard_new(known_pin, ps);
+	if (!ps->guard)
+		return NULL;
 	/* A trust list makes GnuTLS ask for the client's certificate and
 	 * the guard require one; the pin on the card, not this list,
-	 * decides who the client is, in the handshake (guard.c). */
-	ps->mhd = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_TLS |
-				   MHD_USE_ERROR_LOG, 0, hl_guard_policy, ps->guard,
-				   handle, ps,
+	 * decides who the client is, in the handshake (guard.c).  ITC: a
+	 * restart quiesces the server (hl_peer_renew). */
+	return MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_TLS |
+				MHD_USE_ERROR_LOG | MHD_USE_ITC, 0, hl_guard_policy, ps->guard,
+				handle, ps,
 		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, ps,
-		MHD_OPTION_SOCK_ADDR, &ss,
+		MHD_OPTION_ARRAY, where,
 		MHD_OPTION_HTTPS_MEM_KEY, (const char *)ps->key.data,
 		MHD_OPTION_HTTPS_MEM_CERT, (const char *)ps->crt.data,
 		MHD_OPTION_HTTPS_MEM_TRUST, (const char *)ps->crt.data,
@@ -531,12 +558,43 @@ int hl_peer_start(const struct hl_party *me, const char *db,
 		MHD_OPTION_NOTIFY_CONNECTION, hl_guard_notify, ps->guard,
 		MHD_OPTION_UNESCAPE_CALLBACK, hl_http_no_unescape, NULL,
 		MHD_OPTION_END);
+}
+
+/* The server this process runs, for hl_peer_renew: one at a time. */
+static pthread_mutex_t serving_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct hl_peer_server *serving;
+
+int hl_peer_start(const struct hl_party *me, const char *db,
+		  void (*on_change)(void *ctx), void *ctx,
+		  struct hl_peer_server **out, char *err, size_t errlen)
+{
+	struct hl_peer_server *ps = calloc(1, sizeof(*ps));
+	int r;
+
+	*out = NULL;
+	if (!ps)
+		return -ENOMEM;
+	pthread_mutex_init(&ps->log_lock, NULL);
+	ps->me = me;
+	ps->on_change = on_change;
+	ps->ctx = ctx;
+	r = load(me->home, &ps->key, &ps->crt);
+	if (r == 0)
+		r = hl_net_resolve(me->conf.listen, &ps->ss);
+	if (r == 0)
+		r = hl_store_open(db, &ps->st, err, errlen);
+	if (r < 0)
+		goto fail;
+	ps->mhd = serve(ps, -1);
 	if (!ps->mhd) {
 		snprintf(err, errlen, "cannot listen on %s: %s", me->conf.listen,
 			 strerror(errno ? errno : EADDRINUSE));
 		r = -HL_ECONFIG;
 		goto fail;
 	}
+	pthread_mutex_lock(&serving_lock);
+	serving = ps;
+	pthread_mutex_unlock(&serving_lock);
 	*out = ps;
 	return 0;
 fail:
@@ -544,18 +602,82 @@ fail:
 	return r;
 }
 
+/* Swaps the key and certificate that ps serves with those in key, crt. */
+static void swap(struct hl_peer_server *ps, struct hl_buf *key, struct hl_buf *crt)
+{
+	struct hl_buf k = ps->key, c = ps->crt;
+
+	ps->key = *key;
+	ps->crt = *crt;
+	*key = k;
+	*crt = c;
+}
+
+/* Serves what ps holds now on the listening socket fd, after a stop. */
+static int serve_again(struct hl_peer_server *ps, int fd)
+{
+	hl_guard_free(ps->guard);
+	ps->guard = NULL;
+	ps->mhd = serve(ps, fd);
+	return ps->mhd ? 0 : -HL_ETLS;
+}
+
+int hl_peer_renew(char *err, size_t errlen)
+{
+	struct hl_peer_server *ps;
+	struct hl_buf key = {0}, crt = {0};
+	MHD_socket fd;
+	int r;
+
+	pthread_mutex_lock(&serving_lock);
+	ps = serving;
+	r = ps ? load(ps->me->home, &key, &crt) : -ENOENT;
+	if (r < 0) {
+		snprintf(err, errlen, ps ? "cannot read tls.key and tls.crt: %s" :
+			 "no peer server runs", hl_strerror(r));
+		goto out;
+	}
+	/* The listening socket stays open, so nobody is refused meanwhile:
+	 * connections wait in its backlog.  Stopping lets the requests under
+	 * way finish (their handlers run in the server's thread). */
+	fd = MHD_quiesce_daemon(ps->mhd);
+	if (fd == MHD_INVALID_SOCKET) {
+		snprintf(err, errlen, "the peer server cannot be restarted");
+		r = -EIO;
+		goto out;
+	}
+	MHD_stop_daemon(ps->mhd);
+	swap(ps, &key, &crt);
+	r = serve_again(ps, fd);
+	if (r < 0) {
+		swap(ps, &key, &crt);
+		snprintf(err, errlen, "the peer server refused the new certificate: "
+			 "it serves the one before");
+		if (serve_again(ps, fd) < 0) {
+			close(fd);
+			snprintf(err, errlen, "the peer server could not restart: it is stopped");
+			r = -EIO;
+		}
+	}
+out:
+	unload(&key, &crt);
+	pthread_mutex_unlock(&serving_lock);
+	return r;
+}
+
 void hl_peer_stop(struct hl_peer_server *ps)
 {
 	if (!ps)
 		return;
+	pthread_mutex_lock(&serving_lock);
+	if (serving == ps)
+		serving = NULL;
+	pthread_mutex_unlock(&serving_lock);
 	if (ps->mhd)
 		MHD_stop_daemon(ps->mhd);
 	hl_guard_free(ps->guard);
 	hl_store_close(ps->st);
-	if (ps->key.data)
-		sodium_memzero(ps->key.data, ps->key.len);
-	hl_buf_free(&ps->key);
-	hl_buf_free(&ps->crt);
+	unload(&ps->key, &ps->crt);
 	pthread_mutex_destroy(&ps->log_lock);
 	free(ps);
 }

@@ -16,4 +16,12 @@ int hl_peer_start(const struct hl_party *me, const char *db,
 		  struct hl_peer_server **out, char *err, size_t errlen);
 void hl_peer_stop(struct hl_peer_server *ps);
 
+/* Restarts the server this process runs on tls.key and tls.crt as they
+ * are now (a certificate renewed, protocol.md 10.1): the listening
+ * socket is kept, so no peer is refused meanwhile, and the requests
+ * under way finish first.  -ENOENT when no server runs; on another
+ * failure err says what happened (the server keeps the certificate
+ * before when it refuses the new one). */
+int hl_peer_renew(char *err, size_t errlen);
+
 #endif

@@ -280,6 +280,7 @@ hl_desk_fn hl_desk_inbox, hl_desk_show, hl_desk_outbox, hl_desk_case_list,
 hl_desk_fn hl_desk_send_any, hl_desk_close, hl_desk_check_run;	/* actions.c */
 hl_desk_fn hl_desk_ack, hl_desk_answer, hl_desk_retract, hl_desk_correct;	/* answer.c */
 hl_desk_fn hl_desk_check_report;	/* check.c */
+hl_desk_fn hl_desk_card_tls_renew;	/* tlsdesk.c */
 hl_desk_fn hl_desk_log_verify;	/* logdesk.c */
 hl_desk_fn hl_desk_terms_show, hl_desk_terms_propose, hl_desk_terms_accept,
 	hl_desk_terms_decline;	/* terms.c */

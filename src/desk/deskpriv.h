@@ -60,4 +60,9 @@ void hl_desk_give(struct hl_desk_shared *s, size_t slot);
 int hl_desk_ticket_redeem(struct hl_desk_shared *s, const char *hex, int64_t now,
 			  char name[HL_NAME_MAX + 1], char by[HL_NAME_MAX + 1]);
 
+/* Our TLS certificate for status (tlsdesk.c): {"not_after", "renew"},
+ * renew (and *renew) true from 90 days before notAfter; JSON null when
+ * tls.crt cannot be read. */
+json_t *hl_desk_tls_status(const struct hl_party *me, int64_t now, bool *renew);
+
 #endif

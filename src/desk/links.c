@@ -49,6 +49,16 @@ static json_t *view_archive(json_t *v, const struct hl_card *me, const struct hl
 	return v;
 }
 
+/* The view and whether the peer's TLS key is changing over: its old
+ * pin is accepted until its new key is seen (protocol.md 10.1). */
+static json_t *view_pin(json_t *v, const struct hl_card *me, const struct hl_link *l)
+{
+	v = view_archive(v, me, l);
+	if (v)
+		json_object_set_new(v, "old_pin", json_boolean(l->has_old_pin));
+	return v;
+}
+
 /* What link list and link show say of one link: one shape, made here
  * once (docs/cli-json.md, docs/api.md). */
 static json_t *view(struct hl_store *st, const struct hl_card *me, const struct hl_link *l,
@@ -73,7 +83,7 @@ static json_t *view(struct hl_store *st, const struct hl_card *me, const struct 
 	*err = r;
 	if (r < 0)
 		return NULL;
-	return view_archive(json_pack("{s:s, s:s, s:o, s:s, s:o, s:s, s:I, s:I, s:I, s:I, s:I}",
+	return view_pin(json_pack("{s:s, s:s, s:o, s:s, s:o, s:s, s:I, s:I, s:I, s:I, s:I}",
 			 "name", l->name, "peer", l->card.name,
 			 "confirmed", l->confirmed ? json_integer(l->confirmed) : json_null(),
 			 "fingerprint", fp,

@@ -36,6 +36,8 @@ const struct hl_desk_route hl_desk_routes[] = {
 	{"POST", "/v1/operator/unmap", hl_desk_operator_unmap, HL_RIGHT_ADMIN, BODY_SMALL, true},
 	/* ticket.c: a one-time login for the HTTPS door, kept in memory. */
 	{"POST", "/v1/operator/ticket", hl_desk_operator_ticket, HL_RIGHT_ADMIN, BODY_SMALL, true},
+	/* tlsdesk.c: our TLS certificate issued again for the same key. */
+	{"POST", "/v1/card/tls-renew", hl_desk_card_tls_renew, HL_RIGHT_ADMIN, BODY_SMALL, true},
 	{"GET",  "/v1/events",      hl_desk_events,        HL_RIGHT_READ,   0,          false, .stream = true},
 	{"GET",  "/v1/audit",       hl_desk_audit_list,    HL_RIGHT_AUDIT,  0,          false},
 	{"POST", "/v1/audit/verify", hl_desk_audit_verify, HL_RIGHT_AUDIT,  BODY_SMALL, false},

@@ -8,6 +8,7 @@
 #include "case.h"
 #include "courier.h"
 #include "deskcase.h"
+#include "deskpriv.h"
 #include "lists.h"
 #include "transcript.h"
 #include "version.h"
@@ -225,12 +226,14 @@ static json_t *hook_failing(struct status *s)
 }
 
 /* {} -> {"party", "version", "hotlined": true, "level", "links": [...],
- * "hook_failing"}: the level is "unknown" when the store cannot be read. */
+ * "hook_failing", "tls"}: the level is "unknown" when the store cannot
+ * be read, at least "warning" when our TLS certificate is to be renewed. */
 json_t *hl_desk_status_links(struct hl_desk *d, const struct hl_desk_req *q,
 			     struct hl_desk_err *e)
 {
 	struct status s = {.d = d, .q = q, .level = LEVEL_OK};
-	json_t *hook;
+	json_t *hook, *tls;
+	bool renew;
 	int r;
 
 	if (!hl_desk_args_only(q, e, NULL))
@@ -246,10 +249,13 @@ json_t *hl_desk_status_links(struct hl_desk *d, const struct hl_desk_req *q,
 	r = hl_desk_index(d, e) ? hl_store_link_each(d->st, status_link, &s) : -1;
 	free(s.cl);
 	hook = hook_failing(&s);
+	tls = hl_desk_tls_status(d->me, q->now, &renew);
+	if (renew && s.level < LEVEL_WARNING)
+		s.level = LEVEL_WARNING;
 	/* An alarm is never hidden by not knowing the rest. */
 	if (r < 0 && s.level != LEVEL_CRITICAL)
 		s.level = LEVEL_UNKNOWN;
-	return json_pack("{s:s, s:s, s:b, s:s, s:o, s:o}", "party", d->me->card.name,
+	return json_pack("{s:s, s:s, s:b, s:s, s:o, s:o, s:o}", "party", d->me->card.name,
 			 "version", HL_VERSION, "hotlined", 1, "level", level_name[s.level],
-			 "links", s.links, "hook_failing", hook);
+			 "links", s.links, "hook_failing", hook, "tls", tls);
 }

@@ -1,6 +1,7 @@
 /* tlscert.c - TLS key and self-signed certificate through GnuTLS. */
 #include <errno.h>
 #include <string.h>
+#include <time.h>
 
 #include <gnutls/gnutls.h>
 #include <gnutls/abstract.h>
@@ -91,6 +92,64 @@ out:
 		gnutls_x509_crt_deinit(crt);
 	if (key)
 		gnutls_x509_privkey_deinit(key);
+	return r;
+}
+
+/* crt (its key's) exported as PEM to crt_pem, its pin into pin. */
+static int export_crt(gnutls_x509_crt_t crt, struct hl_buf *crt_pem,
+		      unsigned char pin[HL_TLS_PIN_LEN])
+{
+	gnutls_datum_t cd = {NULL, 0};
+	int r = gnutls_x509_crt_export2(crt, GNUTLS_X509_FMT_PEM, &cd) < 0 ? -HL_ETLS : 0;
+
+	if (r == 0)
+		r = pin_of(crt, pin);
+	if (r == 0)
+		r = hl_buf_append(crt_pem, cd.data, cd.size);
+	gnutls_free(cd.data);
+	return r;
+}
+
+int hl_tlscert_renew(const char *name, int64_t now, const unsigned char *key_pem,
+		     size_t n, struct hl_buf *crt_pem, unsigned char pin[HL_TLS_PIN_LEN])
+{
+	gnutls_datum_t kd = {(unsigned char *)key_pem, (unsigned)n};
+	gnutls_x509_privkey_t key = NULL;
+	gnutls_x509_crt_t crt = NULL;
+	int r = -HL_ETLS;
+
+	if (gnutls_x509_privkey_init(&key) < 0 || gnutls_x509_crt_init(&crt) < 0)
+		goto out;
+	if (gnutls_x509_privkey_import(key, &kd, GNUTLS_X509_FMT_PEM) < 0)
+		goto out;
+	r = make_crt(crt, key, name, now);
+	if (r == 0)
+		r = export_crt(crt, crt_pem, pin);
+out:
+	if (crt)
+		gnutls_x509_crt_deinit(crt);
+	if (key)
+		gnutls_x509_privkey_deinit(key);
+	return r;
+}
+
+int hl_tlscert_expiry(const unsigned char *crt, size_t n, int64_t *not_after)
+{
+	gnutls_x509_crt_t c = NULL;
+	gnutls_datum_t d = {(unsigned char *)crt, (unsigned)n};
+	time_t t;
+	int r = -HL_ETLS;
+
+	if (gnutls_x509_crt_init(&c) < 0)
+		return r;
+	if (gnutls_x509_crt_import(c, &d, GNUTLS_X509_FMT_PEM) == 0) {
+		t = gnutls_x509_crt_get_expiration_time(c);
+		if (t != (time_t)-1) {
+			*not_after = (int64_t)t;
+			r = 0;
+		}
+	}
+	gnutls_x509_crt_deinit(c);
 	return r;
 }
 

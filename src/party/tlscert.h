@@ -20,6 +20,15 @@
 int hl_tlscert_generate(const char *name, int64_t now, struct hl_buf *key_pem,
 			struct hl_buf *crt_pem, unsigned char pin[HL_TLS_PIN_LEN]);
 
+/* A new certificate for name and the key in key_pem (PEM, n bytes),
+ * valid from a day before now for HL_TLS_VALID_DAYS: the same key, so
+ * the same pin (into pin), appended to crt_pem. */
+int hl_tlscert_renew(const char *name, int64_t now, const unsigned char *key_pem,
+		     size_t n, struct hl_buf *crt_pem, unsigned char pin[HL_TLS_PIN_LEN]);
+
+/* The notAfter of a PEM certificate, in seconds since the epoch. */
+int hl_tlscert_expiry(const unsigned char *crt, size_t n, int64_t *not_after);
+
 /* The SPKI SHA-256 pin of a PEM or DER certificate. */
 int hl_tlscert_pin(const unsigned char *crt, size_t n, int pem,
 		   unsigned char pin[HL_TLS_PIN_LEN]);

@@ -46,6 +46,14 @@ static const char *const sql[] = {
 	[K_HELD - K_EACH] = "SELECT 1 FROM link_key WHERE side = 0 AND card = ?1 LIMIT 1",
 };
 
+enum { P_SET = HL_XSTMT_PIN, P_DROP, P_END };
+_Static_assert(P_END <= HL_XSTMT_PIN + 4, "keys.c owns 4 statement keys for the pin");
+
+static const char *const pin_sql[] = {
+	[P_SET - P_SET] = "UPDATE link SET old_pin = ?2 WHERE id = ?1",
+	[P_DROP - P_SET] = "UPDATE link SET old_pin = NULL WHERE id = ?1 AND old_pin = ?2",
+};
+
 static const char *const how_names[] = {"founding", "rotated", "rekeyed"};
 static const char *const use_names[] = {"sign", "box", "tls"};
 
@@ -280,6 +288,49 @@ int hl_store_link_card_set(struct hl_store *st, const struct hl_link *l,
 	sqlite3_bind_text(s, 2, old->endpoint, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 3, now->endpoint, -1, SQLITE_STATIC);
 	return hl_sqlite_done(st, s);
+}
+
+int hl_store_link_old_pin_set(struct hl_store *st, const struct hl_link *l,
+			      const struct hl_card *old, const struct hl_card *now,
+			      unsigned revoke)
+{
+	sqlite3_stmt *s;
+
+	if (memcmp(old->tls_pin, now->tls_pin, 32) == 0)
+		return 0;
+	s = hl_sqlite_stmt(st, P_SET, pin_sql[P_SET - P_SET]);
+	if (!s)
+		return -HL_ESTORE;
+	sqlite3_bind_int64(s, 1, l->id);
+	if (revoke & HL_USE_TLS)
+		sqlite3_bind_null(s, 2);
+	else
+		sqlite3_bind_blob(s, 2, old->tls_pin, 32, SQLITE_STATIC);
+	return hl_sqlite_done(st, s);
+}
+
+int hl_store_link_old_pin_drop(struct hl_store *st, const struct hl_link *l)
+{
+	sqlite3_stmt *s;
+	int r;
+
+	if (!l->has_old_pin)
+		return 0;
+	r = hl_store_begin(st);
+	if (r < 0)
+		return r;
+	s = hl_sqlite_stmt(st, P_DROP, pin_sql[P_DROP - P_SET]);
+	if (!s)
+		r = -HL_ESTORE;
+	if (r == 0) {
+		sqlite3_bind_int64(s, 1, l->id);
+		sqlite3_bind_blob(s, 2, l->old_pin, 32, SQLITE_STATIC);
+		r = hl_sqlite_done(st, s);
+	}
+	if (r == 0)
+		return hl_store_commit(st);
+	hl_store_rollback(st);
+	return r;
 }
 
 static int taboo_add(struct hl_taboo **t, size_t *n, size_t *cap, const struct hl_card *card,

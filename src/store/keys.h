@@ -41,6 +41,18 @@ int hl_store_link_card_set(struct hl_store *st, const struct hl_link *l,
 			   const void *card, size_t n, const struct hl_card *old,
 			   const struct hl_card *now);
 
+/* The TLS change-over (protocol.md 10.1), after link.card went from
+ * old to now in the same transaction: link.old_pin becomes old's pin
+ * when the pin changed, or NULL when revoke (HL_USE_*) has the TLS key. */
+int hl_store_link_old_pin_set(struct hl_store *st, const struct hl_link *l,
+			      const struct hl_card *old, const struct hl_card *now,
+			      unsigned revoke);
+
+/* The peer showed its card's key in a handshake: drops l's old pin, the
+ * one l was read with (a newer change-over keeps its own), in a
+ * transaction of its own. */
+int hl_store_link_old_pin_drop(struct hl_store *st, const struct hl_link *l);
+
 /* The keys a new card of l's peer must not carry: ours (own) and every
  * era's keys of every other link's peer, into *out (malloc). */
 int hl_store_taboo(struct hl_store *st, const struct hl_link *l,

@@ -287,9 +287,23 @@ static const char *const migrations[] = {
 	"INSERT OR IGNORE INTO link_key (link, side, era, card, from_seq, from_time,"
 	"  via_seq, how, confirmed)"
 	"  SELECT id, 1, 0, card, 1, 0, 0, 'founding', confirmed FROM link;",
+	/* 17: the TLS change-over (protocol.md 10.1): the peer's pin before
+	 * its card's, accepted beside it until the new key is first seen.
+	 * The column is added by columns[] below (ALTER has no IF NOT
+	 * EXISTS); nothing else changes. */
+	"",
 };
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 _Static_assert(NMIGRATIONS == HL_STORE_SCHEMA, "HL_STORE_SCHEMA counts the migrations");
+
+/* The columns a migration adds, each only where it is missing: a store
+ * set back to an older user_version runs the migration again. */
+static const struct {
+	int version;
+	const char *table, *column, *decl;
+} columns[] = {
+	{17, "link", "old_pin", "BLOB CHECK (old_pin IS NULL OR length(old_pin) = 32)"},
+};
 
 enum stmt {
 	S_LINK_ADD, S_LINK_GET, S_LINK_BY_ID, S_LINK_CONFIRM, S_LINK_ALL,
@@ -311,7 +325,7 @@ enum stmt {
 
 /* A link with its archive's state (migration 15). */
 #define LINK_COLUMNS "SELECT l.id, l.name, l.link_id, l.card, l.endpoint, l.added," \
-		     " l.confirmed, a.link IS NOT NULL, a.seq, a.archived" \
+		     " l.confirmed, a.link IS NOT NULL, a.seq, a.archived, l.old_pin" \
 		     " FROM link l LEFT JOIN link_archive a ON a.link = l.id"
 
 static const char *const sql[S_COUNT] = {
@@ -606,6 +620,36 @@ static int update(struct hl_store *st, sqlite3_stmt *s, int none)
 	return r;
 }
 
+/* Adds the columns of migration version that the store lacks. */
+static int add_columns(struct hl_store *st, int version)
+{
+	int r = 0;
+
+	for (size_t i = 0; r == 0 && i < sizeof(columns) / sizeof(columns[0]); i++) {
+		sqlite3_stmt *s;
+		bool have;
+		char *q;
+
+		if (columns[i].version != version)
+			continue;
+		if (sqlite3_prepare_v2(st->db, "SELECT count(*) FROM pragma_table_info(?1)"
+				       " WHERE name = ?2", -1, &s, NULL) != SQLITE_OK)
+			return fail(st);
+		sqlite3_bind_text(s, 1, columns[i].table, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 2, columns[i].column, -1, SQLITE_STATIC);
+		r = sqlite3_step(s) == SQLITE_ROW ? 0 : fail(st);
+		have = r == 0 && sqlite3_column_int(s, 0) > 0;
+		sqlite3_finalize(s);
+		if (r < 0 || have)
+			continue;
+		q = sqlite3_mprintf("ALTER TABLE \"%w\" ADD COLUMN \"%w\" %s", columns[i].table,
+				    columns[i].column, columns[i].decl);
+		r = q ? exec(st, q) : -ENOMEM;
+		sqlite3_free(q);
+	}
+	return r;
+}
+
 static int migrate(struct hl_store *st)
 {
 	sqlite3_stmt *s;
@@ -629,6 +673,8 @@ static int migrate(struct hl_store *st)
 
 		snprintf(set, sizeof(set), "PRAGMA user_version = %d", v + 1);
 		r = exec(st, "BEGIN IMMEDIATE");
+		if (r == 0)
+			r = add_columns(st, v + 1);
 		if (r == 0)
 			r = exec(st, migrations[v]);
 		if (r == 0)
@@ -848,6 +894,9 @@ static int link_row(sqlite3_stmt *s, struct hl_link *l)
 	l->archiving = sqlite3_column_int(s, 7) != 0;
 	l->archive_seq = (uint64_t)sqlite3_column_int64(s, 8);
 	l->archived = sqlite3_column_int64(s, 9);
+	l->has_old_pin = sqlite3_column_bytes(s, 10) == 32;
+	if (l->has_old_pin)
+		memcpy(l->old_pin, sqlite3_column_blob(s, 10), 32);
 	r = hl_buf_append(&l->card_text, card, (size_t)n);
 	/* The card was verified when added; parsing checks it again. */
 	if (r == 0)

@@ -17,6 +17,7 @@ enum {
 	HL_XSTMT_AUDIT = 32,		/* audit.c: 32..63 */
 	HL_XSTMT_HELD = 64,		/* held.c: 64..71 */
 	HL_XSTMT_KEYS = 72,		/* keys.c: 72..87 */
+	HL_XSTMT_PIN = 88,		/* keys.c, the old TLS pin: 88..91 */
 	HL_XSTMT_MAX = 96,
 };
 

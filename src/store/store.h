@@ -27,7 +27,7 @@
 #include "msgid.h"
 
 #define HL_STORE_FILE "hotline.db"
-#define HL_STORE_SCHEMA 16	/* the number of migrations: the user_version */
+#define HL_STORE_SCHEMA 17	/* the number of migrations: the user_version */
 
 struct hl_store;
 
@@ -45,6 +45,10 @@ struct hl_link {
 	bool archiving;
 	uint64_t archive_seq;
 	int64_t archived;		/* when; 0 while live or archiving */
+	/* The TLS change-over (protocol.md 10.1): the pin of the peer's
+	 * card before this one, accepted too until its new key is seen. */
+	bool has_old_pin;
+	unsigned char old_pin[32];
 };
 
 /* Opens or creates the database and brings its schema up to date; on

@@ -451,9 +451,10 @@ static int open_card(struct witness *w, const struct hl_envelope *env,
 }
 
 /* The rules 2 to 8 of a key change (keychain.h) against every key the
- * new card must not carry, and this version's own: the TLS key stays. */
+ * new card must not carry.  A new TLS pin is accepted: the old one stays
+ * accepted beside it until the new key is seen (10.1), unless revoked. */
 static int check_change(struct witness *w, const struct hl_key_change *c,
-			const struct hl_era *cur, struct hl_card *card)
+			struct hl_card *card)
 {
 	struct hl_key_change k = *c;
 	struct hl_taboo *taboo = NULL;
@@ -463,12 +464,6 @@ static int check_change(struct witness *w, const struct hl_key_change *c,
 	if (r == 0)
 		r = hl_keychain_check_change(&w->eras->kc, &k, card, w->res->why,
 					     sizeof(w->res->why));
-	if (r == 0 && memcmp(card->tls_pin, cur->card.tls_pin, 32) != 0) {
-		snprintf(w->res->why, sizeof(w->res->why),
-			 "card at seq %llu: a new TLS key is not supported yet",
-			 (unsigned long long)c->seq);
-		r = -HL_EKEY;
-	}
 	free(taboo);
 	return r;
 }
@@ -504,11 +499,13 @@ static int key_change(struct witness *w, const struct hl_envelope *env,
 		c.card = (const unsigned char *)content.card;
 		c.card_len = content.card_len;
 		c.revoke = content.revoke;
-		r = check_change(w, &c, &w->eras->kc.era[era], &card);
+		r = check_change(w, &c, &card);
 		if (r == 0)
 			r = hl_store_era_rotate(w->st, w->l, HL_THEIRS, w->eras, &c, &card);
 		if (r == 0)
 			r = hl_store_link_card_set(w->st, w->l, c.card, c.card_len, &old, &card);
+		if (r == 0)
+			r = hl_store_link_old_pin_set(w->st, w->l, &old, &card, c.revoke);
 		hl_content_free(&content);
 	}
 	hl_buf_free(&plain);

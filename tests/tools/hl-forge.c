@@ -16,12 +16,17 @@
  *   hl-forge recard --home DIR OUT
  *       OUT is DIR's card made again a second later: the same keys,
  *       pin and endpoint, a valid self-signature, other bytes.
- *   hl-forge rotate --home DIR LINK sign|wrong|nothing
+ *   hl-forge rotate --home DIR LINK sign|wrong|nothing|tls|tls-revoke
  *       appends to DIR's log on LINK a `card` envelope carrying DIR's
  *       card made again now: with a new sign key endorsed by the old one
  *       (sign), endorsed by a stranger's key (wrong), or with the same
  *       keys (nothing).  The new key is thrown away: DIR goes on signing
  *       with the old one, as a party whose rotation got no further.
+ *       With tls, the card pins a new TLS key, made into DIR's
+ *       tls-next.key and tls-next.crt, and the card is also written to
+ *       DIR's card.next: moving the three over tls.key, tls.crt and card
+ *       while hotlined is stopped finishes the change-over.  tls-revoke
+ *       does the same and revokes the old TLS key (`revoke` ["tls"]).
  *
  * Exit status: 0 written, 1 failed, 2 usage.
  */
@@ -43,6 +48,7 @@
 #include "file.h"
 #include "party.h"
 #include "store.h"
+#include "tlscert.h"
 #include "tool.h"
 #include "transcript.h"
 
@@ -51,7 +57,8 @@ static int usage(void)
 	fputs("usage: hl-forge resign-batch|cosign --home DIR IN OUT\n"
 	      "       hl-forge send --home DIR LINK KIND FILE\n"
 	      "       hl-forge recard --home DIR OUT\n"
-	      "       hl-forge rotate --home DIR LINK sign|wrong|nothing\n", stderr);
+	      "       hl-forge rotate --home DIR LINK sign|wrong|nothing|tls|tls-revoke\n",
+	      stderr);
 	return 2;
 }
 
@@ -154,6 +161,51 @@ static int recard(const char *home, const char *path)
 	return r < 0 ? 1 : 0;
 }
 
+/* A new TLS key and certificate for p, into its home's tls-next.key
+ * (0600, which must not exist) and tls-next.crt; its pin into pin. */
+static int next_tls(const struct hl_party *p, unsigned char pin[HL_TLS_PIN_LEN])
+{
+	char path[PATH_MAX];
+	struct hl_buf key, crt;
+	int r;
+
+	hl_buf_init(&key, 16384);
+	hl_buf_init(&crt, 16384);
+	r = hl_tlscert_generate(p->card.name, (int64_t)time(NULL), &key, &crt, pin);
+	if (r == 0)
+		r = hl_party_path(p->home, "tls-next.key", path, sizeof(path));
+	if (r == 0)
+		r = hl_secret_write(path, key.data, key.len);
+	if (r == 0)
+		r = hl_party_path(p->home, "tls-next.crt", path, sizeof(path));
+	if (r == 0)
+		r = hl_file_write_atomic(path, crt.data, crt.len, 0644);
+	if (key.data)
+		sodium_memzero(key.data, key.cap);
+	hl_buf_free(&key);
+	hl_buf_free(&crt);
+	return r;
+}
+
+/* A TLS change: the same sign key, so the card needs no endorsement. */
+static int tls_card(const struct hl_party *p, struct hl_buf *out)
+{
+	struct hl_card c = p->card;
+	char path[PATH_MAX];
+	int r = next_tls(p, c.tls_pin);
+
+	c.created = (int64_t)time(NULL);
+	if (c.created <= p->card.created)
+		c.created = p->card.created + 1;
+	if (r == 0)
+		r = hl_card_encode(&c, p->sign_sk, out);
+	if (r == 0)
+		r = hl_party_path(p->home, "card.next", path, sizeof(path));
+	if (r == 0)
+		r = hl_file_write_atomic(path, out->data, out->len, 0644);
+	return r;
+}
+
 /* p's card made again now, as mode says (see the top). */
 static int rotated_card(const struct hl_party *p, const char *mode, struct hl_buf *out)
 {
@@ -164,6 +216,8 @@ static int rotated_card(const struct hl_party *p, const char *mode, struct hl_bu
 	struct hl_buf self;
 	int r;
 
+	if (strncmp(mode, "tls", 3) == 0)
+		return tls_card(p, out);
 	if (!same && strcmp(mode, "sign") != 0 && strcmp(mode, "wrong") != 0)
 		return -EINVAL;
 	crypto_sign_keypair(pk, sk);
@@ -197,12 +251,17 @@ static int rotate(const char *home, const char *link, const char *mode)
 	hl_buf_init(&card, HL_CARD_MAX);
 	if (r == 0)
 		r = tool_open("hl-forge", home, link, &t);
+	if (r == 0 && strcmp(mode, "tls") != 0 && strcmp(mode, "tls-revoke") != 0 &&
+	    strncmp(mode, "tls", 3) == 0)
+		r = -EINVAL;
 	if (r == 0)
 		r = rotated_card(t.p, mode, &card);
 	if (r == 0) {
 		j = json_pack("{s:i, s:s, s:{s:s, s:s}, s:s%}", "v", HL_CONTENT_VERSION,
 			      "type", "card", "text", "lang", "en", "text", "new keys",
 			      "card", (const char *)card.data, card.len);
+		if (j && strcmp(mode, "tls-revoke") == 0)
+			json_object_set_new(j, "revoke", json_pack("[s]", "tls"));
 		plain = j ? json_dumps(j, JSON_COMPACT) : NULL;
 		r = plain ? 0 : -ENOMEM;
 	}

@@ -1346,6 +1346,40 @@ static void new_tls(struct hl_card *c)
 	memset(c->tls_pin, 0x5a, sizeof(c->tls_pin));
 }
 
+static void new_tls_only(struct hl_card *c)
+{
+	same_sign(c);
+	new_tls(c);
+}
+
+static void c_tls(struct hl_card *c)
+{
+	memcpy(c->tls_pin, C->card.tls_pin, sizeof(c->tls_pin));
+}
+
+/* A new TLS pin alone (protocol.md 10.1): the old pin is kept beside it
+ * as link.old_pin until the new key is seen, which drops it. */
+static void test_rotation_tls(void **state)
+{
+	struct fx *f = *state;
+	struct hl_buf *card = next_card(f, T0 + 1, new_tls_only, A->sign_sk, NULL);
+	struct hl_link l;
+
+	send_a(f, 1);
+	assert_int_equal(send_card(f, A, &f->la, card), 2);
+	assert_int_equal(round_trip(f, NULL), 2);
+	assert_b_eras(f, 2, card);
+	assert_int_equal(hl_store_link_get(f->sb, "ru-cert", &l), 0);
+	assert_true(l.has_old_pin);
+	assert_memory_equal(l.old_pin, A->card.tls_pin, 32);
+	assert_int_equal(l.card.tls_pin[0], 0x5a);
+	assert_int_equal(hl_store_link_old_pin_drop(f->sb, &l), 0);
+	hl_link_free(&l);
+	assert_int_equal(hl_store_link_get(f->sb, "ru-cert", &l), 0);
+	assert_false(l.has_old_pin);
+	hl_link_free(&l);
+}
+
 static void new_endpoint(struct hl_card *c)
 {
 	same_sign(c);
@@ -1403,13 +1437,13 @@ static void test_rotation_refused(void **state)
 	cases[0].card = next_card(f, T0 + 1, NULL, NULL, C->sign_sk);
 	cases[1].card = next_card(f, T0 + 1, c_sign, C->sign_sk, A->sign_sk);
 	cases[2].card = next_card(f, T0 + 1, same_sign, A->sign_sk, NULL);
-	cases[3].card = next_card(f, T0 + 1, new_tls, NULL, A->sign_sk);
+	cases[3].card = next_card(f, T0 + 1, c_tls, NULL, A->sign_sk);
 	cases[4].card = buf(f, HL_CARD_MAX);
 	assert_int_equal(hl_buf_puts(cases[4].card, "not a card"), 0);
 	cases[0].why = why0;
 	cases[1].why = "the new card carries the key or TLS pin of link jp-cert";
 	cases[2].why = "the new card changes nothing";
-	cases[3].why = "a new TLS key is not supported yet";
+	cases[3].why = "the new card carries the key or TLS pin of link jp-cert";
 	cases[4].why = "the new card does not parse: ";
 	send_a(f, 1);
 	assert_int_equal(round_trip(f, NULL), 1);
@@ -1476,6 +1510,7 @@ int main(void)
 		T(test_rotation),
 		T(test_rotation_refused),
 		T(test_rotation_endpoint),
+		T(test_rotation_tls),
 	};
 #undef T
 #undef FLOW
