@@ -89,6 +89,8 @@ int card_main(int argc, char **argv)
 
 	if (r != CLI_OK)
 		return r;
+	if (optind < argc && strcmp(argv[optind], "show") == 0)
+		return card_show_main(argc - optind, argv + optind);
 	if (optind < argc && strcmp(argv[optind], "verify") == 0) {
 		if (argc - optind != 2)
 			return cli_usage("card", synopsis);

@@ -440,6 +440,8 @@ int link_main(int argc, char **argv)
 	verb = argv[1];
 	if (strcmp(verb, "terms") == 0)
 		return terms_main(argc - 1, argv + 1);
+	if (strcmp(verb, "keys") == 0)
+		return keys_main(argc - 1, argv + 1);
 	if (strcmp(verb, "suspend") == 0 || strcmp(verb, "resume") == 0 ||
 	    strcmp(verb, "archive") == 0)
 		return suspend_main(argc - 1, argv + 1);
