@@ -12,7 +12,8 @@ const char card_help[] =
 	"    hotline card - print this party's card, or verify one\n\n"
 	"SYNOPSIS\n"
 	"    hotline card [--home DIR]\n"
-	"    hotline card verify FILE\n\n"
+	"    hotline card verify FILE\n"
+	"    hotline card show [--json]\n\n"
 	"DESCRIPTION\n"
 	"    A card is a party's public identity: its name, Ed25519 signing\n"
 	"    key, X25519 encryption key, TLS key pin and endpoint, signed by\n"
@@ -23,6 +24,9 @@ const char card_help[] =
 	"    what it says and its fingerprint.  A valid self-signature proves\n"
 	"    only that the card is whole: compare the fingerprint by voice\n"
 	"    with the party it claims to be before trusting it.\n\n"
+	"    'card show' asks the running hotlined for the card in force, its\n"
+	"    fingerprint and its key history on every link ('hotline link\n"
+	"    keys' shows both sides of one link); --json prints it as JSON.\n\n"
 	"EXIT STATUS\n"
 	"    0 printed or valid, 1 not valid or not readable, 2 usage error.\n");
 
@@ -83,7 +87,7 @@ static int card_verify(const char *path)
 
 int card_main(int argc, char **argv)
 {
-	static const char synopsis[] = "card [--home DIR] | card verify FILE";
+	static const char synopsis[] = "card [--home DIR] | card verify FILE | card show [--json]";
 	struct hl_party *p;
 	int r = home_opt(argc, argv, "card", synopsis);
 
