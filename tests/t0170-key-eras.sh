@@ -158,4 +158,22 @@ test_expect_success 'link keys and card show keep an archived link (NAME~1)' '
 	grep -q "^This party.s keys on link jp-cert~1:" card.txt
 '
 
+# What a rotation with `revoke` stores (hl_store_era_rotate) written by
+# hand, until a tool or 'card rotate --revoke' makes one: the old era's
+# sign key revoked at the card's time by the card's seq.
+test_expect_success 'link keys shows a revoked era: the uses, when and by which seq' '
+	t1=$(db us-cert "SELECT from_time FROM link_key k JOIN link l ON l.id = k.link
+		WHERE l.name = '"'ru-cert'"' AND k.side = 1 AND k.era = 1") &&
+	db us-cert "UPDATE link_key SET revoked = $t1, revoked_uses = '"'sign,box'"', revoked_by = 2
+		WHERE side = 1 AND era = 0 AND link = (SELECT id FROM link WHERE name = '"'ru-cert'"')" &&
+	hl us-cert link keys ru-cert --json >rv.keys &&
+	fits GET /v1/link/keys rv.keys &&
+	test "$(jq_ '"'"'my $r = $j->{theirs}[0]{revoked}; join " ", $r->{time}, @{$r->{uses}}, $r->{by}'"'"' \
+		<rv.keys)" = "$t1 sign box 2" &&
+	test "$(jq_ '"'"'$j->{theirs}[1]{revoked} // "none"'"'"' <rv.keys)" = none &&
+	hl us-cert link keys ru-cert >rv.txt &&
+	grep -Eq "^ +0  founding .*  sign,box [0-9T:-]+Z \(seq 2\)$" rv.txt &&
+	grep -Eq "^ +1  rotated .*  -$" rv.txt
+'
+
 test_done
