@@ -5,14 +5,16 @@
 // it is there) and a table of the same figures.  A link gone silent says
 // so in words.  Supervisors run a check from here.  Each link has its
 // State (pages/state.js: a banner while it is suspended, what is held,
-// Suspend and Resume) and its Terms (pages/terms.js), both kept across
-// the board's redraws.
+// Suspend and Resume), its Terms (pages/terms.js) and its Keys
+// (pages/keys.js: each side's eras), all kept across the board's
+// redraws.
 import { t, fmtNumber, fmtTime, fmtDuration, label } from '/i18n.js';
 import {
 	el, clear, table, alertBox, showError, announce, button, allPages, hasRole, heading,
 } from './kit.js';
 import { termsSection } from './terms.js';
 import { stateSection } from './state.js';
+import { keysSection } from './keys.js';
 
 // A link is silent when it missed its last check, when nothing came
 // from the peer for twice the check schedule, or (with no schedule)
@@ -183,7 +185,7 @@ function chart(name, report, charts) {
 	return wrap;
 }
 
-function section(api, me, row, now, charts, refresh, box, terms, state) {
+function section(api, me, row, now, charts, refresh, box, terms, state, keys) {
 	const { s, r } = row;
 	const sec = el('section', { id: `link-${s.name}`, class: 'link', attrs: { 'aria-labelledby': `link-h-${s.name}` } },
 		el('h2', { id: `link-h-${s.name}`, text: t('Link %s', s.name) }), state);
@@ -195,7 +197,7 @@ function section(api, me, row, now, charts, refresh, box, terms, state) {
 		}, box, { id: `run-check-${s.name}` })));
 	}
 	if (!r) {
-		sec.append(el('p', { class: 'note', text: t('The checks of this link cannot be read.') }), terms);
+		sec.append(el('p', { class: 'note', text: t('The checks of this link cannot be read.') }), terms, keys);
 		return sec;
 	}
 	const facts = [
@@ -210,7 +212,7 @@ function section(api, me, row, now, charts, refresh, box, terms, state) {
 		sec.append(el('p', { class: 'silent-note', attrs: { role: 'status' }, text: t('This link has gone silent: %s.', silent) }));
 	sec.append(el('ul', { class: 'facts' }, ...facts.map((f) => el('li', { text: f }))));
 	sec.append(chart(s.name, r, charts));
-	sec.append(figures(s.name, r), terms);
+	sec.append(figures(s.name, r), terms, keys);
 	return sec;
 }
 
@@ -232,6 +234,15 @@ export async function render(main, ctx) {
 			states.get(name).refresh();
 		}
 		return states.get(name).node;
+	};
+	// Each link's Keys, the same way.
+	const keys = new Map();
+	const keysOf = (name) => {
+		if (!keys.has(name)) {
+			keys.set(name, keysSection(api, me, name));
+			keys.get(name).refresh();
+		}
+		return keys.get(name).node;
 	};
 	const termsOf = (name) => {
 		if (!terms.has(name)) {
@@ -257,7 +268,8 @@ export async function render(main, ctx) {
 				board.append(el('p', { text: t('No link yet.') }));
 			else
 				board.append(overview(rows, now), ...rows.map((row) =>
-					section(api, me, row, now, charts, refresh, box, termsOf(row.s.name), stateOf(row.s.name))));
+					section(api, me, row, now, charts, refresh, box, termsOf(row.s.name), stateOf(row.s.name),
+						keysOf(row.s.name))));
 			if (focused && document.getElementById(focused))
 				document.getElementById(focused).focus();
 		} catch (err) {
@@ -294,6 +306,15 @@ export async function render(main, ctx) {
 		soon();
 	};
 	ctx.stream.on('suspension', stateChanged);
+	// A key change (the `key` event, or a card or rekey message of
+	// either side) redraws that link's Keys.
+	const keyTypes = ['key', 'message', 'sent'];
+	const keysChanged = (data) => {
+		if (data && keys.has(data.link) && (!data.kind || data.kind === 'card' || data.kind === 'rekey'))
+			keys.get(data.link).refresh();
+	};
+	for (const ty of keyTypes)
+		ctx.stream.on(ty, keysChanged);
 	return () => {
 		clearTimeout(timer);
 		clearInterval(tick);
@@ -302,6 +323,8 @@ export async function render(main, ctx) {
 		for (const ty of termsTypes)
 			ctx.stream.off(ty, termsChanged);
 		ctx.stream.off('suspension', stateChanged);
+		for (const ty of keyTypes)
+			ctx.stream.off(ty, keysChanged);
 		for (const c of charts)
 			c.destroy();
 	};

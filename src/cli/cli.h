@@ -144,6 +144,8 @@ int help_main(int argc, char **argv);
 int link_main(int argc, char **argv);
 int terms_main(int argc, char **argv);	/* cmd_terms.c: hotline link terms */
 int suspend_main(int argc, char **argv);	/* cmd_suspend.c: link suspend, resume */
+int keys_main(int argc, char **argv);	/* cmd_keys.c: link keys */
+int card_show_main(int argc, char **argv);	/* cmd_keys.c: card show */
 int held_main(int argc, char **argv);
 /* Prints who suspended the link of view v, when and why, and what is
  * held (cmd_suspend.c). */

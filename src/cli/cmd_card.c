@@ -13,6 +13,7 @@ const char card_help[] =
 	"SYNOPSIS\n"
 	"    hotline card [--home DIR]\n"
 	"    hotline card verify FILE\n"
+	"    hotline card show [--json]\n"
 	"    hotline card rotate [--sign] [--box] [--endpoint URL] [--revoke USES]\n"
 	"                        [--lang TAG] [--json] TEXT\n"
 	"    hotline card tls-renew [--json]\n\n"
@@ -26,6 +27,9 @@ const char card_help[] =
 	"    what it says and its fingerprint.  A valid self-signature proves\n"
 	"    only that the card is whole: compare the fingerprint by voice\n"
 	"    with the party it claims to be before trusting it.\n\n"
+	"    'card show' asks the running hotlined for the card in force, its\n"
+	"    fingerprint and its key history on every link ('hotline link\n"
+	"    keys' shows both sides of one link); --json prints it as JSON.\n\n"
 	"    'card rotate' (an admin) changes this party's own keys: a new\n"
 	"    signing key (--sign), encryption key (--box) or endpoint\n"
 	"    (--endpoint URL), saying why (TEXT).  hotlined makes the new keys,\n"
@@ -110,13 +114,15 @@ static int card_verify(const char *path)
 int card_main(int argc, char **argv)
 {
 	static const char synopsis[] =
-		"card [--home DIR] | card verify FILE | card rotate [OPTIONS] TEXT |"
-		" card tls-renew [--json]";
+		"card [--home DIR] | card verify FILE | card show [--json] |"
+		" card rotate [OPTIONS] TEXT | card tls-renew [--json]";
 	struct hl_party *p;
 	int r = home_opt(argc, argv, "card", synopsis);
 
 	if (r != CLI_OK)
 		return r;
+	if (optind < argc && strcmp(argv[optind], "show") == 0)
+		return card_show_main(argc - optind, argv + optind);
 	if (optind < argc && strcmp(argv[optind], "rotate") == 0)
 		return card_rotate_main(argc - optind, argv + optind);
 	if (optind < argc && strcmp(argv[optind], "verify") == 0) {

@@ -20,6 +20,7 @@ const char link_help[] =
 	"    hotline link show NAME [--json]\n"
 	"    hotline link confirm NAME [--fingerprint DIGITS]\n"
 	"    hotline link card NAME [--json]\n"
+	"    hotline link keys NAME [--json]\n"
 	"    hotline link terms NAME [--json]\n"
 	"    hotline link terms propose NAME [--ack D,D,D,D] [--receipt D,D,D,D]\n"
 	"            [--check-every D|none] [--check-precedence P]\n"
@@ -50,6 +51,13 @@ const char link_help[] =
 	"    card this party holds for the link, byte for byte; a peer whose\n"
 	"    card changed (a new key, endpoint or certificate) serves another.\n"
 	"    A link with no endpoint (its peer calls us) cannot be asked.\n\n"
+	"    'keys' shows each side's key history on the link, a table per\n"
+	"    side: era 0 is the card the link was confirmed with, and each\n"
+	"    later era a new card that side sent (a key rotation, endorsed by\n"
+	"    the key it replaces), with its fingerprint, key ID, the first\n"
+	"    message of that side it signs (FROM SEQ), since when, its\n"
+	"    endpoint, and what of it was revoked.  Both parties show the same\n"
+	"    eras; archived links (NAME~1) keep theirs.\n\n"
 	"    The terms of a link are what both parties hold each other to: when\n"
 	"    a message's receipt and acknowledgment are due at each precedence,\n"
 	"    how often communication checks run, the working languages, and\n"
@@ -100,7 +108,7 @@ const char link_help[] =
 	"    --endpoint URL       reach the peer here instead of its card's\n"
 	"    --fingerprint DIGITS the fingerprint read out by the peer\n"
 	"    --home DIR           this party's home folder\n"
-	"    --json               list, show, card and terms print JSON\n"
+	"    --json               list, show, card, keys and terms print JSON\n"
 	"    --ack, --receipt, --check-every, --check-precedence, --languages,\n"
 	"    --suspect            what 'terms propose' changes\n"
 	"    --lang TAG           the language of a terms message's, a\n"
@@ -115,7 +123,8 @@ const char link_help[] =
 
 static const char synopsis[] =
 	"link add NAME --card FILE [--endpoint URL] | list [--json] | show NAME [--json] |"
-	" confirm NAME | card NAME [--json] | terms [propose|accept|decline] ... |"
+	" confirm NAME | card NAME [--json] | keys NAME [--json] |"
+	" terms [propose|accept|decline] ... |"
 	" suspend NAME TEXT | resume NAME [TEXT] | archive NAME [--now] TEXT";
 
 struct args {
@@ -443,6 +452,8 @@ int link_main(int argc, char **argv)
 	verb = argv[1];
 	if (strcmp(verb, "terms") == 0)
 		return terms_main(argc - 1, argv + 1);
+	if (strcmp(verb, "keys") == 0)
+		return keys_main(argc - 1, argv + 1);
 	if (strcmp(verb, "suspend") == 0 || strcmp(verb, "resume") == 0 ||
 	    strcmp(verb, "archive") == 0)
 		return suspend_main(argc - 1, argv + 1);

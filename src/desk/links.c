@@ -18,6 +18,7 @@
 #include "desk.h"
 #include "deskcase.h"
 #include "error.h"
+#include "keysdesk.h"
 #include "store.h"
 
 #define LIST_LIMIT_MAX 1000
@@ -59,13 +60,30 @@ static json_t *view_pin(json_t *v, const struct hl_card *me, const struct hl_lin
 	return v;
 }
 
+/* The view v and the keys in force on each side (keysdesk.c), or NULL
+ * with *err set. */
+static json_t *view_keys(struct hl_store *st, const struct hl_party *me,
+			 const struct hl_link *l, int *err, json_t *v)
+{
+	json_t *keys = v ? hl_desk_keys_brief(st, me, l, err) : NULL;
+
+	if (!keys || json_object_set_new(v, "keys", keys) < 0) {
+		if (v && *err == 0)
+			*err = -ENOMEM;
+		json_decref(v);
+		return NULL;
+	}
+	return v;
+}
+
 /* What link list and link show say of one link: one shape, made here
  * once (docs/cli-json.md, docs/api.md). */
-static json_t *view(struct hl_store *st, const struct hl_card *me, const struct hl_link *l,
+static json_t *view(struct hl_store *st, const struct hl_party *me, const struct hl_link *l,
 		    int *err)
 {
 	uint64_t n[5] = {0};
 	char fp[HL_FINGERPRINT_LEN + 1], id[2 * HL_LINK_ID_LEN + 1];
+	json_t *v;
 	int r;
 
 	hl_card_fingerprint(&l->card, fp);
@@ -83,14 +101,15 @@ static json_t *view(struct hl_store *st, const struct hl_card *me, const struct 
 	*err = r;
 	if (r < 0)
 		return NULL;
-	return view_pin(json_pack("{s:s, s:s, s:o, s:s, s:o, s:s, s:I, s:I, s:I, s:I, s:I}",
+	v = view_pin(json_pack("{s:s, s:s, s:o, s:s, s:o, s:s, s:I, s:I, s:I, s:I, s:I}",
 			 "name", l->name, "peer", l->card.name,
 			 "confirmed", l->confirmed ? json_integer(l->confirmed) : json_null(),
 			 "fingerprint", fp,
 			 "endpoint", l->endpoint[0] ? json_string(l->endpoint) : json_null(),
 			 "link_id", id, "sent", (json_int_t)n[0], "sent_receipted", (json_int_t)n[1],
 			 "received", (json_int_t)n[2], "received_receipted", (json_int_t)n[3],
-			 "evidence", (json_int_t)n[4]), me, l);
+			 "evidence", (json_int_t)n[4]), &me->card, l);
+	return view_keys(st, me, l, err, v);
 }
 
 
@@ -124,7 +143,7 @@ static json_t *view_of(struct hl_desk *d, const char *name, int64_t now, struct 
 	int r = hl_store_link_get(d->st, name, &l);
 
 	if (r == 0)
-		v = view(d->st, &d->me->card, &l, &r);
+		v = view(d->st, d->me, &l, &r);
 	if (r < 0)
 		hl_desk_fail_code(e, r, name);
 	else if (!v)
@@ -288,7 +307,7 @@ json_t *hl_desk_link_confirm(struct hl_desk *d, const struct hl_desk_req *q,
 
 struct page {
 	struct hl_store *st;
-	const struct hl_card *me;
+	const struct hl_party *me;
 	const char *after;
 	uint64_t limit;
 	json_t *items;
@@ -322,7 +341,7 @@ static int page_one(void *ctx, const struct hl_link *l)
  * it stays good while links are added. */
 json_t *hl_desk_link_list(struct hl_desk *d, const struct hl_desk_req *q, struct hl_desk_err *e)
 {
-	struct page p = {.st = d->st, .me = &d->me->card, .limit = 100};
+	struct page p = {.st = d->st, .me = d->me, .limit = 100};
 	json_t *last, *res;
 	int r;
 

@@ -5,6 +5,7 @@
  * string of a GET; body_max caps the body before a byte is read. */
 #include "desk.h"
 #include "content.h"
+#include "keysdesk.h"
 
 #define BODY_SEND (2 * HL_PLAIN_MAX)	/* JSON escapes can double the content */
 #define BODY_SMALL 16384
@@ -50,6 +51,9 @@ const struct hl_desk_route hl_desk_routes[] = {
 	{"POST", "/v1/link/confirm", hl_desk_link_confirm, HL_RIGHT_LINK,   BODY_SMALL, true},
 	/* cardcheck.c: the card the peer serves, fetched by the courier. */
 	{"GET",  "/v1/link/card",   hl_desk_link_card,     HL_RIGHT_READ,   0,          false},
+	/* keysdesk.c: each side's key eras; this party's card and its eras. */
+	{"GET",  "/v1/link/keys",   hl_desk_link_keys,     HL_RIGHT_READ,   0,          false},
+	{"GET",  "/v1/card",        hl_desk_card_show,     HL_RIGHT_READ,   0,          false},
 	/* terms.c */
 	{"GET",  "/v1/link/terms",  hl_desk_terms_show,    HL_RIGHT_READ,   0,          false},
 	{"POST", "/v1/link/terms/propose", hl_desk_terms_propose, HL_RIGHT_LINK, BODY_SMALL, true},

@@ -19,7 +19,8 @@ _Static_assert(K_END <= HL_XSTMT_KEYS + 16, "keys.c owns 16 statement keys");
 
 static const char *const sql[] = {
 	[K_EACH - K_EACH] = "SELECT era, card, from_seq, from_time, via_seq, how, revoked,"
-			    " revoked_uses FROM link_key WHERE link = ?1 AND side = ?2"
+			    " revoked_uses, confirmed, revoked_by FROM link_key"
+			    " WHERE link = ?1 AND side = ?2"
 			    " ORDER BY era",
 	[K_PUT - K_EACH] = "INSERT INTO link_key (link, side, era, card, from_seq, from_time,"
 			   " via_seq, how) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -142,6 +143,8 @@ static int era_row(struct hl_eras *e, sqlite3_stmt *s)
 		r = parse_uses((const char *)sqlite3_column_text(s, 7), &uses);
 	if (r == 0 && uses)
 		r = hl_keychain_revoke(&e->kc, i, uses, sqlite3_column_int64(s, 6));
+	e->confirmed[i] = sqlite3_column_int64(s, 8);
+	e->revoked_by[i] = (uint64_t)sqlite3_column_int64(s, 9);
 	return r < 0 && r != -ENOMEM ? -HL_ESTORE : r;
 }
 

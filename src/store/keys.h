@@ -14,10 +14,15 @@
 #include "keychain.h"
 #include "store.h"
 
-/* A side's chain with the card bytes its eras point to, owned. */
+/* A side's chain with the card bytes its eras point to, owned, and
+ * what each era's row says beside the chain: when its card was
+ * confirmed by voice (0: not) and the envelope of that side that
+ * revoked its uses (0: none), for the shown history. */
 struct hl_eras {
 	struct hl_keychain kc;
 	unsigned char *raw[HL_ERAS_MAX];
+	int64_t confirmed[HL_ERAS_MAX];
+	uint64_t revoked_by[HL_ERAS_MAX];
 };
 
 /* Loads the eras of side (HL_OURS, HL_THEIRS) of l into a new *out,
