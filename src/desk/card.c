@@ -1,5 +1,5 @@
 /* card.c - a change of our own keys (`hotline card rotate`, docs/protocol.md
- * 9.6): a new card, signed by the new key and endorsed by the old one,
+ * 9.13): a new card, signed by the new key and endorsed by the old one,
  * sent as a `card` message on every live link in one transaction that
  * also records our new era on each and puts the keys in force; the key
  * files follow once it has committed (keyring.h). */

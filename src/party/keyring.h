@@ -1,5 +1,5 @@
 /* keyring.h - the keys a party held before its current ones, and the
- * files of a key change (docs/protocol.md 3.6).
+ * files of a key change (docs/protocol.md 9.13).
  *
  *   <home>/keys/identity-<hex>.key   a retired identity key
  *   <home>/keys/box-<hex>.key        a retired box key, kept forever:

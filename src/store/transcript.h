@@ -66,7 +66,7 @@ int hl_transcript_send_then(struct hl_store *st, const struct hl_party *me,
 			    struct hl_send_job *jobs, size_t n,
 			    int (*then)(void *ctx, struct hl_store *st), void *ctx);
 
-/* A key change of ours (docs/protocol.md 9.6): one transaction that
+/* A key change of ours (docs/protocol.md 9.13): one transaction that
  * appends every job (the `card` envelopes, all dated t, no earlier than
  * any envelope or cosignature made before), then runs then(ctx, st, t), which
  * records the eras and puts the new keys in force in memory; when the
