@@ -739,7 +739,7 @@ int hl_proof2_verify(const struct hl_proof2 *p, const struct hl_card *given,
 	if (why && cap)
 		why[0] = '\0';
 	if (!v)
-		return -ENOMEM;
+		return say(why, cap, -ENOMEM, "out of memory");
 	v->p = p;
 	v->res = res;
 	v->given = given;
