@@ -720,6 +720,16 @@ static void test_parse_refusals(void **state)
 	make2(&w, &full, &f);
 	assert_int_equal(parse_swap(&f, "hotline.proof/v2", "hotline.proof/v3", why), -HL_ETYPE);
 	assert_int_equal(parse_text("", 0, why), -HL_ETRUNCATED);
+	{
+		/* One byte over the whole file's limit, refused before reading. */
+		unsigned char *huge = calloc(1, HL_PROOF2_MAX + 1);
+		struct hl_proof2 *p = calloc(1, sizeof(*p));
+
+		assert_true(huge && p);
+		assert_int_equal(hl_proof2_parse(huge, HL_PROOF2_MAX + 1, p, why, 256), -HL_ETOOBIG);
+		free(huge);
+		free(p);
+	}
 	assert_int_equal(parse_swap(&f, "generation 1\n", "generation 0\n", why), -HL_ENUMBER);
 	assert_string_equal(why, "generation: a number is malformed or out of range");
 	assert_int_equal(parse_swap(&f, "generation 1\n", "generation 4097\n", why), -HL_ENUMBER);
@@ -747,6 +757,13 @@ static void test_parse_refusals(void **state)
 		free(p);
 	}
 	/* A card that does not parse; the same party twice. */
+	{
+		char from[32];
+
+		snprintf(from, sizeof(from), "\ncard %zu\n", B.raw.len);
+		assert_int_equal(parse_swap(&f, from, "\ncard 4097\n", why), -HL_ETOOBIG);
+		assert_string_equal(why, "card 1: input is larger than the format allows");
+	}
 	assert_true(parse_swap(&f, "name ru-cert", "name ru-cerx", why) < 0);
 	assert_memory_equal(why, "card 1: ", 8);
 	{
@@ -799,6 +816,13 @@ static void test_parse_nested(void **state)
 		assert_int_equal(hl_proof2_encode(&g, &parts), 0);
 		assert_int_equal(parse_text((const char *)g.data, g.len, why), -HL_EPROOF);
 		assert_string_equal(why, "terms proof 2 is not disclosed");
+		hl_buf_free(&g);
+		parts = p->parts;
+		parts.ack[0] = (struct hl_span){undisclosed.data, undisclosed.len};
+		hl_buf_init(&g, HL_PROOF2_MAX);
+		assert_int_equal(hl_proof2_encode(&g, &parts), 0);
+		assert_int_equal(parse_text((const char *)g.data, g.len, why), -HL_EPROOF);
+		assert_string_equal(why, "ack proof 1 is not disclosed");
 		hl_buf_free(&g);
 	}
 	assert_int_equal(parse_swap(&f, "hotline.proof/v1\nenvelope", "hotline.proof/v2\nenvelope",
