@@ -420,9 +420,12 @@ static int apply_change(struct v2 *v, size_t j, int s, const struct hl_envelope 
 	struct hl_key_change c = {.seq = env->seq, .time = env->time,
 				  .skew = HL_PROOF2_SKEW};
 	struct hl_content ct;
-	char tail[512];
-	int r = open_content(&v->p->chain[j], env, &ct);
+	char tail[512] = "";
+	int r;
 
+	if (kc->n == HL_ERAS_MAX)
+		return say(v->why, v->cap, -HL_ETOOBIG, "chain proof %zu: too many eras", j + 1);
+	r = open_content(&v->p->chain[j], env, &ct);
 	if (r < 0)
 		return say(v->why, v->cap, r, "chain proof %zu: %s", j + 1, hl_strerror(r));
 	if (strcmp(ct.type, env->kind) != 0 || !ct.card || ct.card_len > HL_CARD_MAX) {
@@ -439,6 +442,8 @@ static int apply_change(struct v2 *v, size_t j, int s, const struct hl_envelope 
 		r = apply_rekey(v, s, rekey_signer, &c, tail, sizeof(tail));
 	else
 		r = apply_card(v, s, &c, tail, sizeof(tail));
+	if (r < 0 && !tail[0])
+		snprintf(tail, sizeof(tail), "%s", hl_strerror(r));
 	return r < 0 ? say(v->why, v->cap, r, "chain proof %zu: %s", j + 1, tail) : 0;
 }
 
