@@ -135,7 +135,8 @@ test_expect_success 'a proof checked with a third party card fails' '
 test_expect_success 'proof verify checks its arguments' '
 	expect_code 2 "$HOTLINE" proof verify --card ru-cert/card d1.proof &&
 	expect_code 2 "$HOTLINE" proof verify --card ru-cert/card --card us-cert/card &&
-	expect_code 2 "$HOTLINE" proof verify --card a --card b --card c d1.proof &&
+	"$HOTLINE" proof verify --card eu-cert/card --card us-cert/card --card ru-cert/card \
+		d1.proof >/dev/null &&
 	expect_code 1 "$HOTLINE" proof verify --card ru-cert/card --card us-cert/card \
 		nosuch 2>err &&
 	grep -q "nosuch: No such file" err &&

@@ -54,6 +54,7 @@ max_len() {
 	envelope) echo 20000 ;;
 	checkpoint) echo 5000 ;;	# past HL_CHECKPOINT_MAX
 	batch | proof) echo 16384 ;;	# a few envelopes and a checkpoint
+	proof2) echo 32768 ;;	# five v1 proofs and two cards
 	auditlog) echo 16384 ;;	# an entry, its path and a checkpoint
 	*) echo 4096 ;;
 	esac

@@ -573,6 +573,11 @@ static void span(int64_t s, char *out, size_t cap)
 		snprintf(out, cap, _("%lldd%02lldh"), (long long)(s / 86400), (long long)(s / 3600 % 24));
 }
 
+void cli_span(int64_t s, char *out, size_t cap)
+{
+	span(s, out, cap);
+}
+
 bool cli_ack_text(const struct cli_ack *a, int64_t sent, int64_t now, char *out, size_t cap)
 {
 	char d[64];

@@ -49,6 +49,9 @@ void cli_print_text(const unsigned char *p, size_t n);
 
 int64_t cli_now(void);
 
+/* A span of seconds as the operator reads it: 45s, 12m, 1h05m, 3d02h. */
+void cli_span(int64_t s, char *out, size_t cap);
+
 /* Option values checked the same way by every command; each prints why
  * a value is refused. */
 bool cli_opt_seq(const char *arg, uint64_t *seq);

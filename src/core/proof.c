@@ -71,55 +71,70 @@ int hl_proof_parse(const unsigned char *buf, size_t n, struct hl_proof *p)
 	return r;
 }
 
-/* The sender and recipient among the two cards, by the envelope's names. */
-static int roles(const struct hl_envelope *env, const struct hl_card *a,
-		 const struct hl_card *b, struct hl_proof_result *res)
+/* The two cards of a v1 proof, either order: the sender and recipient
+ * by the envelope's names, and generation 1's link ID. */
+struct two_cards {
+	const struct hl_card *a, *b;
+};
+
+static int cards_envelope(void *ctx, const struct hl_envelope *env,
+			  const struct hl_card **sender, const struct hl_card **recipient)
 {
-	if (strcmp(env->from, a->name) == 0 && strcmp(env->to, b->name) == 0) {
-		res->sender = a;
-		res->recipient = b;
-	} else if (strcmp(env->from, b->name) == 0 && strcmp(env->to, a->name) == 0) {
-		res->sender = b;
-		res->recipient = a;
+	const struct two_cards *c = ctx;
+
+	if (strcmp(env->from, c->a->name) == 0 && strcmp(env->to, c->b->name) == 0) {
+		*sender = c->a;
+		*recipient = c->b;
+	} else if (strcmp(env->from, c->b->name) == 0 && strcmp(env->to, c->a->name) == 0) {
+		*sender = c->b;
+		*recipient = c->a;
 	} else {
 		return -HL_ELINK;
 	}
-	return hl_envelope_check_link(env, NULL, res->sender, res->recipient);
+	return hl_envelope_check_link(env, NULL, *sender, *recipient);
 }
 
-static int check_checkpoint(const struct hl_proof *p, struct hl_proof_result *res)
+static int cards_checkpoint(void *ctx, const struct hl_proof_result *res,
+			    const unsigned char **pk)
+{
+	(void)ctx;
+	*pk = res->sender->sign_pk;
+	return 0;
+}
+
+static int cards_cosig(void *ctx, struct hl_proof_result *res)
+{
+	(void)ctx;
+	return hl_cosig_verify(&res->cp, res->recipient->name, res->recipient->sign_pk,
+			       &res->receipt_time);
+}
+
+static int check_checkpoint(const struct hl_proof *p, const struct hl_proof_keys *k,
+			    struct hl_proof_result *res)
 {
 	char origin[HL_ORIGIN_MAX + 1];
+	const unsigned char *pk = NULL;
 	int r = hl_checkpoint_parse(p->checkpoint, p->checkpoint_len, &res->cp);
 
 	if (r < 0)
 		return r;
-	hl_log_origin(res->env.link, res->sender->name, origin);
+	hl_log_origin(res->env.link, res->env.from, origin);
 	if (strcmp(origin, res->cp.origin) != 0)
 		return -HL_ELINK;
-	r = hl_checkpoint_verify(&res->cp, res->sender->sign_pk);
+	r = k->checkpoint(k->ctx, res, &pk);
 	if (r == 0)
-		r = hl_cosig_verify(&res->cp, res->recipient->name,
-				    res->recipient->sign_pk, &res->receipt_time);
+		r = hl_checkpoint_verify(&res->cp, pk);
+	if (r == 0)
+		r = k->cosig(k->ctx, res);
 	return r;
 }
 
-int hl_proof_verify(const struct hl_proof *p, const struct hl_card *a,
-		    const struct hl_card *b, struct hl_proof_result *res)
+/* Steps 8 to 10 of 9.8: the place in the log, and the disclosed key. */
+static int check_inclusion(const struct hl_proof *p, struct hl_proof_result *res)
 {
 	hl_hash leaf;
-	int r;
+	int r = 0;
 
-	memset(res, 0, sizeof(*res));
-	r = hl_envelope_parse(p->envelope, p->envelope_len, &res->env);
-	if (r == 0)
-		r = roles(&res->env, a, b, res);
-	if (r == 0)
-		r = hl_envelope_verify(&res->env, res->sender);
-	if (r == 0)
-		r = check_checkpoint(p, res);
-	if (r < 0)
-		return r;
 	if (p->index != res->env.seq - 1)
 		return -HL_EPROOF;
 	hl_merkle_leaf(p->envelope, p->envelope_len, leaf);
@@ -137,4 +152,34 @@ int hl_proof_verify(const struct hl_proof *p, const struct hl_card *a,
 		hl_buf_free(&plain);
 	}
 	return r;
+}
+
+int hl_proof_verify_keys(const struct hl_proof *p, const struct hl_proof_keys *k,
+			 struct hl_proof_result *res)
+{
+	int r;
+
+	memset(res, 0, sizeof(*res));
+	r = hl_envelope_parse(p->envelope, p->envelope_len, &res->env);
+	if (r == 0)
+		r = k->envelope(k->ctx, &res->env, &res->sender, &res->recipient);
+	if (r == 0)
+		r = hl_envelope_verify(&res->env, res->sender);
+	if (r == 0)
+		r = check_checkpoint(p, k, res);
+	if (r == 0)
+		r = check_inclusion(p, res);
+	return r;
+}
+
+int hl_proof_verify(const struct hl_proof *p, const struct hl_card *a,
+		    const struct hl_card *b, struct hl_proof_result *res)
+{
+	struct two_cards c = {a, b};
+	const struct hl_proof_keys k = {
+		.envelope = cards_envelope, .checkpoint = cards_checkpoint,
+		.cosig = cards_cosig, .ctx = &c,
+	};
+
+	return hl_proof_verify_keys(p, &k, res);
 }

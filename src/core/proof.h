@@ -64,4 +64,24 @@ int hl_proof_parse(const unsigned char *buf, size_t n, struct hl_proof *p);
 int hl_proof_verify(const struct hl_proof *p, const struct hl_card *a,
 		    const struct hl_card *b, struct hl_proof_result *res);
 
+/* The keys a proof is checked with, chosen once each object is parsed:
+ * a v1 proof's two cards, or a v2 proof's eras (proof2.h).  envelope()
+ * checks the envelope's link and names and gives the sender's and
+ * recipient's cards (the sender's verifies the envelope); checkpoint()
+ * gives the key for the checkpoint's size; cosig() verifies the
+ * recipient's cosignature and sets res->receipt_time.  Each returns 0 or
+ * the error that fails the proof. */
+struct hl_proof_keys {
+	int (*envelope)(void *ctx, const struct hl_envelope *env,
+			const struct hl_card **sender, const struct hl_card **recipient);
+	int (*checkpoint)(void *ctx, const struct hl_proof_result *res,
+			  const unsigned char **pk);
+	int (*cosig)(void *ctx, struct hl_proof_result *res);
+	void *ctx;
+};
+
+/* Steps 2 to 10 of 9.8 with the keys k chooses.  Fills res. */
+int hl_proof_verify_keys(const struct hl_proof *p, const struct hl_proof_keys *k,
+			 struct hl_proof_result *res);
+
 #endif

@@ -34,7 +34,10 @@
  *       rewrites the deterministic files and leaves the envelope alone;
  *   HOTLINE_REGEN=envelope build/tests/test_vectors
  *       also reseals ru-to-us.envelope and rewrites its .plain and .key
- *       (a new random content key, so every byte of it changes).
+ *       (a new random content key, so every byte of it changes);
+ *   HOTLINE_REGEN=proof2 build/tests/test_vectors
+ *       reseals the five envelopes of ru-to-us-2.proof (the v2 proof
+ *       file, kept as it was made, like the envelope) and rewrites it.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -56,12 +59,17 @@
 #include "hash.h"
 #include "merkle.h"
 #include "note.h"
+#include "proof2.h"
 #include "text.h"
 
 #define SENT "2026-11-22T10:02:00Z"
 #define FILE_MAX (1024 * 1024)
 
 #include "golden.h"
+
+#define MEM_LEVELS 3
+#define MEM_LEAVES 4
+#include "memlog.h"
 
 /* The fixed text of the golden note, signed by both parties. */
 static const char note_text[] =
@@ -90,6 +98,7 @@ static const char content_summary[] =
 enum regen { REGEN_NONE, REGEN_FIXED, REGEN_ENVELOPE };
 
 static enum regen regen;
+static bool regen_proof2;
 
 static int setup(void **state)
 {
@@ -584,6 +593,239 @@ static void test_old_content(void **state)
 	}
 }
 
+/* ---- the proof file v2 (ru-to-us-2.proof, protocol.md 9.12) ----
+ *
+ * ru-cert's log: 1 the terms of content-terms.json (us-cert accepts them
+ * at its seq 1), 2 a `card` envelope carrying ru-cert-2.card, 3 the
+ * notify of content.json, signed with the rotated key; us-cert's log: 1
+ * the acceptance, 2 the ack of ru-cert/3.  Each log's checkpoint at its
+ * size is signed by its era's key and cosigned by the other party's
+ * key of that time.  The proof of ru-cert/3, disclosed, carries the
+ * chain (ru-cert/2), the terms (ru-cert/1, us-cert/1) and the ack. */
+#define P2_TIME "2027-11-22T10:00:00Z"
+
+struct p2log {
+	struct hl_buf env[3];
+	unsigned char key[3][HL_KEY_LEN];
+	struct mem m;
+	size_t n;
+	struct hl_buf cp;
+};
+
+static void p2_put(struct p2log *l, const struct party *from, const struct party *to,
+		   int64_t t, const char *kind, const struct hl_buf *plain)
+{
+	unsigned char link[HL_LINK_ID_LEN];
+	struct hl_seal_params sp = {
+		.from = &from->card, .sign_sk = from->sign_sk, .to = &to->card,
+		.seq = l->n + 1, .time = t, .precedence = HL_FLASH, .kind = kind,
+		.link = link,
+	};
+	struct hl_envelope env;
+	struct hl_buf *e = &l->env[l->n];
+
+	hl_link_id(ru.card.sign_pk, us.card.sign_pk, link);
+	hl_buf_init(e, HL_ENVELOPE_HEADER_MAX + HL_BODY_MAX);
+	assert_int_equal(hl_envelope_seal(&sp, plain->data, plain->len, e), 0);
+	assert_int_equal(hl_envelope_parse(e->data, e->len, &env), 0);
+	assert_int_equal(hl_envelope_unwrap(&env, from->card.name, from->card.box_pk,
+					    from->box_sk, l->key[l->n]), 0);
+	mem_add(&l->m, e->data, e->len);
+	l->n++;
+}
+
+/* A content of kind naming ref (an envelope of target), or the card. */
+static void p2_content(const char *kind, const struct p2log *target, size_t seq,
+		       const char *tname, const unsigned char *card, size_t card_len,
+		       struct hl_buf *out)
+{
+	struct hl_content c = {.text = {"en", "", 0}};
+
+	snprintf(c.type, sizeof(c.type), "%s", kind);
+	if (target) {
+		c.has_ref = true;
+		snprintf(c.ref.from, sizeof(c.ref.from), "%s", tname);
+		c.ref.seq = seq;
+		hl_merkle_leaf(target->env[seq - 1].data, target->env[seq - 1].len, c.ref.leaf);
+	}
+	c.card = (const char *)card;
+	c.card_len = card_len;
+	hl_buf_init(out, 8192);
+	assert_int_equal(hl_content_write(&c, out), 0);
+}
+
+static void p2_seal_log(struct p2log *l, const char *name, const struct party *signer,
+			const struct party *co, int64_t t)
+{
+	struct hl_merkle_src src = {mem_node, &l->m};
+	unsigned char link[HL_LINK_ID_LEN];
+	char origin[HL_ORIGIN_MAX + 1];
+	struct hl_checkpoint cp;
+	struct hl_buf line;
+	hl_hash root;
+
+	hl_link_id(ru.card.sign_pk, us.card.sign_pk, link);
+	hl_log_origin(link, name, origin);
+	assert_int_equal(hl_merkle_root(&src, l->n, root), 0);
+	hl_buf_init(&l->cp, HL_CHECKPOINT_MAX);
+	assert_int_equal(hl_checkpoint_sign(origin, l->n, root, signer->sign_sk, &l->cp), 0);
+	assert_int_equal(hl_checkpoint_parse(l->cp.data, l->cp.len, &cp), 0);
+	hl_buf_init(&line, HL_COSIG_LINE_MAX);
+	assert_int_equal(hl_cosig_sign(&cp, co->name, co->sign_sk, (uint64_t)t, &line), 0);
+	assert_int_equal(hl_buf_append(&l->cp, line.data, line.len), 0);
+	hl_buf_free(&line);
+}
+
+static void p2_proof1(const struct p2log *l, size_t seq, struct hl_buf *out)
+{
+	struct hl_merkle_src src = {mem_node, (void *)&l->m};
+	hl_hash path[HL_MERKLE_PROOF_MAX];
+	size_t n = 0;
+
+	assert_int_equal(hl_merkle_inclusion(&src, seq - 1, l->n, path, &n), 0);
+	hl_buf_init(out, HL_PROOF_MAX);
+	assert_int_equal(hl_proof_encode(out, l->env[seq - 1].data, l->env[seq - 1].len,
+					 l->key[seq - 1], seq - 1, path, n, l->cp.data,
+					 l->cp.len), 0);
+}
+
+/* Seals the two logs and writes ru-to-us-2.proof. */
+static void reseal_proof2(void)
+{
+	struct p2log a = {0}, b = {0};
+	struct hl_buf plain, card, pr[5], out;
+	struct hl_proof2_parts parts = {.generation = 1, .nchain = 1, .nterms = 2, .nack = 1};
+	unsigned char *terms, *content, *c1, *c2;
+	size_t tn, cn, n1, n2;
+	int64_t t0;
+
+	assert_int_equal(hl_time_parse(P2_TIME, HL_TIME_LEN, &t0), 0);
+	terms = golden_read("content-terms.json", &tn);
+	content = golden_read("content.json", &cn);
+	card.data = golden_read("ru-cert-2.card", &card.len);
+	plain = (struct hl_buf){.data = terms, .len = tn};
+	p2_put(&a, &ru, &us, t0, "terms", &plain);
+	p2_content("terms-accept", &a, 1, "ru-cert", NULL, 0, &plain);
+	p2_put(&b, &us, &ru, t0 + 60, "terms-accept", &plain);
+	hl_buf_free(&plain);
+	p2_content("card", NULL, 0, NULL, card.data, card.len, &plain);
+	p2_put(&a, &ru, &us, t0 + 120, "card", &plain);
+	hl_buf_free(&plain);
+	plain = (struct hl_buf){.data = content, .len = cn};
+	p2_put(&a, &ru2, &us, t0 + 180, "notify", &plain);
+	p2_content("ack", &a, 3, "ru-cert", NULL, 0, &plain);
+	p2_put(&b, &us, &ru2, t0 + 300, "ack", &plain);
+	hl_buf_free(&plain);
+	p2_seal_log(&a, "ru-cert", &ru2, &us, t0 + 301);
+	p2_seal_log(&b, "us-cert", &us, &ru2, t0 + 301);
+	p2_proof1(&a, 2, &pr[0]);
+	p2_proof1(&a, 1, &pr[1]);
+	p2_proof1(&b, 1, &pr[2]);
+	p2_proof1(&b, 2, &pr[3]);
+	p2_proof1(&a, 3, &pr[4]);
+	c1 = golden_read("ru-cert.card", &n1);
+	c2 = golden_read("us-cert.card", &n2);
+	parts.card[0] = (struct hl_span){c1, n1};
+	parts.card[1] = (struct hl_span){c2, n2};
+	parts.chain[0] = (struct hl_span){pr[0].data, pr[0].len};
+	parts.terms[0] = (struct hl_span){pr[1].data, pr[1].len};
+	parts.terms[1] = (struct hl_span){pr[2].data, pr[2].len};
+	parts.ack[0] = (struct hl_span){pr[3].data, pr[3].len};
+	parts.main = (struct hl_span){pr[4].data, pr[4].len};
+	hl_buf_init(&out, HL_PROOF2_MAX);
+	assert_int_equal(hl_proof2_encode(&out, &parts), 0);
+	golden_write("ru-to-us-2.proof", out.data, out.len);
+	hl_buf_free(&out);
+	for (int i = 0; i < 5; i++)
+		hl_buf_free(&pr[i]);
+	for (size_t i = 0; i < 3; i++) {
+		hl_buf_free(&a.env[i]);
+		hl_buf_free(&b.env[i]);
+	}
+	hl_buf_free(&a.cp);
+	hl_buf_free(&b.cp);
+	free(terms);
+	free(content);
+	free(card.data);
+	free(c1);
+	free(c2);
+}
+
+/* The file's lines outside its pieces, which protocol.md quotes. */
+static void proof2_outline(struct hl_buf *out)
+{
+	unsigned char *f;
+	size_t n;
+	struct hl_proof2 *p = calloc(1, sizeof(*p));
+	const struct hl_proof2_parts *pp = &p->parts;
+	char why[256];
+
+	assert_non_null(p);
+	f = golden_read("ru-to-us-2.proof", &n);
+	assert_int_equal(hl_proof2_parse(f, n, p, why, sizeof(why)), 0);
+	hl_buf_init(out, 4096);
+	assert_int_equal(hl_buf_printf(out, "hotline.proof/v2\ngeneration %u\ncard %zu\ncard %zu\n"
+				       "chain 1\nproof %zu\nterms 2\nproof %zu\nproof %zu\n"
+				       "ack 1\nproof %zu\n", (unsigned)pp->generation,
+				       pp->card[0].n, pp->card[1].n, pp->chain[0].n,
+				       pp->terms[0].n, pp->terms[1].n, pp->ack[0].n), 0);
+	free(f);
+	free(p);
+}
+
+/* The v2 vector: kept as made (its envelopes are sealed at random),
+ * re-encoded byte for byte, its cards the golden ones, and verified with
+ * the founding cards: the rotation, the terms of content-terms.json in
+ * force, the ack, and the message of content.json. */
+static void test_proof2_vector(void **state)
+{
+	struct hl_proof2 *p = calloc(1, sizeof(*p));
+	struct hl_proof2_result *res = calloc(1, sizeof(*res));
+	struct hl_card given[2] = {ru.card, us.card}, newest[2] = {ru2.card, us.card};
+	unsigned char *f, *g;
+	struct hl_buf again, plain;
+	char why[512];
+	size_t n, gn;
+
+	(void)state;
+	assert_true(p && res);
+	derive(&ru2);
+	assert_int_equal(hl_time_parse(CREATED2, HL_TIME_LEN, &ru2.card.created), 0);
+	if (regen_proof2)
+		reseal_proof2();
+	f = golden_read("ru-to-us-2.proof", &n);
+	assert_int_equal(hl_proof2_parse(f, n, p, why, sizeof(why)), 0);
+	hl_buf_init(&again, HL_PROOF2_MAX);
+	assert_int_equal(hl_proof2_encode(&again, &p->parts), 0);
+	assert_int_equal(again.len, n);
+	assert_memory_equal(again.data, f, n);
+	g = golden_read("ru-cert.card", &gn);
+	assert_int_equal(p->parts.card[0].n, gn);
+	assert_memory_equal(p->parts.card[0].p, g, gn);
+	free(g);
+	if (hl_proof2_verify(p, given, 2, res, why, sizeof(why)) != 0)
+		fail_msg("%s", why);
+	assert_int_equal(res->era, 1);
+	assert_int_equal(res->main.env.seq, 3);
+	assert_memory_equal(&res->chain[0].era[1].card, &ru2.card, sizeof(ru2.card));
+	assert_true(res->has_terms && res->has_ack);
+	assert_int_equal(res->terms.terms.ack[HL_FLASH], 900);
+	assert_int_equal(res->terms.accepted_seq, 1);
+	hl_buf_init(&plain, HL_PLAIN_MAX);
+	assert_int_equal(hl_envelope_decrypt(&res->main.env, p->main.key, &plain), 0);
+	g = golden_read("content.json", &gn);
+	assert_int_equal(plain.len, gn);
+	assert_memory_equal(plain.data, g, gn);
+	free(g);
+	/* The terms were signed in era 0: the newest card alone does not do. */
+	assert_int_equal(hl_proof2_verify(p, newest, 2, res, why, sizeof(why)), -HL_ETRUST);
+	hl_buf_free(&plain);
+	hl_buf_free(&again);
+	free(f);
+	free(p);
+	free(res);
+}
+
 static void assert_quoted(const unsigned char *doc, size_t dn,
 			  const void *p, size_t n, const char *what)
 {
@@ -609,7 +851,7 @@ static void test_doc_quotes_vectors(void **state)
 	struct hl_buf b64;
 
 	(void)state;
-	if (regen != REGEN_NONE) {
+	if (regen != REGEN_NONE || regen_proof2) {
 		print_message("# vectors rewritten; run again without HOTLINE_REGEN to check docs/protocol.md\n");
 		skip();
 	}
@@ -621,6 +863,9 @@ static void test_doc_quotes_vectors(void **state)
 		assert_quoted(doc, dn, f, n, files[i]);
 		free(f);
 	}
+	proof2_outline(&b64);
+	assert_quoted(doc, dn, b64.data, b64.len, "the outline of ru-to-us-2.proof");
+	hl_buf_free(&b64);
 	f = golden_read("ru-to-us.envelope", &n);
 	assert_int_equal(hl_envelope_parse(f, n, &env), 0);
 	assert_quoted(doc, dn, env.header, env.header_len, "the envelope's header");
@@ -651,6 +896,7 @@ int main(void)
 		cmocka_unit_test(test_operator_content),
 		cmocka_unit_test(test_terms_content),
 		cmocka_unit_test(test_old_content),
+		cmocka_unit_test(test_proof2_vector),
 		cmocka_unit_test(test_doc_quotes_vectors),
 	};
 
@@ -662,8 +908,10 @@ int main(void)
 		regen = REGEN_FIXED;
 	} else if (strcmp(r, "envelope") == 0) {
 		regen = REGEN_ENVELOPE;
+	} else if (strcmp(r, "proof2") == 0) {
+		regen_proof2 = true;
 	} else {
-		fprintf(stderr, "HOTLINE_REGEN must be 1 or envelope, not '%s'\n", r);
+		fprintf(stderr, "HOTLINE_REGEN must be 1, envelope or proof2, not '%s'\n", r);
 		return 2;
 	}
 	return cmocka_run_group_tests(tests, setup, NULL);
