@@ -8,7 +8,9 @@
 #   test_done
 #
 # Inside a test body, commands run with 'set -e' from $TEST_DIR; their
-# output is kept and shown as TAP comments when the test fails.
+# output is kept and shown as TAP comments when the test fails.  With
+# TEST_TIMES=1 in the environment, each test's wall time follows it as
+# a TAP comment ("# took 1234 ms"), to find where a slow test spends it.
 set -u
 
 TEST_NAME=$(basename "$0" .sh)
@@ -39,6 +41,7 @@ fi
 
 test_expect_success() {
 	test_count=$((test_count + 1))
+	[ -z "${TEST_TIMES:-}" ] || te_start=$(date +%s%N)
 	if (cd "$TEST_DIR" && set -e && eval "$2") >"$TEST_DIR/.log" 2>&1; then
 		echo "ok $test_count - $1"
 	else
@@ -46,6 +49,8 @@ test_expect_success() {
 		echo "not ok $test_count - $1"
 		sed 's/^/#   /' "$TEST_DIR/.log"
 	fi
+	[ -z "${TEST_TIMES:-}" ] ||
+		echo "# took $((($(date +%s%N) - te_start) / 1000000)) ms"
 }
 
 test_done() {
