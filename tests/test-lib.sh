@@ -123,6 +123,13 @@ free_port() {
 	echo "$port"
 }
 
+# jq_ PERL-EXPR : what EXPR gives of the JSON on standard input ($j),
+# "null" when it gives nothing.
+jq_() {
+	perl -MJSON::PP -e 'local $/; my $j = JSON::PP->new->utf8->decode(<STDIN>);
+		my $v = eval $ARGV[0]; print defined $v ? $v : "null"' "$1"
+}
+
 # hl NAME ARGS... : runs hotline for party NAME, its standard error
 # kept in $TEST_DIR/NAME.err.
 hl() {
