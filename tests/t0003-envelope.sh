@@ -47,13 +47,17 @@ test_expect_success 'open without the sender card refuses to guess' '
 '
 
 # Every byte is flipped in-process by tests/unit/test_envelope.c; here
-# every third header byte goes through the CLI.
+# every third header byte goes through the CLI.  Only the exit status
+# counts (not 0), which a leak report would not change: leak checks are
+# off for these runs, half of their time.
 test_expect_success 'a one-byte change anywhere in the header is caught' '
 	hdr=$(grep -abo "^$(printf "\342\200\224") " m.env | tail -n 1 | cut -d: -f1) &&
 	hdr=$((hdr + 100)) && i=0 &&
+	no_leaks="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" &&
 	while [ $i -lt $hdr ]; do
 		flip_byte m.env $i bad.env &&
-		if "$HOTLINE" envelope verify --from ru-cert/card bad.env 2>/dev/null; then
+		if ASAN_OPTIONS=$no_leaks "$HOTLINE" envelope verify --from ru-cert/card bad.env \
+			2>/dev/null; then
 			echo "byte $i: changed envelope accepted"; exit 1
 		fi
 		i=$((i + 3))

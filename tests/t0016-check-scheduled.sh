@@ -13,8 +13,9 @@ event_hook "$TEST_DIR/hook" "$TEST_DIR/events"
 # ru-cert checks us-cert every 4 s: its machine must receipt a check
 # in 10 s and a person answer it in 45 s (generous: under load, ASan
 # daemons take seconds to deliver, and the first check's answer must
-# come in time).  ru-cert's other deadlines, and
-# us-cert's, stay the defaults.
+# come in time; once it has, ru-cert restarts with 5 s and 10 s, so
+# that the check missed later is late and MISSED without long waits).
+# ru-cert's other deadlines, and us-cert's, stay the defaults.
 cat >>"$TEST_DIR/ru-cert/hotline.conf" <<CONF
 link.us-cert.check.every = 4s
 link.us-cert.receipt.immediate = 10s
@@ -105,9 +106,17 @@ test_expect_success 'a link.NAME.ack deadline overrides the party-wide one' '
 	! grep -q "^ru-cert/$flash .* due in" inbox
 '
 
+# The desk reads hotline.conf's deadlines as hotlined starts (a reload
+# moves only the clock's), hence a restart with the shorter one.
 test_expect_success 'with the peer stopped, the next check is not receipted' '
 	stop_daemon us-cert &&
 	before=$(last_check) &&
+	stop_daemon ru-cert &&
+	sed -i -e "s/^\(link.us-cert.receipt.immediate =\) 10s$/\1 5s/" \
+		-e "s/^\(link.us-cert.ack.immediate =\) 45s$/\1 10s/" ru-cert/hotline.conf &&
+	grep -qx "link.us-cert.receipt.immediate = 5s" ru-cert/hotline.conf &&
+	grep -qx "link.us-cert.ack.immediate = 10s" ru-cert/hotline.conf &&
+	start_daemon ru-cert &&
 	wait_for 60 checks_past "$before" &&
 	missed=$(last_check) && echo "$missed" >missed &&
 	wait_for 60 report_has "^us-cert/out/$missed .* immediate  *-  *-  *not receipted in time$\|^us-cert/out/$missed .* MISSED, not receipted$"

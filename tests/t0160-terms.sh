@@ -24,12 +24,6 @@ api() {
 		"http://hotlined$2" >code
 }
 
-# jq_ PERL-EXPR : what EXPR gives of the JSON on stdin ($j).
-jq_() {
-	perl -MJSON::PP -e 'local $/; my $j = JSON::PP->new->utf8->decode(<STDIN>);
-		my $v = eval $ARGV[0]; print defined $v ? $v : "null"' "$1"
-}
-
 test_expect_success 'before any agreement, each side says so and shows its defaults' '
 	start_daemon ru-cert && start_daemon us-cert &&
 	hl ru-cert link terms us-cert >out &&

@@ -18,12 +18,6 @@ US_PORT=$(free_port)
 linked_pair ru-cert "$RU_PORT" us-cert "$US_PORT"
 YEAR=+31622400
 
-# jq_ PERL-EXPR : what EXPR gives of the JSON on stdin ($j).
-jq_() {
-	perl -MJSON::PP -e 'local $/; my $j = JSON::PP->new->utf8->decode(<STDIN>);
-		my $v = eval $ARGV[0]; print defined $v ? $v : "null"' "$1"
-}
-
 # state PARTY PEER : PEER's link state at PARTY.
 state() {
 	hl "$1" link show "$2" --json | jq_ '$j->{state}'

@@ -13,12 +13,6 @@ RU_PORT=$(free_port)
 US_PORT=$(free_port)
 linked_pair ru-cert "$RU_PORT" us-cert "$US_PORT"
 
-# jq_ PERL-EXPR : what EXPR gives of the JSON on stdin ($j).
-jq_() {
-	perl -MJSON::PP -e 'local $/; my $j = JSON::PP->new->utf8->decode(<STDIN>);
-		my $v = eval $ARGV[0]; print defined $v ? $v : "null"' "$1"
-}
-
 # field PARTY LINK MEMBER : a member of PARTY's view of LINK.
 field() {
 	hl "$1" link show "$2" --json | jq_ "\$j->{$3}"

@@ -13,12 +13,6 @@ linked_pair ru-cert "$RU_PORT" us-cert "$US_PORT"
 RU_CONF="$TEST_DIR/ru-cert/hotline.conf"
 cp "$RU_CONF" "$TEST_DIR/ru.conf.orig"
 
-# jq_ PERL-EXPR : what EXPR gives of the JSON on stdin ($j).
-jq_() {
-	perl -MJSON::PP -e 'local $/; my $j = JSON::PP->new->utf8->decode(<STDIN>);
-		my $v = eval $ARGV[0]; print defined $v ? $v : "null"' "$1"
-}
-
 # conf_bad LINE-TEXT WHAT : hotlined -n refuses ru-cert's conf with
 # LINE-TEXT appended, naming its line and WHAT; the conf is put back.
 conf_bad() {

@@ -8,7 +8,9 @@
 #   test_done
 #
 # Inside a test body, commands run with 'set -e' from $TEST_DIR; their
-# output is kept and shown as TAP comments when the test fails.
+# output is kept and shown as TAP comments when the test fails.  With
+# TEST_TIMES=1 in the environment, each test's wall time follows it as
+# a TAP comment ("# took 1234 ms"), to find where a slow test spends it.
 set -u
 
 TEST_NAME=$(basename "$0" .sh)
@@ -39,6 +41,7 @@ fi
 
 test_expect_success() {
 	test_count=$((test_count + 1))
+	[ -z "${TEST_TIMES:-}" ] || te_start=$(date +%s%N)
 	if (cd "$TEST_DIR" && set -e && eval "$2") >"$TEST_DIR/.log" 2>&1; then
 		echo "ok $test_count - $1"
 	else
@@ -46,6 +49,8 @@ test_expect_success() {
 		echo "not ok $test_count - $1"
 		sed 's/^/#   /' "$TEST_DIR/.log"
 	fi
+	[ -z "${TEST_TIMES:-}" ] ||
+		echo "# took $((($(date +%s%N) - te_start) / 1000000)) ms"
 }
 
 test_done() {
@@ -116,6 +121,13 @@ free_port() {
 	done
 	echo "$port" >"$TEST_DIR/.port"
 	echo "$port"
+}
+
+# jq_ PERL-EXPR : what EXPR gives of the JSON on standard input ($j),
+# "null" when it gives nothing.
+jq_() {
+	perl -MJSON::PP -e 'local $/; my $j = JSON::PP->new->utf8->decode(<STDIN>);
+		my $v = eval $ARGV[0]; print defined $v ? $v : "null"' "$1"
 }
 
 # hl NAME ARGS... : runs hotline for party NAME, its standard error
@@ -229,6 +241,18 @@ start_daemon_frozen() {
 		unset FAKETIME
 		export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
 		start_daemon "$1"
+	)
+}
+
+# at_clock SPAN CMD... : runs CMD with its wall clock SPAN seconds
+# ahead ("+10") through libfaketime: a command that must give the same
+# answer later shows it without a test sleeping for it.
+at_clock() {
+	(
+		export LD_PRELOAD='/usr/$LIB/faketime/libfaketime.so.1' FAKETIME="$1"
+		export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
+		shift
+		"$@"
 	)
 }
 
