@@ -474,7 +474,7 @@ static void test_revoked(void **state)
 	make2(&w, &pk, &f);
 	assert_int_equal(check(&f, founding, 2, &o), 0);
 	assert_true(o.res->revoked);
-	assert_int_equal(o.res->revoked_at, T + 20);
+	assert_int_equal(o.res->revoked_at, T + 21);	/* the second after the card */
 	assert_true(o.res->suspect);
 	outcome_free(&o);
 	hl_buf_free(&f);
@@ -486,7 +486,7 @@ static void test_revoked(void **state)
 	put_card(&w, &w.a, &A0, &B, T + 20, "card", &A1, HL_USE_SIGN);
 	seal_log(&w.a, &A1, &B, T + 50);
 	make2(&w, &(struct pick){.chain = {{0, 2}}, .main = {0, 1}}, &f);
-	hl_time_format(T + 20, when);
+	hl_time_format(T + 21, when);
 	snprintf(want, sizeof(want), "the message: envelope 1 is signed with ru-cert's key %08x, revoked at %s",
 		 (unsigned)hl_note_keyid("ru-cert", HL_SIGTYPE_ED25519, A0.p.card.sign_pk, 32), when);
 	expect(&f, founding, 2, -HL_EREVOKED, want);
