@@ -21,7 +21,7 @@ test_expect_success 'the v2 vector: the chain from the founding cards, the terms
 	grep -qx "proof OK" out &&
 	grep -q "^message:  ru-cert -> us-cert, seq 3, flash, notify, sent 2027-11-22T10:03:00Z$" out &&
 	grep -qx "generation: 1" out &&
-	grep -qx "key chain: ru-cert era 0 (a card you gave) -> era 1 from seq 3 (2027-11-22T10:02:00Z, rotated)" out &&
+	grep -qx "key chain: ru-cert era 0 (a card you gave) -> era 1 from seq 3 (2027-11-22T10:02:01Z, rotated)" out &&
 	grep -qx "key chain: us-cert era 0 (a card you gave)" out &&
 	grep -qx "terms: version 1 in force since 2027-11-22T10:01:00Z (proposed ru-cert/1, accepted us-cert/1)" out &&
 	grep -qx "receipt: due 2027-11-22T10:05:00Z (receipt.flash 2m), receipted by 2027-11-22T10:05:01Z: LATE by 1s" out &&
@@ -35,7 +35,7 @@ test_expect_success 'with ru-cert'"'"'s newest card alone it does not hold; with
 	grep -q "before the card you trust (era 1): give an earlier card of ru-cert" err &&
 	"$HOTLINE" proof verify --card "$G/ru-cert-2.card" --card "$G/us-cert.card" \
 		--card "$G/ru-cert.card" "$G/ru-to-us-2.proof" >out &&
-	grep -qx "key chain: ru-cert era 0 (a card you gave) -> era 1 from seq 3 (2027-11-22T10:02:00Z, rotated) (a card you gave)" out
+	grep -qx "key chain: ru-cert era 0 (a card you gave) -> era 1 from seq 3 (2027-11-22T10:02:01Z, rotated) (a card you gave)" out
 '
 
 test_expect_success 'a v1 proof verifies with more than two cards, in any order' '
