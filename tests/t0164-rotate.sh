@@ -4,8 +4,9 @@
 # transaction, and signs and seals with the new keys from then on, while
 # messages flow both ways; none is lost, both logs verify, old messages
 # stay readable (the retired box key) and old proofs verify with the old
-# card.  After the change, an envelope signed with the retired key is
-# refused at once.
+# card.  A new TLS key goes into use once the peer has the card, which it
+# accepted both keys meanwhile.  After the change, an envelope signed
+# with the retired key is refused at once.
 . "$(dirname "$0")/test-lib.sh"
 . "$(dirname "$0")/lib-transcript.sh"
 
@@ -34,11 +35,11 @@ all_receipted() {
 	test "$(show_field "$1" "$2" sent)" = "$3 $3"
 }
 
-test_expect_success 'refusals: nothing to change, a revoke of what stays, the TLS key' '
+test_expect_success 'refusals: nothing to change, a revoke of what stays, no reason' '
 	start_daemon us-cert && start_daemon ru-cert &&
 	hl ru-cert send --to us-cert "before any change" >/dev/null &&
 	expect_code 1 hl ru-cert card rotate "no reason" &&
-	grep -q "nothing to change: give --sign, --box or --endpoint" ru-cert.err &&
+	grep -q "nothing to change: give --sign, --box, --tls or --endpoint" ru-cert.err &&
 	expect_code 1 hl ru-cert card rotate --sign --revoke box "half" &&
 	grep -q "revoke box: the encryption key is not being changed" ru-cert.err &&
 	expect_code 1 hl ru-cert card rotate --sign "" &&
@@ -93,6 +94,23 @@ test_expect_success 'the encryption key and the endpoint rotate; old bodies stay
 	hl ru-cert log verify >/dev/null && hl us-cert log verify >/dev/null
 '
 
+test_expect_success 'the TLS key rotates: both keys accepted, the switch after the receipt' '
+	grep "^tls " ru-cert/card >pin-before &&
+	(burst us-cert ru-cert 4 us-c >burst-us.out 2>&1; echo $? >burst-us3.rc) &
+	hl ru-cert card rotate --tls "new TLS key" >out &&
+	grep -q "goes into use once every peer has receipted" out &&
+	wait_for 30 grep -q "our new TLS key is in use" ru-cert.log &&
+	test ! -e ru-cert/tls-next.key && test -e ru-cert/tls-prev.key &&
+	! grep -qx "$(cat pin-before)" ru-cert/card &&
+	expect_code 1 hl ru-cert card tls-switch &&
+	grep -q "no TLS key change is waiting" ru-cert.err &&
+	wait_for 60 test -s burst-us3.rc && test "$(cat burst-us3.rc)" = 0 &&
+	hl ru-cert send --to us-cert "over the new TLS key" >/dev/null &&
+	wait_for 60 all_receipted us-cert ru-cert 22 &&
+	wait_for 60 all_receipted ru-cert us-cert 19 &&
+	wait_for 30 eval "test \"\$(hl us-cert link show ru-cert --json | jq -r .old_pin)\" = false"
+'
+
 test_expect_success 'after a restart: old and new bodies open, traffic goes on, the audit trail verifies' '
 	stop_daemon ru-cert && start_daemon ru-cert &&
 	hl ru-cert show us-cert/1 | grep -q "^us-a 1\$" &&
@@ -100,8 +118,8 @@ test_expect_success 'after a restart: old and new bodies open, traffic goes on, 
 	hl ru-cert show us-cert/18 | grep -q "^us-b 6\$" &&
 	hl ru-cert send --to us-cert "after the restart" >/dev/null &&
 	hl us-cert send --to ru-cert "to the new keys" >/dev/null &&
-	wait_for 60 all_receipted ru-cert us-cert 18 &&
-	wait_for 60 all_receipted us-cert ru-cert 19 &&
+	wait_for 60 all_receipted ru-cert us-cert 20 &&
+	wait_for 60 all_receipted us-cert ru-cert 23 &&
 	hl ru-cert audit verify >/dev/null &&
 	hl ru-cert log verify >/dev/null && hl us-cert log verify >/dev/null
 '

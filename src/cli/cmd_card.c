@@ -14,8 +14,9 @@ const char card_help[] =
 	"    hotline card [--home DIR]\n"
 	"    hotline card verify FILE\n"
 	"    hotline card show [--json]\n"
-	"    hotline card rotate [--sign] [--box] [--endpoint URL] [--revoke USES]\n"
-	"                        [--lang TAG] [--json] TEXT\n"
+	"    hotline card rotate [--sign] [--box] [--tls] [--endpoint URL]\n"
+	"                        [--revoke USES] [--lang TAG] [--json] TEXT\n"
+	"    hotline card tls-switch\n"
 	"    hotline card tls-renew [--json]\n\n"
 	"DESCRIPTION\n"
 	"    A card is a party's public identity: its name, Ed25519 signing\n"
@@ -31,9 +32,10 @@ const char card_help[] =
 	"    fingerprint and its key history on every link ('hotline link\n"
 	"    keys' shows both sides of one link); --json prints it as JSON.\n\n"
 	"    'card rotate' (an admin) changes this party's own keys: a new\n"
-	"    signing key (--sign), encryption key (--box) or endpoint\n"
-	"    (--endpoint URL), saying why (TEXT).  hotlined makes the new keys,\n"
-	"    signs the new card with the new key and with the old one, and sends\n"
+	"    signing key (--sign), encryption key (--box), TLS key (--tls) or\n"
+	"    endpoint (--endpoint URL), saying why (TEXT).  hotlined makes the\n"
+	"    new keys, signs the new card with the new key and with the old\n"
+	"    one, and sends\n"
 	"    it on every live link in one transaction; each peer accepts it\n"
 	"    without a new voice confirmation, because the old key vouches for\n"
 	"    it, and uses the new keys from that message on.  Old messages,\n"
@@ -41,8 +43,11 @@ const char card_help[] =
 	"    retired keys are kept in the home's keys/ folder.  --revoke sign\n"
 	"    or --revoke box (or sign,box) also announces that the old key must\n"
 	"    not be trusted for anything dated after the change.  A link that\n"
-	"    is added but not confirmed blocks a change; the TLS key cannot be\n"
-	"    changed yet.\n\n"
+	"    is added but not confirmed blocks a change.  A new TLS key waits\n"
+	"    in tls-next.key while the peers accept both keys: hotlined puts it\n"
+	"    in use once every peer has receipted the new card, or at once with\n"
+	"    'card tls-switch' (a peer that has not then refuses us until it\n"
+	"    has the card).\n\n"
 	"    'card tls-renew' (an admin) asks hotlined, which must be running,\n"
 	"    to issue this party's TLS certificate (tls.crt) again for the same\n"
 	"    key, valid for 20 years, and to restart its peer server on it\n"
@@ -115,7 +120,7 @@ int card_main(int argc, char **argv)
 {
 	static const char synopsis[] =
 		"card [--home DIR] | card verify FILE | card show [--json] |"
-		" card rotate [OPTIONS] TEXT | card tls-renew [--json]";
+		" card rotate [OPTIONS] TEXT | card tls-switch | card tls-renew [--json]";
 	struct hl_party *p;
 	int r = home_opt(argc, argv, "card", synopsis);
 
@@ -125,6 +130,8 @@ int card_main(int argc, char **argv)
 		return card_show_main(argc - optind, argv + optind);
 	if (optind < argc && strcmp(argv[optind], "rotate") == 0)
 		return card_rotate_main(argc - optind, argv + optind);
+	if (optind < argc && strcmp(argv[optind], "tls-switch") == 0)
+		return card_tls_switch_main(argc - optind, argv + optind);
 	if (optind < argc && strcmp(argv[optind], "verify") == 0) {
 		if (argc - optind != 2)
 			return cli_usage("card", synopsis);

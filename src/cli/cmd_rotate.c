@@ -9,10 +9,11 @@
 #include "i18n.h"
 
 static const char synopsis[] =
-	"card rotate [--sign] [--box] [--endpoint URL] [--revoke USES] [--lang TAG] [--json] TEXT";
+	"card rotate [--sign] [--box] [--tls] [--endpoint URL] [--revoke USES] [--lang TAG] "
+	"[--json] TEXT | card tls-switch";
 
 struct args {
-	bool sign, box, json;
+	bool sign, box, tls, json;
 	const char *endpoint, *revoke, *lang;
 };
 
@@ -21,6 +22,7 @@ static int options(int argc, char **argv, struct args *a)
 	static const struct option opts[] = {
 		{"sign", no_argument, NULL, 's'},
 		{"box", no_argument, NULL, 'b'},
+		{"tls", no_argument, NULL, 't'},
 		{"endpoint", required_argument, NULL, 'e'},
 		{"revoke", required_argument, NULL, 'r'},
 		{"lang", required_argument, NULL, 'L'},
@@ -38,6 +40,7 @@ static int options(int argc, char **argv, struct args *a)
 		switch (c) {
 		case 's': a->sign = true; break;
 		case 'b': a->box = true; break;
+		case 't': a->tls = true; break;
 		case 'e': a->endpoint = optarg; break;
 		case 'r': a->revoke = optarg; break;
 		case 'L': a->lang = optarg; break;
@@ -57,6 +60,8 @@ static json_t *request(const struct args *a, const char *text)
 		json_object_set_new(j, "sign", json_true());
 	if (j && a->box)
 		json_object_set_new(j, "box", json_true());
+	if (j && a->tls)
+		json_object_set_new(j, "tls", json_true());
 	if (j && a->endpoint)
 		json_object_set_new(j, "endpoint", json_string(a->endpoint));
 	if (j && a->revoke)
@@ -82,6 +87,9 @@ static void report(json_t *res)
 		       json_string_value(json_object_get(v, "link")),
 		       json_string_value(json_object_get(v, "id")),
 		       (long long)json_integer_value(json_object_get(v, "era")));
+	if (json_is_string(json_object_get(res, "tls_switch")))
+		printf(_("the new TLS key goes into use once every peer has receipted the new "
+			 "card ('hotline card tls-switch' at once)\n"));
 	if (json_string_value(json_object_get(res, "note")))
 		fprintf(stderr, "hotline: %s\n", json_string_value(json_object_get(res, "note")));
 }
@@ -106,6 +114,25 @@ int card_rotate_main(int argc, char **argv)
 		report(res);
 	json_decref(res);
 	json_decref(args);
+	hl_party_free(p);
+	return r;
+}
+
+int card_tls_switch_main(int argc, char **argv)
+{
+	struct hl_party *p;
+	json_t *res = NULL;
+	int r;
+
+	if (argc != 1 || strcmp(argv[0], "tls-switch") != 0)
+		return cli_usage("card", synopsis);
+	p = cli_party(HL_PARTY_PUBLIC);
+	if (!p)
+		return CLI_FAIL;
+	r = cli_call(p, "POST", "/v1/card/tls-switch", NULL, &res) == 0 ? CLI_OK : CLI_FAIL;
+	if (r == CLI_OK)
+		printf(_("our new TLS key is in use\n"));
+	json_decref(res);
 	hl_party_free(p);
 	return r;
 }

@@ -26,9 +26,12 @@
 #include "held.h"
 #include "hook.h"
 #include "index.h"
+#include "keyring.h"
+#include "keys.h"
 #include "linkterms.h"
 #include "log.h"
 #include "msgid.h"
+#include "peer.h"
 #include "store.h"
 
 #define TICK_MS 1000
@@ -520,6 +523,44 @@ static int tick_one(void *ctx, const struct hl_link *l)
 	return 0;
 }
 
+/* 1 while live link l has not receipted our latest key change. */
+static int tls_waiting(void *ctx, const struct hl_link *l)
+{
+	struct hl_clock *c = ctx;
+	uint64_t via = 0, got = 0;
+
+	if (l->archived || !l->confirmed)
+		return 0;
+	if (hl_store_own_change_seq(c->st, l, &via) < 0 ||
+	    hl_store_cosigned_size(c->st, l->id, HL_OURS, &got) < 0)
+		return -HL_ESTORE;
+	return got < via;
+}
+
+/* A new TLS key of ours goes into use once every live link has
+ * receipted the card that carries it (protocol.md 9.13): until then
+ * the peers accept both keys, and after it the old one no more. */
+static void tls_switch_when_done(struct hl_clock *c)
+{
+	char err[PATH_MAX + 128] = "";
+	int r;
+
+	if (hl_party_tls_pending(c->me->home) != 1)
+		return;
+	r = hl_store_link_each(c->st, tls_waiting, c);
+	if (r < 0)
+		log_warn("clock: store: %s", hl_store_errmsg(c->st));
+	if (r != 0)
+		return;
+	if (hl_peer_tls_switch(c->me->home, err, sizeof(err)) < 0) {
+		log_warn("clock: the TLS switch: %s", err);
+		return;
+	}
+	hl_courier_new_cert(c->courier);
+	log_info("clock: every peer has receipted our new card: our new TLS key is in use");
+	hl_event("key", json_pack("{s:s, s:s}", "action", "tls-switched", "side", "ours"));
+}
+
 static void tick(struct hl_clock *c)
 {
 	struct tick t = {c, malloc(sizeof(struct batch))};
@@ -528,6 +569,7 @@ static void tick(struct hl_clock *c)
 		log_warn("clock: store: %s", hl_store_errmsg(c->st));
 	free(t.b);
 	pin_alarms(c);
+	tls_switch_when_done(c);
 }
 
 /* ---- running what is due ---- */

@@ -1,6 +1,7 @@
 /* courier.c - push what peers have not receipted, with backoff. */
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,7 @@ struct lane {
 	unsigned char new_pin[32];
 	bool new_key_seen, old_pin_dropped;
 	bool in_use;
+	unsigned cert_gen;		/* the client certificate it was made with */
 };
 
 struct hl_courier {
@@ -51,6 +53,7 @@ struct hl_courier {
 	bool woken, stopping, started;
 	struct lane lanes[MAX_LINKS];
 	char cert[PATH_MAX], key[PATH_MAX];
+	atomic_uint cert_gen;		/* moves when those files change */
 	char db[PATH_MAX];		/* for the handles of card fetches */
 };
 
@@ -163,8 +166,9 @@ static CURL *handle(struct hl_courier *c, struct lane *ln, const struct hl_link 
 	char pin[PINS_LEN];
 
 	pin_of(l, pin);
-	if (ln->curl && strcmp(ln->pin, pin) == 0)
+	if (ln->curl && strcmp(ln->pin, pin) == 0 && ln->cert_gen == atomic_load(&c->cert_gen))
 		return ln->curl;
+	ln->cert_gen = atomic_load(&c->cert_gen);
 	if (ln->curl)
 		curl_easy_cleanup(ln->curl);
 	memcpy(ln->pin, pin, sizeof(pin));
@@ -639,6 +643,12 @@ void hl_courier_wake(struct hl_courier *c)
 		c->lanes[i].s.next_attempt = 0;
 	pthread_cond_signal(&c->cond);
 	pthread_mutex_unlock(&c->lock);
+}
+
+void hl_courier_new_cert(struct hl_courier *c)
+{
+	atomic_fetch_add(&c->cert_gen, 1);
+	hl_courier_wake(c);
 }
 
 void hl_courier_stop(struct hl_courier *c)

@@ -32,6 +32,9 @@ int hl_courier_start(const struct hl_party *me, const char *db,
 		     struct hl_courier **out, char *err, size_t errlen);
 /* Makes the courier look at every link now (new messages, receipts). */
 void hl_courier_wake(struct hl_courier *c);
+/* Our TLS certificate changed (a TLS switch): each lane's next
+ * connection presents the new one. */
+void hl_courier_new_cert(struct hl_courier *c);
 /* Finishes the attempt under way, then stops. */
 void hl_courier_stop(struct hl_courier *c);
 /* Copies up to max link states; returns how many. */

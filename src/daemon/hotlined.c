@@ -158,6 +158,16 @@ static void terms_warn(const struct hl_party *p, struct hl_store *st)
  * for a link the store does not hold fail the check (-n); a real start
  * only warns, so that hotlined runs and the link can be added through
  * it (the settings apply once it is). */
+/* Whether tls.key and tls.crt are both in home. */
+static bool tls_whole(const char *home)
+{
+	char key[PATH_MAX], crt[PATH_MAX];
+
+	return hl_party_path(home, "tls.key", key, sizeof(key)) == 0 &&
+	       hl_party_path(home, "tls.crt", crt, sizeof(crt)) == 0 &&
+	       access(key, F_OK) == 0 && access(crt, F_OK) == 0;
+}
+
 /* A key change staged in home (keyring.h) is finished when the store
  * recorded it, else dropped: a crash between its commit and its files. */
 static int finish_key_change(const char *home)
@@ -167,6 +177,10 @@ static int finish_key_change(const char *home)
 	struct hl_buf card;
 	int r;
 
+	/* A TLS switch a crash cut short (keyring.c): done again. */
+	if (hl_party_tls_pending(home) == 1 && !tls_whole(home) &&
+	    (r = hl_party_tls_switch(home)) < 0)
+		log_warn("%s: the TLS switch cut short: %s", home, hl_strerror(r));
 	hl_buf_init(&card, HL_CARD_MAX);
 	r = hl_party_staged_card(home, &card);
 	if (r == -ENOENT) {

@@ -26,6 +26,7 @@
 #include "events.h"
 #include "file.h"
 #include "guard.h"
+#include "keyring.h"
 #include "hash.h"
 #include "http.h"
 #include "keys.h"
@@ -663,6 +664,19 @@ out:
 	unload(&key, &crt);
 	pthread_mutex_unlock(&serving_lock);
 	return r;
+}
+
+int hl_peer_tls_switch(const char *home, char *err, size_t errlen)
+{
+	int r = hl_party_tls_switch(home);
+
+	if (r < 0) {
+		snprintf(err, errlen, "%s/tls-next.key, tls-next.crt: %s", home,
+			 r == -ENOENT ? "no new TLS key is waiting" : hl_strerror(r));
+		return r;
+	}
+	r = hl_peer_renew(err, errlen);
+	return r == -ENOENT ? 0 : r;	/* no server yet: it starts on them */
 }
 
 void hl_peer_stop(struct hl_peer_server *ps)

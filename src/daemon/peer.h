@@ -24,4 +24,9 @@ void hl_peer_stop(struct hl_peer_server *ps);
  * before when it refuses the new one). */
 int hl_peer_renew(char *err, size_t errlen);
 
+/* The TLS switch of a key change of ours (protocol.md 9.13): the staged
+ * TLS key and certificate of home become the ones in use, and the server
+ * restarts on them (hl_peer_renew). */
+int hl_peer_tls_switch(const char *home, char *err, size_t errlen);
+
 #endif

@@ -11,11 +11,13 @@
 #include <sodium.h>
 
 #include "actions.h"
+#include "courier.h"
 #include "deskcase.h"
 #include "error.h"
 #include "events.h"
 #include "keyring.h"
 #include "keys.h"
+#include "peer.h"
 #include "transcript.h"
 #include "vocab.h"
 
@@ -78,16 +80,14 @@ static bool rotate_args(const struct hl_desk_req *q, struct rotate *w, struct hl
 	    !hl_desk_arg_bool(q, "box", &w->rot.box, e) || !hl_desk_arg_bool(q, "tls", &tls, e) ||
 	    !hl_desk_arg_str(q, "endpoint", &endpoint, e) || !revoke_arg(q, &w->revoke, e))
 		return false;
-	if (tls)
-		return hl_desk_fail(e, 400, "--tls: a change of the TLS key is not supported "
-				    "yet: the TLS key stays"), false;
+	w->rot.tls = tls;
 	if (endpoint && hl_endpoint_check(endpoint) < 0)
 		return hl_desk_fail(e, 400, "endpoint: %s: not an https:// URL with a host, "
 				    "or 'none'", endpoint), false;
 	if (endpoint && strcmp(endpoint, w->me->card.endpoint) != 0)
 		w->rot.endpoint = endpoint;
-	if (!w->rot.sign && !w->rot.box && !w->rot.endpoint)
-		return hl_desk_fail(e, 400, "nothing to change: give --sign, --box or "
+	if (!w->rot.sign && !w->rot.box && !w->rot.tls && !w->rot.endpoint)
+		return hl_desk_fail(e, 400, "nothing to change: give --sign, --box, --tls or "
 				    "--endpoint"), false;
 	if ((w->revoke & HL_USE_SIGN) && !w->rot.sign)
 		return hl_desk_fail(e, 400, "--revoke sign: the signing key is not being "
@@ -95,7 +95,7 @@ static bool rotate_args(const struct hl_desk_req *q, struct rotate *w, struct hl
 	if ((w->revoke & HL_USE_BOX) && !w->rot.box)
 		return hl_desk_fail(e, 400, "--revoke box: the encryption key is not being "
 				    "changed"), false;
-	if (w->revoke & HL_USE_TLS)
+	if ((w->revoke & HL_USE_TLS) && !w->rot.tls)
 		return hl_desk_fail(e, 400, "--revoke tls: the TLS key is not being "
 				    "changed"), false;
 	return true;
@@ -205,8 +205,9 @@ static json_t *result(const struct rotate *w, const struct hl_send_job *jobs)
 					  "action", "rotated", "side", "ours", "era", w->eras[i],
 					  "message", id));
 	}
-	res = json_pack("{s:s%, s:s, s:o, s:n}", "card", (const char *)w->rot.text.data,
-			w->rot.text.len, "fingerprint", fp, "links", links, "tls_switch");
+	res = json_pack("{s:s%, s:s, s:o, s:o}", "card", (const char *)w->rot.text.data,
+			w->rot.text.len, "fingerprint", fp, "links", links, "tls_switch",
+			w->rot.tls ? json_string("pending") : json_null());
 	return res;
 }
 
@@ -271,6 +272,9 @@ json_t *hl_desk_card_rotate(struct hl_desk *d, const struct hl_desk_req *q,
 			     "(its peer computes the link ID from the card it holds)", w->why);
 	else if (r < 0)
 		hl_desk_fail_code(e, r, "links");
+	else if (hl_party_tls_pending(w->me->home) == 1)
+		hl_desk_fail(e, 409, "a TLS key change is still under way (waiting for every "
+			     "peer's receipt of our card): 'hotline card tls-switch' finishes it");
 	else if ((r = hl_party_stage(w->me, &w->rot, why, sizeof(why))) == -HL_EEXIST)
 		hl_desk_fail(e, 409, "a key change is already staged (%s/%s): hotlined finishes "
 			     "or drops it at its next start", w->me->home, why);
@@ -284,4 +288,23 @@ json_t *hl_desk_card_rotate(struct hl_desk *d, const struct hl_desk_req *q,
 	hl_rotation_free(&w->rot);
 	free(w);
 	return res;
+}
+
+/* POST /v1/card/tls-switch {}: our new TLS key in use at once, without
+ * waiting for every peer's receipt of the card that carries it. */
+json_t *hl_desk_card_tls_switch(struct hl_desk *d, const struct hl_desk_req *q,
+				struct hl_desk_err *e)
+{
+	char err[PATH_MAX + 128] = "";
+
+	if (!hl_desk_args_only(q, e, NULL))
+		return NULL;
+	if (hl_party_tls_pending(d->me->home) != 1)
+		return hl_desk_fail(e, 409, "no TLS key change is waiting");
+	if (hl_peer_tls_switch(d->me->home, err, sizeof(err)) < 0)
+		return hl_desk_fail(e, 503, "the TLS switch: %s", err);
+	if (d->courier)
+		hl_courier_new_cert(d->courier);
+	hl_event("key", json_pack("{s:s, s:s}", "action", "tls-switched", "side", "ours"));
+	return json_pack("{s:b}", "ok", true);
 }

@@ -12,6 +12,7 @@
 #include "error.h"
 #include "file.h"
 #include "keyring.h"
+#include "tlscert.h"
 
 static void say(char *why, size_t len, const char *what)
 {
@@ -162,6 +163,33 @@ static int stage_box(const struct hl_party *p, struct hl_rotation *rot)
 	return hl_party_key_write(p->home, "box.key.next", BOX_TYPE, rot->box_sk, 32);
 }
 
+/* A new TLS key and its certificate, beside the ones in use. */
+static int stage_tls(const struct hl_party *p, struct hl_rotation *rot)
+{
+	struct hl_buf key, crt;
+	char path[PATH_MAX];
+	int r;
+
+	hl_buf_init(&key, 16384);
+	hl_buf_init(&crt, 16384);
+	r = hl_tlscert_generate(p->card.name, rot->now, &key, &crt, rot->card.tls_pin);
+	if (r == 0)
+		r = hl_party_path(p->home, "tls-next.key", path, sizeof(path));
+	if (r == 0)
+		r = hl_secret_write(path, key.data, key.len);
+	if (r == 0)
+		r = hl_party_path(p->home, "tls-next.crt", path, sizeof(path));
+	if (r == 0)
+		r = hl_secret_write(path, crt.data, crt.len);
+	if (r == 0 && chmod(path, 0644) < 0)
+		r = -errno;
+	if (key.data)
+		sodium_memzero(key.data, key.cap);
+	hl_buf_free(&key);
+	hl_buf_free(&crt);
+	return r;
+}
+
 /* The new card, self-signed, with the old key's line when the signing
  * key changes (protocol.md 3.5). */
 static int stage_card(const struct hl_party *p, struct hl_rotation *rot)
@@ -203,6 +231,10 @@ int hl_party_stage(const struct hl_party *p, struct hl_rotation *rot, char *why,
 	if (r == 0 && rot->box) {
 		say(why, whylen, "box.key.next");
 		r = stage_box(p, rot);
+	}
+	if (r == 0 && rot->tls) {
+		say(why, whylen, "tls-next.key");
+		r = stage_tls(p, rot);
 	}
 	if (r == 0) {
 		say(why, whylen, "card.next");
@@ -340,7 +372,9 @@ int hl_party_settle(const char *home)
 
 int hl_party_unstage(const char *home)
 {
-	static const char *const files[] = {"identity.key.next", "box.key.next", "card.next"};
+	static const char *const files[] = {
+		"identity.key.next", "box.key.next", "tls-next.key", "tls-next.crt", "card.next",
+	};
 	char path[PATH_MAX];
 	int r = 0;
 
@@ -348,5 +382,46 @@ int hl_party_unstage(const char *home)
 		if (hl_party_path(home, files[i], path, sizeof(path)) == 0 &&
 		    unlink(path) < 0 && errno != ENOENT)
 			r = -errno;
+	return r;
+}
+
+int hl_party_tls_pending(const char *home)
+{
+	char path[PATH_MAX];
+	int r = hl_party_path(home, "tls-next.crt", path, sizeof(path));
+
+	return r < 0 ? r : access(path, F_OK) == 0;
+}
+
+/* home/from becomes home/to; done already (no from) is done. */
+static int move(const char *home, const char *from, const char *to)
+{
+	char a[PATH_MAX], b[PATH_MAX];
+	int r = hl_party_path(home, from, a, sizeof(a));
+
+	if (r == 0)
+		r = hl_party_path(home, to, b, sizeof(b));
+	if (r == 0 && rename(a, b) < 0 && errno != ENOENT)
+		r = -errno;
+	return r;
+}
+
+int hl_party_tls_switch(const char *home)
+{
+	int r = hl_party_tls_pending(home);
+
+	if (r == 0)
+		return -ENOENT;
+	/* tls-next.crt goes last: a crash in between leaves the switch
+	 * pending, and hotlined does it again at its start (a handshake
+	 * between two renames fails, and is tried again). */
+	if (r == 1)
+		r = move(home, "tls.key", "tls-prev.key");
+	if (r == 0)
+		r = move(home, "tls.crt", "tls-prev.crt");
+	if (r == 0)
+		r = move(home, "tls-next.key", "tls.key");
+	if (r == 0)
+		r = move(home, "tls-next.crt", "tls.crt");
 	return r;
 }

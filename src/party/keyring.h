@@ -8,6 +8,10 @@
  *   <home>/box.key.next              force by hl_party_settle once the
  *   <home>/card.next                 store holds it
  *
+ *   <home>/tls-next.key, tls-next.crt a new TLS key staged: in force once
+ *                                    every peer has our card (the TLS
+ *                                    switch), when tls.* become tls-prev.*
+ *
  * <hex> is the first 8 bytes of the key's public key in lower-case hex.
  *
  * Inside hotlined, p->card, p->card_text, p->sign_sk and p->box_sk change
@@ -62,7 +66,7 @@ int hl_party_unwrap(const struct hl_party *p, const struct hl_envelope *env,
 
 /* A change of our own keys (`hotline card rotate`). */
 struct hl_rotation {
-	bool sign, box;			/* new keys of these kinds */
+	bool sign, box, tls;		/* new keys of these kinds */
 	const char *endpoint;		/* a new endpoint, or NULL */
 	int64_t now;
 	/* Made by hl_party_stage: */
@@ -98,5 +102,12 @@ int hl_party_staged_card(const char *home, struct hl_buf *out);
  * hl_party_unstage removes them instead (a change never recorded). */
 int hl_party_settle(const char *home);
 int hl_party_unstage(const char *home);
+
+/* 1 while a new TLS key waits for the switch (tls-next.crt exists). */
+int hl_party_tls_pending(const char *home);
+
+/* The TLS switch: tls.key and tls.crt become tls-prev.*, and
+ * tls-next.* become tls.*.  -ENOENT when none is staged. */
+int hl_party_tls_switch(const char *home);
 
 #endif

@@ -13,7 +13,7 @@
 
 enum {
 	K_EACH = HL_XSTMT_KEYS, K_PUT, K_FOUNDING, K_REVOKE, K_CARD, K_ENDPOINT,
-	K_OTHERS, K_OWN, K_SINCE, K_HELD, K_END
+	K_OTHERS, K_OWN, K_SINCE, K_HELD, K_VIA, K_END
 };
 _Static_assert(K_END <= HL_XSTMT_KEYS + 16, "keys.c owns 16 statement keys");
 
@@ -45,6 +45,8 @@ static const char *const sql[] = {
 			   " WHERE k.link = l.id AND k.side = 0 AND k.era = 0)",
 	[K_SINCE - K_EACH] = "SELECT max(from_time) FROM link_key WHERE side = 0",
 	[K_HELD - K_EACH] = "SELECT 1 FROM link_key WHERE side = 0 AND card = ?1 LIMIT 1",
+	[K_VIA - K_EACH] = "SELECT via_seq FROM link_key WHERE link = ?1 AND side = 0"
+			   " ORDER BY era DESC LIMIT 1",
 };
 
 enum { P_SET = HL_XSTMT_PIN, P_DROP, P_END };
@@ -451,4 +453,20 @@ int hl_store_signer(struct hl_store *st, const struct hl_link *l, int side,
 		*out = e->kc.era[i].card;
 	hl_eras_free(e);
 	return r;
+}
+
+int hl_store_own_change_seq(struct hl_store *st, const struct hl_link *l, uint64_t *seq)
+{
+	sqlite3_stmt *s = stmt(st, K_VIA);
+	int rc;
+
+	*seq = 0;
+	if (!s)
+		return -HL_ESTORE;
+	sqlite3_bind_int64(s, 1, l->id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*seq = (uint64_t)sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : hl_sqlite_fail(st);
 }

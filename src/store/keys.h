@@ -73,6 +73,9 @@ int hl_store_signer(struct hl_store *st, const struct hl_link *l, int side,
 		    const struct hl_card *card, const struct hl_buf *raw, uint64_t seq,
 		    struct hl_card *out);
 
+/* The seq of our envelope that began our latest era on l (0: none). */
+int hl_store_own_change_seq(struct hl_store *st, const struct hl_link *l, uint64_t *seq);
+
 /* When our latest key change took effect (the cosignatures' earliest
  * time, keyring.h), INT64_MIN when we never changed keys. */
 int hl_store_own_since(struct hl_store *st, int64_t *since);
