@@ -8,6 +8,8 @@
  * `confirmed` (when this party confirmed the card by voice) is local.
  * Read only: nothing here writes. */
 #include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -18,6 +20,49 @@
 #include "keys.h"
 #include "keysdesk.h"
 #include "note.h"
+
+#define FP_SLOTS 64
+
+/* A fingerprint is slow on purpose (iterated hashes: about a
+ * millisecond), and every link object and era shows one: each (name,
+ * sign key) is hashed once, then remembered. */
+static struct {
+	pthread_mutex_t lock;
+	unsigned next;
+	bool used[FP_SLOTS];
+	char name[FP_SLOTS][HL_NAME_MAX + 1];
+	unsigned char pk[FP_SLOTS][HL_ED25519_PK_LEN];
+	char fp[FP_SLOTS][HL_FINGERPRINT_LEN + 1];
+} fps = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+static bool fp_get(const struct hl_card *c, char out[HL_FINGERPRINT_LEN + 1])
+{
+	bool hit = false;
+
+	pthread_mutex_lock(&fps.lock);
+	for (unsigned i = 0; i < FP_SLOTS && !hit; i++)
+		if (fps.used[i] && strcmp(fps.name[i], c->name) == 0 &&
+		    memcmp(fps.pk[i], c->sign_pk, sizeof(fps.pk[i])) == 0) {
+			memcpy(out, fps.fp[i], HL_FINGERPRINT_LEN + 1);
+			hit = true;
+		}
+	pthread_mutex_unlock(&fps.lock);
+	return hit;
+}
+
+void hl_desk_fingerprint(const struct hl_card *c, char out[HL_FINGERPRINT_LEN + 1])
+{
+	if (fp_get(c, out))
+		return;
+	hl_card_fingerprint(c, out);
+	pthread_mutex_lock(&fps.lock);
+	snprintf(fps.name[fps.next], sizeof(fps.name[0]), "%s", c->name);
+	memcpy(fps.pk[fps.next], c->sign_pk, sizeof(fps.pk[0]));
+	memcpy(fps.fp[fps.next], out, HL_FINGERPRINT_LEN + 1);
+	fps.used[fps.next] = true;
+	fps.next = (fps.next + 1) % FP_SLOTS;
+	pthread_mutex_unlock(&fps.lock);
+}
 
 static const char *const how_names[] = {"founding", "rotated", "rekeyed"};
 static const char *const use_names[] = {"sign", "box", "tls"};
@@ -65,7 +110,7 @@ static json_t *era_json(const struct hl_eras *e, size_t i, const struct hl_link 
 	const struct hl_card *c = &x->card;
 	char fp[HL_FINGERPRINT_LEN + 1], keyid[9];
 
-	hl_card_fingerprint(c, fp);
+	hl_desk_fingerprint(c, fp);
 	snprintf(keyid, sizeof(keyid), "%08x", (unsigned)hl_note_keyid(c->name,
 		 HL_SIGTYPE_ED25519, c->sign_pk, HL_ED25519_PK_LEN));
 	return json_pack("{s:I, s:s, s:s, s:s, s:o, s:o, s:o, s:I, s:I, s:o, s:o, s:o, s:o}",
@@ -150,7 +195,7 @@ static json_t *brief(struct hl_store *st, const struct hl_party *me, const struc
 	if (*err < 0)
 		return NULL;
 	i = e->kc.n - 1;
-	hl_card_fingerprint(&e->kc.era[i].card, fp);
+	hl_desk_fingerprint(&e->kc.era[i].card, fp);
 	/* Era 0 is in force since the link was confirmed. */
 	v = json_pack("{s:I, s:s, s:o}", "era", (json_int_t)i, "fingerprint", fp, "since",
 		      i ? json_integer(e->kc.era[i].from_time) :
@@ -216,7 +261,7 @@ json_t *hl_desk_card_show(struct hl_desk *d, const struct hl_desk_req *q,
 		json_decref(h.items);
 		return hl_desk_fail_code(e, r, "links");
 	}
-	hl_card_fingerprint(&d->me->card, fp);
+	hl_desk_fingerprint(&d->me->card, fp);
 	res = json_pack("{s:s%, s:s, s:o}", "card", (const char *)d->me->card_text.data,
 			d->me->card_text.len, "fingerprint", fp, "history", h.items);
 	return res ? res : hl_desk_fail(e, 503, "out of memory");

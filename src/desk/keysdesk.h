@@ -14,4 +14,8 @@ hl_desk_fn hl_desk_link_keys, hl_desk_card_show;
 json_t *hl_desk_keys_brief(struct hl_store *st, const struct hl_party *me,
 			   const struct hl_link *l, int *err);
 
+/* hl_card_fingerprint(c, out), each (name, sign key) computed once in
+ * the process (a fingerprint takes about a millisecond, on purpose). */
+void hl_desk_fingerprint(const struct hl_card *c, char out[HL_FINGERPRINT_LEN + 1]);
+
 #endif

@@ -86,7 +86,7 @@ static json_t *view(struct hl_store *st, const struct hl_party *me, const struct
 	json_t *v;
 	int r;
 
-	hl_card_fingerprint(&l->card, fp);
+	hl_desk_fingerprint(&l->card, fp);
 	sodium_bin2hex(id, sizeof(id), l->link_id, sizeof(l->link_id));
 	/* A damaged store must fail here, not show a link as empty. */
 	r = hl_store_log_size(st, l->id, HL_OURS, &n[0]);
