@@ -5,13 +5,12 @@
 # ru-cert's newest card alone (trust goes forward only).  On two real
 # daemons, `proof export` writes v1 for a message that the founding
 # cards verify, v2 with --terms and --ack, v2 with the key chain for a
-# message at or after a key change (hl-forge rotate sends the `card`
-# envelope), and v2 on a link of generation 2, which a v1 proof cannot
-# show.
+# message after a real `card rotate` (verified from the founding cards;
+# with the newest card alone an era-0 message is refused), and v2 on a
+# link of generation 2, which a v1 proof cannot show.  (Chains of more
+# than one change, rekeys and revocations: test_proof2.)
 . "$(dirname "$0")/test-lib.sh"
 . "$(dirname "$0")/lib-transcript.sh"
-
-require_tools hl-forge
 
 G="$SRC_DIR/tests/golden"
 
@@ -48,18 +47,28 @@ test_expect_success 'a v1 proof verifies with more than two cards, in any order'
 '
 
 linked_pair ru-cert "$(free_port)" us-cert "$(free_port)"
+cp "$TEST_DIR/ru-cert/card" "$TEST_DIR/ru-card-0"
+new_party jp-cert "$(free_port)"
+link_both jp-cert us-cert
+
+# got NAME LINK SEQ [--received] : NAME holds message SEQ receipted
+# (its proof can be made).
+got() {
+	"$HOTLINE" --home "$TEST_DIR/$1" proof export --link "$2" --seq "$3" ${4:-} \
+		--out /dev/null 2>/dev/null
+}
 
 test_expect_success 'terms agreed, a FLASH message sent, receipted and acknowledged' '
 	start_daemon us-cert && start_daemon ru-cert &&
 	hl ru-cert link terms propose us-cert --lang en "terms" >/dev/null &&
-	wait_for 30 eval "hl us-cert link terms ru-cert | grep -q ru-cert/1" &&
+	wait_for 30 got us-cert ru-cert 1 --received &&
 	hl us-cert link terms accept ru-cert/1 "agreed" >/dev/null &&
-	wait_for 30 eval "test \"\$(show_field ru-cert us-cert received)\" = \"1 1\"" &&
+	wait_for 30 got ru-cert us-cert 1 --received &&
 	hl ru-cert send --to us-cert --precedence flash --lang en "the message" >out &&
 	grep -q "as us-cert/out/2" out &&
-	wait_for 30 eval "test \"\$(show_field ru-cert us-cert sent)\" = \"2 2\"" &&
+	wait_for 30 got ru-cert us-cert 2 &&
 	hl us-cert ack --lang en ru-cert/2 "read" >/dev/null &&
-	wait_for 30 eval "test \"\$(show_field ru-cert us-cert received)\" = \"2 2\""
+	wait_for 30 got ru-cert us-cert 2 --received
 '
 
 test_expect_success 'export writes v1 when the founding cards verify it' '
@@ -90,39 +99,53 @@ test_expect_success 'without the terms, export --ack says the deadlines cannot b
 	grep -q "^acknowledgment: acknowledged at 20" out
 '
 
-test_expect_success 'a key change: its card envelope is proved with the chain, a message before without' '
-	"$TOOLS/hl-forge" rotate --home ru-cert us-cert sign >out &&
-	test "$(cat out)" = us-cert/out/3 &&
-	hl ru-cert send --to us-cert --lang en "wakes the courier" >/dev/null &&
-	wait_for 30 eval "test \"\$(show_field us-cert ru-cert received)\" = \"3 3\"" &&
-	hl us-cert proof export --link ru-cert --seq 3 --received --terms --out c.proof &&
-	grep -aqx "chain 1" c.proof &&
-	"$HOTLINE" proof verify --card ru-cert/card --card us-cert/card c.proof >out &&
-	grep -q "^key chain: ru-cert era 0 (a card you gave) -> era 1 from seq 4 (20.*, rotated)$" out &&
-	hl us-cert proof export --link ru-cert --seq 2 --received --terms --out b.proof &&
-	grep -aqx "chain 0" b.proof &&
-	"$HOTLINE" proof verify --card ru-cert/card --card us-cert/card b.proof >out &&
-	grep -qx "key chain: ru-cert era 0 (a card you gave)" out
+test_expect_success 'a real rotation: a message after it verifies by the chain from the founding cards' '
+	hl ru-cert card rotate --sign --revoke sign "scheduled rotation" >out &&
+	grep -q "us-cert: sent as us-cert/out/3" out &&
+	! cmp -s ru-cert/card ru-card-0 &&
+	hl ru-cert send --to us-cert --lang en "after the rotation" >/dev/null &&
+	wait_for 30 hl us-cert proof export --link ru-cert --seq 4 --received --disclose \
+		--out r3.proof &&
+	grep -aqx "chain 1" r3.proof &&
+	"$HOTLINE" proof verify --card ru-card-0 --card us-cert/card r3.proof >out &&
+	grep -q "^key chain: ru-cert era 0 (a card you gave) -> era 1 from seq 4 (20.*, rotated; revoked: sign)$" out &&
+	grep -q "^signed:   by ru-cert (fingerprint $(fp_digits ru-cert/card))$" out &&
+	grep -qx "after the rotation" out &&
+	"$HOTLINE" proof verify --card ru-cert/card --card us-cert/card r3.proof >out &&
+	grep -qx "proof OK" out
+'
+
+test_expect_success 'a message before the rotation: the founding card, not the newest alone' '
+	hl ru-cert proof export --link us-cert --seq 2 --out r1.proof &&
+	head -n 1 r1.proof | grep -qx "hotline.proof/v1" &&
+	"$HOTLINE" proof verify --card ru-card-0 --card us-cert/card r1.proof >/dev/null &&
+	hl ru-cert proof export --link us-cert --seq 2 --terms --ack --out r1b.proof &&
+	grep -aqx "chain 0" r1b.proof &&
+	"$HOTLINE" proof verify --card ru-card-0 --card us-cert/card r1b.proof >/dev/null &&
+	expect_code 1 "$HOTLINE" proof verify --card ru-cert/card --card us-cert/card r1b.proof 2>err &&
+	grep -q "the key is not reached from a card you trust" err &&
+	grep -q "no card you gave is ru-cert.s of era 0 or leads to it: give a card of ru-cert" err
 '
 
 test_expect_success 'a link of generation 2: export writes v2, which the cards verify' '
-	hl ru-cert link archive us-cert --now --lang en "closed" >/dev/null &&
-	hl us-cert link archive ru-cert --now --lang en "closed" >/dev/null &&
-	hl ru-cert link add us-cert --card us-cert/card >/dev/null &&
-	hl us-cert link add ru-cert --card ru-cert/card >/dev/null &&
-	hl ru-cert link confirm us-cert --fingerprint \
-		"$("$HOTLINE" fingerprint us-cert/card | cut -c1-35)" >/dev/null &&
-	hl us-cert link confirm ru-cert --fingerprint \
-		"$("$HOTLINE" fingerprint ru-cert/card | cut -c1-35)" >/dev/null &&
-	hl ru-cert send --to us-cert --lang en "on the new link" >/dev/null &&
-	wait_for 30 eval "test \"\$(show_field ru-cert us-cert sent)\" = \"1 1\"" &&
-	hl ru-cert proof export --link us-cert --seq 1 --disclose --out g2.proof &&
+	start_daemon jp-cert &&
+	hl jp-cert link archive us-cert --now --lang en "closed" >/dev/null &&
+	hl us-cert link archive jp-cert --now --lang en "closed" >/dev/null &&
+	hl jp-cert link add us-cert --card us-cert/card >/dev/null &&
+	hl us-cert link add jp-cert --card jp-cert/card >/dev/null &&
+	hl jp-cert link confirm us-cert --fingerprint "$(fp_digits us-cert/card)" >/dev/null &&
+	hl us-cert link confirm jp-cert --fingerprint "$(fp_digits jp-cert/card)" >/dev/null &&
+	hl jp-cert send --to us-cert --lang en "on the new link" >/dev/null &&
+	wait_for 30 eval "test \"\$(show_field jp-cert us-cert sent)\" = \"1 1\"" &&
+	hl jp-cert proof export --link us-cert --seq 1 --disclose --out g2.proof &&
 	head -n 2 g2.proof | tr "\n" " " | grep -qx "hotline.proof/v2 generation 2 " &&
-	"$HOTLINE" proof verify --card ru-cert/card --card us-cert/card g2.proof >out &&
-	grep -qx "generation: 2" out && grep -qx "on the new link" out
+	"$HOTLINE" proof verify --card jp-cert/card --card us-cert/card g2.proof >out &&
+	grep -qx "generation: 2" out && grep -qx "on the new link" out &&
+	hl us-cert proof export --link jp-cert --seq 1 --received --out g2r.proof &&
+	"$HOTLINE" proof verify --card jp-cert/card --card us-cert/card g2r.proof >/dev/null
 '
 
 test_expect_success 'the daemons stop cleanly' '
-	stop_daemon ru-cert && stop_daemon us-cert
+	stop_daemon ru-cert && stop_daemon us-cert && stop_daemon jp-cert
 '
 test_done

@@ -257,35 +257,37 @@ static bool given(const struct hl_card *c, const struct hl_card *cards, size_t n
 	return false;
 }
 
-/* "; revoked: sign, box" for the uses revoked of era e. */
-static void revoked_uses(const struct hl_era *e, char *out, size_t cap)
+/* "; revoked: sign, box": the uses of era k - 1 that the change into
+ * era k revoked (at its start). */
+static void revoked_uses(const struct hl_keychain *kc, size_t k, char *out, size_t cap)
 {
 	static const char *const uses[] = {"sign", "box", "tls"};
+	const struct hl_era *prev = &kc->era[k - 1];
 	size_t n = 0;
 
 	out[0] = '\0';
-	for (unsigned k = 0; k < 3 && n < cap; k++)
-		if (e->revoked & (1u << k))
+	for (unsigned u = 0; u < 3 && n < cap; u++)
+		if ((prev->revoked & (1u << u)) && prev->revoked_at[u] == kc->era[k].from_time)
 			n += (size_t)snprintf(out + n, cap - n, "%s%s", n ? ", " : _("; revoked: "),
-					      cli_field(HL_VOCAB_KEYUSE, uses[k]));
+					      cli_field(HL_VOCAB_KEYUSE, uses[u]));
 }
 
 static void print_chain(const struct hl_keychain *kc, const struct hl_card *cards, size_t n)
 {
 	char when[HL_TIME_LEN + 1], rev[128];
 
-	revoked_uses(&kc->era[0], rev, sizeof(rev));
 	/* TRANSLATORS: the first era of a party's key chain; %s: a party,
-	 * then "(a card you gave)" or nothing, then revoked uses. */
-	printf(_("key chain: %s era 0%s%s"), kc->era[0].card.name,
-	       given(&kc->era[0].card, cards, n) ? _(" (a card you gave)") : "", rev);
+	 * then " (a card you gave)" or nothing. */
+	printf(_("key chain: %s era 0%s"), kc->era[0].card.name,
+	       given(&kc->era[0].card, cards, n) ? _(" (a card you gave)") : "");
 	for (size_t i = 1; i < kc->n; i++) {
 		const struct hl_era *e = &kc->era[i];
 
 		hl_time_format(e->from_time, when);
-		revoked_uses(e, rev, sizeof(rev));
+		revoked_uses(kc, i, rev, sizeof(rev));
 		/* TRANSLATORS: a later era: number, first seq, time, how
-		 * (rotated, rekeyed), revoked uses, "(a card you gave)". */
+		 * (rotated, rekeyed), the uses of the era before that it
+		 * revoked, " (a card you gave)". */
 		printf(_(" -> era %zu from seq %llu (%s, %s%s)%s"), i,
 		       (unsigned long long)e->from_seq, when,
 		       e->how == HL_ERA_REKEYED ? _("rekeyed") : _("rotated"), rev,
