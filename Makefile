@@ -180,14 +180,16 @@ i18n:
 # build is made too: -O2 warns where -O1 does not, and make demo uses it.
 # Many tests wait on daemons and deadlines more than they compute, so
 # prove runs CHECK_JOBS at once, and the longest start first
-# (CHECK_FIRST, longest first), so that none runs alone at the end.
+# (CHECK_FIRST, longest first), so that none runs alone at the end:
+# the browser tests among them, which else come last in name order.
 # Three at once kept 2 cores busier, but with browsers and ASan daemons
 # side by side the tests that time deadlines (t0016, t0051, t0213)
 # failed now and then: two.
 CHECK_JOBS ?= 2
-CHECK_FIRST := $(addprefix tests/,t0018-cases.sh t0007-crash.sh t0005-batch.sh \
-	t0006-proof.sh t0012-refused.sh t0016-check-scheduled.sh t0011-crash.sh \
-	t0003-envelope.sh t0010-delivery.sh)
+CHECK_FIRST := $(addprefix tests/,t0005-batch.sh t0006-proof.sh t0007-crash.sh \
+	t0216-console-suspend.sh t0018-cases.sh t0012-refused.sh \
+	t0215-console-terms.sh t0016-check-scheduled.sh t0213-console-pages.sh \
+	t0011-crash.sh t0003-envelope.sh t0015-escalate.sh t0010-delivery.sh)
 CHECK_TESTS := $(wildcard $(CHECK_FIRST)) \
 	$(filter-out $(CHECK_FIRST),$(wildcard tests/t[0-9]*.sh))
 check:

@@ -43,25 +43,59 @@ kill_after() {
 	wait "$2" 2>/dev/null || true
 }
 
+# stress_killed OUT ERR : hl-stress appends on ru-cert's link until a
+# SIGKILL, its acknowledgments ("seq N") in OUT: one time in four at a
+# random moment of its first 200 ms (while it opens the store), else 0
+# to 5 ms after it acknowledged its Nth append, N from 1 to 150: inside
+# an append that follows, at a random point of it.  (A random time of
+# up to 700 ms appended a thousand envelopes a kill on a fast machine,
+# and every log verify after read them all again.)  Says when it killed.
+stress_killed() {
+	perl -MTime::HiRes=usleep,time -e '
+		my ($out, $err, @cmd) = @ARGV;
+		my ($early, $n, $t0) = (rand() < 0.25, 1 + int(rand(150)), time);
+		my $pid = open(my $p, "-|") // die "fork: $!";
+		if (!$pid) {
+			open(STDERR, ">", $err) or die "$err: $!";
+			exec(@cmd) or die "exec: $!";
+		}
+		open(my $o, ">", $out) or die "$out: $!";
+		my ($k, $how) = (0);
+		if ($early) {
+			usleep(int(rand(200000)));
+			$how = sprintf("%.0f ms after its start", (time - $t0) * 1000);
+		} else {
+			while (<$p>) { print $o $_; last if ++$k >= $n; }
+			usleep(int(rand(5000)));
+			$how = "just after its ack $k";
+		}
+		kill("KILL", $pid);
+		# What it acknowledged before the kill, still in the pipe.
+		print $o $_ while <$p>;
+		close($o) or die; close($p);
+		print $how;' "$@"
+}
+
 # append_killed ROUND KILL : hl-stress appends until a SIGKILL at a
-# random moment; checks what it acknowledged against the store.
+# random moment; checks what it acknowledged against the store.  What
+# the store held before is what the last kill left (stored.last): only
+# hl-stress appends, batches and receipts leave the count alone.
 append_killed() {
-	acked=$(show_field ru-cert us-cert sent | cut -d" " -f1) || return 1
-	"$TOOLS/hl-stress" append --home ru-cert --link us-cert --count 1000000 \
-		>"seq.$1.$2" 2>"stress.$1.$2.err" &
-	pid=$!
-	ms=$(rand 50 700)
-	kill_after $ms $pid
+	acked=$(cat stored.last 2>/dev/null || show_field ru-cert us-cert sent | cut -d" " -f1)
+	test -n "$acked" || return 1
+	how=$(stress_killed "seq.$1.$2" "stress.$1.$2.err" "$TOOLS/hl-stress" append \
+		--home ru-cert --link us-cert --count 1000000) || return 1
 	! grep -q "Sanitizer\|runtime error" "stress.$1.$2.err" || return 1
 	last=$(tail -n 1 "seq.$1.$2" | sed -n "s/^seq //p")
 	last=${last:-$acked}
 	"$HOTLINE" --home ru-cert log verify >verify.out || return 1
 	sent=$(show_field ru-cert us-cert sent | cut -d" " -f1) || return 1
-	echo "round $1 kill $2 after ${ms}ms: acknowledged up to $last, stored $sent" |
+	echo "round $1 kill $2 $how: acknowledged up to $last, stored $sent" |
 		tee -a crash.log
 	# Each acknowledged append is there; at most one more was
 	# committed but not yet acknowledged when the kill came.
-	test "$sent" -ge "$last" && test "$sent" -le $((last + 1))
+	test "$sent" -ge "$last" && test "$sent" -le $((last + 1)) &&
+	echo "$sent" >stored.last
 }
 
 # import_killed ROUND : the witness imports the round's batch and is
