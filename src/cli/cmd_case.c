@@ -313,6 +313,7 @@ static void show_event(const json_t *e)
 	}
 	cli_print_by("  ", str(json_object_get(e, "by"), "name"),
 		     str(json_object_get(e, "by"), "role"));
+	cli_print_suspect(json_object_get(e, "suspect"), str(e, "from"), "  ");
 	if (why[0])
 		printf("  %s: %s\n", _("NOT COUNTED"), _(why));
 	print_field(_("category"), HL_VOCAB_CATEGORY, str(e, "category"));

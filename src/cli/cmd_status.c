@@ -123,6 +123,20 @@ static void widths(int w[5])
 		w[4] = wider(w[4], cli_field(HL_VOCAB_PRECEDENCE, prec[i].code));
 }
 
+/* A sign key revoked less than its suspect window ago, each a line. */
+static void key_revoked(const json_t *a)
+{
+	char when[HL_TIME_LEN + 1];
+	const json_t *k;
+	size_t i;
+
+	json_array_foreach(a, i, k) {
+		hl_time_format((int64_t)num(k, "revoked"), when);
+		printf(_("    KEY REVOKED by %s at %s: %llu suspect message(s) "
+			 "('hotline inbox')\n"), str(k, "by"), when, num(k, "suspect"));
+	}
+}
+
 /* The lines under a link that say what is wrong with it. */
 static void link_alarms(const json_t *ls)
 {
@@ -157,6 +171,7 @@ static void link_alarms(const json_t *ls)
 		printf(_("    cases: %u open, %u request(s) not yet done or declined "
 			 "('hotline case list --open')\n"), (unsigned)num(ls, "cases_open"),
 		       (unsigned)num(ls, "requests_pending"));
+	key_revoked(json_object_get(ls, "key_revoked"));
 	cli_print_suspended(ls, "    ");
 }
 
@@ -311,7 +326,10 @@ static void outbox_msg_print(const char *link, const json_t *m, int w)
 	hl_time_format((int64_t)num(m, "sent"), when);
 	printf("  %s/out/%-6llu %s  ", link, num(m, "seq"), when);
 	cli_col(cli_field(HL_VOCAB_PRECEDENCE, str(m, "precedence")), w);
-	printf(" %s\n", cli_field(HL_VOCAB_KIND, str(m, "kind")));
+	printf(" %s", cli_field(HL_VOCAB_KIND, str(m, "kind")));
+	if (json_is_object(json_object_get(m, "suspect")))
+		printf("  %s", _("SUSPECT"));
+	putchar('\n');
 }
 
 /* A link of the outbox: a line, then its messages; or its JSON. */
