@@ -33,6 +33,17 @@ wake() {
 		http://hotlined/v1/wake >/dev/null
 }
 
+# api NAME PATH : NAME's hotlined's answer to GET PATH on its socket.
+api() {
+	curl -sf --unix-socket "$TEST_DIR/$1/hotlined.sock" "http://hotlined$2"
+}
+
+# fits PATH FILE : FILE is a 200 answer of GET PATH as docs/openapi.json
+# describes it.
+fits() {
+	perl "$SRC_DIR/tests/openapi-check.pl" "$SRC_DIR/docs/openapi.json" answer GET "$1" 200 "$2"
+}
+
 # delivered : us-cert holds ru-cert's five messages, ru-cert's courier
 # woken at each look (it may be waiting out a backoff).
 delivered() {
@@ -68,7 +79,8 @@ test_expect_success 'the sender outbox marks what the old key signed in the wind
 	grep "us-cert/out/5 " out | grep -qv SUSPECT &&
 	test "$(grep -c SUSPECT out)" = 2 &&
 	hl ru-cert outbox --json >j &&
-	test "$(jq -c "[.messages[] | .suspect | .key?]" j)" = "[\"$KEY\",\"$KEY\",null,null]"
+	test "$(jq -c "[.messages[] | .suspect | .key?]" j)" = "[\"$KEY\",\"$KEY\",null,null]" &&
+	api ru-cert /v1/outbox >a && fits /v1/outbox a
 '
 
 test_expect_success 'us-cert inbox flags the two in the window, not the old, the card or after' '
@@ -81,6 +93,16 @@ test_expect_success 'us-cert inbox flags the two in the window, not the old, the
 	test "$(grep -c SUSPECT out)" = 2 &&
 	hl us-cert inbox --json >j &&
 	test "$(jq -s -c "[.[] | .suspect]" j)" = "[null,{\"key\":\"$KEY\",\"revoked\":$TREV,\"window\":60},{\"key\":\"$KEY\",\"revoked\":$TREV,\"window\":60},null,null]"
+'
+
+test_expect_success 'the API objects carry the mark, as docs/openapi.json says' '
+	api us-cert /v1/inbox >a && fits /v1/inbox a &&
+	test "$(jq -c "[.items[].suspect.revoked]" a)" = "[null,$TREV,$TREV,null,null]" &&
+	api us-cert "/v1/show?id=ru-cert/2" >a && fits /v1/show a &&
+	test "$(jq .suspect.window a)" = 60 &&
+	api us-cert /v1/status >a && fits /v1/status a &&
+	api us-cert "/v1/case/show?id=ru-cert%231" >a && fits /v1/case/show a &&
+	test "$(jq -c "[.events[].suspect.key]" a)" = "[null,\"$KEY\",null]"
 '
 
 test_expect_success 'show says which key, when it was revoked, and the window' '
