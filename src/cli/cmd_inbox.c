@@ -212,9 +212,11 @@ void cli_print_suspect(const json_t *sus, const char *from, const char *indent)
 		return;
 	hl_time_format(num(sus, "revoked"), when);
 	hl_duration_format(num(sus, "window"), w, sizeof(w));
+	/* TRANSLATORS: the console says it too, without the newline. */
 	printf("%s", indent);
-	printf(_("SUSPECT: signed with %s's key %s, revoked at %s (window %s)\n"), from,
+	printf(_("SUSPECT: signed with %s's key %s, revoked at %s (window %s)"), from,
 	       str(sus, "key"), when, w);
+	putchar('\n');
 }
 
 /* The desk's show (docs/api.md): the envelope's facts, then its
