@@ -4,7 +4,7 @@
 // corrections marked as such, and the acknowledgments and answers this
 // desk still owes. Without an id (#/case): the list of cases.
 
-import { tError, fmtTime, isoTime, fmtList, fmtNumber, label, currentLang } from '/i18n.js';
+import { tError, fmtTime, isoTime, fmtList, fmtNumber, fmtDuration, label, currentLang } from '/i18n.js';
 
 const received = (id) => !/\/out\//.test(String(id));
 
@@ -295,6 +295,12 @@ async function show(main, ctx, id) {
 		}
 		if (ev.not_counted)
 			marks.push(el('span', { class: 'mark notcounted', text: t('does not count: %s', t(ev.not_counted)) }));
+		if (ev.suspect) {
+			li.classList.add('suspect');
+			marks.push(el('span', { class: 'mark suspect', 'data-mark': 'suspect', text: t('SUSPECT') }),
+				el('span', { class: 'suspect-why' }, t('SUSPECT: signed with %s\'s key %s, revoked at %s (window %s)',
+					ev.from, ev.suspect.key, fmtTime(ev.suspect.revoked), fmtDuration(ev.suspect.window))));
+		}
 		const art = el('article', { 'aria-labelledby': hid }, el('div', { class: 'event-head' }, ...headBits, ...marks));
 		if (ev.about) {
 			const what = ev.type === 'correct' ? t('correction of') : ev.type === 'retract' ? t('withdraws') : t('about');

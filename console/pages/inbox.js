@@ -188,6 +188,18 @@ export async function render(main, ctx) {
 			el('caption', { class: 'visually-hidden', text: caption }), el('thead', {}, head), body);
 	}
 
+	// A message signed with a key its sender revoked soon after
+	// (protocol.md 9.14): a badge, the key and the window in its title.
+	function suspectBadge(it) {
+		const s = it.suspect;
+		if (!s)
+			return [];
+		const why = t('SUSPECT: signed with %s\'s key %s, revoked at %s (window %s)',
+			it.link, s.key, fmtTime(s.revoked), fmtDuration(s.window));
+		return [' ', el('span', { class: 'badge suspect', 'data-suspect': it.id, title: why, text: t('SUSPECT') }),
+			el('span', { class: 'visually-hidden', text: ' ' + why })];
+	}
+
 	function row(it, which) {
 		const tr = el('tr', { 'data-id': it.id, 'data-precedence': it.precedence });
 		if (fresh.has(it.id))
@@ -198,7 +210,8 @@ export async function render(main, ctx) {
 			el('td', { class: 'nowrap' }, it.case ? el('a', { href: '#/case/' + encodeURIComponent(it.case), text: it.case }) : '—'),
 			el('td', { class: 'subject' },
 				el('span', { class: 'kind', text: label('kind', it.kind) + ' · ' }),
-				el('span', { 'data-subject': it.id, text: it.id })),
+				el('span', { 'data-subject': it.id, text: it.id }),
+				...suspectBadge(it)),
 			el('td', {}, el('time', { datetime: isoTime(it.sent), text: fmtTime(it.sent) })));
 		if (which === 'due') {
 			tr.append(el('td', {}, el('span', {

@@ -154,6 +154,10 @@ int held_main(int argc, char **argv);
 /* Prints who suspended the link of view v, when and why, and what is
  * held (cmd_suspend.c). */
 void cli_print_suspended(const json_t *v, const char *indent);
+/* Prints "SUSPECT: signed with FROM's key K, revoked at T (window W)"
+ * after indent when sus (a message's "suspect" member) is an object
+ * (cmd_inbox.c). */
+void cli_print_suspect(const json_t *sus, const char *from, const char *indent);
 int send_main(int argc, char **argv);
 int batch_main(int argc, char **argv);
 int log_main(int argc, char **argv);

@@ -38,7 +38,9 @@ const char case_help[] =
 	"             message with its type, fields and text, its language tag\n"
 	"             beside it; retracted messages are marked, corrections\n"
 	"             shown with what they correct, and a message that did not\n"
-	"             count (an answer after the close) says why.\n"
+	"             count (an answer after the close) says why; one signed\n"
+	"             with a key its sender revoked soon after says SUSPECT\n"
+	"             ('hotline help show').\n"
 
 	"    close    sends a closing message (ROUTINE unless --precedence)\n"
 	"             with TEXT, the outcome.  A closed case takes no more\n"
@@ -313,6 +315,7 @@ static void show_event(const json_t *e)
 	}
 	cli_print_by("  ", str(json_object_get(e, "by"), "name"),
 		     str(json_object_get(e, "by"), "role"));
+	cli_print_suspect(json_object_get(e, "suspect"), str(e, "from"), "  ");
 	if (why[0])
 		printf("  %s: %s\n", _("NOT COUNTED"), _(why));
 	print_field(_("category"), HL_VOCAB_CATEGORY, str(e, "category"));

@@ -10,6 +10,7 @@
 #include "content.h"
 #include "error.h"
 #include "i18n.h"
+#include "config.h"
 #include "msgid.h"
 #include "text.h"
 
@@ -27,7 +28,9 @@ const char inbox_help[] =
 	"    'acked +4m' (sent four minutes after the message), 'due in 12m',\n"
 	"    or 'OVERDUE 1h05m' past the time its precedence allows (FLASH\n"
 	"    15 minutes, IMMEDIATE 1 hour, PRIORITY 24 hours, ROUTINE 72), or\n"
-	"    '-' for a message that needs none ('hotline help ack').\n\n"
+	"    '-' for a message that needs none ('hotline help ack').  A message\n"
+	"    signed with a key its sender revoked soon after ends with SUSPECT\n"
+	"    ('hotline show' says which key and when).\n\n"
 	"    --json  prints a JSON object per message, one a line, with the\n"
 	"    same columns as data (docs/cli-json.md).\n\n"
 	"    It asks the running hotlined (GET /v1/inbox, docs/api.md), which\n"
@@ -47,6 +50,10 @@ const char show_help[] =
 	"    'hotline inbox' lists them), LINK/out/SEQ message SEQ this party\n"
 	"    sent.  On a terminal, control characters in the content are shown\n"
 	"    escaped.\n\n"
+	"    A message signed with a key its sender revoked within the suspect\n"
+	"    window after (the link's terms, else terms.suspect of\n"
+	"    hotline.conf; docs/protocol.md 9.14) shows a line SUSPECT: the key,\n"
+	"    when it was revoked and the window.\n\n"
 	"    --json  prints the header and the content JSON as sent, as one\n"
 	"    JSON object (docs/cli-json.md).\n\n"
 	"    It asks the running hotlined (GET /v1/show, docs/api.md), which\n"
@@ -109,7 +116,12 @@ static void inbox_row_print(const struct inbox *in, const json_t *row)
 	cli_col(cli_field(HL_VOCAB_KIND, str(row, "kind")), in->w[1]);
 	putchar(' ');
 	cli_col(kase ? kase : "-", in->w[2]);
-	printf(" %s\n", ack);
+	printf(" %s", ack);
+	/* TRANSLATORS: a flag after a message signed with a key revoked
+	 * soon after; in capitals where the script has them. */
+	if (json_is_object(json_object_get(row, "suspect")))
+		printf("  %s", _("SUSPECT"));
+	putchar('\n');
 }
 
 static int inbox_msg(void *ctx, json_t *row)
@@ -192,6 +204,21 @@ int inbox_main(int argc, char **argv)
 	return r;
 }
 
+void cli_print_suspect(const json_t *sus, const char *from, const char *indent)
+{
+	char when[HL_TIME_LEN + 1], w[32];
+
+	if (!json_is_object(sus))
+		return;
+	hl_time_format(num(sus, "revoked"), when);
+	hl_duration_format(num(sus, "window"), w, sizeof(w));
+	/* TRANSLATORS: the console says it too, without the newline. */
+	printf("%s", indent);
+	printf(_("SUSPECT: signed with %s's key %s, revoked at %s (window %s)"), from,
+	       str(sus, "key"), when, w);
+	putchar('\n');
+}
+
 /* The desk's show (docs/api.md): the envelope's facts, then its
  * content as cli_print_content prints every message. */
 static void shown_print(const json_t *m)
@@ -219,6 +246,9 @@ static void shown_print(const json_t *m)
 	       cli_field(HL_VOCAB_PRECEDENCE, str(m, "precedence")),
 	       cli_field(HL_VOCAB_KIND, str(m, "kind")),
 	       json_is_true(json_object_get(m, "receipted")) ? _("yes") : _("not yet"), ack);
+	cli_print_suspect(json_object_get(m, "suspect"), str(m, "from"), "");
+	if (json_is_object(json_object_get(m, "suspect")))
+		putchar('\n');
 	doc = json_is_object(content) ? json_dumps(content, JSON_COMPACT) : NULL;
 	if (doc)
 		cli_print_content((const unsigned char *)doc, strlen(doc));

@@ -28,6 +28,9 @@ const char status_help[] =
 	"    and the open cases, with their requests not yet done or declined;\n"
 	"    a STORE LOSS line when this store was proven to have lost messages\n"
 	"    it had receipted (the peer sent them again; 9.5 of protocol.md).\n"
+	"    For the suspect window after a party revoked its signing key,\n"
+	"    'KEY REVOKED by ru-cert at T: N suspect message(s)': what that key\n"
+	"    signed in the window before T is marked SUSPECT (9.14).\n"
 	"    A peer that presents a TLS key other than its card's is 'PIN\n"
 	"    MISMATCH', with the pin the card gives and the pin seen; when the\n"
 	"    last escalation step's hooks failed, a last line says so:\n"
@@ -42,7 +45,7 @@ const char status_help[] =
 	"    1 WARNING: something is late: a message past its acknowledgment\n"
 	"      deadline (either side), one of ours past its receipt deadline,\n"
 	"      or a peer that was not reachable at the last attempt; or a\n"
-	"      store loss;\n"
+	"      store loss; or a signing key revoked within its suspect window;\n"
 	"    2 CRITICAL: a link in alarm (evidence of equivocation, or a TLS\n"
 	"      key pin mismatch) or escalation hooks failing;\n"
 	"    3 UNKNOWN: hotlined is not running, the store cannot be read, or\n"
@@ -58,7 +61,9 @@ const char outbox_help[] =
 	"    Lists, per link, the messages this party sent that the peer has\n"
 	"    not yet receipted, oldest first, with hotlined's delivery\n"
 	"    attempts and last error for the link.  Messages stay here, durably,\n"
-	"    until their receipt comes back; nothing is dropped.\n\n"
+	"    until their receipt comes back; nothing is dropped.  A message\n"
+	"    signed with a key this party revoked soon after ends with SUSPECT\n"
+	"    ('hotline help show').\n\n"
 	"    --json  prints a JSON object per link, one a line, with its\n"
 	"    messages (docs/cli-json.md).\n\n"
 	"    It asks the running hotlined (GET /v1/outbox, docs/api.md); without\n"
@@ -123,6 +128,20 @@ static void widths(int w[5])
 		w[4] = wider(w[4], cli_field(HL_VOCAB_PRECEDENCE, prec[i].code));
 }
 
+/* A sign key revoked less than its suspect window ago, each a line. */
+static void key_revoked(const json_t *a)
+{
+	char when[HL_TIME_LEN + 1];
+	const json_t *k;
+	size_t i;
+
+	json_array_foreach(a, i, k) {
+		hl_time_format((int64_t)num(k, "revoked"), when);
+		printf(_("    KEY REVOKED by %s at %s: %llu suspect message(s) "
+			 "('hotline inbox')\n"), str(k, "by"), when, num(k, "suspect"));
+	}
+}
+
 /* The lines under a link that say what is wrong with it. */
 static void link_alarms(const json_t *ls)
 {
@@ -157,6 +176,7 @@ static void link_alarms(const json_t *ls)
 		printf(_("    cases: %u open, %u request(s) not yet done or declined "
 			 "('hotline case list --open')\n"), (unsigned)num(ls, "cases_open"),
 		       (unsigned)num(ls, "requests_pending"));
+	key_revoked(json_object_get(ls, "key_revoked"));
 	cli_print_suspended(ls, "    ");
 }
 
@@ -311,7 +331,10 @@ static void outbox_msg_print(const char *link, const json_t *m, int w)
 	hl_time_format((int64_t)num(m, "sent"), when);
 	printf("  %s/out/%-6llu %s  ", link, num(m, "seq"), when);
 	cli_col(cli_field(HL_VOCAB_PRECEDENCE, str(m, "precedence")), w);
-	printf(" %s\n", cli_field(HL_VOCAB_KIND, str(m, "kind")));
+	printf(" %s", cli_field(HL_VOCAB_KIND, str(m, "kind")));
+	if (json_is_object(json_object_get(m, "suspect")))
+		printf("  %s", _("SUSPECT"));
+	putchar('\n');
 }
 
 /* A link of the outbox: a line, then its messages; or its JSON. */

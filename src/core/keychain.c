@@ -179,6 +179,56 @@ int hl_keychain_check_sign(const struct hl_keychain *kc, size_t i, int64_t t,
 	return -HL_EREVOKED;
 }
 
+void hl_keychain_revocations(const struct hl_keychain *kc, struct hl_revocations *out)
+{
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; i < kc->n; i++) {
+		const struct hl_card *c = &kc->era[i].card;
+		struct hl_revocation *r = &out->r[out->n];
+		bool seen = false;
+
+		for (size_t k = 0; k < out->n; k++)
+			seen |= sodium_memcmp(out->r[k].key, c->sign_pk, 32) == 0;
+		if (seen || !hl_keychain_revoked(kc, HL_USE_SIGN, c->sign_pk, INT64_MAX, &r->at))
+			continue;
+		memcpy(r->key, c->sign_pk, 32);
+		r->keyid = sign_keyid(c);
+		out->n++;
+	}
+}
+
+/* Whether seq is the `card` envelope that closed era i and revoked its
+ * sign key with it (hl_keychain_rotate: T_rev is the next era's start). */
+static bool announces(const struct hl_keychain *kc, size_t i, uint64_t seq)
+{
+	const struct hl_era *e = &kc->era[i], *next;
+
+	if (i + 1 >= kc->n)
+		return false;
+	next = &kc->era[i + 1];
+	return next->how == HL_ERA_ROTATED && next->via_seq == seq &&
+	       (e->revoked & HL_USE_SIGN) && e->revoked_at[0] == next->from_time;
+}
+
+const struct hl_revocation *hl_keychain_suspect(const struct hl_keychain *kc,
+						const struct hl_revocations *rv,
+						uint64_t seq, int64_t t)
+{
+	const unsigned char *key;
+	size_t i;
+
+	if (rv->n == 0 || hl_keychain_for_seq(kc, seq, &i) < 0 || announces(kc, i, seq))
+		return NULL;
+	key = kc->era[i].card.sign_pk;
+	for (size_t k = 0; k < rv->n; k++) {
+		const struct hl_revocation *r = &rv->r[k];
+
+		if (sodium_memcmp(r->key, key, 32) == 0)
+			return t < r->at && t >= r->at - r->window ? r : NULL;
+	}
+	return NULL;
+}
+
 /* "KIND at seq R: " and the sentence in why; always -HL_EKEY. */
 static int vrefuse(const char *kind, const struct hl_key_change *c, char *why,
 		   size_t cap, const char *fmt, va_list ap)

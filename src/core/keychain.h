@@ -90,6 +90,34 @@ bool hl_keychain_revoked(const struct hl_keychain *kc, unsigned use,
 int hl_keychain_check_sign(const struct hl_keychain *kc, size_t i, int64_t t,
 			   uint64_t seq, char *why, size_t cap);
 
+/* Suspect marks (protocol.md 9.14): what a revoked sign key signed in
+ * the window W before its revocation.  Computed when asked, never
+ * stored: the same chain gives the same marks on both sides. */
+struct hl_revocation {
+	unsigned char key[32];		/* the revoked sign key */
+	uint32_t keyid;			/* its key ID (protocol.md 2.2) */
+	int64_t at;			/* T_rev, the earliest of that key's */
+	int64_t window;			/* W in force at T_rev: the caller's */
+};
+
+struct hl_revocations {
+	size_t n;
+	struct hl_revocation r[HL_ERAS_MAX];
+};
+
+/* Lists the sign keys of kc's eras that are revoked, each once with its
+ * earliest T_rev, in era order; each window is 0 (marks nothing) until
+ * the caller sets it from the terms in force at its T_rev. */
+void hl_keychain_revocations(const struct hl_keychain *kc, struct hl_revocations *out);
+
+/* The revocation that makes envelope seq (header time t) of kc's side
+ * suspect, or NULL: its era's sign key is revoked at T_rev and t is in
+ * [T_rev - W, T_rev), unless it is the `card` envelope whose rotation
+ * revoked that key (dated T_rev - 1, it is the announcement). */
+const struct hl_revocation *hl_keychain_suspect(const struct hl_keychain *kc,
+						const struct hl_revocations *rv,
+						uint64_t seq, int64_t t);
+
 /* A key of another link or of our own that a new card must not carry. */
 enum hl_taboo_kind {
 	HL_TABOO_OURS,		/* a key of ours, in any era */

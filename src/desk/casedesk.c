@@ -10,6 +10,7 @@
 #include "content.h"
 #include "deskcase.h"
 #include "lists.h"
+#include "suspect.h"
 #include "vocab.h"
 
 /* A case as hl_case_json writes it, the same bytes on both sides. */
@@ -187,10 +188,10 @@ static json_t *actions(unsigned mask)
  * or null), "about" and "about_type" (or null), "category", "tlp",
  * "severity", "answer", "state" (a request's), "stix" (null, "valid" or
  * why not), "actions", "corrected_by" (or null), "by" ({"name", "role"}
- * of the operator who made it, or null), "content" (or null when it
- * cannot be opened)}. */
+ * of the operator who made it, or null), "suspect" (suspect.h: sus holds
+ * both sides' eras), "content" (or null when it cannot be opened)}. */
 static json_t *event_json(struct hl_desk *d, const struct hl_link *l, const struct hl_case *c,
-			  const struct hl_case_event *ev)
+			  const struct hl_case_event *ev, const struct hl_desk_suspect sus[2])
 {
 	int t = ev->ref_side >= 0 ? hl_case_find(c, ev->ref_side, ev->ref_seq) : -1;
 	const struct hl_case_event *fix = ev->corrected_by >= 0 ? &c->ev[ev->corrected_by] : NULL;
@@ -219,6 +220,8 @@ static json_t *event_json(struct hl_desk *d, const struct hl_link *l, const stru
 			    json_null());
 	json_object_set_new(j, "by", ev->op_name[0] ? json_pack("{s:s, s:s}", "name",
 			    ev->op_name, "role", ev->op_role) : json_null());
+	json_object_set_new(j, "suspect", hl_desk_suspect_json(&sus[ev->side ? 1 : 0],
+							       ev->seq, ev->time));
 	json_object_set_new(j, "content", or_null(content_of(d, l, ev->side, ev->seq)));
 	return j;
 }
@@ -229,17 +232,30 @@ json_t *hl_desk_case_show(struct hl_desk *d, const struct hl_desk_req *q,
 			  struct hl_desk_err *e)
 {
 	const char *id = NULL, *link = NULL;
+	struct hl_desk_suspect sus[2];
 	struct hl_link l;
 	struct hl_case c;
 	json_t *events, *res;
+	int r;
 
 	if (!hl_desk_args_only(q, e, "id", "link", NULL) || !hl_desk_arg_need(q, "id", &id, e) ||
 	    !hl_desk_arg_str(q, "link", &link, e) || !hl_desk_index(d, e) ||
 	    !hl_desk_case_open(d, id, link, &l, &c, e))
 		return NULL;
-	events = json_array();
+	memset(sus, 0, sizeof(sus));
+	r = hl_desk_suspect_load(d, &l, HL_OURS, &sus[HL_OURS]);
+	if (r == 0)
+		r = hl_desk_suspect_load(d, &l, HL_THEIRS, &sus[HL_THEIRS]);
+	events = r == 0 ? json_array() : NULL;
 	for (size_t i = 0; events && i < c.n; i++)
-		json_array_append_new(events, event_json(d, &l, &c, &c.ev[i]));
+		json_array_append_new(events, event_json(d, &l, &c, &c.ev[i], sus));
+	hl_desk_suspect_free(&sus[HL_OURS]);
+	hl_desk_suspect_free(&sus[HL_THEIRS]);
+	if (r < 0) {
+		hl_case_free(&c);
+		hl_link_free(&l);
+		return hl_desk_fail_code(e, r, id);
+	}
 	res = json_pack("{s:o, s:s, s:i, s:i, s:o}", "case", case_obj(&c), "link", l.name,
 			"requests", (int)c.requests, "pending", (int)c.pending, "events", events);
 	hl_case_free(&c);

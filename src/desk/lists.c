@@ -14,6 +14,7 @@
 #include "deskcase.h"
 #include "error.h"
 #include "lists.h"
+#include "suspect.h"
 #include "text.h"
 
 /* ---- inbox ---- */
@@ -23,6 +24,7 @@ struct inbox {
 	const struct hl_desk_req *q;
 	const struct hl_link *l;
 	const char *only;
+	struct hl_desk_suspect sus;	/* of the link being listed */
 	struct hl_page pg;
 };
 
@@ -40,18 +42,20 @@ static json_t *case_of(const struct inbox *in, uint64_t seq)
 	return json_string(id);
 }
 
-/* One row: {"id", "link", "seq", "sent", "precedence", "kind", "case", "ack"}. */
+/* One row: {"id", "link", "seq", "sent", "precedence", "kind", "case", "ack",
+ * "suspect"}. */
 static json_t *inbox_row(const struct inbox *in, const struct hl_message *m)
 {
 	char id[HL_MSGID_MAX + 1];
 
 	hl_msgid_format(in->l->name, HL_THEIRS, m->seq, id);
-	return json_pack("{s:s, s:s, s:I, s:I, s:s, s:s, s:o, s:o}", "id", id,
+	return json_pack("{s:s, s:s, s:I, s:I, s:s, s:s, s:o, s:o, s:o}", "id", id,
 			 "link", in->l->name, "seq", (json_int_t)m->seq,
 			 "sent", (json_int_t)m->time, "precedence", m->precedence,
 			 "kind", m->kind, "case", case_of(in, m->seq),
 			 "ack", hl_desk_ack_json(in->d, in->l, HL_THEIRS, m->seq, m->kind,
-						 m->precedence, m->time, in->q->now));
+						 m->precedence, m->time, in->q->now),
+			 "suspect", hl_desk_suspect_json(&in->sus, m->seq, m->time));
 }
 
 static int inbox_msg(void *ctx, const struct hl_message *m)
@@ -81,6 +85,7 @@ static int inbox_link(void *ctx, const struct hl_link *l)
 	char key[HL_PAGE_KEY_MAX];
 	uint64_t after = 0;
 	size_t n = strlen(l->name);
+	int r;
 
 	if (in->only && strcmp(in->only, l->name) != 0)
 		return 0;
@@ -90,7 +95,11 @@ static int inbox_link(void *ctx, const struct hl_link *l)
 	if (!strncmp(in->pg.after, l->name, n) && in->pg.after[n] == '\x01')
 		after = key_number(in->pg.after + n + 1);
 	in->l = l;
-	return hl_store_message_each(in->d->st, l->id, HL_THEIRS, after, inbox_msg, in);
+	r = hl_desk_suspect_load(in->d, l, HL_THEIRS, &in->sus);
+	if (r == 0)
+		r = hl_store_message_each(in->d->st, l->id, HL_THEIRS, after, inbox_msg, in);
+	hl_desk_suspect_free(&in->sus);
+	return r;
 }
 
 /* A link named by an argument must exist; "" names none. */
@@ -151,22 +160,30 @@ static void content_members(json_t *j, const struct hl_buf *plain)
 }
 
 /* The envelope's facts: {"id", "link", "from", "to", "seq", "sent",
- * "precedence", "kind", "receipted", "ack"}. */
+ * "precedence", "kind", "receipted", "ack", "suspect"}. */
 static json_t *facts(struct hl_desk *d, const struct hl_desk_req *q, const struct hl_link *l,
 		     int side, const struct hl_envelope *env)
 {
 	char id[HL_MSGID_MAX + 1];
 	const char *prec = hl_precedence_name(env->precedence);
+	struct hl_desk_suspect sus;
 	uint64_t cosigned = 0;
+	json_t *j;
 
 	hl_msgid_format(l->name, side, env->seq, id);
 	hl_store_cosigned_size(d->st, l->id, side, &cosigned);
-	return json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:s, s:s, s:b, s:o}", "id", id,
-			 "link", l->name, "from", env->from, "to", env->to,
-			 "seq", (json_int_t)env->seq, "sent", (json_int_t)env->time,
-			 "precedence", prec, "kind", env->kind, "receipted", env->seq <= cosigned,
-			 "ack", hl_desk_ack_json(d, l, side, env->seq, env->kind, prec,
-						 env->time, q->now));
+	/* The envelope verified with its era's key: a store that cannot
+	 * list the eras now only leaves the mark out. */
+	(void)hl_desk_suspect_load(d, l, side, &sus);
+	j = json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:s, s:s, s:b, s:o, s:o}", "id", id,
+		      "link", l->name, "from", env->from, "to", env->to,
+		      "seq", (json_int_t)env->seq, "sent", (json_int_t)env->time,
+		      "precedence", prec, "kind", env->kind, "receipted", env->seq <= cosigned,
+		      "ack", hl_desk_ack_json(d, l, side, env->seq, env->kind, prec,
+					      env->time, q->now),
+		      "suspect", hl_desk_suspect_json(&sus, env->seq, env->time));
+	hl_desk_suspect_free(&sus);
+	return j;
 }
 
 /* Verifies and opens message (side, seq) of l: its facts and content. */
@@ -257,18 +274,21 @@ struct outbox {
 struct outbox_msgs {
 	const char *link;
 	json_t *msgs;
+	struct hl_desk_suspect sus;
 };
 
-/* {"id", "seq", "sent", "precedence", "kind"} */
+/* {"id", "seq", "sent", "precedence", "kind", "suspect"} */
 static int outbox_msg(void *ctx, const struct hl_message *m)
 {
 	struct outbox_msgs *om = ctx;
 	char id[HL_MSGID_MAX + 1];
 
 	hl_msgid_format(om->link, HL_OURS, m->seq, id);
-	return json_array_append_new(om->msgs, json_pack("{s:s, s:I, s:I, s:s, s:s}", "id", id,
-				     "seq", (json_int_t)m->seq, "sent", (json_int_t)m->time,
-				     "precedence", m->precedence, "kind", m->kind)) ? -ENOMEM : 0;
+	return json_array_append_new(om->msgs, json_pack("{s:s, s:I, s:I, s:s, s:s, s:o}",
+				     "id", id, "seq", (json_int_t)m->seq,
+				     "sent", (json_int_t)m->time, "precedence", m->precedence,
+				     "kind", m->kind, "suspect",
+				     hl_desk_suspect_json(&om->sus, m->seq, m->time))) ? -ENOMEM : 0;
 }
 
 static const struct hl_courier_link *courier_link(const struct outbox *o, const char *name)
@@ -287,7 +307,7 @@ static int outbox_link(void *ctx, const struct hl_link *l)
 	const struct hl_courier_link *cl = courier_link(o, l->name);
 	uint64_t sent = 0, acked = 0;
 	char key[HL_PAGE_KEY_MAX];
-	struct outbox_msgs om = {l->name, NULL};
+	struct outbox_msgs om = {.link = l->name};
 	json_t *j;
 	int r;
 
@@ -306,7 +326,10 @@ static int outbox_link(void *ctx, const struct hl_link *l)
 	if (!j)
 		return -ENOMEM;
 	om.msgs = json_object_get(j, "messages");
-	r = hl_store_message_each(o->d->st, l->id, HL_OURS, acked, outbox_msg, &om);
+	r = hl_desk_suspect_load(o->d, l, HL_OURS, &om.sus);
+	if (r == 0)
+		r = hl_store_message_each(o->d->st, l->id, HL_OURS, acked, outbox_msg, &om);
+	hl_desk_suspect_free(&om.sus);
 	if (r < 0) {
 		json_decref(j);
 		return r;

@@ -10,6 +10,7 @@
 #include "deskcase.h"
 #include "deskpriv.h"
 #include "lists.h"
+#include "suspect.h"
 #include "transcript.h"
 #include "version.h"
 
@@ -122,6 +123,62 @@ static int count_loss(void *ctx, int side, uint64_t seq, int64_t when)
 	return 0;
 }
 
+struct suspects {
+	const struct hl_desk_suspect *sus;
+	uint64_t n[HL_ERAS_MAX];	/* by revocation */
+};
+
+static int count_suspect(void *ctx, const struct hl_message *m)
+{
+	struct suspects *c = ctx;
+	const struct hl_revocation *r = hl_desk_suspect_of(c->sus, m->seq, m->time);
+
+	if (r)
+		c->n[r - c->sus->rv.r]++;
+	return 0;
+}
+
+/* A side's sign keys revoked less than their window ago, each as
+ * {"by", "key", "revoked", "window", "suspect": N}, onto a. */
+static int revoked_side(struct status *s, const struct hl_link *l, int side, json_t *a)
+{
+	struct suspects c = {0};
+	struct hl_desk_suspect sus;
+	bool recent = false;
+	int r = hl_desk_suspect_load(s->d, l, side, &sus);
+
+	for (size_t k = 0; r == 0 && k < sus.rv.n; k++)
+		recent |= s->q->now < sus.rv.r[k].at + sus.rv.r[k].window;
+	c.sus = &sus;
+	if (r == 0 && recent)
+		r = hl_store_message_each(s->d->st, l->id, side, 0, count_suspect, &c);
+	for (size_t k = 0; r == 0 && recent && k < sus.rv.n; k++) {
+		const struct hl_revocation *rv = &sus.rv.r[k];
+		char key[9];
+
+		if (s->q->now >= rv->at + rv->window)
+			continue;
+		snprintf(key, sizeof(key), "%08x", (unsigned)rv->keyid);
+		json_array_append_new(a, json_pack("{s:s, s:s, s:I, s:I, s:I}", "by", sus.name,
+						   "key", key, "revoked", (json_int_t)rv->at,
+						   "window", (json_int_t)rv->window,
+						   "suspect", (json_int_t)c.n[k]));
+	}
+	hl_desk_suspect_free(&sus);
+	return r;
+}
+
+/* [{...}] of both sides (revoked_side), the peer's first. */
+static json_t *key_revoked(struct status *s, const struct hl_link *l)
+{
+	json_t *a = json_array();
+
+	/* What could be read: status never fails for it. */
+	if (a && revoked_side(s, l, HL_THEIRS, a) == 0)
+		(void)revoked_side(s, l, HL_OURS, a);
+	return a;
+}
+
 static const struct hl_courier_link *courier_link(const struct status *s, const char *name)
 {
 	for (size_t i = 0; i < s->ncl; i++)
@@ -157,7 +214,8 @@ static int link_level(const json_t *j)
 	if (json_integer_value(json_object_get(j, "overdue_received")) ||
 	    json_integer_value(json_object_get(j, "overdue_sent")) ||
 	    json_integer_value(json_object_get(j, "late_receipts")) ||
-	    json_integer_value(json_object_get(j, "store_losses")) || !strcmp(reach, "no"))
+	    json_integer_value(json_object_get(j, "store_losses")) ||
+	    json_array_size(json_object_get(j, "key_revoked")) || !strcmp(reach, "no"))
 		return LEVEL_WARNING;
 	return LEVEL_OK;
 }
@@ -201,6 +259,7 @@ static int status_link(void *ctx, const struct hl_link *l)
 	json_object_set_new(j, "late_receipts", json_integer((json_int_t)late_receipts(s, l, acked)));
 	json_object_set_new(j, "cases_open", json_integer(cs.open));
 	json_object_set_new(j, "requests_pending", json_integer(cs.pending));
+	json_object_set_new(j, "key_revoked", key_revoked(s, l));
 	/* A suspension is a state, not a fault: the level does not move. */
 	state = hl_desk_link_state(s->d, l->name, s->q->now);
 	if (state)

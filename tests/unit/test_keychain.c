@@ -630,6 +630,113 @@ static void test_rekey_window(void **state)
 	}
 }
 
+/* ru-cert rotates to k3 at seq 17 dated T, revoking its sign key: T_rev
+ * is T + 1.  With a window of an hour, what era 0 signed from T + 1 - 1h
+ * on is suspect, but not the announcing `card` envelope itself. */
+static void test_suspect_rotation(void **state)
+{
+	static struct hl_keychain kc;
+	struct hl_key_change c = change(&k3.raw, HL_USE_SIGN);
+	const int64_t t = c.time;
+	struct hl_revocations rv;
+
+	(void)state;
+	start(&kc);
+	hl_keychain_revocations(&kc, &rv);
+	assert_int_equal(rv.n, 0);
+	assert_null(hl_keychain_suspect(&kc, &rv, 16, t - 10));
+	assert_int_equal(hl_keychain_rotate(&kc, &c, &k3.p.card), 0);
+	hl_keychain_revocations(&kc, &rv);
+	assert_int_equal(rv.n, 1);
+	assert_memory_equal(rv.r[0].key, era0.p.card.sign_pk, 32);
+	assert_int_equal(rv.r[0].keyid, hl_note_keyid("ru-cert", HL_SIGTYPE_ED25519,
+						     era0.p.card.sign_pk, 32));
+	assert_int_equal(rv.r[0].at, t + 1);
+	assert_int_equal(rv.r[0].window, 0);
+	assert_null(hl_keychain_suspect(&kc, &rv, 16, t - 10));	/* no window yet */
+	rv.r[0].window = 3600;
+	assert_ptr_equal(hl_keychain_suspect(&kc, &rv, 16, t - 10), &rv.r[0]);
+	assert_ptr_equal(hl_keychain_suspect(&kc, &rv, 16, t), &rv.r[0]);
+	assert_null(hl_keychain_suspect(&kc, &rv, 17, t));	/* the announcement */
+	assert_ptr_equal(hl_keychain_suspect(&kc, &rv, 3, t + 1 - 3600), &rv.r[0]);
+	assert_null(hl_keychain_suspect(&kc, &rv, 3, t - 3600));	/* before W */
+	assert_null(hl_keychain_suspect(&kc, &rv, 18, t + 1));	/* the new key */
+	assert_null(hl_keychain_suspect(&kc, &rv, 0, t));
+
+	/* The same rotation without the revocation marks nothing. */
+	start(&kc);
+	c.revoke = 0;
+	assert_int_equal(hl_keychain_rotate(&kc, &c, &k3.p.card), 0);
+	hl_keychain_revocations(&kc, &rv);
+	assert_int_equal(rv.n, 0);
+	assert_null(hl_keychain_suspect(&kc, &rv, 16, t - 10));
+}
+
+/* A rotation that keeps the sign key (a new endpoint at seq 5), then the
+ * revocation at seq 17: the key is listed once, and what it signed in
+ * either era within the window is suspect, the first `card` included. */
+static void test_suspect_kept_key(void **state)
+{
+	static struct hl_keychain kc;
+	struct hl_key_change c = change(&k3.raw, HL_USE_SIGN), keep = c;
+	const int64_t t = c.time;
+	struct hl_revocations rv;
+
+	(void)state;
+	make(&k5, "ru-cert", 1, T0 + DAY / 2, NULL);
+	keep.seq = 5;
+	keep.time = t - 600;
+	keep.revoke = 0;
+	keep.card = k5.raw.data;
+	keep.card_len = k5.raw.len;
+	start(&kc);
+	assert_int_equal(hl_keychain_rotate(&kc, &keep, &k5.p.card), 0);
+	assert_int_equal(hl_keychain_rotate(&kc, &c, &k3.p.card), 0);
+	hl_keychain_revocations(&kc, &rv);
+	assert_int_equal(rv.n, 1);
+	assert_int_equal(rv.r[0].at, t + 1);
+	rv.r[0].window = 3600;
+	assert_ptr_equal(hl_keychain_suspect(&kc, &rv, 4, t - 700), &rv.r[0]);
+	assert_ptr_equal(hl_keychain_suspect(&kc, &rv, 5, t - 600), &rv.r[0]);
+	assert_ptr_equal(hl_keychain_suspect(&kc, &rv, 16, t - 1), &rv.r[0]);
+	assert_null(hl_keychain_suspect(&kc, &rv, 17, t));
+	assert_null(hl_keychain_suspect(&kc, &rv, 18, t + 2));
+	unmake(&k5);
+}
+
+/* A rekey at seq 20 revokes the attacker's era 2 and, within its window,
+ * era 1: both keys are listed; the attacker's `card` (seq 9) is suspect,
+ * the rekey and era 0 are not. */
+static void test_suspect_rekey(void **state)
+{
+	static struct hl_keychain kc;
+	struct hl_key_change c = change(&k4.raw, HL_USE_ALL);
+	struct hl_revocations rv;
+
+	(void)state;
+	c.seq = 20;
+	c.time = T0 + 3 * DAY;
+	start(&kc);
+	assert_int_equal(hl_keychain_add(&kc, &k3.p.card, NULL, 0, 5, T0 + DAY,
+					 HL_ERA_ROTATED), 0);
+	make(&k5, "ru-cert", 5, T0 + 2 * DAY, &k3.p);
+	assert_int_equal(hl_keychain_add(&kc, &k5.p.card, NULL, 0, 9, T0 + 2 * DAY,
+					 HL_ERA_ROTATED), 0);
+	assert_int_equal(hl_keychain_rekey(&kc, &c, &k4.p.card, 2 * DAY), 0);
+	hl_keychain_revocations(&kc, &rv);
+	assert_int_equal(rv.n, 2);
+	assert_memory_equal(rv.r[0].key, k3.p.card.sign_pk, 32);
+	assert_memory_equal(rv.r[1].key, k5.p.card.sign_pk, 32);
+	assert_int_equal(rv.r[1].at, T0 + 3 * DAY);
+	rv.r[0].window = rv.r[1].window = 2 * DAY;
+	assert_ptr_equal(hl_keychain_suspect(&kc, &rv, 8, T0 + DAY + 10), &rv.r[0]);
+	assert_ptr_equal(hl_keychain_suspect(&kc, &rv, 9, T0 + 2 * DAY - 1), &rv.r[0]);
+	assert_ptr_equal(hl_keychain_suspect(&kc, &rv, 19, T0 + 3 * DAY - 1), &rv.r[1]);
+	assert_null(hl_keychain_suspect(&kc, &rv, 20, T0 + 3 * DAY));
+	assert_null(hl_keychain_suspect(&kc, &rv, 4, T0 + 2 * DAY));
+	unmake(&k5);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -646,6 +753,9 @@ int main(void)
 		cmocka_unit_test(test_change_back),
 		cmocka_unit_test(test_rekey_refused),
 		cmocka_unit_test(test_rekey_window),
+		cmocka_unit_test(test_suspect_rotation),
+		cmocka_unit_test(test_suspect_kept_key),
+		cmocka_unit_test(test_suspect_rekey),
 		cmocka_unit_test(test_trust),
 		cmocka_unit_test(test_trust_unendorsed),
 	};
