@@ -381,9 +381,12 @@ int hl_store_taboo(struct hl_store *st, const struct hl_link *l,
 		const char *name = (const char *)sqlite3_column_text(s, 0);
 		struct hl_card card;
 
-		/* A card that does not parse carries no key to refuse. */
+		/* A card that does not parse carries no key to refuse; nor does
+		 * the same party's on an archived link (design rule 7: links
+		 * to another party). */
 		if (name && hl_card_parse(sqlite3_column_blob(s, 1),
-					  (size_t)sqlite3_column_bytes(s, 1), &card) == 0)
+					  (size_t)sqlite3_column_bytes(s, 1), &card) == 0 &&
+		    strcmp(card.name, l->card.name) != 0)
 			r = taboo_add(&t, n, &cap, &card, HL_TABOO_LINK, name);
 	}
 	if (r == 0 && rc != SQLITE_DONE)
