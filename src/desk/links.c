@@ -18,31 +18,42 @@
 #include "desk.h"
 #include "deskcase.h"
 #include "error.h"
+#include "keys.h"
 #include "keysdesk.h"
 #include "store.h"
 
 #define LIST_LIMIT_MAX 1000
 
 /* Which generation of the link between me and l's party l is (5.1):
- * 1 until a link between them was archived. */
-static unsigned generation(const struct hl_card *me, const struct hl_link *l)
+ * 1 until a link between them was archived.  The link ID is made of
+ * the founding cards' keys (era 0 of each side): after a key change
+ * the cards in force make none, and all 4096 would be tried. */
+static unsigned generation(struct hl_store *st, const struct hl_party *me,
+			   const struct hl_link *l)
 {
 	unsigned char id[HL_LINK_ID_LEN];
+	struct hl_eras *ours = NULL, *theirs = NULL;
+	unsigned g = 0;
 
-	for (uint32_t g = 1; g <= HL_LINK_GEN_MAX; g++)
-		if (hl_link_id_gen(me->sign_pk, l->card.sign_pk, g, id) == 0 &&
-		    sodium_memcmp(id, l->link_id, sizeof(id)) == 0)
-			return g;
-	return 0;	/* none: a link ID of no generation (not made here) */
+	if (hl_store_eras_load(st, l, HL_OURS, &me->card, &me->card_text, &ours) == 0 &&
+	    hl_store_eras_load(st, l, HL_THEIRS, &l->card, &l->card_text, &theirs) == 0)
+		for (uint32_t k = 1; !g && k <= HL_LINK_GEN_MAX; k++)
+			if (hl_link_id_gen(ours->kc.era[0].card.sign_pk,
+					   theirs->kc.era[0].card.sign_pk, k, id) == 0 &&
+			    sodium_memcmp(id, l->link_id, sizeof(id)) == 0)
+				g = k;
+	hl_eras_free(ours);
+	hl_eras_free(theirs);
+	return g;	/* 0: a link ID of no generation (not made here) */
 }
 
 /* The view and the link's archive: archived (when) or null, and
  * whether it is being archived (for with_state, which removes it); its
  * generation. */
-static json_t *view_archive(json_t *v, const struct hl_card *me, const struct hl_link *l)
+static json_t *view_archive(json_t *v, unsigned gen, const struct hl_link *l)
 {
 	if (v) {
-		json_object_set_new(v, "generation", json_integer(generation(me, l)));
+		json_object_set_new(v, "generation", json_integer(gen));
 		json_object_set_new(v, "archived", l->archived ? json_integer(l->archived) :
 				    json_null());
 		json_object_set_new(v, "archiving", json_boolean(l->archiving));
@@ -52,9 +63,9 @@ static json_t *view_archive(json_t *v, const struct hl_card *me, const struct hl
 
 /* The view and whether the peer's TLS key is changing over: its old
  * pin is accepted until its new key is seen (protocol.md 10.1). */
-static json_t *view_pin(json_t *v, const struct hl_card *me, const struct hl_link *l)
+static json_t *view_pin(json_t *v, unsigned gen, const struct hl_link *l)
 {
-	v = view_archive(v, me, l);
+	v = view_archive(v, gen, l);
 	if (v)
 		json_object_set_new(v, "old_pin", json_boolean(l->has_old_pin));
 	return v;
@@ -108,7 +119,7 @@ static json_t *view(struct hl_store *st, const struct hl_party *me, const struct
 			 "endpoint", l->endpoint[0] ? json_string(l->endpoint) : json_null(),
 			 "link_id", id, "sent", (json_int_t)n[0], "sent_receipted", (json_int_t)n[1],
 			 "received", (json_int_t)n[2], "received_receipted", (json_int_t)n[3],
-			 "evidence", (json_int_t)n[4]), &me->card, l);
+			 "evidence", (json_int_t)n[4]), generation(st, me, l), l);
 	return view_keys(st, me, l, err, v);
 }
 
