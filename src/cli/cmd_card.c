@@ -16,6 +16,7 @@ const char card_help[] =
 	"    hotline card show [--json]\n"
 	"    hotline card rotate [--sign] [--box] [--endpoint URL] [--revoke USES]\n"
 	"                        [--lang TAG] [--json] TEXT\n"
+	"    hotline card rekey [--lang TAG] [--json] TEXT\n"
 	"    hotline card tls-renew [--json]\n\n"
 	"DESCRIPTION\n"
 	"    A card is a party's public identity: its name, Ed25519 signing\n"
@@ -43,6 +44,18 @@ const char card_help[] =
 	"    not be trusted for anything dated after the change.  A link that\n"
 	"    is added but not confirmed blocks a change; the TLS key cannot be\n"
 	"    changed yet.\n\n"
+	"    'card rekey' (an admin) is for a lost or stolen signing key: the\n"
+	"    old key must not vouch for anything any more.  hotlined makes a new\n"
+	"    signing and encryption key and a card signed by the new key alone,\n"
+	"    and sends it on every live link as a 'rekey' message signed by the\n"
+	"    new key, which revokes the old keys from its time (TEXT says why).\n"
+	"    The TLS key stays.  Nothing but a voice vouches for the new card:\n"
+	"    send it to each peer and read its fingerprint to them; their\n"
+	"    supervisor runs 'hotline link rekey NAME --card FILE' and 'hotline\n"
+	"    link confirm NAME --fingerprint DIGITS'.  Until then the peer\n"
+	"    takes nothing more from this party (it answers 'waiting for the\n"
+	"    voice confirmation of NAME's new card'); afterwards everything\n"
+	"    queued goes through.\n\n"
 	"    'card tls-renew' (an admin) asks hotlined, which must be running,\n"
 	"    to issue this party's TLS certificate (tls.crt) again for the same\n"
 	"    key, valid for 20 years, and to restart its peer server on it\n"
@@ -115,7 +128,8 @@ int card_main(int argc, char **argv)
 {
 	static const char synopsis[] =
 		"card [--home DIR] | card verify FILE | card show [--json] |"
-		" card rotate [OPTIONS] TEXT | card tls-renew [--json]";
+		" card rotate [OPTIONS] TEXT | card rekey [--lang TAG] TEXT |"
+		" card tls-renew [--json]";
 	struct hl_party *p;
 	int r = home_opt(argc, argv, "card", synopsis);
 
@@ -125,6 +139,8 @@ int card_main(int argc, char **argv)
 		return card_show_main(argc - optind, argv + optind);
 	if (optind < argc && strcmp(argv[optind], "rotate") == 0)
 		return card_rotate_main(argc - optind, argv + optind);
+	if (optind < argc && strcmp(argv[optind], "rekey") == 0)
+		return card_rekey_main(argc - optind, argv + optind);
 	if (optind < argc && strcmp(argv[optind], "verify") == 0) {
 		if (argc - optind != 2)
 			return cli_usage("card", synopsis);
