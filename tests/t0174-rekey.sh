@@ -23,9 +23,10 @@ all_receipted() {
 	test "$(show_field "$1" "$2" sent)" = "$3 $3"
 }
 
-# keys NAME LINK SIDE JQ : a jq expression on SIDE's eras of LINK at NAME.
+# keys FILE SIDE JQ : a jq expression on SIDE's eras in FILE, the output
+# of 'link keys --json'.
 keys() {
-	hl_up "$1" link keys "$2" --json | jq -r ".$3 | $4"
+	jq -r ".$2 | $3" "$1"
 }
 
 test_expect_success 'ru-cert rekeys: a card signed by its new key alone, a rekey on the link' '
@@ -45,9 +46,10 @@ test_expect_success 'ru-cert rekeys: a card signed by its new key alone, a rekey
 	"$HOTLINE" card verify ru-cert/card >/dev/null &&
 	test "$(grep -c "^— ru-cert " ru-cert/card)" = 1 &&
 	test "$(ls ru-cert/keys | grep -c "^identity-")" = 1 &&
-	test "$(keys ru-cert us-cert ours "map(.how) | join(\",\")")" = founding,rekeyed &&
-	test "$(keys ru-cert us-cert ours ".[0].revoked.uses | join(\",\")")" = sign,box &&
-	test "$(keys ru-cert us-cert ours ".[1].from_seq")" = 2
+	hl ru-cert link keys us-cert --json >ru-keys.json &&
+	test "$(keys ru-keys.json ours "map(.how) | join(\",\")")" = founding,rekeyed &&
+	test "$(keys ru-keys.json ours ".[0].revoked.uses | join(\",\")")" = sign,box &&
+	test "$(keys ru-keys.json ours ".[1].from_seq")" = 2
 '
 
 test_expect_success 'until us-cert confirms the new card, ru-cert waits (403, no evidence)' '
@@ -74,6 +76,7 @@ test_expect_success 'link rekey refuses another party'"'"'s card, the key in for
 '
 
 test_expect_success 'us-cert takes the new card and confirms it by voice (a wrong fingerprint first)' '
+	stop_daemon ru-cert &&
 	hl us-cert link rekey ru-cert --card ru-cert/card >out &&
 	grep -q "New card of ru-cert kept, fingerprint $(fp_digits ru-cert/card)" out &&
 	test "$(hl_up us-cert link show ru-cert --json | jq -r .pending_card.confirmed)" = null &&
@@ -81,16 +84,18 @@ test_expect_success 'us-cert takes the new card and confirms it by voice (a wron
 	grep -q "the fingerprint does not match" us-cert.err &&
 	test "$(hl_up us-cert link show ru-cert --json | jq -r .pending_card.confirmed)" = null &&
 	hl us-cert link confirm ru-cert --fingerprint "$(fp_digits ru-cert/card)" >out &&
-	grep -q "New card of ru-cert confirmed" out
+	grep -q "New card of ru-cert confirmed" out &&
+	hl us-cert send --to ru-cert "sealed to the new key" >/dev/null &&
+	start_daemon ru-cert
 '
 
 test_expect_success 'traffic resumes both ways, every message receipted, both logs verify' '
 	hl ru-cert send --to us-cert "after the confirmation" >/dev/null &&
 	hl us-cert send --to ru-cert "to the new keys" >/dev/null &&
 	wait_for 60 all_receipted ru-cert us-cert 4 &&
-	wait_for 60 all_receipted us-cert ru-cert 3 &&
+	wait_for 60 all_receipted us-cert ru-cert 4 &&
 	test "$(show_field us-cert ru-cert received)" = "4 4" &&
-	test "$(show_field ru-cert us-cert received)" = "3 3" &&
+	test "$(show_field ru-cert us-cert received)" = "4 4" &&
 	hl us-cert show ru-cert/3 | grep -q "^after the loss\$" &&
 	hl ru-cert show us-cert/2 | grep -q "^while waiting\$" &&
 	hl ru-cert show us-cert/1 | grep -q "^to the old keys\$" &&
@@ -98,17 +103,27 @@ test_expect_success 'traffic resumes both ways, every message receipted, both lo
 '
 
 test_expect_success 'us-cert holds ru-cert'"'"'s era 1 rekeyed, confirmed, and era 0 revoked' '
-	test "$(keys us-cert ru-cert theirs "map(.how) | join(\",\")")" = founding,rekeyed &&
-	test "$(keys us-cert ru-cert theirs ".[0].revoked.uses | join(\",\")")" = sign,box &&
-	test "$(keys us-cert ru-cert theirs ".[0].revoked.by")" = 2 &&
-	test "$(keys us-cert ru-cert theirs ".[1].from_seq")" = 2 &&
-	test "$(keys us-cert ru-cert theirs ".[1].confirmed")" != null &&
-	test "$(keys us-cert ru-cert theirs ".[1].fingerprint")" = "$(fp_digits ru-cert/card)" &&
+	hl us-cert link keys ru-cert --json >us-keys.json &&
+	test "$(keys us-keys.json theirs "map(.how) | join(\",\")")" = founding,rekeyed &&
+	test "$(keys us-keys.json theirs ".[0].revoked.uses | join(\",\")")" = sign,box &&
+	test "$(keys us-keys.json theirs ".[0].revoked.by")" = 2 &&
+	test "$(keys us-keys.json theirs ".[1].from_seq")" = 2 &&
+	test "$(keys us-keys.json theirs ".[1].confirmed")" != null &&
+	test "$(keys us-keys.json theirs ".[1].fingerprint")" = "$(fp_digits ru-cert/card)" &&
 	test "$(hl_up us-cert link show ru-cert --json | jq -r .pending_card)" = null
 '
 
-test_expect_success 'an envelope signed with ru-cert'"'"'s old key after the rekey is refused' '
+test_expect_success 'once confirmed, us-cert seals to the new card'"'"'s box key, before its rekey arrived' '
 	stop_daemon ru-cert &&
+	mkdir aside && mv ru-cert/keys/box-*.key aside/ &&
+	start_daemon ru-cert &&
+	hl ru-cert show us-cert/3 | grep -q "^sealed to the new key\$" &&
+	expect_code 1 hl ru-cert show us-cert/2 &&
+	stop_daemon ru-cert && mv aside/box-*.key ru-cert/keys/
+'
+
+# ru-cert is stopped.
+test_expect_success 'an envelope signed with ru-cert'"'"'s old key after the rekey is refused' '
 	mkdir keep && cp ru-cert/identity.key ru-cert/box.key ru-cert/card keep/ &&
 	cp ru-cert/keys/identity-*.key ru-cert/identity.key && cp ru-card-0 ru-cert/card &&
 	cp ru-cert/keys/box-*.key ru-cert/box.key &&

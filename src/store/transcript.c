@@ -44,11 +44,30 @@ static int append(struct hl_store *st, int64_t link, int side, uint64_t seq,
 	return r;
 }
 
+/* The card to seal to on l: the peer's new card once it was confirmed
+ * by voice (protocol.md 9.14), before its `rekey` makes it link.card:
+ * the old box key may be in other hands. */
+static int sealing_card(struct hl_store *st, const struct hl_link *l, struct hl_card *to)
+{
+	struct hl_buf text;
+	int64_t confirmed = 0;
+	int r;
+
+	*to = l->card;
+	hl_buf_init(&text, HL_CARD_MAX);
+	r = hl_store_rekey_card(st, l, &text, &confirmed);
+	if (r == 0 && confirmed && hl_card_parse(text.data, text.len, to) < 0)
+		*to = l->card;	/* checked when given: never */
+	hl_buf_free(&text);
+	return r == -HL_ENOTFOUND ? 0 : r;
+}
+
 /* Seals one job with the next sequence number of its link and appends it. */
 static int send_one(struct hl_store *st, const struct hl_party *me,
 		    struct hl_send_job *job, struct hl_buf *out)
 {
 	struct hl_envelope env;
+	struct hl_card to;
 	uint64_t size;
 	int r;
 
@@ -64,20 +83,26 @@ static int send_one(struct hl_store *st, const struct hl_party *me,
 		return -EAGAIN;	/* this job's own failure, not the store's */
 	if (r == 0)
 		r = hl_store_log_size(st, job->link->id, HL_OURS, &size);
+	if (r == 0)
+		r = sealing_card(st, job->link, &to);
 	/* Never before an envelope sealed earlier (store.h), nor before a
 	 * key change of ours. */
 	if (job->msg.now < hl_store_sealed_floor(st))
 		job->msg.now = hl_store_sealed_floor(st);
 	if (r == 0) {
 		const struct hl_seal_params p = {
-			.from = &me->card, .sign_sk = me->sign_sk, .to = &job->link->card,
+			.from = &me->card, .sign_sk = me->sign_sk, .to = &to,
 			.seq = size + 1, .time = job->msg.now,
 			.precedence = job->msg.precedence, .kind = job->msg.kind,
 			.link = job->link->link_id,
 		};
 
 		out->len = 0;
-		if (job->msg.sealed)
+		/* A body sealed before to another box key (a key change of the
+		 * peer came in between, or its new card was confirmed) is
+		 * sealed again here. */
+		if (job->msg.sealed && (!job->msg.plain ||
+					sodium_memcmp(job->msg.sealed->to_box, to.box_pk, 32) == 0))
 			r = hl_envelope_seal_header(&p, job->msg.sealed, out);
 		else
 			r = hl_envelope_seal(&p, job->msg.plain, job->msg.plain_len, out);
