@@ -319,7 +319,8 @@ json_t *hl_keychange_run(struct hl_desk *d, const struct hl_desk_req *q,
 json_t *hl_desk_card_rotate(struct hl_desk *d, const struct hl_desk_req *q,
 			    struct hl_desk_err *e)
 {
-	/* The one place that changes the party in memory (keyring.h). */
+	/* With card rekey, the one place that changes the party in memory
+	 * (keyring.h). */
 	struct hl_keychange *w = hl_keychange_new(d, q);
 	json_t *res = NULL;
 
