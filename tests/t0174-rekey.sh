@@ -80,11 +80,13 @@ test_expect_success 'us-cert takes the new card and confirms it by voice (a wron
 	hl us-cert link rekey ru-cert --card ru-cert/card >out &&
 	grep -q "New card of ru-cert kept, fingerprint $(fp_digits ru-cert/card)" out &&
 	test "$(hl_up us-cert link show ru-cert --json | jq -r .pending_card.confirmed)" = null &&
+	hl us-cert link show ru-cert | grep -q "^NEW CARD: .*hotline link confirm ru-cert" &&
 	expect_code 1 hl us-cert link confirm ru-cert --fingerprint "$(fp_digits ru-card-0)" &&
 	grep -q "the fingerprint does not match" us-cert.err &&
 	test "$(hl_up us-cert link show ru-cert --json | jq -r .pending_card.confirmed)" = null &&
 	hl us-cert link confirm ru-cert --fingerprint "$(fp_digits ru-cert/card)" >out &&
 	grep -q "New card of ru-cert confirmed" out &&
+	hl us-cert link show ru-cert | grep -q "^NEW CARD: .*confirmed by voice" &&
 	hl us-cert send --to ru-cert "sealed to the new key" >/dev/null &&
 	start_daemon ru-cert
 '

@@ -358,6 +358,23 @@ static int list(const struct hl_party *p, const struct args *a)
 	return r == 0 ? CLI_OK : CLI_FAIL;
 }
 
+/* The peer's new card after a loss (link rekey), if one is pending. */
+static void pending_print(const char *name, json_t *p)
+{
+	char when[HL_TIME_LEN + 1];
+
+	if (!json_is_object(p))
+		return;
+	if (json_is_integer(json_object_get(p, "confirmed"))) {
+		hl_time_format((int64_t)num(p, "confirmed"), when);
+		printf(_("NEW CARD:    %s, confirmed by voice %s; its rekey message is "
+			 "awaited\n"), str(p, "fingerprint"), when);
+	} else {
+		printf(_("NEW CARD:    %s: read its fingerprint with the peer, then "
+			 "'hotline link confirm %s'\n"), str(p, "fingerprint"), name);
+	}
+}
+
 static void link_print(json_t *v)
 {
 	const char *name = str(v, "name"), *ep = json_string_value(json_object_get(v, "endpoint"));
@@ -394,6 +411,7 @@ static void link_print(json_t *v)
 	if (json_is_true(json_object_get(v, "old_pin")))
 		printf(_("TLS key:     changing over: its old key is accepted until it first "
 			 "presents its new one\n"));
+	pending_print(name, json_object_get(v, "pending_card"));
 	if (json_is_integer(json_object_get(v, "archived"))) {
 		hl_time_format((int64_t)num(v, "archived"), when);
 		printf(_("ARCHIVED:    %s: nothing is sent on it any more; its transcript is "
