@@ -141,6 +141,8 @@ int init_main(int argc, char **argv);
 int card_main(int argc, char **argv);
 int card_rotate_main(int argc, char **argv);	/* cmd_rotate.c */
 int card_tls_switch_main(int argc, char **argv);	/* cmd_rotate.c */
+int card_rekey_main(int argc, char **argv);	/* cmd_rekey.c */
+int link_rekey_main(int argc, char **argv);	/* cmd_rekey.c */
 int fingerprint_main(int argc, char **argv);
 int envelope_main(int argc, char **argv);
 int card_tls_renew_main(int argc, char **argv);	/* cmd_tls.c: card tls-renew */

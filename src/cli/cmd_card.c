@@ -17,6 +17,7 @@ const char card_help[] =
 	"    hotline card rotate [--sign] [--box] [--tls] [--endpoint URL]\n"
 	"                        [--revoke USES] [--lang TAG] [--json] TEXT\n"
 	"    hotline card tls-switch\n"
+	"    hotline card rekey [--lang TAG] [--json] TEXT\n"
 	"    hotline card tls-renew [--json]\n\n"
 	"DESCRIPTION\n"
 	"    A card is a party's public identity: its name, Ed25519 signing\n"
@@ -48,6 +49,18 @@ const char card_help[] =
 	"    in use once every peer has receipted the new card, or at once with\n"
 	"    'card tls-switch' (a peer that has not then refuses us until it\n"
 	"    has the card).\n\n"
+	"    'card rekey' (an admin) is for a lost or stolen signing key: the\n"
+	"    old key must not vouch for anything any more.  hotlined makes a new\n"
+	"    signing and encryption key and a card signed by the new key alone,\n"
+	"    and sends it on every live link as a 'rekey' message signed by the\n"
+	"    new key, which revokes the old keys from its time (TEXT says why).\n"
+	"    The TLS key stays.  Nothing but a voice vouches for the new card:\n"
+	"    send it to each peer and read its fingerprint to them; their\n"
+	"    supervisor runs 'hotline link rekey NAME --card FILE' and 'hotline\n"
+	"    link confirm NAME --fingerprint DIGITS'.  Until then the peer\n"
+	"    takes nothing more from this party (it answers 'waiting for the\n"
+	"    voice confirmation of NAME's new card'); afterwards everything\n"
+	"    queued goes through.\n\n"
 	"    'card tls-renew' (an admin) asks hotlined, which must be running,\n"
 	"    to issue this party's TLS certificate (tls.crt) again for the same\n"
 	"    key, valid for 20 years, and to restart its peer server on it\n"
@@ -120,7 +133,8 @@ int card_main(int argc, char **argv)
 {
 	static const char synopsis[] =
 		"card [--home DIR] | card verify FILE | card show [--json] |"
-		" card rotate [OPTIONS] TEXT | card tls-switch | card tls-renew [--json]";
+		" card rotate [OPTIONS] TEXT | card tls-switch | card rekey [--lang TAG] TEXT |"
+		" card tls-renew [--json]";
 	struct hl_party *p;
 	int r = home_opt(argc, argv, "card", synopsis);
 
@@ -132,6 +146,8 @@ int card_main(int argc, char **argv)
 		return card_rotate_main(argc - optind, argv + optind);
 	if (optind < argc && strcmp(argv[optind], "tls-switch") == 0)
 		return card_tls_switch_main(argc - optind, argv + optind);
+	if (optind < argc && strcmp(argv[optind], "rekey") == 0)
+		return card_rekey_main(argc - optind, argv + optind);
 	if (optind < argc && strcmp(argv[optind], "verify") == 0) {
 		if (argc - optind != 2)
 			return cli_usage("card", synopsis);

@@ -19,6 +19,7 @@ const char link_help[] =
 	"    hotline link list [--archived] [--json]\n"
 	"    hotline link show NAME [--json]\n"
 	"    hotline link confirm NAME [--fingerprint DIGITS]\n"
+	"    hotline link rekey NAME --card FILE [--json]\n"
 	"    hotline link card NAME [--json]\n"
 	"    hotline link keys NAME [--json]\n"
 	"    hotline link terms NAME [--json]\n"
@@ -41,6 +42,13 @@ const char link_help[] =
 	"    the peer read out with --fingerprint (spaces do not matter) and\n"
 	"    refuses them if they differ from the card's; on a terminal it\n"
 	"    asks for them.\n\n"
+	"    'rekey' takes the peer's new card after it lost its key ('hotline\n"
+	"    card rekey' at the peer): a card of the same party with a new\n"
+	"    signing key, which its old key does not vouch for.  It is kept as\n"
+	"    the link's pending card until 'confirm' with the fingerprint the\n"
+	"    peer reads out; then the peer's 'rekey' message, signed by the new\n"
+	"    key, is taken and the old key is refused for anything dated from\n"
+	"    that message on.  It needs the supervisor role.\n\n"
 	"    'list' shows every link with its state and log sizes; 'show' one\n"
 	"    link in full: the peer's card, fingerprint, link ID, what each\n"
 	"    side has sent and had receipted, and any equivocation evidence.\n"
@@ -123,7 +131,7 @@ const char link_help[] =
 
 static const char synopsis[] =
 	"link add NAME --card FILE [--endpoint URL] | list [--json] | show NAME [--json] |"
-	" confirm NAME | card NAME [--json] | keys NAME [--json] |"
+	" confirm NAME | rekey NAME --card FILE | card NAME [--json] | keys NAME [--json] |"
 	" terms [propose|accept|decline] ... |"
 	" suspend NAME TEXT | resume NAME [TEXT] | archive NAME [--now] TEXT";
 
@@ -244,8 +252,12 @@ static int confirm(const struct hl_party *p, const struct args *a)
 	json_decref(args);
 	if (r != 0)
 		return CLI_FAIL;
-	printf(_("Link %s confirmed (fingerprint %s)\n"), str(res, "name"),
-	       str(res, "fingerprint"));
+	if (json_is_object(json_object_get(res, "pending_card")))
+		printf(_("New card of %s confirmed (fingerprint %s)\n"), str(res, "name"),
+		       str(json_object_get(res, "pending_card"), "fingerprint"));
+	else
+		printf(_("Link %s confirmed (fingerprint %s)\n"), str(res, "name"),
+		       str(res, "fingerprint"));
 	json_decref(res);
 	return CLI_OK;
 }
@@ -346,6 +358,23 @@ static int list(const struct hl_party *p, const struct args *a)
 	return r == 0 ? CLI_OK : CLI_FAIL;
 }
 
+/* The peer's new card after a loss (link rekey), if one is pending. */
+static void pending_print(const char *name, json_t *p)
+{
+	char when[HL_TIME_LEN + 1];
+
+	if (!json_is_object(p))
+		return;
+	if (json_is_integer(json_object_get(p, "confirmed"))) {
+		hl_time_format((int64_t)num(p, "confirmed"), when);
+		printf(_("NEW CARD:    %s, confirmed by voice %s; its rekey message is "
+			 "awaited\n"), str(p, "fingerprint"), when);
+	} else {
+		printf(_("NEW CARD:    %s: read its fingerprint with the peer, then "
+			 "'hotline link confirm %s'\n"), str(p, "fingerprint"), name);
+	}
+}
+
 static void link_print(json_t *v)
 {
 	const char *name = str(v, "name"), *ep = json_string_value(json_object_get(v, "endpoint"));
@@ -382,6 +411,7 @@ static void link_print(json_t *v)
 	if (json_is_true(json_object_get(v, "old_pin")))
 		printf(_("TLS key:     changing over: its old key is accepted until it first "
 			 "presents its new one\n"));
+	pending_print(name, json_object_get(v, "pending_card"));
 	if (json_is_integer(json_object_get(v, "archived"))) {
 		hl_time_format((int64_t)num(v, "archived"), when);
 		printf(_("ARCHIVED:    %s: nothing is sent on it any more; its transcript is "
@@ -454,6 +484,8 @@ int link_main(int argc, char **argv)
 		return terms_main(argc - 1, argv + 1);
 	if (strcmp(verb, "keys") == 0)
 		return keys_main(argc - 1, argv + 1);
+	if (strcmp(verb, "rekey") == 0)
+		return link_rekey_main(argc - 1, argv + 1);
 	if (strcmp(verb, "suspend") == 0 || strcmp(verb, "resume") == 0 ||
 	    strcmp(verb, "archive") == 0)
 		return suspend_main(argc - 1, argv + 1);

@@ -323,6 +323,11 @@ static enum MHD_Result push(struct hl_peer_server *ps, struct MHD_Connection *c,
 			 rq->link.name, (unsigned long long)res.old);
 		snprintf(size, sizeof(size), "%llu\n", (unsigned long long)res.old);
 		ret = respond(c, MHD_HTTP_CONFLICT, HL_TYPE_SIZE, size, strlen(size));
+	} else if (res.why[0] && r == -HL_EUNCONFIRMED) {
+		/* A rekey before its voice confirmation (protocol.md 9.15): a
+		 * transient the sender retries. */
+		log_info("peer %s: %s", rq->link.name, res.why);
+		ret = refuse(c, rq->addr, status_of(r), res.why);
 	} else if (res.why[0]) {
 		/* A key change refused, or a revoked key: the sentence alone
 		 * (links.md 8), which the sender's courier keeps. */

@@ -2,7 +2,8 @@
  * 9.13): a new card, signed by the new key and endorsed by the old one,
  * sent as a `card` message on every live link in one transaction that
  * also records our new era on each and puts the keys in force; the key
- * files follow once it has committed (keyring.h). */
+ * files follow once it has committed (keyring.h).  `card rekey` (rekey.c,
+ * 9.15) goes the same way (keychange.h). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,23 +16,14 @@
 #include "deskcase.h"
 #include "error.h"
 #include "events.h"
+#include "keychange.h"
 #include "keyring.h"
 #include "keys.h"
 #include "peer.h"
 #include "transcript.h"
 #include "vocab.h"
 
-#define LINKS_MAX 1024
-
-struct rotate {
-	struct hl_party *me;
-	struct hl_rotation rot;
-	unsigned revoke;		/* HL_USE_* */
-	struct hl_link *links;
-	size_t n;
-	char why[300];
-	int eras[LINKS_MAX];		/* our new era's number on each link */
-};
+#define LINKS_MAX HL_KEYCHANGE_LINKS_MAX
 
 /* "sign,box" (a string) or ["sign","box"] into HL_USE_* bits. */
 static bool revoke_arg(const struct hl_desk_req *q, unsigned *uses, struct hl_desk_err *e)
@@ -69,7 +61,7 @@ static bool revoke_arg(const struct hl_desk_req *q, unsigned *uses, struct hl_de
 }
 
 /* The refusals of design 8 that need no store. */
-static bool rotate_args(const struct hl_desk_req *q, struct rotate *w, struct hl_desk_err *e)
+static bool rotate_args(const struct hl_desk_req *q, struct hl_keychange *w, struct hl_desk_err *e)
 {
 	const char *endpoint = NULL;
 	bool tls = false;
@@ -103,7 +95,7 @@ static bool rotate_args(const struct hl_desk_req *q, struct rotate *w, struct hl
 
 static int collect(void *ctx, const struct hl_link *l)
 {
-	struct rotate *w = ctx;
+	struct hl_keychange *w = ctx;
 	struct hl_link *c;
 
 	if (l->archived)
@@ -125,7 +117,7 @@ static int collect(void *ctx, const struct hl_link *l)
 
 /* Our new era on link l, checked by the witness's own rules (design 4:
  * no invalid key change leaves this party). */
-static int era_one(struct rotate *w, struct hl_store *st, const struct hl_link *l,
+static int era_one(struct hl_keychange *w, struct hl_store *st, const struct hl_link *l,
 		   uint64_t seq, int64_t t, size_t i)
 {
 	struct hl_key_change c = {
@@ -147,14 +139,14 @@ static int era_one(struct rotate *w, struct hl_store *st, const struct hl_link *
 }
 
 struct then {
-	struct rotate *w;
+	struct hl_keychange *w;
 	struct hl_send_job *jobs;
 };
 
 static int then(void *ctx, struct hl_store *st, int64_t t)
 {
 	struct then *x = ctx;
-	struct rotate *w = x->w;
+	struct hl_keychange *w = x->w;
 	int r = hl_store_own_eras(st, &w->me->card_text);
 
 	for (size_t i = 0; r == 0 && i < w->n; i++)
@@ -164,6 +156,26 @@ static int then(void *ctx, struct hl_store *st, int64_t t)
 	return r == 0 ? hl_party_take(w->me, &w->rot, t + 1) : r;
 }
 
+/* A rekey's keys are taken first: its envelopes are signed by the new
+ * key, which is in force from their time (protocol.md 9.15). */
+static int rekey_first(void *ctx, struct hl_store *st, int64_t t)
+{
+	struct then *x = ctx;
+	int r = hl_store_own_eras(st, &x->w->me->card_text);
+
+	return r == 0 ? hl_party_take(x->w->me, &x->w->rot, t) : r;
+}
+
+static int rekey_then(void *ctx, struct hl_store *st, int64_t t)
+{
+	struct then *x = ctx;
+	int r = 0;
+
+	for (size_t i = 0; r == 0 && i < x->w->n; i++)
+		r = hl_keychange_rekey_era(x->w, st, &x->w->links[i], x->jobs[i].seq, t, i);
+	return r;
+}
+
 static void undo(void *ctx)
 {
 	struct then *x = ctx;
@@ -171,11 +183,13 @@ static void undo(void *ctx)
 	hl_party_untake(x->w->me, &x->w->rot);
 }
 
-static int content(const struct hl_desk_req *q, struct rotate *w, struct hl_buf *plain,
+static int content(const struct hl_desk_req *q, struct hl_keychange *w, struct hl_buf *plain,
 		   struct hl_desk_err *e)
 {
 	struct hl_content m = {.type = "card"};
 
+	if (w->rekey)
+		snprintf(m.type, sizeof(m.type), "rekey");
 	if (!hl_act_text(q, true, &m.text, e))
 		return -EINVAL;
 	if (m.text.len == 0) {
@@ -190,7 +204,7 @@ static int content(const struct hl_desk_req *q, struct rotate *w, struct hl_buf 
 	return hl_content_write(&m, plain);
 }
 
-static json_t *result(const struct rotate *w, const struct hl_send_job *jobs)
+static json_t *result(const struct hl_keychange *w, const struct hl_send_job *jobs)
 {
 	char fp[HL_FINGERPRINT_LEN + 1], id[HL_MSGID_MAX + 1];
 	json_t *links = json_array(), *res;
@@ -202,16 +216,19 @@ static json_t *result(const struct rotate *w, const struct hl_send_job *jobs)
 						       w->links[i].name, "seq", (json_int_t)jobs[i].seq,
 						       "id", id, "era", w->eras[i]));
 		hl_event("key", json_pack("{s:s, s:s, s:s, s:i, s:s}", "link", w->links[i].name,
-					  "action", "rotated", "side", "ours", "era", w->eras[i],
-					  "message", id));
+					  "action", w->rekey ? "rekeyed" : "rotated", "side",
+					  "ours", "era", w->eras[i], "message", id));
 	}
 	res = json_pack("{s:s%, s:s, s:o, s:o}", "card", (const char *)w->rot.text.data,
 			w->rot.text.len, "fingerprint", fp, "links", links, "tls_switch",
 			w->rot.tls ? json_string("pending") : json_null());
+	/* Read the fingerprint to each peer (protocol.md 9.15). */
+	if (res && w->rekey)
+		json_object_set_new(res, "voice", json_true());
 	return res;
 }
 
-static json_t *rotate_send(struct hl_desk *d, const struct hl_desk_req *q, struct rotate *w,
+static json_t *rotate_send(struct hl_desk *d, const struct hl_desk_req *q, struct hl_keychange *w,
 			   struct hl_desk_err *e)
 {
 	struct hl_send_job *jobs = calloc(w->n ? w->n : 1, sizeof(*jobs));
@@ -223,10 +240,13 @@ static json_t *rotate_send(struct hl_desk *d, const struct hl_desk_req *q, struc
 	for (size_t i = 0; r == 0 && i < w->n; i++)
 		jobs[i] = (struct hl_send_job){
 			.link = &w->links[i],
-			.msg = {.precedence = HL_IMMEDIATE, .kind = "card", .plain = plain.data,
-				.plain_len = plain.len},
+			.msg = {.precedence = HL_IMMEDIATE, .kind = w->rekey ? "rekey" : "card",
+				.plain = plain.data, .plain_len = plain.len},
 		};
-	if (r == 0)
+	if (r == 0 && w->rekey)
+		r = hl_transcript_send_rekey(d->st, w->me, jobs, w->n, &(struct hl_key_send){
+			.first = rekey_first, .then = rekey_then, .undo = undo, .ctx = &x});
+	else if (r == 0)
 		r = hl_transcript_send_keys(d->st, w->me, jobs, w->n, then, undo, &x);
 	if (r == -HL_EKEY || r == -HL_EREVOKED)
 		hl_desk_fail(e, 409, "%s", w->why);
@@ -247,27 +267,40 @@ static json_t *rotate_send(struct hl_desk *d, const struct hl_desk_req *q, struc
 	return res;
 }
 
-/* POST /v1/card/rotate {"sign"?, "box"?, "endpoint"?, "revoke"?, "text",
- * "lang"?}: an admin's. */
-json_t *hl_desk_card_rotate(struct hl_desk *d, const struct hl_desk_req *q,
-			    struct hl_desk_err *e)
+struct hl_keychange *hl_keychange_new(struct hl_desk *d, const struct hl_desk_req *q)
 {
-	/* The one place that changes the party in memory (keyring.h). */
-	struct rotate *w = calloc(1, sizeof(*w));
-	char why[PATH_MAX + 64] = "";
-	json_t *res = NULL;
-	int r;
+	struct hl_keychange *w = calloc(1, sizeof(*w));
 
 	if (!w)
-		return hl_desk_fail(e, 503, "out of memory");
+		return NULL;
 	w->me = (struct hl_party *)d->me;
 	w->links = calloc(LINKS_MAX, sizeof(*w->links));
 	w->rot.now = q->now;
-	if (!w->links)
-		hl_desk_fail(e, 503, "out of memory");
-	else if (!rotate_args(q, w, e))
-		;
-	else if ((r = hl_store_link_each(d->st, collect, w)) > 0)
+	if (!w->links) {
+		free(w);
+		return NULL;
+	}
+	return w;
+}
+
+void hl_keychange_free(struct hl_keychange *w)
+{
+	if (!w)
+		return;
+	for (size_t i = 0; i < w->n; i++)
+		hl_buf_free(&w->links[i].card_text);
+	free(w->links);
+	hl_rotation_free(&w->rot);
+	free(w);
+}
+
+json_t *hl_keychange_run(struct hl_desk *d, const struct hl_desk_req *q,
+			 struct hl_keychange *w, struct hl_desk_err *e)
+{
+	char why[PATH_MAX + 64] = "";
+	int r;
+
+	if ((r = hl_store_link_each(d->st, collect, w)) > 0)
 		hl_desk_fail(e, 409, "cannot change our keys while link %s is not confirmed "
 			     "(its peer computes the link ID from the card it holds)", w->why);
 	else if (r < 0)
@@ -281,12 +314,25 @@ json_t *hl_desk_card_rotate(struct hl_desk *d, const struct hl_desk_req *q,
 	else if (r < 0)
 		hl_desk_fail(e, 503, "%s/%s: %s", w->me->home, why, hl_strerror(r));
 	else
-		res = rotate_send(d, q, w, e);
-	for (size_t i = 0; w->links && i < w->n; i++)
-		hl_buf_free(&w->links[i].card_text);
-	free(w->links);
-	hl_rotation_free(&w->rot);
-	free(w);
+		return rotate_send(d, q, w, e);
+	return NULL;
+}
+
+/* POST /v1/card/rotate {"sign"?, "box"?, "endpoint"?, "revoke"?, "text",
+ * "lang"?}: an admin's. */
+json_t *hl_desk_card_rotate(struct hl_desk *d, const struct hl_desk_req *q,
+			    struct hl_desk_err *e)
+{
+	/* With card rekey, the one place that changes the party in memory
+	 * (keyring.h). */
+	struct hl_keychange *w = hl_keychange_new(d, q);
+	json_t *res = NULL;
+
+	if (!w)
+		hl_desk_fail(e, 503, "out of memory");
+	else if (rotate_args(q, w, e))
+		res = hl_keychange_run(d, q, w, e);
+	hl_keychange_free(w);
 	return res;
 }
 

@@ -289,5 +289,6 @@ hl_desk_fn hl_desk_link_suspend, hl_desk_link_resume, hl_desk_held_list,
 hl_desk_fn hl_desk_link_card;	/* cardcheck.c */
 hl_desk_fn hl_desk_link_archive;	/* archive.c */
 hl_desk_fn hl_desk_card_rotate, hl_desk_card_tls_switch;	/* card.c */
+hl_desk_fn hl_desk_card_rekey, hl_desk_link_rekey;	/* rekey.c */
 
 #endif

@@ -18,31 +18,42 @@
 #include "desk.h"
 #include "deskcase.h"
 #include "error.h"
+#include "keys.h"
 #include "keysdesk.h"
 #include "store.h"
 
 #define LIST_LIMIT_MAX 1000
 
 /* Which generation of the link between me and l's party l is (5.1):
- * 1 until a link between them was archived. */
-static unsigned generation(const struct hl_card *me, const struct hl_link *l)
+ * 1 until a link between them was archived.  The link ID is made of
+ * the founding cards' keys (era 0 of each side): after a key change
+ * the cards in force make none, and all 4096 would be tried. */
+static unsigned generation(struct hl_store *st, const struct hl_party *me,
+			   const struct hl_link *l)
 {
 	unsigned char id[HL_LINK_ID_LEN];
+	struct hl_eras *ours = NULL, *theirs = NULL;
+	unsigned g = 0;
 
-	for (uint32_t g = 1; g <= HL_LINK_GEN_MAX; g++)
-		if (hl_link_id_gen(me->sign_pk, l->card.sign_pk, g, id) == 0 &&
-		    sodium_memcmp(id, l->link_id, sizeof(id)) == 0)
-			return g;
-	return 0;	/* none: a link ID of no generation (not made here) */
+	if (hl_store_eras_load(st, l, HL_OURS, &me->card, &me->card_text, &ours) == 0 &&
+	    hl_store_eras_load(st, l, HL_THEIRS, &l->card, &l->card_text, &theirs) == 0)
+		for (uint32_t k = 1; !g && k <= HL_LINK_GEN_MAX; k++)
+			if (hl_link_id_gen(ours->kc.era[0].card.sign_pk,
+					   theirs->kc.era[0].card.sign_pk, k, id) == 0 &&
+			    sodium_memcmp(id, l->link_id, sizeof(id)) == 0)
+				g = k;
+	hl_eras_free(ours);
+	hl_eras_free(theirs);
+	return g;	/* 0: a link ID of no generation (not made here) */
 }
 
 /* The view and the link's archive: archived (when) or null, and
  * whether it is being archived (for with_state, which removes it); its
  * generation. */
-static json_t *view_archive(json_t *v, const struct hl_card *me, const struct hl_link *l)
+static json_t *view_archive(json_t *v, unsigned gen, const struct hl_link *l)
 {
 	if (v) {
-		json_object_set_new(v, "generation", json_integer(generation(me, l)));
+		json_object_set_new(v, "generation", json_integer(gen));
 		json_object_set_new(v, "archived", l->archived ? json_integer(l->archived) :
 				    json_null());
 		json_object_set_new(v, "archiving", json_boolean(l->archiving));
@@ -52,11 +63,41 @@ static json_t *view_archive(json_t *v, const struct hl_card *me, const struct hl
 
 /* The view and whether the peer's TLS key is changing over: its old
  * pin is accepted until its new key is seen (protocol.md 10.1). */
-static json_t *view_pin(json_t *v, const struct hl_card *me, const struct hl_link *l)
+static json_t *view_pin(json_t *v, unsigned gen, const struct hl_link *l)
 {
-	v = view_archive(v, me, l);
+	v = view_archive(v, gen, l);
 	if (v)
 		json_object_set_new(v, "old_pin", json_boolean(l->has_old_pin));
+	return v;
+}
+
+/* The view v and the peer's new card after a loss (protocol.md 9.15):
+ * {"fingerprint", "confirmed"} until its `rekey` arrives, else null. */
+static json_t *view_pending(struct hl_store *st, const struct hl_link *l, int *err,
+			    json_t *v)
+{
+	char fp[HL_FINGERPRINT_LEN + 1];
+	struct hl_buf text;
+	struct hl_card card;
+	int64_t confirmed = 0;
+	json_t *p = json_null();
+	int r;
+
+	hl_buf_init(&text, HL_CARD_MAX);
+	r = v ? hl_store_rekey_card(st, l, &text, &confirmed) : 0;
+	if (r == 0 && v && hl_card_parse(text.data, text.len, &card) == 0) {
+		hl_card_fingerprint(&card, fp);
+		p = json_pack("{s:s, s:o}", "fingerprint", fp, "confirmed",
+			      confirmed ? json_integer(confirmed) : json_null());
+	}
+	hl_buf_free(&text);
+	if (v)
+		json_object_set_new(v, "pending_card", p ? p : json_null());
+	if (r < 0 && r != -HL_ENOTFOUND) {
+		*err = r;
+		json_decref(v);
+		return NULL;
+	}
 	return v;
 }
 
@@ -65,7 +106,10 @@ static json_t *view_pin(json_t *v, const struct hl_card *me, const struct hl_lin
 static json_t *view_keys(struct hl_store *st, const struct hl_party *me,
 			 const struct hl_link *l, int *err, json_t *v)
 {
-	json_t *keys = v ? hl_desk_keys_brief(st, me, l, err) : NULL;
+	json_t *keys;
+
+	v = view_pending(st, l, err, v);
+	keys = v ? hl_desk_keys_brief(st, me, l, err) : NULL;
 
 	if (!keys || json_object_set_new(v, "keys", keys) < 0) {
 		if (v && *err == 0)
@@ -108,7 +152,7 @@ static json_t *view(struct hl_store *st, const struct hl_party *me, const struct
 			 "endpoint", l->endpoint[0] ? json_string(l->endpoint) : json_null(),
 			 "link_id", id, "sent", (json_int_t)n[0], "sent_receipted", (json_int_t)n[1],
 			 "received", (json_int_t)n[2], "received_receipted", (json_int_t)n[3],
-			 "evidence", (json_int_t)n[4]), &me->card, l);
+			 "evidence", (json_int_t)n[4]), generation(st, me, l), l);
 	return view_keys(st, me, l, err, v);
 }
 
@@ -273,13 +317,32 @@ static bool digits_only(const char *s, char *out, size_t cap)
 	return n > 0;
 }
 
-/* {"name", "fingerprint": the digits the peer read out} -> the link's view */
+/* The peer's pending card of l (rekey.c) into card, and when it was
+ * confirmed (0: not yet): 1, or 0 when there is none. */
+static int pending_card(struct hl_store *st, const struct hl_link *l, struct hl_card *card,
+			int64_t *confirmed)
+{
+	struct hl_buf text;
+	int r;
+
+	hl_buf_init(&text, HL_CARD_MAX);
+	r = hl_store_rekey_card(st, l, &text, confirmed);
+	if (r == 0)
+		r = hl_card_parse(text.data, text.len, card) == 0 ? 1 : -HL_ESTORE;
+	hl_buf_free(&text);
+	return r == -HL_ENOTFOUND ? 0 : r;
+}
+
+/* {"name", "fingerprint": the digits the peer read out} -> the link's
+ * view; with a pending card, the fingerprint is that card's. */
 json_t *hl_desk_link_confirm(struct hl_desk *d, const struct hl_desk_req *q,
 			     struct hl_desk_err *e)
 {
 	char fp[HL_FINGERPRINT_LEN + 1], want[64], got[64];
 	const char *name, *given;
+	struct hl_card card;
 	struct hl_link l;
+	int64_t pending = 0;
 	int r;
 
 	if (!hl_desk_args_only(q, e, "name", "fingerprint", NULL) ||
@@ -289,13 +352,22 @@ json_t *hl_desk_link_confirm(struct hl_desk *d, const struct hl_desk_req *q,
 	r = hl_store_link_get(d->st, name, &l);
 	if (r < 0)
 		return hl_desk_fail_code(e, r, name);
-	hl_card_fingerprint(&l.card, fp);
+	/* A new card after a loss (protocol.md 9.15) is the one to confirm
+	 * while it is pending. */
+	r = pending_card(d->st, &l, &card, &pending);
+	if (r < 0) {
+		hl_link_free(&l);
+		return hl_desk_fail_code(e, r, name);
+	}
+	hl_card_fingerprint(r == 1 ? &card : &l.card, fp);
 	if (!digits_only(fp, want, sizeof(want)) || !digits_only(given, got, sizeof(got)) ||
 	    strcmp(want, got) != 0)
 		hl_desk_fail(e, 409, "%s: the fingerprint does not match the card's; the link "
 			     "stays unconfirmed. Check with the peer: a different card may have "
 			     "been sent.", name);
-	else if (!l.confirmed)
+	else if (r == 1 && !pending)
+		r = hl_store_rekey_card_confirm(d->st, &l, q->now);
+	else if (r == 0 && !l.confirmed)
 		r = hl_store_link_confirm(d->st, l.id, q->now);
 	hl_link_free(&l);
 	if (e->status)

@@ -69,6 +69,9 @@ const struct hl_desk_route hl_desk_routes[] = {
 	/* card.c: a change of our own keys, on every live link. */
 	{"POST", "/v1/card/rotate", hl_desk_card_rotate,   HL_RIGHT_ADMIN,  BODY_SMALL, true},
 	{"POST", "/v1/card/tls-switch", hl_desk_card_tls_switch, HL_RIGHT_ADMIN, BODY_SMALL, true},
+	/* rekey.c: a new key by voice after a loss, ours and the peer's. */
+	{"POST", "/v1/card/rekey",  hl_desk_card_rekey,    HL_RIGHT_ADMIN,  BODY_SMALL, true},
+	{"POST", "/v1/link/rekey",  hl_desk_link_rekey,    HL_RIGHT_LINK,   BODY_CARD,  true},
 	/* A proof may disclose a message's key: recorded, as actions are. */
 	{"POST", "/v1/proof/export", hl_desk_proof_export, HL_RIGHT_READ,   BODY_SMALL, true},
 	{"POST", "/v1/send",        hl_desk_send_any,      HL_RIGHT_SEND,   BODY_SEND,  true},

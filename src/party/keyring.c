@@ -191,9 +191,10 @@ static int stage_tls(const struct hl_party *p, struct hl_rotation *rot)
 }
 
 /* The new card, self-signed, with the old key's line when the signing
- * key changes (protocol.md 3.5). */
+ * key changes (protocol.md 3.5), except for a rekey (9.14). */
 static int stage_card(const struct hl_party *p, struct hl_rotation *rot)
 {
+	bool endorse = rot->sign && !rot->self_only;
 	struct hl_buf self;
 	char path[PATH_MAX];
 	int r;
@@ -201,8 +202,8 @@ static int stage_card(const struct hl_party *p, struct hl_rotation *rot)
 	hl_buf_init(&rot->text, HL_CARD_MAX);
 	hl_buf_init(&self, HL_CARD_MAX);
 	r = hl_card_encode(&rot->card, rot->sign ? rot->sign_sk : p->sign_sk,
-			   rot->sign ? &self : &rot->text);
-	if (r == 0 && rot->sign)
+			   endorse ? &self : &rot->text);
+	if (r == 0 && endorse)
 		r = hl_card_endorse(self.data, self.len, p->sign_sk, &rot->text);
 	hl_buf_free(&self);
 	if (r == 0)

@@ -67,6 +67,7 @@ int hl_party_unwrap(const struct hl_party *p, const struct hl_envelope *env,
 /* A change of our own keys (`hotline card rotate`). */
 struct hl_rotation {
 	bool sign, box, tls;		/* new keys of these kinds */
+	bool self_only;			/* a rekey: the old key does not endorse */
 	const char *endpoint;		/* a new endpoint, or NULL */
 	int64_t now;
 	/* Made by hl_party_stage: */

@@ -9,11 +9,13 @@
 
 #include "error.h"
 #include "keys.h"
+#include "linkterms.h"
 #include "sqlitepriv.h"
 
 enum {
 	K_EACH = HL_XSTMT_KEYS, K_PUT, K_FOUNDING, K_REVOKE, K_CARD, K_ENDPOINT,
-	K_OTHERS, K_OWN, K_SINCE, K_HELD, K_VIA, K_END
+	K_OTHERS, K_OWN, K_SINCE, K_HELD, K_PENDING, K_PENDING_SET, K_PENDING_CONFIRM,
+	K_PENDING_CLEAR, K_CONFIRMED, K_VIA, K_END
 };
 _Static_assert(K_END <= HL_XSTMT_KEYS + 16, "keys.c owns 16 statement keys");
 
@@ -45,6 +47,17 @@ static const char *const sql[] = {
 			   " WHERE k.link = l.id AND k.side = 0 AND k.era = 0)",
 	[K_SINCE - K_EACH] = "SELECT max(from_time) FROM link_key WHERE side = 0",
 	[K_HELD - K_EACH] = "SELECT 1 FROM link_key WHERE side = 0 AND card = ?1 LIMIT 1",
+	/* A rekey's card of the peer until its envelope (migration 18). */
+	[K_PENDING - K_EACH] = "SELECT pending_card, pending_confirmed FROM link"
+			       " WHERE id = ?1 AND pending_card IS NOT NULL",
+	[K_PENDING_SET - K_EACH] = "UPDATE link SET pending_card = ?2, pending_confirmed = NULL"
+				   " WHERE id = ?1",
+	[K_PENDING_CONFIRM - K_EACH] = "UPDATE link SET pending_confirmed = ?2"
+				       " WHERE id = ?1 AND pending_card IS NOT NULL",
+	[K_PENDING_CLEAR - K_EACH] = "UPDATE link SET pending_card = NULL,"
+				     " pending_confirmed = NULL WHERE id = ?1",
+	[K_CONFIRMED - K_EACH] = "UPDATE link_key SET confirmed = ?4"
+				 " WHERE link = ?1 AND side = ?2 AND era = ?3",
 	[K_VIA - K_EACH] = "SELECT via_seq FROM link_key WHERE link = ?1 AND side = 0"
 			   " ORDER BY era DESC LIMIT 1",
 };
@@ -455,6 +468,137 @@ int hl_store_signer(struct hl_store *st, const struct hl_link *l, int side,
 	if (r == 0)
 		*out = e->kc.era[i].card;
 	hl_eras_free(e);
+	return r;
+}
+
+int hl_store_rekey_card(struct hl_store *st, const struct hl_link *l, struct hl_buf *out,
+			 int64_t *confirmed)
+{
+	sqlite3_stmt *s = stmt(st, K_PENDING);
+	int rc, r = 0;
+
+	out->len = 0;
+	*confirmed = 0;
+	if (!s)
+		return -HL_ESTORE;
+	sqlite3_bind_int64(s, 1, l->id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		r = hl_buf_append(out, sqlite3_column_blob(s, 0),
+				  (size_t)sqlite3_column_bytes(s, 0));
+		*confirmed = sqlite3_column_int64(s, 1);
+	} else {
+		r = rc == SQLITE_DONE ? -HL_ENOTFOUND : hl_sqlite_fail(st);
+	}
+	sqlite3_reset(s);
+	return r;
+}
+
+int hl_store_rekey_card_set(struct hl_store *st, const struct hl_link *l, const void *card,
+			 size_t n)
+{
+	sqlite3_stmt *s = stmt(st, card ? K_PENDING_SET : K_PENDING_CLEAR);
+
+	if (!s)
+		return -HL_ESTORE;
+	sqlite3_bind_int64(s, 1, l->id);
+	if (card)
+		sqlite3_bind_blob(s, 2, card, (int)n, SQLITE_STATIC);
+	return hl_sqlite_done(st, s);
+}
+
+int hl_store_rekey_card_confirm(struct hl_store *st, const struct hl_link *l, int64_t t)
+{
+	sqlite3_stmt *s = stmt(st, K_PENDING_CONFIRM);
+
+	if (!s)
+		return -HL_ESTORE;
+	sqlite3_bind_int64(s, 1, l->id);
+	sqlite3_bind_int64(s, 2, t);
+	return hl_sqlite_done(st, s);
+}
+
+int64_t hl_store_suspect_window(struct hl_store *st, const struct hl_party *me,
+				const struct hl_link *l, int64_t t)
+{
+	struct hl_link_terms lt;
+	const struct hl_terms_version *v;
+	int64_t w = me->conf.suspect;
+
+	memset(&lt, 0, sizeof(lt));
+	if (hl_store_link_terms(st, me, l, &lt) == 0) {
+		v = hl_terms_at(lt.v, lt.nv, t);
+		if (v && v->terms.suspect > 0)
+			w = v->terms.suspect;
+	}
+	hl_link_terms_free(&lt);
+	return w;
+}
+
+/* The revocations a rekey added to the eras before the new one, each
+ * with the uses it now holds revoked, from the earliest time. */
+static int rekey_revoked(struct hl_store *st, const struct hl_link *l, int side,
+			 const struct hl_eras *e, const unsigned *before, uint64_t by)
+{
+	int r = 0;
+
+	for (size_t i = 0; r == 0 && i + 1 < e->kc.n; i++) {
+		const struct hl_era *x = &e->kc.era[i];
+		int64_t at = INT64_MAX;
+
+		if (x->revoked == before[i])
+			continue;
+		for (size_t u = 0; u < 3; u++)
+			if ((x->revoked & (1u << u)) && x->revoked_at[u] < at)
+				at = x->revoked_at[u];
+		r = revoke_put(st, l, side, i, x->revoked, at, by);
+	}
+	return r;
+}
+
+int hl_store_era_rekey(struct hl_store *st, const struct hl_link *l, int side,
+		       struct hl_eras *e, const struct hl_key_change *c,
+		       const struct hl_card *card, int64_t window, int64_t confirmed)
+{
+	struct hl_key_change kept = *c;
+	unsigned before[HL_ERAS_MAX];
+	sqlite3_stmt *s;
+	int r = 0;
+
+	if (e->kc.n == HL_ERAS_MAX)
+		return -HL_ETOOBIG;
+	for (size_t i = 0; i < e->kc.n; i++)
+		before[i] = e->kc.era[i].revoked;
+	kept.card = keep(e, e->kc.n, c->card, c->card_len);
+	if (!kept.card)
+		return -ENOMEM;
+	r = hl_keychain_rekey(&e->kc, &kept, card, window);
+	/* Era 0 first, where it is not stored yet (as for a rotation). */
+	s = r == 0 ? stmt(st, side == HL_THEIRS ? K_FOUNDING : K_OWN) : NULL;
+	if (r == 0 && !s)
+		r = -HL_ESTORE;
+	if (s && side == HL_THEIRS)
+		sqlite3_bind_int64(s, 1, l->id);
+	else if (s)
+		sqlite3_bind_blob(s, 1, e->kc.era[0].raw, (int)e->kc.era[0].raw_len,
+				  SQLITE_STATIC);
+	if (s)
+		r = hl_sqlite_done(st, s);
+	if (r == 0)
+		r = era_put(st, l, side, e, e->kc.n - 1);
+	if (r == 0 && confirmed) {
+		s = stmt(st, K_CONFIRMED);
+		if (!s)
+			return -HL_ESTORE;
+		sqlite3_bind_int64(s, 1, l->id);
+		sqlite3_bind_int(s, 2, side);
+		sqlite3_bind_int64(s, 3, (int64_t)e->kc.n - 1);
+		sqlite3_bind_int64(s, 4, confirmed);
+		r = hl_sqlite_done(st, s);
+		e->confirmed[e->kc.n - 1] = confirmed;
+	}
+	if (r == 0)
+		r = rekey_revoked(st, l, side, e, before, c->seq);
 	return r;
 }
 

@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "keychain.h"
+#include "party.h"
 #include "store.h"
 
 /* A side's chain with the card bytes its eras point to, owned, and
@@ -83,5 +84,30 @@ int hl_store_own_since(struct hl_store *st, int64_t *since);
 /* 1 when card (n bytes) is one of our eras on some link: the key change
  * that staged it committed. */
 int hl_store_own_card_held(struct hl_store *st, const void *card, size_t n);
+
+/* A new card of l's peer after a loss (protocol.md 9.15): given by
+ * `hotline link rekey`, confirmed by voice at *confirmed (0: not yet),
+ * until the peer's `rekey` envelope carrying it arrives.  out gets the
+ * card as given; -HL_ENOTFOUND when there is none. */
+int hl_store_rekey_card(struct hl_store *st, const struct hl_link *l, struct hl_buf *out,
+			 int64_t *confirmed);
+/* Sets the pending card, not confirmed (card NULL clears it). */
+int hl_store_rekey_card_set(struct hl_store *st, const struct hl_link *l, const void *card,
+			 size_t n);
+int hl_store_rekey_card_confirm(struct hl_store *st, const struct hl_link *l, int64_t t);
+
+/* The suspect window of a revocation at t on l: the `suspect` of the
+ * terms in force at t, else hotline.conf's terms.suspect (links.md 5). */
+int64_t hl_store_suspect_window(struct hl_store *st, const struct hl_party *me,
+				const struct hl_link *l, int64_t t);
+
+/* Applies an accepted rekey c on side of l (hl_keychain_rekey: the
+ * era in force and those begun within window before c's time revoked
+ * at that time, then the rekeyed era from seq r itself), stored with
+ * its voice confirmation (0: none, our own side).  Inside the caller's
+ * transaction. */
+int hl_store_era_rekey(struct hl_store *st, const struct hl_link *l, int side,
+		       struct hl_eras *e, const struct hl_key_change *c,
+		       const struct hl_card *card, int64_t window, int64_t confirmed);
 
 #endif

@@ -292,6 +292,10 @@ static const char *const migrations[] = {
 	 * The column is added by columns[] below (ALTER has no IF NOT
 	 * EXISTS); nothing else changes. */
 	"",
+	/* 18: a new card of the peer after a loss (protocol.md 9.15), given
+	 * by 'hotline link rekey' and confirmed by voice (when), until its
+	 * `rekey` envelope arrives.  Columns only, added by columns[]. */
+	"",
 };
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 _Static_assert(NMIGRATIONS == HL_STORE_SCHEMA, "HL_STORE_SCHEMA counts the migrations");
@@ -303,6 +307,8 @@ static const struct {
 	const char *table, *column, *decl;
 } columns[] = {
 	{17, "link", "old_pin", "BLOB CHECK (old_pin IS NULL OR length(old_pin) = 32)"},
+	{18, "link", "pending_card", "BLOB"},
+	{18, "link", "pending_confirmed", "INTEGER"},
 };
 
 enum stmt {

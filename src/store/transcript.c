@@ -44,11 +44,30 @@ static int append(struct hl_store *st, int64_t link, int side, uint64_t seq,
 	return r;
 }
 
+/* The card to seal to on l: the peer's new card once it was confirmed
+ * by voice (protocol.md 9.15), before its `rekey` makes it link.card:
+ * the old box key may be in other hands. */
+static int sealing_card(struct hl_store *st, const struct hl_link *l, struct hl_card *to)
+{
+	struct hl_buf text;
+	int64_t confirmed = 0;
+	int r;
+
+	*to = l->card;
+	hl_buf_init(&text, HL_CARD_MAX);
+	r = hl_store_rekey_card(st, l, &text, &confirmed);
+	if (r == 0 && confirmed && hl_card_parse(text.data, text.len, to) < 0)
+		*to = l->card;	/* checked when given: never */
+	hl_buf_free(&text);
+	return r == -HL_ENOTFOUND ? 0 : r;
+}
+
 /* Seals one job with the next sequence number of its link and appends it. */
 static int send_one(struct hl_store *st, const struct hl_party *me,
 		    struct hl_send_job *job, struct hl_buf *out)
 {
 	struct hl_envelope env;
+	struct hl_card to;
 	uint64_t size;
 	int r;
 
@@ -64,20 +83,26 @@ static int send_one(struct hl_store *st, const struct hl_party *me,
 		return -EAGAIN;	/* this job's own failure, not the store's */
 	if (r == 0)
 		r = hl_store_log_size(st, job->link->id, HL_OURS, &size);
+	if (r == 0)
+		r = sealing_card(st, job->link, &to);
 	/* Never before an envelope sealed earlier (store.h), nor before a
 	 * key change of ours. */
 	if (job->msg.now < hl_store_sealed_floor(st))
 		job->msg.now = hl_store_sealed_floor(st);
 	if (r == 0) {
 		const struct hl_seal_params p = {
-			.from = &me->card, .sign_sk = me->sign_sk, .to = &job->link->card,
+			.from = &me->card, .sign_sk = me->sign_sk, .to = &to,
 			.seq = size + 1, .time = job->msg.now,
 			.precedence = job->msg.precedence, .kind = job->msg.kind,
 			.link = job->link->link_id,
 		};
 
 		out->len = 0;
-		if (job->msg.sealed)
+		/* A body sealed before to another box key (a key change of the
+		 * peer came in between, or its new card was confirmed) is
+		 * sealed again here. */
+		if (job->msg.sealed && (!job->msg.plain ||
+					sodium_memcmp(job->msg.sealed->to_box, to.box_pk, 32) == 0))
 			r = hl_envelope_seal_header(&p, job->msg.sealed, out);
 		else
 			r = hl_envelope_seal(&p, job->msg.plain, job->msg.plain_len, out);
@@ -130,10 +155,11 @@ int hl_transcript_send_then(struct hl_store *st, const struct hl_party *me,
 	return r;
 }
 
-int hl_transcript_send_keys(struct hl_store *st, const struct hl_party *me,
-			    struct hl_send_job *jobs, size_t n,
-			    int (*then)(void *ctx, struct hl_store *st, int64_t t),
-			    void (*undo)(void *ctx), void *ctx)
+/* A key change's transaction: first (may be NULL) before the jobs are
+ * sealed, then after; lead seconds after every envelope and cosignature
+ * made before. */
+static int send_keys(struct hl_store *st, const struct hl_party *me, struct hl_send_job *jobs,
+		     size_t n, const struct hl_key_send *k, int64_t lead)
 {
 	struct hl_buf out;
 	int64_t t;
@@ -146,6 +172,9 @@ int hl_transcript_send_keys(struct hl_store *st, const struct hl_party *me,
 	t = (int64_t)time(NULL);
 	if (t < hl_store_sealed_floor(st))
 		t = hl_store_sealed_floor(st);
+	t += lead;
+	if (r == 0 && k->first)
+		r = k->first(k->ctx, st, t);
 	for (size_t i = 0; r == 0 && i < n; i++) {
 		jobs[i].seq = 0;
 		jobs[i].msg.now = t;
@@ -153,15 +182,36 @@ int hl_transcript_send_keys(struct hl_store *st, const struct hl_party *me,
 		r = jobs[i].result;
 	}
 	if (r == 0)
-		r = then(ctx, st, t);
-	if (r == 0)
-		r = hl_store_commit_or(st, undo, ctx);
-	else
+		r = k->then(k->ctx, st, t);
+	if (r == 0) {
+		r = hl_store_commit_or(st, k->undo, k->ctx);
+	} else {
+		if (k->first)
+			k->undo(k->ctx);	/* still inside the transaction's gate */
 		hl_store_rollback(st);
+	}
 	for (size_t i = 0; r < 0 && i < n; i++)
 		jobs[i].seq = 0;
 	hl_buf_free(&out);
 	return r;
+}
+
+int hl_transcript_send_keys(struct hl_store *st, const struct hl_party *me,
+			    struct hl_send_job *jobs, size_t n,
+			    int (*then)(void *ctx, struct hl_store *st, int64_t t),
+			    void (*undo)(void *ctx), void *ctx)
+{
+	const struct hl_key_send k = {.then = then, .undo = undo, .ctx = ctx};
+
+	return send_keys(st, me, jobs, n, &k, 0);
+}
+
+int hl_transcript_send_rekey(struct hl_store *st, const struct hl_party *me,
+			     struct hl_send_job *jobs, size_t n, const struct hl_key_send *k)
+{
+	/* A second after everything the old key signed: it is revoked from
+	 * the rekey's own time (protocol.md 9.15). */
+	return send_keys(st, me, jobs, n, k, 1);
 }
 
 int hl_transcript_send_many(struct hl_store *st, const struct hl_party *me,
@@ -228,12 +278,13 @@ static int our_checkpoint(struct hl_store *st, const struct hl_party *me,
 	return r;
 }
 
-static bool is_card(const struct hl_buf *bytes)
+/* A `card` or `rekey` envelope: a key change, after which a push ends. */
+static bool is_key_change(const struct hl_buf *bytes)
 {
 	struct hl_envelope env;
 
 	return hl_envelope_parse(bytes->data, bytes->len, &env) == 0 &&
-	       strcmp(env.kind, "card") == 0;
+	       (strcmp(env.kind, "card") == 0 || strcmp(env.kind, "rekey") == 0);
 }
 
 static int push_body(struct hl_store *st, const struct hl_party *me,
@@ -282,7 +333,7 @@ static int push_body(struct hl_store *st, const struct hl_party *me,
 			target++;
 		/* A push ends after a key change of ours (links.md 4): its
 		 * checkpoint is signed by a key the witness already holds. */
-		if (r == 0 && is_card(&env))
+		if (r == 0 && is_key_change(&env))
 			break;
 	}
 	if (r == 0 && proven && target == proven)
@@ -349,6 +400,11 @@ struct witness {
 	struct hl_buf ev_kept;
 	const void *ev_other;
 	size_t ev_other_len;
+	/* The peer's new card after a loss (9.14), given by `link rekey`,
+	 * and when it was confirmed by voice (0: not, or none). */
+	struct hl_buf pending;
+	int64_t pending_confirmed;
+	struct hl_card pending_card;
 };
 
 static void evidence(struct witness *w, const char *kind, uint64_t at,
@@ -428,8 +484,9 @@ void hl_transcript_clock_why(const struct hl_witness_result *res, int64_t skew,
 		snprintf(out, n, "%s", hl_strerror(-HL_ETIME));
 }
 
-/* Opens a `card` envelope with our box key (rule 1 of a key change). */
-static int open_card(struct witness *w, const struct hl_envelope *env,
+/* Opens a `card` or `rekey` envelope (type) with our box key (rule 1
+ * of a key change). */
+static int open_card(struct witness *w, const struct hl_envelope *env, const char *type,
 		     struct hl_buf *plain, struct hl_content *c)
 {
 	const struct hl_party *me = w->me;
@@ -443,7 +500,7 @@ static int open_card(struct witness *w, const struct hl_envelope *env,
 	sodium_free(key);
 	if (r == 0)
 		r = hl_content_parse(plain->data, plain->len, c);
-	if (r == 0 && (strcmp(c->type, "card") != 0 || !c->card)) {
+	if (r == 0 && (strcmp(c->type, type) != 0 || !c->card)) {
 		hl_content_free(c);
 		r = -HL_ECONTENT;
 	}
@@ -486,7 +543,7 @@ static int key_change(struct witness *w, const struct hl_envelope *env,
 		return r;
 	old = w->eras->kc.era[era].card;
 	hl_buf_init(&plain, HL_PLAIN_MAX);
-	r = open_card(w, env, &plain, &content);
+	r = open_card(w, env, "card", &plain, &content);
 	if (r == -ENOMEM) {
 		hl_buf_free(&plain);
 		return r;
@@ -519,24 +576,101 @@ static int key_change(struct witness *w, const struct hl_envelope *env,
 	return r;
 }
 
+/* Applies an accepted rekey (9.14) on the sender's side: its era from
+ * seq r, the revocations, link.card, and the pending card cleared. */
+static int rekey_apply(struct witness *w, const struct hl_key_change *c,
+		       const struct hl_card *card, const struct hl_card *old)
+{
+	int64_t window = hl_store_suspect_window(w->st, w->me, w->l, c->time);
+	int r = hl_store_era_rekey(w->st, w->l, HL_THEIRS, w->eras, c, card, window,
+				   w->pending_confirmed);
+
+	if (r == 0)
+		r = hl_store_link_card_set(w->st, w->l, c->card, c->card_len, old, card);
+	if (r == 0)
+		r = hl_store_link_old_pin_set(w->st, w->l, old, card, c->revoke);
+	if (r == 0)
+		r = hl_store_rekey_card_set(w->st, w->l, NULL, 0);
+	if (r == 0)
+		w->pending_confirmed = 0;	/* the eras hold it now */
+	return r;
+}
+
+/* A `rekey` envelope of the peer (9.14, beside 10.4a): a new card after
+ * a loss, accepted only when it is the card confirmed here by voice,
+ * byte for byte, and revokes the sign key; else the whole push is
+ * refused, the envelope kept as evidence. */
+static int rekey_change(struct witness *w, const struct hl_envelope *env,
+			const struct hl_batch_env *e)
+{
+	struct hl_key_change c = {.seq = env->seq, .time = env->time,
+				  .skew = w->me->conf.clock_skew};
+	struct hl_card card, old;
+	struct hl_content content;
+	struct hl_buf plain;
+	size_t era;
+	int r = hl_keychain_for_seq(&w->eras->kc, env->seq, &era);
+
+	if (r < 0)
+		return r;
+	old = w->eras->kc.era[era].card;
+	hl_buf_init(&plain, HL_PLAIN_MAX);
+	r = open_card(w, env, "rekey", &plain, &content);
+	if (r == -ENOMEM) {
+		hl_buf_free(&plain);
+		return r;
+	}
+	if (r < 0) {
+		snprintf(w->res->why, sizeof(w->res->why), "rekey at seq %llu: cannot open "
+			 "the body: %s", (unsigned long long)env->seq, hl_strerror(r));
+		r = -HL_EKEY;
+	} else {
+		c.card = (const unsigned char *)content.card;
+		c.card_len = content.card_len;
+		c.revoke = content.revoke;
+		r = hl_keychain_check_rekey(&w->eras->kc, &c,
+					    w->pending_confirmed ? w->pending.data : NULL,
+					    w->pending.len, &card, w->res->why,
+					    sizeof(w->res->why));
+		if (r == 0)
+			r = rekey_apply(w, &c, &card, &old);
+		hl_content_free(&content);
+	}
+	hl_buf_free(&plain);
+	if (r == -HL_EKEY) {
+		const struct hl_era *cur = &w->eras->kc.era[era];
+
+		w->ev_kept.len = 0;
+		if (hl_buf_append(&w->ev_kept, cur->raw, cur->raw_len) == 0)
+			evidence(w, "card", env->seq, e->p, e->n);
+	}
+	return r;
+}
+
 /* Stores one envelope of the push, or checks it against the stored one;
  * with store false (a checkpoint we cosigned before), only checks. */
 static int take_envelope(struct witness *w, const struct hl_batch_env *e,
 			 uint64_t *stored, bool store)
 {
 	const struct hl_keychain *kc = &w->eras->kc;
+	const struct hl_card *signer = NULL;
 	struct hl_envelope env;
+	bool rekey = false;
 	size_t era = 0;
 	int r = hl_envelope_parse(e->p, e->n, &env);
 
-	/* Each envelope with the key of the era that holds its seq. */
+	/* Each envelope with the key of the era that holds its seq; a new
+	 * `rekey` with the new card confirmed by voice (9.14). */
 	if (r == 0)
 		r = hl_keychain_for_seq(kc, env.seq, &era);
+	if (r == 0) {
+		rekey = strcmp(env.kind, "rekey") == 0 && env.seq > *stored;
+		signer = rekey && w->pending_confirmed ? &w->pending_card : &kc->era[era].card;
+	}
 	if (r == 0)
-		r = hl_envelope_verify(&env, &kc->era[era].card);
+		r = hl_envelope_verify(&env, signer);
 	if (r == 0)
-		r = hl_envelope_check_link(&env, w->l->link_id, &kc->era[era].card,
-					   &w->me->card);
+		r = hl_envelope_check_link(&env, w->l->link_id, signer, &w->me->card);
 	if (r < 0)
 		return r;
 	if (env.seq > *stored + 1)
@@ -556,8 +690,11 @@ static int take_envelope(struct witness *w, const struct hl_batch_env *e,
 	}
 	if (!store)
 		return -HL_ECONSISTENCY;	/* beyond the checkpoint we cosigned */
-	r = hl_keychain_check_sign(kc, era, env.time, env.seq, w->res->why,
-				   sizeof(w->res->why));
+	/* A rekey signed by its new key: the old one's revocation is what
+	 * it announces. */
+	if (signer != &w->pending_card)
+		r = hl_keychain_check_sign(kc, era, env.time, env.seq, w->res->why,
+					   sizeof(w->res->why));
 	if (r < 0) {
 		w->ev_kept.len = 0;
 		evidence(w, "revoked", env.seq, e->p, e->n);
@@ -566,6 +703,8 @@ static int take_envelope(struct witness *w, const struct hl_batch_env *e,
 	r = clock_rule(w, &env);
 	if (r == 0 && strcmp(env.kind, "card") == 0)
 		r = key_change(w, &env, e);
+	else if (r == 0 && rekey)
+		r = rekey_change(w, &env, e);
 	if (r == 0)
 		r = append(w->st, w->l->id, HL_THEIRS, env.seq, &env, e->p, e->n, w->now);
 	if (r == 0)
@@ -766,6 +905,46 @@ static int keep_evidence(struct witness *w, struct hl_witness_result *res)
 	return r;
 }
 
+/* Whether the push carries a `rekey` envelope of its sender. */
+static bool carries_rekey(const struct witness *w)
+{
+	struct hl_envelope env;
+
+	for (size_t i = 0; i < w->b->nenv; i++)
+		if (hl_envelope_parse(w->b->env[i].p, w->b->env[i].n, &env) == 0 &&
+		    strcmp(env.kind, "rekey") == 0)
+			return true;
+	return false;
+}
+
+/* A checkpoint after a rekey of the sender (9.14): signed by its new
+ * key, which only the card confirmed here by voice vouches for.  Until
+ * that confirmation the push waits (403, a transient: no evidence). */
+static int rekey_checkpoint(struct witness *w)
+{
+	if (!w->pending_confirmed) {
+		snprintf(w->res->why, sizeof(w->res->why), "waiting for the voice "
+			 "confirmation of %s's new card", w->l->card.name);
+		return -HL_EUNCONFIRMED;
+	}
+	memcpy(w->cp_pk, w->pending_card.sign_pk, 32);
+	return hl_checkpoint_verify(&w->cp, w->cp_pk);
+}
+
+/* The peer's new card after a loss, if one was given ('link rekey'):
+ * w->pending_confirmed stays 0 unless it was confirmed by voice. */
+static int load_pending(struct witness *w)
+{
+	int r = hl_store_rekey_card(w->st, w->l, &w->pending, &w->pending_confirmed);
+
+	if (r == -HL_ENOTFOUND)
+		return 0;
+	if (r == 0 && w->pending_confirmed &&
+	    hl_card_parse(w->pending.data, w->pending.len, &w->pending_card) < 0)
+		w->pending_confirmed = 0;	/* checked when given: never */
+	return r;
+}
+
 static int check_push(struct witness *w)
 {
 	char origin[HL_ORIGIN_MAX + 1];
@@ -782,6 +961,8 @@ static int check_push(struct witness *w)
 	era = hl_keychain_for_size(&w->eras->kc, w->cp.size);
 	memcpy(w->cp_pk, w->eras->kc.era[era].card.sign_pk, 32);
 	r = hl_checkpoint_verify(&w->cp, w->cp_pk);
+	if ((r == -HL_ENOSIG || r == -HL_EBADSIG) && carries_rekey(w))
+		r = rekey_checkpoint(w);
 	if (r == 0 && w->cp.size == 0)
 		r = -HL_ENUMBER;
 	if (r == 0 && w->b->old > w->cp.size)
@@ -804,6 +985,7 @@ int hl_transcript_witness(struct hl_store *st, const struct hl_party *me,
 	if (!w.b)
 		return -ENOMEM;
 	hl_buf_init(&w.ev_kept, HL_ENVELOPE_HEADER_MAX + HL_BODY_MAX);
+	hl_buf_init(&w.pending, HL_CARD_MAX);
 	r = hl_batch_parse(batch, n, w.b);
 	/* One write transaction: the check of the old size and the new
 	 * cosignature are atomic, and the cosignature is only handed out
@@ -813,6 +995,8 @@ int hl_transcript_witness(struct hl_store *st, const struct hl_party *me,
 		r = hl_store_begin(st);
 	if (r == 0) {
 		r = hl_store_eras_load(st, l, HL_THEIRS, &l->card, &l->card_text, &w.eras);
+		if (r == 0)
+			r = load_pending(&w);
 		if (r == 0)
 			r = check_push(&w);
 		if (r == 0)
@@ -829,6 +1013,7 @@ int hl_transcript_witness(struct hl_store *st, const struct hl_party *me,
 		keep_evidence(&w, res);
 	hl_eras_free(w.eras);
 	hl_buf_free(&w.ev_kept);
+	hl_buf_free(&w.pending);
 	free(w.b);
 	return r;
 }

@@ -77,6 +77,20 @@ int hl_transcript_send_keys(struct hl_store *st, const struct hl_party *me,
 			    int (*then)(void *ctx, struct hl_store *st, int64_t t),
 			    void (*undo)(void *ctx), void *ctx);
 
+/* A new key after a loss (docs/protocol.md 9.15): the same, dated a
+ * second after every envelope and cosignature made before, with first
+ * run before the jobs are sealed (the new keys taken, so that the
+ * `rekey` envelopes are signed by the new key), and undo also when the
+ * transaction fails after it. */
+struct hl_key_send {
+	int (*first)(void *ctx, struct hl_store *st, int64_t t);
+	int (*then)(void *ctx, struct hl_store *st, int64_t t);
+	void (*undo)(void *ctx);
+	void *ctx;
+};
+int hl_transcript_send_rekey(struct hl_store *st, const struct hl_party *me,
+			     struct hl_send_job *jobs, size_t n, const struct hl_key_send *k);
+
 /* Builds a push of what the peer has not cosigned (at most
  * HL_BATCH_ENVELOPES_MAX envelopes) with a signed checkpoint; *count
  * gets the number of envelopes, 0 when the peer has cosigned all. */

@@ -16,6 +16,9 @@
  *   hl-forge recard --home DIR OUT
  *       OUT is DIR's card made again a second later: the same keys,
  *       pin and endpoint, a valid self-signature, other bytes.
+ *   hl-forge rename --home DIR NAME OUT
+ *       OUT is DIR's card under another party's name NAME, self-signed
+ *       by DIR's key: a valid card that carries DIR's keys and pin.
  *   hl-forge rotate --home DIR LINK sign|wrong|nothing|tls|tls-revoke
  *       appends to DIR's log on LINK a `card` envelope carrying DIR's
  *       card made again now: with a new sign key endorsed by the old one
@@ -57,6 +60,7 @@ static int usage(void)
 	fputs("usage: hl-forge resign-batch|cosign --home DIR IN OUT\n"
 	      "       hl-forge send --home DIR LINK KIND FILE\n"
 	      "       hl-forge recard --home DIR OUT\n"
+	      "       hl-forge rename --home DIR NAME OUT\n"
 	      "       hl-forge rotate --home DIR LINK sign|wrong|nothing|tls|tls-revoke\n",
 	      stderr);
 	return 2;
@@ -136,7 +140,7 @@ static int send_raw(const char *home, const char *link, const char *kind, const 
 	return r < 0 ? 1 : 0;
 }
 
-static int recard(const char *home, const char *path)
+static int recard(const char *home, const char *name, const char *path)
 {
 	struct hl_party *p = NULL;
 	struct hl_card card;
@@ -150,6 +154,8 @@ static int recard(const char *home, const char *path)
 	if (r == 0) {
 		card = p->card;
 		card.created++;
+		if (name)
+			snprintf(card.name, sizeof(card.name), "%s", name);
 		r = hl_card_encode(&card, p->sign_sk, &out);
 	}
 	if (r == 0)
@@ -294,13 +300,17 @@ int main(int argc, char **argv)
 		free(b);
 		return send_raw(argv[3], argv[4], argv[5], argv[6]);
 	}
+	if (argc == 6 && strcmp(argv[1], "rename") == 0 && strcmp(argv[2], "--home") == 0) {
+		free(b);
+		return recard(argv[3], argv[4], argv[5]);
+	}
 	if (argc == 6 && strcmp(argv[1], "rotate") == 0 && strcmp(argv[2], "--home") == 0) {
 		free(b);
 		return rotate(argv[3], argv[4], argv[5]);
 	}
 	if (argc == 5 && strcmp(argv[1], "recard") == 0 && strcmp(argv[2], "--home") == 0) {
 		free(b);
-		return recard(argv[3], argv[4]);
+		return recard(argv[3], NULL, argv[4]);
 	}
 	if (argc != 6 || strcmp(argv[2], "--home") != 0 ||
 	    (strcmp(argv[1], "resign-batch") != 0 && strcmp(argv[1], "cosign") != 0)) {

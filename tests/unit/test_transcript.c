@@ -1195,16 +1195,21 @@ static struct hl_buf *next_card(struct fx *f, int64_t created,
 	return out;
 }
 
-/* me sends a `card` envelope carrying card on l: its seq. */
-static uint64_t send_card(struct fx *f, const struct hl_party *me, const struct hl_link *l,
-			  const struct hl_buf *card)
+/* me sends a `card` (or `rekey`, revoking the sign key) envelope
+ * carrying card on l: its seq. */
+static uint64_t send_change(struct fx *f, const struct hl_party *me, const struct hl_link *l,
+			    const struct hl_buf *card, const char *kind)
 {
 	json_t *j = json_pack("{s:i, s:s, s:{s:s, s:s}, s:s%}", "v", HL_CONTENT_VERSION,
-			      "type", "card", "text", "lang", "en", "text", "new keys",
+			      "type", kind, "text", "lang", "en", "text", "new keys",
 			      "card", (const char *)card->data, card->len);
-	char *plain = json_dumps(j, JSON_COMPACT);
+	char *plain;
+
+	if (strcmp(kind, "rekey") == 0)
+		json_object_set_new(j, "revoke", json_pack("[s]", "sign"));
+	plain = json_dumps(j, JSON_COMPACT);
 	struct hl_send msg = {
-		.precedence = HL_ROUTINE, .kind = "card", .plain = plain,
+		.precedence = HL_ROUTINE, .kind = kind, .plain = plain,
 		.plain_len = strlen(plain), .now = ++f->now,
 	};
 	uint64_t seq = 0;
@@ -1213,6 +1218,12 @@ static uint64_t send_card(struct fx *f, const struct hl_party *me, const struct 
 	free(plain);
 	json_decref(j);
 	return seq;
+}
+
+static uint64_t send_card(struct fx *f, const struct hl_party *me, const struct hl_link *l,
+			  const struct hl_buf *card)
+{
+	return send_change(f, me, l, card, "card");
 }
 
 /* B's rows of A's eras, and B's link.card as it now reads. */
@@ -1329,6 +1340,112 @@ static void test_rotation(void **state)
 	assert_int_equal(hl_transcript_verify(f->sa, &a3, &f->la, &rep), 0);
 	assert_int_equal(rep.envelopes[HL_OURS], 6);
 	assert_int_equal(rep.cosigned[HL_OURS], 6);
+}
+
+/* A's own rekeyed era from seq r, whose envelope carries card. */
+static void a_rekeyed(struct fx *f, const struct hl_buf *card, uint64_t r)
+{
+	struct hl_key_change c = {.seq = r, .card = card->data, .card_len = card->len,
+				  .revoke = HL_USE_SIGN};
+	struct hl_eras *e = NULL;
+	struct hl_envelope h;
+	struct hl_card parsed;
+	struct hl_buf env;
+
+	hl_buf_init(&env, ENV_MAX);
+	assert_int_equal(hl_store_envelope_get(f->sa, f->la.id, HL_OURS, r, &env, NULL), 0);
+	assert_int_equal(hl_envelope_parse(env.data, env.len, &h), 0);
+	c.time = h.time;
+	assert_int_equal(hl_card_parse(card->data, card->len, &parsed), 0);
+	assert_int_equal(hl_store_eras_load(f->sa, &f->la, HL_OURS, &A->card, &A->card_text,
+					    &e), 0);
+	assert_int_equal(hl_store_begin(f->sa), 0);
+	assert_int_equal(hl_store_era_rekey(f->sa, &f->la, HL_OURS, e, &c, &parsed, 3600, 0), 0);
+	assert_int_equal(hl_store_commit(f->sa), 0);
+	hl_eras_free(e);
+	hl_buf_free(&env);
+}
+
+/* B's pending card of A (link rekey), confirmed by voice at t. */
+static void b_pending(struct fx *f, const struct hl_buf *card, int64_t t)
+{
+	assert_int_equal(hl_store_rekey_card_set(f->sb, &f->lb, card->data, card->len), 0);
+	assert_int_equal(hl_store_rekey_card_confirm(f->sb, &f->lb, t), 0);
+}
+
+/* A loses its key (protocol.md 9.15).  A `rekey` signed by the old key
+ * with no card confirmed at B is refused and kept; one signed by the new
+ * key waits (403) until B confirms a card, is refused when the card B
+ * confirmed is another, and is taken with it: era 1 rekeyed from its own
+ * seq, confirmed, era 0's sign key revoked at its time, link.card the
+ * new card, the pending card cleared, and B's copy verifies. */
+static void test_rekey(void **state)
+{
+	struct fx *f = *state;
+	struct hl_witness_result res;
+	struct hl_buf *card = next_card(f, T0 + 1, NULL, NULL, NULL);
+	struct hl_buf *other = next_card(f, T0 + 2, NULL, NULL, NULL);
+	struct hl_buf *batch, *held = buf(f, HL_CARD_MAX), *line = buf(f, HL_COSIG_LINE_MAX);
+	struct hl_log_report rep;
+	struct hl_party a3;
+	int64_t confirmed = 0;
+	uint64_t size = 0;
+
+	send_a(f, 2);
+	assert_int_equal(round_trip(f, NULL), 2);
+	assert_int_equal(send_change(f, A, &f->la, card, "rekey"), 3);
+	assert_int_equal(witness(f, push_a(f, 1), &res, NULL), -HL_EKEY);
+	assert_string_equal(res.why, "rekey at seq 3: no new card of ru-cert was confirmed "
+			    "by voice ('hotline link rekey')");
+	assert_b(f, 2, 2, 1, 1);
+
+	/* A as it rekeyed: fresh stores, the rekey signed by the new key. */
+	hl_link_free(&f->la);
+	hl_link_free(&f->lb);
+	hl_store_close(f->sa);
+	hl_store_close(f->sb);
+	ts_path(f->dir, "a2.db", f->pa);
+	ts_path(f->dir, "b2.db", f->pb);
+	f->sa = ts_open(f->pa);
+	f->sb = ts_open(f->pb);
+	ts_link(f->sa, A, B, NULL, true, T0, &f->la);
+	ts_link(f->sb, B, A, NULL, true, T0, &f->lb);
+	send_a(f, 2);
+	assert_int_equal(round_trip(f, NULL), 2);
+	a3 = *A;
+	assert_int_equal(hl_card_parse(card->data, card->len, &a3.card), 0);
+	a3.sign_sk = A2->sign_sk;
+	assert_int_equal(send_change(f, &a3, &f->la, card, "rekey"), 3);
+	a_rekeyed(f, card, 3);
+	send_as(f, f->sa, &a3, &f->la, 1, 0);
+	batch = push_as(f, f->sa, &a3, &f->la, 1);	/* ends after the rekey */
+	assert_int_equal(witness(f, batch, &res, NULL), -HL_EUNCONFIRMED);
+	assert_string_equal(res.why, "waiting for the voice confirmation of ru-cert's new card");
+	assert_b(f, 2, 2, 1, 0);
+	b_pending(f, other, T0 + 5);
+	assert_int_equal(witness(f, batch, &res, NULL), -HL_EKEY);
+	assert_string_equal(res.why, "rekey at seq 3: the card is not the one confirmed by voice");
+	assert_b(f, 2, 2, 1, 1);
+	b_pending(f, card, T0 + 6);
+	assert_int_equal(witness(f, batch, &res, line), 0);
+	assert_res(&res, 2, 3, 1, false);
+	assert_int_equal(receipt(f, cosigned_at_a(f, 3, line), &size), 0);
+	assert_int_equal(size, 3);
+	assert_b_eras(f, 2, card);
+	assert_int_equal(ts_sql_int(f->pb, "SELECT from_seq * 100 + via_seq FROM link_key"
+				    " WHERE side = 1 AND era = 1 AND how = 'rekeyed'"), 303);
+	assert_int_equal(ts_sql_int(f->pb, "SELECT confirmed FROM link_key"
+				    " WHERE side = 1 AND era = 1"), T0 + 6);
+	assert_int_equal(ts_sql_int(f->pb, "SELECT count(*) FROM link_key WHERE side = 1"
+				    " AND era = 0 AND revoked_uses = 'sign' AND revoked_by = 3"), 1);
+	assert_int_equal(hl_store_rekey_card(f->sb, &f->lb, held, &confirmed), -HL_ENOTFOUND);
+	/* The envelope after it verifies with the new era. */
+	assert_int_equal(witness(f, push_as(f, f->sa, &a3, &f->la, 1), &res, NULL), 0);
+	assert_res(&res, 3, 4, 1, false);
+	hl_link_free(&f->lb);
+	assert_int_equal(hl_store_link_get(f->sb, "ru-cert", &f->lb), 0);
+	assert_int_equal(hl_transcript_verify(f->sb, B, &f->lb, &rep), 0);
+	assert_int_equal(rep.envelopes[HL_THEIRS], 4);
 }
 
 static void same_sign(struct hl_card *c)
@@ -1511,6 +1628,7 @@ int main(void)
 		T(test_rotation_refused),
 		T(test_rotation_endpoint),
 		T(test_rotation_tls),
+		T(test_rekey),
 	};
 #undef T
 #undef FLOW
