@@ -5,8 +5,9 @@
 # its new key in a handshake, to our courier or at our peer server;
 # after that the old key is refused.  A card that revokes the TLS key
 # drops the old pin at once.  hl-forge makes the rotating side (the new
-# key in tls-next.*, the card in card.next); the test switches it over
-# while that daemon is stopped, as 'hotline card rotate --tls' will.
+# key in forged-tls.*, the card in forged-card: names hotlined leaves
+# alone); the test switches it over while that daemon is stopped, as
+# 'hotline card rotate --tls' does running (t0164).
 . "$(dirname "$0")/test-lib.sh"
 . "$(dirname "$0")/lib-transcript.sh"
 
@@ -49,8 +50,8 @@ rotate() {
 # place, started again.
 switch() {
 	stop_daemon ru-cert &&
-	mv "$RU/tls-next.key" "$RU/tls.key" && mv "$RU/tls-next.crt" "$RU/tls.crt" &&
-	mv "$RU/card.next" "$RU/card" &&
+	mv "$RU/forged-tls.key" "$RU/tls.key" && mv "$RU/forged-tls.crt" "$RU/tls.crt" &&
+	mv "$RU/forged-card" "$RU/card" &&
 	start_daemon ru-cert
 }
 
@@ -74,7 +75,7 @@ test_expect_success 'a card with a new TLS pin is taken; both pins are accepted'
 	test "$(jq .old_pin show.json)" = true &&
 	hl us-cert link show ru-cert >show.txt &&
 	grep -q "^TLS key:     changing over" show.txt &&
-	test "$(sqlite3 us-cert/hotline.db "SELECT card = readfile('\''$RU/card.next'\'')
+	test "$(sqlite3 us-cert/hotline.db "SELECT card = readfile('\''$RU/forged-card'\'')
 		FROM link WHERE name = '\''ru-cert'\''")" = 1
 '
 

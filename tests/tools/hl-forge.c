@@ -26,8 +26,8 @@
  *       keys (nothing).  The new key is thrown away: DIR goes on signing
  *       with the old one, as a party whose rotation got no further.
  *       With tls, the card pins a new TLS key, made into DIR's
- *       tls-next.key and tls-next.crt, and the card is also written to
- *       DIR's card.next: moving the three over tls.key, tls.crt and card
+ *       forged-tls.key and forged-tls.crt, and the card is also written to
+ *       DIR's forged-card: moving the three over tls.key, tls.crt and card
  *       while hotlined is stopped finishes the change-over.  tls-revoke
  *       does the same and revokes the old TLS key (`revoke` ["tls"]).
  *
@@ -167,8 +167,8 @@ static int recard(const char *home, const char *name, const char *path)
 	return r < 0 ? 1 : 0;
 }
 
-/* A new TLS key and certificate for p, into its home's tls-next.key
- * (0600, which must not exist) and tls-next.crt; its pin into pin. */
+/* A new TLS key and certificate for p, into its home's forged-tls.key
+ * (0600, which must not exist) and forged-tls.crt; its pin into pin. */
 static int next_tls(const struct hl_party *p, unsigned char pin[HL_TLS_PIN_LEN])
 {
 	char path[PATH_MAX];
@@ -179,11 +179,11 @@ static int next_tls(const struct hl_party *p, unsigned char pin[HL_TLS_PIN_LEN])
 	hl_buf_init(&crt, 16384);
 	r = hl_tlscert_generate(p->card.name, (int64_t)time(NULL), &key, &crt, pin);
 	if (r == 0)
-		r = hl_party_path(p->home, "tls-next.key", path, sizeof(path));
+		r = hl_party_path(p->home, "forged-tls.key", path, sizeof(path));
 	if (r == 0)
 		r = hl_secret_write(path, key.data, key.len);
 	if (r == 0)
-		r = hl_party_path(p->home, "tls-next.crt", path, sizeof(path));
+		r = hl_party_path(p->home, "forged-tls.crt", path, sizeof(path));
 	if (r == 0)
 		r = hl_file_write_atomic(path, crt.data, crt.len, 0644);
 	if (key.data)
@@ -206,7 +206,7 @@ static int tls_card(const struct hl_party *p, struct hl_buf *out)
 	if (r == 0)
 		r = hl_card_encode(&c, p->sign_sk, out);
 	if (r == 0)
-		r = hl_party_path(p->home, "card.next", path, sizeof(path));
+		r = hl_party_path(p->home, "forged-card", path, sizeof(path));
 	if (r == 0)
 		r = hl_file_write_atomic(path, out->data, out->len, 0644);
 	return r;
