@@ -1,5 +1,5 @@
 /* keychange.h - a change of our own keys, shared by `card rotate`
- * (card.c, protocol.md 9.13) and `card rekey` (rekey.c, 9.14): the
+ * (card.c, protocol.md 9.13) and `card rekey` (rekey.c, 9.15): the
  * live links, the staged keys and card, one transaction that sends the
  * card on every link and records our era on each, the files after. */
 #ifndef HL_KEYCHANGE_H
@@ -14,7 +14,7 @@ struct hl_keychange {
 	struct hl_party *me;
 	struct hl_rotation rot;
 	unsigned revoke;		/* HL_USE_* */
-	bool rekey;			/* a `rekey` (9.14), not a `card` rotation */
+	bool rekey;			/* a `rekey` (9.15), not a `card` rotation */
 	struct hl_link *links;
 	size_t n;
 	char why[300];

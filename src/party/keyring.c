@@ -191,7 +191,7 @@ static int stage_tls(const struct hl_party *p, struct hl_rotation *rot)
 }
 
 /* The new card, self-signed, with the old key's line when the signing
- * key changes (protocol.md 3.5), except for a rekey (9.14). */
+ * key changes (protocol.md 3.5), except for a rekey (9.15). */
 static int stage_card(const struct hl_party *p, struct hl_rotation *rot)
 {
 	bool endorse = rot->sign && !rot->self_only;

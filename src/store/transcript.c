@@ -400,7 +400,7 @@ struct witness {
 	struct hl_buf ev_kept;
 	const void *ev_other;
 	size_t ev_other_len;
-	/* The peer's new card after a loss (9.14), given by `link rekey`,
+	/* The peer's new card after a loss (9.15), given by `link rekey`,
 	 * and when it was confirmed by voice (0: not, or none). */
 	struct hl_buf pending;
 	int64_t pending_confirmed;
@@ -525,66 +525,45 @@ static int check_change(struct witness *w, const struct hl_key_change *c,
 	return r;
 }
 
-/* A `card` envelope of the peer (9.5, between 10.4 and 10.5): a key
- * change, applied in this transaction when it keeps every rule; else
- * the whole push is refused, the envelope kept as evidence. */
-static int key_change(struct witness *w, const struct hl_envelope *env,
-		      const struct hl_batch_env *e)
+/* Checks and applies a peer's key change c carried by the envelope of
+ * era `old`'s card; *card gets the new card.  -HL_EKEY or -HL_EREVOKED
+ * with the sentence in w->res->why refuses the push. */
+typedef int key_apply_fn(struct witness *w, struct hl_key_change *c, struct hl_card *card,
+			 const struct hl_card *old);
+
+/* A `card` envelope (9.5, between 10.4 and 10.5): a rotation endorsed
+ * by the key in force. */
+static int rotate_apply(struct witness *w, struct hl_key_change *c, struct hl_card *card,
+			const struct hl_card *old)
 {
-	struct hl_key_change c = {.seq = env->seq, .time = env->time,
-				  .skew = w->me->conf.clock_skew};
-	struct hl_card card, old;
-	struct hl_content content;
-	struct hl_buf plain;
-	size_t era;
-	int r = hl_keychain_for_seq(&w->eras->kc, env->seq, &era);
+	int r = check_change(w, c, card);
 
-	if (r < 0)
-		return r;
-	old = w->eras->kc.era[era].card;
-	hl_buf_init(&plain, HL_PLAIN_MAX);
-	r = open_card(w, env, "card", &plain, &content);
-	if (r == -ENOMEM) {
-		hl_buf_free(&plain);
-		return r;
-	}
-	if (r < 0) {
-		snprintf(w->res->why, sizeof(w->res->why), "card at seq %llu: cannot open "
-			 "the body: %s", (unsigned long long)env->seq, hl_strerror(r));
-		r = -HL_EKEY;
-	} else {
-		c.card = (const unsigned char *)content.card;
-		c.card_len = content.card_len;
-		c.revoke = content.revoke;
-		r = check_change(w, &c, &card);
-		if (r == 0)
-			r = hl_store_era_rotate(w->st, w->l, HL_THEIRS, w->eras, &c, &card);
-		if (r == 0)
-			r = hl_store_link_card_set(w->st, w->l, c.card, c.card_len, &old, &card);
-		if (r == 0)
-			r = hl_store_link_old_pin_set(w->st, w->l, &old, &card, c.revoke);
-		hl_content_free(&content);
-	}
-	hl_buf_free(&plain);
-	if (r == -HL_EKEY || r == -HL_EREVOKED) {
-		const struct hl_era *cur = &w->eras->kc.era[era];
-
-		w->ev_kept.len = 0;
-		if (hl_buf_append(&w->ev_kept, cur->raw, cur->raw_len) == 0)
-			evidence(w, "card", env->seq, e->p, e->n);
-	}
+	if (r == 0)
+		r = hl_store_era_rotate(w->st, w->l, HL_THEIRS, w->eras, c, card);
+	if (r == 0)
+		r = hl_store_link_card_set(w->st, w->l, c->card, c->card_len, old, card);
+	if (r == 0)
+		r = hl_store_link_old_pin_set(w->st, w->l, old, card, c->revoke);
 	return r;
 }
 
-/* Applies an accepted rekey (9.14) on the sender's side: its era from
- * seq r, the revocations, link.card, and the pending card cleared. */
-static int rekey_apply(struct witness *w, const struct hl_key_change *c,
-		       const struct hl_card *card, const struct hl_card *old)
+/* A `rekey` envelope (9.15, beside 10.4a): a new card after a loss,
+ * accepted only when it is the card confirmed here by voice, byte for
+ * byte, and revokes the sign key; its era from seq r, the revocations,
+ * link.card, and the pending card cleared. */
+static int rekey_apply(struct witness *w, struct hl_key_change *c, struct hl_card *card,
+		       const struct hl_card *old)
 {
-	int64_t window = hl_store_suspect_window(w->st, w->me, w->l, c->time);
-	int r = hl_store_era_rekey(w->st, w->l, HL_THEIRS, w->eras, c, card, window,
-				   w->pending_confirmed);
+	int64_t window;
+	int r = hl_keychain_check_rekey(&w->eras->kc, c,
+					w->pending_confirmed ? w->pending.data : NULL,
+					w->pending.len, card, w->res->why, sizeof(w->res->why));
 
+	if (r < 0)
+		return r;
+	window = hl_store_suspect_window(w->st, w->me, w->l, c->time);
+	r = hl_store_era_rekey(w->st, w->l, HL_THEIRS, w->eras, c, card, window,
+			       w->pending_confirmed);
 	if (r == 0)
 		r = hl_store_link_card_set(w->st, w->l, c->card, c->card_len, old, card);
 	if (r == 0)
@@ -596,12 +575,11 @@ static int rekey_apply(struct witness *w, const struct hl_key_change *c,
 	return r;
 }
 
-/* A `rekey` envelope of the peer (9.14, beside 10.4a): a new card after
- * a loss, accepted only when it is the card confirmed here by voice,
- * byte for byte, and revokes the sign key; else the whole push is
- * refused, the envelope kept as evidence. */
-static int rekey_change(struct witness *w, const struct hl_envelope *env,
-			const struct hl_batch_env *e)
+/* A key change of the peer, a `card` or a `rekey` envelope (kind):
+ * applied in this transaction when it keeps every rule; else the whole
+ * push is refused, the envelope kept as evidence. */
+static int key_change(struct witness *w, const struct hl_envelope *env,
+		      const struct hl_batch_env *e, const char *kind, key_apply_fn *apply)
 {
 	struct hl_key_change c = {.seq = env->seq, .time = env->time,
 				  .skew = w->me->conf.clock_skew};
@@ -615,29 +593,24 @@ static int rekey_change(struct witness *w, const struct hl_envelope *env,
 		return r;
 	old = w->eras->kc.era[era].card;
 	hl_buf_init(&plain, HL_PLAIN_MAX);
-	r = open_card(w, env, "rekey", &plain, &content);
+	r = open_card(w, env, kind, &plain, &content);
 	if (r == -ENOMEM) {
 		hl_buf_free(&plain);
 		return r;
 	}
 	if (r < 0) {
-		snprintf(w->res->why, sizeof(w->res->why), "rekey at seq %llu: cannot open "
-			 "the body: %s", (unsigned long long)env->seq, hl_strerror(r));
+		snprintf(w->res->why, sizeof(w->res->why), "%s at seq %llu: cannot open "
+			 "the body: %s", kind, (unsigned long long)env->seq, hl_strerror(r));
 		r = -HL_EKEY;
 	} else {
 		c.card = (const unsigned char *)content.card;
 		c.card_len = content.card_len;
 		c.revoke = content.revoke;
-		r = hl_keychain_check_rekey(&w->eras->kc, &c,
-					    w->pending_confirmed ? w->pending.data : NULL,
-					    w->pending.len, &card, w->res->why,
-					    sizeof(w->res->why));
-		if (r == 0)
-			r = rekey_apply(w, &c, &card, &old);
+		r = apply(w, &c, &card, &old);
 		hl_content_free(&content);
 	}
 	hl_buf_free(&plain);
-	if (r == -HL_EKEY) {
+	if (r == -HL_EKEY || r == -HL_EREVOKED) {
 		const struct hl_era *cur = &w->eras->kc.era[era];
 
 		w->ev_kept.len = 0;
@@ -660,7 +633,7 @@ static int take_envelope(struct witness *w, const struct hl_batch_env *e,
 	int r = hl_envelope_parse(e->p, e->n, &env);
 
 	/* Each envelope with the key of the era that holds its seq; a new
-	 * `rekey` with the new card confirmed by voice (9.14). */
+	 * `rekey` with the new card confirmed by voice (9.15). */
 	if (r == 0)
 		r = hl_keychain_for_seq(kc, env.seq, &era);
 	if (r == 0) {
@@ -702,9 +675,9 @@ static int take_envelope(struct witness *w, const struct hl_batch_env *e,
 	}
 	r = clock_rule(w, &env);
 	if (r == 0 && strcmp(env.kind, "card") == 0)
-		r = key_change(w, &env, e);
+		r = key_change(w, &env, e, "card", rotate_apply);
 	else if (r == 0 && rekey)
-		r = rekey_change(w, &env, e);
+		r = key_change(w, &env, e, "rekey", rekey_apply);
 	if (r == 0)
 		r = append(w->st, w->l->id, HL_THEIRS, env.seq, &env, e->p, e->n, w->now);
 	if (r == 0)
@@ -917,7 +890,7 @@ static bool carries_rekey(const struct witness *w)
 	return false;
 }
 
-/* A checkpoint after a rekey of the sender (9.14): signed by its new
+/* A checkpoint after a rekey of the sender (9.15): signed by its new
  * key, which only the card confirmed here by voice vouches for.  Until
  * that confirmation the push waits (403, a transient: no evidence). */
 static int rekey_checkpoint(struct witness *w)
