@@ -117,8 +117,8 @@ test_expect_success 'two acceptances that cross: the later counts for nothing, a
 	stop_daemon ru-cert && start_daemon us-cert &&
 	hl us-cert link terms accept ru-cert/3 >/dev/null &&
 	start_daemon ru-cert &&
-	wait_for 30 grep -q "does not count: the proposal is stale" ru-cert.log &&
 	wait_for 30 grep -q "does not count: the proposal is stale" us-cert.log &&
+	wait_for 30 eval "terms_json ru-cert | grep -q \"the proposal is stale\"" &&
 	terms_json ru-cert >ru.j && terms_json us-cert >us.j &&
 	test "$(jq_ "\$j->{in_force}{version}" <ru.j)" = 2 &&
 	test "$(jq_ "\$j->{in_force}{since}" <ru.j)" = "$(jq_ "\$j->{in_force}{since}" <us.j)" &&
