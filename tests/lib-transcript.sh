@@ -91,3 +91,20 @@ disclosed() {
 proof_text() {
 	sed "1,/^text \[[^]]*\]:\$/d"
 }
+
+# forge_retired HOME PEER OLDCARD: writes an empty update from HOME to
+# PEER's link, signed and sealed with HOME's first retired keys (in
+# HOME/keys/) and OLDCARD, the card they went with, as a party that lost
+# them might see them used; HOME's daemon must be stopped.  Puts HOME's
+# keys back after.
+forge_retired() {
+	mkdir "$1.keep" &&
+	cp "$1/identity.key" "$1/box.key" "$1/card" "$1.keep/" &&
+	cp "$1"/keys/identity-*.key "$1/identity.key" && cp "$3" "$1/card" &&
+	cp "$1"/keys/box-*.key "$1/box.key" &&
+	echo "{}" >"$1.forged" &&
+	"$TOOLS/hl-forge" send --home "$1" "$2" update "$1.forged" >"$1.forge.out"
+	rc=$?
+	cp "$1.keep/identity.key" "$1.keep/box.key" "$1.keep/card" "$1/" &&
+	rm -r "$1.keep" && return $rc
+}

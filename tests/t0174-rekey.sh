@@ -126,12 +126,7 @@ test_expect_success 'once confirmed, us-cert seals to the new card'"'"'s box key
 
 # ru-cert is stopped.
 test_expect_success 'an envelope signed with ru-cert'"'"'s old key after the rekey is refused' '
-	mkdir keep && cp ru-cert/identity.key ru-cert/box.key ru-cert/card keep/ &&
-	cp ru-cert/keys/identity-*.key ru-cert/identity.key && cp ru-card-0 ru-cert/card &&
-	cp ru-cert/keys/box-*.key ru-cert/box.key &&
-	echo "{}" >forged &&
-	"$TOOLS/hl-forge" send --home ru-cert us-cert update forged >forge.out &&
-	cp keep/identity.key keep/box.key keep/card ru-cert/ &&
+	forge_retired ru-cert us-cert ru-card-0 &&
 	before=$(show_field us-cert ru-cert received) &&
 	start_daemon ru-cert &&
 	wait_for 30 grep -q "push from ru-cert: no signature by the expected key" us-cert.log &&

@@ -248,12 +248,29 @@ static int revoke_put(struct hl_store *st, const struct hl_link *l, int side,
 	return hl_sqlite_done(st, s);
 }
 
+/* Era 0, where it is not stored yet: the peer's of a link added after
+ * migration 16, or ours before hl_store_own_eras.  A key change stores
+ * it before the era it adds. */
+static int founding_put(struct hl_store *st, const struct hl_link *l, int side,
+			const struct hl_eras *e)
+{
+	sqlite3_stmt *s = stmt(st, side == HL_THEIRS ? K_FOUNDING : K_OWN);
+
+	if (!s)
+		return -HL_ESTORE;
+	if (side == HL_THEIRS)
+		sqlite3_bind_int64(s, 1, l->id);
+	else
+		sqlite3_bind_blob(s, 1, e->kc.era[0].raw, (int)e->kc.era[0].raw_len,
+				  SQLITE_STATIC);
+	return hl_sqlite_done(st, s);
+}
+
 int hl_store_era_rotate(struct hl_store *st, const struct hl_link *l, int side,
 			struct hl_eras *e, const struct hl_key_change *c,
 			const struct hl_card *card)
 {
 	struct hl_key_change kept = *c;
-	sqlite3_stmt *s;
 	size_t old;
 	int r = hl_keychain_for_seq(&e->kc, c->seq, &old);
 
@@ -265,18 +282,8 @@ int hl_store_era_rotate(struct hl_store *st, const struct hl_link *l, int side,
 	if (!kept.card)
 		return -ENOMEM;
 	r = hl_keychain_rotate(&e->kc, &kept, card);
-	/* Era 0 first, where it is not stored yet: the peer's of a link
-	 * added after migration 16, or ours before hl_store_own_eras. */
-	s = r == 0 ? stmt(st, side == HL_THEIRS ? K_FOUNDING : K_OWN) : NULL;
-	if (r == 0 && !s)
-		r = -HL_ESTORE;
-	if (s && side == HL_THEIRS)
-		sqlite3_bind_int64(s, 1, l->id);
-	else if (s)
-		sqlite3_bind_blob(s, 1, e->kc.era[0].raw, (int)e->kc.era[0].raw_len,
-				  SQLITE_STATIC);
-	if (s)
-		r = hl_sqlite_done(st, s);
+	if (r == 0)
+		r = founding_put(st, l, side, e);
 	if (r == 0)
 		r = era_put(st, l, side, e, e->kc.n - 1);
 	if (r == 0 && (c->revoke & HL_USE_ALL))
@@ -573,17 +580,8 @@ int hl_store_era_rekey(struct hl_store *st, const struct hl_link *l, int side,
 	if (!kept.card)
 		return -ENOMEM;
 	r = hl_keychain_rekey(&e->kc, &kept, card, window);
-	/* Era 0 first, where it is not stored yet (as for a rotation). */
-	s = r == 0 ? stmt(st, side == HL_THEIRS ? K_FOUNDING : K_OWN) : NULL;
-	if (r == 0 && !s)
-		r = -HL_ESTORE;
-	if (s && side == HL_THEIRS)
-		sqlite3_bind_int64(s, 1, l->id);
-	else if (s)
-		sqlite3_bind_blob(s, 1, e->kc.era[0].raw, (int)e->kc.era[0].raw_len,
-				  SQLITE_STATIC);
-	if (s)
-		r = hl_sqlite_done(st, s);
+	if (r == 0)
+		r = founding_put(st, l, side, e);
 	if (r == 0)
 		r = era_put(st, l, side, e, e->kc.n - 1);
 	if (r == 0 && confirmed) {
