@@ -266,6 +266,7 @@ int hl_desk_start(const struct hl_party *me, const char *db, struct hl_writer *w
 	s->me = me;
 	s->writer = writer;
 	s->courier = courier;
+	pthread_mutex_init(&s->groups, NULL);
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->freed, NULL);
 	s->handles = calloc(DESK_HANDLES, sizeof(*s->handles));
@@ -304,6 +305,7 @@ void hl_desk_stop(struct hl_desk_shared *s)
 	sodium_memzero(s->tickets, sizeof(s->tickets));
 	pthread_cond_destroy(&s->freed);
 	pthread_mutex_destroy(&s->lock);
+	pthread_mutex_destroy(&s->groups);
 	free(s);
 }
 

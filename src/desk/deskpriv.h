@@ -32,6 +32,10 @@ struct hl_desk_shared {
 	struct hl_courier *courier;
 	struct hl_trail *trail;		/* the audit trail's writer (trail.h) */
 	char *db;
+	/* Held by a group's removal and by a send to a group, so the two
+	 * never interleave: a member removed receives nothing sent to the
+	 * group after the removal (groups.c). */
+	pthread_mutex_t groups;
 	pthread_mutex_t lock;		/* guards what follows */
 	pthread_cond_t freed;
 	struct desk_handle *handles;

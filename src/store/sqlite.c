@@ -296,6 +296,26 @@ static const char *const migrations[] = {
 	 * by 'hotline link rekey' and confirmed by voice (when), until its
 	 * `rekey` envelope arrives.  Columns only, added by columns[]. */
 	"",
+	/* 19: groups of links at their owner (DESIGN.md decision 12,
+	 * store/groups.h): each group, and each membership with its history
+	 * (removed NULL while a member; a link added again gets a new row).
+	 * At most one current membership of a link in a group.  A record:
+	 * rebuild keeps it. */
+	"CREATE TABLE IF NOT EXISTS link_group ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE,"
+	"  open INTEGER NOT NULL CHECK (open IN (0, 1)),"
+	"  created INTEGER NOT NULL,"
+	"  created_by TEXT NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS group_member ("
+	"  id INTEGER PRIMARY KEY,"
+	"  grp INTEGER NOT NULL REFERENCES link_group(id),"
+	"  link INTEGER NOT NULL REFERENCES link(id),"
+	"  added INTEGER NOT NULL,"
+	"  removed INTEGER CHECK (removed IS NULL OR removed >= added));"
+	"CREATE UNIQUE INDEX IF NOT EXISTS group_member_now ON group_member (grp, link)"
+	"  WHERE removed IS NULL;"
+	"CREATE INDEX IF NOT EXISTS group_member_link ON group_member (grp, link, added);",
 };
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 _Static_assert(NMIGRATIONS == HL_STORE_SCHEMA, "HL_STORE_SCHEMA counts the migrations");
