@@ -8,6 +8,9 @@
 # nothing sent after the removal, and no key of it is wrapped for it;
 # 'check run --group' is receipted by every member; every log verifies.
 . "$(dirname "$0")/test-lib.sh"
+. "$(dirname "$0")/lib-transcript.sh"
+
+require_tools hl-forge
 
 HUB_PORT=$(free_port)
 AE_PORT=$(free_port)
@@ -141,6 +144,21 @@ test_expect_success 'refusals: no such group, both --to and --group, an answer k
 	expect_code 2 hl hub send --group poc --to ae-cert --lang en "x" &&
 	expect_code 2 hl hub send --group poc --kind close --lang en "x" &&
 	grep -q "a group message is a notify or a check" hub.err
+'
+
+test_expect_success 'a group id reused with other content: kept, marked and logged' '
+	gid=$(content ae-cert 1 "{group}{id}") &&
+	printf "{\"group\":{\"id\":\"%s\"},\"text\":{\"lang\":\"en\",\"text\":\"forged\"},\"type\":\"notify\",\"v\":1}" \
+		"$gid" >forged.json &&
+	"$TOOLS/hl-forge" send --home hub ae-cert notify forged.json >f1 &&
+	n=$(sed "s|.*/||" f1) &&
+	hl hub send --to ae-cert --lang en "and a genuine one" >/dev/null &&
+	wait_for 30 grep -q "hub reused group message id $gid with other content (2 envelopes)" ae-cert.log &&
+	test "$(content ae-cert "$n" "{text}{text}")" = forged &&
+	test "$(hl ae-cert show "hub/$n" --json | jq_ "\$j->{group_reused}")" = 1 &&
+	test "$(hl ae-cert show hub/1 --json | jq_ "\$j->{group_reused}")" = 1 &&
+	test "$(hl ae-cert show hub/2 --json | jq_ "\$j->{group_reused}")" = null &&
+	test "$(count ae-cert "SELECT count(*) FROM group_seen WHERE reused = 1")" = 2
 '
 
 test_expect_success 'every party verifies its logs' '

@@ -11,9 +11,9 @@
 
 enum {
 	Q_PUT = HL_XSTMT_GROUPMSG, Q_LIST, Q_SEEN_PUT, Q_SEEN_OTHER, Q_SEEN_MARK,
-	Q_REUSED, Q_END
+	Q_REUSED, Q_NEW, Q_WARNED, Q_AT, Q_END
 };
-_Static_assert(Q_END <= HL_XSTMT_GROUPMSG + 8, "groupmsg.c owns 8 statement keys");
+_Static_assert(Q_END <= HL_XSTMT_GROUPMSG + 16, "groupmsg.c owns 16 statement keys");
 
 static const char *const sql[] = {
 	[Q_PUT - Q_PUT] = "INSERT INTO group_envelope (gid, grp, link, seq, held, time, kind,"
@@ -29,6 +29,11 @@ static const char *const sql[] = {
 				 " AND hash <> ?3",
 	[Q_SEEN_MARK - Q_PUT] = "UPDATE group_seen SET reused = 1 WHERE link = ?1 AND gid = ?2",
 	[Q_REUSED - Q_PUT] = "SELECT count(*) FROM group_seen WHERE link = ?1 AND reused = 1",
+	[Q_NEW - Q_PUT] = "SELECT count(*), min(gid) FROM group_seen"
+			  " WHERE link = ?1 AND reused = 1 AND warned = 0",
+	[Q_WARNED - Q_PUT] = "UPDATE group_seen SET warned = 1"
+			     " WHERE link = ?1 AND reused = 1 AND warned = 0",
+	[Q_AT - Q_PUT] = "SELECT reused FROM group_seen WHERE link = ?1 AND seq = ?2",
 };
 
 static sqlite3_stmt *stmt(struct hl_store *st, int key)
@@ -166,15 +171,8 @@ static int seen(struct hl_store *st, int64_t link, uint64_t seq, const char *gid
 int hl_store_group_seen(struct hl_store *st, int64_t link, uint64_t seq, const char *gid,
 			const unsigned char hash[32], bool *reused)
 {
-	int r = hl_store_begin(st);
-
 	*reused = false;
-	if (r == 0)
-		r = seen(st, link, seq, gid, hash, reused);
-	if (r == 0)
-		return hl_store_commit(st);
-	hl_store_rollback(st);
-	return r;
+	return seen(st, link, seq, gid, hash, reused);
 }
 
 int hl_store_group_reused(struct hl_store *st, int64_t link, uint64_t *n)
@@ -189,4 +187,47 @@ int hl_store_group_reused(struct hl_store *st, int64_t link, uint64_t *n)
 	*n = r == 0 ? (uint64_t)sqlite3_column_int64(s, 0) : 0;
 	sqlite3_reset(s);
 	return r;
+}
+
+int hl_store_group_reused_take(struct hl_store *st, int64_t link, uint64_t *n,
+			       char gid[HL_GROUP_ID_HEX + 1])
+{
+	sqlite3_stmt *s = stmt(st, Q_NEW);
+	int r;
+
+	*n = 0;
+	gid[0] = 0;
+	if (!s)
+		return -HL_ESTORE;
+	sqlite3_bind_int64(s, 1, link);
+	r = sqlite3_step(s) == SQLITE_ROW ? 0 : hl_sqlite_fail(st);
+	if (r == 0) {
+		*n = (uint64_t)sqlite3_column_int64(s, 0);
+		text_col(s, 1, gid, HL_GROUP_ID_HEX + 1);
+	}
+	sqlite3_reset(s);
+	if (r < 0 || *n == 0)
+		return r;
+	s = stmt(st, Q_WARNED);
+	if (!s)
+		return -HL_ESTORE;
+	sqlite3_bind_int64(s, 1, link);
+	return hl_sqlite_done(st, s);
+}
+
+int hl_store_group_reused_at(struct hl_store *st, int64_t link, uint64_t seq, bool *reused)
+{
+	sqlite3_stmt *s = stmt(st, Q_AT);
+	int rc;
+
+	*reused = false;
+	if (!s)
+		return -HL_ESTORE;
+	sqlite3_bind_int64(s, 1, link);
+	sqlite3_bind_int64(s, 2, (int64_t)seq);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*reused = sqlite3_column_int(s, 0) != 0;
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : hl_sqlite_fail(st);
 }

@@ -48,13 +48,21 @@ int hl_store_group_envelopes_put(struct hl_store *st, const struct hl_group_enve
 int hl_store_group_envelopes(struct hl_store *st, const char *gid,
 			     hl_group_envelope_fn fn, void *ctx);
 
-/* At a member: envelope seq of link carried group id gid, its content
- * hashing to hash.  *reused is set when an envelope of the same link
- * carried gid before with other content; both are kept and marked.
- * Recording the same envelope again changes nothing. */
+/* At a member, inside the caller's transaction (the index's):
+ * envelope seq of link carried group id gid, its content hashing to
+ * hash.  *reused is set when an envelope of the same link carried gid
+ * with other content; both are kept and marked.  Recording the same
+ * envelope again changes nothing. */
 int hl_store_group_seen(struct hl_store *st, int64_t link, uint64_t seq, const char *gid,
 			const unsigned char hash[32], bool *reused);
 /* How many envelopes of link carry a reused group id (0: none). */
 int hl_store_group_reused(struct hl_store *st, int64_t link, uint64_t *n);
+/* The same for those not yet warned of, which are then marked warned,
+ * and one of their group ids in gid ("" for none): the daemon logs each
+ * reuse once. */
+int hl_store_group_reused_take(struct hl_store *st, int64_t link, uint64_t *n,
+			       char gid[HL_GROUP_ID_HEX + 1]);
+/* Whether envelope seq of link carries a reused group id. */
+int hl_store_group_reused_at(struct hl_store *st, int64_t link, uint64_t seq, bool *reused);
 
 #endif

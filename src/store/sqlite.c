@@ -321,7 +321,8 @@ static const char *const migrations[] = {
 	 * content's group id): seq NULL while held on a suspended link
 	 * (held, the held message's id).  At a member, each envelope of the
 	 * peer that carried a group id, with the SHA-256 of its content, so
-	 * an id reused with other content is seen (reused 1).  Records:
+	 * an id reused with other content is seen (reused 1; warned 1 once
+	 * the daemon logged it).  Records:
 	 * rebuild keeps them. */
 	"CREATE TABLE IF NOT EXISTS group_envelope ("
 	"  id INTEGER PRIMARY KEY,"
@@ -343,8 +344,11 @@ static const char *const migrations[] = {
 	"  gid TEXT NOT NULL CHECK (length(gid) = 32),"
 	"  hash BLOB NOT NULL CHECK (length(hash) = 32),"
 	"  reused INTEGER NOT NULL DEFAULT 0,"
+	"  warned INTEGER NOT NULL DEFAULT 0,"
 	"  PRIMARY KEY (link, seq));"
-	"CREATE INDEX IF NOT EXISTS group_seen_gid ON group_seen (link, gid);",
+	"CREATE INDEX IF NOT EXISTS group_seen_gid ON group_seen (link, gid);"
+	"CREATE INDEX IF NOT EXISTS group_seen_new ON group_seen (link)"
+	"  WHERE reused = 1 AND warned = 0;",
 };
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 _Static_assert(NMIGRATIONS == HL_STORE_SCHEMA, "HL_STORE_SCHEMA counts the migrations");
