@@ -462,6 +462,15 @@ static void test_content_group(void **state)
 		"{" GROUP_C ",\"text\":{\"lang\":\"en\",\"text\":\"why\"},\"type\":\"suspend\",\"v\":1}",
 		"{" GROUP_C "," TEXT ",\"type\":\"comm-check\",\"v\":1}",
 	};
+	/* docs/protocol.md 8.16's vectors, byte for byte. */
+	static const char *const vectors[] = {
+		"{\"group\":{\"id\":\"9b1e4c0a7d3f2e6b8a5c1d0f4e7b2a96\"},\"number\":12,"
+		"\"operator\":{\"name\":\"ana\",\"role\":\"duty\"},\"text\":{\"lang\":\"en\","
+		"\"text\":\"Ransomware on a water utility\"},\"type\":\"notify\",\"v\":1}",
+		"{\"group\":{\"id\":\"9b1e4c0a7d3f2e6b8a5c1d0f4e7b2a96\",\"members\":[\"ae-cert\","
+		"\"ru-cert\",\"us-cert\"],\"name\":\"osce-poc\"},\"text\":{\"lang\":\"en\","
+		"\"text\":\"Communication check\"},\"type\":\"check\",\"v\":1}",
+	};
 	const char *names[HL_GROUP_MEMBERS_MAX + 1];
 	static char many[HL_GROUP_MEMBERS_MAX + 1][8];
 	struct hl_content c;
@@ -489,6 +498,17 @@ static void test_content_group(void **state)
 	assert_int_equal(b.len, strlen(open));
 	assert_memory_equal(b.data, open, b.len);
 	hl_content_free(&c);
+	assert_int_equal(strlen(vectors[0]), 185);
+	assert_int_equal(strlen(vectors[1]), 182);
+	for (size_t i = 0; i < 2; i++) {
+		b.len = 0;
+		assert_int_equal(hl_content_parse((const unsigned char *)vectors[i],
+						  strlen(vectors[i]), &c), 0);
+		assert_int_equal(hl_content_write(&c, &b), 0);
+		assert_int_equal(b.len, strlen(vectors[i]));
+		assert_memory_equal(b.data, vectors[i], b.len);
+		hl_content_free(&c);
+	}
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		if (parse(bad[i]) != -HL_ECONTENT)
 			fail_msg("accepted or refused otherwise: %s", bad[i]);
