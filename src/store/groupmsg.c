@@ -155,8 +155,9 @@ static int seen(struct hl_store *st, int64_t link, uint64_t seq, const char *gid
 	sqlite3_bind_text(s, 3, gid, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_blob(s, 4, hash, 32, SQLITE_STATIC);
 	r = hl_sqlite_done(st, s);
-	if (r == 0)
-		r = others(st, link, gid, hash, &n);
+	if (r < 0 || sqlite3_changes(hl_sqlite_db(st)) == 0)
+		return r;	/* the same envelope again: nothing changes */
+	r = others(st, link, gid, hash, &n);
 	if (r < 0 || n == 0)
 		return r;
 	*reused = true;
