@@ -156,6 +156,27 @@ test_expect_success 'a member whose link is suspended has it held, sent on resum
 	test "$(content us-cert "$n" "{number}")" = 4
 '
 
+# message GID FILE : GET /v1/group/message?id=GID at the hub into FILE.
+message() {
+	curl -s --unix-socket "$TEST_DIR/hub/hotlined.sock" -o "$2" -w "%{http_code}" \
+		"http://hotlined/v1/group/message?id=$1"
+}
+
+test_expect_success 'the hub lists what went to whom for a group message' '
+	test "$(message "$(content ae-cert 1 "{group}{id}")" gm1)" = 200 &&
+	test "$(jq_ "\$j->{group}" <gm1)" = poc && test "$(jq_ "\$j->{case}" <gm1)" = "hub#1" &&
+	test "$(jq_ "scalar @{\$j->{members}}" <gm1)" = 2 &&
+	test "$(jq_ "\$j->{members}[0]{id}" <gm1)" = ae-cert/out/1 &&
+	test "$(jq_ "\$j->{members}[1]{id}" <gm1)" = ru-cert/out/1 &&
+	test "$(message "$(content ae-cert 5 "{group}{id}")" gm2)" = 200 &&
+	test "$(jq_ "\$j->{group}" <gm2)" = osce && test "$(jq_ "\$j->{case}" <gm2)" = "hub#4" &&
+	test "$(jq_ "\$j->{members}[0]{id}" <gm2)" = ae-cert/out/5 &&
+	test "$(jq_ "\$j->{members}[1]{id}" <gm2)" = ru-cert/out/4 &&
+	test "$(jq_ "\$j->{members}[2]{held}" <gm2)" = us-cert/held/1 &&
+	test "$(message 00000000000000000000000000000000 gm3)" = 404 &&
+	test "$(message nothex gm4)" = 400
+'
+
 test_expect_success 'refusals: no such group, both --to and --group, an answer kind' '
 	expect_code 1 hl hub send --group nobody --lang en "x" &&
 	grep -q "no group named nobody" hub.err &&

@@ -440,3 +440,66 @@ json_t *hl_desk_group_check(struct hl_desk *d, const struct hl_desk_req *q,
 	memcpy(c.text.lang, "en", 3);
 	return to_group(d, q, name, "check", prec, &c, e);
 }
+
+struct listing {
+	json_t *res, *members;
+	const struct hl_desk *d;
+};
+
+static int listed(void *ctx, const struct hl_group_envelope *ge)
+{
+	struct listing *ls = ctx;
+	char id[HL_MSGID_MAX + 32];
+	json_t *m;
+
+	if (!ls->res) {
+		ls->members = json_array();
+		ls->res = json_pack("{s:s, s:s, s:s, s:s, s:I, s:s, s:o}", "id", ge->gid,
+				    "group", ge->group_name, "kind", ge->kind, "precedence",
+				    hl_precedence_name(ge->precedence), "time", (json_int_t)ge->time,
+				    "operator", ge->op, "members", ls->members);
+		if (!ls->res)
+			return -ENOMEM;
+		if (ge->case_no) {
+			char cid[HL_CASE_ID_MAX + 1];
+
+			hl_case_id(ls->d->me->card.name, ge->case_no, cid);
+			json_object_set_new(ls->res, "case", json_string(cid));
+		}
+	}
+	if (ge->seq) {
+		hl_msgid_format(ge->link_name, HL_OURS, ge->seq, id);
+		m = json_pack("{s:s, s:I, s:s}", "link", ge->link_name, "seq", (json_int_t)ge->seq,
+			      "id", id);
+	} else {
+		snprintf(id, sizeof(id), "%s/held/%lld", ge->link_name, (long long)ge->held);
+		m = json_pack("{s:s, s:s}", "link", ge->link_name, "held", id);
+	}
+	return json_array_append_new(ls->members, m) < 0 ? -ENOMEM : 0;
+}
+
+/* GET /v1/group/message?id=GID: which envelope went to which member
+ * for one group message, as the owner recorded it: {"id", "group",
+ * "kind", "precedence", "time", "operator", "case"?, "members": [{"link",
+ * "seq", "id"} | {"link", "held"}]}, members in name order. */
+json_t *hl_desk_group_message(struct hl_desk *d, const struct hl_desk_req *q,
+			      struct hl_desk_err *e)
+{
+	struct listing ls = {.d = d};
+	const char *gid = NULL;
+	int r;
+
+	if (!hl_desk_args_only(q, e, "id", NULL) || !hl_desk_arg_need(q, "id", &gid, e))
+		return NULL;
+	if (!hl_content_group_id_valid(gid, strlen(gid)))
+		return hl_desk_fail(e, 400, "%s: not a group message id (32 lowercase hex digits)",
+				    gid);
+	r = hl_store_group_envelopes(d->st, gid, listed, &ls);
+	if (r < 0) {
+		json_decref(ls.res);
+		return hl_desk_fail_code(e, r, gid);
+	}
+	if (!ls.res)
+		return hl_desk_fail(e, 404, "no group message %s sent by this party", gid);
+	return ls.res;
+}

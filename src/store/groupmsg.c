@@ -20,8 +20,9 @@ static const char *const sql[] = {
 			  " precedence, case_no, operator)"
 			  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
 	[Q_LIST - Q_PUT] = "SELECT g.gid, g.grp, g.link, l.name, g.seq, g.held, g.time, g.kind,"
-			   " g.precedence, g.case_no, g.operator"
+			   " g.precedence, g.case_no, g.operator, lg.name"
 			   " FROM group_envelope g JOIN link l ON l.id = g.link"
+			   " JOIN link_group lg ON lg.id = g.grp"
 			   " WHERE g.gid = ?1 ORDER BY l.name, g.id",
 	[Q_SEEN_PUT - Q_PUT] = "INSERT INTO group_seen (link, seq, gid, hash) VALUES (?1, ?2, ?3, ?4)"
 			       " ON CONFLICT (link, seq) DO NOTHING",
@@ -113,6 +114,7 @@ int hl_store_group_envelopes(struct hl_store *st, const char *gid,
 		text_col(s, 7, ge.kind, sizeof(ge.kind));
 		text_col(s, 8, prec, sizeof(prec));
 		text_col(s, 10, ge.op, sizeof(ge.op));
+		text_col(s, 11, ge.group_name, sizeof(ge.group_name));
 		if (hl_precedence_parse(prec, &ge.precedence) < 0)
 			ge.precedence = HL_ROUTINE;
 		r = fn(ctx, &ge);

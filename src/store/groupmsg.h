@@ -26,6 +26,7 @@
 struct hl_group_envelope {
 	char gid[HL_GROUP_ID_HEX + 1];
 	int64_t group;				/* link_group's id */
+	char group_name[HL_NAME_MAX + 1];	/* filled when listed */
 	int64_t link;
 	char link_name[HL_NAME_MAX + 1];	/* filled when listed */
 	uint64_t seq;				/* 0 while held */
