@@ -102,7 +102,11 @@ test_expect_success 'an open group names its members, in byte order, to each' '
 	test "$(content us-cert 1 "{group}{members}[0]")" = ae-cert &&
 	test "$(content us-cert 1 "{group}{members}[2]")" = us-cert &&
 	test "$(content ae-cert 2 "{group}{id}")" = "$(content us-cert 1 "{group}{id}")" &&
-	test "$(content ae-cert 2 "{number}")" = 2
+	test "$(content ae-cert 2 "{number}")" = 2 &&
+	hl us-cert show hub/1 >shown &&
+	grep -q "^group:      $(content us-cert 1 "{group}{id}") osce: ae-cert ru-cert us-cert$" shown &&
+	hl ae-cert show hub/1 >shown &&
+	grep -q "^group:      $(content ae-cert 1 "{group}{id}")$" shown
 '
 
 test_expect_success 'a member removed receives nothing sent after, no key wrapped for it' '
