@@ -81,7 +81,8 @@ test_expect_success 'each member sees the same group id and no other member' '
 test_expect_success 'a notify opens one case, the same id at every member' '
 	test "$(content ae-cert 1 "{number}")" = 1 && test "$(content ru-cert 1 "{number}")" = 1 &&
 	hl ae-cert case list --json >ae.cases && hl ru-cert case list --json >ru.cases &&
-	grep -q "\"hub#1\"" ae.cases && grep -q "\"hub#1\"" ru.cases
+	grep -q "\"hub#1\"" ae.cases && grep -q "\"hub#1\"" ru.cases &&
+	test "$(count hub "SELECT count(*) FROM case_number WHERE n = 1")" = 1
 '
 
 test_expect_success 'the party outside the group receives nothing' '
@@ -101,7 +102,11 @@ test_expect_success 'an open group names its members, in byte order, to each' '
 	test "$(content us-cert 1 "{group}{members}[0]")" = ae-cert &&
 	test "$(content us-cert 1 "{group}{members}[2]")" = us-cert &&
 	test "$(content ae-cert 2 "{group}{id}")" = "$(content us-cert 1 "{group}{id}")" &&
-	test "$(content ae-cert 2 "{number}")" = 2
+	test "$(content ae-cert 2 "{number}")" = 2 &&
+	hl us-cert show hub/1 >shown &&
+	grep -q "^group:      $(content us-cert 1 "{group}{id}") osce: ae-cert ru-cert us-cert$" shown &&
+	hl ae-cert show hub/1 >shown &&
+	grep -q "^group:      $(content ae-cert 1 "{group}{id}")$" shown
 '
 
 test_expect_success 'a member removed receives nothing sent after, no key wrapped for it' '
