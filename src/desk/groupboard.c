@@ -283,7 +283,8 @@ static json_t *ack_json(const struct mfacts *f)
 
 /* A sent member's row: {"link", "seq", "id", "state", "late", "late_what",
  * "overdue", "sent", "receipted", "receipt_due", "acknowledged",
- * "ack_due", "ack", "escalation", "courier", "removed"}. */
+ * "ack_due", "ack", "escalation", "courier", "removed", "held"?}: "held"
+ * when it was held on a suspended link before it went. */
 static json_t *sent_row(const struct board *b, const struct mfacts *f, enum mstate s)
 {
 	char id[HL_MSGID_MAX + 1];
@@ -305,6 +306,12 @@ static json_t *sent_row(const struct board *b, const struct mfacts *f, enum msta
 	json_object_set_new(j, "escalation", escalation_json(b, f));
 	json_object_set_new(j, "courier", courier_json(f));
 	json_object_set_new(j, "removed", time_json(f->removed));
+	if (f->ge->held) {
+		char held[HL_MSGID_MAX + 32];
+
+		snprintf(held, sizeof(held), "%s/held/%lld", f->l->name, (long long)f->ge->held);
+		json_object_set_new(j, "held", json_string(held));
+	}
 	return j;
 }
 

@@ -468,8 +468,13 @@ static int listed(void *ctx, const struct hl_group_envelope *ge)
 		m = json_pack("{s:s, s:I, s:s}", "link", ge->link_name, "seq", (json_int_t)ge->seq,
 			      "id", id);
 	} else {
+		m = json_object();
+	}
+	/* Held, and once released its envelope beside (groupboard.h). */
+	if (m && ge->held) {
 		snprintf(id, sizeof(id), "%s/held/%lld", ge->link_name, (long long)ge->held);
-		m = json_pack("{s:s, s:s}", "link", ge->link_name, "held", id);
+		json_object_set_new(m, "link", json_string(ge->link_name));
+		json_object_set_new(m, "held", json_string(id));
 	}
 	return json_array_append_new(ls->members, m) < 0 ? -ENOMEM : 0;
 }
