@@ -319,7 +319,7 @@ static const char *const migrations[] = {
 	/* 20: group messages (store/groupmsg.h).  At the owner, which
 	 * envelope went to which member for which group message (gid, the
 	 * content's group id): seq NULL while held on a suspended link
-	 * (held, the held message's id).  At a member, each envelope of the
+	 * (held, the held message's id; the release sets seq).  At a member, each envelope of the
 	 * peer that carried a group id, with the SHA-256 of its content, so
 	 * an id reused with other content is seen (reused 1; warned 1 once
 	 * the daemon logged it).  Records:
