@@ -107,8 +107,11 @@ static void print_member(const json_t *m)
 	else
 		snprintf(seq, sizeof(seq), "%s", str(m, "held"));
 	member_note(m, note, sizeof(note));
-	printf("%-20s %-6s %-13s %-20s %-20s %-20s %s\n", str(m, "link"), seq, str(m, "state"),
-	       r, a, by, note);
+	printf("%-20s %-6s %-13s %-20s %-20s ", str(m, "link"), seq, str(m, "state"), r, a);
+	if (note[0])
+		printf("%-20s %s\n", by, note);
+	else
+		printf("%s\n", by);
 }
 
 static void print_board(json_t *b)
