@@ -168,11 +168,15 @@ message() {
 }
 
 test_expect_success 'the hub lists what went to whom for a group message' '
-	test "$(message "$(content ae-cert 1 "{group}{id}")" gm1)" = 200 &&
+	hl hub group message "$(content ae-cert 1 "{group}{id}")" --json >gm1 &&
 	test "$(jq_ "\$j->{group}" <gm1)" = poc && test "$(jq_ "\$j->{case}" <gm1)" = "hub#1" &&
 	test "$(jq_ "scalar @{\$j->{members}}" <gm1)" = 2 &&
 	test "$(jq_ "\$j->{members}[0]{id}" <gm1)" = ae-cert/out/1 &&
 	test "$(jq_ "\$j->{members}[1]{id}" <gm1)" = ru-cert/out/1 &&
+	hl hub group message "$(content ae-cert 5 "{group}{id}")" >gm &&
+	grep -q "^Group message $(content ae-cert 5 "{group}{id}") to osce (notify, routine) at .* by " gm &&
+	grep -q "^Case:        hub#4$" gm &&
+	grep -q "^us-cert  *held: us-cert/held/1$" gm &&
 	test "$(message "$(content ae-cert 5 "{group}{id}")" gm2)" = 200 &&
 	test "$(jq_ "\$j->{group}" <gm2)" = osce && test "$(jq_ "\$j->{case}" <gm2)" = "hub#4" &&
 	test "$(jq_ "\$j->{members}[0]{id}" <gm2)" = ae-cert/out/5 &&
