@@ -3,7 +3,7 @@
  * Any input is tried as a language tag and as content JSON.  A tag that
  * is accepted holds only ASCII letters, digits and hyphens; content that
  * parses must encode again, and the encoding must parse back to the
- * same type, tags, texts, fields, operator and control members.
+ * same type, tags, texts, fields, operator, control members and group.
  */
 #include <assert.h>
 #include <stdlib.h>
@@ -96,6 +96,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	assert(c.has_cards == again.has_cards);
 	if (c.has_cards)
 		assert(memcmp(c.cards, again.cards, sizeof(c.cards)) == 0);
+	/* And a group message's member (8.16). */
+	assert(c.has_group == again.has_group);
+	assert(strcmp(c.group.id, again.group.id) == 0);
+	assert(c.group.open == again.group.open && c.group.nmembers == again.group.nmembers);
+	assert(strcmp(c.group.name, again.group.name) == 0);
+	for (size_t i = 0; i < c.group.nmembers; i++)
+		assert(strcmp(c.group.members[i], again.group.members[i]) == 0);
 	hl_content_free(&again);
 	hl_content_free(&c);
 	hl_buf_free(&out);

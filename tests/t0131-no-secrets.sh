@@ -95,6 +95,8 @@ group create g1
 group add g1 us-cert
 group list
 group show g1 --all --json
+group messages g1 --json
+group board --group g1
 group remove g1 us-cert
 send --to us-cert hello
 inbox

@@ -32,5 +32,8 @@ int cli_act(const struct hl_party *p, const char *path, json_t *args, json_t **r
 /* "sent to LINK as LINK/out/N (precedence, kind): stored, ..." from an
  * action's reply. */
 void cli_print_sent(const json_t *reply);
+/* Prints a group message's answer (cmd_send.c): one line per member,
+ * then the totals; CLI_FAIL when a member's envelope was not sent. */
+int cli_print_group(const json_t *reply);
 
 #endif

@@ -184,6 +184,10 @@ int watch_main(int argc, char **argv);
 int audit_main(int argc, char **argv);		/* cmd_audit.c */
 int group_main(int argc, char **argv);		/* cmd_group.c */
 extern const char group_help[];
+/* cmd_groupboard.c: the board of group message gid (or of the latest
+ * to group, gid NULL), and a group's messages; exit statuses. */
+int group_board(const char *gid, const char *group, bool json);
+int group_messages(const char *group, bool json);
 extern const char init_help[], card_help[], fingerprint_help[],
 	envelope_help[], help_help[], version_help[], link_help[], send_help[],
 	batch_help[], log_help[], proof_help[], rebuild_help[], status_help[],

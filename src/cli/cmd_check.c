@@ -13,6 +13,7 @@ const char check_help[] =
 	"    hotline check - communication checks\n\n"
 	"SYNOPSIS\n"
 	"    hotline check run LINK [--precedence P]\n"
+	"    hotline check run --group GROUP [--precedence P]\n"
 	"    hotline check report LINK [--json]\n\n"
 	"DESCRIPTION\n"
 	"    A communication check is a test message that must be receipted\n"
@@ -23,7 +24,9 @@ const char check_help[] =
 	"             which must be running: it signs the check as you and\n"
 	"             delivers it now (with hotlined down, run fails at once\n"
 	"             and nothing is sent).  The peer's duty officer answers\n"
-	"             it with 'hotline ack'.\n"
+	"             it with 'hotline ack'.  With --group, a check to every\n"
+	"             member of GROUP, each on its own link, all with one\n"
+	"             group message id; one line per member.\n"
 	"    report   lists the checks sent on LINK: when each was sent, how\n"
 	"             long the machine receipt took, how long the person's\n"
 	"             answer took, and MISSED for one not answered in time\n"
@@ -48,12 +51,13 @@ const char check_help[] =
 	"    0 sent or reported; 1 failed; 2 usage error.\n");
 
 static const char synopsis[] =
-	"check run LINK [--precedence P] | check report LINK [--json]";
+	"check run LINK|--group GROUP [--precedence P] | check report LINK [--json]";
 
 /* Through the desk (POST /v1/check/run): hotlined signs the check. */
-static int run(const char *link, const char *prec)
+static int run(const char *link, const char *group, const char *prec)
 {
-	json_t *args = json_pack("{s:s}", "link", link), *reply = NULL;
+	json_t *args = json_pack("{s:s}", group ? "group" : "link", group ? group : link);
+	json_t *reply = NULL;
 	struct hl_party *p = cli_party(HL_PARTY_PUBLIC);
 	int r = CLI_FAIL;
 
@@ -61,7 +65,9 @@ static int run(const char *link, const char *prec)
 		json_object_set_new(args, "precedence", json_string(prec));
 	if (p)
 		r = cli_act(p, "/v1/check/run", args, &reply);
-	if (reply) {
+	if (reply && group) {
+		r = cli_print_group(reply);
+	} else if (reply) {
 		const char *l = json_string_value(json_object_get(reply, "link"));
 		const char *pr = json_string_value(json_object_get(reply, "precedence"));
 
@@ -246,8 +252,10 @@ int check_main(int argc, char **argv)
 		{"precedence", required_argument, NULL, 'p'},
 		{"home", required_argument, NULL, 'H'},
 		{"json", no_argument, NULL, 'j'},
+		{"group", required_argument, NULL, 'g'},
 		{NULL, 0, NULL, 0},
 	};
+	const char *group = NULL;
 	enum hl_precedence prec = HL_IMMEDIATE;
 	const char *prec_name = NULL;
 	bool json = false;
@@ -271,15 +279,19 @@ int check_main(int argc, char **argv)
 			cli_home = optarg;
 			continue;
 		}
+		if (c == 'g' && !strcmp(verb, "run")) {
+			group = optarg;
+			continue;
+		}
 		if (c == 'j' && !strcmp(verb, "report")) {
 			json = true;
 			continue;
 		}
 		return c == 'p' ? CLI_USAGE : cli_usage("check", synopsis);
 	}
-	if (argc - optind != 1)
+	if (argc - optind != (group ? 0 : 1))
 		return cli_usage("check", synopsis);
 	if (strcmp(verb, "run") == 0)
-		return run(argv[optind], prec_name);
+		return run(group ? NULL : argv[optind], group, prec_name);
 	return report(argv[optind], json);
 }

@@ -18,7 +18,11 @@ const char group_help[] =
 	"    hotline group add NAME LINK...\n"
 	"    hotline group remove NAME LINK...\n"
 	"    hotline group list [--json]\n"
-	"    hotline group show NAME [--all] [--json]\n\n"
+	"    hotline group show NAME [--all] [--json]\n"
+	"    hotline group message ID [--json]\n"
+	"    hotline group board GID [--json]\n"
+	"    hotline group board --group NAME [--json]\n"
+	"    hotline group messages NAME [--json]\n\n"
 	"DESCRIPTION\n"
 	"    A group is a named set of this party's confirmed links, kept here\n"
 	"    only.  A message to a group goes as one message on each member's\n"
@@ -34,13 +38,29 @@ const char group_help[] =
 	"    list      the groups, with how many members each has now\n"
 	"    show      a group's members now; with --all, every membership\n"
 	"              ever, removed ones too, with when they were added and\n"
-	"              removed\n\n"
+	"              removed\n"
+	"    message   which message went to which member for one group\n"
+	"              message (ID, as 'hotline send --group' printed it):\n"
+	"              each member's LINK/out/N, or its held message\n"
+	"    board     where each member stands on one group message (GID, as\n"
+	"              'send --group' and 'check run --group' print it), or on\n"
+	"              the latest sent to --group NAME: its envelope, the\n"
+	"              state (held, sent, receipted, acknowledged, overdue,\n"
+	"              escalated, unreachable, late), when it was receipted\n"
+	"              and acknowledged and by whom, the deadline passed, the\n"
+	"              last escalation step; then the totals, as \"187 of 193\n"
+	"              acknowledged, 191 receipted, 4 overdue, 2 unreachable\".\n"
+	"              A member removed since that answered after its removal\n"
+	"              is shown late, never counted as an answer\n"
+	"    messages  the group's messages, newest first, with their totals\n\n"
 	"    create, add and remove need the supervisor or the admin role; any\n"
-	"    operator may list and show.  This command is a client of\n"
+	"    operator may list and show; board and messages need the right to\n"
+	"    read.  This command is a client of\n"
 	"    hotlined: it needs hotlined running.\n\n"
 	"OPTIONS\n"
 	"    --open      the members are named in the signed content\n"
 	"    --all       removed members too\n"
+	"    --group NAME  the group's latest message (board)\n"
 	"    --json      print the operator API's answer (docs/cli-json.md)\n"
 	"    --home DIR  this party's home folder\n\n"
 	"EXIT STATUS\n"
@@ -48,10 +68,12 @@ const char group_help[] =
 
 static const char synopsis[] =
 	"group create NAME [--open] | group add|remove NAME LINK... | group list [--json] |"
-	" group show NAME [--all] [--json]";
+	" group show NAME [--all] [--json] | group message ID [--json] |"
+	" group board GID|--group NAME [--json] | group messages NAME [--json]";
 
 struct opts {
 	bool open, all, json;
+	const char *group;	/* --group, for board */
 };
 
 /* Options anywhere; the words left in argv[1..*n]. */
@@ -61,6 +83,7 @@ static int options(int argc, char **argv, struct opts *o, int *n)
 		{"open", no_argument, NULL, 'o'},
 		{"all", no_argument, NULL, 'a'},
 		{"json", no_argument, NULL, 'j'},
+		{"group", required_argument, NULL, 'g'},
 		{"home", required_argument, NULL, 'H'},
 		{NULL, 0, NULL, 0},
 	};
@@ -74,6 +97,8 @@ static int options(int argc, char **argv, struct opts *o, int *n)
 			o->all = true;
 		else if (c == 'j')
 			o->json = true;
+		else if (c == 'g')
+			o->group = optarg;
 		else if (c == 'H')
 			cli_home = optarg;
 		else
@@ -192,6 +217,27 @@ static void print_changed(json_t *g)
 	       (long long)json_integer_value(json_object_get(g, "members")));
 }
 
+/* A group message: what went to whom (GET /v1/group/message). */
+static void print_message(json_t *g)
+{
+	char t[HL_TIME_LEN + 1];
+	json_t *m;
+	size_t i;
+
+	when(g, "time", t);
+	printf(_("Group message %s to %s (%s, %s) at %s by %s\n"), str(g, "id"), str(g, "group"),
+	       str(g, "kind"), str(g, "precedence"), t, str(g, "operator"));
+	if (json_object_get(g, "case"))
+		printf(_("Case:        %s\n"), str(g, "case"));
+	printf("\n%-24s %s\n", _("LINK"), _("MESSAGE"));
+	json_array_foreach(json_object_get(g, "members"), i, m) {
+		if (json_object_get(m, "held"))
+			printf(_("%-24s held: %s\n"), str(m, "link"), str(m, "held"));
+		else
+			printf("%-24s %s\n", str(m, "link"), str(m, "id"));
+	}
+}
+
 static int cmd_create(int n, char **argv, const struct opts *o)
 {
 	if (n != 1 || o->all || o->json)
@@ -239,5 +285,12 @@ int group_main(int argc, char **argv)
 		return reply_out(call("GET", "/v1/group", json_pack("{s:s, s:s}", "name", argv[1],
 								    "all", o.all ? "1" : "0")),
 				 o.json, print_show);
+	if (strcmp(word, "message") == 0 && n == 1 && !o.open && !o.all)
+		return reply_out(call("GET", "/v1/group/message", json_pack("{s:s}", "id", argv[1])),
+				 o.json, print_message);
+	if (strcmp(word, "board") == 0 && n == (o.group ? 0 : 1) && !o.open && !o.all)
+		return group_board(o.group ? NULL : argv[1], o.group, o.json);
+	if (strcmp(word, "messages") == 0 && n == 1 && !o.open && !o.all && !o.group)
+		return group_messages(argv[1], o.json);
 	return cli_usage("group", synopsis);
 }

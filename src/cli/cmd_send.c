@@ -18,7 +18,8 @@ const char send_help[] =
 	"    hotline send --to LINK [--precedence P] [--category C] [--tlp T]\n"
 	"                 [--severity S] [--stix FILE] [--lang TAG]\n"
 	"                 [--summary TEXT [--summary-lang TAG]] TEXT|-\n"
-	"    hotline send --case CASE [--action A[,A...]] [...] TEXT|-\n\n"
+	"    hotline send --case CASE [--action A[,A...]] [...] TEXT|-\n"
+	"    hotline send --group GROUP [--kind check] [...] TEXT|-\n\n"
 	"DESCRIPTION\n"
 	"    Asks hotlined, which must be running, to seal TEXT ('-' reads\n"
 	"    standard input, UTF-8) for the peer of LINK, signed as you (the\n"
@@ -44,6 +45,15 @@ const char send_help[] =
 	"    reader in the reader's language.\n\n"
 	"OPTIONS\n"
 	"    --to LINK          the link (the peer's name); implied by --case\n"
+	"    --group GROUP      every member of GROUP ('hotline group'), each on\n"
+	"                       its own link with its own envelope, sealed for\n"
+	"                       that member alone; all carry one group message\n"
+	"                       id, and a notification one case name, the same\n"
+	"                       at every member.  A confidential group's members\n"
+	"                       learn nothing of each other; an open group's\n"
+	"                       message names them all.  A member whose link is\n"
+	"                       suspended has it held; one line per member\n"
+	"                       says what became of its envelope\n"
 	"    --case CASE        the case (NAME#N) an update or request is about;\n"
 	"                       --to (or --link) names its link when this\n"
 	"                       party opened NAME#N on two (before case numbers\n"
@@ -75,16 +85,18 @@ const char send_help[] =
 	"    Acknowledgments, answers, closes, retractions and corrections have\n"
 	"    their own commands: ack, answer, case close, retract, correct.\n\n"
 	"EXIT STATUS\n"
-	"    0 stored in the log, or held while the link is suspended; 1 failed,\n"
-	"    nothing stored; 2 usage error.\n");
+	"    0 stored in the log, or held while the link is suspended (with\n"
+	"    --group: for every member); 1 failed, nothing stored (with --group:\n"
+	"    for one member at least, the others' stored); 2 usage error.\n");
 
 static const char synopsis[] =
 	"send --to LINK [--precedence P] [--category C] [--tlp T] [--severity S] "
 	"[--stix FILE] [--lang TAG] [--summary TEXT] TEXT|-\n"
-	"       hotline send --case CASE [--action A] ... TEXT|-";
+	"       hotline send --case CASE [--action A] ... TEXT|-\n"
+	"       hotline send --group GROUP ... TEXT|-";
 
 struct args {
-	const char *to, *lang, *summary, *summary_lang, *kind, *case_id, *stix;
+	const char *to, *group, *lang, *summary, *summary_lang, *kind, *case_id, *stix;
 	const char *category, *tlp, *severity, *prec;
 	json_t *actions;	/* the --action values, as given */
 	bool override;
@@ -104,6 +116,7 @@ static int parse(int argc, char **argv, struct args *a)
 	static const struct option opts[] = {
 		{"to", required_argument, NULL, 't'},
 		{"link", required_argument, NULL, 't'},
+		{"group", required_argument, NULL, 'g'},
 		{"case", required_argument, NULL, 'c'},
 		{"lang", required_argument, NULL, 'L'},
 		{"summary", required_argument, NULL, 'S'},
@@ -128,6 +141,7 @@ static int parse(int argc, char **argv, struct args *a)
 			break;
 		switch (c) {
 		case 't': a->to = optarg; break;
+		case 'g': a->group = optarg; break;
 		case 'c': a->case_id = optarg; break;
 		case 'L': a->lang = optarg; break;
 		case 'S': a->summary = optarg; break;
@@ -153,7 +167,8 @@ static int parse(int argc, char **argv, struct args *a)
 		list_categories();
 		return -1;
 	}
-	if ((!a->to && !a->case_id) || argc - optind != 1)
+	if ((!a->to && !a->case_id && !a->group) || (a->group && (a->to || a->case_id)) ||
+	    argc - optind != 1)
 		return cli_usage("send", synopsis);
 	return CLI_OK;
 }
@@ -164,7 +179,7 @@ static int request(const struct args *a, const char *text, json_t *args)
 	const struct {
 		const char *key, *val;
 	} str[] = {
-		{"to", a->to}, {"case", a->case_id}, {"kind", a->kind}, {"precedence", a->prec},
+		{"to", a->to}, {"group", a->group}, {"case", a->case_id}, {"kind", a->kind}, {"precedence", a->prec},
 		{"category", a->category}, {"tlp", a->tlp}, {"severity", a->severity},
 		{"summary_lang", a->summary_lang},
 	};
@@ -204,6 +219,36 @@ static void print_case(const json_t *reply)
 		printf(_("case %s#%llu opened\n"), name, (unsigned long long)n);
 }
 
+int cli_print_group(const json_t *reply)
+{
+	const json_t *members = json_object_get(reply, "members"), *m;
+	json_int_t failed = json_integer_value(json_object_get(reply, "failed"));
+	size_t i;
+
+	json_array_foreach(members, i, m) {
+		const char *link = json_string_value(json_object_get(m, "link"));
+
+		if (json_object_get(m, "error"))
+			printf(_("%s: NOT SENT: %s\n"), link,
+			       json_string_value(json_object_get(m, "error")));
+		else if (json_object_get(m, "held"))
+			printf(_("%s: held while the link is suspended (%s)\n"), link,
+			       json_string_value(json_object_get(m, "held")));
+		else
+			printf(_("%s: sent as %s\n"), link,
+			       json_string_value(json_object_get(m, "id")));
+	}
+	printf(_("group %s: %lld sent, %lld held, %lld not sent, of %zu members (message %s)\n"),
+	       json_string_value(json_object_get(reply, "group")),
+	       (long long)json_integer_value(json_object_get(reply, "sent")),
+	       (long long)json_integer_value(json_object_get(reply, "held")), (long long)failed,
+	       json_array_size(members), json_string_value(json_object_get(reply, "id")));
+	if (json_object_get(reply, "case"))
+		printf(_("case %s opened at every member\n"),
+		       json_string_value(json_object_get(reply, "case")));
+	return failed ? CLI_FAIL : CLI_OK;
+}
+
 int send_main(int argc, char **argv)
 {
 	struct args a = {.actions = json_array()};
@@ -219,7 +264,9 @@ int send_main(int argc, char **argv)
 		if (p && request(&a, argv[optind], args) == 0)
 			r = cli_act(p, "/v1/send", args, &reply);
 	}
-	if (reply && json_object_get(reply, "held")) {
+	if (reply && json_object_get(reply, "group")) {
+		r = cli_print_group(reply);
+	} else if (reply && json_object_get(reply, "held")) {
 		printf(_("held: %s is suspended; sent when resumed (%s)\n"),
 		       json_string_value(json_object_get(reply, "link")),
 		       json_string_value(json_object_get(reply, "held")));

@@ -80,25 +80,25 @@ static const struct {
 	bool control;		/* a control message (8.13) */
 	bool reason;		/* its text may not be empty */
 } rules[] = {
-	/*		  ref case cat tlp sev act ans stix num terms card rev cards */
-	{"notify",	{N,  N,   M,  M,  M,  N,  N,  M,   M,  N,    N,   N,  N}, false, false},
-	{"request",	{N,  U,   N,  M,  N,  U,  N,  M,   N,  N,    N,   N,  N}, false, false},
-	{"update",	{N,  U,   M,  M,  M,  N,  N,  M,   N,  N,    N,   N,  N}, false, false},
-	{"answer",	{U,  U,   N,  N,  N,  N,  U,  M,   N,  N,    N,   N,  N}, false, false},
-	{"close",	{N,  U,   N,  N,  N,  N,  N,  N,   N,  N,    N,   N,  N}, false, false},
-	{"retract",	{U,  M,   N,  N,  N,  N,  N,  N,   N,  N,    N,   N,  N}, false, false},
-	{"correct",	{U,  M,   M,  M,  M,  N,  N,  N,   N,  N,    N,   N,  N}, false, false},
-	{"ack",		{U,  M,   N,  N,  N,  N,  N,  N,   N,  N,    N,   N,  N}, false, false},
-	{"check",	{N,  N,   N,  N,  N,  N,  N,  N,   N,  N,    N,   N,  N}, false, false},
-	{"check-reply",	{U,  N,   N,  N,  N,  N,  N,  N,   N,  N,    N,   N,  N}, false, false},
-	{"terms",	{N,  N,   N,  N,  N,  N,  N,  N,   N,  U,    N,   N,  N}, true, false},
-	{"terms-accept", {U, N,   N,  N,  N,  N,  N,  N,   N,  N,    N,   N,  N}, true, false},
-	{"terms-decline", {U, N,  N,  N,  N,  N,  N,  N,   N,  N,    N,   N,  N}, true, true},
-	{"suspend",	{N,  N,   N,  N,  N,  N,  N,  N,   N,  N,    N,   N,  N}, true, true},
-	{"resume",	{U,  N,   N,  N,  N,  N,  N,  N,   N,  N,    N,   N,  U}, true, false},
-	{"card",	{N,  N,   N,  N,  N,  N,  N,  N,   N,  N,    U,   M,  N}, true, false},
-	{"rekey",	{N,  N,   N,  N,  N,  N,  N,  N,   N,  N,    U,   U,  N}, true, false},
-	{"archive",	{N,  N,   N,  N,  N,  N,  N,  N,   N,  N,    N,   N,  N}, true, true},
+	/*		  ref case cat tlp sev act ans stix num terms card rev cards grp */
+	{"notify",	{N,  N,   M,  M,  M,  N,  N,  M,   M,  N,    N,   N,  N,   M}, false, false},
+	{"request",	{N,  U,   N,  M,  N,  U,  N,  M,   N,  N,    N,   N,  N,   M}, false, false},
+	{"update",	{N,  U,   M,  M,  M,  N,  N,  M,   N,  N,    N,   N,  N,   M}, false, false},
+	{"answer",	{U,  U,   N,  N,  N,  N,  U,  M,   N,  N,    N,   N,  N,   N}, false, false},
+	{"close",	{N,  U,   N,  N,  N,  N,  N,  N,   N,  N,    N,   N,  N,   N}, false, false},
+	{"retract",	{U,  M,   N,  N,  N,  N,  N,  N,   N,  N,    N,   N,  N,   N}, false, false},
+	{"correct",	{U,  M,   M,  M,  M,  N,  N,  N,   N,  N,    N,   N,  N,   N}, false, false},
+	{"ack",		{U,  M,   N,  N,  N,  N,  N,  N,   N,  N,    N,   N,  N,   N}, false, false},
+	{"check",	{N,  N,   N,  N,  N,  N,  N,  N,   N,  N,    N,   N,  N,   M}, false, false},
+	{"check-reply",	{U,  N,   N,  N,  N,  N,  N,  N,   N,  N,    N,   N,  N,   N}, false, false},
+	{"terms",	{N,  N,   N,  N,  N,  N,  N,  N,   N,  U,    N,   N,  N,   N}, true, false},
+	{"terms-accept", {U, N,   N,  N,  N,  N,  N,  N,   N,  N,    N,   N,  N,   N}, true, false},
+	{"terms-decline", {U, N,  N,  N,  N,  N,  N,  N,   N,  N,    N,   N,  N,   N}, true, true},
+	{"suspend",	{N,  N,   N,  N,  N,  N,  N,  N,   N,  N,    N,   N,  N,   N}, true, true},
+	{"resume",	{U,  N,   N,  N,  N,  N,  N,  N,   N,  N,    N,   N,  U,   N}, true, false},
+	{"card",	{N,  N,   N,  N,  N,  N,  N,  N,   N,  N,    U,   M,  N,   N}, true, false},
+	{"rekey",	{N,  N,   N,  N,  N,  N,  N,  N,   N,  N,    U,   U,  N,   N}, true, false},
+	{"archive",	{N,  N,   N,  N,  N,  N,  N,  N,   N,  N,    N,   N,  N,   N}, true, true},
 };
 #undef N
 #undef M
@@ -165,6 +165,37 @@ static int check_control(const struct hl_content *c, int i, size_t nuses)
 	return 0;
 }
 
+bool hl_content_group_id_valid(const char *s, size_t n)
+{
+	if (n != HL_GROUP_ID_HEX)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return false;
+	return true;
+}
+
+/* A group's id; an open group's name and members: valid names, at
+ * least one, at most HL_GROUP_MEMBERS_MAX, in byte order, each once. */
+static int check_group(const struct hl_content_group *g)
+{
+	if (!memchr(g->id, 0, sizeof(g->id)) || !hl_content_group_id_valid(g->id, strlen(g->id)))
+		return -HL_ECONTENT;
+	if (!g->open)
+		return g->nmembers == 0 ? 0 : -HL_ECONTENT;
+	if (!hl_name_valid(g->name, strnlen(g->name, sizeof(g->name))) ||
+	    g->nmembers == 0 || g->nmembers > HL_GROUP_MEMBERS_MAX || !g->members)
+		return -HL_ECONTENT;
+	for (size_t i = 0; i < g->nmembers; i++) {
+		const char *m = g->members[i];
+
+		if (!m || !hl_name_valid(m, strnlen(m, HL_NAME_MAX + 1)) ||
+		    (i > 0 && strcmp(g->members[i - 1], m) >= 0))
+			return -HL_ECONTENT;
+	}
+	return 0;
+}
+
 /* The members c has against the rules of its type. */
 static int check_rules(const struct hl_content *c)
 {
@@ -175,7 +206,7 @@ static int check_rules(const struct hl_content *c)
 		[HL_M_ANSWER] = c->answer != NULL, [HL_M_STIX] = c->stix != NULL,
 		[HL_M_NUMBER] = c->has_number, [HL_M_TERMS] = c->has_terms,
 		[HL_M_CARD] = c->card != NULL, [HL_M_REVOKE] = c->revoke != 0,
-		[HL_M_CARDS] = c->has_cards,
+		[HL_M_CARDS] = c->has_cards, [HL_M_GROUP] = c->has_group,
 	};
 	size_t nactions, nuses;
 	int i = rule_of(c->type);
@@ -197,6 +228,8 @@ static int check_rules(const struct hl_content *c)
 	if (c->stix && !json_is_object((json_t *)c->stix))
 		return -HL_ECONTENT;
 	if (c->has_number && (c->number == 0 || c->number > INT64_MAX))
+		return -HL_ECONTENT;
+	if (c->has_group && check_group(&c->group) < 0)
 		return -HL_ECONTENT;
 	return check_control(c, i, nuses);
 }
@@ -231,6 +264,26 @@ static int build_control(json_t *j, const struct hl_content *c)
 				c->cards[0].name, hash_json(c->cards[0].hash),
 				c->cards[1].name, hash_json(c->cards[1].hash)));
 	return r;
+}
+
+/* {"id"} or {"id", "members", "name"}; NULL on failure. */
+static json_t *group_json(const struct hl_content_group *g)
+{
+	json_t *j = json_pack("{s:s}", "id", g->id), *a;
+	int r = 0;
+
+	if (!j || !g->open)
+		return j;
+	a = json_array();
+	r |= json_object_set_new(j, "members", a);
+	r |= json_object_set_new(j, "name", json_string(g->name));
+	for (size_t i = 0; a && i < g->nmembers; i++)
+		r |= json_array_append_new(a, json_string(g->members[i]));
+	if (r) {
+		json_decref(j);
+		return NULL;
+	}
+	return j;
 }
 
 static json_t *build(const struct hl_content *c)
@@ -270,6 +323,8 @@ static json_t *build(const struct hl_content *c)
 	if (c->op_name[0])
 		r |= json_object_set_new(j, "operator", json_pack("{s:s, s:s}", "name", c->op_name,
 								   "role", c->op_role));
+	if (c->has_group)
+		r |= json_object_set_new(j, "group", group_json(&c->group));
 	r |= build_control(j, c);
 	if (r) {
 		json_decref(j);
@@ -456,6 +511,41 @@ static int parse_cards(json_t *o, struct hl_content *c)
 	return 0;
 }
 
+/* {"id": HEX} or {"id": HEX, "members": [NAME, ...], "name": NAME}
+ * and nothing else; the names' order and uniqueness are check_group's. */
+static int parse_group(json_t *o, struct hl_content *c)
+{
+	struct hl_content_group *g = &c->group;
+	json_t *members = NULL, *v;
+	const char *id = NULL, *name = NULL, **names;
+	size_t i;
+
+	c->has_group = true;
+	if (json_unpack(o, "{s:s, s?:o, s?:s!}", "id", &id, "members", &members,
+			"name", &name) < 0 || !hl_content_group_id_valid(id, strlen(id)) ||
+	    !members != !name)
+		return -HL_ECONTENT;
+	memcpy(g->id, id, HL_GROUP_ID_HEX + 1);
+	if (!name)
+		return 0;
+	g->open = true;
+	if (!json_is_array(members) || json_array_size(members) == 0 ||
+	    json_array_size(members) > HL_GROUP_MEMBERS_MAX || strlen(name) > HL_NAME_MAX)
+		return -HL_ECONTENT;
+	memcpy(g->name, name, strlen(name) + 1);
+	names = calloc(json_array_size(members), sizeof(*names));
+	if (!names)
+		return -ENOMEM;
+	g->members = names;
+	json_array_foreach(members, i, v) {
+		if (!json_is_string(v))
+			return -HL_ECONTENT;
+		names[i] = json_string_value(v);
+		g->nmembers++;
+	}
+	return 0;
+}
+
 /* The members only control messages carry (8.13). */
 static int parse_control(json_t *terms, json_t *card, json_t *revoke, json_t *cards,
 			 struct hl_content *c)
@@ -485,7 +575,7 @@ int hl_content_parse(const unsigned char *buf, size_t n, struct hl_content *c)
 {
 	json_t *j, *text = NULL, *summary = NULL, *ref = NULL, *kase = NULL;
 	json_t *actions = NULL, *stix = NULL, *number = NULL, *op = NULL;
-	json_t *terms = NULL, *card = NULL, *revoke = NULL, *cards = NULL;
+	json_t *terms = NULL, *card = NULL, *revoke = NULL, *cards = NULL, *group = NULL;
 	const char *type = NULL;
 	json_int_t v = 0;
 	int r;
@@ -497,12 +587,13 @@ int hl_content_parse(const unsigned char *buf, size_t n, struct hl_content *c)
 	if (!j)
 		return -HL_ECONTENT;
 	r = json_unpack(j, "{s:I, s:s, s:o, s?:o, s?:o, s?:o, s?:s, s?:s, s?:s, s?:s, s?:o, s?:o,"
-			" s?:o, s?:o, s?:o, s?:o, s?:o, s?:o!}",
+			" s?:o, s?:o, s?:o, s?:o, s?:o, s?:o, s?:o!}",
 			"v", &v, "type", &type, "text", &text, "summary", &summary,
 			"ref", &ref, "case", &kase, "category", &c->category, "tlp", &c->tlp,
 			"severity", &c->severity, "answer", &c->answer, "actions", &actions,
 			"stix", &stix, "number", &number, "operator", &op, "terms", &terms,
-			"card", &card, "revoke", &revoke, "cards", &cards) < 0 ? -HL_ECONTENT : 0;
+			"card", &card, "revoke", &revoke, "cards", &cards, "group", &group) < 0 ?
+			-HL_ECONTENT : 0;
 	if (r == 0 && (v != HL_CONTENT_VERSION || !hl_kind_valid(type, strlen(type))))
 		r = -HL_ECONTENT;
 	if (r == 0) {
@@ -529,10 +620,13 @@ int hl_content_parse(const unsigned char *buf, size_t n, struct hl_content *c)
 		r = parse_operator(op, c);
 	if (r == 0)
 		r = parse_control(terms, card, revoke, cards, c);
+	if (r == 0 && group)
+		r = parse_group(group, c);
 	c->stix = stix;
 	if (r == 0)
 		r = check_rules(c);
 	if (r < 0) {
+		free((void *)c->group.members);
 		json_decref(j);
 		memset(c, 0, sizeof(*c));
 		return r;
@@ -544,6 +638,8 @@ int hl_content_parse(const unsigned char *buf, size_t n, struct hl_content *c)
 void hl_content_free(struct hl_content *c)
 {
 	if (c && c->json) {
+		free((void *)c->group.members);
+		c->group.members = NULL;
 		json_decref(c->json);
 		c->json = NULL;
 	}

@@ -46,6 +46,22 @@
  * ("sign", "box", "tls") the old card's keys may no longer be trusted
  * for; "archive" ends the link.  A decline, a suspension and an archive
  * give their reason as their text, which may not be empty.
+ *
+ * "group" marks one envelope of a group message (docs/protocol.md
+ * 8.16): the owner sends one envelope per member, each on the member's
+ * own link, all with the same id, 16 random bytes as 32 lowercase hex.
+ * A confidential group (the default) says nothing else, not even how
+ * many members there are; an open one names itself and its members
+ * (their cards' names, the recipient's too, in byte order, each once;
+ * the owner is the sender and is not listed):
+ *
+ *   "group": {"id": "5f0c...e1"}
+ *   "group": {"id": "5f0c...e1", "members": ["ae-cert", "ru-cert"],
+ *             "name": "osce-poc"}
+ *
+ * Only the types a send or a check makes carry it (notify, update,
+ * request, check); an answer, an ack and a control message stay
+ * bilateral.
  */
 #ifndef HL_CONTENT_H
 #define HL_CONTENT_H
@@ -80,6 +96,21 @@ struct hl_card_hash {
 	unsigned char hash[32];
 };
 
+#define HL_GROUP_ID_HEX 32		/* 16 bytes in lowercase hex */
+#define HL_GROUP_MEMBERS_MAX 10000
+
+/* A group message's member "group" (8.16). */
+struct hl_content_group {
+	char id[HL_GROUP_ID_HEX + 1];
+	bool open;			/* name and members follow */
+	char name[HL_NAME_MAX + 1];
+	size_t nmembers;		/* 1..HL_GROUP_MEMBERS_MAX when open */
+	/* The members' names, sorted and unique: the caller's for
+	 * hl_content_write; for a parsed content an array that
+	 * hl_content_free frees, of strings the content owns. */
+	const char *const *members;
+};
+
 struct hl_content {
 	char type[HL_KIND_MAX + 1];
 	struct hl_text text;
@@ -108,6 +139,8 @@ struct hl_content {
 	unsigned revoke;	/* bit i: the i-th term of HL_VOCAB_KEYUSE */
 	bool has_cards;
 	struct hl_card_hash cards[2];	/* in name order */
+	bool has_group;
+	struct hl_content_group group;
 	void *json;		/* the parsed document, which owns the strings */
 };
 
@@ -125,7 +158,7 @@ enum hl_member_rule { HL_NO = 0, HL_MAY, HL_MUST };
 enum hl_member {
 	HL_M_REF, HL_M_CASE, HL_M_CATEGORY, HL_M_TLP, HL_M_SEVERITY,
 	HL_M_ACTIONS, HL_M_ANSWER, HL_M_STIX, HL_M_NUMBER,
-	HL_M_TERMS, HL_M_CARD, HL_M_REVOKE, HL_M_CARDS, HL_M_COUNT
+	HL_M_TERMS, HL_M_CARD, HL_M_REVOKE, HL_M_CARDS, HL_M_GROUP, HL_M_COUNT
 };
 enum hl_member_rule hl_content_rule(const char *type, enum hl_member m);
 
@@ -136,6 +169,9 @@ bool hl_content_is_control(const char *type);
 /* Whether role is one an operator acts in: duty, supervisor, auditor,
  * admin. */
 bool hl_content_role_valid(const char *role);
+
+/* Whether s (n bytes) is a group message id: 32 lowercase hex digits. */
+bool hl_content_group_id_valid(const char *s, size_t n);
 
 /* Parses content; free it with hl_content_free() on success. */
 int hl_content_parse(const unsigned char *buf, size_t n, struct hl_content *c);

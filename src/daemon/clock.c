@@ -23,6 +23,7 @@
 #include "clock.h"
 #include "error.h"
 #include "events.h"
+#include "groupmsg.h"
 #include "held.h"
 #include "hook.h"
 #include "index.h"
@@ -54,6 +55,7 @@ struct lane {
 	 * replace hotline.conf's for the messages dated after each. */
 	struct hl_link_terms terms;
 	bool terms_stale;
+	bool peer_new;		/* a message of the peer to index (group_reused) */
 	bool terms_read;	/* read once: a new version is news */
 	bool peer_archived;	/* the peer's archive message came (8.15) */
 	bool archived;		/* nothing of the link escalates any more */
@@ -199,6 +201,8 @@ static void add(struct hl_clock *c, struct lane *ln, int side, const struct hl_m
 		ln->terms_stale = true;
 	if (side == HL_THEIRS && !strcmp(m->kind, "archive"))
 		ln->peer_archived = true;
+	if (side == HL_THEIRS)
+		ln->peer_new = true;
 	if (side == HL_OURS && m->seq > receipted) {
 		snprintf(e.event, sizeof(e.event), "receipt-overdue");
 		e.deadline = hl_link_terms_due(&ln->terms, conf, ln->name, false, p, m->time);
@@ -433,6 +437,39 @@ static void say_ignored(const struct lane *ln, const struct hl_link *l,
 	}
 }
 
+/* A group message id the peer reused with other content (groupmsg.h),
+ * as the index just found it: said once, both messages kept. */
+static void group_reused(struct hl_clock *c, const struct hl_link *l)
+{
+	char gid[HL_GROUP_ID_HEX + 1];
+	uint64_t n = 0;
+
+	if (hl_store_group_reused_take(c->st, l->id, &n, gid) < 0) {
+		log_warn("clock: group messages of %s: %s", l->name, hl_store_errmsg(c->st));
+		return;
+	}
+	if (n == 0)
+		return;
+	log_warn("clock: %s reused group message id %s with other content (%llu "
+		 "envelopes): a forged or faulty sender; both kept", l->name, gid,
+		 (unsigned long long)n);
+	hl_event("group", json_pack("{s:s, s:s, s:s, s:I}", "link", l->name, "action", "reused",
+				    "id", gid, "count", (json_int_t)n));
+}
+
+/* New messages of the peer, indexed now: a group id reused shows at
+ * once, not at the next read. */
+static void peer_indexed(struct hl_clock *c, struct lane *ln, const struct hl_link *l)
+{
+	uint64_t added;
+
+	ln->peer_new = false;
+	if (hl_index_update(c->st, c->me, l, &added) < 0)
+		log_warn("clock: indexing %s: %s", l->name, hl_store_errmsg(c->st));
+	else
+		group_reused(c, l);
+}
+
 /* Reads the link's terms again, from an index brought up to date; when
  * a new version came into force, every deadline of the link is planned
  * again (the steps already run are in the escalation table, and do not
@@ -518,6 +555,8 @@ static int tick_one(void *ctx, const struct hl_link *l)
 	scan(t->c, ln, t->b);
 	if (ln->terms_stale)
 		terms_again(t->c, ln, l);
+	if (ln->peer_new)
+		peer_indexed(t->c, ln, l);
 	release_held(t->c, ln, l);
 	archive_when_done(t->c, ln, l);
 	return 0;
@@ -747,6 +786,7 @@ static void dispatch(struct hl_clock *c)
 				if (hl_index_update(c->st, c->me, &l, &added) < 0)
 					log_warn("clock: indexing %s: %s", l.name,
 						 hl_store_errmsg(c->st));
+
 				hl_link_free(&l);
 			}
 			c->indexed = mono_ms();

@@ -9,13 +9,18 @@
 #include "log.h"
 #include "writer.h"
 
+/* One caller's messages: it waits until none is left pending. */
+struct waiter {
+	size_t pending;
+	pthread_cond_t done;		/* its caller waits on this alone */
+};
+
 struct job {
 	const char *link;
 	const struct hl_send *msg;
 	uint64_t seq;
 	int result;
-	bool done;
-	pthread_cond_t done_cond;	/* its caller waits on this alone */
+	struct waiter *waiter;
 	struct job *next;
 };
 
@@ -123,13 +128,17 @@ static void *run(void *arg)
 			w->tail = &w->head;
 		pthread_mutex_unlock(&w->lock);
 		commit_group(w, n);
-		hl_courier_wake(w->courier);
+		if (w->courier)
+			hl_courier_wake(w->courier);
 		pthread_mutex_lock(&w->lock);
-		/* Wake each caller of the group, and no other: a broadcast
-		 * woke every waiting request thread to find its job not done. */
+		/* Wake each caller whose messages are all done, and no
+		 * other: a broadcast woke every waiting request thread to find
+		 * its job not done. */
 		for (size_t i = 0; i < n; i++) {
-			w->taken[i]->done = true;
-			pthread_cond_signal(&w->taken[i]->done_cond);
+			struct waiter *wt = w->taken[i]->waiter;
+
+			if (--wt->pending == 0)
+				pthread_cond_signal(&wt->done);
 		}
 	}
 	pthread_mutex_unlock(&w->lock);
@@ -163,26 +172,60 @@ int hl_writer_start(const struct hl_party *me, const char *db,
 	return 0;
 }
 
-int hl_writer_send(struct hl_writer *w, const char *link,
-		   const struct hl_send *msg, uint64_t *seq)
+/* Queues the n jobs at once, so they go into the same group commit
+ * (or consecutive ones), and waits until the last is durable. */
+static int queue_and_wait(struct hl_writer *w, struct job *jobs, size_t n)
 {
-	struct job job = {.link = link, .msg = msg};
+	struct waiter wt = {.pending = n};
 
 	pthread_mutex_lock(&w->lock);
 	if (w->stopping) {
 		pthread_mutex_unlock(&w->lock);
 		return -ESHUTDOWN;
 	}
-	pthread_cond_init(&job.done_cond, NULL);
-	*w->tail = &job;
-	w->tail = &job.next;
+	pthread_cond_init(&wt.done, NULL);
+	for (size_t i = 0; i < n; i++) {
+		jobs[i].waiter = &wt;
+		*w->tail = &jobs[i];
+		w->tail = &jobs[i].next;
+	}
 	pthread_cond_signal(&w->work);
-	while (!job.done)
-		pthread_cond_wait(&job.done_cond, &w->lock);
+	while (wt.pending)
+		pthread_cond_wait(&wt.done, &w->lock);
 	pthread_mutex_unlock(&w->lock);
-	pthread_cond_destroy(&job.done_cond);
-	*seq = job.seq;
-	return job.result;
+	pthread_cond_destroy(&wt.done);
+	return 0;
+}
+
+int hl_writer_send_many(struct hl_writer *w, const char *const *links,
+			const struct hl_send *msgs, size_t n, uint64_t *seqs, int *results)
+{
+	struct job one, *jobs = n == 1 ? &one : calloc(n, sizeof(*jobs));
+	int r;
+
+	if (n == 0)
+		return 0;
+	if (!jobs)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		jobs[i] = (struct job){.link = links[i], .msg = &msgs[i]};
+	r = queue_and_wait(w, jobs, n);
+	for (size_t i = 0; i < n; i++) {
+		seqs[i] = r == 0 ? jobs[i].seq : 0;
+		results[i] = r == 0 ? jobs[i].result : r;
+	}
+	if (jobs != &one)
+		free(jobs);
+	return r;
+}
+
+int hl_writer_send(struct hl_writer *w, const char *link,
+		   const struct hl_send *msg, uint64_t *seq)
+{
+	int result;
+
+	hl_writer_send_many(w, &link, msg, 1, seq, &result);
+	return result;
 }
 
 void hl_writer_stop(struct hl_writer *w)

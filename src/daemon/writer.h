@@ -18,12 +18,21 @@
 
 struct hl_writer;
 
+/* courier may be NULL (a test): nothing is woken after a commit. */
 int hl_writer_start(const struct hl_party *me, const char *db,
 		    struct hl_courier *courier, struct hl_writer **out,
 		    char *err, size_t errlen);
 /* Appends msg to the log of link and returns once it is durable. */
 int hl_writer_send(struct hl_writer *w, const char *link,
 		   const struct hl_send *msg, uint64_t *seq);
+/* Appends msgs[i] to the log of links[i], all in the same group commit
+ * (or consecutive ones, past HL_WRITER_GROUP_MAX), and returns once the
+ * last is durable: one wait for all.  Each gets its own seqs[i] and
+ * results[i] (0, or the reason that message alone failed: one link's
+ * refusal fails no other).  Returns 0 when they were all tried, else
+ * -ESHUTDOWN or -ENOMEM, which results[] repeat. */
+int hl_writer_send_many(struct hl_writer *w, const char *const *links,
+			const struct hl_send *msgs, size_t n, uint64_t *seqs, int *results);
 /* Commits what is queued, then stops. */
 void hl_writer_stop(struct hl_writer *w);
 

@@ -335,6 +335,14 @@ json_t *hl_desk_send_any(struct hl_desk *d, const struct hl_desk_req *q, struct 
 	enum hl_precedence prec;
 	json_t *res, *stix;
 
+	/* To a group (groupsend.c): one envelope per member. */
+	if (json_object_get(q->args, "group")) {
+		if (!json_is_string(json_object_get(q->args, "kind")) ||
+		    !strcmp(json_string_value(json_object_get(q->args, "kind")), "notify"))
+			if (!index_once(d, e))
+				return NULL;
+		return hl_desk_group_send(d, q, e);
+	}
 	if (!send_parse(q, &s, e) || !hl_act_stix(q, &stix, e))
 		return NULL;
 	if (s.case_id)
@@ -402,6 +410,8 @@ json_t *hl_desk_check_run(struct hl_desk *d, const struct hl_desk_req *q,
 	json_t *res = NULL;
 	uint64_t seq = 0;
 
+	if (json_object_get(q->args, "group"))
+		return hl_desk_group_check(d, q, e);	/* groupsend.c */
 	if (!hl_desk_args_only(q, e, "link", "precedence", NULL) ||
 	    !hl_desk_arg_need(q, "link", &name, e) ||
 	    !hl_act_precedence(q, HL_IMMEDIATE, &prec, e) || !hl_desk_may_send_at(q, prec, e) ||

@@ -10,6 +10,7 @@
 #include "keys.h"
 #include "case.h"
 #include "content.h"
+#include "groupmsg.h"
 #include "courier.h"
 #include "deskcase.h"
 #include "error.h"
@@ -186,6 +187,17 @@ static json_t *facts(struct hl_desk *d, const struct hl_desk_req *q, const struc
 	return j;
 }
 
+/* "group_reused": true on a message of the peer whose group id the
+ * peer used before with other content (groupmsg.h), as the index
+ * found it. */
+static void group_mark(struct hl_desk *d, const struct hl_link *l, uint64_t seq, json_t *j)
+{
+	bool reused = false;
+
+	if (hl_store_group_reused_at(d->st, l->id, seq, &reused) == 0 && reused)
+		json_object_set_new(j, "group_reused", json_true());
+}
+
 /* Verifies and opens message (side, seq) of l: its facts and content. */
 static int show_one(struct hl_desk *d, const struct hl_desk_req *q, const struct hl_link *l,
 		    int side, uint64_t seq, json_t **out)
@@ -221,6 +233,8 @@ static int show_one(struct hl_desk *d, const struct hl_desk_req *q, const struct
 		else
 			r = -ENOMEM;
 	}
+	if (r == 0 && side == HL_THEIRS)
+		group_mark(d, l, seq, *out);
 	sodium_free(key);
 	if (plain.data)
 		sodium_memzero(plain.data, plain.cap);

@@ -89,5 +89,10 @@ const struct hl_desk_route hl_desk_routes[] = {
 	{"POST", "/v1/case/close",  hl_desk_close,         HL_RIGHT_CLOSE,  BODY_SEND,  true},
 	{"POST", "/v1/check/run",   hl_desk_check_run,     HL_RIGHT_SEND,   BODY_SMALL, true},
 	{"GET",  "/v1/check/report", hl_desk_check_report, HL_RIGHT_READ,   0,          false},
+	/* groupsend.c: what went to whom for one group message. */
+	{"GET",  "/v1/group/message", hl_desk_group_message, HL_RIGHT_READ, 0,          false},
+	/* groupboard.c: where each member stands, and a group's messages. */
+	{"GET",  "/v1/group/board", hl_desk_group_board,   HL_RIGHT_READ,   0,          false},
+	{"GET",  "/v1/group/messages", hl_desk_group_messages, HL_RIGHT_READ, 0,        false},
 	{NULL, NULL, NULL, HL_RIGHT_NONE, 0, false},
 };

@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 
 #include "error.h"
+#include "groupboard.h"
 #include "held.h"
 #include "sqlitepriv.h"
 #include "transcript.h"
@@ -201,14 +202,19 @@ static int take(void *ctx, const struct hl_held *h)
 	return 0;
 }
 
-/* In the sending transaction: the held rows go as their envelopes come. */
+/* In the sending transaction: the held rows go as their envelopes come,
+ * and a group message that held one names the envelope now
+ * (groupboard.h). */
 static int drop_all(void *ctx, struct hl_store *st)
 {
 	struct release *rl = ctx;
 	int r = 0;
 
-	for (size_t i = 0; r == 0 && i < rl->n; i++)
-		r = hl_store_held_drop(st, rl->ids[i]);
+	for (size_t i = 0; r == 0 && i < rl->n; i++) {
+		r = hl_store_group_held_sent(st, rl->l->id, rl->ids[i], rl->jobs[i].seq);
+		if (r == 0)
+			r = hl_store_held_drop(st, rl->ids[i]);
+	}
 	return r;
 }
 

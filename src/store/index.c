@@ -10,6 +10,8 @@
 #include "keyring.h"
 #include "content.h"
 #include "error.h"
+#include "groupmsg.h"
+#include "hash.h"
 #include "index.h"
 #include "stix.h"
 #include "vocab.h"
@@ -226,6 +228,18 @@ static int index_content(struct hl_store *st, const struct hl_party *me,
 	return r;
 }
 
+/* A group message of the peer (groupmsg.h): its id reused by the
+ * same peer with other content is marked, both kept. */
+static int group_seen(struct hl_store *st, const struct hl_link *l, uint64_t seq,
+		      const struct hl_content *c, const struct hl_buf *plain)
+{
+	unsigned char hash[HL_SHA256_LEN];
+	bool reused;
+
+	hl_sha256(plain->data, plain->len, hash);
+	return hl_store_group_seen(st, l->id, seq, c->group.id, hash, &reused);
+}
+
 /* Opens one envelope with our box key and records what it says; what
  * cannot be opened or parsed is indexed as type "?". */
 static int index_one(struct hl_store *st, const struct hl_party *me,
@@ -251,6 +265,8 @@ static int index_one(struct hl_store *st, const struct hl_party *me,
 		if (strcmp(c.type, env.kind) == 0) {
 			memcpy(it.type, env.kind, strlen(env.kind) + 1);
 			r = index_content(st, me, l, &it, &c);
+			if (r == 0 && side == HL_THEIRS && c.has_group)
+				r = group_seen(st, l, seq, &c, plain);
 		} else {
 			r = hl_store_item_put(st, l->id, &it);
 		}

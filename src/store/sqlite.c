@@ -316,6 +316,39 @@ static const char *const migrations[] = {
 	"CREATE UNIQUE INDEX IF NOT EXISTS group_member_now ON group_member (grp, link)"
 	"  WHERE removed IS NULL;"
 	"CREATE INDEX IF NOT EXISTS group_member_link ON group_member (grp, link, added);",
+	/* 20: group messages (store/groupmsg.h).  At the owner, which
+	 * envelope went to which member for which group message (gid, the
+	 * content's group id): seq NULL while held on a suspended link
+	 * (held, the held message's id; the release sets seq).  At a member, each envelope of the
+	 * peer that carried a group id, with the SHA-256 of its content, so
+	 * an id reused with other content is seen (reused 1; warned 1 once
+	 * the daemon logged it).  Records:
+	 * rebuild keeps them. */
+	"CREATE TABLE IF NOT EXISTS group_envelope ("
+	"  id INTEGER PRIMARY KEY,"
+	"  gid TEXT NOT NULL CHECK (length(gid) = 32),"
+	"  grp INTEGER NOT NULL REFERENCES link_group(id),"
+	"  link INTEGER NOT NULL REFERENCES link(id),"
+	"  seq INTEGER,"
+	"  held INTEGER,"
+	"  time INTEGER NOT NULL,"
+	"  kind TEXT NOT NULL,"
+	"  precedence TEXT NOT NULL,"
+	"  case_no INTEGER,"
+	"  operator TEXT NOT NULL,"
+	"  UNIQUE (link, seq));"
+	"CREATE INDEX IF NOT EXISTS group_envelope_gid ON group_envelope (gid);"
+	"CREATE TABLE IF NOT EXISTS group_seen ("
+	"  link INTEGER NOT NULL REFERENCES link(id),"
+	"  seq INTEGER NOT NULL,"
+	"  gid TEXT NOT NULL CHECK (length(gid) = 32),"
+	"  hash BLOB NOT NULL CHECK (length(hash) = 32),"
+	"  reused INTEGER NOT NULL DEFAULT 0,"
+	"  warned INTEGER NOT NULL DEFAULT 0,"
+	"  PRIMARY KEY (link, seq));"
+	"CREATE INDEX IF NOT EXISTS group_seen_gid ON group_seen (link, gid);"
+	"CREATE INDEX IF NOT EXISTS group_seen_new ON group_seen (link)"
+	"  WHERE reused = 1 AND warned = 0;",
 };
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 _Static_assert(NMIGRATIONS == HL_STORE_SCHEMA, "HL_STORE_SCHEMA counts the migrations");

@@ -19,7 +19,9 @@ enum {
 	HL_XSTMT_KEYS = 72,		/* keys.c: 72..87 */
 	HL_XSTMT_PIN = 88,		/* keys.c, the old TLS pin: 88..91 */
 	HL_XSTMT_GROUP = 96,		/* groups.c: 96..111 */
-	HL_XSTMT_MAX = 112,
+	HL_XSTMT_GROUPMSG = 112,	/* groupmsg.c: 112..127 */
+	HL_XSTMT_GROUPBOARD = 128,	/* groupboard.c: 128..135 */
+	HL_XSTMT_MAX = 136,
 };
 
 /* Records the engine's message for hl_store_errmsg; -HL_ESTORE. */

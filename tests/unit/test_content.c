@@ -423,6 +423,135 @@ static void test_content_operator_write(void **state)
 #define CARDS "\"cards\":{\"us-cert\":\"" LEAF "\",\"ru-cert\":\"" LEAF "\"}"
 #define CARD "\"card\":\"hotline.card/v1\\nname ru-cert\\n\""
 
+#define GID "0123456789abcdef0123456789abcdef"
+#define GROUP_C "\"group\":{\"id\":\"" GID "\"}"
+#define GROUP_O "\"group\":{\"id\":\"" GID "\",\"members\":[\"ae-cert\",\"ru-cert\"],\"name\":\"osce-poc\"}"
+#define NOTIFY(g) "{" g "," TEXT ",\"type\":\"notify\",\"v\":1}"
+
+/* The member "group" (8.16): an id alone, or an open group's name and
+ * members; strict; only on what a send or a check makes. */
+static void test_content_group(void **state)
+{
+	static const char conf[] = NOTIFY(GROUP_C), open[] = NOTIFY(GROUP_O);
+	static const char *const bad[] = {
+		NOTIFY("\"group\":{}"),
+		NOTIFY("\"group\":{\"id\":\"0123456789ABCDEF0123456789abcdef\"}"),
+		NOTIFY("\"group\":{\"id\":\"0123456789abcdef0123456789abcde\"}"),
+		NOTIFY("\"group\":{\"id\":\"0123456789abcdef0123456789abcdef0\"}"),
+		NOTIFY("\"group\":{\"id\":\"0123456789abcdef0123456789abcdeg\"}"),
+		NOTIFY("\"group\":{\"id\":1}"),
+		NOTIFY("\"group\":\"" GID "\""),
+		NOTIFY("\"group\":null"),
+		NOTIFY("\"group\":{\"id\":\"" GID "\",\"id\":\"" GID "\"}"),
+		NOTIFY("\"group\":{\"id\":\"" GID "\",\"count\":2}"),
+		NOTIFY("\"group\":{\"id\":\"" GID "\",\"name\":\"osce-poc\"}"),
+		NOTIFY("\"group\":{\"id\":\"" GID "\",\"members\":[\"ae-cert\"]}"),
+		NOTIFY("\"group\":{\"id\":\"" GID "\",\"members\":[],\"name\":\"g\"}"),
+		NOTIFY("\"group\":{\"id\":\"" GID "\",\"members\":[\"ru-cert\",\"ae-cert\"],\"name\":\"g\"}"),
+		NOTIFY("\"group\":{\"id\":\"" GID "\",\"members\":[\"ae-cert\",\"ae-cert\"],\"name\":\"g\"}"),
+		NOTIFY("\"group\":{\"id\":\"" GID "\",\"members\":[\"Ae-cert\"],\"name\":\"g\"}"),
+		NOTIFY("\"group\":{\"id\":\"" GID "\",\"members\":[1],\"name\":\"g\"}"),
+		NOTIFY("\"group\":{\"id\":\"" GID "\",\"members\":\"ae-cert\",\"name\":\"g\"}"),
+		NOTIFY("\"group\":{\"id\":\"" GID "\",\"members\":[\"ae-cert\"],\"name\":\"G P\"}"),
+		"{" GROUP_C "," GROUP_C "," TEXT ",\"type\":\"notify\",\"v\":1}",
+		/* Answers, acks and control messages stay bilateral. */
+		"{" GROUP_C "," REF "," CASE ",\"answer\":\"done\"," TEXT ",\"type\":\"answer\",\"v\":1}",
+		"{" GROUP_C "," REF "," TEXT ",\"type\":\"ack\",\"v\":1}",
+		"{" GROUP_C "," REF "," TEXT ",\"type\":\"check-reply\",\"v\":1}",
+		"{" GROUP_C "," CASE "," TEXT ",\"type\":\"close\",\"v\":1}",
+		"{" GROUP_C ",\"text\":{\"lang\":\"en\",\"text\":\"why\"},\"type\":\"suspend\",\"v\":1}",
+		"{" GROUP_C "," TEXT ",\"type\":\"comm-check\",\"v\":1}",
+	};
+	/* docs/protocol.md 8.16's vectors, byte for byte. */
+	static const char *const vectors[] = {
+		"{\"group\":{\"id\":\"9b1e4c0a7d3f2e6b8a5c1d0f4e7b2a96\"},\"number\":12,"
+		"\"operator\":{\"name\":\"ana\",\"role\":\"duty\"},\"text\":{\"lang\":\"en\","
+		"\"text\":\"Ransomware on a water utility\"},\"type\":\"notify\",\"v\":1}",
+		"{\"group\":{\"id\":\"9b1e4c0a7d3f2e6b8a5c1d0f4e7b2a96\",\"members\":[\"ae-cert\","
+		"\"ru-cert\",\"us-cert\"],\"name\":\"osce-poc\"},\"text\":{\"lang\":\"en\","
+		"\"text\":\"Communication check\"},\"type\":\"check\",\"v\":1}",
+	};
+	const char *names[HL_GROUP_MEMBERS_MAX + 1];
+	static char many[HL_GROUP_MEMBERS_MAX + 1][8];
+	struct hl_content c;
+	struct hl_buf b;
+
+	(void)state;
+	hl_buf_init(&b, 2 * HL_PLAIN_MAX);
+	assert_int_equal(hl_content_parse((const unsigned char *)conf, strlen(conf), &c), 0);
+	assert_true(c.has_group);
+	assert_false(c.group.open);
+	assert_string_equal(c.group.id, GID);
+	assert_int_equal(c.group.nmembers, 0);
+	assert_int_equal(hl_content_write(&c, &b), 0);
+	assert_int_equal(b.len, strlen(conf));
+	assert_memory_equal(b.data, conf, b.len);
+	hl_content_free(&c);
+	b.len = 0;
+	assert_int_equal(hl_content_parse((const unsigned char *)open, strlen(open), &c), 0);
+	assert_true(c.group.open);
+	assert_string_equal(c.group.name, "osce-poc");
+	assert_int_equal(c.group.nmembers, 2);
+	assert_string_equal(c.group.members[0], "ae-cert");
+	assert_string_equal(c.group.members[1], "ru-cert");
+	assert_int_equal(hl_content_write(&c, &b), 0);
+	assert_int_equal(b.len, strlen(open));
+	assert_memory_equal(b.data, open, b.len);
+	hl_content_free(&c);
+	assert_int_equal(strlen(vectors[0]), 185);
+	assert_int_equal(strlen(vectors[1]), 182);
+	for (size_t i = 0; i < 2; i++) {
+		b.len = 0;
+		assert_int_equal(hl_content_parse((const unsigned char *)vectors[i],
+						  strlen(vectors[i]), &c), 0);
+		assert_int_equal(hl_content_write(&c, &b), 0);
+		assert_int_equal(b.len, strlen(vectors[i]));
+		assert_memory_equal(b.data, vectors[i], b.len);
+		hl_content_free(&c);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (parse(bad[i]) != -HL_ECONTENT)
+			fail_msg("accepted or refused otherwise: %s", bad[i]);
+	/* The types that may carry it. */
+	assert_int_equal(parse("{" GROUP_C "," TEXT ",\"type\":\"check\",\"v\":1}"), 0);
+	assert_int_equal(parse("{" GROUP_O "," CASE "," TEXT ",\"type\":\"update\",\"v\":1}"), 0);
+	assert_int_equal(parse("{" GROUP_C "," CASE ",\"actions\":[\"investigate\"]," TEXT
+			       ",\"type\":\"request\",\"v\":1}"), 0);
+	/* The writer checks the same: sorted, unique, valid, bounded. */
+	c = (struct hl_content){.type = "notify", .text = {"en", "x", 1}, .has_group = true};
+	memcpy(c.group.id, GID, sizeof(GID));
+	c.group.open = true;
+	snprintf(c.group.name, sizeof(c.group.name), "g");
+	c.group.members = names;
+	for (size_t i = 0; i <= HL_GROUP_MEMBERS_MAX; i++) {
+		snprintf(many[i], sizeof(many[i]), "m%05zu", i);
+		names[i] = many[i];
+	}
+	c.group.nmembers = HL_GROUP_MEMBERS_MAX;
+	b.len = 0;
+	assert_int_equal(hl_content_write(&c, &b), 0);
+	assert_int_equal(parse((const char *)b.data), 0);
+	c.group.nmembers = HL_GROUP_MEMBERS_MAX + 1;
+	assert_int_equal(hl_content_write(&c, &b), -HL_ECONTENT);
+	names[1] = names[0];
+	c.group.nmembers = 2;
+	assert_int_equal(hl_content_write(&c, &b), -HL_ECONTENT);
+	names[1] = "Bad";
+	assert_int_equal(hl_content_write(&c, &b), -HL_ECONTENT);
+	names[1] = many[1];
+	c.group.nmembers = 0;
+	assert_int_equal(hl_content_write(&c, &b), -HL_ECONTENT);
+	c.group.open = false;
+	c.group.id[0] = 'A';
+	assert_int_equal(hl_content_write(&c, &b), -HL_ECONTENT);
+	c.group.id[0] = '0';
+	memcpy(c.type, "ack", 4);
+	c.has_ref = true;
+	c.ref = (struct hl_ref){.from = "ru-cert", .seq = 1};
+	assert_int_equal(hl_content_write(&c, &b), -HL_ECONTENT);
+	hl_buf_free(&b);
+}
+
 /* The control messages (8.13): each with its members, nothing else; a
  * reason where one is needed; terms that make sense. */
 static void test_content_control(void **state)
@@ -537,6 +666,7 @@ int main(void)
 		cmocka_unit_test(test_content_operator),
 		cmocka_unit_test(test_content_operator_write),
 		cmocka_unit_test(test_content_control),
+		cmocka_unit_test(test_content_group),
 	};
 
 	if (sodium_init() < 0)
