@@ -40,8 +40,8 @@
 
 #define TICK_MS 1000
 #define INDEX_EVERY_MS 200	/* new acks are looked for this often at most */
-#define HOOKS_AT_ONCE 32
-#define HOOKS_PER_LINK 4	/* one link's share: its backlog never holds them all */
+#define HOOKS_AT_ONCE 64
+#define HOOKS_PER_LINK 8	/* one link's share: its backlog never holds them all */
 #define CHECK_RETRY_S 60	/* after a scheduled check failed to append */
 #define BATCH 256		/* messages read, or entries taken, at a time */
 

@@ -259,7 +259,7 @@ static void test_store_links(void **state)
 	for (int i = 0; i < LINKS; i++) {
 		struct tl_party p;
 		unsigned char id[32];
-		char name[16];
+		char name[HL_NAME_MAX + 1];
 
 		snprintf(name, sizeof(name), "p%03d-cert", i);
 		tl_party_init(&p, name, (unsigned char)(i + 10));
