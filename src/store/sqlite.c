@@ -535,6 +535,12 @@ int hl_sqlite_fail(struct hl_store *st)
 	return fail(st);
 }
 
+int hl_sqlite_card_parse(struct hl_store *st, const void *buf, size_t n,
+			 struct hl_card *card)
+{
+	return hl_cardcache_parse(&st->cards, buf, n, card);
+}
+
 sqlite3 *hl_sqlite_db(struct hl_store *st)
 {
 	return st->db;
@@ -910,8 +916,7 @@ static int link_row(struct hl_store *st, sqlite3_stmt *s, struct hl_link *l)
 	/* The card was verified when added; parsing checks it again, once
 	 * for each card text this handle reads. */
 	if (r == 0)
-		r = hl_cardcache_parse(&st->cards, l->card_text.data, l->card_text.len,
-				       &l->card);
+		r = hl_sqlite_card_parse(st, l->card_text.data, l->card_text.len, &l->card);
 	return r;
 }
 

@@ -9,8 +9,6 @@
  * never calls it), the link is confirmed, and one routine notify is
  * sent on it through hl_transcript_send().  No peer ever runs, so every
  * message stays unreceipted.  Run it with the party's hotlined stopped.
- * The store is written without waiting for the disk (synchronous =
- * OFF): what it makes is a test's starting point, not what is tested.
  * Prints "linked N".
  *
  * Exit status: 0 all linked, 1 failed, 2 usage.
@@ -21,14 +19,12 @@
 #include <time.h>
 
 #include <sodium.h>
-#include <sqlite3.h>
 
 #include "card.h"
 #include "content.h"
 #include "envelope.h"
 #include "error.h"
 #include "party.h"
-#include "sqlitepriv.h"
 #include "store.h"
 #include "text.h"
 #include "transcript.h"
@@ -139,9 +135,6 @@ int main(int argc, char **argv)
 		r = hl_party_path(home, HL_STORE_FILE, path, sizeof(path));
 	if (r == 0)
 		r = hl_store_open(path, &st, err, sizeof(err));
-	if (r == 0 && sqlite3_exec(hl_sqlite_db(st), "PRAGMA synchronous = OFF", NULL, NULL,
-				   NULL) != SQLITE_OK)
-		r = -HL_ESTORE;
 	if (r < 0)
 		fprintf(stderr, "hl-links: %s: %s %s%s\n", home, hl_strerror(r), why, err);
 	for (uint64_t i = 1; r == 0 && i <= count; i++)
