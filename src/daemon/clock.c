@@ -62,6 +62,10 @@ struct lane {
 	bool peer_archived;	/* the peer's archive message came (8.15) */
 	bool archived;		/* nothing of the link escalates any more */
 	unsigned hooks;		/* its steps whose hooks run */
+	/* Entries put off while its share was taken, looked at again at
+	 * once when one of its hooks ends (the others a second later). */
+	struct hl_pending parked[HOOKS_PER_LINK];
+	unsigned nparked;
 	int64_t indexed;	/* CLOCK_MONOTONIC ms of its last index update */
 };
 
@@ -231,13 +235,19 @@ static void record(struct hl_clock *c, const struct step *s, const char *status,
 		 "outcome", outcome, "late_seconds", (json_int_t)s->late));
 }
 
-/* The hooks of s ended, or are abandoned: its link's share is free. */
-static void hooks_out(struct hl_clock *c, const struct step *s)
+/* The hooks of s ended, or are abandoned: a place in its link's share
+ * is free, for an entry put off, if one was (ended only: nothing runs
+ * after abandoned). */
+static void hooks_out(struct hl_clock *c, const struct step *s, bool next)
 {
 	struct lane *ln = lane_by_id(c, s->link);
 
-	if (ln && ln->hooks)
+	if (!ln)
+		return;
+	if (ln->hooks)
 		ln->hooks--;
+	if (next && ln->nparked)
+		hl_store_pending_set(c->st, &ln->parked[--ln->nparked], (int64_t)time(NULL));
 }
 
 static void ended(void *ctx, void *tag, const struct hl_hook_result *r)
@@ -252,7 +262,7 @@ static void ended(void *ctx, void *tag, const struct hl_hook_result *r)
 		log_warn("escalation hook failing: %s (step %u of %s %s)", r->what, s->step + 1,
 			 s->event, s->id);
 	record(c, s, r->failed ? "failed" : "ok", r->what);
-	hooks_out(c, s);
+	hooks_out(c, s, true);
 	free(s);
 }
 
@@ -264,7 +274,7 @@ static void abandoned(void *ctx, void *tag)
 	log_info("escalation: %s %s: step %u abandoned as hotlined stops", s->event, s->id,
 		 s->step + 1);
 	record(c, s, "abandoned", "hotlined stopped");
-	hooks_out(c, s);
+	hooks_out(c, s, false);
 	free(s);
 }
 
@@ -827,10 +837,13 @@ static void due(struct hl_clock *c, const struct hl_pending *e, int64_t now)
 		hl_store_pending_set(c->st, e, INT64_MAX);
 		return;
 	}
-	/* The link's share of the hooks is taken: another link's entry
-	 * due is not kept waiting behind this one's backlog. */
+	/* The link's share of the hooks is taken: the entry is put off,
+	 * so that another link's entry due is not kept waiting behind this
+	 * one's backlog. */
 	if (ln->hooks >= HOOKS_PER_LINK) {
 		hl_store_pending_set(c->st, e, now + 1);
+		if (ln->nparked < HOOKS_PER_LINK)
+			ln->parked[ln->nparked++] = *e;
 		return;
 	}
 	if (hl_store_escalated(c->st, e->link, e->side, e->seq, e->event, top, &done) < 0) {
