@@ -63,8 +63,9 @@ struct lane {
 	bool archived;		/* nothing of the link escalates any more */
 	unsigned hooks;		/* its steps whose hooks run */
 	/* Entries put off while its share was taken, looked at again at
-	 * once when one of its hooks ends (the others a second later). */
-	struct hl_pending parked[HOOKS_PER_LINK];
+	 * once when one of its hooks ends (the others a second later):
+	 * room for HOOKS_PER_LINK, made when the share is first taken. */
+	struct hl_pending *parked;
 	unsigned nparked;
 	int64_t indexed;	/* CLOCK_MONOTONIC ms of its last index update */
 };
@@ -142,7 +143,7 @@ static struct lane *lane_by_id(const struct hl_clock *c, int64_t id)
 	return NULL;
 }
 
-/* Indexes the first n lanes again in nslot slots. */
+/* Indexes the lanes again in nslot slots. */
 static int lanes_index(struct lanes *ls, size_t nslot)
 {
 	size_t *slot = calloc(nslot, sizeof(*slot));
@@ -193,6 +194,7 @@ static void lanes_free(struct lanes *ls)
 {
 	for (size_t i = 0; i < ls->n; i++) {
 		hl_link_terms_free(&ls->v[i]->terms);
+		free(ls->v[i]->parked);
 		free(ls->v[i]);
 	}
 	free(ls->v);
@@ -842,7 +844,9 @@ static void due(struct hl_clock *c, const struct hl_pending *e, int64_t now)
 	 * one's backlog. */
 	if (ln->hooks >= HOOKS_PER_LINK) {
 		hl_store_pending_set(c->st, e, now + 1);
-		if (ln->nparked < HOOKS_PER_LINK)
+		if (!ln->parked)
+			ln->parked = calloc(HOOKS_PER_LINK, sizeof(*ln->parked));
+		if (ln->parked && ln->nparked < HOOKS_PER_LINK)
 			ln->parked[ln->nparked++] = *e;
 		return;
 	}
