@@ -7,8 +7,12 @@
  * due, not the history.  An entry due is looked at once more just
  * before its step runs (still unreceipted, unacknowledged?), then runs
  * the highest step now due, and the lower ones not run are recorded
- * skipped.  The hooks run side by side (hook.c); the thread waits on
- * them and on its tick, never longer than a tick, on CLOCK_MONOTONIC.
+ * skipped.  The hooks run side by side (hook.c), HOOKS_PER_LINK at most
+ * for one link, so that a link with a backlog of slow hooks keeps no
+ * other's step waiting; the thread never waits for a hook to end: it
+ * starts them, waits on them and on its tick, never longer than a tick,
+ * on CLOCK_MONOTONIC, and collects those that ended.  A lane for each
+ * link, as many as there are links, keyed by the link's id.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -37,9 +41,9 @@
 
 #define TICK_MS 1000
 #define INDEX_EVERY_MS 200	/* new acks are looked for this often at most */
-#define HOOKS_AT_ONCE 8
+#define HOOKS_AT_ONCE 64
+#define HOOKS_PER_LINK 8	/* one link's share: its backlog never holds them all */
 #define CHECK_RETRY_S 60	/* after a scheduled check failed to append */
-#define MAX_LINKS 256
 #define BATCH 256		/* messages read, or entries taken, at a time */
 
 /* What the clock knows of a link between ticks. */
@@ -59,6 +63,25 @@ struct lane {
 	bool terms_read;	/* read once: a new version is news */
 	bool peer_archived;	/* the peer's archive message came (8.15) */
 	bool archived;		/* nothing of the link escalates any more */
+	unsigned hooks;		/* its steps whose hooks run */
+	/* Entries put off while its share was taken, looked at again at
+	 * once when one of its hooks ends (the others a second later):
+	 * room for HOOKS_PER_LINK, made when the share is first taken. */
+	struct hl_pending *parked;
+	unsigned nparked;
+	int64_t indexed;	/* CLOCK_MONOTONIC ms of its last index update */
+};
+
+/* The lanes, one for each link seen, as many as there are links: each
+ * its own allocation (a lane stays where it is as the table grows), in
+ * the order first seen, and an index by link id, open addressing in a
+ * power of two of slots at most half full (1 + the lane's place; 0 for
+ * an empty slot).  Lanes are never removed. */
+struct lanes {
+	struct lane **v;
+	size_t n, cap;
+	size_t *slot;
+	size_t nslot;
 };
 
 struct hl_clock {
@@ -70,9 +93,7 @@ struct hl_clock {
 	pthread_t thread;
 	pthread_mutex_t lock;
 	bool stopping, started;
-	struct lane lanes[MAX_LINKS];
-	size_t nlanes;
-	int64_t indexed;	/* CLOCK_MONOTONIC ms of the last index update */
+	struct lanes lanes;
 };
 
 /* One step under way: what the hooks were told, for the log and the
@@ -106,25 +127,99 @@ static bool stopping(struct hl_clock *c)
 	return s;
 }
 
-static struct lane *lane_by_id(struct hl_clock *c, int64_t id)
+static size_t slot_of(int64_t id, size_t nslot)
 {
-	for (size_t i = 0; i < c->nlanes; i++)
-		if (c->lanes[i].id == id)
-			return &c->lanes[i];
+	uint64_t h = (uint64_t)id * 0x9E3779B97F4A7C15ull;
+
+	return (size_t)(h >> 32) & (nslot - 1);
+}
+
+static struct lane *lane_by_id(const struct hl_clock *c, int64_t id)
+{
+	const struct lanes *ls = &c->lanes;
+
+	for (size_t i = ls->nslot ? slot_of(id, ls->nslot) : 0; ls->nslot && ls->slot[i];
+	     i = (i + 1) & (ls->nslot - 1))
+		if (ls->v[ls->slot[i] - 1]->id == id)
+			return ls->v[ls->slot[i] - 1];
 	return NULL;
 }
 
+/* Indexes the lanes again in nslot slots. */
+static int lanes_index(struct lanes *ls, size_t nslot)
+{
+	size_t *slot = calloc(nslot, sizeof(*slot));
+
+	if (!slot)
+		return -ENOMEM;
+	for (size_t k = 0; k < ls->n; k++) {
+		size_t i = slot_of(ls->v[k]->id, nslot);
+
+		while (slot[i])
+			i = (i + 1) & (nslot - 1);
+		slot[i] = k + 1;
+	}
+	free(ls->slot);
+	ls->slot = slot;
+	ls->nslot = nslot;
+	return 0;
+}
+
+/* Adds ln to the lanes and to the index. */
+static int lanes_add(struct lanes *ls, struct lane *ln)
+{
+	size_t i;
+
+	if (ls->n == ls->cap) {
+		size_t cap = ls->cap ? 2 * ls->cap : 16;
+		struct lane **v = realloc(ls->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		ls->v = v;
+		ls->cap = cap;
+	}
+	ls->v[ls->n++] = ln;
+	if (2 * ls->n > ls->nslot) {
+		if (lanes_index(ls, ls->nslot ? 2 * ls->nslot : 32) == 0)
+			return 0;
+		ls->n--;
+		return -ENOMEM;
+	}
+	for (i = slot_of(ln->id, ls->nslot); ls->slot[i]; i = (i + 1) & (ls->nslot - 1))
+		;
+	ls->slot[i] = ls->n;
+	return 0;
+}
+
+static void lanes_free(struct lanes *ls)
+{
+	for (size_t i = 0; i < ls->n; i++) {
+		hl_link_terms_free(&ls->v[i]->terms);
+		free(ls->v[i]->parked);
+		free(ls->v[i]);
+	}
+	free(ls->v);
+	free(ls->slot);
+}
+
+/* The lane of l, made at its first sight; NULL only without memory. */
 static struct lane *lane_of(struct hl_clock *c, const struct hl_link *l)
 {
 	struct lane *ln = lane_by_id(c, l->id);
 
-	if (!ln && c->nlanes < MAX_LINKS) {
-		ln = &c->lanes[c->nlanes++];
+	if (!ln) {
+		ln = malloc(sizeof(*ln));
+		if (!ln)
+			return NULL;
 		*ln = (struct lane){.id = l->id, .terms_stale = true};
 		snprintf(ln->name, sizeof(ln->name), "%s", l->name);
+		if (lanes_add(&c->lanes, ln) < 0) {
+			free(ln);
+			return NULL;
+		}
 	}
-	if (ln)
-		ln->confirmed = l->confirmed;
+	ln->confirmed = l->confirmed;
 	return ln;
 }
 
@@ -144,6 +239,21 @@ static void record(struct hl_clock *c, const struct step *s, const char *status,
 		 "outcome", outcome, "late_seconds", (json_int_t)s->late));
 }
 
+/* The hooks of s ended, or are abandoned: a place in its link's share
+ * is free, for an entry put off, if one was (ended only: nothing runs
+ * after abandoned). */
+static void hooks_out(struct hl_clock *c, const struct step *s, bool next)
+{
+	struct lane *ln = lane_by_id(c, s->link);
+
+	if (!ln)
+		return;
+	if (ln->hooks)
+		ln->hooks--;
+	if (next && ln->nparked)
+		hl_store_pending_set(c->st, &ln->parked[--ln->nparked], (int64_t)time(NULL));
+}
+
 static void ended(void *ctx, void *tag, const struct hl_hook_result *r)
 {
 	struct hl_clock *c = ctx;
@@ -156,6 +266,7 @@ static void ended(void *ctx, void *tag, const struct hl_hook_result *r)
 		log_warn("escalation hook failing: %s (step %u of %s %s)", r->what, s->step + 1,
 			 s->event, s->id);
 	record(c, s, r->failed ? "failed" : "ok", r->what);
+	hooks_out(c, s, true);
 	free(s);
 }
 
@@ -167,6 +278,7 @@ static void abandoned(void *ctx, void *tag)
 	log_info("escalation: %s %s: step %u abandoned as hotlined stops", s->event, s->id,
 		 s->step + 1);
 	record(c, s, "abandoned", "hotlined stopped");
+	hooks_out(c, s, false);
 	free(s);
 }
 
@@ -318,19 +430,34 @@ static void pin_alarm(struct hl_clock *c, struct lane *ln, const struct hl_couri
 	if (!json || hl_hooks_start(c->hooks, s->event, json, s) < 0) {
 		record(c, s, "failed", "cannot start the hooks");
 		free(s);
+	} else {
+		ln->hooks++;
 	}
 	free(json);
 }
 
+/* The courier's links, as many as it has: room for the lanes and some
+ * more, twice as much again while that is full. */
 static void pin_alarms(struct hl_clock *c)
 {
-	struct hl_courier_link *cl = calloc(MAX_LINKS, sizeof(*cl));
-	size_t n = cl ? hl_courier_status(c->courier, cl, MAX_LINKS) : 0;
+	size_t max = c->lanes.n + 16, n = 0;
+	struct hl_courier_link *cl = NULL;
 
-	for (size_t i = 0; i < n; i++)
-		for (size_t k = 0; k < c->nlanes; k++)
-			if (strcmp(c->lanes[k].name, cl[i].name) == 0)
-				pin_alarm(c, &c->lanes[k], &cl[i]);
+	for (;;) {
+		void *p = realloc(cl, max * sizeof(*cl));
+
+		if (!p)
+			break;
+		cl = p;
+		n = hl_courier_status(c->courier, cl, max);
+		if (n < max)
+			break;
+		max *= 2;
+	}
+	for (size_t i = 0; cl && i < n; i++)
+		for (size_t k = 0; cl[i].pin_mismatch && k < c->lanes.n; k++)
+			if (strcmp(c->lanes.v[k]->name, cl[i].name) == 0)
+				pin_alarm(c, c->lanes.v[k], &cl[i]);
 	free(cl);
 }
 
@@ -635,11 +762,9 @@ static int first(void *ctx, const struct hl_message *m)
  * (hotline.conf's deadlines). */
 static uint64_t terms_version(const struct hl_clock *c, int64_t link, int64_t t)
 {
-	const struct hl_terms_version *v = NULL;
+	const struct lane *ln = lane_by_id(c, link);
+	const struct hl_terms_version *v = ln ? hl_terms_at(ln->terms.v, ln->terms.nv, t) : NULL;
 
-	for (size_t i = 0; i < c->nlanes && !v; i++)
-		if (c->lanes[i].id == link)
-			v = hl_terms_at(c->lanes[i].terms.v, c->lanes[i].terms.nv, t);
 	return v ? v->terms.version : 0;
 }
 
@@ -699,7 +824,7 @@ static void skip_below(struct hl_clock *c, const struct hl_pending *e, unsigned 
 
 /* Starts step top of e: recorded "running" before its hooks start, so
  * that a restart never runs it twice. */
-static void run_step(struct hl_clock *c, const struct lane *ln, const struct hl_pending *e,
+static void run_step(struct hl_clock *c, struct lane *ln, const struct hl_pending *e,
 		     unsigned top, int64_t now)
 {
 	struct step *s = calloc(1, sizeof(*s));
@@ -730,6 +855,8 @@ static void run_step(struct hl_clock *c, const struct lane *ln, const struct hl_
 			 top + 1);
 		record(c, s, "failed", "cannot start the hooks");
 		free(s);
+	} else {
+		ln->hooks++;
 	}
 	free(json);
 }
@@ -751,6 +878,17 @@ static void due(struct hl_clock *c, const struct hl_pending *e, int64_t now)
 		hl_store_pending_set(c->st, e, INT64_MAX);
 		return;
 	}
+	/* The link's share of the hooks is taken: the entry is put off,
+	 * so that another link's entry due is not kept waiting behind this
+	 * one's backlog. */
+	if (ln->hooks >= HOOKS_PER_LINK) {
+		hl_store_pending_set(c->st, e, now + 1);
+		if (!ln->parked)
+			ln->parked = calloc(HOOKS_PER_LINK, sizeof(*ln->parked));
+		if (ln->parked && ln->nparked < HOOKS_PER_LINK)
+			ln->parked[ln->nparked++] = *e;
+		return;
+	}
 	if (hl_store_escalated(c->st, e->link, e->side, e->seq, e->event, top, &done) < 0) {
 		hl_store_pending_set(c->st, e, now + 1);	/* a store error: again later */
 		return;
@@ -761,9 +899,25 @@ static void due(struct hl_clock *c, const struct hl_pending *e, int64_t now)
 		run_step(c, ln, e, top, now);
 }
 
-/* Runs what is due while hooks are free.  Acks are brought in (the
- * content index) before due entries are judged, at most every
+/* Brings in the acks of ln (its content index), at most every
  * INDEX_EVERY_MS. */
+static void index_lane(struct hl_clock *c, struct lane *ln)
+{
+	struct hl_link l;
+	uint64_t added;
+
+	if (!ln->confirmed || mono_ms() - ln->indexed < INDEX_EVERY_MS ||
+	    hl_store_link_get(c->st, ln->name, &l) < 0)
+		return;
+	if (hl_index_update(c->st, c->me, &l, &added) < 0)
+		log_warn("clock: indexing %s: %s", l.name, hl_store_errmsg(c->st));
+	hl_link_free(&l);
+	ln->indexed = mono_ms();
+}
+
+/* Runs what is due while hooks are free.  The acks of the links with
+ * entries due are brought in before the entries are judged; the links
+ * with none due cost nothing. */
 static void dispatch(struct hl_clock *c)
 {
 	struct hl_pending e[32];
@@ -775,21 +929,11 @@ static void dispatch(struct hl_clock *c)
 		if (hl_hooks_full(c->hooks) ||
 		    hl_store_pending_due(c->st, now, sizeof(e) / sizeof(e[0]), e, &n) < 0 || !n)
 			return;
-		if (mono_ms() - c->indexed >= INDEX_EVERY_MS) {
-			for (size_t i = 0; i < c->nlanes; i++) {
-				struct hl_link l;
-				uint64_t added;
+		for (size_t i = 0; i < n; i++) {
+			struct lane *ln = lane_by_id(c, e[i].link);
 
-				if (!c->lanes[i].confirmed ||
-				    hl_store_link_get(c->st, c->lanes[i].name, &l) < 0)
-					continue;
-				if (hl_index_update(c->st, c->me, &l, &added) < 0)
-					log_warn("clock: indexing %s: %s", l.name,
-						 hl_store_errmsg(c->st));
-
-				hl_link_free(&l);
-			}
-			c->indexed = mono_ms();
+			if (ln)
+				index_lane(c, ln);
 		}
 		for (size_t i = 0; i < n && !hl_hooks_full(c->hooks) && !stopping(c); i++)
 			due(c, &e[i], now);
@@ -879,8 +1023,7 @@ void hl_clock_stop(struct hl_clock *c)
 	 * started (abandoned), and steps not started wait for the next
 	 * start. */
 	hl_hooks_free(c->hooks, abandoned, c);
-	for (size_t i = 0; i < c->nlanes; i++)
-		hl_link_terms_free(&c->lanes[i].terms);
+	lanes_free(&c->lanes);
 	hl_store_close(c->st);
 	pthread_mutex_destroy(&c->lock);
 	free(c);

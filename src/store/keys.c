@@ -127,7 +127,7 @@ static int parse_uses(const char *s, unsigned *uses)
 }
 
 /* One row of link_key: era 0 starts the chain, the others extend it. */
-static int era_row(struct hl_eras *e, sqlite3_stmt *s)
+static int era_row(struct hl_store *st, struct hl_eras *e, sqlite3_stmt *s)
 {
 	size_t i = (size_t)sqlite3_column_int64(s, 0);
 	const void *p = sqlite3_column_blob(s, 1);
@@ -143,7 +143,7 @@ static int era_row(struct hl_eras *e, sqlite3_stmt *s)
 	raw = keep(e, i, p, n);
 	if (!raw)
 		return -ENOMEM;
-	r = hl_card_parse(raw, n, &card);
+	r = hl_sqlite_card_parse(st, raw, n, &card);
 	if (r == 0)
 		r = parse_how((const char *)sqlite3_column_text(s, 5), &how);
 	if (r == 0 && i == 0)
@@ -179,7 +179,7 @@ int hl_store_eras_load(struct hl_store *st, const struct hl_link *l, int side,
 	sqlite3_bind_int64(s, 1, l->id);
 	sqlite3_bind_int(s, 2, side);
 	while (r == 0 && (rc = sqlite3_step(s)) == SQLITE_ROW)
-		r = era_row(e, s);
+		r = era_row(st, e, s);
 	if (r == 0 && rc != SQLITE_DONE)
 		r = hl_sqlite_fail(st);
 	sqlite3_reset(s);
@@ -404,8 +404,8 @@ int hl_store_taboo(struct hl_store *st, const struct hl_link *l,
 		/* A card that does not parse carries no key to refuse; nor does
 		 * the same party's on an archived link (design rule 7: links
 		 * to another party). */
-		if (name && hl_card_parse(sqlite3_column_blob(s, 1),
-					  (size_t)sqlite3_column_bytes(s, 1), &card) == 0 &&
+		if (name && hl_sqlite_card_parse(st, sqlite3_column_blob(s, 1),
+						 (size_t)sqlite3_column_bytes(s, 1), &card) == 0 &&
 		    strcmp(card.name, l->card.name) != 0)
 			r = taboo_add(&t, n, &cap, &card, HL_TABOO_LINK, name);
 	}

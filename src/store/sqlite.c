@@ -15,6 +15,7 @@
 
 #include <sqlite3.h>
 
+#include "cardcache.h"
 #include "envelope.h"
 #include "error.h"
 #include "gate.h"
@@ -559,6 +560,7 @@ struct hl_store {
 	struct hl_gate *gate;	/* this process's writers of the file (gate.h) */
 	bool gated;		/* holds the gate, in a write transaction */
 	bool ops_touched;	/* wrote the operator tables in this transaction */
+	struct hl_cardcache *cards;	/* the links' cards verified (cardcache.h) */
 };
 
 /* Moves whenever this process writes the operator tables (store.h). */
@@ -584,6 +586,12 @@ static int fail(struct hl_store *st)
 int hl_sqlite_fail(struct hl_store *st)
 {
 	return fail(st);
+}
+
+int hl_sqlite_card_parse(struct hl_store *st, const void *buf, size_t n,
+			 struct hl_card *card)
+{
+	return hl_cardcache_parse(&st->cards, buf, n, card);
 }
 
 sqlite3 *hl_sqlite_db(struct hl_store *st)
@@ -825,6 +833,7 @@ void hl_store_close(struct hl_store *st)
 	if (st->gated)
 		hl_gate_leave(st->gate);
 	hl_gate_put(st->gate);
+	hl_cardcache_free(st->cards);
 	free(st);
 }
 
@@ -932,7 +941,7 @@ int hl_store_link_add(struct hl_store *st, const char *name,
 	return done(st, s);
 }
 
-static int link_row(sqlite3_stmt *s, struct hl_link *l)
+static int link_row(struct hl_store *st, sqlite3_stmt *s, struct hl_link *l)
 {
 	const void *card = sqlite3_column_blob(s, 3);
 	int n = sqlite3_column_bytes(s, 3);
@@ -957,9 +966,10 @@ static int link_row(sqlite3_stmt *s, struct hl_link *l)
 	if (l->has_old_pin)
 		memcpy(l->old_pin, sqlite3_column_blob(s, 10), 32);
 	r = hl_buf_append(&l->card_text, card, (size_t)n);
-	/* The card was verified when added; parsing checks it again. */
+	/* The card was verified when added; parsing checks it again, once
+	 * for each card text this handle reads. */
 	if (r == 0)
-		r = hl_card_parse(l->card_text.data, l->card_text.len, &l->card);
+		r = hl_sqlite_card_parse(st, l->card_text.data, l->card_text.len, &l->card);
 	return r;
 }
 
@@ -971,7 +981,7 @@ static int link_one(struct hl_store *st, sqlite3_stmt *s, struct hl_link *l)
 		sqlite3_reset(s);
 		return -HL_ENOLINK;
 	}
-	r = rc == SQLITE_ROW ? link_row(s, l) : fail(st);
+	r = rc == SQLITE_ROW ? link_row(st, s, l) : fail(st);
 	sqlite3_reset(s);
 	if (r < 0)
 		hl_link_free(l);
@@ -1114,7 +1124,7 @@ int hl_store_link_each(struct hl_store *st,
 			ls = p;
 			cap = cap ? 2 * cap : 16;
 		}
-		r = link_row(s, &ls[n]);
+		r = link_row(st, s, &ls[n]);
 		if (r < 0)
 			hl_link_free(&ls[n]);
 		else

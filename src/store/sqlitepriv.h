@@ -35,5 +35,9 @@ int hl_sqlite_done(struct hl_store *st, sqlite3_stmt *s);
 /* Says that st wrote the operator tables: hl_store_ops_generation()
  * moves now, and again when st's transaction ends. */
 void hl_sqlite_ops_touched(struct hl_store *st);
+/* hl_card_parse through st's cache of verified cards (cardcache.h):
+ * a card's bytes read before cost a hash, not a signature check. */
+int hl_sqlite_card_parse(struct hl_store *st, const void *buf, size_t n,
+			 struct hl_card *card);
 
 #endif
