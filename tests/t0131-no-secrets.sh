@@ -91,6 +91,11 @@ link archive eu-cert --now --lang en closed
 link list --archived
 proof export --link us-cert --seq 1 --out $TEST_DIR/p1.proof
 proof export --link us-cert --seq 1 --received --disclose --out $TEST_DIR/p2.proof
+group create g1
+group add g1 us-cert
+group list
+group show g1 --all --json
+group remove g1 us-cert
 send --to us-cert hello
 inbox
 inbox --json

@@ -182,6 +182,8 @@ int operator_main(int argc, char **argv);	/* cmd_operator.c */
 extern const char operator_help[];
 int watch_main(int argc, char **argv);
 int audit_main(int argc, char **argv);		/* cmd_audit.c */
+int group_main(int argc, char **argv);		/* cmd_group.c */
+extern const char group_help[];
 extern const char init_help[], card_help[], fingerprint_help[],
 	envelope_help[], help_help[], version_help[], link_help[], send_help[],
 	batch_help[], log_help[], proof_help[], rebuild_help[], status_help[],

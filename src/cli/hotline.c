@@ -17,6 +17,7 @@ const struct cli_cmd cli_cmds[] = {
 	{"fingerprint", fingerprint_main, N_("print a card's fingerprint to read aloud"), fingerprint_help},
 	{"envelope", envelope_main, N_("seal, open or verify one envelope"), envelope_help},
 	{"link", link_main, N_("add, confirm, suspend and resume links to peers"), link_help},
+	{"group", group_main, N_("groups of links: one message to many parties"), group_help},
 	{"send", send_main, N_("send a message on a link"), send_help},
 	{"inbox", inbox_main, N_("list the messages received"), inbox_help},
 	{"show", show_main, N_("open and print one message"), show_help},

@@ -66,6 +66,7 @@ static const char *right_name(enum hl_right r)
 	case HL_RIGHT_LINK: return "link";
 	case HL_RIGHT_ADMIN: return "admin";
 	case HL_RIGHT_AUDIT: return "audit";
+	case HL_RIGHT_GROUP: return "group";
 	}
 	return "?";
 }

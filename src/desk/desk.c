@@ -69,6 +69,8 @@ static unsigned right_roles(enum hl_right right)
 		return HL_ROLE_ADMIN;
 	case HL_RIGHT_AUDIT:
 		return HL_ROLE_AUDITOR | HL_ROLE_ADMIN;
+	case HL_RIGHT_GROUP:
+		return HL_ROLE_SUPERVISOR | HL_ROLE_ADMIN;
 	}
 	return 0;
 }

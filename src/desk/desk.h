@@ -50,6 +50,7 @@ enum hl_right {
 	HL_RIGHT_LINK,		/* link add, confirm: supervisor */
 	HL_RIGHT_ADMIN,		/* operators, configuration: admin */
 	HL_RIGHT_AUDIT,		/* the audit trail: auditor, admin */
+	HL_RIGHT_GROUP,		/* groups of links: supervisor, admin */
 };
 
 struct hl_operator {
@@ -292,5 +293,7 @@ hl_desk_fn hl_desk_card_rotate, hl_desk_card_tls_switch;	/* card.c */
 hl_desk_fn hl_desk_card_rekey, hl_desk_link_rekey;	/* rekey.c */
 /* groupsend.c: POST /v1/send and /v1/check/run with "group". */
 hl_desk_fn hl_desk_group_send, hl_desk_group_check, hl_desk_group_message;
+hl_desk_fn hl_desk_groups, hl_desk_group_show, hl_desk_group_create, hl_desk_group_add,
+	hl_desk_group_remove;	/* groups.c */
 
 #endif

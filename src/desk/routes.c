@@ -10,6 +10,7 @@
 #define BODY_SEND (2 * HL_PLAIN_MAX)	/* JSON escapes can double the content */
 #define BODY_SMALL 16384
 #define BODY_CARD (6 * HL_CARD_MAX + 1024)	/* a card's text, even all \u escapes */
+#define BODY_GROUP (10000 * (HL_NAME_MAX + 16) + 1024)	/* 10,000 link names */
 
 const struct hl_desk_route hl_desk_routes[] = {
 	/* method  path              function               right            body       changes */
@@ -74,6 +75,12 @@ const struct hl_desk_route hl_desk_routes[] = {
 	{"POST", "/v1/link/rekey",  hl_desk_link_rekey,    HL_RIGHT_LINK,   BODY_CARD,  true},
 	/* A proof may disclose a message's key: recorded, as actions are. */
 	{"POST", "/v1/proof/export", hl_desk_proof_export, HL_RIGHT_READ,   BODY_SMALL, true},
+	/* groups.c: groups of links at their owner. */
+	{"GET",  "/v1/groups",      hl_desk_groups,        HL_RIGHT_NONE,   0,          false},
+	{"GET",  "/v1/group",       hl_desk_group_show,    HL_RIGHT_NONE,   0,          false},
+	{"POST", "/v1/group/create", hl_desk_group_create, HL_RIGHT_GROUP,  BODY_SMALL, true},
+	{"POST", "/v1/group/add",   hl_desk_group_add,     HL_RIGHT_GROUP,  BODY_GROUP, true},
+	{"POST", "/v1/group/remove", hl_desk_group_remove, HL_RIGHT_GROUP,  BODY_GROUP, true},
 	{"POST", "/v1/send",        hl_desk_send_any,      HL_RIGHT_SEND,   BODY_SEND,  true},
 	{"POST", "/v1/ack",         hl_desk_ack,           HL_RIGHT_ACK,    BODY_SEND,  true},
 	{"POST", "/v1/answer",      hl_desk_answer,        HL_RIGHT_ACK,    BODY_SEND,  true},
