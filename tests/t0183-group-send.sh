@@ -81,7 +81,8 @@ test_expect_success 'each member sees the same group id and no other member' '
 test_expect_success 'a notify opens one case, the same id at every member' '
 	test "$(content ae-cert 1 "{number}")" = 1 && test "$(content ru-cert 1 "{number}")" = 1 &&
 	hl ae-cert case list --json >ae.cases && hl ru-cert case list --json >ru.cases &&
-	grep -q "\"hub#1\"" ae.cases && grep -q "\"hub#1\"" ru.cases
+	grep -q "\"hub#1\"" ae.cases && grep -q "\"hub#1\"" ru.cases &&
+	test "$(count hub "SELECT count(*) FROM case_number WHERE n = 1")" = 1
 '
 
 test_expect_success 'the party outside the group receives nothing' '

@@ -157,10 +157,9 @@ static int group_member(struct gsend *gs, struct hl_content *c)
 	return 0;
 }
 
-/* Holds the message for each member whose link is suspended; the
- * first message stored takes the case number (*case_no, then 0). */
+/* Holds the message for each member whose link is suspended (8.14). */
 static void hold_all(struct hl_desk *d, const struct hl_desk_req *q, struct gsend *gs,
-		     const struct hl_buf *content, uint64_t *case_no)
+		     const struct hl_buf *content)
 {
 	for (size_t i = 0; i < gs->n; i++) {
 		struct gmember *m = &gs->m[i];
@@ -168,7 +167,7 @@ static void hold_all(struct hl_desk *d, const struct hl_desk_req *q, struct gsen
 
 		if (!m->held || !reached(m))
 			continue;
-		h = hl_desk_hold(d, q, &m->l, gs->kind, gs->prec, content, *case_no, &m->result);
+		h = hl_desk_hold(d, q, &m->l, gs->kind, gs->prec, content, 0, &m->result);
 		if (!h) {
 			m->result = m->result < 0 ? m->result : -ENOMEM;
 			continue;
@@ -176,14 +175,13 @@ static void hold_all(struct hl_desk *d, const struct hl_desk_req *q, struct gsen
 		snprintf(m->held_id, sizeof(m->held_id), "%s",
 			 json_string_value(json_object_get(h, "held")));
 		json_decref(h);
-		*case_no = 0;
 	}
 }
 
 /* Seals the content for each member to be sent, for that member alone,
  * and appends them all through the writer in one batch. */
 static int send_all(struct hl_desk *d, const struct hl_desk_req *q, struct gsend *gs,
-		    const struct hl_buf *content, uint64_t case_no)
+		    const struct hl_buf *content)
 {
 	const char **links = calloc(gs->n, sizeof(*links));
 	struct hl_send *msgs = calloc(gs->n, sizeof(*msgs));
@@ -204,8 +202,7 @@ static int send_all(struct hl_desk *d, const struct hl_desk_req *q, struct gsend
 						  content->len, &m->sb) == 0;
 		msgs[k] = (struct hl_send){.precedence = gs->prec, .kind = gs->kind,
 					   .plain = content->data, .plain_len = content->len,
-					   .now = q->now, .sealed = m->sealed ? &m->sb : NULL,
-					   .case_no = k == 0 ? case_no : 0};
+					   .now = q->now, .sealed = m->sealed ? &m->sb : NULL};
 		links[k] = m->l.name;
 		idx[k++] = i;
 	}
@@ -224,7 +221,9 @@ out:
 	return r;
 }
 
-/* The record of what went to whom (groupmsg.h), at the owner. */
+/* The record of what went to whom (groupmsg.h), at the owner, with
+ * the case number taken in the same transaction; a number that went
+ * into no message stored is handed out again. */
 static int record(struct hl_desk *d, const struct hl_desk_req *q, const struct gsend *gs,
 		  uint64_t case_no)
 {
@@ -251,6 +250,8 @@ static int record(struct hl_desk *d, const struct hl_desk_req *q, const struct g
 		k++;
 	}
 	r = hl_store_group_envelopes_put(d->st, ge, k);
+	if (k == 0 && case_no)
+		hl_desk_case_number_release(d, case_no);
 	free(ge);
 	return r;
 }
@@ -301,8 +302,7 @@ static json_t *deliver(struct hl_desk *d, const struct hl_desk_req *q, struct gs
 		       struct hl_content *c, struct hl_desk_err *e)
 {
 	struct hl_buf content;
-	uint64_t case_no = 0, taken;
-	bool any = false;
+	uint64_t case_no = 0;
 	json_t *res = NULL;
 	int r;
 
@@ -324,12 +324,8 @@ static json_t *deliver(struct hl_desk *d, const struct hl_desk_req *q, struct gs
 		return r == -HL_EUTF8 ? hl_desk_fail(e, 400, "the message is not UTF-8 text") :
 			hl_desk_fail_code(e, r, gs->g.name);
 	}
-	/* The first message stored takes the number: a sent one if any. */
-	for (size_t i = 0; i < gs->n; i++)
-		any |= gs->m[i].have && !gs->m[i].held;
-	taken = any ? 0 : case_no;
-	hold_all(d, q, gs, &content, &taken);
-	r = send_all(d, q, gs, &content, any ? case_no : 0);
+	hold_all(d, q, gs, &content);
+	r = send_all(d, q, gs, &content);
 	if (r == 0)
 		r = record(d, q, gs, case_no);
 	if (r < 0)

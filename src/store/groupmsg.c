@@ -72,8 +72,17 @@ static int put_one(struct hl_store *st, const struct hl_group_envelope *ge)
 int hl_store_group_envelopes_put(struct hl_store *st, const struct hl_group_envelope *ge,
 				 size_t n)
 {
-	int r = hl_store_begin(st);
+	int r = n ? hl_store_begin(st) : 0;
 
+	if (n == 0)
+		return 0;
+	/* The case number is taken here, once for the group message; one
+	 * taken already (by the index, say) is no error. */
+	if (r == 0 && ge[0].case_no) {
+		r = hl_store_case_number_take(st, ge[0].case_no);
+		if (r == -HL_EDUPLICATE)
+			r = 0;
+	}
 	for (size_t i = 0; r == 0 && i < n; i++)
 		r = put_one(st, &ge[i]);
 	if (r == 0)

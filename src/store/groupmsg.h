@@ -41,7 +41,10 @@ struct hl_group_envelope {
 typedef int (*hl_group_envelope_fn)(void *ctx, const struct hl_group_envelope *ge);
 
 /* Records n envelopes of one group message, in one transaction: all or
- * none.  -HL_EDUPLICATE when a (link, seq) was recorded before. */
+ * none, with their case number (ge[0].case_no, the same in all; 0 for
+ * none) among the numbers this party took (hl_store_case_number_take:
+ * one group message, one number, taken once).  -HL_EDUPLICATE when a
+ * (link, seq) was recorded before. */
 int hl_store_group_envelopes_put(struct hl_store *st, const struct hl_group_envelope *ge,
 				 size_t n);
 /* The envelopes of group message gid, in link-name order; a callback's
