@@ -458,7 +458,6 @@ static void test_content_group(void **state)
 		"{" GROUP_C "," REF "," CASE ",\"answer\":\"done\"," TEXT ",\"type\":\"answer\",\"v\":1}",
 		"{" GROUP_C "," REF "," TEXT ",\"type\":\"ack\",\"v\":1}",
 		"{" GROUP_C "," REF "," TEXT ",\"type\":\"check-reply\",\"v\":1}",
-		"{" GROUP_C "," CASE "," TEXT ",\"type\":\"close\",\"v\":1}",
 		"{" GROUP_C ",\"text\":{\"lang\":\"en\",\"text\":\"why\"},\"type\":\"suspend\",\"v\":1}",
 		"{" GROUP_C "," TEXT ",\"type\":\"comm-check\",\"v\":1}",
 	};
@@ -517,6 +516,8 @@ static void test_content_group(void **state)
 	assert_int_equal(parse("{" GROUP_O "," CASE "," TEXT ",\"type\":\"update\",\"v\":1}"), 0);
 	assert_int_equal(parse("{" GROUP_C "," CASE ",\"actions\":[\"investigate\"]," TEXT
 			       ",\"type\":\"request\",\"v\":1}"), 0);
+	/* The owner's close of a group case (8.16). */
+	assert_int_equal(parse("{" GROUP_C "," CASE "," TEXT ",\"type\":\"close\",\"v\":1}"), 0);
 	/* The writer checks the same: sorted, unique, valid, bounded. */
 	c = (struct hl_content){.type = "notify", .text = {"en", "x", 1}, .has_group = true};
 	memcpy(c.group.id, GID, sizeof(GID));
