@@ -41,6 +41,17 @@ shown() {
 	hl "$1" case show "hub#1" --json | jq_ "$2"
 }
 
+# get PATH FILE : GET PATH at the hub into FILE; the status printed.
+get() {
+	curl -s --unix-socket "$TEST_DIR/hub/hotlined.sock" -o "$2" -w "%{http_code}" \
+		"http://hotlined$1"
+}
+
+# fits METHOD PATH FILE : the 200 answer in FILE fits docs/openapi.json.
+fits() {
+	perl "$SRC_DIR/tests/openapi-check.pl" "$SRC_DIR/docs/openapi.json" answer "$1" "$2" 200 "$3"
+}
+
 # message GID FILE : GET /v1/group/message?id=GID at the hub into FILE.
 message() {
 	curl -s --unix-socket "$TEST_DIR/hub/hotlined.sock" -o "$2" -w "%{http_code}" \
@@ -86,6 +97,11 @@ test_expect_success 'the hub shows one group case with both answers, from their 
 		@{\$j->{messages}}" <hub.json)" = ae-cert,ru-cert &&
 	test "$(jq_ "join q(,), map { \$_->{link} } grep { \$_->{type} eq q(update) }
 		@{\$j->{messages}}" <hub.json)" = ru-cert &&
+	test "$(get "/v1/case/show?id=hub%231" shown.json)" = 200 && fits GET /v1/case/show shown.json &&
+	test "$(jq_ "\$j->{link}" <shown.json)" = null &&
+	test "$(jq_ "join q(,), map { \$_->{link} } @{\$j->{members}}" <shown.json)" = ae-cert,ru-cert,us-cert &&
+	test "$(jq_ "scalar @{\$j->{events}}" <shown.json)" = 6 &&
+	test "$(jq_ "\$j->{events}[-1]{link}" <shown.json)" = ru-cert &&
 	hl hub case show "hub#1" >hub.txt &&
 	grep -q "^case hub#1 (group poc)$" hub.txt &&
 	grep -q "Seen at ru-cert too" hub.txt &&
@@ -96,6 +112,10 @@ test_expect_success 'the hub shows one group case with both answers, from their 
 '
 
 test_expect_success 'case list lists the group case once, with its group' '
+	test "$(get "/v1/case/list" page.json)" = 200 && fits GET /v1/case/list page.json &&
+	test "$(jq_ "scalar @{\$j->{items}}" <page.json)" = 1 &&
+	test "$(jq_ "\$j->{items}[0]{members}" <page.json)" = 3 &&
+	test "$(jq_ "\$j->{items}[0]{group}{name}" <page.json)" = poc &&
 	hl hub case list --json >list.json &&
 	test "$(grep -c "\"hub#1\"" list.json)" = 1 &&
 	hl hub case list >list.txt &&
