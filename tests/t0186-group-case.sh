@@ -70,10 +70,9 @@ test_expect_success 'a notify to a group of three opens hub#1 at every member' '
 
 test_expect_success 'each member sees hub#1 as its own bilateral case' '
 	for m in ae-cert ru-cert us-cert; do
-		test "$(shown $m "\$j->{id}")" = "hub#1" &&
-		test "$(shown $m "\$j->{to}")" = $m &&
-		test "$(shown $m "scalar @{\$j->{messages}}")" = 1 &&
-		test "$(shown $m "\$j->{group}")" = null || exit 1
+		hl $m case show "hub#1" --json >$m.case &&
+		test "$(jq_ "\$j->{id} . q( ) . \$j->{to} . q( ) . scalar @{\$j->{messages}} .
+			q( ) . (\$j->{group} // q(none))" <$m.case)" = "hub#1 $m 1 none" || exit 1
 	done
 '
 

@@ -469,6 +469,9 @@ static void test_content_group(void **state)
 		"{\"group\":{\"id\":\"9b1e4c0a7d3f2e6b8a5c1d0f4e7b2a96\",\"members\":[\"ae-cert\","
 		"\"ru-cert\",\"us-cert\"],\"name\":\"osce-poc\"},\"text\":{\"lang\":\"en\","
 		"\"text\":\"Communication check\"},\"type\":\"check\",\"v\":1}",
+		"{\"case\":{\"from\":\"hub\",\"leaf\":\"n4bQgYhMfWqWqQ5+YF1vE0mXJ2JcM0q3n3n2H4sQGkE=\","
+		"\"seq\":4},\"group\":{\"id\":\"3f0c9a7e2b6d4c1a8e5f7b9d0a2c4e6f\"},\"text\":"
+		"{\"lang\":\"en\",\"text\":\"Mitigated\"},\"type\":\"close\",\"v\":1}",
 	};
 	const char *names[HL_GROUP_MEMBERS_MAX + 1];
 	static char many[HL_GROUP_MEMBERS_MAX + 1][8];
@@ -499,7 +502,8 @@ static void test_content_group(void **state)
 	hl_content_free(&c);
 	assert_int_equal(strlen(vectors[0]), 185);
 	assert_int_equal(strlen(vectors[1]), 182);
-	for (size_t i = 0; i < 2; i++) {
+	assert_int_equal(strlen(vectors[2]), 196);
+	for (size_t i = 0; i < 3; i++) {
 		b.len = 0;
 		assert_int_equal(hl_content_parse((const unsigned char *)vectors[i],
 						  strlen(vectors[i]), &c), 0);
