@@ -168,4 +168,8 @@ test_expect_success 'every party verifies its logs' '
 	done
 '
 
+test_expect_success 'the daemons stop cleanly (no leak under ASan)' '
+	stop_daemon hub && stop_daemon ae-cert && stop_daemon ru-cert && stop_daemon us-cert
+'
+
 test_done

@@ -166,7 +166,7 @@ static int group_rows(struct lister *ls, struct hl_desk_err *e)
 json_t *hl_desk_case_list(struct hl_desk *d, const struct hl_desk_req *q,
 			  struct hl_desk_err *e)
 {
-	struct lister ls = {.d = d, .q = q, .groups = json_object()};
+	struct lister ls = {.d = d, .q = q};
 	struct hl_page pg;
 	struct hl_link l = {0};
 	int r;
@@ -176,14 +176,15 @@ json_t *hl_desk_case_list(struct hl_desk *d, const struct hl_desk_req *q,
 	    !hl_desk_arg_str(q, "category", &ls.category, e) ||
 	    !hl_desk_arg_str(q, "link", &ls.link, e))
 		return NULL;
-	if (!ls.groups)
-		return hl_desk_fail(e, 503, "out of memory");
-	if ((ls.link && !hl_desk_link(d, ls.link, &l, e)) || !hl_page_start(q, &pg, e)) {
-		json_decref(ls.groups);
+	if (ls.link && !hl_desk_link(d, ls.link, &l, e))
 		return NULL;
-	}
 	hl_link_free(&l);
-	if (!hl_desk_index(d, e)) {
+	if (!hl_page_start(q, &pg, e))
+		return NULL;
+	ls.groups = json_object();
+	if (!ls.groups)
+		hl_desk_fail(e, 503, "out of memory");
+	if (!ls.groups || !hl_desk_index(d, e)) {
 		json_decref(ls.groups);
 		hl_page_free(&pg);
 		return NULL;
