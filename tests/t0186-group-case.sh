@@ -147,13 +147,26 @@ test_expect_success 'an update reaches the two members now, not the one removed'
 	test "$(shown us-cert "\$j->{severity}")" = ""
 '
 
-test_expect_success 'a close reaches the members now; the group case is closed' '
-	hl hub case close "hub#1" --lang en "Mitigated" >out &&
+test_expect_success 'a request to the members; one answers, the hub counts it' '
+	hl hub send --case "hub#1" --action investigate --lang en "Look for the C2" >out &&
 	grep -q "^ae-cert: sent as ae-cert/out/3$" out &&
 	grep -q "^ru-cert: sent as ru-cert/out/3$" out &&
-	grep -q "^case hub#1 closed$" out &&
-	wait_for 30 eval "test \"\$(received ru-cert)\" = 3" &&
 	wait_for 30 eval "test \"\$(received ae-cert)\" = 3" &&
+	hl ae-cert answer hub/3 done --lang en "No C2 here" >/dev/null &&
+	wait_for 30 eval "test \"\$(from_member ae-cert)\" = 2" &&
+	test "$(get "/v1/case/show?id=hub%231" shown.json)" = 200 &&
+	test "$(jq_ "\$j->{requests} . q(/) . \$j->{pending}" <shown.json)" = 2/1 &&
+	test "$(jq_ "\$j->{members}[0]{pending} . \$j->{members}[1]{pending}" <shown.json)" = 01 &&
+	test "$(jq_ "\$j->{events}[-1]{link} . q( ) . \$j->{events}[-1]{answer}" <shown.json)" = "ae-cert done"
+'
+
+test_expect_success 'a close reaches the members now; the group case is closed' '
+	hl hub case close "hub#1" --lang en "Mitigated" >out &&
+	grep -q "^ae-cert: sent as ae-cert/out/4$" out &&
+	grep -q "^ru-cert: sent as ru-cert/out/4$" out &&
+	grep -q "^case hub#1 closed$" out &&
+	wait_for 30 eval "test \"\$(received ru-cert)\" = 4" &&
+	wait_for 30 eval "test \"\$(received ae-cert)\" = 4" &&
 	test "$(shown ae-cert "\$j->{state}")" = closed &&
 	test "$(shown ru-cert "\$j->{state}")" = closed &&
 	test "$(shown us-cert "\$j->{state}")" = open &&
