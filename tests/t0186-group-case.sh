@@ -88,7 +88,8 @@ test_expect_success 'the hub shows one group case with both answers, from their 
 	hl hub case show "hub#1" --json >hub.json &&
 	test "$(jq_ "\$j->{id}" <hub.json)" = "hub#1" &&
 	test "$(jq_ "\$j->{group}{name}" <hub.json)" = poc &&
-	test "$(jq_ "\$j->{members}" <hub.json)" = 3 &&
+	test "$(jq_ "join q(,), map { \$_->{link} . q(:) . \$_->{state} } @{\$j->{members}}" \
+		<hub.json)" = ae-cert:open,ru-cert:open,us-cert:open &&
 	test "$(jq_ "\$j->{state}" <hub.json)" = open &&
 	test "$(jq_ "\$j->{category}" <hub.json)" = availability/ddos &&
 	test "$(jq_ "scalar grep { \$_->{type} eq q(notify) } @{\$j->{messages}}" <hub.json)" = 3 &&
@@ -170,7 +171,10 @@ test_expect_success 'a close reaches the members now; the group case is closed' 
 	test "$(shown ae-cert "\$j->{state}")" = closed &&
 	test "$(shown ru-cert "\$j->{state}")" = closed &&
 	test "$(shown us-cert "\$j->{state}")" = open &&
-	test "$(shown hub "\$j->{state}")" = closed &&
+	hl hub case show "hub#1" --json >hub.json &&
+	test "$(jq_ "\$j->{state}" <hub.json)" = closed &&
+	test "$(jq_ "join q(,), map { \$_->{state} . (\$_->{member} ? q() : q(-removed)) }
+		@{\$j->{members}}" <hub.json)" = closed,closed,open-removed &&
 	expect_code 1 hl hub send --case "hub#1" --lang en "After the close" &&
 	grep -q "no member of group poc holds it open now" hub.err
 '

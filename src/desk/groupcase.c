@@ -286,8 +286,35 @@ static json_t *merged(const struct hl_gcase *g, json_t *const *per)
 	return all;
 }
 
+/* {"link", "member", "notify", "state", "requests", "pending"}, or
+ * {"link", "member", "held"} while its notify is held. */
+static json_t *member_state(const struct hl_gcase_member *m)
+{
+	char id[HL_MSGID_MAX + 32];
+
+	if (!m->holds) {
+		snprintf(id, sizeof(id), "%s/held/%lld", m->l.name, (long long)m->held);
+		return json_pack("{s:s, s:b, s:s}", "link", m->l.name, "member", m->member,
+				 "held", id);
+	}
+	hl_msgid_format(m->l.name, HL_OURS, m->seq, id);
+	return json_pack("{s:s, s:b, s:s, s:s, s:i, s:i}", "link", m->l.name,
+			 "member", m->member, "notify", id, "state", m->c.state,
+			 "requests", (int)m->c.requests, "pending", (int)m->c.pending);
+}
+
+static json_t *member_states(const struct hl_gcase *g)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < g->n; i++)
+		json_array_append_new(a, member_state(&g->m[i]));
+	return a;
+}
+
 /* The group case as hl_case_json writes a case, plus "group": {"name",
- * "id"} and "members" (how many links the notify went to); the fields
+ * "id"} and "members" (each link the notify went to, member_state());
+ * the fields
  * are latest()'s, the state hl_desk_gcase_state's, "opened" the first,
  * "closed" the last close once all are closed; "messages" every
  * member's, merged, each with "link"; no "to". */
@@ -318,7 +345,7 @@ static json_t *gcase_obj(const struct hl_gcase *g)
 		json_object_set_new(j, "closed", json_integer(strcmp(state, "closed") ? 0 : closed));
 		json_object_set_new(j, "group", json_pack("{s:s, s:s}", "name", g->group_name,
 							  "id", g->gid));
-		json_object_set_new(j, "members", json_integer((json_int_t)g->n));
+		json_object_set_new(j, "members", member_states(g));
 		json_object_set_new(j, "messages", merged(g, per));
 	}
 	for (size_t i = 0; per && i < g->n; i++)
@@ -334,23 +361,15 @@ static json_t *member_ack(struct hl_desk *d, const struct hl_desk_req *q,
 				m->it.time, q->now);
 }
 
-/* {"link", "member", "notify", "state", "requests", "pending", "ack"},
- * or {"link", "member", "held"} while its notify is held. */
+/* member_state() and its notify's "ack". */
 static json_t *member_json(struct hl_desk *d, const struct hl_desk_req *q,
 			   const struct hl_gcase_member *m)
 {
-	char id[HL_MSGID_MAX + 32];
+	json_t *j = member_state(m);
 
-	if (!m->holds) {
-		snprintf(id, sizeof(id), "%s/held/%lld", m->l.name, (long long)m->held);
-		return json_pack("{s:s, s:b, s:s}", "link", m->l.name, "member", m->member,
-				 "held", id);
-	}
-	hl_msgid_format(m->l.name, HL_OURS, m->seq, id);
-	return json_pack("{s:s, s:b, s:s, s:s, s:i, s:i, s:o}", "link", m->l.name,
-			 "member", m->member, "notify", id, "state", m->c.state,
-			 "requests", (int)m->c.requests, "pending", (int)m->c.pending,
-			 "ack", member_ack(d, q, m));
+	if (j && m->holds)
+		json_object_set_new(j, "ack", member_ack(d, q, m));
+	return j;
 }
 
 static void totals(const struct hl_gcase *g, int *requests, int *pending)
