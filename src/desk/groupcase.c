@@ -146,18 +146,20 @@ static int load_member(struct hl_desk *d, const struct hl_gcase *g, struct hl_gc
 
 	snprintf(name, sizeof(name), "%s", m->l.name);
 	r = hl_store_link_get(d->st, name, &m->l);
-	if (r < 0)
-		return r;
+	if (r < 0) {
+		/* A link gone from the store is shown by name, holding nothing. */
+		memset(&m->l, 0, sizeof(m->l));
+		snprintf(m->l.name, sizeof(m->l.name), "%s", name);
+		return r == -HL_ENOLINK || r == -HL_ENOTFOUND ? 0 : r;
+	}
 	m->have = true;
 	r = hl_store_case_find(d->st, m->l.id, HL_OURS, g->number, &m->seq);
-	if (r == -HL_ENOTFOUND)
-		return 0;
 	if (r == 0)
 		r = hl_store_item_get(d->st, m->l.id, HL_OURS, m->seq, &m->it);
 	if (r == 0)
 		r = hl_case_load(d->st, d->me->card.name, &m->l, HL_OURS, m->seq, &m->c);
 	m->holds = r == 0;
-	return r;
+	return r == -HL_ENOTFOUND ? 0 : r;
 }
 
 static int gcase_load(struct hl_desk *d, const char *id, struct hl_gcase *g)
@@ -292,6 +294,8 @@ static json_t *member_state(const struct hl_gcase_member *m)
 {
 	char id[HL_MSGID_MAX + 32];
 
+	if (!m->holds && !m->held)	/* its link is gone */
+		return json_pack("{s:s, s:b}", "link", m->l.name, "member", m->member);
 	if (!m->holds) {
 		snprintf(id, sizeof(id), "%s/held/%lld", m->l.name, (long long)m->held);
 		return json_pack("{s:s, s:b, s:s}", "link", m->l.name, "member", m->member,
