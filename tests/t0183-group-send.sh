@@ -102,7 +102,11 @@ test_expect_success 'an open group names its members, in byte order, to each' '
 	test "$(content us-cert 1 "{group}{members}[0]")" = ae-cert &&
 	test "$(content us-cert 1 "{group}{members}[2]")" = us-cert &&
 	test "$(content ae-cert 2 "{group}{id}")" = "$(content us-cert 1 "{group}{id}")" &&
-	test "$(content ae-cert 2 "{number}")" = 2
+	test "$(content ae-cert 2 "{number}")" = 2 &&
+	hl us-cert show hub/1 >shown &&
+	grep -q "^group:      $(content us-cert 1 "{group}{id}") osce: ae-cert ru-cert us-cert$" shown &&
+	hl ae-cert show hub/1 >shown &&
+	grep -q "^group:      $(content ae-cert 1 "{group}{id}")$" shown
 '
 
 test_expect_success 'a member removed receives nothing sent after, no key wrapped for it' '
@@ -164,11 +168,15 @@ message() {
 }
 
 test_expect_success 'the hub lists what went to whom for a group message' '
-	test "$(message "$(content ae-cert 1 "{group}{id}")" gm1)" = 200 &&
+	hl hub group message "$(content ae-cert 1 "{group}{id}")" --json >gm1 &&
 	test "$(jq_ "\$j->{group}" <gm1)" = poc && test "$(jq_ "\$j->{case}" <gm1)" = "hub#1" &&
 	test "$(jq_ "scalar @{\$j->{members}}" <gm1)" = 2 &&
 	test "$(jq_ "\$j->{members}[0]{id}" <gm1)" = ae-cert/out/1 &&
 	test "$(jq_ "\$j->{members}[1]{id}" <gm1)" = ru-cert/out/1 &&
+	hl hub group message "$(content ae-cert 5 "{group}{id}")" >gm &&
+	grep -q "^Group message $(content ae-cert 5 "{group}{id}") to osce (notify, routine) at .* by " gm &&
+	grep -q "^Case:        hub#4$" gm &&
+	grep -q "^us-cert  *held: us-cert/held/1$" gm &&
 	test "$(message "$(content ae-cert 5 "{group}{id}")" gm2)" = 200 &&
 	test "$(jq_ "\$j->{group}" <gm2)" = osce && test "$(jq_ "\$j->{case}" <gm2)" = "hub#4" &&
 	test "$(jq_ "\$j->{members}[0]{id}" <gm2)" = ae-cert/out/5 &&

@@ -427,6 +427,21 @@ void cli_print_by(const char *indent, const char *name, const char *role)
 	printf(_("by %s (%s)\n"), name, cli_role_label(role));
 }
 
+/* A group message's id; an open group's name and members
+ * (protocol.md 8.16). */
+static void print_group(const struct hl_content *c)
+{
+	if (!c->has_group)
+		return;
+	printf("%s %s", _("group:     "), c->group.id);
+	if (c->group.open) {
+		printf(" %s:", c->group.name);
+		for (size_t i = 0; i < c->group.nmembers; i++)
+			printf(" %s", c->group.members[i]);
+	}
+	putchar('\n');
+}
+
 /* The structured fields, each code shown in the reader's language. */
 static void print_fields(const struct hl_content *c)
 {
@@ -434,6 +449,7 @@ static void print_fields(const struct hl_content *c)
 	const struct hl_term *all = hl_vocab_terms(HL_VOCAB_ACTION, &n);
 
 	cli_print_by("", c->op_name, c->op_role);
+	print_group(c);
 	if (c->has_case)
 		print_ref(_("case:      "), &c->case_ref);
 	if (c->has_ref)

@@ -18,7 +18,8 @@ const char group_help[] =
 	"    hotline group add NAME LINK...\n"
 	"    hotline group remove NAME LINK...\n"
 	"    hotline group list [--json]\n"
-	"    hotline group show NAME [--all] [--json]\n\n"
+	"    hotline group show NAME [--all] [--json]\n"
+	"    hotline group message ID [--json]\n\n"
 	"DESCRIPTION\n"
 	"    A group is a named set of this party's confirmed links, kept here\n"
 	"    only.  A message to a group goes as one message on each member's\n"
@@ -34,7 +35,10 @@ const char group_help[] =
 	"    list      the groups, with how many members each has now\n"
 	"    show      a group's members now; with --all, every membership\n"
 	"              ever, removed ones too, with when they were added and\n"
-	"              removed\n\n"
+	"              removed\n"
+	"    message   which message went to which member for one group\n"
+	"              message (ID, as 'hotline send --group' printed it):\n"
+	"              each member's LINK/out/N, or its held message\n\n"
 	"    create, add and remove need the supervisor or the admin role; any\n"
 	"    operator may list and show.  This command is a client of\n"
 	"    hotlined: it needs hotlined running.\n\n"
@@ -48,7 +52,7 @@ const char group_help[] =
 
 static const char synopsis[] =
 	"group create NAME [--open] | group add|remove NAME LINK... | group list [--json] |"
-	" group show NAME [--all] [--json]";
+	" group show NAME [--all] [--json] | group message ID [--json]";
 
 struct opts {
 	bool open, all, json;
@@ -192,6 +196,27 @@ static void print_changed(json_t *g)
 	       (long long)json_integer_value(json_object_get(g, "members")));
 }
 
+/* A group message: what went to whom (GET /v1/group/message). */
+static void print_message(json_t *g)
+{
+	char t[HL_TIME_LEN + 1];
+	json_t *m;
+	size_t i;
+
+	when(g, "time", t);
+	printf(_("Group message %s to %s (%s, %s) at %s by %s\n"), str(g, "id"), str(g, "group"),
+	       str(g, "kind"), str(g, "precedence"), t, str(g, "operator"));
+	if (json_object_get(g, "case"))
+		printf(_("Case:        %s\n"), str(g, "case"));
+	printf("\n%-24s %s\n", _("LINK"), _("MESSAGE"));
+	json_array_foreach(json_object_get(g, "members"), i, m) {
+		if (json_object_get(m, "held"))
+			printf(_("%-24s held: %s\n"), str(m, "link"), str(m, "held"));
+		else
+			printf("%-24s %s\n", str(m, "link"), str(m, "id"));
+	}
+}
+
 static int cmd_create(int n, char **argv, const struct opts *o)
 {
 	if (n != 1 || o->all || o->json)
@@ -239,5 +264,8 @@ int group_main(int argc, char **argv)
 		return reply_out(call("GET", "/v1/group", json_pack("{s:s, s:s}", "name", argv[1],
 								    "all", o.all ? "1" : "0")),
 				 o.json, print_show);
+	if (strcmp(word, "message") == 0 && n == 1 && !o.open && !o.all)
+		return reply_out(call("GET", "/v1/group/message", json_pack("{s:s}", "id", argv[1])),
+				 o.json, print_message);
 	return cli_usage("group", synopsis);
 }

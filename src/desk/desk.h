@@ -291,9 +291,9 @@ hl_desk_fn hl_desk_link_card;	/* cardcheck.c */
 hl_desk_fn hl_desk_link_archive;	/* archive.c */
 hl_desk_fn hl_desk_card_rotate, hl_desk_card_tls_switch;	/* card.c */
 hl_desk_fn hl_desk_card_rekey, hl_desk_link_rekey;	/* rekey.c */
-/* groupsend.c: POST /v1/send and /v1/check/run with "group". */
-hl_desk_fn hl_desk_group_send, hl_desk_group_check, hl_desk_group_message;
 hl_desk_fn hl_desk_groups, hl_desk_group_show, hl_desk_group_create, hl_desk_group_add,
 	hl_desk_group_remove;	/* groups.c */
+/* groupsend.c: POST /v1/send and /v1/check/run with "group". */
+hl_desk_fn hl_desk_group_send, hl_desk_group_check, hl_desk_group_message;
 
 #endif
