@@ -48,6 +48,14 @@ const char case_help[] =
 	"             reopens it.  It needs the supervisor role, and hotlined\n"
 	"             running (it signs the close as you); with hotlined\n"
 	"             down it fails at once and nothing is sent.\n\n"
+	"    A notification to a group ('hotline send --group') opens one case,\n"
+	"    the same name at every member, where each member sees its own\n"
+	"    case with this party.  Here, its sender, it is one group case:\n"
+	"    list shows it once (LINK: the group and how many links), show\n"
+	"    gives each member's state and every link's messages in one\n"
+	"    timeline, and 'hotline send --case' and close go to every link\n"
+	"    that holds it and is a member now (one removed since receives\n"
+	"    nothing).  --link L names one member's case alone.\n\n"
 	"    --json   prints the state as JSON, a line per case, in the words\n"
 	"             of both parties (names, not 'in' and 'out'; \"to\" is\n"
 	"             the party the opener notified, so with the opener it\n"
@@ -118,6 +126,20 @@ static int ack_width(int w)
 	return wider(w, s);
 }
 
+/* A row's link, or for a group case its group and how many links its
+ * notify went to. */
+static const char *where(const json_t *it, char *buf, size_t cap)
+{
+	const json_t *g = json_object_get(it, "group");
+
+	if (!g)
+		return str(it, "link");
+	/* TRANSLATORS: case list's LINK column for a group case: the
+	 * group's name and how many links its notification went to. */
+	snprintf(buf, cap, _("%s: %lld links"), str(g, "name"), (long long)num(it, "members"));
+	return buf;
+}
+
 /* The columns of case list: at least the English widths, and enough
  * for the translated headings and words and the links' names. */
 static void list_widths(int w[7], const json_t *items)
@@ -140,8 +162,11 @@ static void list_widths(int w[7], const json_t *items)
 	w[5] = wider(20, _("CASE"));
 	/* TRANSLATORS: LINK: the link a case is on (the peer's name). */
 	w[6] = wider(12, _("LINK"));
-	json_array_foreach(items, i, it)
-		w[6] = wider(w[6], str(it, "link"));
+	json_array_foreach(items, i, it) {
+		char buf[HL_NAME_MAX + 64];
+
+		w[6] = wider(w[6], where(it, buf, sizeof(buf)));
+	}
 }
 
 static void list_head(const int w[7])
@@ -170,7 +195,7 @@ static void list_row(const int w[7], const json_t *it, int64_t now)
 	const json_t *c = json_object_get(it, "case");
 	const char *state = str(c, "state"), *sev = str(c, "severity"), *tlp = str(c, "tlp");
 	const char *cat = str(c, "category"), *name = str(it, "title");
-	char ack[128], opened[HL_TIME_LEN + 1], reqs[48];
+	char ack[128], opened[HL_TIME_LEN + 1], reqs[48], buf[HL_NAME_MAX + 64];
 	struct cli_ack a;
 
 	cli_ack_from_json(json_object_get(it, "ack"), &a);
@@ -180,7 +205,7 @@ static void list_row(const int w[7], const json_t *it, int64_t now)
 		 (long long)num(it, "requests"));
 	cli_col(str(c, "id"), w[5]);
 	putchar(' ');
-	cli_col(str(it, "link"), w[6]);
+	cli_col(where(it, buf, sizeof(buf)), w[6]);
 	putchar(' ');
 	cli_col(cli_label(HL_VOCAB_STATE, state), w[0]);
 	printf(" %s ", opened);
@@ -339,6 +364,27 @@ static void show_event(const json_t *e)
 		print_body(json_object_get(m, "text"), _("text"));
 }
 
+/* A group case's links, each with its own case's state. */
+static void show_members(const json_t *res)
+{
+	const json_t *m;
+	size_t i;
+
+	printf("  %s:\n", _("members"));
+	json_array_foreach(json_object_get(res, "members"), i, m) {
+		printf("    %-20s ", str(m, "link"));
+		if (str(m, "held")[0])
+			printf(_("held while the link is suspended (%s)"), str(m, "held"));
+		else
+			printf(_("%s, requests: %u, %u of them pending"),
+			       cli_label(HL_VOCAB_STATE, str(m, "state")),
+			       (unsigned)num(m, "requests"), (unsigned)num(m, "pending"));
+		if (!json_is_true(json_object_get(m, "member")))
+			printf("  %s", _("(no longer a member)"));
+		putchar('\n');
+	}
+}
+
 /* GET /v1/case/show: the case's state and its timeline, or for --json
  * the state as hl_case_json wrote it. */
 static int show(const char *id, const struct opts *o)
@@ -360,7 +406,11 @@ static int show(const char *id, const struct opts *o)
 		cli_json_print(json_incref(c));
 	} else {
 		hl_time_format(num(c, "opened"), opened);
-		printf(_("case %s (link %s)\n"), str(c, "id"), str(res, "link"));
+		if (json_object_get(res, "group"))
+			printf(_("case %s (group %s)\n"), str(c, "id"),
+			       str(json_object_get(res, "group"), "name"));
+		else
+			printf(_("case %s (link %s)\n"), str(c, "id"), str(res, "link"));
 		printf("  %s: %s\n", _("state"), cli_label(HL_VOCAB_STATE, str(c, "state")));
 		print_field(_("category"), HL_VOCAB_CATEGORY, str(c, "category"));
 		print_field("TLP", HL_VOCAB_TLP, str(c, "tlp"));
@@ -372,6 +422,8 @@ static int show(const char *id, const struct opts *o)
 		}
 		printf(_("  requests: %u, %u of them pending\n"), (unsigned)num(res, "requests"),
 		       (unsigned)num(res, "pending"));
+		if (json_object_get(res, "group"))
+			show_members(res);
 		json_array_foreach(json_object_get(res, "events"), i, e)
 			show_event(e);
 	}
@@ -397,10 +449,12 @@ static int close_case(const char *id, const char *text, const struct opts *o)
 	cli_lang_arg(args, "lang", o->lang);
 	if (p && (!text || cli_text_arg(args, "text", text) == 0))
 		r = cli_act(p, "/v1/case/close", args, &reply);
-	if (reply) {
+	if (reply && json_object_get(reply, "group"))
+		r = cli_print_group(reply);
+	else if (reply)
 		cli_print_sent(reply);
+	if (reply)
 		printf(_("case %s closed\n"), json_string_value(json_object_get(reply, "case")));
-	}
 	json_decref(reply);
 	json_decref(args);
 	hl_party_free(p);

@@ -223,6 +223,7 @@ int cli_print_group(const json_t *reply)
 {
 	const json_t *members = json_object_get(reply, "members"), *m;
 	json_int_t failed = json_integer_value(json_object_get(reply, "failed"));
+	const char *kind = json_string_value(json_object_get(reply, "kind"));
 	size_t i;
 
 	json_array_foreach(members, i, m) {
@@ -243,7 +244,7 @@ int cli_print_group(const json_t *reply)
 	       (long long)json_integer_value(json_object_get(reply, "sent")),
 	       (long long)json_integer_value(json_object_get(reply, "held")), (long long)failed,
 	       json_array_size(members), json_string_value(json_object_get(reply, "id")));
-	if (json_object_get(reply, "case"))
+	if (json_object_get(reply, "case") && kind && !strcmp(kind, "notify"))
 		printf(_("case %s opened at every member\n"),
 		       json_string_value(json_object_get(reply, "case")));
 	return failed ? CLI_FAIL : CLI_OK;

@@ -85,7 +85,7 @@ static const struct {
 	{"request",	{N,  U,   N,  M,  N,  U,  N,  M,   N,  N,    N,   N,  N,   M}, false, false},
 	{"update",	{N,  U,   M,  M,  M,  N,  N,  M,   N,  N,    N,   N,  N,   M}, false, false},
 	{"answer",	{U,  U,   N,  N,  N,  N,  U,  M,   N,  N,    N,   N,  N,   N}, false, false},
-	{"close",	{N,  U,   N,  N,  N,  N,  N,  N,   N,  N,    N,   N,  N,   N}, false, false},
+	{"close",	{N,  U,   N,  N,  N,  N,  N,  N,   N,  N,    N,   N,  N,   M}, false, false},
 	{"retract",	{U,  M,   N,  N,  N,  N,  N,  N,   N,  N,    N,   N,  N,   N}, false, false},
 	{"correct",	{U,  M,   M,  M,  M,  N,  N,  N,   N,  N,    N,   N,  N,   N}, false, false},
 	{"ack",		{U,  M,   N,  N,  N,  N,  N,  N,   N,  N,    N,   N,  N,   N}, false, false},

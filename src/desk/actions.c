@@ -9,6 +9,7 @@
 
 #include "actions.h"
 #include "error.h"
+#include "groupcase.h"
 #include "lang.h"
 #include "text.h"
 
@@ -270,7 +271,29 @@ static json_t *hold_case(struct hl_desk *d, const struct hl_desk_req *q, const s
 	return res ? res : hl_desk_fail_code(e, r < 0 ? r : -ENOMEM, l->name);
 }
 
-/* An update or a request of an open case. */
+/* A group case this party opened (groupcase.h), unless a link names
+ * one member's bilateral case: true when it is one, with *res the
+ * answer (NULL with e filled); false when id names no group case. */
+static bool group_case(struct hl_desk *d, const struct hl_desk_req *q, const char *id,
+		       const char *only, enum hl_right right, struct hl_content *m,
+		       enum hl_precedence prec, json_t **res, struct hl_desk_err *e)
+{
+	struct hl_gcase g;
+	int r;
+
+	*res = NULL;
+	if (only)
+		return false;
+	r = hl_desk_gcase_open(d, id, &g, e);
+	if (r > 0) {
+		*res = hl_desk_gcase_post(d, q, right, &g, m, prec, e);
+		hl_desk_gcase_free(&g);
+	}
+	return r != 0;
+}
+
+/* An update or a request of an open case; of a group case, to every
+ * member now that holds it. */
 static json_t *send_case(struct hl_desk *d, const struct hl_desk_req *q,
 			 const struct sendreq *s, struct hl_desk_err *e)
 {
@@ -290,8 +313,9 @@ static json_t *send_case(struct hl_desk *d, const struct hl_desk_req *q,
 	    (!only && !hl_desk_arg_str(q, "link", &only, e)) ||
 	    !hl_act_precedence(q, HL_ROUTINE, &prec, e) || !hl_desk_may_send_at(q, prec, e) ||
 	    !case_content(q, s, &m, e) || !hl_desk_index(d, e) ||
+	    group_case(d, q, s->case_id, only, HL_RIGHT_SEND, &m, prec, &res, e) ||
 	    !hl_act_case_open(d, s->case_id, only, &l, &c, e))
-		return NULL;
+		return res;
 	if (strcmp(c.state, "open") != 0)
 		hl_desk_fail(e, 409, "case %s is %s: it takes no more updates or requests", c.id,
 			     hl_act_label(HL_VOCAB_STATE, c.state));
@@ -367,7 +391,8 @@ json_t *hl_desk_send_any(struct hl_desk *d, const struct hl_desk_req *q, struct 
 /* ---- case close ---- */
 
 /* {"case", "link"?, "text"?, "lang"?, "precedence"?}: a close of an
- * open case; a supervisor's (the route's right). */
+ * open case, of a group case to every member now that holds it open; a
+ * supervisor's (the route's right). */
 json_t *hl_desk_close(struct hl_desk *d, const struct hl_desk_req *q, struct hl_desk_err *e)
 {
 	struct hl_content m = {.type = "close", .has_case = true};
@@ -381,8 +406,9 @@ json_t *hl_desk_close(struct hl_desk *d, const struct hl_desk_req *q, struct hl_
 	if (!hl_desk_args_only(q, e, "case", "link", "text", "lang", "precedence", NULL) ||
 	    !hl_desk_arg_need(q, "case", &id, e) || !hl_desk_arg_str(q, "link", &only, e) ||
 	    !hl_act_precedence(q, HL_ROUTINE, &prec, e) || !hl_act_text(q, false, &m.text, e) ||
-	    !hl_desk_index(d, e) || !hl_act_case_open(d, id, only, &l, &c, e))
-		return NULL;
+	    !hl_desk_index(d, e) || group_case(d, q, id, only, HL_RIGHT_CLOSE, &m, prec, &res, e) ||
+	    !hl_act_case_open(d, id, only, &l, &c, e))
+		return res;
 	if (strcmp(c.state, "open") != 0)
 		hl_desk_fail(e, 409, "case %s is %s: there is nothing to close", c.id,
 			     hl_act_label(HL_VOCAB_STATE, c.state));

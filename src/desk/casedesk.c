@@ -9,12 +9,12 @@
 #include "case.h"
 #include "content.h"
 #include "deskcase.h"
+#include "groupcase.h"
 #include "lists.h"
 #include "suspect.h"
 #include "vocab.h"
 
-/* A case as hl_case_json writes it, the same bytes on both sides. */
-static json_t *case_obj(const struct hl_case *c)
+json_t *hl_desk_case_obj(const struct hl_case *c)
 {
 	char *s = hl_case_json(c);
 	json_t *j = s ? json_loads(s, 0, NULL) : NULL;
@@ -42,8 +42,7 @@ static json_t *content_of(struct hl_desk *d, const struct hl_link *l, int side, 
 	return j;
 }
 
-/* The first line of the notify's summary, else of its text: a title. */
-static json_t *title(struct hl_desk *d, const struct hl_link *l, const struct hl_case *c)
+json_t *hl_desk_case_title(struct hl_desk *d, const struct hl_link *l, const struct hl_case *c)
 {
 	json_t *m = content_of(d, l, c->side, c->seq);
 	json_t *t = json_object_get(m, json_object_get(m, "summary") ? "summary" : "text");
@@ -64,6 +63,7 @@ struct lister {
 	const char *link, *category;
 	bool open;
 	struct hl_rows rows;
+	json_t *groups;			/* group case id -> its row's key */
 	int err;
 };
 
@@ -88,20 +88,29 @@ static int list_one(void *ctx, const struct hl_item *it)
 
 	if (r < 0)
 		return r;
+	snprintf(key, sizeof(key), "%s\x01%020llu\x01%d\x01%020llu", ls->l->name,
+		 (unsigned long long)it->time ^ (1ull << 63), it->side,
+		 (unsigned long long)it->seq);
+	/* A group case is listed once, after the walk (group_rows), under
+	 * the key of its first link. */
+	if (!ls->link && it->side == HL_OURS &&
+	    hl_desk_gcase_notify(ls->d, ls->l, it->seq, c.number)) {
+		if (!json_object_get(ls->groups, c.id))
+			json_object_set_new(ls->groups, c.id, json_string(key));
+		hl_case_free(&c);
+		return 0;
+	}
 	if ((ls->open && strcmp(c.state, "open") != 0) ||
 	    (ls->category && !category_matches(ls->category, c.category))) {
 		hl_case_free(&c);
 		return 0;
 	}
-	snprintf(key, sizeof(key), "%s\x01%020llu\x01%d\x01%020llu", ls->l->name,
-		 (unsigned long long)it->time ^ (1ull << 63), it->side,
-		 (unsigned long long)it->seq);
-	j = json_pack("{s:o, s:s, s:s, s:o, s:i, s:i, s:o}", "case", case_obj(&c),
+	j = json_pack("{s:o, s:s, s:s, s:o, s:i, s:i, s:o}", "case", hl_desk_case_obj(&c),
 		      "link", ls->l->name, "precedence", it->precedence,
 		      "ack", hl_desk_ack_json(ls->d, ls->l, it->side, it->seq, "notify",
 					      it->precedence, it->time, ls->q->now),
 		      "requests", (int)c.requests, "pending", (int)c.pending,
-		      "title", title(ls->d, ls->l, &c));
+		      "title", hl_desk_case_title(ls->d, ls->l, &c));
 	hl_case_free(&c);
 	return hl_rows_add(&ls->rows, key, j);
 }
@@ -116,8 +125,44 @@ static int list_link(void *ctx, const struct hl_link *l)
 	return hl_store_case_each(ls->d->st, l->id, list_one, ls);
 }
 
+/* The group cases met on the walk, each one row: {"case" (the group
+ * case's), "link": null, "group": {"name", "id"}, "members",
+ * "precedence", "ack" (the worst of the members'), "requests",
+ * "pending" (the members' together), "title"}. */
+static int group_rows(struct lister *ls, struct hl_desk_err *e)
+{
+	const char *id;
+	json_t *key;
+
+	json_object_foreach(ls->groups, id, key) {
+		struct hl_gcase g;
+		json_t *row, *c;
+		int r = hl_desk_gcase_open(ls->d, id, &g, e);
+
+		if (r < 0)
+			return -EIO;
+		if (r == 0)
+			continue;
+		row = hl_desk_gcase_row(ls->d, ls->q, &g);
+		hl_desk_gcase_free(&g);
+		c = json_object_get(row, "case");
+		if (!row || (ls->open && strcmp(json_string_value(json_object_get(c, "state")),
+						"open")) ||
+		    (ls->category && !category_matches(ls->category,
+				json_string_value(json_object_get(c, "category"))))) {
+			json_decref(row);
+			continue;
+		}
+		r = hl_rows_add(&ls->rows, json_string_value(key), row);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
 /* {"open"?, "category"?, "link"?, "limit"?, "after"?} -> a page of
- * cases, by link and the time of their notification. */
+ * cases, by link and the time of their notification; a group case
+ * once, unless "link" narrows the list to one link's bilateral cases. */
 json_t *hl_desk_case_list(struct hl_desk *d, const struct hl_desk_req *q,
 			  struct hl_desk_err *e)
 {
@@ -136,15 +181,22 @@ json_t *hl_desk_case_list(struct hl_desk *d, const struct hl_desk_req *q,
 	hl_link_free(&l);
 	if (!hl_page_start(q, &pg, e))
 		return NULL;
-	if (!hl_desk_index(d, e)) {
+	ls.groups = json_object();
+	if (!ls.groups)
+		hl_desk_fail(e, 503, "out of memory");
+	if (!ls.groups || !hl_desk_index(d, e)) {
+		json_decref(ls.groups);
 		hl_page_free(&pg);
 		return NULL;
 	}
 	r = hl_store_link_each(d->st, list_link, &ls);
+	if (r == 0)
+		r = group_rows(&ls, e);
+	json_decref(ls.groups);
 	if (r < 0) {
 		hl_rows_free(&ls.rows);
 		hl_page_free(&pg);
-		return hl_desk_fail_code(e, r, "listing cases");
+		return r == -EIO ? NULL : hl_desk_fail_code(e, r, "listing cases");
 	}
 	hl_rows_page(&ls.rows, &pg);
 	hl_rows_free(&ls.rows);
@@ -226,37 +278,70 @@ static json_t *event_json(struct hl_desk *d, const struct hl_link *l, const stru
 	return j;
 }
 
+json_t *hl_desk_case_events(struct hl_desk *d, const struct hl_link *l, const struct hl_case *c)
+{
+	struct hl_desk_suspect sus[2];
+	json_t *events;
+	int r;
+
+	memset(sus, 0, sizeof(sus));
+	r = hl_desk_suspect_load(d, l, HL_OURS, &sus[HL_OURS]);
+	if (r == 0)
+		r = hl_desk_suspect_load(d, l, HL_THEIRS, &sus[HL_THEIRS]);
+	events = r == 0 ? json_array() : NULL;
+	for (size_t i = 0; events && i < c->n; i++)
+		json_array_append_new(events, event_json(d, l, c, &c->ev[i], sus));
+	hl_desk_suspect_free(&sus[HL_OURS]);
+	hl_desk_suspect_free(&sus[HL_THEIRS]);
+	return events;
+}
+
+/* A group case this party opened (groupcase.h), unless --link names
+ * one member's bilateral case: NULL with *done false when id is none. */
+static json_t *group_show(struct hl_desk *d, const struct hl_desk_req *q, const char *id,
+			  bool *done, struct hl_desk_err *e)
+{
+	struct hl_gcase g;
+	json_t *res;
+	int r = hl_desk_gcase_open(d, id, &g, e);
+
+	*done = r != 0;
+	if (r <= 0)
+		return NULL;
+	res = hl_desk_gcase_show(d, q, &g);
+	hl_desk_gcase_free(&g);
+	return res ? res : hl_desk_fail(e, 503, "out of memory");
+}
+
 /* {"id": CASE, "link"?} -> {"case": {...} (hl_case_json), "link",
- * "requests", "pending", "events": [...] in the fold's order}. */
+ * "requests", "pending", "events": [...] in the fold's order}; a group
+ * case's without "link" (groupcase.h; docs/api.md). */
 json_t *hl_desk_case_show(struct hl_desk *d, const struct hl_desk_req *q,
 			  struct hl_desk_err *e)
 {
 	const char *id = NULL, *link = NULL;
-	struct hl_desk_suspect sus[2];
+	bool done = false;
 	struct hl_link l;
 	struct hl_case c;
 	json_t *events, *res;
-	int r;
 
 	if (!hl_desk_args_only(q, e, "id", "link", NULL) || !hl_desk_arg_need(q, "id", &id, e) ||
-	    !hl_desk_arg_str(q, "link", &link, e) || !hl_desk_index(d, e) ||
-	    !hl_desk_case_open(d, id, link, &l, &c, e))
+	    !hl_desk_arg_str(q, "link", &link, e) || !hl_desk_index(d, e))
 		return NULL;
-	memset(sus, 0, sizeof(sus));
-	r = hl_desk_suspect_load(d, &l, HL_OURS, &sus[HL_OURS]);
-	if (r == 0)
-		r = hl_desk_suspect_load(d, &l, HL_THEIRS, &sus[HL_THEIRS]);
-	events = r == 0 ? json_array() : NULL;
-	for (size_t i = 0; events && i < c.n; i++)
-		json_array_append_new(events, event_json(d, &l, &c, &c.ev[i], sus));
-	hl_desk_suspect_free(&sus[HL_OURS]);
-	hl_desk_suspect_free(&sus[HL_THEIRS]);
-	if (r < 0) {
+	if (!link) {
+		res = group_show(d, q, id, &done, e);
+		if (done)
+			return res;
+	}
+	if (!hl_desk_case_open(d, id, link, &l, &c, e))
+		return NULL;
+	events = hl_desk_case_events(d, &l, &c);
+	if (!events) {
 		hl_case_free(&c);
 		hl_link_free(&l);
-		return hl_desk_fail_code(e, r, id);
+		return hl_desk_fail(e, 503, "%s: the store failed: %s", id, hl_store_errmsg(d->st));
 	}
-	res = json_pack("{s:o, s:s, s:i, s:i, s:o}", "case", case_obj(&c), "link", l.name,
+	res = json_pack("{s:o, s:s, s:i, s:i, s:o}", "case", hl_desk_case_obj(&c), "link", l.name,
 			"requests", (int)c.requests, "pending", (int)c.pending, "events", events);
 	hl_case_free(&c);
 	hl_link_free(&l);

@@ -28,6 +28,15 @@ bool hl_desk_index(struct hl_desk *d, struct hl_desk_err *e);
 bool hl_desk_case_open(struct hl_desk *d, const char *id, const char *only_link,
 		       struct hl_link *l, struct hl_case *c, struct hl_desk_err *e);
 
+/* casedesk.c: what case show and case list give of one bilateral case,
+ * which a group case (groupcase.h) gathers: the case as hl_case_json
+ * writes it; the first line of its notify's summary, else of its text;
+ * its timeline's events in the fold's order (NULL when the store
+ * fails). */
+json_t *hl_desk_case_obj(const struct hl_case *c);
+json_t *hl_desk_case_title(struct hl_desk *d, const struct hl_link *l, const struct hl_case *c);
+json_t *hl_desk_case_events(struct hl_desk *d, const struct hl_link *l, const struct hl_case *c);
+
 /* A ref to envelope (side, seq) of link l: its sender, seq and leaf. */
 int hl_desk_ref(struct hl_desk *d, const struct hl_link *l, int side, uint64_t seq,
 		struct hl_ref *ref);

@@ -458,7 +458,6 @@ static void test_content_group(void **state)
 		"{" GROUP_C "," REF "," CASE ",\"answer\":\"done\"," TEXT ",\"type\":\"answer\",\"v\":1}",
 		"{" GROUP_C "," REF "," TEXT ",\"type\":\"ack\",\"v\":1}",
 		"{" GROUP_C "," REF "," TEXT ",\"type\":\"check-reply\",\"v\":1}",
-		"{" GROUP_C "," CASE "," TEXT ",\"type\":\"close\",\"v\":1}",
 		"{" GROUP_C ",\"text\":{\"lang\":\"en\",\"text\":\"why\"},\"type\":\"suspend\",\"v\":1}",
 		"{" GROUP_C "," TEXT ",\"type\":\"comm-check\",\"v\":1}",
 	};
@@ -470,6 +469,9 @@ static void test_content_group(void **state)
 		"{\"group\":{\"id\":\"9b1e4c0a7d3f2e6b8a5c1d0f4e7b2a96\",\"members\":[\"ae-cert\","
 		"\"ru-cert\",\"us-cert\"],\"name\":\"osce-poc\"},\"text\":{\"lang\":\"en\","
 		"\"text\":\"Communication check\"},\"type\":\"check\",\"v\":1}",
+		"{\"case\":{\"from\":\"hub\",\"leaf\":\"n4bQgYhMfWqWqQ5+YF1vE0mXJ2JcM0q3n3n2H4sQGkE=\","
+		"\"seq\":4},\"group\":{\"id\":\"3f0c9a7e2b6d4c1a8e5f7b9d0a2c4e6f\"},\"text\":"
+		"{\"lang\":\"en\",\"text\":\"Mitigated\"},\"type\":\"close\",\"v\":1}",
 	};
 	const char *names[HL_GROUP_MEMBERS_MAX + 1];
 	static char many[HL_GROUP_MEMBERS_MAX + 1][8];
@@ -500,7 +502,8 @@ static void test_content_group(void **state)
 	hl_content_free(&c);
 	assert_int_equal(strlen(vectors[0]), 185);
 	assert_int_equal(strlen(vectors[1]), 182);
-	for (size_t i = 0; i < 2; i++) {
+	assert_int_equal(strlen(vectors[2]), 196);
+	for (size_t i = 0; i < 3; i++) {
 		b.len = 0;
 		assert_int_equal(hl_content_parse((const unsigned char *)vectors[i],
 						  strlen(vectors[i]), &c), 0);
@@ -517,6 +520,8 @@ static void test_content_group(void **state)
 	assert_int_equal(parse("{" GROUP_O "," CASE "," TEXT ",\"type\":\"update\",\"v\":1}"), 0);
 	assert_int_equal(parse("{" GROUP_C "," CASE ",\"actions\":[\"investigate\"]," TEXT
 			       ",\"type\":\"request\",\"v\":1}"), 0);
+	/* The owner's close of a group case (8.16). */
+	assert_int_equal(parse("{" GROUP_C "," CASE "," TEXT ",\"type\":\"close\",\"v\":1}"), 0);
 	/* The writer checks the same: sorted, unique, valid, bounded. */
 	c = (struct hl_content){.type = "notify", .text = {"en", "x", 1}, .has_group = true};
 	memcpy(c.group.id, GID, sizeof(GID));
