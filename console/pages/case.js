@@ -41,7 +41,7 @@ async function list(main, ctx) {
 			for (const c of all) {
 				body.append(el('tr', {},
 					el('td', {}, el('a', { href: '#/case/' + encodeURIComponent(c.case.id), text: c.case.id })),
-					el('td', { text: c.link }),
+					el('td', { text: c.link || (c.group && c.group.name) || '' }),
 					el('td', {}, el('span', { class: 'badge ' + c.precedence, text: label('precedence', c.precedence) })),
 					el('td', { text: label('state', c.case.state) }),
 					el('td', { text: c.case.category ? label('category', c.case.category) : '—' }),
@@ -252,7 +252,7 @@ async function show(main, ctx, id) {
 				text: t('Write in this case (an update or a request)') }))
 			: '';
 		head.replaceChildren(fields([
-			[t('Link'), data.link],
+			[t('Link'), data.link || (data.group && data.group.name)],
 			[t('category'), c.category ? label('category', c.category) : null],
 			['TLP', c.tlp ? label('tlp', c.tlp) : null],
 			[t('severity'), c.severity ? label('severity', c.severity) : null],

@@ -57,6 +57,9 @@ function readText(file) {
 	});
 }
 
+// A case's link, or the group a group case went to.
+const where = (c) => c.link || (c.group && c.group.name) || '';
+
 export async function render(main, ctx) {
 	const { api, me } = ctx;
 	main.append(heading(t('Compose')));
@@ -85,7 +88,7 @@ export async function render(main, ctx) {
 	const toField = field(t('To'), to, links.length ? null : t('No link yet: a supervisor adds one first.'));
 	const caseSel = select(cases.map((c) => ({
 		value: JSON.stringify([c.case.id, c.link]),
-		label: c.title ? t('%s on %s: %s', c.case.id, c.link, c.title) : t('%s on %s', c.case.id, c.link),
+		label: c.title ? t('%s on %s: %s', c.case.id, where(c), c.title) : t('%s on %s', c.case.id, where(c)),
 	})), undefined, { name: 'case' });
 	const caseField = field(t('Case'), caseSel, cases.length ? null : t('No open case.'));
 	const wanted = ctx.arg;
@@ -313,7 +316,8 @@ function compose(form, stix, w) {
 			return problem(w.top, t('No open case.'));
 		const [id, link] = JSON.parse(form.elements.case.value);
 		body.case = id;
-		body.to = link;
+		if (link)
+			body.to = link;
 	}
 	for (const f of ['tlp', ...(k === 'request' ? [] : ['category', 'severity'])])
 		if (form.elements[f].value)
