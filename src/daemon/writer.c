@@ -123,7 +123,8 @@ static void *run(void *arg)
 			w->tail = &w->head;
 		pthread_mutex_unlock(&w->lock);
 		commit_group(w, n);
-		hl_courier_wake(w->courier);
+		for (size_t i = 0; i < n; i++)
+			hl_courier_wake(w->courier, w->taken[i]->link);
 		pthread_mutex_lock(&w->lock);
 		/* Wake each caller of the group, and no other: a broadcast
 		 * woke every waiting request thread to find its job not done. */
