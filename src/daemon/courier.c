@@ -27,6 +27,7 @@
 #include "wire.h"
 
 #define WORKERS_MAX 32		/* lanes served at once */
+#define FAILING_MAX 16		/* of which lanes whose last attempt failed */
 #define BACKOFF_FIRST_MS 250
 #define BACKOFF_MAX_MS 60000
 #define PULL_EVERY_MS 2000
@@ -60,7 +61,8 @@ struct lane {
 	 * only that worker touches the fields above but s), and woken
 	 * while it was. */
 	bool busy, again;
-	struct lane *next;		/* in the queue */
+	bool failing;			/* queued or served as such */
+	struct lane *next;		/* in its queue */
 };
 
 /* A worker: its thread and its own store handle, opened once. */
@@ -83,8 +85,12 @@ struct hl_courier {
 	 * until the courier stops, so a worker's pointer stays good. */
 	struct lane **lanes;
 	size_t nlanes, cap;
-	struct lane *queue, **queue_tail;
-	size_t queued;
+	/* Two queues: the lanes whose last attempt succeeded (or that have
+	 * none yet), served first; and those whose last attempt failed,
+	 * served by at most FAILING_MAX workers at a time, so that peers
+	 * that do not answer never take every worker. */
+	struct lane *queue[2], **queue_tail[2];
+	size_t queued, failing;		/* lanes queued; failing ones served */
 	struct worker workers[WORKERS_MAX];
 	size_t nworkers, idle;
 	char cert[PATH_MAX], key[PATH_MAX];
@@ -650,6 +656,12 @@ out:
 static void done(struct hl_courier *c, struct lane *ln)
 {
 	ln->busy = false;
+	if (ln->failing) {
+		/* Room for another failing lane, if one waits. */
+		ln->failing = false;
+		c->failing--;
+		pthread_cond_signal(&c->work);
+	}
 	if (ln->again) {
 		ln->again = false;
 		ln->s.next_attempt = 0;
@@ -660,7 +672,26 @@ static void done(struct hl_courier *c, struct lane *ln)
 	pthread_cond_signal(&c->cond);
 }
 
-/* A worker: takes lanes off the queue, one at a time, until the
+/* The next lane for a worker (lock held), or NULL: a lane whose last
+ * attempt succeeded first, then one that failed while fewer than
+ * FAILING_MAX of those are served. */
+static struct lane *take(struct hl_courier *c)
+{
+	int q = c->queue[0] ? 0 : c->queue[1] && c->failing < FAILING_MAX ? 1 : -1;
+	struct lane *ln;
+
+	if (q < 0)
+		return NULL;
+	ln = c->queue[q];
+	c->queue[q] = ln->next;
+	if (!c->queue[q])
+		c->queue_tail[q] = &c->queue[q];
+	c->queued--;
+	c->failing += ln->failing;
+	return ln;
+}
+
+/* A worker: takes lanes off the queues, one at a time, until the
  * courier stops. */
 static void *serve(void *arg)
 {
@@ -668,21 +699,15 @@ static void *serve(void *arg)
 	struct hl_courier *c = w->c;
 
 	pthread_mutex_lock(&c->lock);
-	for (;;) {
-		struct lane *ln;
+	while (!c->stopping) {
+		struct lane *ln = take(c);
 
-		while (!c->queue && !c->stopping) {
+		if (!ln) {
 			c->idle++;
 			pthread_cond_wait(&c->work, &c->lock);
 			c->idle--;
+			continue;
 		}
-		if (c->stopping)
-			break;
-		ln = c->queue;
-		c->queue = ln->next;
-		if (!c->queue)
-			c->queue_tail = &c->queue;
-		c->queued--;
 		pthread_mutex_unlock(&c->lock);
 		attempt(w, ln);
 		pthread_mutex_lock(&c->lock);
@@ -730,14 +755,18 @@ struct round {
 	int64_t next;	/* the earliest time a lane not busy wants attention */
 };
 
-/* Queues ln for a worker (lock held); whether one more is needed. */
+/* Queues ln for a worker (lock held); whether one more is needed.  A
+ * worker that cannot take a failing lane waits for other work. */
 static bool enqueue(struct hl_courier *c, struct lane *ln)
 {
+	int q = ln->s.attempts > 0;
+
 	ln->busy = true;
 	ln->again = false;
+	ln->failing = q;
 	ln->next = NULL;
-	*c->queue_tail = ln;
-	c->queue_tail = &ln->next;
+	*c->queue_tail[q] = ln;
+	c->queue_tail[q] = &ln->next;
 	c->queued++;
 	pthread_cond_signal(&c->work);
 	return c->queued > c->idle && c->nworkers < WORKERS_MAX;
@@ -838,7 +867,8 @@ int hl_courier_start(const struct hl_party *me, const char *db,
 	if (!c)
 		return -ENOMEM;
 	c->me = me;
-	c->queue_tail = &c->queue;
+	c->queue_tail[0] = &c->queue[0];
+	c->queue_tail[1] = &c->queue[1];
 	pthread_mutex_init(&c->lock, NULL);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
