@@ -387,7 +387,7 @@ static void schedule(struct hl_clock *c, struct lane *ln, const struct hl_link *
 	}
 	log_info("check sent to %s as %s/out/%llu", l->name, l->name, (unsigned long long)seq);
 	hl_event_message(l->name, true, seq, "check", hl_precedence_name(prec), now, NULL);
-	hl_courier_wake(c->courier);
+	hl_courier_wake(c->courier, l->name);
 }
 
 /* ---- a pin mismatch ---- */
@@ -513,7 +513,7 @@ static void release_held(struct hl_clock *c, struct lane *ln, const struct hl_li
 	hl_event("suspension", json_pack("{s:s, s:s, s:I, s:I}", "link", l->name, "action",
 					 "released", "count", (json_int_t)n, "first",
 					 (json_int_t)first));
-	hl_courier_wake(c->courier);
+	hl_courier_wake(c->courier, l->name);
 }
 
 /* Whether a verdict of the fold (core/terms.c) is one of what a
@@ -657,7 +657,7 @@ static void archive_when_done(struct hl_clock *c, struct lane *ln, const struct 
 				      "by", ln->peer_archived ? l->name : c->me->card.name));
 	ln->archived = true;
 	snprintf(ln->name, sizeof(ln->name), "%s", as);
-	hl_courier_wake(c->courier);
+	hl_courier_wake(c->courier, l->name);
 }
 
 static int tick_one(void *ctx, const struct hl_link *l)

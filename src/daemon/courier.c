@@ -1,4 +1,9 @@
-/* courier.c - push what peers have not receipted, with backoff. */
+/* courier.c - push what peers have not receipted, with backoff.
+ *
+ * One thread (the dispatcher) goes through the links in rounds and
+ * queues each lane that has something to carry; a bounded pool of
+ * workers, each with its own store handle, serves the queue, so a peer
+ * that does not answer holds up one worker, never the other lanes. */
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -21,14 +26,25 @@
 #include "transcript.h"
 #include "wire.h"
 
-#define MAX_LINKS 256
+#define WORKERS_MAX 32		/* lanes served at once */
+#define FAILING_MAX 16		/* of which lanes whose last attempt failed */
 #define BACKOFF_FIRST_MS 250
 #define BACKOFF_MAX_MS 60000
 #define PULL_EVERY_MS 2000
 #define IDLE_MS 30000
+#define CONNECT_MS 5000		/* TCP and TLS handshake */
+#define EXCHANGE_MS 60000	/* one exchange, all of it */
+#define STALL_S 15L		/* an exchange with no byte moving that long fails */
 #define FETCH_MS 10000		/* a card fetch, all of it */
 #define PIN_LEN 80		/* "sha256//<base64>" */
 #define PINS_LEN (2 * PIN_LEN)
+/* A worker's stack: libcurl, GnuTLS and SQLite need far less than the
+ * default 8 MiB; the sanitizers' frames are larger. */
+#if defined(__SANITIZE_ADDRESS__)
+#define WORKER_STACK (2u << 20)
+#else
+#define WORKER_STACK (512u << 10)
+#endif
 
 struct lane {
 	struct hl_courier_link s;	/* what status reports */
@@ -40,21 +56,46 @@ struct lane {
 	 * pin, each answer's handshake is read for the card's key. */
 	unsigned char new_pin[32];
 	bool new_key_seen, old_pin_dropped;
-	bool in_use;
 	unsigned cert_gen;		/* the client certificate it was made with */
+	/* Under the courier's lock: queued or served by a worker (then
+	 * only that worker touches the fields above but s), and woken
+	 * while it was. */
+	bool busy, again;
+	bool failing;			/* queued or served as such */
+	struct lane *next;		/* in its queue */
+};
+
+/* A worker: its thread and its own store handle, opened once. */
+struct worker {
+	struct hl_courier *c;
+	struct hl_store *st;
+	pthread_t thread;
 };
 
 struct hl_courier {
 	const struct hl_party *me;
-	struct hl_store *st;
+	struct hl_store *st;		/* the dispatcher's */
 	pthread_t thread;
 	pthread_mutex_t lock;
-	pthread_cond_t cond;
+	pthread_cond_t cond;		/* the dispatcher waits on it */
+	pthread_cond_t work;		/* idle workers wait on it */
 	bool woken, stopping, started;
-	struct lane lanes[MAX_LINKS];
+	int64_t due;			/* the earliest next attempt of a lane not busy */
+	/* Every lane met, sorted by name; each allocated once and kept
+	 * until the courier stops, so a worker's pointer stays good. */
+	struct lane **lanes;
+	size_t nlanes, cap;
+	/* Two queues: the lanes whose last attempt succeeded (or that have
+	 * none yet), served first; and those whose last attempt failed,
+	 * served by at most FAILING_MAX workers at a time, so that peers
+	 * that do not answer never take every worker. */
+	struct lane *queue[2], **queue_tail[2];
+	size_t queued, failing;		/* lanes queued; failing ones served */
+	struct worker workers[WORKERS_MAX];
+	size_t nworkers, idle;
 	char cert[PATH_MAX], key[PATH_MAX];
 	atomic_uint cert_gen;		/* moves when those files change */
-	char db[PATH_MAX];		/* for the handles of card fetches */
+	char db[PATH_MAX];		/* for the handles of workers and card fetches */
 };
 
 static int64_t now_ms(void)
@@ -65,23 +106,57 @@ static int64_t now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static struct lane *lane_of(struct hl_courier *c, const struct hl_link *l)
+/* Where the lane of name is, or would go, in the sorted table; with the
+ * lock held. */
+static size_t lane_at(const struct hl_courier *c, const char *name, bool *found)
 {
-	struct lane *free_lane = NULL;
+	size_t lo = 0, hi = c->nlanes;
 
-	for (size_t i = 0; i < MAX_LINKS; i++) {
-		if (c->lanes[i].in_use && strcmp(c->lanes[i].s.name, l->name) == 0)
-			return &c->lanes[i];
-		if (!c->lanes[i].in_use && !free_lane)
-			free_lane = &c->lanes[i];
+	*found = false;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int cmp = strcmp(c->lanes[mid]->s.name, name);
+
+		if (cmp == 0) {
+			*found = true;
+			return mid;
+		}
+		if (cmp < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	if (!free_lane)
+	return lo;
+}
+
+/* The lane of name, made at its first look; NULL when out of memory.
+ * With the lock held. */
+static struct lane *lane_of(struct hl_courier *c, const char *name)
+{
+	bool found;
+	size_t at = lane_at(c, name, &found);
+	struct lane *ln;
+
+	if (found)
+		return c->lanes[at];
+	if (c->nlanes == c->cap) {
+		size_t cap = c->cap ? 2 * c->cap : 16;
+		struct lane **t = realloc(c->lanes, cap * sizeof(*t));
+
+		if (!t)
+			return NULL;
+		c->lanes = t;
+		c->cap = cap;
+	}
+	ln = calloc(1, sizeof(*ln));
+	if (!ln)
 		return NULL;
-	memset(free_lane, 0, sizeof(*free_lane));
-	free_lane->in_use = true;
-	free_lane->resync_from = UINT64_MAX;
-	snprintf(free_lane->s.name, sizeof(free_lane->s.name), "%s", l->name);
-	return free_lane;
+	ln->resync_from = UINT64_MAX;
+	snprintf(ln->s.name, sizeof(ln->s.name), "%s", name);
+	memmove(&c->lanes[at + 1], &c->lanes[at], (c->nlanes - at) * sizeof(*c->lanes));
+	c->lanes[at] = ln;
+	c->nlanes++;
+	return ln;
 }
 
 struct reply {
@@ -137,25 +212,39 @@ static size_t on_header(char *p, size_t size, size_t n, void *ctx)
 	return size * n;
 }
 
-/* A new handle that speaks to the holder of pin as this party. */
+/* TLS as this party, to whoever holds the key it is pinned to (or to
+ * anyone, for seen_pin).  No certificate authority: the peer is whoever
+ * holds the pinned key, and we are whoever holds ours; so no CA store
+ * is loaded either (the system's is some 290 files, read again for each
+ * connection, that would cost megabytes per link for nothing). */
+static void as_party(struct hl_courier *c, CURL *h)
+{
+	curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
+	curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
+	curl_easy_setopt(h, CURLOPT_CAINFO, NULL);
+	curl_easy_setopt(h, CURLOPT_CAPATH, NULL);
+	curl_easy_setopt(h, CURLOPT_SSLCERT, c->cert);
+	curl_easy_setopt(h, CURLOPT_SSLKEY, c->key);
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, (long)CONNECT_MS);
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "https");
+}
+
+/* A new handle that speaks to the holder of pin as this party.  A peer
+ * that stops answering (a frozen process: TCP still connects) costs its
+ * worker CONNECT_MS on a new connection and STALL_S on a kept one. */
 static CURL *pinned(struct hl_courier *c, const char *pin)
 {
 	CURL *h = curl_easy_init();
 
 	if (!h)
 		return NULL;
-	/* No certificate authority: the peer is whoever holds the pinned
-	 * key, and we are whoever holds ours. */
-	curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
-	curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
+	as_party(c, h);
 	curl_easy_setopt(h, CURLOPT_PINNEDPUBLICKEY, pin);
 	curl_easy_setopt(h, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_3);
-	curl_easy_setopt(h, CURLOPT_SSLCERT, c->cert);
-	curl_easy_setopt(h, CURLOPT_SSLKEY, c->key);
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, 5000L);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, 60000L);
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "https");
+	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)EXCHANGE_MS);
+	curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, STALL_S);
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
 	return h;
 }
@@ -187,13 +276,13 @@ static CURL *handle(struct hl_courier *c, struct lane *ln, const struct hl_link 
 
 /* After an exchange that succeeded: the first with the card's key ends
  * the change-over, and the old pin is no longer accepted. */
-static void new_key(struct hl_courier *c, struct lane *ln, const struct hl_link *l)
+static void new_key(struct worker *w, struct lane *ln, const struct hl_link *l)
 {
 	int r;
 
 	if (!l->has_old_pin || !ln->new_key_seen || ln->old_pin_dropped)
 		return;
-	r = hl_store_link_old_pin_drop(c->st, l);
+	r = hl_store_link_old_pin_drop(w->st, l);
 	if (r < 0) {
 		log_warn("courier %s: cannot drop its old TLS pin: %s", l->name, hl_strerror(r));
 		return;
@@ -204,10 +293,11 @@ static void new_key(struct hl_courier *c, struct lane *ln, const struct hl_link 
 }
 
 /* One HTTPS exchange; body NULL for GET.  0, or -1 with why filled. */
-static int exchange(struct hl_courier *c, struct lane *ln, const struct hl_link *l,
+static int exchange(struct worker *w, struct lane *ln, const struct hl_link *l,
 		    const char *path, const char *type, const struct hl_buf *body,
 		    struct reply *rp, char *why, size_t whylen)
 {
+	struct hl_courier *c = w->c;
 	struct curl_slist *hdr = NULL;
 	char url[HL_ENDPOINT_MAX + 64], ctype[96];
 	CURL *h = handle(c, ln, l);
@@ -242,7 +332,7 @@ static int exchange(struct hl_courier *c, struct lane *ln, const struct hl_link 
 		return -1;
 	}
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &rp->status);
-	new_key(c, ln, l);
+	new_key(w, ln, l);
 	return 0;
 }
 
@@ -259,9 +349,10 @@ static void answer(const struct reply *rp, char *why, size_t whylen)
 }
 
 /* Stores the cosignature line that came back for the push we sent. */
-static int take_receipt(struct hl_courier *c, const struct hl_link *l,
+static int take_receipt(struct worker *w, const struct hl_link *l,
 			const struct hl_buf *push, const struct reply *rp, uint64_t *size)
 {
+	struct hl_courier *c = w->c;
 	struct hl_batch *b = malloc(sizeof(*b));
 	struct hl_checkpoint cp;
 	struct hl_buf cosigned;
@@ -273,11 +364,11 @@ static int take_receipt(struct hl_courier *c, const struct hl_link *l,
 	if (r == 0)
 		r = hl_checkpoint_parse(b->checkpoint, b->checkpoint_len, &cp);
 	if (r == 0)
-		r = hl_store_checkpoint_get(c->st, l->id, HL_OURS, cp.size, &cosigned, NULL, NULL);
+		r = hl_store_checkpoint_get(w->st, l->id, HL_OURS, cp.size, &cosigned, NULL, NULL);
 	if (r == 0)
 		r = hl_buf_append(&cosigned, rp->body.data, rp->body.len);
 	if (r == 0)
-		r = hl_transcript_receipt(c->st, c->me, l, cosigned.data, cosigned.len, size);
+		r = hl_transcript_receipt(w->st, c->me, l, cosigned.data, cosigned.len, size);
 	hl_buf_free(&cosigned);
 	free(b);
 	return r;
@@ -305,9 +396,10 @@ static bool conflict_size(const struct reply *rp, uint64_t *size)
 /* Pushes until the peer has receipted everything; 0 or -1 with why.
  * A 409 may move the start back once; one that does not is a failure,
  * so the backoff applies.  Stops between pushes when the daemon does. */
-static int push_all(struct hl_courier *c, struct lane *ln, const struct hl_link *l,
+static int push_all(struct worker *w, struct lane *ln, const struct hl_link *l,
 		    char *why, size_t whylen)
 {
+	struct hl_courier *c = w->c;
 	while (!stopping(c)) {
 		struct hl_buf out;
 		struct reply rp = {{0}};
@@ -315,10 +407,10 @@ static int push_all(struct hl_courier *c, struct lane *ln, const struct hl_link 
 		int r;
 
 		if (start == UINT64_MAX)
-			hl_store_cosigned_size(c->st, l->id, HL_OURS, &start);
+			hl_store_cosigned_size(w->st, l->id, HL_OURS, &start);
 
 		hl_buf_init(&out, HL_WIRE_BODY_MAX);
-		r = hl_transcript_push_from(c->st, c->me, l, ln->resync_from, &out, &count);
+		r = hl_transcript_push_from(w->st, c->me, l, ln->resync_from, &out, &count);
 		if (r < 0)
 			snprintf(why, whylen, "cannot build a push: %s", hl_strerror(r));
 		if (r == 0 && count == 0) {
@@ -326,9 +418,9 @@ static int push_all(struct hl_courier *c, struct lane *ln, const struct hl_link 
 			return 0;
 		}
 		if (r == 0)
-			r = exchange(c, ln, l, HL_PATH_PUSH, HL_TYPE_PUSH, &out, &rp, why, whylen);
+			r = exchange(w, ln, l, HL_PATH_PUSH, HL_TYPE_PUSH, &out, &rp, why, whylen);
 		if (r == 0 && rp.status == 200) {
-			r = take_receipt(c, l, &out, &rp, &size);
+			r = take_receipt(w, l, &out, &rp, &size);
 			if (r < 0)
 				snprintf(why, whylen, "bad receipt: %s", hl_strerror(r));
 			else
@@ -358,18 +450,19 @@ static int push_all(struct hl_courier *c, struct lane *ln, const struct hl_link 
 }
 
 /* Pulls what the peer has queued for us, witnesses it, sends the receipt. */
-static int pull(struct hl_courier *c, struct lane *ln, const struct hl_link *l,
+static int pull(struct worker *w, struct lane *ln, const struct hl_link *l,
 		char *why, size_t whylen)
 {
+	struct hl_courier *c = w->c;
 	struct hl_witness_result res;
 	struct reply rp = {{0}}, rr = {{0}};
 	struct hl_buf line, receipt;
-	int r = exchange(c, ln, l, HL_PATH_PULL, NULL, NULL, &rp, why, whylen);
+	int r = exchange(w, ln, l, HL_PATH_PULL, NULL, NULL, &rp, why, whylen);
 
 	hl_buf_init(&line, HL_COSIG_LINE_MAX);
 	hl_buf_init(&receipt, HL_CHECKPOINT_MAX + HL_COSIG_LINE_MAX);
 	if (r == 0 && rp.status == 200) {
-		r = hl_transcript_witness(c->st, c->me, l, rp.body.data, rp.body.len,
+		r = hl_transcript_witness(w->st, c->me, l, rp.body.data, rp.body.len,
 					  (int64_t)time(NULL), &line, &res);
 		if (r < 0 && res.clock) {
 			char cw[160];
@@ -382,11 +475,11 @@ static int pull(struct hl_courier *c, struct lane *ln, const struct hl_link *l,
 		} else if (r < 0)
 			snprintf(why, whylen, "pulled push refused: %s", hl_strerror(r));
 		if (r == 0 && !res.repeat && res.added)
-			hl_event_arrived(c->st, l, res.old);
+			hl_event_arrived(w->st, l, res.old);
 		if (r == 0)
-			r = hl_transcript_cosigned(c->st, l, HL_THEIRS, res.size, &receipt);
+			r = hl_transcript_cosigned(w->st, l, HL_THEIRS, res.size, &receipt);
 		if (r == 0)
-			r = exchange(c, ln, l, HL_PATH_RECEIPT, HL_TYPE_CHECKPOINT, &receipt,
+			r = exchange(w, ln, l, HL_PATH_RECEIPT, HL_TYPE_CHECKPOINT, &receipt,
 				     &rr, why, whylen);
 		if (r == 0 && rr.status != 200) {
 			answer(&rr, why, whylen);
@@ -434,13 +527,7 @@ static void seen_pin(struct hl_courier *c, const struct hl_link *l, char *out, s
 	curl_easy_setopt(h, CURLOPT_URL, l->endpoint);
 	curl_easy_setopt(h, CURLOPT_CONNECT_ONLY, 1L);
 	curl_easy_setopt(h, CURLOPT_CERTINFO, 1L);
-	curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
-	curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
-	curl_easy_setopt(h, CURLOPT_SSLCERT, c->cert);
-	curl_easy_setopt(h, CURLOPT_SSLKEY, c->key);
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, 5000L);
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "https");
+	as_party(c, h);
 	if (curl_easy_perform(h) == CURLE_OK &&
 	    curl_easy_getinfo(h, CURLINFO_CERTINFO, &ci) == CURLE_OK && ci && ci->num_of_certs)
 		for (struct curl_slist *e = ci->certinfo[0]; e; e = e->next)
@@ -487,68 +574,232 @@ static void pin_incident(struct hl_courier *c, struct lane *ln, const struct hl_
 	pthread_mutex_unlock(&c->lock);
 }
 
+/* ---- a worker's attempt ---- */
+
+/* Whether the lane of l has anything to carry (10.8, step 1): what the
+ * peer has not receipted, a resend it asked for, or a pull. */
+static bool has_work(struct hl_store *st, const struct hl_link *l, const struct lane *ln,
+		     bool pulls)
+{
+	uint64_t size = 0, acked = 0;
+
+	hl_store_log_size(st, l->id, HL_OURS, &size);
+	hl_store_cosigned_size(st, l->id, HL_OURS, &acked);
+	return size != acked || pulls || ln->resync_from != UINT64_MAX;
+}
+
+/* Nothing to carry: no attempt, so no claim about reachability. */
+static void idle_lane(struct hl_courier *c, struct lane *ln)
+{
+	pthread_mutex_lock(&c->lock);
+	ln->s.attempts = 0;
+	ln->s.next_attempt = 0;
+	pthread_mutex_unlock(&c->lock);
+}
+
+/* What an attempt at now ended with (r 0, or -1 and why): the lane's
+ * state and its next attempt. */
+static void settle(struct hl_courier *c, struct lane *ln, const char *name, int64_t now,
+		   bool pulls, int r, const char *why)
+{
+	pthread_mutex_lock(&c->lock);
+	ln->s.last_attempt = now / 1000;
+	if (r == 0) {
+		if (ln->s.attempts)
+			log_info("courier %s: reachable again", name);
+		ln->s.reachable = true;
+		ln->s.last_ok = now / 1000;
+		ln->s.attempts = 0;
+		ln->s.last_error[0] = 0;
+		ln->s.next_attempt = pulls ? now + PULL_EVERY_MS : 0;
+	} else {
+		if (ln->s.attempts == 0 || strcmp(ln->s.last_error, why) != 0)
+			log_warn("courier %s: %s (will retry)", name, why);
+		ln->s.reachable = false;
+		ln->s.attempts++;
+		snprintf(ln->s.last_error, sizeof(ln->s.last_error), "%s", why);
+		ln->s.next_attempt = now + backoff_ms(ln->s.attempts);
+	}
+	pthread_mutex_unlock(&c->lock);
+}
+
+/* One attempt on a lane the dispatcher queued.  The link is read again
+ * on the worker's handle: it may have changed since the round. */
+static void attempt(struct worker *w, struct lane *ln)
+{
+	struct hl_courier *c = w->c;
+	struct hl_link l = {0};
+	char why[200] = "";
+	bool pulls = !c->me->card.endpoint[0], push;
+	int64_t now = now_ms();
+	int r = hl_store_link_get(w->st, ln->s.name, &l);
+
+	if (r < 0 || !l.confirmed || !l.endpoint[0] || l.archived)
+		goto out;
+	push = has_work(w->st, &l, ln, false);
+	if (!push && !pulls) {
+		idle_lane(c, ln);
+		goto out;
+	}
+	if (push)
+		r = push_all(w, ln, &l, why, sizeof(why));
+	if (r == 0 && pulls)
+		r = pull(w, ln, &l, why, sizeof(why));
+	pin_incident(c, ln, &l, now / 1000, r == 0);
+	settle(c, ln, l.name, now, pulls, r, why);
+out:
+	hl_link_free(&l);
+}
+
+/* A worker is done with ln (lock held): a wake that came meanwhile
+ * makes it due again, and the dispatcher learns its next attempt. */
+static void done(struct hl_courier *c, struct lane *ln)
+{
+	ln->busy = false;
+	if (ln->failing) {
+		/* Room for another failing lane, if one waits. */
+		ln->failing = false;
+		c->failing--;
+		pthread_cond_signal(&c->work);
+	}
+	if (ln->again) {
+		ln->again = false;
+		ln->s.next_attempt = 0;
+		c->woken = true;
+	}
+	if (ln->s.next_attempt && ln->s.next_attempt < c->due)
+		c->due = ln->s.next_attempt;
+	pthread_cond_signal(&c->cond);
+}
+
+/* The next lane for a worker (lock held), or NULL: a lane whose last
+ * attempt succeeded first, then one that failed while fewer than
+ * FAILING_MAX of those are served. */
+static struct lane *take(struct hl_courier *c)
+{
+	int q = c->queue[0] ? 0 : c->queue[1] && c->failing < FAILING_MAX ? 1 : -1;
+	struct lane *ln;
+
+	if (q < 0)
+		return NULL;
+	ln = c->queue[q];
+	c->queue[q] = ln->next;
+	if (!c->queue[q])
+		c->queue_tail[q] = &c->queue[q];
+	c->queued--;
+	c->failing += ln->failing;
+	return ln;
+}
+
+/* A worker: takes lanes off the queues, one at a time, until the
+ * courier stops. */
+static void *serve(void *arg)
+{
+	struct worker *w = arg;
+	struct hl_courier *c = w->c;
+
+	pthread_mutex_lock(&c->lock);
+	while (!c->stopping) {
+		struct lane *ln = take(c);
+
+		if (!ln) {
+			c->idle++;
+			pthread_cond_wait(&c->work, &c->lock);
+			c->idle--;
+			continue;
+		}
+		pthread_mutex_unlock(&c->lock);
+		attempt(w, ln);
+		pthread_mutex_lock(&c->lock);
+		done(c, ln);
+	}
+	pthread_mutex_unlock(&c->lock);
+	return NULL;
+}
+
+/* One more worker, with its store handle and a small stack; called by
+ * the dispatcher only, below WORKERS_MAX. */
+static int spawn(struct hl_courier *c)
+{
+	struct worker *w = &c->workers[c->nworkers];
+	pthread_attr_t attr;
+	char err[200] = "";
+	int r = hl_store_open(c->db, &w->st, err, sizeof(err));
+
+	if (r < 0) {
+		log_warn("courier: a worker cannot open the store: %s", err[0] ? err : hl_strerror(r));
+		return r;
+	}
+	w->c = c;
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, WORKER_STACK);
+	r = -pthread_create(&w->thread, &attr, serve, w);
+	pthread_attr_destroy(&attr);
+	if (r < 0) {
+		log_warn("courier: cannot start a worker: %s", strerror(-r));
+		hl_store_close(w->st);
+		w->st = NULL;
+		return r;
+	}
+	pthread_mutex_lock(&c->lock);
+	c->nworkers++;
+	pthread_mutex_unlock(&c->lock);
+	return 0;
+}
+
+/* ---- the dispatcher ---- */
+
 struct round {
 	struct hl_courier *c;
 	int64_t now;
-	int64_t next;	/* the earliest time any lane wants attention */
+	int64_t next;	/* the earliest time a lane not busy wants attention */
 };
 
+/* Queues ln for a worker (lock held); whether one more is needed.  A
+ * worker that cannot take a failing lane waits for other work. */
+static bool enqueue(struct hl_courier *c, struct lane *ln)
+{
+	int q = ln->s.attempts > 0;
+
+	ln->busy = true;
+	ln->again = false;
+	ln->failing = q;
+	ln->next = NULL;
+	*c->queue_tail[q] = ln;
+	c->queue_tail[q] = &ln->next;
+	c->queued++;
+	pthread_cond_signal(&c->work);
+	return c->queued > c->idle && c->nworkers < WORKERS_MAX;
+}
+
+/* Queues the lane of l if it is due and has something to carry. */
 static int visit(void *ctx, const struct hl_link *l)
 {
 	struct round *rd = ctx;
 	struct hl_courier *c = rd->c;
+	bool due, more = false;
 	struct lane *ln;
-	char why[200] = "";
-	uint64_t size = 0, acked = 0;
-	bool pulls = !c->me->card.endpoint[0];
-	int r = 0;
 
 	if (!l->confirmed || !l->endpoint[0] || l->archived)
 		return 0;
 	pthread_mutex_lock(&c->lock);
-	ln = lane_of(c, l);
-	pthread_mutex_unlock(&c->lock);
-	if (!ln || ln->s.next_attempt > rd->now) {
-		if (ln && ln->s.next_attempt < rd->next)
-			rd->next = ln->s.next_attempt;
-		return 0;
-	}
-	hl_store_log_size(c->st, l->id, HL_OURS, &size);
-	hl_store_cosigned_size(c->st, l->id, HL_OURS, &acked);
-	if (size == acked && !pulls && ln->resync_from == UINT64_MAX) {
-		/* Nothing to carry: no attempt, so no claim about reachability. */
-		pthread_mutex_lock(&c->lock);
-		ln->s.attempts = 0;
-		ln->s.next_attempt = 0;
-		pthread_mutex_unlock(&c->lock);
-		return 0;
-	}
-	if (size > acked || ln->resync_from != UINT64_MAX)
-		r = push_all(c, ln, l, why, sizeof(why));
-	if (r == 0 && pulls)
-		r = pull(c, ln, l, why, sizeof(why));
-	pin_incident(c, ln, l, rd->now / 1000, r == 0);
-	pthread_mutex_lock(&c->lock);
-	ln->s.last_attempt = rd->now / 1000;
-	if (r == 0) {
-		if (ln->s.attempts)
-			log_info("courier %s: reachable again", l->name);
-		ln->s.reachable = true;
-		ln->s.last_ok = rd->now / 1000;
-		ln->s.attempts = 0;
-		ln->s.last_error[0] = 0;
-		ln->s.next_attempt = pulls ? rd->now + PULL_EVERY_MS : 0;
-	} else {
-		if (ln->s.attempts == 0 || strcmp(ln->s.last_error, why) != 0)
-			log_warn("courier %s: %s (will retry)", l->name, why);
-		ln->s.reachable = false;
-		ln->s.attempts++;
-		snprintf(ln->s.last_error, sizeof(ln->s.last_error), "%s", why);
-		ln->s.next_attempt = rd->now + backoff_ms(ln->s.attempts);
-	}
-	if (ln->s.next_attempt && ln->s.next_attempt < rd->next)
+	ln = lane_of(c, l->name);
+	due = ln && !ln->busy && ln->s.next_attempt <= rd->now;
+	if (ln && !ln->busy && !due && ln->s.next_attempt < rd->next)
 		rd->next = ln->s.next_attempt;
 	pthread_mutex_unlock(&c->lock);
+	if (!due)
+		return 0;
+	/* Only the dispatcher makes a lane busy: it is not, until queued. */
+	if (!has_work(c->st, l, ln, !c->me->card.endpoint[0])) {
+		idle_lane(c, ln);
+		return 0;
+	}
+	pthread_mutex_lock(&c->lock);
+	more = enqueue(c, ln);
+	pthread_mutex_unlock(&c->lock);
+	if (more)
+		spawn(c);
 	return 0;
 }
 
@@ -588,13 +839,18 @@ static void *run(void *arg)
 			break;
 		}
 		c->woken = false;
+		c->due = INT64_MAX;
 		pthread_mutex_unlock(&c->lock);
 		round_all(&rd);
 		pthread_mutex_lock(&c->lock);
-		monotonic_until(rd.next, &until);
-		while (!c->woken && !c->stopping &&
-		       pthread_cond_timedwait(&c->cond, &c->lock, &until) != ETIMEDOUT)
-			;
+		/* Workers that finished during the round lowered due. */
+		if (rd.next < c->due)
+			c->due = rd.next;
+		while (!c->woken && !c->stopping) {
+			monotonic_until(c->due, &until);
+			if (pthread_cond_timedwait(&c->cond, &c->lock, &until) == ETIMEDOUT)
+				break;
+		}
 		pthread_mutex_unlock(&c->lock);
 	}
 	return NULL;
@@ -611,11 +867,14 @@ int hl_courier_start(const struct hl_party *me, const char *db,
 	if (!c)
 		return -ENOMEM;
 	c->me = me;
+	c->queue_tail[0] = &c->queue[0];
+	c->queue_tail[1] = &c->queue[1];
 	pthread_mutex_init(&c->lock, NULL);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&c->cond, &ca);
 	pthread_condattr_destroy(&ca);
+	pthread_cond_init(&c->work, NULL);
 	r = (size_t)snprintf(c->db, sizeof(c->db), "%s", db) < sizeof(c->db) ? 0 : -ENAMETOOLONG;
 	if (r == 0)
 		r = hl_party_path(me->home, "tls.crt", c->cert, sizeof(c->cert));
@@ -634,13 +893,31 @@ int hl_courier_start(const struct hl_party *me, const char *db,
 	return 0;
 }
 
-void hl_courier_wake(struct hl_courier *c)
+/* Makes ln due now (lock held); a worker's lane is tried again as
+ * soon as the worker is done with it. */
+static void wake_lane(struct lane *ln)
 {
+	if (ln->busy)
+		ln->again = true;
+	else
+		ln->s.next_attempt = 0;
+}
+
+void hl_courier_wake(struct hl_courier *c, const char *link)
+{
+	bool found = false;
+	size_t at = 0;
+
 	pthread_mutex_lock(&c->lock);
 	c->woken = true;
-	/* A wake is a request to try now, whatever the backoff said. */
-	for (size_t i = 0; i < MAX_LINKS; i++)
-		c->lanes[i].s.next_attempt = 0;
+	/* A wake is a request to try now, whatever the backoff said: for
+	 * that link only, when it names one. */
+	if (link)
+		at = lane_at(c, link, &found);
+	if (found)
+		wake_lane(c->lanes[at]);
+	for (size_t i = 0; !link && i < c->nlanes; i++)
+		wake_lane(c->lanes[i]);
 	pthread_cond_signal(&c->cond);
 	pthread_mutex_unlock(&c->lock);
 }
@@ -648,7 +925,7 @@ void hl_courier_wake(struct hl_courier *c)
 void hl_courier_new_cert(struct hl_courier *c)
 {
 	atomic_fetch_add(&c->cert_gen, 1);
-	hl_courier_wake(c);
+	hl_courier_wake(c, NULL);
 }
 
 void hl_courier_stop(struct hl_courier *c)
@@ -659,15 +936,25 @@ void hl_courier_stop(struct hl_courier *c)
 		pthread_mutex_lock(&c->lock);
 		c->stopping = true;
 		pthread_cond_signal(&c->cond);
+		pthread_cond_broadcast(&c->work);
 		pthread_mutex_unlock(&c->lock);
 		pthread_join(c->thread, NULL);
 	}
-	for (size_t i = 0; i < MAX_LINKS; i++)
-		if (c->lanes[i].curl)
-			curl_easy_cleanup(c->lanes[i].curl);
+	/* The dispatcher, the only one that starts workers, is gone. */
+	for (size_t i = 0; i < c->nworkers; i++) {
+		pthread_join(c->workers[i].thread, NULL);
+		hl_store_close(c->workers[i].st);
+	}
+	for (size_t i = 0; i < c->nlanes; i++) {
+		if (c->lanes[i]->curl)
+			curl_easy_cleanup(c->lanes[i]->curl);
+		free(c->lanes[i]);
+	}
+	free(c->lanes);
 	hl_store_close(c->st);
 	pthread_mutex_destroy(&c->lock);
 	pthread_cond_destroy(&c->cond);
+	pthread_cond_destroy(&c->work);
 	free(c);
 }
 
@@ -678,9 +965,19 @@ size_t hl_courier_status(struct hl_courier *c, struct hl_courier_link *out, size
 	pthread_mutex_lock(&c->lock);
 	/* A lane exists from the first look at its link, but says nothing
 	 * about the peer before its first attempt. */
-	for (size_t i = 0; i < MAX_LINKS && n < max; i++)
-		if (c->lanes[i].in_use && c->lanes[i].s.last_attempt)
-			out[n++] = c->lanes[i].s;
+	for (size_t i = 0; i < c->nlanes && n < max; i++)
+		if (c->lanes[i]->s.last_attempt)
+			out[n++] = c->lanes[i]->s;
+	pthread_mutex_unlock(&c->lock);
+	return n;
+}
+
+size_t hl_courier_count(struct hl_courier *c)
+{
+	size_t n;
+
+	pthread_mutex_lock(&c->lock);
+	n = c->nlanes;
 	pthread_mutex_unlock(&c->lock);
 	return n;
 }

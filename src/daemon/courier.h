@@ -1,8 +1,10 @@
 /* courier.h - outbound delivery: store-and-forward from the durable
  * outbox (our log's entries the peer has not receipted) to each peer,
  * over kept-alive HTTPS pinned to the peer's card.  It also pulls from
- * peers when this party has no endpoint of its own.  One thread, with a
- * store handle of its own. */
+ * peers when this party has no endpoint of its own.  One thread finds
+ * the links with something to carry; up to 32 workers carry it, each
+ * link by one worker at a time, each worker with a store handle of its
+ * own (protocol.md 10.8). */
 #ifndef HL_COURIER_H
 #define HL_COURIER_H
 
@@ -30,15 +32,19 @@ struct hl_courier_link {
 
 int hl_courier_start(const struct hl_party *me, const char *db,
 		     struct hl_courier **out, char *err, size_t errlen);
-/* Makes the courier look at every link now (new messages, receipts). */
-void hl_courier_wake(struct hl_courier *c);
+/* Makes the courier try link now, whatever its backoff (new messages,
+ * receipts); NULL: every link (the operator's wake, a new certificate).
+ * Another link's backoff stays as it was. */
+void hl_courier_wake(struct hl_courier *c, const char *link);
 /* Our TLS certificate changed (a TLS switch): each lane's next
  * connection presents the new one. */
 void hl_courier_new_cert(struct hl_courier *c);
 /* Finishes the attempt under way, then stops. */
 void hl_courier_stop(struct hl_courier *c);
-/* Copies up to max link states; returns how many. */
+/* Copies up to max link states, in name order; returns how many. */
 size_t hl_courier_status(struct hl_courier *c, struct hl_courier_link *out, size_t max);
+/* How many links the courier has met: enough room for a status. */
+size_t hl_courier_count(struct hl_courier *c);
 
 /* Fetches the card that the peer of link serves now (GET
  * /hotline/v1/card), pinned and authenticated as the courier's own

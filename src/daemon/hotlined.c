@@ -275,9 +275,9 @@ static struct hl_party *open_party(const char *home_opt, bool test, char *db, si
 	return p;
 }
 
-static void wake(void *ctx)
+static void wake(void *ctx, const char *link)
 {
-	hl_courier_wake(ctx);
+	hl_courier_wake(ctx, link);
 }
 
 /* The clock signs as p (whose keys a key change replaces in place,
@@ -391,7 +391,7 @@ static void serve(struct timekeeper *t)
 			break;
 		if (reload(t) < 0)
 			break;
-		hl_courier_wake(t->courier);
+		hl_courier_wake(t->courier, NULL);
 	}
 	log_info("stopping on signal %d", sig);
 }

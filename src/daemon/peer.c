@@ -56,7 +56,7 @@ struct hl_peer_server {
 	const struct hl_party *me;
 	struct hl_store *st;
 	struct hl_buf key, crt;
-	void (*on_change)(void *ctx);
+	void (*on_change)(void *ctx, const char *link);
 	void *ctx;
 	/* libmicrohttpd's own complaints, at most one line a second. */
 	pthread_mutex_t log_lock;
@@ -317,7 +317,7 @@ static enum MHD_Result push(struct hl_peer_server *ps, struct MHD_Connection *c,
 		if (!res.repeat && res.added)
 			hl_event_arrived(ps->st, &rq->link, res.old);
 		if (!res.repeat && ps->on_change)
-			ps->on_change(ps->ctx);
+			ps->on_change(ps->ctx, rq->link.name);
 	} else if (r == -HL_EGAP) {
 		log_warn("peer %s: push does not start where we stand (%llu): resync",
 			 rq->link.name, (unsigned long long)res.old);
@@ -383,7 +383,7 @@ static enum MHD_Result receipt(struct hl_peer_server *ps, struct MHD_Connection 
 		 (unsigned long long)size);
 	hl_event_receipt(rq->link.name, size);
 	if (ps->on_change)
-		ps->on_change(ps->ctx);
+		ps->on_change(ps->ctx, rq->link.name);
 	return respond(c, MHD_HTTP_OK, HL_TYPE_TEXT, "OK\n", 3);
 }
 
@@ -571,7 +571,7 @@ static pthread_mutex_t serving_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct hl_peer_server *serving;
 
 int hl_peer_start(const struct hl_party *me, const char *db,
-		  void (*on_change)(void *ctx), void *ctx,
+		  void (*on_change)(void *ctx, const char *link), void *ctx,
 		  struct hl_peer_server **out, char *err, size_t errlen)
 {
 	struct hl_peer_server *ps = calloc(1, sizeof(*ps));

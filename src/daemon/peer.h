@@ -9,10 +9,10 @@
 struct hl_peer_server;
 
 /* Starts serving on the party's listen address; db is the store path.
- * on_change is called (from the server's thread) when a push or receipt
- * was stored, so the courier can react. */
+ * on_change is called (from the server's thread) with the link's name
+ * when a push or receipt was stored on it, so the courier can react. */
 int hl_peer_start(const struct hl_party *me, const char *db,
-		  void (*on_change)(void *ctx), void *ctx,
+		  void (*on_change)(void *ctx, const char *link), void *ctx,
 		  struct hl_peer_server **out, char *err, size_t errlen);
 void hl_peer_stop(struct hl_peer_server *ps);
 

@@ -128,8 +128,8 @@ static void *run(void *arg)
 			w->tail = &w->head;
 		pthread_mutex_unlock(&w->lock);
 		commit_group(w, n);
-		if (w->courier)
-			hl_courier_wake(w->courier);
+		for (size_t i = 0; w->courier && i < n; i++)
+			hl_courier_wake(w->courier, w->taken[i]->link);
 		pthread_mutex_lock(&w->lock);
 		/* Wake each caller whose messages are all done, and no
 		 * other: a broadcast woke every waiting request thread to find

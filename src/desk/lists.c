@@ -356,17 +356,20 @@ static int outbox_link(void *ctx, const struct hl_link *l)
 json_t *hl_desk_outbox(struct hl_desk *d, const struct hl_desk_req *q, struct hl_desk_err *e)
 {
 	struct outbox o = {.d = d};
+	size_t ncl;
 	int r;
 
 	if (!hl_desk_args_only(q, e, "link", "limit", "after", NULL) ||
 	    !only_link(d, q, &o.only, e) || !hl_page_start(q, &o.pg, e))
 		return NULL;
-	o.cl = calloc(256, sizeof(*o.cl));
+	/* Room for every link the courier has met (it has no fixed limit). */
+	ncl = d->courier ? hl_courier_count(d->courier) : 0;
+	o.cl = calloc(ncl + 1, sizeof(*o.cl));
 	if (!o.cl) {
 		hl_page_free(&o.pg);
 		return hl_desk_fail(e, 503, "out of memory");
 	}
-	o.ncl = d->courier ? hl_courier_status(d->courier, o.cl, 256) : 0;
+	o.ncl = d->courier ? hl_courier_status(d->courier, o.cl, ncl) : 0;
 	r = hl_desk_index(d, e) ? hl_store_link_each(d->st, outbox_link, &o) : -EINVAL;
 	free(o.cl);
 	if (r == -EINVAL) {

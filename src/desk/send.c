@@ -241,6 +241,6 @@ json_t *hl_desk_wake(struct hl_desk *d, const struct hl_desk_req *q, struct hl_d
 {
 	(void)q;
 	(void)e;
-	hl_courier_wake(d->courier);
+	hl_courier_wake(d->courier, NULL);
 	return json_pack("{s:b}", "ok", 1);
 }

@@ -293,18 +293,21 @@ json_t *hl_desk_status_links(struct hl_desk *d, const struct hl_desk_req *q,
 	struct status s = {.d = d, .q = q, .level = LEVEL_OK};
 	json_t *hook, *tls;
 	bool renew;
+	size_t ncl;
 	int r;
 
 	if (!hl_desk_args_only(q, e, NULL))
 		return NULL;
-	s.cl = calloc(256, sizeof(*s.cl));
+	/* Room for every link the courier has met (it has no fixed limit). */
+	ncl = d->courier ? hl_courier_count(d->courier) : 0;
+	s.cl = calloc(ncl + 1, sizeof(*s.cl));
 	s.links = json_array();
 	if (!s.cl || !s.links) {
 		free(s.cl);
 		json_decref(s.links);
 		return hl_desk_fail(e, 503, "out of memory");
 	}
-	s.ncl = d->courier ? hl_courier_status(d->courier, s.cl, 256) : 0;
+	s.ncl = d->courier ? hl_courier_status(d->courier, s.cl, ncl) : 0;
 	r = hl_desk_index(d, e) ? hl_store_link_each(d->st, status_link, &s) : -1;
 	free(s.cl);
 	hook = hook_failing(&s);

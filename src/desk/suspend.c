@@ -286,7 +286,7 @@ json_t *hl_desk_link_resume(struct hl_desk *d, const struct hl_desk_req *q,
 		hl_event("suspension", json_pack("{s:s, s:s, s:s, s:I}", "link", l.name, "action",
 						 "resumed", "by", d->me->card.name, "seq",
 						 (json_int_t)seq));
-		hl_courier_wake(d->courier);
+		hl_courier_wake(d->courier, l.name);
 	}
 out:
 	hl_link_terms_free(&s.f);
