@@ -59,7 +59,7 @@ perl -ne '
 ' "$SRC_DIR/README.md" >"$TEST_DIR/tour.cmds"
 
 # same_line A B : lines A and B are the same but for times, fingerprints,
-# paths, numbers and spacing (README shows a run on another day, under
+# paths, group message ids, numbers and spacing (README shows a run on another day, under
 # /root/.hotline).
 same_line() {
 	perl -e '
@@ -68,6 +68,7 @@ same_line() {
 			s/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ/TIME/g;
 			s/\d{5}( \d{5}){5}/FINGERPRINT/g;
 			s{(^|\s)/\S+}{$1PATH}g;
+			s/\b[0-9a-f]{32}\b/GROUPID/g;
 			s/\d+/N/g;
 			s/\s+/ /g; s/^ | $//g;
 			$_

@@ -194,7 +194,8 @@ static void print_list(json_t *r)
 		when(g, "created", t);
 		printf("%-24s %-7lld %-12s %-20s %s\n", str(g, "name"),
 		       (long long)json_integer_value(json_object_get(g, "members")),
-		       json_is_true(json_object_get(g, "open")) ? _("open") : _("confidential"),
+		       json_is_true(json_object_get(g, "open")) ?
+		       C_("membership", "open") : _("confidential"),
 		       t, str(g, "created_by"));
 	}
 }
