@@ -188,11 +188,11 @@ static void print_list(json_t *r)
 	json_t *g;
 	size_t i;
 
-	printf("%-24s %-7s %-12s %-20s %s\n", _("GROUP"), _("MEMBERS"), _("MEMBERSHIP"),
+	printf("%-24s %-8s %-12s %-20s %s\n", _("GROUP"), _("MEMBERS"), _("MEMBERSHIP"),
 	       _("CREATED"), _("BY"));
 	json_array_foreach(json_object_get(r, "groups"), i, g) {
 		when(g, "created", t);
-		printf("%-24s %-7lld %-12s %-20s %s\n", str(g, "name"),
+		printf("%-24s %-8lld %-12s %-20s %s\n", str(g, "name"),
 		       (long long)json_integer_value(json_object_get(g, "members")),
 		       json_is_true(json_object_get(g, "open")) ?
 		       C_("membership", "open") : _("confidential"),
