@@ -9,10 +9,19 @@
 #include "log.h"
 #include "writer.h"
 
-/* One caller's messages: it waits until none is left pending. */
+/* One caller's messages: it waits until none is left pending.  With
+ * then, they go in one transaction, then run after them (fed the
+ * caller's seqs and results) before it commits. */
 struct waiter {
 	size_t pending;
 	pthread_cond_t done;		/* its caller waits on this alone */
+	hl_writer_then_fn then;
+	void *ctx;
+	struct job *jobs;
+	size_t n;
+	uint64_t *seqs;
+	int *results;
+	bool then_done;			/* then ran, and its transaction committed */
 };
 
 struct job {
@@ -77,11 +86,46 @@ static void committed(const struct hl_writer *w, const char *link, const struct 
 			 j->msg.now, j->msg.case_no ? ref : NULL);
 }
 
+struct group {
+	struct hl_writer *w;
+	size_t n, m;
+	struct hl_send_job *batch;
+	const size_t *idx;
+};
+
+/* In the group's transaction, once every job is appended: each
+ * caller's then, on its last job, with its seqs and results. */
+static int thens(void *ctx, struct hl_store *st)
+{
+	struct group *g = ctx;
+	struct job **taken = g->w->taken;
+	int r = 0;
+
+	for (size_t k = 0; k < g->m; k++) {
+		taken[g->idx[k]]->result = g->batch[k].result;
+		taken[g->idx[k]]->seq = g->batch[k].seq;
+	}
+	for (size_t i = 0; r == 0 && i < g->n; i++) {
+		struct waiter *wt = taken[i]->waiter;
+
+		if (!wt->then || taken[i] != &wt->jobs[wt->n - 1])
+			continue;
+		for (size_t k = 0; k < wt->n; k++) {
+			wt->seqs[k] = wt->jobs[k].seq;
+			wt->results[k] = wt->jobs[k].result;
+		}
+		r = wt->then(wt->ctx, st, wt->seqs, wt->results, wt->n);
+	}
+	return r;
+}
+
 /* Appends one group: every job whose link loaded, in one transaction. */
 static void commit_group(struct hl_writer *w, size_t n)
 {
 	struct hl_send_job batch[HL_WRITER_GROUP_MAX];
 	size_t nlinks = 0, m = 0, idx[HL_WRITER_GROUP_MAX];
+	struct group g = {w, n, 0, batch, idx};
+	int r;
 
 	load_links(w, n, &nlinks);
 	for (size_t i = 0; i < n; i++) {
@@ -96,8 +140,12 @@ static void commit_group(struct hl_writer *w, size_t n)
 			batch[m].msg.now = w->floor;
 		w->floor = batch[m++].msg.now;
 	}
-	if (m && hl_transcript_send_many(w->st, w->me, batch, m) == -HL_ESTORE)
+	g.m = m;
+	r = m ? hl_transcript_send_each_then(w->st, w->me, batch, m, thens, &g) : 0;
+	if (r == -HL_ESTORE)
 		log_warn("writer: store: %s", hl_store_errmsg(w->st));
+	for (size_t i = 0; m && r == 0 && i < n; i++)
+		w->taken[i]->waiter->then_done = w->taken[i]->waiter->then != NULL;
 	for (size_t k = 0; k < m; k++) {
 		w->taken[idx[k]]->result = batch[k].result;
 		w->taken[idx[k]]->seq = batch[k].seq;
@@ -121,6 +169,12 @@ static void *run(void *arg)
 		if (!w->head)
 			break;
 		while (w->head && n < HL_WRITER_GROUP_MAX) {
+			const struct waiter *wt = w->head->waiter;
+
+			/* A call with then goes whole into one transaction. */
+			if (n && wt->then && w->head == wt->jobs &&
+			    n + wt->n > HL_WRITER_GROUP_MAX)
+				break;
 			w->taken[n++] = w->head;
 			w->head = w->head->next;
 		}
@@ -172,51 +226,67 @@ int hl_writer_start(const struct hl_party *me, const char *db,
 	return 0;
 }
 
-/* Queues the n jobs at once, so they go into the same group commit
- * (or consecutive ones), and waits until the last is durable. */
-static int queue_and_wait(struct hl_writer *w, struct job *jobs, size_t n)
+/* Queues the n jobs of wt at once, so they go into the same group
+ * commit (or consecutive ones, without then), and waits until the last
+ * is durable. */
+static int queue_and_wait(struct hl_writer *w, struct waiter *wt)
 {
-	struct waiter wt = {.pending = n};
+	struct job *jobs = wt->jobs;
+	size_t n = wt->n;
 
+	wt->pending = n;
 	pthread_mutex_lock(&w->lock);
 	if (w->stopping) {
 		pthread_mutex_unlock(&w->lock);
 		return -ESHUTDOWN;
 	}
-	pthread_cond_init(&wt.done, NULL);
+	pthread_cond_init(&wt->done, NULL);
 	for (size_t i = 0; i < n; i++) {
-		jobs[i].waiter = &wt;
+		jobs[i].waiter = wt;
 		*w->tail = &jobs[i];
 		w->tail = &jobs[i].next;
 	}
 	pthread_cond_signal(&w->work);
-	while (wt.pending)
-		pthread_cond_wait(&wt.done, &w->lock);
+	while (wt->pending)
+		pthread_cond_wait(&wt->done, &w->lock);
 	pthread_mutex_unlock(&w->lock);
-	pthread_cond_destroy(&wt.done);
+	pthread_cond_destroy(&wt->done);
 	return 0;
+}
+
+int hl_writer_send_then(struct hl_writer *w, const char *const *links,
+			const struct hl_send *msgs, size_t n, uint64_t *seqs, int *results,
+			hl_writer_then_fn then, void *ctx)
+{
+	struct job one;
+	struct waiter wt = {.then = then, .ctx = ctx, .n = n, .seqs = seqs, .results = results};
+	int r;
+
+	if (n == 0)
+		return 0;
+	if (then && n > HL_WRITER_GROUP_MAX)
+		return -E2BIG;
+	wt.jobs = n == 1 ? &one : calloc(n, sizeof(*wt.jobs));
+	if (!wt.jobs)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		wt.jobs[i] = (struct job){.link = links[i], .msg = &msgs[i]};
+	r = queue_and_wait(w, &wt);
+	for (size_t i = 0; i < n; i++) {
+		seqs[i] = r == 0 ? wt.jobs[i].seq : 0;
+		results[i] = r == 0 ? wt.jobs[i].result : r;
+	}
+	if (wt.jobs != &one)
+		free(wt.jobs);
+	return r < 0 ? r : wt.then_done;
 }
 
 int hl_writer_send_many(struct hl_writer *w, const char *const *links,
 			const struct hl_send *msgs, size_t n, uint64_t *seqs, int *results)
 {
-	struct job one, *jobs = n == 1 ? &one : calloc(n, sizeof(*jobs));
-	int r;
+	int r = hl_writer_send_then(w, links, msgs, n, seqs, results, NULL, NULL);
 
-	if (n == 0)
-		return 0;
-	if (!jobs)
-		return -ENOMEM;
-	for (size_t i = 0; i < n; i++)
-		jobs[i] = (struct job){.link = links[i], .msg = &msgs[i]};
-	r = queue_and_wait(w, jobs, n);
-	for (size_t i = 0; i < n; i++) {
-		seqs[i] = r == 0 ? jobs[i].seq : 0;
-		results[i] = r == 0 ? jobs[i].result : r;
-	}
-	if (jobs != &one)
-		free(jobs);
-	return r;
+	return r < 0 ? r : 0;
 }
 
 int hl_writer_send(struct hl_writer *w, const char *link,

@@ -33,6 +33,19 @@ int hl_writer_send(struct hl_writer *w, const char *link,
  * -ESHUTDOWN or -ENOMEM, which results[] repeat. */
 int hl_writer_send_many(struct hl_writer *w, const char *const *links,
 			const struct hl_send *msgs, size_t n, uint64_t *seqs, int *results);
+/* Runs in the transaction that appends one call's messages, after
+ * them, with their seqs and results (a result < 0: that message is not
+ * appended); a nonzero return fails the whole transaction, every
+ * message in it, as a store error does. */
+typedef int (*hl_writer_then_fn)(void *ctx, struct hl_store *st, const uint64_t *seqs,
+				 const int *results, size_t n);
+/* hl_writer_send_many, with then: all n (at most HL_WRITER_GROUP_MAX,
+ * else -E2BIG) go into one transaction, in which then runs.  1 when
+ * then ran and its transaction committed, 0 when it did not run (no
+ * message could be appended, or the commit failed: results[] say). */
+int hl_writer_send_then(struct hl_writer *w, const char *const *links,
+			const struct hl_send *msgs, size_t n, uint64_t *seqs, int *results,
+			hl_writer_then_fn then, void *ctx);
 /* Commits what is queued, then stops. */
 void hl_writer_stop(struct hl_writer *w);
 

@@ -12,6 +12,7 @@
 #include "error.h"
 #include "groupcase.h"
 #include "groupmsg.h"
+#include "groupout.h"
 #include "groups.h"
 #include "lists.h"
 #include "text.h"
@@ -575,88 +576,28 @@ static int compose(struct hl_desk *d, struct gpost *gp, struct hl_content *c)
 	return r;
 }
 
-static void hold_all(struct hl_desk *d, const struct hl_desk_req *q, struct gpost *gp)
+/* Holds or appends each member's content, with the record of what
+ * went to whom (groupout.h); each member's outcome into gp. */
+static int deliver_all(struct hl_desk *d, const struct hl_desk_req *q, struct gpost *gp)
 {
-	for (size_t i = 0; i < gp->g->n; i++) {
-		struct part *p = &gp->p[i];
-		json_t *h;
-
-		if (!p->to || !p->held)
-			continue;
-		h = hl_desk_hold(d, q, &gp->g->m[i].l, gp->kind, gp->prec, &p->content, 0,
-				 &p->result);
-		if (!h) {
-			p->result = p->result < 0 ? p->result : -ENOMEM;
-			continue;
-		}
-		snprintf(p->held_id, sizeof(p->held_id), "%s",
-			 json_string_value(json_object_get(h, "held")));
-		json_decref(h);
-	}
-}
-
-/* The writer appends them all in one batch (hl_writer_send_many). */
-static int send_all(struct hl_desk *d, const struct hl_desk_req *q, struct gpost *gp)
-{
-	size_t n = gp->g->n, k = 0;
-	const char **links = calloc(n, sizeof(*links));
-	struct hl_send *msgs = calloc(n, sizeof(*msgs));
-	uint64_t *seqs = calloc(n, sizeof(*seqs));
-	int *results = calloc(n, sizeof(*results)), r = -ENOMEM;
-	size_t *idx = calloc(n, sizeof(*idx));
-
-	if (!links || !msgs || !seqs || !results || !idx)
-		goto out;
-	for (size_t i = 0; i < n; i++) {
-		if (!gp->p[i].to || gp->p[i].held)
-			continue;
-		msgs[k] = (struct hl_send){.precedence = gp->prec, .kind = gp->kind,
-					   .plain = gp->p[i].content.data,
-					   .plain_len = gp->p[i].content.len, .now = q->now};
-		links[k] = gp->g->m[i].l.name;
-		idx[k++] = i;
-	}
-	r = k ? hl_writer_send_many(d->writer, links, msgs, k, seqs, results) : 0;
-	for (size_t j = 0; j < k; j++) {
-		gp->p[idx[j]].seq = seqs[j];
-		gp->p[idx[j]].result = results[j];
-	}
-out:
-	free(links);
-	free(msgs);
-	free(seqs);
-	free(results);
-	free(idx);
-	return r;
-}
-
-/* The record of what went to whom (groupmsg.h), as a group send's. */
-static int record(struct hl_desk *d, const struct hl_desk_req *q, const struct gpost *gp)
-{
-	struct hl_group_envelope *ge = calloc(gp->g->n, sizeof(*ge));
-	size_t k = 0;
+	struct hl_gmsg g = {.group = gp->g->group, .kind = gp->kind, .prec = gp->prec,
+			    .n = gp->g->n};
 	int r;
 
-	if (!ge)
+	g.out = calloc(g.n ? g.n : 1, sizeof(*g.out));
+	if (!g.out)
 		return -ENOMEM;
-	for (size_t i = 0; i < gp->g->n; i++) {
-		const struct part *p = &gp->p[i];
-		const char *slash = strrchr(p->held_id, '/');
-		uint64_t held = 0;
-
-		if (!p->to || p->result < 0 || (!p->seq && (!slash ||
-		    hl_parse_u64(slash + 1, strlen(slash + 1), INT64_MAX, &held) < 0)))
-			continue;
-		ge[k] = (struct hl_group_envelope){.group = gp->g->group,
-			.link = gp->g->m[i].l.id, .seq = p->seq, .held = (int64_t)held,
-			.time = q->now, .precedence = gp->prec};
-		memcpy(ge[k].gid, gp->gid, sizeof(ge[k].gid));
-		snprintf(ge[k].kind, sizeof(ge[k].kind), "%s", gp->kind);
-		snprintf(ge[k].op, sizeof(ge[k].op), "%s", q->op->name);
-		k++;
+	memcpy(g.gid, gp->gid, sizeof(g.gid));
+	for (size_t i = 0; i < g.n; i++)
+		g.out[i] = (struct hl_gout){.l = &gp->g->m[i].l, .content = &gp->p[i].content,
+			.to = gp->p[i].to, .held = gp->p[i].held, .result = gp->p[i].result};
+	r = hl_desk_gmsg_deliver(d, q, &g);
+	for (size_t i = 0; i < g.n; i++) {
+		gp->p[i].seq = g.out[i].seq;
+		gp->p[i].result = g.out[i].result;
+		memcpy(gp->p[i].held_id, g.out[i].held_id, sizeof(gp->p[i].held_id));
 	}
-	r = hl_store_group_envelopes_put(d->st, ge, k);
-	free(ge);
+	hl_desk_gmsg_free(&g);
 	return r;
 }
 
@@ -707,12 +648,8 @@ static json_t *deliver(struct hl_desk *d, const struct hl_desk_req *q, struct gp
 		r = compose(d, gp, m);
 	if (r == -HL_EUTF8)
 		return hl_desk_fail(e, 400, "the message is not UTF-8 text");
-	if (r == 0) {
-		hold_all(d, q, gp);
-		r = send_all(d, q, gp);
-	}
 	if (r == 0)
-		r = record(d, q, gp);
+		r = deliver_all(d, q, gp);
 	if (r < 0)
 		return hl_desk_fail_code(e, r, gp->g->id);
 	for (size_t i = 0; i < gp->g->n; i++)

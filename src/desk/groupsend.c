@@ -24,6 +24,7 @@
 #include "deskpriv.h"
 #include "error.h"
 #include "groupmsg.h"
+#include "groupout.h"
 #include "groups.h"
 #include "text.h"
 #include "transcript.h"
@@ -35,8 +36,6 @@ struct gmember {
 	bool have;			/* l was read */
 	bool held;			/* held while its link is suspended */
 	char held_id[HL_MSGID_MAX + 32];
-	struct hl_sealed_body sb;
-	bool sealed;
 	uint64_t seq;
 	int result;
 };
@@ -73,12 +72,9 @@ static int add_member(void *ctx, const struct hl_group_member *gm)
 
 static void gsend_free(struct gsend *gs)
 {
-	for (size_t i = 0; i < gs->n; i++) {
-		if (gs->m[i].sealed)
-			hl_sealed_body_free(&gs->m[i].sb);
+	for (size_t i = 0; i < gs->n; i++)
 		if (gs->m[i].have)
 			hl_link_free(&gs->m[i].l);
-	}
 	free(gs->m);
 	free(gs->names);
 }
@@ -157,102 +153,30 @@ static int group_member(struct gsend *gs, struct hl_content *c)
 	return 0;
 }
 
-/* Holds the message for each member whose link is suspended (8.14). */
-static void hold_all(struct hl_desk *d, const struct hl_desk_req *q, struct gsend *gs,
-		     const struct hl_buf *content)
+/* Holds or appends the content for every member, with the record of
+ * what went to whom (groupout.h); each member's outcome into gs. */
+static int deliver_all(struct hl_desk *d, const struct hl_desk_req *q, struct gsend *gs,
+		       const struct hl_buf *content, uint64_t case_no)
 {
-	for (size_t i = 0; i < gs->n; i++) {
-		struct gmember *m = &gs->m[i];
-		json_t *h;
-
-		if (!m->held || !reached(m))
-			continue;
-		h = hl_desk_hold(d, q, &m->l, gs->kind, gs->prec, content, 0, &m->result);
-		if (!h) {
-			m->result = m->result < 0 ? m->result : -ENOMEM;
-			continue;
-		}
-		snprintf(m->held_id, sizeof(m->held_id), "%s",
-			 json_string_value(json_object_get(h, "held")));
-		json_decref(h);
-	}
-}
-
-/* Seals the content for each member to be sent, for that member alone,
- * and appends them all through the writer in one batch. */
-static int send_all(struct hl_desk *d, const struct hl_desk_req *q, struct gsend *gs,
-		    const struct hl_buf *content)
-{
-	const char **links = calloc(gs->n, sizeof(*links));
-	struct hl_send *msgs = calloc(gs->n, sizeof(*msgs));
-	uint64_t *seqs = calloc(gs->n, sizeof(*seqs));
-	int *results = calloc(gs->n, sizeof(*results)), r = 0;
-	size_t *idx = calloc(gs->n, sizeof(*idx)), k = 0;
-
-	if (!links || !msgs || !seqs || !results || !idx) {
-		r = -ENOMEM;
-		goto out;
-	}
-	for (size_t i = 0; i < gs->n; i++) {
-		struct gmember *m = &gs->m[i];
-
-		if (!m->have || m->held)
-			continue;
-		m->sealed = hl_envelope_seal_body(&d->me->card, &m->l.card, content->data,
-						  content->len, &m->sb) == 0;
-		msgs[k] = (struct hl_send){.precedence = gs->prec, .kind = gs->kind,
-					   .plain = content->data, .plain_len = content->len,
-					   .now = q->now, .sealed = m->sealed ? &m->sb : NULL};
-		links[k] = m->l.name;
-		idx[k++] = i;
-	}
-	if (k)
-		r = hl_writer_send_many(d->writer, links, msgs, k, seqs, results);
-	for (size_t j = 0; j < k; j++) {
-		gs->m[idx[j]].seq = seqs[j];
-		gs->m[idx[j]].result = results[j];
-	}
-out:
-	free(links);
-	free(msgs);
-	free(seqs);
-	free(results);
-	free(idx);
-	return r;
-}
-
-/* The record of what went to whom (groupmsg.h), at the owner, with
- * the case number taken in the same transaction; a number that went
- * into no message stored is handed out again. */
-static int record(struct hl_desk *d, const struct hl_desk_req *q, const struct gsend *gs,
-		  uint64_t case_no)
-{
-	struct hl_group_envelope *ge = calloc(gs->n, sizeof(*ge));
-	size_t k = 0;
+	struct hl_gmsg g = {.group = gs->g.id, .kind = gs->kind, .prec = gs->prec,
+			    .case_no = case_no, .n = gs->n};
 	int r;
 
-	if (!ge)
+	g.out = calloc(gs->n ? gs->n : 1, sizeof(*g.out));
+	if (!g.out)
 		return -ENOMEM;
+	memcpy(g.gid, gs->gid, sizeof(g.gid));
+	for (size_t i = 0; i < gs->n; i++)
+		g.out[i] = (struct hl_gout){.l = &gs->m[i].l, .content = content,
+			.to = gs->m[i].have, .held = gs->m[i].held && reached(&gs->m[i]),
+			.result = gs->m[i].result};
+	r = hl_desk_gmsg_deliver(d, q, &g);
 	for (size_t i = 0; i < gs->n; i++) {
-		const struct gmember *m = &gs->m[i];
-		const char *slash = strrchr(m->held_id, '/');
-		uint64_t held = 0;
-
-		if (m->result < 0 || (!m->seq && (!slash || hl_parse_u64(slash + 1,
-				strlen(slash + 1), INT64_MAX, &held) < 0)))
-			continue;
-		ge[k] = (struct hl_group_envelope){.group = gs->g.id, .link = m->l.id,
-			.seq = m->seq, .held = (int64_t)held, .time = q->now,
-			.precedence = gs->prec, .case_no = case_no};
-		memcpy(ge[k].gid, gs->gid, sizeof(ge[k].gid));
-		snprintf(ge[k].kind, sizeof(ge[k].kind), "%s", gs->kind);
-		snprintf(ge[k].op, sizeof(ge[k].op), "%s", q->op->name);
-		k++;
+		gs->m[i].seq = g.out[i].seq;
+		gs->m[i].result = g.out[i].result;
+		memcpy(gs->m[i].held_id, g.out[i].held_id, sizeof(gs->m[i].held_id));
 	}
-	r = hl_store_group_envelopes_put(d->st, ge, k);
-	if (k == 0 && case_no)
-		hl_desk_case_number_release(d, case_no);
-	free(ge);
+	hl_desk_gmsg_free(&g);
 	return r;
 }
 
@@ -324,10 +248,7 @@ static json_t *deliver(struct hl_desk *d, const struct hl_desk_req *q, struct gs
 		return r == -HL_EUTF8 ? hl_desk_fail(e, 400, "the message is not UTF-8 text") :
 			hl_desk_fail_code(e, r, gs->g.name);
 	}
-	hold_all(d, q, gs, &content);
-	r = send_all(d, q, gs, &content);
-	if (r == 0)
-		r = record(d, q, gs, case_no);
+	r = deliver_all(d, q, gs, &content, case_no);
 	if (r < 0)
 		hl_desk_fail_code(e, r, gs->g.name);
 	else

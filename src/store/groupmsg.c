@@ -69,6 +69,23 @@ static int put_one(struct hl_store *st, const struct hl_group_envelope *ge)
 	return hl_sqlite_done(st, s);
 }
 
+int hl_store_group_envelopes_put_in(struct hl_store *st, const struct hl_group_envelope *ge,
+				    size_t n)
+{
+	int r = 0;
+
+	/* The case number is taken here, once for the group message; one
+	 * taken already (by the index, say) is no error. */
+	if (n && ge[0].case_no) {
+		r = hl_store_case_number_take(st, ge[0].case_no);
+		if (r == -HL_EDUPLICATE)
+			r = 0;
+	}
+	for (size_t i = 0; r == 0 && i < n; i++)
+		r = put_one(st, &ge[i]);
+	return r;
+}
+
 int hl_store_group_envelopes_put(struct hl_store *st, const struct hl_group_envelope *ge,
 				 size_t n)
 {
@@ -76,15 +93,8 @@ int hl_store_group_envelopes_put(struct hl_store *st, const struct hl_group_enve
 
 	if (n == 0)
 		return 0;
-	/* The case number is taken here, once for the group message; one
-	 * taken already (by the index, say) is no error. */
-	if (r == 0 && ge[0].case_no) {
-		r = hl_store_case_number_take(st, ge[0].case_no);
-		if (r == -HL_EDUPLICATE)
-			r = 0;
-	}
-	for (size_t i = 0; r == 0 && i < n; i++)
-		r = put_one(st, &ge[i]);
+	if (r == 0)
+		r = hl_store_group_envelopes_put_in(st, ge, n);
 	if (r == 0)
 		return hl_store_commit(st);
 	hl_store_rollback(st);

@@ -47,6 +47,10 @@ typedef int (*hl_group_envelope_fn)(void *ctx, const struct hl_group_envelope *g
  * (link, seq) was recorded before. */
 int hl_store_group_envelopes_put(struct hl_store *st, const struct hl_group_envelope *ge,
 				 size_t n);
+/* The same inside the caller's transaction (the writer's, which
+ * appends the envelopes: both commit or neither). */
+int hl_store_group_envelopes_put_in(struct hl_store *st, const struct hl_group_envelope *ge,
+				    size_t n);
 /* The envelopes of group message gid, in link-name order; a callback's
  * nonzero return stops the walk and is returned. */
 int hl_store_group_envelopes(struct hl_store *st, const char *gid,

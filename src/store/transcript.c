@@ -126,9 +126,10 @@ static bool store_error(int r)
 	return r == -HL_ESTORE || r == -HL_EDUPLICATE || r == -ENOMEM;
 }
 
-int hl_transcript_send_then(struct hl_store *st, const struct hl_party *me,
-			    struct hl_send_job *jobs, size_t n,
-			    int (*then)(void *ctx, struct hl_store *st), void *ctx)
+/* Appends the jobs, then runs then, in one transaction; a job's own
+ * failure fails the transaction too when all is set. */
+static int send_txn(struct hl_store *st, const struct hl_party *me, struct hl_send_job *jobs,
+		    size_t n, int (*then)(void *ctx, struct hl_store *st), void *ctx, bool all)
 {
 	struct hl_buf out;
 	int r;
@@ -138,7 +139,7 @@ int hl_transcript_send_then(struct hl_store *st, const struct hl_party *me,
 	for (size_t i = 0; r == 0 && i < n; i++) {
 		jobs[i].seq = 0;
 		jobs[i].result = send_one(st, me, &jobs[i], &out);
-		if (store_error(jobs[i].result) || (then && jobs[i].result < 0))
+		if (store_error(jobs[i].result) || (all && jobs[i].result < 0))
 			r = jobs[i].result;
 	}
 	if (r == 0 && then)
@@ -214,10 +215,24 @@ int hl_transcript_send_rekey(struct hl_store *st, const struct hl_party *me,
 	return send_keys(st, me, jobs, n, k, 1);
 }
 
+int hl_transcript_send_then(struct hl_store *st, const struct hl_party *me,
+			    struct hl_send_job *jobs, size_t n,
+			    int (*then)(void *ctx, struct hl_store *st), void *ctx)
+{
+	return send_txn(st, me, jobs, n, then, ctx, then != NULL);
+}
+
+int hl_transcript_send_each_then(struct hl_store *st, const struct hl_party *me,
+				 struct hl_send_job *jobs, size_t n,
+				 int (*then)(void *ctx, struct hl_store *st), void *ctx)
+{
+	return send_txn(st, me, jobs, n, then, ctx, false);
+}
+
 int hl_transcript_send_many(struct hl_store *st, const struct hl_party *me,
 			    struct hl_send_job *jobs, size_t n)
 {
-	return hl_transcript_send_then(st, me, jobs, n, NULL, NULL);
+	return send_txn(st, me, jobs, n, NULL, NULL, false);
 }
 
 int hl_transcript_send(struct hl_store *st, const struct hl_party *me,

@@ -65,6 +65,12 @@ int hl_transcript_send_many(struct hl_store *st, const struct hl_party *me,
 int hl_transcript_send_then(struct hl_store *st, const struct hl_party *me,
 			    struct hl_send_job *jobs, size_t n,
 			    int (*then)(void *ctx, struct hl_store *st), void *ctx);
+/* As hl_transcript_send_many, each job failing alone, with then run in
+ * the transaction after the jobs (their seqs and results set); then's
+ * failure fails them all. */
+int hl_transcript_send_each_then(struct hl_store *st, const struct hl_party *me,
+				 struct hl_send_job *jobs, size_t n,
+				 int (*then)(void *ctx, struct hl_store *st), void *ctx);
 
 /* A key change of ours (docs/protocol.md 9.13): one transaction that
  * appends every job (the `card` envelopes, all dated t, no earlier than

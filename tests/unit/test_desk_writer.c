@@ -4,6 +4,7 @@
  * hl_writer_send_many appends them all in one group commit (or
  * consecutive ones past HL_WRITER_GROUP_MAX), each with its own result,
  * so one member's refused link fails no other. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -105,6 +106,64 @@ static void test_send_many_results(void **state)
 			 -HL_EUNCONFIRMED);
 }
 
+struct then_seen {
+	size_t n, failed;
+	uint64_t last_seq;
+	int give;		/* what then returns */
+};
+
+/* Counts what then was fed; inside the transaction, so the envelopes
+ * it was fed are visible to the writer's handle and not yet to others. */
+static int then_count(void *ctx, struct hl_store *st, const uint64_t *seqs, const int *results,
+		      size_t n)
+{
+	struct then_seen *t = ctx;
+
+	(void)st;
+	t->n = n;
+	for (size_t i = 0; i < n; i++) {
+		t->failed += results[i] < 0;
+		if (results[i] == 0)
+			t->last_seq = seqs[i];
+	}
+	return t->give;
+}
+
+/* then runs once, in the same transaction as the envelopes, with their
+ * seqs and results; when it fails, no envelope of the call is stored
+ * (a group's record and its envelopes commit together or not at all);
+ * past HL_WRITER_GROUP_MAX a call with then is refused. */
+static void test_send_then(void **state)
+{
+	struct fixture *f = *state;
+	const char *links[3] = {"m00", "m01", "unconfirmed"};
+	struct hl_send msgs[3];
+	uint64_t seqs[3];
+	int results[3];
+	struct then_seen ok = {0}, bad = {.give = -EIO};
+
+	for (size_t i = 0; i < 3; i++)
+		msgs[i] = (struct hl_send){.precedence = HL_FLASH, .kind = "check",
+					   .plain = "{}", .plain_len = 2, .now = 1700000100};
+	assert_int_equal(hl_writer_send_then(f->w, links, msgs, 3, seqs, results, then_count, &ok), 1);
+	assert_int_equal(ok.n, 3);
+	assert_int_equal(ok.failed, 1);
+	assert_int_equal(ok.last_seq, 1);
+	assert_int_equal(results[2], -HL_EUNCONFIRMED);
+	assert_int_equal(ts_sql_int(f->db, "SELECT count(*) FROM envelope"), 2);
+
+	assert_int_equal(hl_writer_send_then(f->w, links, msgs, 2, seqs, results, then_count, &bad), 0);
+	assert_int_equal(bad.n, 2);
+	assert_true(results[0] < 0 && results[1] < 0);
+	assert_int_equal(ts_sql_int(f->db, "SELECT count(*) FROM envelope"), 2);
+	/* The next message of m00 takes the seq the failed call did not. */
+	assert_int_equal(hl_writer_send(f->w, "m00", &msgs[0], &seqs[0]), 0);
+	assert_int_equal(seqs[0], 2);
+
+	assert_int_equal(hl_writer_send_then(f->w, links, msgs, HL_WRITER_GROUP_MAX + 1, seqs,
+					     results, then_count, &ok), -E2BIG);
+}
+
 static double since(const struct timespec *t0)
 {
 	struct timespec t1;
@@ -162,6 +221,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_send_many_results, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_send_many_past_group_max, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_send_then, setup, teardown),
 	};
 
 	if (sodium_init() < 0)
