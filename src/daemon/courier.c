@@ -972,6 +972,25 @@ size_t hl_courier_status(struct hl_courier *c, struct hl_courier_link *out, size
 	return n;
 }
 
+const struct hl_courier_link *hl_courier_find(const struct hl_courier_link *cl, size_t n,
+					      const char *name)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int cmp = strcmp(cl[mid].name, name);
+
+		if (cmp == 0)
+			return &cl[mid];
+		if (cmp < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
 size_t hl_courier_count(struct hl_courier *c)
 {
 	size_t n;

@@ -43,6 +43,10 @@ void hl_courier_new_cert(struct hl_courier *c);
 void hl_courier_stop(struct hl_courier *c);
 /* Copies up to max link states, in name order; returns how many. */
 size_t hl_courier_status(struct hl_courier *c, struct hl_courier_link *out, size_t max);
+/* The state of link name among n that hl_courier_status copied (a
+ * binary search: they are in name order); NULL when none. */
+const struct hl_courier_link *hl_courier_find(const struct hl_courier_link *cl, size_t n,
+					      const char *name);
 /* How many links the courier has met: enough room for a status. */
 size_t hl_courier_count(struct hl_courier *c);
 

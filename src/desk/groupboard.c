@@ -196,11 +196,9 @@ static bool after_removal(struct board *b, const struct hl_group_envelope *ge, i
 
 static void courier_facts(const struct board *b, struct mfacts *f)
 {
-	for (size_t i = 0; i < b->ncl; i++)
-		if (strcmp(b->cl[i].name, f->l->name) == 0) {
-			f->cl = &b->cl[i];
-			f->unreachable = !b->cl[i].reachable && !f->receipt;
-		}
+	f->cl = hl_courier_find(b->cl, b->ncl, f->l->name);
+	if (f->cl)
+		f->unreachable = !f->cl->reachable && !f->receipt;
 }
 
 /* What the store, the clock and the courier say of one sent envelope. */

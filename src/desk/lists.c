@@ -307,10 +307,7 @@ static int outbox_msg(void *ctx, const struct hl_message *m)
 
 static const struct hl_courier_link *courier_link(const struct outbox *o, const char *name)
 {
-	for (size_t i = 0; i < o->ncl; i++)
-		if (!strcmp(o->cl[i].name, name))
-			return &o->cl[i];
-	return NULL;
+	return hl_courier_find(o->cl, o->ncl, name);
 }
 
 /* A link of the outbox: {"link", "awaiting", "attempts", "last_error",

@@ -181,10 +181,7 @@ static json_t *key_revoked(struct status *s, const struct hl_link *l)
 
 static const struct hl_courier_link *courier_link(const struct status *s, const char *name)
 {
-	for (size_t i = 0; i < s->ncl; i++)
-		if (!strcmp(s->cl[i].name, name))
-			return &s->cl[i];
-	return NULL;
+	return hl_courier_find(s->cl, s->ncl, name);
 }
 
 /* The courier's part of a link: reachable, attempts, errors, times. */
