@@ -25,63 +25,10 @@
 #include "testlib.h"
 #include "storelib.h"
 
-#define NOW (TL_CREATED + 3600)
-
-static struct hl_party *A, *B, *C;
-
-struct fx {
-	char dir[TS_PATH_MAX];
-	char path[TS_PATH_MAX];
-	struct hl_store *st;
-	struct hl_link lb, lc;
-};
-
-static int group_setup(void **state)
-{
-	(void)state;
-	A = ts_party_new("ru-cert", 1);
-	B = ts_party_new("us-cert", 2);
-	C = ts_party_new("jp-cert", 3);
-	return 0;
-}
-
-static int group_teardown(void **state)
-{
-	(void)state;
-	hl_party_free(A);
-	hl_party_free(B);
-	hl_party_free(C);
-	return 0;
-}
-
-static int setup(void **state)
-{
-	struct fx *f = calloc(1, sizeof(*f));
-
-	assert_non_null(f);
-	ts_dir_new(f->dir);
-	ts_path(f->dir, HL_STORE_FILE, f->path);
-	f->st = ts_open(f->path);
-	ts_link(f->st, A, B, NULL, true, NOW, &f->lb);
-	ts_link(f->st, A, C, NULL, true, NOW, &f->lc);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-
-	hl_link_free(&f->lb);
-	hl_link_free(&f->lc);
-	hl_store_close(f->st);
-	ts_dir_remove(f->dir);
-	free(f);
-	return 0;
-}
+#include "grouplib.h"
 
 /* What a walk saw, as "name:members;" or "name:added-removed;". */
-struct seen {
+struct walk {
 	char s[512];
 	size_t len;
 	int stop_after;		/* stop the walk with 7 after this many */
@@ -90,7 +37,7 @@ struct seen {
 
 static int see_group(void *ctx, const struct hl_group *g)
 {
-	struct seen *w = ctx;
+	struct walk *w = ctx;
 
 	w->len += (size_t)snprintf(w->s + w->len, sizeof(w->s) - w->len, "%s:%u%s;",
 				   g->name, g->members, g->open ? ":open" : "");
@@ -99,7 +46,7 @@ static int see_group(void *ctx, const struct hl_group *g)
 
 static int see_member(void *ctx, const struct hl_group_member *m)
 {
-	struct seen *w = ctx;
+	struct walk *w = ctx;
 
 	w->len += (size_t)snprintf(w->s + w->len, sizeof(w->s) - w->len, "%s:%lld-%lld;",
 				   m->name, (long long)(m->added - NOW),
@@ -111,7 +58,7 @@ static void test_create_get(void **state)
 {
 	struct fx *f = *state;
 	struct hl_group g;
-	struct seen w = {0};
+	struct walk w = {0};
 
 	assert_int_equal(hl_store_group_create(f->st, "osce", false, NOW, "ana"), 0);
 	assert_int_equal(hl_store_group_create(f->st, "g7", true, NOW + 1, "bob"), 0);
@@ -135,7 +82,7 @@ static void test_create_get(void **state)
 	assert_int_equal(hl_store_group_each(f->st, see_group, &w), 0);
 	assert_string_equal(w.s, "g7:0:open;osce:0;");
 	/* A callback's nonzero return stops the walk and is returned. */
-	w = (struct seen){.stop_after = 1};
+	w = (struct walk){.stop_after = 1};
 	assert_int_equal(hl_store_group_each(f->st, see_group, &w), 7);
 	assert_string_equal(w.s, "g7:0:open;");
 }
@@ -144,7 +91,7 @@ static void test_add_remove_history(void **state)
 {
 	struct fx *f = *state;
 	struct hl_group g;
-	struct seen w = {0};
+	struct walk w = {0};
 	int64_t id;
 
 	assert_int_equal(hl_store_group_create(f->st, "osce", false, NOW, "ana"), 0);
@@ -161,7 +108,7 @@ static void test_add_remove_history(void **state)
 
 	assert_int_equal(hl_store_group_remove(f->st, id, f->lb.id, NOW + 40), 0);
 	assert_int_equal(hl_store_group_remove(f->st, id, f->lb.id, NOW + 41), -ENOENT);
-	w = (struct seen){0};
+	w = (struct walk){0};
 	assert_int_equal(hl_store_group_members(f->st, id, false, see_member, &w), 0);
 	assert_string_equal(w.s, "jp-cert:20--1;");
 	assert_int_equal(hl_store_group_get(f->st, "osce", &g), 0);
@@ -169,10 +116,10 @@ static void test_add_remove_history(void **state)
 
 	/* Added again: a new row, the old one kept. */
 	assert_int_equal(hl_store_group_add(f->st, id, f->lb.id, NOW + 50), 0);
-	w = (struct seen){0};
+	w = (struct walk){0};
 	assert_int_equal(hl_store_group_members(f->st, id, true, see_member, &w), 0);
 	assert_string_equal(w.s, "jp-cert:20--1;us-cert:10-40;us-cert:50--1;");
-	w = (struct seen){.stop_after = 2};
+	w = (struct walk){.stop_after = 2};
 	assert_int_equal(hl_store_group_members(f->st, id, true, see_member, &w), 7);
 	assert_string_equal(w.s, "jp-cert:20--1;us-cert:10-40;");
 
@@ -268,7 +215,7 @@ static void test_migration(void **state)
 
 int main(void)
 {
-#define T(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
+#define T(t) cmocka_unit_test_setup_teardown(t, links_setup, teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_create_get),
 		T(test_add_remove_history),
