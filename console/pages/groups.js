@@ -120,10 +120,12 @@ async function group(main, ctx, name) {
 		el('section', { attrs: { 'aria-labelledby': 'group-messages-h' } },
 			el('h2', { id: 'group-messages-h', text: t('Messages') }), messages));
 	ctx.setTitle(t('Group %s', name));
+	// The messages need the right read (an admin sees the members only).
+	const reads = ctx.can('read');
 	const draw = async () => {
 		const [g, m] = await Promise.all([
 			ctx.api('GET', '/v1/group', { name }),
-			ctx.api('GET', '/v1/group/messages', { group: name }),
+			reads ? ctx.api('GET', '/v1/group/messages', { group: name }) : null,
 		]);
 		clear(facts);
 		facts.append(el('li', { text: t('Membership: %s', membership(g)) }),
@@ -135,6 +137,7 @@ async function group(main, ctx, name) {
 				{ id: 'group-members' })
 			: el('p', { text: t('No member now.') }));
 		clear(messages);
+		messages.parentNode.hidden = !reads;
 		const msgs = (m && m.messages) || [];
 		messages.append(msgs.length
 			? table(null, [t('Time'), t('Kind'), t('Precedence'), t('Case'), t('Operator'), t('Totals')],

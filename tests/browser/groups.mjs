@@ -7,9 +7,10 @@
 // a link to the board; the board lists both members and the totals
 // line; ae-cert acknowledges with its CLI and the open board says so
 // (state, time, by whom, totals) without a reload. axe on each page;
-// the board in Arabic is right to left.
+// the board in Arabic is right to left. Screenshots: group-board.png,
+// group-board-ar.png.
 
-import { launch, login, axe, axeText, done, step, check, hl, env } from './lib.mjs';
+import { launch, login, axe, axeText, shot, done, step, check, hl, env } from './lib.mjs';
 
 const ctx = await launch({ locale: 'en-US' });
 const page = ctx.page;
@@ -112,6 +113,19 @@ await step('ae-cert acknowledges with its CLI: the open board says so, without a
 		'the row', JSON.stringify(v.cells));
 	check(/^1 of 2 acknowledged, \d receipted/.test(v.totals), 'the totals', v.totals);
 	await axeClean('the board, acknowledged');
+	await shot(page, 'group-board');
+});
+
+await step('the group page lists the message, newest first, with its totals', async () => {
+	await page.click('.facts a[href="#/group/poc"]');
+	await page.locator('#group-messages').waitFor();
+	const r = await rows('#group-messages');
+	check(r.length === 1 && r[0][1] === 'notification' && r[0][2] === 'FLASH' && /^hub#\d+$/.test(r[0][3]) &&
+		r[0][4] === env.operator && /^1 of 2 acknowledged, \d receipted/.test(r[0][5]), 'the messages', JSON.stringify(r));
+	await axeClean('the group with a message');
+	await page.click('#group-messages tbody a[href^="#/group-message/"]');
+	await page.locator('#board-members').waitFor();
+	check(page.url() === boardUrl, 'back to the board', page.url());
 });
 
 await step('the board in Arabic is right to left, its state translated or not, still a table', async () => {
@@ -121,6 +135,7 @@ await step('the board in Arabic is right to left, its state translated or not, s
 	const n = await page.$$eval('#board-members tbody tr', (trs) => trs.length);
 	check(n === 2, 'the rows', String(n));
 	await axeClean('the board in Arabic');
+	await shot(page, 'group-board-ar');
 	await page.selectOption('#lang', 'en');
 	await page.waitForFunction(() => document.documentElement.dir === 'ltr');
 });
