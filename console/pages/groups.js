@@ -98,7 +98,7 @@ async function list(main, ctx) {
 		return undefined;
 	}
 	const rows = groups.map((g) => [
-		{ header: true, node: el('a', { href: groupHref(g.name), text: g.name }) },
+		{ header: true, class: 'name', node: el('a', { href: groupHref(g.name), text: g.name }) },
 		{ class: 'num', text: fmtNumber(num(g.members)) },
 		membership(g),
 		fmtTime(g.created),
@@ -133,7 +133,7 @@ async function group(main, ctx, name) {
 		clear(members);
 		const links = g.links || [];
 		members.append(links.length
-			? table(null, [t('Link'), t('Added')], links.map((l) => [{ header: true, text: l.link }, fmtTime(l.added)]),
+			? table(null, [t('Link'), t('Added')], links.map((l) => [{ header: true, class: 'name', text: l.link }, fmtTime(l.added)]),
 				{ id: 'group-members' })
 			: el('p', { text: t('No member now.') }));
 		clear(messages);
@@ -147,7 +147,7 @@ async function group(main, ctx, name) {
 					precBadge(x.precedence),
 					x.case ? el('a', { href: caseHref(x.case), text: x.case }) : '—',
 					x.operator || '',
-					totalsLine(x.totals),
+					el('span', { attrs: { dir: 'auto' }, text: totalsLine(x.totals) }),
 				]), { id: 'group-messages' })
 			: el('p', { text: t('Nothing sent to this group yet.') }));
 	};
@@ -161,7 +161,7 @@ function memberRow(m) {
 	const by = ack ? t('%s (%s)', ack.operator || '?', label('role', ack.role)) : '—';
 	const tr = el('tr', { attrs: { 'data-link': m.link, 'data-state': state } });
 	tr.append(
-		el('th', { attrs: { scope: 'row' }, text: m.link }),
+		el('th', { class: 'name', attrs: { scope: 'row' }, text: m.link }),
 		el('td', { class: 'num', text: Number.isInteger(m.seq) ? fmtNumber(m.seq) : (m.held || '—') }),
 		el('td', {}, el('span', { class: `badge state gs-${state}`, text: say(state) })),
 		el('td', { text: m.receipted ? fmtTime(m.receipted) : '—' }),
@@ -173,7 +173,7 @@ function memberRow(m) {
 async function board(main, ctx, id) {
 	const box = alertBox();
 	const facts = el('ul', { class: 'facts' });
-	const totals = el('p', { id: 'board-totals', class: 'totals', attrs: { role: 'status' } });
+	const totals = el('p', { id: 'board-totals', class: 'totals', attrs: { role: 'status', dir: 'auto' } });
 	const members = el('div');
 	main.append(heading(t('Board of a group message')), box, facts, totals, members);
 	ctx.setTitle(t('Board of a group message'));
