@@ -98,7 +98,7 @@ export async function pages(path, args = {}, member = 'items') {
 	return all;
 }
 
-export const EVENT_TYPES = ['message', 'sent', 'ack', 'receipt', 'deadline', 'escalation', 'terms', 'suspension', 'missed'];
+export const EVENT_TYPES = ['message', 'sent', 'ack', 'receipt', 'deadline', 'escalation', 'terms', 'suspension', 'group', 'missed'];
 
 // stream(onEvent): an EventSource on /v1/events calling onEvent(type,
 // data, id). The browser reconnects by itself (with Last-Event-ID);

@@ -8,7 +8,12 @@
 import { api as rawApi, ApiError, csrf, setCsrf, stream as openStream } from '/api.js';
 import { t, tError, setLang, preferredLang, keepLang, LANGS, currentLang, label } from '/i18n.js';
 
-const PAGES = ['login', 'inbox', 'case', 'compose', 'links', 'evidence', 'operators', 'audit'];
+const PAGES = ['login', 'inbox', 'case', 'compose', 'links', 'groups', 'evidence', 'operators', 'audit'];
+
+// Routes served by another page's module (and marked as it in the nav):
+// one group and one group message's board are pages/groups.js's.
+const ALIASES = { group: 'groups', 'group-message': 'groups' };
+const moduleOf = (page) => ALIASES[page] || page;
 
 // The rights of docs/api.md ("Rights") and the roles that hold them.
 const RIGHTS = {
@@ -27,6 +32,7 @@ const NAV = [
 	{ page: 'case', right: 'read', label: () => t('Cases') },
 	{ page: 'compose', right: 'send', label: () => t('Compose') },
 	{ page: 'links', right: 'read', label: () => t('Links') },
+	{ page: 'groups', right: 'none', label: () => t('Groups') },
 	{ page: 'evidence', right: 'read', label: () => t('Evidence') },
 	{ page: 'operators', right: 'audit', label: () => t('Operators') },
 	{ page: 'audit', right: 'audit', label: () => t('Audit') },
@@ -299,7 +305,7 @@ function buildHeader() {
 	if (!me)
 		return;
 	const ul = el('ul');
-	const cur = parse().page;
+	const cur = moduleOf(parse().page);
 	for (const item of NAV) {
 		if (!can(item.right))
 			continue;
@@ -326,7 +332,7 @@ function buildHeader() {
 }
 
 function markNav() {
-	const cur = parse().page;
+	const cur = moduleOf(parse().page);
 	for (const a of document.querySelectorAll('#nav a'))
 		if (a.dataset.page === cur)
 			a.setAttribute('aria-current', 'page');
@@ -372,7 +378,7 @@ function parse() {
 	const h = location.hash || '';
 	if (/^#ticket=/.test(h))
 		return { page: 'login', arg: '' };
-	const m = /^#\/([a-z]+)(?:\/(.*))?$/.exec(h);
+	const m = /^#\/([a-z]+(?:-[a-z]+)*)(?:\/(.*))?$/.exec(h);
 	if (!m)
 		return { page: '', arg: '' };
 	let arg = '';
@@ -408,16 +414,16 @@ async function route(focus = false) {
 	markNav();
 	const main = $('main');
 	main.replaceChildren();
-	const item = NAV.find((n) => n.page === page);
+	const item = NAV.find((n) => n.page === moduleOf(page));
 	setTitle(item ? `${item.label()} · ${t('Hotline')}` : t('Hotline'));
-	if (!PAGES.includes(page)) {
+	if (!PAGES.includes(moduleOf(page))) {
 		main.append(el('h1', { text: t('No such page') }),
 			el('p', {}, el('a', { href: home(), text: t('Go to the start page') })));
 		return;
 	}
 	let mod;
 	try {
-		mod = await import(`/pages/${page}.js`);
+		mod = await import(`/pages/${moduleOf(page)}.js`);
 	} catch (e) {
 		if (seq !== renderSeq)
 			return;
@@ -428,7 +434,7 @@ async function route(focus = false) {
 	if (seq !== renderSeq)
 		return;
 	const ctx = {
-		api, t, me, arg, go, can, announce, el,
+		api, t, me, page, arg, go, can, announce, el,
 		stream: { on, off },
 		loggedIn,
 		notice: loginNotice,

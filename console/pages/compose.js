@@ -3,12 +3,19 @@
 // POST /v1/send.  A STIX bundle from a file is read and checked here
 // before anything is sent.  To a suspended link a notification or a
 // request is held until the resumption (the answer says so); a
-// supervisor may send it at once ("override").
+// supervisor may send it at once ("override").  A notification goes to
+// a link or to a group (one envelope per member, docs/api.md "To a
+// group"); the answer to a group, or about a group case, has a line per
+// member and a link to the message's board (pages/groups.js).
 import { t, fmtNumber, label } from '/i18n.js';
 import {
 	el, field, select, choices, alertBox, showError, announce, describe, uid,
 	caseHref, allPages, hasRole, heading, vocabOptions, PRECEDENCES, langSelect,
 } from './kit.js';
+import { boardHref } from './groups.js';
+
+// The "To" list's value of a group: no link name holds a colon.
+const GROUP = 'group:';
 
 // A message's content is at most HL_PLAIN_MAX (src/core/envelope.h):
 // the bundle rides in it beside the text.
@@ -67,9 +74,10 @@ export async function render(main, ctx) {
 		main.append(el('p', { text: t('Only a duty officer or a supervisor sends messages.') }));
 		return undefined;
 	}
-	const [links, cases] = await Promise.all([
+	const [links, cases, groups] = await Promise.all([
 		allPages(api, '/v1/links'),
 		allPages(api, '/v1/case/list?open=1'),
+		api('GET', '/v1/groups').then((r) => (r && r.groups) || []),
 	]);
 	const form = el('form', { class: 'compose', noValidate: true });
 	const top = alertBox();
@@ -83,9 +91,8 @@ export async function render(main, ctx) {
 	form.append(kind.fieldset);
 
 	// Where: a link for a notification, an open case otherwise.
-	const to = select(links.map((l) => ({ value: l.name, label: l.confirmed ? l.name : t('%s (not confirmed)', l.name) })),
-		undefined, { name: 'to', required: true });
-	const toField = field(t('To'), to, links.length ? null : t('No link yet: a supervisor adds one first.'));
+	const to = recipients(links, groups);
+	const toField = field(t('To'), to, links.length || groups.length ? null : t('No link yet: a supervisor adds one first.'));
 	const caseSel = select(cases.map((c) => ({
 		value: JSON.stringify([c.case.id, c.link]),
 		label: c.title ? t('%s on %s: %s', c.case.id, where(c), c.title) : t('%s on %s', c.case.id, where(c)),
@@ -255,7 +262,7 @@ export async function render(main, ctx) {
 		ev.preventDefault();
 		showError(top, null);
 		done.textContent = '';
-		const body = compose(form, stix, { textBad, text, file, top, links, cases });
+		const body = compose(form, stix, { textBad, text, file, top, links, groups, cases });
 		if (!body)
 			return;
 		if (!overrideField.hidden && override.checked)
@@ -308,9 +315,13 @@ function compose(form, stix, w) {
 	if (summary)
 		body.summary = summary;
 	if (k === 'notify') {
-		if (!w.links.length)
+		if (!w.links.length && !w.groups.length)
 			return problem(w.top, t('No link yet: a supervisor adds one first.'));
-		body.to = form.elements.to.value;
+		const to = form.elements.to.value;
+		if (to.startsWith(GROUP))
+			body.group = to.slice(GROUP.length);
+		else
+			body.to = to;
 	} else {
 		if (!w.cases.length)
 			return problem(w.top, t('No open case.'));
@@ -345,6 +356,8 @@ function compose(form, stix, w) {
 // words to announce.
 function sent(done, res) {
 	done.textContent = '';
+	if (Array.isArray(res.members))
+		return sentToGroup(done, res);
 	if (res.held) {
 		const words = t('Held: %s is suspended; %s is sent when the link is resumed.', res.link, res.held);
 		done.append(el('p', { class: 'held', text: words }));
@@ -356,4 +369,42 @@ function sent(done, res) {
 	if (res.case)
 		done.append(el('p', {}, el('a', { href: caseHref(res.case), text: t('Open case %s', res.case) })));
 	return t('Sent as %s.', res.id);
+}
+
+// The "To" list: the links, then the groups, each group labelled as one
+// with its count of members now.
+function recipients(links, groups) {
+	const s = el('select', { name: 'to', required: true });
+	const linkOpts = links.map((l) => el('option', {
+		value: l.name, text: l.confirmed ? l.name : t('%s (not confirmed)', l.name),
+	}));
+	if (!groups.length) {
+		s.append(...linkOpts);
+		return s;
+	}
+	s.append(el('optgroup', { label: t('Links') }, ...linkOpts),
+		el('optgroup', { label: t('Groups') }, ...groups.map((g) => el('option', {
+			value: GROUP + g.name, text: t('group %s (%s members)', g.name, fmtNumber(g.members || 0)),
+		}))));
+	return s;
+}
+
+// A group send's answer (to a group, or about a group case): a line per
+// member, the counts, the board and the case.  Returns the words to
+// announce.
+function sentToGroup(done, res) {
+	const lines = res.members.map((m) => {
+		if (m.error)
+			return el('li', { class: 'failed', attrs: { 'data-link': m.link }, text: t('%s: NOT SENT: %s', m.link, m.error) });
+		if (m.held && !m.id)
+			return el('li', { class: 'held', attrs: { 'data-link': m.link }, text: t('%s: held while the link is suspended (%s)', m.link, m.held) });
+		return el('li', { attrs: { 'data-link': m.link }, text: t('%s: sent as %s', m.link, m.id) });
+	});
+	const words = t('Group %s: %s sent, %s held, %s not sent, of %s members.', res.group,
+		fmtNumber(res.sent || 0), fmtNumber(res.held || 0), fmtNumber(res.failed || 0), fmtNumber(res.members.length));
+	done.append(el('p', { text: words }), el('ul', { class: 'group-sent' }, ...lines),
+		el('p', {}, el('a', { href: boardHref(res.id), id: 'open-board', text: t('Open the board of this message') })));
+	if (res.case)
+		done.append(el('p', {}, el('a', { href: caseHref(res.case), text: t('Open case %s', res.case) })));
+	return words;
 }
