@@ -104,7 +104,7 @@ async function list(main, ctx) {
 		fmtTime(g.created),
 		g.created_by || '',
 	]);
-	main.append(table(t('Groups'), [t('Group'), t('Members'), t('Membership'), t('Created'), t('By')], rows,
+	main.append(table(t('Groups'), [t('Group'), t('Members'), t('Membership'), t('Created'), t('Created by')], rows,
 		{ id: 'groups-table' }));
 	return undefined;
 }
@@ -191,7 +191,7 @@ async function board(main, ctx, id) {
 		if (totals.textContent !== line)
 			totals.textContent = line;
 		clear(members);
-		const tb = table(t('Members'), [t('Link'), t('Seq'), t('State'), t('Receipted'), t('Acknowledged'), t('By')],
+		const tb = table(t('Members'), [t('Link'), t('Seq'), t('State'), t('Receipted'), t('Acknowledged'), t('Acknowledged by')],
 			[], { id: 'board-members' });
 		for (const m of b.members || [])
 			tb.tBodies[0].append(memberRow(m));
