@@ -1,0 +1,312 @@
+# lib-hub.sh - a hub and N member parties, each a real hotlined on
+# loopback, for scale tests.  Sourced after test-lib.sh:
+#
+#   hub_setup N          parties hub and m01..mNN, every member linked
+#                        with the hub and confirmed both ways, all N+1
+#                        daemons running; $HUB_MEMBERS lists the members
+#   hub_check_all [P]    a communication check from the hub to every
+#                        member (precedence P, default flash)
+#   hub_send_all ARGS    'hotline send ARGS TEXT' from the hub to every
+#                        member
+#   hub_all_receipted [M...]  true when the hub holds the receipt of
+#                        everything it sent, but on the links M
+#   hub_ack_all [M...]   every member but M acks the last check it got
+#   hub_check_state M    the state of the hub's last check to M
+#                        (check report --json): answered, ...
+#   hub_stop_all         stops every daemon of the test, all at once
+#
+# The hub addresses all its members in one place, hub_to_all: with
+# groups in the build ('hotline help group' succeeds) it sends one
+# group message to the group $HUB_GROUP made at setup; without, one CLI
+# process per member, in parallel.  HUB_GROUPS=no in the environment
+# keeps the latter.
+#
+# Setup costs: 'hotline init' is local and quick (no passphrase, no
+# Argon2), so all parties are made at once; the daemons start together
+# and are waited for together; the links are added and confirmed
+# through them (the CLI has no offline 'link add'), every member's four
+# commands in parallel with the others'.  Leak checks of the ASan
+# build are off for these bulk commands: each runs with them in other
+# tests.  Each member's log is $TEST_DIR/NAME.log, as start_daemon's.
+
+HUB_GROUP=all-members
+HUB_MEMBERS=
+HUB=hub
+HUB_RUN="$TEST_DIR/.hub"
+
+# hub_cli NAME ARGS... : hotline for party NAME, its standard error in
+# $HUB_RUN/NAME.err (one file per party: these run in parallel).
+hub_cli() {
+	hc_who=$1
+	shift
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+		"$HOTLINE" --home "$TEST_DIR/$hc_who" "$@" 2>>"$HUB_RUN/$hc_who.err"
+}
+
+# hub_ports K : K free ports on 127.0.0.1 into $HUB_RUN/ports, found
+# as free_port finds one, in one perl run.
+hub_ports() {
+	hp_last=$(cat "$TEST_DIR/.port" 2>/dev/null || echo $((20000 + ($$ * 37) % 12000)))
+	perl -MIO::Socket::INET -e 'my ($n, $p) = @ARGV; my @got;
+		while (@got < $n) {
+			$p = $p + 1 < 32000 ? $p + 1 : 20000;
+			IO::Socket::INET->new(LocalAddr => "127.0.0.1", LocalPort => $p,
+				Listen => 1, ReuseAddr => 1) and push @got, $p;
+		}
+		print "$_\n" for @got' "$1" "$hp_last" >"$HUB_RUN/ports" &&
+	tail -n 1 "$HUB_RUN/ports" >"$TEST_DIR/.port"
+}
+
+# hub_launch NAME : starts NAME's hotlined as start_daemon does (pid,
+# rc, log, the watchdog), without waiting for it to be ready.
+hub_launch() {
+	rm -f "$TEST_DIR/$1.pid" "$TEST_DIR/$1.rc"
+	sh -c '"$0" --home "$1" </dev/null >>"$2" 2>&1 &
+		d=$!; echo $d >"$3.tmp"; mv "$3.tmp" "$3"
+		(while kill -0 "$5" && kill -0 $d; do sleep 1; done; kill -KILL $d) &
+		w=$!; wait $d; rc=$?; kill $w
+		echo $rc >"$4.tmp"; mv "$4.tmp" "$4"' \
+		"$HOTLINED" "$TEST_DIR/$1" "$TEST_DIR/$1.log" "$TEST_DIR/$1.pid" \
+		"$TEST_DIR/$1.rc" $$ </dev/null >/dev/null 2>&1 &
+}
+
+# hub_wait_ready SECONDS NAME... : waits until each NAME's log has its
+# "ready:" line; fails with the first missing one's log.
+hub_wait_ready() {
+	hw_until=$(($(date +%s) + $1))
+	shift
+	for hw_n in "$@"; do
+		until grep -q "ready:" "$TEST_DIR/$hw_n.log" 2>/dev/null; do
+			if [ -f "$TEST_DIR/$hw_n.rc" ] || [ "$(date +%s)" -ge "$hw_until" ]; then
+				echo "hotlined $hw_n did not start; its log:"
+				sed 's/^/  /' "$TEST_DIR/$hw_n.log" 2>/dev/null
+				return 1
+			fi
+			sleep 0.1
+		done
+	done
+}
+
+# hub_link NAME : NAME and the hub add each other's cards and confirm
+# them by fingerprint, through their daemons.
+hub_link() {
+	hub_cli "$1" link add "$HUB" --card "$TEST_DIR/$HUB/card" >/dev/null &&
+	hub_cli "$1" link confirm "$HUB" --fingerprint "$(cat "$HUB_RUN/$HUB.fp")" >/dev/null &&
+	hub_cli "$HUB" link add "$1" --card "$TEST_DIR/$1/card" >/dev/null &&
+	hub_cli "$HUB" link confirm "$1" --fingerprint "$(cat "$HUB_RUN/$1.fp")" >/dev/null
+}
+
+# hub_each CMD : runs 'CMD NAME' for each member at once, in the
+# background (waited for by pid: the daemons are jobs too); fails
+# unless every one succeeded (the failures' names in $HUB_RUN/failed).
+hub_each() {
+	: >"$HUB_RUN/failed"
+	he_jobs=
+	for he_m in $HUB_MEMBERS; do
+		{ $1 "$he_m" || echo "$he_m" >>"$HUB_RUN/failed"; } &
+		he_jobs="$he_jobs $!"
+	done
+	wait $he_jobs
+	if [ -s "$HUB_RUN/failed" ]; then
+		echo "$1 failed for: $(tr '\n' ' ' <"$HUB_RUN/failed")"
+		return 1
+	fi
+}
+
+hub_init_one() {
+	new_party "$1" "$(sed -n "$2p" "$HUB_RUN/ports")" &&
+	"$HOTLINE" fingerprint "$TEST_DIR/$1/card" | cut -c1-35 >"$HUB_RUN/$1.fp"
+}
+
+# hub_names N : sets HUB_MEMBERS to m01..mNN (m001.. from 100).  Call
+# it at the top level of a test too: its bodies run in subshells.
+hub_names() {
+	hn_w=2
+	[ "$1" -lt 100 ] || hn_w=3
+	HUB_MEMBERS=$(seq -f "m%0${hn_w}g" 1 "$1" | tr '\n' ' ')
+}
+
+# hub_setup N : the hub and N members (m01..), made, started, linked.
+hub_setup() {
+	mkdir -p "$HUB_RUN" &&
+	hub_ports $(($1 + 1)) || return 1
+	hub_names "$1"
+	hs_i=1
+	: >"$HUB_RUN/failed"
+	hs_jobs=
+	for hs_n in $HUB $HUB_MEMBERS; do
+		{ hub_init_one "$hs_n" $hs_i || echo "$hs_n" >>"$HUB_RUN/failed"; } &
+		hs_jobs="$hs_jobs $!"
+		hs_i=$((hs_i + 1))
+	done
+	wait $hs_jobs
+	if [ -s "$HUB_RUN/failed" ]; then
+		echo "init failed for: $(tr '\n' ' ' <"$HUB_RUN/failed")"
+		return 1
+	fi
+	for hs_n in $HUB $HUB_MEMBERS; do
+		hub_launch "$hs_n"
+	done
+	hub_wait_ready $((10 + $1 / 2)) $HUB $HUB_MEMBERS &&
+	hub_each hub_link &&
+	hub_group_make
+}
+
+# --- Addressing every member -------------------------------------------
+
+# hub_groups : true when the hub sends to a group in one command.
+hub_groups() {
+	[ "${HUB_GROUPS:-}" != no ] && "$HOTLINE" help group >/dev/null 2>&1
+}
+
+# hub_group_make : the group $HUB_GROUP of every member, when groups
+# are in the build.
+hub_group_make() {
+	hub_groups || return 0
+	hub_cli "$HUB" group create "$HUB_GROUP" >/dev/null &&
+	hub_cli "$HUB" group add "$HUB_GROUP" $HUB_MEMBERS >/dev/null
+}
+
+# hub_to_all send|check ARGS... : the one place where the hub addresses
+# all its members: 'send --group'/'check run --group' with groups, else
+# one 'send --to M'/'check run M' per member, in parallel.  Its output
+# in $HUB_RUN/to-all.
+hub_to_all() {
+	hta_what=$1
+	shift
+	if hub_groups; then
+		case $hta_what in
+		send) hub_cli "$HUB" send --group "$HUB_GROUP" "$@" ;;
+		check) hub_cli "$HUB" check run --group "$HUB_GROUP" "$@" ;;
+		esac >"$HUB_RUN/to-all"
+		return
+	fi
+	: >"$HUB_RUN/to-all"
+	: >"$HUB_RUN/failed"
+	hta_jobs=
+	for hta_m in $HUB_MEMBERS; do
+		case $hta_what in
+		send) set -- --to "$hta_m" "$@" ;;
+		check) set -- run "$hta_m" "$@" ;;
+		esac
+		{ hub_cli "$HUB" "$hta_what" "$@" >>"$HUB_RUN/to-all" ||
+			echo "$hta_m" >>"$HUB_RUN/failed"; } &
+		hta_jobs="$hta_jobs $!"
+		shift 2
+	done
+	wait $hta_jobs
+	if [ -s "$HUB_RUN/failed" ]; then
+		echo "$hta_what failed for: $(tr '\n' ' ' <"$HUB_RUN/failed")"
+		return 1
+	fi
+}
+
+hub_check_all() {
+	hub_to_all check --precedence "${1:-flash}"
+}
+
+hub_send_all() {
+	hub_to_all send "$@"
+}
+
+# --- What the hub and the members hold ---------------------------------
+
+# hub_outbox_left [M...] : prints each link of the hub whose outbox is
+# not empty, but the links M (hotline outbox --json).
+hub_outbox_left() {
+	hub_cli "$HUB" outbox --json >"$HUB_RUN/outbox" || return 1
+	perl -MJSON::PP -ne 'BEGIN { %skip = map { $_ => 1 } @ARGV; @ARGV = () }
+		my $j = decode_json($_);
+		print "$j->{link}\n" if $j->{awaiting} && !$skip{$j->{link}}' "$@" \
+		<"$HUB_RUN/outbox"
+}
+
+# hub_all_receipted [M...] : every message of the hub receipted, but on
+# the links M.
+hub_all_receipted() {
+	hub_outbox_left "$@" >"$HUB_RUN/left" && [ ! -s "$HUB_RUN/left" ]
+}
+
+# hub_wait_receipted SECONDS [M...] : waits for hub_all_receipted.
+hub_wait_receipted() {
+	hwr_s=$1
+	shift
+	wait_for "$hwr_s" hub_all_receipted "$@" || {
+		echo "not receipted at the hub: $(tr '\n' ' ' <"$HUB_RUN/left")"
+		return 1
+	}
+}
+
+# hub_ack_one M : M acknowledges (answers) the last check from the hub
+# in its inbox.
+hub_ack_one() {
+	hao_id=$(hub_cli "$1" inbox --json | perl -MJSON::PP -ne \
+		'my $j = decode_json($_); $id = $j->{id} if $j->{kind} eq "check";
+		END { print $id // "" }') &&
+	[ -n "$hao_id" ] &&
+	hub_cli "$1" ack "$hao_id" >/dev/null
+}
+
+# hub_ack_all [M...] : every member but M acks the hub's last check.
+hub_ack_all() {
+	haa_keep=$HUB_MEMBERS
+	for haa_m in "$@"; do
+		HUB_MEMBERS=$(echo " $HUB_MEMBERS " | sed "s/ $haa_m / /")
+	done
+	hub_each hub_ack_one
+	haa_rc=$?
+	HUB_MEMBERS=$haa_keep
+	return $haa_rc
+}
+
+# hub_check_state M : the state of the hub's last check to M, from
+# 'check report M --json' (answered, awaiting-answer, not-yet-receipted,
+# ...); "none" without one.
+hub_check_state() {
+	hub_cli "$HUB" check report "$1" --json | jq_ \
+		'my $c = $j->{checks}; @$c ? $c->[-1]{state} : "none"'
+}
+
+# hub_states FILE : "M STATE" for every member, into FILE.
+hub_states() {
+	hs_jobs=
+	for hs_m in $HUB_MEMBERS; do
+		echo "$hs_m $(hub_check_state "$hs_m")" >"$HUB_RUN/state.$hs_m" &
+		hs_jobs="$hs_jobs $!"
+	done
+	wait $hs_jobs
+	for hs_m in $HUB_MEMBERS; do
+		cat "$HUB_RUN/state.$hs_m"
+	done >"$1"
+}
+
+# hub_link_status M MEMBER : MEMBER of M's link in the hub's status
+# --json (reachable, outbox, last_error, ...).
+hub_link_status() {
+	hub_cli "$HUB" status --json | jq_ \
+		'my ($l) = grep { $_->{name} eq "'"$1"'" } @{$j->{links}}; $l->{'"$2"'}'
+}
+
+# hub_stop_all : SIGTERM to every daemon of the test at once; fails
+# unless each exited 0 after logging "stopped".  Those that do not
+# exit are killed (test-lib's exit trap kills any left on failure).
+hub_stop_all() {
+	hsa_rc=0
+	for hsa_p in "$TEST_DIR"/*.pid; do
+		[ -f "$hsa_p" ] || continue
+		hsa_n=$(basename "$hsa_p" .pid)
+		daemon_running "$hsa_n" && kill -TERM "$(cat "$hsa_p")"
+	done
+	for hsa_p in "$TEST_DIR"/*.pid; do
+		[ -f "$hsa_p" ] || continue
+		hsa_n=$(basename "$hsa_p" .pid)
+		hsa_st=$(daemon_wait "$hsa_n") || { kill_daemon "$hsa_n"; hsa_rc=1; continue; }
+		rm -f "$hsa_p"
+		if [ "$hsa_st" -ne 0 ] || ! tail -n 1 "$TEST_DIR/$hsa_n.log" | grep -q "stopped$"; then
+			echo "hotlined $hsa_n exited with $hsa_st; its log ends:"
+			tail -n 10 "$TEST_DIR/$hsa_n.log" | sed 's/^/  /'
+			hsa_rc=1
+		fi
+	done
+	return $hsa_rc
+}
