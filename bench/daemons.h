@@ -86,23 +86,18 @@ BENCH_SHARED int make_party(const char *dir, struct daemon *s)
 	return r;
 }
 
-/* Adds b's card to a's store and confirms it, as 'hotline link add' and
- * 'hotline link confirm' do once the fingerprints were read out. */
-BENCH_SHARED int link_one(const struct hl_party *a, const struct hl_party *b)
+/* Adds b's card to a's store st and confirms it, as 'hotline link add'
+ * and 'hotline link confirm' do once the fingerprints were read out. */
+BENCH_SHARED int link_in(struct hl_store *st, const struct hl_party *a,
+			 const struct hl_party *b)
 {
 	unsigned char id[HL_LINK_ID_LEN];
-	char db[PATH_MAX], err[256] = "";
-	struct hl_store *st = NULL;
 	struct hl_link l;
-	int r = hl_party_path(a->home, HL_STORE_FILE, db, sizeof(db));
+	int r;
 
-	if (r == 0)
-		r = hl_store_open(db, &st, err, sizeof(err));
-	if (r == 0) {
-		hl_link_id(a->card.sign_pk, b->card.sign_pk, id);
-		r = hl_store_link_add(st, b->card.name, id, b->card_text.data,
-				      b->card_text.len, b->card.endpoint, (int64_t)time(NULL));
-	}
+	hl_link_id(a->card.sign_pk, b->card.sign_pk, id);
+	r = hl_store_link_add(st, b->card.name, id, b->card_text.data, b->card_text.len,
+			      b->card.endpoint, (int64_t)time(NULL));
 	if (r == 0)
 		r = hl_store_link_get(st, b->card.name, &l);
 	if (r == 0) {
@@ -111,7 +106,23 @@ BENCH_SHARED int link_one(const struct hl_party *a, const struct hl_party *b)
 	}
 	if (r < 0)
 		fprintf(stderr, BENCH_NAME ": link %s -> %s: %s %s\n", a->card.name,
-			b->card.name, hl_strerror(r), st ? hl_store_errmsg(st) : err);
+			b->card.name, hl_strerror(r), hl_store_errmsg(st));
+	return r;
+}
+
+/* The same, opening a's store for it. */
+BENCH_SHARED int link_one(const struct hl_party *a, const struct hl_party *b)
+{
+	char db[PATH_MAX], err[256] = "";
+	struct hl_store *st = NULL;
+	int r = hl_party_path(a->home, HL_STORE_FILE, db, sizeof(db));
+
+	if (r == 0)
+		r = hl_store_open(db, &st, err, sizeof(err));
+	if (r < 0)
+		fprintf(stderr, BENCH_NAME ": %s: %s %s\n", db, hl_strerror(r), err);
+	if (r == 0)
+		r = link_in(st, a, b);
 	hl_store_close(st);
 	return r;
 }
