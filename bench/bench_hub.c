@@ -22,7 +22,9 @@
  *               (16) client threads with one kept-alive connection each
  *               (the output says which).  The time from the first
  *               request until the hub's store holds every receipt.
- *   memory      the hub's RSS and each member's (min, median, max).
+ *   memory      the hub's RSS and each member's (min, median, max), and
+ *               the part of each that is its own (RssAnon: most of a
+ *               member's RSS is shared library pages).
  *   black hole  10% of the members frozen (SIGSTOP): the same fan-out,
  *               and the time until every other member's receipt is at
  *               the hub (S (600) s at most).
@@ -477,7 +479,8 @@ static int fan_out(struct run *rn, const struct opts *o, double *sent_s)
 
 /* ---- memory ---- */
 
-static double rss_mb(pid_t pid)
+/* A field of /proc/PID/status (VmRSS, RssAnon), in MB. */
+static double status_mb(pid_t pid, const char *field)
 {
 	char path[64], line[256];
 	double kb = 0;
@@ -486,27 +489,42 @@ static double rss_mb(pid_t pid)
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
 	f = fopen(path, "r");
 	while (f && fgets(line, sizeof(line), f))
-		if (strncmp(line, "VmRSS:", 6) == 0)
-			kb = strtod(line + 6, NULL);
+		if (strncmp(line, field, strlen(field)) == 0 && line[strlen(field)] == ':')
+			kb = strtod(line + strlen(field) + 1, NULL);
 	if (f)
 		fclose(f);
 	return kb / 1024;
 }
 
-static void report_rss(struct run *rn, const char *when)
+/* Min, median and max of the members' field, into v[3]; how many. */
+static unsigned members_mb(struct run *rn, const char *field, double *v, double out[3])
 {
-	double *v = calloc(rn->n, sizeof(*v)), hub = rss_mb(rn->hub.pid);
 	unsigned k = 0;
 
-	for (unsigned i = 0; v && i < rn->n; i++)
+	for (unsigned i = 0; i < rn->n; i++)
 		if (!rn->m[i].frozen)
-			v[k++] = rss_mb(rn->m[i].d.pid);
-	if (v && k) {
+			v[k++] = status_mb(rn->m[i].d.pid, field);
+	if (k) {
 		qsort(v, k, sizeof(*v), cmp_double);
-		printf("RSS %s: hub %.1f MB; members min %.1f, median %.1f, max %.1f MB "
-		       "(%u of them), %.0f MB in all\n", when, hub, v[0], pct(v, k, 0.5),
-		       v[k - 1], k, hub + (pct(v, k, 0.5) * k));
+		out[0] = v[0];
+		out[1] = pct(v, k, 0.5);
+		out[2] = v[k - 1];
 	}
+	return k;
+}
+
+static void report_rss(struct run *rn, const char *when)
+{
+	double *v = calloc(rn->n, sizeof(*v)), hub = status_mb(rn->hub.pid, "VmRSS");
+	double rss[3] = {0}, anon[3] = {0};
+	unsigned k = v ? members_mb(rn, "VmRSS", v, rss) : 0;
+
+	if (k && members_mb(rn, "RssAnon", v, anon) == k)
+		printf("RSS %s: hub %.1f MB (%.1f MB its own, not shared); each member min "
+		       "%.1f, median %.1f, max %.1f MB, of which its own (not shared) min "
+		       "%.1f, median %.1f, max %.1f MB (%u members)\n", when, hub,
+		       status_mb(rn->hub.pid, "RssAnon"), rss[0], rss[1], rss[2], anon[0],
+		       anon[1], anon[2], k);
 	printf("target: hub RSS < %.0f MB: %s (%.1f MB)\n", TARGET_RSS_MB,
 	       hub < TARGET_RSS_MB ? "met" : "NOT met", hub);
 	free(v);
