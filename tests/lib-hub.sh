@@ -61,10 +61,15 @@ hub_ports() {
 }
 
 # hub_launch NAME : starts NAME's hotlined as start_daemon does (pid,
-# rc, log, the watchdog), without waiting for it to be ready.
+# rc, log, the watchdog), without waiting for it to be ready.  The
+# members' run without the ASan build's leak check at exit (the hub's
+# and every other test's daemons keep it): N of them at once took most
+# of the test's stop.
 hub_launch() {
 	rm -f "$TEST_DIR/$1.pid" "$TEST_DIR/$1.rc"
-	sh -c '"$0" --home "$1" </dev/null >>"$2" 2>&1 &
+	hl_asan=${ASAN_OPTIONS-}
+	[ "$1" = "$HUB" ] || hl_asan="${hl_asan:+$hl_asan:}detect_leaks=0"
+	ASAN_OPTIONS=$hl_asan sh -c '"$0" --home "$1" </dev/null >>"$2" 2>&1 &
 		d=$!; echo $d >"$3.tmp"; mv "$3.tmp" "$3"
 		(while kill -0 "$5" && kill -0 $d; do sleep 1; done; kill -KILL $d) &
 		w=$!; wait $d; rc=$?; kill $w
@@ -90,25 +95,34 @@ hub_wait_ready() {
 	done
 }
 
-# hub_api NAME PATH JSON : POST JSON to NAME's operator API (curl on
-# its socket: a tenth of the CPU of a sanitized CLI run); prints the
-# answer, fails unless it is 200.
+# hub_api NAME PATH JSON OUT : POST JSON to NAME's operator API (curl
+# on its socket: a tenth of the CPU of a sanitized CLI run); the
+# answer into OUT; fails unless it is 200.
 hub_api() {
 	ha_code=$(curl -s -m 30 --unix-socket "$TEST_DIR/$1/hotlined.sock" \
 		-H "Content-Type: application/json" --data-binary "$3" \
-		-o "$HUB_RUN/$1.api.$$" -w "%{http_code}" "http://localhost$2")
-	cat "$HUB_RUN/$1.api.$$"
-	[ "$ha_code" = 200 ] || { echo "$1 POST $2: $ha_code" >&2; return 1; }
+		-o "$4" -w "%{http_code}" "http://localhost$2")
+	[ "$ha_code" = 200 ] || { echo "$1 POST $2: $ha_code $(cat "$4")" >&2; return 1; }
+}
+
+# hub_get NAME PATH OUT : GET PATH of NAME's operator API into OUT.
+hub_get() {
+	[ "$(curl -s -m 30 --unix-socket "$TEST_DIR/$1/hotlined.sock" -o "$3" \
+		-w "%{http_code}" "http://localhost$2")" = 200 ]
 }
 
 # hub_link_add A B : A adds B's card (POST /v1/link/add, as 'hotline
 # link add') and confirms it by the fingerprint of B's card (POST
-# /v1/link/confirm).
+# /v1/link/confirm).  Each pair has its own answer file: these run in
+# parallel.
 hub_link_add() {
-	hla_fp=$(hub_api "$1" /v1/link/add "{\"name\":\"$2\",\"card\":$(cat "$HUB_RUN/$2.card.json")}" |
-		grep -o '"fingerprint":"[0-9 ]*"' | head -n 1 | cut -d'"' -f4) &&
+	hla_out="$HUB_RUN/$1-$2.api"
+	hub_api "$1" /v1/link/add "{\"name\":\"$2\",\"card\":$(cat "$HUB_RUN/$2.card.json")}" \
+		"$hla_out" &&
+	hla_fp=$(grep -o '"fingerprint":"[0-9 ]*"' "$hla_out" | head -n 1 | cut -d'"' -f4) &&
 	[ "$hla_fp" = "$(cat "$HUB_RUN/$2.fp")" ] &&
-	hub_api "$1" /v1/link/confirm "{\"name\":\"$2\",\"fingerprint\":\"$hla_fp\"}" >/dev/null
+	hub_api "$1" /v1/link/confirm "{\"name\":\"$2\",\"fingerprint\":\"$hla_fp\"}" \
+		"$hla_out"
 }
 
 # hub_link NAME : NAME and the hub add each other's cards and confirm
@@ -265,20 +279,22 @@ hub_wait_receipted() {
 	}
 }
 
-# hub_ack_one M : M acknowledges (answers) the last check from the hub
-# in its inbox.
+# hub_ack_one M : M acknowledges (answers) with 'hotline ack' the last
+# check from the hub in its inbox (GET /v1/inbox).
 hub_ack_one() {
-	hao_id=$(hub_cli "$1" inbox --json | perl -MJSON::PP -ne \
-		'my $j = decode_json($_); $id = $j->{id} if $j->{kind} eq "check";
-		END { print $id // "" }') &&
+	hub_get "$1" "/v1/inbox?link=$HUB" "$HUB_RUN/$1.inbox" &&
+	hao_id=$(perl -MJSON::PP -e 'local $/; my $j = decode_json(<STDIN>);
+		my @c = grep { $_->{kind} eq "check" } @{$j->{items}};
+		print @c ? $c[-1]{id} : ""' <"$HUB_RUN/$1.inbox") &&
 	[ -n "$hao_id" ] &&
 	hub_cli "$1" ack "$hao_id" >/dev/null
 }
 
 # hub_ack_delivered M : M's acknowledgment is at the hub: M's outbox is
-# empty.
+# empty (GET /v1/outbox).
 hub_ack_delivered() {
-	[ "$(hub_cli "$1" outbox --json | jq_ '$j->{awaiting}')" = 0 ]
+	hub_get "$1" "/v1/outbox?link=$HUB" "$HUB_RUN/$1.outbox" &&
+	grep -q '"awaiting":0[,}]' "$HUB_RUN/$1.outbox"
 }
 
 # hub_ack_all [M...] : every member but M acks the hub's last check,
@@ -309,12 +325,12 @@ hub_ack_wait() {
 	wait_for 30 hub_ack_delivered "$1"
 }
 
-# hub_check_state M : the state of the hub's last check to M, from
-# 'check report M --json' (answered, awaiting-answer, not-yet-receipted,
-# ...); "none" without one.
+# hub_check_state M : the state of the hub's last check to M, from GET
+# /v1/check/report (as 'check report M --json': answered,
+# awaiting-answer, not-yet-receipted, ...); "none" without one.
 hub_check_state() {
-	hub_cli "$HUB" check report "$1" --json | jq_ \
-		'my $c = $j->{checks}; @$c ? $c->[-1]{state} : "none"'
+	hub_get "$HUB" "/v1/check/report?link=$1" "$HUB_RUN/$1.report" &&
+	jq_ 'my $c = $j->{checks}; @$c ? $c->[-1]{state} : "none"' <"$HUB_RUN/$1.report"
 }
 
 # hub_states FILE : "M STATE" for every member, into FILE.
@@ -337,7 +353,8 @@ hub_link_status() {
 		'my ($l) = grep { $_->{name} eq "'"$1"'" } @{$j->{links}}; $l->{'"$2"'}'
 }
 
-# hub_stop_all : SIGTERM to every daemon of the test at once; fails
+# hub_stop_all : SIGCONT and SIGTERM to every daemon of the test at
+# once (one stopped with SIGSTOP would not see the SIGTERM); fails
 # unless each exited 0 after logging "stopped".  Those that do not
 # exit are killed (test-lib's exit trap kills any left on failure).
 hub_stop_all() {
@@ -345,7 +362,9 @@ hub_stop_all() {
 	for hsa_p in "$TEST_DIR"/*.pid; do
 		[ -f "$hsa_p" ] || continue
 		hsa_n=$(basename "$hsa_p" .pid)
-		daemon_running "$hsa_n" && kill -TERM "$(cat "$hsa_p")"
+		daemon_running "$hsa_n" || continue
+		kill -CONT "$(cat "$hsa_p")"
+		kill -TERM "$(cat "$hsa_p")"
 	done
 	for hsa_p in "$TEST_DIR"/*.pid; do
 		[ -f "$hsa_p" ] || continue
