@@ -245,7 +245,7 @@ BENCH_SHARED int stop_daemon(struct daemon *s)
 struct api {
 	CURL *h;
 	struct curl_slist *hdr;
-	char reply[1024];
+	char reply[65536];	/* a group send answers for every member */
 	size_t len;
 	char url[64];
 	long status;		/* the last answer's */
