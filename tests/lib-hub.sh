@@ -12,25 +12,24 @@
 #                        everything it sent, but on the links M
 #   hub_ack_all [M...]   every member but M acks the last check it got,
 #                        a batch at a time (see there)
-#   hub_check_state M    the state of the hub's last check to M
-#                        (check report --json): answered, ...
+#   hub_check_state M    the state of the hub's last check to M, as
+#                        'check report M --json' gives it: answered, ...
 #   hub_stop_all         stops every daemon of the test, all at once
 #
 # The hub addresses all its members in one place, hub_to_all: with
 # groups in the build ('hotline help group' succeeds, and 'hotline help
-# check' knows --group) it sends one
-# group message to the group $HUB_GROUP made at setup; without, one CLI
-# process per member, in parallel.  HUB_GROUPS=no in the environment
-# keeps the latter.
+# check' knows --group) it sends one group message to the group
+# $HUB_GROUP made at setup; without, one CLI process per member, in
+# parallel.  HUB_GROUPS=no in the environment keeps the latter.
 #
 # Setup costs: 'hotline init' is local and quick (no passphrase, no
 # Argon2), so all parties are made at once; the daemons start together
 # and are waited for together; the links are added and confirmed
 # through them (the CLI has no offline 'link add'), over the operator
 # API with curl, every member's four requests in parallel with the
-# others'.  Leak checks of the ASan
-# build are off for these bulk commands: each runs with them in other
-# tests.  Each member's log is $TEST_DIR/NAME.log, as start_daemon's.
+# others'.  Leak checks of the ASan build are off for these bulk
+# commands: each runs with them in other tests.  Each party's log is
+# $TEST_DIR/NAME.log, as start_daemon's.
 
 HUB_GROUP=all-members
 HUB_MEMBERS=
@@ -335,14 +334,14 @@ hub_check_state() {
 
 # hub_states FILE : "M STATE" for every member, into FILE.
 hub_states() {
-	hs_jobs=
-	for hs_m in $HUB_MEMBERS; do
-		echo "$hs_m $(hub_check_state "$hs_m")" >"$HUB_RUN/state.$hs_m" &
-		hs_jobs="$hs_jobs $!"
+	hst_jobs=
+	for hst_m in $HUB_MEMBERS; do
+		echo "$hst_m $(hub_check_state "$hst_m")" >"$HUB_RUN/state.$hst_m" &
+		hst_jobs="$hst_jobs $!"
 	done
-	wait $hs_jobs
-	for hs_m in $HUB_MEMBERS; do
-		cat "$HUB_RUN/state.$hs_m"
+	wait $hst_jobs
+	for hst_m in $HUB_MEMBERS; do
+		cat "$HUB_RUN/state.$hst_m"
 	done >"$1"
 }
 
