@@ -132,7 +132,7 @@ $(O)/tests/tools/%: tests/tools/%.c tests/tools/tool.h $(O)/libhotline.a
 	$(call say,TOOL,$@)
 	$(Q)$(CC) $(HL_CFLAGS) $(CFLAGS) $(SANFLAGS) -o $@ $< $(O)/libhotline.a $(LIBS)
 
-$(O)/bench/%: bench/%.c bench/bench.h $(O)/libhotline.a
+$(O)/bench/%: bench/%.c bench/bench.h bench/daemons.h $(O)/libhotline.a
 	@mkdir -p $(dir $@)
 	$(call say,BENCH,$@)
 	$(Q)$(CC) $(HL_CFLAGS) $(CFLAGS) -o $@ $< $(O)/libhotline.a $(LIBS)
@@ -186,7 +186,7 @@ i18n:
 # side by side the tests that time deadlines (t0016, t0051, t0213)
 # failed now and then: two.
 CHECK_JOBS ?= 2
-CHECK_FIRST := $(addprefix tests/,t0005-batch.sh t0006-proof.sh t0007-crash.sh t0164-rotate.sh \
+CHECK_FIRST := $(addprefix tests/,t0185-hub-scale.sh t0005-batch.sh t0006-proof.sh t0007-crash.sh t0164-rotate.sh \
 	t0216-console-suspend.sh t0018-cases.sh t0012-refused.sh \
 	t0215-console-terms.sh t0016-check-scheduled.sh t0213-console-pages.sh \
 	t0011-crash.sh t0003-envelope.sh t0015-escalate.sh t0010-delivery.sh)

@@ -20,16 +20,21 @@ case $fs in
 tmpfs|ramfs) echo "warning: $base is in memory, where fsync costs nothing" >&2 ;;
 esac
 
-# bench_delivery runs two real daemons: $build/hotlined, which the bench
-# target does not build.
-if [ -x "$build/bench/bench_delivery" ]; then
+# bench_delivery and bench_hub run real daemons: $build/hotlined, which
+# the bench target does not build.
+if [ -x "$build/bench/bench_delivery" ] || [ -x "$build/bench/bench_hub" ]; then
 	MAKEFLAGS= make -s --no-print-directory O="$build" "$build/hotlined" || status=1
 fi
 
-for b in "$build"/bench/bench_*; do
+# bench_hub last: it runs 194 daemons, and takes minutes while a frozen
+# peer can hold up the others (BENCH_HUB_ARGS, e.g. --members 50).
+for b in $(ls "$build"/bench/bench_* | grep -v '/bench_hub$') "$build/bench/bench_hub"; do
 	[ -x "$b" ] || continue
 	echo
 	echo "== $(basename "$b")"
-	"$b" || { echo "$(basename "$b") failed"; status=1; }
+	case $b in
+	*/bench_hub) "$b" ${BENCH_HUB_ARGS:-} ;;
+	*) "$b" ;;
+	esac || { echo "$(basename "$b") failed"; status=1; }
 done
 exit $status
