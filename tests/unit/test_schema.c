@@ -94,7 +94,7 @@ static const char *const members[HL_M_COUNT] = {
 	[HL_M_TLP] = "tlp", [HL_M_SEVERITY] = "severity", [HL_M_ACTIONS] = "actions",
 	[HL_M_ANSWER] = "answer", [HL_M_STIX] = "stix", [HL_M_NUMBER] = "number",
 	[HL_M_TERMS] = "terms", [HL_M_CARD] = "card", [HL_M_REVOKE] = "revoke",
-	[HL_M_CARDS] = "cards",
+	[HL_M_CARDS] = "cards", [HL_M_GROUP] = "group",
 };
 
 static bool listed(json_t *array, const char *name)
