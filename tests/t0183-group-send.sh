@@ -8,30 +8,13 @@
 # nothing sent after the removal, and no key of it is wrapped for it;
 # 'check run --group' is receipted by every member; every log verifies.
 . "$(dirname "$0")/test-lib.sh"
+. "$(dirname "$0")/lib-group.sh"
 . "$(dirname "$0")/lib-transcript.sh"
 
 require_tools hl-forge
 
-HUB_PORT=$(free_port)
-AE_PORT=$(free_port)
-RU_PORT=$(free_port)
-US_PORT=$(free_port)
-new_party hub "$HUB_PORT" && new_party ae-cert "$AE_PORT" &&
-new_party ru-cert "$RU_PORT" && new_party us-cert "$US_PORT" &&
-start_daemon hub && start_daemon ae-cert && start_daemon ru-cert && start_daemon us-cert &&
-link_both hub ae-cert && link_both hub ru-cert && link_both hub us-cert ||
-	echo "Bail out! the hub and its three members could not be linked"
-
-# count PARTY SQL : the first column of SQL run on PARTY's store.
-count() {
-	sqlite3 "$TEST_DIR/$1/hotline.db" "$2"
-}
-
-# received PARTY : how many envelopes PARTY holds from the hub.
-received() {
-	count "$1" "SELECT count(*) FROM envelope e JOIN link l ON l.id = e.link
-		WHERE l.name = 'hub' AND e.side = 1"
-}
+group_parties
+group_linked
 
 # has PARTY N : whether PARTY holds N envelopes from the hub.
 has() {

@@ -15,14 +15,9 @@
 # check under test is due, so that its step waits, overdue, until the
 # hooks are let go.
 . "$(dirname "$0")/test-lib.sh"
+. "$(dirname "$0")/lib-group.sh"
 
-HUB_PORT=$(free_port)
-AE_PORT=$(free_port)
-RU_PORT=$(free_port)
-US_PORT=$(free_port)
-new_party hub "$HUB_PORT" && new_party ae-cert "$AE_PORT" &&
-new_party ru-cert "$RU_PORT" && new_party us-cert "$US_PORT" ||
-	echo "Bail out! the parties could not be made"
+group_parties
 
 # The hub: two seconds for a FLASH's acknowledgment (ten minutes on
 # us-cert's link), thirty for its receipt; a hook that records each
@@ -42,9 +37,7 @@ escalate.ladder = duty-officer, supervisor
 escalate.command = $TEST_DIR/hook
 CONF
 
-start_daemon hub && start_daemon ae-cert && start_daemon ru-cert && start_daemon us-cert &&
-link_both hub ae-cert && link_both hub ru-cert && link_both hub us-cert ||
-	echo "Bail out! the hub and its three members could not be linked"
+group_linked
 
 # api PATH FILE : GET PATH of the hub's operator API into FILE; prints
 # the HTTP status.
