@@ -383,6 +383,44 @@ int cli_call(const struct hl_party *p, const char *method, const char *path,
 	return 0;
 }
 
+json_t *cli_route(const char *method, const char *path, json_t *args)
+{
+	struct hl_party *p = cli_party(HL_PARTY_PUBLIC);
+	json_t *reply = NULL;
+
+	if (p)
+		cli_call(p, method, path, args, &reply);
+	hl_party_free(p);
+	json_decref(args);
+	return reply;
+}
+
+int cli_reply(json_t *r, bool json, void (*print)(json_t *))
+{
+	if (!r)
+		return CLI_FAIL;
+	if (json)
+		return cli_json_print(r) < 0 ? CLI_FAIL : CLI_OK;
+	print(r);
+	json_decref(r);
+	return CLI_OK;
+}
+
+const char *cli_str(const json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	return s ? s : "";
+}
+
+void cli_when(const json_t *o, const char *key, char out[HL_TIME_LEN + 1])
+{
+	json_t *t = json_object_get(o, key);
+
+	if (!json_is_integer(t) || !hl_time_format((int64_t)json_integer_value(t), out))
+		snprintf(out, HL_TIME_LEN + 1, "-");
+}
+
 static void print_text(const char *label, const struct hl_text *t)
 {
 	/* TRANSLATORS: a label ("summary", "text") and the language tag of

@@ -20,6 +20,7 @@
 #include "lang.h"
 #include "party.h"
 #include "store.h"
+#include "text.h"
 
 enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };
 
@@ -116,6 +117,17 @@ json_t *cli_json_time(int64_t t);
  * negative error (-ECONNREFUSED: hotlined is not running). */
 int cli_call(const struct hl_party *p, const char *method, const char *path,
 	     json_t *args, json_t **reply);
+
+/* cli_call with the party's public part alone: its reply, or NULL when
+ * refused (printed).  args is taken. */
+json_t *cli_route(const char *method, const char *path, json_t *args);
+/* Prints reply r (taken) as --json does, or with print; NULL (a
+ * refusal, printed already) fails.  The exit status. */
+int cli_reply(json_t *r, bool json, void (*print)(json_t *));
+/* Member key of o as a string, "" when it is not one. */
+const char *cli_str(const json_t *o, const char *key);
+/* Member key of o, seconds since the epoch, as a time; "-" when none. */
+void cli_when(const json_t *o, const char *key, char out[HL_TIME_LEN + 1]);
 
 /* Prints the desk's refusal j ({"error", "format", "args"}) in the
  * operator's language, as cli_call does. */

@@ -109,34 +109,6 @@ static int options(int argc, char **argv, struct opts *o, int *n)
 	return CLI_OK;
 }
 
-/* Calls one route with args (taken); NULL when refused (printed). */
-static json_t *call(const char *method, const char *path, json_t *args)
-{
-	struct hl_party *p = cli_party(HL_PARTY_PUBLIC);
-	json_t *reply = NULL;
-
-	if (p)
-		cli_call(p, method, path, args, &reply);
-	hl_party_free(p);
-	json_decref(args);
-	return reply;
-}
-
-static const char *str(json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-
-	return s ? s : "";
-}
-
-static void when(json_t *o, const char *key, char out[HL_TIME_LEN + 1])
-{
-	json_t *t = json_object_get(o, key);
-
-	if (!json_is_integer(t) || !hl_time_format((int64_t)json_integer_value(t), out))
-		snprintf(out, HL_TIME_LEN + 1, "-");
-}
-
 static const char *membership(json_t *g)
 {
 	return json_is_true(json_object_get(g, "open")) ?
@@ -147,23 +119,11 @@ static void print_group(json_t *g)
 {
 	char t[HL_TIME_LEN + 1];
 
-	when(g, "created", t);
-	printf(_("Group:       %s\n"), str(g, "name"));
+	cli_when(g, "created", t);
+	printf(_("Group:       %s\n"), cli_str(g, "name"));
 	printf(_("Membership:  %s\n"), membership(g));
-	printf(_("Created:     %s by %s\n"), t, str(g, "created_by"));
+	printf(_("Created:     %s by %s\n"), t, cli_str(g, "created_by"));
 	printf(_("Members:     %lld\n"), (long long)json_integer_value(json_object_get(g, "members")));
-}
-
-/* Prints reply (taken) as JSON, or with print; the exit status. */
-static int reply_out(json_t *r, bool json, void (*print)(json_t *))
-{
-	if (!r)
-		return CLI_FAIL;
-	if (json)
-		return cli_json_print(r) < 0 ? CLI_FAIL : CLI_OK;
-	print(r);
-	json_decref(r);
-	return CLI_OK;
 }
 
 static void print_show(json_t *g)
@@ -176,9 +136,9 @@ static void print_show(json_t *g)
 	if (json_array_size(json_object_get(g, "links")))
 		printf("\n%-24s %-20s %s\n", _("LINK"), _("ADDED"), _("REMOVED"));
 	json_array_foreach(json_object_get(g, "links"), i, m) {
-		when(m, "added", a);
-		when(m, "removed", r);
-		printf("%-24s %-20s %s\n", str(m, "link"), a, r);
+		cli_when(m, "added", a);
+		cli_when(m, "removed", r);
+		printf("%-24s %-20s %s\n", cli_str(m, "link"), a, r);
 	}
 }
 
@@ -191,12 +151,12 @@ static void print_list(json_t *r)
 	printf("%-24s %-8s %-12s %-20s %s\n", _("GROUP"), _("MEMBERS"), _("MEMBERSHIP"),
 	       _("CREATED"), _("BY"));
 	json_array_foreach(json_object_get(r, "groups"), i, g) {
-		when(g, "created", t);
-		printf("%-24s %-8lld %-12s %-20s %s\n", str(g, "name"),
+		cli_when(g, "created", t);
+		printf("%-24s %-8lld %-12s %-20s %s\n", cli_str(g, "name"),
 		       (long long)json_integer_value(json_object_get(g, "members")),
 		       json_is_true(json_object_get(g, "open")) ?
 		       C_("membership", "open") : _("confidential"),
-		       t, str(g, "created_by"));
+		       t, cli_str(g, "created_by"));
 	}
 }
 
@@ -207,14 +167,14 @@ static void print_changed(json_t *g)
 	size_t i;
 
 	if (links) {
-		printf(_("added to %s:"), str(g, "name"));
+		printf(_("added to %s:"), cli_str(g, "name"));
 	} else {
 		links = json_object_get(g, "removed");
-		printf(_("removed from %s:"), str(g, "name"));
+		printf(_("removed from %s:"), cli_str(g, "name"));
 	}
 	json_array_foreach(links, i, v)
 		printf("%s %s", i ? "," : "", json_string_value(v));
-	printf(_("\n%s has %lld members now\n"), str(g, "name"),
+	printf(_("\n%s has %lld members now\n"), cli_str(g, "name"),
 	       (long long)json_integer_value(json_object_get(g, "members")));
 }
 
@@ -225,17 +185,18 @@ static void print_message(json_t *g)
 	json_t *m;
 	size_t i;
 
-	when(g, "time", t);
-	printf(_("Group message %s to %s (%s, %s) at %s by %s\n"), str(g, "id"), str(g, "group"),
-	       str(g, "kind"), str(g, "precedence"), t, str(g, "operator"));
+	cli_when(g, "time", t);
+	printf(_("Group message %s to %s (%s, %s) at %s by %s\n"), cli_str(g, "id"),
+	       cli_str(g, "group"), cli_str(g, "kind"), cli_str(g, "precedence"), t,
+	       cli_str(g, "operator"));
 	if (json_object_get(g, "case"))
-		printf(_("Case:        %s\n"), str(g, "case"));
+		printf(_("Case:        %s\n"), cli_str(g, "case"));
 	printf("\n%-24s %s\n", _("LINK"), _("MESSAGE"));
 	json_array_foreach(json_object_get(g, "members"), i, m) {
 		if (json_object_get(m, "held"))
-			printf(_("%-24s held: %s\n"), str(m, "link"), str(m, "held"));
+			printf(_("%-24s held: %s\n"), cli_str(m, "link"), cli_str(m, "held"));
 		else
-			printf("%-24s %s\n", str(m, "link"), str(m, "id"));
+			printf("%-24s %s\n", cli_str(m, "link"), cli_str(m, "id"));
 	}
 }
 
@@ -243,9 +204,8 @@ static int cmd_create(int n, char **argv, const struct opts *o)
 {
 	if (n != 1 || o->all || o->json)
 		return cli_usage("group", "group create NAME [--open]");
-	return reply_out(call("POST", "/v1/group/create", json_pack("{s:s, s:b}", "name", argv[1],
-								     "open", o->open)),
-			 false, print_group);
+	return cli_reply(cli_route("POST", "/v1/group/create", json_pack("{s:s, s:b}", "name",
+				   argv[1], "open", o->open)), false, print_group);
 }
 
 static int cmd_change(int n, char **argv, const struct opts *o, const char *path)
@@ -257,7 +217,7 @@ static int cmd_change(int n, char **argv, const struct opts *o, const char *path
 	links = json_array();
 	for (int i = 2; i <= n; i++)
 		json_array_append_new(links, json_string(argv[i]));
-	return reply_out(call("POST", path, json_pack("{s:s, s:o}", "name", argv[1], "links",
+	return cli_reply(cli_route("POST", path, json_pack("{s:s, s:o}", "name", argv[1], "links",
 						      links)),
 			 false, print_changed);
 }
@@ -281,14 +241,13 @@ int group_main(int argc, char **argv)
 	if (strcmp(word, "remove") == 0)
 		return cmd_change(n, argv, &o, "/v1/group/remove");
 	if (strcmp(word, "list") == 0 && n == 0 && !o.open && !o.all)
-		return reply_out(call("GET", "/v1/groups", NULL), o.json, print_list);
+		return cli_reply(cli_route("GET", "/v1/groups", NULL), o.json, print_list);
 	if (strcmp(word, "show") == 0 && n == 1 && !o.open)
-		return reply_out(call("GET", "/v1/group", json_pack("{s:s, s:s}", "name", argv[1],
-								    "all", o.all ? "1" : "0")),
-				 o.json, print_show);
+		return cli_reply(cli_route("GET", "/v1/group", json_pack("{s:s, s:s}", "name",
+					   argv[1], "all", o.all ? "1" : "0")), o.json, print_show);
 	if (strcmp(word, "message") == 0 && n == 1 && !o.open && !o.all)
-		return reply_out(call("GET", "/v1/group/message", json_pack("{s:s}", "id", argv[1])),
-				 o.json, print_message);
+		return cli_reply(cli_route("GET", "/v1/group/message",
+					   json_pack("{s:s}", "id", argv[1])), o.json, print_message);
 	if (strcmp(word, "board") == 0 && n == (o.group ? 0 : 1) && !o.open && !o.all)
 		return group_board(o.group ? NULL : argv[1], o.group, o.json);
 	if (strcmp(word, "messages") == 0 && n == 1 && !o.open && !o.all && !o.group)

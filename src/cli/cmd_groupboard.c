@@ -11,36 +11,9 @@
 #include "i18n.h"
 #include "text.h"
 
-static json_t *call(const char *path, json_t *args)
-{
-	struct hl_party *p = cli_party(HL_PARTY_PUBLIC);
-	json_t *reply = NULL;
-
-	if (p)
-		cli_call(p, "GET", path, args, &reply);
-	hl_party_free(p);
-	json_decref(args);
-	return reply;
-}
-
-static const char *str(const json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-
-	return s ? s : "";
-}
-
 static unsigned num(const json_t *o, const char *key)
 {
 	return (unsigned)json_integer_value(json_object_get(o, key));
-}
-
-static void when(const json_t *o, const char *key, char out[HL_TIME_LEN + 1])
-{
-	json_t *t = json_object_get(o, key);
-
-	if (!json_is_integer(t) || !hl_time_format((int64_t)json_integer_value(t), out))
-		snprintf(out, HL_TIME_LEN + 1, "-");
 }
 
 /* "187 of 193 acknowledged, 191 receipted, 4 overdue, 2 unreachable":
@@ -75,16 +48,16 @@ static void member_note(const json_t *m, char *out, size_t cap)
 
 	out[0] = 0;
 	if (json_is_string(json_object_get(m, "overdue")))
-		n += (size_t)snprintf(out + n, cap - n, _("%s overdue; "), str(m, "overdue"));
+		n += (size_t)snprintf(out + n, cap - n, _("%s overdue; "), cli_str(m, "overdue"));
 	if (json_is_object(esc) && n < cap)
 		n += (size_t)snprintf(out + n, cap - n, _("step %u %s (%s); "), num(esc, "step"),
-				      str(esc, "step_name"), str(esc, "status"));
-	if (!strcmp(str(m, "state"), "unreachable") && json_is_object(cl) && n < cap)
-		n += (size_t)snprintf(out + n, cap - n, "%s; ", str(cl, "last_error"));
+				      cli_str(esc, "step_name"), cli_str(esc, "status"));
+	if (!strcmp(cli_str(m, "state"), "unreachable") && json_is_object(cl) && n < cap)
+		n += (size_t)snprintf(out + n, cap - n, "%s; ", cli_str(cl, "last_error"));
 	if (json_is_true(json_object_get(m, "late")) && n < cap)
 		n += (size_t)snprintf(out + n, cap - n, _("%s after its removal; "),
-				      str(m, "late_what"));
-	when(m, "removed", t);
+				      cli_str(m, "late_what"));
+	cli_when(m, "removed", t);
 	if (json_is_integer(json_object_get(m, "removed")) && n < cap)
 		n += (size_t)snprintf(out + n, cap - n, _("removed %s; "), t);
 	if (n >= 2 && n < cap)
@@ -97,17 +70,17 @@ static void print_member(const json_t *m)
 	const json_t *ack = json_object_get(m, "ack");
 	char seq[32];
 
-	when(m, "receipted", r);
-	when(m, "acknowledged", a);
+	cli_when(m, "receipted", r);
+	cli_when(m, "acknowledged", a);
 	if (json_is_object(ack))
-		snprintf(by, sizeof(by), "%s (%s)", *str(ack, "operator") ? str(ack, "operator") :
-			 "?", str(ack, "role"));
+		snprintf(by, sizeof(by), "%s (%s)", *cli_str(ack, "operator") ?
+			 cli_str(ack, "operator") : "?", cli_str(ack, "role"));
 	if (json_is_integer(json_object_get(m, "seq")))
 		snprintf(seq, sizeof(seq), "%u", num(m, "seq"));
 	else
-		snprintf(seq, sizeof(seq), "%s", str(m, "held"));
+		snprintf(seq, sizeof(seq), "%s", cli_str(m, "held"));
 	member_note(m, note, sizeof(note));
-	printf("%-20s %-6s %-13s %-20s %-20s ", str(m, "link"), seq, str(m, "state"), r, a);
+	printf("%-20s %-6s %-13s %-20s %-20s ", cli_str(m, "link"), seq, cli_str(m, "state"), r, a);
 	if (note[0])
 		printf("%-20s %s\n", by, note);
 	else
@@ -120,12 +93,12 @@ static void print_board(json_t *b)
 	json_t *m;
 	size_t i;
 
-	when(b, "time", t);
-	printf(_("Group message %s to %s\n"), str(b, "id"), str(b, "group"));
-	printf(_("Sent:    %s by %s, %s at %s"), t, str(b, "operator"), str(b, "kind"),
-	       str(b, "precedence"));
+	cli_when(b, "time", t);
+	printf(_("Group message %s to %s\n"), cli_str(b, "id"), cli_str(b, "group"));
+	printf(_("Sent:    %s by %s, %s at %s"), t, cli_str(b, "operator"), cli_str(b, "kind"),
+	       cli_str(b, "precedence"));
 	if (json_is_string(json_object_get(b, "case")))
-		printf(_(", case %s"), str(b, "case"));
+		printf(_(", case %s"), cli_str(b, "case"));
 	printf("\n\n%-20s %-6s %-13s %-20s %-20s %-20s %s\n", _("LINK"), _("SEQ"), _("STATE"),
 	       _("RECEIPTED"), _("ACKNOWLEDGED"), _("BY"), _("NOTE"));
 	json_array_foreach(json_object_get(b, "members"), i, m)
@@ -143,34 +116,25 @@ static void print_messages(json_t *r)
 	printf("%-32s %-20s %-7s %-10s %-12s %-16s %s\n", _("ID"), _("TIME"), _("KIND"),
 	       _("PRECEDENCE"), _("CASE"), _("BY"), _("TOTALS"));
 	json_array_foreach(json_object_get(r, "messages"), i, m) {
-		when(m, "time", t);
+		cli_when(m, "time", t);
 		totals_line(json_object_get(m, "totals"), line, sizeof(line));
-		printf("%-32s %-20s %-7s %-10s %-12s %-16s %s\n", str(m, "id"), t, str(m, "kind"),
-		       str(m, "precedence"), json_is_string(json_object_get(m, "case")) ?
-		       str(m, "case") : "-", str(m, "operator"), line);
+		printf("%-32s %-20s %-7s %-10s %-12s %-16s %s\n", cli_str(m, "id"), t,
+		       cli_str(m, "kind"), cli_str(m, "precedence"),
+		       json_is_string(json_object_get(m, "case")) ?
+		       cli_str(m, "case") : "-", cli_str(m, "operator"), line);
 	}
-}
-
-static int out(json_t *r, bool json, void (*print)(json_t *))
-{
-	if (!r)
-		return CLI_FAIL;
-	if (json)
-		return cli_json_print(r) < 0 ? CLI_FAIL : CLI_OK;
-	print(r);
-	json_decref(r);
-	return CLI_OK;
 }
 
 int group_board(const char *gid, const char *group, bool json)
 {
 	json_t *args = gid ? json_pack("{s:s}", "id", gid) : json_pack("{s:s}", "group", group);
 
-	return out(call("/v1/group/board", args), json, print_board);
+	return cli_reply(cli_route("GET", "/v1/group/board", args), json, print_board);
 }
 
 int group_messages(const char *group, bool json)
 {
-	return out(call("/v1/group/messages", json_pack("{s:s}", "group", group)), json,
-		   print_messages);
+	json_t *args = json_pack("{s:s}", "group", group);
+
+	return cli_reply(cli_route("GET", "/v1/group/messages", args), json, print_messages);
 }

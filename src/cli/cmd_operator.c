@@ -84,20 +84,6 @@ struct sub {
 
 static const char synopsis[] = "operator list|show|add|role|disable|enable|passwd|totp|ticket|map|unmap ...";
 
-/* Calls one route and hands back its answer, opening the party's
- * public part only; NULL when refused (printed). */
-static json_t *call(const char *method, const char *path, json_t *args)
-{
-	struct hl_party *p = cli_party(HL_PARTY_PUBLIC);
-	json_t *reply = NULL;
-
-	if (p)
-		cli_call(p, method, path, args, &reply);
-	hl_party_free(p);
-	json_decref(args);
-	return reply;
-}
-
 static const char *state(json_t *o)
 {
 	if (json_is_true(json_object_get(o, "disabled")))
@@ -157,7 +143,7 @@ static int cmd_list(int argc, char **argv, const struct sub *s)
 
 	if (n != 0)
 		return cli_usage("operator", "operator list [--json]");
-	r = call("GET", s->path, NULL);
+	r = cli_route("GET", s->path, NULL);
 	if (!r)
 		return CLI_FAIL;
 	if (json)
@@ -217,7 +203,7 @@ static int cmd_show(int argc, char **argv, const struct sub *s)
 
 	if (n != 1)
 		return cli_usage("operator", "operator show NAME [--json]");
-	return show_reply(call("GET", s->path, json_pack("{s:s}", "name", argv[1])), json);
+	return show_reply(cli_route("GET", s->path, json_pack("{s:s}", "name", argv[1])), json);
 }
 
 /* "duty,admin" as a JSON array; the desk checks each name. */
@@ -264,7 +250,7 @@ static int cmd_add(int argc, char **argv, const struct sub *s)
 	if (json_array_size(users))
 		json_object_set(args, "unix", users);
 	json_decref(users);
-	return show_reply(call("POST", s->path, args), false);
+	return show_reply(cli_route("POST", s->path, args), false);
 usage:
 	json_decref(args);
 	json_decref(users);
@@ -293,7 +279,7 @@ static int cmd_role(int argc, char **argv, const struct sub *s)
 	}
 	json_object_set_new(args, "name", json_string(argv[optind]));
 	json_object_set_new(args, "roles", roles_list(argv[optind + 1]));
-	return show_reply(call("POST", s->path, args), false);
+	return show_reply(cli_route("POST", s->path, args), false);
 }
 
 /* disable, enable: one name. */
@@ -301,7 +287,7 @@ static int cmd_name(int argc, char **argv, const struct sub *s)
 {
 	if (argc != 2 || argv[1][0] == '-')
 		return cli_usage("operator", s->use);
-	return show_reply(call("POST", s->path, json_pack("{s:s}", "name", argv[1])), false);
+	return show_reply(cli_route("POST", s->path, json_pack("{s:s}", "name", argv[1])), false);
 }
 
 /* A line from standard input or, with prompt, from the terminal
@@ -399,7 +385,7 @@ static int cmd_passwd(int argc, char **argv, const struct sub *s)
 			cli_err(_("no password was given; nothing was changed"));
 		return CLI_FAIL;
 	}
-	r = show_reply(call("POST", s->path, args), false);
+	r = show_reply(cli_route("POST", s->path, args), false);
 	return r;
 }
 
@@ -411,7 +397,7 @@ static int cmd_totp(int argc, char **argv, const struct sub *s)
 
 	if (n != 1 || argv[1][0] == '-')
 		return cli_usage("operator", "operator totp NAME [--json]");
-	r = call("POST", s->path, json_pack("{s:s}", "name", argv[1]));
+	r = cli_route("POST", s->path, json_pack("{s:s}", "name", argv[1]));
 	if (!r)
 		return CLI_FAIL;
 	if (json)
@@ -443,7 +429,7 @@ static int cmd_ticket(int argc, char **argv, const struct sub *s)
 
 	if (n != 1 || argv[1][0] == '-')
 		return cli_usage("operator", "operator ticket NAME [--json]");
-	r = call("POST", s->path, json_pack("{s:s}", "name", argv[1]));
+	r = cli_route("POST", s->path, json_pack("{s:s}", "name", argv[1]));
 	if (!r)
 		return CLI_FAIL;
 	if (json)
@@ -466,7 +452,7 @@ static int cmd_map(int argc, char **argv, const struct sub *s)
 {
 	if (argc != 3 || argv[1][0] == '-' || argv[2][0] == '-')
 		return cli_usage("operator", s->use);
-	return show_reply(call("POST", s->path, json_pack("{s:s, s:s}", "name", argv[1],
+	return show_reply(cli_route("POST", s->path, json_pack("{s:s, s:s}", "name", argv[1],
 						       "unix", argv[2])), false);
 }
 

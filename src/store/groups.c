@@ -115,31 +115,30 @@ int hl_store_group_each(struct hl_store *st, hl_group_fn fn, void *ctx)
 	return s ? groups(st, s, fn, ctx) : -HL_ESTORE;
 }
 
-int hl_store_group_add(struct hl_store *st, int64_t group, int64_t link, int64_t now)
+/* Runs membership statement q (an add or a remove) on (group, link, now). */
+static int member_change(struct hl_store *st, int q, int64_t group, int64_t link, int64_t now)
 {
-	sqlite3_stmt *s = stmt(st, Q_ADD);
-	int r;
+	sqlite3_stmt *s = stmt(st, q);
 
 	if (!s)
 		return -HL_ESTORE;
 	sqlite3_bind_int64(s, 1, group);
 	sqlite3_bind_int64(s, 2, link);
 	sqlite3_bind_int64(s, 3, now);
-	r = hl_sqlite_done(st, s);
+	return hl_sqlite_done(st, s);
+}
+
+int hl_store_group_add(struct hl_store *st, int64_t group, int64_t link, int64_t now)
+{
+	int r = member_change(st, Q_ADD, group, link, now);
+
 	return r == -HL_EDUPLICATE ? -EEXIST : r;
 }
 
 int hl_store_group_remove(struct hl_store *st, int64_t group, int64_t link, int64_t now)
 {
-	sqlite3_stmt *s = stmt(st, Q_REMOVE);
-	int r;
+	int r = member_change(st, Q_REMOVE, group, link, now);
 
-	if (!s)
-		return -HL_ESTORE;
-	sqlite3_bind_int64(s, 1, group);
-	sqlite3_bind_int64(s, 2, link);
-	sqlite3_bind_int64(s, 3, now);
-	r = hl_sqlite_done(st, s);
 	if (r == 0 && sqlite3_changes(hl_sqlite_db(st)) == 0)
 		r = -ENOENT;
 	return r;
