@@ -41,23 +41,33 @@ const char search_help[] =
 
 const char export_help[] =
 	N_("NAME\n"
-	"    hotline export - write a case's indicators as one STIX bundle\n\n"
+	"    hotline export - write a case's indicators as a STIX bundle or a MISP event\n\n"
 	"SYNOPSIS\n"
-	"    hotline export --stix CASE [-o FILE]\n\n"
+	"    hotline export --stix CASE [-o FILE]\n"
+	"    hotline export --misp CASE [-o FILE]\n\n"
 	"DESCRIPTION\n"
-	"    Merges the STIX 2.1 bundles of the case's messages, both sides'\n"
-	"    and not retracted, into one new bundle: each object once, the\n"
+	"    --stix merges the STIX 2.1 bundles of the case's messages, both\n"
+	"    sides' and not retracted, into one new bundle: each object once, the\n"
 	"    latest version (by 'modified') of each.  The case's TLP is added\n"
 	"    as the TLP 2.0 marking definition that OASIS published for it and\n"
 	"    named in every object's object_marking_refs; each party that sent\n"
 	"    a bundle is added as an identity, named in created_by_ref by the\n"
 	"    objects it sent first (docs/stix.md).  The bundle is checked\n"
 	"    before it is written, to FILE or standard output.\n\n"
-	"    The running hotlined merges it (GET /v1/export, docs/api.md) and\n"
-	"    this command writes it; without hotlined it fails at once.\n\n"
+	"    --misp writes the case as one MISP event (MISP core format), which\n"
+	"    MISP imports as it is: the case's title, opener, severity and\n"
+	"    state; its TLP and RSIT category as tlp: and rsit: tags; and an\n"
+	"    attribute for each indicator value and observable of the merged\n"
+	"    bundle (a pattern that is more than equality comparisons joined by\n"
+	"    OR stays one stix2-pattern attribute).  An object marked more\n"
+	"    strictly than the case keeps its own tlp: tag.  Its uuids are\n"
+	"    derived from the case, so a second export updates the same event\n"
+	"    (docs/feeds.md).\n\n"
+	"    The running hotlined builds either (GET /v1/export, docs/api.md)\n"
+	"    and this command writes it; without hotlined it fails at once.\n\n"
 	"EXIT STATUS\n"
-	"    0 written; 1 failed (no such case, no indicators, hotlined is not\n"
-	"    running); 2 usage error.\n");
+	"    0 written; 1 failed (no such case, no indicators for --stix,\n"
+	"    hotlined is not running); 2 usage error.\n");
 
 static const char *str(const json_t *j, const char *key)
 {
@@ -153,12 +163,11 @@ int search_main(int argc, char **argv)
 	return r;
 }
 
-/* Writes the bundle the desk merged, as it always was: indented, keys
- * sorted, a newline at the end. */
-static int write_bundle(const json_t *res, const char *out)
+/* Writes what the desk made (key: "bundle" or "event") as the bundle
+ * always was: indented, keys sorted, a newline at the end. */
+static int write_export(const json_t *res, const char *key, const char *out)
 {
-	const json_t *bundle = json_object_get(res, "bundle");
-	char *s = json_dumps(bundle, JSON_INDENT(2) | JSON_SORT_KEYS);
+	char *s = json_dumps(json_object_get(res, key), JSON_INDENT(2) | JSON_SORT_KEYS);
 	struct hl_buf doc;
 	int r = -1;
 
@@ -166,10 +175,12 @@ static int write_bundle(const json_t *res, const char *out)
 	if (s && hl_buf_puts(&doc, s) == 0 && hl_buf_puts(&doc, "\n") == 0 &&
 	    cli_write(out, doc.data, doc.len) == 0)
 		r = 0;
-	if (r == 0 && out && strcmp(out, "-"))
+	if (r == 0 && out && strcmp(out, "-") && !strcmp(key, "bundle"))
 		fprintf(stderr, _("wrote %zu bundle(s) of case %s to %s\n"),
 			(size_t)json_integer_value(json_object_get(res, "bundles")),
 			str(res, "case"), out);
+	else if (r == 0 && out && strcmp(out, "-"))
+		fprintf(stderr, _("wrote the MISP event of case %s to %s\n"), str(res, "case"), out);
 	hl_buf_free(&doc);
 	free(s);
 	return r;
@@ -177,14 +188,15 @@ static int write_bundle(const json_t *res, const char *out)
 
 int export_main(int argc, char **argv)
 {
-	static const char syn[] = "export --stix CASE [-o FILE]";
+	static const char syn[] = "export --stix|--misp CASE [-o FILE]";
 	static const struct option opts[] = {
 		{"stix", required_argument, NULL, 's'},
+		{"misp", required_argument, NULL, 'm'},
 		{"output", required_argument, NULL, 'o'},
 		{"home", required_argument, NULL, 'H'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *id = NULL, *out = NULL;
+	const char *id = NULL, *out = NULL, *format = NULL;
 	struct hl_party *p = NULL;
 	json_t *args, *res = NULL;
 	int r = CLI_FAIL;
@@ -194,14 +206,16 @@ int export_main(int argc, char **argv)
 
 		if (c == -1)
 			break;
-		if (c == 's')
+		if ((c == 's' || c == 'm') && !format) {
 			id = optarg;
-		else if (c == 'o')
+			format = c == 's' ? "stix" : "misp";
+		} else if (c == 'o') {
 			out = optarg;
-		else if (c == 'H')
+		} else if (c == 'H') {
 			cli_home = optarg;
-		else
+		} else {
 			return cli_usage("export", syn);
+		}
 	}
 	if (!id || argc != optind)
 		return cli_usage("export", syn);
@@ -209,7 +223,10 @@ int export_main(int argc, char **argv)
 	if (!p)
 		return CLI_FAIL;
 	args = json_pack("{s:s}", "case", id);
-	if (cli_call(p, "GET", "/v1/export", args, &res) == 0 && write_bundle(res, out) == 0)
+	if (args && !strcmp(format, "misp"))
+		json_object_set_new(args, "format", json_string(format));
+	if (cli_call(p, "GET", "/v1/export", args, &res) == 0 &&
+	    write_export(res, strcmp(format, "misp") ? "bundle" : "event", out) == 0)
 		r = CLI_OK;
 	json_decref(res);
 	json_decref(args);

@@ -27,7 +27,7 @@ const struct cli_cmd cli_cmds[] = {
 	{"retract", retract_main, N_("withdraw a message this party sent"), retract_help},
 	{"correct", correct_main, N_("correct a message this party sent"), correct_help},
 	{"search", search_main, N_("find the cases that mention an indicator"), search_help},
-	{"export", export_main, N_("write a case's indicators as a STIX bundle"), export_help},
+	{"export", export_main, N_("write a case's indicators as a STIX bundle or a MISP event"), export_help},
 	{"check", check_main, N_("run and report communication checks"), check_help},
 	{"outbox", outbox_main, N_("list the messages awaiting a receipt"), outbox_help},
 	{"held", held_main, N_("the messages waiting while a link is suspended"), held_help},

@@ -1,6 +1,6 @@
 /* searchdesk.c - the desk's search of the indicators, fields and text
  * of every message, and the export of a case's indicators as one STIX
- * bundle. */
+ * bundle or one MISP event. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +13,7 @@
 #include "content.h"
 #include "deskcase.h"
 #include "lists.h"
+#include "misp.h"
 #include "stix.h"
 #include "text.h"
 
@@ -356,8 +357,65 @@ static void case_bundles(struct hl_desk *d, const struct hl_link *l, const struc
 	hl_buf_free(&plain);
 }
 
-/* {"case": CASE} -> {"case", "bundles": how many were merged,
- * "bundle": the merged STIX 2.1 bundle}; the door writes it. */
+/* The case as a MISP event (misp.h), its Orgc the opener named as
+ * the STIX export names it; merged may be NULL (no indicators). */
+static json_t *misp_event(struct hl_desk *d, const struct hl_link *l, const struct hl_case *c,
+			  const json_t *merged)
+{
+	const struct hl_card *opener = c->side == HL_OURS ? &d->me->card : &l->card;
+	json_t *title = hl_desk_case_title(d, l, c), *who, *ev = NULL;
+	char ident[64];
+	struct hl_misp_case mc = {
+		.id = c->id, .to = c->to, .opener = opener->name, .category = c->category,
+		.tlp = c->tlp, .severity = c->severity, .closed = !strcmp(c->state, "closed"),
+		.opened = c->opened, .last = c->last,
+	};
+
+	who = party_identity(opener, ident);
+	mc.title = json_string_value(title);
+	mc.opener_uuid = ident + strlen("identity--");
+	if (who && mc.title)
+		ev = hl_misp_event(&mc, merged);
+	json_decref(who);
+	json_decref(title);
+	return ev;
+}
+
+/* "format": absent or "stix", or "misp"; false with e filled. */
+static bool export_format(const struct hl_desk_req *q, bool *misp, struct hl_desk_err *e)
+{
+	const char *f = NULL;
+
+	if (!hl_desk_arg_str(q, "format", &f, e))
+		return false;
+	*misp = f && !strcmp(f, "misp");
+	if (f && !*misp && strcmp(f, "stix")) {
+		hl_desk_fail(e, 400, "format: stix or misp, not %s", f);
+		return false;
+	}
+	return true;
+}
+
+/* The answer: the merged bundle, or the MISP event made of it. */
+static json_t *export_answer(struct hl_desk *d, const struct hl_link *l, const struct hl_case *c,
+			     json_t *merged, size_t n, bool misp, struct hl_desk_err *e)
+{
+	json_t *ev;
+
+	if (!misp)
+		return json_pack("{s:s, s:I, s:O}", "case", c->id, "bundles", (json_int_t)n,
+				 "bundle", merged);
+	ev = misp_event(d, l, c, merged);
+	if (!ev)
+		return hl_desk_fail(e, 503, "out of memory");
+	return json_pack("{s:s, s:I, s:o}", "case", c->id, "bundles", (json_int_t)n, "event", ev);
+}
+
+/* {"case": CASE, "format"?} -> {"case", "bundles": how many were
+ * merged, and "bundle": the merged STIX 2.1 bundle, or with "format":
+ * "misp", "event": the MISP event}; the door writes it.  A MISP event
+ * is made for a case without indicators too: its tags still say what
+ * the case is. */
 json_t *hl_desk_export(struct hl_desk *d, const struct hl_desk_req *q, struct hl_desk_err *e)
 {
 	const char *id = NULL, **senders = NULL;
@@ -365,9 +423,11 @@ json_t *hl_desk_export(struct hl_desk *d, const struct hl_desk_req *q, struct hl
 	json_t **bundles = NULL, *merged = NULL, *res = NULL;
 	struct hl_link l;
 	struct hl_case c;
+	bool misp = false;
 	size_t n = 0;
 
-	if (!hl_desk_args_only(q, e, "case", NULL) || !hl_desk_arg_need(q, "case", &id, e) ||
+	if (!hl_desk_args_only(q, e, "case", "format", NULL) ||
+	    !hl_desk_arg_need(q, "case", &id, e) || !export_format(q, &misp, e) ||
 	    !hl_desk_index(d, e) || !hl_desk_case_open(d, id, NULL, &l, &c, e))
 		return NULL;
 	bundles = calloc(c.n + 1, sizeof(*bundles));
@@ -378,17 +438,16 @@ json_t *hl_desk_export(struct hl_desk *d, const struct hl_desk_req *q, struct hl
 		goto out;
 	}
 	case_bundles(d, &l, &c, m, bundles, senders, &n);
-	if (!n) {
+	if (!n && !misp) {
 		hl_desk_fail(e, 404, "case %s carries no indicators", c.id);
 		goto out;
 	}
-	merged = export_bundle(bundles, senders, n, d->me, &l, &c);
-	if (!merged || hl_stix_check(merged, NULL) < 0) {
+	merged = n ? export_bundle(bundles, senders, n, d->me, &l, &c) : NULL;
+	if (n && (!merged || hl_stix_check(merged, NULL) < 0)) {
 		hl_desk_fail(e, 500, "case %s: the merged bundle is not valid STIX 2.1", c.id);
 		goto out;
 	}
-	res = json_pack("{s:s, s:I, s:O}", "case", c.id, "bundles", (json_int_t)n,
-			"bundle", merged);
+	res = export_answer(d, &l, &c, merged, n, misp, e);
 out:
 	json_decref(merged);
 	for (size_t i = 0; m && i < n; i++)
