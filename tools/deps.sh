@@ -33,6 +33,7 @@ for set in "$@"; do
 		has_pc cmocka || add libcmocka-dev
 		command -v prove >/dev/null 2>&1 || add perl
 		command -v curl >/dev/null 2>&1 || add curl
+		command -v python3 >/dev/null 2>&1 || add python3
 		command -v faketime >/dev/null 2>&1 || add faketime
 		command -v sqlite3 >/dev/null 2>&1 || add sqlite3
 		command -v groff >/dev/null 2>&1 || add groff-base

@@ -15,6 +15,7 @@
 #include <jansson.h>
 
 #include "misp.h"
+#include "vocab.h"
 
 #define ORG_UUID "5b1e9c3a-6f0e-4c1d-9a57-0d4f8e2b7c11"
 #define RED "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1"
@@ -365,6 +366,42 @@ static void test_marking_in_bundle(void **state)
 	json_decref(b);
 }
 
+/* Every category code is an RSIT machine tag, and every TLP label a
+ * tag of MISP's tlp taxonomy. */
+static void test_vocabularies(void **state)
+{
+	struct hl_misp_case c = the_case();
+	const struct hl_term *t;
+	char want[160];
+	size_t n;
+
+	(void)state;
+	t = hl_vocab_terms(HL_VOCAB_CATEGORY, &n);
+	for (size_t i = 0; i < n; i++) {
+		const char *slash = strchr(t[i].code, '/');
+		json_t *ev;
+
+		c.category = t[i].code;
+		ev = export(&c, NULL);
+		snprintf(want, sizeof(want), "rsit:%.*s=\"%s\"", (int)(slash - t[i].code),
+			 t[i].code, slash + 1);
+		assert_string_equal(str(json_array_get(json_object_get(ev, "Tag"), 1), "name"), want);
+		json_decref(ev);
+	}
+	t = hl_vocab_terms(HL_VOCAB_TLP, &n);
+	for (size_t i = 0; i < n; i++) {
+		json_t *ev;
+
+		c.tlp = t[i].code;
+		ev = export(&c, NULL);
+		snprintf(want, sizeof(want), "tlp:%s", t[i].code + 4);
+		for (char *p = want; *p; p++)
+			*p = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
+		assert_string_equal(str(json_array_get(json_object_get(ev, "Tag"), 0), "name"), want);
+		json_decref(ev);
+	}
+}
+
 static void test_uuid(void **state)
 {
 	const char *a[] = {"x", "y"}, *b[] = {"xy"}, *c[] = {"x\ny"};
@@ -394,6 +431,7 @@ int main(void)
 		cmocka_unit_test(test_deterministic),
 		cmocka_unit_test(test_case_fields),
 		cmocka_unit_test(test_marking_in_bundle),
+		cmocka_unit_test(test_vocabularies),
 		cmocka_unit_test(test_uuid),
 	};
 
