@@ -328,8 +328,9 @@ static void attr_mark(json_t *a, int rank)
 	json_object_set_new(a, "Tag", json_pack("[o]", tlp_tag(rank)));
 }
 
-/* A value seen again (seen: [its index, its TLP rank]): it is
- * actionable if either says so, and keeps the stricter TLP. */
+/* A value seen again (seen: [its index, its TLP rank, its time]): it
+ * is actionable if either says so, and keeps the stricter TLP; its time
+ * is the later one's, so that MISP takes a change as an update. */
 static void attr_again(struct build *b, json_t *seen, const struct origin *w)
 {
 	json_t *a = json_array_get(b->attrs, (size_t)json_integer_value(json_array_get(seen, 0)));
@@ -341,6 +342,12 @@ static void attr_again(struct build *b, json_t *seen, const struct origin *w)
 		attr_mark(a, w->rank);
 		json_array_set_new(seen, 1, json_integer(w->rank));
 	}
+	if (w->time > json_integer_value(json_array_get(seen, 2))) {
+		json_object_set_new(a, "timestamp", num_str(w->time));
+		json_array_set_new(seen, 2, json_integer(w->time));
+	}
+	if (w->time > b->latest)
+		b->latest = w->time;
 }
 
 static int attr_add(struct build *b, const struct origin *w, const char *category,
@@ -370,8 +377,9 @@ static int attr_add(struct build *b, const struct origin *w, const char *categor
 		      "sharing_group_id", "0", "deleted", 0, "disable_correlation", 0);
 	if (a && w->rank > b->rank)
 		attr_mark(a, w->rank);
-	if (a && json_object_set_new(b->seen, k, json_pack("[I, i]",
-				     (json_int_t)json_array_size(b->attrs), w->rank)) == 0 &&
+	if (a && json_object_set_new(b->seen, k, json_pack("[I, i, I]",
+				     (json_int_t)json_array_size(b->attrs), w->rank,
+				     (json_int_t)w->time)) == 0 &&
 	    json_array_append_new(b->attrs, a) == 0) {
 		a = NULL;
 		r = 0;
@@ -405,9 +413,7 @@ static int attr_value(struct build *b, const struct origin *w, const struct map 
 
 /* ---- patterns ---- */
 
-/* The comparisons of a pattern that is only "[path = 'string']" joined
- * by OR, inside and between brackets: [[path, value], ...]; NULL for
- * any other pattern (AND, other operators, qualifiers, numbers). */
+/* A pattern being read: s[i] is the next character. */
 struct scan {
 	const char *s;
 	size_t i;
@@ -480,6 +486,11 @@ static bool path(struct scan *p, char *out, size_t max)
 	return j > 0 && strchr(out, ':');
 }
 
+/* The comparisons of a pattern that is only "[path = 'string']" joined
+ * by OR, inside and between brackets: [[path, value], ...]; NULL for
+ * any other pattern (AND, other operators, qualifiers, numbers), which
+ * hl_stix_check may well accept: this reader only recognises the
+ * simple ones. */
 static json_t *simple_pattern(const char *s)
 {
 	struct scan p = {s, 0};

@@ -243,6 +243,15 @@ static void test_observables(void **state)
 		assert_int_equal(n, 1);
 	}
 	json_decref(ev);
+
+	/* The SCO seen later than the indicator: the value takes its time,
+	 * and the event is not older than any of its attributes. */
+	c.opened = 1795350000;
+	ev = export(&c, b);
+	assert_string_equal(str(find(ev, "ip-dst", "203.0.113.7"), "timestamp"), "1795350000");
+	assert_true(json_is_true(json_object_get(find(ev, "ip-dst", "203.0.113.7"), "to_ids")));
+	assert_string_equal(str(ev, "timestamp"), "1795350000");
+	json_decref(ev);
 	json_decref(b);
 }
 
