@@ -6,11 +6,15 @@
 #include <string.h>
 #include <strings.h>
 
+#include "buf.h"
 #include "hash.h"
 #include "misp.h"
 #include "text.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+/* Bytes of a comment or a lookup key: past a pattern's maximum
+ * (stix.h), with room for the id, type and category around it. */
+#define HL_MISP_TEXT_MAX (2 * 1024 * 1024)
 
 /* ---- uuids and times ---- */
 
@@ -350,34 +354,28 @@ static void attr_again(struct build *b, json_t *seen, const struct origin *w)
 		b->latest = w->time;
 }
 
-static int attr_add(struct build *b, const struct origin *w, const char *category,
-		    const char *type, const char *value)
+/* A new attribute, the first of its category, type and value (key). */
+static int attr_new(struct build *b, const struct origin *w, const char *category,
+		    const char *type, const char *value, const char *key)
 {
 	const char *name = json_string_value(json_object_get(w->o, "name"));
 	const char *parts[] = {b->uuid, w->id, category, type, value};
-	char key[HL_MISP_UUID_LEN + 1], *k = NULL, *comment = NULL;
-	json_t *a, *at;
+	char uuid[HL_MISP_UUID_LEN + 1];
+	struct hl_buf comment;
+	json_t *a = NULL;
 	int r = -1;
 
-	if (asprintf(&k, "%s\x01%s\x01%s", type, category, value) < 0)
-		return -1;
-	at = json_object_get(b->seen, k);
-	if (at) {
-		attr_again(b, at, w);
-		free(k);
-		return 0;
-	}
-	hl_misp_uuid(parts, COUNT(parts), key);
-	if (asprintf(&comment, "%s%s%s", w->id, name ? ": " : "", name ? name : "") < 0)
-		comment = NULL;
-	a = json_pack("{s:s, s:s, s:s, s:s, s:b, s:o, s:s, s:s, s:s, s:b, s:b}",
-		      "uuid", key, "category", category, "type", type, "value", value,
-		      "to_ids", w->to_ids, "timestamp", num_str(w->time),
-		      "comment", comment ? comment : w->id, "distribution", "5",
-		      "sharing_group_id", "0", "deleted", 0, "disable_correlation", 0);
+	hl_misp_uuid(parts, COUNT(parts), uuid);
+	hl_buf_init(&comment, HL_MISP_TEXT_MAX);
+	if (hl_buf_printf(&comment, "%s%s%s", w->id, name ? ": " : "", name ? name : "") == 0)
+		a = json_pack("{s:s, s:s, s:s, s:s, s:b, s:o, s:s, s:s, s:s, s:b, s:b}",
+			      "uuid", uuid, "category", category, "type", type, "value", value,
+			      "to_ids", w->to_ids, "timestamp", num_str(w->time),
+			      "comment", (char *)comment.data, "distribution", "5",
+			      "sharing_group_id", "0", "deleted", 0, "disable_correlation", 0);
 	if (a && w->rank > b->rank)
 		attr_mark(a, w->rank);
-	if (a && json_object_set_new(b->seen, k, json_pack("[I, i, I]",
+	if (a && json_object_set_new(b->seen, key, json_pack("[I, i, I]",
 				     (json_int_t)json_array_size(b->attrs), w->rank,
 				     (json_int_t)w->time)) == 0 &&
 	    json_array_append_new(b->attrs, a) == 0) {
@@ -387,8 +385,28 @@ static int attr_add(struct build *b, const struct origin *w, const char *categor
 	if (w->time > b->latest)
 		b->latest = w->time;
 	json_decref(a);
-	free(comment);
-	free(k);
+	hl_buf_free(&comment);
+	return r;
+}
+
+/* An attribute of this category, type and value, new or seen again. */
+static int attr_add(struct build *b, const struct origin *w, const char *category,
+		    const char *type, const char *value)
+{
+	struct hl_buf key;
+	json_t *seen;
+	int r;
+
+	hl_buf_init(&key, HL_MISP_TEXT_MAX);
+	r = hl_buf_printf(&key, "%s\x01%s\x01%s", type, category, value);
+	if (r == 0) {
+		seen = json_object_get(b->seen, (const char *)key.data);
+		if (seen)
+			attr_again(b, seen, w);
+		else
+			r = attr_new(b, w, category, type, value, (const char *)key.data);
+	}
+	hl_buf_free(&key);
 	return r;
 }
 
