@@ -31,13 +31,14 @@ _Static_assert(Q_END <= HL_XSTMT_STIX + 16, "stixobj.c owns 16 statement keys");
 #define COLS "SELECT o.id, o.added, o.version, o.sid, o.type, o.spec, o.version_text," \
 	     " o.json, o.tlp, o.case_side, o.case_seq, o.case_name FROM stix_object o "
 /* What the query may see at all: ?1 link, ?2 clearance, ?3 level or -1,
- * ?4 ?5 the case or -1. */
-#define SEEN(a) " " a ".link = ?1 AND " a ".tlp <= ?2 AND (?3 < 0 OR " a ".tlp = ?3)" \
+ * ?4 ?5 the case or -1.  The unary + keeps the clearance, a range, from
+ * driving an index in place of the level's equality. */
+#define SEEN(a) " " a ".link = ?1 AND +" a ".tlp <= ?2 AND (?3 < 0 OR " a ".tlp = ?3)" \
 		" AND (?4 < 0 OR (" a ".case_side = ?4 AND " a ".case_seq = ?5))"
 /* ?10: HL_STIX_* bits; ?11 the versions of HL_STIX_LIST. */
-#define VERSIONS " AND (?10 & 4 OR (?10 & 1 AND NOT EXISTS (SELECT 1 FROM stix_object n" \
+#define VERSIONS " AND (?10 & 4 OR (?10 & 1 AND NOT EXISTS (SELECT 1 FROM stix_object n INDEXED BY stix_sid" \
 		 " WHERE n.sid = o.sid AND n.version > o.version AND" SEEN("n") "))" \
-		 " OR (?10 & 2 AND NOT EXISTS (SELECT 1 FROM stix_object n" \
+		 " OR (?10 & 2 AND NOT EXISTS (SELECT 1 FROM stix_object n INDEXED BY stix_sid" \
 		 " WHERE n.sid = o.sid AND n.version < o.version AND" SEEN("n") "))" \
 		 " OR (?10 & 8 AND o.version IN (SELECT value FROM json_each(?11))))"
 /* ?6 the cursor; ?7 ids, ?8 types, ?9 spec versions; ?12 the limit. */
@@ -214,6 +215,17 @@ static int driver(const struct hl_stix_query *q, const char *one_type)
 	return q->case_side >= 0 ? Q_BY_CASE : Q_BY_LINK;
 }
 
+/* The driver of q, after its lists are checked. */
+static int query_key(const struct hl_stix_query *q, char *one_type, size_t cap)
+{
+	if (!list_ok(q->ids, JSON_STRING, NULL, 0) ||
+	    !list_ok(q->types, JSON_STRING, one_type, cap) ||
+	    !list_ok(q->specs, JSON_STRING, NULL, 0) ||
+	    !list_ok(q->version_list, JSON_INTEGER, NULL, 0))
+		return -EINVAL;
+	return driver(q, one_type);
+}
+
 int hl_store_stix_each(struct hl_store *st, const struct hl_stix_query *q,
 		       hl_stix_row_fn fn, void *ctx, bool *more)
 {
@@ -221,16 +233,13 @@ int hl_store_stix_each(struct hl_store *st, const struct hl_stix_query *q,
 	int64_t after = q->after, at;
 	bool more_unused;
 	sqlite3_stmt *s;
-	int r = 0;
+	int key = query_key(q, one_type, sizeof(one_type)), r = 0;
 
 	if (!more)
 		more = &more_unused;
 	*more = false;
-	if (!list_ok(q->ids, JSON_STRING, NULL, 0) ||
-	    !list_ok(q->types, JSON_STRING, one_type, sizeof(one_type)) ||
-	    !list_ok(q->specs, JSON_STRING, NULL, 0) ||
-	    !list_ok(q->version_list, JSON_INTEGER, NULL, 0))
-		return -EINVAL;
+	if (key < 0)
+		return key;
 	if (q->added_after >= 0) {
 		r = id_at(st, q->added_after, &at);
 		if (r < 0)
@@ -238,7 +247,7 @@ int hl_store_stix_each(struct hl_store *st, const struct hl_stix_query *q,
 		if (at > after)
 			after = at;
 	}
-	s = stmt(st, driver(q, one_type));
+	s = stmt(st, key);
 	if (!s)
 		return -HL_ESTORE;
 	sqlite3_bind_int64(s, 1, q->link);
@@ -284,4 +293,33 @@ int hl_store_stix_cases(struct hl_store *st, int64_t link, hl_stix_case_fn fn, v
 		r = hl_sqlite_fail(st);
 	sqlite3_reset(s);
 	return r;
+}
+
+int hl_store_stix_plan(struct hl_store *st, const struct hl_stix_query *q, char *out,
+		       size_t cap)
+{
+	char one_type[256];
+	int key = query_key(q, one_type, sizeof(one_type));
+	sqlite3 *db = hl_sqlite_db(st);
+	sqlite3_stmt *s = NULL;
+	size_t len = 0;
+	int rc = SQLITE_DONE;
+	char *text;
+
+	if (key < 0)
+		return key;
+	text = sqlite3_mprintf("EXPLAIN QUERY PLAN %s", sql[key - Q_PUT]);
+	if (!text)
+		return -ENOMEM;
+	if (sqlite3_prepare_v2(db, text, -1, &s, NULL) != SQLITE_OK) {
+		sqlite3_free(text);
+		return hl_sqlite_fail(st);
+	}
+	sqlite3_free(text);
+	out[0] = '\0';
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW && len < cap)
+		len += (size_t)snprintf(out + len, cap - len, "%s%s", len ? "; " : "",
+					(const char *)sqlite3_column_text(s, 3));
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -HL_ESTORE;
 }

@@ -103,4 +103,10 @@ struct hl_stix_case {
 typedef int (*hl_stix_case_fn)(void *ctx, const struct hl_stix_case *c);
 int hl_store_stix_cases(struct hl_store *st, int64_t link, hl_stix_case_fn fn, void *ctx);
 
+/* SQLite's plan for q (EXPLAIN QUERY PLAN), its steps' details joined
+ * by "; " into out: for the tests and the bench, which check that each
+ * query is driven by an index. */
+int hl_store_stix_plan(struct hl_store *st, const struct hl_stix_query *q, char *out,
+		       size_t cap);
+
 #endif
