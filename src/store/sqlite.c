@@ -357,6 +357,9 @@ static const char *const migrations[] = {
 	 * reader's cursor never points into other rows); added rises
 	 * strictly with it.  side, seq -1, 0 and case -1, 0 for the rows the
 	 * index adds itself (the parties' identities, the TLP markings).
+	 * newer and older: whether the link has a newer or an older version
+	 * of the object, so that most rows are known to be the last (or
+	 * first) version without a look at the others.
 	 * Items are indexed again, so that what came before is filled. */
 	"CREATE TABLE IF NOT EXISTS stix_object ("
 	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
@@ -373,7 +376,9 @@ static const char *const migrations[] = {
 	"  version_text TEXT,"
 	"  tlp INTEGER NOT NULL CHECK (tlp BETWEEN 0 AND 4),"
 	"  added INTEGER NOT NULL,"
-	"  json TEXT NOT NULL);"
+	"  json TEXT NOT NULL,"
+	"  newer INTEGER NOT NULL DEFAULT 0,"
+	"  older INTEGER NOT NULL DEFAULT 0);"
 	"CREATE UNIQUE INDEX IF NOT EXISTS stix_sid ON stix_object (link, sid, version);"
 	"CREATE INDEX IF NOT EXISTS stix_tlp ON stix_object (link, tlp, id);"
 	"CREATE INDEX IF NOT EXISTS stix_tlp_type ON stix_object (link, tlp, type, id);"

@@ -22,7 +22,7 @@
 #include "stixobj.h"
 
 enum {
-	Q_PUT = HL_XSTMT_STIX, Q_CLEAR, Q_CASES, Q_ADDED,
+	Q_PUT = HL_XSTMT_STIX, Q_VERSIONS, Q_CLEAR, Q_CASES, Q_ADDED,
 	Q_BY_ID, Q_BY_TLP_TYPE, Q_BY_TLP, Q_BY_CASE, Q_BY_LINK,
 	Q_END
 };
@@ -35,11 +35,15 @@ _Static_assert(Q_END <= HL_XSTMT_STIX + 16, "stixobj.c owns 16 statement keys");
  * driving an index in place of the level's equality. */
 #define SEEN(a) " " a ".link = ?1 AND +" a ".tlp <= ?2 AND (?3 < 0 OR " a ".tlp = ?3)" \
 		" AND (?4 < 0 OR (" a ".case_side = ?4 AND " a ".case_seq = ?5))"
-/* ?10: HL_STIX_* bits; ?11 the versions of HL_STIX_LIST. */
-#define VERSIONS " AND (?10 & 4 OR (?10 & 1 AND NOT EXISTS (SELECT 1 FROM stix_object n INDEXED BY stix_sid" \
-		 " WHERE n.sid = o.sid AND n.version > o.version AND" SEEN("n") "))" \
-		 " OR (?10 & 2 AND NOT EXISTS (SELECT 1 FROM stix_object n INDEXED BY stix_sid" \
-		 " WHERE n.sid = o.sid AND n.version < o.version AND" SEEN("n") "))" \
+/* ?10: HL_STIX_* bits; ?11 the versions of HL_STIX_LIST.  A row without
+ * a newer version anywhere (newer = 0) is the last one without looking:
+ * only a row with one looks whether the query may see it. */
+#define VERSIONS " AND (?10 & 4 OR (?10 & 1 AND (o.newer = 0 OR NOT EXISTS (SELECT 1" \
+		 " FROM stix_object n INDEXED BY stix_sid" \
+		 " WHERE n.sid = o.sid AND n.version > o.version AND" SEEN("n") ")))" \
+		 " OR (?10 & 2 AND (o.older = 0 OR NOT EXISTS (SELECT 1" \
+		 " FROM stix_object n INDEXED BY stix_sid" \
+		 " WHERE n.sid = o.sid AND n.version < o.version AND" SEEN("n") ")))" \
 		 " OR (?10 & 8 AND o.version IN (SELECT value FROM json_each(?11))))"
 /* ?6 the cursor; ?7 ids, ?8 types, ?9 spec versions; ?12 the limit. */
 #define REST " AND o.id > ?6" \
@@ -51,11 +55,18 @@ _Static_assert(Q_END <= HL_XSTMT_STIX + 16, "stixobj.c owns 16 statement keys");
 static const char *const sql[] = {
 	[Q_PUT - Q_PUT] =
 		"INSERT INTO stix_object (link, side, seq, case_side, case_seq, case_name,"
-		" sid, type, spec, version, version_text, tlp, added, json)"
+		" sid, type, spec, version, version_text, tlp, added, json, newer, older)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
 		" max(?13, coalesce((SELECT added FROM stix_object ORDER BY id DESC LIMIT 1),"
-		" 0) + 1), ?14)"
+		" 0) + 1), ?14,"
+		" EXISTS (SELECT 1 FROM stix_object INDEXED BY stix_sid"
+		"  WHERE link = ?1 AND sid = ?7 AND version > ?10),"
+		" EXISTS (SELECT 1 FROM stix_object INDEXED BY stix_sid"
+		"  WHERE link = ?1 AND sid = ?7 AND version < ?10))"
 		" ON CONFLICT (link, sid, version) DO NOTHING",
+	[Q_VERSIONS - Q_PUT] = "UPDATE stix_object INDEXED BY stix_sid"
+			       " SET newer = newer OR version < ?3, older = older OR version > ?3"
+			       " WHERE link = ?1 AND sid = ?2 AND version <> ?3",
 	[Q_CLEAR - Q_PUT] = "DELETE FROM stix_object",
 	[Q_CASES - Q_PUT] =
 		"SELECT case_side, case_seq, max(case_name), count(*), max(tlp), min(added),"
@@ -109,9 +120,18 @@ int hl_store_stix_put(struct hl_store *st, const struct hl_stix_obj *o, bool *ad
 	sqlite3_bind_int64(s, 13, o->now);
 	sqlite3_bind_text(s, 14, o->json, (int)o->json_len, SQLITE_STATIC);
 	r = hl_sqlite_done(st, s);
-	if (r == 0 && added)
-		*added = sqlite3_changes(hl_sqlite_db(st)) > 0;
-	return r;
+	if (r < 0 || sqlite3_changes(hl_sqlite_db(st)) == 0)
+		return r;
+	if (added)
+		*added = true;
+	/* The other versions learn that this one is newer, or older. */
+	s = stmt(st, Q_VERSIONS);
+	if (!s)
+		return -HL_ESTORE;
+	sqlite3_bind_int64(s, 1, o->link);
+	bind_text(s, 2, o->sid);
+	sqlite3_bind_int64(s, 3, o->version);
+	return hl_sqlite_done(st, s);
 }
 
 int hl_sqlite_stix_clear(struct hl_store *st)
