@@ -357,6 +357,9 @@ static const char *const migrations[] = {
 	 * reader's cursor never points into other rows); added rises
 	 * strictly with it.  side, seq -1, 0 and case -1, 0 for the rows the
 	 * index adds itself (the parties' identities, the TLP markings).
+	 * sent: the order of its message's sending (stixobj.h); of two
+	 * copies of an object, the one sent first is kept, so the order of
+	 * indexing does not matter.
 	 * newer and older: whether the link has a newer or an older version
 	 * of the object, so that most rows are known to be the last (or
 	 * first) version without a look at the others.
@@ -377,6 +380,7 @@ static const char *const migrations[] = {
 	"  tlp INTEGER NOT NULL CHECK (tlp BETWEEN 0 AND 4),"
 	"  added INTEGER NOT NULL,"
 	"  json TEXT NOT NULL,"
+	"  sent INTEGER NOT NULL,"
 	"  newer INTEGER NOT NULL DEFAULT 0,"
 	"  older INTEGER NOT NULL DEFAULT 0);"
 	"CREATE UNIQUE INDEX IF NOT EXISTS stix_sid ON stix_object (link, sid, version);"

@@ -55,15 +55,17 @@ _Static_assert(Q_END <= HL_XSTMT_STIX + 16, "stixobj.c owns 16 statement keys");
 static const char *const sql[] = {
 	[Q_PUT - Q_PUT] =
 		"INSERT INTO stix_object (link, side, seq, case_side, case_seq, case_name,"
-		" sid, type, spec, version, version_text, tlp, added, json, newer, older)"
+		" sid, type, spec, version, version_text, tlp, added, json, sent, newer, older)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
 		" max(?13, coalesce((SELECT added FROM stix_object ORDER BY id DESC LIMIT 1),"
-		" 0) + 1), ?14,"
+		" 0) + 1), ?14, ?15,"
 		" EXISTS (SELECT 1 FROM stix_object INDEXED BY stix_sid"
 		"  WHERE link = ?1 AND sid = ?7 AND version > ?10),"
 		" EXISTS (SELECT 1 FROM stix_object INDEXED BY stix_sid"
 		"  WHERE link = ?1 AND sid = ?7 AND version < ?10))"
-		" ON CONFLICT (link, sid, version) DO NOTHING",
+		" ON CONFLICT (link, sid, version) DO UPDATE SET side = ?2, seq = ?3,"
+		" case_side = ?4, case_seq = ?5, case_name = ?6, tlp = ?12, json = ?14, sent = ?15"
+		" WHERE (?15, ?3) < (sent, seq)",
 	[Q_VERSIONS - Q_PUT] = "UPDATE stix_object INDEXED BY stix_sid"
 			       " SET newer = newer OR version < ?3, older = older OR version > ?3"
 			       " WHERE link = ?1 AND sid = ?2 AND version <> ?3",
@@ -119,8 +121,12 @@ int hl_store_stix_put(struct hl_store *st, const struct hl_stix_obj *o, bool *ad
 	sqlite3_bind_int(s, 12, o->tlp);
 	sqlite3_bind_int64(s, 13, o->now);
 	sqlite3_bind_text(s, 14, o->json, (int)o->json_len, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 15, o->sent);
+	/* A copy sent earlier takes the row's place, keeping its id and
+	 * added; only a new row sets the last rowid. */
+	sqlite3_set_last_insert_rowid(hl_sqlite_db(st), 0);
 	r = hl_sqlite_done(st, s);
-	if (r < 0 || sqlite3_changes(hl_sqlite_db(st)) == 0)
+	if (r < 0 || sqlite3_last_insert_rowid(hl_sqlite_db(st)) == 0)
 		return r;
 	if (added)
 		*added = true;

@@ -36,6 +36,7 @@ struct fx {
 	char path[TS_PATH_MAX];
 	struct hl_store *st;
 	int64_t now;		/* the clock the puts read */
+	int64_t sent;		/* the order of sending they give */
 };
 
 static int setup(void **state)
@@ -72,7 +73,7 @@ static bool put_full(struct fx *f, int64_t link, const char *sid, const char *ty
 		.case_seq = case_seq, .case_name = case_side < 0 ? NULL : name,
 		.sid = sid, .type = type, .spec = "2.1", .version = v ? T0 + v : 0,
 		.version_text = v ? "2026-11-22T09:54:00Z" : NULL, .tlp = tlp,
-		.json = json, .now = f->now,
+		.json = json, .sent = f->sent, .now = f->now,
 	};
 	bool added;
 
@@ -386,25 +387,58 @@ static void test_cursor_while_adding(void **state)
 	assert_int_equal(pages, 7);
 }
 
+/* The id, added, level and case of the only row of IND(1) at version 1. */
+static void row_of(struct fx *f, char *out, size_t cap)
+{
+	char q[] = "SELECT id || ' ' || (added - 1795341240000000) || ' ' || tlp || ' '"
+		   " || case_side || '/' || case_seq || ' ' || json FROM stix_object"
+		   " WHERE sid = '" IND(1) "' AND version = 1795341240000001 AND link = 1";
+	sqlite3 *db;
+	sqlite3_stmt *s;
+
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, q, -1, &s, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	snprintf(out, cap, "%s", (const char *)sqlite3_column_text(s, 0));
+	assert_int_equal(sqlite3_step(s), SQLITE_DONE);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+}
+
+/* Copies of one object: the copy sent first is served, in the first
+ * row's place, whatever order they come in. */
 static void test_duplicates(void **state)
 {
 	struct fx *f = *state;
 	struct hl_stix_query q = query();
+	char row[256];
 
+	f->sent = 100;
 	assert_true(put_full(f, 1, IND(1), "indicator", 1, 2, 1, 5, 5));
-	/* The same object and version again, even in another case at
-	 * another level: the first copy stays. */
+	row_of(f, row, sizeof(row));
+	assert_string_equal(row, "1 0 2 1/5 {\"id\":\"" IND(1) "\",\"v\":1}");
+	/* Sent later (or at once, in a later message): ignored. */
+	f->sent = 200;
 	assert_false(put_full(f, 1, IND(1), "indicator", 1, 4, 0, 9, 9));
-	assert_false(put(f, IND(1), 1, 2));
+	f->sent = 100;
+	assert_false(put_full(f, 1, IND(1), "indicator", 1, 4, 0, 9, 9));
+	row_of(f, row, sizeof(row));
+	assert_string_equal(row, "1 0 2 1/5 {\"id\":\"" IND(1) "\",\"v\":1}");
+	/* Sent before: takes the row's place, keeping its id and added. */
+	f->sent = 50;
+	assert_false(put_full(f, 1, IND(1), "indicator", 1, 0, 0, 7, 7));
+	row_of(f, row, sizeof(row));
+	assert_string_equal(row, "1 0 0 0/7 {\"id\":\"" IND(1) "\",\"v\":1}");
+	f->sent = 100;
 	assert_true(put(f, IND(1), 2, 2));	/* a new version */
 	assert_true(put_full(f, 2, IND(1), "indicator", 1, 2, -1, 0, 1));	/* another link */
 	q.versions = HL_STIX_ALL;
 	assert_string_equal(walk(f, &q, NULL), "1:1;1:2;");
-	q.versions = HL_STIX_LIST;
-	q.version_list = "[1795341240000001]";
-	q.case_side = 1;
-	q.case_seq = 5;
-	q.tlp = 2;
+	q.case_side = 0;
+	q.case_seq = 7;
+	q.tlp = 0;
+	assert_string_equal(walk(f, &q, NULL), "1:1;");
+	q.versions = HL_STIX_LAST;	/* the last version that case has */
 	assert_string_equal(walk(f, &q, NULL), "1:1;");
 	assert_int_equal(ts_sql_int(f->path, "SELECT count(*) FROM stix_object"), 3);
 }
