@@ -114,8 +114,8 @@ test_expect_success 'each object at its effective TLP, marked, with creator and 
 	! grep -q "$GREEN1" eg.rows &&
 	grep -q "^ipv4-addr--ff26c055-6336-5bc5-b98d-13d6226742dd 0 2 eg-cert#1 ipv4-addr 2.1 " eg.rows &&
 	! grep "^ipv4-addr" eg.rows | grep -q "created_by_ref\|external_references" &&
-	grep -q "^$EG_ID [0-9]* 0 - identity 2.1 .*\"name\":\"eg-cert\"" eg.rows &&
-	grep -q "^$RU_ID [0-9]* 0 - identity 2.1 .*\"name\":\"ru-cert\"" eg.rows &&
+	grep -q "^$EG_ID 946684800000000 0 - identity 2.1 .*\"name\":\"eg-cert\"" eg.rows &&
+	grep -q "^$RU_ID 946684800000000 0 - identity 2.1 .*\"name\":\"ru-cert\"" eg.rows &&
 	grep -q "^$AMBER 1664582400000000 0 - marking-definition .*\"tlp_2_0\":\"amber\"" eg.rows &&
 	grep -q "^$RED 1664582400000000 0 - marking-definition .*\"tlp_2_0\":\"red\"" eg.rows
 '
@@ -141,6 +141,14 @@ test_expect_success 'log verify compares the objects without writing them' '
 	hl ru-cert log verify >out &&
 	sqlite3 ru-cert/hotline.db "SELECT * FROM stix_object" >kept2 &&
 	cmp kept kept2
+'
+
+test_expect_success 'log verify finds an object served at the wrong level' '
+	sqlite3 ru-cert/hotline.db "UPDATE stix_object SET tlp = 2 WHERE sid = '\''$IND_R'\''" &&
+	expect_code 1 hl ru-cert log verify --json >out &&
+	grep -q "\"index\": *\"stix_object\"" out &&
+	hl ru-cert rebuild >/dev/null && hl ru-cert log verify >/dev/null &&
+	rows ru-cert >again.rows && cmp ru.rows again.rows
 '
 
 test_done

@@ -307,11 +307,11 @@ static int feed_object(struct feed *x, const json_t *o)
  * all TLP:CLEAR. */
 static int feed_extras(struct feed *x, const struct hl_party *me)
 {
-	const struct hl_card *cards[] = {&me->card, &x->l->card};
+	const char *names[] = {me->card.name, x->l->card.name};
 	int r = 0;
 
 	for (size_t i = 0; r == 0 && i < 2; i++) {
-		json_t *id = hl_stixfeed_identity(cards[i]->name, cards[i]->created);
+		json_t *id = hl_stixfeed_identity(names[i]);
 
 		r = id ? feed_put(x, id, HL_TLP_CLEAR, false) : -ENOMEM;
 		json_decref(id);

@@ -2380,6 +2380,27 @@ static int diff_terms(struct hl_store *st,
 	return diff_rows(st, q, "term", "differs", NULL, 0, fn, ctx);
 }
 
+/* The STIX objects, compared as sets by envelope too, without what is
+ * each store's own (id, added) or follows from rows the index may not
+ * have reached yet (newer, older); the rows the index adds itself
+ * (side -1) may be missing while it lags, not be extra. */
+static int diff_stix(struct hl_store *st,
+		     int (*fn)(void *ctx, const struct hl_store_mismatch *m), void *ctx)
+{
+#define STIX_COLS "link, side, seq, case_side, case_seq, case_name, sid, type, spec," \
+	" version, version_text, tlp, json, sent"
+	static const char q[] =
+		"SELECT DISTINCT (SELECT name FROM main.link WHERE id = d.link), d.side, d.seq"
+		" FROM (SELECT * FROM (SELECT " STIX_COLS " FROM main.stix_object"
+		" EXCEPT SELECT " STIX_COLS " FROM temp.stix_object)"
+		" UNION SELECT * FROM (SELECT " STIX_COLS " FROM temp.stix_object t"
+		" WHERE t.side >= 0" INDEXED("t") " EXCEPT SELECT " STIX_COLS " FROM main.stix_object)) d"
+		" ORDER BY 1, 2, 3";
+#undef STIX_COLS
+
+	return diff_rows(st, q, "stix_object", "differs", NULL, 0, fn, ctx);
+}
+
 int hl_store_shadow_diff(struct hl_store *st,
 			 int (*fn)(void *ctx, const struct hl_store_mismatch *m), void *ctx)
 {
@@ -2389,5 +2410,7 @@ int hl_store_shadow_diff(struct hl_store *st,
 		r = diff_keyed(st, projections[i], fn, ctx);
 	if (r == 0)
 		r = diff_terms(st, fn, ctx);
+	if (r == 0)
+		r = diff_stix(st, fn, ctx);
 	return r;
 }
