@@ -350,6 +350,45 @@ static const char *const migrations[] = {
 	"CREATE INDEX IF NOT EXISTS group_seen_gid ON group_seen (link, gid);"
 	"CREATE INDEX IF NOT EXISTS group_seen_new ON group_seen (link)"
 	"  WHERE reused = 1 AND warned = 0;",
+	/* 21: the STIX objects of each link as a feed serves them
+	 * (store/stixobj.h, docs/feeds.md): a projection, filled by the
+	 * content index and cleared by rebuild.  id is the order of adding
+	 * (AUTOINCREMENT: never reused, not even after a rebuild, so a
+	 * reader's cursor never points into other rows); added rises
+	 * strictly with it.  side, seq -1, 0 and case -1, 0 for the rows the
+	 * index adds itself (the parties' identities, the TLP markings).
+	 * sent: the order of its message's sending (stixobj.h); of two
+	 * copies of an object, the one sent first is kept, so the order of
+	 * indexing does not matter.
+	 * newer and older: whether the link has a newer or an older version
+	 * of the object, so that most rows are known to be the last (or
+	 * first) version without a look at the others.
+	 * Items are indexed again, so that what came before is filled. */
+	"CREATE TABLE IF NOT EXISTS stix_object ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  link INTEGER NOT NULL,"
+	"  side INTEGER NOT NULL,"
+	"  seq INTEGER NOT NULL,"
+	"  case_side INTEGER NOT NULL,"
+	"  case_seq INTEGER NOT NULL,"
+	"  case_name TEXT,"
+	"  sid TEXT NOT NULL,"
+	"  type TEXT NOT NULL,"
+	"  spec TEXT NOT NULL,"
+	"  version INTEGER NOT NULL,"
+	"  version_text TEXT,"
+	"  tlp INTEGER NOT NULL CHECK (tlp BETWEEN 0 AND 4),"
+	"  added INTEGER NOT NULL,"
+	"  json TEXT NOT NULL,"
+	"  sent INTEGER NOT NULL,"
+	"  newer INTEGER NOT NULL DEFAULT 0,"
+	"  older INTEGER NOT NULL DEFAULT 0);"
+	"CREATE UNIQUE INDEX IF NOT EXISTS stix_sid ON stix_object (link, sid, version);"
+	"CREATE INDEX IF NOT EXISTS stix_tlp ON stix_object (link, tlp, id);"
+	"CREATE INDEX IF NOT EXISTS stix_tlp_type ON stix_object (link, tlp, type, id);"
+	"CREATE INDEX IF NOT EXISTS stix_case ON stix_object (link, case_side, case_seq, id);"
+	"CREATE INDEX IF NOT EXISTS stix_added ON stix_object (added);"
+	"DELETE FROM item;",
 };
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 _Static_assert(NMIGRATIONS == HL_STORE_SCHEMA, "HL_STORE_SCHEMA counts the migrations");
@@ -2127,6 +2166,8 @@ int hl_store_rebuild(struct hl_store *st, uint64_t *count)
 	if (r == 0)
 		r = s ? done(st, s) : -HL_ESTORE;
 	if (r == 0)
+		r = hl_sqlite_stix_clear(st);
+	if (r == 0)
 		r = index_all(st, count);
 	if (r == 0)
 		return hl_store_commit(st);
@@ -2192,11 +2233,11 @@ int hl_store_shadow(struct hl_store *st)
 		return r;
 	/* Tables before their indexes; sql is NULL for automatic indexes.
 	 * What the index writes beside the projections it checks (the
-	 * full-text index, the case numbers it reads in our notifies) is
-	 * shadowed too, so that nothing reaches the file. */
+	 * full-text index, the case numbers it reads in our notifies, the
+	 * STIX objects) is shadowed too, so that nothing reaches the file. */
 	if (sqlite3_prepare_v2(st->db, "SELECT sql FROM main.sqlite_schema"
 			       " WHERE tbl_name IN ('message', 'item', 'term', 'text_row',"
-			       " 'text_fts', 'case_number')"
+			       " 'text_fts', 'case_number', 'stix_object')"
 			       " AND sql IS NOT NULL ORDER BY type = 'index', rowid",
 			       -1, &s, NULL) != SQLITE_OK)
 		return fail(st);
@@ -2339,6 +2380,27 @@ static int diff_terms(struct hl_store *st,
 	return diff_rows(st, q, "term", "differs", NULL, 0, fn, ctx);
 }
 
+/* The STIX objects, compared as sets by envelope too, without what is
+ * each store's own (id, added) or follows from rows the index may not
+ * have reached yet (newer, older); the rows the index adds itself
+ * (side -1) may be missing while it lags, not be extra. */
+static int diff_stix(struct hl_store *st,
+		     int (*fn)(void *ctx, const struct hl_store_mismatch *m), void *ctx)
+{
+#define STIX_COLS "link, side, seq, case_side, case_seq, case_name, sid, type, spec," \
+	" version, version_text, tlp, json, sent"
+	static const char q[] =
+		"SELECT DISTINCT (SELECT name FROM main.link WHERE id = d.link), d.side, d.seq"
+		" FROM (SELECT * FROM (SELECT " STIX_COLS " FROM main.stix_object"
+		" EXCEPT SELECT " STIX_COLS " FROM temp.stix_object)"
+		" UNION SELECT * FROM (SELECT " STIX_COLS " FROM temp.stix_object t"
+		" WHERE t.side >= 0" INDEXED("t") " EXCEPT SELECT " STIX_COLS " FROM main.stix_object)) d"
+		" ORDER BY 1, 2, 3";
+#undef STIX_COLS
+
+	return diff_rows(st, q, "stix_object", "differs", NULL, 0, fn, ctx);
+}
+
 int hl_store_shadow_diff(struct hl_store *st,
 			 int (*fn)(void *ctx, const struct hl_store_mismatch *m), void *ctx)
 {
@@ -2348,5 +2410,7 @@ int hl_store_shadow_diff(struct hl_store *st,
 		r = diff_keyed(st, projections[i], fn, ctx);
 	if (r == 0)
 		r = diff_terms(st, fn, ctx);
+	if (r == 0)
+		r = diff_stix(st, fn, ctx);
 	return r;
 }
