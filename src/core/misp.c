@@ -9,6 +9,7 @@
 #include "buf.h"
 #include "hash.h"
 #include "misp.h"
+#include "stixfeed.h"
 #include "text.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -83,23 +84,6 @@ static const struct {
 	{"TLP:RED", "tlp:red", "#ff2b2b", "0"},
 };
 
-/* The marking definitions OASIS published for TLP 2.0 and, before it,
- * TLP 1.0 (whose WHITE is 2.0's CLEAR): tools know them by id alone. */
-static const struct {
-	const char *id;
-	int rank;
-} tlp_ids[] = {
-	{"marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487", 0},
-	{"marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb", 1},
-	{"marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421", 2},
-	{"marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003", 3},
-	{"marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1", 4},
-	{"marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9", 0},
-	{"marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da", 1},
-	{"marking-definition--f88d31f6-486f-44da-b317-01333bde0b82", 2},
-	{"marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed", 4},
-};
-
 /* "amber+strict", "TLP:RED", "white" -> a rank, or -1. */
 static int tlp_rank(const char *s)
 {
@@ -132,8 +116,8 @@ static int marking_rank(const json_t *md)
 	return r;
 }
 
-/* Marking id -> rank, for the OASIS ids and the bundle's own
- * definitions. */
+/* Marking id -> rank, for the bundle's own definitions (OASIS's ids
+ * are known by stixfeed.h). */
 static json_t *tlp_table(const json_t *objs)
 {
 	json_t *t = json_object(), *o;
@@ -141,8 +125,6 @@ static json_t *tlp_table(const json_t *objs)
 
 	if (!t)
 		return NULL;
-	for (i = 0; i < COUNT(tlp_ids); i++)
-		json_object_set_new(t, tlp_ids[i].id, json_integer(tlp_ids[i].rank));
 	json_array_foreach(objs, i, o) {
 		const char *id = json_string_value(json_object_get(o, "id"));
 		int r = marking_rank(o);
@@ -163,9 +145,11 @@ static int object_rank(const json_t *tlp, const json_t *o)
 	json_array_foreach(json_object_get(o, "object_marking_refs"), i, ref) {
 		const char *id = json_string_value(ref);
 		const json_t *x = id ? json_object_get(tlp, id) : NULL;
+		int level = id ? hl_stixfeed_marking_level(id) : -1;
 
-		if (x && json_integer_value(x) > r)
-			r = (int)json_integer_value(x);
+		if (level < 0 && x)
+			level = (int)json_integer_value(x);
+		r = level > r ? level : r;
 	}
 	return r;
 }

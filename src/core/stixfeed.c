@@ -45,6 +45,11 @@ int hl_stixfeed_level(const char *code)
 	return HL_TLP_AMBER;
 }
 
+const char *hl_stixfeed_level_code(int level)
+{
+	return level >= 0 && level < HL_TLP_LEVELS ? levels[level].code : NULL;
+}
+
 const char *hl_stixfeed_level_name(int level)
 {
 	return level >= 0 && level < HL_TLP_LEVELS ? levels[level].name : NULL;

@@ -36,6 +36,8 @@ int hl_stixfeed_level(const char *code);
 /* "clear", "green", "amber", "amber+strict" or "red" (TLP 2.0's own
  * words, the extension's tlp_2_0 values); NULL out of range. */
 const char *hl_stixfeed_level_name(int level);
+/* "TLP:CLEAR" ... "TLP:RED", the content's codes; NULL out of range. */
+const char *hl_stixfeed_level_code(int level);
 /* The id of the TLP 2.0 marking definition of a level; NULL out of range. */
 const char *hl_stixfeed_marking_id(int level);
 /* The level a marking definition id names, TLP 2.0 or STIX 2.1's own

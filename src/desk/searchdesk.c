@@ -15,6 +15,7 @@
 #include "lists.h"
 #include "misp.h"
 #include "stix.h"
+#include "stixfeed.h"
 #include "text.h"
 
 /* ---- search ---- */
@@ -157,67 +158,25 @@ json_t *hl_desk_search(struct hl_desk *d, const struct hl_desk_req *q, struct hl
 
 /* ---- export ---- */
 
-/* TLP 2.0 as STIX 2.1 marking definitions: the objects the OASIS CTI TC
- * published for FIRST's TLP 2.0 (cti-stix-common-objects,
- * extension-definition-specifications/tlp-2.0), whose ids and "created"
- * are fixed so that every tool recognises them by id. */
-#define TLP2_EXTENSION "extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d"
-static const struct {
-	const char *label, *level, *id;
-} tlp2[] = {
-	{"TLP:CLEAR", "clear", "marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487"},
-	{"TLP:GREEN", "green", "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb"},
-	{"TLP:AMBER", "amber", "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421"},
-	{"TLP:AMBER+STRICT", "amber+strict",
-	 "marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003"},
-	{"TLP:RED", "red", "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1"},
-};
-
-/* The marking definition of a TLP label, or NULL for none. */
+/* The TLP 2.0 marking definition of a content's TLP code
+ * ("TLP:AMBER"), the one the feed serves (stixfeed.h); NULL for none. */
 static json_t *tlp_marking(const char *label, const char **id)
 {
-	for (size_t i = 0; i < sizeof(tlp2) / sizeof(tlp2[0]); i++) {
-		if (strcmp(label, tlp2[i].label) != 0)
-			continue;
-		*id = tlp2[i].id;
-		return json_pack("{s:s, s:s, s:s, s:s, s:s, s:{s:{s:s, s:s}}}",
-				 "type", "marking-definition", "spec_version", "2.1",
-				 "id", tlp2[i].id, "created", "2022-10-01T00:00:00.000Z",
-				 "name", tlp2[i].label, "extensions", TLP2_EXTENSION,
-				 "extension_type", "property-extension", "tlp_2_0", tlp2[i].level);
-	}
-	return NULL;
+	int level = hl_stixfeed_level(label);
+
+	if (strcmp(label, hl_stixfeed_level_code(level)) != 0)
+		return NULL;
+	*id = hl_stixfeed_marking_id(level);
+	return hl_stixfeed_marking(level);
 }
 
-/* A party as a STIX identity.  Its id is derived from the party's
- * signing key (SHA-256, shaped as a version-4 UUID), so every export
- * on either side names the party by one id; its time is the card's. */
+/* A party as a STIX identity: the feed's (stixfeed.h), named by the
+ * party's name, so the same through key changes and at both parties. */
 static json_t *party_identity(const struct hl_card *card, char id[64])
 {
-	static const char hex[] = "0123456789abcdef";
-	unsigned char h[crypto_hash_sha256_BYTES];
-	crypto_hash_sha256_state sh;
-	char when[32];
-	size_t j = 10;
-
-	crypto_hash_sha256_init(&sh);
-	crypto_hash_sha256_update(&sh, (const unsigned char *)"hotline.stix-identity/v1\n", 25);
-	crypto_hash_sha256_update(&sh, card->sign_pk, sizeof(card->sign_pk));
-	crypto_hash_sha256_final(&sh, h);
-	h[6] = (unsigned char)((h[6] & 0x0f) | 0x40);
-	h[8] = (unsigned char)((h[8] & 0x3f) | 0x80);
-	memcpy(id, "identity--", 10);
-	for (size_t i = 0; i < 16; i++) {
-		if (i == 4 || i == 6 || i == 8 || i == 10)
-			id[j++] = '-';
-		id[j++] = hex[h[i] >> 4];
-		id[j++] = hex[h[i] & 15];
-	}
-	id[j] = 0;
-	hl_time_format(card->created, when);
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "type", "identity",
-			 "spec_version", "2.1", "id", id, "created", when, "modified", when,
-			 "name", card->name, "identity_class", "organization");
+	_Static_assert(HL_STIXFEED_ID_LEN < 64, "an identity id fits");
+	hl_stixfeed_identity_id(card->name, id);
+	return hl_stixfeed_identity(card->name);
 }
 
 /* Who sent each object first: object id -> the sender's identity id. */
