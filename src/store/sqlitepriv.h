@@ -21,7 +21,8 @@ enum {
 	HL_XSTMT_GROUP = 96,		/* groups.c: 96..111 */
 	HL_XSTMT_GROUPMSG = 112,	/* groupmsg.c: 112..127 */
 	HL_XSTMT_GROUPBOARD = 128,	/* groupboard.c: 128..135 */
-	HL_XSTMT_MAX = 136,
+	HL_XSTMT_FEEDTOKEN = 136,	/* feedtoken.c: 136..143 */
+	HL_XSTMT_MAX = 144,
 };
 
 /* Records the engine's message for hl_store_errmsg; -HL_ESTORE. */
