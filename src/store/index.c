@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <jansson.h>
 #include <sodium.h>
@@ -14,6 +15,8 @@
 #include "hash.h"
 #include "index.h"
 #include "stix.h"
+#include "stixfeed.h"
+#include "stixobj.h"
 #include "vocab.h"
 
 bool hl_kind_needs_ack(const char *kind, enum hl_precedence p)
@@ -174,6 +177,184 @@ static int opens(struct hl_store *st, const struct hl_link *l, struct hl_item *i
 	return r;
 }
 
+/* ---- the STIX objects a feed serves (stixobj.h, docs/feeds.md) ---- */
+
+/* The case number of the notify (side, seq) as its content gives it,
+ * read from the envelope: for a message indexed before the notify of
+ * its case (a reply of ours to a notify of theirs, when both logs are
+ * indexed in one go).  -1 when it cannot be read. */
+static int64_t notify_number(struct hl_store *st, const struct hl_party *me,
+			     const struct hl_link *l, int side, uint64_t seq)
+{
+	unsigned char *key = sodium_malloc(HL_KEY_LEN);
+	struct hl_buf raw, plain;
+	struct hl_envelope env;
+	struct hl_content c;
+	int64_t n = -1;
+
+	hl_buf_init(&raw, HL_ENVELOPE_HEADER_MAX + HL_BODY_MAX);
+	hl_buf_init(&plain, HL_PLAIN_MAX);
+	if (key && hl_store_envelope_get(st, l->id, side, seq, &raw, NULL) == 0 &&
+	    hl_envelope_parse(raw.data, raw.len, &env) == 0 &&
+	    hl_party_unwrap(me, &env, key) == 0 &&
+	    hl_envelope_decrypt(&env, key, &plain) == 0 &&
+	    hl_content_parse(plain.data, plain.len, &c) == 0) {
+		n = c.has_number ? (int64_t)c.number : (int64_t)seq;
+		hl_content_free(&c);
+	}
+	if (plain.data)
+		sodium_memzero(plain.data, plain.cap);
+	hl_buf_free(&raw);
+	hl_buf_free(&plain);
+	sodium_free(key);
+	return n;
+}
+
+/* Where the objects of item it go. */
+struct feed {
+	struct hl_store *st;
+	const struct hl_link *l;
+	const struct hl_item *it;
+	int case_side;			/* the notify that opened its case */
+	uint64_t case_seq;
+	char case_name[HL_NAME_MAX + 24];	/* "OWNER#N", or "" */
+	char creator[HL_STIXFEED_ID_LEN + 1];
+	int level;			/* the message's TLP */
+	unsigned used;			/* bit i: level i served */
+	int64_t now;
+};
+
+/* Names the case of it, by the notify that opened it (the first of its
+ * number, as opens() finds it). */
+static void feed_case(struct feed *x, const struct hl_party *me)
+{
+	const struct hl_item *it = x->it;
+	struct hl_item named;
+	int64_t number = -1;
+
+	x->case_side = it->case_side;
+	x->case_seq = it->case_seq;
+	if (it->case_side < 0)
+		return;
+	if (strcmp(it->type, "notify") == 0) {
+		number = (int64_t)it->case_no;
+	} else if (hl_store_item_get(x->st, x->l->id, it->case_side, it->case_seq,
+				     &named) == 0) {
+		number = (int64_t)named.case_no;
+		x->case_seq = named.case_seq;
+	} else {
+		uint64_t first;
+
+		number = notify_number(x->st, me, x->l, it->case_side, it->case_seq);
+		if (number > 0 && hl_store_case_find(x->st, x->l->id, it->case_side,
+						     (uint64_t)number, &first) == 0)
+			x->case_seq = first;
+	}
+	if (number > 0)
+		snprintf(x->case_name, sizeof(x->case_name), "%s#%lld",
+			 it->case_side == HL_OURS ? me->card.name : x->l->card.name,
+			 (long long)number);
+}
+
+/* Records one object as served; (side, seq) and the case are the
+ * item's, or -1, 0 for the rows the index adds itself. */
+static int feed_put(struct feed *x, const json_t *served, int level, bool own)
+{
+	const char *spec = json_string_value(json_object_get(served, "spec_version"));
+	struct hl_stix_obj o = {
+		.link = x->l->id, .side = own ? x->it->side : -1, .seq = own ? x->it->seq : 0,
+		.case_side = own ? x->case_side : -1, .case_seq = own ? x->case_seq : 0,
+		.case_name = own && x->case_name[0] ? x->case_name : NULL,
+		.sid = json_string_value(json_object_get(served, "id")),
+		.type = json_string_value(json_object_get(served, "type")),
+		.spec = spec ? spec : "2.1", .tlp = level, .now = x->now,
+	};
+	char *json;
+	int r;
+
+	if (!o.sid || !o.type)
+		return 0;
+	hl_stixfeed_version(served, &o.version, &o.version_text);
+	json = json_dumps(served, JSON_COMPACT);
+	if (!json)
+		return -ENOMEM;
+	o.json = json;
+	o.json_len = strlen(json);
+	r = hl_store_stix_put(x->st, &o, NULL);
+	free(json);
+	return r;
+}
+
+static int feed_object(struct feed *x, const json_t *o)
+{
+	int level = hl_stixfeed_object_level(o, x->level);
+	json_t *served = hl_stixfeed_served(o, level, x->creator,
+					    x->case_name[0] ? x->case_name : NULL);
+	int r;
+
+	if (!served)
+		return -ENOMEM;
+	r = feed_put(x, served, level, true);
+	json_decref(served);
+	x->used |= 1u << level;
+	return r;
+}
+
+/* The objects served beside a link's own, once per link (a second
+ * copy is ignored): both parties' identities and the TLP markings used,
+ * all TLP:CLEAR. */
+static int feed_extras(struct feed *x, const struct hl_party *me)
+{
+	const struct hl_card *cards[] = {&me->card, &x->l->card};
+	int r = 0;
+
+	for (size_t i = 0; r == 0 && i < 2; i++) {
+		json_t *id = hl_stixfeed_identity(cards[i]->name, cards[i]->created);
+
+		r = id ? feed_put(x, id, HL_TLP_CLEAR, false) : -ENOMEM;
+		json_decref(id);
+	}
+	for (int level = 0; r == 0 && level < HL_TLP_LEVELS; level++) {
+		json_t *m = x->used & (1u << level) ? hl_stixfeed_marking(level) : NULL;
+
+		if (m)
+			r = feed_put(x, m, HL_TLP_CLEAR, false);
+		json_decref(m);
+	}
+	return r;
+}
+
+static int64_t now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* Every object of the valid bundle of content c, as served. */
+static int put_objects(struct hl_store *st, const struct hl_party *me,
+		       const struct hl_link *l, const struct hl_item *it,
+		       const struct hl_content *c)
+{
+	const json_t *objects = json_object_get(c->stix, "objects"), *o;
+	struct feed x = {.st = st, .l = l, .it = it, .level = hl_stixfeed_level(c->tlp),
+			 .now = now_us()};
+	size_t i;
+	int r = 0;
+
+	if (json_array_size(objects) == 0)
+		return 0;
+	feed_case(&x, me);
+	hl_stixfeed_identity_id(it->side == HL_OURS ? me->card.name : l->card.name, x.creator);
+	json_array_foreach(objects, i, o) {
+		r = feed_object(&x, o);
+		if (r < 0)
+			return r;
+	}
+	return feed_extras(&x, me);
+}
+
 /* Records what the opened content c of item it says. */
 static int index_content(struct hl_store *st, const struct hl_party *me,
 			 const struct hl_link *l, struct hl_item *it,
@@ -220,6 +401,8 @@ static int index_content(struct hl_store *st, const struct hl_party *me,
 		r = put_fields(&t, c);
 		if (r == 0 && stix_ok)
 			r = hl_stix_terms(c->stix, put_term, &t);
+		if (r == 0 && stix_ok)
+			r = put_objects(st, me, l, it, c);
 		if (r == 0)
 			r = put_text(st, l, it, c);
 	}

@@ -8,8 +8,10 @@
  * (a ref or a case must name an envelope of the link by the right leaf
  * hash, and a case a notify, or it names nothing), and the values of a
  * valid STIX bundle and the codes of the structured fields kept as search
- * terms, and the free text and summary in the full-text index.  Like
- * every projection, it is rebuilt from the logs.
+ * terms, and the free text and summary in the full-text index; and
+ * each object of a valid bundle as a feed serves it (stixobj.h), with
+ * the parties' identities and the TLP markings it uses.  Like every
+ * projection, it is rebuilt from the logs.
  */
 #ifndef HL_INDEX_H
 #define HL_INDEX_H

@@ -350,7 +350,37 @@ static const char *const migrations[] = {
 	"CREATE INDEX IF NOT EXISTS group_seen_gid ON group_seen (link, gid);"
 	"CREATE INDEX IF NOT EXISTS group_seen_new ON group_seen (link)"
 	"  WHERE reused = 1 AND warned = 0;",
-	/* 21: the tokens of the TAXII feed (store/feedtoken.h): one per
+	/* 21: the STIX objects of each link as a feed serves them
+	 * (store/stixobj.h, docs/feeds.md): a projection, filled by the
+	 * content index and cleared by rebuild.  id is the order of adding
+	 * (AUTOINCREMENT: never reused, not even after a rebuild, so a
+	 * reader's cursor never points into other rows); added rises
+	 * strictly with it.  side, seq -1, 0 and case -1, 0 for the rows the
+	 * index adds itself (the parties' identities, the TLP markings).
+	 * Items are indexed again, so that what came before is filled. */
+	"CREATE TABLE IF NOT EXISTS stix_object ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  link INTEGER NOT NULL,"
+	"  side INTEGER NOT NULL,"
+	"  seq INTEGER NOT NULL,"
+	"  case_side INTEGER NOT NULL,"
+	"  case_seq INTEGER NOT NULL,"
+	"  case_name TEXT,"
+	"  sid TEXT NOT NULL,"
+	"  type TEXT NOT NULL,"
+	"  spec TEXT NOT NULL,"
+	"  version INTEGER NOT NULL,"
+	"  version_text TEXT,"
+	"  tlp INTEGER NOT NULL CHECK (tlp BETWEEN 0 AND 4),"
+	"  added INTEGER NOT NULL,"
+	"  json TEXT NOT NULL);"
+	"CREATE UNIQUE INDEX IF NOT EXISTS stix_sid ON stix_object (link, sid, version);"
+	"CREATE INDEX IF NOT EXISTS stix_tlp ON stix_object (link, tlp, id);"
+	"CREATE INDEX IF NOT EXISTS stix_tlp_type ON stix_object (link, tlp, type, id);"
+	"CREATE INDEX IF NOT EXISTS stix_case ON stix_object (link, case_side, case_seq, id);"
+	"CREATE INDEX IF NOT EXISTS stix_added ON stix_object (added);"
+	"DELETE FROM item;",
+	/* 22: the tokens of the TAXII feed (store/feedtoken.h): one per
 	 * operator and tool while live, kept as the BLAKE2b of the secret;
 	 * tlp the clearance (0 clear .. 4 red).  A revoked token keeps its
 	 * row, revoked the time.  A record: rebuild keeps it. */
@@ -2142,6 +2172,8 @@ int hl_store_rebuild(struct hl_store *st, uint64_t *count)
 	if (r == 0)
 		r = s ? done(st, s) : -HL_ESTORE;
 	if (r == 0)
+		r = hl_sqlite_stix_clear(st);
+	if (r == 0)
 		r = index_all(st, count);
 	if (r == 0)
 		return hl_store_commit(st);
@@ -2207,11 +2239,11 @@ int hl_store_shadow(struct hl_store *st)
 		return r;
 	/* Tables before their indexes; sql is NULL for automatic indexes.
 	 * What the index writes beside the projections it checks (the
-	 * full-text index, the case numbers it reads in our notifies) is
-	 * shadowed too, so that nothing reaches the file. */
+	 * full-text index, the case numbers it reads in our notifies, the
+	 * STIX objects) is shadowed too, so that nothing reaches the file. */
 	if (sqlite3_prepare_v2(st->db, "SELECT sql FROM main.sqlite_schema"
 			       " WHERE tbl_name IN ('message', 'item', 'term', 'text_row',"
-			       " 'text_fts', 'case_number')"
+			       " 'text_fts', 'case_number', 'stix_object')"
 			       " AND sql IS NOT NULL ORDER BY type = 'index', rowid",
 			       -1, &s, NULL) != SQLITE_OK)
 		return fail(st);

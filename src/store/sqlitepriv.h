@@ -21,8 +21,9 @@ enum {
 	HL_XSTMT_GROUP = 96,		/* groups.c: 96..111 */
 	HL_XSTMT_GROUPMSG = 112,	/* groupmsg.c: 112..127 */
 	HL_XSTMT_GROUPBOARD = 128,	/* groupboard.c: 128..135 */
-	HL_XSTMT_FEEDTOKEN = 136,	/* feedtoken.c: 136..143 */
-	HL_XSTMT_MAX = 144,
+	HL_XSTMT_STIX = 136,		/* stixobj.c: 136..151 */
+	HL_XSTMT_FEEDTOKEN = 152,	/* feedtoken.c: 152..159 */
+	HL_XSTMT_MAX = 160,
 };
 
 /* Records the engine's message for hl_store_errmsg; -HL_ESTORE. */
@@ -38,6 +39,8 @@ int hl_sqlite_done(struct hl_store *st, sqlite3_stmt *s);
 void hl_sqlite_ops_touched(struct hl_store *st);
 /* hl_card_parse through st's cache of verified cards (cardcache.h):
  * a card's bytes read before cost a hash, not a signature check. */
+/* Empties the STIX objects projection (stixobj.c), for a rebuild. */
+int hl_sqlite_stix_clear(struct hl_store *st);
 int hl_sqlite_card_parse(struct hl_store *st, const void *buf, size_t n,
 			 struct hl_card *card);
 

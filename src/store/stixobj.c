@@ -1,0 +1,287 @@
+/* stixobj.c - the STIX objects of a link, as a feed serves them
+ * (stixobj.h; the table is migration 21 in sqlite.c).
+ *
+ * A query is one of five statements, chosen by what drives it: the ids
+ * asked for (stix_sid), one type at one TLP level (stix_tlp_type), a TLP
+ * level (stix_tlp), a case (stix_case), or else the link's rows in id
+ * order.  Each names its index (INDEXED BY), so that its plan does not
+ * depend on statistics; every other filter is bound, lists through
+ * json_each().  date_added is turned into an id first: added rises
+ * strictly with id, so "added > t" is "id > the last id added by t".
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <sqlite3.h>
+
+#include "error.h"
+#include "sqlitepriv.h"
+#include "stixobj.h"
+
+enum {
+	Q_PUT = HL_XSTMT_STIX, Q_CLEAR, Q_CASES, Q_ADDED,
+	Q_BY_ID, Q_BY_TLP_TYPE, Q_BY_TLP, Q_BY_CASE, Q_BY_LINK,
+	Q_END
+};
+_Static_assert(Q_END <= HL_XSTMT_STIX + 16, "stixobj.c owns 16 statement keys");
+
+#define COLS "SELECT o.id, o.added, o.version, o.sid, o.type, o.spec, o.version_text," \
+	     " o.json, o.tlp, o.case_side, o.case_seq, o.case_name FROM stix_object o "
+/* What the query may see at all: ?1 link, ?2 clearance, ?3 level or -1,
+ * ?4 ?5 the case or -1. */
+#define SEEN(a) " " a ".link = ?1 AND " a ".tlp <= ?2 AND (?3 < 0 OR " a ".tlp = ?3)" \
+		" AND (?4 < 0 OR (" a ".case_side = ?4 AND " a ".case_seq = ?5))"
+/* ?10: HL_STIX_* bits; ?11 the versions of HL_STIX_LIST. */
+#define VERSIONS " AND (?10 & 4 OR (?10 & 1 AND NOT EXISTS (SELECT 1 FROM stix_object n" \
+		 " WHERE n.sid = o.sid AND n.version > o.version AND" SEEN("n") "))" \
+		 " OR (?10 & 2 AND NOT EXISTS (SELECT 1 FROM stix_object n" \
+		 " WHERE n.sid = o.sid AND n.version < o.version AND" SEEN("n") "))" \
+		 " OR (?10 & 8 AND o.version IN (SELECT value FROM json_each(?11))))"
+/* ?6 the cursor; ?7 ids, ?8 types, ?9 spec versions; ?12 the limit. */
+#define REST " AND o.id > ?6" \
+	     " AND (?7 IS NULL OR o.sid IN (SELECT value FROM json_each(?7)))" \
+	     " AND (?8 IS NULL OR o.type IN (SELECT value FROM json_each(?8)))" \
+	     " AND (?9 IS NULL OR o.spec IN (SELECT value FROM json_each(?9)))" \
+	     VERSIONS " ORDER BY o.id LIMIT ?12"
+
+static const char *const sql[] = {
+	[Q_PUT - Q_PUT] =
+		"INSERT INTO stix_object (link, side, seq, case_side, case_seq, case_name,"
+		" sid, type, spec, version, version_text, tlp, added, json)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
+		" max(?13, coalesce((SELECT added FROM stix_object ORDER BY id DESC LIMIT 1),"
+		" 0) + 1), ?14)"
+		" ON CONFLICT (link, sid, version) DO NOTHING",
+	[Q_CLEAR - Q_PUT] = "DELETE FROM stix_object",
+	[Q_CASES - Q_PUT] =
+		"SELECT case_side, case_seq, max(case_name), count(*), max(tlp), min(added),"
+		" max(added) FROM stix_object INDEXED BY stix_case"
+		" WHERE link = ?1 AND case_side >= 0"
+		" GROUP BY case_side, case_seq ORDER BY min(id)",
+	[Q_ADDED - Q_PUT] = "SELECT id FROM stix_object INDEXED BY stix_added"
+			    " WHERE added <= ?1 ORDER BY added DESC LIMIT 1",
+	[Q_BY_ID - Q_PUT] = COLS "INDEXED BY stix_sid WHERE" SEEN("o")
+			    " AND o.sid IN (SELECT value FROM json_each(?7))" REST,
+	[Q_BY_TLP_TYPE - Q_PUT] = COLS "INDEXED BY stix_tlp_type WHERE" SEEN("o")
+				  " AND o.tlp = ?3 AND o.type = ?13" REST,
+	[Q_BY_TLP - Q_PUT] = COLS "INDEXED BY stix_tlp WHERE" SEEN("o") " AND o.tlp = ?3" REST,
+	[Q_BY_CASE - Q_PUT] = COLS "INDEXED BY stix_case WHERE" SEEN("o")
+			      " AND o.case_side = ?4 AND o.case_seq = ?5" REST,
+	[Q_BY_LINK - Q_PUT] = COLS "NOT INDEXED WHERE" SEEN("o") REST,
+};
+
+static sqlite3_stmt *stmt(struct hl_store *st, int key)
+{
+	return hl_sqlite_stmt(st, key, sql[key - Q_PUT]);
+}
+
+static void bind_text(sqlite3_stmt *s, int i, const char *t)
+{
+	if (t)
+		sqlite3_bind_text(s, i, t, -1, SQLITE_STATIC);
+}
+
+int hl_store_stix_put(struct hl_store *st, const struct hl_stix_obj *o, bool *added)
+{
+	sqlite3_stmt *s = stmt(st, Q_PUT);
+	int r;
+
+	if (added)
+		*added = false;
+	if (!s)
+		return -HL_ESTORE;
+	sqlite3_bind_int64(s, 1, o->link);
+	sqlite3_bind_int(s, 2, o->side);
+	sqlite3_bind_int64(s, 3, (int64_t)o->seq);
+	sqlite3_bind_int(s, 4, o->case_side);
+	sqlite3_bind_int64(s, 5, (int64_t)o->case_seq);
+	bind_text(s, 6, o->case_name);
+	bind_text(s, 7, o->sid);
+	bind_text(s, 8, o->type);
+	bind_text(s, 9, o->spec);
+	sqlite3_bind_int64(s, 10, o->version);
+	bind_text(s, 11, o->version_text);
+	sqlite3_bind_int(s, 12, o->tlp);
+	sqlite3_bind_int64(s, 13, o->now);
+	sqlite3_bind_text(s, 14, o->json, (int)o->json_len, SQLITE_STATIC);
+	r = hl_sqlite_done(st, s);
+	if (r == 0 && added)
+		*added = sqlite3_changes(hl_sqlite_db(st)) > 0;
+	return r;
+}
+
+int hl_sqlite_stix_clear(struct hl_store *st)
+{
+	sqlite3_stmt *s = stmt(st, Q_CLEAR);
+
+	return s ? hl_sqlite_done(st, s) : -HL_ESTORE;
+}
+
+/* Whether list is NULL or a JSON array whose members all have type t;
+ * *one gets its only member when it has exactly one string. */
+static bool list_ok(const char *list, json_type t, char *one, size_t cap)
+{
+	json_t *j, *v;
+	size_t i;
+	bool ok;
+
+	if (one)
+		one[0] = '\0';
+	if (!list)
+		return true;
+	j = json_loads(list, JSON_DECODE_ANY, NULL);
+	ok = json_is_array(j);
+	json_array_foreach(j, i, v)
+		ok = ok && json_typeof(v) == t;
+	if (ok && one && json_array_size(j) == 1 &&
+	    strlen(json_string_value(json_array_get(j, 0))) < cap)
+		snprintf(one, cap, "%s", json_string_value(json_array_get(j, 0)));
+	json_decref(j);
+	return ok;
+}
+
+/* The last id added at or before t, or 0. */
+static int id_at(struct hl_store *st, int64_t t, int64_t *id)
+{
+	sqlite3_stmt *s = stmt(st, Q_ADDED);
+	int rc;
+
+	*id = 0;
+	if (!s)
+		return -HL_ESTORE;
+	sqlite3_bind_int64(s, 1, t);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*id = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : hl_sqlite_fail(st);
+}
+
+static const char *col_text(sqlite3_stmt *s, int i)
+{
+	return (const char *)sqlite3_column_text(s, i);
+}
+
+static int rows(struct hl_store *st, sqlite3_stmt *s, size_t limit, hl_stix_row_fn fn,
+		void *ctx, bool *more)
+{
+	size_t n = 0;
+	int rc = SQLITE_DONE, r = 0;
+
+	while (r == 0 && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct hl_stix_row row = {
+			.id = sqlite3_column_int64(s, 0),
+			.added = sqlite3_column_int64(s, 1),
+			.version = sqlite3_column_int64(s, 2),
+			.sid = col_text(s, 3),
+			.type = col_text(s, 4),
+			.spec = col_text(s, 5),
+			.version_text = col_text(s, 6),
+			.json = col_text(s, 7),
+			.json_len = (size_t)sqlite3_column_bytes(s, 7),
+			.tlp = sqlite3_column_int(s, 8),
+			.case_side = sqlite3_column_int(s, 9),
+			.case_seq = (uint64_t)sqlite3_column_int64(s, 10),
+			.case_name = col_text(s, 11),
+		};
+
+		if (limit && n == limit) {
+			*more = true;
+			rc = SQLITE_DONE;
+			break;
+		}
+		n++;
+		r = fn(ctx, &row);
+	}
+	if (r == 0 && rc != SQLITE_DONE)
+		r = hl_sqlite_fail(st);
+	sqlite3_reset(s);
+	return r;
+}
+
+/* The statement that drives q; one_type is its only type, if any. */
+static int driver(const struct hl_stix_query *q, const char *one_type)
+{
+	if (q->ids)
+		return Q_BY_ID;
+	if (q->tlp >= 0 && one_type[0])
+		return Q_BY_TLP_TYPE;
+	if (q->tlp >= 0)
+		return Q_BY_TLP;
+	return q->case_side >= 0 ? Q_BY_CASE : Q_BY_LINK;
+}
+
+int hl_store_stix_each(struct hl_store *st, const struct hl_stix_query *q,
+		       hl_stix_row_fn fn, void *ctx, bool *more)
+{
+	char one_type[256];
+	int64_t after = q->after, at;
+	bool more_unused;
+	sqlite3_stmt *s;
+	int r = 0;
+
+	if (!more)
+		more = &more_unused;
+	*more = false;
+	if (!list_ok(q->ids, JSON_STRING, NULL, 0) ||
+	    !list_ok(q->types, JSON_STRING, one_type, sizeof(one_type)) ||
+	    !list_ok(q->specs, JSON_STRING, NULL, 0) ||
+	    !list_ok(q->version_list, JSON_INTEGER, NULL, 0))
+		return -EINVAL;
+	if (q->added_after >= 0) {
+		r = id_at(st, q->added_after, &at);
+		if (r < 0)
+			return r;
+		if (at > after)
+			after = at;
+	}
+	s = stmt(st, driver(q, one_type));
+	if (!s)
+		return -HL_ESTORE;
+	sqlite3_bind_int64(s, 1, q->link);
+	sqlite3_bind_int(s, 2, q->clearance);
+	sqlite3_bind_int(s, 3, q->tlp);
+	sqlite3_bind_int(s, 4, q->case_side);
+	sqlite3_bind_int64(s, 5, (int64_t)q->case_seq);
+	sqlite3_bind_int64(s, 6, after);
+	bind_text(s, 7, q->ids);
+	bind_text(s, 8, q->types);
+	bind_text(s, 9, q->specs);
+	sqlite3_bind_int(s, 10, q->versions ? q->versions : HL_STIX_LAST);
+	bind_text(s, 11, q->version_list ? q->version_list : "[]");
+	sqlite3_bind_int64(s, 12, q->limit ? (int64_t)q->limit + 1 : -1);
+	if (one_type[0])
+		sqlite3_bind_text(s, 13, one_type, -1, SQLITE_STATIC);
+	return rows(st, s, q->limit, fn, ctx, more);
+}
+
+int hl_store_stix_cases(struct hl_store *st, int64_t link, hl_stix_case_fn fn, void *ctx)
+{
+	sqlite3_stmt *s = stmt(st, Q_CASES);
+	int rc = SQLITE_DONE, r = 0;
+
+	if (!s)
+		return -HL_ESTORE;
+	sqlite3_bind_int64(s, 1, link);
+	while (r == 0 && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *name = col_text(s, 2);
+		struct hl_stix_case c = {
+			.side = sqlite3_column_int(s, 0),
+			.seq = (uint64_t)sqlite3_column_int64(s, 1),
+			.name = name ? name : "",
+			.objects = sqlite3_column_int64(s, 3),
+			.tlp_max = sqlite3_column_int(s, 4),
+			.first_added = sqlite3_column_int64(s, 5),
+			.last_added = sqlite3_column_int64(s, 6),
+		};
+
+		r = fn(ctx, &c);
+	}
+	if (r == 0 && rc != SQLITE_DONE)
+		r = hl_sqlite_fail(st);
+	sqlite3_reset(s);
+	return r;
+}

@@ -1,0 +1,106 @@
+/* stixobj.h - the STIX objects of a link, as a feed serves them.
+ *
+ * A projection (migration 21, docs/feeds.md "The objects"): one row per
+ * STIX object that a valid bundle carried in a message of a link, either
+ * side, filled by the content index (index.c) and cleared by
+ * hl_store_rebuild like the rest of it.  Each row keeps the object as
+ * served (its TLP marking, creator and case reference already in it), so
+ * a read copies text and never parses.  Rows are numbered in the order
+ * they were added (id), and their date_added (added, microseconds) rises
+ * strictly with id across the whole store, so a reader that resumes
+ * after the last id it saw loses nothing and sees nothing twice while
+ * rows are added.  A second copy of an object (same link, id and
+ * version) is ignored.
+ *
+ * Functions return 0 or -errno / -HL_E*, as the rest of the store; a
+ * callback's nonzero return stops a walk and is returned.
+ */
+#ifndef HL_STIXOBJ_H
+#define HL_STIXOBJ_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store.h"
+
+/* TLP levels as stored: 0 clear, 1 green, 2 amber, 3 amber+strict,
+ * 4 red (stix.h's HL_TLP_*). */
+
+/* Which versions of each object a query returns (TAXII's match[version]),
+ * or'd; 0 means HL_STIX_LAST.  "Last" and "first" are among the rows the
+ * query may see at all (its link, clearance, TLP and case). */
+#define HL_STIX_LAST 1
+#define HL_STIX_FIRST 2
+#define HL_STIX_ALL 4
+#define HL_STIX_LIST 8		/* the versions in version_list */
+
+struct hl_stix_query {
+	int64_t link;
+	int tlp;			/* -1: any level; else exactly this one */
+	int clearance;			/* rows with tlp <= this only (always set) */
+	int case_side;			/* -1: any case; else this case's notify */
+	uint64_t case_seq;
+	int64_t after;			/* rows with id > after (the cursor); 0 */
+	int64_t added_after;		/* µs; rows with added > it; -1: none */
+	const char *ids, *types, *specs;	/* JSON arrays of strings, or NULL */
+	int versions;			/* HL_STIX_* or'd; 0: HL_STIX_LAST */
+	const char *version_list;	/* JSON array of µs integers (HL_STIX_LIST) */
+	size_t limit;			/* at most this many rows; 0: no limit */
+};
+
+struct hl_stix_row {
+	int64_t id, added, version;
+	const char *sid, *type, *spec;
+	const char *version_text;	/* "modified" (else "created"), or NULL */
+	const char *json;		/* the object as served, compact */
+	size_t json_len;
+	int tlp;
+	int case_side;			/* -1: none */
+	uint64_t case_seq;
+	const char *case_name;		/* "OWNER#N", or NULL */
+};
+/* Strings in a row are valid during the callback only. */
+typedef int (*hl_stix_row_fn)(void *ctx, const struct hl_stix_row *r);
+
+/* The rows of q in id order, at most q->limit.  *more (when more is not
+ * NULL) says whether a row past the last one given matches q too: TAXII's
+ * "more".  -EINVAL when a list is not a JSON array of strings (of
+ * integers for version_list). */
+int hl_store_stix_each(struct hl_store *st, const struct hl_stix_query *q,
+		       hl_stix_row_fn fn, void *ctx, bool *more);
+
+/* One object to record; see the table in docs/feeds.md. */
+struct hl_stix_obj {
+	int64_t link;
+	int side;			/* the envelope that carried it; */
+	uint64_t seq;			/* -1, 0 for the rows the index adds */
+	int case_side;			/* -1, 0: none */
+	uint64_t case_seq;
+	const char *case_name;		/* or NULL */
+	const char *sid, *type, *spec;
+	int64_t version;		/* µs; 0 for none */
+	const char *version_text;	/* or NULL */
+	int tlp;
+	const char *json;
+	size_t json_len;
+	int64_t now;			/* µs: added is max(now, the last added + 1) */
+};
+/* Records o; *added (when not NULL) says whether it is new, false for a
+ * second copy, which is ignored. */
+int hl_store_stix_put(struct hl_store *st, const struct hl_stix_obj *o, bool *added);
+
+/* The cases of a link that carried objects, in the order of their first
+ * object: for the feed's case collections. */
+struct hl_stix_case {
+	int side;
+	uint64_t seq;
+	const char *name;		/* "OWNER#N"; valid during the callback */
+	int64_t objects;		/* its rows, every level */
+	int tlp_max;			/* the highest level among them */
+	int64_t first_added, last_added;
+};
+typedef int (*hl_stix_case_fn)(void *ctx, const struct hl_stix_case *c);
+int hl_store_stix_cases(struct hl_store *st, int64_t link, hl_stix_case_fn fn, void *ctx);
+
+#endif
