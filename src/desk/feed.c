@@ -11,26 +11,38 @@
 #include "error.h"
 #include "feed.h"
 #include "feedpriv.h"
+#include "index.h"
 
 static const char *const tlp_titles[] = {"TLP:CLEAR", "TLP:GREEN", "TLP:AMBER",
 					 "TLP:AMBER+STRICT", "TLP:RED"};
 static const char *const tlp_aliases[] = {"tlp-clear", "tlp-green", "tlp-amber",
 					  "tlp-amber-strict", "tlp-red"};
 
-/* The link of an API root: confirmed; 0 or -1 with e (404). */
-int feed_root(struct hl_store *st, const char *root, struct hl_link *l, struct hl_desk_err *e)
+/* The link of an API root, confirmed, its index brought up to date
+ * (the objects table is filled as messages are indexed); 0 or -1 with
+ * e (404, 503). */
+int feed_root(struct hl_store *st, const struct hl_party *me, const char *root,
+	      struct hl_link *l, struct hl_desk_err *e)
 {
+	uint64_t added = 0;
 	int r = hl_store_link_get(st, root, l);
 
-	if (r == 0 && l->confirmed)
-		return 0;
-	if (r == 0)
+	if (r == 0 && !l->confirmed) {
 		hl_link_free(l);
-	if (r < 0 && r != -HL_ENOLINK && r != -HL_ENOTFOUND)
-		hl_desk_fail(e, 503, "the store cannot be read");
-	else
+		r = -HL_ENOTFOUND;
+	}
+	if (r == -HL_ENOLINK || r == -HL_ENOTFOUND) {
 		hl_desk_fail(e, 404, "no such API root: %s", root);
-	return -1;
+		return -1;
+	}
+	if (r == 0)
+		r = hl_index_update(st, me, l, &added);
+	if (r < 0) {
+		hl_link_free(l);
+		hl_desk_fail(e, 503, "the store cannot be read");
+		return -1;
+	}
+	return 0;
 }
 
 static void coll_tlp(const char *me, const struct hl_link *l, int tlp, struct feed_coll *c)
@@ -154,7 +166,7 @@ static json_t *info(struct hl_desk *d, const struct hl_feed_req *q, struct hl_de
 
 	if (q->path->res == HL_TAXII_DISCOVERY)
 		return discovery(d, q, e);
-	if (feed_root(d->st, q->path->root, &l, e) < 0)
+	if (feed_root(d->st, d->me, q->path->root, &l, e) < 0)
 		return NULL;
 	if (q->path->res == HL_TAXII_ROOT) {
 		res = root_info(d, &l);

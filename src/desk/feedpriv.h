@@ -16,8 +16,10 @@ struct feed_coll {
 	uint64_t case_seq;
 };
 
-/* The link of API root root, confirmed: 0, or -1 with e (404, 503). */
-int feed_root(struct hl_store *st, const char *root, struct hl_link *l, struct hl_desk_err *e);
+/* The link of API root root, confirmed, its index brought up to date:
+ * 0, or -1 with e (404, 503). */
+int feed_root(struct hl_store *st, const struct hl_party *me, const char *root,
+	      struct hl_link *l, struct hl_desk_err *e);
 
 /* Each collection of link l that a reader cleared up to clearance
  * sees: the TLP levels, then the cases; fn's nonzero stops and is
