@@ -36,10 +36,17 @@ struct hl_feed_page {
 	size_t off;
 };
 
+/* The walk of a link's cases as collections. */
+struct cases {
+	const char *me;
+	const struct hl_link *l;
+	int (*fn)(void *ctx, const struct feed_coll *c);
+	void *ctx;
+};
+
 static int case_one(void *ctx, const struct hl_stix_case *sc)
 {
-	struct { const char *me; const struct hl_link *l;
-		 int (*fn)(void *, const struct feed_coll *); void *ctx; } *x = ctx;
+	struct cases *x = ctx;
 	struct feed_coll c = {.tlp = -1, .case_side = sc->side, .case_seq = sc->seq};
 	char *hash;
 
@@ -57,8 +64,7 @@ static int case_one(void *ctx, const struct hl_stix_case *sc)
 int feed_case_collections(struct hl_store *st, const char *me, const struct hl_link *l,
 			  int (*fn)(void *ctx, const struct feed_coll *c), void *ctx)
 {
-	struct { const char *me; const struct hl_link *l;
-		 int (*fn)(void *, const struct feed_coll *); void *ctx; } x = {me, l, fn, ctx};
+	struct cases x = {.me = me, .l = l, .fn = fn, .ctx = ctx};
 
 	return hl_store_stix_cases(st, l->id, case_one, &x);
 }
