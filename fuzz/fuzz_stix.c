@@ -5,7 +5,9 @@
  * not fault; a refusal names a reason, and a pattern's refusal names
  * the indicator and an offset within the pattern (or the NUL byte that
  * no C string could carry).  A bundle that passes
- * must still pass once merged with itself, with no more objects.
+ * must still pass once merged with itself, with no more objects, and
+ * each of its objects as a feed serves it (stixfeed.h) still passes,
+ * marked at its level.  The input is also tried as a STIX timestamp.
  */
 #include <assert.h>
 #include <stdlib.h>
@@ -16,8 +18,10 @@
 
 #include "error.h"
 #include "stix.h"
+#include "stixfeed.h"
 
 #define IND_ID "indicator--fa341487-12ff-428b-ba06-06eaeb841773"
+#define IDENT_ID "identity--2964a73c-28f3-4b28-b18f-6c52d7a7b3db"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -55,6 +59,48 @@ static size_t objects(const json_t *bundle)
 	return json_array_size(json_object_get(bundle, "objects"));
 }
 
+/* Each object of a valid bundle b, as served, in a bundle that passes
+ * too; its level's marking is on it unless it is a marking definition. */
+static void serve_all(const json_t *b)
+{
+	struct hl_stix_error err;
+	json_t *out = json_pack("{s:s,s:s,s:[]}", "type", "bundle", "id",
+				"bundle--f43d105a-e88c-4d9f-8577-33d779593099", "objects");
+	const json_t *o;
+	size_t i;
+
+	assert(out);
+	json_array_foreach(json_object_get(b, "objects"), i, o) {
+		int level = hl_stixfeed_object_level(o, HL_TLP_AMBER);
+		json_t *s = hl_stixfeed_served(o, level, IDENT_ID, "eg-cert#1");
+		const char *text;
+		int64_t us, again;
+
+		assert(level >= HL_TLP_AMBER && level < HL_TLP_LEVELS && s);
+		assert(hl_stixfeed_object_level(s, HL_TLP_CLEAR) == level ||
+		       json_equal(s, o));
+		hl_stixfeed_version(s, &us, &text);
+		assert(!text || (hl_stixfeed_time(text, &again) == 0 && again == us));
+		assert(json_array_append_new(json_object_get(out, "objects"), s) == 0);
+	}
+	/* (A list may not be empty: a bundle without objects has none.) */
+	assert(objects(out) == 0 || hl_stix_check(out, &err) == 0);
+	json_decref(out);
+}
+
+static void try_time(const uint8_t *data, size_t size)
+{
+	char s[64];
+	int64_t us;
+
+	if (size >= sizeof(s) || memchr(data, 0, size))
+		return;
+	memcpy(s, data, size);
+	s[size] = '\0';
+	if (hl_stixfeed_time(s, &us) == 0)
+		assert(us >= 0 && size >= 20 && s[size - 1] == 'Z');
+}
+
 static void try_bundle(json_t *b)
 {
 	struct hl_stix_error err;
@@ -70,6 +116,7 @@ static void try_bundle(json_t *b)
 	assert(objects(m) <= objects(b));
 	assert(hl_stix_check(m, &err) == 0);
 	json_decref(m);
+	serve_all(b);
 }
 
 static void try_pattern(const uint8_t *data, size_t size)
@@ -106,5 +153,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		json_decref(b);
 	}
 	try_pattern(data, size);
+	try_time(data, size);
 	return 0;
 }

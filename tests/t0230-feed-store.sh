@@ -73,14 +73,19 @@ cat >"$TEST_DIR/notify.json" <<EOF
  {"type": "ipv4-addr", "id": "ipv4-addr--ff26c055-6336-5bc5-b98d-13d6226742dd",
   "value": "198.51.100.3"}]}
 EOF
-# ru-cert's view: a second version of the first indicator.
+# ru-cert's view: a second version of the first indicator, and a copy
+# of the third (which stays eg-cert's: the copy sent first counts).
 cat >"$TEST_DIR/update.json" <<EOF
 {"type": "bundle", "id": "bundle--6d0092c5-5f74-4287-9642-33f4c354e56d", "objects": [
  {"type": "indicator", "spec_version": "2.1", "id": "$IND_A",
   "created": "2026-11-22T10:00:00.000Z", "modified": "2026-11-22T11:30:00.250Z",
   "name": "ransomware C2, seen from here", "pattern": "[ipv4-addr:value = '203.0.113.7']",
   "pattern_type": "stix", "valid_from": "2026-11-22T10:00:00Z",
-  "created_by_ref": "$EG_ID"}]}
+  "created_by_ref": "$EG_ID"},
+ {"type": "indicator", "spec_version": "2.1", "id": "$IND_G",
+  "created": "2026-11-22T10:00:00.000Z", "modified": "2026-11-22T10:00:00.000Z",
+  "name": "marked green, sent amber", "pattern": "[ipv4-addr:value = '192.0.2.98']",
+  "pattern_type": "stix", "valid_from": "2026-11-22T10:00:00Z"}]}
 EOF
 
 test_expect_success 'a notification with STIX and a reply with a new version' '
@@ -105,12 +110,12 @@ test_expect_success 'each object at its effective TLP, marked, with creator and 
 	grep -q "^$IND_A 1795341600000000 2 eg-cert#1 indicator 2.1 .*\"object_marking_refs\":\[\"$AMBER\"\].*\"created_by_ref\":\"$EG_ID\".*\"external_references\":\[{\"source_name\":\"hotline\",\"external_id\":\"eg-cert#1\"}\]" eg.rows &&
 	grep -q "^$IND_A 1795347000250000 2 eg-cert#1 indicator .*\"created_by_ref\":\"$EG_ID\"" eg.rows &&
 	grep -q "^$IND_R 1795341600000000 4 eg-cert#1 .*\"object_marking_refs\":\[\"$RED\"\]" eg.rows &&
-	grep -q "^$IND_G 1795341600000000 2 eg-cert#1 .*\"object_marking_refs\":\[\"$AMBER\"\]" eg.rows &&
+	grep -q "^$IND_G 1795341600000000 2 eg-cert#1 .*\"object_marking_refs\":\[\"$AMBER\"\].*\"created_by_ref\":\"$EG_ID\"" eg.rows &&
 	! grep -q "$GREEN1" eg.rows &&
 	grep -q "^ipv4-addr--ff26c055-6336-5bc5-b98d-13d6226742dd 0 2 eg-cert#1 ipv4-addr 2.1 " eg.rows &&
 	! grep "^ipv4-addr" eg.rows | grep -q "created_by_ref\|external_references" &&
-	grep -q "^$EG_ID [0-9]* 0 - identity 2.1 .*\"name\":\"eg-cert\"" eg.rows &&
-	grep -q "^$RU_ID [0-9]* 0 - identity 2.1 .*\"name\":\"ru-cert\"" eg.rows &&
+	grep -q "^$EG_ID 946684800000000 0 - identity 2.1 .*\"name\":\"eg-cert\"" eg.rows &&
+	grep -q "^$RU_ID 946684800000000 0 - identity 2.1 .*\"name\":\"ru-cert\"" eg.rows &&
 	grep -q "^$AMBER 1664582400000000 0 - marking-definition .*\"tlp_2_0\":\"amber\"" eg.rows &&
 	grep -q "^$RED 1664582400000000 0 - marking-definition .*\"tlp_2_0\":\"red\"" eg.rows
 '
@@ -136,6 +141,14 @@ test_expect_success 'log verify compares the objects without writing them' '
 	hl ru-cert log verify >out &&
 	sqlite3 ru-cert/hotline.db "SELECT * FROM stix_object" >kept2 &&
 	cmp kept kept2
+'
+
+test_expect_success 'log verify finds an object served at the wrong level' '
+	sqlite3 ru-cert/hotline.db "UPDATE stix_object SET tlp = 2 WHERE sid = '\''$IND_R'\''" &&
+	expect_code 1 hl ru-cert log verify --json >out &&
+	grep -q "\"index\": *\"stix_object\"" out &&
+	hl ru-cert rebuild >/dev/null && hl ru-cert log verify >/dev/null &&
+	rows ru-cert >again.rows && cmp ru.rows again.rows
 '
 
 test_done

@@ -197,17 +197,15 @@ void hl_stixfeed_identity_id(const char *name, char out[HL_STIXFEED_ID_LEN + 1])
 		 h[8], h[9], h[10], h[11], h[12], h[13], h[14], h[15]);
 }
 
-json_t *hl_stixfeed_identity(const char *name, int64_t created)
+json_t *hl_stixfeed_identity(const char *name)
 {
-	char id[HL_STIXFEED_ID_LEN + 1], t[HL_TIME_LEN + 1], when[HL_TIME_LEN + 5];
+	char id[HL_STIXFEED_ID_LEN + 1];
 
 	hl_stixfeed_identity_id(name, id);
-	hl_time_format(created, t);
-	/* STIX wants created and modified to the millisecond. */
-	snprintf(when, sizeof(when), "%.19s.000Z", t);
 	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "type", "identity",
-			 "spec_version", "2.1", "id", id, "created", when, "modified", when,
-			 "name", name, "identity_class", "organization");
+			 "spec_version", "2.1", "id", id, "created", HL_STIXFEED_IDENTITY_TIME,
+			 "modified", HL_STIXFEED_IDENTITY_TIME, "name", name,
+			 "identity_class", "organization");
 }
 
 json_t *hl_stixfeed_marking(int level)

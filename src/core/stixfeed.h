@@ -70,9 +70,12 @@ json_t *hl_stixfeed_served(const json_t *o, int level, const char *creator,
  * SHA-256("hotline identity\0" || name), version 4 and variant bits set,
  * so that both parties' feeds name each party alike. */
 void hl_stixfeed_identity_id(const char *name, char out[HL_STIXFEED_ID_LEN + 1]);
-/* The identity object of a party (an organization), created and
- * modified at created (seconds: its card's); NULL when out of memory. */
-json_t *hl_stixfeed_identity(const char *name, int64_t created);
+/* The identity object of a party (an organization named as its card),
+ * created and modified at HL_STIXFEED_IDENTITY_TIME, a fixed date, so
+ * that it is the same at both parties, through key changes and rebuilds;
+ * NULL when out of memory. */
+#define HL_STIXFEED_IDENTITY_TIME "2000-01-01T00:00:00.000Z"
+json_t *hl_stixfeed_identity(const char *name);
 /* OASIS's TLP 2.0 marking definition of a level; NULL out of range or
  * out of memory. */
 json_t *hl_stixfeed_marking(int level);

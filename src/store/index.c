@@ -221,6 +221,7 @@ struct feed {
 	char creator[HL_STIXFEED_ID_LEN + 1];
 	int level;			/* the message's TLP */
 	unsigned used;			/* bit i: level i served */
+	int64_t sent;			/* the order of sending (stixobj.h) */
 	int64_t now;
 };
 
@@ -267,7 +268,8 @@ static int feed_put(struct feed *x, const json_t *served, int level, bool own)
 		.case_name = own && x->case_name[0] ? x->case_name : NULL,
 		.sid = json_string_value(json_object_get(served, "id")),
 		.type = json_string_value(json_object_get(served, "type")),
-		.spec = spec ? spec : "2.1", .tlp = level, .now = x->now,
+		.spec = spec ? spec : "2.1", .tlp = level, .sent = own ? x->sent : 0,
+		.now = x->now,
 	};
 	char *json;
 	int r;
@@ -305,11 +307,11 @@ static int feed_object(struct feed *x, const json_t *o)
  * all TLP:CLEAR. */
 static int feed_extras(struct feed *x, const struct hl_party *me)
 {
-	const struct hl_card *cards[] = {&me->card, &x->l->card};
+	const char *names[] = {me->card.name, x->l->card.name};
 	int r = 0;
 
 	for (size_t i = 0; r == 0 && i < 2; i++) {
-		json_t *id = hl_stixfeed_identity(cards[i]->name, cards[i]->created);
+		json_t *id = hl_stixfeed_identity(names[i]);
 
 		r = id ? feed_put(x, id, HL_TLP_CLEAR, false) : -ENOMEM;
 		json_decref(id);
@@ -338,6 +340,8 @@ static int put_objects(struct hl_store *st, const struct hl_party *me,
 		       const struct hl_content *c)
 {
 	const json_t *objects = json_object_get(c->stix, "objects"), *o;
+	const char *from = it->side == HL_OURS ? me->card.name : l->card.name;
+	const char *to = it->side == HL_OURS ? l->card.name : me->card.name;
 	struct feed x = {.st = st, .l = l, .it = it, .level = hl_stixfeed_level(c->tlp),
 			 .now = now_us()};
 	size_t i;
@@ -346,7 +350,8 @@ static int put_objects(struct hl_store *st, const struct hl_party *me,
 	if (json_array_size(objects) == 0)
 		return 0;
 	feed_case(&x, me);
-	hl_stixfeed_identity_id(it->side == HL_OURS ? me->card.name : l->card.name, x.creator);
+	hl_stixfeed_identity_id(from, x.creator);
+	x.sent = it->time * 2 + (strcmp(from, to) > 0);
 	json_array_foreach(objects, i, o) {
 		r = feed_object(&x, o);
 		if (r < 0)
@@ -442,6 +447,7 @@ static int index_one(struct hl_store *st, const struct hl_party *me,
 		return r;
 	if (hl_envelope_parse(raw->data, raw->len, &env) < 0)
 		return hl_store_item_put(st, l->id, &it);
+	it.time = env.time;	/* which copy of a STIX object came first */
 	if (hl_party_unwrap(me, &env, key) == 0 &&
 	    hl_envelope_decrypt(&env, key, plain) == 0 &&
 	    hl_content_parse(plain->data, plain->len, &c) == 0) {

@@ -357,6 +357,12 @@ static const char *const migrations[] = {
 	 * reader's cursor never points into other rows); added rises
 	 * strictly with it.  side, seq -1, 0 and case -1, 0 for the rows the
 	 * index adds itself (the parties' identities, the TLP markings).
+	 * sent: the order of its message's sending (stixobj.h); of two
+	 * copies of an object, the one sent first is kept, so the order of
+	 * indexing does not matter.
+	 * newer and older: whether the link has a newer or an older version
+	 * of the object, so that most rows are known to be the last (or
+	 * first) version without a look at the others.
 	 * Items are indexed again, so that what came before is filled. */
 	"CREATE TABLE IF NOT EXISTS stix_object ("
 	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
@@ -373,7 +379,10 @@ static const char *const migrations[] = {
 	"  version_text TEXT,"
 	"  tlp INTEGER NOT NULL CHECK (tlp BETWEEN 0 AND 4),"
 	"  added INTEGER NOT NULL,"
-	"  json TEXT NOT NULL);"
+	"  json TEXT NOT NULL,"
+	"  sent INTEGER NOT NULL,"
+	"  newer INTEGER NOT NULL DEFAULT 0,"
+	"  older INTEGER NOT NULL DEFAULT 0);"
 	"CREATE UNIQUE INDEX IF NOT EXISTS stix_sid ON stix_object (link, sid, version);"
 	"CREATE INDEX IF NOT EXISTS stix_tlp ON stix_object (link, tlp, id);"
 	"CREATE INDEX IF NOT EXISTS stix_tlp_type ON stix_object (link, tlp, type, id);"
@@ -2386,6 +2395,27 @@ static int diff_terms(struct hl_store *st,
 	return diff_rows(st, q, "term", "differs", NULL, 0, fn, ctx);
 }
 
+/* The STIX objects, compared as sets by envelope too, without what is
+ * each store's own (id, added) or follows from rows the index may not
+ * have reached yet (newer, older); the rows the index adds itself
+ * (side -1) may be missing while it lags, not be extra. */
+static int diff_stix(struct hl_store *st,
+		     int (*fn)(void *ctx, const struct hl_store_mismatch *m), void *ctx)
+{
+#define STIX_COLS "link, side, seq, case_side, case_seq, case_name, sid, type, spec," \
+	" version, version_text, tlp, json, sent"
+	static const char q[] =
+		"SELECT DISTINCT (SELECT name FROM main.link WHERE id = d.link), d.side, d.seq"
+		" FROM (SELECT * FROM (SELECT " STIX_COLS " FROM main.stix_object"
+		" EXCEPT SELECT " STIX_COLS " FROM temp.stix_object)"
+		" UNION SELECT * FROM (SELECT " STIX_COLS " FROM temp.stix_object t"
+		" WHERE t.side >= 0" INDEXED("t") " EXCEPT SELECT " STIX_COLS " FROM main.stix_object)) d"
+		" ORDER BY 1, 2, 3";
+#undef STIX_COLS
+
+	return diff_rows(st, q, "stix_object", "differs", NULL, 0, fn, ctx);
+}
+
 int hl_store_shadow_diff(struct hl_store *st,
 			 int (*fn)(void *ctx, const struct hl_store_mismatch *m), void *ctx)
 {
@@ -2395,5 +2425,7 @@ int hl_store_shadow_diff(struct hl_store *st,
 		r = diff_keyed(st, projections[i], fn, ctx);
 	if (r == 0)
 		r = diff_terms(st, fn, ctx);
+	if (r == 0)
+		r = diff_stix(st, fn, ctx);
 	return r;
 }

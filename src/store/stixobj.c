@@ -22,7 +22,7 @@
 #include "stixobj.h"
 
 enum {
-	Q_PUT = HL_XSTMT_STIX, Q_CLEAR, Q_CASES, Q_ADDED,
+	Q_PUT = HL_XSTMT_STIX, Q_VERSIONS, Q_CLEAR, Q_CASES, Q_ADDED,
 	Q_BY_ID, Q_BY_TLP_TYPE, Q_BY_TLP, Q_BY_CASE, Q_BY_LINK,
 	Q_END
 };
@@ -31,14 +31,19 @@ _Static_assert(Q_END <= HL_XSTMT_STIX + 16, "stixobj.c owns 16 statement keys");
 #define COLS "SELECT o.id, o.added, o.version, o.sid, o.type, o.spec, o.version_text," \
 	     " o.json, o.tlp, o.case_side, o.case_seq, o.case_name FROM stix_object o "
 /* What the query may see at all: ?1 link, ?2 clearance, ?3 level or -1,
- * ?4 ?5 the case or -1. */
-#define SEEN(a) " " a ".link = ?1 AND " a ".tlp <= ?2 AND (?3 < 0 OR " a ".tlp = ?3)" \
+ * ?4 ?5 the case or -1.  The unary + keeps the clearance, a range, from
+ * driving an index in place of the level's equality. */
+#define SEEN(a) " " a ".link = ?1 AND +" a ".tlp <= ?2 AND (?3 < 0 OR " a ".tlp = ?3)" \
 		" AND (?4 < 0 OR (" a ".case_side = ?4 AND " a ".case_seq = ?5))"
-/* ?10: HL_STIX_* bits; ?11 the versions of HL_STIX_LIST. */
-#define VERSIONS " AND (?10 & 4 OR (?10 & 1 AND NOT EXISTS (SELECT 1 FROM stix_object n" \
-		 " WHERE n.sid = o.sid AND n.version > o.version AND" SEEN("n") "))" \
-		 " OR (?10 & 2 AND NOT EXISTS (SELECT 1 FROM stix_object n" \
-		 " WHERE n.sid = o.sid AND n.version < o.version AND" SEEN("n") "))" \
+/* ?10: HL_STIX_* bits; ?11 the versions of HL_STIX_LIST.  A row without
+ * a newer version anywhere (newer = 0) is the last one without looking:
+ * only a row with one looks whether the query may see it. */
+#define VERSIONS " AND (?10 & 4 OR (?10 & 1 AND (o.newer = 0 OR NOT EXISTS (SELECT 1" \
+		 " FROM stix_object n INDEXED BY stix_sid" \
+		 " WHERE n.sid = o.sid AND n.version > o.version AND" SEEN("n") ")))" \
+		 " OR (?10 & 2 AND (o.older = 0 OR NOT EXISTS (SELECT 1" \
+		 " FROM stix_object n INDEXED BY stix_sid" \
+		 " WHERE n.sid = o.sid AND n.version < o.version AND" SEEN("n") ")))" \
 		 " OR (?10 & 8 AND o.version IN (SELECT value FROM json_each(?11))))"
 /* ?6 the cursor; ?7 ids, ?8 types, ?9 spec versions; ?12 the limit. */
 #define REST " AND o.id > ?6" \
@@ -50,11 +55,20 @@ _Static_assert(Q_END <= HL_XSTMT_STIX + 16, "stixobj.c owns 16 statement keys");
 static const char *const sql[] = {
 	[Q_PUT - Q_PUT] =
 		"INSERT INTO stix_object (link, side, seq, case_side, case_seq, case_name,"
-		" sid, type, spec, version, version_text, tlp, added, json)"
+		" sid, type, spec, version, version_text, tlp, added, json, sent, newer, older)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
 		" max(?13, coalesce((SELECT added FROM stix_object ORDER BY id DESC LIMIT 1),"
-		" 0) + 1), ?14)"
-		" ON CONFLICT (link, sid, version) DO NOTHING",
+		" 0) + 1), ?14, ?15,"
+		" EXISTS (SELECT 1 FROM stix_object INDEXED BY stix_sid"
+		"  WHERE link = ?1 AND sid = ?7 AND version > ?10),"
+		" EXISTS (SELECT 1 FROM stix_object INDEXED BY stix_sid"
+		"  WHERE link = ?1 AND sid = ?7 AND version < ?10))"
+		" ON CONFLICT (link, sid, version) DO UPDATE SET side = ?2, seq = ?3,"
+		" case_side = ?4, case_seq = ?5, case_name = ?6, tlp = ?12, json = ?14, sent = ?15"
+		" WHERE (?15, ?3) < (sent, seq)",
+	[Q_VERSIONS - Q_PUT] = "UPDATE stix_object INDEXED BY stix_sid"
+			       " SET newer = newer OR version < ?3, older = older OR version > ?3"
+			       " WHERE link = ?1 AND sid = ?2 AND version <> ?3",
 	[Q_CLEAR - Q_PUT] = "DELETE FROM stix_object",
 	[Q_CASES - Q_PUT] =
 		"SELECT case_side, case_seq, max(case_name), count(*), max(tlp), min(added),"
@@ -107,10 +121,23 @@ int hl_store_stix_put(struct hl_store *st, const struct hl_stix_obj *o, bool *ad
 	sqlite3_bind_int(s, 12, o->tlp);
 	sqlite3_bind_int64(s, 13, o->now);
 	sqlite3_bind_text(s, 14, o->json, (int)o->json_len, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 15, o->sent);
+	/* A copy sent earlier takes the row's place, keeping its id and
+	 * added; only a new row sets the last rowid. */
+	sqlite3_set_last_insert_rowid(hl_sqlite_db(st), 0);
 	r = hl_sqlite_done(st, s);
-	if (r == 0 && added)
-		*added = sqlite3_changes(hl_sqlite_db(st)) > 0;
-	return r;
+	if (r < 0 || sqlite3_last_insert_rowid(hl_sqlite_db(st)) == 0)
+		return r;
+	if (added)
+		*added = true;
+	/* The other versions learn that this one is newer, or older. */
+	s = stmt(st, Q_VERSIONS);
+	if (!s)
+		return -HL_ESTORE;
+	sqlite3_bind_int64(s, 1, o->link);
+	bind_text(s, 2, o->sid);
+	sqlite3_bind_int64(s, 3, o->version);
+	return hl_sqlite_done(st, s);
 }
 
 int hl_sqlite_stix_clear(struct hl_store *st)
@@ -214,6 +241,17 @@ static int driver(const struct hl_stix_query *q, const char *one_type)
 	return q->case_side >= 0 ? Q_BY_CASE : Q_BY_LINK;
 }
 
+/* The driver of q, after its lists are checked. */
+static int query_key(const struct hl_stix_query *q, char *one_type, size_t cap)
+{
+	if (!list_ok(q->ids, JSON_STRING, NULL, 0) ||
+	    !list_ok(q->types, JSON_STRING, one_type, cap) ||
+	    !list_ok(q->specs, JSON_STRING, NULL, 0) ||
+	    !list_ok(q->version_list, JSON_INTEGER, NULL, 0))
+		return -EINVAL;
+	return driver(q, one_type);
+}
+
 int hl_store_stix_each(struct hl_store *st, const struct hl_stix_query *q,
 		       hl_stix_row_fn fn, void *ctx, bool *more)
 {
@@ -221,16 +259,13 @@ int hl_store_stix_each(struct hl_store *st, const struct hl_stix_query *q,
 	int64_t after = q->after, at;
 	bool more_unused;
 	sqlite3_stmt *s;
-	int r = 0;
+	int key = query_key(q, one_type, sizeof(one_type)), r = 0;
 
 	if (!more)
 		more = &more_unused;
 	*more = false;
-	if (!list_ok(q->ids, JSON_STRING, NULL, 0) ||
-	    !list_ok(q->types, JSON_STRING, one_type, sizeof(one_type)) ||
-	    !list_ok(q->specs, JSON_STRING, NULL, 0) ||
-	    !list_ok(q->version_list, JSON_INTEGER, NULL, 0))
-		return -EINVAL;
+	if (key < 0)
+		return key;
 	if (q->added_after >= 0) {
 		r = id_at(st, q->added_after, &at);
 		if (r < 0)
@@ -238,7 +273,7 @@ int hl_store_stix_each(struct hl_store *st, const struct hl_stix_query *q,
 		if (at > after)
 			after = at;
 	}
-	s = stmt(st, driver(q, one_type));
+	s = stmt(st, key);
 	if (!s)
 		return -HL_ESTORE;
 	sqlite3_bind_int64(s, 1, q->link);
@@ -284,4 +319,33 @@ int hl_store_stix_cases(struct hl_store *st, int64_t link, hl_stix_case_fn fn, v
 		r = hl_sqlite_fail(st);
 	sqlite3_reset(s);
 	return r;
+}
+
+int hl_store_stix_plan(struct hl_store *st, const struct hl_stix_query *q, char *out,
+		       size_t cap)
+{
+	char one_type[256];
+	int key = query_key(q, one_type, sizeof(one_type));
+	sqlite3 *db = hl_sqlite_db(st);
+	sqlite3_stmt *s = NULL;
+	size_t len = 0;
+	int rc = SQLITE_DONE;
+	char *text;
+
+	if (key < 0)
+		return key;
+	text = sqlite3_mprintf("EXPLAIN QUERY PLAN %s", sql[key - Q_PUT]);
+	if (!text)
+		return -ENOMEM;
+	if (sqlite3_prepare_v2(db, text, -1, &s, NULL) != SQLITE_OK) {
+		sqlite3_free(text);
+		return hl_sqlite_fail(st);
+	}
+	sqlite3_free(text);
+	out[0] = '\0';
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW && len < cap)
+		len += (size_t)snprintf(out + len, cap - len, "%s%s", len ? "; " : "",
+					(const char *)sqlite3_column_text(s, 3));
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -HL_ESTORE;
 }

@@ -9,8 +9,10 @@
  * they were added (id), and their date_added (added, microseconds) rises
  * strictly with id across the whole store, so a reader that resumes
  * after the last id it saw loses nothing and sees nothing twice while
- * rows are added.  A second copy of an object (same link, id and
- * version) is ignored.
+ * rows are added.  An object (same link, id and version) has one row:
+ * of its copies, the one whose message was sent first (sent, then seq)
+ * is served, whatever order they are indexed in, so a rebuild serves the
+ * same, and so do both parties.
  *
  * Functions return 0 or -errno / -HL_E*, as the rest of the store; a
  * callback's nonzero return stops a walk and is returned.
@@ -84,10 +86,15 @@ struct hl_stix_obj {
 	int tlp;
 	const char *json;
 	size_t json_len;
+	/* The order of sending, the same at both parties: its message's
+	 * time * 2, + 1 when sent by the party whose name sorts after the
+	 * other's; 0 for the rows the index adds. */
+	int64_t sent;
 	int64_t now;			/* µs: added is max(now, the last added + 1) */
 };
-/* Records o; *added (when not NULL) says whether it is new, false for a
- * second copy, which is ignored. */
+/* Records o; *added (when not NULL) says whether it made a new row:
+ * false for another copy, which takes the row's place (keeping its id
+ * and added) when it was sent before the row's, and is ignored else. */
 int hl_store_stix_put(struct hl_store *st, const struct hl_stix_obj *o, bool *added);
 
 /* The cases of a link that carried objects, in the order of their first
@@ -102,5 +109,11 @@ struct hl_stix_case {
 };
 typedef int (*hl_stix_case_fn)(void *ctx, const struct hl_stix_case *c);
 int hl_store_stix_cases(struct hl_store *st, int64_t link, hl_stix_case_fn fn, void *ctx);
+
+/* SQLite's plan for q (EXPLAIN QUERY PLAN), its steps' details joined
+ * by "; " into out: for the tests and the bench, which check that each
+ * query is driven by an index. */
+int hl_store_stix_plan(struct hl_store *st, const struct hl_stix_query *q, char *out,
+		       size_t cap);
 
 #endif

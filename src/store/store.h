@@ -362,7 +362,7 @@ int hl_store_shadow(struct hl_store *st);
 int hl_store_snapshot(struct hl_store *st);
 void hl_store_snapshot_end(struct hl_store *st);
 struct hl_store_mismatch {
-	const char *table;	/* message, item or term */
+	const char *table;	/* message, item, term or stix_object */
 	const char *link;	/* the link's name */
 	int side;
 	uint64_t seq;
