@@ -375,6 +375,27 @@ test_expect_success 'pages of 2 while the peer keeps sending: nothing lost, noth
 	grep -q "^pages: 9$" walk.err
 '
 
+test_expect_success 'a page of 600 objects streams whole, in several pieces' '
+	jq -n "{type: \"bundle\", id: \"bundle--00000600-5f74-4287-9642-33f4c354e56d\",
+		objects: [range(600) | {type: \"indicator\", spec_version: \"2.1\",
+		id: (\"indicator--7e2e2d2b-17d4-4cbf-938f-\" + (100000000000 + . | tostring)),
+		created: \"2026-11-22T10:00:00.000Z\", modified: \"2026-11-22T10:00:00.000Z\",
+		name: (\"bulk \" + (. | tostring) + \" \" + (\"x\" * 200)), pattern_type: \"stix\",
+		pattern: \"[ipv4-addr:value = '"'"'198.51.100.1'"'"']\",
+		valid_from: \"2026-11-22T10:00:00Z\"}]}" >bulk.json &&
+	hl eg-cert send --to ru-cert --tlp TLP:GREEN --lang en --stix bulk.json "bulk" >out &&
+	case=$(sed -n "s/^case \(eg-cert#[0-9]*\) opened$/\1/p" out) &&
+	wait_for 30 received 13 &&
+	c=/taxii2/eg-cert/collections/case-$(echo "$case" | tr "#" -) &&
+	test "$(tx get "$c/objects/")" = 200 &&
+	test "$(jq -r ".body.objects | length" ans)" = 600 &&
+	test "$(ids | sort -u | wc -l)" = 600 &&
+	test "$(wc -c <tq.body)" -gt 300000 &&
+	jq -e ".body.more == false and .headers[\"transfer-encoding\"] == \"chunked\"" ans &&
+	test "$(tx get "$c/manifest/?limit=599")" = 200 &&
+	test "$(jq -r ".body.objects | length" ans)" = 599 && jq -e ".body.more" ans
+'
+
 test_expect_success 'the audit trail lists each TAXII read with its reader and count' '
 	hl ru-cert audit --json --limit 1000 | jq -s . >audit &&
 	jq -e "[.[] | select(.action == \"taxii\")] | length > 50" audit &&

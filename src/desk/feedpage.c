@@ -17,8 +17,11 @@
 #include "feedpriv.h"
 #include "stixobj.h"
 
-#define PIECE_ROWS 64		/* rows read from the store at a time */
+#define PIECE_ROWS 250		/* rows read from the store at a time, */
+#define PIECE_BYTES (256u << 10)	/* or fewer once their text is this long */
 #define OUT_MAX (64u << 20)	/* a piece's text, at most */
+
+enum { PAST = 1, FULL = 2 };	/* why piece_row stopped a read */
 
 enum state { HEAD, ROWS, TAIL, DONE };
 
@@ -256,19 +259,22 @@ static int piece_row(void *ctx, const struct hl_stix_row *r)
 {
 	struct hl_feed_page *p = ctx;
 	char version[HL_TAXII_TIME_LEN + 1];
+	int rc;
 
 	if (r->id > p->last_id || p->sent == p->count)
-		return 1;	/* past the page the headers named */
+		return PAST;	/* past the page the headers named */
 	p->q.after = r->id;
 	if (p->sent++ && hl_buf_puts(&p->out, ",") < 0)
 		return -1;
-	if (p->res == HL_TAXII_MANIFEST)
-		return manifest_row(p, r);
-	if (p->res == HL_TAXII_VERSIONS) {
+	if (p->res == HL_TAXII_MANIFEST) {
+		rc = manifest_row(p, r);
+	} else if (p->res == HL_TAXII_VERSIONS) {
 		version_of(r, version);
-		return hl_buf_printf(&p->out, "\"%s\"", version);
+		rc = hl_buf_printf(&p->out, "\"%s\"", version);
+	} else {
+		rc = hl_buf_append(&p->out, r->json, r->json_len);
 	}
-	return hl_buf_append(&p->out, r->json, r->json_len);
+	return rc < 0 ? -1 : p->out.len >= PIECE_BYTES ? FULL : 0;
 }
 
 /* The next few rows into out; state TAIL once none is left. */
@@ -286,7 +292,7 @@ static int rows(struct hl_feed_page *p)
 	hl_desk_give(p->s, slot);
 	if (r < 0)
 		return -1;
-	if (r > 0 || p->sent == before || p->sent == p->count)
+	if (r == PAST || p->sent == before || p->sent == p->count)
 		p->state = TAIL;
 	return 0;
 }
