@@ -122,6 +122,9 @@ status --json
 operator list
 operator show $(id -un) --json
 operator add clerk --role duty
+feed token add clerk misp
+feed token list --json
+feed token revoke clerk misp
 audit
 audit verify
 audit proof 1 -o $TEST_DIR/audit.proof

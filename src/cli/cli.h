@@ -196,6 +196,8 @@ int watch_main(int argc, char **argv);
 int audit_main(int argc, char **argv);		/* cmd_audit.c */
 int group_main(int argc, char **argv);		/* cmd_group.c */
 extern const char group_help[];
+int feed_main(int argc, char **argv);		/* cmd_feed.c */
+extern const char feed_help[];
 /* cmd_groupboard.c: the board of group message gid (or of the latest
  * to group, gid NULL), and a group's messages; exit statuses. */
 int group_board(const char *gid, const char *group, bool json);

@@ -37,6 +37,7 @@ const struct cli_cmd cli_cmds[] = {
 	{"log", log_main, N_("check a link's logs, checkpoints and receipts"), log_help},
 	{"proof", proof_main, N_("export or verify a proof of one message"), proof_help},
 	{"operator", operator_main, N_("the people who use this party, and their roles"), operator_help},
+	{"feed", feed_main, N_("tokens for tools that read the TAXII 2.1 feed"), feed_help},
 	{"audit", audit_main, N_("list, verify and prove the audit trail"), audit_help},
 	{"rebuild", rebuild_main, N_("recompute the indexes from the logs"), rebuild_help},
 	{"help", help_main, N_("describe a command"), help_help},

@@ -11,7 +11,8 @@
  * on every call, with the session's CSRF token on every POST and no
  * foreign Origin.  Login (with a password and a TOTP code, or with a
  * one-time ticket) and logout are the HTTPS door's own routes; its
- * paths outside /v1/ are the console's files (console.c).  Every
+ * paths under /taxii2/ are the TAXII feed's (taxii.c), its other
+ * paths outside /v1/ the console's files (console.c).  Every
  * refusal of an API path is a JSON error, recorded in the audit trail.
  */
 #include <errno.h>
@@ -41,6 +42,8 @@
 #include "net.h"
 #include "session.h"
 #include "sse.h"
+#include "taxii.h"
+#include "taxiiq.h"
 #include "text.h"
 #include "version.h"
 
@@ -371,6 +374,10 @@ static enum MHD_Result admit(struct door *dr, struct MHD_Connection *c, const ch
 	bad = hl_http_strict(c, method, url, version, true, &why);
 	if (bad)
 		return refuse_close(k, c, bad, why);
+	if (dr->kind == DOOR_HTTPS && k->target && hl_taxii_owns(k->target)) {
+		k->answered = true;	/* the TAXII feed's, whole (taxii.c) */
+		return hl_taxii_answer(dr->api->desk, c, method, k->target);
+	}
 	if (dr->kind == DOOR_HTTPS && hl_console_owns(url)) {
 		k->answered = true;	/* a file, or its plain refusal */
 		return k->target ? hl_console_answer(&dr->api->me->conf, c, method, k->target) :

@@ -296,5 +296,7 @@ hl_desk_fn hl_desk_groups, hl_desk_group_show, hl_desk_group_create, hl_desk_gro
 /* groupsend.c: POST /v1/send and /v1/check/run with "group". */
 hl_desk_fn hl_desk_group_send, hl_desk_group_check, hl_desk_group_message;
 hl_desk_fn hl_desk_group_board, hl_desk_group_messages;	/* groupboard.c */
+hl_desk_fn hl_desk_feed_token_add, hl_desk_feed_token_list,
+	hl_desk_feed_token_revoke;	/* feedtok.c: the TAXII feed's tokens */
 
 #endif

@@ -94,5 +94,9 @@ const struct hl_desk_route hl_desk_routes[] = {
 	/* groupboard.c: where each member stands, and a group's messages. */
 	{"GET",  "/v1/group/board", hl_desk_group_board,   HL_RIGHT_READ,   0,          false},
 	{"GET",  "/v1/group/messages", hl_desk_group_messages, HL_RIGHT_READ, 0,        false},
+	/* feedtok.c: the TAXII feed's tokens (daemon/taxii.c serves the feed). */
+	{"POST", "/v1/feed/token/add", hl_desk_feed_token_add, HL_RIGHT_ADMIN, BODY_SMALL, true},
+	{"GET",  "/v1/feed/token/list", hl_desk_feed_token_list, HL_RIGHT_ADMIN, 0,     false},
+	{"POST", "/v1/feed/token/revoke", hl_desk_feed_token_revoke, HL_RIGHT_ADMIN, BODY_SMALL, true},
 	{NULL, NULL, NULL, HL_RIGHT_NONE, 0, false},
 };

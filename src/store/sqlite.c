@@ -389,6 +389,21 @@ static const char *const migrations[] = {
 	"CREATE INDEX IF NOT EXISTS stix_case ON stix_object (link, case_side, case_seq, id);"
 	"CREATE INDEX IF NOT EXISTS stix_added ON stix_object (added);"
 	"DELETE FROM item;",
+	/* 22: the tokens of the TAXII feed (store/feedtoken.h): one per
+	 * operator and tool while live, kept as the BLAKE2b of the secret;
+	 * tlp the clearance (0 clear .. 4 red).  A revoked token keeps its
+	 * row, revoked the time.  A record: rebuild keeps it. */
+	"CREATE TABLE IF NOT EXISTS feed_token ("
+	"  id INTEGER PRIMARY KEY,"
+	"  operator TEXT NOT NULL,"
+	"  tool TEXT NOT NULL,"
+	"  hash BLOB NOT NULL UNIQUE CHECK (length(hash) = 32),"
+	"  tlp INTEGER NOT NULL CHECK (tlp BETWEEN 0 AND 4),"
+	"  created INTEGER NOT NULL,"
+	"  created_by TEXT NOT NULL,"
+	"  revoked INTEGER);"
+	"CREATE UNIQUE INDEX IF NOT EXISTS feed_token_live ON feed_token (operator, tool)"
+	"  WHERE revoked IS NULL;",
 };
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 _Static_assert(NMIGRATIONS == HL_STORE_SCHEMA, "HL_STORE_SCHEMA counts the migrations");

@@ -22,7 +22,8 @@ enum {
 	HL_XSTMT_GROUPMSG = 112,	/* groupmsg.c: 112..127 */
 	HL_XSTMT_GROUPBOARD = 128,	/* groupboard.c: 128..135 */
 	HL_XSTMT_STIX = 136,		/* stixobj.c: 136..151 */
-	HL_XSTMT_MAX = 152,
+	HL_XSTMT_FEEDTOKEN = 152,	/* feedtoken.c: 152..159 */
+	HL_XSTMT_MAX = 160,
 };
 
 /* Records the engine's message for hl_store_errmsg; -HL_ESTORE. */

@@ -1,0 +1,39 @@
+/* feedpriv.h - what feed.c and feedpage.c share: the collections. */
+#ifndef HL_FEEDPRIV_H
+#define HL_FEEDPRIV_H
+
+#include "feed.h"
+
+/* A collection of an API root: a TLP level (case_side -1), or a case
+ * (tlp -1). */
+struct feed_coll {
+	char id[37];
+	char alias[HL_NAME_MAX + 32];
+	char title[HL_NAME_MAX + 32];
+	char description[256];
+	int tlp;
+	int case_side;
+	uint64_t case_seq;
+};
+
+/* The link of API root root, confirmed, its index brought up to date:
+ * 0, or -1 with e (404, 503). */
+int feed_root(struct hl_store *st, const struct hl_party *me, const char *root,
+	      struct hl_link *l, struct hl_desk_err *e);
+
+/* Each collection of link l that a reader cleared up to clearance
+ * sees: the TLP levels, then the cases; fn's nonzero stops and is
+ * returned. */
+int feed_collections(struct hl_store *st, const char *me, const struct hl_link *l,
+		     int clearance, int (*fn)(void *ctx, const struct feed_coll *c), void *ctx);
+/* The collection of l whose id or alias is want: 0, or -1 with e (404
+ * for none the reader sees). */
+int feed_collection(struct hl_store *st, const char *me, const struct hl_link *l,
+		    int clearance, const char *want, struct feed_coll *out,
+		    struct hl_desk_err *e);
+
+/* feedpage.c: the cases of l that carried objects, as collections. */
+int feed_case_collections(struct hl_store *st, const char *me, const struct hl_link *l,
+			  int (*fn)(void *ctx, const struct feed_coll *c), void *ctx);
+
+#endif
