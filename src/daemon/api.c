@@ -117,22 +117,11 @@ static enum MHD_Result reply(struct call *k, struct MHD_Connection *c, unsigned 
 			     json_t *j)
 {
 	static const char broken[] = "{\"error\":\"cannot build the reply\",\"status\":500}";
-	char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
-	struct MHD_Response *r;
+	struct MHD_Response *r = hl_http_json(j, broken, &status);
 	enum MHD_Result ret;
 
-	json_decref(j);
-	if (s) {
-		r = MHD_create_response_from_buffer(strlen(s), s, MHD_RESPMEM_MUST_FREE);
-	} else {
-		status = MHD_HTTP_INTERNAL_SERVER_ERROR;
-		r = MHD_create_response_from_buffer(sizeof(broken) - 1, (void *)broken,
-						    MHD_RESPMEM_PERSISTENT);
-	}
-	if (!r) {
-		free(s);
+	if (!r)
 		return MHD_NO;
-	}
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
 	if (k->door->kind == DOOR_HTTPS)
 		secure_headers(r);

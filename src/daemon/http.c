@@ -1,5 +1,6 @@
 /* http.c - strict HTTP/1.1 request heads (see http.h). */
 #include <string.h>
+#include <stdlib.h>
 #include <strings.h>
 
 #include "http.h"
@@ -130,3 +131,20 @@ size_t hl_http_no_unescape(void *cls, struct MHD_Connection *c, char *s)
 	return strlen(s);
 }
 
+
+struct MHD_Response *hl_http_json(json_t *j, const char *broken, unsigned *status)
+{
+	char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
+	struct MHD_Response *r;
+
+	json_decref(j);
+	if (!s) {
+		*status = MHD_HTTP_INTERNAL_SERVER_ERROR;
+		return MHD_create_response_from_buffer(strlen(broken), (void *)broken,
+						       MHD_RESPMEM_PERSISTENT);
+	}
+	r = MHD_create_response_from_buffer(strlen(s), s, MHD_RESPMEM_MUST_FREE);
+	if (!r)
+		free(s);
+	return r;
+}

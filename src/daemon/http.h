@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <jansson.h>
 #include <microhttpd.h>
 
 /* 0 for a head that may be served, else the status to refuse it with
@@ -26,6 +27,11 @@ unsigned hl_http_strict(struct MHD_Connection *c, const char *method, const char
 /* Queues status with body (of type) and "Connection: close". */
 enum MHD_Result hl_http_refuse(struct MHD_Connection *c, unsigned status,
 			       const char *type, const char *body);
+
+/* A response holding j (taken) as compact JSON; when j is NULL or
+ * cannot be written, one holding the fixed text broken, and *status
+ * becomes 500.  NULL when out of memory. */
+struct MHD_Response *hl_http_json(json_t *j, const char *broken, unsigned *status);
 
 /* An MHD_OPTION_UNESCAPE_CALLBACK that keeps the target as sent. */
 size_t hl_http_no_unescape(void *cls, struct MHD_Connection *c, char *s);

@@ -8,6 +8,7 @@
 #include <sodium.h>
 
 #include "feed.h"
+#include "http.h"
 #include "taxii.h"
 #include "taxiiq.h"
 
@@ -68,22 +69,11 @@ static enum MHD_Result send_json(struct MHD_Connection *c, unsigned status, json
 				 bool challenge)
 {
 	static const char broken[] = "{\"title\":\"Server error\",\"http_status\":\"500\"}";
-	char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
-	struct MHD_Response *r;
+	struct MHD_Response *r = hl_http_json(j, broken, &status);
 	enum MHD_Result ret;
 
-	json_decref(j);
-	if (s) {
-		r = MHD_create_response_from_buffer(strlen(s), s, MHD_RESPMEM_MUST_FREE);
-	} else {
-		status = MHD_HTTP_INTERNAL_SERVER_ERROR;
-		r = MHD_create_response_from_buffer(sizeof(broken) - 1, (void *)broken,
-						    MHD_RESPMEM_PERSISTENT);
-	}
-	if (!r) {
-		free(s);
+	if (!r)
 		return MHD_NO;
-	}
 	common_headers(r);
 	if (challenge)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
