@@ -79,6 +79,23 @@ flip_byte() {
 		print $o $d' "$1" "$2" "$3"
 }
 
+# flip_offsets FILE STEP : the offsets of FILE's bytes for a test to
+# change one at a time: every STEP-th byte, and the first and last byte
+# of every line and its newline, so that each line, however short, and
+# each line break is tried (a stride alone skips a short line).
+flip_offsets() {
+	perl -e 'local $/; open(my $f, "<:raw", $ARGV[0]) or die; my $d = <$f>;
+		my ($at, %o) = (0);
+		for (my $i = 0; $i < length($d); $i += $ARGV[1]) { $o{$i} = 1 }
+		for my $l (split /(?<=\n)/, $d) {
+			my $n = length($l);
+			@o{$at, $at + $n - 1} = (1, 1);
+			$o{$at + $n - 2} = 1 if $n > 1 && substr($l, -1) eq "\n";
+			$at += $n;
+		}
+		print join(" ", sort { $a <=> $b } keys %o), "\n"' "$1" "$2"
+}
+
 # file_size FILE
 file_size() {
 	wc -c <"$1" | tr -d ' '
@@ -136,6 +153,18 @@ hl() {
 	hl_who=$1
 	shift
 	"$HOTLINE" --home "$TEST_DIR/$hl_who" "$@" 2>"$TEST_DIR/$hl_who.err"
+}
+
+# look CMD... : CMD with no leak check at its exit, which under ASan
+# doubles the time of a short command: for the reads a test repeats to
+# compare states or pick what to act on (link show, log verify, case
+# list), where the same commands run with leak checks elsewhere in it.
+# What a test acts with or proves keeps them.
+look() {
+	(
+		export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+		"$@"
+	)
 }
 
 # event_hook HOOK EVENTS : makes HOOK an escalation command that appends
