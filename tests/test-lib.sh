@@ -79,6 +79,37 @@ flip_byte() {
 		print $o $d' "$1" "$2" "$3"
 }
 
+# flip_offsets FILE STEP : the offsets of FILE's bytes for a test to
+# change one at a time: every STEP-th byte, and the first and last byte
+# of every line and its newline, so that each line, however short, and
+# each line break is tried (a stride alone skips a short line).
+flip_offsets() {
+	perl -e 'local $/; open(my $f, "<:raw", $ARGV[0]) or die; my $d = <$f>;
+		my ($at, %o) = (0);
+		for (my $i = 0; $i < length($d); $i += $ARGV[1]) { $o{$i} = 1 }
+		for my $l (split /(?<=\n)/, $d) {
+			my $n = length($l);
+			@o{$at, $at + $n - 1} = (1, 1);
+			$o{$at + $n - 2} = 1 if $n > 1 && substr($l, -1) eq "\n";
+			$at += $n;
+		}
+		print join(" ", sort { $a <=> $b } keys %o), "\n"' "$1" "$2"
+}
+
+# flip_each IN STEP FROM TO DIR : DIR/I for every I of flip_offsets IN
+# STEP outside [FROM, TO) (0 0: none left out): IN with one bit of byte
+# I changed, all written by one perl run.
+flip_each() {
+	mkdir -p "$5" &&
+	perl -e 'my ($in, $from, $to, $dir, @at) = @ARGV; local $/;
+		open(my $f, "<:raw", $in) or die; my $d = <$f>;
+		for my $i (@at) {
+			next if $i >= $from && $i < $to;
+			my $b = $d; substr($b, $i, 1) ^= "\x01";
+			open(my $o, ">:raw", "$dir/$i") or die; print $o $b; close($o);
+		}' "$1" "$3" "$4" "$5" $(flip_offsets "$1" "$2")
+}
+
 # file_size FILE
 file_size() {
 	wc -c <"$1" | tr -d ' '
@@ -136,6 +167,18 @@ hl() {
 	hl_who=$1
 	shift
 	"$HOTLINE" --home "$TEST_DIR/$hl_who" "$@" 2>"$TEST_DIR/$hl_who.err"
+}
+
+# look CMD... : CMD with no leak check at its exit, which under ASan
+# doubles the time of a short command: for the reads a test repeats to
+# compare states or pick what to act on (link show, log verify, case
+# list), where the same commands run with leak checks elsewhere in it.
+# What a test acts with or proves keeps them.
+look() {
+	(
+		export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+		"$@"
+	)
 }
 
 # event_hook HOOK EVENTS : makes HOOK an escalation command that appends
