@@ -18,7 +18,7 @@ PKGS := libsodium sqlite3 jansson libmicrohttpd libcurl gnutls liboath
 
 ifeq ($(filter clean help man,$(MAKECMDGOALS)),)
 DEPS_SETS := build $(if $(filter check unit,$(MAKECMDGOALS)),check) \
-	$(if $(filter check,$(MAKECMDGOALS)),browser)
+	$(if $(filter check,$(MAKECMDGOALS)),browser) $(if $(filter demo,$(MAKECMDGOALS)),demo)
 DEPS_OK := $(shell tools/deps.sh $(DEPS_SETS) && echo ok)
 ifneq ($(DEPS_OK),ok)
 $(error missing dependencies, see above)

@@ -73,8 +73,8 @@ test_expect_success 'the login logs in the duty officer, once; the console is se
 
 test_expect_success 'Enter sends a FLASH from ru-cert, which arrives at us-cert' '
 	echo >&3 &&
-	wait_for 30 demo_says "^sent to us-cert as us-cert/out/3 (flash" &&
-	wait_for 30 sh -c "\"$HOTLINE\" --home \"$DEMO/us-cert\" inbox | grep -q \"^ru-cert/3 .* flash\""
+	wait_for 30 demo_says "^sent to us-cert as us-cert/out/4 (flash" &&
+	wait_for 30 sh -c "\"$HOTLINE\" --home \"$DEMO/us-cert\" inbox | grep -q \"^ru-cert/4 .* flash\""
 '
 
 test_expect_success 'a signal stops both daemons and removes the folder' '

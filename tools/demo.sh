@@ -8,8 +8,9 @@
 # acknowledgment, which names them, exports proofs of the notification
 # and of the acknowledgment for a third party and verifies them, turns
 # on us-cert's console (HTTPS on loopback) and prints its address with a
-# one-time login for us-cert's duty officer, and stops both daemons
-# cleanly.  With KEEP=1 in the environment (make demo KEEP=1) both
+# one-time login for us-cert's duty officer, reads the case's STIX
+# indicator through us-cert's TAXII feed with a tool's token and
+# exports the case as a MISP event, and stops both daemons cleanly.  With KEEP=1 in the environment (make demo KEEP=1) both
 # daemons keep running until Ctrl-C, and each Enter sends a FLASH from
 # ru-cert, so a person watches it arrive in the console.
 # Each command is printed before it runs.
@@ -125,11 +126,22 @@ run hotline --home ru-cert show us-cert/out/1
 # who read the message ("by NAME (role)") when hotlined composed it.
 run hotline --home ru-cert show us-cert/1
 
-step "8. ru-cert requests a take-down; us-cert accepts; both see the same case"
+step "8. ru-cert requests a take-down, with the C2 server as a STIX indicator; us-cert accepts"
+cat >c2.json <<'EOF'
+{"type": "bundle", "id": "bundle--6f1c9e3a-54d2-4f0b-9a57-1d2e3f405162", "objects": [
+ {"type": "indicator", "spec_version": "2.1",
+  "id": "indicator--1b5f3c2a-8d4e-4f6a-b7c9-0a1b2c3d4e5f",
+  "created": "2026-12-07T08:00:00.000Z", "modified": "2026-12-07T08:00:00.000Z",
+  "name": "C2 server of the ransomware", "pattern_type": "stix",
+  "pattern": "[ipv4-addr:value = '203.0.113.7'] OR [domain-name:value = 'c2.example.net']",
+  "valid_from": "2026-12-07T08:00:00Z"}]}
+EOF
+run hotline --home ru-cert send --case ru-cert#1 --precedence immediate --lang en \
+	--stix c2.json "The C2 server, as a STIX indicator."
 run hotline --home ru-cert send --case ru-cert#1 --precedence immediate --lang en \
 	--action take-down,preserve-evidence "Please take the C2 server down and preserve its disks."
-wait_for 20 sh -c 'hotline --home us-cert inbox | grep -q "^ru-cert/2 "'
-run hotline --home us-cert answer ru-cert/2 accepted --lang en "Accepted; a warrant is requested."
+wait_for 20 sh -c 'hotline --home us-cert inbox | grep -q "^ru-cert/3 "'
+run hotline --home us-cert answer ru-cert/3 accepted --lang en "Accepted; a warrant is requested."
 wait_for 20 sh -c 'hotline --home ru-cert case show ru-cert#1 | grep -q "state: accepted"'
 run hotline --home ru-cert case show ru-cert#1
 run hotline --home us-cert case list
@@ -163,9 +175,22 @@ ${bold}us-cert's console${plain}
   Its certificate is us-cert's own, self-signed: the browser warns once.
 EOF
 
+step "11. us-cert's MISP or OpenCTI reads the case's indicators: TAXII 2.1, or a MISP event"
+printf '$ hotline --home us-cert feed token add ana misp\n'
+token=$(hotline --home us-cert feed token add ana misp)
+printf '%s\n' "$token"
+secret=$(printf '%s\n' "$token" | tail -n 1)
+taxii="https://127.0.0.1:$console_port/taxii2/ru-cert/collections/tlp-amber/objects/"
+printf '$ curl -sk -u ana:SECRET -H "Accept: application/taxii+json;version=2.1" %s\n' "$taxii"
+curl -sk -u "ana:$secret" -H "Accept: application/taxii+json;version=2.1" "$taxii" |
+	tr ',' '\n' | grep -E '"(type|pattern|object_marking_refs|created_by_ref|external_id)"'
+echo
+run hotline --home us-cert export --misp ru-cert#1 -o case.misp.json
+grep -E '"(type|value)": "|"name": "(tlp|rsit):' case.misp.json | sed 's/^ *//; s/,$//'
+
 if [ -n "$keep" ]; then
 	flash="$build/hotline --home $dir/ru-cert send --to us-cert --precedence flash --lang en"
-	step "11. Both daemons keep running (KEEP=1) until Ctrl-C"
+	step "12. Both daemons keep running (KEEP=1) until Ctrl-C"
 	cat <<EOF
 Open the one-time login above in a browser, then press Enter here:
 ru-cert sends a FLASH to us-cert, and the console shows it arrive.
@@ -183,9 +208,9 @@ EOF
 	while :; do sleep 1; done
 fi
 
-step "11. Both daemons stop cleanly"
+step "12. Both daemons stop cleanly"
 stop ru-cert
 stop us-cert
 pids=
 
-step "Done: sent, delivered, receipted, acknowledged, answered, proven; the console was on."
+step "Done: sent, delivered, receipted, acknowledged, answered, proven; the console and the feed were on."

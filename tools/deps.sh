@@ -57,7 +57,10 @@ for set in "$@"; do
 		ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a \
 			>/dev/null 2>&1 || add libclang-rt-14-dev
 		;;
-	demo) ;;
+	demo)
+		# the demo reads the TAXII feed as a tool would
+		command -v curl >/dev/null 2>&1 || add curl
+		;;
 	*) echo "deps.sh: unknown set '$set'" >&2; exit 2 ;;
 	esac
 done

@@ -34,7 +34,7 @@ const char feed_help[] =
 	"    The three need the admin role.  This command is a client of\n"
 	"    hotlined: it needs hotlined running.\n\n"
 	"OPTIONS\n"
-	"    --tlp LEVEL  the highest TLP the tool reads: clear, green, amber,\n"
+	"    --tlp LEVEL the highest TLP the tool reads: clear, green, amber,\n"
 	"                amber+strict (the default) or red\n"
 	"    --json      print the operator API's answer (docs/cli-json.md)\n"
 	"    --home DIR  this party's home folder\n\n"
