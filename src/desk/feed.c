@@ -104,7 +104,7 @@ int feed_collection(struct hl_store *st, const char *me, const struct hl_link *l
 	return -1;
 }
 
-static json_t *coll_json(const struct feed_coll *c)
+json_t *feed_coll_json(const struct feed_coll *c)
 {
 	return json_pack("{s:s, s:s, s:s, s:s, s:b, s:b, s:[s]}", "id", c->id, "title", c->title,
 			 "description", c->description, "alias", c->alias, "can_read", 1,
@@ -113,7 +113,7 @@ static json_t *coll_json(const struct feed_coll *c)
 
 static int list_coll(void *ctx, const struct feed_coll *c)
 {
-	json_t *j = coll_json(c);
+	json_t *j = feed_coll_json(c);
 
 	return j ? json_array_append_new(ctx, j) : -1;
 }
@@ -137,13 +137,14 @@ static json_t *discovery(struct hl_desk *d, const struct hl_feed_req *q, struct 
 	struct roots rs = {.urls = json_array(), .base = q->base};
 	const char *me = d->me->card.name;
 
-	if (hl_store_link_each(d->st, root_one, &rs) < 0) {
+	if (hl_store_link_each(d->st, root_one, &rs) < 0 ||
+	    feed_group_roots(d->st, q->base, rs.urls) < 0) {
 		json_decref(rs.urls);
 		return hl_desk_fail(e, 503, "the store cannot be read");
 	}
 	return json_pack("{s:o, s:s, s:o}", "title", json_sprintf("Hotline %s", me),
 			 "description", "The STIX objects carried on this party's links: one"
-			 " API root per link", "api_roots", rs.urls);
+			 " API root per link, then one per group", "api_roots", rs.urls);
 }
 
 static json_t *root_info(struct hl_desk *d, const struct hl_link *l)
@@ -166,6 +167,8 @@ static json_t *info(struct hl_desk *d, const struct hl_feed_req *q, struct hl_de
 
 	if (q->path->res == HL_TAXII_DISCOVERY)
 		return discovery(d, q, e);
+	if (feed_is_group(q->path->root))
+		return feed_group_info(d->st, d->me, q, e);
 	if (feed_root(d->st, d->me, q->path->root, &l, e) < 0)
 		return NULL;
 	if (q->path->res == HL_TAXII_ROOT) {
@@ -178,7 +181,7 @@ static json_t *info(struct hl_desk *d, const struct hl_feed_req *q, struct hl_de
 			res = json_pack("{s:O}", "collections", a);
 		json_decref(a);
 	} else if (feed_collection(d->st, me, &l, q->rd->clearance, q->path->coll, &c, e) == 0) {
-		res = coll_json(&c);
+		res = feed_coll_json(&c);
 	}
 	hl_link_free(&l);
 	return res;

@@ -33,6 +33,7 @@ struct hl_feed_page {
 	size_t count, sent;		/* rows in the page; rows sent */
 	int64_t first, last, last_id;
 	bool more;
+	char case_name[HL_NAME_MAX + 24];	/* a group case's: q.case_name */
 	char next[HL_TAXII_NEXT_LEN + 1];
 	enum state state;
 	struct hl_buf out;		/* the piece being sent */
@@ -85,7 +86,7 @@ static int versions_bits(enum hl_taxii_versions v)
 }
 
 /* The store's query of request q in collection c; -1 with e. */
-static int query(struct hl_feed_page *p, const struct hl_feed_req *q, const struct hl_link *l,
+static int query(struct hl_feed_page *p, const struct hl_feed_req *q, int64_t link,
 		 const struct feed_coll *c, struct hl_desk_err *e)
 {
 	const struct hl_taxii_filter *f = q->f;
@@ -99,7 +100,7 @@ static int query(struct hl_feed_page *p, const struct hl_feed_req *q, const stru
 	p->lists[2] = list_text(f->specs);
 	p->lists[3] = list_text(f->version_list);
 	p->q = (struct hl_stix_query){
-		.link = l->id, .tlp = c->tlp, .clearance = q->rd->clearance,
+		.link = link, .tlp = c->tlp, .clearance = q->rd->clearance,
 		.case_side = c->case_side, .case_seq = c->case_seq, .added_after = f->added_after,
 		.ids = p->lists[0], .types = p->lists[1], .specs = p->lists[2],
 		.versions = q->path->res == HL_TAXII_VERSIONS ? HL_STIX_ALL : versions_bits(f->versions),
@@ -155,6 +156,24 @@ static int find_page(struct hl_feed_page *p, struct hl_store *st, const struct h
 	return 0;
 }
 
+/* open_in for a group's API root: its query is the group's. */
+static int open_group(struct hl_feed_page *p, struct hl_store *st, const struct hl_party *me,
+		      const struct hl_feed_req *q, struct hl_desk_err *e)
+{
+	struct feed_coll c;
+	int64_t group;
+
+	if (feed_group_root(st, me, q->path->root, &group, e) < 0 ||
+	    feed_group_collection(st, me->card.name, q->path->root, group, q->rd->clearance,
+				  q->path->coll, &c, e) < 0 ||
+	    query(p, q, 0, &c, e) < 0)
+		return -1;
+	p->q.group = group;
+	snprintf(p->case_name, sizeof(p->case_name), "%s", c.case_name);
+	p->q.case_name = p->case_name[0] ? p->case_name : NULL;
+	return find_page(p, st, q, &c, e);
+}
+
 static int open_in(struct hl_feed_page *p, struct hl_store *st, const struct hl_party *me,
 		   const struct hl_feed_req *q, struct hl_desk_err *e)
 {
@@ -162,10 +181,12 @@ static int open_in(struct hl_feed_page *p, struct hl_store *st, const struct hl_
 	struct hl_link l;
 	int r = -1;
 
+	if (feed_is_group(q->path->root))
+		return open_group(p, st, me, q, e);
 	if (feed_root(st, me, q->path->root, &l, e) < 0)
 		return -1;
 	if (feed_collection(st, me->card.name, &l, q->rd->clearance, q->path->coll, &c, e) == 0 &&
-	    query(p, q, &l, &c, e) == 0)
+	    query(p, q, l.id, &c, e) == 0)
 		r = find_page(p, st, q, &c, e);
 	hl_link_free(&l);
 	return r;

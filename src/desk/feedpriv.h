@@ -14,6 +14,7 @@ struct feed_coll {
 	int tlp;
 	int case_side;
 	uint64_t case_seq;
+	char case_name[HL_NAME_MAX + 24];	/* a group case's "OWNER#N", or "" */
 };
 
 /* The link of API root root, confirmed, its index brought up to date:
@@ -35,5 +36,26 @@ int feed_collection(struct hl_store *st, const char *me, const struct hl_link *l
 /* feedpage.c: the cases of l that carried objects, as collections. */
 int feed_case_collections(struct hl_store *st, const char *me, const struct hl_link *l,
 			  int (*fn)(void *ctx, const struct feed_coll *c), void *ctx);
+
+/* feed.c: collection c as TAXII's JSON. */
+json_t *feed_coll_json(const struct feed_coll *c);
+
+/* feedgroup.c: the group API roots, "group_NAME" (docs/feeds.md "Group
+ * API roots").  Whether root names one: */
+bool feed_is_group(const char *root);
+/* Appends the URL of each group's root to urls. */
+int feed_group_roots(struct hl_store *st, const char *base, json_t *urls);
+/* The group of root, its members' indexes brought up to date: 0, or -1
+ * with e (404, 503). */
+int feed_group_root(struct hl_store *st, const struct hl_party *me, const char *root,
+		    int64_t *group, struct hl_desk_err *e);
+/* The collection of group root root whose id or alias is want: 0, or
+ * -1 with e (404 for none the reader sees). */
+int feed_group_collection(struct hl_store *st, const char *me, const char *root,
+			  int64_t group, int clearance, const char *want,
+			  struct feed_coll *out, struct hl_desk_err *e);
+/* The API root, its collections or one of them, for the door. */
+json_t *feed_group_info(struct hl_store *st, const struct hl_party *me,
+			const struct hl_feed_req *q, struct hl_desk_err *e);
 
 #endif

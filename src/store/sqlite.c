@@ -404,6 +404,10 @@ static const char *const migrations[] = {
 	"  revoked INTEGER);"
 	"CREATE UNIQUE INDEX IF NOT EXISTS feed_token_live ON feed_token (operator, tool)"
 	"  WHERE revoked IS NULL;",
+	/* 23: a group's API root (store/stixobj.h, hl_store_stix_group_*)
+	 * serves each object once whatever the links that carried it: the
+	 * first row of an id and version across links. */
+	"CREATE INDEX IF NOT EXISTS stix_sid_any ON stix_object (sid, version, id);",
 };
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 _Static_assert(NMIGRATIONS == HL_STORE_SCHEMA, "HL_STORE_SCHEMA counts the migrations");

@@ -23,7 +23,8 @@ enum {
 	HL_XSTMT_GROUPBOARD = 128,	/* groupboard.c: 128..135 */
 	HL_XSTMT_STIX = 136,		/* stixobj.c: 136..151 */
 	HL_XSTMT_FEEDTOKEN = 152,	/* feedtoken.c: 152..159 */
-	HL_XSTMT_MAX = 160,
+	HL_XSTMT_STIXGROUP = 160,	/* stixgroup.c: 160..167 */
+	HL_XSTMT_MAX = 168,
 };
 
 /* Records the engine's message for hl_store_errmsg; -HL_ESTORE. */

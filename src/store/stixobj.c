@@ -261,6 +261,8 @@ int hl_store_stix_each(struct hl_store *st, const struct hl_stix_query *q,
 	sqlite3_stmt *s;
 	int key = query_key(q, one_type, sizeof(one_type)), r = 0;
 
+	if (q->group > 0)
+		return hl_store_stix_group_each(st, q, fn, ctx, more);
 	if (!more)
 		more = &more_unused;
 	*more = false;

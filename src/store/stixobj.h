@@ -49,6 +49,11 @@ struct hl_stix_query {
 	int versions;			/* HL_STIX_* or'd; 0: HL_STIX_LAST */
 	const char *version_list;	/* JSON array of µs integers (HL_STIX_LIST) */
 	size_t limit;			/* at most this many rows; 0: no limit */
+	/* A group's API root (hl_store_stix_group_each): the group's id
+	 * (link is then ignored), and the group case's name ("OWNER#N") or
+	 * NULL for any (case_side is then ignored). */
+	int64_t group;
+	const char *case_name;
 };
 
 struct hl_stix_row {
@@ -109,6 +114,23 @@ struct hl_stix_case {
 };
 typedef int (*hl_stix_case_fn)(void *ctx, const struct hl_stix_case *c);
 int hl_store_stix_cases(struct hl_store *st, int64_t link, hl_stix_case_fn fn, void *ctx);
+
+/* A group's API root, at its owner (docs/feeds.md "Group API roots"):
+ * the rows on the links ever members of q->group that its messages
+ * carried (our envelopes recorded in group_envelope for it), that a
+ * member sent in one of its cases (the case's notify is such an
+ * envelope) while it was a member, and the parties' identities and TLP
+ * markings; of the rows of one STIX id and version, only the first (by
+ * id) that q may see, so each object comes once whatever the members it
+ * went to, and a cursor stays right while rows are added.
+ * hl_store_stix_each gives q to it when q->group is set. */
+int hl_store_stix_group_each(struct hl_store *st, const struct hl_stix_query *q,
+			     hl_stix_row_fn fn, void *ctx, bool *more);
+/* The cases of group that carried objects, by the name every member's
+ * link knows them by ("OWNER#N"), in the order of their first row. */
+typedef int (*hl_stix_group_case_fn)(void *ctx, const char *name);
+int hl_store_stix_group_cases(struct hl_store *st, int64_t group, hl_stix_group_case_fn fn,
+			      void *ctx);
 
 /* SQLite's plan for q (EXPLAIN QUERY PLAN), its steps' details joined
  * by "; " into out: for the tests and the bench, which check that each

@@ -1,0 +1,230 @@
+/* stixgroup.c - the STIX objects of a group's API root, at its owner
+ * (stixobj.h, hl_store_stix_group_*; docs/feeds.md "Group API roots").
+ *
+ * A row is the group's when it is on a link that was ever a member and
+ * either our envelope that carried it is one of the group's messages
+ * (group_envelope), or the member sent it, in a case whose notify is
+ * one of them, while the link was a member (the row's sent is its
+ * message's time * 2, + 1), or it is one of the rows the index adds
+ * itself (the identities, the TLP markings).  Of the group's rows of
+ * one STIX id and version that a query may see, only the first by id
+ * is served: rows are only ever added after it, so the one served never
+ * changes and a reader's cursor stays right.  Each statement names its
+ * index; the first-of-its-object test and the versions go through
+ * stix_sid_any (migration 23).
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <sqlite3.h>
+
+#include "error.h"
+#include "sqlitepriv.h"
+#include "stixobj.h"
+
+enum {
+	G_BY_ID = HL_XSTMT_STIXGROUP, G_BY_TLP, G_ALL, G_CASES, G_ADDED,
+	G_END
+};
+_Static_assert(G_END <= HL_XSTMT_STIXGROUP + 8, "stixgroup.c owns 8 statement keys");
+
+#define COLS "SELECT o.id, o.added, o.version, o.sid, o.type, o.spec, o.version_text," \
+	     " o.json, o.tlp, o.case_side, o.case_seq, o.case_name FROM stix_object o "
+/* Whether row a is group ?1's and the query may see it: ?2 clearance,
+ * ?3 level or -1, ?4 the case's name or NULL. */
+#define GROUP(a) " " a ".link IN (SELECT link FROM group_member WHERE grp = ?1)" \
+	" AND +" a ".tlp <= ?2 AND (?3 < 0 OR " a ".tlp = ?3)" \
+	" AND (?4 IS NULL OR " a ".case_name = ?4) AND (" \
+	"(" a ".side = 0 AND EXISTS (SELECT 1 FROM group_envelope g" \
+	"  WHERE g.link = " a ".link AND g.seq = " a ".seq AND g.grp = ?1))" \
+	" OR (" a ".side = 1 AND " a ".case_side = 0 AND EXISTS (SELECT 1 FROM group_envelope g" \
+	"  WHERE g.link = " a ".link AND g.seq = " a ".case_seq AND g.grp = ?1)" \
+	"  AND EXISTS (SELECT 1 FROM group_member m WHERE m.grp = ?1 AND m.link = " a ".link" \
+	"  AND m.added <= " a ".sent / 2 AND (m.removed IS NULL OR " a ".sent / 2 < m.removed)))" \
+	" OR (" a ".side < 0 AND ?4 IS NULL))"
+/* The first row of its object among those the query may see. */
+#define FIRST " AND NOT EXISTS (SELECT 1 FROM stix_object p INDEXED BY stix_sid_any" \
+	      " WHERE p.sid = o.sid AND p.version = o.version AND p.id < o.id AND" GROUP("p") ")"
+/* ?10 HL_STIX_* bits, ?11 the versions of HL_STIX_LIST: as stixobj.c,
+ * across the group's links. */
+#define VERSIONS " AND (?10 & 4 OR (?10 & 1 AND NOT EXISTS (SELECT 1" \
+		 " FROM stix_object n INDEXED BY stix_sid_any" \
+		 " WHERE n.sid = o.sid AND n.version > o.version AND" GROUP("n") "))" \
+		 " OR (?10 & 2 AND NOT EXISTS (SELECT 1" \
+		 " FROM stix_object n INDEXED BY stix_sid_any" \
+		 " WHERE n.sid = o.sid AND n.version < o.version AND" GROUP("n") "))" \
+		 " OR (?10 & 8 AND o.version IN (SELECT value FROM json_each(?11))))"
+/* ?6 the cursor; ?7 ids, ?8 types, ?9 spec versions; ?12 the limit. */
+#define REST " AND o.id > ?6" \
+	     " AND (?7 IS NULL OR o.sid IN (SELECT value FROM json_each(?7)))" \
+	     " AND (?8 IS NULL OR o.type IN (SELECT value FROM json_each(?8)))" \
+	     " AND (?9 IS NULL OR o.spec IN (SELECT value FROM json_each(?9)))" \
+	     FIRST VERSIONS " ORDER BY o.id LIMIT ?12"
+
+static const char *const sql[] = {
+	[G_BY_ID - G_BY_ID] = COLS "INDEXED BY stix_sid_any WHERE"
+			      " o.sid IN (SELECT value FROM json_each(?7)) AND" GROUP("o") REST,
+	[G_BY_TLP - G_BY_ID] = COLS "INDEXED BY stix_tlp WHERE o.tlp = ?3 AND" GROUP("o") REST,
+	[G_ALL - G_BY_ID] = COLS "INDEXED BY stix_tlp WHERE" GROUP("o") REST,
+	[G_CASES - G_BY_ID] =
+		"SELECT o.case_name FROM group_envelope g"
+		" JOIN stix_object o INDEXED BY stix_case ON o.link = g.link"
+		"  AND o.case_side = 0 AND o.case_seq = g.seq"
+		" WHERE g.grp = ?1 AND g.kind = 'notify' AND o.case_name IS NOT NULL"
+		" GROUP BY o.case_name ORDER BY min(o.id)",
+	[G_ADDED - G_BY_ID] = "SELECT id FROM stix_object INDEXED BY stix_added"
+			      " WHERE added <= ?1 ORDER BY added DESC LIMIT 1",
+};
+
+static sqlite3_stmt *stmt(struct hl_store *st, int key)
+{
+	return hl_sqlite_stmt(st, key, sql[key - G_BY_ID]);
+}
+
+static void bind_text(sqlite3_stmt *s, int i, const char *t)
+{
+	if (t)
+		sqlite3_bind_text(s, i, t, -1, SQLITE_STATIC);
+}
+
+/* Whether list is NULL or a JSON array whose members all have type t. */
+static bool list_ok(const char *list, json_type t)
+{
+	json_t *j, *v;
+	size_t i;
+	bool ok;
+
+	if (!list)
+		return true;
+	j = json_loads(list, JSON_DECODE_ANY, NULL);
+	ok = json_is_array(j);
+	json_array_foreach(j, i, v)
+		ok = ok && json_typeof(v) == t;
+	json_decref(j);
+	return ok;
+}
+
+/* The last id added at or before t, or 0. */
+static int id_at(struct hl_store *st, int64_t t, int64_t *id)
+{
+	sqlite3_stmt *s = stmt(st, G_ADDED);
+	int rc;
+
+	*id = 0;
+	if (!s)
+		return -HL_ESTORE;
+	sqlite3_bind_int64(s, 1, t);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*id = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : hl_sqlite_fail(st);
+}
+
+static const char *col_text(sqlite3_stmt *s, int i)
+{
+	return (const char *)sqlite3_column_text(s, i);
+}
+
+static int rows(struct hl_store *st, sqlite3_stmt *s, size_t limit, hl_stix_row_fn fn,
+		void *ctx, bool *more)
+{
+	size_t n = 0;
+	int rc = SQLITE_DONE, r = 0;
+
+	while (r == 0 && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct hl_stix_row row = {
+			.id = sqlite3_column_int64(s, 0),
+			.added = sqlite3_column_int64(s, 1),
+			.version = sqlite3_column_int64(s, 2),
+			.sid = col_text(s, 3),
+			.type = col_text(s, 4),
+			.spec = col_text(s, 5),
+			.version_text = col_text(s, 6),
+			.json = col_text(s, 7),
+			.json_len = (size_t)sqlite3_column_bytes(s, 7),
+			.tlp = sqlite3_column_int(s, 8),
+			.case_side = sqlite3_column_int(s, 9),
+			.case_seq = (uint64_t)sqlite3_column_int64(s, 10),
+			.case_name = col_text(s, 11),
+		};
+
+		if (limit && n == limit) {
+			*more = true;
+			rc = SQLITE_DONE;
+			break;
+		}
+		n++;
+		r = fn(ctx, &row);
+	}
+	if (r == 0 && rc != SQLITE_DONE)
+		r = hl_sqlite_fail(st);
+	sqlite3_reset(s);
+	return r;
+}
+
+static int group_key(const struct hl_stix_query *q)
+{
+	if (!list_ok(q->ids, JSON_STRING) || !list_ok(q->types, JSON_STRING) ||
+	    !list_ok(q->specs, JSON_STRING) || !list_ok(q->version_list, JSON_INTEGER))
+		return -EINVAL;
+	if (q->ids)
+		return G_BY_ID;
+	return q->tlp >= 0 ? G_BY_TLP : G_ALL;
+}
+
+int hl_store_stix_group_each(struct hl_store *st, const struct hl_stix_query *q,
+			     hl_stix_row_fn fn, void *ctx, bool *more)
+{
+	int64_t after = q->after, at;
+	bool more_unused;
+	sqlite3_stmt *s;
+	int key = group_key(q), r;
+
+	if (!more)
+		more = &more_unused;
+	*more = false;
+	if (key < 0)
+		return key;
+	if (q->added_after >= 0) {
+		r = id_at(st, q->added_after, &at);
+		if (r < 0)
+			return r;
+		if (at > after)
+			after = at;
+	}
+	s = stmt(st, key);
+	if (!s)
+		return -HL_ESTORE;
+	sqlite3_bind_int64(s, 1, q->group);
+	sqlite3_bind_int(s, 2, q->clearance);
+	sqlite3_bind_int(s, 3, q->tlp);
+	bind_text(s, 4, q->case_name);
+	sqlite3_bind_int64(s, 6, after);
+	bind_text(s, 7, q->ids);
+	bind_text(s, 8, q->types);
+	bind_text(s, 9, q->specs);
+	sqlite3_bind_int(s, 10, q->versions ? q->versions : HL_STIX_LAST);
+	bind_text(s, 11, q->version_list ? q->version_list : "[]");
+	sqlite3_bind_int64(s, 12, q->limit ? (int64_t)q->limit + 1 : -1);
+	return rows(st, s, q->limit, fn, ctx, more);
+}
+
+int hl_store_stix_group_cases(struct hl_store *st, int64_t group, hl_stix_group_case_fn fn,
+			      void *ctx)
+{
+	sqlite3_stmt *s = stmt(st, G_CASES);
+	int rc = SQLITE_DONE, r = 0;
+
+	if (!s)
+		return -HL_ESTORE;
+	sqlite3_bind_int64(s, 1, group);
+	while (r == 0 && (rc = sqlite3_step(s)) == SQLITE_ROW)
+		r = fn(ctx, col_text(s, 0));
+	if (r == 0 && rc != SQLITE_DONE)
+		r = hl_sqlite_fail(st);
+	sqlite3_reset(s);
+	return r;
+}
