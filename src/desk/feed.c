@@ -12,9 +12,8 @@
 #include "feed.h"
 #include "feedpriv.h"
 #include "index.h"
+#include "stixfeed.h"
 
-static const char *const tlp_titles[] = {"TLP:CLEAR", "TLP:GREEN", "TLP:AMBER",
-					 "TLP:AMBER+STRICT", "TLP:RED"};
 static const char *const tlp_aliases[] = {"tlp-clear", "tlp-green", "tlp-amber",
 					  "tlp-amber-strict", "tlp-red"};
 
@@ -45,17 +44,22 @@ int feed_root(struct hl_store *st, const struct hl_party *me, const char *root,
 	return 0;
 }
 
-static void coll_tlp(const char *me, const struct hl_link *l, int tlp, struct feed_coll *c)
+void feed_coll_tlp(const char *me, const char *root, int tlp, struct feed_coll *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->tlp = tlp;
 	c->case_side = -1;
 	snprintf(c->alias, sizeof(c->alias), "%s", tlp_aliases[tlp]);
-	snprintf(c->title, sizeof(c->title), "%s", tlp_titles[tlp]);
+	snprintf(c->title, sizeof(c->title), "%s", hl_stixfeed_level_code(tlp));
+	hl_taxii_uuid(me, root, c->alias, c->id);
+}
+
+static void coll_tlp(const char *me, const struct hl_link *l, int tlp, struct feed_coll *c)
+{
+	feed_coll_tlp(me, l->name, tlp, c);
 	snprintf(c->description, sizeof(c->description),
 		 "The STIX objects on the link between %s and %s marked %s", me, l->name,
-		 tlp_titles[tlp]);
-	hl_taxii_uuid(me, l->name, c->alias, c->id);
+		 hl_stixfeed_level_code(tlp));
 }
 
 int feed_collections(struct hl_store *st, const char *me, const struct hl_link *l,

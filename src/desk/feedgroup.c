@@ -15,14 +15,10 @@
 #include "feedpriv.h"
 #include "groups.h"
 #include "index.h"
+#include "stixfeed.h"
 #include "stixobj.h"
 
 #define PREFIX "group_"
-
-static const char *const tlp_titles[] = {"TLP:CLEAR", "TLP:GREEN", "TLP:AMBER",
-					 "TLP:AMBER+STRICT", "TLP:RED"};
-static const char *const tlp_aliases[] = {"tlp-clear", "tlp-green", "tlp-amber",
-					  "tlp-amber-strict", "tlp-red"};
 
 bool feed_is_group(const char *root)
 {
@@ -114,15 +110,10 @@ int feed_group_root(struct hl_store *st, const struct hl_party *me, const char *
 
 static void coll_tlp(const char *me, const char *root, int tlp, struct feed_coll *c)
 {
-	memset(c, 0, sizeof(*c));
-	c->tlp = tlp;
-	c->case_side = -1;
-	snprintf(c->alias, sizeof(c->alias), "%s", tlp_aliases[tlp]);
-	snprintf(c->title, sizeof(c->title), "%s", tlp_titles[tlp]);
+	feed_coll_tlp(me, root, tlp, c);
 	snprintf(c->description, sizeof(c->description),
 		 "The STIX objects of group %s on its members' links marked %s",
-		 root + strlen(PREFIX), tlp_titles[tlp]);
-	hl_taxii_uuid(me, root, c->alias, c->id);
+		 root + strlen(PREFIX), hl_stixfeed_level_code(tlp));
 }
 
 struct cases {

@@ -25,6 +25,9 @@ int feed_root(struct hl_store *st, const struct hl_party *me, const char *root,
 /* Each collection of link l that a reader cleared up to clearance
  * sees: the TLP levels, then the cases; fn's nonzero stops and is
  * returned. */
+/* A TLP collection of root (a link's name, or a group's root): its
+ * level, alias, title and id; the caller writes its description. */
+void feed_coll_tlp(const char *me, const char *root, int tlp, struct feed_coll *c);
 int feed_collections(struct hl_store *st, const char *me, const struct hl_link *l,
 		     int clearance, int (*fn)(void *ctx, const struct feed_coll *c), void *ctx);
 /* The collection of l whose id or alias is want: 0, or -1 with e (404
