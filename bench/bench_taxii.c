@@ -500,13 +500,32 @@ static void query(struct feed *f, struct watch *w, size_t ids, bool by_id, struc
 	m->floor = summarise(tf, RUNS);
 }
 
+/* GET collections/ (the TLP levels, then one per case) RUNS / 10
+ * times: its median. */
+static struct stats collections(struct feed *f, size_t *cases)
+{
+	static double t[RUNS / 10];
+
+	for (size_t i = 0; i < RUNS / 10; i++) {
+		double t0 = now_s();
+
+		if (feed_get(f, "/taxii2/eg-cert/collections/") < 0)
+			fail(f->body ? f->body : "collections", -EPROTO);
+		t[i] = now_s() - t0;
+	}
+	*cases = 0;
+	for (const char *p = f->body; (p = strstr(p, "\"case-")) != NULL; p++)
+		(*cases)++;
+	return summarise(t, RUNS / 10);
+}
+
 /* ---- a million rows ---- */
 
 /* Puts fill_rows - have more amber indicators into ru-cert's table,
  * ru-cert stopped, as bench_feed does; their rate. */
 static double fill(size_t have)
 {
-	char db[PATH_MAX], err[256] = "", sid[64], json[1024];
+	char db[PATH_MAX], err[256] = "", sid[64], json[1024], case_name[64];
 	struct hl_store *st = NULL;
 	struct watch w;
 	double t0;
@@ -526,7 +545,8 @@ static double fill(size_t have)
 		r = hl_store_begin(st);
 		for (size_t j = i; r == 0 && j < i + FILL_BATCH && j < fill_rows; j++) {
 			struct hl_stix_obj o = {
-				.link = w.link, .side = 1, .seq = 1000 + j / 1000, .case_side = -1,
+				.link = w.link, .side = 1, .seq = 1000 + j / 1000, .case_side = 1,
+				.case_seq = 1000 + j / 1000, .case_name = case_name,
 				.sid = sid, .type = "indicator", .spec = "2.1",
 				.version = T0 + 360000000LL,
 				.version_text = "2026-11-22T10:00:00.000Z", .tlp = 2, .json = json,
@@ -534,6 +554,7 @@ static double fill(size_t have)
 			};
 
 			ind_id(j, sid);
+			snprintf(case_name, sizeof(case_name), "eg-cert#%zu", 1000 + j / 1000);
 			o.json_len = (size_t)snprintf(json, sizeof(json),
 				"{\"type\":\"indicator\",\"spec_version\":\"2.1\",\"id\":\"%s\","
 				"\"created\":\"2026-11-22T10:00:00.000Z\",\"modified\":\"2026-11-22T10:00:00.000Z\","
@@ -656,7 +677,9 @@ int main(int argc, char **argv)
 	char secret[128];
 	const char *dir = NULL;
 	double put_rate;
-	size_t rows30, rows1m;
+	size_t rows30, rows1m, cases30, cases1m;
+	struct stats coll30, coll1m;
+	char a[32], b[32];
 
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--hotlined") == 0 && i + 1 < argc)
@@ -691,6 +714,7 @@ int main(int argc, char **argv)
 			rows30);
 	query(&f, &w, OBJECTS, true, &q30[0]);
 	query(&f, &w, OBJECTS, false, &q30[1]);
+	coll30 = collections(&f, &cases30);
 	hl_store_close(w.st);
 	feed_close(&f);
 
@@ -703,6 +727,7 @@ int main(int argc, char **argv)
 	rows1m = table_rows(&w, 2);
 	query(&f, &w, fill_rows, true, &q1m[0]);
 	query(&f, &w, fill_rows, false, &q1m[1]);
+	coll1m = collections(&f, &cases1m);
 	hl_store_close(w.st);
 	feed_close(&f);
 	stop_all();
@@ -713,7 +738,7 @@ int main(int argc, char **argv)
 	printf("ingest: %.2f s from the first send until the last is served (sending took %.2f s); "
 	       "%zu amber rows\n", in.seconds, in.sent_s, rows30);
 	rate_line("ingest (send -> served by TAXII)", in.rate, in.floor_rate, 50000);
-	printf("read-all: %zu objects in %zu pages of <= %d, %.1f MB, %.2f s, %ld TLS connection(s)\n",
+	printf("read-all: %zu objects in %zu pages of <= %d, %.1f MB, %.2f s, %ld new TLS connection(s)\n",
 	       ra.objects, ra.pages, PAGE, (double)ra.bytes / 1e6, ra.seconds, ra.connects);
 	rate_line("read-all (limit 1000, next)", ra.rate, ra.floor_rate, 100000);
 	printf("queries (median of %d; store = hl_store_stix_each on a read-only handle; "
@@ -721,10 +746,13 @@ int main(int argc, char **argv)
 	       "returned)\n", RUNS);
 	query_lines("at 30k: match[id]", &q30[0]);
 	query_lines("at 30k: match[type] limit 100", &q30[1]);
-	printf("filled to %zu amber rows (put %.0f objects/s, %d to a commit)\n", rows1m,
+	printf("filled to %zu amber rows in cases of 1000 (put %.0f objects/s, %d to a commit)\n", rows1m,
 	       put_rate, FILL_BATCH);
 	query_lines("at 1M: match[id]", &q1m[0]);
 	query_lines("at 1M: match[type] limit 100", &q1m[1]);
+	printf("collections/ (https): %s with %zu case collections at 30k, %s with %zu at 1M "
+	       "(median of %d)\n", dur(coll30.median, a, sizeof(a)), cases30,
+	       dur(coll1m.median, b, sizeof(b)), cases1m, RUNS / 10);
 	remove_tree(bench_dir);
 	curl_global_cleanup();
 	return 0;
