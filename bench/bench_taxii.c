@@ -23,7 +23,9 @@
  *     limit 100, each timed as the whole HTTPS round trip and as the
  *     store's own time (hl_store_stix_each on a read-only handle); at
  *     30,000 rows, then at 1,000,000 (ru-cert stopped, its table filled
- *     through the store API as bench_feed does, restarted).
+ *     through the store API as bench_feed does, in cases of 1,000,
+ *     restarted);
+ *   - collections/ (one collection per case) at 30,000 and 1,000,000.
  *
  * Each figure is printed beside the JSON-parse floor measured in the
  * same run (jansson parsing the same objects) and the target: ingest
