@@ -396,6 +396,18 @@ test_expect_success 'a page of 600 objects streams whole, in several pieces' '
 	test "$(jq -r ".body.objects | length" ans)" = 599 && jq -e ".body.more" ans
 '
 
+test_expect_success 'a client paging with next keeps its TLS connection' '
+	port=$(cat ru-cert.console) &&
+	u=https://ru-cert:$port/taxii2/eg-cert/collections/tlp-green &&
+	curl -s -g --cacert ru-cert/tls.crt --resolve "ru-cert:$port:127.0.0.1" \
+		-u "ana:$(cat misp.secret)" -H "Accept: application/taxii+json;version=2.1" \
+		-D heads -o /dev/null -o /dev/null -o /dev/null \
+		-w "%{http_code} %{num_connects}\n" \
+		"$u/objects/?limit=1" "$u/manifest/" "$u/objects/?limit=2" >conns &&
+	printf "200 1\n200 0\n200 0\n" >expect && diff expect conns &&
+	! grep -qi "^connection: close" heads
+'
+
 test_expect_success 'the audit trail lists each TAXII read with its reader and count' '
 	hl ru-cert audit --json --limit 1000 | jq -s . >audit &&
 	jq -e "[.[] | select(.action == \"taxii\")] | length > 50" audit &&

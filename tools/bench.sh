@@ -20,9 +20,10 @@ case $fs in
 tmpfs|ramfs) echo "warning: $base is in memory, where fsync costs nothing" >&2 ;;
 esac
 
-# bench_delivery and bench_hub run real daemons: $build/hotlined, which
-# the bench target does not build.
-if [ -x "$build/bench/bench_delivery" ] || [ -x "$build/bench/bench_hub" ]; then
+# bench_delivery, bench_hub and bench_taxii run real daemons: $build/hotlined,
+# which the bench target does not build.
+if [ -x "$build/bench/bench_delivery" ] || [ -x "$build/bench/bench_hub" ] ||
+	[ -x "$build/bench/bench_taxii" ]; then
 	MAKEFLAGS= make -s --no-print-directory O="$build" "$build/hotlined" || status=1
 fi
 

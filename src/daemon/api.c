@@ -93,6 +93,7 @@ struct call {
 	char cookie[160];		/* Set-Cookie for the answer, or "" */
 	bool close;			/* answer with Connection: close */
 	bool answered;			/* answered in admit: refused, or a file */
+	bool taxii;			/* a TAXII GET or HEAD: answered once whole */
 	char why[256];			/* a refusal's words, when made up */
 	char *target;			/* HTTPS: the path as sent (raw_target) */
 	struct hl_buf body;
@@ -364,7 +365,16 @@ static enum MHD_Result admit(struct door *dr, struct MHD_Connection *c, const ch
 	if (bad)
 		return refuse_close(k, c, bad, why);
 	if (dr->kind == DOOR_HTTPS && k->target && hl_taxii_owns(k->target)) {
-		k->answered = true;	/* the TAXII feed's, whole (taxii.c) */
+		/* The TAXII feed's, whole (taxii.c).  A read is answered on
+		 * the next call, once the request is whole: an answer queued
+		 * before that makes libmicrohttpd close the connection, and a
+		 * client paging with `next` would pay a TLS handshake a page.
+		 * Anything else is refused at once, its body unread. */
+		if (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0) {
+			k->taxii = true;
+			return MHD_YES;
+		}
+		k->answered = true;
 		return hl_taxii_answer(dr->api->desk, c, method, k->target);
 	}
 	if (dr->kind == DOOR_HTTPS && hl_console_owns(url)) {
@@ -556,6 +566,14 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	if (k->answered) {
 		*size = 0;	/* refused: the body is not read */
 		return MHD_YES;
+	}
+	if (k->taxii) {
+		if (*size) {
+			*size = 0;	/* a read's body is not read */
+			return MHD_YES;
+		}
+		k->answered = true;
+		return hl_taxii_answer(k->door->api->desk, c, method, k->target);
 	}
 	if (*size) {
 		if (hl_buf_append(&k->body, data, *size) < 0)

@@ -103,14 +103,13 @@ struct hl_stix_obj {
 int hl_store_stix_put(struct hl_store *st, const struct hl_stix_obj *o, bool *added);
 
 /* The cases of a link that carried objects, in the order of their first
- * object: for the feed's case collections. */
+ * object: for the feed's case collections.  A seek per case, whatever
+ * their rows (no count, no highest level: those would read every row). */
 struct hl_stix_case {
 	int side;
 	uint64_t seq;
 	const char *name;		/* "OWNER#N"; valid during the callback */
-	int64_t objects;		/* its rows, every level */
-	int tlp_max;			/* the highest level among them */
-	int64_t first_added, last_added;
+	int64_t first_added;		/* its first object's */
 };
 typedef int (*hl_stix_case_fn)(void *ctx, const struct hl_stix_case *c);
 int hl_store_stix_cases(struct hl_store *st, int64_t link, hl_stix_case_fn fn, void *ctx);

@@ -453,10 +453,8 @@ static int see_case(void *ctx, const struct hl_stix_case *c)
 	struct cases *w = ctx;
 
 	w->len += (size_t)snprintf(w->s + w->len, sizeof(w->s) - w->len,
-				   "%d/%llu %s %lld %d %lld-%lld;", c->side,
-				   (unsigned long long)c->seq, c->name, (long long)c->objects,
-				   c->tlp_max, (long long)(c->first_added - T0),
-				   (long long)(c->last_added - T0));
+				   "%d/%llu %s %lld;", c->side, (unsigned long long)c->seq,
+				   c->name, (long long)(c->first_added - T0));
 	return 0;
 }
 
@@ -470,8 +468,15 @@ static void test_cases(void **state)
 	put_full(f, 1, IND(3), "indicator", 1, 4, 1, 5, 6);	/* T0 + 20 */
 	put_full(f, 1, MAL, "malware", 1, 2, -1, 0, 7);		/* no case */
 	put_full(f, 2, MAL, "malware", 1, 2, 1, 1, 1);		/* another link */
+	/* Cases the index walk meets in another order than their first
+	 * objects': each listed once, by its first object. */
+	put_full(f, 1, IND(4), "indicator", 1, 2, 0, 1, 8);	/* T0 + 50 */
+	put_full(f, 1, IND(5), "indicator", 1, 2, 1, 2, 9);	/* T0 + 60 */
+	put_full(f, 1, IND(6), "indicator", 1, 2, 1, 5, 10);	/* T0 + 70 */
+	put_full(f, 1, IND(7), "indicator", 1, 2, 0, 1, 11);	/* T0 + 80 */
 	assert_int_equal(hl_store_stix_cases(f->st, 1, see_case, &w), 0);
-	assert_string_equal(w.s, "1/5 us-cert#5 2 4 0-20;0/3 us-cert#3 1 0 10-10;");
+	assert_string_equal(w.s, "1/5 us-cert#5 0;0/3 us-cert#3 10;0/1 us-cert#1 50;"
+			    "1/2 us-cert#2 60;");
 }
 
 static void test_rebuild_clears(void **state)
