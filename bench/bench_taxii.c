@@ -730,7 +730,7 @@ int main(int argc, char **argv)
 	double put_rate;
 	size_t rows30, rows1m, cases30, cases1m;
 	struct stats coll30, coll1m;
-	char a[32], b[32];
+	char a[32], b[32], at[32], line[64];
 
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--hotlined") == 0 && i + 1 < argc)
@@ -799,11 +799,15 @@ int main(int argc, char **argv)
 	query_lines("at 30k: match[type] limit 100", &q30[1]);
 	printf("filled to %zu amber rows in cases of 1000 (put %.0f objects/s, %d to a commit)\n", rows1m,
 	       put_rate, FILL_BATCH);
-	query_lines("at 1M: match[id]", &q1m[0]);
-	query_lines("at 1M: match[type] limit 100", &q1m[1]);
-	printf("collections/ (https): %s with %zu case collections at 30k, %s with %zu at 1M "
+	/* "1M" unless --fill asked for another size. */
+	snprintf(at, sizeof(at), fill_rows == FILL ? "1M" : "%zuk", rows1m / 1000);
+	snprintf(line, sizeof(line), "at %s: match[id]", at);
+	query_lines(line, &q1m[0]);
+	snprintf(line, sizeof(line), "at %s: match[type] limit 100", at);
+	query_lines(line, &q1m[1]);
+	printf("collections/ (https): %s with %zu case collections at 30k, %s with %zu at %s "
 	       "(median of %d)\n", dur(coll30.median, a, sizeof(a)), cases30,
-	       dur(coll1m.median, b, sizeof(b)), cases1m, RUNS / 10);
+	       dur(coll1m.median, b, sizeof(b)), cases1m, at, RUNS / 10);
 	remove_tree(bench_dir);
 	curl_global_cleanup();
 	return 0;
