@@ -111,13 +111,6 @@ browser_run() {
 		{
 			echo "# $TEST_NAME: tests/browser/$br_script failed (exit $br_rc); its output, kept as $br_tap:"
 			cat "$br_tap"
-			# What the daemons said meanwhile: a message that never
-			# came is explained there.
-			for br_log in "$TEST_DIR"/*.log; do
-				[ -f "$br_log" ] || continue
-				echo "# the last lines of ${br_log##*/}:"
-				tail -n 40 "$br_log" | sed 's/^/#   /'
-			done
 		} >&7
 	fi
 	return $br_rc

@@ -39,6 +39,19 @@ if [ ! -x "$HOTLINE" ] || [ ! -x "$HOTLINED" ]; then
 	exit 0
 fi
 
+# What a failed step said, and the last lines of each daemon's log, for
+# the test's standard error: prove shows it without -v (the TAP comments
+# on standard output it hides), so a CI log explains a failure.
+test_failure_said() {
+	echo "# $TEST_NAME: not ok $test_count - $1; its output:"
+	tail -n 40 "$TEST_DIR/.log" | sed 's/^/#   /'
+	for tf_log in "$TEST_DIR"/*.log; do
+		[ -f "$tf_log" ] || continue
+		echo "# the last lines of ${tf_log##*/}:"
+		tail -n 20 "$tf_log" | sed 's/^/#   /'
+	done
+}
+
 test_expect_success() {
 	test_count=$((test_count + 1))
 	[ -z "${TEST_TIMES:-}" ] || te_start=$(date +%s%N)
@@ -48,6 +61,7 @@ test_expect_success() {
 		test_failed=$((test_failed + 1))
 		echo "not ok $test_count - $1"
 		sed 's/^/#   /' "$TEST_DIR/.log"
+		test_failure_said "$1" >&2
 	fi
 	[ -z "${TEST_TIMES:-}" ] ||
 		echo "# took $((($(date +%s%N) - te_start) / 1000000)) ms"

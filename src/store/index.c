@@ -79,7 +79,9 @@ static int put_term(void *ctx, const char *object, const char *kind, const char 
  * suspension keeps its text, the reason that status shows. */
 static char *fields_json(const struct hl_content *c, const struct hl_stix_error *bad)
 {
-	json_t *j = json_deep_copy(c->json);
+	/* Shallow: only members of the top level are dropped or replaced,
+	 * and the bundle, the largest of them, is never copied. */
+	json_t *j = json_copy(c->json);
 	char *s;
 
 	if (!j)
