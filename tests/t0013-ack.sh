@@ -27,10 +27,11 @@ test_expect_success 'a FLASH message arrives, due for acknowledgment in 15 minut
 
 test_expect_success 'past its deadline it shows OVERDUE, with a hint' '
 	# hotlined says what is overdue by its clock, the CLI how long by
-	# its own: both 20 minutes ahead.  faketime preloads itself; ASan
-	# then needs telling that is fine.
+	# its own: both 20 minutes ahead (at_clock: libfaketime preloaded,
+	# not the faketime wrapper, whose semaphores in /dev/shm outlive a
+	# killed run and fail a later one with the same pid).
 	only_daemon_at +1200 us-cert &&
-	ASAN_OPTIONS=verify_asan_link_order=0 faketime "+20 minutes" \
+	at_clock +1200 \
 		"$HOTLINE" --home us-cert inbox >inbox &&
 	grep -q "^ru-cert/1 .* OVERDUE [45]m$" inbox &&
 	grep -q "^1 message(s) OVERDUE for acknowledgment" inbox &&
@@ -38,11 +39,11 @@ test_expect_success 'past its deadline it shows OVERDUE, with a hint' '
 '
 
 test_expect_success 'status counts it overdue on both sides' '
-	expect_code 1 env ASAN_OPTIONS=verify_asan_link_order=0 faketime "+20 minutes" \
+	expect_code 1 at_clock +1200 \
 		"$HOTLINE" --home us-cert status >st &&
 	grep -q "OVERDUE: 1 received message(s) not acknowledged in time" st &&
 	only_daemon_at +1200 ru-cert &&
-	expect_code 1 env ASAN_OPTIONS=verify_asan_link_order=0 faketime "+20 minutes" \
+	expect_code 1 at_clock +1200 \
 		"$HOTLINE" --home ru-cert status >st &&
 	grep -q "OVERDUE: 1 of our messages not acknowledged by us-cert in time" st &&
 	stop_daemon ru-cert && only_daemon us-cert &&

@@ -13,13 +13,13 @@ EG_PORT=$(free_port)
 RU_PORT=$(free_port)
 linked_pair eg-cert "$EG_PORT" ru-cert "$RU_PORT"
 
-# later SPAN PARTY ARGS... : hotline as PARTY, SPAN from now.
+# later SPAN PARTY ARGS... : hotline as PARTY, SPAN seconds from now
+# ("+1200"), through at_clock.
 later() {
 	l_span=$1
 	l_who=$2
 	shift 2
-	ASAN_OPTIONS=verify_asan_link_order=0 faketime "$l_span" \
-		"$HOTLINE" --home "$TEST_DIR/$l_who" "$@"
+	at_clock "$l_span" "$HOTLINE" --home "$TEST_DIR/$l_who" "$@"
 }
 
 # link_is PARTY KEY VALUE : PARTY's status --json says KEY is VALUE for
@@ -61,24 +61,24 @@ test_expect_success 'both running, nothing late: 0 OK' '
 
 test_expect_success 'an acknowledgment overdue: 1 WARNING on both sides' '
 	stop_daemon ru-cert && start_daemon_at +1200 ru-cert &&
-	expect_code 1 later "+20 minutes" ru-cert status >out &&
+	expect_code 1 later +1200 ru-cert status >out &&
 	grep -q "OVERDUE: 1 received message" out &&
-	expect_code 1 later "+20 minutes" ru-cert status --json >j &&
+	expect_code 1 later +1200 ru-cert status --json >j &&
 	test "$(jfield j level)" = "\"warning\"" &&
 	test "$(jfield j links 0 overdue_received)" = 1 &&
 	stop_daemon eg-cert && start_daemon_at +1200 eg-cert &&
-	expect_code 1 later "+20 minutes" eg-cert status --json >j &&
+	expect_code 1 later +1200 eg-cert status --json >j &&
 	test "$(jfield j links 0 overdue_sent)" = 1 &&
 	hl ru-cert ack eg-cert/1 "read" >/dev/null &&
 	wait_for 20 link_is ru-cert outbox 0 &&
-	expect_code 0 later "+20 minutes" ru-cert status
+	expect_code 0 later +1200 ru-cert status
 '
 
 test_expect_success 'a message of ours not receipted in time: 1 WARNING' '
 	stop_daemon ru-cert &&
 	hl eg-cert send --to ru-cert --precedence routine "late" >/dev/null &&
 	stop_daemon eg-cert && start_daemon_at +259200 eg-cert &&
-	expect_code 1 later "+3 days" eg-cert status >out &&
+	expect_code 1 later +259200 eg-cert status >out &&
 	grep -q "LATE: 1 of our messages not receipted" out &&
 	stop_daemon eg-cert
 '

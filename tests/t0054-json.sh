@@ -40,7 +40,7 @@ test_expect_success 'inbox --json: a line per message, as the table' '
 		\$j->{case} eq q(eg-cert#1) && \$j->{ack}{state} eq q(due) && \$j->{ack}{due} > 0" &&
 	head -n 1 j | jcheck /dev/stdin "\$j->{precedence} eq q(flash) && \$j->{kind} eq q(notify)" &&
 	only_daemon_at +1200 ru-cert &&
-	ASAN_OPTIONS=verify_asan_link_order=0 faketime "+20 minutes" \
+	at_clock +1200 \
 		"$HOTLINE" --home ru-cert inbox --json >late &&
 	stop_daemon ru-cert && only_daemon ru-cert &&
 	head -n 1 late | grep -q "\"ack\":{\"due\":[0-9]*,\"state\":\"overdue\"}" &&
