@@ -14,7 +14,9 @@ DB="$TEST_DIR/us-cert/hotline.db"
 # The first push is retried as a courier would (a byte-identical push
 # gets the same answer): on a loaded machine the peer server has been
 # seen to drop a first handshake, and the real story must be stored
-# before the forks' pushes, or they are the story.
+# before the forks' pushes, or they are the story.  Only us-cert runs
+# then: fork-b's daemon, left running by its send, would push its story
+# on its own, racing the test's pushes.
 # Each incident keeps two envelopes of about 1.2 KB: the first fits under
 # 3K, the second would not.
 echo "evidence.max = 3K" >>"$TEST_DIR/us-cert/hotline.conf"
@@ -47,7 +49,7 @@ test_expect_success 'ru-cert, and two forks of it with its keys, each sign their
 	"$HOTLINE" --home ru-cert batch export --link us-cert --out real.batch 2>/dev/null &&
 	"$HOTLINE" --home fork-a batch export --link us-cert --out a.batch 2>/dev/null &&
 	"$HOTLINE" --home fork-b batch export --link us-cert --out b.batch 2>/dev/null &&
-	start_daemon us-cert &&
+	only_daemon us-cert &&
 	wait_for 20 pushed ru-cert real.batch 200
 '
 
