@@ -115,6 +115,9 @@ test_expect_success 'two acceptances that cross: the later counts for nothing, a
 	stop_daemon us-cert &&
 	hl ru-cert link terms accept us-cert/3 >/dev/null &&
 	stop_daemon ru-cert && start_daemon us-cert &&
+	# Envelopes are dated to the second: in the same second the two
+	# are a tie, which a loaded machine made of "the later" one.
+	sleep 1.1 &&
 	hl us-cert link terms accept ru-cert/3 >/dev/null &&
 	start_daemon ru-cert &&
 	wait_for 30 grep -q "does not count: the proposal is stale" us-cert.log &&
