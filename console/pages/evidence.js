@@ -116,14 +116,20 @@ export async function render(main, ctx) {
 	const result = el('div', { attrs: { 'aria-live': 'polite' } });
 	const trail = hasRole(me, 'auditor', 'admin');
 	let rows = [];
+	let latest = 0;
 	// Opening the page shows the figures; the button has hotlined
 	// recompute the whole transcript too (as `hotline log verify` does).
+	// Only the latest call draws: an earlier one answered late never
+	// replaces a newer outcome (nor takes its focus away).
 	const verify = async (full) => {
+		const mine = ++latest;
 		const [status, links, lv] = await Promise.all([api('GET', '/v1/status'), allPages(api, '/v1/links'),
 			full ? api('POST', '/v1/log/verify', {}) : null]);
 		const byName = Object.fromEntries(links.map((l) => [l.name, l]));
-		rows = (status.links || []).map((s) => ({ s, l: byName[s.name] || {} }));
 		const audit = trail ? await api('POST', '/v1/audit/verify', {}) : null;
+		if (mine !== latest)
+			return rows;
+		rows = (status.links || []).map((s) => ({ s, l: byName[s.name] || {} }));
 		clear(result);
 		result.append(el('p', { class: 'note', text: t('Checked at %s.', fmtTime(Math.floor(Date.now() / 1000))) }),
 			rows.length ? transcript(rows, lv, audit) : el('p', { text: t('No link yet.') }));

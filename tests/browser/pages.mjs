@@ -215,8 +215,8 @@ await step('evidence: hotlined verifies the transcript intact; a proof of the FL
 		'the indexes are checked', await page.locator('#ev-indexes').textContent());
 	check(!(await page.locator('main').textContent()).includes('hotline log verify'),
 		'the page no longer sends the operator to the CLI to verify');
-	check(await page.locator('#ev-overall').evaluate((p) => p === document.activeElement),
-		'the outcome takes the focus');
+	await until('the outcome takes the focus', async () =>
+		page.locator('#ev-overall').evaluate((p) => p === document.activeElement));
 	await page.getByLabel('Disclose what the message said').check();
 	await page.getByRole('button', { name: 'Export the proof' }).click();
 	const a = page.locator('.done a.download');
