@@ -26,9 +26,10 @@
 #include "error.h"
 #include "sqlitepriv.h"
 #include "stixobj.h"
+#include "stixpriv.h"
 
 enum {
-	G_BY_ID = HL_XSTMT_STIXGROUP, G_BY_TLP, G_ALL, G_CASES, G_ADDED,
+	G_BY_ID = HL_XSTMT_STIXGROUP, G_BY_TLP, G_ALL, G_CASES,
 	G_END
 };
 _Static_assert(G_END <= HL_XSTMT_STIXGROUP + 8, "stixgroup.c owns 8 statement keys");
@@ -77,8 +78,6 @@ static const char *const sql[] = {
 		"  AND o.case_side = 0 AND o.case_seq = g.seq"
 		" WHERE g.grp = ?1 AND g.kind = 'notify' AND o.case_name IS NOT NULL"
 		" GROUP BY o.case_name ORDER BY min(o.id)",
-	[G_ADDED - G_BY_ID] = "SELECT id FROM stix_object INDEXED BY stix_added"
-			      " WHERE added <= ?1 ORDER BY added DESC LIMIT 1",
 };
 
 static sqlite3_stmt *stmt(struct hl_store *st, int key)
@@ -92,86 +91,13 @@ static void bind_text(sqlite3_stmt *s, int i, const char *t)
 		sqlite3_bind_text(s, i, t, -1, SQLITE_STATIC);
 }
 
-/* Whether list is NULL or a JSON array whose members all have type t. */
-static bool list_ok(const char *list, json_type t)
-{
-	json_t *j, *v;
-	size_t i;
-	bool ok;
-
-	if (!list)
-		return true;
-	j = json_loads(list, JSON_DECODE_ANY, NULL);
-	ok = json_is_array(j);
-	json_array_foreach(j, i, v)
-		ok = ok && json_typeof(v) == t;
-	json_decref(j);
-	return ok;
-}
-
-/* The last id added at or before t, or 0. */
-static int id_at(struct hl_store *st, int64_t t, int64_t *id)
-{
-	sqlite3_stmt *s = stmt(st, G_ADDED);
-	int rc;
-
-	*id = 0;
-	if (!s)
-		return -HL_ESTORE;
-	sqlite3_bind_int64(s, 1, t);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*id = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : hl_sqlite_fail(st);
-}
-
-static const char *col_text(sqlite3_stmt *s, int i)
-{
-	return (const char *)sqlite3_column_text(s, i);
-}
-
-static int rows(struct hl_store *st, sqlite3_stmt *s, size_t limit, hl_stix_row_fn fn,
-		void *ctx, bool *more)
-{
-	size_t n = 0;
-	int rc = SQLITE_DONE, r = 0;
-
-	while (r == 0 && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-		struct hl_stix_row row = {
-			.id = sqlite3_column_int64(s, 0),
-			.added = sqlite3_column_int64(s, 1),
-			.version = sqlite3_column_int64(s, 2),
-			.sid = col_text(s, 3),
-			.type = col_text(s, 4),
-			.spec = col_text(s, 5),
-			.version_text = col_text(s, 6),
-			.json = col_text(s, 7),
-			.json_len = (size_t)sqlite3_column_bytes(s, 7),
-			.tlp = sqlite3_column_int(s, 8),
-			.case_side = sqlite3_column_int(s, 9),
-			.case_seq = (uint64_t)sqlite3_column_int64(s, 10),
-			.case_name = col_text(s, 11),
-		};
-
-		if (limit && n == limit) {
-			*more = true;
-			rc = SQLITE_DONE;
-			break;
-		}
-		n++;
-		r = fn(ctx, &row);
-	}
-	if (r == 0 && rc != SQLITE_DONE)
-		r = hl_sqlite_fail(st);
-	sqlite3_reset(s);
-	return r;
-}
 
 static int group_key(const struct hl_stix_query *q)
 {
-	if (!list_ok(q->ids, JSON_STRING) || !list_ok(q->types, JSON_STRING) ||
-	    !list_ok(q->specs, JSON_STRING) || !list_ok(q->version_list, JSON_INTEGER))
+	if (!hl_stix_list_ok(q->ids, JSON_STRING, NULL, 0) ||
+	    !hl_stix_list_ok(q->types, JSON_STRING, NULL, 0) ||
+	    !hl_stix_list_ok(q->specs, JSON_STRING, NULL, 0) ||
+	    !hl_stix_list_ok(q->version_list, JSON_INTEGER, NULL, 0))
 		return -EINVAL;
 	if (q->ids)
 		return G_BY_ID;
@@ -192,7 +118,7 @@ int hl_store_stix_group_each(struct hl_store *st, const struct hl_stix_query *q,
 	if (key < 0)
 		return key;
 	if (q->added_after >= 0) {
-		r = id_at(st, q->added_after, &at);
+		r = hl_stix_id_at(st, q->added_after, &at);
 		if (r < 0)
 			return r;
 		if (at > after)
@@ -212,7 +138,7 @@ int hl_store_stix_group_each(struct hl_store *st, const struct hl_stix_query *q,
 	sqlite3_bind_int(s, 10, q->versions ? q->versions : HL_STIX_LAST);
 	bind_text(s, 11, q->version_list ? q->version_list : "[]");
 	sqlite3_bind_int64(s, 12, q->limit ? (int64_t)q->limit + 1 : -1);
-	return rows(st, s, q->limit, fn, ctx, more);
+	return hl_stix_rows(st, s, q->limit, fn, ctx, more);
 }
 
 int hl_store_stix_group_cases(struct hl_store *st, int64_t group, hl_stix_group_case_fn fn,
@@ -225,7 +151,7 @@ int hl_store_stix_group_cases(struct hl_store *st, int64_t group, hl_stix_group_
 		return -HL_ESTORE;
 	sqlite3_bind_int64(s, 1, group);
 	while (r == 0 && (rc = sqlite3_step(s)) == SQLITE_ROW)
-		r = fn(ctx, col_text(s, 0));
+		r = fn(ctx, (const char *)sqlite3_column_text(s, 0));
 	if (r == 0 && rc != SQLITE_DONE)
 		r = hl_sqlite_fail(st);
 	sqlite3_reset(s);

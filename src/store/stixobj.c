@@ -20,6 +20,7 @@
 #include "error.h"
 #include "sqlitepriv.h"
 #include "stixobj.h"
+#include "stixpriv.h"
 
 enum {
 	Q_PUT = HL_XSTMT_STIX, Q_VERSIONS, Q_CLEAR, Q_CASES, Q_ADDED,
@@ -164,7 +165,7 @@ int hl_sqlite_stix_clear(struct hl_store *st)
 
 /* Whether list is NULL or a JSON array whose members all have type t;
  * *one gets its only member when it has exactly one string. */
-static bool list_ok(const char *list, json_type t, char *one, size_t cap)
+bool hl_stix_list_ok(const char *list, json_type t, char *one, size_t cap)
 {
 	json_t *j, *v;
 	size_t i;
@@ -186,7 +187,7 @@ static bool list_ok(const char *list, json_type t, char *one, size_t cap)
 }
 
 /* The last id added at or before t, or 0. */
-static int id_at(struct hl_store *st, int64_t t, int64_t *id)
+int hl_stix_id_at(struct hl_store *st, int64_t t, int64_t *id)
 {
 	sqlite3_stmt *s = stmt(st, Q_ADDED);
 	int rc;
@@ -207,8 +208,8 @@ static const char *col_text(sqlite3_stmt *s, int i)
 	return (const char *)sqlite3_column_text(s, i);
 }
 
-static int rows(struct hl_store *st, sqlite3_stmt *s, size_t limit, hl_stix_row_fn fn,
-		void *ctx, bool *more)
+int hl_stix_rows(struct hl_store *st, sqlite3_stmt *s, size_t limit, hl_stix_row_fn fn,
+		 void *ctx, bool *more)
 {
 	size_t n = 0;
 	int rc = SQLITE_DONE, r = 0;
@@ -259,10 +260,10 @@ static int driver(const struct hl_stix_query *q, const char *one_type)
 /* The driver of q, after its lists are checked. */
 static int query_key(const struct hl_stix_query *q, char *one_type, size_t cap)
 {
-	if (!list_ok(q->ids, JSON_STRING, NULL, 0) ||
-	    !list_ok(q->types, JSON_STRING, one_type, cap) ||
-	    !list_ok(q->specs, JSON_STRING, NULL, 0) ||
-	    !list_ok(q->version_list, JSON_INTEGER, NULL, 0))
+	if (!hl_stix_list_ok(q->ids, JSON_STRING, NULL, 0) ||
+	    !hl_stix_list_ok(q->types, JSON_STRING, one_type, cap) ||
+	    !hl_stix_list_ok(q->specs, JSON_STRING, NULL, 0) ||
+	    !hl_stix_list_ok(q->version_list, JSON_INTEGER, NULL, 0))
 		return -EINVAL;
 	return driver(q, one_type);
 }
@@ -284,7 +285,7 @@ int hl_store_stix_each(struct hl_store *st, const struct hl_stix_query *q,
 	if (key < 0)
 		return key;
 	if (q->added_after >= 0) {
-		r = id_at(st, q->added_after, &at);
+		r = hl_stix_id_at(st, q->added_after, &at);
 		if (r < 0)
 			return r;
 		if (at > after)
@@ -307,7 +308,7 @@ int hl_store_stix_each(struct hl_store *st, const struct hl_stix_query *q,
 	sqlite3_bind_int64(s, 12, q->limit ? (int64_t)q->limit + 1 : -1);
 	if (one_type[0])
 		sqlite3_bind_text(s, 13, one_type, -1, SQLITE_STATIC);
-	return rows(st, s, q->limit, fn, ctx, more);
+	return hl_stix_rows(st, s, q->limit, fn, ctx, more);
 }
 
 int hl_store_stix_cases(struct hl_store *st, int64_t link, hl_stix_case_fn fn, void *ctx)
