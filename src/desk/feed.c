@@ -77,14 +77,9 @@ int feed_collections(struct hl_store *st, const char *me, const struct hl_link *
 	return r;
 }
 
-struct find {
-	const char *want;
-	struct feed_coll *out;
-};
-
-static int find_one(void *ctx, const struct feed_coll *c)
+int feed_find_one(void *ctx, const struct feed_coll *c)
 {
-	struct find *f = ctx;
+	struct feed_find *f = ctx;
 
 	if (strcmp(f->want, c->id) != 0 && strcmp(f->want, c->alias) != 0)
 		return 0;
@@ -92,13 +87,8 @@ static int find_one(void *ctx, const struct feed_coll *c)
 	return 1;
 }
 
-int feed_collection(struct hl_store *st, const char *me, const struct hl_link *l,
-		    int clearance, const char *want, struct feed_coll *out,
-		    struct hl_desk_err *e)
+int feed_found(int r, const char *want, struct hl_desk_err *e)
 {
-	struct find f = {.want = want, .out = out};
-	int r = feed_collections(st, me, l, clearance, find_one, &f);
-
 	if (r == 1)
 		return 0;
 	if (r < 0)
@@ -108,6 +98,15 @@ int feed_collection(struct hl_store *st, const char *me, const struct hl_link *l
 	return -1;
 }
 
+int feed_collection(struct hl_store *st, const char *me, const struct hl_link *l,
+		    int clearance, const char *want, struct feed_coll *out,
+		    struct hl_desk_err *e)
+{
+	struct feed_find f = {.want = want, .out = out};
+
+	return feed_found(feed_collections(st, me, l, clearance, feed_find_one, &f), want, e);
+}
+
 json_t *feed_coll_json(const struct feed_coll *c)
 {
 	return json_pack("{s:s, s:s, s:s, s:s, s:b, s:b, s:[s]}", "id", c->id, "title", c->title,
@@ -115,7 +114,7 @@ json_t *feed_coll_json(const struct feed_coll *c)
 			 "can_write", 0, "media_types", HL_TAXII_STIX_MEDIA);
 }
 
-static int list_coll(void *ctx, const struct feed_coll *c)
+int feed_list_coll(void *ctx, const struct feed_coll *c)
 {
 	json_t *j = feed_coll_json(c);
 
@@ -179,7 +178,7 @@ static json_t *info(struct hl_desk *d, const struct hl_feed_req *q, struct hl_de
 		res = root_info(d, &l);
 	} else if (q->path->res == HL_TAXII_COLLECTIONS) {
 		a = json_array();
-		if (feed_collections(d->st, me, &l, q->rd->clearance, list_coll, a) < 0)
+		if (feed_collections(d->st, me, &l, q->rd->clearance, feed_list_coll, a) < 0)
 			hl_desk_fail(e, 503, "the store cannot be read");
 		else
 			res = json_pack("{s:O}", "collections", a);

@@ -155,42 +155,13 @@ static int collections(struct hl_store *st, const char *me, const char *root, in
 	return r ? r : hl_store_stix_group_cases(st, group, case_one, &x);
 }
 
-struct find {
-	const char *want;
-	struct feed_coll *out;
-};
-
-static int find_one(void *ctx, const struct feed_coll *c)
-{
-	struct find *f = ctx;
-
-	if (strcmp(f->want, c->id) != 0 && strcmp(f->want, c->alias) != 0)
-		return 0;
-	*f->out = *c;
-	return 1;
-}
-
 int feed_group_collection(struct hl_store *st, const char *me, const char *root,
 			  int64_t group, int clearance, const char *want,
 			  struct feed_coll *out, struct hl_desk_err *e)
 {
-	struct find f = {.want = want, .out = out};
-	int r = collections(st, me, root, group, clearance, find_one, &f);
+	struct feed_find f = {.want = want, .out = out};
 
-	if (r == 1)
-		return 0;
-	if (r < 0)
-		hl_desk_fail(e, 503, "the store cannot be read");
-	else
-		hl_desk_fail(e, 404, "no such collection: %s", want);
-	return -1;
-}
-
-static int list_coll(void *ctx, const struct feed_coll *c)
-{
-	json_t *j = feed_coll_json(c);
-
-	return j ? json_array_append_new(ctx, j) : -1;
+	return feed_found(collections(st, me, root, group, clearance, feed_find_one, &f), want, e);
 }
 
 static json_t *root_info(const char *me, const char *root)
@@ -224,7 +195,7 @@ json_t *feed_group_info(struct hl_store *st, const struct hl_party *me,
 		return feed_coll_json(&c);
 	}
 	a = json_array();
-	if (collections(st, me->card.name, root, group, q->rd->clearance, list_coll, a) < 0)
+	if (collections(st, me->card.name, root, group, q->rd->clearance, feed_list_coll, a) < 0)
 		hl_desk_fail(e, 503, "the store cannot be read");
 	else
 		res = json_pack("{s:O}", "collections", a);

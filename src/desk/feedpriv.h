@@ -28,6 +28,17 @@ int feed_root(struct hl_store *st, const struct hl_party *me, const char *root,
 /* A TLP collection of root (a link's name, or a group's root): its
  * level, alias, title and id; the caller writes its description. */
 void feed_coll_tlp(const char *me, const char *root, int tlp, struct feed_coll *c);
+/* Finding a collection by its id or alias: walk the collections with
+ * feed_find_one and a struct feed_find; feed_found turns the walk's
+ * result into 0, or -1 with e (404 none, 503 the store). */
+struct feed_find {
+	const char *want;
+	struct feed_coll *out;
+};
+int feed_find_one(void *ctx, const struct feed_coll *c);
+int feed_found(int r, const char *want, struct hl_desk_err *e);
+/* Appends c as TAXII's collection resource to the JSON array ctx. */
+int feed_list_coll(void *ctx, const struct feed_coll *c);
 int feed_collections(struct hl_store *st, const char *me, const struct hl_link *l,
 		     int clearance, int (*fn)(void *ctx, const struct feed_coll *c), void *ctx);
 /* The collection of l whose id or alias is want: 0, or -1 with e (404
