@@ -167,10 +167,14 @@ static int gcase_load(struct hl_desk *d, const char *id, struct hl_gcase *g)
 {
 	char name[HL_NAME_MAX + 1];
 	struct first f = {.d = d};
+	bool group = false;
 	int r;
 
 	if (!hl_case_id_parse(id, name, &f.number) || strcmp(name, d->me->card.name))
 		return 0;
+	r = hl_store_group_case(d->st, f.number, &group);
+	if (r < 0 || !group)
+		return r;
 	r = hl_store_link_each(d->st, first_on, &f);
 	if (r < 0 || !f.gid[0])
 		return r < 0 ? r : 0;

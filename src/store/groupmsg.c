@@ -11,7 +11,7 @@
 
 enum {
 	Q_PUT = HL_XSTMT_GROUPMSG, Q_LIST, Q_SEEN_PUT, Q_SEEN_OTHER, Q_SEEN_MARK,
-	Q_REUSED, Q_NEW, Q_WARNED, Q_AT, Q_END
+	Q_REUSED, Q_NEW, Q_WARNED, Q_AT, Q_CASE, Q_END
 };
 _Static_assert(Q_END <= HL_XSTMT_GROUPMSG + 16, "groupmsg.c owns 16 statement keys");
 
@@ -35,6 +35,8 @@ static const char *const sql[] = {
 	[Q_WARNED - Q_PUT] = "UPDATE group_seen SET warned = 1"
 			     " WHERE link = ?1 AND reused = 1 AND warned = 0",
 	[Q_AT - Q_PUT] = "SELECT reused FROM group_seen WHERE link = ?1 AND seq = ?2",
+	[Q_CASE - Q_PUT] = "SELECT EXISTS (SELECT 1 FROM group_envelope INDEXED BY group_envelope_case"
+			   " WHERE case_no = ?1 AND kind = 'notify')",
 };
 
 static sqlite3_stmt *stmt(struct hl_store *st, int key)
@@ -252,4 +254,20 @@ int hl_store_group_reused_at(struct hl_store *st, int64_t link, uint64_t seq, bo
 		*reused = sqlite3_column_int(s, 0) != 0;
 	sqlite3_reset(s);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : hl_sqlite_fail(st);
+}
+
+int hl_store_group_case(struct hl_store *st, uint64_t number, bool *yes)
+{
+	sqlite3_stmt *s = stmt(st, Q_CASE);
+	int rc;
+
+	*yes = false;
+	if (!s)
+		return -HL_ESTORE;
+	sqlite3_bind_int64(s, 1, (int64_t)number);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*yes = sqlite3_column_int(s, 0) != 0;
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW ? 0 : hl_sqlite_fail(st);
 }

@@ -55,6 +55,10 @@ int hl_store_group_envelopes_put_in(struct hl_store *st, const struct hl_group_e
  * nonzero return stops the walk and is returned. */
 int hl_store_group_envelopes(struct hl_store *st, const char *gid,
 			     hl_group_envelope_fn fn, void *ctx);
+/* Whether our case numbered number was opened by a group notify (one
+ * is recorded here in the transaction that appends it): false spares
+ * opening the case's first message to read its group id. */
+int hl_store_group_case(struct hl_store *st, uint64_t number, bool *yes);
 
 /* At a member, inside the caller's transaction (the index's):
  * envelope seq of link carried group id gid, its content hashing to

@@ -408,6 +408,10 @@ static const char *const migrations[] = {
 	 * serves each object once whatever the links that carried it: the
 	 * first row of an id and version across links. */
 	"CREATE INDEX IF NOT EXISTS stix_sid_any ON stix_object (sid, version, id);",
+	/* 24: whether one of our cases is a group case, by its number
+	 * (groupmsg.h, hl_store_group_case), without opening its notify. */
+	"CREATE INDEX IF NOT EXISTS group_envelope_case ON group_envelope (case_no)"
+	"  WHERE kind = 'notify';",
 };
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 _Static_assert(NMIGRATIONS == HL_STORE_SCHEMA, "HL_STORE_SCHEMA counts the migrations");

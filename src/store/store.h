@@ -27,7 +27,7 @@
 #include "msgid.h"
 
 #define HL_STORE_FILE "hotline.db"
-#define HL_STORE_SCHEMA 23	/* the number of migrations: the user_version */
+#define HL_STORE_SCHEMA 24	/* the number of migrations: the user_version */
 
 struct hl_store;
 

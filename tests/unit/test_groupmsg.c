@@ -57,6 +57,28 @@ static void test_envelopes(void **state)
 	assert_int_equal(s.n, 0);
 }
 
+/* Whether a case of ours is a group case, by its number: only a group
+ * notify makes it one (an update of the group's case does not). */
+static void test_group_case(void **state)
+{
+	struct fx *f = *state;
+	struct hl_group_envelope ge = row(f, &f->lb, GID1, 3, 0), up = row(f, &f->lb, GID2, 4, 0);
+	bool yes = true;
+
+	assert_int_equal(hl_store_group_case(f->st, 7, &yes), 0);
+	assert_false(yes);
+	snprintf(up.kind, sizeof(up.kind), "update");
+	up.case_no = 8;
+	assert_int_equal(hl_store_group_envelopes_put(f->st, &up, 1), 0);
+	assert_int_equal(hl_store_group_case(f->st, 8, &yes), 0);
+	assert_false(yes);
+	assert_int_equal(hl_store_group_envelopes_put(f->st, &ge, 1), 0);
+	assert_int_equal(hl_store_group_case(f->st, 7, &yes), 0);
+	assert_true(yes);
+	assert_int_equal(hl_store_group_case(f->st, 6, &yes), 0);
+	assert_false(yes);
+}
+
 /* A member's record: the same id with the same content is no reuse;
  * with other content both are marked, and the daemon is told once. */
 static void test_seen(void **state)
@@ -121,6 +143,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_envelopes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_group_case, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_seen, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_migration_again, setup, teardown),
 	};
