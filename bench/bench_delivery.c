@@ -72,12 +72,14 @@
 #define BENCH_NAME "bench_delivery"
 #include "bench.h"
 #include "daemons.h"
+#include "stages.h"
 
 #define WARMUP 20		/* latency messages sent before measuring */
 #define POLL_US 100		/* how often the sender's store is read */
 #define BODY_BYTES 1024		/* the throughput messages' text */
 #define COMMITS 200		/* floor samples, before and after */
 #define RTTS 2000
+#define STAGE_MESSAGES 200	/* FLASH messages traced for the stages */
 #define TARGET_RATIO 3.0	/* the issue's: p50 within 3 x floor */
 #define TARGET_RATE 3000.0	/* and at least 3,000 msg/s */
 #define MAX_CLIENTS 256
@@ -434,6 +436,42 @@ static int run_latency(const struct daemon *from, const char *to, struct watch *
 	return r;
 }
 
+/* ---- (c) where the time goes ---- */
+
+struct traced {
+	double sent[STAGE_MESSAGES], seen[STAGE_MESSAGES];
+	double ms[STAGE_MAX * STAGE_MESSAGES];
+	size_t n, kept;
+};
+
+/* FLASH messages one at a time, as the latency run sends them, to
+ * daemons started with HOTLINE_TRACE=1: when each was posted and seen
+ * receipted, on the clock of the daemons' marks. */
+static int run_traced(const struct daemon *from, const char *to, struct watch *w,
+		      struct traced *tr)
+{
+	struct api a;
+	char json[256];
+	int r = api_open(&a, from->sock);
+
+	for (size_t i = 0; r == 0 && i < WARMUP + STAGE_MESSAGES; i++) {
+		int n = snprintf(json, sizeof(json), "{\"to\":\"%s\",\"text\":\"bench "
+				 "traced flash %zu\",\"precedence\":\"flash\"}", to, i);
+		double t0 = now_s();
+		uint64_t seq = 0;
+
+		r = api_send(&a, json, (size_t)n, &seq);
+		if (r == 0)
+			r = wait_cosigned(w, seq, 30000);
+		if (r == 0 && i >= WARMUP) {
+			tr->sent[tr->n] = t0;
+			tr->seen[tr->n++] = now_s();
+		}
+	}
+	api_close(&a);
+	return r;
+}
+
 /* ---- (b) throughput ---- */
 
 struct flow {
@@ -642,6 +680,32 @@ static void report_throughput(const struct floor *f, const struct opts *o,
 	       f->crypto_1k_ms, ceiling);
 }
 
+static void report_stages(const struct traced *tr, const struct latency *lat)
+{
+	double sum = 0, med[STAGE_MAX], p90[STAGE_MAX], *v = malloc(tr->kept * sizeof(*v));
+
+	if (!v || tr->kept == 0) {
+		printf("stages: no traced message had every mark (%zu traced)\n", tr->n);
+		free(v);
+		return;
+	}
+	for (int s = 0; s < STAGE_MAX; s++) {
+		memcpy(v, tr->ms + (size_t)s * tr->n, tr->kept * sizeof(*v));
+		qsort(v, tr->kept, sizeof(*v), cmp_double);
+		med[s] = pct(v, tr->kept, 0.5);
+		p90[s] = pct(v, tr->kept, 0.9);
+		sum += med[s];
+	}
+	free(v);
+	printf("stages of one FLASH message (median and p90 of %zu of %zu traced, "
+	       "HOTLINE_TRACE=1; the latency run above was not traced):\n", tr->kept, tr->n);
+	for (int s = 0; s < STAGE_MAX; s++)
+		printf("  %-52s %7.3f ms  p90 %7.3f ms  %4.1f%%\n", stages[s].label, med[s],
+		       p90[s], 100 * med[s] / sum);
+	printf("  %-52s %7.3f ms  (untraced p50 %.3f ms)\n", "sum of the medians", sum,
+	       pct(lat->total, lat->n, 0.5));
+}
+
 static void report_targets(const struct floor *f, struct latency *lat,
 			   const struct throughput *tp)
 {
@@ -705,6 +769,7 @@ struct run {
 	size_t parts[3];	/* where the before, between and after samples end */
 	struct latency lat;
 	struct throughput tp;
+	struct traced tr;
 };
 
 static int measure_floor(struct run *rn, const struct opts *o)
@@ -805,6 +870,37 @@ static int measure(struct run *rn, const struct opts *o)
 	return r;
 }
 
+static int stop_both(struct run *rn);
+
+/* The daemons again, tracing: the stages of STAGE_MESSAGES messages. */
+static int measure_stages(struct run *rn, const struct opts *o)
+{
+	struct marks m = {0};
+	int r;
+
+	setenv("HOTLINE_TRACE", "1", 1);
+	r = start_daemon(o->hotlined, &rn->a);
+	if (r == 0)
+		r = start_daemon(o->hotlined, &rn->b);
+	unsetenv("HOTLINE_TRACE");
+	if (r == 0)
+		r = watch_open(&rn->w, &rn->a, rn->b.name);
+	if (r == 0)
+		r = run_traced(&rn->a, rn->b.name, &rn->w, &rn->tr);
+	hl_store_close(rn->w.st);
+	rn->w.st = NULL;
+	if (stop_both(rn) < 0 && r == 0)
+		r = -EIO;
+	if (r == 0)
+		r = marks_read(&m, rn->a.log, 's');
+	if (r == 0)
+		r = marks_read(&m, rn->b.log, 'r');
+	if (r == 0)
+		rn->tr.kept = stages_split(&m, rn->tr.sent, rn->tr.seen, rn->tr.n, rn->tr.ms);
+	free(m.v);
+	return r;
+}
+
 /* Stops both daemons; fails unless both exited 0. */
 static int stop_both(struct run *rn)
 {
@@ -855,15 +951,19 @@ int main(int argc, char **argv)
 	if (r == 0)
 		r = measure(rn, &o);
 	hl_store_close(rn->w.st);
+	rn->w.st = NULL;
 	if (stop_both(rn) < 0)
 		r = -EIO;
 	if (r == 0)
 		r = floor_after(rn);
+	if (r == 0)
+		r = measure_stages(rn, &o);
 	if (r == 0) {
 		report_floor(&rn->f);
 		report_latency(&rn->f, &rn->lat);
 		report_throughput(&rn->f, &o, &rn->tp);
 		report_targets(&rn->f, &rn->lat, &rn->tp);
+		report_stages(&rn->tr, &rn->lat);
 	}
 	if (rn->dir[0] && remove_tree(rn->dir) < 0)
 		fprintf(stderr, "bench_delivery: cannot remove %s\n", rn->dir);

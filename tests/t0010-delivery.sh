@@ -29,8 +29,30 @@ body() {
 	sed "1,/^text \\[$2\\]:\$/d" "$1"
 }
 
+# marks_in_order LOG STAGE... : LOG has a trace mark of each STAGE
+# (src/core/trace.h), the first of each after the first of the one before.
+marks_in_order() {
+	mo_log=$1
+	shift
+	mo_last=0
+	for mo_s in "$@"; do
+		mo_at=$(grep -n "^trace [0-9]*\.[0-9]* $mo_s [0-9]*$" "$mo_log" | head -n 1 | cut -d: -f1)
+		test -n "$mo_at" && test "$mo_at" -gt "$mo_last" || {
+			echo "$mo_log: no trace mark $mo_s after line $mo_last"
+			return 1
+		}
+		mo_last=$mo_at
+	done
+}
+
+# last_mark LOG STAGE : the time of the last trace mark STAGE in LOG.
+last_mark() {
+	grep "^trace [0-9]*\.[0-9]* $2 [0-9]*$" "$1" | tail -n 1 | cut -d' ' -f2
+}
+
 test_expect_success 'both daemons start and say where they listen' '
-	start_daemon ru-cert && start_daemon us-cert &&
+	(HOTLINE_TRACE=1 && export HOTLINE_TRACE && start_daemon ru-cert) &&
+	start_daemon us-cert &&
 	grep -q "ready: party ru-cert, peers on https://127.0.0.1:$RU_PORT, operators on $TEST_DIR/ru-cert/hotlined.sock" ru-cert.log &&
 	grep -q "ready: party us-cert, peers on https://127.0.0.1:$US_PORT" us-cert.log &&
 	test -S ru-cert/hotlined.sock && test -S us-cert/hotlined.sock
@@ -61,6 +83,12 @@ test_expect_success 'the receipt comes back: ru-cert has nothing in its outbox' 
 	! grep -q "last error" st &&
 	"$HOTLINE" --home ru-cert show us-cert/out/1 >mine &&
 	grep -qx "receipted:  yes" mine
+'
+
+test_expect_success 'with HOTLINE_TRACE=1 the sender marked the stages of its message in order; the peer, without it, none' '
+	marks_in_order ru-cert.log api.read api.parsed send.sealed writer.begin \
+		writer.commit courier.built courier.answered courier.receipted &&
+	! grep -q "^trace " us-cert.log
 '
 
 test_expect_success 'the recipient counts it received and blames nobody' '
@@ -112,7 +140,7 @@ test_expect_success 'status shows the peer unreachable, with the error' '
 '
 
 test_expect_success 'the peer back, all five arrive with nothing else done' '
-	start_daemon us-cert &&
+	(HOTLINE_TRACE=1 && export HOTLINE_TRACE && start_daemon us-cert) &&
 	wait_for 75 received us-cert ru-cert 6 &&
 	wait_for 20 receipted ru-cert us-cert 6 &&
 	for s in 2 3 4 5 6; do
@@ -143,6 +171,17 @@ test_expect_success 'and the first one still delivers' '
 	"$HOTLINE" --home ru-cert send --to us-cert "still there?" >/dev/null &&
 	wait_for 20 received us-cert ru-cert 7 &&
 	wait_for 20 receipted ru-cert us-cert 7
+'
+
+test_expect_success 'the peer marked its stages too, on the clock the sender marks on' '
+	marks_in_order us-cert.log peer.push witness.verified witness.committed peer.answered &&
+	built=$(last_mark ru-cert.log courier.built) &&
+	pushed=$(last_mark us-cert.log peer.push) &&
+	committed=$(last_mark us-cert.log witness.committed) &&
+	answered=$(last_mark ru-cert.log courier.answered) &&
+	echo "$built $pushed $committed $answered" &&
+	awk -v a="$built" -v b="$pushed" -v c="$committed" -v d="$answered" \
+		"BEGIN { exit !(a <= b && b <= c && c <= d) }"
 '
 
 test_expect_success 'hotlined -n checks the configuration, running or not' '

@@ -46,6 +46,7 @@
 #include "taxiiq.h"
 #include "text.h"
 #include "version.h"
+#include "trace.h"
 
 /* Connections served at once; the listen backlog holds as many, so a
  * burst of clients connecting together is queued, not refused. */
@@ -531,6 +532,7 @@ static enum MHD_Result serve(struct call *k, struct MHD_Connection *c)
 	enum MHD_Result ret;
 
 	q.now = (int64_t)time(NULL);
+	hl_trace("api.read", 0);
 	args = arguments(c, k, &jerr);
 	if (k->body.data)
 		sodium_memzero(k->body.data, k->body.len);	/* a login's password */
@@ -543,8 +545,10 @@ static enum MHD_Result serve(struct call *k, struct MHD_Connection *c)
 		return ret;
 	}
 	q.args = args;
+	hl_trace("api.parsed", 0);
 	res = hl_desk_call(k->door->api->desk, k->route, &q, &e);
 	json_decref(args);
+	hl_trace("api.answer", 0);
 	if (res && k->route->stream) {
 		ret = hl_sse_respond(c, res, k->door->kind == DOOR_HTTPS ? secure_headers : NULL);
 		json_decref(res);

@@ -25,6 +25,7 @@
 #include "tlscert.h"
 #include "transcript.h"
 #include "wire.h"
+#include "trace.h"
 
 #define WORKERS_MAX 32		/* lanes served at once */
 #define FAILING_MAX 16		/* of which lanes whose last attempt failed */
@@ -417,10 +418,13 @@ static int push_all(struct worker *w, struct lane *ln, const struct hl_link *l,
 			hl_buf_free(&out);
 			return 0;
 		}
+		hl_trace("courier.built", count);
 		if (r == 0)
 			r = exchange(w, ln, l, HL_PATH_PUSH, HL_TYPE_PUSH, &out, &rp, why, whylen);
+		hl_trace("courier.answered", rp.status);
 		if (r == 0 && rp.status == 200) {
 			r = take_receipt(w, l, &out, &rp, &size);
+			hl_trace("courier.receipted", size);
 			if (r < 0)
 				snprintf(why, whylen, "bad receipt: %s", hl_strerror(r));
 			else

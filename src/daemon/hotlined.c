@@ -40,6 +40,7 @@
 #include "store.h"
 #include "version.h"
 #include "writer.h"
+#include "trace.h"
 
 static const char usage[] =
 	"usage: hotlined [--home DIR] [-n] [--syslog] [--routes] [-V]\n"
@@ -488,6 +489,7 @@ int main(int argc, char **argv)
 	if (r >= 0)
 		return r;
 	log_init(o.use_syslog);
+	hl_trace_init();
 	if (sodium_init() < 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
 		log_err("cannot initialise the crypto or HTTP library");
 		return 1;

@@ -35,6 +35,7 @@
 #include "peer.h"
 #include "transcript.h"
 #include "wire.h"
+#include "trace.h"
 
 enum route { R_PUSH, R_PULL, R_RECEIPT, R_CHECKPOINT, R_CARD };
 
@@ -300,6 +301,7 @@ static enum MHD_Result push(struct hl_peer_server *ps, struct MHD_Connection *c,
 	char size[32], why[256], clock[160];
 	int r;
 
+	hl_trace("peer.push", 0);
 	hl_buf_init(&line, HL_COSIG_LINE_MAX);
 	r = hl_transcript_witness(ps->st, ps->me, &rq->link, rq->body.data, rq->body.len,
 				  (int64_t)time(NULL), &line, &res);
@@ -314,6 +316,7 @@ static enum MHD_Result push(struct hl_peer_server *ps, struct MHD_Connection *c,
 				 rq->link.name, (unsigned long long)res.added,
 				 (unsigned long long)res.size);
 		ret = respond(c, MHD_HTTP_OK, HL_TYPE_COSIG, line.data, line.len);
+		hl_trace("peer.answered", res.size);
 		if (!res.repeat && res.added)
 			hl_event_arrived(ps->st, &rq->link, res.old);
 		if (!res.repeat && ps->on_change)

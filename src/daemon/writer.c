@@ -8,6 +8,7 @@
 #include "events.h"
 #include "log.h"
 #include "writer.h"
+#include "trace.h"
 
 /* One caller's messages: it waits until none is left pending.  With
  * then, they go in one transaction, then run after them (fed the
@@ -127,6 +128,7 @@ static void commit_group(struct hl_writer *w, size_t n)
 	struct group g = {w, n, 0, batch, idx};
 	int r;
 
+	hl_trace("writer.begin", 0);
 	load_links(w, n, &nlinks);
 	for (size_t i = 0; i < n; i++) {
 		if (!w->jobs[i].link)
@@ -152,6 +154,7 @@ static void commit_group(struct hl_writer *w, size_t n)
 		if (batch[k].result == 0)
 			committed(w, w->taken[idx[k]]->link, &batch[k]);
 	}
+	hl_trace("writer.commit", m ? batch[0].seq : 0);
 	for (size_t k = 0; k < nlinks; k++)
 		hl_link_free(&w->links[k]);
 }

@@ -12,6 +12,7 @@
 #include "stix.h"
 #include "text.h"
 #include "writer.h"
+#include "trace.h"
 
 /* What a request says, for the message's content. */
 struct request {
@@ -84,6 +85,7 @@ static int send_once(struct hl_desk *d, const struct hl_desk_req *hq, struct req
 	if (r == 0 && l && hl_envelope_seal_body(&d->me->card, &l->card, content.data,
 						 content.len, &sb) == 0)
 		msg->sealed = &sb;
+	hl_trace("send.sealed", 0);
 	if (r == 0)
 		r = hl_writer_send(d->writer, q->to, msg, seq);
 	if (msg->sealed)

@@ -18,6 +18,7 @@
 #include "keys.h"
 #include "proof.h"
 #include "transcript.h"
+#include "trace.h"
 
 #define EM_DASH "\xe2\x80\x94"
 
@@ -989,12 +990,14 @@ int hl_transcript_witness(struct hl_store *st, const struct hl_party *me,
 			r = check_push(&w);
 		if (r == 0)
 			r = witness_body(&w, line, res);
+		hl_trace("witness.verified", res->size);
 		if (r == 0)
 			r = hl_store_commit(st);
 		else
 			hl_store_rollback(st);
 		if (r < 0)
 			line->len = 0;
+		hl_trace("witness.committed", res->size);
 	}
 	if (w.ev_kind && (r == -HL_EEQUIVOCATION || r == -HL_ECONSISTENCY ||
 			  r == -HL_EKEY || r == -HL_EREVOKED))
