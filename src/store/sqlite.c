@@ -622,6 +622,7 @@ struct hl_store {
 	struct hl_gate *gate;	/* this process's writers of the file (gate.h) */
 	bool gated;		/* holds the gate, in a write transaction */
 	bool ops_touched;	/* wrote the operator tables in this transaction */
+	bool lazy;		/* hl_store_begin_lazy(): this transaction not fsynced */
 	struct hl_cardcache *cards;	/* the links' cards verified (cardcache.h) */
 };
 
@@ -904,6 +905,10 @@ void hl_store_close(struct hl_store *st)
  * and the gate taken by hl_store_begin is given back. */
 static void leave(struct hl_store *st)
 {
+	/* Kept lazy only if FULL cannot be set back: the next end retries. */
+	if (st->lazy && sqlite3_get_autocommit(st->db) &&
+	    sqlite3_exec(st->db, "PRAGMA synchronous = FULL", NULL, NULL, NULL) == SQLITE_OK)
+		st->lazy = false;
 	if (st->ops_touched)
 		atomic_fetch_add(&ops_generation, 1);
 	st->ops_touched = false;
@@ -924,6 +929,21 @@ int hl_store_begin(struct hl_store *st)
 	if (!st->gated)
 		st->gated = hl_gate_enter(st->gate);
 	r = exec(st, "BEGIN IMMEDIATE");
+	if (r < 0)
+		leave(st);
+	return r;
+}
+
+int hl_store_begin_lazy(struct hl_store *st)
+{
+	int r = 0;
+
+	if (!st->shadow) {
+		r = exec(st, "PRAGMA synchronous = NORMAL");
+		st->lazy = r == 0;
+	}
+	if (r == 0)
+		r = hl_store_begin(st);
 	if (r < 0)
 		leave(st);
 	return r;

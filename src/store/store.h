@@ -65,6 +65,12 @@ const char *hl_store_errmsg(const struct hl_store *st);
 uint64_t hl_store_ops_generation(void);
 
 int hl_store_begin(struct hl_store *st);	/* takes the write lock */
+/* The same for a transaction whose loss in a power cut costs nothing
+ * because it is made again the same, byte for byte (our checkpoint at
+ * a size: the same root signed by the same key): its commit is not
+ * fsynced (synchronous NORMAL in WAL mode), and the next commit that
+ * is fsyncs it along.  The handle is FULL again when it ends. */
+int hl_store_begin_lazy(struct hl_store *st);
 int hl_store_commit(struct hl_store *st);
 /* The same; when the commit fails, undo(ctx) runs before the rollback,
  * while no other writer of this process can begin: what the transaction

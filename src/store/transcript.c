@@ -382,7 +382,14 @@ int hl_transcript_push_from(struct hl_store *st, const struct hl_party *me,
 
 	if (!l->confirmed)
 		return -HL_EUNCONFIRMED;
-	r = hl_store_begin(st);
+	/* What this writes is our checkpoint at the size pushed, which a
+	 * crash before the next fsync loses at no cost: signed again after
+	 * it, it is the same bytes (the same root, the same key, and
+	 * Ed25519 signs deterministically), so no second checkpoint of a
+	 * size can exist, and the receipt's commit, fsynced, makes it
+	 * durable.  Not waiting for the disk here takes a durable commit
+	 * off every message's way to the peer. */
+	r = hl_store_begin_lazy(st);
 	if (r < 0)
 		return r;
 	r = push_body(st, me, l, from, out, count);

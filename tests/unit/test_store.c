@@ -21,6 +21,7 @@
 #include "index.h"
 #include "merkle.h"
 #include "party.h"
+#include "sqlitepriv.h"
 #include "store.h"
 
 #define HL_XSTR(x) #x
@@ -796,6 +797,52 @@ static void test_transactions(void **state)
 	hl_link_free(&l);
 }
 
+/* The handle's synchronous setting: 1 NORMAL, 2 FULL. */
+static int sync_mode(struct hl_store *st)
+{
+	sqlite3_stmt *s = NULL;
+	int v = -1;
+
+	assert_int_equal(sqlite3_prepare_v2(hl_sqlite_db(st), "PRAGMA synchronous", -1, &s,
+					    NULL), SQLITE_OK);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}
+
+/* A lazy transaction commits without fsync, and the handle is FULL
+ * again after it, committed or rolled back. */
+static void test_lazy(void **state)
+{
+	struct fx *f = *state;
+	struct hl_store *other = ts_open(f->path);
+	struct hl_link l;
+	uint64_t size = 0;
+
+	ts_link(f->st, A, B, NULL, true, NOW, &l);
+	assert_int_equal(sync_mode(f->st), 2);
+	assert_int_equal(hl_store_begin_lazy(f->st), 0);
+	assert_int_equal(sync_mode(f->st), 1);
+	put_envelopes(f->st, l.id, HL_OURS, 2);
+	assert_int_equal(hl_store_commit(f->st), 0);
+	assert_int_equal(sync_mode(f->st), 2);
+	assert_int_equal(hl_store_log_size(other, l.id, HL_OURS, &size), 0);
+	assert_int_equal(size, 2);
+	assert_int_equal(hl_store_begin_lazy(f->st), 0);
+	put_envelopes(f->st, l.id, HL_THEIRS, 1);
+	hl_store_rollback(f->st);
+	assert_int_equal(hl_store_log_size(f->st, l.id, HL_THEIRS, &size), 0);
+	assert_int_equal(size, 0);
+	assert_int_equal(sync_mode(f->st), 2);
+	/* The next ordinary transaction is durable as ever. */
+	assert_int_equal(hl_store_begin(f->st), 0);
+	assert_int_equal(sync_mode(f->st), 2);
+	hl_store_rollback(f->st);
+	hl_store_close(other);
+	hl_link_free(&l);
+}
+
 /* ---- projections ---- */
 
 static void test_rebuild(void **state)
@@ -1113,6 +1160,7 @@ int main(void)
 		T(test_checkpoints),
 		T(test_evidence),
 		T(test_transactions),
+		T(test_lazy),
 		T(test_rebuild),
 		T(test_rebuild_damaged),
 		T(test_shadow_snapshot),
