@@ -76,6 +76,17 @@ test_expect_success 'a wrong name or password is 401, and sets no cookie' '
 	web eg-cert GET /v1/whoami && is_error 401 "no session"
 '
 
+test_expect_success 'plain HTTP to the TLS listener is logged as the console'"'"'s warning, one a second' '
+	port=$(cat eg-cert.console) &&
+	for i in 1 2 3 4 5 6 7 8 9 10 11 12; do
+		curl -s -m 5 -o /dev/null "http://127.0.0.1:$port/v1/whoami" || :
+	done &&
+	wait_for 10 grep -q "warning: console: " eg-cert.log &&
+	! grep -q "^Error" eg-cert.log &&
+	n=$(grep -c "warning: console: " eg-cert.log) &&
+	echo "$n lines" && test "$n" -le 4
+'
+
 test_expect_success 'hotlined still serves both doors and stops cleanly' '
 	unix_api eg-cert GET /v1/status && test "$(cat code)" = 200 &&
 	stop_daemon eg-cert

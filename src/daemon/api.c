@@ -72,6 +72,7 @@ struct hl_api {
 	struct door local, https;
 	struct hl_sessions *sessions;
 	struct hl_buf key, crt;		/* the HTTPS door's, as PEM */
+	struct hl_http_log log;		/* the HTTPS door's failed handshakes */
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	int fd;
 };
@@ -733,6 +734,7 @@ static int start_https(struct hl_api *api, char *err, size_t errlen)
 		MHD_OPTION_HTTPS_PRIORITIES, "NORMAL:-VERS-ALL:+VERS-TLS1.3",
 		MHD_OPTION_NOTIFY_COMPLETED, completed, api,
 		MHD_OPTION_URI_LOG_CALLBACK, raw_target, NULL,
+		MHD_OPTION_EXTERNAL_LOGGER, hl_http_log, &api->log,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)HTTPS_CONN_MAX,
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)HTTPS_CONN_PER_IP,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)65536,
@@ -761,6 +763,7 @@ int hl_api_start(const struct hl_party *me, const char *db, struct hl_courier *c
 	api->fd = -1;
 	api->local = (struct door){.api = api, .kind = DOOR_UNIX, .name = "unix"};
 	api->https = (struct door){.api = api, .kind = DOOR_HTTPS, .name = "https"};
+	api->log = (struct hl_http_log)HL_HTTP_LOG_INIT("console");
 	r = hl_desk_start(me, db, writer, courier, &api->desk, err, errlen);
 	if (r == 0)
 		r = start_local(api, err, errlen);
@@ -792,5 +795,6 @@ void hl_api_stop(struct hl_api *api)
 		sodium_memzero(api->key.data, api->key.len);
 	hl_buf_free(&api->key);
 	hl_buf_free(&api->crt);
+	pthread_mutex_destroy(&api->log.lock);
 	free(api);
 }

@@ -1,10 +1,12 @@
 /* http.c - strict HTTP/1.1 request heads (see http.h). */
+#include <stdio.h>
 #include <string.h>
 #include <stdlib.h>
 #include <strings.h>
 
 #include "http.h"
 #include "httphead.h"
+#include "log.h"
 #include "wire.h"
 
 /* What strict() learns from the parsed header fields, in order. */
@@ -147,4 +149,30 @@ struct MHD_Response *hl_http_json(json_t *j, const char *broken, unsigned *statu
 	if (!r)
 		free(s);
 	return r;
+}
+
+void hl_http_log(void *cls, const char *fmt, va_list ap)
+{
+	struct hl_http_log *lg = cls;
+	time_t now = time(NULL);
+	char line[200];
+	size_t n;
+
+	pthread_mutex_lock(&lg->lock);
+	if (now == lg->at) {
+		lg->unsaid++;
+		pthread_mutex_unlock(&lg->lock);
+		return;
+	}
+	vsnprintf(line, sizeof(line), fmt, ap);
+	n = strlen(line);
+	while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+		line[--n] = 0;
+	if (lg->unsaid)
+		log_warn("%s: %s (and %u more in the second before)", lg->who, line, lg->unsaid);
+	else
+		log_warn("%s: %s", lg->who, line);
+	lg->at = now;
+	lg->unsaid = 0;
+	pthread_mutex_unlock(&lg->lock);
 }

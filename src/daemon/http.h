@@ -10,8 +10,11 @@
 #ifndef HL_HTTP_H
 #define HL_HTTP_H
 
+#include <pthread.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 #include <jansson.h>
 #include <microhttpd.h>
@@ -32,6 +35,19 @@ enum MHD_Result hl_http_refuse(struct MHD_Connection *c, unsigned status,
  * cannot be written, one holding the fixed text broken, and *status
  * becomes 500.  NULL when out of memory. */
 struct MHD_Response *hl_http_json(json_t *j, const char *broken, unsigned *status);
+
+/* libmicrohttpd logs each failed handshake: a stranger could fill the
+ * log with them.  hl_http_log, an MHD_OPTION_EXTERNAL_LOGGER with a
+ * struct hl_http_log as its closure, logs them as warnings named by
+ * who, one a second, with the count of those it left out. */
+struct hl_http_log {
+	const char *who;	/* "peer server", "console" */
+	pthread_mutex_t lock;
+	time_t at;
+	unsigned unsaid;
+};
+#define HL_HTTP_LOG_INIT(who) {(who), PTHREAD_MUTEX_INITIALIZER, 0, 0}
+void hl_http_log(void *cls, const char *fmt, va_list ap);
 
 /* An MHD_OPTION_UNESCAPE_CALLBACK that keeps the target as sent. */
 size_t hl_http_no_unescape(void *cls, struct MHD_Connection *c, char *s);

@@ -60,9 +60,7 @@ struct hl_peer_server {
 	void (*on_change)(void *ctx, const char *link);
 	void *ctx;
 	/* libmicrohttpd's own complaints, at most one line a second. */
-	pthread_mutex_t log_lock;
-	time_t log_at;
-	unsigned log_unsaid;
+	struct hl_http_log log;
 };
 
 struct request {
@@ -479,35 +477,6 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	*con_cls = NULL;
 }
 
-/* libmicrohttpd logs each failed handshake: a stranger could fill the
- * log with them, so they are counted, and one a second is shown. */
-static void mhd_log(void *cls, const char *fmt, va_list ap)
-{
-	struct hl_peer_server *ps = cls;
-	time_t now = time(NULL);
-	char line[200];
-	size_t n;
-
-	pthread_mutex_lock(&ps->log_lock);
-	if (now == ps->log_at) {
-		ps->log_unsaid++;
-		pthread_mutex_unlock(&ps->log_lock);
-		return;
-	}
-	vsnprintf(line, sizeof(line), fmt, ap);
-	n = strlen(line);
-	while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-		line[--n] = 0;
-	if (ps->log_unsaid)
-		log_warn("peer server: %s (and %u more in the second before)", line,
-			 ps->log_unsaid);
-	else
-		log_warn("peer server: %s", line);
-	ps->log_at = now;
-	ps->log_unsaid = 0;
-	pthread_mutex_unlock(&ps->log_lock);
-}
-
 /* The TLS key and certificate in home, as they are now. */
 static int load(const char *home, struct hl_buf *key, struct hl_buf *crt)
 {
@@ -553,7 +522,7 @@ static struct MHD_Daemon *serve(struct hl_peer_server *ps, int fd)
 	return MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_TLS |
 				MHD_USE_ERROR_LOG | MHD_USE_ITC, 0, hl_guard_policy, ps->guard,
 				handle, ps,
-		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, ps,
+		MHD_OPTION_EXTERNAL_LOGGER, hl_http_log, &ps->log,
 		MHD_OPTION_ARRAY, where,
 		MHD_OPTION_HTTPS_MEM_KEY, (const char *)ps->key.data,
 		MHD_OPTION_HTTPS_MEM_CERT, (const char *)ps->crt.data,
@@ -583,7 +552,7 @@ int hl_peer_start(const struct hl_party *me, const char *db,
 	*out = NULL;
 	if (!ps)
 		return -ENOMEM;
-	pthread_mutex_init(&ps->log_lock, NULL);
+	ps->log = (struct hl_http_log)HL_HTTP_LOG_INIT("peer server");
 	ps->me = me;
 	ps->on_change = on_change;
 	ps->ctx = ctx;
@@ -700,6 +669,6 @@ void hl_peer_stop(struct hl_peer_server *ps)
 	hl_guard_free(ps->guard);
 	hl_store_close(ps->st);
 	unload(&ps->key, &ps->crt);
-	pthread_mutex_destroy(&ps->log_lock);
+	pthread_mutex_destroy(&ps->log.lock);
 	free(ps);
 }
