@@ -17,8 +17,9 @@
  *          by the peer, as bench_delivery's throughput) for S seconds:
  *          $HOTLINE_BENCH_MEMORY_SECONDS, or 600 (the issue's 10
  *          minutes).  Both daemons are sampled once a second; the
- *          figure after the warm-up (S / 10, 60 s at most) is compared
- *          with the last one and with the largest.
+ *          figure after the warm-up (S / 10, from 30 s, or half a
+ *          shorter run, to 60 s: the page caches filling up to their
+ *          bounds) is compared with the last one and with the largest.
  *   day    the second pair, its wall clock moved by the bench through
  *          25 h at X (720) times real time (libfaketime, one timestamp
  *          file both daemons read, their monotonic clocks real), the
@@ -66,6 +67,7 @@
 #define MAX_CLIENTS 256
 #define MAX_SECONDS 86400
 #define SETTLE_S 5		/* after ready, before the idle figure */
+#define WARMUP_MIN_S 30
 #define WARMUP_MAX_S 60
 #define DAY_S (24 * 3600)
 #define CLOCK_STEP_US 100000	/* the fake clock moves this often */
@@ -325,10 +327,15 @@ static int wait_cosigned(struct watch *w, uint64_t seq, double limit_ms)
 	return 0;
 }
 
+/* S / 10, but 30 s at least (half a short run): the handles' page
+ * caches take that long to fill up to their bounds; 60 s at most. */
 static unsigned warmup_of(unsigned seconds)
 {
-	unsigned w = seconds / 10;
+	unsigned w = seconds / 10, least = seconds / 2 < WARMUP_MIN_S ? seconds / 2 :
+		WARMUP_MIN_S;
 
+	if (w < least)
+		w = least;
 	return w > WARMUP_MAX_S ? WARMUP_MAX_S : (w ? w : 1);
 }
 
