@@ -371,7 +371,7 @@ static int run_load(struct daemon *s[2], const struct opts *o)
 	}
 	r = wait_cosigned(&w, atomic_load(&f->max_seq), 300000);
 	printf("load: %u clients, 1 KiB ROUTINE messages for %u s: %llu accepted, %llu "
-	       "receipted (%.0f msg/s), %llu errors%s\n", o->clients, o->seconds,
+	       "receipted (%.0f accepted a second), %llu errors%s\n", o->clients, o->seconds,
 	       (unsigned long long)atomic_load(&f->accepted),
 	       (unsigned long long)(cosigned(&w) - cos0),
 	       (double)atomic_load(&f->accepted) / o->seconds,
