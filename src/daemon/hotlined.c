@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -429,6 +430,20 @@ static void console_log(const struct hl_party *p)
 		log_warn("%s", why);
 }
 
+/* glibc gives a thread that finds the arenas busy one of its own, up
+ * to 8 a CPU, and each arena keeps what was freed in it: with a thread
+ * for each API connection, a burst left hotlined holding a dozen and
+ * more, most of its heap.  One a CPU serves the threads as well, with
+ * less kept (docs/operations.md, "Memory"); MALLOC_ARENA_MAX in the
+ * environment still decides. */
+static void limit_arenas(void)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (!getenv("MALLOC_ARENA_MAX"))
+		mallopt(M_ARENA_MAX, cpus > 0 ? (int)cpus : 1);
+}
+
 static int run(struct hl_party *p, const char *db)
 {
 	struct hl_courier *courier = NULL;
@@ -490,6 +505,7 @@ int main(int argc, char **argv)
 		return r;
 	log_init(o.use_syslog);
 	hl_trace_init();
+	limit_arenas();
 	if (sodium_init() < 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
 		log_err("cannot initialise the crypto or HTTP library");
 		return 1;

@@ -2083,15 +2083,25 @@ int hl_store_escalation_failing(struct hl_store *st, struct hl_escalation *out)
 	return r;
 }
 
+/* The page cache of the clock's pending table, in KiB (a string for
+ * its PRAGMA): SQLite's default is 2,000. */
+#define PENDING_CACHE_KIB "256"
+
 int hl_store_pending_reset(struct hl_store *st)
 {
-	/* In memory: it is rebuilt at each start, and written often. */
-	return exec(st, "PRAGMA temp_store = MEMORY;"
+	/* Rebuilt at each start, so never worth a durable write; but it
+	 * holds two rows for each message within its deadlines' span
+	 * (millions under load), so not in memory: an unlinked temporary
+	 * file (temp_store = FILE), written only when the page cache
+	 * spills.  Its cache is small: a tick appends at the end of the
+	 * key and reads the head of the due index, a few pages each. */
+	return exec(st, "PRAGMA temp_store = FILE;"
 		    "CREATE TEMP TABLE IF NOT EXISTS pending ("
 		    "  link INTEGER NOT NULL, side INTEGER NOT NULL, seq INTEGER NOT NULL,"
 		    "  event TEXT NOT NULL, deadline INTEGER NOT NULL, due INTEGER NOT NULL,"
 		    "  PRIMARY KEY (link, side, seq, event)) WITHOUT ROWID;"
 		    "CREATE INDEX IF NOT EXISTS temp.pending_due ON pending (due);"
+		    "PRAGMA temp.cache_size = -" PENDING_CACHE_KIB ";"
 		    "DELETE FROM temp.pending;");
 }
 

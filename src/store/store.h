@@ -320,8 +320,10 @@ struct hl_escalation {
 int hl_store_escalation_failing(struct hl_store *st, struct hl_escalation *out);
 
 /* The clock's open deadlines: a table private to the handle (SQLite
- * TEMP), ordered by when each next needs a look, so that finding what
- * is due costs nothing for what is not.  reset creates or empties it. */
+ * TEMP, in an unlinked temporary file: only its page cache is
+ * resident), ordered by when each next needs a look, so that finding
+ * what is due costs nothing for what is not.  reset creates or
+ * empties it. */
 struct hl_pending {
 	int64_t link;
 	int side;
