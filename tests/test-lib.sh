@@ -21,7 +21,25 @@ HOTLINE="$HOTLINE_BUILD/hotline"
 HOTLINED="$HOTLINE_BUILD/hotlined"
 # Test data lives in the repository, never beside it.
 SEEDS="$SRC_DIR/tests/data"
-TEST_DIR=$(mktemp -d "${TMPDIR:-/tmp}/$TEST_NAME.XXXXXX")
+
+# test_tmpdir : where the scratch folders go: $TEST_TMPDIR if set, else
+# /dev/shm where it is a tmpfs that runs programs, else $TMPDIR or /tmp.
+# hotlined syncs its store at every commit and init syncs a dozen
+# files: on a disk each fsync waited 10 ms, and far more while others
+# wrote, most of many a test's time.  On a tmpfs it returns at once, and
+# no test shows less for it: a crash here is a SIGKILL, which the page
+# cache survives, and a full disk is tests/preload/enospc.so.
+test_tmpdir() {
+	if [ -n "${TEST_TMPDIR:-}" ]; then
+		echo "$TEST_TMPDIR"
+	elif awk '$2 == "/dev/shm" && $3 == "tmpfs" && $4 !~ /noexec/ { f = 1 }
+		END { exit !f }' /proc/mounts 2>/dev/null && [ -w /dev/shm ]; then
+		echo /dev/shm
+	else
+		echo "${TMPDIR:-/tmp}"
+	fi
+}
+TEST_DIR=$(mktemp -d "$(test_tmpdir)/$TEST_NAME.XXXXXX")
 unset HOTLINE_HOME
 export LC_ALL=C.UTF-8
 
