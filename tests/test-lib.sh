@@ -21,7 +21,25 @@ HOTLINE="$HOTLINE_BUILD/hotline"
 HOTLINED="$HOTLINE_BUILD/hotlined"
 # Test data lives in the repository, never beside it.
 SEEDS="$SRC_DIR/tests/data"
-TEST_DIR=$(mktemp -d "${TMPDIR:-/tmp}/$TEST_NAME.XXXXXX")
+
+# test_tmpdir : where the scratch folders go: $TEST_TMPDIR if set, else
+# /dev/shm where it is a tmpfs that runs programs, else $TMPDIR or /tmp.
+# hotlined syncs its store at every commit and init syncs a dozen
+# files: on a disk each fsync waited 10 ms, and far more while others
+# wrote, most of many a test's time.  On a tmpfs it returns at once, and
+# no test shows less for it: a crash here is a SIGKILL, which the page
+# cache survives, and a full disk is tests/preload/enospc.so.
+test_tmpdir() {
+	if [ -n "${TEST_TMPDIR:-}" ]; then
+		echo "$TEST_TMPDIR"
+	elif awk '$2 == "/dev/shm" && $3 == "tmpfs" && $4 !~ /noexec/ { f = 1 }
+		END { exit !f }' /proc/mounts 2>/dev/null && [ -w /dev/shm ]; then
+		echo /dev/shm
+	else
+		echo "${TMPDIR:-/tmp}"
+	fi
+}
+TEST_DIR=$(mktemp -d "$(test_tmpdir)/$TEST_NAME.XXXXXX")
 unset HOTLINE_HOME
 export LC_ALL=C.UTF-8
 
@@ -38,6 +56,46 @@ if [ ! -x "$HOTLINE" ] || [ ! -x "$HOTLINED" ]; then
 	echo "1..0 # SKIP no binaries in $HOTLINE_BUILD (run make first)"
 	exit 0
 fi
+
+# $HOTLINE is a wrapper of $HOTLINE_BUILD/hotline that leaves the leak
+# check (an ASan build's LeakSanitizer, at exit) on for the first run of
+# each command in a test ("link show", "batch import", "send") and
+# turns it off for the repeats.  A leak check costs as much as the rest
+# of a short command again, and the tests run the CLI thousands of
+# times, mostly the same few commands: each command a test uses is
+# still leak checked in it, and hotlined and the test tools are at
+# every run.  CLI_LEAKS=all in the environment checks every run.  A
+# caller's own detect_leaks=0 (look, wait_for) is kept, and that run is
+# not the one checked.
+mkdir "$TEST_DIR/.bin" "$TEST_DIR/.leaks"
+{
+	printf '#!/bin/sh\nhl_bin=%s hl_seen=%s\n' "'$HOTLINE'" "'$TEST_DIR/.leaks'"
+	cat <<'EOF'
+# The command's words: up to two, after the global options.
+k= skip=
+for a; do
+	if [ -n "$skip" ]; then skip=; continue; fi
+	case $a in
+	--home|--lang) [ -n "$k" ] && break; skip=1 ;;
+	-*) [ -n "$k" ] && break ;;
+	''|*[!a-z-]*) break ;;
+	*) k=${k:+$k-}$a; [ "${k#*-}" = "$k" ] || break ;;
+	esac
+done
+case ${ASAN_OPTIONS-} in
+*detect_leaks=0*) ;;
+*)
+	if [ "${CLI_LEAKS-}" != all ] && [ -e "$hl_seen/${k:-none}" ]; then
+		export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+	else
+		: >"$hl_seen/${k:-none}" 2>/dev/null
+	fi ;;
+esac
+exec "$hl_bin" "$@"
+EOF
+} >"$TEST_DIR/.bin/hotline"
+chmod 0755 "$TEST_DIR/.bin" "$TEST_DIR/.bin/hotline"
+HOTLINE="$TEST_DIR/.bin/hotline"
 
 # What a failed step said, and the last lines of each daemon's log, for
 # the test's standard error: prove shows it without -v (the TAP comments
