@@ -358,29 +358,6 @@ out:
 
 /* ---- the two parties ---- */
 
-/* Two distinct free ports on 127.0.0.1 (both held until both known). */
-static int free_ports(int *a, int *b)
-{
-	int fd[2] = {-1, -1}, *out[2] = {a, b}, r = 0;
-
-	for (int i = 0; i < 2; i++) {
-		struct sockaddr_in sa = {.sin_family = AF_INET,
-					 .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-		socklen_t n = sizeof(sa);
-
-		fd[i] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		if (fd[i] < 0 || bind(fd[i], (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-		    getsockname(fd[i], (struct sockaddr *)&sa, &n) < 0)
-			r = -errno;
-		else
-			*out[i] = ntohs(sa.sin_port);
-	}
-	for (int i = 0; i < 2; i++)
-		if (fd[i] >= 0)
-			close(fd[i]);
-	return r;
-}
-
 /* Waits until the sender's log is cosigned up to seq (limit in ms). */
 static int wait_cosigned(struct watch *w, uint64_t seq, double limit_ms)
 {
@@ -832,7 +809,7 @@ static int floor_after(struct run *rn)
 static int setup(struct run *rn, const struct opts *o)
 {
 	const char *tmp = getenv("TMPDIR");
-	int r;
+	int r, port[2] = {0, 0};
 
 	snprintf(rn->dir, sizeof(rn->dir), "%s/bench-delivery.XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	if (!mkdtemp(rn->dir)) {
@@ -845,7 +822,9 @@ static int setup(struct run *rn, const struct opts *o)
 	printf("delivery: %s -> %s, two hotlined (%s) on 127.0.0.1, %ld CPUs, in %s\n",
 	       rn->a.name, rn->b.name, o->hotlined, sysconf(_SC_NPROCESSORS_ONLN), rn->dir);
 	fflush(stdout);
-	r = free_ports(&rn->a.port, &rn->b.port);
+	r = free_ports(port, 2);
+	rn->a.port = port[0];
+	rn->b.port = port[1];
 	if (r == 0)
 		r = make_party(rn->dir, &rn->a);
 	if (r == 0)

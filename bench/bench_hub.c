@@ -94,30 +94,6 @@ struct run {
 
 /* ---- making them ---- */
 
-/* n distinct free ports on 127.0.0.1 (all held until all known). */
-static int free_ports_n(int *port, unsigned n)
-{
-	int *fd = calloc(n, sizeof(*fd)), r = fd ? 0 : -ENOMEM;
-
-	for (unsigned i = 0; r == 0 && i < n; i++) {
-		struct sockaddr_in sa = {.sin_family = AF_INET,
-					 .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-		socklen_t len = sizeof(sa);
-
-		fd[i] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		if (fd[i] < 0 || bind(fd[i], (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-		    getsockname(fd[i], (struct sockaddr *)&sa, &len) < 0)
-			r = -errno;
-		else
-			port[i] = ntohs(sa.sin_port);
-	}
-	for (unsigned i = 0; fd && i < n; i++)
-		if (fd[i] > 0)
-			close(fd[i]);
-	free(fd);
-	return r;
-}
-
 #define MAKERS 8		/* threads making the members */
 
 struct maker {
@@ -167,7 +143,7 @@ static int make_all(struct run *rn)
 	struct hl_store *st = NULL;
 	char db[PATH_MAX], err[256] = "";
 	unsigned started = 0;
-	int r = port && p ? free_ports_n(port, rn->n + 1) : -ENOMEM;
+	int r = port && p ? free_ports(port, rn->n + 1) : -ENOMEM;
 
 	rn->hub.name = "hub";
 	rn->hub.port = r == 0 ? port[0] : 0;

@@ -167,29 +167,6 @@ static void print_flat(const char *what, const struct series v[2], const char *n
 
 /* ---- the parties ---- */
 
-/* n distinct free ports on 127.0.0.1 (all held until all known). */
-static int free_ports(int *out, int n)
-{
-	int fd[4] = {-1, -1, -1, -1}, r = 0;
-
-	for (int i = 0; i < n && i < 4; i++) {
-		struct sockaddr_in sa = {.sin_family = AF_INET,
-					 .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-		socklen_t len = sizeof(sa);
-
-		fd[i] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		if (fd[i] < 0 || bind(fd[i], (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-		    getsockname(fd[i], (struct sockaddr *)&sa, &len) < 0)
-			r = -errno;
-		else
-			out[i] = ntohs(sa.sin_port);
-	}
-	for (int i = 0; i < 4; i++)
-		if (fd[i] >= 0)
-			close(fd[i]);
-	return r;
-}
-
 /* Appends line to s's hotline.conf. */
 static int conf_add(const struct daemon *s, const char *line)
 {

@@ -676,29 +676,6 @@ static void query_lines(const char *what, const struct query *m)
 	       m->https.median < 1e-3 ? "met" : "MISSED");
 }
 
-/* Three distinct free ports on 127.0.0.1. */
-static int free_ports(int *out[3])
-{
-	int fd[3] = {-1, -1, -1}, r = 0;
-
-	for (int i = 0; i < 3; i++) {
-		struct sockaddr_in sa = {.sin_family = AF_INET,
-					 .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-		socklen_t n = sizeof(sa);
-
-		fd[i] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		if (fd[i] < 0 || bind(fd[i], (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-		    getsockname(fd[i], (struct sockaddr *)&sa, &n) < 0)
-			r = -errno;
-		else
-			*out[i] = ntohs(sa.sin_port);
-	}
-	for (int i = 0; i < 3; i++)
-		if (fd[i] >= 0)
-			close(fd[i]);
-	return r;
-}
-
 /* ru-cert's hotline.conf gets console.listen. */
 static int console_on(void)
 {
@@ -717,7 +694,7 @@ static int console_on(void)
 
 static void setup(const char *dir)
 {
-	int *ports[3] = {&eg.port, &ru.port, &console_port};
+	int ports[3] = {0, 0, 0};
 	char *slash;
 	int r;
 
@@ -729,7 +706,10 @@ static void setup(const char *dir)
 		snprintf(slash + 1, sizeof(hotline) - (size_t)(slash + 1 - hotline), "hotline");
 	make_dir(dir, "bench-taxii");
 	printf("in %s\n", bench_dir);
-	r = free_ports(ports);
+	r = free_ports(ports, 3);
+	eg.port = ports[0];
+	ru.port = ports[1];
+	console_port = ports[2];
 	if (r == 0)
 		r = make_party(bench_dir, &eg);
 	if (r == 0)

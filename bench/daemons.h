@@ -10,10 +10,13 @@
 #ifndef HL_BENCH_DAEMONS_H
 #define HL_BENCH_DAEMONS_H
 
+#include <arpa/inet.h>
 #include <limits.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 
 #include <curl/curl.h>
@@ -358,6 +361,32 @@ BENCH_SHARED int watch_open(struct watch *w, const struct daemon *s, const char 
 	}
 	if (r < 0)
 		fprintf(stderr, BENCH_NAME ": %s: %s %s\n", db, hl_strerror(r), err);
+	return r;
+}
+
+/* n distinct free ports on 127.0.0.1, all held until all are known. */
+BENCH_SHARED int free_ports(int *port, unsigned n)
+{
+	int *fd = malloc(n * sizeof(*fd)), r = fd ? 0 : -ENOMEM;
+
+	for (unsigned i = 0; fd && i < n; i++)
+		fd[i] = -1;
+	for (unsigned i = 0; r == 0 && i < n; i++) {
+		struct sockaddr_in sa = {.sin_family = AF_INET,
+					 .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+		socklen_t len = sizeof(sa);
+
+		fd[i] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (fd[i] < 0 || bind(fd[i], (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+		    getsockname(fd[i], (struct sockaddr *)&sa, &len) < 0)
+			r = -errno;
+		else
+			port[i] = ntohs(sa.sin_port);
+	}
+	for (unsigned i = 0; fd && i < n; i++)
+		if (fd[i] >= 0)
+			close(fd[i]);
+	free(fd);
 	return r;
 }
 
