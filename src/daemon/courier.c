@@ -799,13 +799,15 @@ static int visit(void *ctx, const struct hl_link *l)
 	pthread_mutex_unlock(&c->lock);
 	if (!due)
 		return 0;
-	/* Only the dispatcher makes a lane busy: it is not, until queued. */
 	if (!has_work(c->st, l, ln, !c->me->card.endpoint[0])) {
 		idle_lane(c, ln);
 		return 0;
 	}
+	/* A wake may have queued the lane meanwhile (hl_courier_wake): a
+	 * lane queued twice would have two workers on its one handle. */
 	pthread_mutex_lock(&c->lock);
-	more = enqueue(c, ln);
+	if (!ln->busy)
+		more = enqueue(c, ln);
 	pthread_mutex_unlock(&c->lock);
 	if (more)
 		spawn(c);
