@@ -72,11 +72,11 @@
 #define BENCH_NAME "bench_delivery"
 #include "bench.h"
 #include "daemons.h"
+#include "flow.h"
 #include "stages.h"
 
 #define WARMUP 20		/* latency messages sent before measuring */
 #define POLL_US 100		/* how often the sender's store is read */
-#define BODY_BYTES 1024		/* the throughput messages' text */
 #define COMMITS 200		/* floor samples, before and after */
 #define RTTS 2000
 #define STAGE_MESSAGES 200	/* FLASH messages traced for the stages */
@@ -358,19 +358,6 @@ out:
 
 /* ---- the two parties ---- */
 
-/* Waits until the sender's log is cosigned up to seq (limit in ms). */
-static int wait_cosigned(struct watch *w, uint64_t seq, double limit_ms)
-{
-	int64_t t0 = now_ns();
-
-	while (cosigned(w) < seq) {
-		if (ms_since(t0) > limit_ms)
-			return -ETIMEDOUT;
-		sleep_us(POLL_US);
-	}
-	return 0;
-}
-
 /* ---- (a) latency ---- */
 
 struct latency {
@@ -397,7 +384,7 @@ static int run_latency(const struct daemon *from, const char *to, struct watch *
 		api_ms = ms_since(t0);
 		if (r < 0)
 			fprintf(stderr, "bench_delivery: FLASH message %zu: %s\n", i, a.reply);
-		if (r == 0 && wait_cosigned(w, seq, 30000) < 0) {
+		if (r == 0 && wait_cosigned(w, seq, 30000, POLL_US) < 0) {
 			fprintf(stderr, "bench_delivery: FLASH message %zu (seq %llu): no "
 				"receipt in 30 s\n", i, (unsigned long long)seq);
 			r = -ETIMEDOUT;
@@ -439,7 +426,7 @@ static int run_traced(const struct daemon *from, const char *to, struct watch *w
 
 		r = api_send(&a, json, (size_t)n, &seq);
 		if (r == 0)
-			r = wait_cosigned(w, seq, 30000);
+			r = wait_cosigned(w, seq, 30000, POLL_US);
 		if (r == 0 && i >= WARMUP) {
 			tr->sent[tr->n] = t0;
 			tr->seen[tr->n++] = now_s();
@@ -451,48 +438,6 @@ static int run_traced(const struct daemon *from, const char *to, struct watch *w
 
 /* ---- (b) throughput ---- */
 
-struct flow {
-	const char *sock;
-	char json[BODY_BYTES + 128];
-	size_t json_len;
-	int64_t deadline;
-	atomic_uint_fast64_t accepted, errors, max_seq;
-	pthread_mutex_t lock;
-	char first_error[256];
-};
-
-static void *client(void *arg)
-{
-	struct flow *f = arg;
-	struct api a;
-
-	if (api_open(&a, f->sock) < 0) {
-		atomic_fetch_add(&f->errors, 1);
-		api_close(&a);
-		return NULL;
-	}
-	while (now_ns() < f->deadline) {
-		uint64_t seq = 0, m;
-
-		if (api_send(&a, f->json, f->json_len, &seq) < 0) {
-			pthread_mutex_lock(&f->lock);
-			if (!f->first_error[0])
-				snprintf(f->first_error, sizeof(f->first_error), "%.200s",
-					 a.reply);
-			pthread_mutex_unlock(&f->lock);
-			atomic_fetch_add(&f->errors, 1);
-			sleep_us(10000);
-			continue;
-		}
-		atomic_fetch_add(&f->accepted, 1);
-		m = atomic_load(&f->max_seq);
-		while (m < seq && !atomic_compare_exchange_weak(&f->max_seq, &m, seq))
-			;
-	}
-	api_close(&a);
-	return NULL;
-}
-
 struct throughput {
 	double window_s;	/* from the first send to the last answer */
 	double drain_s;		/* from then until all was receipted */
@@ -501,19 +446,6 @@ struct throughput {
 	size_t nrates;
 	char first_error[256];
 };
-
-static void flow_text(struct flow *f, const char *to)
-{
-	char text[BODY_BYTES + 1];
-
-	for (size_t i = 0; i < BODY_BYTES; i++)
-		text[i] = (char)('a' + (i * 7 + i / 26) % 26);
-	for (size_t i = 63; i < BODY_BYTES; i += 64)
-		text[i] = ' ';
-	text[BODY_BYTES] = 0;
-	f->json_len = (size_t)snprintf(f->json, sizeof(f->json),
-		"{\"to\":\"%s\",\"text\":\"%s\",\"precedence\":\"routine\"}", to, text);
-}
 
 /* Samples what was accepted and receipted once a second until the end. */
 static void sample(struct flow *f, struct watch *w, int64_t t0, unsigned seconds,
@@ -540,7 +472,7 @@ static void sample(struct flow *f, struct watch *w, int64_t t0, unsigned seconds
 static int run_throughput(const struct daemon *from, const char *to, struct watch *w,
 			  const struct opts *o, struct throughput *tp)
 {
-	struct flow *f = calloc(1, sizeof(*f));
+	struct flow *f = flow_new(from->sock, to);
 	pthread_t t[MAX_CLIENTS];
 	unsigned started = 0;
 	uint64_t cos0 = cosigned(w);
@@ -549,9 +481,6 @@ static int run_throughput(const struct daemon *from, const char *to, struct watc
 
 	if (!f)
 		return -ENOMEM;
-	f->sock = from->sock;
-	pthread_mutex_init(&f->lock, NULL);
-	flow_text(f, to);
 	t0 = now_ns();
 	f->deadline = t0 + (int64_t)o->seconds * 1000000000;
 	for (; started < o->clients; started++)
@@ -572,7 +501,7 @@ static int run_throughput(const struct daemon *from, const char *to, struct watc
 			"%llu messages accepted%s%s\n", started, o->clients,
 			(unsigned long long)tp->accepted, tp->first_error[0] ? ": " : "",
 			tp->first_error);
-	if (r == 0 && wait_cosigned(w, atomic_load(&f->max_seq), 300000) < 0) {
+	if (r == 0 && wait_cosigned(w, atomic_load(&f->max_seq), 300000, POLL_US) < 0) {
 		fprintf(stderr, "bench_delivery: throughput: not all receipted 300 s after "
 			"the window\n");
 		r = -ETIMEDOUT;
@@ -582,8 +511,7 @@ static int run_throughput(const struct daemon *from, const char *to, struct watc
 	if (r == 0 && tp->receipted != tp->accepted)
 		fprintf(stderr, "bench_delivery: %llu accepted but %llu receipted\n",
 			(unsigned long long)tp->accepted, (unsigned long long)tp->receipted);
-	pthread_mutex_destroy(&f->lock);
-	free(f);
+	flow_free(f);
 	return r;
 }
 
@@ -883,21 +811,9 @@ static int measure_stages(struct run *rn, const struct opts *o)
 /* Stops both daemons; fails unless both exited 0. */
 static int stop_both(struct run *rn)
 {
-	struct daemon *s[2] = {&rn->a, &rn->b};
-	int r = 0;
+	int ra = stop_checked(&rn->a), rb = stop_checked(&rn->b);
 
-	for (int i = 0; i < 2; i++) {
-		bool ran = s[i]->pid > 0;
-		int st = stop_daemon(s[i]);
-
-		if (ran && st != 0) {
-			fprintf(stderr, "bench_delivery: hotlined %s exited %d on SIGTERM\n",
-				s[i]->name, st);
-			log_has(s[i], "", true);
-			r = -EIO;
-		}
-	}
-	return r;
+	return ra < 0 ? ra : rb;
 }
 
 int main(int argc, char **argv)

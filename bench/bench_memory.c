@@ -60,10 +60,10 @@
 #define BENCH_NAME "bench_memory"
 #include "bench.h"
 #include "daemons.h"
+#include "flow.h"
 
 #define TARGET_IDLE_MB 20.0	/* the issue's: idle RSS <= 20 MB */
 #define TARGET_DRIFT 0.10	/* and flat within 10 % */
-#define BODY_BYTES 1024
 #define MAX_CLIENTS 256
 #define MAX_SECONDS 86400
 #define SETTLE_S 5		/* after ready, before the idle figure */
@@ -188,20 +188,9 @@ static int conf_add(const struct daemon *s, const char *line)
 /* Stops both; fails unless both exited 0. */
 static int stop_pair(struct daemon *s[2])
 {
-	int r = 0;
+	int r0 = stop_checked(s[0]), r1 = stop_checked(s[1]);
 
-	for (int i = 0; i < 2; i++) {
-		bool ran = s[i]->pid > 0;
-		int st = stop_daemon(s[i]);
-
-		if (ran && st != 0) {
-			fprintf(stderr, BENCH_NAME ": hotlined %s exited %d on SIGTERM\n",
-				s[i]->name, st);
-			log_has(s[i], "", true);
-			r = -EIO;
-		}
-	}
-	return r;
+	return r0 < 0 ? r0 : r1;
 }
 
 /* ---- idle ---- */
@@ -221,54 +210,6 @@ static void report_idle(struct daemon *s[2])
 }
 
 /* ---- load ---- */
-
-struct flow {
-	const char *sock;
-	char json[BODY_BYTES + 128];
-	size_t json_len;
-	int64_t deadline;
-	atomic_uint_fast64_t accepted, errors, max_seq;
-};
-
-static void *client(void *arg)
-{
-	struct flow *f = arg;
-	struct api a;
-
-	if (api_open(&a, f->sock) < 0) {
-		atomic_fetch_add(&f->errors, 1);
-		api_close(&a);
-		return NULL;
-	}
-	while (now_ns() < f->deadline) {
-		uint64_t seq = 0, m;
-
-		if (api_send(&a, f->json, f->json_len, &seq) < 0) {
-			atomic_fetch_add(&f->errors, 1);
-			sleep_us(10000);
-			continue;
-		}
-		atomic_fetch_add(&f->accepted, 1);
-		m = atomic_load(&f->max_seq);
-		while (m < seq && !atomic_compare_exchange_weak(&f->max_seq, &m, seq))
-			;
-	}
-	api_close(&a);
-	return NULL;
-}
-
-static void flow_text(struct flow *f, const char *to)
-{
-	char text[BODY_BYTES + 1];
-
-	for (size_t i = 0; i < BODY_BYTES; i++)
-		text[i] = (char)('a' + (i * 7 + i / 26) % 26);
-	for (size_t i = 63; i < BODY_BYTES; i += 64)
-		text[i] = ' ';
-	text[BODY_BYTES] = 0;
-	f->json_len = (size_t)snprintf(f->json, sizeof(f->json),
-		"{\"to\":\"%s\",\"text\":\"%s\",\"precedence\":\"routine\"}", to, text);
-}
 
 /* Samples both daemons once a second until the flow's deadline. */
 static void sample_load(struct daemon *s[2], int64_t t0, unsigned seconds,
@@ -292,18 +233,6 @@ static void sample_load(struct daemon *s[2], int64_t t0, unsigned seconds,
 	}
 }
 
-static int wait_cosigned(struct watch *w, uint64_t seq, double limit_ms)
-{
-	int64_t t0 = now_ns();
-
-	while (cosigned(w) < seq) {
-		if (ms_since(t0) > limit_ms)
-			return -ETIMEDOUT;
-		sleep_us(10000);
-	}
-	return 0;
-}
-
 /* S / 10, but 30 s at least (half a short run): the handles' page
  * caches take that long to fill up to their bounds; 60 s at most. */
 static unsigned warmup_of(unsigned seconds)
@@ -318,7 +247,7 @@ static unsigned warmup_of(unsigned seconds)
 
 static int run_load(struct daemon *s[2], const struct opts *o)
 {
-	struct flow *f = calloc(1, sizeof(*f));
+	struct flow *f = flow_new(s[0]->sock, s[1]->name);
 	struct series v[2] = {0};
 	const char *names[2] = {s[0]->name, s[1]->name};
 	unsigned started = 0, warmup = warmup_of(o->seconds);
@@ -331,8 +260,6 @@ static int run_load(struct daemon *s[2], const struct opts *o)
 
 	if (r < 0)
 		goto out;
-	f->sock = s[0]->sock;
-	flow_text(f, s[1]->name);
 	f->deadline = t0 + (int64_t)o->seconds * 1000000000;
 	for (; started < o->clients; started++)
 		if (pthread_create(&t[started], NULL, client, f) != 0)
@@ -346,7 +273,7 @@ static int run_load(struct daemon *s[2], const struct opts *o)
 		r = -EIO;
 		goto out;
 	}
-	r = wait_cosigned(&w, atomic_load(&f->max_seq), 300000);
+	r = wait_cosigned(&w, atomic_load(&f->max_seq), 300000, 10000);
 	printf("load: %u clients, 1 KiB ROUTINE messages for %u s: %llu accepted, %llu "
 	       "receipted (%.0f accepted a second), %llu errors%s\n", o->clients, o->seconds,
 	       (unsigned long long)atomic_load(&f->accepted),
@@ -370,7 +297,7 @@ static int run_load(struct daemon *s[2], const struct opts *o)
 out:
 	fflush(stdout);
 	hl_store_close(w.st);
-	free(f);
+	flow_free(f);
 	return r;
 }
 

@@ -398,6 +398,33 @@ BENCH_SHARED uint64_t cosigned(struct watch *w)
 	return n;
 }
 
+/* Waits until w's log is cosigned up to seq, reading the store every
+ * poll_us, limit_ms at most. */
+BENCH_SHARED int wait_cosigned(struct watch *w, uint64_t seq, double limit_ms, long poll_us)
+{
+	int64_t t0 = now_ns();
+
+	while (cosigned(w) < seq) {
+		if (ms_since(t0) > limit_ms)
+			return -ETIMEDOUT;
+		sleep_us(poll_us);
+	}
+	return 0;
+}
+
+/* Stops s; -EIO, said with its log's tail, unless it ran and exited 0. */
+BENCH_SHARED int stop_checked(struct daemon *s)
+{
+	bool ran = s->pid > 0;
+	int st = stop_daemon(s);
+
+	if (!ran || st == 0)
+		return 0;
+	fprintf(stderr, BENCH_NAME ": hotlined %s exited %d on SIGTERM\n", s->name, st);
+	log_has(s, "", true);
+	return -EIO;
+}
+
 BENCH_SHARED int number(const char *s, unsigned max, unsigned *out)
 {
 	uint64_t v = 0;
