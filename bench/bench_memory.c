@@ -152,12 +152,14 @@ static void print_series(const char *phase, const char *name, const char *first,
 	       v->first.threads, v->last.threads);
 }
 
-/* The target line for a pair's series: the worse of the two drifts. */
+/* The target line for a pair's series: the worse of the two drifts,
+ * up or down (a daemon that died reads as -100 %). */
 static void print_flat(const char *what, const struct series v[2], const char *names[2])
 {
 	double d0 = drift(v[0].first.rss, v[0].last.rss);
 	double d1 = drift(v[1].first.rss, v[1].last.rss);
-	double worst = d0 > d1 ? d0 : d1;
+	double a0 = d0 < 0 ? -d0 : d0, a1 = d1 < 0 ? -d1 : d1;
+	double worst = a0 > a1 ? a0 : a1;
 
 	printf("target: RSS flat %s (last within %.0f %% of the first): %s (%s %+.1f %%, "
 	       "%s %+.1f %%)\n", what, 100 * TARGET_DRIFT,
