@@ -107,7 +107,7 @@ static int group_key(const struct hl_stix_query *q)
 int hl_store_stix_group_each(struct hl_store *st, const struct hl_stix_query *q,
 			     hl_stix_row_fn fn, void *ctx, bool *more)
 {
-	int64_t after = q->after, at;
+	int64_t after;
 	bool more_unused;
 	sqlite3_stmt *s;
 	int key = group_key(q), r;
@@ -117,13 +117,9 @@ int hl_store_stix_group_each(struct hl_store *st, const struct hl_stix_query *q,
 	*more = false;
 	if (key < 0)
 		return key;
-	if (q->added_after >= 0) {
-		r = hl_stix_id_at(st, q->added_after, &at);
-		if (r < 0)
-			return r;
-		if (at > after)
-			after = at;
-	}
+	r = hl_stix_after(st, q, &after);
+	if (r < 0)
+		return r;
 	s = stmt(st, key);
 	if (!s)
 		return -HL_ESTORE;

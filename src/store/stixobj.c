@@ -186,19 +186,21 @@ bool hl_stix_list_ok(const char *list, json_type t, char *one, size_t cap)
 	return ok;
 }
 
-/* The last id added at or before t, or 0. */
-int hl_stix_id_at(struct hl_store *st, int64_t t, int64_t *id)
+int hl_stix_after(struct hl_store *st, const struct hl_stix_query *q, int64_t *after)
 {
-	sqlite3_stmt *s = stmt(st, Q_ADDED);
+	sqlite3_stmt *s;
 	int rc;
 
-	*id = 0;
+	*after = q->after;
+	if (q->added_after < 0)
+		return 0;
+	s = stmt(st, Q_ADDED);
 	if (!s)
 		return -HL_ESTORE;
-	sqlite3_bind_int64(s, 1, t);
+	sqlite3_bind_int64(s, 1, q->added_after);
 	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*id = sqlite3_column_int64(s, 0);
+	if (rc == SQLITE_ROW && sqlite3_column_int64(s, 0) > *after)
+		*after = sqlite3_column_int64(s, 0);
 	sqlite3_reset(s);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : hl_sqlite_fail(st);
 }
@@ -272,7 +274,7 @@ int hl_store_stix_each(struct hl_store *st, const struct hl_stix_query *q,
 		       hl_stix_row_fn fn, void *ctx, bool *more)
 {
 	char one_type[256];
-	int64_t after = q->after, at;
+	int64_t after;
 	bool more_unused;
 	sqlite3_stmt *s;
 	int key = query_key(q, one_type, sizeof(one_type)), r = 0;
@@ -284,13 +286,9 @@ int hl_store_stix_each(struct hl_store *st, const struct hl_stix_query *q,
 	*more = false;
 	if (key < 0)
 		return key;
-	if (q->added_after >= 0) {
-		r = hl_stix_id_at(st, q->added_after, &at);
-		if (r < 0)
-			return r;
-		if (at > after)
-			after = at;
-	}
+	r = hl_stix_after(st, q, &after);
+	if (r < 0)
+		return r;
 	s = stmt(st, key);
 	if (!s)
 		return -HL_ESTORE;

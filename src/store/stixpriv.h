@@ -17,8 +17,9 @@
  * *one (when not NULL) gets its only member when it has exactly one
  * string shorter than cap. */
 bool hl_stix_list_ok(const char *list, json_type t, char *one, size_t cap);
-/* The last id added at or before t (µs), or 0. */
-int hl_stix_id_at(struct hl_store *st, int64_t t, int64_t *id);
+/* The row id q's rows come after: its cursor (q->after), or the last
+ * row added at or before q->added_after (µs) when that is later. */
+int hl_stix_after(struct hl_store *st, const struct hl_stix_query *q, int64_t *after);
 /* Calls fn for each row of s (the columns of a stix query), at most
  * limit (0: all); *more when a row past them is there.  Resets s. */
 int hl_stix_rows(struct hl_store *st, sqlite3_stmt *s, size_t limit, hl_stix_row_fn fn,
