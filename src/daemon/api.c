@@ -728,13 +728,14 @@ static int start_https(struct hl_api *api, char *err, size_t errlen)
 	api->https.mhd = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION |
 		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_TLS | MHD_USE_ERROR_LOG,
 		0, NULL, NULL, handle, &api->https,
+		/* First, so that libmicrohttpd says nothing past it. */
+		MHD_OPTION_EXTERNAL_LOGGER, hl_http_log, &api->log,
 		MHD_OPTION_SOCK_ADDR, &ss,
 		MHD_OPTION_HTTPS_MEM_KEY, (const char *)api->key.data,
 		MHD_OPTION_HTTPS_MEM_CERT, (const char *)api->crt.data,
 		MHD_OPTION_HTTPS_PRIORITIES, "NORMAL:-VERS-ALL:+VERS-TLS1.3",
 		MHD_OPTION_NOTIFY_COMPLETED, completed, api,
 		MHD_OPTION_URI_LOG_CALLBACK, raw_target, NULL,
-		MHD_OPTION_EXTERNAL_LOGGER, hl_http_log, &api->log,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)HTTPS_CONN_MAX,
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)HTTPS_CONN_PER_IP,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)65536,
