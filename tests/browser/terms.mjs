@@ -135,6 +135,13 @@ await step('bob accepts: both boards show version 1 in force, ana\'s by the even
 	await shot(ana, 'console-terms');
 });
 
+// Envelopes are dated to the second, and a proposal names nothing, so
+// the terms fold places one made in the second of the accept it follows
+// before that accept (a tie goes by party name) and calls it a skipped
+// version: a known limit of the protocol (a proposal should name the
+// accept it follows).  ana proposes in the next second, as an operator
+// does.
+await new Promise((r) => setTimeout(r, 1100));
 hl('ru-cert', 'link', 'terms', 'propose', 'us-cert', '--check-every', 'none', 'no scheduled checks');
 
 await step('a duty officer sees the open proposal but no Accept, Decline or Propose', async () => {
