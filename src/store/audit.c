@@ -3,7 +3,7 @@
 
 #include "audit.h"
 #include "error.h"
-#include "sqlitepriv.h"
+#include "storepriv.h"
 
 enum {
 	A_SIZE = HL_XSTMT_AUDIT,
@@ -18,7 +18,7 @@ enum {
 	A_LEAVES,
 };
 
-static sqlite3_stmt *stmt(struct hl_store *st, int k)
+static struct hl_dbs *stmt(struct hl_store *st, int k)
 {
 	static const char *const sql[] = {
 		[A_SIZE - HL_XSTMT_AUDIT] = "SELECT coalesce(max(seq), 0) FROM audit_entry",
@@ -40,31 +40,31 @@ static sqlite3_stmt *stmt(struct hl_store *st, int k)
 					      " WHERE level = 0",
 	};
 
-	return hl_sqlite_stmt(st, k, sql[k - HL_XSTMT_AUDIT]);
+	return hl_store_stmt(st, k, sql[k - HL_XSTMT_AUDIT]);
 }
 
-/* Steps s to its end: SQLITE_DONE is 0, anything else the store's error. */
-static int finish(struct hl_store *st, sqlite3_stmt *s, int rc)
+/* Steps s to its end: HL_DB_DONE is 0, anything else the store's error. */
+static int finish(struct hl_store *st, struct hl_dbs *s, int rc)
 {
-	int r = rc == SQLITE_DONE ? 0 : hl_sqlite_fail(st);
+	int r = rc == HL_DB_DONE ? 0 : hl_store_fail(st);
 
-	sqlite3_reset(s);
+	hl_db_reset(s);
 	return r;
 }
 
 /* The one integer that statement k yields. */
 static int one_count(struct hl_store *st, int k, uint64_t *out)
 {
-	sqlite3_stmt *s = stmt(st, k);
+	struct hl_dbs *s = stmt(st, k);
 	int rc;
 
 	if (!s)
 		return -HL_ESTORE;
-	rc = sqlite3_step(s);
-	if (rc != SQLITE_ROW)
+	rc = hl_db_step(s);
+	if (rc != HL_DB_ROW)
 		return finish(st, s, rc);
-	*out = (uint64_t)sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
+	*out = (uint64_t)hl_db_column_int64(s, 0);
+	hl_db_reset(s);
 	return 0;
 }
 
@@ -72,8 +72,7 @@ int hl_store_audit_sync(struct hl_store *st, bool full)
 {
 	const char *q = full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL";
 
-	return sqlite3_exec(hl_sqlite_db(st), q, NULL, NULL, NULL) == SQLITE_OK ? 0 :
-	       hl_sqlite_fail(st);
+	return hl_db_exec(hl_store_db(st), q) == 0 ? 0 : hl_store_fail(st);
 }
 
 int hl_store_audit_leaves(struct hl_store *st, uint64_t *n)
@@ -88,56 +87,56 @@ int hl_store_audit_size(struct hl_store *st, uint64_t *size)
 
 int hl_store_audit_put(struct hl_store *st, uint64_t seq, const void *bytes, size_t n)
 {
-	sqlite3_stmt *s = stmt(st, A_PUT);
+	struct hl_dbs *s = stmt(st, A_PUT);
 
 	if (!s)
 		return -HL_ESTORE;
-	sqlite3_bind_int64(s, 1, (sqlite3_int64)seq);
-	sqlite3_bind_blob(s, 2, n ? bytes : "", (int)n, SQLITE_STATIC);
-	return hl_sqlite_done(st, s);
+	hl_db_bind_int64(s, 1, (int64_t)seq);
+	hl_db_bind_blob(s, 2, n ? bytes : "", (int)n, HL_DB_STATIC);
+	return hl_store_done(st, s);
 }
 
 /* The one row's first blob column appended to out; -HL_ENOTFOUND. */
-static int one_blob(struct hl_store *st, sqlite3_stmt *s, int col, struct hl_buf *out)
+static int one_blob(struct hl_store *st, struct hl_dbs *s, int col, struct hl_buf *out)
 {
-	int rc = sqlite3_step(s), r;
+	int rc = hl_db_step(s), r;
 
-	if (rc != SQLITE_ROW) {
+	if (rc != HL_DB_ROW) {
 		r = finish(st, s, rc);
 		return r < 0 ? r : -HL_ENOTFOUND;
 	}
-	r = hl_buf_append(out, sqlite3_column_blob(s, col),
-			  (size_t)sqlite3_column_bytes(s, col));
-	sqlite3_reset(s);
+	r = hl_buf_append(out, hl_db_column_blob(s, col),
+			  (size_t)hl_db_column_bytes(s, col));
+	hl_db_reset(s);
 	return r;
 }
 
 int hl_store_audit_get(struct hl_store *st, uint64_t seq, struct hl_buf *out)
 {
-	sqlite3_stmt *s = stmt(st, A_GET);
+	struct hl_dbs *s = stmt(st, A_GET);
 
 	if (!s)
 		return -HL_ESTORE;
-	sqlite3_bind_int64(s, 1, (sqlite3_int64)seq);
+	hl_db_bind_int64(s, 1, (int64_t)seq);
 	return one_blob(st, s, 0, out);
 }
 
 /* Calls fn with (column 0, column 1's blob) for each row of s. */
-static int rows(struct hl_store *st, sqlite3_stmt *s,
+static int rows(struct hl_store *st, struct hl_dbs *s,
 		int (*fn)(void *ctx, uint64_t n, const unsigned char *p, size_t len),
 		void *ctx)
 {
 	for (;;) {
-		int rc = sqlite3_step(s), r;
+		int rc = hl_db_step(s), r;
 		const unsigned char *p;
 
-		if (rc != SQLITE_ROW)
+		if (rc != HL_DB_ROW)
 			return finish(st, s, rc);
-		p = sqlite3_column_blob(s, 1);
-		r = fn(ctx, (uint64_t)sqlite3_column_int64(s, 0), p ? p : (const unsigned char *)"",
-		       (size_t)sqlite3_column_bytes(s, 1));
+		p = hl_db_column_blob(s, 1);
+		r = fn(ctx, (uint64_t)hl_db_column_int64(s, 0), p ? p : (const unsigned char *)"",
+		       (size_t)hl_db_column_bytes(s, 1));
 		if (r != 0) {
-			sqlite3_reset(s);
+			hl_db_reset(s);
 			return r;
 		}
 	}
@@ -147,38 +146,38 @@ int hl_store_audit_each(struct hl_store *st, uint64_t after, uint64_t limit,
 			int (*fn)(void *ctx, uint64_t seq, const unsigned char *p, size_t n),
 			void *ctx)
 {
-	sqlite3_stmt *s = stmt(st, A_EACH);
+	struct hl_dbs *s = stmt(st, A_EACH);
 
 	if (!s)
 		return -HL_ESTORE;
-	sqlite3_bind_int64(s, 1, (sqlite3_int64)(after > INT64_MAX ? INT64_MAX : after));
-	sqlite3_bind_int64(s, 2, limit && limit < INT64_MAX ? (sqlite3_int64)limit : -1);
+	hl_db_bind_int64(s, 1, (int64_t)(after > INT64_MAX ? INT64_MAX : after));
+	hl_db_bind_int64(s, 2, limit && limit < INT64_MAX ? (int64_t)limit : -1);
 	return rows(st, s, fn, ctx);
 }
 
 int hl_store_audit_node_put(struct hl_store *st, const struct hl_merkle_node *node)
 {
-	sqlite3_stmt *s = stmt(st, A_NODE_PUT);
+	struct hl_dbs *s = stmt(st, A_NODE_PUT);
 
 	if (!s)
 		return -HL_ESTORE;
-	sqlite3_bind_int(s, 1, (int)node->level);
-	sqlite3_bind_int64(s, 2, (sqlite3_int64)node->index);
-	sqlite3_bind_blob(s, 3, node->hash, HL_HASH_LEN, SQLITE_STATIC);
-	return hl_sqlite_done(st, s);
+	hl_db_bind_int(s, 1, (int)node->level);
+	hl_db_bind_int64(s, 2, (int64_t)node->index);
+	hl_db_bind_blob(s, 3, node->hash, HL_HASH_LEN, HL_DB_STATIC);
+	return hl_store_done(st, s);
 }
 
 int hl_store_audit_node_get(struct hl_store *st, unsigned level, uint64_t index,
 			    hl_hash out)
 {
-	sqlite3_stmt *s = stmt(st, A_NODE_GET);
+	struct hl_dbs *s = stmt(st, A_NODE_GET);
 	struct hl_buf b;
 	int r;
 
 	if (!s)
 		return -HL_ESTORE;
-	sqlite3_bind_int(s, 1, (int)level);
-	sqlite3_bind_int64(s, 2, (sqlite3_int64)index);
+	hl_db_bind_int(s, 1, (int)level);
+	hl_db_bind_int64(s, 2, (int64_t)index);
 	hl_buf_init(&b, HL_HASH_LEN);
 	r = one_blob(st, s, 0, &b);
 	if (r == 0 && b.len != HL_HASH_LEN)
@@ -202,29 +201,29 @@ struct hl_merkle_src hl_store_audit_src(struct hl_store *st)
 int hl_store_audit_checkpoint_put(struct hl_store *st, uint64_t size,
 				  const void *note, size_t n)
 {
-	sqlite3_stmt *s = stmt(st, A_CP_PUT);
+	struct hl_dbs *s = stmt(st, A_CP_PUT);
 
 	if (!s)
 		return -HL_ESTORE;
-	sqlite3_bind_int64(s, 1, (sqlite3_int64)size);
-	sqlite3_bind_blob(s, 2, note, (int)n, SQLITE_STATIC);
-	return hl_sqlite_done(st, s);
+	hl_db_bind_int64(s, 1, (int64_t)size);
+	hl_db_bind_blob(s, 2, note, (int)n, HL_DB_STATIC);
+	return hl_store_done(st, s);
 }
 
 int hl_store_audit_checkpoint_last(struct hl_store *st, uint64_t *size, struct hl_buf *out)
 {
-	sqlite3_stmt *s = stmt(st, A_CP_LAST);
+	struct hl_dbs *s = stmt(st, A_CP_LAST);
 	int rc;
 
 	*size = 0;
 	if (!s)
 		return -HL_ESTORE;
-	rc = sqlite3_step(s);
-	if (rc != SQLITE_ROW)
+	rc = hl_db_step(s);
+	if (rc != HL_DB_ROW)
 		return finish(st, s, rc);
-	*size = (uint64_t)sqlite3_column_int64(s, 0);
-	rc = hl_buf_append(out, sqlite3_column_blob(s, 1), (size_t)sqlite3_column_bytes(s, 1));
-	sqlite3_reset(s);
+	*size = (uint64_t)hl_db_column_int64(s, 0);
+	rc = hl_buf_append(out, hl_db_column_blob(s, 1), (size_t)hl_db_column_bytes(s, 1));
+	hl_db_reset(s);
 	return rc;
 }
 
@@ -233,7 +232,7 @@ int hl_store_audit_checkpoint_each(struct hl_store *st,
 					     const unsigned char *p, size_t n),
 				   void *ctx)
 {
-	sqlite3_stmt *s = stmt(st, A_CP_EACH);
+	struct hl_dbs *s = stmt(st, A_CP_EACH);
 
 	if (!s)
 		return -HL_ESTORE;

@@ -2,11 +2,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <sqlite3.h>
+#include "db.h"
 
 #include "error.h"
 #include "feedtoken.h"
-#include "sqlitepriv.h"
+#include "storepriv.h"
 
 enum { Q_ADD = HL_XSTMT_FEEDTOKEN, Q_FIND, Q_REVOKE, Q_EACH, Q_END };
 _Static_assert(Q_END <= HL_XSTMT_FEEDTOKEN + 8, "feedtoken.c owns 8 statement keys");
@@ -22,79 +22,79 @@ static const char *const sql[] = {
 	[Q_EACH - Q_ADD] = "SELECT " COLUMNS " FROM feed_token ORDER BY id",
 };
 
-static sqlite3_stmt *stmt(struct hl_store *st, int key)
+static struct hl_dbs *stmt(struct hl_store *st, int key)
 {
-	return hl_sqlite_stmt(st, key, sql[key - Q_ADD]);
+	return hl_store_stmt(st, key, sql[key - Q_ADD]);
 }
 
-static void text(char *dst, size_t cap, sqlite3_stmt *s, int col)
+static void text(char *dst, size_t cap, struct hl_dbs *s, int col)
 {
-	const unsigned char *t = sqlite3_column_text(s, col);
+	const unsigned char *t = hl_db_column_text(s, col);
 
 	snprintf(dst, cap, "%s", t ? (const char *)t : "");
 }
 
-static void row(sqlite3_stmt *s, struct hl_feed_token *t)
+static void row(struct hl_dbs *s, struct hl_feed_token *t)
 {
 	memset(t, 0, sizeof(*t));
-	t->id = sqlite3_column_int64(s, 0);
+	t->id = hl_db_column_int64(s, 0);
 	text(t->op, sizeof(t->op), s, 1);
 	text(t->tool, sizeof(t->tool), s, 2);
-	t->tlp = sqlite3_column_int(s, 3);
-	t->created = sqlite3_column_int64(s, 4);
+	t->tlp = hl_db_column_int(s, 3);
+	t->created = hl_db_column_int64(s, 4);
 	text(t->created_by, sizeof(t->created_by), s, 5);
-	t->revoked = sqlite3_column_int64(s, 6);
+	t->revoked = hl_db_column_int64(s, 6);
 }
 
 int hl_store_feed_token_add(struct hl_store *st, const struct hl_feed_token *t,
 			    const unsigned char hash[HL_FEED_HASH])
 {
-	sqlite3_stmt *s = stmt(st, Q_ADD);
+	struct hl_dbs *s = stmt(st, Q_ADD);
 
 	if (!s)
 		return -HL_ESTORE;
-	sqlite3_bind_text(s, 1, t->op, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, t->tool, -1, SQLITE_STATIC);
-	sqlite3_bind_blob(s, 3, hash, HL_FEED_HASH, SQLITE_STATIC);
-	sqlite3_bind_int(s, 4, t->tlp);
-	sqlite3_bind_int64(s, 5, t->created);
-	sqlite3_bind_text(s, 6, t->created_by, -1, SQLITE_STATIC);
-	return hl_sqlite_done(st, s);
+	hl_db_bind_text(s, 1, t->op, -1, HL_DB_STATIC);
+	hl_db_bind_text(s, 2, t->tool, -1, HL_DB_STATIC);
+	hl_db_bind_blob(s, 3, hash, HL_FEED_HASH, HL_DB_STATIC);
+	hl_db_bind_int(s, 4, t->tlp);
+	hl_db_bind_int64(s, 5, t->created);
+	hl_db_bind_text(s, 6, t->created_by, -1, HL_DB_STATIC);
+	return hl_store_done(st, s);
 }
 
 int hl_store_feed_token_find(struct hl_store *st, const unsigned char hash[HL_FEED_HASH],
 			     struct hl_feed_token *out)
 {
-	sqlite3_stmt *s = stmt(st, Q_FIND);
+	struct hl_dbs *s = stmt(st, Q_FIND);
 	int rc, r = 0;
 
 	if (!s)
 		return -HL_ESTORE;
-	sqlite3_bind_blob(s, 1, hash, HL_FEED_HASH, SQLITE_STATIC);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
+	hl_db_bind_blob(s, 1, hash, HL_FEED_HASH, HL_DB_STATIC);
+	rc = hl_db_step(s);
+	if (rc == HL_DB_ROW)
 		row(s, out);
-	else if (rc == SQLITE_DONE)
+	else if (rc == HL_DB_DONE)
 		r = -HL_ENOTFOUND;
 	else
-		r = hl_sqlite_fail(st);
-	sqlite3_reset(s);
+		r = hl_store_fail(st);
+	hl_db_reset(s);
 	return r;
 }
 
 int hl_store_feed_token_revoke(struct hl_store *st, const char *op, const char *tool,
 			       int64_t now)
 {
-	sqlite3_stmt *s = stmt(st, Q_REVOKE);
+	struct hl_dbs *s = stmt(st, Q_REVOKE);
 	int r;
 
 	if (!s)
 		return -HL_ESTORE;
-	sqlite3_bind_text(s, 1, op, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, tool, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 3, now);
-	r = hl_sqlite_done(st, s);
-	if (r == 0 && sqlite3_changes(hl_sqlite_db(st)) == 0)
+	hl_db_bind_text(s, 1, op, -1, HL_DB_STATIC);
+	hl_db_bind_text(s, 2, tool, -1, HL_DB_STATIC);
+	hl_db_bind_int64(s, 3, now);
+	r = hl_store_done(st, s);
+	if (r == 0 && hl_db_changes(hl_store_db(st)) == 0)
 		r = -HL_ENOTFOUND;
 	return r;
 }
@@ -102,19 +102,19 @@ int hl_store_feed_token_revoke(struct hl_store *st, const char *op, const char *
 int hl_store_feed_token_each(struct hl_store *st,
 			     int (*fn)(void *ctx, const struct hl_feed_token *t), void *ctx)
 {
-	sqlite3_stmt *s = stmt(st, Q_EACH);
-	int rc = SQLITE_DONE, r = 0;
+	struct hl_dbs *s = stmt(st, Q_EACH);
+	int rc = HL_DB_DONE, r = 0;
 
 	if (!s)
 		return -HL_ESTORE;
-	while (r == 0 && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while (r == 0 && (rc = hl_db_step(s)) == HL_DB_ROW) {
 		struct hl_feed_token t;
 
 		row(s, &t);
 		r = fn(ctx, &t);
 	}
-	if (r == 0 && rc != SQLITE_DONE)
-		r = hl_sqlite_fail(st);
-	sqlite3_reset(s);
+	if (r == 0 && rc != HL_DB_DONE)
+		r = hl_store_fail(st);
+	hl_db_reset(s);
 	return r;
 }

@@ -3,11 +3,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <sqlite3.h>
+#include "db.h"
 
 #include "error.h"
 #include "groupmsg.h"
-#include "sqlitepriv.h"
+#include "storepriv.h"
 
 enum {
 	Q_PUT = HL_XSTMT_GROUPMSG, Q_LIST, Q_SEEN_PUT, Q_SEEN_OTHER, Q_SEEN_MARK,
@@ -39,36 +39,36 @@ static const char *const sql[] = {
 			   " WHERE case_no = ?1 AND kind = 'notify')",
 };
 
-static sqlite3_stmt *stmt(struct hl_store *st, int key)
+static struct hl_dbs *stmt(struct hl_store *st, int key)
 {
-	return hl_sqlite_stmt(st, key, sql[key - Q_PUT]);
+	return hl_store_stmt(st, key, sql[key - Q_PUT]);
 }
 
-static void bind_opt(sqlite3_stmt *s, int i, int64_t v)
+static void bind_opt(struct hl_dbs *s, int i, int64_t v)
 {
 	if (v)
-		sqlite3_bind_int64(s, i, v);
+		hl_db_bind_int64(s, i, v);
 	else
-		sqlite3_bind_null(s, i);
+		hl_db_bind_null(s, i);
 }
 
 static int put_one(struct hl_store *st, const struct hl_group_envelope *ge)
 {
-	sqlite3_stmt *s = stmt(st, Q_PUT);
+	struct hl_dbs *s = stmt(st, Q_PUT);
 
 	if (!s)
 		return -HL_ESTORE;
-	sqlite3_bind_text(s, 1, ge->gid, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, ge->group);
-	sqlite3_bind_int64(s, 3, ge->link);
+	hl_db_bind_text(s, 1, ge->gid, -1, HL_DB_STATIC);
+	hl_db_bind_int64(s, 2, ge->group);
+	hl_db_bind_int64(s, 3, ge->link);
 	bind_opt(s, 4, (int64_t)ge->seq);
 	bind_opt(s, 5, ge->held);
-	sqlite3_bind_int64(s, 6, ge->time);
-	sqlite3_bind_text(s, 7, ge->kind, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 8, hl_precedence_name(ge->precedence), -1, SQLITE_STATIC);
+	hl_db_bind_int64(s, 6, ge->time);
+	hl_db_bind_text(s, 7, ge->kind, -1, HL_DB_STATIC);
+	hl_db_bind_text(s, 8, hl_precedence_name(ge->precedence), -1, HL_DB_STATIC);
 	bind_opt(s, 9, (int64_t)ge->case_no);
-	sqlite3_bind_text(s, 10, ge->op, -1, SQLITE_STATIC);
-	return hl_sqlite_done(st, s);
+	hl_db_bind_text(s, 10, ge->op, -1, HL_DB_STATIC);
+	return hl_store_done(st, s);
 }
 
 int hl_store_group_envelopes_put_in(struct hl_store *st, const struct hl_group_envelope *ge,
@@ -103,9 +103,9 @@ int hl_store_group_envelopes_put(struct hl_store *st, const struct hl_group_enve
 	return r;
 }
 
-static void text_col(sqlite3_stmt *s, int i, char *out, size_t cap)
+static void text_col(struct hl_dbs *s, int i, char *out, size_t cap)
 {
-	const unsigned char *t = sqlite3_column_text(s, i);
+	const unsigned char *t = hl_db_column_text(s, i);
 
 	snprintf(out, cap, "%s", t ? (const char *)t : "");
 }
@@ -113,20 +113,20 @@ static void text_col(sqlite3_stmt *s, int i, char *out, size_t cap)
 int hl_store_group_envelopes(struct hl_store *st, const char *gid,
 			     hl_group_envelope_fn fn, void *ctx)
 {
-	sqlite3_stmt *s = stmt(st, Q_LIST);
+	struct hl_dbs *s = stmt(st, Q_LIST);
 	int rc, r = 0;
 
 	if (!s)
 		return -HL_ESTORE;
-	sqlite3_bind_text(s, 1, gid, -1, SQLITE_TRANSIENT);
-	while (r == 0 && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+	hl_db_bind_text(s, 1, gid, -1, HL_DB_TRANSIENT);
+	while (r == 0 && (rc = hl_db_step(s)) == HL_DB_ROW) {
 		struct hl_group_envelope ge = {
-			.group = sqlite3_column_int64(s, 1),
-			.link = sqlite3_column_int64(s, 2),
-			.seq = (uint64_t)sqlite3_column_int64(s, 4),
-			.held = sqlite3_column_int64(s, 5),
-			.time = sqlite3_column_int64(s, 6),
-			.case_no = (uint64_t)sqlite3_column_int64(s, 9),
+			.group = hl_db_column_int64(s, 1),
+			.link = hl_db_column_int64(s, 2),
+			.seq = (uint64_t)hl_db_column_int64(s, 4),
+			.held = hl_db_column_int64(s, 5),
+			.time = hl_db_column_int64(s, 6),
+			.case_no = (uint64_t)hl_db_column_int64(s, 9),
 		};
 		char prec[16];
 
@@ -140,9 +140,9 @@ int hl_store_group_envelopes(struct hl_store *st, const char *gid,
 			ge.precedence = HL_ROUTINE;
 		r = fn(ctx, &ge);
 	}
-	if (r == 0 && rc != SQLITE_DONE)
-		r = hl_sqlite_fail(st);
-	sqlite3_reset(s);
+	if (r == 0 && rc != HL_DB_DONE)
+		r = hl_store_fail(st);
+	hl_db_reset(s);
 	return r;
 }
 
@@ -150,35 +150,35 @@ int hl_store_group_envelopes(struct hl_store *st, const char *gid,
 static int others(struct hl_store *st, int64_t link, const char *gid,
 		  const unsigned char hash[32], int64_t *n)
 {
-	sqlite3_stmt *s = stmt(st, Q_SEEN_OTHER);
+	struct hl_dbs *s = stmt(st, Q_SEEN_OTHER);
 	int r;
 
 	if (!s)
 		return -HL_ESTORE;
-	sqlite3_bind_int64(s, 1, link);
-	sqlite3_bind_text(s, 2, gid, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_blob(s, 3, hash, 32, SQLITE_STATIC);
-	r = sqlite3_step(s) == SQLITE_ROW ? 0 : hl_sqlite_fail(st);
-	*n = r == 0 ? sqlite3_column_int64(s, 0) : 0;
-	sqlite3_reset(s);
+	hl_db_bind_int64(s, 1, link);
+	hl_db_bind_text(s, 2, gid, -1, HL_DB_TRANSIENT);
+	hl_db_bind_blob(s, 3, hash, 32, HL_DB_STATIC);
+	r = hl_db_step(s) == HL_DB_ROW ? 0 : hl_store_fail(st);
+	*n = r == 0 ? hl_db_column_int64(s, 0) : 0;
+	hl_db_reset(s);
 	return r;
 }
 
 static int seen(struct hl_store *st, int64_t link, uint64_t seq, const char *gid,
 		const unsigned char hash[32], bool *reused)
 {
-	sqlite3_stmt *s = stmt(st, Q_SEEN_PUT);
+	struct hl_dbs *s = stmt(st, Q_SEEN_PUT);
 	int64_t n = 0;
 	int r;
 
 	if (!s)
 		return -HL_ESTORE;
-	sqlite3_bind_int64(s, 1, link);
-	sqlite3_bind_int64(s, 2, (int64_t)seq);
-	sqlite3_bind_text(s, 3, gid, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_blob(s, 4, hash, 32, SQLITE_STATIC);
-	r = hl_sqlite_done(st, s);
-	if (r < 0 || sqlite3_changes(hl_sqlite_db(st)) == 0)
+	hl_db_bind_int64(s, 1, link);
+	hl_db_bind_int64(s, 2, (int64_t)seq);
+	hl_db_bind_text(s, 3, gid, -1, HL_DB_TRANSIENT);
+	hl_db_bind_blob(s, 4, hash, 32, HL_DB_STATIC);
+	r = hl_store_done(st, s);
+	if (r < 0 || hl_db_changes(hl_store_db(st)) == 0)
 		return r;	/* the same envelope again: nothing changes */
 	r = others(st, link, gid, hash, &n);
 	if (r < 0 || n == 0)
@@ -187,9 +187,9 @@ static int seen(struct hl_store *st, int64_t link, uint64_t seq, const char *gid
 	s = stmt(st, Q_SEEN_MARK);
 	if (!s)
 		return -HL_ESTORE;
-	sqlite3_bind_int64(s, 1, link);
-	sqlite3_bind_text(s, 2, gid, -1, SQLITE_TRANSIENT);
-	return hl_sqlite_done(st, s);
+	hl_db_bind_int64(s, 1, link);
+	hl_db_bind_text(s, 2, gid, -1, HL_DB_TRANSIENT);
+	return hl_store_done(st, s);
 }
 
 int hl_store_group_seen(struct hl_store *st, int64_t link, uint64_t seq, const char *gid,
@@ -201,73 +201,73 @@ int hl_store_group_seen(struct hl_store *st, int64_t link, uint64_t seq, const c
 
 int hl_store_group_reused(struct hl_store *st, int64_t link, uint64_t *n)
 {
-	sqlite3_stmt *s = stmt(st, Q_REUSED);
+	struct hl_dbs *s = stmt(st, Q_REUSED);
 	int r;
 
 	if (!s)
 		return -HL_ESTORE;
-	sqlite3_bind_int64(s, 1, link);
-	r = sqlite3_step(s) == SQLITE_ROW ? 0 : hl_sqlite_fail(st);
-	*n = r == 0 ? (uint64_t)sqlite3_column_int64(s, 0) : 0;
-	sqlite3_reset(s);
+	hl_db_bind_int64(s, 1, link);
+	r = hl_db_step(s) == HL_DB_ROW ? 0 : hl_store_fail(st);
+	*n = r == 0 ? (uint64_t)hl_db_column_int64(s, 0) : 0;
+	hl_db_reset(s);
 	return r;
 }
 
 int hl_store_group_reused_take(struct hl_store *st, int64_t link, uint64_t *n,
 			       char gid[HL_GROUP_ID_HEX + 1])
 {
-	sqlite3_stmt *s = stmt(st, Q_NEW);
+	struct hl_dbs *s = stmt(st, Q_NEW);
 	int r;
 
 	*n = 0;
 	gid[0] = 0;
 	if (!s)
 		return -HL_ESTORE;
-	sqlite3_bind_int64(s, 1, link);
-	r = sqlite3_step(s) == SQLITE_ROW ? 0 : hl_sqlite_fail(st);
+	hl_db_bind_int64(s, 1, link);
+	r = hl_db_step(s) == HL_DB_ROW ? 0 : hl_store_fail(st);
 	if (r == 0) {
-		*n = (uint64_t)sqlite3_column_int64(s, 0);
+		*n = (uint64_t)hl_db_column_int64(s, 0);
 		text_col(s, 1, gid, HL_GROUP_ID_HEX + 1);
 	}
-	sqlite3_reset(s);
+	hl_db_reset(s);
 	if (r < 0 || *n == 0)
 		return r;
 	s = stmt(st, Q_WARNED);
 	if (!s)
 		return -HL_ESTORE;
-	sqlite3_bind_int64(s, 1, link);
-	return hl_sqlite_done(st, s);
+	hl_db_bind_int64(s, 1, link);
+	return hl_store_done(st, s);
 }
 
 int hl_store_group_reused_at(struct hl_store *st, int64_t link, uint64_t seq, bool *reused)
 {
-	sqlite3_stmt *s = stmt(st, Q_AT);
+	struct hl_dbs *s = stmt(st, Q_AT);
 	int rc;
 
 	*reused = false;
 	if (!s)
 		return -HL_ESTORE;
-	sqlite3_bind_int64(s, 1, link);
-	sqlite3_bind_int64(s, 2, (int64_t)seq);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*reused = sqlite3_column_int(s, 0) != 0;
-	sqlite3_reset(s);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : hl_sqlite_fail(st);
+	hl_db_bind_int64(s, 1, link);
+	hl_db_bind_int64(s, 2, (int64_t)seq);
+	rc = hl_db_step(s);
+	if (rc == HL_DB_ROW)
+		*reused = hl_db_column_int(s, 0) != 0;
+	hl_db_reset(s);
+	return rc == HL_DB_ROW || rc == HL_DB_DONE ? 0 : hl_store_fail(st);
 }
 
 int hl_store_group_case(struct hl_store *st, uint64_t number, bool *yes)
 {
-	sqlite3_stmt *s = stmt(st, Q_CASE);
+	struct hl_dbs *s = stmt(st, Q_CASE);
 	int rc;
 
 	*yes = false;
 	if (!s)
 		return -HL_ESTORE;
-	sqlite3_bind_int64(s, 1, (int64_t)number);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*yes = sqlite3_column_int(s, 0) != 0;
-	sqlite3_reset(s);
-	return rc == SQLITE_ROW ? 0 : hl_sqlite_fail(st);
+	hl_db_bind_int64(s, 1, (int64_t)number);
+	rc = hl_db_step(s);
+	if (rc == HL_DB_ROW)
+		*yes = hl_db_column_int(s, 0) != 0;
+	hl_db_reset(s);
+	return rc == HL_DB_ROW ? 0 : hl_store_fail(st);
 }

@@ -4,11 +4,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <sqlite3.h>
+#include "db.h"
 
 #include "error.h"
 #include "groups.h"
-#include "sqlitepriv.h"
+#include "storepriv.h"
 
 enum {
 	Q_CREATE = HL_XSTMT_GROUP, Q_GET, Q_EACH, Q_ADD, Q_REMOVE, Q_NOW, Q_ALL, Q_AT,
@@ -37,14 +37,14 @@ static const char *const sql[] = {
 			    " AND (removed IS NULL OR ?3 < removed))",
 };
 
-static sqlite3_stmt *stmt(struct hl_store *st, int key)
+static struct hl_dbs *stmt(struct hl_store *st, int key)
 {
-	return hl_sqlite_stmt(st, key, sql[key - Q_CREATE]);
+	return hl_store_stmt(st, key, sql[key - Q_CREATE]);
 }
 
-static void text(char *dst, size_t cap, sqlite3_stmt *s, int col)
+static void text(char *dst, size_t cap, struct hl_dbs *s, int col)
 {
-	const unsigned char *t = sqlite3_column_text(s, col);
+	const unsigned char *t = hl_db_column_text(s, col);
 
 	snprintf(dst, cap, "%s", t ? (const char *)t : "");
 }
@@ -52,7 +52,7 @@ static void text(char *dst, size_t cap, sqlite3_stmt *s, int col)
 int hl_store_group_create(struct hl_store *st, const char *name, bool open,
 			  int64_t now, const char *by)
 {
-	sqlite3_stmt *s;
+	struct hl_dbs *s;
 	int r;
 
 	if (!hl_name_valid(name, strlen(name)))
@@ -60,33 +60,33 @@ int hl_store_group_create(struct hl_store *st, const char *name, bool open,
 	s = stmt(st, Q_CREATE);
 	if (!s)
 		return -HL_ESTORE;
-	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 2, open ? 1 : 0);
-	sqlite3_bind_int64(s, 3, now);
-	sqlite3_bind_text(s, 4, by, -1, SQLITE_STATIC);
-	r = hl_sqlite_done(st, s);
+	hl_db_bind_text(s, 1, name, -1, HL_DB_STATIC);
+	hl_db_bind_int(s, 2, open ? 1 : 0);
+	hl_db_bind_int64(s, 3, now);
+	hl_db_bind_text(s, 4, by, -1, HL_DB_STATIC);
+	r = hl_store_done(st, s);
 	return r == -HL_EDUPLICATE ? -EEXIST : r;
 }
 
-static int groups(struct hl_store *st, sqlite3_stmt *s, hl_group_fn fn, void *ctx)
+static int groups(struct hl_store *st, struct hl_dbs *s, hl_group_fn fn, void *ctx)
 {
 	int rc, r = 0;
 
-	while (r == 0 && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while (r == 0 && (rc = hl_db_step(s)) == HL_DB_ROW) {
 		struct hl_group g = {
-			.id = sqlite3_column_int64(s, 0),
-			.open = sqlite3_column_int(s, 2) != 0,
-			.created = sqlite3_column_int64(s, 3),
-			.members = (unsigned)sqlite3_column_int64(s, 5),
+			.id = hl_db_column_int64(s, 0),
+			.open = hl_db_column_int(s, 2) != 0,
+			.created = hl_db_column_int64(s, 3),
+			.members = (unsigned)hl_db_column_int64(s, 5),
 		};
 
 		text(g.name, sizeof(g.name), s, 1);
 		text(g.created_by, sizeof(g.created_by), s, 4);
 		r = fn(ctx, &g);
 	}
-	if (r == 0 && rc != SQLITE_DONE)
-		r = hl_sqlite_fail(st);
-	sqlite3_reset(s);
+	if (r == 0 && rc != HL_DB_DONE)
+		r = hl_store_fail(st);
+	hl_db_reset(s);
 	return r;
 }
 
@@ -98,19 +98,19 @@ static int copy_group(void *ctx, const struct hl_group *g)
 
 int hl_store_group_get(struct hl_store *st, const char *name, struct hl_group *g)
 {
-	sqlite3_stmt *s = stmt(st, Q_GET);
+	struct hl_dbs *s = stmt(st, Q_GET);
 	int r;
 
 	if (!s)
 		return -HL_ESTORE;
-	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	hl_db_bind_text(s, 1, name, -1, HL_DB_STATIC);
 	r = groups(st, s, copy_group, g);
 	return r == 1 ? 0 : r == 0 ? -ENOENT : r;
 }
 
 int hl_store_group_each(struct hl_store *st, hl_group_fn fn, void *ctx)
 {
-	sqlite3_stmt *s = stmt(st, Q_EACH);
+	struct hl_dbs *s = stmt(st, Q_EACH);
 
 	return s ? groups(st, s, fn, ctx) : -HL_ESTORE;
 }
@@ -118,14 +118,14 @@ int hl_store_group_each(struct hl_store *st, hl_group_fn fn, void *ctx)
 /* Runs membership statement q (an add or a remove) on (group, link, now). */
 static int member_change(struct hl_store *st, int q, int64_t group, int64_t link, int64_t now)
 {
-	sqlite3_stmt *s = stmt(st, q);
+	struct hl_dbs *s = stmt(st, q);
 
 	if (!s)
 		return -HL_ESTORE;
-	sqlite3_bind_int64(s, 1, group);
-	sqlite3_bind_int64(s, 2, link);
-	sqlite3_bind_int64(s, 3, now);
-	return hl_sqlite_done(st, s);
+	hl_db_bind_int64(s, 1, group);
+	hl_db_bind_int64(s, 2, link);
+	hl_db_bind_int64(s, 3, now);
+	return hl_store_done(st, s);
 }
 
 int hl_store_group_add(struct hl_store *st, int64_t group, int64_t link, int64_t now)
@@ -139,7 +139,7 @@ int hl_store_group_remove(struct hl_store *st, int64_t group, int64_t link, int6
 {
 	int r = member_change(st, Q_REMOVE, group, link, now);
 
-	if (r == 0 && sqlite3_changes(hl_sqlite_db(st)) == 0)
+	if (r == 0 && hl_db_changes(hl_store_db(st)) == 0)
 		r = -ENOENT;
 	return r;
 }
@@ -147,43 +147,43 @@ int hl_store_group_remove(struct hl_store *st, int64_t group, int64_t link, int6
 int hl_store_group_members(struct hl_store *st, int64_t group, bool all,
 			   hl_group_member_fn fn, void *ctx)
 {
-	sqlite3_stmt *s = stmt(st, all ? Q_ALL : Q_NOW);
+	struct hl_dbs *s = stmt(st, all ? Q_ALL : Q_NOW);
 	int rc, r = 0;
 
 	if (!s)
 		return -HL_ESTORE;
-	sqlite3_bind_int64(s, 1, group);
-	while (r == 0 && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+	hl_db_bind_int64(s, 1, group);
+	while (r == 0 && (rc = hl_db_step(s)) == HL_DB_ROW) {
 		struct hl_group_member m = {
-			.link = sqlite3_column_int64(s, 0),
-			.added = sqlite3_column_int64(s, 2),
-			.removed = sqlite3_column_int64(s, 3),	/* NULL reads 0 */
+			.link = hl_db_column_int64(s, 0),
+			.added = hl_db_column_int64(s, 2),
+			.removed = hl_db_column_int64(s, 3),	/* NULL reads 0 */
 		};
 
 		text(m.name, sizeof(m.name), s, 1);
 		r = fn(ctx, &m);
 	}
-	if (r == 0 && rc != SQLITE_DONE)
-		r = hl_sqlite_fail(st);
-	sqlite3_reset(s);
+	if (r == 0 && rc != HL_DB_DONE)
+		r = hl_store_fail(st);
+	hl_db_reset(s);
 	return r;
 }
 
 int hl_store_group_member_at(struct hl_store *st, int64_t group, int64_t link,
 			     int64_t t, bool *member)
 {
-	sqlite3_stmt *s = stmt(st, Q_AT);
+	struct hl_dbs *s = stmt(st, Q_AT);
 	int r = 0;
 
 	if (!s)
 		return -HL_ESTORE;
-	sqlite3_bind_int64(s, 1, group);
-	sqlite3_bind_int64(s, 2, link);
-	sqlite3_bind_int64(s, 3, t);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		*member = sqlite3_column_int(s, 0) != 0;
+	hl_db_bind_int64(s, 1, group);
+	hl_db_bind_int64(s, 2, link);
+	hl_db_bind_int64(s, 3, t);
+	if (hl_db_step(s) == HL_DB_ROW)
+		*member = hl_db_column_int(s, 0) != 0;
 	else
-		r = hl_sqlite_fail(st);
-	sqlite3_reset(s);
+		r = hl_store_fail(st);
+	hl_db_reset(s);
 	return r;
 }

@@ -5,12 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sqlite3.h>
+#include "db.h"
 
 #include "error.h"
 #include "groupboard.h"
 #include "held.h"
-#include "sqlitepriv.h"
+#include "storepriv.h"
 #include "transcript.h"
 
 enum { Q_PUT = HL_XSTMT_HELD, Q_EACH, Q_ALL, Q_COUNT, Q_DROP, Q_EVER, Q_END };
@@ -30,29 +30,29 @@ static const char *const sql[] = {
 			   " AND kind = 'suspend' LIMIT 1",
 };
 
-static sqlite3_stmt *stmt(struct hl_store *st, int key)
+static struct hl_dbs *stmt(struct hl_store *st, int key)
 {
-	return hl_sqlite_stmt(st, key, sql[key - Q_PUT]);
+	return hl_store_stmt(st, key, sql[key - Q_PUT]);
 }
 
 static int put_row(struct hl_store *st, struct hl_held *h)
 {
-	sqlite3_stmt *s = stmt(st, Q_PUT);
+	struct hl_dbs *s = stmt(st, Q_PUT);
 	int r;
 
 	if (!s)
 		return -HL_ESTORE;
-	sqlite3_bind_int64(s, 1, h->link);
-	sqlite3_bind_int64(s, 2, h->queued);
-	sqlite3_bind_text(s, 3, h->kind, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, hl_precedence_name(h->precedence), -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 5, (int64_t)h->case_no);
-	sqlite3_bind_blob(s, 6, h->content, (int)h->len, SQLITE_STATIC);
-	sqlite3_bind_text(s, 7, h->op_name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 8, h->op_role, -1, SQLITE_STATIC);
-	r = hl_sqlite_done(st, s);
+	hl_db_bind_int64(s, 1, h->link);
+	hl_db_bind_int64(s, 2, h->queued);
+	hl_db_bind_text(s, 3, h->kind, -1, HL_DB_STATIC);
+	hl_db_bind_text(s, 4, hl_precedence_name(h->precedence), -1, HL_DB_STATIC);
+	hl_db_bind_int64(s, 5, (int64_t)h->case_no);
+	hl_db_bind_blob(s, 6, h->content, (int)h->len, HL_DB_STATIC);
+	hl_db_bind_text(s, 7, h->op_name, -1, HL_DB_STATIC);
+	hl_db_bind_text(s, 8, h->op_role, -1, HL_DB_STATIC);
+	r = hl_store_done(st, s);
 	if (r == 0)
-		h->id = sqlite3_last_insert_rowid(hl_sqlite_db(st));
+		h->id = hl_db_last_insert_rowid(hl_store_db(st));
 	return r;
 }
 
@@ -73,88 +73,88 @@ int hl_store_held_put(struct hl_store *st, struct hl_held *h)
 	return r;
 }
 
-static int rows(struct hl_store *st, sqlite3_stmt *s,
+static int rows(struct hl_store *st, struct hl_dbs *s,
 		int (*fn)(void *ctx, const struct hl_held *h), void *ctx)
 {
 	int rc, r = 0;
 
-	while (r == 0 && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while (r == 0 && (rc = hl_db_step(s)) == HL_DB_ROW) {
 		struct hl_held h = {
-			.id = sqlite3_column_int64(s, 0),
-			.link = sqlite3_column_int64(s, 1),
-			.queued = sqlite3_column_int64(s, 2),
-			.case_no = (uint64_t)sqlite3_column_int64(s, 5),
-			.content = sqlite3_column_blob(s, 6),
-			.len = (size_t)sqlite3_column_bytes(s, 6),
+			.id = hl_db_column_int64(s, 0),
+			.link = hl_db_column_int64(s, 1),
+			.queued = hl_db_column_int64(s, 2),
+			.case_no = (uint64_t)hl_db_column_int64(s, 5),
+			.content = hl_db_column_blob(s, 6),
+			.len = (size_t)hl_db_column_bytes(s, 6),
 		};
 
-		snprintf(h.kind, sizeof(h.kind), "%s", (const char *)sqlite3_column_text(s, 3));
-		if (hl_precedence_parse((const char *)sqlite3_column_text(s, 4), &h.precedence) < 0)
+		snprintf(h.kind, sizeof(h.kind), "%s", (const char *)hl_db_column_text(s, 3));
+		if (hl_precedence_parse((const char *)hl_db_column_text(s, 4), &h.precedence) < 0)
 			h.precedence = HL_ROUTINE;
-		snprintf(h.op_name, sizeof(h.op_name), "%s", (const char *)sqlite3_column_text(s, 7));
-		snprintf(h.op_role, sizeof(h.op_role), "%s", (const char *)sqlite3_column_text(s, 8));
+		snprintf(h.op_name, sizeof(h.op_name), "%s", (const char *)hl_db_column_text(s, 7));
+		snprintf(h.op_role, sizeof(h.op_role), "%s", (const char *)hl_db_column_text(s, 8));
 		r = fn(ctx, &h);
 	}
-	if (r == 0 && rc != SQLITE_DONE)
-		r = hl_sqlite_fail(st);
-	sqlite3_reset(s);
+	if (r == 0 && rc != HL_DB_DONE)
+		r = hl_store_fail(st);
+	hl_db_reset(s);
 	return r < 0 ? r : 0;
 }
 
 int hl_store_held_each(struct hl_store *st, int64_t link,
 		       int (*fn)(void *ctx, const struct hl_held *h), void *ctx)
 {
-	sqlite3_stmt *s = stmt(st, link ? Q_EACH : Q_ALL);
+	struct hl_dbs *s = stmt(st, link ? Q_EACH : Q_ALL);
 
 	if (!s)
 		return -HL_ESTORE;
 	if (link)
-		sqlite3_bind_int64(s, 1, link);
+		hl_db_bind_int64(s, 1, link);
 	return rows(st, s, fn, ctx);
 }
 
 int hl_store_held_count(struct hl_store *st, int64_t link, uint64_t *n)
 {
-	sqlite3_stmt *s = stmt(st, Q_COUNT);
+	struct hl_dbs *s = stmt(st, Q_COUNT);
 	int r = 0;
 
 	if (!s)
 		return -HL_ESTORE;
-	sqlite3_bind_int64(s, 1, link);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		*n = (uint64_t)sqlite3_column_int64(s, 0);
+	hl_db_bind_int64(s, 1, link);
+	if (hl_db_step(s) == HL_DB_ROW)
+		*n = (uint64_t)hl_db_column_int64(s, 0);
 	else
-		r = hl_sqlite_fail(st);
-	sqlite3_reset(s);
+		r = hl_store_fail(st);
+	hl_db_reset(s);
 	return r;
 }
 
 int hl_store_held_drop(struct hl_store *st, int64_t id)
 {
-	sqlite3_stmt *s = stmt(st, Q_DROP);
+	struct hl_dbs *s = stmt(st, Q_DROP);
 	int r;
 
 	if (!s)
 		return -HL_ESTORE;
-	sqlite3_bind_int64(s, 1, id);
-	r = hl_sqlite_done(st, s);
-	if (r == 0 && sqlite3_changes(hl_sqlite_db(st)) == 0)
+	hl_db_bind_int64(s, 1, id);
+	r = hl_store_done(st, s);
+	if (r == 0 && hl_db_changes(hl_store_db(st)) == 0)
 		r = -HL_ENOTFOUND;
 	return r;
 }
 
 int hl_store_ever_suspended(struct hl_store *st, const char *link, bool *yes)
 {
-	sqlite3_stmt *s = stmt(st, Q_EVER);
+	struct hl_dbs *s = stmt(st, Q_EVER);
 	int rc;
 
 	if (!s)
 		return -HL_ESTORE;
-	sqlite3_bind_text(s, 1, link, -1, SQLITE_STATIC);
-	rc = sqlite3_step(s);
-	*yes = rc == SQLITE_ROW;
-	sqlite3_reset(s);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : hl_sqlite_fail(st);
+	hl_db_bind_text(s, 1, link, -1, HL_DB_STATIC);
+	rc = hl_db_step(s);
+	*yes = rc == HL_DB_ROW;
+	hl_db_reset(s);
+	return rc == HL_DB_ROW || rc == HL_DB_DONE ? 0 : hl_store_fail(st);
 }
 
 /* ---- release ---- */

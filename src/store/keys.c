@@ -5,12 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sqlite3.h>
+#include "db.h"
 
 #include "error.h"
 #include "keys.h"
 #include "linkterms.h"
-#include "sqlitepriv.h"
+#include "storepriv.h"
 
 enum {
 	K_EACH = HL_XSTMT_KEYS, K_PUT, K_FOUNDING, K_REVOKE, K_CARD, K_ENDPOINT,
@@ -73,9 +73,9 @@ static const char *const pin_sql[] = {
 static const char *const how_names[] = {"founding", "rotated", "rekeyed"};
 static const char *const use_names[] = {"sign", "box", "tls"};
 
-static sqlite3_stmt *stmt(struct hl_store *st, int key)
+static struct hl_dbs *stmt(struct hl_store *st, int key)
 {
-	return hl_sqlite_stmt(st, key, sql[key - K_EACH]);
+	return hl_store_stmt(st, key, sql[key - K_EACH]);
 }
 
 void hl_eras_free(struct hl_eras *e)
@@ -127,11 +127,11 @@ static int parse_uses(const char *s, unsigned *uses)
 }
 
 /* One row of link_key: era 0 starts the chain, the others extend it. */
-static int era_row(struct hl_store *st, struct hl_eras *e, sqlite3_stmt *s)
+static int era_row(struct hl_store *st, struct hl_eras *e, struct hl_dbs *s)
 {
-	size_t i = (size_t)sqlite3_column_int64(s, 0);
-	const void *p = sqlite3_column_blob(s, 1);
-	size_t n = (size_t)sqlite3_column_bytes(s, 1);
+	size_t i = (size_t)hl_db_column_int64(s, 0);
+	const void *p = hl_db_column_blob(s, 1);
+	size_t n = (size_t)hl_db_column_bytes(s, 1);
 	const unsigned char *raw;
 	enum hl_era_how how;
 	struct hl_card card;
@@ -143,23 +143,23 @@ static int era_row(struct hl_store *st, struct hl_eras *e, sqlite3_stmt *s)
 	raw = keep(e, i, p, n);
 	if (!raw)
 		return -ENOMEM;
-	r = hl_sqlite_card_parse(st, raw, n, &card);
+	r = hl_store_card_parse(st, raw, n, &card);
 	if (r == 0)
-		r = parse_how((const char *)sqlite3_column_text(s, 5), &how);
+		r = parse_how((const char *)hl_db_column_text(s, 5), &how);
 	if (r == 0 && i == 0)
 		hl_keychain_init(&e->kc, &card, raw, n);
 	else if (r == 0)
 		r = hl_keychain_add(&e->kc, &card, raw, n,
-				    (uint64_t)sqlite3_column_int64(s, 4),
-				    sqlite3_column_int64(s, 3), how);
-	if (r == 0 && e->kc.era[i].from_seq != (uint64_t)sqlite3_column_int64(s, 2))
+				    (uint64_t)hl_db_column_int64(s, 4),
+				    hl_db_column_int64(s, 3), how);
+	if (r == 0 && e->kc.era[i].from_seq != (uint64_t)hl_db_column_int64(s, 2))
 		r = -HL_ESTORE;
 	if (r == 0)
-		r = parse_uses((const char *)sqlite3_column_text(s, 7), &uses);
+		r = parse_uses((const char *)hl_db_column_text(s, 7), &uses);
 	if (r == 0 && uses)
-		r = hl_keychain_revoke(&e->kc, i, uses, sqlite3_column_int64(s, 6));
-	e->confirmed[i] = sqlite3_column_int64(s, 8);
-	e->revoked_by[i] = (uint64_t)sqlite3_column_int64(s, 9);
+		r = hl_keychain_revoke(&e->kc, i, uses, hl_db_column_int64(s, 6));
+	e->confirmed[i] = hl_db_column_int64(s, 8);
+	e->revoked_by[i] = (uint64_t)hl_db_column_int64(s, 9);
 	return r < 0 && r != -ENOMEM ? -HL_ESTORE : r;
 }
 
@@ -167,7 +167,7 @@ int hl_store_eras_load(struct hl_store *st, const struct hl_link *l, int side,
 		       const struct hl_card *card, const struct hl_buf *raw,
 		       struct hl_eras **out)
 {
-	sqlite3_stmt *s = stmt(st, K_EACH);
+	struct hl_dbs *s = stmt(st, K_EACH);
 	struct hl_eras *e = calloc(1, sizeof(*e));
 	int rc, r = 0;
 
@@ -176,13 +176,13 @@ int hl_store_eras_load(struct hl_store *st, const struct hl_link *l, int side,
 		free(e);
 		return s ? -ENOMEM : -HL_ESTORE;
 	}
-	sqlite3_bind_int64(s, 1, l->id);
-	sqlite3_bind_int(s, 2, side);
-	while (r == 0 && (rc = sqlite3_step(s)) == SQLITE_ROW)
+	hl_db_bind_int64(s, 1, l->id);
+	hl_db_bind_int(s, 2, side);
+	while (r == 0 && (rc = hl_db_step(s)) == HL_DB_ROW)
 		r = era_row(st, e, s);
-	if (r == 0 && rc != SQLITE_DONE)
-		r = hl_sqlite_fail(st);
-	sqlite3_reset(s);
+	if (r == 0 && rc != HL_DB_DONE)
+		r = hl_store_fail(st);
+	hl_db_reset(s);
 	if (r == 0 && e->kc.n == 0) {
 		const unsigned char *p = keep(e, 0, raw->data, raw->len);
 
@@ -215,37 +215,37 @@ static int era_put(struct hl_store *st, const struct hl_link *l, int side,
 		   const struct hl_eras *e, size_t i)
 {
 	const struct hl_era *era = &e->kc.era[i];
-	sqlite3_stmt *s = stmt(st, K_PUT);
+	struct hl_dbs *s = stmt(st, K_PUT);
 
 	if (!s)
 		return -HL_ESTORE;
-	sqlite3_bind_int64(s, 1, l->id);
-	sqlite3_bind_int(s, 2, side);
-	sqlite3_bind_int64(s, 3, (int64_t)i);
-	sqlite3_bind_blob(s, 4, era->raw, (int)era->raw_len, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 5, (int64_t)era->from_seq);
-	sqlite3_bind_int64(s, 6, era->from_time);
-	sqlite3_bind_int64(s, 7, (int64_t)era->via_seq);
-	sqlite3_bind_text(s, 8, how_names[era->how], -1, SQLITE_STATIC);
-	return hl_sqlite_done(st, s);
+	hl_db_bind_int64(s, 1, l->id);
+	hl_db_bind_int(s, 2, side);
+	hl_db_bind_int64(s, 3, (int64_t)i);
+	hl_db_bind_blob(s, 4, era->raw, (int)era->raw_len, HL_DB_STATIC);
+	hl_db_bind_int64(s, 5, (int64_t)era->from_seq);
+	hl_db_bind_int64(s, 6, era->from_time);
+	hl_db_bind_int64(s, 7, (int64_t)era->via_seq);
+	hl_db_bind_text(s, 8, how_names[era->how], -1, HL_DB_STATIC);
+	return hl_store_done(st, s);
 }
 
 static int revoke_put(struct hl_store *st, const struct hl_link *l, int side,
 		      size_t i, unsigned uses, int64_t at, uint64_t by)
 {
-	sqlite3_stmt *s = stmt(st, K_REVOKE);
+	struct hl_dbs *s = stmt(st, K_REVOKE);
 	char text[16];
 
 	if (!s)
 		return -HL_ESTORE;
 	uses_text(uses, text);
-	sqlite3_bind_int64(s, 1, l->id);
-	sqlite3_bind_int(s, 2, side);
-	sqlite3_bind_int64(s, 3, (int64_t)i);
-	sqlite3_bind_int64(s, 4, at);
-	sqlite3_bind_text(s, 5, text, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(s, 6, (int64_t)by);
-	return hl_sqlite_done(st, s);
+	hl_db_bind_int64(s, 1, l->id);
+	hl_db_bind_int(s, 2, side);
+	hl_db_bind_int64(s, 3, (int64_t)i);
+	hl_db_bind_int64(s, 4, at);
+	hl_db_bind_text(s, 5, text, -1, HL_DB_TRANSIENT);
+	hl_db_bind_int64(s, 6, (int64_t)by);
+	return hl_store_done(st, s);
 }
 
 /* Era 0, where it is not stored yet: the peer's of a link added after
@@ -254,16 +254,16 @@ static int revoke_put(struct hl_store *st, const struct hl_link *l, int side,
 static int founding_put(struct hl_store *st, const struct hl_link *l, int side,
 			const struct hl_eras *e)
 {
-	sqlite3_stmt *s = stmt(st, side == HL_THEIRS ? K_FOUNDING : K_OWN);
+	struct hl_dbs *s = stmt(st, side == HL_THEIRS ? K_FOUNDING : K_OWN);
 
 	if (!s)
 		return -HL_ESTORE;
 	if (side == HL_THEIRS)
-		sqlite3_bind_int64(s, 1, l->id);
+		hl_db_bind_int64(s, 1, l->id);
 	else
-		sqlite3_bind_blob(s, 1, e->kc.era[0].raw, (int)e->kc.era[0].raw_len,
-				  SQLITE_STATIC);
-	return hl_sqlite_done(st, s);
+		hl_db_bind_blob(s, 1, e->kc.era[0].raw, (int)e->kc.era[0].raw_len,
+				  HL_DB_STATIC);
+	return hl_store_done(st, s);
 }
 
 int hl_store_era_rotate(struct hl_store *st, const struct hl_link *l, int side,
@@ -295,48 +295,48 @@ int hl_store_link_card_set(struct hl_store *st, const struct hl_link *l,
 			   const void *card, size_t n, const struct hl_card *old,
 			   const struct hl_card *now)
 {
-	sqlite3_stmt *s = stmt(st, K_CARD);
+	struct hl_dbs *s = stmt(st, K_CARD);
 	int r;
 
 	if (!s)
 		return -HL_ESTORE;
-	sqlite3_bind_int64(s, 1, l->id);
-	sqlite3_bind_blob(s, 2, card, (int)n, SQLITE_STATIC);
-	r = hl_sqlite_done(st, s);
+	hl_db_bind_int64(s, 1, l->id);
+	hl_db_bind_blob(s, 2, card, (int)n, HL_DB_STATIC);
+	r = hl_store_done(st, s);
 	if (r < 0 || strcmp(old->endpoint, now->endpoint) == 0)
 		return r;
 	/* An endpoint set by hand stays: it overrides the card's. */
 	s = stmt(st, K_ENDPOINT);
 	if (!s)
 		return -HL_ESTORE;
-	sqlite3_bind_int64(s, 1, l->id);
-	sqlite3_bind_text(s, 2, old->endpoint, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, now->endpoint, -1, SQLITE_STATIC);
-	return hl_sqlite_done(st, s);
+	hl_db_bind_int64(s, 1, l->id);
+	hl_db_bind_text(s, 2, old->endpoint, -1, HL_DB_STATIC);
+	hl_db_bind_text(s, 3, now->endpoint, -1, HL_DB_STATIC);
+	return hl_store_done(st, s);
 }
 
 int hl_store_link_old_pin_set(struct hl_store *st, const struct hl_link *l,
 			      const struct hl_card *old, const struct hl_card *now,
 			      unsigned revoke)
 {
-	sqlite3_stmt *s;
+	struct hl_dbs *s;
 
 	if (memcmp(old->tls_pin, now->tls_pin, 32) == 0)
 		return 0;
-	s = hl_sqlite_stmt(st, P_SET, pin_sql[P_SET - P_SET]);
+	s = hl_store_stmt(st, P_SET, pin_sql[P_SET - P_SET]);
 	if (!s)
 		return -HL_ESTORE;
-	sqlite3_bind_int64(s, 1, l->id);
+	hl_db_bind_int64(s, 1, l->id);
 	if (revoke & HL_USE_TLS)
-		sqlite3_bind_null(s, 2);
+		hl_db_bind_null(s, 2);
 	else
-		sqlite3_bind_blob(s, 2, old->tls_pin, 32, SQLITE_STATIC);
-	return hl_sqlite_done(st, s);
+		hl_db_bind_blob(s, 2, old->tls_pin, 32, HL_DB_STATIC);
+	return hl_store_done(st, s);
 }
 
 int hl_store_link_old_pin_drop(struct hl_store *st, const struct hl_link *l)
 {
-	sqlite3_stmt *s;
+	struct hl_dbs *s;
 	int r;
 
 	if (!l->has_old_pin)
@@ -344,13 +344,13 @@ int hl_store_link_old_pin_drop(struct hl_store *st, const struct hl_link *l)
 	r = hl_store_begin(st);
 	if (r < 0)
 		return r;
-	s = hl_sqlite_stmt(st, P_DROP, pin_sql[P_DROP - P_SET]);
+	s = hl_store_stmt(st, P_DROP, pin_sql[P_DROP - P_SET]);
 	if (!s)
 		r = -HL_ESTORE;
 	if (r == 0) {
-		sqlite3_bind_int64(s, 1, l->id);
-		sqlite3_bind_blob(s, 2, l->old_pin, 32, SQLITE_STATIC);
-		r = hl_sqlite_done(st, s);
+		hl_db_bind_int64(s, 1, l->id);
+		hl_db_bind_blob(s, 2, l->old_pin, 32, HL_DB_STATIC);
+		r = hl_store_done(st, s);
 	}
 	if (r == 0)
 		return hl_store_commit(st);
@@ -386,7 +386,7 @@ static int taboo_add(struct hl_taboo **t, size_t *n, size_t *cap, const struct h
 int hl_store_taboo(struct hl_store *st, const struct hl_link *l,
 		   const struct hl_card *own, struct hl_taboo **out, size_t *n)
 {
-	sqlite3_stmt *s = stmt(st, K_OTHERS);
+	struct hl_dbs *s = stmt(st, K_OTHERS);
 	struct hl_taboo *t = NULL;
 	size_t cap = 0;
 	int rc, r;
@@ -396,22 +396,22 @@ int hl_store_taboo(struct hl_store *st, const struct hl_link *l,
 	if (!s)
 		return -HL_ESTORE;
 	r = taboo_add(&t, n, &cap, own, HL_TABOO_OURS, "");
-	sqlite3_bind_int64(s, 1, l->id);
-	while (r == 0 && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *name = (const char *)sqlite3_column_text(s, 0);
+	hl_db_bind_int64(s, 1, l->id);
+	while (r == 0 && (rc = hl_db_step(s)) == HL_DB_ROW) {
+		const char *name = (const char *)hl_db_column_text(s, 0);
 		struct hl_card card;
 
 		/* A card that does not parse carries no key to refuse; nor does
 		 * the same party's on an archived link (design rule 7: links
 		 * to another party). */
-		if (name && hl_sqlite_card_parse(st, sqlite3_column_blob(s, 1),
-						 (size_t)sqlite3_column_bytes(s, 1), &card) == 0 &&
+		if (name && hl_store_card_parse(st, hl_db_column_blob(s, 1),
+						 (size_t)hl_db_column_bytes(s, 1), &card) == 0 &&
 		    strcmp(card.name, l->card.name) != 0)
 			r = taboo_add(&t, n, &cap, &card, HL_TABOO_LINK, name);
 	}
-	if (r == 0 && rc != SQLITE_DONE)
-		r = hl_sqlite_fail(st);
-	sqlite3_reset(s);
+	if (r == 0 && rc != HL_DB_DONE)
+		r = hl_store_fail(st);
+	hl_db_reset(s);
 	if (r < 0) {
 		free(t);
 		*n = 0;
@@ -423,43 +423,43 @@ int hl_store_taboo(struct hl_store *st, const struct hl_link *l,
 
 int hl_store_own_eras(struct hl_store *st, const struct hl_buf *card)
 {
-	sqlite3_stmt *s = stmt(st, K_OWN);
+	struct hl_dbs *s = stmt(st, K_OWN);
 
 	if (!s)
 		return -HL_ESTORE;
-	sqlite3_bind_blob(s, 1, card->data, (int)card->len, SQLITE_STATIC);
-	return hl_sqlite_done(st, s);
+	hl_db_bind_blob(s, 1, card->data, (int)card->len, HL_DB_STATIC);
+	return hl_store_done(st, s);
 }
 
 int hl_store_own_since(struct hl_store *st, int64_t *since)
 {
-	sqlite3_stmt *s = stmt(st, K_SINCE);
+	struct hl_dbs *s = stmt(st, K_SINCE);
 	int rc;
 
 	*since = INT64_MIN;
 	if (!s)
 		return -HL_ESTORE;
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL &&
-	    sqlite3_column_int64(s, 0) > 0)
-		*since = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
-	return rc == SQLITE_ROW ? 0 : hl_sqlite_fail(st);
+	rc = hl_db_step(s);
+	if (rc == HL_DB_ROW && !hl_db_column_null(s, 0) &&
+	    hl_db_column_int64(s, 0) > 0)
+		*since = hl_db_column_int64(s, 0);
+	hl_db_reset(s);
+	return rc == HL_DB_ROW ? 0 : hl_store_fail(st);
 }
 
 int hl_store_own_card_held(struct hl_store *st, const void *card, size_t n)
 {
-	sqlite3_stmt *s = stmt(st, K_HELD);
+	struct hl_dbs *s = stmt(st, K_HELD);
 	int rc;
 
 	if (!s)
 		return -HL_ESTORE;
-	sqlite3_bind_blob(s, 1, card, (int)n, SQLITE_STATIC);
-	rc = sqlite3_step(s);
-	sqlite3_reset(s);
-	if (rc == SQLITE_ROW)
+	hl_db_bind_blob(s, 1, card, (int)n, HL_DB_STATIC);
+	rc = hl_db_step(s);
+	hl_db_reset(s);
+	if (rc == HL_DB_ROW)
 		return 1;
-	return rc == SQLITE_DONE ? 0 : hl_sqlite_fail(st);
+	return rc == HL_DB_DONE ? 0 : hl_store_fail(st);
 }
 
 int hl_store_signer(struct hl_store *st, const struct hl_link *l, int side,
@@ -481,48 +481,48 @@ int hl_store_signer(struct hl_store *st, const struct hl_link *l, int side,
 int hl_store_rekey_card(struct hl_store *st, const struct hl_link *l, struct hl_buf *out,
 			 int64_t *confirmed)
 {
-	sqlite3_stmt *s = stmt(st, K_PENDING);
+	struct hl_dbs *s = stmt(st, K_PENDING);
 	int rc, r = 0;
 
 	out->len = 0;
 	*confirmed = 0;
 	if (!s)
 		return -HL_ESTORE;
-	sqlite3_bind_int64(s, 1, l->id);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		r = hl_buf_append(out, sqlite3_column_blob(s, 0),
-				  (size_t)sqlite3_column_bytes(s, 0));
-		*confirmed = sqlite3_column_int64(s, 1);
+	hl_db_bind_int64(s, 1, l->id);
+	rc = hl_db_step(s);
+	if (rc == HL_DB_ROW) {
+		r = hl_buf_append(out, hl_db_column_blob(s, 0),
+				  (size_t)hl_db_column_bytes(s, 0));
+		*confirmed = hl_db_column_int64(s, 1);
 	} else {
-		r = rc == SQLITE_DONE ? -HL_ENOTFOUND : hl_sqlite_fail(st);
+		r = rc == HL_DB_DONE ? -HL_ENOTFOUND : hl_store_fail(st);
 	}
-	sqlite3_reset(s);
+	hl_db_reset(s);
 	return r;
 }
 
 int hl_store_rekey_card_set(struct hl_store *st, const struct hl_link *l, const void *card,
 			 size_t n)
 {
-	sqlite3_stmt *s = stmt(st, card ? K_PENDING_SET : K_PENDING_CLEAR);
+	struct hl_dbs *s = stmt(st, card ? K_PENDING_SET : K_PENDING_CLEAR);
 
 	if (!s)
 		return -HL_ESTORE;
-	sqlite3_bind_int64(s, 1, l->id);
+	hl_db_bind_int64(s, 1, l->id);
 	if (card)
-		sqlite3_bind_blob(s, 2, card, (int)n, SQLITE_STATIC);
-	return hl_sqlite_done(st, s);
+		hl_db_bind_blob(s, 2, card, (int)n, HL_DB_STATIC);
+	return hl_store_done(st, s);
 }
 
 int hl_store_rekey_card_confirm(struct hl_store *st, const struct hl_link *l, int64_t t)
 {
-	sqlite3_stmt *s = stmt(st, K_PENDING_CONFIRM);
+	struct hl_dbs *s = stmt(st, K_PENDING_CONFIRM);
 
 	if (!s)
 		return -HL_ESTORE;
-	sqlite3_bind_int64(s, 1, l->id);
-	sqlite3_bind_int64(s, 2, t);
-	return hl_sqlite_done(st, s);
+	hl_db_bind_int64(s, 1, l->id);
+	hl_db_bind_int64(s, 2, t);
+	return hl_store_done(st, s);
 }
 
 int64_t hl_store_suspect_window(struct hl_store *st, const struct hl_party *me,
@@ -569,7 +569,7 @@ int hl_store_era_rekey(struct hl_store *st, const struct hl_link *l, int side,
 {
 	struct hl_key_change kept = *c;
 	unsigned before[HL_ERAS_MAX];
-	sqlite3_stmt *s;
+	struct hl_dbs *s;
 	int r = 0;
 
 	if (e->kc.n == HL_ERAS_MAX)
@@ -588,11 +588,11 @@ int hl_store_era_rekey(struct hl_store *st, const struct hl_link *l, int side,
 		s = stmt(st, K_CONFIRMED);
 		if (!s)
 			return -HL_ESTORE;
-		sqlite3_bind_int64(s, 1, l->id);
-		sqlite3_bind_int(s, 2, side);
-		sqlite3_bind_int64(s, 3, (int64_t)e->kc.n - 1);
-		sqlite3_bind_int64(s, 4, confirmed);
-		r = hl_sqlite_done(st, s);
+		hl_db_bind_int64(s, 1, l->id);
+		hl_db_bind_int(s, 2, side);
+		hl_db_bind_int64(s, 3, (int64_t)e->kc.n - 1);
+		hl_db_bind_int64(s, 4, confirmed);
+		r = hl_store_done(st, s);
 		e->confirmed[e->kc.n - 1] = confirmed;
 	}
 	if (r == 0)
@@ -602,16 +602,16 @@ int hl_store_era_rekey(struct hl_store *st, const struct hl_link *l, int side,
 
 int hl_store_own_change_seq(struct hl_store *st, const struct hl_link *l, uint64_t *seq)
 {
-	sqlite3_stmt *s = stmt(st, K_VIA);
+	struct hl_dbs *s = stmt(st, K_VIA);
 	int rc;
 
 	*seq = 0;
 	if (!s)
 		return -HL_ESTORE;
-	sqlite3_bind_int64(s, 1, l->id);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*seq = (uint64_t)sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : hl_sqlite_fail(st);
+	hl_db_bind_int64(s, 1, l->id);
+	rc = hl_db_step(s);
+	if (rc == HL_DB_ROW)
+		*seq = (uint64_t)hl_db_column_int64(s, 0);
+	hl_db_reset(s);
+	return rc == HL_DB_ROW || rc == HL_DB_DONE ? 0 : hl_store_fail(st);
 }

@@ -4,11 +4,11 @@
 #include <string.h>
 
 #include <sodium.h>
-#include <sqlite3.h>
+#include "db.h"
 
 #include "error.h"
 #include "operators.h"
-#include "sqlitepriv.h"
+#include "storepriv.h"
 #include "text.h"
 
 enum {
@@ -50,43 +50,43 @@ static const char *const sql[] = {
 				  " (SELECT operator FROM operator_user WHERE user = ?1)",
 };
 
-static sqlite3_stmt *stmt(struct hl_store *st, int key)
+static struct hl_dbs *stmt(struct hl_store *st, int key)
 {
-	return hl_sqlite_stmt(st, key, sql[key - Q_ADD]);
+	return hl_store_stmt(st, key, sql[key - Q_ADD]);
 }
 
 /* A statement with name bound as ?1. */
-static sqlite3_stmt *named(struct hl_store *st, int key, const char *name)
+static struct hl_dbs *named(struct hl_store *st, int key, const char *name)
 {
-	sqlite3_stmt *s = stmt(st, key);
+	struct hl_dbs *s = stmt(st, key);
 
 	if (s)
-		sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+		hl_db_bind_text(s, 1, name, -1, HL_DB_STATIC);
 	return s;
 }
 
 /* Runs an UPDATE on one operator: -HL_ENOTFOUND when it matched none. */
-static int update(struct hl_store *st, sqlite3_stmt *s)
+static int update(struct hl_store *st, struct hl_dbs *s)
 {
 	int r;
 
 	if (!s)
 		return -HL_ESTORE;
-	r = hl_sqlite_done(st, s);
-	if (r == 0 && sqlite3_changes(hl_sqlite_db(st)) == 0)
+	r = hl_store_done(st, s);
+	if (r == 0 && hl_db_changes(hl_store_db(st)) == 0)
 		r = -HL_ENOTFOUND;
 	if (r == 0)
-		hl_sqlite_ops_touched(st);
+		hl_store_ops_touched(st);
 	return r;
 }
 
 /* Runs an INSERT into the operator tables. */
-static int insert(struct hl_store *st, sqlite3_stmt *s)
+static int insert(struct hl_store *st, struct hl_dbs *s)
 {
-	int r = hl_sqlite_done(st, s);
+	int r = hl_store_done(st, s);
 
 	if (r == 0)
-		hl_sqlite_ops_touched(st);
+		hl_store_ops_touched(st);
 	return r;
 }
 
@@ -98,48 +98,48 @@ void hl_op_secrets_wipe(struct hl_op_secrets *s)
 int hl_store_op_add(struct hl_store *st, const char *name, unsigned roles,
 		    enum hl_precedence max_precedence, int64_t now)
 {
-	sqlite3_stmt *s;
+	struct hl_dbs *s;
 
 	if (!hl_name_valid(name, strlen(name)))
 		return -HL_ENAME;
 	s = named(st, Q_ADD, name);
 	if (!s)
 		return -HL_ESTORE;
-	sqlite3_bind_int(s, 2, (int)roles);
-	sqlite3_bind_text(s, 3, hl_precedence_name(max_precedence), -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 4, now);
+	hl_db_bind_int(s, 2, (int)roles);
+	hl_db_bind_text(s, 3, hl_precedence_name(max_precedence), -1, HL_DB_STATIC);
+	hl_db_bind_int64(s, 4, now);
 	return insert(st, s);
 }
 
-static void row_read(sqlite3_stmt *s, struct hl_op_row *o)
+static void row_read(struct hl_dbs *s, struct hl_op_row *o)
 {
-	const char *p = (const char *)sqlite3_column_text(s, 2);
+	const char *p = (const char *)hl_db_column_text(s, 2);
 
 	memset(o, 0, sizeof(*o));
-	snprintf(o->name, sizeof(o->name), "%s", (const char *)sqlite3_column_text(s, 0));
-	o->roles = (unsigned)sqlite3_column_int(s, 1);
+	snprintf(o->name, sizeof(o->name), "%s", (const char *)hl_db_column_text(s, 0));
+	o->roles = (unsigned)hl_db_column_int(s, 1);
 	if (!p || hl_precedence_parse(p, &o->max_precedence) < 0)
 		o->max_precedence = HL_ROUTINE;
-	o->disabled = sqlite3_column_int(s, 3) != 0;
-	o->created = sqlite3_column_int64(s, 4);
-	o->has_password = sqlite3_column_int(s, 5) != 0;
-	o->has_totp = sqlite3_column_int(s, 6) != 0;
-	o->failures = (unsigned)sqlite3_column_int(s, 7);
-	o->locked_until = sqlite3_column_int64(s, 8);
+	o->disabled = hl_db_column_int(s, 3) != 0;
+	o->created = hl_db_column_int64(s, 4);
+	o->has_password = hl_db_column_int(s, 5) != 0;
+	o->has_totp = hl_db_column_int(s, 6) != 0;
+	o->failures = (unsigned)hl_db_column_int(s, 7);
+	o->locked_until = hl_db_column_int64(s, 8);
 }
 
 static int row_of(struct hl_store *st, int key, const char *key_text, struct hl_op_row *out)
 {
-	sqlite3_stmt *s = named(st, key, key_text);
+	struct hl_dbs *s = named(st, key, key_text);
 	int rc, r;
 
 	if (!s)
 		return -HL_ESTORE;
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
+	rc = hl_db_step(s);
+	if (rc == HL_DB_ROW)
 		row_read(s, out);
-	r = rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? -HL_ENOTFOUND : hl_sqlite_fail(st);
-	sqlite3_reset(s);
+	r = rc == HL_DB_ROW ? 0 : rc == HL_DB_DONE ? -HL_ENOTFOUND : hl_store_fail(st);
+	hl_db_reset(s);
 	return r;
 }
 
@@ -156,30 +156,30 @@ int hl_store_op_get_by_user(struct hl_store *st, const char *user, struct hl_op_
 int hl_store_op_each(struct hl_store *st,
 		     int (*fn)(void *ctx, const struct hl_op_row *o), void *ctx)
 {
-	sqlite3_stmt *s = stmt(st, Q_ALL);
+	struct hl_dbs *s = stmt(st, Q_ALL);
 	struct hl_op_row o;
-	int rc = SQLITE_DONE, r = 0;
+	int rc = HL_DB_DONE, r = 0;
 
 	if (!s)
 		return -HL_ESTORE;
-	while (r == 0 && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while (r == 0 && (rc = hl_db_step(s)) == HL_DB_ROW) {
 		row_read(s, &o);
 		r = fn(ctx, &o);
 	}
-	if (r == 0 && rc != SQLITE_DONE)
-		r = hl_sqlite_fail(st);
-	sqlite3_reset(s);
+	if (r == 0 && rc != HL_DB_DONE)
+		r = hl_store_fail(st);
+	hl_db_reset(s);
 	return r;
 }
 
 int hl_store_op_set_roles(struct hl_store *st, const char *name, unsigned roles,
 			  enum hl_precedence max_precedence)
 {
-	sqlite3_stmt *s = named(st, Q_ROLES, name);
+	struct hl_dbs *s = named(st, Q_ROLES, name);
 
 	if (s) {
-		sqlite3_bind_int(s, 2, (int)roles);
-		sqlite3_bind_text(s, 3, hl_precedence_name(max_precedence), -1, SQLITE_STATIC);
+		hl_db_bind_int(s, 2, (int)roles);
+		hl_db_bind_text(s, 3, hl_precedence_name(max_precedence), -1, HL_DB_STATIC);
 	}
 	return update(st, s);
 }
@@ -191,26 +191,26 @@ int hl_store_op_set_disabled(struct hl_store *st, const char *name, bool disable
 
 int hl_store_op_set_password(struct hl_store *st, const char *name, const char *pwhash)
 {
-	sqlite3_stmt *s = named(st, Q_PASSWD, name);
+	struct hl_dbs *s = named(st, Q_PASSWD, name);
 
 	if (s)
-		sqlite3_bind_text(s, 2, pwhash, -1, SQLITE_STATIC);
+		hl_db_bind_text(s, 2, pwhash, -1, HL_DB_STATIC);
 	return update(st, s);
 }
 
 int hl_store_op_set_totp(struct hl_store *st, const char *name,
 			 const unsigned char *secret, size_t n)
 {
-	sqlite3_stmt *s = named(st, Q_TOTP, name);
+	struct hl_dbs *s = named(st, Q_TOTP, name);
 
 	if (s && secret)
-		sqlite3_bind_blob(s, 2, secret, (int)n, SQLITE_STATIC);
+		hl_db_bind_blob(s, 2, secret, (int)n, HL_DB_STATIC);
 	return update(st, s);
 }
 
 int hl_store_op_secrets(struct hl_store *st, const char *name, struct hl_op_secrets *out)
 {
-	sqlite3_stmt *s = named(st, Q_SECRETS, name);
+	struct hl_dbs *s = named(st, Q_SECRETS, name);
 	const char *h;
 	const void *t;
 	size_t tn;
@@ -219,87 +219,87 @@ int hl_store_op_secrets(struct hl_store *st, const char *name, struct hl_op_secr
 	memset(out, 0, sizeof(*out));
 	if (!s)
 		return -HL_ESTORE;
-	rc = sqlite3_step(s);
-	r = rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? -HL_ENOTFOUND : hl_sqlite_fail(st);
+	rc = hl_db_step(s);
+	r = rc == HL_DB_ROW ? 0 : rc == HL_DB_DONE ? -HL_ENOTFOUND : hl_store_fail(st);
 	if (r == 0) {
-		h = (const char *)sqlite3_column_text(s, 0);
-		t = sqlite3_column_blob(s, 1);
-		tn = (size_t)sqlite3_column_bytes(s, 1);
+		h = (const char *)hl_db_column_text(s, 0);
+		t = hl_db_column_blob(s, 1);
+		tn = (size_t)hl_db_column_bytes(s, 1);
 		if (h && strlen(h) < sizeof(out->pwhash))
 			memcpy(out->pwhash, h, strlen(h) + 1);
 		if (t && tn <= sizeof(out->totp)) {
 			memcpy(out->totp, t, tn);
 			out->totp_len = tn;
 		}
-		out->totp_step = (uint64_t)sqlite3_column_int64(s, 2);
+		out->totp_step = (uint64_t)hl_db_column_int64(s, 2);
 	}
 	/* The engine's copies of the secrets go with the reset; they were
 	 * in memory SQLite manages, which is all that can be done there. */
-	sqlite3_reset(s);
+	hl_db_reset(s);
 	return r;
 }
 
 int hl_store_op_failed(struct hl_store *st, const char *name, unsigned *failures)
 {
-	sqlite3_stmt *s = named(st, Q_FAILED, name);
+	struct hl_dbs *s = named(st, Q_FAILED, name);
 	int rc, r;
 
 	*failures = 0;
 	if (!s)
 		return -HL_ESTORE;
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*failures = (unsigned)sqlite3_column_int(s, 0);
-	r = rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? -HL_ENOTFOUND : hl_sqlite_fail(st);
+	rc = hl_db_step(s);
+	if (rc == HL_DB_ROW)
+		*failures = (unsigned)hl_db_column_int(s, 0);
+	r = rc == HL_DB_ROW ? 0 : rc == HL_DB_DONE ? -HL_ENOTFOUND : hl_store_fail(st);
 	/* RETURNING: the change is made when the statement runs to its end. */
-	if (r == 0 && sqlite3_step(s) != SQLITE_DONE)
-		r = hl_sqlite_fail(st);
-	sqlite3_reset(s);
+	if (r == 0 && hl_db_step(s) != HL_DB_DONE)
+		r = hl_store_fail(st);
+	hl_db_reset(s);
 	if (r == 0)
-		hl_sqlite_ops_touched(st);
+		hl_store_ops_touched(st);
 	return r;
 }
 
 int hl_store_op_lock(struct hl_store *st, const char *name, int64_t until)
 {
-	sqlite3_stmt *s = named(st, Q_LOCK, name);
+	struct hl_dbs *s = named(st, Q_LOCK, name);
 
 	if (s)
-		sqlite3_bind_int64(s, 2, until);
+		hl_db_bind_int64(s, 2, until);
 	return update(st, s);
 }
 
 int hl_store_op_logged_in(struct hl_store *st, const char *name, uint64_t step)
 {
-	sqlite3_stmt *s = named(st, Q_LOGGED_IN, name);
+	struct hl_dbs *s = named(st, Q_LOGGED_IN, name);
 	int r;
 
 	if (s)
-		sqlite3_bind_int64(s, 2, (int64_t)step);
+		hl_db_bind_int64(s, 2, (int64_t)step);
 	r = update(st, s);
 	return r == -HL_ENOTFOUND ? -HL_EDUPLICATE : r;
 }
 
 int hl_store_op_count(struct hl_store *st, unsigned roles, uint64_t *n)
 {
-	sqlite3_stmt *s = stmt(st, Q_COUNT);
+	struct hl_dbs *s = stmt(st, Q_COUNT);
 	int r;
 
 	*n = 0;
 	if (!s)
 		return -HL_ESTORE;
-	sqlite3_bind_int(s, 1, (int)roles);
-	r = sqlite3_step(s) == SQLITE_ROW ? 0 : hl_sqlite_fail(st);
+	hl_db_bind_int(s, 1, (int)roles);
+	r = hl_db_step(s) == HL_DB_ROW ? 0 : hl_store_fail(st);
 	if (r == 0)
-		*n = (uint64_t)sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
+		*n = (uint64_t)hl_db_column_int64(s, 0);
+	hl_db_reset(s);
 	return r;
 }
 
 int hl_store_op_map(struct hl_store *st, const char *user, const char *name)
 {
 	struct hl_op_row o;
-	sqlite3_stmt *s;
+	struct hl_dbs *s;
 	int r;
 
 	if (!hl_unix_name_valid(user))
@@ -310,51 +310,51 @@ int hl_store_op_map(struct hl_store *st, const char *user, const char *name)
 	s = stmt(st, Q_MAP);
 	if (!s)
 		return -HL_ESTORE;
-	sqlite3_bind_text(s, 1, user, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, name, -1, SQLITE_STATIC);
+	hl_db_bind_text(s, 1, user, -1, HL_DB_STATIC);
+	hl_db_bind_text(s, 2, name, -1, HL_DB_STATIC);
 	return insert(st, s);
 }
 
 int hl_store_op_unmap(struct hl_store *st, const char *user, const char *name)
 {
-	sqlite3_stmt *s = stmt(st, Q_UNMAP);
+	struct hl_dbs *s = stmt(st, Q_UNMAP);
 
 	if (s) {
-		sqlite3_bind_text(s, 1, user, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 2, name, -1, SQLITE_STATIC);
+		hl_db_bind_text(s, 1, user, -1, HL_DB_STATIC);
+		hl_db_bind_text(s, 2, name, -1, HL_DB_STATIC);
 	}
 	return update(st, s);
 }
 
 int hl_store_op_by_user(struct hl_store *st, const char *user, char name[HL_NAME_MAX + 1])
 {
-	sqlite3_stmt *s = stmt(st, Q_BY_USER);
+	struct hl_dbs *s = stmt(st, Q_BY_USER);
 	int rc, r;
 
 	name[0] = 0;
 	if (!s)
 		return -HL_ESTORE;
-	sqlite3_bind_text(s, 1, user, -1, SQLITE_STATIC);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		snprintf(name, HL_NAME_MAX + 1, "%s", (const char *)sqlite3_column_text(s, 0));
-	r = rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? -HL_ENOTFOUND : hl_sqlite_fail(st);
-	sqlite3_reset(s);
+	hl_db_bind_text(s, 1, user, -1, HL_DB_STATIC);
+	rc = hl_db_step(s);
+	if (rc == HL_DB_ROW)
+		snprintf(name, HL_NAME_MAX + 1, "%s", (const char *)hl_db_column_text(s, 0));
+	r = rc == HL_DB_ROW ? 0 : rc == HL_DB_DONE ? -HL_ENOTFOUND : hl_store_fail(st);
+	hl_db_reset(s);
 	return r;
 }
 
 int hl_store_op_users(struct hl_store *st, const char *name,
 		      int (*fn)(void *ctx, const char *user), void *ctx)
 {
-	sqlite3_stmt *s = named(st, Q_USERS, name);
-	int rc = SQLITE_DONE, r = 0;
+	struct hl_dbs *s = named(st, Q_USERS, name);
+	int rc = HL_DB_DONE, r = 0;
 
 	if (!s)
 		return -HL_ESTORE;
-	while (r == 0 && (rc = sqlite3_step(s)) == SQLITE_ROW)
-		r = fn(ctx, (const char *)sqlite3_column_text(s, 0));
-	if (r == 0 && rc != SQLITE_DONE)
-		r = hl_sqlite_fail(st);
-	sqlite3_reset(s);
+	while (r == 0 && (rc = hl_db_step(s)) == HL_DB_ROW)
+		r = fn(ctx, (const char *)hl_db_column_text(s, 0));
+	if (r == 0 && rc != HL_DB_DONE)
+		r = hl_store_fail(st);
+	hl_db_reset(s);
 	return r;
 }

@@ -20,7 +20,7 @@
 #include "error.h"
 #include "gate.h"
 #include "hash.h"
-#include "sqlitepriv.h"
+#include "storepriv.h"
 #include "store.h"
 
 static const char *const migrations[] = {
@@ -614,9 +614,9 @@ static const char *const sql[S_COUNT] = {
 };
 
 struct hl_store {
-	sqlite3 *db;
-	sqlite3_stmt *stmt[S_COUNT];
-	sqlite3_stmt *xstmt[HL_XSTMT_MAX];	/* the other store files' (sqlitepriv.h) */
+	struct hl_db *db;
+	struct hl_dbs *stmt[S_COUNT];
+	struct hl_dbs *xstmt[HL_XSTMT_MAX];	/* the other store files' (storepriv.h) */
 	char err[256];
 	bool shadow;		/* hl_store_shadow(): writes go to temp only */
 	struct hl_gate *gate;	/* this process's writers of the file (gate.h) */
@@ -634,46 +634,45 @@ uint64_t hl_store_ops_generation(void)
 	return atomic_load(&ops_generation);
 }
 
-void hl_sqlite_ops_touched(struct hl_store *st)
+void hl_store_ops_touched(struct hl_store *st)
 {
 	atomic_fetch_add(&ops_generation, 1);
-	st->ops_touched = !sqlite3_get_autocommit(st->db);
+	st->ops_touched = hl_db_in_transaction(st->db);
 }
 
 static int fail(struct hl_store *st)
 {
-	snprintf(st->err, sizeof(st->err), "%s", sqlite3_errmsg(st->db));
+	snprintf(st->err, sizeof(st->err), "%s", hl_db_errmsg(st->db));
 	return -HL_ESTORE;
 }
 
-int hl_sqlite_fail(struct hl_store *st)
+int hl_store_fail(struct hl_store *st)
 {
 	return fail(st);
 }
 
-int hl_sqlite_card_parse(struct hl_store *st, const void *buf, size_t n,
+int hl_store_card_parse(struct hl_store *st, const void *buf, size_t n,
 			 struct hl_card *card)
 {
 	return hl_cardcache_parse(&st->cards, buf, n, card);
 }
 
-sqlite3 *hl_sqlite_db(struct hl_store *st)
+struct hl_db *hl_store_db(struct hl_store *st)
 {
 	return st->db;
 }
 
-sqlite3_stmt *hl_sqlite_stmt(struct hl_store *st, int key, const char *text)
+struct hl_dbs *hl_store_stmt(struct hl_store *st, int key, const char *text)
 {
-	sqlite3_stmt *s = st->xstmt[key];
+	struct hl_dbs *s = st->xstmt[key];
 
-	if (!s && sqlite3_prepare_v3(st->db, text, -1, SQLITE_PREPARE_PERSISTENT,
-				     &st->xstmt[key], NULL) != SQLITE_OK) {
+	if (!s && hl_db_prepare(st->db, text, true, &st->xstmt[key]) < 0) {
 		fail(st);
 		return NULL;
 	}
 	s = st->xstmt[key];
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
+	hl_db_reset(s);
+	hl_db_clear(s);
 	return s;
 }
 
@@ -684,68 +683,54 @@ const char *hl_store_errmsg(const struct hl_store *st)
 
 static int exec(struct hl_store *st, const char *s)
 {
-	return sqlite3_exec(st->db, s, NULL, NULL, NULL) == SQLITE_OK ? 0 : fail(st);
+	return hl_db_exec(st->db, s) == 0 ? 0 : fail(st);
 }
 
 /* A reset statement with its parameters bound from 1; NULL on failure. */
-static sqlite3_stmt *stmt(struct hl_store *st, enum stmt k)
+static struct hl_dbs *stmt(struct hl_store *st, enum stmt k)
 {
-	sqlite3_stmt *s = st->stmt[k];
+	struct hl_dbs *s = st->stmt[k];
 
-	if (!s && sqlite3_prepare_v3(st->db, sql[k], -1, SQLITE_PREPARE_PERSISTENT,
-				     &st->stmt[k], NULL) != SQLITE_OK) {
+	if (!s && hl_db_prepare(st->db, sql[k], true, &st->stmt[k]) < 0) {
 		fail(st);
 		return NULL;
 	}
 	s = st->stmt[k];
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
+	hl_db_reset(s);
+	hl_db_clear(s);
 	return s;
 }
 
 /* Steps s, keeping its result code; true while it yields rows. */
-static bool row(sqlite3_stmt *s, int *rc)
+static bool row(struct hl_dbs *s, int *rc)
 {
-	*rc = sqlite3_step(s);
-	return *rc == SQLITE_ROW;
-}
-
-/* While another connection writes, retry every quarter millisecond for
- * up to ten seconds.  SQLite's own handler sleeps longer and longer (up
- * to 100 ms a try), which let a busy writer starve the courier. */
-static int busy(void *ctx, int count)
-{
-	(void)ctx;
-	if (count >= 40000)
-		return 0;
-	usleep(250);
-	return 1;
+	*rc = hl_db_step(s);
+	return *rc == HL_DB_ROW;
 }
 
 /* Runs a statement that returns no rows.  Only a taken key is a
  * duplicate; a failed CHECK or FOREIGN KEY is a store error. */
-static int done(struct hl_store *st, sqlite3_stmt *s)
+static int done(struct hl_store *st, struct hl_dbs *s)
 {
-	int rc = sqlite3_step(s), ext = sqlite3_extended_errcode(st->db), r = 0;
+	int rc = hl_db_step(s), r = 0;
 
-	if (rc != SQLITE_DONE)
-		r = ext == SQLITE_CONSTRAINT_PRIMARYKEY || ext == SQLITE_CONSTRAINT_UNIQUE ?
-		    -HL_EDUPLICATE : fail(st);
-	sqlite3_reset(s);
+	if (rc != HL_DB_DONE)
+		r = hl_db_duplicate(st->db) ? -HL_EDUPLICATE : fail(st);
+	hl_db_reset(s);
 	return r;
 }
 
-int hl_sqlite_done(struct hl_store *st, sqlite3_stmt *s)
+int hl_store_done(struct hl_store *st, struct hl_dbs *s)
 {
 	return done(st, s);
 }
 
 /* Runs an UPDATE; none when it matched no row. */
-static int update(struct hl_store *st, sqlite3_stmt *s, int none)
+static int update(struct hl_store *st, struct hl_dbs *s, int none)
 {
 	int r = done(st, s);
 
-	if (r == 0 && sqlite3_changes(st->db) == 0)
+	if (r == 0 && hl_db_changes(st->db) == 0)
 		r = none;
 	return r;
 }
@@ -756,20 +741,20 @@ static int add_columns(struct hl_store *st, int version)
 	int r = 0;
 
 	for (size_t i = 0; r == 0 && i < sizeof(columns) / sizeof(columns[0]); i++) {
-		sqlite3_stmt *s;
+		struct hl_dbs *s;
 		bool have;
 		char *q;
 
 		if (columns[i].version != version)
 			continue;
-		if (sqlite3_prepare_v2(st->db, "SELECT count(*) FROM pragma_table_info(?1)"
-				       " WHERE name = ?2", -1, &s, NULL) != SQLITE_OK)
+		if (hl_db_prepare(st->db, "SELECT count(*) FROM pragma_table_info(?1)"
+				       " WHERE name = ?2", false, &s) < 0)
 			return fail(st);
-		sqlite3_bind_text(s, 1, columns[i].table, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 2, columns[i].column, -1, SQLITE_STATIC);
-		r = sqlite3_step(s) == SQLITE_ROW ? 0 : fail(st);
-		have = r == 0 && sqlite3_column_int(s, 0) > 0;
-		sqlite3_finalize(s);
+		hl_db_bind_text(s, 1, columns[i].table, -1, HL_DB_STATIC);
+		hl_db_bind_text(s, 2, columns[i].column, -1, HL_DB_STATIC);
+		r = hl_db_step(s) == HL_DB_ROW ? 0 : fail(st);
+		have = r == 0 && hl_db_column_int(s, 0) > 0;
+		hl_db_finalize(s);
 		if (r < 0 || have)
 			continue;
 		q = sqlite3_mprintf("ALTER TABLE \"%w\" ADD COLUMN \"%w\" %s", columns[i].table,
@@ -782,14 +767,14 @@ static int add_columns(struct hl_store *st, int version)
 
 static int migrate(struct hl_store *st)
 {
-	sqlite3_stmt *s;
+	struct hl_dbs *s;
 	int version, r;
 
-	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK)
+	if (hl_db_prepare(st->db, "PRAGMA user_version", false, &s) < 0)
 		return fail(st);
-	r = sqlite3_step(s) == SQLITE_ROW ? 0 : fail(st);
-	version = sqlite3_column_int(s, 0);
-	sqlite3_finalize(s);
+	r = hl_db_step(s) == HL_DB_ROW ? 0 : fail(st);
+	version = hl_db_column_int(s, 0);
+	hl_db_finalize(s);
 	if (r < 0)
 		return r;
 	if (version > (int)NMIGRATIONS) {
@@ -812,7 +797,7 @@ static int migrate(struct hl_store *st)
 		if (r == 0)
 			r = exec(st, "COMMIT");
 		if (r < 0) {
-			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+			hl_db_exec(st->db, "ROLLBACK");
 			return r;
 		}
 	}
@@ -858,12 +843,10 @@ int hl_store_open(const char *path, struct hl_store **out, char *err, size_t err
 	st = calloc(1, sizeof(*st));
 	if (!st)
 		return -ENOMEM;
-	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-			    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+	if (hl_db_open_sqlite(path, &st->db) < 0) {
 		r = st->db ? fail(st) : -ENOMEM;
 		goto out;
 	}
-	sqlite3_busy_handler(st->db, busy, NULL);
 	r = exec(st, "PRAGMA journal_mode = WAL");
 	if (r == 0)
 		r = exec(st, "PRAGMA synchronous = FULL");
@@ -889,10 +872,10 @@ void hl_store_close(struct hl_store *st)
 	if (!st)
 		return;
 	for (int i = 0; i < S_COUNT; i++)
-		sqlite3_finalize(st->stmt[i]);
+		hl_db_finalize(st->stmt[i]);
 	for (int i = 0; i < HL_XSTMT_MAX; i++)
-		sqlite3_finalize(st->xstmt[i]);
-	sqlite3_close(st->db);
+		hl_db_finalize(st->xstmt[i]);
+	hl_db_close(st->db);
 	if (st->gated)
 		hl_gate_leave(st->gate);
 	hl_gate_put(st->gate);
@@ -906,8 +889,8 @@ void hl_store_close(struct hl_store *st)
 static void leave(struct hl_store *st)
 {
 	/* Kept lazy only if FULL cannot be set back: the next end retries. */
-	if (st->lazy && sqlite3_get_autocommit(st->db) &&
-	    sqlite3_exec(st->db, "PRAGMA synchronous = FULL", NULL, NULL, NULL) == SQLITE_OK)
+	if (st->lazy && !hl_db_in_transaction(st->db) &&
+	    hl_db_exec(st->db, "PRAGMA synchronous = FULL") == 0)
 		st->lazy = false;
 	if (st->ops_touched)
 		atomic_fetch_add(&ops_generation, 1);
@@ -980,9 +963,9 @@ int hl_store_commit_or(struct hl_store *st, void (*undo)(void *ctx), void *ctx)
 void hl_store_rollback(struct hl_store *st)
 {
 	if (st->shadow)
-		sqlite3_exec(st->db, "ROLLBACK TO shadow; RELEASE shadow", NULL, NULL, NULL);
-	else if (!sqlite3_get_autocommit(st->db))
-		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		hl_db_exec(st->db, "ROLLBACK TO shadow; RELEASE shadow");
+	else if (hl_db_in_transaction(st->db))
+		hl_db_exec(st->db, "ROLLBACK");
 	if (!st->shadow)
 		leave(st);
 }
@@ -1001,8 +984,8 @@ int hl_store_snapshot(struct hl_store *st)
 
 void hl_store_snapshot_end(struct hl_store *st)
 {
-	if (!sqlite3_get_autocommit(st->db))
-		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	if (hl_db_in_transaction(st->db))
+		hl_db_exec(st->db, "ROLLBACK");
 }
 
 /* ---- links ---- */
@@ -1011,60 +994,60 @@ int hl_store_link_add(struct hl_store *st, const char *name,
 		      const unsigned char link_id[32], const void *card, size_t n,
 		      const char *endpoint, int64_t now)
 {
-	sqlite3_stmt *s = stmt(st, S_LINK_ADD);
+	struct hl_dbs *s = stmt(st, S_LINK_ADD);
 
 	if (!s)
 		return -HL_ESTORE;
-	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
-	sqlite3_bind_blob(s, 2, link_id, 32, SQLITE_STATIC);
-	sqlite3_bind_blob(s, 3, card, (int)n, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, endpoint, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 5, now);
+	hl_db_bind_text(s, 1, name, -1, HL_DB_STATIC);
+	hl_db_bind_blob(s, 2, link_id, 32, HL_DB_STATIC);
+	hl_db_bind_blob(s, 3, card, (int)n, HL_DB_STATIC);
+	hl_db_bind_text(s, 4, endpoint, -1, HL_DB_STATIC);
+	hl_db_bind_int64(s, 5, now);
 	return done(st, s);
 }
 
-static int link_row(struct hl_store *st, sqlite3_stmt *s, struct hl_link *l)
+static int link_row(struct hl_store *st, struct hl_dbs *s, struct hl_link *l)
 {
-	const void *card = sqlite3_column_blob(s, 3);
-	int n = sqlite3_column_bytes(s, 3);
-	const char *name = (const char *)sqlite3_column_text(s, 1);
-	const char *ep = (const char *)sqlite3_column_text(s, 4);
+	const void *card = hl_db_column_blob(s, 3);
+	int n = hl_db_column_bytes(s, 3);
+	const char *name = (const char *)hl_db_column_text(s, 1);
+	const char *ep = (const char *)hl_db_column_text(s, 4);
 	int r;
 
 	memset(l, 0, sizeof(*l));
 	hl_buf_init(&l->card_text, HL_CARD_MAX);
-	l->id = sqlite3_column_int64(s, 0);
-	if (!name || strlen(name) > HL_NAME_MAX || sqlite3_column_bytes(s, 2) != 32)
+	l->id = hl_db_column_int64(s, 0);
+	if (!name || strlen(name) > HL_NAME_MAX || hl_db_column_bytes(s, 2) != 32)
 		return -HL_ESTORE;
 	memcpy(l->name, name, strlen(name) + 1);
-	memcpy(l->link_id, sqlite3_column_blob(s, 2), 32);
+	memcpy(l->link_id, hl_db_column_blob(s, 2), 32);
 	snprintf(l->endpoint, sizeof(l->endpoint), "%s", ep ? ep : "");
-	l->added = sqlite3_column_int64(s, 5);
-	l->confirmed = sqlite3_column_int64(s, 6);
-	l->archiving = sqlite3_column_int(s, 7) != 0;
-	l->archive_seq = (uint64_t)sqlite3_column_int64(s, 8);
-	l->archived = sqlite3_column_int64(s, 9);
-	l->has_old_pin = sqlite3_column_bytes(s, 10) == 32;
+	l->added = hl_db_column_int64(s, 5);
+	l->confirmed = hl_db_column_int64(s, 6);
+	l->archiving = hl_db_column_int(s, 7) != 0;
+	l->archive_seq = (uint64_t)hl_db_column_int64(s, 8);
+	l->archived = hl_db_column_int64(s, 9);
+	l->has_old_pin = hl_db_column_bytes(s, 10) == 32;
 	if (l->has_old_pin)
-		memcpy(l->old_pin, sqlite3_column_blob(s, 10), 32);
+		memcpy(l->old_pin, hl_db_column_blob(s, 10), 32);
 	r = hl_buf_append(&l->card_text, card, (size_t)n);
 	/* The card was verified when added; parsing checks it again, once
 	 * for each card text this handle reads. */
 	if (r == 0)
-		r = hl_sqlite_card_parse(st, l->card_text.data, l->card_text.len, &l->card);
+		r = hl_store_card_parse(st, l->card_text.data, l->card_text.len, &l->card);
 	return r;
 }
 
-static int link_one(struct hl_store *st, sqlite3_stmt *s, struct hl_link *l)
+static int link_one(struct hl_store *st, struct hl_dbs *s, struct hl_link *l)
 {
-	int rc = sqlite3_step(s), r;
+	int rc = hl_db_step(s), r;
 
-	if (rc == SQLITE_DONE) {
-		sqlite3_reset(s);
+	if (rc == HL_DB_DONE) {
+		hl_db_reset(s);
 		return -HL_ENOLINK;
 	}
-	r = rc == SQLITE_ROW ? link_row(st, s, l) : fail(st);
-	sqlite3_reset(s);
+	r = rc == HL_DB_ROW ? link_row(st, s, l) : fail(st);
+	hl_db_reset(s);
 	if (r < 0)
 		hl_link_free(l);
 	return r;
@@ -1072,60 +1055,60 @@ static int link_one(struct hl_store *st, sqlite3_stmt *s, struct hl_link *l)
 
 int hl_store_link_get(struct hl_store *st, const char *name, struct hl_link *l)
 {
-	sqlite3_stmt *s = stmt(st, S_LINK_GET);
+	struct hl_dbs *s = stmt(st, S_LINK_GET);
 
 	hl_buf_init(&l->card_text, HL_CARD_MAX);
 	if (!s)
 		return -HL_ESTORE;
-	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	hl_db_bind_text(s, 1, name, -1, HL_DB_STATIC);
 	return link_one(st, s, l);
 }
 
 int hl_store_link_by_id(struct hl_store *st, const unsigned char link_id[32],
 			struct hl_link *l)
 {
-	sqlite3_stmt *s = stmt(st, S_LINK_BY_ID);
+	struct hl_dbs *s = stmt(st, S_LINK_BY_ID);
 
 	hl_buf_init(&l->card_text, HL_CARD_MAX);
 	if (!s)
 		return -HL_ESTORE;
-	sqlite3_bind_blob(s, 1, link_id, 32, SQLITE_STATIC);
+	hl_db_bind_blob(s, 1, link_id, 32, HL_DB_STATIC);
 	return link_one(st, s, l);
 }
 
 int hl_store_link_confirm(struct hl_store *st, int64_t link, int64_t now)
 {
-	sqlite3_stmt *s = stmt(st, S_LINK_CONFIRM);
+	struct hl_dbs *s = stmt(st, S_LINK_CONFIRM);
 
 	if (!s)
 		return -HL_ESTORE;
-	sqlite3_bind_int64(s, 1, now);
-	sqlite3_bind_int64(s, 2, link);
+	hl_db_bind_int64(s, 1, now);
+	hl_db_bind_int64(s, 2, link);
 	return update(st, s, -HL_ENOLINK);
 }
 
 int hl_store_link_archiving(struct hl_store *st, const struct hl_link *l, uint64_t seq)
 {
-	sqlite3_stmt *s = stmt(st, S_ARCHIVING);
+	struct hl_dbs *s = stmt(st, S_ARCHIVING);
 
 	if (!s)
 		return -HL_ESTORE;
-	sqlite3_bind_int64(s, 1, l->id);
+	hl_db_bind_int64(s, 1, l->id);
 	if (seq)
-		sqlite3_bind_int64(s, 2, (int64_t)seq);
+		hl_db_bind_int64(s, 2, (int64_t)seq);
 	else
-		sqlite3_bind_null(s, 2);
-	sqlite3_bind_text(s, 3, l->name, -1, SQLITE_STATIC);
+		hl_db_bind_null(s, 2);
+	hl_db_bind_text(s, 3, l->name, -1, HL_DB_STATIC);
 	return done(st, s);
 }
 
 int hl_store_link_archiving_undo(struct hl_store *st, const struct hl_link *l)
 {
-	sqlite3_stmt *s = stmt(st, S_ARCHIVING_UNDO);
+	struct hl_dbs *s = stmt(st, S_ARCHIVING_UNDO);
 
 	if (!s)
 		return -HL_ESTORE;
-	sqlite3_bind_int64(s, 1, l->id);
+	hl_db_bind_int64(s, 1, l->id);
 	return done(st, s);
 }
 
@@ -1134,17 +1117,17 @@ int hl_store_link_archiving_undo(struct hl_store *st, const struct hl_link *l)
  * in no party's name, 1.6, so no live name can clash). */
 static int archived_name(struct hl_store *st, const char *name, char out[HL_NAME_MAX + 1])
 {
-	sqlite3_stmt *s = stmt(st, S_ARCHIVE_K);
+	struct hl_dbs *s = stmt(st, S_ARCHIVE_K);
 	char cut[HL_NAME_MAX - 4], tail[24];
 	int64_t k = 0;
 
 	if (!s)
 		return -HL_ESTORE;
 	snprintf(cut, sizeof(cut), "%.*s", (int)sizeof(cut) - 1, name);
-	sqlite3_bind_text(s, 1, cut, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		k = sqlite3_column_int64(s, 0) + 1;
-	sqlite3_reset(s);
+	hl_db_bind_text(s, 1, cut, -1, HL_DB_TRANSIENT);
+	if (hl_db_step(s) == HL_DB_ROW)
+		k = hl_db_column_int64(s, 0) + 1;
+	hl_db_reset(s);
 	if (!k)
 		return fail(st);
 	snprintf(tail, sizeof(tail), "~%lld", (long long)k);
@@ -1155,7 +1138,7 @@ static int archived_name(struct hl_store *st, const char *name, char out[HL_NAME
 int hl_store_link_archive(struct hl_store *st, const struct hl_link *l, int64_t now,
 			  char as[HL_NAME_MAX + 1])
 {
-	sqlite3_stmt *s;
+	struct hl_dbs *s;
 	int r = hl_store_begin(st);
 
 	if (r == 0)
@@ -1163,16 +1146,16 @@ int hl_store_link_archive(struct hl_store *st, const struct hl_link *l, int64_t 
 	if (r == 0 && !(s = stmt(st, S_ARCHIVE_PUT)))
 		r = -HL_ESTORE;
 	if (r == 0) {
-		sqlite3_bind_int64(s, 1, l->id);
-		sqlite3_bind_int64(s, 2, now);
-		sqlite3_bind_text(s, 3, l->name, -1, SQLITE_STATIC);
+		hl_db_bind_int64(s, 1, l->id);
+		hl_db_bind_int64(s, 2, now);
+		hl_db_bind_text(s, 3, l->name, -1, HL_DB_STATIC);
 		r = done(st, s);
 	}
 	if (r == 0 && !(s = stmt(st, S_ARCHIVE_NAME)))
 		r = -HL_ESTORE;
 	if (r == 0) {
-		sqlite3_bind_text(s, 1, as, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s, 2, l->id);
+		hl_db_bind_text(s, 1, as, -1, HL_DB_STATIC);
+		hl_db_bind_int64(s, 2, l->id);
 		r = done(st, s);
 	}
 	if (r == 0)
@@ -1188,10 +1171,10 @@ int hl_store_link_archive(struct hl_store *st, const struct hl_link *l, int64_t 
 int hl_store_link_each(struct hl_store *st,
 		       int (*fn)(void *ctx, const struct hl_link *l), void *ctx)
 {
-	sqlite3_stmt *s = stmt(st, S_LINK_ALL);
+	struct hl_dbs *s = stmt(st, S_LINK_ALL);
 	struct hl_link *ls = NULL;
 	size_t n = 0, cap = 0;
-	int rc = SQLITE_DONE, r = 0;
+	int rc = HL_DB_DONE, r = 0;
 
 	if (!s)
 		return -HL_ESTORE;
@@ -1212,9 +1195,9 @@ int hl_store_link_each(struct hl_store *st,
 		else
 			n++;
 	}
-	if (r == 0 && rc != SQLITE_DONE)
+	if (r == 0 && rc != HL_DB_DONE)
 		r = fail(st);
-	sqlite3_reset(s);
+	hl_db_reset(s);
 	for (size_t i = 0; i < n; i++) {
 		if (r == 0)
 			r = fn(ctx, &ls[i]);
@@ -1232,32 +1215,32 @@ void hl_link_free(struct hl_link *l)
 
 /* ---- logs ---- */
 
-static void bind_log(sqlite3_stmt *s, int64_t link, int side)
+static void bind_log(struct hl_dbs *s, int64_t link, int side)
 {
-	sqlite3_bind_int64(s, 1, link);
-	sqlite3_bind_int(s, 2, side);
+	hl_db_bind_int64(s, 1, link);
+	hl_db_bind_int(s, 2, side);
 }
 
 /* A log and one number in it (a seq or a size): parameters 1 to 3. */
-static void bind_entry(sqlite3_stmt *s, int64_t link, int side, uint64_t n)
+static void bind_entry(struct hl_dbs *s, int64_t link, int side, uint64_t n)
 {
 	bind_log(s, link, side);
-	sqlite3_bind_int64(s, 3, (int64_t)n);
+	hl_db_bind_int64(s, 3, (int64_t)n);
 }
 
 /* Runs s, expecting one row whose first column is an integer. */
-static int one_int(struct hl_store *st, sqlite3_stmt *s, int64_t *v, bool *null)
+static int one_int(struct hl_store *st, struct hl_dbs *s, int64_t *v, bool *null)
 {
-	int rc = sqlite3_step(s), r = 0;
+	int rc = hl_db_step(s), r = 0;
 
-	if (rc == SQLITE_ROW) {
+	if (rc == HL_DB_ROW) {
 		if (null)
-			*null = sqlite3_column_type(s, 0) == SQLITE_NULL;
-		*v = sqlite3_column_int64(s, 0);
+			*null = hl_db_column_null(s, 0);
+		*v = hl_db_column_int64(s, 0);
 	} else {
-		r = rc == SQLITE_DONE ? -HL_ENOTFOUND : fail(st);
+		r = rc == HL_DB_DONE ? -HL_ENOTFOUND : fail(st);
 	}
-	sqlite3_reset(s);
+	hl_db_reset(s);
 	return r;
 }
 
@@ -1265,7 +1248,7 @@ static int one_int(struct hl_store *st, sqlite3_stmt *s, int64_t *v, bool *null)
 static int log_int(struct hl_store *st, enum stmt k, int64_t link, int side,
 		   uint64_t *out)
 {
-	sqlite3_stmt *s = stmt(st, k);
+	struct hl_dbs *s = stmt(st, k);
 	int64_t v = 0;
 	int r;
 
@@ -1286,36 +1269,36 @@ int hl_store_envelope_put(struct hl_store *st, int64_t link, int side,
 			  uint64_t seq, const void *p, size_t n, const hl_hash leaf,
 			  int64_t now)
 {
-	sqlite3_stmt *s = stmt(st, S_ENV_PUT);
+	struct hl_dbs *s = stmt(st, S_ENV_PUT);
 
 	if (!s)
 		return -HL_ESTORE;
 	bind_entry(s, link, side, seq);
-	sqlite3_bind_blob(s, 4, p, (int)n, SQLITE_STATIC);
-	sqlite3_bind_blob(s, 5, leaf, HL_HASH_LEN, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 6, now);
+	hl_db_bind_blob(s, 4, p, (int)n, HL_DB_STATIC);
+	hl_db_bind_blob(s, 5, leaf, HL_HASH_LEN, HL_DB_STATIC);
+	hl_db_bind_int64(s, 6, now);
 	return done(st, s);
 }
 
 int hl_store_envelope_get(struct hl_store *st, int64_t link, int side,
 			  uint64_t seq, struct hl_buf *out, hl_hash leaf)
 {
-	sqlite3_stmt *s = stmt(st, S_ENV_GET);
+	struct hl_dbs *s = stmt(st, S_ENV_GET);
 	int rc, r;
 
 	if (!s)
 		return -HL_ESTORE;
 	bind_entry(s, link, side, seq);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		r = hl_buf_append(out, sqlite3_column_blob(s, 0),
-				  (size_t)sqlite3_column_bytes(s, 0));
-		if (r == 0 && leaf && sqlite3_column_bytes(s, 1) == HL_HASH_LEN)
-			memcpy(leaf, sqlite3_column_blob(s, 1), HL_HASH_LEN);
+	rc = hl_db_step(s);
+	if (rc == HL_DB_ROW) {
+		r = hl_buf_append(out, hl_db_column_blob(s, 0),
+				  (size_t)hl_db_column_bytes(s, 0));
+		if (r == 0 && leaf && hl_db_column_bytes(s, 1) == HL_HASH_LEN)
+			memcpy(leaf, hl_db_column_blob(s, 1), HL_HASH_LEN);
 	} else {
-		r = rc == SQLITE_DONE ? -HL_ENOTFOUND : fail(st);
+		r = rc == HL_DB_DONE ? -HL_ENOTFOUND : fail(st);
 	}
-	sqlite3_reset(s);
+	hl_db_reset(s);
 	return r;
 }
 
@@ -1323,61 +1306,61 @@ int hl_store_envelope_each(struct hl_store *st, int64_t link, int side,
 			   int (*fn)(void *ctx, uint64_t seq, const void *p,
 				     size_t n, const hl_hash leaf), void *ctx)
 {
-	sqlite3_stmt *s;
-	int rc = SQLITE_DONE, r = 0;
+	struct hl_dbs *s;
+	int rc = HL_DB_DONE, r = 0;
 
 	/* A statement of its own: fn may use the cached ones. */
-	if (sqlite3_prepare_v2(st->db, sql[S_ENV_ALL], -1, &s, NULL) != SQLITE_OK)
+	if (hl_db_prepare(st->db, sql[S_ENV_ALL], false, &s) < 0)
 		return fail(st);
 	bind_log(s, link, side);
 	while (r == 0 && row(s, &rc)) {
-		if (sqlite3_column_bytes(s, 2) != HL_HASH_LEN) {
+		if (hl_db_column_bytes(s, 2) != HL_HASH_LEN) {
 			r = -HL_ESTORE;
 			snprintf(st->err, sizeof(st->err), "a stored leaf hash is damaged");
 			break;
 		}
-		r = fn(ctx, (uint64_t)sqlite3_column_int64(s, 0), sqlite3_column_blob(s, 1),
-		       (size_t)sqlite3_column_bytes(s, 1), sqlite3_column_blob(s, 2));
+		r = fn(ctx, (uint64_t)hl_db_column_int64(s, 0), hl_db_column_blob(s, 1),
+		       (size_t)hl_db_column_bytes(s, 1), hl_db_column_blob(s, 2));
 	}
-	if (r == 0 && rc != SQLITE_DONE)
+	if (r == 0 && rc != HL_DB_DONE)
 		r = fail(st);
-	sqlite3_finalize(s);
+	hl_db_finalize(s);
 	return r;
 }
 
 int hl_store_node_put(struct hl_store *st, int64_t link, int side,
 		      const struct hl_merkle_node *node)
 {
-	sqlite3_stmt *s = stmt(st, S_NODE_PUT);
+	struct hl_dbs *s = stmt(st, S_NODE_PUT);
 
 	if (!s)
 		return -HL_ESTORE;
 	bind_log(s, link, side);
-	sqlite3_bind_int(s, 3, (int)node->level);
-	sqlite3_bind_int64(s, 4, (int64_t)node->index);
-	sqlite3_bind_blob(s, 5, node->hash, HL_HASH_LEN, SQLITE_STATIC);
+	hl_db_bind_int(s, 3, (int)node->level);
+	hl_db_bind_int64(s, 4, (int64_t)node->index);
+	hl_db_bind_blob(s, 5, node->hash, HL_HASH_LEN, HL_DB_STATIC);
 	return done(st, s);
 }
 
 int hl_store_node_get(struct hl_store *st, int64_t link, int side,
 		      unsigned level, uint64_t index, hl_hash out)
 {
-	sqlite3_stmt *s = stmt(st, S_NODE_GET);
+	struct hl_dbs *s = stmt(st, S_NODE_GET);
 	int rc, r = 0;
 
 	if (!s)
 		return -HL_ESTORE;
 	bind_log(s, link, side);
-	sqlite3_bind_int(s, 3, (int)level);
-	sqlite3_bind_int64(s, 4, (int64_t)index);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW && sqlite3_column_bytes(s, 0) == HL_HASH_LEN)
-		memcpy(out, sqlite3_column_blob(s, 0), HL_HASH_LEN);
-	else if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+	hl_db_bind_int(s, 3, (int)level);
+	hl_db_bind_int64(s, 4, (int64_t)index);
+	rc = hl_db_step(s);
+	if (rc == HL_DB_ROW && hl_db_column_bytes(s, 0) == HL_HASH_LEN)
+		memcpy(out, hl_db_column_blob(s, 0), HL_HASH_LEN);
+	else if (rc == HL_DB_ROW || rc == HL_DB_DONE)
 		r = -HL_ENOTFOUND;
 	else
 		r = fail(st);
-	sqlite3_reset(s);
+	hl_db_reset(s);
 	return r;
 }
 
@@ -1400,12 +1383,12 @@ struct hl_merkle_src hl_store_merkle(struct hl_store_log *log)
 int hl_store_checkpoint_put(struct hl_store *st, int64_t link, int side,
 			    uint64_t size, const void *note, size_t n)
 {
-	sqlite3_stmt *s = stmt(st, S_CP_PUT);
+	struct hl_dbs *s = stmt(st, S_CP_PUT);
 
 	if (!s)
 		return -HL_ESTORE;
 	bind_entry(s, link, side, size);
-	sqlite3_bind_blob(s, 4, note, (int)n, SQLITE_STATIC);
+	hl_db_bind_blob(s, 4, note, (int)n, HL_DB_STATIC);
 	return done(st, s);
 }
 
@@ -1413,41 +1396,41 @@ int hl_store_checkpoint_get(struct hl_store *st, int64_t link, int side,
 			    uint64_t size, struct hl_buf *note,
 			    struct hl_buf *cosig, int64_t *cosig_time)
 {
-	sqlite3_stmt *s = stmt(st, S_CP_GET);
+	struct hl_dbs *s = stmt(st, S_CP_GET);
 	int rc, r = 0;
 
 	if (!s)
 		return -HL_ESTORE;
 	bind_entry(s, link, side, size);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
+	rc = hl_db_step(s);
+	if (rc == HL_DB_ROW) {
 		if (note)
-			r = hl_buf_append(note, sqlite3_column_blob(s, 0),
-					  (size_t)sqlite3_column_bytes(s, 0));
-		if (r == 0 && cosig && sqlite3_column_type(s, 1) != SQLITE_NULL)
-			r = hl_buf_append(cosig, sqlite3_column_text(s, 1),
-					  (size_t)sqlite3_column_bytes(s, 1));
+			r = hl_buf_append(note, hl_db_column_blob(s, 0),
+					  (size_t)hl_db_column_bytes(s, 0));
+		if (r == 0 && cosig && !hl_db_column_null(s, 1))
+			r = hl_buf_append(cosig, hl_db_column_text(s, 1),
+					  (size_t)hl_db_column_bytes(s, 1));
 		if (cosig_time)
-			*cosig_time = sqlite3_column_int64(s, 2);
+			*cosig_time = hl_db_column_int64(s, 2);
 	} else {
-		r = rc == SQLITE_DONE ? -HL_ENOTFOUND : fail(st);
+		r = rc == HL_DB_DONE ? -HL_ENOTFOUND : fail(st);
 	}
-	sqlite3_reset(s);
+	hl_db_reset(s);
 	return r;
 }
 
 int hl_store_cosig_set(struct hl_store *st, int64_t link, int side,
 		       uint64_t size, const char *line, size_t n, int64_t time)
 {
-	sqlite3_stmt *s = stmt(st, S_COSIG_SET);
+	struct hl_dbs *s = stmt(st, S_COSIG_SET);
 
 	if (!s)
 		return -HL_ESTORE;
-	sqlite3_bind_text(s, 1, line, (int)n, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, time);
-	sqlite3_bind_int64(s, 3, link);
-	sqlite3_bind_int(s, 4, side);
-	sqlite3_bind_int64(s, 5, (int64_t)size);
+	hl_db_bind_text(s, 1, line, (int)n, HL_DB_STATIC);
+	hl_db_bind_int64(s, 2, time);
+	hl_db_bind_int64(s, 3, link);
+	hl_db_bind_int(s, 4, side);
+	hl_db_bind_int64(s, 5, (int64_t)size);
 	return update(st, s, -HL_ENOTFOUND);
 }
 
@@ -1460,7 +1443,7 @@ int hl_store_cosigned_size(struct hl_store *st, int64_t link, int side,
 int hl_store_cosigned_covering(struct hl_store *st, int64_t link, int side,
 			       uint64_t min, uint64_t *size)
 {
-	sqlite3_stmt *s = stmt(st, S_COVERING);
+	struct hl_dbs *s = stmt(st, S_COVERING);
 	int64_t v = 0;
 	bool null = true;
 	int r;
@@ -1480,20 +1463,20 @@ int hl_store_checkpoint_each(struct hl_store *st, int64_t link, int side,
 				       size_t n, const char *cosig, size_t cn,
 				       int64_t time), void *ctx)
 {
-	sqlite3_stmt *s;
-	int rc = SQLITE_DONE, r = 0;
+	struct hl_dbs *s;
+	int rc = HL_DB_DONE, r = 0;
 
-	if (sqlite3_prepare_v2(st->db, sql[S_CP_ALL], -1, &s, NULL) != SQLITE_OK)
+	if (hl_db_prepare(st->db, sql[S_CP_ALL], false, &s) < 0)
 		return fail(st);
 	bind_log(s, link, side);
 	while (r == 0 && row(s, &rc))
-		r = fn(ctx, (uint64_t)sqlite3_column_int64(s, 0), sqlite3_column_blob(s, 1),
-		       (size_t)sqlite3_column_bytes(s, 1),
-		       (const char *)sqlite3_column_text(s, 2),
-		       (size_t)sqlite3_column_bytes(s, 2), sqlite3_column_int64(s, 3));
-	if (r == 0 && rc != SQLITE_DONE)
+		r = fn(ctx, (uint64_t)hl_db_column_int64(s, 0), hl_db_column_blob(s, 1),
+		       (size_t)hl_db_column_bytes(s, 1),
+		       (const char *)hl_db_column_text(s, 2),
+		       (size_t)hl_db_column_bytes(s, 2), hl_db_column_int64(s, 3));
+	if (r == 0 && rc != HL_DB_DONE)
 		r = fail(st);
-	sqlite3_finalize(s);
+	hl_db_finalize(s);
 	return r;
 }
 
@@ -1503,19 +1486,19 @@ int hl_store_evidence_put(struct hl_store *st, int64_t link, int side,
 			  const char *kind, uint64_t at, const void *kept,
 			  size_t kn, const void *other, size_t on, int64_t now)
 {
-	sqlite3_stmt *s = stmt(st, S_EVIDENCE_PUT);
+	struct hl_dbs *s = stmt(st, S_EVIDENCE_PUT);
 	unsigned char h[HL_SHA256_LEN];
 
 	if (!s)
 		return -HL_ESTORE;
 	bind_log(s, link, side);
-	sqlite3_bind_text(s, 3, kind, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 4, (int64_t)at);
-	sqlite3_bind_blob(s, 5, kept, (int)kn, SQLITE_STATIC);
-	sqlite3_bind_blob(s, 6, other, (int)on, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 7, now);
+	hl_db_bind_text(s, 3, kind, -1, HL_DB_STATIC);
+	hl_db_bind_int64(s, 4, (int64_t)at);
+	hl_db_bind_blob(s, 5, kept, (int)kn, HL_DB_STATIC);
+	hl_db_bind_blob(s, 6, other, (int)on, HL_DB_STATIC);
+	hl_db_bind_int64(s, 7, now);
 	hl_sha256(other, on, h);
-	sqlite3_bind_blob(s, 8, h, sizeof(h), SQLITE_STATIC);
+	hl_db_bind_blob(s, 8, h, sizeof(h), HL_DB_STATIC);
 	return done(st, s);
 }
 
@@ -1523,53 +1506,53 @@ int hl_store_evidence_incident(struct hl_store *st, int64_t link, int side,
 			       const char *kind, uint64_t at, const hl_hash other_hash,
 			       int64_t now)
 {
-	sqlite3_stmt *s = stmt(st, S_EVIDENCE_PUT);
+	struct hl_dbs *s = stmt(st, S_EVIDENCE_PUT);
 	int r;
 
 	if (!s)
 		return -HL_ESTORE;
 	bind_log(s, link, side);
-	sqlite3_bind_text(s, 3, kind, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 4, (int64_t)at);
-	sqlite3_bind_zeroblob(s, 5, 0);
-	sqlite3_bind_zeroblob(s, 6, 0);
-	sqlite3_bind_int64(s, 7, now);
-	sqlite3_bind_blob(s, 8, other_hash, HL_HASH_LEN, SQLITE_STATIC);
+	hl_db_bind_text(s, 3, kind, -1, HL_DB_STATIC);
+	hl_db_bind_int64(s, 4, (int64_t)at);
+	hl_db_bind_blob(s, 5, "", 0, HL_DB_STATIC);
+	hl_db_bind_blob(s, 6, "", 0, HL_DB_STATIC);
+	hl_db_bind_int64(s, 7, now);
+	hl_db_bind_blob(s, 8, other_hash, HL_HASH_LEN, HL_DB_STATIC);
 	r = done(st, s);
-	return r == 0 && sqlite3_changes(st->db) > 0 ? 1 : r;
+	return r == 0 && hl_db_changes(st->db) > 0 ? 1 : r;
 }
 
 int hl_store_evidence_stats(struct hl_store *st, int64_t link,
 			    struct hl_evidence_stats *out)
 {
-	sqlite3_stmt *s = stmt(st, S_EVIDENCE_STATS);
+	struct hl_dbs *s = stmt(st, S_EVIDENCE_STATS);
 	int rc, r = 0;
 
 	memset(out, 0, sizeof(*out));
 	if (!s)
 		return -HL_ESTORE;
-	sqlite3_bind_int64(s, 1, link);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		out->count = (uint64_t)sqlite3_column_int64(s, 0);
-		out->bytes = (uint64_t)sqlite3_column_int64(s, 1);
-		out->unkept = (uint64_t)sqlite3_column_int64(s, 2);
+	hl_db_bind_int64(s, 1, link);
+	rc = hl_db_step(s);
+	if (rc == HL_DB_ROW) {
+		out->count = (uint64_t)hl_db_column_int64(s, 0);
+		out->bytes = (uint64_t)hl_db_column_int64(s, 1);
+		out->unkept = (uint64_t)hl_db_column_int64(s, 2);
 	} else {
 		r = fail(st);
 	}
-	sqlite3_reset(s);
+	hl_db_reset(s);
 	return r;
 }
 
 int hl_store_evidence_count(struct hl_store *st, int64_t link, uint64_t *count)
 {
-	sqlite3_stmt *s = stmt(st, S_EVIDENCE_COUNT);
+	struct hl_dbs *s = stmt(st, S_EVIDENCE_COUNT);
 	int64_t v = 0;
 	int r;
 
 	if (!s)
 		return -HL_ESTORE;
-	sqlite3_bind_int64(s, 1, link);
+	hl_db_bind_int64(s, 1, link);
 	r = one_int(st, s, &v, NULL);
 	*count = (uint64_t)v;
 	return r;
@@ -1579,71 +1562,71 @@ int hl_store_message_put(struct hl_store *st, int64_t link, int side,
 			 uint64_t seq, int64_t time, const char *precedence,
 			 const char *kind)
 {
-	sqlite3_stmt *s = stmt(st, S_MSG_PUT);
+	struct hl_dbs *s = stmt(st, S_MSG_PUT);
 
 	if (!s)
 		return -HL_ESTORE;
 	bind_entry(s, link, side, seq);
-	sqlite3_bind_int64(s, 4, time);
-	sqlite3_bind_text(s, 5, precedence, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 6, kind, -1, SQLITE_STATIC);
+	hl_db_bind_int64(s, 4, time);
+	hl_db_bind_text(s, 5, precedence, -1, HL_DB_STATIC);
+	hl_db_bind_text(s, 6, kind, -1, HL_DB_STATIC);
 	return done(st, s);
 }
 
 int hl_store_message_each(struct hl_store *st, int64_t link, int side, uint64_t after,
 			  int (*fn)(void *ctx, const struct hl_message *m), void *ctx)
 {
-	sqlite3_stmt *s;
-	int rc = SQLITE_DONE, r = 0;
+	struct hl_dbs *s;
+	int rc = HL_DB_DONE, r = 0;
 
-	if (sqlite3_prepare_v2(st->db, sql[S_MSG_ALL], -1, &s, NULL) != SQLITE_OK)
+	if (hl_db_prepare(st->db, sql[S_MSG_ALL], false, &s) < 0)
 		return fail(st);
 	bind_entry(s, link, side, after);
 	while (r == 0 && row(s, &rc)) {
 		struct hl_message m = {0};
-		const char *p = (const char *)sqlite3_column_text(s, 2);
-		const char *k = (const char *)sqlite3_column_text(s, 3);
+		const char *p = (const char *)hl_db_column_text(s, 2);
+		const char *k = (const char *)hl_db_column_text(s, 3);
 
-		m.seq = (uint64_t)sqlite3_column_int64(s, 0);
-		m.time = sqlite3_column_int64(s, 1);
+		m.seq = (uint64_t)hl_db_column_int64(s, 0);
+		m.time = hl_db_column_int64(s, 1);
 		snprintf(m.precedence, sizeof(m.precedence), "%s", p ? p : "");
 		snprintf(m.kind, sizeof(m.kind), "%s", k ? k : "");
 		r = fn(ctx, &m);
 	}
-	if (r == 0 && rc != SQLITE_DONE)
+	if (r == 0 && rc != HL_DB_DONE)
 		r = fail(st);
-	sqlite3_finalize(s);
+	hl_db_finalize(s);
 	return r < 0 ? r : 0;
 }
 
 static int index_all(struct hl_store *st, uint64_t *count)
 {
-	sqlite3_stmt *s;
-	int rc = SQLITE_DONE, r = 0;
+	struct hl_dbs *s;
+	int rc = HL_DB_DONE, r = 0;
 
-	if (sqlite3_prepare_v2(st->db, sql[S_ENV_EVERY], -1, &s, NULL) != SQLITE_OK)
+	if (hl_db_prepare(st->db, sql[S_ENV_EVERY], false, &s) < 0)
 		return fail(st);
 	while (r == 0 && row(s, &rc)) {
 		struct hl_envelope env;
 
-		r = hl_envelope_parse(sqlite3_column_blob(s, 3),
-				      (size_t)sqlite3_column_bytes(s, 3), &env);
+		r = hl_envelope_parse(hl_db_column_blob(s, 3),
+				      (size_t)hl_db_column_bytes(s, 3), &env);
 		if (r == 0)
-			r = hl_store_message_put(st, sqlite3_column_int64(s, 0),
-						 sqlite3_column_int(s, 1), env.seq, env.time,
+			r = hl_store_message_put(st, hl_db_column_int64(s, 0),
+						 hl_db_column_int(s, 1), env.seq, env.time,
 						 hl_precedence_name(env.precedence), env.kind);
 		(*count)++;
 	}
-	if (r == 0 && rc != SQLITE_DONE)
+	if (r == 0 && rc != HL_DB_DONE)
 		r = fail(st);
-	sqlite3_finalize(s);
+	hl_db_finalize(s);
 	return r;
 }
 
 /* Runs statement k on the message (link, side, seq). */
 static int on_message(struct hl_store *st, enum stmt k, int64_t link, int side, uint64_t seq)
 {
-	sqlite3_stmt *s = stmt(st, k);
+	struct hl_dbs *s = stmt(st, k);
 
 	if (!s)
 		return -HL_ESTORE;
@@ -1654,7 +1637,7 @@ static int on_message(struct hl_store *st, enum stmt k, int64_t link, int side, 
 /* Drops the text of message (link, side, seq), if it has any. */
 static int text_drop(struct hl_store *st, int64_t link, int side, uint64_t seq)
 {
-	sqlite3_stmt *s = stmt(st, S_TEXT_ID);
+	struct hl_dbs *s = stmt(st, S_TEXT_ID);
 	int64_t id = 0;
 	int r;
 
@@ -1667,7 +1650,7 @@ static int text_drop(struct hl_store *st, int64_t link, int side, uint64_t seq)
 	s = r == 0 ? stmt(st, S_TEXT_DROP) : NULL;
 	if (!s)
 		return r < 0 ? r : -HL_ESTORE;
-	sqlite3_bind_int64(s, 1, id);
+	hl_db_bind_int64(s, 1, id);
 	r = done(st, s);
 	return r == 0 ? on_message(st, S_TEXT_DROP_ROW, link, side, seq) : r;
 }
@@ -1675,27 +1658,27 @@ static int text_drop(struct hl_store *st, int64_t link, int side, uint64_t seq)
 int hl_store_text_put(struct hl_store *st, int64_t link, int side, uint64_t seq,
 		      const char *text, size_t len)
 {
-	sqlite3_stmt *s;
+	struct hl_dbs *s;
 	int r = on_message(st, S_TEXT_ROW, link, side, seq);
 
 	s = r == 0 ? stmt(st, S_TEXT_PUT) : NULL;
 	if (!s)
 		return r < 0 ? r : -HL_ESTORE;
-	sqlite3_bind_int64(s, 1, sqlite3_last_insert_rowid(st->db));
-	sqlite3_bind_text(s, 2, text, (int)len, SQLITE_STATIC);
+	hl_db_bind_int64(s, 1, hl_db_last_insert_rowid(st->db));
+	hl_db_bind_text(s, 2, text, (int)len, HL_DB_STATIC);
 	return done(st, s);
 }
 
 int hl_store_item_put(struct hl_store *st, int64_t link, const struct hl_item *it)
 {
-	sqlite3_stmt *s = stmt(st, S_TERM_DROP);
+	struct hl_dbs *s = stmt(st, S_TERM_DROP);
 	int r;
 
 	/* A re-indexed envelope replaces its terms. */
 	if (!s)
 		return -HL_ESTORE;
 	bind_log(s, link, it->side);
-	sqlite3_bind_int64(s, 3, (int64_t)it->seq);
+	hl_db_bind_int64(s, 3, (int64_t)it->seq);
 	r = done(st, s);
 	if (r == 0)
 		r = text_drop(st, link, it->side, it->seq);
@@ -1703,60 +1686,60 @@ int hl_store_item_put(struct hl_store *st, int64_t link, const struct hl_item *i
 	if (!s)
 		return -HL_ESTORE;
 	bind_log(s, link, it->side);
-	sqlite3_bind_int64(s, 3, (int64_t)it->seq);
-	sqlite3_bind_text(s, 4, it->type, -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 5, it->ref_side);
-	sqlite3_bind_int64(s, 6, (int64_t)it->ref_seq);
-	sqlite3_bind_int(s, 7, it->case_side);
-	sqlite3_bind_int64(s, 8, (int64_t)it->case_seq);
+	hl_db_bind_int64(s, 3, (int64_t)it->seq);
+	hl_db_bind_text(s, 4, it->type, -1, HL_DB_STATIC);
+	hl_db_bind_int(s, 5, it->ref_side);
+	hl_db_bind_int64(s, 6, (int64_t)it->ref_seq);
+	hl_db_bind_int(s, 7, it->case_side);
+	hl_db_bind_int64(s, 8, (int64_t)it->case_seq);
 	if (it->fields)
-		sqlite3_bind_text(s, 9, it->fields, -1, SQLITE_STATIC);
+		hl_db_bind_text(s, 9, it->fields, -1, HL_DB_STATIC);
 	else
-		sqlite3_bind_null(s, 9);
-	sqlite3_bind_int64(s, 10, (int64_t)it->case_no);
-	sqlite3_bind_text(s, 11, it->op_name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 12, it->op_role, -1, SQLITE_STATIC);
+		hl_db_bind_null(s, 9);
+	hl_db_bind_int64(s, 10, (int64_t)it->case_no);
+	hl_db_bind_text(s, 11, it->op_name, -1, HL_DB_STATIC);
+	hl_db_bind_text(s, 12, it->op_role, -1, HL_DB_STATIC);
 	return done(st, s);
 }
 
 /* Column i of the row as text, cut to fit out; "" for NULL. */
-static void column_str(sqlite3_stmt *s, int i, char *out, size_t cap)
+static void column_str(struct hl_dbs *s, int i, char *out, size_t cap)
 {
-	const char *v = (const char *)sqlite3_column_text(s, i);
+	const char *v = (const char *)hl_db_column_text(s, i);
 
 	snprintf(out, cap, "%s", v ? v : "");
 }
 
 /* Steps s to its end, calling fn with each row read as an item. */
-static int item_rows(struct hl_store *st, sqlite3_stmt *s,
+static int item_rows(struct hl_store *st, struct hl_dbs *s,
 		     int (*fn)(void *ctx, const struct hl_item *it), void *ctx)
 {
-	int rc = SQLITE_DONE, r = 0, rows = 0;
+	int rc = HL_DB_DONE, r = 0, rows = 0;
 
-	while (r == 0 && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while (r == 0 && (rc = hl_db_step(s)) == HL_DB_ROW) {
 		struct hl_item it = {0};
-		const char *p = (const char *)sqlite3_column_text(s, 3);
-		const char *t = (const char *)sqlite3_column_text(s, 4);
+		const char *p = (const char *)hl_db_column_text(s, 3);
+		const char *t = (const char *)hl_db_column_text(s, 4);
 
-		it.side = sqlite3_column_int(s, 0);
-		it.seq = (uint64_t)sqlite3_column_int64(s, 1);
-		it.time = sqlite3_column_int64(s, 2);
+		it.side = hl_db_column_int(s, 0);
+		it.seq = (uint64_t)hl_db_column_int64(s, 1);
+		it.time = hl_db_column_int64(s, 2);
 		snprintf(it.precedence, sizeof(it.precedence), "%s", p ? p : "");
 		snprintf(it.type, sizeof(it.type), "%s", t ? t : "?");
-		it.ref_side = sqlite3_column_int(s, 5);
-		it.ref_seq = (uint64_t)sqlite3_column_int64(s, 6);
-		it.case_side = sqlite3_column_int(s, 7);
-		it.case_seq = (uint64_t)sqlite3_column_int64(s, 8);
-		it.fields = (const char *)sqlite3_column_text(s, 9);
-		it.case_no = (uint64_t)sqlite3_column_int64(s, 10);
+		it.ref_side = hl_db_column_int(s, 5);
+		it.ref_seq = (uint64_t)hl_db_column_int64(s, 6);
+		it.case_side = hl_db_column_int(s, 7);
+		it.case_seq = (uint64_t)hl_db_column_int64(s, 8);
+		it.fields = (const char *)hl_db_column_text(s, 9);
+		it.case_no = (uint64_t)hl_db_column_int64(s, 10);
 		column_str(s, 11, it.op_name, sizeof(it.op_name));
 		column_str(s, 12, it.op_role, sizeof(it.op_role));
 		rows++;
 		r = fn(ctx, &it);
 	}
-	if (r == 0 && rc != SQLITE_DONE)
+	if (r == 0 && rc != HL_DB_DONE)
 		r = fail(st);
-	sqlite3_reset(s);
+	hl_db_reset(s);
 	return r < 0 ? r : rows;
 }
 
@@ -1772,7 +1755,7 @@ static int item_copy(void *ctx, const struct hl_item *it)
 int hl_store_item_get(struct hl_store *st, int64_t link, int side, uint64_t seq,
 		      struct hl_item *out)
 {
-	sqlite3_stmt *s = stmt(st, S_ITEM_GET);
+	struct hl_dbs *s = stmt(st, S_ITEM_GET);
 	int r;
 
 	if (!s)
@@ -1786,12 +1769,12 @@ int hl_store_item_get(struct hl_store *st, int64_t link, int side, uint64_t seq,
 static int link_items(struct hl_store *st, int key, int64_t link,
 		      int (*fn)(void *ctx, const struct hl_item *it), void *ctx)
 {
-	sqlite3_stmt *s = stmt(st, key);
+	struct hl_dbs *s = stmt(st, key);
 	int r;
 
 	if (!s)
 		return -HL_ESTORE;
-	sqlite3_bind_int64(s, 1, link);
+	hl_db_bind_int64(s, 1, link);
 	r = item_rows(st, s, fn, ctx);
 	return r < 0 ? r : 0;
 }
@@ -1811,7 +1794,7 @@ int hl_store_control_items(struct hl_store *st, int64_t link,
 int hl_store_case_items(struct hl_store *st, int64_t link, int side, uint64_t seq,
 			int (*fn)(void *ctx, const struct hl_item *it), void *ctx)
 {
-	sqlite3_stmt *s = stmt(st, S_CASE_ITEMS);
+	struct hl_dbs *s = stmt(st, S_CASE_ITEMS);
 	int r;
 
 	if (!s)
@@ -1824,60 +1807,60 @@ int hl_store_case_items(struct hl_store *st, int64_t link, int side, uint64_t se
 int hl_store_term_put(struct hl_store *st, int64_t link, int side, uint64_t seq,
 		      const char *object, const char *kind, const char *value)
 {
-	sqlite3_stmt *s = stmt(st, S_TERM_PUT);
+	struct hl_dbs *s = stmt(st, S_TERM_PUT);
 
 	if (!s)
 		return -HL_ESTORE;
 	bind_entry(s, link, side, seq);
-	sqlite3_bind_text(s, 4, object, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 5, kind, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 6, value, -1, SQLITE_STATIC);
+	hl_db_bind_text(s, 4, object, -1, HL_DB_STATIC);
+	hl_db_bind_text(s, 5, kind, -1, HL_DB_STATIC);
+	hl_db_bind_text(s, 6, value, -1, HL_DB_STATIC);
 	return done(st, s);
 }
 
 /* Steps s to its end, calling fn with each row read as a hit. */
-static int hit_rows(struct hl_store *st, sqlite3_stmt *s,
+static int hit_rows(struct hl_store *st, struct hl_dbs *s,
 		    int (*fn)(void *ctx, const struct hl_term_hit *h), void *ctx)
 {
-	int rc = SQLITE_DONE, r = 0;
+	int rc = HL_DB_DONE, r = 0;
 
-	while (r == 0 && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while (r == 0 && (rc = hl_db_step(s)) == HL_DB_ROW) {
 		struct hl_term_hit h = {
-			.link = sqlite3_column_int64(s, 0),
-			.side = sqlite3_column_int(s, 1),
-			.seq = (uint64_t)sqlite3_column_int64(s, 2),
-			.time = sqlite3_column_int64(s, 3),
-			.object = (const char *)sqlite3_column_text(s, 4),
-			.kind = (const char *)sqlite3_column_text(s, 5),
-			.value = (const char *)sqlite3_column_text(s, 6),
-			.case_side = sqlite3_column_int(s, 7),
-			.case_seq = (uint64_t)sqlite3_column_int64(s, 8),
-			.case_no = (uint64_t)sqlite3_column_int64(s, 9),
+			.link = hl_db_column_int64(s, 0),
+			.side = hl_db_column_int(s, 1),
+			.seq = (uint64_t)hl_db_column_int64(s, 2),
+			.time = hl_db_column_int64(s, 3),
+			.object = (const char *)hl_db_column_text(s, 4),
+			.kind = (const char *)hl_db_column_text(s, 5),
+			.value = (const char *)hl_db_column_text(s, 6),
+			.case_side = hl_db_column_int(s, 7),
+			.case_seq = (uint64_t)hl_db_column_int64(s, 8),
+			.case_no = (uint64_t)hl_db_column_int64(s, 9),
 		};
 
 		r = fn(ctx, &h);
 	}
-	if (r == 0 && rc != SQLITE_DONE)
+	if (r == 0 && rc != HL_DB_DONE)
 		r = fail(st);
-	sqlite3_reset(s);
+	hl_db_reset(s);
 	return r;
 }
 
 int hl_store_term_find(struct hl_store *st, const char *value,
 		       int (*fn)(void *ctx, const struct hl_term_hit *h), void *ctx)
 {
-	sqlite3_stmt *s = stmt(st, S_TERM_FIND);
+	struct hl_dbs *s = stmt(st, S_TERM_FIND);
 
 	if (!s)
 		return -HL_ESTORE;
-	sqlite3_bind_text(s, 1, value, -1, SQLITE_STATIC);
+	hl_db_bind_text(s, 1, value, -1, HL_DB_STATIC);
 	return hit_rows(st, s, fn, ctx);
 }
 
 int hl_store_term_addrs(struct hl_store *st,
 			int (*fn)(void *ctx, const struct hl_term_hit *h), void *ctx)
 {
-	sqlite3_stmt *s = stmt(st, S_TERM_ADDRS);
+	struct hl_dbs *s = stmt(st, S_TERM_ADDRS);
 
 	return s ? hit_rows(st, s, fn, ctx) : -HL_ESTORE;
 }
@@ -1909,14 +1892,14 @@ static char *phrase(const char *value)
 int hl_store_text_find(struct hl_store *st, const char *value,
 		       int (*fn)(void *ctx, const struct hl_term_hit *h), void *ctx)
 {
-	sqlite3_stmt *s = stmt(st, S_TEXT_FIND);
+	struct hl_dbs *s = stmt(st, S_TEXT_FIND);
 	char *q = s ? phrase(value) : NULL;
 	int r;
 
 	if (!q)
 		return s ? -ENOMEM : -HL_ESTORE;
-	sqlite3_bind_text(s, 1, value, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, q, -1, SQLITE_STATIC);
+	hl_db_bind_text(s, 1, value, -1, HL_DB_STATIC);
+	hl_db_bind_text(s, 2, q, -1, HL_DB_STATIC);
 	r = hit_rows(st, s, fn, ctx);
 	free(q);
 	return r;
@@ -1925,7 +1908,7 @@ int hl_store_text_find(struct hl_store *st, const char *value,
 int hl_store_case_find(struct hl_store *st, int64_t link, int side, uint64_t number,
 		       uint64_t *seq)
 {
-	sqlite3_stmt *s = stmt(st, S_CASE_FIND);
+	struct hl_dbs *s = stmt(st, S_CASE_FIND);
 	int64_t v = 0;
 	int r;
 
@@ -1939,7 +1922,7 @@ int hl_store_case_find(struct hl_store *st, int64_t link, int side, uint64_t num
 
 int hl_store_case_number_next(struct hl_store *st, uint64_t *n)
 {
-	sqlite3_stmt *s = stmt(st, S_CASE_NO_NEXT);
+	struct hl_dbs *s = stmt(st, S_CASE_NO_NEXT);
 	int64_t v = 0;
 	int r;
 
@@ -1952,17 +1935,17 @@ int hl_store_case_number_next(struct hl_store *st, uint64_t *n)
 
 int hl_store_case_number_take(struct hl_store *st, uint64_t n)
 {
-	sqlite3_stmt *s = stmt(st, S_CASE_NO_TAKE);
+	struct hl_dbs *s = stmt(st, S_CASE_NO_TAKE);
 
 	if (!s)
 		return -HL_ESTORE;
-	sqlite3_bind_int64(s, 1, (int64_t)n);
+	hl_db_bind_int64(s, 1, (int64_t)n);
 	return done(st, s);
 }
 
 int hl_store_case_numbers_fill(struct hl_store *st, int64_t link, int side, uint64_t from)
 {
-	sqlite3_stmt *s = stmt(st, S_CASE_NO_FILL);
+	struct hl_dbs *s = stmt(st, S_CASE_NO_FILL);
 
 	if (!s)
 		return -HL_ESTORE;
@@ -1978,20 +1961,20 @@ int hl_store_item_next(struct hl_store *st, int64_t link, int side, uint64_t *ne
 int hl_store_acked(struct hl_store *st, int64_t link, int side, uint64_t seq,
 		   uint64_t *ack_seq, int64_t *ack_time)
 {
-	sqlite3_stmt *s = stmt(st, S_ACKED);
+	struct hl_dbs *s = stmt(st, S_ACKED);
 	int rc, r = 0;
 
 	if (!s)
 		return -HL_ESTORE;
 	bind_entry(s, link, side, seq);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		*ack_seq = (uint64_t)sqlite3_column_int64(s, 0);
-		*ack_time = sqlite3_column_int64(s, 1);
+	rc = hl_db_step(s);
+	if (rc == HL_DB_ROW) {
+		*ack_seq = (uint64_t)hl_db_column_int64(s, 0);
+		*ack_time = hl_db_column_int64(s, 1);
 	} else {
-		r = rc == SQLITE_DONE ? -HL_ENOTFOUND : fail(st);
+		r = rc == HL_DB_DONE ? -HL_ENOTFOUND : fail(st);
 	}
-	sqlite3_reset(s);
+	hl_db_reset(s);
 	return r;
 }
 
@@ -2008,39 +1991,39 @@ int hl_store_acked_by(struct hl_store *st, int64_t link, int side, uint64_t seq,
 int hl_store_escalated(struct hl_store *st, int64_t link, int side, uint64_t seq,
 		       const char *event, unsigned step, bool *done)
 {
-	sqlite3_stmt *s = stmt(st, S_ESC_GET);
+	struct hl_dbs *s = stmt(st, S_ESC_GET);
 	int64_t v = 0;
 	int r;
 
 	if (!s)
 		return -HL_ESTORE;
 	bind_entry(s, link, side, seq);
-	sqlite3_bind_text(s, 4, event, -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 5, (int)step);
+	hl_db_bind_text(s, 4, event, -1, HL_DB_STATIC);
+	hl_db_bind_int(s, 5, (int)step);
 	r = one_int(st, s, &v, NULL);
 	*done = r == 0;
 	return r == -HL_ENOTFOUND ? 0 : r;
 }
 
 /* Binds (link, side, seq, event) as ?1..?4. */
-static void bind_event(sqlite3_stmt *s, int64_t link, int side, uint64_t seq,
+static void bind_event(struct hl_dbs *s, int64_t link, int side, uint64_t seq,
 		       const char *event)
 {
 	bind_entry(s, link, side, seq);
-	sqlite3_bind_text(s, 4, event, -1, SQLITE_STATIC);
+	hl_db_bind_text(s, 4, event, -1, HL_DB_STATIC);
 }
 
 int hl_store_escalation_put(struct hl_store *st, int64_t link, int side, uint64_t seq,
 			    const char *event, unsigned step, int64_t now, const char *status)
 {
-	sqlite3_stmt *s = stmt(st, S_ESC_PUT);
+	struct hl_dbs *s = stmt(st, S_ESC_PUT);
 
 	if (!s)
 		return -HL_ESTORE;
 	bind_event(s, link, side, seq, event);
-	sqlite3_bind_int(s, 5, (int)step);
-	sqlite3_bind_int64(s, 6, now);
-	sqlite3_bind_text(s, 7, status, -1, SQLITE_STATIC);
+	hl_db_bind_int(s, 5, (int)step);
+	hl_db_bind_int64(s, 6, now);
+	hl_db_bind_text(s, 7, status, -1, HL_DB_STATIC);
 	return done(st, s);
 }
 
@@ -2048,38 +2031,38 @@ int hl_store_escalation_done(struct hl_store *st, int64_t link, int side, uint64
 			     const char *event, unsigned step, const char *status,
 			     const char *outcome)
 {
-	sqlite3_stmt *s = stmt(st, S_ESC_DONE);
+	struct hl_dbs *s = stmt(st, S_ESC_DONE);
 
 	if (!s)
 		return -HL_ESTORE;
 	bind_event(s, link, side, seq, event);
-	sqlite3_bind_int(s, 5, (int)step);
-	sqlite3_bind_text(s, 6, status, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 7, outcome, -1, SQLITE_STATIC);
+	hl_db_bind_int(s, 5, (int)step);
+	hl_db_bind_text(s, 6, status, -1, HL_DB_STATIC);
+	hl_db_bind_text(s, 7, outcome, -1, HL_DB_STATIC);
 	return update(st, s, -HL_ENOTFOUND);
 }
 
 int hl_store_escalation_failing(struct hl_store *st, struct hl_escalation *out)
 {
-	sqlite3_stmt *s = stmt(st, S_ESC_FAILING);
+	struct hl_dbs *s = stmt(st, S_ESC_FAILING);
 	int rc, r = 0;
 
 	if (!s)
 		return -HL_ESTORE;
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
+	rc = hl_db_step(s);
+	if (rc == HL_DB_ROW) {
 		memset(out, 0, sizeof(*out));
-		out->link = sqlite3_column_int64(s, 0);
-		out->side = sqlite3_column_int(s, 1);
-		out->seq = (uint64_t)sqlite3_column_int64(s, 2);
-		snprintf(out->event, sizeof(out->event), "%s", sqlite3_column_text(s, 3));
-		out->step = (unsigned)sqlite3_column_int(s, 4);
-		out->fired = sqlite3_column_int64(s, 5);
-		snprintf(out->outcome, sizeof(out->outcome), "%s", sqlite3_column_text(s, 7));
+		out->link = hl_db_column_int64(s, 0);
+		out->side = hl_db_column_int(s, 1);
+		out->seq = (uint64_t)hl_db_column_int64(s, 2);
+		snprintf(out->event, sizeof(out->event), "%s", hl_db_column_text(s, 3));
+		out->step = (unsigned)hl_db_column_int(s, 4);
+		out->fired = hl_db_column_int64(s, 5);
+		snprintf(out->outcome, sizeof(out->outcome), "%s", hl_db_column_text(s, 7));
 	} else {
-		r = rc == SQLITE_DONE ? -HL_ENOTFOUND : fail(st);
+		r = rc == HL_DB_DONE ? -HL_ENOTFOUND : fail(st);
 	}
-	sqlite3_reset(s);
+	hl_db_reset(s);
 	return r;
 }
 
@@ -2107,42 +2090,42 @@ int hl_store_pending_reset(struct hl_store *st)
 
 int hl_store_pending_put(struct hl_store *st, const struct hl_pending *p)
 {
-	sqlite3_stmt *s = stmt(st, S_PENDING_PUT);
+	struct hl_dbs *s = stmt(st, S_PENDING_PUT);
 
 	if (!s)
 		return -HL_ESTORE;
 	bind_event(s, p->link, p->side, p->seq, p->event);
-	sqlite3_bind_int64(s, 5, p->deadline);
+	hl_db_bind_int64(s, 5, p->deadline);
 	return done(st, s);
 }
 
 int hl_store_pending_due(struct hl_store *st, int64_t now, size_t max,
 			 struct hl_pending *out, size_t *n)
 {
-	sqlite3_stmt *s = stmt(st, S_PENDING_DUE);
-	int rc = SQLITE_DONE;
+	struct hl_dbs *s = stmt(st, S_PENDING_DUE);
+	int rc = HL_DB_DONE;
 
 	*n = 0;
 	if (!s)
 		return -HL_ESTORE;
-	sqlite3_bind_int64(s, 1, now);
-	sqlite3_bind_int64(s, 2, (int64_t)max);
+	hl_db_bind_int64(s, 1, now);
+	hl_db_bind_int64(s, 2, (int64_t)max);
 	while (*n < max && row(s, &rc)) {
 		struct hl_pending *p = &out[(*n)++];
 
-		p->link = sqlite3_column_int64(s, 0);
-		p->side = sqlite3_column_int(s, 1);
-		p->seq = (uint64_t)sqlite3_column_int64(s, 2);
-		snprintf(p->event, sizeof(p->event), "%s", sqlite3_column_text(s, 3));
-		p->deadline = sqlite3_column_int64(s, 4);
+		p->link = hl_db_column_int64(s, 0);
+		p->side = hl_db_column_int(s, 1);
+		p->seq = (uint64_t)hl_db_column_int64(s, 2);
+		snprintf(p->event, sizeof(p->event), "%s", hl_db_column_text(s, 3));
+		p->deadline = hl_db_column_int64(s, 4);
 	}
-	sqlite3_reset(s);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(st);
+	hl_db_reset(s);
+	return rc == HL_DB_ROW || rc == HL_DB_DONE ? 0 : fail(st);
 }
 
 int hl_store_pending_next(struct hl_store *st, int64_t *when)
 {
-	sqlite3_stmt *s = stmt(st, S_PENDING_NEXT);
+	struct hl_dbs *s = stmt(st, S_PENDING_NEXT);
 	bool null = true;
 	int r;
 
@@ -2156,48 +2139,48 @@ int hl_store_pending_next(struct hl_store *st, int64_t *when)
 
 int hl_store_pending_set(struct hl_store *st, const struct hl_pending *p, int64_t due)
 {
-	sqlite3_stmt *s = stmt(st, due == INT64_MAX ? S_PENDING_DROP : S_PENDING_SET);
+	struct hl_dbs *s = stmt(st, due == INT64_MAX ? S_PENDING_DROP : S_PENDING_SET);
 
 	if (!s)
 		return -HL_ESTORE;
 	bind_event(s, p->link, p->side, p->seq, p->event);
 	if (due != INT64_MAX)
-		sqlite3_bind_int64(s, 5, due);
+		hl_db_bind_int64(s, 5, due);
 	return done(st, s);
 }
 
 int hl_store_pending_forget(struct hl_store *st, int64_t link)
 {
-	sqlite3_stmt *s = stmt(st, S_PENDING_FORGET);
+	struct hl_dbs *s = stmt(st, S_PENDING_FORGET);
 
 	if (!s)
 		return -HL_ESTORE;
-	sqlite3_bind_int64(s, 1, link);
+	hl_db_bind_int64(s, 1, link);
 	return done(st, s);
 }
 
 int hl_store_event_each(struct hl_store *st, int64_t link, const char *event,
 			int (*fn)(void *ctx, int side, uint64_t seq, int64_t when), void *ctx)
 {
-	sqlite3_stmt *s = stmt(st, S_EVENT_ALL);
-	int rc = SQLITE_DONE, r = 0;
+	struct hl_dbs *s = stmt(st, S_EVENT_ALL);
+	int rc = HL_DB_DONE, r = 0;
 
 	if (!s)
 		return -HL_ESTORE;
-	sqlite3_bind_int64(s, 1, link);
-	sqlite3_bind_text(s, 2, event, -1, SQLITE_STATIC);
+	hl_db_bind_int64(s, 1, link);
+	hl_db_bind_text(s, 2, event, -1, HL_DB_STATIC);
 	while (r == 0 && row(s, &rc))
-		r = fn(ctx, sqlite3_column_int(s, 0), (uint64_t)sqlite3_column_int64(s, 1),
-		       sqlite3_column_int64(s, 2));
-	if (r == 0 && rc != SQLITE_DONE)
+		r = fn(ctx, hl_db_column_int(s, 0), (uint64_t)hl_db_column_int64(s, 1),
+		       hl_db_column_int64(s, 2));
+	if (r == 0 && rc != HL_DB_DONE)
 		r = fail(st);
-	sqlite3_reset(s);
+	hl_db_reset(s);
 	return r;
 }
 
 int hl_store_rebuild(struct hl_store *st, uint64_t *count)
 {
-	sqlite3_stmt *s;
+	struct hl_dbs *s;
 	int r = hl_store_begin(st);
 
 	*count = 0;
@@ -2219,7 +2202,7 @@ int hl_store_rebuild(struct hl_store *st, uint64_t *count)
 	if (r == 0)
 		r = s ? done(st, s) : -HL_ESTORE;
 	if (r == 0)
-		r = hl_sqlite_stix_clear(st);
+		r = hl_store_stix_clear(st);
 	if (r == 0)
 		r = index_all(st, count);
 	if (r == 0)
@@ -2230,21 +2213,21 @@ int hl_store_rebuild(struct hl_store *st, uint64_t *count)
 
 int hl_store_check(struct hl_store *st)
 {
-	sqlite3_stmt *s;
+	struct hl_dbs *s;
 	const char *t;
 	int rc, r = 0;
 
-	if (sqlite3_prepare_v2(st->db, "PRAGMA quick_check(1)", -1, &s, NULL) != SQLITE_OK)
+	if (hl_db_prepare(st->db, "PRAGMA quick_check(1)", false, &s) < 0)
 		return fail(st);
-	rc = sqlite3_step(s);
-	t = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(s, 0) : NULL;
-	if (rc != SQLITE_ROW)
+	rc = hl_db_step(s);
+	t = rc == HL_DB_ROW ? (const char *)hl_db_column_text(s, 0) : NULL;
+	if (rc != HL_DB_ROW)
 		r = fail(st);
 	else if (!t || strcmp(t, "ok") != 0) {
 		snprintf(st->err, sizeof(st->err), "%s", t ? t : "quick_check gave no answer");
 		r = -HL_ESTORE;
 	}
-	sqlite3_finalize(s);
+	hl_db_finalize(s);
 	return r;
 }
 
@@ -2279,8 +2262,8 @@ static int shadow_one(struct hl_store *st, const char *sql_text)
 
 int hl_store_shadow(struct hl_store *st)
 {
-	sqlite3_stmt *s;
-	int rc = SQLITE_DONE, r = exec(st, "PRAGMA temp_store = MEMORY");
+	struct hl_dbs *s;
+	int rc = HL_DB_DONE, r = exec(st, "PRAGMA temp_store = MEMORY");
 
 	if (r < 0)
 		return r;
@@ -2288,17 +2271,17 @@ int hl_store_shadow(struct hl_store *st)
 	 * What the index writes beside the projections it checks (the
 	 * full-text index, the case numbers it reads in our notifies, the
 	 * STIX objects) is shadowed too, so that nothing reaches the file. */
-	if (sqlite3_prepare_v2(st->db, "SELECT sql FROM main.sqlite_schema"
-			       " WHERE tbl_name IN ('message', 'item', 'term', 'text_row',"
-			       " 'text_fts', 'case_number', 'stix_object')"
-			       " AND sql IS NOT NULL ORDER BY type = 'index', rowid",
-			       -1, &s, NULL) != SQLITE_OK)
+	if (hl_db_prepare(st->db, "SELECT sql FROM main.sqlite_schema"
+			  " WHERE tbl_name IN ('message', 'item', 'term', 'text_row',"
+			  " 'text_fts', 'case_number', 'stix_object')"
+			  " AND sql IS NOT NULL ORDER BY type = 'index', rowid",
+			  false, &s) < 0)
 		return fail(st);
 	while (r == 0 && row(s, &rc))
-		r = shadow_one(st, (const char *)sqlite3_column_text(s, 0));
-	if (r == 0 && rc != SQLITE_DONE)
+		r = shadow_one(st, (const char *)hl_db_column_text(s, 0));
+	if (r == 0 && rc != HL_DB_DONE)
 		r = fail(st);
-	sqlite3_finalize(s);
+	hl_db_finalize(s);
 	/* Rebuilding and comparing then see the file as it is now, whatever
 	 * hotlined commits meanwhile. */
 	if (r == 0)
@@ -2313,19 +2296,19 @@ static int value_columns(struct hl_store *st, const char *table, sqlite3_str *cm
 			 char names[][32], size_t *n, size_t max)
 {
 	char *q = sqlite3_mprintf("PRAGMA main.table_info(%Q)", table);
-	sqlite3_stmt *s;
-	int rc = SQLITE_DONE, r = 0;
+	struct hl_dbs *s;
+	int rc = HL_DB_DONE, r = 0;
 
 	if (!q)
 		return -ENOMEM;
-	if (sqlite3_prepare_v2(st->db, q, -1, &s, NULL) != SQLITE_OK) {
+	if (hl_db_prepare(st->db, q, false, &s) < 0) {
 		sqlite3_free(q);
 		return fail(st);
 	}
 	sqlite3_free(q);
 	*n = 0;
 	while (row(s, &rc)) {
-		const char *c = (const char *)sqlite3_column_text(s, 1);
+		const char *c = (const char *)hl_db_column_text(s, 1);
 
 		if (!c || strcmp(c, "link") == 0 || strcmp(c, "side") == 0 ||
 		    strcmp(c, "seq") == 0 || *n == max)
@@ -2334,9 +2317,9 @@ static int value_columns(struct hl_store *st, const char *table, sqlite3_str *cm
 		sqlite3_str_appendf(cmp, ", m.\"%w\" IS NOT t.\"%w\"", c, c);
 		(*n)++;
 	}
-	if (rc != SQLITE_DONE)
+	if (rc != HL_DB_DONE)
 		r = fail(st);
-	sqlite3_finalize(s);
+	hl_db_finalize(s);
 	return r;
 }
 
@@ -2346,17 +2329,17 @@ static int diff_rows(struct hl_store *st, const char *q, const char *table,
 		     const char *what, char names[][32], size_t ncols,
 		     int (*fn)(void *ctx, const struct hl_store_mismatch *m), void *ctx)
 {
-	sqlite3_stmt *s;
-	int rc = SQLITE_DONE, r = 0;
+	struct hl_dbs *s;
+	int rc = HL_DB_DONE, r = 0;
 
-	if (sqlite3_prepare_v2(st->db, q, -1, &s, NULL) != SQLITE_OK)
+	if (hl_db_prepare(st->db, q, false, &s) < 0)
 		return fail(st);
 	while (r == 0 && row(s, &rc)) {
-		const char *link = (const char *)sqlite3_column_text(s, 0);
+		const char *link = (const char *)hl_db_column_text(s, 0);
 		struct hl_store_mismatch m = {
 			.table = table, .link = link ? link : "?", .what = what,
-			.side = sqlite3_column_int(s, 1),
-			.seq = (uint64_t)sqlite3_column_int64(s, 2),
+			.side = hl_db_column_int(s, 1),
+			.seq = (uint64_t)hl_db_column_int64(s, 2),
 		};
 
 		if (!names) {
@@ -2364,15 +2347,15 @@ static int diff_rows(struct hl_store *st, const char *q, const char *table,
 			continue;
 		}
 		for (size_t i = 0; r == 0 && i < ncols; i++) {
-			if (!sqlite3_column_int(s, 3 + (int)i))
+			if (!hl_db_column_int(s, 3 + (int)i))
 				continue;
 			m.column = names[i];
 			r = fn(ctx, &m);
 		}
 	}
-	if (r == 0 && rc != SQLITE_DONE)
+	if (r == 0 && rc != HL_DB_DONE)
 		r = fail(st);
-	sqlite3_finalize(s);
+	hl_db_finalize(s);
 	return r;
 }
 
@@ -2390,7 +2373,7 @@ static int diff_keyed(struct hl_store *st, const char *table,
 		      int (*fn)(void *ctx, const struct hl_store_mismatch *m), void *ctx)
 {
 	char names[16][32];
-	sqlite3_str *cmp = sqlite3_str_new(st->db);
+	sqlite3_str *cmp = sqlite3_str_new(hl_db_sqlite(st->db));
 	char *cols, *q;
 	size_t n = 0;
 	int r = value_columns(st, table, cmp, names, &n, 16);

@@ -21,10 +21,10 @@
 #include <string.h>
 
 #include <jansson.h>
-#include <sqlite3.h>
+#include "db.h"
 
 #include "error.h"
-#include "sqlitepriv.h"
+#include "storepriv.h"
 #include "stixobj.h"
 #include "stixpriv.h"
 
@@ -80,15 +80,15 @@ static const char *const sql[] = {
 		" GROUP BY o.case_name ORDER BY min(o.id)",
 };
 
-static sqlite3_stmt *stmt(struct hl_store *st, int key)
+static struct hl_dbs *stmt(struct hl_store *st, int key)
 {
-	return hl_sqlite_stmt(st, key, sql[key - G_BY_ID]);
+	return hl_store_stmt(st, key, sql[key - G_BY_ID]);
 }
 
-static void bind_text(sqlite3_stmt *s, int i, const char *t)
+static void bind_text(struct hl_dbs *s, int i, const char *t)
 {
 	if (t)
-		sqlite3_bind_text(s, i, t, -1, SQLITE_STATIC);
+		hl_db_bind_text(s, i, t, -1, HL_DB_STATIC);
 }
 
 
@@ -109,7 +109,7 @@ int hl_store_stix_group_each(struct hl_store *st, const struct hl_stix_query *q,
 {
 	int64_t after;
 	bool more_unused;
-	sqlite3_stmt *s;
+	struct hl_dbs *s;
 	int key = group_key(q), r;
 
 	if (!more)
@@ -123,33 +123,33 @@ int hl_store_stix_group_each(struct hl_store *st, const struct hl_stix_query *q,
 	s = stmt(st, key);
 	if (!s)
 		return -HL_ESTORE;
-	sqlite3_bind_int64(s, 1, q->group);
-	sqlite3_bind_int(s, 2, q->clearance);
-	sqlite3_bind_int(s, 3, q->tlp);
+	hl_db_bind_int64(s, 1, q->group);
+	hl_db_bind_int(s, 2, q->clearance);
+	hl_db_bind_int(s, 3, q->tlp);
 	bind_text(s, 4, q->case_name);
-	sqlite3_bind_int64(s, 6, after);
+	hl_db_bind_int64(s, 6, after);
 	bind_text(s, 7, q->ids);
 	bind_text(s, 8, q->types);
 	bind_text(s, 9, q->specs);
-	sqlite3_bind_int(s, 10, q->versions ? q->versions : HL_STIX_LAST);
+	hl_db_bind_int(s, 10, q->versions ? q->versions : HL_STIX_LAST);
 	bind_text(s, 11, q->version_list ? q->version_list : "[]");
-	sqlite3_bind_int64(s, 12, q->limit ? (int64_t)q->limit + 1 : -1);
+	hl_db_bind_int64(s, 12, q->limit ? (int64_t)q->limit + 1 : -1);
 	return hl_stix_rows(st, s, q->limit, fn, ctx, more);
 }
 
 int hl_store_stix_group_cases(struct hl_store *st, int64_t group, hl_stix_group_case_fn fn,
 			      void *ctx)
 {
-	sqlite3_stmt *s = stmt(st, G_CASES);
-	int rc = SQLITE_DONE, r = 0;
+	struct hl_dbs *s = stmt(st, G_CASES);
+	int rc = HL_DB_DONE, r = 0;
 
 	if (!s)
 		return -HL_ESTORE;
-	sqlite3_bind_int64(s, 1, group);
-	while (r == 0 && (rc = sqlite3_step(s)) == SQLITE_ROW)
-		r = fn(ctx, (const char *)sqlite3_column_text(s, 0));
-	if (r == 0 && rc != SQLITE_DONE)
-		r = hl_sqlite_fail(st);
-	sqlite3_reset(s);
+	hl_db_bind_int64(s, 1, group);
+	while (r == 0 && (rc = hl_db_step(s)) == HL_DB_ROW)
+		r = fn(ctx, (const char *)hl_db_column_text(s, 0));
+	if (r == 0 && rc != HL_DB_DONE)
+		r = hl_store_fail(st);
+	hl_db_reset(s);
 	return r;
 }

@@ -18,7 +18,7 @@
 #include <sqlite3.h>
 
 #include "error.h"
-#include "sqlitepriv.h"
+#include "storepriv.h"
 #include "stixobj.h"
 #include "stixpriv.h"
 
@@ -103,46 +103,46 @@ static const char *const sql[] = {
 	[Q_BY_LINK - Q_PUT] = COLS "NOT INDEXED WHERE" SEEN("o") REST,
 };
 
-static sqlite3_stmt *stmt(struct hl_store *st, int key)
+static struct hl_dbs *stmt(struct hl_store *st, int key)
 {
-	return hl_sqlite_stmt(st, key, sql[key - Q_PUT]);
+	return hl_store_stmt(st, key, sql[key - Q_PUT]);
 }
 
-static void bind_text(sqlite3_stmt *s, int i, const char *t)
+static void bind_text(struct hl_dbs *s, int i, const char *t)
 {
 	if (t)
-		sqlite3_bind_text(s, i, t, -1, SQLITE_STATIC);
+		hl_db_bind_text(s, i, t, -1, HL_DB_STATIC);
 }
 
 int hl_store_stix_put(struct hl_store *st, const struct hl_stix_obj *o, bool *added)
 {
-	sqlite3_stmt *s = stmt(st, Q_PUT);
+	struct hl_dbs *s = stmt(st, Q_PUT);
 	int r;
 
 	if (added)
 		*added = false;
 	if (!s)
 		return -HL_ESTORE;
-	sqlite3_bind_int64(s, 1, o->link);
-	sqlite3_bind_int(s, 2, o->side);
-	sqlite3_bind_int64(s, 3, (int64_t)o->seq);
-	sqlite3_bind_int(s, 4, o->case_side);
-	sqlite3_bind_int64(s, 5, (int64_t)o->case_seq);
+	hl_db_bind_int64(s, 1, o->link);
+	hl_db_bind_int(s, 2, o->side);
+	hl_db_bind_int64(s, 3, (int64_t)o->seq);
+	hl_db_bind_int(s, 4, o->case_side);
+	hl_db_bind_int64(s, 5, (int64_t)o->case_seq);
 	bind_text(s, 6, o->case_name);
 	bind_text(s, 7, o->sid);
 	bind_text(s, 8, o->type);
 	bind_text(s, 9, o->spec);
-	sqlite3_bind_int64(s, 10, o->version);
+	hl_db_bind_int64(s, 10, o->version);
 	bind_text(s, 11, o->version_text);
-	sqlite3_bind_int(s, 12, o->tlp);
-	sqlite3_bind_int64(s, 13, o->now);
-	sqlite3_bind_text(s, 14, o->json, (int)o->json_len, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 15, o->sent);
+	hl_db_bind_int(s, 12, o->tlp);
+	hl_db_bind_int64(s, 13, o->now);
+	hl_db_bind_text(s, 14, o->json, (int)o->json_len, HL_DB_STATIC);
+	hl_db_bind_int64(s, 15, o->sent);
 	/* A copy sent earlier takes the row's place, keeping its id and
 	 * added; only a new row sets the last rowid. */
-	sqlite3_set_last_insert_rowid(hl_sqlite_db(st), 0);
-	r = hl_sqlite_done(st, s);
-	if (r < 0 || sqlite3_last_insert_rowid(hl_sqlite_db(st)) == 0)
+	sqlite3_set_last_insert_rowid(hl_db_sqlite(hl_store_db(st)), 0);
+	r = hl_store_done(st, s);
+	if (r < 0 || hl_db_last_insert_rowid(hl_store_db(st)) == 0)
 		return r;
 	if (added)
 		*added = true;
@@ -150,17 +150,17 @@ int hl_store_stix_put(struct hl_store *st, const struct hl_stix_obj *o, bool *ad
 	s = stmt(st, Q_VERSIONS);
 	if (!s)
 		return -HL_ESTORE;
-	sqlite3_bind_int64(s, 1, o->link);
+	hl_db_bind_int64(s, 1, o->link);
 	bind_text(s, 2, o->sid);
-	sqlite3_bind_int64(s, 3, o->version);
-	return hl_sqlite_done(st, s);
+	hl_db_bind_int64(s, 3, o->version);
+	return hl_store_done(st, s);
 }
 
-int hl_sqlite_stix_clear(struct hl_store *st)
+int hl_store_stix_clear(struct hl_store *st)
 {
-	sqlite3_stmt *s = stmt(st, Q_CLEAR);
+	struct hl_dbs *s = stmt(st, Q_CLEAR);
 
-	return s ? hl_sqlite_done(st, s) : -HL_ESTORE;
+	return s ? hl_store_done(st, s) : -HL_ESTORE;
 }
 
 /* Whether list is NULL or a JSON array whose members all have type t;
@@ -188,7 +188,7 @@ bool hl_stix_list_ok(const char *list, json_type t, char *one, size_t cap)
 
 int hl_stix_after(struct hl_store *st, const struct hl_stix_query *q, int64_t *after)
 {
-	sqlite3_stmt *s;
+	struct hl_dbs *s;
 	int rc;
 
 	*after = q->after;
@@ -197,53 +197,53 @@ int hl_stix_after(struct hl_store *st, const struct hl_stix_query *q, int64_t *a
 	s = stmt(st, Q_ADDED);
 	if (!s)
 		return -HL_ESTORE;
-	sqlite3_bind_int64(s, 1, q->added_after);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW && sqlite3_column_int64(s, 0) > *after)
-		*after = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : hl_sqlite_fail(st);
+	hl_db_bind_int64(s, 1, q->added_after);
+	rc = hl_db_step(s);
+	if (rc == HL_DB_ROW && hl_db_column_int64(s, 0) > *after)
+		*after = hl_db_column_int64(s, 0);
+	hl_db_reset(s);
+	return rc == HL_DB_ROW || rc == HL_DB_DONE ? 0 : hl_store_fail(st);
 }
 
-static const char *col_text(sqlite3_stmt *s, int i)
+static const char *col_text(struct hl_dbs *s, int i)
 {
-	return (const char *)sqlite3_column_text(s, i);
+	return (const char *)hl_db_column_text(s, i);
 }
 
-int hl_stix_rows(struct hl_store *st, sqlite3_stmt *s, size_t limit, hl_stix_row_fn fn,
+int hl_stix_rows(struct hl_store *st, struct hl_dbs *s, size_t limit, hl_stix_row_fn fn,
 		 void *ctx, bool *more)
 {
 	size_t n = 0;
-	int rc = SQLITE_DONE, r = 0;
+	int rc = HL_DB_DONE, r = 0;
 
-	while (r == 0 && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while (r == 0 && (rc = hl_db_step(s)) == HL_DB_ROW) {
 		struct hl_stix_row row = {
-			.id = sqlite3_column_int64(s, 0),
-			.added = sqlite3_column_int64(s, 1),
-			.version = sqlite3_column_int64(s, 2),
+			.id = hl_db_column_int64(s, 0),
+			.added = hl_db_column_int64(s, 1),
+			.version = hl_db_column_int64(s, 2),
 			.sid = col_text(s, 3),
 			.type = col_text(s, 4),
 			.spec = col_text(s, 5),
 			.version_text = col_text(s, 6),
 			.json = col_text(s, 7),
-			.json_len = (size_t)sqlite3_column_bytes(s, 7),
-			.tlp = sqlite3_column_int(s, 8),
-			.case_side = sqlite3_column_int(s, 9),
-			.case_seq = (uint64_t)sqlite3_column_int64(s, 10),
+			.json_len = (size_t)hl_db_column_bytes(s, 7),
+			.tlp = hl_db_column_int(s, 8),
+			.case_side = hl_db_column_int(s, 9),
+			.case_seq = (uint64_t)hl_db_column_int64(s, 10),
 			.case_name = col_text(s, 11),
 		};
 
 		if (limit && n == limit) {
 			*more = true;
-			rc = SQLITE_DONE;
+			rc = HL_DB_DONE;
 			break;
 		}
 		n++;
 		r = fn(ctx, &row);
 	}
-	if (r == 0 && rc != SQLITE_DONE)
-		r = hl_sqlite_fail(st);
-	sqlite3_reset(s);
+	if (r == 0 && rc != HL_DB_DONE)
+		r = hl_store_fail(st);
+	hl_db_reset(s);
 	return r;
 }
 
@@ -276,7 +276,7 @@ int hl_store_stix_each(struct hl_store *st, const struct hl_stix_query *q,
 	char one_type[256];
 	int64_t after;
 	bool more_unused;
-	sqlite3_stmt *s;
+	struct hl_dbs *s;
 	int key = query_key(q, one_type, sizeof(one_type)), r = 0;
 
 	if (q->group > 0)
@@ -292,45 +292,45 @@ int hl_store_stix_each(struct hl_store *st, const struct hl_stix_query *q,
 	s = stmt(st, key);
 	if (!s)
 		return -HL_ESTORE;
-	sqlite3_bind_int64(s, 1, q->link);
-	sqlite3_bind_int(s, 2, q->clearance);
-	sqlite3_bind_int(s, 3, q->tlp);
-	sqlite3_bind_int(s, 4, q->case_side);
-	sqlite3_bind_int64(s, 5, (int64_t)q->case_seq);
-	sqlite3_bind_int64(s, 6, after);
+	hl_db_bind_int64(s, 1, q->link);
+	hl_db_bind_int(s, 2, q->clearance);
+	hl_db_bind_int(s, 3, q->tlp);
+	hl_db_bind_int(s, 4, q->case_side);
+	hl_db_bind_int64(s, 5, (int64_t)q->case_seq);
+	hl_db_bind_int64(s, 6, after);
 	bind_text(s, 7, q->ids);
 	bind_text(s, 8, q->types);
 	bind_text(s, 9, q->specs);
-	sqlite3_bind_int(s, 10, q->versions ? q->versions : HL_STIX_LAST);
+	hl_db_bind_int(s, 10, q->versions ? q->versions : HL_STIX_LAST);
 	bind_text(s, 11, q->version_list ? q->version_list : "[]");
-	sqlite3_bind_int64(s, 12, q->limit ? (int64_t)q->limit + 1 : -1);
+	hl_db_bind_int64(s, 12, q->limit ? (int64_t)q->limit + 1 : -1);
 	if (one_type[0])
-		sqlite3_bind_text(s, 13, one_type, -1, SQLITE_STATIC);
+		hl_db_bind_text(s, 13, one_type, -1, HL_DB_STATIC);
 	return hl_stix_rows(st, s, q->limit, fn, ctx, more);
 }
 
 int hl_store_stix_cases(struct hl_store *st, int64_t link, hl_stix_case_fn fn, void *ctx)
 {
-	sqlite3_stmt *s = stmt(st, Q_CASES);
-	int rc = SQLITE_DONE, r = 0;
+	struct hl_dbs *s = stmt(st, Q_CASES);
+	int rc = HL_DB_DONE, r = 0;
 
 	if (!s)
 		return -HL_ESTORE;
-	sqlite3_bind_int64(s, 1, link);
-	while (r == 0 && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+	hl_db_bind_int64(s, 1, link);
+	while (r == 0 && (rc = hl_db_step(s)) == HL_DB_ROW) {
 		const char *name = col_text(s, 2);
 		struct hl_stix_case c = {
-			.side = sqlite3_column_int(s, 0),
-			.seq = (uint64_t)sqlite3_column_int64(s, 1),
+			.side = hl_db_column_int(s, 0),
+			.seq = (uint64_t)hl_db_column_int64(s, 1),
 			.name = name ? name : "",
-			.first_added = sqlite3_column_int64(s, 3),
+			.first_added = hl_db_column_int64(s, 3),
 		};
 
 		r = fn(ctx, &c);
 	}
-	if (r == 0 && rc != SQLITE_DONE)
-		r = hl_sqlite_fail(st);
-	sqlite3_reset(s);
+	if (r == 0 && rc != HL_DB_DONE)
+		r = hl_store_fail(st);
+	hl_db_reset(s);
 	return r;
 }
 
@@ -339,10 +339,10 @@ int hl_store_stix_plan(struct hl_store *st, const struct hl_stix_query *q, char 
 {
 	char one_type[256];
 	int key = query_key(q, one_type, sizeof(one_type));
-	sqlite3 *db = hl_sqlite_db(st);
-	sqlite3_stmt *s = NULL;
+	struct hl_db *db = hl_store_db(st);
+	struct hl_dbs *s = NULL;
 	size_t len = 0;
-	int rc = SQLITE_DONE;
+	int rc = HL_DB_DONE;
 	char *text;
 
 	if (key < 0)
@@ -350,15 +350,15 @@ int hl_store_stix_plan(struct hl_store *st, const struct hl_stix_query *q, char 
 	text = sqlite3_mprintf("EXPLAIN QUERY PLAN %s", sql[key - Q_PUT]);
 	if (!text)
 		return -ENOMEM;
-	if (sqlite3_prepare_v2(db, text, -1, &s, NULL) != SQLITE_OK) {
+	if (hl_db_prepare(db, text, false, &s) < 0) {
 		sqlite3_free(text);
-		return hl_sqlite_fail(st);
+		return hl_store_fail(st);
 	}
 	sqlite3_free(text);
 	out[0] = '\0';
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW && len < cap)
+	while ((rc = hl_db_step(s)) == HL_DB_ROW && len < cap)
 		len += (size_t)snprintf(out + len, cap - len, "%s%s", len ? "; " : "",
-					(const char *)sqlite3_column_text(s, 3));
-	sqlite3_finalize(s);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -HL_ESTORE;
+					(const char *)hl_db_column_text(s, 3));
+	hl_db_finalize(s);
+	return rc == HL_DB_ROW || rc == HL_DB_DONE ? 0 : -HL_ESTORE;
 }

@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #include <jansson.h>
-#include <sqlite3.h>
+#include "db.h"
 
 #include "stixobj.h"
 
@@ -22,7 +22,7 @@ bool hl_stix_list_ok(const char *list, json_type t, char *one, size_t cap);
 int hl_stix_after(struct hl_store *st, const struct hl_stix_query *q, int64_t *after);
 /* Calls fn for each row of s (the columns of a stix query), at most
  * limit (0: all); *more when a row past them is there.  Resets s. */
-int hl_stix_rows(struct hl_store *st, sqlite3_stmt *s, size_t limit, hl_stix_row_fn fn,
+int hl_stix_rows(struct hl_store *st, struct hl_dbs *s, size_t limit, hl_stix_row_fn fn,
 		 void *ctx, bool *more);
 
 #endif

@@ -21,7 +21,7 @@
 #include "index.h"
 #include "merkle.h"
 #include "party.h"
-#include "sqlitepriv.h"
+#include "storepriv.h"
 #include "store.h"
 
 #define HL_XSTR(x) #x
@@ -800,14 +800,13 @@ static void test_transactions(void **state)
 /* The handle's synchronous setting: 1 NORMAL, 2 FULL. */
 static int sync_mode(struct hl_store *st)
 {
-	sqlite3_stmt *s = NULL;
+	struct hl_dbs *s = NULL;
 	int v = -1;
 
-	assert_int_equal(sqlite3_prepare_v2(hl_sqlite_db(st), "PRAGMA synchronous", -1, &s,
-					    NULL), SQLITE_OK);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		v = sqlite3_column_int(s, 0);
-	sqlite3_finalize(s);
+	assert_int_equal(hl_db_prepare(hl_store_db(st), "PRAGMA synchronous", false, &s), 0);
+	if (hl_db_step(s) == HL_DB_ROW)
+		v = hl_db_column_int(s, 0);
+	hl_db_finalize(s);
 	return v;
 }
 

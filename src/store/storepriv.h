@@ -1,14 +1,14 @@
-/* sqlitepriv.h - what the SQLite engine's files share (sqlite.c holds
+/* storepriv.h - what the SQLite engine's files share (sqlite.c holds
  * the schema and the transcript's statements; operators.c, audit.c and
  * later files hold their own).  No file outside src/store includes it.
  *
- * Each file owns a range of statement keys for hl_sqlite_stmt, which
+ * Each file owns a range of statement keys for hl_store_stmt, which
  * prepares a statement once per handle and hands it back reset, with
  * its bindings cleared. */
 #ifndef HL_SQLITEPRIV_H
 #define HL_SQLITEPRIV_H
 
-#include <sqlite3.h>
+#include "db.h"
 
 #include "store.h"
 
@@ -28,21 +28,21 @@ enum {
 };
 
 /* Records the engine's message for hl_store_errmsg; -HL_ESTORE. */
-int hl_sqlite_fail(struct hl_store *st);
-sqlite3 *hl_sqlite_db(struct hl_store *st);
+int hl_store_fail(struct hl_store *st);
+struct hl_db *hl_store_db(struct hl_store *st);
 /* Statement key with text; NULL (and the error recorded) on failure. */
-sqlite3_stmt *hl_sqlite_stmt(struct hl_store *st, int key, const char *text);
+struct hl_dbs *hl_store_stmt(struct hl_store *st, int key, const char *text);
 /* Steps a statement that returns no rows: 0, -HL_EDUPLICATE for a
  * taken key, or -HL_ESTORE. */
-int hl_sqlite_done(struct hl_store *st, sqlite3_stmt *s);
+int hl_store_done(struct hl_store *st, struct hl_dbs *s);
 /* Says that st wrote the operator tables: hl_store_ops_generation()
  * moves now, and again when st's transaction ends. */
-void hl_sqlite_ops_touched(struct hl_store *st);
+void hl_store_ops_touched(struct hl_store *st);
 /* hl_card_parse through st's cache of verified cards (cardcache.h):
  * a card's bytes read before cost a hash, not a signature check. */
 /* Empties the STIX objects projection (stixobj.c), for a rebuild. */
-int hl_sqlite_stix_clear(struct hl_store *st);
-int hl_sqlite_card_parse(struct hl_store *st, const void *buf, size_t n,
+int hl_store_stix_clear(struct hl_store *st);
+int hl_store_card_parse(struct hl_store *st, const void *buf, size_t n,
 			 struct hl_card *card);
 
 #endif

@@ -1,0 +1,81 @@
+/* db.h - the store's SQL engines behind one statement interface.
+ *
+ * The store's files write each statement once and run it through these
+ * calls, which keep SQLite's shape: prepare once per connection, bind
+ * parameters from 1, step row by row, read columns from 0, reset.  Each
+ * engine takes the same SQL text: numbered parameters (?1, ?2, or ? for
+ * the next), integers of 64 bits, blobs and UTF-8 text.
+ *
+ * SQLite is the only engine yet; the PostgreSQL engine (issue 15) comes
+ * behind the same calls.  Code that must speak to SQLite itself (its
+ * PRAGMAs, its schema table, the rebuild check) asks hl_db_sqlite(). */
+#ifndef HL_DB_H
+#define HL_DB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct sqlite3 sqlite3;
+
+struct hl_db;		/* one connection */
+struct hl_dbs;		/* one statement prepared on a connection */
+
+/* hl_db_step's results, as SQLite numbers them. */
+enum {
+	HL_DB_OK = 0,
+	HL_DB_ERROR = 1,
+	HL_DB_ROW = 100,
+	HL_DB_DONE = 101,
+};
+
+/* How a bound text or blob lives: the caller's until the statement is
+ * reset (static), or copied now (transient). */
+enum hl_db_life { HL_DB_STATIC, HL_DB_TRANSIENT };
+
+/* Opens (creating) the SQLite file path; 0, or -1 with *out set for
+ * hl_db_errmsg (NULL only when memory ran out). */
+int hl_db_open_sqlite(const char *path, struct hl_db **out);
+void hl_db_close(struct hl_db *db);
+/* The SQLite handle under db, or NULL for another engine. */
+sqlite3 *hl_db_sqlite(struct hl_db *db);
+
+/* Runs one or more statements that return no rows: 0 or -1. */
+int hl_db_exec(struct hl_db *db, const char *sql);
+/* Prepares sql; persistent when it will be kept and run many times. */
+int hl_db_prepare(struct hl_db *db, const char *sql, bool persistent,
+		  struct hl_dbs **out);
+void hl_db_finalize(struct hl_dbs *s);
+
+int hl_db_bind_int64(struct hl_dbs *s, int i, int64_t v);
+int hl_db_bind_int(struct hl_dbs *s, int i, int v);
+int hl_db_bind_text(struct hl_dbs *s, int i, const char *p, int n,
+		    enum hl_db_life life);
+int hl_db_bind_blob(struct hl_dbs *s, int i, const void *p, int n,
+		    enum hl_db_life life);
+int hl_db_bind_null(struct hl_dbs *s, int i);
+
+/* HL_DB_ROW while rows come, HL_DB_DONE at the end, else an error. */
+int hl_db_step(struct hl_dbs *s);
+/* Ready to run again, with its bindings kept; clear drops them. */
+int hl_db_reset(struct hl_dbs *s);
+int hl_db_clear(struct hl_dbs *s);
+
+int64_t hl_db_column_int64(struct hl_dbs *s, int i);
+int hl_db_column_int(struct hl_dbs *s, int i);
+/* Text and blobs stay valid until the next step or reset. */
+const unsigned char *hl_db_column_text(struct hl_dbs *s, int i);
+const void *hl_db_column_blob(struct hl_dbs *s, int i);
+int hl_db_column_bytes(struct hl_dbs *s, int i);
+bool hl_db_column_null(struct hl_dbs *s, int i);
+
+/* Rows the last INSERT, UPDATE or DELETE changed. */
+int64_t hl_db_changes(struct hl_db *db);
+int64_t hl_db_last_insert_rowid(struct hl_db *db);
+/* Inside a transaction opened by BEGIN (or a SAVEPOINT). */
+bool hl_db_in_transaction(struct hl_db *db);
+/* The last failure: its message, and whether it was a taken key. */
+const char *hl_db_errmsg(struct hl_db *db);
+bool hl_db_duplicate(struct hl_db *db);
+
+#endif
