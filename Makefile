@@ -14,7 +14,7 @@
 
 O ?= build
 SAN ?= 0
-PKGS := libsodium sqlite3 jansson libmicrohttpd libcurl gnutls liboath
+PKGS := libsodium sqlite3 libpq jansson libmicrohttpd libcurl gnutls liboath
 
 ifeq ($(filter clean help man,$(MAKECMDGOALS)),)
 DEPS_SETS := build $(if $(filter check unit,$(MAKECMDGOALS)),check) \

@@ -22,6 +22,7 @@ for set in "$@"; do
 		command -v cc >/dev/null 2>&1 || add gcc
 		has_pc libsodium || add libsodium-dev
 		has_pc sqlite3 || add libsqlite3-dev
+		has_pc libpq || add libpq-dev
 		has_pc jansson || add libjansson-dev
 		has_pc libmicrohttpd || add libmicrohttpd-dev
 		has_pc libcurl || add libcurl4-gnutls-dev

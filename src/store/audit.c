@@ -26,11 +26,16 @@ static struct hl_dbs *stmt(struct hl_store *st, int k)
 		[A_GET - HL_XSTMT_AUDIT] = "SELECT bytes FROM audit_entry WHERE seq = ?1",
 		[A_EACH - HL_XSTMT_AUDIT] = "SELECT seq, bytes FROM audit_entry WHERE seq > ?1"
 					    " ORDER BY seq LIMIT ?2",
+		/* last, the node's last leaf, is hl_store_node_last's. */
 		[A_NODE_PUT - HL_XSTMT_AUDIT] = "INSERT OR REPLACE INTO audit_node"
 						" (level, idx, hash, last)"
-						" VALUES (?1, ?2, ?3, ((?2 + 1) << ?1) - 1)",
+						" VALUES (?1, ?2, ?3, ?4)" HL_DB_PG
+						"INSERT INTO audit_node (level, idx, hash, last)"
+						" VALUES (?1, ?2, ?3, ?4) ON CONFLICT"
+						" (last, level) DO UPDATE SET idx = excluded.idx,"
+						" hash = excluded.hash",
 		[A_NODE_GET - HL_XSTMT_AUDIT] = "SELECT hash FROM audit_node"
-						" WHERE last = ((?2 + 1) << ?1) - 1 AND level = ?1",
+						" WHERE last = ?2 AND level = ?1",
 		[A_CP_PUT - HL_XSTMT_AUDIT] = "INSERT OR IGNORE INTO audit_checkpoint (size, note)"
 					      " VALUES (?1, ?2)",
 		[A_CP_LAST - HL_XSTMT_AUDIT] = "SELECT size, note FROM audit_checkpoint"
@@ -70,9 +75,7 @@ static int one_count(struct hl_store *st, int k, uint64_t *out)
 
 int hl_store_audit_sync(struct hl_store *st, bool full)
 {
-	const char *q = full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL";
-
-	return hl_db_exec(hl_store_db(st), q) == 0 ? 0 : hl_store_fail(st);
+	return hl_db_durable(hl_store_db(st), full) == 0 ? 0 : hl_store_fail(st);
 }
 
 int hl_store_audit_leaves(struct hl_store *st, uint64_t *n)
@@ -164,6 +167,7 @@ int hl_store_audit_node_put(struct hl_store *st, const struct hl_merkle_node *no
 	hl_db_bind_int(s, 1, (int)node->level);
 	hl_db_bind_int64(s, 2, (int64_t)node->index);
 	hl_db_bind_blob(s, 3, node->hash, HL_HASH_LEN, HL_DB_STATIC);
+	hl_db_bind_int64(s, 4, hl_store_node_last(node->level, node->index));
 	return hl_store_done(st, s);
 }
 
@@ -177,7 +181,7 @@ int hl_store_audit_node_get(struct hl_store *st, unsigned level, uint64_t index,
 	if (!s)
 		return -HL_ESTORE;
 	hl_db_bind_int(s, 1, (int)level);
-	hl_db_bind_int64(s, 2, (int64_t)index);
+	hl_db_bind_int64(s, 2, hl_store_node_last(level, index));
 	hl_buf_init(&b, HL_HASH_LEN);
 	r = one_blob(st, s, 0, &b);
 	if (r == 0 && b.len != HL_HASH_LEN)

@@ -6,9 +6,10 @@
  * engine takes the same SQL text: numbered parameters (?1, ?2, or ? for
  * the next), integers of 64 bits, blobs and UTF-8 text.
  *
- * SQLite is the only engine yet; the PostgreSQL engine (issue 15) comes
- * behind the same calls.  Code that must speak to SQLite itself (its
- * PRAGMAs, its schema table, the rebuild check) asks hl_db_sqlite(). */
+ * A statement that PostgreSQL must be told otherwise carries its form
+ * there after HL_DB_PG; SQLite reads the text before it.  Code that must
+ * speak to SQLite itself (its PRAGMAs, its schema table, the rebuild
+ * check) asks hl_db_sqlite(). */
 #ifndef HL_DB_H
 #define HL_DB_H
 
@@ -33,15 +34,26 @@ enum {
  * reset (static), or copied now (transient). */
 enum hl_db_life { HL_DB_STATIC, HL_DB_TRANSIENT };
 
-/* Opens (creating) the SQLite file path; 0, or -1 with *out set for
- * hl_db_errmsg (NULL only when memory ran out). */
-int hl_db_open_sqlite(const char *path, struct hl_db **out);
+/* Where a statement's PostgreSQL form starts, when it has one. */
+#define HL_DB_PG "\x1f"
+
+/* Opens the store at where: a PostgreSQL connection string (a
+ * postgresql:// URI, or libpq's keyword=value settings), else the path
+ * of a SQLite file, created if missing.  0; -1 with *out set for
+ * hl_db_errmsg; -ENOMEM. */
+int hl_db_open(const char *where, struct hl_db **out);
+bool hl_db_is_postgresql(const char *where);
 void hl_db_close(struct hl_db *db);
 /* The SQLite handle under db, or NULL for another engine. */
 sqlite3 *hl_db_sqlite(struct hl_db *db);
 
-/* Runs one or more statements that return no rows: 0 or -1. */
+/* Runs one or more statements that return no rows: 0 or -1.  BEGIN
+ * IMMEDIATE opens a writer's transaction (one at a time, on either
+ * engine), BEGIN a reader's snapshot. */
 int hl_db_exec(struct hl_db *db, const char *sql);
+/* Whether this connection's commits wait for the disk (the default), or
+ * may be lost in a power cut but never half applied. */
+int hl_db_durable(struct hl_db *db, bool full);
 /* Prepares sql; persistent when it will be kept and run many times. */
 int hl_db_prepare(struct hl_db *db, const char *sql, bool persistent,
 		  struct hl_dbs **out);

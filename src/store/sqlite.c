@@ -20,6 +20,7 @@
 #include "error.h"
 #include "gate.h"
 #include "hash.h"
+#include "pgschema.h"
 #include "storepriv.h"
 #include "store.h"
 
@@ -458,7 +459,7 @@ static const char *const sql[S_COUNT] = {
 	[S_LINK_CONFIRM] = "UPDATE link SET confirmed = ? WHERE id = ?",
 	[S_LINK_ALL] = LINK_COLUMNS " ORDER BY l.name",
 	[S_ARCHIVING] = "INSERT INTO link_archive (link, seq, name) VALUES (?, ?, ?)"
-			" ON CONFLICT (link) DO UPDATE SET seq = excluded.seq WHERE archived IS NULL",
+			" ON CONFLICT (link) DO UPDATE SET seq = excluded.seq WHERE link_archive.archived IS NULL",
 	[S_ARCHIVING_UNDO] = "DELETE FROM link_archive WHERE link = ? AND archived IS NULL",
 	[S_ARCHIVE_K] = "SELECT count(*) FROM link WHERE name GLOB ? || '~*'",
 	[S_ARCHIVE_NAME] = "UPDATE link SET name = ? WHERE id = ?",
@@ -473,10 +474,11 @@ static const char *const sql[S_COUNT] = {
 		      " WHERE link = ? AND side = ? AND seq = ?",
 	[S_ENV_ALL] = "SELECT seq, bytes, leaf FROM envelope"
 		      " WHERE link = ? AND side = ? ORDER BY seq",
+	/* last, the node's last leaf, is hl_store_node_last's. */
 	[S_NODE_PUT] = "INSERT INTO node (link, side, level, idx, hash, last)"
-		       " VALUES (?1, ?2, ?3, ?4, ?5, ((?4 + 1) << ?3) - 1)",
+		       " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 	[S_NODE_GET] = "SELECT hash FROM node WHERE link = ?1 AND side = ?2"
-		       " AND last = ((?4 + 1) << ?3) - 1 AND level = ?3",
+		       " AND last = ?4 AND level = ?3",
 	[S_CP_PUT] = "INSERT INTO checkpoint (link, side, size, note)"
 		     " VALUES (?, ?, ?, ?)",
 	[S_CP_GET] = "SELECT note, cosig, cosig_time FROM checkpoint"
@@ -497,14 +499,24 @@ static const char *const sql[S_COUNT] = {
 	[S_EVIDENCE_STATS] = "SELECT count(*), coalesce(sum(length(kept) + length(other)), 0),"
 			     " coalesce(sum(length(other) = 0), 0) FROM evidence WHERE link = ?",
 	[S_MSG_PUT] = "INSERT OR REPLACE INTO message (link, side, seq, time, precedence, kind)"
-		      " VALUES (?, ?, ?, ?, ?, ?)",
+		      " VALUES (?, ?, ?, ?, ?, ?)" HL_DB_PG
+		      "INSERT INTO message (link, side, seq, time, precedence, kind)"
+		      " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (link, side, seq) DO UPDATE"
+		      " SET time = excluded.time, precedence = excluded.precedence,"
+		      " kind = excluded.kind",
 	[S_MSG_CLEAR] = "DELETE FROM message",
 	[S_ENV_EVERY] = "SELECT link, side, seq, bytes FROM envelope",
 	[S_MSG_ALL] = "SELECT seq, time, precedence, kind FROM message"
 		      " WHERE link = ? AND side = ? AND seq > ? ORDER BY seq",
-	[S_ITEM_PUT] = "INSERT OR REPLACE INTO item (link, side, seq, type, ref_side, ref_seq,"
-		       " case_side, case_seq, fields, case_no, op_name, op_role)"
-		       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+#define ITEM_PUT(verb) verb " INTO item (link, side, seq, type, ref_side, ref_seq," \
+		       " case_side, case_seq, fields, case_no, op_name, op_role)" \
+		       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+	[S_ITEM_PUT] = ITEM_PUT("INSERT OR REPLACE") HL_DB_PG ITEM_PUT("INSERT")
+		       " ON CONFLICT (link, side, seq) DO UPDATE SET type = excluded.type,"
+		       " ref_side = excluded.ref_side, ref_seq = excluded.ref_seq,"
+		       " case_side = excluded.case_side, case_seq = excluded.case_seq,"
+		       " fields = excluded.fields, case_no = excluded.case_no,"
+		       " op_name = excluded.op_name, op_role = excluded.op_role",
 #define ITEM_COLUMNS_BY(ix) "i.side, i.seq, m.time, m.precedence, i.type, i.ref_side," \
 		     " i.ref_seq, i.case_side, i.case_seq, i.fields, i.case_no, i.op_name," \
 		     " i.op_role FROM item i " ix \
@@ -583,7 +595,7 @@ static const char *const sql[S_COUNT] = {
 	/* The last step whose hooks ended, if they failed. */
 	[S_ESC_FAILING] = "SELECT * FROM (SELECT link, side, seq, event, step, fired, status,"
 			  " coalesce(outcome, '') FROM escalation WHERE status IN ('ok', 'failed')"
-			  " ORDER BY fired DESC, step DESC LIMIT 1) WHERE status = 'failed'",
+			  " ORDER BY fired DESC, step DESC LIMIT 1) AS e WHERE status = 'failed'",
 	/* The clock's open deadlines (a table of its connection only). */
 	[S_PENDING_PUT] = "INSERT OR IGNORE INTO temp.pending (link, side, seq, event, deadline,"
 			  " due) VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
@@ -610,7 +622,7 @@ static const char *const sql[S_COUNT] = {
 		    " UNION ALL SELECT i.seq, m.time FROM t, item i INDEXED BY item_case"
 		    ITEM_TIME_JOIN " WHERE t.case_side >= 0 AND i.link = ?1 AND i.side = 1 - ?2"
 		    " AND i.case_side = t.case_side AND i.case_seq = t.case_seq"
-		    " AND i.type = 'close' AND m.time >= t.time) ORDER BY seq LIMIT 1",
+		    " AND i.type = 'close' AND m.time >= t.time) AS a ORDER BY seq LIMIT 1",
 };
 
 struct hl_store {
@@ -765,6 +777,41 @@ static int add_columns(struct hl_store *st, int version)
 	return r;
 }
 
+/* A PostgreSQL store starts whole at the schema SQLite's migrations
+ * reach (pgschema.h), in the writers' lock, so that two nodes starting
+ * at once build it once.  hl_meta holds its version. */
+static int migrate_pg(struct hl_store *st)
+{
+	static const char *const steps[] = {
+		"SELECT to_regclass('hl_meta') IS NOT NULL",
+		"SELECT value FROM hl_meta WHERE key = 'user_version'",
+	};
+	int64_t version = 0;
+	int r = exec(st, "BEGIN IMMEDIATE");
+
+	for (size_t i = 0; r == 0 && i < 2 && (i == 0 || version); i++) {
+		struct hl_dbs *s = NULL;
+
+		if (hl_db_prepare(st->db, steps[i], false, &s) < 0 || hl_db_step(s) != HL_DB_ROW)
+			r = fail(st);
+		else
+			version = hl_db_column_int64(s, 0);
+		hl_db_finalize(s);
+	}
+	if (r == 0 && version == 0)
+		r = exec(st, hl_pg_schema);
+	else if (r == 0 && version != (int64_t)NMIGRATIONS) {
+		snprintf(st->err, sizeof(st->err),
+			 "database schema %lld is not this program's %d",
+			 (long long)version, (int)NMIGRATIONS);
+		r = -HL_ESTORE;
+	}
+	if (r == 0)
+		return exec(st, "COMMIT");
+	hl_db_exec(st->db, "ROLLBACK");
+	return r;
+}
+
 static int migrate(struct hl_store *st)
 {
 	struct hl_dbs *s;
@@ -837,26 +884,19 @@ int hl_store_open(const char *path, struct hl_store **out, char *err, size_t err
 	int r;
 
 	*out = NULL;
-	r = private_file(path);
+	r = hl_db_is_postgresql(path) ? 0 : private_file(path);
 	if (r < 0)
 		return r;
 	st = calloc(1, sizeof(*st));
 	if (!st)
 		return -ENOMEM;
-	if (hl_db_open_sqlite(path, &st->db) < 0) {
-		r = st->db ? fail(st) : -ENOMEM;
-		goto out;
-	}
-	r = exec(st, "PRAGMA journal_mode = WAL");
+	r = hl_db_open(path, &st->db);
+	if (r == -1)
+		r = fail(st);
 	if (r == 0)
-		r = exec(st, "PRAGMA synchronous = FULL");
-	if (r == 0)
-		r = exec(st, "PRAGMA foreign_keys = ON");
-	if (r == 0)
-		r = migrate(st);
+		r = hl_db_sqlite(st->db) ? migrate(st) : migrate_pg(st);
 	if (r == 0)
 		st->gate = hl_gate_get(path);
-out:
 	if (r < 0) {
 		if (err && errlen)
 			snprintf(err, errlen, "%s", st->err);
@@ -889,8 +929,7 @@ void hl_store_close(struct hl_store *st)
 static void leave(struct hl_store *st)
 {
 	/* Kept lazy only if FULL cannot be set back: the next end retries. */
-	if (st->lazy && !hl_db_in_transaction(st->db) &&
-	    hl_db_exec(st->db, "PRAGMA synchronous = FULL") == 0)
+	if (st->lazy && !hl_db_in_transaction(st->db) && hl_db_durable(st->db, true) == 0)
 		st->lazy = false;
 	if (st->ops_touched)
 		atomic_fetch_add(&ops_generation, 1);
@@ -922,7 +961,7 @@ int hl_store_begin_lazy(struct hl_store *st)
 	int r = 0;
 
 	if (!st->shadow) {
-		r = exec(st, "PRAGMA synchronous = NORMAL");
+		r = hl_db_durable(st->db, false) == 0 ? 0 : fail(st);
 		st->lazy = r == 0;
 	}
 	if (r == 0)
@@ -1339,6 +1378,7 @@ int hl_store_node_put(struct hl_store *st, int64_t link, int side,
 	hl_db_bind_int(s, 3, (int)node->level);
 	hl_db_bind_int64(s, 4, (int64_t)node->index);
 	hl_db_bind_blob(s, 5, node->hash, HL_HASH_LEN, HL_DB_STATIC);
+	hl_db_bind_int64(s, 6, hl_store_node_last(node->level, node->index));
 	return done(st, s);
 }
 
@@ -1352,7 +1392,7 @@ int hl_store_node_get(struct hl_store *st, int64_t link, int side,
 		return -HL_ESTORE;
 	bind_log(s, link, side);
 	hl_db_bind_int(s, 3, (int)level);
-	hl_db_bind_int64(s, 4, (int64_t)index);
+	hl_db_bind_int64(s, 4, hl_store_node_last(level, index));
 	rc = hl_db_step(s);
 	if (rc == HL_DB_ROW && hl_db_column_bytes(s, 0) == HL_HASH_LEN)
 		memcpy(out, hl_db_column_blob(s, 0), HL_HASH_LEN);
@@ -2085,7 +2125,13 @@ int hl_store_pending_reset(struct hl_store *st)
 		    "  PRIMARY KEY (link, side, seq, event)) WITHOUT ROWID;"
 		    "CREATE INDEX IF NOT EXISTS temp.pending_due ON pending (due);"
 		    "PRAGMA temp.cache_size = -" PENDING_CACHE_KIB ";"
-		    "DELETE FROM temp.pending;");
+		    "DELETE FROM temp.pending;" HL_DB_PG
+		    "CREATE TEMP TABLE IF NOT EXISTS pending ("
+		    "  link BIGINT NOT NULL, side BIGINT NOT NULL, seq BIGINT NOT NULL,"
+		    "  event TEXT NOT NULL, deadline BIGINT NOT NULL, due BIGINT NOT NULL,"
+		    "  PRIMARY KEY (link, side, seq, event));"
+		    "CREATE INDEX IF NOT EXISTS pending_due ON pending (due);"
+		    "DELETE FROM pending;");
 }
 
 int hl_store_pending_put(struct hl_store *st, const struct hl_pending *p)

@@ -27,6 +27,12 @@ enum {
 	HL_XSTMT_MAX = 168,
 };
 
+/* The last leaf under a Merkle node (the key its table is read by). */
+static inline int64_t hl_store_node_last(unsigned level, uint64_t index)
+{
+	return (int64_t)(((index + 1) << level) - 1);
+}
+
 /* Records the engine's message for hl_store_errmsg; -HL_ESTORE. */
 int hl_store_fail(struct hl_store *st);
 struct hl_db *hl_store_db(struct hl_store *st);

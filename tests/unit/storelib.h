@@ -1,7 +1,11 @@
 /* storelib.h - parties, folders and databases for the store tests.
  *
  * Each test gets a fresh folder from mkdtemp() holding real SQLite
- * files, and removes it afterwards.  Parties are built in memory from
+ * files, and removes it afterwards.  With HOTLINE_TEST_ENGINE=postgresql
+ * the same tests run on PostgreSQL: a store's path is then a connection
+ * string to the server HOTLINE_TEST_PG names (make check's throw-away
+ * cluster), whose schema, named after the folder and the file, is made
+ * fresh and dropped with the folder.  Parties are built in memory from
  * testlib.h's fixed seeds, as struct hl_party with sodium_malloc'd
  * secrets, so hl_party_free() releases them.  Include after testlib.h.
  */
@@ -12,6 +16,7 @@
 #include <stdint.h>
 #include <unistd.h>
 
+#include <libpq-fe.h>
 #include <sqlite3.h>
 
 #include "envelope.h"
@@ -51,6 +56,87 @@ static inline void ts_dir_new(char dir[TS_PATH_MAX])
 	assert_non_null(mkdtemp(dir));
 }
 
+/* The PostgreSQL server the tests run on, or NULL for SQLite files. */
+static inline const char *ts_pg(void)
+{
+	const char *e = getenv("HOTLINE_TEST_ENGINE");
+
+	if (!e || strcmp(e, "postgresql") != 0)
+		return NULL;
+	e = getenv("HOTLINE_TEST_PG");
+	if (!e || !*e)
+		fail_msg("HOTLINE_TEST_ENGINE=postgresql needs HOTLINE_TEST_PG");
+	return e;
+}
+
+/* Runs sql on the test server, outside any store. */
+static inline void ts_pg_exec(const char *sql)
+{
+	PGconn *c = PQconnectdb(ts_pg());
+	PGresult *res;
+
+	if (PQstatus(c) != CONNECTION_OK)
+		fail_msg("%s: %s", ts_pg(), PQerrorMessage(c));
+	PQclear(PQexec(c, "SET client_min_messages = warning"));
+	res = PQexec(c, sql);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK)
+		fail_msg("%s: %s", sql, PQresultErrorMessage(res));
+	PQclear(res);
+	PQfinish(c);
+}
+
+/* A folder's schemas are named t_<its last part>_<file>, in lower case
+ * letters, digits and _ (mkdtemp's letters are of both cases: each
+ * capital is written _ and the letter, so no two folders collide). */
+static inline void ts_pg_name(const char *dir, const char *file, char out[64])
+{
+	const char *base = strrchr(dir, '/');
+	size_t n = 0;
+
+	n += (size_t)snprintf(out, 64, "t_");
+	for (const char *c = base ? base + 1 : dir; *c && n < 40; c++) {
+		if (*c >= 'A' && *c <= 'Z') {
+			out[n++] = '_';
+			out[n++] = (char)(*c - 'A' + 'a');
+		} else {
+			out[n++] = (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') ? *c : '_';
+		}
+	}
+	out[n++] = '_';
+	for (const char *c = file; c && *c && n < 62; c++)
+		out[n++] = (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') ? *c : '_';
+	out[n] = '\0';
+}
+
+static inline void ts_path(const char *dir, const char *file, char out[TS_PATH_MAX])
+{
+	char name[64], sql[128];
+
+	if (!ts_pg()) {
+		assert_true(snprintf(out, TS_PATH_MAX, "%s/%s", dir, file) < TS_PATH_MAX);
+		return;
+	}
+	ts_pg_name(dir, file, name);
+	snprintf(sql, sizeof(sql), "CREATE SCHEMA IF NOT EXISTS %s", name);
+	ts_pg_exec(sql);
+	assert_true(snprintf(out, TS_PATH_MAX, "%s options=-csearch_path=%s", ts_pg(), name) <
+		    TS_PATH_MAX);
+}
+
+/* Drops the schemas of the folder dir. */
+static inline void ts_pg_drop(const char *dir)
+{
+	char prefix[64], sql[512];
+
+	ts_pg_name(dir, "", prefix);
+	snprintf(sql, sizeof(sql),
+		 "DO $$DECLARE n name; BEGIN FOR n IN SELECT nspname FROM pg_namespace"
+		 " WHERE starts_with(nspname, '%s') LOOP"
+		 " EXECUTE 'DROP SCHEMA ' || quote_ident(n) || ' CASCADE'; END LOOP; END$$",
+		 prefix);
+	ts_pg_exec(sql);
+}
+
 /* Removes the folder and the files in it (the tests make no others). */
 static inline void ts_dir_remove(const char *dir)
 {
@@ -68,11 +154,8 @@ static inline void ts_dir_remove(const char *dir)
 	}
 	closedir(d);
 	assert_int_equal(rmdir(dir), 0);
-}
-
-static inline void ts_path(const char *dir, const char *file, char out[TS_PATH_MAX])
-{
-	assert_true(snprintf(out, TS_PATH_MAX, "%s/%s", dir, file) < TS_PATH_MAX);
+	if (ts_pg())
+		ts_pg_drop(dir);
 }
 
 static inline struct hl_store *ts_open(const char *path)
