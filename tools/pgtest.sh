@@ -105,6 +105,8 @@ EOF
 
 stop() {
 	[ -d "$dir" ] || return 0
+	# A start that refused DIR left it empty, as it was given.
+	rmdir "$dir" 2>/dev/null && return 0
 	[ -e "$dir/.pgtest" ] || die "$dir was not made by $me start: left as it is"
 	if [ -e "$dir/data/postmaster.pid" ]; then
 		bin=$(pg_bin)
