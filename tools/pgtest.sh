@@ -21,12 +21,13 @@ me=pgtest.sh
 
 die() { echo "$me: $*" >&2; exit 1; }
 
-# The newest PostgreSQL server Debian's packages installed.
+# The newest PostgreSQL server Debian's packages installed: a version
+# with only its client (psql) has no initdb.
 pg_bin() {
-	bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
-	[ -n "$bin" ] && [ -x "$bin/initdb" ] ||
+	initdb=$(ls -d /usr/lib/postgresql/*/bin/initdb 2>/dev/null | sort -V | tail -n 1)
+	[ -x "$initdb" ] ||
 		die "no PostgreSQL server (/usr/lib/postgresql/*/bin/initdb): install Debian's package postgresql (apt-get install postgresql)"
-	echo "$bin"
+	dirname "$initdb"
 }
 
 # as_owner CMD... : runs CMD as the cluster's owner.
@@ -43,7 +44,7 @@ as_owner() {
 # the user is there after it.
 make_user() {
 	id -u "$user" >/dev/null 2>&1 && return 0
-	for try in 1 2 3 4 5; do
+	for _ in 1 2 3 4 5; do
 		useradd --system --no-create-home --shell /usr/sbin/nologin "$user" \
 			2>/dev/null && return 0
 		id -u "$user" >/dev/null 2>&1 && return 0
@@ -58,11 +59,11 @@ start() {
 	case $dir in
 	*[!A-Za-z0-9/._-]*) die "$dir: only letters, digits and / . _ - please" ;;
 	esac
+	bin=$(pg_bin) || exit 1
 	mkdir -p "$dir" || die "cannot make $dir"
 	dir=$(cd "$dir" && pwd)
 	[ ${#dir} -le 80 ] || die "$dir: too long for a unix socket's path"
 	[ -z "$(ls -A "$dir")" ] || die "$dir is not empty"
-	bin=$(pg_bin)
 	# The mark that lets stop remove DIR, and nothing else.
 	: >"$dir/.pgtest"
 	if [ "$(id -u)" -eq 0 ]; then
@@ -109,7 +110,7 @@ stop() {
 	rmdir "$dir" 2>/dev/null && return 0
 	[ -e "$dir/.pgtest" ] || die "$dir was not made by $me start: left as it is"
 	if [ -e "$dir/data/postmaster.pid" ]; then
-		bin=$(pg_bin)
+		bin=$(pg_bin) || exit 1
 		as_owner "$bin/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null ||
 			die "cannot stop the server in $dir/data"
 	fi
