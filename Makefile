@@ -192,7 +192,8 @@ i18n:
 # side by side the tests that time deadlines (t0016, t0051, t0213)
 # failed now and then: two.  The unit tests run before them all: after
 # them, test_transcript (8 to 20 s under ASan, fourth from the end) ran
-# on one core while the other had nothing left to run.
+# on one core while the other had nothing left to run.  tools/check.sh
+# runs prove beside a throw-away PostgreSQL cluster, HOTLINE_TEST_PG.
 CHECK_JOBS ?= 2
 CHECK_FIRST := $(addprefix tests/,t0005-batch.sh t0185-hub-scale.sh t0018-cases.sh t0006-proof.sh \
 	t0219-console-groups.sh t0216-console-suspend.sh t0182-clock-many.sh t0187-clock-pending.sh \
@@ -204,7 +205,7 @@ CHECK_TESTS := $(wildcard $(CHECK_FIRST)) \
 check:
 	$(MAKE) --no-print-directory all
 	$(MAKE) --no-print-directory O=build/asan SAN=1 all unit
-	CMOCKA_MESSAGE_OUTPUT=TAP HOTLINE_BUILD=$(CURDIR)/build/asan \
+	CMOCKA_MESSAGE_OUTPUT=TAP HOTLINE_BUILD=$(CURDIR)/build/asan tools/check.sh \
 		prove -j$(CHECK_JOBS) --timer build/asan/tests/test_* $(CHECK_TESTS)
 
 demo: all

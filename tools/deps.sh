@@ -28,6 +28,7 @@ for set in "$@"; do
 		has_pc libcurl || add libcurl4-gnutls-dev
 		has_pc gnutls || add libgnutls28-dev
 		has_pc liboath || add liboath-dev
+		has_pc libpq || add libpq-dev
 		command -v msgfmt >/dev/null 2>&1 || add gettext
 		;;
 	check)
@@ -39,6 +40,8 @@ for set in "$@"; do
 		command -v sqlite3 >/dev/null 2>&1 || add sqlite3
 		command -v groff >/dev/null 2>&1 || add groff-base
 		command -v oathtool >/dev/null 2>&1 || add oathtool
+		# the server of the tests' throw-away cluster (tools/pgtest.sh)
+		ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || add postgresql
 		[ -f /usr/share/javascript/d3/d3.min.js ] && [ -f /usr/share/javascript/chart.js/chart.min.js ] || add "libjs-chart.js libjs-d3"
 		;;
 	browser)
