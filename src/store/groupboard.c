@@ -14,13 +14,20 @@ _Static_assert(Q_END <= HL_XSTMT_GROUPBOARD + 8, "groupboard.c owns 8 statement 
 
 static const char *const sql[] = {
 	/* A bare column beside min() comes from the row of the minimum. */
+	/* Each message's first row: SQLite reads the other columns of the
+	 * row min() chose, PostgreSQL takes it with DISTINCT ON. */
 	[Q_MESSAGES - Q_MESSAGES] = "SELECT g.gid, min(g.id), g.time, g.kind, g.precedence,"
 				    " g.case_no, g.operator, lg.name FROM group_envelope g"
 				    " JOIN link_group lg ON lg.id = g.grp WHERE g.grp = ?1"
-				    " GROUP BY g.gid ORDER BY min(g.id) DESC LIMIT ?2",
+				    " GROUP BY g.gid ORDER BY min(g.id) DESC LIMIT ?2" HL_DB_PG
+				    "SELECT * FROM (SELECT DISTINCT ON (g.gid) g.gid, g.id,"
+				    " g.time, g.kind, g.precedence, g.case_no, g.operator, lg.name"
+				    " FROM group_envelope g JOIN link_group lg ON lg.id = g.grp"
+				    " WHERE g.grp = ?1 ORDER BY g.gid, g.id) AS f"
+				    " ORDER BY id DESC LIMIT ?2",
 	[Q_ESC_LAST - Q_MESSAGES] = "SELECT event, step, fired, status FROM escalation"
 				    " WHERE link = ?1 AND side = ?2 AND seq = ?3"
-				    " AND (?4 IS NULL OR event = ?4)"
+				    " AND (CAST(?4 AS TEXT) IS NULL OR event = ?4)"
 				    " ORDER BY fired DESC, step DESC LIMIT 1",
 	[Q_HELD - Q_MESSAGES] = "SELECT 1 FROM held WHERE id = ?1",
 	[Q_HELD_SENT - Q_MESSAGES] = "UPDATE group_envelope SET seq = ?3"

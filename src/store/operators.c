@@ -42,12 +42,12 @@ static const char *const sql[] = {
 				" WHERE name = ?1 AND totp_step < ?2",
 	[Q_COUNT - Q_ADD] = "SELECT count(*) FROM operator WHERE disabled = 0"
 			    " AND (roles & ?1) = ?1",
-	[Q_MAP - Q_ADD] = "INSERT INTO operator_user (user, operator) VALUES (?1, ?2)",
-	[Q_UNMAP - Q_ADD] = "DELETE FROM operator_user WHERE user = ?1 AND operator = ?2",
-	[Q_BY_USER - Q_ADD] = "SELECT operator FROM operator_user WHERE user = ?1",
-	[Q_USERS - Q_ADD] = "SELECT user FROM operator_user WHERE operator = ?1 ORDER BY user",
+	[Q_MAP - Q_ADD] = "INSERT INTO operator_user (\"user\", operator) VALUES (?1, ?2)",
+	[Q_UNMAP - Q_ADD] = "DELETE FROM operator_user WHERE \"user\" = ?1 AND operator = ?2",
+	[Q_BY_USER - Q_ADD] = "SELECT operator FROM operator_user WHERE \"user\" = ?1",
+	[Q_USERS - Q_ADD] = "SELECT \"user\" FROM operator_user WHERE operator = ?1 ORDER BY \"user\"",
 	[Q_ROW_BY_USER - Q_ADD] = "SELECT " COLS " FROM operator WHERE name ="
-				  " (SELECT operator FROM operator_user WHERE user = ?1)",
+				  " (SELECT operator FROM operator_user WHERE \"user\" = ?1)",
 };
 
 static struct hl_dbs *stmt(struct hl_store *st, int key)

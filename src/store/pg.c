@@ -90,6 +90,14 @@ static bool result_ok(struct hl_pgdb *db, PGresult *res)
 	return false;
 }
 
+/* The server's notices and warnings (a ROLLBACK outside a transaction,
+ * a schema's IF NOT EXISTS) are not errors, and not for our log. */
+static void quiet(void *ctx, const char *message)
+{
+	(void)ctx;
+	(void)message;
+}
+
 int hl_pg_open(const char *conninfo, struct hl_pgdb **out)
 {
 	struct hl_pgdb *db = calloc(1, sizeof(*db));
@@ -102,10 +110,10 @@ int hl_pg_open(const char *conninfo, struct hl_pgdb **out)
 		set_err(db, PQerrorMessage(db->conn));
 		return -1;
 	}
+	PQsetNoticeProcessor(db->conn, quiet, NULL);
 	/* Every commit durable before it returns, whatever the server's
-	 * default: a cosignature goes out only for what is committed.  The
-	 * server's notices (a schema's IF NOT EXISTS) are not for our log. */
-	return hl_pg_exec(db, "SET synchronous_commit = on; SET client_min_messages = warning");
+	 * default: a cosignature goes out only for what is committed. */
+	return hl_pg_exec(db, "SET synchronous_commit = on");
 }
 
 void hl_pg_close(struct hl_pgdb *db)
@@ -129,7 +137,14 @@ static const char *transaction_sql(const char *sql)
 int hl_pg_exec(struct hl_pgdb *db, const char *sql)
 {
 	const char *pg = strstr(sql, HL_DB_PG);
-	PGresult *res = PQexec(db->conn, transaction_sql(pg ? pg + strlen(HL_DB_PG) : sql));
+	PGresult *res;
+
+	/* PostgreSQL only warns; the store counts on a refusal. */
+	if (strcmp(sql, "COMMIT") == 0 && !hl_pg_in_transaction(db)) {
+		set_err(db, "cannot commit - no transaction is active");
+		return -1;
+	}
+	res = PQexec(db->conn, transaction_sql(pg ? pg + strlen(HL_DB_PG) : sql));
 	bool ok = result_ok(db, res);
 
 	PQclear(res);

@@ -461,11 +461,12 @@ static const char *const sql[S_COUNT] = {
 	[S_ARCHIVING] = "INSERT INTO link_archive (link, seq, name) VALUES (?, ?, ?)"
 			" ON CONFLICT (link) DO UPDATE SET seq = excluded.seq WHERE link_archive.archived IS NULL",
 	[S_ARCHIVING_UNDO] = "DELETE FROM link_archive WHERE link = ? AND archived IS NULL",
-	[S_ARCHIVE_K] = "SELECT count(*) FROM link WHERE name GLOB ? || '~*'",
+	[S_ARCHIVE_K] = "SELECT count(*) FROM link WHERE name GLOB ? || '~*'" HL_DB_PG
+			"SELECT count(*) FROM link WHERE starts_with(name, ? || '~')",
 	[S_ARCHIVE_NAME] = "UPDATE link SET name = ? WHERE id = ?",
 	[S_ARCHIVE_PUT] = "INSERT INTO link_archive (link, seq, archived, name) VALUES (?, NULL, ?, ?)"
 			  " ON CONFLICT (link) DO UPDATE SET archived = excluded.archived"
-			  " WHERE archived IS NULL",
+			  " WHERE link_archive.archived IS NULL",
 	[S_LOG_SIZE] = "SELECT coalesce(max(seq), 0) FROM envelope"
 		       " WHERE link = ? AND side = ?",
 	[S_ENV_PUT] = "INSERT INTO envelope (link, side, seq, bytes, leaf, stored)"
@@ -497,7 +498,8 @@ static const char *const sql[S_COUNT] = {
 	[S_EVIDENCE_COUNT] = "SELECT count(*) FROM evidence WHERE link = ?",
 	/* An incident past the cap keeps no bytes, only the other's hash. */
 	[S_EVIDENCE_STATS] = "SELECT count(*), coalesce(sum(length(kept) + length(other)), 0),"
-			     " coalesce(sum(length(other) = 0), 0) FROM evidence WHERE link = ?",
+			     " coalesce(sum(CASE WHEN length(other) = 0 THEN 1 ELSE 0 END), 0)"
+			     " FROM evidence WHERE link = ?",
 	[S_MSG_PUT] = "INSERT OR REPLACE INTO message (link, side, seq, time, precedence, kind)"
 		      " VALUES (?, ?, ?, ?, ?, ?)" HL_DB_PG
 		      "INSERT INTO message (link, side, seq, time, precedence, kind)"
@@ -801,9 +803,10 @@ static int migrate_pg(struct hl_store *st)
 	if (r == 0 && version == 0)
 		r = exec(st, hl_pg_schema);
 	else if (r == 0 && version != (int64_t)NMIGRATIONS) {
-		snprintf(st->err, sizeof(st->err),
-			 "database schema %lld is not this program's %d",
-			 (long long)version, (int)NMIGRATIONS);
+		/* Older is for migrations still to come (none yet). */
+		snprintf(st->err, sizeof(st->err), "database schema %lld is %s than this program's %d",
+			 (long long)version, version > (int64_t)NMIGRATIONS ? "newer" : "older",
+			 (int)NMIGRATIONS);
 		r = -HL_ESTORE;
 	}
 	if (r == 0)

@@ -130,6 +130,8 @@ static void test_migration_again(void **state)
 	struct hl_group_envelope ge = row(f, &f->lb, GID1, 1, 0);
 	struct seen s = {0};
 
+	TS_SQLITE_ONLY();
+
 	assert_int_equal(hl_store_group_envelopes_put(f->st, &ge, 1), 0);
 	hl_store_close(f->st);
 	ts_sql(f->path, "PRAGMA user_version = 19");

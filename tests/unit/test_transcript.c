@@ -1149,6 +1149,8 @@ static void test_verify_damaged(void **state)
 	struct hl_log_report rep;
 	char path[TS_PATH_MAX], q[512];
 
+	TS_SQLITE_ONLY();
+
 	send_a(f, 5);
 	assert_int_equal(round_trip(f, NULL), 5);
 	ts_path(f->dir, "b.orig", path);
@@ -1545,6 +1547,8 @@ static void test_rotation_refused(void **state)
 		const char *why;
 	} cases[5];
 	char why0[128], orig[TS_PATH_MAX], q[2 * TS_PATH_MAX];
+
+	TS_SQLITE_ONLY();
 
 	/* B also has a link to jp-cert, whose key A's new card takes. */
 	ts_link_kept(&f->pool, f->sb, B, C, NULL, true, T0);
