@@ -154,7 +154,7 @@ struct hl_store *cli_store_open(const struct hl_party *p)
 {
 	char path[PATH_MAX], err[256] = "";
 	struct hl_store *st = NULL;
-	int r = hl_party_path(p->home, HL_STORE_FILE, path, sizeof(path));
+	int r = hl_party_store(p->home, &p->conf, path, sizeof(path));
 
 	if (r == 0)
 		r = hl_store_open(path, &st, err, sizeof(err));

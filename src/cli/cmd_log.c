@@ -152,7 +152,7 @@ static int verify(const struct hl_party *p, struct hl_store *st, const char *onl
 	const struct hl_log_check_ops say = {say_link, say_mismatch, say_fail, NULL};
 	struct hl_log_check out;
 	char db[PATH_MAX];
-	int r = hl_party_path(p->home, HL_STORE_FILE, db, sizeof(db));
+	int r = hl_party_store(p->home, &p->conf, db, sizeof(db));
 
 	if (r == 0)
 		r = hl_log_check(st, p, db, only, json ? NULL : &say, &out);

@@ -176,6 +176,7 @@ static bool tls_whole(const char *home)
 static int finish_key_change(const char *home)
 {
 	char db[PATH_MAX], err[256] = "";
+	struct hl_config *conf = NULL;
 	struct hl_store *st = NULL;
 	struct hl_buf card;
 	int r;
@@ -190,8 +191,13 @@ static int finish_key_change(const char *home)
 		hl_buf_free(&card);
 		return 0;
 	}
+	if (r == 0 && !(conf = malloc(sizeof(*conf))))
+		r = -ENOMEM;
 	if (r == 0)
-		r = hl_party_path(home, HL_STORE_FILE, db, sizeof(db));
+		r = hl_party_read_conf(home, conf, err, sizeof(err));
+	if (r == 0)
+		r = hl_party_store(home, conf, db, sizeof(db));
+	free(conf);
 	if (r == 0)
 		r = hl_store_open(db, &st, err, sizeof(err));
 	if (r == 0)
@@ -233,7 +239,7 @@ static struct hl_party *open_party(const char *home_opt, bool test, char *db, si
 		log_err("%s/%s: %s", home, why, hl_strerror(r));
 	if (r < 0)
 		return NULL;
-	r = hl_party_path(home, HL_STORE_FILE, db, dblen);
+	r = hl_party_store(home, &p->conf, db, dblen);
 	if (r == 0)
 		r = hl_store_open(db, &st, err, sizeof(err));
 	if (r < 0 && (strstr(err, "malformed") || strstr(err, "not a database"))) {

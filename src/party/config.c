@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "config.h"
+#include "db.h"
 #include "envelope.h"
 #include "error.h"
 #include "text.h"
@@ -20,7 +21,7 @@
 
 enum kind {
 	T_NAME, T_ENDPOINT, T_LISTEN, T_DURATION, T_LADDER, T_COMMAND, T_WEBHOOK,
-	T_EVERY, T_PRECEDENCE, T_SIZE, T_CONSOLE, T_PATH, T_GROUP, T_LANGUAGES,
+	T_EVERY, T_PRECEDENCE, T_SIZE, T_CONSOLE, T_PATH, T_GROUP, T_LANGUAGES, T_STORE,
 };
 
 /* A key: where its value goes (in struct hl_config, or in struct
@@ -105,6 +106,11 @@ static const struct key keys[] = {
 	 "# in it, and the home must let it in: chgrp GROUP HOME; chmod 0710\n"
 	 "# HOME).  Default none: mode 0600, this party's Unix user and root.\n"
 	 "# Each user must still be mapped to an operator ('hotline operator').\n"},
+	{"store", T_STORE, FIELD(store), "postgresql://hotline@db.example/hotline",
+	 "\n# Where the messages and their index are kept: hotline.db in the\n"
+	 "# home by default (SQLite), or a PostgreSQL database, named by a\n"
+	 "# postgresql:// URI or libpq's keyword=value settings, which two\n"
+	 "# nodes of this party may share ('hotline help store').\n"},
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
@@ -395,6 +401,20 @@ static int set_languages(struct hl_config *c, const char *v, size_t n, unsigned 
 	return c->nlanguages ? 0 : fail(c, line, why);
 }
 
+/* store: an absolute path, or a connection string libpq can read. */
+static int store_set(struct hl_config *c, const char *v, unsigned line)
+{
+	char why[200], msg[256];
+
+	if (!hl_db_is_postgresql(v))
+		return v[0] == '/' ? 0 :
+		       fail(c, line, "store: want an absolute path or a PostgreSQL connection string");
+	if (hl_db_where_check(v, why, sizeof(why)) == 0)
+		return 0;
+	snprintf(msg, sizeof(msg), "store: %s", why);
+	return fail(c, line, msg);
+}
+
 /* console.listen: a port alone is the loopback's. */
 static int console_set(struct hl_config *c, char *dst, size_t cap, unsigned line)
 {
@@ -441,6 +461,8 @@ static int set_string(struct hl_config *c, const struct key *k, const char *v, s
 	case T_GROUP:
 		return hl_unix_name_valid(dst) ? 0 :
 		       fail(c, line, "api.group: want a Unix group name (a-z, 0-9, '.', '_', '-')");
+	case T_STORE:
+		return store_set(c, dst, line);
 	default:
 		return (strncmp(dst, "https://", 8) == 0 || strncmp(dst, "http://", 7) == 0) &&
 		       !strpbrk(dst, " \t") ? 0 :

@@ -88,6 +88,7 @@
 #define HL_LADDER_MAX 8
 #define HL_STEP_NAME_MAX 31
 #define HL_COMMAND_MAX 255
+#define HL_STORE_WHERE_MAX 511	/* a path, or a PostgreSQL connection string */
 #define HL_GROUP_MAX 32
 #define HL_CONFIG_LINKS_MAX 64
 #define HL_CONFIG_LINK_KEYS 9	/* ack.*, receipt.*, check.every */
@@ -132,6 +133,7 @@ struct hl_config {
 	char console_root[HL_COMMAND_MAX + 1];	/* the console's files */
 	char console_lib[HL_COMMAND_MAX + 1];	/* Debian's /usr/share/javascript */
 	char api_group[HL_GROUP_MAX + 1];	/* "" for none: the socket is 0600 */
+	char store[HL_STORE_WHERE_MAX + 1];	/* "" for hotline.db in the home */
 	struct hl_config_link links[HL_CONFIG_LINKS_MAX];
 	unsigned nlinks;
 	/* Set on failure: where and what. */

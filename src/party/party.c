@@ -46,6 +46,16 @@ int hl_party_path(const char *home, const char *file, char *out, size_t cap)
 	return n < 0 || (size_t)n >= cap ? -ENAMETOOLONG : 0;
 }
 
+int hl_party_store(const char *home, const struct hl_config *c, char *out, size_t cap)
+{
+	int n;
+
+	if (!c->store[0])
+		return hl_party_path(home, HL_STORE_FILE, out, cap);
+	n = snprintf(out, cap, "%s", c->store);
+	return n < 0 || (size_t)n >= cap ? -ENAMETOOLONG : 0;
+}
+
 static void say(char *why, size_t len, const char *what)
 {
 	if (why && len)

@@ -46,6 +46,9 @@ int hl_home_resolve(const char *opt, char *out, size_t cap);
 
 /* <home>/<file> into out. */
 int hl_party_path(const char *home, const char *file, char *out, size_t cap);
+/* Where the party's store is: hotline.conf's store when set, else the
+ * SQLite file hotline.db in home. */
+int hl_party_store(const char *home, const struct hl_config *c, char *out, size_t cap);
 
 /* Creates a new party in home (made 0700 if missing).  Refuses with
  * -HL_EEXIST when one is there.  why gets the failing file's name. */

@@ -50,6 +50,11 @@ bool hl_db_is_postgresql(const char *where)
 	       strncmp(where, "postgres://", 11) == 0 || (n > 0 && where[n] == '=');
 }
 
+int hl_db_where_check(const char *where, char *why, size_t n)
+{
+	return hl_pg_conninfo_check(where, why, n);
+}
+
 static int open_sqlite(struct hl_db *db, const char *path)
 {
 	if (sqlite3_open_v2(path, &db->lite, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |

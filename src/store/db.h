@@ -43,6 +43,8 @@ enum hl_db_life { HL_DB_STATIC, HL_DB_TRANSIENT };
  * hl_db_errmsg; -ENOMEM. */
 int hl_db_open(const char *where, struct hl_db **out);
 bool hl_db_is_postgresql(const char *where);
+/* Whether libpq reads where as a connection string: 0, or -1 and why. */
+int hl_db_where_check(const char *where, char *why, size_t n);
 void hl_db_close(struct hl_db *db);
 /* The SQLite handle under db, or NULL for another engine. */
 sqlite3 *hl_db_sqlite(struct hl_db *db);

@@ -33,6 +33,7 @@
 
 struct hl_pgdb {
 	PGconn *conn;
+	char schema[72];	/* SQLite's main., quoted: the store's schema */
 	unsigned next;		/* the next statement's name */
 	int64_t changes;
 	bool duplicate;		/* the last failure was a taken key */
@@ -98,6 +99,25 @@ static void quiet(void *ctx, const char *message)
 	(void)message;
 }
 
+/* The schema the connection's tables are in, the first of its search
+ * path that exists, quoted. */
+static int schema(struct hl_pgdb *db)
+{
+	PGresult *res = PQexec(db->conn, "SELECT quote_ident(current_schema())");
+	bool ok = result_ok(db, res);
+
+	if (ok && (PQntuples(res) != 1 || PQgetisnull(res, 0, 0) ||
+		   (size_t)PQgetlength(res, 0, 0) >= sizeof(db->schema))) {
+		set_err(db, "no schema to keep the store in: make one, or name one"
+			" in the connection's search_path");
+		ok = false;
+	}
+	if (ok)
+		snprintf(db->schema, sizeof(db->schema), "%s", PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return ok ? 0 : -1;
+}
+
 int hl_pg_open(const char *conninfo, struct hl_pgdb **out)
 {
 	struct hl_pgdb *db = calloc(1, sizeof(*db));
@@ -111,9 +131,38 @@ int hl_pg_open(const char *conninfo, struct hl_pgdb **out)
 		return -1;
 	}
 	PQsetNoticeProcessor(db->conn, quiet, NULL);
+	if (schema(db) < 0)
+		return -1;
 	/* Every commit durable before it returns, whatever the server's
 	 * default: a cosignature goes out only for what is committed. */
 	return hl_pg_exec(db, "SET synchronous_commit = on");
+}
+
+int hl_pg_conninfo_check(const char *conninfo, char *why, size_t n)
+{
+	char *err = NULL;
+	PQconninfoOption *opts = PQconninfoParse(conninfo, &err);
+	size_t len;
+
+	if (opts) {
+		bool password = false;
+
+		for (PQconninfoOption *o = opts; o->keyword; o++)
+			password |= strcmp(o->keyword, "password") == 0 && o->val && *o->val;
+		PQconninfoFree(opts);
+		if (!password)
+			return 0;
+		/* hotline.conf is shown and copied more freely than a secret. */
+		snprintf(why, n, "no password here: put it in the ~/.pgpass file of"
+			 " hotlined's user (libpq reads it)");
+		return -1;
+	}
+	snprintf(why, n, "%s", err ? err : "out of memory");
+	len = strlen(why);
+	while (len && why[len - 1] == '\n')
+		why[--len] = '\0';
+	PQfreemem(err);
+	return -1;
 }
 
 void hl_pg_close(struct hl_pgdb *db)
@@ -250,7 +299,7 @@ static bool several_args(const char *s)
  * tries an INSERT and takes a taken key as an answer.  So a plain INSERT
  * ... VALUES does nothing on a conflict here, and *dupcheck asks the
  * caller to report a duplicate when it changed no row. */
-static char *pg_sql(const char *sql, int *nparams, bool *dupcheck)
+static char *pg_sql(const char *schema, const char *sql, int *nparams, bool *dupcheck)
 {
 	struct out o = {0};
 	const char *start = sql, *s = sql, *pg = strstr(sql, HL_DB_PG);
@@ -292,6 +341,11 @@ static char *pg_sql(const char *sql, int *nparams, bool *dupcheck)
 			puts_(&o, "INSERT INTO");
 			s += strlen("INSERT INTO");
 			ignore = *dupcheck = true;
+		} else if (word_at(s, start, "main") && s[4] == '.') {
+			/* SQLite's name for the database itself */
+			puts_(&o, schema);
+			puts_(&o, ".");
+			s += 5;
 		} else if (word_at(s, start, "temp") && s[4] == '.') {
 			puts_(&o, "pg_temp.");	/* the session's own tables */
 			s += 5;
@@ -336,7 +390,7 @@ char *hl_pg_sql(const char *sql, int *nparams)
 {
 	bool dupcheck;
 
-	return pg_sql(sql, nparams, &dupcheck);
+	return pg_sql("public", sql, nparams, &dupcheck);
 }
 
 /* ---- statements ---- */
@@ -351,7 +405,7 @@ int hl_pg_prepare(struct hl_pgdb *db, const char *sql, bool persistent,
 
 	*out = NULL;
 	if (s)
-		text = pg_sql(sql, &s->nparams, &s->dupcheck);
+		text = pg_sql(db->schema, sql, &s->nparams, &s->dupcheck);
 	if (s && text) {
 		size_t n = (size_t)s->nparams + 1;
 

@@ -16,6 +16,8 @@ struct hl_pgs;
 
 /* 0, or -1 with *out set for hl_pg_errmsg (NULL if memory ran out). */
 int hl_pg_open(const char *conninfo, struct hl_pgdb **out);
+/* 0 if libpq reads conninfo, else -1 and its words in why. */
+int hl_pg_conninfo_check(const char *conninfo, char *why, size_t n);
 void hl_pg_close(struct hl_pgdb *db);
 int hl_pg_exec(struct hl_pgdb *db, const char *sql);
 /* The store's SQL in PostgreSQL's dialect (malloc'd), and the number of

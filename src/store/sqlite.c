@@ -1018,7 +1018,7 @@ int hl_store_snapshot(struct hl_store *st)
 	int r = exec(st, "BEGIN");
 
 	if (r == 0)
-		r = exec(st, "SELECT count(*) FROM main.link");
+		r = exec(st, "SELECT count(*) FROM link");
 	if (r < 0)
 		hl_store_snapshot_end(st);
 	return r;
@@ -2266,6 +2266,10 @@ int hl_store_check(struct hl_store *st)
 	const char *t;
 	int rc, r = 0;
 
+	/* PostgreSQL checks its pages as it reads them (and its sums, when
+	 * the cluster has them): there is no quick check to run. */
+	if (!hl_db_sqlite(st->db))
+		return 0;
 	if (hl_db_prepare(st->db, "PRAGMA quick_check(1)", false, &s) < 0)
 		return fail(st);
 	rc = hl_db_step(s);
@@ -2309,11 +2313,45 @@ static int shadow_one(struct hl_store *st, const char *sql_text)
 	return r;
 }
 
+/* PostgreSQL: a session's temporary tables come first in its search
+ * path, so a temporary table LIKE each projection shadows it.  Its
+ * statements prepared so far are dropped: PostgreSQL resolved their
+ * tables when it prepared them, and would write the real ones. */
+static int shadow_pg(struct hl_store *st)
+{
+	static const char *const tables[] = {
+		"message", "item", "term", "text_row", "text_fts", "case_number", "stix_object",
+	};
+	int r = 0;
+
+	for (int i = 0; i < S_COUNT; i++) {
+		hl_db_finalize(st->stmt[i]);
+		st->stmt[i] = NULL;
+	}
+	for (int i = 0; i < HL_XSTMT_MAX; i++) {
+		hl_db_finalize(st->xstmt[i]);
+		st->xstmt[i] = NULL;
+	}
+	for (size_t i = 0; r == 0 && i < sizeof(tables) / sizeof(tables[0]); i++) {
+		char *q = sqlite3_mprintf("CREATE TEMP TABLE \"%w\" (LIKE \"%w\" INCLUDING ALL)",
+					  tables[i], tables[i]);
+
+		r = q ? exec(st, q) : -ENOMEM;
+		sqlite3_free(q);
+	}
+	return r;
+}
+
 int hl_store_shadow(struct hl_store *st)
 {
 	struct hl_dbs *s;
-	int rc = HL_DB_DONE, r = exec(st, "PRAGMA temp_store = MEMORY");
+	int rc = HL_DB_DONE, r;
 
+	if (!hl_db_sqlite(st->db)) {
+		r = shadow_pg(st);
+		goto snapshot;
+	}
+	r = exec(st, "PRAGMA temp_store = MEMORY");
 	if (r < 0)
 		return r;
 	/* Tables before their indexes; sql is NULL for automatic indexes.
@@ -2331,6 +2369,7 @@ int hl_store_shadow(struct hl_store *st)
 	if (r == 0 && rc != HL_DB_DONE)
 		r = fail(st);
 	hl_db_finalize(s);
+snapshot:
 	/* Rebuilding and comparing then see the file as it is now, whatever
 	 * hotlined commits meanwhile. */
 	if (r == 0)
@@ -2344,7 +2383,11 @@ int hl_store_shadow(struct hl_store *st)
 static int value_columns(struct hl_store *st, const char *table, sqlite3_str *cmp,
 			 char names[][32], size_t *n, size_t max)
 {
-	char *q = sqlite3_mprintf("PRAGMA main.table_info(%Q)", table);
+	bool lite = hl_db_sqlite(st->db);
+	char *q = lite ? sqlite3_mprintf("PRAGMA main.table_info(%Q)", table) :
+		  sqlite3_mprintf("SELECT ordinal_position, column_name"
+				  " FROM information_schema.columns WHERE table_name = %Q"
+				  " AND table_schema = current_schema() ORDER BY 1", table);
 	struct hl_dbs *s;
 	int rc = HL_DB_DONE, r = 0;
 
@@ -2363,7 +2406,8 @@ static int value_columns(struct hl_store *st, const char *table, sqlite3_str *cm
 		    strcmp(c, "seq") == 0 || *n == max)
 			continue;
 		snprintf(names[*n], sizeof(names[0]), "%s", c);
-		sqlite3_str_appendf(cmp, ", m.\"%w\" IS NOT t.\"%w\"", c, c);
+		sqlite3_str_appendf(cmp, lite ? ", m.\"%w\" IS NOT t.\"%w\"" :
+				    ", m.\"%w\" IS DISTINCT FROM t.\"%w\"", c, c);
 		(*n)++;
 	}
 	if (rc != HL_DB_DONE)
@@ -2458,9 +2502,9 @@ static int diff_terms(struct hl_store *st,
 {
 	static const char q[] =
 		"SELECT DISTINCT (SELECT name FROM main.link WHERE id = d.link), d.side, d.seq"
-		" FROM (SELECT * FROM (SELECT * FROM main.term EXCEPT SELECT * FROM temp.term)"
-		" UNION SELECT * FROM (SELECT * FROM temp.term t WHERE 1" INDEXED("t")
-		" EXCEPT SELECT * FROM main.term)) d ORDER BY 1, 2, 3";
+		" FROM (SELECT * FROM (SELECT * FROM main.term EXCEPT SELECT * FROM temp.term) a"
+		" UNION SELECT * FROM (SELECT * FROM temp.term t WHERE true" INDEXED("t")
+		" EXCEPT SELECT * FROM main.term) b) d ORDER BY 1, 2, 3";
 
 	return diff_rows(st, q, "term", "differs", NULL, 0, fn, ctx);
 }
@@ -2477,9 +2521,10 @@ static int diff_stix(struct hl_store *st,
 	static const char q[] =
 		"SELECT DISTINCT (SELECT name FROM main.link WHERE id = d.link), d.side, d.seq"
 		" FROM (SELECT * FROM (SELECT " STIX_COLS " FROM main.stix_object"
-		" EXCEPT SELECT " STIX_COLS " FROM temp.stix_object)"
+		" EXCEPT SELECT " STIX_COLS " FROM temp.stix_object) a"
 		" UNION SELECT * FROM (SELECT " STIX_COLS " FROM temp.stix_object t"
-		" WHERE t.side >= 0" INDEXED("t") " EXCEPT SELECT " STIX_COLS " FROM main.stix_object)) d"
+		" WHERE t.side >= 0" INDEXED("t") " EXCEPT SELECT " STIX_COLS
+		" FROM main.stix_object) b) d"
 		" ORDER BY 1, 2, 3";
 #undef STIX_COLS
 
