@@ -5,7 +5,7 @@
 # ($HOTLINE_TEST_PG, which make check starts; storelib.h).  A test of
 # what only SQLite has (its files, PRAGMAs, migrations from its old
 # layouts) is skipped there, and said so by cmocka; every other test
-# must pass on both engines.
+# must pass on both engines (cmocka's exit status counts the failures).
 #
 # Not here yet, as the PostgreSQL engine is still being built (issue
 # 15): test_stixobj and test_stixgroup, whose feed queries are written
@@ -25,7 +25,6 @@ for suite in $SUITES; do
 		test -x '$HOTLINE_BUILD/tests/$suite' &&
 		HOTLINE_SRC='$SRC_DIR' HOTLINE_TEST_ENGINE=postgresql \
 			'$HOTLINE_BUILD/tests/$suite' >out 2>&1 || { cat out; false; }
-		grep -q 'PASSED' out && ! grep -q 'FAILED' out
 	"
 done
 
