@@ -299,26 +299,31 @@ wait_for() {
 
 # start_daemon NAME : starts hotlined for party NAME and waits up to
 # 10 s for its readiness line; fails with its log shown otherwise.
+# With SD_NODE set, hotlined is that node of the party (--node), and a
+# node's "standby:" line is as good as ready.
 start_daemon() {
 	sd_log="$TEST_DIR/$1.log"
+	sd_line="ready:"
+	[ -z "${SD_NODE:-}" ] || sd_line="ready:\|standby:"
 	if daemon_running "$1"; then
 		echo "hotlined $1 is already running"
 		return 1
 	fi
 	rm -f "$TEST_DIR/$1.pid" "$TEST_DIR/$1.rc"
-	sd_ready=$(count_lines "ready:" "$sd_log")
+	sd_ready=$(count_lines "$sd_line" "$sd_log")
 	# The wrapper waits for the daemon to record its exit status; its
 	# watchdog kills the daemon when the test's shell ($$) is gone,
 	# however that ended (even by SIGKILL, where no trap runs).
-	sh -c '"$0" --home "$1" </dev/null >>"$2" 2>&1 &
+	sh -c '"$0" --home "$1" ${6:+--node "$6"} </dev/null >>"$2" 2>&1 &
 		d=$!; echo $d >"$3.tmp"; mv "$3.tmp" "$3"
 		(while kill -0 "$5" && kill -0 $d; do sleep 1; done; kill -KILL $d) &
 		w=$!; wait $d; rc=$?; kill $w
 		echo $rc >"$4.tmp"; mv "$4.tmp" "$4"' \
 		"$HOTLINED" "$TEST_DIR/$1" "$sd_log" "$TEST_DIR/$1.pid" "$TEST_DIR/$1.rc" $$ \
+		"${SD_NODE:-}" \
 		</dev/null >/dev/null 2>&1 &
 	sd_until=$(($(date +%s) + 10))
-	while [ "$(count_lines "ready:" "$sd_log")" -le "$sd_ready" ]; do
+	while [ "$(count_lines "$sd_line" "$sd_log")" -le "$sd_ready" ]; do
 		if [ -f "$TEST_DIR/$1.rc" ] || [ "$(date +%s)" -ge "$sd_until" ]; then
 			echo "hotlined $1 did not start (exit status $(cat "$TEST_DIR/$1.rc" 2>/dev/null || echo none)); its log:"
 			sed 's/^/  /' "$sd_log" 2>/dev/null

@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "error.h"
 #include "i18n.h"
+#include "lease.h"
 #include "transcript.h"
 
 const char status_help[] =
@@ -37,7 +38,12 @@ const char status_help[] =
 	"    'escalation hook failing: command exit 1 (step 2 of ack-overdue,\n"
 	"    TIME)'.\n"
 	"    It asks the running hotlined (GET /v1/status, docs/api.md); without\n"
-	"    one it says 'hotlined: NOT RUNNING' and exits 3 (UNKNOWN).\n\n"
+	"    one it says 'hotlined: NOT RUNNING' and exits 3 (UNKNOWN).\n"
+	"    When two nodes share a PostgreSQL store (hotline.conf's store), a\n"
+	"    last line, read from the store, says which one holds the lease:\n"
+	"    'node: a is active since TIME (epoch 7)'.  A standby's hotlined\n"
+	"    answers no API until it takes over, so there status says NOT\n"
+	"    RUNNING, and the node line names the active node.\n\n"
 	"    --json  prints the same as one JSON object (docs/cli-json.md).\n\n"
 	"EXIT STATUS\n"
 	"    As a monitoring plugin's, so that status can run as one:\n"
@@ -290,13 +296,45 @@ static void status_print(json_t *st, bool json)
 	tls_print(json_object_get(st, "tls"));
 }
 
+/* When two nodes share the store: which one is active, read from the
+ * store, so that a standby's status (whose hotlined answers no API)
+ * says it too.  NULL for a store of one node, or one that cannot say. */
+static json_t *node_json(const struct hl_party *p)
+{
+	char node[HL_NODE_MAX + 1];
+	struct hl_store *st = cli_store_open(p);
+	int64_t epoch, since;
+	json_t *j = NULL;
+
+	if (st && hl_store_shared(st) && hl_store_lease_holder(st, node, &epoch, &since) == 0)
+		j = json_pack("{s:s?, s:I, s:I}", "active", node[0] ? node : NULL, "epoch",
+			      (json_int_t)epoch, "since", (json_int_t)since);
+	hl_store_close(st);
+	return j;
+}
+
+static void node_print(const json_t *n)
+{
+	char when[HL_TIME_LEN + 1];
+	const char *active = json_string_value(json_object_get(n, "active"));
+
+	if (!n)
+		return;
+	hl_time_format(json_integer_value(json_object_get(n, "since")), when);
+	if (active)
+		printf(_("node: %s is active since %s (epoch %lld)\n"), active, when,
+		       (long long)json_integer_value(json_object_get(n, "epoch")));
+	else
+		printf(_("node: NONE IS ACTIVE (no node holds the lease)\n"));
+}
+
 /* The exit status is the level the desk gives (CRITICAL, WARNING, OK;
  * UNKNOWN when the store cannot be read); UNKNOWN when hotlined does
  * not run or refuses. */
 int status_main(int argc, char **argv)
 {
 	struct hl_party *p = NULL;
-	json_t *st = NULL;
+	json_t *st = NULL, *node = NULL;
 	bool json = false;
 	int r = options(argc, argv, "status", "status [--json]", NULL, &json), level;
 
@@ -305,19 +343,25 @@ int status_main(int argc, char **argv)
 	p = cli_party(HL_PARTY_PUBLIC);
 	if (!p)
 		return STATUS_UNKNOWN;
+	node = node_json(p);
 	r = cli_call(p, "GET", "/v1/status", NULL, &st);
 	if (r == 0) {
 		level = level_of(st);
+		if (json && node)
+			json_object_set(st, "node", node);
 		status_print(st, json);
 	} else {
 		level = STATUS_UNKNOWN;
 		if (json)
-			cli_json_print(json_pack("{s:s, s:b, s:s, s:[], s:n, s:n}", "party",
+			cli_json_print(json_pack("{s:s, s:b, s:s, s:[], s:n, s:n, s:O?}", "party",
 						 p->card.name, "hotlined", r > 0, "level", "unknown",
-						 "links", "hook_failing", "tls"));
+						 "links", "hook_failing", "tls", "node", node));
 		else if (r < 0)
 			status_head(NULL, false);
 	}
+	if (!json)
+		node_print(node);
+	json_decref(node);
 	json_decref(st);
 	hl_party_free(p);
 	return level;

@@ -36,6 +36,7 @@
 #include "keys.h"
 #include "linkterms.h"
 #include "log.h"
+#include "node.h"
 #include "party.h"
 #include "peer.h"
 #include "store.h"
@@ -44,8 +45,9 @@
 #include "trace.h"
 
 static const char usage[] =
-	"usage: hotlined [--home DIR] [-n] [--syslog] [--routes] [-V]\n"
+	"usage: hotlined [--home DIR] [--node NAME] [-n] [--syslog] [--routes] [-V]\n"
 	"  --home DIR   the party's home (else $HOTLINE_HOME, else ~/.hotline)\n"
+	"  --node NAME  this node's name, when two share the store (else the host's)\n"
 	"  -n           check the configuration, keys and store, then exit\n"
 	"  --syslog     log to syslog instead of standard error\n"
 	"  --routes     print the operator API's routes (METHOD PATH RIGHT), then exit\n"
@@ -53,6 +55,7 @@ static const char usage[] =
 
 struct opts {
 	const char *home;
+	const char *node;
 	bool test, use_syslog;
 };
 
@@ -85,6 +88,7 @@ static int parse(int argc, char **argv, struct opts *o)
 {
 	static const struct option lo[] = {
 		{"home", required_argument, NULL, 'H'},
+		{"node", required_argument, NULL, 'N'},
 		{"syslog", no_argument, NULL, 's'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
@@ -99,6 +103,7 @@ static int parse(int argc, char **argv, struct opts *o)
 			break;
 		switch (c) {
 		case 'H': o->home = optarg; break;
+		case 'N': o->node = optarg; break;
 		case 'n': o->test = true; break;
 		case 's': o->use_syslog = true; break;
 		case 'V': printf("hotlined %s\n", HL_VERSION); return 0;
@@ -450,8 +455,10 @@ static void limit_arenas(void)
 		mallopt(M_ARENA_MAX, cpus > 0 ? (int)cpus : 1);
 }
 
-static int run(struct hl_party *p, const char *db)
+static int run(struct hl_party *p, const char *db, const char *node_opt)
 {
+	char node_name[HL_NODE_MAX + 1];
+	struct hl_node *node = NULL;
 	struct hl_courier *courier = NULL;
 	struct hl_peer_server *peer = NULL;
 	struct hl_writer *writer = NULL;
@@ -462,6 +469,23 @@ static int run(struct hl_party *p, const char *db)
 	int r;
 
 	r = another_running(p, err, sizeof(err));
+	if (r == 0) {
+		sigset_t set;
+		int sig = 0;
+
+		/* The standby binds nothing and runs nothing until it holds
+		 * the lease; a signal while it waits stops it. */
+		sigemptyset(&set);
+		sigaddset(&set, SIGTERM);
+		sigaddset(&set, SIGINT);
+		hl_node_name(node_opt, node_name);
+		r = hl_node_take(db, node_name, &set, &sig, &node, err, sizeof(err));
+		if (r == 1) {
+			log_info("stopping on signal %d", sig);
+			log_info("stopped");
+			return 0;
+		}
+	}
 	if (r == 0)
 		r = hl_events_new(&hub);
 	hl_events_install(hub);
@@ -494,6 +518,7 @@ static int run(struct hl_party *p, const char *db)
 	hl_courier_stop(courier);
 	hl_events_install(NULL);
 	hl_events_free(hub);
+	hl_node_release(node);	/* last: everything that writes has stopped */
 	if (r == 0)
 		log_info("stopped");
 	return r < 0 ? 1 : 0;
@@ -542,7 +567,7 @@ int main(int argc, char **argv)
 	sigaddset(&set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	r = run(p, db);
+	r = run(p, db, o.node);
 	hl_party_free(p);
 	curl_global_cleanup();
 	return r;

@@ -257,6 +257,11 @@ int64_t hl_db_last_insert_rowid(struct hl_db *db)
 	return db->pg ? hl_pg_last_insert_rowid(db->pg) : sqlite3_last_insert_rowid(db->lite);
 }
 
+int hl_db_ping(struct hl_db *db, int ms)
+{
+	return db->pg ? hl_pg_ping(db->pg, ms) : 0;	/* a file is always there */
+}
+
 bool hl_db_in_transaction(struct hl_db *db)
 {
 	return db->pg ? hl_pg_in_transaction(db->pg) : !sqlite3_get_autocommit(db->lite);

@@ -88,6 +88,8 @@ int64_t hl_db_changes(struct hl_db *db);
 int64_t hl_db_last_insert_rowid(struct hl_db *db);
 /* Inside a transaction opened by BEGIN (or a SAVEPOINT). */
 bool hl_db_in_transaction(struct hl_db *db);
+/* Whether the connection answers within ms milliseconds: 0, or -1. */
+int hl_db_ping(struct hl_db *db, int ms);
 /* The last failure: its message, and whether it was a taken key. */
 const char *hl_db_errmsg(struct hl_db *db);
 bool hl_db_duplicate(struct hl_db *db);

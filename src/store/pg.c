@@ -19,9 +19,11 @@
  * reader's snapshot) is REPEATABLE READ. */
 #include <errno.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <libpq-fe.h>
 
@@ -694,6 +696,48 @@ int64_t hl_pg_last_insert_rowid(struct hl_pgdb *db)
 		v = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
 	PQclear(res);
 	return v;
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* A query with a deadline: a server cut off by the network would keep
+ * a plain PQexec waiting for as long as TCP takes to give up. */
+int hl_pg_ping(struct hl_pgdb *db, int ms)
+{
+	int64_t end = now_ms() + ms;
+	PGresult *res;
+	bool ok = true;
+
+	if (!PQsendQuery(db->conn, "SELECT 1")) {
+		set_err(db, PQerrorMessage(db->conn));
+		return -1;
+	}
+	while (PQisBusy(db->conn)) {
+		struct pollfd p = {.fd = PQsocket(db->conn), .events = POLLIN};
+		int64_t left = end - now_ms();
+
+		if (left <= 0) {
+			snprintf(db->err, sizeof(db->err),
+				 "the database did not answer within %d ms", ms);
+			return -1;
+		}
+		if ((poll(&p, 1, (int)left) < 0 && errno != EINTR) ||
+		    !PQconsumeInput(db->conn)) {
+			set_err(db, PQerrorMessage(db->conn));
+			return -1;
+		}
+	}
+	while ((res = PQgetResult(db->conn))) {
+		ok = ok && result_ok(db, res);
+		PQclear(res);
+	}
+	return ok ? 0 : -1;
 }
 
 bool hl_pg_in_transaction(struct hl_pgdb *db)

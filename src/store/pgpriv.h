@@ -41,6 +41,7 @@ int hl_pg_column_bytes(struct hl_pgs *s, int i);
 int64_t hl_pg_changes(struct hl_pgdb *db);
 int64_t hl_pg_last_insert_rowid(struct hl_pgdb *db);
 bool hl_pg_in_transaction(struct hl_pgdb *db);
+int hl_pg_ping(struct hl_pgdb *db, int ms);
 const char *hl_pg_errmsg(struct hl_pgdb *db);
 bool hl_pg_duplicate(struct hl_pgdb *db);
 

@@ -5,6 +5,7 @@
  * database's user_version is the number of the last one applied.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -20,6 +21,7 @@
 #include "error.h"
 #include "gate.h"
 #include "hash.h"
+#include "lease.h"
 #include "pgschema.h"
 #include "storepriv.h"
 #include "store.h"
@@ -665,6 +667,15 @@ int hl_store_fail(struct hl_store *st)
 	return fail(st);
 }
 
+void hl_store_failf(struct hl_store *st, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(st->err, sizeof(st->err), fmt, ap);
+	va_end(ap);
+}
+
 int hl_store_card_parse(struct hl_store *st, const void *buf, size_t n,
 			 struct hl_card *card)
 {
@@ -954,6 +965,9 @@ int hl_store_begin(struct hl_store *st)
 	if (!st->gated)
 		st->gated = hl_gate_enter(st->gate);
 	r = exec(st, "BEGIN IMMEDIATE");
+	/* A node that lost the lease writes nothing more (lease.h). */
+	if (r == 0 && (r = hl_store_lease_check(st)) < 0)
+		hl_db_exec(st->db, "ROLLBACK");
 	if (r < 0)
 		leave(st);
 	return r;

@@ -24,7 +24,8 @@ enum {
 	HL_XSTMT_STIX = 136,		/* stixobj.c: 136..151 */
 	HL_XSTMT_FEEDTOKEN = 152,	/* feedtoken.c: 152..159 */
 	HL_XSTMT_STIXGROUP = 160,	/* stixgroup.c: 160..167 */
-	HL_XSTMT_MAX = 168,
+	HL_XSTMT_LEASE = 168,		/* lease.c: 168..175 */
+	HL_XSTMT_MAX = 176,
 };
 
 /* The last leaf under a Merkle node (the key its table is read by). */
@@ -35,6 +36,9 @@ static inline int64_t hl_store_node_last(unsigned level, uint64_t index)
 
 /* Records the engine's message for hl_store_errmsg; -HL_ESTORE. */
 int hl_store_fail(struct hl_store *st);
+/* Records a message of the store's own for hl_store_errmsg. */
+void hl_store_failf(struct hl_store *st, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 struct hl_db *hl_store_db(struct hl_store *st);
 /* Statement key with text; NULL (and the error recorded) on failure. */
 struct hl_dbs *hl_store_stmt(struct hl_store *st, int key, const char *text);

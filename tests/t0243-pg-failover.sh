@@ -1,0 +1,113 @@
+#!/bin/sh
+# Two nodes of one party share its PostgreSQL store: one is active, the
+# other waits as the standby, binding nothing.  Killed (SIGKILL) in the
+# middle of traffic both ways, the active node's lease goes with its
+# connection and the standby takes over within seconds, on the same
+# address; twenty times over.  The peer receives every message exactly
+# once, nothing is lost, both logs verify, and no sequence number was
+# ever signed twice (the peer's log verify would find a second version).
+. "$(dirname "$0")/test-lib.sh"
+. "$(dirname "$0")/lib-transcript.sh"
+
+SCHEMA=t0243_$$
+PG="${HOTLINE_TEST_PG:-} options=-csearch_path=$SCHEMA"
+ROUNDS=20
+
+pg_drop() {
+	[ -n "${HOTLINE_TEST_PG:-}" ] &&
+		psql -X -q "$HOTLINE_TEST_PG" -c "DROP SCHEMA IF EXISTS $SCHEMA CASCADE" \
+			>/dev/null 2>&1
+	cleanup
+}
+trap pg_drop EXIT
+
+RU_PORT=$(free_port)
+US_PORT=$(free_port)
+
+# node HOME NAME : starts NAME's hotlined on HOME, active or standby.
+node() {
+	SD_NODE=$2 start_daemon "$1"
+}
+
+# took_over HOME N : HOME's log says "ready:" N times.
+took_over() {
+	test "$(count_lines "ready:" "$TEST_DIR/$1.log")" -ge "$2"
+}
+
+received() {
+	test "$(show_field "$1" "$2" received)" = "$3 $3"
+}
+
+receipted() {
+	test "$(show_field "$1" "$2" sent)" = "$3 $3"
+}
+
+test_expect_success 'ru-cert has two nodes on one PostgreSQL store' '
+	test -n "${HOTLINE_TEST_PG:-}" &&
+	psql -X -q -v ON_ERROR_STOP=1 "$HOTLINE_TEST_PG" -c "CREATE SCHEMA $SCHEMA" &&
+	new_party ru-cert "$RU_PORT" && new_party us-cert "$US_PORT" &&
+	echo "store = $PG" >>ru-cert/hotline.conf &&
+	link_both ru-cert us-cert &&
+	cp -a ru-cert ru-cert-b
+'
+
+test_expect_success 'the first node is active, the second waits and binds nothing' '
+	node ru-cert a && node ru-cert-b b && start_daemon us-cert &&
+	grep -q "active: a holds the lease" ru-cert.log &&
+	grep -q "standby: a is the active node; b takes over when it stops" ru-cert-b.log &&
+	! grep -q "ready:" ru-cert-b.log &&
+	test ! -S ru-cert-b/hotlined.sock
+'
+
+test_expect_success "killed $ROUNDS times in the middle of traffic, a standby takes over each time" '
+	active=ru-cert standby=ru-cert-b an=a sn=b &&
+	round=1 && sent=0 && got=0 &&
+	while [ $round -le $ROUNDS ]; do
+		for i in 1 2 3; do
+			echo "us-cert $round.$i" | "$HOTLINE" --home us-cert send --to ru-cert \
+				--precedence flash - >/dev/null || return 1
+			got=$((got + 1))
+		done &&
+		for i in 1 2; do
+			echo "ru-cert $round.$i" | "$HOTLINE" --home $active send --to us-cert \
+				--precedence flash - >/dev/null || return 1
+			sent=$((sent + 1))
+		done &&
+		ready=$(($(count_lines "ready:" "$TEST_DIR/$standby.log") + 1)) &&
+		kill_daemon $active &&
+		t0=$(date +%s) &&
+		wait_for 10 took_over $standby $ready &&
+		echo "round $round: $sn took over in $(($(date +%s) - t0)) s" &&
+		grep -q "active: $sn holds the lease (epoch [0-9]*), taking over" \
+			$standby.log &&
+		node $active $an &&
+		t=$active && active=$standby && standby=$t &&
+		t=$an && an=$sn && sn=$t &&
+		round=$((round + 1)) || return 1
+	done &&
+	echo "$sent $got $active" >counts
+'
+
+test_expect_success 'every message arrived exactly once, and every one is receipted' '
+	read sent got active <counts &&
+	wait_for 30 received us-cert ru-cert $sent &&
+	wait_for 30 received $active us-cert $got &&
+	wait_for 30 receipted $active us-cert $sent &&
+	wait_for 30 receipted us-cert ru-cert $got &&
+	test "$(psql -X -A -t "$PG" -c "SELECT count(*) FROM envelope")" = $((sent + got))
+'
+
+test_expect_success 'both logs verify: no entry of ru-cert was ever signed twice' '
+	read sent got active <counts &&
+	"$HOTLINE" --home $active log verify >v1 &&
+	"$HOTLINE" --home us-cert log verify >v2 &&
+	! grep -qi "equivocat" us-cert.log
+'
+
+test_expect_success 'hotline status says which node is active' '
+	read sent got active <counts &&
+	"$HOTLINE" --home ru-cert status >st &&
+	grep -q "^node: *[ab] is active since" st
+'
+
+test_done
