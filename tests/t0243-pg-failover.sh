@@ -6,6 +6,8 @@
 # address; twenty times over.  The peer receives every message exactly
 # once, nothing is lost, both logs verify, and no sequence number was
 # ever signed twice (the peer's log verify would find a second version).
+# Cut off from the database (the server ends its connections), the
+# active node stops at once, and the standby takes over.
 . "$(dirname "$0")/test-lib.sh"
 . "$(dirname "$0")/lib-transcript.sh"
 
@@ -104,10 +106,35 @@ test_expect_success 'both logs verify: no entry of ru-cert was ever signed twice
 	! grep -qi "equivocat" us-cert.log
 '
 
-test_expect_success 'hotline status says which node is active' '
+test_expect_success 'cut off from the database, the active node stops at once; the standby takes over' '
 	read sent got active <counts &&
-	"$HOTLINE" --home ru-cert status >st &&
-	grep -q "^node: *[ab] is active since" st
+	if [ $active = ru-cert ]; then an=a standby=ru-cert-b; else an=b standby=ru-cert; fi &&
+	ready=$(($(count_lines "ready:" "$TEST_DIR/$standby.log") + 1)) &&
+	psql -X -q -A -t "$HOTLINE_TEST_PG" -c "SELECT count(pg_terminate_backend(pid))
+		FROM pg_stat_activity WHERE application_name = '\''$an'\''" >killed &&
+	test "$(cat killed)" -ge 2 &&
+	test "$(daemon_wait $active)" = 75 &&
+	grep -q "lost the database connection that holds the lease" $active.log &&
+	wait_for 10 took_over $standby $ready &&
+	echo "us-cert after the cut" | "$HOTLINE" --home us-cert send --to ru-cert - >/dev/null &&
+	echo "ru-cert after the cut" | "$HOTLINE" --home $standby send --to us-cert - >/dev/null &&
+	wait_for 30 received us-cert ru-cert $((sent + 1)) &&
+	wait_for 30 received $standby us-cert $((got + 1)) &&
+	"$HOTLINE" --home $standby log verify >v3 &&
+	"$HOTLINE" --home us-cert log verify >v4 &&
+	echo "$((sent + 1)) $((got + 1)) $standby" >counts
+'
+
+test_expect_success 'hotline status says which node is active, on either node' '
+	read sent got active <counts &&
+	if [ $active = ru-cert ]; then an=a other=ru-cert-b; else an=b other=ru-cert; fi &&
+	"$HOTLINE" --home $active status >st &&
+	grep -q "^node: $an is active since .* (epoch [0-9]*)$" st &&
+	"$HOTLINE" --home $active status --json >st.json &&
+	test "$(jq_ '\''$j->{node}{active}'\'' <st.json)" = $an &&
+	expect_code 3 "$HOTLINE" --home $other status >st2 &&
+	grep -q "^hotlined: NOT RUNNING" st2 &&
+	grep -q "^node: $an is active since" st2
 '
 
 test_done

@@ -455,9 +455,8 @@ static void limit_arenas(void)
 		mallopt(M_ARENA_MAX, cpus > 0 ? (int)cpus : 1);
 }
 
-static int run(struct hl_party *p, const char *db, const char *node_opt)
+static int run(struct hl_party *p, const char *db, const char *node_name)
 {
-	char node_name[HL_NODE_MAX + 1];
 	struct hl_node *node = NULL;
 	struct hl_courier *courier = NULL;
 	struct hl_peer_server *peer = NULL;
@@ -478,7 +477,6 @@ static int run(struct hl_party *p, const char *db, const char *node_opt)
 		sigemptyset(&set);
 		sigaddset(&set, SIGTERM);
 		sigaddset(&set, SIGINT);
-		hl_node_name(node_opt, node_name);
 		r = hl_node_take(db, node_name, &set, &sig, &node, err, sizeof(err));
 		if (r == 1) {
 			log_info("stopping on signal %d", sig);
@@ -526,6 +524,7 @@ static int run(struct hl_party *p, const char *db, const char *node_opt)
 
 int main(int argc, char **argv)
 {
+	char node_name[HL_NODE_MAX + 1];
 	struct opts o = {0};
 	struct hl_party *p;
 	sigset_t set;
@@ -541,6 +540,10 @@ int main(int argc, char **argv)
 		log_err("cannot initialise the crypto or HTTP library");
 		return 1;
 	}
+	/* Every connection to a shared store says which node it is (the
+	 * server's pg_stat_activity), unless the environment says already. */
+	hl_node_name(o.node, node_name);
+	setenv("PGAPPNAME", node_name, 0);
 	p = open_party(o.home, o.test, db, sizeof(db));
 	if (!p)
 		return 1;
@@ -567,7 +570,7 @@ int main(int argc, char **argv)
 	sigaddset(&set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	r = run(p, db, o.node);
+	r = run(p, db, node_name);
 	hl_party_free(p);
 	curl_global_cleanup();
 	return r;
