@@ -484,6 +484,10 @@ static int run(struct hl_party *p, const char *db, const char *node_name)
 			return 0;
 		}
 	}
+	if (r == 0 && hl_node_took_over(node)) {
+		hl_node_wait_port(p->conf.listen);
+		hl_node_wait_port(p->conf.console_listen);
+	}
 	if (r == 0)
 		r = hl_events_new(&hub);
 	hl_events_install(hub);

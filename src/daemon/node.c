@@ -1,15 +1,18 @@
 /* node.c - the active node and the standby (node.h). */
 #include <errno.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "error.h"
 #include "lease.h"
 #include "log.h"
+#include "net.h"
 #include "node.h"
 #include "store.h"
 
@@ -27,6 +30,7 @@ struct hl_node {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	bool stop;
+	bool took_over;		/* another node held the lease before */
 };
 
 void hl_node_name(const char *name, char out[HL_NODE_MAX + 1])
@@ -39,7 +43,7 @@ void hl_node_name(const char *name, char out[HL_NODE_MAX + 1])
 	}
 	if (gethostname(host, sizeof(host) - 1) < 0 || !host[0])
 		snprintf(host, sizeof(host), "node-%ld", (long)getpid());
-	snprintf(out, HL_NODE_MAX + 1, "%s", host);
+	snprintf(out, HL_NODE_MAX + 1, "%.*s", HL_NODE_MAX, host);
 }
 
 /* A node that cannot show it holds the lease must not act one moment
@@ -140,8 +144,39 @@ int hl_node_take(const char *db, const char *name, const sigset_t *set, int *sig
 	}
 	log_info("active: %s holds the lease (epoch %lld)%s", name, (long long)epoch,
 		 said ? ", taking over" : "");
+	n->took_over = said;
 	*out = n;
 	return 0;
+}
+
+bool hl_node_took_over(const struct hl_node *n)
+{
+	return n && n->took_over;
+}
+
+static bool port_free(const struct sockaddr_storage *ss)
+{
+	int fd = socket(ss->ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0), on = 1;
+	bool free_ = false;
+
+	if (fd < 0)
+		return true;	/* the listener will say what is wrong */
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+	free_ = bind(fd, (const struct sockaddr *)ss, ss->ss_family == AF_INET6 ?
+		     sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in)) == 0 ||
+		errno != EADDRINUSE;
+	close(fd);
+	return free_;
+}
+
+void hl_node_wait_port(const char *listen)
+{
+	struct sockaddr_storage ss;
+
+	if (!listen[0] || hl_net_resolve(listen, &ss) < 0)
+		return;
+	for (int i = 0; i < 100 && !port_free(&ss); i++)
+		usleep(100 * 1000);
 }
 
 void hl_node_release(struct hl_node *n)

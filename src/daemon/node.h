@@ -20,6 +20,13 @@ void hl_node_name(const char *name, char out[HL_NODE_MAX + 1]);
  * shared), or <0 with err. */
 int hl_node_take(const char *db, const char *name, const sigset_t *set, int *sig,
 		 struct hl_node **out, char *err, size_t errlen);
+/* Whether this node took the lease over from another that held it. */
+bool hl_node_took_over(const struct hl_node *n);
+/* Waits up to 10 s for the address listen (host:port) to be free: a
+ * node taking over on the machine of the one it replaces finds it held
+ * until that one's process has stopped (within a second of losing the
+ * lease). */
+void hl_node_wait_port(const char *listen);
 /* Gives the lease back (the standby takes it at once). */
 void hl_node_release(struct hl_node *n);
 
