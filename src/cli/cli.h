@@ -177,6 +177,7 @@ int batch_main(int argc, char **argv);
 int log_main(int argc, char **argv);
 int proof_main(int argc, char **argv);
 int rebuild_main(int argc, char **argv);
+int store_main(int argc, char **argv);
 int status_main(int argc, char **argv);
 int outbox_main(int argc, char **argv);
 int inbox_main(int argc, char **argv);
@@ -204,7 +205,7 @@ int group_board(const char *gid, const char *group, bool json);
 int group_messages(const char *group, bool json);
 extern const char init_help[], card_help[], fingerprint_help[],
 	envelope_help[], help_help[], version_help[], link_help[], send_help[],
-	batch_help[], log_help[], proof_help[], rebuild_help[], status_help[],
+	batch_help[], log_help[], proof_help[], rebuild_help[], store_help[], status_help[],
 	outbox_help[], inbox_help[], show_help[], ack_help[], check_help[],
 	case_help[], answer_help[], retract_help[], correct_help[], search_help[],
 	export_help[], watch_help[];

@@ -40,6 +40,7 @@ const struct cli_cmd cli_cmds[] = {
 	{"feed", feed_main, N_("tokens for tools that read the TAXII 2.1 feed"), feed_help},
 	{"audit", audit_main, N_("list, verify and prove the audit trail"), audit_help},
 	{"rebuild", rebuild_main, N_("recompute the indexes from the logs"), rebuild_help},
+	{"store", store_main, N_("move the store to PostgreSQL"), store_help},
 	{"help", help_main, N_("describe a command"), help_help},
 	{"version", version_main, N_("print the version"), version_help},
 	{NULL, NULL, NULL, NULL},
@@ -49,8 +50,8 @@ const struct cli_cmd cli_cmds[] = {
  * the party's files themselves.  proof is local for verify only, and
  * says so in its own manual. */
 static const char *const local_cmds[] = {
-	"init", "card", "fingerprint", "envelope", "batch", "log", "rebuild", "help",
-	"version", NULL,
+	"init", "card", "fingerprint", "envelope", "batch", "log", "rebuild", "store",
+	"help", "version", NULL,
 };
 
 static bool is_local(const char *name)
@@ -72,8 +73,8 @@ static void overview(FILE *f)
 		"Messages are in the language of --lang LANG (ar, en, es, fr, ru, zh),\n"
 		"else of LC_ALL, LC_MESSAGES, LANG or LANGUAGE.\n"
 		"'hotline help COMMAND' describes a command.\n"), f);
-	fputs(_("\nAll but init, card, fingerprint, envelope, batch, log, rebuild and\n"
-		"proof verify ask the running hotlined, which alone reads the keys\n"
+	fputs(_("\nAll but init, card, fingerprint, envelope, batch, log, rebuild, store\n"
+		"and proof verify ask the running hotlined, which alone reads the keys\n"
 		"and the store; without it they fail at once and change nothing.\n"), f);
 }
 

@@ -17,6 +17,9 @@
 #include "db.h"
 #include "pgpriv.h"
 
+_Static_assert(HL_DB_INTEGER == SQLITE_INTEGER && HL_DB_FLOAT == SQLITE_FLOAT &&
+	       HL_DB_TEXT == SQLITE_TEXT && HL_DB_BLOB == SQLITE_BLOB && HL_DB_NULL == SQLITE_NULL,
+	       "db.h numbers types as SQLite does");
 _Static_assert(HL_DB_ROW == SQLITE_ROW && HL_DB_DONE == SQLITE_DONE &&
 	       HL_DB_OK == SQLITE_OK && HL_DB_ERROR == SQLITE_ERROR,
 	       "db.h numbers results as SQLite does");
@@ -245,6 +248,13 @@ bool hl_db_column_null(struct hl_dbs *s, int i)
 	if (s->pg)
 		return hl_pg_column_null(s->pg, i);
 	return sqlite3_column_type(s->lite, i) == SQLITE_NULL;
+}
+
+enum hl_db_type hl_db_column_type(struct hl_dbs *s, int i)
+{
+	if (s->pg)
+		return hl_pg_column_type(s->pg, i);
+	return (enum hl_db_type)sqlite3_column_type(s->lite, i);
 }
 
 int64_t hl_db_changes(struct hl_db *db)

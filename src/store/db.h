@@ -82,6 +82,9 @@ const unsigned char *hl_db_column_text(struct hl_dbs *s, int i);
 const void *hl_db_column_blob(struct hl_dbs *s, int i);
 int hl_db_column_bytes(struct hl_dbs *s, int i);
 bool hl_db_column_null(struct hl_dbs *s, int i);
+/* What column i holds in this row, as SQLite says it (its own type). */
+enum hl_db_type { HL_DB_INTEGER = 1, HL_DB_FLOAT, HL_DB_TEXT, HL_DB_BLOB, HL_DB_NULL };
+enum hl_db_type hl_db_column_type(struct hl_dbs *s, int i);
 
 /* Rows the last INSERT, UPDATE or DELETE changed. */
 int64_t hl_db_changes(struct hl_db *db);

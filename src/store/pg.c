@@ -626,6 +626,23 @@ bool hl_pg_column_null(struct hl_pgs *s, int i)
 	return !has(s, i);
 }
 
+/* PostgreSQL's type numbers (pg_type.oid) of the store's columns. */
+enum { PG_BOOL = 16, PG_INT8 = 20, PG_INT2 = 21, PG_INT4 = 23, PG_NUMERIC = 1700 };
+
+enum hl_db_type hl_pg_column_type(struct hl_pgs *s, int i)
+{
+	if (!has(s, i))
+		return HL_DB_NULL;
+	switch (PQftype(s->res, i)) {
+	case PG_BOOL: case PG_INT8: case PG_INT2: case PG_INT4: case PG_NUMERIC:
+		return HL_DB_INTEGER;
+	case HL_PG_BYTEA:
+		return HL_DB_BLOB;
+	default:
+		return HL_DB_TEXT;
+	}
+}
+
 /* Integers, and booleans (t or f) as 1 or 0, as SQLite reads them. */
 int64_t hl_pg_column_int64(struct hl_pgs *s, int i)
 {

@@ -34,6 +34,7 @@ int hl_pg_step(struct hl_pgs *s);
 int hl_pg_reset(struct hl_pgs *s);
 int hl_pg_clear(struct hl_pgs *s);
 bool hl_pg_column_null(struct hl_pgs *s, int i);
+enum hl_db_type hl_pg_column_type(struct hl_pgs *s, int i);
 int64_t hl_pg_column_int64(struct hl_pgs *s, int i);
 const unsigned char *hl_pg_column_text(struct hl_pgs *s, int i);
 const void *hl_pg_column_blob(struct hl_pgs *s, int i);
