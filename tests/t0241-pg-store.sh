@@ -6,15 +6,11 @@
 # what only SQLite has (its files, PRAGMAs, migrations from its old
 # layouts) is skipped there, and said so by cmocka; every other test
 # must pass on both engines (cmocka's exit status counts the failures).
-#
-# Not here yet, as the PostgreSQL engine is still being built (issue
-# 15): test_stixobj and test_stixgroup, whose feed queries are written
-# in SQLite's JSON and integer-as-boolean dialect.
 . "$(dirname "$0")/test-lib.sh"
 
 SUITES="test_store test_transcript test_auditlog test_operators test_groups
 	test_groupmsg test_groupboard test_cardcache test_desk test_desk_writer
-	test_case test_terms test_schema"
+	test_case test_terms test_schema test_stixobj test_stixgroup test_stixfeed"
 
 test_expect_success 'the test cluster is named' '
 	test -n "${HOTLINE_TEST_PG:-}"

@@ -154,7 +154,7 @@ int hl_store_audit_each(struct hl_store *st, uint64_t after, uint64_t limit,
 	if (!s)
 		return -HL_ESTORE;
 	hl_db_bind_int64(s, 1, (int64_t)(after > INT64_MAX ? INT64_MAX : after));
-	hl_db_bind_int64(s, 2, limit && limit < INT64_MAX ? (int64_t)limit : -1);
+	hl_db_bind_int64(s, 2, limit && limit < INT64_MAX ? (int64_t)limit : INT64_MAX);
 	return rows(st, s, fn, ctx);
 }
 

@@ -10,7 +10,9 @@
  * The SQL is the store's own, written once for both engines, turned into
  * PostgreSQL's at prepare time (pg_sql below): ?N parameters become $N,
  * SQLite's planner hints go, INSERT OR IGNORE is ON CONFLICT DO NOTHING,
- * two-argument max() and min() are greatest() and least().  A statement
+ * two-argument max() and min() are greatest() and least(), json_each(?N)
+ * is jsonb_array_elements_text, and main. and temp. name the store's
+ * schema and the session's.  A statement
  * that needs more carries its PostgreSQL form after HL_DB_PG (db.h).
  *
  * Transactions: BEGIN IMMEDIATE (a writer) takes a transaction-scoped
@@ -29,6 +31,9 @@
 
 #include "db.h"
 #include "pgpriv.h"
+
+/* PostgreSQL's type numbers (pg_type.oid) of the store's columns. */
+enum { PG_BOOL = 16, PG_INT8 = 20, PG_INT2 = 21, PG_INT4 = 23, PG_TEXT = 25, PG_NUMERIC = 1700 };
 
 /* SQLSTATE of a taken primary key or unique value. */
 #define UNIQUE_VIOLATION "23505"
@@ -301,7 +306,8 @@ static bool several_args(const char *s)
  * tries an INSERT and takes a taken key as an answer.  So a plain INSERT
  * ... VALUES does nothing on a conflict here, and *dupcheck asks the
  * caller to report a duplicate when it changed no row. */
-static char *pg_sql(const char *schema, const char *sql, int *nparams, bool *dupcheck)
+static char *pg_sql(const char *schema, const char *sql, int *nparams, bool *dupcheck,
+		    uint64_t *used)
 {
 	struct out o = {0};
 	const char *start = sql, *s = sql, *pg = strstr(sql, HL_DB_PG);
@@ -309,6 +315,7 @@ static char *pg_sql(const char *schema, const char *sql, int *nparams, bool *dup
 	int last = 0;
 
 	*dupcheck = false;
+	*used = 0;
 
 	if (pg)
 		start = s = pg + strlen(HL_DB_PG);
@@ -328,6 +335,8 @@ static char *pg_sql(const char *schema, const char *sql, int *nparams, bool *dup
 				s++;
 			if (n > last)
 				last = (int)n;
+			if (n > 0 && n <= 64)
+				*used |= 1ull << (n - 1);
 			snprintf(num, sizeof(num), "$%ld", n);
 			puts_(&o, num);
 		} else if (word_at(s, start, "INDEXED BY")) {
@@ -343,6 +352,20 @@ static char *pg_sql(const char *schema, const char *sql, int *nparams, bool *dup
 			puts_(&o, "INSERT INTO");
 			s += strlen("INSERT INTO");
 			ignore = *dupcheck = true;
+		} else if (word_at(s, start, "json_each") && strncmp(s + 9, "(?", 2) == 0) {
+			/* The elements of a JSON array, as text: json_each(?N)
+			 * names its parameter alone. */
+			char num[64];
+			long n = strtol(s + 11, (char **)&s, 10);
+
+			if (*s == ')')
+				s++;
+			if (n > last)
+				last = (int)n;
+			if (n > 0 && n <= 64)
+				*used |= 1ull << (n - 1);
+			snprintf(num, sizeof(num), "jsonb_array_elements_text(CAST($%ld AS jsonb))", n);
+			puts_(&o, num);
 		} else if (word_at(s, start, "main") && s[4] == '.') {
 			/* SQLite's name for the database itself */
 			puts_(&o, schema);
@@ -390,9 +413,10 @@ static char *pg_sql(const char *schema, const char *sql, int *nparams, bool *dup
 
 char *hl_pg_sql(const char *sql, int *nparams)
 {
+	uint64_t used;
 	bool dupcheck;
 
-	return pg_sql("public", sql, nparams, &dupcheck);
+	return pg_sql("public", sql, nparams, &dupcheck, &used);
 }
 
 /* ---- statements ---- */
@@ -401,13 +425,15 @@ int hl_pg_prepare(struct hl_pgdb *db, const char *sql, bool persistent,
 		  struct hl_pgs **out)
 {
 	struct hl_pgs *s = calloc(1, sizeof(*s));
+	Oid types[64] = {0};
 	char *text = NULL;
+	uint64_t used = 0;
 	PGresult *res;
 	bool ok;
 
 	*out = NULL;
 	if (s)
-		text = pg_sql(db->schema, sql, &s->nparams, &s->dupcheck);
+		text = pg_sql(db->schema, sql, &s->nparams, &s->dupcheck, &used);
 	if (s && text) {
 		size_t n = (size_t)s->nparams + 1;
 
@@ -428,7 +454,12 @@ int hl_pg_prepare(struct hl_pgdb *db, const char *sql, bool persistent,
 	 * the next one prepared, which may come before this one runs. */
 	(void)persistent;
 	snprintf(s->name, sizeof(s->name), "s%u", db->next++);
-	res = PQprepare(db->conn, s->name, text, 0, NULL);
+	/* A parameter the text does not name (a statement that shares its
+	 * numbering with others) still comes: as text, for want of a type. */
+	for (int i = 0; i < s->nparams && i < 64; i++)
+		types[i] = used >> i & 1 ? 0 : PG_TEXT;
+	res = PQprepare(db->conn, s->name, text, s->nparams <= 64 ? s->nparams : 0,
+			s->nparams <= 64 ? types : NULL);
 	ok = result_ok(db, res);
 	PQclear(res);
 	free(text);
@@ -625,9 +656,6 @@ bool hl_pg_column_null(struct hl_pgs *s, int i)
 {
 	return !has(s, i);
 }
-
-/* PostgreSQL's type numbers (pg_type.oid) of the store's columns. */
-enum { PG_BOOL = 16, PG_INT8 = 20, PG_INT2 = 21, PG_INT4 = 23, PG_NUMERIC = 1700 };
 
 enum hl_db_type hl_pg_column_type(struct hl_pgs *s, int i)
 {

@@ -40,31 +40,32 @@ _Static_assert(G_END <= HL_XSTMT_STIXGROUP + 8, "stixgroup.c owns 8 statement ke
  * ?3 level or -1, ?4 the case's name or NULL. */
 #define GROUP(a) " " a ".link IN (SELECT link FROM group_member WHERE grp = ?1)" \
 	" AND +" a ".tlp <= ?2 AND (?3 < 0 OR " a ".tlp = ?3)" \
-	" AND (?4 IS NULL OR " a ".case_name = ?4) AND (" \
+	" AND (CAST(?4 AS TEXT) IS NULL OR " a ".case_name = ?4) AND (" \
 	"(" a ".side = 0 AND EXISTS (SELECT 1 FROM group_envelope g" \
 	"  WHERE g.link = " a ".link AND g.seq = " a ".seq AND g.grp = ?1))" \
 	" OR (" a ".side = 1 AND " a ".case_side = 0 AND EXISTS (SELECT 1 FROM group_envelope g" \
 	"  WHERE g.link = " a ".link AND g.seq = " a ".case_seq AND g.grp = ?1)" \
 	"  AND EXISTS (SELECT 1 FROM group_member m WHERE m.grp = ?1 AND m.link = " a ".link" \
 	"  AND m.added <= " a ".sent / 2 AND (m.removed IS NULL OR " a ".sent / 2 < m.removed)))" \
-	" OR (" a ".side < 0 AND ?4 IS NULL))"
+	" OR (" a ".side < 0 AND CAST(?4 AS TEXT) IS NULL))"
 /* The first row of its object among those the query may see. */
 #define FIRST " AND NOT EXISTS (SELECT 1 FROM stix_object p INDEXED BY stix_sid_any" \
 	      " WHERE p.sid = o.sid AND p.version = o.version AND p.id < o.id AND" GROUP("p") ")"
 /* ?10 HL_STIX_* bits, ?11 the versions of HL_STIX_LIST: as stixobj.c,
  * across the group's links. */
-#define VERSIONS " AND (?10 & 4 OR (?10 & 1 AND NOT EXISTS (SELECT 1" \
+#define VERSIONS " AND ((?10 & 4) <> 0 OR ((?10 & 1) <> 0 AND NOT EXISTS (SELECT 1" \
 		 " FROM stix_object n INDEXED BY stix_sid_any" \
 		 " WHERE n.sid = o.sid AND n.version > o.version AND" GROUP("n") "))" \
-		 " OR (?10 & 2 AND NOT EXISTS (SELECT 1" \
+		 " OR ((?10 & 2) <> 0 AND NOT EXISTS (SELECT 1" \
 		 " FROM stix_object n INDEXED BY stix_sid_any" \
 		 " WHERE n.sid = o.sid AND n.version < o.version AND" GROUP("n") "))" \
-		 " OR (?10 & 8 AND o.version IN (SELECT value FROM json_each(?11))))"
+		 " OR ((?10 & 8) <> 0 AND o.version IN" \
+		 " (SELECT CAST(value AS BIGINT) FROM json_each(?11))))"
 /* ?6 the cursor; ?7 ids, ?8 types, ?9 spec versions; ?12 the limit. */
 #define REST " AND o.id > ?6" \
-	     " AND (?7 IS NULL OR o.sid IN (SELECT value FROM json_each(?7)))" \
-	     " AND (?8 IS NULL OR o.type IN (SELECT value FROM json_each(?8)))" \
-	     " AND (?9 IS NULL OR o.spec IN (SELECT value FROM json_each(?9)))" \
+	     " AND (CAST(?7 AS TEXT) IS NULL OR o.sid IN (SELECT value FROM json_each(?7)))" \
+	     " AND (CAST(?8 AS TEXT) IS NULL OR o.type IN (SELECT value FROM json_each(?8)))" \
+	     " AND (CAST(?9 AS TEXT) IS NULL OR o.spec IN (SELECT value FROM json_each(?9)))" \
 	     FIRST VERSIONS " ORDER BY o.id LIMIT ?12"
 
 static const char *const sql[] = {
@@ -133,7 +134,7 @@ int hl_store_stix_group_each(struct hl_store *st, const struct hl_stix_query *q,
 	bind_text(s, 9, q->specs);
 	hl_db_bind_int(s, 10, q->versions ? q->versions : HL_STIX_LAST);
 	bind_text(s, 11, q->version_list ? q->version_list : "[]");
-	hl_db_bind_int64(s, 12, q->limit ? (int64_t)q->limit + 1 : -1);
+	hl_db_bind_int64(s, 12, q->limit ? (int64_t)q->limit + 1 : INT64_MAX);
 	return hl_stix_rows(st, s, q->limit, fn, ctx, more);
 }
 

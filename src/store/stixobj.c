@@ -24,7 +24,7 @@
 
 enum {
 	Q_PUT = HL_XSTMT_STIX, Q_VERSIONS, Q_CLEAR, Q_CASES, Q_ADDED,
-	Q_BY_ID, Q_BY_TLP_TYPE, Q_BY_TLP, Q_BY_CASE, Q_BY_LINK,
+	Q_BY_ID, Q_BY_TLP_TYPE, Q_BY_TLP, Q_BY_CASE, Q_BY_LINK, Q_HAS,
 	Q_END
 };
 _Static_assert(Q_END <= HL_XSTMT_STIX + 16, "stixobj.c owns 16 statement keys");
@@ -39,18 +39,19 @@ _Static_assert(Q_END <= HL_XSTMT_STIX + 16, "stixobj.c owns 16 statement keys");
 /* ?10: HL_STIX_* bits; ?11 the versions of HL_STIX_LIST.  A row without
  * a newer version anywhere (newer = 0) is the last one without looking:
  * only a row with one looks whether the query may see it. */
-#define VERSIONS " AND (?10 & 4 OR (?10 & 1 AND (o.newer = 0 OR NOT EXISTS (SELECT 1" \
+#define VERSIONS " AND ((?10 & 4) <> 0 OR ((?10 & 1) <> 0 AND (o.newer = 0 OR NOT EXISTS (SELECT 1" \
 		 " FROM stix_object n INDEXED BY stix_sid" \
 		 " WHERE n.sid = o.sid AND n.version > o.version AND" SEEN("n") ")))" \
-		 " OR (?10 & 2 AND (o.older = 0 OR NOT EXISTS (SELECT 1" \
+		 " OR ((?10 & 2) <> 0 AND (o.older = 0 OR NOT EXISTS (SELECT 1" \
 		 " FROM stix_object n INDEXED BY stix_sid" \
 		 " WHERE n.sid = o.sid AND n.version < o.version AND" SEEN("n") ")))" \
-		 " OR (?10 & 8 AND o.version IN (SELECT value FROM json_each(?11))))"
+		 " OR ((?10 & 8) <> 0 AND o.version IN" \
+		 " (SELECT CAST(value AS BIGINT) FROM json_each(?11))))"
 /* ?6 the cursor; ?7 ids, ?8 types, ?9 spec versions; ?12 the limit. */
 #define REST " AND o.id > ?6" \
-	     " AND (?7 IS NULL OR o.sid IN (SELECT value FROM json_each(?7)))" \
-	     " AND (?8 IS NULL OR o.type IN (SELECT value FROM json_each(?8)))" \
-	     " AND (?9 IS NULL OR o.spec IN (SELECT value FROM json_each(?9)))" \
+	     " AND (CAST(?7 AS TEXT) IS NULL OR o.sid IN (SELECT value FROM json_each(?7)))" \
+	     " AND (CAST(?8 AS TEXT) IS NULL OR o.type IN (SELECT value FROM json_each(?8)))" \
+	     " AND (CAST(?9 AS TEXT) IS NULL OR o.spec IN (SELECT value FROM json_each(?9)))" \
 	     VERSIONS " ORDER BY o.id LIMIT ?12"
 
 static const char *const sql[] = {
@@ -60,15 +61,16 @@ static const char *const sql[] = {
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
 		" max(?13, coalesce((SELECT added FROM stix_object ORDER BY id DESC LIMIT 1),"
 		" 0) + 1), ?14, ?15,"
-		" EXISTS (SELECT 1 FROM stix_object INDEXED BY stix_sid"
-		"  WHERE link = ?1 AND sid = ?7 AND version > ?10),"
-		" EXISTS (SELECT 1 FROM stix_object INDEXED BY stix_sid"
-		"  WHERE link = ?1 AND sid = ?7 AND version < ?10))"
+		" CASE WHEN EXISTS (SELECT 1 FROM stix_object INDEXED BY stix_sid"
+		"  WHERE link = ?1 AND sid = ?7 AND version > ?10) THEN 1 ELSE 0 END,"
+		" CASE WHEN EXISTS (SELECT 1 FROM stix_object INDEXED BY stix_sid"
+		"  WHERE link = ?1 AND sid = ?7 AND version < ?10) THEN 1 ELSE 0 END)"
 		" ON CONFLICT (link, sid, version) DO UPDATE SET side = ?2, seq = ?3,"
 		" case_side = ?4, case_seq = ?5, case_name = ?6, tlp = ?12, json = ?14, sent = ?15"
-		" WHERE (?15, ?3) < (sent, seq)",
+		" WHERE (?15, ?3) < (stix_object.sent, stix_object.seq)",
 	[Q_VERSIONS - Q_PUT] = "UPDATE stix_object INDEXED BY stix_sid"
-			       " SET newer = newer OR version < ?3, older = older OR version > ?3"
+			       " SET newer = CASE WHEN newer <> 0 OR version < ?3 THEN 1 ELSE 0 END,"
+			       " older = CASE WHEN older <> 0 OR version > ?3 THEN 1 ELSE 0 END"
 			       " WHERE link = ?1 AND sid = ?2 AND version <> ?3",
 	[Q_CLEAR - Q_PUT] = "DELETE FROM stix_object",
 	/* The first row of each case, found by skipping through stix_case
@@ -101,6 +103,8 @@ static const char *const sql[] = {
 	[Q_BY_CASE - Q_PUT] = COLS "INDEXED BY stix_case WHERE" SEEN("o")
 			      " AND o.case_side = ?4 AND o.case_seq = ?5" REST,
 	[Q_BY_LINK - Q_PUT] = COLS "NOT INDEXED WHERE" SEEN("o") REST,
+	[Q_HAS - Q_PUT] = "SELECT count(*) FROM stix_object WHERE link = ?1 AND sid = ?2"
+			  " AND version = ?3",
 };
 
 static struct hl_dbs *stmt(struct hl_store *st, int key)
@@ -114,13 +118,38 @@ static void bind_text(struct hl_dbs *s, int i, const char *t)
 		hl_db_bind_text(s, i, t, -1, HL_DB_STATIC);
 }
 
+/* Whether the store has a row of o's object and version: PostgreSQL's
+ * upsert does not say whether it added or replaced one. */
+static int known(struct hl_store *st, const struct hl_stix_obj *o, bool *has)
+{
+	struct hl_dbs *s = stmt(st, Q_HAS);
+	int r = 0;
+
+	if (!s)
+		return -HL_ESTORE;
+	hl_db_bind_int64(s, 1, o->link);
+	bind_text(s, 2, o->sid);
+	hl_db_bind_int64(s, 3, o->version);
+	if (hl_db_step(s) == HL_DB_ROW)
+		*has = hl_db_column_int64(s, 0) > 0;
+	else
+		r = hl_store_fail(st);
+	hl_db_reset(s);
+	return r;
+}
+
 int hl_store_stix_put(struct hl_store *st, const struct hl_stix_obj *o, bool *added)
 {
-	struct hl_dbs *s = stmt(st, Q_PUT);
+	sqlite3 *lite = hl_db_sqlite(hl_store_db(st));
+	struct hl_dbs *s;
+	bool had = false;
 	int r;
 
 	if (added)
 		*added = false;
+	if (!lite && (r = known(st, o, &had)) < 0)
+		return r;
+	s = stmt(st, Q_PUT);
 	if (!s)
 		return -HL_ESTORE;
 	hl_db_bind_int64(s, 1, o->link);
@@ -140,9 +169,10 @@ int hl_store_stix_put(struct hl_store *st, const struct hl_stix_obj *o, bool *ad
 	hl_db_bind_int64(s, 15, o->sent);
 	/* A copy sent earlier takes the row's place, keeping its id and
 	 * added; only a new row sets the last rowid. */
-	sqlite3_set_last_insert_rowid(hl_db_sqlite(hl_store_db(st)), 0);
+	if (lite)
+		sqlite3_set_last_insert_rowid(lite, 0);
 	r = hl_store_done(st, s);
-	if (r < 0 || hl_db_last_insert_rowid(hl_store_db(st)) == 0)
+	if (r < 0 || (lite ? hl_db_last_insert_rowid(hl_store_db(st)) == 0 : had))
 		return r;
 	if (added)
 		*added = true;
@@ -303,7 +333,7 @@ int hl_store_stix_each(struct hl_store *st, const struct hl_stix_query *q,
 	bind_text(s, 9, q->specs);
 	hl_db_bind_int(s, 10, q->versions ? q->versions : HL_STIX_LAST);
 	bind_text(s, 11, q->version_list ? q->version_list : "[]");
-	hl_db_bind_int64(s, 12, q->limit ? (int64_t)q->limit + 1 : -1);
+	hl_db_bind_int64(s, 12, q->limit ? (int64_t)q->limit + 1 : INT64_MAX);
 	if (one_type[0])
 		hl_db_bind_text(s, 13, one_type, -1, HL_DB_STATIC);
 	return hl_stix_rows(st, s, q->limit, fn, ctx, more);

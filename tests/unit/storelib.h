@@ -256,6 +256,33 @@ static inline void ts_sql(const char *path, const char *sql)
 	sqlite3_close(db);
 }
 
+/* The text of the first column of the only row of sql, run directly. */
+static inline void ts_sql_text(const char *path, const char *sql, char *out, size_t cap)
+{
+	if (ts_pg()) {
+		PGconn *c = PQconnectdb(path);
+		PGresult *res = PQexec(c, sql);
+
+		if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1)
+			fail_msg("%s: %s", sql, PQresultErrorMessage(res));
+		snprintf(out, cap, "%s", PQgetvalue(res, 0, 0));
+		PQclear(res);
+		PQfinish(c);
+	} else {
+		sqlite3 *db;
+		sqlite3_stmt *s;
+
+		assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+		if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
+			fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+		assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+		snprintf(out, cap, "%s", (const char *)sqlite3_column_text(s, 0));
+		assert_int_equal(sqlite3_step(s), SQLITE_DONE);
+		sqlite3_finalize(s);
+		sqlite3_close(db);
+	}
+}
+
 /* The first column of the first row of a query run directly. */
 static inline int64_t ts_sql_int(const char *path, const char *sql)
 {

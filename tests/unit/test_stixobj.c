@@ -393,16 +393,8 @@ static void row_of(struct fx *f, char *out, size_t cap)
 	char q[] = "SELECT id || ' ' || (added - 1795341240000000) || ' ' || tlp || ' '"
 		   " || case_side || '/' || case_seq || ' ' || json FROM stix_object"
 		   " WHERE sid = '" IND(1) "' AND version = 1795341240000001 AND link = 1";
-	sqlite3 *db;
-	sqlite3_stmt *s;
 
-	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, q, -1, &s, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-	snprintf(out, cap, "%s", (const char *)sqlite3_column_text(s, 0));
-	assert_int_equal(sqlite3_step(s), SQLITE_DONE);
-	sqlite3_finalize(s);
-	sqlite3_close(db);
+	ts_sql_text(f->path, q, out, cap);
 }
 
 /* Copies of one object: the copy sent first is served, in the first
@@ -515,6 +507,8 @@ static void test_plans(void **state)
 	struct fx *f = *state;
 	struct hl_stix_query q = query();
 
+	TS_SQLITE_ONLY();
+
 	q.ids = "[\"" IND(1) "\"]";
 	plan_has(f, &q, "SEARCH o USING INDEX stix_sid (link=? AND sid=?)", true);
 	plan_has(f, &q, "SEARCH n USING INDEX stix_sid (link=? AND sid=? AND version>?)", true);
@@ -541,6 +535,8 @@ static void test_migration(void **state)
 {
 	struct fx *f = *state;
 	struct hl_stix_query q = query();
+
+	TS_SQLITE_ONLY();
 
 	/* A store of schema 20 has no objects table: migration 21 adds it
 	 * and drops the items, so that the index reads every message again
