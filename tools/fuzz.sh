@@ -19,21 +19,24 @@ cd "$(dirname "$0")/.."
 OUT=${FUZZ_OUT:-build/fuzz}
 CC=${FUZZ_CC:-clang}
 CFLAGS="-std=c11 -D_GNU_SOURCE -UNDEBUG -g -O1 -fno-omit-frame-pointer -Wall -Wextra"
-CFLAGS="$CFLAGS -Isrc/core -Isrc/party -Ifuzz $(pkg-config --cflags libsodium gnutls jansson)"
+CFLAGS="$CFLAGS -Isrc/core -Isrc/party -Isrc/store -Ifuzz"
+CFLAGS="$CFLAGS $(pkg-config --cflags libsodium gnutls jansson sqlite3 libpq)"
 SAN="address,undefined -fno-sanitize-recover=all"
-LIBS=$(pkg-config --libs libsodium gnutls jansson)
+LIBS=$(pkg-config --libs libsodium gnutls jansson sqlite3 libpq)
 
 usage() {
 	sed -n '4,6p' "$0" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 }
 
-# Compiles src/core/*.c, src/party/config.c (which needs only the core)
-# and the fixture for linking into fuzz targets.
+# Compiles src/core/*.c, src/party/config.c (which needs the core, and
+# the store's engines to check its store setting: src/store/db.c and
+# pg.c) and the fixture for linking into fuzz targets.
 build_lib() {
 	mkdir -p "$OUT/obj"
 	objs=""
-	for src in src/core/*.c src/party/config.c fuzz/fixture.c; do
+	for src in src/core/*.c src/party/config.c src/store/db.c src/store/pg.c \
+		fuzz/fixture.c; do
 		obj=$OUT/obj/$(basename "$src" .c).o
 		$CC $CFLAGS -fsanitize=fuzzer-no-link,$SAN -c "$src" -o "$obj"
 		objs="$objs $obj"

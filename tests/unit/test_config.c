@@ -381,6 +381,29 @@ static void test_console(void **state)
 	refused("name = ru-cert\nconsole.idle = 0s\n", 2, "console.idle: want a duration");
 }
 
+/* store: hotline.db in the home unless set; an absolute path, or a
+ * PostgreSQL connection string libpq reads, never with a password. */
+static void test_store(void **state)
+{
+	struct hl_config c;
+
+	(void)state;
+	assert_int_equal(parse("name = ru-cert\n", &c), 0);
+	assert_string_equal(c.store, "");
+	assert_int_equal(parse("name = ru-cert\nstore = /srv/hotline.db\n", &c), 0);
+	assert_string_equal(c.store, "/srv/hotline.db");
+	assert_int_equal(parse("name = ru-cert\nstore = host=/run/pg dbname=hotline"
+			       " options=-csearch_path=ru_cert\n", &c), 0);
+	assert_string_equal(c.store, "host=/run/pg dbname=hotline options=-csearch_path=ru_cert");
+	assert_int_equal(parse("name = ru-cert\nstore = postgresql://hotline@db1/hotline\n",
+			       &c), 0);
+	refused("name = ru-cert\nstore = hotline.db\n", 2, "store: want an absolute path");
+	refused("name = ru-cert\nstore = host=db1 nosuch=1\n", 2, "store: ");
+	refused("name = ru-cert\nstore = host=db1 password=secret\n", 2, "pgpass");
+	refused("name = ru-cert\nstore = postgresql://hotline:secret@db1/hotline\n", 2,
+		"pgpass");
+}
+
 /* The console's files: by default where make install put them and
  * Debian's /usr/share/javascript; absolute paths only. */
 static void test_console_files(void **state)
@@ -417,6 +440,7 @@ int main(void)
 		cmocka_unit_test(test_superseded),
 		cmocka_unit_test(test_console),
 		cmocka_unit_test(test_console_files),
+		cmocka_unit_test(test_store),
 	};
 
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
