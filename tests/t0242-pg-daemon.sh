@@ -5,38 +5,17 @@
 # to a peer on SQLite, and a restart finds everything where it was.
 . "$(dirname "$0")/test-lib.sh"
 . "$(dirname "$0")/lib-transcript.sh"
-
-SCHEMA=t0242_$$
-PG="${HOTLINE_TEST_PG:-} options=-csearch_path=$SCHEMA"
-
-pg_drop() {
-	[ -n "${HOTLINE_TEST_PG:-}" ] &&
-		psql -X -q "$HOTLINE_TEST_PG" -c "DROP SCHEMA IF EXISTS $SCHEMA CASCADE" \
-			>/dev/null 2>&1
-	cleanup
-}
-trap pg_drop EXIT
+. "$(dirname "$0")/lib-pg.sh"
 
 RU_PORT=$(free_port)
 US_PORT=$(free_port)
 
-# received HOME LINK N : HOME has received N messages on LINK.
-received() {
-	test "$(show_field "$1" "$2" received)" = "$3 $3"
-}
-
-# receipted HOME LINK N : HOME's N messages on LINK are all receipted.
-receipted() {
-	test "$(show_field "$1" "$2" sent)" = "$3 $3"
-}
-
 test_expect_success 'ru-cert keeps its store in a PostgreSQL schema' '
-	test -n "${HOTLINE_TEST_PG:-}" &&
-	psql -X -q -v ON_ERROR_STOP=1 "$HOTLINE_TEST_PG" -c "CREATE SCHEMA $SCHEMA" &&
+	pg_schema &&
 	new_party ru-cert "$RU_PORT" && new_party us-cert "$US_PORT" &&
 	echo "store = $PG" >>ru-cert/hotline.conf &&
 	link_both ru-cert us-cert &&
-	test "$(psql -X -A -t "$PG" -c "SELECT count(*) FROM link")" = 1
+	test "$(pg_rows link)" = 1
 '
 
 test_expect_success 'a store setting libpq cannot read, or with a password, is refused' '
@@ -62,7 +41,7 @@ test_expect_success 'messages go both ways and come back receipted' '
 	wait_for 20 received ru-cert us-cert 1 &&
 	wait_for 20 receipted ru-cert us-cert 3 &&
 	wait_for 20 receipted us-cert ru-cert 1 &&
-	test "$(psql -X -A -t "$PG" -c "SELECT count(*) FROM envelope")" = 4
+	test "$(pg_rows envelope)" = 4
 '
 
 test_expect_success 'both logs verify, on PostgreSQL and on SQLite' '

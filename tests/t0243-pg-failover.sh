@@ -10,18 +10,9 @@
 # active node stops at once, and the standby takes over.
 . "$(dirname "$0")/test-lib.sh"
 . "$(dirname "$0")/lib-transcript.sh"
+. "$(dirname "$0")/lib-pg.sh"
 
-SCHEMA=t0243_$$
-PG="${HOTLINE_TEST_PG:-} options=-csearch_path=$SCHEMA"
 ROUNDS=20
-
-pg_drop() {
-	[ -n "${HOTLINE_TEST_PG:-}" ] &&
-		psql -X -q "$HOTLINE_TEST_PG" -c "DROP SCHEMA IF EXISTS $SCHEMA CASCADE" \
-			>/dev/null 2>&1
-	cleanup
-}
-trap pg_drop EXIT
 
 RU_PORT=$(free_port)
 US_PORT=$(free_port)
@@ -36,17 +27,8 @@ took_over() {
 	test "$(count_lines "ready:" "$TEST_DIR/$1.log")" -ge "$2"
 }
 
-received() {
-	test "$(show_field "$1" "$2" received)" = "$3 $3"
-}
-
-receipted() {
-	test "$(show_field "$1" "$2" sent)" = "$3 $3"
-}
-
 test_expect_success 'ru-cert has two nodes on one PostgreSQL store' '
-	test -n "${HOTLINE_TEST_PG:-}" &&
-	psql -X -q -v ON_ERROR_STOP=1 "$HOTLINE_TEST_PG" -c "CREATE SCHEMA $SCHEMA" &&
+	pg_schema &&
 	new_party ru-cert "$RU_PORT" && new_party us-cert "$US_PORT" &&
 	echo "store = $PG" >>ru-cert/hotline.conf &&
 	link_both ru-cert us-cert &&
@@ -96,7 +78,7 @@ test_expect_success 'every message arrived exactly once, and every one is receip
 	wait_for 30 received $active us-cert $got &&
 	wait_for 30 receipted $active us-cert $sent &&
 	wait_for 30 receipted us-cert ru-cert $got &&
-	test "$(psql -X -A -t "$PG" -c "SELECT count(*) FROM envelope")" = $((sent + got))
+	test "$(pg_rows envelope)" = $((sent + got))
 '
 
 test_expect_success 'both logs verify: no entry of ru-cert was ever signed twice' '

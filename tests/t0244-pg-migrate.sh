@@ -6,32 +6,13 @@
 # the copy as it ran on the file.
 . "$(dirname "$0")/test-lib.sh"
 . "$(dirname "$0")/lib-transcript.sh"
-
-SCHEMA=t0244_$$
-PG="${HOTLINE_TEST_PG:-} options=-csearch_path=$SCHEMA"
-
-pg_drop() {
-	[ -n "${HOTLINE_TEST_PG:-}" ] &&
-		psql -X -q "$HOTLINE_TEST_PG" -c "DROP SCHEMA IF EXISTS $SCHEMA CASCADE" \
-			>/dev/null 2>&1
-	cleanup
-}
-trap pg_drop EXIT
+. "$(dirname "$0")/lib-pg.sh"
 
 RU_PORT=$(free_port)
 US_PORT=$(free_port)
 
-received() {
-	test "$(show_field "$1" "$2" received)" = "$3 $3"
-}
-
-receipted() {
-	test "$(show_field "$1" "$2" sent)" = "$3 $3"
-}
-
 test_expect_success 'ru-cert on SQLite exchanges messages with us-cert' '
-	test -n "${HOTLINE_TEST_PG:-}" &&
-	psql -X -q -v ON_ERROR_STOP=1 "$HOTLINE_TEST_PG" -c "CREATE SCHEMA $SCHEMA" &&
+	pg_schema &&
 	linked_pair ru-cert "$RU_PORT" us-cert "$US_PORT" &&
 	start_daemon ru-cert && start_daemon us-cert &&
 	for i in 1 2 3; do
@@ -57,14 +38,14 @@ test_expect_success 'the store is copied with progress, and both verify' '
 	grep -q "^copied envelope: 4 row(s)$" progress &&
 	grep -q "^copied link: 1 row(s)$" progress &&
 	grep -q "^copied [0-9]* row(s) into .*; both stores verify" out &&
-	test "$(psql -X -A -t "$PG" -c "SELECT count(*) FROM envelope")" = 4 &&
+	test "$(pg_rows envelope)" = 4 &&
 	test "$(sqlite3 ru-cert/hotline.db "SELECT count(*) FROM envelope")" = 4
 '
 
 test_expect_success 'a target with rows is never overwritten' '
 	expect_code 1 "$HOTLINE" --home ru-cert store migrate --to "postgresql:$PG" 2>err &&
 	grep -q "is not empty (table link has 1 row(s))" err &&
-	test "$(psql -X -A -t "$PG" -c "SELECT count(*) FROM envelope")" = 4
+	test "$(pg_rows envelope)" = 4
 '
 
 test_expect_success 'hotlined runs on the copy: what was there is there, and it goes on' '
