@@ -35,6 +35,9 @@
 /* PostgreSQL's type numbers (pg_type.oid) of the store's columns. */
 enum { PG_BOOL = 16, PG_INT8 = 20, PG_INT2 = 21, PG_INT4 = 23, PG_TEXT = 25, PG_NUMERIC = 1700 };
 
+/* A scan's rows come from its cursor this many at a time. */
+#define FETCH_ROWS 512
+
 /* SQLSTATE of a taken primary key or unique value. */
 #define UNIQUE_VIOLATION "23505"
 
@@ -70,6 +73,9 @@ struct hl_pgs {
 	int *lens, *fmts;
 	PGresult *res;
 	int row;		/* the row steps have reached, -1 before */
+	bool cursor;		/* a scan, read in batches (hl_pg_prepare) */
+	bool open;		/* its cursor is declared */
+	bool last_batch;	/* the batch in res is the cursor's last */
 	struct blob *blobs;	/* bytea columns decoded, by column */
 	int nblobs;
 };
@@ -452,8 +458,25 @@ int hl_pg_prepare(struct hl_pgdb *db, const char *sql, bool persistent,
 	s->row = -1;
 	/* Named even when run once: the unnamed statement is replaced by
 	 * the next one prepared, which may come before this one runs. */
-	(void)persistent;
 	snprintf(s->name, sizeof(s->name), "s%u", db->next++);
+	/* A query run once is a scan (a whole log, a table to compare):
+	 * its rows come from a cursor in batches, not all at once into
+	 * memory.  WITH HOLD lets it outlive the transaction it began in,
+	 * and serves outside one. */
+	if (!persistent && (strncmp(text, "SELECT", 6) == 0 || strncmp(text, "WITH", 4) == 0)) {
+		char *declare = NULL;
+
+		if (asprintf(&declare, "DECLARE c%s NO SCROLL CURSOR WITH HOLD FOR %s", s->name,
+			     text) < 0) {
+			set_err(db, "out of memory");
+			free(text);
+			hl_pg_finalize(s);
+			return -1;
+		}
+		free(text);
+		text = declare;
+		s->cursor = true;
+	}
 	/* A parameter the text does not name (a statement that shares its
 	 * numbering with others) still comes: as text, for want of a type. */
 	for (int i = 0; i < s->nparams && i < 64; i++)
@@ -472,7 +495,7 @@ int hl_pg_prepare(struct hl_pgdb *db, const char *sql, bool persistent,
 	return 0;
 }
 
-static void drop_result(struct hl_pgs *s)
+static void drop_batch(struct hl_pgs *s)
 {
 	for (int i = 0; i < s->nblobs; i++) {
 		PQfreemem(s->blobs[i].p);
@@ -480,6 +503,18 @@ static void drop_result(struct hl_pgs *s)
 	}
 	PQclear(s->res);
 	s->res = NULL;
+}
+
+static void drop_result(struct hl_pgs *s)
+{
+	char q[32];
+
+	if (s->open && PQstatus(s->db->conn) == CONNECTION_OK) {
+		snprintf(q, sizeof(q), "CLOSE c%s", s->name);
+		PQclear(PQexec(s->db->conn, q));
+	}
+	s->open = false;
+	drop_batch(s);
 	s->row = -1;
 }
 
@@ -584,6 +619,39 @@ int hl_pg_bind_null(struct hl_pgs *s, int i)
 	return param(s, i) ? HL_DB_OK : HL_DB_ERROR;
 }
 
+/* Room to decode each column of the result's rows. */
+static int fit_blobs(struct hl_pgs *s)
+{
+	if (PQnfields(s->res) > s->nblobs) {
+		struct blob *b = realloc(s->blobs, (size_t)PQnfields(s->res) * sizeof(*b));
+
+		if (!b)
+			return HL_DB_ERROR;
+		for (int i = s->nblobs; i < PQnfields(s->res); i++)
+			b[i] = (struct blob){.row = -1};
+		s->blobs = b;
+		s->nblobs = PQnfields(s->res);
+	}
+	return HL_DB_OK;
+}
+
+/* The cursor's next batch of rows into res. */
+static int fetch(struct hl_pgs *s)
+{
+	char q[48];
+
+	drop_batch(s);
+	snprintf(q, sizeof(q), "FETCH %d FROM c%s", FETCH_ROWS, s->name);
+	s->res = PQexec(s->db->conn, q);
+	if (!result_ok(s->db, s->res)) {
+		drop_batch(s);
+		return HL_DB_ERROR;
+	}
+	s->row = -1;
+	s->last_batch = PQntuples(s->res) < FETCH_ROWS;
+	return fit_blobs(s);
+}
+
 static int run(struct hl_pgs *s)
 {
 	const char *tuples;
@@ -610,25 +678,28 @@ static int run(struct hl_pgs *s)
 		s->res = NULL;
 		return HL_DB_ERROR;
 	}
-	if (PQnfields(s->res) > s->nblobs) {
-		struct blob *b = realloc(s->blobs, (size_t)PQnfields(s->res) * sizeof(*b));
-
-		if (!b)
-			return HL_DB_ERROR;
-		for (int i = s->nblobs; i < PQnfields(s->res); i++)
-			b[i] = (struct blob){.row = -1};
-		s->blobs = b;
-		s->nblobs = PQnfields(s->res);
+	if (s->cursor) {
+		PQclear(s->res);
+		s->res = NULL;
+		s->open = true;
+		return fetch(s);
 	}
-	return HL_DB_OK;
+	return fit_blobs(s);
 }
 
 int hl_pg_step(struct hl_pgs *s)
 {
-	if (!s->res && s->row < 0 && run(s) != HL_DB_OK)
+	if (!s->res && !s->open && s->row < 0 && run(s) != HL_DB_OK)
 		return HL_DB_ERROR;
 	if (!s->res)
 		return HL_DB_DONE;
+	s->row++;
+	if (s->row < PQntuples(s->res))
+		return HL_DB_ROW;
+	if (!s->cursor || s->last_batch)
+		return HL_DB_DONE;
+	if (fetch(s) != HL_DB_OK)
+		return HL_DB_ERROR;
 	s->row++;
 	return s->row < PQntuples(s->res) ? HL_DB_ROW : HL_DB_DONE;
 }

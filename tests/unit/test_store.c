@@ -550,6 +550,37 @@ static void test_envelopes(void **state)
 }
 
 /* A row of another link's log needs that link. */
+static int count_env(void *ctx, uint64_t seq, const void *p, size_t n, const hl_hash leaf)
+{
+	uint64_t *next = ctx;
+	hl_hash want;
+
+	assert_int_equal(seq, *next);
+	hl_merkle_leaf(p, n, want);
+	assert_memory_equal(leaf, want, HL_HASH_LEN);
+	(*next)++;
+	return 0;
+}
+
+/* A log longer than a batch of PostgreSQL's cursor (pg.c) is read
+ * whole, in order, while other statements run between its rows. */
+static void test_long_scan(void **state)
+{
+	struct fx *f = *state;
+	struct hl_link l;
+	uint64_t next = 1, size = 0;
+
+	ts_link(f->st, A, B, NULL, true, NOW, &l);
+	assert_int_equal(hl_store_begin(f->st), 0);
+	put_envelopes(f->st, l.id, HL_OURS, 1100);
+	assert_int_equal(hl_store_commit(f->st), 0);
+	assert_int_equal(hl_store_envelope_each(f->st, l.id, HL_OURS, count_env, &next), 0);
+	assert_int_equal(next, 1101);
+	assert_int_equal(hl_store_log_size(f->st, l.id, HL_OURS, &size), 0);
+	assert_int_equal(size, 1100);
+	hl_link_free(&l);
+}
+
 static void test_foreign_key(void **state)
 {
 	struct fx *f = *state;
@@ -1189,6 +1220,7 @@ int main(void)
 		T(test_link_damaged_card),
 		T(test_envelopes),
 		T(test_foreign_key),
+		T(test_long_scan),
 		T(test_nodes),
 		T(test_layout_migration),
 		T(test_checkpoints),
