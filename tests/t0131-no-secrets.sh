@@ -17,9 +17,10 @@ fi
 
 # The commands that need no daemon and may open the store or the keys
 # (issue 10): init, card (and card verify), fingerprint, envelope,
-# batch, log verify, rebuild, help, version; proof verify is local
-# too, proof export is not.
-LOCAL="init card fingerprint envelope batch log rebuild help version"
+# batch, log verify, rebuild, store migrate, help, version; proof
+# verify is local too, proof export is not.  status reads the store
+# itself only for its node line, on a PostgreSQL store (issue 15).
+LOCAL="init card fingerprint envelope batch log rebuild store help version"
 
 
 RU_PORT=$(free_port)

@@ -9,6 +9,7 @@
 #include "case.h"
 #include "cli.h"
 #include "error.h"
+#include "db.h"
 #include "i18n.h"
 #include "lease.h"
 #include "transcript.h"
@@ -302,10 +303,15 @@ static void status_print(json_t *st, bool json)
 static json_t *node_json(const struct hl_party *p)
 {
 	char node[HL_NODE_MAX + 1];
-	struct hl_store *st = cli_store_open(p);
+	struct hl_store *st;
 	int64_t epoch, since;
 	json_t *j = NULL;
 
+	/* A file is this node's alone, and the operators' commands never
+	 * open it (DESIGN.md decision 9). */
+	if (!hl_db_is_postgresql(p->conf.store))
+		return NULL;
+	st = cli_store_open(p);
 	if (st && hl_store_shared(st) && hl_store_lease_holder(st, node, &epoch, &since) == 0)
 		j = json_pack("{s:s?, s:I, s:I}", "active", node[0] ? node : NULL, "epoch",
 			      (json_int_t)epoch, "since", (json_int_t)since);
@@ -352,10 +358,15 @@ int status_main(int argc, char **argv)
 		status_print(st, json);
 	} else {
 		level = STATUS_UNKNOWN;
-		if (json)
-			cli_json_print(json_pack("{s:s, s:b, s:s, s:[], s:n, s:n, s:O?}", "party",
-						 p->card.name, "hotlined", r > 0, "level", "unknown",
-						 "links", "hook_failing", "tls", "node", node));
+		if (json) {
+			json_t *j = json_pack("{s:s, s:b, s:s, s:[], s:n, s:n}", "party",
+					      p->card.name, "hotlined", r > 0, "level", "unknown",
+					      "links", "hook_failing", "tls");
+
+			if (j && node)
+				json_object_set(j, "node", node);
+			cli_json_print(j);
+		}
 		else if (r < 0)
 			status_head(NULL, false);
 	}
