@@ -48,7 +48,19 @@ test_failed=0
 
 cleanup() {
 	[ -n "${KEEP:-}" ] && { echo "# kept $TEST_DIR"; return; }
+	pg_schemas_drop
 	[ -n "${TEST_DIR:-}" ] && rm -rf "$TEST_DIR"
+}
+
+# With HOTLINE_TEST_ENGINE=postgresql, each party new_party makes keeps
+# its store in a schema of its own in the test cluster ($HOTLINE_TEST_PG),
+# dropped at the end (t0246 runs tests so).
+pg_schemas_drop() {
+	[ -f "${TEST_DIR:-}/.pg_schemas" ] || return 0
+	while read -r pd_schema; do
+		psql -X -q "$HOTLINE_TEST_PG" -c "DROP SCHEMA IF EXISTS $pd_schema CASCADE" \
+			>/dev/null 2>&1
+	done <"$TEST_DIR/.pg_schemas"
 }
 trap cleanup EXIT
 
@@ -189,7 +201,14 @@ file_size() {
 
 # new_party NAME PORT : creates a party in $TEST_DIR/NAME.
 new_party() {
-	"$HOTLINE" init --name "$1" --home "$TEST_DIR/$1" --listen "127.0.0.1:$2" >/dev/null
+	"$HOTLINE" init --name "$1" --home "$TEST_DIR/$1" --listen "127.0.0.1:$2" >/dev/null ||
+		return 1
+	[ "${HOTLINE_TEST_ENGINE:-}" = postgresql ] || return 0
+	np_schema=$(basename "$0" .sh | cut -d- -f1)_$(echo "$1" | tr -c 'a-z0-9\n' _)_$$
+	echo "$np_schema" >>"$TEST_DIR/.pg_schemas" &&
+	psql -X -q -v ON_ERROR_STOP=1 "$HOTLINE_TEST_PG" -c "CREATE SCHEMA $np_schema" &&
+	echo "store = $HOTLINE_TEST_PG options=-csearch_path=$np_schema" \
+		>>"$TEST_DIR/$1/hotline.conf"
 }
 
 # seed_text : an Arabic report of about 2 kB (tests/data/report-ar.txt,

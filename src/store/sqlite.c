@@ -548,7 +548,12 @@ static const char *const sql[S_COUNT] = {
 			" i.case_side, i.case_seq, i.case_no FROM term t"
 			" JOIN item i ON i.link = t.link AND i.side = t.side AND i.seq = t.seq"
 			" JOIN message m ON m.link = t.link AND m.side = t.side AND m.seq = t.seq"
-			" WHERE t.value = ? COLLATE NOCASE ORDER BY m.time, t.link, t.side, t.seq",
+			" WHERE t.value = ? COLLATE NOCASE ORDER BY m.time, t.link, t.side, t.seq"
+			HL_DB_PG "SELECT t.link, t.side, t.seq, m.time, t.object, t.kind, t.value,"
+			" i.case_side, i.case_seq, i.case_no FROM term t"
+			" JOIN item i ON i.link = t.link AND i.side = t.side AND i.seq = t.seq"
+			" JOIN message m ON m.link = t.link AND m.side = t.side AND m.seq = t.seq"
+			" WHERE lower(t.value) = lower(?) ORDER BY m.time, t.link, t.side, t.seq",
 	[S_TERM_CLEAR] = "DELETE FROM term",
 #define HIT_COLUMNS "SELECT t.link, t.side, t.seq, m.time, t.object, t.kind, t.value," \
 		    " i.case_side, i.case_seq, i.case_no FROM term t" \
@@ -568,7 +573,15 @@ static const char *const sql[S_COUNT] = {
 			" JOIN text_row x ON x.id = f.rowid"
 			" JOIN item i ON i.link = x.link AND i.side = x.side AND i.seq = x.seq"
 			" JOIN message m ON m.link = x.link AND m.side = x.side AND m.seq = x.seq"
-			" WHERE text_fts MATCH ?2 ORDER BY m.time, x.link, x.side, x.seq",
+			" WHERE text_fts MATCH ?2 ORDER BY m.time, x.link, x.side, x.seq" HL_DB_PG
+			/* The words of ?1 in a row, as FTS5's phrase ?2 finds them. */
+			"SELECT x.link, x.side, x.seq, m.time, '', 'text', ?1,"
+			" i.case_side, i.case_seq, i.case_no FROM text_fts f"
+			" JOIN text_row x ON x.id = f.rowid"
+			" JOIN item i ON i.link = x.link AND i.side = x.side AND i.seq = x.seq"
+			" JOIN message m ON m.link = x.link AND m.side = x.side AND m.seq = x.seq"
+			" WHERE to_tsvector('simple', f.body) @@ phraseto_tsquery('simple', ?1)"
+			" ORDER BY m.time, x.link, x.side, x.seq",
 	[S_TEXT_CLEAR] = "DELETE FROM text_fts",
 	[S_TEXT_CLEAR_ROWS] = "DELETE FROM text_row",
 	/* The notify of one log that opened the case of that number. */
