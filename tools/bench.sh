@@ -5,6 +5,9 @@
 # whose fsync it measures, and prints its figures beside the floors it
 # measured in the same run: a figure from another machine or another
 # day means little.  Set TMPDIR to the disk the store will live on.
+# bench_delivery runs twice: on SQLite, then on PostgreSQL (a throw-away
+# cluster of tools/pgtest.sh under TMPDIR), skipped with the reason when
+# no PostgreSQL server is installed.
 set -u
 
 build=${1:-build}
@@ -40,5 +43,14 @@ for b in $(ls "$build"/bench/bench_* | grep -v '/bench_hub$') "$build/bench/benc
 	*/bench_memory) HOTLINE_BENCH_MEMORY_SECONDS=${HOTLINE_BENCH_MEMORY_SECONDS:-60} "$b" ;;
 	*) "$b" ;;
 	esac || { echo "$(basename "$b") failed"; status=1; }
+	[ "${b##*/}" = bench_delivery ] || continue
+	echo
+	echo "== bench_delivery --store postgresql (the same runs, each party's store a schema of a throw-away PostgreSQL cluster)"
+	"$b" --store postgresql --pgtest "$(dirname "$0")/pgtest.sh"
+	case $? in
+	0) ;;
+	3) echo "bench_delivery on PostgreSQL: skipped (no cluster could be started, said above)" ;;
+	*) echo "bench_delivery --store postgresql failed"; status=1 ;;
+	esac
 done
 exit $status
