@@ -138,7 +138,7 @@ $(O)/tests/tools/%: tests/tools/%.c tests/tools/tool.h $(O)/libhotline.a
 	$(call say,TOOL,$@)
 	$(Q)$(CC) $(HL_CFLAGS) $(CFLAGS) $(SANFLAGS) -o $@ $< $(O)/libhotline.a $(LIBS)
 
-$(O)/bench/%: bench/%.c bench/bench.h bench/daemons.h $(O)/libhotline.a
+$(O)/bench/%: bench/%.c $(wildcard bench/*.h) $(O)/libhotline.a
 	@mkdir -p $(dir $@)
 	$(call say,BENCH,$@)
 	$(Q)$(CC) $(HL_CFLAGS) $(CFLAGS) -o $@ $< $(O)/libhotline.a $(LIBS)
