@@ -803,27 +803,44 @@ static int add_columns(struct hl_store *st, int version)
 	return r;
 }
 
-/* A PostgreSQL store starts whole at the schema SQLite's migrations
- * reach (pgschema.h), in the writers' lock, so that two nodes starting
- * at once build it once.  hl_meta holds its version. */
-static int migrate_pg(struct hl_store *st)
+/* The version of a PostgreSQL store's schema, 0 for none yet. */
+static int pg_version(struct hl_store *st, int64_t *version)
 {
 	static const char *const steps[] = {
 		"SELECT to_regclass('hl_meta') IS NOT NULL",
 		"SELECT value FROM hl_meta WHERE key = 'user_version'",
 	};
-	int64_t version = 0;
-	int r = exec(st, "BEGIN IMMEDIATE");
+	int r = 0;
 
-	for (size_t i = 0; r == 0 && i < 2 && (i == 0 || version); i++) {
+	*version = 0;
+	for (size_t i = 0; r == 0 && i < 2 && (i == 0 || *version); i++) {
 		struct hl_dbs *s = NULL;
 
-		if (hl_db_prepare(st->db, steps[i], false, &s) < 0 || hl_db_step(s) != HL_DB_ROW)
+		if (hl_db_prepare(st->db, steps[i], true, &s) < 0 || hl_db_step(s) != HL_DB_ROW)
 			r = fail(st);
 		else
-			version = hl_db_column_int64(s, 0);
+			*version = hl_db_column_int64(s, 0);
 		hl_db_finalize(s);
 	}
+	return r;
+}
+
+/* A PostgreSQL store starts whole at the schema SQLite's migrations
+ * reach (pgschema.h), in the writers' lock, so that two nodes starting
+ * at once build it once.  hl_meta holds its version.  A store that has
+ * it is opened without the lock: hotlined opens handles while its
+ * writer works. */
+static int migrate_pg(struct hl_store *st)
+{
+	int64_t version = 0;
+	int r = pg_version(st, &version);
+
+	if (r == 0 && version == (int64_t)NMIGRATIONS)
+		return 0;
+	if (r == 0)
+		r = exec(st, "BEGIN IMMEDIATE");
+	if (r == 0)
+		r = pg_version(st, &version);
 	if (r == 0 && version == 0)
 		r = exec(st, hl_pg_schema);
 	else if (r == 0 && version != (int64_t)NMIGRATIONS) {
