@@ -200,7 +200,7 @@ CHECK_FIRST := $(addprefix tests/,t0005-batch.sh t0185-hub-scale.sh t0018-cases.
 	t0184-group-board.sh t0186-group-case.sh t0007-crash.sh t0164-rotate.sh t0012-refused.sh \
 	t0215-console-terms.sh t0016-check-scheduled.sh t0213-console-pages.sh \
 	t0011-crash.sh t0003-envelope.sh t0015-escalate.sh t0010-delivery.sh t0241-pg-store.sh \
-	t0243-pg-failover.sh)
+	t0243-pg-failover.sh t0246-pg-suite.sh)
 CHECK_TESTS := $(wildcard $(CHECK_FIRST)) \
 	$(filter-out $(CHECK_FIRST),$(wildcard tests/t[0-9]*.sh))
 check:
