@@ -1,23 +1,17 @@
 # lib-pg.sh - for the tests of a party whose store is PostgreSQL: a
 # schema of its own in the test cluster (make check starts it and names
-# it in $HOTLINE_TEST_PG), dropped when the test ends.  Source after
-# test-lib.sh and lib-transcript.sh.
+# it in $HOTLINE_TEST_PG), dropped when the test ends by test-lib.sh's
+# cleanup, as new_party's are.  Source after test-lib.sh and
+# lib-transcript.sh.
 
 PG_SCHEMA=$(basename "$0" .sh | cut -d- -f1)_$$
 # The store setting of a party in that schema.
 PG="${HOTLINE_TEST_PG:-} options=-csearch_path=$PG_SCHEMA"
 
-pg_drop() {
-	[ -n "${HOTLINE_TEST_PG:-}" ] &&
-		psql -X -q "$HOTLINE_TEST_PG" -c "DROP SCHEMA IF EXISTS $PG_SCHEMA CASCADE" \
-			>/dev/null 2>&1
-	cleanup
-}
-trap pg_drop EXIT
-
 # pg_schema : makes the schema; fails when no cluster is named.
 pg_schema() {
 	test -n "${HOTLINE_TEST_PG:-}" &&
+	echo "$PG_SCHEMA" >>"$TEST_DIR/.pg_schemas" &&
 	psql -X -q -v ON_ERROR_STOP=1 "$HOTLINE_TEST_PG" -c "CREATE SCHEMA $PG_SCHEMA"
 }
 

@@ -951,14 +951,25 @@ int hl_store_open(const char *path, struct hl_store **out, char *err, size_t err
 	return 0;
 }
 
+/* Drops every statement st prepared; each is prepared again when next
+ * asked for. */
+static void drop_statements(struct hl_store *st)
+{
+	for (int i = 0; i < S_COUNT; i++) {
+		hl_db_finalize(st->stmt[i]);
+		st->stmt[i] = NULL;
+	}
+	for (int i = 0; i < HL_XSTMT_MAX; i++) {
+		hl_db_finalize(st->xstmt[i]);
+		st->xstmt[i] = NULL;
+	}
+}
+
 void hl_store_close(struct hl_store *st)
 {
 	if (!st)
 		return;
-	for (int i = 0; i < S_COUNT; i++)
-		hl_db_finalize(st->stmt[i]);
-	for (int i = 0; i < HL_XSTMT_MAX; i++)
-		hl_db_finalize(st->xstmt[i]);
+	drop_statements(st);
 	hl_db_close(st->db);
 	if (st->gated)
 		hl_gate_leave(st->gate);
@@ -2368,14 +2379,7 @@ static int shadow_pg(struct hl_store *st)
 	};
 	int r = 0;
 
-	for (int i = 0; i < S_COUNT; i++) {
-		hl_db_finalize(st->stmt[i]);
-		st->stmt[i] = NULL;
-	}
-	for (int i = 0; i < HL_XSTMT_MAX; i++) {
-		hl_db_finalize(st->xstmt[i]);
-		st->xstmt[i] = NULL;
-	}
+	drop_statements(st);
 	for (size_t i = 0; r == 0 && i < sizeof(tables) / sizeof(tables[0]); i++) {
 		char *q = sqlite3_mprintf("CREATE TEMP TABLE \"%w\" (LIKE \"%w\" INCLUDING ALL)",
 					  tables[i], tables[i]);
