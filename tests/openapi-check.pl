@@ -14,6 +14,9 @@
 #   openapi-check.pl OPENAPI answer METHOD PATH STATUS BODY
 #       the answer (file BODY, HTTP status STATUS) is valid for that
 #       operation: its 200 schema, or the Error schema otherwise.
+#   openapi-check.pl OPENAPI answers LIST
+#       the same for each line of file LIST, "METHOD PATH STATUS BODY";
+#       prints what each does wrong, exits 1 if one does.
 #
 # The schemas are checked for what docs/openapi.json uses: type (one or
 # a list), const, enum, required, properties, additionalProperties
@@ -165,21 +168,43 @@ if ($mode eq 'routes') {
 	exit $bad;
 }
 
-if ($mode eq 'answer') {
-	my ($m, $p, $status, $body) = @arg;
+# The errors of one answer: BODY (a file), given HTTP status STATUS to
+# METHOD PATH.
+sub answer_errors {
+	my ($m, $p, $status, $body) = @_;
 	my $op = $api->{paths}{$p} && $api->{paths}{$p}{lc $m}
-	    or die "$m $p: not in openapi.json\n";
+	    or return ("$m $p: not in openapi.json");
 	my $r = deref($op->{responses}{$status == 200 ? '200' : 'default'});
 	my $s = $r->{content}{'application/json'}{schema};
 	open(my $f, '<', $body) or die "$body: $!\n";
 	local $/;
 	my $v = JSON::PP->new->allow_nonref->decode(<$f>);
-	my @e = check($v, $s, "$m $p $status");
-	if (@e) {
-		print "$_\n" for @e;
-		exit 1;
-	}
-	exit 0;
+	return check($v, $s, "$m $p $status");
 }
 
-die "usage: openapi-check.pl OPENAPI routes FILE | operations | answer METHOD PATH STATUS BODY\n";
+if ($mode eq 'answer') {
+	my @e = answer_errors(@arg);
+	print "$_\n" for @e;
+	exit(@e ? 1 : 0);
+}
+
+# Many answers in one run: reading the file is most of a run's time,
+# and a test checks a hundred answers.
+if ($mode eq 'answers') {
+	open(my $f, '<', $arg[0]) or die "$arg[0]: $!\n";
+	my ($n, $bad) = (0, 0);
+	while (<$f>) {
+		chomp;
+		my @a = split / /, $_, 4;
+		die "$arg[0]: not METHOD PATH STATUS BODY: $_\n" unless @a == 4;
+		my @e = answer_errors(@a);
+		print "$_\n" for @e;
+		$n++;
+		$bad++ if @e;
+	}
+	die "$arg[0]: no answers\n" unless $n;
+	exit($bad ? 1 : 0);
+}
+
+die "usage: openapi-check.pl OPENAPI routes FILE | operations [https] | " .
+    "answer METHOD PATH STATUS BODY | answers LIST\n";
