@@ -51,6 +51,23 @@ show_field() {
 		sed -n "s/^$3: *\([0-9]*\), receipted up to \([0-9]*\)$/\1 \2/p"
 }
 
+# link_counts HOME LINK : "SENT RECEIPTED RECEIVED RECEIPTED" of HOME's
+# link LINK, read from one link show (show_field reads one pair a run).
+link_counts() {
+	hl_up "$1" link show "$2" | awk '
+		/^sent: *[0-9]+, receipted up to [0-9]+$/ { s = $2 " " $6 }
+		/^received: *[0-9]+, receipted up to [0-9]+$/ { r = $2 " " $6 }
+		END { if (s == "" || r == "") exit 1; sub(/,/, "", s); sub(/,/, "", r); print s, r }'
+}
+
+# in_sync A B : all that A and B sent each other is received and
+# receipted: two link show runs a poll, where four show_field took four.
+in_sync() {
+	is_a=$(link_counts "$1" "$2") && is_b=$(link_counts "$2" "$1") || return 1
+	set -- $is_a $is_b
+	test "$1 $2" = "$7 $8" && test "$5 $6" = "$3 $4" && test "$1" = "$2" && test "$5" = "$6"
+}
+
 # state HOME LINK : a snapshot of everything link show and log verify
 # say about a link, to show that a refused input stored nothing.
 state() {

@@ -16,11 +16,7 @@ linked_pair eg-cert "$EG_PORT" ru-cert "$RU_PORT"
 # synced : each side has received everything the other sent, and has
 # its receipts back.
 synced() {
-	eg_sent=$(show_field eg-cert ru-cert sent) &&
-	ru_sent=$(show_field ru-cert eg-cert sent) &&
-	test "$(show_field ru-cert eg-cert received)" = "$eg_sent" &&
-	test "$(show_field eg-cert ru-cert received)" = "$ru_sent" &&
-	test "${eg_sent% *}" = "${eg_sent#* }" && test "${ru_sent% *}" = "${ru_sent#* }"
+	in_sync eg-cert ru-cert
 }
 
 test_expect_success 'both daemons start' '

@@ -20,10 +20,7 @@ link_pair ru-cert eg-cert
 
 # synced A B : each of A and B holds what the other sent, receipted.
 synced() {
-	a_sent=$(show_field "$1" "$2" sent) && b_sent=$(show_field "$2" "$1" sent) &&
-	test "$(show_field "$2" "$1" received)" = "$a_sent" &&
-	test "$(show_field "$1" "$2" received)" = "$b_sent" &&
-	test "${a_sent% *}" = "${a_sent#* }" && test "${b_sent% *}" = "${b_sent#* }"
+	in_sync "$1" "$2"
 }
 
 # api PARTY BODY : POSTs BODY to PARTY's /v1/send; prints the status
