@@ -540,6 +540,7 @@ int main(int argc, char **argv)
 	log_init(o.use_syslog);
 	hl_trace_init();
 	limit_arenas();
+	hl_store_checkpoint_behind();
 	if (sodium_init() < 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
 		log_err("cannot initialise the crypto or HTTP library");
 		return 1;

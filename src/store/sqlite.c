@@ -25,6 +25,7 @@
 #include "pgschema.h"
 #include "storepriv.h"
 #include "store.h"
+#include "walcp.h"
 
 static const char *const migrations[] = {
 	/* 1: links, both logs of each, checkpoints, evidence, message index. */
@@ -939,8 +940,10 @@ int hl_store_open(const char *path, struct hl_store **out, char *err, size_t err
 		r = fail(st);
 	if (r == 0)
 		r = hl_db_sqlite(st->db) ? migrate(st) : migrate_pg(st);
-	if (r == 0)
+	if (r == 0) {
 		st->gate = hl_gate_get(path);
+		hl_walcp_attach(hl_gate_walcp(st->gate), hl_db_sqlite(st->db));
+	}
 	if (r < 0) {
 		if (err && errlen)
 			snprintf(err, errlen, "%s", st->err);
@@ -963,6 +966,11 @@ static void drop_statements(struct hl_store *st)
 		hl_db_finalize(st->xstmt[i]);
 		st->xstmt[i] = NULL;
 	}
+}
+
+void hl_store_checkpoint_behind(void)
+{
+	hl_walcp_enable();
 }
 
 void hl_store_close(struct hl_store *st)
