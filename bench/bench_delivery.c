@@ -720,7 +720,7 @@ static const char *met(bool yes)
 /* Issue 16's targets on SQLite; on PostgreSQL the same figures, for
  * which issue 15 sets no target. */
 static void report_targets(const struct floor *f, struct latency *lat,
-			   const struct throughput *tp, bool pg)
+			   const struct throughput *tp, unsigned clients, bool pg)
 {
 	double p50 = pct(lat->total, lat->n, 0.5) / f->total_ms;
 	double p99 = pct(lat->total, lat->n, 0.99) / f->total_ms;
@@ -743,6 +743,14 @@ static void report_targets(const struct floor *f, struct latency *lat,
 	       TARGET_ANSWER_MS, met(rec >= TARGET_RATE && tp->answer_p99 < TARGET_ANSWER_MS),
 	       rec, met(rec >= TARGET_RATE), at_least(tp->answer_p99), tp->answer_p99,
 	       met(tp->answer_p99 < TARGET_ANSWER_MS));
+	/* Little's law: clients that each wait for their answer before
+	 * they post again are answered, on average, in clients / rate. */
+	if (clients / TARGET_RATE * 1000 >= TARGET_ANSWER_MS)
+		printf("  note: %u clients that each wait for their answer, at %.0f msg/s, are "
+		       "answered in %.1f ms on average (clients / rate): at this count the "
+		       "answer's p99 < %.0f ms cannot be met at that rate (--clients below "
+		       "%.0f can)\n", clients, TARGET_RATE, clients / TARGET_RATE * 1000,
+		       TARGET_ANSWER_MS, TARGET_ANSWER_MS * TARGET_RATE / 1000);
 }
 
 /* ---- main ---- */
@@ -1012,7 +1020,7 @@ int main(int argc, char **argv)
 		report_floor(&rn->f, o.pg);
 		report_latency(&rn->f, &rn->lat);
 		report_throughput(&rn->f, &o, &rn->tp);
-		report_targets(&rn->f, &rn->lat, &rn->tp, o.pg);
+		report_targets(&rn->f, &rn->lat, &rn->tp, o.clients, o.pg);
 		report_stages(&rn->tr, &rn->lat);
 	}
 	/* The daemons are stopped: the cluster goes before its folder. */

@@ -148,6 +148,7 @@ test_expect_success 'restarted, the sender pushes them again: stored once' '
 	"$HOTLINE" --home ru-cert log verify >v1 &&
 	grep -q "^us-cert: OK: sent 2100 (receipted up to 2100, " v1 &&
 	! grep -q EVIDENCE v1 v2 &&
+	wait_for 10 grep -q "peer ru-cert: stored .* receipted up to 2100$" us-cert.log &&
 	test "$(grep -c "peer ru-cert: stored .* receipted up to 2100$" us-cert.log)" = 1
 '
 

@@ -210,6 +210,7 @@ test_expect_success 'the real push is stored and cosigned' '
 	grep -q "^— us-cert [A-Za-z0-9+/=]*$" first.cosig &&
 	test "$(wc -l <first.cosig)" -eq 1 &&
 	test "$(show_field us-cert ru-cert received)" = "1 1" &&
+	wait_for 10 grep -q "peer ru-cert: stored 1 message(s)" us-cert.log &&
 	test "$(count_lines "peer ru-cert: stored 1 message(s)" us-cert.log)" -eq 1
 '
 

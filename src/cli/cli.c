@@ -352,7 +352,7 @@ int cli_call(const struct hl_party *p, const char *method, const char *path,
 	struct hl_buf out;
 	long status = 0;
 	json_t *j = NULL;
-	int r = hl_party_path(p->home, "hotlined.sock", sock, sizeof(sock));
+	int r = hl_party_path(p->home, HL_PARTY_SOCKET, sock, sizeof(sock));
 
 	*reply = NULL;
 	hl_buf_init(&out, 256u << 20);

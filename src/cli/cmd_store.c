@@ -3,8 +3,6 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -41,23 +39,6 @@ const char store_help[] =
 	"    so); 2 usage error.\n");
 
 static const char synopsis[] = "store migrate [--from sqlite:PATH] --to postgresql:SETTINGS";
-
-/* Whether a hotlined answers on the home's operator socket. */
-static bool running(const struct hl_party *p)
-{
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	int fd;
-	bool up;
-
-	if (hl_party_path(p->home, "hotlined.sock", sa.sun_path, sizeof(sa.sun_path)) < 0)
-		return false;
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return false;
-	up = connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0;
-	close(fd);
-	return up;
-}
 
 static void progress(void *ctx, const char *table, uint64_t rows, bool done)
 {
@@ -96,11 +77,11 @@ static bool verifies(struct hl_store *st, const struct hl_party *p, const char *
 static int migrate(const struct hl_party *p, const char *from, const char *to)
 {
 	struct hl_store *src = NULL, *dst = NULL;
-	char first[64];
+	char first[64], sock[PATH_MAX];
 	uint64_t rows = 0;
 	int r = CLI_FAIL;
 
-	if (running(p)) {
+	if (hl_party_daemon_up(p->home, sock, sizeof(sock))) {
 		cli_err(_("hotlined runs for %s: stop it first, so that nothing is written "
 			  "during the copy"), p->home);
 		return CLI_FAIL;

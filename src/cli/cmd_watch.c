@@ -218,7 +218,7 @@ static void refused(struct watch *w)
 static int run(struct watch *w, const struct hl_party *p)
 {
 	char sock[PATH_MAX];
-	int r = hl_party_path(p->home, "hotlined.sock", sock, sizeof(sock));
+	int r = hl_party_path(p->home, HL_PARTY_SOCKET, sock, sizeof(sock));
 
 	if (r < 0)
 		return CLI_FAIL;

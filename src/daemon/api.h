@@ -18,7 +18,7 @@
 #include "writer.h"
 #include "party.h"
 
-#define HL_API_SOCKET "hotlined.sock"
+#define HL_API_SOCKET HL_PARTY_SOCKET
 
 struct hl_api;
 

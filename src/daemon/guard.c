@@ -30,6 +30,7 @@ struct conn {
 	bool busy;		/* a request's head has arrived */
 	bool cut;		/* shut down by the guard */
 	bool told;		/* its refusal was logged */
+	unsigned char pin[32];	/* its certificate's, once trusted */
 };
 
 /* What the guard remembers of one address. */
@@ -246,6 +247,7 @@ static int verify(gnutls_session_t s)
 		return -1;
 	if (hl_guard_pin(s, pin) == 0 && k->g->known(k->g->ctx, pin, why, sizeof(why)) == 0) {
 		k->trusted = true;
+		memcpy(k->pin, pin, sizeof(k->pin));
 		k->since = now_ms();
 		k->g->pending--;
 		addr_of(k->g, k->ip, k->since)->peer_at = k->since;
@@ -328,13 +330,14 @@ static struct conn *conn_of(struct MHD_Connection *c)
 	return ci ? ci->socket_context : NULL;
 }
 
-bool hl_guard_request(struct MHD_Connection *c)
+bool hl_guard_request(struct MHD_Connection *c, unsigned char pin[32])
 {
 	struct conn *k = conn_of(c);
 
 	if (!k || !k->trusted || k->cut)
 		return false;
 	k->busy = true;
+	memcpy(pin, k->pin, sizeof(k->pin));
 	return true;
 }
 

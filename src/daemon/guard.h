@@ -40,8 +40,10 @@ void hl_guard_free(struct hl_guard *g);
 enum MHD_Result hl_guard_policy(void *cls, const struct sockaddr *sa, socklen_t len);
 void hl_guard_notify(void *cls, struct MHD_Connection *c, void **socket_context,
 		     enum MHD_ConnectionNotificationCode toe);
-/* True when the connection's certificate passed the handshake check. */
-bool hl_guard_request(struct MHD_Connection *c);
+/* True when the connection's certificate passed the handshake check;
+ * pin gets that certificate's pin, taken in the handshake (a TLS 1.3
+ * session keeps its certificate: no later request presents another). */
+bool hl_guard_request(struct MHD_Connection *c, unsigned char pin[32]);
 void hl_guard_done(struct MHD_Connection *c);
 
 /* The SPKI SHA-256 pin of the session's client certificate; -1 if none. */

@@ -16,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -414,20 +413,12 @@ static void serve(struct timekeeper *t)
  * reason to give is that one, not the peer port it also holds. */
 static int another_running(const struct hl_party *p, char *err, size_t errlen)
 {
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	int fd, r = 0;
+	char sock[sizeof(((struct sockaddr_un *)0)->sun_path)];
 
-	if (hl_party_path(p->home, HL_API_SOCKET, sa.sun_path, sizeof(sa.sun_path)) < 0)
-		return 0;	/* the API reports it when it starts */
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return 0;
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
-		snprintf(err, errlen, "another hotlined already serves %s", sa.sun_path);
-		r = -EADDRINUSE;
-	}
-	close(fd);
-	return r;
+	if (!hl_party_daemon_up(p->home, sock, sizeof(sock)))
+		return 0;	/* or the API reports it when it starts */
+	snprintf(err, errlen, "another hotlined already serves %s", sock);
+	return -EADDRINUSE;
 }
 
 /* The console's address, and a missing console.root: the API works
@@ -540,6 +531,7 @@ int main(int argc, char **argv)
 	log_init(o.use_syslog);
 	hl_trace_init();
 	limit_arenas();
+	hl_store_checkpoint_behind();
 	if (sodium_init() < 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
 		log_err("cannot initialise the crypto or HTTP library");
 		return 1;

@@ -18,10 +18,16 @@ void log_init(bool use_syslog)
 		openlog("hotlined", LOG_PID, LOG_DAEMON);
 }
 
+/* A line goes out in one write (stderr is unbuffered): one system call,
+ * and whole beside another process's lines in the same file.  A longer
+ * one goes in three. */
 static void vlog(int prio, const char *fmt, va_list ap)
 {
-	char when[HL_TIME_LEN + 1];
+	const char *tag = prio == LOG_WARNING ? "warning: " : prio == LOG_ERR ? "error: " : "";
+	char when[HL_TIME_LEN + 1], line[1024];
 	struct timespec ts;
+	va_list again;
+	int n, m;
 
 	if (to_syslog) {
 		vsyslog(prio, fmt, ap);
@@ -29,11 +35,19 @@ static void vlog(int prio, const char *fmt, va_list ap)
 	}
 	clock_gettime(CLOCK_REALTIME, &ts);
 	hl_time_format(ts.tv_sec, when);
+	n = snprintf(line, sizeof(line), "%s hotlined: %s", when, tag);
+	va_copy(again, ap);
+	m = vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, again);
+	va_end(again);
 	pthread_mutex_lock(&lock);
-	fprintf(stderr, "%s hotlined: %s", when, prio == LOG_WARNING ? "warning: " :
-		prio == LOG_ERR ? "error: " : "");
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	if (m >= 0 && (size_t)(n + m) < sizeof(line) - 1) {
+		line[n + m] = '\n';
+		fwrite(line, 1, (size_t)(n + m) + 1, stderr);
+	} else {
+		fprintf(stderr, "%s hotlined: %s", when, tag);
+		vfprintf(stderr, fmt, ap);
+		fputc('\n', stderr);
+	}
 	pthread_mutex_unlock(&lock);
 }
 

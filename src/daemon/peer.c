@@ -68,6 +68,10 @@ struct request {
 	struct hl_link link;
 	struct hl_buf body;
 	char addr[INET6_ADDRSTRLEN + 8];
+	/* A push witnessed: what is said of it once its cosignature is
+	 * on its way (completed), not before. */
+	bool witnessed;
+	uint64_t old, added, size;
 };
 
 static enum MHD_Result respond(struct MHD_Connection *c, unsigned status,
@@ -109,15 +113,6 @@ static void client_addr(struct MHD_Connection *c, char *out, size_t n)
 }
 
 /* The SPKI SHA-256 pin of the client's certificate, if it sent one. */
-static int client_pin(struct MHD_Connection *c, unsigned char pin[32])
-{
-	const union MHD_ConnectionInfo *ci =
-		MHD_get_connection_info(c, MHD_CONNECTION_INFO_GNUTLS_SESSION);
-
-	return ci && ci->tls_session && hl_guard_pin(ci->tls_session, pin) == 0 ? 0 :
-	       -HL_ENOSIG;
-}
-
 /* The pins a link accepts: its card's, and its old one while the
  * peer's TLS key changes over (protocol.md 10.1). */
 static bool link_pins(const struct hl_link *l, const unsigned char pin[32])
@@ -226,7 +221,7 @@ static enum MHD_Result admit(struct hl_peer_server *ps, struct MHD_Connection *c
 		return MHD_NO;
 	client_addr(c, rq->addr, sizeof(rq->addr));
 	*con_cls = rq;
-	if (!hl_guard_request(c))
+	if (!hl_guard_request(c, pin))
 		return refuse_close(c, rq->addr, MHD_HTTP_FORBIDDEN,
 				    "no confirmed link has this certificate");
 	status = hl_http_strict(c, method, url, version, false, &bad);
@@ -238,8 +233,6 @@ static enum MHD_Result admit(struct hl_peer_server *ps, struct MHD_Connection *c
 	if (route == -2)
 		return refuse(c, rq->addr, MHD_HTTP_METHOD_NOT_ALLOWED, "wrong method");
 	rq->route = (enum route)route;
-	if (client_pin(c, pin) < 0)
-		return refuse(c, rq->addr, MHD_HTTP_FORBIDDEN, "no client certificate");
 	f = (struct find){pin, &rq->link, false, false};
 	if (hl_store_link_each(ps->st, match_pin, &f) < 0)
 		return refuse(c, rq->addr, MHD_HTTP_SERVICE_UNAVAILABLE, "store unavailable");
@@ -309,16 +302,12 @@ static enum MHD_Result push(struct hl_peer_server *ps, struct MHD_Connection *c,
 				 "held only %llu (a backup restored? a lost write-ahead log?): "
 				 "refilling from its resend", rq->link.name,
 				 (unsigned long long)res.lost_to, (unsigned long long)res.old);
-		if (!res.repeat)
-			log_info("peer %s: stored %llu message(s), receipted up to %llu",
-				 rq->link.name, (unsigned long long)res.added,
-				 (unsigned long long)res.size);
 		ret = respond(c, MHD_HTTP_OK, HL_TYPE_COSIG, line.data, line.len);
 		hl_trace("peer.answered", res.size);
-		if (!res.repeat && res.added)
-			hl_event_arrived(ps->st, &rq->link, res.old);
-		if (!res.repeat && ps->on_change)
-			ps->on_change(ps->ctx, rq->link.name);
+		rq->witnessed = !res.repeat;
+		rq->old = res.old;
+		rq->added = res.added;
+		rq->size = res.size;
 	} else if (r == -HL_EGAP) {
 		log_warn("peer %s: push does not start where we stand (%llu): resync",
 			 rq->link.name, (unsigned long long)res.old);
@@ -461,16 +450,31 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	}
 }
 
+/* After a push's answer went out (or failed to: what was stored is
+ * stored either way): the log line, the desk's events, the courier's
+ * wake.  They took a store read and a log write off the cosignature's
+ * way back. */
+static void witnessed(struct hl_peer_server *ps, const struct request *rq)
+{
+	log_info("peer %s: stored %llu message(s), receipted up to %llu", rq->link.name,
+		 (unsigned long long)rq->added, (unsigned long long)rq->size);
+	if (rq->added)
+		hl_event_arrived(ps->st, &rq->link, rq->old);
+	if (ps->on_change)
+		ps->on_change(ps->ctx, rq->link.name);
+}
+
 static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
 		      enum MHD_RequestTerminationCode toe)
 {
 	struct request *rq = *con_cls;
 
-	(void)cls;
 	(void)toe;
 	hl_guard_done(c);
 	if (!rq)
 		return;
+	if (rq->witnessed)
+		witnessed(cls, rq);
 	hl_link_free(&rq->link);
 	hl_buf_free(&rq->body);
 	free(rq);

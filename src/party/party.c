@@ -3,7 +3,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -377,4 +379,21 @@ void hl_party_free(struct hl_party *p)
 	hl_keyring_free(p->ring);
 	hl_buf_free(&p->card_text);
 	free(p);
+}
+
+bool hl_party_daemon_up(const char *home, char *sock, size_t cap)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	bool up;
+	int fd;
+
+	if (hl_party_path(home, HL_PARTY_SOCKET, sa.sun_path, sizeof(sa.sun_path)) < 0)
+		return false;
+	snprintf(sock, cap, "%s", sa.sun_path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return false;
+	up = connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0;
+	close(fd);
+	return up;
 }

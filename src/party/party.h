@@ -46,6 +46,13 @@ int hl_home_resolve(const char *opt, char *out, size_t cap);
 
 /* <home>/<file> into out. */
 int hl_party_path(const char *home, const char *file, char *out, size_t cap);
+
+/* The operators' unix socket of hotlined, in the home. */
+#define HL_PARTY_SOCKET "hotlined.sock"
+
+/* Whether a hotlined serves home's operators' socket now (a connection
+ * to it is taken); sock gets the socket's path. */
+bool hl_party_daemon_up(const char *home, char *sock, size_t cap);
 /* Where the party's store is: hotline.conf's store when set, else the
  * SQLite file hotline.db in home. */
 int hl_party_store(const char *home, const struct hl_config *c, char *out, size_t cap);

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "gate.h"
+#include "walcp.h"
 
 #define GATE_WAIT_S 10		/* as long as the busy handler waits */
 
@@ -17,6 +18,7 @@ struct hl_gate {
 	unsigned refs;
 	pthread_mutex_t lock;
 	_Atomic int64_t floor;		/* hl_gate_floor */
+	struct hl_walcp *walcp;		/* hotlined's checkpointer (walcp.h) */
 	struct hl_gate *next;
 };
 
@@ -39,6 +41,7 @@ struct hl_gate *hl_gate_get(const char *path)
 		g->dev = sb.st_dev;
 		g->ino = sb.st_ino;
 		pthread_mutex_init(&g->lock, NULL);
+		g->walcp = hl_walcp_new(path);
 		g->next = gates;
 		gates = g;
 	}
@@ -59,6 +62,7 @@ void hl_gate_put(struct hl_gate *g)
 		for (p = &gates; *p != g; p = &(*p)->next)
 			;
 		*p = g->next;
+		hl_walcp_free(g->walcp);
 		pthread_mutex_destroy(&g->lock);
 		free(g);
 	}
@@ -81,6 +85,11 @@ bool hl_gate_enter(struct hl_gate *g)
 void hl_gate_leave(struct hl_gate *g)
 {
 	pthread_mutex_unlock(&g->lock);
+}
+
+struct hl_walcp *hl_gate_walcp(struct hl_gate *g)
+{
+	return g ? g->walcp : NULL;
 }
 
 int64_t hl_gate_floor(struct hl_gate *g)

@@ -27,6 +27,9 @@ void hl_gate_put(struct hl_gate *g);
 bool hl_gate_enter(struct hl_gate *g);
 void hl_gate_leave(struct hl_gate *g);
 
+/* The file's checkpointer in this process (walcp.h), or NULL. */
+struct hl_walcp *hl_gate_walcp(struct hl_gate *g);
+
 /* The latest time this process gave an envelope sealed into the file
  * (INT64_MIN before the first; without a gate, always that). */
 int64_t hl_gate_floor(struct hl_gate *g);

@@ -25,6 +25,7 @@
 #include "pgschema.h"
 #include "storepriv.h"
 #include "store.h"
+#include "walcp.h"
 
 static const char *const migrations[] = {
 	/* 1: links, both logs of each, checkpoints, evidence, message index. */
@@ -939,8 +940,10 @@ int hl_store_open(const char *path, struct hl_store **out, char *err, size_t err
 		r = fail(st);
 	if (r == 0)
 		r = hl_db_sqlite(st->db) ? migrate(st) : migrate_pg(st);
-	if (r == 0)
+	if (r == 0) {
 		st->gate = hl_gate_get(path);
+		hl_walcp_attach(hl_gate_walcp(st->gate), hl_db_sqlite(st->db));
+	}
 	if (r < 0) {
 		if (err && errlen)
 			snprintf(err, errlen, "%s", st->err);
@@ -963,6 +966,11 @@ static void drop_statements(struct hl_store *st)
 		hl_db_finalize(st->xstmt[i]);
 		st->xstmt[i] = NULL;
 	}
+}
+
+void hl_store_checkpoint_behind(void)
+{
+	hl_walcp_enable();
 }
 
 void hl_store_close(struct hl_store *st)
@@ -2368,21 +2376,34 @@ static int shadow_one(struct hl_store *st, const char *sql_text)
 	return r;
 }
 
+/* The tables a shadowed handle writes in copies: the projections the
+ * index check rebuilds, and what the index writes beside them (the
+ * full-text index, the case numbers it reads in our notifies, the STIX
+ * objects), so that nothing reaches the store. */
+static const char *const shadowed[] = {
+	"message", "item", "term", "text_row", "text_fts", "case_number", "stix_object",
+};
+
+static bool is_shadowed(const char *table)
+{
+	for (size_t i = 0; i < sizeof(shadowed) / sizeof(shadowed[0]); i++)
+		if (table && strcmp(table, shadowed[i]) == 0)
+			return true;
+	return false;
+}
+
 /* PostgreSQL: a session's temporary tables come first in its search
  * path, so a temporary table LIKE each projection shadows it.  Its
  * statements prepared so far are dropped: PostgreSQL resolved their
  * tables when it prepared them, and would write the real ones. */
 static int shadow_pg(struct hl_store *st)
 {
-	static const char *const tables[] = {
-		"message", "item", "term", "text_row", "text_fts", "case_number", "stix_object",
-	};
 	int r = 0;
 
 	drop_statements(st);
-	for (size_t i = 0; r == 0 && i < sizeof(tables) / sizeof(tables[0]); i++) {
+	for (size_t i = 0; r == 0 && i < sizeof(shadowed) / sizeof(shadowed[0]); i++) {
 		char *q = sqlite3_mprintf("CREATE TEMP TABLE \"%w\" (LIKE \"%w\" INCLUDING ALL)",
-					  tables[i], tables[i]);
+					  shadowed[i], shadowed[i]);
 
 		r = q ? exec(st, q) : -ENOMEM;
 		sqlite3_free(q);
@@ -2402,18 +2423,14 @@ int hl_store_shadow(struct hl_store *st)
 	r = exec(st, "PRAGMA temp_store = MEMORY");
 	if (r < 0)
 		return r;
-	/* Tables before their indexes; sql is NULL for automatic indexes.
-	 * What the index writes beside the projections it checks (the
-	 * full-text index, the case numbers it reads in our notifies, the
-	 * STIX objects) is shadowed too, so that nothing reaches the file. */
-	if (hl_db_prepare(st->db, "SELECT sql FROM main.sqlite_schema"
-			  " WHERE tbl_name IN ('message', 'item', 'term', 'text_row',"
-			  " 'text_fts', 'case_number', 'stix_object')"
-			  " AND sql IS NOT NULL ORDER BY type = 'index', rowid",
+	/* Tables before their indexes; sql is NULL for automatic indexes. */
+	if (hl_db_prepare(st->db, "SELECT tbl_name, sql FROM main.sqlite_schema"
+			  " WHERE sql IS NOT NULL ORDER BY type = 'index', rowid",
 			  false, &s) < 0)
 		return fail(st);
 	while (r == 0 && row(s, &rc))
-		r = shadow_one(st, (const char *)hl_db_column_text(s, 0));
+		if (is_shadowed((const char *)hl_db_column_text(s, 0)))
+			r = shadow_one(st, (const char *)hl_db_column_text(s, 1));
 	if (r == 0 && rc != HL_DB_DONE)
 		r = fail(st);
 	hl_db_finalize(s);

@@ -58,6 +58,11 @@ int hl_store_open(const char *path, struct hl_store **out, char *err,
 void hl_store_close(struct hl_store *st);
 const char *hl_store_errmsg(const struct hl_store *st);
 
+/* From now on, this process's handles on a SQLite file leave the
+ * write-ahead log's checkpoints to a thread of their own, off the
+ * commits' way (walcp.h): hotlined calls it before it opens its store. */
+void hl_store_checkpoint_behind(void);
+
 /* A number that moves whenever this process writes the operator tables,
  * on any handle, and again when that transaction ends: what was read
  * from them under one number holds while the number holds, apart from
