@@ -198,7 +198,7 @@ i18n:
 # throw-away PostgreSQL cluster, HOTLINE_TEST_PG.
 CHECK_JOBS ?= 2
 CHECK_FIRST := $(addprefix tests/,t0005-batch.sh t0185-hub-scale.sh t0018-cases.sh t0006-proof.sh \
-	t0219-console-groups.sh t0216-console-suspend.sh t0182-clock-many.sh t0187-clock-pending.sh \
+	t0219-console-groups.sh t0216-console-suspend.sh t0182-clock-many.sh \
 	t0184-group-board.sh t0186-group-case.sh t0007-crash.sh t0164-rotate.sh t0012-refused.sh \
 	t0215-console-terms.sh t0016-check-scheduled.sh t0213-console-pages.sh \
 	t0011-crash.sh t0003-envelope.sh t0015-escalate.sh t0010-delivery.sh t0241-pg-store.sh \
