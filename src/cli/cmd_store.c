@@ -77,11 +77,11 @@ static bool verifies(struct hl_store *st, const struct hl_party *p, const char *
 static int migrate(const struct hl_party *p, const char *from, const char *to)
 {
 	struct hl_store *src = NULL, *dst = NULL;
-	char first[64], sock[PATH_MAX];
+	char first[64];
 	uint64_t rows = 0;
 	int r = CLI_FAIL;
 
-	if (hl_party_daemon_up(p->home, sock, sizeof(sock))) {
+	if (hl_party_daemon_up(p->home, NULL, 0)) {
 		cli_err(_("hotlined runs for %s: stop it first, so that nothing is written "
 			  "during the copy"), p->home);
 		return CLI_FAIL;

@@ -112,7 +112,6 @@ static void client_addr(struct MHD_Connection *c, char *out, size_t n)
 		snprintf(out, n, "?");
 }
 
-/* The SPKI SHA-256 pin of the client's certificate, if it sent one. */
 /* The pins a link accepts: its card's, and its old one while the
  * peer's TLS key changes over (protocol.md 10.1). */
 static bool link_pins(const struct hl_link *l, const unsigned char pin[32])

@@ -389,7 +389,8 @@ bool hl_party_daemon_up(const char *home, char *sock, size_t cap)
 
 	if (hl_party_path(home, HL_PARTY_SOCKET, sa.sun_path, sizeof(sa.sun_path)) < 0)
 		return false;
-	snprintf(sock, cap, "%s", sa.sun_path);
+	if (sock)
+		snprintf(sock, cap, "%s", sa.sun_path);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return false;

@@ -51,7 +51,7 @@ int hl_party_path(const char *home, const char *file, char *out, size_t cap);
 #define HL_PARTY_SOCKET "hotlined.sock"
 
 /* Whether a hotlined serves home's operators' socket now (a connection
- * to it is taken); sock gets the socket's path. */
+ * to it is taken); sock, unless NULL, gets the socket's path. */
 bool hl_party_daemon_up(const char *home, char *sock, size_t cap);
 /* Where the party's store is: hotline.conf's store when set, else the
  * SQLite file hotline.db in home. */
