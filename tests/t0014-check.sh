@@ -8,7 +8,6 @@ command -v faketime >/dev/null 2>&1 || { echo "1..0 # SKIP faketime is not insta
 # later OFFSET HOME ARGS... : hotline run against HOME's hotlined, the
 # only one up, started for it at a moved clock (libfaketime's FAKETIME:
 # "+2h", "+8d"): the report is hotlined's, and so is its time.
-FAKETIME_LIB=$(ls /usr/lib/*/faketime/libfaketimeMT.so.1 2>/dev/null | head -n 1)
 later() {
 	offset=$1 home=$2
 	shift 2

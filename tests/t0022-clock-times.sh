@@ -74,7 +74,7 @@ test_expect_success 'a message dated a year ahead, then a FLASH, to a stopped pe
 	stop_daemon ru-cert &&
 	(
 		export FAKETIME=+365d ASAN_OPTIONS=verify_asan_link_order=0 \
-			LD_PRELOAD="$(ls /usr/lib/*/faketime/libfaketimeMT.so.1 | head -n 1)" &&
+			LD_PRELOAD="$FAKETIME_LIB" &&
 		with_daemon ru-cert "$HOTLINE" --home ru-cert send --to us-cert \
 			--precedence flash --lang en "dated next year"
 	) >/dev/null 2>&1 &&

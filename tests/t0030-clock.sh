@@ -9,7 +9,6 @@
 command -v faketime >/dev/null 2>&1 || { echo "1..0 # SKIP faketime is not installed"; exit 0; }
 
 # The daemon runs threads: the multi-threaded library, preloaded directly.
-FAKETIME_LIB=$(ls /usr/lib/*/faketime/libfaketimeMT.so.1 2>/dev/null | head -n 1)
 
 # sent_at OFFSET WHO TEXT : WHO sends TEXT to us-cert through its own
 # hotlined, started for it with its clock OFFSET (libfaketime's
