@@ -1009,6 +1009,49 @@ static void test_receipt_bad_cosig(void **state)
 	assert_a_cosigned(f, 2);
 }
 
+/* Receipts whose copy of A's own signature is not the one A made: a
+ * byte of it changed, or the line gone. */
+static void test_receipt_ours_damaged(void **state)
+{
+	struct fx *f = *state;
+	struct hl_witness_result res;
+	struct hl_buf *line = buf(f, HL_COSIG_LINE_MAX), *cs;
+	const struct hl_note_sig *ours = NULL;
+	struct hl_checkpoint cp;
+	uint64_t size = 99;
+	size_t at, end;
+
+	send_a(f, 2);
+	assert_int_equal(witness(f, push_a(f, 2), &res, line), 0);
+	cs = cosigned_at_a(f, 2, line);
+	assert_int_equal(hl_checkpoint_parse(cs->data, cs->len, &cp), 0);
+	for (size_t i = 0; i < cp.note.nsigs; i++)
+		if (cp.note.sigs[i].name_len == strlen(cp.origin) &&
+		    memcmp(cp.note.sigs[i].name, cp.origin, strlen(cp.origin)) == 0)
+			ours = &cp.note.sigs[i];
+	assert_non_null(ours);
+	at = (size_t)((const unsigned char *)ours->b64 - cs->data) + ours->b64_len - 10;
+	end = (size_t)((const unsigned char *)ours->b64 - cs->data) + ours->b64_len + 1;
+	for (int k = 0; k < 2; k++) {
+		struct hl_buf *bad = buf(f, CS_MAX);
+		size_t from = (size_t)((const unsigned char *)ours->name - cs->data) -
+			      strlen(EM_DASH " ");
+
+		if (k == 0) {	/* one byte of the signature changed */
+			assert_int_equal(hl_buf_append(bad, cs->data, cs->len), 0);
+			bad->data[at] = bad->data[at] == 'A' ? 'B' : 'A';
+		} else {	/* A's line cut out */
+			assert_int_equal(hl_buf_append(bad, cs->data, from), 0);
+			assert_int_equal(hl_buf_append(bad, cs->data + end, cs->len - end), 0);
+		}
+		assert_int_equal(receipt(f, bad, &size), k == 0 ? -HL_EBADSIG : -HL_ENOSIG);
+	}
+	assert_int_equal(size, 99);
+	assert_a_cosigned(f, 0);
+	assert_int_equal(receipt(f, cs, &size), 0);
+	assert_a_cosigned(f, 2);
+}
+
 /* Cosignatures by B over checkpoints that A never made. */
 static void test_receipt_never_made(void **state)
 {
@@ -1624,6 +1667,7 @@ int main(void)
 		T(test_clock_rule),
 		T(test_clock_rule_in_push),
 		T(test_receipt_bad_cosig),
+		T(test_receipt_ours_damaged),
 		T(test_receipt_never_made),
 		T(test_durable),
 		T(test_verify),
