@@ -127,10 +127,102 @@ static bool store_error(int r)
 	return r == -HL_ESTORE || r == -HL_EDUPLICATE || r == -ENOMEM;
 }
 
+/* Our signing key for a checkpoint of size: the era's that holds it,
+ * which after a key change of ours may be a retired key (9.6). */
+static int checkpoint_key(struct hl_store *st, const struct hl_party *me,
+			  const struct hl_link *l, uint64_t size, const unsigned char **sk)
+{
+	struct hl_eras *e = NULL;
+	int r;
+
+	*sk = me->sign_sk;
+	if (!me->ring || atomic_load(&me->ring->nsign) == 0)
+		return 0;	/* never changed: one key */
+	r = hl_store_eras_load(st, l, HL_OURS, &me->card, &me->card_text, &e);
+	if (r == 0)
+		*sk = hl_party_sign_sk(me, e->kc.era[hl_keychain_for_size(&e->kc, size)].card.sign_pk);
+	if (r == 0 && !*sk)
+		r = -HL_ENOKEY;
+	hl_eras_free(e);
+	return r;
+}
+
+/* Our checkpoint at size, signed and stored now if it is not yet
+ * (only read when sign is false: -HL_ENOTFOUND if it is not). */
+static int our_checkpoint(struct hl_store *st, const struct hl_party *me,
+			  const struct hl_link *l, uint64_t size, bool sign, struct hl_buf *note)
+{
+	struct hl_store_log log = {st, l->id, HL_OURS};
+	struct hl_merkle_src src = hl_store_merkle(&log);
+	char origin[HL_ORIGIN_MAX + 1];
+	const unsigned char *sk;
+	hl_hash root;
+	int r = hl_store_checkpoint_get(st, l->id, HL_OURS, size, note, NULL, NULL);
+
+	if (r != -HL_ENOTFOUND || !sign)
+		return r;
+	r = hl_merkle_root(&src, size, root);
+	hl_log_origin(l->link_id, me->card.name, origin);
+	if (r == 0)
+		r = checkpoint_key(st, me, l, size, &sk);
+	if (r == 0)
+		r = hl_checkpoint_sign(origin, size, root, sk, note);
+	if (r == 0)
+		r = hl_store_checkpoint_put(st, l->id, HL_OURS, size, note->data, note->len);
+	return r;
+}
+
+/* A key change's kind: after one, a push ends (links.md 4). */
+static bool key_change_kind(const char *kind)
+{
+	return kind && (strcmp(kind, "card") == 0 || strcmp(kind, "rekey") == 0);
+}
+
+/* Our checkpoint at the size each link's log reached with the jobs, in
+ * their transaction: the courier's push to that size then only reads
+ * (hl_transcript_push_from).  A link with a key change among the jobs
+ * is left to the push, which ends at the change; a checkpoint that
+ * cannot be signed is left to it too, and fails no message. */
+static int jobs_checkpoints(struct hl_store *st, const struct hl_party *me,
+			    const struct hl_send_job *jobs, size_t n)
+{
+	struct hl_buf note;
+	int r = 0;
+
+	hl_buf_init(&note, HL_CHECKPOINT_MAX);
+	for (size_t i = 0; r == 0 && i < n; i++) {
+		const struct hl_link *l = jobs[i].link;
+		uint64_t size = 0;
+		bool last = true, change = false;
+
+		if (!l || !l->confirmed)
+			continue;
+		for (size_t k = 0; k < n; k++) {
+			if (!jobs[k].link || jobs[k].link->id != l->id)
+				continue;
+			if (k > i)
+				last = false;
+			if (jobs[k].result == 0 && key_change_kind(jobs[k].msg.kind))
+				change = true;
+			if (jobs[k].result == 0 && jobs[k].seq > size)
+				size = jobs[k].seq;
+		}
+		if (!last || change || size == 0)
+			continue;
+		note.len = 0;
+		r = our_checkpoint(st, me, l, size, true, &note);
+		if (r < 0 && !store_error(r))
+			r = 0;
+	}
+	hl_buf_free(&note);
+	return r;
+}
+
 /* Appends the jobs, then runs then, in one transaction; a job's own
  * failure fails the transaction too when all is set. */
 static int send_txn(struct hl_store *st, const struct hl_party *me, struct hl_send_job *jobs,
-		    size_t n, int (*then)(void *ctx, struct hl_store *st), void *ctx, bool all)
+		    size_t n, int (*then)(void *ctx, struct hl_store *st), void *ctx, bool all,
+		    bool checkpoints)
 {
 	struct hl_buf out;
 	int r;
@@ -145,6 +237,8 @@ static int send_txn(struct hl_store *st, const struct hl_party *me, struct hl_se
 	}
 	if (r == 0 && then)
 		r = then(ctx, st);
+	if (r == 0 && checkpoints)
+		r = jobs_checkpoints(st, me, jobs, n);
 	if (r == 0)
 		r = hl_store_commit(st);
 	else
@@ -220,20 +314,20 @@ int hl_transcript_send_then(struct hl_store *st, const struct hl_party *me,
 			    struct hl_send_job *jobs, size_t n,
 			    int (*then)(void *ctx, struct hl_store *st), void *ctx)
 {
-	return send_txn(st, me, jobs, n, then, ctx, then != NULL);
+	return send_txn(st, me, jobs, n, then, ctx, then != NULL, false);
 }
 
 int hl_transcript_send_each_then(struct hl_store *st, const struct hl_party *me,
 				 struct hl_send_job *jobs, size_t n,
 				 int (*then)(void *ctx, struct hl_store *st), void *ctx)
 {
-	return send_txn(st, me, jobs, n, then, ctx, false);
+	return send_txn(st, me, jobs, n, then, ctx, false, true);
 }
 
 int hl_transcript_send_many(struct hl_store *st, const struct hl_party *me,
 			    struct hl_send_job *jobs, size_t n)
 {
-	return send_txn(st, me, jobs, n, NULL, NULL, false);
+	return send_txn(st, me, jobs, n, NULL, NULL, false, false);
 }
 
 int hl_transcript_send(struct hl_store *st, const struct hl_party *me,
@@ -250,50 +344,6 @@ int hl_transcript_send(struct hl_store *st, const struct hl_party *me,
 	return r;
 }
 
-/* Our signing key for a checkpoint of size: the era's that holds it,
- * which after a key change of ours may be a retired key (9.6). */
-static int checkpoint_key(struct hl_store *st, const struct hl_party *me,
-			  const struct hl_link *l, uint64_t size, const unsigned char **sk)
-{
-	struct hl_eras *e = NULL;
-	int r;
-
-	*sk = me->sign_sk;
-	if (!me->ring || atomic_load(&me->ring->nsign) == 0)
-		return 0;	/* never changed: one key */
-	r = hl_store_eras_load(st, l, HL_OURS, &me->card, &me->card_text, &e);
-	if (r == 0)
-		*sk = hl_party_sign_sk(me, e->kc.era[hl_keychain_for_size(&e->kc, size)].card.sign_pk);
-	if (r == 0 && !*sk)
-		r = -HL_ENOKEY;
-	hl_eras_free(e);
-	return r;
-}
-
-/* Our checkpoint at size, signed and stored now if it is not yet. */
-static int our_checkpoint(struct hl_store *st, const struct hl_party *me,
-			  const struct hl_link *l, uint64_t size, struct hl_buf *note)
-{
-	struct hl_store_log log = {st, l->id, HL_OURS};
-	struct hl_merkle_src src = hl_store_merkle(&log);
-	char origin[HL_ORIGIN_MAX + 1];
-	const unsigned char *sk;
-	hl_hash root;
-	int r = hl_store_checkpoint_get(st, l->id, HL_OURS, size, note, NULL, NULL);
-
-	if (r != -HL_ENOTFOUND)
-		return r;
-	r = hl_merkle_root(&src, size, root);
-	hl_log_origin(l->link_id, me->card.name, origin);
-	if (r == 0)
-		r = checkpoint_key(st, me, l, size, &sk);
-	if (r == 0)
-		r = hl_checkpoint_sign(origin, size, root, sk, note);
-	if (r == 0)
-		r = hl_store_checkpoint_put(st, l->id, HL_OURS, size, note->data, note->len);
-	return r;
-}
-
 /* A `card` or `rekey` envelope: a key change, after which a push ends. */
 static bool is_key_change(const struct hl_buf *bytes)
 {
@@ -304,7 +354,7 @@ static bool is_key_change(const struct hl_buf *bytes)
 }
 
 static int push_body(struct hl_store *st, const struct hl_party *me,
-		     const struct hl_link *l, uint64_t from, struct hl_buf *out,
+		     const struct hl_link *l, uint64_t from, bool sign, struct hl_buf *out,
 		     uint64_t *count)
 {
 	struct hl_store_log log = {st, l->id, HL_OURS};
@@ -355,7 +405,7 @@ static int push_body(struct hl_store *st, const struct hl_party *me,
 	if (r == 0 && proven && target == proven)
 		r = hl_transcript_cosigned(st, l, HL_OURS, target, &note);
 	else if (r == 0)
-		r = our_checkpoint(st, me, l, target, &note);
+		r = our_checkpoint(st, me, l, target, sign, &note);
 	if (r == 0)
 		r = hl_merkle_consistency(&src, acked, target, proof, &np);
 	if (r == 0)
@@ -378,13 +428,25 @@ int hl_transcript_push_from(struct hl_store *st, const struct hl_party *me,
 			    const struct hl_link *l, uint64_t from,
 			    struct hl_buf *out, uint64_t *count)
 {
+	size_t len = out->len;
 	int r;
 
 	if (!l->confirmed)
 		return -HL_EUNCONFIRMED;
-	/* What this writes is our checkpoint at the size pushed, which a
-	 * crash before the next fsync loses at no cost: signed again after
-	 * it, it is the same bytes (the same root, the same key, and
+	/* Most pushes end where the writer left our checkpoint, signed with
+	 * the messages (jobs_checkpoints): then the push only reads, and
+	 * writes nothing that other connections would wait for. */
+	r = hl_store_snapshot(st);
+	if (r == 0) {
+		r = push_body(st, me, l, from, false, out, count);
+		hl_store_snapshot_end(st);
+		if (r != -HL_ENOTFOUND)
+			return r;
+		out->len = len;
+	}
+	/* Else what this writes is our checkpoint at the size pushed, which
+	 * a crash before the next fsync loses at no cost: signed again
+	 * after it, it is the same bytes (the same root, the same key, and
 	 * Ed25519 signs deterministically), so no second checkpoint of a
 	 * size can exist, and the receipt's commit, fsynced, makes it
 	 * durable.  Not waiting for the disk here takes a durable commit
@@ -392,7 +454,7 @@ int hl_transcript_push_from(struct hl_store *st, const struct hl_party *me,
 	r = hl_store_begin_lazy(st);
 	if (r < 0)
 		return r;
-	r = push_body(st, me, l, from, out, count);
+	r = push_body(st, me, l, from, true, out, count);
 	if (r == 0)
 		r = hl_store_commit(st);
 	else

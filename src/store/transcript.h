@@ -67,7 +67,9 @@ int hl_transcript_send_then(struct hl_store *st, const struct hl_party *me,
 			    int (*then)(void *ctx, struct hl_store *st), void *ctx);
 /* As hl_transcript_send_many, each job failing alone, with then run in
  * the transaction after the jobs (their seqs and results set); then's
- * failure fails them all. */
+ * failure fails them all.  Our checkpoint at the size each link's log
+ * reaches is signed and stored in the same transaction (none after a
+ * key change), so that the push to it only reads: hotlined's writer. */
 int hl_transcript_send_each_then(struct hl_store *st, const struct hl_party *me,
 				 struct hl_send_job *jobs, size_t n,
 				 int (*then)(void *ctx, struct hl_store *st), void *ctx);
@@ -99,7 +101,9 @@ int hl_transcript_send_rekey(struct hl_store *st, const struct hl_party *me,
 
 /* Builds a push of what the peer has not cosigned (at most
  * HL_BATCH_ENVELOPES_MAX envelopes) with a signed checkpoint; *count
- * gets the number of envelopes, 0 when the peer has cosigned all. */
+ * gets the number of envelopes, 0 when the peer has cosigned all.  A
+ * read transaction when that checkpoint is stored; else one that
+ * stores it, without waiting for the disk. */
 int hl_transcript_push(struct hl_store *st, const struct hl_party *me,
 		       const struct hl_link *l, struct hl_buf *out, uint64_t *count);
 

@@ -971,6 +971,48 @@ static void test_unconfirmed(void **state)
 	assert_int_equal(witness_in(f, s2, l2, batch->data, batch->len, &res, NULL), 0);
 }
 
+/* A group of the writer (hl_transcript_send_each_then) signs our
+ * checkpoint at the size it reaches, in its transaction: a push to that
+ * size sends it as stored and signs no other; a push to a size the
+ * writer left none at signs its own, as before. */
+static void test_send_checkpoints(void **state)
+{
+	struct fx *f = *state;
+	struct hl_witness_result res;
+	struct hl_send_job jobs[3];
+	struct hl_buf *note = buf(f, HL_CHECKPOINT_MAX), *line = buf(f, HL_COSIG_LINE_MAX), *batch;
+	char plain[3][256];
+	uint64_t size = 0;
+
+	for (int i = 0; i < 3; i++)
+		jobs[i] = (struct hl_send_job){
+			.link = &f->la,
+			.msg = {.precedence = HL_FLASH, .kind = "notify", .plain = plain[i],
+				.plain_len = text((uint64_t)i + 1, 0, plain[i], sizeof(plain[i])),
+				.now = ++f->now},
+		};
+	assert_int_equal(hl_transcript_send_each_then(f->sa, A, jobs, 3, NULL, NULL), 0);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(jobs[i].result, 0);
+		assert_int_equal(jobs[i].seq, (uint64_t)i + 1);
+	}
+	assert_int_equal(ts_sql_int(f->pa, "SELECT count(*) FROM checkpoint"), 1);
+	assert_int_equal(hl_store_checkpoint_get(f->sa, f->la.id, HL_OURS, 3, note, NULL, NULL), 0);
+	batch = push_a(f, 3);
+	assert_int_equal(ts_sql_int(f->pa, "SELECT count(*) FROM checkpoint"), 1);
+	assert_true(batch->len > note->len);
+	assert_memory_equal(batch->data + batch->len - note->len, note->data, note->len);
+	assert_int_equal(witness(f, batch, &res, line), 0);
+	assert_int_equal(res.size, 3);
+	assert_int_equal(receipt(f, cosigned_at_a(f, 3, line), &size), 0);
+	assert_a_cosigned(f, 3);
+	/* One more, not by a group: the push signs the checkpoint at 4. */
+	send_a(f, 1);
+	assert_int_equal(ts_sql_int(f->pa, "SELECT count(*) FROM checkpoint"), 1);
+	assert_int_equal(round_trip(f, NULL), 4);
+	assert_int_equal(ts_sql_int(f->pa, "SELECT count(*) FROM checkpoint"), 2);
+}
+
 /* Receipts that B did not give, for a checkpoint that A did make. */
 static void test_receipt_bad_cosig(void **state)
 {
@@ -1666,6 +1708,7 @@ int main(void)
 		T(test_unconfirmed),
 		T(test_clock_rule),
 		T(test_clock_rule_in_push),
+		T(test_send_checkpoints),
 		T(test_receipt_bad_cosig),
 		T(test_receipt_ours_damaged),
 		T(test_receipt_never_made),
