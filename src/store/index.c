@@ -503,7 +503,12 @@ int hl_index_update(struct hl_store *st, const struct hl_party *me,
 		    const struct hl_link *l, uint64_t *added)
 {
 	unsigned char *key = sodium_malloc(HL_KEY_LEN);
-	int r = key ? hl_store_begin(st) : -ENOMEM;
+	/* Not waited for on the disk: the index is a projection of the logs,
+	 * and a power cut that loses its last commit loses no envelope (the
+	 * logs' commits are synced) and nothing after it (the write-ahead
+	 * log is synced in order, so the next synced commit carries this
+	 * one); what it lost is indexed again from where it stands. */
+	int r = key ? hl_store_begin_lazy(st) : -ENOMEM;
 
 	*added = 0;
 	if (r == 0) {
