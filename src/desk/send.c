@@ -215,16 +215,20 @@ json_t *hl_desk_send(struct hl_desk *d, const struct hl_desk_req *hq, struct hl_
 	if (r > 0)
 		return hold(d, hq, &q, msg.precedence, e);
 	msg.now = hq->now;
-	/* Read once, to seal in this request's thread and for the note. */
+	/* Read once, to seal in this request's thread and for the note.
+	 * The note reads the terms now, before the message's commit: after
+	 * it, SQLite would read them on a cold cache (another connection
+	 * has written), which was half of this thread's time for a send;
+	 * it is only answered when the send succeeds. */
 	have = hl_store_link_get(d->st, q.to, &l) == 0;
+	if (have)
+		note(d, hq, &q, &l);
 	for (int tries = 1;; tries++) {
 		r = send_once(d, hq, &q, have ? &l : NULL, &msg, why, sizeof(why), &seq);
 		if (r != -EAGAIN || tries == 16)
 			break;
 		q.number = 0;
 	}
-	if (r == 0 && have)
-		note(d, hq, &q, &l);
 	hl_link_free(&l);
 	if (r < 0 && why[0])
 		return hl_desk_fail(e, 400, "%s", why);

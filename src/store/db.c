@@ -24,9 +24,19 @@ _Static_assert(HL_DB_ROW == SQLITE_ROW && HL_DB_DONE == SQLITE_DONE &&
 	       HL_DB_OK == SQLITE_OK && HL_DB_ERROR == SQLITE_ERROR,
 	       "db.h numbers results as SQLite does");
 
+/* The statements that run around every transaction, prepared once per
+ * connection: sqlite3_exec parses its text at every call, and these ran
+ * two to four times a message on each thread of the message's way. */
+static const char *const kept_sql[] = {
+	"BEGIN", "BEGIN IMMEDIATE", "COMMIT", "ROLLBACK",
+	"PRAGMA synchronous = FULL", "PRAGMA synchronous = NORMAL",
+};
+#define KEPT (sizeof(kept_sql) / sizeof(kept_sql[0]))
+
 struct hl_db {
 	sqlite3 *lite;
 	struct hl_pgdb *pg;
+	sqlite3_stmt *kept[KEPT];
 };
 
 struct hl_dbs {
@@ -94,6 +104,8 @@ void hl_db_close(struct hl_db *db)
 {
 	if (!db)
 		return;
+	for (size_t i = 0; i < KEPT; i++)
+		sqlite3_finalize(db->kept[i]);
 	sqlite3_close(db->lite);
 	hl_pg_close(db->pg);
 	free(db);
@@ -104,6 +116,25 @@ sqlite3 *hl_db_sqlite(struct hl_db *db)
 	return db->lite;
 }
 
+/* sql run by its kept statement: 0, -1, or 1 when it is not one. */
+static int exec_kept(struct hl_db *db, const char *sql)
+{
+	for (size_t i = 0; i < KEPT; i++) {
+		int rc;
+
+		if (strcmp(sql, kept_sql[i]) != 0)
+			continue;
+		if (!db->kept[i] && sqlite3_prepare_v3(db->lite, sql, -1, SQLITE_PREPARE_PERSISTENT,
+						       &db->kept[i], NULL) != SQLITE_OK)
+			return -1;
+		rc = sqlite3_step(db->kept[i]);
+		while (rc == SQLITE_ROW)	/* a PRAGMA may answer */
+			rc = sqlite3_step(db->kept[i]);
+		return sqlite3_reset(db->kept[i]) == SQLITE_OK && rc == SQLITE_DONE ? 0 : -1;
+	}
+	return 1;
+}
+
 int hl_db_exec(struct hl_db *db, const char *sql)
 {
 	const char *pg;
@@ -112,6 +143,9 @@ int hl_db_exec(struct hl_db *db, const char *sql)
 
 	if (db->pg)
 		return hl_pg_exec(db->pg, sql);
+	r = exec_kept(db, sql);
+	if (r <= 0)
+		return r;
 	pg = strstr(sql, HL_DB_PG);
 	if (!pg)
 		return sqlite3_exec(db->lite, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
