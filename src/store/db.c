@@ -26,10 +26,12 @@ _Static_assert(HL_DB_ROW == SQLITE_ROW && HL_DB_DONE == SQLITE_DONE &&
 
 /* The statements that run around every transaction, prepared once per
  * connection: sqlite3_exec parses its text at every call, and these ran
- * two to four times a message on each thread of the message's way. */
+ * two to four times a message on each thread of the message's way (the
+ * last begins a snapshot's read, hl_store_snapshot). */
 static const char *const kept_sql[] = {
 	"BEGIN", "BEGIN IMMEDIATE", "COMMIT", "ROLLBACK",
 	"PRAGMA synchronous = FULL", "PRAGMA synchronous = NORMAL",
+	"SELECT count(*) FROM link",
 };
 #define KEPT (sizeof(kept_sql) / sizeof(kept_sql[0]))
 
