@@ -354,28 +354,18 @@ static void answer(const struct reply *rp, char *why, size_t whylen)
 		 rp->body.data ? (const char *)rp->body.data : "");
 }
 
-/* Stores the cosignature line that came back for the push we sent. */
+/* Stores the cosignature line that came back for the push we sent,
+ * with our checkpoint when the push signed it without storing it. */
 static int take_receipt(struct worker *w, const struct hl_link *l,
 			const struct hl_buf *push, const struct reply *rp, uint64_t *size)
 {
-	struct hl_courier *c = w->c;
 	struct hl_batch *b = malloc(sizeof(*b));
-	struct hl_checkpoint cp;
-	struct hl_buf cosigned;
 	int r = b ? hl_batch_parse(push->data, push->len, b) : -ENOMEM;
 
-	hl_buf_init(&cosigned, HL_CHECKPOINT_MAX + HL_COSIG_LINE_MAX);
-	/* Our checkpoint as stored: the pushed copy may carry the peer's
-	 * older cosignature too (the proof of a store loss). */
 	if (r == 0)
-		r = hl_checkpoint_parse(b->checkpoint, b->checkpoint_len, &cp);
-	if (r == 0)
-		r = hl_store_checkpoint_get(w->st, l->id, HL_OURS, cp.size, &cosigned, NULL, NULL);
-	if (r == 0)
-		r = hl_buf_append(&cosigned, rp->body.data, rp->body.len);
-	if (r == 0)
-		r = hl_transcript_receipt(w->st, c->me, l, cosigned.data, cosigned.len, size);
-	hl_buf_free(&cosigned);
+		r = hl_transcript_receipt_pushed(w->st, w->c->me, l, b->checkpoint,
+						 b->checkpoint_len, rp->body.data, rp->body.len,
+						 size);
 	free(b);
 	return r;
 }
@@ -416,7 +406,7 @@ static int push_all(struct worker *w, struct lane *ln, const struct hl_link *l,
 			hl_store_cosigned_size(w->st, l->id, HL_OURS, &start);
 
 		hl_buf_init(&out, HL_WIRE_BODY_MAX);
-		r = hl_transcript_push_from(w->st, c->me, l, ln->resync_from, &out, &count);
+		r = hl_transcript_push_read(w->st, c->me, l, ln->resync_from, &out, &count);
 		if (r < 0)
 			snprintf(why, whylen, "cannot build a push: %s", hl_strerror(r));
 		if (r == 0 && count == 0) {

@@ -147,10 +147,10 @@ static int checkpoint_key(struct hl_store *st, const struct hl_party *me,
 	return r;
 }
 
-/* Our checkpoint at size, signed and stored now if it is not yet
- * (only read when sign is false: -HL_ENOTFOUND if it is not). */
+/* Our checkpoint at size: as stored, or signed now, and stored too
+ * when store is set. */
 static int our_checkpoint(struct hl_store *st, const struct hl_party *me,
-			  const struct hl_link *l, uint64_t size, bool sign, struct hl_buf *note)
+			  const struct hl_link *l, uint64_t size, bool store, struct hl_buf *note)
 {
 	struct hl_store_log log = {st, l->id, HL_OURS};
 	struct hl_merkle_src src = hl_store_merkle(&log);
@@ -159,7 +159,7 @@ static int our_checkpoint(struct hl_store *st, const struct hl_party *me,
 	hl_hash root;
 	int r = hl_store_checkpoint_get(st, l->id, HL_OURS, size, note, NULL, NULL);
 
-	if (r != -HL_ENOTFOUND || !sign)
+	if (r != -HL_ENOTFOUND)
 		return r;
 	r = hl_merkle_root(&src, size, root);
 	hl_log_origin(l->link_id, me->card.name, origin);
@@ -167,62 +167,15 @@ static int our_checkpoint(struct hl_store *st, const struct hl_party *me,
 		r = checkpoint_key(st, me, l, size, &sk);
 	if (r == 0)
 		r = hl_checkpoint_sign(origin, size, root, sk, note);
-	if (r == 0)
+	if (r == 0 && store)
 		r = hl_store_checkpoint_put(st, l->id, HL_OURS, size, note->data, note->len);
-	return r;
-}
-
-/* A key change's kind: after one, a push ends (links.md 4). */
-static bool key_change_kind(const char *kind)
-{
-	return kind && (strcmp(kind, "card") == 0 || strcmp(kind, "rekey") == 0);
-}
-
-/* Our checkpoint at the size each link's log reached with the jobs, in
- * their transaction: the courier's push to that size then only reads
- * (hl_transcript_push_from).  A link with a key change among the jobs
- * is left to the push, which ends at the change; a checkpoint that
- * cannot be signed is left to it too, and fails no message. */
-static int jobs_checkpoints(struct hl_store *st, const struct hl_party *me,
-			    const struct hl_send_job *jobs, size_t n)
-{
-	struct hl_buf note;
-	int r = 0;
-
-	hl_buf_init(&note, HL_CHECKPOINT_MAX);
-	for (size_t i = 0; r == 0 && i < n; i++) {
-		const struct hl_link *l = jobs[i].link;
-		uint64_t size = 0;
-		bool last = true, change = false;
-
-		if (!l || !l->confirmed)
-			continue;
-		for (size_t k = 0; k < n; k++) {
-			if (!jobs[k].link || jobs[k].link->id != l->id)
-				continue;
-			if (k > i)
-				last = false;
-			if (jobs[k].result == 0 && key_change_kind(jobs[k].msg.kind))
-				change = true;
-			if (jobs[k].result == 0 && jobs[k].seq > size)
-				size = jobs[k].seq;
-		}
-		if (!last || change || size == 0)
-			continue;
-		note.len = 0;
-		r = our_checkpoint(st, me, l, size, true, &note);
-		if (r < 0 && !store_error(r))
-			r = 0;
-	}
-	hl_buf_free(&note);
 	return r;
 }
 
 /* Appends the jobs, then runs then, in one transaction; a job's own
  * failure fails the transaction too when all is set. */
 static int send_txn(struct hl_store *st, const struct hl_party *me, struct hl_send_job *jobs,
-		    size_t n, int (*then)(void *ctx, struct hl_store *st), void *ctx, bool all,
-		    bool checkpoints)
+		    size_t n, int (*then)(void *ctx, struct hl_store *st), void *ctx, bool all)
 {
 	struct hl_buf out;
 	int r;
@@ -237,8 +190,6 @@ static int send_txn(struct hl_store *st, const struct hl_party *me, struct hl_se
 	}
 	if (r == 0 && then)
 		r = then(ctx, st);
-	if (r == 0 && checkpoints)
-		r = jobs_checkpoints(st, me, jobs, n);
 	if (r == 0)
 		r = hl_store_commit(st);
 	else
@@ -314,20 +265,20 @@ int hl_transcript_send_then(struct hl_store *st, const struct hl_party *me,
 			    struct hl_send_job *jobs, size_t n,
 			    int (*then)(void *ctx, struct hl_store *st), void *ctx)
 {
-	return send_txn(st, me, jobs, n, then, ctx, then != NULL, false);
+	return send_txn(st, me, jobs, n, then, ctx, then != NULL);
 }
 
 int hl_transcript_send_each_then(struct hl_store *st, const struct hl_party *me,
 				 struct hl_send_job *jobs, size_t n,
 				 int (*then)(void *ctx, struct hl_store *st), void *ctx)
 {
-	return send_txn(st, me, jobs, n, then, ctx, false, true);
+	return send_txn(st, me, jobs, n, then, ctx, false);
 }
 
 int hl_transcript_send_many(struct hl_store *st, const struct hl_party *me,
 			    struct hl_send_job *jobs, size_t n)
 {
-	return send_txn(st, me, jobs, n, NULL, NULL, false, false);
+	return send_txn(st, me, jobs, n, NULL, NULL, false);
 }
 
 int hl_transcript_send(struct hl_store *st, const struct hl_party *me,
@@ -354,7 +305,7 @@ static bool is_key_change(const struct hl_buf *bytes)
 }
 
 static int push_body(struct hl_store *st, const struct hl_party *me,
-		     const struct hl_link *l, uint64_t from, bool sign, struct hl_buf *out,
+		     const struct hl_link *l, uint64_t from, bool store, struct hl_buf *out,
 		     uint64_t *count)
 {
 	struct hl_store_log log = {st, l->id, HL_OURS};
@@ -405,7 +356,7 @@ static int push_body(struct hl_store *st, const struct hl_party *me,
 	if (r == 0 && proven && target == proven)
 		r = hl_transcript_cosigned(st, l, HL_OURS, target, &note);
 	else if (r == 0)
-		r = our_checkpoint(st, me, l, target, sign, &note);
+		r = our_checkpoint(st, me, l, target, store, &note);
 	if (r == 0)
 		r = hl_merkle_consistency(&src, acked, target, proof, &np);
 	if (r == 0)
@@ -428,29 +379,16 @@ int hl_transcript_push_from(struct hl_store *st, const struct hl_party *me,
 			    const struct hl_link *l, uint64_t from,
 			    struct hl_buf *out, uint64_t *count)
 {
-	size_t len = out->len;
 	int r;
 
 	if (!l->confirmed)
 		return -HL_EUNCONFIRMED;
-	/* Most pushes end where the writer left our checkpoint, signed with
-	 * the messages (jobs_checkpoints): then the push only reads, and
-	 * writes nothing that other connections would wait for. */
-	r = hl_store_snapshot(st);
-	if (r == 0) {
-		r = push_body(st, me, l, from, false, out, count);
-		hl_store_snapshot_end(st);
-		if (r != -HL_ENOTFOUND)
-			return r;
-		out->len = len;
-	}
-	/* Else what this writes is our checkpoint at the size pushed, which
-	 * a crash before the next fsync loses at no cost: signed again
-	 * after it, it is the same bytes (the same root, the same key, and
+	/* What this writes is our checkpoint at the size pushed, which a
+	 * crash before the next fsync loses at no cost: signed again after
+	 * it, it is the same bytes (the same root, the same key, and
 	 * Ed25519 signs deterministically), so no second checkpoint of a
 	 * size can exist, and the receipt's commit, fsynced, makes it
-	 * durable.  Not waiting for the disk here takes a durable commit
-	 * off every message's way to the peer. */
+	 * durable. */
 	r = hl_store_begin_lazy(st);
 	if (r < 0)
 		return r;
@@ -459,6 +397,26 @@ int hl_transcript_push_from(struct hl_store *st, const struct hl_party *me,
 		r = hl_store_commit(st);
 	else
 		hl_store_rollback(st);
+	return r;
+}
+
+int hl_transcript_push_read(struct hl_store *st, const struct hl_party *me,
+			    const struct hl_link *l, uint64_t from,
+			    struct hl_buf *out, uint64_t *count)
+{
+	int r;
+
+	if (!l->confirmed)
+		return -HL_EUNCONFIRMED;
+	/* Our checkpoint is signed here when it is not stored, and stored
+	 * with its receipt (hl_transcript_receipt_pushed): the push takes
+	 * no write lock and writes nothing that every other connection of
+	 * the file would then read again. */
+	r = hl_store_snapshot(st);
+	if (r < 0)
+		return r;
+	r = push_body(st, me, l, from, false, out, count);
+	hl_store_snapshot_end(st);
 	return r;
 }
 
@@ -1186,37 +1144,89 @@ static int receipt_check(struct hl_store *st, const struct hl_party *me,
 	return r;
 }
 
-int hl_transcript_receipt(struct hl_store *st, const struct hl_party *me,
-			  const struct hl_link *l, const void *cosigned, size_t n,
-			  uint64_t *size)
+/* The receipt cp, checked and its cosignature line stored, inside the
+ * caller's transaction. */
+static int receipt_in(struct hl_store *st, const struct hl_party *me, const struct hl_link *l,
+		      const struct hl_checkpoint *cp)
 {
-	struct hl_checkpoint cp;
 	struct hl_buf line;
 	unsigned char pk[32];
 	uint64_t time = 0;
 	int r;
 
-	if (!l->confirmed)
-		return -HL_EUNCONFIRMED;
 	hl_buf_init(&line, HL_COSIG_LINE_MAX);
-	r = hl_checkpoint_parse(cosigned, n, &cp);
+	r = receipt_check(st, me, l, cp, &time, pk);
 	if (r == 0)
-		r = hl_store_begin(st);
-	if (r < 0)
-		return r;
-	r = receipt_check(st, me, l, &cp, &time, pk);
+		r = cosig_line(cp, l->card.name, pk, &line);
 	if (r == 0)
-		r = cosig_line(&cp, l->card.name, pk, &line);
-	if (r == 0)
-		r = hl_store_cosig_set(st, l->id, HL_OURS, cp.size,
+		r = hl_store_cosig_set(st, l->id, HL_OURS, cp->size,
 				       (const char *)line.data, line.len, (int64_t)time);
+	hl_buf_free(&line);
+	return r;
+}
+
+static int receipt_end(struct hl_store *st, int r, const struct hl_checkpoint *cp,
+		       uint64_t *size)
+{
 	if (r == 0)
 		r = hl_store_commit(st);
 	else
 		hl_store_rollback(st);
 	if (r == 0)
-		*size = cp.size;
-	hl_buf_free(&line);
+		*size = cp->size;
+	return r;
+}
+
+int hl_transcript_receipt(struct hl_store *st, const struct hl_party *me,
+			  const struct hl_link *l, const void *cosigned, size_t n,
+			  uint64_t *size)
+{
+	struct hl_checkpoint cp;
+	int r;
+
+	if (!l->confirmed)
+		return -HL_EUNCONFIRMED;
+	r = hl_checkpoint_parse(cosigned, n, &cp);
+	if (r == 0)
+		r = hl_store_begin(st);
+	if (r < 0)
+		return r;
+	return receipt_end(st, receipt_in(st, me, l, &cp), &cp, size);
+}
+
+int hl_transcript_receipt_pushed(struct hl_store *st, const struct hl_party *me,
+				 const struct hl_link *l, const void *note, size_t n,
+				 const void *answer, size_t len, uint64_t *size)
+{
+	struct hl_checkpoint pushed, cp;
+	struct hl_buf cosigned;
+	int r;
+
+	if (!l->confirmed)
+		return -HL_EUNCONFIRMED;
+	r = hl_checkpoint_parse(note, n, &pushed);
+	if (r == 0)
+		r = hl_store_begin(st);
+	if (r < 0)
+		return r;
+	hl_buf_init(&cosigned, HL_CHECKPOINT_MAX + HL_COSIG_LINE_MAX);
+	/* Our checkpoint as stored: a push that proves a loss carries the
+	 * peer's older cosignature on it too.  A push that signed it and
+	 * did not store it (hl_transcript_push_read) carries it alone. */
+	r = hl_store_checkpoint_get(st, l->id, HL_OURS, pushed.size, &cosigned, NULL, NULL);
+	if (r == -HL_ENOTFOUND) {
+		r = hl_store_checkpoint_put(st, l->id, HL_OURS, pushed.size, note, n);
+		if (r == 0)
+			r = hl_buf_append(&cosigned, note, n);
+	}
+	if (r == 0)
+		r = hl_buf_append(&cosigned, answer, len);
+	if (r == 0)
+		r = hl_checkpoint_parse(cosigned.data, cosigned.len, &cp);
+	if (r == 0)
+		r = receipt_in(st, me, l, &cp);
+	r = receipt_end(st, r, &cp, size);
+	hl_buf_free(&cosigned);
 	return r;
 }
 

@@ -67,9 +67,7 @@ int hl_transcript_send_then(struct hl_store *st, const struct hl_party *me,
 			    int (*then)(void *ctx, struct hl_store *st), void *ctx);
 /* As hl_transcript_send_many, each job failing alone, with then run in
  * the transaction after the jobs (their seqs and results set); then's
- * failure fails them all.  Our checkpoint at the size each link's log
- * reaches is signed and stored in the same transaction (none after a
- * key change), so that the push to it only reads: hotlined's writer. */
+ * failure fails them all. */
 int hl_transcript_send_each_then(struct hl_store *st, const struct hl_party *me,
 				 struct hl_send_job *jobs, size_t n,
 				 int (*then)(void *ctx, struct hl_store *st), void *ctx);
@@ -100,16 +98,22 @@ int hl_transcript_send_rekey(struct hl_store *st, const struct hl_party *me,
 			     struct hl_send_job *jobs, size_t n, const struct hl_key_send *k);
 
 /* Builds a push of what the peer has not cosigned (at most
- * HL_BATCH_ENVELOPES_MAX envelopes) with a signed checkpoint; *count
- * gets the number of envelopes, 0 when the peer has cosigned all.  A
- * read transaction when that checkpoint is stored; else one that
- * stores it, without waiting for the disk. */
+ * HL_BATCH_ENVELOPES_MAX envelopes) with a signed checkpoint, which it
+ * stores (without waiting for the disk); *count gets the number of
+ * envelopes, 0 when the peer has cosigned all. */
 int hl_transcript_push(struct hl_store *st, const struct hl_party *me,
 		       const struct hl_link *l, struct hl_buf *out, uint64_t *count);
 
 /* The same, starting after size from when that is below what the peer
  * receipted (a witness that lost state answers with its size). */
 int hl_transcript_push_from(struct hl_store *st, const struct hl_party *me,
+			    const struct hl_link *l, uint64_t from,
+			    struct hl_buf *out, uint64_t *count);
+
+/* The same in a read transaction: a checkpoint not stored yet is signed
+ * and not stored; hl_transcript_receipt_pushed stores it with the
+ * receipt.  hotlined's courier, which holds the push until the answer. */
+int hl_transcript_push_read(struct hl_store *st, const struct hl_party *me,
 			    const struct hl_link *l, uint64_t from,
 			    struct hl_buf *out, uint64_t *count);
 
@@ -172,6 +176,15 @@ int hl_transcript_witness(struct hl_store *st, const struct hl_party *me,
 int hl_transcript_receipt(struct hl_store *st, const struct hl_party *me,
 			  const struct hl_link *l, const void *cosigned, size_t n,
 			  uint64_t *size);
+
+/* The receipt of a push hl_transcript_push_read built: note is our
+ * checkpoint as that push carried it (our own bytes, never the peer's),
+ * answer the peer's answer, its cosignature line.  Our checkpoint is
+ * stored in the receipt's transaction when the push did not find it
+ * stored; then as hl_transcript_receipt. */
+int hl_transcript_receipt_pushed(struct hl_store *st, const struct hl_party *me,
+				 const struct hl_link *l, const void *note, size_t n,
+				 const void *answer, size_t len, uint64_t *size);
 
 /* Our stored checkpoint of size with its cosignature line appended. */
 int hl_transcript_cosigned(struct hl_store *st, const struct hl_link *l, int side,

@@ -971,46 +971,55 @@ static void test_unconfirmed(void **state)
 	assert_int_equal(witness_in(f, s2, l2, batch->data, batch->len, &res, NULL), 0);
 }
 
-/* A group of the writer (hl_transcript_send_each_then) signs our
- * checkpoint at the size it reaches, in its transaction: a push to that
- * size sends it as stored and signs no other; a push to a size the
- * writer left none at signs its own, as before. */
-static void test_send_checkpoints(void **state)
+/* hl_transcript_push_read of hotlined's courier: our checkpoint signed
+ * and not stored, the same bytes at every push of that size; stored
+ * with the receipt (hl_transcript_receipt_pushed), and not when the
+ * receipt is refused. */
+static void test_push_read(void **state)
 {
 	struct fx *f = *state;
 	struct hl_witness_result res;
-	struct hl_send_job jobs[3];
-	struct hl_buf *note = buf(f, HL_CHECKPOINT_MAX), *line = buf(f, HL_COSIG_LINE_MAX), *batch;
-	char plain[3][256];
-	uint64_t size = 0;
+	struct hl_buf *line = buf(f, HL_COSIG_LINE_MAX), *again = buf(f, HL_BATCH_MAX);
+	struct hl_buf *out = buf(f, HL_BATCH_MAX);
+	struct hl_batch *b = calloc(1, sizeof(*b));
+	uint64_t count = 0, size = 99;
+	unsigned char was;
 
-	for (int i = 0; i < 3; i++)
-		jobs[i] = (struct hl_send_job){
-			.link = &f->la,
-			.msg = {.precedence = HL_FLASH, .kind = "notify", .plain = plain[i],
-				.plain_len = text((uint64_t)i + 1, 0, plain[i], sizeof(plain[i])),
-				.now = ++f->now},
-		};
-	assert_int_equal(hl_transcript_send_each_then(f->sa, A, jobs, 3, NULL, NULL), 0);
-	for (int i = 0; i < 3; i++) {
-		assert_int_equal(jobs[i].result, 0);
-		assert_int_equal(jobs[i].seq, (uint64_t)i + 1);
-	}
-	assert_int_equal(ts_sql_int(f->pa, "SELECT count(*) FROM checkpoint"), 1);
-	assert_int_equal(hl_store_checkpoint_get(f->sa, f->la.id, HL_OURS, 3, note, NULL, NULL), 0);
-	batch = push_a(f, 3);
-	assert_int_equal(ts_sql_int(f->pa, "SELECT count(*) FROM checkpoint"), 1);
-	assert_true(batch->len > note->len);
-	assert_memory_equal(batch->data + batch->len - note->len, note->data, note->len);
-	assert_int_equal(witness(f, batch, &res, line), 0);
+	assert_non_null(b);
+	send_a(f, 3);
+	assert_int_equal(hl_transcript_push_read(f->sa, A, &f->la, UINT64_MAX, out, &count), 0);
+	assert_int_equal(count, 3);
+	assert_int_equal(ts_sql_int(f->pa, "SELECT count(*) FROM checkpoint"), 0);
+	assert_int_equal(hl_transcript_push_read(f->sa, A, &f->la, UINT64_MAX, again, &count), 0);
+	assert_int_equal(again->len, out->len);
+	assert_memory_equal(again->data, out->data, out->len);
+	assert_int_equal(hl_batch_parse(out->data, out->len, b), 0);
+	assert_int_equal(witness(f, out, &res, line), 0);
 	assert_int_equal(res.size, 3);
-	assert_int_equal(receipt(f, cosigned_at_a(f, 3, line), &size), 0);
+	/* A broken answer: nothing stored, not even our checkpoint. */
+	was = line->data[line->len - 10];
+	line->data[line->len - 10] = was == 'A' ? 'B' : 'A';
+	assert_int_equal(hl_transcript_receipt_pushed(f->sa, A, &f->la, b->checkpoint,
+						      b->checkpoint_len, line->data, line->len,
+						      &size), -HL_EBADSIG);
+	assert_int_equal(size, 99);
+	assert_int_equal(ts_sql_int(f->pa, "SELECT count(*) FROM checkpoint"), 0);
+	line->data[line->len - 10] = was;
+	assert_int_equal(hl_transcript_receipt_pushed(f->sa, A, &f->la, b->checkpoint,
+						      b->checkpoint_len, line->data, line->len,
+						      &size), 0);
+	assert_int_equal(size, 3);
 	assert_a_cosigned(f, 3);
-	/* One more, not by a group: the push signs the checkpoint at 4. */
-	send_a(f, 1);
 	assert_int_equal(ts_sql_int(f->pa, "SELECT count(*) FROM checkpoint"), 1);
-	assert_int_equal(round_trip(f, NULL), 4);
-	assert_int_equal(ts_sql_int(f->pa, "SELECT count(*) FROM checkpoint"), 2);
+	/* The same answer again: the checkpoint is found stored now. */
+	assert_int_equal(hl_transcript_receipt_pushed(f->sa, A, &f->la, b->checkpoint,
+						      b->checkpoint_len, line->data, line->len,
+						      &size), 0);
+	assert_int_equal(ts_sql_int(f->pa, "SELECT count(*) FROM checkpoint"), 1);
+	/* Nothing left to push. */
+	assert_int_equal(hl_transcript_push_read(f->sa, A, &f->la, UINT64_MAX, out, &count), 0);
+	assert_int_equal(count, 0);
+	free(b);
 }
 
 /* Receipts that B did not give, for a checkpoint that A did make. */
@@ -1708,7 +1717,7 @@ int main(void)
 		T(test_unconfirmed),
 		T(test_clock_rule),
 		T(test_clock_rule_in_push),
-		T(test_send_checkpoints),
+		T(test_push_read),
 		T(test_receipt_bad_cosig),
 		T(test_receipt_ours_damaged),
 		T(test_receipt_never_made),
