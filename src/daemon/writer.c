@@ -23,8 +23,6 @@ struct waiter {
 	uint64_t *seqs;
 	int *results;
 	bool then_done;			/* then ran, and its transaction committed */
-	void (*meanwhile)(void *ctx);	/* while the writer commits; may be NULL */
-	void *meanwhile_ctx;
 };
 
 struct job {
@@ -252,11 +250,6 @@ static int queue_and_wait(struct hl_writer *w, struct waiter *wt)
 		w->tail = &jobs[i].next;
 	}
 	pthread_cond_signal(&w->work);
-	if (wt->meanwhile) {
-		pthread_mutex_unlock(&w->lock);
-		wt->meanwhile(wt->meanwhile_ctx);
-		pthread_mutex_lock(&w->lock);
-	}
 	while (wt->pending)
 		pthread_cond_wait(&wt->done, &w->lock);
 	pthread_mutex_unlock(&w->lock);
@@ -302,20 +295,9 @@ int hl_writer_send_many(struct hl_writer *w, const char *const *links,
 int hl_writer_send(struct hl_writer *w, const char *link,
 		   const struct hl_send *msg, uint64_t *seq)
 {
-	return hl_writer_send_meanwhile(w, link, msg, seq, NULL, NULL);
-}
+	int result;
 
-int hl_writer_send_meanwhile(struct hl_writer *w, const char *link,
-			     const struct hl_send *msg, uint64_t *seq,
-			     void (*meanwhile)(void *ctx), void *ctx)
-{
-	struct job one = {.link = link, .msg = msg};
-	struct waiter wt = {.jobs = &one, .n = 1, .seqs = seq, .meanwhile = meanwhile,
-			    .meanwhile_ctx = ctx};
-	int result, r = queue_and_wait(w, &wt);
-
-	*seq = r == 0 ? one.seq : 0;
-	result = r == 0 ? one.result : r;
+	hl_writer_send_many(w, &link, msg, 1, seq, &result);
 	return result;
 }
 

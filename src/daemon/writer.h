@@ -25,13 +25,6 @@ int hl_writer_start(const struct hl_party *me, const char *db,
 /* Appends msg to the log of link and returns once it is durable. */
 int hl_writer_send(struct hl_writer *w, const char *link,
 		   const struct hl_send *msg, uint64_t *seq);
-/* The same, calling meanwhile(ctx) in this thread once msg is queued,
- * while the writer commits it: a read of this thread's own store then
- * overlaps the commit's sync, and mostly finds its cache as this
- * thread's last read left it (another connection's commit empties it). */
-int hl_writer_send_meanwhile(struct hl_writer *w, const char *link,
-			     const struct hl_send *msg, uint64_t *seq,
-			     void (*meanwhile)(void *ctx), void *ctx);
 /* Appends msgs[i] to the log of links[i], all in the same group commit
  * (or consecutive ones, past HL_WRITER_GROUP_MAX), and returns once the
  * last is durable: one wait for all.  Each gets its own seqs[i] and

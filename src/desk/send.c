@@ -60,28 +60,6 @@ static int compose(const struct hl_desk_req *hq, const struct request *q, char *
 	return hl_content_write(&c, out);
 }
 
-/* The working languages' hint for what is sent (hl_desk_lang_note),
- * read while the writer commits the message (hl_writer_send_meanwhile):
- * after the commit, SQLite read the link's terms on a cache the commit
- * had emptied, which was half of a send's time in this thread; before
- * it, the read was on the message's way to the peer.  Answered only
- * when the send succeeds. */
-struct noting {
-	struct hl_desk *d;
-	const struct hl_desk_req *hq;
-	const struct request *q;
-	const struct hl_link *l;
-};
-
-static void note(void *ctx)
-{
-	const struct noting *n = ctx;
-	const char *lang = n->q->lang ? n->q->lang : "und";
-
-	hl_desk_lang_note(n->d, n->l, n->hq->now, lang,
-			  n->q->summary ? (n->q->summary_lang ? n->q->summary_lang : lang) : NULL);
-}
-
 /* Composes, seals (for l's peer; the writer seals when l is NULL, a
  * link that could not be read) and appends one message; *seq gets its
  * seq. */
@@ -108,10 +86,7 @@ static int send_once(struct hl_desk *d, const struct hl_desk_req *hq, struct req
 						 content.len, &sb) == 0)
 		msg->sealed = &sb;
 	hl_trace("send.sealed", 0);
-	if (r == 0 && l)
-		r = hl_writer_send_meanwhile(d->writer, q->to, msg, seq, note,
-					     &(struct noting){d, hq, q, l});
-	else if (r == 0)
+	if (r == 0)
 		r = hl_writer_send(d->writer, q->to, msg, seq);
 	if (msg->sealed)
 		hl_sealed_body_free(&sb);
@@ -209,6 +184,16 @@ bool hl_desk_may_send_at(const struct hl_desk_req *hq, enum hl_precedence p,
 	return false;
 }
 
+/* The working languages' hint for what was sent (hl_desk_lang_note). */
+static void note(struct hl_desk *d, const struct hl_desk_req *hq, const struct request *q,
+		 const struct hl_link *l)
+{
+	const char *lang = q->lang ? q->lang : "und";
+
+	hl_desk_lang_note(d, l, hq->now, lang,
+			  q->summary ? (q->summary_lang ? q->summary_lang : lang) : NULL);
+}
+
 /* {"to", "text", "lang"?, "summary"?, "summary_lang"?, "precedence"?, "kind"?,
  *  "category"?, "tlp"?, "severity"?, "stix"?} -> {"link", "seq", "case"?} */
 json_t *hl_desk_send(struct hl_desk *d, const struct hl_desk_req *hq, struct hl_desk_err *e)
@@ -238,6 +223,8 @@ json_t *hl_desk_send(struct hl_desk *d, const struct hl_desk_req *hq, struct hl_
 			break;
 		q.number = 0;
 	}
+	if (r == 0 && have)
+		note(d, hq, &q, &l);
 	hl_link_free(&l);
 	if (r < 0 && why[0])
 		return hl_desk_fail(e, 400, "%s", why);
