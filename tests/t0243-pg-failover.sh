@@ -43,32 +43,42 @@ test_expect_success 'the first node is active, the second waits and binds nothin
 	test ! -S ru-cert-b/hotlined.sock
 '
 
+# Each round, us-cert's three messages and the active node's two go out
+# side by side, while the node killed the round before starts again as
+# the standby: it must be up (start_daemon saw its "standby:" line)
+# before the active node is killed.
 test_expect_success "killed $ROUNDS times in the middle of traffic, a standby takes over each time" '
 	active=ru-cert standby=ru-cert-b an=a sn=b &&
-	round=1 && sent=0 && got=0 &&
+	round=1 && sent=0 && got=0 && restart= &&
 	while [ $round -le $ROUNDS ]; do
-		for i in 1 2 3; do
-			echo "us-cert $round.$i" | "$HOTLINE" --home us-cert send --to ru-cert \
-				--precedence flash - >/dev/null || return 1
-			got=$((got + 1))
-		done &&
+		(
+			for i in 1 2 3; do
+				echo "us-cert $round.$i" | "$HOTLINE" --home us-cert send \
+					--to ru-cert --precedence flash - >/dev/null || exit 1
+			done
+		) &
+		us_sends=$!
 		for i in 1 2; do
 			echo "ru-cert $round.$i" | "$HOTLINE" --home $active send --to us-cert \
 				--precedence flash - >/dev/null || return 1
 			sent=$((sent + 1))
 		done &&
+		wait $us_sends && got=$((got + 3)) &&
+		{ [ -z "$restart" ] || wait $restart; } && restart= &&
 		ready=$(($(count_lines "ready:" "$TEST_DIR/$standby.log") + 1)) &&
 		kill_daemon $active &&
 		t0=$(date +%s) &&
 		wait_for 10 took_over $standby $ready &&
 		echo "round $round: $sn took over in $(($(date +%s) - t0)) s" &&
 		grep -q "active: $sn holds the lease (epoch [0-9]*), taking over" \
-			$standby.log &&
-		node $active $an &&
+			$standby.log || return 1
+		node $active $an &
+		restart=$!
 		t=$active && active=$standby && standby=$t &&
 		t=$an && an=$sn && sn=$t &&
 		round=$((round + 1)) || return 1
 	done &&
+	wait $restart &&
 	echo "$sent $got $active" >counts
 '
 

@@ -26,7 +26,7 @@ test_expect_success 'us-cert has two nodes on PostgreSQL, with a ladder of three
 	event_hook "$TEST_DIR/hook" "$TEST_DIR/events" &&
 	cat >>us-cert/hotline.conf <<-CONF &&
 	store = $PG
-	ack.flash = 2s
+	ack.flash = 1s
 	escalate.every = 3s
 	escalate.ladder = duty-officer, supervisor, policy-contact
 	escalate.command = $TEST_DIR/hook
