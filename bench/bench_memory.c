@@ -71,7 +71,10 @@
 #define WARMUP_MAX_S 60
 #define DAY_S (24 * 3600)
 #define CLOCK_STEP_US 100000	/* the fake clock moves this often */
-#define FAKETIME_LIB "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1"
+/* The thread-safe build: the plain one rereads the timestamp file into
+ * static buffers without a lock, and a thread of hotlined then reads a
+ * wrong time now and then (tests/test-lib.sh, FAKETIME_LIB). */
+#define FAKETIME_LIB "/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1"
 
 struct opts {
 	unsigned seconds, clients, speed, every_min;
